@@ -1,0 +1,154 @@
+"""Finding the bundles on the command line and preparing private copies for the scanners.
+
+Scanners never read a bundle in place. Each bundle is copied into a private
+temp dir first, leaving out symlinks (which could point at the runner's own
+files), the bundle's own scanner configuration, build and VCS directories, and
+the policy's `exclude` globs. What was left out and why is reported.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from gate.errors import BundleError
+from gate.model import Bundle, Warning_
+
+# Configuration a scanner would obey if it found it in the tree it scans.
+SCANNER_CONFIG_FILES = frozenset({".checkov.yaml", ".checkov.yml", ".bandit"})
+# Build output, tool caches and VCS data: never the function's source.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        ".aws-sam",
+        ".serverless",
+        ".terraform",
+        "node_modules",
+        ".venv",
+        ".tox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+    }
+)
+MAX_FILES = 100_000
+MAX_BYTES = 1 << 30
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A bundle's private copy."""
+
+    bundle: Bundle
+    root: Path
+
+
+def resolve_bundles(paths: list[str]) -> list[Bundle]:
+    """One bundle per path given; a missing or unsupported path is a BundleError."""
+    bundles: list[Bundle] = []
+    for given in paths or ["."]:
+        path = Path(given)
+        if not path.exists():
+            raise BundleError(f"{given}: no such file or directory; pass a bundle directory")
+        if path.is_file() and path.suffix == ".zip":
+            raise BundleError(
+                f"{given}: scanning .zip artifacts is not supported in this version; "
+                "unzip it and pass the directory"
+            )
+        if not path.is_dir():
+            raise BundleError(f"{given}: not a directory; pass a bundle directory")
+        bundles.append(Bundle(id=_bundle_id(given), path=path.resolve()))
+    ids = [b.id for b in bundles]
+    if len(set(ids)) != len(ids):
+        raise BundleError("the same bundle is given twice; pass each path once")
+    return bundles
+
+
+def _bundle_id(given: str) -> str:
+    text = Path(given).as_posix().rstrip("/")
+    return text if text not in ("", ".") else "."
+
+
+def stage(
+    bundles: list[Bundle], exclude: tuple[str, ...], workdir: Path
+) -> tuple[list[Staged], list[Warning_]]:
+    """Copy each bundle into `workdir`, as the scanners are allowed to see it."""
+    staged: list[Staged] = []
+    warnings: list[Warning_] = []
+    for index, bundle in enumerate(bundles):
+        root = workdir / f"b{index}"
+        warnings.extend(_copy_tree(bundle, root, exclude))
+        staged.append(Staged(bundle, root))
+    return staged, warnings
+
+
+def _copy_tree(bundle: Bundle, root: Path, exclude: tuple[str, ...]) -> list[Warning_]:
+    warnings: list[Warning_] = []
+    files = size = 0
+    root.mkdir(parents=True)
+    for current, dirs, names in os.walk(bundle.path, followlinks=False):
+        here = Path(current)
+        relative_dir = here.relative_to(bundle.path)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not _excluded((relative_dir / d).as_posix(), exclude, directory=True)
+            and not _is_link(here / d, bundle, warnings)
+        )
+        for name in sorted(names):
+            source = here / name
+            relative = (relative_dir / name).as_posix()
+            if _is_link(source, bundle, warnings) or _excluded(relative, exclude):
+                continue
+            if name in SCANNER_CONFIG_FILES:
+                warnings.append(
+                    Warning_(
+                        "scanner-config-ignored",
+                        f"{bundle.id}/{relative}: scanner configuration inside a bundle is "
+                        "never used; put settings in the gate's policy",
+                    )
+                )
+                continue
+            if not source.is_file():
+                continue
+            files += 1
+            size += source.stat().st_size
+            if files > MAX_FILES or size > MAX_BYTES:
+                raise BundleError(
+                    f"{bundle.id}: more than {MAX_FILES} files or {MAX_BYTES >> 20} MiB; "
+                    "scan a single function or exclude build output in the policy"
+                )
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.copyfile(source, target)
+            except OSError as e:
+                raise BundleError(f"{bundle.id}/{relative}: cannot read: {e.strerror}") from e
+    return warnings
+
+
+def _is_link(path: Path, bundle: Bundle, warnings: list[Warning_]) -> bool:
+    if not path.is_symlink():
+        return False
+    relative = path.relative_to(bundle.path).as_posix()
+    warnings.append(
+        Warning_("symlink-skipped", f"{bundle.id}/{relative}: symbolic link not followed")
+    )
+    return True
+
+
+def _excluded(relative: str, patterns: tuple[str, ...], directory: bool = False) -> bool:
+    candidates = [relative, relative + "/"] if directory else [relative]
+    return any(
+        fnmatch.fnmatchcase(candidate, pattern)
+        or (directory and pattern.endswith("/**") and candidate.rstrip("/") == pattern[:-3])
+        for pattern in patterns
+        for candidate in candidates
+    )

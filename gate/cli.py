@@ -1,0 +1,219 @@
+"""The `gate` command. `main(argv) -> int` is the only place errors become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import gate
+from gate.errors import GateError, ReportError, UsageError
+from gate.model import Decision, ScanStatus, Verdict
+
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+FORMATS = ("console", "json")
+NOT_YET = {
+    "baseline": "--baseline",
+    "diff_base": "--diff-base",
+    "policy_ref": "--policy-ref",
+    "shard": "--shard",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+        return code
+    except GateError as e:
+        _print_error(str(e), args.verbose)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("gate: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as e:  # the last line of defence: one line, exit 2, never 0
+        _print_error(f"internal error: {type(e).__name__}: {e}", args.verbose)
+        return EXIT_ERROR
+
+
+def _print_error(message: str, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exc()
+    hint = "" if verbose else " (--verbose shows the traceback)" if "internal" in message else ""
+    print(f"gate: error: {message}{hint}", file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gate", description="Security gate for serverless function bundles."
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"serverless-gate {gate.__version__}"
+    )
+    parser.set_defaults(handler=lambda _args: _usage(parser), verbose=False)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="scan bundles and pass or fail the build")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="bundle directories (default: .)")
+    _policy_options(check)
+    check.add_argument("--format", choices=FORMATS, default="console")
+    check.add_argument("--output", metavar="FILE", help="write --format here (default stdout)")
+    check.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FMT=FILE",
+        help="an extra report; repeatable",
+    )
+    check.add_argument(
+        "--advisory-db",
+        metavar="PATH",
+        help="OSV records (directory or zip) for the dependency audit",
+    )
+    check.add_argument("--baseline", metavar="FILE")
+    check.add_argument("--diff-base", metavar="REF")
+    check.add_argument("--policy-ref", metavar="REF")
+    check.add_argument("--jobs", type=int, metavar="N", help="scanner workers run at once")
+    check.add_argument("--no-cache", action="store_true", help="do not use cached findings")
+    check.add_argument("--shard", metavar="I/N")
+    check.add_argument(
+        "--quiet", action="store_true", help="only blocking findings and the verdict"
+    )
+    _verbose(check)
+    check.set_defaults(handler=_check)
+
+    policy = commands.add_parser("policy", help="validate, show or describe the policy")
+    policy.set_defaults(handler=lambda _args: _usage(policy))
+    policy_commands = policy.add_subparsers(metavar="ACTION")
+    validate = policy_commands.add_parser("validate", help="check a policy file")
+    validate.add_argument("file", nargs="?", metavar="FILE")
+    validate.add_argument("--env", default=os.environ.get("GATE_ENV"), metavar="NAME")
+    _verbose(validate)
+    validate.set_defaults(handler=_policy_validate)
+    show = policy_commands.add_parser("show", help="print the effective policy")
+    _policy_options(show)
+    _verbose(show)
+    show.set_defaults(handler=_policy_show)
+    schema = policy_commands.add_parser("schema", help="print the policy's JSON Schema")
+    _verbose(schema)
+    schema.set_defaults(handler=_policy_schema)
+    return parser
+
+
+def _policy_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="policy file (default: ./gate.yml, else the built-in default)",
+    )
+    parser.add_argument(
+        "--env",
+        default=os.environ.get("GATE_ENV"),
+        metavar="NAME",
+        help="apply the policy's environments.NAME overlay (also GATE_ENV)",
+    )
+
+
+def _verbose(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--verbose", action="store_true", help="tracebacks on errors")
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_ERROR
+
+
+def _check(args: argparse.Namespace) -> int:
+    from gate.policy import resolve_policy
+    from gate.reports import RENDERERS, RenderOptions
+    from gate.run import CheckOptions, check
+
+    for attribute, flag in NOT_YET.items():
+        if getattr(args, attribute):
+            raise UsageError(f"{flag} is not available in this version of serverless-gate")
+    extra = [_report_target(spec) for spec in args.report]
+    policy = resolve_policy(args.policy, args.env, Path.cwd())
+    verdict = check(args.paths, policy, CheckOptions(advisory_db=args.advisory_db))
+    primary = RENDERERS[args.format]
+    to_terminal = args.output is None and sys.stdout.isatty()
+    color = args.format == "console" and to_terminal and "NO_COLOR" not in os.environ
+    text = primary(verdict, RenderOptions(color=color, quiet=args.quiet))
+    _emit(text, args.output)
+    for fmt, path in extra:
+        _emit(RENDERERS[fmt](verdict, RenderOptions()), path)
+    _explain_error(verdict)
+    return verdict.decision.exit_code
+
+
+def _explain_error(verdict: Verdict) -> None:
+    """A decision of `error` gets one stderr line per reason, whatever the report format."""
+    if verdict.decision is not Decision.ERROR:
+        return
+    for result in verdict.scanners:
+        if result.status in (ScanStatus.ERROR, ScanStatus.TIMEOUT):
+            print(f"gate: error: {result.scanner}: {result.message}", file=sys.stderr)
+
+
+def _report_target(spec: str) -> tuple[str, str]:
+    fmt, sep, path = spec.partition("=")
+    if not sep or not path:
+        raise UsageError(f"--report {spec}: expected FMT=FILE, e.g. --report json=gate.json")
+    if fmt not in FORMATS:
+        raise UsageError(f"--report {spec}: unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    return fmt, path
+
+
+def _emit(text: str, path: str | None) -> None:
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_atomically(Path(path), text)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temp file and a rename; never a half-written report."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_text(text, encoding="utf-8")
+        temp.replace(path)
+    except OSError as e:
+        temp.unlink(missing_ok=True)
+        raise ReportError(f"{path}: cannot write report: {e.strerror}") from e
+
+
+def _policy_validate(args: argparse.Namespace) -> int:
+    from gate.policy import load_policy, resolve_policy
+
+    policy = (
+        load_policy(Path(args.file), args.env)
+        if args.file
+        else resolve_policy(None, args.env, Path.cwd())
+    )
+    print(f"{policy.source.source}: valid")
+    return 0
+
+
+def _policy_show(args: argparse.Namespace) -> int:
+    from gate.policy import resolve_policy
+
+    policy = resolve_policy(args.policy, args.env, Path.cwd())
+    print(
+        f"# effective policy from {policy.source.source}"
+        + (f", env {args.env}" if args.env else "")
+    )
+    print(json.dumps(policy.raw, indent=2))
+    return 0
+
+
+def _policy_schema(args: argparse.Namespace) -> int:
+    from gate.policy import schema
+
+    print(json.dumps(schema(), indent=2))
+    return 0

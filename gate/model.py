@@ -1,0 +1,229 @@
+"""The value objects every stage of the gate passes forward.
+
+All of them are frozen: a stage that changes a finding derives a new one with
+`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so thresholds compare directly."""
+
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """`Severity.parse("High")` -> `Severity.HIGH`; raises ValueError on anything else."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}") from None
+
+    def lowered(self) -> Severity:
+        """One step lower, never below info."""
+        return Severity(max(self.value - 1, Severity.INFO.value))
+
+
+class Confidence(enum.Enum):
+    """How sure the scanner is (bandit only reports this)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+    @property
+    def rank(self) -> int:
+        return ("low", "medium", "high").index(self.value)
+
+
+class Status(enum.Enum):
+    """What the policy made of a finding."""
+
+    BLOCKING = "blocking"
+    ALLOWED = "allowed"
+    WAIVED = "waived"
+    SUPPRESSED = "suppressed"
+    BASELINED = "baselined"
+    PREEXISTING = "preexisting"
+
+
+class ScanStatus(enum.Enum):
+    """How a scanner's run ended."""
+
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    SKIPPED = "skipped"
+
+
+class Decision(enum.Enum):
+    """The gate's verdict, mapped one to one onto exit codes 0, 1 and 2."""
+
+    PASS = "pass"  # noqa: S105 (a decision, not a password)
+    FAIL = "fail"
+    ERROR = "error"
+
+    @property
+    def exit_code(self) -> int:
+        return {"pass": 0, "fail": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One unit the gate judges: a function's code, its IaC and its dependencies."""
+
+    id: str
+    """Stable name of the bundle in reports: the path as given, in POSIX form."""
+    path: Path
+    """Where the bundle lives on disk."""
+    kind: str = "directory"
+    """`directory`, `zip` or `function` (report contract)."""
+    functions: tuple[str, ...] = ()
+    """Functions discovered in the bundle's IaC."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is: a file relative to the bundle root, lines, and an IaC resource."""
+
+    path: str
+    start_line: int | None = None
+    end_line: int | None = None
+    resource: str | None = None
+
+
+@dataclass(frozen=True)
+class Package:
+    """A dependency a finding is about."""
+
+    name: str
+    version: str
+    fixed_versions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Another scanner's report folded into a finding."""
+
+    scanner: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """Why a finding does not block, as the policy says."""
+
+    reason: str
+    expires: str | None = None
+    approved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem one scanner reported, normalised."""
+
+    scanner: str
+    rule_id: str
+    title: str
+    message: str
+    severity: Severity
+    bundle: str
+    location: Location
+    anchor: str = ""
+    """What identifies the finding apart from line numbers: normalised code text,
+    a resource name or a package; feeds the fingerprint."""
+    confidence: Confidence | None = None
+    cwe: str | None = None
+    help_uri: str | None = None
+    package: Package | None = None
+    aliases: tuple[str, ...] = ()
+    also_reported_by: tuple[Reporter, ...] = ()
+    status: Status | None = None
+    """None until the policy is evaluated, except inline suppressions found by a scanner."""
+    waiver: Waiver | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable id: the same problem keeps it when lines above it move."""
+        parts = (
+            self.scanner,
+            self.rule_id,
+            self.bundle,
+            self.location.path,
+            self.location.resource or "",
+            " ".join(self.anchor.split()),
+        )
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ScanIssue:
+    """Something a scanner could not check: a file it failed to parse, a dependency it
+    could not audit. Any of these makes the scanner's result an error."""
+
+    scanner: str
+    message: str
+    path: str | None = None
+    bundle: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """One scanner's run over every bundle."""
+
+    scanner: str
+    status: ScanStatus
+    version: str | None = None
+    duration_s: float = 0.0
+    message: str | None = None
+    findings: tuple[Finding, ...] = ()
+    issues: tuple[ScanIssue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Warning_:
+    """Something the user should know that does not change the decision."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PolicySource:
+    """Where the policy came from, for the report."""
+
+    source: str
+    sha256: str
+    env: str | None = None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Everything the reports need: decision, findings with status, scanner results."""
+
+    decision: Decision
+    findings: tuple[Finding, ...]
+    scanners: tuple[ScanResult, ...]
+    bundles: tuple[Bundle, ...]
+    policy: PolicySource
+    warnings: tuple[Warning_, ...] = ()
+    errors: tuple[ScanIssue, ...] = ()
+    advisories: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def blocking(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status is Status.BLOCKING)

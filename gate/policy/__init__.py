@@ -1,0 +1,8 @@
+"""The policy: what blocks, which scanners must run, how severities are adjusted."""
+
+from __future__ import annotations
+
+from gate.policy.load import load_policy, resolve_policy, schema
+from gate.policy.model import Policy, ScannerPolicy
+
+__all__ = ["Policy", "ScannerPolicy", "load_policy", "resolve_policy", "schema"]

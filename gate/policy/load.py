@@ -1,0 +1,195 @@
+"""Reading a policy file: safe YAML, schema validation, errors that point at a line."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from gate.errors import PolicyError
+from gate.model import Confidence, PolicySource, Severity
+from gate.policy.model import Policy, ScannerPolicy, SeverityMap, parse_threshold
+from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
+
+SUPPORTED_VERSION = 1
+DEFAULT_POLICY_FILE = "gate.yml"
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The policy's JSON Schema (2020-12), as shipped in the package."""
+    text = resources.files("gate.policy").joinpath("schema.json").read_text("utf-8")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def resolve_policy(path: str | None, env: str | None, cwd: Path) -> Policy:
+    """The policy the command line asks for: --policy, else ./gate.yml, else the built-in."""
+    if path is not None:
+        return load_policy(Path(path), env)
+    local = cwd / DEFAULT_POLICY_FILE
+    if local.is_file():
+        return load_policy(local, env, display=DEFAULT_POLICY_FILE)
+    return builtin_policy("default", env)
+
+
+def builtin_policy(name: str, env: str | None = None) -> Policy:
+    text = resources.files("gate.policies").joinpath(f"{name}.yml").read_bytes()
+    return parse_policy(text, f"builtin:{name}", f"builtin:{name}", env)
+
+
+def load_policy(path: Path, env: str | None = None, display: str | None = None) -> Policy:
+    """Load and validate the policy at `path`; raises PolicyError naming file and line."""
+    shown = display or str(path)
+    try:
+        text = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(f"{shown}: policy file not found") from None
+    except OSError as e:
+        raise PolicyError(f"{shown}: cannot read policy: {e.strerror}") from e
+    return parse_policy(text, shown, f"file:{shown}", env)
+
+
+def parse_policy(text: bytes, shown: str, source: str, env: str | None) -> Policy:
+    try:
+        doc = load_yaml(text)
+    except YamlLoadError as e:
+        raise PolicyError(_at(shown, e.line, e.message)) from e
+    data = doc.data
+    if data is None:
+        raise PolicyError(f"{shown}: the policy is empty; start it with `version: 1`")
+    if not isinstance(data, dict):
+        raise PolicyError(_at(shown, 1, "the policy must be a mapping of keys, like `version: 1`"))
+    _check_version(data, doc, shown)
+    _validate(data, doc, shown)
+    effective = _apply_environment(data, env, shown)
+    digest = hashlib.sha256(text).hexdigest()
+    return _build(effective, PolicySource(source, digest, env))
+
+
+def _check_version(data: dict[str, Any], doc: YamlDocument, shown: str) -> None:
+    version = data.get("version")
+    if version is None:
+        raise PolicyError(_at(shown, 1, "missing required key 'version' (add `version: 1`)"))
+    if isinstance(version, int) and not isinstance(version, bool) and version > 1:
+        raise PolicyError(
+            _at(
+                shown,
+                doc.line_of(("version",)),
+                f"policy version {version} is newer than this gate understands "
+                f"({SUPPORTED_VERSION}); upgrade serverless-gate",
+            )
+        )
+
+
+def _validate(data: dict[str, Any], doc: YamlDocument, shown: str) -> None:
+    validator = jsonschema.Draft202012Validator(
+        schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    error = jsonschema.exceptions.best_match(validator.iter_errors(_jsonable(data)))
+    if error is None:
+        return
+    path = tuple(error.absolute_path)
+    where = ".".join(str(p) for p in path) or "policy"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        unknown = next((k for k in extra if not _matches_pattern(k, error.schema)), extra[0])
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        hint = f" (allowed: {allowed})" if allowed else ""
+        message = f"unknown key '{unknown}' in {where}{hint}"
+        line = doc.line_of((*path, unknown))
+    elif error.validator == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        message = f"{where}: {error.instance!r} is not one of {choices}"
+        line = doc.line_of(path)
+    elif error.validator == "type":
+        message = f"{where}: expected {error.validator_value}, got {_type_name(error.instance)}"
+        line = doc.line_of(path)
+    elif error.validator == "required":
+        message = f"{where}: {error.message}"
+        line = doc.line_of(path)
+    else:
+        message = f"{where}: {error.message}"
+        line = doc.line_of(path)
+    raise PolicyError(_at(shown, line, message))
+
+
+def _matches_pattern(key: str, subschema: dict[str, Any]) -> bool:
+    import re
+
+    return any(re.search(p, key) for p in subschema.get("patternProperties", {}))
+
+
+def _jsonable(value: Any) -> Any:
+    """YAML dates become strings so the schema's `format: date` can check them."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _type_name(value: Any) -> str:
+    names = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    names.update({list: "list", dict: "mapping", type(None): "null"})
+    return names.get(type(value), type(value).__name__)
+
+
+def _apply_environment(data: dict[str, Any], env: str | None, shown: str) -> dict[str, Any]:
+    base = {k: v for k, v in data.items() if k != "environments"}
+    if env is None:
+        return base
+    environments = data.get("environments") or {}
+    if env not in environments:
+        known = ", ".join(sorted(environments)) or "none defined"
+        raise PolicyError(f"{shown}: unknown environment '{env}' (known: {known})")
+    return _overlay(base, environments[env])
+
+
+def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _overlay(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _build(data: dict[str, Any], source: PolicySource) -> Policy:
+    default_threshold = parse_threshold(data.get("fail_on", "high"))
+    scanners: dict[str, ScannerPolicy] = {}
+    for name, raw in (data.get("scanners") or {}).items():
+        settings = raw or {}
+        threshold = settings.get("fail_on")
+        scanners[name] = ScannerPolicy(
+            enabled=settings.get("enabled", True),
+            required=settings.get("required", True),
+            timeout_s=float(settings.get("timeout_s", 600)),
+            fail_on=default_threshold if threshold is None else parse_threshold(threshold),
+            min_confidence=Confidence(settings.get("min_confidence", "low")),
+            unscored_severity=Severity.parse(settings.get("unscored_severity", "high")),
+        )
+    advisories = data.get("advisories") or {}
+    return Policy(
+        source=source,
+        scanners=scanners,
+        fail_on=default_threshold,
+        severity=SeverityMap.from_mapping(data.get("severity") or {}),
+        exclude=tuple(data.get("exclude") or ()),
+        advisory_db=advisories.get("db"),
+        advisory_max_age_days=int(advisories.get("max_age_days", 30)),
+        raw=_jsonable(data),
+    )
+
+
+def _at(shown: str, line: int | None, message: str) -> str:
+    return f"{shown}:{line}: {message}" if line else f"{shown}: {message}"

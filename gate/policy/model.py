@@ -1,0 +1,79 @@
+"""The validated policy as value objects."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Any
+
+from gate.model import Confidence, PolicySource, Severity
+
+
+def parse_threshold(value: str) -> Severity | None:
+    """`never` -> None (nothing blocks); otherwise the severity."""
+    return None if value == "never" else Severity.parse(value)
+
+
+@dataclass(frozen=True)
+class ScannerPolicy:
+    """How one scanner is run and judged."""
+
+    enabled: bool = True
+    required: bool = True
+    """When True, a failure of this scanner makes the decision `error`."""
+    timeout_s: float = 600.0
+    fail_on: Severity | None = Severity.HIGH
+    """Threshold for this scanner's findings; None blocks nothing."""
+    min_confidence: Confidence = Confidence.LOW
+    """Findings less certain than this are `allowed` (bandit)."""
+    unscored_severity: Severity = Severity.HIGH
+    """Severity of an advisory without a CVSS vector (pip-audit)."""
+
+
+@dataclass(frozen=True)
+class SeverityMap:
+    """Severity by rule id: exact ids first, then fnmatch globs in file order."""
+
+    exact: dict[str, Severity] = field(default_factory=dict)
+    globs: tuple[tuple[str, Severity], ...] = ()
+    default: Severity | None = None
+    """What an unlisted rule gets; None leaves it to the caller."""
+
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, str], default: str | None = None) -> SeverityMap:
+        exact: dict[str, Severity] = {}
+        globs: list[tuple[str, Severity]] = []
+        for rule, level in mapping.items():
+            if any(ch in rule for ch in "*?["):
+                globs.append((rule, Severity.parse(level)))
+            else:
+                exact[rule] = Severity.parse(level)
+        return cls(exact, tuple(globs), Severity.parse(default) if default else None)
+
+    def get(self, rule_id: str) -> Severity | None:
+        if rule_id in self.exact:
+            return self.exact[rule_id]
+        for pattern, level in self.globs:
+            if fnmatch.fnmatchcase(rule_id, pattern):
+                return level
+        return self.default
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A loaded, validated policy with its environment overlay applied."""
+
+    source: PolicySource
+    scanners: dict[str, ScannerPolicy]
+    """Settings of the scanners the policy names; the others run with defaults."""
+    fail_on: Severity | None = Severity.HIGH
+    severity: SeverityMap = field(default_factory=SeverityMap)
+    exclude: tuple[str, ...] = ()
+    advisory_db: str | None = None
+    advisory_max_age_days: int = 30
+    raw: dict[str, Any] = field(default_factory=dict)
+    """The effective document, for `gate policy show`."""
+
+    def scanner(self, name: str) -> ScannerPolicy:
+        """The settings for `name`: as the policy says, else the defaults."""
+        return self.scanners.get(name) or ScannerPolicy(fail_on=self.fail_on)

@@ -1,0 +1,19 @@
+"""Report formats, in one static registry: each is a pure `render(verdict, options) -> str`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gate.model import Verdict
+from gate.reports.base import RenderOptions
+from gate.reports.console import render_console
+from gate.reports.json_report import render_json
+
+Renderer = Callable[[Verdict, RenderOptions], str]
+
+RENDERERS: dict[str, Renderer] = {
+    "console": render_console,
+    "json": render_json,
+}
+
+__all__ = ["RENDERERS", "RenderOptions", "Renderer"]

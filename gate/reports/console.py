@@ -1,0 +1,97 @@
+"""The console report: findings grouped by severity then file, the verdict last."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from itertools import groupby
+
+from rich.console import Console
+from rich.text import Text
+
+import gate
+from gate.model import Finding, Severity, Status, Verdict
+from gate.reports.base import RenderOptions, verdict_line
+
+_SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+_Out = Callable[..., None]
+_DECISION_STYLE = {"pass": "bold green", "fail": "bold red", "error": "bold magenta"}
+
+
+def render_console(verdict: Verdict, options: RenderOptions) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        width=160,
+    )
+
+    def out(text: Text | str = "") -> None:
+        console.print(text, soft_wrap=True, markup=False)
+
+    if not options.quiet:
+        _header(verdict, out)
+    shown = verdict.blocking if options.quiet else verdict.findings
+    for severity, group in groupby(shown, key=lambda f: f.severity):
+        out(Text(severity.label.upper(), style=_SEVERITY_STYLE[severity]))
+        for path, in_file in groupby(group, key=lambda f: (f.bundle, f.location.path)):
+            out(Text(f"  {_display_path(*path)}", style="bold"))
+            for finding in in_file:
+                out(_finding_line(finding))
+    if not options.quiet:
+        _footer(verdict, out)
+    out(Text(verdict_line(verdict), style=_DECISION_STYLE[verdict.decision.value]))
+    return buffer.getvalue()
+
+
+def _header(verdict: Verdict, out: _Out) -> None:
+    bundles = ", ".join(b.id for b in verdict.bundles)
+    out(f"serverless-gate {gate.__version__} · policy {verdict.policy.source} · {bundles}")
+    parts = []
+    for s in verdict.scanners:
+        version = f" {s.version}" if s.version else ""
+        parts.append(f"{s.scanner}{version} {s.status.value} {s.duration_s:.1f}s")
+    out(" · ".join(parts))
+    advisories = verdict.advisories
+    if advisories:
+        out(f"advisories: {advisories.get('source')} dated {advisories.get('date')}")
+    out()
+
+
+def _finding_line(finding: Finding) -> Text:
+    line = Text("    ")
+    where = f"{finding.location.start_line}" if finding.location.start_line else "-"
+    line.append(f"{where:>5}  ")
+    line.append(finding.rule_id, style="bold")
+    line.append(f"  {finding.message}")
+    if finding.location.resource:
+        line.append(f"  [{finding.location.resource}]", style="dim")
+    status = finding.status.value if finding.status else "unjudged"
+    line.append(f"  ({status})", style="bold red" if finding.status is Status.BLOCKING else "dim")
+    return line
+
+
+def _display_path(bundle: str, path: str) -> str:
+    return path if bundle == "." else f"{bundle}/{path}"
+
+
+def _footer(verdict: Verdict, out: _Out) -> None:
+    if verdict.findings:
+        out()
+    for warning in verdict.warnings:
+        out(Text(f"warning: [{warning.code}] {warning.message}", style="yellow"))
+    for scanner in verdict.scanners:
+        if scanner.status.value in ("error", "timeout"):
+            out(Text(f"error: {scanner.scanner}: {scanner.message}", style="magenta"))
+    for issue in verdict.errors:
+        place = _display_path(issue.bundle or ".", issue.path) if issue.path else issue.bundle
+        out(Text(f"error: {issue.scanner}: {place}: {issue.message}", style="magenta"))

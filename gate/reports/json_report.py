@@ -1,0 +1,100 @@
+"""The JSON report, `schema: gate-report/1` (a contract: scripts parse it)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import gate
+from gate.model import Finding, Verdict
+from gate.reports.base import RenderOptions, summary
+
+SCHEMA = "gate-report/1"
+
+
+def render_json(verdict: Verdict, options: RenderOptions) -> str:
+    return json.dumps(report_dict(verdict), indent=2, sort_keys=False) + "\n"
+
+
+def report_dict(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "decision": verdict.decision.value,
+        "tool": {"name": "serverless-gate", "version": gate.__version__},
+        "policy": {
+            "source": verdict.policy.source,
+            "sha256": verdict.policy.sha256,
+            "env": verdict.policy.env,
+        },
+        "git": None,
+        "bundles": [
+            {"id": b.id, "path": str(b.path), "kind": b.kind, "functions": list(b.functions)}
+            for b in verdict.bundles
+        ],
+        "scanners": [
+            {
+                "name": s.scanner,
+                "version": s.version,
+                "status": s.status.value,
+                "duration_s": round(s.duration_s, 3),
+                "message": s.message,
+            }
+            for s in verdict.scanners
+        ],
+        "advisories": verdict.advisories or None,
+        "findings": [_finding(f) for f in verdict.findings],
+        "summary": summary(verdict),
+        "warnings": [{"code": w.code, "message": w.message} for w in verdict.warnings],
+        "errors": [
+            {"scanner": e.scanner, "path": _issue_path(e.bundle, e.path), "message": e.message}
+            for e in verdict.errors
+        ],
+    }
+
+
+def _issue_path(bundle: str | None, path: str | None) -> str | None:
+    if path is None:
+        return None
+    return path if bundle in (None, ".") else f"{bundle}/{path}"
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "fingerprint": f.fingerprint,
+        "scanner": f.scanner,
+        "rule_id": f.rule_id,
+        "title": f.title,
+        "message": f.message,
+        "severity": f.severity.label,
+        "confidence": f.confidence.value if f.confidence else None,
+        "bundle": f.bundle,
+        "path": f.location.path,
+        "start_line": f.location.start_line,
+        "end_line": f.location.end_line,
+        "resource": f.location.resource,
+        "cwe": f.cwe,
+        "help_uri": f.help_uri,
+        "package": (
+            {
+                "name": f.package.name,
+                "version": f.package.version,
+                "fixed_versions": list(f.package.fixed_versions),
+            }
+            if f.package
+            else None
+        ),
+        "aliases": list(f.aliases),
+        "also_reported_by": [
+            {"scanner": r.scanner, "rule_id": r.rule_id} for r in f.also_reported_by
+        ],
+        "status": f.status.value if f.status else None,
+        "waiver": (
+            {
+                "reason": f.waiver.reason,
+                "expires": f.waiver.expires,
+                "approved_by": f.waiver.approved_by,
+            }
+            if f.waiver
+            else None
+        ),
+    }

@@ -1,0 +1,151 @@
+"""`gate check` from bundles to verdict: prepare, scan in workers, parse, evaluate."""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from gate.bundles import resolve_bundles, stage
+from gate.errors import AdvisoryError
+from gate.model import ScanIssue, ScanResult, ScanStatus, Verdict, Warning_
+from gate.policy.evaluate import evaluate
+from gate.policy.model import Policy, SeverityMap
+from gate.safeyaml import load_yaml
+from gate.scanners import SCANNERS
+from gate.scanners.base import ParseContext, Scanner
+from gate.workers import WorkerJob, WorkerOutcome, run_workers, worker_argv
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the command line adds to the policy for one run."""
+
+    advisory_db: str | None = None
+    today: datetime.date | None = None
+
+
+def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
+    """Scan every bundle in `paths` with every enabled scanner and judge the result."""
+    bundles = resolve_bundles(paths)
+    context = {"advisory_db": _advisory_db(options, policy)}
+    scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
+    warnings: list[Warning_] = []
+    if "serverless" in policy.scanners and policy.scanners["serverless"].enabled:
+        warnings.append(
+            Warning_("scanner-unavailable", "the serverless scanner is not in this version")
+        )
+    with tempfile.TemporaryDirectory(prefix="gate-") as work:
+        staged, stage_warnings = stage(bundles, policy.exclude, Path(work))
+        warnings.extend(stage_warnings)
+        targets = [{"bundle": s.bundle.id, "root": str(s.root)} for s in staged]
+        jobs = [
+            WorkerJob(
+                scanner.name,
+                worker_argv(scanner.name),
+                {
+                    "targets": targets,
+                    "options": scanner.options(policy.scanner(scanner.name), context),
+                },
+                policy.scanner(scanner.name).timeout_s,
+            )
+            for scanner in scanners
+        ]
+        outcomes = run_workers(jobs)
+    results = [_result(s, outcomes[s.name], policy) for s in scanners]
+    skipped = [
+        ScanResult(name, ScanStatus.SKIPPED, message="disabled by policy")
+        for name in SCANNERS
+        if not policy.scanner(name).enabled
+    ]
+    advisories = _advisory_info(outcomes.get("pip-audit"))
+    warnings.extend(_stale_advisories(advisories, policy, options.today))
+    return evaluate(results + skipped, bundles, policy, warnings, advisories)
+
+
+def _advisory_db(options: CheckOptions, policy: Policy) -> str | None:
+    chosen = options.advisory_db or policy.advisory_db
+    if chosen is None:
+        return None
+    path = Path(chosen)
+    if not path.exists():
+        raise AdvisoryError(
+            f"{chosen}: advisory database not found (a directory or .zip of OSV records)"
+        )
+    return str(path.resolve())
+
+
+def _result(scanner: Scanner, outcome: WorkerOutcome, policy: Policy) -> ScanResult:
+    if outcome.status is not ScanStatus.OK or outcome.payload is None:
+        return ScanResult(
+            scanner.name, outcome.status, duration_s=outcome.duration_s, message=outcome.message
+        )
+    context = ParseContext(policy.scanner(scanner.name), _catalogue(scanner.catalogue))
+    try:
+        parsed = scanner.parse(outcome.payload["output"], context)
+    except (KeyError, TypeError, ValueError) as e:
+        return ScanResult(
+            scanner.name,
+            ScanStatus.ERROR,
+            outcome.payload.get("version"),
+            outcome.duration_s,
+            f"its output could not be understood ({type(e).__name__}: {e})",
+        )
+    status, message = ScanStatus.OK, None
+    if parsed.issues:
+        status, message = ScanStatus.ERROR, _describe_issues(parsed.issues)
+    return ScanResult(
+        scanner.name,
+        status,
+        outcome.payload.get("version"),
+        outcome.duration_s,
+        message,
+        parsed.findings,
+        parsed.issues,
+    )
+
+
+def _describe_issues(issues: tuple[ScanIssue, ...]) -> str:
+    first = issues[0]
+    where = f"{first.bundle}/{first.path}" if first.path else (first.bundle or "")
+    more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+    return f"could not check {where}: {first.message}{more}"
+
+
+@cache
+def _catalogue(resource: str | None) -> SeverityMap:
+    if resource is None:
+        return SeverityMap()
+    text = resources.files("gate.policies").joinpath(resource).read_bytes()
+    data = load_yaml(text).data
+    return SeverityMap.from_mapping(data.get("checks") or {}, default=data.get("default"))
+
+
+def _advisory_info(outcome: WorkerOutcome | None) -> dict[str, Any]:
+    if outcome is None or outcome.payload is None:
+        return {}
+    database = outcome.payload.get("output", {}).get("database")
+    return dict(database) if isinstance(database, dict) else {}
+
+
+def _stale_advisories(
+    info: dict[str, Any], policy: Policy, today: datetime.date | None
+) -> list[Warning_]:
+    date = info.get("date")
+    if not isinstance(date, str):
+        return []
+    age = ((today or datetime.date.today()) - datetime.date.fromisoformat(date)).days
+    if age <= policy.advisory_max_age_days:
+        return []
+    return [
+        Warning_(
+            "advisories-stale",
+            f"advisory database {info.get('source')} is from {date} ({age} days old, policy "
+            f"allows {policy.advisory_max_age_days}); vulnerabilities published since are not "
+            "known: pass a newer OSV export with --advisory-db",
+        )
+    ]

@@ -1,0 +1,150 @@
+"""YAML loading for untrusted and user-written files.
+
+Every YAML file the gate reads goes through here: a safe loader (no Python tags),
+a byte budget, and a budget on the size of the document once aliases are
+expanded, so an alias bomb is refused before anything walks it. The composed
+node tree is kept so callers can point at the line of a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 1 << 20
+MAX_EXPANDED_NODES = 100_000
+
+PathKey = tuple[str | int, ...]
+
+
+class YamlLoadError(Exception):
+    """The document is not YAML the gate accepts; `line` is 1-based where known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A loaded document with the line of every key and value, by key path."""
+
+    data: Any
+    lines: dict[PathKey, int]
+
+    def line_of(self, path: PathKey) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+
+class _PlainTagLoader(yaml.SafeLoader):
+    """Safe loader that reads CloudFormation-style tags (`!Ref`, `!Sub`) as plain values."""
+
+
+def _construct_plain(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_PlainTagLoader.add_multi_constructor("!", _construct_plain)
+
+
+def load_yaml(text: str | bytes, *, allow_tags: bool = False) -> YamlDocument:
+    """Load one YAML document within the budgets; raises YamlLoadError.
+
+    `allow_tags` reads application tags such as CloudFormation's `!Ref` as plain
+    values (for IaC files); Python tags are refused either way.
+    """
+    size = len(text.encode("utf-8") if isinstance(text, str) else text)
+    if size > MAX_BYTES:
+        raise YamlLoadError(f"file is {size} bytes; the limit is {MAX_BYTES}")
+    loader_cls = _PlainTagLoader if allow_tags else yaml.SafeLoader
+    loader = loader_cls(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(None, {})
+        _check_expanded_size(node)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise YamlLoadError(_describe(e), line) from e
+    except yaml.YAMLError as e:
+        raise YamlLoadError(str(e).splitlines()[0]) from e
+    except (ValueError, TypeError, OverflowError, RecursionError) as e:
+        # PyYAML's constructors raise these for values such as a date of 2027-13-01.
+        raise YamlLoadError(f"invalid value: {e}") from e
+    finally:
+        loader.dispose()
+    return YamlDocument(data, _key_lines(node))
+
+
+def _describe(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or error.context or "invalid YAML"
+    if "could not determine a constructor" in problem:
+        tag = problem.split("tag", 1)[-1].strip(" '")
+        return f"tag {tag} is not allowed"
+    return f"YAML syntax error: {problem}"
+
+
+def _check_expanded_size(root: yaml.Node) -> None:
+    """Refuse documents that grow past the budget once aliases are expanded."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise YamlLoadError("recursive alias", node.start_mark.line + 1)
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        active.discard(key)
+        if total > MAX_EXPANDED_NODES:
+            raise YamlLoadError(
+                f"document expands to over {MAX_EXPANDED_NODES} nodes (alias bomb?)",
+                node.start_mark.line + 1,
+            )
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+def _key_lines(root: yaml.Node) -> dict[PathKey, int]:
+    lines: dict[PathKey, int] = {(): root.start_mark.line + 1}
+    seen: set[int] = set()
+
+    def walk(node: yaml.Node, path: PathKey) -> None:
+        if id(node) in seen:  # an alias: its lines are recorded where it was defined
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                child = (*path, str(key_node.value))
+                lines[child] = key_node.start_mark.line + 1
+                walk(value_node, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                position = (*path, index)
+                lines[position] = item.start_mark.line + 1
+                walk(item, position)
+
+    walk(root, ())
+    return lines

@@ -1,0 +1,130 @@
+"""bandit: weaknesses in the bundle's Python code.
+
+Runs through bandit's API with a default `BanditConfig()`, so a `.bandit`,
+`setup.cfg` or `pyproject.toml` in the bundle is never read. `# nosec` comments
+are written by the code's author, so bandit is told to ignore them and every
+issue comes back; the policy decides what an inline suppression is worth.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from gate.model import Confidence, Finding, Location, ScanIssue, Severity
+from gate.scanners.base import ParseContext, Parsed, Scanner, targets_of
+
+# Tests whose message quotes the secret they found.
+SECRET_TESTS = frozenset({"B105", "B106", "B107"})
+_QUOTED = re.compile(r"""(['"]).*?\1""")
+
+
+class BanditScanner(Scanner):
+    name = "bandit"
+
+    def tool_version(self) -> str:
+        import bandit
+
+        return str(bandit.__version__)
+
+    def scan(self, request: dict[str, Any]) -> dict[str, Any]:
+        from bandit.core import config, manager
+
+        results = []
+        for target in targets_of(request):
+            mgr = manager.BanditManager(
+                config.BanditConfig(), "file", quiet=True, ignore_nosec=True
+            )
+            mgr.discover_files([target.root], recursive=True)
+            mgr.run_tests()
+            root = Path(target.root)
+            results.append(
+                {
+                    "bundle": target.bundle,
+                    "issues": [_issue(i, root) for i in mgr.get_issue_list()],
+                    "skipped": [
+                        {"path": _relative(name, root), "reason": str(reason)}
+                        for name, reason in mgr.skipped
+                    ],
+                }
+            )
+        return {"results": results}
+
+    def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
+        findings: list[Finding] = []
+        issues: list[ScanIssue] = []
+        for result in output["results"]:
+            bundle = result["bundle"]
+            findings.extend(_finding(raw, bundle) for raw in result["issues"])
+            issues.extend(
+                ScanIssue(self.name, f"could not scan: {s['reason']}", s["path"], bundle)
+                for s in result["skipped"]
+            )
+        return Parsed(tuple(findings), tuple(issues))
+
+
+def _issue(issue: Any, root: Path) -> dict[str, Any]:
+    """The parts of a bandit issue the gate keeps; the code itself is left behind."""
+    raw = issue.as_dict(with_code=False)
+    path = Path(raw["filename"])
+    raw["filename"] = _relative(raw["filename"], root)
+    raw["anchor"] = _line_text(path, int(raw["line_number"]))
+    return {k: raw[k] for k in _KEPT_FIELDS if k in raw}
+
+
+_KEPT_FIELDS = (
+    "filename",
+    "test_id",
+    "test_name",
+    "issue_severity",
+    "issue_confidence",
+    "issue_cwe",
+    "issue_text",
+    "line_number",
+    "line_range",
+    "more_info",
+    "anchor",
+)
+
+
+def _line_text(path: Path, line: int) -> str:
+    """The flagged line with string contents blanked: a stable anchor that holds no secret."""
+    try:
+        lines = path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return _QUOTED.sub("''", text.strip())
+
+
+def _relative(name: str, root: Path) -> str:
+    try:
+        return Path(name).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(name).as_posix()
+
+
+def _finding(raw: dict[str, Any], bundle: str) -> Finding:
+    confidence = Confidence(raw["issue_confidence"].lower())
+    severity = Severity.parse(raw["issue_severity"])
+    if confidence is Confidence.LOW:
+        severity = severity.lowered()
+    lines = raw.get("line_range") or [raw["line_number"]]
+    message = raw["issue_text"]
+    if raw["test_id"] in SECRET_TESTS:
+        message = _QUOTED.sub("'***'", message)
+    cwe = raw.get("issue_cwe") or {}
+    return Finding(
+        scanner="bandit",
+        rule_id=raw["test_id"],
+        title=raw["test_name"].replace("_", " "),
+        message=message,
+        severity=severity,
+        confidence=confidence,
+        bundle=bundle,
+        location=Location(raw["filename"], int(lines[0]), int(lines[-1])),
+        anchor=raw.get("anchor", ""),
+        cwe=f"CWE-{cwe['id']}" if cwe.get("id") else None,
+        help_uri=raw.get("more_info"),
+    )

@@ -1,0 +1,70 @@
+"""The interface every scanner implements.
+
+A scanner has two halves. `scan` runs inside its worker process: it imports the
+scanner library, scans every bundle of the run in one batch and returns JSON.
+`parse` runs in the gate's process: it turns that JSON into findings and scan
+issues without importing the scanner library, so it is tested on saved output.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from gate.model import Finding, ScanIssue
+from gate.policy.model import ScannerPolicy, SeverityMap
+
+
+@dataclass(frozen=True)
+class Target:
+    """One bundle as a worker sees it: its id and a private, prepared copy of its files."""
+
+    bundle: str
+    root: str
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """What `parse` may use besides the scanner's output."""
+
+    settings: ScannerPolicy
+    catalogue: SeverityMap
+    """The gate's severity ratings for rules the scanner gives no severity."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Findings and the things the scanner could not check."""
+
+    findings: tuple[Finding, ...] = ()
+    issues: tuple[ScanIssue, ...] = ()
+
+
+class Scanner(ABC):
+    """One scanner the gate runs."""
+
+    name: str
+    """Registry key, report name, policy key."""
+    catalogue: str | None = None
+    """Package resource in gate/policies rating this scanner's rules, if it needs one."""
+
+    def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
+        """JSON-able options for the worker, from the policy and the run's context."""
+        return {}
+
+    @abstractmethod
+    def tool_version(self) -> str:
+        """The scanner library's version (worker side)."""
+
+    @abstractmethod
+    def scan(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Scan every target of the request in one batch (worker side)."""
+
+    @abstractmethod
+    def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
+        """Turn the worker's output into findings (gate side; pure)."""
+
+
+def targets_of(request: dict[str, Any]) -> list[Target]:
+    return [Target(t["bundle"], t["root"]) for t in request["targets"]]

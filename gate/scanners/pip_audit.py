@@ -1,0 +1,171 @@
+"""pip-audit: known-vulnerable dependencies, audited offline.
+
+Pinned lines of `requirements*.txt` go through pip-audit's `RequirementSource`
+with pip disabled; vendored `*.dist-info` directories through its `PipSource`.
+Vulnerabilities come from a local OSV database through the gate's own
+`VulnerabilityService`, never from the network. Requirements the gate cannot
+audit from their text become GATE-DEP-001 findings and are never installed; a
+dependency pip-audit skipped is a scan issue, never "clean".
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gate.manifests import Manifest, read_requirements
+from gate.model import Finding, Location, Package, ScanIssue, Severity
+from gate.policy.model import ScannerPolicy
+from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
+
+UNPINNED_RULE = "GATE-DEP-001"
+
+
+class PipAuditScanner(Scanner):
+    name = "pip-audit"
+
+    def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
+        return {"advisory_db": context.get("advisory_db")}
+
+    def tool_version(self) -> str:
+        from importlib.metadata import version
+
+        return version("pip-audit")
+
+    def scan(self, request: dict[str, Any]) -> dict[str, Any]:
+        from gate.advisories.osv import AdvisoryDatabase
+        from gate.advisories.service import OfflineVulnerabilityService
+
+        db_path = request["options"].get("advisory_db")
+        database = AdvisoryDatabase.load(Path(db_path)) if db_path else AdvisoryDatabase.builtin()
+        service = OfflineVulnerabilityService(database)
+        return {
+            "database": {
+                "source": database.source,
+                "date": database.date,
+                "records": database.count,
+            },
+            "results": [_audit(target, service) for target in targets_of(request)],
+        }
+
+    def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
+        findings: list[Finding] = []
+        issues: list[ScanIssue] = []
+        for result in output["results"]:
+            bundle = result["bundle"]
+            for dep in result["dependencies"]:
+                findings.extend(
+                    _vulnerability(dep, v, bundle, context.settings) for v in dep["vulns"]
+                )
+            findings.extend(_unauditable(u, bundle) for u in result["unauditable"])
+            issues.extend(
+                ScanIssue(self.name, f"line {p['line']}: {p['reason']}", p["path"], bundle)
+                for p in result["problems"]
+            )
+        return Parsed(tuple(findings), tuple(issues))
+
+
+def _audit(target: Target, service: Any) -> dict[str, Any]:
+    from pip_audit._audit import Auditor
+
+    root = Path(target.root)
+    manifest = read_requirements(root)
+    where = {(p.name, p.version): p for p in manifest.pins}
+    dependencies: dict[tuple[str, str], dict[str, Any]] = {}
+    problems = [_problem(p.path, p.line, p.reason) for p in manifest.problems]
+    auditor = Auditor(service)
+    for source, origin in _sources(root, manifest):
+        for dep, vulns in auditor.audit(source):
+            if dep.is_skipped():
+                problems.append(_problem(origin, 0, f"{dep.name} not audited: {dep.skip_reason}"))
+                continue
+            key = (dep.canonical_name, str(dep.version))
+            pin = where.get(key)
+            dependencies[key] = {
+                "name": dep.canonical_name,
+                "version": str(dep.version),
+                "path": pin.path if pin else origin,
+                "line": pin.line if pin else None,
+                "vulns": [_vuln(v, service) for v in vulns],
+            }
+    return {
+        "bundle": target.bundle,
+        "dependencies": sorted(dependencies.values(), key=lambda d: (d["name"], d["version"])),
+        "unauditable": [vars(u) for u in manifest.unauditable],
+        "problems": problems,
+    }
+
+
+def _sources(root: Path, manifest: Manifest) -> list[tuple[Any, str]]:
+    """pip-audit dependency sources: the pinned requirements, then vendored packages."""
+    from pip_audit._dependency_source import PipSource, RequirementSource
+
+    sources: list[tuple[Any, str]] = []
+    if manifest.pins:
+        # Only the pins reach pip-audit, rewritten plainly, so no include, option or
+        # path in the bundle's files can reach its parser.
+        pinned = Path(tempfile.mkdtemp()) / "requirements.txt"
+        pinned.write_text("".join(f"{p.name}=={p.version}\n" for p in manifest.pins), "utf-8")
+        sources.append(
+            (RequirementSource([pinned], disable_pip=True, no_deps=True), "requirements")
+        )
+    vendored = sorted({p.parent for p in root.rglob("*.dist-info") if p.is_dir()})
+    if vendored:
+        origin = vendored[0].relative_to(root).as_posix() or "."
+        sources.append((PipSource(paths=vendored), origin))
+    return sources
+
+
+def _vuln(vuln: Any, service: Any) -> dict[str, Any]:
+    advisory = service.advisory_for(vuln.id)
+    return {
+        "id": vuln.id,
+        "aliases": sorted(vuln.aliases),
+        "description": vuln.description,
+        "fix_versions": [str(v) for v in vuln.fix_versions],
+        "severity": [list(s) for s in advisory.severity] if advisory else [],
+        "references": list(advisory.references[:1]) if advisory else [],
+    }
+
+
+def _problem(path: str, line: int, reason: str) -> dict[str, Any]:
+    return {"path": path, "line": line, "reason": reason}
+
+
+def _vulnerability(
+    dep: dict[str, Any], vuln: dict[str, Any], bundle: str, settings: ScannerPolicy
+) -> Finding:
+    from gate.advisories.severity import cvss_severity
+
+    severity = cvss_severity(tuple(s) for s in vuln["severity"]) or settings.unscored_severity
+    fixed = tuple(vuln["fix_versions"])
+    upgrade = f"; fixed in {', '.join(fixed)}" if fixed else "; no fixed version yet"
+    summary = " ".join(vuln["description"].split())[:200]
+    return Finding(
+        scanner="pip-audit",
+        rule_id=vuln["id"],
+        title=f"{dep['name']} {dep['version']} has a known vulnerability",
+        message=f"{summary}{upgrade}",
+        severity=severity,
+        bundle=bundle,
+        location=Location(dep["path"], dep["line"], dep["line"]),
+        anchor=f"{dep['name']}=={dep['version']}",
+        package=Package(dep["name"], dep["version"], fixed),
+        aliases=tuple(vuln["aliases"]),
+        help_uri=(vuln["references"] or [None])[0],
+    )
+
+
+def _unauditable(raw: dict[str, Any], bundle: str) -> Finding:
+    return Finding(
+        scanner="pip-audit",
+        rule_id=UNPINNED_RULE,
+        title="Requirement not pinned to one version",
+        message=f"{raw['reason']}: '{raw['text']}' was not audited or installed; "
+        "pin it with == (generate pins from a lock file)",
+        severity=Severity.MEDIUM,
+        bundle=bundle,
+        location=Location(raw["path"], raw["line"], raw["line"]),
+        anchor=raw["text"],
+    )

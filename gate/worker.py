@@ -1,0 +1,48 @@
+"""Entry point of a scanner worker: `python -m gate.worker SCANNER`.
+
+Reads one JSON request on stdin, runs the scanner over every bundle in it and
+writes one JSON answer on stdout: `{"version": ..., "output": ...}` or
+`{"error": ...}` with exit code 3. Whatever the scanner library prints goes to
+stderr, so it cannot corrupt the answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+EXIT_SCANNER_FAILED = 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    answer_fd = os.dup(1)
+    os.dup2(2, 1)  # scanner chatter, even from C code or child processes, goes to stderr
+    code, answer = _run(args[0] if args else "", sys.stdin.read())
+    with os.fdopen(answer_fd, "w", encoding="utf-8") as out:
+        json.dump(answer, out)
+    return code
+
+
+def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:
+    from gate.scanners import SCANNERS
+
+    scanner = SCANNERS.get(name)
+    if scanner is None:
+        return EXIT_SCANNER_FAILED, {"error": f"no scanner named {name!r}"}
+    request = json.loads(raw_request)
+    try:
+        version = scanner.tool_version()
+        output = scanner.scan(request)
+    except ModuleNotFoundError as e:
+        return EXIT_SCANNER_FAILED, {
+            "error": f"{e.name or 'its library'} is not installed in the gate's Python "
+            f"({sys.executable}); reinstall serverless-gate"
+        }
+    return 0, {"version": version, "output": output}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Runs each scanner in its own process with a deadline.
+
+This is the only module that starts subprocesses. A worker is started in a new
+session so that, when its deadline passes, the whole process group (the worker
+and anything it started) is killed, not just the worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import gate
+from gate.model import ScanStatus
+
+# What a worker inherits from the gate's environment. Everything else, CI secrets
+# included, stays out of reach of the scanners and of anything they resolve.
+_PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
+
+# Settings every scanner process runs with.
+_WORKER_SETTINGS = {
+    "CHECKOV_SERVERLESS_DISABLE_VARS": "true",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONSAFEPATH": "1",
+    "PYTHONUNBUFFERED": "1",
+    "LOG_LEVEL": "ERROR",
+    "PIP_NO_INPUT": "1",
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+}
+
+STDERR_TAIL = 4000
+
+
+@dataclass(frozen=True)
+class WorkerJob:
+    """One scanner's run: the command, the JSON request fed to it, its deadline."""
+
+    scanner: str
+    argv: tuple[str, ...]
+    request: Mapping[str, Any]
+    timeout_s: float
+
+
+@dataclass(frozen=True)
+class WorkerOutcome:
+    """How a worker ended; `payload` is its JSON answer when status is OK."""
+
+    scanner: str
+    status: ScanStatus
+    duration_s: float
+    payload: dict[str, Any] | None = None
+    message: str | None = None
+
+
+def worker_argv(scanner: str) -> tuple[str, ...]:
+    """The command that runs `scanner` in a fresh interpreter of the gate's own Python."""
+    return (sys.executable, "-m", "gate.worker", scanner)
+
+
+def run_workers(jobs: Sequence[WorkerJob]) -> dict[str, WorkerOutcome]:
+    """Run every job at once; returns each scanner's outcome."""
+    if not jobs:
+        return {}
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        outcomes = list(pool.map(run_worker, jobs))
+    return {o.scanner: o for o in outcomes}
+
+
+def run_worker(job: WorkerJob) -> WorkerOutcome:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=f"gate-{job.scanner}-") as home:
+        try:
+            proc = subprocess.Popen(
+                job.argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=home,
+                env=worker_environment(home),
+                start_new_session=True,
+            )
+        except OSError as e:
+            return _failed(
+                job, started, f"could not start its worker ({job.argv[0]}): {e.strerror}"
+            )
+        try:
+            stdout, stderr = proc.communicate(json.dumps(job.request).encode(), job.timeout_s)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            return WorkerOutcome(
+                job.scanner,
+                ScanStatus.TIMEOUT,
+                time.monotonic() - started,
+                message=f"timed out after {job.timeout_s:g}s and was killed "
+                f"(raise scanners.{job.scanner}.timeout_s if the bundle is that large)",
+            )
+        except BaseException:
+            _kill_group(proc)
+            raise
+    return _outcome(job, started, proc.returncode, stdout, stderr)
+
+
+def worker_environment(home: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in _PASSED_VARIABLES}
+    env.update(_WORKER_SETTINGS)
+    # The worker imports the same gate package as this process, installed or not.
+    env["PYTHONPATH"] = str(Path(gate.__file__).resolve().parent.parent)
+    env["HOME"] = home
+    env["TMPDIR"] = home
+    return env
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
+
+
+def _outcome(
+    job: WorkerJob, started: float, code: int, stdout: bytes, stderr: bytes
+) -> WorkerOutcome:
+    if code != 0:
+        if code < 0:
+            return _failed(job, started, f"worker was killed by signal {-code}")
+        answer = _parse_answer(stdout)
+        if answer is not None and isinstance(answer.get("error"), str):
+            return _failed(job, started, answer["error"])
+        return _failed(job, started, f"worker exited with code {code}: {_last_line(stderr)}")
+    answer = _parse_answer(stdout)
+    if answer is None or "output" not in answer:
+        preview = stdout[:60].decode("utf-8", "replace").strip() or "nothing"
+        return _failed(job, started, f"worker output is not the expected JSON (got {preview!r})")
+    return WorkerOutcome(job.scanner, ScanStatus.OK, time.monotonic() - started, answer)
+
+
+def _parse_answer(stdout: bytes) -> dict[str, Any] | None:
+    try:
+        answer = json.loads(stdout)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
+def _failed(job: WorkerJob, started: float, message: str) -> WorkerOutcome:
+    return WorkerOutcome(job.scanner, ScanStatus.ERROR, time.monotonic() - started, message=message)
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = stderr[-STDERR_TAIL:].decode("utf-8", "replace").strip().splitlines()
+    return lines[-1].strip() if lines else "no error output"

@@ -1,0 +1,143 @@
+"""Fault injection: a scanner worker that crashes, hangs, prints garbage or is missing.
+
+Each must end in decision `error`, exit 2, and one stderr line naming the scanner.
+Fakes stand in for the worker command only; everything else is the real gate.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import gate.run
+from tests.conftest import RunGate
+
+ONLY_BANDIT = """\
+version: 1
+scanners:
+  checkov: {enabled: false}
+  pip-audit: {enabled: false}
+  bandit: {timeout_s: 2}
+"""
+
+
+def fake_worker(code: str) -> Callable[[str], tuple[str, ...]]:
+    def argv(scanner: str) -> tuple[str, ...]:
+        return (sys.executable, "-c", code)
+
+    return argv
+
+
+@pytest.fixture
+def tiny_bundle(tmp_path: Path) -> Path:
+    bundle = tmp_path / "fn"
+    bundle.mkdir()
+    (bundle / "handler.py").write_text("def handler(event, context):\n    return 1\n")
+    return bundle
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (
+            "import sys; sys.stderr.write('Traceback...\\nRuntimeError: boom\\n'); sys.exit(1)",
+            "worker exited with code 1: RuntimeError: boom",
+        ),
+        ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", "killed by signal 9"),
+        ("print('<html>not json</html>')", "worker output is not the expected JSON"),
+        ('print(\'{"version": "1"}\')', "worker output is not the expected JSON"),
+        (
+            "import json; print(json.dumps({'version': '1', 'output': {'results': 7}}))",
+            "its output could not be understood",
+        ),
+    ],
+    ids=["crash", "signal", "garbage", "no-output-key", "wrong-shape"],
+)
+def test_broken_worker_is_an_error_naming_the_scanner(
+    run_gate: RunGate,
+    policy_file: Callable[[str], Path],
+    tiny_bundle: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    code: str,
+    reason: str,
+) -> None:
+    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(code))
+    result = run_gate("check", str(tiny_bundle), "--policy", str(policy_file(ONLY_BANDIT)))
+    assert result.code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("gate: error: bandit: ")
+    assert reason in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_hanging_worker_is_killed_at_its_deadline(
+    run_gate: RunGate,
+    policy_file: Callable[[str], Path],
+    tiny_bundle: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The fake starts a grandchild that would outlive it unless the whole group is killed.
+    marker = tmp_path / "grandchild-survived"
+    grandchild = f"import time; time.sleep(4); open({str(marker)!r}, 'w').close()"
+    code = (
+        "import subprocess, sys, time; "
+        f"subprocess.Popen([sys.executable, '-c', {grandchild!r}]); time.sleep(60)"
+    )
+    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(code))
+    started = time.monotonic()
+    result = run_gate("check", str(tiny_bundle), "--policy", str(policy_file(ONLY_BANDIT)))
+    elapsed = time.monotonic() - started
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        "gate: error: bandit: timed out after 2s and was killed "
+        "(raise scanners.bandit.timeout_s if the bundle is that large)"
+    )
+    assert elapsed < 30  # it did not wait for the 60 s sleep
+    time.sleep(4)
+    assert not marker.exists(), "a process of the worker's group outlived the deadline"
+
+
+def test_missing_worker_executable(
+    run_gate: RunGate,
+    policy_file: Callable[[str], Path],
+    tiny_bundle: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(gate.run, "worker_argv", lambda s: ("/nonexistent/python3", "-m", "x"))
+    result = run_gate("check", str(tiny_bundle), "--policy", str(policy_file(ONLY_BANDIT)))
+    assert result.code == 2
+    assert result.stderr.strip().startswith("gate: error: bandit: could not start its worker")
+
+
+def test_missing_scanner_library_is_named(
+    run_gate: RunGate,
+    policy_file: Callable[[str], Path],
+    tiny_bundle: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The real worker, in an interpreter where the bandit package cannot be imported.
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\nclass Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'bandit' or name.startswith('bandit.'):\n"
+        "            raise ModuleNotFoundError(\"No module named 'bandit'\", name='bandit')\n"
+        "sys.meta_path.insert(0, Block())\n"
+    )
+    code = (
+        f"import sys; sys.path.insert(0, {str(blocker)!r}); import sitecustomize; "
+        "from gate.worker import main; sys.exit(main(['bandit']))"
+    )
+    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(code))
+    result = run_gate("check", str(tiny_bundle), "--policy", str(policy_file(ONLY_BANDIT)))
+    assert result.code == 2
+    line = result.stderr.strip()
+    assert line.startswith("gate: error: bandit: bandit is not installed in the gate's Python")
