@@ -69,7 +69,11 @@ def load_yaml(text: str | bytes, *, allow_tags: bool = False) -> YamlDocument:
     if size > MAX_BYTES:
         raise YamlLoadError(f"file is {size} bytes; the limit is {MAX_BYTES}")
     loader_cls = _PlainTagLoader if allow_tags else yaml.SafeLoader
-    loader = loader_cls(text)
+    try:
+        # The reader refuses control characters as soon as the loader is built.
+        loader = loader_cls(text)
+    except yaml.YAMLError as e:
+        raise YamlLoadError(f"not a YAML text file: {str(e).splitlines()[0]}") from e
     try:
         node = loader.get_single_node()
         if node is None:
@@ -95,6 +99,8 @@ def _describe(error: yaml.MarkedYAMLError) -> str:
     if "could not determine a constructor" in problem:
         tag = problem.split("tag", 1)[-1].strip(" '")
         return f"tag {tag} is not allowed"
+    if "another document" in problem:
+        return "YAML syntax error: only one document is allowed, found another"
     return f"YAML syntax error: {problem}"
 
 
