@@ -25,15 +25,31 @@ BAD_POLICIES = [
     ("tab-indent", "version: 1\nscanners:\n\tcheckov: {}\n", "YAML syntax error", 3),
     ("unknown-key", "version: 1\nfial_on: high\n", "unknown key 'fial_on'", 2),
     ("unknown-scanner", "version: 1\nscanners:\n  trivy: {}\n", "unknown key 'trivy'", 3),
-    ("unknown-scanner-key", "version: 1\nscanners:\n  bandit:\n    skips: [B101]\n",
-     "unknown key 'skips' in scanners.bandit", 4),
-    ("wrong-type", "version: 1\nscanners:\n  checkov:\n    timeout_s: soon\n",
-     "scanners.checkov.timeout_s: expected number, got string", 4),
-    ("wrong-type-bool", "version: 1\nscanners:\n  checkov:\n    required: maybe\n",
-     "expected boolean", 4),
+    (
+        "unknown-scanner-key",
+        "version: 1\nscanners:\n  bandit:\n    skips: [B101]\n",
+        "unknown key 'skips' in scanners.bandit",
+        4,
+    ),
+    (
+        "wrong-type",
+        "version: 1\nscanners:\n  checkov:\n    timeout_s: soon\n",
+        "scanners.checkov.timeout_s: expected number, got string",
+        4,
+    ),
+    (
+        "wrong-type-bool",
+        "version: 1\nscanners:\n  checkov:\n    required: maybe\n",
+        "expected boolean",
+        4,
+    ),
     ("unknown-enum", "version: 1\nfail_on: severe\n", "fail_on: 'severe' is not one of", 2),
-    ("unknown-severity-override", "version: 1\nseverity:\n  CKV_AWS_1: urgent\n",
-     "severity.CKV_AWS_1: 'urgent' is not one of", 3),
+    (
+        "unknown-severity-override",
+        "version: 1\nseverity:\n  CKV_AWS_1: urgent\n",
+        "severity.CKV_AWS_1: 'urgent' is not one of",
+        3,
+    ),
     ("empty", "", "the policy is empty", None),
     ("only-comments", "# nothing here\n", "the policy is empty", None),
     ("missing-version", "fail_on: high\n", "missing required key 'version'", 1),
@@ -43,29 +59,54 @@ BAD_POLICIES = [
     ("scalar", "just text\n", "must be a mapping", 1),
     ("alias-bomb", BOMB, "alias bomb", None),
     ("recursive-alias", "version: 1\nexclude: &a [*a]\n", "recursive alias", None),
-    ("python-tag", "version: 1\nfail_on: !!python/object/apply:os.system ['id']\n",
-     "tag tag:yaml.org,2002:python/object/apply:os.system is not allowed", 2),
+    (
+        "python-tag",
+        "version: 1\nfail_on: !!python/object/apply:os.system ['id']\n",
+        "tag tag:yaml.org,2002:python/object/apply:os.system is not allowed",
+        2,
+    ),
     ("python-name-tag", "version: !!python/name:os.system\n", "is not allowed", 1),
     ("custom-tag", "version: 1\nfail_on: !Ref High\n", "tag !Ref is not allowed", 2),
-    ("bad-date", "version: 1\nwaivers:\n  - {rule: X, reason: r, expires: 2027-13-01}\n",
-     "invalid value", None),
-    ("waiver-missing-reason", "version: 1\nwaivers:\n  - {rule: B101, expires: 2027-01-01}\n",
-     "'reason' is a required property", 3),
-    ("negative-timeout", "version: 1\nscanners:\n  bandit: {timeout_s: -1}\n",
-     "scanners.bandit.timeout_s", 3),
+    (
+        "bad-date",
+        "version: 1\nwaivers:\n  - {rule: X, reason: r, expires: 2027-13-01}\n",
+        "invalid value",
+        None,
+    ),
+    (
+        "waiver-missing-reason",
+        "version: 1\nwaivers:\n  - {rule: B101, expires: 2027-01-01}\n",
+        "'reason' is a required property",
+        3,
+    ),
+    (
+        "negative-timeout",
+        "version: 1\nscanners:\n  bandit: {timeout_s: -1}\n",
+        "scanners.bandit.timeout_s",
+        3,
+    ),
     ("exclude-not-list", "version: 1\nexclude: tests/**\n", "exclude: expected array", 2),
     ("budget-unknown-severity", "version: 1\nbudgets: {severe: 3}\n", "unknown key 'severe'", 2),
-    ("env-unknown-key", "version: 1\nenvironments:\n  prod: {version: 2}\n",
-     "unknown key 'version' in environments.prod", 3),
-    ("inline-suppressions-enum", "version: 1\ninline_suppressions: sometimes\n",
-     "inline_suppressions: 'sometimes' is not one of", 2),
+    (
+        "env-unknown-key",
+        "version: 1\nenvironments:\n  prod: {version: 2}\n",
+        "unknown key 'version' in environments.prod",
+        3,
+    ),
+    (
+        "inline-suppressions-enum",
+        "version: 1\ninline_suppressions: sometimes\n",
+        "inline_suppressions: 'sometimes' is not one of",
+        2,
+    ),
     ("duplicate-document", "version: 1\n---\nversion: 1\n", "only one document", 2),
     ("binary", "\x00\x01\x02", "YAML", None),
 ]
 
 
-@pytest.mark.parametrize(("text", "expected", "line"), [b[1:] for b in BAD_POLICIES],
-                         ids=[b[0] for b in BAD_POLICIES])
+@pytest.mark.parametrize(
+    ("text", "expected", "line"), [b[1:] for b in BAD_POLICIES], ids=[b[0] for b in BAD_POLICIES]
+)
 def test_bad_policy_is_one_line_naming_file_and_line(
     run_gate: RunGate,
     policy_file: Callable[[str], Path],
@@ -99,7 +140,9 @@ def test_policy_validate_names_the_problem(
 def test_nonexistent_policy_file(run_gate: RunGate, tmp_path: Path) -> None:
     result = run_gate("check", str(tmp_path), "--policy", str(tmp_path / "missing.yml"))
     assert result.code == 2
-    assert result.stderr.strip() == f"gate: error: {tmp_path / 'missing.yml'}: policy file not found"
+    assert (
+        result.stderr.strip() == f"gate: error: {tmp_path / 'missing.yml'}: policy file not found"
+    )
 
 
 def test_nonexistent_bundle_path(run_gate: RunGate, tmp_path: Path) -> None:
@@ -161,13 +204,35 @@ def test_environment_overlay(policy_file: Callable[[str], Path]) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["version", "fail_on", "scanners", "severity", "exclude",
-                                       "bandit", "checkov", "x"]), children, max_size=4),
-    max_leaves=20,
-))
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False)
+        | st.text(max_size=8),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "version",
+                        "fail_on",
+                        "scanners",
+                        "severity",
+                        "exclude",
+                        "bandit",
+                        "checkov",
+                        "x",
+                    ]
+                ),
+                children,
+                max_size=4,
+            )
+        ),
+        max_leaves=20,
+    )
+)
 def test_arbitrary_documents_only_raise_policy_errors(document: object) -> None:
     import yaml
 
