@@ -141,7 +141,7 @@ def _vulnerability(
     severity = cvss_severity(tuple(s) for s in vuln["severity"]) or settings.unscored_severity
     fixed = tuple(vuln["fix_versions"])
     upgrade = f"; fixed in {', '.join(fixed)}" if fixed else "; no fixed version yet"
-    summary = " ".join(vuln["description"].split())[:200]
+    summary = _shorten(vuln["description"], 200)
     return Finding(
         scanner="pip-audit",
         rule_id=vuln["id"],
@@ -155,6 +155,14 @@ def _vulnerability(
         aliases=tuple(vuln["aliases"]),
         help_uri=(vuln["references"] or [None])[0],
     )
+
+
+def _shorten(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, cut at a word."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
 def _unauditable(raw: dict[str, Any], bundle: str) -> Finding:

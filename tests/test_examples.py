@@ -1,0 +1,62 @@
+"""The README's promise: the insecure example fails on all three scanners, the secure one passes.
+
+Runs the `gate` command the install put on PATH, from outside the repository, so
+the installed package's data files (policies, advisory snapshot) are what is used.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import EXAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def gate_command() -> list[str]:
+    script = shutil.which("gate", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "gate"]
+
+
+def run_installed_gate(bundle: Path, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
+    report = tmp_path / "report.json"
+    proc = subprocess.run(
+        [*gate_command(), "check", str(bundle), "--report", f"json={report}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return proc.returncode, json.loads(report.read_text()), proc.stdout + proc.stderr
+
+
+def test_insecure_example_fails_with_all_three_scanners(tmp_path: Path) -> None:
+    code, report, output = run_installed_gate(EXAMPLES / "orders-api-insecure", tmp_path)
+    assert code == 1, output
+    assert report["decision"] == "fail"
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    blocking = {(f["scanner"], f["rule_id"]) for f in findings if f["status"] == "blocking"}
+    assert {s for s, _ in blocking} == {"checkov", "bandit", "pip-audit"}
+    assert ("pip-audit", "PYSEC-2018-28") in blocking
+    assert ("bandit", "B602") in blocking
+    assert ("checkov", "CKV_AWS_45") in blocking
+    assert [s["status"] for s in report["scanners"]] == ["ok", "ok", "ok"]
+    assert "FAIL:" in output.splitlines()[-1]
+
+
+def test_secure_example_passes(tmp_path: Path) -> None:
+    code, report, output = run_installed_gate(EXAMPLES / "orders-api-secure", tmp_path)
+    assert code == 0, output
+    assert report["decision"] == "pass"
+    assert report["summary"]["blocking"] == 0
+    assert [w["code"] for w in report["warnings"]] == ["advisories-stale"]
+    assert report["advisories"]["date"] == "2024-10-10"

@@ -1,0 +1,166 @@
+"""The real checkov, bandit and pip-audit on fixture bundles, end to end through `gate check`."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import RunGate
+
+pytestmark = pytest.mark.slow
+
+MARKERS = Path("/tmp/serverless-gate-marker")  # where the hostile bundle's code would write
+
+
+def check_json(run_gate: RunGate, bundle: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
+    report = bundle.parent / f"{bundle.name}-report.json"
+    result = run_gate("check", str(bundle), "--report", f"json={report}", *extra)
+    return result.code, json.loads(report.read_text()), result.stdout + result.stderr
+
+
+def rules(report: dict[str, Any], scanner: str) -> set[str]:
+    return {f["rule_id"] for f in report["findings"] if f["scanner"] == scanner}
+
+
+def test_sam_bundle(run_gate: RunGate, bundle_copy: Callable[[str], Path]) -> None:
+    code, report, output = check_json(run_gate, bundle_copy("sam-function"))
+    assert [s["status"] for s in report["scanners"]] == ["ok", "ok", "ok"], output
+    assert any(r.startswith("CKV_AWS_") for r in rules(report, "checkov"))
+    assert rules(report, "bandit")
+    assert rules(report, "pip-audit")
+    resources = {f["resource"] for f in report["findings"] if f["scanner"] == "checkov"}
+    assert any(r and r.startswith("AWS::Serverless::Function.") for r in resources)
+    assert code in (0, 1)
+    assert code == (1 if report["summary"]["blocking"] else 0)
+
+
+def test_serverless_framework_bundle(run_gate: RunGate, bundle_copy: Callable[[str], Path]) -> None:
+    code, report, output = check_json(run_gate, bundle_copy("serverless-function"))
+    assert [s["status"] for s in report["scanners"]] == ["ok", "ok", "ok"], output
+    paths = {f["path"] for f in report["findings"] if f["scanner"] == "checkov"}
+    assert "serverless.yml" in paths
+    assert "CKV_AWS_49" in rules(report, "checkov")  # provider.iamRoleStatements with "*"
+    assert code == 1
+
+
+def test_terraform_bundle(run_gate: RunGate, bundle_copy: Callable[[str], Path]) -> None:
+    code, report, output = check_json(run_gate, bundle_copy("terraform-function"))
+    assert [s["status"] for s in report["scanners"]] == ["ok", "ok", "ok"], output
+    resources = {f["resource"] for f in report["findings"] if f["scanner"] == "checkov"}
+    assert any(r and r.startswith("aws_lambda_function.") for r in resources)
+    assert any(r and r.startswith("aws_iam_") for r in resources)
+    assert rules(report, "bandit")
+    assert code == 1
+
+
+def _skip_list(config: Path) -> list[str]:
+    data = yaml.safe_load(config.read_text())
+    skips = data.get("skip-check") or data.get("skip_check") or []
+    return skips.split(",") if isinstance(skips, str) else list(skips)
+
+
+def test_hostile_bundle_cannot_switch_off_scanners_or_run_code(
+    run_gate: RunGate, bundle_copy: Callable[[str], Path]
+) -> None:
+    bundle = bundle_copy("hostile")
+    if MARKERS.exists():
+        for marker in MARKERS.iterdir():
+            marker.unlink()
+    skipped_by_bundle = _skip_list(bundle / ".checkov.yaml")
+    bandit_skips = re.findall(r"B\d{3}", (bundle / ".bandit").read_text())
+    code, report, output = check_json(run_gate, bundle)
+
+    assert not MARKERS.exists() or not list(MARKERS.iterdir()), "bundle code was executed"
+    assert code == 1, output
+    reported = rules(report, "checkov")
+    assert skipped_by_bundle and bandit_skips
+    fired = [c for c in skipped_by_bundle if c in reported]
+    assert fired, f"none of the checks the bundle skips were reported: {skipped_by_bundle}"
+    assert set(bandit_skips) & rules(report, "bandit"), "the bundle's .bandit skips were obeyed"
+    statuses = {f["rule_id"]: f["status"] for f in report["findings"]}
+    assert "suppressed" not in {statuses[c] for c in fired}
+    unaudited = {
+        f["message"].split(":")[0] for f in report["findings"] if f["rule_id"] == "GATE-DEP-001"
+    }
+    assert {"editable requirement", "local path requirement"} <= unaudited
+    assert "PYSEC-2018-28" in rules(report, "pip-audit")
+    ignored = [w["message"] for w in report["warnings"] if w["code"] == "scanner-config-ignored"]
+    assert any(".checkov.yaml" in m for m in ignored)
+    assert any(".bandit" in m for m in ignored)
+
+
+def test_serverless_env_variables_are_never_resolved(
+    run_gate: RunGate, bundle_copy: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "ci-secret-7f3a9c1e5b2d4086"
+    monkeypatch.setenv("SOME_SECRET", secret)
+    bundle = bundle_copy("serverless-env-secret")
+    hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else ""
+    for fmt in ("console", "json"):
+        result = run_gate("check", str(bundle), "--format", fmt)
+        assert result.code in (0, 1), result.stderr
+        assert secret not in result.stdout + result.stderr
+        if len(hostname) > 6:
+            assert hostname not in result.stdout + result.stderr
+
+
+def _environment_literals(template: Path) -> list[str]:
+    loader = type("L", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("!", lambda load, suffix, node: None)  # type: ignore[no-untyped-call]
+    data = yaml.load(template.read_text(), Loader=loader)
+    values = []
+    for resource in data["Resources"].values():
+        variables = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables")
+        values += [v for v in (variables or {}).values() if isinstance(v, str) and len(v) >= 8]
+    return values
+
+
+def test_plaintext_secret_appears_in_no_output(
+    run_gate: RunGate, bundle_copy: Callable[[str], Path]
+) -> None:
+    bundle = bundle_copy("plaintext-secret")
+    secrets = _environment_literals(bundle / "template.yaml")
+    assert secrets
+    outputs = []
+    for fmt in ("console", "json"):
+        result = run_gate("check", str(bundle), "--format", fmt, "--verbose")
+        outputs.append(result.stdout + result.stderr)
+        assert result.code == 1
+    assert "CKV_AWS_45" in outputs[1]
+    for secret in secrets:
+        for output in outputs:
+            assert secret not in output
+            assert secret[:12] not in output
+
+
+@pytest.mark.parametrize(
+    ("bundle", "scanner", "path"),
+    [
+        ("broken-serverless", "checkov", "serverless.yml"),
+        ("broken-cfn", "checkov", "template.yaml"),
+        ("python-syntax-error", "bandit", "handler.py"),
+    ],
+)
+def test_unparseable_file_is_an_error_not_a_pass(
+    run_gate: RunGate, bundle_copy: Callable[[str], Path], bundle: str, scanner: str, path: str
+) -> None:
+    code, report, output = check_json(run_gate, bundle_copy(bundle))
+    assert code == 2, output
+    assert report["decision"] == "error"
+    status = {s["name"]: s["status"] for s in report["scanners"]}
+    assert status[scanner] == "error"
+    assert any(e["scanner"] == scanner and e["path"].endswith(path) for e in report["errors"])
+    line = output.strip().splitlines()[-1]
+    assert line.startswith(f"gate: error: {scanner}: could not check") and path in line
+
+
+def test_clean_function_passes(run_gate: RunGate, bundle_copy: Callable[[str], Path]) -> None:
+    code, report, output = check_json(run_gate, bundle_copy("clean-function"))
+    assert code == 0, output
+    assert report["summary"]["blocking"] == 0
