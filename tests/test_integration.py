@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from gate.safeyaml import load_yaml
 from tests.conftest import RunGate
 
 pytestmark = pytest.mark.slow
@@ -111,9 +112,7 @@ def test_serverless_env_variables_are_never_resolved(
 
 
 def _environment_literals(template: Path) -> list[str]:
-    loader = type("L", (yaml.SafeLoader,), {})
-    loader.add_multi_constructor("!", lambda load, suffix, node: None)  # type: ignore[no-untyped-call]
-    data = yaml.load(template.read_text(), Loader=loader)
+    data = load_yaml(template.read_bytes(), allow_tags=True).data
     values = []
     for resource in data["Resources"].values():
         variables = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables")
