@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +30,9 @@ NOT_YET = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        # A cancelled CI job sends SIGTERM: clean up (kill the scanners) as for Ctrl-C.
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         code: int = args.handler(args)
         return code
@@ -40,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # the last line of defence: one line, exit 2, never 0
         _print_error(f"internal error: {type(e).__name__}: {e}", args.verbose)
         return EXIT_ERROR
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_error(message: str, verbose: bool) -> None:
@@ -79,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--baseline", metavar="FILE")
     check.add_argument("--diff-base", metavar="REF")
     check.add_argument("--policy-ref", metavar="REF")
-    check.add_argument("--jobs", type=int, metavar="N", help="scanner workers run at once")
+    check.add_argument("--jobs", type=_positive, metavar="N", help="scanner workers run at once")
     check.add_argument("--no-cache", action="store_true", help="do not use cached findings")
     check.add_argument("--shard", metavar="I/N")
     check.add_argument(
@@ -124,6 +133,13 @@ def _verbose(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="tracebacks on errors")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
     return EXIT_ERROR
@@ -139,7 +155,7 @@ def _check(args: argparse.Namespace) -> int:
             raise UsageError(f"{flag} is not available in this version of serverless-gate")
     extra = [_report_target(spec) for spec in args.report]
     policy = resolve_policy(args.policy, args.env, Path.cwd())
-    verdict = check(args.paths, policy, CheckOptions(advisory_db=args.advisory_db))
+    verdict = check(args.paths, policy, CheckOptions(advisory_db=args.advisory_db, jobs=args.jobs))
     primary = RENDERERS[args.format]
     to_terminal = args.output is None and sys.stdout.isatty()
     color = args.format == "console" and to_terminal and "NO_COLOR" not in os.environ

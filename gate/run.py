@@ -26,6 +26,8 @@ class CheckOptions:
     """What the command line adds to the policy for one run."""
 
     advisory_db: str | None = None
+    jobs: int | None = None
+    """How many scanner workers run at once (default: all of them)."""
     today: datetime.date | None = None
 
 
@@ -55,7 +57,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
             )
             for scanner in scanners
         ]
-        outcomes = run_workers(jobs)
+        outcomes = run_workers(jobs, options.jobs)
     results = [_result(s, outcomes[s.name], policy) for s in scanners]
     skipped = [
         ScanResult(name, ScanStatus.SKIPPED, message="disabled by policy")

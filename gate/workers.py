@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,9 @@ _PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
 # Settings every scanner process runs with.
 _WORKER_SETTINGS = {
     "CHECKOV_SERVERLESS_DISABLE_VARS": "true",
+    # checkov forks a process per framework; on a small runner that only competes with the
+    # other scanners, which already run in parallel with it.
+    "CHECKOV_PARALLELIZATION_TYPE": "none",
     "PYTHONDONTWRITEBYTECODE": "1",
     "PYTHONSAFEPATH": "1",
     "PYTHONUNBUFFERED": "1",
@@ -40,6 +44,10 @@ _WORKER_SETTINGS = {
 }
 
 STDERR_TAIL = 4000
+
+# Workers still running, so an interrupted gate can kill them all.
+_live: set[subprocess.Popen[bytes]] = set()
+_live_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -68,12 +76,22 @@ def worker_argv(scanner: str) -> tuple[str, ...]:
     return (sys.executable, "-m", "gate.worker", scanner)
 
 
-def run_workers(jobs: Sequence[WorkerJob]) -> dict[str, WorkerOutcome]:
-    """Run every job at once; returns each scanner's outcome."""
+def run_workers(jobs: Sequence[WorkerJob], limit: int | None = None) -> dict[str, WorkerOutcome]:
+    """Run the jobs, at most `limit` at once (default: all); returns each scanner's outcome.
+
+    If the gate itself is interrupted, every worker's process group is killed
+    before the interruption goes on: no scanner outlives the gate.
+    """
     if not jobs:
         return {}
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(len(jobs), limit or len(jobs))))
+    try:
         outcomes = list(pool.map(run_worker, jobs))
+    except BaseException:
+        _kill_all()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return {o.scanner: o for o in outcomes}
 
 
@@ -94,6 +112,8 @@ def run_worker(job: WorkerJob) -> WorkerOutcome:
             return _failed(
                 job, started, f"could not start its worker ({job.argv[0]}): {e.strerror}"
             )
+        with _live_lock:
+            _live.add(proc)
         try:
             stdout, stderr = proc.communicate(json.dumps(job.request).encode(), job.timeout_s)
         except subprocess.TimeoutExpired:
@@ -108,6 +128,9 @@ def run_worker(job: WorkerJob) -> WorkerOutcome:
         except BaseException:
             _kill_group(proc)
             raise
+        finally:
+            with _live_lock:
+                _live.discard(proc)
     return _outcome(job, started, proc.returncode, stdout, stderr)
 
 
@@ -119,6 +142,14 @@ def worker_environment(home: str) -> dict[str, str]:
     env["HOME"] = home
     env["TMPDIR"] = home
     return env
+
+
+def _kill_all() -> None:
+    with _live_lock:
+        running = list(_live)
+    for proc in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -116,9 +115,7 @@ def test_bad_policy_is_one_line_naming_file_and_line(
     line: int | None,
 ) -> None:
     path = policy_file(text)
-    started = time.monotonic()
     result = run_gate("check", str(path.parent), "--policy", str(path))
-    elapsed = time.monotonic() - started
     assert result.code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -127,7 +124,6 @@ def test_bad_policy_is_one_line_naming_file_and_line(
     assert lines[0].startswith(prefix), lines[0]
     assert expected in lines[0]
     assert "Traceback" not in result.stderr
-    assert elapsed < 2.0  # refused before any scanner starts
 
 
 def test_policy_validate_names_the_problem(
