@@ -9,8 +9,9 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import gate
 from gate.errors import GateError, ReportError, UsageError
@@ -157,14 +158,18 @@ def _check(args: argparse.Namespace) -> int:
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     verdict = check(args.paths, policy, CheckOptions(advisory_db=args.advisory_db, jobs=args.jobs))
     primary = RENDERERS[args.format]
-    to_terminal = args.output is None and sys.stdout.isatty()
-    color = args.format == "console" and to_terminal and "NO_COLOR" not in os.environ
+    color = args.format == "console" and args.output is None and wants_color(sys.stdout, os.environ)
     text = primary(verdict, RenderOptions(color=color, quiet=args.quiet))
     _emit(text, args.output)
     for fmt, path in extra:
         _emit(RENDERERS[fmt](verdict, RenderOptions()), path)
     _explain_error(verdict)
     return verdict.decision.exit_code
+
+
+def wants_color(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (to anything)."""
+    return stream.isatty() and "NO_COLOR" not in environ and environ.get("TERM") != "dumb"
 
 
 def _explain_error(verdict: Verdict) -> None:

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
+from gate.reports.json_report import report_schema
 from gate.safeyaml import load_yaml
 from tests.conftest import RunGate
 
@@ -22,7 +24,9 @@ MARKERS = Path("/tmp/serverless-gate-marker")  # where the hostile bundle's code
 def check_json(run_gate: RunGate, bundle: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
     report = bundle.parent / f"{bundle.name}-report.json"
     result = run_gate("check", str(bundle), "--report", f"json={report}", *extra)
-    return result.code, json.loads(report.read_text()), result.stdout + result.stderr
+    data = json.loads(report.read_text())
+    jsonschema.Draft202012Validator(report_schema()).validate(data)
+    return result.code, data, result.stdout + result.stderr
 
 
 def rules(report: dict[str, Any], scanner: str) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
 import gate
@@ -10,6 +11,13 @@ from gate.model import Finding, Verdict
 from gate.reports.base import RenderOptions, summary
 
 SCHEMA = "gate-report/1"
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of `gate-report/1`, as shipped in the package."""
+    text = resources.files("gate.reports").joinpath("report.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def render_json(verdict: Verdict, options: RenderOptions) -> str:

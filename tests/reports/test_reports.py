@@ -1,0 +1,107 @@
+"""Rendering a verdict: the JSON contract and the console report."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from gate.cli import wants_color
+from gate.model import Bundle, ScanStatus, Verdict, Warning_
+from gate.policy.evaluate import evaluate
+from gate.policy.load import builtin_policy
+from gate.reports import RENDERERS, RenderOptions
+from gate.reports.json_report import report_schema
+from gate.run import _result
+from gate.scanners import SCANNERS
+from gate.workers import WorkerOutcome
+from tests.conftest import ASSETS
+
+
+def saved_verdict() -> Verdict:
+    """The verdict on the insecure example, from saved real output of all three scanners."""
+    policy = builtin_policy("default")
+    results = []
+    for name, scanner in SCANNERS.items():
+        answer = json.loads((ASSETS / "output" / f"{name}-orders-api-insecure.json").read_text())
+        outcome = WorkerOutcome(name, ScanStatus.OK, 1.5, answer)
+        results.append(_result(scanner, outcome, policy))
+    bundle = Bundle("orders-api-insecure", Path("examples/orders-api-insecure"))
+    warnings = [Warning_("advisories-stale", "old")]
+    return evaluate(results, [bundle], policy, warnings, {"date": "2024-10-10"})
+
+
+def rendered(fmt: str, **options: Any) -> str:
+    return RENDERERS[fmt](saved_verdict(), RenderOptions(**options))
+
+
+def test_json_report_follows_its_schema() -> None:
+    report = json.loads(rendered("json"))
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
+    assert report["schema"] == "gate-report/1"
+    assert report["decision"] == "fail"
+    assert report["summary"]["total"] == len(report["findings"])
+    assert report["summary"]["blocking"] == sum(
+        f["status"] == "blocking" for f in report["findings"]
+    )
+    assert sum(report["summary"]["by_severity"].values()) == report["summary"]["total"]
+
+
+def test_every_raw_finding_is_in_the_report() -> None:
+    report = json.loads(rendered("json"))
+    raw = 0
+    for name in SCANNERS:
+        output = json.loads((ASSETS / "output" / f"{name}-orders-api-insecure.json").read_text())
+        for result in output["output"]["results"]:
+            raw += len(result.get("failed", [])) + len(result.get("skipped", []))
+            raw += len(result.get("issues", [])) + len(result.get("unauditable", []))
+            raw += sum(len(d["vulns"]) for d in result.get("dependencies", []))
+    assert len(report["findings"]) == raw
+
+
+def test_console_groups_by_severity_and_ends_with_the_verdict() -> None:
+    text = rendered("console")
+    lines = text.rstrip("\n").splitlines()
+    assert lines[-1].startswith("FAIL: ")
+    headings = [line for line in lines if line in ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO")]
+    order = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"]
+    assert headings == sorted(headings, key=order.index)
+    assert "  orders-api-insecure/template.yaml" in lines
+    assert "\x1b[" not in text
+    assert "warning: [advisories-stale] old" in text
+
+
+def test_console_colour_only_when_asked() -> None:
+    assert "\x1b[" in rendered("console", color=True)
+    quiet = rendered("console", quiet=True)
+    assert "(allowed)" not in quiet
+    assert "(blocking)" in quiet
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "environ", "expected"),
+    [
+        (FakeTerminal(), {}, True),
+        (FakeTerminal(), {"NO_COLOR": ""}, False),
+        (FakeTerminal(), {"NO_COLOR": "1"}, False),
+        (FakeTerminal(), {"TERM": "dumb"}, False),
+        (io.StringIO(), {}, False),
+    ],
+)
+def test_colour_decision(stream: io.StringIO, environ: dict[str, str], expected: bool) -> None:
+    assert wants_color(stream, environ) is expected
+
+
+def test_every_format_renders() -> None:
+    verdict = saved_verdict()
+    for name, render in RENDERERS.items():
+        assert render(verdict, RenderOptions()), name
