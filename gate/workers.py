@@ -140,8 +140,36 @@ def worker_environment(home: str) -> dict[str, str]:
     # The worker imports the same gate package as this process, installed or not.
     env["PYTHONPATH"] = str(Path(gate.__file__).resolve().parent.parent)
     env["HOME"] = home
-    env["TMPDIR"] = home
+    env["TMPDIR"] = _scratch_dir() or home
     return env
+
+
+def cache_dir() -> Path:
+    """The gate's per-user cache directory: GATE_CACHE_DIR, else the XDG cache home."""
+    explicit = os.environ.get("GATE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "serverless-gate"
+
+
+def _scratch_dir() -> str | None:
+    """A private, lasting temp dir for the workers, or None if it cannot be made.
+
+    It lasts so that parser caches the scanners keep in their temp dir survive
+    from run to run (checkov's HCL grammar cache alone saves about a second); it
+    is private (0700) because those caches are pickles, which must not be
+    writable by anyone else.
+    """
+    path = cache_dir() / "worker-tmp"
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return str(path)
 
 
 def _kill_all() -> None:

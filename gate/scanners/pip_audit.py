@@ -75,20 +75,25 @@ def _audit(target: Target, service: Any) -> dict[str, Any]:
     dependencies: dict[tuple[str, str], dict[str, Any]] = {}
     problems = [_problem(p.path, p.line, p.reason) for p in manifest.problems]
     auditor = Auditor(service)
-    for source, origin in _sources(root, manifest):
-        for dep, vulns in auditor.audit(source):
-            if dep.is_skipped():
-                problems.append(_problem(origin, 0, f"{dep.name} not audited: {dep.skip_reason}"))
-                continue
-            key = (dep.canonical_name, str(dep.version))
-            pin = where.get(key)
-            dependencies[key] = {
-                "name": dep.canonical_name,
-                "version": str(dep.version),
-                "path": pin.path if pin else origin,
-                "line": pin.line if pin else None,
-                "vulns": [_vuln(v, service) for v in vulns],
-            }
+    with tempfile.TemporaryDirectory() as scratch:
+        audited = [
+            (dep, vulns, origin)
+            for source, origin in _sources(root, manifest, Path(scratch))
+            for dep, vulns in auditor.audit(source)
+        ]
+    for dep, vulns, origin in audited:
+        if dep.is_skipped():
+            problems.append(_problem(origin, 0, f"{dep.name} not audited: {dep.skip_reason}"))
+            continue
+        key = (dep.canonical_name, str(dep.version))
+        pin = where.get(key)
+        dependencies[key] = {
+            "name": dep.canonical_name,
+            "version": str(dep.version),
+            "path": pin.path if pin else origin,
+            "line": pin.line if pin else None,
+            "vulns": [_vuln(v, service) for v in vulns],
+        }
     return {
         "bundle": target.bundle,
         "dependencies": sorted(dependencies.values(), key=lambda d: (d["name"], d["version"])),
@@ -97,7 +102,7 @@ def _audit(target: Target, service: Any) -> dict[str, Any]:
     }
 
 
-def _sources(root: Path, manifest: Manifest) -> list[tuple[Any, str]]:
+def _sources(root: Path, manifest: Manifest, scratch: Path) -> list[tuple[Any, str]]:
     """pip-audit dependency sources: the pinned requirements, then vendored packages."""
     from pip_audit._dependency_source import PipSource, RequirementSource
 
@@ -105,7 +110,7 @@ def _sources(root: Path, manifest: Manifest) -> list[tuple[Any, str]]:
     if manifest.pins:
         # Only the pins reach pip-audit, rewritten plainly, so no include, option or
         # path in the bundle's files can reach its parser.
-        pinned = Path(tempfile.mkdtemp()) / "requirements.txt"
+        pinned = scratch / "requirements.txt"
         pinned.write_text("".join(f"{p.name}=={p.version}\n" for p in manifest.pins), "utf-8")
         sources.append(
             (RequirementSource([pinned], disable_pip=True, no_deps=True), "requirements")
