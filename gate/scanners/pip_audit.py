@@ -10,6 +10,7 @@ dependency pip-audit skipped is a scan issue, never "clean".
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -170,15 +171,24 @@ def _shorten(text: str, limit: int) -> str:
     return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
+
+
+def mask_url_credentials(text: str) -> str:
+    """`git+https://user:token@host/x` -> `git+https://***@host/x`: tokens stay out of reports."""
+    return _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
+
+
 def _unauditable(raw: dict[str, Any], bundle: str) -> Finding:
+    text = mask_url_credentials(raw["text"])
     return Finding(
         scanner="pip-audit",
         rule_id=UNPINNED_RULE,
         title="Requirement not pinned to one version",
-        message=f"{raw['reason']}: '{raw['text']}' was not audited or installed; "
+        message=f"{raw['reason']}: '{text}' was not audited or installed; "
         "pin it with == (generate pins from a lock file)",
         severity=Severity.MEDIUM,
         bundle=bundle,
         location=Location(raw["path"], raw["line"], raw["line"]),
-        anchor=raw["text"],
+        anchor=text,
     )

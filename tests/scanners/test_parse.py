@@ -207,3 +207,19 @@ def test_catalogue_is_a_severity_map() -> None:
     assert catalogue.get("CKV_SECRET_13") is Severity.CRITICAL
     assert catalogue.get("CKV_NOT_A_CHECK") is Severity.MEDIUM
     assert isinstance(Path(OUTPUT), Path)
+
+
+def test_credentials_in_requirement_urls_are_masked() -> None:
+    raw = {
+        "text": "git+https://oauth2:glpat-Zx81kQ2vN7@gitlab.example.invalid/team/lib.git#egg=lib",
+        "reason": "URL requirement",
+        "path": "requirements.txt",
+        "line": 3,
+    }
+    output = {
+        "database": {},
+        "results": [{"bundle": "fn", "dependencies": [], "unauditable": [raw], "problems": []}],
+    }
+    (finding,) = parse("pip-audit", output).findings
+    assert "glpat" not in repr(finding)
+    assert "git+https://***@gitlab.example.invalid/team/lib.git" in finding.message

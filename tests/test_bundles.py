@@ -1,0 +1,76 @@
+"""Preparing private copies of bundles: what the scanners are allowed to see."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gate.bundles import resolve_bundles, stage
+from gate.errors import BundleError
+
+
+def make_bundle(root: Path) -> Path:
+    files = {
+        "template.yaml": "Resources: {}\n",
+        "src/app.py": "def handler(event, context):\n    return 1\n",
+        "tests/test_app.py": "assert True\n",
+        ".checkov.yaml": "skip-check: [CKV_AWS_45]\n",
+        "src/.bandit": "[bandit]\nskips: B602\n",
+        ".git/config": "[core]\n",
+        ".aws-sam/build/app.py": "copy\n",
+        "node_modules/x/index.js": "1\n",
+    }
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    os.symlink("/etc/passwd", root / "src" / "passwd")
+    os.symlink(root / "src", root / "linked-dir")
+    return root
+
+
+def staged_files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def test_stage_copies_only_what_scanners_may_see(tmp_path: Path) -> None:
+    bundle_dir = make_bundle(tmp_path / "fn")
+    (bundle,) = resolve_bundles([str(bundle_dir)])
+    staged, warnings = stage([bundle], ("tests/**",), tmp_path / "work")
+    assert staged_files(staged[0].root) == ["src/app.py", "template.yaml"]
+    codes = sorted((w.code, w.message.split(": ")[0]) for w in warnings)
+    assert codes == [
+        ("scanner-config-ignored", f"{bundle.id}/.checkov.yaml"),
+        ("scanner-config-ignored", f"{bundle.id}/src/.bandit"),
+        ("symlink-skipped", f"{bundle.id}/linked-dir"),
+        ("symlink-skipped", f"{bundle.id}/src/passwd"),
+    ]
+
+
+def test_original_bundle_is_untouched(tmp_path: Path) -> None:
+    bundle_dir = make_bundle(tmp_path / "fn")
+    before = staged_files(bundle_dir)
+    stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")
+    assert staged_files(bundle_dir) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing", "no such file or directory"),
+        ("fn.zip", "scanning .zip artifacts is not supported in this version"),
+        ("file.txt", "not a directory"),
+    ],
+)
+def test_unusable_paths_are_refused(tmp_path: Path, name: str, message: str) -> None:
+    if name != "missing":
+        (tmp_path / name).write_text("x")
+    with pytest.raises(BundleError, match=message):
+        resolve_bundles([str(tmp_path / name)])
+
+
+def test_the_same_bundle_twice_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match="given twice"):
+        resolve_bundles([str(tmp_path), str(tmp_path)])
