@@ -15,6 +15,13 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 REQUIREMENTS_GLOB = "requirements*.txt"
+# Dependency declarations this version cannot read yet. Passing over one silently
+# would call its packages clean, so each is reported as not audited.
+UNREAD_MANIFESTS = ("poetry.lock", "Pipfile.lock", "Pipfile", "uv.lock", "pdm.lock")
+_PYPROJECT_DEPENDENCIES = re.compile(
+    r"^\s*(dependencies\s*=\s*\[\s*['\"]|\[tool\.poetry(\.group\.[^\]]+)?\.dependencies\])",
+    re.MULTILINE,
+)
 _OPTION_WITH_VALUE = re.compile(
     r"^(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host|-c|--constraint"
     r"|--pre|--prefer-binary|--only-binary|--no-binary|--no-index|--require-hashes)\b"
@@ -73,7 +80,27 @@ def read_requirements(root: Path) -> Manifest:
                 queue.extend(_include(root, path, include["file"], relative, number, problems))
                 continue
             _classify(text, relative, number, pins, unauditable, problems)
+    problems.extend(_unread_manifests(root))
     return Manifest(tuple(pins), tuple(unauditable), tuple(problems))
+
+
+def _unread_manifests(root: Path) -> list[Unauditable]:
+    found = [p for name in UNREAD_MANIFESTS for p in root.rglob(name)]
+    found += [
+        p
+        for p in root.rglob("pyproject.toml")
+        if _PYPROJECT_DEPENDENCIES.search(p.read_text("utf-8", errors="replace"))
+    ]
+    return [
+        Unauditable(
+            p.name,
+            f"{p.name} is not read by this version, so its dependencies are not audited; "
+            "export pinned requirements to a requirements.txt beside it",
+            p.relative_to(root).as_posix(),
+            0,
+        )
+        for p in sorted(found)
+    ]
 
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:

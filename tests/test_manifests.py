@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gate.manifests import read_requirements
 
 
@@ -76,3 +78,25 @@ def test_invalid_line_is_a_problem_not_a_pass(tmp_path: Path) -> None:
     assert manifest.problems[0].line == 2
     assert manifest.problems[0].reason.startswith("not a valid requirement")
     assert "\n" not in manifest.problems[0].reason
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("poetry.lock", "[[package]]\nname = 'requests'\nversion = '2.19.0'\n"),
+        ("Pipfile.lock", "{}"),
+        ("uv.lock", "version = 1\n"),
+        ("pyproject.toml", "[project]\nname = 'fn'\ndependencies = [\n  'requests==2.19.0',\n]\n"),
+        ("pyproject.toml", "[tool.poetry.dependencies]\npython = '^3.12'\n"),
+    ],
+)
+def test_dependency_files_not_read_yet_are_problems(tmp_path: Path, name: str, text: str) -> None:
+    write(tmp_path, f"src/{name}", text)
+    (problem,) = read_requirements(tmp_path).problems
+    assert problem.path == f"src/{name}"
+    assert "not audited" in problem.reason
+
+
+def test_pyproject_without_dependencies_is_fine(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[tool.ruff]\nline-length = 100\n[project]\nname = 'x'\n")
+    assert read_requirements(tmp_path).problems == ()

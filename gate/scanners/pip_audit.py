@@ -61,10 +61,14 @@ class PipAuditScanner(Scanner):
                 )
             findings.extend(_unauditable(u, bundle) for u in result["unauditable"])
             issues.extend(
-                ScanIssue(self.name, f"line {p['line']}: {p['reason']}", p["path"], bundle)
+                ScanIssue(self.name, _at_line(p["line"], p["reason"]), p["path"], bundle)
                 for p in result["problems"]
             )
         return Parsed(tuple(findings), tuple(issues))
+
+
+def _at_line(line: int | None, reason: str) -> str:
+    return f"line {line}: {reason}" if line else reason
 
 
 def _audit(target: Target, service: Any) -> dict[str, Any]:
