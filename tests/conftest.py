@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from gate.cli import main
+from gate.safeyaml import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = Path(__file__).resolve().parent / "assets"
 BUNDLES = ASSETS / "bundles"
 EXAMPLES = ROOT / "examples"
+SECRET_NAME = re.compile(r"KEY|SECRET|PASSWORD|TOKEN", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,15 @@ def policy_file(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+def environment_literals(template: Path) -> list[str]:
+    """The planted secrets: literal values of secret-named variables in a template's Environment."""
+    data = load_yaml(template.read_bytes(), allow_tags=True).data
+    values = []
+    for resource in data["Resources"].values():
+        variables = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables")
+        for name, value in (variables or {}).items():
+            if SECRET_NAME.search(name) and isinstance(value, str) and len(value) >= 8:
+                values.append(value)
+    return values

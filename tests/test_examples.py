@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, environment_literals
 
 pytestmark = pytest.mark.slow
 
@@ -51,6 +51,11 @@ def test_insecure_example_fails_with_all_three_scanners(tmp_path: Path) -> None:
     assert ("checkov", "CKV_AWS_45") in blocking
     assert [s["status"] for s in report["scanners"]] == ["ok", "ok", "ok"]
     assert "FAIL:" in output.splitlines()[-1]
+    secrets = environment_literals(EXAMPLES / "orders-api-insecure" / "template.yaml")
+    assert secrets
+    for secret in secrets:
+        assert secret not in output
+        assert secret not in json.dumps(report)
 
 
 def test_secure_example_passes(tmp_path: Path) -> None:

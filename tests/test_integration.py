@@ -13,8 +13,7 @@ import pytest
 import yaml
 
 from gate.reports.json_report import report_schema
-from gate.safeyaml import load_yaml
-from tests.conftest import RunGate
+from tests.conftest import RunGate, environment_literals
 
 pytestmark = pytest.mark.slow
 
@@ -115,20 +114,11 @@ def test_serverless_env_variables_are_never_resolved(
             assert hostname not in result.stdout + result.stderr
 
 
-def _environment_literals(template: Path) -> list[str]:
-    data = load_yaml(template.read_bytes(), allow_tags=True).data
-    values = []
-    for resource in data["Resources"].values():
-        variables = ((resource.get("Properties") or {}).get("Environment") or {}).get("Variables")
-        values += [v for v in (variables or {}).values() if isinstance(v, str) and len(v) >= 8]
-    return values
-
-
 def test_plaintext_secret_appears_in_no_output(
     run_gate: RunGate, bundle_copy: Callable[[str], Path]
 ) -> None:
     bundle = bundle_copy("plaintext-secret")
-    secrets = _environment_literals(bundle / "template.yaml")
+    secrets = environment_literals(bundle / "template.yaml")
     assert secrets
     outputs = []
     for fmt in ("console", "json"):
