@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import gate.run
-from tests.conftest import RunGate
+from tests.conftest import GateRun, RunGate
 
 ONLY_BANDIT = """\
 version: 1
@@ -43,6 +43,26 @@ def tiny_bundle(tmp_path: Path) -> Path:
     return bundle
 
 
+GateWithWorker = Callable[..., GateRun]
+
+
+@pytest.fixture
+def gate_with_worker(
+    run_gate: RunGate,
+    policy_file: Callable[[str], Path],
+    tiny_bundle: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> GateWithWorker:
+    """Run `gate check` with bandit's worker replaced by `python -c CODE`, the others off."""
+
+    def run(code: str, timeout_s: int = 2) -> GateRun:
+        monkeypatch.setattr(gate.run, "worker_argv", fake_worker(code))
+        policy = policy_file(ONLY_BANDIT.replace("timeout_s: 2", f"timeout_s: {timeout_s}"))
+        return run_gate("check", str(tiny_bundle), "--policy", str(policy))
+
+    return run
+
+
 @pytest.mark.parametrize(
     ("code", "reason"),
     [
@@ -61,15 +81,9 @@ def tiny_bundle(tmp_path: Path) -> Path:
     ids=["crash", "signal", "garbage", "no-output-key", "wrong-shape"],
 )
 def test_broken_worker_is_an_error_naming_the_scanner(
-    run_gate: RunGate,
-    policy_file: Callable[[str], Path],
-    tiny_bundle: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    code: str,
-    reason: str,
+    gate_with_worker: GateWithWorker, code: str, reason: str
 ) -> None:
-    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(code))
-    result = run_gate("check", str(tiny_bundle), "--policy", str(policy_file(ONLY_BANDIT)))
+    result = gate_with_worker(code)
     assert result.code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -79,11 +93,7 @@ def test_broken_worker_is_an_error_naming_the_scanner(
 
 
 def test_hanging_worker_is_killed_at_its_deadline(
-    run_gate: RunGate,
-    policy_file: Callable[[str], Path],
-    tiny_bundle: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    gate_with_worker: GateWithWorker, tmp_path: Path
 ) -> None:
     # The fake starts a grandchild that would outlive it unless the whole group is killed.
     marker = tmp_path / "grandchild-survived"
@@ -92,8 +102,7 @@ def test_hanging_worker_is_killed_at_its_deadline(
         "import subprocess, sys, time; "
         f"subprocess.Popen([sys.executable, '-c', {grandchild!r}]); time.sleep(60)"
     )
-    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(code))
-    result = run_gate("check", str(tiny_bundle), "--policy", str(policy_file(ONLY_BANDIT)))
+    result = gate_with_worker(code)
     assert result.code == 2
     assert result.stderr.strip() == (
         "gate: error: bandit: timed out after 2s and was killed "
@@ -115,13 +124,7 @@ def test_missing_worker_executable(
     assert result.stderr.strip().startswith("gate: error: bandit: could not start its worker")
 
 
-def test_missing_scanner_library_is_named(
-    run_gate: RunGate,
-    policy_file: Callable[[str], Path],
-    tiny_bundle: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_missing_scanner_library_is_named(gate_with_worker: GateWithWorker, tmp_path: Path) -> None:
     # The real worker, in an interpreter where the bandit package cannot be imported.
     blocker = tmp_path / "blocker"
     blocker.mkdir()
@@ -136,28 +139,21 @@ def test_missing_scanner_library_is_named(
         f"import sys; sys.path.insert(0, {str(blocker)!r}); import sitecustomize; "
         "from gate.worker import main; sys.exit(main(['bandit']))"
     )
-    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(code))
-    result = run_gate("check", str(tiny_bundle), "--policy", str(policy_file(ONLY_BANDIT)))
+    result = gate_with_worker(code)
     assert result.code == 2
     line = result.stderr.strip()
     assert line.startswith("gate: error: bandit: bandit is not installed in the gate's Python")
 
 
 def test_interrupted_gate_kills_its_workers(
-    run_gate: RunGate,
-    policy_file: Callable[[str], Path],
-    tiny_bundle: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    gate_with_worker: GateWithWorker, tmp_path: Path
 ) -> None:
     marker = tmp_path / "worker-survived"
     survivor = f"import time; time.sleep(3); open({str(marker)!r}, 'w').close()"
-    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(survivor))
-    policy = policy_file(ONLY_BANDIT.replace("timeout_s: 2", "timeout_s: 60"))
     timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
     timer.start()
     try:
-        result = run_gate("check", str(tiny_bundle), "--policy", str(policy))
+        result = gate_with_worker(survivor, timeout_s=60)
     finally:
         timer.cancel()
     assert result.code == 130

@@ -59,7 +59,8 @@ def _header(verdict: Verdict, out: _Out) -> None:
     parts = []
     for s in verdict.scanners:
         version = f" {s.version}" if s.version else ""
-        parts.append(f"{s.scanner}{version} {s.status.value} {s.duration_s:.1f}s")
+        took = "" if s.status.value == "skipped" else f" {s.duration_s:.1f}s"
+        parts.append(f"{s.scanner}{version} {s.status.value}{took}")
     out(" · ".join(parts))
     advisories = verdict.advisories
     if advisories:
