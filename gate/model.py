@@ -133,6 +133,16 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """An inline suppression written in the scanned code, next to what it suppresses."""
+
+    kind: str
+    """`nosec`, `checkov:skip` or `Metadata.checkov.skip`."""
+    reason: str | None
+    """The author's stated reason; None for a bare `# nosec`."""
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem one scanner reported, normalised."""
 
@@ -152,8 +162,10 @@ class Finding:
     package: Package | None = None
     aliases: tuple[str, ...] = ()
     also_reported_by: tuple[Reporter, ...] = ()
+    suppression: Suppression | None = None
+    """An inline suppression the code's author wrote; the policy decides if it counts."""
     status: Status | None = None
-    """None until the policy is evaluated, except inline suppressions found by a scanner."""
+    """None until the policy is evaluated."""
     waiver: Waiver | None = None
 
     @property
@@ -212,6 +224,19 @@ class PolicySource:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """A policy budget and how the run measured up to it."""
+
+    severity: Severity
+    limit: int
+    count: int
+
+    @property
+    def exceeded(self) -> bool:
+        return self.count > self.limit
+
+
+@dataclass(frozen=True)
 class Verdict:
     """Everything the reports need: decision, findings with status, scanner results."""
 
@@ -223,6 +248,7 @@ class Verdict:
     warnings: tuple[Warning_, ...] = ()
     errors: tuple[ScanIssue, ...] = ()
     advisories: dict[str, object] = field(default_factory=dict)
+    budgets: tuple[Budget, ...] = ()
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

@@ -66,7 +66,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     ]
     advisories = _advisory_info(outcomes.get("pip-audit"))
     warnings.extend(_stale_advisories(advisories, policy, options.today))
-    return evaluate(results + skipped, bundles, policy, warnings, advisories)
+    return evaluate(results + skipped, bundles, policy, warnings, advisories, options.today)
 
 
 def _advisory_db(options: CheckOptions, policy: Policy) -> str | None:

@@ -19,29 +19,41 @@ MAX_EXPANDED_NODES = 100_000
 PathKey = tuple[str | int, ...]
 
 
-class YamlLoadError(Exception):
-    """The document is not YAML the gate accepts; `line` is 1-based where known."""
+Position = tuple[int, int]
+"""(line, column), both 1-based."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+
+class YamlLoadError(Exception):
+    """The document is not YAML the gate accepts; `position` is where, when known."""
+
+    def __init__(self, message: str, position: Position | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.line = line
+        self.position = position
+
+    @property
+    def line(self) -> int | None:
+        return self.position[0] if self.position else None
 
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """A loaded document with the line of every key and value, by key path."""
+    """A loaded document with the position of every key and list item, by key path."""
 
     data: Any
-    lines: dict[PathKey, int]
+    positions: dict[PathKey, Position]
+
+    def position_of(self, path: PathKey) -> Position | None:
+        """Where `path` is, or its nearest ancestor that is in the document."""
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get(())
 
     def line_of(self, path: PathKey) -> int | None:
-        """The line of `path`, or of its nearest ancestor that has one."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get(())
+        position = self.position_of(path)
+        return position[0] if position else None
 
 
 class _PlainTagLoader(yaml.SafeLoader):
@@ -82,8 +94,7 @@ def load_yaml(text: str | bytes, *, allow_tags: bool = False) -> YamlDocument:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise YamlLoadError(_describe(e), line) from e
+        raise YamlLoadError(_describe(e), _position(mark) if mark else None) from e
     except yaml.YAMLError as e:
         raise YamlLoadError(str(e).splitlines()[0]) from e
     except (ValueError, TypeError, OverflowError, RecursionError) as e:
@@ -91,7 +102,11 @@ def load_yaml(text: str | bytes, *, allow_tags: bool = False) -> YamlDocument:
         raise YamlLoadError(f"invalid value: {e}") from e
     finally:
         loader.dispose()
-    return YamlDocument(data, _key_lines(node))
+    return YamlDocument(data, _key_positions(node))
+
+
+def _position(mark: yaml.Mark) -> Position:
+    return (mark.line + 1, mark.column + 1)
 
 
 def _describe(error: yaml.MarkedYAMLError) -> str:
@@ -114,7 +129,7 @@ def _check_expanded_size(root: yaml.Node) -> None:
         if key in sizes:
             return sizes[key]
         if key in active:
-            raise YamlLoadError("recursive alias", node.start_mark.line + 1)
+            raise YamlLoadError("recursive alias", _position(node.start_mark))
         active.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
@@ -125,7 +140,7 @@ def _check_expanded_size(root: yaml.Node) -> None:
         if total > MAX_EXPANDED_NODES:
             raise YamlLoadError(
                 f"document expands to over {MAX_EXPANDED_NODES} nodes (alias bomb?)",
-                node.start_mark.line + 1,
+                _position(node.start_mark),
             )
         sizes[key] = total
         return total
@@ -133,8 +148,8 @@ def _check_expanded_size(root: yaml.Node) -> None:
     size(root)
 
 
-def _key_lines(root: yaml.Node) -> dict[PathKey, int]:
-    lines: dict[PathKey, int] = {(): root.start_mark.line + 1}
+def _key_positions(root: yaml.Node) -> dict[PathKey, Position]:
+    lines: dict[PathKey, Position] = {(): _position(root.start_mark)}
     seen: set[int] = set()
 
     def walk(node: yaml.Node, path: PathKey) -> None:
@@ -144,12 +159,12 @@ def _key_lines(root: yaml.Node) -> dict[PathKey, int]:
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 child = (*path, str(key_node.value))
-                lines[child] = key_node.start_mark.line + 1
+                lines[child] = _position(key_node.start_mark)
                 walk(value_node, child)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 position = (*path, index)
-                lines[position] = item.start_mark.line + 1
+                lines[position] = _position(item.start_mark)
                 walk(item, position)
 
     walk(root, ())

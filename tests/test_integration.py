@@ -157,3 +157,34 @@ def test_clean_function_passes(run_gate: RunGate, bundle_copy: Callable[[str], P
     code, report, output = check_json(run_gate, bundle_copy("clean-function"))
     assert code == 0, output
     assert report["summary"]["blocking"] == 0
+
+
+@pytest.mark.parametrize("mode", ["allow", "require-reason", "deny"])
+def test_inline_suppressions_on_real_output(
+    run_gate: RunGate,
+    bundle_copy: Callable[[str], Path],
+    policy_file: Callable[[str], Path],
+    mode: str,
+) -> None:
+    bundle = bundle_copy("inline-suppressions")
+    policy = policy_file(
+        f"version: 1\ninline_suppressions: {mode}\nscanners:\n  pip-audit: {{enabled: false}}\n"
+    )
+    _, report, output = check_json(run_gate, bundle, "--policy", str(policy))
+    status = {(f["rule_id"], f["start_line"]): f["status"] for f in report["findings"]}
+    kinds = {(f["rule_id"], f["start_line"]): f["suppression"] for f in report["findings"]}
+    reasoned = [("B602", 11), ("CKV_AWS_116", 6), ("CKV_AWS_117", 6), ("B404", 4)]
+    bare = [("B602", 12), ("CKV_AWS_115", 6), ("B108", 6)]
+    assert kinds[("CKV_AWS_116", 6)] == {
+        "kind": "checkov:skip",
+        "reason": "failed exports are retried by the scheduler, not a DLQ",
+    }
+    assert kinds[("CKV_AWS_117", 6)]["kind"] == "Metadata.checkov.skip"
+    assert kinds[("B602", 13)] is None  # `# nosec B101` does not cover B602
+    assert status[("B602", 13)] != "suppressed"
+    expected_reasoned = "suppressed" if mode != "deny" else None
+    expected_bare = "suppressed" if mode == "allow" else None
+    for key in reasoned:
+        assert (status[key] == "suppressed") is (expected_reasoned == "suppressed"), (key, output)
+    for key in bare:
+        assert (status[key] == "suppressed") is (expected_bare == "suppressed"), (key, output)

@@ -5,46 +5,48 @@ Pure: no I/O, no scanner knowledge beyond the names in the results.
 
 from __future__ import annotations
 
+import datetime
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 
 from gate.model import (
+    Budget,
     Bundle,
     Decision,
     Finding,
     ScanResult,
     ScanStatus,
     Status,
+    Suppression,
     Verdict,
     Warning_,
 )
-from gate.policy.model import Policy
+from gate.policy.model import Policy, SuppressionMode
+from gate.policy.waivers import apply_waivers
+
+# Findings that still count against a budget: not waived, suppressed or preexisting.
+_COUNTED = (Status.BLOCKING, Status.ALLOWED)
 
 
 def evaluate(
-    results: list[ScanResult],
-    bundles: list[Bundle],
+    results: Sequence[ScanResult],
+    bundles: Sequence[Bundle],
     policy: Policy,
-    warnings: list[Warning_],
+    warnings: Sequence[Warning_],
     advisories: dict[str, object] | None = None,
+    today: datetime.date | None = None,
 ) -> Verdict:
     """The verdict of `policy` on the scanners' results."""
-    findings = tuple(_judge(finding, policy) for result in results for finding in result.findings)
-    all_warnings = list(warnings)
-    failed_required = False
-    for result in results:
-        if result.status in (ScanStatus.ERROR, ScanStatus.TIMEOUT):
-            if policy.scanner(result.scanner).required:
-                failed_required = True
-            else:
-                all_warnings.append(
-                    Warning_(
-                        "scanner-failed",
-                        f"{result.scanner} (not required) {result.status.value}: {result.message}",
-                    )
-                )
-    if failed_required:
+    judged = [_judge(finding, policy) for result in results for finding in result.findings]
+    findings, waiver_warnings = apply_waivers(
+        judged, policy.waivers, today or datetime.date.today()
+    )
+    budgets = _budgets(findings, policy)
+    all_warnings = [*warnings, *waiver_warnings, *_optional_failures(results, policy)]
+    if _required_failed(results, policy):
         decision = Decision.ERROR
-    elif any(f.status is Status.BLOCKING for f in findings):
+    elif any(f.status is Status.BLOCKING for f in findings) or any(b.exceeded for b in budgets):
         decision = Decision.FAIL
     else:
         decision = Decision.PASS
@@ -57,6 +59,7 @@ def evaluate(
         warnings=tuple(all_warnings),
         errors=tuple(issue for result in results for issue in result.issues),
         advisories=dict(advisories or {}),
+        budgets=budgets,
     )
 
 
@@ -64,13 +67,47 @@ def _judge(finding: Finding, policy: Policy) -> Finding:
     override = policy.severity.get(finding.rule_id)
     if override is not None:
         finding = replace(finding, severity=override)
-    if finding.status is not None:  # an inline suppression the scanner already recognised
-        return finding
+    if accepts(finding.suppression, policy.inline_suppressions):
+        return replace(finding, status=Status.SUPPRESSED)
     settings = policy.scanner(finding.scanner)
     if finding.confidence is not None and finding.confidence.rank < settings.min_confidence.rank:
         return replace(finding, status=Status.ALLOWED)
     blocks = settings.fail_on is not None and finding.severity >= settings.fail_on
     return replace(finding, status=Status.BLOCKING if blocks else Status.ALLOWED)
+
+
+def accepts(suppression: Suppression | None, mode: SuppressionMode) -> bool:
+    """Whether an inline suppression counts under the policy's `inline_suppressions`."""
+    if suppression is None or mode is SuppressionMode.DENY:
+        return False
+    return mode is SuppressionMode.ALLOW or bool(suppression.reason)
+
+
+def _budgets(findings: Sequence[Finding], policy: Policy) -> tuple[Budget, ...]:
+    counts = Counter(f.severity for f in findings if f.status in _COUNTED)
+    return tuple(
+        Budget(severity, limit, counts[severity])
+        for severity, limit in sorted(policy.budgets.items(), reverse=True)
+    )
+
+
+def _required_failed(results: Sequence[ScanResult], policy: Policy) -> bool:
+    return any(
+        r.status in (ScanStatus.ERROR, ScanStatus.TIMEOUT) and policy.scanner(r.scanner).required
+        for r in results
+    )
+
+
+def _optional_failures(results: Sequence[ScanResult], policy: Policy) -> list[Warning_]:
+    return [
+        Warning_(
+            "scanner-failed",
+            f"{r.scanner} (not required) {r.status.value}: {r.message}",
+        )
+        for r in results
+        if r.status in (ScanStatus.ERROR, ScanStatus.TIMEOUT)
+        and not policy.scanner(r.scanner).required
+    ]
 
 
 def _order(finding: Finding) -> tuple[int, str, str, int, str]:

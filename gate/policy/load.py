@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import hashlib
 import json
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -14,8 +16,15 @@ import jsonschema
 
 from gate.errors import PolicyError
 from gate.model import Confidence, PolicySource, Severity
-from gate.policy.model import Policy, ScannerPolicy, SeverityMap, parse_threshold
-from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
+from gate.policy.model import (
+    Policy,
+    ScannerPolicy,
+    SeverityMap,
+    SuppressionMode,
+    parse_threshold,
+)
+from gate.policy.waivers import read_waivers
+from gate.safeyaml import PathKey, Position, YamlDocument, YamlLoadError, load_yaml
 
 SUPPORTED_VERSION = 1
 DEFAULT_POLICY_FILE = "gate.yml"
@@ -29,22 +38,38 @@ def schema() -> dict[str, Any]:
     return result
 
 
-def resolve_policy(path: str | None, env: str | None, cwd: Path) -> Policy:
-    """The policy the command line asks for: --policy, else ./gate.yml, else the built-in."""
+BUILTIN_POLICIES = ("default", "strict")
+
+
+def resolve_policy(
+    path: str | None, env: str | None, cwd: Path, today: datetime.date | None = None
+) -> Policy:
+    """The policy the command line asks for: --policy FILE or builtin:NAME, else ./gate.yml,
+    else the built-in default."""
+    if path is not None and path.startswith("builtin:"):
+        return builtin_policy(path.removeprefix("builtin:"), env, today)
     if path is not None:
-        return load_policy(Path(path), env)
+        return load_policy(Path(path), env, today=today)
     local = cwd / DEFAULT_POLICY_FILE
     if local.is_file():
-        return load_policy(local, env, display=DEFAULT_POLICY_FILE)
-    return builtin_policy("default", env)
+        return load_policy(local, env, display=DEFAULT_POLICY_FILE, today=today)
+    return builtin_policy("default", env, today)
 
 
-def builtin_policy(name: str, env: str | None = None) -> Policy:
+def builtin_policy(name: str, env: str | None = None, today: datetime.date | None = None) -> Policy:
+    if name not in BUILTIN_POLICIES:
+        known = ", ".join(f"builtin:{n}" for n in BUILTIN_POLICIES)
+        raise PolicyError(f"builtin:{name}: no such built-in policy (there are {known})")
     text = resources.files("gate.policies").joinpath(f"{name}.yml").read_bytes()
-    return parse_policy(text, f"builtin:{name}", f"builtin:{name}", env)
+    return parse_policy(text, f"builtin:{name}", f"builtin:{name}", env, today)
 
 
-def load_policy(path: Path, env: str | None = None, display: str | None = None) -> Policy:
+def load_policy(
+    path: Path,
+    env: str | None = None,
+    display: str | None = None,
+    today: datetime.date | None = None,
+) -> Policy:
     """Load and validate the policy at `path`; raises PolicyError naming file and line."""
     shown = display or str(path)
     try:
@@ -53,35 +78,49 @@ def load_policy(path: Path, env: str | None = None, display: str | None = None) 
         raise PolicyError(f"{shown}: policy file not found") from None
     except OSError as e:
         raise PolicyError(f"{shown}: cannot read policy: {e.strerror}") from e
-    return parse_policy(text, shown, f"file:{shown}", env)
+    return parse_policy(text, shown, f"file:{shown}", env, today)
 
 
-def parse_policy(text: bytes, shown: str, source: str, env: str | None) -> Policy:
+def parse_policy(
+    text: bytes, shown: str, source: str, env: str | None, today: datetime.date | None = None
+) -> Policy:
     try:
         doc = load_yaml(text)
     except YamlLoadError as e:
-        raise PolicyError(_at(shown, e.line, e.message)) from e
+        raise PolicyError(_at(shown, e.position, e.message)) from e
     data = doc.data
     if data is None:
         raise PolicyError(f"{shown}: the policy is empty; start it with `version: 1`")
     if not isinstance(data, dict):
-        raise PolicyError(_at(shown, 1, "the policy must be a mapping of keys, like `version: 1`"))
+        raise PolicyError(
+            _at(shown, (1, 1), "the policy must be a mapping of keys, like `version: 1`")
+        )
     _check_version(data, doc, shown)
     _validate(data, doc, shown)
-    effective = _apply_environment(data, env, shown)
+    effective, waivers_at = _apply_environment(data, env, shown)
     digest = hashlib.sha256(text).hexdigest()
-    return _build(effective, PolicySource(source, digest, env))
+    policy = _build(effective, PolicySource(source, digest, env))
+    waivers = read_waivers(
+        effective.get("waivers") or [],
+        lambda index, key="": doc.position_of(
+            (*waivers_at, index, key) if key else (*waivers_at, index)
+        ),
+        shown,
+        today or datetime.date.today(),
+        policy.max_waiver_days,
+    )
+    return replace(policy, waivers=waivers)
 
 
 def _check_version(data: dict[str, Any], doc: YamlDocument, shown: str) -> None:
     version = data.get("version")
     if version is None:
-        raise PolicyError(_at(shown, 1, "missing required key 'version' (add `version: 1`)"))
+        raise PolicyError(_at(shown, (1, 1), "missing required key 'version' (add `version: 1`)"))
     if isinstance(version, int) and not isinstance(version, bool) and version > 1:
         raise PolicyError(
             _at(
                 shown,
-                doc.line_of(("version",)),
+                doc.position_of(("version",)),
                 f"policy version {version} is newer than this gate understands "
                 f"({SUPPORTED_VERSION}); upgrade serverless-gate",
             )
@@ -103,21 +142,21 @@ def _validate(data: dict[str, Any], doc: YamlDocument, shown: str) -> None:
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         hint = f" (allowed: {allowed})" if allowed else ""
         message = f"unknown key '{unknown}' in {where}{hint}"
-        line = doc.line_of((*path, unknown))
+        position = doc.position_of((*path, unknown))
     elif error.validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         message = f"{where}: {error.instance!r} is not one of {choices}"
-        line = doc.line_of(path)
+        position = doc.position_of(path)
     elif error.validator == "type":
         message = f"{where}: expected {error.validator_value}, got {_type_name(error.instance)}"
-        line = doc.line_of(path)
+        position = doc.position_of(path)
     elif error.validator == "required":
         message = f"{where}: {error.message}"
-        line = doc.line_of(path)
+        position = doc.position_of(path)
     else:
         message = f"{where}: {error.message}"
-        line = doc.line_of(path)
-    raise PolicyError(_at(shown, line, message))
+        position = doc.position_of(path)
+    raise PolicyError(_at(shown, position, message))
 
 
 def _matches_pattern(key: str, subschema: dict[str, Any]) -> bool:
@@ -143,15 +182,20 @@ def _type_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _apply_environment(data: dict[str, Any], env: str | None, shown: str) -> dict[str, Any]:
+def _apply_environment(
+    data: dict[str, Any], env: str | None, shown: str
+) -> tuple[dict[str, Any], PathKey]:
+    """The policy with environment `env` laid over it, and where its waivers come from."""
     base = {k: v for k, v in data.items() if k != "environments"}
     if env is None:
-        return base
+        return base, ("waivers",)
     environments = data.get("environments") or {}
     if env not in environments:
         known = ", ".join(sorted(environments)) or "none defined"
         raise PolicyError(f"{shown}: unknown environment '{env}' (known: {known})")
-    return _overlay(base, environments[env])
+    overlay = environments[env]
+    waivers_at: PathKey = ("environments", env, "waivers") if "waivers" in overlay else ("waivers",)
+    return _overlay(base, overlay), waivers_at
 
 
 def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -179,6 +223,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
             unscored_severity=Severity.parse(settings.get("unscored_severity", "high")),
         )
     advisories = data.get("advisories") or {}
+    budgets = {Severity.parse(level): int(n) for level, n in (data.get("budgets") or {}).items()}
     return Policy(
         source=source,
         scanners=scanners,
@@ -187,9 +232,12 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         exclude=tuple(data.get("exclude") or ()),
         advisory_db=advisories.get("db"),
         advisory_max_age_days=int(advisories.get("max_age_days", 30)),
+        inline_suppressions=SuppressionMode(data.get("inline_suppressions", "require-reason")),
+        budgets=budgets,
+        max_waiver_days=int(data.get("max_waiver_days", 365)),
         raw=_jsonable(data),
     )
 
 
-def _at(shown: str, line: int | None, message: str) -> str:
-    return f"{shown}:{line}: {message}" if line else f"{shown}: {message}"
+def _at(shown: str, position: Position | None, message: str) -> str:
+    return f"{shown}:{position[0]}:{position[1]}: {message}" if position else f"{shown}: {message}"

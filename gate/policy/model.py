@@ -2,16 +2,67 @@
 
 from __future__ import annotations
 
+import datetime
+import enum
 import fnmatch
 from dataclasses import dataclass, field
 from typing import Any
 
-from gate.model import Confidence, PolicySource, Severity
+from gate.model import Confidence, Finding, PolicySource, Severity
 
 
 def parse_threshold(value: str) -> Severity | None:
     """`never` -> None (nothing blocks); otherwise the severity."""
     return None if value == "never" else Severity.parse(value)
+
+
+class SuppressionMode(enum.Enum):
+    """What an inline suppression (`# nosec`, `checkov:skip`) is worth."""
+
+    ALLOW = "allow"
+    REQUIRE_REASON = "require-reason"
+    DENY = "deny"
+
+
+@dataclass(frozen=True)
+class WaiverRule:
+    """A waiver in the policy: which findings it covers, why, and until when."""
+
+    rule: str
+    """Rule id or glob; also matches a finding's aliases (CVE or GHSA ids)."""
+    reason: str
+    expires: datetime.date
+    path: str | None = None
+    resource: str | None = None
+    fingerprint: str | None = None
+    approved_by: str | None = None
+    where: str = ""
+    """`FILE:LINE` of the waiver, for messages."""
+
+    def covers(self, finding: Finding) -> bool:
+        ids = (finding.rule_id, *finding.aliases)
+        if not any(fnmatch.fnmatchcase(i, self.rule) for i in ids):
+            return False
+        if self.path is not None and not _path_matches(finding, self.path):
+            return False
+        resource = finding.location.resource or ""
+        if self.resource is not None and not fnmatch.fnmatchcase(resource, self.resource):
+            return False
+        return self.fingerprint is None or self.fingerprint == finding.fingerprint
+
+    def describe(self) -> str:
+        scope = "".join(
+            f" {label} {value}"
+            for label, value in (("on", self.path), ("for", self.resource))
+            if value is not None
+        )
+        return f"waiver of {self.rule}{scope} ({self.where})"
+
+
+def _path_matches(finding: Finding, pattern: str) -> bool:
+    path = finding.location.path
+    candidates = [path] if finding.bundle == "." else [path, f"{finding.bundle}/{path}"]
+    return any(fnmatch.fnmatchcase(c, pattern) for c in candidates)
 
 
 @dataclass(frozen=True)
@@ -71,6 +122,10 @@ class Policy:
     exclude: tuple[str, ...] = ()
     advisory_db: str | None = None
     advisory_max_age_days: int = 30
+    inline_suppressions: SuppressionMode = SuppressionMode.REQUIRE_REASON
+    waivers: tuple[WaiverRule, ...] = ()
+    budgets: dict[Severity, int] = field(default_factory=dict)
+    max_waiver_days: int = 365
     raw: dict[str, Any] = field(default_factory=dict)
     """The effective document, for `gate policy show`."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from gate.model import Severity, Status, Verdict
+from gate.model import Budget, Severity, Status, Verdict
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,15 @@ def summary(verdict: Verdict) -> dict[str, object]:
         "blocking": by_status[Status.BLOCKING.value],
         "by_severity": {s.label: by_severity[s.label] for s in sorted(Severity, reverse=True)},
         "by_status": {s.value: by_status[s.value] for s in Status},
+        "budgets": {
+            b.severity.label: {"limit": b.limit, "count": b.count, "exceeded": b.exceeded}
+            for b in verdict.budgets
+        },
     }
+
+
+def budget_text(budget: Budget) -> str:
+    return f"{budget.count} {budget.severity.label} findings, budget {budget.limit}"
 
 
 def verdict_line(verdict: Verdict) -> str:
@@ -37,6 +45,9 @@ def verdict_line(verdict: Verdict) -> str:
     if verdict.decision.value == "error":
         failed = [s.scanner for s in verdict.scanners if s.status.value in ("error", "timeout")]
         return f"ERROR: the gate could not decide: {', '.join(failed) or 'a scanner'} failed"
+    over = [budget_text(b) for b in verdict.budgets if b.exceeded]
+    if over and not blocking:
+        return f"FAIL: over budget ({'; '.join(over)})"
     if blocking:
         levels = Counter(f.severity.label for f in blocking)
         detail = ", ".join(
@@ -44,5 +55,6 @@ def verdict_line(verdict: Verdict) -> str:
             for s in sorted(Severity, reverse=True)
             if levels[s.label]
         )
-        return f"FAIL: {len(blocking)} blocking finding(s) ({detail}) of {counts['total']}"
+        budgets = f"; over budget ({'; '.join(over)})" if over else ""
+        return f"FAIL: {len(blocking)} blocking finding(s) ({detail}) of {counts['total']}{budgets}"
     return f"PASS: no blocking findings ({counts['total']} reported, none at the threshold)"

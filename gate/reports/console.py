@@ -11,7 +11,7 @@ from rich.text import Text
 
 import gate
 from gate.model import Finding, Severity, Status, Verdict
-from gate.reports.base import RenderOptions, verdict_line
+from gate.reports.base import RenderOptions, budget_text, verdict_line
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -77,6 +77,12 @@ def _finding_line(finding: Finding) -> Text:
     if finding.location.resource:
         line.append(f"  [{finding.location.resource}]", style="dim")
     status = finding.status.value if finding.status else "unjudged"
+    if finding.status is Status.WAIVED and finding.waiver:
+        status = f"waived until {finding.waiver.expires}: {finding.waiver.reason}"
+    elif finding.status is Status.SUPPRESSED and finding.suppression:
+        status = (
+            f"suppressed by {finding.suppression.kind}: {finding.suppression.reason or 'no reason'}"
+        )
     line.append(f"  ({status})", style="bold red" if finding.status is Status.BLOCKING else "dim")
     return line
 
@@ -88,6 +94,10 @@ def _display_path(bundle: str, path: str) -> str:
 def _footer(verdict: Verdict, out: _Out) -> None:
     if verdict.findings:
         out()
+    for budget in verdict.budgets:
+        style = "bold red" if budget.exceeded else "dim"
+        state = "over budget" if budget.exceeded else "within budget"
+        out(Text(f"budget: {budget_text(budget)}: {state}", style=style))
     for warning in verdict.warnings:
         out(Text(f"warning: [{warning.code}] {warning.message}", style="yellow"))
     for scanner in verdict.scanners:

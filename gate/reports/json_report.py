@@ -92,6 +92,9 @@ def _finding(f: Finding) -> dict[str, Any]:
             else None
         ),
         "aliases": list(f.aliases),
+        "suppression": (
+            {"kind": f.suppression.kind, "reason": f.suppression.reason} if f.suppression else None
+        ),
         "also_reported_by": [
             {"scanner": r.scanner, "rule_id": r.rule_id} for r in f.also_reported_by
         ],

@@ -3,7 +3,8 @@
 Runs through bandit's API with a default `BanditConfig()`, so a `.bandit`,
 `setup.cfg` or `pyproject.toml` in the bundle is never read. `# nosec` comments
 are written by the code's author, so bandit is told to ignore them and every
-issue comes back; the policy decides what an inline suppression is worth.
+issue comes back with the `# nosec` found on its lines; the policy decides what
+that is worth.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
-from gate.scanners.base import ParseContext, Parsed, Scanner, targets_of
+from gate.scanners import inline
+from gate.scanners.base import ParseContext, Parsed, Scanner, suppression_from, targets_of
 
 # Tests whose message quotes the secret they found.
 SECRET_TESTS = frozenset({"B105", "B106", "B107"})
@@ -67,10 +69,21 @@ class BanditScanner(Scanner):
 def _issue(issue: Any, root: Path) -> dict[str, Any]:
     """The parts of a bandit issue the gate keeps; the code itself is left behind."""
     raw = issue.as_dict(with_code=False)
-    path = Path(raw["filename"])
+    lines = _lines(Path(raw["filename"]))
     raw["filename"] = _relative(raw["filename"], root)
-    raw["anchor"] = _line_text(path, int(raw["line_number"]))
+    number = int(raw["line_number"])
+    raw["anchor"] = _QUOTED.sub("''", _line(lines, number).strip())
+    raw["suppression"] = _nosec(lines, raw.get("line_range") or [number], raw)
     return {k: raw[k] for k in _KEPT_FIELDS if k in raw}
+
+
+def _nosec(lines: list[str], line_range: list[int], raw: dict[str, Any]) -> dict[str, Any] | None:
+    """A `# nosec` on any line of the issue, as bandit itself would look for one."""
+    for number in line_range:
+        found = inline.nosec(_line(lines, number), raw["test_id"], raw["test_name"])
+        if found is not None:
+            return found.as_dict()
+    return None
 
 
 _KEPT_FIELDS = (
@@ -85,17 +98,19 @@ _KEPT_FIELDS = (
     "line_range",
     "more_info",
     "anchor",
+    "suppression",
 )
 
 
-def _line_text(path: Path, line: int) -> str:
-    """The flagged line with string contents blanked: a stable anchor that holds no secret."""
+def _lines(path: Path) -> list[str]:
     try:
-        lines = path.read_text("utf-8", errors="replace").splitlines()
+        return path.read_text("utf-8", errors="replace").splitlines()
     except OSError:
-        return ""
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
-    return _QUOTED.sub("''", text.strip())
+        return []
+
+
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
 def _relative(name: str, root: Path) -> str:
@@ -127,4 +142,5 @@ def _finding(raw: dict[str, Any], bundle: str) -> Finding:
         anchor=raw.get("anchor", ""),
         cwe=f"CWE-{cwe['id']}" if cwe.get("id") else None,
         help_uri=raw.get("more_info"),
+        suppression=suppression_from(raw.get("suppression")),
     )

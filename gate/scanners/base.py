@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
-from gate.model import Finding, ScanIssue
+from gate.model import Finding, ScanIssue, Suppression
 from gate.policy.model import ScannerPolicy, SeverityMap
 
 
@@ -64,6 +64,11 @@ class Scanner(ABC):
     @abstractmethod
     def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
         """Turn the worker's output into findings (gate side; pure)."""
+
+
+def suppression_from(raw: dict[str, Any] | None) -> Suppression | None:
+    """An inline suppression as a worker reported it."""
+    return Suppression(raw["kind"], raw.get("reason")) if raw else None
 
 
 def targets_of(request: dict[str, Any]) -> list[Target]:

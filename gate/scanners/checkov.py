@@ -14,13 +14,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gate.model import Finding, Location, ScanIssue, Severity, Status
+from gate.model import Finding, Location, ScanIssue, Severity
 from gate.safeyaml import YamlLoadError, load_yaml
-from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
+from gate.scanners import inline
+from gate.scanners.base import (
+    ParseContext,
+    Parsed,
+    Scanner,
+    Target,
+    suppression_from,
+    targets_of,
+)
 
 FRAMEWORKS = ("cloudformation", "serverless", "terraform", "secrets")
 SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
-_NO_REASON = {"", "no comment provided"}
 
 
 class CheckovScanner(Scanner):
@@ -40,10 +47,7 @@ class CheckovScanner(Scanner):
         issues: list[ScanIssue] = []
         for result in output["results"]:
             bundle = result["bundle"]
-            for record in result["failed"]:
-                findings.append(_finding(record, bundle, context))
-            for record in result["skipped"]:
-                findings.append(_finding(record, bundle, context, skipped=True))
+            findings.extend(_finding(record, bundle, context) for record in result["failed"])
             issues.extend(
                 ScanIssue(self.name, error["message"], error["path"], bundle)
                 for error in result["parsing_errors"]
@@ -73,46 +77,81 @@ def _scan_one(target: Target) -> dict[str, Any]:
         TerraformRunner(),
         SecretsRunner(),
     )
-    reports = registry.run(root_folder=target.root)
+    # Skip comments are the bundle author's: checkov evaluates every check regardless,
+    # and the gate reads the comments itself so the policy can judge them.
+    reports = registry.run(root_folder=target.root, collect_skip_comments=False)
+    root = Path(target.root)
+    sources = _Sources(root)
     failed: list[dict[str, Any]] = []
-    skipped: list[dict[str, Any]] = []
     parsing_errors: list[dict[str, str]] = []
     scanned: set[str] = set()
     for report in reports:
-        for record in report.failed_checks:
-            failed.append(_record(record, report.check_type))
-        for record in report.skipped_checks:
-            skipped.append(_record(record, report.check_type))
+        for record in [*report.failed_checks, *report.skipped_checks]:
+            failed.append(_record(record, report.check_type, sources))
         for record in report.passed_checks:
             scanned.add(_relative(record.file_path))
         for path in report.parsing_errors:
             parsing_errors.append(
                 {"path": _relative(path, target.root), "message": "checkov could not parse it"}
             )
-    scanned.update(r["path"] for r in failed + skipped)
-    parsing_errors.extend(_dropped_serverless_files(Path(target.root), scanned))
-    return {
-        "bundle": target.bundle,
-        "failed": failed,
-        "skipped": skipped,
-        "parsing_errors": parsing_errors,
-    }
+    scanned.update(r["path"] for r in failed)
+    parsing_errors.extend(_dropped_serverless_files(root, scanned))
+    return {"bundle": target.bundle, "failed": failed, "parsing_errors": parsing_errors}
 
 
-def _record(record: Any, check_type: str) -> dict[str, Any]:
+class _Sources:
+    """The bundle's files as lines and parsed templates, each read once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lines: dict[str, list[str]] = {}
+        self._templates: dict[str, Any] = {}
+
+    def lines(self, path: str) -> list[str]:
+        if path not in self._lines:
+            try:
+                text = (self.root / path).read_text("utf-8", errors="replace")
+            except OSError:
+                text = ""
+            self._lines[path] = text.splitlines()
+        return self._lines[path]
+
+    def template(self, path: str) -> Any:
+        if path not in self._templates:
+            self._templates[path] = inline.load_template(self.root / path)
+        return self._templates[path]
+
+
+def _record(record: Any, check_type: str, sources: _Sources) -> dict[str, Any]:
     """The parts of a checkov record the gate keeps: never `code_block`, which can hold
     the very secret a check found."""
-    result = record.check_result or {}
+    path = _relative(record.file_path)
+    lines = list(record.file_line_range or [])
+    found = _skip_for(record, check_type, path, lines, sources)
     return {
         "check_id": record.check_id,
         "check_name": record.check_name,
         "check_type": check_type,
-        "path": _relative(record.file_path),
-        "lines": list(record.file_line_range or []),
+        "path": path,
+        "lines": lines,
         "resource": record.resource,
         "guideline": record.guideline,
-        "suppress_comment": result.get("suppress_comment"),
+        "suppression": found.as_dict() if found else None,
     }
+
+
+def _skip_for(
+    record: Any, check_type: str, path: str, lines: list[int], sources: _Sources
+) -> inline.Found | None:
+    if lines:
+        # The line above a resource or secret may carry its skip comment too.
+        source = sources.lines(path)[max(lines[0] - 2, 0) : lines[-1]]
+        found = inline.checkov_skip(source, record.check_id)
+        if found is not None:
+            return found
+    if check_type == "cloudformation" and record.resource:
+        return inline.metadata_skip(sources.template(path), record.resource, record.check_id)
+    return None
 
 
 def _relative(path: str, root: str | None = None) -> str:
@@ -147,17 +186,14 @@ def _dropped_serverless_files(root: Path, scanned: set[str]) -> list[dict[str, s
     return errors
 
 
-def _finding(
-    record: dict[str, Any], bundle: str, context: ParseContext, skipped: bool = False
-) -> Finding:
+def _finding(record: dict[str, Any], bundle: str, context: ParseContext) -> Finding:
     check_id = record["check_id"]
     lines = record["lines"] or [None]
     secret = record["check_type"] == "secrets"
     message = record["check_name"]
     if secret:
         message = f"{record['check_name']} found in plain text (value not shown)"
-    reason = (record.get("suppress_comment") or "").strip()
-    status = Status.SUPPRESSED if skipped and reason.lower() not in _NO_REASON else None
+    suppression = suppression_from(record.get("suppression"))
     severity = context.catalogue.get(check_id) or Severity.MEDIUM
     return Finding(
         scanner="checkov",
@@ -175,5 +211,5 @@ def _finding(
         # A secret's "resource" is a hash of its value: keep it out of reports and fingerprints.
         anchor="" if secret else record["resource"] or "",
         help_uri=record.get("guideline"),
-        status=status,
+        suppression=suppression,
     )

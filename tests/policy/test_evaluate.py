@@ -110,13 +110,6 @@ def test_low_confidence_is_allowed(policy_file: Callable[[str], Path]) -> None:
     assert statuses(results, text, policy_file) == {"B602": Status.ALLOWED, "B605": Status.BLOCKING}
 
 
-def test_inline_suppression_found_by_scanner_is_kept() -> None:
-    results = [
-        ok("checkov", finding("checkov", "CKV_AWS_45", Severity.HIGH, status=Status.SUPPRESSED))
-    ]
-    assert statuses(results) == {"CKV_AWS_45": Status.SUPPRESSED}
-
-
 def test_required_scanner_failure_is_an_error_even_with_blocking_findings() -> None:
     results = [
         ok("bandit", finding("bandit", "B602", Severity.HIGH)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,8 +121,8 @@ def test_bad_policy_is_one_line_naming_file_and_line(
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    prefix = f"gate: error: {path}:{line}: " if line else f"gate: error: {path}"
-    assert lines[0].startswith(prefix), lines[0]
+    where = f"{re.escape(str(path))}:{line}:[0-9]+: " if line else f"{re.escape(str(path))}"
+    assert re.match(f"gate: error: {where}", lines[0]), lines[0]
     assert expected in lines[0]
     assert "Traceback" not in result.stderr
 
@@ -243,3 +244,22 @@ def test_arbitrary_documents_only_raise_policy_errors(document: object) -> None:
 def test_arbitrary_text_only_raises_policy_errors(text: str) -> None:
     with contextlib.suppress(PolicyError):
         parse_policy(text.encode("utf-8", "surrogatepass"), "fuzz.yml", "file:fuzz.yml", None)
+
+
+def test_errors_name_line_and_column(policy_file: Callable[[str], Path]) -> None:
+    path = policy_file("version: 1\nscanners:\n  bandit:\n    min_confidence: sure\n")
+    with pytest.raises(PolicyError) as error:
+        load_policy(path)
+    assert str(error.value) == (
+        f"{path}:4:5: scanners.bandit.min_confidence: 'sure' is not one of low, medium, high"
+    )
+
+
+def test_builtin_policies_by_name(run_gate: RunGate) -> None:
+    strict = resolve_policy("builtin:strict", None, Path("."))
+    assert strict.fail_on is Severity.MEDIUM
+    assert strict.inline_suppressions.value == "deny"
+    assert strict.advisory_max_age_days == 7
+    result = run_gate("policy", "show", "--policy", "builtin:nope")
+    assert result.code == 2
+    assert "builtin:nope: no such built-in policy" in result.stderr

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gate.model import Confidence, Severity, Status
+from gate.model import Confidence, Severity, Suppression
 from gate.policy.load import builtin_policy
 from gate.policy.model import ScannerPolicy, SeverityMap
 from gate.run import _catalogue
@@ -35,7 +35,7 @@ def parse(scanner: str, output: dict[str, Any], settings: ScannerPolicy | None =
 def test_every_checkov_record_becomes_a_finding() -> None:
     output = saved("checkov")
     parsed = parse("checkov", output)
-    records = output["results"][0]["failed"] + output["results"][0]["skipped"]
+    records = output["results"][0]["failed"]
     assert len(parsed.findings) == len(records)
     assert parsed.issues == ()
     by_rule = {f.rule_id: f for f in parsed.findings}
@@ -56,9 +56,7 @@ def test_checkov_secret_hides_its_value_hash() -> None:
         "guideline": None,
         "suppress_comment": None,
     }
-    output = {
-        "results": [{"bundle": "fn", "failed": [record], "skipped": [], "parsing_errors": []}]
-    }
+    output = {"results": [{"bundle": "fn", "failed": [record], "parsing_errors": []}]}
     (finding,) = parse("checkov", output).findings
     assert finding.severity is Severity.CRITICAL
     assert finding.location.resource is None
@@ -66,7 +64,7 @@ def test_checkov_secret_hides_its_value_hash() -> None:
     assert finding.message == "AWS Access Key found in plain text (value not shown)"
 
 
-def test_checkov_inline_skip_needs_a_reason_and_unlisted_check_is_medium() -> None:
+def test_checkov_inline_skips_are_carried_and_unlisted_check_is_medium() -> None:
     base = {
         "check_name": "x",
         "check_type": "cloudformation",
@@ -75,23 +73,35 @@ def test_checkov_inline_skip_needs_a_reason_and_unlisted_check_is_medium() -> No
         "resource": "AWS::S3::Bucket.B",
         "guideline": None,
     }
-    skipped = [
-        {**base, "check_id": "CKV_AWS_18", "suppress_comment": "logs go to the central account"},
-        {**base, "check_id": "CKV_AWS_21", "suppress_comment": "No comment provided"},
-        {**base, "check_id": "CKV_ZZZ_999", "suppress_comment": ""},
+    failed = [
+        {
+            **base,
+            "check_id": "CKV_AWS_18",
+            "suppression": {"kind": "checkov:skip", "reason": "logs go to the central account"},
+        },
+        {
+            **base,
+            "check_id": "CKV_AWS_21",
+            "suppression": {"kind": "Metadata.checkov.skip", "reason": None},
+        },
+        {**base, "check_id": "CKV_ZZZ_999", "suppression": None},
     ]
     output = {
         "results": [
             {
                 "bundle": "fn",
-                "failed": [],
-                "skipped": skipped,
+                "failed": failed,
                 "parsing_errors": [{"path": "bad.yaml", "message": "m"}],
             }
         ]
     }
     parsed = parse("checkov", output)
-    assert [f.status for f in parsed.findings] == [Status.SUPPRESSED, None, None]
+    assert [f.suppression for f in parsed.findings] == [
+        Suppression("checkov:skip", "logs go to the central account"),
+        Suppression("Metadata.checkov.skip", None),
+        None,
+    ]
+    assert all(f.status is None for f in parsed.findings)
     assert parsed.findings[2].severity is Severity.MEDIUM
     assert [(i.path, i.bundle) for i in parsed.issues] == [("bad.yaml", "fn")]
 

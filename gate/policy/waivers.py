@@ -1,0 +1,116 @@
+"""Waivers: reading them from the policy, and applying them to findings.
+
+A waiver names what it covers (rule, and optionally path, resource, fingerprint),
+why, and until when. Past its date it no longer applies and the findings it
+covered are judged again; the report warns about waivers that expired, expire
+soon, or match nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from gate.errors import PolicyError
+from gate.model import Finding, Status, Waiver, Warning_
+from gate.policy.model import WaiverRule
+from gate.safeyaml import Position
+
+EXPIRING_WITHIN_DAYS = 14
+# Findings that a waiver can cover: the ones the policy would report as problems.
+_WAIVABLE = (Status.BLOCKING, Status.ALLOWED)
+
+PositionOf = Callable[..., Position | None]
+
+
+def read_waivers(
+    raw: Sequence[dict[str, Any]],
+    position_of: PositionOf,
+    shown: str,
+    today: datetime.date,
+    max_days: int,
+) -> tuple[WaiverRule, ...]:
+    """Waivers from the (schema-valid) policy; one expiring too far ahead is a PolicyError."""
+    waivers = []
+    for index, entry in enumerate(raw):
+        expires = _date(entry["expires"])
+        position = position_of(index)
+        where = f"{shown}:{position[0]}" if position else shown
+        if (expires - today).days > max_days:
+            at = position_of(index, "expires") or position
+            place = f"{shown}:{at[0]}:{at[1]}" if at else shown
+            raise PolicyError(
+                f"{place}: waiver of {entry['rule']} expires {expires.isoformat()}, "
+                f"{(expires - today).days} days ahead; max_waiver_days allows {max_days}"
+            )
+        waivers.append(
+            WaiverRule(
+                rule=entry["rule"],
+                reason=entry["reason"],
+                expires=expires,
+                path=entry.get("path"),
+                resource=entry.get("resource"),
+                fingerprint=entry.get("fingerprint"),
+                approved_by=entry.get("approved_by"),
+                where=where,
+            )
+        )
+    return tuple(waivers)
+
+
+def _date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def apply_waivers(
+    findings: Sequence[Finding], waivers: Sequence[WaiverRule], today: datetime.date
+) -> tuple[list[Finding], list[Warning_]]:
+    """Findings with active waivers applied, and warnings about the waivers themselves."""
+    active = [w for w in waivers if w.expires >= today]
+    used: set[int] = set()
+    result = []
+    for finding in findings:
+        waiver = next(
+            (w for w in active if finding.status in _WAIVABLE and w.covers(finding)), None
+        )
+        if waiver is not None:
+            used.add(id(waiver))
+            finding = replace(
+                finding,
+                status=Status.WAIVED,
+                waiver=Waiver(waiver.reason, waiver.expires.isoformat(), waiver.approved_by),
+            )
+        result.append(finding)
+    return result, _waiver_warnings(waivers, used, today)
+
+
+def _waiver_warnings(
+    waivers: Sequence[WaiverRule], used: set[int], today: datetime.date
+) -> list[Warning_]:
+    warnings = []
+    for waiver in waivers:
+        days = (waiver.expires - today).days
+        if days < 0:
+            warnings.append(
+                Warning_(
+                    "waiver-expired",
+                    f"{waiver.describe()} expired on {waiver.expires.isoformat()}; "
+                    "the findings it covered are judged again",
+                )
+            )
+        elif id(waiver) not in used:
+            warnings.append(
+                Warning_("waiver-unused", f"{waiver.describe()} matched no finding; remove it")
+            )
+        elif days <= EXPIRING_WITHIN_DAYS:
+            warnings.append(
+                Warning_(
+                    "waiver-expiring",
+                    f"{waiver.describe()} expires on {waiver.expires.isoformat()} (in {days} days)",
+                )
+            )
+    return warnings

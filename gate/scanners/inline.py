@@ -1,0 +1,86 @@
+"""Inline suppressions written in the scanned code, read as text.
+
+The scanners are run so that they obey none of these; the worker reads them
+here and reports them with the finding, and the policy's `inline_suppressions`
+decides what each is worth.
+
+- bandit: `# nosec`, `# nosec B602`, `# nosec B602,B607 -- reason`, `# nosec: reason`
+- checkov: `# checkov:skip=CKV_AWS_116:reason` in the resource's lines, and in
+  CloudFormation `Metadata: {checkov: {skip: [{id: CKV_AWS_116, comment: reason}]}}`
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gate.safeyaml import YamlLoadError, load_yaml
+
+_NOSEC = re.compile(r"#\s*nosec\b:?(?P<rest>.*)$", re.IGNORECASE)
+_NOSEC_ID = re.compile(r"^\s*,?\s*(B\d{3}|[a-z][a-z0-9_]+_[a-z0-9_]+)\b")
+_CHECKOV_SKIP = re.compile(r"checkov:skip=(?P<id>[A-Za-z0-9_]+)(?::(?P<reason>[^\n]*))?")
+_NO_REASON = {"", "no comment provided"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """An inline suppression: what kind, and the reason its author gave (if any)."""
+
+    kind: str
+    reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "reason": self.reason}
+
+
+def nosec(line: str, test_id: str, test_name: str) -> Found | None:
+    """The `# nosec` on `line` if it covers this bandit test."""
+    match = _NOSEC.search(line)
+    if match is None:
+        return None
+    rest, ids = match["rest"], []
+    while (id_match := _NOSEC_ID.match(rest)) is not None:
+        ids.append(id_match[1])
+        rest = rest[id_match.end() :]
+    if ids and test_id not in ids and test_name not in ids:
+        return None
+    return Found("nosec", _reason(rest))
+
+
+def _reason(text: str) -> str | None:
+    cleaned = text.strip().lstrip("-:#").strip()
+    return cleaned or None
+
+
+def checkov_skip(lines: list[str], check_id: str) -> Found | None:
+    """A `checkov:skip=` comment for `check_id` among a resource's source lines."""
+    for line in lines:
+        for match in _CHECKOV_SKIP.finditer(line):
+            if match["id"] == check_id:
+                reason = (match["reason"] or "").strip()
+                return Found("checkov:skip", None if reason.lower() in _NO_REASON else reason)
+    return None
+
+
+def metadata_skip(template: Any, resource: str, check_id: str) -> Found | None:
+    """A CloudFormation `Metadata.checkov.skip` entry for `check_id` on `resource`."""
+    logical_id = resource.rsplit(".", 1)[-1]
+    try:
+        skips = template["Resources"][logical_id]["Metadata"]["checkov"]["skip"]
+    except (KeyError, TypeError):
+        return None
+    for entry in skips if isinstance(skips, list) else []:
+        if isinstance(entry, dict) and entry.get("id") == check_id:
+            reason = str(entry.get("comment") or "").strip()
+            return Found("Metadata.checkov.skip", reason or None)
+    return None
+
+
+def load_template(path: Path) -> Any:
+    """A CloudFormation template as data, or None when it cannot be read."""
+    try:
+        return load_yaml(path.read_bytes(), allow_tags=True).data
+    except (OSError, YamlLoadError):
+        return None
