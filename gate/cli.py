@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     _verbose(check)
     check.set_defaults(handler=_check)
 
+    init = commands.add_parser("init", help="write a commented gate.yml and print CI snippets")
+    init.add_argument("directory", nargs="?", default=".", metavar="DIR")
+    init.add_argument("--force", action="store_true", help="replace an existing gate.yml")
+    _verbose(init)
+    init.set_defaults(handler=_init)
+
     policy = commands.add_parser("policy", help="validate, show or describe the policy")
     policy.set_defaults(handler=lambda _args: _usage(policy))
     policy_commands = policy.add_subparsers(metavar="ACTION")
@@ -207,6 +213,15 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as e:
         temp.unlink(missing_ok=True)
         raise ReportError(f"{path}: cannot write report: {e.strerror}") from e
+
+
+def _init(args: argparse.Namespace) -> int:
+    from gate.init import GITHUB_SNIPPET, JENKINS_SNIPPET, init
+
+    for path in init(Path(args.directory), args.force):
+        print(f"wrote {path}")
+    print(f"\nGitHub Actions:\n{GITHUB_SNIPPET}\nJenkins:\n{JENKINS_SNIPPET}", end="")
+    return 0
 
 
 def _policy_validate(args: argparse.Namespace) -> int:
