@@ -25,10 +25,12 @@ def gate_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "gate"]
 
 
-def run_installed_gate(bundle: Path, tmp_path: Path) -> tuple[int, dict[str, Any], str]:
+def run_installed_gate(
+    bundle: Path, tmp_path: Path, *extra: str
+) -> tuple[int, dict[str, Any], str]:
     report = tmp_path / "report.json"
     proc = subprocess.run(
-        [*gate_command(), "check", str(bundle), "--report", f"json={report}"],
+        [*gate_command(), "check", str(bundle), "--report", f"json={report}", *extra],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -38,8 +40,17 @@ def run_installed_gate(bundle: Path, tmp_path: Path) -> tuple[int, dict[str, Any
     return proc.returncode, json.loads(report.read_text()), proc.stdout + proc.stderr
 
 
-def test_insecure_example_fails_with_all_three_scanners(tmp_path: Path) -> None:
-    code, report, output = run_installed_gate(EXAMPLES / "orders-api-insecure", tmp_path)
+POLICIES = [
+    pytest.param((), id="default"),
+    pytest.param(("--policy", "builtin:strict"), id="strict"),
+]
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_insecure_example_fails_with_all_three_scanners(
+    tmp_path: Path, policy: tuple[str, ...]
+) -> None:
+    code, report, output = run_installed_gate(EXAMPLES / "orders-api-insecure", tmp_path, *policy)
     assert code == 1, output
     assert report["decision"] == "fail"
     findings = report["findings"]
@@ -58,8 +69,9 @@ def test_insecure_example_fails_with_all_three_scanners(tmp_path: Path) -> None:
         assert secret not in json.dumps(report)
 
 
-def test_secure_example_passes(tmp_path: Path) -> None:
-    code, report, output = run_installed_gate(EXAMPLES / "orders-api-secure", tmp_path)
+@pytest.mark.parametrize("policy", POLICIES)
+def test_secure_example_passes(tmp_path: Path, policy: tuple[str, ...]) -> None:
+    code, report, output = run_installed_gate(EXAMPLES / "orders-api-secure", tmp_path, *policy)
     assert code == 0, output
     assert report["decision"] == "pass"
     assert report["summary"]["blocking"] == 0
