@@ -98,6 +98,19 @@ def _parser() -> argparse.ArgumentParser:
     _verbose(check)
     check.set_defaults(handler=_check)
 
+    rules = commands.add_parser("rules", help="every rule with its effective severity")
+    rules.add_argument("--scanner", choices=("checkov", "bandit", "pip-audit"))
+    _policy_options(rules)
+    _verbose(rules)
+    rules.set_defaults(handler=_rules)
+
+    explain = commands.add_parser("explain", help="what a rule means, why it matters, how to fix")
+    explain.add_argument("rule_id", metavar="RULE_ID")
+    _policy_options(explain)
+    explain.add_argument("--advisory-db", metavar="PATH")
+    _verbose(explain)
+    explain.set_defaults(handler=_explain)
+
     init = commands.add_parser("init", help="write a commented gate.yml and print CI snippets")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
     init.add_argument("--force", action="store_true", help="replace an existing gate.yml")
@@ -213,6 +226,33 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as e:
         temp.unlink(missing_ok=True)
         raise ReportError(f"{path}: cannot write report: {e.strerror}") from e
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from gate.catalogue import rules
+    from gate.policy import resolve_policy
+
+    policy = resolve_policy(args.policy, args.env, Path.cwd())
+    for rule in rules(policy, args.scanner):
+        print(f"{rule.id:<14} {rule.scanner:<10} {rule.severity.label:<9} {rule.title}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from gate.catalogue import explain
+    from gate.policy import resolve_policy
+
+    policy = resolve_policy(args.policy, args.env, Path.cwd())
+    found = explain(args.rule_id, policy, args.advisory_db)
+    if found is None:
+        raise UsageError(f"{args.rule_id}: unknown rule id; `gate rules` lists them all")
+    rule = found.rule
+    print(f"{rule.id} ({rule.scanner}, {rule.severity.label} under {policy.source.source})")
+    print(rule.title)
+    for line in found.details:
+        print(f"  {line}")
+    print(f"\nWhy it matters: {found.why}\n\nHow to fix: {found.fix}")
+    return 0
 
 
 def _init(args: argparse.Namespace) -> int:

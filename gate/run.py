@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime
 import tempfile
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from gate.bundles import resolve_bundles, stage
+from gate.catalogue import severity_catalogue
 from gate.errors import AdvisoryError
 from gate.model import ScanIssue, ScanResult, ScanStatus, Verdict, Warning_
 from gate.policy.evaluate import evaluate
-from gate.policy.model import Policy, SeverityMap
-from gate.safeyaml import load_yaml
+from gate.policy.model import Policy
 from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Scanner
 from gate.workers import WorkerJob, WorkerOutcome, run_workers, worker_argv
@@ -86,7 +84,7 @@ def _result(scanner: Scanner, outcome: WorkerOutcome, policy: Policy) -> ScanRes
         return ScanResult(
             scanner.name, outcome.status, duration_s=outcome.duration_s, message=outcome.message
         )
-    context = ParseContext(policy.scanner(scanner.name), _catalogue(scanner.catalogue))
+    context = ParseContext(policy.scanner(scanner.name), severity_catalogue(scanner.catalogue))
     try:
         parsed = scanner.parse(outcome.payload["output"], context)
     except (KeyError, TypeError, ValueError) as e:
@@ -116,15 +114,6 @@ def _describe_issues(issues: tuple[ScanIssue, ...]) -> str:
     where = f"{first.bundle}/{first.path}" if first.path else (first.bundle or "")
     more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
     return f"could not check {where}: {first.message}{more}"
-
-
-@cache
-def _catalogue(resource: str | None) -> SeverityMap:
-    if resource is None:
-        return SeverityMap()
-    text = resources.files("gate.policies").joinpath(resource).read_bytes()
-    data = load_yaml(text).data
-    return SeverityMap.from_mapping(data.get("checks") or {}, default=data.get("default"))
 
 
 def _advisory_info(outcome: WorkerOutcome | None) -> dict[str, Any]:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from gate.catalogue import severity_catalogue
 from gate.model import Confidence, Severity, Suppression
 from gate.policy.load import builtin_policy
 from gate.policy.model import ScannerPolicy, SeverityMap
-from gate.run import _catalogue
 from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Parsed
 from tests.conftest import ASSETS
@@ -27,7 +27,7 @@ def saved(scanner: str) -> dict[str, Any]:
 def parse(scanner: str, output: dict[str, Any], settings: ScannerPolicy | None = None) -> Parsed:
     policy = builtin_policy("default")
     context = ParseContext(
-        settings or policy.scanner(scanner), _catalogue(SCANNERS[scanner].catalogue)
+        settings or policy.scanner(scanner), severity_catalogue(SCANNERS[scanner].catalogue)
     )
     return SCANNERS[scanner].parse(output, context)
 
@@ -212,7 +212,7 @@ def test_fingerprint_ignores_line_numbers() -> None:
 
 
 def test_catalogue_is_a_severity_map() -> None:
-    catalogue = _catalogue("checkov-severity.yml")
+    catalogue = severity_catalogue("checkov-severity.yml")
     assert isinstance(catalogue, SeverityMap)
     assert catalogue.get("CKV_SECRET_13") is Severity.CRITICAL
     assert catalogue.get("CKV_NOT_A_CHECK") is Severity.MEDIUM

@@ -1,0 +1,173 @@
+"""What the gate knows about every rule: `gate rules` and `gate explain`.
+
+Everything here comes from data shipped in the package (gate/policies/), so
+neither command imports a scanner library.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from gate.model import Severity
+from gate.policy.model import Policy, SeverityMap
+from gate.safeyaml import load_yaml
+
+# The gate's own rules (DESIGN §3.5 prefixes): id -> (scanner, severity, title).
+GATE_RULES: dict[str, tuple[str, Severity, str]] = {
+    "GATE-DEP-001": (
+        "pip-audit",
+        Severity.MEDIUM,
+        "Requirement not pinned to one version (or editable, URL, local path)",
+    ),
+}
+ADVISORY_PREFIXES = ("PYSEC-", "GHSA-", "CVE-", "OSV-")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule as `gate rules` lists it."""
+
+    id: str
+    scanner: str
+    severity: Severity
+    """Effective severity under the policy (its `severity:` overrides applied)."""
+    title: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What a rule is, why it matters for a serverless function, how to fix it."""
+
+    rule: Rule
+    why: str
+    fix: str
+    details: tuple[str, ...] = ()
+    """Extra lines: affected package and fixed versions, a guideline link."""
+
+
+def _data(name: str) -> Any:
+    text = resources.files("gate.policies").joinpath(name).read_bytes()
+    if name.endswith(".json"):
+        return json.loads(text)
+    return load_yaml(text).data
+
+
+@cache
+def _checkov() -> tuple[dict[str, Any], dict[str, Any]]:
+    return _data("checkov-checks.json"), _data("checkov-severity.yml")
+
+
+@cache
+def _bandit() -> dict[str, Any]:
+    rules: dict[str, Any] = _data("bandit-rules.yml")["rules"]
+    return rules
+
+
+@cache
+def _explanations() -> dict[str, Any]:
+    explanations: dict[str, Any] = _data("explanations.yml")
+    return explanations
+
+
+@cache
+def severity_catalogue(resource: str | None) -> SeverityMap:
+    """The gate's ratings of a scanner's rules (gate/policies/RESOURCE), as a SeverityMap."""
+    if resource is None:
+        return SeverityMap()
+    data = _data(resource)
+    return SeverityMap.from_mapping(data.get("checks") or {}, default=data.get("default"))
+
+
+def rules(policy: Policy, scanner: str | None = None) -> list[Rule]:
+    """Every rule the gate can report, with its effective severity under `policy`."""
+    found = [*_checkov_rules(policy), *_bandit_rules(policy), *_gate_rules(policy)]
+    return [r for r in found if scanner is None or r.scanner == scanner]
+
+
+def _effective(policy: Policy, rule_id: str, base: Severity) -> Severity:
+    return policy.severity.get(rule_id) or base
+
+
+def _checkov_rules(policy: Policy) -> list[Rule]:
+    checks, _ = _checkov()
+    ratings = severity_catalogue("checkov-severity.yml")
+    return [
+        Rule(
+            check_id,
+            "checkov",
+            _effective(policy, check_id, ratings.get(check_id) or Severity.MEDIUM),
+            info["name"],
+        )
+        for check_id, info in sorted(checks.items())
+    ]
+
+
+def _bandit_rules(policy: Policy) -> list[Rule]:
+    return [
+        Rule(
+            test_id,
+            "bandit",
+            _effective(policy, test_id, Severity.parse(info["severity"])),
+            info["name"],
+        )
+        for test_id, info in sorted(_bandit().items())
+    ]
+
+
+def _gate_rules(policy: Policy) -> list[Rule]:
+    return [
+        Rule(rule_id, scanner, _effective(policy, rule_id, severity), title)
+        for rule_id, (scanner, severity, title) in sorted(GATE_RULES.items())
+    ]
+
+
+def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Explanation | None:
+    """The explanation of `rule_id`, or None if the gate does not know it."""
+    if rule_id.upper().startswith(ADVISORY_PREFIXES):
+        return _explain_advisory(rule_id.upper(), policy, advisory_db)
+    rule = next((r for r in rules(policy) if r.id == rule_id.upper()), None)
+    if rule is None:
+        return None
+    texts = _explanations()
+    if rule.scanner == "bandit":
+        text = _bandit()[rule.id]
+    elif rule.id in texts["rules"]:
+        text = texts["rules"][rule.id]
+    else:
+        categories = _checkov()[0][rule.id].get("categories") or []
+        text = next(
+            (texts["categories"][c] for c in categories if c in texts["categories"]),
+            {"why": "", "fix": ""},
+        )
+    return Explanation(rule, text["why"], text["fix"])
+
+
+def _explain_advisory(
+    advisory_id: str, policy: Policy, advisory_db: str | None
+) -> Explanation | None:
+    from pathlib import Path
+
+    from gate.advisories.osv import AdvisoryDatabase
+    from gate.advisories.severity import cvss_severity
+
+    database = (
+        AdvisoryDatabase.load(Path(advisory_db)) if advisory_db else AdvisoryDatabase.builtin()
+    )
+    advisory = database.get(advisory_id)
+    if advisory is None:
+        return None
+    unscored = policy.scanner("pip-audit").unscored_severity
+    severity = _effective(policy, advisory.id, cvss_severity(advisory.severity) or unscored)
+    details = [f"aliases: {', '.join(advisory.aliases)}"] if advisory.aliases else []
+    for package in sorted(advisory.packages):
+        fixed = ", ".join(advisory.fixed_versions(package)) or "none yet"
+        details.append(f"package: {package} (fixed in {fixed})")
+    details += [f"reference: {url}" for url in advisory.references[:3]]
+    details.append(f"source: {database.source}, dated {database.date}")
+    text = _explanations()["advisories"]
+    rule = Rule(advisory.id, "pip-audit", severity, advisory.description)
+    return Explanation(rule, text["why"], text["fix"], tuple(details))
