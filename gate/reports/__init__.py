@@ -8,12 +8,14 @@ from gate.model import Verdict
 from gate.reports.base import RenderOptions
 from gate.reports.console import render_console
 from gate.reports.json_report import render_json
+from gate.reports.sarif import render_sarif
 
 Renderer = Callable[[Verdict, RenderOptions], str]
 
 RENDERERS: dict[str, Renderer] = {
     "console": render_console,
     "json": render_json,
+    "sarif": render_sarif,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]

@@ -105,3 +105,23 @@ def test_every_format_renders() -> None:
     verdict = saved_verdict()
     for name, render in RENDERERS.items():
         assert render(verdict, RenderOptions()), name
+
+
+def test_sarif_is_valid_and_has_one_run_per_scanner() -> None:
+    schema = json.loads((ASSETS / "schemas" / "sarif-2.1.0.json").read_text())
+    sarif = json.loads(rendered("sarif"))
+    jsonschema.Draft202012Validator(schema).validate(sarif)
+    runs = sarif["runs"]
+    assert [r["properties"]["scanner"] for r in runs] == ["checkov", "bandit", "pip-audit"]
+    categories = [r["automationDetails"]["id"] for r in runs]
+    assert len(set(categories)) == len(categories)
+    total = sum(len(r["results"]) for r in runs)
+    assert total == len(saved_verdict().findings)
+    for run in runs:
+        assert run["tool"]["driver"]["name"] == "serverless-gate"
+        rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+        for result in run["results"]:
+            assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+            assert result["partialFingerprints"]["gateFingerprint/v1"]
+            uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            assert uri.startswith("orders-api-insecure/")

@@ -1,0 +1,178 @@
+"""SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
+
+One run per scanner, each with its own `automationDetails.id`: GitHub refuses
+an upload with two runs of one category. The driver is the gate (name and
+version); the scanner it ran is named in the run's properties and the category.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from itertools import groupby
+from typing import Any
+
+import gate
+from gate.model import Finding, Severity, Status, Verdict
+from gate.reports.base import RenderOptions
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+MAX_RESULTS_PER_RUN = 25_000
+ROOT_ID = "SRCROOT"
+INFORMATION_URI = "https://pypi.org/project/serverless-gate/"
+
+# GitHub's code scanning reads `security-severity` in these bands.
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
+LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+
+
+def render_sarif(verdict: Verdict, options: RenderOptions) -> str:
+    return json.dumps(sarif_dict(verdict), indent=2) + "\n"
+
+
+def sarif_dict(verdict: Verdict) -> dict[str, Any]:
+    by_scanner: dict[str, list[Finding]] = defaultdict(list)
+    for finding in verdict.findings:
+        by_scanner[finding.scanner].append(finding)
+    runs = [
+        _run(result.scanner, result.version, by_scanner.get(result.scanner, []))
+        for result in verdict.scanners
+        if result.status.value != "skipped"
+    ]
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}
+
+
+def _run(scanner: str, version: str | None, findings: list[Finding]) -> dict[str, Any]:
+    kept = sorted(findings, key=lambda f: -f.severity)[:MAX_RESULTS_PER_RUN]
+    rules = _rules(kept)
+    index = {rule["id"]: i for i, rule in enumerate(rules)}
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "serverless-gate",
+                "version": gate.__version__,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
+            }
+        },
+        "automationDetails": {"id": f"serverless-gate/{scanner}/"},
+        "originalUriBaseIds": {ROOT_ID: {"description": {"text": "The scanned directory."}}},
+        "results": [_result(f, index[f.rule_id]) for f in kept],
+        "properties": {"scanner": scanner, "scannerVersion": version},
+    }
+    if len(kept) < len(findings):
+        dropped = len(findings) - len(kept)
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {
+                        "level": "warning",
+                        "message": {
+                            "text": f"{dropped} lowest-severity results left out: code scanning "
+                            f"accepts at most {MAX_RESULTS_PER_RUN} results per run; the JSON "
+                            "report has them all"
+                        },
+                    }
+                ],
+            }
+        ]
+    return run
+
+
+def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
+    rules = []
+    ordered = sorted(findings, key=lambda f: f.rule_id)
+    for rule_id, group in groupby(ordered, key=lambda f: f.rule_id):
+        items = list(group)
+        first = max(items, key=lambda f: f.severity)
+        rule: dict[str, Any] = {
+            "id": rule_id,
+            "name": _pascal(first.title) or rule_id,
+            "shortDescription": {"text": first.title},
+            "fullDescription": {"text": first.title},
+            "help": {
+                "text": f"{first.title}. See `gate explain {rule_id}`.",
+                "markdown": f"**{first.title}**\n\nRun `gate explain {rule_id}` for why it "
+                "matters in a serverless function and how to fix it.",
+            },
+            "defaultConfiguration": {"level": LEVEL[first.severity]},
+            "properties": {
+                "security-severity": SECURITY_SEVERITY[first.severity],
+                "tags": _tags(first),
+            },
+        }
+        if first.help_uri:
+            rule["helpUri"] = first.help_uri
+        rules.append(rule)
+    return rules
+
+
+def _tags(finding: Finding) -> list[str]:
+    tags = ["security", finding.scanner]
+    if finding.cwe:
+        tags.append(f"external/cwe/{finding.cwe.lower()}")
+    return tags
+
+
+def _pascal(text: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in text.split() if word.isalnum())
+
+
+def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+    location = finding.location
+    uri = location.path if finding.bundle == "." else f"{finding.bundle}/{location.path}"
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": ROOT_ID}}
+    if location.start_line:
+        physical["region"] = {
+            "startLine": location.start_line,
+            "endLine": max(location.end_line or location.start_line, location.start_line),
+        }
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": LEVEL[finding.severity],
+        "message": {"text": finding.message or finding.title},
+        "locations": [{"physicalLocation": physical}],
+        "partialFingerprints": {"gateFingerprint/v1": finding.fingerprint},
+        "properties": {
+            "severity": finding.severity.label,
+            "status": finding.status.value if finding.status else None,
+        },
+    }
+    if location.resource:
+        result["locations"][0]["logicalLocations"] = [
+            {"name": location.resource, "kind": "resource"}
+        ]
+    suppression = _suppression(finding)
+    if suppression:
+        result["suppressions"] = [suppression]
+    return result
+
+
+def _suppression(finding: Finding) -> dict[str, Any] | None:
+    if finding.status is Status.WAIVED and finding.waiver:
+        return {
+            "kind": "external",
+            "status": "accepted",
+            "justification": f"{finding.waiver.reason} (waiver until {finding.waiver.expires})",
+        }
+    if finding.status is Status.SUPPRESSED and finding.suppression:
+        return {
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": finding.suppression.reason or finding.suppression.kind,
+        }
+    return None
