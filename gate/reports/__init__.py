@@ -8,6 +8,7 @@ from gate.model import Verdict
 from gate.reports.base import RenderOptions
 from gate.reports.console import render_console
 from gate.reports.json_report import render_json
+from gate.reports.junit import render_junit
 from gate.reports.sarif import render_sarif
 
 Renderer = Callable[[Verdict, RenderOptions], str]
@@ -16,6 +17,7 @@ RENDERERS: dict[str, Renderer] = {
     "console": render_console,
     "json": render_json,
     "sarif": render_sarif,
+    "junit": render_junit,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]

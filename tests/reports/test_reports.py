@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from gate.cli import wants_color
-from gate.model import Bundle, ScanStatus, Verdict, Warning_
+from gate.model import Bundle, ScanStatus, Status, Verdict, Warning_
 from gate.policy.evaluate import evaluate
 from gate.policy.load import builtin_policy
 from gate.reports import RENDERERS, RenderOptions
@@ -125,3 +125,21 @@ def test_sarif_is_valid_and_has_one_run_per_scanner() -> None:
             assert result["partialFingerprints"]["gateFingerprint/v1"]
             uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             assert uri.startswith("orders-api-insecure/")
+
+
+def test_junit_has_a_suite_per_scanner_and_a_decision_case() -> None:
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(rendered("junit"))
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert list(suites) == ["checkov", "bandit", "pip-audit", "serverless-gate"]
+    verdict = saved_verdict()
+    for name in ("checkov", "bandit", "pip-audit"):
+        cases = suites[name].findall("testcase")
+        expected = [f for f in verdict.findings if f.scanner == name]
+        assert len(cases) == len(expected) == int(suites[name].get("tests", "-1"))
+        failures = sum(c.find("failure") is not None for c in cases)
+        assert failures == sum(f.status is Status.BLOCKING for f in expected)
+        assert failures == int(suites[name].get("failures", "-1"))
+    decision = suites["serverless-gate"].find("testcase")
+    assert decision is not None and decision.find("failure") is not None
