@@ -7,8 +7,10 @@ from collections.abc import Callable
 from gate.model import Verdict
 from gate.reports.base import RenderOptions
 from gate.reports.console import render_console
+from gate.reports.github import render_github
 from gate.reports.json_report import render_json
 from gate.reports.junit import render_junit
+from gate.reports.markdown import render_markdown
 from gate.reports.sarif import render_sarif
 
 Renderer = Callable[[Verdict, RenderOptions], str]
@@ -18,6 +20,8 @@ RENDERERS: dict[str, Renderer] = {
     "json": render_json,
     "sarif": render_sarif,
     "junit": render_junit,
+    "markdown": render_markdown,
+    "github": render_github,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]

@@ -143,3 +143,27 @@ def test_junit_has_a_suite_per_scanner_and_a_decision_case() -> None:
         assert failures == int(suites[name].get("failures", "-1"))
     decision = suites["serverless-gate"].find("testcase")
     assert decision is not None and decision.find("failure") is not None
+
+
+def test_github_annotations_escape_and_cap() -> None:
+    from gate.reports.github import MAX_ANNOTATIONS, escape_data, escape_property
+
+    assert escape_data("50%\r\nnext") == "50%25%0D%0Anext"
+    assert escape_property("a:b,c") == "a%3Ab%2Cc"
+    lines = rendered("github").splitlines()
+    verdict = saved_verdict()
+    annotated = min(len(verdict.findings), MAX_ANNOTATIONS)
+    assert all(line.startswith("::error ") for line in lines[: len(verdict.blocking)])
+    assert lines[0].startswith("::error file=orders-api-insecure/")
+    assert "title=" in lines[0] and "line=" in lines[0]
+    assert lines[-1].startswith("::error title=serverless-gate::FAIL")
+    assert len(lines) == annotated + 1 + (len(verdict.findings) > MAX_ANNOTATIONS)
+
+
+def test_markdown_summary_lists_blocking_findings() -> None:
+    text = rendered("markdown")
+    assert text.startswith("## ❌ serverless-gate: fail\n")
+    assert "| scanner | status | critical | high | medium | low | info | blocking |" in text
+    blocking_rows = [line for line in text.splitlines() if line.startswith("| high |")]
+    assert blocking_rows
+    assert "advisories-stale" in text
