@@ -12,9 +12,10 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import yaml
+
 from gate.model import Severity
 from gate.policy.model import Policy, SeverityMap
-from gate.safeyaml import load_yaml
 
 # The gate's own rules (DESIGN §3.5 prefixes): id -> (scanner, severity, title).
 GATE_RULES: dict[str, tuple[str, Severity, str]] = {
@@ -50,10 +51,12 @@ class Explanation:
 
 
 def _data(name: str) -> Any:
+    """A data file shipped in gate/policies. It is the package's own, so the fast C loader
+    (still a safe one) reads it rather than the budgeted loader for untrusted files."""
     text = resources.files("gate.policies").joinpath(name).read_bytes()
     if name.endswith(".json"):
         return json.loads(text)
-    return load_yaml(text).data
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 @cache
@@ -128,7 +131,7 @@ def _gate_rules(policy: Policy) -> list[Rule]:
 def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Explanation | None:
     """The explanation of `rule_id`, or None if the gate does not know it."""
     if rule_id.upper().startswith(ADVISORY_PREFIXES):
-        return _explain_advisory(rule_id.upper(), policy, advisory_db)
+        return _explain_advisory(rule_id, policy, advisory_db)
     rule = next((r for r in rules(policy) if r.id == rule_id.upper()), None)
     if rule is None:
         return None
@@ -157,7 +160,7 @@ def _explain_advisory(
     database = (
         AdvisoryDatabase.load(Path(advisory_db)) if advisory_db else AdvisoryDatabase.builtin()
     )
-    advisory = database.get(advisory_id)
+    advisory = database.get(advisory_id) or database.get(advisory_id.upper())
     if advisory is None:
         return None
     unscored = policy.scanner("pip-audit").unscored_severity

@@ -21,6 +21,11 @@ class Severity(enum.IntEnum):
     HIGH = 3
     CRITICAL = 4
 
+    def __bool__(self) -> bool:
+        # An IntEnum member of value 0 would be falsy, and `rating or default` would then
+        # quietly turn a deliberate `info` into the default.
+        return True
+
     @property
     def label(self) -> str:
         return self.name.lower()
