@@ -102,6 +102,21 @@ BAD_POLICIES = [
     ),
     ("duplicate-document", "version: 1\n---\nversion: 1\n", "only one document", 2),
     ("binary", "\x00\x01\x02", "YAML", None),
+    (
+        "waiver-too-far-ahead",
+        "version: 1\nwaivers:\n  - rule: B602\n    reason: r\n    expires: 2099-01-01\n",
+        "max_waiver_days allows 365",
+        5,
+    ),
+    (
+        "waiver-bad-fingerprint",
+        "version: 1\nwaivers:\n  - {rule: B602, reason: r, "
+        "expires: 2027-01-01, fingerprint: abc}\n",
+        "fingerprint",
+        3,
+    ),
+    ("max-waiver-days-zero", "version: 1\nmax_waiver_days: 0\n", "max_waiver_days", 2),
+    ("waivers-not-a-list", "version: 1\nwaivers: {rule: B602}\n", "waivers: expected array", 2),
 ]
 
 
