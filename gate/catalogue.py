@@ -128,6 +128,21 @@ def _gate_rules(policy: Policy) -> list[Rule]:
     ]
 
 
+def advice(finding_rule: str, scanner: str) -> str:
+    """How to fix findings of a rule, from the shipped texts (empty when none is known)."""
+    texts = _explanations()
+    if scanner == "bandit":
+        return str(_bandit().get(finding_rule, {}).get("fix", ""))
+    if finding_rule in texts["rules"]:
+        return str(texts["rules"][finding_rule]["fix"])
+    if scanner == "pip-audit":
+        return str(texts["advisories"]["fix"])
+    categories = _checkov()[0].get(finding_rule, {}).get("categories") or []
+    return next(
+        (str(texts["categories"][c]["fix"]) for c in categories if c in texts["categories"]), ""
+    )
+
+
 def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Explanation | None:
     """The explanation of `rule_id`, or None if the gate does not know it."""
     if rule_id.upper().startswith(ADVISORY_PREFIXES):

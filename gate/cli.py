@@ -19,7 +19,7 @@ from gate.model import Decision, ScanStatus, Verdict
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
-FORMATS = ("console", "json", "sarif", "junit", "markdown", "github")
+FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
 NOT_YET = {
     "baseline": "--baseline",
     "diff_base": "--diff-base",

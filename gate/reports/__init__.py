@@ -8,6 +8,7 @@ from gate.model import Verdict
 from gate.reports.base import RenderOptions
 from gate.reports.console import render_console
 from gate.reports.github import render_github
+from gate.reports.html import render_html
 from gate.reports.json_report import render_json
 from gate.reports.junit import render_junit
 from gate.reports.markdown import render_markdown
@@ -22,6 +23,7 @@ RENDERERS: dict[str, Renderer] = {
     "junit": render_junit,
     "markdown": render_markdown,
     "github": render_github,
+    "html": render_html,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]

@@ -167,3 +167,22 @@ def test_markdown_summary_lists_blocking_findings() -> None:
     blocking_rows = [line for line in text.splitlines() if line.startswith("| high |")]
     assert blocking_rows
     assert "advisories-stale" in text
+
+
+def test_html_is_self_contained_and_lists_every_finding() -> None:
+    import re
+
+    text = rendered("html")
+    assert text.startswith("<!DOCTYPE html>")
+    assert not re.search(
+        r"""(src|href)=["'](https?:)?//""",
+        text.replace(
+            'href="https://',
+            'HELP="',  # links to rule documentation are fine; loads are not
+        ),
+    )
+    assert "<script src" not in text and "<link" not in text
+    rows = re.findall(r'<tr data-severity="(\w+)" data-scanner="([\w-]+)"', text)
+    assert len(rows) == len(saved_verdict().findings)
+    assert 'id="verdict"' in text and "FAIL:" in text
+    assert "default-src 'none'" in text  # the page may fetch nothing

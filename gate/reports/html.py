@@ -1,0 +1,179 @@
+"""One self-contained HTML file for reviewers: opens from a CI artifact, fetches nothing.
+
+The verdict, bar charts of findings by severity and by scanner (inline SVG), and
+a table that filters by severity, scanner, status and path (inline script), with
+the fix advice for every finding.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+
+import gate
+from gate.catalogue import advice
+from gate.model import Finding, Severity, Status, Verdict
+from gate.reports.base import RenderOptions, verdict_line
+
+_COLOURS = {
+    "critical": "#7f1d1d",
+    "high": "#dc2626",
+    "medium": "#d97706",
+    "low": "#2563eb",
+    "info": "#6b7280",
+}
+
+_STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#111}
+h1{font-size:1.4rem}.verdict{padding:.6rem 1rem;border-radius:6px;font-weight:600}
+.pass{background:#dcfce7}.fail{background:#fee2e2}.error{background:#fef3c7}
+.charts{display:flex;gap:3rem;flex-wrap:wrap}table{border-collapse:collapse;width:100%}
+th,td{border-bottom:1px solid #e5e7eb;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f9fafb}.sev{color:#fff;border-radius:4px;padding:0 .4rem}
+.filters{display:flex;gap:1rem;margin:1rem 0;flex-wrap:wrap}.fix{color:#374151;font-size:.9em}
+code{font-size:.9em}
+"""
+
+_SCRIPT = """
+(function(){
+  var inputs = document.querySelectorAll('[data-filter]');
+  function apply(){
+    var want = {};
+    inputs.forEach(function(i){ want[i.dataset.filter] = i.value.toLowerCase(); });
+    var shown = 0;
+    document.querySelectorAll('#findings tbody tr').forEach(function(row){
+      var ok = Object.keys(want).every(function(k){
+        var v = want[k]; if (!v) return true;
+        var cell = (row.dataset[k] || '').toLowerCase();
+        return k === 'path' ? cell.indexOf(v) !== -1 : cell === v;
+      });
+      row.hidden = !ok; if (ok) shown++;
+    });
+    document.getElementById('shown').textContent = shown;
+  }
+  inputs.forEach(function(i){
+    i.addEventListener('input', apply);
+    i.addEventListener('change', apply);
+  });
+  apply();
+})();
+"""
+
+
+def render_html(verdict: Verdict, options: RenderOptions) -> str:
+    e = html.escape
+    decision = verdict.decision.value
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
+        f"<title>serverless-gate: {e(decision)}</title><style>{_STYLE}</style></head><body>",
+        f"<h1>serverless-gate {e(gate.__version__)}</h1>",
+        f'<p class="verdict {e(decision)}" id="verdict">{e(verdict_line(verdict))}</p>',
+        f"<p>Policy <code>{e(verdict.policy.source)}</code> · bundles: "
+        + ", ".join(f"<code>{e(b.id)}</code>" for b in verdict.bundles)
+        + "</p>",
+        '<div class="charts">',
+        _chart(
+            "By severity",
+            Counter(f.severity.label for f in verdict.findings),
+            [s.label for s in sorted(Severity, reverse=True)],
+            _COLOURS,
+        ),
+        _chart(
+            "By scanner",
+            Counter(f.scanner for f in verdict.findings),
+            [s.scanner for s in verdict.scanners],
+            {},
+        ),
+        "</div>",
+        *_notes(verdict),
+        _filters(verdict),
+        _table(verdict.findings),
+        f"<script>{_SCRIPT}</script></body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _chart(title: str, counts: Counter[str], labels: list[str], colours: dict[str, str]) -> str:
+    width, bar = 320, 22
+    top = max(counts.values(), default=0) or 1
+    rows = []
+    for index, label in enumerate(labels):
+        y = index * (bar + 6)
+        length = int((width - 140) * counts[label] / top)
+        colour = colours.get(label, "#4b5563")
+        rows.append(
+            f'<text x="0" y="{y + 16}">{html.escape(label)}</text>'
+            f'<rect x="90" y="{y}" width="{length}" height="{bar}" fill="{colour}"></rect>'
+            f'<text x="{95 + length}" y="{y + 16}">{counts[label]}</text>'
+        )
+    height = len(labels) * (bar + 6)
+    return (
+        f"<figure><figcaption>{html.escape(title)}</figcaption>"
+        f'<svg role="img" width="{width}" height="{height}" font-size="12">{"".join(rows)}</svg>'
+        "</figure>"
+    )
+
+
+def _notes(verdict: Verdict) -> list[str]:
+    items = [
+        f"<li><b>{html.escape(w.code)}</b>: {html.escape(w.message)}</li>" for w in verdict.warnings
+    ]
+    items += [
+        f"<li><b>error</b> ({html.escape(i.scanner)}): {html.escape(i.message)}</li>"
+        for i in verdict.errors
+    ]
+    return ["<h2>Notes</h2><ul>", *items, "</ul>"] if items else []
+
+
+def _select(name: str, values: list[str]) -> str:
+    options = "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values)
+    return (
+        f'<label>{name} <select data-filter="{name}"><option value="">all</option>'
+        f"{options}</select></label>"
+    )
+
+
+def _filters(verdict: Verdict) -> str:
+    return (
+        '<div class="filters">'
+        + _select("severity", [s.label for s in sorted(Severity, reverse=True)])
+        + _select("scanner", [s.scanner for s in verdict.scanners])
+        + _select("status", [s.value for s in Status])
+        + '<label>path <input data-filter="path" type="search" placeholder="part of a path">'
+        + "</label></div>"
+        + f'<p><span id="shown">{len(verdict.findings)}</span> of {len(verdict.findings)} '
+        "findings shown</p>"
+    )
+
+
+def _table(findings: tuple[Finding, ...]) -> str:
+    rows = [_row(f) for f in findings]
+    return (
+        '<table id="findings"><thead><tr><th>severity</th><th>status</th><th>rule</th>'
+        "<th>where</th><th>finding and fix</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+
+
+def _row(f: Finding) -> str:
+    e = html.escape
+    where = f.location.path if f.bundle == "." else f"{f.bundle}/{f.location.path}"
+    if f.location.start_line:
+        where += f":{f.location.start_line}"
+    status = f.status.value if f.status else ""
+    fix = advice(f.rule_id, f.scanner)
+    if f.package and f.package.fixed_versions:
+        fix = f"Upgrade {f.package.name} to {', '.join(f.package.fixed_versions)}. {fix}"
+    rule = f'<a href="{e(f.help_uri)}">{e(f.rule_id)}</a>' if f.help_uri else e(f.rule_id)
+    return (
+        f'<tr data-severity="{e(f.severity.label)}" data-scanner="{e(f.scanner)}" '
+        f'data-status="{e(status)}" data-path="{e(where)}">'
+        f'<td><span class="sev" style="background:{_COLOURS[f.severity.label]}">'
+        f"{e(f.severity.label)}</span></td><td>{e(status)}</td><td>{rule}<br>"
+        f"<small>{e(f.scanner)}</small></td><td><code>{e(where)}</code></td>"
+        f'<td>{e(f.message)}<div class="fix">{e(fix)}</div></td></tr>'
+    )
