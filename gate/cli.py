@@ -174,6 +174,8 @@ def _check(args: argparse.Namespace) -> int:
         if getattr(args, attribute):
             raise UsageError(f"{flag} is not available in this version of serverless-gate")
     extra = [_report_target(spec) for spec in args.report]
+    for path in [args.output, *(target for _, target in extra)]:
+        _check_writable(path)
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     verdict = check(args.paths, policy, CheckOptions(advisory_db=args.advisory_db, jobs=args.jobs))
     primary = RENDERERS[args.format]
@@ -207,6 +209,15 @@ def _report_target(spec: str) -> tuple[str, str]:
     if fmt not in FORMATS:
         raise UsageError(f"--report {spec}: unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     return fmt, path
+
+
+def _check_writable(path: str | None) -> None:
+    """Refuse a report path that cannot be written before spending minutes on the scan."""
+    if path is None or path == "-":
+        return
+    folder = Path(path).parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise ReportError(f"{path}: cannot write a report there (no writable directory {folder})")
 
 
 def _emit(text: str, path: str | None) -> None:

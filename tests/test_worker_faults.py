@@ -160,3 +160,26 @@ def test_interrupted_gate_kills_its_workers(
     assert result.stderr.strip() == "gate: interrupted"
     time.sleep(3)
     assert not marker.exists(), "a worker outlived the interrupted gate"
+
+
+def test_unwritable_report_is_refused_before_scanning(
+    run_gate: RunGate, tiny_bundle: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "missing-dir" / "report.json"
+    result = run_gate("check", str(tiny_bundle), "--report", f"json={target}")
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        f"gate: error: {target}: cannot write a report there "
+        f"(no writable directory {target.parent})"
+    )
+
+
+def test_failed_report_write_is_an_error_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    from gate.cli import write_atomically
+    from gate.errors import ReportError
+
+    target = tmp_path / "report.json"
+    target.mkdir()  # a directory where the file should go: the rename fails
+    with pytest.raises(ReportError, match="cannot write report"):
+        write_atomically(target, "{}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
