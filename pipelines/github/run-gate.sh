@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The gate step of the composite action (action.yml), kept in a file so it can be tested.
+# Inputs arrive as environment variables only, never interpolated into the script:
+#   GATE_PATHS (space-separated), GATE_POLICY, GATE_ENV (read by `gate` itself),
+#   GATE_ADVISORY_DB, GATE_OUT_DIR; and GitHub's GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
+# Writes outputs decision, blocking-count, sarif-path; exits with the gate's exit code.
+set -uo pipefail
+
+out="${GATE_OUT_DIR:-${RUNNER_TEMP:-.}}"
+report="$out/serverless-gate.json"
+sarif="$out/serverless-gate.sarif"
+summary="$out/serverless-gate.md"
+rm -f "$report" "$sarif" "$summary"
+
+read -r -a paths <<< "${GATE_PATHS:-.}"
+args=(check "${paths[@]}" --format github
+      --report "json=$report" --report "sarif=$sarif" --report "markdown=$summary"
+      --report "html=$out/serverless-gate.html")
+if [ -n "${GATE_POLICY:-}" ]; then args+=(--policy "$GATE_POLICY"); fi
+if [ -n "${GATE_ADVISORY_DB:-}" ]; then args+=(--advisory-db "$GATE_ADVISORY_DB"); fi
+if [ -z "${GATE_ENV:-}" ]; then unset GATE_ENV; fi
+
+gate "${args[@]}"
+code=$?
+
+if [ -f "$summary" ] && [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  cat "$summary" >> "$GITHUB_STEP_SUMMARY"
+fi
+if [ -f "$report" ]; then
+  read -r decision blocking < <(python -c \
+    'import json, sys; r = json.load(open(sys.argv[1])); print(r["decision"], r["summary"]["blocking"])' \
+    "$report")
+else
+  decision=error
+  blocking=0
+fi
+{
+  echo "decision=$decision"
+  echo "blocking-count=$blocking"
+  if [ -f "$sarif" ]; then echo "sarif-path=$sarif"; else echo "sarif-path="; fi
+} >> "${GITHUB_OUTPUT:-/dev/null}"
+exit "$code"
