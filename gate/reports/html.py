@@ -1,8 +1,9 @@
 """One self-contained HTML file for reviewers: opens from a CI artifact, fetches nothing.
 
 The verdict, bar charts of findings by severity and by scanner (inline SVG), and
-a table that filters by severity, scanner, status and path (inline script), with
-the fix advice for every finding.
+a table that filters by severity, scanner, status and path (inline script; the
+URL fragment `#severity=high&scanner=bandit` opens it filtered), with the fix
+advice for every finding.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ code{font-size:.9em}
 _SCRIPT = """
 (function(){
   var inputs = document.querySelectorAll('[data-filter]');
+  // A filtered view can be linked to: report.html#severity=high&scanner=bandit
+  var wanted = new URLSearchParams(location.hash.slice(1));
+  inputs.forEach(function(i){
+    if (wanted.has(i.dataset.filter)) i.value = wanted.get(i.dataset.filter);
+  });
   function apply(){
     var want = {};
     inputs.forEach(function(i){ want[i.dataset.filter] = i.value.toLowerCase(); });
