@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 import gate
@@ -46,15 +47,18 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
     by_scanner: dict[str, list[Finding]] = defaultdict(list)
     for finding in verdict.findings:
         by_scanner[finding.scanner].append(finding)
+    roots = {b.id: b.path for b in verdict.bundles}
     runs = [
-        _run(result.scanner, result.version, by_scanner.get(result.scanner, []))
+        _run(result.scanner, result.version, by_scanner.get(result.scanner, []), roots)
         for result in verdict.scanners
         if result.status.value != "skipped"
     ]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}
 
 
-def _run(scanner: str, version: str | None, findings: list[Finding]) -> dict[str, Any]:
+def _run(
+    scanner: str, version: str | None, findings: list[Finding], roots: dict[str, Path]
+) -> dict[str, Any]:
     kept = sorted(findings, key=lambda f: -f.severity)[:MAX_RESULTS_PER_RUN]
     rules = _rules(kept)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
@@ -69,7 +73,7 @@ def _run(scanner: str, version: str | None, findings: list[Finding]) -> dict[str
         },
         "automationDetails": {"id": f"serverless-gate/{scanner}/"},
         "originalUriBaseIds": {ROOT_ID: {"description": {"text": "The scanned directory."}}},
-        "results": [_result(f, index[f.rule_id]) for f in kept],
+        "results": [_result(f, index[f.rule_id], roots) for f in kept],
         "properties": {"scanner": scanner, "scannerVersion": version},
     }
     if len(kept) < len(findings):
@@ -131,10 +135,19 @@ def _pascal(text: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in text.split() if word.isalnum())
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _artifact(finding: Finding, roots: dict[str, Path]) -> dict[str, str]:
+    """A path relative to the scan root where the bundle was given relatively (what code
+    scanning resolves against the checkout), else an absolute file URI."""
+    path = finding.location.path
+    if Path(finding.bundle).is_absolute() and finding.bundle in roots:
+        return {"uri": (roots[finding.bundle] / path).as_uri()}
+    uri = path if finding.bundle == "." else f"{finding.bundle}/{path}"
+    return {"uri": uri, "uriBaseId": ROOT_ID}
+
+
+def _result(finding: Finding, rule_index: int, roots: dict[str, Path]) -> dict[str, Any]:
     location = finding.location
-    uri = location.path if finding.bundle == "." else f"{finding.bundle}/{location.path}"
-    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": ROOT_ID}}
+    physical: dict[str, Any] = {"artifactLocation": _artifact(finding, roots)}
     if location.start_line:
         physical["region"] = {
             "startLine": location.start_line,
