@@ -128,19 +128,19 @@ def _gate_rules(policy: Policy) -> list[Rule]:
     ]
 
 
-def advice(finding_rule: str, scanner: str) -> str:
-    """How to fix findings of a rule, from the shipped texts (empty when none is known)."""
+def guidance(rule_id: str, scanner: str) -> tuple[str, str]:
+    """(why it matters, how to fix) for a rule, from the shipped texts; empty when unknown."""
     texts = _explanations()
     if scanner == "bandit":
-        return str(_bandit().get(finding_rule, {}).get("fix", ""))
-    if finding_rule in texts["rules"]:
-        return str(texts["rules"][finding_rule]["fix"])
-    if scanner == "pip-audit":
-        return str(texts["advisories"]["fix"])
-    categories = _checkov()[0].get(finding_rule, {}).get("categories") or []
-    return next(
-        (str(texts["categories"][c]["fix"]) for c in categories if c in texts["categories"]), ""
-    )
+        text = _bandit().get(rule_id, {})
+    elif rule_id in texts["rules"]:
+        text = texts["rules"][rule_id]
+    elif scanner == "pip-audit":
+        text = texts["advisories"]
+    else:
+        categories = _checkov()[0].get(rule_id, {}).get("categories") or []
+        text = next((texts["categories"][c] for c in categories if c in texts["categories"]), {})
+    return str(text.get("why", "")), str(text.get("fix", ""))
 
 
 def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Explanation | None:
@@ -150,18 +150,8 @@ def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Exp
     rule = next((r for r in rules(policy) if r.id == rule_id.upper()), None)
     if rule is None:
         return None
-    texts = _explanations()
-    if rule.scanner == "bandit":
-        text = _bandit()[rule.id]
-    elif rule.id in texts["rules"]:
-        text = texts["rules"][rule.id]
-    else:
-        categories = _checkov()[0][rule.id].get("categories") or []
-        text = next(
-            (texts["categories"][c] for c in categories if c in texts["categories"]),
-            {"why": "", "fix": ""},
-        )
-    return Explanation(rule, text["why"], text["fix"])
+    why, fix = guidance(rule.id, rule.scanner)
+    return Explanation(rule, why, fix)
 
 
 def _explain_advisory(
@@ -186,6 +176,6 @@ def _explain_advisory(
         details.append(f"package: {package} (fixed in {fixed})")
     details += [f"reference: {url}" for url in advisory.references[:3]]
     details.append(f"source: {database.source}, dated {database.date}")
-    text = _explanations()["advisories"]
+    why, fix = guidance(advisory.id, "pip-audit")
     rule = Rule(advisory.id, "pip-audit", severity, advisory.description)
-    return Explanation(rule, text["why"], text["fix"], tuple(details))
+    return Explanation(rule, why, fix, tuple(details))

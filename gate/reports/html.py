@@ -12,7 +12,7 @@ import html
 from collections import Counter
 
 import gate
-from gate.catalogue import advice
+from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
 from gate.reports.base import RenderOptions, verdict_line
 
@@ -171,7 +171,7 @@ def _row(f: Finding) -> str:
     if f.location.start_line:
         where += f":{f.location.start_line}"
     status = f.status.value if f.status else ""
-    fix = advice(f.rule_id, f.scanner)
+    fix = guidance(f.rule_id, f.scanner)[1]
     if f.package and f.package.fixed_versions:
         fix = f"Upgrade {f.package.name} to {', '.join(f.package.fixed_versions)}. {fix}"
     rule = f'<a href="{e(f.help_uri)}">{e(f.rule_id)}</a>' if f.help_uri else e(f.rule_id)

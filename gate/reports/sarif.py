@@ -7,6 +7,7 @@ version); the scanner it ran is named in the run's properties and the category.
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import defaultdict
 from itertools import groupby
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import gate
+from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
 from gate.reports.base import RenderOptions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS_PER_RUN = 25_000
+MAX_GZIP_BYTES = 10 * 1024 * 1024
 ROOT_ID = "SRCROOT"
 INFORMATION_URI = "https://pypi.org/project/serverless-gate/"
 
@@ -44,22 +47,33 @@ def render_sarif(verdict: Verdict, options: RenderOptions) -> str:
 
 
 def sarif_dict(verdict: Verdict) -> dict[str, Any]:
+    """The SARIF log, within code scanning's limits: at most MAX_RESULTS_PER_RUN results a
+    run and MAX_GZIP_BYTES compressed; the lowest severities go first, and the run says so."""
     by_scanner: dict[str, list[Finding]] = defaultdict(list)
     for finding in verdict.findings:
         by_scanner[finding.scanner].append(finding)
     roots = {b.id: b.path for b in verdict.bundles}
-    runs = [
-        _run(result.scanner, result.version, by_scanner.get(result.scanner, []), roots)
-        for result in verdict.scanners
-        if result.status.value != "skipped"
-    ]
-    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}
+    limit = MAX_RESULTS_PER_RUN
+    while True:
+        runs = [
+            _run(result.scanner, result.version, by_scanner.get(result.scanner, []), roots, limit)
+            for result in verdict.scanners
+            if result.status.value != "skipped"
+        ]
+        log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}
+        if limit == 0 or len(gzip.compress(json.dumps(log).encode(), 6)) <= MAX_GZIP_BYTES:
+            return log
+        limit //= 2
 
 
 def _run(
-    scanner: str, version: str | None, findings: list[Finding], roots: dict[str, Path]
+    scanner: str,
+    version: str | None,
+    findings: list[Finding],
+    roots: dict[str, Path],
+    limit: int,
 ) -> dict[str, Any]:
-    kept = sorted(findings, key=lambda f: -f.severity)[:MAX_RESULTS_PER_RUN]
+    kept = sorted(findings, key=lambda f: -f.severity)[:limit]
     rules = _rules(kept)
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     run: dict[str, Any] = {
@@ -85,9 +99,9 @@ def _run(
                     {
                         "level": "warning",
                         "message": {
-                            "text": f"{dropped} lowest-severity results left out: code scanning "
-                            f"accepts at most {MAX_RESULTS_PER_RUN} results per run; the JSON "
-                            "report has them all"
+                            "text": f"{dropped} lowest-severity results left out to stay within "
+                            f"code scanning's limits ({MAX_RESULTS_PER_RUN} results a run, "
+                            f"{MAX_GZIP_BYTES >> 20} MB compressed); the JSON report has them all"
                         },
                     }
                 ],
@@ -102,15 +116,16 @@ def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
     for rule_id, group in groupby(ordered, key=lambda f: f.rule_id):
         items = list(group)
         first = max(items, key=lambda f: f.severity)
+        why, fix = guidance(rule_id, first.scanner)
         rule: dict[str, Any] = {
             "id": rule_id,
             "name": _pascal(first.title) or rule_id,
             "shortDescription": {"text": first.title},
-            "fullDescription": {"text": first.title},
+            "fullDescription": {"text": why or first.title},
             "help": {
-                "text": f"{first.title}. See `gate explain {rule_id}`.",
-                "markdown": f"**{first.title}**\n\nRun `gate explain {rule_id}` for why it "
-                "matters in a serverless function and how to fix it.",
+                "text": f"{why}\n\nHow to fix: {fix}\n\n(gate explain {rule_id})".strip(),
+                "markdown": f"**{first.title}**\n\n{why}\n\n**How to fix:** {fix}\n\n"
+                f"`gate explain {rule_id}`",
             },
             "defaultConfiguration": {"level": LEVEL[first.severity]},
             "properties": {

@@ -186,3 +186,18 @@ def test_html_is_self_contained_and_lists_every_finding() -> None:
     assert len(rows) == len(saved_verdict().findings)
     assert 'id="verdict"' in text and "FAIL:" in text
     assert "default-src 'none'" in text  # the page may fetch nothing
+
+
+def test_sarif_stays_within_code_scanning_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gate.reports import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS_PER_RUN", 5)
+    log = json.loads(rendered("sarif"))
+    checkov = log["runs"][0]
+    assert len(checkov["results"]) == 5
+    assert {r["properties"]["severity"] for r in checkov["results"]} == {"critical"}  # 5 of them
+    note = checkov["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+    assert "lowest-severity results left out" in note
+    monkeypatch.setattr(sarif, "MAX_GZIP_BYTES", 1)
+    squeezed = json.loads(rendered("sarif"))
+    assert all(run["results"] == [] for run in squeezed["runs"])
