@@ -134,10 +134,43 @@ class CheckLike(Protocol):
 
 @dataclass(frozen=True)
 class Check:
+    """One check as one registry holds it (an id can be in several)."""
+
     id: str
     name: str
     framework: str
     categories: frozenset[str]
+    kind: str = ""
+    """resource, data, provider, module, graph, secrets, ... (which registry)."""
+    entities: frozenset[str] = frozenset()
+    """The resource types it reports on."""
+
+
+def _graph_entities(check: Any) -> set[str]:
+    """The resource types a graph check reports on.
+
+    A graph check's `resource_types` is the union over its whole condition tree,
+    and a `filter` condition without types expands to every type the registry
+    knows, so use the types the filter keeps when there is one, else the types
+    of the non-filter conditions (connected types are only context).
+    """
+    from checkov.common.graph.checks_infra.enums import SolverType
+
+    kept: set[str] = set()
+    tested: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if node.sub_checks:
+            for sub in node.sub_checks:
+                walk(sub)
+        elif node.type == SolverType.FILTER and node.attribute == "resource_type":
+            value = node.attribute_value
+            kept.update([value] if isinstance(value, str) else value or [])
+        else:
+            tested.update(node.resource_types or [])
+
+    walk(check)
+    return kept or tested
 
 
 def enumerate_checks() -> list[Check]:
@@ -148,22 +181,27 @@ def enumerate_checks() -> list[Check]:
     for package in CHECK_PACKAGES:
         importlib.import_module(package)
     checks: list[Check] = []
-    for framework, _kind, module, attribute in REGISTRIES:
+    for framework, kind, module, attribute in REGISTRIES:
         registry = getattr(importlib.import_module(module), attribute)
-        seen: dict[str, Any] = {}
-        for _entity, check in registry.all_checks():
-            seen.setdefault(check.id, check)
-        for check in seen.values():
+        by_id: dict[str, tuple[Any, set[str]]] = {}
+        for entity, check in registry.all_checks():
+            by_id.setdefault(check.id, (check, set()))[1].add(entity)
+        for check, entities in by_id.values():
             categories = frozenset(c.name for c in check.categories)
-            checks.append(Check(check.id, check.name, framework, categories))
+            checks.append(
+                Check(check.id, check.name, framework, categories, kind, frozenset(entities))
+            )
     for framework in GRAPH_FRAMEWORKS:
         graph_registry = get_graph_checks_registry(framework)
         graph_registry.load_checks()
         for graph_check in graph_registry.checks:
             category = frozenset({str(graph_check.category).upper()})
-            checks.append(Check(graph_check.id, graph_check.name, framework, category))
+            types = frozenset(_graph_entities(graph_check))
+            checks.append(
+                Check(graph_check.id, graph_check.name, framework, category, "graph", types)
+            )
     for check_id, secret_type in CHECK_ID_TO_SECRET_TYPE.items():
-        checks.append(Check(check_id, secret_type, "secrets", frozenset({"SECRETS"})))
+        checks.append(Check(check_id, secret_type, "secrets", frozenset({"SECRETS"}), "secrets"))
     return checks
 
 

@@ -27,7 +27,6 @@ import importlib.util
 import re
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
@@ -42,112 +41,27 @@ RATE_SCRIPT = ROOT / "scripts" / "rate_checkov_checks.py"
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 GLOB_CHARS = "*?["
 
-# The frameworks the gate runs: cloudformation (SAM included), serverless, terraform, secrets.
-# Importing these packages registers their checks, as the runners' imports do.
-CHECK_PACKAGES = (
-    "checkov.cloudformation.checks.resource.aws",
-    "checkov.serverless.checks",
-    "checkov.terraform.checks.resource",
-    "checkov.terraform.checks.data",
-    "checkov.terraform.checks.provider",
-    "checkov.terraform.checks.module",
-)
-REGISTRIES = (
-    # (framework, kind, module, attribute)
-    (
-        "cloudformation",
-        "resource",
-        "checkov.cloudformation.checks.resource.registry",
-        "cfn_registry",
-    ),
-    ("serverless", "complete", "checkov.serverless.checks.complete.registry", "complete_registry"),
-    ("serverless", "custom", "checkov.serverless.checks.custom.registry", "custom_registry"),
-    ("serverless", "function", "checkov.serverless.checks.function.registry", "function_registry"),
-    ("serverless", "layer", "checkov.serverless.checks.layer.registry", "layer_registry"),
-    ("serverless", "package", "checkov.serverless.checks.package.registry", "package_registry"),
-    ("serverless", "plugin", "checkov.serverless.checks.plugin.registry", "plugin_registry"),
-    ("serverless", "provider", "checkov.serverless.checks.provider.registry", "provider_registry"),
-    ("serverless", "service", "checkov.serverless.checks.service.registry", "service_registry"),
-    ("terraform", "resource", "checkov.terraform.checks.resource.registry", "resource_registry"),
-    ("terraform", "data", "checkov.terraform.checks.data.registry", "data_registry"),
-    ("terraform", "provider", "checkov.terraform.checks.provider.registry", "provider_registry"),
-    ("terraform", "module", "checkov.terraform.checks.module.registry", "module_registry"),
-)
-GRAPH_FRAMEWORKS = ("cloudformation", "serverless", "terraform")
+
+@functools.cache
+def rate_script() -> ModuleType:
+    """scripts/rate_checkov_checks.py, imported from its path (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("rate_checkov_checks", RATE_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
-@dataclass(frozen=True)
-class Check:
-    """One checkov check as one registry holds it (an id can be in several)."""
-
-    id: str
-    name: str
-    framework: str
-    kind: str
-    entities: frozenset[str]
-    categories: frozenset[str]
-
-
-def _graph_entities(check: Any) -> set[str]:
-    """The resource types a graph check reports on.
-
-    A graph check's `resource_types` is the union over its whole condition tree,
-    and a `filter` condition without types expands to every type the registry
-    knows, so use the types the filter keeps when there is one, else the types
-    of the non-filter conditions (connected types are only context).
-    """
-    from checkov.common.graph.checks_infra.enums import SolverType
-
-    kept: set[str] = set()
-    tested: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if node.sub_checks:
-            for sub in node.sub_checks:
-                walk(sub)
-        elif node.type == SolverType.FILTER and node.attribute == "resource_type":
-            value = node.attribute_value
-            kept.update([value] if isinstance(value, str) else value or [])
-        else:
-            tested.update(node.resource_types or [])
-
-    walk(check)
-    return kept or tested
+# One check as one registry holds it (the script's `Check`; an id can be in several).
+Check = Any
 
 
 @functools.cache
 def checkov_checks() -> tuple[Check, ...]:
-    """Every check the installed checkov runs for the gate's frameworks."""
-    from checkov.common.checks_infra.registry import get_graph_checks_registry
-    from checkov.secrets.runner import CHECK_ID_TO_SECRET_TYPE
-
-    for package in CHECK_PACKAGES:
-        importlib.import_module(package)
-    checks: list[Check] = []
-    for framework, kind, module, attribute in REGISTRIES:
-        registry = getattr(importlib.import_module(module), attribute)
-        by_id: dict[str, tuple[Any, set[str]]] = {}
-        for entity, check in registry.all_checks():
-            by_id.setdefault(check.id, (check, set()))[1].add(entity)
-        for check, entities in by_id.values():
-            categories = frozenset(c.name for c in check.categories)
-            checks.append(
-                Check(check.id, check.name, framework, kind, frozenset(entities), categories)
-            )
-    for framework in GRAPH_FRAMEWORKS:
-        graph_registry = get_graph_checks_registry(framework)
-        graph_registry.load_checks()
-        for graph_check in graph_registry.checks:
-            category = frozenset({str(graph_check.category).upper()})
-            types = frozenset(_graph_entities(graph_check))
-            checks.append(
-                Check(graph_check.id, graph_check.name, framework, "graph", types, category)
-            )
-    for check_id, secret_type in CHECK_ID_TO_SECRET_TYPE.items():
-        checks.append(
-            Check(check_id, secret_type, "secrets", "secrets", frozenset(), frozenset({"SECRETS"}))
-        )
-    return tuple(checks)
+    """Every check the installed checkov runs for the gate's frameworks, as the script
+    that writes the catalogue enumerates them."""
+    return tuple(rate_script().enumerate_checks())
 
 
 def _entity_in(*patterns: str) -> Callable[[Check], bool]:
@@ -391,17 +305,6 @@ def test_the_gate_reads_the_catalogue_the_same_way() -> None:
 # --- every check rated: the generated part (scripts/rate_checkov_checks.py)
 
 
-@functools.cache
-def rate_script() -> ModuleType:
-    """scripts/rate_checkov_checks.py, imported from its path (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("rate_checkov_checks", RATE_SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_every_check_is_rated() -> None:
     """Not only the serverless scope: every check of the four frameworks has an entry."""
     missing: dict[str, set[str]] = {}
@@ -413,13 +316,6 @@ def test_every_check_is_rated() -> None:
         f"run python {RATE_SCRIPT.relative_to(ROOT)}:\n"
         + "\n".join(f"{i}  {'; '.join(sorted(n))}" for i, n in sorted(missing.items()))
     )
-
-
-def test_the_script_enumerates_like_this_test() -> None:
-    script = rate_script()
-    assert script.CHECK_PACKAGES == CHECK_PACKAGES
-    assert script.REGISTRIES == REGISTRIES
-    assert script.GRAPH_FRAMEWORKS == GRAPH_FRAMEWORKS
 
 
 def test_generated_part_is_up_to_date() -> None:
