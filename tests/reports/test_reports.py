@@ -201,3 +201,12 @@ def test_sarif_stays_within_code_scanning_limits(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sarif, "MAX_GZIP_BYTES", 1)
     squeezed = json.loads(rendered("sarif"))
     assert all(run["results"] == [] for run in squeezed["runs"])
+
+
+def test_markdown_is_cut_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gate.reports import markdown
+
+    monkeypatch.setattr(markdown, "MAX_BYTES", 2000)
+    text = rendered("markdown")
+    assert len(text.encode()) <= 2000
+    assert text.endswith("_Cut at 1 MiB: the JSON, SARIF or HTML report has every finding._\n")
