@@ -11,9 +11,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from gate.archives import ArchiveLimits, extract
 from gate.errors import BundleError
 from gate.model import Bundle, Warning_
 
@@ -56,13 +57,13 @@ def resolve_bundles(paths: list[str]) -> list[Bundle]:
         path = Path(given)
         if not path.exists():
             raise BundleError(f"{given}: no such file or directory; pass a bundle directory")
-        if path.is_file() and path.suffix == ".zip":
-            raise BundleError(
-                f"{given}: scanning .zip artifacts is not supported in this version; "
-                "unzip it and pass the directory"
-            )
+        if path.is_file() and path.suffix.lower() == ".zip":
+            bundles.append(Bundle(id=_bundle_id(given), path=path.resolve(), kind="zip"))
+            continue
         if not path.is_dir():
-            raise BundleError(f"{given}: not a directory; pass a bundle directory")
+            raise BundleError(
+                f"{given}: not a directory or .zip; pass a bundle directory or deployment zip"
+            )
         bundles.append(Bundle(id=_bundle_id(given), path=path.resolve()))
     ids = [b.id for b in bundles]
     if len(set(ids)) != len(ids):
@@ -76,14 +77,23 @@ def _bundle_id(given: str) -> str:
 
 
 def stage(
-    bundles: list[Bundle], exclude: tuple[str, ...], workdir: Path
+    bundles: list[Bundle],
+    exclude: tuple[str, ...],
+    workdir: Path,
+    limits: ArchiveLimits | None = None,
 ) -> tuple[list[Staged], list[Warning_]]:
-    """Copy each bundle into `workdir`, as the scanners are allowed to see it."""
+    """Copy each bundle into `workdir`, as the scanners are allowed to see it; a zip is
+    unpacked safely first."""
     staged: list[Staged] = []
     warnings: list[Warning_] = []
     for index, bundle in enumerate(bundles):
         root = workdir / f"b{index}"
-        warnings.extend(_copy_tree(bundle, root, exclude))
+        source = bundle
+        if bundle.kind == "zip":
+            unpacked = workdir / f"z{index}"
+            extract(bundle.path, unpacked, limits or ArchiveLimits(), shown=bundle.id)
+            source = replace(bundle, path=unpacked)
+        warnings.extend(_copy_tree(source, root, exclude))
         staged.append(Staged(bundle, root))
     return staged, warnings
 

@@ -40,7 +40,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
             Warning_("scanner-unavailable", "the serverless scanner is not in this version")
         )
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
-        staged, stage_warnings = stage(bundles, policy.exclude, Path(work))
+        staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
         warnings.extend(stage_warnings)
         targets = [{"bundle": s.bundle.id, "root": str(s.root)} for s in staged]
         jobs = [

@@ -60,8 +60,7 @@ def test_original_bundle_is_untouched(tmp_path: Path) -> None:
     ("name", "message"),
     [
         ("missing", "no such file or directory"),
-        ("fn.zip", "scanning .zip artifacts is not supported in this version"),
-        ("file.txt", "not a directory"),
+        ("file.txt", "not a directory or .zip"),
     ],
 )
 def test_unusable_paths_are_refused(tmp_path: Path, name: str, message: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema
 
+from gate.archives import ArchiveLimits
 from gate.errors import PolicyError
 from gate.model import Confidence, PolicySource, Severity
 from gate.policy.model import (
@@ -235,6 +236,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         inline_suppressions=SuppressionMode(data.get("inline_suppressions", "require-reason")),
         budgets=budgets,
         max_waiver_days=int(data.get("max_waiver_days", 365)),
+        archives=ArchiveLimits(**(data.get("archives") or {})),
         raw=_jsonable(data),
     )
 

@@ -8,6 +8,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Any
 
+from gate.archives import ArchiveLimits
 from gate.model import Confidence, Finding, PolicySource, Severity
 
 
@@ -126,6 +127,7 @@ class Policy:
     waivers: tuple[WaiverRule, ...] = ()
     budgets: dict[Severity, int] = field(default_factory=dict)
     max_waiver_days: int = 365
+    archives: ArchiveLimits = field(default_factory=ArchiveLimits)
     raw: dict[str, Any] = field(default_factory=dict)
     """The effective document, for `gate policy show`."""
 
