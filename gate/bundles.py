@@ -8,6 +8,7 @@ the policy's `exclude` globs. What was left out and why is reported.
 
 from __future__ import annotations
 
+import csv
 import fnmatch
 import os
 import shutil
@@ -44,10 +45,14 @@ MAX_BYTES = 1 << 30
 
 @dataclass(frozen=True)
 class Staged:
-    """A bundle's private copy."""
+    """A bundle's private copy, and a view of it without vendored third-party packages."""
 
     bundle: Bundle
     root: Path
+    code_root: Path
+    """The bundle's own code: `root` less every file a vendored *.dist-info RECORD owns."""
+    vendored: int = 0
+    """How many files were left out of `code_root`."""
 
 
 def resolve_bundles(paths: list[str]) -> list[Bundle]:
@@ -94,8 +99,48 @@ def stage(
             extract(bundle.path, unpacked, limits or ArchiveLimits(), shown=bundle.id)
             source = replace(bundle, path=unpacked)
         warnings.extend(_copy_tree(source, root, exclude))
-        staged.append(Staged(bundle, root))
+        vendored = vendored_files(root)
+        code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
+        staged.append(Staged(bundle, root, code_root, len(vendored)))
     return staged, warnings
+
+
+def vendored_files(root: Path) -> set[str]:
+    """Files of third-party packages vendored into the bundle: those a `*.dist-info/RECORD`
+    lists (the dist-info itself included), relative to `root`."""
+    owned: set[str] = set()
+    for record in root.rglob("*.dist-info/RECORD"):
+        site = record.parent.parent
+        try:
+            rows = csv.reader(record.read_text("utf-8", errors="replace").splitlines())
+            for row in rows:
+                if not row or not row[0]:
+                    continue
+                path = (site / row[0]).resolve()
+                if path.is_relative_to(root.resolve()) and path.is_file():
+                    owned.add(path.relative_to(root.resolve()).as_posix())
+        except csv.Error:
+            continue
+        owned.update(
+            p.relative_to(root).as_posix() for p in record.parent.rglob("*") if p.is_file()
+        )
+    return owned
+
+
+def _code_view(root: Path, view: Path, vendored: set[str]) -> Path:
+    """`root` without the vendored files, as hard links (no second copy of the bytes)."""
+    for path in root.rglob("*"):
+        relative = path.relative_to(root).as_posix()
+        if not path.is_file() or relative in vendored:
+            continue
+        target = view / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copyfile(path, target)
+    view.mkdir(parents=True, exist_ok=True)
+    return view
 
 
 def _copy_tree(bundle: Bundle, root: Path, exclude: tuple[str, ...]) -> list[Warning_]:

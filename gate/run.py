@@ -42,7 +42,26 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
         staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
         warnings.extend(stage_warnings)
-        targets = [{"bundle": s.bundle.id, "root": str(s.root)} for s in staged]
+        skipping = [
+            s.name
+            for s in scanners
+            if "scan_vendored" in s.options(policy.scanner(s.name), context)
+            and not policy.scanner(s.name).scan_vendored
+        ]
+        warnings.extend(
+            Warning_(
+                "vendored-code-skipped",
+                f"{s.bundle.id}: {s.vendored} files of vendored third-party packages are "
+                f"audited for known vulnerabilities but not scanned by {' or '.join(skipping)} "
+                "(policy scanners.NAME.scan_vendored: true scans them)",
+            )
+            for s in staged
+            if s.vendored and skipping
+        )
+        targets = [
+            {"bundle": s.bundle.id, "root": str(s.root), "code_root": str(s.code_root)}
+            for s in staged
+        ]
         jobs = [
             WorkerJob(
                 scanner.name,

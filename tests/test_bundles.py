@@ -73,3 +73,36 @@ def test_unusable_paths_are_refused(tmp_path: Path, name: str, message: str) -> 
 def test_the_same_bundle_twice_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="given twice"):
         resolve_bundles([str(tmp_path), str(tmp_path)])
+
+
+def vendor(root: Path, package: str, version: str, code: str) -> None:
+    """Lay out a package as pip installs it into a deployment directory."""
+    (root / package).mkdir(parents=True)
+    (root / package / "__init__.py").write_text(code)
+    info = root / f"{package}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {package}\nVersion: {version}\n")
+    (info / "RECORD").write_text(
+        f"{package}/__init__.py,sha256=x,1\n{info.name}/METADATA,,\n{info.name}/RECORD,,\n"
+        "../../bin/outside,,\n"
+    )
+
+
+def test_vendored_packages_are_left_out_of_the_code_view(tmp_path: Path) -> None:
+    bundle_dir = tmp_path / "fn"
+    (bundle_dir / "src").mkdir(parents=True)
+    (bundle_dir / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    vendor(bundle_dir / "src", "fastjson", "1.0", "import subprocess\n")
+    (staged,) = stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")[0]
+    assert staged.vendored == 3
+    assert staged_files(staged.code_root) == ["src/app.py"]
+    assert "src/fastjson/__init__.py" in staged_files(staged.root)
+    assert "src/fastjson-1.0.dist-info/METADATA" in staged_files(staged.root)
+
+
+def test_a_bundle_without_vendored_code_has_one_view(tmp_path: Path) -> None:
+    bundle_dir = tmp_path / "fn"
+    bundle_dir.mkdir()
+    (bundle_dir / "app.py").write_text("x = 1\n")
+    (staged,) = stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")[0]
+    assert staged.code_root == staged.root and staged.vendored == 0

@@ -188,3 +188,33 @@ def test_inline_suppressions_on_real_output(
         assert (status[key] == "suppressed") is (expected_reasoned == "suppressed"), (key, output)
     for key in bare:
         assert (status[key] == "suppressed") is (expected_bare == "suppressed"), (key, output)
+
+
+@pytest.mark.parametrize("scan_vendored", [False, True])
+def test_vendored_packages_are_audited_but_not_scanned_by_default(
+    run_gate: RunGate, tmp_path: Path, policy_file: Callable[[str], Path], scan_vendored: bool
+) -> None:
+    bundle = tmp_path / "fn"
+    bundle.mkdir()
+    (bundle / "app.py").write_text("def handler(event, context):\n    return {'ok': True}\n")
+    package = bundle / "requests"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
+    )
+    info = bundle / "requests-2.19.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n")
+    (info / "RECORD").write_text("requests/__init__.py,,\nrequests-2.19.0.dist-info/METADATA,,\n")
+    flag = "true" if scan_vendored else "false"
+    policy = policy_file(
+        f"version: 1\nscanners:\n  bandit: {{scan_vendored: {flag}}}\n"
+        f"  checkov: {{scan_vendored: {flag}}}\n"
+    )
+    code, report, output = check_json(run_gate, bundle, "--policy", str(policy))
+    assert code == 1, output
+    assert "PYSEC-2018-28" in rules(report, "pip-audit")
+    vendored_paths = {f["path"] for f in report["findings"] if f["scanner"] == "bandit"}
+    assert ("requests/__init__.py" in vendored_paths) is scan_vendored
+    codes = [w["code"] for w in report["warnings"]]
+    assert ("vendored-code-skipped" in codes) is not scan_vendored

@@ -222,6 +222,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
             fail_on=default_threshold if threshold is None else parse_threshold(threshold),
             min_confidence=Confidence(settings.get("min_confidence", "low")),
             unscored_severity=Severity.parse(settings.get("unscored_severity", "high")),
+            scan_vendored=settings.get("scan_vendored", False),
         )
     advisories = data.get("advisories") or {}
     budgets = {Severity.parse(level): int(n) for level, n in (data.get("budgets") or {}).items()}

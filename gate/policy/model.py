@@ -80,6 +80,8 @@ class ScannerPolicy:
     """Findings less certain than this are `allowed` (bandit)."""
     unscored_severity: Severity = Severity.HIGH
     """Severity of an advisory without a CVSS vector (pip-audit)."""
+    scan_vendored: bool = False
+    """Also scan third-party packages vendored into the bundle (bandit, checkov)."""
 
 
 @dataclass(frozen=True)

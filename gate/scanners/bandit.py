@@ -14,8 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
+from gate.policy.model import ScannerPolicy
 from gate.scanners import inline
-from gate.scanners.base import ParseContext, Parsed, Scanner, suppression_from, targets_of
+from gate.scanners.base import (
+    ParseContext,
+    Parsed,
+    Scanner,
+    suppression_from,
+    targets_of,
+    vendored_option,
+)
 
 # Tests whose message quotes the secret they found.
 SECRET_TESTS = frozenset({"B105", "B106", "B107"})
@@ -24,6 +32,9 @@ _QUOTED = re.compile(r"""(['"]).*?\1""")
 
 class BanditScanner(Scanner):
     name = "bandit"
+
+    def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
+        return vendored_option(settings)
 
     def tool_version(self) -> str:
         import bandit

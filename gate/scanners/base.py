@@ -72,4 +72,11 @@ def suppression_from(raw: dict[str, Any] | None) -> Suppression | None:
 
 
 def targets_of(request: dict[str, Any]) -> list[Target]:
-    return [Target(t["bundle"], t["root"]) for t in request["targets"]]
+    """The bundles to scan. A scanner whose options say `scan_vendored: false` gets the
+    copy without third-party packages vendored into the bundle."""
+    full = request.get("options", {}).get("scan_vendored", True)
+    return [Target(t["bundle"], t["root"] if full else t["code_root"]) for t in request["targets"]]
+
+
+def vendored_option(settings: ScannerPolicy) -> dict[str, Any]:
+    return {"scan_vendored": settings.scan_vendored}

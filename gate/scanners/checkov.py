@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.model import Finding, Location, ScanIssue, Severity
+from gate.policy.model import ScannerPolicy
 from gate.safeyaml import YamlLoadError, load_yaml
 from gate.scanners import inline
 from gate.scanners.base import (
@@ -24,6 +25,7 @@ from gate.scanners.base import (
     Target,
     suppression_from,
     targets_of,
+    vendored_option,
 )
 
 FRAMEWORKS = ("cloudformation", "serverless", "terraform", "secrets")
@@ -33,6 +35,9 @@ SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
 class CheckovScanner(Scanner):
     name = "checkov"
     catalogue = "checkov-severity.yml"
+
+    def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
+        return vendored_option(settings)
 
     def tool_version(self) -> str:
         from checkov.version import version
