@@ -118,6 +118,8 @@ class Package:
     name: str
     version: str
     fixed_versions: tuple[str, ...] = ()
+    upgrade_to: str | None = None
+    """The smallest version that clears every known advisory of this package, if any."""
 
 
 @dataclass(frozen=True)

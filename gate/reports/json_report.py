@@ -87,6 +87,7 @@ def _finding(f: Finding) -> dict[str, Any]:
                 "name": f.package.name,
                 "version": f.package.version,
                 "fixed_versions": list(f.package.fixed_versions),
+                "upgrade_to": f.package.upgrade_to,
             }
             if f.package
             else None

@@ -98,6 +98,7 @@ def _audit(target: Target, service: Any) -> dict[str, Any]:
             "path": pin.path if pin else origin,
             "line": pin.line if pin else None,
             "vulns": [_vuln(v, service) for v in vulns],
+            "upgrade_to": _smallest_upgrade(dep.canonical_name, dep.version, vulns, service),
         }
     return {
         "bundle": target.bundle,
@@ -127,6 +128,19 @@ def _sources(root: Path, manifest: Manifest, scratch: Path) -> list[tuple[Any, s
     return sources
 
 
+def _smallest_upgrade(name: str, current: Any, vulns: list[Any], service: Any) -> str | None:
+    """The lowest fixed version above `current` that none of the package's advisories
+    affects, or None if no fixed version clears them all."""
+    if not vulns:
+        return None
+    candidates = sorted({v for vuln in vulns for v in vuln.fix_versions if v > current})
+    advisories = [service.advisory_for(vuln.id) for vuln in vulns]
+    for candidate in candidates:
+        if not any(a is not None and a.affects(name, str(candidate)) for a in advisories):
+            return str(candidate)
+    return None
+
+
 def _vuln(vuln: Any, service: Any) -> dict[str, Any]:
     advisory = service.advisory_for(vuln.id)
     return {
@@ -151,6 +165,9 @@ def _vulnerability(
     severity = cvss_severity(tuple(s) for s in vuln["severity"]) or settings.unscored_severity
     fixed = tuple(vuln["fix_versions"])
     upgrade = f"; fixed in {', '.join(fixed)}" if fixed else "; no fixed version yet"
+    upgrade_to = dep.get("upgrade_to")
+    if upgrade_to and len(dep["vulns"]) > 1:
+        upgrade += f"; {dep['name']} {upgrade_to} clears all {len(dep['vulns'])} of its advisories"
     summary = _shorten(vuln["description"], 200)
     return Finding(
         scanner="pip-audit",
@@ -161,7 +178,7 @@ def _vulnerability(
         bundle=bundle,
         location=Location(dep["path"], dep["line"], dep["line"]),
         anchor=f"{dep['name']}=={dep['version']}",
-        package=Package(dep["name"], dep["version"], fixed),
+        package=Package(dep["name"], dep["version"], fixed, upgrade_to),
         aliases=tuple(vuln["aliases"]),
         help_uri=(vuln["references"] or [None])[0],
     )

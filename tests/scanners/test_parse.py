@@ -233,3 +233,25 @@ def test_credentials_in_requirement_urls_are_masked() -> None:
     (finding,) = parse("pip-audit", output).findings
     assert "glpat" not in repr(finding)
     assert "git+https://***@gitlab.example.invalid/team/lib.git" in finding.message
+
+
+def test_smallest_upgrade_that_clears_every_advisory() -> None:
+    parsed = parse("pip-audit", saved("pip-audit"))
+    urllib3 = [f for f in parsed.findings if f.package and f.package.name == "urllib3"]
+    assert len(urllib3) == 7
+    assert {f.package.upgrade_to for f in urllib3 if f.package} == {"1.26.18"}
+    assert all("urllib3 1.26.18 clears all 7 of its advisories" in f.message for f in urllib3)
+
+
+def test_smallest_upgrade_is_computed_from_the_advisories() -> None:
+    from packaging.version import Version
+    from pip_audit._service.interface import ResolvedDependency
+
+    from gate.advisories.osv import AdvisoryDatabase
+    from gate.advisories.service import OfflineVulnerabilityService
+    from gate.scanners.pip_audit import _smallest_upgrade
+
+    service = OfflineVulnerabilityService(AdvisoryDatabase.builtin())
+    dep, vulns = service.query(ResolvedDependency("requests", Version("2.19.0")))
+    assert _smallest_upgrade("requests", dep.version, vulns, service) == "2.31.0"
+    assert _smallest_upgrade("requests", Version("2.32.3"), [], service) is None
