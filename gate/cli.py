@@ -111,6 +111,15 @@ def _parser() -> argparse.ArgumentParser:
     _verbose(explain)
     explain.set_defaults(handler=_explain)
 
+    db = commands.add_parser("db", help="the advisory database for the dependency audit")
+    db.set_defaults(handler=lambda _args: _usage(db))
+    db_commands = db.add_subparsers(metavar="ACTION")
+    info = db_commands.add_parser("info", help="source, date, record count and age")
+    info.add_argument("--advisory-db", metavar="PATH", help="OSV records (directory or zip)")
+    _policy_options(info)
+    _verbose(info)
+    info.set_defaults(handler=_db_info)
+
     init = commands.add_parser("init", help="write a commented gate.yml and print CI snippets")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
     init.add_argument("--force", action="store_true", help="replace an existing gate.yml")
@@ -263,6 +272,25 @@ def _explain(args: argparse.Namespace) -> int:
     for line in found.details:
         print(f"  {line}")
     print(f"\nWhy it matters: {found.why}\n\nHow to fix: {found.fix}")
+    return 0
+
+
+def _db_info(args: argparse.Namespace) -> int:
+    import datetime
+
+    from gate.advisories.osv import AdvisoryDatabase
+    from gate.policy import resolve_policy
+
+    policy = resolve_policy(args.policy, args.env, Path.cwd())
+    chosen = args.advisory_db or policy.advisory_db
+    database = AdvisoryDatabase.load(Path(chosen)) if chosen else AdvisoryDatabase.builtin()
+    age = database.age_days(datetime.date.today())
+    print(f"source:  {database.source}")
+    print(f"date:    {database.date or 'unknown'}")
+    print(f"records: {database.count}")
+    if age is not None:
+        state = "stale" if age > policy.advisory_max_age_days else "fresh"
+        print(f"age:     {age} days ({state}: the policy allows {policy.advisory_max_age_days})")
     return 0
 
 

@@ -77,3 +77,23 @@ def test_explain_unknown_rule(run_gate: RunGate) -> None:
     assert result.stderr.strip() == (
         "gate: error: CKV_NOPE_1: unknown rule id; `gate rules` lists them all"
     )
+
+
+def test_db_info_describes_the_builtin_snapshot(run_gate: RunGate) -> None:
+    result = run_gate("db", "info")
+    assert result.code == 0, result.stderr
+    lines = dict(line.split(":", 1) for line in result.stdout.splitlines())
+    assert lines["source"].strip().startswith("builtin:pypa-advisory-db@")
+    assert lines["date"].strip() == "2024-10-10"
+    assert int(lines["records"]) > 2000
+    assert "stale" in lines["age"]
+
+
+def test_db_info_reads_another_database(run_gate: RunGate) -> None:
+    osv = Path(__file__).resolve().parent / "assets" / "osv"
+    result = run_gate("db", "info", "--advisory-db", str(osv))
+    assert result.code == 0, result.stderr
+    assert f"dir:{osv}" in result.stdout
+    missing = run_gate("db", "info", "--advisory-db", str(osv / "missing"))
+    assert missing.code == 2
+    assert len(missing.stderr.strip().splitlines()) == 1
