@@ -10,12 +10,14 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from gate.model import Severity
 from gate.policy.model import Policy, SeverityMap
+from gate.scanners.checkov import CheckovScanner
 
 # The gate's own rules (DESIGN §3.5 prefixes): id -> (scanner, severity, title).
 GATE_RULES: dict[str, tuple[str, Severity, str]] = {
@@ -60,8 +62,10 @@ def _data(name: str) -> Any:
 
 
 @cache
-def _checkov() -> tuple[dict[str, Any], dict[str, Any]]:
-    return _data("checkov-checks.json"), _data("checkov-severity.yml")
+def _checkov_checks() -> dict[str, Any]:
+    """checkov's checks by id: name, categories, frameworks (scripts/rate_checkov_checks.py)."""
+    checks: dict[str, Any] = _data("checkov-checks.json")
+    return checks
 
 
 @cache
@@ -96,8 +100,7 @@ def _effective(policy: Policy, rule_id: str, base: Severity) -> Severity:
 
 
 def _checkov_rules(policy: Policy) -> list[Rule]:
-    checks, _ = _checkov()
-    ratings = severity_catalogue("checkov-severity.yml")
+    ratings = severity_catalogue(CheckovScanner.catalogue)
     return [
         Rule(
             check_id,
@@ -105,7 +108,7 @@ def _checkov_rules(policy: Policy) -> list[Rule]:
             _effective(policy, check_id, ratings.get(check_id) or Severity.MEDIUM),
             info["name"],
         )
-        for check_id, info in sorted(checks.items())
+        for check_id, info in sorted(_checkov_checks().items())
     ]
 
 
@@ -138,7 +141,7 @@ def guidance(rule_id: str, scanner: str) -> tuple[str, str]:
     elif scanner == "pip-audit":
         text = texts["advisories"]
     else:
-        categories = _checkov()[0].get(rule_id, {}).get("categories") or []
+        categories = _checkov_checks().get(rule_id, {}).get("categories") or []
         text = next((texts["categories"][c] for c in categories if c in texts["categories"]), {})
     return str(text.get("why", "")), str(text.get("fix", ""))
 
@@ -157,8 +160,6 @@ def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Exp
 def _explain_advisory(
     advisory_id: str, policy: Policy, advisory_db: str | None
 ) -> Explanation | None:
-    from pathlib import Path
-
     from gate.advisories.osv import AdvisoryDatabase
     from gate.advisories.severity import cvss_severity
 

@@ -55,8 +55,8 @@ def _interrupt(signum: int, frame: object) -> None:
 def _print_error(message: str, verbose: bool) -> None:
     if verbose:
         traceback.print_exc()
-    hint = "" if verbose else " (--verbose shows the traceback)" if "internal" in message else ""
-    print(f"gate: error: {message}{hint}", file=sys.stderr)
+    hint = " (--verbose shows the traceback)" if message.startswith("internal") else ""
+    print(f"gate: error: {message}{'' if verbose else hint}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     check = commands.add_parser("check", help="scan bundles and pass or fail the build")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="bundle directories (default: .)")
+    check.add_argument(
+        "paths", nargs="*", metavar="PATH", help="bundle directories or .zip files (default: .)"
+    )
     _policy_options(check)
     check.add_argument("--format", choices=FORMATS, default="console")
     check.add_argument("--output", metavar="FILE", help="write --format here (default stdout)")
@@ -81,11 +83,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FMT=FILE",
         help="an extra report; repeatable",
     )
-    check.add_argument(
-        "--advisory-db",
-        metavar="PATH",
-        help="OSV records (directory or zip) for the dependency audit",
-    )
+    _advisory_db_option(check)
     check.add_argument("--baseline", metavar="FILE")
     check.add_argument("--diff-base", metavar="REF")
     check.add_argument("--policy-ref", metavar="REF")
@@ -107,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="what a rule means, why it matters, how to fix")
     explain.add_argument("rule_id", metavar="RULE_ID")
     _policy_options(explain)
-    explain.add_argument("--advisory-db", metavar="PATH")
+    _advisory_db_option(explain)
     _verbose(explain)
     explain.set_defaults(handler=_explain)
 
@@ -115,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     db.set_defaults(handler=lambda _args: _usage(db))
     db_commands = db.add_subparsers(metavar="ACTION")
     info = db_commands.add_parser("info", help="source, date, record count and age")
-    info.add_argument("--advisory-db", metavar="PATH", help="OSV records (directory or zip)")
+    _advisory_db_option(info)
     _policy_options(info)
     _verbose(info)
     info.set_defaults(handler=_db_info)
@@ -131,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     policy_commands = policy.add_subparsers(metavar="ACTION")
     validate = policy_commands.add_parser("validate", help="check a policy file")
     validate.add_argument("file", nargs="?", metavar="FILE")
-    validate.add_argument("--env", default=os.environ.get("GATE_ENV"), metavar="NAME")
+    validate.add_argument("--env", default=_env_default(), metavar="NAME")
     _verbose(validate)
     validate.set_defaults(handler=_policy_validate)
     show = policy_commands.add_parser("show", help="print the effective policy")
@@ -152,9 +150,20 @@ def _policy_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--env",
-        default=os.environ.get("GATE_ENV"),
+        default=_env_default(),
         metavar="NAME",
         help="apply the policy's environments.NAME overlay (also GATE_ENV)",
+    )
+
+
+def _env_default() -> str | None:
+    """GATE_ENV; empty (as CI templates often leave it) means no environment."""
+    return os.environ.get("GATE_ENV") or None
+
+
+def _advisory_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--advisory-db", metavar="PATH", help="OSV records (directory or zip) for the audit"
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gate.bundles import resolve_bundles, stage
+from gate.bundles import Staged, resolve_bundles, stage
 from gate.catalogue import severity_catalogue
 from gate.errors import AdvisoryError
 from gate.model import ScanIssue, ScanResult, ScanStatus, Verdict, Warning_
@@ -34,30 +34,11 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     bundles = resolve_bundles(paths)
     context = {"advisory_db": _advisory_db(options, policy)}
     scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
-    warnings: list[Warning_] = []
-    if "serverless" in policy.scanners and policy.scanners["serverless"].enabled:
-        warnings.append(
-            Warning_("scanner-unavailable", "the serverless scanner is not in this version")
-        )
+    requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
+    warnings = _unavailable(policy)
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
         staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
-        warnings.extend(stage_warnings)
-        skipping = [
-            s.name
-            for s in scanners
-            if "scan_vendored" in s.options(policy.scanner(s.name), context)
-            and not policy.scanner(s.name).scan_vendored
-        ]
-        warnings.extend(
-            Warning_(
-                "vendored-code-skipped",
-                f"{s.bundle.id}: {s.vendored} files of vendored third-party packages are "
-                f"audited for known vulnerabilities but not scanned by {' or '.join(skipping)} "
-                "(policy scanners.NAME.scan_vendored: true scans them)",
-            )
-            for s in staged
-            if s.vendored and skipping
-        )
+        warnings += stage_warnings + _vendored_warnings(staged, requests)
         targets = [
             {"bundle": s.bundle.id, "root": str(s.root), "code_root": str(s.code_root)}
             for s in staged
@@ -66,10 +47,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
             WorkerJob(
                 scanner.name,
                 worker_argv(scanner.name),
-                {
-                    "targets": targets,
-                    "options": scanner.options(policy.scanner(scanner.name), context),
-                },
+                {"targets": targets, "options": requests[scanner.name]},
                 policy.scanner(scanner.name).timeout_s,
             )
             for scanner in scanners
@@ -84,6 +62,38 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     advisories = _advisory_info(outcomes.get("pip-audit"))
     warnings.extend(_stale_advisories(advisories, policy, options.today))
     return evaluate(results + skipped, bundles, policy, warnings, advisories, options.today)
+
+
+def _unavailable(policy: Policy) -> list[Warning_]:
+    """What the policy asks for that this version does not do, said rather than ignored."""
+    warnings = []
+    if "serverless" in policy.scanners and policy.scanners["serverless"].enabled:
+        warnings.append(
+            Warning_("scanner-unavailable", "the serverless scanner is not in this version")
+        )
+    if policy.advisory_source != "offline":
+        warnings.append(
+            Warning_(
+                "advisories-offline",
+                f"advisories.source {policy.advisory_source!r}: live advisory lookups are not "
+                "in this version; the offline database was used",
+            )
+        )
+    return warnings
+
+
+def _vendored_warnings(staged: list[Staged], requests: dict[str, dict[str, Any]]) -> list[Warning_]:
+    skipping = [name for name, options in requests.items() if options.get("scan_vendored") is False]
+    return [
+        Warning_(
+            "vendored-code-skipped",
+            f"{s.bundle.id}: {s.vendored} files of vendored third-party packages are "
+            f"audited for known vulnerabilities but not scanned by {' or '.join(skipping)} "
+            "(policy scanners.NAME.scan_vendored: true scans them)",
+        )
+        for s in staged
+        if s.vendored and skipping
+    ]
 
 
 def _advisory_db(options: CheckOptions, policy: Policy) -> str | None:

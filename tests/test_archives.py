@@ -142,6 +142,7 @@ def test_vendored_vulnerable_package_in_a_zip_fails(
     assert result.code == 1, result.stderr
     assert '"rule_id": "PYSEC-2018-28"' in result.stdout
     assert '"kind": "zip"' in result.stdout
+    assert f'"path": "{prefix}requests-2.19.0.dist-info/METADATA"' in result.stdout
 
 
 @pytest.mark.slow

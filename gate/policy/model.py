@@ -124,6 +124,8 @@ class Policy:
     severity: SeverityMap = field(default_factory=SeverityMap)
     exclude: tuple[str, ...] = ()
     advisory_db: str | None = None
+    advisory_source: str = "offline"
+    """offline, live or auto (only offline data is used by this version)."""
     advisory_max_age_days: int = 30
     inline_suppressions: SuppressionMode = SuppressionMode.REQUIRE_REASON
     waivers: tuple[WaiverRule, ...] = ()

@@ -77,6 +77,7 @@ def _audit(target: Target, service: Any) -> dict[str, Any]:
     root = Path(target.root)
     manifest = read_requirements(root)
     where = {(p.name, p.version): p for p in manifest.pins}
+    installed = _dist_info_paths(root)
     dependencies: dict[tuple[str, str], dict[str, Any]] = {}
     problems = [_problem(p.path, p.line, p.reason) for p in manifest.problems]
     auditor = Auditor(service)
@@ -95,7 +96,7 @@ def _audit(target: Target, service: Any) -> dict[str, Any]:
         dependencies[key] = {
             "name": dep.canonical_name,
             "version": str(dep.version),
-            "path": pin.path if pin else origin,
+            "path": pin.path if pin else installed.get(key, origin),
             "line": pin.line if pin else None,
             "vulns": [_vuln(v, service) for v in vulns],
             "upgrade_to": _smallest_upgrade(dep.canonical_name, dep.version, vulns, service),
@@ -126,6 +127,19 @@ def _sources(root: Path, manifest: Manifest, scratch: Path) -> list[tuple[Any, s
         origin = vendored[0].relative_to(root).as_posix() or "."
         sources.append((PipSource(paths=vendored), origin))
     return sources
+
+
+def _dist_info_paths(root: Path) -> dict[tuple[str, str], str]:
+    """Where each vendored (name, version) is declared: its `*.dist-info/METADATA`."""
+    from packaging.utils import canonicalize_name
+
+    paths: dict[tuple[str, str], str] = {}
+    for info in root.rglob("*.dist-info"):
+        name, _, version = info.name.removesuffix(".dist-info").rpartition("-")
+        if name and info.is_dir():
+            key = (canonicalize_name(name), version)
+            paths[key] = (info / "METADATA").relative_to(root).as_posix()
+    return paths
 
 
 def _smallest_upgrade(name: str, current: Any, vulns: list[Any], service: Any) -> str | None:

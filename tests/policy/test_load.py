@@ -278,3 +278,29 @@ def test_builtin_policies_by_name(run_gate: RunGate) -> None:
     result = run_gate("policy", "show", "--policy", "builtin:nope")
     assert result.code == 2
     assert "builtin:nope: no such built-in policy" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "env"), [("", None), ("prod", "prod")])
+def test_gate_env_selects_an_environment_and_empty_means_none(
+    run_gate: RunGate,
+    policy_file: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    value: str,
+    env: str | None,
+) -> None:
+    # Regression: an empty GATE_ENV (as CI templates leave it) was taken as environment ''.
+    monkeypatch.setenv("GATE_ENV", value)
+    policy = policy_file("version: 1\nenvironments:\n  prod: {fail_on: medium}\n")
+    result = run_gate("policy", "show", "--policy", str(policy))
+    assert result.code == 0, result.stderr
+    assert result.stdout.splitlines()[0].endswith(f", env {env}" if env else str(policy))
+
+
+def test_what_this_version_cannot_do_is_said(policy_file: Callable[[str], Path]) -> None:
+    from gate.run import _unavailable
+
+    policy = load_policy(
+        policy_file("version: 1\nscanners:\n  serverless: {}\nadvisories: {source: auto}\n")
+    )
+    assert [w.code for w in _unavailable(policy)] == ["scanner-unavailable", "advisories-offline"]
+    assert _unavailable(builtin_policy("default")) == []
