@@ -15,7 +15,7 @@ from typing import TextIO
 
 import gate
 from gate.errors import GateError, ReportError, UsageError
-from gate.model import Decision, ScanStatus, Verdict
+from gate.model import Decision, Verdict
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -216,7 +216,7 @@ def _explain_error(verdict: Verdict) -> None:
     if verdict.decision is not Decision.ERROR:
         return
     for result in verdict.scanners:
-        if result.status in (ScanStatus.ERROR, ScanStatus.TIMEOUT):
+        if result.failed:
             print(f"gate: error: {result.scanner}: {result.message}", file=sys.stderr)
 
 

@@ -212,6 +212,11 @@ class ScanResult:
     findings: tuple[Finding, ...] = ()
     issues: tuple[ScanIssue, ...] = ()
 
+    @property
+    def failed(self) -> bool:
+        """The scanner errored or timed out: what it reports is not the whole truth."""
+        return self.status in (ScanStatus.ERROR, ScanStatus.TIMEOUT)
+
 
 @dataclass(frozen=True)
 class Warning_:

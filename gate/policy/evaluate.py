@@ -16,7 +16,6 @@ from gate.model import (
     Decision,
     Finding,
     ScanResult,
-    ScanStatus,
     Status,
     Suppression,
     Verdict,
@@ -92,10 +91,7 @@ def _budgets(findings: Sequence[Finding], policy: Policy) -> tuple[Budget, ...]:
 
 
 def _required_failed(results: Sequence[ScanResult], policy: Policy) -> bool:
-    return any(
-        r.status in (ScanStatus.ERROR, ScanStatus.TIMEOUT) and policy.scanner(r.scanner).required
-        for r in results
-    )
+    return any(r.failed and policy.scanner(r.scanner).required for r in results)
 
 
 def _optional_failures(results: Sequence[ScanResult], policy: Policy) -> list[Warning_]:
@@ -105,8 +101,7 @@ def _optional_failures(results: Sequence[ScanResult], policy: Policy) -> list[Wa
             f"{r.scanner} (not required) {r.status.value}: {r.message}",
         )
         for r in results
-        if r.status in (ScanStatus.ERROR, ScanStatus.TIMEOUT)
-        and not policy.scanner(r.scanner).required
+        if r.failed and not policy.scanner(r.scanner).required
     ]
 
 

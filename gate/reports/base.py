@@ -40,10 +40,9 @@ def budget_text(budget: Budget) -> str:
 
 def verdict_line(verdict: Verdict) -> str:
     """One line that says what the gate decided and why."""
-    counts = summary(verdict)
     blocking = verdict.blocking
     if verdict.decision.value == "error":
-        failed = [s.scanner for s in verdict.scanners if s.status.value in ("error", "timeout")]
+        failed = [s.scanner for s in verdict.scanners if s.failed]
         return f"ERROR: the gate could not decide: {', '.join(failed) or 'a scanner'} failed"
     over = [budget_text(b) for b in verdict.budgets if b.exceeded]
     if over and not blocking:
@@ -56,5 +55,6 @@ def verdict_line(verdict: Verdict) -> str:
             if levels[s.label]
         )
         budgets = f"; over budget ({'; '.join(over)})" if over else ""
-        return f"FAIL: {len(blocking)} blocking finding(s) ({detail}) of {counts['total']}{budgets}"
-    return f"PASS: no blocking findings ({counts['total']} reported, none at the threshold)"
+        total = len(verdict.findings)
+        return f"FAIL: {len(blocking)} blocking finding(s) ({detail}) of {total}{budgets}"
+    return f"PASS: no blocking findings ({len(verdict.findings)} reported, none at the threshold)"

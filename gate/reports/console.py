@@ -101,7 +101,7 @@ def _footer(verdict: Verdict, out: _Out) -> None:
     for warning in verdict.warnings:
         out(Text(f"warning: [{warning.code}] {warning.message}", style="yellow"))
     for scanner in verdict.scanners:
-        if scanner.status.value in ("error", "timeout"):
+        if scanner.failed:
             out(Text(f"error: {scanner.scanner}: {scanner.message}", style="magenta"))
     for issue in verdict.errors:
         place = _display_path(issue.bundle or ".", issue.path) if issue.path else issue.bundle

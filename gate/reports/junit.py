@@ -27,11 +27,11 @@ def render_junit(verdict: Verdict, options: RenderOptions) -> str:
             name=result.scanner,
             tests=str(len(findings)),
             failures=str(sum(f.status is Status.BLOCKING for f in findings)),
-            errors="1" if result.status.value in ("error", "timeout") else "0",
+            errors="1" if result.failed else "0",
             skipped=str(sum(f.status is not Status.BLOCKING for f in findings)),
             time=f"{result.duration_s:.3f}",
         )
-        if result.status.value in ("error", "timeout"):
+        if result.failed:
             case = ET.SubElement(suite, "testcase", classname=result.scanner, name="scan")
             ET.SubElement(case, "error", message=result.message or result.status.value)
         for finding in findings:
