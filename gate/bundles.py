@@ -12,10 +12,11 @@ import csv
 import fnmatch
 import os
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gate.archives import ArchiveLimits, extract
+from gate.discovery import Discovery, contents_of, discover
 from gate.errors import BundleError
 from gate.model import Bundle, Warning_
 
@@ -53,6 +54,8 @@ class Staged:
     """The bundle's own code: `root` less every file a vendored *.dist-info RECORD owns."""
     vendored: int = 0
     """How many files were left out of `code_root`."""
+    discovery: Discovery = field(default_factory=Discovery)
+    """The functions the bundle's IaC declares."""
 
 
 def resolve_bundles(paths: list[str]) -> list[Bundle]:
@@ -87,21 +90,30 @@ def stage(
     workdir: Path,
     limits: ArchiveLimits | None = None,
 ) -> tuple[list[Staged], list[Warning_]]:
-    """Copy each bundle into `workdir`, as the scanners are allowed to see it; a zip is
-    unpacked safely first."""
+    """Copy each bundle into `workdir`, as the scanners are allowed to see it, and find its
+    functions. A zip is unpacked safely first, and so is every zip inside a bundle that a
+    function or layer deploys."""
     staged: list[Staged] = []
     warnings: list[Warning_] = []
+    limits = limits or ArchiveLimits()
     for index, bundle in enumerate(bundles):
         root = workdir / f"b{index}"
         source = bundle
         if bundle.kind == "zip":
             unpacked = workdir / f"z{index}"
-            extract(bundle.path, unpacked, limits or ArchiveLimits(), shown=bundle.id)
+            extract(bundle.path, unpacked, limits, shown=bundle.id)
             source = replace(bundle, path=unpacked)
         warnings.extend(_copy_tree(source, root, exclude))
+
+        def unpack(archive: str, root: Path = root, shown: str = bundle.id) -> None:
+            extract(root / archive, root / contents_of(archive), limits, f"{shown}/{archive}")
+
+        found = discover(root, bundle.id, unpack)
+        warnings.extend(found.warnings)
         vendored = vendored_files(root)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
-        staged.append(Staged(bundle, root, code_root, len(vendored)))
+        bundle = replace(bundle, functions=found.functions)
+        staged.append(Staged(bundle, root, code_root, len(vendored), found))
     return staged, warnings
 
 

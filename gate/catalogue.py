@@ -10,7 +10,6 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -160,12 +159,12 @@ def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Exp
 def _explain_advisory(
     advisory_id: str, policy: Policy, advisory_db: str | None
 ) -> Explanation | None:
-    from gate.advisories.osv import AdvisoryDatabase
     from gate.advisories.severity import cvss_severity
+    from gate.advisories.sources import advisory_settings, offline_database
 
-    database = (
-        AdvisoryDatabase.load(Path(advisory_db)) if advisory_db else AdvisoryDatabase.builtin()
-    )
+    # The same offline data `gate check` would use: the named database, else the newer of
+    # the cache and the built-in snapshot.
+    database = offline_database(advisory_settings("offline", advisory_db)).database
     advisory = database.get(advisory_id) or database.get(advisory_id.upper())
     if advisory is None:
         return None

@@ -15,7 +15,7 @@ from typing import TextIO
 
 import gate
 from gate.errors import GateError, ReportError, UsageError
-from gate.model import Decision, Verdict
+from gate.model import Bundle, Decision, Verdict
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -96,6 +96,15 @@ def _parser() -> argparse.ArgumentParser:
     _verbose(check)
     check.set_defaults(handler=_check)
 
+    ls = commands.add_parser("ls", help="the bundles and the functions their IaC declares")
+    ls.add_argument(
+        "paths", nargs="*", metavar="PATH", help="bundle directories or .zip files (default: .)"
+    )
+    _policy_options(ls)
+    ls.add_argument("--format", choices=("console", "json"), default="console")
+    _verbose(ls)
+    ls.set_defaults(handler=_ls)
+
     rules = commands.add_parser("rules", help="every rule with its effective severity")
     rules.add_argument("--scanner", choices=("checkov", "bandit", "pip-audit"))
     _policy_options(rules)
@@ -117,6 +126,18 @@ def _parser() -> argparse.ArgumentParser:
     _policy_options(info)
     _verbose(info)
     info.set_defaults(handler=_db_info)
+    update = db_commands.add_parser(
+        "update", help="import OSV records (an osv.dev all.zip, a directory, a URL) into the cache"
+    )
+    update.add_argument(
+        "--from",
+        dest="origin",
+        metavar="URL_OR_FILE",
+        help="a zip of OSV records (osv.dev's PyPI all.zip), a directory of them, or an "
+        "http(s) URL of such a zip",
+    )
+    _verbose(update)
+    update.set_defaults(handler=_db_update)
 
     init = commands.add_parser("init", help="write a commented gate.yml and print CI snippets")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
@@ -257,6 +278,42 @@ def write_atomically(path: Path, text: str) -> None:
         raise ReportError(f"{path}: cannot write report: {e.strerror}") from e
 
 
+def _ls(args: argparse.Namespace) -> int:
+    from gate.policy import resolve_policy
+    from gate.run import list_bundles
+
+    policy = resolve_policy(args.policy, args.env, Path.cwd())
+    listing = list_bundles(args.paths, policy)
+    if args.format == "json":
+        from gate.reports.json_report import bundle_dict
+
+        print(json.dumps({"bundles": [bundle_dict(b) for b in listing.bundles]}, indent=2))
+    else:
+        for bundle in listing.bundles:
+            print(_bundle_listing(bundle))
+    for warning in listing.warnings:
+        print(f"gate: warning: [{warning.code}] {warning.message}", file=sys.stderr)
+    for problem in listing.problems:
+        print(f"gate: error: {problem.bundle}/{problem.path}: {problem.message}", file=sys.stderr)
+    return EXIT_ERROR if listing.problems else 0
+
+
+def _bundle_listing(bundle: Bundle) -> str:
+    count = len(bundle.functions)
+    if not count:
+        return f"{bundle.id} ({bundle.kind}): no functions in its IaC; scanned as one bundle"
+    lines = [f"{bundle.id} ({bundle.kind}): {count} function{'s' if count > 1 else ''}"]
+    for f in bundle.functions:
+        handler = f"{f.handler_file}:{f.handler_function}" if f.handler_file else f.handler
+        lines.append(f"  {f.name}  {f.iac}  {f.runtime or 'runtime?'}  {handler or 'handler?'}")
+        lines.append(f"      iac:       {f.iac_file}:{f.line or '?'}  {f.resource}")
+        lines.append(f"      code:      {f.code or 'not in the bundle'}")
+        if f.layers:
+            lines.append(f"      layers:    {', '.join(f.layers)}")
+        lines.append(f"      manifests: {', '.join(f.manifests) or 'none'}")
+    return "\n".join(lines)
+
+
 def _rules(args: argparse.Namespace) -> int:
     from gate.catalogue import rules
     from gate.policy import resolve_policy
@@ -287,19 +344,56 @@ def _explain(args: argparse.Namespace) -> int:
 def _db_info(args: argparse.Namespace) -> int:
     import datetime
 
+    from gate.advisories import sources
     from gate.advisories.osv import AdvisoryDatabase
     from gate.policy import resolve_policy
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     chosen = args.advisory_db or policy.advisory_db
-    database = AdvisoryDatabase.load(Path(chosen)) if chosen else AdvisoryDatabase.builtin()
+    settings = sources.advisory_settings(
+        policy.advisory_source, str(Path(chosen).resolve()) if chosen else None
+    )
+    choice = sources.offline_database(settings)
+    database, builtin = choice.database, AdvisoryDatabase.builtin()
     age = database.age_days(datetime.date.today())
+    print(f"mode:    {sources.describe_mode(settings)}")
     print(f"source:  {database.source}")
     print(f"date:    {database.date or 'unknown'}")
     print(f"records: {database.count}")
     if age is not None:
         state = "stale" if age > policy.advisory_max_age_days else "fresh"
         print(f"age:     {age} days ({state}: the policy allows {policy.advisory_max_age_days})")
+    used = "used" if database is builtin else "not used"
+    print(f"builtin: {sources.describe_database(builtin)} ({used})")
+    cache_used = database.source.startswith("cache:")
+    print(f"cache:   {sources.describe_cache(sources.cache_snapshot_path(), cache_used)}")
+    if choice.cache_error:
+        warning = f"{choice.cache_error}; the built-in snapshot is used"
+        print(f"gate: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def _db_update(args: argparse.Namespace) -> int:
+    from gate.advisories import sources
+    from gate.advisories.osv import builtin_snapshot
+    from gate.advisories.update import update_cache
+
+    if not args.origin:
+        raise UsageError(
+            "gate db update needs --from URL_OR_FILE: a zip of OSV records such as "
+            "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip, or a directory"
+        )
+    done = update_cache(args.origin, sources.cache_snapshot_path())
+    builtin = builtin_snapshot().date
+    verdict = (
+        f"newer than the built-in snapshot ({builtin}), so it is used"
+        if sources.newer_than_builtin(done.date)
+        else f"not newer than the built-in snapshot ({builtin}), which stays in use"
+    )
+    print(
+        f"imported {done.records} PyPI advisories dated {done.date} from {done.origin} into "
+        f"{done.path} ({done.skipped} skipped: withdrawn or not PyPI); {verdict}"
+    )
     return 0
 
 

@@ -88,6 +88,35 @@ class Decision(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Function:
+    """A Lambda function as the bundle's IaC declares it. Paths are relative to the bundle
+    root; a zip's entries are unpacked beside it, in `<zip>.contents`."""
+
+    name: str
+    """The IaC's name for it: a logical id, a serverless.yml key or a Terraform address."""
+    iac: str
+    """`sam`, `cloudformation`, `serverless` or `terraform`."""
+    iac_file: str
+    line: int | None
+    resource: str
+    """The resource as checkov names it: `AWS::Serverless::Function.Orders`, `orders`
+    (serverless.yml) or `aws_lambda_function.orders`."""
+    runtime: str | None
+    handler: str | None
+    handler_file: str | None
+    """The Python file the handler names, when it is in the bundle."""
+    handler_function: str | None
+    code: str | None
+    """The directory or zip the function deploys; None when it is not in the bundle."""
+    layers: tuple[str, ...] = ()
+    """Layers whose content is in the bundle."""
+    manifests: tuple[str, ...] = ()
+    """Dependency manifests in its code and layers."""
+    related: tuple[str, ...] = ()
+    """Other resources whose findings are the function's: its role and what points at it."""
+
+
+@dataclass(frozen=True)
 class Bundle:
     """One unit the gate judges: a function's code, its IaC and its dependencies."""
 
@@ -97,7 +126,7 @@ class Bundle:
     """Where the bundle lives on disk."""
     kind: str = "directory"
     """`directory`, `zip` or `function` (report contract)."""
-    functions: tuple[str, ...] = ()
+    functions: tuple[Function, ...] = ()
     """Functions discovered in the bundle's IaC."""
 
 
@@ -169,6 +198,8 @@ class Finding:
     package: Package | None = None
     aliases: tuple[str, ...] = ()
     also_reported_by: tuple[Reporter, ...] = ()
+    functions: tuple[str, ...] = ()
+    """The functions of the bundle this finding belongs to (none: shared IaC or files)."""
     suppression: Suppression | None = None
     """An inline suppression the code's author wrote; the policy decides if it counts."""
     status: Status | None = None
@@ -194,7 +225,8 @@ class ScanIssue:
     """Something a scanner could not check: a file it failed to parse, a dependency it
     could not audit. Any of these makes the scanner's result an error."""
 
-    scanner: str
+    scanner: str | None
+    """None for what the gate itself could not check (a function's missing code)."""
     message: str
     path: str | None = None
     bundle: str | None = None

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from gate.bundles import Staged, resolve_bundles, stage
 from gate.catalogue import severity_catalogue
+from gate.discovery import attribute
 from gate.errors import AdvisoryError
-from gate.model import ScanIssue, ScanResult, ScanStatus, Verdict, Warning_
+from gate.model import Bundle, Finding, ScanIssue, ScanResult, ScanStatus, Verdict, Warning_
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
 from gate.scanners import SCANNERS
@@ -32,7 +33,7 @@ class CheckOptions:
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     """Scan every bundle in `paths` with every enabled scanner and judge the result."""
     bundles = resolve_bundles(paths)
-    context = {"advisory_db": _advisory_db(options, policy)}
+    context = {"advisories": _advisory_settings(options, policy)}
     scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
     warnings = _unavailable(policy)
@@ -49,19 +50,65 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
                 worker_argv(scanner.name),
                 {"targets": targets, "options": requests[scanner.name]},
                 policy.scanner(scanner.name).timeout_s,
+                network=scanner.needs_network(requests[scanner.name]),
             )
             for scanner in scanners
         ]
         outcomes = run_workers(jobs, options.jobs)
-    results = [_result(s, outcomes[s.name], policy) for s in scanners]
+    results = [_attributed(_result(s, outcomes[s.name], policy), staged) for s in scanners]
     skipped = [
         ScanResult(name, ScanStatus.SKIPPED, message="disabled by policy")
         for name in SCANNERS
         if not policy.scanner(name).enabled
     ]
     advisories = _advisory_info(outcomes.get("pip-audit"))
-    warnings.extend(_stale_advisories(advisories, policy, options.today))
-    return evaluate(results + skipped, bundles, policy, warnings, advisories, options.today)
+    warnings.extend(_advisory_warnings(advisories, policy, options.today))
+    problems = [issue for s in staged for issue in s.discovery.issues]
+    return evaluate(
+        results + skipped,
+        [s.bundle for s in staged],
+        policy,
+        warnings,
+        advisories,
+        options.today,
+        problems,
+    )
+
+
+def _attributed(result: ScanResult, staged: list[Staged]) -> ScanResult:
+    """The result with each finding naming the functions it belongs to."""
+    by_bundle = {s.bundle.id: s for s in staged}
+
+    def owned(finding: Finding) -> Finding:
+        bundle = by_bundle.get(finding.bundle)
+        if bundle is None or not bundle.bundle.functions:
+            return finding
+        return attribute(finding, bundle.bundle.functions, bundle.discovery.iac_files)
+
+    return replace(result, findings=tuple(owned(f) for f in result.findings))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What `gate ls` shows: the bundles with their functions, and what discovery found
+    wrong."""
+
+    bundles: tuple[Bundle, ...]
+    warnings: tuple[Warning_, ...]
+    problems: tuple[ScanIssue, ...]
+
+
+def list_bundles(paths: list[str], policy: Policy) -> Listing:
+    """The bundles in `paths` and the functions their IaC declares, prepared exactly as
+    `gate check` prepares them (so zips are unpacked the same safe way), without scanning."""
+    bundles = resolve_bundles(paths)
+    with tempfile.TemporaryDirectory(prefix="gate-") as work:
+        staged, warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
+    return Listing(
+        tuple(s.bundle for s in staged),
+        tuple(warnings),
+        tuple(issue for s in staged for issue in s.discovery.issues),
+    )
 
 
 def _unavailable(policy: Policy) -> list[Warning_]:
@@ -70,14 +117,6 @@ def _unavailable(policy: Policy) -> list[Warning_]:
     if "serverless" in policy.scanners and policy.scanners["serverless"].enabled:
         warnings.append(
             Warning_("scanner-unavailable", "the serverless scanner is not in this version")
-        )
-    if policy.advisory_source != "offline":
-        warnings.append(
-            Warning_(
-                "advisories-offline",
-                f"advisories.source {policy.advisory_source!r}: live advisory lookups are not "
-                "in this version; the offline database was used",
-            )
         )
     return warnings
 
@@ -94,6 +133,14 @@ def _vendored_warnings(staged: list[Staged], requests: dict[str, dict[str, Any]]
         for s in staged
         if s.vendored and skipping
     ]
+
+
+def _advisory_settings(options: CheckOptions, policy: Policy) -> dict[str, Any]:
+    """How the pip-audit worker finds advisories, resolved here: the worker cannot see the
+    cache directory (its environment is scrubbed and its HOME is temporary)."""
+    from gate.advisories.sources import advisory_settings
+
+    return advisory_settings(policy.advisory_source, _advisory_db(options, policy)).to_json()
 
 
 def _advisory_db(options: CheckOptions, policy: Policy) -> str | None:
@@ -152,6 +199,31 @@ def _advisory_info(outcome: WorkerOutcome | None) -> dict[str, Any]:
     return dict(database) if isinstance(database, dict) else {}
 
 
+def _advisory_warnings(
+    info: dict[str, Any], policy: Policy, today: datetime.date | None
+) -> list[Warning_]:
+    """What the report says about the advisory data: `auto` found the live service
+    unreachable, the cache was passed over, or the data is older than the policy allows."""
+    warnings = []
+    if isinstance(info.get("live_error"), str):
+        warnings.append(
+            Warning_(
+                "advisories-offline",
+                f"advisories.source auto: {info['live_error']}; the offline database "
+                f"{info.get('source')} dated {info.get('date')} was used instead",
+            )
+        )
+    if isinstance(info.get("cache_error"), str):
+        warnings.append(
+            Warning_(
+                "advisories-cache-unusable",
+                f"{info['cache_error']}; the built-in snapshot was used "
+                "(`gate db update --from URL_OR_FILE` rewrites the cache)",
+            )
+        )
+    return warnings + _stale_advisories(info, policy, today)
+
+
 def _stale_advisories(
     info: dict[str, Any], policy: Policy, today: datetime.date | None
 ) -> list[Warning_]:
@@ -166,6 +238,7 @@ def _stale_advisories(
             "advisories-stale",
             f"advisory database {info.get('source')} is from {date} ({age} days old, policy "
             f"allows {policy.advisory_max_age_days}); vulnerabilities published since are not "
-            "known: pass a newer OSV export with --advisory-db",
+            "known: import a newer OSV export with `gate db update --from URL_OR_FILE` or pass "
+            "one with --advisory-db",
         )
     ]

@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:
+    from gate.errors import GateError
     from gate.scanners import SCANNERS
 
     scanner = SCANNERS.get(name)
@@ -41,6 +42,8 @@ def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:
             "error": f"{e.name or 'its library'} is not installed in the gate's Python "
             f"({sys.executable}); reinstall serverless-gate"
         }
+    except GateError as e:  # the gate's own code in the worker said what went wrong
+        return EXIT_SCANNER_FAILED, {"error": str(e)}
     return 0, {"version": version, "output": output}
 
 

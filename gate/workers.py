@@ -27,7 +27,27 @@ from gate.model import ScanStatus
 
 # What a worker inherits from the gate's environment. Everything else, CI secrets
 # included, stays out of reach of the scanners and of anything they resolve.
-_PASSED_VARIABLES = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SYSTEMROOT")
+_PASSED_VARIABLES = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "SYSTEMROOT",
+)
+# How a worker that needs the network (live advisory lookups, `advisories.source: live |
+# auto`) reaches it from behind a corporate proxy; requests reads both spellings. Only
+# such a worker gets them: a proxy URL can carry credentials.
+_NETWORK_VARIABLES = (
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "REQUESTS_CA_BUNDLE",
+    "SSL_CERT_FILE",
+)
 
 # Settings every scanner process runs with.
 _WORKER_SETTINGS = {
@@ -58,6 +78,8 @@ class WorkerJob:
     argv: tuple[str, ...]
     request: Mapping[str, Any]
     timeout_s: float
+    network: bool = False
+    """The worker may reach the network, so it gets the proxy settings."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +127,7 @@ def run_worker(job: WorkerJob) -> WorkerOutcome:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 cwd=home,
-                env=worker_environment(home),
+                env=worker_environment(home, network=job.network),
                 start_new_session=True,
             )
         except OSError as e:
@@ -134,8 +156,9 @@ def run_worker(job: WorkerJob) -> WorkerOutcome:
     return _outcome(job, started, proc.returncode, stdout, stderr)
 
 
-def worker_environment(home: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in _PASSED_VARIABLES}
+def worker_environment(home: str, network: bool = False) -> dict[str, str]:
+    passed = _PASSED_VARIABLES + (_NETWORK_VARIABLES if network else ())
+    env = {k: v for k, v in os.environ.items() if k in passed}
     env.update(_WORKER_SETTINGS)
     # The worker imports the same gate package as this process, installed or not.
     env["PYTHONPATH"] = str(Path(gate.__file__).resolve().parent.parent)

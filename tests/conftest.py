@@ -30,6 +30,19 @@ class GateRun:
 RunGate = Callable[..., GateRun]
 
 
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("gate-cache")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's own cache (an imported advisory database would
+    change what the tests see). One directory serves the session, so checkov's grammar
+    cache in it is built once."""
+    monkeypatch.setenv("GATE_CACHE_DIR", str(session_cache))
+
+
 @pytest.fixture
 def run_gate(capsys: pytest.CaptureFixture[str]) -> RunGate:
     """Run `gate ARGS...` in-process, as a user would from the shell."""

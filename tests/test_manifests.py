@@ -1,12 +1,15 @@
-"""Reading requirements files without pip."""
+"""Reading dependency manifests and vendored metadata without pip."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from gate.manifests import read_requirements
+from gate.manifests import MANIFEST_PATTERNS, Manifest, read_manifests, read_vendored
+
+LOCKS = Path(__file__).parent / "assets" / "locks"
 
 
 def write(root: Path, name: str, text: str) -> None:
@@ -31,7 +34,7 @@ def test_pins_and_what_cannot_be_audited(tmp_path: Path) -> None:
         "-i https://pypi.org/simple\n"
         "six  # trailing comment\n",
     )
-    manifest = read_requirements(tmp_path)
+    manifest = read_manifests(tmp_path)
     assert [(p.name, p.version, p.line) for p in manifest.pins] == [
         ("requests", "2.19.0", 2),
         ("pyyaml", "5.3", 9),
@@ -52,7 +55,7 @@ def test_pins_and_what_cannot_be_audited(tmp_path: Path) -> None:
 def test_includes_are_followed_inside_the_bundle_only(tmp_path: Path) -> None:
     write(tmp_path, "requirements.txt", "-r deps/base.txt\n-r ../../etc/passwd\n")
     write(tmp_path, "deps/base.txt", "urllib3==1.24.1\n")
-    manifest = read_requirements(tmp_path)
+    manifest = read_manifests(tmp_path)
     assert [(p.name, p.path) for p in manifest.pins] == [("urllib3", "deps/base.txt")]
     assert [(p.reason, p.line) for p in manifest.problems] == [
         ("includes a file outside the bundle", 2)
@@ -63,7 +66,7 @@ def test_every_requirements_file_is_read_once(tmp_path: Path) -> None:
     write(tmp_path, "requirements.txt", "-r requirements-dev.txt\nrequests==2.32.3\n")
     write(tmp_path, "requirements-dev.txt", "pytest==8.3.3\n")
     write(tmp_path, "src/requirements.txt", "attrs==24.2.0\n")
-    manifest = read_requirements(tmp_path)
+    manifest = read_manifests(tmp_path)
     assert sorted((p.name, p.path) for p in manifest.pins) == [
         ("attrs", "src/requirements.txt"),
         ("pytest", "requirements-dev.txt"),
@@ -73,30 +76,254 @@ def test_every_requirements_file_is_read_once(tmp_path: Path) -> None:
 
 def test_invalid_line_is_a_problem_not_a_pass(tmp_path: Path) -> None:
     write(tmp_path, "requirements.txt", "requests==2.32.3\nthis is not a requirement!\n")
-    manifest = read_requirements(tmp_path)
+    manifest = read_manifests(tmp_path)
     assert len(manifest.problems) == 1
     assert manifest.problems[0].line == 2
     assert manifest.problems[0].reason.startswith("not a valid requirement")
     assert "\n" not in manifest.problems[0].reason
 
 
-@pytest.mark.parametrize(
-    ("name", "text"),
-    [
-        ("poetry.lock", "[[package]]\nname = 'requests'\nversion = '2.19.0'\n"),
-        ("Pipfile.lock", "{}"),
-        ("uv.lock", "version = 1\n"),
-        ("pyproject.toml", "[project]\nname = 'fn'\ndependencies = [\n  'requests==2.19.0',\n]\n"),
-        ("pyproject.toml", "[tool.poetry.dependencies]\npython = '^3.12'\n"),
-    ],
-)
-def test_dependency_files_not_read_yet_are_problems(tmp_path: Path, name: str, text: str) -> None:
-    write(tmp_path, f"src/{name}", text)
-    (problem,) = read_requirements(tmp_path).problems
-    assert problem.path == f"src/{name}"
-    assert "not audited" in problem.reason
-
-
 def test_pyproject_without_dependencies_is_fine(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", "[tool.ruff]\nline-length = 100\n[project]\nname = 'x'\n")
-    assert read_requirements(tmp_path).problems == ()
+    assert read_manifests(tmp_path).problems == ()
+
+
+def located(manifest: Manifest) -> tuple[list[tuple[str, str, str, int]], dict[str, str]]:
+    """(name, version, path, line) of each pin, and `text @ path:line` -> reason of each
+    dependency that cannot be audited."""
+    pins = [(p.name, p.version, p.path, p.line) for p in manifest.pins]
+    reasons = {f"{u.text} @ {u.path}:{u.line}": u.reason for u in manifest.unauditable}
+    return pins, reasons
+
+
+# What each realistic lock under tests/assets/locks holds: (name, version, line) of each pin,
+# and `text:line` -> reason of each package that cannot be audited. The pyproject.toml or
+# Pipfile beside each lock adds nothing: the lock pins what they declare.
+LOCKED: dict[str, tuple[str, list[tuple[str, str, int]], dict[str, str]]] = {
+    "poetry": (
+        "poetry.lock",
+        [
+            ("certifi", "2018.4.16", 4),
+            ("chardet", "3.0.4", 15),
+            ("idna", "2.7", 26),
+            ("requests", "2.19.0", 68),
+            ("urllib3", "1.23", 89),
+        ],
+        {
+            "orders-common 1.4.2 @ https://github.com/example-shop/orders-common.git:37": (
+                "git dependency"
+            ),
+            "pricing-rules 0.2.0 @ libs/pricing-rules:55": "local path dependency",
+        },
+    ),
+    # The project itself (`source = { virtual = "." }`, line 32) is the bundle's own code.
+    "uv": (
+        "uv.lock",
+        [
+            ("certifi", "2018.4.16", 5),
+            ("chardet", "3.0.4", 14),
+            ("idna", "2.7", 23),
+            ("requests", "2.19.0", 54),
+            ("urllib3", "1.23", 74),
+        ],
+        {
+            "invoice-schema 0.9.1 @ https://github.com/example-shop/invoice-schema?rev=v0.9.1"
+            "#8d2f6a4c1e3b5d7f9a0c2e4b6d8f1a3c5e7b9d0f:49": "git dependency",
+            "tax-tables 2024.3 @ libs/tax-tables:69": "local path dependency",
+        },
+    ),
+    # `default`, then `develop`.
+    "pipenv": (
+        "Pipfile.lock",
+        [
+            ("certifi", "2018.4.16", 19),
+            ("chardet", "3.0.4", 26),
+            ("idna", "2.7", 33),
+            ("requests", "2.19.0", 44),
+            ("urllib3", "1.23", 52),
+            ("pycodestyle", "2.8.0", 66),
+        ],
+        {
+            "partner-webhook @ .:40": "local path dependency",
+            "webhook-auth @ https://github.com/example-shop/webhook-auth.git:60": "git dependency",
+        },
+    ),
+    "pdm": (
+        "pdm.lock",
+        [
+            ("certifi", "2018.4.16", 14),
+            ("chardet", "3.0.4", 24),
+            ("idna", "2.7", 34),
+            ("requests", "2.19.0", 54),
+            ("urllib3", "1.23", 71),
+        ],
+        {
+            "label-templates 3.1.0 @ https://github.com/example-shop/label-templates.git:44": (
+                "git dependency"
+            ),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("project", sorted(LOCKED))
+def test_realistic_lock_files(tmp_path: Path, project: str) -> None:
+    shutil.copytree(LOCKS / project, tmp_path / "fn")
+    lock, pins, reasons = LOCKED[project]
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version, p.line) for p in manifest.pins] == pins
+    assert {u.text + f":{u.line}": u.reason for u in manifest.unauditable} == reasons
+    assert {p.path for p in manifest.pins + manifest.unauditable} == {f"fn/{lock}"}
+    assert manifest.problems == ()
+
+
+def test_pyproject_without_a_lock(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "pyproject.toml",
+        "[project]\n"
+        "name = 'fn'\n"
+        "dependencies = [\n"
+        "  'requests==2.19.0',\n"
+        "  'boto3>=1.28',\n"
+        "]\n"
+        "[project.optional-dependencies]\n"
+        "xray = ['aws-xray-sdk==2.14.0']\n"
+        "[dependency-groups]\n"
+        "dev = ['six', {include-group = 'xray'}]\n"
+        "[tool.poetry.group.dev.dependencies]\n"
+        'pytest = "8.3.3"\n'
+        'mypy = "==1.11.2"\n'
+        'black = "^24.1"\n'
+        'ruff = {version = ">=0.6"}\n'
+        'mylib = {git = "https://github.com/acme/mylib.git", tag = "v1"}\n'
+        'shared = {path = "../shared", develop = true}\n',
+    )
+    pins, reasons = located(read_manifests(tmp_path))
+    assert pins == [
+        ("requests", "2.19.0", "pyproject.toml", 4),
+        ("aws-xray-sdk", "2.14.0", "pyproject.toml", 8),
+        ("pytest", "8.3.3", "pyproject.toml", 12),
+        ("mypy", "1.11.2", "pyproject.toml", 13),
+    ]
+    assert reasons == {
+        "boto3>=1.28 @ pyproject.toml:5": "not pinned to one version",
+        "six @ pyproject.toml:10": "not pinned to one version",
+        'black = "^24.1" @ pyproject.toml:14': "not pinned to one version",
+        'ruff = {"version": ">=0.6"} @ pyproject.toml:15': "not pinned to one version",
+        'mylib = {"git": "https://github.com/acme/mylib.git", "tag": "v1"} @ pyproject.toml:16': (
+            "git dependency"
+        ),
+        'shared = {"path": "../shared", "develop": true} @ pyproject.toml:17': (
+            "local path dependency"
+        ),
+    }
+
+
+def test_poetry_project_dependencies_skip_python(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.poetry.dependencies]\npython = "^3.12"\nrequests = "2.19.0"\n',
+    )
+    pins, reasons = located(read_manifests(tmp_path))
+    assert pins == [("requests", "2.19.0", "pyproject.toml", 3)]
+    assert reasons == {}
+
+
+def test_dynamic_dependencies_are_not_computed(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'fn'\ndynamic = ['dependencies']\n")
+    (dynamic,) = read_manifests(tmp_path).unauditable
+    assert (dynamic.line, dynamic.reason) == (
+        3,
+        "dynamic dependencies: only the build backend knows them, and it is never run",
+    )
+
+
+def test_pipfile_without_its_lock(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "Pipfile",
+        "[packages]\n"
+        'requests = "==2.19.0"\n'
+        'flask = "*"\n'
+        'fn = {path = ".", editable = true}\n'
+        "[dev-packages]\n"
+        'pytest = {version = "==8.3.3"}\n',
+    )
+    pins, reasons = located(read_manifests(tmp_path))
+    assert pins == [("requests", "2.19.0", "Pipfile", 2), ("pytest", "8.3.3", "Pipfile", 6)]
+    assert reasons == {
+        'flask = "*" @ Pipfile:3': "not pinned to one version",
+        'fn = {"path": ".", "editable": true} @ Pipfile:4': "local path dependency",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "reason"),
+    [
+        ("poetry.lock", "[[package]\nname = 'requests'\n", "not valid TOML"),
+        ("Pipfile.lock", '{"default": {', "not valid JSON"),
+        ("uv.lock", "version = 1\n[[package]]\nversion = '2.19.0'\n", "without a name"),
+        (
+            "pdm.lock",
+            "[[package]]\nname = 'requests'\nversion = '2.19.0.x'\n",
+            "not a valid version",
+        ),
+    ],
+)
+def test_unreadable_locks_are_problems_not_passes(
+    tmp_path: Path, name: str, text: str, reason: str
+) -> None:
+    write(tmp_path, f"src/{name}", text)
+    manifest = read_manifests(tmp_path)
+    assert manifest.pins == ()
+    (problem,) = manifest.problems
+    assert problem.path == f"src/{name}"
+    assert reason in problem.reason
+
+
+@pytest.mark.parametrize("pattern", MANIFEST_PATTERNS)
+def test_every_manifest_pattern_is_read(tmp_path: Path, pattern: str) -> None:
+    """A name in MANIFEST_PATTERNS that no reader reads would be listed as audited."""
+    pinned = {
+        "requirements*.txt": "requests==2.19.0\n",
+        "pyproject.toml": "[project]\ndependencies = ['requests==2.19.0']\n",
+        "Pipfile": "[packages]\nrequests = '==2.19.0'\n",
+        "poetry.lock": "[[package]]\nname = 'requests'\nversion = '2.19.0'\n",
+        "uv.lock": "[[package]]\nname = 'requests'\nversion = '2.19.0'\n",
+        "pdm.lock": "[[package]]\nname = 'requests'\nversion = '2.19.0'\n",
+        "Pipfile.lock": '{"default": {"requests": {"version": "==2.19.0"}}}',
+    }
+    name = pattern.replace("*", "-prod")
+    write(tmp_path, name, pinned[pattern])
+    assert [(p.name, p.path) for p in read_manifests(tmp_path).pins] == [("requests", name)]
+
+
+def test_vendored_dist_info_and_egg_info(tmp_path: Path) -> None:
+    site = "python/lib/python3.12/site-packages"
+    write(
+        tmp_path,
+        f"{site}/requests-2.19.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n\nRequests: HTTP for Humans\n",
+    )
+    write(
+        tmp_path,
+        f"{site}/six.egg-info/PKG-INFO",
+        "Metadata-Version: 1.1\nName: six\nVersion: 1.10.0\n",
+    )
+    write(
+        tmp_path,
+        "python/PyYAML-5.3-py3.12.egg-info",
+        "Metadata-Version: 1.1\nName: PyYAML\nVersion: 5.3\n",
+    )
+    (tmp_path / "broken.dist-info").mkdir()
+    manifest = read_vendored(tmp_path)
+    assert sorted((p.name, p.version, p.path) for p in manifest.pins) == [
+        ("pyyaml", "5.3", "python/PyYAML-5.3-py3.12.egg-info"),
+        ("requests", "2.19.0", f"{site}/requests-2.19.0.dist-info/METADATA"),
+        ("six", "1.10.0", f"{site}/six.egg-info/PKG-INFO"),
+    ]
+    (problem,) = manifest.problems
+    assert problem.path == "broken.dist-info"
+    assert "not audited" in problem.reason

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import gate.run
+from gate.workers import worker_environment
 from tests.conftest import GateRun, RunGate
 
 ONLY_BANDIT = """\
@@ -183,3 +184,15 @@ def test_failed_report_write_is_an_error_and_leaves_no_temp_file(tmp_path: Path)
     with pytest.raises(ReportError, match="cannot write report"):
         write_atomically(target, "{}")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_proxy_settings_reach_only_a_worker_that_needs_the_network(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://user:secret@proxy.example:3128")
+    monkeypatch.setenv("CI_DEPLOY_TOKEN", "not for scanners")
+    offline = worker_environment("/tmp/home")
+    online = worker_environment("/tmp/home", network=True)
+    assert "HTTPS_PROXY" not in offline
+    assert online["HTTPS_PROXY"] == "http://user:secret@proxy.example:3128"
+    assert "CI_DEPLOY_TOKEN" not in offline and "CI_DEPLOY_TOKEN" not in online

@@ -3,7 +3,8 @@
 Three sources load the same way: a directory tree of OSV records (`.json`, `.yaml`, `.yml`),
 a zip of them (osv.dev's per-ecosystem `all.zip`), and the compact gzip-compressed JSON
 snapshot that ships with the gate (`data/pypa-advisory-db.json.gz`, built by
-`scripts/build_advisory_snapshot.py`). This module never imports pip-audit.
+`scripts/build_advisory_snapshot.py`) or that `gate db update` writes to the cache. This
+module never imports pip-audit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -33,13 +35,18 @@ __all__ = [
     "AdvisoryDatabase",
     "Affected",
     "Event",
+    "Snapshot",
     "VersionRange",
+    "builtin_snapshot",
+    "raw_records",
+    "read_snapshot",
 ]
 
 SNAPSHOT_NAME = "pypa-advisory-db.json.gz"
 RECORD_SUFFIXES = (".json", ".yaml", ".yml")
-# One OSV record is a few kilobytes; the cap stops a hostile zip from inflating in memory.
+# One OSV record is a few kilobytes; the caps stop a hostile zip from inflating in memory.
 MAX_RECORD_BYTES = 8 << 20
+MAX_ZIP_RECORDS_BYTES = 2 << 30
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -49,7 +56,7 @@ class AdvisoryDatabase:
     def __init__(self, advisories: Iterable[Advisory], *, source: str, date: str | None) -> None:
         self.source = source
         """Where the data came from: `builtin:pypa-advisory-db@<commit>`, `dir:<path>`,
-        `zip:<path>` or `snapshot:<path>`."""
+        `zip:<path>`, `snapshot:<path>` or `cache:<origin>` (what `gate db update` imported)."""
         self.date = date
         """ISO date (YYYY-MM-DD) of the data, when known."""
         newest: dict[str, Advisory] = {}
@@ -97,18 +104,15 @@ class AdvisoryDatabase:
     @classmethod
     def load(cls, path: Path) -> AdvisoryDatabase:
         """Load a directory of OSV records, a zip of them, or a `.json.gz` snapshot."""
-        if not path.exists():
-            raise AdvisoryError(f"advisory database not found: {path}")
-        if path.is_dir():
-            return _from_advisories(_read_directory(path), f"dir:{path}", str(path))
-        if path.name.lower().endswith(".json.gz"):
-            return _from_snapshot(_read_bytes(path), f"snapshot:{path}", str(path))
-        if path.suffix.lower() == ".zip":
-            return _from_advisories(_read_zip(path), f"zip:{path}", str(path))
-        raise AdvisoryError(
-            f"{path}: not an advisory database (expected a directory of OSV records, "
-            "a .zip of them, or a .json.gz snapshot)"
-        )
+        if path.name.lower().endswith(".json.gz") and path.is_file():
+            return read_snapshot(path).database(f"snapshot:{path}")
+        if path.is_file() and path.suffix.lower() != ".zip":
+            raise AdvisoryError(
+                f"{path}: not an advisory database (expected a directory of OSV records, "
+                "a .zip of them, or a .json.gz snapshot)"
+            )
+        kind = "dir" if path.is_dir() else "zip"
+        return _from_advisories(_parse_all(raw_records(path)), f"{kind}:{path}", str(path))
 
     @classmethod
     def builtin(cls) -> AdvisoryDatabase:
@@ -116,14 +120,45 @@ class AdvisoryDatabase:
         return _builtin()
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A decoded `.json.gz` snapshot: its `meta` and its records, not parsed yet."""
+
+    meta: dict[str, object]
+    records: list[object]
+    where: str
+    """The file, for messages."""
+    date: str | None
+    """The data's date from `meta` (YYYY-MM-DD), when it has one."""
+
+    def database(self, source: str) -> AdvisoryDatabase:
+        """Parse the records; raises `AdvisoryError` naming the first malformed one."""
+        items = ((raw, f"{self.where} (record {n})") for n, raw in enumerate(self.records))
+        return _from_advisories(_parse_all(items), source, self.where, self.date)
+
+
+def read_snapshot(path: Path) -> Snapshot:
+    """The snapshot at `path`, checked as far as its `meta`."""
+    return _decode_snapshot(_read_bytes(path), str(path))
+
+
 @cache
-def _builtin() -> AdvisoryDatabase:
+def builtin_snapshot() -> Snapshot:
+    """The snapshot shipped with the gate (read once)."""
     resource = files("gate.advisories") / "data" / SNAPSHOT_NAME
     try:
         data = resource.read_bytes()
     except OSError as exc:
         raise AdvisoryError(f"the built-in advisory snapshot is unreadable: {exc}") from None
-    return _from_snapshot(data, "builtin:pypa-advisory-db", f"built-in {SNAPSHOT_NAME}")
+    return _decode_snapshot(data, f"built-in {SNAPSHOT_NAME}")
+
+
+@cache
+def _builtin() -> AdvisoryDatabase:
+    snapshot = builtin_snapshot()
+    commit = snapshot.meta.get("commit")
+    suffix = f"@{commit[:8]}" if isinstance(commit, str) else ""
+    return snapshot.database(f"builtin:pypa-advisory-db{suffix}")
 
 
 def _from_advisories(
@@ -138,7 +173,7 @@ def _from_advisories(
     return AdvisoryDatabase(found, source=source, date=date)
 
 
-def _from_snapshot(data: bytes, source: str, where: str) -> AdvisoryDatabase:
+def _decode_snapshot(data: bytes, where: str) -> Snapshot:
     try:
         document = json.loads(gzip.decompress(data))
     except (OSError, EOFError, ValueError, zlib.error) as exc:
@@ -152,11 +187,7 @@ def _from_snapshot(data: bytes, source: str, where: str) -> AdvisoryDatabase:
     date = meta.get("date")
     if date is not None and (not isinstance(date, str) or timestamp_date(date) != date):
         raise AdvisoryError(f"{where}: snapshot date {date!r} is not YYYY-MM-DD")
-    commit = meta.get("commit")
-    if source.startswith("builtin:") and isinstance(commit, str):
-        source = f"{source}@{commit[:8]}"
-    advisories = _parse_all((raw, f"{where} (record {n})") for n, raw in enumerate(records))
-    return _from_advisories(advisories, source, where, date)
+    return Snapshot(meta, records, where, date)
 
 
 def _parse_all(items: Iterable[tuple[object, str]]) -> Iterator[Advisory]:
@@ -166,10 +197,24 @@ def _parse_all(items: Iterable[tuple[object, str]]) -> Iterator[Advisory]:
             yield advisory
 
 
-def _read_directory(root: Path) -> Iterator[Advisory]:
-    return _parse_all(
-        (_decode(_read_bytes(p), p.name, str(p)), str(p)) for p in _record_files(root)
+def raw_records(path: Path, label: str | None = None) -> Iterator[tuple[object, str]]:
+    """The decoded OSV records of a directory tree or a zip, each with where it came from
+    (under `label` instead of `path` when given: a download's URL). Not validated yet."""
+    if not path.exists():
+        raise AdvisoryError(f"advisory database not found: {label or path}")
+    if path.is_dir():
+        return _read_directory(path, label)
+    if path.suffix.lower() == ".zip" and path.is_file():
+        return iter(_read_zip(path, label or str(path)))
+    raise AdvisoryError(
+        f"{label or path}: not OSV records (expected a directory of them or a .zip of them)"
     )
+
+
+def _read_directory(root: Path, label: str | None) -> Iterator[tuple[object, str]]:
+    for path in _record_files(root):
+        origin = f"{label}/{path.relative_to(root).as_posix()}" if label else str(path)
+        yield _decode(_read_bytes(path), path.name, origin), origin
 
 
 def _record_files(root: Path) -> list[Path]:
@@ -185,19 +230,18 @@ def _record_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _read_zip(path: Path) -> Iterator[Advisory]:
+def _read_zip(path: Path, label: str) -> list[tuple[object, str]]:
     try:
         with zipfile.ZipFile(path) as archive:
             members = sorted(
                 (info for info in archive.infolist() if _is_record_member(info)),
                 key=lambda info: info.filename,
             )
-            items = [
-                (_zip_member(archive, info, path), f"{path}!{info.filename}") for info in members
-            ]
+            if sum(info.file_size for info in members) > MAX_ZIP_RECORDS_BYTES:
+                raise AdvisoryError(f"{label}: too large uncompressed for a zip of OSV records")
+            return [_zip_member(archive, info, f"{label}!{info.filename}") for info in members]
     except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
-        raise AdvisoryError(f"{path}: unreadable zip: {_one_line(exc)}") from None
-    return _parse_all(items)
+        raise AdvisoryError(f"{label}: unreadable zip: {_one_line(exc)}") from None
 
 
 def _is_record_member(info: zipfile.ZipInfo) -> bool:
@@ -209,11 +253,10 @@ def _is_record_member(info: zipfile.ZipInfo) -> bool:
     )
 
 
-def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> object:
-    origin = f"{path}!{info.filename}"
+def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> tuple[object, str]:
     if info.file_size > MAX_RECORD_BYTES:
         raise AdvisoryError(f"{origin}: {info.file_size} bytes is too large for an OSV record")
-    return _decode(archive.read(info), info.filename, origin)
+    return _decode(archive.read(info), info.filename, origin), origin
 
 
 def _read_bytes(path: Path) -> bytes:

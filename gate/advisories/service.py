@@ -1,4 +1,5 @@
-"""A pip-audit vulnerability service that answers from a local `AdvisoryDatabase`.
+"""A pip-audit vulnerability service that answers from a local `AdvisoryDatabase`, and
+`open_service`, which picks it or a live one as `advisories.source` says.
 
 Imported only inside the worker process that runs pip-audit: it needs pip-audit's private
 service interface, which the gate pins to one minor series.
@@ -7,6 +8,12 @@ service interface, which the gate pins to one minor series.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from packaging.version import Version
 from pip_audit._service.interface import (
@@ -19,14 +26,23 @@ from pip_audit._service.interface import (
 
 from gate.advisories.osv import Advisory, AdvisoryDatabase
 from gate.advisories.records import parse_version
+from gate.advisories.sources import AdvisorySettings, offline_database
+from gate.errors import AdvisoryError
+
+LIVE_ADVICE = (
+    " (advisories.source live fails closed; `auto` falls back to the offline database, "
+    "a proxy is set with HTTPS_PROXY)"
+)
 
 
 # pip-audit ships no type information, so its base class is `Any` to mypy.
 class OfflineVulnerabilityService(VulnerabilityService):  # type: ignore[misc]
     """Answers pip-audit's queries from OSV records on disk; never touches the network."""
 
-    def __init__(self, database: AdvisoryDatabase) -> None:
+    def __init__(self, database: AdvisoryDatabase, cache_error: str | None = None) -> None:
         self.database = database
+        self.cache_error = cache_error
+        """Why the cache of `gate db update` was passed over, if it was."""
 
     def query(self, spec: Dependency) -> tuple[Dependency, list[VulnerabilityResult]]:
         """The advisories affecting a resolved dependency; none for a skipped one."""
@@ -39,6 +55,49 @@ class OfflineVulnerabilityService(VulnerabilityService):  # type: ignore[misc]
     def advisory_for(self, vuln_id: str) -> Advisory | None:
         """The advisory behind a result's id or alias, for its CVSS vectors and references."""
         return self.database.get(vuln_id)
+
+    def describe(self) -> dict[str, Any]:
+        """The report's `advisories`: which data answered."""
+        database = self.database
+        info: dict[str, Any] = {
+            "mode": "offline",
+            "source": database.source,
+            "date": database.date,
+            "records": database.count,
+        }
+        if self.cache_error is not None:
+            info["cache_error"] = self.cache_error
+        return info
+
+
+@contextmanager
+def open_service(settings: AdvisorySettings) -> Iterator[Any]:
+    """The vulnerability service for `settings.source`: offline, live (pip-audit's OSV
+    service; failures are errors) or auto (live if it answers, else offline). Each has
+    `query`, `advisory_for` and `describe`."""
+
+    @cache
+    def offline() -> OfflineVulnerabilityService:
+        choice = offline_database(settings)
+        return OfflineVulnerabilityService(choice.database, choice.cache_error)
+
+    if settings.source == "offline":
+        yield offline()
+        return
+    from gate.advisories.live import AutoVulnerabilityService, LiveVulnerabilityService
+
+    with tempfile.TemporaryDirectory(prefix="gate-osv-") as http_cache:
+        if settings.source == "live":
+            yield LiveVulnerabilityService(
+                settings.osv_url, settings.timeout_s, Path(http_cache), LIVE_ADVICE
+            )
+        elif settings.source == "auto":
+            probe = LiveVulnerabilityService(
+                settings.osv_url, settings.probe_timeout_s, Path(http_cache)
+            )
+            yield AutoVulnerabilityService(probe, offline, settings.timeout_s)
+        else:
+            raise AdvisoryError(f"advisories.source {settings.source!r}: not offline, live or auto")
 
 
 def to_result(advisory: Advisory, package: str) -> VulnerabilityResult:

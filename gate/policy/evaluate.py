@@ -15,6 +15,7 @@ from gate.model import (
     Bundle,
     Decision,
     Finding,
+    ScanIssue,
     ScanResult,
     Status,
     Suppression,
@@ -35,15 +36,17 @@ def evaluate(
     warnings: Sequence[Warning_],
     advisories: dict[str, object] | None = None,
     today: datetime.date | None = None,
+    problems: Sequence[ScanIssue] = (),
 ) -> Verdict:
-    """The verdict of `policy` on the scanners' results."""
+    """The verdict of `policy` on the scanners' results. `problems` are what the gate
+    itself could not check (a function's code missing): any of them is an error."""
     judged = [_judge(finding, policy) for result in results for finding in result.findings]
     findings, waiver_warnings = apply_waivers(
         judged, policy.waivers, today or datetime.date.today()
     )
     budgets = _budgets(findings, policy)
     all_warnings = [*warnings, *waiver_warnings, *_optional_failures(results, policy)]
-    if _required_failed(results, policy):
+    if problems or _required_failed(results, policy):
         decision = Decision.ERROR
     elif any(f.status is Status.BLOCKING for f in findings) or any(b.exceeded for b in budgets):
         decision = Decision.FAIL
@@ -56,7 +59,7 @@ def evaluate(
         bundles=tuple(bundles),
         policy=policy.source,
         warnings=tuple(all_warnings),
-        errors=tuple(issue for result in results for issue in result.issues),
+        errors=(*problems, *(issue for result in results for issue in result.issues)),
         advisories=dict(advisories or {}),
         budgets=budgets,
     )

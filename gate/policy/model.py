@@ -125,7 +125,8 @@ class Policy:
     exclude: tuple[str, ...] = ()
     advisory_db: str | None = None
     advisory_source: str = "offline"
-    """offline, live or auto (only offline data is used by this version)."""
+    """offline (local data), live (pip-audit's OSV service; unreachable is an error) or auto
+    (live if it answers the first query within seconds, else offline for the run)."""
     advisory_max_age_days: int = 30
     inline_suppressions: SuppressionMode = SuppressionMode.REQUIRE_REASON
     waivers: tuple[WaiverRule, ...] = ()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gate.model import Budget, Severity, Status, Verdict
+from gate.model import Budget, Finding, ScanIssue, Severity, Status, Verdict
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,55 @@ def verdict_line(verdict: Verdict) -> str:
         total = len(verdict.findings)
         return f"FAIL: {len(blocking)} blocking finding(s) ({detail}) of {total}{budgets}"
     return f"PASS: no blocking findings ({len(verdict.findings)} reported, none at the threshold)"
+
+
+def by_function(verdict: Verdict, findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """`findings` grouped by the functions they belong to, in the order the IaC declares the
+    functions; findings of no function come last, under an empty label. Order within a
+    group is kept."""
+    order = {
+        (b.id, f.name): index
+        for index, (b, f) in enumerate((b, f) for b in verdict.bundles for f in b.functions)
+    }
+    groups: dict[tuple[str, tuple[str, ...]], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.bundle, finding.functions), []).append(finding)
+
+    def rank(key: tuple[str, tuple[str, ...]]) -> tuple[int, int]:
+        bundle, functions = key
+        if not functions:
+            return (len(order), 0)
+        return (order.get((bundle, functions[0]), len(order)), len(functions))
+
+    return [
+        (function_label(verdict, bundle, functions), groups[(bundle, functions)])
+        for bundle, functions in sorted(groups, key=rank)
+    ]
+
+
+def function_label(verdict: Verdict, bundle: str, functions: tuple[str, ...]) -> str:
+    """Function names, with their bundle's id when the run has more than one bundle."""
+    names = ", ".join(functions)
+    if len(verdict.bundles) < 2 or not names:
+        return names
+    return f"{bundle}: {names}"
+
+
+def function_verdicts(verdict: Verdict) -> list[tuple[str, str, int, int]]:
+    """One line per discovered function: (bundle, name, findings, blocking)."""
+    rows = []
+    for bundle in verdict.bundles:
+        for function in bundle.functions:
+            mine = [
+                f
+                for f in verdict.findings
+                if f.bundle == bundle.id and function.name in f.functions
+            ]
+            blocking = sum(f.status is Status.BLOCKING for f in mine)
+            rows.append((bundle.id, function.name, len(mine), blocking))
+    return rows
+
+
+def issue_source(issue: ScanIssue) -> str:
+    """Who could not check something: a scanner, or the gate itself."""
+    return issue.scanner or "gate"

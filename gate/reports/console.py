@@ -11,7 +11,14 @@ from rich.text import Text
 
 import gate
 from gate.model import Finding, Severity, Status, Verdict
-from gate.reports.base import RenderOptions, budget_text, verdict_line
+from gate.reports.base import (
+    RenderOptions,
+    budget_text,
+    by_function,
+    function_verdicts,
+    issue_source,
+    verdict_line,
+)
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -41,16 +48,24 @@ def render_console(verdict: Verdict, options: RenderOptions) -> str:
     if not options.quiet:
         _header(verdict, out)
     shown = verdict.blocking if options.quiet else verdict.findings
-    for severity, group in groupby(shown, key=lambda f: f.severity):
+    groups = by_function(verdict, shown)
+    for label, in_function in groups:
+        if len(groups) > 1 or label:
+            out(Text(f"── {f'function {label}' if label else 'not part of any function'}"))
+        _by_severity(in_function, out)
+    if not options.quiet:
+        _footer(verdict, out)
+    out(Text(verdict_line(verdict), style=_DECISION_STYLE[verdict.decision.value]))
+    return buffer.getvalue()
+
+
+def _by_severity(findings: list[Finding], out: _Out) -> None:
+    for severity, group in groupby(findings, key=lambda f: f.severity):
         out(Text(severity.label.upper(), style=_SEVERITY_STYLE[severity]))
         for path, in_file in groupby(group, key=lambda f: (f.bundle, f.location.path)):
             out(Text(f"  {_display_path(*path)}", style="bold"))
             for finding in in_file:
                 out(_finding_line(finding))
-    if not options.quiet:
-        _footer(verdict, out)
-    out(Text(verdict_line(verdict), style=_DECISION_STYLE[verdict.decision.value]))
-    return buffer.getvalue()
 
 
 def _header(verdict: Verdict, out: _Out) -> None:
@@ -62,6 +77,10 @@ def _header(verdict: Verdict, out: _Out) -> None:
         took = "" if s.status.value == "skipped" else f" {s.duration_s:.1f}s"
         parts.append(f"{s.scanner}{version} {s.status.value}{took}")
     out(" · ".join(parts))
+    functions = function_verdicts(verdict)
+    if functions:
+        blocked = sum(1 for *_, blocking in functions if blocking)
+        out(f"{len(functions)} functions, {blocked} with blocking findings")
     advisories = verdict.advisories
     if advisories:
         out(f"advisories: {advisories.get('source')} dated {advisories.get('date')}")
@@ -105,4 +124,4 @@ def _footer(verdict: Verdict, out: _Out) -> None:
             out(Text(f"error: {scanner.scanner}: {scanner.message}", style="magenta"))
     for issue in verdict.errors:
         place = _display_path(issue.bundle or ".", issue.path) if issue.path else issue.bundle
-        out(Text(f"error: {issue.scanner}: {place}: {issue.message}", style="magenta"))
+        out(Text(f"error: {issue_source(issue)}: {place}: {issue.message}", style="magenta"))

@@ -14,7 +14,7 @@ from collections import Counter
 import gate
 from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
-from gate.reports.base import RenderOptions, verdict_line
+from gate.reports.base import RenderOptions, issue_source, verdict_line
 
 _COLOURS = {
     "critical": "#7f1d1d",
@@ -51,7 +51,10 @@ _SCRIPT = """
       var ok = Object.keys(want).every(function(k){
         var v = want[k]; if (!v) return true;
         var cell = (row.dataset[k] || '').toLowerCase();
-        return k === 'path' ? cell.indexOf(v) !== -1 : cell === v;
+        if (k === 'path') return cell.indexOf(v) !== -1;
+        // A finding can belong to several functions: data-function="a|b".
+        if (k === 'function') return ('|' + cell + '|').indexOf('|' + v + '|') !== -1;
+        return cell === v;
       });
       row.hidden = !ok; if (ok) shown++;
     });
@@ -128,7 +131,7 @@ def _notes(verdict: Verdict) -> list[str]:
         f"<li><b>{html.escape(w.code)}</b>: {html.escape(w.message)}</li>" for w in verdict.warnings
     ]
     items += [
-        f"<li><b>error</b> ({html.escape(i.scanner)}): {html.escape(i.message)}</li>"
+        f"<li><b>error</b> ({html.escape(issue_source(i))}): {html.escape(i.message)}</li>"
         for i in verdict.errors
     ]
     return ["<h2>Notes</h2><ul>", *items, "</ul>"] if items else []
@@ -143,11 +146,13 @@ def _select(name: str, values: list[str]) -> str:
 
 
 def _filters(verdict: Verdict) -> str:
+    names = [f.name for b in verdict.bundles for f in b.functions]
     return (
         '<div class="filters">'
         + _select("severity", [s.label for s in sorted(Severity, reverse=True)])
         + _select("scanner", [s.scanner for s in verdict.scanners])
         + _select("status", [s.value for s in Status])
+        + (_select("function", names) if names else "")
         + '<label>path <input data-filter="path" type="search" placeholder="part of a path">'
         + "</label></div>"
         + f'<p><span id="shown">{len(verdict.findings)}</span> of {len(verdict.findings)} '
@@ -175,11 +180,13 @@ def _row(f: Finding) -> str:
     if f.package and f.package.fixed_versions:
         fix = f"Upgrade {f.package.name} to {', '.join(f.package.fixed_versions)}. {fix}"
     rule = f'<a href="{e(f.help_uri)}">{e(f.rule_id)}</a>' if f.help_uri else e(f.rule_id)
+    functions = f"<br><small>function {e(', '.join(f.functions))}</small>" if f.functions else ""
     return (
         f'<tr data-severity="{e(f.severity.label)}" data-scanner="{e(f.scanner)}" '
-        f'data-status="{e(status)}" data-path="{e(where)}">'
+        f'data-status="{e(status)}" data-path="{e(where)}" '
+        f'data-function="{e("|".join(f.functions))}">'
         f'<td><span class="sev" style="background:{_COLOURS[f.severity.label]}">'
         f"{e(f.severity.label)}</span></td><td>{e(status)}</td><td>{rule}<br>"
-        f"<small>{e(f.scanner)}</small></td><td><code>{e(where)}</code></td>"
+        f"<small>{e(f.scanner)}</small></td><td><code>{e(where)}</code>{functions}</td>"
         f'<td>{e(f.message)}<div class="fix">{e(fix)}</div></td></tr>'
     )

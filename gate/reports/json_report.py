@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
 import gate
-from gate.model import Finding, Verdict
+from gate.model import Bundle, Finding, Verdict
 from gate.reports.base import RenderOptions, summary
 
 SCHEMA = "gate-report/1"
@@ -35,10 +36,7 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
             "env": verdict.policy.env,
         },
         "git": None,
-        "bundles": [
-            {"id": b.id, "path": str(b.path), "kind": b.kind, "functions": list(b.functions)}
-            for b in verdict.bundles
-        ],
+        "bundles": [bundle_dict(b) for b in verdict.bundles],
         "scanners": [
             {
                 "name": s.scanner,
@@ -56,6 +54,24 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
         "errors": [
             {"scanner": e.scanner, "path": _issue_path(e.bundle, e.path), "message": e.message}
             for e in verdict.errors
+        ],
+    }
+
+
+def bundle_dict(bundle: Bundle) -> dict[str, Any]:
+    """A bundle and its functions as the report (and `gate ls --format json`) show them."""
+    return {
+        "id": bundle.id,
+        "path": str(bundle.path),
+        "kind": bundle.kind,
+        "functions": [
+            {
+                **asdict(f),
+                "layers": list(f.layers),
+                "manifests": list(f.manifests),
+                "related": list(f.related),
+            }
+            for f in bundle.functions
         ],
     }
 
@@ -99,6 +115,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "also_reported_by": [
             {"scanner": r.scanner, "rule_id": r.rule_id} for r in f.also_reported_by
         ],
+        "functions": list(f.functions),
         "status": f.status.value if f.status else None,
         "waiver": (
             {

@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 from gate.model import Finding, Severity, Status, Verdict
-from gate.reports.base import RenderOptions, verdict_line
+from gate.reports.base import (
+    RenderOptions,
+    function_label,
+    function_verdicts,
+    issue_source,
+    verdict_line,
+)
 
 MAX_BYTES = 1 << 20
 _ICON = {"pass": "✅", "fail": "❌", "error": "⚠️"}
@@ -18,6 +24,7 @@ def render_markdown(verdict: Verdict, options: RenderOptions) -> str:
         verdict_line(verdict),
         "",
         *_counts(verdict),
+        *_functions(verdict),
         *_blocking(verdict.blocking),
         *_notes(verdict),
     ]
@@ -46,14 +53,25 @@ def _counts(verdict: Verdict) -> list[str]:
     return [*rows, ""]
 
 
+def _functions(verdict: Verdict) -> list[str]:
+    rows = function_verdicts(verdict)
+    if not rows:
+        return []
+    lines = ["| function | findings | blocking |", "|---|---|---|"]
+    for bundle, name, total, blocking in rows:
+        mark = f"❌ {blocking}" if blocking else "✅ 0"
+        lines.append(f"| `{_cell(function_label(verdict, bundle, (name,)))}` | {total} | {mark} |")
+    return [*lines, ""]
+
+
 def _blocking(findings: tuple[Finding, ...]) -> list[str]:
     if not findings:
         return []
     rows = [
         "### Blocking findings",
         "",
-        "| severity | rule | where | message |",
-        "|---|---|---|---|",
+        "| severity | rule | function | where | message |",
+        "|---|---|---|---|---|",
     ]
     for f in findings:
         where = f.location.path if f.bundle == "." else f"{f.bundle}/{f.location.path}"
@@ -61,12 +79,15 @@ def _blocking(findings: tuple[Finding, ...]) -> list[str]:
             where += f":{f.location.start_line}"
         rule = f"[{f.rule_id}]({f.help_uri})" if f.help_uri else f.rule_id
         rows.append(
-            f"| {f.severity.label} | {_cell(rule)} | `{_cell(where)}` | {_cell(f.message)} |"
+            f"| {f.severity.label} | {_cell(rule)} | {_cell(', '.join(f.functions)) or '-'} "
+            f"| `{_cell(where)}` | {_cell(f.message)} |"
         )
     return [*rows, ""]
 
 
 def _notes(verdict: Verdict) -> list[str]:
     lines = [f"- **{w.code}**: {_cell(w.message)}" for w in verdict.warnings]
-    lines += [f"- **error** ({issue.scanner}): {_cell(issue.message)}" for issue in verdict.errors]
+    lines += [
+        f"- **error** ({issue_source(issue)}): {_cell(issue.message)}" for issue in verdict.errors
+    ]
     return ["### Notes", "", *lines, ""] if lines else []

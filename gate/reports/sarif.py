@@ -180,6 +180,8 @@ def _result(finding: Finding, rule_index: int, roots: dict[str, Path]) -> dict[s
             "status": finding.status.value if finding.status else None,
         },
     }
+    if finding.functions:
+        result["properties"]["functions"] = list(finding.functions)
     if location.resource:
         result["locations"][0]["logicalLocations"] = [
             {"name": location.resource, "kind": "resource"}

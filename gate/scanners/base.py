@@ -53,6 +53,11 @@ class Scanner(ABC):
         """JSON-able options for the worker, from the policy and the run's context."""
         return {}
 
+    def needs_network(self, options: dict[str, Any]) -> bool:
+        """Whether the worker, run with `options`, reaches the network (and so gets the
+        proxy settings). Scanners work offline unless they say otherwise."""
+        return False
+
     @abstractmethod
     def tool_version(self) -> str:
         """The scanner library's version (worker side)."""

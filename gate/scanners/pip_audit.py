@@ -1,21 +1,29 @@
-"""pip-audit: known-vulnerable dependencies, audited offline.
+"""pip-audit: known-vulnerable dependencies.
 
-Pinned lines of `requirements*.txt` go through pip-audit's `RequirementSource`
-with pip disabled; vendored `*.dist-info` directories through its `PipSource`.
+The exact versions `gate.manifests` reads from the bundle's requirements files,
+`pyproject.toml`, `Pipfile` and lock files (poetry, uv, pdm, pipenv), and from the
+metadata of vendored `*.dist-info` and `*.egg-info` packages, reach pip-audit's
+`Auditor` as resolved dependencies: pip and pip-audit's own parsers never see the
+bundle. Each (name, version) is audited once per bundle and reported at the first
+manifest that pins it, or else at each vendored copy's metadata; the service is asked
+about it once per run.
+
 Vulnerabilities come from a local OSV database through the gate's own
-`VulnerabilityService`, never from the network. Requirements the gate cannot
+`VulnerabilityService` (`advisories.source: offline`, the default), or from
+osv.dev through pip-audit's own service (`live`, or `auto` with the local data
+as fallback); see `gate.advisories.sources`. Dependencies the gate cannot
 audit from their text become GATE-DEP-001 findings and are never installed; a
-dependency pip-audit skipped is a scan issue, never "clean".
+manifest or package metadata the gate cannot read is a scan issue, never "clean".
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from gate.manifests import Manifest, read_requirements
+from gate.manifests import Manifest, Pin, read_manifests, read_vendored
 from gate.model import Finding, Location, Package, ScanIssue, Severity
 from gate.policy.model import ScannerPolicy
 from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
@@ -27,7 +35,10 @@ class PipAuditScanner(Scanner):
     name = "pip-audit"
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
-        return {"advisory_db": context.get("advisory_db")}
+        return {"advisories": context["advisories"]}
+
+    def needs_network(self, options: dict[str, Any]) -> bool:
+        return bool(options["advisories"]["source"] != "offline")
 
     def tool_version(self) -> str:
         from importlib.metadata import version
@@ -35,20 +46,14 @@ class PipAuditScanner(Scanner):
         return version("pip-audit")
 
     def scan(self, request: dict[str, Any]) -> dict[str, Any]:
-        from gate.advisories.osv import AdvisoryDatabase
-        from gate.advisories.service import OfflineVulnerabilityService
+        from gate.advisories.service import open_service
+        from gate.advisories.sources import AdvisorySettings
 
-        db_path = request["options"].get("advisory_db")
-        database = AdvisoryDatabase.load(Path(db_path)) if db_path else AdvisoryDatabase.builtin()
-        service = OfflineVulnerabilityService(database)
-        return {
-            "database": {
-                "source": database.source,
-                "date": database.date,
-                "records": database.count,
-            },
-            "results": [_audit(target, service) for target in targets_of(request)],
-        }
+        settings = AdvisorySettings.from_json(request["options"]["advisories"])
+        with open_service(settings) as service:
+            results = _audit_all(targets_of(request), service)
+            database = {**service.describe(), "requested": settings.source}
+        return {"database": database, "results": results}
 
     def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
         findings: list[Finding] = []
@@ -71,75 +76,94 @@ def _at_line(line: int | None, reason: str) -> str:
     return f"line {line}: {reason}" if line else reason
 
 
+def _audit_all(targets: list[Target], service: Any) -> list[dict[str, Any]]:
+    """Every target's audit. Bundles of one run share most of their dependencies, so the
+    service is asked about each (name, version) once per run."""
+    once = _AskedOnce(service)
+    return [_audit(target, once) for target in targets]
+
+
 def _audit(target: Target, service: Any) -> dict[str, Any]:
     from pip_audit._audit import Auditor
 
     root = Path(target.root)
-    manifest = read_requirements(root)
-    where = {(p.name, p.version): p for p in manifest.pins}
-    installed = _dist_info_paths(root)
-    dependencies: dict[tuple[str, str], dict[str, Any]] = {}
-    problems = [_problem(p.path, p.line, p.reason) for p in manifest.problems]
-    auditor = Auditor(service)
-    with tempfile.TemporaryDirectory() as scratch:
-        audited = [
-            (dep, vulns, origin)
-            for source, origin in _sources(root, manifest, Path(scratch))
-            for dep, vulns in auditor.audit(source)
-        ]
-    for dep, vulns, origin in audited:
-        if dep.is_skipped():
-            problems.append(_problem(origin, 0, f"{dep.name} not audited: {dep.skip_reason}"))
-            continue
-        key = (dep.canonical_name, str(dep.version))
-        pin = where.get(key)
-        dependencies[key] = {
-            "name": dep.canonical_name,
-            "version": str(dep.version),
-            "path": pin.path if pin else installed.get(key, origin),
-            "line": pin.line if pin else None,
-            "vulns": [_vuln(v, service) for v in vulns],
-            "upgrade_to": _smallest_upgrade(dep.canonical_name, dep.version, vulns, service),
-        }
+    manifest, vendored = read_manifests(root), read_vendored(root)
+    where = _locations(manifest, vendored)
+    audited = Auditor(service).audit(_Pinned([pins[0] for pins in where.values()]))
+    dependencies = [
+        _dependency(dep, vulns, pin, service)
+        for dep, vulns in audited
+        for pin in where[(dep.canonical_name, str(dep.version))]
+    ]
     return {
         "bundle": target.bundle,
-        "dependencies": sorted(dependencies.values(), key=lambda d: (d["name"], d["version"])),
+        "dependencies": sorted(dependencies, key=lambda d: (d["name"], d["version"])),
         "unauditable": [vars(u) for u in manifest.unauditable],
-        "problems": problems,
+        "problems": [
+            _problem(p.path, p.line, p.reason) for p in manifest.problems + vendored.problems
+        ],
     }
 
 
-def _sources(root: Path, manifest: Manifest, scratch: Path) -> list[tuple[Any, str]]:
-    """pip-audit dependency sources: the pinned requirements, then vendored packages."""
-    from pip_audit._dependency_source import PipSource, RequirementSource
-
-    sources: list[tuple[Any, str]] = []
-    if manifest.pins:
-        # Only the pins reach pip-audit, rewritten plainly, so no include, option or
-        # path in the bundle's files can reach its parser.
-        pinned = scratch / "requirements.txt"
-        pinned.write_text("".join(f"{p.name}=={p.version}\n" for p in manifest.pins), "utf-8")
-        sources.append(
-            (RequirementSource([pinned], disable_pip=True, no_deps=True), "requirements")
-        )
-    vendored = sorted({p.parent for p in root.rglob("*.dist-info") if p.is_dir()})
-    if vendored:
-        origin = vendored[0].relative_to(root).as_posix() or "."
-        sources.append((PipSource(paths=vendored), origin))
-    return sources
+def _locations(manifest: Manifest, vendored: Manifest) -> dict[tuple[str, str], list[Pin]]:
+    """Where each (name, version) is reported: the first manifest that pins it, or else
+    every vendored copy, since a function's zip and its layer are each rebuilt to fix it."""
+    where: dict[tuple[str, str], list[Pin]] = {}
+    for pin in manifest.pins:
+        where.setdefault((pin.name, pin.version), [pin])
+    pinned = set(where)
+    for pin in vendored.pins:
+        if (pin.name, pin.version) not in pinned:
+            where.setdefault((pin.name, pin.version), []).append(pin)
+    return where
 
 
-def _dist_info_paths(root: Path) -> dict[tuple[str, str], str]:
-    """Where each vendored (name, version) is declared: its `*.dist-info/METADATA`."""
-    from packaging.utils import canonicalize_name
+def _dependency(dep: Any, vulns: list[Any], pin: Pin, service: Any) -> dict[str, Any]:
+    """One audited dependency at one of its locations in the bundle."""
+    return {
+        "name": dep.canonical_name,
+        "version": str(dep.version),
+        "path": pin.path,
+        "line": pin.line or None,
+        "vulns": [_vuln(v, service) for v in vulns],
+        "upgrade_to": _smallest_upgrade(dep.canonical_name, dep.version, vulns, service),
+    }
 
-    paths: dict[tuple[str, str], str] = {}
-    for info in root.rglob("*.dist-info"):
-        name, _, version = info.name.removesuffix(".dist-info").rpartition("-")
-        if name and info.is_dir():
-            key = (canonicalize_name(name), version)
-            paths[key] = (info / "METADATA").relative_to(root).as_posix()
-    return paths
+
+class _Pinned:
+    """A pip-audit dependency source of exact versions the gate has read itself: only a
+    name and a version reach pip-audit, never a file, option or path from the bundle."""
+
+    def __init__(self, pins: list[Pin]) -> None:
+        self._pins = pins
+
+    def collect(self) -> Iterator[Any]:
+        from packaging.version import Version
+        from pip_audit._service.interface import ResolvedDependency
+
+        for pin in self._pins:
+            yield ResolvedDependency(name=pin.name, version=Version(pin.version))
+
+
+class _AskedOnce:
+    """A vulnerability service that asks the one it wraps about each dependency only once."""
+
+    def __init__(self, service: Any) -> None:
+        self._service = service
+        self._answers: dict[tuple[str, str], list[Any]] = {}
+
+    def query(self, spec: Any) -> tuple[Any, list[Any]]:
+        key = (spec.canonical_name, str(spec.version))
+        if key not in self._answers:
+            self._answers[key] = self._service.query(spec)[1]
+        return spec, self._answers[key]
+
+    def query_all(self, specs: Iterator[Any]) -> Iterator[tuple[Any, list[Any]]]:
+        for spec in specs:
+            yield self.query(spec)
+
+    def advisory_for(self, vuln_id: str) -> Any:
+        return self._service.advisory_for(vuln_id)
 
 
 def _smallest_upgrade(name: str, current: Any, vulns: list[Any], service: Any) -> str | None:

@@ -7,12 +7,12 @@ import datetime as dt
 import importlib
 import importlib.metadata
 import inspect
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from packaging.version import Version
 from pip_audit._audit import AuditOptions, Auditor
-from pip_audit._dependency_source import RequirementSource
 from pip_audit._service.interface import ResolvedDependency, SkippedDependency
 
 from gate.advisories.osv import AdvisoryDatabase
@@ -26,7 +26,7 @@ PRIVATE_NAMES = {
         "VulnerabilityResult",
     ),
     "pip_audit._audit": ("Auditor", "AuditOptions"),
-    "pip_audit._dependency_source": ("RequirementSource", "PipSource"),
+    "pip_audit._service.osv": ("OsvService",),
 }
 
 
@@ -46,13 +46,8 @@ def test_pip_audit_private_api_contract() -> None:
         missing.extend(f"{module_name}.{name}" for name in names if not hasattr(module, name))
     assert not missing, f"{hint}; missing: {', '.join(missing)}"
 
-    module = importlib.import_module("pip_audit._dependency_source")
-    parameters = inspect.signature(module.RequirementSource.__init__).parameters
-    keywords = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    for keyword in ("disable_pip", "no_deps"):
-        assert keyword in parameters and parameters[keyword].kind in keywords, (
-            f"{hint}; RequirementSource no longer takes `{keyword}=`"
-        )
+    parameters = inspect.signature(ResolvedDependency).parameters
+    assert {"name", "version"} <= set(parameters), f"{hint}; ResolvedDependency changed"
 
     interface = importlib.import_module("pip_audit._service.interface")
     result_fields = {f.name for f in dataclasses.fields(interface.VulnerabilityResult)}
@@ -116,10 +111,19 @@ def test_published_at(text: str | None, expected: dt.datetime | None) -> None:
     assert published_at(text) == expected
 
 
+class _Pins:
+    """A dependency source of exact versions, shaped as the pip-audit worker's."""
+
+    def __init__(self, requirement: str) -> None:
+        name, _, version = requirement.partition("==")
+        self.dependency = ResolvedDependency(name=name, version=Version(version))
+
+    def collect(self) -> Iterator[ResolvedDependency]:
+        yield self.dependency
+
+
 def _audit(tmp_path: Path, requirement: str) -> dict[str, set[str]]:
-    requirements = tmp_path / "requirements.txt"
-    requirements.write_text(f"{requirement}\n")
-    source = RequirementSource([requirements], disable_pip=True, no_deps=True)
+    source = _Pins(requirement)
     auditor = Auditor(OfflineVulnerabilityService(AdvisoryDatabase.builtin()), AuditOptions())
     return {dep.canonical_name: {v.id for v in vulns} for dep, vulns in auditor.audit(source)}
 

@@ -1,0 +1,133 @@
+"""SAM and CloudFormation: `AWS::Serverless::Function` (with `Globals.Function`),
+`AWS::Lambda::Function`, their layers, and the resources related to each function."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from gate.discovery.declared import Declared, as_mapping, as_text, join_path, local_path
+from gate.safeyaml import YamlDocument
+
+FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+_SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+
+
+def read_template(relative: str, document: YamlDocument) -> tuple[list[Declared] | None, list[str]]:
+    """The functions of a SAM or CloudFormation template; None if it has no `Resources`."""
+    resources = document.data.get("Resources") if isinstance(document.data, dict) else None
+    if not isinstance(resources, dict):
+        return None, []
+    globals_ = as_mapping(as_mapping(document.data.get("Globals")).get("Function"))
+    here = PurePosixPath(relative).parent
+    layers = _template_layers(resources, here)
+    found = []
+    for logical_id, resource in resources.items():
+        resource = as_mapping(resource)
+        kind = resource.get("Type")
+        if kind not in FUNCTION_TYPES:
+            continue
+        properties = as_mapping(resource.get("Properties"))
+        if kind == "AWS::Serverless::Function":
+            properties = {**globals_, **properties}
+            code, elsewhere = _sam_code(properties, resource, here)
+        else:
+            code, elsewhere = _cfn_code(properties, here)
+        found.append(
+            Declared(
+                name=str(logical_id),
+                iac="sam" if kind == "AWS::Serverless::Function" else "cloudformation",
+                iac_file=relative,
+                line=document.line_of(("Resources", str(logical_id))),
+                resource=f"{kind}.{logical_id}",
+                runtime=as_text(properties.get("Runtime")),
+                handler=as_text(properties.get("Handler")),
+                code=code,
+                code_elsewhere=elsewhere,
+                layers=[layers[r] for r in _logical_ids(properties.get("Layers")) if r in layers],
+                related=_cfn_related(str(logical_id), properties, resources),
+            )
+        )
+    return found, []
+
+
+def _sam_code(
+    properties: dict[str, Any], resource: dict[str, Any], here: PurePosixPath
+) -> tuple[str | None, str | None]:
+    if properties.get("PackageType") == "Image":
+        context = as_mapping(resource.get("Metadata")).get("DockerContext")
+        if isinstance(context, str):
+            return join_path(here, context), None
+        return None, "a container image without Metadata.DockerContext"
+    if "InlineCode" in properties:
+        return None, "inline code in the template"
+    uri = properties.get("CodeUri", ".")
+    if isinstance(uri, str):
+        return local_path(here, uri)
+    return None, "code in S3"
+
+
+def _cfn_code(properties: dict[str, Any], here: PurePosixPath) -> tuple[str | None, str | None]:
+    code = properties.get("Code")
+    if isinstance(code, str):  # a local path, for `aws cloudformation package`
+        return local_path(here, code)
+    code = as_mapping(code)
+    if "ZipFile" in code:
+        return None, "inline code in the template"
+    if "ImageUri" in code:
+        return None, "a container image"
+    return None, "code in S3"
+
+
+def _template_layers(resources: dict[str, Any], here: PurePosixPath) -> dict[str, str]:
+    """Layer resources whose content is in the bundle: logical id -> path."""
+    layers = {}
+    for logical_id, resource in resources.items():
+        resource = as_mapping(resource)
+        properties = as_mapping(resource.get("Properties"))
+        content = None
+        if resource.get("Type") == "AWS::Serverless::LayerVersion":
+            content = properties.get("ContentUri")
+        elif resource.get("Type") == "AWS::Lambda::LayerVersion":
+            content = properties.get("Content")
+        if isinstance(content, str):
+            local, _ = local_path(here, content)
+            if local is not None:
+                layers[str(logical_id)] = local
+    return layers
+
+
+def _cfn_related(
+    logical_id: str, properties: dict[str, Any], resources: dict[str, Any]
+) -> set[str]:
+    """The function's role, and resources that point at the function or its role
+    (permissions, URLs, log groups, event source mappings, role policies)."""
+    kinds = {str(k): str(as_mapping(v).get("Type")) for k, v in resources.items()}
+    own = {logical_id} | {r for r in _logical_ids(properties.get("Role")) if r in kinds}
+    pointing = {
+        str(other)
+        for other, resource in resources.items()
+        if kinds[str(other)] not in FUNCTION_TYPES
+        and _logical_ids(as_mapping(resource).get("Properties")) & own
+    }
+    return {f"{kinds[r]}.{r}" for r in (own | pointing) - {logical_id}}
+
+
+def _logical_ids(value: Any) -> set[str]:
+    """Logical ids a value refers to: `!Ref X`, `!GetAtt X.Arn`, `${X}` in `!Sub`, and their
+    long forms. Short-form tags arrive as plain strings, so every string is a candidate."""
+    found: set[str] = set()
+    if isinstance(value, str):
+        found.add(value.split(".", 1)[0])
+        found.update(_SUB_REFERENCE.findall(value))
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Fn::GetAtt" and isinstance(inner, list) and inner:
+                found.add(str(inner[0]))
+            else:
+                found |= _logical_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= _logical_ids(inner)
+    return found

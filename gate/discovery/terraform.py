@@ -1,0 +1,145 @@
+"""Terraform: `aws_lambda_function` with a `filename`, directly or through an
+`archive_file` data source, and its layers. One directory of `.tf` files is one module;
+modules it calls are not followed, and nothing is evaluated."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from gate.discovery.declared import Declared, as_mapping, as_text, local_path
+
+_PATH_PREFIX = re.compile(r"^\$\{path\.(module|root|cwd)\}/?")
+_REFERENCE = re.compile(r"\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)")
+# Other functions sharing a role are not related to each other.
+_FUNCTION = ("aws_lambda_function",)
+
+
+def read_terraform(root: Path, directory: Path) -> tuple[list[Declared], set[str], list[str]]:
+    """The Lambda functions of one Terraform module (one directory of `.tf` files)."""
+    from hcl2.api import loads  # only when there is Terraform to read
+    from lark.exceptions import LarkError
+
+    blocks: list[tuple[str, str, str, str, dict[str, Any]]] = []
+    read: set[str] = set()
+    problems = []
+    for path in sorted(directory.glob("*.tf")):
+        relative = path.relative_to(root).as_posix()
+        try:
+            parsed = loads(path.read_text("utf-8"))
+        except (LarkError, UnicodeDecodeError, ValueError) as e:
+            problems.append(f"{relative}: not valid HCL ({str(e).splitlines()[0][:120]})")
+            continue
+        read.add(relative)
+        for section in ("resource", "data"):
+            for group in parsed.get(section, []):
+                for kind, named in as_mapping(group).items():
+                    for name, body in as_mapping(named).items():
+                        blocks.append((section, str(kind), str(name), relative, as_mapping(body)))
+        modules = sorted(str(name) for group in parsed.get("module", []) for name in group)
+        if modules:
+            problems.append(
+                f"{relative}: module {', '.join(map(repr, modules))} not followed; functions "
+                "declared inside modules are not listed or attributed"
+            )
+    module = PurePosixPath(directory.relative_to(root).as_posix())
+    archives = {
+        name: body
+        for section, kind, name, _, body in blocks
+        if (section, kind) == ("data", "archive_file")
+    }
+    layers = {
+        f"aws_lambda_layer_version.{name}": _tf_code(module, body, archives)[0]
+        for section, kind, name, _, body in blocks
+        if (section, kind) == ("resource", "aws_lambda_layer_version")
+    }
+    found = []
+    for section, kind, name, relative, body in blocks:
+        if (section, kind) != ("resource", "aws_lambda_function"):
+            continue
+        code, elsewhere = _tf_code(module, body, archives)
+        address = f"aws_lambda_function.{name}"
+        found.append(
+            Declared(
+                name=address,
+                iac="terraform",
+                iac_file=relative,
+                line=body.get("__start_line__"),
+                resource=address,
+                runtime=as_text(_tf_value(body, "runtime")),
+                handler=as_text(_tf_value(body, "handler")),
+                code=code,
+                code_elsewhere=elsewhere,
+                layers=[
+                    layer
+                    for ref in _tf_references(_tf_value(body, "layers"))
+                    if (layer := layers.get(ref)) is not None
+                ],
+                related=_tf_related(address, body, blocks),
+            )
+        )
+    return found, read, problems
+
+
+def _tf_value(body: dict[str, Any], key: str) -> Any:
+    """An attribute's value: python-hcl2 wraps each in a one-item list."""
+    value = body.get(key)
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def _tf_code(
+    module: PurePosixPath, body: dict[str, Any], archives: dict[str, dict[str, Any]]
+) -> tuple[str | None, str | None]:
+    filename = _tf_value(body, "filename")
+    if filename is None:
+        if _tf_value(body, "image_uri") is not None:
+            return None, "a container image"
+        return None, "code in S3"
+    if not isinstance(filename, str):
+        return None, "a filename the gate does not resolve"
+    archive = re.fullmatch(r"\$\{data\.archive_file\.([A-Za-z0-9_-]+)\.output_path\}", filename)
+    if archive is None:
+        # A literal zip that an archive_file builds: scan what it is built from.
+        archive_name = next(
+            (n for n, a in archives.items() if _tf_value(a, "output_path") == filename), None
+        )
+    else:
+        archive_name = archive[1]
+    if archive_name is not None and archive_name in archives:
+        source = archives[archive_name]
+        path = _tf_value(source, "source_dir") or _tf_value(source, "source_file")
+        if isinstance(path, str):
+            return _tf_local(module, path)
+        return None, f"archive_file {archive_name!r} has no source the gate can read"
+    return _tf_local(module, filename)
+
+
+def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None]:
+    stripped = _PATH_PREFIX.sub("", value)
+    if "${" in stripped:
+        return None, f"{value!r} needs Terraform to resolve"
+    return local_path(module, stripped)
+
+
+def _tf_references(value: Any) -> set[str]:
+    """Resource addresses (`type.name`) an attribute refers to; data sources are not resources."""
+    if isinstance(value, str):
+        return {r for r in _REFERENCE.findall(value) if not r.startswith(("data.", "var."))}
+    if isinstance(value, dict):
+        return {r for inner in value.values() for r in _tf_references(inner)}
+    if isinstance(value, list):
+        return {r for inner in value for r in _tf_references(inner)}
+    return set()
+
+
+def _tf_related(
+    address: str, body: dict[str, Any], blocks: list[tuple[str, str, str, str, dict[str, Any]]]
+) -> set[str]:
+    own = {address} | {r for r in _tf_references(_tf_value(body, "role")) if r.startswith("aws_")}
+    pointing = {
+        f"{kind}.{name}"
+        for section, kind, name, _, other in blocks
+        if section == "resource" and kind not in _FUNCTION and _tf_references(other) & own
+    }
+    return (own | pointing) - {address}

@@ -1,0 +1,64 @@
+"""What the manifest readers record: pins, dependencies they cannot audit, and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A dependency pinned to exactly one version."""
+
+    name: str
+    """Canonical name (PEP 503)."""
+    version: str
+    """Normalised version (PEP 440)."""
+    path: str
+    """The manifest or metadata file, relative to the bundle root, posix."""
+    line: int
+    """Where in `path`; 0 where the file gives no line."""
+
+
+@dataclass(frozen=True)
+class Unauditable:
+    """A dependency the gate will not resolve: why, and where."""
+
+    text: str
+    reason: str
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Everything read from one bundle's dependency manifests or vendored metadata."""
+
+    pins: tuple[Pin, ...]
+    unauditable: tuple[Unauditable, ...]
+    problems: tuple[Unauditable, ...]
+    """What could not be read at all: the audit is incomplete."""
+
+
+@dataclass
+class Found:
+    """What the readers have found so far."""
+
+    pins: list[Pin] = field(default_factory=list)
+    unauditable: list[Unauditable] = field(default_factory=list)
+    problems: list[Unauditable] = field(default_factory=list)
+
+    def pin(self, name: str, version: str, path: str, line: int) -> None:
+        """Record an exact version; one packaging cannot read is a problem, never a pass."""
+        try:
+            normalised = str(Version(version))
+        except InvalidVersion:
+            reason = f"{name} {version}: not a valid version, so it is not audited"
+            self.problems.append(Unauditable(f"{name} {version}", reason, path, line))
+            return
+        self.pins.append(Pin(canonicalize_name(name), normalised, path, line))
+
+    def manifest(self) -> Manifest:
+        return Manifest(tuple(self.pins), tuple(self.unauditable), tuple(self.problems))

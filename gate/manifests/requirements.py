@@ -1,0 +1,115 @@
+"""`requirements*.txt`, read as pip would parse it but without pip: `-r` includes inside
+the bundle, hashes, markers, extras; `-e`, URLs and local paths are reported, never resolved."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from gate.manifests.found import Found, Unauditable
+
+REQUIREMENTS_GLOB = "requirements*.txt"
+_OPTION_WITH_VALUE = re.compile(
+    r"^(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host|-c|--constraint"
+    r"|--pre|--prefer-binary|--only-binary|--no-binary|--no-index|--require-hashes)\b"
+)
+_INCLUDE = re.compile(r"^(-r|--requirement)(\s+|=)(?P<file>\S+)")
+_EDITABLE = re.compile(r"^(-e|--editable)(\s+|=)")
+_HASH = re.compile(r"\s--hash[=\s]\S+")
+
+
+def read_requirements(root: Path, found: Found) -> None:
+    """Every `requirements*.txt` under `root`, following `-r` includes inside it."""
+    seen: set[Path] = set()
+    queue = sorted(root.rglob(REQUIREMENTS_GLOB))
+    while queue:
+        path = queue.pop(0).resolve()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        relative = path.relative_to(root.resolve()).as_posix()
+        for number, text in _logical_lines(path.read_text("utf-8", errors="replace")):
+            include = _INCLUDE.match(text)
+            if include:
+                queue.extend(_include(root, path, include["file"], relative, number, found))
+                continue
+            _classify_line(text, relative, number, found)
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Lines with comments removed and `\\` continuations joined, numbered by their first line."""
+    result: list[tuple[int, str]] = []
+    pending, start = "", 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        full = (pending + line).strip()
+        pending = ""
+        if full:
+            result.append((start, full))
+    return result
+
+
+def _include(
+    root: Path, path: Path, name: str, relative: str, number: int, found: Found
+) -> list[Path]:
+    target = (path.parent / name).resolve()
+    if not target.is_relative_to(root.resolve()):
+        found.problems.append(
+            Unauditable(f"-r {name}", "includes a file outside the bundle", relative, number)
+        )
+        return []
+    if not target.is_file():
+        found.problems.append(
+            Unauditable(f"-r {name}", "includes a missing file", relative, number)
+        )
+        return []
+    return [target]
+
+
+def _classify_line(text: str, path: str, number: int, found: Found) -> None:
+    """One logical line of a requirements file: an option, an editable or a requirement."""
+    if _OPTION_WITH_VALUE.match(text):
+        return
+    if _EDITABLE.match(text):
+        found.unauditable.append(Unauditable(text, "editable requirement", path, number))
+        return
+    classify_requirement(text, _HASH.sub("", " " + text).strip(), path, number, found)
+
+
+def classify_requirement(text: str, spec: str, path: str, number: int, found: Found) -> None:
+    """A PEP 508 requirement `spec`, shown as `text`: a pin, or why it cannot be audited."""
+    if spec.startswith((".", "/", "file:")) or re.match(r"^[a-z+]+://", spec):
+        kind = "local path" if not re.match(r"^[a-z+]+://", spec) else "URL"
+        found.unauditable.append(Unauditable(text, f"{kind} requirement", path, number))
+        return
+    try:
+        requirement = Requirement(spec)
+    except InvalidRequirement as e:
+        reason = f"not a valid requirement ({str(e).splitlines()[0]})"
+        found.problems.append(Unauditable(text, reason, path, number))
+        return
+    if requirement.url:
+        found.unauditable.append(Unauditable(text, "URL requirement", path, number))
+        return
+    version = _pinned_version(requirement)
+    if version is None:
+        found.unauditable.append(Unauditable(text, "not pinned to one version", path, number))
+        return
+    found.pin(requirement.name, version, path, number)
+
+
+def _pinned_version(requirement: Requirement) -> str | None:
+    specifiers = list(requirement.specifier)
+    if len(specifiers) != 1:
+        return None
+    only = specifiers[0]
+    if only.operator in ("==", "===") and "*" not in only.version:
+        return only.version
+    return None

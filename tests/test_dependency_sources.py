@@ -1,0 +1,168 @@
+"""Every dependency source is audited and no bundle code runs: lock files and vendored
+metadata through the pip-audit worker, then through the real `gate check`."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gate.advisories.osv import AdvisoryDatabase
+from gate.advisories.service import OfflineVulnerabilityService
+from gate.scanners.base import Target
+from gate.scanners.pip_audit import _audit_all
+from tests.conftest import ASSETS, RunGate
+from tests.test_archives import HANDLER, ONLY_PIP_AUDIT, make_zip
+from tests.test_integration import check_json
+
+LOCKS = ASSETS / "locks"
+# The gate's workers start with a scrubbed environment, so planted code run there would not
+# see GATE_TEST_MARKER_DIR; it then writes here instead.
+FALLBACK_MARKERS = Path("/tmp/serverless-gate-marker-build-backend")
+
+
+class CountingService(OfflineVulnerabilityService):
+    """The built-in offline service, counting what it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__(AdvisoryDatabase.builtin())
+        self.asked: Counter[tuple[str, str]] = Counter()
+
+    def query(self, spec: Any) -> Any:
+        self.asked[(spec.canonical_name, str(spec.version))] += 1
+        return super().query(spec)
+
+
+def vendor(site: Path, name: str, version: str) -> None:
+    info = site / f"{name}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+
+
+def findings(report: dict[str, Any], rule: str) -> set[tuple[str, int | None]]:
+    return {(f["path"], f["start_line"]) for f in report["findings"] if f["rule_id"] == rule}
+
+
+def test_each_dependency_is_audited_once_per_bundle_and_asked_once_per_run(
+    tmp_path: Path,
+) -> None:
+    orders = shutil.copytree(LOCKS / "poetry", tmp_path / "orders")
+    invoices = shutil.copytree(LOCKS / "uv", tmp_path / "invoices")
+    (invoices / "requirements.txt").write_text("requests==2.19.0\n")
+    vendor(invoices / "vendor", "requests", "2.19.0")
+    # Pinned by no manifest, so each copy is reported: the zip and the layer are rebuilt apart.
+    vendor(orders, "PyYAML", "5.3")
+    vendor(orders / "python", "PyYAML", "5.3")
+    service = CountingService()
+
+    results = _audit_all(
+        [Target("orders", str(orders)), Target("invoices", str(invoices))], service
+    )
+
+    assert service.asked == {
+        (name, version): 1
+        for name, version in [
+            ("certifi", "2018.4.16"),
+            ("chardet", "3.0.4"),
+            ("idna", "2.7"),
+            ("pyyaml", "5.3"),
+            ("requests", "2.19.0"),
+            ("urllib3", "1.23"),
+        ]
+    }
+    requests = {
+        result["bundle"]: [d for d in result["dependencies"] if d["name"] == "requests"]
+        for result in results
+    }
+    (in_orders,) = requests["orders"]
+    (in_invoices,) = requests["invoices"]  # the requirements line, the lock, the dist-info
+    assert (in_orders["path"], in_orders["line"]) == ("poetry.lock", 68)
+    assert (in_invoices["path"], in_invoices["line"]) == ("requirements.txt", 1)
+    assert "PYSEC-2018-28" in {v["id"] for v in in_invoices["vulns"]}
+    pyyaml = [d["path"] for d in results[0]["dependencies"] if d["name"] == "pyyaml"]
+    assert sorted(pyyaml) == [
+        "PyYAML-5.3.dist-info/METADATA",
+        "python/PyYAML-5.3.dist-info/METADATA",
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("project", "lock", "line"),
+    [
+        ("poetry", "poetry.lock", 68),
+        ("uv", "uv.lock", 54),
+        ("pipenv", "Pipfile.lock", 44),
+        ("pdm", "pdm.lock", 54),
+    ],
+)
+def test_vulnerable_pin_in_a_lock_file_fails(
+    run_gate: RunGate,
+    tmp_path: Path,
+    policy_file: Callable[[str], Path],
+    project: str,
+    lock: str,
+    line: int,
+) -> None:
+    bundle = shutil.copytree(LOCKS / project, tmp_path / project)
+    code, report, output = check_json(
+        run_gate, bundle, "--policy", str(policy_file(ONLY_PIP_AUDIT))
+    )
+    assert code == 1, output
+    assert findings(report, "PYSEC-2018-28") == {(lock, line)}
+    assert {path for path, _ in findings(report, "GATE-DEP-001")} == {lock}
+
+
+@pytest.mark.slow
+def test_vendored_egg_info_in_a_layer_zip_is_audited(
+    run_gate: RunGate, tmp_path: Path, policy_file: Callable[[str], Path]
+) -> None:
+    info = "python/lib/python3.12/site-packages/requests-2.19.0-py3.12.egg-info/"
+    archive = make_zip(
+        tmp_path / "layer.zip",
+        {
+            "app.py": HANDLER,
+            "python/lib/python3.12/site-packages/requests/__init__.py": "__version__ = '2.19.0'\n",
+            f"{info}PKG-INFO": "Metadata-Version: 1.2\nName: requests\nVersion: 2.19.0\n",
+            f"{info}top_level.txt": "requests\n",
+        },
+    )
+    code, report, output = check_json(
+        run_gate, archive, "--policy", str(policy_file(ONLY_PIP_AUDIT))
+    )
+    assert code == 1, output
+    assert findings(report, "PYSEC-2018-28") == {(f"{info}PKG-INFO", None)}
+
+
+@pytest.mark.slow
+def test_setup_py_and_in_tree_build_backend_never_run(
+    run_gate: RunGate,
+    bundle_copy: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    markers = tmp_path / "markers"
+    monkeypatch.setenv("GATE_TEST_MARKER_DIR", str(markers))
+    shutil.rmtree(FALLBACK_MARKERS, ignore_errors=True)
+    bundle = bundle_copy("build-backend-marker")
+
+    code, report, output = check_json(run_gate, bundle)
+
+    assert not markers.exists(), "bundle code ran in the gate's process"
+    assert not FALLBACK_MARKERS.exists(), "bundle code ran in a scanner worker"
+    assert [s["status"] for s in report["scanners"]] == ["ok", "ok", "ok"], output
+    assert code in (0, 1), output
+    unaudited = {
+        (f["path"], f["start_line"], f["message"].split(":")[0])
+        for f in report["findings"]
+        if f["rule_id"] == "GATE-DEP-001"
+    }
+    assert unaudited == {
+        ("requirements.txt", 1, "editable requirement"),
+        ("requirements.txt", 2, "local path requirement"),
+        ("pyproject.toml", 11, "dynamic dependencies"),
+    }

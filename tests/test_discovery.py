@@ -1,0 +1,308 @@
+"""Functions found from SAM, CloudFormation, serverless.yml and Terraform, and findings
+attributed to them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gate.discovery import attribute, discover
+from gate.model import Finding, Location, Severity
+from tests.conftest import ASSETS, RunGate
+
+SHOP = ASSETS / "repos" / "shop"
+ONLY_PIP_AUDIT = "version: 1\nscanners:\n  checkov: {enabled: false}\n  bandit: {enabled: false}\n"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def finding(path: str, resource: str | None = None) -> Finding:
+    return Finding(
+        "bandit", "B602", "t", "m", Severity.HIGH, "shop", Location(path, 1, 1, resource)
+    )
+
+
+def test_gate_ls_lists_every_function_of_the_repository(run_gate: RunGate) -> None:
+    result = run_gate("ls", str(SHOP), "--format", "json")
+    assert result.code == 0, result.stderr
+    functions = {f["name"]: f for f in json.loads(result.stdout)["bundles"][0]["functions"]}
+    assert list(functions) == [
+        "OrdersFunction",
+        "RefundsFunction",
+        "ReportsFunction",
+        "createAccount",
+        "sendWelcome",
+        "aws_lambda_function.thumbnail",
+        "aws_lambda_function.cleanup",
+    ]
+    assert {f["iac"] for f in functions.values()} == {"sam", "serverless", "terraform"}
+    handlers = {name: (f["handler_file"], f["handler_function"]) for name, f in functions.items()}
+    assert handlers == {
+        "OrdersFunction": ("sam/src/orders/app.py", "lambda_handler"),
+        "RefundsFunction": ("sam/src/refunds/handlers/refund.py", "handle"),
+        "ReportsFunction": ("sam/src/reports/app.py", "handler"),
+        "createAccount": ("serverless/handlers/accounts.py", "create"),
+        "sendWelcome": ("serverless/notify.py", "send_welcome"),
+        "aws_lambda_function.thumbnail": ("terraform/functions/thumbnail/main.py", "handler"),
+        "aws_lambda_function.cleanup": ("terraform/functions/cleanup/cleanup.py", "handler"),
+    }
+    assert functions["OrdersFunction"]["manifests"] == [
+        "sam/layers/shared/requirements.txt",
+        "sam/src/orders/requirements.txt",
+    ]
+    assert functions["createAccount"]["manifests"] == ["serverless/requirements.txt"]
+    assert functions["aws_lambda_function.thumbnail"]["manifests"] == [
+        "terraform/functions/thumbnail/requirements.txt"
+    ]
+    # Globals give the runtime; a function's own Runtime wins; provider defaults likewise.
+    assert functions["OrdersFunction"]["runtime"] == "python3.12"
+    assert functions["ReportsFunction"]["runtime"] == "python3.11"
+    assert functions["sendWelcome"]["runtime"] == "python3.11"
+    assert functions["createAccount"]["runtime"] == "python3.12"
+
+
+def test_gate_ls_console_names_handler_and_manifests(run_gate: RunGate) -> None:
+    result = run_gate("ls", str(SHOP))
+    assert result.code == 0, result.stderr
+    assert f"{SHOP} (directory): 7 functions" in result.stdout
+    assert "sam/src/orders/app.py:lambda_handler" in result.stdout
+    assert "manifests: serverless/requirements.txt" in result.stdout
+
+
+def test_a_directory_without_iac_is_one_bundle(run_gate: RunGate, tmp_path: Path) -> None:
+    write(tmp_path, {"handler.py": "def handler(event, context):\n    return 1\n"})
+    result = run_gate("ls", str(tmp_path))
+    assert result.code == 0
+    assert "no functions in its IaC; scanned as one bundle" in result.stdout
+
+
+def test_related_resources_are_the_role_and_what_points_at_the_function() -> None:
+    functions = {f.name: f for f in discover(SHOP, "shop").functions}
+    assert functions["ReportsFunction"].related == (
+        "AWS::IAM::Role.ReportsRole",
+        "AWS::Logs::LogGroup.ReportsLogGroup",
+    )
+    # A table the function only names in its environment is not the function's.
+    assert functions["OrdersFunction"].related == ()
+    # Functions sharing a role are not related to each other.
+    assert functions["aws_lambda_function.cleanup"].related == ("aws_iam_role.lambda",)
+    assert functions["aws_lambda_function.thumbnail"].related == (
+        "aws_iam_role.lambda",
+        "aws_lambda_permission.thumbnail_s3",
+    )
+
+
+def test_attribution_by_resource_handler_code_and_layer() -> None:
+    found = discover(SHOP, "shop")
+
+    def owners(path: str, resource: str | None = None) -> tuple[str, ...]:
+        return attribute(finding(path, resource), found.functions, found.iac_files).functions
+
+    assert owners("sam/template.yaml", "AWS::IAM::Role.ReportsRole") == ("ReportsFunction",)
+    assert owners("sam/template.yaml", "AWS::DynamoDB::Table.OrdersTable") == ()
+    assert owners("sam/src/orders/requirements.txt") == ("OrdersFunction",)
+    assert owners("sam/layers/shared/python/shop_common.py") == (
+        "OrdersFunction",
+        "RefundsFunction",
+        "ReportsFunction",
+    )
+    # A handler file is its function's alone, even where two functions share a code dir.
+    assert owners("serverless/notify.py") == ("sendWelcome",)
+    assert owners("serverless/requirements.txt") == ("createAccount", "sendWelcome")
+    assert owners("serverless/serverless.yml", "createAccount") == ("createAccount",)
+    assert owners("README.md") == ()
+
+
+def test_cloudformation_functions_and_code_outside_the_bundle(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "template.json": json.dumps(
+                {
+                    "AWSTemplateFormatVersion": "2010-09-09",
+                    "Resources": {
+                        "Inline": {
+                            "Type": "AWS::Lambda::Function",
+                            "Properties": {
+                                "Runtime": "python3.12",
+                                "Handler": "index.handler",
+                                "Code": {"ZipFile": "def handler(e, c): pass"},
+                            },
+                        },
+                        "Packaged": {
+                            "Type": "AWS::Lambda::Function",
+                            "Properties": {
+                                "Runtime": "python3.12",
+                                "Handler": "app.handler",
+                                "Code": "src",
+                            },
+                        },
+                    },
+                }
+            ),
+            "src/app.py": "def handler(event, context):\n    return 1\n",
+        },
+    )
+    found = discover(tmp_path, "b")
+    functions = {f.name: f for f in found.functions}
+    assert functions["Packaged"].handler_file == "src/app.py"
+    assert functions["Packaged"].resource == "AWS::Lambda::Function.Packaged"
+    assert functions["Inline"].code is None
+    assert [w.code for w in found.warnings] == ["function-code-elsewhere"]
+    assert "inline code in the template" in found.warnings[0].message
+
+
+def test_missing_code_is_an_error_naming_the_function(run_gate: RunGate, tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+            "  Fn:\n    Type: AWS::Serverless::Function\n"
+            "    Properties: {CodeUri: build/fn/, Handler: app.handler, Runtime: python3.12}\n"
+        },
+    )
+    result = run_gate("ls", str(tmp_path))
+    assert result.code == 2
+    assert "Fn: its code 'build/fn' is not in the bundle" in result.stderr
+    checked = run_gate("check", str(tmp_path), "--format", "json")
+    assert checked.code == 2
+    errors = json.loads(checked.stdout)["errors"]
+    assert errors[0]["scanner"] is None
+    assert "build/fn" in errors[0]["message"]
+
+
+def test_code_outside_the_bundle_is_an_error(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "serverless.yml": "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+            "package: {artifact: ../dist/s.zip}\nfunctions:\n  f: {handler: h.f}\n"
+        },
+    )
+    found = discover(tmp_path, "b")
+    assert "outside the bundle" in found.issues[0].message
+
+
+def test_unresolved_and_unread_iac_is_said(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "serverless.yml": "service: s\nprovider: {name: aws}\n"
+            "functions: ${file(functions.yml)}\n",
+            "infra/main.tf": 'module "api" {\n  source = "terraform-aws-modules/lambda/aws"\n}\n',
+            "infra/broken.tf": 'resource "aws_lambda_function" "x" {\n',
+            "tpl/template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n",
+        },
+    )
+    found = discover(tmp_path, "b")
+    messages = [w.message for w in found.warnings]
+    assert all(w.code == "iac-not-read" for w in found.warnings)
+    assert any("which is not resolved" in m for m in messages)
+    assert any("module 'api' not followed" in m for m in messages)
+    assert any(m.startswith("b/infra/broken.tf: not valid HCL") for m in messages)
+    assert any(m.startswith("b/tpl/template.yaml:") for m in messages)
+    assert found.functions == ()
+
+
+def test_terraform_variables_are_never_resolved(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_lambda_function" "f" {\n'
+            '  filename = "${var.artifact_dir}/f.zip"\n  handler = "app.handler"\n'
+            '  runtime = "python3.12"\n}\n'
+        },
+    )
+    found = discover(tmp_path, "b")
+    assert found.functions[0].code is None
+    assert "needs Terraform to resolve" in found.warnings[0].message
+
+
+def test_the_same_name_in_two_templates_is_qualified(tmp_path: Path) -> None:
+    template = (
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties: {CodeUri: ., Handler: app.handler, Runtime: python3.12}\n"
+    )
+    write(tmp_path, {"a/template.yaml": template, "b/template.yaml": template})
+    names = [f.name for f in discover(tmp_path, "b").functions]
+    assert names == ["a/template.yaml:Api", "b/template.yaml:Api"]
+
+
+def vendored_requests_zip(path: Path, prefix: str = "") -> Path:
+    info = f"{prefix}requests-2.19.0.dist-info/"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("app.py", "def handler(event, context):\n    return 1\n")
+        zf.writestr(f"{prefix}requests/__init__.py", "__version__ = '2.19.0'\n")
+        zf.writestr(f"{info}METADATA", "Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n")
+        zf.writestr(f"{info}RECORD", f"{prefix}requests/__init__.py,,\n")
+    return path
+
+
+@pytest.mark.slow
+def test_a_deployment_zip_inside_a_repository_is_unpacked_and_audited(
+    run_gate: RunGate, tmp_path: Path, policy_file: Callable[[str], Path]
+) -> None:
+    repo = write(
+        tmp_path / "repo",
+        {
+            "main.tf": 'resource "aws_lambda_function" "api" {\n'
+            '  filename = "${path.module}/build/api.zip"\n  handler = "app.handler"\n'
+            '  runtime = "python3.12"\n  layers = [aws_lambda_layer_version.deps.arn]\n}\n'
+            'resource "aws_lambda_layer_version" "deps" {\n'
+            '  layer_name = "deps"\n  filename = "build/deps.zip"\n}\n'
+        },
+    )
+    (repo / "build").mkdir()
+    vendored_requests_zip(repo / "build" / "api.zip")
+    vendored_requests_zip(repo / "build" / "deps.zip", "python/lib/python3.12/site-packages/")
+    before = sorted(p.name for p in repo.rglob("*"))
+    listed = run_gate("ls", str(repo), "--format", "json")
+    function = json.loads(listed.stdout)["bundles"][0]["functions"][0]
+    assert function["handler_file"] == "build/api.zip.contents/app.py"
+    assert function["layers"] == ["build/deps.zip"]
+    result = run_gate(
+        "check", str(repo), "--policy", str(policy_file(ONLY_PIP_AUDIT)), "--format", "json"
+    )
+    assert result.code == 1, result.stderr
+    found = [f for f in json.loads(result.stdout)["findings"] if f["rule_id"] == "PYSEC-2018-28"]
+    assert {f["path"] for f in found} == {
+        "build/api.zip.contents/requests-2.19.0.dist-info/METADATA",
+        "build/deps.zip.contents/python/lib/python3.12/site-packages/"
+        "requests-2.19.0.dist-info/METADATA",
+    }
+    assert all(f["functions"] == ["aws_lambda_function.api"] for f in found)
+    assert sorted(p.name for p in repo.rglob("*")) == before, "the repository was written to"
+
+
+@pytest.mark.slow
+def test_each_finding_carries_its_function(run_gate: RunGate, tmp_path: Path) -> None:
+    repo = tmp_path / "shop"
+    shutil.copytree(SHOP, repo)
+    result = run_gate("check", str(repo), "--format", "json")
+    assert result.code == 1, result.stderr
+    report = json.loads(result.stdout)
+    owners = {(f["rule_id"], f["path"]): f["functions"] for f in report["findings"]}
+    assert owners[("B602", "sam/src/reports/app.py")] == ["ReportsFunction"]
+    assert owners[("PYSEC-2018-28", "sam/src/orders/requirements.txt")] == ["OrdersFunction"]
+    assert owners[("CKV_AWS_364", "terraform/main.tf")] == ["aws_lambda_function.thumbnail"]
+    assert owners[("CKV_AWS_62", "sam/template.yaml")] == ["ReportsFunction"]
+    assert owners[("CKV_AWS_119", "sam/template.yaml")] == []
+    # Every finding in a function's code or on its resource is attributed.
+    for f in report["findings"]:
+        in_code = f["path"].startswith(("sam/src/", "terraform/functions/", "serverless/"))
+        assert f["functions"] or not in_code, f
+    console = run_gate("check", str(repo))
+    assert "── function ReportsFunction" in console.stdout
+    assert "7 functions, 6 with blocking findings" in console.stdout
