@@ -180,6 +180,28 @@ def test_missing_code_is_an_error_naming_the_function(run_gate: RunGate, tmp_pat
     errors = json.loads(checked.stdout)["errors"]
     assert errors[0]["scanner"] is None
     assert "build/fn" in errors[0]["message"]
+    console = run_gate("check", str(tmp_path))
+    assert "ERROR: the gate could not check everything: Fn: its code 'build/fn'" in (console.stdout)
+
+
+def test_an_unsafe_function_zip_is_refused_naming_it(run_gate: RunGate, tmp_path: Path) -> None:
+    repo = write(
+        tmp_path / "repo",
+        {
+            "main.tf": 'resource "aws_lambda_function" "api" {\n'
+            '  filename = "build/api.zip"\n  handler = "app.handler"\n'
+            '  runtime = "python3.12"\n}\n'
+        },
+    )
+    (repo / "build").mkdir()
+    with zipfile.ZipFile(repo / "build" / "api.zip", "w") as zf:
+        zf.writestr("../../escaped.py", "print('out')\n")
+    result = run_gate("ls", str(repo))
+    assert result.code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"gate: error: {repo}/build/api.zip: entry '../../escaped.py' points outside the archive"
+    ]
+    assert not (tmp_path / "escaped.py").exists()
 
 
 def test_code_outside_the_bundle_is_an_error(tmp_path: Path) -> None:
@@ -290,7 +312,8 @@ def test_a_deployment_zip_inside_a_repository_is_unpacked_and_audited(
 def test_each_finding_carries_its_function(run_gate: RunGate, tmp_path: Path) -> None:
     repo = tmp_path / "shop"
     shutil.copytree(SHOP, repo)
-    result = run_gate("check", str(repo), "--format", "json")
+    junit = tmp_path / "junit.xml"
+    result = run_gate("check", str(repo), "--format", "json", "--report", f"junit={junit}")
     assert result.code == 1, result.stderr
     report = json.loads(result.stdout)
     owners = {(f["rule_id"], f["path"]): f["functions"] for f in report["findings"]}
@@ -303,6 +326,7 @@ def test_each_finding_carries_its_function(run_gate: RunGate, tmp_path: Path) ->
     for f in report["findings"]:
         in_code = f["path"].startswith(("sam/src/", "terraform/functions/", "serverless/"))
         assert f["functions"] or not in_code, f
+    assert f'name="B602 {repo}/sam/src/reports/app.py:9 (ReportsFunction)"' in junit.read_text()
     console = run_gate("check", str(repo))
     assert "── function ReportsFunction" in console.stdout
     assert "7 functions, 6 with blocking findings" in console.stdout

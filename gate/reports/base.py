@@ -44,7 +44,13 @@ def verdict_line(verdict: Verdict) -> str:
     blocking = verdict.blocking
     if verdict.decision.value == "error":
         failed = [s.scanner for s in verdict.scanners if s.failed]
-        return f"ERROR: the gate could not decide: {', '.join(failed) or 'a scanner'} failed"
+        if failed:
+            return f"ERROR: the gate could not decide: {', '.join(failed)} failed"
+        unchecked = [e for e in verdict.errors if e.scanner is None]
+        if unchecked:
+            more = f" (and {len(unchecked) - 1} more)" if len(unchecked) > 1 else ""
+            return f"ERROR: the gate could not check everything: {unchecked[0].message}{more}"
+        return "ERROR: the gate could not decide"
     over = [budget_text(b) for b in verdict.budgets if b.exceeded]
     if over and not blocking:
         return f"FAIL: over budget ({'; '.join(over)})"

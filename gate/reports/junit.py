@@ -46,11 +46,12 @@ def _case(suite: ET.Element, finding: Finding) -> None:
     if finding.location.start_line:
         place += f":{finding.location.start_line}"
     prefix = "" if finding.bundle == "." else f"{finding.bundle}/"
+    functions = f" ({', '.join(finding.functions)})" if finding.functions else ""
     case = ET.SubElement(
         suite,
         "testcase",
         classname=f"{finding.scanner}.{finding.rule_id}",
-        name=f"{finding.rule_id} {prefix}{place}",
+        name=f"{finding.rule_id} {prefix}{place}{functions}",
         file=f"{prefix}{finding.location.path}",
     )
     detail = f"{finding.severity.label}: {finding.message} ({prefix}{place})"
