@@ -74,6 +74,23 @@ def _bandit() -> dict[str, Any]:
 
 
 @cache
+def _serverless() -> dict[str, Any]:
+    rules: dict[str, Any] = _data("serverless-rules.yml")["rules"] or {}
+    return rules
+
+
+def serverless_rule(rule_id: str) -> dict[str, Any]:
+    """A serverless rule's catalogue entry: title, severity, cwe, why, fix. A rule module
+    reporting an id the catalogue lacks is a bug; it is reported as such, not dropped."""
+    entry: dict[str, Any] = _serverless().get(rule_id) or {
+        "title": f"{rule_id} (not in the rule catalogue)",
+        "severity": "high",
+        "cwe": None,
+    }
+    return entry
+
+
+@cache
 def _explanations() -> dict[str, Any]:
     explanations: dict[str, Any] = _data("explanations.yml")
     return explanations
@@ -124,10 +141,20 @@ def _bandit_rules(policy: Policy) -> list[Rule]:
 
 
 def _gate_rules(policy: Policy) -> list[Rule]:
-    return [
+    own = [
         Rule(rule_id, scanner, _effective(policy, rule_id, severity), title)
         for rule_id, (scanner, severity, title) in sorted(GATE_RULES.items())
     ]
+    serverless = [
+        Rule(
+            rule_id,
+            "serverless",
+            _effective(policy, rule_id, Severity.parse(entry["severity"])),
+            entry["title"],
+        )
+        for rule_id, entry in sorted(_serverless().items())
+    ]
+    return own + serverless
 
 
 def guidance(rule_id: str, scanner: str) -> tuple[str, str]:
@@ -135,6 +162,8 @@ def guidance(rule_id: str, scanner: str) -> tuple[str, str]:
     texts = _explanations()
     if scanner == "bandit":
         text = _bandit().get(rule_id, {})
+    elif scanner == "serverless":
+        text = _serverless().get(rule_id, {})
     elif rule_id in texts["rules"]:
         text = texts["rules"][rule_id]
     elif scanner == "pip-audit":

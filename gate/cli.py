@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     ls.set_defaults(handler=_ls)
 
     rules = commands.add_parser("rules", help="every rule with its effective severity")
-    rules.add_argument("--scanner", choices=("checkov", "bandit", "pip-audit"))
+    rules.add_argument("--scanner", choices=("checkov", "bandit", "pip-audit", "serverless"))
     _policy_options(rules)
     _verbose(rules)
     rules.set_defaults(handler=_rules)

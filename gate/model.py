@@ -115,6 +115,12 @@ class Function:
     related: tuple[str, ...] = ()
     """Other resources whose findings are the function's: its role and what points at it."""
 
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Function:
+        """A function as `dataclasses.asdict` wrote it into a worker request."""
+        tuples = {k: tuple(v) for k, v in data.items() if isinstance(v, list)}
+        return cls(**{**data, **tuples})  # type: ignore[arg-type]
+
 
 @dataclass(frozen=True)
 class Bundle:
@@ -157,6 +163,28 @@ class Reporter:
 
     scanner: str
     rule_id: str
+
+
+@dataclass(frozen=True)
+class Absorbs:
+    """Findings of another scanner that a finding stands for, so one problem is reported
+    once: the given rules at one line of a file (bandit) or on one resource (checkov).
+    They are folded into the finding's `also_reported_by`."""
+
+    scanner: str
+    rule_ids: tuple[str, ...]
+    path: str
+    line: int | None = None
+    resource: str | None = None
+
+    def matches(self, other: Finding) -> bool:
+        return (
+            other.scanner == self.scanner
+            and other.rule_id in self.rule_ids
+            and other.location.path == self.path
+            and (self.line is None or other.location.start_line == self.line)
+            and (self.resource is None or other.location.resource == self.resource)
+        )
 
 
 @dataclass(frozen=True)
@@ -205,6 +233,8 @@ class Finding:
     status: Status | None = None
     """None until the policy is evaluated."""
     waiver: Waiver | None = None
+    absorbs: tuple[Absorbs, ...] = ()
+    """Other scanners' findings on the same problem, to fold into this one (not reported)."""
 
     @property
     def fingerprint(self) -> str:

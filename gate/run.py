@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from gate.bundles import Staged, resolve_bundles, stage
 from gate.catalogue import severity_catalogue
 from gate.discovery import attribute
 from gate.errors import AdvisoryError
+from gate.merge import fold
 from gate.model import Bundle, Finding, ScanIssue, ScanResult, ScanStatus, Verdict, Warning_
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
@@ -36,12 +37,17 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     context = {"advisories": _advisory_settings(options, policy)}
     scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
-    warnings = _unavailable(policy)
+    warnings: list[Warning_] = []
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
         staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
         warnings += stage_warnings + _vendored_warnings(staged, requests)
         targets = [
-            {"bundle": s.bundle.id, "root": str(s.root), "code_root": str(s.code_root)}
+            {
+                "bundle": s.bundle.id,
+                "root": str(s.root),
+                "code_root": str(s.code_root),
+                "functions": [asdict(f) for f in s.bundle.functions],
+            }
             for s in staged
         ]
         jobs = [
@@ -55,7 +61,8 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
             for scanner in scanners
         ]
         outcomes = run_workers(jobs, options.jobs)
-    results = [_attributed(_result(s, outcomes[s.name], policy), staged) for s in scanners]
+    results = fold([_result(s, outcomes[s.name], policy) for s in scanners])
+    results = [_attributed(result, staged) for result in results]
     skipped = [
         ScanResult(name, ScanStatus.SKIPPED, message="disabled by policy")
         for name in SCANNERS
@@ -109,16 +116,6 @@ def list_bundles(paths: list[str], policy: Policy) -> Listing:
         tuple(warnings),
         tuple(issue for s in staged for issue in s.discovery.issues),
     )
-
-
-def _unavailable(policy: Policy) -> list[Warning_]:
-    """What the policy asks for that this version does not do, said rather than ignored."""
-    warnings = []
-    if "serverless" in policy.scanners and policy.scanners["serverless"].enabled:
-        warnings.append(
-            Warning_("scanner-unavailable", "the serverless scanner is not in this version")
-        )
-    return warnings
 
 
 def _vendored_warnings(staged: list[Staged], requests: dict[str, dict[str, Any]]) -> list[Warning_]:

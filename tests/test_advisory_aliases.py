@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunGate
+from tests.conftest import RunGate, only_scanners
 
-ONLY_PIP_AUDIT = "version: 1\nscanners:\n  checkov: {enabled: false}\n  bandit: {enabled: false}\n"
+ONLY_PIP_AUDIT = only_scanners("pip-audit")
 # The same requests bug in two databases, as osv.dev's PyPI export holds it (abridged).
 PYSEC = {
     "id": "PYSEC-2018-28",

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunGate
+from tests.conftest import RunGate, only_scanners
 
-ONLY_PIP_AUDIT = "version: 1\nscanners:\n  checkov: {enabled: false}\n  bandit: {enabled: false}\n"
+ONLY_PIP_AUDIT = only_scanners("pip-audit")
 HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
 
 

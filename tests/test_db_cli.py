@@ -22,7 +22,7 @@ from tests.advisories.fakes import (
     make_zip,
     serving,
 )
-from tests.conftest import RunGate
+from tests.conftest import RunGate, only_scanners
 
 NEWER = "2025-01-15T08:00:00Z"
 BUILTIN = "builtin:pypa-advisory-db@3ccb6125, 2024-10-10, 2651 records"
@@ -157,13 +157,10 @@ def test_info_names_the_mode(
 
 # `gate check` end to end: the pip-audit worker runs for real (about a second each).
 
-PIP_AUDIT_ONLY = """\
-version: 1
-scanners:
-  checkov: {{enabled: false}}
-  bandit: {{enabled: false}}
-advisories: {{source: {source}}}
-"""
+PIP_AUDIT_ONLY = (
+    only_scanners("pip-audit").replace("{", "{{").replace("}", "}}")
+    + "advisories: {{source: {source}}}\n"
+)
 
 
 @dataclass(frozen=True)

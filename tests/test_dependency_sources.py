@@ -154,7 +154,7 @@ def test_setup_py_and_in_tree_build_backend_never_run(
 
     assert not markers.exists(), "bundle code ran in the gate's process"
     assert not FALLBACK_MARKERS.exists(), "bundle code ran in a scanner worker"
-    assert [s["status"] for s in report["scanners"]] == ["ok", "ok", "ok"], output
+    assert {s["status"] for s in report["scanners"]} == {"ok"}, output
     assert code in (0, 1), output
     unaudited = {
         (f["path"], f["start_line"], f["message"].split(":")[0])

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gate.discovery import attribute, discover
 from gate.model import Finding, Location, Severity
-from tests.conftest import ASSETS, RunGate
+from tests.conftest import ASSETS, RunGate, only_scanners
 
 SHOP = ASSETS / "repos" / "shop"
-ONLY_PIP_AUDIT = "version: 1\nscanners:\n  checkov: {enabled: false}\n  bandit: {enabled: false}\n"
+ONLY_PIP_AUDIT = only_scanners("pip-audit")
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -320,7 +323,10 @@ def test_each_finding_carries_its_function(run_gate: RunGate, tmp_path: Path) ->
     assert owners[("B602", "sam/src/reports/app.py")] == ["ReportsFunction"]
     assert owners[("PYSEC-2018-28", "sam/src/orders/requirements.txt")] == ["OrdersFunction"]
     assert owners[("CKV_AWS_364", "terraform/main.tf")] == ["aws_lambda_function.thumbnail"]
-    assert owners[("CKV_AWS_62", "sam/template.yaml")] == ["ReportsFunction"]
+    # The wildcard role: the gate's own rule, with checkov's reports of it folded in.
+    assert owners[("GATE-IAC-001", "sam/template.yaml")] == ["ReportsFunction"]
+    role = next(f for f in report["findings"] if f["rule_id"] == "GATE-IAC-001")
+    assert {"scanner": "checkov", "rule_id": "CKV_AWS_62"} in role["also_reported_by"]
     assert owners[("CKV_AWS_119", "sam/template.yaml")] == []
     # Every finding in a function's code or on its resource is attributed.
     for f in report["findings"]:
@@ -330,3 +336,72 @@ def test_each_finding_carries_its_function(run_gate: RunGate, tmp_path: Path) ->
     console = run_gate("check", str(repo))
     assert "── function ReportsFunction" in console.stdout
     assert "7 functions, 6 with blocking findings" in console.stdout
+
+
+# Any shape a hostile or broken template can take: discovery reads it or passes over it,
+# and never fails.
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=20)
+    | st.sampled_from(
+        [
+            "AWS::Serverless::Function",
+            "AWS::Lambda::Function",
+            "AWS::Serverless::LayerVersion",
+            "src",
+            "../out",
+            "app.handler",
+            "python3.12",
+            "x.zip",
+            "${self:custom.x}",
+            ".",
+        ]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "Type",
+                    "Properties",
+                    "CodeUri",
+                    "Handler",
+                    "Runtime",
+                    "Layers",
+                    "Role",
+                    "Code",
+                    "functions",
+                    "handler",
+                    "package",
+                    "artifact",
+                    "layers",
+                    "provider",
+                    "Ref",
+                    "Fn::GetAtt",
+                    "Globals",
+                    "Function",
+                    "Resources",
+                    "AWS::Serverless::Function",
+                ]
+            )
+            | st.text(max_size=8),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(template=_VALUES, service=_VALUES)
+def test_discovery_never_fails_on_arbitrary_iac(template: object, service: object) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        root = Path(work)
+        document = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": template}
+        (root / "template.json").write_text(json.dumps(document), "utf-8")
+        (root / "serverless.yml").write_text(json.dumps(service), "utf-8")
+        found = discover(root, "b")
+    assert isinstance(found.functions, tuple)

@@ -34,6 +34,7 @@ from tests.test_checkov_catalogue import (
 
 BANDIT_RULES = "bandit-rules.yml"
 EXPLANATIONS = "explanations.yml"
+SERVERLESS_RULES = "serverless-rules.yml"
 GATE_RULE_ID = re.compile(r"^GATE-(SLS|DEP|IAC)-\d{3}$")  # DESIGN §3.5 prefixes
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum)\b|^\W*$|^(n/?a|none|tbc)\W*$", re.I)
 MIN_TEXT = 40
@@ -93,7 +94,7 @@ def _problems_with_text(where: str, entry: Any) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", [BANDIT_RULES, EXPLANATIONS])
+@pytest.mark.parametrize("name", [BANDIT_RULES, EXPLANATIONS, SERVERLESS_RULES])
 def test_no_duplicate_keys(name: str) -> None:
     yaml.load(_text(name), Loader=_DuplicateKeyLoader)
 
@@ -250,3 +251,37 @@ def test_fallback_categories_are_checkov_categories() -> None:
 
     unknown = sorted(set(explanations()["categories"]) - {c.name for c in CheckCategories})
     assert not unknown, f"not a checkov category: {unknown}"
+
+
+# --- serverless-rules.yml
+
+
+def serverless_rules() -> dict[str, Any]:
+    rules = _load(SERVERLESS_RULES)["rules"] or {}
+    assert isinstance(rules, dict)
+    return rules
+
+
+def test_serverless_rules_structure() -> None:
+    problems = []
+    for rule_id, entry in serverless_rules().items():
+        if not re.fullmatch(r"GATE-(SLS|IAC)-\d{3}", rule_id):
+            problems.append(f"{rule_id}: not a GATE-SLS-NNN or GATE-IAC-NNN id")
+        if not isinstance(entry, dict) or set(entry) != {"title", "severity", "cwe", "why", "fix"}:
+            problems.append(f"{rule_id}: keys must be title, severity, cwe, why, fix")
+            continue
+        if entry["severity"] not in SEVERITIES:
+            problems.append(f"{rule_id}: severity {entry['severity']!r} not in {SEVERITIES}")
+        if entry["cwe"] is not None and not re.fullmatch(r"CWE-\d+", str(entry["cwe"])):
+            problems.append(f"{rule_id}: cwe {entry['cwe']!r} is not CWE-NNN or null")
+        problems += _problems_with_text(rule_id, entry)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_rule_the_serverless_rules_can_report_is_in_the_catalogue() -> None:
+    package = resources.files("gate.serverless")
+    sources = [p.read_text("utf-8") for p in package.iterdir() if p.name.endswith(".py")]
+    reported = {m for text in sources for m in re.findall(r"GATE-(?:SLS|IAC)-\d{3}", text)}
+    assert reported, "no rule ids found in gate/serverless: the search is broken"
+    missing = sorted(reported - set(serverless_rules()))
+    assert not missing, f"not in {SERVERLESS_RULES}: {missing}"

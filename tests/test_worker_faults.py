@@ -18,15 +18,9 @@ import pytest
 
 import gate.run
 from gate.workers import worker_environment
-from tests.conftest import GateRun, RunGate
+from tests.conftest import GateRun, RunGate, only_scanners
 
-ONLY_BANDIT = """\
-version: 1
-scanners:
-  checkov: {enabled: false}
-  pip-audit: {enabled: false}
-  bandit: {timeout_s: 2}
-"""
+ONLY_BANDIT = only_scanners("bandit") + "  bandit: {timeout_s: 2}\n"
 
 
 def fake_worker(code: str) -> Callable[[str], tuple[str, ...]]:

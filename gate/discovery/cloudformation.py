@@ -45,7 +45,7 @@ def read_template(relative: str, document: YamlDocument) -> tuple[list[Declared]
                 handler=as_text(properties.get("Handler")),
                 code=code,
                 code_elsewhere=elsewhere,
-                layers=[layers[r] for r in _logical_ids(properties.get("Layers")) if r in layers],
+                layers=[layers[r] for r in logical_ids(properties.get("Layers")) if r in layers],
                 related=_cfn_related(str(logical_id), properties, resources),
             )
         )
@@ -104,17 +104,17 @@ def _cfn_related(
     """The function's role, and resources that point at the function or its role
     (permissions, URLs, log groups, event source mappings, role policies)."""
     kinds = {str(k): str(as_mapping(v).get("Type")) for k, v in resources.items()}
-    own = {logical_id} | {r for r in _logical_ids(properties.get("Role")) if r in kinds}
+    own = {logical_id} | {r for r in logical_ids(properties.get("Role")) if r in kinds}
     pointing = {
         str(other)
         for other, resource in resources.items()
         if kinds[str(other)] not in FUNCTION_TYPES
-        and _logical_ids(as_mapping(resource).get("Properties")) & own
+        and logical_ids(as_mapping(resource).get("Properties")) & own
     }
     return {f"{kinds[r]}.{r}" for r in (own | pointing) - {logical_id}}
 
 
-def _logical_ids(value: Any) -> set[str]:
+def logical_ids(value: Any) -> set[str]:
     """Logical ids a value refers to: `!Ref X`, `!GetAtt X.Arn`, `${X}` in `!Sub`, and their
     long forms. Short-form tags arrive as plain strings, so every string is a candidate."""
     found: set[str] = set()
@@ -126,8 +126,8 @@ def _logical_ids(value: Any) -> set[str]:
             if key == "Fn::GetAtt" and isinstance(inner, list) and inner:
                 found.add(str(inner[0]))
             else:
-                found |= _logical_ids(inner)
+                found |= logical_ids(inner)
     elif isinstance(value, list):
         for inner in value:
-            found |= _logical_ids(inner)
+            found |= logical_ids(inner)
     return found

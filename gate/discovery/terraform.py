@@ -67,13 +67,13 @@ def read_terraform(root: Path, directory: Path) -> tuple[list[Declared], set[str
                 iac_file=relative,
                 line=body.get("__start_line__"),
                 resource=address,
-                runtime=as_text(_tf_value(body, "runtime")),
-                handler=as_text(_tf_value(body, "handler")),
+                runtime=as_text(tf_value(body, "runtime")),
+                handler=as_text(tf_value(body, "handler")),
                 code=code,
                 code_elsewhere=elsewhere,
                 layers=[
                     layer
-                    for ref in _tf_references(_tf_value(body, "layers"))
+                    for ref in _tf_references(tf_value(body, "layers"))
                     if (layer := layers.get(ref)) is not None
                 ],
                 related=_tf_related(address, body, blocks),
@@ -82,7 +82,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[list[Declared], set[str
     return found, read, problems
 
 
-def _tf_value(body: dict[str, Any], key: str) -> Any:
+def tf_value(body: dict[str, Any], key: str) -> Any:
     """An attribute's value: python-hcl2 wraps each in a one-item list."""
     value = body.get(key)
     return value[0] if isinstance(value, list) and len(value) == 1 else value
@@ -91,9 +91,9 @@ def _tf_value(body: dict[str, Any], key: str) -> Any:
 def _tf_code(
     module: PurePosixPath, body: dict[str, Any], archives: dict[str, dict[str, Any]]
 ) -> tuple[str | None, str | None]:
-    filename = _tf_value(body, "filename")
+    filename = tf_value(body, "filename")
     if filename is None:
-        if _tf_value(body, "image_uri") is not None:
+        if tf_value(body, "image_uri") is not None:
             return None, "a container image"
         return None, "code in S3"
     if not isinstance(filename, str):
@@ -102,13 +102,13 @@ def _tf_code(
     if archive is None:
         # A literal zip that an archive_file builds: scan what it is built from.
         archive_name = next(
-            (n for n, a in archives.items() if _tf_value(a, "output_path") == filename), None
+            (n for n, a in archives.items() if tf_value(a, "output_path") == filename), None
         )
     else:
         archive_name = archive[1]
     if archive_name is not None and archive_name in archives:
         source = archives[archive_name]
-        path = _tf_value(source, "source_dir") or _tf_value(source, "source_file")
+        path = tf_value(source, "source_dir") or tf_value(source, "source_file")
         if isinstance(path, str):
             return _tf_local(module, path)
         return None, f"archive_file {archive_name!r} has no source the gate can read"
@@ -136,7 +136,7 @@ def _tf_references(value: Any) -> set[str]:
 def _tf_related(
     address: str, body: dict[str, Any], blocks: list[tuple[str, str, str, str, dict[str, Any]]]
 ) -> set[str]:
-    own = {address} | {r for r in _tf_references(_tf_value(body, "role")) if r.startswith("aws_")}
+    own = {address} | {r for r in _tf_references(tf_value(body, "role")) if r.startswith("aws_")}
     pointing = {
         f"{kind}.{name}"
         for section, kind, name, _, other in blocks

@@ -80,7 +80,8 @@ def _header(verdict: Verdict, out: _Out) -> None:
     functions = function_verdicts(verdict)
     if functions:
         blocked = sum(1 for *_, blocking in functions if blocking)
-        out(f"{len(functions)} functions, {blocked} with blocking findings")
+        noun = "function" if len(functions) == 1 else "functions"
+        out(f"{len(functions)} {noun}, {blocked} with blocking findings")
     advisories = verdict.advisories
     if advisories:
         out(f"advisories: {advisories.get('source')} dated {advisories.get('date')}")

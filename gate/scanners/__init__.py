@@ -10,7 +10,9 @@ from gate.scanners.bandit import BanditScanner
 from gate.scanners.base import Scanner
 from gate.scanners.checkov import CheckovScanner
 from gate.scanners.pip_audit import PipAuditScanner
+from gate.scanners.serverless import ServerlessScanner
 
 SCANNERS: dict[str, Scanner] = {
-    scanner.name: scanner for scanner in (CheckovScanner(), BanditScanner(), PipAuditScanner())
+    scanner.name: scanner
+    for scanner in (CheckovScanner(), BanditScanner(), PipAuditScanner(), ServerlessScanner())
 }

@@ -294,14 +294,3 @@ def test_gate_env_selects_an_environment_and_empty_means_none(
     result = run_gate("policy", "show", "--policy", str(policy))
     assert result.code == 0, result.stderr
     assert result.stdout.splitlines()[0].endswith(f", env {env}" if env else str(policy))
-
-
-def test_what_this_version_cannot_do_is_said(policy_file: Callable[[str], Path]) -> None:
-    from gate.run import _unavailable
-
-    policy = load_policy(
-        policy_file("version: 1\nscanners:\n  serverless: {}\nadvisories: {source: auto}\n")
-    )
-    # advisories.source auto is done now: the worker reports what it used, not this list.
-    assert [w.code for w in _unavailable(policy)] == ["scanner-unavailable"]
-    assert _unavailable(builtin_policy("default")) == []

@@ -1,0 +1,66 @@
+"""The gate's own serverless rules as a scanner: code and IaC of one function together.
+
+The rules live in `gate.serverless`; this module runs them in a worker like the other
+scanners (so a hostile bundle that makes a rule crash or hang costs one worker, not the
+gate) and turns what they report into findings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gate.model import Confidence, Finding, Location, Severity
+from gate.scanners.base import ParseContext, Parsed, Scanner
+
+
+class ServerlessScanner(Scanner):
+    name = "serverless"
+
+    def tool_version(self) -> str:
+        import gate
+
+        return gate.__version__
+
+    def scan(self, request: dict[str, Any]) -> dict[str, Any]:
+        from gate.model import Function
+        from gate.serverless import analyse
+        from gate.serverless.context import BundleContext
+
+        results = []
+        for target in request["targets"]:
+            context = BundleContext(
+                bundle=target["bundle"],
+                root=Path(target["root"]),
+                code_root=Path(target["code_root"]),
+                functions=tuple(Function.from_json(f) for f in target.get("functions", [])),
+            )
+            findings = [f.to_json() for f in analyse(context)]
+            results.append({"bundle": target["bundle"], "findings": findings})
+        return {"results": results}
+
+    def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
+        from gate.catalogue import serverless_rule
+        from gate.serverless.findings import RawFinding
+
+        findings = []
+        for result in output["results"]:
+            for raw in map(RawFinding.from_json, result["findings"]):
+                rule = serverless_rule(raw.rule_id)
+                severity = Severity.parse(raw.severity or rule["severity"])
+                findings.append(
+                    Finding(
+                        scanner=self.name,
+                        rule_id=raw.rule_id,
+                        title=rule["title"],
+                        message=raw.message,
+                        severity=severity,
+                        bundle=result["bundle"],
+                        location=Location(raw.path, raw.line, raw.end_line, raw.resource),
+                        anchor=raw.anchor,
+                        confidence=Confidence.HIGH,
+                        cwe=rule.get("cwe"),
+                        absorbs=raw.merges,
+                    )
+                )
+        return Parsed(tuple(findings))

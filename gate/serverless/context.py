@@ -1,0 +1,62 @@
+"""One bundle as the serverless rules see it: its files, its functions, its IaC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gate.model import Function
+from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
+
+
+@dataclass
+class BundleContext:
+    """A prepared bundle: `root` holds everything, `code_root` the bundle's own code
+    (without vendored third-party packages). Paths handed to rules and reported by them
+    are relative to the bundle root."""
+
+    bundle: str
+    root: Path
+    code_root: Path
+    functions: tuple[Function, ...]
+    _yaml: dict[str, YamlDocument | None] = field(default_factory=dict, repr=False)
+    _hcl: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
+
+    def yaml(self, relative: str) -> YamlDocument | None:
+        """An IaC YAML or JSON file (template, serverless.yml) with key positions; None if
+        it cannot be read (discovery has already warned about it). Read once per bundle."""
+        if relative not in self._yaml:
+            try:
+                text = (self.root / relative).read_bytes()
+                self._yaml[relative] = load_yaml(text, allow_tags=True)
+            except (OSError, YamlLoadError):
+                self._yaml[relative] = None
+        return self._yaml[relative]
+
+    def terraform(self, relative: str) -> dict[str, Any] | None:
+        """A `.tf` file as python-hcl2 parses it (blocks carry `__start_line__`); None if
+        it cannot be read."""
+        if relative not in self._hcl:
+            from hcl2.api import loads
+            from lark.exceptions import LarkError
+
+            try:
+                self._hcl[relative] = loads((self.root / relative).read_text("utf-8"))
+            except (OSError, UnicodeDecodeError, LarkError, ValueError):
+                self._hcl[relative] = None
+        return self._hcl[relative]
+
+    def source(self, relative: str) -> str | None:
+        """A Python file of the bundle's own code, or None if it is not there."""
+        path = self.code_root / relative
+        try:
+            return path.read_text("utf-8", errors="replace") if path.is_file() else None
+        except OSError:
+            return None
+
+    def python_files(self) -> list[str]:
+        """The bundle's own Python files (vendored packages left out), sorted."""
+        return sorted(
+            p.relative_to(self.code_root).as_posix() for p in self.code_root.rglob("*.py")
+        )

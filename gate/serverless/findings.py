@@ -1,0 +1,42 @@
+"""What a serverless rule reports, before the gate turns it into a `Finding`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from gate.model import Absorbs
+
+
+@dataclass(frozen=True)
+class RawFinding:
+    """One problem a serverless rule found; paths are relative to the bundle root."""
+
+    rule_id: str
+    """`GATE-SLS-*` or `GATE-IAC-*`, with an entry in gate/policies/serverless-rules.yml."""
+    message: str
+    """What is wrong here and the fix, specific to this place. Never a secret's value."""
+    path: str
+    line: int | None = None
+    end_line: int | None = None
+    resource: str | None = None
+    """The IaC resource, named as checkov names it (`AWS::Serverless::Function.Orders`)."""
+    anchor: str = ""
+    """What identifies the finding apart from line numbers (fingerprint): e.g. the sink
+    call's normalised text, or the resource and statement."""
+    severity: str | None = None
+    """Overrides the catalogue's severity for this case, e.g. `critical`."""
+    merges: tuple[Absorbs, ...] = field(default_factory=tuple)
+    """Other scanners' findings on the same problem (a bandit test on the same line, a
+    checkov check on the same resource), reported once, as this finding."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RawFinding:
+        merges = tuple(
+            Absorbs(m["scanner"], tuple(m["rule_ids"]), m["path"], m.get("line"), m.get("resource"))
+            for m in data.get("merges", ())
+        )
+        return cls(**{**data, "merges": merges})

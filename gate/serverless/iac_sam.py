@@ -1,0 +1,215 @@
+"""SAM and CloudFormation templates as `FunctionView`s.
+
+SAM functions take what their own `Properties` leave unset from `Globals.Function`,
+merged as SAM merges them (maps key by key, the function's value winning), and the
+environment variables of both. Entries are SAM `FunctionUrlConfig` and `Api`/`HttpApi`
+events (authorized by the event's `Auth.Authorizer`, else by the `DefaultAuthorizer`
+of the API it names, else of `Globals.Api`/`Globals.HttpApi` for the implicit API),
+and, for any function, `AWS::Lambda::Url`, `AWS::ApiGateway::Method` and
+`AWS::ApiGatewayV2::Route` resources that lead to it. An API the template does not
+declare (imported, a parameter) is not judged, nor one without a default authorizer
+that has an OpenAPI definition (which may declare its security); a private REST API is
+not public; an API key alone is not authentication.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gate.discovery.declared import as_mapping, as_text
+from gate.model import Function
+from gate.safeyaml import PathKey
+from gate.serverless.iac_view import (
+    HTTP,
+    REST,
+    URL,
+    Entry,
+    FunctionView,
+    Setting,
+    Variable,
+    YamlSource,
+    strings,
+    unset,
+)
+
+DEFAULT_TIMEOUT = 3
+_EVENT_KINDS = {
+    "Api": (REST, "RestApiId", "AWS::Serverless::Api", "Api"),
+    "HttpApi": (HTTP, "ApiId", "AWS::Serverless::HttpApi", "HttpApi"),
+}
+
+
+class Template(YamlSource):
+    """A template's resources and SAM's Globals."""
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        return as_mapping(as_mapping(self.document.data).get("Resources"))
+
+    @property
+    def globals(self) -> dict[str, Any]:
+        return as_mapping(as_mapping(self.document.data).get("Globals"))
+
+    def properties(self, logical_id: str) -> dict[str, Any]:
+        return as_mapping(as_mapping(self.resources.get(logical_id)).get("Properties"))
+
+    def kind(self, logical_id: str) -> str | None:
+        return as_text(as_mapping(self.resources.get(logical_id)).get("Type"))
+
+
+def template_view(template: Template, function: Function) -> FunctionView:
+    """The view of a function the template declares."""
+    logical_id = function.resource.split(".", 1)[1]
+    sam = function.iac == "sam"
+    own: PathKey = ("Resources", logical_id, "Properties")
+
+    def setting(*keys: str, default: Any = None) -> Setting:
+        return _lookup(template, own, keys, sam) or unset(function, default)
+
+    return FunctionView(
+        function=function,
+        runtime=setting("Runtime"),
+        timeout=setting("Timeout", default=DEFAULT_TIMEOUT),
+        tracing=setting("Tracing") if sam else setting("TracingConfig", "Mode"),
+        reserved=setting("ReservedConcurrentExecutions"),
+        variables=tuple(_variables(template, own, sam)),
+        entries=tuple(_entries(template, function, own, sam)),
+    )
+
+
+def _lookup(template: Template, own: PathKey, keys: tuple[str, ...], sam: bool) -> Setting | None:
+    """A property as the function sets it, else (SAM) as Globals.Function does."""
+    if sam:
+        return template.setting((*own, *keys), ("Globals", "Function", *keys))
+    return template.setting((*own, *keys))
+
+
+def _variables(template: Template, own: PathKey, sam: bool) -> list[Variable]:
+    """The function's environment; SAM adds the Globals' variables it does not set."""
+    variables: PathKey = ("Environment", "Variables")
+    scopes: list[tuple[PathKey, str | None]] = [((*own, *variables), None)]
+    if sam:
+        scopes.append((("Globals", "Function", *variables), "Globals.Function"))
+    return template.environment(*scopes)
+
+
+def _entries(template: Template, function: Function, own: PathKey, sam: bool) -> list[Entry]:
+    entries = []
+    if sam:
+        url = _lookup(template, own, ("FunctionUrlConfig",), sam)
+        if url is not None:
+            auth = _lookup(template, own, ("FunctionUrlConfig", "AuthType"), sam) or url
+            public = str(auth.value).upper() == "NONE"
+            entries.append(
+                Entry(URL, "FunctionUrlConfig", template.path, auth.line, function.resource, public)
+            )
+        entries += _events(template, function, own)
+    for related in function.related:
+        kind, _, logical_id = related.rpartition(".")
+        if kind == "AWS::Lambda::Url":
+            entries.append(_url_resource(template, related, logical_id))
+        elif kind == "AWS::ApiGateway::Method":
+            entries += _method(template, related, logical_id)
+        elif kind == "AWS::ApiGatewayV2::Integration":
+            entries += _routes(template, function, logical_id)
+    return entries
+
+
+def _events(template: Template, function: Function, own: PathKey) -> list[Entry]:
+    entries = []
+    events = as_mapping(template.at((*own, "Events")))
+    for name, event in events.items():
+        event = as_mapping(event)
+        if event.get("Type") not in _EVENT_KINDS:
+            continue
+        kind, id_key, api_type, globals_key = _EVENT_KINDS[str(event["Type"])]
+        properties = as_mapping(event.get("Properties"))
+        method = str(properties.get("Method", "ANY")).upper()
+        if method == "OPTIONS":  # CORS preflight is never authorized
+            continue
+        public = _event_public(template, properties, id_key, api_type, globals_key)
+        if public is None:
+            continue
+        label = f"event {name} ({method} {properties.get('Path', '/')})"
+        line = template.line((*own, "Events", str(name)))
+        entries.append(Entry(kind, label, template.path, line, function.resource, public))
+    return entries
+
+
+def _event_public(
+    template: Template, properties: dict[str, Any], id_key: str, api_type: str, globals_key: str
+) -> bool | None:
+    """Whether an Api/HttpApi event is reachable without authentication; None when its API
+    is not in the template (it cannot be judged here)."""
+    authorizer = as_mapping(properties.get("Auth")).get("Authorizer")
+    if authorizer is not None:
+        return str(authorizer).upper() == "NONE"
+    api = _merged(as_mapping(template.globals.get(globals_key)), {})
+    api_id = properties.get(id_key)
+    if isinstance(api_id, dict):
+        api_id = api_id.get("Ref")
+    if api_id is not None:
+        if not isinstance(api_id, str) or template.kind(api_id) != api_type:
+            return None
+        api = _merged(api, template.properties(api_id))
+    endpoint = api.get("EndpointConfiguration")
+    if str(as_mapping(endpoint).get("Type", endpoint)).upper() == "PRIVATE":
+        return False
+    default = as_mapping(api.get("Auth")).get("DefaultAuthorizer")
+    if default is None and ("DefinitionBody" in api or "DefinitionUri" in api):
+        return None  # its OpenAPI definition may carry the security; it is not read
+    return default is None or str(default).upper() == "NONE"
+
+
+def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """SAM's Globals merge: maps key by key, recursively; anything else overridden."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _url_resource(template: Template, resource: str, logical_id: str) -> Entry:
+    auth = template.properties(logical_id).get("AuthType")
+    line = template.line(("Resources", logical_id, "Properties", "AuthType"))
+    public = str(auth).upper() == "NONE"
+    label = f"AWS::Lambda::Url {logical_id}"
+    return Entry(URL, label, template.path, line, resource, public, ("CKV_AWS_258",))
+
+
+def _method(template: Template, resource: str, logical_id: str) -> list[Entry]:
+    properties = template.properties(logical_id)
+    method = str(properties.get("HttpMethod", "ANY")).upper()
+    if method == "OPTIONS":
+        return []
+    auth = properties.get("AuthorizationType", "NONE")
+    line = template.line(("Resources", logical_id, "Properties", "AuthorizationType"))
+    label = f"AWS::ApiGateway::Method {logical_id} ({method})"
+    public = str(auth).upper() == "NONE"
+    return [Entry(REST, label, template.path, line, resource, public, ("CKV_AWS_59",))]
+
+
+def _routes(template: Template, function: Function, integration: str) -> list[Entry]:
+    """HTTP API routes whose target is the function's integration."""
+    entries = []
+    for logical_id in template.resources:
+        if template.kind(str(logical_id)) != "AWS::ApiGatewayV2::Route":
+            continue
+        properties = template.properties(str(logical_id))
+        if not _names(properties.get("Target"), integration):
+            continue
+        auth = properties.get("AuthorizationType", "NONE")
+        line = template.line(("Resources", str(logical_id), "Properties", "AuthorizationType"))
+        label = f"AWS::ApiGatewayV2::Route {logical_id} ({properties.get('RouteKey')})"
+        public = str(auth).upper() == "NONE"
+        entries.append(Entry(HTTP, label, template.path, line, function.resource, public))
+    return entries
+
+
+def _names(value: Any, logical_id: str) -> bool:
+    """Whether a route target (`!Sub integrations/${X}`, `!Join [/, [integrations, !Ref X]]`)
+    names the integration `logical_id`."""
+    return any(s == logical_id or f"${{{logical_id}}}" in s for s in strings(value))

@@ -1,0 +1,183 @@
+"""Terraform `aws_lambda_function` as `FunctionView`s.
+
+One directory of `.tf` files is one module, read whole: a function's URL or API may be
+declared in another file than the function. Entries are `aws_lambda_function_url`
+(`authorization_type = "NONE"`), `aws_api_gateway_method` reached through an
+`aws_api_gateway_integration` whose `uri` names the function (`authorization =
+"NONE"`), and `aws_apigatewayv2_route` whose `target` names an
+`aws_apigatewayv2_integration` of the function (no `authorization_type`, or `NONE`).
+Defaults: timeout 3 s, no tracing, no reserved concurrency (`-1`). Expressions
+(`var.x`, `local.y`) are never evaluated: a value that needs one is not judged.
+python-hcl2 gives line numbers of blocks only; an attribute's line is found in the
+block's text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from gate.discovery.declared import as_mapping
+from gate.model import Function
+from gate.serverless.context import BundleContext
+from gate.serverless.iac_view import (
+    HTTP,
+    REST,
+    URL,
+    Entry,
+    FunctionView,
+    Setting,
+    Variable,
+    strings,
+    unset,
+)
+
+DEFAULT_TIMEOUT = 3
+_UNRESERVED = (-1, "${-1}", "-1")
+
+
+class Block:
+    """One `resource` block of the module, and where it is."""
+
+    def __init__(self, address: str, path: str, body: dict[str, Any], lines: list[str]) -> None:
+        self.address = address
+        self.path = path
+        self.body = body
+        self._lines = lines
+
+    def value(self, key: str, body: dict[str, Any] | None = None) -> Any:
+        """An attribute's value (python-hcl2 wraps each in a one-item list)."""
+        value = (self.body if body is None else body).get(key)
+        return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+    def nested(self, *keys: str) -> dict[str, Any]:
+        """A nested block (`tracing_config`, `environment`), or an empty one."""
+        body = self.body
+        for key in keys:
+            body = as_mapping(self.value(key, body))
+        return body
+
+    def line(self, key: str | None = None) -> int | None:
+        """The line of the first `key = ...` in the block; the block's own line without one."""
+        start = self.body.get("__start_line__")
+        if key is None or not isinstance(start, int):
+            return start if isinstance(start, int) else None
+        end = self.body.get("__end_line__", start)
+        assignment = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
+        for number in range(start, min(end, len(self._lines)) + 1):
+            if assignment.match(self._lines[number - 1]):
+                return number
+        return start
+
+    def mentions(self, address: str, *keys: str) -> bool:
+        """Whether attribute `keys` (all of them without any) refer to resource `address`."""
+        values = [self.body.get(k) for k in keys] if keys else [self.body]
+        return any(f"{address}." in s for s in strings(values))
+
+
+def module_blocks(context: BundleContext, directory: str) -> dict[str, Block]:
+    """Every resource block of the module in `directory`, by address."""
+    blocks: dict[str, Block] = {}
+    for path in sorted((context.root / directory).glob("*.tf")):
+        relative = path.relative_to(context.root).as_posix()
+        parsed = context.terraform(relative)
+        if parsed is None:
+            continue
+        lines = path.read_text("utf-8", "replace").splitlines()
+        for group in parsed.get("resource", []):
+            for kind, named in as_mapping(group).items():
+                for name, body in as_mapping(named).items():
+                    address = f"{kind}.{name}"
+                    blocks[address] = Block(address, relative, as_mapping(body), lines)
+    return blocks
+
+
+def module_of(function: Function) -> str:
+    """The module (directory) a Terraform function is declared in."""
+    return PurePosixPath(function.iac_file).parent.as_posix()
+
+
+def terraform_view(blocks: dict[str, Block], function: Function) -> FunctionView:
+    """The view of a function of the module `blocks` come from (it must be one of them)."""
+    block = blocks[function.resource]
+
+    def setting(key: str, default: Any = None) -> Setting:
+        value = block.value(key)
+        return unset(function, default) if value is None else Setting(value, block.line(key))
+
+    reserved = setting("reserved_concurrent_executions")
+    tracing = block.value("mode", block.nested("tracing_config"))
+    return FunctionView(
+        function=function,
+        runtime=setting("runtime"),
+        timeout=setting("timeout", DEFAULT_TIMEOUT),
+        tracing=unset(function) if tracing is None else Setting(tracing, block.line("mode")),
+        reserved=unset(function) if reserved.value in _UNRESERVED else reserved,
+        variables=tuple(_variables(block)),
+        entries=tuple(_entries(blocks, function)),
+    )
+
+
+def _variables(block: Block) -> list[Variable]:
+    variables = block.nested("environment", "variables")
+    return [
+        Variable(str(name), _literal(value), block.line(str(name)))
+        for name, value in variables.items()
+        if not str(name).startswith("__")
+    ]
+
+
+def _literal(value: Any) -> str | None:
+    """A value as written; `${...}` expressions stay in and are judged as references."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value)
+
+
+def _entries(blocks: dict[str, Block], function: Function) -> list[Entry]:
+    entries = []
+    for address in function.related:
+        related = blocks.get(address)
+        if related is None:
+            continue
+        kind = address.split(".", 1)[0]
+        if kind == "aws_lambda_function_url":
+            public = str(related.value("authorization_type")).upper() == "NONE"
+            line = related.line("authorization_type")
+            entries.append(
+                Entry(URL, address, related.path, line, address, public, ("CKV_AWS_258",))
+            )
+        elif kind == "aws_api_gateway_integration":
+            methods = _of_kind(blocks, "aws_api_gateway_method")
+            served = [m for m in methods if related.mentions(m.address, "http_method")]
+            entries += [_method(function, m) for m in served if m.value("http_method") != "OPTIONS"]
+        elif kind == "aws_apigatewayv2_integration":
+            routes = _of_kind(blocks, "aws_apigatewayv2_route")
+            entries += [_route(function, r) for r in routes if r.mentions(address, "target")]
+    return entries
+
+
+def _of_kind(blocks: dict[str, Block], kind: str) -> list[Block]:
+    return [block for address, block in blocks.items() if address.startswith(f"{kind}.")]
+
+
+def _method(function: Function, method: Block) -> Entry:
+    """A REST API method an integration of the function serves."""
+    public = str(method.value("authorization")).upper() == "NONE"
+    checkov = ("CKV_AWS_59", "CKV2_AWS_70")
+    line = method.line("authorization")
+    return Entry(
+        REST, method.address, method.path, line, function.resource, public, checkov, method.address
+    )
+
+
+def _route(function: Function, route: Block) -> Entry:
+    """An HTTP API route whose target is an integration of the function."""
+    auth = route.value("authorization_type")
+    public = auth is None or str(auth).upper() == "NONE"
+    line = route.line("authorization_type") if auth else route.line()
+    label = f"{route.address} ({route.value('route_key')})"
+    return Entry(
+        HTTP, label, route.path, line, function.resource, public, ("CKV_AWS_309",), route.address
+    )

@@ -1,0 +1,187 @@
+"""IAM in function roles: wildcards in every syntax (GATE-IAC-001..003), and grants
+compared with the AWS calls the function's code makes (GATE-SLS-010..012, in iam_least).
+
+- GATE-IAC-001: an Allow of `*` (critical) or `service:*` (high), written in the bundle or
+  from an AWS managed policy (`AdministratorAccess`, `AmazonS3FullAccess`);
+- GATE-IAC-002: an Allow on `Resource: "*"`, without a condition, of actions that IAM can
+  limit to specific resources (policy_sentry's IAM database, as checkov's own checks);
+- GATE-IAC-003: an Allow with `NotAction`: everything but a list.
+
+SAM policy templates are scoped by AWS and not judged here. checkov's findings on the
+same resource and concern are folded into these (`merges`), never at a lower severity:
+a checkov check the gate rates above this finding stays a finding of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gate.model import Absorbs, Severity
+from gate.serverless.context import BundleContext
+from gate.serverless.findings import RawFinding
+from gate.serverless.iam_least import least_privilege
+from gate.serverless.iam_policy import (
+    Grants,
+    Statement,
+    is_service_wildcard,
+    matches,
+    role_users,
+    service_of,
+)
+from gate.serverless.roles import grants
+
+_WILDCARD_CHECKS = (
+    "CKV_AWS_1",
+    "CKV_AWS_49",
+    "CKV_AWS_62",
+    "CKV_AWS_63",
+    "CKV2_AWS_40",
+    "CKV_AWS_274",
+    "CKV_AWS_275",
+)
+_UNCONSTRAINED_CHECKS = (
+    *(f"CKV_AWS_{n}" for n in range(107, 112)),
+    *(f"CKV_AWS_{n}" for n in range(286, 291)),
+)
+_STAR_RESOURCE_CHECKS = ("CKV_AWS_355", "CKV_AWS_356")
+
+
+def check(context: BundleContext) -> list[RawFinding]:
+    """GATE-IAC-001..003 and GATE-SLS-010..012 over every function's role."""
+    granted = {f.name: grants(context, f) for f in context.functions}
+    findings: list[RawFinding] = []
+    for function in context.functions:
+        role = granted[function.name].role
+        users = [f.name for f in context.functions if granted[f.name].role == role]
+        findings += wildcards(granted[function.name], users)
+    findings += least_privilege(context, granted)
+    return unique(findings)
+
+
+def wildcards(granted: Grants, users: list[str]) -> list[RawFinding]:
+    """GATE-IAC-001..003 over one function's grants; `users` share the role."""
+    found: list[RawFinding] = []
+    who = role_users(users)
+    for statement in granted.statements:
+        if not statement.allows or statement.place.origin.startswith("sam:"):
+            continue
+        for action in statement.actions:
+            if is_service_wildcard(action):
+                found.append(_wildcard(statement, action, who))
+        if statement.not_actions:
+            found.append(_not_action(statement, who))
+        if statement.place.origin == "inline" and statement.any_resource:
+            restrictable = _restrictable(statement)
+            if restrictable and not statement.conditional:
+                found.append(_star_resource(statement, restrictable, who))
+    return found
+
+
+def _wildcard(statement: Statement, action: str, who: str) -> RawFinding:
+    everything = action == "*"
+    severity = "critical" if everything else "high"
+    what = "every action of every service" if everything else f"every {service_of(action)} action"
+    checks = _WILDCARD_CHECKS + _UNCONSTRAINED_CHECKS
+    if statement.any_resource:
+        checks += _STAR_RESOURCE_CHECKS
+    return RawFinding(
+        "GATE-IAC-001",
+        f"{who} allows {what} (`{action}`) on {_resources(statement)}{_origin(statement)}. "
+        "List only the actions the function calls (GATE-SLS-011 names them when its code's "
+        "calls are known).",
+        statement.place.path,
+        statement.line_of(action),
+        resource=statement.place.resource,
+        anchor=f"{statement.place.resource} Allow {action}{_origin(statement)}",
+        severity=severity,
+        merges=_merges(statement, checks, severity),
+    )
+
+
+def _not_action(statement: Statement, who: str) -> RawFinding:
+    severity = "critical" if statement.any_resource else "high"
+    excluded = ", ".join(statement.not_actions)
+    return RawFinding(
+        "GATE-IAC-003",
+        f"{who} allows every action except {excluded} (`NotAction`) on "
+        f"{_resources(statement)}{_origin(statement)}. Allow the actions the function needs "
+        "with `Action` instead.",
+        statement.place.path,
+        statement.line,
+        resource=statement.place.resource,
+        anchor=f"{statement.place.resource} Allow NotAction {excluded}",
+        severity=severity,
+        merges=_merges(statement, _WILDCARD_CHECKS + _UNCONSTRAINED_CHECKS, severity),
+    )
+
+
+def _star_resource(statement: Statement, actions: list[str], who: str) -> RawFinding:
+    shown = ", ".join(actions[:6]) + (f" and {len(actions) - 6} more" if len(actions) > 6 else "")
+    return RawFinding(
+        "GATE-IAC-002",
+        f'{who} allows {shown} on every resource (`Resource: "*"`), though IAM can limit '
+        "these actions to specific resources. Name the ARNs of the tables, buckets, queues "
+        "or keys the function uses.",
+        statement.place.path,
+        statement.line,
+        resource=statement.place.resource,
+        anchor=f"{statement.place.resource} Resource:* {','.join(actions)}",
+        merges=_merges(statement, _STAR_RESOURCE_CHECKS + _UNCONSTRAINED_CHECKS, "high"),
+    )
+
+
+def _restrictable(statement: Statement) -> list[str]:
+    """The statement's actions, as written, that IAM can limit to resources (`s3:Get*`
+    when any action it matches can be); `*` and `service:*` are GATE-IAC-001's."""
+    from policy_sentry.querying.actions import (
+        get_actions_for_service,
+        remove_actions_that_are_not_wildcard_arn_only,
+    )
+
+    found = []
+    for action in statement.actions:
+        if is_service_wildcard(action):
+            continue
+        expanded = [action]
+        if "*" in action or "?" in action:
+            every = get_actions_for_service(service_of(action))
+            expanded = [a for a in every if matches(action, a)]
+        if len(remove_actions_that_are_not_wildcard_arn_only(expanded)) < len(expanded):
+            found.append(action)
+    return found
+
+
+def _merges(statement: Statement, checks: Iterable[str], severity: str) -> tuple[Absorbs, ...]:
+    """checkov's checks on the same resource, those the gate rates no higher than `severity`."""
+    from gate.catalogue import severity_catalogue
+    from gate.scanners.checkov import CheckovScanner
+
+    ratings = severity_catalogue(CheckovScanner.catalogue)
+    ceiling = Severity.parse(severity)
+    kept = tuple(c for c in checks if (rating := ratings.get(c)) is not None and rating <= ceiling)
+    place = statement.place
+    return (Absorbs("checkov", kept, place.path, None, place.resource),) if kept else ()
+
+
+def _resources(statement: Statement) -> str:
+    if statement.any_resource:
+        return "every resource"
+    shown = ", ".join(statement.resources[:3])
+    return shown + (" ..." if len(statement.resources) > 3 else "") or "no resource"
+
+
+def _origin(statement: Statement) -> str:
+    origin = statement.place.origin
+    return f" (AWS managed policy {origin.removeprefix('managed:')})" if origin != "inline" else ""
+
+
+def unique(findings: list[RawFinding]) -> list[RawFinding]:
+    """Once per place: functions sharing a role see the same statements."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.rule_id, finding.path, finding.line, finding.resource, finding.anchor)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept

@@ -1,0 +1,236 @@
+"""What a function's role is granted, read from its IaC: every statement with where it is
+written, and the policies whose grants are not known.
+
+SAM: a function's inline `Policies` (documents, SAM policy templates, managed policy
+names), or the template role its `Role` names. CloudFormation: a role's inline
+`Policies`, its `ManagedPolicyArns` (AWS managed, or a local `AWS::IAM::ManagedPolicy`),
+and `AWS::IAM::Policy` / `ManagedPolicy` / `RolePolicy` resources that name the role.
+serverless.yml: `provider.iam.role.statements` and `managedPolicies`, the legacy
+`provider.iamRoleStatements` and `iamManagedPolicies`, per-function `iamRoleStatements`
+(serverless-iam-roles-per-function) and custom roles under `resources.Resources`.
+Terraform: gate.serverless.roles_terraform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from gate.discovery.cloudformation import logical_ids
+from gate.discovery.declared import as_mapping
+from gate.model import Function
+from gate.safeyaml import YamlDocument
+from gate.serverless.context import BundleContext
+from gate.serverless.iam_known import managed_policy_name, managed_statements, template_statements
+from gate.serverless.iam_policy import (
+    DocPath,
+    Found,
+    Grants,
+    Locator,
+    Place,
+    Statement,
+    as_list,
+    combine,
+)
+from gate.serverless.iam_policy import document_statements as _document
+
+# serverless.yml: where the provider role's statements and managed policies are.
+_PROVIDER_V3: tuple[DocPath, DocPath] = (
+    ("provider", "iam", "role", "statements"),
+    ("provider", "iam", "role", "managedPolicies"),
+)
+_PROVIDER_V2: tuple[DocPath, DocPath] = (
+    ("provider", "iamRoleStatements"),
+    ("provider", "iamManagedPolicies"),
+)
+_ATTACHING = {
+    "AWS::IAM::Policy": "Roles",
+    "AWS::IAM::ManagedPolicy": "Roles",
+    "AWS::IAM::RolePolicy": "RoleName",
+}
+
+
+def grants(context: BundleContext, function: Function) -> Grants:
+    """Everything the function's role is granted, as far as its IaC says."""
+    if function.iac == "terraform":
+        from gate.serverless.roles_terraform import terraform_grants
+
+        return terraform_grants(context, function)
+    document = context.yaml(function.iac_file)
+    if document is None:
+        return Grants(function.resource, unknown=(f"{function.iac_file} (not readable)",))
+    if function.iac == "serverless":
+        return _serverless(document, function)
+    return _template(Template(document, function.iac_file, ("Resources",)), function)
+
+
+@dataclass(frozen=True)
+class Template:
+    """The `Resources` of a template (or of serverless.yml's `resources`), with lines."""
+
+    document: YamlDocument
+    file: str
+    base: DocPath
+
+    def resources(self) -> dict[str, Any]:
+        """Logical id -> resource."""
+        value: Any = self.document.data
+        for key in self.base:
+            value = as_mapping(value).get(str(key))
+        return as_mapping(value)
+
+    def kind(self, logical_id: str) -> str | None:
+        kind = as_mapping(self.resources().get(logical_id)).get("Type")
+        return kind if isinstance(kind, str) else None
+
+    def properties(self, logical_id: str) -> dict[str, Any]:
+        return as_mapping(as_mapping(self.resources().get(logical_id)).get("Properties"))
+
+    def locator(self, *path: str | int) -> Locator:
+        """Lines of a policy document at `path` under the resources."""
+        return lambda inner, _text: self.document.line_of((*self.base, *path, *inner))
+
+    def line(self, *path: str | int) -> int | None:
+        return self.document.line_of((*self.base, *path))
+
+    def statements(self, document: Any, resource: str, *path: str | int) -> list[Statement]:
+        """The statements of the policy document at `path`, written in `resource`."""
+        return _document(document, Place(self.file, resource), self.locator(*path))
+
+    def role(self, role: str) -> Grants:
+        """A template role's inline policies, managed policies and attached policies."""
+        resource = f"AWS::IAM::Role.{role}"
+        statements, unknown = combine(self._role_parts(role, resource))
+        return Grants(f"{self.file}:{resource}", tuple(statements), tuple(unknown))
+
+    def _role_parts(self, role: str, resource: str) -> Iterator[Found]:
+        props = self.properties(role)
+        for i, policy in enumerate(as_list(props.get("Policies"))):
+            path = (role, "Properties", "Policies", i, "PolicyDocument")
+            yield self.statements(as_mapping(policy).get("PolicyDocument"), resource, *path), []
+        arns = as_list(props.get("ManagedPolicyArns"))
+        for i, arn in enumerate(arns):
+            yield self.managed(arn, resource, self.line(role, "Properties", "ManagedPolicyArns", i))
+        yield self.attached(role, {r for arn in arns for r in logical_ids(arn)})
+
+    def managed(self, value: Any, resource: str, line: int | None) -> Found:
+        """A managed policy given by name, ARN or reference to a local managed policy."""
+        name = managed_policy_name(value) if isinstance(value, str) else None
+        if name is not None:
+            found = managed_statements(name, self.file, resource, line)
+            return found, ([] if found else [f"AWS managed policy {name}"])
+        local = [r for r in logical_ids(value) if self.kind(r) == "AWS::IAM::ManagedPolicy"]
+        if local:
+            kind = "AWS::IAM::ManagedPolicy"
+            document = self.properties(local[0]).get("PolicyDocument")
+            return self.statements(
+                document, f"{kind}.{local[0]}", local[0], "Properties", "PolicyDocument"
+            ), []
+        return [], [f"managed policy {value!r}"]
+
+    def attached(self, role: str, seen: set[str]) -> Found:
+        """Policy resources that name the role (`Roles: [!Ref Role]`, `RoleName`)."""
+        statements: list[Statement] = []
+        for logical_id, resource in self.resources().items():
+            kind = as_mapping(resource).get("Type")
+            props = self.properties(str(logical_id))
+            if kind not in _ATTACHING or logical_id in seen:
+                continue
+            if role in logical_ids(props.get(_ATTACHING[str(kind)])):
+                path = (str(logical_id), "Properties", "PolicyDocument")
+                statements += self.statements(
+                    props.get("PolicyDocument"), f"{kind}.{logical_id}", *path
+                )
+        return statements, []
+
+
+def _template(template: Template, function: Function) -> Grants:
+    logical = function.resource.split(".", 1)[1]
+    props = template.properties(logical)
+    if "Role" in props:
+        return _custom_role(template, props["Role"])
+    if function.iac != "sam":
+        return Grants(function.resource, unknown=("no role in the template",))
+    return _sam_policies(template, logical, props.get("Policies"))
+
+
+def _sam_policies(template: Template, logical: str, policies: Any) -> Grants:
+    """A SAM function's own role: its `Policies`, and policies attached to `<Name>Role`."""
+    resource = f"AWS::Serverless::Function.{logical}"
+    base: DocPath = (logical, "Properties", "Policies")
+    if isinstance(policies, list):
+        parts = [_sam_policy(template, resource, (*base, i), p) for i, p in enumerate(policies)]
+    else:
+        parts = [_sam_policy(template, resource, base, p) for p in as_list(policies)]
+    parts.append(template.attached(f"{logical}Role", set()))
+    statements, unknown = combine(parts)
+    return Grants(f"{template.file}:{resource}", tuple(statements), tuple(unknown))
+
+
+def _sam_policy(template: Template, resource: str, path: DocPath, item: Any) -> Found:
+    """One item of SAM `Policies`: a document, a policy template or a managed policy."""
+    if isinstance(item, str) and not item.startswith("arn:") and "${" not in item:
+        item = f"arn:aws:iam::aws:policy/{item}" if template.kind(item) is None else item
+    if isinstance(item, dict) and "Statement" in item:
+        return template.statements(item, resource, *path), []
+    if isinstance(item, dict) and len(item) == 1:
+        name = str(next(iter(item)))
+        found = template_statements(name, template.file, resource, template.line(*path, name))
+        return found, ([] if found else [f"SAM policy template {name}"])
+    return template.managed(item, resource, template.line(*path))
+
+
+def _serverless(document: YamlDocument, function: Function) -> Grants:
+    """A serverless.yml function's role: its own (`iamRoleStatements` of the
+    serverless-iam-roles-per-function plugin), a custom one, or the provider's."""
+    service = as_mapping(document.data)
+    provider = as_mapping(service.get("provider"))
+    key = function.resource
+    spec = as_mapping(as_mapping(service.get("functions")).get(key))
+    iam_role = as_mapping(provider.get("iam")).get("role")
+    custom = spec.get("role") or provider.get("role")
+    if custom is None and not isinstance(iam_role, dict):
+        custom = iam_role
+    if custom is not None:
+        return _custom_role(
+            Template(document, function.iac_file, ("resources", "Resources")), custom
+        )
+    role = f"{function.iac_file}:provider"
+    own: list[Statement] = []
+    if "iamRoleStatements" in spec:
+        role = f"{function.iac_file}:{key}"
+        own = _statements_at(document, function, ("functions", key, "iamRoleStatements"))
+        if not spec.get("iamRoleStatementsInherit"):
+            return Grants(role, tuple(own))
+    statements_at, managed_at = _PROVIDER_V3 if isinstance(iam_role, dict) else _PROVIDER_V2
+    statements = _statements_at(document, function, statements_at)
+    managed, unknown = _managed_at(document, function, managed_at)
+    return Grants(role, tuple(own + statements + managed), tuple(unknown))
+
+
+def _custom_role(template: Template, custom: Any) -> Grants:
+    roles = [r for r in logical_ids(custom) if template.kind(r) == "AWS::IAM::Role"]
+    if roles:
+        return template.role(roles[0])
+    return Grants(f"{template.file}:{custom}", unknown=(f"role {custom!r} (not in this file)",))
+
+
+def _statements_at(document: YamlDocument, function: Function, path: DocPath) -> list[Statement]:
+    place = Place(function.iac_file, function.resource)
+    value = _at(document.data, path)
+    return _document(value or [], place, lambda inner, _text: document.line_of((*path, *inner)))
+
+
+def _managed_at(document: YamlDocument, function: Function, path: DocPath) -> Found:
+    template = Template(document, function.iac_file, ("resources", "Resources"))
+    return combine(
+        template.managed(arn, function.resource, document.line_of((*path, i)))
+        for i, arn in enumerate(as_list(_at(document.data, path)))
+    )
+
+
+def _at(data: Any, path: DocPath) -> Any:
+    for key in path:
+        data = as_mapping(data).get(str(key))
+    return data

@@ -1,0 +1,213 @@
+"""What a Terraform function's role is granted: the `aws_iam_role` its `role` refers to,
+with its `inline_policy` blocks and `managed_policy_arns`, `aws_iam_role_policy`,
+`aws_iam_role_policy_attachment` and `aws_iam_policy_attachment` naming it, and the
+`aws_iam_policy` / `data "aws_iam_policy_document"` those use.
+
+A policy arrives as `jsonencode({...})`, a heredoc or plain JSON string, a policy
+document's `.json`, or `file("...json")` in the module; anything else (`templatefile`,
+variables) is reported as unknown. Nothing is evaluated: references stay text.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from gate.discovery.declared import as_mapping
+from gate.discovery.terraform import tf_value
+from gate.model import Function
+from gate.serverless.context import BundleContext
+from gate.serverless.iam_known import managed_policy_name, managed_statements
+from gate.serverless.iam_policy import (
+    DocPath,
+    Found,
+    Grants,
+    Locator,
+    Place,
+    combine,
+    document_statements,
+)
+
+_JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.DOTALL)
+_DOCUMENT = re.compile(r"^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$")
+_FILE = re.compile(r"""^\$\{file\("(?:\$\{path\.module\}/)?([^"$]+)"\)\}$""")
+_POLICY_ARN = re.compile(r"^\$\{aws_iam_policy\.([\w-]+)\.(?:arn|id)\}$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One `resource` or `data` block of the module, with where it is written."""
+
+    section: str
+    """`resource` or `data`."""
+    kind: str
+    name: str
+    file: str
+    body: dict[str, Any]
+
+    @property
+    def resource(self) -> str:
+        """As checkov names it: data sources without their `data.` prefix."""
+        return f"{self.kind}.{self.name}"
+
+    def value(self, key: str) -> Any:
+        """An attribute, unwrapped from python-hcl2's one-item list."""
+        return tf_value(self.body, key)
+
+
+@dataclass(frozen=True)
+class Module:
+    """One directory of `.tf` files, as far as IAM is concerned."""
+
+    context: BundleContext
+    directory: PurePosixPath
+    blocks: tuple[Block, ...]
+
+    @classmethod
+    def load(cls, context: BundleContext, iac_file: str) -> Module:
+        """The module (directory) of one `.tf` file."""
+        directory = PurePosixPath(iac_file).parent
+        blocks = []
+        for path in sorted((context.root / directory).glob("*.tf")):
+            relative = (directory / path.name).as_posix()
+            parsed = context.terraform(relative) or {}
+            for section in ("resource", "data"):
+                for group in parsed.get(section, []):
+                    for kind, named in as_mapping(group).items():
+                        for name, body in as_mapping(named).items():
+                            blocks.append(
+                                Block(section, str(kind), str(name), relative, as_mapping(body))
+                            )
+        return cls(context, directory, tuple(blocks))
+
+    def find(self, kind: str, name: str, section: str = "resource") -> Block | None:
+        wanted = (section, kind, name)
+        return next((b for b in self.blocks if (b.section, b.kind, b.name) == wanted), None)
+
+    def of_kind(self, kind: str) -> list[Block]:
+        """Every resource of one type."""
+        return [b for b in self.blocks if (b.section, b.kind) == ("resource", kind)]
+
+    def locator(self, block: Block) -> Locator:
+        """Lines by text: python-hcl2 gives only a block's first and last line."""
+        lines = (self.context.root / block.file).read_text("utf-8", errors="replace").splitlines()
+        start, end = block.body.get("__start_line__", 1), block.body.get("__end_line__", len(lines))
+
+        def locate(_path: DocPath, text: str | None) -> int | None:
+            if text is None:
+                return None
+            needle = json.dumps(text)
+            return next(
+                (n for n in range(start, end + 1) if needle in lines[n - 1]),
+                start,
+            )
+
+        return locate
+
+
+def terraform_grants(context: BundleContext, function: Function) -> Grants:
+    """Everything the function's role is granted, as far as the module says."""
+    module = Module.load(context, function.iac_file)
+    function_block = module.find(*function.resource.split(".", 1))
+    role_value = function_block.value("role") if function_block else None
+    found = re.search(r"\$\{aws_iam_role\.([\w-]+)\.", str(role_value))
+    role = module.find("aws_iam_role", found[1]) if found else None
+    if role is None:
+        return Grants(function.resource, unknown=(f"role {role_value!r} (not in this module)",))
+    statements, unknown = combine(_policies(module, role))
+    return Grants(f"{role.file}:{role.resource}", tuple(statements), tuple(unknown))
+
+
+def _policies(module: Module, role: Block) -> Iterator[Found]:
+    """The role's `inline_policy` blocks and `managed_policy_arns`, then the role policies
+    and policy attachments that name it."""
+    for inline in role.body.get("inline_policy", []):
+        yield _policy(module, role, tf_value(as_mapping(inline), "policy"))
+    for arn in role.value("managed_policy_arns") or []:
+        yield _policy_arn(module, role, arn)
+    for block in module.of_kind("aws_iam_role_policy"):
+        if _names_role(block.value("role"), role):
+            yield _policy(module, block, block.value("policy"))
+    for block in module.of_kind("aws_iam_role_policy_attachment"):
+        if _names_role(block.value("role"), role):
+            yield _policy_arn(module, block, block.value("policy_arn"))
+    for block in module.of_kind("aws_iam_policy_attachment"):
+        if any(_names_role(r, role) for r in block.value("roles") or []):
+            yield _policy_arn(module, block, block.value("policy_arn"))
+
+
+def _names_role(value: Any, role: Block) -> bool:
+    """`aws_iam_role.x.id` / `.name`, or the role's literal name."""
+    text = str(value)
+    return text.startswith(f"${{aws_iam_role.{role.name}.") or text == role.value("name")
+
+
+def _policy_arn(module: Module, owner: Block, arn: Any) -> Found:
+    """An attached policy: an `aws_iam_policy` of the module or an AWS managed one."""
+    text = str(arn)
+    local = _POLICY_ARN.match(text)
+    policy = module.find("aws_iam_policy", local[1]) if local else None
+    if policy is not None:
+        return _policy(module, policy, policy.value("policy"))
+    name = managed_policy_name(text)
+    if name is None:
+        return [], [f"managed policy {text!r}"]
+    line = module.locator(owner)((), text)
+    found = managed_statements(name, owner.file, owner.resource, line)
+    return found, ([] if found else [f"AWS managed policy {name}"])
+
+
+def _policy(module: Module, block: Block, value: Any) -> Found:
+    """The statements of a policy attribute, however it is written."""
+    if not isinstance(value, str):
+        return [], [f"{block.resource}: a policy the gate cannot read"]
+    reference = _DOCUMENT.match(value)
+    if reference:
+        document = module.find("aws_iam_policy_document", reference[1], "data")
+        if document is None:
+            return [], [f"policy document {reference[1]!r} (not in this module)"]
+        return _document_block(module, document)
+    parsed = _decode(module, value)
+    if parsed is None:
+        return [], [f"{block.resource}: a policy the gate cannot read ({value[:60]!r})"]
+    place = Place(block.file, block.resource)
+    return document_statements(parsed, place, module.locator(block)), []
+
+
+def _decode(module: Module, value: str) -> Any:
+    """`jsonencode({...})`, a JSON string or `file("x.json")` as a policy document."""
+    encoded = _JSONENCODE.match(value)
+    included = _FILE.match(value)
+    try:
+        if encoded:
+            return ast.literal_eval(encoded[1])
+        if included:
+            path = module.context.root / module.directory / included[1]
+            return json.loads(path.read_text("utf-8"))
+        return json.loads(value)
+    except (ValueError, SyntaxError, OSError, RecursionError):
+        return None
+
+
+def _document_block(module: Module, block: Block) -> Found:
+    """A `data "aws_iam_policy_document"`'s `statement` blocks, as IAM JSON; documents it
+    merges in and `dynamic` statements are not read."""
+    statements = [
+        {
+            "Effect": tf_value(item, "effect") or "Allow",
+            "Action": tf_value(item, "actions"),
+            "NotAction": tf_value(item, "not_actions"),
+            "Resource": tf_value(item, "resources"),
+            "Condition": item.get("condition"),
+        }
+        for item in map(as_mapping, block.body.get("statement", []))
+    ]
+    unread = {"source_policy_documents", "override_policy_documents", "dynamic"} & set(block.body)
+    unknown = [f"{block.resource}: {', '.join(sorted(unread))} not read"] if unread else []
+    place = Place(block.file, block.resource)
+    return document_statements({"Statement": statements}, place, module.locator(block)), unknown

@@ -1,0 +1,92 @@
+"""Event taint (GATE-SLS-001..007): event data reaching a command, code, SQL,
+deserialisation, template, filesystem or URL sink without a sanitiser on the way.
+
+Sources are the event parameters of the bundle's handlers (taint_entries.py). The
+data is followed within each module: assignments, subscripts, attributes, `.get()`,
+f-strings, `+`, `%`, `.format()`, `json.loads`, `base64` and the like (taint_exprs.py,
+taint_strings.py), branches and guards (taint_walk.py, taint_guards.py), and calls to
+the module's own functions, dispatch tables included (taint_flow.py). Sanitisers
+clear the data for some sink kinds (`shlex.quote`: commands; `os.path.basename`:
+paths) or for all (`int()`, `uuid.UUID()`, an allow-list test). A sink is a call in
+taint_sinks.py; the bandit test that reports the same call is folded into the
+finding, so one problem is one finding.
+
+Not followed: calls into other modules of the bundle or into libraries (their result
+is clean unless listed as propagating), methods of classes and attribute state
+(`self.x`), and data a handler reads from elsewhere than its event (a queue, a
+database, `app.current_event` of a web framework). Argument injection into a program
+run without a shell is out of scope.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from gate.model import Absorbs
+from gate.serverless.context import BundleContext
+from gate.serverless.findings import RawFinding
+from gate.serverless.taint_entries import HandlerModule
+from gate.serverless.taint_flow import unique, watch
+from gate.serverless.taint_scope import Scope
+from gate.serverless.taint_sinks import KIND, PATH_METHODS, Sink, checked_arguments, lookup
+from gate.serverless.taint_values import Taint, Taints, reaching
+
+RULE_IDS = tuple(kind.rule_id for kind in KIND.values())
+
+
+def check(context: BundleContext) -> list[RawFinding]:
+    return unique(watch(context, SinkObserver))
+
+
+class SinkObserver:
+    """Reports each sink call that event data reaches."""
+
+    def __init__(self, module: HandlerModule) -> None:
+        self.module = module
+        self.findings: list[RawFinding] = []
+
+    def call(self, call: ast.Call, scope: Scope) -> None:
+        name = scope.qualname(call.func)
+        sink = lookup(call, name)
+        if sink is not None:
+            for argument in checked_arguments(call, sink):
+                self._check(call, name, sink, scope.taint(argument), scope)
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in PATH_METHODS:
+            self._check(call, name, Sink("path", ()), scope.taint(call.func.value), scope)
+
+    def store(self, target: ast.expr, value: Taints, scope: Scope) -> None:
+        """Stores are the container-reuse rule's concern."""
+
+    def _check(
+        self, call: ast.Call, name: str | None, sink: Sink, taints: Taints, scope: Scope
+    ) -> None:
+        taint = reaching(taints, sink.kind, built_only=sink.built_only)
+        if taint is not None:
+            self.findings.append(self._finding(call, name, sink, taint, scope.function))
+
+    def _finding(
+        self, call: ast.Call, name: str | None, sink: Sink, taint: Taint, function: str
+    ) -> RawFinding:
+        kind = KIND[sink.kind]
+        callee = name if name and "()" not in name else ast.unparse(call.func)
+        message = (
+            f"Event data from `{taint.source}` reaches `{callee}()` in {function}(), where it "
+            f"{kind.what}: {kind.fix}."
+        )
+        path = self.module.path
+        # bandit reports string-built SQL (B608) where the string is built.
+        built = taint.built_at if sink.kind == "sql" else None
+        lines = {call.lineno} | ({built} if built else set())
+        merges = tuple(
+            Absorbs("bandit", kind.bandit, path, line) for line in sorted(lines) if kind.bandit
+        )
+        return RawFinding(
+            rule_id=kind.rule_id,
+            message=message,
+            path=path,
+            line=call.lineno,
+            end_line=call.end_lineno,
+            resource=self.module.resource,
+            anchor=f"{function}: {' '.join(ast.unparse(call).split())}",
+            merges=merges,
+        )

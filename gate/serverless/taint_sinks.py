@@ -1,0 +1,228 @@
+"""The sinks: calls where event data must not arrive unchecked, one rule per kind.
+
+A sink is found by what the call names once imports and assignments are followed
+(`sp.run`, `from os import system`, `s = requests.Session(); s.get`), by a method
+name on any receiver (`cursor.execute`), or by a path method on a receiver that is
+itself event data (`Path(name).read_text()`)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One sink class and the rule that reports it."""
+
+    rule_id: str
+    what: str
+    """What the data does there, for the message."""
+    fix: str
+    bandit: tuple[str, ...] = ()
+    """bandit tests that report the same call (folded into the finding)."""
+
+
+KIND = {
+    "command": Kind(
+        "GATE-SLS-001",
+        "runs as a shell command",
+        "pass an argument list without shell=True, or shlex.quote() the value",
+        # B603 is bandit's report of ["sh", "-c", cmd] (a process started without
+        # shell=True). B607 (a program found through PATH) is another problem: not folded.
+        ("B602", "B603", "B604", "B605"),
+    ),
+    "code": Kind(
+        "GATE-SLS-002",
+        "runs as Python code",
+        "never evaluate event data; parse it with json or ast.literal_eval",
+        ("B307", "B102"),
+    ),
+    "sql": Kind(
+        "GATE-SLS-003",
+        "is formatted into a SQL statement",
+        "pass it as a query parameter (execute(sql, params)), never format it in",
+        ("B608",),
+    ),
+    "deserialise": Kind(
+        "GATE-SLS-004",
+        "is deserialised into Python objects",
+        "accept JSON (json.loads) or yaml.safe_load; never unpickle request data",
+        ("B301", "B302", "B506"),
+    ),
+    "template": Kind(
+        "GATE-SLS-005",
+        "is compiled as template source",
+        "load templates from the bundle and pass event data only as render() variables",
+        # bandit's B701 (autoescape off) and B702 (Mako) are about escaping the output,
+        # another problem on another call: not folded.
+    ),
+    "path": Kind(
+        "GATE-SLS-006",
+        "names a file on disk",
+        "keep only os.path.basename() of it, or check the realpath stays under the base",
+    ),
+    "url": Kind(
+        "GATE-SLS-007",
+        "chooses the host of an outbound request",
+        "fix the scheme and host in code and pass event data only as path or params=",
+        ("B310",),
+    ),
+}
+
+
+def _always(call: ast.Call) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Sink:
+    """A call that is a sink, and which of its arguments must not be event data."""
+
+    kind: str
+    args: tuple[int | str, ...]
+    """Positions and keyword names of the checked arguments."""
+    when: Callable[[ast.Call], bool] = _always
+    """The call is a sink only in this form (`shell=True`, an unsafe YAML loader)."""
+    built_only: bool = False
+    """Only data formatted into the argument counts (a query string, not a parameter)."""
+
+
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def argument(call: ast.Call, spec: int | str) -> ast.expr | None:
+    """The argument at a position or keyword, if the call passes it."""
+    if isinstance(spec, str):
+        return keyword(call, spec)
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return positional[spec] if spec < len(positional) else None
+
+
+def _shell(call: ast.Call) -> bool:
+    """`shell=` is set and not a literal false value."""
+    value = keyword(call, "shell")
+    return value is not None and not (isinstance(value, ast.Constant) and not value.value)
+
+
+_SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
+_SAFE_LOADERS |= {"FullLoader", "CFullLoader"}  # no arbitrary objects since PyYAML 5.4
+
+
+def _unsafe_loader(call: ast.Call) -> bool:
+    loader = keyword(call, "Loader") or argument(call, 1)
+    if loader is None:
+        return True
+    name = loader.attr if isinstance(loader, ast.Attribute) else getattr(loader, "id", "")
+    return name not in _SAFE_LOADERS
+
+
+def _table() -> dict[str, Sink]:
+    table: dict[str, Sink] = {}
+
+    def add(names: str, sink: Sink) -> None:
+        for name in names.split():
+            table[name] = sink
+
+    popen = Sink("command", (0, "args"), _shell)
+    add("subprocess.run subprocess.call subprocess.check_call subprocess.check_output", popen)
+    add("subprocess.Popen", popen)
+    add("subprocess.getoutput subprocess.getstatusoutput", Sink("command", (0, "cmd")))
+    add("os.system", Sink("command", (0, "command")))
+    add("os.popen commands.getoutput", Sink("command", (0, "cmd")))
+    add("asyncio.create_subprocess_shell", Sink("command", (0, "cmd")))
+    add("eval exec compile builtins.eval builtins.exec", Sink("code", (0, "source")))
+    add("pandas.read_sql pandas.read_sql_query", Sink("sql", (0, "sql"), built_only=True))
+    unpickle = Sink("deserialise", (0, "data", "file"))
+    add("pickle.loads pickle.load pickle.Unpickler _pickle.loads cPickle.loads", unpickle)
+    add("dill.loads dill.load marshal.loads marshal.load jsonpickle.decode", unpickle)
+    add("jsonpickle.unpickler.decode pandas.read_pickle", unpickle)
+    add("yaml.load yaml.load_all", Sink("deserialise", (0, "stream"), _unsafe_loader))
+    add("yaml.unsafe_load yaml.unsafe_load_all", Sink("deserialise", (0, "stream")))
+    add("jinja2.Template mako.template.Template", Sink("template", (0, "source", "text")))
+    add("django.template.Template", Sink("template", (0, "template_string")))
+    add("open io.open codecs.open os.open", Sink("path", (0, "file", "filename", "path")))
+    one_path = Sink("path", (0, "path", "name"))
+    add("os.remove os.unlink os.rmdir os.removedirs os.listdir os.scandir", one_path)
+    add("os.makedirs os.mkdir os.chmod os.truncate shutil.rmtree tarfile.open", one_path)
+    two_paths = Sink("path", (0, 1, "src", "dst"))
+    add("os.rename os.replace os.renames os.symlink os.link shutil.copy shutil.copy2", two_paths)
+    add("shutil.copyfile shutil.copytree shutil.move", two_paths)
+    url = Sink("url", (0, "url"))
+    for client in ("requests", "requests.Session()", "httpx", "httpx.Client()"):
+        add(" ".join(f"{client}.{m}" for m in ("get", "post", "put", "patch")), url)
+        add(" ".join(f"{client}.{m}" for m in ("delete", "head", "options", "stream")), url)
+        add(f"{client}.request", Sink("url", (1, "url")))
+    add("httpx.AsyncClient().get httpx.AsyncClient().post", url)
+    add("aiohttp.ClientSession().get aiohttp.ClientSession().post", url)
+    add("urllib.request.urlopen urllib.request.Request urllib.request.urlretrieve", url)
+    pool = Sink("url", (1, "url"))
+    add("urllib3.request urllib3.PoolManager().request urllib3.PoolManager().urlopen", pool)
+    host = Sink("url", (0, "host"))
+    add("http.client.HTTPConnection http.client.HTTPSConnection", host)
+    add("socket.create_connection", Sink("url", (0, "address")))
+    return table
+
+
+SINKS = _table()
+
+METHOD_SINKS = {
+    "execute": Sink("sql", (0, "sql", "query", "operation", "statement"), built_only=True),
+    "executemany": Sink("sql", (0, "sql", "query", "operation"), built_only=True),
+    "executescript": Sink("sql", (0, "sql_script"), built_only=True),
+    # boto3: DynamoDB PartiQL, RDS Data API, Redshift Data API.
+    "execute_statement": Sink("sql", ("Statement", "sql", "Sql"), built_only=True),
+    "from_string": Sink("template", (0, "source")),
+    # boto3 S3 transfers read or write a local file.
+    "download_file": Sink("path", (2, "Filename")),
+    "upload_file": Sink("path", (0, "Filename")),
+}
+"""Sinks found by method name alone, whatever the receiver is."""
+
+PATH_METHODS = frozenset(
+    {"read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink", "rmdir"}
+    | {"touch", "mkdir", "rename", "symlink_to", "iterdir", "glob", "rglob"}
+)
+"""pathlib methods: a sink when the path they are called on is event data (`replace`
+is left out: on a string it is `str.replace`)."""
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "/usr/bin/bash"})
+
+
+def lookup(call: ast.Call, name: str | None) -> Sink | None:
+    """The sink `call` is, given what its callee names."""
+    if name in SINKS:
+        return SINKS[name]
+    if isinstance(call.func, ast.Attribute) and call.func.attr in METHOD_SINKS:
+        return METHOD_SINKS[call.func.attr]
+    return None
+
+
+def checked_arguments(call: ast.Call, sink: Sink) -> list[ast.expr]:
+    """The argument expressions of a matched sink that must not carry event data."""
+    if not sink.when(call):
+        return _shell_argv(call) if sink.kind == "command" else []
+    found = [a for a in (argument(call, spec) for spec in sink.args) if a is not None]
+    if sink.kind == "command" and found and isinstance(found[0], ast.List | ast.Tuple):
+        # With shell=True only the first item is the command line; the rest are
+        # arguments to the shell itself.
+        return found[0].elts[:1]
+    return found
+
+
+def _shell_argv(call: ast.Call) -> list[ast.expr]:
+    """`["sh", "-c", cmd]` without shell=True still hands `cmd` to a shell."""
+    argv = argument(call, 0) or keyword(call, "args")
+    if not isinstance(argv, ast.List | ast.Tuple) or len(argv.elts) < 3:
+        return []
+    program, flag = argv.elts[0], argv.elts[1]
+    if (
+        isinstance(program, ast.Constant)
+        and program.value in SHELLS
+        and isinstance(flag, ast.Constant)
+        and flag.value == "-c"
+    ):
+        return [argv.elts[2]]
+    return []

@@ -1,0 +1,216 @@
+"""The IaC gap rules (GATE-IAC-010..017) on small bundles of every syntax, each with the
+gap and its well-built counterpart (tests/assets/iac/README.md lists them)."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+from gate.discovery import discover
+from gate.model import Absorbs
+from gate.serverless import iac
+from gate.serverless.context import BundleContext
+from gate.serverless.findings import RawFinding
+from tests.conftest import ASSETS, EXAMPLES
+
+IAC = ASSETS / "iac"
+TODAY = datetime.date(2026, 11, 29)
+
+
+def check(root: Path, today: datetime.date = TODAY) -> list[RawFinding]:
+    found = discover(root, root.name)
+    return iac.check(BundleContext(root.name, root, root, found.functions), today=today)
+
+
+def rules(root: Path) -> set[tuple[str, str | None]]:
+    """(rule, resource) of every finding: what fired where, and so what did not."""
+    return {(f.rule_id, f.resource) for f in check(root)}
+
+
+def one(findings: list[RawFinding], rule_id: str, resource: str | None) -> RawFinding:
+    matching = [f for f in findings if f.rule_id == rule_id and f.resource == resource]
+    assert len(matching) == 1, (rule_id, resource, findings)
+    return matching[0]
+
+
+def test_well_built_examples_have_no_gaps() -> None:
+    assert check(EXAMPLES / "orders-api-secure") == []
+    assert check(IAC / "serverless-good") == []
+    assert check(IAC / "terraform-good") == []
+
+
+def test_sam_function_url_without_auth() -> None:
+    findings = check(IAC / "sam-url-none")
+    resource = "AWS::Serverless::Function.StatusFunction"
+    assert {(f.rule_id, f.resource) for f in findings} == {
+        ("GATE-IAC-010", resource),
+        ("GATE-IAC-017", resource),
+    }
+    url = one(findings, "GATE-IAC-010", resource)
+    assert (url.path, url.line) == ("template.yaml", 15)  # the AuthType line
+    assert url.anchor == f"{resource}#function-url-auth-none"
+    assert url.severity is None  # the catalogue's: high, which blocks by default
+    assert "StatusFunction" in url.message and "AWS_IAM" in url.message
+    assert url.merges == ()  # checkov has no check of SAM's FunctionUrlConfig
+    concurrency = one(findings, "GATE-IAC-017", resource)
+    assert concurrency.merges == (
+        Absorbs("checkov", ("CKV_AWS_115",), "template.yaml", None, resource),
+    )
+
+
+def test_sam_urls_and_api_events() -> None:
+    def fn(name: str) -> str:
+        return f"AWS::Serverless::Function.{name}"
+
+    assert rules(IAC / "sam-endpoints") == {
+        ("GATE-IAC-010", fn("PublicUrlFunction")),
+        ("GATE-IAC-013", fn("PublicUrlFunction")),  # python3.9
+        ("GATE-IAC-015", fn("PublicUrlFunction")),
+        ("GATE-IAC-017", fn("PublicUrlFunction")),
+        # Implicit API and an HttpApi without a default authorizer; not the OPTIONS event.
+        ("GATE-IAC-011", fn("OpenApiFunction")),
+        ("GATE-IAC-016", fn("OpenApiFunction")),  # 60 s behind API Gateway
+        # The default authorizer covers two events; `Authorizer: NONE` opts one out.
+        ("GATE-IAC-011", fn("AuthorizedApiFunction")),
+        ("GATE-IAC-014", fn("AuthorizedApiFunction")),  # nodejs22.x, due 2027-04-30
+        # A private API is not public, but API Gateway's timeout still applies.
+        ("GATE-IAC-016", fn("PrivateApiFunction")),
+    }
+    findings = check(IAC / "sam-endpoints")
+    api = sorted(f.message.split(" reaches")[0] for f in findings if f.rule_id == "GATE-IAC-011")
+    assert api == [
+        "AuthorizedApiFunction: event Health (GET /health)",
+        "OpenApiFunction: event AddItem (POST /items)",
+        "OpenApiFunction: event ListItems (GET /items)",
+    ]
+
+
+def test_sam_globals_are_merged_as_sam_merges_them() -> None:
+    findings = check(IAC / "sam-globals")
+    award = "AWS::Serverless::Function.AwardFunction"
+    redeem = "AWS::Serverless::Function.RedeemFunction"
+    assert {(f.rule_id, f.resource) for f in findings} == {
+        ("GATE-IAC-010", award),  # FunctionUrlConfig from Globals
+        ("GATE-IAC-013", award),  # python3.10 from Globals
+        ("GATE-IAC-016", award),  # Timeout 45 from Globals, implicit API
+        ("GATE-IAC-015", redeem),  # Tracing: Disabled over the Globals' Active
+        ("GATE-IAC-012", None),  # the Globals' token, shared
+    }
+    # Findings on a value from Globals point at the Globals' line.
+    assert one(findings, "GATE-IAC-013", award).line == 7
+    assert one(findings, "GATE-IAC-010", award).line == 11
+    secret = one(findings, "GATE-IAC-012", None)
+    assert secret.line == 14
+    assert secret.anchor == "Globals.Function#env:LOYALTY_API_TOKEN"
+    # RedeemFunction sets its own LOYALTY_API_TOKEN (a !Ref): only AwardFunction inherits.
+    assert "inherited by AwardFunction)" in secret.message
+    assert [m.resource for m in secret.merges] == [award, None]
+
+
+def test_cloudformation_urls_methods_and_routes() -> None:
+    findings = check(IAC / "cfn-endpoints")
+    function = "AWS::Lambda::Function.PublicFunction"
+    assert {(f.rule_id, f.resource) for f in findings} == {
+        ("GATE-IAC-010", "AWS::Lambda::Url.PublicUrl"),
+        ("GATE-IAC-011", "AWS::ApiGateway::Method.PricesGet"),
+        ("GATE-IAC-011", function),  # the HTTP API route points at the integration
+        ("GATE-IAC-012", function),  # a URL with a password
+        ("GATE-IAC-013", function),  # python3.8
+        ("GATE-IAC-015", function),
+        ("GATE-IAC-017", function),
+    }
+    url = one(findings, "GATE-IAC-010", "AWS::Lambda::Url.PublicUrl")
+    assert url.merges == (
+        Absorbs("checkov", ("CKV_AWS_258",), "template.yaml", None, "AWS::Lambda::Url.PublicUrl"),
+    )
+    method = one(findings, "GATE-IAC-011", "AWS::ApiGateway::Method.PricesGet")
+    assert method.merges[0].rule_ids == ("CKV_AWS_59",)
+    assert one(findings, "GATE-IAC-012", function).severity == "critical"
+
+
+def test_serverless_framework_urls_events_and_provider_defaults() -> None:
+    findings = check(IAC / "serverless-gaps")
+    assert {(f.rule_id, f.resource) for f in findings} == {
+        ("GATE-IAC-010", "publicUrl"),  # url: true
+        ("GATE-IAC-010", "corsUrl"),  # url: {cors: true} has no authorizer
+        ("GATE-IAC-011", "openApi"),  # http and httpApi without an authorizer
+        ("GATE-IAC-011", "authorizedApi"),  # private: true is an API key, not auth
+        ("GATE-IAC-012", "openApi"),  # a Stripe live key
+        ("GATE-IAC-012", None),  # provider.environment
+        ("GATE-IAC-016", "openApi"),
+        ("GATE-IAC-017", "publicUrl"),
+        ("GATE-IAC-017", "openApi"),
+        ("GATE-IAC-017", "authorizedApi"),
+        *{("GATE-IAC-013", name) for name in ("publicUrl", "corsUrl", "openApi", "authorizedApi")},
+        *{("GATE-IAC-015", name) for name in ("publicUrl", "corsUrl", "openApi", "authorizedApi")},
+    }
+    assert len([f for f in findings if f.rule_id == "GATE-IAC-011"]) == 3
+    shared = one(findings, "GATE-IAC-012", None)
+    assert shared.line == 10
+    # openApi overrides the variable with an SSM reference, so it does not inherit it.
+    assert "(inherited by publicUrl, corsUrl, iamUrl, authorizedApi)" in shared.message
+    own = one(findings, "GATE-IAC-012", "openApi")
+    assert own.merges[0] == Absorbs("checkov", ("CKV_AWS_41",), "serverless.yml", None, "openApi")
+    assert one(findings, "GATE-IAC-016", "openApi").line == 33  # the function's timeout
+
+
+def test_terraform_urls_methods_and_routes_across_files() -> None:
+    findings = check(IAC / "terraform-gaps")
+    function = "aws_lambda_function.alerts"
+    assert {(f.rule_id, f.resource, f.path, f.line) for f in findings} == {
+        ("GATE-IAC-010", "aws_lambda_function_url.alerts", "main.tf", 32),
+        ("GATE-IAC-011", function, "api.tf", 15),  # the method's `authorization`
+        ("GATE-IAC-011", function, "api.tf", 39),  # the route, which has no authorization
+        ("GATE-IAC-012", function, "main.tf", 23),  # a Slack token; var.* is not judged
+        ("GATE-IAC-013", function, "main.tf", 14),  # nodejs18.x
+        ("GATE-IAC-015", function, "main.tf", 11),
+        ("GATE-IAC-016", function, "main.tf", 17),
+        ("GATE-IAC-017", function, "main.tf", 11),  # -1 is no reservation
+    }
+    absorbed = {m.resource: m.rule_ids for f in findings for m in f.merges if m.resource}
+    assert absorbed["aws_api_gateway_method.post_alert"] == ("CKV_AWS_59", "CKV2_AWS_70")
+    assert absorbed["aws_apigatewayv2_route.list_alerts"] == ("CKV_AWS_309",)
+    tracing = one(findings, "GATE-IAC-015", function)
+    assert tracing.merges == (Absorbs("checkov", ("CKV_AWS_50",), "main.tf", None, function),)
+
+
+def test_runtime_rules_judge_against_the_given_day() -> None:
+    bundle = IAC / "sam-endpoints"
+    public = "AWS::Serverless::Function.PublicUrlFunction"
+
+    def runtime_rules(day: datetime.date) -> set[str]:
+        return {
+            f.rule_id
+            for f in check(bundle, day)
+            if f.resource == public and f.rule_id in ("GATE-IAC-013", "GATE-IAC-014")
+        }
+
+    # python3.9 is deprecated on 2025-12-15.
+    assert runtime_rules(datetime.date(2025, 1, 1)) == set()
+    assert runtime_rules(datetime.date(2025, 7, 1)) == {"GATE-IAC-014"}
+    assert runtime_rules(datetime.date(2025, 12, 15)) == {"GATE-IAC-013"}
+    upcoming = one(check(bundle, datetime.date(2025, 7, 1)), "GATE-IAC-014", public)
+    assert "2025-12-15, in 167 days" in upcoming.message
+    assert "python3.14" in upcoming.message
+
+
+def test_anchors_survive_lines_moving(tmp_path: Path) -> None:
+    bundle = tmp_path / "moved"
+    shutil.copytree(IAC / "sam-endpoints", bundle)
+    template = bundle / "template.yaml"
+    template.write_text("# moved down\n\n" + template.read_text(), encoding="utf-8")
+    before = {(f.rule_id, f.anchor): f.line for f in check(IAC / "sam-endpoints")}
+    after = {(f.rule_id, f.anchor): f.line for f in check(bundle)}
+    assert before.keys() == after.keys()
+    assert all(after[key] == line + 2 for key, line in before.items() if line is not None)
+    assert len({anchor for _, anchor in before}) == len(before)
+
+
+def test_unreadable_iac_reports_nothing(tmp_path: Path) -> None:
+    bundle = tmp_path / "gone"
+    shutil.copytree(IAC / "sam-url-none", bundle)
+    found = discover(bundle, "gone")
+    (bundle / "template.yaml").unlink()
+    context = BundleContext("gone", bundle, bundle, found.functions)
+    assert iac.check(context, today=TODAY) == []

@@ -1,0 +1,84 @@
+"""Function-role wildcards through `gate check` with the real scanners: they block under the
+default policy, and checkov's reports of the same concern are folded into them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import RunGate
+from tests.serverless.test_roles import IAM
+from tests.test_integration import check_json
+
+pytestmark = pytest.mark.slow
+
+
+def gate_check(run_gate: RunGate, tmp_path: Path, bundle: str) -> tuple[int, dict[str, Any], str]:
+    """`gate check` on a copy of a fixture bundle, with its JSON report checked."""
+    copy = tmp_path / bundle
+    shutil.copytree(IAM / bundle, copy)
+    return check_json(run_gate, copy)
+
+
+def blocking(report: dict[str, Any]) -> list[tuple[str, str, str, int, str]]:
+    return [
+        (f["scanner"], f["rule_id"], f["severity"], f["start_line"], f["resource"])
+        for f in report["findings"]
+        if f["status"] == "blocking"
+    ]
+
+
+def folded(report: dict[str, Any], rule_id: str, resource: str) -> set[str]:
+    return {
+        reporter["rule_id"]
+        for f in report["findings"]
+        if (f["rule_id"], f["resource"]) == (rule_id, resource)
+        for reporter in f["also_reported_by"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("bundle", "expected"),
+    [
+        # checkov reads only the legacy provider.iamRoleStatements: nothing to fold.
+        ("serverless-v3-wildcard", [("GATE-IAC-001", "high", 12, "resize")]),
+        # checkov misses wildcard actions in a SAM function's inline Policies.
+        (
+            "sam-inline-wildcard",
+            [("GATE-IAC-001", "high", 29, "AWS::Serverless::Function.OrdersFunction")],
+        ),
+    ],
+)
+def test_wildcards_checkov_misses_block(
+    run_gate: RunGate, tmp_path: Path, bundle: str, expected: list[tuple[str, str, int, str]]
+) -> None:
+    code, report, output = gate_check(run_gate, tmp_path, bundle)
+    assert code == 1, output
+    assert {s["status"] for s in report["scanners"]} == {"ok"}, output
+    assert blocking(report) == [("serverless", *e) for e in expected]
+    _, _, _, _, resource = blocking(report)[0]
+    assert folded(report, "GATE-IAC-001", resource) == set()
+    narrowed = [f for f in report["findings"] if f["rule_id"] == "GATE-SLS-011"]
+    assert [f["status"] for f in narrowed] == ["allowed"]
+
+
+def test_checkov_findings_on_the_same_role_are_folded(run_gate: RunGate, tmp_path: Path) -> None:
+    code, report, output = gate_check(run_gate, tmp_path, "cfn-role-policies")
+    assert code == 1, output
+    assert blocking(report) == [
+        ("serverless", "GATE-IAC-001", "critical", 37, "AWS::IAM::Policy.WorkerPolicy"),
+        ("serverless", "GATE-IAC-001", "high", 24, "AWS::IAM::Role.WorkerRole"),
+        ("serverless", "GATE-IAC-002", "high", 46, "AWS::IAM::ManagedPolicy.WorkerManagedPolicy"),
+    ]
+    assert {"CKV_AWS_62", "CKV_AWS_63", "CKV_AWS_107"} <= folded(
+        report, "GATE-IAC-001", "AWS::IAM::Policy.WorkerPolicy"
+    )
+    assert folded(report, "GATE-IAC-001", "AWS::IAM::Role.WorkerRole") == {
+        "CKV_AWS_109",
+        "CKV_AWS_111",
+    }
+    iam_checks = {"CKV_AWS_62", "CKV_AWS_63", *(f"CKV_AWS_{n}" for n in range(107, 112))}
+    assert not [f for f in report["findings"] if f["rule_id"] in iam_checks]

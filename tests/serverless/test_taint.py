@@ -1,0 +1,363 @@
+"""The taint rules on small inline bundles: entry points, what a finding says, and the
+propagation and sanitising cases the fixture set does not isolate."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gate.model import Absorbs
+from gate.serverless import taint
+from gate.serverless.findings import RawFinding
+from tests.conftest import EXAMPLES
+from tests.serverless.taint_support import HANDLERS, context_of, write_bundle
+
+
+def sam(handler: str) -> str:
+    """A SAM template whose one function's handler is `worker.<handler>` in src/."""
+    template = (HANDLERS / "sam-shell" / "template.yaml").read_text(encoding="utf-8")
+    return template.replace("Handler: app.inspect", f"Handler: worker.{handler}")
+
+
+def findings(tmp_path: Path, source: str, name: str = "app.py") -> list[RawFinding]:
+    """Taint findings of one module in a bundle without IaC."""
+    return taint.check(write_bundle(tmp_path / "b", {name: textwrap.dedent(source)}))
+
+
+def rules(tmp_path: Path, source: str) -> list[tuple[str, int | None]]:
+    return sorted((f.rule_id, f.line) for f in findings(tmp_path, source))
+
+
+def test_the_iac_handler_is_the_entry_point_whatever_its_parameters_are_called() -> None:
+    context = context_of(HANDLERS / "sam-shell")
+    [finding] = taint.check(context)
+    assert finding.rule_id == "GATE-SLS-001"
+    assert finding.path == "src/app.py"
+    assert finding.resource == "AWS::Serverless::Function.InspectFunction"
+    assert "`request['x']`" in finding.message
+
+
+def test_only_the_handler_the_iac_names_is_an_entry_point(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        def handle(event, context):
+            return {"ok": True}
+
+        def other(event, context):
+            os.system(event["cmd"])
+        """
+    files = {
+        "template.yaml": sam("handle"),
+        "src/worker.py": textwrap.dedent(source),
+    }
+    assert taint.check(write_bundle(tmp_path / "named", files)) == []
+    files["template.yaml"] = sam("other")
+    [finding] = taint.check(write_bundle(tmp_path / "other", files))
+    assert (finding.path, finding.line) == ("src/worker.py", 7)
+
+
+def test_unclaimed_files_use_handler_shaped_functions(tmp_path: Path) -> None:
+    handler = "import os\n\ndef run(event, context):\n    os.system(event['cmd'])\n"
+    not_handler = "import os\n\ndef run(payload, options):\n    os.system(payload['cmd'])\n"
+    context = write_bundle(
+        tmp_path / "b",
+        {
+            "template.yaml": sam("handle"),
+            "src/worker.py": "def handle(event, context):\n    return 1\n",
+            "src/jobs/cleanup.py": handler,
+            "src/jobs/helpers.py": not_handler,
+            "src/tests/test_cleanup.py": handler,
+        },
+    )
+    assert [(f.path, f.resource) for f in taint.check(context)] == [("src/jobs/cleanup.py", None)]
+
+
+def test_a_finding_names_source_sink_and_fix_and_merges_bandit(tmp_path: Path) -> None:
+    [finding] = findings(
+        tmp_path,
+        """\
+        import subprocess
+
+        def handler(event, context):
+            name = event["queryStringParameters"]["name"]
+            subprocess.run(
+                f"convert {name} out.png",
+                shell=True,
+            )
+        """,
+    )
+    assert finding.rule_id == "GATE-SLS-001"
+    assert (finding.line, finding.end_line) == (5, 8)
+    assert finding.severity is None  # critical comes from the catalogue
+    assert "`event['queryStringParameters']['name']`" in finding.message
+    assert "`subprocess.run()`" in finding.message
+    assert "shlex.quote()" in finding.message
+    assert finding.anchor == "handler: subprocess.run(f'convert {name} out.png', shell=True)"
+    assert finding.merges == (Absorbs("bandit", ("B602", "B603", "B604", "B605"), "app.py", 5),)
+
+
+def test_sql_merges_bandits_report_where_the_query_is_built(tmp_path: Path) -> None:
+    [finding] = findings(
+        tmp_path,
+        """\
+        def handler(event, context):
+            query = "SELECT * FROM t WHERE id = '%s'" % event["id"]
+            cursor = connect()
+            cursor.execute(query)
+        """,
+    )
+    assert [(m.rule_ids, m.line) for m in finding.merges] == [(("B608",), 2), (("B608",), 4)]
+
+
+@pytest.mark.parametrize(
+    "imports",
+    [
+        "import subprocess as sp\nrun = sp.run",
+        "from subprocess import run",
+        "from subprocess import run as run",
+        "import subprocess\nrun = subprocess.run",
+    ],
+)
+def test_aliases_of_a_sink_are_followed(tmp_path: Path, imports: str) -> None:
+    source = f"{imports}\n\ndef handler(event, context):\n    run(event['c'], shell=True)\n"
+    assert [f.rule_id for f in findings(tmp_path, source)] == ["GATE-SLS-001"]
+
+
+def test_an_import_inside_the_function_is_followed(tmp_path: Path) -> None:
+    source = """\
+        def handler(event, context):
+            from os import system as sh
+            import pickle as p
+            sh(event["c"])
+            p.loads(event["blob"])
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 4), ("GATE-SLS-004", 5)]
+
+
+def test_a_local_that_shadows_a_sink_name_is_not_the_sink(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        def handler(event, context):
+            def system(value):
+                return value
+            eval = print
+            eval(event["x"])
+            return system(event["x"])
+        """
+    assert rules(tmp_path, source) == []
+
+
+def test_data_flows_through_parameters_keywords_and_returns(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        def _wrap(prefix, *, value):
+            return prefix + value
+
+        def _run(command):
+            os.system(command)
+
+        def handler(event, context):
+            _run(_wrap("echo ", value=event["v"]))
+            _run("uptime")
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 7)]
+
+
+def test_a_helper_called_with_clean_data_elsewhere_stays_clean_there(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        def _same(value):
+            return value
+
+        def handler(event, context):
+            os.system(_same("uptime"))
+            os.system(_same(event["cmd"]))
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 8)]
+
+
+def test_recursion_ends(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        def _walk(value, depth):
+            if depth:
+                return _walk(value + "/x", depth - 1)
+            return value
+
+        def handler(event, context):
+            os.remove(_walk(event["root"], 5))
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-006", 9)]
+
+
+def test_the_context_parameter_is_not_event_data(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        def handler(event, context):
+            os.system("echo " + context.function_name)
+        """
+    assert rules(tmp_path, source) == []
+
+
+def test_sanitisers_are_specific_to_the_sink(tmp_path: Path) -> None:
+    source = """\
+        import os, shlex, subprocess
+
+        def handler(event, context):
+            name = os.path.basename(event["name"])
+            subprocess.run("cat " + name, shell=True)
+            open("/data/" + name)
+            quoted = shlex.quote(event["name"])
+            subprocess.run("cat " + quoted, shell=True)
+            open("/data/" + quoted)
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 5), ("GATE-SLS-006", 9)]
+
+
+def test_guards_hold_only_on_their_branch(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        ALLOWED = ["a", "b"]
+
+        def handler(event, context):
+            x = event["x"]
+            if x in ALLOWED:
+                os.system("run " + x)
+            os.system("run " + x)
+            if x == "c" or x == "d":
+                os.system("run " + x)
+            for record in event["Records"]:
+                key = record["key"]
+                if key not in ALLOWED:
+                    continue
+                os.system("run " + key)
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 9)]
+
+
+def test_a_mutable_or_event_allow_list_is_no_guard(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        ALLOWED = {"a"}
+
+        def handler(event, context):
+            ALLOWED.add(event["extra"])
+            if event["x"] not in ALLOWED:
+                return
+            if event["y"] not in event["allowed"]:
+                return
+            os.system(event["x"] + event["y"])
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 11)]
+
+
+@pytest.mark.parametrize(
+    ("check", "reported"),
+    [
+        ("re.fullmatch(r'[a-z]+', x)", False),
+        ("re.match(r'^[a-z]+$', x)", False),
+        ("PATTERN.fullmatch(x)", False),
+        ("re.match(r'[a-z]+', x)", True),  # matches a prefix only
+        ("re.search(r'[a-z]+$', x)", True),
+        ("isinstance(x, int)", False),
+        ("isinstance(x, str)", True),
+        ("x.isalnum()", False),
+    ],
+)
+def test_regex_and_type_checks(tmp_path: Path, check: str, reported: bool) -> None:
+    source = f"""\
+import os, re
+
+PATTERN = re.compile(r"[a-z]+")
+
+def handler(event, context):
+    x = event["x"]
+    if not {check}:
+        raise ValueError("bad")
+    os.system("run " + x)
+"""
+    assert bool(rules(tmp_path, source)) is reported
+
+
+def test_a_syntax_error_is_left_to_bandit(tmp_path: Path) -> None:
+    assert findings(tmp_path, "def handler(event, context):\n    os.system(event[\n") == []
+
+
+@pytest.mark.parametrize(
+    ("url", "reported"),
+    [
+        # The scheme and host are fixed before the event data: not SSRF.
+        ('f"https://api.example.com/{x}"', False),
+        ('"https://api.example.com/v1?q=%s" % x', False),
+        ('"https://api.example.com/{}".format(x)', False),
+        ('BASE + "/items/" + x', False),
+        ('f"{BASE}/items/{x}"', False),
+        # The event data can choose the host.
+        ('f"https://{x}/v1"', True),
+        ('"https://" + x', True),
+        ('f"{BASE}{x}"', True),
+        ("urllib.parse.urljoin(BASE, x)", True),
+    ],
+)
+def test_ssrf_needs_event_data_before_the_host_is_fixed(
+    tmp_path: Path, url: str, reported: bool
+) -> None:
+    source = f"""\
+import os, requests, urllib.parse
+
+BASE = os.environ["BASE"]
+
+def handler(event, context):
+    x = event["x"]
+    requests.get({url}, timeout=5)
+"""
+    assert rules(tmp_path, source) == ([("GATE-SLS-007", 7)] if reported else [])
+
+
+def test_the_insecure_example_is_reported_where_it_is_vulnerable() -> None:
+    found = taint.check(context_of(EXAMPLES / "orders-api-insecure"))
+    assert sorted((f.rule_id, f.line) for f in found) == [
+        ("GATE-SLS-001", 88),  # wkhtmltopdf with shell=True, template name from the body
+        ("GATE-SLS-003", 72),  # PartiQL built with an f-string
+        ("GATE-SLS-004", 43),  # pickle.loads of the cart
+        ("GATE-SLS-004", 98),  # yaml.load with yaml.Loader
+        ("GATE-SLS-006", 85),  # /tmp/{orderId}.html
+        ("GATE-SLS-006", 93),  # upload_file of /tmp/{orderId}.pdf
+    ]
+    assert {f.resource for f in found} == {"AWS::Serverless::Function.OrdersFunction"}
+
+
+def test_the_secure_example_has_no_taint_finding() -> None:
+    assert taint.check(context_of(EXAMPLES / "orders-api-secure")) == []
+
+
+def test_a_check_of_an_expression_holds_until_its_name_is_bound_again(tmp_path: Path) -> None:
+    source = """\
+        import os
+
+        MODES = ("a", "b")
+
+        def handler(event, context):
+            body = event["body"]
+            if body["mode"] in MODES:
+                os.system("run " + body["mode"])
+            if event["flag"]:
+                if body["mode"] not in MODES:
+                    return
+            os.system("run " + body["mode"])
+            if body["mode"] not in MODES:
+                return
+            body = event["other"]
+            os.system("run " + body["mode"])
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 12), ("GATE-SLS-001", 16)]
