@@ -17,6 +17,7 @@ import functools
 import re
 import warnings
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -279,8 +280,8 @@ def test_serverless_rules_structure() -> None:
 
 
 def test_every_rule_the_serverless_rules_can_report_is_in_the_catalogue() -> None:
-    package = resources.files("gate.serverless")
-    sources = [p.read_text("utf-8") for p in package.iterdir() if p.name.endswith(".py")]
+    package = Path(str(resources.files("gate.serverless")))
+    sources = [p.read_text("utf-8") for p in package.rglob("*.py")]
     reported = {m for text in sources for m in re.findall(r"GATE-(?:SLS|IAC)-\d{3}", text)}
     assert reported, "no rule ids found in gate/serverless: the search is broken"
     missing = sorted(reported - set(serverless_rules()))

@@ -1,15 +1,16 @@
 """The gate's own serverless rules: what only a tool that sees a function's code, its IaC
 resource and its role together can find.
 
-Each rule module has one entry point, `check(context) -> list[RawFinding]`, over one
+Each rule package has one entry point, `check(context) -> list[RawFinding]`, over one
 bundle and the functions discovery found in it:
 
-- `iac`: IaC gaps checkov leaves (function URLs without auth, APIs without an
+- `iac/`: IaC gaps checkov leaves (function URLs without auth, APIs without an
   authorizer, plaintext secrets in a function's environment, deprecated runtimes,
-  tracing, timeouts, reserved concurrency);
-- `iam`: wildcards in function roles in every syntax, and grants compared with the
-  boto3 calls the function's code makes (least privilege);
-- `taint`: event data flowing into command, code, SQL, deserialisation, template,
+  tracing, timeouts, reserved concurrency), one reader per IaC dialect;
+- `iam/`: the statements a function's role grants, in every syntax; wildcards in them,
+  and grants compared with the AWS calls the code makes (least privilege), which
+  `calls/` reads from the code through botocore's and boto3's service models;
+- `taint/`: event data flowing into command, code, SQL, deserialisation, template,
   filesystem and URL sinks;
 - `reuse`: state that leaks between invocations of a warm container.
 

@@ -22,12 +22,12 @@ from collections.abc import Iterator
 
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
-from gate.serverless.taint_entries import HandlerModule, is_test_file
-from gate.serverless.taint_flow import unique, watch
-from gate.serverless.taint_module import FunctionNode, ModuleIndex, root_name
-from gate.serverless.taint_scope import Scope
-from gate.serverless.taint_sinks import argument
-from gate.serverless.taint_values import Taints, origin
+from gate.serverless.taint.entries import HandlerModule, is_test_file
+from gate.serverless.taint.flow import unique, watch
+from gate.serverless.taint.module import FunctionNode, ModuleIndex, root_name
+from gate.serverless.taint.scope import Scope
+from gate.serverless.taint.sinks import argument
+from gate.serverless.taint.values import Taints, origin
 
 STATE = "GATE-SLS-020"
 TMP = "GATE-SLS-021"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from gate.discovery import discover
 from gate.serverless.context import BundleContext
-from gate.serverless.iam_policy import Grants
-from gate.serverless.roles import grants
+from gate.serverless.iam.policy import Grants
+from gate.serverless.iam.roles import grants
 from tests.conftest import ASSETS
 from tests.test_discovery import write
 

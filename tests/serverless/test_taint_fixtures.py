@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from gate.serverless import taint
-from gate.serverless.taint_sinks import KIND
+from gate.serverless.taint.sinks import KIND
 from tests.serverless.taint_support import HANDLERS, alone, expected
 
 TAINT = HANDLERS / "taint"

@@ -19,7 +19,7 @@ from gate.discovery.cloudformation import logical_ids
 from gate.discovery.declared import as_mapping
 from gate.model import Function
 from gate.serverless.context import BundleContext
-from gate.serverless.iam_known import MANAGED_POLICIES
+from gate.serverless.iam.known import MANAGED_POLICIES
 
 Needs = dict[str, tuple[str, ...] | None]
 """Service -> the IAM actions needed (None: used, the actions are not known)."""
@@ -162,7 +162,7 @@ def _serverless(data: dict[str, Any], function: Function, needs: Needs) -> None:
 
 
 def _terraform(context: BundleContext, function: Function, needs: Needs) -> None:
-    from gate.serverless.roles_terraform import Module
+    from gate.serverless.iam.roles_terraform import Module
 
     module = Module.load(context, function.iac_file)
     body = module.find(*function.resource.split(".", 1))

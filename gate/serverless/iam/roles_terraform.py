@@ -22,8 +22,8 @@ from gate.discovery.declared import as_mapping
 from gate.discovery.terraform import tf_value
 from gate.model import Function
 from gate.serverless.context import BundleContext
-from gate.serverless.iam_known import managed_policy_name, managed_statements
-from gate.serverless.iam_policy import (
+from gate.serverless.iam.known import managed_policy_name, managed_statements
+from gate.serverless.iam.policy import (
     DocPath,
     Found,
     Grants,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from gate.serverless.iam_policy import Place, Statement
+from gate.serverless.iam.policy import Place, Statement
 
 _LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
 _VPC = (

@@ -145,11 +145,6 @@ def role_users(users: list[str]) -> str:
     return f"The role shared by functions {', '.join(users)}"
 
 
-def service_of(action: str) -> str:
-    """`s3:GetObject` -> `s3`; `*` -> `*`."""
-    return action.split(":", 1)[0].lower() if ":" in action else "*"
-
-
 def is_service_wildcard(action: str) -> bool:
     """`*` or `service:*`: every action of one service, or of all of them."""
     return action == "*" or (":" in action and action.split(":", 1)[1] == "*")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from gate.serverless import boto3_models as models
-from gate.serverless.boto3_module import (
+from gate.serverless.calls import models
+from gate.serverless.calls.module import (
     LIBRARIES,
     PARAMETERS,
     POWERTOOLS,

@@ -1,5 +1,5 @@
 """IAM in function roles: wildcards in every syntax (GATE-IAC-001..003), and grants
-compared with the AWS calls the function's code makes (GATE-SLS-010..012, in iam_least).
+compared with the AWS calls the function's code makes (GATE-SLS-010..012, in least.py).
 
 - GATE-IAC-001: an Allow of `*` (critical) or `service:*` (high), written in the bundle or
   from an AWS managed policy (`AdministratorAccess`, `AmazonS3FullAccess`);
@@ -17,18 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gate.model import Absorbs, Severity
+from gate.serverless.calls.models import service_of
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
-from gate.serverless.iam_least import least_privilege
-from gate.serverless.iam_policy import (
+from gate.serverless.iam.least import least_privilege
+from gate.serverless.iam.policy import (
     Grants,
     Statement,
     is_service_wildcard,
     matches,
     role_users,
-    service_of,
 )
-from gate.serverless.roles import grants
+from gate.serverless.iam.roles import grants
 
 _WILDCARD_CHECKS = (
     "CKV_AWS_1",

@@ -16,7 +16,7 @@ from typing import Any
 from gate.discovery.declared import as_mapping
 from gate.model import Function
 from gate.safeyaml import PathKey
-from gate.serverless.iac_view import (
+from gate.serverless.iac.view import (
     HTTP,
     MISSING,
     REST,

@@ -22,12 +22,12 @@ import datetime
 from gate.model import Absorbs, Function
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
-from gate.serverless.iac_runtimes import runtime_status
-from gate.serverless.iac_sam import Template, template_view
-from gate.serverless.iac_secrets import secret_findings
-from gate.serverless.iac_sls import serverless_view
-from gate.serverless.iac_tf import module_blocks, module_of, terraform_view
-from gate.serverless.iac_view import HTTP, REST, URL, FunctionView, Setting, YamlSource, as_int
+from gate.serverless.iac.runtimes import runtime_status
+from gate.serverless.iac.sam import Template, template_view
+from gate.serverless.iac.secrets import secret_findings
+from gate.serverless.iac.serverless import serverless_view
+from gate.serverless.iac.terraform import module_blocks, module_of, terraform_view
+from gate.serverless.iac.view import HTTP, REST, URL, FunctionView, Setting, YamlSource, as_int
 
 API_TIMEOUT = {REST: 29, HTTP: 30}
 """API Gateway's integration timeout, in seconds (REST APIs: 29 by default)."""

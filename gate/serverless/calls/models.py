@@ -226,3 +226,8 @@ def iam_actions(service: str, operation: str) -> tuple[tuple[str, ...], bool]:
         if action in _all_actions():
             return (action,), True
     return (f"{iam_prefix(service)}:{operation}",), False
+
+
+def service_of(action: str) -> str:
+    """`s3:GetObject` -> `s3`; `*` -> `*`."""
+    return action.split(":", 1)[0].lower() if ":" in action else "*"

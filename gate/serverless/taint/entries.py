@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from gate.serverless.context import BundleContext
-from gate.serverless.taint_module import FunctionNode, ModuleIndex
+from gate.serverless.taint.module import FunctionNode, ModuleIndex
 
 EVENT_NAMES = frozenset({"event", "evt", "_event", "lambda_event", "raw_event"})
 CONTEXT_NAMES = frozenset({"context", "ctx", "_context", "_ctx", "lambda_context"})

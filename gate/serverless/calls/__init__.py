@@ -15,11 +15,10 @@ from pathlib import PurePosixPath
 
 from gate.discovery import contents_of
 from gate.model import Function
-from gate.serverless.boto3_models import iam_actions, iam_prefix
-from gate.serverless.boto3_module import ModuleCalls
-from gate.serverless.boto3_walk import read_module
+from gate.serverless.calls.models import iam_actions, iam_prefix, service_of
+from gate.serverless.calls.module import ModuleCalls
+from gate.serverless.calls.walk import read_module
 from gate.serverless.context import BundleContext
-from gate.serverless.iam_policy import service_of
 
 
 @dataclass(frozen=True)

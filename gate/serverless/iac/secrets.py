@@ -29,7 +29,7 @@ import re
 
 from gate.model import Absorbs
 from gate.serverless.findings import RawFinding
-from gate.serverless.iac_view import FunctionView, Variable
+from gate.serverless.iac.view import FunctionView, Variable
 
 SECRET_NAME = re.compile(
     r"PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|"

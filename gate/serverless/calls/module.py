@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from gate.serverless import boto3_models as models
+from gate.serverless.calls import models
 
 FACTORIES = {
     "boto3.client": "client",

@@ -21,7 +21,7 @@ from typing import Any
 from gate.discovery.declared import as_mapping
 from gate.model import Function
 from gate.serverless.context import BundleContext
-from gate.serverless.iac_view import (
+from gate.serverless.iac.view import (
     HTTP,
     REST,
     URL,

@@ -7,9 +7,9 @@ import ast
 from collections.abc import Iterator
 from typing import Protocol
 
-from gate.serverless.taint_module import ModuleIndex
-from gate.serverless.taint_strings import format_parts, string_parts
-from gate.serverless.taint_values import (
+from gate.serverless.taint.module import ModuleIndex
+from gate.serverless.taint.strings import format_parts, string_parts
+from gate.serverless.taint.values import (
     CLEAN,
     Taints,
     built,

@@ -11,23 +11,23 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from gate.serverless.taint_exprs import Env, Expressions
-from gate.serverless.taint_guards import Guards
-from gate.serverless.taint_module import (
+from gate.serverless.taint.exprs import Env, Expressions
+from gate.serverless.taint.guards import Guards
+from gate.serverless.taint.module import (
     MUTATORS,
     FunctionNode,
     ModuleIndex,
     import_names,
     root_name,
 )
-from gate.serverless.taint_scope import (
+from gate.serverless.taint.scope import (
     Observer,
     Program,
     Scope,
     bind_arguments,
     parameters,
 )
-from gate.serverless.taint_values import (
+from gate.serverless.taint.values import (
     CLEAN,
     Taints,
     built,
@@ -70,7 +70,7 @@ class FunctionWalk:
         if end is not None:
             self.exits.append(end)
 
-    # --- what expressions ask of the walk (taint_exprs.Frame)
+    # --- what expressions ask of the walk (exprs.Frame)
 
     def observe(self, call: ast.Call, env: Env) -> None:
         if self.observer is not None:

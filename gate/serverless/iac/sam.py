@@ -19,7 +19,7 @@ from typing import Any
 from gate.discovery.declared import as_mapping, as_text
 from gate.model import Function
 from gate.safeyaml import PathKey
-from gate.serverless.iac_view import (
+from gate.serverless.iac.view import (
     HTTP,
     REST,
     URL,

@@ -1,14 +1,14 @@
 """Event taint (GATE-SLS-001..007): event data reaching a command, code, SQL,
 deserialisation, template, filesystem or URL sink without a sanitiser on the way.
 
-Sources are the event parameters of the bundle's handlers (taint_entries.py). The
+Sources are the event parameters of the bundle's handlers (entries.py). The
 data is followed within each module: assignments, subscripts, attributes, `.get()`,
-f-strings, `+`, `%`, `.format()`, `json.loads`, `base64` and the like (taint_exprs.py,
-taint_strings.py), branches and guards (taint_walk.py, taint_guards.py), and calls to
-the module's own functions, dispatch tables included (taint_flow.py). Sanitisers
+f-strings, `+`, `%`, `.format()`, `json.loads`, `base64` and the like (exprs.py,
+strings.py), branches and guards (walk.py, guards.py), and calls to
+the module's own functions, dispatch tables included (flow.py). Sanitisers
 clear the data for some sink kinds (`shlex.quote`: commands; `os.path.basename`:
 paths) or for all (`int()`, `uuid.UUID()`, an allow-list test). A sink is a call in
-taint_sinks.py; the bandit test that reports the same call is folded into the
+sinks.py; the bandit test that reports the same call is folded into the
 finding, so one problem is one finding.
 
 Not followed: calls into other modules of the bundle or into libraries (their result
@@ -25,11 +25,11 @@ import ast
 from gate.model import Absorbs
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
-from gate.serverless.taint_entries import HandlerModule
-from gate.serverless.taint_flow import unique, watch
-from gate.serverless.taint_scope import Scope
-from gate.serverless.taint_sinks import KIND, PATH_METHODS, Sink, checked_arguments, lookup
-from gate.serverless.taint_values import Taint, Taints, reaching
+from gate.serverless.taint.entries import HandlerModule
+from gate.serverless.taint.flow import unique, watch
+from gate.serverless.taint.scope import Scope
+from gate.serverless.taint.sinks import KIND, PATH_METHODS, Sink, checked_arguments, lookup
+from gate.serverless.taint.values import Taint, Taints, reaching
 
 RULE_IDS = tuple(kind.rule_id for kind in KIND.values())
 

@@ -8,7 +8,7 @@ and `AWS::IAM::Policy` / `ManagedPolicy` / `RolePolicy` resources that name the 
 serverless.yml: `provider.iam.role.statements` and `managedPolicies`, the legacy
 `provider.iamRoleStatements` and `iamManagedPolicies`, per-function `iamRoleStatements`
 (serverless-iam-roles-per-function) and custom roles under `resources.Resources`.
-Terraform: gate.serverless.roles_terraform.
+Terraform: gate.serverless.iam.roles_terraform.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from gate.discovery.declared import as_mapping
 from gate.model import Function
 from gate.safeyaml import YamlDocument
 from gate.serverless.context import BundleContext
-from gate.serverless.iam_known import managed_policy_name, managed_statements, template_statements
-from gate.serverless.iam_policy import (
+from gate.serverless.iam.known import managed_policy_name, managed_statements, template_statements
+from gate.serverless.iam.policy import (
     DocPath,
     Found,
     Grants,
@@ -33,7 +33,7 @@ from gate.serverless.iam_policy import (
     as_list,
     combine,
 )
-from gate.serverless.iam_policy import document_statements as _document
+from gate.serverless.iam.policy import document_statements as _document
 
 # serverless.yml: where the provider role's statements and managed policies are.
 _PROVIDER_V3: tuple[DocPath, DocPath] = (
@@ -54,7 +54,7 @@ _ATTACHING = {
 def grants(context: BundleContext, function: Function) -> Grants:
     """Everything the function's role is granted, as far as its IaC says."""
     if function.iac == "terraform":
-        from gate.serverless.roles_terraform import terraform_grants
+        from gate.serverless.iam.roles_terraform import terraform_grants
 
         return terraform_grants(context, function)
     document = context.yaml(function.iac_file)
