@@ -20,6 +20,10 @@ from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Scanner
 from gate.workers import WorkerJob, WorkerOutcome, run_workers, worker_argv
 
+# How much lower the CPU priority of the scanners off the critical path is (see
+# Scanner.critical_path).
+BACKGROUND_NICE = 5
+
 
 @dataclass(frozen=True)
 class CheckOptions:
@@ -54,7 +58,11 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
             WorkerJob(
                 scanner.name,
                 worker_argv(scanner.name),
-                {"targets": targets, "options": requests[scanner.name]},
+                {
+                    "targets": targets,
+                    "options": requests[scanner.name],
+                    "nice": 0 if scanner.critical_path else BACKGROUND_NICE,
+                },
                 policy.scanner(scanner.name).timeout_s,
                 network=scanner.needs_network(requests[scanner.name]),
             )

@@ -34,6 +34,7 @@ def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:
     if scanner is None:
         return EXIT_SCANNER_FAILED, {"error": f"no scanner named {name!r}"}
     request = json.loads(raw_request)
+    _yield_cpu(int(request.get("nice", 0)))
     try:
         version = scanner.tool_version()
         output = scanner.scan(request)
@@ -45,6 +46,13 @@ def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:
     except GateError as e:  # the gate's own code in the worker said what went wrong
         return EXIT_SCANNER_FAILED, {"error": str(e)}
     return 0, {"version": version, "output": output}
+
+
+def _yield_cpu(increment: int) -> None:
+    """Lower this worker's CPU priority so the scanner on the run's critical path gets a
+    core to itself when cores are scarce; with cores to spare it changes nothing."""
+    if increment > 0 and hasattr(os, "nice"):
+        os.nice(increment)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -17,7 +18,8 @@ from pathlib import Path
 import pytest
 
 import gate.run
-from gate.workers import worker_environment
+from gate.model import ScanStatus
+from gate.workers import WorkerJob, WorkerOutcome, worker_environment
 from tests.conftest import GateRun, RunGate, only_scanners
 
 ONLY_BANDIT = only_scanners("bandit") + "  bandit: {timeout_s: 2}\n"
@@ -190,3 +192,27 @@ def test_proxy_settings_reach_only_a_worker_that_needs_the_network(
     assert "HTTPS_PROXY" not in offline
     assert online["HTTPS_PROXY"] == "http://user:secret@proxy.example:3128"
     assert "CI_DEPLOY_TOKEN" not in offline and "CI_DEPLOY_TOKEN" not in online
+
+
+def test_scanners_off_the_critical_path_yield_the_cpu(
+    run_gate: RunGate, tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, int] = {}
+
+    def capture(jobs: list[WorkerJob], limit: int | None) -> dict[str, WorkerOutcome]:
+        seen.update({job.scanner: job.request["nice"] for job in jobs})
+        return {job.scanner: WorkerOutcome(job.scanner, ScanStatus.TIMEOUT, 0.0) for job in jobs}
+
+    monkeypatch.setattr(gate.run, "run_workers", capture)
+    run_gate("check", str(tiny_bundle))
+    assert seen["checkov"] == 0
+    assert all(nice > 0 for name, nice in seen.items() if name != "checkov")
+
+
+def test_a_worker_lowers_its_own_priority_when_asked() -> None:
+    code = (
+        "import os; from gate import worker; "
+        "before = os.nice(0); worker._yield_cpu(3); print(os.nice(0) - before)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "3"

@@ -48,6 +48,9 @@ class Scanner(ABC):
     """Registry key, report name, policy key."""
     catalogue: str | None = None
     """Package resource in gate/policies rating this scanner's rules, if it needs one."""
+    critical_path: bool = False
+    """The scanner that usually takes longest: the others run at a lower CPU priority, so
+    on a small runner they fill the other cores instead of slowing it down."""
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         """JSON-able options for the worker, from the policy and the run's context."""

@@ -34,6 +34,7 @@ SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
 
 class CheckovScanner(Scanner):
     name = "checkov"
+    critical_path = True
     catalogue = "checkov-severity.yml"
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
