@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gate.provenance import Provenance
+
 
 class Severity(enum.IntEnum):
     """How bad a finding is; ordered so thresholds compare directly."""
@@ -323,6 +325,8 @@ class Verdict:
     errors: tuple[ScanIssue, ...] = ()
     advisories: dict[str, object] = field(default_factory=dict)
     budgets: tuple[Budget, ...] = ()
+    git: Provenance | None = None
+    """The commit the scanned code is at, when it is in a git repository."""
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

@@ -16,6 +16,7 @@ from gate.merge import fold
 from gate.model import Bundle, Finding, ScanIssue, ScanResult, ScanStatus, Verdict, Warning_
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
+from gate.provenance import provenance
 from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Scanner
 from gate.workers import WorkerJob, WorkerOutcome, run_workers, worker_argv
@@ -79,7 +80,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     advisories = _advisory_info(outcomes.get("pip-audit"))
     warnings.extend(_advisory_warnings(advisories, policy, options.today))
     problems = [issue for s in staged for issue in s.discovery.issues]
-    return evaluate(
+    verdict = evaluate(
         results + skipped,
         [s.bundle for s in staged],
         policy,
@@ -88,6 +89,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         options.today,
         problems,
     )
+    return replace(verdict, git=provenance(bundles[0].path))
 
 
 def _attributed(result: ScanResult, staged: list[Staged]) -> ScanResult:

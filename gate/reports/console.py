@@ -71,6 +71,10 @@ def _by_severity(findings: list[Finding], out: _Out) -> None:
 def _header(verdict: Verdict, out: _Out) -> None:
     bundles = ", ".join(b.id for b in verdict.bundles)
     out(f"serverless-gate {gate.__version__} · policy {verdict.policy.source} · {bundles}")
+    if verdict.git:
+        where = f"on {verdict.git.branch}" if verdict.git.branch else "detached"
+        dirty = " with uncommitted changes" if verdict.git.dirty else ""
+        out(f"git {verdict.git.commit[:12]} {where}{dirty}")
     parts = []
     for s in verdict.scanners:
         version = f" {s.version}" if s.version else ""

@@ -35,7 +35,16 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
             "sha256": verdict.policy.sha256,
             "env": verdict.policy.env,
         },
-        "git": None,
+        "git": (
+            {
+                "commit": verdict.git.commit,
+                "branch": verdict.git.branch,
+                "dirty": verdict.git.dirty,
+                "remotes": list(verdict.git.remotes),
+            }
+            if verdict.git
+            else None
+        ),
         "bundles": [bundle_dict(b) for b in verdict.bundles],
         "scanners": [
             {

@@ -17,6 +17,7 @@ from typing import Any
 import gate
 from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
+from gate.provenance import Provenance
 from gate.reports.base import RenderOptions
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -56,7 +57,14 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
     limit = MAX_RESULTS_PER_RUN
     while True:
         runs = [
-            _run(result.scanner, result.version, by_scanner.get(result.scanner, []), roots, limit)
+            _run(
+                result.scanner,
+                result.version,
+                by_scanner.get(result.scanner, []),
+                roots,
+                limit,
+                verdict.git,
+            )
             for result in verdict.scanners
             if result.status.value != "skipped"
         ]
@@ -66,12 +74,24 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
         limit //= 2
 
 
+def _version_control(git: Provenance | None) -> list[dict[str, str]]:
+    """SARIF's record of the commit scanned; it needs a remote URL to name the repository."""
+    uri = next((u for u in git.remotes if "://" in u), None) if git else None
+    if git is None or uri is None:
+        return []
+    record = {"repositoryUri": uri, "revisionId": git.commit}
+    if git.branch:
+        record["branch"] = git.branch
+    return [record]
+
+
 def _run(
     scanner: str,
     version: str | None,
     findings: list[Finding],
     roots: dict[str, Path],
     limit: int,
+    git: Provenance | None,
 ) -> dict[str, Any]:
     kept = sorted(findings, key=lambda f: -f.severity)[:limit]
     rules = _rules(kept)
@@ -90,6 +110,8 @@ def _run(
         "results": [_result(f, index[f.rule_id], roots) for f in kept],
         "properties": {"scanner": scanner, "scannerVersion": version},
     }
+    if provenance := _version_control(git):
+        run["versionControlProvenance"] = provenance
     if len(kept) < len(findings):
         dropped = len(findings) - len(kept)
         run["invocations"] = [
