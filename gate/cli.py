@@ -21,7 +21,6 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
 NOT_YET = {
-    "baseline": "--baseline",
     "diff_base": "--diff-base",
     "policy_ref": "--policy-ref",
     "shard": "--shard",
@@ -95,6 +94,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     _verbose(check)
     check.set_defaults(handler=_check)
+
+    baseline = commands.add_parser("baseline", help="record today's findings so they do not block")
+    baseline.set_defaults(handler=lambda _args: _usage(baseline))
+    baseline_commands = baseline.add_subparsers(metavar="ACTION")
+    create = baseline_commands.add_parser("create", help="scan and record every finding")
+    create.add_argument(
+        "paths", nargs="*", metavar="PATH", help="bundle directories or .zip files (default: .)"
+    )
+    create.add_argument("--output", required=True, metavar="FILE", help="the baseline to write")
+    _policy_options(create)
+    _advisory_db_option(create)
+    _verbose(create)
+    create.set_defaults(handler=_baseline_create)
 
     ls = commands.add_parser("ls", help="the bundles and the functions their IaC declares")
     ls.add_argument(
@@ -205,6 +217,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from gate.baseline import read_baseline
     from gate.policy import resolve_policy
     from gate.reports import RENDERERS, RenderOptions
     from gate.run import CheckOptions, check
@@ -216,7 +229,9 @@ def _check(args: argparse.Namespace) -> int:
     for path in [args.output, *(target for _, target in extra)]:
         _check_writable(path)
     policy = resolve_policy(args.policy, args.env, Path.cwd())
-    verdict = check(args.paths, policy, CheckOptions(advisory_db=args.advisory_db, jobs=args.jobs))
+    baseline = read_baseline(Path(args.baseline)) if args.baseline else None
+    options = CheckOptions(advisory_db=args.advisory_db, jobs=args.jobs, baseline=baseline)
+    verdict = check(args.paths, policy, options)
     primary = RENDERERS[args.format]
     color = args.format == "console" and args.output is None and wants_color(sys.stdout, os.environ)
     text = primary(verdict, RenderOptions(color=color, quiet=args.quiet))
@@ -276,6 +291,23 @@ def write_atomically(path: Path, text: str) -> None:
     except OSError as e:
         temp.unlink(missing_ok=True)
         raise ReportError(f"{path}: cannot write report: {e.strerror}") from e
+
+
+def _baseline_create(args: argparse.Namespace) -> int:
+    from gate.baseline import baseline_of
+    from gate.policy import resolve_policy
+    from gate.run import CheckOptions, check
+
+    _check_writable(args.output)
+    policy = resolve_policy(args.policy, args.env, Path.cwd())
+    verdict = check(args.paths, policy, CheckOptions(advisory_db=args.advisory_db))
+    if verdict.decision is Decision.ERROR:
+        _explain_error(verdict)
+        raise UsageError("the scan was incomplete, so no baseline was written; fix the error")
+    document = baseline_of(verdict)
+    write_atomically(Path(args.output), json.dumps(document, indent=2) + "\n")
+    print(f"{len(document['findings'])} findings recorded in {args.output}")
+    return 0
 
 
 def _ls(args: argparse.Namespace) -> int:

@@ -240,14 +240,15 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """A stable id: the same problem keeps it when lines above it move."""
+        """A stable id: the same problem keeps it when lines above it move or its code is
+        reformatted (line numbers and whitespace are not part of it)."""
         parts = (
             self.scanner,
             self.rule_id,
             self.bundle,
             self.location.path,
             self.location.resource or "",
-            " ".join(self.anchor.split()),
+            "".join(self.anchor.split()),  # whitespace never tells two problems apart
         )
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
@@ -327,6 +328,8 @@ class Verdict:
     budgets: tuple[Budget, ...] = ()
     git: Provenance | None = None
     """The commit the scanned code is at, when it is in a git repository."""
+    baseline: dict[str, object] | None = None
+    """With --baseline: its file, how many findings it matched, the recorded ones fixed."""
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from gate.baseline import Baseline
 from gate.bundles import Staged, resolve_bundles, stage
 from gate.catalogue import severity_catalogue
 from gate.discovery import attribute
@@ -34,6 +35,8 @@ class CheckOptions:
     jobs: int | None = None
     """How many scanner workers run at once (default: all of them)."""
     today: datetime.date | None = None
+    baseline: Baseline | None = None
+    """Findings recorded here get status `baselined` and do not block."""
 
 
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
@@ -88,6 +91,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         advisories,
         options.today,
         problems,
+        options.baseline,
     )
     return replace(verdict, git=provenance(bundles[0].path))
 

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from gate.baseline import Baseline, apply_baseline
 from gate.model import (
     Budget,
     Bundle,
@@ -37,13 +38,18 @@ def evaluate(
     advisories: dict[str, object] | None = None,
     today: datetime.date | None = None,
     problems: Sequence[ScanIssue] = (),
+    baseline: Baseline | None = None,
 ) -> Verdict:
     """The verdict of `policy` on the scanners' results. `problems` are what the gate
-    itself could not check (a function's code missing): any of them is an error."""
+    itself could not check (a function's code missing): any of them is an error. Findings
+    a `baseline` recorded do not block."""
     judged = [_judge(finding, policy) for result in results for finding in result.findings]
     findings, waiver_warnings = apply_waivers(
         judged, policy.waivers, today or datetime.date.today()
     )
+    baselined = None
+    if baseline is not None:
+        findings, baselined = apply_baseline(findings, baseline)
     budgets = _budgets(findings, policy)
     all_warnings = [*warnings, *waiver_warnings, *_optional_failures(results, policy)]
     if problems or _required_failed(results, policy):
@@ -62,6 +68,7 @@ def evaluate(
         errors=(*problems, *(issue for result in results for issue in result.issues)),
         advisories=dict(advisories or {}),
         budgets=budgets,
+        baseline=baselined,
     )
 
 

@@ -122,6 +122,16 @@ def _footer(verdict: Verdict, out: _Out) -> None:
         style = "bold red" if budget.exceeded else "dim"
         state = "over budget" if budget.exceeded else "within budget"
         out(Text(f"budget: {budget_text(budget)}: {state}", style=style))
+    if verdict.baseline is not None:
+        fixed = verdict.baseline["fixed"]
+        count = len(fixed) if isinstance(fixed, list) else 0
+        out(
+            Text(
+                f"baseline: {verdict.baseline['matched']} findings in {verdict.baseline['source']} "
+                f"do not block; {count} recorded there are fixed",
+                style="dim",
+            )
+        )
     for warning in verdict.warnings:
         out(Text(f"warning: [{warning.code}] {warning.message}", style="yellow"))
     for scanner in verdict.scanners:

@@ -57,6 +57,7 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
             for s in verdict.scanners
         ],
         "advisories": verdict.advisories or None,
+        "baseline": verdict.baseline,
         "findings": [_finding(f) for f in verdict.findings],
         "summary": summary(verdict),
         "warnings": [{"code": w.code, "message": w.message} for w in verdict.warnings],

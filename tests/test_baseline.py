@@ -1,0 +1,132 @@
+"""Baselines: what the repository already had does not block; what a change adds does."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gate.baseline import Baseline, BaselineError, Recorded, apply_baseline, read_baseline
+from gate.model import Finding, Location, Severity, Status
+from tests.conftest import RunGate, only_scanners
+
+HANDLER = """\
+import subprocess
+
+
+def handler(event, context):
+    command = event["command"]
+    subprocess.call(command, shell=True)
+    return {"ok": True}
+"""
+NEW_SINK = "    subprocess.check_output(command + ' --verbose', shell=True)\n"
+
+
+def finding(anchor: str, status: Status = Status.BLOCKING) -> Finding:
+    return Finding(
+        "bandit",
+        "B602",
+        "t",
+        "m",
+        Severity.HIGH,
+        "b",
+        Location("app.py", 1, 1),
+        anchor=anchor,
+        status=status,
+    )
+
+
+def recorded(f: Finding) -> Recorded:
+    return Recorded(f.fingerprint, f.scanner, f.rule_id, f.bundle, f.location.path, f.title)
+
+
+def test_each_recorded_finding_matches_one_finding() -> None:
+    old = finding("subprocess.call(command, shell=True)")
+    baseline = Baseline("b.json", (recorded(old),))
+    marked, info = apply_baseline([old, old], baseline)
+    assert [f.status for f in marked] == [Status.BASELINED, Status.BLOCKING]
+    assert info == {"source": "b.json", "matched": 1, "fixed": []}
+
+
+def test_recorded_findings_no_longer_reported_are_fixed() -> None:
+    gone = finding("os.system(cmd)")
+    marked, info = apply_baseline([], Baseline("b.json", (recorded(gone),)))
+    assert marked == []
+    assert [f["fingerprint"] for f in info["fixed"]] == [gone.fingerprint]
+
+
+def test_a_waived_finding_stays_waived_and_is_not_fixed() -> None:
+    waived = finding("eval(x)", Status.WAIVED)
+    marked, info = apply_baseline([waived], Baseline("b.json", (recorded(waived),)))
+    assert marked[0].status is Status.WAIVED
+    assert info["fixed"] == [] and info["matched"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("{", "invalid JSON"), ('{"schema": "gate-report/1"}', "not a gate-baseline/1 file")],
+)
+def test_an_unusable_baseline_is_one_clear_error(
+    run_gate: RunGate, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(text, "utf-8")
+    with pytest.raises(BaselineError, match=message):
+        read_baseline(path)
+    result = run_gate("check", str(tmp_path), "--baseline", str(path))
+    assert result.code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(path) in result.stderr
+
+
+def test_baselined_findings_survive_moves_and_new_ones_block(
+    run_gate: RunGate, tmp_path: Path, policy_file: Callable[[str], Path]
+) -> None:
+    bundle = tmp_path / "fn"
+    bundle.mkdir()
+    app = bundle / "app.py"
+    app.write_text(HANDLER, "utf-8")
+    policy = str(policy_file(only_scanners("bandit")))
+    baseline = tmp_path / "baseline.json"
+    created = run_gate(
+        "baseline", "create", str(bundle), "--policy", policy, "--output", str(baseline)
+    )
+    assert created.code == 0, created.stderr
+    assert "findings recorded" in created.stdout
+
+    # Twenty lines above the finding, and the line itself reformatted.
+    moved = (
+        "\n".join(f"# note {n}" for n in range(20))
+        + "\n"
+        + HANDLER.replace(
+            "subprocess.call(command, shell=True)", "subprocess.call( command,  shell=True )"
+        )
+    )
+    app.write_text(moved, "utf-8")
+    checked = run_gate(
+        "check", str(bundle), "--policy", policy, "--baseline", str(baseline), "--format", "json"
+    )
+    assert checked.code == 0, checked.stdout
+    report = json.loads(checked.stdout)
+    statuses = {(f["rule_id"], f["start_line"]): f["status"] for f in report["findings"]}
+    assert statuses[("B602", 26)] == "baselined"
+    assert report["baseline"]["matched"] >= 1
+
+    # A change that adds a new sink: only the new one blocks.
+    app.write_text(moved.replace("    return", NEW_SINK + "    return"), "utf-8")
+    checked = run_gate(
+        "check", str(bundle), "--policy", policy, "--baseline", str(baseline), "--format", "json"
+    )
+    assert checked.code == 1
+    blocking = [f for f in json.loads(checked.stdout)["findings"] if f["status"] == "blocking"]
+    assert [(f["rule_id"], f["start_line"]) for f in blocking] == [("B602", 27)]
+
+    # Fixing the old one lists it as fixed.
+    app.write_text(HANDLER.replace("    subprocess.call(command, shell=True)\n", ""), "utf-8")
+    checked = run_gate(
+        "check", str(bundle), "--policy", policy, "--baseline", str(baseline), "--format", "json"
+    )
+    fixed = json.loads(checked.stdout)["baseline"]["fixed"]
+    assert [(f["rule_id"], f["path"]) for f in fixed] == [("B602", "app.py")]
