@@ -22,7 +22,6 @@ EXIT_INTERRUPTED = 130
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
 NOT_YET = {
     "diff_base": "--diff-base",
-    "policy_ref": "--policy-ref",
     "shard": "--shard",
 }
 
@@ -219,6 +218,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def _check(args: argparse.Namespace) -> int:
     from gate.baseline import read_baseline
     from gate.policy import resolve_policy
+    from gate.policy.trusted import policy_at_ref
     from gate.reports import RENDERERS, RenderOptions
     from gate.run import CheckOptions, check
 
@@ -228,9 +228,16 @@ def _check(args: argparse.Namespace) -> int:
     extra = [_report_target(spec) for spec in args.report]
     for path in [args.output, *(target for _, target in extra)]:
         _check_writable(path)
-    policy = resolve_policy(args.policy, args.env, Path.cwd())
+    changed = None
+    if args.policy_ref:
+        trusted = policy_at_ref(args.policy_ref, args.policy, args.env, Path.cwd())
+        policy, changed = trusted.policy, trusted.changed
+    else:
+        policy = resolve_policy(args.policy, args.env, Path.cwd())
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None
-    options = CheckOptions(advisory_db=args.advisory_db, jobs=args.jobs, baseline=baseline)
+    options = CheckOptions(
+        advisory_db=args.advisory_db, jobs=args.jobs, baseline=baseline, policy_changed=changed
+    )
     verdict = check(args.paths, policy, options)
     primary = RENDERERS[args.format]
     color = args.format == "console" and args.output is None and wants_color(sys.stdout, os.environ)

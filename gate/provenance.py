@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import git
 
 _URL_CREDENTIALS = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@]+@", re.IGNORECASE)
 
@@ -35,18 +39,10 @@ def provenance(path: Path) -> Provenance | None:
         import git
     except ImportError:  # GitPython imports fine without git, but be sure
         return None
-    start = path if path.is_dir() else path.parent
-    try:
-        repo = git.Repo(start, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+    repo = open_repository(path)
+    if repo is None:
         return None
     with repo:
-        if repo.working_tree_dir is not None:
-            repo.git.update_environment(
-                GIT_CONFIG_COUNT="1",
-                GIT_CONFIG_KEY_0="safe.directory",
-                GIT_CONFIG_VALUE_0=str(repo.working_tree_dir),
-            )
         try:
             commit = repo.head.commit.hexsha
             dirty = repo.is_dirty(untracked_files=True)
@@ -55,6 +51,26 @@ def provenance(path: Path) -> Provenance | None:
         branch = None if repo.head.is_detached else repo.active_branch.name
         remotes = tuple(strip_credentials(url) for remote in repo.remotes for url in remote.urls)
     return Provenance(commit, branch, dirty, remotes)
+
+
+def open_repository(path: Path) -> git.Repo | None:
+    """The repository containing `path`, ready to run git in even when another user owns
+    it; None if `path` is in none."""
+    import git
+
+    start = path if path.is_dir() else path.parent
+    try:
+        repo = git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+    if repo.working_tree_dir is not None:
+        # For git's own processes only: the user's configuration is never touched.
+        repo.git.update_environment(
+            GIT_CONFIG_COUNT="1",
+            GIT_CONFIG_KEY_0="safe.directory",
+            GIT_CONFIG_VALUE_0=str(repo.working_tree_dir),
+        )
+    return repo
 
 
 def strip_credentials(url: str) -> str:

@@ -14,7 +14,16 @@ from gate.catalogue import severity_catalogue
 from gate.discovery import attribute
 from gate.errors import AdvisoryError
 from gate.merge import fold
-from gate.model import Bundle, Finding, ScanIssue, ScanResult, ScanStatus, Verdict, Warning_
+from gate.model import (
+    Bundle,
+    Decision,
+    Finding,
+    ScanIssue,
+    ScanResult,
+    ScanStatus,
+    Verdict,
+    Warning_,
+)
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
 from gate.provenance import provenance
@@ -37,6 +46,8 @@ class CheckOptions:
     today: datetime.date | None = None
     baseline: Baseline | None = None
     """Findings recorded here get status `baselined` and do not block."""
+    policy_changed: Warning_ | None = None
+    """With --policy-ref: the work tree's policy differs from the trusted one."""
 
 
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
@@ -45,7 +56,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     context = {"advisories": _advisory_settings(options, policy)}
     scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
-    warnings: list[Warning_] = []
+    warnings: list[Warning_] = [options.policy_changed] if options.policy_changed else []
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
         staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
         warnings += stage_warnings + _vendored_warnings(staged, requests)
@@ -93,6 +104,9 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         problems,
         options.baseline,
     )
+    strict = options.policy_changed is not None and policy.policy_change == "fail"
+    if strict and verdict.decision is Decision.PASS:
+        verdict = replace(verdict, decision=Decision.FAIL)
     return replace(verdict, git=provenance(bundles[0].path))
 
 

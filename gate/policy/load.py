@@ -238,6 +238,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         inline_suppressions=SuppressionMode(data.get("inline_suppressions", "require-reason")),
         budgets=budgets,
         max_waiver_days=int(data.get("max_waiver_days", 365)),
+        policy_change=str(data.get("policy_change", "warn")),
         archives=ArchiveLimits(**(data.get("archives") or {})),
         raw=_jsonable(data),
     )

@@ -132,6 +132,9 @@ class Policy:
     waivers: tuple[WaiverRule, ...] = ()
     budgets: dict[Severity, int] = field(default_factory=dict)
     max_waiver_days: int = 365
+    policy_change: str = "warn"
+    """With --policy-ref: `fail` makes a work tree policy that differs from the ref's fail
+    the check; `warn` only says so."""
     archives: ArchiveLimits = field(default_factory=ArchiveLimits)
     raw: dict[str, Any] = field(default_factory=dict)
     """The effective document, for `gate policy show`."""

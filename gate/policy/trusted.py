@@ -1,0 +1,72 @@
+"""`--policy-ref REF`: the policy as it is at a git ref, so a change cannot weaken the gate
+that judges it.
+
+The policy file (and the waivers in it) is read from REF, not from the work tree. When
+the work tree's copy differs, the verdict warns `policy-changed`; the trusted policy's
+`policy_change: fail` makes that alone fail the check.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from gate.errors import PolicyError
+from gate.model import Warning_
+from gate.policy.load import DEFAULT_POLICY_FILE, builtin_policy, parse_policy
+from gate.policy.model import Policy
+from gate.provenance import open_repository
+
+
+@dataclass(frozen=True)
+class TrustedPolicy:
+    policy: Policy
+    changed: Warning_ | None
+    """Set when the work tree's policy differs from the one at the ref."""
+
+
+def policy_at_ref(
+    ref: str,
+    path: str | None,
+    env: str | None,
+    cwd: Path,
+    today: datetime.date | None = None,
+) -> TrustedPolicy:
+    """The policy file `path` (default ./gate.yml) as it is at `ref`; the built-in default
+    if the ref has none."""
+    if path is not None and path.startswith("builtin:"):
+        raise PolicyError(f"--policy-ref {ref}: a built-in policy is not read from git")
+    local = (cwd / (path or DEFAULT_POLICY_FILE)).absolute()
+    repo = open_repository(local.parent if local.parent.exists() else cwd)
+    if repo is None or repo.working_tree_dir is None:
+        raise PolicyError(f"--policy-ref {ref}: {local.parent} is not in a git repository")
+    import git
+
+    with repo:
+        relative = local.relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+        try:
+            repo.git.rev_parse("--verify", f"{ref}^{{commit}}")
+        except git.GitCommandError:
+            raise PolicyError(
+                f"--policy-ref {ref}: no such commit in this clone; fetch it first "
+                f"(git fetch origin {ref}, or actions/checkout with fetch-depth: 0)"
+            ) from None
+        try:
+            text: str | None = repo.git.show(f"{ref}:{relative}", strip_newline_in_stdout=False)
+        except git.GitCommandError:
+            text = None  # the ref has no policy file: its gate ran the built-in default
+    if text is None:
+        trusted = builtin_policy("default", env, today)
+    else:
+        shown = f"{ref}:{relative}"
+        trusted = parse_policy(text.encode("utf-8"), shown, f"git:{ref}:{relative}", env, today)
+    worktree = local.read_text("utf-8") if local.is_file() else None
+    changed = None
+    if worktree != text:
+        changed = Warning_(
+            "policy-changed",
+            f"{relative} in the work tree differs from {ref}'s; the policy at {ref} was used "
+            f"(policy_change: {trusted.policy_change})",
+        )
+    return TrustedPolicy(trusted, changed)
