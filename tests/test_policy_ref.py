@@ -81,3 +81,13 @@ def test_outside_a_repository_is_one_clear_error(
     result = run_gate("check", ".", "--policy-ref", "main")
     assert result.code == 2
     assert "not in a git repository" in result.stderr
+
+
+def test_a_policy_outside_the_repository_is_one_clear_error(
+    run_gate: RunGate, repo: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(STRICT, "utf-8")
+    result = run_gate("check", ".", "--policy", str(outside), "--policy-ref", "main")
+    assert result.code == 2
+    assert "is outside the repository" in result.stderr

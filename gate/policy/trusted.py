@@ -37,14 +37,17 @@ def policy_at_ref(
     if the ref has none."""
     if path is not None and path.startswith("builtin:"):
         raise PolicyError(f"--policy-ref {ref}: a built-in policy is not read from git")
-    local = (cwd / (path or DEFAULT_POLICY_FILE)).absolute()
-    repo = open_repository(local.parent if local.parent.exists() else cwd)
+    local = (cwd / (path or DEFAULT_POLICY_FILE)).resolve()
+    repo = open_repository(cwd)
     if repo is None or repo.working_tree_dir is None:
-        raise PolicyError(f"--policy-ref {ref}: {local.parent} is not in a git repository")
+        raise PolicyError(f"--policy-ref {ref}: {cwd} is not in a git repository")
     import git
 
     with repo:
-        relative = local.relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
+        top = Path(repo.working_tree_dir).resolve()
+        if not local.is_relative_to(top):
+            raise PolicyError(f"--policy-ref {ref}: {local} is outside the repository at {top}")
+        relative = local.relative_to(top).as_posix()
         try:
             repo.git.rev_parse("--verify", f"{ref}^{{commit}}")
         except git.GitCommandError:
