@@ -68,9 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     check = commands.add_parser("check", help="scan bundles and pass or fail the build")
-    check.add_argument(
-        "paths", nargs="*", metavar="PATH", help="bundle directories or .zip files (default: .)"
-    )
+    _paths_argument(check)
     _policy_options(check)
     check.add_argument("--format", choices=FORMATS, default="console")
     check.add_argument("--output", metavar="FILE", help="write --format here (default stdout)")
@@ -98,9 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     baseline.set_defaults(handler=lambda _args: _usage(baseline))
     baseline_commands = baseline.add_subparsers(metavar="ACTION")
     create = baseline_commands.add_parser("create", help="scan and record every finding")
-    create.add_argument(
-        "paths", nargs="*", metavar="PATH", help="bundle directories or .zip files (default: .)"
-    )
+    _paths_argument(create)
     create.add_argument("--output", required=True, metavar="FILE", help="the baseline to write")
     _policy_options(create)
     _advisory_db_option(create)
@@ -108,9 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     create.set_defaults(handler=_baseline_create)
 
     ls = commands.add_parser("ls", help="the bundles and the functions their IaC declares")
-    ls.add_argument(
-        "paths", nargs="*", metavar="PATH", help="bundle directories or .zip files (default: .)"
-    )
+    _paths_argument(ls)
     _policy_options(ls)
     ls.add_argument("--format", choices=("console", "json"), default="console")
     _verbose(ls)
@@ -172,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
     _verbose(schema)
     schema.set_defaults(handler=_policy_schema)
     return parser
+
+
+def _paths_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="bundle directories or .zip files (default: .)"
+    )
 
 
 def _policy_options(parser: argparse.ArgumentParser) -> None:

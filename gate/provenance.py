@@ -9,15 +9,14 @@ says `git: null`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gate.redact import strip_url_credentials
+
 if TYPE_CHECKING:
     import git
-
-_URL_CREDENTIALS = re.compile(r"^(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@]+@", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,9 @@ def provenance(path: Path) -> Provenance | None:
         except (ValueError, git.GitCommandError, git.GitCommandNotFound):
             return None  # an empty repository, or no git binary
         branch = None if repo.head.is_detached else repo.active_branch.name
-        remotes = tuple(strip_credentials(url) for remote in repo.remotes for url in remote.urls)
+        remotes = tuple(
+            strip_url_credentials(url) for remote in repo.remotes for url in remote.urls
+        )
     return Provenance(commit, branch, dirty, remotes)
 
 
@@ -71,8 +72,3 @@ def open_repository(path: Path) -> git.Repo | None:
             GIT_CONFIG_VALUE_0=str(repo.working_tree_dir),
         )
     return repo
-
-
-def strip_credentials(url: str) -> str:
-    """`https://user:token@github.com/o/r.git` -> `https://github.com/o/r.git`."""
-    return _URL_CREDENTIALS.sub(r"\g<scheme>", url)

@@ -10,7 +10,8 @@ from pathlib import Path
 import git
 import pytest
 
-from gate.provenance import provenance, strip_credentials
+from gate.provenance import provenance
+from gate.redact import strip_url_credentials
 from tests.conftest import RunGate, only_scanners
 
 AUTHOR = git.Actor("Gate Test", "gate@example.invalid")
@@ -71,7 +72,7 @@ def test_an_empty_repository_has_none(tmp_path: Path) -> None:
     ],
 )
 def test_credentials_are_stripped(url: str, shown: str) -> None:
-    assert strip_credentials(url) == shown
+    assert strip_url_credentials(url) == shown
 
 
 def test_reports_carry_the_commit(

@@ -64,7 +64,9 @@ def verdict_line(verdict: Verdict) -> str:
         budgets = f"; over budget ({'; '.join(over)})" if over else ""
         total = len(verdict.findings)
         return f"FAIL: {len(blocking)} blocking finding(s) ({detail}) of {total}{budgets}"
-    if verdict.decision.value == "fail":
+    if verdict.decision.value == "fail" and any(
+        w.code == "policy-changed" for w in verdict.warnings
+    ):
         return "FAIL: the policy differs from the trusted one at --policy-ref (policy_change: fail)"
     return f"PASS: no blocking findings ({len(verdict.findings)} reported, none at the threshold)"
 

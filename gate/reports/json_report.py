@@ -74,15 +74,7 @@ def bundle_dict(bundle: Bundle) -> dict[str, Any]:
         "id": bundle.id,
         "path": str(bundle.path),
         "kind": bundle.kind,
-        "functions": [
-            {
-                **asdict(f),
-                "layers": list(f.layers),
-                "manifests": list(f.manifests),
-                "related": list(f.related),
-            }
-            for f in bundle.functions
-        ],
+        "functions": [asdict(f) for f in bundle.functions],
     }
 
 

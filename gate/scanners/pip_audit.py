@@ -18,7 +18,6 @@ manifest or package metadata the gate cannot read is a scan issue, never "clean"
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 from gate.manifests import Manifest, Pin, read_manifests, read_vendored
 from gate.model import Finding, Location, Package, ScanIssue, Severity
 from gate.policy.model import ScannerPolicy
+from gate.redact import mask_url_credentials
 from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
 
 UNPINNED_RULE = "GATE-DEP-001"
@@ -228,14 +228,6 @@ def _shorten(text: str, limit: int) -> str:
     if len(flat) <= limit:
         return flat
     return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
-
-
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
-
-
-def mask_url_credentials(text: str) -> str:
-    """`git+https://user:token@host/x` -> `git+https://***@host/x`: tokens stay out of reports."""
-    return _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
 
 
 def _unauditable(raw: dict[str, Any], bundle: str) -> Finding:
