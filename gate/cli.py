@@ -21,7 +21,6 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
 NOT_YET = {
-    "diff_base": "--diff-base",
     "shard": "--shard",
 }
 
@@ -80,9 +79,15 @@ def _parser() -> argparse.ArgumentParser:
         help="an extra report; repeatable",
     )
     _advisory_db_option(check)
-    check.add_argument("--baseline", metavar="FILE")
-    check.add_argument("--diff-base", metavar="REF")
-    check.add_argument("--policy-ref", metavar="REF")
+    check.add_argument("--baseline", metavar="FILE", help="findings recorded in FILE do not block")
+    check.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="only findings the change since the merge base with REF touched block",
+    )
+    check.add_argument(
+        "--policy-ref", metavar="REF", help="read the policy from git REF, not the work tree"
+    )
     check.add_argument("--jobs", type=_positive, metavar="N", help="scanner workers run at once")
     check.add_argument("--no-cache", action="store_true", help="do not use cached findings")
     check.add_argument("--shard", metavar="I/N")
@@ -236,7 +241,11 @@ def _check(args: argparse.Namespace) -> int:
         policy = resolve_policy(args.policy, args.env, Path.cwd())
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None
     options = CheckOptions(
-        advisory_db=args.advisory_db, jobs=args.jobs, baseline=baseline, policy_changed=changed
+        advisory_db=args.advisory_db,
+        jobs=args.jobs,
+        baseline=baseline,
+        policy_changed=changed,
+        diff_base=args.diff_base,
     )
     verdict = check(args.paths, policy, options)
     primary = RENDERERS[args.format]

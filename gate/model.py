@@ -330,6 +330,9 @@ class Verdict:
     """The commit the scanned code is at, when it is in a git repository."""
     baseline: dict[str, object] | None = None
     """With --baseline: its file, how many findings it matched, the recorded ones fixed."""
+    diff: dict[str, object] | None = None
+    """With --diff-base: the ref, the merge base, how many files changed, how many findings
+    are preexisting."""
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

@@ -54,6 +54,11 @@ def provenance(path: Path) -> Provenance | None:
     return Provenance(commit, branch, dirty, remotes)
 
 
+def usable_ref(ref: str) -> bool:
+    """Whether `ref` can be handed to git as a revision: never an option in disguise."""
+    return bool(ref) and not ref.startswith("-") and "\0" not in ref
+
+
 def open_repository(path: Path) -> git.Repo | None:
     """The repository containing `path`, ready to run git in even when another user owns
     it; None if `path` is in none."""

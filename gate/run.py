@@ -11,6 +11,7 @@ from typing import Any
 from gate.baseline import Baseline
 from gate.bundles import Staged, resolve_bundles, stage
 from gate.catalogue import severity_catalogue
+from gate.diffbase import changes_since, scope_of
 from gate.discovery import attribute
 from gate.errors import AdvisoryError
 from gate.merge import fold
@@ -48,11 +49,14 @@ class CheckOptions:
     """Findings recorded here get status `baselined` and do not block."""
     policy_changed: Warning_ | None = None
     """With --policy-ref: the work tree's policy differs from the trusted one."""
+    diff_base: str | None = None
+    """Findings the change since the merge base with this ref did not touch do not block."""
 
 
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     """Scan every bundle in `paths` with every enabled scanner and judge the result."""
     bundles = resolve_bundles(paths)
+    changes = changes_since(options.diff_base, bundles) if options.diff_base else None
     context = {"advisories": _advisory_settings(options, policy)}
     scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
@@ -94,6 +98,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     advisories = _advisory_info(outcomes.get("pip-audit"))
     warnings.extend(_advisory_warnings(advisories, policy, options.today))
     problems = [issue for s in staged for issue in s.discovery.issues]
+    found = [finding for result in results for finding in result.findings]
     verdict = evaluate(
         results + skipped,
         [s.bundle for s in staged],
@@ -103,6 +108,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         options.today,
         problems,
         options.baseline,
+        scope_of(changes, bundles, found) if changes else None,
     )
     strict = options.policy_changed is not None and policy.policy_change == "fail"
     if strict and verdict.decision is Decision.PASS:

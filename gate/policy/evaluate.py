@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from gate.baseline import Baseline, apply_baseline
+from gate.diffbase import DiffScope, apply_diff
 from gate.model import (
     Budget,
     Bundle,
@@ -39,10 +40,11 @@ def evaluate(
     today: datetime.date | None = None,
     problems: Sequence[ScanIssue] = (),
     baseline: Baseline | None = None,
+    diff: DiffScope | None = None,
 ) -> Verdict:
     """The verdict of `policy` on the scanners' results. `problems` are what the gate
     itself could not check (a function's code missing): any of them is an error. Findings
-    a `baseline` recorded do not block."""
+    a `baseline` recorded, and those a `diff` did not touch, do not block."""
     judged = [_judge(finding, policy) for result in results for finding in result.findings]
     findings, waiver_warnings = apply_waivers(
         judged, policy.waivers, today or datetime.date.today()
@@ -50,6 +52,9 @@ def evaluate(
     baselined = None
     if baseline is not None:
         findings, baselined = apply_baseline(findings, baseline)
+    diffed = None
+    if diff is not None:
+        findings, diffed = apply_diff(findings, diff)
     budgets = _budgets(findings, policy)
     all_warnings = [*warnings, *waiver_warnings, *_optional_failures(results, policy)]
     if problems or _required_failed(results, policy):
@@ -69,6 +74,7 @@ def evaluate(
         advisories=dict(advisories or {}),
         budgets=budgets,
         baseline=baselined,
+        diff=diffed,
     )
 
 

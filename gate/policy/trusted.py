@@ -16,7 +16,7 @@ from gate.errors import PolicyError
 from gate.model import Warning_
 from gate.policy.load import DEFAULT_POLICY_FILE, builtin_policy, parse_policy
 from gate.policy.model import Policy
-from gate.provenance import open_repository
+from gate.provenance import open_repository, usable_ref
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ def policy_at_ref(
 ) -> TrustedPolicy:
     """The policy file `path` (default ./gate.yml) as it is at `ref`; the built-in default
     if the ref has none."""
+    if not usable_ref(ref):
+        raise PolicyError(f"--policy-ref {ref!r}: not a git ref; give a branch, tag or commit")
     if path is not None and path.startswith("builtin:"):
         raise PolicyError(f"--policy-ref {ref}: a built-in policy is not read from git")
     local = (cwd / (path or DEFAULT_POLICY_FILE)).resolve()

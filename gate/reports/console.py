@@ -132,6 +132,16 @@ def _footer(verdict: Verdict, out: _Out) -> None:
                 style="dim",
             )
         )
+    if verdict.diff is not None:
+        diff = verdict.diff
+        out(
+            Text(
+                f"diff: {diff['changed_files']} files changed since "
+                f"{str(diff['merge_base'])[:12]} (merge base with {diff['base']}); "
+                f"{diff['preexisting']} findings the change did not touch do not block",
+                style="dim",
+            )
+        )
     for warning in verdict.warnings:
         out(Text(f"warning: [{warning.code}] {warning.message}", style="yellow"))
     for scanner in verdict.scanners:

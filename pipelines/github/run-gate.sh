@@ -2,7 +2,10 @@
 # The gate step of the composite action (action.yml), kept in a file so it can be tested.
 # Inputs arrive as environment variables only, never interpolated into the script:
 #   GATE_PATHS (space-separated), GATE_POLICY, GATE_ENV (read by `gate` itself),
-#   GATE_ADVISORY_DB, GATE_OUT_DIR; and GitHub's GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
+#   GATE_ADVISORY_DB, GATE_DIFF_BASE, GATE_POLICY_REF, GATE_OUT_DIR; and GitHub's
+#   GITHUB_BASE_REF, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
+# GATE_DIFF_BASE and GATE_POLICY_REF are a ref, `none`, or `auto`: on a pull request
+# (GITHUB_BASE_REF is set) the branch it merges into, `origin/BASE`; otherwise none.
 # Writes outputs decision, blocking-count, sarif-path; exits with the gate's exit code.
 set -uo pipefail
 
@@ -19,6 +22,18 @@ args=(check "${paths[@]}" --format github
 if [ -n "${GATE_POLICY:-}" ]; then args+=(--policy "$GATE_POLICY"); fi
 if [ -n "${GATE_ADVISORY_DB:-}" ]; then args+=(--advisory-db "$GATE_ADVISORY_DB"); fi
 if [ -z "${GATE_ENV:-}" ]; then unset GATE_ENV; fi
+
+ref_of() {
+  case "$1" in
+    auto) if [ -n "${GITHUB_BASE_REF:-}" ]; then printf 'origin/%s' "$GITHUB_BASE_REF"; fi ;;
+    none | "") ;;
+    *) printf '%s' "$1" ;;
+  esac
+}
+diff_base=$(ref_of "${GATE_DIFF_BASE:-auto}")
+policy_ref=$(ref_of "${GATE_POLICY_REF:-auto}")
+if [ -n "$diff_base" ]; then args+=("--diff-base=$diff_base"); fi
+if [ -n "$policy_ref" ]; then args+=("--policy-ref=$policy_ref"); fi
 
 gate "${args[@]}"
 code=$?

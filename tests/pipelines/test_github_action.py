@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
+import git
 import pytest
 import yaml
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, only_scanners
+from tests.test_provenance import AUTHOR
 
 ACTION = ROOT / "pipelines" / "github"
 pytestmark = pytest.mark.slow
 
 
-def run_step(tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str], str, str]:
+class Step(NamedTuple):
+    code: int
+    outputs: dict[str, str]
+    summary: str
+    stdout: str
+    stderr: str
+
+
+def run_step(tmp_path: Path, cwd: Path | None = None, **inputs: str) -> Step:
     output, summary = tmp_path / "output", tmp_path / "summary.md"
     env = {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
@@ -30,18 +42,19 @@ def run_step(tmp_path: Path, **inputs: str) -> tuple[int, dict[str, str], str, s
     proc = subprocess.run(
         [str(ACTION / "run-gate.sh")],
         env=env,
-        cwd=tmp_path,
+        cwd=cwd or tmp_path,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
-    return proc.returncode, outputs, summary.read_text() if summary.exists() else "", proc.stdout
+    shown = summary.read_text() if summary.exists() else ""
+    return Step(proc.returncode, outputs, shown, proc.stdout, proc.stderr)
 
 
 def test_failing_bundle_sets_outputs_summary_and_annotations(tmp_path: Path) -> None:
-    code, outputs, summary, stdout = run_step(
+    code, outputs, summary, stdout, _ = run_step(
         tmp_path, GATE_PATHS=str(EXAMPLES / "orders-api-insecure")
     )
     assert code == 1
@@ -55,7 +68,7 @@ def test_failing_bundle_sets_outputs_summary_and_annotations(tmp_path: Path) -> 
 
 def test_inputs_are_data_not_code(tmp_path: Path) -> None:
     marker = tmp_path / "injected"
-    code, outputs, _, _ = run_step(
+    code, outputs, *_ = run_step(
         tmp_path,
         GATE_PATHS=str(EXAMPLES / "orders-api-secure"),
         GATE_POLICY=f"builtin:strict; touch {marker}",
@@ -72,3 +85,64 @@ def test_action_passes_inputs_through_env_only() -> None:
         uses = step.get("uses", "")
         if uses and not uses.startswith("./"):
             assert len(uses.split("@", 1)[1].split()[0]) == 40, f"not pinned by SHA: {uses}"
+
+
+POLICY = only_scanners("bandit") + "fail_on: high\n"
+HANDLER = """\
+import subprocess
+
+
+def handler(event, context):
+    subprocess.call(event["a"], shell=True)
+"""
+
+
+def pull_request(tmp_path: Path, depth: int | None = None) -> Path:
+    """A clone of a repository whose main branch has one shell call, checked out on a
+    pull-request branch that adds another and sets `fail_on: never` in gate.yml."""
+    origin = tmp_path / "origin"
+    repo = git.Repo.init(origin, initial_branch="main")
+    (origin / "gate.yml").write_text(POLICY, "utf-8")
+    (origin / "app.py").write_text(HANDLER, "utf-8")
+    repo.git.add(A=True)
+    repo.index.commit("handler", author=AUTHOR, committer=AUTHOR)
+    repo.git.checkout("-b", "feature")
+    (origin / "gate.yml").write_text(POLICY.replace("high", "never"), "utf-8")
+    (origin / "app.py").write_text(HANDLER + '    subprocess.call(event["b"], shell=True)\n')
+    repo.git.add(A=True)
+    repo.index.commit("another call", author=AUTHOR, committer=AUTHOR)
+    clone = tmp_path / "clone"
+    shallow = ["--depth", str(depth), "--no-single-branch"] if depth else []
+    git.Git().clone(*shallow, "--branch", "feature", origin.as_uri(), str(clone))
+    return clone
+
+
+def test_on_a_pull_request_only_the_change_blocks_under_the_base_policy(
+    tmp_path: Path,
+) -> None:
+    clone = pull_request(tmp_path)
+    code, outputs, *_ = run_step(tmp_path, clone, GITHUB_BASE_REF="main")
+    assert code == 1
+    assert outputs["decision"] == "fail"
+    assert outputs["blocking-count"] == "1"  # the new call; the old one is preexisting
+    report = json.loads((tmp_path / "serverless-gate.json").read_text())
+    assert report["policy"]["source"] == "git:origin/main:gate.yml"
+    assert [w["code"] for w in report["warnings"]] == ["policy-changed"]
+    assert report["diff"]["base"] == "origin/main"
+    assert sorted(f["status"] for f in report["findings"] if f["rule_id"] == "B602") == [
+        "blocking",
+        "preexisting",
+    ]
+
+
+def test_a_shallow_pull_request_checkout_is_told_to_fetch_history(tmp_path: Path) -> None:
+    clone = pull_request(tmp_path, depth=1)
+    step = run_step(tmp_path, clone, GITHUB_BASE_REF="main")
+    assert (step.code, step.outputs["decision"]) == (2, "error")
+    assert "fetch-depth: 0" in step.stderr
+
+
+def test_outside_a_pull_request_the_work_tree_decides(tmp_path: Path) -> None:
+    clone = pull_request(tmp_path)
+    code, outputs, *_ = run_step(tmp_path, clone)
+    assert (code, outputs["decision"]) == (0, "pass")  # fail_on: never, no diff mode

@@ -49,3 +49,10 @@ def test_step_maps_exit_codes_and_publishes_reports() -> None:
     assert "code == 1" in step and "code != 0" in step
     for publisher in ("junit(", "recordIssues(tools: [sarif(", "publishHTML("):
         assert publisher in step
+
+
+def test_step_gates_a_pull_request_on_its_change_under_the_target_policy() -> None:
+    step = (JENKINS / "vars" / "serverlessGate.groovy").read_text()
+    assert 'env.CHANGE_TARGET ? "origin/${env.CHANGE_TARGET}"' in step
+    assert "args.get('diffBase', target)" in step and "args.get('policyRef', target)" in step
+    assert '"--diff-base=$GATE_DIFF_BASE"' in step and '"--policy-ref=$GATE_POLICY_REF"' in step

@@ -1,4 +1,10 @@
-// Jenkins shared-library step: serverlessGate(path: '.', policy: '', env: '', advisoryDb: '')
+// Jenkins shared-library step:
+//   serverlessGate(path: '.', policy: '', env: '', advisoryDb: '', diffBase: ..., policyRef: ...)
+//
+// On a pull-request build of a multibranch pipeline (CHANGE_TARGET is set), diffBase and
+// policyRef default to the target branch, origin/<target>: only what the pull request
+// changes blocks, under the policy of the branch it merges into. Pass '' to turn either
+// off. Diff mode needs the target branch and the history in the workspace's clone.
 //
 // Runs `gate check`, publishes the JUnit report, the SARIF report (warnings-ng) and
 // the HTML report, and maps the gate's exit code onto the build:
@@ -13,6 +19,9 @@ def call(Map args = [:]) {
     String advisoryDb = args.get('advisoryDb', '')
     String version = args.get('version', '')
     String out = args.get('reportDir', 'serverless-gate')
+    String target = env.CHANGE_TARGET ? "origin/${env.CHANGE_TARGET}" : ''
+    String diffBase = args.get('diffBase', target)
+    String policyRef = args.get('policyRef', target)
 
     int code = 0
     withEnv([
@@ -22,6 +31,8 @@ def call(Map args = [:]) {
         "GATE_ADVISORY_DB=${advisoryDb}",
         "GATE_VERSION=${version}",
         "GATE_OUT=${out}",
+        "GATE_DIFF_BASE=${diffBase}",
+        "GATE_POLICY_REF=${policyRef}",
     ]) {
         sh(label: 'Install serverless-gate', script: '''
             python3 -m venv .gate-venv
@@ -36,6 +47,8 @@ def call(Map args = [:]) {
             if [ -n "$GATE_POLICY" ]; then set -- "$@" --policy "$GATE_POLICY"; fi
             if [ -n "$GATE_ENV_NAME" ]; then set -- "$@" --env "$GATE_ENV_NAME"; fi
             if [ -n "$GATE_ADVISORY_DB" ]; then set -- "$@" --advisory-db "$GATE_ADVISORY_DB"; fi
+            if [ -n "$GATE_DIFF_BASE" ]; then set -- "$@" "--diff-base=$GATE_DIFF_BASE"; fi
+            if [ -n "$GATE_POLICY_REF" ]; then set -- "$@" "--policy-ref=$GATE_POLICY_REF"; fi
             .gate-venv/bin/gate "$@" 2> "$GATE_OUT/stderr.txt"
             status=$?
             cat "$GATE_OUT/stderr.txt" >&2

@@ -1,0 +1,254 @@
+"""`--diff-base REF`: block what a change introduces, not the history it was made on.
+
+The change is everything between the merge base of REF and HEAD and the work tree as
+scanned (`git diff -U0 MERGE_BASE`, renames followed): in CI that is `REF...HEAD`; on a
+laptop it also takes in what is not committed yet. A finding the change did not touch gets
+status `preexisting` and does not block. What counts as touched:
+
+- code: a changed line within the finding's lines (or next to lines the change deleted);
+- IaC: a changed line anywhere in the finding's resource;
+- dependency manifests, vendored packages, and anything inside an archive: any change to
+  the file (or the archive);
+- a file git did not have at the merge base (new, untracked or ignored): everything in it.
+
+Fails closed: no git, not a repository, a ref the clone lacks or a shallow clone that
+cannot reach the merge base is an error, never "nothing changed".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from gate.discovery.extents import Extent, resource_extents
+from gate.errors import GateError
+from gate.model import Bundle, Finding, Status
+from gate.provenance import open_repository, usable_ref
+
+if TYPE_CHECKING:
+    import git
+
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
+# Only findings that would count become preexisting; waived or suppressed ones keep that.
+_DIFFABLE = (Status.BLOCKING, Status.ALLOWED)
+_PACKAGE_METADATA = (".dist-info", ".egg-info")
+
+
+class DiffBaseError(GateError):
+    """The change cannot be worked out, so diff mode cannot judge it."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed since the merge base, by path relative to the repository's top."""
+
+    ref: str
+    merge_base: str
+    top: Path
+    touched: dict[str, tuple[Extent, ...] | None]
+    """Each file the change touched: the new lines it touched, or None for all of them
+    (added, deleted, binary). An empty tuple is a rename or mode change alone."""
+    tracked: frozenset[str]
+    """The files at the merge base."""
+
+    def file_changed(self, path: str) -> bool:
+        if path in self.touched:
+            return self.touched[path] != ()
+        return path not in self.tracked
+
+    def lines_changed(self, path: str, first: int, last: int) -> bool:
+        if path not in self.touched:
+            return path not in self.tracked
+        spans = self.touched[path]
+        return spans is None or any(start <= last and first <= end for start, end in spans)
+
+
+def changes_since(ref: str, bundles: Sequence[Bundle]) -> Changes:
+    """The change from the merge base of `ref` and HEAD to the work tree of the repository
+    holding `bundles` (all must be in the same one)."""
+    try:
+        import git
+    except ImportError as e:  # GitPython is a dependency; a broken install says so
+        raise DiffBaseError(f"--diff-base {ref}: GitPython cannot be imported ({e})") from e
+    if not usable_ref(ref):
+        raise DiffBaseError(f"--diff-base {ref!r}: not a git ref; give a branch, tag or commit")
+    start = bundles[0].path
+    repo = open_repository(start)
+    if repo is None or repo.working_tree_dir is None:
+        raise DiffBaseError(
+            f"--diff-base {ref}: {start} is not in a git repository; run in a clone, or "
+            "drop --diff-base"
+        )
+    with repo:
+        top = Path(repo.working_tree_dir).resolve()
+        for bundle in bundles:
+            if not bundle.path.is_relative_to(top):
+                raise DiffBaseError(
+                    f"--diff-base {ref}: {bundle.id} is outside the repository at {top}; "
+                    "scan one repository at a time"
+                )
+        try:
+            base = _merge_base(repo, ref)
+            touched = _touched(repo, base)
+            tracked = frozenset(
+                filter(None, repo.git.ls_tree("-r", "-z", "--name-only", base).split("\0"))
+            )
+        except git.GitCommandNotFound:
+            raise DiffBaseError(
+                f"--diff-base {ref}: the git command is not installed; install git, or drop "
+                "--diff-base"
+            ) from None
+        except git.GitCommandError as e:
+            detail = (e.stderr or "").strip().splitlines()
+            raise DiffBaseError(
+                f"--diff-base {ref}: git failed: {detail[-1] if detail else e}"
+            ) from None
+    return Changes(ref, base, top, touched, tracked)
+
+
+def _merge_base(repo: git.Repo, ref: str) -> str:
+    import git
+
+    shallow = repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+    fetch_more = (
+        "this is a shallow clone without the history to find it; fetch more history "
+        "(actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+    )
+    try:
+        repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
+    except git.GitCommandError:
+        if shallow:
+            raise DiffBaseError(f"--diff-base {ref}: no such commit; {fetch_more}") from None
+        raise DiffBaseError(
+            f"--diff-base {ref}: no such commit in this clone; fetch it first "
+            f"(git fetch origin {ref.removeprefix('origin/')})"
+        ) from None
+    try:
+        found = repo.git.merge_base(ref, "HEAD").split()
+    except git.GitCommandError:  # exit status 1: no common ancestor
+        found = []
+    if found:
+        return str(found[0])
+    if shallow:
+        raise DiffBaseError(f"--diff-base {ref}: the merge base with HEAD is missing: {fetch_more}")
+    raise DiffBaseError(
+        f"--diff-base {ref}: {ref} and HEAD share no history, so there is no change to judge"
+    )
+
+
+def _touched(repo: git.Repo, base: str) -> dict[str, tuple[Extent, ...] | None]:
+    touched: dict[str, tuple[Extent, ...] | None] = {}
+    diffs = repo.commit(base).diff(
+        None,  # the work tree
+        create_patch=True,
+        unified=0,
+        no_textconv=True,
+        src_prefix="a/",
+        dst_prefix="b/",
+    )
+    for diff in diffs:
+        if diff.deleted_file and diff.a_path:
+            touched[diff.a_path] = None  # whatever is there now, git no longer tracks it
+            continue
+        if diff.b_path is None:
+            continue
+        patch = diff.diff if isinstance(diff.diff, bytes) else b""
+        spans = tuple(_span(int(first), count) for first, count in _HUNK.findall(patch))
+        binary = not spans and (b"Binary files" in patch or b"GIT binary patch" in patch)
+        touched[diff.b_path] = None if diff.new_file or binary else spans
+    return touched
+
+
+def _span(first: int, count: bytes) -> Extent:
+    """The new lines of one hunk; a deletion touches the lines either side of it."""
+    lines = int(count) if count else 1
+    if lines == 0:
+        return (max(first, 1), first + 1)
+    return (first, first + lines - 1)
+
+
+@dataclass(frozen=True)
+class DiffScope:
+    """The change, and how the bundles' findings map onto it."""
+
+    changes: Changes
+    bundles: dict[str, Bundle]
+    extents: dict[str, dict[str, Extent]]
+    """Resource extents of the IaC files findings name, by repository path."""
+
+
+def scope_of(changes: Changes, bundles: Sequence[Bundle], findings: Sequence[Finding]) -> DiffScope:
+    """Read the resource extents of every IaC file a finding on a resource names."""
+    scope = DiffScope(changes, {b.id: b for b in bundles}, {})
+    for finding in findings:
+        path = _repo_path(finding, scope)
+        if finding.location.resource and path is not None and path not in scope.extents:
+            scope.extents[path] = resource_extents(changes.top / path)
+    return scope
+
+
+def apply_diff(
+    findings: Sequence[Finding], scope: DiffScope
+) -> tuple[list[Finding], dict[str, Any]]:
+    """`findings` with those the change did not touch marked `preexisting`, and what the
+    report says of the diff."""
+    marked = []
+    for finding in findings:
+        if finding.status in _DIFFABLE and not _touched_by_change(finding, scope):
+            finding = replace(finding, status=Status.PREEXISTING)
+        marked.append(finding)
+    changes = scope.changes
+    return marked, {
+        "base": changes.ref,
+        "merge_base": changes.merge_base,
+        "changed_files": sum(changes.file_changed(path) for path in changes.touched),
+        "preexisting": sum(f.status is Status.PREEXISTING for f in marked),
+    }
+
+
+def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
+    path = _repo_path(finding, scope)
+    if path is None:
+        return True  # nothing to compare with: it blocks as usual
+    if _whole_file(finding, scope):
+        return scope.changes.file_changed(path)
+    location = finding.location
+    extent = scope.extents.get(path, {}).get(location.resource or "")
+    if extent is None and location.start_line is not None:
+        extent = (location.start_line, location.end_line or location.start_line)
+    if extent is None:
+        return scope.changes.file_changed(path)
+    return scope.changes.lines_changed(path, *extent)
+
+
+def _repo_path(finding: Finding, scope: DiffScope) -> str | None:
+    """The file in the repository a finding is in: the archive, for one inside an archive."""
+    bundle = scope.bundles.get(finding.bundle)
+    if bundle is None:
+        return None
+    top = scope.changes.top
+    if bundle.kind == "zip":
+        return bundle.path.relative_to(top).as_posix()
+    parts = PurePosixPath(finding.location.path).parts
+    for index, part in enumerate(parts):
+        if part.lower().endswith(".zip.contents"):
+            parts = (*parts[:index], part.removesuffix(".contents"))
+            break
+    return (bundle.path.relative_to(top) / PurePosixPath(*parts)).as_posix()
+
+
+def _whole_file(finding: Finding, scope: DiffScope) -> bool:
+    """Whether the finding is judged by its file: dependencies and archives."""
+    from gate.manifests import MANIFEST_PATTERNS
+
+    bundle = scope.bundles.get(finding.bundle)
+    parts = PurePosixPath(finding.location.path).parts
+    return (
+        (bundle is not None and bundle.kind == "zip")
+        or any(p.lower().endswith((".zip.contents", *_PACKAGE_METADATA)) for p in parts)
+        or any(fnmatch(parts[-1] if parts else "", pattern) for pattern in MANIFEST_PATTERNS)
+    )

@@ -1,0 +1,307 @@
+"""--diff-base: only what the change touched blocks. Real repositories built with
+GitPython; the real bandit finds the problems."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import git
+import pytest
+
+from gate.diffbase import Changes, DiffScope, apply_diff, changes_since, scope_of
+from gate.discovery.extents import resource_extents
+from gate.model import Bundle, Finding, Location, Severity, Status
+from tests.conftest import ASSETS, RunGate, only_scanners
+from tests.test_provenance import AUTHOR
+
+POLICY = only_scanners("bandit") + "fail_on: high\n"
+HANDLER = """\
+import subprocess
+
+
+def handler(event, context):
+    subprocess.call(event["a"], shell=True)
+    return 1
+"""
+EMPTY_ZIP = b"PK\x05\x06" + b"\0" * 18
+SHELL_CALL = '    subprocess.call(event["b"], shell=True)\n'
+
+
+def commit(repo: git.Repo, message: str) -> None:
+    repo.git.add(A=True)
+    repo.index.commit(message, author=AUTHOR, committer=AUTHOR)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> git.Repo:
+    """main has a handler with one shell call; the work tree is on branch `feature`."""
+    root = tmp_path / "repo"
+    repository = git.Repo.init(root, initial_branch="main")
+    (root / "gate.yml").write_text(POLICY, "utf-8")
+    (root / "app.py").write_text(HANDLER, "utf-8")
+    commit(repository, "handler")
+    repository.git.checkout("-b", "feature")
+    monkeypatch.chdir(root)
+    return repository
+
+
+def b602(report: dict[str, object]) -> list[tuple[int, str]]:
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    return sorted((f["start_line"], f["status"]) for f in findings if f["rule_id"] == "B602")
+
+
+@pytest.mark.slow
+def test_only_the_new_problem_blocks(run_gate: RunGate, repo: git.Repo) -> None:
+    root = Path(repo.working_tree_dir or ".")
+    lines = HANDLER.splitlines(keepends=True)
+    # Code moves down two lines, and the branch adds a second shell call.
+    changed = ["# orders\n", "\n", *lines[:5], SHELL_CALL, *lines[5:]]
+    (root / "app.py").write_text("".join(changed), "utf-8")
+    commit(repo, "another call")
+    result = run_gate("check", ".", "--diff-base", "main", "--format", "json")
+    assert result.code == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert b602(report) == [(7, "preexisting"), (8, "blocking")]
+    assert report["diff"] == {
+        "base": "main",
+        "merge_base": repo.commit("main").hexsha,
+        "changed_files": 1,
+        "preexisting": 2,  # the old shell call, and B404 on the unchanged import
+    }
+
+
+@pytest.mark.slow
+def test_a_change_that_adds_no_problem_passes(run_gate: RunGate, repo: git.Repo) -> None:
+    root = Path(repo.working_tree_dir or ".")
+    (root / "app.py").write_text(HANDLER.replace("return 1", "return 2"), "utf-8")
+    commit(repo, "harmless")
+    assert run_gate("check", ".").code == 1  # without diff mode the old call blocks
+    result = run_gate("check", ".", "--diff-base", "main")
+    assert result.code == 0, result.stdout
+    assert "findings the change did not touch do not block" in result.stdout
+
+
+@pytest.mark.slow
+def test_uncommitted_and_untracked_code_counts_as_changed(
+    run_gate: RunGate, repo: git.Repo
+) -> None:
+    root = Path(repo.working_tree_dir or ".")
+    (root / "app.py").write_text(HANDLER + SHELL_CALL.replace("    ", "", 1), "utf-8")
+    (root / "extra.py").write_text(HANDLER, "utf-8")  # never added to git
+    result = run_gate("check", ".", "--diff-base", "main", "--format", "json")
+    report = json.loads(result.stdout)
+    statuses = sorted(
+        (f["path"], f["start_line"], f["status"])
+        for f in report["findings"]
+        if f["rule_id"] == "B602"
+    )
+    assert statuses == [
+        ("app.py", 5, "preexisting"),
+        ("app.py", 7, "blocking"),
+        ("extra.py", 5, "blocking"),
+    ]
+
+
+@pytest.mark.slow
+def test_a_renamed_file_keeps_its_old_findings_preexisting(
+    run_gate: RunGate, repo: git.Repo
+) -> None:
+    repo.git.mv("app.py", "handler.py")
+    commit(repo, "rename")
+    result = run_gate("check", ".", "--diff-base", "main", "--format", "json")
+    assert result.code == 0, result.stdout
+    assert {f["status"] for f in json.loads(result.stdout)["findings"]} == {"preexisting"}
+
+
+@pytest.mark.parametrize("single_branch", [True, False], ids=["base-not-fetched", "base-cut-off"])
+def test_a_shallow_clone_says_to_fetch_more_history(
+    run_gate: RunGate,
+    repo: git.Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    single_branch: bool,
+) -> None:
+    root = Path(repo.working_tree_dir or ".")
+    (root / "app.py").write_text(HANDLER + SHELL_CALL, "utf-8")
+    commit(repo, "another call")
+    clone = tmp_path / "clone"
+    branches = [] if single_branch else ["--no-single-branch"]
+    git.Git().clone("--depth", "1", *branches, "--branch", "feature", root.as_uri(), str(clone))
+    monkeypatch.chdir(clone)
+    result = run_gate("check", ".", "--diff-base", "origin/main")
+    assert result.code == 2
+    assert "fetch-depth: 0" in result.stderr and "git fetch --unshallow" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_outside_a_repository_is_one_clear_line(
+    run_gate: RunGate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "app.py").write_text(HANDLER, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_gate("check", ".", "--diff-base", "main")
+    assert result.code == 2
+    assert "not in a git repository" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_without_the_git_command_is_one_clear_line(
+    run_gate: RunGate, repo: git.Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(git.Git, "GIT_PYTHON_GIT_EXECUTABLE", "/nonexistent/git")
+    result = run_gate("check", ".", "--diff-base", "main")
+    assert result.code == 2
+    assert "git command is not installed" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_unknown_ref_says_to_fetch_it(run_gate: RunGate, repo: git.Repo) -> None:
+    result = run_gate("check", ".", "--diff-base", "origin/develop")
+    assert result.code == 2
+    assert "git fetch origin develop" in result.stderr
+
+
+def test_unrelated_histories_have_no_change_to_judge(run_gate: RunGate, repo: git.Repo) -> None:
+    repo.git.checkout("--orphan", "other")
+    commit(repo, "unrelated")
+    result = run_gate("check", ".", "--diff-base", "main")
+    assert result.code == 2
+    assert "share no history" in result.stderr
+
+
+def test_a_bundle_outside_the_repository_is_refused(
+    run_gate: RunGate, repo: git.Repo, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = run_gate("check", ".", str(elsewhere), "--diff-base", "main")
+    assert result.code == 2
+    assert "outside the repository" in result.stderr
+
+
+# How each kind of finding is judged, on a real change.
+
+
+def finding(path: str, line: int | None = None, **location: object) -> Finding:
+    return Finding(
+        scanner="s",
+        rule_id="R1",
+        title="t",
+        message="m",
+        severity=Severity.HIGH,
+        bundle=".",
+        location=Location(path, line, line, **location),  # type: ignore[arg-type]
+        status=Status.BLOCKING,
+    )
+
+
+@pytest.fixture
+def shop(repo: git.Repo) -> Path:
+    """The shop repository's SAM app committed on main, the work tree on `feature`."""
+    root = Path(repo.working_tree_dir or ".")
+    repo.git.checkout("main")
+    shutil.copytree(ASSETS / "repos" / "shop" / "sam", root / "sam")
+    (root / "build").mkdir()
+    (root / "build" / "api.zip").write_bytes(EMPTY_ZIP)
+    commit(repo, "sam app")
+    repo.git.checkout("feature")
+    repo.git.merge("main")
+    return root
+
+
+def judge(root: Path, findings: list[Finding]) -> list[str]:
+    bundle = Bundle(".", root.resolve())
+    changes = changes_since("main", [bundle])
+    marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings))
+    return [str(f.status.value if f.status else None) for f in marked]
+
+
+def test_an_iac_finding_is_new_when_its_resource_changed_anywhere(
+    shop: Path,
+) -> None:
+    root = shop
+    template = root / "sam" / "template.yaml"
+    extents = resource_extents(template)
+    first, last = extents["AWS::Serverless::Function.OrdersFunction"]
+    lines = template.read_text("utf-8").splitlines(keepends=True)
+    lines[last - 1] = lines[last - 1].rstrip("\n") + "  # reviewed\n"  # the resource's last line
+    template.write_text("".join(lines), "utf-8")
+    resource = {"resource": "AWS::Serverless::Function.OrdersFunction"}
+    other = {"resource": "AWS::Serverless::Function.RefundsFunction"}
+    assert judge(
+        root,
+        [
+            finding("sam/template.yaml", first, **resource),  # its own line is unchanged
+            finding("sam/template.yaml", extents[other["resource"]][0], **other),
+        ],
+    ) == ["blocking", "preexisting"]
+
+
+def test_dependencies_and_archives_are_judged_by_their_file(
+    shop: Path,
+) -> None:
+    root = shop
+    requirements = root / "sam" / "src" / "orders" / "requirements.txt"
+    requirements.write_text(requirements.read_text("utf-8") + "boto3==1.34.0\n", "utf-8")
+    (root / "build" / "layer.zip").write_bytes(EMPTY_ZIP)  # never added to git
+    assert judge(
+        root,
+        [
+            finding("sam/src/orders/requirements.txt", 1),  # the pin's line is unchanged
+            finding("sam/layers/shared/requirements.txt", 1),
+            finding("build/api.zip.contents/app.py", 3),
+            finding("build/layer.zip.contents/python/lib.py", 3),
+            finding("sam/src/orders/app.py", 1),
+        ],
+    ) == ["blocking", "preexisting", "preexisting", "blocking", "preexisting"]
+
+
+def test_lines_next_to_a_deletion_count_as_changed(shop: Path) -> None:
+    root = shop
+    handler = root / "app.py"
+    lines = HANDLER.splitlines(keepends=True)
+    handler.write_text("".join(lines[:2] + lines[3:]), "utf-8")  # a blank line before `def`
+    assert judge(root, [finding("app.py", 2), finding("app.py", 3), finding("app.py", 4)]) == [
+        "blocking",
+        "blocking",
+        "preexisting",
+    ]
+
+
+def test_waived_and_suppressed_findings_keep_their_status(tmp_path: Path) -> None:
+    changes = Changes("main", "0" * 40, tmp_path, {}, frozenset({"app.py"}))
+    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {})
+    waived = Finding(
+        "s", "R", "t", "m", Severity.HIGH, ".", Location("app.py", 1), status=Status.WAIVED
+    )
+    marked, summary = apply_diff([waived, finding("app.py", 1)], scope)
+    assert [f.status for f in marked] == [Status.WAIVED, Status.PREEXISTING]
+    assert summary["preexisting"] == 1 and summary["changed_files"] == 0
+
+
+def test_terraform_blocks_run_to_the_next_block(tmp_path: Path) -> None:
+    main = tmp_path / "main.tf"
+    main.write_text(
+        'resource "aws_lambda_function" "a" {\n  runtime = "python3.12"\n}\n\n'
+        '# the next one\ndata "aws_iam_policy_document" "p" {\n}\n',
+        "utf-8",
+    )
+    assert resource_extents(main) == {
+        "aws_lambda_function.a": (1, 5),
+        "data.aws_iam_policy_document.p": (6, 7),
+    }
+
+
+@pytest.mark.parametrize("flag", ["--diff-base", "--policy-ref"])
+def test_a_ref_that_looks_like_an_option_is_refused(
+    run_gate: RunGate, repo: git.Repo, tmp_path: Path, flag: str
+) -> None:
+    planted = tmp_path / "planted"
+    result = run_gate("check", ".", f"{flag}=--output={planted}")
+    assert result.code == 2
+    assert "not a git ref" in result.stderr
+    assert not planted.exists()
