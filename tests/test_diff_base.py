@@ -82,6 +82,7 @@ def test_a_change_that_adds_no_problem_passes(run_gate: RunGate, repo: git.Repo)
     result = run_gate("check", ".", "--diff-base", "main")
     assert result.code == 0, result.stdout
     assert "findings the change did not touch do not block" in result.stdout
+    assert "PASS: no new blocking findings (2 reported; 2 predate the change" in result.stdout
 
 
 @pytest.mark.slow

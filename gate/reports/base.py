@@ -68,7 +68,13 @@ def verdict_line(verdict: Verdict) -> str:
         w.code == "policy-changed" for w in verdict.warnings
     ):
         return "FAIL: the policy differs from the trusted one at --policy-ref (policy_change: fail)"
-    return f"PASS: no blocking findings ({len(verdict.findings)} reported, none at the threshold)"
+    reported = f"{len(verdict.findings)} reported"
+    earlier = sum(f.status in (Status.BASELINED, Status.PREEXISTING) for f in verdict.findings)
+    if earlier:
+        return (
+            f"PASS: no new blocking findings ({reported}; {earlier} predate the change or baseline)"
+        )
+    return f"PASS: no blocking findings ({reported}, none at the threshold)"
 
 
 def by_function(verdict: Verdict, findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:

@@ -54,6 +54,7 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
     for finding in verdict.findings:
         by_scanner[finding.scanner].append(finding)
     roots = {b.id: b.path for b in verdict.bundles}
+    compared = verdict.baseline is not None or verdict.diff is not None
     limit = MAX_RESULTS_PER_RUN
     while True:
         runs = [
@@ -64,6 +65,7 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
                 roots,
                 limit,
                 verdict.git,
+                compared,
             )
             for result in verdict.scanners
             if result.status.value != "skipped"
@@ -92,6 +94,7 @@ def _run(
     roots: dict[str, Path],
     limit: int,
     git: Provenance | None,
+    compared: bool,
 ) -> dict[str, Any]:
     kept = sorted(findings, key=lambda f: -f.severity)[:limit]
     rules = _rules(kept)
@@ -107,7 +110,7 @@ def _run(
         },
         "automationDetails": {"id": f"serverless-gate/{scanner}/"},
         "originalUriBaseIds": {ROOT_ID: {"description": {"text": "The scanned directory."}}},
-        "results": [_result(f, index[f.rule_id], roots) for f in kept],
+        "results": [_result(f, index[f.rule_id], roots, compared) for f in kept],
         "properties": {"scanner": scanner, "scannerVersion": version},
     }
     if provenance := _version_control(git):
@@ -182,7 +185,11 @@ def _artifact(finding: Finding, roots: dict[str, Path]) -> dict[str, str]:
     return {"uri": uri, "uriBaseId": ROOT_ID}
 
 
-def _result(finding: Finding, rule_index: int, roots: dict[str, Path]) -> dict[str, Any]:
+def _result(
+    finding: Finding, rule_index: int, roots: dict[str, Path], compared: bool
+) -> dict[str, Any]:
+    """One SARIF result; `compared` (a baseline or a diff base was given) adds whether the
+    finding is new or was there before."""
     location = finding.location
     physical: dict[str, Any] = {"artifactLocation": _artifact(finding, roots)}
     if location.start_line:
@@ -202,6 +209,9 @@ def _result(finding: Finding, rule_index: int, roots: dict[str, Path]) -> dict[s
             "status": finding.status.value if finding.status else None,
         },
     }
+    if compared:
+        before = finding.status in (Status.BASELINED, Status.PREEXISTING)
+        result["baselineState"] = "unchanged" if before else "new"
     if finding.functions:
         result["properties"]["functions"] = list(finding.functions)
     if location.resource:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -213,3 +214,30 @@ def test_markdown_is_cut_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
     text = rendered("markdown")
     assert len(text.encode()) <= 2000
     assert text.endswith("_Cut at 1 MiB: the JSON, SARIF or HTML report has every finding._\n")
+
+
+def test_a_diff_run_says_what_is_new_in_every_report() -> None:
+    verdict = saved_verdict()
+    first, *rest = verdict.findings
+    compared = replace(
+        verdict,
+        findings=(first, *(replace(f, status=Status.PREEXISTING) for f in rest)),
+        diff={"base": "origin/main", "merge_base": "a" * 40, "changed_files": 1, "preexisting": 9},
+    )
+    report = json.loads(RENDERERS["json"](compared, RenderOptions()))
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
+    assert report["diff"]["base"] == "origin/main"
+    sarif = json.loads(RENDERERS["sarif"](compared, RenderOptions()))
+    schema = json.loads((ASSETS / "schemas" / "sarif-2.1.0.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(sarif)
+    states = {
+        r["partialFingerprints"]["gateFingerprint/v1"]: r["baselineState"]
+        for run in sarif["runs"]
+        for r in run["results"]
+    }
+    assert states.pop(first.fingerprint) == "new"
+    assert set(states.values()) == {"unchanged"}
+    console = RENDERERS["console"](compared, RenderOptions())
+    assert "(merge base with origin/main); 9 findings the change did not touch" in console
+    plain = json.loads(RENDERERS["sarif"](verdict, RenderOptions()))
+    assert not any("baselineState" in r for run in plain["runs"] for r in run["results"])
