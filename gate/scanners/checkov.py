@@ -29,6 +29,10 @@ from gate.scanners.base import (
 )
 
 FRAMEWORKS = ("cloudformation", "serverless", "terraform", "secrets")
+# From this many files on, checkov's frameworks run in forked processes: the secrets scan
+# of a large run then takes a core of its own. On fewer files the forks cost more than
+# they save, as the other scanners already fill the other cores.
+PARALLEL_FROM_FILES = 50
 SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
 
 
@@ -46,7 +50,12 @@ class CheckovScanner(Scanner):
         return str(version)
 
     def scan(self, request: dict[str, Any]) -> dict[str, Any]:
-        return {"results": [_scan_one(target) for target in targets_of(request)]}
+        from checkov.common.parallelizer.parallel_runner import parallel_runner
+
+        targets = targets_of(request)
+        files = sum(1 for t in targets for p in Path(t.root).rglob("*") if p.is_file())
+        parallel_runner.type = "fork" if files >= PARALLEL_FROM_FILES else "none"
+        return {"results": [_scan_one(target) for target in targets]}
 
     def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
         findings: list[Finding] = []
