@@ -89,7 +89,11 @@ def _parser() -> argparse.ArgumentParser:
         "--policy-ref", metavar="REF", help="read the policy from git REF, not the work tree"
     )
     check.add_argument("--jobs", type=_positive, metavar="N", help="scanner workers run at once")
-    check.add_argument("--no-cache", action="store_true", help="do not use cached findings")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="scan everything afresh; neither read nor write the findings cache",
+    )
     check.add_argument("--shard", metavar="I/N")
     check.add_argument(
         "--quiet", action="store_true", help="only blocking findings and the verdict"
@@ -246,6 +250,7 @@ def _check(args: argparse.Namespace) -> int:
         baseline=baseline,
         policy_changed=changed,
         diff_base=args.diff_base,
+        use_cache=not args.no_cache,
     )
     verdict = check(args.paths, policy, options)
     primary = RENDERERS[args.format]

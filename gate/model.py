@@ -276,6 +276,8 @@ class ScanResult:
     message: str | None = None
     findings: tuple[Finding, ...] = ()
     issues: tuple[ScanIssue, ...] = ()
+    cache: tuple[int, int] | None = None
+    """(parts taken from the findings cache, parts in all); None without the cache."""
 
     @property
     def failed(self) -> bool:

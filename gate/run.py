@@ -10,6 +10,7 @@ from typing import Any
 
 from gate.baseline import Baseline
 from gate.bundles import Staged, resolve_bundles, stage
+from gate.cache import FindingsCache, Plan, complete, plan_scan
 from gate.catalogue import severity_catalogue
 from gate.diffbase import changes_since, scope_of
 from gate.discovery import attribute
@@ -30,7 +31,7 @@ from gate.policy.model import Policy
 from gate.provenance import provenance
 from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Scanner
-from gate.workers import WorkerJob, WorkerOutcome, run_workers, worker_argv
+from gate.workers import WorkerJob, WorkerOutcome, cache_dir, run_workers, worker_argv
 
 # How much lower the CPU priority of the scanners off the critical path is (see
 # Scanner.critical_path).
@@ -51,6 +52,8 @@ class CheckOptions:
     """With --policy-ref: the work tree's policy differs from the trusted one."""
     diff_base: str | None = None
     """Findings the change since the merge base with this ref did not touch do not block."""
+    use_cache: bool = True
+    """Reuse what scanners found on parts of the bundles that have not changed."""
 
 
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
@@ -61,6 +64,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
     warnings: list[Warning_] = [options.policy_changed] if options.policy_changed else []
+    store = FindingsCache.open(cache_dir()) if options.use_cache else None
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
         staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
         warnings += stage_warnings + _vendored_warnings(staged, requests)
@@ -73,12 +77,16 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
             }
             for s in staged
         ]
+        plans = {
+            s.name: plan_scan(s, staged, targets, requests[s.name], store, Path(work))
+            for s in scanners
+        }
         jobs = [
             WorkerJob(
                 scanner.name,
                 worker_argv(scanner.name),
                 {
-                    "targets": targets,
+                    "targets": plans[scanner.name].targets,
                     "options": requests[scanner.name],
                     "nice": 0 if scanner.critical_path else BACKGROUND_NICE,
                 },
@@ -86,9 +94,12 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
                 network=scanner.needs_network(requests[scanner.name]),
             )
             for scanner in scanners
+            if plans[scanner.name].targets
         ]
         outcomes = run_workers(jobs, options.jobs)
-    results = fold([_result(s, outcomes[s.name], policy) for s in scanners])
+    results = fold(
+        [_cached_result(s, plans[s.name], outcomes.get(s.name), store, policy) for s in scanners]
+    )
     results = [_attributed(result, staged) for result in results]
     skipped = [
         ScanResult(name, ScanStatus.SKIPPED, message="disabled by policy")
@@ -114,6 +125,29 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     if strict and verdict.decision is Decision.PASS:
         verdict = replace(verdict, decision=Decision.FAIL)
     return replace(verdict, git=provenance(bundles[0].path))
+
+
+def _cached_result(
+    scanner: Scanner,
+    plan: Plan,
+    outcome: WorkerOutcome | None,
+    store: FindingsCache | None,
+    policy: Policy,
+) -> ScanResult:
+    """The scanner's result over every bundle: its worker's output with the cached parts
+    joined in. A worker that failed fails the scanner, whatever the cache holds; what it
+    scanned is stored only once its output has been understood."""
+    if outcome is None:  # every part came from the cache
+        payload = complete(plan, scanner, None)
+        outcome = WorkerOutcome(scanner.name, ScanStatus.OK, 0.0, payload, cache=plan.counts)
+    elif outcome.status is ScanStatus.OK and outcome.payload is not None:
+        payload = complete(plan, scanner, outcome.payload)
+        outcome = replace(outcome, payload=payload, cache=plan.counts)
+    result = _result(scanner, outcome, policy)
+    if store is not None and plan.pending and (result.status is ScanStatus.OK or result.issues):
+        store.put_all(plan.pending)
+        store.prune()
+    return result
 
 
 def _attributed(result: ScanResult, staged: list[Staged]) -> ScanResult:
@@ -213,6 +247,7 @@ def _result(scanner: Scanner, outcome: WorkerOutcome, policy: Policy) -> ScanRes
         message,
         parsed.findings,
         parsed.issues,
+        outcome.cache,
     )
 
 

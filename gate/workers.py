@@ -91,6 +91,8 @@ class WorkerOutcome:
     duration_s: float
     payload: dict[str, Any] | None = None
     message: str | None = None
+    cache: tuple[int, int] | None = None
+    """(parts taken from the findings cache, parts in all), when the cache was used."""
 
 
 def worker_argv(scanner: str) -> tuple[str, ...]:
@@ -184,7 +186,13 @@ def _scratch_dir() -> str | None:
     is private (0700) because those caches are pickles, which must not be
     writable by anyone else.
     """
-    path = cache_dir() / "worker-tmp"
+    path = private_dir(cache_dir() / "worker-tmp")
+    return str(path) if path else None
+
+
+def private_dir(path: Path) -> Path | None:
+    """`path`, made if need be, if it is a directory only this user can write to; else
+    None (what is kept there is trusted, so nobody else may plant it)."""
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = path.stat()
@@ -192,7 +200,7 @@ def _scratch_dir() -> str | None:
         return None
     if info.st_uid != os.getuid() or info.st_mode & 0o077:
         return None
-    return str(path)
+    return path
 
 
 def _kill_all() -> None:

@@ -45,11 +45,19 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def private_cache(session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the user's own cache (an imported advisory database would
-    change what the tests see). One directory serves the session, so checkov's grammar
-    cache in it is built once."""
-    monkeypatch.setenv("GATE_CACHE_DIR", str(session_cache))
+def private_cache(
+    session_cache: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test has a cache directory of its own: no test reads the user's cache (an
+    imported advisory database would change what the tests see) or another test's
+    findings. Only the workers' temp dir is shared, so checkov's grammar cache in it is
+    built once per session."""
+    shared = session_cache / "worker-tmp"
+    shared.mkdir(mode=0o700, exist_ok=True)
+    mine = tmp_path_factory.mktemp("cache")
+    (mine / "worker-tmp").symlink_to(shared)
+    monkeypatch.setenv("GATE_CACHE_DIR", str(mine))
+    return mine
 
 
 @pytest.fixture

@@ -53,6 +53,7 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
                 "status": s.status.value,
                 "duration_s": round(s.duration_s, 3),
                 "message": s.message,
+                "cache": {"reused": s.cache[0], "parts": s.cache[1]} if s.cache else None,
             }
             for s in verdict.scanners
         ],

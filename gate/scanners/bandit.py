@@ -20,6 +20,7 @@ from gate.scanners.base import (
     ParseContext,
     Parsed,
     Scanner,
+    directory_of,
     suppression_from,
     targets_of,
     vendored_option,
@@ -32,6 +33,14 @@ _QUOTED = re.compile(r"""(['"]).*?\1""")
 
 class BanditScanner(Scanner):
     name = "bandit"
+    distributions = ("bandit",)
+
+    def part_of(self, path: str) -> str:
+        return directory_of(path)
+
+    def record_path(self, record: dict[str, Any]) -> str | None:
+        path = record.get("filename", record.get("path"))
+        return path if isinstance(path, str) else None
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         return vendored_option(settings)

@@ -51,6 +51,8 @@ class Scanner(ABC):
     critical_path: bool = False
     """The scanner that usually takes longest: the others run at a lower CPU priority, so
     on a small runner they fill the other cores instead of slowing it down."""
+    distributions: tuple[str, ...] = ()
+    """The libraries that do the scanning: their versions are part of every cache key."""
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         """JSON-able options for the worker, from the policy and the run's context."""
@@ -60,6 +62,22 @@ class Scanner(ABC):
         """Whether the worker, run with `options`, reaches the network (and so gets the
         proxy settings). Scanners work offline unless they say otherwise."""
         return False
+
+    def part_of(self, path: str) -> str:
+        """The cache part the file `path` (relative to the bundle root) belongs to. Files
+        whose findings may depend on each other must share a part; by default the whole
+        bundle is one."""
+        return ""
+
+    def record_path(self, record: dict[str, Any]) -> str | None:
+        """The file one record of the worker's output is about (to store it with its part)."""
+        path = record.get("path")
+        return path if isinstance(path, str) else None
+
+    def cache_salt(self, options: dict[str, Any]) -> str | None:
+        """What else the output depends on besides the files, the libraries and `options`;
+        None if it must never be cached."""
+        return ""
 
     @abstractmethod
     def tool_version(self) -> str:
@@ -84,6 +102,11 @@ def targets_of(request: dict[str, Any]) -> list[Target]:
     copy without third-party packages vendored into the bundle."""
     full = request.get("options", {}).get("scan_vendored", True)
     return [Target(t["bundle"], t["root"] if full else t["code_root"]) for t in request["targets"]]
+
+
+def directory_of(path: str) -> str:
+    """A file's directory, the usual cache part: findings on a file depend on it alone."""
+    return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
 def vendored_option(settings: ScannerPolicy) -> dict[str, Any]:

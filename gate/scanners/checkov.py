@@ -23,6 +23,7 @@ from gate.scanners.base import (
     Parsed,
     Scanner,
     Target,
+    directory_of,
     suppression_from,
     targets_of,
     vendored_option,
@@ -34,12 +35,19 @@ FRAMEWORKS = ("cloudformation", "serverless", "terraform", "secrets")
 # they save, as the other scanners already fill the other cores.
 PARALLEL_FROM_FILES = 50
 SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl")
+TERRAFORM_PART = "terraform:"
 
 
 class CheckovScanner(Scanner):
     name = "checkov"
     critical_path = True
     catalogue = "checkov-severity.yml"
+    distributions = ("checkov",)
+
+    def part_of(self, path: str) -> str:
+        # A Terraform module reads local modules in other directories: all of it together.
+        return TERRAFORM_PART if path.endswith(TERRAFORM_SUFFIXES) else directory_of(path)
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         return vendored_option(settings)

@@ -33,12 +33,23 @@ UNPINNED_RULE = "GATE-DEP-001"
 
 class PipAuditScanner(Scanner):
     name = "pip-audit"
+    distributions = ("pip-audit",)
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         return {"advisories": context["advisories"]}
 
     def needs_network(self, options: dict[str, Any]) -> bool:
         return bool(options["advisories"]["source"] != "offline")
+
+    def cache_salt(self, options: dict[str, Any]) -> str | None:
+        # One part per bundle: a version pinned by one manifest is reported there alone.
+        from gate.cache import files_fingerprint
+
+        settings = options["advisories"]
+        if settings["source"] != "offline":
+            return None  # a live service answers differently tomorrow
+        named = [Path(p) for p in (settings.get("db"), settings.get("cache")) if p]
+        return ":".join(files_fingerprint(p) for p in named if p.exists())
 
     def tool_version(self) -> str:
         from importlib.metadata import version

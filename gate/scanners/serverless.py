@@ -16,6 +16,8 @@ from gate.scanners.base import ParseContext, Parsed, Scanner
 
 class ServerlessScanner(Scanner):
     name = "serverless"
+    # One part per bundle: the rules join each function's IaC, role and code.
+    distributions = ("botocore", "policy-sentry")
 
     def tool_version(self) -> str:
         import gate

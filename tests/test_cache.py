@@ -1,0 +1,193 @@
+"""The findings cache: reused while nothing a scanner reads has changed, rebuilt when its
+files, its version or the policy it runs under change; never trusted over a failed worker.
+The real bandit does the scanning (the fastest scanner; the cache is the same for all)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+import gate.cache
+import gate.run
+from gate.cache import FindingsCache
+from tests.conftest import RunGate, only_scanners
+from tests.test_worker_faults import fake_worker
+
+BANDIT = only_scanners("bandit")
+HANDLER = "import subprocess\n\n\ndef handler(event, context):\n    return event['id']\n"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """Three functions' code directories and a policy that runs bandit alone."""
+    root = tmp_path / "repo"
+    for name in ("orders", "refunds", "reports"):
+        (root / "functions" / name).mkdir(parents=True)
+        (root / "functions" / name / "app.py").write_text(HANDLER, "utf-8")
+    (tmp_path / "gate.yml").write_text(BANDIT, "utf-8")
+    return root
+
+
+def check(run_gate: RunGate, repo: Path, *extra: str) -> dict[str, object]:
+    policy = str(repo.parent / "gate.yml")
+    result = run_gate("check", str(repo), "--policy", policy, "--format", "json", *extra)
+    assert result.code in (0, 1), result.stderr
+    report: dict[str, object] = json.loads(result.stdout)
+    return report
+
+
+def cache_of(report: dict[str, object]) -> object:
+    scanners = report["scanners"]
+    assert isinstance(scanners, list)
+    return next(s["cache"] for s in scanners if s["name"] == "bandit")
+
+
+def findings(report: dict[str, object]) -> list[tuple[str, str, int]]:
+    listed = report["findings"]
+    assert isinstance(listed, list)
+    return sorted((f["rule_id"], f["path"], f["start_line"]) for f in listed)
+
+
+def entries(cache: Path) -> list[Path]:
+    return sorted((cache / "findings").glob("*/*.json"))
+
+
+def test_an_unchanged_tree_comes_whole_from_the_cache(run_gate: RunGate, repo: Path) -> None:
+    cold = check(run_gate, repo)
+    assert cache_of(cold) == {"reused": 0, "parts": 3}
+    warm = check(run_gate, repo)
+    assert cache_of(warm) == {"reused": 3, "parts": 3}
+    assert findings(warm) == findings(cold) != []
+
+
+def test_a_changed_file_rescans_its_part_only(run_gate: RunGate, repo: Path) -> None:
+    check(run_gate, repo)
+    handler = repo / "functions" / "refunds" / "app.py"
+    handler.write_text(HANDLER + "\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n")
+    changed = check(run_gate, repo)
+    assert cache_of(changed) == {"reused": 2, "parts": 3}
+    assert ("B602", "functions/refunds/app.py", 9) in findings(changed)
+    assert findings(changed) == findings(check(run_gate, repo, "--no-cache"))
+
+
+def test_a_new_scanner_version_rescans_everything(
+    run_gate: RunGate, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check(run_gate, repo)
+    monkeypatch.setattr(gate.cache, "version", lambda name: version(name) + ".post1")
+    assert cache_of(check(run_gate, repo)) == {"reused": 0, "parts": 3}
+
+
+def test_only_a_policy_change_that_reaches_the_scanner_rescans(
+    run_gate: RunGate, repo: Path
+) -> None:
+    check(run_gate, repo)
+    policy = repo.parent / "gate.yml"
+    policy.write_text(BANDIT + "fail_on: low\n", "utf-8")  # judged afresh, scanned as before
+    stricter = check(run_gate, repo)
+    assert cache_of(stricter) == {"reused": 3, "parts": 3}
+    assert stricter["decision"] == "fail"  # B404 is low
+    policy.write_text(BANDIT + "  bandit: {scan_vendored: true}\n", "utf-8")
+    assert cache_of(check(run_gate, repo)) == {"reused": 0, "parts": 3}
+
+
+def test_a_corrupt_entry_is_ignored_and_rebuilt(
+    run_gate: RunGate, repo: Path, private_cache: Path
+) -> None:
+    cold = check(run_gate, repo)
+    damaged = entries(private_cache)
+    assert len(damaged) == 3
+    damaged[0].write_text('{"schema": "gate-cache/1", "records": ', "utf-8")
+    damaged[1].write_text(json.dumps({"schema": "gate-cache/1", "records": []}), "utf-8")
+    again = check(run_gate, repo)
+    assert cache_of(again) == {"reused": 1, "parts": 3}
+    assert findings(again) == findings(cold)
+    assert all(json.loads(p.read_text())["schema"] == "gate-cache/1" for p in damaged)
+    assert cache_of(check(run_gate, repo)) == {"reused": 3, "parts": 3}
+
+
+def test_no_cache_neither_reads_nor_writes(
+    run_gate: RunGate, repo: Path, private_cache: Path
+) -> None:
+    assert cache_of(check(run_gate, repo, "--no-cache")) is None
+    assert entries(private_cache) == []
+
+
+def test_a_failed_worker_fails_the_scan_whatever_the_cache_holds(
+    run_gate: RunGate, repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check(run_gate, repo)
+    (repo / "functions" / "orders" / "app.py").write_text(HANDLER + "# changed\n")
+    monkeypatch.setattr(gate.run, "worker_argv", fake_worker("import os; os._exit(3)"))
+    result = run_gate("check", str(repo), "--policy", str(repo.parent / "gate.yml"))
+    assert result.code == 2
+
+
+# Answers for every target, well formed enough to split by part, but that bandit's parser
+# cannot understand (an issue without its fields).
+UNDERSTOOD_BY_NONE = """\
+import json, sys
+request = json.load(sys.stdin)
+results = [
+    {"bundle": t["bundle"], "issues": [{"filename": "functions/orders/app.py"}], "skipped": []}
+    for t in request["targets"]
+]
+print(json.dumps({"version": "0", "output": {"results": results}}))
+"""
+
+
+def test_output_the_parser_refuses_is_not_cached(
+    run_gate: RunGate, repo: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path
+) -> None:
+    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(UNDERSTOOD_BY_NONE))
+    result = run_gate("check", str(repo), "--policy", str(repo.parent / "gate.yml"))
+    assert result.code == 2 and "could not be understood" in result.stdout + result.stderr
+    assert entries(private_cache) == []
+    monkeypatch.undo()
+    monkeypatch.setenv("GATE_CACHE_DIR", str(private_cache))
+    assert cache_of(check(run_gate, repo)) == {"reused": 0, "parts": 3}
+
+
+def test_a_cache_directory_others_can_write_is_not_used(tmp_path: Path) -> None:
+    shared = tmp_path / "findings"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    assert FindingsCache.open(tmp_path) is None
+    shared.chmod(0o700)
+    assert FindingsCache.open(tmp_path) is not None
+
+
+def test_the_cache_stays_within_its_bound(
+    run_gate: RunGate, repo: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GATE_CACHE_MAX_MB", "0")
+    check(run_gate, repo)
+    assert entries(private_cache) == []
+
+
+@pytest.mark.slow
+def test_concurrent_runs_share_the_cache_safely(repo: Path, private_cache: Path) -> None:
+    argv = [
+        sys.executable,
+        "-m",
+        "gate",
+        "check",
+        str(repo),
+        "--policy",
+        str(repo.parent / "gate.yml"),
+    ]
+    env = dict(os.environ, GATE_CACHE_DIR=str(private_cache))
+    runs = [
+        subprocess.Popen([*argv, "--format", "json"], stdout=subprocess.PIPE, env=env)
+        for _ in range(3)
+    ]
+    reports = [json.loads(run.communicate(timeout=120)[0]) for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert len({json.dumps(findings(r)) for r in reports}) == 1
+    assert len(entries(private_cache)) == 3
