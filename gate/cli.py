@@ -228,6 +228,7 @@ def _check(args: argparse.Namespace) -> int:
     from gate.baseline import read_baseline
     from gate.policy import resolve_policy
     from gate.policy.trusted import policy_at_ref
+    from gate.progress import progress_for
     from gate.reports import RENDERERS, RenderOptions
     from gate.run import CheckOptions, check
 
@@ -251,8 +252,13 @@ def _check(args: argparse.Namespace) -> int:
         policy_changed=changed,
         diff_base=args.diff_base,
         use_cache=not args.no_cache,
+        progress=progress_for(sys.stderr, os.environ, args.quiet),
     )
-    verdict = check(args.paths, policy, options)
+    try:
+        verdict = check(args.paths, policy, options)
+    finally:
+        if options.progress is not None:
+            options.progress.close()
     primary = RENDERERS[args.format]
     color = args.format == "console" and args.output is None and wants_color(sys.stdout, os.environ)
     text = primary(verdict, RenderOptions(color=color, quiet=args.quiet))

@@ -28,6 +28,7 @@ from gate.model import (
 )
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
+from gate.progress import Progress
 from gate.provenance import provenance
 from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Scanner
@@ -54,6 +55,8 @@ class CheckOptions:
     """Findings the change since the merge base with this ref did not touch do not block."""
     use_cache: bool = True
     """Reuse what scanners found on parts of the bundles that have not changed."""
+    progress: Progress | None = None
+    """Told as each scanner starts and ends."""
 
 
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
@@ -96,7 +99,11 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
             for scanner in scanners
             if plans[scanner.name].targets
         ]
-        outcomes = run_workers(jobs, options.jobs)
+        notes = {name: _cache_note(plan) for name, plan in plans.items()}
+        for name, plan in plans.items():
+            if not plan.targets and options.progress is not None:
+                options.progress.finished(name, notes[name], None)
+        outcomes = run_workers(jobs, options.jobs, options.progress, notes)
     results = fold(
         [_cached_result(s, plans[s.name], outcomes.get(s.name), store, policy) for s in scanners]
     )
@@ -125,6 +132,15 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     if strict and verdict.decision is Decision.PASS:
         verdict = replace(verdict, decision=Decision.FAIL)
     return replace(verdict, git=provenance(bundles[0].path))
+
+
+def _cache_note(plan: Plan) -> str:
+    if plan.counts is None:
+        return ""
+    reused, parts = plan.counts
+    if reused == parts:
+        return f"all {parts} parts from the cache"
+    return f"{reused} of {parts} parts from the cache" if reused else ""
 
 
 def _cached_result(

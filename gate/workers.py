@@ -20,10 +20,13 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gate
 from gate.model import ScanStatus
+
+if TYPE_CHECKING:
+    from gate.progress import Progress
 
 # What a worker inherits from the gate's environment. Everything else, CI secrets
 # included, stays out of reach of the scanners and of anything they resolve.
@@ -100,17 +103,34 @@ def worker_argv(scanner: str) -> tuple[str, ...]:
     return (sys.executable, "-m", "gate.worker", scanner)
 
 
-def run_workers(jobs: Sequence[WorkerJob], limit: int | None = None) -> dict[str, WorkerOutcome]:
+def run_workers(
+    jobs: Sequence[WorkerJob],
+    limit: int | None = None,
+    progress: Progress | None = None,
+    notes: Mapping[str, str] | None = None,
+) -> dict[str, WorkerOutcome]:
     """Run the jobs, at most `limit` at once (default: all); returns each scanner's outcome.
+    `progress` hears of each start and end; `notes` add to a scanner's outcome there.
 
     If the gate itself is interrupted, every worker's process group is killed
     before the interruption goes on: no scanner outlives the gate.
     """
     if not jobs:
         return {}
+
+    def run(job: WorkerJob) -> WorkerOutcome:
+        if progress is None:
+            return run_worker(job)
+        progress.started(job.scanner)
+        outcome = run_worker(job)
+        note = (notes or {}).get(job.scanner)
+        text = f"{outcome.status.value}, {note}" if note else outcome.status.value
+        progress.finished(job.scanner, text, outcome.duration_s)
+        return outcome
+
     pool = ThreadPoolExecutor(max_workers=max(1, min(len(jobs), limit or len(jobs))))
     try:
-        outcomes = list(pool.map(run_worker, jobs))
+        outcomes = list(pool.map(run, jobs))
     except BaseException:
         _kill_all()
         pool.shutdown(wait=False, cancel_futures=True)

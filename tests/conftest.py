@@ -60,6 +60,16 @@ def private_cache(
     return mine
 
 
+@pytest.fixture(autouse=True)
+def laptop_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run as on a laptop even when CI runs them: no CI progress lines on stderr
+    unless a test asks for them."""
+    from gate.progress import CI_VARIABLES
+
+    for name in CI_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def run_gate(capsys: pytest.CaptureFixture[str]) -> RunGate:
     """Run `gate ARGS...` in-process, as a user would from the shell."""

@@ -199,7 +199,7 @@ def test_scanners_off_the_critical_path_yield_the_cpu(
 ) -> None:
     seen: dict[str, int] = {}
 
-    def capture(jobs: list[WorkerJob], limit: int | None) -> dict[str, WorkerOutcome]:
+    def capture(jobs: list[WorkerJob], limit: int | None, *_: object) -> dict[str, WorkerOutcome]:
         seen.update({job.scanner: job.request["nice"] for job in jobs})
         return {job.scanner: WorkerOutcome(job.scanner, ScanStatus.TIMEOUT, 0.0) for job in jobs}
 
