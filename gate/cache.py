@@ -290,7 +290,12 @@ def plan_scan(
         if not parts:
             plan.targets.append(target)
             continue
-        keys = {part: part_key(identity, part, root, files) for part, files in parts.items()}
+        own = (
+            {**identity, "functions": target.get("functions")}
+            if scanner.reads_functions
+            else identity
+        )
+        keys = {part: part_key(own, part, root, files) for part, files in parts.items()}
         plan.keys[target["bundle"]] = keys
         found = {part: entry for part, key in keys.items() if (entry := store.get(key))}
         plan.cached[target["bundle"]] = found

@@ -20,9 +20,6 @@ from gate.model import Bundle, Decision, Verdict
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
-NOT_YET = {
-    "shard": "--shard",
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,15 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="scan bundles and pass or fail the build")
     _paths_argument(check)
     _policy_options(check)
-    check.add_argument("--format", choices=FORMATS, default="console")
-    check.add_argument("--output", metavar="FILE", help="write --format here (default stdout)")
-    check.add_argument(
-        "--report",
-        action="append",
-        default=[],
-        metavar="FMT=FILE",
-        help="an extra report; repeatable",
-    )
+    _output_options(check)
     _advisory_db_option(check)
     check.add_argument("--baseline", metavar="FILE", help="findings recorded in FILE do not block")
     check.add_argument(
@@ -94,12 +83,21 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="scan everything afresh; neither read nor write the findings cache",
     )
-    check.add_argument("--shard", metavar="I/N")
     check.add_argument(
-        "--quiet", action="store_true", help="only blocking findings and the verdict"
+        "--shard",
+        metavar="I/N",
+        help="scan the I-th of N shares of the functions (gate merge joins them)",
     )
     _verbose(check)
     check.set_defaults(handler=_check)
+
+    merge = commands.add_parser("merge", help="one report and decision from every shard's")
+    merge.add_argument(
+        "reports", nargs="+", metavar="REPORT.json", help="gate check --shard I/N output"
+    )
+    _output_options(merge)
+    _verbose(merge)
+    merge.set_defaults(handler=_merge)
 
     baseline = commands.add_parser("baseline", help="record today's findings so they do not block")
     baseline.set_defaults(handler=lambda _args: _usage(baseline))
@@ -208,6 +206,21 @@ def _advisory_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="console")
+    parser.add_argument("--output", metavar="FILE", help="write --format here (default stdout)")
+    parser.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FMT=FILE",
+        help="an extra report; repeatable",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="only blocking findings and the verdict"
+    )
+
+
 def _verbose(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", action="store_true", help="tracebacks on errors")
 
@@ -229,15 +242,10 @@ def _check(args: argparse.Namespace) -> int:
     from gate.policy import resolve_policy
     from gate.policy.trusted import policy_at_ref
     from gate.progress import progress_for
-    from gate.reports import RENDERERS, RenderOptions
     from gate.run import CheckOptions, check
+    from gate.shards import Shard
 
-    for attribute, flag in NOT_YET.items():
-        if getattr(args, attribute):
-            raise UsageError(f"{flag} is not available in this version of serverless-gate")
-    extra = [_report_target(spec) for spec in args.report]
-    for path in [args.output, *(target for _, target in extra)]:
-        _check_writable(path)
+    _check_outputs(args)
     changed = None
     if args.policy_ref:
         trusted = policy_at_ref(args.policy_ref, args.policy, args.env, Path.cwd())
@@ -253,12 +261,35 @@ def _check(args: argparse.Namespace) -> int:
         diff_base=args.diff_base,
         use_cache=not args.no_cache,
         progress=progress_for(sys.stderr, os.environ, args.quiet),
+        shard=Shard.parse(args.shard) if args.shard else None,
     )
     try:
         verdict = check(args.paths, policy, options)
     finally:
         if options.progress is not None:
             options.progress.close()
+    return _render(verdict, args)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from gate.shards import merge_shards
+
+    _check_outputs(args)
+    return _render(merge_shards([Path(p) for p in args.reports]), args)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Refuse before any work if a report could not be written."""
+    for path in [args.output, *(target for _, target in map(_report_target, args.report))]:
+        _check_writable(path)
+
+
+def _render(verdict: Verdict, args: argparse.Namespace) -> int:
+    """Write the verdict in --format (and every --report), explain an error, and give the
+    exit code."""
+    from gate.reports import RENDERERS, RenderOptions
+
+    extra = [_report_target(spec) for spec in args.report]
     primary = RENDERERS[args.format]
     color = args.format == "console" and args.output is None and wants_color(sys.stdout, os.environ)
     text = primary(verdict, RenderOptions(color=color, quiet=args.quiet))

@@ -237,11 +237,16 @@ class Finding:
     waiver: Waiver | None = None
     absorbs: tuple[Absorbs, ...] = ()
     """Other scanners' findings on the same problem, to fold into this one (not reported)."""
+    reported_fingerprint: str | None = None
+    """Set on a finding read back from a JSON report (which does not carry the anchor):
+    the fingerprint it was reported with."""
 
     @property
     def fingerprint(self) -> str:
         """A stable id: the same problem keeps it when lines above it move or its code is
         reformatted (line numbers and whitespace are not part of it)."""
+        if self.reported_fingerprint is not None:
+            return self.reported_fingerprint
         parts = (
             self.scanner,
             self.rule_id,
@@ -335,6 +340,8 @@ class Verdict:
     diff: dict[str, object] | None = None
     """With --diff-base: the ref, the merge base, how many files changed, how many findings
     are preexisting."""
+    shard: dict[str, int] | None = None
+    """With --shard I/N: this run's index and the count (`gate merge` joins them)."""
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

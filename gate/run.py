@@ -32,6 +32,7 @@ from gate.progress import Progress
 from gate.provenance import provenance
 from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Scanner
+from gate.shards import Shard, keep_own, shard_view
 from gate.workers import WorkerJob, WorkerOutcome, cache_dir, run_workers, worker_argv
 
 # How much lower the CPU priority of the scanners off the critical path is (see
@@ -57,6 +58,8 @@ class CheckOptions:
     """Reuse what scanners found on parts of the bundles that have not changed."""
     progress: Progress | None = None
     """Told as each scanner starts and ends."""
+    shard: Shard | None = None
+    """Scan only this shard's functions (and what no function owns)."""
 
 
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
@@ -71,19 +74,13 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
         staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
         warnings += stage_warnings + _vendored_warnings(staged, requests)
-        targets = [
-            {
-                "bundle": s.bundle.id,
-                "root": str(s.root),
-                "code_root": str(s.code_root),
-                "functions": [asdict(f) for f in s.bundle.functions],
-            }
-            for s in staged
-        ]
-        plans = {
-            s.name: plan_scan(s, staged, targets, requests[s.name], store, Path(work))
-            for s in scanners
-        }
+        views = shard_view(staged, options.shard, Path(work)) if options.shard else staged
+        plans = {}
+        for scanner in scanners:
+            seen = staged if scanner.reads_whole_bundle else views
+            plans[scanner.name] = plan_scan(
+                scanner, seen, _targets(seen), requests[scanner.name], store, Path(work)
+            )
         jobs = [
             WorkerJob(
                 scanner.name,
@@ -108,6 +105,12 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         [_cached_result(s, plans[s.name], outcomes.get(s.name), store, policy) for s in scanners]
     )
     results = [_attributed(result, staged) for result in results]
+    if options.shard is not None:
+        everything = [s.bundle for s in staged]
+        results = [
+            replace(r, findings=tuple(keep_own(r.findings, everything, options.shard)))
+            for r in results
+        ]
     skipped = [
         ScanResult(name, ScanStatus.SKIPPED, message="disabled by policy")
         for name in SCANNERS
@@ -131,7 +134,21 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     strict = options.policy_changed is not None and policy.policy_change == "fail"
     if strict and verdict.decision is Decision.PASS:
         verdict = replace(verdict, decision=Decision.FAIL)
-    return replace(verdict, git=provenance(bundles[0].path))
+    shard = options.shard.to_json() if options.shard else None
+    return replace(verdict, git=provenance(bundles[0].path), shard=shard)
+
+
+def _targets(staged: list[Staged]) -> list[dict[str, Any]]:
+    """What a worker is told of each bundle: where its copies are, and its functions."""
+    return [
+        {
+            "bundle": s.bundle.id,
+            "root": str(s.root),
+            "code_root": str(s.code_root),
+            "functions": [asdict(f) for f in s.bundle.functions],
+        }
+        for s in staged
+    ]
 
 
 def _cache_note(plan: Plan) -> str:

@@ -60,6 +60,7 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
         "advisories": verdict.advisories or None,
         "baseline": verdict.baseline,
         "diff": verdict.diff,
+        "shard": verdict.shard,
         "findings": [_finding(f) for f in verdict.findings],
         "summary": summary(verdict),
         "warnings": [{"code": w.code, "message": w.message} for w in verdict.warnings],

@@ -53,6 +53,11 @@ class Scanner(ABC):
     on a small runner they fill the other cores instead of slowing it down."""
     distributions: tuple[str, ...] = ()
     """The libraries that do the scanning: their versions are part of every cache key."""
+    reads_functions: bool = False
+    """Whether the worker reads the functions discovery found (then they key the cache)."""
+    reads_whole_bundle: bool = False
+    """Whether a finding on one file may depend on any other file of the bundle: then the
+    whole bundle is one cache part and every shard scans all of it."""
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         """JSON-able options for the worker, from the policy and the run's context."""
@@ -65,8 +70,7 @@ class Scanner(ABC):
 
     def part_of(self, path: str) -> str:
         """The cache part the file `path` (relative to the bundle root) belongs to. Files
-        whose findings may depend on each other must share a part; by default the whole
-        bundle is one."""
+        whose findings may depend on each other must share a part."""
         return ""
 
     def record_path(self, record: dict[str, Any]) -> str | None:

@@ -34,6 +34,7 @@ UNPINNED_RULE = "GATE-DEP-001"
 class PipAuditScanner(Scanner):
     name = "pip-audit"
     distributions = ("pip-audit",)
+    reads_whole_bundle = True
 
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         return {"advisories": context["advisories"]}

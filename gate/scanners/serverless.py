@@ -18,6 +18,8 @@ class ServerlessScanner(Scanner):
     name = "serverless"
     # One part per bundle: the rules join each function's IaC, role and code.
     distributions = ("botocore", "policy-sentry")
+    reads_functions = True
+    reads_whole_bundle = True
 
     def tool_version(self) -> str:
         import gate

@@ -2,11 +2,12 @@
 # The gate step of the composite action (action.yml), kept in a file so it can be tested.
 # Inputs arrive as environment variables only, never interpolated into the script:
 #   GATE_PATHS (space-separated), GATE_POLICY, GATE_ENV (read by `gate` itself),
-#   GATE_ADVISORY_DB, GATE_DIFF_BASE, GATE_POLICY_REF, GATE_OUT_DIR; and GitHub's
+#   GATE_ADVISORY_DB, GATE_DIFF_BASE, GATE_POLICY_REF, GATE_SHARD, GATE_OUT_DIR; and GitHub's
 #   GITHUB_BASE_REF, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
 # GATE_DIFF_BASE and GATE_POLICY_REF are a ref, `none`, or `auto`: on a pull request
 # (GITHUB_BASE_REF is set) the branch it merges into, `origin/BASE`; otherwise none.
-# Writes outputs decision, blocking-count, sarif-path; exits with the gate's exit code.
+# Writes outputs decision, blocking-count, sarif-path, report-path; exits with the gate's
+# exit code.
 set -uo pipefail
 
 out="${GATE_OUT_DIR:-${RUNNER_TEMP:-.}}"
@@ -34,6 +35,7 @@ diff_base=$(ref_of "${GATE_DIFF_BASE:-auto}")
 policy_ref=$(ref_of "${GATE_POLICY_REF:-auto}")
 if [ -n "$diff_base" ]; then args+=("--diff-base=$diff_base"); fi
 if [ -n "$policy_ref" ]; then args+=("--policy-ref=$policy_ref"); fi
+if [ -n "${GATE_SHARD:-}" ]; then args+=("--shard=$GATE_SHARD"); fi
 
 gate "${args[@]}"
 code=$?
@@ -53,5 +55,6 @@ fi
   echo "decision=$decision"
   echo "blocking-count=$blocking"
   if [ -f "$sarif" ]; then echo "sarif-path=$sarif"; else echo "sarif-path="; fi
+  if [ -f "$report" ]; then echo "report-path=$report"; else echo "report-path="; fi
 } >> "${GITHUB_OUTPUT:-/dev/null}"
 exit "$code"

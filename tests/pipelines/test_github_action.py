@@ -74,7 +74,12 @@ def test_inputs_are_data_not_code(tmp_path: Path) -> None:
         GATE_POLICY=f"builtin:strict; touch {marker}",
     )
     assert code == 2
-    assert outputs == {"decision": "error", "blocking-count": "0", "sarif-path": ""}
+    assert outputs == {
+        "decision": "error",
+        "blocking-count": "0",
+        "sarif-path": "",
+        "report-path": "",
+    }
     assert not marker.exists()
 
 
@@ -146,3 +151,12 @@ def test_outside_a_pull_request_the_work_tree_decides(tmp_path: Path) -> None:
     clone = pull_request(tmp_path)
     code, outputs, *_ = run_step(tmp_path, clone)
     assert (code, outputs["decision"]) == (0, "pass")  # fail_on: never, no diff mode
+
+
+def test_a_shard_reports_for_the_merge(tmp_path: Path) -> None:
+    step = run_step(tmp_path, GATE_PATHS=str(EXAMPLES / "orders-api-insecure"), GATE_SHARD="1/2")
+    assert step.outputs["report-path"] == str(tmp_path / "serverless-gate.json")
+    assert json.loads(Path(step.outputs["report-path"]).read_text())["shard"] == {
+        "index": 1,
+        "count": 2,
+    }

@@ -1,0 +1,222 @@
+"""`--shard I/N`: one repository's functions split across N CI jobs.
+
+Functions, in (bundle, name) order, are dealt round-robin to the shards, so the same
+repository always splits the same way. A shard scans the files of its own functions
+(code, layers, manifests) and every file no function owns (templates, shared code), but
+not the files only other shards' functions own. Scanners whose findings on one file
+depend on others (the dependency audit reports a version where it is first pinned; the
+serverless rules compare a shared role with every function using it) see the whole
+bundle in every shard. Every finding is then reported by exactly one shard: the shard of the
+lowest-numbered shard among its functions', and shard 1 for findings of no function. Problems that
+stop the gate are reported by every shard that meets them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from gate.errors import ReportError, UsageError
+from gate.model import Bundle, Decision, Finding, Function, ScanStatus, Verdict
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from gate.bundles import Staged
+
+_SPEC = re.compile(r"^([1-9][0-9]*)/([1-9][0-9]*)$")
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int
+    """1-based."""
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        match = _SPEC.match(text)
+        if match is None or int(match[1]) > int(match[2]):
+            raise UsageError(f"--shard {text}: give I/N with 1 <= I <= N, such as 2/4")
+        return cls(int(match[1]), int(match[2]))
+
+    def to_json(self) -> dict[str, int]:
+        return {"index": self.index, "count": self.count}
+
+
+def assignment(bundles: Sequence[Bundle], count: int) -> dict[tuple[str, str], int]:
+    """The shard (1-based) of every function of `bundles`."""
+    ordered = sorted((b.id, f.name) for b in bundles for f in b.functions)
+    return {key: position % count + 1 for position, key in enumerate(ordered)}
+
+
+def shard_view(staged: list[Staged], shard: Shard, workdir: Path) -> list[Staged]:
+    """Each staged bundle as this shard's per-file scanners see it: a copy (hard links)
+    without the files only other shards' functions own."""
+    from gate.cache import partial_root
+
+    shards = assignment([s.bundle for s in staged], shard.count)
+    views = []
+    for index, bundle in enumerate(staged):
+        places = [
+            (shards[(bundle.bundle.id, f.name)], [PurePosixPath(p) for p in _places(f)])
+            for f in bundle.bundle.functions
+        ]
+        target = workdir / f"shard-{index}"
+        root = partial_root(bundle.root, _kept(bundle.root, places, shard), target / "root")
+        code_root = root
+        if bundle.code_root != bundle.root:
+            files = _kept(bundle.code_root, places, shard)
+            code_root = partial_root(bundle.code_root, files, target / "code")
+        views.append(replace(bundle, root=root, code_root=code_root))
+    return views
+
+
+def _kept(root: Path, places: list[tuple[int, list[PurePosixPath]]], shard: Shard) -> list[str]:
+    """The files under `root` that no function owns or one of `shard`'s functions does."""
+    files = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            relative = PurePosixPath(path.relative_to(root).as_posix())
+            owners = {i for i, owned in places if any(_within(relative, p) for p in owned)}
+            if not owners or shard.index in owners:
+                files.append(relative.as_posix())
+    return files
+
+
+def _places(function: Function) -> list[str]:
+    from gate.discovery import contents_of
+
+    code = [contents_of(p) for p in (function.code, *function.layers) if p is not None]
+    return [*code, *function.manifests, *([function.handler_file] if function.handler_file else [])]
+
+
+def _within(path: PurePosixPath, place: PurePosixPath) -> bool:
+    return place == PurePosixPath(".") or path == place or place in path.parents
+
+
+def keep_own(findings: Sequence[Finding], bundles: Sequence[Bundle], shard: Shard) -> list[Finding]:
+    """The findings this shard reports: those whose lowest-numbered function shard is
+    this one, and with shard 1, those of no function."""
+    shards = assignment(bundles, shard.count)
+    kept = []
+    for finding in findings:
+        owners = [
+            shards[(finding.bundle, f)] for f in finding.functions if (finding.bundle, f) in shards
+        ]
+        if min(owners, default=1) == shard.index:
+            kept.append(finding)
+    return kept
+
+
+def merge_shards(paths: Sequence[Path]) -> Verdict:
+    """One verdict from the JSON reports of every shard of one run: refused unless there
+    is exactly one report per shard, all of the same commit, policy, gate and bundles."""
+    from gate.reports.read import read_report
+
+    if not paths:
+        raise UsageError("gate merge: give the JSON report of every shard")
+    read = [(path, *read_report(path)) for path in paths]
+    for path, verdict, _ in read:
+        if verdict.shard is None:
+            raise ReportError(f"{path}: not a shard's report; run `gate check --shard I/N`")
+    _same(read, "shard count", lambda v, d: str(v.shard and v.shard["count"]))
+    _same(read, "commit", lambda v, d: v.git.commit if v.git else "no git repository")
+    _same(read, "policy", lambda v, d: f"{v.policy.source} (sha256 {v.policy.sha256[:12]})")
+    _same(read, "policy environment", lambda v, d: str(v.policy.env))
+    _same(read, "gate version", lambda v, d: str(d["tool"]["version"]))
+    _same(read, "bundles", lambda v, d: ", ".join(b.id for b in v.bundles))
+    count = read[0][1].shard["count"] if read[0][1].shard else 0
+    indices = sorted(v.shard["index"] for _, v, _ in read if v.shard)
+    missing = sorted(set(range(1, count + 1)) - set(indices))
+    doubled = sorted({i for i in indices if indices.count(i) > 1})
+    problems = [f"shard {i}/{count} missing" for i in missing]
+    problems += [f"shard {i}/{count} given twice" for i in doubled]
+    problems += [f"shard {i}/{count} out of range" for i in indices if i > count]
+    if problems:
+        raise ReportError(f"gate merge: {'; '.join(problems)}; give exactly one report per shard")
+    return _joined([verdict for _, verdict, _ in read])
+
+
+def _same(read: list[tuple[Path, Verdict, dict[str, Any]]], what: str, key: Any) -> None:
+    first_path, first, first_data = read[0]
+    for path, verdict, data in read[1:]:
+        if key(verdict, data) != key(first, first_data):
+            raise ReportError(
+                f"gate merge: {path} and {first_path} differ in {what} "
+                f"({key(verdict, data)} against {key(first, first_data)}); "
+                "merge the shards of one run only"
+            )
+
+
+_WORST = (ScanStatus.ERROR, ScanStatus.TIMEOUT, ScanStatus.OK, ScanStatus.SKIPPED)
+
+
+def _joined(verdicts: list[Verdict]) -> Verdict:
+    first = verdicts[0]
+    findings = _unique(f for v in verdicts for f in v.findings)
+    scanners = []
+    for name in [s.scanner for s in first.scanners]:
+        runs = [s for v in verdicts for s in v.scanners if s.scanner == name]
+        worst = min(runs, key=lambda s: _WORST.index(s.status))
+        caches = [s.cache for s in runs if s.cache]
+        scanners.append(
+            replace(
+                worst,
+                duration_s=max(s.duration_s for s in runs),
+                cache=(sum(c[0] for c in caches), sum(c[1] for c in caches)) if caches else None,
+            )
+        )
+    budgets = tuple(
+        replace(
+            b, count=sum(o.count for v in verdicts for o in v.budgets if o.severity == b.severity)
+        )
+        for b in first.budgets
+    )
+    decisions = {v.decision for v in verdicts}
+    if Decision.ERROR in decisions:
+        decision = Decision.ERROR
+    elif Decision.FAIL in decisions or any(b.exceeded for b in budgets):
+        decision = Decision.FAIL
+    else:
+        decision = Decision.PASS
+    return replace(
+        first,
+        decision=decision,
+        findings=tuple(findings),
+        scanners=tuple(scanners),
+        warnings=tuple(_unique(w for v in verdicts for w in v.warnings)),
+        errors=tuple(_unique(e for v in verdicts for e in v.errors)),
+        budgets=budgets,
+        diff=_summed(v.diff for v in verdicts),
+        baseline=_summed(v.baseline for v in verdicts),
+        shard=None,
+    )
+
+
+def _unique(items: Iterable[T]) -> list[T]:
+    return list(dict.fromkeys(items))
+
+
+def _summed(parts: Iterable[dict[str, Any] | None]) -> dict[str, Any] | None:
+    """The shards' `diff` or `baseline` summaries with their counts added up."""
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    joined = dict(present[0])
+    for key in ("preexisting", "matched"):
+        if key in joined:
+            joined[key] = sum(int(p.get(key, 0)) for p in present)
+    if isinstance(joined.get("fixed"), list):
+        # A shard sees its own findings only: a recorded finding is fixed when no shard
+        # still reports it.
+        lists = [[json.dumps(item, sort_keys=True) for item in p.get("fixed", [])] for p in present]
+        everywhere = set(lists[0]).intersection(*lists[1:])
+        joined["fixed"] = [
+            json.loads(item) for item in dict.fromkeys(lists[0]) if item in everywhere
+        ]
+    return joined
