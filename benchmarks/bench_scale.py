@@ -7,7 +7,8 @@ Generates two repositories with generate_repo.py, one function and N functions, 
 times as whole commands from a scratch directory:
 
 - `gate check` on each, with no cache (`--no-cache`), and its peak memory: the
-  resident set of the gate's whole process tree, sampled every 20 ms;
+  proportional resident set (Pss) of the gate's whole process tree, sampled every
+  20 ms;
 - `gate check` on N functions again with its cache warm, and after a change to one
   function's handler;
 - by hand on the one-function repository: checkov, bandit and pip-audit as
@@ -53,16 +54,17 @@ def run_sampled(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float,
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and every descendant (Linux /proc)."""
+    """Resident bytes of `pid` and every descendant (Linux /proc): each process's
+    proportional share (Pss), so pages forked processes share are counted once."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             total += next(
                 int(line.split()[1]) * 1024
-                for line in status.splitlines()
-                if line.startswith("VmRSS:")
+                for line in rollup.splitlines()
+                if line.startswith("Pss:")
             )
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend(int(c) for c in (task / "children").read_text().split())

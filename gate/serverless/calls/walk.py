@@ -17,6 +17,7 @@ from gate.serverless.calls.module import (
     Use,
     dotted,
 )
+from gate.serverless.taint.module import parse_python
 
 Imported = Callable[[str, int], ModuleCalls | None]
 """(module name, relative level) -> a local module's calls, or None if it is not local."""
@@ -27,9 +28,8 @@ _FOLLOWED_TOO = (ast.While, ast.UnaryOp, ast.IfExp, ast.Return, ast.For, ast.wit
 def read_module(file: str, source: str, imported: Imported) -> ModuleCalls:
     """The AWS calls one module makes, with names bound by local modules it imports."""
     calls = ModuleCalls(file)
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
+    tree = parse_python(source)
+    if tree is None:
         calls.dynamic.append(f"{file}: not valid Python, not read")
         return calls
     try:

@@ -4,6 +4,7 @@ top-level functions, its constants and its dispatch tables. Read with `ast`, nev
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -12,6 +13,21 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _MAX_DEPTH = 8
 """How many name bindings a qualified name follows (`s = requests.Session()`, then
 `t = s`): enough for real code, and a bound on self-referencing assignments."""
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_python(source: str) -> ast.Module | None:
+    """A module's syntax tree, shared by every rule that reads it (never modified); None
+    if it is not valid Python."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _indexed(source: str) -> ModuleIndex | None:
+    return ModuleIndex._build(source)
 
 
 @dataclass
@@ -31,10 +47,14 @@ class ModuleIndex:
 
     @classmethod
     def parse(cls, source: str) -> ModuleIndex | None:
-        """The module's index, or None if it is not valid Python (bandit reports that)."""
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError):
+        """The module's index, or None if it is not valid Python (bandit reports that).
+        Several rules index the same handlers: each source is read once per worker."""
+        return _indexed(source)
+
+    @classmethod
+    def _build(cls, source: str) -> ModuleIndex | None:
+        tree = parse_python(source)
+        if tree is None:
             return None
         index = cls(tree)
         assignments: dict[str, list[ast.expr]] = {}
