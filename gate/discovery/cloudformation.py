@@ -22,6 +22,7 @@ def read_template(relative: str, document: YamlDocument) -> tuple[list[Declared]
     globals_ = as_mapping(as_mapping(document.data.get("Globals")).get("Function"))
     here = PurePosixPath(relative).parent
     layers = _template_layers(resources, here)
+    refs = _References(resources)
     found = []
     for logical_id, resource in resources.items():
         resource = as_mapping(resource)
@@ -46,7 +47,7 @@ def read_template(relative: str, document: YamlDocument) -> tuple[list[Declared]
                 code=code,
                 code_elsewhere=elsewhere,
                 layers=[layers[r] for r in logical_ids(properties.get("Layers")) if r in layers],
-                related=_cfn_related(str(logical_id), properties, resources),
+                related=_cfn_related(str(logical_id), properties, refs),
             )
         )
     return found, []
@@ -98,19 +99,25 @@ def _template_layers(resources: dict[str, Any], here: PurePosixPath) -> dict[str
     return layers
 
 
-def _cfn_related(
-    logical_id: str, properties: dict[str, Any], resources: dict[str, Any]
-) -> set[str]:
+class _References:
+    """Each resource's type and the logical ids its properties refer to, read once per
+    template (every function of it asks)."""
+
+    def __init__(self, resources: dict[str, Any]) -> None:
+        self.kinds = {str(k): str(as_mapping(v).get("Type")) for k, v in resources.items()}
+        self.refers = {
+            str(k): logical_ids(as_mapping(v).get("Properties"))
+            for k, v in resources.items()
+            if self.kinds[str(k)] not in FUNCTION_TYPES
+        }
+
+
+def _cfn_related(logical_id: str, properties: dict[str, Any], refs: _References) -> set[str]:
     """The function's role, and resources that point at the function or its role
     (permissions, URLs, log groups, event source mappings, role policies)."""
-    kinds = {str(k): str(as_mapping(v).get("Type")) for k, v in resources.items()}
+    kinds = refs.kinds
     own = {logical_id} | {r for r in logical_ids(properties.get("Role")) if r in kinds}
-    pointing = {
-        str(other)
-        for other, resource in resources.items()
-        if kinds[str(other)] not in FUNCTION_TYPES
-        and logical_ids(as_mapping(resource).get("Properties")) & own
-    }
+    pointing = {other for other, refers in refs.refers.items() if refers & own}
     return {f"{kinds[r]}.{r}" for r in (own | pointing) - {logical_id}}
 
 
