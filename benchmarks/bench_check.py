@@ -59,7 +59,16 @@ def pinned_requirements(bundle: Path, scratch: Path) -> Path:
 
 def commands(bundle: Path, scratch: Path) -> dict[str, list[str]]:
     return {
-        "gate": [tool("gate"), "check", str(bundle), "--format", "json", "--output", os.devnull],
+        "gate": [
+            tool("gate"),
+            "check",
+            str(bundle),
+            "--no-cache",  # a cold run: the scanners by hand have no cache either
+            "--format",
+            "json",
+            "--output",
+            os.devnull,
+        ],
         "checkov": [
             tool("checkov"),
             "-d",
