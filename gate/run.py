@@ -106,10 +106,8 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     )
     results = [_attributed(result, staged) for result in results]
     if options.shard is not None:
-        everything = [s.bundle for s in staged]
         results = [
-            replace(r, findings=tuple(keep_own(r.findings, everything, options.shard)))
-            for r in results
+            replace(r, findings=tuple(keep_own(r.findings, staged, options.shard))) for r in results
         ]
     skipped = [
         ScanResult(name, ScanStatus.SKIPPED, message="disabled by policy")

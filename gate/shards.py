@@ -6,8 +6,9 @@ repository always splits the same way. A shard scans the files of its own functi
 not the files only other shards' functions own. Scanners whose findings on one file
 depend on others (the dependency audit reports a version where it is first pinned; the
 serverless rules compare a shared role with every function using it) see the whole
-bundle in every shard. Every finding is then reported by exactly one shard: the shard of the
-lowest-numbered shard among its functions', and shard 1 for findings of no function. Problems that
+bundle in every shard. Every finding is then reported by exactly one shard, chosen by the
+file it is in, by the same rule that chose what each shard scans: the lowest-numbered
+shard among the functions owning the file, or shard 1 for a file no function owns. Problems that
 stop the gate are reported by every shard that meets them.
 """
 
@@ -62,10 +63,7 @@ def shard_view(staged: list[Staged], shard: Shard, workdir: Path) -> list[Staged
     shards = assignment([s.bundle for s in staged], shard.count)
     views = []
     for index, bundle in enumerate(staged):
-        places = [
-            (shards[(bundle.bundle.id, f.name)], [PurePosixPath(p) for p in _places(f)])
-            for f in bundle.bundle.functions
-        ]
+        places = _ownership(bundle.bundle, shards)
         target = workdir / f"shard-{index}"
         root = partial_root(bundle.root, _kept(bundle.root, places, shard), target / "root")
         code_root = root
@@ -82,10 +80,25 @@ def _kept(root: Path, places: list[tuple[int, list[PurePosixPath]]], shard: Shar
     for path in sorted(root.rglob("*")):
         if path.is_file() and not path.is_symlink():
             relative = PurePosixPath(path.relative_to(root).as_posix())
-            owners = {i for i, owned in places if any(_within(relative, p) for p in owned)}
+            owners = _owners(relative, places)
             if not owners or shard.index in owners:
                 files.append(relative.as_posix())
     return files
+
+
+def _ownership(
+    bundle: Bundle, shards: dict[tuple[str, str], int]
+) -> list[tuple[int, list[PurePosixPath]]]:
+    """Each function's shard and the places (code, layers, manifests) it owns."""
+    return [
+        (shards[(bundle.id, f.name)], [PurePosixPath(p) for p in _places(f)])
+        for f in bundle.functions
+    ]
+
+
+def _owners(path: PurePosixPath, places: list[tuple[int, list[PurePosixPath]]]) -> set[int]:
+    """The shards whose functions own the file `path`."""
+    return {index for index, owned in places if any(_within(path, p) for p in owned)}
 
 
 def _places(function: Function) -> list[str]:
@@ -99,15 +112,15 @@ def _within(path: PurePosixPath, place: PurePosixPath) -> bool:
     return place == PurePosixPath(".") or path == place or place in path.parents
 
 
-def keep_own(findings: Sequence[Finding], bundles: Sequence[Bundle], shard: Shard) -> list[Finding]:
-    """The findings this shard reports: those whose lowest-numbered function shard is
-    this one, and with shard 1, those of no function."""
-    shards = assignment(bundles, shard.count)
+def keep_own(findings: Sequence[Finding], staged: Sequence[Staged], shard: Shard) -> list[Finding]:
+    """The findings this shard reports. A finding belongs to the file it is in, and the
+    file to the lowest-numbered shard among the functions that own it (every such shard
+    scanned it), or to shard 1 if no function owns it (every shard scanned it)."""
+    shards = assignment([s.bundle for s in staged], shard.count)
+    places = {s.bundle.id: _ownership(s.bundle, shards) for s in staged}
     kept = []
     for finding in findings:
-        owners = [
-            shards[(finding.bundle, f)] for f in finding.functions if (finding.bundle, f) in shards
-        ]
+        owners = _owners(PurePosixPath(finding.location.path), places.get(finding.bundle, []))
         if min(owners, default=1) == shard.index:
             kept.append(finding)
     return kept

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gate.discovery import attribute, discover
-from gate.model import Finding, Location, Severity
+from gate.model import Finding, Function, Location, Severity
 from tests.conftest import ASSETS, RunGate, only_scanners
 
 SHOP = ASSETS / "repos" / "shop"
@@ -125,6 +125,25 @@ def test_attribution_by_resource_handler_code_and_layer() -> None:
     assert owners("serverless/requirements.txt") == ("createAccount", "sendWelcome")
     assert owners("serverless/serverless.yml", "createAccount") == ("createAccount",)
     assert owners("README.md") == ()
+
+
+def test_code_deployed_as_a_single_file_belongs_to_its_function() -> None:
+    # A Node function built from one file (archive_file source_file): no Python handler
+    # is found, so the file is matched as the function's code itself.
+    node = Function(
+        "aws_lambda_function.z",
+        "terraform",
+        "main.tf",
+        1,
+        "aws_lambda_function.z",
+        "nodejs20.x",
+        "index.handler",
+        None,
+        None,
+        "functions/z/index.js",
+    )
+    owned = attribute(finding("functions/z/index.js"), (node,), ()).functions
+    assert owned == ("aws_lambda_function.z",)
 
 
 def test_cloudformation_functions_and_code_outside_the_bundle(tmp_path: Path) -> None:

@@ -250,4 +250,4 @@ def attribute(
 
 def _contains(function: Function, path: str) -> bool:
     places = [contents_of(p) for p in (function.code, *function.layers) if p is not None]
-    return any(p == "." or path.startswith(f"{p}/") for p in places)
+    return any(p in (".", path) or path.startswith(f"{p}/") for p in places)
