@@ -142,7 +142,7 @@ def test_code_deployed_as_a_single_file_belongs_to_its_function() -> None:
         None,
         "functions/z/index.js",
     )
-    owned = attribute(finding("functions/z/index.js"), (node,), ()).functions
+    owned = attribute(finding("functions/z/index.js"), (node,), frozenset()).functions
     assert owned == ("aws_lambda_function.z",)
 
 

@@ -185,7 +185,7 @@ def test_every_finding_comes_from_a_shard_that_scanned_its_file(
     (repo / "src" / "a" / "app.py").write_text("def handler(event, context):\n    return 2\n")
     policy = tmp_path / "gate.yml"
     policy.write_text(only_scanners("checkov") + "fail_on: medium\n", "utf-8")
-    reports = []
+    reports: list[Path] = []
     for extra in ([], ["--shard", "1/2"], ["--shard", "2/2"]):
         reports.append(tmp_path / f"report{len(reports)}.json")
         args = [str(repo), "--policy", str(policy), *extra, "--format", "json"]
