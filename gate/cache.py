@@ -30,6 +30,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -62,6 +63,10 @@ class Plan:
     targets: list[dict[str, Any]] = field(default_factory=list)
     pending: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     """Entries for the parts the worker scanned, to store once its output is understood."""
+
+    @property
+    def cached_keys(self) -> list[str]:
+        return [self.keys[bundle][part] for bundle, parts in self.cached.items() for part in parts]
 
     @property
     def counts(self) -> tuple[int, int] | None:
@@ -116,6 +121,10 @@ class FindingsCache:
             self._wrote = True
         except OSError:
             return  # a cache that cannot be written only costs the next run time
+
+    def forget(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._path(key).unlink(missing_ok=True)
 
     def put_all(self, entries: list[tuple[str, dict[str, Any]]]) -> None:
         for key, entry in entries:
@@ -195,6 +204,7 @@ def identity_of(
     return {
         "scanner": scanner,
         "versions": versions,
+        "python": sys.version,  # the ast (bandit, the serverless rules) is the interpreter's
         "gate": code_fingerprint(),
         "options": options,
     }
@@ -215,14 +225,15 @@ def code_fingerprint() -> str:
 
 
 def files_fingerprint(path: Path) -> str:
-    """A file or directory tree by path, size and modification time (the advisory
-    database: large, and replaced rather than edited)."""
+    """A file or directory tree by path, size, modification time, owner and mode (the
+    advisory database: large, and replaced rather than edited; the worker refuses a
+    cached database others could have written, so who may write it counts too)."""
     digest = hashlib.sha256()
-    paths = sorted(path.rglob("*")) if path.is_dir() else [path]
+    paths = [path, *sorted(path.rglob("*"))] if path.is_dir() else [path]
     for item in paths:
-        if item.is_file():
-            info = item.stat()
-            digest.update(f"{item}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        info = item.stat()
+        stamp = f"{item}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_uid}\0{info.st_mode}"
+        digest.update(stamp.encode() + b"\n")
     return digest.hexdigest()
 
 

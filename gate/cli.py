@@ -253,6 +253,7 @@ def _check(args: argparse.Namespace) -> int:
     else:
         policy = resolve_policy(args.policy, args.env, Path.cwd())
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None
+    shard = Shard.parse(args.shard) if args.shard else None
     options = CheckOptions(
         advisory_db=args.advisory_db,
         jobs=args.jobs,
@@ -261,7 +262,7 @@ def _check(args: argparse.Namespace) -> int:
         diff_base=args.diff_base,
         use_cache=not args.no_cache,
         progress=progress_for(sys.stderr, os.environ, args.quiet),
-        shard=Shard.parse(args.shard) if args.shard else None,
+        shard=shard,
     )
     try:
         verdict = check(args.paths, policy, options)

@@ -75,35 +75,8 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
         warnings += stage_warnings + _vendored_warnings(staged, requests)
         views = shard_view(staged, options.shard, Path(work)) if options.shard else staged
-        plans = {}
-        for scanner in scanners:
-            seen = staged if scanner.reads_whole_bundle else views
-            plans[scanner.name] = plan_scan(
-                scanner, seen, _targets(seen), requests[scanner.name], store, Path(work)
-            )
-        jobs = [
-            WorkerJob(
-                scanner.name,
-                worker_argv(scanner.name),
-                {
-                    "targets": plans[scanner.name].targets,
-                    "options": requests[scanner.name],
-                    "nice": 0 if scanner.critical_path else BACKGROUND_NICE,
-                },
-                policy.scanner(scanner.name).timeout_s,
-                network=scanner.needs_network(requests[scanner.name]),
-            )
-            for scanner in scanners
-            if plans[scanner.name].targets
-        ]
-        notes = {name: _cache_note(plan) for name, plan in plans.items()}
-        for name, plan in plans.items():
-            if not plan.targets and options.progress is not None:
-                options.progress.finished(name, notes[name], None)
-        outcomes = run_workers(jobs, options.jobs, options.progress, notes)
-    results = fold(
-        [_cached_result(s, plans[s.name], outcomes.get(s.name), store, policy) for s in scanners]
-    )
+        scans = _scan_all(scanners, staged, views, requests, store, policy, options, Path(work))
+    results = fold([result for result, _ in scans.values()])
     results = [_attributed(result, staged) for result in results]
     if options.shard is not None:
         results = [
@@ -114,7 +87,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         for name in SCANNERS
         if not policy.scanner(name).enabled
     ]
-    advisories = _advisory_info(outcomes.get("pip-audit"))
+    advisories = _advisory_info(scans["pip-audit"][1] if "pip-audit" in scans else None)
     warnings.extend(_advisory_warnings(advisories, policy, options.today))
     problems = [issue for s in staged for issue in s.discovery.issues]
     found = [finding for result in results for finding in result.findings]
@@ -158,27 +131,96 @@ def _cache_note(plan: Plan) -> str:
     return f"{reused} of {parts} parts from the cache" if reused else ""
 
 
-def _cached_result(
-    scanner: Scanner,
-    plan: Plan,
-    outcome: WorkerOutcome | None,
+def _scan_all(
+    scanners: list[Scanner],
+    staged: list[Staged],
+    views: list[Staged],
+    requests: dict[str, dict[str, Any]],
     store: FindingsCache | None,
     policy: Policy,
-) -> ScanResult:
-    """The scanner's result over every bundle: its worker's output with the cached parts
-    joined in. A worker that failed fails the scanner, whatever the cache holds; what it
-    scanned is stored only once its output has been understood."""
+    options: CheckOptions,
+    work: Path,
+) -> dict[str, tuple[ScanResult, WorkerOutcome]]:
+    """Each scanner's result over every bundle, and its outcome with the cached parts
+    joined in. If output with cached parts in it cannot be understood, those entries are
+    dropped and the scanner runs again on everything: a bad entry costs a rescan, never
+    a failed check."""
+    scans = _scan_round(scanners, staged, views, requests, store, policy, options, work)
+    again = [
+        s
+        for s in scanners
+        if scans[s.name][2].cached
+        and scans[s.name][0].status is ScanStatus.ERROR
+        and not scans[s.name][0].issues
+        and scans[s.name][1].status is ScanStatus.OK
+    ]
+    if again and store is not None:
+        for scanner in again:
+            store.forget(scans[scanner.name][2].cached_keys)
+        retried = _scan_round(again, staged, views, requests, store, policy, options, work)
+        scans.update(retried)
+    for result, _, plan in scans.values():
+        if store is not None and plan.pending and (result.status is ScanStatus.OK or result.issues):
+            store.put_all(plan.pending)
+    if store is not None:
+        store.prune()
+    return {name: (result, outcome) for name, (result, outcome, _) in scans.items()}
+
+
+def _scan_round(
+    scanners: list[Scanner],
+    staged: list[Staged],
+    views: list[Staged],
+    requests: dict[str, dict[str, Any]],
+    store: FindingsCache | None,
+    policy: Policy,
+    options: CheckOptions,
+    work: Path,
+) -> dict[str, tuple[ScanResult, WorkerOutcome, Plan]]:
+    plans = {}
+    for scanner in scanners:
+        seen = staged if scanner.reads_whole_bundle else views
+        plans[scanner.name] = plan_scan(
+            scanner, seen, _targets(seen), requests[scanner.name], store, work
+        )
+    jobs = [
+        WorkerJob(
+            scanner.name,
+            worker_argv(scanner.name),
+            {
+                "targets": plans[scanner.name].targets,
+                "options": requests[scanner.name],
+                "nice": 0 if scanner.critical_path else BACKGROUND_NICE,
+            },
+            policy.scanner(scanner.name).timeout_s,
+            network=scanner.needs_network(requests[scanner.name]),
+        )
+        for scanner in scanners
+        if plans[scanner.name].targets
+    ]
+    notes = {name: _cache_note(plan) for name, plan in plans.items()}
+    for name, plan in plans.items():
+        if not plan.targets and options.progress is not None:
+            options.progress.finished(name, notes[name], None)
+    outcomes = run_workers(jobs, options.jobs, options.progress, notes)
+    scans = {}
+    for scanner in scanners:
+        plan = plans[scanner.name]
+        outcome = _completed(scanner, plan, outcomes.get(scanner.name))
+        scans[scanner.name] = (_result(scanner, outcome, policy), outcome, plan)
+    return scans
+
+
+def _completed(scanner: Scanner, plan: Plan, outcome: WorkerOutcome | None) -> WorkerOutcome:
+    """The scanner's outcome over every bundle: its worker's output with the cached parts
+    joined in. A worker that failed fails the scanner, whatever the cache holds."""
     if outcome is None:  # every part came from the cache
         payload = complete(plan, scanner, None)
-        outcome = WorkerOutcome(scanner.name, ScanStatus.OK, 0.0, payload, cache=plan.counts)
-    elif outcome.status is ScanStatus.OK and outcome.payload is not None:
+        return WorkerOutcome(scanner.name, ScanStatus.OK, 0.0, payload, cache=plan.counts)
+    if outcome.status is ScanStatus.OK and outcome.payload is not None:
         payload = complete(plan, scanner, outcome.payload)
-        outcome = replace(outcome, payload=payload, cache=plan.counts)
-    result = _result(scanner, outcome, policy)
-    if store is not None and plan.pending and (result.status is ScanStatus.OK or result.issues):
-        store.put_all(plan.pending)
-        store.prune()
-    return result
+        return replace(outcome, payload=payload, cache=plan.counts)
+    return outcome
 
 
 def _attributed(result: ScanResult, staged: list[Staged]) -> ScanResult:

@@ -16,7 +16,7 @@ import pytest
 import gate.cache
 import gate.run
 from gate.cache import FindingsCache
-from tests.conftest import RunGate, only_scanners
+from tests.conftest import EXAMPLES, RunGate, only_scanners
 from tests.test_worker_faults import fake_worker
 
 BANDIT = only_scanners("bandit")
@@ -112,6 +112,39 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(
     assert cache_of(check(run_gate, repo)) == {"reused": 3, "parts": 3}
 
 
+def test_an_entry_the_parser_refuses_costs_a_rescan_not_a_failure(
+    run_gate: RunGate, repo: Path, private_cache: Path
+) -> None:
+    cold = check(run_gate, repo)
+    for entry in entries(private_cache):  # well-formed entries holding a broken record
+        data = json.loads(entry.read_text())
+        data["records"]["issues"] = [{"filename": "functions/orders/app.py"}]
+        entry.write_text(json.dumps(data), "utf-8")
+    again = check(run_gate, repo)
+    assert cache_of(again) == {"reused": 0, "parts": 3}
+    assert findings(again) == findings(cold)
+    assert cache_of(check(run_gate, repo)) == {"reused": 3, "parts": 3}
+
+
+def test_a_cached_audit_still_says_what_advisory_data_it_used(
+    run_gate: RunGate, tmp_path: Path
+) -> None:
+    policy = tmp_path / "audit.yml"
+    policy.write_text(only_scanners("pip-audit"), "utf-8")
+    bundle = str(EXAMPLES / "orders-api-insecure")
+    runs = [
+        json.loads(run_gate("check", bundle, "--policy", str(policy), "--format", "json").stdout)
+        for _ in range(2)
+    ]
+    cold, warm = runs
+    assert [s["cache"] for s in warm["scanners"] if s["name"] == "pip-audit"] == [
+        {"reused": 1, "parts": 1}
+    ]
+    assert warm["advisories"] == cold["advisories"] is not None
+    assert "advisories-stale" in [w["code"] for w in warm["warnings"]]
+    assert warm["warnings"] == cold["warnings"]
+
+
 def test_no_cache_neither_reads_nor_writes(
     run_gate: RunGate, repo: Path, private_cache: Path
 ) -> None:
@@ -191,3 +224,14 @@ def test_concurrent_runs_share_the_cache_safely(repo: Path, private_cache: Path)
     assert all(run.returncode == 0 for run in runs)
     assert len({json.dumps(findings(r)) for r in reports}) == 1
     assert len(entries(private_cache)) == 3
+
+
+def test_who_may_write_the_advisory_data_keys_the_audit(tmp_path: Path) -> None:
+    # The worker refuses a cached database others can write: such a change must not
+    # reuse findings made from it when it was trusted.
+    snapshot = tmp_path / "advisories.json.gz"
+    snapshot.write_bytes(b"data")
+    snapshot.chmod(0o600)
+    before = gate.cache.files_fingerprint(snapshot)
+    snapshot.chmod(0o620)
+    assert gate.cache.files_fingerprint(snapshot) != before

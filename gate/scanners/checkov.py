@@ -43,7 +43,8 @@ class CheckovScanner(Scanner):
     name = "checkov"
     critical_path = True
     catalogue = "checkov-severity.yml"
-    distributions = ("checkov",)
+    # checkov, and the parsers and secret detectors it does its reading with.
+    distributions = ("checkov", "bc-detect-secrets", "bc-python-hcl2", "bc-jsonpath-ng")
 
     def part_of(self, path: str) -> str:
         # A Terraform module reads local modules in other directories: all of it together.

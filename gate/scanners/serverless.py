@@ -17,7 +17,7 @@ from gate.scanners.base import ParseContext, Parsed, Scanner
 class ServerlessScanner(Scanner):
     name = "serverless"
     # One part per bundle: the rules join each function's IaC, role and code.
-    distributions = ("botocore", "policy-sentry")
+    distributions = ("boto3", "botocore", "policy-sentry")
     reads_functions = True
     reads_whole_bundle = True
 
