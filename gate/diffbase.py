@@ -6,10 +6,14 @@ laptop it also takes in what is not committed yet. A finding the change did not 
 status `preexisting` and does not block. What counts as touched:
 
 - code: a changed line within the finding's lines (or next to lines the change deleted);
-- IaC: a changed line anywhere in the finding's resource;
-- dependency manifests, vendored packages, and anything inside an archive: any change to
-  the file (or the archive);
-- a file git did not have at the merge base (new, untracked or ignored): everything in it.
+- IaC: a changed line anywhere in the finding's resource, or anywhere in the file outside
+  every resource (Globals, Parameters, provider settings reach all of them);
+- dependencies: any change to the file, or to another manifest or vendored package that
+  names the same package (a version is reported only where it is first pinned);
+- anything inside an archive: any change to the archive;
+- a file git did not have at the merge base (new, untracked or ignored): everything in it;
+- a file whose content differs from the merge base's, whatever the index claims
+  (`assume-unchanged`, `skip-worktree`), or that took the place of a renamed one.
 
 Fails closed: no git, not a repository, a ref the clone lacks or a shallow clone that
 cannot reach the merge base is an error, never "nothing changed".
@@ -59,6 +63,16 @@ class Changes:
         if path in self.touched:
             return self.touched[path] != ()
         return path not in self.tracked
+
+    def changed_outside(self, path: str, extents: Sequence[Extent]) -> bool:
+        """Whether the change touched a line of `path` outside every one of `extents`
+        (a template's Globals or Parameters, which reach every resource)."""
+        if path not in self.touched:
+            return path not in self.tracked
+        spans = self.touched[path]
+        if spans is None:
+            return True
+        return any(not any(a <= start and end <= b for a, b in extents) for start, end in spans)
 
     def lines_changed(self, path: str, first: int, last: int) -> bool:
         if path not in self.touched:
@@ -156,6 +170,8 @@ def _touched(repo: git.Repo, base: str) -> dict[str, tuple[Extent, ...] | None]:
             continue
         if diff.b_path is None:
             continue
+        if diff.renamed_file and diff.a_path and diff.a_path != diff.b_path:
+            touched.setdefault(diff.a_path, None)  # a file there now is not the old one
         patch = diff.diff if isinstance(diff.diff, bytes) else b""
         spans = tuple(_span(int(first), count) for first, count in _HUNK.findall(patch))
         binary = not spans and (b"Binary files" in patch or b"GIT binary patch" in patch)
@@ -179,16 +195,78 @@ class DiffScope:
     bundles: dict[str, Bundle]
     extents: dict[str, dict[str, Extent]]
     """Resource extents of the IaC files findings name, by repository path."""
+    changed_manifests: dict[str, str]
+    """Per bundle, the normalised text of every dependency manifest the change touched: a
+    version is reported where it is first pinned, so pinning it anywhere else is new too."""
 
 
 def scope_of(changes: Changes, bundles: Sequence[Bundle], findings: Sequence[Finding]) -> DiffScope:
-    """Read the resource extents of every IaC file a finding on a resource names."""
-    scope = DiffScope(changes, {b.id: b for b in bundles}, {})
+    """Read what judging `findings` needs besides the diff: resource extents of the IaC
+    files they name, the manifests the change touched, and (against index tricks such as
+    `assume-unchanged`) whether files the diff calls unchanged really are."""
+    scope = DiffScope(changes, {b.id: b for b in bundles}, {}, {})
+    paths = set()
     for finding in findings:
         path = _repo_path(finding, scope)
-        if finding.location.resource and path is not None and path not in scope.extents:
+        if path is None:
+            continue
+        paths.add(path)
+        if finding.location.resource and path not in scope.extents:
             scope.extents[path] = resource_extents(changes.top / path)
+    changes = _verified(
+        changes, sorted(p for p in paths if p in changes.tracked and p not in changes.touched)
+    )
+    scope = replace(scope, changes=changes)
+    for bundle in bundles:
+        if bundle.kind != "zip":
+            scope.changed_manifests[bundle.id] = _changed_manifests(changes, bundle)
     return scope
+
+
+def _verified(changes: Changes, paths: list[str]) -> Changes:
+    """`changes` with every file of `paths` whose content differs from the merge base
+    marked wholly changed, whatever the index says."""
+    if not paths:
+        return changes
+    import git
+
+    repo = open_repository(changes.top)
+    if repo is None:
+        raise DiffBaseError(f"--diff-base {changes.ref}: {changes.top} is no longer a repository")
+    with repo:
+        try:
+            listed = repo.git.ls_tree("-z", changes.merge_base, "--", *paths)
+            present = [p for p in paths if (changes.top / p).is_file()]
+            now = _hash_objects(repo, present)
+        except git.GitCommandError as e:
+            raise DiffBaseError(f"--diff-base {changes.ref}: git failed: {e}") from None
+    base = {}
+    for entry in filter(None, listed.split("\0")):
+        meta, path = entry.split("\t", 1)
+        base[path] = meta.split()[2]
+    differ = [p for p in paths if now.get(p) != base.get(p)]
+    if not differ:
+        return changes
+    return replace(changes, touched={**changes.touched, **dict.fromkeys(differ)})
+
+
+def _hash_objects(repo: git.Repo, paths: list[str]) -> dict[str, str]:
+    """The blob id each work-tree file would have (git's filters applied)."""
+    if not paths:
+        return {}
+    out = repo.git.hash_object("--", *paths)
+    return dict(zip(paths, out.split(), strict=True))
+
+
+def _changed_manifests(changes: Changes, bundle: Bundle) -> str:
+    texts = []
+    for path in sorted(bundle.path.rglob("*")):
+        if not path.is_file() or not _is_dependency_file(path):
+            continue
+        relative = path.relative_to(changes.top).as_posix()
+        if changes.file_changed(relative):
+            texts.append(_normalised(path.read_text("utf-8", errors="replace")))
+    return "\n".join(texts)
 
 
 def apply_diff(
@@ -214,15 +292,29 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
     path = _repo_path(finding, scope)
     if path is None:
         return True  # nothing to compare with: it blocks as usual
+    changes = scope.changes
+    if finding.package is not None:
+        mentioned = _normalised(finding.package.name) in scope.changed_manifests.get(
+            finding.bundle, ""
+        )
+        return changes.file_changed(path) or mentioned
     if _whole_file(finding, scope):
-        return scope.changes.file_changed(path)
+        return changes.file_changed(path)
     location = finding.location
-    extent = scope.extents.get(path, {}).get(location.resource or "")
-    if extent is None and location.start_line is not None:
-        extent = (location.start_line, location.end_line or location.start_line)
-    if extent is None:
-        return scope.changes.file_changed(path)
-    return scope.changes.lines_changed(path, *extent)
+    own = None
+    if location.start_line is not None:
+        own = (location.start_line, location.end_line or location.start_line)
+    extents = scope.extents.get(path, {})
+    resource = extents.get(location.resource or "")
+    if resource is not None:
+        return (
+            changes.lines_changed(path, *resource)
+            or (own is not None and changes.lines_changed(path, *own))
+            or changes.changed_outside(path, list(extents.values()))
+        )
+    if own is None:
+        return changes.file_changed(path)
+    return changes.lines_changed(path, *own)
 
 
 def _repo_path(finding: Finding, scope: DiffScope) -> str | None:
@@ -239,6 +331,19 @@ def _repo_path(finding: Finding, scope: DiffScope) -> str | None:
             parts = (*parts[:index], part.removesuffix(".contents"))
             break
     return (bundle.path.relative_to(top) / PurePosixPath(*parts)).as_posix()
+
+
+def _normalised(text: str) -> str:
+    """Package names as PEP 503 compares them: lower case, runs of `-_.` as one `-`."""
+    return re.sub(r"[-_.]+", "-", text.lower())
+
+
+def _is_dependency_file(path: Path) -> bool:
+    """A manifest, or the metadata of a vendored package."""
+    from gate.manifests import MANIFEST_PATTERNS
+
+    in_metadata = path.parent.name.endswith(_PACKAGE_METADATA)
+    return in_metadata or any(fnmatch(path.name, pattern) for pattern in MANIFEST_PATTERNS)
 
 
 def _whole_file(finding: Finding, scope: DiffScope) -> bool:

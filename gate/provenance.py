@@ -71,9 +71,12 @@ def open_repository(path: Path) -> git.Repo | None:
         return None
     if repo.working_tree_dir is not None:
         # For git's own processes only: the user's configuration is never touched.
+        # fsmonitor names a program git would run: never one from the repository's config.
         repo.git.update_environment(
-            GIT_CONFIG_COUNT="1",
+            GIT_CONFIG_COUNT="2",
             GIT_CONFIG_KEY_0="safe.directory",
             GIT_CONFIG_VALUE_0=str(repo.working_tree_dir),
+            GIT_CONFIG_KEY_1="core.fsmonitor",
+            GIT_CONFIG_VALUE_1="false",
         )
     return repo

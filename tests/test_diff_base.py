@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import git
@@ -12,7 +13,7 @@ import pytest
 
 from gate.diffbase import Changes, DiffScope, apply_diff, changes_since, scope_of
 from gate.discovery.extents import resource_extents
-from gate.model import Bundle, Finding, Location, Severity, Status
+from gate.model import Bundle, Finding, Location, Package, Severity, Status
 from tests.conftest import ASSETS, RunGate, only_scanners
 from tests.test_provenance import AUTHOR
 
@@ -275,7 +276,7 @@ def test_lines_next_to_a_deletion_count_as_changed(shop: Path) -> None:
 
 def test_waived_and_suppressed_findings_keep_their_status(tmp_path: Path) -> None:
     changes = Changes("main", "0" * 40, tmp_path, {}, frozenset({"app.py"}))
-    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {})
+    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {})
     waived = Finding(
         "s", "R", "t", "m", Severity.HIGH, ".", Location("app.py", 1), status=Status.WAIVED
     )
@@ -306,3 +307,46 @@ def test_a_ref_that_looks_like_an_option_is_refused(
     assert result.code == 2
     assert "not a git ref" in result.stderr
     assert not planted.exists()
+
+
+def test_a_change_outside_every_resource_reaches_all_of_them(shop: Path) -> None:
+    template = shop / "sam" / "template.yaml"
+    text = template.read_text("utf-8")
+    template.write_text(text.replace("Runtime: python3.12", "Runtime: python3.8", 1), "utf-8")
+    orders = "AWS::Serverless::Function.OrdersFunction"
+    first = resource_extents(template)[orders][0]
+    # The runtime every function inherits from Globals changed, not any resource's lines.
+    assert judge(shop, [finding("sam/template.yaml", first, resource=orders)]) == ["blocking"]
+
+
+def test_a_terraform_heredoc_does_not_end_its_resource(tmp_path: Path) -> None:
+    main = tmp_path / "main.tf"
+    main.write_text(
+        'resource "aws_s3_bucket_policy" "p" {\n  policy = <<EOF\n{"Version": "2012-10-17"}\n'
+        'EOF\n  bucket = "b"\n}\n',
+        "utf-8",
+    )
+    assert resource_extents(main) == {"aws_s3_bucket_policy.p": (1, 6)}
+
+
+def test_pinning_a_known_vulnerable_version_in_another_manifest_is_new(shop: Path) -> None:
+    refunds = shop / "sam" / "src" / "refunds" / "requirements.txt"
+    refunds.write_text(refunds.read_text("utf-8") + "Requests==2.19.0\n", "utf-8")
+    # The audit reports the version where it is first pinned, in the unchanged manifest.
+    vulnerable = replace(
+        finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
+    )
+    other = replace(vulnerable, package=Package("urllib3", "1.24.1"))
+    assert judge(shop, [vulnerable, other]) == ["blocking", "preexisting"]
+
+
+def test_a_new_file_where_a_renamed_one_was_is_new(shop: Path, repo: git.Repo) -> None:
+    repo.git.mv("app.py", "old_app.py")
+    (shop / "app.py").write_text(HANDLER, "utf-8")
+    assert judge(shop, [finding("app.py", 5)]) == ["blocking"]
+
+
+def test_a_file_the_index_calls_unchanged_is_read_anyway(shop: Path, repo: git.Repo) -> None:
+    repo.git.update_index("--assume-unchanged", "app.py")
+    (shop / "app.py").write_text(HANDLER.replace("return 1", "return 2"), "utf-8")
+    assert judge(shop, [finding("app.py", 1)]) == ["blocking"]

@@ -19,7 +19,12 @@ Extent = tuple[int, int]
 # Where resources live in a SAM/CloudFormation template and in a serverless.yml.
 _YAML_SECTIONS = (("Resources",), ("functions",), ("resources", "Resources"))
 _TERRAFORM_BLOCK = re.compile(r'^(resource|data)\s+"([^"]+)"\s+"([^"]+)"')
-_TOP_LEVEL = re.compile(r"^[A-Za-z_]")
+# A top-level block starts a line with its keyword; a heredoc's lines (`EOF`, policy
+# JSON) may start at column 0 too, but not with one of these followed by a label or `{`.
+_TOP_LEVEL = re.compile(
+    r"^(resource|data|module|variable|output|locals|provider|terraform|moved|import|check|removed)"
+    r"\s*[\"{]"
+)
 
 
 def resource_extents(path: Path) -> dict[str, Extent]:
