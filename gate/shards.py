@@ -143,6 +143,10 @@ def merge_shards(paths: Sequence[Path]) -> Verdict:
     _same(read, "policy environment", lambda v, d: str(v.policy.env))
     _same(read, "gate version", lambda v, d: str(d["tool"]["version"]))
     _same(read, "bundles", lambda v, d: ", ".join(b.id for b in v.bundles))
+    _same(read, "uncommitted changes", lambda v, d: str(bool(v.git and v.git.dirty)))
+    _same(read, "diff base", lambda v, d: _described(v.diff, "base", "merge_base"))
+    _same(read, "baseline", lambda v, d: _described(v.baseline, "source"))
+    _same(read, "advisory data", lambda v, d: _described(v.advisories, "source", "date"))
     count = read[0][1].shard["count"] if read[0][1].shard else 0
     indices = sorted(v.shard["index"] for _, v, _ in read if v.shard)
     missing = sorted(set(range(1, count + 1)) - set(indices))
@@ -166,12 +170,19 @@ def _same(read: list[tuple[Path, Verdict, dict[str, Any]]], what: str, key: Any)
             )
 
 
+def _described(summary: dict[str, Any] | None, *keys: str) -> str:
+    if not summary:
+        return "none"
+    return " ".join(str(summary.get(key)) for key in keys)
+
+
 _WORST = (ScanStatus.ERROR, ScanStatus.TIMEOUT, ScanStatus.OK, ScanStatus.SKIPPED)
 
 
 def _joined(verdicts: list[Verdict]) -> Verdict:
     first = verdicts[0]
-    findings = _unique(f for v in verdicts for f in v.findings)
+    # Each finding is reported by one shard: two equal ones are two problems.
+    findings = [f for v in verdicts for f in v.findings]
     scanners = []
     for name in [s.scanner for s in first.scanners]:
         runs = [s for v in verdicts for s in v.scanners if s.scanner == name]

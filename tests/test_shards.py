@@ -115,9 +115,33 @@ def altered(source: Path, target: Path, change: Any) -> Path:
         (lambda r: r["shard"].update(count=4), "differ in shard count"),
         (lambda r: r["shard"].update(index=1), "shard 1/3 given twice"),
         (lambda r: r.update(shard=None), "not a shard's report"),
+        (
+            lambda r: r.update(
+                diff={"base": "main", "merge_base": "a" * 40, "changed_files": 1, "preexisting": 0}
+            ),
+            "differ in diff base",
+        ),
+        (
+            lambda r: r.update(baseline={"source": "b.json", "matched": 0, "fixed": []}),
+            "differ in baseline",
+        ),
+        (lambda r: r["advisories"].update(date="2030-01-01"), "differ in advisory data"),
+        (lambda r: r["git"].update(dirty=not r["git"]["dirty"]), "differ in uncommitted changes"),
         (lambda r: r.pop("findings"), "not a gate-report/1 report"),
     ],
-    ids=["commit", "policy", "gate", "count", "twice", "unsharded", "invalid"],
+    ids=[
+        "commit",
+        "policy",
+        "gate",
+        "count",
+        "twice",
+        "unsharded",
+        "diff",
+        "baseline",
+        "advisories",
+        "dirty",
+        "invalid",
+    ],
 )
 def test_mismatched_shards_are_refused(
     run_gate: RunGate, shards: dict[str, Path], tmp_path: Path, change: Any, expected: str
