@@ -12,13 +12,18 @@ import csv
 import fnmatch
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gate.archives import ArchiveLimits, extract
 from gate.discovery import Discovery, contents_of, discover
 from gate.errors import BundleError
-from gate.model import Bundle, Warning_
+from gate.model import Bundle, ScanIssue, Warning_
+
+if TYPE_CHECKING:
+    from gate.policy.model import Policy
 
 # Configuration a scanner would obey if it found it in the tree it scans.
 SCANNER_CONFIG_FILES = frozenset({".checkov.yaml", ".checkov.yml", ".bandit"})
@@ -218,4 +223,27 @@ def _excluded(relative: str, patterns: tuple[str, ...], directory: bool = False)
         or (directory and pattern.endswith("/**") and candidate.rstrip("/") == pattern[:-3])
         for pattern in patterns
         for candidate in candidates
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What `gate ls` shows: the bundles with their functions, and what discovery found
+    wrong."""
+
+    bundles: tuple[Bundle, ...]
+    warnings: tuple[Warning_, ...]
+    problems: tuple[ScanIssue, ...]
+
+
+def list_bundles(paths: list[str], policy: Policy) -> Listing:
+    """The bundles in `paths` and the functions their IaC declares, prepared exactly as
+    `gate check` prepares them (so zips are unpacked the same safe way), without scanning."""
+    bundles = resolve_bundles(paths)
+    with tempfile.TemporaryDirectory(prefix="gate-") as work:
+        staged, warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
+    return Listing(
+        tuple(s.bundle for s in staged),
+        tuple(warnings),
+        tuple(issue for s in staged for issue in s.discovery.issues),
     )

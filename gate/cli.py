@@ -370,8 +370,8 @@ def _baseline_create(args: argparse.Namespace) -> int:
 
 
 def _ls(args: argparse.Namespace) -> int:
+    from gate.bundles import list_bundles
     from gate.policy import resolve_policy
-    from gate.run import list_bundles
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     listing = list_bundles(args.paths, policy)

@@ -17,7 +17,6 @@ from gate.discovery import attribute
 from gate.errors import AdvisoryError
 from gate.merge import fold
 from gate.model import (
-    Bundle,
     Decision,
     Finding,
     ScanIssue,
@@ -234,29 +233,6 @@ def _attributed(result: ScanResult, staged: list[Staged]) -> ScanResult:
         return attribute(finding, bundle.bundle.functions, bundle.discovery.iac_files)
 
     return replace(result, findings=tuple(owned(f) for f in result.findings))
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What `gate ls` shows: the bundles with their functions, and what discovery found
-    wrong."""
-
-    bundles: tuple[Bundle, ...]
-    warnings: tuple[Warning_, ...]
-    problems: tuple[ScanIssue, ...]
-
-
-def list_bundles(paths: list[str], policy: Policy) -> Listing:
-    """The bundles in `paths` and the functions their IaC declares, prepared exactly as
-    `gate check` prepares them (so zips are unpacked the same safe way), without scanning."""
-    bundles = resolve_bundles(paths)
-    with tempfile.TemporaryDirectory(prefix="gate-") as work:
-        staged, warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
-    return Listing(
-        tuple(s.bundle for s in staged),
-        tuple(warnings),
-        tuple(issue for s in staged for issue in s.discovery.issues),
-    )
 
 
 def _vendored_warnings(staged: list[Staged], requests: dict[str, dict[str, Any]]) -> list[Warning_]:
