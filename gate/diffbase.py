@@ -15,15 +15,21 @@ status `preexisting` and does not block. What counts as touched:
 - a file whose content differs from the merge base's, whatever the index claims
   (`assume-unchanged`, `skip-worktree`), or that took the place of a renamed one.
 
+A finding is preexisting only if, besides, the same scan of the merge base found it too
+(by fingerprint): a change elsewhere can make a new problem on untouched lines (a role's
+policy in another file, an authorizer removed from a shared API), and that is new.
+
 Fails closed: no git, not a repository, a ref the clone lacks or a shallow clone that
-cannot reach the merge base is an error, never "nothing changed".
+cannot reach the merge base is an error, never "nothing changed"; a merge base that
+cannot be scanned makes every finding new.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -58,6 +64,8 @@ class Changes:
     (added, deleted, binary). An empty tuple is a rename or mode change alone."""
     tracked: frozenset[str]
     """The files at the merge base."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Files the change moved: merge-base path -> path now."""
 
     def file_changed(self, path: str) -> bool:
         if path in self.touched:
@@ -107,7 +115,7 @@ def changes_since(ref: str, bundles: Sequence[Bundle]) -> Changes:
                 )
         try:
             base = _merge_base(repo, ref)
-            touched = _touched(repo, base)
+            touched, renamed = _touched(repo, base)
             tracked = frozenset(
                 filter(None, repo.git.ls_tree("-r", "-z", "--name-only", base).split("\0"))
             )
@@ -121,7 +129,7 @@ def changes_since(ref: str, bundles: Sequence[Bundle]) -> Changes:
             raise DiffBaseError(
                 f"--diff-base {ref}: git failed: {detail[-1] if detail else e}"
             ) from None
-    return Changes(ref, base, top, touched, tracked)
+    return Changes(ref, base, top, touched, tracked, renamed)
 
 
 def _merge_base(repo: git.Repo, ref: str) -> str:
@@ -154,8 +162,11 @@ def _merge_base(repo: git.Repo, ref: str) -> str:
     )
 
 
-def _touched(repo: git.Repo, base: str) -> dict[str, tuple[Extent, ...] | None]:
+def _touched(
+    repo: git.Repo, base: str
+) -> tuple[dict[str, tuple[Extent, ...] | None], dict[str, str]]:
     touched: dict[str, tuple[Extent, ...] | None] = {}
+    renamed: dict[str, str] = {}
     diffs = repo.commit(base).diff(
         None,  # the work tree
         create_patch=True,
@@ -172,11 +183,12 @@ def _touched(repo: git.Repo, base: str) -> dict[str, tuple[Extent, ...] | None]:
             continue
         if diff.renamed_file and diff.a_path and diff.a_path != diff.b_path:
             touched.setdefault(diff.a_path, None)  # a file there now is not the old one
+            renamed[diff.a_path] = diff.b_path
         patch = diff.diff if isinstance(diff.diff, bytes) else b""
         spans = tuple(_span(int(first), count) for first, count in _HUNK.findall(patch))
         binary = not spans and (b"Binary files" in patch or b"GIT binary patch" in patch)
         touched[diff.b_path] = None if diff.new_file or binary else spans
-    return touched
+    return touched, renamed
 
 
 def _span(first: int, count: bytes) -> Extent:
@@ -198,13 +210,21 @@ class DiffScope:
     changed_manifests: dict[str, str]
     """Per bundle, the normalised text of every dependency manifest the change touched: a
     version is reported where it is first pinned, so pinning it anywhere else is new too."""
+    before: frozenset[str] | None = None
+    """Fingerprints of the findings the same scan gives at the merge base; None if the
+    merge base could not be scanned (then no finding is preexisting)."""
 
 
-def scope_of(changes: Changes, bundles: Sequence[Bundle], findings: Sequence[Finding]) -> DiffScope:
+def scope_of(
+    changes: Changes,
+    bundles: Sequence[Bundle],
+    findings: Sequence[Finding],
+    before: frozenset[str] | None,
+) -> DiffScope:
     """Read what judging `findings` needs besides the diff: resource extents of the IaC
     files they name, the manifests the change touched, and (against index tricks such as
     `assume-unchanged`) whether files the diff calls unchanged really are."""
-    scope = DiffScope(changes, {b.id: b for b in bundles}, {}, {})
+    scope = DiffScope(changes, {b.id: b for b in bundles}, {}, {}, before)
     paths = set()
     for finding in findings:
         path = _repo_path(finding, scope)
@@ -276,7 +296,8 @@ def apply_diff(
     report says of the diff."""
     marked = []
     for finding in findings:
-        if finding.status in _DIFFABLE and not _touched_by_change(finding, scope):
+        earlier = scope.before is not None and finding.fingerprint in scope.before
+        if finding.status in _DIFFABLE and earlier and not _touched_by_change(finding, scope):
             finding = replace(finding, status=Status.PREEXISTING)
         marked.append(finding)
     changes = scope.changes
@@ -357,3 +378,72 @@ def _whole_file(finding: Finding, scope: DiffScope) -> bool:
         or any(p.lower().endswith((".zip.contents", *_PACKAGE_METADATA)) for p in parts)
         or any(fnmatch(parts[-1] if parts else "", pattern) for pattern in MANIFEST_PATTERNS)
     )
+
+
+def base_bundles(changes: Changes, bundles: Sequence[Bundle], target: Path) -> list[Bundle]:
+    """The bundles as they were at the merge base, written under `target` from `git
+    archive` (the repository is only read). A bundle that did not exist then is left
+    out: everything in it is new."""
+    import git
+
+    relative = {b.id: b.path.relative_to(changes.top).as_posix() for b in bundles}
+    wanted = sorted({r for r in relative.values() if _existed(changes, r)})
+    if not wanted:
+        return []
+    archive = target / "base.tar"
+    repo = open_repository(changes.top)
+    if repo is None:
+        raise DiffBaseError(f"--diff-base {changes.ref}: {changes.top} is no longer a repository")
+    with repo, archive.open("wb") as out:
+        repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
+        spec = [] if "." in wanted else ["--", *wanted]
+        try:
+            repo.git.archive("--format=tar", changes.merge_base, *spec, output_stream=out)
+        except git.GitCommandError as e:
+            raise DiffBaseError(f"--diff-base {changes.ref}: git archive failed: {e}") from None
+    tree = target / "tree"
+    _untar(archive, tree)
+    archive.unlink()
+    return [
+        replace(b, path=tree / relative[b.id])
+        for b in bundles
+        if _existed(changes, relative[b.id]) and (tree / relative[b.id]).exists()
+    ]
+
+
+def fingerprint_now(finding: Finding, changes: Changes, bundle: Bundle) -> str:
+    """The fingerprint a merge-base finding has in the work tree: its file may have been
+    renamed since (`bundle` is the bundle as it is now)."""
+    prefix = bundle.path.relative_to(changes.top)
+    then = (prefix / finding.location.path).as_posix()
+    now = changes.renamed.get(then)
+    if now is None or not PurePosixPath(now).is_relative_to(prefix.as_posix()):
+        return finding.fingerprint
+    moved = PurePosixPath(now).relative_to(prefix.as_posix()).as_posix()
+    return replace(finding, location=replace(finding.location, path=moved)).fingerprint
+
+
+def _existed(changes: Changes, relative: str) -> bool:
+    if relative == ".":
+        return True
+    return relative in changes.tracked or any(p.startswith(f"{relative}/") for p in changes.tracked)
+
+
+def _untar(archive: Path, target: Path) -> None:
+    """Regular files only (git's symlinks are not followed, as in staging), each name
+    checked to stay inside `target`."""
+    import tarfile
+
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            name = PurePosixPath(member.name)
+            if not member.isfile() or name.is_absolute() or ".." in name.parts:
+                continue
+            source = tar.extractfile(member)
+            if source is None:
+                continue
+            path = target / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with source, path.open("wb") as out:
+                shutil.copyfileobj(source, out)

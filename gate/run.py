@@ -12,11 +12,12 @@ from gate.baseline import Baseline
 from gate.bundles import Staged, resolve_bundles, stage
 from gate.cache import FindingsCache, Plan, complete, plan_scan
 from gate.catalogue import severity_catalogue
-from gate.diffbase import changes_since, scope_of
+from gate.diffbase import Changes, base_bundles, changes_since, fingerprint_now, scope_of
 from gate.discovery import attribute
-from gate.errors import AdvisoryError
+from gate.errors import AdvisoryError, GateError
 from gate.merge import fold
 from gate.model import (
+    Bundle,
     Decision,
     Finding,
     ScanIssue,
@@ -90,6 +91,10 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     warnings.extend(_advisory_warnings(advisories, policy, options.today))
     problems = [issue for s in staged for issue in s.discovery.issues]
     found = [finding for result in results for finding in result.findings]
+    before = None
+    if changes is not None:
+        before, unscanned = _scan_base(changes, bundles, scanners, requests, store, policy, options)
+        warnings.extend(unscanned)
     verdict = evaluate(
         results + skipped,
         [s.bundle for s in staged],
@@ -99,7 +104,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         options.today,
         problems,
         options.baseline,
-        scope_of(changes, bundles, found) if changes else None,
+        scope_of(changes, bundles, found, before) if changes else None,
     )
     strict = options.policy_changed is not None and policy.policy_change == "fail"
     if strict and verdict.decision is Decision.PASS:
@@ -128,6 +133,46 @@ def _cache_note(plan: Plan) -> str:
     if reused == parts:
         return f"all {parts} parts from the cache"
     return f"{reused} of {parts} parts from the cache" if reused else ""
+
+
+def _scan_base(
+    changes: Changes,
+    bundles: list[Bundle],
+    scanners: list[Scanner],
+    requests: dict[str, dict[str, Any]],
+    store: FindingsCache | None,
+    policy: Policy,
+    options: CheckOptions,
+) -> tuple[frozenset[str] | None, list[Warning_]]:
+    """The fingerprints of what the same scan finds at the merge base (the cache makes
+    the parts the change did not touch cost nothing), or None and a warning if the merge
+    base could not be scanned: then no finding is preexisting."""
+    quiet = replace(options, progress=None, shard=None)
+    try:
+        with tempfile.TemporaryDirectory(prefix="gate-base-") as work:
+            earlier = base_bundles(changes, bundles, Path(work))
+            staged, _ = stage(earlier, policy.exclude, Path(work) / "staged", policy.archives)
+            scans = _scan_all(scanners, staged, staged, requests, store, policy, quiet, Path(work))
+    except GateError as e:
+        reason = str(e)
+    else:
+        failed = [
+            result.scanner for result, _ in scans.values() if result.status is not ScanStatus.OK
+        ]
+        if not failed:
+            now = {b.id: b for b in bundles}
+            results = fold([result for result, _ in scans.values()])
+            return frozenset(
+                fingerprint_now(f, changes, now[f.bundle]) for r in results for f in r.findings
+            ), []
+        reason = f"{', '.join(failed)} failed on it"
+    return None, [
+        Warning_(
+            "diff-base-unscanned",
+            f"the merge base {changes.merge_base[:12]} of {changes.ref} could not be scanned "
+            f"({reason}); every finding counts as new",
+        )
+    ]
 
 
 def _scan_all(

@@ -218,7 +218,9 @@ def shop(repo: git.Repo) -> Path:
 def judge(root: Path, findings: list[Finding]) -> list[str]:
     bundle = Bundle(".", root.resolve())
     changes = changes_since("main", [bundle])
-    marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings))
+    # Every finding was there at the merge base too: what decides is what the change touched.
+    before = frozenset(f.fingerprint for f in findings)
+    marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, before))
     return [str(f.status.value if f.status else None) for f in marked]
 
 
@@ -276,10 +278,11 @@ def test_lines_next_to_a_deletion_count_as_changed(shop: Path) -> None:
 
 def test_waived_and_suppressed_findings_keep_their_status(tmp_path: Path) -> None:
     changes = Changes("main", "0" * 40, tmp_path, {}, frozenset({"app.py"}))
-    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {})
     waived = Finding(
         "s", "R", "t", "m", Severity.HIGH, ".", Location("app.py", 1), status=Status.WAIVED
     )
+    before = frozenset({waived.fingerprint, finding("app.py", 1).fingerprint})
+    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, before)
     marked, summary = apply_diff([waived, finding("app.py", 1)], scope)
     assert [f.status for f in marked] == [Status.WAIVED, Status.PREEXISTING]
     assert summary["preexisting"] == 1 and summary["changed_files"] == 0
@@ -350,3 +353,76 @@ def test_a_file_the_index_calls_unchanged_is_read_anyway(shop: Path, repo: git.R
     repo.git.update_index("--assume-unchanged", "app.py")
     (shop / "app.py").write_text(HANDLER.replace("return 1", "return 2"), "utf-8")
     assert judge(shop, [finding("app.py", 1)]) == ["blocking"]
+
+
+AUTHORIZED_API = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  ShopApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration:
+              issuer: https://issuer.example
+              audience: [shop]
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Create:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref ShopApi
+            Path: /orders
+            Method: post
+"""
+
+
+@pytest.mark.slow
+def test_a_problem_made_by_a_change_elsewhere_is_new(
+    run_gate: RunGate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "api"
+    repository = git.Repo.init(root, initial_branch="main")
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    (root / "template.yaml").write_text(AUTHORIZED_API, "utf-8")
+    (root / "gate.yml").write_text(only_scanners("serverless") + "fail_on: low\n", "utf-8")
+    commit(repository, "an API behind a JWT authorizer")
+    repository.git.checkout("-b", "feature")
+    # The branch drops the API's authorizer: the function's own lines do not change, but
+    # its routes are now open to anyone.
+    open_api = AUTHORIZED_API.replace("        DefaultAuthorizer: Jwt\n", "")
+    (root / "template.yaml").write_text(open_api, "utf-8")
+    commit(repository, "no authorizer")
+    monkeypatch.chdir(root)
+    result = run_gate("check", ".", "--diff-base", "main", "--format", "json")
+    statuses = {f["rule_id"]: f["status"] for f in json.loads(result.stdout)["findings"]}
+    assert statuses["GATE-IAC-011"] == "blocking"  # a public route: new, on untouched lines
+    assert "preexisting" in statuses.values()  # what the base already had stays so
+    assert result.code == 1
+
+
+def test_a_merge_base_that_cannot_be_scanned_makes_every_finding_new(
+    run_gate: RunGate, repo: git.Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gate.run
+    from gate.diffbase import DiffBaseError
+
+    def broken(*_: object) -> list[Bundle]:
+        raise DiffBaseError("--diff-base main: git archive failed: disk full")
+
+    monkeypatch.setattr(gate.run, "base_bundles", broken)
+    result = run_gate("check", ".", "--diff-base", "main", "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.code == 1
+    assert [w["code"] for w in report["warnings"]] == ["diff-base-unscanned"]
+    assert "preexisting" not in {f["status"] for f in report["findings"]}
