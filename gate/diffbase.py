@@ -26,9 +26,10 @@ cannot be scanned makes every finding new.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
@@ -46,6 +47,8 @@ _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 # Only findings that would count become preexisting; waived or suppressed ones keep that.
 _DIFFABLE = (Status.BLOCKING, Status.ALLOWED)
 _PACKAGE_METADATA = (".dist-info", ".egg-info")
+# A requirements file that pulls in another (`-r`, `-c`), in normalised text.
+_INCLUDES = re.compile(r"^\s*(-r|-c|--requirement|--constraint)\b", re.MULTILINE)
 
 
 class DiffBaseError(GateError):
@@ -80,7 +83,11 @@ class Changes:
         spans = self.touched[path]
         if spans is None:
             return True
-        return any(not any(a <= start and end <= b for a, b in extents) for start, end in spans)
+        return any(
+            not any(a <= line <= b for a, b in extents)
+            for start, end in spans
+            for line in range(start, end + 1)
+        )
 
     def lines_changed(self, path: str, first: int, last: int) -> bool:
         if path not in self.touched:
@@ -207,9 +214,10 @@ class DiffScope:
     bundles: dict[str, Bundle]
     extents: dict[str, dict[str, Extent]]
     """Resource extents of the IaC files findings name, by repository path."""
-    changed_manifests: dict[str, str]
+    changed_manifests: dict[str, str | None]
     """Per bundle, the normalised text of every dependency manifest the change touched: a
-    version is reported where it is first pinned, so pinning it anywhere else is new too."""
+    version is reported where it is first pinned, so pinning it anywhere else is new too.
+    None: what the change pins cannot be told, so every dependency finding is changed."""
     before: frozenset[str] | None = None
     """Fingerprints of the findings the same scan gives at the merge base; None if the
     merge base could not be scanned (then no finding is preexisting)."""
@@ -253,39 +261,59 @@ def _verified(changes: Changes, paths: list[str]) -> Changes:
     repo = open_repository(changes.top)
     if repo is None:
         raise DiffBaseError(f"--diff-base {changes.ref}: {changes.top} is no longer a repository")
+    base: dict[str, str] = {}
+    now: dict[str, str] = {}
     with repo:
+        repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")  # a file named `:!x` is a file
         try:
-            listed = repo.git.ls_tree("-z", changes.merge_base, "--", *paths)
-            present = [p for p in paths if (changes.top / p).is_file()]
-            now = _hash_objects(repo, present)
+            for chunk in _chunks(paths):
+                listed = repo.git.ls_tree("-z", changes.merge_base, "--", *chunk)
+                for entry in filter(None, listed.split("\0")):
+                    meta, path = entry.split("\t", 1)
+                    base[path] = meta.split()[2]
+                present = [p for p in chunk if (changes.top / p).is_file()]
+                if present:
+                    hashes = repo.git.hash_object("--", *present).split()
+                    now.update(zip(present, hashes, strict=True))
         except git.GitCommandError as e:
             raise DiffBaseError(f"--diff-base {changes.ref}: git failed: {e}") from None
-    base = {}
-    for entry in filter(None, listed.split("\0")):
-        meta, path = entry.split("\t", 1)
-        base[path] = meta.split()[2]
     differ = [p for p in paths if now.get(p) != base.get(p)]
     if not differ:
         return changes
     return replace(changes, touched={**changes.touched, **dict.fromkeys(differ)})
 
 
-def _hash_objects(repo: git.Repo, paths: list[str]) -> dict[str, str]:
-    """The blob id each work-tree file would have (git's filters applied)."""
-    if not paths:
-        return {}
-    out = repo.git.hash_object("--", *paths)
-    return dict(zip(paths, out.split(), strict=True))
+def _chunks(paths: list[str], size: int = 500) -> Iterator[list[str]]:
+    """`paths` a few hundred at a time: a command line has a length limit."""
+    for index in range(0, len(paths), size):
+        yield paths[index : index + size]
 
 
-def _changed_manifests(changes: Changes, bundle: Bundle) -> str:
+def _changed_manifests(changes: Changes, bundle: Bundle) -> str | None:
+    """The normalised text of the dependency files of `bundle` the change touched; None
+    if what they pin cannot be read from them (a changed archive, a manifest including
+    another, an unreadable file): then every dependency finding counts as changed."""
+    from gate.bundles import SKIPPED_DIRS
+
     texts = []
-    for path in sorted(bundle.path.rglob("*")):
-        if not path.is_file() or not _is_dependency_file(path):
-            continue
-        relative = path.relative_to(changes.top).as_posix()
-        if changes.file_changed(relative):
-            texts.append(_normalised(path.read_text("utf-8", errors="replace")))
+    for current, dirs, names in os.walk(bundle.path, followlinks=False):
+        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
+        for name in names:
+            path = Path(current) / name
+            relative = path.relative_to(changes.top).as_posix()
+            if path.is_symlink() or not changes.file_changed(relative):
+                continue
+            if name.lower().endswith(".zip"):
+                return None
+            if not _is_dependency_file(path):
+                continue
+            try:
+                text = _normalised(path.read_text("utf-8", errors="replace"))
+            except OSError:
+                return None
+            if _INCLUDES.search(text):
+                return None
+            texts.append(text)
     return "\n".join(texts)
 
 
@@ -315,9 +343,8 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
         return True  # nothing to compare with: it blocks as usual
     changes = scope.changes
     if finding.package is not None:
-        mentioned = _normalised(finding.package.name) in scope.changed_manifests.get(
-            finding.bundle, ""
-        )
+        pinned = scope.changed_manifests.get(finding.bundle, "")
+        mentioned = pinned is None or _normalised(finding.package.name) in pinned
         return changes.file_changed(path) or mentioned
     if _whole_file(finding, scope):
         return changes.file_changed(path)

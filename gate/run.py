@@ -193,7 +193,7 @@ def _scan_all(
     again = [
         s
         for s in scanners
-        if scans[s.name][2].cached
+        if scans[s.name][2].cached_keys
         and scans[s.name][0].status is ScanStatus.ERROR
         and not scans[s.name][0].issues
         and scans[s.name][1].status is ScanStatus.OK
@@ -322,7 +322,7 @@ def _result(scanner: Scanner, outcome: WorkerOutcome, policy: Policy) -> ScanRes
     context = ParseContext(policy.scanner(scanner.name), severity_catalogue(scanner.catalogue))
     try:
         parsed = scanner.parse(outcome.payload["output"], context)
-    except (KeyError, TypeError, ValueError) as e:
+    except (AttributeError, KeyError, TypeError, ValueError) as e:
         return ScanResult(
             scanner.name,
             ScanStatus.ERROR,

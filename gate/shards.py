@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gate.errors import ReportError, UsageError
-from gate.model import Bundle, Decision, Finding, Function, ScanStatus, Verdict
+from gate.model import Bundle, Decision, Finding, Function, ScanStatus, Verdict, Warning_
 
 T = TypeVar("T")
 
@@ -213,13 +213,22 @@ def _joined(verdicts: list[Verdict]) -> Verdict:
         decision=decision,
         findings=tuple(findings),
         scanners=tuple(scanners),
-        warnings=tuple(_unique(w for v in verdicts for w in v.warnings)),
+        warnings=tuple(_warnings(verdicts)),
         errors=tuple(_unique(e for v in verdicts for e in v.errors)),
         budgets=budgets,
         diff=_summed(v.diff for v in verdicts),
         baseline=_summed(v.baseline for v in verdicts),
         shard=None,
     )
+
+
+def _warnings(verdicts: list[Verdict]) -> list[Warning_]:
+    """Every shard's warnings once; a waiver is unused only if it matched nothing in
+    any shard (each shard judges its own share of the findings)."""
+    joined = _unique(w for v in verdicts for w in v.warnings)
+    return [
+        w for w in joined if w.code != "waiver-unused" or all(w in v.warnings for v in verdicts)
+    ]
 
 
 def _unique(items: Iterable[T]) -> list[T]:

@@ -235,3 +235,14 @@ def test_who_may_write_the_advisory_data_keys_the_audit(tmp_path: Path) -> None:
     before = gate.cache.files_fingerprint(snapshot)
     snapshot.chmod(0o620)
     assert gate.cache.files_fingerprint(snapshot) != before
+
+
+def test_without_cached_parts_a_refused_output_is_not_scanned_twice(
+    run_gate: RunGate, repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    runs = tmp_path / "runs"
+    counting = f"open({str(runs)!r}, 'a').write('run\\n')\n" + UNDERSTOOD_BY_NONE
+    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(counting))
+    result = run_gate("check", str(repo), "--policy", str(repo.parent / "gate.yml"))
+    assert result.code == 2
+    assert runs.read_text().count("run") == 1

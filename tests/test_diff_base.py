@@ -426,3 +426,52 @@ def test_a_merge_base_that_cannot_be_scanned_makes_every_finding_new(
     assert result.code == 1
     assert [w["code"] for w in report["warnings"]] == ["diff-base-unscanned"]
     assert "preexisting" not in {f["status"] for f in report["findings"]}
+
+
+def test_a_resource_added_at_the_end_leaves_the_others_preexisting(shop: Path) -> None:
+    template = shop / "sam" / "template.yaml"
+    added = "\n  AuditQueue:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: audit\n"
+    template.write_text(template.read_text("utf-8") + added, "utf-8")
+    orders = "AWS::Serverless::Function.OrdersFunction"
+    first = resource_extents(template)[orders][0]
+    assert judge(shop, [finding("sam/template.yaml", first, resource=orders)]) == ["preexisting"]
+
+
+def test_what_the_gate_does_not_scan_pins_nothing_new(shop: Path) -> None:
+    # `sam build` copies manifests into .aws-sam, which the gate skips.
+    build = shop / "sam" / ".aws-sam" / "build" / "OrdersFunction"
+    build.mkdir(parents=True)
+    (build / "requirements.txt").write_text("requests==2.19.0\n", "utf-8")
+    vulnerable = replace(
+        finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
+    )
+    assert judge(shop, [vulnerable]) == ["preexisting"]
+
+
+@pytest.mark.parametrize("change", ["archive", "include"])
+def test_a_change_whose_pins_cannot_be_read_touches_every_dependency(
+    shop: Path, change: str
+) -> None:
+    if change == "archive":
+        (shop / "sam" / "worker.zip").write_bytes(EMPTY_ZIP)  # pins only its unpacking shows
+    else:
+        refunds = shop / "sam" / "src" / "refunds" / "requirements.txt"
+        refunds.write_text("-r ../orders/requirements.txt\n", "utf-8")
+    vulnerable = replace(
+        finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
+    )
+    assert judge(shop, [vulnerable]) == ["blocking"]
+
+
+def test_many_files_and_pathspec_lookalike_names_are_checked(shop: Path, repo: git.Repo) -> None:
+    many = shop / "many"
+    many.mkdir()
+    for index in range(1100):
+        (many / f"m{index:04}.py").write_text(f"X = {index}\n", "utf-8")
+    (shop / ":!x.py").write_text("X = 0\n", "utf-8")  # pathspec magic, were it one
+    commit(repo, "many files")
+    repo.git.checkout("main")
+    repo.git.merge("feature")
+    repo.git.checkout("feature")
+    paths = [f"many/m{index:04}.py" for index in range(1100)] + [":!x.py"]
+    assert set(judge(shop, [finding(p, 1) for p in paths])) == {"preexisting"}

@@ -221,3 +221,17 @@ def test_every_finding_comes_from_a_shard_that_scanned_its_file(
     whole = load(reports[0])
     assert result.code == 1 and whole["decision"] == "fail"
     assert comparable(load(merged)) == comparable(whole) != []
+
+
+def test_a_waiver_is_unused_only_if_no_shard_used_it() -> None:
+    from dataclasses import replace
+
+    from gate.model import Warning_
+    from gate.shards import _warnings
+
+    unused = Warning_("waiver-unused", "waiver of B602 on src/** matched no finding; remove it")
+    other = Warning_("advisories-stale", "old")
+    first = replace(saved_verdict(), warnings=(unused, other))
+    second = replace(saved_verdict(), warnings=(other,))
+    assert _warnings([first, second]) == [other]
+    assert _warnings([first, first]) == [unused, other]
