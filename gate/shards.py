@@ -143,7 +143,6 @@ def merge_shards(paths: Sequence[Path]) -> Verdict:
     _same(read, "policy environment", lambda v, d: str(v.policy.env))
     _same(read, "gate version", lambda v, d: str(d["tool"]["version"]))
     _same(read, "bundles", lambda v, d: ", ".join(b.id for b in v.bundles))
-    _same(read, "uncommitted changes", lambda v, d: str(bool(v.git and v.git.dirty)))
     _same(read, "diff base", lambda v, d: _described(v.diff, "base", "merge_base"))
     _same(read, "baseline", lambda v, d: _described(v.baseline, "source"))
     _same(read, "advisory data", lambda v, d: _described(v.advisories, "source", "date"))
