@@ -37,17 +37,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import gate
-
-if TYPE_CHECKING:
-    from gate.bundles import Staged
-    from gate.scanners.base import Scanner
+from gate.scanners.base import Scanner, scanned_root
 
 SCHEMA = "gate-cache/1"
 DEFAULT_MAX_MB = 512
-# Result keys that are not lists of records: they are the same for every part.
+# The one key of a worker's result for a bundle that is not a list of records.
 _BUNDLE_KEY = "bundle"
 
 
@@ -280,7 +277,6 @@ def joined_result(bundle: str, pieces: Iterable[dict[str, list[Any]]]) -> dict[s
 
 def plan_scan(
     scanner: Scanner,
-    staged: list[Staged],
     targets: list[dict[str, Any]],
     options: dict[str, Any],
     store: FindingsCache | None,
@@ -294,9 +290,8 @@ def plan_scan(
         return Plan(targets=list(targets))
     identity["salt"] = salt
     plan = Plan()
-    for index, (bundle, target) in enumerate(zip(staged, targets, strict=True)):
-        full = options.get("scan_vendored", True)
-        root = bundle.root if full else bundle.code_root
+    for index, target in enumerate(targets):
+        root = Path(scanned_root(target, options))
         parts = part_files(root, scanner.part_of)
         if not parts:
             plan.targets.append(target)

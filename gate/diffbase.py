@@ -32,7 +32,7 @@ import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from gate.discovery.extents import Extent, resource_extents
@@ -231,7 +231,8 @@ def scope_of(
 ) -> DiffScope:
     """Read what judging `findings` needs besides the diff: resource extents of the IaC
     files they name, the manifests the change touched, and (against index tricks such as
-    `assume-unchanged`) whether files the diff calls unchanged really are."""
+    `assume-unchanged`) whether the finding and dependency files the diff calls unchanged
+    really are."""
     scope = DiffScope(changes, {b.id: b for b in bundles}, {}, {}, before)
     paths = set()
     for finding in findings:
@@ -241,13 +242,14 @@ def scope_of(
         paths.add(path)
         if finding.location.resource and path not in scope.extents:
             scope.extents[path] = resource_extents(changes.top / path)
+    dependencies = {b.id: _dependency_files(changes, b) for b in bundles if b.kind != "zip"}
+    paths.update(path for files in dependencies.values() for path in files)
     changes = _verified(
         changes, sorted(p for p in paths if p in changes.tracked and p not in changes.touched)
     )
     scope = replace(scope, changes=changes)
-    for bundle in bundles:
-        if bundle.kind != "zip":
-            scope.changed_manifests[bundle.id] = _changed_manifests(changes, bundle)
+    for bundle_id, files in dependencies.items():
+        scope.changed_manifests[bundle_id] = _changed_manifests(changes, files)
     return scope
 
 
@@ -289,31 +291,41 @@ def _chunks(paths: list[str], size: int = 500) -> Iterator[list[str]]:
         yield paths[index : index + size]
 
 
-def _changed_manifests(changes: Changes, bundle: Bundle) -> str | None:
-    """The normalised text of the dependency files of `bundle` the change touched; None
-    if what they pin cannot be read from them (a changed archive, a manifest including
-    another, an unreadable file): then every dependency finding counts as changed."""
+def _dependency_files(changes: Changes, bundle: Bundle) -> list[str]:
+    """The manifests, vendored package metadata and archives of `bundle` (repository
+    paths), where staging looks: skipped directories and symbolic links left out."""
     from gate.bundles import SKIPPED_DIRS
 
-    texts = []
+    found = []
     for current, dirs, names in os.walk(bundle.path, followlinks=False):
         dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
         for name in names:
             path = Path(current) / name
-            relative = path.relative_to(changes.top).as_posix()
-            if path.is_symlink() or not changes.file_changed(relative):
-                continue
-            if name.lower().endswith(".zip"):
-                return None
-            if not _is_dependency_file(path):
-                continue
-            try:
-                text = _normalised(path.read_text("utf-8", errors="replace"))
-            except OSError:
-                return None
-            if _INCLUDES.search(text):
-                return None
-            texts.append(text)
+            inside = PurePosixPath(path.relative_to(bundle.path).as_posix())
+            if not path.is_symlink() and (
+                name.lower().endswith(".zip") or _is_dependency_file(inside)
+            ):
+                found.append(path.relative_to(changes.top).as_posix())
+    return found
+
+
+def _changed_manifests(changes: Changes, files: list[str]) -> str | None:
+    """The normalised text of the dependency files among `files` the change touched; None
+    if what they pin cannot be read from them (a changed archive, a manifest including
+    another, an unreadable file): then every dependency finding counts as changed."""
+    texts = []
+    for relative in files:
+        if not changes.file_changed(relative):
+            continue
+        if relative.lower().endswith(".zip"):
+            return None
+        try:
+            text = _normalised((changes.top / relative).read_text("utf-8", errors="replace"))
+        except OSError:
+            return None
+        if _INCLUDES.search(text):
+            return None
+        texts.append(text)
     return "\n".join(texts)
 
 
@@ -386,24 +398,22 @@ def _normalised(text: str) -> str:
     return re.sub(r"[-_.]+", "-", text.lower())
 
 
-def _is_dependency_file(path: Path) -> bool:
-    """A manifest, or the metadata of a vendored package."""
+def _is_dependency_file(path: PurePath) -> bool:
+    """A manifest, or a file of a vendored package's metadata."""
     from gate.manifests import MANIFEST_PATTERNS
 
-    in_metadata = path.parent.name.endswith(_PACKAGE_METADATA)
+    in_metadata = any(part.lower().endswith(_PACKAGE_METADATA) for part in path.parent.parts)
     return in_metadata or any(fnmatch(path.name, pattern) for pattern in MANIFEST_PATTERNS)
 
 
 def _whole_file(finding: Finding, scope: DiffScope) -> bool:
     """Whether the finding is judged by its file: dependencies and archives."""
-    from gate.manifests import MANIFEST_PATTERNS
-
     bundle = scope.bundles.get(finding.bundle)
-    parts = PurePosixPath(finding.location.path).parts
+    path = PurePosixPath(finding.location.path)
     return (
         (bundle is not None and bundle.kind == "zip")
-        or any(p.lower().endswith((".zip.contents", *_PACKAGE_METADATA)) for p in parts)
-        or any(fnmatch(parts[-1] if parts else "", pattern) for pattern in MANIFEST_PATTERNS)
+        or any(p.lower().endswith(".zip.contents") for p in path.parts)
+        or _is_dependency_file(path)
     )
 
 

@@ -71,11 +71,12 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
     warnings: list[Warning_] = [options.policy_changed] if options.policy_changed else []
     store = FindingsCache.open(cache_dir()) if options.use_cache else None
+    scanning = _Scanning(scanners, requests, store, policy, options)
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
         staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
         warnings += stage_warnings + _vendored_warnings(staged, requests)
         views = shard_view(staged, options.shard, Path(work)) if options.shard else staged
-        scans = _scan_all(scanners, staged, views, requests, store, policy, options, Path(work))
+        scans = _scan_all(scanning, scanners, staged, views, Path(work))
     results = fold([result for result, _ in scans.values()])
     results = [_attributed(result, staged) for result in results]
     if options.shard is not None:
@@ -93,7 +94,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     found = [finding for result in results for finding in result.findings]
     before = None
     if changes is not None:
-        before, unscanned = _scan_base(changes, bundles, scanners, requests, store, policy, options)
+        before, unscanned = _scan_base(changes, bundles, scanning)
         warnings.extend(unscanned)
     verdict = evaluate(
         results + skipped,
@@ -135,24 +136,30 @@ def _cache_note(plan: Plan) -> str:
     return f"{reused} of {parts} parts from the cache" if reused else ""
 
 
+@dataclass(frozen=True)
+class _Scanning:
+    """What every scan of one check shares: the scanners, their requests, the cache."""
+
+    scanners: list[Scanner]
+    requests: dict[str, dict[str, Any]]
+    store: FindingsCache | None
+    policy: Policy
+    options: CheckOptions
+
+
 def _scan_base(
-    changes: Changes,
-    bundles: list[Bundle],
-    scanners: list[Scanner],
-    requests: dict[str, dict[str, Any]],
-    store: FindingsCache | None,
-    policy: Policy,
-    options: CheckOptions,
+    changes: Changes, bundles: list[Bundle], run: _Scanning
 ) -> tuple[frozenset[str] | None, list[Warning_]]:
     """The fingerprints of what the same scan finds at the merge base (the cache makes
     the parts the change did not touch cost nothing), or None and a warning if the merge
     base could not be scanned: then no finding is preexisting."""
-    quiet = replace(options, progress=None, shard=None)
+    quiet = replace(run, options=replace(run.options, progress=None, shard=None))
+    policy = run.policy
     try:
         with tempfile.TemporaryDirectory(prefix="gate-base-") as work:
             earlier = base_bundles(changes, bundles, Path(work))
             staged, _ = stage(earlier, policy.exclude, Path(work) / "staged", policy.archives)
-            scans = _scan_all(scanners, staged, staged, requests, store, policy, quiet, Path(work))
+            scans = _scan_all(quiet, run.scanners, staged, staged, Path(work))
     except GateError as e:
         reason = str(e)
     else:
@@ -176,20 +183,14 @@ def _scan_base(
 
 
 def _scan_all(
-    scanners: list[Scanner],
-    staged: list[Staged],
-    views: list[Staged],
-    requests: dict[str, dict[str, Any]],
-    store: FindingsCache | None,
-    policy: Policy,
-    options: CheckOptions,
-    work: Path,
+    run: _Scanning, scanners: list[Scanner], staged: list[Staged], views: list[Staged], work: Path
 ) -> dict[str, tuple[ScanResult, WorkerOutcome]]:
     """Each scanner's result over every bundle, and its outcome with the cached parts
     joined in. If output with cached parts in it cannot be understood, those entries are
     dropped and the scanner runs again on everything: a bad entry costs a rescan, never
     a failed check."""
-    scans = _scan_round(scanners, staged, views, requests, store, policy, options, work)
+    store = run.store
+    scans = _scan_round(run, scanners, staged, views, work)
     again = [
         s
         for s in scanners
@@ -201,7 +202,7 @@ def _scan_all(
     if again and store is not None:
         for scanner in again:
             store.forget(scans[scanner.name][2].cached_keys)
-        retried = _scan_round(again, staged, views, requests, store, policy, options, work)
+        retried = _scan_round(run, again, staged, views, work)
         scans.update(retried)
     for result, _, plan in scans.values():
         if store is not None and plan.pending and (result.status is ScanStatus.OK or result.issues):
@@ -212,20 +213,15 @@ def _scan_all(
 
 
 def _scan_round(
-    scanners: list[Scanner],
-    staged: list[Staged],
-    views: list[Staged],
-    requests: dict[str, dict[str, Any]],
-    store: FindingsCache | None,
-    policy: Policy,
-    options: CheckOptions,
-    work: Path,
+    run: _Scanning, scanners: list[Scanner], staged: list[Staged], views: list[Staged], work: Path
 ) -> dict[str, tuple[ScanResult, WorkerOutcome, Plan]]:
+    """One pass of `scanners`: plan from the cache, run the workers still needed, parse."""
+    requests, policy, options = run.requests, run.policy, run.options
     plans = {}
     for scanner in scanners:
         seen = staged if scanner.reads_whole_bundle else views
         plans[scanner.name] = plan_scan(
-            scanner, seen, _targets(seen), requests[scanner.name], store, work
+            scanner, _targets(seen), requests[scanner.name], run.store, work
         )
     jobs = [
         WorkerJob(

@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gate.errors import ReportError, UsageError
@@ -74,42 +74,35 @@ def shard_view(staged: list[Staged], shard: Shard, workdir: Path) -> list[Staged
     return views
 
 
-def _kept(root: Path, places: list[tuple[int, list[PurePosixPath]]], shard: Shard) -> list[str]:
+def _kept(root: Path, places: list[tuple[int, list[str]]], shard: Shard) -> list[str]:
     """The files under `root` that no function owns or one of `shard`'s functions does."""
     files = []
     for path in sorted(root.rglob("*")):
         if path.is_file() and not path.is_symlink():
-            relative = PurePosixPath(path.relative_to(root).as_posix())
+            relative = path.relative_to(root).as_posix()
             owners = _owners(relative, places)
             if not owners or shard.index in owners:
-                files.append(relative.as_posix())
+                files.append(relative)
     return files
 
 
-def _ownership(
-    bundle: Bundle, shards: dict[tuple[str, str], int]
-) -> list[tuple[int, list[PurePosixPath]]]:
+def _ownership(bundle: Bundle, shards: dict[tuple[str, str], int]) -> list[tuple[int, list[str]]]:
     """Each function's shard and the places (code, layers, manifests) it owns."""
-    return [
-        (shards[(bundle.id, f.name)], [PurePosixPath(p) for p in _places(f)])
-        for f in bundle.functions
-    ]
+    return [(shards[(bundle.id, f.name)], _places(f)) for f in bundle.functions]
 
 
-def _owners(path: PurePosixPath, places: list[tuple[int, list[PurePosixPath]]]) -> set[int]:
+def _owners(path: str, places: list[tuple[int, list[str]]]) -> set[int]:
     """The shards whose functions own the file `path`."""
-    return {index for index, owned in places if any(_within(path, p) for p in owned)}
+    from gate.discovery import within
+
+    return {index for index, owned in places if any(within(path, p) for p in owned)}
 
 
 def _places(function: Function) -> list[str]:
-    from gate.discovery import contents_of
+    from gate.discovery import code_places
 
-    code = [contents_of(p) for p in (function.code, *function.layers) if p is not None]
-    return [*code, *function.manifests, *([function.handler_file] if function.handler_file else [])]
-
-
-def _within(path: PurePosixPath, place: PurePosixPath) -> bool:
-    return place == PurePosixPath(".") or path == place or place in path.parents
+    handler = [function.handler_file] if function.handler_file else []
+    return [*code_places(function), *function.manifests, *handler]
 
 
 def keep_own(findings: Sequence[Finding], staged: Sequence[Staged], shard: Shard) -> list[Finding]:
@@ -120,7 +113,7 @@ def keep_own(findings: Sequence[Finding], staged: Sequence[Staged], shard: Shard
     places = {s.bundle.id: _ownership(s.bundle, shards) for s in staged}
     kept = []
     for finding in findings:
-        owners = _owners(PurePosixPath(finding.location.path), places.get(finding.bundle, []))
+        owners = _owners(finding.location.path, places.get(finding.bundle, []))
         if min(owners, default=1) == shard.index:
             kept.append(finding)
     return kept

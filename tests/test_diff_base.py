@@ -475,3 +475,13 @@ def test_many_files_and_pathspec_lookalike_names_are_checked(shop: Path, repo: g
     repo.git.checkout("feature")
     paths = [f"many/m{index:04}.py" for index in range(1100)] + [":!x.py"]
     assert set(judge(shop, [finding(p, 1) for p in paths])) == {"preexisting"}
+
+
+def test_a_manifest_the_index_calls_unchanged_is_read_anyway(shop: Path, repo: git.Repo) -> None:
+    refunds = "sam/src/refunds/requirements.txt"
+    repo.git.update_index("--assume-unchanged", refunds)
+    (shop / refunds).write_text((shop / refunds).read_text("utf-8") + "requests==2.19.0\n")
+    vulnerable = replace(
+        finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
+    )
+    assert judge(shop, [vulnerable]) == ["blocking"]

@@ -249,5 +249,15 @@ def attribute(
 
 
 def _contains(function: Function, path: str) -> bool:
-    places = [contents_of(p) for p in (function.code, *function.layers) if p is not None]
-    return any(p in (".", path) or path.startswith(f"{p}/") for p in places)
+    return any(within(path, place) for place in code_places(function))
+
+
+def within(path: str, place: str) -> bool:
+    """Whether the file `path` is the file or under the directory `place` (both relative
+    to the bundle root; `.` is the whole bundle)."""
+    return place in (".", path) or path.startswith(f"{place}/")
+
+
+def code_places(function: Function) -> list[str]:
+    """Where a function's code and layers are in the bundle (a zip's unpacked contents)."""
+    return [contents_of(p) for p in (function.code, *function.layers) if p is not None]

@@ -102,10 +102,15 @@ def suppression_from(raw: dict[str, Any] | None) -> Suppression | None:
 
 
 def targets_of(request: dict[str, Any]) -> list[Target]:
-    """The bundles to scan. A scanner whose options say `scan_vendored: false` gets the
-    copy without third-party packages vendored into the bundle."""
-    full = request.get("options", {}).get("scan_vendored", True)
-    return [Target(t["bundle"], t["root"] if full else t["code_root"]) for t in request["targets"]]
+    """The bundles to scan."""
+    options = request.get("options", {})
+    return [Target(t["bundle"], scanned_root(t, options)) for t in request["targets"]]
+
+
+def scanned_root(target: dict[str, Any], options: dict[str, Any]) -> str:
+    """The copy of a bundle a scanner reads: a scanner whose options say `scan_vendored:
+    false` gets the one without third-party packages vendored into the bundle."""
+    return str(target["root"] if options.get("scan_vendored", True) else target["code_root"])
 
 
 def directory_of(path: str) -> str:

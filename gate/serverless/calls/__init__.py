@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from gate.discovery import contents_of
+from gate.discovery import code_places, contents_of
 from gate.model import Function
 from gate.serverless.calls.models import iam_actions, iam_prefix, service_of
 from gate.serverless.calls.module import ModuleCalls
@@ -67,8 +67,7 @@ class _Follower:
         self.context = context
         self.modules = modules
         self.reading: set[str] = set()
-        places = [function.code, *function.layers]
-        roots = [contents_of(p) for p in places if p is not None]
+        roots = code_places(function)
         roots += [f"{contents_of(layer)}/python" for layer in function.layers]
         handler_dir = PurePosixPath(function.handler_file or "").parent.as_posix()
         self.roots = [handler_dir, *roots]
