@@ -1,0 +1,158 @@
+"""The harness for hostile inputs: `gate check` run as a CI job would run it, in a
+subprocess, against a bundle an attacker wrote.
+
+Every case asserts what the gate must promise whatever the bundle holds: the exit
+code, one stderr line naming the file when it refuses, no traceback, nothing written
+outside its outputs and private temp dirs, and nothing from the bundle run (the
+bundle's code, were it ever imported or executed, would create a marker file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Generous: a hang is caught, a slow machine is not a failure.
+HANG_TIMEOUT_S = 300
+# Only the scanners a case needs run: refusals happen before any scanner starts.
+CHEAP_POLICY = "version: 1\nscanners:\n  checkov: {enabled: false}\n"
+
+
+@dataclass(frozen=True)
+class HostileRun:
+    """What one `gate` run printed and returned, and what it left behind."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        """The stderr lines that are not warnings."""
+        return [
+            line
+            for line in self.stderr.splitlines()
+            if line.strip() and not line.startswith("gate: warning:")
+        ]
+
+
+class Sandbox:
+    """A bundle directory, a working directory, a private temp dir, cache and home: all the
+    places a run could write to, so a test can see that it wrote nowhere it should not."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.bundle = base / "bundle"
+        self.cwd = base / "cwd"
+        self.tmp = base / "tmp"
+        self.home = base / "home"
+        self.cache = base / "cache"
+        self.marker = base / "EXECUTED"
+        for folder in (self.bundle, self.cwd, self.tmp, self.home):
+            folder.mkdir()
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        """Write a file of the bundle, making its folders."""
+        path = self.bundle / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    @property
+    def payload(self) -> str:
+        """Python that leaves the marker file if it ever runs: plant it where a careless
+        tool would import or execute it (setup.py, conftest.py, a .pth, a plugin)."""
+        return f"open({str(self.marker)!r}, 'w').write('ran')\n"
+
+    def policy(self, text: str = CHEAP_POLICY) -> Path:
+        path = self.base / "gate.yml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def run(self, *args: str, target: Path | None = None, policy: str | None = CHEAP_POLICY,
+            env: dict[str, str] | None = None) -> HostileRun:
+        """`gate check TARGET ARGS...` in a subprocess (the bundle by default)."""
+        before = _tree_digest(self.bundle)
+        command = [sys.executable, "-m", "gate", "check", str(target or self.bundle)]
+        if policy is not None:
+            command += ["--policy", str(self.policy(policy))]
+        environment = {
+            k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS", "TMPDIR")
+        }
+        environment.update(
+            {
+                "TMPDIR": str(self.tmp),
+                "HOME": str(self.home),
+                "GATE_CACHE_DIR": str(self.cache),
+                "NO_COLOR": "1",
+                "PYTHONDONTWRITEBYTECODE": "1",
+            }
+        )
+        environment.update(env or {})
+        done = subprocess.run(
+            [*command, *args],
+            cwd=self.cwd,
+            env=environment,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=HANG_TIMEOUT_S,
+            check=False,
+        )
+        result = HostileRun(done.returncode, done.stdout, done.stderr)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert not self.marker.exists(), "code from the bundle ran"
+        assert _tree_digest(self.bundle) == before, "the run changed the bundle"
+        assert not any(self.cwd.iterdir()), f"the run wrote into its working directory: {list(self.cwd.iterdir())}"
+        assert not any(self.tmp.iterdir()), f"the run left temp files: {list(self.tmp.iterdir())}"
+        return result
+
+
+def assert_refused(run: HostileRun, *named: str) -> None:
+    """Exit 2 with one error line on stderr that names each of `named` (a file, a key)."""
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert len(run.lines) >= 1, run.stderr
+    assert any(all(text in line for text in named) for line in run.lines), run.stderr
+
+
+def assert_blocks(run: HostileRun) -> None:
+    """Exit 1: the trick did not hide the problem."""
+    assert run.code == 1, (run.code, run.stdout[-2000:], run.stderr)
+
+
+def _tree_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for current, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names + dirs):
+            path = Path(current) / name
+            digest.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape"))
+            try:
+                stat = path.lstat()
+            except OSError:
+                continue
+            digest.update(f"{stat.st_mode}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    box = Sandbox(tmp_path)
+    yield box
+    # Unreadable folders a test made must not stop pytest from cleaning up.
+    for current, dirs, _ in os.walk(tmp_path):
+        for name in dirs:
+            os.chmod(Path(current) / name, 0o700)
+
+
+Make = Callable[..., Sandbox]
