@@ -313,6 +313,10 @@ def _explain_error(verdict: Verdict) -> None:
     for result in verdict.scanners:
         if result.failed:
             print(f"gate: error: {result.scanner}: {result.message}", file=sys.stderr)
+    for issue in verdict.errors:
+        if issue.scanner is None:  # what the gate itself could not check
+            where = "/".join(part for part in (issue.bundle, issue.path) if part)
+            print(f"gate: error: {where + ': ' if where else ''}{issue.message}", file=sys.stderr)
 
 
 def _report_target(spec: str) -> tuple[str, str]:
