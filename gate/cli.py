@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 import gate
-from gate.errors import GateError, ReportError, UsageError
+from gate.errors import GateError, UsageError
 from gate.model import Bundle, Decision, Verdict
 
 EXIT_ERROR = 2
@@ -50,7 +50,15 @@ def _print_error(message: str, verbose: bool) -> None:
     if verbose:
         traceback.print_exc()
     hint = " (--verbose shows the traceback)" if message.startswith("internal") else ""
-    print(f"gate: error: {message}{'' if verbose else hint}", file=sys.stderr)
+    print(f"gate: error: {_shown(message)}{'' if verbose else hint}", file=sys.stderr)
+
+
+def _shown(text: str) -> str:
+    """Text on one stderr line, whatever a file name in it holds (no line breaks, no
+    terminal escapes, no bytes that are not UTF-8)."""
+    from gate.reports.base import printable
+
+    return printable(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -312,11 +320,12 @@ def _explain_error(verdict: Verdict) -> None:
         return
     for result in verdict.scanners:
         if result.failed:
-            print(f"gate: error: {result.scanner}: {result.message}", file=sys.stderr)
+            print(f"gate: error: {result.scanner}: {_shown(str(result.message))}", file=sys.stderr)
     for issue in verdict.errors:
         if issue.scanner is None:  # what the gate itself could not check
             where = "/".join(part for part in (issue.bundle, issue.path) if part)
-            print(f"gate: error: {where + ': ' if where else ''}{issue.message}", file=sys.stderr)
+            line = f"{where + ': ' if where else ''}{issue.message}"
+            print(f"gate: error: {_shown(line)}", file=sys.stderr)
 
 
 def _report_target(spec: str) -> tuple[str, str]:
@@ -330,30 +339,22 @@ def _report_target(spec: str) -> tuple[str, str]:
 
 def _check_writable(path: str | None) -> None:
     """Refuse a report path that cannot be written before spending minutes on the scan."""
-    if path is None or path == "-":
-        return
-    folder = Path(path).parent
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise ReportError(f"{path}: cannot write a report there (no writable directory {folder})")
+    from gate.output import check_writable
+
+    check_writable(path)
 
 
 def _emit(text: str, path: str | None) -> None:
-    if path is None or path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    write_atomically(Path(path), text)
+    from gate.output import write_report
+
+    write_report(path, text)
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temp file and a rename; never a half-written report."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
-    except OSError as e:
-        temp.unlink(missing_ok=True)
-        raise ReportError(f"{path}: cannot write report: {e.strerror}") from e
+    from gate.output import write_atomically as write
+
+    write(path, text)
 
 
 def _baseline_create(args: argparse.Namespace) -> int:
@@ -368,7 +369,7 @@ def _baseline_create(args: argparse.Namespace) -> int:
         _explain_error(verdict)
         raise UsageError("the scan was incomplete, so no baseline was written; fix the error")
     document = baseline_of(verdict)
-    write_atomically(Path(args.output), json.dumps(document, indent=2) + "\n")
+    _emit(json.dumps(document, indent=2) + "\n", args.output)
     print(f"{len(document['findings'])} findings recorded in {args.output}")
     return 0
 

@@ -255,7 +255,8 @@ class Finding:
             self.location.resource or "",
             "".join(self.anchor.split()),  # whitespace never tells two problems apart
         )
-        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+        # surrogatepass: a file name that is not UTF-8 reaches here surrogate-escaped.
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

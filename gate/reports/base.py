@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import enum
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
+from pathlib import PurePath
+from typing import TypeVar
 
 from gate.model import Budget, Finding, ScanIssue, Severity, Status, Verdict
+
+T = TypeVar("T")
+# Characters no report shows as they are: controls (C0, DEL, C1: terminal escapes, line
+# breaks), format characters (bidirectional overrides, zero-width), lone surrogates (a
+# file name that is not UTF-8) and line or paragraph separators.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 @dataclass(frozen=True)
@@ -17,6 +28,64 @@ class RenderOptions:
     """Console only: ANSI colour (on a terminal, unless NO_COLOR is set)."""
     quiet: bool = False
     """Console only: blocking findings and the verdict line, nothing else."""
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal, log, XML or Markdown reader could act on
+    shown as an escape: `\\x1b`, `\\n`, `\\u202e`; a byte of a file name that is not
+    UTF-8 (a surrogate escape) as `\\xff`. Printable text comes back unchanged."""
+    if text.isprintable():
+        return text
+    return "".join(_escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's escape of the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    noncharacter = 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+    if not noncharacter and unicodedata.category(char) not in _HIDDEN:
+        return char
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def displayable(verdict: Verdict) -> Verdict:
+    """The verdict with `printable` applied to every text in it, for a report to show.
+    Each finding keeps the fingerprint of what was found, not of how it is shown."""
+    findings = tuple(
+        replace(_displayable(f), reported_fingerprint=f.fingerprint) for f in verdict.findings
+    )
+    return replace(_displayable(replace(verdict, findings=())), findings=findings)
+
+
+def web_link(uri: str | None) -> str | None:
+    """`uri` if a report may link to it (http or https, nothing a reader could act on),
+    else None: a `javascript:` link in a finding must not become a clickable script."""
+    if not uri or not uri.lower().startswith(("https://", "http://")):
+        return None
+    return uri if uri.isprintable() and " " not in uri else None
+
+
+def _displayable(value: T) -> T:
+    result: object = value
+    if isinstance(value, enum.Enum) or value is None:
+        return value
+    if isinstance(value, str):
+        result = printable(value)
+    elif isinstance(value, PurePath):
+        result = type(value)(printable(str(value)))
+    elif isinstance(value, (tuple, list)):
+        result = type(value)(_displayable(v) for v in value)
+    elif isinstance(value, dict):
+        result = {_displayable(k): _displayable(v) for k, v in value.items()}
+    elif is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _displayable(getattr(value, f.name)) for f in fields(value) if f.init}
+        result = replace(value, **changes)
+    return result  # type: ignore[return-value]
 
 
 def summary(verdict: Verdict) -> dict[str, object]:

@@ -15,6 +15,7 @@ from gate.reports.base import (
     RenderOptions,
     budget_text,
     by_function,
+    displayable,
     function_verdicts,
     issue_source,
     verdict_line,
@@ -32,6 +33,7 @@ _DECISION_STYLE = {"pass": "bold green", "fail": "bold red", "error": "bold mage
 
 
 def render_console(verdict: Verdict, options: RenderOptions) -> str:
+    verdict = displayable(verdict)  # nothing from a bundle may drive the terminal
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -39,6 +41,7 @@ def render_console(verdict: Verdict, options: RenderOptions) -> str:
         no_color=not options.color,
         color_system="standard" if options.color else None,
         highlight=False,
+        emoji=False,
         width=160,
     )
 

@@ -8,7 +8,7 @@ line says how many more the other reports hold.
 from __future__ import annotations
 
 from gate.model import Finding, Severity, Status, Verdict
-from gate.reports.base import RenderOptions, verdict_line
+from gate.reports.base import RenderOptions, displayable, verdict_line
 
 MAX_ANNOTATIONS = 50
 
@@ -22,6 +22,7 @@ def escape_property(text: str) -> str:
 
 
 def render_github(verdict: Verdict, options: RenderOptions) -> str:
+    verdict = displayable(verdict)  # no terminal escapes into the job log
     ordered = sorted(verdict.findings, key=lambda f: (f.status is not Status.BLOCKING, -f.severity))
     lines = [_annotation(f) for f in ordered[:MAX_ANNOTATIONS]]
     left = len(ordered) - len(lines)

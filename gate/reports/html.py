@@ -14,7 +14,7 @@ from collections import Counter
 import gate
 from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
-from gate.reports.base import RenderOptions, issue_source, verdict_line
+from gate.reports.base import RenderOptions, displayable, issue_source, verdict_line, web_link
 
 _COLOURS = {
     "critical": "#7f1d1d",
@@ -71,6 +71,7 @@ _SCRIPT = """
 
 def render_html(verdict: Verdict, options: RenderOptions) -> str:
     e = html.escape
+    verdict = displayable(verdict)
     decision = verdict.decision.value
     parts = [
         "<!DOCTYPE html>",
@@ -179,7 +180,8 @@ def _row(f: Finding) -> str:
     fix = guidance(f.rule_id, f.scanner)[1]
     if f.package and f.package.fixed_versions:
         fix = f"Upgrade {f.package.name} to {', '.join(f.package.fixed_versions)}. {fix}"
-    rule = f'<a href="{e(f.help_uri)}">{e(f.rule_id)}</a>' if f.help_uri else e(f.rule_id)
+    link = web_link(f.help_uri)
+    rule = f'<a href="{e(link)}">{e(f.rule_id)}</a>' if link else e(f.rule_id)
     functions = f"<br><small>function {e(', '.join(f.functions))}</small>" if f.functions else ""
     return (
         f'<tr data-severity="{e(f.severity.label)}" data-scanner="{e(f.scanner)}" '

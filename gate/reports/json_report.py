@@ -9,7 +9,7 @@ from typing import Any
 
 import gate
 from gate.model import Bundle, Finding, Verdict
-from gate.reports.base import RenderOptions, summary
+from gate.reports.base import RenderOptions, displayable, summary
 
 SCHEMA = "gate-report/1"
 
@@ -22,7 +22,7 @@ def report_schema() -> dict[str, Any]:
 
 
 def render_json(verdict: Verdict, options: RenderOptions) -> str:
-    return json.dumps(report_dict(verdict), indent=2, sort_keys=False) + "\n"
+    return json.dumps(report_dict(displayable(verdict)), indent=2, sort_keys=False) + "\n"
 
 
 def report_dict(verdict: Verdict) -> dict[str, Any]:

@@ -11,10 +11,11 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from gate.model import Finding, Status, Verdict
-from gate.reports.base import RenderOptions, verdict_line
+from gate.reports.base import RenderOptions, displayable, verdict_line
 
 
 def render_junit(verdict: Verdict, options: RenderOptions) -> str:
+    verdict = displayable(verdict)  # XML 1.0 cannot hold most controls, even escaped
     root = ET.Element("testsuites", name="serverless-gate")
     by_scanner: dict[str, list[Finding]] = defaultdict(list)
     for finding in verdict.findings:

@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import quote
 
 from gate.model import Finding, Severity, Status, Verdict
 from gate.reports.base import (
     RenderOptions,
+    displayable,
     function_label,
     function_verdicts,
     issue_source,
+    printable,
     verdict_line,
+    web_link,
 )
 
 MAX_BYTES = 1 << 20
 _ICON = {"pass": "✅", "fail": "❌", "error": "⚠️"}
+# Every character Markdown (GitHub's included) could read as syntax, as an entity: a
+# heading, list, table cell, link, image, HTML, comment, code span, emphasis, strike,
+# math, mention or issue reference. Line breaks never reach here (`printable`).
+_URI_SAFE = ":/?#&=%;,.-_~+@!$*"
+_SYNTAX = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]<>#!|~&$@:"})
 
 
 def render_markdown(verdict: Verdict, options: RenderOptions) -> str:
+    verdict = displayable(verdict)
     parts = [
         f"## {_ICON[verdict.decision.value]} serverless-gate: {verdict.decision.value}",
         "",
-        verdict_line(verdict),
+        _cell(verdict_line(verdict)),
         "",
         *_counts(verdict),
         *_functions(verdict),
@@ -37,7 +47,22 @@ def render_markdown(verdict: Verdict, options: RenderOptions) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text from the verdict as Markdown that shows it literally, on one line."""
+    return printable(text).translate(_SYNTAX)
+
+
+def _code(text: str) -> str:
+    """Text shown as code: a `<code>` element, whose content can be escaped (a code
+    span's cannot, and a backtick in the text would end it)."""
+    return f"<code>{_cell(text)}</code>"
+
+
+def _link(text: str, uri: str | None) -> str:
+    link = web_link(uri)
+    if link is None:
+        return _cell(text)
+    # Brackets, parentheses and quotes in a link's target are percent-encoded.
+    return f"[{_cell(text)}]({quote(link, safe=_URI_SAFE)})"
 
 
 def _counts(verdict: Verdict) -> list[str]:
@@ -49,7 +74,7 @@ def _counts(verdict: Verdict) -> list[str]:
         counts = Counter(f.severity.label for f in mine)
         blocking = sum(f.status is Status.BLOCKING for f in mine)
         cells = " | ".join(str(counts[level]) for level in levels)
-        rows.append(f"| {result.scanner} | {result.status.value} | {cells} | {blocking} |")
+        rows.append(f"| {_cell(result.scanner)} | {result.status.value} | {cells} | {blocking} |")
     return [*rows, ""]
 
 
@@ -60,7 +85,7 @@ def _functions(verdict: Verdict) -> list[str]:
     lines = ["| function | findings | blocking |", "|---|---|---|"]
     for bundle, name, total, blocking in rows:
         mark = f"❌ {blocking}" if blocking else "✅ 0"
-        lines.append(f"| `{_cell(function_label(verdict, bundle, (name,)))}` | {total} | {mark} |")
+        lines.append(f"| {_code(function_label(verdict, bundle, (name,)))} | {total} | {mark} |")
     return [*lines, ""]
 
 
@@ -77,17 +102,17 @@ def _blocking(findings: tuple[Finding, ...]) -> list[str]:
         where = f.location.path if f.bundle == "." else f"{f.bundle}/{f.location.path}"
         if f.location.start_line:
             where += f":{f.location.start_line}"
-        rule = f"[{f.rule_id}]({f.help_uri})" if f.help_uri else f.rule_id
         rows.append(
-            f"| {f.severity.label} | {_cell(rule)} | {_cell(', '.join(f.functions)) or '-'} "
-            f"| `{_cell(where)}` | {_cell(f.message)} |"
+            f"| {f.severity.label} | {_link(f.rule_id, f.help_uri)} "
+            f"| {_cell(', '.join(f.functions)) or '-'} | {_code(where)} | {_cell(f.message)} |"
         )
     return [*rows, ""]
 
 
 def _notes(verdict: Verdict) -> list[str]:
-    lines = [f"- **{w.code}**: {_cell(w.message)}" for w in verdict.warnings]
+    lines = [f"- **{_cell(w.code)}**: {_cell(w.message)}" for w in verdict.warnings]
     lines += [
-        f"- **error** ({issue_source(issue)}): {_cell(issue.message)}" for issue in verdict.errors
+        f"- **error** ({_cell(issue_source(issue))}): {_cell(issue.message)}"
+        for issue in verdict.errors
     ]
     return ["### Notes", "", *lines, ""] if lines else []

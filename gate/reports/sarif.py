@@ -13,12 +13,13 @@ from collections import defaultdict
 from itertools import groupby
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import gate
 from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
 from gate.provenance import Provenance
-from gate.reports.base import RenderOptions
+from gate.reports.base import RenderOptions, displayable
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS_PER_RUN = 25_000
@@ -50,10 +51,13 @@ def render_sarif(verdict: Verdict, options: RenderOptions) -> str:
 def sarif_dict(verdict: Verdict) -> dict[str, Any]:
     """The SARIF log, within code scanning's limits: at most MAX_RESULTS_PER_RUN results a
     run and MAX_GZIP_BYTES compressed; the lowest severities go first, and the run says so."""
+    # URIs are made from the paths as found (percent-encoded bytes); texts as shown.
+    roots = {b.id: b.path for b in verdict.bundles}
+    uris = {f.fingerprint: _artifact(f, roots) for f in verdict.findings}
+    verdict = displayable(verdict)
     by_scanner: dict[str, list[Finding]] = defaultdict(list)
     for finding in verdict.findings:
         by_scanner[finding.scanner].append(finding)
-    roots = {b.id: b.path for b in verdict.bundles}
     compared = verdict.baseline is not None or verdict.diff is not None
     limit = MAX_RESULTS_PER_RUN
     while True:
@@ -62,7 +66,7 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
                 result.scanner,
                 result.version,
                 by_scanner.get(result.scanner, []),
-                roots,
+                uris,
                 limit,
                 verdict.git,
                 compared,
@@ -91,7 +95,7 @@ def _run(
     scanner: str,
     version: str | None,
     findings: list[Finding],
-    roots: dict[str, Path],
+    uris: dict[str, dict[str, str]],
     limit: int,
     git: Provenance | None,
     compared: bool,
@@ -110,7 +114,7 @@ def _run(
         },
         "automationDetails": {"id": f"serverless-gate/{scanner}/"},
         "originalUriBaseIds": {ROOT_ID: {"description": {"text": "The scanned directory."}}},
-        "results": [_result(f, index[f.rule_id], roots, compared) for f in kept],
+        "results": [_result(f, index[f.rule_id], uris[f.fingerprint], compared) for f in kept],
         "properties": {"scanner": scanner, "scannerVersion": version},
     }
     if provenance := _version_control(git):
@@ -177,21 +181,33 @@ def _pascal(text: str) -> str:
 
 def _artifact(finding: Finding, roots: dict[str, Path]) -> dict[str, str]:
     """A path relative to the scan root where the bundle was given relatively (what code
-    scanning resolves against the checkout), else an absolute file URI."""
+    scanning resolves against the checkout), else an absolute file URI; either way a
+    valid URI: a space, `%`, `#`, `?`, a control or a byte that is not UTF-8 is
+    percent-encoded."""
     path = finding.location.path
     if Path(finding.bundle).is_absolute() and finding.bundle in roots:
-        return {"uri": (roots[finding.bundle] / path).as_uri()}
-    uri = path if finding.bundle == "." else f"{finding.bundle}/{path}"
-    return {"uri": uri, "uriBaseId": ROOT_ID}
+        return {"uri": "file://" + uri_path(str(roots[finding.bundle] / path))}
+    relative = path if finding.bundle == "." else f"{finding.bundle}/{path}"
+    return {"uri": uri_path(relative), "uriBaseId": ROOT_ID}
+
+
+def uri_path(path: str) -> str:
+    """A POSIX path as a URI reference: its bytes (as the file system holds them)
+    percent-encoded, but for unreserved characters and `/`."""
+    try:
+        data = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to
+        data = path.encode("utf-8", "surrogatepass")
+    return quote(data, safe="/")
 
 
 def _result(
-    finding: Finding, rule_index: int, roots: dict[str, Path], compared: bool
+    finding: Finding, rule_index: int, artifact: dict[str, str], compared: bool
 ) -> dict[str, Any]:
     """One SARIF result; `compared` (a baseline or a diff base was given) adds whether the
     finding is new or was there before."""
     location = finding.location
-    physical: dict[str, Any] = {"artifactLocation": _artifact(finding, roots)}
+    physical: dict[str, Any] = {"artifactLocation": artifact}
     if location.start_line:
         physical["region"] = {
             "startLine": location.start_line,
