@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -13,10 +12,6 @@ from typing import TypeVar
 from gate.model import Budget, Finding, ScanIssue, Severity, Status, Verdict
 
 T = TypeVar("T")
-# Characters no report shows as they are: controls (C0, DEL, C1: terminal escapes, line
-# breaks), format characters (bidirectional overrides, zero-width), lone surrogates (a
-# file name that is not UTF-8) and line or paragraph separators.
-_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -31,12 +26,14 @@ class RenderOptions:
 
 
 def printable(text: str) -> str:
-    """`text` with every character a terminal, log, XML or Markdown reader could act on
-    shown as an escape: `\\x1b`, `\\n`, `\\u202e`; a byte of a file name that is not
-    UTF-8 (a surrogate escape) as `\\xff`. Printable text comes back unchanged."""
+    """`text` with every character that is not printable (`str.isprintable`) shown as an
+    escape: controls (terminal escapes, line breaks), format characters (bidirectional
+    overrides, zero-width), separators other than the space, unassigned and private
+    characters: `\\x1b`, `\\n`, `\\u202e`. A byte of a file name that is not UTF-8 (a
+    surrogate escape) shows as `\\xff`. Printable text comes back unchanged."""
     if text.isprintable():
         return text
-    return "".join(_escape(c) for c in text)
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
 
 
 def _escape(char: str) -> str:
@@ -45,9 +42,6 @@ def _escape(char: str) -> str:
         return _SHORT[char]
     if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's escape of the byte code - 0xDC00
         return f"\\x{code - 0xDC00:02x}"
-    noncharacter = 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
-    if not noncharacter and unicodedata.category(char) not in _HIDDEN:
-        return char
     if code < 0x100:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
