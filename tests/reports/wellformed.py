@@ -37,8 +37,24 @@ def check_text(text: str) -> None:
     assert not odd, odd
 
 
+def check_values(value: object) -> None:
+    """Every string in a parsed JSON document passes `check_text` (JSON's `\\u001b` and
+    `\\udcff` escapes are valid JSON, but the text they decode to is not safe to show)."""
+    if isinstance(value, str):
+        check_text(value)
+        assert "\n" not in value, value
+    elif isinstance(value, list):
+        for item in value:
+            check_values(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_values(key)
+            check_values(item)
+
+
 def check_json(text: str) -> None:
     report = json.loads(text)
+    check_values(report)
     jsonschema.Draft202012Validator(report_schema()).validate(report)
     again = json.loads(json.dumps(report))
     from gate.reports import RENDERERS, RenderOptions
@@ -49,6 +65,9 @@ def check_json(text: str) -> None:
 
 def check_sarif(text: str) -> None:
     log = json.loads(text)
+    check_values({k: v for k, v in log.items() if k != "runs"})
+    for run in log["runs"]:
+        check_values(run["results"])
     schema = json.loads((ASSETS / "schemas" / "sarif-2.1.0.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(log)
     for run in log["runs"]:
