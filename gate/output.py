@@ -4,8 +4,9 @@ A regular file, or a path that does not exist yet, is written through a temp fil
 same directory and a rename, so a reader never sees half a report. Anything that is not
 a regular file (a device such as /dev/null or /dev/full, a FIFO, a terminal) is written
 straight into: renaming over it would replace the device with a file. /dev/stdout,
-/dev/stderr and /dev/fd/N name descriptors the gate already holds, and the report is
-written to that descriptor as it is, keeping its offset (a shell's `>` or `>>` redirect).
+/dev/stderr and /dev/fd/N (or a link to one) name descriptors the gate already holds, and
+the report is written to that descriptor as it is, keeping its offset (a shell's `>` or
+`>>` redirect) and what was printed there before.
 
 A symbolic link given as the output is followed: `--output latest.json` pointing at a
 dated file updates the dated file (atomically) and leaves the link in place.
@@ -28,11 +29,20 @@ _NAMED = {"/dev/stdout": 1, "/dev/stderr": 2}
 
 
 def descriptor_of(path: str) -> int | None:
-    """The descriptor a path like /dev/stdout or /dev/fd/3 names, else None."""
-    if path in _NAMED:
-        return _NAMED[path]
-    match = _DESCRIPTOR.match(path)
-    return int(match.group(1)) if match else None
+    """The descriptor a path like /dev/stdout or /dev/fd/3 (or a link to one) names,
+    else None."""
+    for _ in range(40):  # the kernel's limit on links followed
+        if path in _NAMED:
+            return _NAMED[path]
+        match = _DESCRIPTOR.match(path)
+        if match:
+            return int(match.group(1))
+        try:
+            link = Path(path).readlink()
+        except OSError:
+            return None
+        path = os.path.normpath(Path(path).parent / link)
+    return None
 
 
 def check_writable(path: str | None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -156,3 +157,17 @@ def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
 
 
 Make = Callable[..., Sandbox]
+
+
+def device_node(folder: Path, name: str) -> str:
+    """A report target for /dev/`name` (null, full): as root, a private node of the same
+    device in `folder`, so a gate that replaced its output by a rename (as one did)
+    replaces that node, never the machine's /dev/`name`."""
+    if os.geteuid() != 0:
+        return f"/dev/{name}"
+    node = folder / name
+    try:
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.stat(f"/dev/{name}").st_rdev)
+    except OSError as e:
+        pytest.skip(f"cannot make a private /dev/{name} node here: {e.strerror}")
+    return str(node)
