@@ -8,11 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import PurePath
 from typing import TypeVar
+from urllib.parse import quote
 
 from gate.model import Budget, Finding, ScanIssue, Severity, Status, Verdict
 
 T = TypeVar("T")
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Every character Markdown (GitHub's included) could read as syntax, as an entity: a
+# heading, list, table cell, link, image, HTML, comment, code span, emphasis, strike,
+# math, emoji, mention or issue reference.
+_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]<>#!|~&$@:"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,11 @@ def _escape(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def markdown_text(text: str) -> str:
+    """`text` as Markdown that shows it literally, on one line (`printable` first)."""
+    return printable(text).translate(_MARKDOWN)
+
+
 def displayable(verdict: Verdict) -> Verdict:
     """The verdict with `printable` applied to every text in it, for a report to show.
     Each finding keeps the fingerprint of what was found, not of how it is shown."""
@@ -61,7 +71,10 @@ def web_link(uri: str | None) -> str | None:
     else None: a `javascript:` link in a finding must not become a clickable script."""
     if not uri or not uri.lower().startswith(("https://", "http://")):
         return None
-    return uri if uri.isprintable() and " " not in uri else None
+    if not uri.isprintable() or " " in uri:
+        return None
+    # Anything a URI may not hold as it is (quotes, brackets, non-ASCII) percent-encoded.
+    return quote(uri, safe=":/?#[]@!$&'*+,;=%-._~")
 
 
 def _displayable(value: T) -> T:

@@ -141,7 +141,8 @@ def _notes(verdict: Verdict) -> list[str]:
 def _select(name: str, values: list[str]) -> str:
     options = "".join(f'<option value="{html.escape(v)}">{html.escape(v)}</option>' for v in values)
     return (
-        f'<label>{name} <select data-filter="{name}"><option value="">all</option>'
+        f'<label>{html.escape(name)} <select data-filter="{html.escape(name)}">'
+        '<option value="">all</option>'
         f"{options}</select></label>"
     )
 

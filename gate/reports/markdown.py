@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import quote
 
 from gate.model import Finding, Severity, Status, Verdict
 from gate.reports.base import (
@@ -12,18 +11,13 @@ from gate.reports.base import (
     function_label,
     function_verdicts,
     issue_source,
-    printable,
+    markdown_text,
     verdict_line,
     web_link,
 )
 
 MAX_BYTES = 1 << 20
 _ICON = {"pass": "✅", "fail": "❌", "error": "⚠️"}
-# Every character Markdown (GitHub's included) could read as syntax, as an entity: a
-# heading, list, table cell, link, image, HTML, comment, code span, emphasis, strike,
-# math, mention or issue reference. Line breaks never reach here (`printable`).
-_URI_SAFE = ":/?#&=%;,.-_~+@!$*"
-_SYNTAX = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]<>#!|~&$@:"})
 
 
 def render_markdown(verdict: Verdict, options: RenderOptions) -> str:
@@ -48,7 +42,7 @@ def render_markdown(verdict: Verdict, options: RenderOptions) -> str:
 
 def _cell(text: str) -> str:
     """Text from the verdict as Markdown that shows it literally, on one line."""
-    return printable(text).translate(_SYNTAX)
+    return markdown_text(text)
 
 
 def _code(text: str) -> str:
@@ -61,8 +55,7 @@ def _link(text: str, uri: str | None) -> str:
     link = web_link(uri)
     if link is None:
         return _cell(text)
-    # Brackets, parentheses and quotes in a link's target are percent-encoded.
-    return f"[{_cell(text)}]({quote(link, safe=_URI_SAFE)})"
+    return f"[{_cell(text)}]({link})"  # web_link percent-encodes brackets and parentheses
 
 
 def _counts(verdict: Verdict) -> list[str]:

@@ -19,7 +19,7 @@ import gate
 from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
 from gate.provenance import Provenance
-from gate.reports.base import RenderOptions, displayable
+from gate.reports.base import RenderOptions, displayable, markdown_text, web_link
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS_PER_RUN = 25_000
@@ -153,8 +153,8 @@ def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
             "fullDescription": {"text": why or first.title},
             "help": {
                 "text": f"{why}\n\nHow to fix: {fix}\n\n(gate explain {rule_id})".strip(),
-                "markdown": f"**{first.title}**\n\n{why}\n\n**How to fix:** {fix}\n\n"
-                f"`gate explain {rule_id}`",
+                "markdown": f"**{markdown_text(first.title)}**\n\n{why}\n\n"
+                f"**How to fix:** {fix}\n\n<code>gate explain {markdown_text(rule_id)}</code>",
             },
             "defaultConfiguration": {"level": LEVEL[first.severity]},
             "properties": {
@@ -162,8 +162,8 @@ def _rules(findings: list[Finding]) -> list[dict[str, Any]]:
                 "tags": _tags(first),
             },
         }
-        if first.help_uri:
-            rule["helpUri"] = first.help_uri
+        if link := web_link(first.help_uri):
+            rule["helpUri"] = link
         rules.append(rule)
     return rules
 

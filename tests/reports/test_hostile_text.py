@@ -4,6 +4,7 @@ The formats come from the registry, so a new one is covered without a new test."
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from gate.model import (
 )
 from gate.provenance import Provenance
 from gate.reports import RENDERERS, RenderOptions
-from gate.reports.base import displayable, printable
+from gate.reports.base import displayable, printable, web_link
 from gate.reports.github import render_github
 from gate.reports.markdown import render_markdown
 from gate.reports.sarif import render_sarif, uri_path
@@ -177,3 +178,27 @@ def test_sarif_uris_are_percent_encoded() -> None:
     assert uri_path("\ud800.py") == "%ED%A0%80.py"
     verdict = hostile_verdict(("x", "/abs dir"))
     assert '"uri": "file:///abs%20dir"' in render_sarif(verdict, RenderOptions())
+
+
+def test_sarif_rule_help_shows_titles_literally_and_links_only_to_the_web() -> None:
+    verdict = hostile_verdict(("x", "**bold** <img src=x> `code`"))
+    log = json.loads(render_sarif(verdict, RenderOptions()))
+    rules = [rule for run in log["runs"] for rule in run["tool"]["driver"]["rules"]]
+    assert all("helpUri" not in rule for rule in rules)  # javascript: is no help
+    markdown = next(r["help"]["markdown"] for r in rules if r["id"].startswith("**"))
+    assert markdown.startswith("**&#42;&#42;bold&#42;&#42; &#60;img src=x&#62; &#96;code&#96;**")
+
+
+@pytest.mark.parametrize(
+    ("uri", "link"),
+    [
+        ("https://example.com/a(b)", "https://example.com/a%28b%29"),
+        ("http://example.com/?q=1#x", "http://example.com/?q=1#x"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("https://example.com/a b", None),
+        ("https://example.com/\x1b]8;;", None),
+    ],
+)
+def test_reports_link_only_to_the_web(uri: str, link: str | None) -> None:
+    assert web_link(uri) == link
