@@ -191,3 +191,23 @@ def test_a_fifo_gets_the_report_through_its_reader(hostile: Sandbox) -> None:
     reader.join(timeout=60)
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert_shows("junit", received[0].decode("utf-8"), NAMES["terminal-title"])
+
+
+def assert_one_clean_line(run: HostileRun, *named: str) -> None:
+    """Exit 2 and exactly one stderr line, naming `named`, with nothing raw in it."""
+    assert_refused(run, *named)
+    assert len(run.lines) == 1, run.stderr
+    assert "\x1b" not in run.stderr and "\x07" not in run.stderr, run.stderr
+
+
+def test_a_file_that_cannot_be_scanned_is_named_on_one_clean_line(sandbox: Sandbox) -> None:
+    plant(sandbox, "app.py")
+    sandbox.write("\x1b]0;x\x07\nbad.py", "def broken(:\n")
+    run = sandbox.run()
+    assert_one_clean_line(run, r"\x1b]0;x\x07\nbad.py", "syntax error")
+
+
+def test_an_unwritable_report_path_is_named_on_one_clean_line(hostile: Sandbox) -> None:
+    target = hostile.base / "\x1b[2J\nmissing" / "report.json"
+    run = hostile.run("--report", f"json={target}")
+    assert_one_clean_line(run, r"\x1b[2J\nmissing/report.json", "cannot write a report there")
