@@ -68,7 +68,8 @@ def check_writable(path: str | None) -> None:
 
 def write_report(path: str | None, text: str) -> None:
     """Write `text` (UTF-8) where `path` says: stdout for None or `-`, see the module."""
-    data = text.encode("utf-8")
+    # The renderers leave no surrogate; were one left, it shows as `\udcff`, never a crash.
+    data = text.encode("utf-8", "backslashreplace")
     if path is None or path == STDOUT:
         _to_stream(path or "stdout", data, 1)
         return

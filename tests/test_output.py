@@ -161,3 +161,9 @@ def test_stdout_on_a_full_device_is_exit_2_with_one_line(tiny: list[str], tmp_pa
     lines = done.stderr.decode().splitlines()
     assert done.returncode == 2, done.stderr
     assert lines == ["gate: error: stdout: cannot write report: No space left on device"]
+
+
+def test_a_surrogate_left_in_a_report_is_shown_not_a_crash(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    write_report(str(target), "a\udcffb")
+    assert target.read_bytes() == b"a\\udcffb"

@@ -9,6 +9,7 @@ import html
 import json
 import os
 import stat
+import subprocess
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from tests.hostile.conftest import (
     assert_refused,
     device_node,
 )
+from tests.pipelines.test_validators import MULTITOOL
 from tests.reports.wellformed import check_report
 
 FORMATS = sorted(RENDERERS)
@@ -123,6 +125,23 @@ def test_a_hostile_file_name_is_reported_escaped(reported: Reported, fmt: str) -
     assert not reported.run.lines, reported.run.stderr
     assert_shows(fmt, reported.files[fmt], reported.name)
     assert_shows("console", reported.run.stdout, reported.name)
+
+
+@pytest.mark.skipif(not MULTITOOL.exists(), reason=f"no SARIF Multitool at {MULTITOOL}")
+def test_sarif_with_a_hostile_file_name_passes_githubs_ingestion_rules(
+    reported: Reported, tmp_path: Path
+) -> None:
+    assert_blocks(reported.run)
+    sarif = tmp_path / "gate.sarif"
+    sarif.write_text(reported.files["sarif"], encoding="utf-8")
+    result = subprocess.run(
+        [str(MULTITOOL), "validate", "--rule-kind", "Gh;Sarif", "--output",
+         str(tmp_path / "validation.sarif"), str(sarif)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    lines = result.stdout.splitlines()
+    problems = [line for line in lines if ": error " in line or ": warning " in line]
+    assert result.returncode == 0 and not problems, result.stdout
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
