@@ -79,7 +79,7 @@ def test_a_fifo_is_written_into_for_its_reader(tmp_path: Path) -> None:
     fifo = tmp_path / "report.fifo"
     os.mkfifo(fifo)
     received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
     write_report(str(fifo), "report ✅\n")
     reader.join(timeout=30)

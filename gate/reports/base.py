@@ -13,6 +13,8 @@ from urllib.parse import quote
 from gate.model import Budget, Finding, ScanIssue, Severity, Status, Verdict
 
 T = TypeVar("T")
+_ATOMIC = frozenset({int, float, bool})
+_FIELDS: dict[type, tuple[str, ...]] = {}
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Every character Markdown (GitHub's included) could read as syntax, as an entity: a
 # heading, list, table cell, link, image, HTML, comment, code span, emphasis, strike,
@@ -60,10 +62,15 @@ def markdown_text(text: str) -> str:
 def displayable(verdict: Verdict) -> Verdict:
     """The verdict with `printable` applied to every text in it, for a report to show.
     Each finding keeps the fingerprint of what was found, not of how it is shown."""
-    findings = tuple(
-        replace(_displayable(f), reported_fingerprint=f.fingerprint) for f in verdict.findings
-    )
+    findings = tuple(_displayable_finding(f) for f in verdict.findings)
     return replace(_displayable(replace(verdict, findings=())), findings=findings)
+
+
+def _displayable_finding(finding: Finding) -> Finding:
+    shown = _displayable(finding)
+    if shown is finding:  # nothing to escape: the same object, the same fingerprint
+        return finding
+    return replace(shown, reported_fingerprint=finding.fingerprint)
 
 
 def web_link(uri: str | None) -> str | None:
@@ -78,20 +85,34 @@ def web_link(uri: str | None) -> str | None:
 
 
 def _displayable(value: T) -> T:
-    result: object = value
-    if isinstance(value, enum.Enum) or value is None:
+    kind = type(value)
+    if kind is str:
+        return printable(value)  # type: ignore[arg-type,return-value]
+    if value is None or kind in _ATOMIC or isinstance(value, enum.Enum):
         return value
-    if isinstance(value, str):
-        result = printable(value)
-    elif isinstance(value, PurePath):
-        result = type(value)(printable(str(value)))
-    elif isinstance(value, (tuple, list)):
-        result = type(value)(_displayable(v) for v in value)
+    result: object = value
+    if isinstance(value, PurePath):
+        text = str(value)
+        shown = printable(text)
+        result = value if shown is text else type(value)(shown)
+    elif isinstance(value, (tuple, list)) and value:
+        items = [_displayable(v) for v in value]
+        if any(a is not b for a, b in zip(items, value, strict=True)):
+            result = type(value)(items)
     elif isinstance(value, dict):
         result = {_displayable(k): _displayable(v) for k, v in value.items()}
     elif is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _displayable(getattr(value, f.name)) for f in fields(value) if f.init}
-        result = replace(value, **changes)
+        names = _FIELDS.get(kind) or _FIELDS.setdefault(
+            kind, tuple(f.name for f in fields(value) if f.init)
+        )
+        changes = {}
+        for name in names:
+            old = getattr(value, name)
+            new = _displayable(old)
+            if new is not old:
+                changes[name] = new
+        if changes:
+            result = replace(value, **changes)
     return result  # type: ignore[return-value]
 
 
