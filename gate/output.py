@@ -91,7 +91,7 @@ def write_atomically(path: Path, data: bytes | str, shown: str | None = None) ->
         data = data.encode("utf-8")
     name = shown or str(path)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise ReportError(f"{name}: cannot write report: {e.strerror}") from e
     try:
