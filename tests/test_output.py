@@ -167,3 +167,10 @@ def test_a_surrogate_left_in_a_report_is_shown_not_a_crash(tmp_path: Path) -> No
     target = tmp_path / "report.txt"
     write_report(str(target), "a\udcffb")
     assert target.read_bytes() == b"a\\udcffb"
+
+
+def test_a_report_with_the_longest_name_is_written(tmp_path: Path) -> None:
+    target = tmp_path / ("r" * 250 + ".json")
+    write_report(str(target), "{}")
+    assert target.read_text() == "{}"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
