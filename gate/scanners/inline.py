@@ -4,14 +4,20 @@ The scanners are run so that they obey none of these; the worker reads them
 here and reports them with the finding, and the policy's `inline_suppressions`
 decides what each is worth.
 
-- bandit: `# nosec`, `# nosec B602`, `# nosec B602,B607 -- reason`, `# nosec: reason`
+- bandit: `# nosec`, `# nosec B602`, `# nosec B602,B607 -- reason`, `# nosec: reason`,
+  read from real comments only (`tokenize`, as bandit does): `"ls # nosec"` in a string,
+  a docstring or an f-string is text, not a suppression. A comment covers the line it
+  is on; a finding spanning several lines (a call written over many) is covered by a
+  comment on any of them. A file that does not tokenize has no suppressions.
 - checkov: `# checkov:skip=CKV_AWS_116:reason` in the resource's lines, and in
   CloudFormation `Metadata: {checkov: {skip: [{id: CKV_AWS_116, comment: reason}]}}`
 """
 
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,9 +41,22 @@ class Found:
         return {"kind": self.kind, "reason": self.reason}
 
 
-def nosec(line: str, test_id: str, test_name: str) -> Found | None:
-    """The `# nosec` on `line` if it covers this bandit test."""
-    match = _NOSEC.search(line)
+def comments(source: bytes) -> dict[int, str]:
+    """The comments of a Python file by line number; none if it does not tokenize (a
+    string that never ends, a bad encoding): a broken file suppresses nothing."""
+    found: dict[int, str] = {}
+    try:
+        for token in tokenize.tokenize(io.BytesIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.start[0]] = token.string
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
+        return {}
+    return found
+
+
+def nosec(comment: str, test_id: str, test_name: str) -> Found | None:
+    """The `# nosec` in `comment` (a comment token) if it covers this bandit test."""
+    match = _NOSEC.search(comment)
     if match is None:
         return None
     rest, ids = match["rest"], []
