@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks
+from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
 
 # bandit alone: its B602 (shell=True with a non-literal command) is high and blocks.
 BANDIT_ONLY = (
@@ -139,3 +139,140 @@ def test_nosec_in_a_string_does_not_suppress_the_folded_taint_finding(sandbox: S
     run = sandbox.run("--format", "json")
     assert_blocks(run)
     assert _statuses(run, "GATE-SLS-001") == ["blocking"]
+
+
+# --- defect 8: a file the rules cannot parse is a scan error, not "ok" -----------------
+
+RULES_ONLY = (
+    "version: 1\n"
+    "scanners:\n"
+    "  checkov: {enabled: false}\n"
+    "  bandit: {enabled: false}\n"
+    "  pip-audit: {enabled: false}\n"
+)
+
+UNPARSABLE = {
+    "syntax error": ("def broken(:\n    pass\n", "line 5", "invalid syntax"),
+    "unterminated string": ('x = "never ends\n', "line 5", "unterminated string"),
+    "bad indentation": ("def f():\n    x = 1\n  y = 2\n", "line 7", "unindent does not match"),
+    "null byte": ("x = 1\0\n", "", "null bytes"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNPARSABLE))
+def test_python_the_rules_cannot_parse_is_refused_with_bandit_off(
+    sandbox: Sandbox, case: str
+) -> None:
+    """With bandit disabled, the serverless rules are all that read the code: a handler
+    they cannot parse is exit 2 naming file, line and the parser's reason."""
+    tail, line, reason = UNPARSABLE[case]
+    sandbox.write("template.yaml", SAM_HANDLER)
+    sandbox.write("app.py", "def handler(event, context):\n    return 1\n\n\n" + tail)
+    run = sandbox.run("--format", "json", policy=RULES_ONLY)
+    assert_refused(run, "serverless", "app.py", line, reason)
+    errors = _report(run)["errors"]
+    assert isinstance(errors, list) and len(errors) == 1, errors
+    assert errors[0]["scanner"] == "serverless" and errors[0]["path"].endswith("/app.py")
+    assert reason in errors[0]["message"]
+
+
+# --- defect 17: IAM actions the gate's data does not know ------------------------------
+
+UNKNOWN_ACTIONS = ("sts:GetCallerIdentify", "bedrock-runtime:InvokeModel", "sts:AssumeRoot2099")
+
+SAM_UNKNOWN = SAM_HANDLER + (
+    "      Policies:\n"
+    "        - Statement:\n"
+    "            - Effect: Allow\n"
+    "              Action:\n"
+    + "".join(f"                - {a}\n" for a in UNKNOWN_ACTIONS)
+    + ("              Resource: '*'\n")
+)
+SERVERLESS_UNKNOWN = (
+    "service: orders\n"
+    "provider:\n"
+    "  name: aws\n"
+    "  runtime: python3.12\n"
+    "  tracing: {lambda: true}\n"
+    "  iam:\n"
+    "    role:\n"
+    "      statements:\n"
+    "        - Effect: Allow\n"
+    "          Action:\n"
+    + "".join(f"            - {a}\n" for a in UNKNOWN_ACTIONS)
+    + ("          Resource: '*'\nfunctions:\n  orders:\n    handler: app.handler\n")
+)
+TERRAFORM_UNKNOWN = """\
+data "aws_iam_policy_document" "fn" {
+  statement {
+    effect    = "Allow"
+    actions   = [ACTIONS]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "fn" {
+  role   = aws_iam_role.fn.id
+  policy = data.aws_iam_policy_document.fn.json
+}
+
+data "archive_file" "fn" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/fn.zip"
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  role          = aws_iam_role.fn.arn
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = data.archive_file.fn.output_path
+  tracing_config {
+    mode = "Active"
+  }
+}
+""".replace("ACTIONS", ", ".join(f'"{a}"' for a in UNKNOWN_ACTIONS))
+
+IAC_WITH_UNKNOWN = {
+    "sam inline Policies": ("template.yaml", SAM_UNKNOWN),
+    "serverless.yml iam statements": ("serverless.yml", SERVERLESS_UNKNOWN),
+    "terraform aws_iam_policy_document": ("main.tf", TERRAFORM_UNKNOWN),
+}
+# Discovery reads Terraform with python-hcl2, whose lark grammar cache is written to (and
+# read as a pickle from) the gate's own TMPDIR and left there: not this area's defect.
+LARK_CACHE = pytest.mark.xfail(reason="discovery leaves lark's grammar cache in TMPDIR")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=[LARK_CACHE] if case.startswith("terraform") else [])
+        for case in sorted(IAC_WITH_UNKNOWN)
+    ],
+)
+def test_unknown_iam_action_is_a_finding_not_a_crash(sandbox: Sandbox, case: str) -> None:
+    """A misspelled action, a wrong service prefix and an action newer than the data are
+    each GATE-IAC-004 (low: reported, not blocking), and the rules still run."""
+    name, text = IAC_WITH_UNKNOWN[case]
+    sandbox.write(name, text)
+    code = "src/app.py" if name.endswith(".tf") else "app.py"
+    sandbox.write(code, "def handler(event, context):\n    return {'ok': True}\n")
+    run = sandbox.run("--format", "json", policy=RULES_ONLY)
+    assert run.code == 0, run.stderr
+    report = _report(run)
+    assert report["errors"] == []
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    unknown = [f for f in findings if f["rule_id"] == "GATE-IAC-004"]
+    assert sorted(a for f in unknown for a in UNKNOWN_ACTIONS if f"`{a}`" in f["message"]) == (
+        sorted(UNKNOWN_ACTIONS)
+    )
+    assert {f["severity"] for f in unknown} == {"low"}
+    assert {f["status"] for f in unknown} == {"allowed"}
+    assert all(f["path"] == name and f["start_line"] for f in unknown)

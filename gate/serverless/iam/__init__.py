@@ -5,7 +5,9 @@ compared with the AWS calls the function's code makes (GATE-SLS-010..012, in lea
   from an AWS managed policy (`AdministratorAccess`, `AmazonS3FullAccess`);
 - GATE-IAC-002: an Allow on `Resource: "*"`, without a condition, of actions that IAM can
   limit to specific resources (policy_sentry's IAM database, as checkov's own checks);
-- GATE-IAC-003: an Allow with `NotAction`: everything but a list.
+- GATE-IAC-003: an Allow with `NotAction`: everything but a list;
+- GATE-IAC-004: an action IAM does not know (a typo, or newer than the gate's data), in
+  unknown.py; such an action is judged by nothing else here.
 
 SAM policy templates are scoped by AWS and not judged here. checkov's findings on the
 same resource and concern are folded into these (`merges`), never at a lower severity:
@@ -25,10 +27,10 @@ from gate.serverless.iam.policy import (
     Grants,
     Statement,
     is_service_wildcard,
-    matches,
     role_users,
 )
 from gate.serverless.iam.roles import grants
+from gate.serverless.iam.unknown import known_actions, unknown_actions
 
 _WILDCARD_CHECKS = (
     "CKV_AWS_1",
@@ -63,6 +65,7 @@ def wildcards(granted: Grants, users: list[str]) -> list[RawFinding]:
     found: list[RawFinding] = []
     who = role_users(users)
     for statement in granted.statements:
+        found += unknown_actions(statement, who)
         if not statement.allows or statement.place.origin.startswith("sam:"):
             continue
         for action in statement.actions:
@@ -132,21 +135,16 @@ def _star_resource(statement: Statement, actions: list[str], who: str) -> RawFin
 
 def _restrictable(statement: Statement) -> list[str]:
     """The statement's actions, as written, that IAM can limit to resources (`s3:Get*`
-    when any action it matches can be); `*` and `service:*` are GATE-IAC-001's."""
-    from policy_sentry.querying.actions import (
-        get_actions_for_service,
-        remove_actions_that_are_not_wildcard_arn_only,
-    )
+    when any action it matches can be); `*` and `service:*` are GATE-IAC-001's, and
+    actions IAM does not have GATE-IAC-004's."""
+    from policy_sentry.querying.actions import remove_actions_that_are_not_wildcard_arn_only
 
     found = []
     for action in statement.actions:
-        if is_service_wildcard(action):
-            continue
-        expanded = [action]
-        if "*" in action or "?" in action:
-            every = get_actions_for_service(service_of(action))
-            expanded = [a for a in every if matches(action, a)]
-        if len(remove_actions_that_are_not_wildcard_arn_only(expanded)) < len(expanded):
+        expanded = [] if is_service_wildcard(action) else known_actions(action)
+        if expanded and len(remove_actions_that_are_not_wildcard_arn_only(expanded)) < len(
+            expanded
+        ):
             found.append(action)
     return found
 
