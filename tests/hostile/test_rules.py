@@ -10,9 +10,14 @@ dirs and nothing from the bundle run.
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+import gate.run
+from tests.conftest import RunGate
 from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
 
 # bandit alone: its B602 (shell=True with a non-literal command) is high and blocks.
@@ -276,3 +281,66 @@ def test_unknown_iam_action_is_a_finding_not_a_crash(sandbox: Sandbox, case: str
     assert {f["severity"] for f in unknown} == {"low"}
     assert {f["status"] for f in unknown} == {"allowed"}
     assert all(f["path"] == name and f["start_line"] for f in unknown)
+
+
+# --- defect 17: a rule that raises is a scan error naming rule, file and exception -----
+
+FAULTY_WORKER = (
+    "import sys\n"
+    "import gate.serverless.{module} as rule\n"
+    "from gate.worker import main\n"
+    "def boom(context, *args, **kwargs):\n"
+    "    raise RuntimeError('injected fault')\n"
+    "rule.check = boom\n"
+    "sys.exit(main(['serverless']))\n"
+)
+
+
+@pytest.mark.parametrize(("module", "path"), [("iam", "template.yaml"), ("taint", "app.py")])
+def test_a_rule_that_raises_is_reported_on_stderr_and_in_errors(
+    run_gate: RunGate,
+    policy_file: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
+    path: str,
+) -> None:
+    """One rule raising on one function: exit 2, one stderr line naming the rule, the
+    file and the exception, the same in `errors[]`; the other rules' findings are kept."""
+    bundle = tmp_path / "fn"
+    bundle.mkdir()
+    (bundle / "template.yaml").write_text(
+        SAM_HANDLER + "      FunctionUrlConfig: {AuthType: NONE}\n"
+    )
+    (bundle / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    code = FAULTY_WORKER.format(module=module)
+    monkeypatch.setattr(gate.run, "worker_argv", lambda scanner: (sys.executable, "-c", code))
+    report = tmp_path / "report.json"
+    run = run_gate(
+        "check",
+        str(bundle),
+        "--policy",
+        str(policy_file(RULES_ONLY)),
+        "--no-cache",
+        "--report",
+        f"json={report}",
+    )
+    assert run.code == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    said = [line for line in run.stderr.splitlines() if line.startswith("gate: error: ")]
+    assert len(said) == 1, run.stderr
+    for text in (
+        "serverless",
+        f"fn/{path}",
+        f"the {module} rules failed on function Fn",
+        "RuntimeError: injected fault",
+    ):
+        assert text in said[0], said[0]
+    data = json.loads(report.read_text())
+    assert data["decision"] == "error"
+    assert [(e["scanner"], e["path"]) for e in data["errors"]] == [
+        ("serverless", f"{bundle}/{path}")
+    ]
+    assert "RuntimeError: injected fault" in data["errors"][0]["message"]
+    # The rules that did not fail still reported: the function URL without auth.
+    assert "GATE-IAC-010" in {f["rule_id"] for f in data["findings"]}
