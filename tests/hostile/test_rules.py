@@ -9,6 +9,7 @@ dirs and nothing from the bundle run.
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from collections.abc import Callable
@@ -344,3 +345,44 @@ def test_a_rule_that_raises_is_reported_on_stderr_and_in_errors(
     assert "RuntimeError: injected fault" in data["errors"][0]["message"]
     # The rules that did not fail still reported: the function URL without auth.
     assert "GATE-IAC-010" in {f["rule_id"] for f in data["findings"]}
+
+
+# --- defect 24: a waiver of the claim the gate folded into a proven taint ---------------
+
+
+def test_waiver_of_a_folded_bandit_claim_says_what_to_waive(sandbox: Sandbox) -> None:
+    """bandit's B602 on the line of a proven taint is folded into GATE-SLS-001: a waiver
+    of B602 there matched, so it is not "unused"; it covers only the weaker claim, the
+    finding stays blocking and the warning names the rule to waive."""
+    sandbox.write("template.yaml", SAM_HANDLER)
+    sandbox.write(
+        "app.py",
+        "import subprocess\n\n\n"
+        "def handler(event, context):\n"
+        '    return subprocess.call("ls " + event["name"], shell=True)\n',
+    )
+    expires = (datetime.date.today() + datetime.timedelta(days=60)).isoformat()
+    policy = RULES_ONLY.replace("  bandit: {enabled: false}\n", "") + (
+        "waivers:\n"
+        "  - rule: B602\n"
+        "    path: app.py\n"
+        "    reason: reviewed, the command is constant\n"
+        "    approved_by: security-team\n"
+        f"    expires: {expires}\n"
+    )
+    run = sandbox.run("--format", "json", policy=policy)
+    assert_blocks(run)
+    report = _report(run)
+    assert _statuses(run, "GATE-SLS-001") == ["blocking"]
+    warnings = report["warnings"]
+    assert isinstance(warnings, list)
+    codes = [w["code"] for w in warnings]
+    assert "waiver-unused" not in codes
+    [message] = [w["message"] for w in warnings if w["code"] == "waiver-covers-weaker-claim"]
+    for text in (
+        "waiver of B602 on app.py (",
+        "bandit B602 at app.py:5",
+        "stays blocking",
+        "write the waiver for rule GATE-SLS-001",
+    ):
+        assert text in message, message
