@@ -106,24 +106,25 @@ def _failure(rule: Rule, error: BaseException, function: Function | None = None)
 
 
 def unparsable(context: BundleContext) -> list[RuleIssue]:
-    """The bundle's own Python files the rules cannot parse, with the parser's reason:
-    a rule that reads a file as having no code would call it clean."""
+    """The bundle's own Python files the rules cannot read or parse, with the reason: a
+    rule that reads a file as having no code would call it clean."""
     issues = []
     for relative in context.python_files():
-        source = context.source(relative)
-        problem = syntax_problem(source) if source is not None else None
+        try:
+            data = (context.code_root / relative).read_bytes()
+        except OSError as e:
+            issues.append(RuleIssue(relative, f"cannot read it: {e.strerror or e}"))
+            continue
+        problem = syntax_problem(data)
         if problem is not None:
             line, reason = problem
             issues.append(RuleIssue(relative, f"cannot parse it: {reason}", line))
     return issues
 
 
-def syntax_problem(source: str) -> tuple[int | None, str] | None:
-    """Where and why `source` is not Python the rules can read; None if it is."""
-    from gate.serverless.taint.module import parse_python
-
-    if parse_python(source) is not None:
-        return None
+def syntax_problem(source: bytes | str) -> tuple[int | None, str] | None:
+    """Where and why `source` is not Python the rules can read; None if it is. Bytes
+    are decoded as the interpreter decodes them (BOM, `# coding:` line)."""
     try:
         ast.parse(source)
     except SyntaxError as e:
@@ -132,4 +133,4 @@ def syntax_problem(source: str) -> tuple[int | None, str] | None:
         return None, "nested too deeply for the parser"
     except (ValueError, MemoryError) as e:
         return None, str(e) or type(e).__name__
-    return None, "the parser gave up on it"
+    return None

@@ -386,3 +386,20 @@ def test_waiver_of_a_folded_bandit_claim_says_what_to_waive(sandbox: Sandbox) ->
         "write the waiver for rule GATE-SLS-001",
     ):
         assert text in message, message
+
+
+def test_code_hidden_by_a_coding_cookie_is_read_as_python_reads_it(sandbox: Sandbox) -> None:
+    """With `# coding: utf_7`, `+AAo-` in a comment is a newline to the interpreter: the
+    line after it is code. The rules decode as the interpreter does, so the shell call
+    it hides is found (and bandit's nosec reader agrees)."""
+    sandbox.write("template.yaml", SAM_HANDLER)
+    sandbox.write(
+        "app.py",
+        b"# -*- coding: utf_7 -*-\nimport os\n\n\n"
+        b"def handler(event, context):\n"
+        b"    #+AAo-    os.system(event+AFsAIg-cmd+ACIAXQ-)\n"
+        b"    return 1\n",
+    )
+    run = sandbox.run("--format", "json", policy=RULES_ONLY)
+    assert_blocks(run)
+    assert _statuses(run, "GATE-SLS-001") == ["blocking"]

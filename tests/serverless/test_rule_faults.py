@@ -361,3 +361,40 @@ def test_fuzz_serverless_iam_statements(tmp_path: Path, statements: object) -> N
     (tmp_path / "serverless.yml").write_text(serverless(statements))
     (tmp_path / "app.py").write_text(CALLING)
     _no_rule_failed(analysed(tmp_path))
+
+
+def test_an_unreadable_python_file_is_an_issue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running as root, chmod cannot make a file unreadable: the read fails by injection."""
+    (tmp_path / "template.yaml").write_text(sam([]))
+    (tmp_path / "app.py").write_text(HANDLER)
+    (tmp_path / "util.py").write_text("X = 1\n")
+    real = Path.read_bytes
+
+    def failing(self: Path) -> bytes:
+        if self.name == "util.py":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    issues = analysed(tmp_path).issues
+    assert [(i.path, i.message) for i in issues] == [
+        ("util.py", "cannot read it: Permission denied")
+    ]
+
+
+def test_a_folder_named_like_a_python_file_is_not_one(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(sam([]))
+    (tmp_path / "app.py").write_text(HANDLER)
+    (tmp_path / "data.py").mkdir()
+    assert analysed(tmp_path).issues == []
+
+
+def test_source_is_decoded_as_the_interpreter_decodes_it(tmp_path: Path) -> None:
+    (tmp_path / "bom.py").write_bytes(b"\xef\xbb\xbfX = 1\n")
+    (tmp_path / "latin.py").write_bytes(b"# coding: latin-1\nX = '\xe9'\n")
+    context = BundleContext("b", tmp_path, tmp_path, ())
+    assert context.source("bom.py") == "X = 1\n"
+    assert context.source("latin.py") == "# coding: latin-1\nX = '\u00e9'\n"
+    assert context.source("missing.py") is None
