@@ -403,3 +403,34 @@ def test_code_hidden_by_a_coding_cookie_is_read_as_python_reads_it(sandbox: Sand
     run = sandbox.run("--format", "json", policy=RULES_ONLY)
     assert_blocks(run)
     assert _statuses(run, "GATE-SLS-001") == ["blocking"]
+
+
+# --- an expression must not hide a wildcard from the role rules -------------------------
+
+HIDDEN_WILDCARDS = {
+    "!Join action": ("- !Join ['', ['*']]", "'*'", "GATE-IAC-001"),
+    "Fn::If action": ("- {'Fn::If': [IsProd, '*', 's3:GetObject']}", "'*'", "GATE-IAC-001"),
+    "nested list action": ("- [['iam:*']]", "'*'", "GATE-IAC-001"),
+    "!Join resource": ("- s3:PutObject", "!Join ['', ['*']]", "GATE-IAC-002"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HIDDEN_WILDCARDS))
+def test_a_wildcard_inside_an_expression_is_still_found(sandbox: Sandbox, case: str) -> None:
+    """The rules do not evaluate intrinsic functions; they judge every string in one, so
+    `Action: [!Join ['', ['*']]]` is still an Allow of everything, and blocks."""
+    action, resource, rule = HIDDEN_WILDCARDS[case]
+    sandbox.write(
+        "template.yaml",
+        SAM_HANDLER
+        + "      Policies:\n"
+        + "        - Statement:\n"
+        + "            - Effect: Allow\n"
+        + "              Action:\n"
+        + f"                {action}\n"
+        + f"              Resource: {resource}\n",
+    )
+    sandbox.write("app.py", "def handler(event, context):\n    return {'ok': True}\n")
+    run = sandbox.run("--format", "json", policy=RULES_ONLY)
+    assert_blocks(run)
+    assert "blocking" in _statuses(run, rule)
