@@ -74,13 +74,35 @@ def _reason(text: str) -> str | None:
 
 
 def checkov_skip(lines: list[str], check_id: str) -> Found | None:
-    """A `checkov:skip=` comment for `check_id` among a resource's source lines."""
+    """A `checkov:skip=` comment for `check_id` among a resource's source lines: in a
+    comment (`#`, or `//` in HCL), never in a value (`Description: "checkov:skip=..."`)."""
     for line in lines:
-        for match in _CHECKOV_SKIP.finditer(line):
+        for match in _CHECKOV_SKIP.finditer(comment_of(line)):
             if match["id"] == check_id:
                 reason = (match["reason"] or "").strip()
                 return Found("checkov:skip", None if reason.lower() in _NO_REASON else reason)
     return None
+
+
+def comment_of(line: str) -> str:
+    """The comment ending a line of YAML, HCL or Python, or "": text after a `#` (or
+    `//`) that starts the line or follows a space, outside quotes. A quote opens a
+    string only where a value can start (so the apostrophe in `don't` does not); `''`
+    inside single quotes and a backslash-escaped `"` do not close one."""
+    quote, index = "", 0
+    while index < len(line):
+        char, before = line[index], line[index - 1] if index else " "
+        escaped = line.startswith("''", index) if quote == "'" else char == "\\"
+        if quote and escaped:
+            index += 1  # skip the escaped character
+        elif quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"" and (before.isspace() or before in "[{(,:="):
+            quote = char
+        elif not quote and before.isspace() and (char == "#" or line.startswith("//", index)):
+            return line[index:]
+        index += 1
+    return ""
 
 
 def metadata_skip(template: Any, resource: str, check_id: str) -> Found | None:

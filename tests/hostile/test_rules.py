@@ -434,3 +434,31 @@ def test_a_wildcard_inside_an_expression_is_still_found(sandbox: Sandbox, case: 
     run = sandbox.run("--format", "json", policy=RULES_ONLY)
     assert_blocks(run)
     assert "blocking" in _statuses(run, rule)
+
+
+CHECKOV_ONLY = (
+    "version: 1\n"
+    "fail_on: low\n"
+    "scanners:\n"
+    "  bandit: {enabled: false}\n"
+    "  pip-audit: {enabled: false}\n"
+    "  serverless: {enabled: false}\n"
+)
+
+
+@pytest.mark.slow
+def test_checkov_skip_inside_a_value_suppresses_nothing(sandbox: Sandbox) -> None:
+    """`checkov:skip=` in a resource's Description is a value, not a comment: the check
+    it names still reports, and blocks under `fail_on: low`."""
+    sandbox.write(
+        "template.yaml",
+        SAM_HANDLER.replace(
+            "      Tracing: Active\n",
+            "      Tracing: Active\n"
+            '      Description: "worker # checkov:skip=CKV_AWS_116:retried by the scheduler"\n',
+        ),
+    )
+    sandbox.write("app.py", "def handler(event, context):\n    return 1\n")
+    run = sandbox.run("--format", "json", policy=CHECKOV_ONLY)
+    assert_blocks(run)
+    assert _statuses(run, "CKV_AWS_116") == ["blocking"]
