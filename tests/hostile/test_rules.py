@@ -462,3 +462,22 @@ def test_checkov_skip_inside_a_value_suppresses_nothing(sandbox: Sandbox) -> Non
     run = sandbox.run("--format", "json", policy=CHECKOV_ONLY)
     assert_blocks(run)
     assert _statuses(run, "CKV_AWS_116") == ["blocking"]
+
+
+@pytest.mark.parametrize("terms", [2500, 30000])
+def test_an_expression_too_deep_for_the_rules_never_passes(sandbox: Sandbox, terms: int) -> None:
+    """Event data built into a command by a very long expression: the rules either find
+    the taint, or say which file and rule they could not finish (exit 2); never exit 0."""
+    sandbox.write("template.yaml", SAM_HANDLER)
+    chain = ' + event["a"]' * terms
+    sandbox.write(
+        "app.py",
+        "import os\n\n\ndef handler(event, context):\n"
+        f'    x = event["a"]{chain}\n'
+        "    return os.system(x)\n",
+    )
+    run = sandbox.run("--format", "json", policy=RULES_ONLY)
+    if run.code == 2:
+        assert_refused(run, "serverless", "app.py")
+    else:
+        assert_blocks(run)
