@@ -18,6 +18,7 @@ from gate.discovery import discover
 from gate.serverless import Analysis, analyse, syntax_problem
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
+from gate.serverless.iam.roles import grants
 from gate.serverless.iam.unknown import is_known, known_actions
 
 HANDLER = "def handler(event, context):\n    return 1\n"
@@ -398,3 +399,54 @@ def test_source_is_decoded_as_the_interpreter_decodes_it(tmp_path: Path) -> None
     assert context.source("bom.py") == "X = 1\n"
     assert context.source("latin.py") == "# coding: latin-1\nX = '\u00e9'\n"
     assert context.source("missing.py") is None
+
+
+TF_FILE_POLICY = """\
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "fn" {
+  role   = aws_iam_role.fn.id
+  policy = file("NAME")
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  role          = aws_iam_role.fn.arn
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "src"
+}
+"""
+ADMIN = '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+
+
+def _file_policy(root: Path, name: str) -> Analysis:
+    (root / "main.tf").write_text(TF_FILE_POLICY.replace("NAME", name))
+    (root / "src").mkdir()
+    (root / "src" / "app.py").write_text(CALLING)
+    return analysed(root)
+
+
+def test_a_policy_file_inside_the_bundle_is_read(tmp_path: Path) -> None:
+    (tmp_path / "policy.json").write_text(ADMIN)
+    assert "GATE-IAC-001" in {f.rule_id for f in _file_policy(tmp_path, "policy.json").findings}
+
+
+@pytest.mark.parametrize("where", ["absolute", "parent", "device"])
+def test_a_policy_file_outside_the_bundle_is_never_read(tmp_path: Path, where: str) -> None:
+    """`file()` may name anything on the runner: only the bundle's own files are read (a
+    runner's file could leak into the report, and /dev/zero never ends)."""
+    outside = tmp_path / "outside.json"
+    outside.write_text(ADMIN)
+    root = tmp_path / "bundle"
+    root.mkdir()
+    name = {"absolute": str(outside), "parent": "../outside.json", "device": "/dev/zero"}[where]
+    analysis = _file_policy(root, name)
+    assert "GATE-IAC-001" not in {f.rule_id for f in analysis.findings}
+    context = BundleContext("b", root, root, discover(root, "b").functions)
+    granted = grants(context, context.functions[0])
+    assert granted.statements == ()
+    assert [u for u in granted.unknown if "a policy the gate cannot read" in u], granted.unknown
