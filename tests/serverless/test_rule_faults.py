@@ -450,3 +450,9 @@ def test_a_policy_file_outside_the_bundle_is_never_read(tmp_path: Path, where: s
     granted = grants(context, context.functions[0])
     assert granted.statements == ()
     assert [u for u in granted.unknown if "a policy the gate cannot read" in u], granted.unknown
+
+
+def test_a_relative_import_above_the_bundle_is_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(sam([]))
+    (tmp_path / "app.py").write_text("from ...... import helpers\n\n\n" + CALLING)
+    assert analysed(tmp_path).issues == []
