@@ -174,6 +174,7 @@ def test_python_the_rules_cannot_parse_is_refused_with_bandit_off(
     tail, line, reason = UNPARSABLE[case]
     sandbox.write("template.yaml", SAM_HANDLER)
     sandbox.write("app.py", "def handler(event, context):\n    return 1\n\n\n" + tail)
+    sandbox.write("setup.py", sandbox.payload)
     run = sandbox.run("--format", "json", policy=RULES_ONLY)
     assert_refused(run, "serverless", "app.py", line, reason)
     errors = _report(run)["errors"]
@@ -269,6 +270,7 @@ def test_unknown_iam_action_is_a_finding_not_a_crash(sandbox: Sandbox, case: str
     sandbox.write(name, text)
     code = "src/app.py" if name.endswith(".tf") else "app.py"
     sandbox.write(code, "def handler(event, context):\n    return {'ok': True}\n")
+    sandbox.write("sitecustomize.py", sandbox.payload)
     run = sandbox.run("--format", "json", policy=RULES_ONLY)
     assert run.code == 0, run.stderr
     report = _report(run)
@@ -400,6 +402,7 @@ def test_code_hidden_by_a_coding_cookie_is_read_as_python_reads_it(sandbox: Sand
         b"    #+AAo-    os.system(event+AFsAIg-cmd+ACIAXQ-)\n"
         b"    return 1\n",
     )
+    sandbox.write("conftest.py", sandbox.payload)
     run = sandbox.run("--format", "json", policy=RULES_ONLY)
     assert_blocks(run)
     assert _statuses(run, "GATE-SLS-001") == ["blocking"]
