@@ -6,6 +6,8 @@ finding or a clear issue (Hypothesis)."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -456,3 +458,28 @@ def test_a_relative_import_above_the_bundle_is_not_a_crash(tmp_path: Path) -> No
     (tmp_path / "template.yaml").write_text(sam([]))
     (tmp_path / "app.py").write_text("from ...... import helpers\n\n\n" + CALLING)
     assert analysed(tmp_path).issues == []
+
+
+def _hcl(value: object) -> str:
+    """A Python value as an HCL expression (for `jsonencode(...)`)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_hcl(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_hcl(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+    return json.dumps(value)
+
+
+TF_JSONENCODE = TF_FILE_POLICY.replace('file("NAME")', "jsonencode(DOCUMENT)")
+
+
+@FUZZ
+@given(document=DOCUMENTS)
+def test_fuzz_terraform_jsonencode_policies(tmp_path: Path, document: object) -> None:
+    root = tmp_path / "fuzz"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "src").mkdir(parents=True)
+    (root / "main.tf").write_text(TF_JSONENCODE.replace("DOCUMENT", _hcl(document)))
+    (root / "src" / "app.py").write_text(CALLING)
+    _no_rule_failed(analysed(root))
