@@ -484,3 +484,20 @@ def test_an_expression_too_deep_for_the_rules_never_passes(sandbox: Sandbox, ter
         assert_refused(run, "serverless", "app.py")
     else:
         assert_blocks(run)
+
+
+def test_an_effect_built_by_an_expression_does_not_hide_the_statement(sandbox: Sandbox) -> None:
+    """`Effect: !If [IsProd, Allow, Allow]` may allow: the wildcard is still judged."""
+    sandbox.write(
+        "template.yaml",
+        SAM_HANDLER
+        + "      Policies:\n"
+        + "        - Statement:\n"
+        + "            - Effect: !If [IsProd, Allow, Allow]\n"
+        + "              Action: '*'\n"
+        + "              Resource: '*'\n",
+    )
+    sandbox.write("app.py", "def handler(event, context):\n    return {'ok': True}\n")
+    run = sandbox.run("--format", "json", policy=RULES_ONLY)
+    assert_blocks(run)
+    assert "blocking" in _statuses(run, "GATE-IAC-001")

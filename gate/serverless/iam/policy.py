@@ -52,7 +52,9 @@ class Statement:
 
     @property
     def allows(self) -> bool:
-        return self.effect.lower() == "allow"
+        """Anything but a plain `Deny` may allow: an Effect built by an expression
+        (`!If [c, Allow, Deny]`) must not hide the statement from the rules."""
+        return self.effect.strip().lower() != "deny"
 
     @property
     def any_resource(self) -> bool:
