@@ -501,3 +501,21 @@ def test_an_effect_built_by_an_expression_does_not_hide_the_statement(sandbox: S
     run = sandbox.run("--format", "json", policy=RULES_ONLY)
     assert_blocks(run)
     assert "blocking" in _statuses(run, "GATE-IAC-001")
+
+
+def test_not_resource_is_judged_as_every_resource(sandbox: Sandbox) -> None:
+    """`NotResource` allows every resource but a few: resource-scoped actions on it are
+    GATE-IAC-002, as with `Resource: "*"`."""
+    sandbox.write(
+        "template.yaml",
+        SAM_HANDLER
+        + "      Policies:\n"
+        + "        - Statement:\n"
+        + "            - Effect: Allow\n"
+        + "              Action: dynamodb:DeleteTable\n"
+        + "              NotResource: arn:aws:dynamodb:*:*:table/keep\n",
+    )
+    sandbox.write("app.py", "def handler(event, context):\n    return {'ok': True}\n")
+    run = sandbox.run("--format", "json", policy=RULES_ONLY)
+    assert_blocks(run)
+    assert "blocking" in _statuses(run, "GATE-IAC-002")

@@ -120,9 +120,11 @@ def _not_action(statement: Statement, who: str) -> RawFinding:
 
 def _star_resource(statement: Statement, actions: list[str], who: str) -> RawFinding:
     shown = ", ".join(actions[:6]) + (f" and {len(actions) - 6} more" if len(actions) > 6 else "")
+    star = "*" in statement.resources
+    where = 'every resource (`Resource: "*"`)' if star else _resources(statement)
     return RawFinding(
         "GATE-IAC-002",
-        f'{who} allows {shown} on every resource (`Resource: "*"`), though IAM can limit '
+        f"{who} allows {shown} on {where}, though IAM can limit "
         "these actions to specific resources. Name the ARNs of the tables, buckets, queues "
         "or keys the function uses.",
         statement.place.path,
@@ -162,6 +164,8 @@ def _merges(statement: Statement, checks: Iterable[str], severity: str) -> tuple
 
 
 def _resources(statement: Statement) -> str:
+    if statement.not_resources and "*" not in statement.resources:
+        return f"every resource but {', '.join(statement.not_resources[:3])} (`NotResource`)"
     if statement.any_resource:
         return "every resource"
     shown = ", ".join(statement.resources[:3])

@@ -49,6 +49,8 @@ class Statement:
     """It has a `Condition`: the resource wildcard may be narrowed there."""
     action_lines: tuple[int | None, ...] = ()
     """The line of each action, parallel to `actions`."""
+    not_resources: tuple[str, ...] = ()
+    """`NotResource`: every resource but these."""
 
     @property
     def allows(self) -> bool:
@@ -58,7 +60,8 @@ class Statement:
 
     @property
     def any_resource(self) -> bool:
-        return "*" in self.resources
+        """`Resource: "*"`, or `NotResource` (every resource but a few)."""
+        return "*" in self.resources or bool(self.not_resources)
 
     def line_of(self, action: str) -> int | None:
         """The line of one of the statement's actions, else of the statement."""
@@ -124,6 +127,7 @@ def _statement(item: dict[str, Any], path: DocPath, place: Place, locate: Locato
         line=locate(path, None) or first,
         conditional=bool(item.get("Condition")),
         action_lines=action_lines,
+        not_resources=as_strings(item.get("NotResource")),
     )
 
 
