@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from gate.errors import PolicyError
-from gate.model import Finding, Status, Waiver, Warning_
+from gate.model import Finding, Reporter, Status, Waiver, Warning_
 from gate.policy.model import WaiverRule
 from gate.safeyaml import Position
 
@@ -85,11 +85,14 @@ def apply_waivers(
                 waiver=Waiver(waiver.reason, waiver.expires.isoformat(), waiver.approved_by),
             )
         result.append(finding)
-    return result, _waiver_warnings(waivers, used, today)
+    return result, _waiver_warnings(waivers, used, today, result)
 
 
 def _waiver_warnings(
-    waivers: Sequence[WaiverRule], used: set[int], today: datetime.date
+    waivers: Sequence[WaiverRule],
+    used: set[int],
+    today: datetime.date,
+    findings: Sequence[Finding] = (),
 ) -> list[Warning_]:
     warnings = []
     for waiver in waivers:
@@ -102,10 +105,15 @@ def _waiver_warnings(
                     "the findings it covered are judged again",
                 )
             )
-        elif id(waiver) not in used:
-            warnings.append(
-                Warning_("waiver-unused", f"{waiver.describe()} matched no finding; remove it")
-            )
+            continue
+        weaker = _weaker_claim(waiver, findings)
+        if weaker is not None:  # it matched, if only what the gate folded away
+            warnings.append(weaker)
+        if id(waiver) not in used:
+            if weaker is None:
+                warnings.append(
+                    Warning_("waiver-unused", f"{waiver.describe()} matched no finding; remove it")
+                )
         elif days <= EXPIRING_WITHIN_DAYS:
             warnings.append(
                 Warning_(
@@ -114,3 +122,28 @@ def _waiver_warnings(
                 )
             )
     return warnings
+
+
+def _weaker_claim(waiver: WaiverRule, findings: Sequence[Finding]) -> Warning_ | None:
+    """A waiver that matches another scanner's weaker claim the gate folded into a stronger
+    finding (bandit's B602 into a proven taint, GATE-SLS-001), and not that finding: it
+    did match, but waiving the weaker claim does not waive the stronger one."""
+    for finding in findings:
+        if waiver.covers(finding):
+            continue
+        for other in finding.also_reported_by:
+            if waiver.covers(replace(finding, scanner=other.scanner, rule_id=other.rule_id)):
+                return Warning_("waiver-covers-weaker-claim", _weaker(waiver, finding, other))
+    return None
+
+
+def _weaker(waiver: WaiverRule, finding: Finding, other: Reporter) -> str:
+    line = finding.location.start_line
+    place = f"{finding.location.path}:{line}" if line else finding.location.path
+    status = finding.status.value if finding.status is not None else "unjudged"
+    return (
+        f"{waiver.describe()} matches {other.scanner} {other.rule_id} at {place}, which the "
+        f"gate reports as the stronger finding {finding.rule_id} ({finding.title}); the "
+        f"waiver covers only the weaker claim, so {finding.rule_id} there stays "
+        f"{status}. To waive it, write the waiver for rule {finding.rule_id}."
+    )

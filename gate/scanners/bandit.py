@@ -89,18 +89,23 @@ class BanditScanner(Scanner):
 def _issue(issue: Any, root: Path) -> dict[str, Any]:
     """The parts of a bandit issue the gate keeps; the code itself is left behind."""
     raw = issue.as_dict(with_code=False)
-    lines = _lines(Path(raw["filename"]))
+    source = _source(Path(raw["filename"]))
+    lines = source.decode("utf-8", errors="replace").splitlines()
     raw["filename"] = _relative(raw["filename"], root)
     number = int(raw["line_number"])
     raw["anchor"] = _QUOTED.sub("''", _line(lines, number).strip())
-    raw["suppression"] = _nosec(lines, raw.get("line_range") or [number], raw)
+    raw["suppression"] = _nosec(inline.comments(source), raw.get("line_range") or [number], raw)
     return {k: raw[k] for k in _KEPT_FIELDS if k in raw}
 
 
-def _nosec(lines: list[str], line_range: list[int], raw: dict[str, Any]) -> dict[str, Any] | None:
-    """A `# nosec` on any line of the issue, as bandit itself would look for one."""
+def _nosec(
+    comments: dict[int, str], line_range: list[int], raw: dict[str, Any]
+) -> dict[str, Any] | None:
+    """A `# nosec` comment on any line of the issue, as bandit itself would look for one
+    (a comment token: `# nosec` inside a string is not one)."""
     for number in line_range:
-        found = inline.nosec(_line(lines, number), raw["test_id"], raw["test_name"])
+        comment = comments.get(number)
+        found = inline.nosec(comment, raw["test_id"], raw["test_name"]) if comment else None
         if found is not None:
             return found.as_dict()
     return None
@@ -122,11 +127,11 @@ _KEPT_FIELDS = (
 )
 
 
-def _lines(path: Path) -> list[str]:
+def _source(path: Path) -> bytes:
     try:
-        return path.read_text("utf-8", errors="replace").splitlines()
+        return path.read_bytes()
     except OSError:
-        return []
+        return b""
 
 
 def _line(lines: list[str], number: int) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gate.model import Confidence, Finding, Location, Severity
+from gate.model import Confidence, Finding, Location, ScanIssue, Severity
 from gate.scanners.base import ParseContext, Parsed, Scanner
 
 
@@ -39,15 +39,31 @@ class ServerlessScanner(Scanner):
                 code_root=Path(target["code_root"]),
                 functions=tuple(Function.from_json(f) for f in target.get("functions", [])),
             )
-            findings = [f.to_json() for f in analyse(context)]
-            results.append({"bundle": target["bundle"], "findings": findings})
+            analysis = analyse(context)
+            results.append(
+                {
+                    "bundle": target["bundle"],
+                    "findings": [f.to_json() for f in analysis.findings],
+                    "issues": [i.to_json() for i in analysis.issues],
+                }
+            )
         return {"results": results}
+
+    def record_path(self, record: dict[str, Any]) -> str | None:
+        # A rule that failed is not a property of the files: never cached.
+        path = record.get("path")
+        return path if isinstance(path, str) and not record.get("rule") else None
 
     def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
         from gate.catalogue import serverless_rule
-        from gate.serverless.findings import RawFinding
+        from gate.serverless.findings import RawFinding, RuleIssue
 
         findings = []
+        issues = [
+            ScanIssue(self.name, issue.describe(), issue.path, result["bundle"])
+            for result in output["results"]
+            for issue in map(RuleIssue.from_json, result.get("issues", []))
+        ]
         for result in output["results"]:
             for raw in map(RawFinding.from_json, result["findings"]):
                 rule = serverless_rule(raw.rule_id)
@@ -67,4 +83,4 @@ class ServerlessScanner(Scanner):
                         absorbs=raw.merges,
                     )
                 )
-        return Parsed(tuple(findings))
+        return Parsed(tuple(findings), tuple(issues))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,15 +50,34 @@ class BundleContext:
         return self._hcl[relative]
 
     def source(self, relative: str) -> str | None:
-        """A Python file of the bundle's own code, or None if it is not there."""
+        """A Python file of the bundle's own code, decoded as Python decodes it; None if it
+        is not there or cannot be read (`unreadable` says why, and the scan is an error)."""
+        data = self.source_bytes(relative)
+        return decode_python(data) if data is not None else None
+
+    def source_bytes(self, relative: str) -> bytes | None:
+        """A Python file of the bundle's own code as bytes, or None if it is not there."""
         path = self.code_root / relative
         try:
-            return path.read_text("utf-8", errors="replace") if path.is_file() else None
+            return path.read_bytes() if path.is_file() else None
         except OSError:
             return None
 
     def python_files(self) -> list[str]:
         """The bundle's own Python files (vendored packages left out), sorted."""
         return sorted(
-            p.relative_to(self.code_root).as_posix() for p in self.code_root.rglob("*.py")
+            p.relative_to(self.code_root).as_posix()
+            for p in self.code_root.rglob("*.py")
+            if p.is_file()
         )
+
+
+def decode_python(data: bytes) -> str:
+    """Source text as the interpreter reads it: by its BOM or `# coding:` line (a
+    `utf-7` cookie can turn a comment into code), else UTF-8. Bytes that do not decode
+    are replaced: the file is then reported as one the rules cannot parse."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError, UnicodeError):
+        return data.decode("utf-8", errors="replace")

@@ -40,3 +40,27 @@ class RawFinding:
             for m in data.get("merges", ())
         )
         return cls(**{**data, "merges": merges})
+
+
+@dataclass(frozen=True)
+class RuleIssue:
+    """Something the rules could not check: a file they cannot parse, or a rule that
+    failed on a function. Either makes the serverless scanner's result an error."""
+
+    path: str | None
+    """The file, relative to the bundle root; None when no one file can be named."""
+    message: str
+    line: int | None = None
+    rule: str | None = None
+    """The rule module that failed; None for a file no rule could parse."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RuleIssue:
+        return cls(**data)
+
+    def describe(self) -> str:
+        """The message, with the line when there is one."""
+        return f"line {self.line}: {self.message}" if self.line else self.message

@@ -88,7 +88,10 @@ class _Follower:
 
     def _import(self, importer: str, name: str, level: int) -> ModuleCalls | None:
         """A local module an import names, if it is in the function's code or layers."""
-        bases = [PurePosixPath(importer).parents[level - 1].as_posix()] if level else self.roots
+        parents = PurePosixPath(importer).parents
+        if level > len(parents):
+            return None  # beyond the top of the bundle: Python cannot import it either
+        bases = [parents[level - 1].as_posix()] if level else self.roots
         relative = name.replace(".", "/")
         for base in bases:
             for candidate in (f"{base}/{relative}.py", f"{base}/{relative}/__init__.py"):

@@ -5,7 +5,9 @@ compared with the AWS calls the function's code makes (GATE-SLS-010..012, in lea
   from an AWS managed policy (`AdministratorAccess`, `AmazonS3FullAccess`);
 - GATE-IAC-002: an Allow on `Resource: "*"`, without a condition, of actions that IAM can
   limit to specific resources (policy_sentry's IAM database, as checkov's own checks);
-- GATE-IAC-003: an Allow with `NotAction`: everything but a list.
+- GATE-IAC-003: an Allow with `NotAction`: everything but a list;
+- GATE-IAC-004: an action IAM does not know (a typo, or newer than the gate's data), in
+  unknown.py; such an action is judged by nothing else here.
 
 SAM policy templates are scoped by AWS and not judged here. checkov's findings on the
 same resource and concern are folded into these (`merges`), never at a lower severity:
@@ -25,10 +27,10 @@ from gate.serverless.iam.policy import (
     Grants,
     Statement,
     is_service_wildcard,
-    matches,
     role_users,
 )
 from gate.serverless.iam.roles import grants
+from gate.serverless.iam.unknown import known_actions, unknown_actions
 
 _WILDCARD_CHECKS = (
     "CKV_AWS_1",
@@ -63,6 +65,7 @@ def wildcards(granted: Grants, users: list[str]) -> list[RawFinding]:
     found: list[RawFinding] = []
     who = role_users(users)
     for statement in granted.statements:
+        found += unknown_actions(statement, who)
         if not statement.allows or statement.place.origin.startswith("sam:"):
             continue
         for action in statement.actions:
@@ -117,9 +120,11 @@ def _not_action(statement: Statement, who: str) -> RawFinding:
 
 def _star_resource(statement: Statement, actions: list[str], who: str) -> RawFinding:
     shown = ", ".join(actions[:6]) + (f" and {len(actions) - 6} more" if len(actions) > 6 else "")
+    star = "*" in statement.resources
+    where = 'every resource (`Resource: "*"`)' if star else _resources(statement)
     return RawFinding(
         "GATE-IAC-002",
-        f'{who} allows {shown} on every resource (`Resource: "*"`), though IAM can limit '
+        f"{who} allows {shown} on {where}, though IAM can limit "
         "these actions to specific resources. Name the ARNs of the tables, buckets, queues "
         "or keys the function uses.",
         statement.place.path,
@@ -132,21 +137,16 @@ def _star_resource(statement: Statement, actions: list[str], who: str) -> RawFin
 
 def _restrictable(statement: Statement) -> list[str]:
     """The statement's actions, as written, that IAM can limit to resources (`s3:Get*`
-    when any action it matches can be); `*` and `service:*` are GATE-IAC-001's."""
-    from policy_sentry.querying.actions import (
-        get_actions_for_service,
-        remove_actions_that_are_not_wildcard_arn_only,
-    )
+    when any action it matches can be); `*` and `service:*` are GATE-IAC-001's, and
+    actions IAM does not have GATE-IAC-004's."""
+    from policy_sentry.querying.actions import remove_actions_that_are_not_wildcard_arn_only
 
     found = []
     for action in statement.actions:
-        if is_service_wildcard(action):
-            continue
-        expanded = [action]
-        if "*" in action or "?" in action:
-            every = get_actions_for_service(service_of(action))
-            expanded = [a for a in every if matches(action, a)]
-        if len(remove_actions_that_are_not_wildcard_arn_only(expanded)) < len(expanded):
+        expanded = [] if is_service_wildcard(action) else known_actions(action)
+        if expanded and len(remove_actions_that_are_not_wildcard_arn_only(expanded)) < len(
+            expanded
+        ):
             found.append(action)
     return found
 
@@ -164,6 +164,8 @@ def _merges(statement: Statement, checks: Iterable[str], severity: str) -> tuple
 
 
 def _resources(statement: Statement) -> str:
+    if statement.not_resources and "*" not in statement.resources:
+        return f"every resource but {', '.join(statement.not_resources[:3])} (`NotResource`)"
     if statement.any_resource:
         return "every resource"
     shown = ", ".join(statement.resources[:3])

@@ -49,14 +49,19 @@ class Statement:
     """It has a `Condition`: the resource wildcard may be narrowed there."""
     action_lines: tuple[int | None, ...] = ()
     """The line of each action, parallel to `actions`."""
+    not_resources: tuple[str, ...] = ()
+    """`NotResource`: every resource but these."""
 
     @property
     def allows(self) -> bool:
-        return self.effect.lower() == "allow"
+        """Anything but a plain `Deny` may allow: an Effect built by an expression
+        (`!If [c, Allow, Deny]`) must not hide the statement from the rules."""
+        return self.effect.strip().lower() != "deny"
 
     @property
     def any_resource(self) -> bool:
-        return "*" in self.resources
+        """`Resource: "*"`, or `NotResource` (every resource but a few)."""
+        return "*" in self.resources or bool(self.not_resources)
 
     def line_of(self, action: str) -> int | None:
         """The line of one of the statement's actions, else of the statement."""
@@ -108,8 +113,7 @@ def document_statements(document: Any, place: Place, locate: Locator) -> list[St
 def _statement(item: dict[str, Any], path: DocPath, place: Place, locate: Locator) -> Statement:
     raw = item.get("Action")
     listed = isinstance(raw, list)
-    # An action built by an intrinsic function (`!If`) cannot be judged: it is left out.
-    found = [(i, a) for i, a in enumerate(as_list(raw)) if isinstance(a, str)]
+    found = [(i, a) for i, value in enumerate(as_list(raw)) for a in action_strings(value)]
     action_lines = tuple(
         locate((*path, "Action", i) if listed else (*path, "Action"), action) for i, action in found
     )
@@ -117,12 +121,13 @@ def _statement(item: dict[str, Any], path: DocPath, place: Place, locate: Locato
     return Statement(
         effect=str(item.get("Effect", "Allow")),
         actions=tuple(action for _, action in found),
-        not_actions=tuple(a for a in as_list(item.get("NotAction")) if isinstance(a, str)),
-        resources=as_strings(item.get("Resource")),
+        not_actions=tuple(a for v in as_list(item.get("NotAction")) for a in action_strings(v)),
+        resources=_resources(item.get("Resource")),
         place=place,
         line=locate(path, None) or first,
         conditional=bool(item.get("Condition")),
         action_lines=action_lines,
+        not_resources=as_strings(item.get("NotResource")),
     )
 
 
@@ -131,6 +136,29 @@ def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def _resources(value: Any) -> tuple[str, ...]:
+    """The resources as written; `*` too when an expression has it as a whole part
+    (`!Join ['', ['*']]`), so an expression does not hide a wildcard."""
+    written = as_strings(value)
+    hidden = "*" not in written and "*" in action_strings(value)
+    return (*written, "*") if hidden else written
+
+
+def action_strings(value: Any) -> list[str]:
+    """The actions one entry of `Action` may stand for. An action built by an intrinsic
+    function (`!Join ['', ['*']]`, `{"Fn::If": [...]}`; the YAML loader keeps a tag's
+    value without the tag) is not evaluated: every string in it is judged as an action,
+    so a wildcard in it is found and the rest is at worst an unknown action. Nothing in
+    it is left out unseen."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in action_strings(v)]
+    if isinstance(value, list):
+        return [a for v in value for a in action_strings(v)]
+    return [str(value)] if value is not None and not isinstance(value, bool) else []
 
 
 def as_strings(value: Any) -> tuple[str, ...]:

@@ -187,11 +187,26 @@ def _decode(module: Module, value: str) -> Any:
         if encoded:
             return ast.literal_eval(encoded[1])
         if included:
-            path = module.context.root / module.directory / included[1]
-            return json.loads(path.read_text("utf-8"))
+            return json.loads(_bundle_file(module, included[1]))
         return json.loads(value)
-    except (ValueError, SyntaxError, OSError, RecursionError):
+    except (ValueError, SyntaxError, OSError, RecursionError, UnicodeError):
         return None
+
+
+_MAX_POLICY_FILE = 1 << 20
+"""IAM caps a policy far below this; a larger `file()` is not a policy."""
+
+
+def _bundle_file(module: Module, name: str) -> str:
+    """A `file()` the module names, read only if it is a regular file inside the bundle
+    (`../../etc/passwd`, an absolute path or `/dev/zero` are not read); OSError if not."""
+    root = module.context.root.resolve()
+    path = (module.context.root / module.directory / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise OSError(f"{name}: not a file of the bundle")
+    if path.stat().st_size > _MAX_POLICY_FILE:
+        raise OSError(f"{name}: larger than a policy")
+    return path.read_text("utf-8")
 
 
 def _document_block(module: Module, block: Block) -> Found:
