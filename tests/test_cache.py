@@ -10,12 +10,14 @@ import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import gate.cache
 import gate.run
-from gate.cache import FindingsCache
+from gate.cache import SCHEMA, FindingsCache
+from gate.cachekey import cache_key, sign
 from tests.conftest import EXAMPLES, RunGate, only_scanners
 from tests.test_worker_faults import fake_worker
 
@@ -56,6 +58,19 @@ def findings(report: dict[str, object]) -> list[tuple[str, str, int]]:
 
 def entries(cache: Path) -> list[Path]:
     return sorted((cache / "findings").glob("*/*.json"))
+
+
+def read_entry(path: Path) -> dict[str, Any]:
+    """The JSON of an entry, below its MAC line."""
+    data: dict[str, Any] = json.loads(path.read_bytes().partition(b"\n")[2])
+    return data
+
+
+def write_entry(path: Path, data: dict[str, Any]) -> None:
+    """An entry as the gate would write it: signed with this user's key (what only
+    someone holding the key can do)."""
+    body = json.dumps(data).encode()
+    path.write_bytes(f"{SCHEMA} {sign(cache_key(), path.stem, body)}\n".encode() + body)
 
 
 def test_an_unchanged_tree_comes_whole_from_the_cache(run_gate: RunGate, repo: Path) -> None:
@@ -103,12 +118,12 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(
     cold = check(run_gate, repo)
     damaged = entries(private_cache)
     assert len(damaged) == 3
-    damaged[0].write_text('{"schema": "gate-cache/1", "records": ', "utf-8")
-    damaged[1].write_text(json.dumps({"schema": "gate-cache/1", "records": []}), "utf-8")
+    damaged[0].write_text('{"schema": "gate-cache/2", "records": ', "utf-8")
+    write_entry(damaged[1], {"schema": SCHEMA, "records": []})
     again = check(run_gate, repo)
     assert cache_of(again) == {"reused": 1, "parts": 3}
     assert findings(again) == findings(cold)
-    assert all(json.loads(p.read_text())["schema"] == "gate-cache/1" for p in damaged)
+    assert all(read_entry(p)["schema"] == SCHEMA for p in damaged)
     assert cache_of(check(run_gate, repo)) == {"reused": 3, "parts": 3}
 
 
@@ -117,9 +132,9 @@ def test_an_entry_the_parser_refuses_costs_a_rescan_not_a_failure(
 ) -> None:
     cold = check(run_gate, repo)
     for entry in entries(private_cache):  # well-formed entries holding a broken record
-        data = json.loads(entry.read_text())
+        data = read_entry(entry)
         data["records"]["issues"] = [{"filename": "functions/orders/app.py"}]
-        entry.write_text(json.dumps(data), "utf-8")
+        write_entry(entry, data)
     again = check(run_gate, repo)
     assert cache_of(again) == {"reused": 0, "parts": 3}
     assert findings(again) == findings(cold)
@@ -184,6 +199,7 @@ def test_output_the_parser_refuses_is_not_cached(
     assert entries(private_cache) == []
     monkeypatch.undo()
     monkeypatch.setenv("GATE_CACHE_DIR", str(private_cache))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(private_cache / "config"))
     assert cache_of(check(run_gate, repo)) == {"reused": 0, "parts": 3}
 
 
