@@ -88,16 +88,20 @@ def _private_folder(folder: Path) -> None:
         raise CacheKeyError(
             f"{folder}: the findings-cache key folder is not a directory; {_REMEDY}"
         )
-    _owned_and_private(folder, info, "folder", "chmod 700")
+    _owned_and_private(folder, info, "folder", "chmod 700", 0o022)
 
 
-def _owned_and_private(path: Path, info: os.stat_result, what: str, fix: str) -> None:
+def _owned_and_private(
+    path: Path, info: os.stat_result, what: str, fix: str, closed: int = 0o077
+) -> None:
+    """Refuse `path` unless this user owns it and no one else has the `closed` bits (the
+    key file: no access at all; its folder: no writing, so no one can swap the key)."""
     if info.st_uid != os.getuid():
         raise CacheKeyError(
             f"{path}: the findings-cache key {what} belongs to another user, who could forge "
             f"cache entries; remove it or set {ENV_KEY}, or run with --no-cache"
         )
-    if info.st_mode & 0o077:
+    if info.st_mode & closed:
         raise CacheKeyError(
             f"{path}: the findings-cache key {what} is open to other users "
             f"(mode {stat.S_IMODE(info.st_mode):o}), who could forge cache entries; "
@@ -115,6 +119,11 @@ def _read_key(path: Path) -> bytes | None:
         raise CacheKeyError(
             f"{path}: cannot read the findings-cache key: {e.strerror}; {_REMEDY}"
         ) from e
+    if not stat.S_ISREG(info.st_mode):
+        raise CacheKeyError(
+            f"{path}: the findings-cache key is not a regular file (a link, a FIFO?); "
+            "remove it and the gate makes a new one"
+        )
     _owned_and_private(path, info, "file", "chmod 600")
     try:
         text = read_regular(path, 4096, follow=False).decode("ascii").strip()
