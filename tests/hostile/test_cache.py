@@ -50,7 +50,7 @@ def emptied(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "records": {name: [] for name in entry["records"]}}
 
 
-def poison(path: Path, sign: Callable[[bytes], str]) -> None:
+def poison(path: Path, sign: Callable[[Path, bytes], str]) -> None:
     """Rewrite the entry emptied of its findings, with the header `sign` makes."""
     header, entry = split(path)
     body = json.dumps(emptied(entry), separators=(",", ":")).encode()
@@ -58,7 +58,7 @@ def poison(path: Path, sign: Callable[[bytes], str]) -> None:
         path.write_bytes(body)
         return
     schema = header.split(b" ")[0].decode()
-    path.write_bytes(f"{schema} {sign(body)}\n".encode() + body)
+    path.write_bytes(f"{schema} {sign(path, body)}\n".encode() + body)
 
 
 def findings_of(run: HostileRun) -> list[tuple[str, str, str]]:
@@ -87,7 +87,7 @@ def test_a_poisoned_entry_is_rescanned_and_the_insecure_example_still_fails(
 ) -> None:
     cold = insecure(sandbox)
     for path in entries(sandbox):
-        poison(path, lambda body, path=path: FORGERIES[forgery](path, body))
+        poison(path, FORGERIES[forgery])
     again = sandbox.run("--format", "json")
     assert_blocks(again)
     assert findings_of(again) == findings_of(cold)
@@ -131,8 +131,13 @@ KEY_FAULTS: dict[str, Callable[[Path], None]] = {
     "file-group-writable": lambda key: key.chmod(0o620),
     "folder-world-writable": lambda key: key.parent.chmod(0o777),
     "file-of-another-user": lambda key: os.chown(key, 65534, 65534),
-    "file-a-symlink": lambda key: (key.unlink(), key.symlink_to(key.parent / "elsewhere")),
+    "file-a-symlink": lambda key: _relink(key, key.parent / "elsewhere"),
 }
+
+
+def _relink(path: Path, target: Path) -> None:
+    path.unlink()
+    path.symlink_to(target)
 
 
 @pytest.mark.parametrize("fault", sorted(KEY_FAULTS))
@@ -190,7 +195,7 @@ def test_an_entry_folder_linked_out_of_the_cache_is_neither_read_nor_written(
     outside = sandbox.base / "outside"
     shutil.copytree(folder, outside)
     for path in outside.iterdir():
-        poison(path, lambda body: "0" * 64)
+        poison(path, lambda _path, _body: "0" * 64)
     snapshot = {p.name: p.read_bytes() for p in outside.iterdir()}
     shutil.rmtree(folder)
     folder.symlink_to(outside, target_is_directory=True)
@@ -247,18 +252,27 @@ def test_a_baseline_that_is_not_a_regular_file_is_refused(sandbox: Sandbox, kind
     assert_refused(run, str(path), "baseline", why)
 
 
+def _fifo_named_zip(base: Path) -> Path:
+    os.mkfifo(base / "db.zip")
+    return base / "db.zip"
+
+
+def _fifo_record_in_folder(base: Path) -> Path:
+    (base / "db").mkdir()
+    os.mkfifo(base / "db" / "PYSEC-1.json")
+    return base / "db"
+
+
+def _record_linked_to_dev_zero(base: Path) -> Path:
+    (base / "db").mkdir()
+    (base / "db" / "PYSEC-1.json").symlink_to("/dev/zero")
+    return base / "db"
+
+
 ADVISORY_DBS: dict[str, Callable[[Path], Path]] = {
-    "fifo-named-zip": lambda base: (os.mkfifo(base / "db.zip"), base / "db.zip")[1],
-    "fifo-record-in-folder": lambda base: (
-        (base / "db").mkdir(),
-        os.mkfifo(base / "db" / "PYSEC-1.json"),
-        base / "db",
-    )[2],
-    "record-linked-to-dev-zero": lambda base: (
-        (base / "db").mkdir(),
-        (base / "db" / "PYSEC-1.json").symlink_to("/dev/zero"),
-        base / "db",
-    )[2],
+    "fifo-named-zip": _fifo_named_zip,
+    "fifo-record-in-folder": _fifo_record_in_folder,
+    "record-linked-to-dev-zero": _record_linked_to_dev_zero,
 }
 
 
