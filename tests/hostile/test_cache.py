@@ -356,3 +356,28 @@ def test_a_gate_yml_in_the_working_directory_that_is_a_fifo_is_refused(
     assert result.code == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("gate: error:")]
     assert len(lines) == 1 and "gate.yml" in lines[0] and "FIFO" in lines[0], result.stderr
+
+
+def _one_error(result: Any, *named: str) -> None:
+    lines = [line for line in result.stderr.splitlines() if line.startswith("gate: error:")]
+    assert result.code == 2, (result.code, result.stderr)
+    assert len(lines) == 1 and all(text in lines[0] for text in named), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_gate_merge_refuses_a_report_that_is_a_fifo(run_gate: RunGate, tmp_path: Path) -> None:
+    report = tmp_path / "shard-1.json"
+    os.mkfifo(report)
+    _one_error(run_gate("merge", str(report)), str(report), "FIFO")
+
+
+def test_policy_validate_refuses_a_device(run_gate: RunGate) -> None:
+    _one_error(run_gate("policy", "validate", "/dev/zero"), "/dev/zero", "character device")
+
+
+def test_db_update_refuses_records_that_are_fifos(
+    run_gate: RunGate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    database = _fifo_record_in_folder(tmp_path)
+    _one_error(run_gate("db", "update", "--from", str(database)), "PYSEC-1.json", "FIFO")
