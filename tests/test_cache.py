@@ -17,7 +17,8 @@ import pytest
 import gate.cache
 import gate.run
 from gate.cache import SCHEMA, FindingsCache
-from gate.cachekey import cache_key, sign
+from gate.cachekey import CacheKeyError, cache_key, key_path, sign
+from gate.safefile import NotReadable, read_regular
 from tests.conftest import EXAMPLES, RunGate, only_scanners
 from tests.test_worker_faults import fake_worker
 
@@ -262,3 +263,48 @@ def test_without_cached_parts_a_refused_output_is_not_scanned_twice(
     result = run_gate("check", str(repo), "--policy", str(repo.parent / "gate.yml"))
     assert result.code == 2
     assert runs.read_text().count("run") == 1
+
+
+def test_an_entry_copied_to_another_part_does_not_verify(tmp_path: Path) -> None:
+    """The MAC covers the entry's cache key: a clean part's entry, valid in itself, cannot
+    stand in for a part with findings."""
+    store = FindingsCache.open(tmp_path)
+    assert store is not None
+    clean, dirty = "a" * 64, "b" * 64
+    store.put(clean, {"version": "1", "records": {"issues": []}, "extra": {}})
+    assert store.get(clean) is not None
+    copy = tmp_path / "findings" / "bb" / f"{dirty}.json"
+    copy.parent.mkdir(mode=0o700)
+    copy.write_bytes((tmp_path / "findings" / "aa" / f"{clean}.json").read_bytes())
+    assert store.get(dirty) is None
+    assert store.rejected == {dirty}
+
+
+def test_the_key_comes_from_the_environment_or_a_private_key_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("GATE_CACHE_KEY", "ci-secret")
+    from_env = cache_key()
+    assert not key_path().exists()
+    monkeypatch.setenv("GATE_CACHE_KEY", "")  # a secret a fork's run is not given
+    from_file = cache_key()
+    assert from_file != from_env and cache_key() == from_file
+    assert key_path().stat().st_mode & 0o777 == 0o600
+    assert key_path().parent.stat().st_mode & 0o777 == 0o700
+    key_path().chmod(0o644)
+    with pytest.raises(CacheKeyError, match="open to other users"):
+        cache_key()
+
+
+def test_a_file_read_for_the_gate_is_bounded_and_never_a_link_when_told(tmp_path: Path) -> None:
+    small, big, link = tmp_path / "small", tmp_path / "big", tmp_path / "link"
+    small.write_bytes(b"x" * 10)
+    big.write_bytes(b"x" * 11)
+    link.symlink_to(small)
+    assert read_regular(small, 10) == b"x" * 10
+    assert read_regular(link, 10) == b"x" * 10
+    with pytest.raises(NotReadable, match="larger than 10 bytes"):
+        read_regular(big, 10)
+    with pytest.raises(NotReadable, match="symbolic link"):
+        read_regular(link, 10, follow=False)
