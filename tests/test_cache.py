@@ -16,8 +16,9 @@ import pytest
 
 import gate.cache
 import gate.run
-from gate.cache import SCHEMA, FindingsCache
+from gate.cache import FindingsCache
 from gate.cachekey import CacheKeyError, cache_key, key_path, sign
+from gate.cachestore import SCHEMA
 from gate.safefile import NotReadable, read_regular
 from tests.conftest import EXAMPLES, RunGate, only_scanners
 from tests.test_worker_faults import fake_worker
