@@ -10,7 +10,8 @@ each entry carries an HMAC-SHA256 under a key that such a writer does not have:
 - else a per-user key file, `$XDG_CONFIG_HOME/serverless-gate/cache.key` (by default
   `~/.config/serverless-gate/cache.key`), made on first use: 32 random bytes, mode 0600
   in a 0700 directory. A key file or directory that others may read or write, or that
-  another user owns, is refused: the run stops with one line saying how to fix it.
+  another user owns, is refused: the run stops with one line saying how to fix it. Where
+  no key can be made at all (a read-only home), the run goes without the cache.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _KEY_BYTES = 32
 
 class CacheKeyError(GateError):
     """The key that authenticates the findings cache cannot be trusted."""
+
+
+class KeyUnavailable(CacheKeyError):
+    """No key could be made (a read-only home): the run goes without the cache."""
 
 
 def cache_key() -> bytes:
@@ -81,7 +86,7 @@ def _private_folder(folder: Path) -> None:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(folder)
     except OSError as e:
-        raise CacheKeyError(
+        raise KeyUnavailable(
             f"{folder}: cannot make the findings-cache key folder: {e.strerror}; {_REMEDY}"
         ) from e
     if not stat.S_ISDIR(info.st_mode):
@@ -147,7 +152,7 @@ def _write_key(path: Path) -> None:
     try:
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".key-")
     except OSError as e:
-        raise CacheKeyError(
+        raise KeyUnavailable(
             f"{path}: cannot write the findings-cache key: {e.strerror}; {_REMEDY}"
         ) from e
     try:
@@ -156,7 +161,7 @@ def _write_key(path: Path) -> None:
         with contextlib.suppress(FileExistsError):
             os.link(temporary, path)
     except OSError as e:
-        raise CacheKeyError(
+        raise KeyUnavailable(
             f"{path}: cannot write the findings-cache key: {e.strerror}; {_REMEDY}"
         ) from e
     finally:

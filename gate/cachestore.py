@@ -48,7 +48,7 @@ class FindingsCache:
     def open(cls, base: Path) -> FindingsCache | None:
         """The cache in `base`/findings, or None if it cannot be private to this user.
         Raises `CacheKeyError` if the key that authenticates it cannot be trusted."""
-        from gate.cachekey import cache_key
+        from gate.cachekey import KeyUnavailable, cache_key
         from gate.workers import private_dir
 
         directory = private_dir(base / "findings")
@@ -58,7 +58,11 @@ class FindingsCache:
             megabytes = int(os.environ.get("GATE_CACHE_MAX_MB", DEFAULT_MAX_MB))
         except ValueError:
             megabytes = DEFAULT_MAX_MB
-        return cls(directory, max(megabytes, 0) * 2**20, cache_key())
+        try:
+            key = cache_key()
+        except KeyUnavailable:
+            return None  # nothing to authenticate entries with: none is read or written
+        return cls(directory, max(megabytes, 0) * 2**20, key)
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The entry stored under `key` if there is one and it verifies; anything else

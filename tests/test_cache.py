@@ -309,3 +309,12 @@ def test_a_file_read_for_the_gate_is_bounded_and_never_a_link_when_told(tmp_path
         read_regular(big, 10)
     with pytest.raises(NotReadable, match="symbolic link"):
         read_regular(link, 10, follow=False)
+
+
+def test_without_a_way_to_make_a_key_the_run_goes_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", "utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))  # its key folder cannot be made
+    assert FindingsCache.open(tmp_path) is None
