@@ -27,19 +27,21 @@ MASK = "***"
 
 def mask_secret_tokens(text: str) -> str:
     """`text` with every token that looks like a credential (an AWS access key id, or a
-    long run of letters and digits mixed the way generated keys are) replaced by `***`.
-    For what the gate keeps of a flagged line of code (a finding's anchor and message):
-    names and ordinary words are left as they are, so fingerprints of findings without a
+    long run of characters as random as a generated key) replaced by `***`. For what the
+    gate keeps of a flagged line of code (a finding's anchor and message): names, words
+    and CloudFormation ids are left as they are, so fingerprints of findings without a
     secret do not change."""
     text = _AWS_KEY_ID.sub(MASK, text)
     return _CANDIDATE.sub(lambda m: MASK if _looks_generated(m[0]) else m[0], text)
 
 
+# A name splits into humps of a few letters (`Process`, `Payments`, `orders`); a generated
+# key into many of one or two (`w`, `Jalr`, `X`, `Utn`, `K`, `7`, `b`, `Px`).
+_HUMP = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
 def _looks_generated(token: str) -> bool:
-    """Both cases mixed with digits or `/+` (`AbC9xYz...`, an AWS secret key), or mostly
-    digits (hex): not `get_customer_orders_from_the_table` or `CONSTANT_NAME_OF_LENGTH`."""
+    humps = _HUMP.findall(token)
+    short = sum(len(hump) <= 2 for hump in humps)
     digits = sum(c.isdigit() for c in token)
-    mixed = any(c.isupper() for c in token) and any(c.islower() for c in token)
-    return (mixed and (digits > 0 or "/" in token or "+" in token)) or (
-        digits >= 2 and digits * 4 >= len(token)
-    )
+    return (short >= 4 and short * 2 >= len(humps)) or digits * 2 >= len(token)
