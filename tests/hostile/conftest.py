@@ -92,7 +92,7 @@ class Sandbox:
         if policy is not None:
             command += ["--policy", str(self.policy(policy))]
         environment = {
-            k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS", "TMPDIR")
+            k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS", "TMPDIR", "GATE_CACHE_KEY")
         }
         environment.update(
             {
