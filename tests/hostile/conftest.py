@@ -23,6 +23,8 @@ import pytest
 HANG_TIMEOUT_S = 300
 # Only the scanners a case needs run: refusals happen before any scanner starts.
 CHEAP_POLICY = "version: 1\nscanners:\n  checkov: {enabled: false}\n"
+# What of the test runner's environment a sandboxed run does not see.
+NOT_INHERITED = ("CI", "GITHUB_ACTIONS", "TMPDIR", "GATE_CACHE_KEY")
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,7 @@ class Sandbox:
         command = [sys.executable, "-m", "gate", "check", str(target or self.bundle)]
         if policy is not None:
             command += ["--policy", str(self.policy(policy))]
-        environment = {
-            k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS", "TMPDIR", "GATE_CACHE_KEY")
-        }
+        environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
         environment.update(
             {
                 "TMPDIR": str(self.tmp),
