@@ -99,6 +99,8 @@ class FindingsCache:
     def put(self, key: str, entry: dict[str, Any]) -> None:
         path = self._path(key)
         body = json.dumps({"schema": SCHEMA, **entry}, separators=(",", ":")).encode()
+        if len(body) > MAX_ENTRY_BYTES:
+            return  # it would never be read back
         header = f"{SCHEMA} {sign(self._key, key, body)}\n".encode()
         try:
             if not self._real_folder(path.parent):
