@@ -21,10 +21,12 @@ from typing import Any
 import gate
 from gate.errors import GateError
 from gate.model import Finding, Status, Verdict
+from gate.safefile import MIB, read_regular
 
 SCHEMA = "gate-baseline/1"
 # Only findings that would count are baselined; waived or suppressed ones keep that status.
 _BASELINABLE = (Status.BLOCKING, Status.ALLOWED)
+MAX_BASELINE_BYTES = 64 * MIB
 
 
 class BaselineError(GateError):
@@ -73,9 +75,12 @@ def baseline_of(verdict: Verdict) -> dict[str, Any]:
 def read_baseline(path: Path) -> Baseline:
     """The baseline in `path`; anything else is one clear error."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path, MAX_BASELINE_BYTES).decode("utf-8"))
     except OSError as e:
-        raise BaselineError(f"{path}: cannot read baseline: {e.strerror}") from e
+        raise BaselineError(
+            f"{path}: cannot read baseline: {e.strerror} "
+            "(pass a file written by `gate baseline create`)"
+        ) from e
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise BaselineError(
             f"{path}: not a baseline (invalid JSON: {e}); create one with "

@@ -17,21 +17,16 @@ their files, so paths stay the same) and stores what the scan found for them. Pa
 and the policy always run afresh on the whole, so a policy change that does not reach a
 scanner's options (thresholds, waivers) reuses every entry.
 
-Entries are JSON, never pickles, in a private directory (0700, owned by the user; any
-other directory is not used). They are written atomically, so concurrent runs at worst
-both scan; an unreadable or malformed entry is a miss and is written again. The cache
-is bounded: past `GATE_CACHE_MAX_MB` (default 512) the least recently used entries go.
+Entries are kept, authenticated and bounded by `gate.cachestore`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -40,10 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import gate
+from gate.cachestore import FindingsCache as FindingsCache  # where run.py finds it
 from gate.scanners.base import Scanner, scanned_root
 
-SCHEMA = "gate-cache/1"
-DEFAULT_MAX_MB = 512
 # The one key of a worker's result for a bundle that is not a list of records.
 _BUNDLE_KEY = "bundle"
 
@@ -71,93 +65,6 @@ class Plan:
         parts = sum(len(parts) for parts in self.keys.values())
         reused = sum(len(parts) for parts in self.cached.values())
         return (reused, parts) if parts else None
-
-
-class FindingsCache:
-    """The entries under one directory."""
-
-    def __init__(self, directory: Path, max_bytes: int) -> None:
-        self.directory = directory
-        self.max_bytes = max_bytes
-        self._wrote = False
-
-    @classmethod
-    def open(cls, base: Path) -> FindingsCache | None:
-        """The cache in `base`/findings, or None if it cannot be private to this user."""
-        from gate.workers import private_dir
-
-        directory = private_dir(base / "findings")
-        if directory is None:
-            return None
-        try:
-            megabytes = int(os.environ.get("GATE_CACHE_MAX_MB", DEFAULT_MAX_MB))
-        except ValueError:
-            megabytes = DEFAULT_MAX_MB
-        return cls(directory, max(megabytes, 0) * 2**20)
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        path = self._path(key)
-        try:
-            entry = json.loads(path.read_text("utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
-            return None
-        if not _well_formed(entry):
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: evicted last
-        return dict(entry)
-
-    def put(self, key: str, entry: dict[str, Any]) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(mode=0o700, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump({"schema": SCHEMA, **entry}, out, separators=(",", ":"))
-            Path(temporary).replace(path)
-            self._wrote = True
-        except OSError:
-            return  # a cache that cannot be written only costs the next run time
-
-    def forget(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            self._path(key).unlink(missing_ok=True)
-
-    def put_all(self, entries: list[tuple[str, dict[str, Any]]]) -> None:
-        for key, entry in entries:
-            self.put(key, entry)
-
-    def prune(self) -> None:
-        """Remove the least recently used entries until the cache is within its bound."""
-        if not self._wrote:
-            return
-        entries = []
-        for path in self.directory.glob("*/*.json"):
-            try:
-                info = path.stat()
-            except OSError:
-                continue
-            entries.append((info.st_mtime, info.st_size, path))
-        total = sum(size for _, size, _ in entries)
-        for _, size, path in sorted(entries):
-            if total <= self.max_bytes:
-                break
-            path.unlink(missing_ok=True)
-            total -= size
-
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
-
-
-def _well_formed(entry: Any) -> bool:
-    return (
-        isinstance(entry, dict)
-        and entry.get("schema") == SCHEMA
-        and isinstance(entry.get("records"), dict)
-        and all(isinstance(v, list) for v in entry["records"].values())
-        and isinstance(entry.get("extra"), dict)
-        and isinstance(entry.get("version"), (str, type(None)))
-    )
 
 
 def part_files(root: Path, part_of: Any) -> dict[str, list[str]]:

@@ -17,3 +17,31 @@ def mask_url_credentials(text: str) -> str:
 def strip_url_credentials(text: str) -> str:
     """`https://user:token@github.com/o/r.git` -> `https://github.com/o/r.git`."""
     return _URL_CREDENTIALS.sub(r"\g<scheme>", text)
+
+
+# A run of token characters long enough to be a key; whether it is one is decided below.
+_CANDIDATE = re.compile(r"[A-Za-z0-9+/_=-]{20,}")
+_AWS_KEY_ID = re.compile(r"(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}")
+MASK = "***"
+
+
+def mask_secret_tokens(text: str) -> str:
+    """`text` with every token that looks like a credential (an AWS access key id, or a
+    long run of characters as random as a generated key) replaced by `***`. For what the
+    gate keeps of a flagged line of code (a finding's anchor and message): names, words
+    and CloudFormation ids are left as they are, so fingerprints of findings without a
+    secret do not change."""
+    text = _AWS_KEY_ID.sub(MASK, text)
+    return _CANDIDATE.sub(lambda m: MASK if _looks_generated(m[0]) else m[0], text)
+
+
+# A name splits into humps of a few letters (`Process`, `Payments`, `orders`); a generated
+# key into many of one or two (`w`, `Jalr`, `X`, `Utn`, `K`, `7`, `b`, `Px`).
+_HUMP = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def _looks_generated(token: str) -> bool:
+    humps = _HUMP.findall(token)
+    short = sum(len(hump) <= 2 for hump in humps)
+    digits = sum(c.isdigit() for c in token)
+    return (short >= 4 and short * 2 >= len(humps)) or digits * 2 >= len(token)

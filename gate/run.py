@@ -77,6 +77,8 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         warnings += stage_warnings + _vendored_warnings(staged, requests)
         views = shard_view(staged, options.shard, Path(work)) if options.shard else staged
         scans = _scan_all(scanning, scanners, staged, views, Path(work))
+    if store is not None and store.rejected:
+        warnings.append(_rejected_entries(len(store.rejected)))
     results = fold([result for result, _ in scans.values()])
     results = [_attributed(result, staged) for result in results]
     if options.shard is not None:
@@ -112,6 +114,14 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         verdict = replace(verdict, decision=Decision.FAIL)
     shard = options.shard.to_json() if options.shard else None
     return replace(verdict, git=provenance(bundles[0].path), shard=shard)
+
+
+def _rejected_entries(count: int) -> Warning_:
+    return Warning_(
+        "cache-entries-rejected",
+        f"{count} findings-cache entries did not verify (altered, unreadable, or written "
+        "under another key) and their parts were scanned again",
+    )
 
 
 def _targets(staged: list[Staged]) -> list[dict[str, Any]]:

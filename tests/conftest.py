@@ -57,6 +57,9 @@ def private_cache(
     mine = tmp_path_factory.mktemp("cache")
     (mine / "worker-tmp").symlink_to(shared)
     monkeypatch.setenv("GATE_CACHE_DIR", str(mine))
+    # The key that authenticates cache entries: the test's own, never the user's.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(mine / "config"))
+    monkeypatch.delenv("GATE_CACHE_KEY", raising=False)
     return mine
 
 

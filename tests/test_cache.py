@@ -10,12 +10,16 @@ import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import gate.cache
 import gate.run
 from gate.cache import FindingsCache
+from gate.cachekey import CacheKeyError, cache_key, key_path, sign
+from gate.cachestore import SCHEMA
+from gate.safefile import NotReadable, read_regular
 from tests.conftest import EXAMPLES, RunGate, only_scanners
 from tests.test_worker_faults import fake_worker
 
@@ -56,6 +60,19 @@ def findings(report: dict[str, object]) -> list[tuple[str, str, int]]:
 
 def entries(cache: Path) -> list[Path]:
     return sorted((cache / "findings").glob("*/*.json"))
+
+
+def read_entry(path: Path) -> dict[str, Any]:
+    """The JSON of an entry, below its MAC line."""
+    data: dict[str, Any] = json.loads(path.read_bytes().partition(b"\n")[2])
+    return data
+
+
+def write_entry(path: Path, data: dict[str, Any]) -> None:
+    """An entry as the gate would write it: signed with this user's key (what only
+    someone holding the key can do)."""
+    body = json.dumps(data).encode()
+    path.write_bytes(f"{SCHEMA} {sign(cache_key(), path.stem, body)}\n".encode() + body)
 
 
 def test_an_unchanged_tree_comes_whole_from_the_cache(run_gate: RunGate, repo: Path) -> None:
@@ -103,12 +120,12 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(
     cold = check(run_gate, repo)
     damaged = entries(private_cache)
     assert len(damaged) == 3
-    damaged[0].write_text('{"schema": "gate-cache/1", "records": ', "utf-8")
-    damaged[1].write_text(json.dumps({"schema": "gate-cache/1", "records": []}), "utf-8")
+    damaged[0].write_text('{"schema": "gate-cache/2", "records": ', "utf-8")
+    write_entry(damaged[1], {"schema": SCHEMA, "records": []})
     again = check(run_gate, repo)
     assert cache_of(again) == {"reused": 1, "parts": 3}
     assert findings(again) == findings(cold)
-    assert all(json.loads(p.read_text())["schema"] == "gate-cache/1" for p in damaged)
+    assert all(read_entry(p)["schema"] == SCHEMA for p in damaged)
     assert cache_of(check(run_gate, repo)) == {"reused": 3, "parts": 3}
 
 
@@ -117,9 +134,9 @@ def test_an_entry_the_parser_refuses_costs_a_rescan_not_a_failure(
 ) -> None:
     cold = check(run_gate, repo)
     for entry in entries(private_cache):  # well-formed entries holding a broken record
-        data = json.loads(entry.read_text())
+        data = read_entry(entry)
         data["records"]["issues"] = [{"filename": "functions/orders/app.py"}]
-        entry.write_text(json.dumps(data), "utf-8")
+        write_entry(entry, data)
     again = check(run_gate, repo)
     assert cache_of(again) == {"reused": 0, "parts": 3}
     assert findings(again) == findings(cold)
@@ -184,6 +201,7 @@ def test_output_the_parser_refuses_is_not_cached(
     assert entries(private_cache) == []
     monkeypatch.undo()
     monkeypatch.setenv("GATE_CACHE_DIR", str(private_cache))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(private_cache / "config"))
     assert cache_of(check(run_gate, repo)) == {"reused": 0, "parts": 3}
 
 
@@ -246,3 +264,57 @@ def test_without_cached_parts_a_refused_output_is_not_scanned_twice(
     result = run_gate("check", str(repo), "--policy", str(repo.parent / "gate.yml"))
     assert result.code == 2
     assert runs.read_text().count("run") == 1
+
+
+def test_an_entry_copied_to_another_part_does_not_verify(tmp_path: Path) -> None:
+    """The MAC covers the entry's cache key: a clean part's entry, valid in itself, cannot
+    stand in for a part with findings."""
+    store = FindingsCache.open(tmp_path)
+    assert store is not None
+    clean, dirty = "a" * 64, "b" * 64
+    store.put(clean, {"version": "1", "records": {"issues": []}, "extra": {}})
+    assert store.get(clean) is not None
+    copy = tmp_path / "findings" / "bb" / f"{dirty}.json"
+    copy.parent.mkdir(mode=0o700)
+    copy.write_bytes((tmp_path / "findings" / "aa" / f"{clean}.json").read_bytes())
+    assert store.get(dirty) is None
+    assert store.rejected == {dirty}
+
+
+def test_the_key_comes_from_the_environment_or_a_private_key_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("GATE_CACHE_KEY", "ci-secret")
+    from_env = cache_key()
+    assert not key_path().exists()
+    monkeypatch.setenv("GATE_CACHE_KEY", "")  # a secret a fork's run is not given
+    from_file = cache_key()
+    assert from_file != from_env and cache_key() == from_file
+    assert key_path().stat().st_mode & 0o777 == 0o600
+    assert key_path().parent.stat().st_mode & 0o777 == 0o700
+    key_path().chmod(0o644)
+    with pytest.raises(CacheKeyError, match="open to other users"):
+        cache_key()
+
+
+def test_a_file_read_for_the_gate_is_bounded_and_never_a_link_when_told(tmp_path: Path) -> None:
+    small, big, link = tmp_path / "small", tmp_path / "big", tmp_path / "link"
+    small.write_bytes(b"x" * 10)
+    big.write_bytes(b"x" * 11)
+    link.symlink_to(small)
+    assert read_regular(small, 10) == b"x" * 10
+    assert read_regular(link, 10) == b"x" * 10
+    with pytest.raises(NotReadable, match="larger than 10 bytes"):
+        read_regular(big, 10)
+    with pytest.raises(NotReadable, match="symbolic link"):
+        read_regular(link, 10, follow=False)
+
+
+def test_without_a_way_to_make_a_key_the_run_goes_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", "utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))  # its key folder cannot be made
+    assert FindingsCache.open(tmp_path) is None

@@ -28,6 +28,7 @@ from packaging.utils import canonicalize_name
 from gate.advisories.parse import parse_record, timestamp_date
 from gate.advisories.records import Advisory, Affected, Event, VersionRange
 from gate.errors import AdvisoryError
+from gate.safefile import read_regular
 
 __all__ = [
     "SNAPSHOT_NAME",
@@ -47,6 +48,7 @@ RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 # One OSV record is a few kilobytes; the caps stop a hostile zip from inflating in memory.
 MAX_RECORD_BYTES = 8 << 20
 MAX_ZIP_RECORDS_BYTES = 2 << 30
+MAX_SNAPSHOT_BYTES = 512 << 20
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -260,10 +262,11 @@ def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) ->
 
 
 def _read_bytes(path: Path) -> bytes:
+    """A record or snapshot file: a regular file of bounded size (a FIFO or a device in
+    the database is refused, never waited on)."""
+    limit = MAX_SNAPSHOT_BYTES if path.name.endswith(".gz") else MAX_RECORD_BYTES
     try:
-        if path.stat().st_size > MAX_RECORD_BYTES and not path.name.endswith(".gz"):
-            raise AdvisoryError(f"{path}: too large for an OSV record")
-        return path.read_bytes()
+        return read_regular(path, limit)
     except OSError as exc:
         raise AdvisoryError(f"{path}: unreadable: {exc.strerror or exc}") from None
 

@@ -25,10 +25,13 @@ from gate.policy.model import (
     parse_threshold,
 )
 from gate.policy.waivers import read_waivers
+from gate.safefile import MIB, read_regular
 from gate.safeyaml import PathKey, Position, YamlDocument, YamlLoadError, load_yaml
 
 SUPPORTED_VERSION = 1
 DEFAULT_POLICY_FILE = "gate.yml"
+# A policy is a page or two of YAML; the bound keeps a device or a huge file from being read.
+MAX_POLICY_BYTES = MIB
 
 
 @cache
@@ -52,7 +55,7 @@ def resolve_policy(
     if path is not None:
         return load_policy(Path(path), env, today=today)
     local = cwd / DEFAULT_POLICY_FILE
-    if local.is_file():
+    if local.is_symlink() or local.exists():  # not only a regular file: a FIFO is refused
         return load_policy(local, env, display=DEFAULT_POLICY_FILE, today=today)
     return builtin_policy("default", env, today)
 
@@ -74,11 +77,13 @@ def load_policy(
     """Load and validate the policy at `path`; raises PolicyError naming file and line."""
     shown = display or str(path)
     try:
-        text = path.read_bytes()
+        text = read_regular(path, MAX_POLICY_BYTES)
     except FileNotFoundError:
         raise PolicyError(f"{shown}: policy file not found") from None
     except OSError as e:
-        raise PolicyError(f"{shown}: cannot read policy: {e.strerror}") from e
+        raise PolicyError(
+            f"{shown}: cannot read policy: {e.strerror} (pass a YAML policy file)"
+        ) from e
     return parse_policy(text, shown, f"file:{shown}", env, today)
 
 

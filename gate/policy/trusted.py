@@ -14,9 +14,15 @@ from pathlib import Path
 
 from gate.errors import PolicyError
 from gate.model import Warning_
-from gate.policy.load import DEFAULT_POLICY_FILE, builtin_policy, parse_policy
+from gate.policy.load import (
+    DEFAULT_POLICY_FILE,
+    MAX_POLICY_BYTES,
+    builtin_policy,
+    parse_policy,
+)
 from gate.policy.model import Policy
 from gate.provenance import open_repository, usable_ref
+from gate.safefile import read_regular
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,7 @@ def policy_at_ref(
     else:
         shown = f"{ref}:{relative}"
         trusted = parse_policy(text.encode("utf-8"), shown, f"git:{ref}:{relative}", env, today)
-    worktree = local.read_text("utf-8") if local.is_file() else None
+    worktree = _worktree_text(local)
     changed = None
     if worktree != text:
         changed = Warning_(
@@ -75,3 +81,12 @@ def policy_at_ref(
             f"(policy_change: {trusted.policy_change})",
         )
     return TrustedPolicy(trusted, changed)
+
+
+def _worktree_text(local: Path) -> str | None:
+    """The work tree's policy, for the comparison only; None when there is no regular,
+    readable file of a policy's size (it then differs from any policy at the ref)."""
+    try:
+        return read_regular(local, MAX_POLICY_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -32,13 +32,16 @@ from gate.model import (
 )
 from gate.provenance import Provenance
 from gate.reports.json_report import report_schema
+from gate.safefile import MIB, read_regular
+
+MAX_REPORT_BYTES = 256 * MIB
 
 
 def read_report(path: Path) -> tuple[Verdict, dict[str, Any]]:
     """The verdict a JSON report records, and the report itself; one clear error if the
     file is not a `gate-report/1` report."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path, MAX_REPORT_BYTES).decode("utf-8"))
     except OSError as e:
         raise ReportError(f"{path}: cannot read report: {e.strerror}") from e
     except (UnicodeDecodeError, ValueError) as e:

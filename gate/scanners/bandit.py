@@ -15,6 +15,7 @@ from typing import Any
 
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
 from gate.policy.model import ScannerPolicy
+from gate.redact import mask_secret_tokens
 from gate.scanners import inline
 from gate.scanners.base import (
     ParseContext,
@@ -93,9 +94,18 @@ def _issue(issue: Any, root: Path) -> dict[str, Any]:
     lines = source.decode("utf-8", errors="replace").splitlines()
     raw["filename"] = _relative(raw["filename"], root)
     number = int(raw["line_number"])
-    raw["anchor"] = _QUOTED.sub("''", _line(lines, number).strip())
+    raw["anchor"] = mask_secret_tokens(_QUOTED.sub("''", _line(lines, number).strip()))
+    raw["issue_text"] = _shown_text(raw["test_id"], raw["issue_text"])
     raw["suppression"] = _nosec(inline.comments(source), raw.get("line_range") or [number], raw)
     return {k: raw[k] for k in _KEPT_FIELDS if k in raw}
+
+
+def _shown_text(test_id: str, text: str) -> str:
+    """The issue's text as reports show it: a hard-coded password's value masked. Done in
+    the worker, so no raw record (nor the findings cache, which keeps them) holds it."""
+    if test_id in SECRET_TESTS:
+        text = _QUOTED.sub("'***'", text)
+    return mask_secret_tokens(text)
 
 
 def _nosec(
@@ -151,9 +161,7 @@ def _finding(raw: dict[str, Any], bundle: str) -> Finding:
     if confidence is Confidence.LOW:
         severity = severity.lowered()
     lines = raw.get("line_range") or [raw["line_number"]]
-    message = raw["issue_text"]
-    if raw["test_id"] in SECRET_TESTS:
-        message = _QUOTED.sub("'***'", message)
+    message = _shown_text(raw["test_id"], raw["issue_text"])
     cwe = raw.get("issue_cwe") or {}
     return Finding(
         scanner="bandit",

@@ -158,7 +158,8 @@ def _record(record: Any, check_type: str, sources: _Sources) -> dict[str, Any]:
         "check_type": check_type,
         "path": path,
         "lines": lines,
-        "resource": record.resource,
+        # A secret's resource is a hash of its value: it never leaves the worker.
+        "resource": None if check_type == "secrets" else record.resource,
         "guideline": record.guideline,
         "suppression": found.as_dict() if found else None,
     }

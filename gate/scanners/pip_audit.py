@@ -110,7 +110,10 @@ def _audit(target: Target, service: Any) -> dict[str, Any]:
     return {
         "bundle": target.bundle,
         "dependencies": sorted(dependencies, key=lambda d: (d["name"], d["version"])),
-        "unauditable": [vars(u) for u in manifest.unauditable],
+        # Masked here, not only in the finding: the raw record is what the cache keeps.
+        "unauditable": [
+            {**vars(u), "text": mask_url_credentials(u.text)} for u in manifest.unauditable
+        ],
         "problems": [
             _problem(p.path, p.line, p.reason) for p in manifest.problems + vendored.problems
         ],

@@ -7,11 +7,16 @@ gate) and turns what they report into findings.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
+from gate.redact import mask_secret_tokens
 from gate.scanners.base import ParseContext, Parsed, Scanner
+
+if TYPE_CHECKING:
+    from gate.serverless.findings import RawFinding
 
 
 class ServerlessScanner(Scanner):
@@ -43,7 +48,7 @@ class ServerlessScanner(Scanner):
             results.append(
                 {
                     "bundle": target["bundle"],
-                    "findings": [f.to_json() for f in analysis.findings],
+                    "findings": [_shown(f).to_json() for f in analysis.findings],
                     "issues": [i.to_json() for i in analysis.issues],
                 }
             )
@@ -84,3 +89,11 @@ class ServerlessScanner(Scanner):
                     )
                 )
         return Parsed(tuple(findings), tuple(issues))
+
+
+def _shown(raw: RawFinding) -> RawFinding:
+    """A finding with credential-like tokens of the code it quotes masked, before it
+    leaves the worker: neither a report nor the findings cache ever holds them."""
+    return replace(
+        raw, message=mask_secret_tokens(raw.message), anchor=mask_secret_tokens(raw.anchor)
+    )

@@ -24,6 +24,8 @@ import pytest
 HANG_TIMEOUT_S = 300
 # Only the scanners a case needs run: refusals happen before any scanner starts.
 CHEAP_POLICY = "version: 1\nscanners:\n  checkov: {enabled: false}\n"
+# What of the test runner's environment a sandboxed run does not see.
+NOT_INHERITED = ("CI", "GITHUB_ACTIONS", "TMPDIR", "GATE_CACHE_KEY")
 
 
 @dataclass(frozen=True)
@@ -80,21 +82,25 @@ class Sandbox:
         path.write_text(text, encoding="utf-8")
         return path
 
-    def run(self, *args: str, target: Path | None = None, policy: str | None = CHEAP_POLICY,
-            env: dict[str, str] | None = None) -> HostileRun:
+    def run(
+        self,
+        *args: str,
+        target: Path | None = None,
+        policy: str | None = CHEAP_POLICY,
+        env: dict[str, str] | None = None,
+    ) -> HostileRun:
         """`gate check TARGET ARGS...` in a subprocess (the bundle by default)."""
         before = _tree_digest(self.bundle)
         command = [sys.executable, "-m", "gate", "check", str(target or self.bundle)]
         if policy is not None:
             command += ["--policy", str(self.policy(policy))]
-        environment = {
-            k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS", "TMPDIR")
-        }
+        environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
         environment.update(
             {
                 "TMPDIR": str(self.tmp),
                 "HOME": str(self.home),
                 "GATE_CACHE_DIR": str(self.cache),
+                "XDG_CONFIG_HOME": str(self.home / ".config"),
                 "NO_COLOR": "1",
                 "PYTHONDONTWRITEBYTECODE": "1",
             }
@@ -114,7 +120,8 @@ class Sandbox:
         assert "Traceback" not in result.stderr, result.stderr
         assert not self.marker.exists(), "code from the bundle ran"
         assert _tree_digest(self.bundle) == before, "the run changed the bundle"
-        assert not any(self.cwd.iterdir()), f"the run wrote into its working directory: {list(self.cwd.iterdir())}"
+        written = list(self.cwd.iterdir())
+        assert not written, f"the run wrote into its working directory: {written}"
         assert not any(self.tmp.iterdir()), f"the run left temp files: {list(self.tmp.iterdir())}"
         return result
 

@@ -160,3 +160,100 @@ def test_a_shard_reports_for_the_merge(tmp_path: Path) -> None:
         "index": 1,
         "count": 2,
     }
+
+
+SCOPE = ACTION / "cache-scope.sh"
+
+
+def cache_scope(tmp_path: Path, **env: str) -> dict[str, str]:
+    """The outputs of the action's cache-scope step for a run described by `env`."""
+    output = tmp_path / "scope-output"
+    output.unlink(missing_ok=True)
+    base = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "GITHUB_OUTPUT": str(output),
+        "RUNNER_OS": "Linux",
+        "GITHUB_RUN_ID": "42",
+        "GITHUB_RUN_ATTEMPT": "1",
+        "GATE_DEFAULT_BRANCH": "main",
+        "GATE_HAS_CACHE_KEY": "true",
+    }
+    subprocess.run([str(SCOPE)], env={**base, **env}, check=True, timeout=60)
+    text = output.read_text()
+    keys = text.split("restore-keys<<GATE_RESTORE_KEYS\n", 1)[1].split("\nGATE_RESTORE_KEYS")[0]
+    outputs = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    outputs["restore-keys"] = keys
+    return outputs
+
+
+def test_a_pull_request_restores_only_what_trusted_refs_saved_and_never_saves(
+    tmp_path: Path,
+) -> None:
+    for event in ("pull_request", "pull_request_target"):
+        scope = cache_scope(
+            tmp_path,
+            GITHUB_EVENT_NAME=event,
+            GITHUB_REF="refs/pull/7/merge",
+            GITHUB_BASE_REF="release",
+        )
+        assert (scope["restore"], scope["save"]) == ("true", "false")
+        assert scope["restore-keys"].splitlines() == [
+            "serverless-gate-findings-1-Linux-trusted-refs/heads/release-",
+            "serverless-gate-findings-1-Linux-trusted-refs/heads/main-",
+        ]
+        assert "refs/pull" not in scope["key"] + scope["restore-keys"]
+        assert scope["path"] == str(tmp_path / ".cache" / "serverless-gate" / "findings")
+
+
+def test_a_fork_pull_request_without_the_key_neither_restores_nor_saves(
+    tmp_path: Path,
+) -> None:
+    scope = cache_scope(
+        tmp_path,
+        GITHUB_EVENT_NAME="pull_request",
+        GITHUB_REF="refs/pull/7/merge",
+        GITHUB_BASE_REF="main",
+        GATE_HAS_CACHE_KEY="false",
+    )
+    assert (scope["restore"], scope["save"]) == ("false", "false")
+
+
+def test_a_push_to_a_branch_saves_under_its_own_ref(tmp_path: Path) -> None:
+    scope = cache_scope(tmp_path, GITHUB_EVENT_NAME="push", GITHUB_REF="refs/heads/dev")
+    assert (scope["restore"], scope["save"]) == ("true", "true")
+    assert scope["key"] == "serverless-gate-findings-1-Linux-trusted-refs/heads/dev-42-1"
+    assert scope["restore-keys"].splitlines() == [
+        "serverless-gate-findings-1-Linux-trusted-refs/heads/dev-",
+        "serverless-gate-findings-1-Linux-trusted-refs/heads/main-",
+    ]
+    assert (tmp_path / ".cache" / "serverless-gate" / "findings").stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/tags/v1"},
+        {"GITHUB_EVENT_NAME": "push", "GITHUB_REF": "refs/heads/main", "GATE_CACHE": "false"},
+        {"GITHUB_EVENT_NAME": "issue_comment", "GITHUB_REF": "refs/heads/main"},
+    ],
+    ids=["tag", "cache-off", "other-event"],
+)
+def test_other_runs_do_not_save(tmp_path: Path, env: dict[str, str]) -> None:
+    assert cache_scope(tmp_path, **env)["save"] == "false"
+
+
+def test_the_action_caches_only_the_findings_and_gives_the_gate_its_key() -> None:
+    action = yaml.safe_load((ACTION / "action.yml").read_text())
+    steps = {step["name"]: step for step in action["runs"]["steps"]}
+    cached = [s for s in steps.values() if s.get("uses", "").startswith("actions/cache/")]
+    assert {s["uses"].split("@")[0] for s in cached} == {
+        "actions/cache/restore",
+        "actions/cache/save",
+    }
+    for step in cached:
+        assert step["with"]["path"] == "${{ steps.cache-scope.outputs.path }}"
+        assert "steps.cache-scope.outputs." in step["if"]
+    save = next(s for s in cached if s["uses"].startswith("actions/cache/save"))
+    assert "outputs.save == 'true'" in save["if"]
+    assert steps["Run the gate"]["env"]["GATE_CACHE_KEY"] == "${{ inputs.cache-key }}"
