@@ -35,6 +35,7 @@ def read_waivers(
     """Waivers from the (schema-valid) policy; one expiring too far ahead is a PolicyError."""
     waivers = []
     for index, entry in enumerate(raw):
+        rule = entry.get("rule") or entry["rules_matching"]
         expires = _date(entry["expires"])
         position = position_of(index)
         where = f"{shown}:{position[0]}" if position else shown
@@ -42,12 +43,12 @@ def read_waivers(
             at = position_of(index, "expires") or position
             place = f"{shown}:{at[0]}:{at[1]}" if at else shown
             raise PolicyError(
-                f"{place}: waiver of {entry['rule']} expires {expires.isoformat()}, "
+                f"{place}: waiver of {rule} expires {expires.isoformat()}, "
                 f"{(expires - today).days} days ahead; max_waiver_days allows {max_days}"
             )
         waivers.append(
             WaiverRule(
-                rule=entry["rule"],
+                rule=rule,
                 reason=entry["reason"],
                 expires=expires,
                 path=entry.get("path"),
@@ -55,6 +56,7 @@ def read_waivers(
                 fingerprint=entry.get("fingerprint"),
                 approved_by=entry.get("approved_by"),
                 where=where,
+                matching="rules_matching" in entry,
             )
         )
     return tuple(waivers)

@@ -104,13 +104,13 @@ BAD_POLICIES = [
     ("binary", "\x00\x01\x02", "YAML", None),
     (
         "waiver-too-far-ahead",
-        "version: 1\nwaivers:\n  - rule: B602\n    reason: r\n    expires: 2099-01-01\n",
+        "version: 1\nwaivers:\n  - rule: B602\n    reason: see SEC-123\n    expires: 2099-01-01\n",
         "max_waiver_days allows 365",
         5,
     ),
     (
         "waiver-bad-fingerprint",
-        "version: 1\nwaivers:\n  - {rule: B602, reason: r, "
+        "version: 1\nwaivers:\n  - {rule: B602, reason: see SEC-123, "
         "expires: 2027-01-01, fingerprint: abc}\n",
         "fingerprint",
         3,
