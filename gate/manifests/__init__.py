@@ -13,9 +13,13 @@ from __future__ import annotations
 import email.parser
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
+from gate.manifests.declared import DYNAMIC
 from gate.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.manifests.lockfiles import LOCKS_OF, READERS
 from gate.manifests.requirements import REQUIREMENTS_GLOB, read_requirements
+from gate.manifests.shapes import Malformed
 
 __all__ = ["MANIFEST_PATTERNS", "Manifest", "Pin", "Unauditable", "read_manifests", "read_vendored"]
 
@@ -34,16 +38,52 @@ MANIFEST_PATTERNS: tuple[str, ...] = (
 def read_manifests(root: Path) -> Manifest:
     """Read every dependency manifest under `root` (MANIFEST_PATTERNS): requirements files
     first, then the others in path order. A `pyproject.toml` or `Pipfile` beside its lock
-    file is left to the lock, whose exact versions are what gets installed."""
+    file is left to the lock, whose exact versions are what gets installed, for every
+    dependency the lock holds; one the lock lacks is read from the manifest."""
     found = Found()
     read_requirements(root, found)
-    others = {path for name in READERS for path in root.rglob(name) if path.is_file()}
-    for path in sorted(others):
-        if any((path.parent / lock).is_file() for lock in LOCKS_OF.get(path.name, ())):
-            continue
-        relative = path.relative_to(root).as_posix()
-        READERS[path.name](path.read_text("utf-8", errors="replace"), relative, found)
+    others = sorted({path for name in READERS for path in root.rglob(name) if path.is_file()})
+    locks = {path: _locks_beside(path) for path in others}
+    reads = {path: _read(root, path) for path in others if not locks[path]}
+    for read in reads.values():
+        found.extend(read)
+    for path in (p for p in others if locks[p]):
+        beside = [reads[lock] for lock in locks[path] if lock in reads]
+        found.extend(_beyond_lock(_read(root, path), beside))
     return found.manifest()
+
+
+def _locks_beside(path: Path) -> list[Path]:
+    """The lock files beside a `pyproject.toml` or `Pipfile` that pin its dependencies."""
+    beside = [path.parent / lock for lock in LOCKS_OF.get(path.name, ())]
+    return [lock for lock in beside if lock.is_file()]
+
+
+def _read(root: Path, path: Path) -> Found:
+    """One manifest; one its reader cannot read is a problem naming the file and key."""
+    found = Found()
+    relative = path.relative_to(root).as_posix()
+    try:
+        READERS[path.name](path.read_text("utf-8", errors="replace"), relative, found)
+    except Malformed as e:
+        return Found(problems=[Unauditable(relative, str(e), relative, e.line)])
+    return found
+
+
+def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
+    """What a manifest declares that its locks do not hold: a dependency they lack (by
+    name), or an exact pin at a version they do not pin. A lock with dynamic dependencies
+    resolved them."""
+    covered = set().union(*(lock.names() for lock in locks))
+    pinned = {(pin.name, pin.version) for lock in locks for pin in lock.pins}
+    beyond = Found(problems=declared.problems)
+    beyond.pins = [p for p in declared.pins if (p.name, p.version) not in pinned]
+    beyond.unauditable = [
+        u
+        for u in declared.unauditable
+        if u.name != DYNAMIC and (not u.name or canonicalize_name(u.name) not in covered)
+    ]
+    return beyond
 
 
 def read_vendored(root: Path) -> Manifest:

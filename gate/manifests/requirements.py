@@ -96,11 +96,13 @@ def classify_requirement(text: str, spec: str, path: str, number: int, found: Fo
         found.problems.append(Unauditable(text, reason, path, number))
         return
     if requirement.url:
-        found.unauditable.append(Unauditable(text, "URL requirement", path, number))
+        reason = "URL requirement"
+        found.unauditable.append(Unauditable(text, reason, path, number, requirement.name))
         return
     version = _pinned_version(requirement)
     if version is None:
-        found.unauditable.append(Unauditable(text, "not pinned to one version", path, number))
+        reason = "not pinned to one version"
+        found.unauditable.append(Unauditable(text, reason, path, number, requirement.name))
         return
     found.pin(requirement.name, version, path, number)
 
