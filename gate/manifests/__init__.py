@@ -10,7 +10,6 @@ it; it is never handed to pip.
 
 from __future__ import annotations
 
-import email.parser
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -20,6 +19,7 @@ from gate.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.manifests.lockfiles import LOCKS_OF, READERS
 from gate.manifests.requirements import REQUIREMENTS_GLOB, read_requirements
 from gate.manifests.shapes import Malformed
+from gate.manifests.vendored import read_vendored
 
 __all__ = ["MANIFEST_PATTERNS", "Manifest", "Pin", "Unauditable", "read_manifests", "read_vendored"]
 
@@ -84,35 +84,3 @@ def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
         if u.name != DYNAMIC and (not u.name or canonicalize_name(u.name) not in covered)
     ]
     return beyond
-
-
-def read_vendored(root: Path) -> Manifest:
-    """Packages vendored into the bundle (beside the code, or in a layer's `python/` or
-    `site-packages/`), from their `*.dist-info/METADATA` or `*.egg-info/PKG-INFO` alone."""
-    found = Found()
-    for info in sorted([*root.rglob("*.dist-info"), *root.rglob("*.egg-info")]):
-        metadata = _metadata_file(info)
-        headers = _headers(metadata) if metadata else {}
-        relative = (metadata or info).relative_to(root).as_posix()
-        name, version = headers.get("Name", "").strip(), headers.get("Version", "").strip()
-        if name and version:
-            found.pin(name, version, relative, 0)
-        else:
-            reason = "vendored package without a metadata Name and Version: not audited"
-            found.problems.append(Unauditable(info.name, reason, relative, 0))
-    return found.manifest()
-
-
-def _metadata_file(info: Path) -> Path | None:
-    """A dist-info's METADATA or an egg-info's PKG-INFO; an old single-file egg-info is
-    itself PKG-INFO."""
-    if info.is_file():
-        return info if info.suffix == ".egg-info" else None
-    metadata = info / ("METADATA" if info.suffix == ".dist-info" else "PKG-INFO")
-    return metadata if metadata.is_file() else None
-
-
-def _headers(metadata: Path) -> dict[str, str]:
-    """The RFC 822 headers of a METADATA or PKG-INFO file (the body is the description)."""
-    text = metadata.read_text("utf-8", errors="replace")
-    return {key: str(value) for key, value in email.parser.HeaderParser().parsestr(text).items()}

@@ -62,7 +62,8 @@ def _read_pipfile_lock(text: str, path: str, found: Found) -> None:
         raise Malformed("", f"not valid JSON ({e})", e.lineno) from e
     if not isinstance(data, dict):
         raise Malformed("", f"must be a JSON object of sections, not {kind(data)}")
-    table(data, "default", required=True)
+    if "default" not in data:  # pipenv writes it even when it locks nothing
+        raise Malformed("default", "is missing (must be a table of packages)")
     table(data, "_meta")
     lines = _json_key_lines(text)
     for section in data:
