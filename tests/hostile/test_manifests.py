@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the case tables read best one case a line)
 """Hostile dependency manifests: lock files that parse but are not shaped as their tools
 write them, locks that leave out what the manifest beside them declares, and vendored
 package metadata that says two things at once.
