@@ -285,7 +285,8 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         budgets=budgets,
         max_waiver_days=int(data.get("max_waiver_days", 365)),
         policy_change=str(data.get("policy_change", "warn")),
-        archives=ArchiveLimits(**(data.get("archives") or {})),
+        # YAML `2.0` is an integer to the schema: the limits are counted in whole units.
+        archives=ArchiveLimits(**{k: int(v) for k, v in (data.get("archives") or {}).items()}),
         raw=_jsonable(data),
     )
 
