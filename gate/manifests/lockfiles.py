@@ -35,7 +35,9 @@ def _read_poetry_lock(text: str, path: str, found: Found) -> None:
 
 def _read_uv_lock(text: str, path: str, found: Found) -> None:
     """uv.lock; the project itself (its editable or virtual root, `.`) is the bundle's own
-    code, not a dependency."""
+    code, not a dependency. A lock has one project root: a second package calling itself
+    the root would be a package nobody audits."""
+    root = None
     for at, package, line in _lock_packages(text):
         name = _name(package, at, line)
         source = table(package, "source", at)
@@ -46,6 +48,11 @@ def _read_uv_lock(text: str, path: str, found: Found) -> None:
         if "." not in (source.get("editable"), source.get("virtual")):
             entry = {**source, "version": package.get("version")}
             read_dependency(name, entry, at, (path, line), found, locked=True)
+        elif root is not None:
+            problem = f"is a second project root (`.`) after {root!r}: a lock has one"
+            raise Malformed(join(at, "source"), problem, line)
+        else:
+            root = name
 
 
 def _read_pdm_lock(text: str, path: str, found: Found) -> None:

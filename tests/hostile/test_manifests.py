@@ -58,6 +58,7 @@ MALFORMED_LOCKS = [
     ("uv-version-list", "uv.lock", "version = 1\n[[package]]\nname = 'requests'\nversion = ['2.19.0']\n", '"package[0].version" must be a string'),
     ("uv-source-string", "uv.lock", "version = 1\n[[package]]\nname = 'requests'\nversion = '2.19.0'\nsource = 'pypi'\n", '"package[0].source" must be a table'),
     ("uv-source-value-list", "uv.lock", "version = 1\n[[package]]\nname = 'requests'\nversion = '2.19.0'\nsource = {git = ['x']}\n", '"package[0].source.git" must be a string'),
+    ("uv-two-roots", "uv.lock", "version = 1\n[[package]]\nname = 'fn'\nsource = {virtual = '.'}\n[[package]]\nname = 'requests'\nversion = '2.19.0'\nsource = {virtual = '.'}\n", '"package[1].source" is a second project root'),
     ("poetry-package-table", "poetry.lock", "[package]\nname = 'requests'\nversion = '2.19.0'\n", '"package" must be an array'),
     ("poetry-version-range", "poetry.lock", "[[package]]\nname = 'requests'\nversion = '>=2'\n", '"package[0].version" is not one exact version'),
     ("poetry-source-type-number", "poetry.lock", "[[package]]\nname = 'requests'\nversion = '2.19.0'\n[package.source]\ntype = 1\n", '"package[0].source.type" must be a'),
