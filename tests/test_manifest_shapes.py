@@ -124,7 +124,7 @@ def assert_read_or_refused_by_name(lock: str, manifest: Manifest) -> None:
         return
     refusals = [p for p in manifest.problems if p.path == lock]
     assert refusals, manifest
-    whole_file = ("not valid", "empty", "JSON object", "not a valid version")
+    whole_file = ("not valid", "empty", "JSON object", "not a valid")
     for problem in refusals:
         assert problem.reason.startswith('"') or any(w in problem.reason for w in whole_file)
         assert "\n" not in problem.reason
@@ -161,3 +161,59 @@ def test_a_value_of_any_type_anywhere_is_read_or_refused(lock: str, data: st.Dat
 )
 def test_any_document_is_read_or_refused(lock: str, document: dict[str, Any]) -> None:
     assert_read_or_refused_by_name(lock, read(lock, render(lock, document)))
+
+
+# Valid manifests declaring the vulnerable pin, where in each the pin is written, and the
+# types each place on the way to it may have.
+DECLARED: dict[str, tuple[dict[str, Any], tuple[Any, ...], tuple[tuple[type, ...], ...]]] = {
+    "pyproject.toml": (
+        {
+            "project": {
+                "name": "fn",
+                "dependencies": ["requests==2.19.0"],
+                "optional-dependencies": {"xray": ["aws-xray-sdk==2.14.0"]},
+            },
+            "dependency-groups": {"dev": ["pytest==8.3.3", {"include-group": "lint"}]},
+            "tool": {
+                "uv": {"dev-dependencies": ["ruff==0.6.9"]},
+                "pdm": {"dev-dependencies": {"lint": ["mypy==1.11.2"]}},
+                "poetry": {"group": {"docs": {"dependencies": {"mkdocs": "1.6.1"}}}},
+            },
+        },
+        ("project", "dependencies", 0),
+        ((dict,), (list,), (str,)),
+    ),
+    "Pipfile": (
+        {"packages": {"requests": {"version": "==2.19.0"}}, "dev-packages": {"pytest": "*"}},
+        ("packages", "requests", "version"),
+        ((dict,), (dict, str, list), (str,)),
+    ),
+}
+
+
+def read_declared(name: str, text: str) -> Manifest:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+        return read_manifests(root)
+
+
+@pytest.mark.parametrize("name", sorted(DECLARED))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_manifest_value_of_any_type_anywhere_is_read_or_refused(
+    name: str, data: st.DataObject
+) -> None:
+    """The pin is read unless the change was to the pin itself; a value of a type the
+    reader does not expect is refused by key, never skipped."""
+    document, pin, allowed = DECLARED[name]
+    at = data.draw(st.sampled_from(paths(document)[1:]), label="at")
+    value = data.draw(VALUES, label="value")
+    delete = data.draw(st.booleans(), label="delete")
+    manifest = read_declared(name, render(name, mutated(document, at, value, delete)))
+    if manifest.problems:
+        assert_read_or_refused_by_name(name, manifest)
+    elif pin[: len(at)] != at:
+        assert ("requests", "2.19.0") in {(p.name, p.version) for p in manifest.pins}
+    else:  # the pin's own place changed: to a shape the reader reads, or it is refused
+        assert delete or isinstance(value, allowed[len(at) - 1]), manifest
