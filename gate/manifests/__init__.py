@@ -5,7 +5,9 @@ lock files are read as text (TOML, JSON), and vendored packages by their metadat
 headers. Nothing here installs, builds or imports anything, so no code of the
 bundle runs. A dependency the gate cannot audit from that text alone (unpinned,
 editable, from git, a URL or a local path) is reported so the policy can judge
-it; it is never handed to pip.
+it; it is never handed to pip. A file that parses but is not shaped as its tool writes
+it (`gate.manifests.shapes`) is a problem naming the file and key, never "no packages";
+what a `pyproject.toml` or `Pipfile` declares beyond the lock beside it is read from it.
 """
 
 from __future__ import annotations

@@ -1,9 +1,12 @@
 """Waivers: reading them from the policy, and applying them to findings.
 
-A waiver names what it covers (rule, and optionally path, resource, fingerprint),
-why, and until when. Past its date it no longer applies and the findings it
-covered are judged again; the report warns about waivers that expired, expire
-soon, or match nothing.
+A waiver names what it covers (one rule id, and optionally path, resource, fingerprint;
+or, deliberately, a `rules_matching` pattern that must be scoped by path or resource),
+why (a reason of at least 8 characters), and until when (at most max_waiver_days
+ahead, checked for every environment's waivers). The schema refuses globs in `rule`,
+`*`-only patterns and scopes that match everything, so no waiver waives everything.
+Past its date a waiver no longer applies and the findings it covered are judged
+again; the report warns about waivers that expired, expire soon, or match nothing.
 """
 
 from __future__ import annotations
