@@ -389,3 +389,16 @@ def test_vendored_directory_names_as_installers_write_them(tmp_path: Path) -> No
     manifest = read_vendored(tmp_path)
     assert manifest.problems == ()
     assert len(manifest.pins) == 5
+
+
+def test_constraints_files_are_read_like_includes(tmp_path: Path) -> None:
+    """pip installs the version a `-c` constraints file pins: that pin is audited."""
+    write(tmp_path, "requirements.txt", "-c constraints.txt\n--constraint=../../etc/x\nrequests\n")
+    write(tmp_path, "constraints.txt", "requests==2.19.0\n")
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version, p.path) for p in manifest.pins] == [
+        ("requests", "2.19.0", "constraints.txt")
+    ]
+    assert [(p.reason, p.line) for p in manifest.problems] == [
+        ("includes a file outside the bundle", 2)
+    ]

@@ -156,3 +156,15 @@ def test_vendored_metadata_that_says_two_things_is_refused(
     sandbox.write(where, text)
     sandbox.write(f"{SITE}/requests/__init__.py", sandbox.payload)
     assert_refused(sandbox.run(policy=POLICY), where.rsplit("/", 1)[0].removeprefix("fn/"), named)
+
+
+@pytest.mark.parametrize("option", ["-c constraints.txt", "--constraint=constraints.txt"])
+def test_pin_in_a_constraints_file_is_audited(sandbox: Sandbox, option: str) -> None:
+    """pip installs what a constraints file pins, whatever the file is called."""
+    planted(
+        sandbox,
+        {"requirements.txt": f"{option}\nrequests\n", "constraints.txt": "requests==2.19.0\n"},
+    )
+    run = sandbox.run("--format", "json", policy=POLICY)
+    assert_blocks(run)
+    assert "PYSEC-2018-28" in run.stdout
