@@ -23,7 +23,7 @@ LOCKS_OF = {"pyproject.toml": ("poetry.lock", "uv.lock", "pdm.lock"), "Pipfile":
 
 
 def _read_poetry_lock(text: str, path: str, found: Found) -> None:
-    for at, package, line in _lock_packages(text):
+    for at, package, line in _lock_packages(text, "metadata"):
         name = _name(package, at, line)
         source = table(package, "source", at)
         # Poetry names the kind of source in `type` (git, directory, file, url, legacy).
@@ -38,7 +38,7 @@ def _read_uv_lock(text: str, path: str, found: Found) -> None:
     code, not a dependency. A lock has one project root: a second package calling itself
     the root would be a package nobody audits."""
     root = None
-    for at, package, line in _lock_packages(text):
+    for at, package, line in _lock_packages(text, "version"):
         name = _name(package, at, line)
         source = table(package, "source", at)
         for key, value in source.items():
@@ -56,7 +56,7 @@ def _read_uv_lock(text: str, path: str, found: Found) -> None:
 
 
 def _read_pdm_lock(text: str, path: str, found: Found) -> None:
-    for at, package, line in _lock_packages(text):
+    for at, package, line in _lock_packages(text, "metadata"):
         name = _name(package, at, line)
         read_dependency(name, package, at, (path, line), found, locked=True)
 
@@ -95,13 +95,17 @@ def _name(package: dict[str, Any], at: str, line: int) -> str:
     return name
 
 
-def _lock_packages(text: str) -> list[tuple[str, dict[str, Any], int]]:
+def _lock_packages(text: str, header: str) -> list[tuple[str, dict[str, Any], int]]:
     """A TOML lock's `[[package]]` tables, each with its key and the line of its `name =`.
-    Every lock these tools write has the `package` array (an empty one if nothing is
-    locked), so a lock without it is refused rather than read as locking nothing."""
+    A lock that locks nothing still has its tool's `header` (`metadata`, or uv's
+    `version`); a file with neither that nor packages is refused, never read as locking
+    nothing. (What the manifest beside a lock declares beyond it is read from the
+    manifest, so an empty lock hides nothing.)"""
     data = load_toml(text)
     if not data:
         raise Malformed("", "the lock file is empty: it pins nothing, so nothing is audited")
+    if "package" not in data and header in data:
+        return []
     packages = tables(data, "package", required=True)
     lines = _package_lines(text)
     return [

@@ -48,7 +48,7 @@ MALFORMED_LOCKS = [
     ("pipenv-git-number", "Pipfile.lock", '{"default": {"requests": {"git": 1}}}', '"default.requests.git" must be a string'),
     ("uv-package-string", "uv.lock", 'version = 1\npackage = "x"\n', '"package" must be an array'),
     ("uv-package-table", "uv.lock", "version = 1\n[package]\nname = 'requests'\nversion = '2.19.0'\n", '"package" must be an array'),
-    ("uv-package-missing", "uv.lock", "version = 1\n", '"package" is missing'),
+    ("uv-package-missing", "uv.lock", "requires-python = '>=3.12'\n", '"package" is missing'),
     ("uv-empty", "uv.lock", "", "the lock file is empty"),
     ("uv-comment-only", "uv.lock", "# nothing locked\n", "the lock file is empty"),
     ("uv-package-numbers", "uv.lock", "version = 1\npackage = [1, 2]\n", '"package[0]" must be a table'),
@@ -63,7 +63,7 @@ MALFORMED_LOCKS = [
     ("poetry-version-range", "poetry.lock", "[[package]]\nname = 'requests'\nversion = '>=2'\n", '"package[0].version" is not one exact version'),
     ("poetry-source-type-number", "poetry.lock", "[[package]]\nname = 'requests'\nversion = '2.19.0'\n[package.source]\ntype = 1\n", '"package[0].source.type" must be a'),
     ("pdm-empty", "pdm.lock", "", "the lock file is empty"),
-    ("pdm-metadata-only", "pdm.lock", "[metadata]\nlock_version = '4.5.0'\n", '"package" is missing'),
+    ("pdm-package-missing", "pdm.lock", "[tool]\nx = 1\n", '"package" is missing'),
     ("pdm-version-bool", "pdm.lock", "[[package]]\nname = 'requests'\nversion = true\n", '"package[0].version" must be a string'),
 ]  # fmt: skip
 
@@ -114,6 +114,8 @@ INCOMPLETE_LOCKS = [
     ("pdm-other-package", "pyproject.toml", PYPROJECT, "pdm.lock", "[[package]]\nname = 'six'\nversion = '1.16.0'\n"),
     ("uv-safe-version", "pyproject.toml", PYPROJECT, "uv.lock", "version = 1\n[[package]]\nname = 'requests'\nversion = '2.32.3'\n"),
     ("pipenv-empty-default", "Pipfile", PIPFILE, "Pipfile.lock", '{"_meta": {}, "default": {}}'),
+    ("pdm-metadata-only", "pyproject.toml", PYPROJECT, "pdm.lock", "[metadata]\nlock_version = '4.5.0'\n"),
+    ("uv-version-only", "pyproject.toml", PYPROJECT, "uv.lock", "version = 1\n"),
 ]  # fmt: skip
 
 
