@@ -39,11 +39,15 @@ inline_suppressions: require-reason
 # Reviewed exceptions. Each needs a reason and an expiry; it stops applying after that date.
 max_waiver_days: 365
 waivers: []
-#   - rule: CKV_AWS_116                # required: rule id, glob, or CVE/GHSA alias
+#   - rule: CKV_AWS_116                # one rule id, or a CVE/GHSA alias (no globs)
 #     path: "functions/legacy/**"      # optional scope; also `resource`, `fingerprint`
-#     reason: "DLQ arrives with the Q3 queue migration (PLAT-1234)"
+#     reason: "DLQ arrives with the Q3 queue migration (PLAT-1234)"   # 8+ characters
 #     expires: 2027-03-01
 #     approved_by: "security-team"
+#   - rules_matching: "CKV_AWS_*"      # a deliberate pattern: needs a `path` or `resource`
+#     path: "functions/legacy/**"
+#     reason: "legacy function, replaced in Q3 (PLAT-1240)"
+#     expires: 2027-03-01
 
 # More than N findings of a severity fails the build even below fail_on.
 budgets: {}

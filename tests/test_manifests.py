@@ -327,3 +327,78 @@ def test_vendored_dist_info_and_egg_info(tmp_path: Path) -> None:
     (problem,) = manifest.problems
     assert problem.path == "broken.dist-info"
     assert "not audited" in problem.reason
+
+
+def test_manifest_beyond_its_lock_is_read(tmp_path: Path) -> None:
+    """A lock that leaves out what the manifest beside it declares, or pins another
+    version, does not hide the manifest's pin."""
+    write(
+        tmp_path,
+        "pyproject.toml",
+        "[project]\nname = 'fn'\n"
+        "dependencies = ['requests==2.19.0', 'six==1.16.0', 'boto3>=1.28', 'attrs>=20']\n",
+    )
+    write(
+        tmp_path,
+        "uv.lock",
+        "version = 1\n[[package]]\nname = 'requests'\nversion = '2.32.3'\n"
+        "[[package]]\nname = 'six'\nversion = '1.16.0'\n"
+        "[[package]]\nname = 'boto3'\nversion = '1.35.0'\n",
+    )
+    pins, reasons = located(read_manifests(tmp_path))
+    assert sorted(pins) == [
+        ("boto3", "1.35.0", "uv.lock", 9),
+        ("requests", "2.19.0", "pyproject.toml", 3),
+        ("requests", "2.32.3", "uv.lock", 3),
+        ("six", "1.16.0", "uv.lock", 6),
+    ]
+    assert reasons == {"attrs>=20 @ pyproject.toml:3": "not pinned to one version"}
+
+
+@pytest.mark.parametrize(
+    ("directory", "metadata", "reason"),
+    [
+        ("requests-2.19.0.dist-info", "Name: requests\nVersion: 2.19.0\nVersion: 2.3\n", "2 times"),
+        ("requests-2.19.0.dist-info", "Name: requests\nname: six\nVersion: 2.19.0\n", "2 times"),
+        ("six-2.19.0.dist-info", "Name: requests\nVersion: 2.19.0\n", "named for 'six'"),
+        ("requests-2.32.3.dist-info", "Name: requests\nVersion: 2.19.0\n", "named for '2.32.3'"),
+        ("six.egg-info", "Name: requests\nVersion: 2.19.0\n", "directory is named for 'six'"),
+    ],
+)  # fmt: skip
+def test_vendored_metadata_must_say_one_thing(
+    tmp_path: Path, directory: str, metadata: str, reason: str
+) -> None:
+    name = "PKG-INFO" if directory.endswith(".egg-info") else "METADATA"
+    write(tmp_path, f"{directory}/{name}", "Metadata-Version: 2.1\n" + metadata)
+    manifest = read_vendored(tmp_path)
+    assert manifest.pins == ()
+    (problem,) = manifest.problems
+    assert reason in problem.reason and "not audited" in problem.reason
+
+
+def test_vendored_directory_names_as_installers_write_them(tmp_path: Path) -> None:
+    for directory, name, version in [
+        ("typing_extensions-4.12.2.dist-info", "typing-extensions", "4.12.2"),
+        ("zope.interface-6.0.dist-info", "zope.interface", "6.0"),
+        ("PyYAML-6.0.1.dist-info", "PyYAML", "6.0.1"),
+        ("pyyaml-6.0.2.dist-info", "PyYAML", "6.0.2"),
+        ("aws_xray_sdk-2.14.0-py3.12.egg-info", "aws-xray-sdk", "2.14.0"),
+    ]:
+        write(tmp_path, f"{directory}/METADATA", f"Name: {name}\nVersion: {version}\n")
+        write(tmp_path, f"{directory}/PKG-INFO", f"Name: {name}\nVersion: {version}\n")
+    manifest = read_vendored(tmp_path)
+    assert manifest.problems == ()
+    assert len(manifest.pins) == 5
+
+
+def test_constraints_files_are_read_like_includes(tmp_path: Path) -> None:
+    """pip installs the version a `-c` constraints file pins: that pin is audited."""
+    write(tmp_path, "requirements.txt", "-c constraints.txt\n--constraint=../../etc/x\nrequests\n")
+    write(tmp_path, "constraints.txt", "requests==2.19.0\n")
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version, p.path) for p in manifest.pins] == [
+        ("requests", "2.19.0", "constraints.txt")
+    ]
+    assert [(p.reason, p.line) for p in manifest.problems] == [
+        ("includes a file outside the bundle", 2)
+    ]

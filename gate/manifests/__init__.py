@@ -5,17 +5,23 @@ lock files are read as text (TOML, JSON), and vendored packages by their metadat
 headers. Nothing here installs, builds or imports anything, so no code of the
 bundle runs. A dependency the gate cannot audit from that text alone (unpinned,
 editable, from git, a URL or a local path) is reported so the policy can judge
-it; it is never handed to pip.
+it; it is never handed to pip. A file that parses but is not shaped as its tool writes
+it (`gate.manifests.shapes`) is a problem naming the file and key, never "no packages";
+what a `pyproject.toml` or `Pipfile` declares beyond the lock beside it is read from it.
 """
 
 from __future__ import annotations
 
-import email.parser
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
+from gate.manifests.declared import DYNAMIC
 from gate.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.manifests.lockfiles import LOCKS_OF, READERS
 from gate.manifests.requirements import REQUIREMENTS_GLOB, read_requirements
+from gate.manifests.shapes import Malformed
+from gate.manifests.vendored import read_vendored
 
 __all__ = ["MANIFEST_PATTERNS", "Manifest", "Pin", "Unauditable", "read_manifests", "read_vendored"]
 
@@ -34,45 +40,49 @@ MANIFEST_PATTERNS: tuple[str, ...] = (
 def read_manifests(root: Path) -> Manifest:
     """Read every dependency manifest under `root` (MANIFEST_PATTERNS): requirements files
     first, then the others in path order. A `pyproject.toml` or `Pipfile` beside its lock
-    file is left to the lock, whose exact versions are what gets installed."""
+    file is left to the lock, whose exact versions are what gets installed, for every
+    dependency the lock holds; one the lock lacks is read from the manifest."""
     found = Found()
     read_requirements(root, found)
-    others = {path for name in READERS for path in root.rglob(name) if path.is_file()}
-    for path in sorted(others):
-        if any((path.parent / lock).is_file() for lock in LOCKS_OF.get(path.name, ())):
-            continue
-        relative = path.relative_to(root).as_posix()
-        READERS[path.name](path.read_text("utf-8", errors="replace"), relative, found)
+    others = sorted({path for name in READERS for path in root.rglob(name) if path.is_file()})
+    locks = {path: _locks_beside(path) for path in others}
+    reads = {path: _read(root, path) for path in others if not locks[path]}
+    for read in reads.values():
+        found.extend(read)
+    for path in (p for p in others if locks[p]):
+        beside = [reads[lock] for lock in locks[path] if lock in reads]
+        found.extend(_beyond_lock(_read(root, path), beside))
     return found.manifest()
 
 
-def read_vendored(root: Path) -> Manifest:
-    """Packages vendored into the bundle (beside the code, or in a layer's `python/` or
-    `site-packages/`), from their `*.dist-info/METADATA` or `*.egg-info/PKG-INFO` alone."""
+def _locks_beside(path: Path) -> list[Path]:
+    """The lock files beside a `pyproject.toml` or `Pipfile` that pin its dependencies."""
+    beside = [path.parent / lock for lock in LOCKS_OF.get(path.name, ())]
+    return [lock for lock in beside if lock.is_file()]
+
+
+def _read(root: Path, path: Path) -> Found:
+    """One manifest; one its reader cannot read is a problem naming the file and key."""
     found = Found()
-    for info in sorted([*root.rglob("*.dist-info"), *root.rglob("*.egg-info")]):
-        metadata = _metadata_file(info)
-        headers = _headers(metadata) if metadata else {}
-        relative = (metadata or info).relative_to(root).as_posix()
-        name, version = headers.get("Name", "").strip(), headers.get("Version", "").strip()
-        if name and version:
-            found.pin(name, version, relative, 0)
-        else:
-            reason = "vendored package without a metadata Name and Version: not audited"
-            found.problems.append(Unauditable(info.name, reason, relative, 0))
-    return found.manifest()
+    relative = path.relative_to(root).as_posix()
+    try:
+        READERS[path.name](path.read_text("utf-8", errors="replace"), relative, found)
+    except Malformed as e:
+        return Found(problems=[Unauditable(relative, str(e), relative, e.line)])
+    return found
 
 
-def _metadata_file(info: Path) -> Path | None:
-    """A dist-info's METADATA or an egg-info's PKG-INFO; an old single-file egg-info is
-    itself PKG-INFO."""
-    if info.is_file():
-        return info if info.suffix == ".egg-info" else None
-    metadata = info / ("METADATA" if info.suffix == ".dist-info" else "PKG-INFO")
-    return metadata if metadata.is_file() else None
-
-
-def _headers(metadata: Path) -> dict[str, str]:
-    """The RFC 822 headers of a METADATA or PKG-INFO file (the body is the description)."""
-    text = metadata.read_text("utf-8", errors="replace")
-    return {key: str(value) for key, value in email.parser.HeaderParser().parsestr(text).items()}
+def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
+    """What a manifest declares that its locks do not hold: a dependency they lack (by
+    name), or an exact pin at a version they do not pin. A lock with dynamic dependencies
+    resolved them."""
+    covered = set().union(*(lock.names() for lock in locks))
+    pinned = {(pin.name, pin.version) for lock in locks for pin in lock.pins}
+    beyond = Found(problems=declared.problems)
+    beyond.pins = [p for p in declared.pins if (p.name, p.version) not in pinned]
+    beyond.unauditable = [
+        u
+        for u in declared.unauditable
+        if u.name != DYNAMIC and (not u.name or canonicalize_name(u.name) not in covered)
+    ]
+    return beyond

@@ -30,6 +30,8 @@ class Unauditable:
     reason: str
     path: str
     line: int
+    name: str | None = None
+    """The dependency's name when the manifest gives one."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,17 @@ class Found:
             self.problems.append(Unauditable(f"{name} {version}", reason, path, line))
             return
         self.pins.append(Pin(canonicalize_name(name), normalised, path, line))
+
+    def names(self) -> set[str]:
+        """The canonical names of the dependencies found."""
+        named = [u.name for u in self.unauditable if u.name]
+        return {p.name for p in self.pins} | {canonicalize_name(n) for n in named}
+
+    def extend(self, other: Found) -> None:
+        """Add what `other` found."""
+        self.pins.extend(other.pins)
+        self.unauditable.extend(other.unauditable)
+        self.problems.extend(other.problems)
 
     def manifest(self) -> Manifest:
         return Manifest(tuple(self.pins), tuple(self.unauditable), tuple(self.problems))

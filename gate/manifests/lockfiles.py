@@ -1,130 +1,64 @@
-"""`pyproject.toml`, `Pipfile` and the poetry, uv, pdm and pipenv lock files, read as TOML
-or JSON text. Line numbers are found in the text, since the parsers give none."""
+"""The poetry, uv, pdm and pipenv lock files, read as TOML or JSON text. Line numbers are
+found in the text, since the parsers give none.
+
+A lock must be shaped as its tool writes it: a lock that parses but holds, say, a
+list where its packages belong is refused (`Malformed`, naming the key), never read
+as "no packages".
+"""
 
 from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from gate.manifests.found import Found, Unauditable
-from gate.manifests.requirements import classify_requirement
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10
-    import tomli as tomllib
+from gate.manifests.declared import read_pipfile, read_pyproject
+from gate.manifests.entries import read_dependency
+from gate.manifests.found import Found
+from gate.manifests.shapes import Malformed, join, kind, load_toml, string, table, tables
 
 # A manifest of ranges beside one of its lock files is pinned by that lock, which is audited.
 LOCKS_OF = {"pyproject.toml": ("poetry.lock", "uv.lock", "pdm.lock"), "Pipfile": ("Pipfile.lock",)}
-# Where a dependency comes from when it is not a package index, as the lock files and
-# Poetry/Pipenv tables name it: the gate cannot tell which code that is, so it is not audited.
-_LOCAL_SOURCES = {
-    "git": "git dependency",
-    "url": "URL dependency",
-    "file": "local file dependency",
-    "path": "local path dependency",
-    "directory": "local path dependency",
-    "virtual": "local path dependency",
-    "editable": "editable dependency",
-}
-
-
-def _read_pyproject(text: str, path: str, found: Found) -> None:
-    """PEP 621 dependencies, extras and dependency groups, and Poetry's dependency tables."""
-    data = _load_toml(text, path, found)
-    project = _table(data.get("project"))
-    lines = text.splitlines()
-    for requirement in _pyproject_requirements(data):
-        quoted = (f'"{requirement}"', f"'{requirement}'")
-        line = next((n for n, t in enumerate(lines, 1) if any(q in t for q in quoted)), 0)
-        classify_requirement(requirement, requirement, path, line, found)
-    if "dependencies" in _strings(project.get("dynamic")):
-        reason = "dynamic dependencies: only the build backend knows them, and it is never run"
-        line = _key_line(lines, "project", "dynamic")
-        found.unauditable.append(Unauditable("dynamic = dependencies", reason, path, line))
-    for header, table in _poetry_tables(data):
-        for name, spec in table.items():
-            if name != "python":
-                line = _key_line(lines, header, name)
-                _read_table_dependency(name, spec, path, line, found)
-
-
-def _pyproject_requirements(data: dict[str, Any]) -> list[str]:
-    """Every PEP 508 string: `[project]` dependencies and extras, `[dependency-groups]`,
-    and the dev dependency lists of uv and PDM."""
-    project, tool = _table(data.get("project")), _table(data.get("tool"))
-    lists = [project.get("dependencies"), _table(tool.get("uv")).get("dev-dependencies")]
-    for groups in (
-        project.get("optional-dependencies"),
-        data.get("dependency-groups"),
-        _table(tool.get("pdm")).get("dev-dependencies"),
-    ):
-        lists.extend(_table(groups).values())
-    return [requirement for item in lists for requirement in _strings(item)]
-
-
-def _poetry_tables(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Poetry's dependency tables, each with its header. With `[project].dependencies` set,
-    `[tool.poetry.dependencies]` only adds detail to them (Poetry 2), so it is not read."""
-    poetry = _table(_table(data.get("tool")).get("poetry"))
-    tables = [("tool.poetry.dev-dependencies", _table(poetry.get("dev-dependencies")))]
-    if "dependencies" not in _table(data.get("project")):
-        tables.append(("tool.poetry.dependencies", _table(poetry.get("dependencies"))))
-    for group, content in _table(poetry.get("group")).items():
-        header = f"tool.poetry.group.{group}.dependencies"
-        tables.append((header, _table(_table(content).get("dependencies"))))
-    return tables
-
-
-def _read_table_dependency(name: str, spec: object, path: str, line: int, found: Found) -> None:
-    """A Poetry or Pipenv entry: `"1.2.3"`, `"==1.2.3"`, `{version = ...}`, `{git = ...}`,
-    or a list of such tables (one per Python version or platform)."""
-    text = f"{name} = {json.dumps(spec)}"
-    for constraint in spec if isinstance(spec, list) else [spec]:
-        table = _table(constraint) if isinstance(constraint, dict) else {"version": constraint}
-        _read_dependency(name, table.get("version"), table, path, line, found, text)
-
-
-def _exact_version(constraint: object) -> str | None:
-    """The version of an exact constraint (`1.2.3` or `==1.2.3`); None for a range."""
-    if not isinstance(constraint, str):
-        return None
-    exact = re.fullmatch(r"(==)?\s*(?P<version>[0-9][0-9A-Za-z.+!-]*)", constraint.strip())
-    return exact["version"] if exact else None
-
-
-def _read_pipfile(text: str, path: str, found: Found) -> None:
-    """A Pipfile without its lock: `[packages]` and `[dev-packages]`, read as Poetry's are."""
-    data = _load_toml(text, path, found)
-    lines = text.splitlines()
-    for header in ("packages", "dev-packages"):
-        for name, spec in _table(data.get(header)).items():
-            _read_table_dependency(name, spec, path, _key_line(lines, header, name), found)
 
 
 def _read_poetry_lock(text: str, path: str, found: Found) -> None:
-    for package, line in _lock_packages(text, path, found):
-        source = _table(package.get("source"))
+    for at, package, line in _lock_packages(text, "metadata"):
+        name = _name(package, at, line)
+        source = table(package, "source", at)
         # Poetry names the kind of source in `type` (git, directory, file, url, legacy).
-        where = {str(source.get("type")): source.get("url")}
-        _read_dependency(package.get("name"), package.get("version"), where, path, line, found)
+        kind_of = string(source, "type", join(at, "source")) or ""
+        url = string(source, "url", join(at, "source"))
+        entry = {"version": package.get("version"), kind_of: url or True}
+        read_dependency(name, entry, at, (path, line), found, locked=True)
 
 
 def _read_uv_lock(text: str, path: str, found: Found) -> None:
     """uv.lock; the project itself (its editable or virtual root, `.`) is the bundle's own
-    code, not a dependency."""
-    for package, line in _lock_packages(text, path, found):
-        source = _table(package.get("source"))
+    code, not a dependency. A lock has one project root: a second package calling itself
+    the root would be a package nobody audits."""
+    root = None
+    for at, package, line in _lock_packages(text, "version"):
+        name = _name(package, at, line)
+        source = table(package, "source", at)
+        for key, value in source.items():
+            if not isinstance(value, str):
+                problem = f"must be a string, not {kind(value)}"
+                raise Malformed(join(join(at, "source"), key), problem, line)
         if "." not in (source.get("editable"), source.get("virtual")):
-            _read_dependency(package.get("name"), package.get("version"), source, path, line, found)
+            entry = {**source, "version": package.get("version")}
+            read_dependency(name, entry, at, (path, line), found, locked=True)
+        elif root is not None:
+            problem = f"is a second project root (`.`) after {root!r}: a lock has one"
+            raise Malformed(join(at, "source"), problem, line)
+        else:
+            root = name
 
 
 def _read_pdm_lock(text: str, path: str, found: Found) -> None:
-    for package, line in _lock_packages(text, path, found):
-        _read_dependency(package.get("name"), package.get("version"), package, path, line, found)
+    for at, package, line in _lock_packages(text, "metadata"):
+        name = _name(package, at, line)
+        read_dependency(name, package, at, (path, line), found, locked=True)
 
 
 def _read_pipfile_lock(text: str, path: str, found: Found) -> None:
@@ -132,54 +66,51 @@ def _read_pipfile_lock(text: str, path: str, found: Found) -> None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        found.problems.append(Unauditable(path, f"not valid JSON ({e})", path, e.lineno))
-        return
+        raise Malformed("", f"not valid JSON ({e})", e.lineno) from e
+    if not isinstance(data, dict):
+        raise Malformed("", f"must be a JSON object of sections, not {kind(data)}")
+    if "default" not in data:  # pipenv writes it even when it locks nothing
+        raise Malformed("default", "is missing (must be a table of packages)")
+    table(data, "_meta")
     lines = _json_key_lines(text)
-    for section, packages in _table(data).items():
+    for section in data:
         if section == "_meta":
             continue
-        for name, entry in _table(packages).items():
+        packages = data[section]
+        if not isinstance(packages, dict):
+            raise Malformed(section, f"must be a table of packages, not {kind(packages)}")
+        for name in packages:
             line = lines.get((section, name), 0)
-            _read_dependency(name, _table(entry).get("version"), _table(entry), path, line, found)
+            entry = table(packages, name, section)
+            read_dependency(name, entry, join(section, name), (path, line), found, locked=True)
 
 
-def _read_dependency(
-    name: object,
-    version: object,
-    source: dict[str, Any],
-    path: str,
-    line: int,
-    found: Found,
-    text: str = "",
-) -> None:
-    """One dependency: a pin if its version is exact and `source` names no git, URL or
-    local path (`_LOCAL_SOURCES`), else why it cannot be audited, shown as `text`."""
-    if not isinstance(name, str) or not name:
-        found.problems.append(Unauditable(path, "a dependency without a name", path, line))
-        return
-    local = next((key for key in _LOCAL_SOURCES if source.get(key)), None)
-    text = text or _shown(name, version, source.get(local) if local else None)
-    exact = _exact_version(version)
-    if local:
-        found.unauditable.append(Unauditable(text, _LOCAL_SOURCES[local], path, line))
-    elif exact is None:
-        found.unauditable.append(Unauditable(text, "not pinned to one version", path, line))
-    else:
-        found.pin(name, exact, path, line)
+def _name(package: dict[str, Any], at: str, line: int) -> str:
+    """A lock package's name: a dependency without one cannot be audited."""
+    name = package.get("name")
+    if not isinstance(name, str) or not name.strip():
+        present = "name" in package
+        problem = f"must be a string, not {kind(name)}" if present else "is missing"
+        raise Malformed(join(at, "name"), f"{problem}: a dependency without a name", line)
+    return name
 
 
-def _shown(name: str, version: object, where: object) -> str:
-    """`name 1.2 @ https://...`, as much of it as the lock says."""
-    shown = f"{name} {version}" if version else name
-    return f"{shown} @ {where}" if isinstance(where, str) else shown
-
-
-def _lock_packages(text: str, path: str, found: Found) -> list[tuple[dict[str, Any], int]]:
-    """A TOML lock's `[[package]]` tables, each with the line of its `name =`."""
-    packages = _load_toml(text, path, found).get("package")
-    tables = [_table(p) for p in packages] if isinstance(packages, list) else []
+def _lock_packages(text: str, header: str) -> list[tuple[str, dict[str, Any], int]]:
+    """A TOML lock's `[[package]]` tables, each with its key and the line of its `name =`.
+    A lock that locks nothing still has its tool's `header` (`metadata`, or uv's
+    `version`); a file with neither that nor packages is refused, never read as locking
+    nothing. (What the manifest beside a lock declares beyond it is read from the
+    manifest, so an empty lock hides nothing.)"""
+    data = load_toml(text)
+    if not data:
+        raise Malformed("", "the lock file is empty: it pins nothing, so nothing is audited")
+    if "package" not in data and header in data:
+        return []
+    packages = tables(data, "package", required=True)
     lines = _package_lines(text)
-    return [(t, lines[i] if i < len(lines) else 0) for i, t in enumerate(tables)]
+    return [
+        (join("package", i), p, lines[i] if i < len(lines) else 0) for i, p in enumerate(packages)
+    ]
 
 
 def _package_lines(text: str) -> list[int]:
@@ -196,19 +127,6 @@ def _package_lines(text: str) -> list[int]:
     return numbers
 
 
-def _key_line(lines: list[str], header: str, key: str) -> int:
-    """The line of `key =` in the TOML table `[header]`; that header's line if the key is
-    written another way, 0 if the header is too."""
-    start = next((n for n, t in enumerate(lines, 1) if t.strip() == f"[{header}]"), 0)
-    pattern = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
-    for number in range(start + 1, len(lines) + 1):
-        if lines[number - 1].lstrip().startswith("["):
-            break
-        if pattern.match(lines[number - 1]):
-            return number
-    return start
-
-
 def _json_key_lines(text: str) -> dict[tuple[str, str], int]:
     """(section, package) -> line of `"package": {` in a Pipfile.lock, as pipenv writes it:
     one key a line, sections at the top level."""
@@ -223,29 +141,12 @@ def _json_key_lines(text: str) -> dict[tuple[str, str], int]:
     return numbers
 
 
-def _load_toml(text: str, path: str, found: Found) -> dict[str, Any]:
-    """The TOML document; a file that is not TOML is a problem and reads as empty."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        found.problems.append(Unauditable(path, f"not valid TOML ({e})", path, 0))
-        return {}
-
-
-def _table(value: object) -> dict[str, Any]:
-    """`value` if it is a table (a dict), else an empty one: hostile files may hold anything."""
-    return value if isinstance(value, dict) else {}
-
-
-def _strings(value: object) -> list[str]:
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
 READERS: dict[str, Callable[[str, str, Found], None]] = {
-    "pyproject.toml": _read_pyproject,
-    "Pipfile": _read_pipfile,
+    "pyproject.toml": read_pyproject,
+    "Pipfile": read_pipfile,
     "poetry.lock": _read_poetry_lock,
     "uv.lock": _read_uv_lock,
     "pdm.lock": _read_pdm_lock,
     "Pipfile.lock": _read_pipfile_lock,
 }
+"""Each manifest's reader, by file name; each raises `Malformed` for a file it cannot read."""

@@ -12,16 +12,19 @@ from gate.manifests.found import Found, Unauditable
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 _OPTION_WITH_VALUE = re.compile(
-    r"^(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host|-c|--constraint"
+    r"^(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host"
     r"|--pre|--prefer-binary|--only-binary|--no-binary|--no-index|--require-hashes)\b"
 )
-_INCLUDE = re.compile(r"^(-r|--requirement)(\s+|=)(?P<file>\S+)")
+# A constraints file (`-c`) pins what pip installs as surely as an included one does, so
+# its pins are read (and audited) the same way, whatever the file is called.
+_INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(\s+|=)(?P<file>\S+)")
 _EDITABLE = re.compile(r"^(-e|--editable)(\s+|=)")
 _HASH = re.compile(r"\s--hash[=\s]\S+")
 
 
 def read_requirements(root: Path, found: Found) -> None:
-    """Every `requirements*.txt` under `root`, following `-r` includes inside it."""
+    """Every `requirements*.txt` under `root`, following `-r` includes and `-c` constraints
+    inside it."""
     seen: set[Path] = set()
     queue = sorted(root.rglob(REQUIREMENTS_GLOB))
     while queue:
@@ -96,11 +99,13 @@ def classify_requirement(text: str, spec: str, path: str, number: int, found: Fo
         found.problems.append(Unauditable(text, reason, path, number))
         return
     if requirement.url:
-        found.unauditable.append(Unauditable(text, "URL requirement", path, number))
+        reason = "URL requirement"
+        found.unauditable.append(Unauditable(text, reason, path, number, requirement.name))
         return
     version = _pinned_version(requirement)
     if version is None:
-        found.unauditable.append(Unauditable(text, "not pinned to one version", path, number))
+        reason = "not pinned to one version"
+        found.unauditable.append(Unauditable(text, reason, path, number, requirement.name))
         return
     found.pin(requirement.name, version, path, number)
 

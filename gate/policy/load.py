@@ -6,6 +6,7 @@ import copy
 import datetime
 import hashlib
 import json
+import math
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -22,6 +23,7 @@ from gate.policy.model import (
     ScannerPolicy,
     SeverityMap,
     SuppressionMode,
+    WaiverRule,
     parse_threshold,
 )
 from gate.policy.waivers import read_waivers
@@ -102,20 +104,36 @@ def parse_policy(
             _at(shown, (1, 1), "the policy must be a mapping of keys, like `version: 1`")
         )
     _check_version(data, doc, shown)
+    _check_finite(data, (), doc, shown)
     _validate(data, doc, shown)
     effective, waivers_at = _apply_environment(data, env, shown)
     digest = hashlib.sha256(text).hexdigest()
     policy = _build(effective, PolicySource(source, digest, env))
-    waivers = read_waivers(
-        effective.get("waivers") or [],
-        lambda index, key="": doc.position_of(
-            (*waivers_at, index, key) if key else (*waivers_at, index)
-        ),
-        shown,
-        today or datetime.date.today(),
-        policy.max_waiver_days,
-    )
+    day = today or datetime.date.today()
+    for name, overlay in (data.get("environments") or {}).items():
+        # Every environment's waivers are held to the same limits, used or not.
+        if name != env and "waivers" in overlay:
+            at: PathKey = ("environments", name, "waivers")
+            _read_waivers_at(overlay["waivers"], at, doc, shown, day, policy.max_waiver_days)
+    waivers_raw = effective.get("waivers") or []
+    waivers = _read_waivers_at(waivers_raw, waivers_at, doc, shown, day, policy.max_waiver_days)
     return replace(policy, waivers=waivers)
+
+
+def _read_waivers_at(
+    raw: list[dict[str, Any]],
+    at: PathKey,
+    doc: YamlDocument,
+    shown: str,
+    today: datetime.date,
+    max_days: int,
+) -> tuple[WaiverRule, ...]:
+    """The waivers written at `at` in the document."""
+
+    def position_of(index: int, key: str = "") -> Position | None:
+        return doc.position_of((*at, index, key) if key else (*at, index))
+
+    return read_waivers(raw or [], position_of, shown, today, max_days)
 
 
 def _check_version(data: dict[str, Any], doc: YamlDocument, shown: str) -> None:
@@ -159,10 +177,38 @@ def _validate(data: dict[str, Any], doc: YamlDocument, shown: str) -> None:
     elif error.validator == "required":
         message = f"{where}: {error.message}"
         position = doc.position_of(path)
+    elif error.validator in _DESCRIBED and "description" in error.schema:
+        message = _DESCRIBED[error.validator].format(
+            where=where, value=error.instance, why=error.schema["description"]
+        )
+        position = doc.position_of(path)
     else:
         message = f"{where}: {error.message}"
         position = doc.position_of(path)
     raise PolicyError(_at(shown, position, message))
+
+
+# Failures whose schema's own description says best what is wrong.
+_DESCRIBED = {
+    "pattern": "{where}: {value!r} is refused. {why}",
+    "oneOf": "{where}: {why}",
+    "anyOf": "{where}: {why}",
+}
+
+
+def _check_finite(value: Any, path: PathKey, doc: YamlDocument, shown: str) -> None:
+    """Refuse NaN and infinity anywhere: a JSON Schema bound never catches NaN (every
+    comparison with it is false), and nothing the gate counts or times can use either."""
+    if isinstance(value, float) and not math.isfinite(value):
+        where = ".".join(str(p) for p in path) or "policy"
+        message = f"{where}: {value} is not a finite number; give a number within its bounds"
+        raise PolicyError(_at(shown, doc.position_of(path), message))
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_finite(item, (*path, key), doc, shown)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_finite(item, (*path, index), doc, shown)
 
 
 def _matches_pattern(key: str, subschema: dict[str, Any]) -> bool:
@@ -244,7 +290,8 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         budgets=budgets,
         max_waiver_days=int(data.get("max_waiver_days", 365)),
         policy_change=str(data.get("policy_change", "warn")),
-        archives=ArchiveLimits(**(data.get("archives") or {})),
+        # YAML `2.0` is an integer to the schema: the limits are counted in whole units.
+        archives=ArchiveLimits(**{k: int(v) for k, v in (data.get("archives") or {}).items()}),
         raw=_jsonable(data),
     )
 

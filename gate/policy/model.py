@@ -30,7 +30,8 @@ class WaiverRule:
     """A waiver in the policy: which findings it covers, why, and until when."""
 
     rule: str
-    """Rule id or glob; also matches a finding's aliases (CVE or GHSA ids)."""
+    """Rule id (or, with `matching`, an fnmatch pattern of them); also matches a finding's
+    aliases (CVE or GHSA ids)."""
     reason: str
     expires: datetime.date
     path: str | None = None
@@ -39,10 +40,14 @@ class WaiverRule:
     approved_by: str | None = None
     where: str = ""
     """`FILE:LINE` of the waiver, for messages."""
+    matching: bool = False
+    """True for a `rules_matching` waiver: `rule` is a pattern, and a scope is required."""
 
     def covers(self, finding: Finding) -> bool:
         ids = (finding.rule_id, *finding.aliases)
-        if not any(fnmatch.fnmatchcase(i, self.rule) for i in ids):
+        if self.matching and not any(fnmatch.fnmatchcase(i, self.rule) for i in ids):
+            return False
+        if not self.matching and self.rule not in ids:
             return False
         if self.path is not None and not _path_matches(finding, self.path):
             return False
@@ -57,7 +62,8 @@ class WaiverRule:
             for label, value in (("on", self.path), ("for", self.resource))
             if value is not None
         )
-        return f"waiver of {self.rule}{scope} ({self.where})"
+        what = f"rules matching {self.rule}" if self.matching else self.rule
+        return f"waiver of {what}{scope} ({self.where})"
 
 
 def _path_matches(finding: Finding, pattern: str) -> bool:

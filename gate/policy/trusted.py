@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from gate.errors import PolicyError
 from gate.model import Warning_
@@ -46,10 +47,10 @@ def policy_at_ref(
     if path is not None and path.startswith("builtin:"):
         raise PolicyError(f"--policy-ref {ref}: a built-in policy is not read from git")
     local = (cwd / (path or DEFAULT_POLICY_FILE)).resolve()
+    git = _git_module(ref)
     repo = open_repository(cwd)
     if repo is None or repo.working_tree_dir is None:
         raise PolicyError(f"--policy-ref {ref}: {cwd} is not in a git repository")
-    import git
 
     with repo:
         top = Path(repo.working_tree_dir).resolve()
@@ -90,3 +91,15 @@ def _worktree_text(local: Path) -> str | None:
         return read_regular(local, MAX_POLICY_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _git_module(ref: str) -> ModuleType:
+    """GitPython, which refuses to import (with a 17-line message) when no git runs."""
+    try:
+        import git
+    except ImportError as e:
+        raise PolicyError(
+            f"--policy-ref {ref}: git is not installed; --policy-ref needs it "
+            "(install git, or set GIT_PYTHON_GIT_EXECUTABLE to its path)"
+        ) from e
+    return git

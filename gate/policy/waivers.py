@@ -1,9 +1,12 @@
 """Waivers: reading them from the policy, and applying them to findings.
 
-A waiver names what it covers (rule, and optionally path, resource, fingerprint),
-why, and until when. Past its date it no longer applies and the findings it
-covered are judged again; the report warns about waivers that expired, expire
-soon, or match nothing.
+A waiver names what it covers (one rule id, and optionally path, resource, fingerprint;
+or, deliberately, a `rules_matching` pattern that must be scoped by path or resource),
+why (a reason of at least 8 characters), and until when (at most max_waiver_days
+ahead, checked for every environment's waivers). The schema refuses globs in `rule`,
+`*`-only patterns and scopes that match everything, so no waiver waives everything.
+Past its date a waiver no longer applies and the findings it covered are judged
+again; the report warns about waivers that expired, expire soon, or match nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def read_waivers(
     """Waivers from the (schema-valid) policy; one expiring too far ahead is a PolicyError."""
     waivers = []
     for index, entry in enumerate(raw):
+        rule = entry.get("rule") or entry["rules_matching"]
         expires = _date(entry["expires"])
         position = position_of(index)
         where = f"{shown}:{position[0]}" if position else shown
@@ -42,12 +46,12 @@ def read_waivers(
             at = position_of(index, "expires") or position
             place = f"{shown}:{at[0]}:{at[1]}" if at else shown
             raise PolicyError(
-                f"{place}: waiver of {entry['rule']} expires {expires.isoformat()}, "
+                f"{place}: waiver of {rule} expires {expires.isoformat()}, "
                 f"{(expires - today).days} days ahead; max_waiver_days allows {max_days}"
             )
         waivers.append(
             WaiverRule(
-                rule=entry["rule"],
+                rule=rule,
                 reason=entry["reason"],
                 expires=expires,
                 path=entry.get("path"),
@@ -55,6 +59,7 @@ def read_waivers(
                 fingerprint=entry.get("fingerprint"),
                 approved_by=entry.get("approved_by"),
                 where=where,
+                matching="rules_matching" in entry,
             )
         )
     return tuple(waivers)

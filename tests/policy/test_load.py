@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -104,13 +105,13 @@ BAD_POLICIES = [
     ("binary", "\x00\x01\x02", "YAML", None),
     (
         "waiver-too-far-ahead",
-        "version: 1\nwaivers:\n  - rule: B602\n    reason: r\n    expires: 2099-01-01\n",
+        "version: 1\nwaivers:\n  - rule: B602\n    reason: see SEC-123\n    expires: 2099-01-01\n",
         "max_waiver_days allows 365",
         5,
     ),
     (
         "waiver-bad-fingerprint",
-        "version: 1\nwaivers:\n  - {rule: B602, reason: r, "
+        "version: 1\nwaivers:\n  - {rule: B602, reason: see SEC-123, "
         "expires: 2027-01-01, fingerprint: abc}\n",
         "fingerprint",
         3,
@@ -294,3 +295,54 @@ def test_gate_env_selects_an_environment_and_empty_means_none(
     result = run_gate("policy", "show", "--policy", str(policy))
     assert result.code == 0, result.stderr
     assert result.stdout.splitlines()[0].endswith(f", env {env}" if env else str(policy))
+
+
+# Every number the policy holds, with where the schema bounds it (inclusive unless noted).
+NUMERIC_KEYS = [
+    ("scanners:\n  bandit: {timeout_s: %s}\n", "scanners.bandit.timeout_s"),
+    ("advisories: {max_age_days: %s}\n", "advisories.max_age_days"),
+    ("budgets: {high: %s}\n", "budgets.high"),
+    ("max_waiver_days: %s\n", "max_waiver_days"),
+    ("archives: {max_bytes: %s}\n", "archives.max_bytes"),
+    ("archives: {max_entries: %s}\n", "archives.max_entries"),
+    ("archives: {max_ratio: %s}\n", "archives.max_ratio"),
+    ("archives: {max_depth: %s}\n", "archives.max_depth"),
+    ("environments:\n  prod:\n    scanners:\n      bandit: {timeout_s: %s}\n", "timeout_s"),
+]
+YAML_NUMBERS = st.one_of(
+    st.sampled_from([".nan", ".NaN", ".inf", "-.inf", "+.inf", "1e400", "1.0e+400", "true", "~"]),
+    st.integers().map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.integers(min_value=0, max_value=400).map(lambda n: "1" + "0" * n),
+)
+
+
+def _numbers(policy: object) -> list[float]:
+    from gate.policy.model import Policy
+
+    assert isinstance(policy, Policy)
+    limits = policy.archives
+    values = [s.timeout_s for s in policy.scanners.values()]
+    values += [policy.advisory_max_age_days, policy.max_waiver_days, *policy.budgets.values()]
+    return [*values, limits.max_bytes, limits.max_entries, limits.max_ratio, limits.max_depth]
+
+
+@pytest.mark.parametrize(("template", "key"), NUMERIC_KEYS, ids=[k for _, k in NUMERIC_KEYS])
+@settings(max_examples=60, deadline=None)
+@given(number=YAML_NUMBERS)
+def test_every_number_is_finite_and_bounded_or_refused(
+    template: str, key: str, number: str
+) -> None:
+    """NaN passes every JSON Schema bound (each comparison with it is false) and `true` is
+    an int in Python: a number the policy holds is within its bounds, or refused by key."""
+    text = "version: 1\n" + template % number
+    env = "prod" if template.startswith("environments") else None
+    try:
+        policy = parse_policy(text.encode(), "gate.yml", "file:gate.yml", env)
+    except PolicyError as e:
+        assert str(e).startswith("gate.yml:") and key in str(e), str(e)
+        assert "\n" not in str(e)
+        return
+    for value in _numbers(policy):
+        assert not isinstance(value, bool)
+        assert math.isfinite(value) and 0 <= value <= 2**40, value

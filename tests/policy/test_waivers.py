@@ -51,7 +51,8 @@ def verdict(policy_file: WritePolicy, text: str, *findings: Finding) -> Verdict:
 
 
 def waiver(rule: str, expires: str, **scope: str) -> str:
-    lines = [f"  - rule: {rule}", "    reason: tracked in SEC-123", f"    expires: {expires}"]
+    key = "rules_matching" if "*" in rule else "rule"
+    lines = [f"  - {key}: {rule}", "    reason: tracked in SEC-123", f"    expires: {expires}"]
     lines += [f"    {key}: '{value}'" for key, value in scope.items()]
     return "\n".join(lines) + "\n"
 

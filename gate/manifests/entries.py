@@ -1,0 +1,71 @@
+"""One dependency as a lock file or a Poetry/Pipenv table writes it: a name, a version,
+and perhaps a source that is not a package index."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gate.manifests.found import Found, Unauditable
+from gate.manifests.shapes import Malformed, join, kind
+
+# Where a dependency comes from when it is not a package index, as the lock files and
+# Poetry/Pipenv tables name it: the gate cannot tell which code that is, so it is not audited.
+LOCAL_SOURCES = {
+    "git": "git dependency",
+    "url": "URL dependency",
+    "file": "local file dependency",
+    "path": "local path dependency",
+    "directory": "local path dependency",
+    "virtual": "local path dependency",
+    "editable": "editable dependency",
+}
+
+
+def read_dependency(
+    name: str,
+    entry: dict[str, Any],
+    at: str,
+    where: tuple[str, int],
+    found: Found,
+    locked: bool = False,
+    text: str = "",
+) -> None:
+    """One dependency `entry` (its `version` and source keys) at key `at` of the file:
+    a pin if its version is exact and it names no git, URL or local source
+    (`LOCAL_SOURCES`), else why it cannot be audited, shown as `text`. In a lock
+    (`locked`), a dependency from an index must have an exact version."""
+    path, line = where
+    version = entry.get("version")
+    if version is not None and not isinstance(version, str):
+        raise Malformed(join(at, "version"), f"must be a string, not {kind(version)}", line)
+    local = next((key for key in LOCAL_SOURCES if entry.get(key)), None)
+    source = entry.get(local) if local else None
+    if local and not isinstance(source, (str, bool)):
+        raise Malformed(join(at, local), f"must be a string, not {kind(source)}", line)
+    text = text or shown(name, version, source)
+    exact = exact_version(version)
+    if local:
+        found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, name))
+    elif exact is None and locked:
+        problem = "is missing" if version is None else f"is not one exact version ({version!r})"
+        raise Malformed(join(at, "version"), f"{problem}: a lock pins every package", line)
+    elif exact is None:
+        reason = "not pinned to one version"
+        found.unauditable.append(Unauditable(text, reason, path, line, name))
+    else:
+        found.pin(name, exact, path, line)
+
+
+def exact_version(constraint: object) -> str | None:
+    """The version of an exact constraint (`1.2.3` or `==1.2.3`); None for a range."""
+    if not isinstance(constraint, str):
+        return None
+    exact = re.fullmatch(r"(==)?\s*(?P<version>[0-9][0-9A-Za-z.+!-]*)", constraint.strip())
+    return exact["version"] if exact else None
+
+
+def shown(name: str, version: object, where: object) -> str:
+    """`name 1.2 @ https://...`, as much of it as the lock says."""
+    text = f"{name} {version}" if version else name
+    return f"{text} @ {where}" if isinstance(where, str) else text
