@@ -25,7 +25,14 @@ from gate.policy.model import (
     parse_threshold,
 )
 from gate.policy.waivers import read_waivers
-from gate.safeyaml import PathKey, Position, YamlDocument, YamlLoadError, load_yaml
+from gate.safeyaml import (
+    IAC_MAX_BYTES,
+    PathKey,
+    Position,
+    YamlDocument,
+    YamlLoadError,
+    load_yaml,
+)
 
 SUPPORTED_VERSION = 1
 DEFAULT_POLICY_FILE = "gate.yml"
@@ -240,6 +247,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         max_waiver_days=int(data.get("max_waiver_days", 365)),
         policy_change=str(data.get("policy_change", "warn")),
         archives=ArchiveLimits(**(data.get("archives") or {})),
+        iac_max_bytes=int((data.get("iac") or {}).get("max_file_mb", IAC_MAX_BYTES >> 20)) << 20,
         raw=_jsonable(data),
     )
 

@@ -196,7 +196,7 @@ def _dropped_serverless_files(root: Path, scanned: set[str]) -> list[dict[str, s
             if relative in scanned:
                 continue
             try:
-                load_yaml(path.read_bytes(), allow_tags=True)
+                load_yaml(path.read_bytes(), allow_tags=True, max_bytes=None)
             except YamlLoadError as e:
                 where = f":{e.line}" if e.line else ""
                 errors.append({"path": relative, "message": f"line{where}: {e.message}"})
