@@ -146,7 +146,8 @@ def _describe(error: yaml.MarkedYAMLError) -> str:
 
 def _check_expanded_size(root: yaml.Node) -> None:
     """Refuse documents nested past MAX_DEPTH, or that grow past the budget once aliases
-    are expanded."""
+    are expanded. One walk: when a node is done, every node written under it has been
+    seen, so its expanded size is judged against the nodes seen so far."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
@@ -167,6 +168,7 @@ def _check_expanded_size(root: yaml.Node) -> None:
         elif isinstance(node, yaml.SequenceNode):
             total += sum(size(item, depth + 1) for item in node.value)
         active.discard(key)
+        budget = max(MAX_EXPANDED_NODES, EXPANSION_FACTOR * (len(sizes) + 1))
         if total > budget:
             raise YamlLoadError(
                 f"document expands to over {budget} nodes (alias bomb?)",
@@ -175,24 +177,7 @@ def _check_expanded_size(root: yaml.Node) -> None:
         sizes[key] = total
         return total
 
-    budget = max(MAX_EXPANDED_NODES, EXPANSION_FACTOR * _distinct_nodes(root))
     size(root, 1)
-
-
-def _distinct_nodes(root: yaml.Node) -> int:
-    """How many nodes the document is written with (an alias is not a node of its own)."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return len(seen)
 
 
 def check_structure(data: bytes) -> None:

@@ -15,7 +15,7 @@ from gate.safeyaml import YamlDocument
 def read_serverless(relative: str, document: YamlDocument) -> Read:
     """The functions of a Serverless Framework service, and what in it is not resolved."""
     service = as_mapping(document.data)
-    provider_name = _provider_name(service.get("provider"))
+    provider_name = other_provider(service)
     if provider_name is not None:
         return Read(
             None,
@@ -66,9 +66,10 @@ def read_serverless(relative: str, document: YamlDocument) -> Read:
     return Read(found, warnings)
 
 
-def _provider_name(provider: Any) -> str | None:
-    """The provider's name if it is plainly not AWS; None for AWS, or a name the gate
-    does not resolve (that is read as AWS: never less checking on a guess)."""
+def other_provider(service: Any) -> str | None:
+    """The name of a service's provider if it is plainly not AWS; None for AWS, or a name
+    the gate does not resolve (that is read as AWS: never less checking on a guess)."""
+    provider = as_mapping(service).get("provider")
     name = provider if isinstance(provider, str) else as_mapping(provider).get("name")
     if not isinstance(name, str) or "${" in name or name.strip().lower() in ("", "aws"):
         return None

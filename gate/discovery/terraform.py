@@ -4,12 +4,18 @@ modules it calls are not followed, and nothing is evaluated."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import re
+import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.discovery.declared import Declared, Read, as_mapping, as_text, local_path
 from gate.model import Warning_
+from gate.workers import cache_dir, private_dir
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.(module|root|cwd)\}/?")
 _REFERENCE = re.compile(r"\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)")
@@ -92,20 +98,48 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
 
 
 def _parse(path: Path, relative: str) -> dict[str, Any]:
-    from hcl2.api import loads  # only when there is Terraform to read
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
-        parsed = loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
+        parsed = _hcl_loads()(text)
     except LarkError as e:
         where = f":{e.line}" if isinstance(e, UnexpectedInput) and e.line > 0 else ""
         reason = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
         raise HclError(f"{relative}{where}: not valid HCL ({reason})") from e
     except UnicodeDecodeError as e:
         raise HclError(f"{relative}: not valid HCL (not UTF-8 at byte {e.start})") from e
+    except OSError as e:
+        raise HclError(f"{relative}: cannot read: {e.strerror}") from e
     except _PARSER_FAILURES as e:
-        raise HclError(f"{relative}: not valid HCL ({type(e).__name__}: {e})") from e
+        where = _line_quoted(text, str(e))
+        raise HclError(f"{relative}{where}: not valid HCL ({str(e)[:160]})") from e
     return parsed if isinstance(parsed, dict) else {}
+
+
+def _line_quoted(text: str, message: str) -> str:
+    """`:N` for the line of `text` a parser's message ends with (python-hcl2 quotes the
+    line it refuses, without its number), else nothing."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and message.endswith(line):
+            return f":{number}"
+    return ""
+
+
+def _hcl_loads() -> Callable[[str], Any]:
+    """python-hcl2's parser, imported only when there is Terraform to read, and built
+    where its grammar cache is private: lark keeps that cache, a pickle, in the temp dir
+    and loads it on the next start, and a shared /tmp is anyone's to plant one in."""
+    if "hcl2.api" not in sys.modules:
+        with contextlib.ExitStack() as stack:
+            private = private_dir(cache_dir() / "worker-tmp")
+            where = str(private) if private else stack.enter_context(tempfile.TemporaryDirectory())
+            saved, tempfile.tempdir = tempfile.tempdir, where
+            stack.callback(setattr, tempfile, "tempdir", saved)
+            importlib.import_module("hcl2.api")
+    from hcl2.api import loads
+
+    return loads
 
 
 def _as_list(value: Any) -> list[Any]:
