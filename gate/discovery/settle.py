@@ -63,10 +63,19 @@ def _checked(root: Path, name: str, place: str | None, problems: list[str]) -> s
     """`place` if it is in the bundle; else None, and why that is a problem."""
     if place is None:
         return None
-    if leaves_bundle(place) or "\x00" in place:
+    if "\x00" in place:
+        problems.append(f"{name}: its code {place!r} is not a path (a NUL character)")
+        return None
+    if leaves_bundle(place):
         problems.append(
             f"{name}: its code {place!r} is outside the bundle; pass the directory that "
             "holds it (and its IaC) to gate check"
+        )
+        return None
+    if place.lower().endswith(".zip") and (root / place).is_dir():
+        problems.append(
+            f"{name}: its code {place!r} is a directory named like a zip; the gate reads "
+            "code ending in .zip as an archive: rename it"
         )
         return None
     if not (root / place).exists():

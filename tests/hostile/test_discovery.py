@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
 
 APP = "def handler(event, context):\n    return {'ok': True}\n"
 WILDCARD_POLICY = """      Policies:
@@ -186,11 +186,11 @@ def test_a_layer_outside_the_bundle_is_refused(sandbox: Sandbox) -> None:
     layer = (
         "      Layers: [!Ref Deps]\n"
         "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
-        "    Properties: {ContentUri: 'layers/../../deps'}\n"
+        "    Properties: {ContentUri: 'layers/../..'}\n"
     )
     sandbox.write("template.yaml", sam(extra=layer))
     sandbox.write("src/app.py", APP)
-    assert_refused(sandbox.run(), "template.yaml", "'../deps' is outside the bundle")
+    assert_refused(sandbox.run(), "template.yaml", "'..' is outside the bundle")
 
 
 def test_a_serverless_artifact_outside_the_bundle_is_refused(sandbox: Sandbox) -> None:
@@ -230,6 +230,33 @@ def test_a_handler_naming_a_path_out_of_its_code_is_refused(sandbox: Sandbox, ha
     sandbox.write("template.yaml", sam(handler=handler))
     sandbox.write("src/app.py", APP)
     assert_refused(sandbox.run(), "template.yaml", "does not name a module inside its code")
+
+
+def json_template(code_uri: str, handler: str = "app.handler") -> str:
+    properties = {"CodeUri": code_uri, "Handler": handler, "Runtime": "python3.12"}
+    function = {"Type": "AWS::Serverless::Function", "Properties": properties}
+    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Fn": function}})
+
+
+@pytest.mark.parametrize(
+    ("code_uri", "handler", "said"),
+    [
+        ("src\x00x", "app.handler", "is not a path"),
+        ("src", "app\x00.handler", "does not name a module inside its code"),
+    ],
+)
+def test_a_nul_in_a_path_is_refused(
+    sandbox: Sandbox, code_uri: str, handler: str, said: str
+) -> None:
+    sandbox.write("template.json", json_template(code_uri, handler))
+    sandbox.write("src/app.py", APP)
+    assert_refused(sandbox.run(), "template.json", "Fn (line 1)", said)
+
+
+def test_a_directory_named_like_a_zip_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("template.json", json_template("build/fn.zip"))
+    sandbox.write("build/fn.zip/app.py", APP)
+    assert_refused(sandbox.run(), "template.json", "'build/fn.zip' is a directory")
 
 
 # --- a handler whose module is not there (defect 11a) ------------------------------------
@@ -323,3 +350,120 @@ def test_terraform_the_parser_cannot_read_is_refused_with_its_line(
 def test_terraform_that_is_not_utf8_is_refused(sandbox: Sandbox) -> None:
     sandbox.write("main.tf", b'resource "aws_lambda_function" "f" {\n  # \xff\n}\n')
     assert_refused(sandbox.run(), "main.tf", "not valid HCL")
+
+
+# --- odd shapes: understood, or refused in one line naming the file (defect 16) -----------
+
+HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+FN = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+ODD_SHAPES = {
+    "resources-list": HEAD + "Resources: [1, {Type: AWS::Serverless::Function}]\n",
+    "resource-null": HEAD + "Resources: {Fn: null, Other: 3}\n",
+    "properties-list": HEAD
+    + "Resources:\n  Fn: {Type: AWS::Serverless::Function, Properties: [a]}\n",
+    "globals-string": HEAD + "Globals: yes\n" + FN + "      CodeUri: src\n",
+    "globals-function-list": HEAD + "Globals: {Function: [1]}\n" + FN + "      CodeUri: src\n",
+    "events-number": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Events: 7\n",
+    "events-odd": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Events: {Api: {Type: Api, Properties: [1]}, X: null}\n",
+    "policies-null": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Policies: null\n",
+    "policies-odd": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Policies: [null, 5, '*', {Statement: 3}, "
+    "{Statement: [{Action: [null, 1, {a: b}], Resource: null}]}]\n",
+    "layers-mapping": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Layers: {Ref: Deps}\n",
+    "handler-list": HEAD + FN + "      CodeUri: src\n      Handler: [app, handler]\n"
+    "      Runtime: python3.12\n",
+    "handler-number": HEAD
+    + FN
+    + "      CodeUri: src\n      Handler: 12.5\n      Runtime: python3.12\n",
+    "codeuri-number": HEAD + FN + "      CodeUri: 42\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n",
+    "codeuri-if": HEAD
+    + FN
+    + "      CodeUri: !If [IsProd, src, other]\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n",
+    "codeuri-sub": HEAD + FN + "      CodeUri: !Sub '${Dir}/src'\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n",
+    "runtime-ref": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: !Ref PythonRuntime\n",
+    "type-tag": HEAD + "Resources:\n  Fn: {Type: !GetAtt X.Arn, Properties: !Ref Y}\n",
+    "nested-tags": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Role: !GetAtt [!Ref A, !Sub '${B}']\n"
+    "      Environment: !If [C, {Variables: {A: !Ref D}}, !Ref AWS::NoValue]\n",
+    "huge-int": HEAD + FN + "      CodeUri: src\n      MemorySize: " + "9" * 5000 + "\n",
+    "unhashable-key": HEAD + "Resources:\n  ? [a, b]\n  : {Type: AWS::Lambda::Function}\n",
+    "null-and-int-keys": HEAD + "Resources:\n  null: {Type: AWS::Lambda::Function}\n"
+    "  7: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: app.handler,"
+    " Runtime: python3.12}}\n",
+    "merge-key": HEAD
+    + "x: &p {CodeUri: src, Handler: app.handler, Runtime: python3.12}\n"
+    + FN
+    + "      <<: *p\n",
+    "json-template": json.dumps(
+        {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Fn": {"Type": 1}}}
+    ),
+}
+SLS = "service: s\nframeworkVersion: '3'\n"
+ODD_SERVERLESS = {
+    "functions-list": SLS + "provider: {name: aws, runtime: python3.12}\n"
+    "functions:\n  - a: {handler: app.handler}\n  - ${file(more.yml)}\n  - 3\n",
+    "functions-null": SLS + "provider: {name: aws}\nfunctions: null\n",
+    "provider-string": SLS + "provider: aws\nfunctions: {a: {handler: app.handler}}\n",
+    "provider-list": SLS + "provider: [aws]\nfunctions: {a: null, b: [1], c: {handler: [x]}}\n",
+    "artifact-mapping": SLS + "provider: {name: aws, runtime: python3.12}\n"
+    "functions: {a: {handler: app.handler, package: {artifact: {s3: x}}}}\n",
+    "layers-odd": SLS + "provider: {name: aws, runtime: python3.12}\nlayers: [1, 2]\n"
+    "functions: {a: {handler: app.handler, layers: [{Ref: X}, 5, null]}}\n",
+    "iam-odd": SLS + "provider: {name: aws, runtime: python3.12, iam: {role: {statements: 5}},"
+    " iamRoleStatements: [null, {Action: {a: 1}}]}\nfunctions: {a: {handler: app.handler}}\n",
+}
+ODD_TERRAFORM = {
+    "one-label": 'resource "aws_lambda_function" {\n  filename = "f.zip"\n}\n',
+    "filename-number": 'resource "aws_lambda_function" "f" {\n  filename = 5\n'
+    '  handler = "app.handler"\n  runtime = "python3.12"\n}\n',
+    "filename-list": 'resource "aws_lambda_function" "f" {\n  filename = ["a", "b"]\n}\n',
+    "layers-string": 'resource "aws_lambda_function" "f" {\n  filename = "app.py"\n'
+    '  handler = "app.handler"\n  runtime = "python3.12"\n  layers = "x"\n}\n',
+    "dynamic-block": 'resource "aws_lambda_function" "f" {\n  filename = "app.py"\n'
+    '  handler = "app.handler"\n  runtime = "python3.12"\n'
+    '  dynamic "environment" {\n    for_each = var.e\n    content { variables = {} }\n  }\n}\n',
+    "archive-odd": 'data "archive_file" "a" {\n  type = "zip"\n  source_dir = 3\n'
+    '  output_path = "a.zip"\n}\nresource "aws_lambda_function" "f" {\n'
+    "  filename = data.archive_file.a.output_path\n}\n",
+    "module-odd": 'module "m" {\n  source = "./m"\n}\nlocals {}\n',
+    "empty": "",
+}
+
+
+def assert_understood_or_refused(run: HostileRun, file: str) -> None:
+    """Exit 0 or 1; or exit 2 whose every error line names `file` (no internal error)."""
+    assert "internal error" not in run.stderr, run.stderr
+    if run.code == 2:
+        assert run.lines and all(file in line for line in run.lines), run.stderr
+    else:
+        assert run.code in (0, 1), (run.code, run.stderr)
+
+
+@pytest.mark.parametrize("shape", sorted(ODD_SHAPES))
+def test_an_odd_template_is_understood_or_refused(sandbox: Sandbox, shape: str) -> None:
+    name = "template.json" if shape.startswith("json") else "template.yaml"
+    sandbox.write(name, ODD_SHAPES[shape])
+    sandbox.write("src/app.py", APP)
+    assert_understood_or_refused(sandbox.run(), name)
+
+
+@pytest.mark.parametrize("shape", sorted(ODD_SERVERLESS))
+def test_an_odd_serverless_yml_is_understood_or_refused(sandbox: Sandbox, shape: str) -> None:
+    sandbox.write("serverless.yml", ODD_SERVERLESS[shape])
+    sandbox.write("app.py", APP)
+    assert_understood_or_refused(sandbox.run(), "serverless.yml")
+
+
+@pytest.mark.parametrize("shape", sorted(ODD_TERRAFORM))
+def test_odd_terraform_is_understood_or_refused(sandbox: Sandbox, shape: str) -> None:
+    sandbox.write("main.tf", ODD_TERRAFORM[shape])
+    sandbox.write("app.py", APP)
+    assert_understood_or_refused(sandbox.run(), "main.tf")
