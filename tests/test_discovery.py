@@ -399,6 +399,16 @@ _VALUES = st.recursive(
             "x.zip",
             "${self:custom.x}",
             ".",
+            "..",
+            "/",
+            "C:\\x",
+            "src/../..",
+            "a\x00b",
+            "../../etc/passwd.x",
+            "aws",
+            "google",
+            "nodejs24.x",
+            "Image",
         ]
     ),
     lambda inner: (
@@ -426,6 +436,20 @@ _VALUES = st.recursive(
                     "Function",
                     "Resources",
                     "AWS::Serverless::Function",
+                    "Events",
+                    "Policies",
+                    "PackageType",
+                    "ContentUri",
+                    "Content",
+                    "Metadata",
+                    "DockerContext",
+                    "InlineCode",
+                    "runtime",
+                    "name",
+                    "image",
+                    "path",
+                    "Fn::If",
+                    "Fn::Sub",
                 ]
             )
             | st.text(max_size=8),
@@ -449,5 +473,58 @@ def test_discovery_never_fails_on_arbitrary_iac(template: object, service: objec
             found = discover(root, "b")
         except BundleError as e:  # refused in one line, never an exception of its own
             assert "\n" not in str(e)
+            return
+    assert isinstance(found.functions, tuple)
+
+
+_HCL_TOKENS = st.sampled_from(
+    [
+        'resource "aws_lambda_function" "f" {',
+        'data "archive_file" "a" {',
+        'resource "aws_lambda_layer_version" "l" {',
+        'module "m" {',
+        "}",
+        "{",
+        "[",
+        "]",
+        ",",
+        "=",
+        "\n",
+        "filename =",
+        "source_dir =",
+        "source_file =",
+        "output_path =",
+        "handler =",
+        "runtime =",
+        "layers =",
+        '"app.handler"',
+        '"python3.12"',
+        '"../x"',
+        '"/etc"',
+        '"x.zip"',
+        '"${path.module}/src"',
+        "data.archive_file.a.output_path",
+        "aws_lambda_layer_version.l.arn",
+        "5",
+        "null",
+        "<<EOF\nx\nEOF",
+        "# c",
+        '"unclosed',
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tokens=st.lists(_HCL_TOKENS, max_size=30))
+def test_discovery_never_fails_on_arbitrary_terraform(tokens: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        root = Path(work)
+        (root / "main.tf").write_text(" ".join(tokens) + "\n", "utf-8")
+        (root / "x.zip").write_bytes(b"PK")
+        try:
+            found = discover(root, "b")
+        except BundleError as e:  # refused in one line naming the file
+            assert "\n" not in str(e)
+            assert str(e).startswith("b/main.tf")
             return
     assert isinstance(found.functions, tuple)
