@@ -180,12 +180,12 @@ def _check_expanded_size(root: yaml.Node) -> None:
     size(root, 1)
 
 
-def check_structure(data: bytes) -> None:
-    """Raise YamlLoadError if the YAML or JSON in `data` is hostile to a parser: an alias
-    bomb, a recursive alias, or nesting past MAX_DEPTH. Syntax errors are not judged
-    here (a data file need not be YAML at all); a scanner reports what it cannot parse.
-    Bytes that are not UTF-8 are read as a scanner guessing their encoding would: the
-    structure is ASCII either way."""
+def check_structure(data: bytes) -> list[yaml.Node]:
+    """The root node of each document in `data`; raises YamlLoadError if the YAML or JSON
+    is hostile to a parser: an alias bomb, a recursive alias, or nesting past MAX_DEPTH.
+    Syntax errors are not judged here (a data file need not be YAML at all; then no
+    nodes); a scanner reports what it cannot parse. Bytes that are not UTF-8 are read as
+    a scanner guessing their encoding would: the structure is ASCII either way."""
     text: str | bytes
     try:
         text = data.decode("utf-8")
@@ -195,24 +195,28 @@ def check_structure(data: bytes) -> None:
     try:
         loader = _SafeLoader(text)
     except yaml.YAMLError:
-        return
+        return []
+    roots: list[yaml.Node] = []
     try:
         while loader.check_node():  # every document: some parsers read them all
             node = loader.get_node()
             if node is not None:
                 _check_expanded_size(node)
+                roots.append(node)
     except yaml.MarkedYAMLError as e:
         if "maximum nesting depth" in str(e.problem):
             mark = e.problem_mark
             raise YamlLoadError(
                 f"nested deeper than {MAX_DEPTH} levels", _position(mark) if mark else None
             ) from e
+        return []
     except (yaml.YAMLError, ValueError):
-        return
+        return []
     except RecursionError as e:
         raise YamlLoadError(f"nested deeper than {MAX_DEPTH} levels") from e
     finally:
         loader.dispose()
+    return roots
 
 
 def _key_positions(root: yaml.Node) -> dict[PathKey, Position]:

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import yaml
+
 from gate.discovery.cloudformation import read_template
 from gate.discovery.declared import Declared, Read
 from gate.discovery.serverless import read_serverless
@@ -40,8 +42,8 @@ class IacReader:
         self.root = root
         self.bundle_id = bundle_id
         self.max_bytes = max_bytes
-        self.admitted: set[str] = set()
-        """Files read as IaC: their structure is judged already."""
+        self.checked: set[str] = set()
+        """Files whose structure is judged already (IaC is, by the loader's budget)."""
 
     def declare(self) -> tuple[list[Declared], set[str], list[Warning_]]:
         """Every function the IaC declares, the IaC files read, and what could not be
@@ -50,12 +52,12 @@ class IacReader:
         iac_files: set[str] = set()
         warnings: list[Warning_] = []
         candidates = list(self._candidates())
-        for path in candidates:
-            if path.suffix == ".tf":
-                continue
+        templates = [p for p in candidates if p.suffix != ".tf"] + self._templates_unmarked(
+            candidates
+        )
+        for path in templates:
             relative = path.relative_to(self.root).as_posix()
             document = self._load(path, relative)
-            self.admitted.add(relative)
             reader = read_serverless if path.name in SERVERLESS_FILES else read_template
             found = reader(relative, document)
             if found.functions is not None:
@@ -76,22 +78,43 @@ class IacReader:
 
     def check_parsed_files(self) -> None:
         """Refuse any YAML or JSON file a scanner would parse that is hostile to a parser;
-        run after the function zips are unpacked, as the scanners read those too."""
+        run again after the function zips are unpacked, as the scanners read those too."""
         for current, dirs, names in os.walk(self.root):
             dirs.sort()
             for name in sorted(names):
                 path = Path(current) / name
                 relative = path.relative_to(self.root).as_posix()
-                if relative in self.admitted or not name.lower().endswith(PARSED_SUFFIXES):
+                if relative in self.checked or not name.lower().endswith(PARSED_SUFFIXES):
                     continue
-                try:
-                    check_structure(self._read_bytes(path))
-                except YamlLoadError as e:
-                    raise self.refused(
-                        f"{relative}{_line(e)}: refused: {e.message}; a scanner parsing it "
-                        "would hang or fail",
-                        "remove it, or exclude it in the policy",
-                    ) from e
+                self._structure(path, relative)
+
+    def _templates_unmarked(self, candidates: list[Path]) -> list[Path]:
+        """Templates without a marker in their bytes (`AWS::Lambda::Functio\\x6e` in a
+        double-quoted string is a marker only once parsed): every other YAML or JSON file
+        is checked for hostile structure, and read as IaC if it declares AWS resources."""
+        self.checked.update(p.relative_to(self.root).as_posix() for p in candidates)
+        found = []
+        for current, dirs, names in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+            for name in sorted(names):
+                path = Path(current) / name
+                relative = path.relative_to(self.root).as_posix()
+                if relative in self.checked or not name.lower().endswith(PARSED_SUFFIXES):
+                    continue
+                if any(_declares_aws_resources(root) for root in self._structure(path, relative)):
+                    found.append(path)
+        return found
+
+    def _structure(self, path: Path, relative: str) -> list[yaml.Node]:
+        self.checked.add(relative)
+        try:
+            return check_structure(self._read_bytes(path))
+        except YamlLoadError as e:
+            raise self.refused(
+                f"{relative}{_line(e)}: refused: {e.message}; a scanner parsing it "
+                "would hang or fail",
+                "remove it, or exclude it in the policy",
+            ) from e
 
     def refused(self, what: str, advice: str) -> BundleError:
         return BundleError(f"{self.bundle_id}/{what}; {advice}")
@@ -144,6 +167,27 @@ class IacReader:
             raise self.refused(
                 f"{relative}{_line(e)}: cannot read this IaC file: {e.message}", _NOT_DEPLOYED
             ) from e
+
+
+def _declares_aws_resources(root: yaml.Node) -> bool:
+    """Whether a document is a mapping with `Resources` whose entries have a `Type` of
+    `AWS::...`, as its parsed (unescaped) keys and values say."""
+    if not isinstance(root, yaml.MappingNode):
+        return False
+    sections = [
+        v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "Resources"
+    ]
+    return any(
+        isinstance(key, yaml.ScalarNode)
+        and key.value == "Type"
+        and isinstance(kind, yaml.ScalarNode)
+        and str(kind.value).startswith("AWS::")
+        for section in sections
+        if isinstance(section, yaml.MappingNode)
+        for _, resource in section.value
+        if isinstance(resource, yaml.MappingNode)
+        for key, kind in resource.value
+    )
 
 
 def _line(error: YamlLoadError) -> str:

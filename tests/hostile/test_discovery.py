@@ -110,6 +110,17 @@ def test_a_3mb_template_is_read_in_full(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
+def test_a_template_whose_markers_are_escaped_is_read(sandbox: Sandbox) -> None:
+    # No marker in the bytes; CloudFormation reads the escapes all the same.
+    text = sam(extra=WILDCARD_POLICY).replace("AWSTemplateFormatVersion: '2010-09-09'\n", "")
+    text = text.replace("AWS::Serverless", '"AWS::Serverles\\x73').replace("-31\n", '-31"\n')
+    text = text.replace("::Function\n", '::Function"\n')
+    assert "AWS::Serverless" not in text and "AWS::Lambda::Function" not in text
+    sandbox.write("template.yaml", text)
+    sandbox.write("src/app.py", APP)
+    assert_blocks(sandbox.run())
+
+
 def test_a_serverless_yml_that_is_not_yaml_is_refused(sandbox: Sandbox) -> None:
     sandbox.write(
         "serverless.yml",
