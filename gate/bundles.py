@@ -21,6 +21,7 @@ from gate.archives import ArchiveLimits, extract
 from gate.discovery import Discovery, contents_of, discover
 from gate.errors import BundleError
 from gate.model import Bundle, ScanIssue, Warning_
+from gate.safeyaml import IAC_MAX_BYTES
 
 if TYPE_CHECKING:
     from gate.policy.model import Policy
@@ -94,6 +95,7 @@ def stage(
     exclude: tuple[str, ...],
     workdir: Path,
     limits: ArchiveLimits | None = None,
+    iac_max_bytes: int = IAC_MAX_BYTES,
 ) -> tuple[list[Staged], list[Warning_]]:
     """Copy each bundle into `workdir`, as the scanners are allowed to see it, and find its
     functions. A zip is unpacked safely first, and so is every zip inside a bundle that a
@@ -113,7 +115,7 @@ def stage(
         def unpack(archive: str, root: Path = root, shown: str = bundle.id) -> None:
             extract(root / archive, root / contents_of(archive), limits, f"{shown}/{archive}")
 
-        found = discover(root, bundle.id, unpack)
+        found = discover(root, bundle.id, unpack, iac_max_bytes)
         warnings.extend(found.warnings)
         vendored = vendored_files(root)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
@@ -241,7 +243,9 @@ def list_bundles(paths: list[str], policy: Policy) -> Listing:
     `gate check` prepares them (so zips are unpacked the same safe way), without scanning."""
     bundles = resolve_bundles(paths)
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
-        staged, warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
+        staged, warnings = stage(
+            bundles, policy.exclude, Path(work), policy.archives, policy.iac_max_bytes
+        )
     return Listing(
         tuple(s.bundle for s in staged),
         tuple(warnings),

@@ -73,7 +73,9 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     store = FindingsCache.open(cache_dir()) if options.use_cache else None
     scanning = _Scanning(scanners, requests, store, policy, options)
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
-        staged, stage_warnings = stage(bundles, policy.exclude, Path(work), policy.archives)
+        staged, stage_warnings = stage(
+            bundles, policy.exclude, Path(work), policy.archives, policy.iac_max_bytes
+        )
         warnings += stage_warnings + _vendored_warnings(staged, requests)
         views = shard_view(staged, options.shard, Path(work)) if options.shard else staged
         scans = _scan_all(scanning, scanners, staged, views, Path(work))
@@ -168,7 +170,13 @@ def _scan_base(
     try:
         with tempfile.TemporaryDirectory(prefix="gate-base-") as work:
             earlier = base_bundles(changes, bundles, Path(work))
-            staged, _ = stage(earlier, policy.exclude, Path(work) / "staged", policy.archives)
+            staged, _ = stage(
+                earlier,
+                policy.exclude,
+                Path(work) / "staged",
+                policy.archives,
+                policy.iac_max_bytes,
+            )
             scans = _scan_all(quiet, run.scanners, staged, staged, Path(work))
     except GateError as e:
         reason = str(e)

@@ -1,9 +1,13 @@
 """YAML loading for untrusted and user-written files.
 
 Every YAML file the gate reads goes through here: a safe loader (no Python tags),
-a byte budget, and a budget on the size of the document once aliases are
-expanded, so an alias bomb is refused before anything walks it. The composed
-node tree is kept so callers can point at the line of a key.
+a byte budget, a budget on the size of the document once aliases are expanded
+(so an alias bomb is refused before anything walks it) and on its depth. The
+composed node tree is kept so callers can point at the line of a key.
+
+`check_structure` applies the same alias and depth budgets to any YAML or JSON
+file a scanner would parse, without judging its syntax: a file that would hang
+or crash a scanner's own parser is refused before any scanner starts.
 """
 
 from __future__ import annotations
@@ -14,7 +18,18 @@ from typing import Any
 import yaml
 
 MAX_BYTES = 1 << 20
+"""The byte budget of user-written YAML (a policy, a baseline)."""
+IAC_MAX_BYTES = 16 << 20
+"""The default byte budget of an IaC file (policy `iac.max_file_mb`): packaged
+CloudFormation and compiled serverless output run to several MB."""
 MAX_EXPANDED_NODES = 100_000
+EXPANSION_FACTOR = 4
+"""Aliases may grow a document to MAX_EXPANDED_NODES nodes, or to this many times the
+nodes it is written with, whichever is more: anchors that share a block are fine, an
+alias bomb grows exponentially."""
+MAX_DEPTH = 128
+"""Nesting deeper than this is no template a person writes, and would exhaust the
+recursion of a scanner's parser."""
 
 PathKey = tuple[str | int, ...]
 
@@ -76,15 +91,18 @@ def _construct_plain(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> 
 _PlainTagLoader.add_multi_constructor("!", _construct_plain)
 
 
-def load_yaml(text: str | bytes, *, allow_tags: bool = False) -> YamlDocument:
+def load_yaml(
+    text: str | bytes, *, allow_tags: bool = False, max_bytes: int | None = MAX_BYTES
+) -> YamlDocument:
     """Load one YAML document within the budgets; raises YamlLoadError.
 
     `allow_tags` reads application tags such as CloudFormation's `!Ref` as plain
-    values (for IaC files); Python tags are refused either way.
+    values (for IaC files); Python tags are refused either way. `max_bytes` None is
+    for a file whose size was judged already (an IaC file discovery admitted).
     """
     size = len(text.encode("utf-8") if isinstance(text, str) else text)
-    if size > MAX_BYTES:
-        raise YamlLoadError(f"file is {size} bytes; the limit is {MAX_BYTES}")
+    if max_bytes is not None and size > max_bytes:
+        raise YamlLoadError(f"file is {size} bytes; the limit is {max_bytes}")
     loader_cls = _PlainTagLoader if allow_tags else _SafeLoader
     try:
         # The reader refuses control characters as soon as the loader is built.
@@ -127,32 +145,78 @@ def _describe(error: yaml.MarkedYAMLError) -> str:
 
 
 def _check_expanded_size(root: yaml.Node) -> None:
-    """Refuse documents that grow past the budget once aliases are expanded."""
+    """Refuse documents nested past MAX_DEPTH, or that grow past the budget once aliases
+    are expanded. One walk: when a node is done, every node written under it has been
+    seen, so its expanded size is judged against the nodes seen so far."""
     sizes: dict[int, int] = {}
     active: set[int] = set()
 
-    def size(node: yaml.Node) -> int:
+    def size(node: yaml.Node, depth: int) -> int:
         key = id(node)
         if key in sizes:
             return sizes[key]
         if key in active:
             raise YamlLoadError("recursive alias", _position(node.start_mark))
+        if depth > MAX_DEPTH:
+            raise YamlLoadError(
+                f"nested deeper than {MAX_DEPTH} levels", _position(node.start_mark)
+            )
         active.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
         elif isinstance(node, yaml.SequenceNode):
-            total += sum(size(item) for item in node.value)
+            total += sum(size(item, depth + 1) for item in node.value)
         active.discard(key)
-        if total > MAX_EXPANDED_NODES:
+        budget = max(MAX_EXPANDED_NODES, EXPANSION_FACTOR * (len(sizes) + 1))
+        if total > budget:
             raise YamlLoadError(
-                f"document expands to over {MAX_EXPANDED_NODES} nodes (alias bomb?)",
+                f"document expands to over {budget} nodes (alias bomb?)",
                 _position(node.start_mark),
             )
         sizes[key] = total
         return total
 
-    size(root)
+    size(root, 1)
+
+
+def check_structure(data: bytes) -> list[yaml.Node]:
+    """The root node of each document in `data`; raises YamlLoadError if the YAML or JSON
+    is hostile to a parser: an alias bomb, a recursive alias, or nesting past MAX_DEPTH.
+    Syntax errors are not judged here (a data file need not be YAML at all; then no
+    nodes); a scanner reports what it cannot parse. Bytes that are not UTF-8 are read as
+    a scanner guessing their encoding would: the structure is ASCII either way."""
+    text: str | bytes
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = data if utf16 else data.decode("utf-8", errors="replace")
+    try:
+        loader = _SafeLoader(text)
+    except yaml.YAMLError:
+        return []
+    roots: list[yaml.Node] = []
+    try:
+        while loader.check_node():  # every document: some parsers read them all
+            node = loader.get_node()
+            if node is not None:
+                _check_expanded_size(node)
+                roots.append(node)
+    except yaml.MarkedYAMLError as e:
+        if "maximum nesting depth" in str(e.problem):
+            mark = e.problem_mark
+            raise YamlLoadError(
+                f"nested deeper than {MAX_DEPTH} levels", _position(mark) if mark else None
+            ) from e
+        return []
+    except (yaml.YAMLError, ValueError):
+        return []
+    except RecursionError as e:
+        raise YamlLoadError(f"nested deeper than {MAX_DEPTH} levels") from e
+    finally:
+        loader.dispose()
+    return roots
 
 
 def _key_positions(root: yaml.Node) -> dict[PathKey, Position]:

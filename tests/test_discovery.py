@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gate.discovery import attribute, discover
+from gate.errors import BundleError
 from gate.model import Finding, Function, Location, Severity
 from tests.conftest import ASSETS, RunGate, only_scanners
 
@@ -196,14 +197,16 @@ def test_missing_code_is_an_error_naming_the_function(run_gate: RunGate, tmp_pat
     )
     result = run_gate("ls", str(tmp_path))
     assert result.code == 2
-    assert "Fn: its code 'build/fn' is not in the bundle" in result.stderr
+    assert "template.yaml: Fn (line 3): its code 'build/fn' is not in the bundle" in result.stderr
     checked = run_gate("check", str(tmp_path), "--format", "json")
     assert checked.code == 2
     errors = json.loads(checked.stdout)["errors"]
     assert errors[0]["scanner"] is None
     assert "build/fn" in errors[0]["message"]
     console = run_gate("check", str(tmp_path))
-    assert "ERROR: the gate could not check everything: Fn: its code 'build/fn'" in (console.stdout)
+    assert "ERROR: the gate could not check everything: Fn (line 3): its code 'build/fn'" in (
+        console.stdout
+    )
 
 
 def test_an_unsafe_function_zip_is_refused_naming_it(run_gate: RunGate, tmp_path: Path) -> None:
@@ -238,15 +241,13 @@ def test_code_outside_the_bundle_is_an_error(tmp_path: Path) -> None:
     assert "outside the bundle" in found.issues[0].message
 
 
-def test_unresolved_and_unread_iac_is_said(tmp_path: Path) -> None:
+def test_unresolved_iac_is_said(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
             "serverless.yml": "service: s\nprovider: {name: aws}\n"
             "functions: ${file(functions.yml)}\n",
             "infra/main.tf": 'module "api" {\n  source = "terraform-aws-modules/lambda/aws"\n}\n',
-            "infra/broken.tf": 'resource "aws_lambda_function" "x" {\n',
-            "tpl/template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n",
         },
     )
     found = discover(tmp_path, "b")
@@ -254,9 +255,31 @@ def test_unresolved_and_unread_iac_is_said(tmp_path: Path) -> None:
     assert all(w.code == "iac-not-read" for w in found.warnings)
     assert any("which is not resolved" in m for m in messages)
     assert any("module 'api' not followed" in m for m in messages)
-    assert any(m.startswith("b/infra/broken.tf: not valid HCL") for m in messages)
-    assert any(m.startswith("b/tpl/template.yaml:") for m in messages)
     assert found.functions == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        (
+            "infra/broken.tf",
+            'resource "aws_lambda_function" "x" {\n',
+            "b/infra/broken.tf:1: not valid HCL",
+        ),
+        (
+            "tpl/template.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n",
+            "b/tpl/template.yaml:3: cannot read this IaC file: YAML syntax error",
+        ),
+    ],
+)
+def test_iac_that_cannot_be_read_is_refused(
+    tmp_path: Path, name: str, text: str, said: str
+) -> None:
+    write(tmp_path, {name: text})
+    with pytest.raises(BundleError) as refused:
+        discover(tmp_path, "b")
+    assert str(refused.value).startswith(said)
 
 
 def test_terraform_variables_are_never_resolved(tmp_path: Path) -> None:
@@ -376,6 +399,16 @@ _VALUES = st.recursive(
             "x.zip",
             "${self:custom.x}",
             ".",
+            "..",
+            "/",
+            "C:\\x",
+            "src/../..",
+            "a\x00b",
+            "../../etc/passwd.x",
+            "aws",
+            "google",
+            "nodejs24.x",
+            "Image",
         ]
     ),
     lambda inner: (
@@ -403,6 +436,20 @@ _VALUES = st.recursive(
                     "Function",
                     "Resources",
                     "AWS::Serverless::Function",
+                    "Events",
+                    "Policies",
+                    "PackageType",
+                    "ContentUri",
+                    "Content",
+                    "Metadata",
+                    "DockerContext",
+                    "InlineCode",
+                    "runtime",
+                    "name",
+                    "image",
+                    "path",
+                    "Fn::If",
+                    "Fn::Sub",
                 ]
             )
             | st.text(max_size=8),
@@ -422,5 +469,62 @@ def test_discovery_never_fails_on_arbitrary_iac(template: object, service: objec
         document = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": template}
         (root / "template.json").write_text(json.dumps(document), "utf-8")
         (root / "serverless.yml").write_text(json.dumps(service), "utf-8")
-        found = discover(root, "b")
+        try:
+            found = discover(root, "b")
+        except BundleError as e:  # refused in one line, never an exception of its own
+            assert "\n" not in str(e)
+            return
+    assert isinstance(found.functions, tuple)
+
+
+_HCL_TOKENS = st.sampled_from(
+    [
+        'resource "aws_lambda_function" "f" {',
+        'data "archive_file" "a" {',
+        'resource "aws_lambda_layer_version" "l" {',
+        'module "m" {',
+        "}",
+        "{",
+        "[",
+        "]",
+        ",",
+        "=",
+        "\n",
+        "filename =",
+        "source_dir =",
+        "source_file =",
+        "output_path =",
+        "handler =",
+        "runtime =",
+        "layers =",
+        '"app.handler"',
+        '"python3.12"',
+        '"../x"',
+        '"/etc"',
+        '"x.zip"',
+        '"${path.module}/src"',
+        "data.archive_file.a.output_path",
+        "aws_lambda_layer_version.l.arn",
+        "5",
+        "null",
+        "<<EOF\nx\nEOF",
+        "# c",
+        '"unclosed',
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tokens=st.lists(_HCL_TOKENS, max_size=30))
+def test_discovery_never_fails_on_arbitrary_terraform(tokens: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as work:
+        root = Path(work)
+        (root / "main.tf").write_text(" ".join(tokens) + "\n", "utf-8")
+        (root / "x.zip").write_bytes(b"PK")
+        try:
+            found = discover(root, "b")
+        except BundleError as e:  # refused in one line naming the file
+            assert "\n" not in str(e)
+            assert str(e).startswith("b/main.tf")
+            return
     assert isinstance(found.functions, tuple)

@@ -155,12 +155,22 @@ def test_plaintext_secret_appears_in_no_output(
 
 
 @pytest.mark.parametrize(
+    ("bundle", "path"),
+    [("broken-serverless", "serverless.yml:24:"), ("broken-cfn", "template.yaml:42:")],
+)
+def test_unparseable_iac_is_refused_before_any_scanner(
+    run_gate: RunGate, bundle_copy: Callable[[str], Path], bundle: str, path: str
+) -> None:
+    # The gate's own IaC rules could not read it: a refusal naming file and line.
+    result = run_gate("check", str(bundle_copy(bundle)))
+    assert result.code == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and path in lines[0] and "YAML syntax error" in lines[0], lines
+
+
+@pytest.mark.parametrize(
     ("bundle", "scanner", "path"),
-    [
-        ("broken-serverless", "checkov", "serverless.yml"),
-        ("broken-cfn", "checkov", "template.yaml"),
-        ("python-syntax-error", "bandit", "handler.py"),
-    ],
+    [("python-syntax-error", "bandit", "handler.py")],
 )
 def test_unparseable_file_is_an_error_not_a_pass(
     run_gate: RunGate, bundle_copy: Callable[[str], Path], bundle: str, scanner: str, path: str

@@ -7,18 +7,18 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared, as_mapping, as_text, join_path, local_path
+from gate.discovery.declared import Declared, Read, as_mapping, as_text, join_path, local_path
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 _SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 
 
-def read_template(relative: str, document: YamlDocument) -> tuple[list[Declared] | None, list[str]]:
+def read_template(relative: str, document: YamlDocument) -> Read:
     """The functions of a SAM or CloudFormation template; None if it has no `Resources`."""
     resources = document.data.get("Resources") if isinstance(document.data, dict) else None
     if not isinstance(resources, dict):
-        return None, []
+        return Read(None)
     globals_ = as_mapping(as_mapping(document.data.get("Globals")).get("Function"))
     here = PurePosixPath(relative).parent
     layers = _template_layers(resources, here)
@@ -50,7 +50,7 @@ def read_template(relative: str, document: YamlDocument) -> tuple[list[Declared]
                 related=_cfn_related(str(logical_id), properties, refs),
             )
         )
-    return found, []
+    return Read(found)
 
 
 def _sam_code(
@@ -66,7 +66,7 @@ def _sam_code(
     uri = properties.get("CodeUri", ".")
     if isinstance(uri, str):
         return local_path(here, uri)
-    return None, "code in S3"
+    return None, _not_local(uri)
 
 
 def _cfn_code(properties: dict[str, Any], here: PurePosixPath) -> tuple[str | None, str | None]:
@@ -78,7 +78,14 @@ def _cfn_code(properties: dict[str, Any], here: PurePosixPath) -> tuple[str | No
         return None, "inline code in the template"
     if "ImageUri" in code:
         return None, "a container image"
-    return None, "code in S3"
+    return None, _not_local(code)
+
+
+def _not_local(value: Any) -> str:
+    """Why a code location that is not a path is not in the bundle."""
+    if isinstance(value, dict) and ({"Bucket", "Key", "S3Bucket", "S3Key"} & value.keys()):
+        return "code in S3"
+    return f"a code location the gate does not resolve ({type(value).__name__})"
 
 
 def _template_layers(resources: dict[str, Any], here: PurePosixPath) -> dict[str, str]:

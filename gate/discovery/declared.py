@@ -3,11 +3,16 @@ bundle root; and the small helpers the readers share."""
 
 from __future__ import annotations
 
-import os
+import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
+
+from gate.model import Warning_
+
+# `C:`, `C:\x`, `C:/x`: a Windows drive, never a path inside the bundle.
+_DRIVE = re.compile(r"^[A-Za-z]:(/|$)")
 
 
 @dataclass
@@ -29,6 +34,16 @@ class Declared:
     related: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class Read:
+    """What one IaC reader made of its file or module: the functions declared (None if
+    the file is not IaC of its kind) and what it could not follow, as warnings whose
+    message starts with the file, relative to the bundle root."""
+
+    functions: list[Declared] | None
+    warnings: list[Warning_] = field(default_factory=list)
+
+
 def local_path(here: PurePosixPath, value: str) -> tuple[str | None, str | None]:
     if re.match(r"^[a-z0-9]+://", value):
         return None, f"code at {value.split('://')[0]}:// location"
@@ -38,9 +53,24 @@ def local_path(here: PurePosixPath, value: str) -> tuple[str | None, str | None]
 
 
 def join_path(here: PurePosixPath, value: str) -> str:
-    """A path relative to the bundle root, normalised; may start with `../` if it leaves."""
-    joined = os.path.normpath((here / value).as_posix())
-    return PurePosixPath(joined).as_posix()
+    """A path relative to the bundle root, normalised (`\\` is a separator too). One that
+    leaves the bundle comes back as `..` or `../...`, absolute, or a Windows drive: see
+    `leaves_bundle`."""
+    value = value.replace("\\", "/")
+    if _DRIVE.match(value):
+        return value
+    return posixpath.normpath(posixpath.join(here.as_posix(), value))
+
+
+def leaves_bundle(place: str) -> bool:
+    """Whether a path `join_path` made is outside the bundle root."""
+    return place.startswith("/") or place.split("/", 1)[0] == ".." or bool(_DRIVE.match(place))
+
+
+def contents_of(code: str) -> str:
+    """Where a function's code is unpacked: a zip's entries go beside it, in `<zip>.contents`
+    (as zips inside zips do)."""
+    return f"{code}.contents" if code.lower().endswith(".zip") else code
 
 
 def as_mapping(value: Any) -> dict[str, Any]:

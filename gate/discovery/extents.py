@@ -38,7 +38,7 @@ def resource_extents(path: Path) -> dict[str, Extent]:
     if path.suffix == ".tf":
         return _terraform_extents(text.splitlines())
     try:
-        document = load_yaml(text, allow_tags=True)
+        document = load_yaml(text, allow_tags=True, max_bytes=None)
     except YamlLoadError:
         return {}
     return _yaml_extents(document, text.count("\n") + 1)

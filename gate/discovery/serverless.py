@@ -1,20 +1,32 @@
 """Serverless Framework `serverless.yml`: functions, provider defaults, package
-artifacts and layers. `${...}` variables are never resolved."""
+artifacts and layers. `${...}` variables are never resolved. A service of another
+cloud (`provider.name` other than `aws`) is out of scope: warned, never read."""
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared, as_mapping, as_text, join_path, local_path
+from gate.discovery.declared import Declared, Read, as_mapping, as_text, join_path, local_path
+from gate.model import Warning_
 from gate.safeyaml import YamlDocument
 
 
-def read_serverless(
-    relative: str, document: YamlDocument
-) -> tuple[list[Declared] | None, list[str]]:
+def read_serverless(relative: str, document: YamlDocument) -> Read:
     """The functions of a Serverless Framework service, and what in it is not resolved."""
     service = as_mapping(document.data)
+    provider_name = other_provider(service)
+    if provider_name is not None:
+        return Read(
+            None,
+            [
+                Warning_(
+                    "not-aws",
+                    f"{relative}: a Serverless service for provider {provider_name!r}: out "
+                    "of scope, its functions are not analysed",
+                )
+            ],
+        )
     provider = as_mapping(service.get("provider"))
     here = PurePosixPath(relative).parent
     package = as_mapping(service.get("package"))
@@ -22,12 +34,9 @@ def read_serverless(
         _serverless_layer_ref(str(name)): join_path(here, str(as_mapping(layer).get("path", ".")))
         for name, layer in as_mapping(service.get("layers")).items()
     }
-    functions = service.get("functions")
-    problems = []
-    if isinstance(functions, str):
-        problems.append(f"{relative}: functions come from {functions!r}, which is not resolved")
+    specs, warnings = _functions(relative, service.get("functions"))
     found = []
-    for name, spec in as_mapping(functions).items():
+    for name, spec in specs.items():
         spec = as_mapping(spec)
         artifact = as_mapping(spec.get("package")).get("artifact", package.get("artifact"))
         code: str | None
@@ -36,6 +45,8 @@ def read_serverless(
             code, elsewhere = None, "a container image"
         elif isinstance(artifact, str):
             code, elsewhere = local_path(here, artifact)
+        elif artifact is not None:
+            code, elsewhere = None, f"a package.artifact the gate does not resolve ({artifact!r})"
         else:
             code, elsewhere = here.as_posix() or ".", None
         found.append(
@@ -52,7 +63,36 @@ def read_serverless(
                 layers=[layers[r] for r in _serverless_layer_refs(spec) if r in layers],
             )
         )
-    return found, problems
+    return Read(found, warnings)
+
+
+def other_provider(service: Any) -> str | None:
+    """The name of a service's provider if it is plainly not AWS; None for AWS, or a name
+    the gate does not resolve (that is read as AWS: never less checking on a guess)."""
+    provider = as_mapping(service).get("provider")
+    name = provider if isinstance(provider, str) else as_mapping(provider).get("name")
+    if not isinstance(name, str) or "${" in name or name.strip().lower() in ("", "aws"):
+        return None
+    return name
+
+
+def _functions(relative: str, functions: Any) -> tuple[dict[Any, Any], list[Warning_]]:
+    """The `functions` section: a mapping, or a list of mappings merged in order (as the
+    Framework merges them); what is a variable is not resolved and said."""
+    parts = functions if isinstance(functions, list) else [functions]
+    merged: dict[Any, Any] = {}
+    warnings = []
+    for part in parts:
+        if isinstance(part, dict):
+            merged.update(part)
+        elif part is not None:
+            warnings.append(
+                Warning_(
+                    "iac-not-read",
+                    f"{relative}: functions come from {part!r}, which is not resolved",
+                )
+            )
+    return merged, warnings
 
 
 def _serverless_layer_ref(name: str) -> str:

@@ -4,11 +4,18 @@ modules it calls are not followed, and nothing is evaluated."""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import re
+import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared, as_mapping, as_text, local_path
+from gate.discovery.declared import Declared, Read, as_mapping, as_text, local_path
+from gate.model import Warning_
+from gate.workers import cache_dir, private_dir
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.(module|root|cwd)\}/?")
 _REFERENCE = re.compile(r"\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)")
@@ -16,32 +23,40 @@ _REFERENCE = re.compile(r"\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)")
 _FUNCTION = ("aws_lambda_function",)
 
 
-def read_terraform(root: Path, directory: Path) -> tuple[list[Declared], set[str], list[str]]:
-    """The Lambda functions of one Terraform module (one directory of `.tf` files)."""
-    from hcl2.api import loads  # only when there is Terraform to read
-    from lark.exceptions import LarkError
+class HclError(ValueError):
+    """A `.tf` file the HCL parser cannot read; the message names file, line and why."""
 
+
+# What python-hcl2 raises on input it cannot read, besides lark's own errors: its
+# transformer meets shapes it does not expect.
+_PARSER_FAILURES = (UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, RecursionError)
+
+
+def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
+    """The Lambda functions of one Terraform module (one directory of `.tf` files), and
+    the files read. Raises HclError on a file that is not HCL the parser reads."""
     blocks: list[tuple[str, str, str, str, dict[str, Any]]] = []
     read: set[str] = set()
-    problems = []
+    warnings = []
     for path in sorted(directory.glob("*.tf")):
         relative = path.relative_to(root).as_posix()
-        try:
-            parsed = loads(path.read_text("utf-8"))
-        except (LarkError, UnicodeDecodeError, ValueError) as e:
-            problems.append(f"{relative}: not valid HCL ({str(e).splitlines()[0][:120]})")
-            continue
+        parsed = _parse(path, relative)
         read.add(relative)
         for section in ("resource", "data"):
-            for group in parsed.get(section, []):
+            for group in _as_list(parsed.get(section)):
                 for kind, named in as_mapping(group).items():
                     for name, body in as_mapping(named).items():
                         blocks.append((section, str(kind), str(name), relative, as_mapping(body)))
-        modules = sorted(str(name) for group in parsed.get("module", []) for name in group)
+        modules = sorted(
+            str(name) for group in _as_list(parsed.get("module")) for name in as_mapping(group)
+        )
         if modules:
-            problems.append(
-                f"{relative}: module {', '.join(map(repr, modules))} not followed; functions "
-                "declared inside modules are not listed or attributed"
+            warnings.append(
+                Warning_(
+                    "iac-not-read",
+                    f"{relative}: module {', '.join(map(repr, modules))} not followed; "
+                    "functions declared inside modules are not listed or attributed",
+                )
             )
     module = PurePosixPath(directory.relative_to(root).as_posix())
     archives = {
@@ -79,7 +94,56 @@ def read_terraform(root: Path, directory: Path) -> tuple[list[Declared], set[str
                 related=_tf_related(address, body, blocks),
             )
         )
-    return found, read, problems
+    return Read(found, warnings), read
+
+
+def _parse(path: Path, relative: str) -> dict[str, Any]:
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    try:
+        text = path.read_text("utf-8")
+        parsed = _hcl_loads()(text)
+    except LarkError as e:
+        where = f":{e.line}" if isinstance(e, UnexpectedInput) and e.line > 0 else ""
+        reason = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
+        raise HclError(f"{relative}{where}: not valid HCL ({reason})") from e
+    except UnicodeDecodeError as e:
+        raise HclError(f"{relative}: not valid HCL (not UTF-8 at byte {e.start})") from e
+    except OSError as e:
+        raise HclError(f"{relative}: cannot read: {e.strerror}") from e
+    except _PARSER_FAILURES as e:
+        where = _line_quoted(text, str(e))
+        raise HclError(f"{relative}{where}: not valid HCL ({str(e)[:160]})") from e
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _line_quoted(text: str, message: str) -> str:
+    """`:N` for the line of `text` a parser's message ends with (python-hcl2 quotes the
+    line it refuses, without its number), else nothing."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and message.endswith(line):
+            return f":{number}"
+    return ""
+
+
+def _hcl_loads() -> Callable[[str], Any]:
+    """python-hcl2's parser, imported only when there is Terraform to read, and built
+    where its grammar cache is private: lark keeps that cache, a pickle, in the temp dir
+    and loads it on the next start, and a shared /tmp is anyone's to plant one in."""
+    if "hcl2.api" not in sys.modules:
+        with contextlib.ExitStack() as stack:
+            private = private_dir(cache_dir() / "worker-tmp")
+            where = str(private) if private else stack.enter_context(tempfile.TemporaryDirectory())
+            saved, tempfile.tempdir = tempfile.tempdir, where
+            stack.callback(setattr, tempfile, "tempdir", saved)
+            importlib.import_module("hcl2.api")
+    from hcl2.api import loads
+
+    return loads
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def tf_value(body: dict[str, Any], key: str) -> Any:

@@ -28,7 +28,14 @@ from gate.policy.model import (
 )
 from gate.policy.waivers import read_waivers
 from gate.safefile import MIB, read_regular
-from gate.safeyaml import PathKey, Position, YamlDocument, YamlLoadError, load_yaml
+from gate.safeyaml import (
+    IAC_MAX_BYTES,
+    PathKey,
+    Position,
+    YamlDocument,
+    YamlLoadError,
+    load_yaml,
+)
 
 SUPPORTED_VERSION = 1
 DEFAULT_POLICY_FILE = "gate.yml"
@@ -292,6 +299,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         policy_change=str(data.get("policy_change", "warn")),
         # YAML `2.0` is an integer to the schema: the limits are counted in whole units.
         archives=ArchiveLimits(**{k: int(v) for k, v in (data.get("archives") or {}).items()}),
+        iac_max_bytes=int((data.get("iac") or {}).get("max_file_mb", IAC_MAX_BYTES >> 20)) << 20,
         raw=_jsonable(data),
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from gate.archives import ArchiveLimits
 from gate.model import Confidence, Finding, PolicySource, Severity
+from gate.safeyaml import IAC_MAX_BYTES
 
 
 def parse_threshold(value: str) -> Severity | None:
@@ -142,6 +143,8 @@ class Policy:
     """With --policy-ref: `fail` makes a work tree policy that differs from the ref's fail
     the check; `warn` only says so."""
     archives: ArchiveLimits = field(default_factory=ArchiveLimits)
+    iac_max_bytes: int = IAC_MAX_BYTES
+    """An IaC file larger than this is refused (policy `iac.max_file_mb`)."""
     raw: dict[str, Any] = field(default_factory=dict)
     """The effective document, for `gate policy show`."""
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gate.discovery.serverless import other_provider
 from gate.model import Finding, Location, ScanIssue, Severity
 from gate.policy.model import ScannerPolicy
 from gate.safeyaml import YamlLoadError, load_yaml
@@ -189,7 +190,8 @@ def _relative(path: str, root: str | None = None) -> str:
 
 
 def _dropped_serverless_files(root: Path, scanned: set[str]) -> list[dict[str, str]]:
-    """checkov skips a serverless.yml it cannot parse without a word; say so here."""
+    """checkov skips a serverless.yml it cannot parse without a word; say so here. It
+    skips one for another cloud too: that one discovery warns about (`not-aws`)."""
     errors = []
     for name in SERVERLESS_FILES:
         for path in sorted(root.rglob(name)):
@@ -197,7 +199,7 @@ def _dropped_serverless_files(root: Path, scanned: set[str]) -> list[dict[str, s
             if relative in scanned:
                 continue
             try:
-                load_yaml(path.read_bytes(), allow_tags=True)
+                document = load_yaml(path.read_bytes(), allow_tags=True, max_bytes=None)
             except YamlLoadError as e:
                 where = f":{e.line}" if e.line else ""
                 errors.append({"path": relative, "message": f"line{where}: {e.message}"})
@@ -205,6 +207,8 @@ def _dropped_serverless_files(root: Path, scanned: set[str]) -> list[dict[str, s
             except OSError as e:
                 errors.append({"path": relative, "message": f"unreadable: {e.strerror}"})
                 continue
+            if other_provider(document.data) is not None:
+                continue  # another cloud's service: out of scope, and discovery says so
             errors.append(
                 {"path": relative, "message": "checkov did not scan this serverless file"}
             )

@@ -122,6 +122,6 @@ def metadata_skip(template: Any, resource: str, check_id: str) -> Found | None:
 def load_template(path: Path) -> Any:
     """A CloudFormation template as data, or None when it cannot be read."""
     try:
-        return load_yaml(path.read_bytes(), allow_tags=True).data
+        return load_yaml(path.read_bytes(), allow_tags=True, max_bytes=None).data
     except (OSError, YamlLoadError):
         return None

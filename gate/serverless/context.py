@@ -31,7 +31,7 @@ class BundleContext:
         if relative not in self._yaml:
             try:
                 text = (self.root / relative).read_bytes()
-                self._yaml[relative] = load_yaml(text, allow_tags=True)
+                self._yaml[relative] = load_yaml(text, allow_tags=True, max_bytes=None)
             except (OSError, YamlLoadError):
                 self._yaml[relative] = None
         return self._yaml[relative]

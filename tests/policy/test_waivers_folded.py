@@ -41,8 +41,8 @@ def bandit(line: int) -> Finding:
     )
 
 
-def waiver(rule: str = "B602", **scope: str) -> WaiverRule:
-    return WaiverRule(rule, "tracked in SEC-123", EXPIRES, where="gate.yml:4", **scope)
+def waiver(rule: str = "B602", path: str | None = None) -> WaiverRule:
+    return WaiverRule(rule, "tracked in SEC-123", EXPIRES, path=path, where="gate.yml:4")
 
 
 def test_a_waiver_of_only_the_folded_claim_says_so_and_the_finding_stays_blocking() -> None:

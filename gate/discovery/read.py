@@ -1,0 +1,197 @@
+"""Reading a bundle's IaC, and refusing what cannot be read.
+
+A file that looks like deployed IaC (a template with CloudFormation markers, a
+`serverless.yml`, a `.tf`) and that the gate cannot read is refused: the gate's own
+IaC rules would never see it. Every other YAML or JSON file a scanner parses is
+checked for hostile structure (an alias bomb, nesting past the budget, a size past
+the limit), which would hang or crash that scanner's parser; its syntax is the
+scanner's to judge.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+
+from gate.discovery.cloudformation import read_template
+from gate.discovery.declared import Declared, Read
+from gate.discovery.serverless import read_serverless
+from gate.discovery.terraform import read_terraform
+from gate.errors import BundleError
+from gate.model import Warning_
+from gate.safeyaml import YamlDocument, YamlLoadError, check_structure, load_yaml
+
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
+# What a scanner parses as YAML or JSON: checkov reads every file with these suffixes.
+PARSED_SUFFIXES = TEMPLATE_SUFFIXES
+# Generated and dependency trees that hold no IaC of the bundle's own.
+_SKIPPED_DIRS = frozenset({".aws-sam", ".serverless", ".terraform", "cdk.out", "node_modules"})
+_TEMPLATE_MARKERS = re.compile(rb"AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::Function")
+_NOT_DEPLOYED = "fix it, or exclude it in the policy if it is not deployed"
+
+
+class IacReader:
+    """The IaC of one bundle's private copy, read within the policy's budget."""
+
+    def __init__(self, root: Path, bundle_id: str, max_bytes: int) -> None:
+        self.root = root
+        self.bundle_id = bundle_id
+        self.max_bytes = max_bytes
+        self.checked: set[str] = set()
+        """Files whose structure is judged already (IaC is, by the loader's budget)."""
+
+    def declare(self) -> tuple[list[Declared], set[str], list[Warning_]]:
+        """Every function the IaC declares, the IaC files read, and what could not be
+        followed (warnings). Raises BundleError on IaC the gate cannot read."""
+        declared: list[Declared] = []
+        iac_files: set[str] = set()
+        warnings: list[Warning_] = []
+        candidates = list(self._candidates())
+        templates = [p for p in candidates if p.suffix != ".tf"] + self._templates_unmarked(
+            candidates
+        )
+        for path in templates:
+            relative = path.relative_to(self.root).as_posix()
+            document = self._load(path, relative)
+            reader = read_serverless if path.name in SERVERLESS_FILES else read_template
+            found = reader(relative, document)
+            if found.functions is not None:
+                iac_files.add(relative)
+                declared.extend(found.functions)
+            warnings.extend(found.warnings)
+        for directory in sorted({p.parent for p in candidates if p.suffix == ".tf"}):
+            for path in sorted(directory.glob("*.tf")):
+                self._read_bytes(path)
+            try:
+                found_tf, read = read_terraform(self.root, directory)
+            except ValueError as e:
+                raise self.refused(str(e), "fix it, or exclude it in the policy") from e
+            iac_files.update(read)
+            declared.extend(found_tf.functions or [])
+            warnings.extend(found_tf.warnings)
+        return declared, iac_files, [self._shown(w) for w in warnings]
+
+    def check_parsed_files(self) -> None:
+        """Refuse any YAML or JSON file a scanner would parse that is hostile to a parser;
+        run again after the function zips are unpacked, as the scanners read those too."""
+        for current, dirs, names in os.walk(self.root):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(current) / name
+                relative = path.relative_to(self.root).as_posix()
+                if relative in self.checked or not name.lower().endswith(PARSED_SUFFIXES):
+                    continue
+                self._structure(path, relative)
+
+    def _templates_unmarked(self, candidates: list[Path]) -> list[Path]:
+        """Templates without a marker in their bytes (`AWS::Lambda::Functio\\x6e` in a
+        double-quoted string is a marker only once parsed): every other YAML or JSON file
+        is checked for hostile structure, and read as IaC if it declares AWS resources."""
+        self.checked.update(p.relative_to(self.root).as_posix() for p in candidates)
+        found = []
+        for current, dirs, names in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+            for name in sorted(names):
+                path = Path(current) / name
+                relative = path.relative_to(self.root).as_posix()
+                if relative in self.checked or not name.lower().endswith(PARSED_SUFFIXES):
+                    continue
+                if any(_declares_aws_resources(root) for root in self._structure(path, relative)):
+                    found.append(path)
+        return found
+
+    def _structure(self, path: Path, relative: str) -> list[yaml.Node]:
+        self.checked.add(relative)
+        try:
+            return check_structure(self._read_bytes(path))
+        except YamlLoadError as e:
+            raise self.refused(
+                f"{relative}{_line(e)}: refused: {e.message}; a scanner parsing it "
+                "would hang or fail",
+                "remove it, or exclude it in the policy",
+            ) from e
+
+    def refused(self, what: str, advice: str) -> BundleError:
+        return BundleError(f"{self.bundle_id}/{what}; {advice}")
+
+    def _shown(self, warning: Warning_) -> Warning_:
+        return Warning_(warning.code, f"{self.bundle_id}/{warning.message}")
+
+    def _candidates(self) -> Iterator[Path]:
+        for current, dirs, names in os.walk(self.root):
+            dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+            for name in sorted(names):
+                path = Path(current) / name
+                plainly_iac = name in SERVERLESS_FILES or name.endswith(".tf")
+                if plainly_iac or (
+                    name.endswith(TEMPLATE_SUFFIXES)
+                    and _TEMPLATE_MARKERS.search(self._read_bytes(path))
+                ):
+                    yield path
+
+    def _read_bytes(self, path: Path) -> bytes:
+        """The file's bytes, within the size budget (one that is not is refused)."""
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                raise self.refused(
+                    f"{path.relative_to(self.root).as_posix()}: file is {size} bytes; the "
+                    f"limit is {self.max_bytes >> 20} MB",
+                    "raise policy iac.max_file_mb, or exclude it in the policy",
+                )
+            return path.read_bytes()
+        except OSError as e:
+            shown = path.relative_to(self.root).as_posix()
+            raise self.refused(f"{shown}: cannot read: {e.strerror}", _NOT_DEPLOYED) from e
+
+    def _load(self, path: Path, relative: str) -> YamlDocument:
+        """The IaC file as YAML, or a BundleError naming file, line and the reason."""
+        data = self._read_bytes(path)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data[: e.start].count(b"\n") + 1
+            raise self.refused(
+                f"{relative}:{line}: cannot read this IaC file: not UTF-8 (byte "
+                f"0x{data[e.start]:02x} at offset {e.start})",
+                _NOT_DEPLOYED,
+            ) from e
+        try:
+            return load_yaml(data, allow_tags=True, max_bytes=None)
+        except YamlLoadError as e:
+            raise self.refused(
+                f"{relative}{_line(e)}: cannot read this IaC file: {e.message}", _NOT_DEPLOYED
+            ) from e
+
+
+def _declares_aws_resources(root: yaml.Node) -> bool:
+    """Whether a document is a mapping with `Resources` whose entries have a `Type` of
+    `AWS::...`, as its parsed (unescaped) keys and values say."""
+    if not isinstance(root, yaml.MappingNode):
+        return False
+    sections = [
+        v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "Resources"
+    ]
+    return any(
+        isinstance(key, yaml.ScalarNode)
+        and key.value == "Type"
+        and isinstance(kind, yaml.ScalarNode)
+        and str(kind.value).startswith("AWS::")
+        for section in sections
+        if isinstance(section, yaml.MappingNode)
+        for _, resource in section.value
+        if isinstance(resource, yaml.MappingNode)
+        for key, kind in resource.value
+    )
+
+
+def _line(error: YamlLoadError) -> str:
+    return f":{error.line}" if error.line else ""
+
+
+__all__ = ["SERVERLESS_FILES", "TEMPLATE_SUFFIXES", "IacReader", "Read"]

@@ -1,0 +1,480 @@
+"""Hostile IaC against discovery and the gate's own IaC loader: files it cannot read,
+paths that leave the bundle, handlers that are not there, parser bombs, odd shapes.
+
+Each case runs `gate check` on the bundle in a sandbox (see conftest.py). A trick that
+stops the gate from reading IaC must end in a refusal (exit 2, one line naming the
+file), never in a pass on a bundle the gate did not fully read.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
+
+APP = "def handler(event, context):\n    return {'ok': True}\n"
+WILDCARD_POLICY = """      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: "*"
+              Resource: "*"
+"""
+
+
+def sam(
+    code_uri: str = "src/",
+    handler: str = "app.handler",
+    runtime: str = "python3.12",
+    extra: str = "",
+) -> str:
+    """A SAM template with one function, its properties as given."""
+    return (
+        textwrap.dedent(
+            f"""\
+        AWSTemplateFormatVersion: '2010-09-09'
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              CodeUri: {json.dumps(code_uri)}
+              Handler: {json.dumps(handler)}
+              Runtime: {runtime}
+        """
+        )
+        + extra
+    )
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """A few hundred bytes that expand to ten to the `levels` nodes."""
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, levels):
+        refs = ", ".join([f"*a{i - 1}"] * 10)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def big_template(resources: int, extra: str = "") -> str:
+    """A real-looking CloudFormation template of many resources, one clean function."""
+    parts = [sam(extra=extra), ""]
+    for i in range(resources):
+        parts.append(
+            f"  Queue{i:05d}:\n    Type: AWS::SQS::Queue\n    Properties:\n"
+            f"      QueueName: orders-{i:05d}\n      MessageRetentionPeriod: 1209600\n"
+            f"      VisibilityTimeout: 60\n      KmsMasterKeyId: alias/aws/sqs\n"
+            f"      Tags:\n        - {{Key: team, Value: orders}}\n"
+            f"        - {{Key: cost-centre, Value: cc-{i % 97:03d}}}\n"
+        )
+    return "\n".join(parts)
+
+
+# --- the gate's own loader refuses a template: exit 2, never a pass (defect 2) -----------
+
+
+def test_a_readable_wildcard_template_blocks(sandbox: Sandbox) -> None:
+    # The control for the next cases: the gate's own rules see the wildcard role.
+    sandbox.write("template.yaml", sam(extra=WILDCARD_POLICY))
+    sandbox.write("src/app.py", APP)
+    assert_blocks(sandbox.run())
+
+
+def test_a_template_with_one_non_utf8_byte_is_refused(sandbox: Sandbox) -> None:
+    text = sam(extra=WILDCARD_POLICY).replace("Effect: Allow", "Effect: Allow  # caf\xe9")
+    sandbox.write("template.yaml", text.encode("latin-1"))
+    sandbox.write("src/app.py", APP)
+    assert_refused(sandbox.run(), "template.yaml:12:", "not UTF-8")
+
+
+def test_an_alias_bomb_template_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", sam() + "Metadata:\n" + textwrap.indent(alias_bomb(), "  "))
+    sandbox.write("src/app.py", APP)
+    assert_refused(sandbox.run(), "template.yaml:", "alias bomb")
+
+
+def test_a_template_over_the_size_limit_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", big_template(4000, WILDCARD_POLICY))  # about 1.6 MB
+    sandbox.write("src/app.py", APP)
+    policy = "version: 1\niac: {max_file_mb: 1}\nscanners:\n  checkov: {enabled: false}\n"
+    assert_refused(sandbox.run(policy=policy), "template.yaml", "iac.max_file_mb")
+
+
+def test_a_3mb_template_is_read_in_full(sandbox: Sandbox) -> None:
+    # Accepted under the default limit, and read by the gate's own rules to the end.
+    sandbox.write("template.yaml", big_template(11500, WILDCARD_POLICY))
+    sandbox.write("src/app.py", APP)
+    assert (sandbox.bundle / "template.yaml").stat().st_size > 3 << 20
+    assert_blocks(sandbox.run())
+
+
+def test_a_template_whose_markers_are_escaped_is_read(sandbox: Sandbox) -> None:
+    # No marker in the bytes; CloudFormation reads the escapes all the same.
+    text = sam(extra=WILDCARD_POLICY).replace("AWSTemplateFormatVersion: '2010-09-09'\n", "")
+    text = text.replace("AWS::Serverless", '"AWS::Serverles\\x73').replace("-31\n", '-31"\n')
+    text = text.replace("::Function\n", '::Function"\n')
+    assert "AWS::Serverless" not in text and "AWS::Lambda::Function" not in text
+    sandbox.write("template.yaml", text)
+    sandbox.write("src/app.py", APP)
+    assert_blocks(sandbox.run())
+
+
+def test_a_serverless_yml_that_is_not_yaml_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "serverless.yml",
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n"
+        "  iam: {role: {statements: [{Effect: Allow, Action: '*', Resource: '*'}]}\n"
+        "functions:\n  f: {handler: app.handler}\n",
+    )
+    sandbox.write("app.py", APP)
+    assert_refused(sandbox.run(), "serverless.yml:", "cannot read this IaC file")
+
+
+# --- hostile structure in any file a scanner parses (defect 14) --------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["config/data.yaml", "config/settings.yml", "fixtures/event.json", "x.template"]
+)
+def test_an_alias_bomb_in_a_data_file_is_refused(sandbox: Sandbox, name: str) -> None:
+    sandbox.write("app.py", APP)
+    sandbox.write(name, alias_bomb())
+    assert_refused(sandbox.run(), name, "alias bomb")
+
+
+def test_an_alias_bomb_in_a_second_document_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("app.py", APP)
+    sandbox.write("k8s/deploy.yaml", "kind: ConfigMap\n---\n" + alias_bomb())
+    assert_refused(sandbox.run(), "k8s/deploy.yaml", "alias bomb")
+
+
+def test_nesting_past_the_budget_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("app.py", APP)
+    sandbox.write("data/deep.json", "[" * 500 + "]" * 500)
+    assert_refused(sandbox.run(), "data/deep.json", "nested deeper than")
+
+
+def test_a_data_file_that_is_not_yaml_is_no_refusal(sandbox: Sandbox) -> None:
+    # Only hostile structure is refused in a data file; its syntax is the scanner's.
+    sandbox.write("app.py", APP)
+    sandbox.write("data/notes.yaml", "key: [unclosed\n\tweird: }\n")
+    sandbox.write("data/blob.json", b"\x00\x01\xff{{{")
+    run = sandbox.run()
+    assert run.code == 0, run.stdout[-2000:] + run.stderr
+
+
+@pytest.mark.slow
+def test_an_alias_bomb_data_file_never_reaches_checkov(sandbox: Sandbox) -> None:
+    # With every scanner on: refused before any starts, in seconds, not checkov's 600 s.
+    sandbox.write("app.py", APP)
+    sandbox.write("config/data.yaml", alias_bomb())
+    run = sandbox.run(policy=None)
+    assert_refused(run, "config/data.yaml", "alias bomb")
+    assert "checkov" not in run.stderr
+
+
+# --- paths from IaC that leave the bundle (defect 4) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code_uri", ["..", "src/../..", "./..", "../x", "/", "/usr", "C:\\x", "C:", "..\\..\\x"]
+)
+def test_code_outside_the_bundle_is_refused(sandbox: Sandbox, code_uri: str) -> None:
+    sandbox.write("template.yaml", sam(code_uri=code_uri))
+    sandbox.write("src/app.py", APP)
+    assert_refused(sandbox.run(), "template.yaml", "Fn (line 4)", "outside the bundle")
+
+
+def test_code_that_comes_back_into_the_bundle_is_read(sandbox: Sandbox) -> None:
+    sandbox.write("infra/template.yaml", sam(code_uri="../src/./", extra=WILDCARD_POLICY))
+    sandbox.write("src/app.py", APP)
+    assert_blocks(sandbox.run())
+
+
+def test_a_layer_outside_the_bundle_is_refused(sandbox: Sandbox) -> None:
+    layer = (
+        "      Layers: [!Ref Deps]\n"
+        "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+        "    Properties: {ContentUri: 'layers/../..'}\n"
+    )
+    sandbox.write("template.yaml", sam(extra=layer))
+    sandbox.write("src/app.py", APP)
+    assert_refused(sandbox.run(), "template.yaml", "'..' is outside the bundle")
+
+
+def test_a_serverless_artifact_outside_the_bundle_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "serverless.yml",
+        "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  f:\n    handler: app.handler\n"
+        "    package: {artifact: ./build/../../dist/s.zip}\n",
+    )
+    sandbox.write("app.py", APP)
+    assert_refused(sandbox.run(), "serverless.yml", "f (line 4)", "outside the bundle")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'filename = "${path.module}/../../build/api.zip"',
+        'filename = "/etc/passwd"',
+        'filename = data.archive_file.api.output_path\n}\ndata "archive_file" "api" {\n'
+        '  type = "zip"\n  source_dir = "${path.module}/../.."\n  output_path = "api.zip"',
+        'filename = data.archive_file.api.output_path\n}\ndata "archive_file" "api" {\n'
+        '  type = "zip"\n  source_file = "../app.py"\n  output_path = "api.zip"',
+    ],
+)
+def test_terraform_code_outside_the_bundle_is_refused(sandbox: Sandbox, source: str) -> None:
+    sandbox.write(
+        "main.tf",
+        'resource "aws_lambda_function" "api" {\n  function_name = "api"\n'
+        f'  handler = "app.handler"\n  runtime = "python3.12"\n  {source}\n}}\n',
+    )
+    sandbox.write("app.py", APP)
+    assert_refused(sandbox.run(), "main.tf", "aws_lambda_function.api", "outside the bundle")
+
+
+@pytest.mark.parametrize("handler", ["../../etc/passwd.x", "..app.handler", "/etc/app.handler"])
+def test_a_handler_naming_a_path_out_of_its_code_is_refused(sandbox: Sandbox, handler: str) -> None:
+    sandbox.write("template.yaml", sam(handler=handler))
+    sandbox.write("src/app.py", APP)
+    assert_refused(sandbox.run(), "template.yaml", "does not name a module inside its code")
+
+
+def json_template(code_uri: str, handler: str = "app.handler") -> str:
+    properties = {"CodeUri": code_uri, "Handler": handler, "Runtime": "python3.12"}
+    function = {"Type": "AWS::Serverless::Function", "Properties": properties}
+    return json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Fn": function}})
+
+
+@pytest.mark.parametrize(
+    ("code_uri", "handler", "said"),
+    [
+        ("src\x00x", "app.handler", "is not a path"),
+        ("src", "app\x00.handler", "does not name a module inside its code"),
+    ],
+)
+def test_a_nul_in_a_path_is_refused(
+    sandbox: Sandbox, code_uri: str, handler: str, said: str
+) -> None:
+    sandbox.write("template.json", json_template(code_uri, handler))
+    sandbox.write("src/app.py", APP)
+    assert_refused(sandbox.run(), "template.json", "Fn (line 1)", said)
+
+
+def test_a_directory_named_like_a_zip_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("template.json", json_template("build/fn.zip"))
+    sandbox.write("build/fn.zip/app.py", APP)
+    assert_refused(sandbox.run(), "template.json", "'build/fn.zip' is a directory")
+
+
+# --- a handler whose module is not there (defect 11a) ------------------------------------
+
+
+def test_a_missing_python_handler_module_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", sam(extra=WILDCARD_POLICY))
+    sandbox.write("src/other.py", APP)
+    assert_refused(sandbox.run(), "template.yaml", "Fn (line 4)", "'app.handler'", "src/app.py")
+
+
+def test_a_missing_handler_module_inside_a_zip_is_refused(sandbox: Sandbox) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("other.py", APP)
+    sandbox.write("build/fn.zip", buffer.getvalue())
+    sandbox.write("template.yaml", sam(code_uri="build/fn.zip"))
+    assert_refused(sandbox.run(), "template.yaml", "build/fn.zip.contents/app.py")
+
+
+@pytest.mark.parametrize(
+    ("handler", "files"),
+    [
+        ("handlers/orders.main", {"src/handlers/orders.py": APP}),  # serverless style path
+        ("pkg.handler", {"src/pkg/__init__.py": APP}),  # a package's __init__
+    ],
+)
+def test_a_python_handler_module_is_found_where_lambda_imports_it(
+    sandbox: Sandbox, handler: str, files: dict[str, str]
+) -> None:
+    sandbox.write("template.yaml", sam(handler=handler))
+    for name, text in files.items():
+        sandbox.write(name, text)
+    run = sandbox.run()
+    assert run.code == 0, run.stdout[-2000:] + run.stderr
+
+
+@pytest.mark.parametrize("runtime", ["nodejs24.x", "java21", "provided.al2023"])
+def test_a_handler_of_another_runtime_is_not_looked_for(sandbox: Sandbox, runtime: str) -> None:
+    sandbox.write("template.yaml", sam(handler="index.handler", runtime=runtime))
+    sandbox.write("src/README.md", "built elsewhere\n")
+    run = sandbox.run()
+    assert run.code == 0, run.stdout[-2000:] + run.stderr
+    assert "index" not in run.stderr
+
+
+# --- other clouds, Terraform the parser cannot read ---------------------------------------
+
+
+def test_a_serverless_service_of_another_cloud_is_warned_not_refused(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "serverless.yml",
+        "service: gcf\nprovider: {name: google, runtime: python312, project: p}\n"
+        "functions:\n  first: {handler: http, events: [{http: path}]}\n",
+    )
+    sandbox.write("main.py", "def http(request):\n    return 'ok'\n")
+    run = sandbox.run("--format", "json")
+    assert run.code == 0, run.stderr
+    warnings = json.loads(run.stdout)["warnings"]
+    assert [w["code"] for w in warnings if w["code"] == "not-aws"] == ["not-aws"]
+    assert any("serverless.yml" in w["message"] and "'google'" in w["message"] for w in warnings)
+
+
+def test_a_hostile_serverless_yml_of_another_cloud_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.yml", "service: gcf\nprovider: {name: google}\n" + alias_bomb())
+    assert_refused(sandbox.run(), "serverless.yml", "alias bomb")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('resource "aws_lambda_function" "f" {\n  filename = "f.zip"\n  handler = \n}\n', ":3:"),
+        (
+            'variable "a" {\n  default = "x"\n}\nresource "aws_lambda_function" "f" {\n'
+            '  filename = "f.zip\n  handler = "a.b"\n}\n',
+            ":5:",
+        ),
+    ],
+)
+def test_terraform_the_parser_cannot_read_is_refused_with_its_line(
+    sandbox: Sandbox, text: str, line: str
+) -> None:
+    sandbox.write("infra/main.tf", text)
+    sandbox.write("app.py", APP)
+    assert_refused(sandbox.run(), f"infra/main.tf{line}", "not valid HCL")
+
+
+def test_terraform_that_is_not_utf8_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("main.tf", b'resource "aws_lambda_function" "f" {\n  # \xff\n}\n')
+    assert_refused(sandbox.run(), "main.tf", "not valid HCL")
+
+
+# --- odd shapes: understood, or refused in one line naming the file (defect 16) -----------
+
+HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+FN = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+ODD_SHAPES = {
+    "resources-list": HEAD + "Resources: [1, {Type: AWS::Serverless::Function}]\n",
+    "resource-null": HEAD + "Resources: {Fn: null, Other: 3}\n",
+    "properties-list": HEAD
+    + "Resources:\n  Fn: {Type: AWS::Serverless::Function, Properties: [a]}\n",
+    "globals-string": HEAD + "Globals: yes\n" + FN + "      CodeUri: src\n",
+    "globals-function-list": HEAD + "Globals: {Function: [1]}\n" + FN + "      CodeUri: src\n",
+    "events-number": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Events: 7\n",
+    "events-odd": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Events: {Api: {Type: Api, Properties: [1]}, X: null}\n",
+    "policies-null": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Policies: null\n",
+    "policies-odd": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Policies: [null, 5, '*', {Statement: 3}, "
+    "{Statement: [{Action: [null, 1, {a: b}], Resource: null}]}]\n",
+    "layers-mapping": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Layers: {Ref: Deps}\n",
+    "handler-list": HEAD + FN + "      CodeUri: src\n      Handler: [app, handler]\n"
+    "      Runtime: python3.12\n",
+    "handler-number": HEAD
+    + FN
+    + "      CodeUri: src\n      Handler: 12.5\n      Runtime: python3.12\n",
+    "codeuri-number": HEAD + FN + "      CodeUri: 42\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n",
+    "codeuri-if": HEAD
+    + FN
+    + "      CodeUri: !If [IsProd, src, other]\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n",
+    "codeuri-sub": HEAD + FN + "      CodeUri: !Sub '${Dir}/src'\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n",
+    "runtime-ref": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: !Ref PythonRuntime\n",
+    "type-tag": HEAD + "Resources:\n  Fn: {Type: !GetAtt X.Arn, Properties: !Ref Y}\n",
+    "nested-tags": HEAD + FN + "      CodeUri: src\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Role: !GetAtt [!Ref A, !Sub '${B}']\n"
+    "      Environment: !If [C, {Variables: {A: !Ref D}}, !Ref AWS::NoValue]\n",
+    "huge-int": HEAD + FN + "      CodeUri: src\n      MemorySize: " + "9" * 5000 + "\n",
+    "unhashable-key": HEAD + "Resources:\n  ? [a, b]\n  : {Type: AWS::Lambda::Function}\n",
+    "null-and-int-keys": HEAD + "Resources:\n  null: {Type: AWS::Lambda::Function}\n"
+    "  7: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: app.handler,"
+    " Runtime: python3.12}}\n",
+    "merge-key": HEAD
+    + "x: &p {CodeUri: src, Handler: app.handler, Runtime: python3.12}\n"
+    + FN
+    + "      <<: *p\n",
+    "json-template": json.dumps(
+        {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Fn": {"Type": 1}}}
+    ),
+}
+SLS = "service: s\nframeworkVersion: '3'\n"
+ODD_SERVERLESS = {
+    "functions-list": SLS + "provider: {name: aws, runtime: python3.12}\n"
+    "functions:\n  - a: {handler: app.handler}\n  - ${file(more.yml)}\n  - 3\n",
+    "functions-null": SLS + "provider: {name: aws}\nfunctions: null\n",
+    "provider-string": SLS + "provider: aws\nfunctions: {a: {handler: app.handler}}\n",
+    "provider-list": SLS + "provider: [aws]\nfunctions: {a: null, b: [1], c: {handler: [x]}}\n",
+    "artifact-mapping": SLS + "provider: {name: aws, runtime: python3.12}\n"
+    "functions: {a: {handler: app.handler, package: {artifact: {s3: x}}}}\n",
+    "layers-odd": SLS + "provider: {name: aws, runtime: python3.12}\nlayers: [1, 2]\n"
+    "functions: {a: {handler: app.handler, layers: [{Ref: X}, 5, null]}}\n",
+    "iam-odd": SLS + "provider: {name: aws, runtime: python3.12, iam: {role: {statements: 5}},"
+    " iamRoleStatements: [null, {Action: {a: 1}}]}\nfunctions: {a: {handler: app.handler}}\n",
+}
+ODD_TERRAFORM = {
+    "one-label": 'resource "aws_lambda_function" {\n  filename = "f.zip"\n}\n',
+    "filename-number": 'resource "aws_lambda_function" "f" {\n  filename = 5\n'
+    '  handler = "app.handler"\n  runtime = "python3.12"\n}\n',
+    "filename-list": 'resource "aws_lambda_function" "f" {\n  filename = ["a", "b"]\n}\n',
+    "layers-string": 'resource "aws_lambda_function" "f" {\n  filename = "app.py"\n'
+    '  handler = "app.handler"\n  runtime = "python3.12"\n  layers = "x"\n}\n',
+    "dynamic-block": 'resource "aws_lambda_function" "f" {\n  filename = "app.py"\n'
+    '  handler = "app.handler"\n  runtime = "python3.12"\n'
+    '  dynamic "environment" {\n    for_each = var.e\n    content { variables = {} }\n  }\n}\n',
+    "archive-odd": 'data "archive_file" "a" {\n  type = "zip"\n  source_dir = 3\n'
+    '  output_path = "a.zip"\n}\nresource "aws_lambda_function" "f" {\n'
+    "  filename = data.archive_file.a.output_path\n}\n",
+    "module-odd": 'module "m" {\n  source = "./m"\n}\nlocals {}\n',
+    "empty": "",
+}
+
+
+def assert_understood_or_refused(run: HostileRun, file: str) -> None:
+    """Exit 0 or 1; or exit 2 whose every error line names `file` (no internal error)."""
+    assert "internal error" not in run.stderr, run.stderr
+    if run.code == 2:
+        assert run.lines and all(file in line for line in run.lines), run.stderr
+    else:
+        assert run.code in (0, 1), (run.code, run.stderr)
+
+
+@pytest.mark.parametrize("shape", sorted(ODD_SHAPES))
+def test_an_odd_template_is_understood_or_refused(sandbox: Sandbox, shape: str) -> None:
+    name = "template.json" if shape.startswith("json") else "template.yaml"
+    sandbox.write(name, ODD_SHAPES[shape])
+    sandbox.write("src/app.py", APP)
+    assert_understood_or_refused(sandbox.run(), name)
+
+
+@pytest.mark.parametrize("shape", sorted(ODD_SERVERLESS))
+def test_an_odd_serverless_yml_is_understood_or_refused(sandbox: Sandbox, shape: str) -> None:
+    sandbox.write("serverless.yml", ODD_SERVERLESS[shape])
+    sandbox.write("app.py", APP)
+    assert_understood_or_refused(sandbox.run(), "serverless.yml")
+
+
+@pytest.mark.parametrize("shape", sorted(ODD_TERRAFORM))
+def test_odd_terraform_is_understood_or_refused(sandbox: Sandbox, shape: str) -> None:
+    sandbox.write("main.tf", ODD_TERRAFORM[shape])
+    sandbox.write("app.py", APP)
+    assert_understood_or_refused(sandbox.run(), "main.tf")
