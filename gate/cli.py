@@ -37,6 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gate: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `gate explain X | head`: the reader left. Python would complain again when it
+        # flushes stdout at exit, so stdout goes nowhere from here on.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("gate: error: standard output was closed before the gate finished", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as e:  # the last line of defence: one line, exit 2, never 0
         _print_error(f"internal error: {type(e).__name__}: {e}", args.verbose)
         return EXIT_ERROR
@@ -386,11 +392,12 @@ def _ls(args: argparse.Namespace) -> int:
         print(json.dumps({"bundles": [bundle_dict(b) for b in listing.bundles]}, indent=2))
     else:
         for bundle in listing.bundles:
-            print(_bundle_listing(bundle))
+            print("\n".join(_shown(line) for line in _bundle_listing(bundle).splitlines()))
     for warning in listing.warnings:
-        print(f"gate: warning: [{warning.code}] {warning.message}", file=sys.stderr)
+        print(f"gate: warning: [{warning.code}] {_shown(warning.message)}", file=sys.stderr)
     for problem in listing.problems:
-        print(f"gate: error: {problem.bundle}/{problem.path}: {problem.message}", file=sys.stderr)
+        where = _shown(f"{problem.bundle}/{problem.path}")
+        print(f"gate: error: {where}: {_shown(problem.message)}", file=sys.stderr)
     return EXIT_ERROR if listing.problems else 0
 
 
