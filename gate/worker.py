@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 EXIT_SCANNER_FAILED = 3
@@ -18,12 +21,45 @@ EXIT_SCANNER_FAILED = 3
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    watch_lifeline()
     answer_fd = os.dup(1)
     os.dup2(2, 1)  # scanner chatter, even from C code or child processes, goes to stderr
     code, answer = _run(args[0] if args else "", sys.stdin.read())
     with os.fdopen(answer_fd, "w", encoding="utf-8") as out:
         json.dump(answer, out)
     return code
+
+
+def watch_lifeline() -> None:
+    """Fork a watcher that, when the gate closes the pipe it gave this worker (it is done
+    with the worker, or it died, even by SIGKILL), removes the worker's home and kills
+    its process group: the worker and anything it started. Call it before any thread."""
+    try:
+        fd = int(os.environ.pop("GATE_LIFELINE_FD", ""))
+    except ValueError:
+        return  # not started by the gate
+    if os.fork() != 0:
+        os.close(fd)
+        return
+    try:
+        _watch(fd)
+    finally:
+        os._exit(0)
+
+
+def _watch(fd: int) -> None:
+    null = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):  # the gate waits for the worker's output to end
+        os.dup2(null, stream)
+    try:
+        while os.read(fd, 1):
+            pass
+    except OSError:
+        pass
+    home = os.environ.get("HOME", "")
+    if home and Path(home).name.startswith("gate-"):
+        shutil.rmtree(home, ignore_errors=True)
+    os.killpg(0, signal.SIGKILL)
 
 
 def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:

@@ -3,11 +3,17 @@
 This is the only module that starts subprocesses. A worker is started in a new
 session so that, when its deadline passes, the whole process group (the worker
 and anything it started) is killed, not just the worker.
+
+A worker also dies with the gate, however the gate ends (even by SIGKILL): on
+Linux the kernel kills it when its parent goes (PR_SET_PDEATHSIG), and everywhere
+it holds the read end of a pipe whose only writer is the gate; `gate.worker`
+watches it and, at end of file, removes its home and kills its process group.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import signal
@@ -16,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +73,11 @@ _WORKER_SETTINGS = {
 }
 
 STDERR_TAIL = 4000
+# The fd of the pipe a worker watches (`gate.worker`), and the gate's pid: they mark a
+# process as a worker of that gate.
+LIFELINE_VARIABLE = "GATE_LIFELINE_FD"
+WORKER_OF_VARIABLE = "GATE_WORKER_OF"
+_PR_SET_PDEATHSIG = 1
 
 # Workers still running, so an interrupted gate can kill them all.
 _live: set[subprocess.Popen[bytes]] = set()
@@ -141,7 +152,19 @@ def run_workers(
 
 def run_worker(job: WorkerJob) -> WorkerOutcome:
     started = time.monotonic()
+    # Closed last, after the home is removed: the worker's watcher sees end of file
+    # then, or as soon as this process dies.
+    lifeline, lifeline_end = os.pipe()
+    try:
+        return _run_worker(job, started, lifeline)
+    finally:
+        os.close(lifeline_end)
+
+
+def _run_worker(job: WorkerJob, started: float, lifeline: int) -> WorkerOutcome:
     with tempfile.TemporaryDirectory(prefix=f"gate-{job.scanner}-") as home:
+        env = worker_environment(home, network=job.network)
+        env[LIFELINE_VARIABLE] = str(lifeline)
         try:
             proc = subprocess.Popen(
                 job.argv,
@@ -149,13 +172,17 @@ def run_worker(job: WorkerJob) -> WorkerOutcome:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 cwd=home,
-                env=worker_environment(home, network=job.network),
+                env=env,
                 start_new_session=True,
+                pass_fds=(lifeline,),
+                preexec_fn=_death_pact(os.getpid()),
             )
         except OSError as e:
             return _failed(
                 job, started, f"could not start its worker ({job.argv[0]}): {e.strerror}"
             )
+        finally:
+            os.close(lifeline)
         with _live_lock:
             _live.add(proc)
         try:
@@ -186,7 +213,38 @@ def worker_environment(home: str, network: bool = False) -> dict[str, str]:
     env["PYTHONPATH"] = str(Path(gate.__file__).resolve().parent.parent)
     env["HOME"] = home
     env["TMPDIR"] = _scratch_dir() or home
+    env[WORKER_OF_VARIABLE] = str(os.getpid())
     return env
+
+
+def _death_pact(parent: int) -> Callable[[], None] | None:
+    """What the child runs before exec on Linux: die by SIGKILL when the gate (the
+    thread that starts it, which waits for it) ends, and at once if it is gone already."""
+    prctl = _prctl()
+    if prctl is None:
+        return None
+
+    def pact() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return pact
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, on Linux; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        function: Callable[..., int] = libc.prctl
+    except (OSError, AttributeError):
+        return None
+    return function
 
 
 def cache_dir() -> Path:
