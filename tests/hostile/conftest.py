@@ -79,13 +79,34 @@ class Sandbox:
         path.write_text(text, encoding="utf-8")
         return path
 
-    def run(self, *args: str, target: Path | None = None, policy: str | None = CHEAP_POLICY,
-            env: dict[str, str] | None = None) -> HostileRun:
+    def run(
+        self,
+        *args: str,
+        target: Path | None = None,
+        policy: str | None = CHEAP_POLICY,
+        env: dict[str, str] | None = None,
+    ) -> HostileRun:
         """`gate check TARGET ARGS...` in a subprocess (the bundle by default)."""
         before = _tree_digest(self.bundle)
         command = [sys.executable, "-m", "gate", "check", str(target or self.bundle)]
         if policy is not None:
             command += ["--policy", str(self.policy(policy))]
+        done = subprocess.run(
+            [*command, *args],
+            cwd=self.cwd,
+            env=self.environment(env),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=HANG_TIMEOUT_S,
+            check=False,
+        )
+        result = HostileRun(done.returncode, done.stdout, done.stderr)
+        self.assert_clean(result, before)
+        return result
+
+    def environment(self, env: dict[str, str] | None = None) -> dict[str, str]:
+        """The environment a run gets: the sandbox's temp dir, home and cache, plus `env`."""
         environment = {
             k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS", "TMPDIR")
         }
@@ -99,23 +120,21 @@ class Sandbox:
             }
         )
         environment.update(env or {})
-        done = subprocess.run(
-            [*command, *args],
-            cwd=self.cwd,
-            env=environment,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=HANG_TIMEOUT_S,
-            check=False,
-        )
-        result = HostileRun(done.returncode, done.stdout, done.stderr)
+        return environment
+
+    def assert_clean(self, result: HostileRun, before: str) -> None:
+        """What every run must leave: no traceback, nothing from the bundle run, the bundle
+        (digest `before`) unchanged, nothing in the working directory or temp dir."""
         assert "Traceback" not in result.stderr, result.stderr
         assert not self.marker.exists(), "code from the bundle ran"
         assert _tree_digest(self.bundle) == before, "the run changed the bundle"
-        assert not any(self.cwd.iterdir()), f"the run wrote into its working directory: {list(self.cwd.iterdir())}"
+        left = list(self.cwd.iterdir())
+        assert not left, f"the run wrote into its working directory: {left}"
         assert not any(self.tmp.iterdir()), f"the run left temp files: {list(self.tmp.iterdir())}"
-        return result
+
+    def digest(self) -> str:
+        """The bundle's digest, for `assert_clean`."""
+        return _tree_digest(self.bundle)
 
 
 def assert_refused(run: HostileRun, *named: str) -> None:
