@@ -8,6 +8,7 @@ folder behind.
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import pickle
@@ -25,7 +26,6 @@ from pathlib import Path
 
 import pytest
 
-import gate.run
 from tests.conftest import BUNDLES, RunGate
 from tests.hostile.conftest import HANG_TIMEOUT_S, HostileRun, Sandbox, assert_refused
 
@@ -151,9 +151,15 @@ class _Payload:
         return (exec, (self.code,))
 
 
-def test_a_pickle_planted_in_the_shared_temp_dir_is_never_loaded(sandbox: Sandbox) -> None:
+@pytest.mark.parametrize("cache", ["private", "shared"])
+def test_a_pickle_planted_in_the_shared_temp_dir_is_never_loaded(
+    sandbox: Sandbox, cache: str
+) -> None:
     shared = sandbox.base / "shared-tmp"
     shared.mkdir()
+    if cache == "shared":  # a cache others can write to is not used: a fresh private dir is
+        sandbox.cache.mkdir()
+        sandbox.cache.chmod(0o777)
     name = lark_cache_name()
     digest = name.split("_")[3]  # .lark_cache_USER_SHA256_MAJOR_MINOR.tmp
     planted = shared / name
@@ -166,8 +172,22 @@ def test_a_pickle_planted_in_the_shared_temp_dir_is_never_loaded(sandbox: Sandbo
     assert sorted(p.name for p in shared.iterdir()) == [name], "the run wrote to the shared TMPDIR"
 
 
+@pytest.mark.parametrize(
+    ("command", "module", "function"),
+    [
+        (["check"], "gate.run", "check"),
+        (["ls"], "gate.bundles", "list_bundles"),
+        (["baseline", "create", "--output", "baseline.json"], "gate.run", "check"),
+    ],
+    ids=["check", "ls", "baseline-create"],
+)
 def test_the_gates_own_temp_dir_is_private(
-    run_gate: RunGate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run_gate: RunGate,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    module: str,
+    function: str,
 ) -> None:
     seen: dict[str, str] = {}
 
@@ -180,9 +200,10 @@ def test_the_gates_own_temp_dir_is_private(
     shared.mkdir(mode=0o777)
     monkeypatch.setenv("TMPDIR", str(shared))
     monkeypatch.setattr(tempfile, "tempdir", None)
-    monkeypatch.setattr(gate.run, "check", capture)
+    monkeypatch.setattr(importlib.import_module(module), function, capture)
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "fn").mkdir()
-    assert run_gate("check", str(tmp_path / "fn")).code == 130
+    assert run_gate(*command, str(tmp_path / "fn")).code == 130
     private = Path(seen["gettempdir"])
     assert seen["TMPDIR"] == str(private)
     assert not private.is_relative_to(shared)
