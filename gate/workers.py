@@ -152,8 +152,8 @@ def run_workers(
 
 def run_worker(job: WorkerJob) -> WorkerOutcome:
     started = time.monotonic()
-    # Closed last, after the home is removed: the worker's watcher sees end of file
-    # then, or as soon as this process dies.
+    # Closed last, after the home is removed. The worker's watcher sees end of file
+    # when this process dies (however), or gives up on the worker.
     lifeline, lifeline_end = os.pipe()
     try:
         return _run_worker(job, started, lifeline)
