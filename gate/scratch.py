@@ -42,7 +42,10 @@ def private_tempdir() -> Iterator[Path]:
     """Run the body with `tempfile.tempdir` and `TMPDIR` at a private directory (the
     lasting scratch dir, else a fresh 0700 one removed afterwards); restore both after."""
     lasting = scratch_dir()
-    base = lasting or Path(tempfile.mkdtemp(prefix="serverless-gate-"))
+    if lasting is not None:
+        # Without symlinks: checkov reports resolved paths, which must match the copies.
+        lasting = lasting.resolve()
+    base = lasting or Path(tempfile.mkdtemp(prefix="serverless-gate-")).resolve()
     saved = tempfile.tempdir, os.environ.get("TMPDIR")
     with contextlib.ExitStack() as stack:
         if lasting is not None:
