@@ -126,6 +126,48 @@ def test_a_symlink_entry_in_a_nested_zip_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(target=archive), f"{archive}!deps.zip", "is a symbolic link")
 
 
+def _encrypted(data: bytes) -> bytes:
+    raw = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        raw[raw.find(signature) + offset] |= 1  # the "encrypted" flag
+    return bytes(raw)
+
+
+def _bad_central_directory(data: bytes) -> bytes:
+    raw = bytearray(data)
+    at = raw.find(b"PK\x01\x02")
+    raw[at : at + 4] = b"XXXX"
+    return bytes(raw)
+
+
+@pytest.mark.parametrize(
+    ("entries", "damage", "named"),
+    [
+        ([("app.py", BAD_HANDLER)], _encrypted, "encrypted"),
+        ([("app.py", BAD_HANDLER)], _bad_central_directory, "not a readable zip archive"),
+        ([("app.py", BAD_HANDLER), ("", "")], None, "entry '' has no file name"),
+        ([("app.py", BAD_HANDLER), ("n" * 300, "")], None, "File name too long"),
+        (
+            [("lib.zip", zip_bytes([("a.py", BAD_HANDLER)])), ("lib.zip.contents/a.py", "")],
+            None,
+            "entry 'lib.zip.contents' clashes with the folder",
+        ),
+    ],
+    ids=["encrypted", "central-directory", "empty-name", "long-name", "contents-folder"],
+)
+def test_a_damaged_or_odd_zip_is_refused_in_one_line(
+    sandbox: Sandbox,
+    entries: list[tuple[str, bytes | str]],
+    damage: Callable[[bytes], bytes] | None,
+    named: str,
+) -> None:
+    data = zip_bytes(entries)
+    archive = sandbox.write("fn.zip", damage(data) if damage else data)
+    run = sandbox.run(target=archive)
+    assert_refused(run, str(archive), named)
+    assert len(run.lines) == 1 and "internal error" not in run.stderr, run.stderr
+
+
 # --- a parser cache planted in the shared temp dir
 
 
