@@ -9,7 +9,10 @@ grammar cache there survives from run to run.
 
 A gate that is killed cannot remove its temp folders. Each run holds a shared lock on
 the directory; a run that finds no other run holding it (an exclusive lock succeeds)
-removes the folders and temp files left there, and keeps the caches (dot files).
+removes the folders and temp files left there, and keeps the caches (dot files). When
+the lasting directory cannot be private (a cache dir others can write to), each run
+makes a fresh 0700 one in the system temp dir, locked the same way, and removes the
+ones killed runs left.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +31,8 @@ except ImportError:  # pragma: no cover - not POSIX: no lock, no clean-up of lef
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".gate-runs.lock"
+# A run's own temp dir in the system temp dir, when the lasting one cannot be private.
+FRESH_PREFIX = "serverless-gate-"
 
 
 def scratch_dir() -> Path | None:
@@ -45,13 +51,13 @@ def private_tempdir() -> Iterator[Path]:
     if lasting is not None:
         # Without symlinks: checkov reports resolved paths, which must match the copies.
         lasting = lasting.resolve()
-    base = lasting or Path(tempfile.mkdtemp(prefix="serverless-gate-")).resolve()
     saved = tempfile.tempdir, os.environ.get("TMPDIR")
     with contextlib.ExitStack() as stack:
         if lasting is not None:
+            base = lasting
             stack.enter_context(_in_use(lasting))
         else:
-            stack.callback(shutil.rmtree, base, True)
+            base = _fresh_dir(stack)
         tempfile.tempdir = str(base)
         os.environ["TMPDIR"] = str(base)
         try:
@@ -62,6 +68,49 @@ def private_tempdir() -> Iterator[Path]:
                 os.environ.pop("TMPDIR", None)
             else:
                 os.environ["TMPDIR"] = saved[1]
+
+
+def _fresh_dir(stack: contextlib.ExitStack) -> Path:
+    """A new 0700 dir in the system temp dir, in use until `stack` closes and removed
+    then; the ones runs that were killed left there are removed first."""
+    _remove_abandoned(Path(tempfile.gettempdir()))
+    base = Path(tempfile.mkdtemp(prefix=FRESH_PREFIX)).resolve()
+    stack.callback(shutil.rmtree, base, True)
+    stack.enter_context(_in_use(base))
+    return base
+
+
+def _remove_abandoned(shared: Path) -> None:
+    """Remove this user's fresh dirs in `shared` that no run holds the lock of."""
+    try:
+        entries = [e for e in os.scandir(shared) if e.name.startswith(FRESH_PREFIX)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        mine = info.st_uid == os.getuid() and not info.st_mode & 0o077
+        if stat.S_ISDIR(info.st_mode) and mine and _abandoned(Path(entry.path)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _abandoned(directory: Path) -> bool:
+    """Whether the run that made `directory` is gone: its lock exists and is free."""
+    if fcntl is None:  # pragma: no cover
+        return False
+    try:
+        fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_NOFOLLOW)
+    except OSError:
+        return False  # no lock yet: a run is just starting there
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
 
 
 @contextlib.contextmanager

@@ -185,6 +185,13 @@ def lark_cache_name() -> str:
     return names[0]
 
 
+def share_the_scratch_dir(sandbox: Sandbox) -> None:
+    """Make the lasting scratch dir writable by anyone, so the gate must not use it."""
+    scratch = sandbox.cache / "worker-tmp"
+    scratch.mkdir(parents=True)
+    scratch.chmod(0o777)
+
+
 class _Payload:
     def __init__(self, code: str) -> None:
         self.code = code
@@ -199,9 +206,8 @@ def test_a_pickle_planted_in_the_shared_temp_dir_is_never_loaded(
 ) -> None:
     shared = sandbox.base / "shared-tmp"
     shared.mkdir()
-    if cache == "shared":  # a cache others can write to is not used: a fresh private dir is
-        sandbox.cache.mkdir()
-        sandbox.cache.chmod(0o777)
+    if cache == "shared":  # a scratch dir others can write to is not used: a fresh one is
+        share_the_scratch_dir(sandbox)
     name = lark_cache_name()
     digest = name.split("_")[3]  # .lark_cache_USER_SHA256_MAJOR_MINOR.tmp
     planted = shared / name
@@ -411,6 +417,21 @@ def test_the_next_run_removes_what_a_killed_gate_left(
     run = sandbox.run(policy=ONLY_BANDIT.replace("TIMEOUT", "60"))
     assert run.code == 0, run.stderr
     assert leftover_folders(sandbox) == []
+
+
+def test_the_next_run_removes_the_temp_dir_a_killed_gate_made_in_tmpdir(
+    launch: Callable[..., Launched], sandbox: Sandbox
+) -> None:
+    # A scratch dir others can write to: each run makes a fresh private dir in TMPDIR.
+    share_the_scratch_dir(sandbox)
+    launched = launch(False, False)
+    launched.wait_until_running()
+    launched.proc.kill()
+    launched.proc.communicate()
+    wait_for(lambda: not launched.workers(), "the worker to die with the gate")
+    assert [p.name[:16] for p in sandbox.tmp.iterdir()] == ["serverless-gate-"]
+    run = sandbox.run(policy=ONLY_BANDIT.replace("TIMEOUT", "60"))  # checks TMPDIR is empty
+    assert run.code == 0, run.stderr
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
