@@ -8,14 +8,12 @@ stderr, so it cannot corrupt the answer.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
-import signal
 import sys
-from pathlib import Path
 from typing import Any
+
+from gate.lifeline import stop_watcher, watch_lifeline
 
 EXIT_SCANNER_FAILED = 3
 
@@ -32,52 +30,6 @@ def main(argv: list[str] | None = None) -> int:
         return code
     finally:
         stop_watcher(watcher)
-
-
-def watch_lifeline() -> int | None:
-    """Fork a watcher that, when the gate closes the pipe it gave this worker (the gate
-    died, even by SIGKILL, or gave up on the worker), removes the worker's home and kills
-    its process group: the worker and anything it started. Returns the watcher's pid
-    (None when not started by the gate). Call it before any thread starts."""
-    try:
-        fd = int(os.environ.pop("GATE_LIFELINE_FD", ""))
-    except ValueError:
-        return None
-    worker = os.getpid()
-    pid = os.fork()
-    if pid != 0:
-        os.close(fd)
-        return pid
-    try:
-        _watch(fd, worker)
-    finally:
-        os._exit(0)
-
-
-def stop_watcher(pid: int | None) -> None:
-    """A worker that ends by itself ends its watcher too (and reaps it: no zombie)."""
-    if pid is not None:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-
-
-def _watch(fd: int, worker: int) -> None:
-    null = os.open(os.devnull, os.O_RDWR)
-    for stream in (0, 1, 2):  # the gate waits for the worker's output to end
-        os.dup2(null, stream)
-    try:
-        while os.read(fd, 1):
-            pass
-    except OSError:
-        pass
-    home = os.environ.get("HOME", "")
-    if home and Path(home).name.startswith("gate-"):
-        shutil.rmtree(home, ignore_errors=True)
-    if os.getpgrp() == worker:  # the worker's own group, as the gate starts it
-        os.killpg(0, signal.SIGKILL)
-    else:  # never the group of whoever started the worker
-        os.kill(worker, signal.SIGKILL)
 
 
 def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:

@@ -4,16 +4,13 @@ This is the only module that starts subprocesses. A worker is started in a new
 session so that, when its deadline passes, the whole process group (the worker
 and anything it started) is killed, not just the worker.
 
-A worker also dies with the gate, however the gate ends (even by SIGKILL): on
-Linux the kernel kills it when its parent goes (PR_SET_PDEATHSIG), and everywhere
-it holds the read end of a pipe whose only writer is the gate; `gate.worker`
-watches it and, at end of file, removes its home and kills its process group.
+A worker also dies with the gate, however the gate ends (even by SIGKILL): see
+`gate.lifeline`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 import signal
@@ -22,13 +19,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gate
+from gate.lifeline import LIFELINE_VARIABLE, WORKER_OF_VARIABLE, death_pact
 from gate.model import ScanStatus
 
 if TYPE_CHECKING:
@@ -73,11 +71,6 @@ _WORKER_SETTINGS = {
 }
 
 STDERR_TAIL = 4000
-# The fd of the pipe a worker watches (`gate.worker`), and the gate's pid: they mark a
-# process as a worker of that gate.
-LIFELINE_VARIABLE = "GATE_LIFELINE_FD"
-WORKER_OF_VARIABLE = "GATE_WORKER_OF"
-_PR_SET_PDEATHSIG = 1
 
 # Workers still running, so an interrupted gate can kill them all.
 _live: set[subprocess.Popen[bytes]] = set()
@@ -175,7 +168,7 @@ def _run_worker(job: WorkerJob, started: float, lifeline: int) -> WorkerOutcome:
                 env=env,
                 start_new_session=True,
                 pass_fds=(lifeline,),
-                preexec_fn=_death_pact(os.getpid()),
+                preexec_fn=death_pact(os.getpid()),
             )
         except OSError as e:
             return _failed(
@@ -215,36 +208,6 @@ def worker_environment(home: str, network: bool = False) -> dict[str, str]:
     env["TMPDIR"] = _scratch_dir() or home
     env[WORKER_OF_VARIABLE] = str(os.getpid())
     return env
-
-
-def _death_pact(parent: int) -> Callable[[], None] | None:
-    """What the child runs before exec on Linux: die by SIGKILL when the gate (the
-    thread that starts it, which waits for it) ends, and at once if it is gone already."""
-    prctl = _prctl()
-    if prctl is None:
-        return None
-
-    def pact() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:
-            os._exit(1)
-
-    return pact
-
-
-@functools.cache
-def _prctl() -> Callable[..., int] | None:
-    """libc's prctl, on Linux; None elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        function: Callable[..., int] = libc.prctl
-    except (OSError, AttributeError):
-        return None
-    return function
 
 
 def cache_dir() -> Path:

@@ -269,7 +269,7 @@ HANGING_WORKER = """\
 import os, signal, subprocess, sys, time
 if LIFELINE:
     try:
-        from gate.worker import watch_lifeline
+        from gate.lifeline import watch_lifeline
     except ImportError:  # a gate without it: the test must still see what survives
         watch_lifeline = lambda: None
     watch_lifeline()
@@ -283,10 +283,10 @@ time.sleep(600)
 # Runs `gate` with the worker command replaced (and, if asked, no PR_SET_PDEATHSIG).
 LAUNCHER = """\
 import sys
-import gate.run, gate.workers
+import gate.lifeline, gate.run
 fake = sys.argv.pop(1)
 if sys.argv.pop(1) == "no-pdeathsig":
-    gate.workers._prctl = lambda: None
+    gate.lifeline._prctl = lambda: None
 gate.run.worker_argv = lambda scanner: (sys.executable, "-c", fake)
 from gate.cli import main
 sys.exit(main(sys.argv[1:]))
