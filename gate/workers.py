@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -241,7 +242,23 @@ def private_dir(path: Path) -> Path | None:
         return None
     if info.st_uid != os.getuid() or info.st_mode & 0o077:
         return None
-    return path
+    return path if _nobody_else_can_replace(path) else None
+
+
+def _nobody_else_can_replace(path: Path) -> bool:
+    """Every folder above `path` belongs to this user or root, and no other user can
+    rename what is in it (not writable by others, or sticky as /tmp is)."""
+    for folder in path.resolve().parents:
+        try:
+            info = folder.stat()
+        except OSError:
+            return False
+        if info.st_uid not in (0, os.getuid()):
+            return False
+        others_write = info.st_mode & 0o002 or (info.st_mode & 0o020 and info.st_gid != os.getgid())
+        if others_write and not info.st_mode & stat.S_ISVTX:
+            return False
+    return True
 
 
 def _kill_all() -> None:

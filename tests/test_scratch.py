@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.scratch import LOCK_NAME, private_tempdir
+from gate.scratch import LOCK_NAME, private_tempdir, scratch_dir
 
 
 @pytest.fixture
@@ -63,3 +63,16 @@ def test_a_run_beside_another_removes_nothing(cache: Path) -> None:
         _leftovers(base)
         with private_tempdir():
             assert (base / "gate-abc" / "b0").is_dir()
+
+
+def test_a_scratch_dir_in_a_folder_others_can_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whoever can write the folder above could swap the scratch dir for a link to theirs.
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("GATE_CACHE_DIR", str(shared))
+    assert scratch_dir() is None
+    shared.chmod(0o1777)  # sticky, as /tmp: nobody else can rename what is in it
+    assert scratch_dir() == shared / "worker-tmp"
