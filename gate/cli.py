@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -29,7 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A cancelled CI job sends SIGTERM: clean up (kill the scanners) as for Ctrl-C.
         signal.signal(signal.SIGTERM, _interrupt)
     try:
-        code: int = args.handler(args)
+        with _temp_for(args.handler):
+            code: int = args.handler(args)
         return code
     except GateError as e:
         _print_error(str(e), args.verbose)
@@ -46,6 +48,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as e:  # the last line of defence: one line, exit 2, never 0
         _print_error(f"internal error: {type(e).__name__}: {e}", args.verbose)
         return EXIT_ERROR
+
+
+def _temp_for(handler: object) -> contextlib.AbstractContextManager[object]:
+    """A command that reads bundles runs with a private temp dir: libraries load caches
+    (pickles) from it, so a shared /tmp must not be it."""
+    if handler in (_check, _ls, _baseline_create):
+        from gate.scratch import private_tempdir
+
+        return private_tempdir()
+    return contextlib.nullcontext()
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -13,17 +13,23 @@ import os
 import sys
 from typing import Any
 
+from gate.lifeline import stop_watcher, watch_lifeline
+
 EXIT_SCANNER_FAILED = 3
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    answer_fd = os.dup(1)
-    os.dup2(2, 1)  # scanner chatter, even from C code or child processes, goes to stderr
-    code, answer = _run(args[0] if args else "", sys.stdin.read())
-    with os.fdopen(answer_fd, "w", encoding="utf-8") as out:
-        json.dump(answer, out)
-    return code
+    watcher = watch_lifeline()
+    try:
+        answer_fd = os.dup(1)
+        os.dup2(2, 1)  # scanner chatter, even from C code or child processes, goes to stderr
+        code, answer = _run(args[0] if args else "", sys.stdin.read())
+        with os.fdopen(answer_fd, "w", encoding="utf-8") as out:
+            json.dump(answer, out)
+        return code
+    finally:
+        stop_watcher(watcher)
 
 
 def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:

@@ -3,6 +3,9 @@
 This is the only module that starts subprocesses. A worker is started in a new
 session so that, when its deadline passes, the whole process group (the worker
 and anything it started) is killed, not just the worker.
+
+A worker also dies with the gate, however the gate ends (even by SIGKILL): see
+`gate.lifeline`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import contextlib
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -23,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gate
+from gate.lifeline import LIFELINE_VARIABLE, WORKER_OF_VARIABLE, death_pact
 from gate.model import ScanStatus
 
 if TYPE_CHECKING:
@@ -141,7 +146,19 @@ def run_workers(
 
 def run_worker(job: WorkerJob) -> WorkerOutcome:
     started = time.monotonic()
+    # Closed last, after the home is removed. The worker's watcher sees end of file
+    # when this process dies (however), or gives up on the worker.
+    lifeline, lifeline_end = os.pipe()
+    try:
+        return _run_worker(job, started, lifeline)
+    finally:
+        os.close(lifeline_end)
+
+
+def _run_worker(job: WorkerJob, started: float, lifeline: int) -> WorkerOutcome:
     with tempfile.TemporaryDirectory(prefix=f"gate-{job.scanner}-") as home:
+        env = worker_environment(home, network=job.network)
+        env[LIFELINE_VARIABLE] = str(lifeline)
         try:
             proc = subprocess.Popen(
                 job.argv,
@@ -149,13 +166,17 @@ def run_worker(job: WorkerJob) -> WorkerOutcome:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 cwd=home,
-                env=worker_environment(home, network=job.network),
+                env=env,
                 start_new_session=True,
+                pass_fds=(lifeline,),
+                preexec_fn=death_pact(os.getpid()),
             )
         except OSError as e:
             return _failed(
                 job, started, f"could not start its worker ({job.argv[0]}): {e.strerror}"
             )
+        finally:
+            os.close(lifeline)
         with _live_lock:
             _live.add(proc)
         try:
@@ -186,6 +207,7 @@ def worker_environment(home: str, network: bool = False) -> dict[str, str]:
     env["PYTHONPATH"] = str(Path(gate.__file__).resolve().parent.parent)
     env["HOME"] = home
     env["TMPDIR"] = _scratch_dir() or home
+    env[WORKER_OF_VARIABLE] = str(os.getpid())
     return env
 
 
@@ -220,7 +242,23 @@ def private_dir(path: Path) -> Path | None:
         return None
     if info.st_uid != os.getuid() or info.st_mode & 0o077:
         return None
-    return path
+    return path if _nobody_else_can_replace(path) else None
+
+
+def _nobody_else_can_replace(path: Path) -> bool:
+    """Every folder above `path` belongs to this user or root, and no other user can
+    rename what is in it (not writable by others, or sticky as /tmp is)."""
+    for folder in path.resolve().parents:
+        try:
+            info = folder.stat()
+        except OSError:
+            return False
+        if info.st_uid not in (0, os.getuid()):
+            return False
+        others_write = info.st_mode & 0o002 or (info.st_mode & 0o020 and info.st_gid != os.getgid())
+        if others_write and not info.st_mode & stat.S_ISVTX:
+            return False
+    return True
 
 
 def _kill_all() -> None:

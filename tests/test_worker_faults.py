@@ -216,3 +216,40 @@ def test_a_worker_lowers_its_own_priority_when_asked() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "3"
+
+
+def _processes_marked(mark: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and mark.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_a_worker_that_ends_by_itself_ends_its_watcher(tmp_path: Path) -> None:
+    mark = f"GATE_TEST_MARK={os.getpid()}-{time.monotonic_ns()}"
+    lifeline, keep = os.pipe()
+    env = {**worker_environment(str(tmp_path)), "GATE_LIFELINE_FD": str(lifeline)}
+    env[mark.split("=")[0]] = mark.split("=")[1]
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "gate.worker", "no-such-scanner"],
+            input=b"{}",
+            capture_output=True,
+            env=env,
+            pass_fds=(lifeline,),
+            start_new_session=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 3, done.stderr
+        assert b"no scanner named" in done.stdout
+        # The gate still holds the pipe open, yet no watcher is left waiting on it.
+        assert _processes_marked(mark) == []
+    finally:
+        os.close(lifeline)
+        os.close(keep)

@@ -94,6 +94,22 @@ class Sandbox:
         command = [sys.executable, "-m", "gate", "check", str(target or self.bundle)]
         if policy is not None:
             command += ["--policy", str(self.policy(policy))]
+        done = subprocess.run(
+            [*command, *args],
+            cwd=self.cwd,
+            env=self.environment(env),
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=HANG_TIMEOUT_S,
+            check=False,
+        )
+        result = HostileRun(done.returncode, done.stdout, done.stderr)
+        self.assert_clean(result, before)
+        return result
+
+    def environment(self, env: dict[str, str] | None = None) -> dict[str, str]:
+        """The environment a run gets: the sandbox's temp dir, home and cache, plus `env`."""
         environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
         environment.update(
             {
@@ -106,24 +122,21 @@ class Sandbox:
             }
         )
         environment.update(env or {})
-        done = subprocess.run(
-            [*command, *args],
-            cwd=self.cwd,
-            env=environment,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=HANG_TIMEOUT_S,
-            check=False,
-        )
-        result = HostileRun(done.returncode, done.stdout, done.stderr)
+        return environment
+
+    def assert_clean(self, result: HostileRun, before: str) -> None:
+        """What every run must leave: no traceback, nothing from the bundle run, the bundle
+        (digest `before`) unchanged, nothing in the working directory or temp dir."""
         assert "Traceback" not in result.stderr, result.stderr
         assert not self.marker.exists(), "code from the bundle ran"
         assert _tree_digest(self.bundle) == before, "the run changed the bundle"
         written = list(self.cwd.iterdir())
         assert not written, f"the run wrote into its working directory: {written}"
         assert not any(self.tmp.iterdir()), f"the run left temp files: {list(self.tmp.iterdir())}"
-        return result
+
+    def digest(self) -> str:
+        """The bundle's digest, for `assert_clean`."""
+        return _tree_digest(self.bundle)
 
 
 def assert_refused(run: HostileRun, *named: str) -> None:
