@@ -251,18 +251,9 @@ IAC_WITH_UNKNOWN = {
     "serverless.yml iam statements": ("serverless.yml", SERVERLESS_UNKNOWN),
     "terraform aws_iam_policy_document": ("main.tf", TERRAFORM_UNKNOWN),
 }
-# Discovery reads Terraform with python-hcl2, whose lark grammar cache is written to (and
-# read as a pickle from) the gate's own TMPDIR and left there: not this area's defect.
-LARK_CACHE = pytest.mark.xfail(reason="discovery leaves lark's grammar cache in TMPDIR")
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(case, marks=[LARK_CACHE] if case.startswith("terraform") else [])
-        for case in sorted(IAC_WITH_UNKNOWN)
-    ],
-)
+@pytest.mark.parametrize("case", sorted(IAC_WITH_UNKNOWN))
 def test_unknown_iam_action_is_a_finding_not_a_crash(sandbox: Sandbox, case: str) -> None:
     """A misspelled action, a wrong service prefix and an action newer than the data are
     each GATE-IAC-004 (low: reported, not blocking), and the rules still run."""
