@@ -240,6 +240,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         max_waiver_days=int(data.get("max_waiver_days", 365)),
         policy_change=str(data.get("policy_change", "warn")),
         archives=ArchiveLimits(**(data.get("archives") or {})),
+        coverage={str(k): str(v) for k, v in (data.get("coverage") or {}).items()},
         raw=_jsonable(data),
     )
 

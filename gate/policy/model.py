@@ -136,6 +136,9 @@ class Policy:
     """With --policy-ref: `fail` makes a work tree policy that differs from the ref's fail
     the check; `warn` only says so."""
     archives: ArchiveLimits = field(default_factory=ArchiveLimits)
+    coverage: dict[str, str] = field(default_factory=dict)
+    """`coverage:` - `not_analysed` / `out_of_scope`: `fail` makes a run with such files
+    fail; `warn` (the default) only reports them."""
     raw: dict[str, Any] = field(default_factory=dict)
     """The effective document, for `gate policy show`."""
 

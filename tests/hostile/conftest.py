@@ -79,8 +79,13 @@ class Sandbox:
         path.write_text(text, encoding="utf-8")
         return path
 
-    def run(self, *args: str, target: Path | None = None, policy: str | None = CHEAP_POLICY,
-            env: dict[str, str] | None = None) -> HostileRun:
+    def run(
+        self,
+        *args: str,
+        target: Path | None = None,
+        policy: str | None = CHEAP_POLICY,
+        env: dict[str, str] | None = None,
+    ) -> HostileRun:
         """`gate check TARGET ARGS...` in a subprocess (the bundle by default)."""
         before = _tree_digest(self.bundle)
         command = [sys.executable, "-m", "gate", "check", str(target or self.bundle)]
@@ -113,7 +118,8 @@ class Sandbox:
         assert "Traceback" not in result.stderr, result.stderr
         assert not self.marker.exists(), "code from the bundle ran"
         assert _tree_digest(self.bundle) == before, "the run changed the bundle"
-        assert not any(self.cwd.iterdir()), f"the run wrote into its working directory: {list(self.cwd.iterdir())}"
+        left = list(self.cwd.iterdir())
+        assert not left, f"the run wrote into its working directory: {left}"
         assert not any(self.tmp.iterdir()), f"the run left temp files: {list(self.tmp.iterdir())}"
         return result
 

@@ -1,0 +1,159 @@
+"""Third-party code: installed package files proven by their `*.dist-info/RECORD`.
+
+A file is third-party only if a RECORD lists it with a `sha256=` hash that
+matches its content (urlsafe base64 without padding, as the wheel spec writes
+it), it lies inside the site directory of that dist-info (the dist-info's
+parent) under a path that does not climb out of it, and it is not a function's
+handler module. An entry that names a file of the bundle and breaks any of
+these is a forged or damaged record: the bundle is refused, naming the RECORD,
+the entry and why. The `pip install --target` layout, where a function's code
+directory is itself the site directory, is third-party like any other.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from gate.discovery import contents_of
+from gate.errors import BundleError
+from gate.model import Distribution, Function
+
+# Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
+UNHASHED_NAMES = frozenset({"RECORD", "RECORD.jws", "RECORD.p7s"})
+# Files of a dist-info folder that are code, never metadata.
+_CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
+
+
+@dataclass(frozen=True)
+class ThirdParty:
+    """The proven third-party files of one bundle, and the packages they belong to."""
+
+    files: frozenset[str]
+    """Paths relative to the bundle root."""
+    distributions: tuple[Distribution, ...]
+
+
+def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> ThirdParty:
+    """The files under `root` that installed packages' RECORDs prove to be theirs."""
+    handlers = handler_modules(root, functions)
+    owned: set[str] = set()
+    packages: list[Distribution] = []
+    for record in sorted(root.rglob("*.dist-info/RECORD")):
+        files = _proven(root, record, bundle, handlers)
+        files |= _metadata(root, record.parent)
+        owned |= files
+        name, version = _name_version(record.parent)
+        site = record.parent.parent.relative_to(root).as_posix()
+        packages.append(Distribution(name, version, len(files), bundle, site))
+    return ThirdParty(frozenset(owned), tuple(packages))
+
+
+def handler_modules(root: Path, functions: Iterable[Function]) -> frozenset[str]:
+    """Each function's handler file, and the package `__init__.py` files it lives in."""
+    found: set[str] = set()
+    for function in functions:
+        if function.handler_file is None:
+            continue
+        found.add(function.handler_file)
+        code = PurePosixPath(contents_of(function.code)) if function.code else PurePosixPath(".")
+        folder = PurePosixPath(function.handler_file).parent
+        while folder != code and folder != folder.parent and folder.is_relative_to(code):
+            init = (folder / "__init__.py").as_posix()
+            if (root / init).is_file():
+                found.add(init)
+            folder = folder.parent
+    return frozenset(found)
+
+
+def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> set[str]:
+    """The files `record` proves; a forged entry is refused."""
+    shown = f"{bundle}/{record.relative_to(root).as_posix()}"
+    site = record.parent.parent.relative_to(root).as_posix()
+    try:
+        rows = list(csv.reader(record.read_text("utf-8").splitlines()))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise BundleError(f"{shown}: unreadable package record ({e}); reinstall the package") from e
+    proven: set[str] = set()
+    for row in rows:
+        if not row or not row[0]:
+            continue
+        entry, digest = row[0], row[1] if len(row) > 1 else ""
+        relative = _in_bundle(site, entry)
+        if relative is None or not (root / relative).is_file():
+            continue  # names nothing in the bundle (a script pip put elsewhere)
+        problem = _problem(root, site, entry, relative, digest, handlers)
+        if problem is not None:
+            raise BundleError(
+                f"{shown}: entry {entry!r} {problem}; a forged or damaged package record: "
+                "reinstall the package, or remove the entry so the file is scanned"
+            )
+        if digest:
+            proven.add(relative)
+    return proven
+
+
+def _problem(
+    root: Path, site: str, entry: str, relative: str, digest: str, handlers: frozenset[str]
+) -> str | None:
+    """Why an entry naming the bundle file `relative` cannot make it third-party."""
+    if not _inside(site, relative):
+        return f"names {relative}, outside its site directory {site or '.'}"
+    if relative in handlers:
+        return f"names {relative}, a function's handler module"
+    if not digest:
+        if PurePosixPath(entry).name in UNHASHED_NAMES or not entry.endswith(".py"):
+            return None
+        return "has no hash"
+    algorithm, _, expected = digest.partition("=")
+    if algorithm != "sha256":
+        return f"has a {algorithm} hash, not sha256"
+    actual = hashlib.sha256((root / relative).read_bytes()).digest()
+    if base64.urlsafe_b64encode(actual).rstrip(b"=").decode("ascii") != expected:
+        return f"has a sha256 hash that does not match {relative}"
+    return None
+
+
+def _in_bundle(site: str, entry: str) -> str | None:
+    """Where `entry` (relative to the site directory) is in the bundle, or None when it
+    is absolute or climbs out of the bundle."""
+    if entry.startswith("/") or "\\" in entry or ":" in entry.split("/")[0]:
+        return None
+    joined = posixpath.normpath(posixpath.join(site or ".", entry))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return joined
+
+
+def _inside(site: str, relative: str) -> bool:
+    return site in ("", ".") or relative.startswith(f"{site}/")
+
+
+def _metadata(root: Path, info: Path) -> set[str]:
+    """The dist-info folder's own files that are metadata, not code."""
+    return {
+        p.relative_to(root).as_posix()
+        for p in info.rglob("*")
+        if p.is_file() and not p.name.endswith(_CODE_SUFFIXES)
+    }
+
+
+def _name_version(info: Path) -> tuple[str, str]:
+    """The distribution's name and version from METADATA, else from the folder name."""
+    fields: dict[str, str] = {}
+    try:
+        for line in (info / "METADATA").read_text("utf-8", errors="replace").splitlines():
+            if not line.strip():
+                break
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip().lower(), value.strip())
+    except OSError:
+        pass
+    stem = info.name.removesuffix(".dist-info")
+    name, _, version = stem.partition("-")
+    return fields.get("name") or name, fields.get("version") or version
