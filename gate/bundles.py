@@ -24,7 +24,7 @@ from gate.errors import BundleError
 from gate.model import Bundle, FileAccount, ScanIssue, Warning_
 from gate.staging.accounting import account
 from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree
-from gate.staging.imports import bring_back_imported
+from gate.staging.imports import bring_back_handlers, bring_back_imported
 from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.staging.thirdparty import third_party
 
@@ -118,6 +118,8 @@ def stage(
             extract(root / archive, root / contents_of(archive), limits, f"{shown}/{archive}")
 
         found = discover(root, bundle.id, unpack)
+        if bring_back_handlers(root, tally, found.functions):
+            found = discover(root, bundle.id, unpack)
         warnings.extend(found.warnings)
         owned = third_party(root, bundle.id, found.functions)
         vendored = set(owned.files)

@@ -105,6 +105,7 @@ def _enter(walk: _Walk, path: Path, name: str, shown: str, seen: frozenset[Path]
     if pattern is not None:
         walk.tally.excluded[pattern] += _count(walk.tally.bundle, path, shown)
         return
+    (walk.target / shown).mkdir(parents=True, exist_ok=True)
     _copy_dir(walk, path, f"{shown}/", seen | {real})
 
 

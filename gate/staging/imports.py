@@ -13,11 +13,14 @@ nobody could scan it.
 from __future__ import annotations
 
 import ast
+import posixpath
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
+from gate.discovery import contents_of
 from gate.errors import BundleError
+from gate.model import Function
 from gate.staging.copy import Ignored, Tally
 
 
@@ -40,6 +43,35 @@ def bring_back_imported(root: Path, tally: Tally) -> None:
                 )
             _restore(root, relative, found, tally)
             pending.append(relative)
+
+
+def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
+    """Copy into `root` each Python function's handler module that an ignored folder holds
+    (a handler `node_modules/app.handler`), with what it imports; whether any was."""
+    restored = False
+    for function in functions:
+        relative = _handler_module(function)
+        found = tally.importable.pop(relative, None) if relative else None
+        if relative is not None and found is not None:
+            if not relative.endswith(".py"):
+                raise BundleError(f"{tally.bundle}/{relative}: a handler module nobody can scan")
+            _restore(root, relative, found, tally)
+            restored = True
+    if restored:
+        bring_back_imported(root, tally)
+    return restored
+
+
+def _handler_module(function: Function) -> str | None:
+    """Where a Python function's handler module would be, if discovery did not find it."""
+    handler, code = function.handler, function.code
+    if function.handler_file is not None or code is None or not handler or "." not in handler:
+        return None
+    if function.runtime is not None and not function.runtime.startswith("python"):
+        return None
+    module = handler.rsplit(".", 1)[0]
+    module_path = module if "/" in module else module.replace(".", "/")
+    return posixpath.normpath(f"{contents_of(code)}/{module_path}.py")
 
 
 def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:

@@ -6,8 +6,11 @@ it), it lies inside the site directory of that dist-info (the dist-info's
 parent) under a path that does not climb out of it, and it is not a function's
 handler module. An entry that names a file of the bundle and breaks any of
 these is a forged or damaged record: the bundle is refused, naming the RECORD,
-the entry and why. The `pip install --target` layout, where a function's code
-directory is itself the site directory, is third-party like any other.
+the entry and why. In a bundle whose IaC declares no function (a deployment zip
+on its own), the handler is unknown: a single-file module at the top of a site
+directory, where a zip's handler lives, is scanned rather than trusted. The
+`pip install --target` layout, where a function's code directory is itself the
+site directory, is third-party like any other.
 """
 
 from __future__ import annotations
@@ -41,11 +44,16 @@ class ThirdParty:
 
 def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> ThirdParty:
     """The files under `root` that installed packages' RECORDs prove to be theirs."""
-    handlers = handler_modules(root, functions)
+    declared = list(functions)
+    handlers = handler_modules(root, declared)
     owned: set[str] = set()
     packages: list[Distribution] = []
     for record in sorted(root.rglob("*.dist-info/RECORD")):
         files = _proven(root, record, bundle, handlers)
+        if not declared:
+            # No IaC says which module is the handler: a module at the top of a site
+            # directory (where a deployment zip's handler is) is scanned, not trusted.
+            files = {f for f in files if not _top_level_module(root, record, f)}
         files |= _metadata(root, record.parent)
         owned |= files
         name, version = _name_version(record.parent)
@@ -128,6 +136,12 @@ def _in_bundle(site: str, entry: str) -> str | None:
     if joined == ".." or joined.startswith("../"):
         return None
     return joined
+
+
+def _top_level_module(root: Path, record: Path, relative: str) -> bool:
+    site = record.parent.parent.relative_to(root).as_posix()
+    inner = relative if site in ("", ".") else relative.removeprefix(f"{site}/")
+    return "/" not in inner and inner.endswith(".py")
 
 
 def _inside(site: str, relative: str) -> bool:

@@ -343,3 +343,25 @@ def test_code_the_gate_does_not_analyse_is_warned_and_can_fail(sandbox: Sandbox,
     assert "function Orders" in warning["message"] and f"src/{name}" in warning["message"]
     run, data = report(sandbox, COVERAGE_FAILS)
     assert run.code == 1, run.stderr
+
+
+def test_a_handler_module_inside_an_ignored_folder_is_scanned(sandbox: Sandbox) -> None:
+    function(sandbox, handler="node_modules/app.handler")
+    sandbox.write("src/other.py", GOOD)
+    sandbox.write("src/node_modules/app.py", BAD)
+    run, data = report(sandbox)
+    assert run.code == 1, run.stderr
+    assert any(f["path"] == "src/node_modules/app.py" for f in data["findings"])
+
+
+def test_a_deployment_zip_cannot_vouch_for_its_own_handler(sandbox: Sandbox) -> None:
+    """No IaC names the handler of a bare deployment zip: a module at the top of its site
+    directory is scanned even when a RECORD lists it with a true hash."""
+    info = "evil-1.0.dist-info"
+    record = f"lambda_function.py,{record_hash(BAD.encode())},{len(BAD)}\n{info}/RECORD,,\n"
+    archive = sandbox.base / "function.zip"
+    metadata = "Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n"
+    _zip(
+        archive, {"lambda_function.py": BAD, f"{info}/METADATA": metadata, f"{info}/RECORD": record}
+    )
+    assert_blocks(sandbox.run(target=archive))
