@@ -292,13 +292,20 @@ def _vendored_warnings(staged: list[Staged], requests: dict[str, dict[str, Any]]
     return [
         Warning_(
             "vendored-code-skipped",
-            f"{s.bundle.id}: {s.vendored} files of vendored third-party packages are "
-            f"audited for known vulnerabilities but not scanned by {' or '.join(skipping)} "
+            f"{s.bundle.id}: {s.vendored} files of vendored third-party packages "
+            f"({_packages(s)}) are audited for known vulnerabilities but not scanned by "
+            f"{' or '.join(skipping)} "
             "(policy scanners.NAME.scan_vendored: true scans them)",
         )
         for s in staged
         if s.vendored and skipping
     ]
+
+
+def _packages(staged: Staged) -> str:
+    """The distributions a bundle's third-party files belong to, as `name version` items."""
+    names = sorted({f"{d.name} {d.version}" for d in staged.account.distributions})
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _advisory_settings(options: CheckOptions, policy: Policy) -> dict[str, Any]:

@@ -265,3 +265,22 @@ def test_the_coverage_policy_key_is_validated(value: str, valid: bool) -> None:
         return
     policy = parse_policy(text.encode(), "gate.yml", "file:gate.yml", None)
     assert policy.coverage == {"not_analysed": value, "out_of_scope": value}
+
+
+def test_the_console_shows_the_account_in_one_line() -> None:
+    from gate.reports.console import files_line
+
+    files = FileAccount(
+        scanned=42,
+        excluded=3,
+        third_party=120,
+        ignored=7,
+        not_analysed=2,
+        distributions=(
+            Distribution("requests", "2.31.0", 100, ".", "src"),
+            Distribution("idna", "3.6", 20, ".", "src"),
+        ),
+    )
+    assert files_line(files) == (
+        "files: 42 scanned, 3 excluded, 120 third-party (2 packages), 7 ignored, 2 not analysed"
+    )

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from gate.discovery import code_places, contents_of, within
-from gate.errors import BundleError
 from gate.model import Bundle, FileAccount, Warning_
 from gate.staging.copy import Tally
-from gate.staging.rules import NATIVE_SUFFIXES, NOT_ANALYSED_SUFFIXES, is_binary
+from gate.staging.rules import NATIVE_SUFFIXES, NOT_ANALYSED_SUFFIXES, is_binary, refusal
 from gate.staging.thirdparty import ThirdParty
 
 SCANNED = "scanned"
@@ -96,7 +95,7 @@ def _state(
         return SCANNED if (root / contents_of(relative)).is_dir() else NOT_ANALYSED
     if suffix == ".pyc":
         if not path.with_suffix(".py").is_file():
-            raise BundleError(
+            raise refusal(
                 f"{bundle}/{relative}: Python bytecode without its source, which Python "
                 "would import and no scanner can read; ship the .py file instead"
             )

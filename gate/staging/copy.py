@@ -18,9 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gate.errors import BundleError
 from gate.model import Warning_
-from gate.staging.rules import dir_rule, file_rule
+from gate.staging.rules import dir_rule, file_rule, refusal
 
 MAX_FILES = 100_000
 MAX_BYTES = 1 << 30
@@ -93,7 +92,7 @@ def _copy_dir(walk: _Walk, here: Path, relative: str, seen: frozenset[Path]) -> 
 def _enter(walk: _Walk, path: Path, name: str, shown: str, seen: frozenset[Path]) -> None:
     real = path.resolve()
     if real in seen:
-        raise BundleError(
+        raise refusal(
             f"{walk.tally.bundle}/{shown}: symbolic link loop (it leads back to a folder "
             "above it); remove the link"
         )
@@ -128,14 +127,14 @@ def _copy_file(walk: _Walk, path: Path, name: str, shown: str) -> None:
         tally.excluded[pattern] += 1
         return
     if not path.is_file():
-        raise BundleError(
+        raise refusal(
             f"{tally.bundle}/{shown}: not a regular file (a device, socket or pipe); "
             "remove it from the bundle"
         )
     tally.files += 1
     tally.size += path.stat().st_size
     if tally.files > MAX_FILES or tally.size > MAX_BYTES:
-        raise BundleError(
+        raise refusal(
             f"{tally.bundle}: more than {MAX_FILES} files or {MAX_BYTES >> 20} MiB; "
             "scan a single function or exclude build output in the policy"
         )
@@ -144,7 +143,7 @@ def _copy_file(walk: _Walk, path: Path, name: str, shown: str) -> None:
     try:
         shutil.copyfile(path, destination)
     except OSError as e:
-        raise BundleError(f"{tally.bundle}/{shown}: cannot read: {e.strerror}") from e
+        raise refusal(f"{tally.bundle}/{shown}: cannot read: {e.strerror}") from e
 
 
 def _link_target(walk: _Walk, link: Path, shown: str) -> Path:
@@ -155,15 +154,15 @@ def _link_target(walk: _Walk, link: Path, shown: str) -> Path:
     try:
         real = link.resolve(strict=True)
     except FileNotFoundError as e:
-        raise BundleError(
+        raise refusal(
             f"{where}: symbolic link to {target!r} that does not exist; remove the link"
         ) from e
     except (OSError, RuntimeError) as e:
-        raise BundleError(
+        raise refusal(
             f"{where}: symbolic link to {target!r} cannot be followed (a loop?); remove it"
         ) from e
     if not real.is_relative_to(walk.top):
-        raise BundleError(
+        raise refusal(
             f"{where}: symbolic link to {target!r}, outside the bundle; the deployed zip "
             "would ship that file: copy it into the bundle instead"
         )
@@ -177,7 +176,7 @@ def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:
             return sorted(entries, key=lambda e: e.name)
     except OSError as e:
         shown = relative.rstrip("/") or "."
-        raise BundleError(
+        raise refusal(
             f"{bundle}/{shown}: cannot list the folder ({e.strerror}); make it readable "
             "or exclude it in the policy"
         ) from e

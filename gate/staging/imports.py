@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from gate.discovery import contents_of
-from gate.errors import BundleError
 from gate.model import Function
 from gate.staging.copy import Ignored, Tally
+from gate.staging.rules import refusal
 
 
 def bring_back_imported(root: Path, tally: Tally) -> None:
@@ -36,7 +36,7 @@ def bring_back_imported(root: Path, tally: Tally) -> None:
         for relative in _imported(root, importer, by_module):
             found = tally.importable.pop(relative)
             if not relative.endswith(".py"):
-                raise BundleError(
+                raise refusal(
                     f"{tally.bundle}/{relative}: compiled code in an ignored folder "
                     f"({found.rule}) that {importer} imports; nobody can scan it: ship "
                     "its source outside that folder"
@@ -54,7 +54,7 @@ def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function])
         found = tally.importable.pop(relative, None) if relative else None
         if relative is not None and found is not None:
             if not relative.endswith(".py"):
-                raise BundleError(f"{tally.bundle}/{relative}: a handler module nobody can scan")
+                raise refusal(f"{tally.bundle}/{relative}: a handler module nobody can scan")
             _restore(root, relative, found, tally)
             restored = True
     if restored:
@@ -80,7 +80,7 @@ def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
     try:
         shutil.copyfile(found.source, destination)
     except OSError as e:
-        raise BundleError(f"{tally.bundle}/{relative}: cannot read: {e.strerror}") from e
+        raise refusal(f"{tally.bundle}/{relative}: cannot read: {e.strerror}") from e
     tally.ignored[found.rule] -= 1
     tally.files += 1
 

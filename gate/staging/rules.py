@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gate.errors import BundleError
+
 # Folder names and the built-in rule that ignores them.
 DIR_RULES: dict[str, str] = {
     ".git": "vcs",
@@ -70,3 +72,9 @@ def os_lexists(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def refusal(message: str) -> BundleError:
+    """A BundleError whose message stays one line whatever the bundle's file names hold
+    (control characters, newlines among them, are shown escaped)."""
+    return BundleError("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from gate.discovery import contents_of
-from gate.errors import BundleError
 from gate.model import Distribution, Function
+from gate.staging.rules import refusal
 
 # Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
 UNHASHED_NAMES = frozenset({"RECORD", "RECORD.jws", "RECORD.p7s"})
@@ -86,7 +86,7 @@ def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> 
     try:
         rows = list(csv.reader(record.read_text("utf-8").splitlines()))
     except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise BundleError(f"{shown}: unreadable package record ({e}); reinstall the package") from e
+        raise refusal(f"{shown}: unreadable package record ({e}); reinstall the package") from e
     proven: set[str] = set()
     for row in rows:
         if not row or not row[0]:
@@ -97,7 +97,7 @@ def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> 
             continue  # names nothing in the bundle (a script pip put elsewhere)
         problem = _problem(root, site, entry, relative, digest, handlers)
         if problem is not None:
-            raise BundleError(
+            raise refusal(
                 f"{shown}: entry {entry!r} {problem}; a forged or damaged package record: "
                 "reinstall the package, or remove the entry so the file is scanned"
             )

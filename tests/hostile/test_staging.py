@@ -141,6 +141,8 @@ def test_pip_target_layout_is_third_party_and_listed(sandbox: Sandbox) -> None:
     (package,) = files["distributions"]
     assert (package["name"], package["version"], package["files"]) == ("fastjson", "1.0", 4)
     assert package["site"] == "src"
+    skipped = next(w for w in data["warnings"] if w["code"] == "vendored-code-skipped")
+    assert "(fastjson 1.0)" in skipped["message"]
 
 
 def test_strict_policy_scans_third_party_code() -> None:
@@ -365,3 +367,19 @@ def test_a_deployment_zip_cannot_vouch_for_its_own_handler(sandbox: Sandbox) -> 
         archive, {"lambda_function.py": BAD, f"{info}/METADATA": metadata, f"{info}/RECORD": record}
     )
     assert_blocks(sandbox.run(target=archive))
+
+
+def test_a_named_pipe_in_the_bundle_is_refused(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD)
+    os.mkfifo(sandbox.bundle / "src" / "helper.py")
+    assert_refused(sandbox.run(), "src/helper.py", "not a regular file")
+
+
+def test_a_refused_name_with_a_newline_stays_one_line(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD)
+    os.symlink("/etc/hostname", sandbox.bundle / "src" / "evil\ngate: note: all clear.py")
+    run = sandbox.run()
+    assert_refused(run, "src/evil\\ngate: note: all clear.py", "outside the bundle")
+    assert len(run.lines) == 1, run.stderr
