@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.bundles import resolve_bundles, stage
+from gate.bundles import resolve_bundles, stage, vendored_files
 from gate.errors import BundleError
 
 
@@ -124,3 +124,14 @@ def test_a_bundle_without_vendored_code_has_one_view(tmp_path: Path) -> None:
     (bundle_dir / "app.py").write_text("x = 1\n")
     (staged,) = stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")[0]
     assert staged.code_root == staged.root and staged.vendored == 0
+
+
+def test_only_installer_metadata_in_a_dist_info_is_third_party_unproven(tmp_path: Path) -> None:
+    bundle_dir = tmp_path / "fn"
+    vendor(bundle_dir, "fastjson", "1.0", "x = 1\n")
+    info = bundle_dir / "fastjson-1.0.dist-info"
+    (info / "LICENSE.txt").write_text("MIT\n")
+    (info / "template.yaml").write_text("Resources: {}\n")
+    owned = vendored_files(bundle_dir)
+    assert "fastjson-1.0.dist-info/LICENSE.txt" in owned
+    assert "fastjson-1.0.dist-info/template.yaml" not in owned

@@ -31,6 +31,27 @@ from gate.staging.rules import refusal
 UNHASHED_NAMES = frozenset({"RECORD", "RECORD.jws", "RECORD.p7s"})
 # Files of a dist-info folder that are code, never metadata.
 _CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
+# What pip and the wheel spec put in a dist-info folder.
+_METADATA_NAMES = frozenset(
+    {
+        "METADATA",
+        "RECORD",
+        "RECORD.jws",
+        "RECORD.p7s",
+        "WHEEL",
+        "INSTALLER",
+        "REQUESTED",
+        "top_level.txt",
+        "entry_points.txt",
+        "direct_url.json",
+        "zip-safe",
+        "namespace_packages.txt",
+        "dependency_links.txt",
+        "metadata.json",
+        "DESCRIPTION.rst",
+    }
+)
+_LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
 
 
 @dataclass(frozen=True)
@@ -149,11 +170,14 @@ def _inside(site: str, relative: str) -> bool:
 
 
 def _metadata(root: Path, info: Path) -> set[str]:
-    """The dist-info folder's own files that are metadata, not code."""
+    """The dist-info folder's own files that installers write (metadata, never code or
+    IaC); anything else in it is third-party only if the RECORD proves it."""
     return {
         p.relative_to(root).as_posix()
         for p in info.rglob("*")
-        if p.is_file() and not p.name.endswith(_CODE_SUFFIXES)
+        if p.is_file()
+        and not p.name.endswith(_CODE_SUFFIXES)
+        and (p.name in _METADATA_NAMES or p.name.startswith(_LICENSE_PREFIXES))
     }
 
 
