@@ -284,3 +284,12 @@ def test_the_console_shows_the_account_in_one_line() -> None:
     assert files_line(files) == (
         "files: 42 scanned, 3 excluded, 120 third-party (2 packages), 7 ignored, 2 not analysed"
     )
+
+
+def test_an_environment_can_make_coverage_fail() -> None:
+    from gate.policy.load import parse_policy
+
+    text = b"version: 1\nenvironments:\n  prod: {coverage: {not_analysed: fail}}\n"
+    assert parse_policy(text, "gate.yml", "file:gate.yml", None).coverage == {}
+    prod = parse_policy(text, "gate.yml", "file:gate.yml", "prod")
+    assert prod.coverage == {"not_analysed": "fail"}
