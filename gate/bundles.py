@@ -23,7 +23,7 @@ from gate.discovery import Discovery, contents_of, discover
 from gate.errors import BundleError
 from gate.model import Bundle, FileAccount, ScanIssue, Warning_
 from gate.staging.accounting import account
-from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree
+from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
 from gate.staging.imports import bring_back_handlers, bring_back_imported
 from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.staging.thirdparty import third_party
@@ -121,6 +121,7 @@ def stage(
         if bring_back_handlers(root, tally, found.functions):
             found = discover(root, bundle.id, unpack)
         warnings.extend(found.warnings)
+        prune_unpacked(root, tally)
         owned = third_party(root, bundle.id, found.functions)
         vendored = set(owned.files)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root

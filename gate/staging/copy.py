@@ -169,6 +169,30 @@ def _link_target(walk: _Walk, link: Path, shown: str) -> Path:
     return real
 
 
+# Rules whose folders hold nothing Python imports: pruned from unpacked zips too.
+_NEVER_IMPORTED = frozenset({"vcs", "tool-cache", "apple-double"})
+
+
+def prune_unpacked(root: Path, tally: Tally) -> None:
+    """Remove from the staged copy (where only unpacked zips can have put them) what a
+    built-in rule ignores and Python never imports: VCS data, tool caches, AppleDouble
+    files, scanner configuration. Ignored folders that may hold imported code (a
+    `node_modules`, a virtualenv, build output) stay, and are scanned."""
+    for current, dirs, names in os.walk(root):
+        here = Path(current)
+        for name in list(dirs):
+            rule = dir_rule(name, here / name)
+            if rule in _NEVER_IMPORTED:
+                dirs.remove(name)
+                tally.ignored[rule or ""] += sum(len(files) for _, _, files in os.walk(here / name))
+                shutil.rmtree(here / name)
+        for name in names:
+            rule = file_rule(name)
+            if rule is not None:
+                tally.ignored[rule] += 1
+                (here / name).unlink()
+
+
 def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:
     """The entries of a folder, sorted; a folder that cannot be listed is refused."""
     try:

@@ -383,3 +383,28 @@ def test_a_refused_name_with_a_newline_stays_one_line(sandbox: Sandbox) -> None:
     run = sandbox.run()
     assert_refused(run, "src/evil\\ngate: note: all clear.py", "outside the bundle")
     assert len(run.lines) == 1, run.stderr
+
+
+@pytest.mark.parametrize("deployed", [False, True], ids=["given", "deployed-by-iac"])
+def test_a_mac_built_deployment_zip_is_scanned_without_its_junk(
+    sandbox: Sandbox, deployed: bool
+) -> None:
+    archive = sandbox.bundle / "build" / "function.zip" if deployed else sandbox.base / "fn.zip"
+    archive.parent.mkdir(exist_ok=True)
+    _zip(
+        archive,
+        {
+            "lambda_function.py": BAD,
+            "__pycache__/lambda_function.cpython-312.pyc": "\x00" * 16,
+            "__MACOSX/._lambda_function.py": "\x00\x05\x16\x07",
+            "._lambda_function.py": "\x00\x05\x16\x07",
+            ".checkov.yaml": "skip-check: [CKV_AWS_45]\n",
+        },
+    )
+    if deployed:
+        function(sandbox, code="build/function.zip", handler="lambda_function.handler")
+    run = sandbox.run("--format", "json", target=None if deployed else archive)
+    assert_blocks(run)
+    files = json.loads(run.stdout)["files"]
+    assert files["ignored_by"] == {"apple-double": 2, "scanner-config": 1, "tool-cache": 1}
+    assert files["scanned"] == (3 if deployed else 1)  # the template and the zip itself
