@@ -135,6 +135,8 @@ def build(root: Path, tree: Tree) -> bool:
         with zipfile.ZipFile(root / "build" / "fn.zip", "w") as archive:
             archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
             archive.writestr("node_modules/m.js", "1\n")
+            archive.writestr("__pycache__/app.cpython-312.pyc", "\x00" * 16)
+            archive.writestr("__MACOSX/._app.py", "\x00")
     code = "build/fn.zip" if tree.zipped == "deployed" else "data/"
     write(root, "template.yaml", TEMPLATE.format(code=code).encode())
     if tree.sourceless:

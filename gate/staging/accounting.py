@@ -94,7 +94,9 @@ def _state(
     if suffix == ".zip":
         return SCANNED if (root / contents_of(relative)).is_dir() else NOT_ANALYSED
     if suffix == ".pyc":
-        if not path.with_suffix(".py").is_file():
+        # Python imports `name.pyc` when no `name.py` is beside it; a name that is not an
+        # identifier (`app.cpython-312.pyc` out of its cache) is never imported.
+        if path.stem.isidentifier() and not path.with_suffix(".py").is_file():
             raise refusal(
                 f"{bundle}/{relative}: Python bytecode without its source, which Python "
                 "would import and no scanner can read; ship the .py file instead"

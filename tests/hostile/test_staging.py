@@ -333,6 +333,17 @@ def test_a_sourceless_pyc_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "src/helper.pyc", "without its source")
 
 
+def test_bytecode_python_never_imports_is_not_analysed(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD)
+    sandbox.write("src/app.cpython-312.pyc", b"\xcb\r\r\n" + b"\x00" * 12)
+    sandbox.write("src/helper.py", "x = 1\n")
+    sandbox.write("src/helper.pyc", b"\xcb\r\r\n" + b"\x00" * 12)
+    run, data = report(sandbox)
+    assert run.code == 0, run.stderr
+    assert data["files"]["not_analysed"] == 2
+
+
 @pytest.mark.parametrize("name", ["index.js", "Main.java", "lib/native.so"])
 def test_code_the_gate_does_not_analyse_is_warned_and_can_fail(sandbox: Sandbox, name: str) -> None:
     function(sandbox)
