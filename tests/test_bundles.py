@@ -135,3 +135,30 @@ def test_only_installer_metadata_in_a_dist_info_is_third_party_unproven(tmp_path
     owned = vendored_files(bundle_dir)
     assert "fastjson-1.0.dist-info/LICENSE.txt" in owned
     assert "fastjson-1.0.dist-info/template.yaml" not in owned
+
+
+@pytest.mark.parametrize("name", ["idna", "jsonschema", "rich"])
+def test_a_package_pip_really_installed_is_third_party(tmp_path: Path, name: str) -> None:
+    """The `pip install --target` layout with a RECORD pip wrote, copied from this
+    environment's own site-packages."""
+    from importlib.metadata import distribution
+
+    dist = distribution(name)
+    site = Path(str(dist.locate_file("")))
+    bundle_dir = tmp_path / "fn"
+    (bundle_dir / "src").mkdir(parents=True)
+    (bundle_dir / "src" / "app.py").write_text(f"import {name}\n")
+    copied = 0
+    for file in dist.files or []:
+        source = site / file
+        if "__pycache__" in file.parts or ".." in file.parts or not source.is_file():
+            continue
+        target = bundle_dir / "src" / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+        copied += 1
+    (staged,) = stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")[0]
+    assert staged.account.third_party == staged.vendored == copied
+    assert staged_files(staged.code_root) == ["src/app.py"]
+    (package,) = staged.account.distributions
+    assert (package.version, package.site) == (dist.version, "src")
