@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gate.discovery import contents_of
+from gate.discovery import code_places
 from gate.model import Distribution, Function
 from gate.staging.rules import refusal
 
@@ -71,9 +71,9 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
     packages: list[Distribution] = []
     for record in sorted(root.rglob("*.dist-info/RECORD")):
         files = _proven(root, record, bundle, handlers)
-        if not declared:
-            # No IaC says which module is the handler: a module at the top of a site
-            # directory (where a deployment zip's handler is) is scanned, not trusted.
+        if not declared or any(_handler_unknown(f) for f in declared):
+            # Where IaC does not say which module is the handler: a module at the top of a
+            # site directory (where a deployment zip's handler is) is scanned, not trusted.
             files = {f for f in files if not _top_level_module(root, record, f)}
         files |= _metadata(root, record.parent)
         owned |= files
@@ -84,20 +84,54 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
 
 
 def handler_modules(root: Path, functions: Iterable[Function]) -> frozenset[str]:
-    """Each function's handler file, and the package `__init__.py` files it lives in."""
+    """Each function's handler module wherever Lambda could load it from (its code, or a
+    layer's `python/` folders), and the package `__init__.py` files it lives in."""
     found: set[str] = set()
     for function in functions:
-        if function.handler_file is None:
+        if function.handler_file is not None:
+            found |= _with_packages(root, function.handler_file)
+        module = _handler_path(function)
+        if module is None:
             continue
-        found.add(function.handler_file)
-        code = PurePosixPath(contents_of(function.code)) if function.code else PurePosixPath(".")
-        folder = PurePosixPath(function.handler_file).parent
-        while folder != code and folder != folder.parent and folder.is_relative_to(code):
-            init = (folder / "__init__.py").as_posix()
-            if (root / init).is_file():
-                found.add(init)
-            folder = folder.parent
+        for place in code_places(function):
+            for folder in (root / place, *_layer_paths(root / place)):
+                candidate = folder / f"{module}.py"
+                if candidate.is_file() and candidate.resolve().is_relative_to(root.resolve()):
+                    found |= _with_packages(root, candidate.relative_to(root).as_posix())
     return frozenset(found)
+
+
+def _handler_path(function: Function) -> str | None:
+    """`pkg.app.handler` -> `pkg/app`; None for a handler that is not Python's."""
+    handler = function.handler
+    if not handler or "." not in handler:
+        return None
+    if function.runtime is not None and not function.runtime.startswith("python"):
+        return None
+    module = handler.rsplit(".", 1)[0]
+    return posixpath.normpath(module if "/" in module else module.replace(".", "/"))
+
+
+def _handler_unknown(function: Function) -> bool:
+    """A Python function (or one of unknown runtime) whose IaC does not say its handler."""
+    python = function.runtime is None or function.runtime.startswith("python")
+    return python and _handler_path(function) is None
+
+
+def _layer_paths(place: Path) -> list[Path]:
+    """Where a layer's Python code is put on the import path."""
+    python = place / "python"
+    return [python, *sorted(python.glob("lib/python3*/site-packages"))]
+
+
+def _with_packages(root: Path, module: str) -> set[str]:
+    """`module` and the `__init__.py` of every folder above it that has one."""
+    found = {module}
+    for folder in PurePosixPath(module).parents:
+        init = (folder / "__init__.py").as_posix()
+        if folder != PurePosixPath(".") and (root / init).is_file():
+            found.add(init)
+    return found
 
 
 def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> set[str]:

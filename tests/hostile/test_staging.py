@@ -419,3 +419,32 @@ def test_a_mac_built_deployment_zip_is_scanned_without_its_junk(
     files = json.loads(run.stdout)["files"]
     assert files["ignored_by"] == {"apple-double": 2, "scanner-config": 1, "tool-cache": 1}
     assert files["scanned"] == (3 if deployed else 1)  # the template and the zip itself
+
+
+LAYERED = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Shared:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layer/
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: orders.handler
+      Runtime: python3.12
+      Layers: [!Ref Shared]
+"""
+
+
+@pytest.mark.parametrize("site", ["layer/python", "layer/python/lib/python3.12/site-packages"])
+def test_a_handler_loaded_from_a_layer_cannot_be_vouched_for(sandbox: Sandbox, site: str) -> None:
+    sandbox.write("template.yaml", LAYERED)
+    sandbox.write("src/README.md", "the handler is in the layer\n")
+    sandbox.write(f"{site}/orders.py", BAD)
+    info = f"{site}/evil-1.0.dist-info"
+    sandbox.write(f"{info}/METADATA", "Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n")
+    sandbox.write(f"{info}/RECORD", f"orders.py,{record_hash(BAD.encode())},{len(BAD)}\n")
+    assert_refused(sandbox.run(), f"{info}/RECORD", "orders.py", "handler module")
