@@ -295,3 +295,21 @@ def test_an_environment_can_make_coverage_fail() -> None:
     assert parse_policy(text, "gate.yml", "file:gate.yml", None).coverage == {}
     prod = parse_policy(text, "gate.yml", "file:gate.yml", "prod")
     assert prod.coverage == {"not_analysed": "fail"}
+
+
+def test_out_of_scope_files_are_counted_and_warned(tmp_path: Path) -> None:
+    """The hook discovery uses to mark IaC of another cloud (serverless.yml for Azure)."""
+    from gate.staging.accounting import account
+    from gate.staging.copy import copy_tree
+    from gate.staging.thirdparty import ThirdParty
+
+    bundle_dir = tmp_path / "fn"
+    write(bundle_dir, "serverless.yml", b"provider: {name: azure}\n")
+    write(bundle_dir, "handler.py", b"x = 1\n")
+    (bundle,) = resolve_bundles([str(bundle_dir)])
+    tally = copy_tree(bundle_dir, tmp_path / "copy", bundle.id, ())
+    nothing = ThirdParty(frozenset(), ())
+    done = account(tmp_path / "copy", bundle, tally, nothing, frozenset({"serverless.yml"}))
+    assert (done.account.out_of_scope, done.account.scanned) == (1, 1)
+    (warning,) = done.warnings
+    assert warning.code == "out-of-scope" and "coverage: {out_of_scope: fail}" in warning.message

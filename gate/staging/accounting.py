@@ -46,10 +46,13 @@ def account(
     states: Counter[str] = Counter()
     unanalysed: list[str] = []
     unreferenced: list[str] = []
+    foreign: list[str] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
         state = _state(root, path, relative, owned, out_of_scope, bundle.id)
         states[state] += 1
+        if state == OUT_OF_SCOPE:
+            foreign.append(relative)
         if state == NOT_ANALYSED:
             unanalysed.append(relative)
             if relative.lower().endswith(".zip"):
@@ -74,7 +77,16 @@ def account(
         )
         for z in unreferenced
     ]
-    warnings += _not_analysed_warnings(bundle, [u for u in unanalysed if u not in unreferenced])
+    warnings += _per_function(
+        bundle,
+        [u for u in unanalysed if u not in unreferenced],
+        "not-analysed",
+        "files of code the gate does not analyse",
+        "not_analysed",
+    )
+    warnings += _per_function(
+        bundle, foreign, "out-of-scope", "IaC files of another cloud", "out_of_scope"
+    )
     return Accounted(result, tuple(warnings))
 
 
@@ -107,8 +119,11 @@ def _state(
     return SCANNED
 
 
-def _not_analysed_warnings(bundle: Bundle, files: list[str]) -> list[Warning_]:
-    """One warning per function (or per bundle, for files no function owns)."""
+def _per_function(
+    bundle: Bundle, files: list[str], code: str, what: str, key: str
+) -> list[Warning_]:
+    """One warning per function (or per bundle, for files no function owns) about `files`,
+    which policy `coverage: {KEY: fail}` can make fail."""
     owners: dict[str, list[str]] = {}
     for relative in files:
         names = [
@@ -124,9 +139,9 @@ def _not_analysed_warnings(bundle: Bundle, files: list[str]) -> list[Warning_]:
         sample = ", ".join(owned[:3]) + (f" and {len(owned) - 3} more" if len(owned) > 3 else "")
         warnings.append(
             Warning_(
-                "not-analysed",
-                f"{bundle.id}: {who}: {len(owned)} files of code the gate does not analyse "
-                f"({sample}); policy `coverage: {{not_analysed: fail}}` makes this fail",
+                code,
+                f"{bundle.id}: {who}: {len(owned)} {what} ({sample}); "
+                f"policy `coverage: {{{key}: fail}}` makes this fail",
             )
         )
     return warnings
