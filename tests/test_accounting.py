@@ -59,7 +59,7 @@ class Tree:
     packages: tuple[tuple[str, bool], ...]
     """(site folder, RECORD is true)."""
     links: tuple[tuple[str, str], ...]
-    """(link path, kind: file, dir, outside, dangling)."""
+    """(link path, kind: file, dir, outside, dangling, loop)."""
     zipped: str
     """none, deployed or stray."""
     unlistable: str | None
@@ -82,7 +82,7 @@ trees = st.builds(
     links=st.lists(
         st.tuples(
             st.sampled_from(["ln1", "src/ln2"]),
-            st.sampled_from(["file", "dir", "file", "dir", "outside", "dangling"]),
+            st.sampled_from(["file", "dir", "file", "dir", "outside", "dangling", "loop"]),
         ),
         max_size=2,
         unique_by=lambda link: link[0],
@@ -127,9 +127,10 @@ def build(root: Path, tree: Tree) -> bool:
             "dir": f"{depth}lib",
             "outside": "/etc/hostname",
             "dangling": f"{depth}missing.py",
+            "loop": ".",
         }[kind]
         os.symlink(target, path)
-        must_refuse |= kind in ("outside", "dangling")
+        must_refuse |= kind in ("outside", "dangling", "loop")
     if tree.zipped != "none":
         (root / "build").mkdir(exist_ok=True)
         with zipfile.ZipFile(root / "build" / "fn.zip", "w") as archive:
