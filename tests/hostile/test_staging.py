@@ -155,16 +155,17 @@ def test_strict_policy_scans_third_party_code() -> None:
 # --- 3. folders that cannot be listed ---------------------------------------------------
 
 
-@pytest.mark.parametrize("folder", ["src/lib", "node_modules/pkg", "src/excluded-not"])
+@pytest.mark.parametrize("folder", ["src/lib", "node_modules/pkg", "src/excluded"])
 def test_an_unlistable_folder_is_refused(
     run_gate: RunGate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
 ) -> None:
+    """Even an ignored or excluded folder is listed, to count its files."""
     bundle = tmp_path / "bundle"
     (bundle / folder).mkdir(parents=True)
     (bundle / folder / "hidden.py").write_text(BAD)
     (bundle / "app.py").write_text(GOOD)
     policy = tmp_path / "gate.yml"
-    policy.write_text(CHEAP_POLICY)
+    policy.write_text(CHEAP_POLICY + 'exclude: ["src/excluded/**"]\n')
     real_scandir = os.scandir
     blocked = str((bundle / folder).resolve())
 
