@@ -201,8 +201,8 @@ def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:
     except OSError as e:
         shown = relative.rstrip("/") or "."
         raise refusal(
-            f"{bundle}/{shown}: cannot list the folder ({e.strerror}); make it readable "
-            "or exclude it in the policy"
+            f"{bundle}/{shown}: cannot list the folder ({e.strerror}); make it readable, or "
+            "move it out of the bundle (excluded folders are listed too, to count their files)"
         ) from e
 
 
