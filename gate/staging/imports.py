@@ -30,10 +30,11 @@ def bring_back_imported(root: Path, tally: Tally) -> None:
     if not tally.importable:
         return
     by_module = _by_module(tally.importable)
+    layers = _layer_folders(root)
     pending = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
     while pending:
         importer = pending.pop()
-        for relative in _imported(root, importer, by_module):
+        for relative in _imported(root, importer, by_module, layers):
             found = tally.importable.pop(relative)
             if not relative.endswith(".py"):
                 raise refusal(
@@ -97,14 +98,28 @@ def _by_module(importable: dict[str, Ignored]) -> dict[str, list[str]]:
     return modules
 
 
-def _imported(root: Path, importer: str, by_module: dict[str, list[str]]) -> Iterator[str]:
-    """The ignored files that `importer` may import."""
+def _layer_folders(root: Path) -> list[PurePosixPath]:
+    """Folders a layer puts on every function's import path (`python/`, and
+    `python/lib/python3.x/site-packages/`), wherever they are in the bundle."""
+    return sorted(
+        PurePosixPath(p.relative_to(root).as_posix())
+        for pattern in ("**/python", "**/python/lib/python3*/site-packages")
+        for p in root.glob(pattern)
+        if p.is_dir()
+    )
+
+
+def _imported(
+    root: Path, importer: str, by_module: dict[str, list[str]], layers: list[PurePosixPath]
+) -> Iterator[str]:
+    """The ignored files that `importer` may import: from its own folder or one above it
+    (one of them is the function's code root), or from a layer."""
     try:
         tree = ast.parse((root / importer).read_bytes(), filename=importer)
     except (SyntaxError, ValueError, OSError):
         return  # bandit reports a file it cannot parse
     folder = PurePosixPath(importer).parent
-    bases = [folder, *folder.parents]
+    bases = [folder, *folder.parents, *layers]
     for name in _module_names(tree, folder):
         parts = name.split("/")
         for base in bases:

@@ -449,3 +449,16 @@ def test_a_handler_loaded_from_a_layer_cannot_be_vouched_for(sandbox: Sandbox, s
     sandbox.write(f"{info}/METADATA", "Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n")
     sandbox.write(f"{info}/RECORD", f"orders.py,{record_hash(BAD.encode())},{len(BAD)}\n")
     assert_refused(sandbox.run(), f"{info}/RECORD", "orders.py", "handler module")
+
+
+@pytest.mark.parametrize("site", ["layer/python", "layer/python/lib/python3.12/site-packages"])
+def test_code_a_handler_imports_from_an_ignored_folder_of_a_layer_is_scanned(
+    sandbox: Sandbox, site: str
+) -> None:
+    sandbox.write("template.yaml", LAYERED)
+    sandbox.write("src/orders.py", "from node_modules import evil\n\nhandler = evil.handler\n")
+    sandbox.write(f"{site}/util.py", "x = 1\n")
+    sandbox.write(f"{site}/node_modules/evil.py", BAD)
+    run, data = report(sandbox)
+    assert run.code == 1, run.stderr
+    assert any(f["path"] == f"{site}/node_modules/evil.py" for f in data["findings"])
