@@ -67,13 +67,20 @@ def copy_tree(source: Path, target: Path, bundle: str, exclude: tuple[str, ...])
     target.mkdir(parents=True)
     tally = Tally(bundle)
     top = source.resolve()
-    _copy_dir(_Walk(top, target, exclude, tally), top, "", frozenset({top}))
+    walk = _Walk(top, target, exclude, tally)
+    pending = [(top, "", frozenset({top}))]
+    while pending:  # a stack, not recursion: folders may nest deeper than Python recurses
+        pending.extend(_copy_dir(walk, *pending.pop()))
     return tally
 
 
-def _copy_dir(walk: _Walk, here: Path, relative: str, seen: frozenset[Path]) -> None:
-    """Copy the folder `here`, shown at `relative` (empty at the top); `seen` holds the
-    real paths of the folders above it, so a link back to one of them is a loop."""
+def _copy_dir(
+    walk: _Walk, here: Path, relative: str, seen: frozenset[Path]
+) -> list[tuple[Path, str, frozenset[Path]]]:
+    """Copy the files of the folder `here`, shown at `relative` (empty at the top), and
+    return its sub-folders to copy; `seen` holds the real paths of the folders above it,
+    so a link back to one of them is a loop."""
+    folders = []
     for entry in _listing(walk.tally.bundle, here, relative):
         shown = f"{relative}{entry.name}"
         path = Path(entry.path)
@@ -84,12 +91,16 @@ def _copy_dir(walk: _Walk, here: Path, relative: str, seen: frozenset[Path]) -> 
                 continue
             path = _link_target(walk, path, shown)
         if path.is_dir():
-            _enter(walk, path, entry.name, shown, seen)
+            folders += _enter(walk, path, entry.name, shown, seen)
         else:
             _copy_file(walk, path, entry.name, shown)
+    return folders
 
 
-def _enter(walk: _Walk, path: Path, name: str, shown: str, seen: frozenset[Path]) -> None:
+def _enter(
+    walk: _Walk, path: Path, name: str, shown: str, seen: frozenset[Path]
+) -> list[tuple[Path, str, frozenset[Path]]]:
+    """The folder to copy next, or none if a rule leaves it out (counting its files)."""
     real = path.resolve()
     if real in seen:
         raise refusal(
@@ -99,13 +110,13 @@ def _enter(walk: _Walk, path: Path, name: str, shown: str, seen: frozenset[Path]
     rule = dir_rule(name, path)
     if rule is not None:
         _ignore_tree(walk.tally, path, shown, rule)
-        return
+        return []
     pattern = _excluded(shown, walk.exclude, directory=True)
     if pattern is not None:
         walk.tally.excluded[pattern] += _count(walk.tally.bundle, path, shown)
-        return
+        return []
     (walk.target / shown).mkdir(parents=True, exist_ok=True)
-    _copy_dir(walk, path, f"{shown}/", seen | {real})
+    return [(path, f"{shown}/", seen | {real})]
 
 
 def _copy_file(walk: _Walk, path: Path, name: str, shown: str) -> None:

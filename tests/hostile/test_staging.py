@@ -462,3 +462,10 @@ def test_code_a_handler_imports_from_an_ignored_folder_of_a_layer_is_scanned(
     run, data = report(sandbox)
     assert run.code == 1, run.stderr
     assert any(f["path"] == f"{site}/node_modules/evil.py" for f in data["findings"])
+
+
+def test_deeply_nested_code_is_scanned(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD)
+    sandbox.write("src/" + "d/" * 600 + "deep.py", BAD)
+    assert_blocks(sandbox.run())
