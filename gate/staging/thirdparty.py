@@ -150,36 +150,39 @@ def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> 
         relative = _in_bundle(site, entry)
         if relative is None or not (root / relative).is_file():
             continue  # names nothing in the bundle (a script pip put elsewhere)
-        problem = _problem(root, site, entry, relative, digest, handlers)
+        problem, proves = _problem(root, site, entry, relative, digest, handlers)
         if problem is not None:
             raise refusal(
                 f"{shown}: entry {entry!r} {problem}; a forged or damaged package record: "
                 "reinstall the package, or remove the entry so the file is scanned"
             )
-        if digest:
+        if proves:
             proven.add(relative)
     return proven
 
 
 def _problem(
     root: Path, site: str, entry: str, relative: str, digest: str, handlers: frozenset[str]
-) -> str | None:
-    """Why an entry naming the bundle file `relative` cannot make it third-party."""
+) -> tuple[str | None, bool]:
+    """Why an entry naming the bundle file `relative` is refused (or None), and whether it
+    proves the file third-party. A file that is not Python source and does not match its
+    hash (a library stripped to save space) is simply not third-party: it is counted as
+    what it is, and a scanner that reads it does."""
     if not _inside(site, relative):
-        return f"names {relative}, outside its site directory {site or '.'}"
+        return f"names {relative}, outside its site directory {site or '.'}", False
     if relative in handlers:
-        return f"names {relative}, a function's handler module"
+        return f"names {relative}, a function's handler module", False
+    source = entry.endswith(".py")
     if not digest:
-        if PurePosixPath(entry).name in UNHASHED_NAMES or not entry.endswith(".py"):
-            return None
-        return "has no hash"
+        exempt = PurePosixPath(entry).name in UNHASHED_NAMES or not source
+        return (None if exempt else "has no hash"), False
     algorithm, _, expected = digest.partition("=")
     if algorithm != "sha256":
-        return f"has a {algorithm} hash, not sha256"
+        return (f"has a {algorithm} hash, not sha256" if source else None), False
     actual = hashlib.sha256((root / relative).read_bytes()).digest()
     if base64.urlsafe_b64encode(actual).rstrip(b"=").decode("ascii") != expected:
-        return f"has a sha256 hash that does not match {relative}"
-    return None
+        return (f"has a sha256 hash that does not match {relative}" if source else None), False
+    return None, True
 
 
 def _in_bundle(site: str, entry: str) -> str | None:

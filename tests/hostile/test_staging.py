@@ -469,3 +469,19 @@ def test_deeply_nested_code_is_scanned(sandbox: Sandbox) -> None:
     sandbox.write("src/app.py", GOOD)
     sandbox.write("src/" + "d/" * 600 + "deep.py", BAD)
     assert_blocks(sandbox.run())
+
+
+def test_a_stripped_native_library_of_a_package_is_not_analysed(sandbox: Sandbox) -> None:
+    """`strip` on a package's .so (a common size trim) breaks its hash: the library is
+    then counted as native code nobody analyses, not refused and not third-party."""
+    function(sandbox)
+    sandbox.write("src/app.py", "import fastlib\n\n\n" + GOOD)
+    record = install(sandbox, "src", "fastlib", {"fastlib/__init__.py": "x = 1\n"})
+    library = "fastlib/_speed.cpython-312-x86_64-linux-gnu.so"
+    sandbox.write(f"src/{library}", b"\x7fELF stripped")
+    proof = record_hash(b"\x7fELF original")
+    with (sandbox.bundle / record).open("a") as handle:
+        handle.write(f"{library},{proof},100\n")
+    run, data = report(sandbox)
+    assert run.code == 0, run.stderr
+    assert (data["files"]["not_analysed"], data["files"]["third_party"]) == (1, 3)
