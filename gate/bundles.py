@@ -1,15 +1,16 @@
 """Finding the bundles on the command line and preparing private copies for the scanners.
 
 Scanners never read a bundle in place. Each bundle is copied into a private
-temp dir first, leaving out symlinks (which could point at the runner's own
-files), the bundle's own scanner configuration, build and VCS directories, and
-the policy's `exclude` globs. What was left out and why is reported.
+temp dir first (gate.staging.copy): links inside the bundle are copied as their
+targets, and a link that leaves it, dangles or loops, or a folder that cannot be
+listed, is refused. Build, VCS and dependency folders, the bundle's own scanner
+configuration and the policy's `exclude` globs are left out and counted; code
+the bundle imports from a left-out folder is brought back. Every file ends in
+one state of the report's `files` account (gate.staging.accounting).
 """
 
 from __future__ import annotations
 
-import csv
-import fnmatch
 import os
 import shutil
 import tempfile
@@ -20,34 +21,33 @@ from typing import TYPE_CHECKING
 from gate.archives import ArchiveLimits, extract
 from gate.discovery import Discovery, contents_of, discover
 from gate.errors import BundleError
-from gate.model import Bundle, ScanIssue, Warning_
+from gate.model import Bundle, FileAccount, ScanIssue, Warning_
 from gate.safeyaml import IAC_MAX_BYTES
+from gate.staging.accounting import account
+from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
+from gate.staging.imports import bring_back_handlers, bring_back_imported
+from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
+from gate.staging.thirdparty import third_party
 
 if TYPE_CHECKING:
     from gate.policy.model import Policy
 
-# Configuration a scanner would obey if it found it in the tree it scans.
-SCANNER_CONFIG_FILES = frozenset({".checkov.yaml", ".checkov.yml", ".bandit"})
-# Build output, tool caches and VCS data: never the function's source.
-SKIPPED_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "__pycache__",
-        ".aws-sam",
-        ".serverless",
-        ".terraform",
-        "node_modules",
-        ".venv",
-        ".tox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-    }
-)
-MAX_FILES = 100_000
-MAX_BYTES = 1 << 30
+__all__ = [
+    "MAX_BYTES",
+    "MAX_FILES",
+    "SCANNER_CONFIG_FILES",
+    "SKIPPED_DIRS",
+    "Listing",
+    "Staged",
+    "list_bundles",
+    "resolve_bundles",
+    "stage",
+    "vendored_files",
+]
+
+# Build output, tool caches, dependency trees and VCS data: never the function's source
+# (a folder holding pyvenv.cfg is skipped too, as a virtualenv).
+SKIPPED_DIRS = frozenset(DIR_RULES)
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ class Staged:
     """How many files were left out of `code_root`."""
     discovery: Discovery = field(default_factory=Discovery)
     """The functions the bundle's IaC declares."""
+    account: FileAccount = field(default_factory=FileAccount)
+    """Where each of the bundle's files ended."""
 
 
 def resolve_bundles(paths: list[str]) -> list[Bundle]:
@@ -99,7 +101,7 @@ def stage(
 ) -> tuple[list[Staged], list[Warning_]]:
     """Copy each bundle into `workdir`, as the scanners are allowed to see it, and find its
     functions. A zip is unpacked safely first, and so is every zip inside a bundle that a
-    function or layer deploys."""
+    function or layer deploys. Each file of each bundle is accounted for."""
     staged: list[Staged] = []
     warnings: list[Warning_] = []
     limits = limits or ArchiveLimits()
@@ -110,40 +112,33 @@ def stage(
             unpacked = workdir / f"z{index}"
             extract(bundle.path, unpacked, limits, shown=bundle.id)
             source = replace(bundle, path=unpacked)
-        warnings.extend(_copy_tree(source, root, exclude))
+        tally = copy_tree(source.path, root, bundle.id, exclude)
+        warnings.extend(tally.warnings)
+        bring_back_imported(root, tally)
 
         def unpack(archive: str, root: Path = root, shown: str = bundle.id) -> None:
             extract(root / archive, root / contents_of(archive), limits, f"{shown}/{archive}")
 
         found = discover(root, bundle.id, unpack, iac_max_bytes)
+        if bring_back_handlers(root, tally, found.functions):
+            found = discover(root, bundle.id, unpack, iac_max_bytes)
         warnings.extend(found.warnings)
-        vendored = vendored_files(root)
+        prune_unpacked(root, tally)
+        owned = third_party(root, bundle.id, found.functions)
+        vendored = set(owned.files)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
         bundle = replace(bundle, functions=found.functions)
-        staged.append(Staged(bundle, root, code_root, len(vendored), found))
+        accounted = account(root, bundle, tally, owned)
+        warnings.extend(accounted.warnings)
+        staged.append(Staged(bundle, root, code_root, len(vendored), found, accounted.account))
     return staged, warnings
 
 
 def vendored_files(root: Path) -> set[str]:
-    """Files of third-party packages vendored into the bundle: those a `*.dist-info/RECORD`
-    lists (the dist-info itself included), relative to `root`."""
-    owned: set[str] = set()
-    for record in root.rglob("*.dist-info/RECORD"):
-        site = record.parent.parent
-        try:
-            rows = csv.reader(record.read_text("utf-8", errors="replace").splitlines())
-            for row in rows:
-                if not row or not row[0]:
-                    continue
-                path = (site / row[0]).resolve()
-                if path.is_relative_to(root.resolve()) and path.is_file():
-                    owned.add(path.relative_to(root.resolve()).as_posix())
-        except csv.Error:
-            continue
-        owned.update(
-            p.relative_to(root).as_posix() for p in record.parent.rglob("*") if p.is_file()
-        )
-    return owned
+    """Files of third-party packages installed into the tree at `root` that their
+    `*.dist-info/RECORD` proves (see gate.staging.thirdparty), relative to `root`; a
+    forged record is a BundleError."""
+    return set(third_party(root, root.name, ()).files)
 
 
 def _code_view(root: Path, view: Path, vendored: set[str]) -> Path:
@@ -160,72 +155,6 @@ def _code_view(root: Path, view: Path, vendored: set[str]) -> Path:
             shutil.copyfile(path, target)
     view.mkdir(parents=True, exist_ok=True)
     return view
-
-
-def _copy_tree(bundle: Bundle, root: Path, exclude: tuple[str, ...]) -> list[Warning_]:
-    warnings: list[Warning_] = []
-    files = size = 0
-    root.mkdir(parents=True)
-    for current, dirs, names in os.walk(bundle.path, followlinks=False):
-        here = Path(current)
-        relative_dir = here.relative_to(bundle.path)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIPPED_DIRS
-            and not _excluded((relative_dir / d).as_posix(), exclude, directory=True)
-            and not _is_link(here / d, bundle, warnings)
-        )
-        for name in sorted(names):
-            source = here / name
-            relative = (relative_dir / name).as_posix()
-            if _is_link(source, bundle, warnings) or _excluded(relative, exclude):
-                continue
-            if name in SCANNER_CONFIG_FILES:
-                warnings.append(
-                    Warning_(
-                        "scanner-config-ignored",
-                        f"{bundle.id}/{relative}: scanner configuration inside a bundle is "
-                        "never used; put settings in the gate's policy",
-                    )
-                )
-                continue
-            if not source.is_file():
-                continue
-            files += 1
-            size += source.stat().st_size
-            if files > MAX_FILES or size > MAX_BYTES:
-                raise BundleError(
-                    f"{bundle.id}: more than {MAX_FILES} files or {MAX_BYTES >> 20} MiB; "
-                    "scan a single function or exclude build output in the policy"
-                )
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                shutil.copyfile(source, target)
-            except OSError as e:
-                raise BundleError(f"{bundle.id}/{relative}: cannot read: {e.strerror}") from e
-    return warnings
-
-
-def _is_link(path: Path, bundle: Bundle, warnings: list[Warning_]) -> bool:
-    if not path.is_symlink():
-        return False
-    relative = path.relative_to(bundle.path).as_posix()
-    warnings.append(
-        Warning_("symlink-skipped", f"{bundle.id}/{relative}: symbolic link not followed")
-    )
-    return True
-
-
-def _excluded(relative: str, patterns: tuple[str, ...], directory: bool = False) -> bool:
-    candidates = [relative, relative + "/"] if directory else [relative]
-    return any(
-        fnmatch.fnmatchcase(candidate, pattern)
-        or (directory and pattern.endswith("/**") and candidate.rstrip("/") == pattern[:-3])
-        for pattern in patterns
-        for candidate in candidates
-    )
 
 
 @dataclass(frozen=True)

@@ -322,6 +322,55 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """An installed package whose files were proven third-party by its RECORD."""
+
+    name: str
+    version: str
+    files: int
+    """How many of its files are in the bundle (metadata included)."""
+    bundle: str
+    site: str
+    """The folder it is installed into, relative to the bundle root."""
+
+
+@dataclass(frozen=True)
+class FileAccount:
+    """Where every file of the bundles (and of the zips unpacked in them) ended: each file
+    is counted in exactly one state. A refused file ends the run, so it is never counted."""
+
+    scanned: int = 0
+    excluded: int = 0
+    """Left out by the policy's `exclude` (see `excluded_by`)."""
+    third_party: int = 0
+    """Proven package files (see `distributions`)."""
+    ignored: int = 0
+    """Left out by a built-in rule (see `ignored_by`)."""
+    not_analysed: int = 0
+    """Code of a runtime the gate does not analyse, binaries, zips nothing deploys."""
+    out_of_scope: int = 0
+    """IaC of another cloud."""
+    excluded_by: tuple[tuple[str, int], ...] = ()
+    """(policy pattern, files)."""
+    ignored_by: tuple[tuple[str, int], ...] = ()
+    """(built-in rule, files)."""
+    distributions: tuple[Distribution, ...] = ()
+    unreferenced_zips: tuple[str, ...] = ()
+    """Zips in a bundle that no function or layer deploys (`bundle/path`)."""
+
+    @property
+    def total(self) -> int:
+        return (
+            self.scanned
+            + self.excluded
+            + self.third_party
+            + self.ignored
+            + self.not_analysed
+            + self.out_of_scope
+        )
+
+
+@dataclass(frozen=True)
 class Verdict:
     """Everything the reports need: decision, findings with status, scanner results."""
 
@@ -343,6 +392,8 @@ class Verdict:
     are preexisting."""
     shard: dict[str, int] | None = None
     """With --shard I/N: this run's index and the count (`gate merge` joins them)."""
+    files: FileAccount | None = None
+    """Where every file of the bundles ended (None in reports written before it existed)."""
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

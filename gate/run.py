@@ -19,6 +19,7 @@ from gate.merge import fold
 from gate.model import (
     Bundle,
     Decision,
+    FileAccount,
     Finding,
     ScanIssue,
     ScanResult,
@@ -33,6 +34,7 @@ from gate.provenance import provenance
 from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Scanner
 from gate.shards import Shard, keep_own, shard_view
+from gate.staging.accounting import total
 from gate.workers import WorkerJob, WorkerOutcome, cache_dir, run_workers, worker_argv
 
 # How much lower the CPU priority of the scanners off the critical path is (see
@@ -112,8 +114,10 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         scope_of(changes, bundles, found, before) if changes else None,
     )
     strict = options.policy_changed is not None and policy.policy_change == "fail"
-    if strict and verdict.decision is Decision.PASS:
+    files = total(s.account for s in staged)
+    if (strict or _coverage_fails(files, policy)) and verdict.decision is Decision.PASS:
         verdict = replace(verdict, decision=Decision.FAIL)
+    verdict = replace(verdict, files=files)
     shard = options.shard.to_json() if options.shard else None
     return replace(verdict, git=provenance(bundles[0].path), shard=shard)
 
@@ -294,18 +298,32 @@ def _attributed(result: ScanResult, staged: list[Staged]) -> ScanResult:
     return replace(result, findings=tuple(owned(f) for f in result.findings))
 
 
+def _coverage_fails(files: FileAccount, policy: Policy) -> bool:
+    """Whether policy `coverage:` makes files the gate could not analyse fail the run."""
+    return (files.not_analysed > 0 and policy.coverage.get("not_analysed") == "fail") or (
+        files.out_of_scope > 0 and policy.coverage.get("out_of_scope") == "fail"
+    )
+
+
 def _vendored_warnings(staged: list[Staged], requests: dict[str, dict[str, Any]]) -> list[Warning_]:
     skipping = [name for name, options in requests.items() if options.get("scan_vendored") is False]
     return [
         Warning_(
             "vendored-code-skipped",
-            f"{s.bundle.id}: {s.vendored} files of vendored third-party packages are "
-            f"audited for known vulnerabilities but not scanned by {' or '.join(skipping)} "
+            f"{s.bundle.id}: {s.vendored} files of vendored third-party packages "
+            f"({_packages(s)}) are audited for known vulnerabilities but not scanned by "
+            f"{' or '.join(skipping)} "
             "(policy scanners.NAME.scan_vendored: true scans them)",
         )
         for s in staged
         if s.vendored and skipping
     ]
+
+
+def _packages(staged: Staged) -> str:
+    """The distributions a bundle's third-party files belong to, as `name version` items."""
+    names = sorted({f"{d.name} {d.version}" for d in staged.account.distributions})
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
 def _advisory_settings(options: CheckOptions, policy: Policy) -> dict[str, Any]:

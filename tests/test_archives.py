@@ -131,7 +131,10 @@ def vendored_requests(prefix: str) -> dict[str, bytes | str]:
         "app.py": HANDLER,
         f"{prefix}requests/__init__.py": "__version__ = '2.19.0'\n",
         f"{info}METADATA": "Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n",
-        f"{info}RECORD": "requests/__init__.py,,\n",
+        # The hash proves the file is the package's (a RECORD entry without one is refused).
+        f"{info}RECORD": (
+            "requests/__init__.py,sha256=dbhWxtjdCs4SKudmBDxVnGFCeRKb4AHUP_vLr_MX4Rc,24\n"
+        ),
         f"{info}INSTALLER": "pip\n",
         f"{info}WHEEL": "Wheel-Version: 1.0\n",
     }

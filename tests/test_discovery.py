@@ -313,7 +313,9 @@ def vendored_requests_zip(path: Path, prefix: str = "") -> Path:
         zf.writestr("app.py", "def handler(event, context):\n    return 1\n")
         zf.writestr(f"{prefix}requests/__init__.py", "__version__ = '2.19.0'\n")
         zf.writestr(f"{info}METADATA", "Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n")
-        zf.writestr(f"{info}RECORD", f"{prefix}requests/__init__.py,,\n")
+        # What pip writes: the path from the site directory, with the file's hash.
+        proof = "sha256=dbhWxtjdCs4SKudmBDxVnGFCeRKb4AHUP_vLr_MX4Rc"
+        zf.writestr(f"{info}RECORD", f"requests/__init__.py,{proof},24\n")
     return path
 
 

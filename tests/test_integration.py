@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -239,7 +241,11 @@ def test_vendored_packages_are_audited_but_not_scanned_by_default(
     info = bundle / "requests-2.19.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n")
-    (info / "RECORD").write_text("requests/__init__.py,,\nrequests-2.19.0.dist-info/METADATA,,\n")
+    digest = hashlib.sha256((package / "__init__.py").read_bytes()).digest()
+    proof = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    (info / "RECORD").write_text(
+        f"requests/__init__.py,sha256={proof},\nrequests-2.19.0.dist-info/METADATA,,\n"
+    )
     flag = "true" if scan_vendored else "false"
     policy = policy_file(
         f"version: 1\nscanners:\n  bandit: {{scan_vendored: {flag}}}\n"

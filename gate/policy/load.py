@@ -300,6 +300,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         # YAML `2.0` is an integer to the schema: the limits are counted in whole units.
         archives=ArchiveLimits(**{k: int(v) for k, v in (data.get("archives") or {}).items()}),
         iac_max_bytes=int((data.get("iac") or {}).get("max_file_mb", IAC_MAX_BYTES >> 20)) << 20,
+        coverage={str(k): str(v) for k, v in (data.get("coverage") or {}).items()},
         raw=_jsonable(data),
     )
 

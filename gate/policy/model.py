@@ -145,6 +145,9 @@ class Policy:
     archives: ArchiveLimits = field(default_factory=ArchiveLimits)
     iac_max_bytes: int = IAC_MAX_BYTES
     """An IaC file larger than this is refused (policy `iac.max_file_mb`)."""
+    coverage: dict[str, str] = field(default_factory=dict)
+    """`coverage:` - `not_analysed` / `out_of_scope`: `fail` makes a run with such files
+    fail; `warn` (the default) only reports them."""
     raw: dict[str, Any] = field(default_factory=dict)
     """The effective document, for `gate policy show`."""
 

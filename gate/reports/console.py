@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 import gate
-from gate.model import Finding, Severity, Status, Verdict
+from gate.model import FileAccount, Finding, Severity, Status, Verdict
 from gate.reports.base import (
     RenderOptions,
     budget_text,
@@ -118,6 +118,22 @@ def _display_path(bundle: str, path: str) -> str:
     return path if bundle == "." else f"{bundle}/{path}"
 
 
+def files_line(files: FileAccount) -> str:
+    """The one-line summary of the file account."""
+    packages = len({(d.name, d.version) for d in files.distributions})
+    parts = [
+        f"{files.scanned} scanned",
+        f"{files.excluded} excluded",
+        f"{files.third_party} third-party ({packages} packages)",
+        f"{files.ignored} ignored",
+    ]
+    if files.not_analysed:
+        parts.append(f"{files.not_analysed} not analysed")
+    if files.out_of_scope:
+        parts.append(f"{files.out_of_scope} out of scope")
+    return "files: " + ", ".join(parts)
+
+
 def _footer(verdict: Verdict, out: _Out) -> None:
     if verdict.findings:
         out()
@@ -145,6 +161,8 @@ def _footer(verdict: Verdict, out: _Out) -> None:
                 style="dim",
             )
         )
+    if verdict.files is not None:
+        out(Text(files_line(verdict.files), style="dim"))
     for warning in verdict.warnings:
         out(Text(f"warning: [{warning.code}] {warning.message}", style="yellow"))
     for scanner in verdict.scanners:

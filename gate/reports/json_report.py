@@ -8,7 +8,7 @@ from importlib import resources
 from typing import Any
 
 import gate
-from gate.model import Bundle, Finding, Verdict
+from gate.model import Bundle, FileAccount, Finding, Verdict
 from gate.reports.base import RenderOptions, displayable, summary
 
 SCHEMA = "gate-report/1"
@@ -61,6 +61,7 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
         "baseline": verdict.baseline,
         "diff": verdict.diff,
         "shard": verdict.shard,
+        "files": files_dict(verdict.files) if verdict.files else None,
         "findings": [_finding(f) for f in verdict.findings],
         "summary": summary(verdict),
         "warnings": [{"code": w.code, "message": w.message} for w in verdict.warnings],
@@ -78,6 +79,22 @@ def bundle_dict(bundle: Bundle) -> dict[str, Any]:
         "path": str(bundle.path),
         "kind": bundle.kind,
         "functions": [asdict(f) for f in bundle.functions],
+    }
+
+
+def files_dict(files: FileAccount) -> dict[str, Any]:
+    """Where every file of the bundles ended: counts per state and what each is made of."""
+    return {
+        "scanned": files.scanned,
+        "excluded": files.excluded,
+        "third_party": files.third_party,
+        "ignored": files.ignored,
+        "not_analysed": files.not_analysed,
+        "out_of_scope": files.out_of_scope,
+        "excluded_by": dict(files.excluded_by),
+        "ignored_by": dict(files.ignored_by),
+        "distributions": [asdict(d) for d in files.distributions],
+        "unreferenced_zips": list(files.unreferenced_zips),
     }
 
 

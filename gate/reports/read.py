@@ -14,6 +14,8 @@ from gate.model import (
     Bundle,
     Confidence,
     Decision,
+    Distribution,
+    FileAccount,
     Finding,
     Function,
     Location,
@@ -35,6 +37,8 @@ from gate.reports.json_report import report_schema
 from gate.safefile import MIB, read_regular
 
 MAX_REPORT_BYTES = 256 * MIB
+
+_STATES = ("scanned", "excluded", "third_party", "ignored", "not_analysed", "out_of_scope")
 
 
 def read_report(path: Path) -> tuple[Verdict, dict[str, Any]]:
@@ -87,6 +91,20 @@ def verdict_of(data: dict[str, Any]) -> Verdict:
         baseline=data.get("baseline"),
         diff=data.get("diff"),
         shard=data.get("shard"),
+        files=_files(data.get("files")),
+    )
+
+
+def _files(data: dict[str, Any] | None) -> FileAccount | None:
+    """The report's `files` account (absent in reports written before it existed)."""
+    if not data:
+        return None
+    return FileAccount(
+        **{state: data[state] for state in _STATES},
+        excluded_by=tuple(data["excluded_by"].items()),
+        ignored_by=tuple(data["ignored_by"].items()),
+        distributions=tuple(Distribution(**d) for d in data["distributions"]),
+        unreferenced_zips=tuple(data["unreferenced_zips"]),
     )
 
 

@@ -1,0 +1,169 @@
+"""Every file of a staged bundle in exactly one state, and the report's count of them.
+
+The copy counted what it left out (policy excludes, built-in rules); what it
+copied, with the zips discovery unpacked, is classified here: proven
+third-party, out of scope, not analysed (code of another runtime, binaries,
+bytecode beside its source, zips nothing deploys) or scanned. Bytecode without
+its source that is not third-party is refused: Python would import it, and
+nobody scanned it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from gate.discovery import code_places, contents_of, within
+from gate.model import Bundle, FileAccount, Warning_
+from gate.staging.copy import Tally
+from gate.staging.rules import NATIVE_SUFFIXES, NOT_ANALYSED_SUFFIXES, is_binary, refusal
+from gate.staging.thirdparty import ThirdParty
+
+SCANNED = "scanned"
+NOT_ANALYSED = "not_analysed"
+THIRD_PARTY = "third_party"
+OUT_OF_SCOPE = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class Accounted:
+    """One bundle's account, and what the user should be told about it."""
+
+    account: FileAccount
+    warnings: tuple[Warning_, ...]
+
+
+def account(
+    root: Path,
+    bundle: Bundle,
+    tally: Tally,
+    owned: ThirdParty,
+    out_of_scope: frozenset[str] = frozenset(),
+) -> Accounted:
+    """Classify every file of the staged copy `root` of `bundle`."""
+    states: Counter[str] = Counter()
+    unanalysed: list[str] = []
+    unreferenced: list[str] = []
+    foreign: list[str] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        relative = path.relative_to(root).as_posix()
+        state = _state(root, path, relative, owned, out_of_scope, bundle.id)
+        states[state] += 1
+        if state == OUT_OF_SCOPE:
+            foreign.append(relative)
+        if state == NOT_ANALYSED:
+            unanalysed.append(relative)
+            if relative.lower().endswith(".zip"):
+                unreferenced.append(relative)
+    result = FileAccount(
+        scanned=states[SCANNED],
+        excluded=sum(tally.excluded.values()),
+        third_party=states[THIRD_PARTY],
+        ignored=sum(tally.ignored.values()),
+        not_analysed=states[NOT_ANALYSED],
+        out_of_scope=states[OUT_OF_SCOPE],
+        excluded_by=tuple(sorted((k, v) for k, v in tally.excluded.items() if v)),
+        ignored_by=tuple(sorted((k, v) for k, v in tally.ignored.items() if v)),
+        distributions=owned.distributions,
+        unreferenced_zips=tuple(f"{bundle.id}/{z}" for z in unreferenced),
+    )
+    warnings = [
+        Warning_(
+            "zip-not-deployed",
+            f"{bundle.id}/{z}: a zip no function or layer deploys; its contents are not "
+            "scanned (gate check it on its own, or remove it)",
+        )
+        for z in unreferenced
+    ]
+    warnings += _per_function(
+        bundle,
+        [u for u in unanalysed if u not in unreferenced],
+        "not-analysed",
+        "files of code the gate does not analyse",
+        "not_analysed",
+    )
+    warnings += _per_function(
+        bundle, foreign, "out-of-scope", "IaC files of another cloud", "out_of_scope"
+    )
+    return Accounted(result, tuple(warnings))
+
+
+def _state(
+    root: Path,
+    path: Path,
+    relative: str,
+    owned: ThirdParty,
+    out_of_scope: frozenset[str],
+    bundle: str,
+) -> str:
+    if relative in owned.files:
+        return THIRD_PARTY
+    if relative in out_of_scope:
+        return OUT_OF_SCOPE
+    suffix = PurePosixPath(relative).suffix.lower()
+    if suffix == ".zip":
+        return SCANNED if (root / contents_of(relative)).is_dir() else NOT_ANALYSED
+    if suffix == ".pyc":
+        # Python imports `name.pyc` when no `name.py` is beside it; a name that is not an
+        # identifier (`app.cpython-312.pyc` out of its cache) is never imported.
+        if path.stem.isidentifier() and not path.with_suffix(".py").is_file():
+            raise refusal(
+                f"{bundle}/{relative}: Python bytecode without its source, which Python "
+                "would import and no scanner can read; ship the .py file instead"
+            )
+        return NOT_ANALYSED
+    if suffix in NOT_ANALYSED_SUFFIXES or suffix in NATIVE_SUFFIXES or is_binary(path):
+        return NOT_ANALYSED
+    return SCANNED
+
+
+def _per_function(
+    bundle: Bundle, files: list[str], code: str, what: str, key: str
+) -> list[Warning_]:
+    """One warning per function (or per bundle, for files no function owns) about `files`,
+    which policy `coverage: {KEY: fail}` can make fail."""
+    owners: dict[str, list[str]] = {}
+    for relative in files:
+        names = [
+            f.name
+            for f in bundle.functions
+            if any(within(relative, place) for place in code_places(f))
+        ]
+        for name in names or [""]:
+            owners.setdefault(name, []).append(relative)
+    warnings = []
+    for name, owned in sorted(owners.items()):
+        who = f"function {name}" if name else "files no function deploys"
+        sample = ", ".join(owned[:3]) + (f" and {len(owned) - 3} more" if len(owned) > 3 else "")
+        warnings.append(
+            Warning_(
+                code,
+                f"{bundle.id}: {who}: {len(owned)} {what} ({sample}); "
+                f"policy `coverage: {{{key}: fail}}` makes this fail",
+            )
+        )
+    return warnings
+
+
+def total(accounts: Iterable[FileAccount]) -> FileAccount:
+    """The accounts of several bundles as one."""
+    items = list(accounts)
+    excluded: Counter[str] = Counter()
+    ignored: Counter[str] = Counter()
+    for item in items:
+        excluded.update(dict(item.excluded_by))
+        ignored.update(dict(item.ignored_by))
+    return FileAccount(
+        scanned=sum(i.scanned for i in items),
+        excluded=sum(i.excluded for i in items),
+        third_party=sum(i.third_party for i in items),
+        ignored=sum(i.ignored for i in items),
+        not_analysed=sum(i.not_analysed for i in items),
+        out_of_scope=sum(i.out_of_scope for i in items),
+        excluded_by=tuple(sorted(excluded.items())),
+        ignored_by=tuple(sorted(ignored.items())),
+        distributions=tuple(d for i in items for d in i.distributions),
+        unreferenced_zips=tuple(z for i in items for z in i.unreferenced_zips),
+    )

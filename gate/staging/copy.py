@@ -1,0 +1,256 @@
+"""Copying a bundle into the private tree the scanners read, refusing what cannot be
+checked.
+
+Every entry is looked at once: a folder that cannot be listed, or a link that
+leaves the bundle, dangles or loops, is refused. A link inside the bundle is
+copied as its target (so the scanners see what `zip -r` ships at the place
+Lambda loads it). Folders and files a built-in rule ignores, and what the
+policy's `exclude` names, are counted, not copied; Python code in ignored
+folders is remembered so that an import of it can bring it back.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gate.model import Warning_
+from gate.staging.rules import dir_rule, file_rule, refusal
+
+MAX_FILES = 100_000
+MAX_BYTES = 1 << 30
+# Files in ignored folders an import can reach: sources and what Python loads without one.
+IMPORTABLE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A file of an ignored folder that Python could import."""
+
+    source: Path
+    rule: str
+
+
+@dataclass
+class Tally:
+    """What the copy left out, and why (filled in as the walk goes)."""
+
+    bundle: str
+    excluded: Counter[str] = field(default_factory=Counter)
+    """Files left out by each policy `exclude` pattern."""
+    ignored: Counter[str] = field(default_factory=Counter)
+    """Files left out by each built-in rule."""
+    importable: dict[str, Ignored] = field(default_factory=dict)
+    """Python files of ignored folders, by their path relative to the bundle root."""
+    warnings: list[Warning_] = field(default_factory=list)
+    files: int = 0
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """One bundle's walk: where it is, where the copy goes, what the policy excludes."""
+
+    top: Path
+    """The bundle's real path: links must stay inside it."""
+    target: Path
+    exclude: tuple[str, ...]
+    tally: Tally
+
+
+def copy_tree(source: Path, target: Path, bundle: str, exclude: tuple[str, ...]) -> Tally:
+    """Copy the bundle at `source` into `target` as the scanners may see it."""
+    target.mkdir(parents=True)
+    tally = Tally(bundle)
+    top = source.resolve()
+    walk = _Walk(top, target, exclude, tally)
+    pending = [(top, "", frozenset({top}))]
+    while pending:  # a stack, not recursion: folders may nest deeper than Python recurses
+        pending.extend(_copy_dir(walk, *pending.pop()))
+    return tally
+
+
+def _copy_dir(
+    walk: _Walk, here: Path, relative: str, seen: frozenset[Path]
+) -> list[tuple[Path, str, frozenset[Path]]]:
+    """Copy the files of the folder `here`, shown at `relative` (empty at the top), and
+    return its sub-folders to copy; `seen` holds the real paths of the folders above it,
+    so a link back to one of them is a loop."""
+    folders = []
+    for entry in _listing(walk.tally.bundle, here, relative):
+        shown = f"{relative}{entry.name}"
+        path = Path(entry.path)
+        if entry.is_symlink():
+            pattern = _excluded(shown, walk.exclude)
+            if pattern is not None:
+                walk.tally.excluded[pattern] += 1
+                continue
+            path = _link_target(walk, path, shown)
+        if path.is_dir():
+            folders += _enter(walk, path, entry.name, shown, seen)
+        else:
+            _copy_file(walk, path, entry.name, shown)
+    return folders
+
+
+def _enter(
+    walk: _Walk, path: Path, name: str, shown: str, seen: frozenset[Path]
+) -> list[tuple[Path, str, frozenset[Path]]]:
+    """The folder to copy next, or none if a rule leaves it out (counting its files)."""
+    real = path.resolve()
+    if real in seen:
+        raise refusal(
+            f"{walk.tally.bundle}/{shown}: symbolic link loop (it leads back to a folder "
+            "above it); remove the link"
+        )
+    rule = dir_rule(name, path)
+    if rule is not None:
+        _ignore_tree(walk.tally, path, shown, rule)
+        return []
+    pattern = _excluded(shown, walk.exclude, directory=True)
+    if pattern is not None:
+        walk.tally.excluded[pattern] += _count(walk.tally.bundle, path, shown)
+        return []
+    (walk.target / shown).mkdir(parents=True, exist_ok=True)
+    return [(path, f"{shown}/", seen | {real})]
+
+
+def _copy_file(walk: _Walk, path: Path, name: str, shown: str) -> None:
+    tally = walk.tally
+    rule = file_rule(name)
+    if rule is not None:
+        tally.ignored[rule] += 1
+        if rule == "scanner-config":
+            tally.warnings.append(
+                Warning_(
+                    "scanner-config-ignored",
+                    f"{tally.bundle}/{shown}: scanner configuration inside a bundle is "
+                    "never used; put settings in the gate's policy",
+                )
+            )
+        return
+    pattern = _excluded(shown, walk.exclude)
+    if pattern is not None:
+        tally.excluded[pattern] += 1
+        return
+    if not path.is_file():
+        raise refusal(
+            f"{tally.bundle}/{shown}: not a regular file (a device, socket or pipe); "
+            "remove it from the bundle"
+        )
+    tally.files += 1
+    tally.size += path.stat().st_size
+    if tally.files > MAX_FILES or tally.size > MAX_BYTES:
+        raise refusal(
+            f"{tally.bundle}: more than {MAX_FILES} files or {MAX_BYTES >> 20} MiB; "
+            "scan a single function or exclude build output in the policy"
+        )
+    destination = walk.target / shown
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(path, destination)
+    except OSError as e:
+        raise refusal(f"{tally.bundle}/{shown}: cannot read: {e.strerror}") from e
+
+
+def _link_target(walk: _Walk, link: Path, shown: str) -> Path:
+    """The real path a link inside the bundle leads to; a link that dangles, loops or
+    leaves the bundle is refused."""
+    where = f"{walk.tally.bundle}/{shown}"
+    target = str(link.readlink())
+    try:
+        real = link.resolve(strict=True)
+    except FileNotFoundError as e:
+        raise refusal(
+            f"{where}: symbolic link to {target!r} that does not exist; remove the link"
+        ) from e
+    except (OSError, RuntimeError) as e:
+        raise refusal(
+            f"{where}: symbolic link to {target!r} cannot be followed (a loop?); remove it"
+        ) from e
+    if not real.is_relative_to(walk.top):
+        raise refusal(
+            f"{where}: symbolic link to {target!r}, outside the bundle; the deployed zip "
+            "would ship that file: copy it into the bundle instead"
+        )
+    return real
+
+
+# Rules whose folders hold nothing Python imports: pruned from unpacked zips too.
+_NEVER_IMPORTED = frozenset({"vcs", "tool-cache", "apple-double"})
+
+
+def prune_unpacked(root: Path, tally: Tally) -> None:
+    """Remove from the staged copy (where only unpacked zips can have put them) what a
+    built-in rule ignores and Python never imports: VCS data, tool caches, AppleDouble
+    files, scanner configuration. Ignored folders that may hold imported code (a
+    `node_modules`, a virtualenv, build output) stay, and are scanned."""
+    for current, dirs, names in os.walk(root):
+        here = Path(current)
+        for name in list(dirs):
+            rule = dir_rule(name, here / name)
+            if rule in _NEVER_IMPORTED:
+                dirs.remove(name)
+                tally.ignored[rule or ""] += sum(len(files) for _, _, files in os.walk(here / name))
+                shutil.rmtree(here / name)
+        for name in names:
+            rule = file_rule(name)
+            if rule is not None:
+                tally.ignored[rule] += 1
+                (here / name).unlink()
+
+
+def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:
+    """The entries of a folder, sorted; a folder that cannot be listed is refused."""
+    try:
+        with os.scandir(here) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except OSError as e:
+        shown = relative.rstrip("/") or "."
+        raise refusal(
+            f"{bundle}/{shown}: cannot list the folder ({e.strerror}); make it readable, or "
+            "move it out of the bundle (excluded folders are listed too, to count their files)"
+        ) from e
+
+
+def _ignore_tree(tally: Tally, path: Path, shown: str, rule: str) -> None:
+    """Count the files of an ignored folder and remember its Python files."""
+    for relative, file in _files_under(tally.bundle, path, shown):
+        tally.ignored[rule] += 1
+        if relative.endswith(IMPORTABLE_SUFFIXES):
+            tally.importable[relative] = Ignored(file, rule)
+
+
+def _count(bundle: str, path: Path, shown: str) -> int:
+    return sum(1 for _ in _files_under(bundle, path, shown))
+
+
+def _files_under(bundle: str, path: Path, shown: str) -> list[tuple[str, Path]]:
+    """Every file under a folder (links not followed), as (shown path, path)."""
+    found: list[tuple[str, Path]] = []
+    pending = [(path, shown)]
+    while pending:
+        folder, relative = pending.pop()
+        for entry in _listing(bundle, folder, f"{relative}/"):
+            inner = f"{relative}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), inner))
+            else:
+                found.append((inner, Path(entry.path)))
+    return found
+
+
+def _excluded(relative: str, patterns: tuple[str, ...], directory: bool = False) -> str | None:
+    """The policy `exclude` pattern that matches `relative`, if any."""
+    candidates = [relative, relative + "/"] if directory else [relative]
+    for pattern in patterns:
+        for candidate in candidates:
+            if fnmatch.fnmatchcase(candidate, pattern) or (
+                directory and pattern.endswith("/**") and relative == pattern[:-3]
+            ):
+                return pattern
+    return None

@@ -1,0 +1,159 @@
+"""Code the bundle's own modules import from ignored folders is scanned, not ignored.
+
+`import node_modules.evil` or a handler whose import path runs through a
+`.venv` would otherwise load code the copy left out. Imports are read with
+`ast` (the bundle's code is never imported); each module name is looked for
+under the importing file's folder and every folder above it, as any of them
+may be on the function's import path. A Python source found in an ignored
+folder is copied back and scanned like the rest (and what it imports is
+followed in turn); bytecode or a native module found there is refused, since
+nobody could scan it.
+"""
+
+from __future__ import annotations
+
+import ast
+import posixpath
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path, PurePosixPath
+
+from gate.discovery import contents_of
+from gate.model import Function
+from gate.staging.copy import Ignored, Tally
+from gate.staging.rules import refusal
+
+
+def bring_back_imported(root: Path, tally: Tally) -> None:
+    """Copy into `root` every ignored Python source that a Python file of `root` imports
+    (following imports transitively)."""
+    if not tally.importable:
+        return
+    by_module = _by_module(tally.importable)
+    layers = _layer_folders(root)
+    pending = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
+    while pending:
+        importer = pending.pop()
+        for relative in _imported(root, importer, by_module, layers):
+            found = tally.importable.pop(relative)
+            if not relative.endswith(".py"):
+                raise refusal(
+                    f"{tally.bundle}/{relative}: compiled code in an ignored folder "
+                    f"({found.rule}) that {importer} imports; nobody can scan it: ship "
+                    "its source outside that folder"
+                )
+            _restore(root, relative, found, tally)
+            pending.append(relative)
+
+
+def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
+    """Copy into `root` each Python function's handler module that an ignored folder holds
+    (a handler `node_modules/app.handler`), with what it imports; whether any was."""
+    restored = False
+    for function in functions:
+        relative = _handler_module(function)
+        found = tally.importable.pop(relative, None) if relative else None
+        if relative is not None and found is not None:
+            if not relative.endswith(".py"):
+                raise refusal(f"{tally.bundle}/{relative}: a handler module nobody can scan")
+            _restore(root, relative, found, tally)
+            restored = True
+    if restored:
+        bring_back_imported(root, tally)
+    return restored
+
+
+def _handler_module(function: Function) -> str | None:
+    """Where a Python function's handler module would be, if discovery did not find it."""
+    handler, code = function.handler, function.code
+    if function.handler_file is not None or code is None or not handler or "." not in handler:
+        return None
+    if function.runtime is not None and not function.runtime.startswith("python"):
+        return None
+    module = handler.rsplit(".", 1)[0]
+    module_path = module if "/" in module else module.replace(".", "/")
+    return posixpath.normpath(f"{contents_of(code)}/{module_path}.py")
+
+
+def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
+    destination = root / relative
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copyfile(found.source, destination)
+    except OSError as e:
+        raise refusal(f"{tally.bundle}/{relative}: cannot read: {e.strerror}") from e
+    tally.ignored[found.rule] -= 1
+    tally.files += 1
+
+
+def _by_module(importable: dict[str, Ignored]) -> dict[str, list[str]]:
+    """The ignored files by the module path they would be imported as (without suffix or
+    ABI tag; a package by its folder)."""
+    modules: dict[str, list[str]] = {}
+    for relative in importable:
+        path = PurePosixPath(relative)
+        stem = path.name.split(".")[0]
+        key = path.parent.as_posix() if stem == "__init__" else (path.parent / stem).as_posix()
+        modules.setdefault(key, []).append(relative)
+    return modules
+
+
+def _layer_folders(root: Path) -> list[PurePosixPath]:
+    """Folders a layer puts on every function's import path (`python/`, and
+    `python/lib/python3.x/site-packages/`), wherever they are in the bundle."""
+    return sorted(
+        PurePosixPath(p.relative_to(root).as_posix())
+        for pattern in ("**/python", "**/python/lib/python3*/site-packages")
+        for p in root.glob(pattern)
+        if p.is_dir()
+    )
+
+
+def _imported(
+    root: Path, importer: str, by_module: dict[str, list[str]], layers: list[PurePosixPath]
+) -> Iterator[str]:
+    """The ignored files that `importer` may import: from its own folder or one above it
+    (one of them is the function's code root), or from a layer."""
+    try:
+        tree = ast.parse((root / importer).read_bytes(), filename=importer)
+    except (SyntaxError, ValueError, OSError):
+        return  # bandit reports a file it cannot parse
+    folder = PurePosixPath(importer).parent
+    bases = [folder, *folder.parents, *layers]
+    for name in _module_names(tree, folder):
+        parts = name.split("/")
+        for base in bases:
+            for depth in range(1, len(parts) + 1):
+                key = (base / "/".join(parts[:depth])).as_posix().removeprefix("./")
+                yield from list(by_module.pop(key, []))
+
+
+def _module_names(tree: ast.AST, folder: PurePosixPath) -> Iterator[str]:
+    """Each imported module as a slash path: absolute names as written, relative ones
+    resolved against the importing file's folder (a name under `from x import y` may be a
+    module too)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.replace(".", "/") for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = (node.module or "").replace(".", "/")
+            if node.level:
+                base = folder
+                for _ in range(node.level - 1):
+                    base = base.parent
+                module = (base / module).as_posix() if module else base.as_posix()
+                module = "" if module == "." else module
+            for alias in node.names:
+                yield f"{module}/{alias.name}".lstrip("/") if module else alias.name
+            if module:
+                yield module
+        elif isinstance(node, ast.Call) and _is_dynamic_import(node):
+            argument = node.args[0] if node.args else None
+            if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+                yield argument.value.replace(".", "/")
+
+
+def _is_dynamic_import(node: ast.Call) -> bool:
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in ("import_module", "__import__")

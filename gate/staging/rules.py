@@ -1,0 +1,80 @@
+"""The documented built-in rules that leave a bundle's file out of the scan, and which
+files are code the gate does not analyse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gate.errors import BundleError
+
+# Folder names and the built-in rule that ignores them.
+DIR_RULES: dict[str, str] = {
+    ".git": "vcs",
+    ".hg": "vcs",
+    ".svn": "vcs",
+    ".aws-sam": "build-output",
+    ".serverless": "build-output",
+    ".terraform": "build-output",
+    "cdk.out": "build-output",
+    "node_modules": "dependency-tree",
+    ".venv": "virtualenv",
+    ".tox": "virtualenv",
+    "__pycache__": "tool-cache",
+    ".mypy_cache": "tool-cache",
+    ".pytest_cache": "tool-cache",
+    ".ruff_cache": "tool-cache",
+    "__MACOSX": "apple-double",
+}
+# Configuration a scanner would obey if it found it in the tree it scans.
+SCANNER_CONFIG_FILES = frozenset({".checkov.yaml", ".checkov.yml", ".bandit"})
+# Code of runtimes the gate does not analyse.
+NOT_ANALYSED_SUFFIXES = frozenset(
+    {".js", ".mjs", ".cjs", ".ts", ".java", ".jar", ".class", ".go", ".cs", ".rb", ".rs"}
+)
+NATIVE_SUFFIXES = frozenset({".so", ".pyd", ".dll", ".dylib", ".exe"})
+# ELF, Mach-O (both byte orders, fat) and PE executables.
+_BINARY_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe", b"MZ")
+VIRTUALENV_MARKER = "pyvenv.cfg"
+
+
+def dir_rule(name: str, path: Path) -> str | None:
+    """The built-in rule that ignores the folder `path` (named `name`), if any: a folder
+    holding `pyvenv.cfg` is a virtualenv whatever its name."""
+    rule = DIR_RULES.get(name)
+    if rule is None and os_lexists(path / VIRTUALENV_MARKER):
+        return "virtualenv"
+    return rule
+
+
+def file_rule(name: str) -> str | None:
+    """The built-in rule that ignores a file named `name`, if any."""
+    if name in SCANNER_CONFIG_FILES:
+        return "scanner-config"
+    if name.startswith("._") or name == ".DS_Store":
+        return "apple-double"
+    return None
+
+
+def is_binary(path: Path) -> bool:
+    """Whether `path` is a native executable or library (by its first bytes)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return False
+    return head.startswith(_BINARY_MAGIC)
+
+
+def os_lexists(path: Path) -> bool:
+    """Whether `path` exists, without following a link at its end."""
+    try:
+        path.lstat()
+    except OSError:
+        return False
+    return True
+
+
+def refusal(message: str) -> BundleError:
+    """A BundleError whose message stays one line whatever the bundle's file names hold
+    (control characters, newlines among them, are shown escaped)."""
+    return BundleError("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))

@@ -1,0 +1,234 @@
+"""Third-party code: installed package files proven by their `*.dist-info/RECORD`.
+
+A file is third-party only if a RECORD lists it with a `sha256=` hash that
+matches its content (urlsafe base64 without padding, as the wheel spec writes
+it), it lies inside the site directory of that dist-info (the dist-info's
+parent) under a path that does not climb out of it, and it is not a function's
+handler module. An entry that names a file of the bundle and breaks any of
+these is a forged or damaged record: the bundle is refused, naming the RECORD,
+the entry and why. In a bundle whose IaC declares no function (a deployment zip
+on its own), the handler is unknown: a single-file module at the top of a site
+directory, where a zip's handler lives, is scanned rather than trusted. The
+`pip install --target` layout, where a function's code directory is itself the
+site directory, is third-party like any other.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from gate.discovery import code_places
+from gate.model import Distribution, Function
+from gate.staging.rules import refusal
+
+# Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
+UNHASHED_NAMES = frozenset({"RECORD", "RECORD.jws", "RECORD.p7s"})
+# Files of a dist-info folder that are code, never metadata.
+_CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
+# What pip and the wheel spec put in a dist-info folder.
+_METADATA_NAMES = frozenset(
+    {
+        "METADATA",
+        "RECORD",
+        "RECORD.jws",
+        "RECORD.p7s",
+        "WHEEL",
+        "INSTALLER",
+        "REQUESTED",
+        "top_level.txt",
+        "entry_points.txt",
+        "direct_url.json",
+        "zip-safe",
+        "namespace_packages.txt",
+        "dependency_links.txt",
+        "metadata.json",
+        "DESCRIPTION.rst",
+    }
+)
+_LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
+
+
+@dataclass(frozen=True)
+class ThirdParty:
+    """The proven third-party files of one bundle, and the packages they belong to."""
+
+    files: frozenset[str]
+    """Paths relative to the bundle root."""
+    distributions: tuple[Distribution, ...]
+
+
+def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> ThirdParty:
+    """The files under `root` that installed packages' RECORDs prove to be theirs."""
+    declared = list(functions)
+    handlers = handler_modules(root, declared)
+    owned: set[str] = set()
+    packages: list[Distribution] = []
+    for record in sorted(root.rglob("*.dist-info/RECORD")):
+        files = _proven(root, record, bundle, handlers)
+        if not declared or any(_handler_unknown(f) for f in declared):
+            # Where IaC does not say which module is the handler: a module at the top of a
+            # site directory (where a deployment zip's handler is) is scanned, not trusted.
+            files = {f for f in files if not _top_level_module(root, record, f)}
+        files |= _metadata(root, record.parent)
+        owned |= files
+        name, version = _name_version(record.parent)
+        site = record.parent.parent.relative_to(root).as_posix()
+        packages.append(Distribution(name, version, len(files), bundle, site))
+    return ThirdParty(frozenset(owned), tuple(packages))
+
+
+def handler_modules(root: Path, functions: Iterable[Function]) -> frozenset[str]:
+    """Each function's handler module wherever Lambda could load it from (its code, or a
+    layer's `python/` folders), and the package `__init__.py` files it lives in."""
+    found: set[str] = set()
+    for function in functions:
+        if function.handler_file is not None:
+            found |= _with_packages(root, function.handler_file)
+        module = _handler_path(function)
+        if module is None:
+            continue
+        for place in code_places(function):
+            for folder in (root / place, *_layer_paths(root / place)):
+                candidate = folder / f"{module}.py"
+                if candidate.is_file() and candidate.resolve().is_relative_to(root.resolve()):
+                    found |= _with_packages(root, candidate.relative_to(root).as_posix())
+    return frozenset(found)
+
+
+def _handler_path(function: Function) -> str | None:
+    """`pkg.app.handler` -> `pkg/app`; None for a handler that is not Python's."""
+    handler = function.handler
+    if not handler or "." not in handler:
+        return None
+    if function.runtime is not None and not function.runtime.startswith("python"):
+        return None
+    module = handler.rsplit(".", 1)[0]
+    return posixpath.normpath(module if "/" in module else module.replace(".", "/"))
+
+
+def _handler_unknown(function: Function) -> bool:
+    """A Python function (or one of unknown runtime) whose IaC does not say its handler."""
+    python = function.runtime is None or function.runtime.startswith("python")
+    return python and _handler_path(function) is None
+
+
+def _layer_paths(place: Path) -> list[Path]:
+    """Where a layer's Python code is put on the import path."""
+    python = place / "python"
+    return [python, *sorted(python.glob("lib/python3*/site-packages"))]
+
+
+def _with_packages(root: Path, module: str) -> set[str]:
+    """`module` and the `__init__.py` of every folder above it that has one."""
+    found = {module}
+    for folder in PurePosixPath(module).parents:
+        init = (folder / "__init__.py").as_posix()
+        if folder != PurePosixPath(".") and (root / init).is_file():
+            found.add(init)
+    return found
+
+
+def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> set[str]:
+    """The files `record` proves; a forged entry is refused."""
+    shown = f"{bundle}/{record.relative_to(root).as_posix()}"
+    site = record.parent.parent.relative_to(root).as_posix()
+    try:
+        rows = list(csv.reader(record.read_text("utf-8").splitlines()))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise refusal(f"{shown}: unreadable package record ({e}); reinstall the package") from e
+    proven: set[str] = set()
+    for row in rows:
+        if not row or not row[0]:
+            continue
+        entry, digest = row[0], row[1] if len(row) > 1 else ""
+        relative = _in_bundle(site, entry)
+        if relative is None or not (root / relative).is_file():
+            continue  # names nothing in the bundle (a script pip put elsewhere)
+        problem, proves = _problem(root, site, entry, relative, digest, handlers)
+        if problem is not None:
+            raise refusal(
+                f"{shown}: entry {entry!r} {problem}; a forged or damaged package record: "
+                "reinstall the package, or remove the entry so the file is scanned"
+            )
+        if proves:
+            proven.add(relative)
+    return proven
+
+
+def _problem(
+    root: Path, site: str, entry: str, relative: str, digest: str, handlers: frozenset[str]
+) -> tuple[str | None, bool]:
+    """Why an entry naming the bundle file `relative` is refused (or None), and whether it
+    proves the file third-party. A file that is not Python source and does not match its
+    hash (a library stripped to save space) is simply not third-party: it is counted as
+    what it is, and a scanner that reads it does."""
+    if not _inside(site, relative):
+        return f"names {relative}, outside its site directory {site or '.'}", False
+    if relative in handlers:
+        return f"names {relative}, a function's handler module", False
+    source = entry.endswith(".py")
+    if not digest:
+        exempt = PurePosixPath(entry).name in UNHASHED_NAMES or not source
+        return (None if exempt else "has no hash"), False
+    algorithm, _, expected = digest.partition("=")
+    if algorithm != "sha256":
+        return (f"has a {algorithm} hash, not sha256" if source else None), False
+    actual = hashlib.sha256((root / relative).read_bytes()).digest()
+    if base64.urlsafe_b64encode(actual).rstrip(b"=").decode("ascii") != expected:
+        return (f"has a sha256 hash that does not match {relative}" if source else None), False
+    return None, True
+
+
+def _in_bundle(site: str, entry: str) -> str | None:
+    """Where `entry` (relative to the site directory) is in the bundle, or None when it
+    is absolute or climbs out of the bundle."""
+    if entry.startswith("/") or "\\" in entry or ":" in entry.split("/")[0]:
+        return None
+    joined = posixpath.normpath(posixpath.join(site or ".", entry))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return joined
+
+
+def _top_level_module(root: Path, record: Path, relative: str) -> bool:
+    site = record.parent.parent.relative_to(root).as_posix()
+    inner = relative if site in ("", ".") else relative.removeprefix(f"{site}/")
+    return "/" not in inner and inner.endswith(".py")
+
+
+def _inside(site: str, relative: str) -> bool:
+    return site in ("", ".") or relative.startswith(f"{site}/")
+
+
+def _metadata(root: Path, info: Path) -> set[str]:
+    """The dist-info folder's own files that installers write (metadata, never code or
+    IaC); anything else in it is third-party only if the RECORD proves it."""
+    return {
+        p.relative_to(root).as_posix()
+        for p in info.rglob("*")
+        if p.is_file()
+        and not p.name.endswith(_CODE_SUFFIXES)
+        and (p.name in _METADATA_NAMES or p.name.startswith(_LICENSE_PREFIXES))
+    }
+
+
+def _name_version(info: Path) -> tuple[str, str]:
+    """The distribution's name and version from METADATA, else from the folder name."""
+    fields: dict[str, str] = {}
+    try:
+        for line in (info / "METADATA").read_text("utf-8", errors="replace").splitlines():
+            if not line.strip():
+                break
+            key, _, value = line.partition(":")
+            fields.setdefault(key.strip().lower(), value.strip())
+    except OSError:
+        pass
+    stem = info.name.removesuffix(".dist-info")
+    name, _, version = stem.partition("-")
+    return fields.get("name") or name, fields.get("version") or version
