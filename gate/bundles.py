@@ -128,7 +128,7 @@ def stage(
         vendored = set(owned.files)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
         bundle = replace(bundle, functions=found.functions)
-        accounted = account(root, bundle, tally, owned)
+        accounted = account(root, bundle, tally, owned, found.out_of_scope)
         warnings.extend(accounted.warnings)
         staged.append(Staged(bundle, root, code_root, len(vendored), found, accounted.account))
     return staged, warnings

@@ -50,6 +50,8 @@ class Discovery:
     """References to code that should be in the bundle and is not, or a handler module
     its code does not have: the gate could not check that code."""
     warnings: tuple[Warning_, ...] = ()
+    out_of_scope: frozenset[str] = frozenset()
+    """IaC files of another cloud (a serverless.yml for Google or Azure): not read."""
 
 
 def discover(
@@ -82,7 +84,11 @@ def discover(
             )
     reader.check_parsed_files()
     return Discovery(
-        tuple(_unique_names(functions)), frozenset(iac_files), tuple(issues), tuple(warnings)
+        tuple(_unique_names(functions)),
+        frozenset(iac_files),
+        tuple(issues),
+        tuple(warnings),
+        frozenset(reader.out_of_scope),
     )
 
 

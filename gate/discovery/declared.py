@@ -42,6 +42,8 @@ class Read:
 
     functions: list[Declared] | None
     warnings: list[Warning_] = field(default_factory=list)
+    out_of_scope: bool = False
+    """The file is IaC of another cloud: counted as out of scope, not read."""
 
 
 def local_path(here: PurePosixPath, value: str) -> tuple[str | None, str | None]:

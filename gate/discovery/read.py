@@ -44,6 +44,8 @@ class IacReader:
         self.max_bytes = max_bytes
         self.checked: set[str] = set()
         """Files whose structure is judged already (IaC is, by the loader's budget)."""
+        self.out_of_scope: set[str] = set()
+        """IaC files of another cloud, found by `declare`."""
 
     def declare(self) -> tuple[list[Declared], set[str], list[Warning_]]:
         """Every function the IaC declares, the IaC files read, and what could not be
@@ -63,6 +65,8 @@ class IacReader:
             if found.functions is not None:
                 iac_files.add(relative)
                 declared.extend(found.functions)
+            if found.out_of_scope:
+                self.out_of_scope.add(relative)
             warnings.extend(found.warnings)
         for directory in sorted({p.parent for p in candidates if p.suffix == ".tf"}):
             for path in sorted(directory.glob("*.tf")):

@@ -26,6 +26,7 @@ def read_serverless(relative: str, document: YamlDocument) -> Read:
                     "of scope, its functions are not analysed",
                 )
             ],
+            out_of_scope=True,
         )
     provider = as_mapping(service.get("provider"))
     here = PurePosixPath(relative).parent

@@ -13,7 +13,13 @@ import textwrap
 
 import pytest
 
-from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    HostileRun,
+    Sandbox,
+    assert_blocks,
+    assert_refused,
+)
 
 APP = "def handler(event, context):\n    return {'ok': True}\n"
 WILDCARD_POLICY = """      Policies:
@@ -332,6 +338,20 @@ def test_a_serverless_service_of_another_cloud_is_warned_not_refused(sandbox: Sa
     warnings = json.loads(run.stdout)["warnings"]
     assert [w["code"] for w in warnings if w["code"] == "not-aws"] == ["not-aws"]
     assert any("serverless.yml" in w["message"] and "'google'" in w["message"] for w in warnings)
+    report = json.loads(run.stdout)
+    assert report["files"]["out_of_scope"] == 1
+    assert "out-of-scope" in [w["code"] for w in warnings]
+
+
+def test_a_policy_can_fail_iac_of_another_cloud(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "serverless.yml",
+        "service: azf\nprovider: {name: azure, runtime: python3.11}\n"
+        "functions:\n  first: {handler: main.http}\n",
+    )
+    sandbox.write("main.py", "def http(request):\n    return 'ok'\n")
+    run = sandbox.run(policy=CHEAP_POLICY + "coverage: {out_of_scope: fail}\n")
+    assert run.code == 1, run.stderr
 
 
 def test_a_hostile_serverless_yml_of_another_cloud_is_refused(sandbox: Sandbox) -> None:
