@@ -116,8 +116,7 @@ def stage(
         warnings.extend(tally.warnings)
         bring_back_imported(root, tally)
 
-        def unpack(archive: str, root: Path = root, shown: str = bundle.id) -> None:
-            extract(root / archive, root / contents_of(archive), limits, f"{shown}/{archive}")
+        unpack = _Unpacker(root, bundle.id, limits, came_unpacked=bundle.kind == "zip")
 
         found = discover(root, bundle.id, unpack, iac_max_bytes)
         if bring_back_handlers(root, tally, found.functions):
@@ -132,6 +131,33 @@ def stage(
         warnings.extend(accounted.warnings)
         staged.append(Staged(bundle, root, code_root, len(vendored), found, accounted.account))
     return staged, warnings
+
+
+@dataclass
+class _Unpacker:
+    """Unpacks each zip a function or layer deploys into `<zip>.contents`, once. That
+    folder is the gate's: in a directory bundle one already there was put there by the
+    bundle (a harmless decoy beside a hostile zip), and is refused. In a zip given on
+    the command line, nested zips were unpacked with it, where a clash is refused."""
+
+    root: Path
+    shown: str
+    limits: ArchiveLimits
+    came_unpacked: bool
+    done: set[str] = field(default_factory=set)
+
+    def __call__(self, archive: str) -> None:
+        if archive in self.done:
+            return
+        target = self.root / contents_of(archive)
+        if target.exists() and not self.came_unpacked:
+            raise BundleError(
+                f"{self.shown}/{contents_of(archive)}: the bundle has a folder where the gate "
+                f"unpacks {archive}; rename or remove it"
+            )
+        self.done.add(archive)
+        if not target.exists():
+            extract(self.root / archive, target, self.limits, f"{self.shown}/{archive}")
 
 
 def vendored_files(root: Path) -> set[str]:

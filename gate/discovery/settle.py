@@ -36,7 +36,7 @@ def settle(
         if (checked := _checked(root, item.name, layer, problems)) is not None
     ]
     for archive in [p for p in (code, *layers) if p and p.lower().endswith(".zip")]:
-        if unpack is not None and not (root / contents_of(archive)).exists():
+        if unpack is not None:
             unpack(archive)
     handler_file, handler_function = _handler(root, item, code, layers, problems)
     function = Function(

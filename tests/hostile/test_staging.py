@@ -324,6 +324,23 @@ def test_a_zip_nothing_deploys_is_listed_and_warned(sandbox: Sandbox) -> None:
     assert run.code == 1, run.stderr
 
 
+def test_a_decoy_where_the_gate_unpacks_a_deployed_zip_is_refused(sandbox: Sandbox) -> None:
+    """A harmless `fn.zip.contents/` shipped beside a hostile `fn.zip` must not stand in
+    for what Lambda runs."""
+    function(sandbox, code="build/fn.zip")
+    (sandbox.bundle / "build").mkdir()
+    _zip(sandbox.bundle / "build" / "fn.zip", {"app.py": BAD})
+    sandbox.write("build/fn.zip.contents/app.py", GOOD)
+    assert_refused(sandbox.run(), "build/fn.zip.contents", "fn.zip")
+
+
+def test_a_deployed_zip_is_scanned_without_a_decoy(sandbox: Sandbox) -> None:
+    function(sandbox, code="build/fn.zip")
+    (sandbox.bundle / "build").mkdir()
+    _zip(sandbox.bundle / "build" / "fn.zip", {"app.py": BAD})
+    assert_blocks(sandbox.run())
+
+
 # --- not analysed and sourceless code --------------------------------------------------------
 
 
