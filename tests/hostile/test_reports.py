@@ -23,6 +23,7 @@ from gate.reports import RENDERERS
 from gate.reports.base import printable
 from gate.reports.sarif import uri_path
 from tests.hostile.conftest import (
+    CHEAP_POLICY,
     HostileRun,
     Sandbox,
     assert_blocks,
@@ -222,7 +223,7 @@ def assert_one_clean_line(run: HostileRun, *named: str) -> None:
 def test_a_file_that_cannot_be_scanned_is_named_on_one_clean_line(sandbox: Sandbox) -> None:
     plant(sandbox, "app.py")
     sandbox.write("\x1b]0;x\x07\nbad.py", "def broken(:\n")
-    run = sandbox.run()
+    run = sandbox.run(policy=CHEAP_POLICY + "  serverless: {enabled: false}\n")
     assert_one_clean_line(run, r"\x1b]0;x\x07\nbad.py", "syntax error")
 
 
