@@ -106,7 +106,7 @@ def _parse(path: Path, relative: str) -> dict[str, Any]:
     except LarkError as e:
         where = f":{e.line}" if isinstance(e, UnexpectedInput) and e.line > 0 else ""
         reason = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
-        raise HclError(f"{relative}{where}: not valid HCL ({reason})") from e
+        raise HclError(f"{relative}{where}: not valid HCL ({reason}){_hcl1_hint(text)}") from e
     except UnicodeDecodeError as e:
         raise HclError(f"{relative}: not valid HCL (not UTF-8 at byte {e.start})") from e
     except OSError as e:
@@ -115,6 +115,22 @@ def _parse(path: Path, relative: str) -> dict[str, Any]:
         where = _line_quoted(text, str(e))
         raise HclError(f"{relative}{where}: not valid HCL ({str(e)[:160]})") from e
     return parsed if isinstance(parsed, dict) else {}
+
+
+# A nested block whose type is quoted (`"attribute" {`): HCL1, which Terraform 0.12 and
+# newer (and the parser the gate and checkov share) no longer read.
+_HCL1_BLOCK = re.compile(r'^[ \t]*"[A-Za-z_][\w-]*"[ \t]*\{[ \t]*$', re.MULTILINE)
+
+
+def _hcl1_hint(text: str) -> str:
+    match = _HCL1_BLOCK.search(text)
+    if match is None:
+        return ""
+    line = text.count("\n", 0, match.start()) + 1
+    return (
+        f"; line {line} is HCL1 syntax (Terraform 0.11 and older), which "
+        "`terraform 0.12upgrade` converts"
+    )
 
 
 def _line_quoted(text: str, message: str) -> str:

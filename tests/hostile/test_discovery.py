@@ -498,3 +498,13 @@ def test_odd_terraform_is_understood_or_refused(sandbox: Sandbox, shape: str) ->
     sandbox.write("main.tf", ODD_TERRAFORM[shape])
     sandbox.write("app.py", APP)
     assert_understood_or_refused(sandbox.run(), "main.tf")
+
+
+def test_terraform_in_hcl1_syntax_is_refused_saying_so(sandbox: Sandbox) -> None:
+    """Terraform 0.11 quoted its nested block types; 0.12 and the gate's parser do not."""
+    sandbox.write(
+        "main.tf",
+        'resource "aws_dynamodb_table" "t" {\n  name = "t"\n  hash_key = "id"\n\n'
+        '  "attribute" {\n    name = "id"\n    type = "S"\n  }\n}\n',
+    )
+    assert_refused(sandbox.run(), "main.tf:", "line 5 is HCL1 syntax", "0.12upgrade")
