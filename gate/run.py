@@ -115,7 +115,8 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     )
     strict = options.policy_changed is not None and policy.policy_change == "fail"
     files = total(s.account for s in staged)
-    if (strict or _coverage_fails(files, policy)) and verdict.decision is Decision.PASS:
+    coverage_fails = _coverage_fails(files, verdict.warnings, policy)
+    if (strict or coverage_fails) and verdict.decision is Decision.PASS:
         verdict = replace(verdict, decision=Decision.FAIL)
     verdict = replace(verdict, files=files)
     shard = options.shard.to_json() if options.shard else None
@@ -298,10 +299,15 @@ def _attributed(result: ScanResult, staged: list[Staged]) -> ScanResult:
     return replace(result, findings=tuple(owned(f) for f in result.findings))
 
 
-def _coverage_fails(files: FileAccount, policy: Policy) -> bool:
-    """Whether policy `coverage:` makes files the gate could not analyse fail the run."""
-    return (files.not_analysed > 0 and policy.coverage.get("not_analysed") == "fail") or (
-        files.out_of_scope > 0 and policy.coverage.get("out_of_scope") == "fail"
+def _coverage_fails(files: FileAccount, warnings: tuple[Warning_, ...], policy: Policy) -> bool:
+    """Whether policy `coverage:` makes what the gate could not analyse fail the run: files
+    of code it does not analyse (or a function of such a runtime whose build output is
+    missing), or IaC of another cloud."""
+    said = {warning.code for warning in warnings}
+    not_analysed = files.not_analysed > 0 or "not-analysed" in said
+    out_of_scope = files.out_of_scope > 0 or "out-of-scope" in said
+    return (not_analysed and policy.coverage.get("not_analysed") == "fail") or (
+        out_of_scope and policy.coverage.get("out_of_scope") == "fail"
     )
 
 

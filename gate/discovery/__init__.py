@@ -71,9 +71,20 @@ def discover(
     functions: list[Function] = []
     issues: list[ScanIssue] = []
     for item in declared:
-        function, problems = settle(root, item, unpack)
-        functions.append(function)
-        issues.extend(ScanIssue(None, problem, item.iac_file, bundle_id) for problem in problems)
+        settled = settle(root, item, unpack)
+        functions.append(settled.function)
+        issues.extend(
+            ScanIssue(None, problem, item.iac_file, bundle_id) for problem in settled.problems
+        )
+        warnings.extend(
+            Warning_(
+                "not-analysed",
+                f"{bundle_id}/{item.iac_file}: {item.name}: the gate does not analyse "
+                f"{item.runtime} code, and its build output {place!r} is not in the bundle: "
+                "only its IaC is judged",
+            )
+            for place in settled.unbuilt
+        )
         if item.code_elsewhere:
             warnings.append(
                 Warning_(

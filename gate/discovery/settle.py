@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from gate.discovery.declared import Declared, contents_of, leaves_bundle
@@ -22,19 +23,37 @@ PYTHON_RUNTIME = re.compile(r"^python\d")
 _LAYER_PYTHON = "python"
 
 
-def settle(
-    root: Path, item: Declared, unpack: Callable[[str], None] | None
-) -> tuple[Function, list[str]]:
+@dataclass(frozen=True)
+class Settled:
+    """A declared function checked against the bundle."""
+
+    function: Function
+    problems: list[str]
+    """Code it deploys that should be here and is not, or a handler module its code does
+    not have: errors."""
+    unbuilt: list[str]
+    """Where build output of a runtime the gate does not analyse should be and is not:
+    its IaC is still judged, and the function is reported as not analysed."""
+
+
+def settle(root: Path, item: Declared, unpack: Callable[[str], None] | None) -> Settled:
     """The function with its paths checked against the bundle (its zips unpacked), its
-    handler file and manifests, and the problems: code it deploys that should be here and
-    is not, or a handler module its code does not have."""
+    handler file and manifests, and what is missing."""
     problems: list[str] = []
-    code = _checked(root, item.name, item.code, problems)
+    missing: list[str] = []
+    code = _checked(root, item.name, item.code, problems, missing)
     layers = [
         checked
         for layer in item.layers
-        if (checked := _checked(root, item.name, layer, problems)) is not None
+        if (checked := _checked(root, item.name, layer, problems, missing)) is not None
     ]
+    if analysed_runtime(item.runtime):
+        problems += [
+            f"{item.name}: its code {place!r} is not in the bundle; build it before "
+            "gate check, or point the IaC at the source"
+            for place in missing
+        ]
+        missing = []
     for archive in [p for p in (code, *layers) if p and p.lower().endswith(".zip")]:
         if unpack is not None:
             unpack(archive)
@@ -56,11 +75,21 @@ def settle(
     )
     # Each problem starts with the function's name: say where the IaC declares it.
     at = f"{item.name} (line {item.line})" if item.line else item.name
-    return function, [at + problem.removeprefix(item.name) for problem in problems]
+    located = [at + problem.removeprefix(item.name) for problem in problems]
+    return Settled(function, located, missing)
 
 
-def _checked(root: Path, name: str, place: str | None, problems: list[str]) -> str | None:
-    """`place` if it is in the bundle; else None, and why that is a problem."""
+def analysed_runtime(runtime: str | None) -> bool:
+    """Whether the gate analyses a function's code: Python, or code whose runtime the IaC
+    does not name."""
+    return runtime is None or bool(PYTHON_RUNTIME.match(runtime))
+
+
+def _checked(
+    root: Path, name: str, place: str | None, problems: list[str], missing: list[str]
+) -> str | None:
+    """`place` if it is in the bundle; else None, and why that is a problem (or, when it
+    is simply not there, `place` in `missing`)."""
     if place is None:
         return None
     if "\x00" in place:
@@ -79,10 +108,7 @@ def _checked(root: Path, name: str, place: str | None, problems: list[str]) -> s
         )
         return None
     if not (root / place).exists():
-        problems.append(
-            f"{name}: its code {place!r} is not in the bundle; build it before "
-            "gate check, or point the IaC at the source"
-        )
+        missing.append(place)
         return None
     return place
 

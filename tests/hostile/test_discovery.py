@@ -508,3 +508,32 @@ def test_terraform_in_hcl1_syntax_is_refused_saying_so(sandbox: Sandbox) -> None
         '  "attribute" {\n    name = "id"\n    type = "S"\n  }\n}\n',
     )
     assert_refused(sandbox.run(), "main.tf:", "line 5 is HCL1 syntax", "0.12upgrade")
+
+
+JAVA_FUNCTION = """\
+service: orders
+provider: {name: aws, runtime: java17}
+package: {artifact: build/distributions/orders.zip}
+functions:
+  create: {handler: com.example.Create::handleRequest}
+"""
+
+
+def test_missing_build_output_of_a_runtime_the_gate_does_not_analyse_is_not_an_error(
+    sandbox: Sandbox,
+) -> None:
+    sandbox.write("serverless.yml", JAVA_FUNCTION)
+    lenient = CHEAP_POLICY + "fail_on: never\n"
+    run = sandbox.run("--format", "json", policy=lenient)
+    assert run.code == 0, run.stderr
+    warnings = json.loads(run.stdout)["warnings"]
+    assert any(
+        w["code"] == "not-analysed" and "java17" in w["message"] and "orders.zip" in w["message"]
+        for w in warnings
+    ), warnings
+    assert sandbox.run(policy=lenient + "coverage: {not_analysed: fail}\n").code == 1
+
+
+def test_missing_build_output_of_a_python_function_stays_an_error(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.yml", JAVA_FUNCTION.replace("java17", "python3.12"))
+    assert_refused(sandbox.run(), "serverless.yml", "create (line 5)", "orders.zip")
