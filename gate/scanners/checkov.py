@@ -209,10 +209,23 @@ def _dropped_serverless_files(root: Path, scanned: set[str]) -> list[dict[str, s
                 continue
             if other_provider(document.data) is not None:
                 continue  # another cloud's service: out of scope, and discovery says so
+            if _checkov_reads(path):
+                continue  # read, with nothing to report (a service of only `resources:`)
             errors.append(
                 {"path": relative, "message": "checkov did not scan this serverless file"}
             )
     return errors
+
+
+def _checkov_reads(path: Path) -> bool:
+    """Whether checkov's own serverless parser takes the file (in the worker; variable
+    resolution is off there)."""
+    from checkov.serverless.parsers.parser import parse
+
+    try:
+        return parse(str(path)) is not None
+    except Exception:  # whatever it raises, checkov did not read it
+        return False
 
 
 def _finding(record: dict[str, Any], bundle: str, context: ParseContext) -> Finding:

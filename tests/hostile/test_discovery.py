@@ -537,3 +537,19 @@ def test_missing_build_output_of_a_runtime_the_gate_does_not_analyse_is_not_an_e
 def test_missing_build_output_of_a_python_function_stays_an_error(sandbox: Sandbox) -> None:
     sandbox.write("serverless.yml", JAVA_FUNCTION.replace("java17", "python3.12"))
     assert_refused(sandbox.run(), "serverless.yml", "create (line 5)", "orders.zip")
+
+
+@pytest.mark.slow
+def test_an_aws_service_of_only_resources_is_iac_like_any_other(sandbox: Sandbox) -> None:
+    """checkov reads it and has nothing to say: that is no scan error."""
+    sandbox.write(
+        "serverless.yml",
+        "service: shared-gateway\nprovider: {name: aws, runtime: python3.12}\n"
+        "resources:\n  Resources:\n    SharedGW:\n      Type: AWS::ApiGateway::RestApi\n"
+        "      Properties: {Name: SharedGW}\n",
+    )
+    run = sandbox.run("--format", "json", policy=None)
+    assert run.code in (0, 1), run.stderr
+    report = json.loads(run.stdout)
+    assert report["errors"] == []
+    assert {s["name"]: s["status"] for s in report["scanners"]}["checkov"] == "ok"
