@@ -188,7 +188,7 @@ def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Exp
 def _explain_advisory(
     advisory_id: str, policy: Policy, advisory_db: str | None
 ) -> Explanation | None:
-    from gate.advisories.severity import cvss_severity
+    from gate.advisories.severity import rated_severity, rating
     from gate.advisories.sources import advisory_settings, offline_database
 
     # The same offline data `gate check` would use: the named database, else the newer of
@@ -198,7 +198,8 @@ def _explain_advisory(
     if advisory is None:
         return None
     unscored = policy.scanner("pip-audit").unscored_severity
-    severity = _effective(policy, advisory.id, cvss_severity(advisory.severity) or unscored)
+    vectors, label = rating(advisory, database.get)
+    severity = _effective(policy, advisory.id, rated_severity(vectors, label) or unscored)
     details = [f"aliases: {', '.join(advisory.aliases)}"] if advisory.aliases else []
     for package in sorted(advisory.packages):
         fixed = ", ".join(advisory.fixed_versions(package)) or "none yet"

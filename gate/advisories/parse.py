@@ -59,6 +59,13 @@ def parse_record(raw: object, origin: str) -> Advisory | None:
         raise AdvisoryError(f"{origin}: invalid OSV record: {exc}") from None
 
 
+def _rated(raw: object) -> str | None:
+    """`database_specific.severity` when it is a label the gate knows; anything else in
+    that free-form object is the database's own business."""
+    label = raw.get("severity") if isinstance(raw, dict) else None
+    return label.strip().upper() if isinstance(label, str) and label.strip() else None
+
+
 class _Invalid(ValueError):
     """A structural problem in a record."""
 
@@ -90,6 +97,7 @@ class _Reader:
             severity=tuple(self._severity(data.get("severity"))),
             affected=affected,
             references=tuple(self._references(data.get("references"))),
+            rated=_rated(data.get("database_specific")),
         )
 
     def _affected(self, raw: object) -> Iterator[Affected]:

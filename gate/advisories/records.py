@@ -130,6 +130,9 @@ class Advisory:
     affected: tuple[Affected, ...]
     references: tuple[str, ...]
     """Reference URLs, for help links."""
+    rated: str | None = None
+    """The database's own severity label (`database_specific.severity`, as GitHub's
+    records carry it: `CRITICAL`, `HIGH`, `MODERATE`, `LOW`), when there is one."""
 
     @property
     def packages(self) -> frozenset[str]:

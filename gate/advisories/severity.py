@@ -8,11 +8,24 @@ version present wins, since an older one is usually a stale copy from NVD.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from cvss import CVSS2, CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 
 from gate.model import Severity
+
+if TYPE_CHECKING:
+    from gate.advisories.records import Advisory
+
+# The labels GitHub's advisory database (and OSV's `database_specific`) rates with.
+_LABELS = {
+    "CRITICAL": Severity.CRITICAL,
+    "HIGH": Severity.HIGH,
+    "MODERATE": Severity.MEDIUM,
+    "MEDIUM": Severity.MEDIUM,
+    "LOW": Severity.LOW,
+}
 
 
 def _v2(vector: str) -> float:
@@ -74,3 +87,34 @@ def cvss_severity(vectors: Iterable[tuple[str, str]]) -> Severity | None:
     """The severity band of `score(vectors)`, or None when no vector scores."""
     base = score(vectors)
     return None if base is None else band(base)
+
+
+def label_severity(label: str | None) -> Severity | None:
+    """The gate's severity for a database's own label (`MODERATE` -> medium), or None."""
+    return _LABELS.get(label.strip().upper()) if label else None
+
+
+def rating(
+    advisory: Advisory, lookup: Callable[[str], Advisory | None]
+) -> tuple[list[tuple[str, str]], str | None]:
+    """What rates `advisory`: its CVSS vectors and its database's label, or, where it has
+    neither, those of the records it names as aliases that `lookup` (by id) knows (a PyPA
+    record without a score whose GitHub alias carries one)."""
+    records = [advisory]
+    for alias in advisory.aliases:
+        other = lookup(alias)
+        if other is not None and other.id == alias:
+            records.append(other)
+    for record in records:
+        if score(record.severity) is not None:
+            return list(record.severity), record.rated
+    for record in records:
+        if label_severity(record.rated) is not None:
+            return [], record.rated
+    return [], None
+
+
+def rated_severity(vectors: Iterable[tuple[str, str]], label: str | None) -> Severity | None:
+    """The severity of an advisory from its CVSS vectors, else its database's label; None
+    when it carries neither (the policy's `unscored_severity` decides then)."""
+    return cvss_severity(vectors) or label_severity(label)

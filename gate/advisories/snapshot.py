@@ -83,8 +83,15 @@ def trim_record(raw: dict[str, Any]) -> dict[str, Any]:
             ],
             "affected": affected,
             "references": [{"url": ref["url"]} for ref in raw.get("references") or []],
+            "database_specific": _rating(raw.get("database_specific")),
         }
     )
+
+
+def _rating(raw: object) -> dict[str, str] | None:
+    """Only the severity label of `database_specific`, the one part the gate reads."""
+    label = raw.get("severity") if isinstance(raw, dict) else None
+    return {"severity": label} if isinstance(label, str) and label.strip() else None
 
 
 def collect(items: Iterable[tuple[object, str]]) -> tuple[list[dict[str, Any]], Counter[str]]:

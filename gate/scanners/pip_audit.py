@@ -195,13 +195,17 @@ def _smallest_upgrade(name: str, current: Any, vulns: list[Any], service: Any) -
 
 
 def _vuln(vuln: Any, service: Any) -> dict[str, Any]:
+    from gate.advisories.severity import rating
+
     advisory = service.advisory_for(vuln.id)
+    vectors, rated = rating(advisory, service.advisory_for) if advisory else ([], None)
     return {
         "id": vuln.id,
         "aliases": sorted(vuln.aliases),
         "description": vuln.description,
         "fix_versions": [str(v) for v in vuln.fix_versions],
-        "severity": [list(s) for s in advisory.severity] if advisory else [],
+        "severity": [list(s) for s in vectors],
+        "rated": rated,
         "references": list(advisory.references[:1]) if advisory else [],
     }
 
@@ -213,11 +217,17 @@ def _problem(path: str, line: int, reason: str) -> dict[str, Any]:
 def _vulnerability(
     dep: dict[str, Any], vuln: dict[str, Any], bundle: str, settings: ScannerPolicy
 ) -> Finding:
-    from gate.advisories.severity import cvss_severity
+    from gate.advisories.severity import rated_severity
 
-    severity = cvss_severity(tuple(s) for s in vuln["severity"]) or settings.unscored_severity
+    rated = rated_severity((tuple(s) for s in vuln["severity"]), vuln.get("rated"))
+    severity = rated or settings.unscored_severity
     fixed = tuple(vuln["fix_versions"])
     upgrade = f"; fixed in {', '.join(fixed)}" if fixed else "; no fixed version yet"
+    if rated is None:
+        upgrade += (
+            f"; unscored: the advisory data rates it nowhere, so the policy's "
+            f"unscored_severity ({severity.label}) does"
+        )
     upgrade_to = dep.get("upgrade_to")
     if upgrade_to and len(dep["vulns"]) > 1:
         upgrade += f"; {dep['name']} {upgrade_to} clears all {len(dep['vulns'])} of its advisories"
