@@ -128,6 +128,22 @@ def test_attribution_by_resource_handler_code_and_layer() -> None:
     assert owners("README.md") == ()
 
 
+def test_same_named_functions_of_two_templates_are_two_functions(tmp_path: Path) -> None:
+    """A finding on one template's resource names that template's function only."""
+    for service in ("orders", "billing"):
+        (tmp_path / service / "src").mkdir(parents=True)
+        (tmp_path / service / "src" / "app.py").write_text("def handler(e, c):\n    return 1\n")
+        (tmp_path / service / "template.yaml").write_text(
+            "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+            "Resources:\n  TableUpdateFunction:\n    Type: AWS::Serverless::Function\n"
+            "    Properties: {CodeUri: src/, Handler: app.handler, Runtime: python3.12}\n"
+        )
+    found = discover(tmp_path, "repo")
+    resource = "AWS::Serverless::Function.TableUpdateFunction"
+    owned = attribute(finding("billing/template.yaml", resource), found.functions, found.iac_files)
+    assert owned.functions == ("billing/template.yaml:TableUpdateFunction",)
+
+
 def test_code_deployed_as_a_single_file_belongs_to_its_function() -> None:
     # A Node function built from one file (archive_file source_file): no Python handler
     # is found, so the file is matched as the function's code itself.

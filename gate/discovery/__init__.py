@@ -17,6 +17,7 @@ a file of its code or layers.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -120,12 +121,25 @@ def attribute(
     path = finding.location.path
     resource = finding.location.resource
     if path in iac_files:
-        owners = [f.name for f in functions if resource in (f.resource, *f.related)]
+        owners = [
+            f.name
+            for f in functions
+            if resource in (f.resource, *f.related) and _declared_with(f, path)
+        ]
     else:
         owners = [f.name for f in functions if path == f.handler_file]
         if not owners:
             owners = [f.name for f in functions if _contains(f, path)]
     return replace(finding, functions=tuple(owners)) if owners else finding
+
+
+def _declared_with(function: Function, iac_file: str) -> bool:
+    """Whether a resource in `iac_file` can be the function's: one template or
+    serverless.yml declares its resources; a Terraform module spans its directory's
+    files. Two templates may each name a function `TableUpdate`: they are not one."""
+    if function.iac == "terraform":
+        return posixpath.dirname(function.iac_file) == posixpath.dirname(iac_file)
+    return function.iac_file == iac_file
 
 
 def _contains(function: Function, path: str) -> bool:
