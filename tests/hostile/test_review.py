@@ -87,3 +87,80 @@ def test_a_pyvenv_cfg_folder_on_a_handlers_sys_path_hides_the_code_it_imports(
     sandbox.write("src/vendor/pyvenv.cfg", "home = /usr/bin\n")
     sandbox.write("src/vendor/evil.py", BAD)
     blocked_or_refused(sandbox.run("--format", "json"))
+
+
+# --- IAM wildcards the gate's rules do not see as "every action" -----------------------
+
+SAM_POLICIES = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  Never: !Equals [a, b]
+Mappings:
+  M:
+    a:
+      b: '*'
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+{policies}
+"""
+STAR_ACTION = (
+    "        - Statement:\n            - Effect: Allow\n              Action: {action}\n"
+    "              Resource: '*'"
+)
+GOOD_HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
+
+
+def test_a_plain_star_action_blocks(sandbox: Sandbox) -> None:
+    """The baseline the tricks below start from: `Action: '*'` blocks."""
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action="'*'")))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    assert sandbox.run().code == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="IAM matches `*` and `?` as globs, so `**` and `?*` grant every action; the "
+    "gate reports them only as unknown actions (GATE-IAC-004, low) and passes: "
+    "is_service_wildcard in gate/serverless/iam/policy.py compares the text to '*'",
+)
+@pytest.mark.parametrize("action", ["'**'", "'?*'", "'*?*'"])
+def test_a_glob_that_matches_every_action_blocks(sandbox: Sandbox, action: str) -> None:
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action=action)))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a SAM `Policies` entry that is `!If [cond, narrow, admin]` is not read at all: "
+    "the false branch (deployed when the condition is false) grants Action '*'",
+)
+def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox) -> None:
+    policies = (
+        "        - !If\n          - Never\n"
+        "          - Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]\n"
+        "          - Statement: [{Effect: Allow, Action: '*', Resource: '*'}]"
+    )
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`Action: !FindInMap [M, a, b]` (the map holds '*') is read as three actions "
+    "named M, a and b (GATE-IAC-004, low): the run passes; an action the gate cannot "
+    "resolve must be resolved from Mappings or be 'could not check'",
+)
+def test_a_star_action_from_a_mapping_blocks(sandbox: Sandbox) -> None:
+    policies = STAR_ACTION.format(action="!FindInMap [M, a, b]")
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
