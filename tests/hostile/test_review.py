@@ -164,3 +164,52 @@ def test_a_star_action_from_a_mapping_blocks(sandbox: Sandbox) -> None:
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
     sandbox.write("src/app.py", GOOD_HANDLER)
     blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`!If` as an item of a statement list is not read (the false branch, deployed "
+    "when the condition is false, allows '*'); checkov misses it as well",
+)
+def test_an_admin_statement_behind_fn_if_in_a_statement_list_blocks(sandbox: Sandbox) -> None:
+    policies = (
+        "        - Statement:\n            - !If\n              - Never\n"
+        "              - {Effect: Allow, Action: 's3:GetObject', Resource: '*'}\n"
+        "              - {Effect: Allow, Action: '*', Resource: '*'}"
+    )
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+ROLE_WITH_STRING_DOCUMENT = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt Runner.Arn
+  Runner:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: p
+          PolicyDocument: '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="CloudFormation takes a Json property (PolicyDocument) written as a JSON string; "
+    "the gate's IAM rules skip a string document, so with checkov off (policy) the admin "
+    "role passes; only checkov's CKV_AWS_63 catches it under the default policy",
+)
+def test_an_admin_policy_document_written_as_a_json_string_blocks(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", ROLE_WITH_STRING_DOCUMENT)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
