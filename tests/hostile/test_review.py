@@ -213,3 +213,26 @@ def test_an_admin_policy_document_written_as_a_json_string_blocks(sandbox: Sandb
     sandbox.write("template.yaml", ROLE_WITH_STRING_DOCUMENT)
     sandbox.write("src/app.py", GOOD_HANDLER)
     blocked_or_refused(sandbox.run())
+
+
+# --- the user's `exclude` reaches code the handler imports ------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="code a handler imports from a folder the policy excludes (DESIGN's own example "
+    "`tests/**`) is never scanned: bring_back_imported follows imports only into "
+    "built-in ignored folders, not into policy excludes; the bundle's author picks where "
+    "the code lives, the policy's author only meant test code",
+)
+def test_code_a_handler_imports_from_an_excluded_folder_is_scanned(sandbox: Sandbox) -> None:
+    function(sandbox, code="./")
+    sandbox.write(
+        "app.py",
+        "from tests import helper\n\n\ndef handler(event, context):\n"
+        "    return helper.handler(event, context)\n",
+    )
+    sandbox.write("tests/__init__.py", "")
+    sandbox.write("tests/helper.py", BAD)
+    policy = "version: 1\nscanners:\n  checkov: {enabled: false}\nexclude: ['tests/**']\n"
+    blocked_or_refused(sandbox.run(policy=policy))
