@@ -236,3 +236,83 @@ def test_code_a_handler_imports_from_an_excluded_folder_is_scanned(sandbox: Sand
     sandbox.write("tests/helper.py", BAD)
     policy = "version: 1\nscanners:\n  checkov: {enabled: false}\nexclude: ['tests/**']\n"
     blocked_or_refused(sandbox.run(policy=policy))
+
+
+# --- serverless.yml: variants and variables -------------------------------------------
+
+SLS = (
+    "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n{provider}"
+    "functions:\n  f:\n    handler: app.handler\n{extra}"
+)
+SLS_ADMIN = (
+    "  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
+    "          Action: {action}\n          Resource: '*'\n"
+)
+SLS_SECRET = "  environment:\n    DB_PASSWORD: {value}\n"
+PLAINTEXT = "Sup3rS3cretValue99x"
+
+
+def sls_json(provider: str, extra: str = "") -> str:
+    import yaml
+
+    return json.dumps(yaml.safe_load(SLS.format(provider=provider, extra=extra)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="serverless.json (the Serverless Framework reads serverless.yml, .yaml, .json, "
+    ".js, .ts) is not discovered: its admin role and plaintext secret pass, and the file "
+    "is counted 'scanned'; even checkov (policy=None) sees nothing",
+)
+@pytest.mark.parametrize(
+    "provider",
+    [SLS_ADMIN.format(action="'*'"), SLS_SECRET.format(value=PLAINTEXT)],
+    ids=["admin-role", "plaintext-secret"],
+)
+def test_a_serverless_json_is_read_like_a_serverless_yml(sandbox: Sandbox, provider: str) -> None:
+    sandbox.write("serverless.json", sls_json(provider))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="as above, with checkov on (the default policy)")
+def test_a_serverless_json_admin_role_passes_checkov_too(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.json", sls_json(SLS_ADMIN.format(action="'*'")))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run(policy=None))
+
+
+@pytest.mark.parametrize("name", ["serverless.yml", "serverless.yaml"])
+def test_a_serverless_yml_admin_role_blocks(sandbox: Sandbox, name: str) -> None:
+    """The baseline: the same service as YAML blocks."""
+    sandbox.write(name, SLS.format(provider=SLS_ADMIN.format(action="'*'"), extra=""))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert sandbox.run().code == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Serverless variables are not resolved: `${self:custom.x}` holding '*' (an "
+    "action) or a plaintext password, and `${file(./iam.yml)}` holding admin statements, "
+    "pass (the secret rule treats every interpolation as resolved at deploy time); an "
+    "unresolvable variable in a security-relevant place should be 'could not check'",
+)
+@pytest.mark.parametrize(
+    "provider,extra",
+    [
+        (SLS_ADMIN.format(action="${self:custom.act}"), "custom:\n  act: '*'\n"),
+        ("  iam:\n    role:\n      statements: ${file(./iam.yml)}\n", ""),
+        (SLS_SECRET.format(value="${self:custom.pw}"), f"custom:\n  pw: {PLAINTEXT}\n"),
+    ],
+    ids=["self-action", "file-statements", "self-secret"],
+)
+def test_a_serverless_variable_does_not_hide_what_it_stands_for(
+    sandbox: Sandbox, provider: str, extra: str
+) -> None:
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
+    sandbox.write("iam.yml", "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n")
+    sandbox.write("app.py", GOOD_HANDLER)
+    run = sandbox.run("--format", "json")
+    blocked_or_refused(run)
+    assert PLAINTEXT not in run.stdout + run.stderr
