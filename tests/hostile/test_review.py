@@ -316,3 +316,95 @@ def test_a_serverless_variable_does_not_hide_what_it_stands_for(
     run = sandbox.run("--format", "json")
     blocked_or_refused(run)
     assert PLAINTEXT not in run.stdout + run.stderr
+
+
+# --- Terraform: JSON syntax and templatefile ------------------------------------------
+
+TF_FUNCTION = """\
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  filename      = "app.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = aws_iam_role.r.arn
+}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = "{}"
+}
+"""
+ADMIN_JSON = json.dumps({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def deployment_zip(sandbox: Sandbox, code: str) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", code)
+    sandbox.write("app.zip", buffer.getvalue())
+
+
+def tf_json() -> str:
+    function = {
+        "function_name": "f",
+        "filename": "app.zip",
+        "handler": "app.handler",
+        "runtime": "python3.12",
+        "role": "${aws_iam_role.r.arn}",
+    }
+    return json.dumps(
+        {
+            "resource": {
+                "aws_lambda_function": {"f": function},
+                "aws_iam_role": {"r": {"name": "r", "assume_role_policy": "{}"}},
+                "aws_iam_role_policy": {
+                    "p": {"role": "${aws_iam_role.r.id}", "policy": ADMIN_JSON}
+                },
+            }
+        }
+    )
+
+
+def test_terraform_hcl_deploying_the_zip_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the same stack in HCL blocks (the zip's code is scanned)."""
+    sandbox.write("main.tf", TF_FUNCTION)
+    deployment_zip(sandbox, BAD)
+    assert sandbox.run().code == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Terraform JSON syntax (`main.tf.json`) is not discovered: the admin policy "
+    "passes, and the zip it deploys (holding the shell-injection handler) is only warned "
+    "about as 'a zip no function deploys' and never unpacked; exit 0",
+)
+def test_terraform_json_is_read_like_hcl(sandbox: Sandbox) -> None:
+    sandbox.write("main.tf.json", tf_json())
+    deployment_zip(sandbox, BAD)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="as above, with checkov on (the default policy)")
+def test_terraform_json_passes_checkov_too(sandbox: Sandbox) -> None:
+    sandbox.write("main.tf.json", tf_json())
+    deployment_zip(sandbox, BAD)
+    blocked_or_refused(sandbox.run(policy=None))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a policy rendered by templatefile() from a file of the bundle is not read "
+    "(file() is); its admin statement passes the gate's rules and checkov",
+)
+def test_a_policy_rendered_by_templatefile_blocks(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "main.tf",
+        TF_FUNCTION + 'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n'
+        '  policy = templatefile("${path.module}/p.tpl", { a = "*" })\n}\n',
+    )
+    sandbox.write("p.tpl", ADMIN_JSON.replace('"Action": "*"', '"Action": "${a}"'))
+    deployment_zip(sandbox, GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
