@@ -408,3 +408,62 @@ def test_a_policy_rendered_by_templatefile_blocks(sandbox: Sandbox) -> None:
     sandbox.write("p.tpl", ADMIN_JSON.replace('"Action": "*"', '"Action": "${a}"'))
     deployment_zip(sandbox, GOOD_HANDLER)
     blocked_or_refused(sandbox.run())
+
+
+# --- what Python loads instead of the source the gate scanned -------------------------
+
+
+def unchecked_pyc(source: str) -> bytes:
+    """Bytecode of `source` as `py_compile --invalidation-mode unchecked-hash` writes it:
+    Python imports it in place of the .py beside it without looking at the source."""
+    import py_compile
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "app.py"
+        path.write_text(source, encoding="utf-8")
+        mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
+        out = py_compile.compile(str(path), invalidation_mode=mode, doraise=True)
+        return Path(out).read_bytes()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="__pycache__ is ignored as a 'tool-cache' that 'Python never imports', but "
+    "Python does import __pycache__/app.cpython-312.pyc instead of app.py when the pyc is "
+    "unchecked-hash (or its timestamp header matches the zip's mtime): the benign app.py "
+    "is scanned, the bytecode runs (gate/staging/copy.py _NEVER_IMPORTED, rules.DIR_RULES)",
+)
+@pytest.mark.parametrize("shape", ["folder", "zip"])
+def test_bytecode_in_pycache_that_python_loads_is_refused(sandbox: Sandbox, shape: str) -> None:
+    import io
+    import zipfile
+
+    bytecode = unchecked_pyc(BAD)
+    if shape == "folder":
+        function(sandbox)
+        sandbox.write("src/app.py", GOOD_HANDLER)
+        sandbox.write("src/__pycache__/app.cpython-312.pyc", bytecode)
+    else:
+        function(sandbox, code="app.zip")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("app.py", GOOD_HANDLER)
+            archive.writestr("__pycache__/app.cpython-312.pyc", bytecode)
+        sandbox.write("app.zip", buffer.getvalue())
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a native module `app.cpython-312-x86_64-linux-gnu.so` beside the handler's "
+    "app.py is what Python imports (extension loaders come before source), so the scanned "
+    "app.py never runs; it is only counted 'not analysed' and the run passes. Like a "
+    "sourceless .pyc, a native module shadowing a scanned module should be refused",
+)
+def test_a_native_module_shadowing_the_handler_is_refused(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write("src/app.cpython-312-x86_64-linux-gnu.so", b"\x7fELF\x02\x01\x01" + bytes(100))
+    blocked_or_refused(sandbox.run())
