@@ -425,6 +425,7 @@ def unchecked_pyc(source: str) -> bytes:
         path.write_text(source, encoding="utf-8")
         mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
         out = py_compile.compile(str(path), invalidation_mode=mode, doraise=True)
+        assert out is not None
         return Path(out).read_bytes()
 
 
