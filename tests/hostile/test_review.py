@@ -468,3 +468,39 @@ def test_a_native_module_shadowing_the_handler_is_refused(sandbox: Sandbox) -> N
     sandbox.write("src/app.py", GOOD_HANDLER)
     sandbox.write("src/app.cpython-312-x86_64-linux-gnu.so", b"\x7fELF\x02\x01\x01" + bytes(100))
     blocked_or_refused(sandbox.run())
+
+
+# --- inline code in the template -------------------------------------------------------
+
+
+def indented(text: str, spaces: int) -> str:
+    return "".join(" " * spaces + line + "\n" for line in text.splitlines())
+
+
+INLINE_SAM = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+    "Resources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      InlineCode: |\n" + indented(BAD, 8) + "      Handler: index.handler\n"
+    "      Runtime: python3.12\n"
+)
+INLINE_CFN = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Orders:\n"
+    "    Type: AWS::Lambda::Function\n    Properties:\n      Code:\n        ZipFile: |\n"
+    + indented(BAD, 10)
+    + "      Handler: index.handler\n      Runtime: python3.12\n"
+    "      Role: arn:aws:iam::123456789012:role/r\n"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Python written inline in the template (SAM InlineCode, CloudFormation "
+    "Code.ZipFile) is the function's whole code and lies in the bundle, yet it is only "
+    "warned as 'function-code-elsewhere ... gate check the built zip' (there is no zip) "
+    "and never scanned; no policy key can make that warning fail "
+    "(gate/discovery/cloudformation.py returns None for it)",
+)
+@pytest.mark.parametrize("template", [INLINE_SAM, INLINE_CFN], ids=["sam-inline", "cfn-zipfile"])
+def test_inline_python_in_a_template_is_scanned(sandbox: Sandbox, template: str) -> None:
+    sandbox.write("template.yaml", template)
+    blocked_or_refused(sandbox.run())
