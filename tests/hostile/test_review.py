@@ -504,3 +504,26 @@ INLINE_CFN = (
 def test_inline_python_in_a_template_is_scanned(sandbox: Sandbox, template: str) -> None:
     sandbox.write("template.yaml", template)
     blocked_or_refused(sandbox.run())
+
+
+# --- build output that the deploy tool prefers ----------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`sam deploy` deploys .aws-sam/build/template.yaml (and the code beside it) "
+    "when it exists, in preference to template.yaml; the gate ignores .aws-sam as "
+    "'build-output' and scans the benign source, so a committed (or stale) build passes. "
+    "Expected: scan the build the deploy will use, or refuse while it differs / exists",
+)
+def test_a_built_sam_template_that_sam_deploy_prefers_is_not_ignored(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write(
+        ".aws-sam/build/template.yaml",
+        SAM_POLICIES.replace("CodeUri: src/", "CodeUri: Orders").format(
+            policies=STAR_ACTION.format(action="'*'")
+        ),
+    )
+    sandbox.write(".aws-sam/build/Orders/app.py", BAD)
+    blocked_or_refused(sandbox.run())
