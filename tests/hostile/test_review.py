@@ -527,3 +527,59 @@ def test_a_built_sam_template_that_sam_deploy_prefers_is_not_ignored(sandbox: Sa
     )
     sandbox.write(".aws-sam/build/Orders/app.py", BAD)
     blocked_or_refused(sandbox.run())
+
+
+# --- a plaintext secret one intrinsic function away -------------------------------------
+
+SECRET = "Sup3rS3cretValue99x"
+SECRET_TEMPLATE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Pw:
+    Type: String
+    Default: {secret}
+Mappings:
+  M:
+    a:
+      b: {secret}
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          DB_PASSWORD: {value}
+"""
+
+
+def test_a_plaintext_secret_in_the_environment_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the literal secret is GATE-IAC-012 (high) and blocks, unprinted."""
+    sandbox.write("template.yaml", SECRET_TEMPLATE.format(secret=SECRET, value=SECRET))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    run = sandbox.run("--format", "json")
+    assert run.code == 1
+    assert SECRET not in run.stdout + run.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the secret rule (gate/serverless/iac/secrets.py) treats any intrinsic as "
+    "'resolved at deploy time', but `!Ref` of a parameter whose Default is the plaintext, "
+    "`!FindInMap` into the template's own Mappings and `!Join` of literals are the same "
+    "plaintext in the template; checkov only reports CKV_AWS_173 (medium): exit 0",
+)
+@pytest.mark.parametrize(
+    "value",
+    ["!Ref Pw", "!FindInMap [M, a, b]", "!Join ['', ['Sup3rS3cret', 'Value99x']]"],
+    ids=["parameter-default", "mapping", "join"],
+)
+def test_a_plaintext_secret_behind_an_intrinsic_blocks(sandbox: Sandbox, value: str) -> None:
+    sandbox.write("template.yaml", SECRET_TEMPLATE.format(secret=SECRET, value=value))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    run = sandbox.run("--format", "json")
+    blocked_or_refused(run)
+    assert SECRET not in run.stdout + run.stderr
