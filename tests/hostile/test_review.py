@@ -583,3 +583,29 @@ def test_a_plaintext_secret_behind_an_intrinsic_blocks(sandbox: Sandbox, value: 
     run = sandbox.run("--format", "json")
     blocked_or_refused(run)
     assert SECRET not in run.stdout + run.stderr
+
+
+# --- quadratic work on a value the bundle writes ----------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="the 'URL with a password' pattern of gate/serverless/iac/secrets.py "
+    r"(`\b[a-z][a-z0-9+.-]*://...`) backtracks quadratically on `a-a-a-...`: a 300 KB "
+    "environment value costs ~50 s, a 1 MB one the whole 600 s worker timeout (then exit 2), "
+    "a 16 MiB template (allowed) far more; any variable is checked, whatever its name. "
+    "Here the serverless scanner gets 20 s, ten times what the same template needs "
+    "without the value",
+)
+def test_an_environment_value_cannot_stall_the_secret_rule(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "template.yaml",
+        SECRET_TEMPLATE.format(secret="x", value="'" + "a-" * 150_000 + "'").replace(
+            "DB_PASSWORD", "NOTE"
+        ),
+    )
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    policy = "version: 1\nscanners:\n  checkov: {enabled: false}\n  serverless: {timeout_s: 20}\n"
+    run = sandbox.run(policy=policy)
+    assert run.code == 0, run.stderr
