@@ -630,3 +630,23 @@ def test_files_no_enabled_scanner_read_are_not_counted_scanned(sandbox: Sandbox)
     )
     run = sandbox.run("--format", "json", policy=policy)
     assert report(run)["files"]["scanned"] == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason='an aws_iam_policy_document whose statements come from a `dynamic "statement"` '
+    'block over a variable (default [["*"]]) is read as having no statement: the admin '
+    "policy passes the gate's rules and checkov (gate/serverless/iam/roles_terraform.py)",
+)
+def test_an_admin_statement_from_a_terraform_dynamic_block_blocks(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "main.tf",
+        TF_FUNCTION + 'variable "acts" {\n  default = [["*"]]\n}\n'
+        'data "aws_iam_policy_document" "d" {\n  dynamic "statement" {\n'
+        "    for_each = var.acts\n    content {\n      actions   = statement.value\n"
+        '      resources = ["*"]\n    }\n  }\n}\n'
+        'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n'
+        "  policy = data.aws_iam_policy_document.d.json\n}\n",
+    )
+    deployment_zip(sandbox, GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
