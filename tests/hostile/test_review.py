@@ -1,0 +1,652 @@
+"""A hostile review of `gate check`: tricks an attacker who writes the bundle could use
+to pass a build the gate should block, to leak a secret, or to make the gate crash.
+
+Each case is a confirmed problem, marked xfail (strict) until the gate is fixed: the
+test says what the gate must do, and fails today.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.hostile.conftest import HostileRun, Sandbox
+from tests.hostile.test_staging import BAD, function
+
+LAYERED = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Dep:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layer/
+      CompatibleRuntimes: [python3.12]
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Layers: [!Ref Dep]
+"""
+USES_EVIL = (
+    "import evil\n\n\ndef handler(event, context):\n    return evil.handler(event, context)\n"
+)
+
+
+def blocked_or_refused(run: HostileRun) -> None:
+    """The trick did not pass: the run blocks (exit 1) or refuses (exit 2, one line)."""
+    assert run.code in (1, 2), (run.code, run.stdout[-2000:], run.stderr)
+    if run.code == 2:
+        assert run.lines, run.stderr
+
+
+def report(run: HostileRun) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(run.stdout)
+    return data
+
+
+# --- a folder with a pyvenv.cfg is "a virtualenv" and ignored, wherever it is ----------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a pyvenv.cfg in a layer's python/ folder makes the whole folder Lambda puts on "
+    "every function's import path 'virtualenv', ignored; `import evil` is not followed "
+    "there because ignored folders are not in the staged copy _layer_folders globs",
+)
+@pytest.mark.parametrize("site", ["layer/python", "layer/python/lib/python3.12/site-packages"])
+def test_a_pyvenv_cfg_in_a_layer_import_folder_hides_the_code_a_handler_imports(
+    sandbox: Sandbox, site: str
+) -> None:
+    sandbox.write("template.yaml", LAYERED)
+    sandbox.write("src/app.py", USES_EVIL)
+    sandbox.write(f"{site}/pyvenv.cfg", "home = /usr/bin\n")
+    sandbox.write(f"{site}/evil.py", BAD)
+    blocked_or_refused(sandbox.run("--format", "json"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a folder of the function's code marked with pyvenv.cfg is ignored; a handler "
+    "that puts it on sys.path imports unscanned code (imports are looked for only under "
+    "the importer's folder, its parents and layers)",
+)
+def test_a_pyvenv_cfg_folder_on_a_handlers_sys_path_hides_the_code_it_imports(
+    sandbox: Sandbox,
+) -> None:
+    function(sandbox)
+    sandbox.write(
+        "src/app.py",
+        "import os\nimport sys\n\n"
+        "sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'vendor'))\n" + USES_EVIL,
+    )
+    sandbox.write("src/vendor/pyvenv.cfg", "home = /usr/bin\n")
+    sandbox.write("src/vendor/evil.py", BAD)
+    blocked_or_refused(sandbox.run("--format", "json"))
+
+
+# --- IAM wildcards the gate's rules do not see as "every action" -----------------------
+
+SAM_POLICIES = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  Never: !Equals [a, b]
+Mappings:
+  M:
+    a:
+      b: '*'
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+{policies}
+"""
+STAR_ACTION = (
+    "        - Statement:\n            - Effect: Allow\n              Action: {action}\n"
+    "              Resource: '*'"
+)
+GOOD_HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
+
+
+def test_a_plain_star_action_blocks(sandbox: Sandbox) -> None:
+    """The baseline the tricks below start from: `Action: '*'` blocks."""
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action="'*'")))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    assert sandbox.run().code == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="IAM matches `*` and `?` as globs, so `**` and `?*` grant every action; the "
+    "gate reports them only as unknown actions (GATE-IAC-004, low) and passes: "
+    "is_service_wildcard in gate/serverless/iam/policy.py compares the text to '*'",
+)
+@pytest.mark.parametrize("action", ["'**'", "'?*'", "'*?*'"])
+def test_a_glob_that_matches_every_action_blocks(sandbox: Sandbox, action: str) -> None:
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action=action)))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a SAM `Policies` entry that is `!If [cond, narrow, admin]` is not read at all: "
+    "the false branch (deployed when the condition is false) grants Action '*'",
+)
+def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox) -> None:
+    policies = (
+        "        - !If\n          - Never\n"
+        "          - Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]\n"
+        "          - Statement: [{Effect: Allow, Action: '*', Resource: '*'}]"
+    )
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`Action: !FindInMap [M, a, b]` (the map holds '*') is read as three actions "
+    "named M, a and b (GATE-IAC-004, low): the run passes; an action the gate cannot "
+    "resolve must be resolved from Mappings or be 'could not check'",
+)
+def test_a_star_action_from_a_mapping_blocks(sandbox: Sandbox) -> None:
+    policies = STAR_ACTION.format(action="!FindInMap [M, a, b]")
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`!If` as an item of a statement list is not read (the false branch, deployed "
+    "when the condition is false, allows '*'); checkov misses it as well",
+)
+def test_an_admin_statement_behind_fn_if_in_a_statement_list_blocks(sandbox: Sandbox) -> None:
+    policies = (
+        "        - Statement:\n            - !If\n              - Never\n"
+        "              - {Effect: Allow, Action: 's3:GetObject', Resource: '*'}\n"
+        "              - {Effect: Allow, Action: '*', Resource: '*'}"
+    )
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+ROLE_WITH_STRING_DOCUMENT = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt Runner.Arn
+  Runner:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+      Policies:
+        - PolicyName: p
+          PolicyDocument: '{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="CloudFormation takes a Json property (PolicyDocument) written as a JSON string; "
+    "the gate's IAM rules skip a string document, so with checkov off (policy) the admin "
+    "role passes; only checkov's CKV_AWS_63 catches it under the default policy",
+)
+def test_an_admin_policy_document_written_as_a_json_string_blocks(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", ROLE_WITH_STRING_DOCUMENT)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+# --- the user's `exclude` reaches code the handler imports ------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="code a handler imports from a folder the policy excludes (DESIGN's own example "
+    "`tests/**`) is never scanned: bring_back_imported follows imports only into "
+    "built-in ignored folders, not into policy excludes; the bundle's author picks where "
+    "the code lives, the policy's author only meant test code",
+)
+def test_code_a_handler_imports_from_an_excluded_folder_is_scanned(sandbox: Sandbox) -> None:
+    function(sandbox, code="./")
+    sandbox.write(
+        "app.py",
+        "from tests import helper\n\n\ndef handler(event, context):\n"
+        "    return helper.handler(event, context)\n",
+    )
+    sandbox.write("tests/__init__.py", "")
+    sandbox.write("tests/helper.py", BAD)
+    policy = "version: 1\nscanners:\n  checkov: {enabled: false}\nexclude: ['tests/**']\n"
+    blocked_or_refused(sandbox.run(policy=policy))
+
+
+# --- serverless.yml: variants and variables -------------------------------------------
+
+SLS = (
+    "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n{provider}"
+    "functions:\n  f:\n    handler: app.handler\n{extra}"
+)
+SLS_ADMIN = (
+    "  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
+    "          Action: {action}\n          Resource: '*'\n"
+)
+SLS_SECRET = "  environment:\n    DB_PASSWORD: {value}\n"
+PLAINTEXT = "Sup3rS3cretValue99x"
+
+
+def sls_json(provider: str, extra: str = "") -> str:
+    import yaml
+
+    return json.dumps(yaml.safe_load(SLS.format(provider=provider, extra=extra)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="serverless.json (the Serverless Framework reads serverless.yml, .yaml, .json, "
+    ".js, .ts) is not discovered: its admin role and plaintext secret pass, and the file "
+    "is counted 'scanned'; even checkov (policy=None) sees nothing",
+)
+@pytest.mark.parametrize(
+    "provider",
+    [SLS_ADMIN.format(action="'*'"), SLS_SECRET.format(value=PLAINTEXT)],
+    ids=["admin-role", "plaintext-secret"],
+)
+def test_a_serverless_json_is_read_like_a_serverless_yml(sandbox: Sandbox, provider: str) -> None:
+    sandbox.write("serverless.json", sls_json(provider))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="as above, with checkov on (the default policy)")
+def test_a_serverless_json_admin_role_passes_checkov_too(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.json", sls_json(SLS_ADMIN.format(action="'*'")))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run(policy=None))
+
+
+@pytest.mark.parametrize("name", ["serverless.yml", "serverless.yaml"])
+def test_a_serverless_yml_admin_role_blocks(sandbox: Sandbox, name: str) -> None:
+    """The baseline: the same service as YAML blocks."""
+    sandbox.write(name, SLS.format(provider=SLS_ADMIN.format(action="'*'"), extra=""))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert sandbox.run().code == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Serverless variables are not resolved: `${self:custom.x}` holding '*' (an "
+    "action) or a plaintext password, and `${file(./iam.yml)}` holding admin statements, "
+    "pass (the secret rule treats every interpolation as resolved at deploy time); an "
+    "unresolvable variable in a security-relevant place should be 'could not check'",
+)
+@pytest.mark.parametrize(
+    "provider,extra",
+    [
+        (SLS_ADMIN.format(action="${self:custom.act}"), "custom:\n  act: '*'\n"),
+        ("  iam:\n    role:\n      statements: ${file(./iam.yml)}\n", ""),
+        (SLS_SECRET.format(value="${self:custom.pw}"), f"custom:\n  pw: {PLAINTEXT}\n"),
+    ],
+    ids=["self-action", "file-statements", "self-secret"],
+)
+def test_a_serverless_variable_does_not_hide_what_it_stands_for(
+    sandbox: Sandbox, provider: str, extra: str
+) -> None:
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
+    sandbox.write("iam.yml", "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n")
+    sandbox.write("app.py", GOOD_HANDLER)
+    run = sandbox.run("--format", "json")
+    blocked_or_refused(run)
+    assert PLAINTEXT not in run.stdout + run.stderr
+
+
+# --- Terraform: JSON syntax and templatefile ------------------------------------------
+
+TF_FUNCTION = """\
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  filename      = "app.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = aws_iam_role.r.arn
+}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = "{}"
+}
+"""
+ADMIN_JSON = json.dumps({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def deployment_zip(sandbox: Sandbox, code: str) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", code)
+    sandbox.write("app.zip", buffer.getvalue())
+
+
+def tf_json() -> str:
+    function = {
+        "function_name": "f",
+        "filename": "app.zip",
+        "handler": "app.handler",
+        "runtime": "python3.12",
+        "role": "${aws_iam_role.r.arn}",
+    }
+    return json.dumps(
+        {
+            "resource": {
+                "aws_lambda_function": {"f": function},
+                "aws_iam_role": {"r": {"name": "r", "assume_role_policy": "{}"}},
+                "aws_iam_role_policy": {
+                    "p": {"role": "${aws_iam_role.r.id}", "policy": ADMIN_JSON}
+                },
+            }
+        }
+    )
+
+
+def test_terraform_hcl_deploying_the_zip_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the same stack in HCL blocks (the zip's code is scanned)."""
+    sandbox.write("main.tf", TF_FUNCTION)
+    deployment_zip(sandbox, BAD)
+    assert sandbox.run().code == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Terraform JSON syntax (`main.tf.json`) is not discovered: the admin policy "
+    "passes, and the zip it deploys (holding the shell-injection handler) is only warned "
+    "about as 'a zip no function deploys' and never unpacked; exit 0",
+)
+def test_terraform_json_is_read_like_hcl(sandbox: Sandbox) -> None:
+    sandbox.write("main.tf.json", tf_json())
+    deployment_zip(sandbox, BAD)
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="as above, with checkov on (the default policy)")
+def test_terraform_json_passes_checkov_too(sandbox: Sandbox) -> None:
+    sandbox.write("main.tf.json", tf_json())
+    deployment_zip(sandbox, BAD)
+    blocked_or_refused(sandbox.run(policy=None))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a policy rendered by templatefile() from a file of the bundle is not read "
+    "(file() is); its admin statement passes the gate's rules and checkov",
+)
+def test_a_policy_rendered_by_templatefile_blocks(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "main.tf",
+        TF_FUNCTION + 'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n'
+        '  policy = templatefile("${path.module}/p.tpl", { a = "*" })\n}\n',
+    )
+    sandbox.write("p.tpl", ADMIN_JSON.replace('"Action": "*"', '"Action": "${a}"'))
+    deployment_zip(sandbox, GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
+
+
+# --- what Python loads instead of the source the gate scanned -------------------------
+
+
+def unchecked_pyc(source: str) -> bytes:
+    """Bytecode of `source` as `py_compile --invalidation-mode unchecked-hash` writes it:
+    Python imports it in place of the .py beside it without looking at the source."""
+    import py_compile
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "app.py"
+        path.write_text(source, encoding="utf-8")
+        mode = py_compile.PycInvalidationMode.UNCHECKED_HASH
+        out = py_compile.compile(str(path), invalidation_mode=mode, doraise=True)
+        assert out is not None
+        return Path(out).read_bytes()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="__pycache__ is ignored as a 'tool-cache' that 'Python never imports', but "
+    "Python does import __pycache__/app.cpython-312.pyc instead of app.py when the pyc is "
+    "unchecked-hash (or its timestamp header matches the zip's mtime): the benign app.py "
+    "is scanned, the bytecode runs (gate/staging/copy.py _NEVER_IMPORTED, rules.DIR_RULES)",
+)
+@pytest.mark.parametrize("shape", ["folder", "zip"])
+def test_bytecode_in_pycache_that_python_loads_is_refused(sandbox: Sandbox, shape: str) -> None:
+    import io
+    import zipfile
+
+    bytecode = unchecked_pyc(BAD)
+    if shape == "folder":
+        function(sandbox)
+        sandbox.write("src/app.py", GOOD_HANDLER)
+        sandbox.write("src/__pycache__/app.cpython-312.pyc", bytecode)
+    else:
+        function(sandbox, code="app.zip")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("app.py", GOOD_HANDLER)
+            archive.writestr("__pycache__/app.cpython-312.pyc", bytecode)
+        sandbox.write("app.zip", buffer.getvalue())
+    blocked_or_refused(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a native module `app.cpython-312-x86_64-linux-gnu.so` beside the handler's "
+    "app.py is what Python imports (extension loaders come before source), so the scanned "
+    "app.py never runs; it is only counted 'not analysed' and the run passes. Like a "
+    "sourceless .pyc, a native module shadowing a scanned module should be refused",
+)
+def test_a_native_module_shadowing_the_handler_is_refused(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write("src/app.cpython-312-x86_64-linux-gnu.so", b"\x7fELF\x02\x01\x01" + bytes(100))
+    blocked_or_refused(sandbox.run())
+
+
+# --- inline code in the template -------------------------------------------------------
+
+
+def indented(text: str, spaces: int) -> str:
+    return "".join(" " * spaces + line + "\n" for line in text.splitlines())
+
+
+INLINE_SAM = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+    "Resources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      InlineCode: |\n" + indented(BAD, 8) + "      Handler: index.handler\n"
+    "      Runtime: python3.12\n"
+)
+INLINE_CFN = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Orders:\n"
+    "    Type: AWS::Lambda::Function\n    Properties:\n      Code:\n        ZipFile: |\n"
+    + indented(BAD, 10)
+    + "      Handler: index.handler\n      Runtime: python3.12\n"
+    "      Role: arn:aws:iam::123456789012:role/r\n"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Python written inline in the template (SAM InlineCode, CloudFormation "
+    "Code.ZipFile) is the function's whole code and lies in the bundle, yet it is only "
+    "warned as 'function-code-elsewhere ... gate check the built zip' (there is no zip) "
+    "and never scanned; no policy key can make that warning fail "
+    "(gate/discovery/cloudformation.py returns None for it)",
+)
+@pytest.mark.parametrize("template", [INLINE_SAM, INLINE_CFN], ids=["sam-inline", "cfn-zipfile"])
+def test_inline_python_in_a_template_is_scanned(sandbox: Sandbox, template: str) -> None:
+    sandbox.write("template.yaml", template)
+    blocked_or_refused(sandbox.run())
+
+
+# --- build output that the deploy tool prefers ----------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="`sam deploy` deploys .aws-sam/build/template.yaml (and the code beside it) "
+    "when it exists, in preference to template.yaml; the gate ignores .aws-sam as "
+    "'build-output' and scans the benign source, so a committed (or stale) build passes. "
+    "Expected: scan the build the deploy will use, or refuse while it differs / exists",
+)
+def test_a_built_sam_template_that_sam_deploy_prefers_is_not_ignored(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write(
+        ".aws-sam/build/template.yaml",
+        SAM_POLICIES.replace("CodeUri: src/", "CodeUri: Orders").format(
+            policies=STAR_ACTION.format(action="'*'")
+        ),
+    )
+    sandbox.write(".aws-sam/build/Orders/app.py", BAD)
+    blocked_or_refused(sandbox.run())
+
+
+# --- a plaintext secret one intrinsic function away -------------------------------------
+
+SECRET = "Sup3rS3cretValue99x"
+SECRET_TEMPLATE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Pw:
+    Type: String
+    Default: {secret}
+Mappings:
+  M:
+    a:
+      b: {secret}
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          DB_PASSWORD: {value}
+"""
+
+
+def test_a_plaintext_secret_in_the_environment_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the literal secret is GATE-IAC-012 (high) and blocks, unprinted."""
+    sandbox.write("template.yaml", SECRET_TEMPLATE.format(secret=SECRET, value=SECRET))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    run = sandbox.run("--format", "json")
+    assert run.code == 1
+    assert SECRET not in run.stdout + run.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the secret rule (gate/serverless/iac/secrets.py) treats any intrinsic as "
+    "'resolved at deploy time', but `!Ref` of a parameter whose Default is the plaintext, "
+    "`!FindInMap` into the template's own Mappings and `!Join` of literals are the same "
+    "plaintext in the template; checkov only reports CKV_AWS_173 (medium): exit 0",
+)
+@pytest.mark.parametrize(
+    "value",
+    ["!Ref Pw", "!FindInMap [M, a, b]", "!Join ['', ['Sup3rS3cret', 'Value99x']]"],
+    ids=["parameter-default", "mapping", "join"],
+)
+def test_a_plaintext_secret_behind_an_intrinsic_blocks(sandbox: Sandbox, value: str) -> None:
+    sandbox.write("template.yaml", SECRET_TEMPLATE.format(secret=SECRET, value=value))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    run = sandbox.run("--format", "json")
+    blocked_or_refused(run)
+    assert SECRET not in run.stdout + run.stderr
+
+
+# --- quadratic work on a value the bundle writes ----------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="the 'URL with a password' pattern of gate/serverless/iac/secrets.py "
+    r"(`\b[a-z][a-z0-9+.-]*://...`) backtracks quadratically on `a-a-a-...`: a 300 KB "
+    "environment value costs ~50 s, a 1 MB one the whole 600 s worker timeout (then exit 2), "
+    "a 16 MiB template (allowed) far more; any variable is checked, whatever its name. "
+    "Here the serverless scanner gets 20 s, ten times what the same template needs "
+    "without the value",
+)
+def test_an_environment_value_cannot_stall_the_secret_rule(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "template.yaml",
+        SECRET_TEMPLATE.format(secret="x", value="'" + "a-" * 150_000 + "'").replace(
+            "DB_PASSWORD", "NOTE"
+        ),
+    )
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    policy = "version: 1\nscanners:\n  checkov: {enabled: false}\n  serverless: {timeout_s: 20}\n"
+    run = sandbox.run(policy=policy)
+    assert run.code == 0, run.stderr
+
+
+# --- the file account when no scanner read the files ------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="with every scanner disabled (a policy may do that; `gate check .` loads "
+    "./gate.yml, which may be the bundle's own) the report still counts every file "
+    "'scanned' and says PASS: the account (gate/staging/accounting.py _state) says "
+    "'scanned' by suffix, not by which enabled scanner read the file",
+)
+def test_files_no_enabled_scanner_read_are_not_counted_scanned(sandbox: Sandbox) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", BAD)
+    policy = (
+        "version: 1\nscanners:\n  checkov: {enabled: false}\n  bandit: {enabled: false}\n"
+        "  serverless: {enabled: false}\n"
+    )
+    run = sandbox.run("--format", "json", policy=policy)
+    assert report(run)["files"]["scanned"] == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason='an aws_iam_policy_document whose statements come from a `dynamic "statement"` '
+    'block over a variable (default [["*"]]) is read as having no statement: the admin '
+    "policy passes the gate's rules and checkov (gate/serverless/iam/roles_terraform.py)",
+)
+def test_an_admin_statement_from_a_terraform_dynamic_block_blocks(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "main.tf",
+        TF_FUNCTION + 'variable "acts" {\n  default = [["*"]]\n}\n'
+        'data "aws_iam_policy_document" "d" {\n  dynamic "statement" {\n'
+        "    for_each = var.acts\n    content {\n      actions   = statement.value\n"
+        '      resources = ["*"]\n    }\n  }\n}\n'
+        'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n'
+        "  policy = data.aws_iam_policy_document.d.json\n}\n",
+    )
+    deployment_zip(sandbox, GOOD_HANDLER)
+    blocked_or_refused(sandbox.run())
