@@ -72,6 +72,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
     warnings: list[Warning_] = [options.policy_changed] if options.policy_changed else []
+    warnings += _policy_in_bundle(policy, bundles)
     store = FindingsCache.open(cache_dir()) if options.use_cache else None
     scanning = _Scanning(scanners, requests, store, policy, options)
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
@@ -121,6 +122,26 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     verdict = replace(verdict, files=files)
     shard = options.shard.to_json() if options.shard else None
     return replace(verdict, git=provenance(bundles[0].path), shard=shard)
+
+
+def _policy_in_bundle(policy: Policy, bundles: list[Bundle]) -> list[Warning_]:
+    """A policy file read from the work tree under review can be weakened by the very
+    change it judges: say so, and how to read it from a trusted branch instead."""
+    source = policy.source.source
+    if not source.startswith("file:"):
+        return []
+    path = Path(source.removeprefix("file:")).resolve()
+    inside = [b for b in bundles if b.kind == "directory" and path.is_relative_to(b.path)]
+    if not inside:
+        return []
+    return [
+        Warning_(
+            "policy-in-bundle",
+            f"the policy {source.removeprefix('file:')} is part of {inside[0].id}, the code "
+            "under review, so a change can weaken its own gate; in CI pass --policy-ref "
+            "with the target branch (the GitHub action and Jenkins step do on pull requests)",
+        )
+    ]
 
 
 def _rejected_entries(count: int) -> Warning_:

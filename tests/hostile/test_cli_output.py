@@ -3,6 +3,7 @@ names from the IaC escaped, and a reader that leaves early is one clear line."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -50,3 +51,15 @@ def test_a_reader_that_leaves_early_is_one_line_and_not_a_pass(tmp_path: Path) -
     assert done.stderr.strip().splitlines() == [
         "gate: error: standard output was closed before the gate finished"
     ]
+
+
+def test_a_policy_inside_the_bundle_is_said_to_be_weakenable(sandbox: Sandbox) -> None:
+    """`gate check .` with the repository's own gate.yml: a change can switch its gate
+    off; the report says so and points at --policy-ref."""
+    sandbox.write("app.py", "def handler(event, context):\n    return 1\n")
+    inside = sandbox.write("gate.yml", "version: 1\nscanners:\n  checkov: {enabled: false}\n")
+    run = sandbox.run("--format", "json", "--policy", str(inside), policy=None)
+    codes = [w["code"] for w in json.loads(run.stdout)["warnings"]]
+    assert "policy-in-bundle" in codes
+    outside = sandbox.run("--format", "json")
+    assert "policy-in-bundle" not in [w["code"] for w in json.loads(outside.stdout)["warnings"]]
