@@ -142,8 +142,8 @@ class Sandbox:
 def assert_refused(run: HostileRun, *named: str) -> None:
     """Exit 2 with one error line on stderr that names each of `named` (a file, a key)."""
     assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
-    assert len(run.lines) >= 1, run.stderr
-    assert any(all(text in line for text in named) for line in run.lines), run.stderr
+    assert len(run.lines) == 1, run.stderr
+    assert all(text in run.lines[0] for text in named), run.stderr
 
 
 def assert_blocks(run: HostileRun) -> None:
