@@ -553,3 +553,80 @@ def test_an_aws_service_of_only_resources_is_iac_like_any_other(sandbox: Sandbox
     report = json.loads(run.stdout)
     assert report["errors"] == []
     assert {s["name"]: s["status"] for s in report["scanners"]}["checkov"] == "ok"
+
+
+# --- IaC in the other syntaxes its tools read ---------------------------------------
+
+SLS_JSON_ADMIN = {
+    "service": "s",
+    "provider": {
+        "name": "aws",
+        "runtime": "python3.12",
+        "iam": {"role": {"statements": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}},
+    },
+    "functions": {"orders": {"handler": "app.handler"}},
+}
+
+
+@pytest.mark.parametrize("folder", ["", "svc/"])
+def test_a_serverless_json_admin_role_blocks(sandbox: Sandbox, folder: str) -> None:
+    sandbox.write(f"{folder}serverless.json", json.dumps(SLS_JSON_ADMIN, indent=2))
+    sandbox.write(f"{folder}app.py", APP)
+    assert_blocks(sandbox.run())
+
+
+def test_a_serverless_json_with_a_missing_handler_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.json", json.dumps(SLS_JSON_ADMIN))
+    assert_refused(sandbox.run(), "serverless.json", "app.handler")
+
+
+def test_a_serverless_json_that_is_not_json_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.json", '{"service": "s", "functions": {"a": [}')
+    assert_refused(sandbox.run(), "serverless.json")
+
+
+@pytest.mark.parametrize("name", ["serverless.ts", "serverless.js"])
+def test_a_serverless_program_is_warned_and_can_fail(sandbox: Sandbox, name: str) -> None:
+    sandbox.write(name, "module.exports = { service: 's' };\n")
+    sandbox.write("app.py", APP)
+    warned = sandbox.run()
+    assert warned.code == 0, warned.stderr
+    said = warned.stdout + warned.stderr
+    assert f"{name}: a Serverless service written as a program" in said, said
+    failing = CHEAP_POLICY + "coverage:\n  not_analysed: fail\n"
+    assert_blocks(sandbox.run(policy=failing))
+
+
+TF_JSON = {
+    "resource": {
+        "aws_lambda_function": {
+            "f": {
+                "function_name": "f",
+                "filename": "app.zip",
+                "handler": "app.handler",
+                "runtime": "python3.12",
+                "role": "arn:aws:iam::123456789012:role/r",
+            }
+        }
+    }
+}
+
+
+@pytest.mark.parametrize("name", ["main.tf.json", "infra/lambda.tf.json", "override.tf.json"])
+def test_terraform_json_is_refused_by_name(sandbox: Sandbox, name: str) -> None:
+    sandbox.write(name, json.dumps(TF_JSON))
+    sandbox.write("app.py", APP)
+    assert_refused(sandbox.run(), name, "Terraform JSON")
+
+
+def test_terraform_json_beside_hcl_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("main.tf", 'variable "x" {\n  default = 1\n}\n')
+    sandbox.write("extra.tf.json", json.dumps(TF_JSON))
+    assert_refused(sandbox.run(), "extra.tf.json")
+
+
+def test_terraform_json_the_policy_excludes_is_not_refused(sandbox: Sandbox) -> None:
+    sandbox.write("old/main.tf.json", json.dumps(TF_JSON))
+    sandbox.write("app.py", APP)
+    run = sandbox.run(policy=CHEAP_POLICY + "exclude:\n  - 'old/**'\n")
+    assert run.code == 0, run.stderr
