@@ -197,9 +197,12 @@ def test_cloudformation_functions_and_code_outside_the_bundle(tmp_path: Path) ->
     functions = {f.name: f for f in found.functions}
     assert functions["Packaged"].handler_file == "src/app.py"
     assert functions["Packaged"].resource == "AWS::Lambda::Function.Packaged"
-    assert functions["Inline"].code is None
-    assert [w.code for w in found.warnings] == ["function-code-elsewhere"]
-    assert "inline code in the template" in found.warnings[0].message
+    # Inline code is staged as the file Lambda makes of it, beside the template.
+    assert functions["Inline"].code == "template.json.inline/Inline"
+    assert functions["Inline"].handler_file == "template.json.inline/Inline/index.py"
+    staged = tmp_path / "template.json.inline/Inline/index.py"
+    assert staged.read_text() == "def handler(e, c): pass"
+    assert found.warnings == () and found.issues == ()
 
 
 def test_missing_code_is_an_error_naming_the_function(run_gate: RunGate, tmp_path: Path) -> None:

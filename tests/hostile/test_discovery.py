@@ -630,3 +630,93 @@ def test_terraform_json_the_policy_excludes_is_not_refused(sandbox: Sandbox) -> 
     sandbox.write("app.py", APP)
     run = sandbox.run(policy=CHEAP_POLICY + "exclude:\n  - 'old/**'\n")
     assert run.code == 0, run.stderr
+
+
+# --- code written inline in a template --------------------------------------------
+
+SHELL = (
+    "import subprocess\n\n\ndef handler(event, context):\n"
+    "    return subprocess.call(event['cmd'], shell=True)\n"
+)
+
+
+def inline_template(code: str, logical_id: str = "Orders", runtime: str = "python3.12") -> str:
+    """A CloudFormation function whose `Code.ZipFile` is `code` (YAML text after the key)."""
+    return (
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+        f"  {json.dumps(logical_id)}:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        f"      Handler: index.handler\n      Runtime: {runtime}\n"
+        "      Role: arn:aws:iam::123456789012:role/r\n      Code:\n        ZipFile: " + code
+    )
+
+
+def block(source: str, indent: int = 10) -> str:
+    return "|\n" + "".join(" " * indent + line + "\n" for line in source.splitlines())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        block(SHELL),
+        "!Sub " + block(SHELL),
+        "\n          Fn::Sub: " + block(SHELL, 12),
+        json.dumps(SHELL) + "\n",
+    ],
+    ids=["literal-in-a-folder", "short-sub", "long-sub", "flow-string"],
+)
+def test_inline_python_is_scanned_and_named(sandbox: Sandbox, code: str) -> None:
+    sandbox.write("infra/template.yaml", inline_template(code))
+    run = sandbox.run("--format", "json")
+    assert_blocks(run)
+    findings = json.loads(run.stdout)["findings"]
+    shell = [f for f in findings if f.get("severity") == "critical"]
+    assert shell, findings
+    assert all(f["path"].startswith("infra/template.yaml.inline/") for f in shell)
+    assert all("Orders" in f["functions"] for f in shell), shell
+
+
+def test_clean_inline_python_passes(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", inline_template(block(APP)))
+    run = sandbox.run()
+    assert run.code == 0, (run.stdout[-2000:], run.stderr)
+
+
+def test_a_hostile_logical_id_stages_inside_the_copy(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", inline_template(block(SHELL), logical_id="../../x"))
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        '!Join ["\\n", ["import os", "def handler(e, c): pass"]]\n',
+        "\n          Fn::Join: ['', ['import os']]\n",
+        "!If [Cond, 'a', 'b']\n",
+        "42\n",
+    ],
+    ids=["short-join", "long-join", "if", "number"],
+)
+def test_inline_python_that_is_not_a_literal_is_refused(sandbox: Sandbox, code: str) -> None:
+    sandbox.write("template.yaml", inline_template(code))
+    assert_refused(sandbox.run(), "template.yaml", "Orders", "not a literal string")
+
+
+def test_inline_code_of_another_runtime_is_warned_and_can_fail(sandbox: Sandbox) -> None:
+    code = block("exports.handler = async () => require('child_process').execSync('x');")
+    sandbox.write("template.yaml", inline_template(code, runtime="nodejs24.x"))
+    warned = sandbox.run()
+    assert warned.code == 0, warned.stderr
+    assert "Orders" in warned.stdout + warned.stderr
+    assert "nodejs24.x" in warned.stdout + warned.stderr
+    assert_blocks(sandbox.run(policy=CHEAP_POLICY + "coverage:\n  not_analysed: fail\n"))
+
+
+@pytest.mark.parametrize(
+    "planted", ["template.yaml.inline/Orders/index.py", "template.yaml.inline/Orders"]
+)
+def test_a_bundle_file_where_inline_code_is_staged_is_refused(
+    sandbox: Sandbox, planted: str
+) -> None:
+    sandbox.write("template.yaml", inline_template(block(SHELL)))
+    sandbox.write(planted, APP)
+    assert_refused(sandbox.run(), planted, "inline code of Orders")

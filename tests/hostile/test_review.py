@@ -478,14 +478,6 @@ INLINE_CFN = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Python written inline in the template (SAM InlineCode, CloudFormation "
-    "Code.ZipFile) is the function's whole code and lies in the bundle, yet it is only "
-    "warned as 'function-code-elsewhere ... gate check the built zip' (there is no zip) "
-    "and never scanned; no policy key can make that warning fail "
-    "(gate/discovery/cloudformation.py returns None for it)",
-)
 @pytest.mark.parametrize("template", [INLINE_SAM, INLINE_CFN], ids=["sam-inline", "cfn-zipfile"])
 def test_inline_python_in_a_template_is_scanned(sandbox: Sandbox, template: str) -> None:
     sandbox.write("template.yaml", template)
