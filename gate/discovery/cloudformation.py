@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.discovery.declared import Declared, Read, as_mapping, as_text, join_path, local_path
-from gate.discovery.inline import describe, inline_place, inline_source
+from gate.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
 from gate.discovery.settle import analysed_runtime
 from gate.safeyaml import YamlDocument
 
@@ -68,7 +68,7 @@ def _inline(item: Declared, properties: dict[str, Any], sam: bool) -> None:
     elif source is None:
         item.inline_unread = f"its inline code is {describe(value)}, not a literal string"
     else:
-        item.code, item.inline = inline_place(item.iac_file, item.name), source
+        item.code, item.inline = inline_place(item.iac_file, item.name), {INLINE_FILE: source}
 
 
 def _sam_code(

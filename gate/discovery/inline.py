@@ -11,6 +11,7 @@ the gate does not analyse anyway, a `not-analysed` warning.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -50,16 +51,32 @@ def describe(value: Any) -> str:
 
 
 def stage(root: Path, item: Declared) -> None:
-    """Write `item.inline` to `<item.code>/index.py` under `root` (the private copy).
-    Raises InlineCollision if the bundle already has a different file there."""
+    """Write each file of `item.inline` into `item.code` under `root` (the private copy).
+    Raises InlineCollision if the bundle already has a different file there, or a file
+    name would leave that folder."""
     if item.inline is None or item.code is None:
         return
-    target = root / PurePosixPath(item.code) / INLINE_FILE
-    data = item.inline.encode("utf-8", "surrogateescape")
-    for parent in (target.parent.parent, target.parent):
+    folder = root / PurePosixPath(item.code)
+    for parent in (folder.parent, folder):
         if parent.is_symlink() or (parent.exists() and not parent.is_dir()):
             raise InlineCollision(_collision(item, parent.relative_to(root).as_posix()))
-    if target.is_symlink() or (target.exists() and target.read_bytes() != data):
+    for name, text in sorted(item.inline.items()):
+        relative = posixpath.normpath(name.replace("\\", "/"))
+        if relative.startswith(("/", "../")) or relative in ("..", ".") or "\x00" in name:
+            raise InlineCollision(
+                f"{item.iac_file}: {item.name}: its inline file name {name!r} is not a "
+                "path inside the function's code"
+            )
+        _write(root, folder / relative, text.encode("utf-8", "surrogateescape"), item)
+
+
+def _write(root: Path, target: Path, data: bytes, item: Declared) -> None:
+    for parent in [target, *target.parents]:
+        if parent == root:
+            break
+        if parent.is_symlink() or (parent != target and parent.is_file()):
+            raise InlineCollision(_collision(item, parent.relative_to(root).as_posix()))
+    if target.is_dir() or (target.exists() and target.read_bytes() != data):
         raise InlineCollision(_collision(item, target.relative_to(root).as_posix()))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)

@@ -720,3 +720,59 @@ def test_a_bundle_file_where_inline_code_is_staged_is_refused(
     sandbox.write("template.yaml", inline_template(block(SHELL)))
     sandbox.write(planted, APP)
     assert_refused(sandbox.run(), planted, "inline code of Orders")
+
+
+def tf_inline(archive: str) -> str:
+    """A Terraform function deploying `data.archive_file.z`, whose body is `archive`."""
+    return (
+        'data "archive_file" "z" {\n  type        = "zip"\n'
+        '  output_path = "${path.module}/build/f.zip"\n' + archive + "}\n\n"
+        'resource "aws_lambda_function" "f" {\n  function_name = "f"\n'
+        "  filename      = data.archive_file.z.output_path\n"
+        '  handler       = "index.handler"\n  runtime       = "python3.12"\n'
+        '  role          = "arn:aws:iam::123456789012:role/r"\n}\n'
+    )
+
+
+HEREDOC = "  source_content = <<-PY\n" + "".join(f"    {line}\n" for line in SHELL.splitlines())
+
+
+@pytest.mark.parametrize(
+    "archive",
+    [
+        HEREDOC + "  PY\n" + '  source_content_filename = "index.py"\n',
+        f'  source {{\n    content  = {json.dumps(SHELL)}\n    filename = "index.py"\n  }}\n',
+        '  source {\n    content  = "import os\\n"\n    filename = "util.py"\n  }\n'
+        + f'  source {{\n    content  = {json.dumps(SHELL)}\n    filename = "index.py"\n  }}\n',
+    ],
+    ids=["source-content-heredoc", "source-block-quoted", "two-source-blocks"],
+)
+def test_terraform_inline_archive_code_is_scanned(sandbox: Sandbox, archive: str) -> None:
+    sandbox.write("infra/main.tf", tf_inline(archive))
+    run = sandbox.run("--format", "json")
+    assert_blocks(run)
+    shell = [f for f in json.loads(run.stdout)["findings"] if f.get("severity") == "critical"]
+    assert shell and all(f["path"].startswith("infra/main.tf.inline/") for f in shell), shell
+
+
+@pytest.mark.parametrize(
+    "archive",
+    [
+        '  source_content = file("${path.module}/x.py")\n  source_content_filename = "index.py"\n',
+        '  source {\n    content  = var.code\n    filename = "index.py"\n  }\n',
+    ],
+    ids=["file-call", "variable"],
+)
+def test_terraform_inline_code_that_is_not_literal_is_refused(
+    sandbox: Sandbox, archive: str
+) -> None:
+    sandbox.write("main.tf", tf_inline(archive))
+    assert_refused(sandbox.run(), "main.tf", "aws_lambda_function.f", "not a literal string")
+
+
+def test_terraform_inline_file_name_out_of_the_code_is_refused(sandbox: Sandbox) -> None:
+    archive = (
+        f'  source {{\n    content  = {json.dumps(APP)}\n    filename = "../../app.py"\n  }}\n'
+    )
+    sandbox.write("main.tf", tf_inline(archive))
+    assert_refused(sandbox.run(), "main.tf", "../../app.py", "not a path inside")
