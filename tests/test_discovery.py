@@ -549,3 +549,27 @@ def test_discovery_never_fails_on_arbitrary_terraform(tokens: list[str]) -> None
             assert str(e).startswith("b/main.tf")
             return
     assert isinstance(found.functions, tuple)
+
+
+def test_terraform_inline_text_is_read_as_terraform_writes_it() -> None:
+    from gate.discovery.terraform import _literal
+
+    assert _literal('import os\\nx = \\"a\\\\b\\" # \\u00e9') == 'import os\nx = "a\\b" # \u00e9'
+    assert _literal("\\U0011FFFF") == "\\U0011FFFF"  # past Unicode: left as written
+    assert _literal("line\\n\nkept") == "line\\n\nkept"  # a heredoc: no escapes
+    assert _literal('${file("x.py")}') is None
+    assert _literal('x = "${var.code}"\n') is None
+    assert _literal("%{ if true }x%{ endif }") is None
+    assert _literal("x = '$${a}'") == "x = '$${a}'"
+    assert _literal(["x"]) is None
+
+
+def test_inline_source_takes_literals_and_sub_templates_only() -> None:
+    from gate.discovery.inline import inline_place, inline_source
+
+    assert inline_source("x = 1") == "x = 1"
+    assert inline_source({"Fn::Sub": "x = '${AWS::Region}'"}) == "x = '${AWS::Region}'"
+    assert inline_source({"Fn::Sub": ["x = '${A}'", {}]}) == "x = '${A}'"
+    assert inline_source({"Fn::Sub": ["${A}", {"A": "import os"}]}) is None
+    assert inline_source({"Fn::Join": ["", ["a"]]}) is None
+    assert inline_place("t/template.yaml", "../../x") == "t/template.yaml.inline/______x"

@@ -67,6 +67,12 @@ def _inline(item: Declared, properties: dict[str, Any], sam: bool) -> None:
         item.inline_unread = f"its inline code is {item.runtime} code"
     elif source is None:
         item.inline_unread = f"its inline code is {describe(value)}, not a literal string"
+    elif (reference := _SUB_REFERENCE.search(source)) is not None:
+        # `!Sub` arrives as its text: a parameter or resource value would go into the code.
+        item.inline_unread = (
+            f"its inline code substitutes {reference[0]} (a parameter "
+            "or resource value), so it is not a literal string"
+        )
     else:
         item.code, item.inline = inline_place(item.iac_file, item.name), {INLINE_FILE: source}
 

@@ -33,8 +33,8 @@ def inline_source(value: Any) -> str | None:
     `${...}` left as written, as `!Sub` arrives); None for anything else."""
     if isinstance(value, dict) and len(value) == 1 and "Fn::Sub" in value:
         value = value["Fn::Sub"]
-        if isinstance(value, list) and value:
-            value = value[0]
+        if isinstance(value, list) and len(value) == 2 and not value[1]:
+            value = value[0]  # a variable map would put text in the code: not literal
     return value if isinstance(value, str) else None
 
 

@@ -233,15 +233,17 @@ def _tf_inline(item: Declared, body: dict[str, Any], archives: dict[str, dict[st
         )
 
 
-# A value that is one expression (`file("x.py")`, `var.code`), not text.
-_EXPRESSION = re.compile(r"^\$\{[^\n]*\}$")
+# An interpolation or directive (`${var.code}`, `%{ if }`, a whole `file("x.py")`):
+# Terraform puts other text there, which could be code. `$${` and `%%{` are literal.
+_EXPRESSION = re.compile(r"(?<![$%])[$%]\{")
 _HCL_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[nrt"\\])')
 
 
 def _literal(content: Any) -> str | None:
     """Inline code as Terraform writes it out: a heredoc as it is (python-hcl2 gives it
-    with its newlines), a quoted string with its escapes undone; None for an expression."""
-    if not isinstance(content, str) or _EXPRESSION.match(content):
+    with its newlines), a quoted string with its escapes undone; None for text with an
+    interpolation in it (its value is not in the text)."""
+    if not isinstance(content, str) or _EXPRESSION.search(content):
         return None
     if "\n" in content:
         return content

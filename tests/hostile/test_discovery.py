@@ -693,8 +693,10 @@ def test_a_hostile_logical_id_stages_inside_the_copy(sandbox: Sandbox) -> None:
         "\n          Fn::Join: ['', ['import os']]\n",
         "!If [Cond, 'a', 'b']\n",
         "42\n",
+        "!Sub |\n          x = '${Code}'\n          def handler(e, c): pass\n",
+        "\n          Fn::Sub: ['${Code}', {Code: 'import os'}]\n",
     ],
-    ids=["short-join", "long-join", "if", "number"],
+    ids=["short-join", "long-join", "if", "number", "sub-a-parameter", "sub-a-variable-map"],
 )
 def test_inline_python_that_is_not_a_literal_is_refused(sandbox: Sandbox, code: str) -> None:
     sandbox.write("template.yaml", inline_template(code))
@@ -760,8 +762,9 @@ def test_terraform_inline_archive_code_is_scanned(sandbox: Sandbox, archive: str
     [
         '  source_content = file("${path.module}/x.py")\n  source_content_filename = "index.py"\n',
         '  source {\n    content  = var.code\n    filename = "index.py"\n  }\n',
+        HEREDOC + '    x = "${var.code}"\n  PY\n  source_content_filename = "index.py"\n',
     ],
-    ids=["file-call", "variable"],
+    ids=["file-call", "variable", "interpolated-heredoc"],
 )
 def test_terraform_inline_code_that_is_not_literal_is_refused(
     sandbox: Sandbox, archive: str
