@@ -197,9 +197,12 @@ def test_cloudformation_functions_and_code_outside_the_bundle(tmp_path: Path) ->
     functions = {f.name: f for f in found.functions}
     assert functions["Packaged"].handler_file == "src/app.py"
     assert functions["Packaged"].resource == "AWS::Lambda::Function.Packaged"
-    assert functions["Inline"].code is None
-    assert [w.code for w in found.warnings] == ["function-code-elsewhere"]
-    assert "inline code in the template" in found.warnings[0].message
+    # Inline code is staged as the file Lambda makes of it, beside the template.
+    assert functions["Inline"].code == "template.json.inline/Inline"
+    assert functions["Inline"].handler_file == "template.json.inline/Inline/index.py"
+    staged = tmp_path / "template.json.inline/Inline/index.py"
+    assert staged.read_text() == "def handler(e, c): pass"
+    assert found.warnings == () and found.issues == ()
 
 
 def test_missing_code_is_an_error_naming_the_function(run_gate: RunGate, tmp_path: Path) -> None:
@@ -546,3 +549,27 @@ def test_discovery_never_fails_on_arbitrary_terraform(tokens: list[str]) -> None
             assert str(e).startswith("b/main.tf")
             return
     assert isinstance(found.functions, tuple)
+
+
+def test_terraform_inline_text_is_read_as_terraform_writes_it() -> None:
+    from gate.discovery.terraform import _literal
+
+    assert _literal('import os\\nx = \\"a\\\\b\\" # \\u00e9') == 'import os\nx = "a\\b" # \u00e9'
+    assert _literal("\\U0011FFFF") == "\\U0011FFFF"  # past Unicode: left as written
+    assert _literal("line\\n\nkept") == "line\\n\nkept"  # a heredoc: no escapes
+    assert _literal('${file("x.py")}') is None
+    assert _literal('x = "${var.code}"\n') is None
+    assert _literal("%{ if true }x%{ endif }") is None
+    assert _literal("x = '$${a}'") == "x = '$${a}'"
+    assert _literal(["x"]) is None
+
+
+def test_inline_source_takes_literals_and_sub_templates_only() -> None:
+    from gate.discovery.inline import inline_place, inline_source
+
+    assert inline_source("x = 1") == "x = 1"
+    assert inline_source({"Fn::Sub": "x = '${AWS::Region}'"}) == "x = '${AWS::Region}'"
+    assert inline_source({"Fn::Sub": ["x = '${A}'", {}]}) == "x = '${A}'"
+    assert inline_source({"Fn::Sub": ["${A}", {"A": "import os"}]}) is None
+    assert inline_source({"Fn::Join": ["", ["a"]]}) is None
+    assert inline_place("t/template.yaml", "../../x") == "t/template.yaml.inline/______x"

@@ -22,9 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gate.discovery.declared import contents_of
+from gate.discovery.declared import Declared, contents_of
+from gate.discovery.inline import InlineCollision, stage
 from gate.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
-from gate.discovery.settle import settle
+from gate.discovery.settle import analysed_runtime, settle
+from gate.errors import BundleError
 from gate.model import Finding, Function, ScanIssue, Warning_
 from gate.safeyaml import IAC_MAX_BYTES
 
@@ -72,6 +74,7 @@ def discover(
     functions: list[Function] = []
     issues: list[ScanIssue] = []
     for item in declared:
+        _inline(root, bundle_id, item, issues, warnings)
         settled = settle(root, item, unpack)
         functions.append(settled.function)
         issues.extend(
@@ -101,6 +104,40 @@ def discover(
         tuple(issues),
         tuple(warnings),
         frozenset(reader.out_of_scope),
+    )
+
+
+def _inline(
+    root: Path, bundle_id: str, item: Declared, issues: list[ScanIssue], warnings: list[Warning_]
+) -> None:
+    """Stage a function's inline code for the scanners; inline code the gate cannot read
+    is an error for Python, and not analysed for another runtime."""
+    try:
+        stage(root, item)
+    except InlineCollision as e:
+        raise BundleError(
+            f"{bundle_id}/{e}; rename or remove that file (the gate needs the name)"
+        ) from e
+    if item.inline_unread is None:
+        return
+    at = f"{item.name} (line {item.line})" if item.line else item.name
+    if analysed_runtime(item.runtime):
+        issues.append(
+            ScanIssue(
+                None,
+                f"{at}: {item.inline_unread}: the gate cannot read it; write it as a "
+                "literal block (or move it to a file named by CodeUri)",
+                item.iac_file,
+                bundle_id,
+            )
+        )
+        return
+    warnings.append(
+        Warning_(
+            "not-analysed",
+            f"{bundle_id}/{item.iac_file}: {at}: {item.inline_unread}, which the gate does "
+            "not analyse; policy `coverage: {not_analysed: fail}` makes this fail",
+        )
     )
 
 

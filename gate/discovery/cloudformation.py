@@ -8,9 +8,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.discovery.declared import Declared, Read, as_mapping, as_text, join_path, local_path
+from gate.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
+from gate.discovery.settle import analysed_runtime
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
+_INLINE = "inline code in the template"
 _SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 
 
@@ -35,22 +38,43 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             code, elsewhere = _sam_code(properties, resource, here)
         else:
             code, elsewhere = _cfn_code(properties, here)
-        found.append(
-            Declared(
-                name=str(logical_id),
-                iac="sam" if kind == "AWS::Serverless::Function" else "cloudformation",
-                iac_file=relative,
-                line=document.line_of(("Resources", str(logical_id))),
-                resource=f"{kind}.{logical_id}",
-                runtime=as_text(properties.get("Runtime")),
-                handler=as_text(properties.get("Handler")),
-                code=code,
-                code_elsewhere=elsewhere,
-                layers=[layers[r] for r in logical_ids(properties.get("Layers")) if r in layers],
-                related=_cfn_related(str(logical_id), properties, refs),
-            )
+        item = Declared(
+            name=str(logical_id),
+            iac="sam" if kind == "AWS::Serverless::Function" else "cloudformation",
+            iac_file=relative,
+            line=document.line_of(("Resources", str(logical_id))),
+            resource=f"{kind}.{logical_id}",
+            runtime=as_text(properties.get("Runtime")),
+            handler=as_text(properties.get("Handler")),
+            code=code,
+            code_elsewhere=elsewhere,
+            layers=[layers[r] for r in logical_ids(properties.get("Layers")) if r in layers],
+            related=_cfn_related(str(logical_id), properties, refs),
         )
+        if elsewhere == _INLINE:
+            _inline(item, properties, kind == "AWS::Serverless::Function")
+        found.append(item)
     return Read(found)
+
+
+def _inline(item: Declared, properties: dict[str, Any], sam: bool) -> None:
+    """A function whose code is inline: staged (see gate/discovery/inline.py) when it is
+    a literal string, else said to be unreadable."""
+    value = properties.get("InlineCode") if sam else as_mapping(properties.get("Code"))["ZipFile"]
+    source = inline_source(value)
+    item.code_elsewhere = None
+    if not analysed_runtime(item.runtime):
+        item.inline_unread = f"its inline code is {item.runtime} code"
+    elif source is None:
+        item.inline_unread = f"its inline code is {describe(value)}, not a literal string"
+    elif (reference := _SUB_REFERENCE.search(source)) is not None:
+        # `!Sub` arrives as its text: a parameter or resource value would go into the code.
+        item.inline_unread = (
+            f"its inline code substitutes {reference[0]} (a parameter "
+            "or resource value), so it is not a literal string"
+        )
+    else:
+        item.code, item.inline = inline_place(item.iac_file, item.name), {INLINE_FILE: source}
 
 
 def _sam_code(
@@ -62,7 +86,7 @@ def _sam_code(
             return join_path(here, context), None
         return None, "a container image without Metadata.DockerContext"
     if "InlineCode" in properties:
-        return None, "inline code in the template"
+        return None, _INLINE
     uri = properties.get("CodeUri", ".")
     if isinstance(uri, str):
         return local_path(here, uri)
@@ -75,7 +99,7 @@ def _cfn_code(properties: dict[str, Any], here: PurePosixPath) -> tuple[str | No
         return local_path(here, code)
     code = as_mapping(code)
     if "ZipFile" in code:
-        return None, "inline code in the template"
+        return None, _INLINE
     if "ImageUri" in code:
         return None, "a container image"
     return None, _not_local(code)

@@ -32,6 +32,11 @@ class Declared:
     """Why `code` is None: S3, an image, a value the gate does not resolve."""
     layers: list[str] = field(default_factory=list)
     related: set[str] = field(default_factory=set)
+    inline: dict[str, str] | None = None
+    """Code written inline in the IaC (file name -> text), staged as files in `code`
+    before the function is settled."""
+    inline_unread: str | None = None
+    """Why inline code in the IaC could not be read (it is not a literal string)."""
 
 
 @dataclass(frozen=True)

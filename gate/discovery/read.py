@@ -1,7 +1,7 @@
 """Reading a bundle's IaC, and refusing what cannot be read.
 
 A file that looks like deployed IaC (a template with CloudFormation markers, a
-`serverless.yml`, a `.tf`) and that the gate cannot read is refused: the gate's own
+`serverless.yml` or `.json`, a `.tf`) and that the gate cannot read is refused: the gate's own
 IaC rules would never see it. Every other YAML or JSON file a scanner parses is
 checked for hostile structure (an alias bomb, nesting past the budget, a size past
 the limit), which would hang or crash that scanner's parser; its syntax is the
@@ -26,7 +26,11 @@ from gate.model import Warning_
 from gate.safeyaml import YamlDocument, YamlLoadError, check_structure, load_yaml
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
-SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
+# The Serverless Framework's service files the gate reads (JSON is YAML to its loader).
+SERVERLESS_FILES = ("serverless.yml", "serverless.yaml", "serverless.json")
+# Service files that are programs (the Framework runs them to get the service): not read.
+SERVERLESS_PROGRAMS = ("serverless.js", "serverless.ts", "serverless.cjs", "serverless.mjs")
+TERRAFORM_JSON = ".tf.json"
 # What a scanner parses as YAML or JSON: checkov reads every file with these suffixes.
 PARSED_SUFFIXES = TEMPLATE_SUFFIXES
 # Generated and dependency trees that hold no IaC of the bundle's own.
@@ -46,6 +50,8 @@ class IacReader:
         """Files whose structure is judged already (IaC is, by the loader's budget)."""
         self.out_of_scope: set[str] = set()
         """IaC files of another cloud, found by `declare`."""
+        self.unread_programs: list[Warning_] = []
+        """Serverless services written as programs (serverless.ts), found by `declare`."""
 
     def declare(self) -> tuple[list[Declared], set[str], list[Warning_]]:
         """Every function the IaC declares, the IaC files read, and what could not be
@@ -78,6 +84,7 @@ class IacReader:
             iac_files.update(read)
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)
+        warnings.extend(self.unread_programs)
         return declared, iac_files, [self._shown(w) for w in warnings]
 
     def check_parsed_files(self) -> None:
@@ -131,12 +138,33 @@ class IacReader:
             dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
             for name in sorted(names):
                 path = Path(current) / name
+                self._unread(path, name)
                 plainly_iac = name in SERVERLESS_FILES or name.endswith(".tf")
                 if plainly_iac or (
                     name.endswith(TEMPLATE_SUFFIXES)
                     and _TEMPLATE_MARKERS.search(self._read_bytes(path))
                 ):
                     yield path
+
+    def _unread(self, path: Path, name: str) -> None:
+        """Refuse Terraform JSON syntax (not read by the gate, so its functions, zips and
+        policies would pass unseen); note a Serverless service written as a program."""
+        relative = path.relative_to(self.root).as_posix()
+        if name.lower().endswith(TERRAFORM_JSON):
+            raise self.refused(
+                f"{relative}: Terraform JSON syntax is not read by the gate (its functions, "
+                "their code and their IAM policies would go unchecked)",
+                "write it as HCL (.tf), or exclude it in the policy if it is not deployed",
+            )
+        if name in SERVERLESS_PROGRAMS:
+            self.unread_programs.append(
+                Warning_(
+                    "not-analysed",
+                    f"{relative}: a Serverless service written as a program, which the gate "
+                    "does not run or read: its functions and IAM are not analysed; policy "
+                    "`coverage: {not_analysed: fail}` makes this fail",
+                )
+            )
 
     def _read_bytes(self, path: Path) -> bytes:
         """The file's bytes, within the size budget (one that is not is refused)."""
@@ -198,4 +226,4 @@ def _line(error: YamlLoadError) -> str:
     return f":{error.line}" if error.line else ""
 
 
-__all__ = ["SERVERLESS_FILES", "TEMPLATE_SUFFIXES", "IacReader", "Read"]
+__all__ = ["SERVERLESS_FILES", "SERVERLESS_PROGRAMS", "TEMPLATE_SUFFIXES", "IacReader", "Read"]

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.discovery.declared import Declared, Read, as_mapping, as_text, local_path
+from gate.discovery.inline import inline_place
 from gate.model import Warning_
 from gate.workers import cache_dir, private_dir
 
@@ -75,25 +76,25 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             continue
         code, elsewhere = _tf_code(module, body, archives)
         address = f"aws_lambda_function.{name}"
-        found.append(
-            Declared(
-                name=address,
-                iac="terraform",
-                iac_file=relative,
-                line=body.get("__start_line__"),
-                resource=address,
-                runtime=as_text(tf_value(body, "runtime")),
-                handler=as_text(tf_value(body, "handler")),
-                code=code,
-                code_elsewhere=elsewhere,
-                layers=[
-                    layer
-                    for ref in _tf_references(tf_value(body, "layers"))
-                    if (layer := layers.get(ref)) is not None
-                ],
-                related=_tf_related(address, body, blocks),
-            )
+        item = Declared(
+            name=address,
+            iac="terraform",
+            iac_file=relative,
+            line=body.get("__start_line__"),
+            resource=address,
+            runtime=as_text(tf_value(body, "runtime")),
+            handler=as_text(tf_value(body, "handler")),
+            code=code,
+            code_elsewhere=elsewhere,
+            layers=[
+                layer
+                for ref in _tf_references(tf_value(body, "layers"))
+                if (layer := layers.get(ref)) is not None
+            ],
+            related=_tf_related(address, body, blocks),
         )
+        _tf_inline(item, body, archives)
+        found.append(item)
     return Read(found, warnings), read
 
 
@@ -178,14 +179,7 @@ def _tf_code(
         return None, "code in S3"
     if not isinstance(filename, str):
         return None, "a filename the gate does not resolve"
-    archive = re.fullmatch(r"\$\{data\.archive_file\.([A-Za-z0-9_-]+)\.output_path\}", filename)
-    if archive is None:
-        # A literal zip that an archive_file builds: scan what it is built from.
-        archive_name = next(
-            (n for n, a in archives.items() if tf_value(a, "output_path") == filename), None
-        )
-    else:
-        archive_name = archive[1]
+    archive_name = _archive_name(filename, archives)
     if archive_name is not None and archive_name in archives:
         source = archives[archive_name]
         path = tf_value(source, "source_dir") or tf_value(source, "source_file")
@@ -193,6 +187,75 @@ def _tf_code(
             return _tf_local(module, path)
         return None, f"archive_file {archive_name!r} has no source the gate can read"
     return _tf_local(module, filename)
+
+
+def _archive_name(filename: Any, archives: dict[str, dict[str, Any]]) -> str | None:
+    """The archive_file a function's `filename` is the output of, if any."""
+    if not isinstance(filename, str):
+        return None
+    archive = re.fullmatch(r"\$\{data\.archive_file\.([A-Za-z0-9_-]+)\.output_path\}", filename)
+    if archive is not None:
+        return archive[1]
+    # A literal zip that an archive_file builds: scan what it is built from.
+    return next((n for n, a in archives.items() if tf_value(a, "output_path") == filename), None)
+
+
+def _tf_inline(item: Declared, body: dict[str, Any], archives: dict[str, dict[str, Any]]) -> None:
+    """A function deploying an archive_file built from `source_content` or `source {}`
+    blocks: that code is staged (see gate/discovery/inline.py), what is not literal is
+    said to be unreadable."""
+    name = _archive_name(tf_value(body, "filename"), archives)
+    archive = archives.get(name or "")
+    if item.code is not None or archive is None:
+        return
+    pairs = [(tf_value(archive, "source_content_filename"), tf_value(archive, "source_content"))]
+    pairs += [
+        (tf_value(as_mapping(s), "filename"), tf_value(as_mapping(s), "content"))
+        for s in _as_list(archive.get("source"))
+    ]
+    files, unread = {}, []
+    for filename, content in pairs:
+        if filename is None and content is None:
+            continue
+        text = _literal(content)
+        if not isinstance(filename, str) or "${" in filename or text is None:
+            unread.append(f"{filename!r}: {str(content)[:60]!r}")
+        else:
+            files[filename] = text
+    if not files and not unread:
+        return
+    item.code_elsewhere = None
+    item.code, item.inline = inline_place(item.iac_file, f"archive_file.{name}"), files
+    if unread:
+        item.inline_unread = (
+            f"archive_file {name!r} holds inline code that is not a literal string "
+            f"({', '.join(unread)})"
+        )
+
+
+# An interpolation or directive (`${var.code}`, `%{ if }`, a whole `file("x.py")`):
+# Terraform puts other text there, which could be code. `$${` and `%%{` are literal.
+_EXPRESSION = re.compile(r"(?<![$%])[$%]\{")
+_HCL_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[nrt"\\])')
+
+
+def _literal(content: Any) -> str | None:
+    """Inline code as Terraform writes it out: a heredoc as it is (python-hcl2 gives it
+    with its newlines), a quoted string with its escapes undone; None for text with an
+    interpolation in it (its value is not in the text)."""
+    if not isinstance(content, str) or _EXPRESSION.search(content):
+        return None
+    if "\n" in content:
+        return content
+    return _HCL_ESCAPE.sub(_unescaped, content)
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    simple = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+    if match[1] in simple:
+        return simple[match[1]]
+    point = int(match[1][1:], 16)
+    return chr(point) if point <= 0x10FFFF else match[0]
 
 
 def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None]:

@@ -553,3 +553,229 @@ def test_an_aws_service_of_only_resources_is_iac_like_any_other(sandbox: Sandbox
     report = json.loads(run.stdout)
     assert report["errors"] == []
     assert {s["name"]: s["status"] for s in report["scanners"]}["checkov"] == "ok"
+
+
+# --- IaC in the other syntaxes its tools read ---------------------------------------
+
+SLS_JSON_ADMIN = {
+    "service": "s",
+    "provider": {
+        "name": "aws",
+        "runtime": "python3.12",
+        "iam": {"role": {"statements": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}},
+    },
+    "functions": {"orders": {"handler": "app.handler"}},
+}
+
+
+@pytest.mark.parametrize("folder", ["", "svc/"])
+def test_a_serverless_json_admin_role_blocks(sandbox: Sandbox, folder: str) -> None:
+    sandbox.write(f"{folder}serverless.json", json.dumps(SLS_JSON_ADMIN, indent=2))
+    sandbox.write(f"{folder}app.py", APP)
+    assert_blocks(sandbox.run())
+
+
+def test_a_serverless_json_with_a_missing_handler_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.json", json.dumps(SLS_JSON_ADMIN))
+    assert_refused(sandbox.run(), "serverless.json", "app.handler")
+
+
+def test_a_serverless_json_that_is_not_json_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.json", '{"service": "s", "functions": {"a": [}')
+    assert_refused(sandbox.run(), "serverless.json")
+
+
+@pytest.mark.parametrize("name", ["serverless.ts", "serverless.js"])
+def test_a_serverless_program_is_warned_and_can_fail(sandbox: Sandbox, name: str) -> None:
+    sandbox.write(name, "module.exports = { service: 's' };\n")
+    sandbox.write("app.py", APP)
+    warned = sandbox.run()
+    assert warned.code == 0, warned.stderr
+    said = warned.stdout + warned.stderr
+    assert f"{name}: a Serverless service written as a program" in said, said
+    failing = CHEAP_POLICY + "coverage:\n  not_analysed: fail\n"
+    assert_blocks(sandbox.run(policy=failing))
+
+
+TF_JSON = {
+    "resource": {
+        "aws_lambda_function": {
+            "f": {
+                "function_name": "f",
+                "filename": "app.zip",
+                "handler": "app.handler",
+                "runtime": "python3.12",
+                "role": "arn:aws:iam::123456789012:role/r",
+            }
+        }
+    }
+}
+
+
+@pytest.mark.parametrize("name", ["main.tf.json", "infra/lambda.tf.json", "override.tf.json"])
+def test_terraform_json_is_refused_by_name(sandbox: Sandbox, name: str) -> None:
+    sandbox.write(name, json.dumps(TF_JSON))
+    sandbox.write("app.py", APP)
+    assert_refused(sandbox.run(), name, "Terraform JSON")
+
+
+def test_terraform_json_beside_hcl_is_refused(sandbox: Sandbox) -> None:
+    sandbox.write("main.tf", 'variable "x" {\n  default = 1\n}\n')
+    sandbox.write("extra.tf.json", json.dumps(TF_JSON))
+    assert_refused(sandbox.run(), "extra.tf.json")
+
+
+def test_terraform_json_the_policy_excludes_is_not_refused(sandbox: Sandbox) -> None:
+    sandbox.write("old/main.tf.json", json.dumps(TF_JSON))
+    sandbox.write("app.py", APP)
+    run = sandbox.run(policy=CHEAP_POLICY + "exclude:\n  - 'old/**'\n")
+    assert run.code == 0, run.stderr
+
+
+# --- code written inline in a template --------------------------------------------
+
+SHELL = (
+    "import subprocess\n\n\ndef handler(event, context):\n"
+    "    return subprocess.call(event['cmd'], shell=True)\n"
+)
+
+
+def inline_template(code: str, logical_id: str = "Orders", runtime: str = "python3.12") -> str:
+    """A CloudFormation function whose `Code.ZipFile` is `code` (YAML text after the key)."""
+    return (
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+        f"  {json.dumps(logical_id)}:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        f"      Handler: index.handler\n      Runtime: {runtime}\n"
+        "      Role: arn:aws:iam::123456789012:role/r\n      Code:\n        ZipFile: " + code
+    )
+
+
+def block(source: str, indent: int = 10) -> str:
+    return "|\n" + "".join(" " * indent + line + "\n" for line in source.splitlines())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        block(SHELL),
+        "!Sub " + block(SHELL),
+        "\n          Fn::Sub: " + block(SHELL, 12),
+        json.dumps(SHELL) + "\n",
+    ],
+    ids=["literal-in-a-folder", "short-sub", "long-sub", "flow-string"],
+)
+def test_inline_python_is_scanned_and_named(sandbox: Sandbox, code: str) -> None:
+    sandbox.write("infra/template.yaml", inline_template(code))
+    run = sandbox.run("--format", "json")
+    assert_blocks(run)
+    findings = json.loads(run.stdout)["findings"]
+    shell = [f for f in findings if f.get("severity") == "critical"]
+    assert shell, findings
+    assert all(f["path"].startswith("infra/template.yaml.inline/") for f in shell)
+    assert all("Orders" in f["functions"] for f in shell), shell
+
+
+def test_clean_inline_python_passes(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", inline_template(block(APP)))
+    run = sandbox.run()
+    assert run.code == 0, (run.stdout[-2000:], run.stderr)
+
+
+def test_a_hostile_logical_id_stages_inside_the_copy(sandbox: Sandbox) -> None:
+    sandbox.write("template.yaml", inline_template(block(SHELL), logical_id="../../x"))
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        '!Join ["\\n", ["import os", "def handler(e, c): pass"]]\n',
+        "\n          Fn::Join: ['', ['import os']]\n",
+        "!If [Cond, 'a', 'b']\n",
+        "42\n",
+        "!Sub |\n          x = '${Code}'\n          def handler(e, c): pass\n",
+        "\n          Fn::Sub: ['${Code}', {Code: 'import os'}]\n",
+    ],
+    ids=["short-join", "long-join", "if", "number", "sub-a-parameter", "sub-a-variable-map"],
+)
+def test_inline_python_that_is_not_a_literal_is_refused(sandbox: Sandbox, code: str) -> None:
+    sandbox.write("template.yaml", inline_template(code))
+    assert_refused(sandbox.run(), "template.yaml", "Orders", "not a literal string")
+
+
+def test_inline_code_of_another_runtime_is_warned_and_can_fail(sandbox: Sandbox) -> None:
+    code = block("exports.handler = async () => require('child_process').execSync('x');")
+    sandbox.write("template.yaml", inline_template(code, runtime="nodejs24.x"))
+    warned = sandbox.run()
+    assert warned.code == 0, warned.stderr
+    assert "Orders" in warned.stdout + warned.stderr
+    assert "nodejs24.x" in warned.stdout + warned.stderr
+    assert_blocks(sandbox.run(policy=CHEAP_POLICY + "coverage:\n  not_analysed: fail\n"))
+
+
+@pytest.mark.parametrize(
+    "planted", ["template.yaml.inline/Orders/index.py", "template.yaml.inline/Orders"]
+)
+def test_a_bundle_file_where_inline_code_is_staged_is_refused(
+    sandbox: Sandbox, planted: str
+) -> None:
+    sandbox.write("template.yaml", inline_template(block(SHELL)))
+    sandbox.write(planted, APP)
+    assert_refused(sandbox.run(), planted, "inline code of Orders")
+
+
+def tf_inline(archive: str) -> str:
+    """A Terraform function deploying `data.archive_file.z`, whose body is `archive`."""
+    return (
+        'data "archive_file" "z" {\n  type        = "zip"\n'
+        '  output_path = "${path.module}/build/f.zip"\n' + archive + "}\n\n"
+        'resource "aws_lambda_function" "f" {\n  function_name = "f"\n'
+        "  filename      = data.archive_file.z.output_path\n"
+        '  handler       = "index.handler"\n  runtime       = "python3.12"\n'
+        '  role          = "arn:aws:iam::123456789012:role/r"\n}\n'
+    )
+
+
+HEREDOC = "  source_content = <<-PY\n" + "".join(f"    {line}\n" for line in SHELL.splitlines())
+
+
+@pytest.mark.parametrize(
+    "archive",
+    [
+        HEREDOC + "  PY\n" + '  source_content_filename = "index.py"\n',
+        f'  source {{\n    content  = {json.dumps(SHELL)}\n    filename = "index.py"\n  }}\n',
+        '  source {\n    content  = "import os\\n"\n    filename = "util.py"\n  }\n'
+        + f'  source {{\n    content  = {json.dumps(SHELL)}\n    filename = "index.py"\n  }}\n',
+    ],
+    ids=["source-content-heredoc", "source-block-quoted", "two-source-blocks"],
+)
+def test_terraform_inline_archive_code_is_scanned(sandbox: Sandbox, archive: str) -> None:
+    sandbox.write("infra/main.tf", tf_inline(archive))
+    run = sandbox.run("--format", "json")
+    assert_blocks(run)
+    shell = [f for f in json.loads(run.stdout)["findings"] if f.get("severity") == "critical"]
+    assert shell and all(f["path"].startswith("infra/main.tf.inline/") for f in shell), shell
+
+
+@pytest.mark.parametrize(
+    "archive",
+    [
+        '  source_content = file("${path.module}/x.py")\n  source_content_filename = "index.py"\n',
+        '  source {\n    content  = var.code\n    filename = "index.py"\n  }\n',
+        HEREDOC + '    x = "${var.code}"\n  PY\n  source_content_filename = "index.py"\n',
+    ],
+    ids=["file-call", "variable", "interpolated-heredoc"],
+)
+def test_terraform_inline_code_that_is_not_literal_is_refused(
+    sandbox: Sandbox, archive: str
+) -> None:
+    sandbox.write("main.tf", tf_inline(archive))
+    assert_refused(sandbox.run(), "main.tf", "aws_lambda_function.f", "not a literal string")
+
+
+def test_terraform_inline_file_name_out_of_the_code_is_refused(sandbox: Sandbox) -> None:
+    archive = (
+        f'  source {{\n    content  = {json.dumps(APP)}\n    filename = "../../app.py"\n  }}\n'
+    )
+    sandbox.write("main.tf", tf_inline(archive))
+    assert_refused(sandbox.run(), "main.tf", "../../app.py", "not a path inside")

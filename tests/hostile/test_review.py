@@ -258,12 +258,6 @@ def sls_json(provider: str, extra: str = "") -> str:
     return json.dumps(yaml.safe_load(SLS.format(provider=provider, extra=extra)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="serverless.json (the Serverless Framework reads serverless.yml, .yaml, .json, "
-    ".js, .ts) is not discovered: its admin role and plaintext secret pass, and the file "
-    "is counted 'scanned'; even checkov (policy=None) sees nothing",
-)
 @pytest.mark.parametrize(
     "provider",
     [SLS_ADMIN.format(action="'*'"), SLS_SECRET.format(value=PLAINTEXT)],
@@ -276,7 +270,6 @@ def test_a_serverless_json_is_read_like_a_serverless_yml(sandbox: Sandbox, provi
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="as above, with checkov on (the default policy)")
 def test_a_serverless_json_admin_role_passes_checkov_too(sandbox: Sandbox) -> None:
     sandbox.write("serverless.json", sls_json(SLS_ADMIN.format(action="'*'")))
     sandbox.write("app.py", GOOD_HANDLER)
@@ -374,12 +367,6 @@ def test_terraform_hcl_deploying_the_zip_blocks(sandbox: Sandbox) -> None:
     assert sandbox.run().code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Terraform JSON syntax (`main.tf.json`) is not discovered: the admin policy "
-    "passes, and the zip it deploys (holding the shell-injection handler) is only warned "
-    "about as 'a zip no function deploys' and never unpacked; exit 0",
-)
 def test_terraform_json_is_read_like_hcl(sandbox: Sandbox) -> None:
     sandbox.write("main.tf.json", tf_json())
     deployment_zip(sandbox, BAD)
@@ -387,7 +374,6 @@ def test_terraform_json_is_read_like_hcl(sandbox: Sandbox) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="as above, with checkov on (the default policy)")
 def test_terraform_json_passes_checkov_too(sandbox: Sandbox) -> None:
     sandbox.write("main.tf.json", tf_json())
     deployment_zip(sandbox, BAD)
@@ -492,14 +478,6 @@ INLINE_CFN = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Python written inline in the template (SAM InlineCode, CloudFormation "
-    "Code.ZipFile) is the function's whole code and lies in the bundle, yet it is only "
-    "warned as 'function-code-elsewhere ... gate check the built zip' (there is no zip) "
-    "and never scanned; no policy key can make that warning fail "
-    "(gate/discovery/cloudformation.py returns None for it)",
-)
 @pytest.mark.parametrize("template", [INLINE_SAM, INLINE_CFN], ids=["sam-inline", "cfn-zipfile"])
 def test_inline_python_in_a_template_is_scanned(sandbox: Sandbox, template: str) -> None:
     sandbox.write("template.yaml", template)
