@@ -194,6 +194,8 @@ def prune_unpacked(root: Path, tally: Tally) -> None:
         for name in list(dirs):
             rule = dir_rule(name, here / name)
             if rule in _NEVER_IMPORTED:
+                if name == "__pycache__":
+                    _refuse_loaded_bytecode(root, here / name, tally.bundle)
                 dirs.remove(name)
                 tally.ignored[rule or ""] += sum(len(files) for _, _, files in os.walk(here / name))
                 shutil.rmtree(here / name)
@@ -202,6 +204,18 @@ def prune_unpacked(root: Path, tally: Tally) -> None:
             if rule is not None:
                 tally.ignored[rule] += 1
                 (here / name).unlink()
+
+
+def _refuse_loaded_bytecode(root: Path, cache: Path, bundle: str) -> None:
+    """Refuse the bytecode in an unpacked zip's `__pycache__` (deployed code) that Python
+    may import instead of a source beside the folder."""
+    from gate.staging.bytecode import cached_source, refuse_loaded
+
+    for pyc in sorted(cache.glob("*.pyc")):
+        relative = pyc.relative_to(root).as_posix()
+        source = cached_source(relative)
+        if source is not None and (root / source).is_file():
+            refuse_loaded(bundle, relative, pyc, root / source)
 
 
 def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:

@@ -429,13 +429,6 @@ def unchecked_pyc(source: str) -> bytes:
         return Path(out).read_bytes()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="__pycache__ is ignored as a 'tool-cache' that 'Python never imports', but "
-    "Python does import __pycache__/app.cpython-312.pyc instead of app.py when the pyc is "
-    "unchecked-hash (or its timestamp header matches the zip's mtime): the benign app.py "
-    "is scanned, the bytecode runs (gate/staging/copy.py _NEVER_IMPORTED, rules.DIR_RULES)",
-)
 @pytest.mark.parametrize("shape", ["folder", "zip"])
 def test_bytecode_in_pycache_that_python_loads_is_refused(sandbox: Sandbox, shape: str) -> None:
     import io
@@ -456,13 +449,6 @@ def test_bytecode_in_pycache_that_python_loads_is_refused(sandbox: Sandbox, shap
     blocked_or_refused(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a native module `app.cpython-312-x86_64-linux-gnu.so` beside the handler's "
-    "app.py is what Python imports (extension loaders come before source), so the scanned "
-    "app.py never runs; it is only counted 'not analysed' and the run passes. Like a "
-    "sourceless .pyc, a native module shadowing a scanned module should be refused",
-)
 def test_a_native_module_shadowing_the_handler_is_refused(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", GOOD_HANDLER)
@@ -614,13 +600,6 @@ def test_an_environment_value_cannot_stall_the_secret_rule(sandbox: Sandbox) -> 
 # --- the file account when no scanner read the files ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with every scanner disabled (a policy may do that; `gate check .` loads "
-    "./gate.yml, which may be the bundle's own) the report still counts every file "
-    "'scanned' and says PASS: the account (gate/staging/accounting.py _state) says "
-    "'scanned' by suffix, not by which enabled scanner read the file",
-)
 def test_files_no_enabled_scanner_read_are_not_counted_scanned(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", BAD)
