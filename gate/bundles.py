@@ -26,7 +26,7 @@ from gate.safeyaml import IAC_MAX_BYTES
 from gate.staging.accounting import ALL_SCANNERS, account
 from gate.staging.bytecode import refuse_cached
 from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
-from gate.staging.imports import bring_back_handlers, bring_back_imported
+from gate.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
 from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.staging.thirdparty import third_party
 
@@ -122,7 +122,8 @@ def stage(
         unpack = _Unpacker(root, bundle.id, limits, came_unpacked=bundle.kind == "zip")
 
         found = discover(root, bundle.id, unpack, iac_max_bytes)
-        if bring_back_handlers(root, tally, found.functions):
+        restored = bring_back_code(root, tally, found.functions)
+        if bring_back_handlers(root, tally, found.functions) or restored:
             found = discover(root, bundle.id, unpack, iac_max_bytes)
         warnings.extend(found.warnings)
         refuse_cached(root, tally, found.functions)

@@ -23,6 +23,8 @@ from gate.staging.rules import dir_rule, file_rule, refusal
 
 MAX_FILES = 100_000
 MAX_BYTES = 1 << 30
+# Rules whose folders Python imports from when they are on a function's import path.
+MAYBE_IMPORTED = frozenset({"virtualenv", "dependency-tree"})
 # Files in ignored folders an import can reach: sources and what Python loads without one.
 IMPORTABLE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
 
@@ -46,6 +48,10 @@ class Tally:
     """Files left out by each built-in rule."""
     importable: dict[str, Ignored] = field(default_factory=dict)
     """Python files of ignored folders, by their path relative to the bundle root."""
+    held: dict[str, Ignored] = field(default_factory=dict)
+    """Every file of folders ignored by a rule Python may import from (a virtualenv, a
+    dependency tree), by its path relative to the bundle root: brought back if it turns
+    out to be a Python function's code."""
     warnings: list[Warning_] = field(default_factory=list)
     files: int = 0
     size: int = 0
@@ -237,6 +243,8 @@ def _ignore_tree(tally: Tally, path: Path, shown: str, rule: str) -> None:
         tally.ignored[rule] += 1
         if relative.endswith(IMPORTABLE_SUFFIXES):
             tally.importable[relative] = Ignored(file, rule)
+        if rule in MAYBE_IMPORTED:
+            tally.held[relative] = Ignored(file, rule)
 
 
 def _count(bundle: str, path: Path, shown: str) -> int:
