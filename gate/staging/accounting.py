@@ -20,6 +20,7 @@ from gate.discovery import code_places, contents_of, within
 from gate.manifests import MANIFEST_PATTERNS
 from gate.model import Bundle, FileAccount, Function, Warning_
 from gate.staging.copy import Tally
+from gate.staging.imports import imported_names
 from gate.staging.rules import NATIVE_SUFFIXES, NOT_ANALYSED_SUFFIXES, is_binary, refusal
 from gate.staging.thirdparty import ThirdParty
 
@@ -29,6 +30,8 @@ THIRD_PARTY = "third_party"
 OUT_OF_SCOPE = "out_of_scope"
 ALL_SCANNERS = frozenset({"checkov", "bandit", "pip-audit", "serverless"})
 # Files each kind of scanner reads (checkov's secrets scan reads every text file).
+# What Python's extension loader imports (a `.dll` or an executable it never does).
+EXTENSION_SUFFIXES = frozenset({".so", ".pyd"})
 _IAC_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template", ".tf"})
 
 
@@ -51,12 +54,13 @@ def account(
     """Classify every file of the staged copy `root` of `bundle`; a file is scanned only
     if one of the enabled scanners `scanning` reads files of its kind."""
     states: Counter[str] = Counter()
+    imports = _Imports(root, frozenset(owned.files))
     unanalysed: list[str] = []
     unreferenced: list[str] = []
     foreign: list[str] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
-        state = _state(root, path, relative, owned, out_of_scope, bundle)
+        state = _state(root, path, relative, owned, out_of_scope, bundle, imports)
         if state == SCANNED and not relative.lower().endswith(".zip"):
             state = SCANNED if _read_by(relative, scanning) else NOT_ANALYSED
         states[state] += 1
@@ -106,6 +110,7 @@ def _state(
     owned: ThirdParty,
     out_of_scope: frozenset[str],
     bundle: Bundle,
+    imports: _Imports,
 ) -> str:
     if relative in owned.files:
         return THIRD_PARTY
@@ -124,7 +129,7 @@ def _state(
             )
         return NOT_ANALYSED
     if suffix in NATIVE_SUFFIXES or (suffix not in NOT_ANALYSED_SUFFIXES and is_binary(path)):
-        _refuse_shadowing(path, relative, bundle)
+        _refuse_shadowing(path, relative, bundle, imports)
         return NOT_ANALYSED
     if suffix in NOT_ANALYSED_SUFFIXES:
         return NOT_ANALYSED
@@ -146,12 +151,26 @@ def _read_by(relative: str, scanning: frozenset[str]) -> bool:
     )
 
 
-def _refuse_shadowing(path: Path, relative: str, bundle: Bundle) -> None:
+@dataclass
+class _Imports:
+    """The module names the bundle's own Python files import, read once when first asked."""
+
+    root: Path
+    skip: frozenset[str]
+    names: frozenset[str] | None = None
+
+    def __contains__(self, module: str) -> bool:
+        if self.names is None:
+            self.names = imported_names(self.root, self.skip)
+        return module in self.names
+
+
+def _refuse_shadowing(path: Path, relative: str, bundle: Bundle, imports: _Imports) -> None:
     """Refuse a native module (not proven third-party) that Python would import in place of
-    a module a Python file also provides, or of a function's handler module: extension
-    loaders come before source, so the scanned source would never run."""
+    a module a Python file also provides, or that a handler or an import of the bundle's
+    own code names: extension loaders come before source, and nobody can scan it."""
     module = path.name.split(".")[0]
-    if not module.isidentifier():
+    if path.suffix.lower() not in EXTENSION_SUFFIXES or not module.isidentifier():
         return
     folder = path.parent
     shadowed = (folder / f"{module}.py").is_file() or (folder / module / "__init__.py").is_file()
@@ -162,6 +181,12 @@ def _refuse_shadowing(path: Path, relative: str, bundle: Bundle) -> None:
             f"{bundle.id}/{relative}: a native module that Python imports instead of the "
             f"module {module!r} (its source is what the gate scans); remove the native "
             "module from the package, or ship it as part of an installed package"
+        )
+    if module in imports:
+        raise refusal(
+            f"{bundle.id}/{relative}: a native module the bundle's code imports as "
+            f"{module!r}, which nobody can scan; ship it as part of an installed package "
+            "(with its *.dist-info RECORD), or its source instead"
         )
 
 

@@ -159,6 +159,24 @@ def _imported(
                 yield from list(by_module.pop(key, []))
 
 
+def imported_names(root: Path, skip: Iterable[str] = ()) -> frozenset[str]:
+    """The last name of every module a Python file under `root` (less the files `skip`)
+    imports, or may import (`from x import y`: `x` and `y`)."""
+    left_out = set(skip)
+    names: set[str] = set()
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative in left_out or not path.is_file():
+            continue
+        try:
+            tree = ast.parse(path.read_bytes(), filename=relative)
+        except (SyntaxError, ValueError, OSError):
+            continue  # bandit reports a file it cannot parse
+        folder = PurePosixPath(relative).parent
+        names.update(name.rsplit("/", 1)[-1] for name in _module_names(tree, folder))
+    return frozenset(names)
+
+
 def _module_names(tree: ast.AST, folder: PurePosixPath) -> Iterator[str]:
     """Each imported module as a slash path: absolute names as written, relative ones
     resolved against the importing file's folder (a name under `from x import y` may be a

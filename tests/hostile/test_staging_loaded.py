@@ -74,6 +74,18 @@ def test_a_native_module_shadowing_a_package_is_refused(sandbox: Sandbox) -> Non
     assert_refused(sandbox.run(), "src/lib.abi3.so", "native module")
 
 
+@pytest.mark.parametrize(
+    "importer",
+    ["import fast\n", "from fast import go\n", "from . import fast\n", "from lib import fast\n"],
+)
+def test_a_native_module_the_code_imports_is_refused(sandbox: Sandbox, importer: str) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", importer + GOOD)
+    sandbox.write("src/lib/__init__.py", "")
+    sandbox.write("src/lib/fast.cpython-312-x86_64-linux-gnu.so", ELF)
+    assert_refused(sandbox.run(), "src/lib/fast.cpython-312-x86_64-linux-gnu.so", "imports")
+
+
 def test_a_lone_native_module_stays_not_analysed(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", GOOD)
