@@ -3,9 +3,10 @@
 The copy counted what it left out (policy excludes, built-in rules); what it
 copied, with the zips discovery unpacked, is classified here: proven
 third-party, out of scope, not analysed (code of another runtime, binaries,
-bytecode beside its source, zips nothing deploys) or scanned. Bytecode without
-its source that is not third-party is refused: Python would import it, and
-nobody scanned it.
+bytecode beside its source, zips nothing deploys, files no enabled scanner
+reads) or scanned. Bytecode without its source, and a native module that stands
+for a module a source provides or that the code imports, that is not third-party
+is refused: Python would import it, and nobody scanned it.
 """
 
 from __future__ import annotations

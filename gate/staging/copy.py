@@ -6,7 +6,10 @@ leaves the bundle, dangles or loops, is refused. A link inside the bundle is
 copied as its target (so the scanners see what `zip -r` ships at the place
 Lambda loads it). Folders and files a built-in rule ignores, and what the
 policy's `exclude` names, are counted, not copied; Python code in ignored
-folders is remembered so that an import of it can bring it back.
+folders is remembered so that an import of it can bring it back, and every file
+of an ignored virtualenv or dependency tree so that, inside a Python function's
+code, it is brought back whole. Bytecode an unpacked zip's `__pycache__` holds
+that Python may run instead of its source is refused (see gate.staging.bytecode).
 """
 
 from __future__ import annotations
