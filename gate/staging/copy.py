@@ -56,6 +56,8 @@ class Tally:
     dependency tree), by its path relative to the bundle root: brought back if it turns
     out to be a Python function's code."""
     warnings: list[Warning_] = field(default_factory=list)
+    top: Path = Path("/nonexistent")
+    """The bundle's real path: a link brought back from an ignored folder must stay in it."""
     files: int = 0
     size: int = 0
 
@@ -74,7 +76,7 @@ class _Walk:
 def copy_tree(source: Path, target: Path, bundle: str, exclude: tuple[str, ...]) -> Tally:
     """Copy the bundle at `source` into `target` as the scanners may see it."""
     target.mkdir(parents=True)
-    tally = Tally(bundle)
+    tally = Tally(bundle, top=source.resolve())
     top = source.resolve()
     walk = _Walk(top, target, exclude, tally)
     pending = [(top, "", frozenset({top}))]

@@ -95,6 +95,14 @@ def _handler_module(function: Function) -> str | None:
 
 
 def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
+    if found.source.is_symlink():
+        real = found.source.resolve()
+        if not real.is_relative_to(tally.top) or not real.is_file():
+            raise refusal(
+                f"{tally.bundle}/{relative}: symbolic link in a function's code to a file "
+                "outside the bundle, or to none; the deployed zip would ship its target: "
+                "copy the file into the bundle instead"
+            )
     destination = root / relative
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -179,6 +179,16 @@ def test_an_ignorable_folder_inside_function_code_is_scanned(sandbox: Sandbox, f
     assert_blocks(sandbox.run())
 
 
+def test_a_link_out_of_the_bundle_in_a_virtualenv_in_function_code_is_refused(
+    sandbox: Sandbox,
+) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD)
+    sandbox.write("src/.venv/pyvenv.cfg", "home = /usr/bin\n")
+    (sandbox.bundle / "src" / ".venv" / "secret.py").symlink_to("/etc/hostname")
+    assert_refused(sandbox.run(), "src/.venv/secret.py", "outside the bundle")
+
+
 def test_a_virtualenv_outside_function_code_stays_ignored(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", GOOD)
