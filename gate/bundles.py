@@ -23,9 +23,10 @@ from gate.discovery import Discovery, contents_of, discover
 from gate.errors import BundleError
 from gate.model import Bundle, FileAccount, ScanIssue, Warning_
 from gate.safeyaml import IAC_MAX_BYTES
-from gate.staging.accounting import account
+from gate.staging.accounting import ALL_SCANNERS, account
+from gate.staging.bytecode import refuse_cached
 from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
-from gate.staging.imports import bring_back_handlers, bring_back_imported
+from gate.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
 from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.staging.thirdparty import third_party
 
@@ -98,10 +99,12 @@ def stage(
     workdir: Path,
     limits: ArchiveLimits | None = None,
     iac_max_bytes: int = IAC_MAX_BYTES,
+    scanning: frozenset[str] = ALL_SCANNERS,
 ) -> tuple[list[Staged], list[Warning_]]:
     """Copy each bundle into `workdir`, as the scanners are allowed to see it, and find its
     functions. A zip is unpacked safely first, and so is every zip inside a bundle that a
-    function or layer deploys. Each file of each bundle is accounted for."""
+    function or layer deploys. Each file of each bundle is accounted for (`scanning`: the
+    enabled scanners, which decide what counts as scanned)."""
     staged: list[Staged] = []
     warnings: list[Warning_] = []
     limits = limits or ArchiveLimits()
@@ -119,15 +122,17 @@ def stage(
         unpack = _Unpacker(root, bundle.id, limits, came_unpacked=bundle.kind == "zip")
 
         found = discover(root, bundle.id, unpack, iac_max_bytes)
-        if bring_back_handlers(root, tally, found.functions):
+        restored = bring_back_code(root, tally, found.functions)
+        if bring_back_handlers(root, tally, found.functions) or restored:
             found = discover(root, bundle.id, unpack, iac_max_bytes)
         warnings.extend(found.warnings)
+        refuse_cached(root, tally, found.functions)
         prune_unpacked(root, tally)
         owned = third_party(root, bundle.id, found.functions)
         vendored = set(owned.files)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
         bundle = replace(bundle, functions=found.functions)
-        accounted = account(root, bundle, tally, owned, found.out_of_scope)
+        accounted = account(root, bundle, tally, owned, found.out_of_scope, scanning)
         warnings.extend(accounted.warnings)
         staged.append(Staged(bundle, root, code_root, len(vendored), found, accounted.account))
     return staged, warnings

@@ -77,7 +77,12 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     scanning = _Scanning(scanners, requests, store, policy, options)
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
         staged, stage_warnings = stage(
-            bundles, policy.exclude, Path(work), policy.archives, policy.iac_max_bytes
+            bundles,
+            policy.exclude,
+            Path(work),
+            policy.archives,
+            policy.iac_max_bytes,
+            frozenset(s.name for s in scanners),
         )
         warnings += stage_warnings + _vendored_warnings(staged, requests)
         views = shard_view(staged, options.shard, Path(work)) if options.shard else staged

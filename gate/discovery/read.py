@@ -35,6 +35,8 @@ TERRAFORM_JSON = ".tf.json"
 PARSED_SUFFIXES = TEMPLATE_SUFFIXES
 # Generated and dependency trees that hold no IaC of the bundle's own.
 _SKIPPED_DIRS = frozenset({".aws-sam", ".serverless", ".terraform", "cdk.out", "node_modules"})
+# What `sam deploy` deploys when it exists, in preference to the template beside it.
+SAM_BUILT_TEMPLATE = ("build", "template.yaml")
 _TEMPLATE_MARKERS = re.compile(rb"AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::Function")
 _NOT_DEPLOYED = "fix it, or exclude it in the policy if it is not deployed"
 
@@ -106,7 +108,7 @@ class IacReader:
         self.checked.update(p.relative_to(self.root).as_posix() for p in candidates)
         found = []
         for current, dirs, names in os.walk(self.root):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+            dirs[:] = sorted(d for d in dirs if not _skipped(Path(current), d))
             for name in sorted(names):
                 path = Path(current) / name
                 relative = path.relative_to(self.root).as_posix()
@@ -135,7 +137,7 @@ class IacReader:
 
     def _candidates(self) -> Iterator[Path]:
         for current, dirs, names in os.walk(self.root):
-            dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+            dirs[:] = sorted(d for d in dirs if not _skipped(Path(current), d))
             for name in sorted(names):
                 path = Path(current) / name
                 self._unread(path, name)
@@ -227,3 +229,11 @@ def _line(error: YamlLoadError) -> str:
 
 
 __all__ = ["SERVERLESS_FILES", "SERVERLESS_PROGRAMS", "TEMPLATE_SUFFIXES", "IacReader", "Read"]
+
+
+def _skipped(here: Path, name: str) -> bool:
+    """Whether the folder `name` in `here` holds no IaC of the bundle's own: generated and
+    dependency trees, except a SAM build that `sam deploy` would deploy."""
+    if name == ".aws-sam" and (here / name).joinpath(*SAM_BUILT_TEMPLATE).is_file():
+        return False
+    return name in _SKIPPED_DIRS

@@ -3,21 +3,25 @@
 The copy counted what it left out (policy excludes, built-in rules); what it
 copied, with the zips discovery unpacked, is classified here: proven
 third-party, out of scope, not analysed (code of another runtime, binaries,
-bytecode beside its source, zips nothing deploys) or scanned. Bytecode without
-its source that is not third-party is refused: Python would import it, and
-nobody scanned it.
+bytecode beside its source, zips nothing deploys, files no enabled scanner
+reads) or scanned. Bytecode without its source, and a native module that stands
+for a module a source provides or that the code imports, that is not third-party
+is refused: Python would import it, and nobody scanned it.
 """
 
 from __future__ import annotations
 
+import fnmatch
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from gate.discovery import code_places, contents_of, within
-from gate.model import Bundle, FileAccount, Warning_
+from gate.manifests import MANIFEST_PATTERNS
+from gate.model import Bundle, FileAccount, Function, Warning_
 from gate.staging.copy import Tally
+from gate.staging.imports import imported_names
 from gate.staging.rules import NATIVE_SUFFIXES, NOT_ANALYSED_SUFFIXES, is_binary, refusal
 from gate.staging.thirdparty import ThirdParty
 
@@ -25,6 +29,11 @@ SCANNED = "scanned"
 NOT_ANALYSED = "not_analysed"
 THIRD_PARTY = "third_party"
 OUT_OF_SCOPE = "out_of_scope"
+ALL_SCANNERS = frozenset({"checkov", "bandit", "pip-audit", "serverless"})
+# Files each kind of scanner reads (checkov's secrets scan reads every text file).
+# What Python's extension loader imports (a `.dll` or an executable it never does).
+EXTENSION_SUFFIXES = frozenset({".so", ".pyd"})
+_IAC_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template", ".tf"})
 
 
 @dataclass(frozen=True)
@@ -41,15 +50,20 @@ def account(
     tally: Tally,
     owned: ThirdParty,
     out_of_scope: frozenset[str] = frozenset(),
+    scanning: frozenset[str] = ALL_SCANNERS,
 ) -> Accounted:
-    """Classify every file of the staged copy `root` of `bundle`."""
+    """Classify every file of the staged copy `root` of `bundle`; a file is scanned only
+    if one of the enabled scanners `scanning` reads files of its kind."""
     states: Counter[str] = Counter()
+    imports = _Imports(root, frozenset(owned.files))
     unanalysed: list[str] = []
     unreferenced: list[str] = []
     foreign: list[str] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
-        state = _state(root, path, relative, owned, out_of_scope, bundle.id)
+        state = _state(root, path, relative, owned, out_of_scope, bundle, imports)
+        if state == SCANNED and not relative.lower().endswith(".zip"):
+            state = SCANNED if _read_by(relative, scanning) else NOT_ANALYSED
         states[state] += 1
         if state == OUT_OF_SCOPE:
             foreign.append(relative)
@@ -96,7 +110,8 @@ def _state(
     relative: str,
     owned: ThirdParty,
     out_of_scope: frozenset[str],
-    bundle: str,
+    bundle: Bundle,
+    imports: _Imports,
 ) -> str:
     if relative in owned.files:
         return THIRD_PARTY
@@ -110,13 +125,80 @@ def _state(
         # identifier (`app.cpython-312.pyc` out of its cache) is never imported.
         if path.stem.isidentifier() and not path.with_suffix(".py").is_file():
             raise refusal(
-                f"{bundle}/{relative}: Python bytecode without its source, which Python "
+                f"{bundle.id}/{relative}: Python bytecode without its source, which Python "
                 "would import and no scanner can read; ship the .py file instead"
             )
         return NOT_ANALYSED
-    if suffix in NOT_ANALYSED_SUFFIXES or suffix in NATIVE_SUFFIXES or is_binary(path):
+    if suffix in NATIVE_SUFFIXES or (suffix not in NOT_ANALYSED_SUFFIXES and is_binary(path)):
+        _refuse_shadowing(path, relative, bundle, imports)
+        return NOT_ANALYSED
+    if suffix in NOT_ANALYSED_SUFFIXES:
         return NOT_ANALYSED
     return SCANNED
+
+
+def _read_by(relative: str, scanning: frozenset[str]) -> bool:
+    """Whether an enabled scanner reads the file `relative` (of a kind that is scanned)."""
+    if "checkov" in scanning:
+        return True
+    path = PurePosixPath(relative)
+    suffix = path.suffix.lower()
+    if suffix == ".py" and "bandit" in scanning:
+        return True
+    if suffix in _IAC_SUFFIXES and "serverless" in scanning:
+        return True
+    return "pip-audit" in scanning and any(
+        fnmatch.fnmatchcase(path.name, pattern) for pattern in MANIFEST_PATTERNS
+    )
+
+
+@dataclass
+class _Imports:
+    """The module names the bundle's own Python files import, read once when first asked."""
+
+    root: Path
+    skip: frozenset[str]
+    names: frozenset[str] | None = None
+
+    def __contains__(self, module: str) -> bool:
+        if self.names is None:
+            self.names = imported_names(self.root, self.skip)
+        return module in self.names
+
+
+def _refuse_shadowing(path: Path, relative: str, bundle: Bundle, imports: _Imports) -> None:
+    """Refuse a native module (not proven third-party) that Python would import in place of
+    a module a Python file also provides, or that a handler or an import of the bundle's
+    own code names: extension loaders come before source, and nobody can scan it."""
+    module = path.name.split(".")[0]
+    if path.suffix.lower() not in EXTENSION_SUFFIXES or not module.isidentifier():
+        return
+    folder = path.parent
+    shadowed = (folder / f"{module}.py").is_file() or (folder / module / "__init__.py").is_file()
+    here = PurePosixPath(relative).parent.as_posix()
+    named = any(_handler_module(f) == (here, module) for f in bundle.functions)
+    if shadowed or named:
+        raise refusal(
+            f"{bundle.id}/{relative}: a native module that Python imports instead of the "
+            f"module {module!r} (its source is what the gate scans); remove the native "
+            "module from the package, or ship it as part of an installed package"
+        )
+    if module in imports:
+        raise refusal(
+            f"{bundle.id}/{relative}: a native module the bundle's code imports as "
+            f"{module!r}, which nobody can scan; ship it as part of an installed package "
+            "(with its *.dist-info RECORD), or its source instead"
+        )
+
+
+def _handler_module(function: Function) -> tuple[str, str] | None:
+    """The folder (relative to the bundle) and top module name of a function's handler."""
+    if function.code is None or not function.handler or "." not in function.handler:
+        return None
+    module = function.handler.rsplit(".", 1)[0].replace("/", ".")
+    parts = module.split(".")
+    folder = PurePosixPath(contents_of(function.code), *parts[:-1]).as_posix()
+    return folder.removeprefix("./") or ".", parts[-1]
 
 
 def _per_function(

@@ -6,7 +6,10 @@ leaves the bundle, dangles or loops, is refused. A link inside the bundle is
 copied as its target (so the scanners see what `zip -r` ships at the place
 Lambda loads it). Folders and files a built-in rule ignores, and what the
 policy's `exclude` names, are counted, not copied; Python code in ignored
-folders is remembered so that an import of it can bring it back.
+folders is remembered so that an import of it can bring it back, and every file
+of an ignored virtualenv or dependency tree so that, inside a Python function's
+code, it is brought back whole. Bytecode an unpacked zip's `__pycache__` holds
+that Python may run instead of its source is refused (see gate.staging.bytecode).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from gate.staging.rules import dir_rule, file_rule, refusal
 
 MAX_FILES = 100_000
 MAX_BYTES = 1 << 30
+# Rules whose folders Python imports from when they are on a function's import path.
+MAYBE_IMPORTED = frozenset({"virtualenv", "dependency-tree"})
 # Files in ignored folders an import can reach: sources and what Python loads without one.
 IMPORTABLE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
 
@@ -46,7 +51,13 @@ class Tally:
     """Files left out by each built-in rule."""
     importable: dict[str, Ignored] = field(default_factory=dict)
     """Python files of ignored folders, by their path relative to the bundle root."""
+    held: dict[str, Ignored] = field(default_factory=dict)
+    """Every file of folders ignored by a rule Python may import from (a virtualenv, a
+    dependency tree), by its path relative to the bundle root: brought back if it turns
+    out to be a Python function's code."""
     warnings: list[Warning_] = field(default_factory=list)
+    top: Path = Path("/nonexistent")
+    """The bundle's real path: a link brought back from an ignored folder must stay in it."""
     files: int = 0
     size: int = 0
 
@@ -65,7 +76,7 @@ class _Walk:
 def copy_tree(source: Path, target: Path, bundle: str, exclude: tuple[str, ...]) -> Tally:
     """Copy the bundle at `source` into `target` as the scanners may see it."""
     target.mkdir(parents=True)
-    tally = Tally(bundle)
+    tally = Tally(bundle, top=source.resolve())
     top = source.resolve()
     walk = _Walk(top, target, exclude, tally)
     pending = [(top, "", frozenset({top}))]
@@ -194,6 +205,8 @@ def prune_unpacked(root: Path, tally: Tally) -> None:
         for name in list(dirs):
             rule = dir_rule(name, here / name)
             if rule in _NEVER_IMPORTED:
+                if name == "__pycache__":
+                    _refuse_loaded_bytecode(root, here / name, tally.bundle)
                 dirs.remove(name)
                 tally.ignored[rule or ""] += sum(len(files) for _, _, files in os.walk(here / name))
                 shutil.rmtree(here / name)
@@ -202,6 +215,18 @@ def prune_unpacked(root: Path, tally: Tally) -> None:
             if rule is not None:
                 tally.ignored[rule] += 1
                 (here / name).unlink()
+
+
+def _refuse_loaded_bytecode(root: Path, cache: Path, bundle: str) -> None:
+    """Refuse the bytecode in an unpacked zip's `__pycache__` (deployed code) that Python
+    may import instead of a source beside the folder."""
+    from gate.staging.bytecode import cached_source, refuse_loaded
+
+    for pyc in sorted(cache.glob("*.pyc")):
+        relative = pyc.relative_to(root).as_posix()
+        source = cached_source(relative)
+        if source is not None and (root / source).is_file():
+            refuse_loaded(bundle, relative, pyc, root / source)
 
 
 def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:
@@ -223,6 +248,8 @@ def _ignore_tree(tally: Tally, path: Path, shown: str, rule: str) -> None:
         tally.ignored[rule] += 1
         if relative.endswith(IMPORTABLE_SUFFIXES):
             tally.importable[relative] = Ignored(file, rule)
+        if rule in MAYBE_IMPORTED:
+            tally.held[relative] = Ignored(file, rule)
 
 
 def _count(bundle: str, path: Path, shown: str) -> int:

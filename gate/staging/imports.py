@@ -18,7 +18,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from gate.discovery import contents_of
+from gate.discovery import code_places, contents_of, within
 from gate.model import Function
 from gate.staging.copy import Ignored, Tally
 from gate.staging.rules import refusal
@@ -30,7 +30,7 @@ def bring_back_imported(root: Path, tally: Tally) -> None:
     if not tally.importable:
         return
     by_module = _by_module(tally.importable)
-    layers = _layer_folders(root)
+    layers = _layer_folders(root, tally.importable)
     pending = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
     while pending:
         importer = pending.pop()
@@ -63,6 +63,25 @@ def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function])
     return restored
 
 
+def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
+    """Copy into `root` every file of an ignored virtualenv or dependency tree that lies in
+    a Python function's code or layers (Python imports from there whatever the folder is
+    called or holds), with what it imports; whether any was."""
+    places = [p for f in functions if _is_python(f) for p in code_places(f)]
+    restored = False
+    for relative in sorted(tally.held):
+        if any(within(relative, place) for place in places):
+            _restore(root, relative, tally.held[relative], tally)
+            restored = True
+    if restored:
+        bring_back_imported(root, tally)
+    return restored
+
+
+def _is_python(function: Function) -> bool:
+    return function.runtime is None or function.runtime.startswith("python")
+
+
 def _handler_module(function: Function) -> str | None:
     """Where a Python function's handler module would be, if discovery did not find it."""
     handler, code = function.handler, function.code
@@ -76,6 +95,14 @@ def _handler_module(function: Function) -> str | None:
 
 
 def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
+    if found.source.is_symlink():
+        real = found.source.resolve()
+        if not real.is_relative_to(tally.top) or not real.is_file():
+            raise refusal(
+                f"{tally.bundle}/{relative}: symbolic link in a function's code to a file "
+                "outside the bundle, or to none; the deployed zip would ship its target: "
+                "copy the file into the bundle instead"
+            )
     destination = root / relative
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -84,6 +111,8 @@ def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
         raise refusal(f"{tally.bundle}/{relative}: cannot read: {e.strerror}") from e
     tally.ignored[found.rule] -= 1
     tally.files += 1
+    tally.importable.pop(relative, None)
+    tally.held.pop(relative, None)
 
 
 def _by_module(importable: dict[str, Ignored]) -> dict[str, list[str]]:
@@ -98,14 +127,24 @@ def _by_module(importable: dict[str, Ignored]) -> dict[str, list[str]]:
     return modules
 
 
-def _layer_folders(root: Path) -> list[PurePosixPath]:
+def _layer_folders(root: Path, ignored: Iterable[str]) -> list[PurePosixPath]:
     """Folders a layer puts on every function's import path (`python/`, and
-    `python/lib/python3.x/site-packages/`), wherever they are in the bundle."""
-    return sorted(
-        PurePosixPath(p.relative_to(root).as_posix())
-        for pattern in ("**/python", "**/python/lib/python3*/site-packages")
-        for p in root.glob(pattern)
-        if p.is_dir()
+    `python/lib/python3.x/site-packages/`), wherever they are in the bundle: in the staged
+    copy, or in a folder the copy ignored (`ignored`: files there)."""
+    staged = {PurePosixPath(p.relative_to(root).as_posix()) for p in root.rglob("*") if p.is_dir()}
+    folders = staged | {d for relative in ignored for d in PurePosixPath(relative).parents}
+    return sorted(d for d in folders if _is_layer_folder(d))
+
+
+def _is_layer_folder(folder: PurePosixPath) -> bool:
+    if folder.name == "python":
+        return True
+    parts = folder.parts
+    return (
+        len(parts) >= 4
+        and parts[-1] == "site-packages"
+        and parts[-2].startswith("python3")
+        and parts[-3:-5:-1] == ("lib", "python")
     )
 
 
@@ -126,6 +165,24 @@ def _imported(
             for depth in range(1, len(parts) + 1):
                 key = (base / "/".join(parts[:depth])).as_posix().removeprefix("./")
                 yield from list(by_module.pop(key, []))
+
+
+def imported_names(root: Path, skip: Iterable[str] = ()) -> frozenset[str]:
+    """The last name of every module a Python file under `root` (less the files `skip`)
+    imports, or may import (`from x import y`: `x` and `y`)."""
+    left_out = set(skip)
+    names: set[str] = set()
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative in left_out or not path.is_file():
+            continue
+        try:
+            tree = ast.parse(path.read_bytes(), filename=relative)
+        except (SyntaxError, ValueError, OSError):
+            continue  # bandit reports a file it cannot parse
+        folder = PurePosixPath(relative).parent
+        names.update(name.rsplit("/", 1)[-1] for name in _module_names(tree, folder))
+    return frozenset(names)
 
 
 def _module_names(tree: ast.AST, folder: PurePosixPath) -> Iterator[str]:

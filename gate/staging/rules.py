@@ -39,7 +39,13 @@ VIRTUALENV_MARKER = "pyvenv.cfg"
 
 def dir_rule(name: str, path: Path) -> str | None:
     """The built-in rule that ignores the folder `path` (named `name`), if any: a folder
-    holding `pyvenv.cfg` is a virtualenv whatever its name."""
+    holding `pyvenv.cfg` is a virtualenv whatever its name. A SAM build that `sam deploy`
+    would deploy (`.aws-sam/build/template.yaml`) is not ignored, only the rest of
+    `.aws-sam`."""
+    if name == ".aws-sam" and os_lexists(path / "build" / "template.yaml"):
+        return None  # what `sam deploy` deploys: its build folder is scanned
+    if path.parent.name == ".aws-sam" and name != "build":
+        return "build-output"  # its caches, beside a build that is scanned
     rule = DIR_RULES.get(name)
     if rule is None and os_lexists(path / VIRTUALENV_MARKER):
         return "virtualenv"

@@ -1,0 +1,75 @@
+"""Bytecode in `__pycache__` that Python would run instead of the source the gate scans.
+
+Python imports `pkg/__pycache__/mod.<tag>.pyc` in place of `pkg/mod.py` when the
+pyc validates: an unchecked-hash pyc always does, a checked-hash one when its hash
+is the source's, a timestamp-based one when the source's mtime and size are in its
+header. The gate cannot know the runtime's tag, recompute CPython's source hash, or
+trust an mtime after a zip round trip, so a pyc that could stand for a source beside
+it is refused unless it cannot load: no valid magic, or a timestamp header whose
+source size is not the source's (stale). Lambda packages normally ship no
+`__pycache__` (`sam build` and the Serverless Framework leave it out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from gate.discovery import code_places, within
+from gate.model import Function
+from gate.staging.copy import Tally
+from gate.staging.rules import refusal
+
+CACHE_DIR = "__pycache__"
+
+
+def cached_source(relative: str) -> str | None:
+    """The source file a `__pycache__/<module>.<tag>.pyc` at `relative` stands for."""
+    path = PurePosixPath(relative)
+    if path.parent.name != CACHE_DIR or path.suffix != ".pyc":
+        return None
+    module = path.name.split(".")[0]
+    return (path.parent.parent / f"{module}.py").as_posix()
+
+
+def may_load(pyc: Path, source: Path) -> bool:
+    """Whether some Python could import `pyc` instead of `source` (which exists)."""
+    try:
+        header = pyc.read_bytes()[:16]
+        size = source.stat().st_size
+    except OSError:
+        return True  # cannot tell: fail closed
+    if len(header) < 16 or header[2:4] != b"\r\n":
+        return False  # no Python's magic number: every Python ignores it
+    flags = int.from_bytes(header[4:8], "little")
+    if flags & 0b1:
+        return True  # hash-based: unchecked always loads, checked when the source matches
+    return int.from_bytes(header[12:16], "little") == size & 0xFFFFFFFF
+
+
+def refuse_loaded(bundle: str, relative: str, pyc: Path, source: Path) -> None:
+    """Refuse the cached bytecode `pyc` (shown at `relative`) if Python may load it."""
+    if may_load(pyc, source):
+        raise refusal(
+            f"{bundle}/{relative}: bytecode that Python may run instead of the scanned "
+            f"{source.name}; remove __pycache__ from the function's package"
+        )
+
+
+def refuse_cached(root: Path, tally: Tally, functions: Iterable[Function]) -> None:
+    """Refuse the bytecode of ignored `__pycache__` folders that Python may load in place
+    of a staged source, inside a function's code or layers (or anywhere, when the bundle
+    declares no function: then all of it may be code)."""
+    declared = tuple(functions)
+    places = [p for f in declared if _python(f) for p in code_places(f)]
+    for relative, found in sorted(tally.importable.items()):
+        source = cached_source(relative)
+        if source is None or not (root / source).is_file():
+            continue
+        if declared and not any(within(relative, place) for place in places):
+            continue
+        refuse_loaded(tally.bundle, relative, found.source, root / source)
+
+
+def _python(function: Function) -> bool:
+    return function.runtime is None or function.runtime.startswith("python")
