@@ -118,13 +118,14 @@ def _enter(
             f"{walk.tally.bundle}/{shown}: symbolic link loop (it leads back to a folder "
             "above it); remove the link"
         )
-    rule = dir_rule(name, path)
-    if rule is not None:
-        _ignore_tree(walk.tally, path, shown, rule)
-        return []
+    # The user's own `exclude` comes first: what it names is theirs to leave out.
     pattern = _excluded(shown, walk.exclude, directory=True)
     if pattern is not None:
         walk.tally.excluded[pattern] += _count(walk.tally.bundle, path, shown)
+        return []
+    rule = dir_rule(name, path)
+    if rule is not None:
+        _ignore_tree(walk.tally, path, shown, rule)
         return []
     (walk.target / shown).mkdir(parents=True, exist_ok=True)
     return [(path, f"{shown}/", seen | {real})]

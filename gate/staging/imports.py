@@ -97,6 +97,15 @@ def _handler_module(function: Function) -> str | None:
 def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
     if found.source.is_symlink():
         real = found.source.resolve()
+        venv = _virtualenv_of(found.source, tally.top)
+        if venv is not None and (not real.is_relative_to(tally.top) or not real.is_file()):
+            raise refusal(
+                f"{tally.bundle}/{relative}: symbolic link to a file outside the bundle, or "
+                f"to none, in the virtualenv {venv}/ inside a Python function's code, which a "
+                "zip of that code would ship; build the package without it, or exclude it in "
+                "the policy "
+                f'(exclude: ["{venv}/**"])'
+            )
         if not real.is_relative_to(tally.top) or not real.is_file():
             raise refusal(
                 f"{tally.bundle}/{relative}: symbolic link in a function's code to a file "
@@ -214,3 +223,14 @@ def _is_dynamic_import(node: ast.Call) -> bool:
     func = node.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
     return name in ("import_module", "__import__")
+
+
+def _virtualenv_of(source: Path, top: Path) -> str | None:
+    """The folder (relative to the bundle) of the virtualenv `source` lies in, if any: the
+    nearest folder above it holding a pyvenv.cfg."""
+    for folder in source.parents:
+        if folder == top or not folder.is_relative_to(top):
+            return None
+        if (folder / "pyvenv.cfg").is_file():
+            return folder.relative_to(top).as_posix()
+    return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import json
 import py_compile
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import CHEAP_POLICY, HostileRun, Sandbox, assert_blocks, assert_refused
 from tests.hostile.test_staging import BAD, GOOD, function
 
 ELF = b"\x7fELF\x02\x01\x01" + bytes(100)
@@ -259,3 +261,23 @@ def test_files_no_scanner_read_can_fail_the_run(sandbox: Sandbox) -> None:
     )
     run = sandbox.run(policy=policy)
     assert run.code == 1, run.stderr
+
+
+def test_a_real_virtualenv_in_a_functions_code_is_refused_with_the_way_out(
+    sandbox: Sandbox,
+) -> None:
+    """A CI job's `.venv` beside a serverless.yml is inside the function's code: a zip of
+    that code would ship it. The refusal names it and the policy line that leaves it out."""
+    sandbox.write(
+        "serverless.yml",
+        "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  f: {handler: app.handler}\n",
+    )
+    sandbox.write("app.py", "def handler(event, context):\n    return 1\n")
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(sandbox.bundle / ".venv")],
+        check=True,
+    )
+    assert_refused(sandbox.run(), ".venv/", 'exclude: [".venv/**"]')
+    excluded = sandbox.run(policy=CHEAP_POLICY + 'exclude: [".venv/**"]\n')
+    assert excluded.code in (0, 1), excluded.stderr
