@@ -124,12 +124,6 @@ def test_a_plain_star_action_blocks(sandbox: Sandbox) -> None:
     assert sandbox.run().code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="IAM matches `*` and `?` as globs, so `**` and `?*` grant every action; the "
-    "gate reports them only as unknown actions (GATE-IAC-004, low) and passes: "
-    "is_service_wildcard in gate/serverless/iam/policy.py compares the text to '*'",
-)
 @pytest.mark.parametrize("action", ["'**'", "'?*'", "'*?*'"])
 def test_a_glob_that_matches_every_action_blocks(sandbox: Sandbox, action: str) -> None:
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action=action)))
@@ -137,11 +131,6 @@ def test_a_glob_that_matches_every_action_blocks(sandbox: Sandbox, action: str) 
     blocked_or_refused(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a SAM `Policies` entry that is `!If [cond, narrow, admin]` is not read at all: "
-    "the false branch (deployed when the condition is false) grants Action '*'",
-)
 def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox) -> None:
     policies = (
         "        - !If\n          - Never\n"
@@ -166,11 +155,6 @@ def test_a_star_action_from_a_mapping_blocks(sandbox: Sandbox) -> None:
     blocked_or_refused(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`!If` as an item of a statement list is not read (the false branch, deployed "
-    "when the condition is false, allows '*'); checkov misses it as well",
-)
 def test_an_admin_statement_behind_fn_if_in_a_statement_list_blocks(sandbox: Sandbox) -> None:
     policies = (
         "        - Statement:\n            - !If\n              - Never\n"
@@ -203,12 +187,6 @@ Resources:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CloudFormation takes a Json property (PolicyDocument) written as a JSON string; "
-    "the gate's IAM rules skip a string document, so with checkov off (policy) the admin "
-    "role passes; only checkov's CKV_AWS_63 catches it under the default policy",
-)
 def test_an_admin_policy_document_written_as_a_json_string_blocks(sandbox: Sandbox) -> None:
     sandbox.write("template.yaml", ROLE_WITH_STRING_DOCUMENT)
     sandbox.write("src/app.py", GOOD_HANDLER)

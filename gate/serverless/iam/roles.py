@@ -32,6 +32,7 @@ from gate.serverless.iam.policy import (
     Statement,
     as_list,
     combine,
+    items,
 )
 from gate.serverless.iam.policy import document_statements as _document
 
@@ -106,12 +107,13 @@ class Template:
 
     def _role_parts(self, role: str, resource: str) -> Iterator[Found]:
         props = self.properties(role)
-        for i, policy in enumerate(as_list(props.get("Policies"))):
-            path = (role, "Properties", "Policies", i, "PolicyDocument")
+        for at, policy in items(props.get("Policies"), (role, "Properties", "Policies")):
+            path = (*at, "PolicyDocument")
             yield self.statements(as_mapping(policy).get("PolicyDocument"), resource, *path), []
-        arns = as_list(props.get("ManagedPolicyArns"))
-        for i, arn in enumerate(arns):
-            yield self.managed(arn, resource, self.line(role, "Properties", "ManagedPolicyArns", i))
+        managed = items(props.get("ManagedPolicyArns"), (role, "Properties", "ManagedPolicyArns"))
+        for at, arn in managed:
+            yield self.managed(arn, resource, self.line(*at))
+        arns = [arn for _, arn in managed]
         yield self.attached(role, {r for arn in arns for r in logical_ids(arn)})
 
     def managed(self, value: Any, resource: str, line: int | None) -> Found:
@@ -159,17 +161,17 @@ def _sam_policies(template: Template, logical: str, policies: Any) -> Grants:
     """A SAM function's own role: its `Policies`, and policies attached to `<Name>Role`."""
     resource = f"AWS::Serverless::Function.{logical}"
     base: DocPath = (logical, "Properties", "Policies")
-    if isinstance(policies, list):
-        parts = [_sam_policy(template, resource, (*base, i), p) for i, p in enumerate(policies)]
-    else:
-        parts = [_sam_policy(template, resource, base, p) for p in as_list(policies)]
+    parts = [_sam_policy(template, resource, at, p) for at, p in items(policies, base)]
     parts.append(template.attached(f"{logical}Role", set()))
     statements, unknown = combine(parts)
     return Grants(f"{template.file}:{resource}", tuple(statements), tuple(unknown))
 
 
 def _sam_policy(template: Template, resource: str, path: DocPath, item: Any) -> Found:
-    """One item of SAM `Policies`: a document, a policy template or a managed policy."""
+    """One item of SAM `Policies`: a document (a map, or a JSON string), a policy
+    template or a managed policy."""
+    if isinstance(item, str) and item.lstrip().startswith(("{", "[")):
+        return template.statements(item, resource, *path), []
     if isinstance(item, str) and not item.startswith("arn:") and "${" not in item:
         item = f"arn:aws:iam::aws:policy/{item}" if template.kind(item) is None else item
     if isinstance(item, dict) and "Statement" in item:
