@@ -567,15 +567,6 @@ def test_a_plaintext_secret_behind_an_intrinsic_blocks(sandbox: Sandbox, value: 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the 'URL with a password' pattern of gate/serverless/iac/secrets.py "
-    r"(`\b[a-z][a-z0-9+.-]*://...`) backtracks quadratically on `a-a-a-...`: a 300 KB "
-    "environment value costs ~50 s, a 1 MB one the whole 600 s worker timeout (then exit 2), "
-    "a 16 MiB template (allowed) far more; any variable is checked, whatever its name. "
-    "Here the serverless scanner gets 20 s, ten times what the same template needs "
-    "without the value",
-)
 def test_an_environment_value_cannot_stall_the_secret_rule(sandbox: Sandbox) -> None:
     sandbox.write(
         "template.yaml",

@@ -113,7 +113,9 @@ def _finding(statement: Statement, action: str, line: int | None, who: str) -> R
 
 
 def unread_policy(statement: Statement, who: str) -> RawFinding:
-    """GATE-IAC-004 for a policy the gate could not read: it may grant anything."""
+    """GATE-IAC-004 for a policy the gate could not read: it may grant anything, so it
+    is rated high (blocks under the default policy), not low as an unknown action is.
+    CloudFormation refuses such a document at deploy time, so blocking costs nothing."""
     return RawFinding(
         UNKNOWN_ACTION,
         f"{who} has a policy the gate could not read ({statement.unreadable}): it may "
@@ -123,4 +125,5 @@ def unread_policy(statement: Statement, who: str) -> RawFinding:
         statement.line,
         resource=statement.place.resource,
         anchor=f"{statement.place.resource} unreadable policy {statement.line}",
+        severity="high",
     )

@@ -1,0 +1,231 @@
+"""Hostile IAM grants against the gate's own role rules (GATE-IAC-001/004): wildcards
+spelled as IAM globs, admin statements behind `Fn::If` (either branch may deploy) or
+`AWS::NoValue`, policy documents written as JSON strings, and values built to make the
+rules' regular expressions backtrack.
+
+Each case runs the real `gate check` in a sandbox (tests/hostile/conftest.py): exit
+code, no traceback, nothing written outside its temp dirs and nothing from the bundle
+run. checkov is off (the harness's default policy), so what blocks is the gate's own rule.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks
+
+HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
+SAM = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  Never: !Equals [a, b]
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+{properties}
+"""
+ROLE = """\
+      Role: !GetAtt Runner.Arn
+  Runner:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {{}}
+{role}"""
+ADMIN = "{Effect: Allow, Action: '*', Resource: '*'}"
+NARROW = "{Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}"
+ADMIN_JSON = json.dumps({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def _findings(run: HostileRun, rule_id: str) -> list[dict[str, Any]]:
+    data: dict[str, Any] = json.loads(run.stdout)
+    return [f for f in data["findings"] if f["rule_id"] == rule_id]
+
+
+def _run(sandbox: Sandbox, properties: str) -> HostileRun:
+    sandbox.write("template.yaml", SAM.format(properties=properties))
+    sandbox.write("src/app.py", HANDLER)
+    return sandbox.run("--format", "json")
+
+
+def _blocks_with(run: HostileRun, rule_id: str, severity: str) -> None:
+    assert_blocks(run)
+    found = _findings(run, rule_id)
+    assert any(f["severity"] == severity and f["status"] == "blocking" for f in found), found
+
+
+# --- wildcards IAM's globbing reads as "every action" --------------------------------
+
+
+@pytest.mark.parametrize("action", ["*:*", "?*:*", "**:**", "*?", "'*?*?*'"])
+def test_a_glob_of_every_action_is_critical(sandbox: Sandbox, action: str) -> None:
+    statement = f"{{Effect: Allow, Action: '{action.strip(chr(39))}', Resource: '*'}}"
+    run = _run(sandbox, f"      Policies:\n        - Statement: [{statement}]")
+    _blocks_with(run, "GATE-IAC-001", "critical")
+
+
+@pytest.mark.parametrize("action", ["iam:*?", "s3:**", "IAM:?*", "iam*"])
+def test_a_glob_of_every_action_of_a_service_is_high(sandbox: Sandbox, action: str) -> None:
+    statement = f"{{Effect: Allow, Action: '{action}', Resource: 'arn:aws:s3:::b'}}"
+    run = _run(sandbox, f"      Policies:\n        - Statement: [{statement}]")
+    _blocks_with(run, "GATE-IAC-001", "high")
+
+
+# --- Fn::If: whichever branch deploys, the worse one is judged ------------------------
+
+FN_IF_CASES = {
+    "sam-policies-long-form": (
+        "      Policies:\n        - Fn::If: [Never, {Statement: [" + NARROW + "]}, "
+        "{Statement: [" + ADMIN + "]}]"
+    ),
+    "sam-policies-whole-list": (
+        "      Policies: !If [Never, [AWSLambdaBasicExecutionRole], [AdministratorAccess]]"
+    ),
+    "sam-statement-is-an-if": (
+        "      Policies:\n        - Statement: !If [Never, [" + NARROW + "], [" + ADMIN + "]]"
+    ),
+    "sam-statement-nested-ifs": (
+        "      Policies:\n        - Statement:\n            - !If [Never, "
+        + NARROW
+        + ", !If [Never, "
+        + NARROW
+        + ", "
+        + ADMIN
+        + "]]"
+    ),
+    "sam-novalue-beside-admin": (
+        "      Policies:\n        - Statement:\n            - !Ref AWS::NoValue\n"
+        "            - !If [Never, !Ref AWS::NoValue, " + ADMIN + "]"
+    ),
+    "role-policy-document-is-an-if": ROLE.format(
+        role="      Policies:\n        - PolicyName: p\n          PolicyDocument: !If\n"
+        "            - Never\n            - {Statement: [" + NARROW + "]}\n"
+        "            - {Statement: [" + ADMIN + "]}"
+    ),
+    "role-policies-item-is-an-if": ROLE.format(
+        role="      Policies:\n        - !If\n            - Never\n"
+        "            - !Ref AWS::NoValue\n"
+        "            - {PolicyName: p, PolicyDocument: {Statement: [" + ADMIN + "]}}"
+    ),
+    "role-managed-arn-is-an-if": ROLE.format(
+        role="      ManagedPolicyArns:\n        - !If\n            - Never\n"
+        "            - !Ref AWS::NoValue\n"
+        "            - arn:aws:iam::aws:policy/AdministratorAccess"
+    ),
+}
+
+
+@pytest.mark.parametrize("properties", FN_IF_CASES.values(), ids=FN_IF_CASES.keys())
+def test_an_admin_grant_behind_fn_if_blocks(sandbox: Sandbox, properties: str) -> None:
+    _blocks_with(_run(sandbox, properties), "GATE-IAC-001", "critical")
+
+
+def test_an_admin_statement_behind_fn_if_in_serverless_yml_blocks(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "serverless.yml",
+        "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n  iam:\n    role:\n"
+        "      statements:\n        - Fn::If: [Never, " + NARROW + ", " + ADMIN + "]\n"
+        "functions:\n  f:\n    handler: app.handler\n",
+    )
+    sandbox.write("app.py", HANDLER)
+    _blocks_with(sandbox.run("--format", "json"), "GATE-IAC-001", "critical")
+
+
+# --- policy documents written as JSON strings ---------------------------------------
+
+JSON_CASES = {
+    "sam-policies-item": f"      Policies:\n        - '{ADMIN_JSON}'",
+    "sam-policies-if-of-strings": (
+        f"      Policies:\n        - !If [Never, '{{}}', '{ADMIN_JSON}']"
+    ),
+    "attached-policy-resource": (
+        "      Role: !GetAtt Runner.Arn\n  Runner:\n    Type: AWS::IAM::Role\n"
+        "    Properties:\n      AssumeRolePolicyDocument: {}\n  Attached:\n"
+        "    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n"
+        f"      Roles: [!Ref Runner]\n      PolicyDocument: '{ADMIN_JSON}'"
+    ),
+    "role-document-statement-list": ROLE.format(
+        role="      Policies:\n        - PolicyName: p\n          PolicyDocument: "
+        + repr(json.dumps([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))
+    ),
+}
+
+
+@pytest.mark.parametrize("properties", JSON_CASES.values(), ids=JSON_CASES.keys())
+def test_an_admin_policy_written_as_a_json_string_blocks(sandbox: Sandbox, properties: str) -> None:
+    _blocks_with(_run(sandbox, properties), "GATE-IAC-001", "critical")
+
+
+@pytest.mark.parametrize(
+    "document",
+    ['\'{"Statement": [{"Effect": "Allow", "Action": "*"\'', "'\"*\"'", "'[[[[[['"],
+    ids=["truncated", "a-json-scalar", "unbalanced"],
+)
+def test_a_policy_document_string_that_does_not_parse_blocks(
+    sandbox: Sandbox, document: str
+) -> None:
+    role = f"      Policies:\n        - PolicyName: p\n          PolicyDocument: {document}"
+    run = _run(sandbox, ROLE.format(role=role))
+    _blocks_with(run, "GATE-IAC-004", "high")
+    assert any("could not read" in f["message"] for f in _findings(run, "GATE-IAC-004"))
+
+
+# --- values built to make the rules' regular expressions backtrack ------------------
+# The serverless scanner gets 30 s (the values cost minutes before the fix); the run's
+# exit code says whether it finished, never a timed assertion.
+
+SLOW_POLICY = "version: 1\nscanners:\n  checkov: {enabled: false}\n  serverless: {timeout_s: 30}\n"
+STALLS = {
+    "url-scheme-run": "'" + "a-" * 150_000 + "'",
+    "url-scheme-dots": "'" + "a." * 150_000 + "://'",
+    "nested-interpolations": "'" + "${" * 60_000 + "x" + "}" * 60_000 + "'",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", STALLS.values(), ids=STALLS.keys())
+def test_an_environment_value_cannot_stall_the_rules(sandbox: Sandbox, value: str) -> None:
+    environment = f"      Environment:\n        Variables:\n          NOTE: {value}"
+    sandbox.write("template.yaml", SAM.format(properties=environment))
+    sandbox.write("src/app.py", HANDLER)
+    run = sandbox.run(policy=SLOW_POLICY)
+    assert run.code == 0, run.stderr
+
+
+@pytest.mark.slow
+def test_a_format_string_of_zeros_cannot_stall_the_taint_rules(sandbox: Sandbox) -> None:
+    code = f"def handler(event, context):\n    return '%{'0' * 200_000}' % event\n"
+    sandbox.write("template.yaml", SAM.format(properties=""))
+    sandbox.write("src/app.py", code)
+    run = sandbox.run(policy=SLOW_POLICY)
+    assert run.code in (0, 1), run.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# nosec" + " " * 200_000 + "!",
+        "# nosec a" + "_" * 200_000 + "A",
+        "# nosec" + " B1" * 60_000,
+    ],
+    ids=["spaces", "underscores", "many-ids"],
+)
+def test_a_nosec_comment_cannot_stall_the_suppression_reader(
+    sandbox: Sandbox, comment: str
+) -> None:
+    code = (
+        "import subprocess\n\n\ndef handler(event, context):\n"
+        f"    return subprocess.call(event['cmd'], shell=True)  {comment}\n"
+    )
+    sandbox.write("template.yaml", SAM.format(properties=""))
+    sandbox.write("src/app.py", code)
+    run = sandbox.run(policy=SLOW_POLICY.replace("serverless", "bandit"))
+    assert run.code in (0, 1), run.stderr
