@@ -142,12 +142,6 @@ def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox
     blocked_or_refused(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`Action: !FindInMap [M, a, b]` (the map holds '*') is read as three actions "
-    "named M, a and b (GATE-IAC-004, low): the run passes; an action the gate cannot "
-    "resolve must be resolved from Mappings or be 'could not check'",
-)
 def test_a_star_action_from_a_mapping_blocks(sandbox: Sandbox) -> None:
     policies = STAR_ACTION.format(action="!FindInMap [M, a, b]")
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
@@ -543,13 +537,6 @@ def test_a_plaintext_secret_in_the_environment_blocks(sandbox: Sandbox) -> None:
     assert SECRET not in run.stdout + run.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the secret rule (gate/serverless/iac/secrets.py) treats any intrinsic as "
-    "'resolved at deploy time', but `!Ref` of a parameter whose Default is the plaintext, "
-    "`!FindInMap` into the template's own Mappings and `!Join` of literals are the same "
-    "plaintext in the template; checkov only reports CKV_AWS_173 (medium): exit 0",
-)
 @pytest.mark.parametrize(
     "value",
     ["!Ref Pw", "!FindInMap [M, a, b]", "!Join ['', ['Sup3rS3cret', 'Value99x']]"],

@@ -35,6 +35,7 @@ from gate.serverless.iam.policy import (
     items,
 )
 from gate.serverless.iam.policy import document_statements as _document
+from gate.serverless.intrinsics import with_mappings
 
 # serverless.yml: where the provider role's statements and managed policies are.
 _PROVIDER_V3: tuple[DocPath, DocPath] = (
@@ -96,8 +97,18 @@ class Template:
         return self.document.line_of((*self.base, *path))
 
     def statements(self, document: Any, resource: str, *path: str | int) -> list[Statement]:
-        """The statements of the policy document at `path`, written in `resource`."""
+        """The statements of the policy document at `path`, written in `resource`;
+        `Fn::FindInMap` into the template's own `Mappings` is read as what it stands for."""
+        document = with_mappings(document, self.mappings())
         return _document(document, Place(self.file, resource), self.locator(*path))
+
+    def mappings(self) -> dict[str, Any]:
+        """The `Mappings` beside the resources (a template's top level, or
+        serverless.yml's `resources`)."""
+        value: Any = self.document.data
+        for key in self.base[:-1]:
+            value = as_mapping(value).get(str(key))
+        return as_mapping(as_mapping(value).get("Mappings"))
 
     def role(self, role: str) -> Grants:
         """A template role's inline policies, managed policies and attached policies."""
