@@ -24,8 +24,11 @@ def mapping_values(mappings: Any, args: Any) -> list[Any] | None:
     """What `Fn::FindInMap [map, key, key]` may stand for in `mappings`: the one value
     when all three arguments are literal, every value the map holds at the literal keys
     when some are not (an expression picks one of them at deploy time); None when the
-    map does not have it (then it is not read as FindInMap)."""
+    map does not have it (then it is not read as FindInMap). A key the map does not
+    have is read as an expression: the loader reads `!Ref AWS::Region` as the string."""
     if not isinstance(mappings, dict) or not isinstance(args, list) or len(args) != 3:
+        return None
+    if isinstance(args[0], str) and args[0] not in mappings:
         return None
     level: list[Any] = [mappings]
     for key in args:
@@ -33,10 +36,9 @@ def mapping_values(mappings: Any, args: Any) -> list[Any] | None:
         for table in level:
             if not isinstance(table, dict):
                 continue
-            if isinstance(key, str):
-                if key in table:
-                    nxt.append(table[key])
-            else:
+            if isinstance(key, str) and key in table:
+                nxt.append(table[key])
+            else:  # an expression (`!Ref AWS::Region`: the loader drops the inner tag)
                 nxt += list(table.values())
         level = nxt[:MAX_VALUES]
     return level or None

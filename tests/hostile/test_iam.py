@@ -229,3 +229,71 @@ def test_a_nosec_comment_cannot_stall_the_suppression_reader(
     sandbox.write("src/app.py", code)
     run = sandbox.run(policy=SLOW_POLICY.replace("serverless", "bandit"))
     assert run.code in (0, 1), run.stderr
+
+
+# --- intrinsics the template itself resolves -----------------------------------------
+
+MAPPINGS = """\
+Parameters:
+  Pw:
+    Type: String
+    Default: Sup3rS3cretValue99x
+  Prefix:
+    Type: String
+Mappings:
+  M:
+    eu-west-1: {act: 's3:GetObject', pw: Sup3rS3cretValue99x}
+    us-east-1: {act: '*', pw: Sup3rS3cretValue99x}
+"""
+MAPPED_ACTIONS = {
+    "long-form": "{'Fn::FindInMap': [M, us-east-1, act]}",
+    "key-from-an-expression": "!FindInMap [M, !Ref 'AWS::Region', act]",
+    "in-a-list": "['s3:GetObject', !FindInMap [M, us-east-1, act]]",
+}
+
+
+def _with_mappings(sandbox: Sandbox, properties: str) -> HostileRun:
+    template = SAM.format(properties=properties).replace("Resources:\n", MAPPINGS + "Resources:\n")
+    sandbox.write("template.yaml", template)
+    sandbox.write("src/app.py", HANDLER)
+    return sandbox.run("--format", "json")
+
+
+@pytest.mark.parametrize("action", MAPPED_ACTIONS.values(), ids=MAPPED_ACTIONS.keys())
+def test_a_star_action_from_the_templates_mappings_blocks(sandbox: Sandbox, action: str) -> None:
+    statement = f"{{Effect: Allow, Action: {action}, Resource: '*'}}"
+    run = _with_mappings(sandbox, f"      Policies:\n        - Statement: [{statement}]")
+    _blocks_with(run, "GATE-IAC-001", "critical")
+
+
+HIDDEN_SECRETS = {
+    "ref-long-form": "{Ref: Pw}",
+    "find-in-map-long-form": "{'Fn::FindInMap': [M, eu-west-1, pw]}",
+    "sub-of-a-literal": "!Sub 'Sup3rS3cretValue99x'",
+    "join-long-form": "{'Fn::Join': ['', [Sup3rS3cret, Value99x]]}",
+}
+
+
+@pytest.mark.parametrize("value", HIDDEN_SECRETS.values(), ids=HIDDEN_SECRETS.keys())
+def test_a_plaintext_secret_the_template_resolves_blocks(sandbox: Sandbox, value: str) -> None:
+    environment = f"      Environment:\n        Variables:\n          DB_PASSWORD: {value}"
+    run = _with_mappings(sandbox, environment)
+    _blocks_with(run, "GATE-IAC-012", "high")
+    assert "Sup3rS3cret" not in run.stdout + run.stderr
+
+
+DEPLOY_TIME = {
+    "parameter-without-default": "!Ref Prefix",
+    "join-with-a-reference": "!Join ['', [!Ref Prefix, '-suffix-value']]",
+    "secrets-manager": "'{{resolve:secretsmanager:db:SecretString:password}}'",
+}
+
+
+@pytest.mark.parametrize("value", DEPLOY_TIME.values(), ids=DEPLOY_TIME.keys())
+def test_a_value_resolved_at_deploy_time_is_no_plaintext_secret(
+    sandbox: Sandbox, value: str
+) -> None:
+    environment = f"      Environment:\n        Variables:\n          DB_PASSWORD: {value}"
+    run = _with_mappings(sandbox, environment)
+    assert run.code == 0, run.stdout[-2000:]
+    assert not _findings(run, "GATE-IAC-012")
