@@ -263,13 +263,6 @@ def test_a_serverless_yml_admin_role_blocks(sandbox: Sandbox, name: str) -> None
     assert sandbox.run().code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Serverless variables are not resolved: `${self:custom.x}` holding '*' (an "
-    "action) or a plaintext password, and `${file(./iam.yml)}` holding admin statements, "
-    "pass (the secret rule treats every interpolation as resolved at deploy time); an "
-    "unresolvable variable in a security-relevant place should be 'could not check'",
-)
 @pytest.mark.parametrize(
     "provider,extra",
     [

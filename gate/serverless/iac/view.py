@@ -12,6 +12,7 @@ from gate.model import Function
 from gate.safeyaml import PathKey, YamlDocument
 from gate.serverless.context import BundleContext
 from gate.serverless.intrinsics import literal_value
+from gate.serverless.variables import Variables
 
 URL = "url"
 REST = "rest"
@@ -182,7 +183,8 @@ class YamlSource:
     def literal(self, path: PathKey) -> str | None:
         """The scalar at `path` as written out, or the literal an intrinsic stands for
         within this file (`!Ref` of a parameter's literal `Default`, `!FindInMap` into its
-        `Mappings`, `!Join` or `!Sub` of literals: gate.serverless.intrinsics); None for
+        `Mappings`, `!Join` or `!Sub` of literals: gate.serverless.intrinsics; `${self:...}`
+        of the same file: gate.serverless.variables); None for
         anything resolved at deploy time (`!GetAtt`, `!ImportValue`, a parameter without a
         default) or that is not a scalar."""
         value = self.at(path)
@@ -191,6 +193,8 @@ class YamlSource:
         if isinstance(value, bool) or not isinstance(value, (str, int, float, list)):
             return None
         tag = self._tag(path)
+        if tag is None and isinstance(value, str):
+            return Variables(None, self.path, self.document.data).text(value)
         if tag is None:
             return None if isinstance(value, list) else str(value)
         if tag == "Join" and not self._one_line_tag(path):

@@ -36,6 +36,7 @@ from gate.serverless.iam.policy import (
 )
 from gate.serverless.iam.policy import document_statements as _document
 from gate.serverless.intrinsics import with_mappings
+from gate.serverless.variables import Variables
 
 # serverless.yml: where the provider role's statements and managed policies are.
 _PROVIDER_V3: tuple[DocPath, DocPath] = (
@@ -63,7 +64,7 @@ def grants(context: BundleContext, function: Function) -> Grants:
     if document is None:
         return Grants(function.resource, unknown=(f"{function.iac_file} (not readable)",))
     if function.iac == "serverless":
-        return _serverless(document, function)
+        return _serverless(document, function, Variables(context, function.iac_file, document.data))
     return _template(Template(document, function.iac_file, ("Resources",)), function)
 
 
@@ -194,7 +195,7 @@ def _sam_policy(template: Template, resource: str, path: DocPath, item: Any) -> 
     return template.managed(item, resource, template.line(*path))
 
 
-def _serverless(document: YamlDocument, function: Function) -> Grants:
+def _serverless(document: YamlDocument, function: Function, variables: Variables) -> Grants:
     """A serverless.yml function's role: its own (`iamRoleStatements` of the
     serverless-iam-roles-per-function plugin), a custom one, or the provider's."""
     service = as_mapping(document.data)
@@ -213,11 +214,11 @@ def _serverless(document: YamlDocument, function: Function) -> Grants:
     own: list[Statement] = []
     if "iamRoleStatements" in spec:
         role = f"{function.iac_file}:{key}"
-        own = _statements_at(document, function, ("functions", key, "iamRoleStatements"))
+        own = _statements_at(document, function, ("functions", key, "iamRoleStatements"), variables)
         if not spec.get("iamRoleStatementsInherit"):
             return Grants(role, tuple(own))
     statements_at, managed_at = _PROVIDER_V3 if isinstance(iam_role, dict) else _PROVIDER_V2
-    statements = _statements_at(document, function, statements_at)
+    statements = _statements_at(document, function, statements_at, variables)
     managed, unknown = _managed_at(document, function, managed_at)
     return Grants(role, tuple(own + statements + managed), tuple(unknown))
 
@@ -229,9 +230,12 @@ def _custom_role(template: Template, custom: Any) -> Grants:
     return Grants(f"{template.file}:{custom}", unknown=(f"role {custom!r} (not in this file)",))
 
 
-def _statements_at(document: YamlDocument, function: Function, path: DocPath) -> list[Statement]:
+def _statements_at(
+    document: YamlDocument, function: Function, path: DocPath, variables: Variables
+) -> list[Statement]:
+    """The statements at `path`, with `${self:}` and in-bundle `${file()}` resolved."""
     place = Place(function.iac_file, function.resource)
-    value = _at(document.data, path)
+    value = variables.resolve(_at(document.data, path))
     return _document(value or [], place, lambda inner, _text: document.line_of((*path, *inner)))
 
 
