@@ -297,3 +297,91 @@ def test_a_value_resolved_at_deploy_time_is_no_plaintext_secret(
     run = _with_mappings(sandbox, environment)
     assert run.code == 0, run.stdout[-2000:]
     assert not _findings(run, "GATE-IAC-012")
+
+
+# --- serverless.yml variables: resolved within the bundle, never outside --------------
+
+SLS = (
+    "service: s\nprovider:\n  name: aws\n  runtime: python3.12\n{provider}"
+    "functions:\n  f:\n    handler: app.handler\n{function}{extra}"
+)
+SLS_STATEMENTS = "  iam:\n    role:\n      statements: {statements}\n"
+SLS_ACTION = SLS_STATEMENTS.format(
+    statements="\n        - {Effect: Allow, Action: '%s', Resource: '*'}"
+)
+IAM_YML = "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n"
+
+
+def _sls(sandbox: Sandbox, provider: str, extra: str = "", function: str = "") -> HostileRun:
+    sandbox.write("serverless.yml", SLS.format(provider=provider, function=function, extra=extra))
+    sandbox.write("app.py", HANDLER)
+    sandbox.write("iam.yml", IAM_YML)
+    sandbox.write(
+        "policies/more.yml", "admin:\n" + "".join(f"  {line}\n" for line in IAM_YML.splitlines())
+    )
+    return sandbox.run("--format", "json")
+
+
+SLS_ADMIN_CASES = {
+    "self-list": (
+        SLS_STATEMENTS.format(statements="${self:custom.st}"),
+        "custom:\n  st:\n    - {Effect: Allow, Action: '*', Resource: '*'}\n",
+        "",
+    ),
+    "self-chain": (
+        SLS_ACTION % "${self:custom.a}",
+        "custom:\n  a: ${self:custom.b}\n  b: '*'\n",
+        "",
+    ),
+    "self-in-text": (SLS_ACTION % "${self:custom.svc}:*", "custom:\n  svc: '*'\n", ""),
+    "file-with-selector": (
+        SLS_STATEMENTS.format(statements="${file(./policies/more.yml):admin}"),
+        "",
+        "",
+    ),
+    "file-per-function": ("", "", "    iamRoleStatements: ${file(./iam.yml)}\n"),
+}
+
+
+@pytest.mark.parametrize(
+    "provider,extra,function", SLS_ADMIN_CASES.values(), ids=SLS_ADMIN_CASES.keys()
+)
+def test_an_admin_grant_behind_a_serverless_variable_blocks(
+    sandbox: Sandbox, provider: str, extra: str, function: str
+) -> None:
+    _blocks_with(_sls(sandbox, provider, extra, function), "GATE-IAC-001", "critical")
+
+
+def test_a_cycle_of_serverless_variables_ends(sandbox: Sandbox) -> None:
+    run = _sls(
+        sandbox,
+        SLS_ACTION % "${self:custom.a}",
+        "custom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}\n",
+    )
+    assert run.code == 0, run.stderr
+    assert _findings(run, "GATE-IAC-004"), "an action the gate could not read is reported"
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../outside.yml", "./missing.yml", "./"])
+def test_a_file_variable_outside_the_bundle_is_not_read(sandbox: Sandbox, target: str) -> None:
+    run = _sls(sandbox, SLS_STATEMENTS.format(statements="${file(" + target + ")}"))
+    _blocks_with(run, "GATE-IAC-004", "high")
+    assert "root:" not in run.stdout + run.stderr
+
+
+def test_an_env_variable_is_never_resolved(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "serverless.yml", SLS.format(provider=SLS_ACTION % "${env:ACT}", function="", extra="")
+    )
+    sandbox.write("app.py", HANDLER)
+    run = sandbox.run("--format", "json", env={"ACT": "*"})
+    assert run.code == 0, run.stdout[-2000:]
+    assert not _findings(run, "GATE-IAC-001")
+    assert _findings(run, "GATE-IAC-004"), "the action the gate could not read is reported"
+
+
+def test_a_plaintext_secret_behind_a_self_variable_blocks(sandbox: Sandbox) -> None:
+    function = "    environment:\n      DB_PASSWORD: pw-${self:custom.pw}\n"
+    run = _sls(sandbox, "", "custom:\n  pw: Sup3rS3cretValue99x\n", function)
+    _blocks_with(run, "GATE-IAC-012", "high")
+    assert "Sup3rS3cret" not in run.stdout + run.stderr
