@@ -359,11 +359,6 @@ def test_terraform_json_passes_checkov_too(sandbox: Sandbox) -> None:
     blocked_or_refused(sandbox.run(policy=None))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a policy rendered by templatefile() from a file of the bundle is not read "
-    "(file() is); its admin statement passes the gate's rules and checkov",
-)
 def test_a_policy_rendered_by_templatefile_blocks(sandbox: Sandbox) -> None:
     sandbox.write(
         "main.tf",
@@ -581,12 +576,6 @@ def test_files_no_enabled_scanner_read_are_not_counted_scanned(sandbox: Sandbox)
     assert report(run)["files"]["scanned"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='an aws_iam_policy_document whose statements come from a `dynamic "statement"` '
-    'block over a variable (default [["*"]]) is read as having no statement: the admin '
-    "policy passes the gate's rules and checkov (gate/serverless/iam/roles_terraform.py)",
-)
 def test_an_admin_statement_from_a_terraform_dynamic_block_blocks(sandbox: Sandbox) -> None:
     sandbox.write(
         "main.tf",
