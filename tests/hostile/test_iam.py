@@ -385,3 +385,61 @@ def test_a_plaintext_secret_behind_a_self_variable_blocks(sandbox: Sandbox) -> N
     run = _sls(sandbox, "", "custom:\n  pw: Sup3rS3cretValue99x\n", function)
     _blocks_with(run, "GATE-IAC-012", "high")
     assert "Sup3rS3cret" not in run.stdout + run.stderr
+
+
+# --- Terraform policies the gate cannot read are reported, never silently unknown ------
+
+TF = """\
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  filename      = "app.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = aws_iam_role.r.arn
+}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = "{}"
+}
+variable "p" {
+  default = "*"
+}
+"""
+TF_UNREADABLE = {
+    "variable": "policy = var.p",
+    "templatefile-with-a-variable": 'policy = templatefile("p.tpl", { a = var.p })',
+    "document-outside-the-module": "policy = data.aws_iam_policy_document.elsewhere.json",
+    "merged-documents": "policy = data.aws_iam_policy_document.d.json",
+}
+DOCUMENT = """\
+data "aws_iam_policy_document" "d" {
+  source_policy_documents = [var.p]
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::b/*"]
+  }
+}
+"""
+
+
+def _zip(sandbox: Sandbox) -> None:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", HANDLER)
+    sandbox.write("app.zip", buffer.getvalue())
+
+
+@pytest.mark.parametrize("policy", TF_UNREADABLE.values(), ids=TF_UNREADABLE.keys())
+def test_a_terraform_policy_the_gate_cannot_read_blocks(sandbox: Sandbox, policy: str) -> None:
+    attached = (
+        f'resource "aws_iam_role_policy" "p" {{\n  role = aws_iam_role.r.id\n  {policy}\n}}\n'
+    )
+    sandbox.write("main.tf", TF + DOCUMENT + attached)
+    sandbox.write("p.tpl", "${a}")
+    _zip(sandbox)
+    run = sandbox.run("--format", "json")
+    _blocks_with(run, "GATE-IAC-004", "high")
+    assert any("could not read" in f["message"] for f in _findings(run, "GATE-IAC-004"))
