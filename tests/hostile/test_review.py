@@ -112,12 +112,6 @@ def test_a_plain_star_action_blocks(sandbox: Sandbox) -> None:
     assert sandbox.run().code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="IAM matches `*` and `?` as globs, so `**` and `?*` grant every action; the "
-    "gate reports them only as unknown actions (GATE-IAC-004, low) and passes: "
-    "is_service_wildcard in gate/serverless/iam/policy.py compares the text to '*'",
-)
 @pytest.mark.parametrize("action", ["'**'", "'?*'", "'*?*'"])
 def test_a_glob_that_matches_every_action_blocks(sandbox: Sandbox, action: str) -> None:
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action=action)))
@@ -125,11 +119,6 @@ def test_a_glob_that_matches_every_action_blocks(sandbox: Sandbox, action: str) 
     blocked_or_refused(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a SAM `Policies` entry that is `!If [cond, narrow, admin]` is not read at all: "
-    "the false branch (deployed when the condition is false) grants Action '*'",
-)
 def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox) -> None:
     policies = (
         "        - !If\n          - Never\n"
@@ -141,12 +130,6 @@ def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox
     blocked_or_refused(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`Action: !FindInMap [M, a, b]` (the map holds '*') is read as three actions "
-    "named M, a and b (GATE-IAC-004, low): the run passes; an action the gate cannot "
-    "resolve must be resolved from Mappings or be 'could not check'",
-)
 def test_a_star_action_from_a_mapping_blocks(sandbox: Sandbox) -> None:
     policies = STAR_ACTION.format(action="!FindInMap [M, a, b]")
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
@@ -154,11 +137,6 @@ def test_a_star_action_from_a_mapping_blocks(sandbox: Sandbox) -> None:
     blocked_or_refused(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`!If` as an item of a statement list is not read (the false branch, deployed "
-    "when the condition is false, allows '*'); checkov misses it as well",
-)
 def test_an_admin_statement_behind_fn_if_in_a_statement_list_blocks(sandbox: Sandbox) -> None:
     policies = (
         "        - Statement:\n            - !If\n              - Never\n"
@@ -191,12 +169,6 @@ Resources:
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CloudFormation takes a Json property (PolicyDocument) written as a JSON string; "
-    "the gate's IAM rules skip a string document, so with checkov off (policy) the admin "
-    "role passes; only checkov's CKV_AWS_63 catches it under the default policy",
-)
 def test_an_admin_policy_document_written_as_a_json_string_blocks(sandbox: Sandbox) -> None:
     sandbox.write("template.yaml", ROLE_WITH_STRING_DOCUMENT)
     sandbox.write("src/app.py", GOOD_HANDLER)
@@ -278,13 +250,6 @@ def test_a_serverless_yml_admin_role_blocks(sandbox: Sandbox, name: str) -> None
     assert sandbox.run().code == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Serverless variables are not resolved: `${self:custom.x}` holding '*' (an "
-    "action) or a plaintext password, and `${file(./iam.yml)}` holding admin statements, "
-    "pass (the secret rule treats every interpolation as resolved at deploy time); an "
-    "unresolvable variable in a security-relevant place should be 'could not check'",
-)
 @pytest.mark.parametrize(
     "provider,extra",
     [
@@ -374,11 +339,6 @@ def test_terraform_json_passes_checkov_too(sandbox: Sandbox) -> None:
     blocked_or_refused(sandbox.run(policy=None))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a policy rendered by templatefile() from a file of the bundle is not read "
-    "(file() is); its admin statement passes the gate's rules and checkov",
-)
 def test_a_policy_rendered_by_templatefile_blocks(sandbox: Sandbox) -> None:
     sandbox.write(
         "main.tf",
@@ -516,13 +476,6 @@ def test_a_plaintext_secret_in_the_environment_blocks(sandbox: Sandbox) -> None:
     assert SECRET not in run.stdout + run.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the secret rule (gate/serverless/iac/secrets.py) treats any intrinsic as "
-    "'resolved at deploy time', but `!Ref` of a parameter whose Default is the plaintext, "
-    "`!FindInMap` into the template's own Mappings and `!Join` of literals are the same "
-    "plaintext in the template; checkov only reports CKV_AWS_173 (medium): exit 0",
-)
 @pytest.mark.parametrize(
     "value",
     ["!Ref Pw", "!FindInMap [M, a, b]", "!Join ['', ['Sup3rS3cret', 'Value99x']]"],
@@ -540,15 +493,6 @@ def test_a_plaintext_secret_behind_an_intrinsic_blocks(sandbox: Sandbox, value: 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the 'URL with a password' pattern of gate/serverless/iac/secrets.py "
-    r"(`\b[a-z][a-z0-9+.-]*://...`) backtracks quadratically on `a-a-a-...`: a 300 KB "
-    "environment value costs ~50 s, a 1 MB one the whole 600 s worker timeout (then exit 2), "
-    "a 16 MiB template (allowed) far more; any variable is checked, whatever its name. "
-    "Here the serverless scanner gets 20 s, ten times what the same template needs "
-    "without the value",
-)
 def test_an_environment_value_cannot_stall_the_secret_rule(sandbox: Sandbox) -> None:
     sandbox.write(
         "template.yaml",
@@ -576,12 +520,6 @@ def test_files_no_enabled_scanner_read_are_not_counted_scanned(sandbox: Sandbox)
     assert report(run)["files"]["scanned"] == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='an aws_iam_policy_document whose statements come from a `dynamic "statement"` '
-    'block over a variable (default [["*"]]) is read as having no statement: the admin '
-    "policy passes the gate's rules and checkov (gate/serverless/iam/roles_terraform.py)",
-)
 def test_an_admin_statement_from_a_terraform_dynamic_block_blocks(sandbox: Sandbox) -> None:
     sandbox.write(
         "main.tf",

@@ -290,11 +290,15 @@ resource "aws_iam_role_policy" "from_file" {
         },
     )
     granted = grants_of(tmp_path)["aws_lambda_function.f"]
-    assert [s.actions for s in granted.statements] == [("sns:Publish",)]
-    assert granted.statements[0].place.resource == "aws_iam_role_policy.from_file"
+    templated, read = granted.statements
+    assert read.actions == ("sns:Publish",)
+    assert read.place.resource == "aws_iam_role_policy.from_file"
+    # A policy the gate cannot read is a statement that says so (reported, high), not
+    # a silent unknown: it may grant anything.
+    assert templated.place.resource == "aws_iam_role_policy.templated"
+    assert templated.unreadable is not None and "templatefile" in templated.unreadable
     assert granted.unknown[0] == "AWS managed policy AWSLambdaExecute"
     assert granted.unknown[1] == "managed policy '${var.extra_policy}'"
-    assert granted.unknown[2].startswith("aws_iam_role_policy.templated: a policy the gate")
 
 
 def test_terraform_role_outside_the_module_is_unknown(tmp_path: Path) -> None:

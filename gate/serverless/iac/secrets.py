@@ -51,7 +51,12 @@ KEY_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a Stripe live key", re.compile(r"\b[sr]k_live_[A-Za-z0-9]{16,}")),
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
     ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")),
-    ("a URL with a password", re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
+    # The scheme starts where a run of scheme characters starts, and is at most 32 long:
+    # a bare `[a-z0-9+.-]*` retried at every position of `a-a-a-...` is quadratic.
+    (
+        "a URL with a password",
+        re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]+:[^/\s@]+@"),
+    ),
 )
 _PLACEHOLDER = re.compile(
     r"^(<.*>|\{\{.*\}\}|x+|\*+|change_?me|replace_?me|todo|tbd|none|null|undefined|"
@@ -146,13 +151,20 @@ def is_secret_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name)) and not _ABOUT_THE_SECRET.search(name)
 
 
+_MAX_NESTING = 16
+"""Interpolations nested deeper are left in: each pass is a scan of the whole value, and
+what is left is only judged by more of it, never less."""
+
+
 def _without_interpolations(value: str) -> str:
-    """`value` with every `${...}` and `{{resolve:...}}` taken out, innermost first."""
-    while True:
+    """`value` with every `${...}` and `{{resolve:...}}` taken out, innermost first (up
+    to `_MAX_NESTING` deep, so `${${${...` cannot make the work quadratic)."""
+    for _ in range(_MAX_NESTING):
         stripped = _INTERPOLATION.sub("", value)
         if stripped == value:
             return value
         value = stripped
+    return value
 
 
 def _trivial(value: str) -> bool:

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 from gate.model import Function
 from gate.safeyaml import PathKey, YamlDocument
 from gate.serverless.context import BundleContext
+from gate.serverless.intrinsics import literal_value
+from gate.serverless.variables import Variables
 
 URL = "url"
 REST = "rest"
@@ -179,20 +181,46 @@ class YamlSource:
         return list(found.values())
 
     def literal(self, path: PathKey) -> str | None:
-        """The scalar at `path` as written out; None for a tagged value (`!Ref`, `!Sub`,
-        `!ImportValue`), a long-form intrinsic (a map) or anything that is not a scalar."""
+        """The scalar at `path` as written out, or the literal an intrinsic stands for
+        within this file (`!Ref` of a parameter's literal `Default`, `!FindInMap` into its
+        `Mappings`, `!Join` or `!Sub` of literals: gate.serverless.intrinsics; `${self:...}`
+        of the same file: gate.serverless.variables); None for
+        anything resolved at deploy time (`!GetAtt`, `!ImportValue`, a parameter without a
+        default) or that is not a scalar."""
         value = self.at(path)
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, dict):
+            return literal_value(self.document.data, None, value)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, list)):
             return None
-        return None if self._tagged(path) else str(value)
+        tag = self._tag(path)
+        if tag is None and isinstance(value, str):
+            return Variables(None, self.path, self.document.data).text(value)
+        if tag is None:
+            return None if isinstance(value, list) else str(value)
+        if tag == "Join" and not self._one_line_tag(path):
+            return None  # tags inside it are lost by the loader: not read as literals
+        return literal_value(self.document.data, tag, value)
 
-    def _tagged(self, path: PathKey) -> bool:
+    def _tag(self, path: PathKey) -> str | None:
+        """The YAML tag (`Ref`, `Join`) the value at `path` is written with, if any."""
+        after = self._after(path)
+        if not after.startswith("!"):
+            return None
+        return after[1:].split(" ", 1)[0].split("[", 1)[0].strip() or None
+
+    def _one_line_tag(self, path: PathKey) -> bool:
+        """The tagged value is a flow on its key's line with no other tag in it."""
+        after = self._after(path)
+        return after.count("!") == 1 and after.rstrip().endswith("]")
+
+    def _after(self, path: PathKey) -> str:
+        """The text after the key at `path` (or the next line's, if that is empty)."""
         line = self.line(path)
         if line is None or not 0 < line <= len(self.lines):
-            return False
+            return ""
         text = self.lines[line - 1]
         key = str(path[-1])
         after = text[text.find(key) + len(key) :].lstrip("\"' ").removeprefix(":").strip()
         if not after:  # the value starts on the next line
             after = next((t.strip() for t in self.lines[line:] if t.strip()), "")
-        return after.startswith("!")
+        return after

@@ -19,18 +19,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gate.model import Absorbs, Severity
-from gate.serverless.calls.models import service_of
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
 from gate.serverless.iam.least import least_privilege
 from gate.serverless.iam.policy import (
+    ALL_ACTIONS,
     Grants,
     Statement,
-    is_service_wildcard,
     role_users,
 )
 from gate.serverless.iam.roles import grants
-from gate.serverless.iam.unknown import known_actions, unknown_actions
+from gate.serverless.iam.unknown import (
+    granted_scope,
+    known_actions,
+    unknown_actions,
+    unread_policy,
+)
 
 _WILDCARD_CHECKS = (
     "CKV_AWS_1",
@@ -65,12 +69,16 @@ def wildcards(granted: Grants, users: list[str]) -> list[RawFinding]:
     found: list[RawFinding] = []
     who = role_users(users)
     for statement in granted.statements:
+        if statement.unreadable is not None:
+            found.append(unread_policy(statement, who))
+            continue
         found += unknown_actions(statement, who)
         if not statement.allows or statement.place.origin.startswith("sam:"):
             continue
         for action in statement.actions:
-            if is_service_wildcard(action):
-                found.append(_wildcard(statement, action, who))
+            scope = granted_scope(action)
+            if scope is not None:
+                found.append(_wildcard(statement, action, scope, who))
         if statement.not_actions:
             found.append(_not_action(statement, who))
         if statement.place.origin == "inline" and statement.any_resource:
@@ -80,10 +88,10 @@ def wildcards(granted: Grants, users: list[str]) -> list[RawFinding]:
     return found
 
 
-def _wildcard(statement: Statement, action: str, who: str) -> RawFinding:
-    everything = action == "*"
+def _wildcard(statement: Statement, action: str, scope: str, who: str) -> RawFinding:
+    everything = scope == ALL_ACTIONS
     severity = "critical" if everything else "high"
-    what = "every action of every service" if everything else f"every {service_of(action)} action"
+    what = "every action of every service" if everything else f"every {scope} action"
     checks = _WILDCARD_CHECKS + _UNCONSTRAINED_CHECKS
     if statement.any_resource:
         checks += _STAR_RESOURCE_CHECKS
@@ -143,7 +151,7 @@ def _restrictable(statement: Statement) -> list[str]:
 
     found = []
     for action in statement.actions:
-        expanded = [] if is_service_wildcard(action) else known_actions(action)
+        expanded = [] if granted_scope(action) else known_actions(action)
         if expanded and len(remove_actions_that_are_not_wildcard_arn_only(expanded)) < len(
             expanded
         ):

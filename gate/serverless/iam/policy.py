@@ -8,6 +8,9 @@ remember where they are written, so a finding can point at the line of an action
 from __future__ import annotations
 
 import fnmatch
+import functools
+import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +54,9 @@ class Statement:
     """The line of each action, parallel to `actions`."""
     not_resources: tuple[str, ...] = ()
     """`NotResource`: every resource but these."""
+    unreadable: str | None = None
+    """Why the gate could not read this policy (a string that is not JSON); it stands
+    for whatever that policy grants, and is reported as such."""
 
     @property
     def allows(self) -> bool:
@@ -98,16 +104,100 @@ def combine(parts: Iterable[Found]) -> Found:
 
 
 def document_statements(document: Any, place: Place, locate: Locator) -> list[Statement]:
-    """The statements of one policy document (`{"Statement": [...]}` or a bare list)."""
-    base: DocPath = ("Statement",) if isinstance(document, dict) else ()
-    raw = document.get("Statement") if isinstance(document, dict) else document
-    if isinstance(raw, dict):
-        return [_statement(raw, base, place, locate)]
-    return [
-        _statement(item, (*base, index), place, locate)
-        for index, item in enumerate(raw if isinstance(raw, list) else [])
-        if isinstance(item, dict)
-    ]
+    """The statements of one policy document (`{"Statement": [...]}`, a bare list, or
+    either written as a JSON string, as CloudFormation takes a Json property). Every
+    branch of an `Fn::If` is read, so the worse one is judged whichever is deployed; a
+    document the gate cannot read is a statement that says so (`unreadable`)."""
+    found: list[Statement] = []
+    for at, value in alternatives(document, ()):
+        if isinstance(value, str):
+            value, why = _json_document(value)
+            if why is not None:
+                found.append(unreadable(place, locate(at, None), why))
+                continue
+        base: DocPath = (*at, "Statement") if isinstance(value, dict) else at
+        raw = value.get("Statement") if isinstance(value, dict) else value
+        found += [
+            _statement(item, path, place, locate)
+            for path, item in items(raw, base)
+            if isinstance(item, dict)
+        ]
+    return found
+
+
+MAX_JSON_DOCUMENT = 1 << 20
+"""IAM caps a policy far below this; a longer string is not a policy document."""
+
+
+def _json_document(text: str) -> tuple[Any, str | None]:
+    """A policy document written as a JSON string, or why it cannot be read."""
+    if not text.strip():
+        return [], None
+    if len(text) > MAX_JSON_DOCUMENT:
+        return None, f"a string of {len(text)} characters, longer than any policy"
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return None, "a string that is not a JSON policy document"
+    if not isinstance(parsed, (dict, list)):
+        return None, "a JSON string that is not a policy document"
+    return parsed, None
+
+
+def unreadable(place: Place, line: int | None, why: str) -> Statement:
+    """A policy the gate could not read: it may grant anything, so it is reported."""
+    return Statement("Allow", (), (), (), place, line, unreadable=why)
+
+
+NO_VALUE = "AWS::NoValue"
+
+
+def alternatives(value: Any, path: DocPath) -> list[tuple[DocPath, Any]]:
+    """What a value in a place that takes one item (a policy, a document, a statement)
+    may be deployed as, with its path: both branches of `Fn::If` (the YAML loader reads
+    `!If [c, a, b]` as the list `[c, a, b]`; one item is never a list otherwise), none
+    for `AWS::NoValue`, else the value itself."""
+    if value == NO_VALUE or value == {"Ref": NO_VALUE}:
+        return []
+    branches = _if_branches(value, single=True)
+    if branches is None:
+        return [(path, value)]
+    return [found for at, branch in branches for found in alternatives(branch, (*path, *at))]
+
+
+def items(value: Any, path: DocPath) -> list[tuple[DocPath, Any]]:
+    """The items of a place that takes a list (`Policies`, `Statement`, a bare list of
+    statements), each with its path: every branch of an `Fn::If`, whether it chooses
+    the whole list or one item, and nothing for `AWS::NoValue`."""
+    if value == NO_VALUE or value == {"Ref": NO_VALUE}:
+        return []
+    branches = _if_branches(value, single=False)
+    if branches is not None:
+        return [found for at, branch in branches for found in items(branch, (*path, *at))]
+    if not isinstance(value, list):
+        return alternatives(value, path) if value is not None else []
+    found: list[tuple[DocPath, Any]] = []
+    for index, item in enumerate(value):
+        for at, alternative in alternatives(item, (*path, index)):
+            found += (
+                items(alternative, at) if isinstance(alternative, list) else [(at, alternative)]
+            )
+    return found
+
+
+def _if_branches(value: Any, *, single: bool) -> list[tuple[DocPath, Any]] | None:
+    """The two branches of an `Fn::If` (long form, or the short form's list where
+    `single`, or where both branches are lists or `AWS::NoValue`), else None."""
+    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
+        args = value["Fn::If"]
+        if isinstance(args, list) and len(args) == 3:
+            return [(("Fn::If", 1), args[1]), (("Fn::If", 2), args[2])]
+        return None
+    if not (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)):
+        return None
+    if single or all(isinstance(b, list) or b == NO_VALUE for b in value[1:]):
+        return [((1,), value[1]), ((2,), value[2])]
+    return None
 
 
 def _statement(item: dict[str, Any], path: DocPath, place: Place, locate: Locator) -> Statement:
@@ -174,8 +264,33 @@ def role_users(users: list[str]) -> str:
 
 
 def is_service_wildcard(action: str) -> bool:
-    """`*` or `service:*`: every action of one service, or of all of them."""
-    return action == "*" or (":" in action and action.split(":", 1)[1] == "*")
+    """A pattern that grants every action of a service, or of all of them: `*`, `s3:*`,
+    and any spelling IAM's globbing reads the same way (`**`, `?*`, `*:*`, `iam:*?`)."""
+    return wildcard_scope(action) is not None
+
+
+ALL_ACTIONS = "*"
+"""What `wildcard_scope` returns for a pattern that matches every action of every service."""
+
+
+def wildcard_scope(action: str) -> str | None:
+    """Whom a pattern grants everything of: `ALL_ACTIONS`, the service (`s3` for `s3:**`),
+    or None for a pattern narrower than a whole service (`s3:Get*`) or no pattern.
+
+    IAM matches an action against the pattern as a glob (`*` any run, `?` one character),
+    so a part made only of `*` and `?`, with at least one `*`, matches every name there is
+    (a service or action name has at least a few characters), and every future one."""
+    service, colon, name = action.strip().partition(":")
+    if not colon:
+        return ALL_ACTIONS if _matches_any_name(service) else None
+    if not _matches_any_name(name):
+        return None
+    return ALL_ACTIONS if _matches_any_name(service) else service.lower()
+
+
+def _matches_any_name(part: str) -> bool:
+    """Only `*` and `?`, with at least one `*`."""
+    return "*" in part and not part.strip("*?")
 
 
 def is_wildcard(action: str) -> bool:
@@ -184,5 +299,13 @@ def is_wildcard(action: str) -> bool:
 
 
 def matches(pattern: str, action: str) -> bool:
-    """IAM's case-insensitive action matching, with `*` and `?`."""
-    return fnmatch.fnmatchcase(action.lower(), pattern.lower())
+    """IAM's case-insensitive action matching, with `*` and `?` (and nothing else: `[`
+    is a plain character to IAM, not a set as it is to fnmatch)."""
+    return glob(pattern).fullmatch(action) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def glob(pattern: str) -> re.Pattern[str]:
+    """IAM's glob `pattern` as a case-insensitive regular expression (fnmatch's, whose
+    atomic groups keep a pattern of many `*` from backtracking exponentially)."""
+    return re.compile(fnmatch.translate(pattern.replace("[", "[[]")), re.IGNORECASE)

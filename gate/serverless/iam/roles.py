@@ -32,8 +32,11 @@ from gate.serverless.iam.policy import (
     Statement,
     as_list,
     combine,
+    items,
 )
 from gate.serverless.iam.policy import document_statements as _document
+from gate.serverless.intrinsics import with_mappings
+from gate.serverless.variables import Variables
 
 # serverless.yml: where the provider role's statements and managed policies are.
 _PROVIDER_V3: tuple[DocPath, DocPath] = (
@@ -61,7 +64,7 @@ def grants(context: BundleContext, function: Function) -> Grants:
     if document is None:
         return Grants(function.resource, unknown=(f"{function.iac_file} (not readable)",))
     if function.iac == "serverless":
-        return _serverless(document, function)
+        return _serverless(document, function, Variables(context, function.iac_file, document.data))
     return _template(Template(document, function.iac_file, ("Resources",)), function)
 
 
@@ -95,8 +98,18 @@ class Template:
         return self.document.line_of((*self.base, *path))
 
     def statements(self, document: Any, resource: str, *path: str | int) -> list[Statement]:
-        """The statements of the policy document at `path`, written in `resource`."""
+        """The statements of the policy document at `path`, written in `resource`;
+        `Fn::FindInMap` into the template's own `Mappings` is read as what it stands for."""
+        document = with_mappings(document, self.mappings())
         return _document(document, Place(self.file, resource), self.locator(*path))
+
+    def mappings(self) -> dict[str, Any]:
+        """The `Mappings` beside the resources (a template's top level, or
+        serverless.yml's `resources`)."""
+        value: Any = self.document.data
+        for key in self.base[:-1]:
+            value = as_mapping(value).get(str(key))
+        return as_mapping(as_mapping(value).get("Mappings"))
 
     def role(self, role: str) -> Grants:
         """A template role's inline policies, managed policies and attached policies."""
@@ -106,12 +119,13 @@ class Template:
 
     def _role_parts(self, role: str, resource: str) -> Iterator[Found]:
         props = self.properties(role)
-        for i, policy in enumerate(as_list(props.get("Policies"))):
-            path = (role, "Properties", "Policies", i, "PolicyDocument")
+        for at, policy in items(props.get("Policies"), (role, "Properties", "Policies")):
+            path = (*at, "PolicyDocument")
             yield self.statements(as_mapping(policy).get("PolicyDocument"), resource, *path), []
-        arns = as_list(props.get("ManagedPolicyArns"))
-        for i, arn in enumerate(arns):
-            yield self.managed(arn, resource, self.line(role, "Properties", "ManagedPolicyArns", i))
+        managed = items(props.get("ManagedPolicyArns"), (role, "Properties", "ManagedPolicyArns"))
+        for at, arn in managed:
+            yield self.managed(arn, resource, self.line(*at))
+        arns = [arn for _, arn in managed]
         yield self.attached(role, {r for arn in arns for r in logical_ids(arn)})
 
     def managed(self, value: Any, resource: str, line: int | None) -> Found:
@@ -159,17 +173,17 @@ def _sam_policies(template: Template, logical: str, policies: Any) -> Grants:
     """A SAM function's own role: its `Policies`, and policies attached to `<Name>Role`."""
     resource = f"AWS::Serverless::Function.{logical}"
     base: DocPath = (logical, "Properties", "Policies")
-    if isinstance(policies, list):
-        parts = [_sam_policy(template, resource, (*base, i), p) for i, p in enumerate(policies)]
-    else:
-        parts = [_sam_policy(template, resource, base, p) for p in as_list(policies)]
+    parts = [_sam_policy(template, resource, at, p) for at, p in items(policies, base)]
     parts.append(template.attached(f"{logical}Role", set()))
     statements, unknown = combine(parts)
     return Grants(f"{template.file}:{resource}", tuple(statements), tuple(unknown))
 
 
 def _sam_policy(template: Template, resource: str, path: DocPath, item: Any) -> Found:
-    """One item of SAM `Policies`: a document, a policy template or a managed policy."""
+    """One item of SAM `Policies`: a document (a map, or a JSON string), a policy
+    template or a managed policy."""
+    if isinstance(item, str) and item.lstrip().startswith(("{", "[")):
+        return template.statements(item, resource, *path), []
     if isinstance(item, str) and not item.startswith("arn:") and "${" not in item:
         item = f"arn:aws:iam::aws:policy/{item}" if template.kind(item) is None else item
     if isinstance(item, dict) and "Statement" in item:
@@ -181,7 +195,7 @@ def _sam_policy(template: Template, resource: str, path: DocPath, item: Any) -> 
     return template.managed(item, resource, template.line(*path))
 
 
-def _serverless(document: YamlDocument, function: Function) -> Grants:
+def _serverless(document: YamlDocument, function: Function, variables: Variables) -> Grants:
     """A serverless.yml function's role: its own (`iamRoleStatements` of the
     serverless-iam-roles-per-function plugin), a custom one, or the provider's."""
     service = as_mapping(document.data)
@@ -200,11 +214,11 @@ def _serverless(document: YamlDocument, function: Function) -> Grants:
     own: list[Statement] = []
     if "iamRoleStatements" in spec:
         role = f"{function.iac_file}:{key}"
-        own = _statements_at(document, function, ("functions", key, "iamRoleStatements"))
+        own = _statements_at(document, function, ("functions", key, "iamRoleStatements"), variables)
         if not spec.get("iamRoleStatementsInherit"):
             return Grants(role, tuple(own))
     statements_at, managed_at = _PROVIDER_V3 if isinstance(iam_role, dict) else _PROVIDER_V2
-    statements = _statements_at(document, function, statements_at)
+    statements = _statements_at(document, function, statements_at, variables)
     managed, unknown = _managed_at(document, function, managed_at)
     return Grants(role, tuple(own + statements + managed), tuple(unknown))
 
@@ -216,9 +230,12 @@ def _custom_role(template: Template, custom: Any) -> Grants:
     return Grants(f"{template.file}:{custom}", unknown=(f"role {custom!r} (not in this file)",))
 
 
-def _statements_at(document: YamlDocument, function: Function, path: DocPath) -> list[Statement]:
+def _statements_at(
+    document: YamlDocument, function: Function, path: DocPath, variables: Variables
+) -> list[Statement]:
+    """The statements at `path`, with `${self:}` and in-bundle `${file()}` resolved."""
     place = Place(function.iac_file, function.resource)
-    value = _at(document.data, path)
+    value = variables.resolve(_at(document.data, path))
     return _document(value or [], place, lambda inner, _text: document.line_of((*path, *inner)))
 
 

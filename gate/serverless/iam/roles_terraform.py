@@ -5,7 +5,8 @@ with its `inline_policy` blocks and `managed_policy_arns`, `aws_iam_role_policy`
 
 A policy arrives as `jsonencode({...})`, a heredoc or plain JSON string, a policy
 document's `.json`, or `file("...json")` in the module; anything else (`templatefile`,
-variables) is reported as unknown. Nothing is evaluated: references stay text.
+variables, `dynamic` statements) is a policy the gate could not read, reported as such
+(it may grant anything). Nothing is evaluated: references stay text.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ from gate.serverless.iam.policy import (
     Grants,
     Locator,
     Place,
+    Statement,
     combine,
     document_statements,
+    unreadable,
 )
 
 _JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.DOTALL)
@@ -163,18 +166,21 @@ def _policy_arn(module: Module, owner: Block, arn: Any) -> Found:
 
 
 def _policy(module: Module, block: Block, value: Any) -> Found:
-    """The statements of a policy attribute, however it is written."""
+    """The statements of a policy attribute, however it is written; a policy the gate
+    cannot read (`templatefile()`, a variable, a document not in the module) is an
+    `unreadable` statement, reported: it may grant anything."""
     if not isinstance(value, str):
-        return [], [f"{block.resource}: a policy the gate cannot read"]
+        return [_unreadable(block, "a policy built by an expression")], []
     reference = _DOCUMENT.match(value)
     if reference:
         document = module.find("aws_iam_policy_document", reference[1], "data")
         if document is None:
-            return [], [f"policy document {reference[1]!r} (not in this module)"]
+            why = f"policy document {reference[1]!r} is not in this module"
+            return [_unreadable(block, why)], []
         return _document_block(module, document)
     parsed = _decode(module, value)
     if parsed is None:
-        return [], [f"{block.resource}: a policy the gate cannot read ({value[:60]!r})"]
+        return [_unreadable(block, f"`{value[:60]}` is not read by the gate")], []
     place = Place(block.file, block.resource)
     return document_statements(parsed, place, module.locator(block)), []
 
@@ -223,6 +229,15 @@ def _document_block(module: Module, block: Block) -> Found:
         for item in map(as_mapping, block.body.get("statement", []))
     ]
     unread = {"source_policy_documents", "override_policy_documents", "dynamic"} & set(block.body)
-    unknown = [f"{block.resource}: {', '.join(sorted(unread))} not read"] if unread else []
     place = Place(block.file, block.resource)
-    return document_statements({"Statement": statements}, place, module.locator(block)), unknown
+    found = document_statements({"Statement": statements}, place, module.locator(block))
+    if unread:
+        found.append(_unreadable(block, f"its {', '.join(sorted(unread))} are not read"))
+    return found, []
+
+
+def _unreadable(block: Block, why: str) -> Statement:
+    """A policy of `block` the gate cannot read."""
+    line = block.body.get("__start_line__")
+    place = Place(block.file, block.resource)
+    return unreadable(place, line if isinstance(line, int) else None, why)

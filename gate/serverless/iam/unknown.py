@@ -9,31 +9,63 @@ Neither blocks by default: the gate's data ages, and a new action is not a probl
 
 from __future__ import annotations
 
-import fnmatch
 from functools import cache
 
 from gate.serverless.findings import RawFinding
-from gate.serverless.iam.policy import Statement
+from gate.serverless.iam.policy import (
+    ALL_ACTIONS,
+    Statement,
+    is_service_wildcard,
+    is_wildcard,
+    matches,
+    wildcard_scope,
+)
 
 UNKNOWN_ACTION = "GATE-IAC-004"
 
 
 def is_known(action: str) -> bool:
     """Whether IAM has `action` (`s3:GetObject`), or any action a pattern (`s3:Get*`,
-    `s3:*`, `*`) matches; case-insensitive, as IAM is."""
-    return action == "*" or bool(known_actions(action))
+    `s3:*`, `*`, `*:Get*`) matches; case-insensitive, as IAM is."""
+    return is_service_wildcard(action) or bool(known_actions(action))
 
 
 def known_actions(action: str) -> list[str]:
     """The actions, as the gate's data spells them, that `action` names or matches;
-    [] for `*` (every service) and for what IAM does not have."""
-    service, sep, name = action.lower().partition(":")
-    names = _actions_by_service().get(service)
-    if not sep or not name or names is None:
+    [] for a pattern of every action of every service and for what IAM does not have.
+    A pattern is matched as IAM does, over the whole `service:name` (so `s3*` and
+    `*:GetObject` match across services)."""
+    if wildcard_scope(action) == ALL_ACTIONS:
         return []
-    if "*" in name or "?" in name:
-        return [spelled for known, spelled in names.items() if fnmatch.fnmatchcase(known, name)]
-    return [names[name]] if name in names else []
+    service, sep, name = action.lower().partition(":")
+    by_service = _actions_by_service()
+    if sep and not is_wildcard(service):
+        names = by_service.get(service, {})
+        if is_wildcard(name):
+            return [spelled for known, spelled in names.items() if matches(name, known)]
+        return [names[name]] if name in names else []
+    if not is_wildcard(action):
+        return []
+    return [
+        spelled
+        for names in by_service.values()
+        for spelled in names.values()
+        if matches(action, spelled)
+    ]
+
+
+def granted_scope(action: str) -> str | None:
+    """`wildcard_scope`, or else the first service every action of which, as the gate's
+    data knows them, the pattern matches (`iam*`, `s3:*Object*`... when it covers all of
+    `s3`): such a pattern grants that service's future actions too."""
+    scope = wildcard_scope(action)
+    if scope is not None or not is_wildcard(action):
+        return scope
+    matched = {a.lower() for a in known_actions(action)}
+    for service, names in _actions_by_service().items():
+        if names and all(f"{service}:{name}" in matched for name in names):
+            return service
+    return None
 
 
 @cache
@@ -77,4 +109,21 @@ def _finding(statement: Statement, action: str, line: int | None, who: str) -> R
         resource=statement.place.resource,
         anchor=f"{statement.place.resource} {statement.effect} unknown {action}",
         severity="medium" if deny else None,
+    )
+
+
+def unread_policy(statement: Statement, who: str) -> RawFinding:
+    """GATE-IAC-004 for a policy the gate could not read: it may grant anything, so it
+    is rated high (blocks under the default policy), not low as an unknown action is.
+    CloudFormation refuses such a document at deploy time, so blocking costs nothing."""
+    return RawFinding(
+        UNKNOWN_ACTION,
+        f"{who} has a policy the gate could not read ({statement.unreadable}): it may "
+        "grant any action, and no rule here judged it. Write the policy document as a map "
+        "(or a JSON string that parses) so its grants can be checked.",
+        statement.place.path,
+        statement.line,
+        resource=statement.place.resource,
+        anchor=f"{statement.place.resource} unreadable policy {statement.line}",
+        severity="high",
     )

@@ -30,7 +30,9 @@ def string_parts(node: ast.expr) -> Iterator[str | ast.expr]:
         yield node
 
 
-_PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdrifxXoeEgGca]")
+# A width never starts with 0 (that is a flag): `[-#0 +]*\d+` would split a run of zeros
+# every way before failing, quadratic in the run.
+_PERCENT = re.compile(r"%(?:\((\w+)\))?[-#0 +]*(?:[1-9]\d*|\*)?(?:\.\d+)?[sdrifxXoeEgGca]")
 
 
 def _percent_parts(template: str, values: ast.expr) -> Iterator[str | ast.expr]:

@@ -1,0 +1,108 @@
+"""CloudFormation intrinsic functions the rules resolve within the template itself.
+
+The gate reads IaC, never evaluates it; but `!FindInMap` into the template's own
+`Mappings`, `!Ref` of a parameter with a literal `Default`, and `!Join` / `!Sub` of
+literals are the template's own text, and a rule that took them for "resolved at deploy
+time" would let them hide what they stand for. Nothing here reaches outside the
+template (no `${env:}`, no other file, no account lookups).
+
+The YAML loader reads a tag's value without its tag (`!FindInMap [M, a, b]` arrives as
+`["M", "a", "b"]`), so the short forms are recognised by shape where that is safe, and
+the long forms (`{"Fn::FindInMap": [...]}`) always.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_VALUES = 256
+"""A lookup over a map's every key yields at most this many values (the rest are not
+needed to judge a grant: any one wildcard is enough)."""
+
+
+def mapping_values(mappings: Any, args: Any) -> list[Any] | None:
+    """What `Fn::FindInMap [map, key, key]` may stand for in `mappings`: the one value
+    when all three arguments are literal, every value the map holds at the literal keys
+    when some are not (an expression picks one of them at deploy time); None when the
+    map does not have it (then it is not read as FindInMap). A key the map does not
+    have is read as an expression: the loader reads `!Ref AWS::Region` as the string."""
+    if not isinstance(mappings, dict) or not isinstance(args, list) or len(args) != 3:
+        return None
+    if isinstance(args[0], str) and args[0] not in mappings:
+        return None
+    level: list[Any] = [mappings]
+    for key in args:
+        nxt: list[Any] = []
+        for table in level:
+            if not isinstance(table, dict):
+                continue
+            if isinstance(key, str) and key in table:
+                nxt.append(table[key])
+            else:  # an expression (`!Ref AWS::Region`: the loader drops the inner tag)
+                nxt += list(table.values())
+        level = nxt[:MAX_VALUES]
+    return level or None
+
+
+def with_mappings(value: Any, mappings: Any) -> Any:
+    """`value` (a policy document) with every `Fn::FindInMap` into `mappings` replaced by
+    what it may stand for: the long form by the values, the short form (a list of three
+    whose first names a map) by the list with the values added, so that if it was a
+    plain list nothing of it is lost."""
+    if not isinstance(mappings, dict) or not mappings:
+        return value
+    if isinstance(value, dict):
+        if len(value) == 1 and "Fn::FindInMap" in value:
+            found = mapping_values(mappings, value["Fn::FindInMap"])
+            if found is not None:
+                return found
+        return {key: with_mappings(inner, mappings) for key, inner in value.items()}
+    if isinstance(value, list):
+        items = [with_mappings(inner, mappings) for inner in value]
+        if len(value) == 3 and isinstance(value[0], str) and value[0] in mappings:
+            items += mapping_values(mappings, value) or []
+        return items
+    return value
+
+
+def literal_value(template: Any, tag: str | None, value: Any) -> str | None:
+    """The literal a value of the template stands for, when the template alone says it:
+    `!Ref` of a parameter with a literal `Default`, `!FindInMap` of literal keys into its
+    `Mappings`, `!Join` of literals, `!Sub` without a variable (short forms by `tag`, the
+    YAML tag the value was written with; long forms by their key). None otherwise."""
+    if isinstance(value, dict):
+        key, inner = next(iter(value.items())) if len(value) == 1 else ("", None)
+        return literal_value(template, _TAGS[key], inner) if key in _TAGS else None
+    if tag is None:
+        return _scalar(value)
+    if tag == "Ref" and isinstance(value, str):
+        parameters = _section(template, "Parameters")
+        default = _section(parameters, value).get("Default")
+        return _scalar(default)
+    if tag == "FindInMap":
+        found = mapping_values(_section(template, "Mappings"), value)
+        return _scalar(found[0]) if found and len(found) == 1 else None
+    if tag == "Join" and isinstance(value, list) and len(value) == 2:
+        separator, parts = value
+        if isinstance(separator, str) and isinstance(parts, list):
+            texts = [literal_value(template, None, part) for part in parts]
+            if all(text is not None for text in texts):
+                return separator.join(t for t in texts if t is not None)
+        return None
+    if tag == "Sub" and isinstance(value, str) and "${" not in value.replace("${!", ""):
+        return value.replace("${!", "${")
+    return None
+
+
+_TAGS = {"Ref": "Ref", "Fn::FindInMap": "FindInMap", "Fn::Join": "Join", "Fn::Sub": "Sub"}
+
+
+def _section(data: Any, key: str) -> dict[str, Any]:
+    found = data.get(key) if isinstance(data, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value)
