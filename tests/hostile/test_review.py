@@ -1,8 +1,8 @@
 """A hostile review of `gate check`: tricks an attacker who writes the bundle could use
 to pass a build the gate should block, to leak a secret, or to make the gate crash.
 
-Each case is a confirmed problem, marked xfail (strict) until the gate is fixed: the
-test says what the gate must do, and fails today.
+Each case was a confirmed problem when the review found it: the test says what the gate
+must do, and would fail on the code before its fix.
 """
 
 from __future__ import annotations
