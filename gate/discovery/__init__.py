@@ -75,6 +75,10 @@ def discover(
     issues: list[ScanIssue] = []
     for item in declared:
         _inline(root, bundle_id, item, issues, warnings)
+        if item.inline_unread is not None:
+            # Its code is the inline code the gate could not read: said above, and there
+            # is no other code to look for.
+            item = replace(item, code=None)
         settled = settle(root, item, unpack)
         functions.append(settled.function)
         issues.extend(

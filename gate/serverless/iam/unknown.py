@@ -27,7 +27,11 @@ UNKNOWN_ACTION = "GATE-IAC-004"
 def is_known(action: str) -> bool:
     """Whether IAM has `action` (`s3:GetObject`), or any action a pattern (`s3:Get*`,
     `s3:*`, `*`, `*:Get*`) matches; case-insensitive, as IAM is."""
-    return is_service_wildcard(action) or bool(known_actions(action))
+    if is_service_wildcard(action):
+        service = action.lower().partition(":")[0]
+        # `s3:*` is known; `nosuchservice:*` names a service IAM does not have.
+        return ":" not in action or is_wildcard(service) or service in _actions_by_service()
+    return bool(known_actions(action))
 
 
 def known_actions(action: str) -> list[str]:
