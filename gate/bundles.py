@@ -126,10 +126,12 @@ def stage(
         if bring_back_handlers(root, tally, found.functions) or restored:
             found = discover(root, bundle.id, unpack, iac_max_bytes)
         warnings.extend(found.warnings)
-        refuse_cached(root, tally, found.functions)
-        prune_unpacked(root, tally)
         owned = third_party(root, bundle.id, found.functions)
         vendored = set(owned.files)
+        # An installed package's bytecode stands for source its RECORD vouches for: it is
+        # third-party as that source is (pip compiles it at install).
+        refuse_cached(root, tally, found.functions, vendored)
+        prune_unpacked(root, tally, vendored)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
         bundle = replace(bundle, functions=found.functions)
         accounted = account(root, bundle, tally, owned, found.out_of_scope, scanning)

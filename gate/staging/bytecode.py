@@ -12,7 +12,7 @@ source size is not the source's (stale). Lambda packages normally ship no
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 
 from gate.discovery import code_places, within
@@ -56,15 +56,18 @@ def refuse_loaded(bundle: str, relative: str, pyc: Path, source: Path) -> None:
         )
 
 
-def refuse_cached(root: Path, tally: Tally, functions: Iterable[Function]) -> None:
+def refuse_cached(
+    root: Path, tally: Tally, functions: Iterable[Function], third_party: Collection[str] = ()
+) -> None:
     """Refuse the bytecode of ignored `__pycache__` folders that Python may load in place
     of a staged source, inside a function's code or layers (or anywhere, when the bundle
-    declares no function: then all of it may be code)."""
+    declares no function: then all of it may be code), unless that source is proven
+    third-party."""
     declared = tuple(functions)
     places = [p for f in declared if _python(f) for p in code_places(f)]
     for relative, found in sorted(tally.importable.items()):
         source = cached_source(relative)
-        if source is None or not (root / source).is_file():
+        if source is None or source in third_party or not (root / source).is_file():
             continue
         if declared and not any(within(relative, place) for place in places):
             continue

@@ -18,6 +18,7 @@ import fnmatch
 import os
 import shutil
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,7 +197,7 @@ def _link_target(walk: _Walk, link: Path, shown: str) -> Path:
 _NEVER_IMPORTED = frozenset({"vcs", "tool-cache", "apple-double"})
 
 
-def prune_unpacked(root: Path, tally: Tally) -> None:
+def prune_unpacked(root: Path, tally: Tally, third_party: Collection[str] = ()) -> None:
     """Remove from the staged copy (where only unpacked zips can have put them) what a
     built-in rule ignores and Python never imports: VCS data, tool caches, AppleDouble
     files, scanner configuration. Ignored folders that may hold imported code (a
@@ -207,7 +208,7 @@ def prune_unpacked(root: Path, tally: Tally) -> None:
             rule = dir_rule(name, here / name)
             if rule in _NEVER_IMPORTED:
                 if name == "__pycache__":
-                    _refuse_loaded_bytecode(root, here / name, tally.bundle)
+                    _refuse_loaded_bytecode(root, here / name, tally.bundle, third_party)
                 dirs.remove(name)
                 tally.ignored[rule or ""] += sum(len(files) for _, _, files in os.walk(here / name))
                 shutil.rmtree(here / name)
@@ -218,15 +219,18 @@ def prune_unpacked(root: Path, tally: Tally) -> None:
                 (here / name).unlink()
 
 
-def _refuse_loaded_bytecode(root: Path, cache: Path, bundle: str) -> None:
+def _refuse_loaded_bytecode(
+    root: Path, cache: Path, bundle: str, third_party: Collection[str]
+) -> None:
     """Refuse the bytecode in an unpacked zip's `__pycache__` (deployed code) that Python
-    may import instead of a source beside the folder."""
+    may import instead of a source beside the folder, unless that source is proven
+    third-party."""
     from gate.staging.bytecode import cached_source, refuse_loaded
 
     for pyc in sorted(cache.glob("*.pyc")):
         relative = pyc.relative_to(root).as_posix()
         source = cached_source(relative)
-        if source is not None and (root / source).is_file():
+        if source is not None and source not in third_party and (root / source).is_file():
             refuse_loaded(bundle, relative, pyc, root / source)
 
 

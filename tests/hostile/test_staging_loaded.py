@@ -281,3 +281,19 @@ def test_a_real_virtualenv_in_a_functions_code_is_refused_with_the_way_out(
     assert_refused(sandbox.run(), ".venv/", 'exclude: [".venv/**"]')
     excluded = sandbox.run(policy=CHEAP_POLICY + 'exclude: [".venv/**"]\n')
     assert excluded.code in (0, 1), excluded.stderr
+
+
+def test_an_installed_packages_bytecode_is_third_party_with_its_source(
+    sandbox: Sandbox,
+) -> None:
+    """pip compiles what it installs: the bytecode of a source its RECORD vouches for is
+    third-party as that source is (a layer built with pip, as real repositories ship)."""
+    from tests.hostile.test_staging import install
+
+    function(sandbox)
+    sandbox.write("src/app.py", "import pkg\n\n\ndef handler(event, context):\n    return 1\n")
+    install(sandbox, "src", "pkg", {"pkg/__init__.py": "VALUE = 1\n"})
+    bytecode = pyc("VALUE = 1\n", py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    sandbox.write("src/pkg/__pycache__/__init__.cpython-312.pyc", bytecode)
+    run = sandbox.run("--format", "json")
+    assert run.code == 0, run.stderr
