@@ -1,0 +1,108 @@
+"""A second hostile review of `gate check`: ways around the first review's fixes.
+
+Each case is a confirmed problem, marked strict xfail until it is fixed: the test says
+what the gate must do, and the same bundle without the trick blocks.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks
+from tests.hostile.test_review import GOOD_HANDLER, SLS, SLS_ADMIN, unchecked_pyc
+from tests.hostile.test_staging import BAD, GOOD, function, install
+
+IMPORTS_HELPER = (
+    "import helper\n\n\ndef handler(event, context):\n    return helper.handler(event, context)\n"
+)
+SCAN_VENDORED = CHEAP_POLICY + "  bandit: {scan_vendored: true}\n"
+
+
+def blocked_or_refused(code: int) -> None:
+    assert code in (1, 2), code
+
+
+# --- Serverless variables with a fallback ----------------------------------------------
+
+
+def test_the_serverless_admin_statement_without_a_variable_blocks(sandbox: Sandbox) -> None:
+    """The baseline for the cases below."""
+    sandbox.write("serverless.yml", SLS.format(provider=SLS_ADMIN.format(action="'*'"), extra=""))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(strict=True, reason="a ${self:} with a fallback is not resolved")
+@pytest.mark.parametrize(
+    "action",
+    ["${self:custom.act, 's3:GetObject'}", "${self:custom.nope, '*'}"],
+    ids=["self-resolves-to-star", "fallback-is-star"],
+)
+def test_a_serverless_variable_with_a_fallback_does_not_hide_a_star_action(
+    sandbox: Sandbox, action: str
+) -> None:
+    """Serverless v3 resolves `${self:a.b, 'default'}` to a.b if set, else the default;
+    the gate leaves it as written and calls it an unknown action that 'grants nothing'."""
+    provider = SLS_ADMIN.format(action=f'"{action}"')
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra="custom:\n  act: '*'\n"))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+@pytest.mark.xfail(strict=True, reason="the literal fallback of an unresolved source is ignored")
+@pytest.mark.parametrize("action", ["${env:NOPE, '*'}", "${opt:act, '*'}", "${ssm:/nope, '*'}"])
+def test_a_deploy_time_variable_with_a_star_fallback_is_not_clean(
+    sandbox: Sandbox, action: str
+) -> None:
+    """`${env:X, '*'}` deploys `*` wherever X is unset: at least not 'grants nothing'."""
+    sandbox.write(
+        "serverless.yml", SLS.format(provider=SLS_ADMIN.format(action=f'"{action}"'), extra="")
+    )
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- bytecode beside a source a RECORD vouches for -------------------------------------
+
+
+def test_the_vendored_module_scanned_blocks(sandbox: Sandbox) -> None:
+    """The baseline: with scan_vendored, a vendored module's own code is scanned."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    install(sandbox, "src", "helperpkg", {"helper.py": BAD})
+    assert_blocks(sandbox.run(policy=SCAN_VENDORED))
+
+
+@pytest.mark.xfail(strict=True, reason="a vouched source's __pycache__ is trusted unread")
+def test_bytecode_beside_a_vouched_source_is_not_trusted(sandbox: Sandbox) -> None:
+    """The RECORD vouches for helper.py (clean), not for its pyc (unhashed in RECORD):
+    Python runs the unchecked-hash pyc instead, while bandit scans the clean source."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    install(sandbox, "src", "helperpkg", {"helper.py": GOOD})
+    sandbox.write("src/__pycache__/helper.cpython-312.pyc", unchecked_pyc(BAD))
+    blocked_or_refused(sandbox.run(policy=SCAN_VENDORED).code)
+
+
+# --- a RECORD the bundle wrote itself ----------------------------------------------------
+
+
+def test_the_handlers_sibling_without_a_record_blocks(sandbox: Sandbox) -> None:
+    """The baseline for the case below."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("src/helper.py", BAD)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(strict=True, reason="a self-written RECORD makes a sibling third-party")
+def test_a_record_the_bundle_wrote_does_not_exempt_the_handlers_sibling(
+    sandbox: Sandbox,
+) -> None:
+    """Only the handler module is protected: the attacker's own code in a sibling
+    module, listed (with true hashes) in a dist-info it made up, is audited by pip-audit
+    (a package no advisory names) and not scanned by bandit or the serverless rules."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    install(sandbox, "src", "helperpkg", {"helper.py": BAD})
+    blocked_or_refused(sandbox.run().code)
