@@ -6,10 +6,18 @@ what the gate must do, and the same bundle without the trick blocks.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks
-from tests.hostile.test_review import GOOD_HANDLER, SLS, SLS_ADMIN, unchecked_pyc
+from tests.hostile.test_review import (
+    GOOD_HANDLER,
+    ROLE_WITH_STRING_DOCUMENT,
+    SLS,
+    SLS_ADMIN,
+    unchecked_pyc,
+)
 from tests.hostile.test_staging import BAD, GOOD, function, install
 
 IMPORTS_HELPER = (
@@ -105,4 +113,32 @@ def test_a_record_the_bundle_wrote_does_not_exempt_the_handlers_sibling(
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS_HELPER)
     install(sandbox, "src", "helperpkg", {"helper.py": BAD})
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- a JSON-string policy document with a duplicate key -----------------------------------
+
+ADMIN = '[{"Effect": "Allow", "Action": "*", "Resource": "*"}]'
+STRING_DOCUMENT = '\'{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}\''
+
+
+def string_document(sandbox: Sandbox, document: str) -> None:
+    template = ROLE_WITH_STRING_DOCUMENT.replace(STRING_DOCUMENT, json.dumps(document))
+    assert template != ROLE_WITH_STRING_DOCUMENT
+    sandbox.write("template.yaml", template)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+
+
+def test_a_json_document_whose_last_statement_key_is_admin_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the gate reads the last of duplicate keys (Python's json)."""
+    string_document(sandbox, '{"Statement": [], "Statement": ' + ADMIN + "}")
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(strict=True, reason="duplicate JSON keys: only the last one is judged")
+def test_a_json_document_with_a_duplicate_statement_key_is_not_clean(sandbox: Sandbox) -> None:
+    """YAML duplicate keys are refused; in a JSON-string document the first `Statement`
+    (admin) is dropped silently. A parser that keeps the first (or IAM, if it does) sees
+    admin: the gate must block or refuse, not pass."""
+    string_document(sandbox, '{"Statement": ' + ADMIN + ', "Statement": []}')
     blocked_or_refused(sandbox.run().code)
