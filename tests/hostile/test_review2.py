@@ -142,3 +142,50 @@ def test_a_json_document_with_a_duplicate_statement_key_is_not_clean(sandbox: Sa
     admin: the gate must block or refuse, not pass."""
     string_document(sandbox, '{"Statement": ' + ADMIN + ', "Statement": []}')
     blocked_or_refused(sandbox.run().code)
+
+
+# --- inline code whose runtime is a parameter ---------------------------------------------
+
+INLINE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Rt: {{Type: String, Default: python3.12}}
+{globals}Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      InlineCode: |
+{code}
+      Handler: index.handler
+{runtime}"""
+
+
+def inline(sandbox: Sandbox, runtime: str, globals_: str = "") -> None:
+    code = "\n".join("        " + line for line in BAD.splitlines())
+    sandbox.write("template.yaml", INLINE.format(code=code, runtime=runtime, globals=globals_))
+
+
+def test_inline_python_with_a_literal_runtime_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the same inline code with `Runtime: python3.12` blocks."""
+    inline(sandbox, "      Runtime: python3.12\n")
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(strict=True, reason="a runtime from !Ref is taken for a non-Python one")
+@pytest.mark.parametrize(
+    ("runtime", "globals_"),
+    [
+        ("      Runtime: !Ref Rt\n", ""),
+        ("", "Globals:\n  Function:\n    Runtime: !Ref Rt\n"),
+    ],
+    ids=["function", "globals"],
+)
+def test_inline_code_whose_runtime_is_a_parameter_is_not_clean(
+    sandbox: Sandbox, runtime: str, globals_: str
+) -> None:
+    """`Runtime: !Ref Rt` (default python3.12) is reported as 'Rt code, which the gate
+    does not analyse', a warning: the Python code is never scanned and the run passes.
+    A runtime the gate cannot read must not be 'not Python' (fail closed)."""
+    inline(sandbox, runtime, globals_)
+    blocked_or_refused(sandbox.run().code)
