@@ -189,3 +189,18 @@ def test_inline_code_whose_runtime_is_a_parameter_is_not_clean(
     A runtime the gate cannot read must not be 'not Python' (fail closed)."""
     inline(sandbox, runtime, globals_)
     blocked_or_refused(sandbox.run().code)
+
+
+@pytest.mark.xfail(strict=True, reason="a runtime from !Ref is taken for a non-Python one")
+def test_cfn_zipfile_code_whose_runtime_is_a_parameter_is_not_clean(sandbox: Sandbox) -> None:
+    """The same with CloudFormation's `Code.ZipFile` (a CodeUri function with
+    `Runtime: !Ref Rt` does block: only inline code is affected)."""
+    code = "\n".join("          " + line for line in BAD.splitlines())
+    sandbox.write(
+        "template.yaml",
+        "Parameters:\n  Rt: {Type: String, Default: python3.12}\nResources:\n  F:\n"
+        "    Type: AWS::Lambda::Function\n    Properties:\n      Handler: index.handler\n"
+        "      Runtime: !Ref Rt\n      Role: arn:aws:iam::1:role/r\n      Code:\n"
+        "        ZipFile: |\n" + code + "\n",
+    )
+    blocked_or_refused(sandbox.run().code)
