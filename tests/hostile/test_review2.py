@@ -204,3 +204,23 @@ def test_cfn_zipfile_code_whose_runtime_is_a_parameter_is_not_clean(sandbox: San
         "        ZipFile: |\n" + code + "\n",
     )
     blocked_or_refused(sandbox.run().code)
+
+
+# --- ${file()} that includes itself ---------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="${file()} resolution is exponential: MAX_DEPTH only")
+def test_a_file_variable_that_includes_itself_many_times_does_not_hang(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """iam.yml is a list of 12 `${file(./iam.yml)}`: Variables.resolve follows each to
+    MAX_DEPTH (8), 12**8 resolutions; 6 entries already take over a minute. The gate
+    must finish (an error or a refusal is fine) well within the hang timeout."""
+    from tests.hostile import conftest
+
+    monkeypatch.setattr(conftest, "HANG_TIMEOUT_S", 30)
+    provider = "  iam:\n    role:\n      statements: ${file(./iam.yml)}\n"
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
+    sandbox.write("iam.yml", "- ${file(./iam.yml)}\n" * 12)
+    sandbox.write("app.py", GOOD_HANDLER)
+    sandbox.run()
