@@ -135,7 +135,6 @@ def test_a_json_document_whose_last_statement_key_is_admin_blocks(sandbox: Sandb
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="duplicate JSON keys: only the last one is judged")
 def test_a_json_document_with_a_duplicate_statement_key_is_not_clean(sandbox: Sandbox) -> None:
     """YAML duplicate keys are refused; in a JSON-string document the first `Statement`
     (admin) is dropped silently. A parser that keeps the first (or IAM, if it does) sees

@@ -136,12 +136,28 @@ def _json_document(text: str) -> tuple[Any, str | None]:
     if len(text) > MAX_JSON_DOCUMENT:
         return None, f"a string of {len(text)} characters, longer than any policy"
     try:
-        parsed = json.loads(text)
+        parsed = json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKey as e:
+        return None, f"a JSON policy document with the key {e} twice (which one counts?)"
     except (ValueError, RecursionError):
         return None, "a string that is not a JSON policy document"
     if not isinstance(parsed, (dict, list)):
         return None, "a JSON string that is not a policy document"
     return parsed, None
+
+
+class DuplicateKey(ValueError):
+    """A JSON object names one key twice: `json` keeps the last, another reader the first."""
+
+
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different (`object_pairs_hook`)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise DuplicateKey(repr(key))
+        found[key] = value
+    return found
 
 
 def unreadable(place: Place, line: int | None, why: str) -> Statement:

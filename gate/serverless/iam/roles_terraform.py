@@ -33,6 +33,7 @@ from gate.serverless.iam.policy import (
     Statement,
     combine,
     document_statements,
+    unique_keys,
     unreadable,
 )
 
@@ -193,8 +194,8 @@ def _decode(module: Module, value: str) -> Any:
         if encoded:
             return ast.literal_eval(encoded[1])
         if included:
-            return json.loads(_bundle_file(module, included[1]))
-        return json.loads(value)
+            return json.loads(_bundle_file(module, included[1]), object_pairs_hook=unique_keys)
+        return json.loads(value, object_pairs_hook=unique_keys)
     except (ValueError, SyntaxError, OSError, RecursionError, UnicodeError):
         return None
 
