@@ -25,7 +25,7 @@ from pathlib import Path
 from gate.discovery.declared import Declared, contents_of
 from gate.discovery.inline import InlineCollision, stage
 from gate.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
-from gate.discovery.settle import analysed_runtime, settle
+from gate.discovery.settle import other_runtime, settle
 from gate.errors import BundleError
 from gate.model import Finding, Function, ScanIssue, Warning_
 from gate.safeyaml import IAC_MAX_BYTES
@@ -125,7 +125,7 @@ def _inline(
     if item.inline_unread is None:
         return
     at = f"{item.name} (line {item.line})" if item.line else item.name
-    if analysed_runtime(item.runtime):
+    if not other_runtime(item.runtime):
         issues.append(
             ScanIssue(
                 None,

@@ -9,7 +9,7 @@ from typing import Any
 
 from gate.discovery.declared import Declared, Read, as_mapping, as_text, join_path, local_path
 from gate.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
-from gate.discovery.settle import analysed_runtime
+from gate.discovery.settle import other_runtime
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
@@ -63,7 +63,7 @@ def _inline(item: Declared, properties: dict[str, Any], sam: bool) -> None:
     value = properties.get("InlineCode") if sam else as_mapping(properties.get("Code"))["ZipFile"]
     source = inline_source(value)
     item.code_elsewhere = None
-    if not analysed_runtime(item.runtime):
+    if other_runtime(item.runtime):
         item.inline_unread = f"its inline code is {item.runtime} code"
     elif source is None:
         item.inline_unread = f"its inline code is {describe(value)}, not a literal string"

@@ -79,6 +79,16 @@ def settle(root: Path, item: Declared, unpack: Callable[[str], None] | None) -> 
     return Settled(function, located, missing)
 
 
+# Lambda's runtimes of other languages; anything else (a `!Ref` the loader reads as the
+# parameter's name) may be Python.
+_OTHER_RUNTIME = re.compile(r"^(nodejs|java|dotnet|go|ruby|provided)", re.IGNORECASE)
+
+
+def other_runtime(runtime: str | None) -> bool:
+    """Whether `runtime` plainly names a Lambda runtime of another language than Python."""
+    return runtime is not None and bool(_OTHER_RUNTIME.match(runtime))
+
+
 def analysed_runtime(runtime: str | None) -> bool:
     """Whether the gate analyses a function's code: Python, or code whose runtime the IaC
     does not name."""

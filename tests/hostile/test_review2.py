@@ -171,7 +171,6 @@ def test_inline_python_with_a_literal_runtime_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="a runtime from !Ref is taken for a non-Python one")
 @pytest.mark.parametrize(
     ("runtime", "globals_"),
     [
@@ -190,7 +189,6 @@ def test_inline_code_whose_runtime_is_a_parameter_is_not_clean(
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(strict=True, reason="a runtime from !Ref is taken for a non-Python one")
 def test_cfn_zipfile_code_whose_runtime_is_a_parameter_is_not_clean(sandbox: Sandbox) -> None:
     """The same with CloudFormation's `Code.ZipFile` (a CodeUri function with
     `Runtime: !Ref Rt` does block: only inline code is affected)."""
