@@ -1,0 +1,92 @@
+"""Serverless variables the rules resolve inside the bundle, fallbacks and budgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gate.serverless.context import BundleContext
+from gate.serverless.variables import (
+    MAX_DEPTH,
+    Variables,
+    VariablesTooLarge,
+    split_sources,
+    variable_spans,
+)
+
+CUSTOM = {"custom": {"act": "*", "stage": "prod", "prod": {"act": "iam:*"}, "n": 3}}
+
+
+def resolve(value: object, data: object = CUSTOM) -> object:
+    return Variables(None, "serverless.yml", data).resolve(value)
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("${self:custom.act}", "*"),
+        ("${self:custom.act, 's3:GetObject'}", "*"),
+        ("${self:custom.nope, '*'}", "*"),
+        ('${self:custom.nope, "s3:*"}', "s3:*"),
+        ("${env:ACTION, '*'}", "*"),
+        ("${opt:act, '*'}", "*"),
+        ("${ssm:/app/act, '*'}", "*"),
+        ("${opt:stage, self:custom.act, 'dev'}", "*"),
+        ("${opt:x, ${self:custom.act}}", "*"),
+        ("${self:custom.${self:custom.stage}.act}", "iam:*"),
+        ("${self:custom.${opt:stage, 'prod'}.act}", "iam:*"),
+        ("${self:custom.n, 1}", 3),
+        ("${env:N, 7}", 7),
+    ],
+)
+def test_a_variable_is_its_first_source_the_bundle_decides(written: str, value: object) -> None:
+    assert resolve(written) == value
+
+
+@pytest.mark.parametrize(
+    "written", ["${env:ACTION}", "${opt:stage, ssm:/x}", "${self:custom.nope}", "${self:custom."]
+)
+def test_a_variable_the_bundle_does_not_decide_is_left_as_written(written: str) -> None:
+    assert resolve(written) == written
+
+
+def test_a_self_reference_to_a_deploy_time_variable_takes_the_fallback() -> None:
+    data = {"custom": {"act": "${env:ACT}"}}
+    assert resolve("${self:custom.act, '*'}", data) == "*"
+    assert resolve("${self:custom.act}", data) == "${self:custom.act}"
+
+
+def test_variables_inside_text_are_written_out() -> None:
+    written = "arn:aws:s3:::${self:custom.stage}-${env:B, 'b'}/${env:KEY}"
+    assert resolve(written) == "arn:aws:s3:::prod-b/${env:KEY}"
+
+
+def test_a_cycle_is_an_error_not_a_value_left_as_written() -> None:
+    with pytest.raises(VariablesTooLarge, match="deep"):
+        resolve("${self:custom.a}", {"custom": {"a": "${self:custom.b}", "b": "${self:custom.a}"}})
+
+
+def test_a_long_chain_within_the_depth_resolves() -> None:
+    custom = {f"v{i}": f"${{self:custom.v{i + 1}}}" for i in range(MAX_DEPTH - 2)}
+    custom[f"v{MAX_DEPTH - 2}"] = "*"
+    assert resolve("${self:custom.v0}", {"custom": custom}) == "*"
+
+
+def test_a_file_that_includes_itself_many_times_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "iam.yml").write_text("- ${file(./iam.yml)}\n" * 12)
+    context = BundleContext("b", tmp_path, tmp_path, ())
+    with pytest.raises(VariablesTooLarge, match="more than"):
+        Variables(context, "serverless.yml", {}).resolve("${file(./iam.yml)}")
+
+
+def test_a_file_with_a_fallback_outside_the_bundle_takes_the_fallback(tmp_path: Path) -> None:
+    (tmp_path / "iam.yml").write_text("act: 'iam:*'\n")
+    variables = Variables(BundleContext("b", tmp_path, tmp_path, ()), "serverless.yml", {})
+    assert variables.resolve("${file(./iam.yml):act, 's3:GetObject'}") == "iam:*"
+    assert variables.resolve("${file(../outside.yml):act, '*'}") == "*"
+
+
+def test_quoted_commas_and_braces_do_not_split() -> None:
+    assert split_sources("self:a, 'x, }', ${env:B, 'c'}") == ["self:a", "'x, }'", "${env:B, 'c'}"]
+    assert variable_spans("a${x:'}'}b${y}") == [(1, 9), (10, 14)]
