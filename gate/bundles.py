@@ -28,7 +28,7 @@ from gate.staging.bytecode import refuse_cached
 from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
 from gate.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
 from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
-from gate.staging.thirdparty import third_party
+from gate.staging.thirdparty import third_party, undeclared_warnings
 
 if TYPE_CHECKING:
     from gate.policy.model import Policy
@@ -127,11 +127,10 @@ def stage(
             found = discover(root, bundle.id, unpack, iac_max_bytes)
         warnings.extend(found.warnings)
         owned = third_party(root, bundle.id, found.functions)
+        warnings.extend(undeclared_warnings(owned))
         vendored = set(owned.files)
-        # An installed package's bytecode stands for source its RECORD vouches for: it is
-        # third-party as that source is (pip compiles it at install).
-        refuse_cached(root, tally, found.functions, vendored)
-        prune_unpacked(root, tally, vendored)
+        refuse_cached(root, tally, found.functions, owned.bytecode)
+        prune_unpacked(root, tally, owned.bytecode)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
         bundle = replace(bundle, functions=found.functions)
         accounted = account(root, bundle, tally, owned, found.out_of_scope, scanning)

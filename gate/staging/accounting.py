@@ -3,10 +3,11 @@
 The copy counted what it left out (policy excludes, built-in rules); what it
 copied, with the zips discovery unpacked, is classified here: proven
 third-party, out of scope, not analysed (code of another runtime, binaries,
-bytecode beside its source, zips nothing deploys, files no enabled scanner
-reads) or scanned. Bytecode without its source, and a native module that stands
-for a module a source provides or that the code imports, that is not third-party
-is refused: Python would import it, and nobody scanned it.
+bytecode beside its source, an installed package's bytecode, zips nothing
+deploys, files no enabled scanner reads) or scanned. Bytecode without its
+source, and a native module that stands for a module a source provides or that
+the code imports, that is not third-party is refused: Python would import it,
+and nobody scanned it.
 """
 
 from __future__ import annotations
@@ -71,12 +72,13 @@ def account(
             unanalysed.append(relative)
             if relative.lower().endswith(".zip"):
                 unreferenced.append(relative)
+    unanalysed += tally.unverified
     result = FileAccount(
         scanned=states[SCANNED],
         excluded=sum(tally.excluded.values()),
         third_party=states[THIRD_PARTY],
         ignored=sum(tally.ignored.values()),
-        not_analysed=states[NOT_ANALYSED],
+        not_analysed=states[NOT_ANALYSED] + len(tally.unverified),
         out_of_scope=states[OUT_OF_SCOPE],
         excluded_by=tuple(sorted((k, v) for k, v in tally.excluded.items() if v)),
         ignored_by=tuple(sorted((k, v) for k, v in tally.ignored.items() if v)),

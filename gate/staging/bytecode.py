@@ -8,6 +8,11 @@ trust an mtime after a zip round trip, so a pyc that could stand for a source be
 it is refused unless it cannot load: no valid magic, or a timestamp header whose
 source size is not the source's (stale). Lambda packages normally ship no
 `__pycache__` (`sam build` and the Serverless Framework leave it out).
+
+One exception: pip compiles what it installs and lists the bytecode, unhashed, in
+the package's RECORD (a layer built with `pip install --target`). Bytecode a RECORD
+lists for a source it proves is counted not analysed, like a package's native
+library: neither refused nor third-party, since nothing proves what it holds.
 """
 
 from __future__ import annotations
@@ -47,31 +52,42 @@ def may_load(pyc: Path, source: Path) -> bool:
     return int.from_bytes(header[12:16], "little") == size & 0xFFFFFFFF
 
 
-def refuse_loaded(bundle: str, relative: str, pyc: Path, source: Path) -> None:
-    """Refuse the cached bytecode `pyc` (shown at `relative`) if Python may load it."""
-    if may_load(pyc, source):
-        raise refusal(
-            f"{bundle}/{relative}: bytecode that Python may run instead of the scanned "
-            f"{source.name}; remove __pycache__ from the function's package"
-        )
+def judge_loaded(
+    tally: Tally, relative: str, pyc: Path, source: Path, listed: Collection[str]
+) -> None:
+    """Refuse the cached bytecode `pyc` (shown at `relative`) if Python may load it,
+    unless it is bytecode an installed package's RECORD lists for a source it proves
+    (pip compiles what it installs): that is counted not analysed (`tally.unverified`),
+    as a package's native library is, because nothing proves what bytecode holds."""
+    if not may_load(pyc, source):
+        return
+    if relative in listed:
+        tally.unverified.append(relative)
+        return
+    raise refusal(
+        f"{tally.bundle}/{relative}: bytecode that Python may run instead of the scanned "
+        f"{source.name}; remove __pycache__ from the function's package"
+    )
 
 
 def refuse_cached(
-    root: Path, tally: Tally, functions: Iterable[Function], third_party: Collection[str] = ()
+    root: Path, tally: Tally, functions: Iterable[Function], listed: Collection[str] = ()
 ) -> None:
-    """Refuse the bytecode of ignored `__pycache__` folders that Python may load in place
+    """Judge the bytecode of ignored `__pycache__` folders that Python may load in place
     of a staged source, inside a function's code or layers (or anywhere, when the bundle
-    declares no function: then all of it may be code), unless that source is proven
-    third-party."""
+    declares no function: then all of it may be code): `judge_loaded`."""
     declared = tuple(functions)
     places = [p for f in declared if _python(f) for p in code_places(f)]
     for relative, found in sorted(tally.importable.items()):
         source = cached_source(relative)
-        if source is None or source in third_party or not (root / source).is_file():
+        if source is None or not (root / source).is_file():
             continue
         if declared and not any(within(relative, place) for place in places):
             continue
-        refuse_loaded(tally.bundle, relative, found.source, root / source)
+        before = len(tally.unverified)
+        judge_loaded(tally, relative, found.source, root / source, listed)
+        if len(tally.unverified) > before:
+            tally.ignored[found.rule] -= 1
 
 
 def _python(function: Function) -> bool:

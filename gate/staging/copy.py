@@ -56,6 +56,9 @@ class Tally:
     """Every file of folders ignored by a rule Python may import from (a virtualenv, a
     dependency tree), by its path relative to the bundle root: brought back if it turns
     out to be a Python function's code."""
+    unverified: list[str] = field(default_factory=list)
+    """Bytecode Python may load in place of a third-party source, listed by its RECORD:
+    nothing proves what it holds, so it is counted not analysed, not ignored."""
     warnings: list[Warning_] = field(default_factory=list)
     top: Path = Path("/nonexistent")
     """The bundle's real path: a link brought back from an ignored folder must stay in it."""
@@ -197,7 +200,7 @@ def _link_target(walk: _Walk, link: Path, shown: str) -> Path:
 _NEVER_IMPORTED = frozenset({"vcs", "tool-cache", "apple-double"})
 
 
-def prune_unpacked(root: Path, tally: Tally, third_party: Collection[str] = ()) -> None:
+def prune_unpacked(root: Path, tally: Tally, listed: Collection[str] = ()) -> None:
     """Remove from the staged copy (where only unpacked zips can have put them) what a
     built-in rule ignores and Python never imports: VCS data, tool caches, AppleDouble
     files, scanner configuration. Ignored folders that may hold imported code (a
@@ -207,10 +210,12 @@ def prune_unpacked(root: Path, tally: Tally, third_party: Collection[str] = ()) 
         for name in list(dirs):
             rule = dir_rule(name, here / name)
             if rule in _NEVER_IMPORTED:
+                kept = 0
                 if name == "__pycache__":
-                    _refuse_loaded_bytecode(root, here / name, tally.bundle, third_party)
+                    kept = _refuse_loaded_bytecode(root, here / name, tally, listed)
                 dirs.remove(name)
-                tally.ignored[rule or ""] += sum(len(files) for _, _, files in os.walk(here / name))
+                count = sum(len(files) for _, _, files in os.walk(here / name))
+                tally.ignored[rule or ""] += count - kept
                 shutil.rmtree(here / name)
         for name in names:
             rule = file_rule(name)
@@ -219,19 +224,19 @@ def prune_unpacked(root: Path, tally: Tally, third_party: Collection[str] = ()) 
                 (here / name).unlink()
 
 
-def _refuse_loaded_bytecode(
-    root: Path, cache: Path, bundle: str, third_party: Collection[str]
-) -> None:
+def _refuse_loaded_bytecode(root: Path, cache: Path, tally: Tally, listed: Collection[str]) -> int:
     """Refuse the bytecode in an unpacked zip's `__pycache__` (deployed code) that Python
-    may import instead of a source beside the folder, unless that source is proven
-    third-party."""
-    from gate.staging.bytecode import cached_source, refuse_loaded
+    may import instead of a source beside the folder (gate.staging.bytecode.judge_loaded);
+    how many of its files were counted not analysed instead."""
+    from gate.staging.bytecode import cached_source, judge_loaded
 
+    before = len(tally.unverified)
     for pyc in sorted(cache.glob("*.pyc")):
         relative = pyc.relative_to(root).as_posix()
         source = cached_source(relative)
-        if source is not None and source not in third_party and (root / source).is_file():
-            refuse_loaded(bundle, relative, pyc, root / source)
+        if source is not None and (root / source).is_file():
+            judge_loaded(tally, relative, pyc, root / source, listed)
+    return len(tally.unverified) - before
 
 
 def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:

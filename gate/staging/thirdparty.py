@@ -10,7 +10,14 @@ the entry and why. In a bundle whose IaC declares no function (a deployment zip
 on its own), the handler is unknown: a single-file module at the top of a site
 directory, where a zip's handler lives, is scanned rather than trusted. The
 `pip install --target` layout, where a function's code directory is itself the
-site directory, is third-party like any other.
+site directory, is third-party too, with one more proof: there the installed code
+lies beside the function's own modules, and a RECORD is as easy to write as the
+module, so a distribution is third-party only if a dependency manifest in that
+directory declares it (requirements*.txt, pyproject.toml, Pipfile or a lock, as
+`sam build` and `pip install -r requirements.txt --target` leave them), directly or
+as a `Requires-Dist` of a declared distribution installed there. An undeclared one
+is scanned as the function's own code, and reported (`undeclared`). Making one's
+own code third-party then takes a line in the requirements file a reviewer reads.
 """
 
 from __future__ import annotations
@@ -23,8 +30,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from gate.discovery import code_places
-from gate.model import Distribution, Function
+from gate.model import Distribution, Function, Warning_
+from gate.staging.bytecode import cached_source
 from gate.staging.rules import refusal
 
 # Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
@@ -61,26 +72,94 @@ class ThirdParty:
     files: frozenset[str]
     """Paths relative to the bundle root."""
     distributions: tuple[Distribution, ...]
+    undeclared: tuple[Distribution, ...] = ()
+    """Distributions installed in a function's code directory that no manifest there
+    declares: their files are scanned as the function's own code."""
+    bytecode: frozenset[str] = frozenset()
+    """`__pycache__` bytecode a RECORD lists (unhashed, as pip writes it) for a source it
+    proves. Nothing proves what bytecode holds: it is code not analysed, never
+    third-party (gate.staging.bytecode)."""
 
 
 def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> ThirdParty:
     """The files under `root` that installed packages' RECORDs prove to be theirs."""
     declared = list(functions)
     handlers = handler_modules(root, declared)
+    beside_code = {posixpath.normpath(code_places(f)[0]) for f in declared if f.code is not None}
     owned: set[str] = set()
+    listed: set[str] = set()
     packages: list[Distribution] = []
+    undeclared: list[Distribution] = []
     for record in sorted(root.rglob("*.dist-info/RECORD")):
-        files = _proven(root, record, bundle, handlers)
+        files, compiled = _proven(root, record, bundle, handlers)
         if not declared or any(_handler_unknown(f) for f in declared):
             # Where IaC does not say which module is the handler: a module at the top of a
             # site directory (where a deployment zip's handler is) is scanned, not trusted.
             files = {f for f in files if not _top_level_module(root, record, f)}
-        files |= _metadata(root, record.parent)
-        owned |= files
         name, version = _name_version(record.parent)
         site = record.parent.parent.relative_to(root).as_posix()
-        packages.append(Distribution(name, version, len(files), bundle, site))
-    return ThirdParty(frozenset(owned), tuple(packages))
+        metadata = _metadata(root, record.parent)
+        if site in beside_code and canonicalize_name(name) not in _declared(root / site):
+            undeclared.append(Distribution(name, version, len(files), bundle, site))
+            owned |= metadata
+            continue
+        owned |= files | metadata
+        listed |= {pyc for pyc in compiled if cached_source(pyc) in files}
+        packages.append(Distribution(name, version, len(files | metadata), bundle, site))
+    return ThirdParty(frozenset(owned), tuple(packages), tuple(undeclared), frozenset(listed))
+
+
+def undeclared_warnings(found: ThirdParty) -> list[Warning_]:
+    """One warning per code directory with distributions installed that no manifest there
+    declares: they are scanned as the function's own code."""
+    by_site: dict[tuple[str, str], list[str]] = {}
+    for d in found.undeclared:
+        by_site.setdefault((d.bundle, d.site), []).append(f"{d.name} {d.version}")
+    return [
+        Warning_(
+            "undeclared-package",
+            f"{bundle}/{'' if site == '.' else site + '/'}: {', '.join(sorted(names))} "
+            "installed beside the function's code but declared by no requirements file "
+            "there: scanned as the function's own code (declare it in requirements.txt "
+            "beside the handler to treat it as third-party)",
+        )
+        for (bundle, site), names in sorted(by_site.items())
+    ]
+
+
+def _declared(site: Path) -> set[str]:
+    """The canonical names of the distributions that the manifests at the top of `site`
+    declare, with every distribution installed in `site` that a declared one requires."""
+    from gate.manifests import read_manifests
+
+    manifest = read_manifests(site)
+    names = {p.name for p in manifest.pins if "/" not in p.path}
+    names |= {u.name for u in manifest.unauditable if u.name and "/" not in u.path}
+    requires: dict[str, list[str]] = {
+        canonicalize_name(_name_version(info)[0]): _requires(info)
+        for info in site.glob("*.dist-info")
+    }
+    found: set[str] = set()
+    todo: list[str] = [canonicalize_name(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += requires.get(name, [])
+    return found
+
+
+def _requires(info: Path) -> list[str]:
+    """The canonical names a dist-info's METADATA lists as `Requires-Dist`, whatever
+    their markers (an extra pip installed is required just the same)."""
+    names: list[str] = []
+    for key, value in _headers(info):
+        if key == "requires-dist":
+            try:
+                names.append(canonicalize_name(Requirement(value).name))
+            except InvalidRequirement:
+                continue
+    return names
 
 
 def handler_modules(root: Path, functions: Iterable[Function]) -> frozenset[str]:
@@ -134,8 +213,11 @@ def _with_packages(root: Path, module: str) -> set[str]:
     return found
 
 
-def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> set[str]:
-    """The files `record` proves; a forged entry is refused."""
+def _proven(
+    root: Path, record: Path, bundle: str, handlers: frozenset[str]
+) -> tuple[set[str], set[str]]:
+    """The files `record` proves, and the bytecode it lists (unhashed, as pip writes it)
+    for a source it proves; a forged entry is refused."""
     shown = f"{bundle}/{record.relative_to(root).as_posix()}"
     site = record.parent.parent.relative_to(root).as_posix()
     try:
@@ -143,11 +225,14 @@ def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> 
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise refusal(f"{shown}: unreadable package record ({e}); reinstall the package") from e
     proven: set[str] = set()
+    compiled: set[str] = set()
     for row in rows:
         if not row or not row[0]:
             continue
         entry, digest = row[0], row[1] if len(row) > 1 else ""
         relative = _in_bundle(site, entry)
+        if relative is not None and not digest and _inside(site, relative):
+            compiled.add(relative)  # kept only if it is bytecode of a proven source
         if relative is None or not (root / relative).is_file():
             continue  # names nothing in the bundle (a script pip put elsewhere)
         problem, proves = _problem(root, site, entry, relative, digest, handlers)
@@ -158,7 +243,7 @@ def _proven(root: Path, record: Path, bundle: str, handlers: frozenset[str]) -> 
             )
         if proves:
             proven.add(relative)
-    return proven
+    return proven, {pyc for pyc in compiled if cached_source(pyc) in proven}
 
 
 def _problem(
@@ -221,14 +306,23 @@ def _metadata(root: Path, info: Path) -> set[str]:
 def _name_version(info: Path) -> tuple[str, str]:
     """The distribution's name and version from METADATA, else from the folder name."""
     fields: dict[str, str] = {}
-    try:
-        for line in (info / "METADATA").read_text("utf-8", errors="replace").splitlines():
-            if not line.strip():
-                break
-            key, _, value = line.partition(":")
-            fields.setdefault(key.strip().lower(), value.strip())
-    except OSError:
-        pass
+    for key, value in _headers(info):
+        fields.setdefault(key, value)
     stem = info.name.removesuffix(".dist-info")
     name, _, version = stem.partition("-")
     return fields.get("name") or name, fields.get("version") or version
+
+
+def _headers(info: Path) -> list[tuple[str, str]]:
+    """The METADATA header fields of a dist-info, keys lower-cased; [] if unreadable."""
+    try:
+        text = (info / "METADATA").read_text("utf-8", errors="replace")
+    except OSError:
+        return []
+    found = []
+    for line in text.splitlines():
+        if not line.strip():
+            break
+        key, _, value = line.partition(":")
+        found.append((key.strip().lower(), value.strip()))
+    return found

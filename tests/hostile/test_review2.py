@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks
+from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks, assert_refused
 from tests.hostile.test_review import (
     GOOD_HANDLER,
     ROLE_WITH_STRING_DOCUMENT,
@@ -18,7 +18,7 @@ from tests.hostile.test_review import (
     SLS_ADMIN,
     unchecked_pyc,
 )
-from tests.hostile.test_staging import BAD, GOOD, function, install
+from tests.hostile.test_staging import BAD, GOOD, function, install, record_hash
 
 IMPORTS_HELPER = (
     "import helper\n\n\ndef handler(event, context):\n    return helper.handler(event, context)\n"
@@ -79,15 +79,33 @@ def test_the_vendored_module_scanned_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run(policy=SCAN_VENDORED))
 
 
-@pytest.mark.xfail(strict=True, reason="a vouched source's __pycache__ is trusted unread")
 def test_bytecode_beside_a_vouched_source_is_not_trusted(sandbox: Sandbox) -> None:
-    """The RECORD vouches for helper.py (clean), not for its pyc (unhashed in RECORD):
-    Python runs the unchecked-hash pyc instead, while bandit scans the clean source."""
+    """The RECORD vouches for helper.py (clean), not for its pyc (which it does not
+    list): Python runs the unchecked-hash pyc instead, while bandit scans the source."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS_HELPER)
     install(sandbox, "src", "helperpkg", {"helper.py": GOOD})
     sandbox.write("src/__pycache__/helper.cpython-312.pyc", unchecked_pyc(BAD))
-    blocked_or_refused(sandbox.run(policy=SCAN_VENDORED).code)
+    assert_refused(sandbox.run(policy=SCAN_VENDORED), "helper.cpython-312.pyc", "bytecode")
+
+
+def test_bytecode_a_record_lists_is_not_analysed_never_third_party(sandbox: Sandbox) -> None:
+    """pip lists the bytecode it compiles, unhashed: nothing proves what it holds, so it
+    is code not analysed (warned, and `coverage: {not_analysed: fail}` fails it)."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    record = install(sandbox, "src", "helperpkg", {"helper.py": GOOD})
+    with (sandbox.bundle / record).open("a") as handle:
+        handle.write("__pycache__/helper.cpython-312.pyc,,\n")
+    sandbox.write("src/__pycache__/helper.cpython-312.pyc", unchecked_pyc(BAD))
+    run = sandbox.run("--format", "json", policy=CHEAP_POLICY)
+    assert run.code == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["files"]["not_analysed"] >= 1
+    warned = [w["message"] for w in data["warnings"] if w["code"] == "not-analysed"]
+    assert any("helper.cpython-312.pyc" in m for m in warned), warned
+    failing = CHEAP_POLICY + "coverage: {not_analysed: fail}\n"
+    assert sandbox.run(policy=failing).code != 0
 
 
 # --- a RECORD the bundle wrote itself ----------------------------------------------------
@@ -101,17 +119,44 @@ def test_the_handlers_sibling_without_a_record_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="a self-written RECORD makes a sibling third-party")
 def test_a_record_the_bundle_wrote_does_not_exempt_the_handlers_sibling(
     sandbox: Sandbox,
 ) -> None:
-    """Only the handler module is protected: the attacker's own code in a sibling
-    module, listed (with true hashes) in a dist-info it made up, is audited by pip-audit
-    (a package no advisory names) and not scanned by bandit or the serverless rules."""
+    """The attacker's own code in a sibling module, listed (with true hashes) in a
+    dist-info it made up but declared by no requirements file beside the handler, is
+    scanned as the function's own code."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS_HELPER)
-    install(sandbox, "src", "helperpkg", {"helper.py": BAD})
-    blocked_or_refused(sandbox.run().code)
+    install(sandbox, "src", "helperpkg", {"helper.py": BAD}, declare=False)
+    run = sandbox.run("--format", "json")
+    assert_blocks(run)
+    warned = [w["message"] for w in json.loads(run.stdout)["warnings"]]
+    assert any("helperpkg 1.0" in m and "requirements" in m for m in warned), warned
+
+
+def test_a_dependency_of_a_declared_package_is_third_party(sandbox: Sandbox) -> None:
+    """`pip install -r requirements.txt --target` installs what the declared packages
+    require too: those are declared through their `Requires-Dist`."""
+    function(sandbox)
+    sandbox.write("src/app.py", "import toplib\n\n\n" + GOOD)
+    install(sandbox, "src", "toplib", {"toplib/__init__.py": "import sublib\n"})
+    install(sandbox, "src", "sublib", {"sublib/__init__.py": BAD}, declare=False)
+    metadata = sandbox.bundle / "src/toplib-1.0.dist-info/METADATA"
+    assert metadata.is_file()
+    run = sandbox.run("--format", "json", policy=CHEAP_POLICY)
+    assert_blocks(run)  # the baseline: sublib is undeclared, so scanned
+    record = sandbox.bundle / "src/toplib-1.0.dist-info/RECORD"
+    text = metadata.read_text() + "Requires-Dist: SubLib (>=1.0) ; extra == 'fast'\n"
+    metadata.write_text(text)
+    hashed = record.read_text().replace(
+        next(line for line in record.read_text().splitlines() if "METADATA" in line),
+        f"toplib-1.0.dist-info/METADATA,{record_hash(text.encode())},{len(text)}",
+    )
+    record.write_text(hashed)
+    run = sandbox.run("--format", "json", policy=CHEAP_POLICY)
+    assert run.code == 0, (run.stdout[-2000:], run.stderr)
+    names = {d["name"] for d in json.loads(run.stdout)["files"]["distributions"]}
+    assert names == {"toplib", "sublib"}
 
 
 # --- a JSON-string policy document with a duplicate key -----------------------------------

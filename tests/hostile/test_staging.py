@@ -56,8 +56,15 @@ def report(sandbox: Sandbox, policy: str = CHEAP_POLICY) -> tuple[HostileRun, di
     return run, data
 
 
-def install(sandbox: Sandbox, site: str, name: str, files: dict[str, str]) -> str:
-    """A package laid out as `pip install --target SITE` leaves it, with a true RECORD."""
+def install(
+    sandbox: Sandbox, site: str, name: str, files: dict[str, str], declare: bool = True
+) -> str:
+    """A package laid out as `pip install -r requirements.txt --target SITE` leaves it,
+    with a true RECORD (and, with `declare`, the requirement in SITE/requirements.txt)."""
+    if declare:
+        requirements = sandbox.bundle / site / "requirements.txt"
+        before = requirements.read_text() if requirements.is_file() else ""
+        sandbox.write(f"{site}/requirements.txt", f"{before}{name}==1.0\n")
     info = f"{name}-1.0.dist-info"
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n"
     lines = []

@@ -283,11 +283,12 @@ def test_a_real_virtualenv_in_a_functions_code_is_refused_with_the_way_out(
     assert excluded.code in (0, 1), excluded.stderr
 
 
-def test_an_installed_packages_bytecode_is_third_party_with_its_source(
+def test_an_installed_packages_listed_bytecode_is_not_analysed_not_refused(
     sandbox: Sandbox,
 ) -> None:
-    """pip compiles what it installs: the bytecode of a source its RECORD vouches for is
-    third-party as that source is (a layer built with pip, as real repositories ship)."""
+    """pip compiles what it installs and lists the bytecode in RECORD: a layer built
+    with pip, as real repositories ship, is not refused, and its bytecode is counted
+    not analysed (nothing proves what it holds), never third-party or ignored."""
     from tests.hostile.test_staging import install
 
     function(sandbox)
@@ -297,3 +298,6 @@ def test_an_installed_packages_bytecode_is_third_party_with_its_source(
     sandbox.write("src/pkg/__pycache__/__init__.cpython-312.pyc", bytecode)
     run = sandbox.run("--format", "json")
     assert run.code == 0, run.stderr
+    files = json.loads(run.stdout)["files"]
+    assert files["not_analysed"] == 1, files
+    assert "tool-cache" not in files.get("ignored_by", {}), files

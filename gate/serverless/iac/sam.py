@@ -42,6 +42,8 @@ _EVENT_KINDS = {
 class Template(YamlSource):
     """A template's resources and SAM's Globals."""
 
+    serverless_variables = False
+
     @property
     def resources(self) -> dict[str, Any]:
         return as_mapping(as_mapping(self.document.data).get("Resources"))

@@ -132,6 +132,9 @@ class YamlSource:
     """An IaC YAML file, parsed and as text: the parse reads tags as plain values (`!Ref X`
     arrives as "X"), so whether a value is a reference is read from the text."""
 
+    serverless_variables = True
+    """Whether `${self:...}` in a value is a Serverless Framework variable (serverless.yml)."""
+
     def __init__(self, path: str, document: YamlDocument, text: str) -> None:
         self.path = path
         self.document = document
@@ -193,8 +196,10 @@ class YamlSource:
         if isinstance(value, bool) or not isinstance(value, (str, int, float, list)):
             return None
         tag = self._tag(path)
-        if tag is None and isinstance(value, str):
+        if tag is None and isinstance(value, str) and self.serverless_variables:
             return Variables(None, self.path, self.document.data).text(value)
+        if tag is None and isinstance(value, str):
+            return value
         if tag is None:
             return None if isinstance(value, list) else str(value)
         if tag == "Join" and not self._one_line_tag(path):
