@@ -1,0 +1,378 @@
+"""A third hostile review of `gate check`: ways around the fixes of 475ce2a (Serverless
+variables with fallbacks, budgets) and 18d953c (packages installed beside a function's
+code must be declared; bytecode a RECORD lists is not analysed).
+
+Each case is a confirmed problem, marked strict xfail until it is fixed: the test says
+what the gate must do, and a baseline beside it shows the same bundle without the trick
+blocks (or is refused).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks, assert_refused
+from tests.hostile.test_review import GOOD_HANDLER, SLS, SLS_ADMIN, unchecked_pyc
+from tests.hostile.test_staging import BAD, TEMPLATE, function, install, record_hash
+
+STRICT = CHEAP_POLICY + "  bandit: {scan_vendored: true}\ncoverage: {not_analysed: fail}\n"
+ADMIN_STATEMENT = "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n"
+
+
+def blocked_or_refused(code: int) -> None:
+    assert code in (1, 2), code
+
+
+def indent(text: str, spaces: int) -> str:
+    return "".join(" " * spaces + line + "\n" for line in text.splitlines())
+
+
+# --- 1. Serverless variables ----------------------------------------------------------
+
+
+def test_the_serverless_admin_statement_written_out_blocks(sandbox: Sandbox) -> None:
+    """The baseline for the `${file()}` cases below: the same statement in place."""
+    sandbox.write("serverless.yml", SLS.format(provider=SLS_ADMIN.format(action="'*'"), extra=""))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="roles.py reads provider/iam/role from the unresolved document: a ${file()} "
+    "above the statements hides them (the role is taken to have none)",
+)
+@pytest.mark.parametrize(
+    ("provider", "file", "content"),
+    [
+        (
+            "  iam: ${file(./iam.yml)}\n",
+            "iam.yml",
+            "role:\n  statements:\n" + indent(ADMIN_STATEMENT, 4),
+        ),
+        (
+            "  iam:\n    role: ${file(./role.yml)}\n",
+            "role.yml",
+            "statements:\n" + indent(ADMIN_STATEMENT, 2),
+        ),
+    ],
+    ids=["provider.iam", "provider.iam.role"],
+)
+def test_a_file_variable_above_the_statements_does_not_hide_them(
+    sandbox: Sandbox, provider: str, file: str, content: str
+) -> None:
+    """`provider.iam: ${file(./iam.yml)}` deploys the admin statement of iam.yml; the
+    gate never resolves the variable, finds no statements, and passes (exit 0)."""
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
+    sandbox.write(file, content)
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="`provider: ${file()}`: the gate reads no provider, so no statements"
+)
+def test_a_provider_from_a_file_does_not_hide_its_statements(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "serverless.yml",
+        "service: s\nprovider: ${file(./provider.yml)}\n"
+        "functions:\n  f:\n    handler: app.handler\n",
+    )
+    sandbox.write(
+        "provider.yml",
+        "name: aws\nruntime: python3.12\niam:\n  role:\n    statements:\n"
+        + indent(ADMIN_STATEMENT, 6),
+    )
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+SLS_FALLBACKS = (
+    "  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
+    "          Action: ${{{action}, 'sqs:SendMessage'}}\n"
+    "          Resource: ${{{resource}, 'arn:aws:sqs:us-east-1:123456789012:q'}}\n"
+)
+
+
+def test_a_self_variable_into_custom_written_out_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `${self:custom.act, 'sqs:SendMessage'}` with custom.act `*`."""
+    provider = SLS_FALLBACKS.format(action="self:custom.act", resource="self:custom.res")
+    extra = "custom:\n  act: '*'\n  res: '*'\n"
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_at() does not resolve `custom: ${file()}` on the way to custom.act: the "
+    "self: source is taken as undecided and the benign fallback is judged",
+)
+def test_a_self_variable_into_custom_from_a_file_is_not_its_fallback(sandbox: Sandbox) -> None:
+    """`custom: ${file(./custom.yml)}` is how many services keep their settings; the
+    Framework resolves `${self:custom.act, 'sqs:SendMessage'}` to custom.yml's `*`."""
+    provider = SLS_FALLBACKS.format(action="self:custom.act", resource="self:custom.res")
+    sls = SLS.format(provider=provider, extra="").replace(
+        "service: s\n", "service: s\ncustom: ${file(./custom.yml)}\n"
+    )
+    sandbox.write("serverless.yml", sls)
+    sandbox.write("custom.yml", "act: '*'\nres: '*'\n")
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the gate's self: pattern is narrower than the Framework's address: a space "
+    "after the colon, or a key with another character, makes the source 'deploy-time' "
+    "and the benign fallback is judged",
+)
+@pytest.mark.parametrize(
+    ("action", "resource", "custom"),
+    [
+        ("self: custom.act", "self: custom.res", "  act: '*'\n  res: '*'\n"),
+        ("self:custom.act@1", "self:custom.res@1", "  act@1: '*'\n  res@1: '*'\n"),
+    ],
+    ids=["space-after-colon", "at-in-key"],
+)
+def test_a_self_variable_the_framework_reads_is_not_its_fallback(
+    sandbox: Sandbox, action: str, resource: str, custom: str
+) -> None:
+    """The Framework's parser skips spaces before an address and takes any character
+    but `}`, `,`, `:` and `$` in it: `${self: custom.act, 'sqs:SendMessage'}` deploys `*`."""
+    provider = SLS_FALLBACKS.format(action=action, resource=resource)
+    provider = provider.replace("Action: ${", 'Action: "${').replace(
+        "'sqs:SendMessage'}", "'sqs:SendMessage'}\""
+    )
+    provider = provider.replace("Resource: ${", 'Resource: "${').replace(":q'}", ":q'}\"")
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra="custom:\n" + custom))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+def test_a_star_fallback_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `${self:custom.nope, '*'}` deploys (and is judged) `*`."""
+    provider = SLS_ADMIN.format(action="\"${self:custom.nope, '*'}\"")
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a double-quoted fallback is a JSON string to the Framework: \\u002a is `*`; "
+    "the gate keeps the backslash and calls it an unknown action that grants nothing",
+)
+def test_an_escaped_star_fallback_is_not_an_unknown_action(sandbox: Sandbox) -> None:
+    provider = SLS_ADMIN.format(action='${self:custom.nope, "\\u002a"}')
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+def test_a_file_variable_into_a_yaml_file_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `${file(./perm.yml):act, 'sqs:SendMessage'}`, perm.yml's act `*`."""
+    provider = SLS_FALLBACKS.format(action="file(./perm.yml):act", resource="file(./perm.yml):res")
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
+    sandbox.write("perm.yml", "act: '*'\nres: '*'\n")
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a ${file()} the gate cannot read (a .js module the Framework runs) is taken "
+    "as undecided and the fallback judged, instead of an error",
+)
+def test_a_file_variable_into_a_js_file_is_not_its_fallback(sandbox: Sandbox) -> None:
+    """The Framework reads `${file(./perm.js):act}` from the module's exports; the gate
+    cannot (and must not run it), so it cannot know the value: that is an error, not the
+    fallback `sqs:SendMessage`."""
+    provider = SLS_FALLBACKS.format(action="file(./perm.js):act", resource="file(./perm.js):res")
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
+    sandbox.write("perm.js", "module.exports = { act: '*', res: '*' };\n")
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="MAX_STEPS counts values, not their size, and the budget is per function: a "
+    "string that doubles 13 times runs for minutes",
+)
+def test_a_doubling_string_variable_does_not_stall_the_gate(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """custom.s0 is `${self:custom.s1}${self:custom.s1}`, ... down to a 64 KiB string:
+    about 25,000 steps (under MAX_STEPS) make a 512 MiB Resource, resolved again with a
+    fresh budget for each function's role. Measured: 8 functions take 2m19s and 4.7 GB
+    (exit 0); time and memory grow with the number of functions and the leaf's size (up
+    to the 16 MiB IaC budget). The gate must stop it (an error is fine) quickly."""
+    from tests.hostile import conftest
+
+    monkeypatch.setattr(conftest, "HANG_TIMEOUT_S", 60)
+    levels = 13
+    custom = "".join(
+        f"  s{i}: ${{self:custom.s{i + 1}}}${{self:custom.s{i + 1}}}\n" for i in range(levels)
+    )
+    custom += f"  s{levels}: {'x' * 65536}\n"
+    provider = (
+        "  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
+        "          Action: sqs:SendMessage\n          Resource: ${self:custom.s0}\n"
+    )
+    functions = "".join(f"  f{i}:\n    handler: app.handler\n" for i in range(8))
+    sls = (
+        f"service: s\ncustom:\n{custom}provider:\n  name: aws\n  runtime: python3.12\n"
+        f"{provider}functions:\n{functions}"
+    )
+    sandbox.write("serverless.yml", sls)
+    sandbox.write("app.py", GOOD_HANDLER)
+    result = sandbox.run()
+    assert result.code == 2, result.stderr
+
+
+# --- 2. packages installed beside a function's code -----------------------------------
+
+IMPORTS = (
+    "from {package} import helper\n\n\n"
+    "def handler(event, context):\n    return helper.handler(event, context)\n"
+)
+
+
+IN_CODE_FOLDERS = pytest.mark.parametrize(
+    ("handler", "site", "package"),
+    [("app.handler", "src/vendor", "vendor"), ("pkg/app.handler", "src/pkg", "pkg")],
+    ids=["vendor-folder", "handler-package"],
+)
+
+
+def code_folder_case(sandbox: Sandbox, handler: str, package: str) -> None:
+    function(sandbox, handler=handler)
+    app = "src/app.py" if handler == "app.handler" else "src/pkg/app.py"
+    sandbox.write(app, IMPORTS.format(package=package))
+
+
+@IN_CODE_FOLDERS
+def test_a_sibling_in_a_folder_of_the_code_without_a_record_blocks(
+    sandbox: Sandbox, handler: str, site: str, package: str
+) -> None:
+    """The baseline: helper.py in a folder of the code, imported by the handler, is
+    scanned."""
+    code_folder_case(sandbox, handler, package)
+    sandbox.write(f"{site}/helper.py", BAD)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="only a site directory that IS the code directory needs a declaration; a "
+    "dist-info in a folder inside it keeps RECORD-only proof",
+)
+@IN_CODE_FOLDERS
+def test_a_made_up_package_in_a_folder_of_the_code_is_not_third_party(
+    sandbox: Sandbox, handler: str, site: str, package: str
+) -> None:
+    """A RECORD the bundle wrote, in a folder of the function's own code (a `vendor/` it
+    imports, or the handler's own package), proves the attacker's module third-party with
+    no requirements file declaring it: bandit and the serverless rules never read it."""
+    code_folder_case(sandbox, handler, package)
+    install(sandbox, site, "helperpkg", {"helper.py": BAD}, declare=False)
+    blocked_or_refused(sandbox.run().code)
+
+
+def test_an_undeclared_package_beside_the_code_blocks(sandbox: Sandbox) -> None:
+    """The baseline: a made-up package in the code directory, undeclared, is scanned."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS.format(package="vendor").replace("from vendor ", ""))
+    install(sandbox, "src", "six", {"helper.py": BAD}, declare=False)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a declaration names a distribution, not its files: `six==1.0` in "
+    "requirements.txt vouches for whatever modules a forged six dist-info lists",
+)
+def test_a_well_known_declared_name_does_not_vouch_for_the_functions_module(
+    sandbox: Sandbox,
+) -> None:
+    """The line the reviewer reads is `six==1.0`; the RECORD of that `six` proves the
+    function's own `helper.py` (no six.py at all). Its top_level.txt, if any, or the
+    module names, are never compared with what the name stands for."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS.format(package="vendor").replace("from vendor ", ""))
+    install(sandbox, "src", "six", {"helper.py": BAD})
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 3. bytecode ------------------------------------------------------------------------
+
+IMPORTS_HELPER = (
+    "import helper\n\n\ndef handler(event, context):\n    return helper.handler(event, context)\n"
+)
+
+
+def sourceless(sandbox: Sandbox, hashed: bool) -> None:
+    """A declared package whose RECORD lists `helper.pyc` (no helper.py): Python imports
+    the sourceless module from the code directory."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    record = install(sandbox, "src", "helperpkg", {"helperpkg/__init__.py": ""})
+    pyc = unchecked_pyc(BAD)
+    sandbox.write("src/helper.pyc", pyc)
+    digest = f"{record_hash(pyc)},{len(pyc)}" if hashed else ","
+    with (sandbox.bundle / record).open("a") as handle:
+        handle.write(f"helper.pyc,{digest}\n")
+
+
+def test_sourceless_bytecode_a_record_lists_unhashed_is_refused(sandbox: Sandbox) -> None:
+    """The baseline: helper.pyc, listed without a hash, is bytecode without its source."""
+    sourceless(sandbox, hashed=False)
+    assert_refused(sandbox.run(policy=STRICT), "helper.pyc")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a RECORD hash makes sourceless bytecode third-party: neither refused, nor "
+    "scanned with scan_vendored, nor counted not analysed",
+)
+def test_sourceless_bytecode_a_record_hashes_is_not_third_party(sandbox: Sandbox) -> None:
+    """18d953c: 'bytecode a RECORD lists is not analysed, never third-party'. With a
+    sha256 in the RECORD, src/helper.pyc (what Python imports for `import helper`) is
+    counted third-party, so even `scan_vendored` with `coverage: {not_analysed: fail}`
+    passes the bundle."""
+    sourceless(sandbox, hashed=True)
+    run = sandbox.run("--format", "json", policy=STRICT)
+    assert run.code != 0, json.loads(run.stdout)["files"]
+
+
+def test_cached_bytecode_in_pycache_is_refused(sandbox: Sandbox) -> None:
+    """The baseline: the function's own bytecode in `__pycache__` is refused."""
+    function(sandbox)
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("src/helper.py", "def handler(event, context):\n    return {}\n")
+    sandbox.write("src/__pycache__/helper.cpython-312.pyc", unchecked_pyc(BAD))
+    assert_refused(sandbox.run(), "helper.cpython-312.pyc")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PYTHONPYCACHEPREFIX in the function's environment moves the cache out of "
+    "__pycache__: the bytecode Python loads is only 'not analysed' (a warning)",
+)
+def test_a_pycache_prefix_does_not_turn_a_refusal_into_a_warning(sandbox: Sandbox) -> None:
+    """Lambda runs python with the function's environment: PYTHONPYCACHEPREFIX=
+    /var/task/cache makes `import helper` load cache/var/task/helper.cpython-312.pyc
+    (unchecked hash: never compared with helper.py, which is clean)."""
+    sandbox.write(
+        "template.yaml",
+        TEMPLATE.format(code="src/", handler="app.handler")
+        + "      Environment:\n        Variables:\n"
+        + "          PYTHONPYCACHEPREFIX: /var/task/cache\n",
+    )
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("src/helper.py", "def handler(event, context):\n    return {}\n")
+    sandbox.write("src/cache/var/task/helper.cpython-312.pyc", unchecked_pyc(BAD))
+    blocked_or_refused(sandbox.run().code)
