@@ -35,6 +35,8 @@ ALL_SCANNERS = frozenset({"checkov", "bandit", "pip-audit", "serverless"})
 # What Python's extension loader imports (a `.dll` or an executable it never does).
 EXTENSION_SUFFIXES = frozenset({".so", ".pyd"})
 _IAC_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template", ".tf"})
+# The implementation tags of cache-named bytecode (`sys.implementation.cache_tag`).
+_CACHE_TAGS = ("cpython-", "pypy")
 
 
 @dataclass(frozen=True)
@@ -123,13 +125,7 @@ def _state(
     if suffix == ".zip":
         return SCANNED if (root / contents_of(relative)).is_dir() else NOT_ANALYSED
     if suffix == ".pyc":
-        # Python imports `name.pyc` when no `name.py` is beside it; a name that is not an
-        # identifier (`app.cpython-312.pyc` out of its cache) is never imported.
-        if path.stem.isidentifier() and not path.with_suffix(".py").is_file():
-            raise refusal(
-                f"{bundle.id}/{relative}: Python bytecode without its source, which Python "
-                "would import and no scanner can read; ship the .py file instead"
-            )
+        _refuse_loadable_bytecode(path, relative, bundle)
         return NOT_ANALYSED
     if suffix in NATIVE_SUFFIXES or (suffix not in NOT_ANALYSED_SUFFIXES and is_binary(path)):
         _refuse_shadowing(path, relative, bundle, imports)
@@ -137,6 +133,31 @@ def _state(
     if suffix in NOT_ANALYSED_SUFFIXES:
         return NOT_ANALYSED
     return SCANNED
+
+
+def _refuse_loadable_bytecode(path: Path, relative: str, bundle: Bundle) -> None:
+    """Refuse bytecode Python may import (outside `__pycache__`, which the copy judged):
+    `name.pyc` where no `name.py` is beside it, and, in a Python function's code or
+    layers, cache-named bytecode (`name.cpython-312.pyc`), which Python loads in place of
+    `name.py` when the function's environment sets PYTHONPYCACHEPREFIX."""
+    if path.stem.isidentifier():
+        if not path.with_suffix(".py").is_file():
+            raise refusal(
+                f"{bundle.id}/{relative}: Python bytecode without its source, which Python "
+                "would import and no scanner can read; ship the .py file instead"
+            )
+        return
+    module, _, tag = path.name.partition(".")
+    if not module.isidentifier() or not tag.startswith(_CACHE_TAGS):
+        return
+    python = [f for f in bundle.functions if f.runtime is None or f.runtime.startswith("py")]
+    places = [p for f in python for p in code_places(f)]
+    if not bundle.functions or any(within(relative, place) for place in places):
+        raise refusal(
+            f"{bundle.id}/{relative}: cached bytecode outside __pycache__, which Python "
+            f"loads instead of {module}.py when PYTHONPYCACHEPREFIX points at it, and no "
+            "scanner can read; remove it from the package"
+        )
 
 
 def _read_by(relative: str, scanning: frozenset[str]) -> bool:

@@ -257,6 +257,8 @@ def _problem(
         return f"names {relative}, outside its site directory {site or '.'}", False
     if relative in handlers:
         return f"names {relative}, a function's handler module", False
+    if relative.endswith(".pyc"):
+        return None, False  # bytecode: no hash proves what code it holds (accounting)
     source = entry.endswith(".py")
     if not digest:
         exempt = PurePosixPath(entry).name in UNHASHED_NAMES or not source

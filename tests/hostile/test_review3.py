@@ -333,11 +333,6 @@ def test_sourceless_bytecode_a_record_lists_unhashed_is_refused(sandbox: Sandbox
     assert_refused(sandbox.run(policy=STRICT), "helper.pyc")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a RECORD hash makes sourceless bytecode third-party: neither refused, nor "
-    "scanned with scan_vendored, nor counted not analysed",
-)
 def test_sourceless_bytecode_a_record_hashes_is_not_third_party(sandbox: Sandbox) -> None:
     """18d953c: 'bytecode a RECORD lists is not analysed, never third-party'. With a
     sha256 in the RECORD, src/helper.pyc (what Python imports for `import helper`) is
@@ -357,11 +352,6 @@ def test_cached_bytecode_in_pycache_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PYTHONPYCACHEPREFIX in the function's environment moves the cache out of "
-    "__pycache__: the bytecode Python loads is only 'not analysed' (a warning)",
-)
 def test_a_pycache_prefix_does_not_turn_a_refusal_into_a_warning(sandbox: Sandbox) -> None:
     """Lambda runs python with the function's environment: PYTHONPYCACHEPREFIX=
     /var/task/cache makes `import helper` load cache/var/task/helper.cpython-312.pyc

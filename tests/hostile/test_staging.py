@@ -362,9 +362,10 @@ def test_a_sourceless_pyc_is_refused(sandbox: Sandbox) -> None:
 
 
 def test_bytecode_python_never_imports_is_not_analysed(sandbox: Sandbox) -> None:
+    """A name no import finds, and `name.pyc` beside `name.py` (source comes first)."""
     function(sandbox)
     sandbox.write("src/app.py", GOOD)
-    sandbox.write("src/app.cpython-312.pyc", b"\xcb\r\r\n" + b"\x00" * 12)
+    sandbox.write("src/app-backup.pyc", b"\xcb\r\r\n" + b"\x00" * 12)
     sandbox.write("src/helper.py", "x = 1\n")
     sandbox.write("src/helper.pyc", b"\xcb\r\r\n" + b"\x00" * 12)
     run, data = report(sandbox)
