@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from gate.discovery import code_places
+from gate.discovery import code_places, within
 from gate.model import Distribution, Function, Warning_
 from gate.staging.bytecode import cached_source
 from gate.staging.rules import refusal
@@ -85,11 +85,12 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
     """The files under `root` that installed packages' RECORDs prove to be theirs."""
     declared = list(functions)
     handlers = handler_modules(root, declared)
-    beside_code = {posixpath.normpath(code_places(f)[0]) for f in declared if f.code is not None}
+    codes = {posixpath.normpath(code_places(f)[0]) for f in declared if f.code is not None}
     owned: set[str] = set()
     listed: set[str] = set()
     packages: list[Distribution] = []
     undeclared: list[Distribution] = []
+    manifests: dict[str, set[str]] = {}
     for record in sorted(root.rglob("*.dist-info/RECORD")):
         files, compiled = _proven(root, record, bundle, handlers)
         if not declared or any(_handler_unknown(f) for f in declared):
@@ -99,7 +100,8 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
         name, version = _name_version(record.parent)
         site = record.parent.parent.relative_to(root).as_posix()
         metadata = _metadata(root, record.parent)
-        if site in beside_code and canonicalize_name(name) not in _declared(root / site):
+        code = sorted(c for c in codes if within(site, c))
+        if code and canonicalize_name(name) not in _declared(root, code[0], site, manifests):
             undeclared.append(Distribution(name, version, len(files), bundle, site))
             owned |= metadata
             continue
@@ -127,17 +129,22 @@ def undeclared_warnings(found: ThirdParty) -> list[Warning_]:
     ]
 
 
-def _declared(site: Path) -> set[str]:
-    """The canonical names of the distributions that the manifests at the top of `site`
-    declare, with every distribution installed in `site` that a declared one requires."""
-    from gate.manifests import read_manifests
-
-    manifest = read_manifests(site)
-    names = {p.name for p in manifest.pins if "/" not in p.path}
-    names |= {u.name for u in manifest.unauditable if u.name and "/" not in u.path}
+def _declared(root: Path, code: str, site: str, manifests: dict[str, set[str]]) -> set[str]:
+    """The canonical names of the distributions that the manifests at the top of the
+    function's code directory `code`, or of any folder from there down to the site
+    directory `site`, declare, with every distribution installed in `site` that a
+    declared one requires. `manifests` keeps what each folder's manifests declare."""
+    names: set[str] = set()
+    folder = PurePosixPath(site)
+    for at in [folder, *folder.parents]:
+        if at.as_posix() not in manifests:
+            manifests[at.as_posix()] = _top_level_names(root / at)
+        names |= manifests[at.as_posix()]
+        if not within(at.as_posix(), code) or at.as_posix() == code:
+            break
     requires: dict[str, list[str]] = {
         canonicalize_name(_name_version(info)[0]): _requires(info)
-        for info in site.glob("*.dist-info")
+        for info in (root / site).glob("*.dist-info")
     }
     found: set[str] = set()
     todo: list[str] = [canonicalize_name(n) for n in names]
@@ -147,6 +154,15 @@ def _declared(site: Path) -> set[str]:
             found.add(name)
             todo += requires.get(name, [])
     return found
+
+
+def _top_level_names(folder: Path) -> set[str]:
+    """The names the dependency manifests at the top of `folder` declare."""
+    from gate.manifests import read_manifests
+
+    manifest = read_manifests(folder)
+    names = {p.name for p in manifest.pins if "/" not in p.path}
+    return names | {u.name for u in manifest.unauditable if u.name and "/" not in u.path}
 
 
 def _requires(info: Path) -> list[str]:

@@ -265,11 +265,6 @@ def test_a_sibling_in_a_folder_of_the_code_without_a_record_blocks(
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="only a site directory that IS the code directory needs a declaration; a "
-    "dist-info in a folder inside it keeps RECORD-only proof",
-)
 @IN_CODE_FOLDERS
 def test_a_made_up_package_in_a_folder_of_the_code_is_not_third_party(
     sandbox: Sandbox, handler: str, site: str, package: str
