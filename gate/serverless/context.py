@@ -24,6 +24,8 @@ class BundleContext:
     functions: tuple[Function, ...]
     _yaml: dict[str, YamlDocument | None] = field(default_factory=dict, repr=False)
     _hcl: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What a rule worked out once for the whole bundle (gate.serverless.variables)."""
 
     def yaml(self, relative: str) -> YamlDocument | None:
         """An IaC YAML or JSON file (template, serverless.yml) with key positions; None if

@@ -13,14 +13,27 @@ passed over, because the deploy takes the fallback wherever that source is unset
 variable with nothing the bundle decides is left as written, and still judged as
 written (an action the gate does not know, a value that is no literal).
 
+A `${file()}` naming a file of the bundle that the gate cannot read as YAML or JSON
+(a `.js` module the Framework would run, a file that does not parse) is an error,
+never "undecided": the value is the bundle's, and the gate cannot know it.
+
+Values are read the way the Framework reads them: through variables on the way
+(`custom: ${file(./custom.yml)}` then `${self:custom.act}`), addresses with any
+character but `}`, `,`, `:` and `$` (spaces after the colon skipped), and
+double-quoted fallbacks as JSON strings (`"\u002a"` is `*`).
+
 Resolution has budgets, and going over one is an error (a rule that raises makes the
 scan an error), never a value left as written: a chain deeper than MAX_DEPTH (a cycle,
-which the framework refuses too) and more than MAX_STEPS values in all (a file that
-includes itself many times grows exponentially).
+which the framework refuses too), more than MAX_STEPS values and MAX_CHARS characters
+written out in all (a file that includes itself many times, or a string that doubles,
+grows exponentially). One `Variables` serves every function of a serverless.yml
+(`for_file`), so the budgets are the file's, and what one function resolved another
+reuses.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from typing import Any
@@ -32,16 +45,24 @@ MAX_DEPTH = 16
 """Variables resolved through this many others: no real service writes such a chain."""
 MAX_STEPS = 50_000
 """Values produced resolving one serverless.yml, across every variable in it."""
+MAX_CHARS = 16 * 1024 * 1024
+"""Characters written out into strings resolving one serverless.yml."""
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_FILE = re.compile(r"^file\(([^()${}\s]+)\)(?::([A-Za-z0-9_.\-]*))?$")
-_SELF = re.compile(r"^self:([A-Za-z0-9_.\-]*)$")
+_ADDRESS = r"\s*([^},:$]*?)\s*"
+_FILE = re.compile(r"^file\(\s*([^()${}]+?)\s*\)(?::" + _ADDRESS + ")?$")
+_SELF = re.compile(r"^self:" + _ADDRESS + "$")
+_PROGRAM_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
 _UNRESOLVED = object()
 """What `Variables._variable` returns for a variable the bundle does not decide."""
 
 
 class VariablesTooLarge(ValueError):
     """The variables of a serverless.yml go deeper or expand further than the budgets."""
+
+
+class VariableUnreadable(ValueError):
+    """A `${file()}` names a file of the bundle the gate cannot read as YAML or JSON."""
 
 
 class Variables:
@@ -52,6 +73,27 @@ class Variables:
         self.iac_file = iac_file
         self.data = data
         self._steps = 0
+        self._chars = 0
+        self._resolved: dict[str, Any] = {}
+        self._at: dict[str, Any] = {}
+
+    @classmethod
+    def for_file(cls, context: BundleContext, iac_file: str, data: Any) -> Variables:
+        """The one `Variables` of `iac_file` in this bundle."""
+        key = f"variables:{iac_file}"
+        found = context.memo.get(key)
+        if not isinstance(found, Variables):
+            found = context.memo[key] = cls(context, iac_file, data)
+        return found
+
+    def at(self, *keys: str | int) -> Any:
+        """The value at `keys` in the document, resolved, each variable on the way
+        resolved too (`provider: ${file(./provider.yml)}`); None where there is none."""
+        key = "\0".join(map(str, keys))
+        if key not in self._at:
+            found = self._walk(self.data, [str(k) for k in keys], 0)
+            self._at[key] = None if found is None else self.resolve(found)
+        return self._at[key]
 
     def resolve(self, value: Any, depth: int = 0) -> Any:
         """`value` with every `${self:...}` and in-bundle `${file(...)}` it holds
@@ -77,6 +119,11 @@ class Variables:
             scalar = isinstance(found, (str, int, float)) and not isinstance(found, bool)
             pieces += [value[end:start], str(found) if scalar else value[start:stop]]
             end = stop
+            self._chars += len(pieces[-1])
+            if self._chars > MAX_CHARS:
+                raise VariablesTooLarge(
+                    f"{self.iac_file}: variables write out more than {MAX_CHARS} characters"
+                )
         return "".join(pieces) + value[end:]
 
     def _spend(self, depth: int) -> None:
@@ -93,16 +140,21 @@ class Variables:
 
     def _variable(self, inner: str, depth: int) -> Any:
         """What `${inner}` stands for: its first source the bundle decides, in order."""
+        if inner in self._resolved:
+            return self._resolved[inner]
+        found = _UNRESOLVED
         for source in split_sources(inner):
-            found = self._source(source, depth + 1)
-            if found is not _UNRESOLVED and not _is_variable(found):
-                return found
-        return _UNRESOLVED
+            value = self._source(source, depth + 1)
+            if value is not _UNRESOLVED and not _is_variable(value):
+                found = value
+                break
+        self._resolved[inner] = found
+        return found
 
     def _source(self, source: str, depth: int) -> Any:
         self._spend(depth)
         if len(source) >= 2 and source[0] == source[-1] and source[0] in "'\"":
-            return source[1:-1]
+            return _quoted(source)
         if _NUMBER.match(source):
             return float(source) if "." in source else int(source)
         if source.startswith("${") and variable_spans(source) == [(0, len(source))]:
@@ -110,18 +162,33 @@ class Variables:
         source = self.text(source, depth) if "${" in source else source
         own = _SELF.match(source)
         if own:
-            return self._found(_at(self.data, own[1]), depth)
+            return self._found(self._walk(self.data, _keys(own[1]), depth), depth)
         included = _FILE.match(source)
         if included:
-            return self._found(_at(self._file(included[1]), included[2] or ""), depth)
+            data = self._file(included[1])
+            return self._found(self._walk(data, _keys(included[2] or ""), depth), depth)
         return _UNRESOLVED  # a source only the deploy knows
+
+    def _walk(self, data: Any, keys: list[str], depth: int) -> Any:
+        """The value at `keys` in `data`, resolving each variable on the way; None."""
+        for key in keys:
+            if isinstance(data, str) and _is_variable(data):
+                data = self.resolve(data, depth + 1)
+            if isinstance(data, dict) and key in data:
+                data = data[key]
+            elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
+                data = data[int(key)]
+            else:
+                return None
+        return data
 
     def _found(self, value: Any, depth: int) -> Any:
         return _UNRESOLVED if value is None else self.resolve(value, depth)
 
     def _file(self, name: str) -> Any:
         """A YAML or JSON file of the bundle beside the serverless.yml; None if it is not
-        a regular file inside the bundle, too large, or not YAML the gate reads."""
+        a regular file inside the bundle. One that is, but that the gate cannot read (too
+        large, not YAML, a program the Framework would run) is VariableUnreadable."""
         if self.context is None or name.startswith(("/", "~")):
             return None
         relative = posixpath.normpath(posixpath.join(posixpath.dirname(self.iac_file), name))
@@ -132,12 +199,20 @@ class Variables:
         try:
             if not path.is_relative_to(root) or not path.is_file():
                 return None
-            if path.stat().st_size > IAC_MAX_BYTES:
-                return None
+            too_large = path.stat().st_size > IAC_MAX_BYTES
         except OSError:
             return None
-        document = self.context.yaml(path.relative_to(root).as_posix())
-        return None if document is None else document.data
+        shown = path.relative_to(root).as_posix()
+        document = None
+        if not too_large and not path.name.lower().endswith(_PROGRAM_SUFFIXES):
+            document = self.context.yaml(shown)
+        if document is None:
+            raise VariableUnreadable(
+                f"{self.iac_file}: ${{file({name})}} names {shown}, which the gate cannot "
+                "read as YAML or JSON (it never runs a program the Framework would): "
+                "write the value out, or in a YAML file"
+            )
+        return document.data
 
 
 def variable_spans(text: str) -> list[tuple[int, int]]:
@@ -157,10 +232,10 @@ def variable_spans(text: str) -> list[tuple[int, int]]:
 def split_sources(inner: str) -> list[str]:
     """The comma-separated sources of a variable's inside (`self:a, 'b'`), each
     stripped; commas inside quotes, parentheses or a nested `${}` do not split."""
-    sources, level, quote, start = [], 0, "", 0
+    sources, level, quote, start, escaped = [], 0, "", 0, False
     for i, char in enumerate(inner):
         if quote:
-            quote = "" if char == quote else quote
+            escaped, quote = (False, quote) if escaped else (char == "\\", _after(char, quote))
         elif char in "'\"":
             quote = char
         elif char in "({":
@@ -176,11 +251,11 @@ def split_sources(inner: str) -> list[str]:
 
 def _closing(text: str, i: int) -> int | None:
     """The index just past the `}` that closes a `${` whose inside starts at `i`."""
-    level, quote = 1, ""
+    level, quote, escaped = 1, "", False
     for j in range(i, len(text)):
         char = text[j]
         if quote:
-            quote = "" if char == quote else quote
+            escaped, quote = (False, quote) if escaped else (char == "\\", _after(char, quote))
         elif char in "'\"":
             quote = char
         elif char == "{":
@@ -192,18 +267,27 @@ def _closing(text: str, i: int) -> int | None:
     return None
 
 
+def _after(char: str, quote: str) -> str:
+    """The quote still open after `char` inside a string opened by `quote`."""
+    return "" if char == quote else quote
+
+
+def _quoted(source: str) -> str:
+    """A quoted fallback: double quotes as a JSON string (as the Framework reads it),
+    single quotes with `\\'` for a quote."""
+    if source[0] == '"':
+        try:
+            value = json.loads(source)
+        except ValueError:
+            return source[1:-1]
+        return value if isinstance(value, str) else source[1:-1]
+    return source[1:-1].replace("\\'", "'")
+
+
+def _keys(dotted: str) -> list[str]:
+    return [key for key in dotted.strip().split(".") if key]
+
+
 def _is_variable(value: Any) -> bool:
     """Whether `value` is a string that is one variable left as written."""
     return isinstance(value, str) and variable_spans(value) == [(0, len(value))]
-
-
-def _at(data: Any, dotted: str) -> Any:
-    """The value at `a.b.c` in `data` (the whole of it for ""), or None."""
-    for key in [k for k in dotted.split(".") if k]:
-        if isinstance(data, dict) and key in data:
-            data = data[key]
-        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
-            data = data[int(key)]
-        else:
-            return None
-    return data

@@ -39,11 +39,6 @@ def test_the_serverless_admin_statement_written_out_blocks(sandbox: Sandbox) -> 
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="roles.py reads provider/iam/role from the unresolved document: a ${file()} "
-    "above the statements hides them (the role is taken to have none)",
-)
 @pytest.mark.parametrize(
     ("provider", "file", "content"),
     [
@@ -71,9 +66,6 @@ def test_a_file_variable_above_the_statements_does_not_hide_them(
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="`provider: ${file()}`: the gate reads no provider, so no statements"
-)
 def test_a_provider_from_a_file_does_not_hide_its_statements(sandbox: Sandbox) -> None:
     sandbox.write(
         "serverless.yml",
@@ -105,11 +97,6 @@ def test_a_self_variable_into_custom_written_out_blocks(sandbox: Sandbox) -> Non
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_at() does not resolve `custom: ${file()}` on the way to custom.act: the "
-    "self: source is taken as undecided and the benign fallback is judged",
-)
 def test_a_self_variable_into_custom_from_a_file_is_not_its_fallback(sandbox: Sandbox) -> None:
     """`custom: ${file(./custom.yml)}` is how many services keep their settings; the
     Framework resolves `${self:custom.act, 'sqs:SendMessage'}` to custom.yml's `*`."""
@@ -123,12 +110,6 @@ def test_a_self_variable_into_custom_from_a_file_is_not_its_fallback(sandbox: Sa
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the gate's self: pattern is narrower than the Framework's address: a space "
-    "after the colon, or a key with another character, makes the source 'deploy-time' "
-    "and the benign fallback is judged",
-)
 @pytest.mark.parametrize(
     ("action", "resource", "custom"),
     [
@@ -160,11 +141,6 @@ def test_a_star_fallback_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a double-quoted fallback is a JSON string to the Framework: \\u002a is `*`; "
-    "the gate keeps the backslash and calls it an unknown action that grants nothing",
-)
 def test_an_escaped_star_fallback_is_not_an_unknown_action(sandbox: Sandbox) -> None:
     provider = SLS_ADMIN.format(action='${self:custom.nope, "\\u002a"}')
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
@@ -181,11 +157,6 @@ def test_a_file_variable_into_a_yaml_file_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a ${file()} the gate cannot read (a .js module the Framework runs) is taken "
-    "as undecided and the fallback judged, instead of an error",
-)
 def test_a_file_variable_into_a_js_file_is_not_its_fallback(sandbox: Sandbox) -> None:
     """The Framework reads `${file(./perm.js):act}` from the module's exports; the gate
     cannot (and must not run it), so it cannot know the value: that is an error, not the
@@ -197,11 +168,6 @@ def test_a_file_variable_into_a_js_file_is_not_its_fallback(sandbox: Sandbox) ->
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MAX_STEPS counts values, not their size, and the budget is per function: a "
-    "string that doubles 13 times runs for minutes",
-)
 def test_a_doubling_string_variable_does_not_stall_the_gate(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:

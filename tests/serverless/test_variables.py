@@ -11,6 +11,7 @@ from gate.serverless.variables import (
     MAX_DEPTH,
     Variables,
     VariablesTooLarge,
+    VariableUnreadable,
     split_sources,
     variable_spans,
 )
@@ -90,3 +91,50 @@ def test_a_file_with_a_fallback_outside_the_bundle_takes_the_fallback(tmp_path: 
 def test_quoted_commas_and_braces_do_not_split() -> None:
     assert split_sources("self:a, 'x, }', ${env:B, 'c'}") == ["self:a", "'x, }'", "${env:B, 'c'}"]
     assert variable_spans("a${x:'}'}b${y}") == [(1, 9), (10, 14)]
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ('${self:custom.nope, "\\u002a"}', "*"),
+        ("${self:custom.nope, 'it\\'s'}", "it's"),
+        ("${self: custom.act, 's3:GetObject'}", "*"),
+        ("${self:custom.odd@1}", "iam:*"),
+    ],
+)
+def test_values_are_read_as_the_framework_reads_them(written: str, value: object) -> None:
+    data = {"custom": {"act": "*", "odd@1": "iam:*"}}
+    assert resolve(written, data) == value
+
+
+def test_variables_on_the_way_to_a_value_are_resolved(tmp_path: Path) -> None:
+    (tmp_path / "custom.yml").write_text("act: '*'\n")
+    data = {"custom": "${file(./custom.yml)}", "provider": "${self:custom}"}
+    variables = Variables(BundleContext("b", tmp_path, tmp_path, ()), "serverless.yml", data)
+    assert variables.resolve("${self:custom.act, 's3:GetObject'}") == "*"
+    assert variables.at("provider", "act") == "*"
+    assert variables.at("provider", "nope") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("perm.js", "module.exports = {}\n"), ("bad.yml", "a: [")]
+)
+def test_a_file_the_gate_cannot_read_is_an_error(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / name).write_text(text)
+    variables = Variables(BundleContext("b", tmp_path, tmp_path, ()), "serverless.yml", {})
+    with pytest.raises(VariableUnreadable, match=name):
+        variables.resolve(f"${{file(./{name}):act, 's3:GetObject'}}")
+
+
+def test_a_string_that_doubles_is_an_error() -> None:
+    custom = {f"s{i}": f"${{self:custom.s{i + 1}}}${{self:custom.s{i + 1}}}" for i in range(15)}
+    custom["s15"] = "x" * 1024
+    with pytest.raises(VariablesTooLarge, match="characters"):
+        resolve("${self:custom.s0}", {"custom": custom})
+
+
+def test_one_file_shares_one_resolver_across_functions(tmp_path: Path) -> None:
+    context = BundleContext("b", tmp_path, tmp_path, ())
+    first = Variables.for_file(context, "serverless.yml", {})
+    assert Variables.for_file(context, "serverless.yml", {}) is first
+    assert Variables.for_file(context, "other/serverless.yml", {}) is not first

@@ -64,7 +64,8 @@ def grants(context: BundleContext, function: Function) -> Grants:
     if document is None:
         return Grants(function.resource, unknown=(f"{function.iac_file} (not readable)",))
     if function.iac == "serverless":
-        return _serverless(document, function, Variables(context, function.iac_file, document.data))
+        variables = Variables.for_file(context, function.iac_file, document.data)
+        return _serverless(document, function, variables)
     return _template(Template(document, function.iac_file, ("Resources",)), function)
 
 
@@ -198,11 +199,10 @@ def _sam_policy(template: Template, resource: str, path: DocPath, item: Any) -> 
 def _serverless(document: YamlDocument, function: Function, variables: Variables) -> Grants:
     """A serverless.yml function's role: its own (`iamRoleStatements` of the
     serverless-iam-roles-per-function plugin), a custom one, or the provider's."""
-    service = as_mapping(document.data)
-    provider = as_mapping(service.get("provider"))
+    provider = as_mapping(variables.at("provider"))
     key = function.resource
-    spec = as_mapping(as_mapping(service.get("functions")).get(key))
-    iam_role = as_mapping(provider.get("iam")).get("role")
+    spec = as_mapping(variables.at("functions", key))
+    iam_role = variables.at("provider", "iam", "role")
     custom = spec.get("role") or provider.get("role")
     if custom is None and not isinstance(iam_role, dict):
         custom = iam_role
@@ -219,7 +219,7 @@ def _serverless(document: YamlDocument, function: Function, variables: Variables
             return Grants(role, tuple(own))
     statements_at, managed_at = _PROVIDER_V3 if isinstance(iam_role, dict) else _PROVIDER_V2
     statements = _statements_at(document, function, statements_at, variables)
-    managed, unknown = _managed_at(document, function, managed_at)
+    managed, unknown = _managed_at(document, function, managed_at, variables)
     return Grants(role, tuple(own + statements + managed), tuple(unknown))
 
 
@@ -235,19 +235,15 @@ def _statements_at(
 ) -> list[Statement]:
     """The statements at `path`, with `${self:}` and in-bundle `${file()}` resolved."""
     place = Place(function.iac_file, function.resource)
-    value = variables.resolve(_at(document.data, path))
+    value = variables.at(*path)
     return _document(value or [], place, lambda inner, _text: document.line_of((*path, *inner)))
 
 
-def _managed_at(document: YamlDocument, function: Function, path: DocPath) -> Found:
+def _managed_at(
+    document: YamlDocument, function: Function, path: DocPath, variables: Variables
+) -> Found:
     template = Template(document, function.iac_file, ("resources", "Resources"))
     return combine(
         template.managed(arn, function.resource, document.line_of((*path, i)))
-        for i, arn in enumerate(as_list(_at(document.data, path)))
+        for i, arn in enumerate(as_list(variables.at(*path)))
     )
-
-
-def _at(data: Any, path: DocPath) -> Any:
-    for key in path:
-        data = as_mapping(data).get(str(key))
-    return data
