@@ -13,9 +13,10 @@ passed over, because the deploy takes the fallback wherever that source is unset
 variable with nothing the bundle decides is left as written, and still judged as
 written (an action the gate does not know, a value that is no literal).
 
-A `${file()}` naming a file of the bundle that the gate cannot read as YAML or JSON
-(a `.js` module the Framework would run, a file that does not parse) is an error,
-never "undecided": the value is the bundle's, and the gate cannot know it.
+A `${file()}` naming a file of the bundle that the gate cannot read (a `.js` module
+the Framework would run, YAML or JSON that does not parse) is an error, never
+"undecided": the value is the bundle's, and the gate cannot know it. A file of any
+other kind is its text, as the Framework reads it.
 
 Values are read the way the Framework reads them: through variables on the way
 (`custom: ${file(./custom.yml)}` then `${self:custom.act}`), addresses with any
@@ -53,6 +54,7 @@ _ADDRESS = r"\s*([^},:$]*?)\s*"
 _FILE = re.compile(r"^file\(\s*([^()${}]+?)\s*\)(?::" + _ADDRESS + ")?$")
 _SELF = re.compile(r"^self:" + _ADDRESS + "$")
 _PROGRAM_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
+_DATA_SUFFIXES = (".yml", ".yaml", ".json")
 _UNRESOLVED = object()
 """What `Variables._variable` returns for a variable the bundle does not decide."""
 
@@ -204,7 +206,13 @@ class Variables:
             return None
         shown = path.relative_to(root).as_posix()
         document = None
-        if not too_large and not path.name.lower().endswith(_PROGRAM_SUFFIXES):
+        suffix = path.suffix.lower()
+        if not too_large and suffix not in _PROGRAM_SUFFIXES + _DATA_SUFFIXES:
+            try:
+                return path.read_text("utf-8")  # the Framework reads other files as text
+            except (OSError, UnicodeDecodeError):
+                pass
+        elif not too_large and suffix in _DATA_SUFFIXES:
             document = self.context.yaml(shown)
         if document is None:
             raise VariableUnreadable(

@@ -138,3 +138,9 @@ def test_one_file_shares_one_resolver_across_functions(tmp_path: Path) -> None:
     first = Variables.for_file(context, "serverless.yml", {})
     assert Variables.for_file(context, "serverless.yml", {}) is first
     assert Variables.for_file(context, "other/serverless.yml", {}) is not first
+
+
+def test_a_file_of_another_kind_is_its_text(tmp_path: Path) -> None:
+    (tmp_path / "public_key").write_text("KEY")
+    variables = Variables(BundleContext("b", tmp_path, tmp_path, ()), "serverless.yml", {})
+    assert variables.resolve("${file(./public_key)}") == "KEY"
