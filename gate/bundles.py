@@ -126,6 +126,7 @@ def stage(
         if bring_back_handlers(root, tally, found.functions) or restored:
             found = discover(root, bundle.id, unpack, iac_max_bytes)
         warnings.extend(found.warnings)
+        foreign = _set_aside(root, found.foreign_services())
         owned = third_party(root, bundle.id, found.functions)
         warnings.extend(undeclared_warnings(owned))
         vendored = set(owned.files)
@@ -133,7 +134,8 @@ def stage(
         prune_unpacked(root, tally, owned.bytecode)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
         bundle = replace(bundle, functions=found.functions)
-        accounted = account(root, bundle, tally, owned, found.out_of_scope, scanning)
+        out_of_scope = found.out_of_scope | foreign
+        accounted = account(root, bundle, tally, owned, out_of_scope, scanning)
         warnings.extend(accounted.warnings)
         staged.append(Staged(bundle, root, code_root, len(vendored), found, accounted.account))
     return staged, warnings
@@ -164,6 +166,18 @@ class _Unpacker:
         self.done.add(archive)
         if not target.exists():
             extract(self.root / archive, target, self.limits, f"{self.shown}/{archive}")
+
+
+def _set_aside(root: Path, folders: list[str]) -> frozenset[str]:
+    """Move the files of services of another cloud out of the staged copy, where no
+    scanner reads them; the files, relative to `root`, to count out of scope."""
+    removed: set[str] = set()
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() or path.is_symlink():
+                removed.add(path.relative_to(root).as_posix())
+        shutil.rmtree(root / folder)
+    return frozenset(removed)
 
 
 def vendored_files(root: Path) -> set[str]:

@@ -56,6 +56,25 @@ class Discovery:
     out_of_scope: frozenset[str] = frozenset()
     """IaC files of another cloud (a serverless.yml for Google or Azure): not read."""
 
+    def foreign_services(self) -> list[str]:
+        """The folders of services of another cloud that nothing the AWS IaC deploys
+        reaches, so their code is out of scope with them: a folder holding a serverless.yml
+        of another provider, in a bundle whose IaC declares AWS functions, with no AWS IaC
+        in it and no function's code or layer in it or above it. A bundle that declares
+        no function has no such folder: then any of its code may be deployed."""
+        if not self.functions:
+            return []
+        places = {p for f in self.functions for p in code_places(f)}
+        found = []
+        for iac in sorted(self.out_of_scope):
+            folder = posixpath.dirname(iac) or "."
+            if any(within(i, folder) for i in self.iac_files):
+                continue
+            if any(within(p, folder) or within(folder, p) for p in places):
+                continue
+            found.append(folder)
+        return [f for f in found if not any(within(f, o) and f != o for o in found)]
+
 
 def discover(
     root: Path,

@@ -58,13 +58,32 @@ def read_serverless(relative: str, document: YamlDocument) -> Read:
                 line=document.line_of(("functions", str(name))),
                 resource=str(name),
                 runtime=as_text(spec.get("runtime", provider.get("runtime"))),
-                handler=as_text(spec.get("handler")),
+                handler=_plugin_handler(service, as_text(spec.get("handler"))),
                 code=code,
                 code_elsewhere=elsewhere,
                 layers=[layers[r] for r in _serverless_layer_refs(spec) if r in layers],
             )
         )
     return Read(found, warnings)
+
+
+WSGI_HANDLER = "wsgi_handler.handler"
+"""The handler the serverless-wsgi plugin writes at package time, around `custom.wsgi.app`."""
+
+
+def _plugin_handler(service: dict[str, Any], handler: str | None) -> str | None:
+    """The handler as the code in the bundle has it: for serverless-wsgi's generated
+    `wsgi_handler.handler`, the application it serves (`custom.wsgi.app`, `app.app`),
+    whose module is the function's own code; any other handler as written."""
+    plugins = service.get("plugins")
+    if isinstance(plugins, dict):
+        plugins = plugins.get("modules")
+    if handler != WSGI_HANDLER or not isinstance(plugins, list) or "serverless-wsgi" not in plugins:
+        return handler
+    app = as_mapping(as_mapping(service.get("custom")).get("wsgi")).get("app")
+    if not isinstance(app, str) or "${" in app or "." not in app:
+        return handler
+    return app
 
 
 def other_provider(service: Any) -> str | None:

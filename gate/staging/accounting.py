@@ -62,6 +62,10 @@ def account(
     unanalysed: list[str] = []
     unreferenced: list[str] = []
     foreign: list[str] = []
+    for relative in sorted(out_of_scope):
+        if not (root / relative).is_file():  # set aside with its service: gate.bundles
+            states[OUT_OF_SCOPE] += 1
+            foreign.append(relative)
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
         state = _state(root, path, relative, owned, out_of_scope, bundle, imports)
@@ -103,7 +107,7 @@ def account(
         "not_analysed",
     )
     warnings += _per_function(
-        bundle, foreign, "out-of-scope", "IaC files of another cloud", "out_of_scope"
+        bundle, foreign, "out-of-scope", "files of another cloud's IaC and services", "out_of_scope"
     )
     return Accounted(result, tuple(warnings))
 

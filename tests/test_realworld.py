@@ -1,0 +1,76 @@
+"""Shapes of real repositories that once stopped the gate from deciding, on trimmed
+copies of them (tests/assets/realworld, licences in its README)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ASSETS, RunGate, only_scanners
+
+SERVICES = ASSETS / "realworld" / "services"
+FLASK = "aws-python-flask-api"
+KUBELESS = "kubeless-python-simple-scheduled-function"
+NO_CHECKOV = only_scanners("bandit", "pip-audit", "serverless")
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Path:
+    target = tmp_path / "services"
+    shutil.copytree(SERVICES, target)
+    return target
+
+
+def check(run_gate: RunGate, policy: Path, target: Path) -> tuple[int, dict, str]:
+    result = run_gate("check", str(target), "--format", "json", "--policy", str(policy))
+    return result.code, json.loads(result.stdout), result.stderr
+
+
+def test_another_providers_service_beside_aws_ones_is_out_of_scope_with_its_code(
+    run_gate: RunGate, policy_file: Callable[[str], Path], services: Path
+) -> None:
+    """The kubeless service's Python 2 code is not deployed to Lambda: it is counted out
+    of scope and warned, never given to bandit (which cannot parse it)."""
+    code, report, stderr = check(run_gate, policy_file(NO_CHECKOV), services)
+    assert code in (0, 1), stderr
+    assert not report["errors"], report["errors"]
+    assert report["files"]["out_of_scope"] == 2  # its serverless.yml and handler.py
+    warned = [w["message"] for w in report["warnings"] if w["code"] == "out-of-scope"]
+    assert any(f"{KUBELESS}/handler.py" in m for m in warned), warned
+
+
+def test_another_providers_service_alone_is_scanned(
+    run_gate: RunGate, policy_file: Callable[[str], Path], services: Path
+) -> None:
+    """With no AWS function declared, any code of the bundle may be deployed: the
+    kubeless code is scanned, and Python 2 that no scanner parses is an error."""
+    code, report, _ = check(run_gate, policy_file(NO_CHECKOV), services / KUBELESS)
+    assert code == 2
+    assert any(e["path"].endswith("handler.py") for e in report["errors"]), report["errors"]
+
+
+def test_a_serverless_wsgi_handler_is_the_app_it_serves(
+    run_gate: RunGate, policy_file: Callable[[str], Path], services: Path
+) -> None:
+    """serverless-wsgi writes `wsgi_handler.py` at package time: the function's code is
+    the Flask app that `custom.wsgi.app` names, and that is what is scanned."""
+    code, report, stderr = check(run_gate, policy_file(NO_CHECKOV), services / FLASK)
+    assert code in (0, 1), stderr
+    assert not report["errors"], report["errors"]
+    (bundle,) = report["bundles"]
+    (function,) = bundle["functions"]
+    assert (function["handler"], function["handler_file"]) == ("app.app", "app.py"), function
+
+
+def test_the_wsgi_handler_without_the_plugin_is_still_missing(
+    run_gate: RunGate, policy_file: Callable[[str], Path], services: Path
+) -> None:
+    sls = services / FLASK / "serverless.yml"
+    sls.write_text(sls.read_text().replace("  - serverless-wsgi\n", ""))
+    code, report, _ = check(run_gate, policy_file(NO_CHECKOV), services / FLASK)
+    assert code == 2
+    assert any("wsgi_handler" in e["message"] for e in report["errors"]), report["errors"]
