@@ -137,3 +137,13 @@ functions:
     assert "allows s3:Get* on every resource" in finding.message
     assert "xray" not in finding.message
     assert "ListAllMyBuckets" not in finding.message
+
+
+def test_wildcards_written_on_one_line_are_one_finding(tmp_path: Path) -> None:
+    """AmazonDynamoDBFullAccess grants `dynamodb:*` and `dax:*`: one line, one problem."""
+    sam_bundle(tmp_path, "      Policies:\n        - AmazonDynamoDBFullAccess\n")
+    [finding] = [f for f in wildcard_findings(tmp_path) if f.rule_id == "GATE-IAC-001"]
+    assert "every dynamodb action (`dynamodb:*`)" in finding.message
+    assert "every dax action (`dax:*`)" in finding.message
+    # The first action's anchor, so a baseline or waiver made before still matches.
+    assert "Allow dynamodb:*" in finding.anchor

@@ -75,10 +75,14 @@ def wildcards(granted: Grants, users: list[str]) -> list[RawFinding]:
         found += unknown_actions(statement, who)
         if not statement.allows or statement.place.origin.startswith("sam:"):
             continue
+        by_line: dict[int | None, list[tuple[str, str]]] = {}
         for action in statement.actions:
             scope = granted_scope(action)
             if scope is not None:
-                found.append(_wildcard(statement, action, scope, who))
+                by_line.setdefault(statement.line_of(action), []).append((action, scope))
+        # One problem, one finding: actions written on one line (a SAM policy template
+        # granting `dynamodb:*` and `dax:*`) are one wildcard.
+        found += [_wildcard(statement, scoped, who) for scoped in by_line.values()]
         if statement.not_actions:
             found.append(_not_action(statement, who))
         if statement.place.origin == "inline" and statement.any_resource:
@@ -88,16 +92,23 @@ def wildcards(granted: Grants, users: list[str]) -> list[RawFinding]:
     return found
 
 
-def _wildcard(statement: Statement, action: str, scope: str, who: str) -> RawFinding:
-    everything = scope == ALL_ACTIONS
+def _wildcard(statement: Statement, scoped: list[tuple[str, str]], who: str) -> RawFinding:
+    """GATE-IAC-001 for the wildcard actions (with the scope each grants) of one line."""
+    everything = any(scope == ALL_ACTIONS for _, scope in scoped)
     severity = "critical" if everything else "high"
-    what = "every action of every service" if everything else f"every {scope} action"
+    what = " and ".join(
+        f"every action of every service (`{action}`)"
+        if scope == ALL_ACTIONS
+        else f"every {scope} action (`{action}`)"
+        for action, scope in scoped
+    )
+    action = scoped[0][0]
     checks = _WILDCARD_CHECKS + _UNCONSTRAINED_CHECKS
     if statement.any_resource:
         checks += _STAR_RESOURCE_CHECKS
     return RawFinding(
         "GATE-IAC-001",
-        f"{who} allows {what} (`{action}`) on {_resources(statement)}{_origin(statement)}. "
+        f"{who} allows {what} on {_resources(statement)}{_origin(statement)}. "
         "List only the actions the function calls (GATE-SLS-011 names them when its code's "
         "calls are known).",
         statement.place.path,
