@@ -190,7 +190,9 @@ def attribute(
         owners = [f.name for f in functions if path == f.handler_file]
         if not owners:
             owners = [f.name for f in functions if _contains(f, path)]
-    return replace(finding, functions=tuple(owners)) if owners else finding
+    # A rule may name the functions a shared setting is the problem for.
+    named = tuple(dict.fromkeys((*owners, *finding.functions)))
+    return replace(finding, functions=named) if named else finding
 
 
 def _declared_with(function: Function, iac_file: str) -> bool:

@@ -86,6 +86,7 @@ class ServerlessScanner(Scanner):
                         confidence=Confidence.HIGH,
                         cwe=rule.get("cwe"),
                         absorbs=raw.merges,
+                        functions=raw.functions,
                     )
                 )
         return Parsed(tuple(findings), tuple(issues))

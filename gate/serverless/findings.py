@@ -29,6 +29,9 @@ class RawFinding:
     merges: tuple[Absorbs, ...] = field(default_factory=tuple)
     """Other scanners' findings on the same problem (a bandit test on the same line, a
     checkov check on the same resource), reported once, as this finding."""
+    functions: tuple[str, ...] = ()
+    """The functions a setting they share is the problem for (SAM `Globals`, a
+    serverless.yml `provider`): one finding names them all."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,7 +42,7 @@ class RawFinding:
             Absorbs(m["scanner"], tuple(m["rule_ids"]), m["path"], m.get("line"), m.get("resource"))
             for m in data.get("merges", ())
         )
-        return cls(**{**data, "merges": merges})
+        return cls(**{**data, "merges": merges, "functions": tuple(data.get("functions", ()))})
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ Where checkov reports the same concern on the same resource, the finding absorbs
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 from gate.model import Absorbs, Function
 from gate.serverless.context import BundleContext
@@ -57,13 +58,42 @@ def check(context: BundleContext, today: datetime.date | None = None) -> list[Ra
     views = function_views(context)
     day = today or datetime.date.today()
     findings: list[RawFinding] = []
+    settings: list[tuple[RawFinding, FunctionView]] = []
     for view in views:
         findings += _entries(view)
-        findings += _runtime(view, day)
-        findings += _tracing(view)
-        findings += _timeout(view)
-        findings += _concurrency(view)
-    return findings + secret_findings(views)
+        for rule in (_runtime(view, day), _tracing(view), _timeout(view), _concurrency(view)):
+            settings += [(finding, view) for finding in rule]
+    return findings + shared_once(settings) + secret_findings(views)
+
+
+def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding]:
+    """One finding per problem: the findings of several functions on one setting they
+    share (a runtime in SAM `Globals`, a serverless.yml `provider` timeout: same rule,
+    file, line and concern) are one, naming every function, with the first function's
+    resource and fingerprint (a baseline or waiver made before still matches it)."""
+    groups: dict[tuple[str, str, int | None, str], list[tuple[RawFinding, FunctionView]]] = {}
+    for finding, view in found:
+        concern = finding.anchor.partition("#")[2]
+        groups.setdefault((finding.rule_id, finding.path, finding.line, concern), []).append(
+            (finding, view)
+        )
+    merged = []
+    for group in groups.values():
+        first, view = group[0]
+        if len(group) == 1:
+            merged.append(first)
+            continue
+        names = [v.function.name for _, v in group]
+        message = first.message.removeprefix(f"{view.function.name}: ")
+        merged.append(
+            replace(
+                first,
+                message=f"{', '.join(names)} (a setting they share): {message}",
+                merges=tuple(m for f, _ in group for m in f.merges),
+                functions=tuple(names),
+            )
+        )
+    return merged
 
 
 def function_views(context: BundleContext) -> list[FunctionView]:
