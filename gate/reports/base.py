@@ -116,13 +116,27 @@ def _displayable(value: T) -> T:
     return result  # type: ignore[return-value]
 
 
+def problems(findings: Sequence[Finding]) -> tuple[int, int]:
+    """How many distinct problems `findings` are (a problem is one rule at one place on
+    one resource, whichever functions it touches) and how many functions they affect."""
+    places = {
+        (f.rule_id, f.bundle, f.location.path, f.location.start_line, f.location.resource)
+        for f in findings
+    }
+    functions = {(f.bundle, name) for f in findings for name in f.functions}
+    return len(places), len(functions)
+
+
 def summary(verdict: Verdict) -> dict[str, object]:
     """Counts for the report's summary block: every severity and status, zeros included."""
     by_severity = Counter(f.severity.label for f in verdict.findings)
     by_status = Counter(f.status.value for f in verdict.findings if f.status is not None)
+    blocking_problems, blocking_functions = problems(verdict.blocking)
     return {
         "total": len(verdict.findings),
         "blocking": by_status[Status.BLOCKING.value],
+        "blocking_problems": blocking_problems,
+        "blocking_functions": blocking_functions,
         "by_severity": {s.label: by_severity[s.label] for s in sorted(Severity, reverse=True)},
         "by_status": {s.value: by_status[s.value] for s in Status},
         "budgets": {
@@ -160,7 +174,12 @@ def verdict_line(verdict: Verdict) -> str:
         )
         budgets = f"; over budget ({'; '.join(over)})" if over else ""
         total = len(verdict.findings)
-        return f"FAIL: {len(blocking)} blocking finding(s) ({detail}) of {total}{budgets}"
+        count, functions = problems(blocking)
+        where = f" in {_plural(functions, 'function')}" if functions else ""
+        return (
+            f"FAIL: {_plural(count, 'blocking problem')}{where} ({detail}) "
+            f"of {_plural(total, 'finding')}{budgets}"
+        )
     if verdict.decision.value == "fail" and any(
         w.code == "policy-changed" for w in verdict.warnings
     ):
@@ -224,3 +243,7 @@ def function_verdicts(verdict: Verdict) -> list[tuple[str, str, int, int]]:
 def issue_source(issue: ScanIssue) -> str:
     """Who could not check something: a scanner, or the gate itself."""
     return issue.scanner or "gate"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

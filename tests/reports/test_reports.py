@@ -241,3 +241,23 @@ def test_a_diff_run_says_what_is_new_in_every_report() -> None:
     assert "(merge base with origin/main); 9 findings the change did not touch" in console
     plain = json.loads(RENDERERS["sarif"](verdict, RenderOptions()))
     assert not any("baselineState" in r for run in plain["runs"] for r in run["results"])
+
+
+def test_the_verdict_and_summary_count_problems_and_the_functions_they_touch() -> None:
+    """One problem is one rule at one place on one resource; the verdict line says how
+    many block and how many functions they affect, and so does the JSON summary."""
+    from gate.reports.base import problems, summary, verdict_line
+
+    verdict = saved_verdict()
+    blocking = verdict.blocking
+    assert blocking
+    count, functions = problems(blocking)
+    places = {(f.rule_id, f.location.path, f.location.start_line) for f in blocking}
+    assert count >= len(places) > 0
+    twice = replace(blocking[0], functions=("A", "B"))
+    assert problems([twice, replace(twice, functions=("B", "C"))]) == (1, 3)
+    data = summary(verdict)
+    assert (data["blocking_problems"], data["blocking_functions"]) == (count, functions)
+    line = verdict_line(verdict)
+    assert line.startswith(f"FAIL: {count} blocking problem"), line
+    assert (f" in {functions} function" in line) == (functions > 0), line
