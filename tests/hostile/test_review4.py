@@ -1,0 +1,345 @@
+"""A fourth hostile review of `gate check`: ways around the fixes of 2b99e1d / fa9f7ea
+(Serverless variables resolved on the way to IAM statements, with budgets), d989912
+(packages installed inside a function's code directory need a declaration) and 24fd634
+(cache-named bytecode outside `__pycache__` is refused).
+
+Each case is a confirmed problem, marked strict xfail until it is fixed: the test says
+what the gate must do, and a baseline beside it shows the same bundle without the trick
+blocks (or is refused).
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+
+import pytest
+
+from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused
+from tests.hostile.test_review import GOOD_HANDLER, SLS, unchecked_pyc
+from tests.hostile.test_staging import BAD, TEMPLATE, install
+
+ADMIN_STATEMENT = "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n"
+IMPORTS_HELPER = (
+    "import helper\n\n\ndef handler(event, context):\n    return helper.handler(event, context)\n"
+)
+CLEAN_HELPER = "def handler(event, context):\n    return {}\n"
+
+
+def blocked_or_refused(code: int) -> None:
+    assert code in (1, 2), code
+
+
+def indent(text: str, spaces: int) -> str:
+    return "".join(" " * spaces + line + "\n" for line in text.splitlines())
+
+
+def environment(variables: dict[str, str]) -> str:
+    """The SAM function of TEMPLATE (code `src/`, handler `app.handler`) with `variables`."""
+    lines = "".join(f"          {k}: {v}\n" for k, v in variables.items())
+    return (
+        TEMPLATE.format(code="src/", handler="app.handler")
+        + "      Environment:\n        Variables:\n"
+        + lines
+    )
+
+
+# --- 1. Serverless variables and roles ------------------------------------------------
+
+WIDE_PROVIDER = "  iam:\n    role:\n      statements:\n" + indent(ADMIN_STATEMENT, 8)
+
+
+def wide_custom(levels: int, width: int) -> str:
+    """custom.s0 is a list of `width` times `${self:custom.s1}`, ... down to a list of
+    `AWS::NoValue`: a few hundred resolution steps, `width ** levels` items when walked."""
+    variable = "'${{self:custom.s{}}}'"
+    custom = "".join(
+        f"  s{i}: [{', '.join([variable.format(i + 1)] * width)}]\n" for i in range(levels)
+    )
+    return "custom:\n" + custom + f"  s{levels}: [AWS::NoValue]\n"
+
+
+def test_the_admin_statement_beside_custom_lists_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the admin statement, with the same `custom` lists, none referenced."""
+    sandbox.write("serverless.yml", SLS.format(provider=WIDE_PROVIDER, extra=wide_custom(12, 40)))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=subprocess.TimeoutExpired,
+    reason="the memo makes a shared variable one object: resolution stays within its "
+    "budgets, but the statement reader (policy.items) walks the list as a tree, "
+    "40**12 items with no budget; the gate never finishes",
+)
+def test_a_statement_list_of_shared_variables_does_not_stall_the_gate(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`statements: [admin, ${self:custom.s0}]`, custom.s0 holding 40 times
+    `${self:custom.s1}`, twelve levels deep (under MAX_DEPTH). Measured: a minute of CPU
+    with no output and flat memory, then killed. The gate must stop quickly (exit 1 for
+    the admin statement, or 2)."""
+    from tests.hostile import conftest
+
+    monkeypatch.setattr(conftest, "HANG_TIMEOUT_S", 60)
+    provider = WIDE_PROVIDER + "        - ${self:custom.s0}\n"
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=wide_custom(12, 40)))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+def stage_case(sandbox: Sandbox, address: str) -> None:
+    provider = (
+        "  stage: dev\n  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
+        f"          Action: \"${{self:{address}.act, 'sqs:SendMessage'}}\"\n"
+        f'          Resource: "${{self:{address}.res, '
+        "'arn:aws:sqs:us-east-1:123456789012:q'}\"\n"
+    )
+    extra = "custom:\n  dev: {act: '*', res: '*'}\n  prod: {act: '*', res: '*'}\n"
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
+    sandbox.write("app.py", GOOD_HANDLER)
+
+
+def test_a_self_variable_into_the_stages_settings_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `${self:custom.dev.act, 'sqs:SendMessage'}` with custom.dev.act `*`."""
+    stage_case(sandbox, "custom.dev")
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a source whose address holds a deploy-time variable (`${sls:stage}`) is "
+    "passed over for the fallback, though the bundle decides every value it can reach",
+)
+def test_a_stage_variable_in_the_address_is_not_its_fallback(sandbox: Sandbox) -> None:
+    """`${self:custom.${sls:stage}.act, 'sqs:SendMessage'}` is the common per-stage
+    settings idiom: the Framework resolves `${sls:stage}` (dev by default) and deploys
+    custom.dev.act, `*`, as it would custom.prod.act. The gate leaves the inner variable
+    as written, the address then matches nothing, and the fallback is judged: exit 0
+    (checkov enabled or not)."""
+    stage_case(sandbox, "custom.${sls:stage}")
+    blocked_or_refused(sandbox.run().code)
+
+
+def per_function_statements(listed: bool) -> str:
+    own = "f:\n  handler: app.handler\n  iamRoleStatements:\n" + indent(ADMIN_STATEMENT, 4)
+    functions = "  - " + indent(own, 4)[4:] if listed else indent(own, 2)
+    return "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n" + functions
+
+
+def test_per_function_admin_statements_block(sandbox: Sandbox) -> None:
+    """The baseline: a function's own `iamRoleStatements` (serverless-iam-roles-per-function)."""
+    sandbox.write("serverless.yml", per_function_statements(listed=False))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="discovery merges a `functions:` list, but the IAM rules read "
+    "`Variables.at('functions', name)`, which finds nothing in a list: the function is "
+    "judged by the (empty) provider role",
+)
+def test_a_functions_list_does_not_hide_per_function_statements(sandbox: Sandbox) -> None:
+    """`functions: [{f: {..., iamRoleStatements: [admin]}}]`: the Framework merges the
+    list (discovery does too, and finds f), the plugin gives f its admin role; the gate
+    reads no statements and passes (exit 0, checkov enabled or not)."""
+    sandbox.write("serverless.yml", per_function_statements(listed=True))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+ADMIN_ROLE = (
+    "AdminRole:\n  Type: AWS::IAM::Role\n  Properties:\n"
+    "    AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, "
+    "Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n"
+    "    Policies:\n      - PolicyName: p\n        PolicyDocument:\n"
+    "          Version: '2012-10-17'\n          Statement:\n" + indent(ADMIN_STATEMENT, 12)
+)
+
+
+def custom_role_case(sandbox: Sandbox, how: str) -> None:
+    if how == "inline":
+        resources = "resources:\n  Resources:\n" + indent(ADMIN_ROLE, 4)
+    elif how == "file-key":
+        resources = "resources: ${file(./res.yml):res}\n"
+        sandbox.write("res.yml", "res:\n  Resources:\n" + indent(ADMIN_ROLE, 4))
+    else:
+        resources = "resources:\n  - Resources:\n" + indent(ADMIN_ROLE, 6)
+    sandbox.write("serverless.yml", SLS.format(provider="  role: AdminRole\n", extra=resources))
+    sandbox.write("app.py", GOOD_HANDLER)
+
+
+def test_a_custom_role_in_resources_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `provider.role: AdminRole`, the role written in `resources.Resources`."""
+    custom_role_case(sandbox, "inline")
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="roles.Template reads `resources.Resources` from the raw document: neither "
+    "through Variables (`resources: ${file()}`) nor the Framework's list form; the role "
+    "is 'not in this file', a note, and the run passes",
+)
+@pytest.mark.parametrize("how", ["file-key", "list"])
+def test_resources_from_a_file_or_a_list_do_not_hide_the_custom_role(
+    sandbox: Sandbox, how: str
+) -> None:
+    """`resources: ${file(./res.yml):res}` and `resources: [{Resources: ...}]` are both
+    merged into the stack by the Framework. Measured with checkov enabled too: exit 0
+    (checkov reads neither; it does catch `${file(./resources.yml)}` of a whole
+    template-shaped file)."""
+    custom_role_case(sandbox, how)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 2. packages installed where a function imports from ------------------------------
+
+LAYERED = TEMPLATE + (
+    "      Layers: [!Ref Deps]\n  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+    "    Properties:\n      ContentUri: layer/\n"
+)
+
+
+def test_a_module_in_a_layer_without_a_record_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the handler imports helper.py from its layer's `python/`."""
+    sandbox.write("template.yaml", LAYERED.format(code="src/", handler="app.handler"))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("layer/python/helper.py", BAD)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="d989912 asks a declaration only for a dist-info inside a function's code "
+    "directory (code_places(f)[0]); a layer's site folder needs none",
+)
+def test_a_made_up_package_in_a_layer_is_not_third_party(sandbox: Sandbox) -> None:
+    """The layer is the bundle's as much as the code directory: a RECORD written beside
+    helper.py in layer/python, with no manifest anywhere naming `helperpkg`, makes the
+    module the handler imports third-party, and it is never scanned (exit 0)."""
+    sandbox.write("template.yaml", LAYERED.format(code="src/", handler="app.handler"))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    install(sandbox, "layer/python", "helperpkg", {"helper.py": BAD}, declare=False)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 3. code Python loads that no scanner reads ---------------------------------------
+
+
+def prefix_case(sandbox: Sandbox, folder: str) -> None:
+    sandbox.write("template.yaml", environment({"PYTHONPYCACHEPREFIX": f"/var/task/{folder}"}))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("src/helper.py", CLEAN_HELPER)
+    sandbox.write(f"src/{folder}/var/task/helper.cpython-312.pyc", unchecked_pyc(BAD))
+
+
+def test_a_pycache_prefix_in_the_code_is_refused(sandbox: Sandbox) -> None:
+    """The baseline (24fd634): PYTHONPYCACHEPREFIX=/var/task/cache, bytecode under it."""
+    prefix_case(sandbox, "cache")
+    assert_refused(sandbox.run(), "helper.cpython-312.pyc")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cache-named bytecode in a folder a built-in rule ignores (`.mypy_cache`, "
+    "`__pycache__` not directly beside the source) is never judged: "
+    "_refuse_loadable_bytecode sees staged files only, refuse_cached only "
+    "`__pycache__/<module>.<tag>.pyc` beside its source",
+)
+@pytest.mark.parametrize("folder", [".mypy_cache", "__pycache__"])
+def test_a_pycache_prefix_in_an_ignored_folder_is_refused(sandbox: Sandbox, folder: str) -> None:
+    """PYTHONPYCACHEPREFIX=/var/task/.mypy_cache: `import helper` loads
+    .mypy_cache/var/task/helper.cpython-312.pyc (unchecked hash) in place of the clean
+    helper.py; the folder is ignored as a tool cache and the run passes (exit 0)."""
+    prefix_case(sandbox, folder)
+    blocked_or_refused(sandbox.run().code)
+
+
+def runtime_case(sandbox: Sandbox, runtime: str) -> None:
+    sandbox.write(
+        "serverless.yml",
+        "service: s\ncustom:\n  runtime: python3.12\nprovider:\n  name: aws\n"
+        f"  runtime: {runtime}\n  environment:\n    PYTHONPYCACHEPREFIX: /var/task/cache\n"
+        "functions:\n  f:\n    handler: app.handler\n",
+    )
+    sandbox.write("app.py", IMPORTS_HELPER)
+    sandbox.write("helper.py", CLEAN_HELPER)
+    sandbox.write("cache/var/task/helper.cpython-312.pyc", unchecked_pyc(BAD))
+
+
+def test_a_pycache_prefix_of_a_python_serverless_function_is_refused(sandbox: Sandbox) -> None:
+    """The baseline: `runtime: python3.12` written out."""
+    runtime_case(sandbox, "python3.12")
+    assert_refused(sandbox.run(), "helper.cpython-312.pyc")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_refuse_loadable_bytecode takes a function for Python only if its runtime is "
+    "None or starts with `py`: `${self:custom.runtime}` is neither, so not Python",
+)
+def test_a_runtime_variable_does_not_make_the_function_not_python(sandbox: Sandbox) -> None:
+    """`runtime: ${self:custom.runtime}` (python3.12): the cached bytecode is not
+    refused, and the run passes (exit 0)."""
+    runtime_case(sandbox, "${self:custom.runtime}")
+    blocked_or_refused(sandbox.run().code)
+
+
+def zipped(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_module_the_handler_imports_from_its_code_blocks(sandbox: Sandbox) -> None:
+    """The baseline for the PYTHONPATH cases: helper.py beside the handler."""
+    sandbox.write("template.yaml", TEMPLATE.format(code="src/", handler="app.handler"))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("src/helper.py", BAD)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a zip in the function's code directory is 'a zip no function deploys' (a "
+    "warning, not analysed), though PYTHONPATH puts it on the import path",
+)
+@pytest.mark.parametrize("name", ["lib.zip", "lib.dat"])
+def test_a_zip_on_the_pythonpath_is_not_left_unscanned(sandbox: Sandbox, name: str) -> None:
+    """PYTHONPATH=/var/task/lib.zip: zipimport loads helper.py from the archive (any file
+    name: lib.dat too) when the handler imports it; nothing scans it, exit 0."""
+    sandbox.write("template.yaml", environment({"PYTHONPATH": f"/var/task/{name}"}))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write(f"src/{name}", zipped({"helper.py": BAD}))
+    blocked_or_refused(sandbox.run().code)
+
+
+WRAPPER = "#!/usr/bin/env python3\n" + BAD + "handler({'cmd': 'id'}, None)\n"
+
+
+def test_an_exec_wrapper_named_py_blocks(sandbox: Sandbox) -> None:
+    """The baseline: AWS_LAMBDA_EXEC_WRAPPER=/var/task/wrapper.py is scanned."""
+    sandbox.write("template.yaml", environment({"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper.py"}))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write("src/wrapper.py", WRAPPER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a Python script without the .py suffix (a shebang) is counted scanned, but "
+    "no scanner reads it; Lambda runs it as the exec wrapper",
+)
+def test_an_exec_wrapper_without_a_suffix_is_not_unscanned(sandbox: Sandbox) -> None:
+    """AWS_LAMBDA_EXEC_WRAPPER=/var/task/wrapper, `#!/usr/bin/env python3`: Lambda runs
+    it before the runtime; exit 0."""
+    sandbox.write("template.yaml", environment({"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write("src/wrapper", WRAPPER)
+    blocked_or_refused(sandbox.run().code)
