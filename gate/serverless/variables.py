@@ -67,6 +67,12 @@ class VariableUnreadable(ValueError):
     """A `${file()}` names a file of the bundle the gate cannot read as YAML or JSON."""
 
 
+class Candidates(list[Any]):
+    """The values a variable may stand for, when the bundle cannot say which one
+    (`${self:custom.${sls:stage}.act}`): in a list, each is an item; anywhere else,
+    the variable is left as written."""
+
+
 class Variables:
     """Resolves the variables of one serverless.yml (`data`, at `iac_file` in `context`)."""
 
@@ -94,7 +100,15 @@ class Variables:
         key = "\0".join(map(str, keys))
         if key not in self._at:
             found = self._walk(self.data, [str(k) for k in keys], 0)
-            self._at[key] = None if found is None else self.resolve(found)
+            found = None if found is None else self.resolve(found)
+            # The memo shares what several places resolve to: the value a rule walks may
+            # be far larger than the steps that made it.
+            if _size_over(found, MAX_STEPS):
+                raise VariablesTooLarge(
+                    f"{self.iac_file}: {'.'.join(map(str, keys))} expands to more than "
+                    f"{MAX_STEPS} values"
+                )
+            self._at[key] = found
         return self._at[key]
 
     def resolve(self, value: Any, depth: int = 0) -> Any:
@@ -104,7 +118,12 @@ class Variables:
         if isinstance(value, dict):
             return {key: self.resolve(inner, depth) for key, inner in value.items()}
         if isinstance(value, list):
-            return [self.resolve(inner, depth) for inner in value]
+            resolved = []
+            for inner in value:
+                found = self.resolve(inner, depth)
+                # A variable that may be any of several values stands for all of them.
+                resolved += found if isinstance(found, Candidates) else [found]
+            return resolved
         if not isinstance(value, str) or "${" not in value:
             return value
         spans = variable_spans(value)
@@ -162,6 +181,8 @@ class Variables:
         if source.startswith("${") and variable_spans(source) == [(0, len(source))]:
             return self._variable(source[2:-1], depth)
         source = self.text(source, depth) if "${" in source else source
+        if source.startswith("self:") and "${" in source:
+            return self._candidates(source.removeprefix("self:"), depth)
         own = _SELF.match(source)
         if own:
             return self._found(self._walk(self.data, _keys(own[1]), depth), depth)
@@ -172,10 +193,14 @@ class Variables:
         return _UNRESOLVED  # a source only the deploy knows
 
     def _walk(self, data: Any, keys: list[str], depth: int) -> Any:
-        """The value at `keys` in `data`, resolving each variable on the way; None."""
+        """The value at `keys` in `data`, resolving each variable on the way; None. A
+        list of mappings where a key is asked for is read as the Framework merges it
+        (`functions: [{a: ...}, {b: ...}]`, `resources: [{Resources: ...}]`)."""
         for key in keys:
             if isinstance(data, str) and _is_variable(data):
                 data = self.resolve(data, depth + 1)
+            if isinstance(data, list) and not key.isdigit():
+                data = _merged(self.resolve(data, depth + 1))
             if isinstance(data, dict) and key in data:
                 data = data[key]
             elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
@@ -183,6 +208,35 @@ class Variables:
             else:
                 return None
         return data
+
+    def _candidates(self, address: str, depth: int) -> Any:
+        """A `self:` address that holds a variable only the deploy knows
+        (`custom.${sls:stage}.act`): every value the bundle has that it can reach, each
+        such segment matching any key. One value is that value; several scalars are
+        all of them (`Candidates`, judged together); several structures cannot be told
+        apart, an error."""
+        found: list[Any] = [self.data]
+        for key in _keys(address):
+            reached = []
+            for data in found:
+                if isinstance(data, str) and _is_variable(data):
+                    data = self.resolve(data, depth + 1)
+                if isinstance(data, dict):
+                    reached += list(data.values()) if "${" in key else [data.get(key)]
+            found = [value for value in reached if value is not None]
+        values = [self.resolve(value, depth + 1) for value in found]
+        values = [v for v in values if not _is_variable(v)]
+        unique = list({repr(v): v for v in values}.values())
+        if not unique:
+            return _UNRESOLVED
+        if len(unique) == 1:
+            return unique[0]
+        if all(isinstance(v, (str, int, float)) for v in unique):
+            return Candidates(unique)
+        raise VariableUnreadable(
+            f"{self.iac_file}: ${{self:{address}}} depends on a value only the deploy "
+            "knows and reaches several structures; write the value out"
+        )
 
     def _found(self, value: Any, depth: int) -> Any:
         return _UNRESOLVED if value is None else self.resolve(value, depth)
@@ -292,8 +346,42 @@ def _quoted(source: str) -> str:
     return source[1:-1].replace("\\'", "'")
 
 
+def _merged(items: list[Any]) -> Any:
+    """A list of mappings merged in order, as the Framework merges `functions` and
+    `resources` lists; the list itself if it holds anything else."""
+    if not items or not all(isinstance(item, dict) for item in items):
+        return items
+    merged: dict[str, Any] = {}
+    for item in items:
+        merged.update(item)
+    return merged
+
+
+def _size_over(value: Any, limit: int) -> bool:
+    """Whether `value` holds more than `limit` values, counted as a walk meets them
+    (a shared list counts each time it appears), stopping as soon as it does."""
+    count, pending = 0, [value]
+    while pending:
+        item = pending.pop()
+        count += 1
+        if count > limit:
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
 def _keys(dotted: str) -> list[str]:
-    return [key for key in dotted.strip().split(".") if key]
+    """The keys of an address, split at dots outside the variables it holds."""
+    keys, start, spans = [], 0, variable_spans(dotted)
+    for i, char in enumerate(dotted):
+        if char == "." and not any(a <= i < b for a, b in spans):
+            keys.append(dotted[start:i].strip())
+            start = i + 1
+    keys.append(dotted[start:].strip())
+    return [key for key in keys if key]
 
 
 def _is_variable(value: Any) -> bool:

@@ -11,7 +11,6 @@ blocks (or is refused).
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 
 import pytest
@@ -67,13 +66,6 @@ def test_the_admin_statement_beside_custom_lists_blocks(sandbox: Sandbox) -> Non
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=subprocess.TimeoutExpired,
-    reason="the memo makes a shared variable one object: resolution stays within its "
-    "budgets, but the statement reader (policy.items) walks the list as a tree, "
-    "40**12 items with no budget; the gate never finishes",
-)
 def test_a_statement_list_of_shared_variables_does_not_stall_the_gate(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -108,11 +100,6 @@ def test_a_self_variable_into_the_stages_settings_blocks(sandbox: Sandbox) -> No
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a source whose address holds a deploy-time variable (`${sls:stage}`) is "
-    "passed over for the fallback, though the bundle decides every value it can reach",
-)
 def test_a_stage_variable_in_the_address_is_not_its_fallback(sandbox: Sandbox) -> None:
     """`${self:custom.${sls:stage}.act, 'sqs:SendMessage'}` is the common per-stage
     settings idiom: the Framework resolves `${sls:stage}` (dev by default) and deploys
@@ -136,12 +123,6 @@ def test_per_function_admin_statements_block(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="discovery merges a `functions:` list, but the IAM rules read "
-    "`Variables.at('functions', name)`, which finds nothing in a list: the function is "
-    "judged by the (empty) provider role",
-)
 def test_a_functions_list_does_not_hide_per_function_statements(sandbox: Sandbox) -> None:
     """`functions: [{f: {..., iamRoleStatements: [admin]}}]`: the Framework merges the
     list (discovery does too, and finds f), the plugin gives f its admin role; the gate
@@ -178,12 +159,6 @@ def test_a_custom_role_in_resources_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="roles.Template reads `resources.Resources` from the raw document: neither "
-    "through Variables (`resources: ${file()}`) nor the Framework's list form; the role "
-    "is 'not in this file', a note, and the run passes",
-)
 @pytest.mark.parametrize("how", ["file-key", "list"])
 def test_resources_from_a_file_or_a_list_do_not_hide_the_custom_role(
     sandbox: Sandbox, how: str

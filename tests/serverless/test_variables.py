@@ -144,3 +144,34 @@ def test_a_file_of_another_kind_is_its_text(tmp_path: Path) -> None:
     (tmp_path / "public_key").write_text("KEY")
     variables = Variables(BundleContext("b", tmp_path, tmp_path, ()), "serverless.yml", {})
     assert variables.resolve("${file(./public_key)}") == "KEY"
+
+
+def test_an_address_with_a_deploy_time_segment_stands_for_every_value_it_reaches() -> None:
+    data = {"custom": {"dev": {"act": "s3:GetObject"}, "prod": {"act": "*"}, "qa": {}}}
+    assert resolve("${self:custom.${sls:stage}.act, 'sqs:SendMessage'}", data) == [
+        "s3:GetObject",
+        "*",
+    ]
+    # In a list, each value is an item; in text, the variable stays as written.
+    assert resolve(["a", "${self:custom.${opt:stage}.act}"], data) == ["a", "s3:GetObject", "*"]
+    assert resolve("x-${self:custom.${opt:stage}.act}", data) == "x-${self:custom.${opt:stage}.act}"
+    assert resolve("${self:custom.${ssm:/a.b}.act}", {"custom": {"dev": {"act": "*"}}}) == "*"
+
+
+def test_an_address_reaching_several_structures_is_an_error() -> None:
+    data = {"custom": {"dev": {"s": {"a": 1}}, "prod": {"s": {"b": 2}}}}
+    with pytest.raises(VariableUnreadable, match="several"):
+        resolve("${self:custom.${opt:stage}.s}", data)
+
+
+def test_lists_of_mappings_are_merged_on_the_way() -> None:
+    variables = Variables(None, "serverless.yml", {"functions": [{"a": {"x": 1}}, {"b": {"x": 2}}]})
+    assert variables.at("functions", "b", "x") == 2
+
+
+def test_a_value_larger_than_the_budget_through_shared_variables_is_an_error() -> None:
+    custom = {f"s{i}": [f"${{self:custom.s{i + 1}}}"] * 40 for i in range(6)}
+    custom["s6"] = "x"
+    variables = Variables(None, "serverless.yml", {"custom": custom, "top": "${self:custom.s0}"})
+    with pytest.raises(VariablesTooLarge, match="top"):
+        variables.at("top")

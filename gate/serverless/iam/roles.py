@@ -207,9 +207,7 @@ def _serverless(document: YamlDocument, function: Function, variables: Variables
     if custom is None and not isinstance(iam_role, dict):
         custom = iam_role
     if custom is not None:
-        return _custom_role(
-            Template(document, function.iac_file, ("resources", "Resources")), custom
-        )
+        return _custom_role(_resources(document, function, variables), custom)
     role = f"{function.iac_file}:provider"
     own: list[Statement] = []
     if "iamRoleStatements" in spec:
@@ -221,6 +219,18 @@ def _serverless(document: YamlDocument, function: Function, variables: Variables
     statements = _statements_at(document, function, statements_at, variables)
     managed, unknown = _managed_at(document, function, managed_at, variables)
     return Grants(role, tuple(own + statements + managed), tuple(unknown))
+
+
+def _resources(document: YamlDocument, function: Function, variables: Variables) -> Template:
+    """serverless.yml's `resources.Resources`, as written (with lines) or, where the
+    Framework builds it (`resources: ${file(./res.yml):res}`, a list of parts merged),
+    as resolved (lines where the document has them)."""
+    written = Template(document, function.iac_file, ("resources", "Resources"))
+    resolved = as_mapping(variables.at("resources", "Resources"))
+    if resolved == written.resources():
+        return written
+    built = YamlDocument({"resources": {"Resources": resolved}}, document.positions)
+    return Template(built, function.iac_file, ("resources", "Resources"))
 
 
 def _custom_role(template: Template, custom: Any) -> Grants:
