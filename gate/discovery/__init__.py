@@ -25,7 +25,7 @@ from pathlib import Path
 from gate.discovery.declared import Declared, contents_of
 from gate.discovery.inline import InlineCollision, stage
 from gate.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
-from gate.discovery.settle import other_runtime, settle
+from gate.discovery.settle import other_runtime, python_function, settle
 from gate.errors import BundleError
 from gate.model import Finding, Function, ScanIssue, Warning_
 from gate.safeyaml import IAC_MAX_BYTES
@@ -38,6 +38,7 @@ __all__ = [
     "code_places",
     "contents_of",
     "discover",
+    "python_function",
     "within",
 ]
 

@@ -91,8 +91,14 @@ def other_runtime(runtime: str | None) -> bool:
 
 def analysed_runtime(runtime: str | None) -> bool:
     """Whether the gate analyses a function's code: Python, or code whose runtime the IaC
-    does not name."""
-    return runtime is None or bool(PYTHON_RUNTIME.match(runtime))
+    does not name plainly (unset, a `!Ref`, a `${self:...}`): never less checking on a
+    guess."""
+    return not other_runtime(runtime)
+
+
+def python_function(function: Function) -> bool:
+    """Whether a function's code may be Python (`analysed_runtime`)."""
+    return analysed_runtime(function.runtime)
 
 
 def _checked(
@@ -132,9 +138,9 @@ def _handler(
     handler, runtime = item.handler, item.runtime
     if code is None or not handler or "." not in handler:
         return None, None
-    if runtime is not None and not PYTHON_RUNTIME.match(runtime):
+    if other_runtime(runtime):
         return None, None
-    python = runtime is not None
+    python = runtime is not None and bool(PYTHON_RUNTIME.match(runtime))
     module, function = handler.rsplit(".", 1)
     module_path = _module_path(module)
     if module_path is None:

@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gate.discovery import code_places, contents_of, within
+from gate.discovery import code_places, contents_of, python_function, within
 from gate.manifests import MANIFEST_PATTERNS
 from gate.model import Bundle, FileAccount, Function, Warning_
+from gate.staging.bytecode import cache_named, refuse_prefixed
 from gate.staging.copy import Tally
 from gate.staging.imports import imported_names
 from gate.staging.rules import NATIVE_SUFFIXES, NOT_ANALYSED_SUFFIXES, is_binary, refusal
@@ -35,8 +36,6 @@ ALL_SCANNERS = frozenset({"checkov", "bandit", "pip-audit", "serverless"})
 # What Python's extension loader imports (a `.dll` or an executable it never does).
 EXTENSION_SUFFIXES = frozenset({".so", ".pyd"})
 _IAC_SUFFIXES = frozenset({".yaml", ".yml", ".json", ".template", ".tf"})
-# The implementation tags of cache-named bytecode (`sys.implementation.cache_tag`).
-_CACHE_TAGS = ("cpython-", "pypy")
 
 
 @dataclass(frozen=True)
@@ -151,17 +150,12 @@ def _refuse_loadable_bytecode(path: Path, relative: str, bundle: Bundle) -> None
                 "would import and no scanner can read; ship the .py file instead"
             )
         return
-    module, _, tag = path.name.partition(".")
-    if not module.isidentifier() or not tag.startswith(_CACHE_TAGS):
+    if cache_named(path.name) is None:
         return
-    python = [f for f in bundle.functions if f.runtime is None or f.runtime.startswith("py")]
+    python = [f for f in bundle.functions if python_function(f)]
     places = [p for f in python for p in code_places(f)]
     if not bundle.functions or any(within(relative, place) for place in places):
-        raise refusal(
-            f"{bundle.id}/{relative}: cached bytecode outside __pycache__, which Python "
-            f"loads instead of {module}.py when PYTHONPYCACHEPREFIX points at it, and no "
-            "scanner can read; remove it from the package"
-        )
+        refuse_prefixed(bundle.id, relative)
 
 
 def _read_by(relative: str, scanning: frozenset[str]) -> bool:

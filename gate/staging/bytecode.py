@@ -20,12 +20,36 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 
-from gate.discovery import code_places, within
+from gate.discovery import code_places, python_function, within
 from gate.model import Function
 from gate.staging.copy import Tally
 from gate.staging.rules import refusal
 
 CACHE_DIR = "__pycache__"
+
+
+# The implementation tags of cache-named bytecode (`sys.implementation.cache_tag`).
+_CACHE_TAGS = ("cpython-", "pypy")
+
+
+def cache_named(name: str) -> str | None:
+    """The module a cache-named bytecode file stands for (`helper.cpython-312.pyc`,
+    `helper.cpython-312.opt-1.pyc` -> `helper`), wherever it lies: PYTHONPYCACHEPREFIX
+    makes Python load it from any folder. None for any other name."""
+    module, _, tag = name.partition(".")
+    if not name.lower().endswith(".pyc") or not module.isidentifier():
+        return None
+    return module if tag.lower().startswith(_CACHE_TAGS) else None
+
+
+def refuse_prefixed(bundle: str, relative: str) -> None:
+    """Refuse cache-named bytecode outside the `__pycache__` beside its source."""
+    module = cache_named(PurePosixPath(relative).name)
+    raise refusal(
+        f"{bundle}/{relative}: cached bytecode outside the __pycache__ beside its source, "
+        f"which Python loads instead of {module}.py when PYTHONPYCACHEPREFIX points at it, "
+        "and no scanner can read; remove it from the package"
+    )
 
 
 def cached_source(relative: str) -> str | None:
@@ -79,10 +103,12 @@ def refuse_cached(
     declared = tuple(functions)
     places = [p for f in declared if _python(f) for p in code_places(f)]
     for relative, found in sorted(tally.importable.items()):
-        source = cached_source(relative)
-        if source is None or not (root / source).is_file():
-            continue
         if declared and not any(within(relative, place) for place in places):
+            continue
+        source = cached_source(relative)
+        if source is None and cache_named(PurePosixPath(relative).name):
+            refuse_prefixed(tally.bundle, relative)
+        if source is None or not (root / source).is_file():
             continue
         before = len(tally.unverified)
         judge_loaded(tally, relative, found.source, root / source, listed)
@@ -91,4 +117,4 @@ def refuse_cached(
 
 
 def _python(function: Function) -> bool:
-    return function.runtime is None or function.runtime.startswith("python")
+    return python_function(function)

@@ -210,9 +210,8 @@ def prune_unpacked(root: Path, tally: Tally, listed: Collection[str] = ()) -> No
         for name in list(dirs):
             rule = dir_rule(name, here / name)
             if rule in _NEVER_IMPORTED:
-                kept = 0
-                if name == "__pycache__":
-                    kept = _refuse_loaded_bytecode(root, here / name, tally, listed)
+                # Any ignored cache may hold bytecode PYTHONPYCACHEPREFIX points at.
+                kept = _refuse_loaded_bytecode(root, here / name, tally, listed)
                 dirs.remove(name)
                 count = sum(len(files) for _, _, files in os.walk(here / name))
                 tally.ignored[rule or ""] += count - kept
@@ -228,12 +227,14 @@ def _refuse_loaded_bytecode(root: Path, cache: Path, tally: Tally, listed: Colle
     """Refuse the bytecode in an unpacked zip's `__pycache__` (deployed code) that Python
     may import instead of a source beside the folder (gate.staging.bytecode.judge_loaded);
     how many of its files were counted not analysed instead."""
-    from gate.staging.bytecode import cached_source, judge_loaded
+    from gate.staging.bytecode import cache_named, cached_source, judge_loaded, refuse_prefixed
 
     before = len(tally.unverified)
-    for pyc in sorted(cache.glob("*.pyc")):
+    for pyc in sorted(cache.rglob("*")):
         relative = pyc.relative_to(root).as_posix()
         source = cached_source(relative)
+        if source is None and cache_named(pyc.name):
+            refuse_prefixed(tally.bundle, relative)
         if source is not None and (root / source).is_file():
             judge_loaded(tally, relative, pyc, root / source, listed)
     return len(tally.unverified) - before

@@ -18,7 +18,7 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from gate.discovery import code_places, contents_of, within
+from gate.discovery import code_places, contents_of, python_function, within
 from gate.model import Function
 from gate.staging.copy import Ignored, Tally
 from gate.staging.rules import refusal
@@ -79,7 +79,7 @@ def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> 
 
 
 def _is_python(function: Function) -> bool:
-    return function.runtime is None or function.runtime.startswith("python")
+    return python_function(function)
 
 
 def _handler_module(function: Function) -> str | None:
@@ -87,7 +87,7 @@ def _handler_module(function: Function) -> str | None:
     handler, code = function.handler, function.code
     if function.handler_file is not None or code is None or not handler or "." not in handler:
         return None
-    if function.runtime is not None and not function.runtime.startswith("python"):
+    if not python_function(function):
         return None
     module = handler.rsplit(".", 1)[0]
     module_path = module if "/" in module else module.replace(".", "/")

@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from gate.discovery import code_places, within
+from gate.discovery import code_places, python_function, within
 from gate.model import Distribution, Function, Warning_
 from gate.staging.bytecode import cached_source
 from gate.staging.rules import refusal
@@ -201,7 +201,7 @@ def _handler_path(function: Function) -> str | None:
     handler = function.handler
     if not handler or "." not in handler:
         return None
-    if function.runtime is not None and not function.runtime.startswith("python"):
+    if not python_function(function):
         return None
     module = handler.rsplit(".", 1)[0]
     return posixpath.normpath(module if "/" in module else module.replace(".", "/"))
@@ -209,8 +209,7 @@ def _handler_path(function: Function) -> str | None:
 
 def _handler_unknown(function: Function) -> bool:
     """A Python function (or one of unknown runtime) whose IaC does not say its handler."""
-    python = function.runtime is None or function.runtime.startswith("python")
-    return python and _handler_path(function) is None
+    return python_function(function) and _handler_path(function) is None
 
 
 def _layer_paths(place: Path) -> list[Path]:

@@ -218,13 +218,6 @@ def test_a_pycache_prefix_in_the_code_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cache-named bytecode in a folder a built-in rule ignores (`.mypy_cache`, "
-    "`__pycache__` not directly beside the source) is never judged: "
-    "_refuse_loadable_bytecode sees staged files only, refuse_cached only "
-    "`__pycache__/<module>.<tag>.pyc` beside its source",
-)
 @pytest.mark.parametrize("folder", [".mypy_cache", "__pycache__"])
 def test_a_pycache_prefix_in_an_ignored_folder_is_refused(sandbox: Sandbox, folder: str) -> None:
     """PYTHONPYCACHEPREFIX=/var/task/.mypy_cache: `import helper` loads
@@ -252,11 +245,6 @@ def test_a_pycache_prefix_of_a_python_serverless_function_is_refused(sandbox: Sa
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_refuse_loadable_bytecode takes a function for Python only if its runtime is "
-    "None or starts with `py`: `${self:custom.runtime}` is neither, so not Python",
-)
 def test_a_runtime_variable_does_not_make_the_function_not_python(sandbox: Sandbox) -> None:
     """`runtime: ${self:custom.runtime}` (python3.12): the cached bytecode is not
     refused, and the run passes (exit 0)."""
