@@ -13,6 +13,7 @@ and nobody scanned it.
 from __future__ import annotations
 
 import fnmatch
+import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -125,8 +126,13 @@ def _state(
     if relative in out_of_scope:
         return OUT_OF_SCOPE
     suffix = PurePosixPath(relative).suffix.lower()
+    if suffix == ".zip" and (root / contents_of(relative)).is_dir():
+        return SCANNED
     if suffix == ".zip":
-        return SCANNED if (root / contents_of(relative)).is_dir() else NOT_ANALYSED
+        _refuse_importable_zip(path, relative, bundle)
+        return NOT_ANALYSED
+    if suffix != ".py":
+        _refuse_importable_zip(path, relative, bundle, by_content=True)
     if suffix == ".pyc":
         _refuse_loadable_bytecode(path, relative, bundle)
         return NOT_ANALYSED
@@ -136,6 +142,27 @@ def _state(
     if suffix in NOT_ANALYSED_SUFFIXES:
         return NOT_ANALYSED
     return SCANNED
+
+
+def _refuse_importable_zip(
+    path: Path, relative: str, bundle: Bundle, by_content: bool = False
+) -> None:
+    """Refuse a zip that nothing unpacks but that lies in a Python function's code or
+    layers (with `by_content`, a file of another name that is a zip, `lib.dat`): it is
+    deployed with them, and Python imports from it when PYTHONPATH names it
+    (zipimport), so its code would run unscanned."""
+    owners = [
+        f.name
+        for f in bundle.functions
+        if python_function(f) and any(within(relative, place) for place in code_places(f))
+    ]
+    if owners and (not by_content or zipfile.is_zipfile(path)):
+        raise refusal(
+            f"{bundle.id}/{relative}: a zip in the code of function {owners[0]}, deployed "
+            "with it, that Python imports from when it is on PYTHONPATH; the gate does not "
+            "scan inside it: unpack it into the code, or exclude it in the policy if "
+            "nothing imports from it"
+        )
 
 
 def _refuse_loadable_bytecode(path: Path, relative: str, bundle: Bundle) -> None:

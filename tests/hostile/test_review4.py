@@ -268,11 +268,6 @@ def test_a_module_the_handler_imports_from_its_code_blocks(sandbox: Sandbox) -> 
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a zip in the function's code directory is 'a zip no function deploys' (a "
-    "warning, not analysed), though PYTHONPATH puts it on the import path",
-)
 @pytest.mark.parametrize("name", ["lib.zip", "lib.dat"])
 def test_a_zip_on_the_pythonpath_is_not_left_unscanned(sandbox: Sandbox, name: str) -> None:
     """PYTHONPATH=/var/task/lib.zip: zipimport loads helper.py from the archive (any file
