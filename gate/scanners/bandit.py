@@ -26,6 +26,7 @@ from gate.scanners.base import (
     targets_of,
     vendored_option,
 )
+from gate.staging.rules import python_scripts
 
 # Tests whose message quotes the secret they found.
 SECRET_TESTS = frozenset({"B105", "B106", "B107"})
@@ -59,7 +60,9 @@ class BanditScanner(Scanner):
             mgr = manager.BanditManager(
                 config.BanditConfig(), "file", quiet=True, ignore_nosec=True
             )
-            mgr.discover_files([target.root], recursive=True)
+            # bandit finds `*.py` in a folder; Python named otherwise is given by name.
+            scripts = [str(p) for p in python_scripts(Path(target.root))]
+            mgr.discover_files([target.root, *scripts], recursive=True)
             mgr.run_tests()
             root = Path(target.root)
             results.append(

@@ -10,6 +10,7 @@ from typing import Any
 
 from gate.model import Function
 from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
+from gate.staging.rules import python_scripts
 
 
 @dataclass
@@ -67,11 +68,9 @@ class BundleContext:
 
     def python_files(self) -> list[str]:
         """The bundle's own Python files (vendored packages left out), sorted."""
-        return sorted(
-            p.relative_to(self.code_root).as_posix()
-            for p in self.code_root.rglob("*.py")
-            if p.is_file()
-        )
+        found = [p for p in self.code_root.rglob("*.py") if p.is_file()]
+        found += python_scripts(self.code_root)
+        return sorted(p.relative_to(self.code_root).as_posix() for p in found)
 
 
 def decode_python(data: bytes) -> str:

@@ -25,7 +25,13 @@ from gate.model import Bundle, FileAccount, Function, Warning_
 from gate.staging.bytecode import cache_named, refuse_prefixed
 from gate.staging.copy import Tally
 from gate.staging.imports import imported_names
-from gate.staging.rules import NATIVE_SUFFIXES, NOT_ANALYSED_SUFFIXES, is_binary, refusal
+from gate.staging.rules import (
+    NATIVE_SUFFIXES,
+    NOT_ANALYSED_SUFFIXES,
+    is_binary,
+    is_python_script,
+    refusal,
+)
 from gate.staging.thirdparty import ThirdParty
 
 SCANNED = "scanned"
@@ -70,7 +76,7 @@ def account(
         relative = path.relative_to(root).as_posix()
         state = _state(root, path, relative, owned, out_of_scope, bundle, imports)
         if state == SCANNED and not relative.lower().endswith(".zip"):
-            state = SCANNED if _read_by(relative, scanning) else NOT_ANALYSED
+            state = SCANNED if _read_by(path, relative, scanning) else NOT_ANALYSED
         states[state] += 1
         if state == OUT_OF_SCOPE:
             foreign.append(relative)
@@ -185,13 +191,13 @@ def _refuse_loadable_bytecode(path: Path, relative: str, bundle: Bundle) -> None
         refuse_prefixed(bundle.id, relative)
 
 
-def _read_by(relative: str, scanning: frozenset[str]) -> bool:
+def _read_by(file: Path, relative: str, scanning: frozenset[str]) -> bool:
     """Whether an enabled scanner reads the file `relative` (of a kind that is scanned)."""
     if "checkov" in scanning:
         return True
     path = PurePosixPath(relative)
     suffix = path.suffix.lower()
-    if suffix == ".py" and "bandit" in scanning:
+    if (suffix == ".py" or is_python_script(file)) and "bandit" in scanning:
         return True
     if suffix in _IAC_SUFFIXES and "serverless" in scanning:
         return True

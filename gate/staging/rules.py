@@ -61,6 +61,24 @@ def file_rule(name: str) -> str | None:
     return None
 
 
+def is_python_script(path: Path) -> bool:
+    """Whether `path` is Python without a `.py` name, run by its `#!` line (an exec
+    wrapper, a script): the scanners read it as they read `.py` files."""
+    if path.suffix.lower() == ".py" or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            first = handle.read(256).split(b"\n", 1)[0]
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
+
+
+def python_scripts(root: Path) -> list[Path]:
+    """The Python scripts without a `.py` name under `root` (`is_python_script`)."""
+    return sorted(path for path in root.rglob("*") if is_python_script(path))
+
+
 def is_binary(path: Path) -> bool:
     """Whether `path` is a native executable or library (by its first bytes)."""
     try:

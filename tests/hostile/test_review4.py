@@ -289,11 +289,6 @@ def test_an_exec_wrapper_named_py_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Python script without the .py suffix (a shebang) is counted scanned, but "
-    "no scanner reads it; Lambda runs it as the exec wrapper",
-)
 def test_an_exec_wrapper_without_a_suffix_is_not_unscanned(sandbox: Sandbox) -> None:
     """AWS_LAMBDA_EXEC_WRAPPER=/var/task/wrapper, `#!/usr/bin/env python3`: Lambda runs
     it before the runtime; exit 0."""
