@@ -86,3 +86,16 @@ def as_mapping(value: Any) -> dict[str, Any]:
 
 def as_text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def deep_merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Mappings merged in order: a key both hold as mappings is merged in turn; any other
+    value of a later part replaces the earlier one."""
+    merged: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            earlier = merged.get(key)
+            if isinstance(earlier, dict) and isinstance(value, dict):
+                value = deep_merge([earlier, value])
+            merged[key] = value
+    return merged

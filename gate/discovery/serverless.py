@@ -7,7 +7,15 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared, Read, as_mapping, as_text, join_path, local_path
+from gate.discovery.declared import (
+    Declared,
+    Read,
+    as_mapping,
+    as_text,
+    deep_merge,
+    join_path,
+    local_path,
+)
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument
 
@@ -104,8 +112,8 @@ def _functions(relative: str, functions: Any) -> tuple[dict[Any, Any], list[Warn
     warnings = []
     for part in parts:
         if isinstance(part, dict):
-            merged.update(part)
-        elif part is not None:
+            merged = deep_merge([merged, part])
+        elif part not in (None, ""):
             warnings.append(
                 Warning_(
                     "iac-not-read",

@@ -39,6 +39,7 @@ import posixpath
 import re
 from typing import Any
 
+from gate.discovery.declared import deep_merge
 from gate.safeyaml import IAC_MAX_BYTES
 from gate.serverless.context import BundleContext
 
@@ -347,14 +348,13 @@ def _quoted(source: str) -> str:
 
 
 def _merged(items: list[Any]) -> Any:
-    """A list of mappings merged in order, as the Framework merges `functions` and
-    `resources` lists; the list itself if it holds anything else."""
-    if not items or not all(isinstance(item, dict) for item in items):
+    """A list of mappings merged in order and in depth, as the Framework merges
+    `functions` and `resources` lists (empty items skipped); the list itself if it
+    holds anything else."""
+    parts = [item for item in items if item not in (None, "", [], {})]
+    if not parts or not all(isinstance(part, dict) for part in parts):
         return items
-    merged: dict[str, Any] = {}
-    for item in items:
-        merged.update(item)
-    return merged
+    return deep_merge(parts)
 
 
 def _size_over(value: Any, limit: int) -> bool:

@@ -169,12 +169,6 @@ def test_a_custom_role_in_a_resources_list_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_merged merges a list of mappings shallowly (dict.update) and gives up on a "
-    "null item; the Framework (Service.mergeArrays) deep-merges with _.merge, skipping "
-    "falsy items",
-)
 @pytest.mark.parametrize("how", ["two-parts", "null-item"])
 def test_a_resources_list_is_merged_as_the_framework_merges_it(sandbox: Sandbox, how: str) -> None:
     """`resources: [{Resources: {AdminRole}}, {Resources: {SafeRole}}]` (one file per
@@ -202,11 +196,6 @@ def test_per_function_statements_in_a_functions_list_block(sandbox: Sandbox) -> 
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_merged gives up on a list with a non-mapping item and merges shallowly; "
-    "the Framework skips falsy items and deep-merges",
-)
 @pytest.mark.parametrize(
     "second",
     ["  - ~\n", "  - ${env:MORE_FUNCTIONS, ''}\n", "  - f:\n      timeout: 6\n"],
@@ -340,11 +329,6 @@ def test_a_star_added_on_its_own_line_to_a_baselined_wildcard_blocks(sandbox: Sa
     assert_blocks(sandbox.run("--baseline", baseline))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="01f4a62 makes the wildcards of one line one finding with the first action's "
-    "fingerprint: a baselined (or waived) first wildcard covers every one added beside it",
-)
 def test_a_star_added_on_the_line_of_a_baselined_wildcard_is_new(sandbox: Sandbox) -> None:
     """`Action: ['s3:*']` is in the baseline; the bundle now says `['s3:*', '*']`. The one
     finding for the line (critical now, "every action of every service") keeps the
@@ -383,11 +367,6 @@ def test_a_new_function_on_a_deprecated_runtime_of_its_own_blocks(sandbox: Sandb
     assert_blocks(sandbox.run("--baseline", baseline))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="0ccd60a merges the functions sharing a setting into one finding with the "
-    "first function's fingerprint: a baseline (or waiver) for it covers functions added later",
-)
 def test_a_new_function_sharing_a_baselined_setting_is_new(sandbox: Sandbox) -> None:
     """The new function Orders takes the deprecated runtime from Globals: "Legacy, Orders
     (a setting they share)" is one finding with Legacy's fingerprint, baselined, and the

@@ -69,8 +69,9 @@ def check(context: BundleContext, today: datetime.date | None = None) -> list[Ra
 def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding]:
     """One finding per problem: the findings of several functions on one setting they
     share (a runtime in SAM `Globals`, a serverless.yml `provider` timeout: same rule,
-    file, line and concern) are one, naming every function, with the first function's
-    resource and fingerprint (a baseline or waiver made before still matches it)."""
+    file, line and concern) are one, naming every function, on the first function's
+    resource. Its fingerprint names them all: a baseline of the problem for some
+    functions does not cover a function that starts sharing it."""
     groups: dict[tuple[str, str, int | None, str], list[tuple[RawFinding, FunctionView]]] = {}
     for finding, view in found:
         concern = finding.anchor.partition("#")[2]
@@ -84,6 +85,7 @@ def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding
             merged.append(first)
             continue
         names = [v.function.name for _, v in group]
+        sharing = ",".join(sorted(f.resource or "" for f, _ in group))
         message = first.message.removeprefix(f"{view.function.name}: ")
         merged.append(
             replace(
@@ -91,6 +93,7 @@ def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding
                 message=f"{', '.join(names)} (a setting they share): {message}",
                 merges=tuple(m for f, _ in group for m in f.merges),
                 functions=tuple(names),
+                anchor=f"{first.anchor} shared by {sharing}",
             )
         )
     return merged

@@ -102,7 +102,9 @@ def _wildcard(statement: Statement, scoped: list[tuple[str, str]], who: str) -> 
         else f"every {scope} action (`{action}`)"
         for action, scope in scoped
     )
-    action = scoped[0][0]
+    # Every action of the line is in the fingerprint: a baseline of `s3:*` must not
+    # cover `*` added beside it (one action alone keeps the fingerprint it always had).
+    action = ",".join(a for a, _ in scoped)
     checks = _WILDCARD_CHECKS + _UNCONSTRAINED_CHECKS
     if statement.any_resource:
         checks += _STAR_RESOURCE_CHECKS
