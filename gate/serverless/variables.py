@@ -47,12 +47,14 @@ MAX_DEPTH = 16
 """Variables resolved through this many others: no real service writes such a chain."""
 MAX_STEPS = 50_000
 """Values produced resolving one serverless.yml, across every variable in it."""
+MAX_CANDIDATES = 256
+"""Values one string may be, where its variables may each be several."""
 MAX_CHARS = 16 * 1024 * 1024
 """Characters written out into strings resolving one serverless.yml."""
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _ADDRESS = r"\s*([^},:$]*?)\s*"
-_FILE = re.compile(r"^file\(\s*([^()${}]+?)\s*\)(?::" + _ADDRESS + ")?$")
+_FILE = re.compile(r"^file\(\s*([^()${}]+?)\s*\)(?::\s*(.*?)\s*)?$")
 _SELF = re.compile(r"^self:" + _ADDRESS + "$")
 _PROGRAM_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
 _DATA_SUFFIXES = (".yml", ".yaml", ".json")
@@ -131,7 +133,35 @@ class Variables:
         if len(spans) == 1 and spans[0] == (0, len(value)):
             found = self._variable(value[2:-1], depth)
             return value if found is _UNRESOLVED else found
-        return self.text(value, depth)
+        return self._expanded(value, spans, depth)
+
+    def _expanded(self, value: str, spans: list[tuple[int, int]], depth: int) -> Any:
+        """A string with variables in it, written out: one string, or, where a variable
+        may be any of several values, every string it may be (`Candidates`)."""
+        written: list[str] = [""]
+        end = 0
+        for start, stop in spans:
+            found = self._variable(value[start + 2 : stop - 1], depth)
+            options = found if isinstance(found, Candidates) else [found]
+            shown = [
+                str(o) if isinstance(o, (str, int, float)) and not isinstance(o, bool) else None
+                for o in options
+            ]
+            if None in shown:
+                shown = [value[start:stop]]  # not a scalar: left as written
+            written = [w + value[end:start] + s for w in written for s in shown if s is not None]
+            end = stop
+            if len(written) > MAX_CANDIDATES:
+                raise VariablesTooLarge(
+                    f"{self.iac_file}: {value[:80]!r} may be more than {MAX_CANDIDATES} values"
+                )
+            self._chars += sum(map(len, written))
+            if self._chars > MAX_CHARS:
+                raise VariablesTooLarge(
+                    f"{self.iac_file}: variables write out more than {MAX_CHARS} characters"
+                )
+        written = [w + value[end:] for w in written]
+        return written[0] if len(written) == 1 else Candidates(written)
 
     def text(self, value: str, depth: int = 0) -> str:
         """A string with each variable in it that stands for a scalar written out."""
@@ -183,13 +213,15 @@ class Variables:
             return self._variable(source[2:-1], depth)
         source = self.text(source, depth) if "${" in source else source
         if source.startswith("self:") and "${" in source:
-            return self._candidates(source.removeprefix("self:"), depth)
+            return self._candidates(self.data, source.removeprefix("self:"), depth)
         own = _SELF.match(source)
         if own:
             return self._found(self._walk(self.data, _keys(own[1]), depth), depth)
         included = _FILE.match(source)
         if included:
             data = self._file(included[1])
+            if "${" in (included[2] or ""):
+                return self._candidates(data, included[2], depth)
             return self._found(self._walk(data, _keys(included[2] or ""), depth), depth)
         return _UNRESOLVED  # a source only the deploy knows
 
@@ -210,20 +242,20 @@ class Variables:
                 return None
         return data
 
-    def _candidates(self, address: str, depth: int) -> Any:
+    def _candidates(self, data: Any, address: str, depth: int) -> Any:
         """A `self:` address that holds a variable only the deploy knows
         (`custom.${sls:stage}.act`): every value the bundle has that it can reach, each
         such segment matching any key. One value is that value; several scalars are
         all of them (`Candidates`, judged together); several structures cannot be told
         apart, an error."""
-        found: list[Any] = [self.data]
+        found: list[Any] = [data]
         for key in _keys(address):
             reached = []
-            for data in found:
-                if isinstance(data, str) and _is_variable(data):
-                    data = self.resolve(data, depth + 1)
-                if isinstance(data, dict):
-                    reached += list(data.values()) if "${" in key else [data.get(key)]
+            for value in found:
+                if isinstance(value, str) and _is_variable(value):
+                    value = self.resolve(value, depth + 1)
+                if isinstance(value, dict):
+                    reached += list(value.values()) if "${" in key else [value.get(key)]
             found = [value for value in reached if value is not None]
         values = [self.resolve(value, depth + 1) for value in found]
         values = [v for v in values if not _is_variable(v)]

@@ -57,11 +57,6 @@ def test_a_file_variable_into_the_stages_settings_blocks(sandbox: Sandbox) -> No
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="01e7fe8 reads a deploy-time segment as candidates only in a `self:` address; "
-    "a `file():` address with one matches nothing and its fallback is judged",
-)
 def test_a_stage_variable_in_a_file_address_is_not_its_fallback(sandbox: Sandbox) -> None:
     """`${file(./acts.yml):${sls:stage}.act, 'sqs:SendMessage'}`: the Framework deploys
     dev.act (`*`) by default, as it would prod.act. The gate's file pattern does not take
@@ -88,11 +83,6 @@ def test_a_self_variable_inside_an_action_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="01e7fe8: Candidates are expanded only as list items; inside a string "
-    "(`text()`) a variable with several candidates is left as written",
-)
 def test_candidates_inside_a_string_are_not_left_as_written(sandbox: Sandbox) -> None:
     """`Action: "${self:custom.${sls:stage}.svc}:*"` with custom.dev.svc `iam`: the
     Framework deploys `iam:*`. The gate finds the candidates `iam` and `sqs`, but a
@@ -128,11 +118,6 @@ def test_a_custom_role_named_through_custom_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_custom_role judges only roles[0] of a set of logical ids: of the candidates "
-    "of `${self:custom.${sls:stage}.role}`, one picked by hash order",
-)
 def test_a_role_with_several_candidates_is_judged_for_each(sandbox: Sandbox) -> None:
     """`role: ${self:custom.${sls:stage}.role}`: the candidates are every stage's role,
     the default stage's AdminRole among them, but `_custom_role` judges the first of a

@@ -152,9 +152,14 @@ def test_an_address_with_a_deploy_time_segment_stands_for_every_value_it_reaches
         "s3:GetObject",
         "*",
     ]
-    # In a list, each value is an item; in text, the variable stays as written.
+    # In a list, each value is an item; in a longer string, each string it may be.
     assert resolve(["a", "${self:custom.${opt:stage}.act}"], data) == ["a", "s3:GetObject", "*"]
-    assert resolve("x-${self:custom.${opt:stage}.act}", data) == "x-${self:custom.${opt:stage}.act}"
+    assert resolve("x-${self:custom.${opt:stage}.act}", data) == ["x-s3:GetObject", "x-*"]
+    # A literal value (an environment variable) is only ever one string.
+    variables = Variables(None, "serverless.yml", data)
+    assert (
+        variables.text("x-${self:custom.${opt:stage}.act}") == "x-${self:custom.${opt:stage}.act}"
+    )
     assert resolve("${self:custom.${ssm:/a.b}.act}", {"custom": {"dev": {"act": "*"}}}) == "*"
 
 

@@ -234,9 +234,16 @@ def _resources(document: YamlDocument, function: Function, variables: Variables)
 
 
 def _custom_role(template: Template, custom: Any) -> Grants:
-    roles = [r for r in logical_ids(custom) if template.kind(r) == "AWS::IAM::Role"]
-    if roles:
+    roles = sorted(r for r in logical_ids(custom) if template.kind(r) == "AWS::IAM::Role")
+    if len(roles) == 1:
         return template.role(roles[0])
+    if roles:  # a role the deploy picks (`${self:custom.${sls:stage}.role}`): each judged
+        each = [template.role(r) for r in roles]
+        return Grants(
+            " or ".join(g.role for g in each),
+            tuple(s for g in each for s in g.statements),
+            tuple(u for g in each for u in g.unknown),
+        )
     return Grants(f"{template.file}:{custom}", unknown=(f"role {custom!r} (not in this file)",))
 
 
