@@ -3,6 +3,7 @@ files are code the gate does not analyse."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 from gate.errors import BundleError
@@ -63,15 +64,32 @@ def file_rule(name: str) -> str | None:
 
 def is_python_script(path: Path) -> bool:
     """Whether `path` is Python without a `.py` name, run by its `#!` line (an exec
-    wrapper, a script): the scanners read it as they read `.py` files."""
+    wrapper, a script): one whose `#!` names python, or any `#!` script that is also
+    Python (a `#!/bin/sh` whose next line execs python on itself). The scanners read
+    it as they read `.py` files."""
     if path.suffix.lower() == ".py" or path.is_symlink() or not path.is_file():
         return False
     try:
         with path.open("rb") as handle:
-            first = handle.read(256).split(b"\n", 1)[0]
+            head = handle.read(_SCRIPT_MAX_BYTES + 1)
     except OSError:
         return False
-    return first.startswith(b"#!") and b"python" in first
+    first = head.split(b"\n", 1)[0]
+    if not first.startswith(b"#!"):
+        return False
+    if b"python" in first:
+        return True
+    if len(head) > _SCRIPT_MAX_BYTES:
+        return False
+    try:
+        ast.parse(head)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+_SCRIPT_MAX_BYTES = 1024 * 1024
+"""A `#!` script larger than this is taken for Python only if its `#!` says so."""
 
 
 def python_scripts(root: Path) -> list[Path]:

@@ -258,11 +258,6 @@ def test_a_python_exec_wrapper_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="21dc527 takes a file for Python only when its first line is a #! naming "
-    "python; a #!/bin/sh line that execs python on the same file is not",
-)
 def test_a_shell_python_polyglot_wrapper_is_not_unscanned(sandbox: Sandbox) -> None:
     """`#!/bin/sh` then `"exec" "python3" "$0" "$@"`: sh runs the second line and execs
     Python on the file, which reads that line as a string expression and runs the rest.
