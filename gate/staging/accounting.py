@@ -68,6 +68,8 @@ def account(
     unanalysed: list[str] = []
     unreferenced: list[str] = []
     foreign: list[str] = []
+    for relative, file in sorted(tally.unstaged.items()):
+        _refuse_importable_zip(file, relative, bundle, by_content=True)
     for relative in sorted(out_of_scope):
         if not (root / relative).is_file():  # set aside with its service: gate.bundles
             states[OUT_OF_SCOPE] += 1

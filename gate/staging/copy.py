@@ -17,6 +17,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import shutil
+import zipfile
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ class Tally:
     """Every file of folders ignored by a rule Python may import from (a virtualenv, a
     dependency tree), by its path relative to the bundle root: brought back if it turns
     out to be a Python function's code."""
+    unstaged: dict[str, Path] = field(default_factory=dict)
+    """Every file a built-in rule left out, by its path relative to the bundle root."""
     unverified: list[str] = field(default_factory=list)
     """Bytecode Python may load in place of a third-party source, listed by its RECORD:
     nothing proves what it holds, so it is counted not analysed, not ignored."""
@@ -210,8 +213,10 @@ def prune_unpacked(root: Path, tally: Tally, listed: Collection[str] = ()) -> No
         for name in list(dirs):
             rule = dir_rule(name, here / name)
             if rule in _NEVER_IMPORTED:
-                # Any ignored cache may hold bytecode PYTHONPYCACHEPREFIX points at.
+                # Any ignored cache may hold bytecode PYTHONPYCACHEPREFIX points at, or
+                # a zip PYTHONPATH names: this is deployed code.
                 kept = _refuse_loaded_bytecode(root, here / name, tally, listed)
+                _refuse_zips(root, here / name, tally.bundle)
                 dirs.remove(name)
                 count = sum(len(files) for _, _, files in os.walk(here / name))
                 tally.ignored[rule or ""] += count - kept
@@ -240,6 +245,20 @@ def _refuse_loaded_bytecode(root: Path, cache: Path, tally: Tally, listed: Colle
     return len(tally.unverified) - before
 
 
+def _refuse_zips(root: Path, folder: Path, bundle: str) -> None:
+    """Refuse a zip in an ignored folder of an unpacked zip (kept, or unpacked with it
+    into `<zip>.contents`): it is deployed, and Python imports from it when PYTHONPATH
+    names it."""
+    for path in sorted(folder.rglob("*")):
+        unpacked = path.is_dir() and path.name.lower().endswith(".zip.contents")
+        if unpacked or (path.is_file() and not path.is_symlink() and zipfile.is_zipfile(path)):
+            raise refusal(
+                f"{bundle}/{path.relative_to(root).as_posix()}: a zip in a folder the gate "
+                "ignores, deployed with the code, that Python imports from when it is on "
+                "PYTHONPATH; the gate does not scan inside it: remove it from the package"
+            )
+
+
 def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:
     """The entries of a folder, sorted; a folder that cannot be listed is refused."""
     try:
@@ -257,6 +276,7 @@ def _ignore_tree(tally: Tally, path: Path, shown: str, rule: str) -> None:
     """Count the files of an ignored folder and remember its Python files."""
     for relative, file in _files_under(tally.bundle, path, shown):
         tally.ignored[rule] += 1
+        tally.unstaged[relative] = file
         if relative.endswith(IMPORTABLE_SUFFIXES):
             tally.importable[relative] = Ignored(file, rule)
         if rule in MAYBE_IMPORTED:

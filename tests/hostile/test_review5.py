@@ -210,11 +210,6 @@ def test_a_zip_on_the_pythonpath_is_refused(sandbox: Sandbox) -> None:
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dadaad1 looks for zips only among the staged files; an ignored folder (a "
-    "tool cache, VCS data) is not staged, in the code directory or in a deployed zip",
-)
 @pytest.mark.parametrize("folder", [".mypy_cache", ".git", "zipped/.mypy_cache"])
 def test_a_zip_in_an_ignored_folder_on_the_pythonpath_is_not_left_unscanned(
     sandbox: Sandbox, folder: str
