@@ -35,6 +35,7 @@ from gate.scanners import SCANNERS
 from gate.scanners.base import ParseContext, Scanner
 from gate.shards import Shard, keep_own, shard_view
 from gate.staging.accounting import total
+from gate.syntax import explained
 from gate.workers import WorkerJob, WorkerOutcome, cache_dir, run_workers, worker_argv
 
 # How much lower the CPU priority of the scanners off the critical path is (see
@@ -322,7 +323,14 @@ def _attributed(result: ScanResult, staged: list[Staged]) -> ScanResult:
             return finding
         return attribute(finding, bundle.bundle.functions, bundle.discovery.iac_files)
 
-    return replace(result, findings=tuple(owned(f) for f in result.findings))
+    def said(issue: ScanIssue) -> ScanIssue:
+        bundle = by_bundle.get(issue.bundle or "")
+        return explained(issue, bundle.bundle.functions) if bundle is not None else issue
+
+    issues = tuple(said(i) for i in result.issues)
+    message = _describe_issues(issues) if issues != result.issues else result.message
+    findings = tuple(owned(f) for f in result.findings)
+    return replace(result, findings=findings, issues=issues, message=message)
 
 
 def _coverage_fails(files: FileAccount, warnings: tuple[Warning_, ...], policy: Policy) -> bool:
