@@ -7,6 +7,7 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ def services(tmp_path: Path) -> Path:
     return target
 
 
-def check(run_gate: RunGate, policy: Path, target: Path) -> tuple[int, dict, str]:
+def check(run_gate: RunGate, policy: Path, target: Path) -> tuple[int, dict[str, Any], str]:
     result = run_gate("check", str(target), "--format", "json", "--policy", str(policy))
     return result.code, json.loads(result.stdout), result.stderr
 

@@ -175,7 +175,7 @@ def test_lists_of_mappings_are_merged_on_the_way() -> None:
 
 
 def test_a_value_larger_than_the_budget_through_shared_variables_is_an_error() -> None:
-    custom = {f"s{i}": [f"${{self:custom.s{i + 1}}}"] * 40 for i in range(6)}
+    custom: dict[str, object] = {f"s{i}": [f"${{self:custom.s{i + 1}}}"] * 40 for i in range(6)}
     custom["s6"] = "x"
     variables = Variables(None, "serverless.yml", {"custom": custom, "top": "${self:custom.s0}"})
     with pytest.raises(VariablesTooLarge, match="top"):
