@@ -143,11 +143,11 @@ def test_serverless_framework_urls_events_and_provider_defaults() -> None:
         ("GATE-IAC-017", "openApi"),
         ("GATE-IAC-017", "authorizedApi"),
         # provider.runtime: one problem, one finding naming the functions that share it
-        ("GATE-IAC-013", "publicUrl"),
+        ("GATE-IAC-013", None),
         *{("GATE-IAC-015", name) for name in ("publicUrl", "corsUrl", "openApi", "authorizedApi")},
     }
     assert len([f for f in findings if f.rule_id == "GATE-IAC-011"]) == 3
-    runtime = one(findings, "GATE-IAC-013", "publicUrl")
+    runtime = one(findings, "GATE-IAC-013", None)
     assert runtime.functions == ("publicUrl", "corsUrl", "openApi", "authorizedApi")
     assert runtime.message.startswith("publicUrl, corsUrl, openApi, authorizedApi (a setting")
     shared = one(findings, "GATE-IAC-012", None)

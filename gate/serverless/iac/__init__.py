@@ -69,9 +69,10 @@ def check(context: BundleContext, today: datetime.date | None = None) -> list[Ra
 def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding]:
     """One finding per problem: the findings of several functions on one setting they
     share (a runtime in SAM `Globals`, a serverless.yml `provider` timeout: same rule,
-    file, line and concern) are one, naming every function, on the first function's
-    resource. Its fingerprint names them all: a baseline of the problem for some
-    functions does not cover a function that starts sharing it."""
+    file, line and concern) are one, naming every function, on no one function's
+    resource (a waiver scoped to one function does not cover the others). Its
+    fingerprint names them all: a baseline of the problem for some functions does not
+    cover a function that starts sharing it."""
     groups: dict[tuple[str, str, int | None, str], list[tuple[RawFinding, FunctionView]]] = {}
     for finding, view in found:
         concern = finding.anchor.partition("#")[2]
@@ -93,6 +94,7 @@ def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding
                 message=f"{', '.join(names)} (a setting they share): {message}",
                 merges=tuple(m for f, _ in group for m in f.merges),
                 functions=tuple(names),
+                resource=None,
                 anchor=f"{first.anchor} shared by {sharing}",
             )
         )
