@@ -75,3 +75,27 @@ def test_the_wsgi_handler_without_the_plugin_is_still_missing(
     code, report, _ = check(run_gate, policy_file(NO_CHECKOV), services / FLASK)
     assert code == 2
     assert any("wsgi_handler" in e["message"] for e in report["errors"]), report["errors"]
+
+
+def test_every_function_says_what_of_it_was_analysed(
+    run_gate: RunGate, policy_file: Callable[[str], Path], services: Path
+) -> None:
+    """Per function: its IaC, its code (Python, or which runtime was not analysed) and
+    the manifests audited; the console sums up the functions whose code was not."""
+    node = services / "aws-node-service"
+    node.mkdir()
+    (node / "serverless.yml").write_text(
+        "service: n\nprovider: {name: aws, runtime: nodejs18.x}\n"
+        "functions:\n  hello:\n    handler: handler.hello\n"
+    )
+    (node / "handler.js").write_text("module.exports.hello = async () => ({});\n")
+    _, report, _ = check(run_gate, policy_file(NO_CHECKOV), services)
+    coverage = {f["name"]: f["coverage"] for b in report["bundles"] for f in b["functions"]}
+    assert coverage["api"] == {
+        "iac": f"{FLASK}/serverless.yml",
+        "code": "python",
+        "dependencies": [f"{FLASK}/requirements.txt"],
+    }
+    assert coverage["hello"]["code"] == "not analysed: nodejs18.x"
+    console = run_gate("check", str(services), "--policy", str(policy_file(NO_CHECKOV)))
+    assert "functions whose code was not analysed: nodejs18.x 1" in console.stdout

@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import PurePath
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from gate.model import Budget, Finding, ScanIssue, Severity, Status, Verdict
+from gate.discovery import python_function
+from gate.model import Budget, Finding, Function, ScanIssue, Severity, Status, Verdict
 
 T = TypeVar("T")
 _ATOMIC = frozenset({int, float, bool})
@@ -238,6 +239,17 @@ def function_verdicts(verdict: Verdict) -> list[tuple[str, str, int, int]]:
             blocking = sum(f.status is Status.BLOCKING for f in mine)
             rows.append((bundle.id, function.name, len(mine), blocking))
     return rows
+
+
+def coverage(function: Function) -> dict[str, Any]:
+    """What of one function the gate analysed: its IaC, its code, its dependencies."""
+    if function.code is None:
+        code = "not in the bundle"
+    elif python_function(function):
+        code = "python"
+    else:
+        code = f"not analysed: {function.runtime}"
+    return {"iac": function.iac_file, "code": code, "dependencies": list(function.manifests)}
 
 
 def issue_source(issue: ScanIssue) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable
 from itertools import groupby
 
@@ -15,6 +16,7 @@ from gate.reports.base import (
     RenderOptions,
     budget_text,
     by_function,
+    coverage,
     displayable,
     function_verdicts,
     issue_source,
@@ -89,6 +91,14 @@ def _header(verdict: Verdict, out: _Out) -> None:
         blocked = sum(1 for *_, blocking in functions if blocking)
         noun = "function" if len(functions) == 1 else "functions"
         out(f"{len(functions)} {noun}, {blocked} with blocking findings")
+        # Coverage: the functions whose code was not analysed, by why.
+        unread = Counter(coverage(f)["code"] for b in verdict.bundles for f in b.functions)
+        unread.pop("python", None)
+        if unread:
+            shown = ", ".join(
+                f"{why.removeprefix('not analysed: ')} {unread[why]}" for why in sorted(unread)
+            )
+            out(f"functions whose code was not analysed: {shown}")
     advisories = verdict.advisories
     if advisories:
         out(f"advisories: {advisories.get('source')} dated {advisories.get('date')}")

@@ -9,7 +9,7 @@ from typing import Any
 
 import gate
 from gate.model import Bundle, FileAccount, Finding, Verdict
-from gate.reports.base import RenderOptions, displayable, summary
+from gate.reports.base import RenderOptions, coverage, displayable, summary
 
 SCHEMA = "gate-report/1"
 
@@ -78,7 +78,7 @@ def bundle_dict(bundle: Bundle) -> dict[str, Any]:
         "id": bundle.id,
         "path": str(bundle.path),
         "kind": bundle.kind,
-        "functions": [asdict(f) for f in bundle.functions],
+        "functions": [{**asdict(f), "coverage": coverage(f)} for f in bundle.functions],
     }
 
 

@@ -71,7 +71,10 @@ def verdict_of(data: dict[str, Any]) -> Verdict:
                 b["id"],
                 Path(b["path"]),
                 b["kind"],
-                tuple(Function.from_json(f) for f in b["functions"]),
+                tuple(
+                    Function.from_json({k: v for k, v in f.items() if k != "coverage"})
+                    for f in b["functions"]
+                ),
             )
             for b in data["bundles"]
         ),
