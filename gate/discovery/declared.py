@@ -89,13 +89,23 @@ def as_text(value: Any) -> str | None:
 
 
 def deep_merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """Mappings merged in order: a key both hold as mappings is merged in turn; any other
-    value of a later part replaces the earlier one."""
+    """Mappings merged in order, as the Framework merges a `functions` or `resources`
+    list (lodash `merge`: `_merge_value`)."""
     merged: dict[str, Any] = {}
     for part in parts:
         for key, value in part.items():
-            earlier = merged.get(key)
-            if isinstance(earlier, dict) and isinstance(value, dict):
-                value = deep_merge([earlier, value])
-            merged[key] = value
+            merged[key] = _merge_value(merged.get(key), value) if key in merged else value
     return merged
+
+
+def _merge_value(earlier: Any, later: Any) -> Any:
+    """Two values as lodash's `merge` (the Framework's) combines them: mappings key by
+    key, lists item by item (a shorter later list keeps the earlier items beyond it),
+    anything else the later one."""
+    if isinstance(earlier, dict) and isinstance(later, dict):
+        return deep_merge([earlier, later])
+    if isinstance(earlier, list) and isinstance(later, list):
+        merged = [_merge_value(a, b) for a, b in zip(earlier, later, strict=False)]
+        longer = earlier if len(earlier) > len(later) else later
+        return merged + longer[len(merged) :]
+    return later

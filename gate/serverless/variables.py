@@ -143,10 +143,7 @@ class Variables:
         for start, stop in spans:
             found = self._variable(value[start + 2 : stop - 1], depth)
             options = found if isinstance(found, Candidates) else [found]
-            shown = [
-                str(o) if isinstance(o, (str, int, float)) and not isinstance(o, bool) else None
-                for o in options
-            ]
+            shown = [_written(o) for o in options]
             if None in shown:
                 shown = [value[start:stop]]  # not a scalar: left as written
             written = [w + value[end:start] + s for w in written for s in shown if s is not None]
@@ -211,7 +208,10 @@ class Variables:
             return float(source) if "." in source else int(source)
         if source.startswith("${") and variable_spans(source) == [(0, len(source))]:
             return self._variable(source[2:-1], depth)
-        source = self.text(source, depth) if "${" in source else source
+        if "${" in source and not _deploy_time_address(source):
+            # `custom.${opt:stage, 'dev'}.act` is left as it is: the deploy may pick any
+            # stage, so every value the address reaches is read (`_candidates`).
+            source = self.text(source, depth)
         if source.startswith("self:") and "${" in source:
             return self._candidates(self.data, source.removeprefix("self:"), depth)
         own = _SELF.match(source)
@@ -379,6 +379,14 @@ def _quoted(source: str) -> str:
     return source[1:-1].replace("\\'", "'")
 
 
+def _written(value: Any) -> str | None:
+    """A scalar as the Framework writes it into a string (`true`, `3`); None for a
+    structure."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if isinstance(value, (str, int, float)) else None
+
+
 def _merged(items: list[Any]) -> Any:
     """A list of mappings merged in order and in depth, as the Framework merges
     `functions` and `resources` lists (empty items skipped); the list itself if it
@@ -414,6 +422,18 @@ def _keys(dotted: str) -> list[str]:
             start = i + 1
     keys.append(dotted[start:].strip())
     return [key for key in keys if key]
+
+
+def _deploy_time_address(source: str) -> bool:
+    """Whether a `self:` or `file():` source's address holds a variable whose value the
+    deploy decides (its first source is not the bundle's), fallback or not."""
+    if not source.startswith(("self:", "file(")):
+        return False
+    for start, stop in variable_spans(source):
+        first = split_sources(source[start + 2 : stop - 1])[:1]
+        if first and not first[0].startswith(("self:", "file(", "${", "'", '"')):
+            return not _NUMBER.match(first[0])
+    return False
 
 
 def _is_variable(value: Any) -> bool:

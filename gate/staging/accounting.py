@@ -69,7 +69,12 @@ def account(
     unreferenced: list[str] = []
     foreign: list[str] = []
     for relative, file in sorted(tally.unstaged.items()):
-        _refuse_importable_zip(file, relative, bundle, by_content=True)
+        # A link to a folder, left as it is in an ignored folder, is a folder when deployed.
+        inner = sorted(file.rglob("*")) if file.is_symlink() and file.is_dir() else []
+        for found in [file, *inner]:
+            if found.is_file():
+                shown = relative + found.as_posix().removeprefix(file.as_posix())
+                _refuse_importable_zip(found, shown, bundle, by_content=True)
     for relative in sorted(out_of_scope):
         if not (root / relative).is_file():  # set aside with its service: gate.bundles
             states[OUT_OF_SCOPE] += 1

@@ -143,6 +143,7 @@ def _copy_file(walk: _Walk, path: Path, name: str, shown: str) -> None:
     rule = file_rule(name)
     if rule is not None:
         tally.ignored[rule] += 1
+        tally.unstaged[shown] = path
         if rule == "scanner-config":
             tally.warnings.append(
                 Warning_(

@@ -4,6 +4,7 @@ files are code the gate does not analyse."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from gate.errors import BundleError
@@ -77,8 +78,8 @@ def is_python_script(path: Path) -> bool:
     first = head.split(b"\n", 1)[0]
     if not first.startswith(b"#!"):
         return False
-    if b"python" in first:
-        return True
+    if b"python" in first or _RUNS_ITSELF_WITH_PYTHON.search(head[:_SCRIPT_HEAD_BYTES]):
+        return True  # a shell line that execs python on this very file: a polyglot
     if len(head) > _SCRIPT_MAX_BYTES:
         return False
     try:
@@ -89,7 +90,9 @@ def is_python_script(path: Path) -> bool:
 
 
 _SCRIPT_MAX_BYTES = 1024 * 1024
-"""A `#!` script larger than this is taken for Python only if its `#!` says so."""
+"""A `#!` script larger than this is taken for Python only if it says it runs python."""
+_SCRIPT_HEAD_BYTES = 64 * 1024
+_RUNS_ITSELF_WITH_PYTHON = re.compile(rb"python[^\n]*\$\{?0|\$\{?0[^\n]*python")
 
 
 def python_scripts(root: Path) -> list[Path]:

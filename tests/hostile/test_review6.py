@@ -54,10 +54,6 @@ def test_an_action_of_several_stage_candidates_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a boolean among a string's candidates leaves the whole string as written",
-)
 def test_a_boolean_candidate_does_not_leave_the_action_as_written(sandbox: Sandbox) -> None:
     """The same with prod `true`: `_candidates` takes a bool for a scalar (bool is an
     int) and returns Candidates(['iam', True]); `_expanded` then sees a value it does
@@ -82,10 +78,6 @@ def test_a_stage_segment_stands_for_every_stage(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a deploy-time segment with a fallback (`${opt:stage, 'dev'}`) is only the fallback",
-)
 def test_a_stage_option_with_a_fallback_stands_for_every_stage(sandbox: Sandbox) -> None:
     """`${self:custom.${opt:stage, 'dev'}.act}`, the usual idiom: `sls deploy --stage
     prod` deploys `*`. `_source` writes the inner variable out first (`text`), to its
@@ -115,10 +107,6 @@ def test_a_second_part_for_a_function_keeps_its_statements(sandbox: Sandbox) -> 
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lists in later parts replace earlier lists; lodash _.merge merges them by index",
-)
 @pytest.mark.parametrize(
     "statements",
     ["[]", "[{Sid: More}]"],
@@ -156,10 +144,6 @@ def test_a_shell_python_polyglot_wrapper_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a #!/bin/sh polyglot is only tried as Python up to 1 MiB, or when the gate parses it",
-)
 @pytest.mark.parametrize("how", ["over-1-MiB", "newer-syntax"])
 def test_a_polyglot_wrapper_is_not_left_unscanned(sandbox: Sandbox, how: str) -> None:
     """The same polyglot, padded past 1 MiB with a comment (`is_python_script` stops
@@ -191,9 +175,6 @@ def test_a_zip_named_without_zip_on_the_pythonpath_is_refused(sandbox: Sandbox) 
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="files an ignore rule leaves out (._*, .DS_Store) are not tried as zips"
-)
 @pytest.mark.parametrize("name", ["._lib", ".DS_Store"])
 def test_a_zip_named_as_an_ignored_file_is_not_left_unscanned(sandbox: Sandbox, name: str) -> None:
     """A zip named `._lib` or `.DS_Store` (the apple-double file rule) in the code, with
@@ -212,9 +193,6 @@ def test_a_zip_in_an_ignored_folder_is_refused(sandbox: Sandbox) -> None:
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a link to a folder inside an ignored folder is not followed"
-)
 def test_a_linked_folder_in_an_ignored_folder_is_not_left_unscanned(sandbox: Sandbox) -> None:
     """src/.mypy_cache/d is a link to node_modules/x (outside the function's code, an
     ignored folder too), which holds lib.zip. `_files_under` does not follow the link and

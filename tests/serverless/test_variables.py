@@ -180,3 +180,18 @@ def test_a_value_larger_than_the_budget_through_shared_variables_is_an_error() -
     variables = Variables(None, "serverless.yml", {"custom": custom, "top": "${self:custom.s0}"})
     with pytest.raises(VariablesTooLarge, match="top"):
         variables.at("top")
+
+
+def test_lists_merge_item_by_item_as_the_framework_merges_them() -> None:
+    from gate.discovery.declared import deep_merge
+
+    admin = {"Effect": "Allow", "Action": "*"}
+    merged = deep_merge([{"f": {"s": [admin]}}, {"f": {"s": [], "timeout": 6}}])
+    assert merged == {"f": {"s": [admin], "timeout": 6}}
+    merged = deep_merge([{"f": {"s": [admin]}}, {"f": {"s": [{"Sid": "More"}]}}])
+    assert merged == {"f": {"s": [{**admin, "Sid": "More"}]}}
+
+
+def test_candidates_are_written_into_a_string_as_the_framework_writes_them() -> None:
+    data = {"custom": {"dev": {"svc": "iam"}, "prod": {"svc": True}}}
+    assert resolve("${self:custom.${opt:stage, 'dev'}.svc}:*", data) == ["iam:*", "true:*"]
