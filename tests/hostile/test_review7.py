@@ -1,0 +1,185 @@
+"""A seventh hostile review of `gate check`: ways around the fixes of 49cfdf5 (a deploy-time
+address segment with a fallback, list parts merged item by item, `#!` scripts that run
+python on themselves, zips behind a linked folder in an ignored folder).
+
+Each case is a confirmed problem, marked strict xfail until it is fixed: the test says
+what the gate must do, and a baseline beside it shows the same bundle without the trick
+blocks (or is refused).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.hostile.conftest import Sandbox, assert_blocks
+from tests.hostile.test_review import GOOD_HANDLER, SLS
+from tests.hostile.test_review4 import IMPORTS_HELPER, environment, zipped
+from tests.hostile.test_review6 import (
+    POLYGLOT,
+    WRAPPER_BODY,
+    functions_list,
+    statement,
+    wrapper_case,
+)
+from tests.hostile.test_staging import BAD
+
+
+def blocked_or_refused(code: int) -> None:
+    assert code in (1, 2), code
+
+
+# --- 1. a deploy-time segment one `self:` away -----------------------------------------
+
+
+def stage_case(sandbox: Sandbox, segment: str) -> None:
+    extra = "custom:\n  st: ${opt:stage, 'dev'}\n  dev: {act: 's3:GetObject'}\n  prod: {act: '*'}\n"
+    provider = "  stage: ${opt:stage, 'dev'}\n" + statement(
+        f'"${{self:custom.{segment}.act}}"', "'arn:aws:s3:::b/*'"
+    )
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
+    sandbox.write("app.py", "import boto3\n" + GOOD_HANDLER)
+
+
+def test_a_stage_option_segment_with_a_fallback_blocks(sandbox: Sandbox) -> None:
+    """The baseline (49cfdf5): `${self:custom.${opt:stage, 'dev'}.act}` reads every
+    stage's `act`, and prod's `*` blocks."""
+    stage_case(sandbox, "${opt:stage, 'dev'}")
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_deploy_time_address looks only at the segment's own first source (`self:`), "
+    "so the segment is written out to the stage's fallback and only custom.dev is read",
+)
+@pytest.mark.parametrize("segment", ["${self:provider.stage}", "${self:custom.st}"])
+def test_a_stage_segment_through_self_stands_for_every_stage(
+    sandbox: Sandbox, segment: str
+) -> None:
+    """The usual idiom: `provider.stage: ${opt:stage, 'dev'}` and
+    `${self:custom.${self:provider.stage}.act}`. The segment's first source is `self:`, so
+    `_deploy_time_address` says no, `text` resolves it to `dev` through the fallback, and
+    only custom.dev.act (`s3:GetObject`) is judged; `sls deploy --stage prod` deploys
+    `Action: '*'`: exit 0."""
+    stage_case(sandbox, segment)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 2. a later part that is a mapping where the earlier is a list ---------------------
+
+
+def test_an_empty_later_statements_list_keeps_the_admin_statement(sandbox: Sandbox) -> None:
+    """The baseline (49cfdf5): a later part's `iamRoleStatements: []` is merged item by
+    item and the admin statement blocks."""
+    sandbox.write("serverless.yml", functions_list("  - f:\n      iamRoleStatements: []\n"))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_merge_value lets a later mapping replace an earlier list; lodash baseMergeDeep "
+    "keeps the list (newValue = objValue) and merges the mapping's keys into it",
+)
+@pytest.mark.parametrize("statements", ["{}", "{Sid: More}"], ids=["empty", "sid"])
+def test_a_later_mapping_does_not_replace_a_functions_statements(
+    sandbox: Sandbox, statements: str
+) -> None:
+    """`functions: [{f: {..., iamRoleStatements: [admin]}}, {f: {iamRoleStatements: {}}}]`:
+    lodash `merge` (Service.mergeArrays) keeps the earlier array when the later value is a
+    plain object (it only sets the object's keys on the array), so the admin statement
+    is deployed. `_merge_value` returns the later mapping, the gate judges no statement,
+    and the run passes (exit 0)."""
+    second = f"  - f:\n      iamRoleStatements: {statements}\n"
+    sandbox.write("serverless.yml", functions_list(second))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 3. #! scripts that run python, spelled so the pattern does not see it -------------
+
+PAD = "#" + "x" * (1024 * 1024 + 10) + "\n"
+
+
+def test_a_large_polyglot_wrapper_blocks(sandbox: Sandbox) -> None:
+    """The baseline (49cfdf5): the `"exec" "python3" "$0" "$@"` polyglot padded past
+    1 MiB is still Python to the gate, and blocks."""
+    wrapper_case(sandbox, POLYGLOT + WRAPPER_BODY + PAD)
+    assert_blocks(sandbox.run())
+
+
+POLYGLOTS = {
+    # sh joins the lines; Python reads one expression of concatenated strings.
+    "line-continuation": '#!/bin/sh\n"exec" "python3" \\\n"$0" "$@"\n',
+    # the exec line past the first 64 KiB, after comment lines both languages skip
+    "past-64-KiB": "#!/bin/sh\n" + ("#" + "y" * 100 + "\n") * 700 + POLYGLOT[len("#!/bin/sh\n") :],
+    # GNU env -S takes the quotes out: /usr/bin/env python3 FILE
+    "env-S-quoted": '#!/usr/bin/env -S py"thon"3\n',
+    # bash's name for the script, not `$0`
+    "bash-source": '#!/bin/bash\n"exec" "python3" "$BASH_SOURCE" "$@"\n',
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_RUNS_ITSELF_WITH_PYTHON wants `python` and `$0` on one line within the first "
+    "64 KiB; past 1 MiB nothing else makes the script Python",
+)
+@pytest.mark.parametrize("how", sorted(POLYGLOTS))
+def test_a_large_polyglot_spelled_otherwise_is_not_left_unscanned(
+    sandbox: Sandbox, how: str
+) -> None:
+    """Each head runs the file with python3 (checked by hand with a print body): a line
+    continuation, the exec line after 64 KiB of comments, `env -S py"thon"3`, or
+    `$BASH_SOURCE`. Padded past 1 MiB, the script is not Python to the gate, counted
+    "not analysed" (a warning), and the run passes (exit 0)."""
+    wrapper_case(sandbox, POLYGLOTS[how] + WRAPPER_BODY + PAD)
+    blocked_or_refused(sandbox.run().code)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a #! sh script that feeds python its own text on stdin is neither Python to "
+    "is_python_script nor refused",
+)
+def test_a_heredoc_wrapper_is_not_left_unscanned(sandbox: Sandbox) -> None:
+    """`#!/bin/sh` + `exec python3 - <<'EOF'` + the Python + `EOF`: a small wrapper (no
+    padding) that runs the same Python as the baseline polyglot. No `$0`, and the file
+    does not parse as Python, so it is "not analysed" and the run passes (exit 0)."""
+    wrapper_case(sandbox, "#!/bin/sh\nexec python3 - <<'EOF'\n" + WRAPPER_BODY + "EOF\n")
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 4. a link inside a linked folder in an ignored folder -----------------------------
+
+
+def test_a_linked_folder_in_an_ignored_folder_is_refused(sandbox: Sandbox) -> None:
+    """The baseline (49cfdf5): src/.mypy_cache/d links to node_modules/x holding lib.zip
+    on PYTHONPATH: refused."""
+    sandbox.write("template.yaml", environment({"PYTHONPATH": "/var/task/.mypy_cache/d/lib.zip"}))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("node_modules/x/lib.zip", zipped({"helper.py": BAD}))
+    (sandbox.bundle / "src/.mypy_cache").mkdir(parents=True)
+    os.symlink("../../node_modules/x", sandbox.bundle / "src/.mypy_cache/d")
+    blocked_or_refused(sandbox.run().code)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="accounting walks a linked folder with Path.rglob, which does not descend into "
+    "a link to a folder inside it",
+)
+def test_a_link_inside_a_linked_folder_is_not_left_unscanned(sandbox: Sandbox) -> None:
+    """The same, with node_modules/x/y a link to ../z, which holds lib.zip, and
+    PYTHONPATH=/var/task/.mypy_cache/d/y/lib.zip: `file.rglob("*")` lists y but does not
+    go into it, y is not a file, lib.zip is never looked at: exit 0."""
+    sandbox.write("template.yaml", environment({"PYTHONPATH": "/var/task/.mypy_cache/d/y/lib.zip"}))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("node_modules/z/lib.zip", zipped({"helper.py": BAD}))
+    (sandbox.bundle / "node_modules/x").mkdir(parents=True)
+    os.symlink("../z", sandbox.bundle / "node_modules/x/y")
+    (sandbox.bundle / "src/.mypy_cache").mkdir(parents=True)
+    os.symlink("../../node_modules/x", sandbox.bundle / "src/.mypy_cache/d")
+    blocked_or_refused(sandbox.run().code)
