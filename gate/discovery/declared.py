@@ -108,4 +108,6 @@ def _merge_value(earlier: Any, later: Any) -> Any:
         merged = [_merge_value(a, b) for a, b in zip(earlier, later, strict=False)]
         longer = earlier if len(earlier) > len(later) else later
         return merged + longer[len(merged) :]
+    if isinstance(earlier, list) and isinstance(later, dict):
+        return earlier  # lodash keeps the list (setting the mapping's keys on it)
     return later

@@ -13,6 +13,7 @@ and nobody scanned it.
 from __future__ import annotations
 
 import fnmatch
+import os
 import zipfile
 from collections import Counter
 from collections.abc import Iterable
@@ -70,7 +71,7 @@ def account(
     foreign: list[str] = []
     for relative, file in sorted(tally.unstaged.items()):
         # A link to a folder, left as it is in an ignored folder, is a folder when deployed.
-        inner = sorted(file.rglob("*")) if file.is_symlink() and file.is_dir() else []
+        inner = _linked_files(file) if file.is_symlink() and file.is_dir() else []
         for found in [file, *inner]:
             if found.is_file():
                 shown = relative + found.as_posix().removeprefix(file.as_posix())
@@ -155,6 +156,21 @@ def _state(
     if suffix in NOT_ANALYSED_SUFFIXES:
         return NOT_ANALYSED
     return SCANNED
+
+
+def _linked_files(folder: Path) -> list[Path]:
+    """The files under a linked folder, following the links in it too (each real folder
+    once), as packaging that follows links would deploy them."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for current, dirs, names in os.walk(folder, followlinks=True):
+        real = os.path.realpath(current)
+        if real in seen:
+            dirs.clear()
+            continue
+        seen.add(real)
+        found += [Path(current) / name for name in sorted(names)]
+    return found
 
 
 def _refuse_importable_zip(

@@ -78,11 +78,6 @@ def test_an_empty_later_statements_list_keeps_the_admin_statement(sandbox: Sandb
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_merge_value lets a later mapping replace an earlier list; lodash baseMergeDeep "
-    "keeps the list (newValue = objValue) and merges the mapping's keys into it",
-)
 @pytest.mark.parametrize("statements", ["{}", "{Sid: More}"], ids=["empty", "sid"])
 def test_a_later_mapping_does_not_replace_a_functions_statements(
     sandbox: Sandbox, statements: str
@@ -166,11 +161,6 @@ def test_a_linked_folder_in_an_ignored_folder_is_refused(sandbox: Sandbox) -> No
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="accounting walks a linked folder with Path.rglob, which does not descend into "
-    "a link to a folder inside it",
-)
 def test_a_link_inside_a_linked_folder_is_not_left_unscanned(sandbox: Sandbox) -> None:
     """The same, with node_modules/x/y a link to ../z, which holds lib.zip, and
     PYTHONPATH=/var/task/.mypy_cache/d/y/lib.zip: `file.rglob("*")` lists y but does not
