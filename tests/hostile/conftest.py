@@ -191,3 +191,8 @@ def device_node(folder: Path, name: str) -> str:
     except OSError as e:
         pytest.skip(f"cannot make a private /dev/{name} node here: {e.strerror}")
     return str(node)
+
+
+def blocked_or_refused(code: int) -> None:
+    """The trick did not pass: the run blocked (exit 1) or refused (exit 2)."""
+    assert code in (1, 2), code

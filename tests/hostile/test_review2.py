@@ -10,7 +10,13 @@ import json
 
 import pytest
 
-from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    Sandbox,
+    assert_blocks,
+    assert_refused,
+    blocked_or_refused,
+)
 from tests.hostile.test_review import (
     GOOD_HANDLER,
     ROLE_WITH_STRING_DOCUMENT,
@@ -24,10 +30,6 @@ IMPORTS_HELPER = (
     "import helper\n\n\ndef handler(event, context):\n    return helper.handler(event, context)\n"
 )
 SCAN_VENDORED = CHEAP_POLICY + "  bandit: {scan_vendored: true}\n"
-
-
-def blocked_or_refused(code: int) -> None:
-    assert code in (1, 2), code
 
 
 # --- Serverless variables with a fallback ----------------------------------------------

@@ -13,16 +13,18 @@ import json
 
 import pytest
 
-from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    Sandbox,
+    assert_blocks,
+    assert_refused,
+    blocked_or_refused,
+)
 from tests.hostile.test_review import GOOD_HANDLER, SLS, SLS_ADMIN, unchecked_pyc
 from tests.hostile.test_staging import BAD, TEMPLATE, function, install, record_hash
 
 STRICT = CHEAP_POLICY + "  bandit: {scan_vendored: true}\ncoverage: {not_analysed: fail}\n"
 ADMIN_STATEMENT = "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n"
-
-
-def blocked_or_refused(code: int) -> None:
-    assert code in (1, 2), code
 
 
 def indent(text: str, spaces: int) -> str:

@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
 from tests.hostile.test_review import GOOD_HANDLER, SLS, unchecked_pyc
 from tests.hostile.test_staging import BAD, TEMPLATE, install
 
@@ -24,10 +24,6 @@ IMPORTS_HELPER = (
     "import helper\n\n\ndef handler(event, context):\n    return helper.handler(event, context)\n"
 )
 CLEAN_HELPER = "def handler(event, context):\n    return {}\n"
-
-
-def blocked_or_refused(code: int) -> None:
-    assert code in (1, 2), code
 
 
 def indent(text: str, spaces: int) -> str:

@@ -19,7 +19,7 @@ import zipfile
 
 import pytest
 
-from tests.hostile.conftest import HANG_TIMEOUT_S, Sandbox, assert_blocks
+from tests.hostile.conftest import HANG_TIMEOUT_S, Sandbox, assert_blocks, blocked_or_refused
 from tests.hostile.test_review import GOOD_HANDLER, SLS
 from tests.hostile.test_review4 import (
     ADMIN_ROLE,
@@ -30,11 +30,6 @@ from tests.hostile.test_review4 import (
     zipped,
 )
 from tests.hostile.test_staging import BAD, TEMPLATE
-
-
-def blocked_or_refused(code: int) -> None:
-    assert code in (1, 2), code
-
 
 # --- 1. Serverless variables ----------------------------------------------------------
 

@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks
+from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
 from tests.hostile.test_review import GOOD_HANDLER, SLS
 from tests.hostile.test_review4 import IMPORTS_HELPER, environment, zipped
 from tests.hostile.test_review6 import (
@@ -24,11 +24,6 @@ from tests.hostile.test_review6 import (
     wrapper_case,
 )
 from tests.hostile.test_staging import BAD
-
-
-def blocked_or_refused(code: int) -> None:
-    assert code in (1, 2), code
-
 
 # --- 1. a deploy-time segment one `self:` away -----------------------------------------
 
