@@ -68,9 +68,13 @@ class BundleContext:
 
     def python_files(self) -> list[str]:
         """The bundle's own Python files (vendored packages left out), sorted."""
-        found = [p for p in self.code_root.rglob("*.py") if p.is_file()]
-        found += python_scripts(self.code_root)
-        return sorted(p.relative_to(self.code_root).as_posix() for p in found)
+        if "python_files" not in self.memo:  # asked by several rules: walked once
+            found = [p for p in self.code_root.rglob("*.py") if p.is_file()]
+            found += python_scripts(self.code_root)
+            self.memo["python_files"] = sorted(
+                p.relative_to(self.code_root).as_posix() for p in found
+            )
+        return list(self.memo["python_files"])
 
 
 def decode_python(data: bytes) -> str:
