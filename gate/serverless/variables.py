@@ -175,6 +175,51 @@ class Variables:
                 )
         return "".join(pieces) + value[end:]
 
+    def _address(self, source: str, depth: int) -> str:
+        """`source` with each variable whose value the bundle decides written out, and
+        each one the deploy decides (`_at_deploy`) left as written."""
+        pieces, end = [], 0
+        for start, stop in variable_spans(source):
+            variable = source[start:stop]
+            if not self._at_deploy(variable[2:-1], depth):
+                variable = self.text(variable, depth)
+            pieces += [source[end:start], variable]
+            end = stop
+        return "".join(pieces) + source[end:]
+
+    def _at_deploy(self, inner: str, depth: int) -> bool:
+        """Whether the deploy decides what `${inner}` stands for, fallback or not: its
+        first source is one only the deploy knows (`opt:`, `sls:`, `env:`...), or a
+        `self:`/`file()` reference to a value that holds such a variable, however many
+        references away (`${self:provider.stage}` where `stage: ${opt:stage, 'dev'}`)."""
+        self._spend(depth)
+        first = split_sources(inner)[:1]
+        if not first:
+            return False
+        source = first[0]
+        if source[:1] in "'\"" or _NUMBER.match(source):
+            return False
+        if not source.startswith(("self:", "file(", "${")):
+            return True
+        if any(
+            self._at_deploy(source[start + 2 : stop - 1], depth + 1)
+            for start, stop in variable_spans(source)
+        ):
+            return True  # the address itself holds a segment the deploy decides
+        source = self.text(source, depth + 1)
+        own, included = _SELF.match(source), _FILE.match(source)
+        if own:
+            value = self._walk(self.data, _keys(own[1]), depth + 1)
+        elif included:
+            data = self._file(included[1])
+            value = self._walk(data, _keys(included[2] or ""), depth + 1)
+        else:
+            return False
+        return isinstance(value, str) and any(
+            self._at_deploy(value[start + 2 : stop - 1], depth + 1)
+            for start, stop in variable_spans(value)
+        )
+
     def _spend(self, depth: int) -> None:
         self._steps += 1
         if depth > MAX_DEPTH:
@@ -208,10 +253,10 @@ class Variables:
             return float(source) if "." in source else int(source)
         if source.startswith("${") and variable_spans(source) == [(0, len(source))]:
             return self._variable(source[2:-1], depth)
-        if "${" in source and not _deploy_time_address(source):
-            # `custom.${opt:stage, 'dev'}.act` is left as it is: the deploy may pick any
+        if "${" in source:
+            # `custom.${opt:stage, 'dev'}.act` keeps its segment: the deploy may pick any
             # stage, so every value the address reaches is read (`_candidates`).
-            source = self.text(source, depth)
+            source = self._address(source, depth)
         if source.startswith("self:") and "${" in source:
             return self._candidates(self.data, source.removeprefix("self:"), depth)
         own = _SELF.match(source)
@@ -422,18 +467,6 @@ def _keys(dotted: str) -> list[str]:
             start = i + 1
     keys.append(dotted[start:].strip())
     return [key for key in keys if key]
-
-
-def _deploy_time_address(source: str) -> bool:
-    """Whether a `self:` or `file():` source's address holds a variable whose value the
-    deploy decides (its first source is not the bundle's), fallback or not."""
-    if not source.startswith(("self:", "file(")):
-        return False
-    for start, stop in variable_spans(source):
-        first = split_sources(source[start + 2 : stop - 1])[:1]
-        if first and not first[0].startswith(("self:", "file(", "${", "'", '"')):
-            return not _NUMBER.match(first[0])
-    return False
 
 
 def _is_variable(value: Any) -> bool:

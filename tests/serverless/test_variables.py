@@ -195,3 +195,25 @@ def test_lists_merge_item_by_item_as_the_framework_merges_them() -> None:
 def test_candidates_are_written_into_a_string_as_the_framework_writes_them() -> None:
     data = {"custom": {"dev": {"svc": "iam"}, "prod": {"svc": True}}}
     assert resolve("${self:custom.${opt:stage, 'dev'}.svc}:*", data) == ["iam:*", "true:*"]
+
+
+def test_a_segment_one_reference_away_from_the_deploy_stands_for_every_value(
+    tmp_path: Path,
+) -> None:
+    """`${self:custom.${self:provider.stage}.act}` where `stage: ${opt:stage, 'dev'}`:
+    the stage is the deploy's, so every stage's value is judged, not only the fallback's.
+    The same through a file, and through two references; a literal stage stays one."""
+    (tmp_path / "stage.yml").write_text("name: ${opt:stage, 'dev'}\n")
+    stages = {"dev": {"act": "s3:GetObject"}, "prod": {"act": "*"}}
+    data = {
+        "provider": {"stage": "${opt:stage, 'dev'}", "alias": "${self:provider.stage}"},
+        "custom": {**stages, "fixed": "dev"},
+    }
+    variables = Variables(BundleContext("b", tmp_path, tmp_path, ()), "serverless.yml", data)
+    for segment in (
+        "${self:provider.stage}",
+        "${self:provider.alias}",
+        "${file(./stage.yml):name}",
+    ):
+        assert variables.resolve(f"${{self:custom.{segment}.act}}") == ["s3:GetObject", "*"]
+    assert variables.resolve("${self:custom.${self:custom.fixed}.act}") == "s3:GetObject"

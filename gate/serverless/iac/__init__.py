@@ -9,7 +9,9 @@ here judge those:
 - GATE-IAC-013 / 014: a runtime AWS has deprecated / will within 180 days (iac_runtimes);
 - GATE-IAC-015: X-Ray tracing not active;
 - GATE-IAC-016: an API-triggered function whose timeout outlasts API Gateway's;
-- GATE-IAC-017: a public endpoint without reserved concurrency.
+- GATE-IAC-017: a public endpoint without reserved concurrency;
+- GATE-IAC-018: the runtime made to run code the gate cannot analyse before the handler
+  (an exec wrapper or preloaded library that is not Python; iac_startup).
 
 Where checkov reports the same concern on the same resource, the finding absorbs it
 (`also_reported_by`): one problem, one finding. IAM is the `iam` module's.
@@ -27,6 +29,7 @@ from gate.serverless.iac.runtimes import runtime_status
 from gate.serverless.iac.sam import Template, template_view
 from gate.serverless.iac.secrets import secret_findings
 from gate.serverless.iac.serverless import serverless_view
+from gate.serverless.iac.startup import startup_findings
 from gate.serverless.iac.terraform import module_blocks, module_of, terraform_view
 from gate.serverless.iac.view import HTTP, REST, URL, FunctionView, Setting, YamlSource, as_int
 
@@ -63,7 +66,8 @@ def check(context: BundleContext, today: datetime.date | None = None) -> list[Ra
         findings += _entries(view)
         for rule in (_runtime(view, day), _tracing(view), _timeout(view), _concurrency(view)):
             settings += [(finding, view) for finding in rule]
-    return findings + shared_once(settings) + secret_findings(views)
+    findings += shared_once(settings) + secret_findings(views)
+    return findings + startup_findings(context, views)
 
 
 def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding]:

@@ -1,0 +1,108 @@
+"""GATE-IAC-018: an exec wrapper or preloaded library the runtime runs before the
+handler, which the gate cannot analyse, is a finding; one it scans (Python) is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gate.discovery import discover
+from gate.serverless import iac
+from gate.serverless.context import BundleContext
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: {runtime}
+      Tracing: Active
+      Layers: [!Ref Lib]
+      Environment:
+        Variables:
+          {name}: {value}
+  Lib:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layer/
+"""
+SHELL = '#!/bin/sh\nexport X=1\nexec "$@"\n'
+PYTHON = "#!/usr/bin/env python3\nimport os, sys\nos.execv(sys.argv[1], sys.argv[1:])\n"
+ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 64
+
+
+def startup(
+    tmp_path: Path,
+    files: dict[str, str | bytes],
+    value: str,
+    *,
+    name: str = "AWS_LAMBDA_EXEC_WRAPPER",
+    runtime: str = "python3.12",
+) -> list[str]:
+    """The GATE-IAC-018 messages for a SAM function with `name: value` in its
+    environment and `files` in the bundle."""
+    root = tmp_path / "b"
+    files = {"template.yaml": TEMPLATE.format(runtime=runtime, name=name, value=value), **files}
+    files.setdefault("src/app.py", "def handler(event, context):\n    return 1\n")
+    files.setdefault("src/index.js", "exports.handler = async () => 1;\n")
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    functions = discover(root, "b").functions
+    findings = iac.check(BundleContext("b", root, root, functions))
+    return [f.message for f in findings if f.rule_id == "GATE-IAC-018"]
+
+
+@pytest.mark.parametrize(
+    ("files", "value", "kind"),
+    [
+        ({"src/wrapper": SHELL}, "/var/task/wrapper", "a script for '/bin/sh'"),
+        ({"src/bin/wrap": SHELL}, "bin/./wrap", "a script for '/bin/sh'"),
+        ({"layer/wrap.sh": SHELL}, "/opt/wrap.sh", "a script for '/bin/sh'"),
+        ({"src/hook.so": ELF}, "/var/task/hook.so", "a native program or library"),
+    ],
+    ids=["in-code", "relative", "in-a-layer", "native"],
+)
+def test_a_wrapper_the_gate_cannot_analyse_is_a_finding(
+    tmp_path: Path, files: dict[str, str | bytes], value: str, kind: str
+) -> None:
+    (message,) = startup(tmp_path, files, value)
+    assert message.startswith(f"Fn: AWS_LAMBDA_EXEC_WRAPPER={value} makes the Lambda runtime run")
+    assert kind in message
+
+
+def test_a_preloaded_library_list_is_judged_item_by_item(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {"src/a.so": ELF, "src/b.py": "x = 1\n"}
+    found = startup(tmp_path, files, "/var/task/a.so:/var/task/b.py", name="LD_PRELOAD")
+    assert len(found) == 1 and "src/a.so" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("files", "value"),
+    [
+        ({"src/wrapper": PYTHON}, "/var/task/wrapper"),  # Python: bandit scans it
+        ({"src/wrapper.py": "import sys\n"}, "/var/task/wrapper.py"),
+        ({}, "/opt/otel-instrument"),  # a vendor's layer the bundle does not hold
+        ({"src/wrapper": SHELL}, "/var/task/${WRAPPER}"),  # decided at deploy
+        ({"src/wrapper": SHELL}, "/var/task/../task2/wrapper"),  # not the function's code
+    ],
+    ids=["python-script", "py-file", "layer-elsewhere", "variable", "elsewhere"],
+)
+def test_what_the_gate_scans_or_cannot_see_is_no_finding(
+    tmp_path: Path, files: dict[str, str | bytes], value: str
+) -> None:
+    assert startup(tmp_path, files, value) == []
+
+
+def test_a_function_of_another_runtime_is_left_to_its_coverage(tmp_path: Path) -> None:
+    """None of a Node.js function's code is analysed, and its coverage says so."""
+    files: dict[str, str | bytes] = {"src/wrapper": SHELL}
+    assert startup(tmp_path, files, "/var/task/wrapper", runtime="nodejs20.x") == []
