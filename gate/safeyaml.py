@@ -114,6 +114,7 @@ def load_yaml(
         if node is None:
             return YamlDocument(None, {})
         _check_expanded_size(node)
+        _refuse_duplicate_keys(node)  # before constructing: that inlines merge keys
         data = loader.construct_document(node)
     except yaml.reader.ReaderError as e:  # libyaml's parser finds these only now
         raise YamlLoadError(f"not a YAML text file: {str(e).splitlines()[0]}") from e
@@ -217,6 +218,37 @@ def check_structure(data: bytes) -> list[yaml.Node]:
     finally:
         loader.dispose()
     return roots
+
+
+def _refuse_duplicate_keys(root: yaml.Node) -> None:
+    """Refuse a key written twice in one mapping. Readers disagree on which one counts
+    (PyYAML the last; js-yaml, which the Serverless Framework uses, and the parsers of
+    checkov and cfn-lint refuse the file), so the gate would judge a value that may not
+    be the one deployed. A merge key (`<<`) may repeat: merged keys never override."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack += node.value
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        keys: dict[tuple[str, str], int] = {}
+        for key, value in node.value:
+            stack += [key, value]
+            if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+                continue
+            written = (key.tag, str(key.value))
+            if written in keys:
+                raise YamlLoadError(
+                    f"duplicate key {key.value!r} (first at line {keys[written]}): readers "
+                    "disagree on which one counts; keep one",
+                    _position(key.start_mark),
+                )
+            keys[written] = key.start_mark.line + 1
 
 
 def _key_positions(root: yaml.Node) -> dict[PathKey, Position]:

@@ -74,3 +74,25 @@ def test_policy_sets_the_iac_size_limit() -> None:
     assert raised.iac_max_bytes == 64 << 20
     with pytest.raises(PolicyError, match="max_file_mb"):
         parse_policy(b"version: 1\niac: {max_file_mb: 0}\n", "g", "file:g", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("Resources:\n  Fn:\n    Properties: {}\n    Properties: {}\n", 4),
+        ("a: {x: 1, x: 2}\n", 1),
+        ('{"Statement": [], "Statement": 1}\n', 1),
+    ],
+    ids=["block", "flow", "json"],
+)
+def test_a_key_written_twice_is_refused_where_it_repeats(text: str, line: int) -> None:
+    """PyYAML keeps the last of two keys; js-yaml (the Serverless Framework) and
+    checkov's parser refuse the file: the gate must not judge a value never deployed."""
+    with pytest.raises(YamlLoadError, match=r"duplicate key .*\(first at line") as caught:
+        load_yaml(text, allow_tags=True)
+    assert caught.value.line == line
+
+
+def test_merge_keys_and_keys_of_other_types_are_not_duplicates() -> None:
+    text = "base: &b {x: 1}\nitem:\n  <<: *b\n  <<: {y: 2}\n  x: 3\n  1: a\n  '1': b\n"
+    assert load_yaml(text).data["item"] == {"x": 3, "y": 2, 1: "a", "1": "b"}

@@ -11,6 +11,7 @@ the worker's environment holds no CI secrets to resolve.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -117,11 +118,30 @@ def _scan_one(target: Target) -> dict[str, Any]:
             scanned.add(_relative(record.file_path))
         for path in report.parsing_errors:
             parsing_errors.append(
-                {"path": _relative(path, target.root), "message": "checkov could not parse it"}
+                {"path": _relative(path, target.root), "message": _parse_failure(path, root)}
             )
     scanned.update(r["path"] for r in failed)
     parsing_errors.extend(_dropped_serverless_files(root, scanned))
     return {"bundle": target.bundle, "failed": failed, "parsing_errors": parsing_errors}
+
+
+def _parse_failure(path: str, root: Path) -> str:
+    """Why checkov could not parse a file, as its own parser says (with the line where
+    it gives one): its reports keep only the path. Templates and serverless.yml share
+    checkov's YAML/JSON reader; Terraform the gate's discovery has parsed already."""
+    said = "checkov could not parse it"
+    if not path.lower().endswith((".yaml", ".yml", ".json", ".template")):
+        return said
+    from checkov.cloudformation.parser import parse
+
+    reasons: dict[str, str] = {}
+    try:
+        parse(path, reasons)
+    except Exception:
+        return said
+    reason = reasons.get(path, "").replace(str(root) + os.sep, "")
+    reason = reason.split(" - ", 1)[-1] if reason.startswith("Parsing error in file") else reason
+    return f"{said}: {' '.join(reason.split())}" if reason else said
 
 
 class _Sources:

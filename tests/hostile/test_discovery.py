@@ -510,6 +510,35 @@ def test_terraform_in_hcl1_syntax_is_refused_saying_so(sandbox: Sandbox) -> None
     assert_refused(sandbox.run(), "main.tf:", "line 5 is HCL1 syntax", "0.12upgrade")
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "where"),
+    [
+        (
+            "template.yaml",
+            "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+            "      Policies: [AdministratorAccess]\n    Properties: {Handler: app.h}\n",
+            "template.yaml:6:",
+        ),
+        (
+            "serverless.yml",
+            "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+            "functions: {f: {handler: app.h}}\nfunctions: {}\n",
+            "serverless.yml:4:",
+        ),
+    ],
+    ids=["template", "serverless"],
+)
+def test_a_key_written_twice_is_refused_with_its_line(
+    sandbox: Sandbox, name: str, text: str, where: str
+) -> None:
+    """PyYAML keeps the last `Properties` (no admin policy); js-yaml and checkov refuse
+    the file. The gate once judged the last and, with checkov off, passed; with it on,
+    the error said only "checkov could not parse it"."""
+    sandbox.write(name, text)
+    sandbox.write("app.py", "def h(event, context):\n    return 1\n")
+    assert_refused(sandbox.run(), where, "duplicate key", "first at line")
+
+
 JAVA_FUNCTION = """\
 service: orders
 provider: {name: aws, runtime: java17}

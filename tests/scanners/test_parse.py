@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from gate.catalogue import severity_catalogue
@@ -253,3 +254,15 @@ def test_smallest_upgrade_is_computed_from_the_advisories() -> None:
     dep, vulns = service.query(ResolvedDependency("requests", Version("2.19.0")))
     assert _smallest_upgrade("requests", dep.version, vulns, service) == "2.31.0"
     assert _smallest_upgrade("requests", Version("2.32.3"), [], service) is None
+
+
+def test_checkov_parse_failures_say_why(tmp_path: Path) -> None:
+    """checkov's reports keep only the path of a file it could not parse; the reason
+    comes from its own reader, with the temp folder taken out."""
+    from gate.scanners.checkov import _parse_failure
+
+    bad = tmp_path / "template.yaml"
+    bad.write_text("Resources:\n  A: {Type: AWS::S3::Bucket, Properties: {X: 2001-02-30}}\n")
+    said = _parse_failure(str(bad), tmp_path)
+    assert said == "checkov could not parse it: day is out of range for month"
+    assert _parse_failure(str(tmp_path / "main.tf"), tmp_path) == "checkov could not parse it"
