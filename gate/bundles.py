@@ -22,6 +22,7 @@ from gate.archives import ArchiveLimits, extract
 from gate.discovery import Discovery, contents_of, discover
 from gate.errors import BundleError
 from gate.model import Bundle, FileAccount, ScanIssue, Warning_
+from gate.policy.model import LeftOut
 from gate.safeyaml import IAC_MAX_BYTES
 from gate.staging.accounting import ALL_SCANNERS, account
 from gate.staging.bytecode import refuse_cached
@@ -100,11 +101,13 @@ def stage(
     limits: ArchiveLimits | None = None,
     iac_max_bytes: int = IAC_MAX_BYTES,
     scanning: frozenset[str] = ALL_SCANNERS,
+    leave_out: tuple[LeftOut, ...] = (),
 ) -> tuple[list[Staged], list[Warning_]]:
     """Copy each bundle into `workdir`, as the scanners are allowed to see it, and find its
     functions. A zip is unpacked safely first, and so is every zip inside a bundle that a
     function or layer deploys. Each file of each bundle is accounted for (`scanning`: the
-    enabled scanners, which decide what counts as scanned)."""
+    enabled scanners, which decide what counts as scanned). The functions `leave_out`
+    names may miss their code; an entry that names none is a warning."""
     staged: list[Staged] = []
     warnings: list[Warning_] = []
     limits = limits or ArchiveLimits()
@@ -121,10 +124,10 @@ def stage(
 
         unpack = _Unpacker(root, bundle.id, limits, came_unpacked=bundle.kind == "zip")
 
-        found = discover(root, bundle.id, unpack, iac_max_bytes)
+        found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out)
         restored = bring_back_code(root, tally, found.functions)
         if bring_back_handlers(root, tally, found.functions) or restored:
-            found = discover(root, bundle.id, unpack, iac_max_bytes)
+            found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out)
         warnings.extend(found.warnings)
         foreign = _set_aside(root, found.foreign_services())
         owned = third_party(root, bundle.id, found.functions)
@@ -138,6 +141,16 @@ def stage(
         accounted = account(root, bundle, tally, owned, out_of_scope, scanning)
         warnings.extend(accounted.warnings)
         staged.append(Staged(bundle, root, code_root, len(vendored), found, accounted.account))
+    named = {entry for one in staged for entry in one.discovery.left_out}
+    warnings += [
+        Warning_(
+            "left-out",
+            f"the policy's leave_out names {entry.function!r}, which no IaC here declares: "
+            "remove the entry or fix the name (NAME, or IAC_FILE:NAME)",
+        )
+        for entry in leave_out
+        if entry not in named
+    ]
     return staged, warnings
 
 

@@ -116,6 +116,8 @@ class Function:
     """Dependency manifests in its code and layers."""
     related: tuple[str, ...] = ()
     """Other resources whose findings are the function's: its role and what points at it."""
+    left_out: str | None = None
+    """Why the policy's `leave_out` names it (its code may be missing), or None."""
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Function:

@@ -84,6 +84,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
             policy.archives,
             policy.iac_max_bytes,
             frozenset(s.name for s in scanners),
+            policy.leave_out,
         )
         warnings += stage_warnings + _vendored_warnings(staged, requests)
         views = shard_view(staged, options.shard, Path(work)) if options.shard else staged
@@ -208,6 +209,7 @@ def _scan_base(
                 Path(work) / "staged",
                 policy.archives,
                 policy.iac_max_bytes,
+                leave_out=policy.leave_out,
             )
             scans = _scan_all(quiet, run.scanners, staged, staged, Path(work))
     except GateError as e:

@@ -28,6 +28,7 @@ from gate.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
 from gate.discovery.settle import other_runtime, python_function, settle
 from gate.errors import BundleError
 from gate.model import Finding, Function, ScanIssue, Warning_
+from gate.policy.model import LeftOut
 from gate.safeyaml import IAC_MAX_BYTES
 
 __all__ = [
@@ -56,6 +57,8 @@ class Discovery:
     warnings: tuple[Warning_, ...] = ()
     out_of_scope: frozenset[str] = frozenset()
     """IaC files of another cloud (a serverless.yml for Google or Azure): not read."""
+    left_out: frozenset[LeftOut] = frozenset()
+    """The policy's `leave_out` entries that name a function of this bundle."""
 
     def foreign_services(self) -> list[str]:
         """The folders of services of another cloud that nothing the AWS IaC deploys
@@ -82,10 +85,14 @@ def discover(
     bundle_id: str,
     unpack: Callable[[str], None] | None = None,
     max_bytes: int = IAC_MAX_BYTES,
+    leave_out: tuple[LeftOut, ...] = (),
 ) -> Discovery:
     """The functions declared by the IaC files under `root`, in file order. `unpack` is
     called with each zip (relative to `root`) a function or layer deploys, to unpack it
     into `<zip>.contents` before the function's handler and manifests are looked for.
+
+    A function the policy's `leave_out` names may miss its code: that is a `left-out`
+    warning with the policy's reason, not an error.
 
     Raises BundleError on an IaC file the gate cannot read, and on any YAML or JSON file
     a scanner would parse that is hostile to a parser or larger than `max_bytes`."""
@@ -93,6 +100,7 @@ def discover(
     declared, iac_files, warnings = reader.declare()
     functions: list[Function] = []
     issues: list[ScanIssue] = []
+    matched: set[LeftOut] = set()
     for item in declared:
         _inline(root, bundle_id, item, issues, warnings)
         if item.inline_unread is not None:
@@ -100,7 +108,14 @@ def discover(
             # is no other code to look for.
             item = replace(item, code=None)
         settled = settle(root, item, unpack)
-        functions.append(settled.function)
+        entry = next((e for e in leave_out if e.names(item.iac_file, item.name, bundle_id)), None)
+        if entry is not None:
+            matched.add(entry)
+            functions.append(replace(settled.function, left_out=entry.reason))
+            warnings += _left_out(bundle_id, item, entry, settled.problems)
+            settled = replace(settled, problems=[])
+        else:
+            functions.append(settled.function)
         issues.extend(
             ScanIssue(None, problem, item.iac_file, bundle_id) for problem in settled.problems
         )
@@ -128,7 +143,21 @@ def discover(
         tuple(issues),
         tuple(warnings),
         frozenset(reader.out_of_scope),
+        frozenset(matched),
     )
+
+
+def _left_out(
+    bundle_id: str, item: Declared, entry: LeftOut, problems: list[str]
+) -> list[Warning_]:
+    """What leaving a function out did: the errors it turned into this warning, or, when
+    nothing of its code was missing, that the entry is not needed here."""
+    where = f"{bundle_id}/{item.iac_file}: {item.name}"
+    if not problems:
+        said = "its code is in the bundle and was checked: the entry is not needed here"
+    else:
+        said = "; ".join(p.split(": ", 1)[-1] for p in problems) + "; its IaC is still judged"
+    return [Warning_("left-out", f"{where}: left out by the policy ({entry.reason}): {said}")]
 
 
 def _inline(

@@ -48,9 +48,11 @@ def settle(root: Path, item: Declared, unpack: Callable[[str], None] | None) -> 
         if (checked := _checked(root, item.name, layer, problems, missing)) is not None
     ]
     if analysed_runtime(item.runtime):
+        build = _BUILD.get(item.iac, "build it")
         problems += [
-            f"{item.name}: its code {place!r} is not in the bundle; build it before "
-            "gate check, or point the IaC at the source"
+            f"{item.name}: its code {place!r} is not in the bundle; {build} "
+            "before gate check, point the IaC at the source, or name the function in the "
+            "policy's leave_out if another job builds and checks it"
             for place in missing
         ]
         missing = []
@@ -78,6 +80,14 @@ def settle(root: Path, item: Declared, unpack: Callable[[str], None] | None) -> 
     located = [at + problem.removeprefix(item.name) for problem in problems]
     return Settled(function, located, missing)
 
+
+_BUILD = {
+    "sam": "build it (`sam build`, then check .aws-sam/build)",
+    "cloudformation": "build it (the script that writes it, or `sam build`)",
+    "serverless": "build it (`serverless package`, or the script that writes it)",
+    "terraform": "build it (`terraform plan` writes an archive_file's zip)",
+}
+"""How each IaC's users build what a function deploys, for the message when it is missing."""
 
 # Lambda's runtimes of other languages; anything else (a `!Ref` the loader reads as the
 # parameter's name) may be Python.

@@ -19,6 +19,7 @@ from gate.archives import ArchiveLimits
 from gate.errors import PolicyError
 from gate.model import Confidence, PolicySource, Severity
 from gate.policy.model import (
+    LeftOut,
     Policy,
     ScannerPolicy,
     SeverityMap,
@@ -300,6 +301,10 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         # YAML `2.0` is an integer to the schema: the limits are counted in whole units.
         archives=ArchiveLimits(**{k: int(v) for k, v in (data.get("archives") or {}).items()}),
         iac_max_bytes=int((data.get("iac") or {}).get("max_file_mb", IAC_MAX_BYTES >> 20)) << 20,
+        leave_out=tuple(
+            LeftOut(str(e["function"]), str(e["reason"]).strip())
+            for e in data.get("leave_out") or ()
+        ),
         coverage={str(k): str(v) for k, v in (data.get("coverage") or {}).items()},
         raw=_jsonable(data),
     )

@@ -121,6 +121,22 @@ class SeverityMap:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A function the policy leaves out (`leave_out`): its code need not be in the bundle
+    (built by another job), and the report says so with the reason. Whatever of it is in
+    the bundle, its IaC and any code, is still checked."""
+
+    function: str
+    """Its name in the IaC (logical id, serverless.yml key, Terraform address), or
+    `IAC_FILE:NAME` for the one an IaC file declares."""
+    reason: str
+
+    def names(self, iac_file: str, name: str, bundle: str) -> bool:
+        """Whether this entry names the function `name` that `iac_file` declares."""
+        return self.function in (name, f"{iac_file}:{name}", f"{bundle}/{iac_file}:{name}")
+
+
+@dataclass(frozen=True)
 class Policy:
     """A loaded, validated policy with its environment overlay applied."""
 
@@ -145,6 +161,8 @@ class Policy:
     archives: ArchiveLimits = field(default_factory=ArchiveLimits)
     iac_max_bytes: int = IAC_MAX_BYTES
     """An IaC file larger than this is refused (policy `iac.max_file_mb`)."""
+    leave_out: tuple[LeftOut, ...] = ()
+    """Functions whose missing code is not an error (policy `leave_out`)."""
     coverage: dict[str, str] = field(default_factory=dict)
     """`coverage:` - `not_analysed` / `out_of_scope`: `fail` makes a run with such files
     fail; `warn` (the default) only reports them."""

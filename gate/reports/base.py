@@ -243,7 +243,9 @@ def function_verdicts(verdict: Verdict) -> list[tuple[str, str, int, int]]:
 
 def coverage(function: Function) -> dict[str, Any]:
     """What of one function the gate analysed: its IaC, its code, its dependencies."""
-    if function.code is None:
+    if function.code is None and function.left_out is not None:
+        code = f"left out by the policy: {function.left_out}"
+    elif function.code is None:
         code = "not in the bundle"
     elif python_function(function):
         code = "python"

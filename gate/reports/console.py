@@ -92,7 +92,11 @@ def _header(verdict: Verdict, out: _Out) -> None:
         noun = "function" if len(functions) == 1 else "functions"
         out(f"{len(functions)} {noun}, {blocked} with blocking findings")
         # Coverage: the functions whose code was not analysed, by why.
-        unread = Counter(coverage(f)["code"] for b in verdict.bundles for f in b.functions)
+        unread = Counter(
+            coverage(f)["code"].partition(": ")[0] if f.left_out else coverage(f)["code"]
+            for b in verdict.bundles
+            for f in b.functions
+        )
         unread.pop("python", None)
         if unread:
             shown = ", ".join(

@@ -565,7 +565,44 @@ def test_missing_build_output_of_a_runtime_the_gate_does_not_analyse_is_not_an_e
 
 def test_missing_build_output_of_a_python_function_stays_an_error(sandbox: Sandbox) -> None:
     sandbox.write("serverless.yml", JAVA_FUNCTION.replace("java17", "python3.12"))
-    assert_refused(sandbox.run(), "serverless.yml", "create (line 5)", "orders.zip")
+    assert_refused(
+        sandbox.run(), "serverless.yml", "create (line 5)", "orders.zip", "`serverless package`"
+    )
+
+
+@pytest.mark.parametrize("named", ["create", "serverless.yml:create"])
+def test_a_function_the_policy_leaves_out_may_miss_its_build_output(
+    sandbox: Sandbox, named: str
+) -> None:
+    """Another job builds and checks it: a `left-out` warning with the policy's reason,
+    the function's coverage says so, and its IaC is still judged."""
+    sandbox.write("serverless.yml", JAVA_FUNCTION.replace("java17", "python3.12"))
+    policy = CHEAP_POLICY + f"leave_out:\n  - {{function: '{named}', reason: built by job B}}\n"
+    run = sandbox.run("--format", "json", policy=policy)
+    assert run.code in (0, 1), run.stderr
+    report = json.loads(run.stdout)
+    (function,) = report["bundles"][0]["functions"]
+    assert function["left_out"] == "built by job B"
+    assert function["coverage"]["code"] == "left out by the policy: built by job B"
+    (warning,) = [w for w in report["warnings"] if w["code"] == "left-out"]
+    assert "create: left out by the policy (built by job B)" in warning["message"]
+    assert "orders.zip" in warning["message"]
+
+
+def test_a_leave_out_entry_that_names_no_function_is_a_warning(sandbox: Sandbox) -> None:
+    sandbox.write("serverless.yml", JAVA_FUNCTION.replace("java17", "python3.12"))
+    policy = CHEAP_POLICY + "leave_out:\n  - {function: craete, reason: typo}\n"
+    run = sandbox.run("--format", "json", policy=policy)
+    assert run.code == 2  # the real function's missing code is still an error
+    warnings = json.loads(run.stdout)["warnings"]
+    assert any(w["code"] == "left-out" and "'craete'" in w["message"] for w in warnings)
+
+
+@pytest.mark.parametrize("reason", ["''", "'  '"])
+def test_leaving_a_function_out_needs_a_reason(sandbox: Sandbox, reason: str) -> None:
+    sandbox.write("serverless.yml", JAVA_FUNCTION.replace("java17", "python3.12"))
+    policy = CHEAP_POLICY + f"leave_out:\n  - {{function: create, reason: {reason}}}\n"
+    assert_refused(sandbox.run(policy=policy), "leave_out")
 
 
 @pytest.mark.slow
