@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -97,5 +98,26 @@ def test_every_function_says_what_of_it_was_analysed(
         "dependencies": [f"{FLASK}/requirements.txt"],
     }
     assert coverage["hello"]["code"] == "not analysed: nodejs18.x"
-    console = run_gate("check", str(services), "--policy", str(policy_file(NO_CHECKOV)))
+    out = services.parent
+    console = run_gate(
+        "check",
+        str(services),
+        "--policy",
+        str(policy_file(NO_CHECKOV)),
+        *[f"--report={kind}={out / kind}" for kind in ("sarif", "junit", "markdown", "html")],
+    )
     assert "functions whose code was not analysed: nodejs18.x 1" in console.stdout
+    # Every other format says it too.
+    sarif = json.loads((out / "sarif").read_text())
+    for run in sarif["runs"]:
+        shown = {f["name"]: f for f in run["properties"]["functions"]}
+        assert shown["hello"]["code"] == "not analysed: nodejs18.x"
+        assert shown["api"]["dependencies"] == [f"{FLASK}/requirements.txt"]
+    junit = ET.fromstring((out / "junit").read_text())
+    (suite,) = junit.findall("testsuite[@name='coverage']")
+    skipped = {c.get("name"): c.find("skipped") for c in suite.findall("testcase")}
+    assert skipped["hello"] is not None and skipped["api"] is None
+    assert skipped["hello"].get("message") == "code not analysed: nodejs18.x"
+    markdown = (out / "markdown").read_text()
+    assert "| <code>hello</code> | <code>aws-node-service/serverless.yml</code> | not " in markdown
+    assert "not analysed: nodejs18.x" in (out / "html").read_text()

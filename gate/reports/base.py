@@ -226,8 +226,28 @@ def function_label(verdict: Verdict, bundle: str, functions: tuple[str, ...]) ->
     return f"{bundle}: {names}"
 
 
-def function_verdicts(verdict: Verdict) -> list[tuple[str, str, int, int]]:
-    """One line per discovered function: (bundle, name, findings, blocking)."""
+@dataclass(frozen=True)
+class FunctionRow:
+    """One discovered function as the reports list it."""
+
+    bundle: str
+    function: Function
+    findings: int
+    blocking: int
+
+    @property
+    def coverage(self) -> dict[str, Any]:
+        return coverage(self.function)
+
+    def coverage_text(self) -> str:
+        """`IaC template.yaml · code python · dependencies requirements.txt`."""
+        shown = self.coverage
+        dependencies = ", ".join(shown["dependencies"]) or "none found"
+        return f"IaC {shown['iac']} · code {shown['code']} · dependencies {dependencies}"
+
+
+def function_verdicts(verdict: Verdict) -> list[FunctionRow]:
+    """One row per discovered function, with its findings and blocking findings."""
     rows = []
     for bundle in verdict.bundles:
         for function in bundle.functions:
@@ -237,7 +257,7 @@ def function_verdicts(verdict: Verdict) -> list[tuple[str, str, int, int]]:
                 if f.bundle == bundle.id and function.name in f.functions
             ]
             blocking = sum(f.status is Status.BLOCKING for f in mine)
-            rows.append((bundle.id, function.name, len(mine), blocking))
+            rows.append(FunctionRow(bundle.id, function, len(mine), blocking))
     return rows
 
 

@@ -88,7 +88,7 @@ def _header(verdict: Verdict, out: _Out) -> None:
     out(" · ".join(parts))
     functions = function_verdicts(verdict)
     if functions:
-        blocked = sum(1 for *_, blocking in functions if blocking)
+        blocked = sum(1 for row in functions if row.blocking)
         noun = "function" if len(functions) == 1 else "functions"
         out(f"{len(functions)} {noun}, {blocked} with blocking findings")
         # Coverage: the functions whose code was not analysed, by why.

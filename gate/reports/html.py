@@ -14,7 +14,15 @@ from collections import Counter
 import gate
 from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
-from gate.reports.base import RenderOptions, displayable, issue_source, verdict_line, web_link
+from gate.reports.base import (
+    RenderOptions,
+    displayable,
+    function_label,
+    function_verdicts,
+    issue_source,
+    verdict_line,
+    web_link,
+)
 
 _COLOURS = {
     "critical": "#7f1d1d",
@@ -99,6 +107,7 @@ def render_html(verdict: Verdict, options: RenderOptions) -> str:
         ),
         "</div>",
         *_notes(verdict),
+        *_functions(verdict),
         _filters(verdict),
         _table(verdict.findings),
         f"<script>{_SCRIPT}</script></body></html>",
@@ -125,6 +134,28 @@ def _chart(title: str, counts: Counter[str], labels: list[str], colours: dict[st
         f'<svg role="img" width="{width}" height="{height}" font-size="12">{"".join(rows)}</svg>'
         "</figure>"
     )
+
+
+def _functions(verdict: Verdict) -> list[str]:
+    """A row per function: what of it was analysed, and its findings."""
+    e = html.escape
+    rows = function_verdicts(verdict)
+    if not rows:
+        return []
+    lines = [
+        '<h2>Functions</h2><table id="functions"><thead><tr><th>function</th><th>IaC</th>'
+        "<th>code</th><th>dependencies</th><th>findings</th><th>blocking</th></tr></thead><tbody>"
+    ]
+    for row in rows:
+        shown = row.coverage
+        label = function_label(verdict, row.bundle, (row.function.name,))
+        manifests = ", ".join(f"<code>{e(m)}</code>" for m in shown["dependencies"])
+        lines.append(
+            f"<tr><td><code>{e(label)}</code></td><td><code>{e(shown['iac'])}</code></td>"
+            f"<td>{e(shown['code'])}</td><td>{manifests or 'none found'}</td>"
+            f"<td>{row.findings}</td><td>{row.blocking}</td></tr>"
+        )
+    return [*lines, "</tbody></table>"]
 
 
 def _notes(verdict: Verdict) -> list[str]:

@@ -1,8 +1,11 @@
 """JUnit XML, for Jenkins' `junit` step and GitLab's `artifacts:reports:junit`.
 
 A test suite per scanner and a test case per finding: a failure when it blocks,
-skipped when it is waived, suppressed or allowed. One more suite holds a single
-case for the gate's decision, so a scanner error shows as a failed test too.
+skipped when it is waived, suppressed or allowed. A `coverage` suite has a case
+per function, skipped when its code was not analysed (another runtime, not in the
+bundle, left out by the policy), with what was analysed as its output. One more
+suite holds a single case for the gate's decision, so a scanner error shows as a
+failed test too.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from gate.model import Finding, Status, Verdict
-from gate.reports.base import RenderOptions, displayable, verdict_line
+from gate.reports.base import (
+    RenderOptions,
+    displayable,
+    function_label,
+    function_verdicts,
+    verdict_line,
+)
 
 
 def render_junit(verdict: Verdict, options: RenderOptions) -> str:
@@ -37,6 +46,7 @@ def render_junit(verdict: Verdict, options: RenderOptions) -> str:
             ET.SubElement(case, "error", message=result.message or result.status.value)
         for finding in findings:
             _case(suite, finding)
+    _coverage(root, verdict)
     _decision(root, verdict)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
@@ -67,6 +77,28 @@ def _case(suite: ET.Element, finding: Finding) -> None:
         if finding.suppression and finding.status is Status.SUPPRESSED:
             reason = finding.suppression.reason
         ET.SubElement(case, "skipped", message=f"{status}: {reason}" if reason else status)
+
+
+def _coverage(root: ET.Element, verdict: Verdict) -> None:
+    rows = function_verdicts(verdict)
+    if not rows:
+        return
+    unread = [row for row in rows if row.coverage["code"] != "python"]
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name="coverage",
+        tests=str(len(rows)),
+        failures="0",
+        errors="0",
+        skipped=str(len(unread)),
+    )
+    for row in rows:
+        label = function_label(verdict, row.bundle, (row.function.name,))
+        case = ET.SubElement(suite, "testcase", classname="coverage", name=label)
+        if row in unread:
+            ET.SubElement(case, "skipped", message=f"code {row.coverage['code']}")
+        ET.SubElement(case, "system-out").text = row.coverage_text()
 
 
 def _decision(root: ET.Element, verdict: Verdict) -> None:

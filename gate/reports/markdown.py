@@ -75,10 +75,19 @@ def _functions(verdict: Verdict) -> list[str]:
     rows = function_verdicts(verdict)
     if not rows:
         return []
-    lines = ["| function | findings | blocking |", "|---|---|---|"]
-    for bundle, name, total, blocking in rows:
-        mark = f"❌ {blocking}" if blocking else "✅ 0"
-        lines.append(f"| {_code(function_label(verdict, bundle, (name,)))} | {total} | {mark} |")
+    lines = [
+        "| function | IaC | code | dependencies | findings | blocking |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        mark = f"❌ {row.blocking}" if row.blocking else "✅ 0"
+        label = function_label(verdict, row.bundle, (row.function.name,))
+        shown = row.coverage
+        manifests = ", ".join(_code(m) for m in shown["dependencies"]) or "none found"
+        lines.append(
+            f"| {_code(label)} | {_code(shown['iac'])} | {_cell(shown['code'])} "
+            f"| {manifests} | {row.findings} | {mark} |"
+        )
     return [*lines, ""]
 
 

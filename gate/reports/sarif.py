@@ -19,7 +19,13 @@ import gate
 from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status, Verdict
 from gate.provenance import Provenance
-from gate.reports.base import RenderOptions, displayable, markdown_text, web_link
+from gate.reports.base import (
+    RenderOptions,
+    displayable,
+    function_verdicts,
+    markdown_text,
+    web_link,
+)
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS_PER_RUN = 25_000
@@ -59,6 +65,12 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
     for finding in verdict.findings:
         by_scanner[finding.scanner].append(finding)
     compared = verdict.baseline is not None or verdict.diff is not None
+    # What of each function was analysed, in each run's property bag (SARIF has no
+    # place for coverage; the scanner a run is for does not change it).
+    functions = [
+        {"bundle": row.bundle, "name": row.function.name, **row.coverage}
+        for row in function_verdicts(verdict)
+    ]
     limit = MAX_RESULTS_PER_RUN
     while True:
         runs = [
@@ -70,6 +82,7 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
                 limit,
                 verdict.git,
                 compared,
+                functions,
             )
             for result in verdict.scanners
             if result.status.value != "skipped"
@@ -99,6 +112,7 @@ def _run(
     limit: int,
     git: Provenance | None,
     compared: bool,
+    functions: list[dict[str, Any]],
 ) -> dict[str, Any]:
     kept = sorted(findings, key=lambda f: -f.severity)[:limit]
     rules = _rules(kept)
@@ -115,7 +129,7 @@ def _run(
         "automationDetails": {"id": f"serverless-gate/{scanner}/"},
         "originalUriBaseIds": {ROOT_ID: {"description": {"text": "The scanned directory."}}},
         "results": [_result(f, index[f.rule_id], uris[f.fingerprint], compared) for f in kept],
-        "properties": {"scanner": scanner, "scannerVersion": version},
+        "properties": {"scanner": scanner, "scannerVersion": version, "functions": functions},
     }
     if provenance := _version_control(git):
         run["versionControlProvenance"] = provenance
