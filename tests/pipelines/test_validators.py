@@ -22,7 +22,10 @@ from tests.conftest import ASSETS, EXAMPLES, ROOT
 NODE_MODULES = Path(os.environ.get("GATE_NPM_TOOLS", ROOT / ".ci-tools" / "node_modules"))
 MULTITOOL = NODE_MODULES / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
 GITHUB = ROOT / "pipelines" / "github"
-WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+WORKFLOWS = [
+    *sorted((GITHUB / "workflows").glob("*.yml")),
+    ROOT / ".github" / "workflows" / "ci.yml",
+]
 
 
 def run(*argv: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
