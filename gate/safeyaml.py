@@ -12,7 +12,7 @@ or crash a scanner's own parser is refused before any scanner starts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -57,6 +57,10 @@ class YamlDocument:
 
     data: Any
     positions: dict[PathKey, Position]
+    tags: dict[PathKey, str] = field(default_factory=dict)
+    """The application tag each tagged value is written with, without its `!` (`Ref`,
+    `GetAtt`, `Sub`): the loader reads `!Ref X` as "X". YAML's own tags (`!!str`) are
+    not application tags: their values are what they say."""
 
     def position_of(self, path: PathKey) -> Position | None:
         """Where `path` is, or its nearest ancestor that is in the document."""
@@ -128,7 +132,7 @@ def load_yaml(
         raise YamlLoadError(f"invalid value: {e}") from e
     finally:
         loader.dispose()
-    return YamlDocument(data, _key_positions(node))
+    return YamlDocument(data, *_key_positions(node))
 
 
 def _position(mark: yaml.Mark) -> Position:
@@ -251,11 +255,16 @@ def _refuse_duplicate_keys(root: yaml.Node) -> None:
             keys[written] = key.start_mark.line + 1
 
 
-def _key_positions(root: yaml.Node) -> dict[PathKey, Position]:
+def _key_positions(root: yaml.Node) -> tuple[dict[PathKey, Position], dict[PathKey, str]]:
+    """The position of every key and list item, and the application tag of every tagged
+    value, by key path."""
     lines: dict[PathKey, Position] = {(): _position(root.start_mark)}
+    tags: dict[PathKey, str] = {}
     seen: set[int] = set()
 
     def walk(node: yaml.Node, path: PathKey) -> None:
+        if node.tag.startswith("!") and not node.tag.startswith("!!"):
+            tags[path] = node.tag[1:]
         if id(node) in seen:  # an alias: its lines are recorded where it was defined
             return
         seen.add(id(node))
@@ -271,4 +280,4 @@ def _key_positions(root: yaml.Node) -> dict[PathKey, Position]:
                 walk(item, position)
 
     walk(root, ())
-    return lines
+    return lines, tags

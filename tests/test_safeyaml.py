@@ -96,3 +96,11 @@ def test_a_key_written_twice_is_refused_where_it_repeats(text: str, line: int) -
 def test_merge_keys_and_keys_of_other_types_are_not_duplicates() -> None:
     text = "base: &b {x: 1}\nitem:\n  <<: *b\n  <<: {y: 2}\n  x: 3\n  1: a\n  '1': b\n"
     assert load_yaml(text).data["item"] == {"x": 3, "y": 2, 1: "a", "1": "b"}
+
+
+def test_application_tags_are_kept_by_path_and_yamls_own_are_plain() -> None:
+    """`!Ref X` arrives as "X", its tag kept apart; `!!str` is YAML's own: a string."""
+    text = "a: !Ref X\nb: !!str /v\nc: !Join\n  - ''\n  - - !Ref P\n    - x\n"
+    document = load_yaml(text, allow_tags=True)
+    assert document.data == {"a": "X", "b": "/v", "c": ["", ["P", "x"]]}
+    assert document.tags == {("a",): "Ref", ("c",): "Join", ("c", 1, 0): "Ref"}

@@ -13,6 +13,7 @@ the long forms (`{"Fn::FindInMap": [...]}`) always.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MAX_VALUES = 256
@@ -89,9 +90,50 @@ def literal_value(template: Any, tag: str | None, value: Any) -> str | None:
             if all(text is not None for text in texts):
                 return separator.join(t for t in texts if t is not None)
         return None
-    if tag == "Sub" and isinstance(value, str) and "${" not in value.replace("${!", ""):
-        return value.replace("${!", "${")
+    if tag == "Sub":
+        return _substituted(template, value)
     return None
+
+
+def literal_values(template: Any, value: Any) -> list[str | None]:
+    """Every literal a value of the template may stand for: both branches of `Fn::If`
+    (the condition is decided at deploy), else the one `literal_value` gives ([None]
+    where the template alone does not say)."""
+    if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
+        branches = value["Fn::If"]
+        if isinstance(branches, list) and len(branches) == 3:
+            return literal_values(template, branches[1]) + literal_values(template, branches[2])
+        return [None]
+    return [literal_value(template, None, value)]
+
+
+_SUB_NAME = re.compile(r"\$\{([^!}][^}]*)\}")
+
+
+def _substituted(template: Any, value: Any) -> str | None:
+    """`Fn::Sub` whose every `${Name}` is a parameter with a literal `Default` (or, in the
+    list form, a literal the map gives); None if one is decided at deploy (`${AWS::Region}`,
+    `${Res.Arn}`)."""
+    names: dict[str, Any] = {}
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[1], dict):
+        value, names = value
+    if not isinstance(value, str):
+        return None
+    parameters = _section(template, "Parameters")
+    missing = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal missing
+        name = match[1].strip()
+        if name in names:
+            found = literal_value(template, None, names[name])
+        else:
+            found = _scalar(_section(parameters, name).get("Default"))
+        missing = missing or found is None
+        return found or ""
+
+    written = _SUB_NAME.sub(one, value)
+    return None if missing else written.replace("${!", "${")
 
 
 _TAGS = {"Ref": "Ref", "Fn::FindInMap": "FindInMap", "Fn::Join": "Join", "Fn::Sub": "Sub"}

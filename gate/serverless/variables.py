@@ -206,19 +206,27 @@ class Variables:
             for start, stop in variable_spans(source)
         ):
             return True  # the address itself holds a segment the deploy decides
-        source = self.text(source, depth + 1)
-        own, included = _SELF.match(source), _FILE.match(source)
-        if own:
-            value = self._walk(self.data, _keys(own[1]), depth + 1)
-        elif included:
-            data = self._file(included[1])
-            value = self._walk(data, _keys(included[2] or ""), depth + 1)
-        else:
-            return False
+        value = self._written(self.text(source, depth + 1), depth + 1)
         return isinstance(value, str) and any(
             self._at_deploy(value[start + 2 : stop - 1], depth + 1)
             for start, stop in variable_spans(value)
         )
+
+    def _written(self, source: str, depth: int) -> Any:
+        """The value a `self:` or `file()` source reaches, as written: variables on the
+        way that include a file or point elsewhere in this one are followed as written
+        too, never resolved (a fallback on the way would hide a variable the deploy
+        decides: `custom: ${file(./custom.yml)}` holding `st: ${opt:stage, 'dev'}`).
+        None where it reaches nothing, or a variable of another source on the way."""
+        self._spend(depth)
+        own, included = _SELF.match(source), _FILE.match(source)
+        if own:
+            data, keys = self.data, _keys(own[1])
+        elif included:
+            data, keys = self._file(included[1]), _keys(included[2] or "")
+        else:
+            return None
+        return self._walk(data, keys, depth, written=True)
 
     def _spend(self, depth: int) -> None:
         self._steps += 1
@@ -270,15 +278,18 @@ class Variables:
             return self._found(self._walk(data, _keys(included[2] or ""), depth), depth)
         return _UNRESOLVED  # a source only the deploy knows
 
-    def _walk(self, data: Any, keys: list[str], depth: int) -> Any:
-        """The value at `keys` in `data`, resolving each variable on the way; None. A
-        list of mappings where a key is asked for is read as the Framework merges it
-        (`functions: [{a: ...}, {b: ...}]`, `resources: [{Resources: ...}]`)."""
+    def _walk(self, data: Any, keys: list[str], depth: int, written: bool = False) -> Any:
+        """The value at `keys` in `data`, resolving each variable on the way (`written`:
+        following it as written, `_written`); None. A list of mappings where a key is
+        asked for is read as the Framework merges it (`functions: [{a: ...}, {b: ...}]`,
+        `resources: [{Resources: ...}]`)."""
         for key in keys:
-            if isinstance(data, str) and _is_variable(data):
+            if _is_variable(data) and written:
+                data = self._written(split_sources(data[2:-1])[0], depth + 1)
+            elif _is_variable(data):
                 data = self.resolve(data, depth + 1)
             if isinstance(data, list) and not key.isdigit():
-                data = _merged(self.resolve(data, depth + 1))
+                data = _merged(data if written else self.resolve(data, depth + 1))
             if isinstance(data, dict) and key in data:
                 data = data[key]
             elif isinstance(data, list) and key.isdigit() and int(key) < len(data):

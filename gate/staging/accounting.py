@@ -30,8 +30,10 @@ from gate.staging.rules import (
     NATIVE_SUFFIXES,
     NOT_ANALYSED_SUFFIXES,
     is_binary,
+    is_program,
     is_python_script,
     refusal,
+    runs_python,
 )
 from gate.staging.thirdparty import ThirdParty
 
@@ -155,7 +157,35 @@ def _state(
         return NOT_ANALYSED
     if suffix in NOT_ANALYSED_SUFFIXES:
         return NOT_ANALYSED
+    if suffix == ".pth":
+        _refuse_startup_pth(path, relative, bundle)
+    if is_program(path) and not runs_python(path):
+        return NOT_ANALYSED  # a script of another interpreter: checkov's secret scan is all
     return SCANNED
+
+
+def _refuse_startup_pth(path: Path, relative: str, bundle: Bundle) -> None:
+    """Refuse a `.pth` file with an `import` line in a Python function's code or layers
+    (not proven third-party): the runtime adds the code folder as a site folder
+    (`site.addsitedir`), and `site` runs each such line at every start, before the
+    handler; no scanner reads it."""
+    owners = [
+        f.name
+        for f in bundle.functions
+        if python_function(f) and any(within(relative, place) for place in code_places(f))
+    ]
+    if not owners and bundle.functions:
+        return
+    try:
+        lines = path.read_text("utf-8", "replace").splitlines()
+    except OSError as e:
+        raise refusal(f"{bundle.id}/{relative}: cannot read: {e.strerror}") from e
+    if any(line.startswith(("import ", "import\t")) for line in lines):
+        raise refusal(
+            f"{bundle.id}/{relative}: a .pth file with an `import` line, which Python runs "
+            "at every start before the handler (the code folder is a site folder); no "
+            "scanner reads it: move the code into a module the handler imports"
+        )
 
 
 def _linked_files(folder: Path) -> list[Path]:

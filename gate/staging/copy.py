@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gate.model import Warning_
-from gate.staging.rules import dir_rule, file_rule, refusal
+from gate.staging.rules import dir_rule, file_rule, is_program, refusal
 
 MAX_FILES = 100_000
 MAX_BYTES = 1 << 30
@@ -133,14 +133,38 @@ def _enter(
     rule = dir_rule(name, path)
     if rule is not None:
         _ignore_tree(walk.tally, path, shown, rule)
+        if rule in _HOLDS_NO_PROGRAMS and name != ".git":
+            _keep_programs(walk, shown, rule)
         return []
     (walk.target / shown).mkdir(parents=True, exist_ok=True)
     return [(path, f"{shown}/", seen | {real})]
 
 
-def _copy_file(walk: _Walk, path: Path, name: str, shown: str) -> None:
+# Rules whose folders hold data, never programs: caches, resource forks, a VCS's store
+# (which the Framework packages, `.git` apart). A program in one is deployed code hidden
+# under a junk name, and is copied like any other file.
+_HOLDS_NO_PROGRAMS = frozenset({"tool-cache", "apple-double", "vcs"})
+
+
+def _keep_programs(walk: _Walk, folder: str, rule: str) -> None:
+    """Copy the programs (`#!` scripts, native executables) of an ignored folder back
+    into the copy, counted as the files they are rather than ignored."""
     tally = walk.tally
-    rule = file_rule(name)
+    for shown, file in sorted(tally.unstaged.items()):
+        if shown.startswith(f"{folder}/") and not file.is_symlink() and is_program(file):
+            tally.ignored[rule] -= 1
+            del tally.unstaged[shown]
+            tally.importable.pop(shown, None)
+            tally.held.pop(shown, None)
+            (walk.target / shown).parent.mkdir(parents=True, exist_ok=True)
+            _copy_file(walk, file, file.name, shown, judged=True)
+
+
+def _copy_file(walk: _Walk, path: Path, name: str, shown: str, judged: bool = False) -> None:
+    tally = walk.tally
+    rule = None if judged else file_rule(name)
+    if rule == "apple-double" and is_program(path):
+        rule = None  # not a resource fork: a program under a fork's name
     if rule is not None:
         tally.ignored[rule] += 1
         tally.unstaged[shown] = path
@@ -220,13 +244,31 @@ def prune_unpacked(root: Path, tally: Tally, listed: Collection[str] = ()) -> No
                 _refuse_zips(root, here / name, tally.bundle)
                 dirs.remove(name)
                 count = sum(len(files) for _, _, files in os.walk(here / name))
-                tally.ignored[rule or ""] += count - kept
-                shutil.rmtree(here / name)
+                tally.ignored[rule or ""] += count - kept - _prune_all_but_programs(here / name)
         for name in names:
             rule = file_rule(name)
+            if rule == "apple-double" and is_program(here / name):
+                continue  # not a resource fork: a program under a fork's name
             if rule is not None:
                 tally.ignored[rule] += 1
                 (here / name).unlink()
+
+
+def _prune_all_but_programs(folder: Path) -> int:
+    """Remove an ignored folder of an unpacked zip but for the programs in it (`#!`
+    scripts, native executables: deployed code under a junk name, scanned as such);
+    how many were kept."""
+    kept = 0
+    for current, _, names in os.walk(folder, topdown=False):
+        for name in names:
+            path = Path(current) / name
+            if not path.is_symlink() and is_program(path):
+                kept += 1
+            else:
+                path.unlink()
+        if not any(Path(current).iterdir()):
+            Path(current).rmdir()
+    return kept
 
 
 def _refuse_loaded_bytecode(root: Path, cache: Path, tally: Tally, listed: Collection[str]) -> int:

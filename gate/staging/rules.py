@@ -32,6 +32,7 @@ SCANNER_CONFIG_FILES = frozenset({".checkov.yaml", ".checkov.yml", ".bandit"})
 # Code of runtimes the gate does not analyse.
 NOT_ANALYSED_SUFFIXES = frozenset(
     {".js", ".mjs", ".cjs", ".ts", ".java", ".jar", ".class", ".go", ".cs", ".rb", ".rs"}
+    | {".sh", ".bash", ".zsh", ".pl", ".php", ".ps1", ".lua"}
 )
 NATIVE_SUFFIXES = frozenset({".so", ".pyd", ".dll", ".dylib", ".exe"})
 # ELF, Mach-O (both byte orders, fat) and PE executables.
@@ -98,6 +99,28 @@ _RUNS_ITSELF_WITH_PYTHON = re.compile(rb"python[^\n]*\$\{?0|\$\{?0[^\n]*python")
 def python_scripts(root: Path) -> list[Path]:
     """The Python scripts without a `.py` name under `root` (`is_python_script`)."""
     return sorted(path for path in root.rglob("*") if is_python_script(path))
+
+
+def is_program(path: Path) -> bool:
+    """Whether the system would run `path` as a program: a `#!` script or a native
+    executable (by its first bytes)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return False
+    return head.startswith(b"#!") or head.startswith(_BINARY_MAGIC)
+
+
+def runs_python(path: Path) -> bool:
+    """Whether the system runs `path` with Python: its `#!` line names python. (A file
+    without one is run by the shell, whatever its name or content.)"""
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(512)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
 
 
 def is_binary(path: Path) -> bool:

@@ -2,9 +2,16 @@
 for an exec wrapper or preloaded library the gate does not analyse, a stage segment one
 reference away from the deploy) and around the environment that the IaC rules read.
 
-Each case is a confirmed problem, marked strict xfail until it is fixed: the test says
-what the gate must do, and a baseline beside it shows the same bundle without the trick
-blocks (or is refused).
+Each case was a confirmed problem; the test says what the gate must do, a baseline
+beside it shows the same bundle without the trick blocks (or is refused), and its
+docstring says what the gate once did. The fixes, by class: a wrapper is Python only
+when its `#!` line runs python; paths are read as the kernel reads them; programs under
+a junk name (a cache, a resource fork) are copied and counted as the programs they are;
+tags come from the YAML loader, not the text; serverless.yml environments and values
+are read through the bundle's variables, every candidate judged; an environment or
+startup variable the gate cannot read is a finding where the function holds programs it
+does not analyse; a `.pth` file with an `import` line is refused; a deploy-time segment
+is followed through included files as written.
 """
 
 from __future__ import annotations
@@ -55,11 +62,6 @@ def test_a_shell_exec_wrapper_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="startup._judge skips a `.py` file and any is_python_script file, which "
-    "takes every `#!` script that parses as Python for Python, whatever its `#!` runs",
-)
 @pytest.mark.parametrize("name", ["wrapper", "wrapper.py"])
 def test_a_shell_wrapper_that_parses_as_python_is_not_left_unscanned(
     sandbox: Sandbox, name: str
@@ -75,11 +77,6 @@ def test_a_shell_wrapper_that_parses_as_python_is_not_left_unscanned(
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="startup._in_bundle: posixpath.normpath keeps a leading `//`, which then "
-    "does not start with `/var/task/`",
-)
 def test_a_wrapper_path_with_two_leading_slashes_is_judged(sandbox: Sandbox) -> None:
     """AWS_LAMBDA_EXEC_WRAPPER=//var/task/wrapper: Linux reads `//var/task/wrapper` as
     /var/task/wrapper, and the runtime's bootstrap checks and execs it as the baseline's.
@@ -97,11 +94,6 @@ def test_a_serverless_shell_wrapper_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="startup._judge looks for the file in the staged copy, where the built-in "
-    "ignore rules left it out, and skips a path that is not a file there",
-)
 @pytest.mark.parametrize("name", [".mypy_cache/w", "__pycache__/w", "._w"])
 def test_a_wrapper_in_an_ignored_place_is_judged(sandbox: Sandbox, name: str) -> None:
     """The wrapper at .mypy_cache/w, __pycache__/w or ._w (tool-cache and apple-double
@@ -115,11 +107,6 @@ def test_a_wrapper_in_an_ignored_place_is_judged(sandbox: Sandbox, name: str) ->
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="YamlSource._tag reads any `!` after the key as an intrinsic tag, so a core "
-    "YAML tag makes Variable.literal None (a value 'the deploy decides')",
-)
 @pytest.mark.parametrize("iac", ["sam", "serverless"])
 def test_a_wrapper_written_with_a_str_tag_is_judged(sandbox: Sandbox, iac: str) -> None:
     """`AWS_LAMBDA_EXEC_WRAPPER: !!str /var/task/wrapper`: `!!str` is YAML's own tag for
@@ -162,12 +149,6 @@ SLS_ENVIRONMENTS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="YamlSource.environment reads only a literal mapping, and YamlSource.literal "
-    "resolves through a Variables without the bundle (no `${file()}`) and `text`, which "
-    "leaves a variable of several candidates as written",
-)
 @pytest.mark.parametrize("how", sorted(SLS_ENVIRONMENTS))
 def test_a_serverless_environment_through_variables_is_judged(sandbox: Sandbox, how: str) -> None:
     """The same variable through what README says the gate reads: `environment:
@@ -197,11 +178,6 @@ SAM_INTRINSICS = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="startup_findings judges only Variable.literal; an intrinsic that "
-    "literal_value does not reduce is 'decided at deploy' and passed over",
-)
 @pytest.mark.parametrize("how", sorted(SAM_INTRINSICS))
 def test_a_wrapper_written_through_an_intrinsic_is_judged(sandbox: Sandbox, how: str) -> None:
     """`!Sub '/var/task/${W}'` (W's default `wrapper`), `!If [C, X, X]` with the same
@@ -259,11 +235,6 @@ def test_a_terraform_wrapper_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="terraform._variables reads only a literal `variables` map; anything else "
-    "is no variables at all, and GATE-IAC-018 has nothing to judge",
-)
 def test_terraform_variables_from_a_local_are_judged(sandbox: Sandbox) -> None:
     """`variables = local.env`, the local a literal map with the same wrapper: Terraform
     deploys it. The gate reads no environment for the function (not even a warning
@@ -290,11 +261,6 @@ def test_code_run_when_a_module_loads_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run(policy=None))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nothing reads a `.pth` file as Python: staging.accounting counts it scanned "
-    "(checkov's secret scan reads every file) or not analysed",
-)
 def test_a_pth_file_in_the_functions_code_is_not_left_unscanned(sandbox: Sandbox) -> None:
     """The same code as one `import` line of src/boot.pth. Lambda's Python runtimes call
     `site.addsitedir(LAMBDA_TASK_ROOT)` before importing the handler ("so that we are
@@ -331,11 +297,6 @@ def test_a_stage_segment_through_custom_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Variables._at_deploy walks to custom.st with _walk, which resolves the "
-    "included file whole (st becomes its fallback 'dev') before looking for a variable",
-)
 def test_a_stage_segment_through_custom_from_a_file_stands_for_every_stage(
     sandbox: Sandbox,
 ) -> None:
@@ -366,11 +327,6 @@ SECRET_FILES = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="YamlSource.literal resolves a serverless.yml value with Variables(None, ...): "
-    "without the bundle, `${file()}` is never read and the value stays as written",
-)
 @pytest.mark.parametrize("how", sorted(SECRET_FILES))
 def test_a_plaintext_secret_through_a_file_variable_is_judged(sandbox: Sandbox, how: str) -> None:
     """`DB_PASSWORD: ${file(./pw.yml):pw}`, or `${self:custom.pw}` with `custom:

@@ -513,3 +513,18 @@ def test_a_stripped_native_library_of_a_package_is_not_analysed(sandbox: Sandbox
     run, data = report(sandbox)
     assert run.code == 0, run.stderr
     assert (data["files"]["not_analysed"], data["files"]["third_party"]) == (1, 3)
+
+
+def test_a_program_under_a_junk_name_is_counted_as_the_program_it_is(sandbox: Sandbox) -> None:
+    """A `#!` script in `__pycache__` or named like a resource fork (`._w`) is no cache
+    and no fork: the Framework packages it, so it is copied and counted not analysed
+    (a shell script), not ignored. A real resource fork stays ignored."""
+    sandbox.write("template.yaml", TEMPLATE.format(code="src/", handler="app.handler"))
+    sandbox.write("src/app.py", "def handler(event, context):\n    return 1\n")
+    sandbox.write("src/__pycache__/run", "#!/bin/sh\necho hi\n")
+    sandbox.write("src/._w", "#!/bin/sh\necho hi\n")
+    sandbox.write("src/._app.py", b"\x00\x05\x16\x07" + b"\x00" * 40)
+    run = sandbox.run("--format", "json")
+    files = json.loads(run.stdout)["files"]
+    assert files["ignored_by"] == {"apple-double": 1}, files
+    assert files["not_analysed"] == 2, files

@@ -68,8 +68,21 @@ def startup(
         ({"src/bin/wrap": SHELL}, "bin/./wrap", "a script for '/bin/sh'"),
         ({"layer/wrap.sh": SHELL}, "/opt/wrap.sh", "a script for '/bin/sh'"),
         ({"src/hook.so": ELF}, "/var/task/hook.so", "a native program or library"),
+        ({"src/wrapper.py": "import sys\n"}, "/var/task/wrapper.py", "without a #! line"),
+        ({"src/wrapper": PYTHON}, "//var/task/wrapper2", "does not see there"),
+        ({"src/wrapper": SHELL}, "/var/task/../task2/wrapper", "cannot place"),
+        ({"src/wrapper": '#!/bin/sh\n"""":\nexec "$@"\n"""\n'}, "/var/task/wrapper", "/bin/sh"),
     ],
-    ids=["in-code", "relative", "in-a-layer", "native"],
+    ids=[
+        "in-code",
+        "relative",
+        "in-a-layer",
+        "native",
+        "py-without-#!",
+        "missing",
+        "elsewhere",
+        "shell-that-parses-as-python",
+    ],
 )
 def test_a_wrapper_the_gate_cannot_analyse_is_a_finding(
     tmp_path: Path, files: dict[str, str | bytes], value: str, kind: str
@@ -80,21 +93,23 @@ def test_a_wrapper_the_gate_cannot_analyse_is_a_finding(
 
 
 def test_a_preloaded_library_list_is_judged_item_by_item(tmp_path: Path) -> None:
-    files: dict[str, str | bytes] = {"src/a.so": ELF, "src/b.py": "x = 1\n"}
-    found = startup(tmp_path, files, "/var/task/a.so:/var/task/b.py", name="LD_PRELOAD")
-    assert len(found) == 1 and "src/a.so" in found[0]
+    files: dict[str, str | bytes] = {"src/a.so": ELF, "layer/b.so": ELF}
+    found = startup(tmp_path, files, "/var/task/a.so:/opt/b.so /opt/c.so", name="LD_PRELOAD")
+    assert [m.split(" makes")[0] for m in found] == [
+        "Fn: LD_PRELOAD=/var/task/a.so",
+        "Fn: LD_PRELOAD=/opt/b.so",
+    ]
 
 
 @pytest.mark.parametrize(
     ("files", "value"),
     [
         ({"src/wrapper": PYTHON}, "/var/task/wrapper"),  # Python: bandit scans it
-        ({"src/wrapper.py": "import sys\n"}, "/var/task/wrapper.py"),
+        ({"src/wrapper.py": PYTHON}, "//var/task/wrapper.py"),
         ({}, "/opt/otel-instrument"),  # a vendor's layer the bundle does not hold
-        ({"src/wrapper": SHELL}, "/var/task/${WRAPPER}"),  # decided at deploy
-        ({"src/wrapper": SHELL}, "/var/task/../task2/wrapper"),  # not the function's code
+        ({"src/wrapper.py": PYTHON}, "/var/task/${WRAPPER}"),  # decided, but nothing unseen
     ],
-    ids=["python-script", "py-file", "layer-elsewhere", "variable", "elsewhere"],
+    ids=["python-script", "py-file", "layer-elsewhere", "variable-and-all-python"],
 )
 def test_what_the_gate_scans_or_cannot_see_is_no_finding(
     tmp_path: Path, files: dict[str, str | bytes], value: str
@@ -106,3 +121,35 @@ def test_a_function_of_another_runtime_is_left_to_its_coverage(tmp_path: Path) -
     """None of a Node.js function's code is analysed, and its coverage says so."""
     files: dict[str, str | bytes] = {"src/wrapper": SHELL}
     assert startup(tmp_path, files, "/var/task/wrapper", runtime="nodejs20.x") == []
+
+
+def test_a_wrapper_the_gate_cannot_read_is_a_finding_where_programs_could_run(
+    tmp_path: Path,
+) -> None:
+    """`${WRAPPER}` is decided at deploy: with a shell script in the code, the gate cannot
+    tell that the runtime does not run it."""
+    (message,) = startup(tmp_path, {"src/run.sh": SHELL}, "/var/task/${WRAPPER}")
+    assert "cannot read AWS_LAMBDA_EXEC_WRAPPER" in message and "src/run.sh" in message
+
+
+def test_an_environment_the_gate_cannot_read_is_a_finding_where_programs_could_run(
+    tmp_path: Path,
+) -> None:
+    """`Variables: !If [...]`: either branch may set a wrapper; with a shell script in
+    the code, the gate cannot tell the runtime does not run it. All-Python code: none."""
+    root = tmp_path / "b"
+    template = TEMPLATE.format(runtime="python3.12", name="X", value="y").replace(
+        "        Variables:\n          X: y\n",
+        "        Variables: !If [C, {AWS_LAMBDA_EXEC_WRAPPER: /var/task/w}, {}]\n",
+    )
+    assert "!If" in template
+    files = {"template.yaml": template, "src/app.py": "def handler(e, c):\n    return 1\n"}
+    for relative, content in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(content)
+    context = BundleContext("b", root, root, discover(root, "b").functions)
+    assert [f for f in iac.check(context) if f.rule_id == "GATE-IAC-018"] == []
+    (root / "src/w").write_text(SHELL)
+    (finding,) = [f for f in iac.check(context) if f.rule_id == "GATE-IAC-018"]
+    assert "cannot read its environment at template.yaml:" in finding.message
+    assert "src/w" in finding.message

@@ -24,9 +24,9 @@ from gate.serverless.iac.view import (
     REST,
     URL,
     Entry,
+    Environment,
     FunctionView,
     Setting,
-    Variable,
     YamlSource,
     strings,
     unset,
@@ -68,14 +68,16 @@ def template_view(template: Template, function: Function) -> FunctionView:
     def setting(*keys: str, default: Any = None) -> Setting:
         return _lookup(template, own, keys, sam) or unset(function, default)
 
+    environment = _environment(template, own, sam)
     return FunctionView(
         function=function,
         runtime=setting("Runtime"),
         timeout=setting("Timeout", default=DEFAULT_TIMEOUT),
         tracing=setting("Tracing") if sam else setting("TracingConfig", "Mode"),
         reserved=setting("ReservedConcurrentExecutions"),
-        variables=tuple(_variables(template, own, sam)),
+        variables=tuple(environment.variables),
         entries=tuple(_entries(template, function, own, sam)),
+        unread_environment=tuple(environment.unread),
     )
 
 
@@ -86,7 +88,7 @@ def _lookup(template: Template, own: PathKey, keys: tuple[str, ...], sam: bool) 
     return template.setting((*own, *keys))
 
 
-def _variables(template: Template, own: PathKey, sam: bool) -> list[Variable]:
+def _environment(template: Template, own: PathKey, sam: bool) -> Environment:
     """The function's environment; SAM adds the Globals' variables it does not set."""
     variables: PathKey = ("Environment", "Variables")
     scopes: list[tuple[PathKey, str | None]] = [((*own, *variables), None)]

@@ -39,18 +39,18 @@ def serverless_view(source: YamlSource, function: Function) -> FunctionView:
     def setting(key: str, provider: PathKey, default: Any = None) -> Setting:
         return source.setting((*own, key), ("provider", *provider)) or unset(function, default)
 
+    environment = source.environment(
+        ((*own, "environment"), None), (("provider", "environment"), "provider")
+    )
     return FunctionView(
         function=function,
         runtime=setting("runtime", ("runtime",)),
         timeout=setting("timeout", ("timeout",), DEFAULT_TIMEOUT),
         tracing=setting("tracing", ("tracing", "lambda")),
         reserved=source.setting((*own, "reservedConcurrency")) or unset(function),
-        variables=tuple(
-            source.environment(
-                ((*own, "environment"), None), (("provider", "environment"), "provider")
-            )
-        ),
+        variables=tuple(environment.variables),
         entries=tuple(_url(source, function, own) + _events(source, function, own)),
+        unread_environment=tuple(environment.unread),
     )
 
 

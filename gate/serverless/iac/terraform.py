@@ -116,6 +116,7 @@ def terraform_view(blocks: dict[str, Block], function: Function) -> FunctionView
         reserved=unset(function) if reserved.value in _UNRESERVED else reserved,
         variables=tuple(_variables(block)),
         entries=tuple(_entries(blocks, function)),
+        unread_environment=_unread_environment(block),
     )
 
 
@@ -126,6 +127,23 @@ def _variables(block: Block) -> list[Variable]:
         for name, value in variables.items()
         if not str(name).startswith("__")
     ]
+
+
+def _unread_environment(block: Block) -> tuple[str, ...]:
+    """Where the function's `environment` is written as something other than a literal
+    map (`variables = local.env`, a `dynamic` block): any variable may be set there."""
+    dynamic = block.body.get("dynamic")
+    if isinstance(dynamic, list) and any(
+        isinstance(d, dict) and "environment" in d for d in dynamic
+    ):
+        return (f"{block.path}:{block.line('dynamic') or block.line()}",)
+    environment = block.value("environment")
+    if environment is None:
+        return ()
+    variables = block.value("variables", environment) if isinstance(environment, dict) else None
+    if isinstance(environment, dict) and (variables is None or isinstance(variables, dict)):
+        return ()
+    return (f"{block.path}:{block.line('variables') or block.line()}",)
 
 
 def _literal(value: Any) -> str | None:

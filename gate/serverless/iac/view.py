@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from gate.discovery.declared import deep_merge
 from gate.model import Function
 from gate.safeyaml import PathKey, YamlDocument
 from gate.serverless.context import BundleContext
-from gate.serverless.intrinsics import literal_value
-from gate.serverless.variables import Variables
+from gate.serverless.intrinsics import literal_values
+from gate.serverless.variables import Candidates, Variables
 
 URL = "url"
 REST = "rest"
@@ -85,6 +86,8 @@ class FunctionView:
     function draws on the account's shared pool."""
     variables: tuple[Variable, ...]
     entries: tuple[Entry, ...]
+    unread_environment: tuple[str, ...] = ()
+    """Where the function's environment is written so that the gate cannot read it."""
 
     @property
     def path(self) -> str:
@@ -126,34 +129,46 @@ def strings(value: Any) -> Iterator[str]:
 _Source = TypeVar("_Source", bound="YamlSource")
 MISSING = object()
 """What `YamlSource.at` returns for a path the document does not have."""
+UNREAD = object()
+"""A map written so that the gate cannot read it (an intrinsic, an unresolved variable)."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    """A function's environment as its IaC writes it."""
+
+    variables: list[Variable]
+    unread: list[str]
+    """Where a map of variables is written so that the gate cannot read it (`file:line`):
+    any variable may be set there."""
 
 
 class YamlSource:
-    """An IaC YAML file, parsed and as text: the parse reads tags as plain values (`!Ref X`
-    arrives as "X"), so whether a value is a reference is read from the text."""
+    """An IaC YAML file as parsed, with the line and the tag (`!Ref`, `!Sub`) of every
+    value: the loader reads `!Ref X` as "X", and the document keeps its tags apart."""
 
     serverless_variables = True
     """Whether `${self:...}` in a value is a Serverless Framework variable (serverless.yml)."""
 
-    def __init__(self, path: str, document: YamlDocument, text: str) -> None:
+    def __init__(
+        self, path: str, document: YamlDocument, context: BundleContext | None = None
+    ) -> None:
         self.path = path
         self.document = document
-        self.lines = text.splitlines()
+        self.context = context
 
     @classmethod
     def read(cls: type[_Source], context: BundleContext, path: str) -> _Source | None:
         document = context.yaml(path)
-        if document is None:
-            return None
-        try:
-            return cls(path, document, (context.root / path).read_text("utf-8", "replace"))
-        except OSError:
-            return None
+        return None if document is None else cls(path, document, context)
 
     def at(self, path: PathKey) -> Any:
         """The value at `path`, or `MISSING`."""
         data = self.document.data
         for key in path:
+            if isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+                data = data[key]
+                continue
             if not isinstance(data, dict) or key not in data:
                 return MISSING
             data = data[key]
@@ -171,61 +186,103 @@ class YamlSource:
                 return Setting(value, self.line(path))
         return None
 
-    def environment(self, *scopes: tuple[PathKey, str | None]) -> list[Variable]:
+    def environment(self, *scopes: tuple[PathKey, str | None]) -> Environment:
         """The variables of the maps at each scope's path, the first scope's winning: the
-        function's own, then those it inherits, each labelled with where it is shared."""
-        found: dict[str, Variable] = {}
+        function's own, then those it inherits, each labelled with where it is shared. A
+        variable that may stand for several values (`Fn::If`, a stage's) is one
+        `Variable` per value. A map the gate cannot read (an intrinsic, a variable that
+        does not resolve to one) is named in `unread`."""
+        found: dict[str, list[Variable]] = {}
+        unread: list[str] = []
         for where, shared in scopes:
-            value = self.at(where)
-            for name in value if isinstance(value, dict) else {}:
+            value = self._mapping(where)
+            if value is MISSING:
+                continue
+            if not isinstance(value, dict):
+                unread.append(f"{self.path}:{self.line(where) or '?'}")
+                continue
+            written = value is self.at(where)  # not resolved from a variable
+            for name in value:
                 path = (*where, str(name))
-                variable = Variable(str(name), self.literal(path), self.line(path), shared)
-                found.setdefault(str(name), variable)
-        return list(found.values())
+                line = self.line(path if written else where)
+                literals = self.literals(path) if written else self._variable(value[name])
+                variables = [Variable(str(name), v, line, shared) for v in literals]
+                found.setdefault(str(name), variables)
+        return Environment([v for each in found.values() for v in each], unread)
+
+    def _mapping(self, path: PathKey) -> Any:
+        """The value at `path`, a serverless variable standing for it (or for a map on
+        the way) resolved; `MISSING` where there is none, `UNREAD` where the map is
+        written with an intrinsic."""
+        data = self.document.data
+        for depth, key in enumerate(path):
+            if self._tagged(path[:depth]):
+                return UNREAD
+            if isinstance(data, str) and self.serverless_variables and "${" in data:
+                data = self._variables().resolve(data)
+            if isinstance(data, list) and all(isinstance(d, dict) for d in data):
+                data = deep_merge(data)  # serverless.yml `functions: [{a: ...}, {b: ...}]`
+            if not isinstance(data, dict):
+                return UNREAD if data is not None and depth else MISSING
+            if key not in data:
+                return MISSING
+            data = data[key]
+        if self._tagged(path):
+            return UNREAD
+        if isinstance(data, str) and self.serverless_variables and "${" in data:
+            return self._variables().resolve(data)
+        return data
+
+    def _tagged(self, path: PathKey) -> bool:
+        return bool(path) and path in self.document.tags
+
+    def literals(self, path: PathKey) -> list[str | None]:
+        """What the scalar at `path` may stand for: the value as written, or the
+        literals an intrinsic stands for within this file (`!Ref` of a parameter's
+        literal `Default`, `!FindInMap` into its `Mappings`, `!Join` or `!Sub` of
+        literals, both branches of `!If`: gate.serverless.intrinsics), or a
+        serverless.yml variable's (gate.serverless.variables); [None] for anything
+        resolved at deploy time (`!GetAtt`, `!ImportValue`, a parameter without a
+        default) or that is not a scalar."""
+        value = self._long_form(path)
+        if isinstance(value, dict):
+            return literal_values(self.document.data, value)
+        if isinstance(value, str) and self.serverless_variables:
+            return self._variable(value)
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return [None]
+        return [str(value)]
 
     def literal(self, path: PathKey) -> str | None:
-        """The scalar at `path` as written out, or the literal an intrinsic stands for
-        within this file (`!Ref` of a parameter's literal `Default`, `!FindInMap` into its
-        `Mappings`, `!Join` or `!Sub` of literals: gate.serverless.intrinsics; `${self:...}`
-        of the same file: gate.serverless.variables); None for
-        anything resolved at deploy time (`!GetAtt`, `!ImportValue`, a parameter without a
-        default) or that is not a scalar."""
+        """The one literal the value at `path` stands for (`literals`), or None."""
+        found = self.literals(path)
+        return found[0] if len(found) == 1 else None
+
+    def _variable(self, value: Any) -> list[str | None]:
+        """What a serverless.yml value stands for, every candidate of it."""
+        if not isinstance(value, str) or "${" not in value or not self.serverless_variables:
+            scalar = isinstance(value, (str, int, float)) and not isinstance(value, bool)
+            return [str(value) if scalar else None]
+        found = self._variables().resolve(value)
+        if isinstance(found, Candidates):
+            return [str(v) for v in found] or [None]
+        scalar = isinstance(found, (str, int, float)) and not isinstance(found, bool)
+        return [str(found) if scalar else None]
+
+    def _variables(self) -> Variables:
+        if self.context is None:
+            return Variables(None, self.path, self.document.data)
+        return Variables.for_file(self.context, self.path, self.document.data)
+
+    def _long_form(self, path: PathKey) -> Any:
+        """The value at `path` with each tagged value in it written in its long form
+        (`!Join [...]` as `{"Fn::Join": [...]}`), as intrinsics reads it."""
         value = self.at(path)
         if isinstance(value, dict):
-            return literal_value(self.document.data, None, value)
-        if isinstance(value, bool) or not isinstance(value, (str, int, float, list)):
-            return None
-        tag = self._tag(path)
-        if tag is None and isinstance(value, str) and self.serverless_variables:
-            return Variables(None, self.path, self.document.data).text(value)
-        if tag is None and isinstance(value, str):
-            return value
+            value = {k: self._long_form((*path, k)) for k in value}
+        elif isinstance(value, list):
+            value = [self._long_form((*path, i)) for i in range(len(value))]
+        tag = self.document.tags.get(path) if path else None
         if tag is None:
-            return None if isinstance(value, list) else str(value)
-        if tag == "Join" and not self._one_line_tag(path):
-            return None  # tags inside it are lost by the loader: not read as literals
-        return literal_value(self.document.data, tag, value)
-
-    def _tag(self, path: PathKey) -> str | None:
-        """The YAML tag (`Ref`, `Join`) the value at `path` is written with, if any."""
-        after = self._after(path)
-        if not after.startswith("!"):
-            return None
-        return after[1:].split(" ", 1)[0].split("[", 1)[0].strip() or None
-
-    def _one_line_tag(self, path: PathKey) -> bool:
-        """The tagged value is a flow on its key's line with no other tag in it."""
-        after = self._after(path)
-        return after.count("!") == 1 and after.rstrip().endswith("]")
-
-    def _after(self, path: PathKey) -> str:
-        """The text after the key at `path` (or the next line's, if that is empty)."""
-        line = self.line(path)
-        if line is None or not 0 < line <= len(self.lines):
-            return ""
-        text = self.lines[line - 1]
-        key = str(path[-1])
-        after = text[text.find(key) + len(key) :].lstrip("\"' ").removeprefix(":").strip()
-        if not after:  # the value starts on the next line
-            after = next((t.strip() for t in self.lines[line:] if t.strip()), "")
-        return after
+            return value
+        return {tag if tag in ("Ref", "Condition") else f"Fn::{tag}": value}
