@@ -139,7 +139,7 @@ def test_code_that_is_not_python_or_not_in_the_bundle(tmp_path: Path) -> None:
     (tmp_path / "src" / "app.py").unlink()
     context = context_of(tmp_path)
     assert calls_of(context, context.functions).dynamic == (
-        "Fn: its handler's code is not in the bundle",
+        "Fn: its handler's module is not in its code",
     )
 
 

@@ -158,3 +158,23 @@ def test_a_client_handed_on_keeps_its_wildcard(tmp_path: Path) -> None:
         "s3:GetObject]" in finding.message
     )
     assert "dynamodb:* kept: its calls are not all known (src/app.py:4:" in finding.message
+
+
+def test_a_function_of_another_runtime_is_not_said_to_miss_its_handler(tmp_path: Path) -> None:
+    """A Node.js function's code is there; the gate does not analyse it, and says so."""
+    write(
+        tmp_path,
+        {
+            "template.yaml": "Resources:\n"
+            + template_role("Role", '{Effect: Allow, Action: "s3:*", Resource: "*"}')
+            + """\
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties: {Code: src, Handler: index.handler, Runtime: nodejs20.x, Role: !GetAtt Role.Arn}
+""",
+            "src/index.js": "exports.handler = async () => 1;\n",
+        },
+    )
+    (finding,) = [f for f in least(tmp_path) if f.rule_id == "GATE-SLS-012"]
+    assert "its code is nodejs20.x, which the gate does not analyse" in finding.message
+    assert "not in the bundle" not in finding.message

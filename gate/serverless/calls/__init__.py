@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from gate.discovery import code_places, contents_of
+from gate.discovery import code_places, contents_of, python_function
 from gate.model import Function
 from gate.serverless.calls.models import iam_actions, iam_prefix, service_of
 from gate.serverless.calls.module import ModuleCalls
@@ -52,10 +52,20 @@ def calls_of(context: BundleContext, functions: Sequence[Function]) -> CodeCalls
     missing = []
     for function in functions:
         if function.handler_file is None:
-            missing.append(f"{function.name}: its handler's code is not in the bundle")
+            missing.append(f"{function.name}: {_unread(function)}")
             continue
         _Follower(context, function, modules).module(function.handler_file)
     return _summarise(list(modules.values()), missing)
+
+
+def _unread(function: Function) -> str:
+    """Why a function's calls are not known: its code is of a runtime the gate does not
+    analyse, or it is not in the bundle."""
+    if not python_function(function):
+        return f"its code is {function.runtime}, which the gate does not analyse"
+    if function.code is None:
+        return "its code is not in the bundle"
+    return "its handler's module is not in its code"
 
 
 class _Follower:
