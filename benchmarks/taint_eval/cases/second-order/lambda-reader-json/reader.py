@@ -1,0 +1,11 @@
+import os
+import json
+
+import boto3
+
+table = boto3.resource("dynamodb").Table(os.environ["TABLE_NAME"])
+
+
+def handler(event, context):
+    item = table.get_item(Key={"id": "current"})["Item"]
+    print(json.loads(item["state"]))

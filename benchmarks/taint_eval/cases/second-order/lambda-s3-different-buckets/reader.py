@@ -1,0 +1,11 @@
+import os
+import yaml
+
+import boto3
+
+s3 = boto3.client("s3")
+
+
+def handler(event, context):
+    data = s3.get_object(Bucket=os.environ["BUCKET"], Key="jobs/latest")["Body"].read()
+    print(yaml.load(data, Loader=yaml.Loader))
