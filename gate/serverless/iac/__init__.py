@@ -11,7 +11,9 @@ here judge those:
 - GATE-IAC-016: an API-triggered function whose timeout outlasts API Gateway's;
 - GATE-IAC-017: a public endpoint without reserved concurrency;
 - GATE-IAC-018: the runtime made to run code the gate cannot analyse before the handler
-  (an exec wrapper or preloaded library that is not Python; iac_startup).
+  (an exec wrapper or preloaded library that is not Python; iac_startup);
+- GATE-IAC-019 / 020: a bucket, queue or topic policy, or a Lambda permission, that lets
+  any principal in (resource_policies).
 
 Where checkov reports the same concern on the same resource, the finding absorbs it
 (`also_reported_by`): one problem, one finding. IAM is the `iam` module's.
@@ -25,6 +27,7 @@ from dataclasses import replace
 from gate.model import Absorbs, Function
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
+from gate.serverless.iac import resource_policies
 from gate.serverless.iac.runtimes import runtime_status
 from gate.serverless.iac.sam import Template, template_view
 from gate.serverless.iac.secrets import secret_findings
@@ -67,7 +70,7 @@ def check(context: BundleContext, today: datetime.date | None = None) -> list[Ra
         for rule in (_runtime(view, day), _tracing(view), _timeout(view), _concurrency(view)):
             settings += [(finding, view) for finding in rule]
     findings += shared_once(settings) + secret_findings(views)
-    return findings + startup_findings(context, views)
+    return findings + startup_findings(context, views) + resource_policies.check(context)
 
 
 def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding]:
