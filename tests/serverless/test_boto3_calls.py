@@ -174,3 +174,16 @@ def test_iam_prefixes_of_boto3_services() -> None:
         "dynamodb",
         "s3",
     ]
+
+
+def test_tokens_signed_on_the_client_need_the_databases_action(tmp_path: Path) -> None:
+    """No API call is made, but RDS and Aurora DSQL check the action at connect time."""
+    found = calls(
+        tmp_path,
+        "import boto3\n"
+        "token = boto3.client('rds').generate_db_auth_token('db', 5432, 'app')\n"
+        "admin = boto3.client('dsql').generate_db_connect_admin_auth_token('h', 'eu-west-1')\n"
+        "url = boto3.client('s3').generate_presigned_url('get_object', Params={})\n",
+    )
+    assert {"rds-db:connect", "dsql:DbConnectAdmin", "s3:GetObject"} <= set(found.actions)
+    assert found.dynamic == ()

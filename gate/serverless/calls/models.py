@@ -61,6 +61,10 @@ _ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("apigatewaymanagementapi", "PostToConnection"): ("execute-api:ManageConnections",),
     ("apigatewaymanagementapi", "GetConnection"): ("execute-api:ManageConnections",),
     ("apigatewaymanagementapi", "DeleteConnection"): ("execute-api:ManageConnections",),
+    # Tokens signed on the client: no API call, but the database checks the action.
+    ("rds", "GenerateDbAuthToken"): ("rds-db:connect",),
+    ("dsql", "GenerateDbConnectAuthToken"): ("dsql:DbConnect",),
+    ("dsql", "GenerateDbConnectAdminAuthToken"): ("dsql:DbConnectAdmin",),
 }
 # Methods boto3 adds to clients and resources, beyond the service model.
 INJECTED: dict[str, str] = {
@@ -140,10 +144,18 @@ def _methods(service: str) -> dict[str, str]:
     return {xform(name): name for name in _load(service, "service-2").get("operations", {})}
 
 
+SIGNERS: dict[tuple[str, str], str] = {
+    ("rds", "generate_db_auth_token"): "GenerateDbAuthToken",
+    ("dsql", "generate_db_connect_auth_token"): "GenerateDbConnectAuthToken",
+    ("dsql", "generate_db_connect_admin_auth_token"): "GenerateDbConnectAdminAuthToken",
+}
+"""Client methods boto3 adds that sign a token locally (`_ACTIONS` has their actions)."""
+
+
 def client_operation(service: str, method: str) -> str | None:
     """`get_object` on an S3 client -> `GetObject`; None if the client has no such method."""
     injected = INJECTED.get(method) if service == "s3" and method != "batch_writer" else None
-    return _methods(service).get(method) or injected
+    return _methods(service).get(method) or injected or SIGNERS.get((service, method))
 
 
 def waiter_operation(service: str, name: str) -> str | None:
