@@ -361,3 +361,166 @@ def test_a_check_of_an_expression_holds_until_its_name_is_bound_again(tmp_path: 
             os.system("run " + body["mode"])
         """
     assert rules(tmp_path, source) == [("GATE-SLS-001", 12), ("GATE-SLS-001", 16)]
+
+
+def test_urls_aws_signed_for_the_function_do_not_choose_a_host(tmp_path: Path) -> None:
+    """A custom resource's reply to `ResponseURL` (cfn-response) and S3 Object Lambda's
+    `inputS3Url` are URLs AWS made; any other event URL still chooses the host."""
+    source = """\
+        import json, urllib.request, requests
+
+        def handler(event, context):
+            body = json.dumps({"Status": "SUCCESS"}).encode()
+            urllib.request.urlopen(urllib.request.Request(event["ResponseURL"], data=body))
+            requests.put(event.get("ResponseURL"), data=body)
+            requests.get(event["getObjectContext"]["inputS3Url"])
+            requests.get(event["url"])
+            open(event["ResponseURL"])
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-006", 9), ("GATE-SLS-007", 8)]
+
+
+def test_query_is_sql_where_the_module_uses_a_database_library(tmp_path: Path) -> None:
+    """`db.query(f"...")` of records/pg8000 and their kin, SQLAlchemy `text()`, Django
+    `raw()`, Athena's QueryString; DynamoDB's `table.query(...)` is not SQL."""
+    source = """\
+        import boto3
+        import records
+        from sqlalchemy import text
+
+        db = records.Database("postgres://")
+        table = boto3.resource("dynamodb").Table("t")
+
+        def handler(event, context):
+            db.query(f"SELECT * FROM t WHERE id = '{event['id']}'")
+            db.query("SELECT * FROM t WHERE id = :id", id=event["id"])
+            text("SELECT * FROM t WHERE name = '%s'" % event["name"])
+            table.query(KeyConditionExpression=event["expr"])
+            boto3.client("athena").start_query_execution(QueryString="SELECT " + event["c"])
+        """
+    assert rules(tmp_path, source) == [
+        ("GATE-SLS-003", 9),
+        ("GATE-SLS-003", 11),
+        ("GATE-SLS-003", 13),
+    ]
+    dynamo_only = (
+        "import boto3\n\ndef handler(event, context):\n"
+        '    boto3.resource("dynamodb").Table("t").query(f"x{event}")\n'
+    )
+    assert rules(tmp_path / "d", dynamo_only) == []
+
+
+def test_xml_parsed_with_external_entities_resolved(tmp_path: Path) -> None:
+    """lxml with a parser made with resolve_entities=True (inline or through a name),
+    xml.sax where the module turns feature_external_ges on; lxml's and Python's own
+    defaults are not XXE."""
+    source = """\
+        import xml.etree.ElementTree as ET
+        import xml.sax
+        from lxml import etree
+        from xml.sax.handler import feature_external_ges
+
+        RESOLVING = etree.XMLParser(resolve_entities=True)
+
+        def handler(event, context):
+            etree.fromstring(event["body"])
+            etree.fromstring(event["body"], RESOLVING)
+            parser = etree.XMLParser(resolve_entities=False)
+            etree.fromstring(event["body"], parser)
+            etree.parse(event["file"], parser=etree.XMLParser(resolve_entities=True))
+            ET.fromstring(event["body"])
+            sax = xml.sax.make_parser()
+            sax.setFeature(feature_external_ges, True)
+            sax.parse(event["stream"])
+        """
+    assert rules(tmp_path, source) == [
+        ("GATE-SLS-008", 10),
+        ("GATE-SLS-008", 13),
+        ("GATE-SLS-008", 17),
+    ]
+    safe_sax = (
+        "import xml.sax\n\ndef handler(event, context):\n"
+        "    xml.sax.parseString(event['b'], None)\n"
+    )
+    assert rules(tmp_path / "s", safe_sax) == []
+
+
+FRAMEWORK_APPS = {
+    "powertools": """\
+        import os
+        from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+        app = APIGatewayRestResolver()
+
+        @app.get("/todos/<todo_id>")
+        def get_todo(todo_id: str):
+            os.system("echo " + todo_id)
+            os.system(app.current_event.json_body["cmd"])
+
+        def lambda_handler(event, context):
+            return app.resolve(event, context)
+        """,
+    "chalice": """\
+        import os
+        import yaml
+        from chalice import Chalice
+
+        app = Chalice(app_name="x")
+
+        @app.route("/items/{name}")
+        def item(name):
+            os.system("cat " + name)
+            yaml.load(app.current_request.raw_body)
+
+        @app.on_sqs_message(queue="q")
+        def consume(event):
+            for record in event:
+                os.system(record.body)
+        """,
+    "flask": """\
+        import subprocess
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+        @app.route("/run/<cmd>")
+        def run(cmd):
+            subprocess.run(cmd, shell=True)
+            subprocess.run(request.args["x"], shell=True)
+
+        def helper():
+            subprocess.run(request.args["y"], shell=True)
+        """,
+    "fastapi": """\
+        import os
+        from fastapi import Depends, FastAPI
+
+        app = FastAPI()
+
+        def get_db():
+            return None
+
+        @app.get("/items/{item_id}")
+        def read(item_id: str, q: str = "", db=Depends(get_db)):
+            os.system(item_id + q)
+            db.execute("SELECT 1" + "")
+        """,
+}
+
+
+@pytest.mark.parametrize(
+    ("framework", "expected"),
+    [
+        ("powertools", [("GATE-SLS-001", 8), ("GATE-SLS-001", 9)]),
+        ("chalice", [("GATE-SLS-001", 9), ("GATE-SLS-001", 15), ("GATE-SLS-004", 10)]),
+        ("flask", [("GATE-SLS-001", 8), ("GATE-SLS-001", 9)]),
+        ("fastapi", [("GATE-SLS-001", 11)]),
+    ],
+)
+def test_framework_routes_and_event_handlers_are_entry_points(
+    tmp_path: Path, framework: str, expected: list[tuple[str, int]]
+) -> None:
+    """A route's parameters and the framework's request object are event data; an event
+    decorator's first parameter is the event. A FastAPI dependency is not request data,
+    and Flask's `request` outside a view is not followed (no entry reaches it)."""
+    assert rules(tmp_path, FRAMEWORK_APPS[framework]) == expected

@@ -65,6 +65,7 @@ UNSANITISED = [
     ("safe_path_uuid", "uuid.UUID(", "str(", "GATE-SLS-006"),
     ("safe_url_fixed_host", "https://users.example.com/users/", "https://", "GATE-SLS-007"),
     ("safe_url_fixed_host", "SEARCH + user_id", "user_id", "GATE-SLS-007"),
+    ("safe_xxe_entities_off", "resolve_entities=False", "resolve_entities=True", "GATE-SLS-008"),
 ]
 
 

@@ -28,7 +28,14 @@ from gate.serverless.findings import RawFinding
 from gate.serverless.taint.entries import HandlerModule
 from gate.serverless.taint.flow import unique, watch
 from gate.serverless.taint.scope import Scope
-from gate.serverless.taint.sinks import KIND, PATH_METHODS, Sink, checked_arguments, lookup
+from gate.serverless.taint.sinks import (
+    KIND,
+    PATH_METHODS,
+    Sink,
+    checked_arguments,
+    lookup,
+    resolves_entities,
+)
 from gate.serverless.taint.values import Taint, Taints, reaching
 
 RULE_IDS = tuple(kind.rule_id for kind in KIND.values())
@@ -47,8 +54,8 @@ class SinkObserver:
 
     def call(self, call: ast.Call, scope: Scope) -> None:
         name = scope.qualname(call.func)
-        sink = lookup(call, name)
-        if sink is not None:
+        sink = lookup(call, name, scope.walk.index.imports.values())
+        if sink is not None and resolves_entities(call, sink, scope.walk.index, scope.walk.defs):
             for argument in checked_arguments(call, sink):
                 self._check(call, name, sink, scope.taint(argument), scope)
         elif isinstance(call.func, ast.Attribute) and call.func.attr in PATH_METHODS:

@@ -1,8 +1,22 @@
-"""Where event data enters a bundle's code: the handlers its IaC names, and in Python
-files no IaC handler claims, functions shaped like a handler (`event, context`)."""
+"""Where event data enters a bundle's code: the handlers its IaC names, the routes and
+event handlers of the web and event frameworks functions are built with, and in Python
+files no IaC handler claims, functions shaped like a handler (`event, context`).
+
+Frameworks, found by the app object a module creates at its top level:
+
+- AWS Lambda Powertools resolvers (`APIGatewayRestResolver()` and its kin): each route
+  function's parameters (path parameters) and `app.current_event`;
+- Chalice (`Chalice(...)`, `Blueprint(...)`): each route's parameters (URI parameters)
+  and `app.current_request`; the event of `@app.lambda_function()`, `on_s3_event`,
+  `on_sqs_message`, `on_sns_message`, `on_cw_event`, `schedule` and the others;
+- Flask and FastAPI apps served through an adapter (serverless-wsgi, aws-wsgi,
+  Mangum): each view's parameters and, for Flask, `request`. A FastAPI parameter that
+  `Depends()` on code is not request data.
+"""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -16,12 +30,13 @@ CONTEXT_NAMES = frozenset({"context", "ctx", "_context", "_ctx", "lambda_context
 
 @dataclass
 class HandlerModule:
-    """A module with its entry points: handler function -> its event parameter."""
+    """A module with its entry points: function -> the names that hold event data when
+    it is called (its event parameter; a route's parameters and `app.current_event`)."""
 
     path: str
     """Relative to the bundle root."""
     index: ModuleIndex
-    entries: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, tuple[str, ...]] = field(default_factory=dict)
     resource: str | None = None
     """The IaC resource of the function that deploys the handler, if one does."""
 
@@ -44,28 +59,132 @@ def handler_modules(context: BundleContext) -> list[HandlerModule]:
             continue
         seen.add((path, name))
         module = index(path)
-        event = _first_parameter(module.functions.get(name)) if module else None
-        if module and event:
-            modules.append(HandlerModule(path, module, {name: event}, function.resource))
+        if module is None:
+            continue
+        event = _first_parameter(module.functions.get(name))
+        entries = framework_entries(module)
+        if event:
+            entries[name] = (event,)
+        if entries:
+            modules.append(HandlerModule(path, module, entries, function.resource))
     claimed = {path for path, _ in seen}
     for path in context.python_files():
         if path in claimed or is_test_file(path):
             continue
         module = index(path)
-        entries = handler_shaped(module) if module else {}
+        entries = {**framework_entries(module), **handler_shaped(module)} if module else {}
         if module and entries:
             modules.append(HandlerModule(path, module, entries))
     return modules
 
 
-def handler_shaped(module: ModuleIndex) -> dict[str, str]:
+def handler_shaped(module: ModuleIndex) -> dict[str, tuple[str, ...]]:
     """Top-level functions whose first two parameters are named like (event, context)."""
-    entries = {}
+    entries: dict[str, tuple[str, ...]] = {}
     for name, node in module.functions.items():
         params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
         if len(params) >= 2 and params[0] in EVENT_NAMES and params[1] in CONTEXT_NAMES:
-            entries[name] = params[0]
+            entries[name] = (params[0],)
     return entries
+
+
+_POWERTOOLS = "aws_lambda_powertools.event_handler"
+FRAMEWORK_APPS: dict[str, str] = {
+    **{
+        f"{_POWERTOOLS}.{name}": "powertools"
+        for name in (
+            "APIGatewayRestResolver",
+            "APIGatewayHttpResolver",
+            "ALBResolver",
+            "LambdaFunctionUrlResolver",
+            "VPCLatticeResolver",
+            "VPCLatticeV2Resolver",
+            "BedrockAgentResolver",
+            "api_gateway.ApiGatewayResolver",
+            "api_gateway.APIGatewayRestResolver",
+            "router.APIGatewayRouter",
+            "api_gateway.Router",
+            "Router",
+        )
+    },
+    "chalice.Chalice": "chalice",
+    "chalice.app.Chalice": "chalice",
+    "chalice.Blueprint": "chalice",
+    "flask.Flask": "flask",
+    "flask.Blueprint": "flask",
+    "fastapi.FastAPI": "fastapi",
+    "fastapi.APIRouter": "fastapi",
+}
+"""The app objects of the frameworks whose routes are entry points, by what they name."""
+
+_HTTP = frozenset({"get", "post", "put", "delete", "patch", "head", "options"})
+ROUTES: dict[str, frozenset[str]] = {
+    "powertools": _HTTP | {"route"},
+    "chalice": frozenset({"route"}),
+    "flask": _HTTP | {"route"},
+    "fastapi": _HTTP | {"api_route"},
+}
+"""Decorators (methods of the app) that make a function a route."""
+EVENTS: dict[str, frozenset[str]] = {
+    "chalice": frozenset(
+        {"lambda_function", "on_s3_event", "on_sqs_message", "on_sns_message", "on_cw_event"}
+        | {"schedule", "on_kinesis_record", "on_dynamodb_record", "on_ws_message"}
+        | {"on_ws_connect", "on_ws_disconnect"}
+    ),
+}
+"""Decorators whose function gets an event as its first parameter."""
+REQUESTS = {"powertools": "current_event", "chalice": "current_request"}
+"""The app's attribute that holds the request being handled."""
+
+
+def framework_entries(module: ModuleIndex) -> dict[str, tuple[str, ...]]:
+    """The routes and event handlers of the framework apps the module creates."""
+    apps: dict[str, str] = {}
+    for name, value in module.values.items():
+        called = module.qualname(value.func) if isinstance(value, ast.Call) else None
+        if called in FRAMEWORK_APPS:
+            apps[name] = FRAMEWORK_APPS[called]
+    if not apps:
+        return {}
+    # Flask's request proxy, under whatever name the module imports it.
+    proxies = tuple(local for local, named in module.imports.items() if named == "flask.request")
+    entries: dict[str, tuple[str, ...]] = {}
+    for name, node in module.functions.items():
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
+                continue
+            app, kind = target.value.id, apps.get(target.value.id)
+            if kind is None:
+                continue
+            if target.attr in ROUTES.get(kind, ()):
+                request = (f"{app}.{REQUESTS[kind]}",) if kind in REQUESTS else proxies
+                entries[name] = (*_request_parameters(node), *request)
+            elif target.attr in EVENTS.get(kind, ()):
+                first = _first_parameter(node)
+                entries[name] = (first,) if first else ()
+    return {name: names for name, names in entries.items() if names}
+
+
+def _request_parameters(node: FunctionNode) -> list[str]:
+    """A route function's parameters that carry request data: all but FastAPI's
+    dependencies (`db = Depends(get_db)`), which the app's own code provides."""
+    arguments = node.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
+    pairs = [
+        *zip(positional, [*defaults, *arguments.defaults], strict=True),
+        *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+    ]
+    return [arg.arg for arg, default in pairs if not _depends(default)]
+
+
+def _depends(default: ast.expr | None) -> bool:
+    if not isinstance(default, ast.Call):
+        return False
+    func = default.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in ("Depends", "Security")
 
 
 def is_test_file(path: str) -> bool:

@@ -4,6 +4,7 @@ and which strings are built from it."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from typing import Protocol
 
@@ -50,7 +51,7 @@ PROPAGATORS = _words(
     "os.path.dirname posixpath.join pathlib.Path pathlib.PurePath pathlib.PosixPath "
     "pathlib.PurePosixPath io.BytesIO io.StringIO gzip.decompress zlib.decompress "
     "bz2.decompress lzma.decompress textwrap.dedent copy.copy copy.deepcopy "
-    "sqlalchemy.text sqlalchemy.sql.text"
+    "sqlalchemy.text sqlalchemy.sql.text bytes.fromhex bytearray.fromhex"
 )
 """Calls whose result carries their arguments' event data."""
 
@@ -121,7 +122,7 @@ class Expressions:
             self.taint(node.slice, env)
         if text in env:  # guarded by an allow-list or a check
             return env[text]
-        return refined(whole, text, ast.unparse(node.value))
+        return _signed_by_aws(refined(whole, text, ast.unparse(node.value)), text)
 
     def _call(self, node: ast.Call, env: Env) -> Taints:
         receiver = (
@@ -162,7 +163,7 @@ class Expressions:
             default = join(*args[1:])
             if text in env:
                 return env[text]
-            found = refined(receiver, text, ast.unparse(func.value))
+            found = _signed_by_aws(refined(receiver, text, ast.unparse(func.value)), text)
             return join(found, default) if receiver else default
         return receiver
 
@@ -206,6 +207,20 @@ class Expressions:
         if isinstance(node, ast.DictComp):
             return join(self.taint(node.key, inner), self.taint(node.value, inner))
         return self.taint(node.elt, inner)
+
+
+# Event fields that hold a URL an AWS service made and signed for the function to call:
+# a CloudFormation custom resource's `ResponseURL` (a pre-signed S3 URL the stack waits
+# on) and S3 Object Lambda's `getObjectContext.inputS3Url`. Only whoever may invoke the
+# function can put another URL there, so they do not choose a request's host (SSRF);
+# for any other sink they are event data like the rest.
+_SIGNED_BY_AWS = re.compile(
+    r"""(\[\s*['"]|\.get\(\s*['"]|\.)(ResponseURL|inputS3Url)['"]?\s*[\])]?$"""
+)
+
+
+def _signed_by_aws(taints: Taints, text: str) -> Taints:
+    return cleared(taints, frozenset({"url"})) if _SIGNED_BY_AWS.search(text) else taints
 
 
 def bind_names(target: ast.expr, taints: Taints, env: Env) -> None:

@@ -31,10 +31,12 @@ graphs, and a bound on pathological ones (a chain of calls deeper than this is c
 class Analysis:
     """The taint analysis of one module from its entry points."""
 
-    def __init__(self, index: ModuleIndex, entries: Mapping[str, str]) -> None:
-        """`entries`: handler function -> the name of its event parameter."""
+    def __init__(self, index: ModuleIndex, entries: Mapping[str, tuple[str, ...]]) -> None:
+        """`entries`: function -> the names that hold event data when it is called."""
         self.index = index
-        self.inputs: dict[str, Env] = {name: {p: event(p)} for name, p in entries.items()}
+        self.inputs: dict[str, Env] = {
+            name: {p: event(p) for p in names} for name, names in entries.items()
+        }
         self.summaries: dict[str, Summary] = {}
         self._callers: dict[str, set[str]] = {}
         self._pending: dict[str, None] = dict.fromkeys(index.functions)

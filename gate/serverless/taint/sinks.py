@@ -8,8 +8,10 @@ itself event data (`Path(name).read_text()`)."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+
+from gate.serverless.taint.module import ModuleIndex
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,14 @@ KIND = {
         "fix the scheme and host in code and pass event data only as path or params=",
         ("B310",),
     ),
+    "xxe": Kind(
+        "GATE-SLS-008",
+        "is parsed as XML by a parser that resolves external entities",
+        "parse it with defusedxml, or leave the parser's entity resolution off "
+        "(lxml: resolve_entities=False; xml.sax: feature_external_ges False)",
+        # bandit's calls to lxml and xml.sax parsers on any data.
+        ("B320", "B317"),
+    ),
 }
 
 
@@ -87,6 +97,9 @@ class Sink:
     """The call is a sink only in this form (`shell=True`, an unsafe YAML loader)."""
     built_only: bool = False
     """Only data formatted into the argument counts (a query string, not a parameter)."""
+    parser: tuple[int | str, ...] | None = None
+    """For an XML parse: where the call takes its parser; a sink only when that parser
+    (or, for xml.sax, the module's) resolves external entities."""
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -135,6 +148,10 @@ def _table() -> dict[str, Sink]:
     add("asyncio.create_subprocess_shell", Sink("command", (0, "cmd")))
     add("eval exec compile builtins.eval builtins.exec", Sink("code", (0, "source")))
     add("pandas.read_sql pandas.read_sql_query", Sink("sql", (0, "sql"), built_only=True))
+    add(
+        "sqlalchemy.text sqlalchemy.sql.text sqlalchemy.sql.expression.text",
+        Sink("sql", (0, "text"), built_only=True),
+    )
     unpickle = Sink("deserialise", (0, "data", "file"))
     add("pickle.loads pickle.load pickle.Unpickler _pickle.loads cPickle.loads", unpickle)
     add("dill.loads dill.load marshal.loads marshal.load jsonpickle.decode", unpickle)
@@ -143,7 +160,9 @@ def _table() -> dict[str, Sink]:
     add("yaml.unsafe_load yaml.unsafe_load_all", Sink("deserialise", (0, "stream")))
     add("jinja2.Template mako.template.Template", Sink("template", (0, "source", "text")))
     add("django.template.Template", Sink("template", (0, "template_string")))
+    add("flask.render_template_string", Sink("template", (0, "source")))
     add("open io.open codecs.open os.open", Sink("path", (0, "file", "filename", "path")))
+    add("flask.send_file", Sink("path", (0, "path_or_file", "filename_or_fp")))
     one_path = Sink("path", (0, "path", "name"))
     add("os.remove os.unlink os.rmdir os.removedirs os.listdir os.scandir", one_path)
     add("os.makedirs os.mkdir os.chmod os.truncate shutil.rmtree tarfile.open", one_path)
@@ -163,6 +182,17 @@ def _table() -> dict[str, Sink]:
     host = Sink("url", (0, "host"))
     add("http.client.HTTPConnection http.client.HTTPSConnection", host)
     add("socket.create_connection", Sink("url", (0, "address")))
+    # XML parsers: a sink only with entity resolution turned on (`resolves_entities`).
+    lxml = Sink("xxe", (0, "text", "source", "file"), parser=(1, "parser"))
+    for module in ("lxml.etree", "lxml.objectify"):
+        add(" ".join(f"{module}.{f}" for f in ("fromstring", "XML", "parse", "XMLID")), lxml)
+    add("lxml.etree.iterparse", Sink("xxe", (0, "source"), parser=("parser",)))
+    sax = Sink("xxe", (0, "string", "source"), parser=())
+    add("xml.sax.parseString xml.sax.parse xml.sax.make_parser().parse", sax)
+    add("xml.sax.make_parser().feed", sax)
+    dom = Sink("xxe", (0, "string", "file"), parser=(1, "parser"))
+    add("xml.dom.pulldom.parseString xml.dom.pulldom.parse", dom)
+    add("xml.dom.minidom.parseString xml.dom.minidom.parse", dom)
     return table
 
 
@@ -174,12 +204,38 @@ METHOD_SINKS = {
     "executescript": Sink("sql", (0, "sql_script"), built_only=True),
     # boto3: DynamoDB PartiQL, RDS Data API, Redshift Data API.
     "execute_statement": Sink("sql", ("Statement", "sql", "Sql"), built_only=True),
+    "batch_execute_statement": Sink("sql", ("Sql", "Statement"), built_only=True),
+    # Athena.
+    "start_query_execution": Sink("sql", ("QueryString",), built_only=True),
     "from_string": Sink("template", (0, "source")),
     # boto3 S3 transfers read or write a local file.
     "download_file": Sink("path", (2, "Filename")),
     "upload_file": Sink("path", (0, "Filename")),
 }
 """Sinks found by method name alone, whatever the receiver is."""
+
+SQL_METHODS = {
+    # records, dataset, pg8000, databases, PyDAL, web.py: `db.query(sql)`.
+    "query": Sink("sql", (0, "sql", "query"), built_only=True),
+    # Django's `Model.objects.raw(sql)`, SQLAlchemy's `session.query(...).from_statement`.
+    "raw": Sink("sql", (0, "raw_query"), built_only=True),
+    "from_statement": Sink("sql", (0, "statement"), built_only=True),
+    # asyncpg connections.
+    "fetch": Sink("sql", (0, "query"), built_only=True),
+    "fetchrow": Sink("sql", (0, "query"), built_only=True),
+    "fetchval": Sink("sql", (0, "query"), built_only=True),
+}
+"""Method names that run SQL only on a database library's objects: a sink where the
+module imports one (`SQL_LIBRARIES`), so that DynamoDB's `table.query(...)` or a
+`requests` call is not SQL."""
+
+SQL_LIBRARIES = frozenset(
+    {"sqlite3", "pymysql", "MySQLdb", "mysql", "psycopg2", "psycopg", "pg8000", "asyncpg"}
+    | {"sqlalchemy", "records", "dataset", "databases", "pydal", "web", "django", "peewee"}
+    | {"redshift_connector", "snowflake", "oracledb", "cx_Oracle", "pyodbc", "aiomysql"}
+    | {"aiopg", "pymssql", "duckdb", "trino", "pyathena", "pony"}
+)
+"""Top-level modules whose import is evidence that `.query()` and its kin run SQL."""
 
 PATH_METHODS = frozenset(
     {"read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink", "rmdir"}
@@ -191,13 +247,67 @@ is left out: on a string it is `str.replace`)."""
 SHELLS = frozenset({"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "/usr/bin/bash"})
 
 
-def lookup(call: ast.Call, name: str | None) -> Sink | None:
-    """The sink `call` is, given what its callee names."""
+def lookup(call: ast.Call, name: str | None, imports: Iterable[str] = ()) -> Sink | None:
+    """The sink `call` is, given what its callee names and what the module imports
+    (the qualified names its imports bind)."""
     if name in SINKS:
         return SINKS[name]
-    if isinstance(call.func, ast.Attribute) and call.func.attr in METHOD_SINKS:
+    if not isinstance(call.func, ast.Attribute):
+        return None
+    if call.func.attr in METHOD_SINKS:
         return METHOD_SINKS[call.func.attr]
+    if call.func.attr in SQL_METHODS and any(i.split(".")[0] in SQL_LIBRARIES for i in imports):
+        return SQL_METHODS[call.func.attr]
     return None
+
+
+def resolves_entities(
+    call: ast.Call, sink: Sink, index: ModuleIndex, local: Mapping[str, ast.expr]
+) -> bool:
+    """Whether the XML parse `call` resolves external entities: lxml's with a parser made
+    with `resolve_entities=True` (passed inline or through a name), xml.sax's and
+    xml.dom's where the module turns `feature_external_ges` on. Python's own parsers
+    leave them off, and lxml 5 resolves only internal ones by default."""
+    if sink.parser is None:
+        return True
+    given = [a for a in (argument(call, spec) for spec in sink.parser) if a is not None]
+    for written in given:
+        parser: ast.expr | None = written
+        for _ in range(_MAX_HOPS):  # a name bound to the parser, in the function or module
+            if isinstance(parser, ast.Name):
+                parser = local.get(parser.id) or index.values.get(parser.id)
+        if isinstance(parser, ast.Call) and _resolving_parser(parser, index, local):
+            return True
+    # xml.sax's own functions and parsers: whatever the module set on its parsers.
+    return sink.parser == () and _external_ges_on(index)
+
+
+_MAX_HOPS = 4
+
+
+def _resolving_parser(call: ast.Call, index: ModuleIndex, local: Mapping[str, ast.expr]) -> bool:
+    name = index.qualname(call.func, local) or ""
+    if name.rsplit(".", 1)[-1] != "XMLParser" or not name.startswith("lxml."):
+        return name.endswith("make_parser") and _external_ges_on(index)
+    value = keyword(call, "resolve_entities")
+    return isinstance(value, ast.Constant) and value.value is True
+
+
+def _external_ges_on(index: ModuleIndex) -> bool:
+    """Whether the module turns on external general entities for a SAX parser:
+    `parser.setFeature(feature_external_ges, True)`."""
+    for node in ast.walk(index.tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setFeature"
+            and len(node.args) == 2
+            and "external" in ast.unparse(node.args[0]).lower()
+            and isinstance(node.args[1], ast.Constant)
+            and node.args[1].value
+        ):
+            return True
+    return False
 
 
 def checked_arguments(call: ast.Call, sink: Sink) -> list[ast.expr]:

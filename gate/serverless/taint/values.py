@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-KINDS = frozenset({"command", "code", "sql", "deserialise", "template", "path", "url"})
+KINDS = frozenset({"command", "code", "sql", "deserialise", "template", "path", "url", "xxe"})
 """The sink classes; a sanitiser clears a value for some of them (`shlex.quote`: command)."""
 
 SOURCE_WIDTH = 60

@@ -66,6 +66,9 @@ class FunctionWalk:
         for name in parameters(self.node):
             env[name] = join(parameter(name), inputs.get(name, CLEAN))
             self.defs[name] = UNKNOWN
+        # Request data a framework keeps on its app (`app.current_event`) or in a global
+        # (Flask's `request`): an entry's input that is no parameter.
+        env.update({name: taints for name, taints in inputs.items() if name not in env})
         end = self.block(self.node.body, env)
         if end is not None:
             self.exits.append(end)
