@@ -1,0 +1,317 @@
+"""A ninth hostile review of `gate check`: ways around the fixes of 7e1ba9c (a wrapper is
+Python only when its `#!` line runs python, programs under junk names copied, unreadable
+startup settings failing closed where programs could run, `.pth` import lines refused)
+and around the values the IaC rules take a template's parameters and a service's
+variables for.
+
+Each case is a confirmed problem, marked strict xfail until it is fixed: the test says
+what the gate must do, and a baseline beside it shows the same bundle without the trick
+blocks (or is refused).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
+from tests.hostile.test_review import GOOD_HANDLER, SAM_POLICIES, SLS, STAR_ACTION
+from tests.hostile.test_review4 import environment
+from tests.hostile.test_review8 import SHELL, SHELL_WRAPPER, START_CODE, START_LINE, sam_wrapper
+from tests.hostile.test_staging import TEMPLATE
+
+# --- 1. a `#!` line that names python and runs the shell -------------------------------
+
+# /var/lang/lib/python3.12 is the runtime's standard library folder on every python3.12
+# function: the kernel resolves the `..` after it and runs /bin/sh. The rest is the
+# shell payload written so that it also parses as Python (one string expression).
+PYTHON_IN_THE_PATH = '#!/var/lang/lib/python3.12/../../../../bin/sh\n"""":\n' + SHELL + '"""\n'
+
+
+def test_the_shell_wrapper_baseline_blocks(sandbox: Sandbox) -> None:
+    """The baseline: AWS_LAMBDA_EXEC_WRAPPER=/var/task/wrapper, a `#!/bin/sh` script."""
+    sam_wrapper(sandbox, "/var/task/wrapper")
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/staging/rules.py:runs_python (and is_python_script) take any `#!` line "
+    "with `python` in it for python; startup._judge then skips the wrapper",
+)
+def test_a_shebang_that_only_mentions_python_is_judged(sandbox: Sandbox) -> None:
+    """The wrapper's `#!` line is `/var/lang/lib/python3.12/../../../../bin/sh`: the
+    kernel resolves the path (the folder exists in the python3.12 runtime) and runs
+    /bin/sh, which runs the same payload as the baseline before the handler (checked by
+    hand with the same `..` path: sh ran it, python3 parses the file). The gate sees
+    `python` in the `#!` line, takes the wrapper for Python, bandit reads one string
+    expression, GATE-IAC-018 is not raised and the file is counted scanned: exit 0,
+    with no warning."""
+    sam_wrapper(sandbox, "/var/task/wrapper", text=PYTHON_IN_THE_PATH)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 2. a wrapper in a layer, under a name a built-in rule ignores ---------------------
+
+LAYER_WRAPPER = (
+    TEMPLATE.format(code="src/", handler="app.handler")
+    + "      Layers: [!Ref Tools]\n"
+    + "      Environment:\n        Variables:\n          AWS_LAMBDA_EXEC_WRAPPER: /opt/{name}\n"
+    + "  Tools:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n"
+    + "      ContentUri: layer/\n"
+)
+# The same wrapper at names a built-in rule ignores; a file without `#!` is run by the
+# shell (sh runs an executable text file that execve refuses as a shell script).
+IGNORED_NAMES = {
+    "scanner-config": (".bandit", SHELL_WRAPPER),
+    "build-output": (".serverless/wrapper", SHELL_WRAPPER),
+    "apple-double": (".DS_Store", SHELL),
+}
+
+
+def layer_wrapper(sandbox: Sandbox, name: str, text: str) -> None:
+    sandbox.write("template.yaml", LAYER_WRAPPER.format(name=name))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write(f"layer/{name}", text).chmod(0o755)
+
+
+def test_a_shell_wrapper_in_a_layer_blocks(sandbox: Sandbox) -> None:
+    """The baseline: AWS_LAMBDA_EXEC_WRAPPER=/opt/wrapper, the shell wrapper at
+    layer/wrapper of the function's own layer."""
+    layer_wrapper(sandbox, "wrapper", SHELL_WRAPPER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/serverless/iac/startup.py:_placed looks for /opt paths in the staged copy "
+    "(os.path.lexists(context.root / h)), where ignored files are not; a path no layer "
+    "holds there is taken for a layer deployed from elsewhere and not judged",
+)
+@pytest.mark.parametrize("rule", sorted(IGNORED_NAMES))
+def test_a_wrapper_in_a_layer_under_an_ignored_name_is_judged(sandbox: Sandbox, rule: str) -> None:
+    """The wrapper at layer/.bandit, layer/.serverless/wrapper or layer/.DS_Store (no
+    `#!`: sh runs it as a script), AWS_LAMBDA_EXEC_WRAPPER=/opt/<that>. `sam deploy`
+    zips the layer folder whole (samcli make_zip walks every file, modes kept), Lambda
+    unpacks it in /opt, and the runtime runs it as the baseline's before the handler.
+    The copy leaves the file out (scanner-config, build-output, apple-double), so
+    `_placed` finds no layer holding it, reads the path as a layer from elsewhere: no
+    finding, exit 0 (the same file under /var/task is GATE-IAC-018)."""
+    name, text = IGNORED_NAMES[rule]
+    layer_wrapper(sandbox, name, text)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 3. an unreadable wrapper setting, the program under an ignored name ----------------
+
+UNREAD_WRAPPER = (
+    environment({"AWS_LAMBDA_EXEC_WRAPPER": "!Ref Wrapper"})
+    + "Parameters:\n  Wrapper:\n    Type: String\n"
+)
+
+
+def unread_case(sandbox: Sandbox, name: str, text: str = SHELL_WRAPPER) -> None:
+    sandbox.write("template.yaml", UNREAD_WRAPPER)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write(f"src/{name}", text).chmod(0o755)
+
+
+def test_an_unread_wrapper_setting_beside_a_shell_script_blocks(sandbox: Sandbox) -> None:
+    """The baseline (7e1ba9c): AWS_LAMBDA_EXEC_WRAPPER is `!Ref Wrapper`, a parameter
+    without a default, and src/wrapper is a `#!/bin/sh` script: GATE-IAC-018."""
+    unread_case(sandbox, "wrapper")
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/serverless/iac/startup.py:_programs walks context.code_root, the staged "
+    "copy, which holds no file a built-in rule left out",
+)
+@pytest.mark.parametrize("name", [".bandit", ".serverless/wrapper"])
+def test_a_program_under_an_ignored_name_counts_for_an_unread_setting(
+    sandbox: Sandbox, name: str
+) -> None:
+    """The same script at src/.bandit or src/.serverless/wrapper; `sam deploy
+    --parameter-overrides Wrapper=/var/task/.bandit` deploys it as the wrapper (SAM
+    zips CodeUri whole). The copy leaves the file out (scanner-config, build-output;
+    neither kind is kept for being a program), `_programs` finds nothing unanalysed,
+    the unread setting is no finding: exit 0."""
+    unread_case(sandbox, name)
+    blocked_or_refused(sandbox.run().code)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/staging/rules.py:is_program needs `#!` or a binary magic, so "
+    "startup._programs does not count an executable shell script without a `#!` line",
+)
+def test_a_shell_script_without_a_shebang_counts_for_an_unread_setting(sandbox: Sandbox) -> None:
+    """The baseline's src/wrapper without its `#!/bin/sh` line (mode 755). The runtime's
+    bootstrap runs `exec -- "$wrapper" ...` in sh; execve fails with ENOEXEC and sh runs
+    the file as a shell script (POSIX; checked by hand with bash and dash): the same
+    payload before the handler. The gate does not take the file for a program, the
+    unread setting is no finding: exit 0 (under the default policy checkov's secret
+    scan counts the file scanned, so there is not even a not-analysed warning)."""
+    unread_case(sandbox, "wrapper", SHELL)
+    blocked_or_refused(sandbox.run(policy=None).code)
+
+
+SAMCONFIG = (
+    'version = 0.1\n[default.deploy.parameters]\nstack_name = "orders"\n'
+    'parameter_overrides = "Wrapper=/var/task/wrapper"\n'
+)
+# A wrapper in Python, which the gate scans: it execs the runtime it is given.
+PYTHON_WRAPPER = (
+    "#!/usr/bin/env python3\nimport os\nimport sys\n\nos.execv(sys.argv[1], sys.argv[1:])\n"
+)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/serverless/intrinsics.py:literal_value reads `!Ref` of a parameter as its "
+    "Default only; startup_findings judges that one candidate, never the value the deploy "
+    "is configured to pass",
+)
+def test_a_parameter_default_is_not_the_only_wrapper_judged(sandbox: Sandbox) -> None:
+    """AWS_LAMBDA_EXEC_WRAPPER is `!Ref Wrapper`, its Default `/var/task/boot` (a
+    `#!/usr/bin/env python3` wrapper, scanned), and the bundle's samconfig.toml, which
+    `sam deploy` reads by default, sets `parameter_overrides = "Wrapper=/var/task/wrapper"`:
+    the deploy sets the baseline's shell wrapper. The gate judges the default only, finds
+    Python, and passes (exit 0, under the default policy too), the shell script only
+    counted not analysed."""
+    sandbox.write("template.yaml", UNREAD_WRAPPER + "    Default: /var/task/boot\n")
+    sandbox.write("samconfig.toml", SAMCONFIG)
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write("src/boot", PYTHON_WRAPPER).chmod(0o755)
+    sandbox.write("src/wrapper", SHELL_WRAPPER).chmod(0o755)
+    blocked_or_refused(sandbox.run(policy=None).code)
+
+
+# --- 4. code the interpreter runs at start, hidden from the copy -----------------------
+
+
+def python313(sandbox: Sandbox) -> None:
+    sandbox.write(
+        "template.yaml",
+        TEMPLATE.format(code="src/", handler="app.handler").replace("python3.12", "python3.13"),
+    )
+    sandbox.write("src/app.py", GOOD_HANDLER)
+
+
+def test_a_pth_import_line_is_refused(sandbox: Sandbox) -> None:
+    """The baseline (7e1ba9c): src/boot.pth with one `import` line is refused."""
+    python313(sandbox)
+    sandbox.write("src/boot.pth", START_LINE)
+    assert_refused(sandbox.run(), "boot.pth")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/staging/accounting.py:_refuse_startup_pth decodes with `utf-8`, which keeps "
+    "a BOM at the start of the first line, so that line does not start with `import `",
+)
+def test_a_pth_import_line_after_a_bom_is_refused(sandbox: Sandbox) -> None:
+    """The same file with a UTF-8 BOM before its `import` line. Python 3.13's `site`
+    decodes .pth files with `utf-8-sig` ("Accept BOM markers in .pth files"), so on the
+    python3.13 runtime the line is run at every start, before the handler, as the
+    baseline's would be. The gate reads `\\ufeffimport ...`, not an import line: the
+    file is counted scanned or not analysed, exit 0."""
+    python313(sandbox)
+    sandbox.write("src/boot.pth", b"\xef\xbb\xbf" + START_LINE.encode())
+    blocked_or_refused(sandbox.run().code)
+
+
+def sitecustomize_case(sandbox: Sandbox, folder: str) -> None:
+    sandbox.write("template.yaml", environment({"PYTHONPATH": f"/var/task/{folder}"}))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    sandbox.write(f"src/{folder}/sitecustomize.py", START_CODE)
+
+
+def test_a_sitecustomize_on_the_pythonpath_blocks(sandbox: Sandbox) -> None:
+    """The baseline: PYTHONPATH=/var/task/lib and src/lib/sitecustomize.py running a
+    shell command (bandit B602)."""
+    sitecustomize_case(sandbox, "lib")
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/staging/copy.py leaves Python in tool-cache/apple-double/vcs folders out "
+    "unless the bundle's code imports it (_keep_programs keeps only #!/binary files); "
+    "nothing reads PYTHONPATH, through which the interpreter imports sitecustomize",
+)
+@pytest.mark.parametrize("folder", ["__pycache__", ".mypy_cache", "__MACOSX", ".hg"])
+def test_a_sitecustomize_in_an_ignored_folder_on_the_pythonpath_is_scanned(
+    sandbox: Sandbox, folder: str
+) -> None:
+    """The same sitecustomize.py in src/__pycache__ (or .mypy_cache, __MACOSX, .hg),
+    PYTHONPATH naming that folder. The runtime starts /var/lang/bin/python3.12 without
+    -E or -S, `site` imports `sitecustomize` from the PYTHONPATH folder at start
+    (checked by hand: it runs before any other code), so the shell command runs at
+    every start with the function's role. The gate counts the file ignored, nothing
+    imports it, bandit never reads it: exit 0 with no warning."""
+    sitecustomize_case(sandbox, folder)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 5. an action from a template parameter or a service parameter ---------------------
+
+PARAMETER = "Parameters:\n  Act:\n    Type: String\n    Default: '*'\n"
+
+
+def test_a_star_action_written_plainly_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `Action: '*'` in the function's SAM policy (GATE-IAC-001)."""
+    sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action="'*'")))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/serverless/iam/roles.py:statements resolves only Fn::FindInMap "
+    "(with_mappings); a tagged `!Ref`/`!Sub` arrives as its bare text, a long-form `Ref` "
+    "as a map",
+)
+@pytest.mark.parametrize("action", ["!Ref Act", "{Ref: Act}", "!Sub '${Act}'"])
+def test_a_star_action_from_a_parameter_default_blocks(sandbox: Sandbox, action: str) -> None:
+    """`Action: !Ref Act` (or `{Ref: Act}`, `!Sub '${Act}'`), the parameter's Default
+    `'*'`: CloudFormation deploys `Action: '*'` with the default, and README says `!Ref`
+    of a parameter's literal Default and `!Sub` of literals are read as what they stand
+    for. The gate reads the action `Act` (or `${Act}`), "an IAM action the gate's data
+    does not know" at low, or nothing; checkov does not flag it either: exit 0 under the
+    default policy."""
+    template = SAM_POLICIES.format(policies=STAR_ACTION.format(action=action))
+    sandbox.write("template.yaml", template.replace("Resources:\n", PARAMETER + "Resources:\n"))
+    sandbox.write("src/app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run(policy=None).code)
+
+
+SLS_PARAM_ACTION = (
+    "  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
+    "          Action: {action}\n          Resource: '*'\n"
+)
+
+
+def test_a_serverless_star_action_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `Action: '*'` in provider.iam.role.statements."""
+    provider = SLS_PARAM_ACTION.format(action="'*'")
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
+    sandbox.write("app.py", GOOD_HANDLER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="gate/serverless/variables.py resolves `${self:}` and `${file()}` only; "
+    "`${param:}` stays as written and the IAM rules read it as an unknown action name",
+)
+def test_a_star_action_from_the_services_params_blocks(sandbox: Sandbox) -> None:
+    """`Action: '${param:act}'` with `params: {default: {act: '*'}}` in serverless.yml:
+    the Framework (v3 stage parameters) resolves it from the file alone, for every
+    stage, and deploys `Action: '*'`. The gate reads `${param:act}` as "an IAM action
+    the gate's data does not know" at low: exit 0."""
+    provider = SLS_PARAM_ACTION.format(action="'${param:act}'")
+    extra = "params:\n  default:\n    act: '*'\n"
+    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
+    sandbox.write("app.py", GOOD_HANDLER)
+    blocked_or_refused(sandbox.run().code)
