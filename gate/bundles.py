@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gate.archives import ArchiveLimits, extract
-from gate.discovery import Discovery, contents_of, discover
+from gate.discovery import Discovery, code_places, contents_of, discover, python_function
 from gate.errors import BundleError
 from gate.model import Bundle, FileAccount, ScanIssue, Warning_
 from gate.policy.model import LeftOut
@@ -28,6 +28,7 @@ from gate.staging.accounting import ALL_SCANNERS, account
 from gate.staging.bytecode import refuse_cached
 from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
 from gate.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
+from gate.staging.programs import unanalysed_programs
 from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.staging.thirdparty import third_party, undeclared_warnings
 
@@ -136,7 +137,14 @@ def stage(
         refuse_cached(root, tally, found.functions, owned.bytecode)
         prune_unpacked(root, tally, owned.bytecode)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
-        bundle = replace(bundle, functions=found.functions)
+        functions = tuple(
+            replace(f, programs=unanalysed_programs(source.path, root, code_places(f)))
+            if python_function(f)
+            else f
+            for f in found.functions
+        )
+        found = replace(found, functions=functions)
+        bundle = replace(bundle, functions=functions)
         out_of_scope = found.out_of_scope | foreign
         accounted = account(root, bundle, tally, owned, out_of_scope, scanning)
         warnings.extend(accounted.warnings)

@@ -118,6 +118,9 @@ class Function:
     """Other resources whose findings are the function's: its role and what points at it."""
     left_out: str | None = None
     """Why the policy's `leave_out` names it (its code may be missing), or None."""
+    programs: tuple[str, ...] = ()
+    """Programs in its code and layers the gate does not analyse (gate.staging.programs):
+    what its environment could make the runtime start before the handler."""
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Function:

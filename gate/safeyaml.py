@@ -12,6 +12,7 @@ or crash a scanner's own parser is refused before any scanner starts.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +74,35 @@ class YamlDocument:
     def line_of(self, path: PathKey) -> int | None:
         position = self.position_of(path)
         return position[0] if position else None
+
+    def long_form(
+        self, path: PathKey, value: Any = None, only: Collection[str] | None = None
+    ) -> Any:
+        """`value` (by default the value at `path`), which sits at `path`, with each
+        tagged value in it written in CloudFormation's long form (`!Ref X` as
+        `{"Ref": "X"}`, `!Join [...]` as `{"Fn::Join": [...]}`), as intrinsics read it;
+        `only` these tags, when given (the others stay as the loader reads them)."""
+        if value is None:
+            value = self._at(path)
+        if isinstance(value, dict):
+            value = {k: self.long_form((*path, k), inner, only) for k, inner in value.items()}
+        elif isinstance(value, list):
+            value = [self.long_form((*path, i), inner, only) for i, inner in enumerate(value)]
+        tag = self.tags.get(path) if path else None
+        if tag is None or (only is not None and tag not in only):
+            return value
+        return {tag if tag in ("Ref", "Condition") else f"Fn::{tag}": value}
+
+    def _at(self, path: PathKey) -> Any:
+        value = self.data
+        for key in path:
+            if isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
+                value = value[key]
+                continue
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return value
 
 
 # libyaml's parser, where PyYAML was built with it, is several times faster than the

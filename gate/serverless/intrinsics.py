@@ -95,16 +95,59 @@ def literal_value(template: Any, tag: str | None, value: Any) -> str | None:
     return None
 
 
+def with_parameters(value: Any, template: Any) -> Any:
+    """`value` (a policy document) with each `Ref` of a parameter that has a literal
+    `Default`, and each `Fn::Sub` of such parameters and literals, written out as what
+    the template deploys by default."""
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get("Ref"), str):
+            default = _scalar(
+                _section(_section(template, "Parameters"), value["Ref"]).get("Default")
+            )
+            if default is not None:
+                return default
+        if len(value) == 1 and "Fn::Sub" in value:
+            written = _substituted(template, value["Fn::Sub"])
+            if written is not None:
+                return written
+        return {key: with_parameters(inner, template) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [with_parameters(inner, template) for inner in value]
+    return value
+
+
 def literal_values(template: Any, value: Any) -> list[str | None]:
     """Every literal a value of the template may stand for: both branches of `Fn::If`
     (the condition is decided at deploy), else the one `literal_value` gives ([None]
-    where the template alone does not say)."""
+    where the template alone does not say). A value built from a parameter stands for
+    its `Default` and for whatever the deploy passes instead (None: samconfig.toml and
+    `--parameter-overrides` are the deployer's)."""
     if isinstance(value, dict) and len(value) == 1 and "Fn::If" in value:
         branches = value["Fn::If"]
         if isinstance(branches, list) and len(branches) == 3:
             return literal_values(template, branches[1]) + literal_values(template, branches[2])
         return [None]
-    return [literal_value(template, None, value)]
+    found = literal_value(template, None, value)
+    return [found, None] if found is not None and _parameters_in(template, value) else [found]
+
+
+def _parameters_in(template: Any, value: Any) -> bool:
+    """Whether `value` refers to a parameter of the template (`Ref`, or `${Name}` in a
+    `Fn::Sub`), however deep."""
+    parameters = _section(template, "Parameters")
+    if isinstance(value, dict):
+        if value.get("Ref") in parameters:
+            return True
+        sub = value.get("Fn::Sub")
+        text = sub[0] if isinstance(sub, list) and sub else sub
+        if isinstance(text, str) and any(
+            m[1].strip() in parameters for m in _SUB_NAME.finditer(text)
+        ):
+            return True
+        return any(_parameters_in(template, inner) for inner in value.values())
+    if isinstance(value, list):
+        return any(_parameters_in(template, inner) for inner in value)
+    return False
 
 
 _SUB_NAME = re.compile(r"\$\{([^!}][^}]*)\}")

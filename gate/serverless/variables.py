@@ -276,7 +276,21 @@ class Variables:
             if "${" in (included[2] or ""):
                 return self._candidates(data, included[2], depth)
             return self._found(self._walk(data, _keys(included[2] or ""), depth), depth)
+        if source.startswith("param:") and "${" not in source:
+            return self._param(source.removeprefix("param:").strip(), depth)
         return _UNRESOLVED  # a source only the deploy knows
+
+    def _param(self, name: str, depth: int) -> Any:
+        """`${param:name}`: the service's `params.<stage>.name`, or `params.default.name`.
+        The deploy picks the stage, so it stands for every stage's value (`Candidates`);
+        a value only the Dashboard holds is the deploy's."""
+        stages = self._walk(self.data, ["params"], depth)
+        if not isinstance(stages, dict):
+            return _UNRESOLVED
+        found = [s.get(name) for s in stages.values() if isinstance(s, dict) and name in s]
+        if not found:
+            return _UNRESOLVED
+        return self._candidates(dict(enumerate(found)), "${stage}", depth)
 
     def _walk(self, data: Any, keys: list[str], depth: int, written: bool = False) -> Any:
         """The value at `keys` in `data`, resolving each variable on the way (`written`:

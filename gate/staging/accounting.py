@@ -177,10 +177,12 @@ def _refuse_startup_pth(path: Path, relative: str, bundle: Bundle) -> None:
     if not owners and bundle.functions:
         return
     try:
-        lines = path.read_text("utf-8", "replace").splitlines()
+        # As `site` reads it (utf-8-sig since Python 3.13: a BOM is dropped); any line
+        # that only looks like an import once stripped is refused too.
+        lines = path.read_text("utf-8-sig", "replace").splitlines()
     except OSError as e:
         raise refusal(f"{bundle.id}/{relative}: cannot read: {e.strerror}") from e
-    if any(line.startswith(("import ", "import\t")) for line in lines):
+    if any(line.strip("\ufeff \t").startswith("import") for line in lines):
         raise refusal(
             f"{bundle.id}/{relative}: a .pth file with an `import` line, which Python runs "
             "at every start before the handler (the code folder is a site folder); no "

@@ -63,6 +63,9 @@ class Tally:
     """Bytecode Python may load in place of a third-party source, listed by its RECORD:
     nothing proves what it holds, so it is counted not analysed, not ignored."""
     warnings: list[Warning_] = field(default_factory=list)
+    restored: set[str] = field(default_factory=set)
+    """Files of ignored folders copied into the copy all the same (imported code,
+    programs): pruning the copy leaves them."""
     top: Path = Path("/nonexistent")
     """The bundle's real path: a link brought back from an ignored folder must stay in it."""
     files: int = 0
@@ -156,6 +159,7 @@ def _keep_programs(walk: _Walk, folder: str, rule: str) -> None:
             del tally.unstaged[shown]
             tally.importable.pop(shown, None)
             tally.held.pop(shown, None)
+            tally.restored.add(shown)
             (walk.target / shown).parent.mkdir(parents=True, exist_ok=True)
             _copy_file(walk, file, file.name, shown, judged=True)
 
@@ -243,8 +247,8 @@ def prune_unpacked(root: Path, tally: Tally, listed: Collection[str] = ()) -> No
                 kept = _refuse_loaded_bytecode(root, here / name, tally, listed)
                 _refuse_zips(root, here / name, tally.bundle)
                 dirs.remove(name)
-                count = sum(len(files) for _, _, files in os.walk(here / name))
-                tally.ignored[rule or ""] += count - kept - _prune_all_but_programs(here / name)
+                removed = _prune_all_but_programs(root, here / name, tally.restored)
+                tally.ignored[rule or ""] += removed - kept
         for name in names:
             rule = file_rule(name)
             if rule == "apple-double" and is_program(here / name):
@@ -254,21 +258,22 @@ def prune_unpacked(root: Path, tally: Tally, listed: Collection[str] = ()) -> No
                 (here / name).unlink()
 
 
-def _prune_all_but_programs(folder: Path) -> int:
+def _prune_all_but_programs(root: Path, folder: Path, restored: Collection[str]) -> int:
     """Remove an ignored folder of an unpacked zip but for the programs in it (`#!`
-    scripts, native executables: deployed code under a junk name, scanned as such);
-    how many were kept."""
-    kept = 0
+    scripts, native executables: deployed code under a junk name, scanned as such) and
+    what the copy brought back on purpose (`restored`); how many files were removed."""
+    removed = 0
     for current, _, names in os.walk(folder, topdown=False):
         for name in names:
             path = Path(current) / name
-            if not path.is_symlink() and is_program(path):
-                kept += 1
-            else:
+            if path.relative_to(root).as_posix() in restored:
+                continue  # counted where it was brought back
+            if path.is_symlink() or not is_program(path):
                 path.unlink()
+                removed += 1
         if not any(Path(current).iterdir()):
             Path(current).rmdir()
-    return kept
+    return removed
 
 
 def _refuse_loaded_bytecode(root: Path, cache: Path, tally: Tally, listed: Collection[str]) -> int:

@@ -23,27 +23,39 @@ from gate.model import Function
 from gate.staging.copy import Ignored, Tally
 from gate.staging.rules import refusal
 
+STARTUP_MODULES = frozenset({"sitecustomize", "usercustomize"})
+"""Modules the interpreter itself imports at start from any folder on its path
+(PYTHONPATH may name an ignored one): never left out, whoever imports them."""
+
 
 def bring_back_imported(root: Path, tally: Tally) -> None:
     """Copy into `root` every ignored Python source that a Python file of `root` imports
-    (following imports transitively)."""
+    (following imports transitively), and every `sitecustomize`/`usercustomize`."""
     if not tally.importable:
         return
     by_module = _by_module(tally.importable)
     layers = _layer_folders(root, tally.importable)
     pending = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
+    startup = [k for k in by_module if PurePosixPath(k).name in STARTUP_MODULES]
+    for relative in [r for key in startup for r in by_module.pop(key)]:
+        pending.append(_bring_back(root, tally, relative, "the interpreter"))
     while pending:
         importer = pending.pop()
         for relative in _imported(root, importer, by_module, layers):
-            found = tally.importable.pop(relative)
-            if not relative.endswith(".py"):
-                raise refusal(
-                    f"{tally.bundle}/{relative}: compiled code in an ignored folder "
-                    f"({found.rule}) that {importer} imports; nobody can scan it: ship "
-                    "its source outside that folder"
-                )
-            _restore(root, relative, found, tally)
-            pending.append(relative)
+            pending.append(_bring_back(root, tally, relative, importer))
+
+
+def _bring_back(root: Path, tally: Tally, relative: str, importer: str) -> str:
+    """Restore one ignored source `importer` imports; compiled code is refused."""
+    found = tally.importable.pop(relative)
+    if not relative.endswith(".py"):
+        raise refusal(
+            f"{tally.bundle}/{relative}: compiled code in an ignored folder "
+            f"({found.rule}) that {importer} imports; nobody can scan it: ship "
+            "its source outside that folder"
+        )
+    _restore(root, relative, found, tally)
+    return relative
 
 
 def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
@@ -120,6 +132,7 @@ def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
         raise refusal(f"{tally.bundle}/{relative}: cannot read: {e.strerror}") from e
     tally.ignored[found.rule] -= 1
     tally.files += 1
+    tally.restored.add(relative)
     tally.importable.pop(relative, None)
     tally.held.pop(relative, None)
 

@@ -4,6 +4,7 @@ files are code the gate does not analyse."""
 from __future__ import annotations
 
 import ast
+import posixpath
 import re
 from pathlib import Path
 
@@ -113,14 +114,35 @@ def is_program(path: Path) -> bool:
 
 
 def runs_python(path: Path) -> bool:
-    """Whether the system runs `path` with Python: its `#!` line names python. (A file
-    without one is run by the shell, whatever its name or content.)"""
+    """Whether the system runs `path` with Python: the interpreter its `#!` line names, as
+    the kernel reads it (the first word, `..` resolved), is python, or `env` running
+    python. A file without such a line is run by the shell, whatever its name."""
     try:
         with path.open("rb") as handle:
             first = handle.readline(512)
     except OSError:
         return False
-    return first.startswith(b"#!") and b"python" in first
+    return shebang_runs_python(first)
+
+
+_PYTHON_NAME = re.compile(r"^python[0-9.]*$")
+
+
+def shebang_runs_python(first: bytes) -> bool:
+    """Whether a `#!` line starts python (`#!/usr/bin/python3`, `#!/usr/bin/env python3`,
+    `#!/usr/bin/env -S python3 -u`); not a line that merely mentions it
+    (`#!/var/lang/lib/python3.12/../../../../bin/sh`)."""
+    if not first.startswith(b"#!"):
+        return False
+    words = first[2:].decode("utf-8", "replace").split()
+    if not words:
+        return False
+    program = posixpath.basename(posixpath.normpath(words[0]))
+    if program == "env":
+        # env's options (`-S`, `-i`, `-u NAME`) come before the program it runs.
+        rest = [w for w in words[1:] if not w.startswith("-") and "=" not in w]
+        program = posixpath.basename(rest[0]) if rest else ""
+    return bool(_PYTHON_NAME.match(program))
 
 
 def is_binary(path: Path) -> bool:

@@ -4,9 +4,16 @@ startup settings failing closed where programs could run, `.pth` import lines re
 and around the values the IaC rules take a template's parameters and a service's
 variables for.
 
-Each case is a confirmed problem, marked strict xfail until it is fixed: the test says
-what the gate must do, and a baseline beside it shows the same bundle without the trick
-blocks (or is refused).
+Each case was a confirmed problem; the test says what the gate must do, a baseline
+beside it shows the same bundle without the trick blocks (or is refused), and its
+docstring says what the gate once did. The fixes, by class: a `#!` line runs python
+only when the kernel would start python (its first word, `..` resolved, or `env`
+running python); the programs a function's environment could start are found in the
+bundle as it is (hidden ones, and any file with an execute bit: gate.staging.programs);
+a value built from a template parameter stands for its Default and for whatever the
+deploy passes; `.pth` files are read as `site` reads them (a BOM dropped); a
+`sitecustomize` is never left out; IAM documents read `!Ref`/`!Sub` of parameter
+defaults; `${param:}` stands for every stage's value.
 """
 
 from __future__ import annotations
@@ -33,11 +40,6 @@ def test_the_shell_wrapper_baseline_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/staging/rules.py:runs_python (and is_python_script) take any `#!` line "
-    "with `python` in it for python; startup._judge then skips the wrapper",
-)
 def test_a_shebang_that_only_mentions_python_is_judged(sandbox: Sandbox) -> None:
     """The wrapper's `#!` line is `/var/lang/lib/python3.12/../../../../bin/sh`: the
     kernel resolves the path (the folder exists in the python3.12 runtime) and runs
@@ -81,12 +83,6 @@ def test_a_shell_wrapper_in_a_layer_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/serverless/iac/startup.py:_placed looks for /opt paths in the staged copy "
-    "(os.path.lexists(context.root / h)), where ignored files are not; a path no layer "
-    "holds there is taken for a layer deployed from elsewhere and not judged",
-)
 @pytest.mark.parametrize("rule", sorted(IGNORED_NAMES))
 def test_a_wrapper_in_a_layer_under_an_ignored_name_is_judged(sandbox: Sandbox, rule: str) -> None:
     """The wrapper at layer/.bandit, layer/.serverless/wrapper or layer/.DS_Store (no
@@ -122,11 +118,6 @@ def test_an_unread_wrapper_setting_beside_a_shell_script_blocks(sandbox: Sandbox
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/serverless/iac/startup.py:_programs walks context.code_root, the staged "
-    "copy, which holds no file a built-in rule left out",
-)
 @pytest.mark.parametrize("name", [".bandit", ".serverless/wrapper"])
 def test_a_program_under_an_ignored_name_counts_for_an_unread_setting(
     sandbox: Sandbox, name: str
@@ -140,11 +131,6 @@ def test_a_program_under_an_ignored_name_counts_for_an_unread_setting(
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/staging/rules.py:is_program needs `#!` or a binary magic, so "
-    "startup._programs does not count an executable shell script without a `#!` line",
-)
 def test_a_shell_script_without_a_shebang_counts_for_an_unread_setting(sandbox: Sandbox) -> None:
     """The baseline's src/wrapper without its `#!/bin/sh` line (mode 755). The runtime's
     bootstrap runs `exec -- "$wrapper" ...` in sh; execve fails with ENOEXEC and sh runs
@@ -166,12 +152,6 @@ PYTHON_WRAPPER = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/serverless/intrinsics.py:literal_value reads `!Ref` of a parameter as its "
-    "Default only; startup_findings judges that one candidate, never the value the deploy "
-    "is configured to pass",
-)
 def test_a_parameter_default_is_not_the_only_wrapper_judged(sandbox: Sandbox) -> None:
     """AWS_LAMBDA_EXEC_WRAPPER is `!Ref Wrapper`, its Default `/var/task/boot` (a
     `#!/usr/bin/env python3` wrapper, scanned), and the bundle's samconfig.toml, which
@@ -205,11 +185,6 @@ def test_a_pth_import_line_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "boot.pth")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/staging/accounting.py:_refuse_startup_pth decodes with `utf-8`, which keeps "
-    "a BOM at the start of the first line, so that line does not start with `import `",
-)
 def test_a_pth_import_line_after_a_bom_is_refused(sandbox: Sandbox) -> None:
     """The same file with a UTF-8 BOM before its `import` line. Python 3.13's `site`
     decodes .pth files with `utf-8-sig` ("Accept BOM markers in .pth files"), so on the
@@ -234,12 +209,6 @@ def test_a_sitecustomize_on_the_pythonpath_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/staging/copy.py leaves Python in tool-cache/apple-double/vcs folders out "
-    "unless the bundle's code imports it (_keep_programs keeps only #!/binary files); "
-    "nothing reads PYTHONPATH, through which the interpreter imports sitecustomize",
-)
 @pytest.mark.parametrize("folder", ["__pycache__", ".mypy_cache", "__MACOSX", ".hg"])
 def test_a_sitecustomize_in_an_ignored_folder_on_the_pythonpath_is_scanned(
     sandbox: Sandbox, folder: str
@@ -266,12 +235,6 @@ def test_a_star_action_written_plainly_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/serverless/iam/roles.py:statements resolves only Fn::FindInMap "
-    "(with_mappings); a tagged `!Ref`/`!Sub` arrives as its bare text, a long-form `Ref` "
-    "as a map",
-)
 @pytest.mark.parametrize("action", ["!Ref Act", "{Ref: Act}", "!Sub '${Act}'"])
 def test_a_star_action_from_a_parameter_default_blocks(sandbox: Sandbox, action: str) -> None:
     """`Action: !Ref Act` (or `{Ref: Act}`, `!Sub '${Act}'`), the parameter's Default
@@ -300,11 +263,6 @@ def test_a_serverless_star_action_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gate/serverless/variables.py resolves `${self:}` and `${file()}` only; "
-    "`${param:}` stays as written and the IAM rules read it as an unknown action name",
-)
 def test_a_star_action_from_the_services_params_blocks(sandbox: Sandbox) -> None:
     """`Action: '${param:act}'` with `params: {default: {act: '*'}}` in serverless.yml:
     the Framework (v3 stage parameters) resolves it from the file alone, for every

@@ -3,13 +3,16 @@ handler, which the gate cannot analyse, is a finding; one it scans (Python) is n
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from gate.discovery import discover
+from gate.discovery import code_places, discover
+from gate.model import Function
 from gate.serverless import iac
 from gate.serverless.context import BundleContext
+from gate.staging.programs import unanalysed_programs
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -35,6 +38,14 @@ PYTHON = "#!/usr/bin/env python3\nimport os, sys\nos.execv(sys.argv[1], sys.argv
 ELF = b"\x7fELF\x02\x01\x01" + b"\0" * 64
 
 
+def staged_functions(root: Path) -> tuple[Function, ...]:
+    """The bundle's functions with the programs staging finds in their code."""
+    return tuple(
+        replace(f, programs=unanalysed_programs(root, root, code_places(f)))
+        for f in discover(root, "b").functions
+    )
+
+
 def startup(
     tmp_path: Path,
     files: dict[str, str | bytes],
@@ -56,8 +67,7 @@ def startup(
             path.write_bytes(content)
         else:
             path.write_text(content)
-    functions = discover(root, "b").functions
-    findings = iac.check(BundleContext("b", root, root, functions))
+    findings = iac.check(BundleContext("b", root, root, staged_functions(root)))
     return [f.message for f in findings if f.rule_id == "GATE-IAC-018"]
 
 
@@ -147,9 +157,16 @@ def test_an_environment_the_gate_cannot_read_is_a_finding_where_programs_could_r
     for relative, content in files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text(content)
-    context = BundleContext("b", root, root, discover(root, "b").functions)
+    context = BundleContext("b", root, root, staged_functions(root))
     assert [f for f in iac.check(context) if f.rule_id == "GATE-IAC-018"] == []
     (root / "src/w").write_text(SHELL)
+    context = BundleContext("b", root, root, staged_functions(root))
     (finding,) = [f for f in iac.check(context) if f.rule_id == "GATE-IAC-018"]
     assert "cannot read its environment at template.yaml:" in finding.message
     assert "src/w" in finding.message
+
+
+def test_a_python_home_is_a_finding_whatever_it_names(tmp_path: Path) -> None:
+    """PYTHONHOME makes the interpreter load its standard library from there."""
+    (message,) = startup(tmp_path, {}, "/var/task/py", name="PYTHONHOME")
+    assert message.startswith("Fn: PYTHONHOME=/var/task/py makes the Lambda runtime run")

@@ -15,9 +15,11 @@ TEMPLATE = {
 @pytest.mark.parametrize(
     ("value", "found"),
     [
-        ({"Fn::Sub": "/var/task/${W}"}, ["/var/task/wrapper"]),
+        ({"Ref": "W"}, ["wrapper", None]),
+        ({"Fn::Sub": "/var/task/${W}"}, ["/var/task/wrapper", None]),
         ({"Fn::Sub": "/var/task/${!W}"}, ["/var/task/${W}"]),
-        ({"Fn::Sub": ["/var/${D}/${W}", {"D": "task"}]}, ["/var/task/wrapper"]),
+        ({"Fn::Sub": ["/var/${D}/${W}", {"D": "task"}]}, ["/var/task/wrapper", None]),
+        ({"Fn::Sub": ["/var/${D}/x", {"D": "task"}]}, ["/var/task/x"]),
         ({"Fn::Sub": "/var/task/${N}"}, [None]),
         ({"Fn::Sub": "${AWS::Region}"}, [None]),
         ({"Fn::If": ["C", "/a", {"Fn::Join": ["", ["/b", "/c"]]}]}, ["/a", "/b/c"]),
@@ -25,9 +27,11 @@ TEMPLATE = {
         ({"Fn::If": ["C", "/a"]}, [None]),
     ],
     ids=[
+        "ref-of-a-default",
         "sub-of-a-default",
         "sub-escaped",
         "sub-with-a-map",
+        "sub-of-literals",
         "sub-of-no-default",
         "sub-of-a-pseudo-parameter",
         "if-both-branches",

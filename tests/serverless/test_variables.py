@@ -217,3 +217,12 @@ def test_a_segment_one_reference_away_from_the_deploy_stands_for_every_value(
     ):
         assert variables.resolve(f"${{self:custom.{segment}.act}}") == ["s3:GetObject", "*"]
     assert variables.resolve("${self:custom.${self:custom.fixed}.act}") == "s3:GetObject"
+
+
+def test_a_service_param_stands_for_every_stages_value() -> None:
+    """`${param:act}` is `params.<stage>.act` or `params.default.act`; the deploy picks
+    the stage, so every stage's value is judged."""
+    data = {"params": {"default": {"act": "*"}, "prod": {"act": "s3:GetObject"}}}
+    assert resolve("${param:act}", data) == ["*", "s3:GetObject"]
+    assert resolve("${param:nope, 'sqs:SendMessage'}", data) == "sqs:SendMessage"
+    assert resolve("${param:nope}", data) == "${param:nope}"

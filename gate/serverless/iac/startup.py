@@ -4,7 +4,9 @@ before the handler.
 Two environment variables make the runtime itself run a file at every start, with the
 function's role and before any of its Python is imported: `AWS_LAMBDA_EXEC_WRAPPER`
 (a program the runtime starts instead of itself, usually a shell script that ends in
-`exec "$@"`) and `LD_PRELOAD` (native libraries loaded into the interpreter). The
+`exec "$@"`) and `LD_PRELOAD` (native libraries loaded into the interpreter);
+`PYTHONHOME` replaces the interpreter's standard library, and is this finding wherever
+it points. The
 system runs a script with the interpreter its `#!` line names, and one without such a
 line with the shell, whatever its name or content; so a wrapper is Python, and
 scanned like any other Python file, only when its `#!` line names python. Anything
@@ -21,7 +23,9 @@ When the gate cannot read the variable's value (an intrinsic or variable decided
 deploy) or the environment it is set in (`variables = local.env`, `Variables: !If`),
 it cannot tell what runs; that is this finding too when the function's code or layers
 hold programs the gate does not analyse (a `#!` script of another interpreter, a
-native executable): a function whose code is all Python has nothing unseen to run.
+native executable, any file with an execute bit; staging finds them in the bundle as it
+is, hidden ones too: gate.staging.programs): a function whose code is all Python has
+nothing unseen to run.
 """
 
 from __future__ import annotations
@@ -36,9 +40,13 @@ from gate.discovery.settle import python_function
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
 from gate.serverless.iac.view import FunctionView, Variable
-from gate.staging.rules import is_binary, is_program, runs_python
+from gate.staging.rules import is_binary, runs_python
 
 STARTUP_VARIABLES = ("AWS_LAMBDA_EXEC_WRAPPER", "LD_PRELOAD")
+_HOME = (
+    "the interpreter's own standard library (`encodings`, `site`), which it loads from "
+    "there before anything else"
+)
 RULE = "GATE-IAC-018"
 _DEPLOY_TIME = re.compile(r"\$\{|\{\{")
 _SHOWN = 3
@@ -57,6 +65,9 @@ def startup_findings(context: BundleContext, views: list[FunctionView]) -> list[
             (f"its environment at {where}", None) for where in view.unread_environment
         ]
         for variable in view.variables:
+            if variable.name == "PYTHONHOME":
+                findings.append(_finding(view, variable, variable.literal or "?", None, _HOME))
+                continue
             if variable.name not in STARTUP_VARIABLES:
                 continue
             if variable.literal is None or _DEPLOY_TIME.search(variable.literal):
@@ -107,7 +118,8 @@ def _placed(context: BundleContext, view: FunctionView, path: str) -> list[str] 
     if absolute.startswith("/opt/"):
         inside = absolute.removeprefix("/opt/")
         held = [posixpath.join(contents_of(layer), inside) for layer in function.layers]
-        return [h for h in held if os.path.lexists(context.root / h)] or None
+        found = [h for h in held if os.path.lexists(context.root / h) or h in function.programs]
+        return found or None
     return []
 
 
@@ -183,18 +195,6 @@ def _unread(
 
 
 def _programs(context: BundleContext, view: FunctionView) -> list[str]:
-    """The programs the gate does not analyse in the function's own code and layers
-    (vendored third-party packages left out): `#!` scripts of other interpreters and
-    native executables."""
-    function = view.function
-    found: list[str] = []
-    for place in [p for p in (function.code, *function.layers) if p is not None]:
-        top = context.code_root / contents_of(place)
-        files = [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []
-        found += [
-            file.relative_to(context.code_root).as_posix()
-            for file in files
-            if file.is_file() and not file.is_symlink() and is_program(file)
-            if not runs_python(file)
-        ]
-    return found
+    """The programs the gate does not analyse in the function's own code and layers,
+    as staging found them in the bundle (gate.staging.programs), hidden ones too."""
+    return list(view.function.programs)

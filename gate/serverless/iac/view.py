@@ -275,14 +275,5 @@ class YamlSource:
         return Variables.for_file(self.context, self.path, self.document.data)
 
     def _long_form(self, path: PathKey) -> Any:
-        """The value at `path` with each tagged value in it written in its long form
-        (`!Join [...]` as `{"Fn::Join": [...]}`), as intrinsics reads it."""
         value = self.at(path)
-        if isinstance(value, dict):
-            value = {k: self._long_form((*path, k)) for k in value}
-        elif isinstance(value, list):
-            value = [self._long_form((*path, i)) for i in range(len(value))]
-        tag = self.document.tags.get(path) if path else None
-        if tag is None:
-            return value
-        return {tag if tag in ("Ref", "Condition") else f"Fn::{tag}": value}
+        return None if value is MISSING else self.document.long_form(path, value)

@@ -35,7 +35,7 @@ from gate.serverless.iam.policy import (
     items,
 )
 from gate.serverless.iam.policy import document_statements as _document
-from gate.serverless.intrinsics import with_mappings
+from gate.serverless.intrinsics import with_mappings, with_parameters
 from gate.serverless.variables import Variables
 
 # serverless.yml: where the provider role's statements and managed policies are.
@@ -69,6 +69,11 @@ def grants(context: BundleContext, function: Function) -> Grants:
     return _template(Template(document, function.iac_file, ("Resources",)), function)
 
 
+_RESOLVED_TAGS = ("Ref", "Sub", "FindInMap")
+"""Short forms the IAM rules read as what they stand for (with_parameters, with_mappings);
+any other tag stays as the loader reads it, its value without the tag."""
+
+
 @dataclass(frozen=True)
 class Template:
     """The `Resources` of a template (or of serverless.yml's `resources`), with lines."""
@@ -100,17 +105,24 @@ class Template:
 
     def statements(self, document: Any, resource: str, *path: str | int) -> list[Statement]:
         """The statements of the policy document at `path`, written in `resource`;
-        `Fn::FindInMap` into the template's own `Mappings` is read as what it stands for."""
-        document = with_mappings(document, self.mappings())
+        `Fn::FindInMap` into the template's own `Mappings`, and `Ref`/`Fn::Sub` of its
+        parameters' defaults, are read as what they stand for (short forms too: the
+        document keeps their tags)."""
+        written = self.document.long_form((*self.base, *path), document, _RESOLVED_TAGS)
+        document = with_parameters(with_mappings(written, self.mappings()), self.top())
         return _document(document, Place(self.file, resource), self.locator(*path))
+
+    def top(self) -> dict[str, Any]:
+        """The template the resources are in (serverless.yml's `resources`)."""
+        value: Any = self.document.data
+        for key in self.base[:-1]:
+            value = as_mapping(value).get(str(key))
+        return as_mapping(value)
 
     def mappings(self) -> dict[str, Any]:
         """The `Mappings` beside the resources (a template's top level, or
         serverless.yml's `resources`)."""
-        value: Any = self.document.data
-        for key in self.base[:-1]:
-            value = as_mapping(value).get(str(key))
-        return as_mapping(as_mapping(value).get("Mappings"))
+        return as_mapping(self.top().get("Mappings"))
 
     def role(self, role: str) -> Grants:
         """A template role's inline policies, managed policies and attached policies."""
