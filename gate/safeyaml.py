@@ -83,7 +83,7 @@ class YamlDocument:
         `{"Ref": "X"}`, `!Join [...]` as `{"Fn::Join": [...]}`), as intrinsics read it;
         `only` these tags, when given (the others stay as the loader reads them)."""
         if value is None:
-            value = self._at(path)
+            value = self.value_at(path)
         if isinstance(value, dict):
             value = {k: self.long_form((*path, k), inner, only) for k, inner in value.items()}
         elif isinstance(value, list):
@@ -93,14 +93,15 @@ class YamlDocument:
             return value
         return {tag if tag in ("Ref", "Condition") else f"Fn::{tag}": value}
 
-    def _at(self, path: PathKey) -> Any:
+    def value_at(self, path: PathKey, missing: Any = None) -> Any:
+        """The value at `path` (mapping keys and list indexes), or `missing`."""
         value = self.data
         for key in path:
             if isinstance(value, list) and isinstance(key, int) and 0 <= key < len(value):
                 value = value[key]
                 continue
             if not isinstance(value, dict) or key not in value:
-                return None
+                return missing
             value = value[key]
         return value
 

@@ -164,15 +164,7 @@ class YamlSource:
 
     def at(self, path: PathKey) -> Any:
         """The value at `path`, or `MISSING`."""
-        data = self.document.data
-        for key in path:
-            if isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
-                data = data[key]
-                continue
-            if not isinstance(data, dict) or key not in data:
-                return MISSING
-            data = data[key]
-        return data
+        return self.document.value_at(path, MISSING)
 
     def line(self, path: PathKey) -> int | None:
         return self.document.line_of(path)
