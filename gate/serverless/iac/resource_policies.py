@@ -18,18 +18,23 @@ serverless.yml, the files that declare the bundle's functions.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from typing import Any
 
 from gate.safeyaml import PathKey, YamlDocument
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
-from gate.serverless.iam.policy import action_strings, as_list, as_strings
+from gate.serverless.iam.policy import action_strings, as_list, json_document
+from gate.serverless.intrinsics import with_parameters
 from gate.serverless.variables import Variables
 
 POLICY_RESOURCES = {
     "AWS::S3::BucketPolicy": "bucket",
     "AWS::SQS::QueuePolicy": "queue",
+    "AWS::SQS::QueueInlinePolicy": "queue",
     "AWS::SNS::TopicPolicy": "topic",
+    "AWS::SNS::TopicInlinePolicy": "topic",
 }
 # Condition keys that narrow who a statement lets in (compared in lower case).
 _NARROWING = frozenset(
@@ -54,24 +59,56 @@ _READ_VERBS = ("get", "list", "describe", "head")
 
 def check(context: BundleContext) -> list[RawFinding]:
     findings: list[RawFinding] = []
-    for path in sorted({f.iac_file for f in context.functions if f.iac != "terraform"}):
+    for path in _templates(context):
         document = context.yaml(path)
         if document is None:
             continue
         resources, at = _resources(context, path, document)
+        template = document.data if isinstance(document.data, dict) else {}
         for logical, resource in resources.items():
             if not isinstance(resource, dict):
                 continue
             kind = resource.get("Type")
-            properties = resource.get("Properties")
+            where: PathKey = (*at, str(logical), "Properties")
+            properties = document.long_form(where, resource.get("Properties"))
             if not isinstance(properties, dict):
                 continue
-            where: PathKey = (*at, str(logical), "Properties")
+            name = f"{kind}.{logical}"
             if kind in POLICY_RESOURCES:
-                findings += _policy(document, path, f"{kind}.{logical}", where, properties)
+                findings += _policy(document, path, name, where, properties, template)
             elif kind == "AWS::Lambda::Permission":
-                findings += _permission(document, path, f"{kind}.{logical}", where, properties)
+                findings += _permission(document, path, name, where, properties, template)
     return findings
+
+
+_NESTED = {"AWS::Serverless::Application": "Location", "AWS::CloudFormation::Stack": "TemplateURL"}
+
+
+def _templates(context: BundleContext) -> list[str]:
+    """The templates and serverless.yml files that declare the bundle's functions, and
+    the nested stacks they deploy from files of the bundle, however deep."""
+    pending = sorted({f.iac_file for f in context.functions if f.iac != "terraform"})
+    seen: list[str] = []
+    while pending:
+        path = pending.pop(0)
+        if path in seen:
+            continue
+        seen.append(path)
+        document = context.yaml(path)
+        data = document.data if document is not None else None
+        resources = data.get("Resources") if isinstance(data, dict) else None
+        for resource in (resources or {}).values() if isinstance(resources, dict) else []:
+            if not isinstance(resource, dict) or resource.get("Type") not in _NESTED:
+                continue
+            properties = resource.get("Properties")
+            location = (
+                properties.get(_NESTED[resource["Type"]]) if isinstance(properties, dict) else None
+            )
+            if isinstance(location, str) and "://" not in location:
+                nested = posixpath.normpath(posixpath.join(posixpath.dirname(path), location))
+                if not nested.startswith("../") and (context.root / nested).is_file():
+                    pending.append(nested)
+    return seen
 
 
 def _resources(
@@ -88,21 +125,34 @@ def _resources(
 
 
 def _policy(
-    document: YamlDocument, path: str, resource: str, where: PathKey, properties: dict[str, Any]
+    document: YamlDocument,
+    path: str,
+    resource: str,
+    where: PathKey,
+    properties: dict[str, Any],
+    template: dict[str, Any],
 ) -> list[RawFinding]:
     what = POLICY_RESOURCES[resource.split(".")[0]]
-    policy = properties.get("PolicyDocument")
+    policy = _document(properties.get("PolicyDocument"))
+    if policy is None:
+        message = (
+            f"{resource}: its policy document is written so that the gate cannot read it "
+            "(a string that is not JSON): it may let anyone in. Write it as a mapping."
+        )
+        line = document.line_of((*where, "PolicyDocument"))
+        anchor = f"{resource}#public-policy:unread"
+        return [RawFinding("GATE-IAC-019", message, path, line, None, resource, anchor)]
     statements = as_list(policy.get("Statement")) if isinstance(policy, dict) else []
     findings = []
     for index, statement in enumerate(statements):
-        if not isinstance(statement, dict) or not _open_to_anyone(statement):
+        if not isinstance(statement, dict) or not _open_to_anyone(statement, template):
             continue
         actions = [
             *action_strings(statement.get("Action")),
             *action_strings(statement.get("NotAction")),
         ]
         writes = "NotAction" in statement or not actions or any(_writes(a) for a in actions)
-        label = statement.get("Sid") or f"#{index + 1}"
+        label = statement.get("Sid") if isinstance(statement.get("Sid"), str) else f"#{index + 1}"
         shown = ", ".join(actions[:4]) + (" ..." if len(actions) > 4 else "")
         if writes:
             effect = f"anyone on the internet may write to the {what} ({shown})"
@@ -123,24 +173,75 @@ def _policy(
     return findings
 
 
-def _open_to_anyone(statement: dict[str, Any]) -> bool:
-    """An `Allow` for any principal that no condition narrows to known callers."""
+def _document(value: Any) -> Any:
+    """A policy document: a mapping, or a JSON string (`Fn::Sub` of one, its variables
+    standing in as text); None when it is a string that is not JSON."""
+    if isinstance(value, dict) and set(value) == {"Fn::Sub"}:
+        body = value["Fn::Sub"]
+        value = body[0] if isinstance(body, list) and body else body
+        value = re.sub(r"\$\{[^}]*\}", "x", value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value if isinstance(value, dict) else {}
+    parsed, why = json_document(value)
+    return None if why is not None or not isinstance(parsed, dict) else parsed
+
+
+def _open_to_anyone(statement: dict[str, Any], template: dict[str, Any]) -> bool:
+    """An `Allow` for any principal (whichever value an intrinsic or a parameter's
+    default gives it) that no condition narrows to known callers."""
     if statement.get("Effect") != "Allow":
         return False
-    principal = statement.get("Principal")
-    anyone = principal == "*" or (
-        isinstance(principal, dict) and "*" in as_strings(principal.get("AWS"))
+    anyone = any(
+        principal == "*"
+        or (
+            isinstance(principal, dict)
+            and "*" in [a for v in as_list(principal.get("AWS")) for a in _candidates(v, template)]
+        )
+        for principal in _candidates(statement.get("Principal"), template)
     )
     return anyone and not _narrowed(statement.get("Condition"))
 
 
+def _candidates(value: Any, template: dict[str, Any]) -> list[Any]:
+    """What a value may be when deployed: both branches of `Fn::If`, a parameter's
+    default for its `Ref`, `AWS::NoValue` as None."""
+    if isinstance(value, dict) and len(value) == 1:
+        key, inner = next(iter(value.items()))
+        if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3:
+            return _candidates(inner[1], template) + _candidates(inner[2], template)
+        if key == "Ref" and inner == "AWS::NoValue":
+            return [None]
+        if key == "Ref" or key == "Fn::Sub":
+            resolved = with_parameters(value, template)
+            return [resolved] if resolved != value else [value]
+    return [value]
+
+
+# Operators that narrow only when the value is fixed; negated and `...IfExists` ones are
+# true for callers that lack the key (anonymous ones).
+_NARROWING_OPERATORS = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+    | {"ipaddress", "bool"}
+)
+_EVERYONE = frozenset({"*", "0.0.0.0/0", "::/0"})
+
+
 def _narrowed(condition: Any) -> bool:
+    """Whether a condition lets in only some callers: a positive test of a key that
+    names who (account, organisation, source, network) against values that are not
+    everyone."""
     if not isinstance(condition, dict):
         return False
-    return any(
-        isinstance(tests, dict) and any(str(key).lower() in _NARROWING for key in tests)
-        for tests in condition.values()
-    )
+    for operator, tests in condition.items():
+        if str(operator).lower() not in _NARROWING_OPERATORS or not isinstance(tests, dict):
+            continue
+        for key, values in tests.items():
+            if str(key).lower() not in _NARROWING:
+                continue
+            written = [str(v) for v in as_list(values)]
+            if written and not any(v.strip() in _EVERYONE for v in written):
+                return True
+    return False
 
 
 def _writes(action: str) -> bool:
@@ -150,12 +251,21 @@ def _writes(action: str) -> bool:
 
 
 def _permission(
-    document: YamlDocument, path: str, resource: str, where: PathKey, properties: dict[str, Any]
+    document: YamlDocument,
+    path: str,
+    resource: str,
+    where: PathKey,
+    properties: dict[str, Any],
+    template: dict[str, Any],
 ) -> list[RawFinding]:
-    if properties.get("Principal") != "*" or properties.get("FunctionUrlAuthType"):
-        return []  # a named principal; a function URL's permission is GATE-IAC-010's
-    if properties.get("SourceArn") or properties.get("SourceAccount"):
+    if "*" not in _candidates(properties.get("Principal"), template):
+        return []  # a named principal
+    # A function URL's permission is GATE-IAC-010's; a source may be absent by `!If`.
+    if all(_candidates(properties.get("FunctionUrlAuthType"), template)):
         return []
+    for key in ("SourceArn", "SourceAccount"):
+        if all(_candidates(properties.get(key), template)):
+            return []
     action = properties.get("Action", "lambda:InvokeFunction")
     message = (
         f"{resource}: grants {action} to any principal (`*`) with neither SourceArn nor "

@@ -111,7 +111,7 @@ def document_statements(document: Any, place: Place, locate: Locator) -> list[St
     found: list[Statement] = []
     for at, value in alternatives(document, ()):
         if isinstance(value, str):
-            value, why = _json_document(value)
+            value, why = json_document(value)
             if why is not None:
                 found.append(unreadable(place, locate(at, None), why))
                 continue
@@ -129,7 +129,7 @@ MAX_JSON_DOCUMENT = 1 << 20
 """IAM caps a policy far below this; a longer string is not a policy document."""
 
 
-def _json_document(text: str) -> tuple[Any, str | None]:
+def json_document(text: str) -> tuple[Any, str | None]:
     """A policy document written as a JSON string, or why it cannot be read."""
     if not text.strip():
         return [], None

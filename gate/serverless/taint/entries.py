@@ -17,6 +17,7 @@ Frameworks, found by the app object a module creates at its top level:
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -138,32 +139,108 @@ REQUESTS = {"powertools": "current_event", "chalice": "current_request"}
 
 
 def framework_entries(module: ModuleIndex) -> dict[str, tuple[str, ...]]:
-    """The routes and event handlers of the framework apps the module creates."""
-    apps: dict[str, str] = {}
-    for name, value in module.values.items():
-        called = module.qualname(value.func) if isinstance(value, ast.Call) else None
-        if called in FRAMEWORK_APPS:
-            apps[name] = FRAMEWORK_APPS[called]
-    if not apps:
-        return {}
-    # Flask's request proxy, under whatever name the module imports it.
-    proxies = tuple(local for local, named in module.imports.items() if named == "flask.request")
+    """The routes and event handlers of the framework apps the module creates, however
+    they are registered (a decorator, through a name or not; `add_url_rule`,
+    `add_api_route`, `app.route(...)(view)`). The request an app keeps
+    (`app.current_event`, Flask's `request`) is an input of every function of the
+    module: a helper a route calls reads the same request."""
+    apps = {name: kind for name in module.values if (kind := _app_kind(module, name))}
+    requests = _request_names(module, apps)
     entries: dict[str, tuple[str, ...]] = {}
+    routes = _registered(module)
     for name, node in module.functions.items():
+        local = _local_requests(node)
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
-            if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)):
-                continue
-            app, kind = target.value.id, apps.get(target.value.id)
-            if kind is None:
-                continue
-            if target.attr in ROUTES.get(kind, ()):
-                request = (f"{app}.{REQUESTS[kind]}",) if kind in REQUESTS else proxies
-                entries[name] = (*_request_parameters(node), *request)
-            elif target.attr in EVENTS.get(kind, ()):
+            kind, method = _method_of_app(module, target)
+            if kind is not None and method in ROUTES.get(kind, ()):
+                routes.add(name)
+            elif kind is not None and method in EVENTS.get(kind, ()):
                 first = _first_parameter(node)
                 entries[name] = (first,) if first else ()
+        if name in routes:
+            entries[name] = (*_request_parameters(node), *requests, *local)
+        elif name not in entries and (requests or local):
+            entries[name] = (*requests, *local)
     return {name: names for name, names in entries.items() if names}
+
+
+_POWERTOOLS_APP = re.compile(
+    r"^aws_lambda_powertools\.event_handler\.(\w+\.)*\w+(Resolver|Router)$"
+)
+
+
+def _kind(name: str | None) -> str | None:
+    """The framework whose app a qualified name (`flask.Flask`) creates."""
+    if name is None:
+        return None
+    if name in FRAMEWORK_APPS:
+        return FRAMEWORK_APPS[name]
+    return "powertools" if _POWERTOOLS_APP.match(name) else None
+
+
+def _app_kind(module: ModuleIndex, name: str) -> str | None:
+    """The framework of the app the module-level `name` holds (through other names)."""
+    called = module.qualname(ast.Name(name, ast.Load()))
+    return _kind(called[:-2]) if called and called.endswith("()") else None
+
+
+def _method_of_app(module: ModuleIndex, target: ast.expr) -> tuple[str | None, str]:
+    """(framework, method) when `target` names a method of an app (`app.route`,
+    `route` bound to `app.route`); (None, "") otherwise."""
+    name = module.qualname(target) or ""
+    base, _, method = name.rpartition(".")
+    return (_kind(base[:-2]) if base.endswith("()") else None), method
+
+
+def _registered(module: ModuleIndex) -> set[str]:
+    """Module functions registered as views by a call: `app.add_url_rule(rule,
+    view_func=f)`, `app.add_api_route(path, f)`, `app.route(rule)(f)`."""
+    found: set[str] = set()
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        kind, method = _method_of_app(module, node.func)
+        view: ast.expr | None = None
+        if kind is not None and method == "add_url_rule":
+            view = _keyword(node, "view_func") or (node.args[2] if len(node.args) > 2 else None)
+        elif kind is not None and method == "add_api_route":
+            view = _keyword(node, "endpoint") or (node.args[1] if len(node.args) > 1 else None)
+        elif isinstance(node.func, ast.Call) and node.args:
+            kind, method = _method_of_app(module, node.func.func)
+            if kind is not None and method in ROUTES.get(kind, ()):
+                view = node.args[0]
+        if isinstance(view, ast.Name) and view.id in module.functions:
+            found.add(view.id)
+    return found
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+_FLASK_REQUEST = ("flask.request", "flask.globals.request")
+
+
+def _request_names(module: ModuleIndex, apps: dict[str, str]) -> tuple[str, ...]:
+    """How the module reaches the request its apps handle: `app.current_event`,
+    `app.current_request`, Flask's proxy under any name (`request`, `flask.request`)."""
+    names = [f"{app}.{REQUESTS[kind]}" for app, kind in apps.items() if kind in REQUESTS]
+    for local, named in module.imports.items():
+        if named in _FLASK_REQUEST:
+            names.append(local)
+        elif named in ("flask", "flask.globals"):
+            names.append(f"{local}.request")
+    return tuple(names)
+
+
+def _local_requests(node: FunctionNode) -> tuple[str, ...]:
+    """Flask's proxy imported inside a function (`from flask import request`)."""
+    names = []
+    for statement in ast.walk(node):
+        if isinstance(statement, ast.ImportFrom) and statement.module in ("flask", "flask.globals"):
+            names += [a.asname or a.name for a in statement.names if a.name == "request"]
+    return tuple(names)
 
 
 def _request_parameters(node: FunctionNode) -> list[str]:

@@ -278,6 +278,8 @@ def resolves_entities(
                 parser = local.get(parser.id) or index.values.get(parser.id)
         if isinstance(parser, ast.Call) and _resolving_parser(parser, index, local):
             return True
+    if not given and sink.parser and _sets_default_parser(index):
+        return True  # lxml's default parser replaced by one the module made
     # xml.sax's own functions and parsers: whatever the module set on its parsers.
     return sink.parser == () and _external_ges_on(index)
 
@@ -286,11 +288,30 @@ _MAX_HOPS = 4
 
 
 def _resolving_parser(call: ast.Call, index: ModuleIndex, local: Mapping[str, ast.expr]) -> bool:
+    """Whether a parser made by `call` may resolve external entities: an lxml XMLParser
+    whose `resolve_entities` is not written as False or 'internal' (a truthy value,
+    options passed as `**kwargs`), or a parser the module's own code makes."""
+    if isinstance(call.func, ast.Name) and call.func.id in index.functions:
+        return True  # made by the module's own code: what it sets is not read
     name = index.qualname(call.func, local) or ""
     if name.rsplit(".", 1)[-1] != "XMLParser" or not name.startswith("lxml."):
         return name.endswith("make_parser") and _external_ges_on(index)
+    if any(k.arg is None for k in call.keywords):
+        return True  # `**options`
     value = keyword(call, "resolve_entities")
-    return isinstance(value, ast.Constant) and value.value is True
+    if value is None:
+        return False  # lxml 5's default: internal entities only
+    return not (isinstance(value, ast.Constant) and value.value in (False, "internal"))
+
+
+def _sets_default_parser(index: ModuleIndex) -> bool:
+    """Whether the module replaces lxml's default parser (`etree.set_default_parser`)."""
+    return any(
+        isinstance(node, ast.Call)
+        and (index.qualname(node.func) or "").endswith("etree.set_default_parser")
+        and bool(node.args or node.keywords)
+        for node in ast.walk(index.tree)
+    )
 
 
 def _external_ges_on(index: ModuleIndex) -> bool:

@@ -29,6 +29,10 @@ class Taint:
     built_at: int | None = None
     """The line where the value was formatted or concatenated into a string: a query
     passed to `execute` is injectable only when it was built from the data."""
+    ambient: bool = False
+    """Event data every function of the module can reach alike (a framework's request
+    object, `app.current_event`): what a function returns of it is event data for its
+    callers too, whoever calls it."""
 
 
 Taints = frozenset[Taint]
@@ -56,9 +60,9 @@ def _normal(taints: Iterable[Taint]) -> Taints:
     """At most one taint per parameter, wholeness, cleared kinds and built-or-not: only
     these decide what a rule reports. Which of several sources or lines a message quotes
     does not, and keeping every one grows with the number of paths through a module."""
-    kept: dict[tuple[str | None, bool, frozenset[str], bool], Taint] = {}
+    kept: dict[tuple[str | None, bool, frozenset[str], bool, bool], Taint] = {}
     for t in taints:
-        key = (t.param, t.whole, t.cleared, t.built_at is not None)
+        key = (t.param, t.whole, t.cleared, t.built_at is not None, t.ambient)
         other = kept.get(key)
         if other is None or (t.source, t.built_at or 0) < (other.source, other.built_at or 0):
             kept[key] = t
@@ -112,6 +116,8 @@ def substituted(returned: Taints, arguments: Mapping[str, Taints]) -> Taints:
     out: set[Taint] = set()
     for placeholder in returned:
         if placeholder.param is None:
+            if placeholder.ambient:
+                out.add(placeholder)  # the request every function reads alike
             continue  # the callee's own inputs: reported inside it, not returned here
         for argument in arguments.get(placeholder.param, CLEAN):
             source = argument.source if placeholder.whole else placeholder.source

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from gate.serverless.taint.exprs import Env, Expressions
@@ -68,7 +69,13 @@ class FunctionWalk:
             self.defs[name] = UNKNOWN
         # Request data a framework keeps on its app (`app.current_event`) or in a global
         # (Flask's `request`): an entry's input that is no parameter.
-        env.update({name: taints for name, taints in inputs.items() if name not in env})
+        env.update(
+            {
+                name: frozenset(replace(t, ambient=True) for t in taints)
+                for name, taints in inputs.items()
+                if name not in env
+            }
+        )
         end = self.block(self.node.body, env)
         if end is not None:
             self.exits.append(end)
