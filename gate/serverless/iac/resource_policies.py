@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from gate.safeyaml import PathKey, YamlDocument
@@ -73,11 +74,11 @@ def check(context: BundleContext) -> list[RawFinding]:
             properties = document.long_form(where, resource.get("Properties"))
             if not isinstance(properties, dict):
                 continue
-            name = f"{kind}.{logical}"
+            read = _Resource(document, path, f"{kind}.{logical}", where, properties, template)
             if kind in POLICY_RESOURCES:
-                findings += _policy(document, path, name, where, properties, template)
+                findings += _policy(read)
             elif kind == "AWS::Lambda::Permission":
-                findings += _permission(document, path, name, where, properties, template)
+                findings += _permission(read)
     return findings
 
 
@@ -124,24 +125,37 @@ def _resources(
     return (resolved if isinstance(resolved, dict) else {}), ("resources", "Resources")
 
 
-def _policy(
-    document: YamlDocument,
-    path: str,
-    resource: str,
-    where: PathKey,
-    properties: dict[str, Any],
-    template: dict[str, Any],
-) -> list[RawFinding]:
-    what = POLICY_RESOURCES[resource.split(".")[0]]
+@dataclass(frozen=True)
+class _Resource:
+    """One resource of a template as the rules read it."""
+
+    document: YamlDocument
+    path: str
+    """The template, relative to the bundle root."""
+    name: str
+    """`Type.LogicalId`, as checkov names it."""
+    where: PathKey
+    """Where its `Properties` are in the document."""
+    properties: dict[str, Any]
+    """Its properties, tagged values in their long form."""
+    template: dict[str, Any]
+    """The whole template (its `Parameters`)."""
+
+
+def _policy(resource: _Resource) -> list[RawFinding]:
+    document, path, where = resource.document, resource.path, resource.where
+    properties, template = resource.properties, resource.template
+    name = resource.name
+    what = POLICY_RESOURCES[name.split(".")[0]]
     policy = _document(properties.get("PolicyDocument"))
     if policy is None:
         message = (
-            f"{resource}: its policy document is written so that the gate cannot read it "
+            f"{name}: its policy document is written so that the gate cannot read it "
             "(a string that is not JSON): it may let anyone in. Write it as a mapping."
         )
         line = document.line_of((*where, "PolicyDocument"))
-        anchor = f"{resource}#public-policy:unread"
-        return [RawFinding("GATE-IAC-019", message, path, line, None, resource, anchor)]
+        anchor = f"{name}#public-policy:unread"
+        return [RawFinding("GATE-IAC-019", message, path, line, None, name, anchor)]
     statements = as_list(policy.get("Statement")) if isinstance(policy, dict) else []
     findings = []
     for index, statement in enumerate(statements):
@@ -159,16 +173,16 @@ def _policy(
         else:
             effect = f"anyone on the internet may read the {what} ({shown})"
         message = (
-            f"{resource}: statement {label} allows any principal with no condition that "
+            f"{name}: statement {label} allows any principal with no condition that "
             f"narrows who: {effect}. Name the principals (an account, role or service with "
             "aws:SourceArn), or add a condition such as aws:PrincipalOrgID or "
             "aws:SourceVpce; if the content is public by design, waive this finding."
         )
         line = document.line_of((*where, "PolicyDocument", "Statement", index))
-        anchor = f"{resource}#public-policy:{label}"
+        anchor = f"{name}#public-policy:{label}"
         severity = None if writes else "medium"
         findings.append(
-            RawFinding("GATE-IAC-019", message, path, line, None, resource, anchor, severity)
+            RawFinding("GATE-IAC-019", message, path, line, None, name, anchor, severity)
         )
     return findings
 
@@ -250,14 +264,10 @@ def _writes(action: str) -> bool:
     return verb == "*" or not verb.startswith(_READ_VERBS)
 
 
-def _permission(
-    document: YamlDocument,
-    path: str,
-    resource: str,
-    where: PathKey,
-    properties: dict[str, Any],
-    template: dict[str, Any],
-) -> list[RawFinding]:
+def _permission(resource: _Resource) -> list[RawFinding]:
+    document, path, where = resource.document, resource.path, resource.where
+    properties, template = resource.properties, resource.template
+    name = resource.name
     if "*" not in _candidates(properties.get("Principal"), template):
         return []  # a named principal
     # A function URL's permission is GATE-IAC-010's; a source may be absent by `!If`.
@@ -268,11 +278,11 @@ def _permission(
             return []
     action = properties.get("Action", "lambda:InvokeFunction")
     message = (
-        f"{resource}: grants {action} to any principal (`*`) with neither SourceArn nor "
+        f"{name}: grants {action} to any principal (`*`) with neither SourceArn nor "
         "SourceAccount: every AWS account may invoke the function. Name the service or "
         "account that calls it, and for a service add SourceArn (and SourceAccount) so "
         "only your resource can."
     )
     line = document.line_of((*where, "Principal"))
-    anchor = f"{resource}#permission-any-principal"
-    return [RawFinding("GATE-IAC-020", message, path, line, None, resource, anchor)]
+    anchor = f"{name}#permission-any-principal"
+    return [RawFinding("GATE-IAC-020", message, path, line, None, name, anchor)]
