@@ -11,8 +11,8 @@ input of every function of its module and what a function returns of it is event
 data for its callers; an XML parser is judged unsafe unless it is written safe;
 resource policies and permissions read through parameters, `Fn::If` and JSON strings,
 conditions narrow only with positive operators and fixed values, inline policies and
-nested stacks are read. The cases still open are marked strict xfail with what lets
-them through (`OPEN`, and the SQL evidence of a sibling module).
+nested stacks are read; a database library anywhere in the bundle makes `.query()`
+SQL. The cases still open are marked strict xfail with what lets them through (`OPEN`).
 """
 
 from __future__ import annotations
@@ -281,9 +281,6 @@ def test_a_sql_query_method_beside_its_library_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True, reason="sinks.lookup: SQL_METHODS only where the same module imports a SQL library"
-)
 def test_a_sql_connection_from_a_sibling_module_is_judged(sandbox: Sandbox) -> None:
     """The connection made in db.py (`import pymysql`) and imported by the handler
     (`from db import conn`): the same call on the same object, but the handler's module

@@ -54,7 +54,8 @@ class SinkObserver:
 
     def call(self, call: ast.Call, scope: Scope) -> None:
         name = scope.qualname(call.func)
-        sink = lookup(call, name, scope.walk.index.imports.values())
+        imports = [*scope.walk.index.imports.values(), *self.module.bundle_imports]
+        sink = lookup(call, name, imports)
         if sink is not None and resolves_entities(call, sink, scope.walk.index, scope.walk.defs):
             for argument in checked_arguments(call, sink):
                 self._check(call, name, sink, scope.taint(argument), scope)

@@ -40,6 +40,9 @@ class HandlerModule:
     entries: dict[str, tuple[str, ...]] = field(default_factory=dict)
     resource: str | None = None
     """The IaC resource of the function that deploys the handler, if one does."""
+    bundle_imports: frozenset[str] = frozenset()
+    """The top-level modules the bundle's Python code imports, anywhere in it (a
+    connection made in `db.py` is used in the handler)."""
 
 
 def handler_modules(context: BundleContext) -> list[HandlerModule]:
@@ -76,6 +79,14 @@ def handler_modules(context: BundleContext) -> list[HandlerModule]:
         entries = {**framework_entries(module), **handler_shaped(module)} if module else {}
         if module and entries:
             modules.append(HandlerModule(path, module, entries))
+    imported = frozenset(
+        name.split(".")[0]
+        for path in context.python_files()
+        if (found := index(path)) is not None
+        for name in found.imports.values()
+    )
+    for handler in modules:
+        handler.bundle_imports = imported
     return modules
 
 

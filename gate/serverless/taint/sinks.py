@@ -226,8 +226,8 @@ SQL_METHODS = {
     "fetchval": Sink("sql", (0, "query"), built_only=True),
 }
 """Method names that run SQL only on a database library's objects: a sink where the
-module imports one (`SQL_LIBRARIES`), so that DynamoDB's `table.query(...)` or a
-`requests` call is not SQL."""
+bundle's code imports one (`SQL_LIBRARIES`; the connection may be made in another
+module), so that DynamoDB's `table.query(...)` in a bundle without one is not SQL."""
 
 SQL_LIBRARIES = frozenset(
     {"sqlite3", "pymysql", "MySQLdb", "mysql", "psycopg2", "psycopg", "pg8000", "asyncpg"}
