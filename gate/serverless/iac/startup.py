@@ -75,7 +75,7 @@ def startup_findings(context: BundleContext, views: list[FunctionView]) -> list[
             else:
                 findings += _judge(context, view, variable, variable.literal)
         if unread:
-            findings += _unread(context, view, unread)
+            findings += _unread(view, unread)
     return findings
 
 
@@ -159,12 +159,10 @@ def _finding(
     )
 
 
-def _unread(
-    context: BundleContext, view: FunctionView, unread: list[tuple[str, int | None]]
-) -> list[RawFinding]:
+def _unread(view: FunctionView, unread: list[tuple[str, int | None]]) -> list[RawFinding]:
     """A finding when the gate cannot read what may set a startup variable and the
     function holds programs it does not analyse."""
-    programs = _programs(context, view)
+    programs = view.function.programs  # found by staging, hidden ones too
     if not programs:
         return []
     what, line = unread[0]
@@ -192,9 +190,3 @@ def _unread(
             (),
         )
     ]
-
-
-def _programs(context: BundleContext, view: FunctionView) -> list[str]:
-    """The programs the gate does not analyse in the function's own code and layers,
-    as staging found them in the bundle (gate.staging.programs), hidden ones too."""
-    return list(view.function.programs)
