@@ -97,7 +97,7 @@ class Function:
     name: str
     """The IaC's name for it: a logical id, a serverless.yml key or a Terraform address."""
     iac: str
-    """`sam`, `cloudformation`, `serverless` or `terraform`."""
+    """`sam`, `cloudformation`, `serverless`, `terraform` or `chalice`."""
     iac_file: str
     line: int | None
     resource: str

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from gate.discovery.chalice import APP_FILE, read_chalice
 from gate.discovery.cloudformation import read_template
 from gate.discovery.declared import Declared, Read
 from gate.discovery.serverless import read_serverless
@@ -54,6 +55,8 @@ class IacReader:
         """IaC files of another cloud, found by `declare`."""
         self.unread_programs: list[Warning_] = []
         """Serverless services written as programs (serverless.ts), found by `declare`."""
+        self.app_files: list[Path] = []
+        """Every `app.py` outside generated trees: a Chalice project's, if it creates an app."""
 
     def declare(self) -> tuple[list[Declared], set[str], list[Warning_]]:
         """Every function the IaC declares, the IaC files read, and what could not be
@@ -86,6 +89,9 @@ class IacReader:
             iac_files.update(read)
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)
+        for path in self.app_files:
+            # Not an IaC file: findings in app.py belong to its functions by path.
+            declared.extend(read_chalice(self.root, path, self.max_bytes).functions or [])
         warnings.extend(self.unread_programs)
         return declared, iac_files, [self._shown(w) for w in warnings]
 
@@ -141,6 +147,8 @@ class IacReader:
             for name in sorted(names):
                 path = Path(current) / name
                 self._unread(path, name)
+                if name == APP_FILE:
+                    self.app_files.append(path)
                 plainly_iac = name in SERVERLESS_FILES or name.endswith(".tf")
                 if plainly_iac or (
                     name.endswith(TEMPLATE_SUFFIXES)

@@ -121,6 +121,8 @@ def function_views(context: BundleContext) -> list[FunctionView]:
         if kind == "terraform":
             blocks = module_blocks(context, where)
             views += [terraform_view(blocks, f) for f in functions if f.resource in blocks]
+        elif kind == "chalice":
+            continue  # its settings are in app.py's decorators and .chalice/config.json
         elif kind == "serverless":
             source = YamlSource.read(context, where)
             views += [serverless_view(source, f) for f in functions] if source else []

@@ -8,7 +8,7 @@ and `AWS::IAM::Policy` / `ManagedPolicy` / `RolePolicy` resources that name the 
 serverless.yml: `provider.iam.role.statements` and `managedPolicies`, the legacy
 `provider.iamRoleStatements` and `iamManagedPolicies`, per-function `iamRoleStatements`
 (serverless-iam-roles-per-function) and custom roles under `resources.Resources`.
-Terraform: gate.serverless.iam.roles_terraform.
+Terraform: gate.serverless.iam.roles_terraform. Chalice: gate.serverless.iam.roles_chalice.
 """
 
 from __future__ import annotations
@@ -60,6 +60,10 @@ def grants(context: BundleContext, function: Function) -> Grants:
         from gate.serverless.iam.roles_terraform import terraform_grants
 
         return terraform_grants(context, function)
+    if function.iac == "chalice":
+        from gate.serverless.iam.roles_chalice import chalice_grants
+
+        return chalice_grants(context, function)
     document = context.yaml(function.iac_file)
     if document is None:
         return Grants(function.resource, unknown=(f"{function.iac_file} (not readable)",))

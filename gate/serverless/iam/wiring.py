@@ -7,7 +7,8 @@ The wiring is read from the function's IaC: SAM `Events`, `DeadLetterQueue`,
 `EventInvokeConfig`; CloudFormation `DeadLetterConfig` and event source mappings or
 invoke configs pointing at the function; serverless.yml `events`, `onError`,
 `destinations`; Terraform `dead_letter_config` and related event source mappings and
-invoke configs. A target whose service cannot be told counts as every service it could be.
+invoke configs; for Chalice, any source its decorators can poll. A target whose
+service cannot be told counts as every service it could be.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ _SENT: Needs = {
     "events": ("events:PutEvents",),
     "s3": ("s3:PutObject", "s3:ListBucket"),
 }
+CHALICE_POLLED = ("sqs", "kinesis", "dynamodb")
+"""What Chalice's event decorators (`on_sqs_message`, `on_kinesis_record`,
+`on_dynamodb_record`) make Lambda poll."""
 _SAM_EVENTS = {"SQS": "sqs", "Kinesis": "kinesis", "DynamoDB": "dynamodb", "MSK": "kafka"}
 _SAM_EVENTS |= {"SelfManagedKafka": "kafka", "MQ": "mq"}
 _SAM_TARGETS = {"SQS": "sqs", "SNS": "sns", "Lambda": "lambda", "EventBridge": "events"}
@@ -84,6 +88,12 @@ def wiring(context: BundleContext, function: Function) -> Needs:
     needs: Needs = dict(RUNTIME)
     if function.iac == "terraform":
         _terraform(context, function, needs)
+        return needs
+    if function.iac == "chalice":
+        # The event sources are in decorators, read by discovery only for the function's
+        # name: every queue or stream Chalice polls may be this function's.
+        for service in CHALICE_POLLED:
+            _add(needs, _POLLED, service)
         return needs
     document = context.yaml(function.iac_file)
     data = as_mapping(document.data if document else None)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from gate.discovery.chalice import EVENT_DECORATORS
 from gate.serverless.context import BundleContext
 from gate.serverless.taint.module import FunctionNode, ModuleIndex
 
@@ -137,13 +138,7 @@ ROUTES: dict[str, frozenset[str]] = {
     "fastapi": _HTTP | {"api_route"},
 }
 """Decorators (methods of the app) that make a function a route."""
-EVENTS: dict[str, frozenset[str]] = {
-    "chalice": frozenset(
-        {"lambda_function", "on_s3_event", "on_sqs_message", "on_sns_message", "on_cw_event"}
-        | {"schedule", "on_kinesis_record", "on_dynamodb_record", "on_ws_message"}
-        | {"on_ws_connect", "on_ws_disconnect"}
-    ),
-}
+EVENTS: dict[str, frozenset[str]] = {"chalice": EVENT_DECORATORS}
 """Decorators whose function gets an event as its first parameter."""
 REQUESTS = {"powertools": "current_event", "chalice": "current_request"}
 """The app's attribute that holds the request being handled."""

@@ -51,7 +51,10 @@ PROPAGATORS = _words(
     "os.path.dirname posixpath.join pathlib.Path pathlib.PurePath pathlib.PosixPath "
     "pathlib.PurePosixPath io.BytesIO io.StringIO gzip.decompress zlib.decompress "
     "bz2.decompress lzma.decompress textwrap.dedent copy.copy copy.deepcopy "
-    "sqlalchemy.text sqlalchemy.sql.text bytes.fromhex bytearray.fromhex"
+    "sqlalchemy.text sqlalchemy.sql.text bytes.fromhex bytearray.fromhex "
+    "cgi.parse_multipart cgi.parse_header cgi.FieldStorage email.message_from_bytes "
+    "email.message_from_string requests_toolbelt.multipart.decoder.MultipartDecoder "
+    "requests_toolbelt.MultipartDecoder"
 )
 """Calls whose result carries their arguments' event data."""
 

@@ -1,0 +1,202 @@
+"""Chalice projects: the Lambda functions an `app.py` declares with its decorators.
+
+A Chalice project is a directory whose `app.py` creates the app at its top level
+(`app = Chalice(app_name=...)`); `chalice deploy` packages that directory's `app.py`,
+`chalicelib/` and `vendor/`. The code is read as a syntax tree, never imported. Its
+functions, as Chalice deploys them:
+
+- every route of the app and of its blueprints (in `chalicelib/`) is one function,
+  `api_handler`, whose handler is the app object;
+- each `@app.lambda_function()` (named by its `name=`, else the Python function), event
+  handler (`on_s3_event`, `on_sns_message`, `on_sqs_message`, `schedule`, ...) and
+  authorizer is a function of its own, named after the Python function;
+- WebSocket handlers are `websocket_connect`, `websocket_message` and
+  `websocket_disconnect`.
+
+`.chalice/config.json` (when the project has one) says how the roles are made; the
+function role rules read it (gate.serverless.iam.roles). Other `config*.json` files
+(`config-sample.json`) are not deployed by Chalice and are not read.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from gate.discovery.declared import Declared, Read
+
+APP_FILE = "app.py"
+CONFIG = (".chalice", "config.json")
+"""Where a project's deployed configuration is, relative to the project."""
+LIBRARY = "chalicelib"
+"""The package beside app.py that Chalice deploys with it; blueprints live there."""
+
+API_HANDLER = "api_handler"
+"""The one function that serves every route of an app."""
+ROUTE_DECORATORS = frozenset({"route"})
+EVENT_DECORATORS = frozenset(
+    {"lambda_function", "on_s3_event", "on_sqs_message", "on_sns_message", "on_cw_event"}
+    | {"schedule", "on_kinesis_record", "on_dynamodb_record", "on_ws_message"}
+    | {"on_ws_connect", "on_ws_disconnect"}
+)
+"""Decorators whose function is a Lambda function of its own, called with an event."""
+AUTHORIZER_DECORATORS = frozenset({"authorizer"})
+_WEBSOCKET = {
+    "on_ws_connect": "websocket_connect",
+    "on_ws_message": "websocket_message",
+    "on_ws_disconnect": "websocket_disconnect",
+}
+APP_CLASSES = frozenset({"chalice.Chalice", "chalice.app.Chalice"})
+BLUEPRINT_CLASSES = frozenset({"chalice.Blueprint", "chalice.app.Blueprint"})
+
+
+def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
+    """The functions of the Chalice project whose `app.py` is `app_file`; None as the
+    functions when the file creates no Chalice app (or cannot be parsed: its syntax is
+    the code scanners' to report)."""
+    relative = app_file.relative_to(root).as_posix()
+    app = _module(app_file, max_bytes)
+    app_names = _created(app, APP_CLASSES) if app else {}
+    if app is None or not app_names:
+        return Read(None)
+    project = app_file.parent
+    here = PurePosixPath(relative).parent.as_posix()
+    code = here if here != "." else "."
+    found: dict[str, Declared] = {}
+    app_object = next(iter(app_names))
+
+    def declare(name: str, handler: str, line: int) -> None:
+        found.setdefault(
+            name,
+            Declared(
+                name=name,
+                iac="chalice",
+                iac_file=relative,
+                line=line,
+                resource=name,
+                runtime=None,  # Chalice deploys with the Python that runs `chalice deploy`
+                handler=handler,
+                code=code,
+            ),
+        )
+
+    modules = [(app, "app")] + [
+        (module, dotted)
+        for path, dotted in _library_modules(project)
+        if (module := _module(path, max_bytes)) is not None
+    ]
+    for module, dotted in modules:
+        owners = {**_created(module, APP_CLASSES), **_created(module, BLUEPRINT_CLASSES)}
+        for registration in _registrations(module, owners):
+            if registration.method in ROUTE_DECORATORS:
+                declare(API_HANDLER, f"app.{app_object}", registration.line)
+            else:
+                declare(registration.name, f"{dotted}.{registration.function}", registration.line)
+    return Read(list(found.values()))
+
+
+@dataclass(frozen=True)
+class _Registration:
+    method: str
+    function: str
+    name: str
+    """The Lambda function's name in the app."""
+    line: int
+
+
+def _registrations(module: ast.Module, owners: dict[str, str]) -> list[_Registration]:
+    """The top-level functions `module` registers through a decorator of an app or
+    blueprint it creates (`@app.route(...)`, `@bp.on_s3_event(...)`)."""
+    found = []
+    for node in module.body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            target = call.func if call else decorator
+            if not (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id in owners
+            ):
+                continue
+            method = target.attr
+            if method in ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS:
+                name = _WEBSOCKET.get(method) or _given_name(call, method) or node.name
+                found.append(_Registration(method, node.name, name, decorator.lineno))
+    return found
+
+
+def _given_name(call: ast.Call | None, method: str) -> str | None:
+    """`@app.lambda_function(name="x")` and `@app.authorizer(name="x")` name the function."""
+    if call is None or method not in ("lambda_function", "authorizer"):
+        return None
+    for keyword in call.keywords:
+        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+            value = keyword.value.value
+            return value if isinstance(value, str) and value else None
+    return None
+
+
+def _created(module: ast.Module, classes: frozenset[str]) -> dict[str, str]:
+    """Top-level names assigned an instance of one of `classes` (by qualified name)."""
+    imported = _imports(module)
+    found = {}
+    for node in module.body:
+        if not isinstance(node, ast.Assign | ast.AnnAssign) or not isinstance(node.value, ast.Call):
+            continue
+        called = _qualified(node.value.func, imported)
+        if called not in classes:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        found.update({t.id: called for t in targets if isinstance(t, ast.Name)})
+    return found
+
+
+def _imports(module: ast.Module) -> dict[str, str]:
+    """Local name -> what it names, for the module's top-level imports."""
+    names: dict[str, str] = {}
+    for node in module.body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                names[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return names
+
+
+def _qualified(node: ast.expr, imported: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Name):
+        return imported.get(node.id)
+    if isinstance(node, ast.Attribute):
+        base = _qualified(node.value, imported)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def _library_modules(project: Path) -> list[tuple[Path, str]]:
+    """`chalicelib`'s Python files with their module names, in path order."""
+    library = project / LIBRARY
+    if not library.is_dir() or library.is_symlink():
+        return []
+    found = []
+    for path in sorted(library.rglob("*.py")):
+        if path.is_file() and not path.is_symlink():
+            parts = path.relative_to(project).with_suffix("").parts
+            dotted = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            found.append((path, dotted))
+    return found
+
+
+def _module(path: Path, max_bytes: int) -> ast.Module | None:
+    """The file's syntax tree; None if it is too large or not Python this interpreter
+    parses (the code scanners report that)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        return ast.parse(path.read_bytes(), filename=path.name)
+    except (OSError, SyntaxError, ValueError):
+        return None

@@ -1,0 +1,89 @@
+"""What a Chalice function's role is granted, from the project's `.chalice/config.json`.
+
+Chalice looks a setting up in the function's entry of a stage's `lambda_functions`, then
+the stage, then the top-level `lambda_functions` entry, then the top level. Per stage:
+
+- `manage_iam_role: false`: the function runs with `iam_role_arn`, a role made outside
+  the project: a policy the gate does not know;
+- `autogen_policy: false`: the policy is the file `iam_policy_file` names in `.chalice/`
+  (by default `policy-<stage>.json`), judged like any inline policy;
+- otherwise Chalice writes the policy itself from the AWS calls it finds in the code:
+  nothing the project wrote to judge.
+
+Every stage the config names is judged, so the worst is found whichever is deployed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+from typing import Any
+
+from gate.discovery.chalice import CONFIG
+from gate.discovery.declared import as_mapping, join_path, leaves_bundle
+from gate.model import Function
+from gate.serverless.context import BundleContext
+from gate.serverless.iam.policy import Grants, Place, Statement, document_statements
+
+DEFAULT_STAGE = "dev"
+
+
+def chalice_grants(context: BundleContext, function: Function) -> Grants:
+    """The policies of every stage of the function's project, as its config makes them."""
+    project = posixpath.dirname(function.iac_file)
+    config_file = posixpath.join(project, *CONFIG)
+    if not (context.root / config_file).is_file():
+        return Grants(f"{project or '.'}:chalice-generated")
+    config = context.yaml(config_file)
+    if config is None or not isinstance(config.data, dict):
+        return Grants(config_file, unknown=(f"{config_file} (not readable)",))
+    statements: list[Statement] = []
+    unknown: list[str] = []
+    roles: list[str] = []
+    stages = as_mapping(config.data.get("stages")) or {DEFAULT_STAGE: {}}
+    for stage in stages:
+        setting = _lookup(config.data, str(stage), function.resource)
+        if setting("manage_iam_role", True) is False:
+            arn = setting("iam_role_arn", None)
+            roles.append(f"{config_file}:{arn}")
+            unknown.append(f"role {arn!r} (made outside the project, stage {stage})")
+        elif setting("autogen_policy", True) is False:
+            name = setting("iam_policy_file", f"policy-{stage}.json")
+            policy_file = join_path(PurePosixPath(project, CONFIG[0]), str(name))
+            roles.append(policy_file)
+            found = None if leaves_bundle(policy_file) else _policy(context, policy_file)
+            if found is None:
+                unknown.append(f"{policy_file} (not in the bundle or not readable)")
+            statements += found or []
+        else:
+            roles.append(f"{project or '.'}:chalice-generated")
+    return Grants(" or ".join(dict.fromkeys(roles)), tuple(statements), tuple(unknown))
+
+
+def _lookup(config: dict[str, Any], stage: str, name: str) -> Any:
+    """Chalice's order for a setting of one function in one stage."""
+    staged = as_mapping(as_mapping(config.get("stages")).get(stage))
+    places = [
+        as_mapping(as_mapping(staged.get("lambda_functions")).get(name)),
+        staged,
+        as_mapping(as_mapping(config.get("lambda_functions")).get(name)),
+        config,
+    ]
+
+    def setting(key: str, default: Any) -> Any:
+        return next((place[key] for place in places if key in place), default)
+
+    return setting
+
+
+def _policy(context: BundleContext, policy_file: str) -> list[Statement] | None:
+    """The statements of a policy file, with lines; None if it is missing or unreadable."""
+    if not (context.root / policy_file).is_file():
+        return None
+    document = context.yaml(policy_file)
+    if document is None:
+        return None
+    place = Place(policy_file, posixpath.basename(policy_file))
+    return document_statements(
+        document.data, place, lambda inner, _text: document.line_of(tuple(inner))
+    )

@@ -1,0 +1,217 @@
+"""Chalice projects: the functions app.py's decorators declare, their roles from
+`.chalice/config.json`, and the gate's verdict on a small Chalice app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gate.discovery import discover
+from gate.serverless import iam
+from gate.serverless.context import BundleContext
+from gate.serverless.iam.roles import grants
+from tests.conftest import RunGate, only_scanners
+from tests.test_discovery import write
+
+APP = """\
+from chalice import Chalice
+from chalicelib.orders import bp
+
+app = Chalice(app_name="shop")
+app.register_blueprint(bp)
+
+
+@app.route("/orders/{order_id}")
+def get_order(order_id):
+    return {"id": order_id}
+
+
+@app.on_s3_event(bucket="uploads", events=["s3:ObjectCreated:*"])
+def on_upload(event):
+    return event.key
+
+
+@app.lambda_function(name="nightly-report")
+def report(event, context):
+    return {}
+
+
+@app.on_ws_connect()
+def connect(event):
+    return None
+"""
+BLUEPRINT = """\
+from chalice import Blueprint
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/items")
+def items():
+    return []
+
+
+@bp.on_sqs_message(queue="work")
+def on_work(event):
+    return None
+"""
+
+
+def context_of(root: Path) -> BundleContext:
+    found = discover(root, "b")
+    return BundleContext("b", root, root, found.functions)
+
+
+def test_app_py_decorators_are_the_functions_chalice_deploys(tmp_path: Path) -> None:
+    write(tmp_path, {"shop/app.py": APP, "shop/chalicelib/orders.py": BLUEPRINT})
+    functions = {f.name: f for f in discover(tmp_path, "b").functions}
+    assert sorted(functions) == [
+        "api_handler",
+        "nightly-report",
+        "on_upload",
+        "on_work",
+        "websocket_connect",
+    ]
+    api = functions["api_handler"]
+    assert (api.iac, api.iac_file, api.handler, api.code) == (
+        "chalice",
+        "shop/app.py",
+        "app.app",
+        "shop",
+    )
+    assert api.line == 8  # the first route declares it
+    assert api.handler_file == "shop/app.py"
+    assert functions["on_upload"].handler == "app.on_upload"
+    assert functions["nightly-report"].handler_function == "report"
+    worker = functions["on_work"]
+    assert worker.handler_file == "shop/chalicelib/orders.py"
+    assert worker.handler_function == "on_work"
+
+
+def test_an_app_py_without_a_chalice_app_declares_nothing(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "a/app.py": "from flask import Flask\napp = Flask(__name__)\n",
+            "b/app.py": "class Chalice:\n    pass\napp = Chalice()\n",
+            "c/app.py": "def broken(:\n",
+        },
+    )
+    assert discover(tmp_path, "b").functions == ()
+
+
+def test_two_projects_name_their_api_handlers_by_file(tmp_path: Path) -> None:
+    route = 'from chalice import Chalice\napp = Chalice("x")\n@app.route("/")\ndef i():\n    pass\n'
+    write(tmp_path, {"one/app.py": route, "two/app.py": route})
+    names = sorted(f.name for f in discover(tmp_path, "b").functions)
+    assert names == ["one/app.py:api_handler", "two/app.py:api_handler"]
+
+
+def chalice_project(root: Path, config: object, policy: object) -> Path:
+    return write(
+        root,
+        {
+            "app.py": "import boto3\n"
+            + APP.replace("from chalicelib.orders import bp\n", "").replace(
+                "app.register_blueprint(bp)\n", ""
+            )
+            + '\ns3 = boto3.client("s3")\n',
+            ".chalice/config.json": json.dumps(config, indent=2),
+            ".chalice/policy-prod.json": json.dumps(policy, indent=2),
+        },
+    )
+
+
+ADMIN = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def test_a_policy_file_chalice_deploys_is_judged_at_its_line(tmp_path: Path) -> None:
+    config = {
+        "version": "2.0",
+        "app_name": "shop",
+        "stages": {"dev": {}, "prod": {"autogen_policy": False}},
+    }
+    root = chalice_project(tmp_path, config, ADMIN)
+    found = iam.check(context_of(root))
+    wildcard = [f for f in found if f.rule_id == "GATE-IAC-001"]
+    assert wildcard, found
+    assert {(f.path, f.line, f.severity) for f in wildcard} == {
+        (".chalice/policy-prod.json", 5, "critical")
+    }
+
+
+def test_roles_made_outside_or_generated_are_not_guessed(tmp_path: Path) -> None:
+    config = {
+        "version": "2.0",
+        "app_name": "shop",
+        "manage_iam_role": False,
+        "iam_role_arn": "arn:aws:iam::123456789012:role/shop",
+        "stages": {
+            "dev": {},
+            "prod": {
+                "lambda_functions": {"on_upload": {"manage_iam_role": True, "autogen_policy": True}}
+            },
+        },
+    }
+    root = chalice_project(tmp_path, config, ADMIN)
+    context = context_of(root)
+    by_name = {f.name: grants(context, f) for f in context.functions}
+    assert by_name["api_handler"].statements == ()
+    assert by_name["api_handler"].unknown == (
+        "role 'arn:aws:iam::123456789012:role/shop' (made outside the project, stage dev)",
+        "role 'arn:aws:iam::123456789012:role/shop' (made outside the project, stage prod)",
+    )
+    # Generated in prod by Chalice from the code's calls: nothing written to judge.
+    assert by_name["on_upload"].unknown == (
+        "role 'arn:aws:iam::123456789012:role/shop' (made outside the project, stage dev)",
+    )
+
+
+def test_a_policy_file_outside_the_project_is_never_read(tmp_path: Path) -> None:
+    config = {"stages": {"dev": {"autogen_policy": False, "iam_policy_file": "../../secret.json"}}}
+    root = chalice_project(tmp_path / "p", config, ADMIN)
+    write(tmp_path, {"secret.json": json.dumps(ADMIN)})
+    context = context_of(root)
+    api = next(f for f in context.functions if f.name == "api_handler")
+    granted = grants(context, api)
+    assert granted.statements == ()
+    assert granted.unknown == ("../secret.json (not in the bundle or not readable)",)
+
+
+SQL_APP = """\
+from chalice import Chalice
+import pymysql
+import yaml
+
+app = Chalice(app_name="readings")
+db = pymysql.connect(host="db")
+
+
+@app.on_sns_message(topic="readings")
+def record(event):
+    with db.cursor() as cur:
+        cur.execute("INSERT INTO r VALUES ('%s')" % event.subject)
+
+
+@app.route("/upload", methods=["POST"])
+def upload():
+    return str(yaml.load(app.current_request.raw_body))
+"""
+
+
+def test_a_chalice_app_gets_one_verdict_per_function(run_gate: RunGate, tmp_path: Path) -> None:
+    bundle = write(tmp_path / "b", {"app.py": SQL_APP})
+    policy = write(tmp_path, {"policy.yml": only_scanners("bandit", "serverless")})
+    result = run_gate(
+        "check", str(bundle), "--policy", str(policy / "policy.yml"), "--format", "json"
+    )
+    report = json.loads(result.stdout)
+    assert result.code == 1, result.stderr
+    functions = {f["name"] for b in report["bundles"] for f in b["functions"]}
+    assert functions == {"api_handler", "record"}
+    blocking = {
+        (f["rule_id"], f["start_line"])
+        for f in report["findings"]
+        if f["status"] == "blocking" and f["scanner"] == "serverless"
+    }
+    assert blocking == {("GATE-SLS-003", 12), ("GATE-SLS-004", 17)}
