@@ -46,7 +46,7 @@ class Severity(enum.IntEnum):
 
 
 class Confidence(enum.Enum):
-    """How sure the scanner is (bandit only reports this)."""
+    """How sure the scanner is (bandit, and the gate's own rules)."""
 
     LOW = "low"
     MEDIUM = "medium"

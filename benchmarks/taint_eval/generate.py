@@ -74,6 +74,9 @@ class Case:
     """Per source: the Powertools resolver, or `sls` for a serverless.yml plain handler."""
     files: dict[str, str] = field(default_factory=dict)
     """Whole files instead of a generated handler (multi-function bundles)."""
+    requirements: str = ""
+    """A requirements.txt beside the handler, where the finding depends on a library's
+    version (lxml's parsers resolve external entities by default before 5.0)."""
 
 
 # --- how each source reads a value -------------------------------------------------
@@ -313,6 +316,8 @@ RENDER = {
 def render(case: Case) -> tuple[dict[str, str], list[dict[str, object]]]:
     """The case's files with markers removed, and the findings they expect."""
     files = dict(case.files) if case.files else RENDER[case.source](case)
+    if case.requirements:
+        files["requirements.txt"] = case.requirements
     expect: list[dict[str, object]] = []
     clean: dict[str, str] = {}
     for path, text in files.items():

@@ -83,7 +83,7 @@ class ServerlessScanner(Scanner):
                         bundle=result["bundle"],
                         location=Location(raw.path, raw.line, raw.end_line, raw.resource),
                         anchor=raw.anchor,
-                        confidence=Confidence.HIGH,
+                        confidence=Confidence(raw.confidence),
                         cwe=rule.get("cwe"),
                         absorbs=raw.merges,
                         functions=raw.functions,

@@ -66,6 +66,16 @@ class BundleContext:
         except OSError:
             return None
 
+    def versions(self, package: str) -> list[str]:
+        """The versions of `package` (a canonical name) the bundle pins in its manifests or
+        ships as vendored metadata; empty when it says none (nothing is installed)."""
+        if "pins" not in self.memo:
+            from gate.manifests import read_manifests, read_vendored
+
+            pins = [*read_manifests(self.root).pins, *read_vendored(self.root).pins]
+            self.memo["pins"] = pins
+        return sorted({pin.version for pin in self.memo["pins"] if pin.name == package})
+
     def python_files(self) -> list[str]:
         """The bundle's own Python files (vendored packages left out), sorted."""
         if "python_files" not in self.memo:  # asked by several rules: walked once

@@ -32,6 +32,8 @@ class RawFinding:
     functions: tuple[str, ...] = ()
     """The functions a setting they share is the problem for (SAM `Globals`, a
     serverless.yml `provider`): one finding names them all."""
+    confidence: str = "high"
+    """How sure the rule is (`high`, `medium`, `low`): policy `min_confidence` reads it."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

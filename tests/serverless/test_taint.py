@@ -445,6 +445,48 @@ def test_xml_parsed_with_external_entities_resolved(tmp_path: Path) -> None:
     assert rules(tmp_path / "s", safe_sax) == []
 
 
+def test_an_old_lxml_in_the_bundle_makes_its_default_parsers_resolve(tmp_path: Path) -> None:
+    """Before lxml 5.0 the default parser (and an XMLParser() left to its defaults)
+    resolves external entities: the bundle's pinned or vendored lxml decides."""
+    source = """\
+        from lxml import etree
+
+        def handler(event, context):
+            etree.fromstring(event["body"])
+            etree.fromstring(event["body"], etree.XMLParser(no_network=True))
+            etree.fromstring(event["body"], etree.XMLParser(resolve_entities=False))
+        """
+
+    def found(name: str, files: dict[str, str]) -> list[tuple[str, int | None]]:
+        files = {"app.py": textwrap.dedent(source), **files}
+        return sorted(
+            (f.rule_id, f.line) for f in taint.check(write_bundle(tmp_path / name, files))
+        )
+
+    resolving = [("GATE-SLS-008", 4), ("GATE-SLS-008", 5)]
+    assert found("old", {"requirements.txt": "lxml==4.9.4\n"}) == resolving
+    metadata = "Metadata-Version: 2.1\nName: lxml\nVersion: 4.6.5\n"
+    assert found("vendored", {"lxml-4.6.5.dist-info/METADATA": metadata}) == resolving
+    assert found("new", {"requirements.txt": "lxml==5.3.0\n"}) == []
+    assert found("unpinned", {"requirements.txt": "lxml\n"}) == []
+
+
+def test_a_multipart_body_parsed_by_cgi_or_email_is_still_event_data(tmp_path: Path) -> None:
+    source = """\
+        import cgi
+        import email
+        import io
+        import yaml
+
+        def handler(event, context):
+            parts = cgi.parse_multipart(io.BytesIO(event["body"].encode()), {})
+            yaml.load(parts["file"][0])
+            message = email.message_from_string(event["body"])
+            yaml.load(message.get_payload())
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-004", 8), ("GATE-SLS-004", 10)]
+
+
 FRAMEWORK_APPS = {
     "powertools": """\
         import os

@@ -45,6 +45,9 @@ class Variable:
     shared: str | None = None
     """Where a variable every function inherits is set (`Globals.Function`, `provider`);
     None for the function's own."""
+    reference: str | None = None
+    """The resource a `!Ref` or `!GetAtt` value names (`Table` for `!GetAtt Table.Arn`):
+    functions whose variables name one table or bucket share it."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,8 @@ class YamlSource:
                 path = (*where, str(name))
                 line = self.line(path if written else where)
                 literals = self.literals(path) if written else self._variable(value[name])
-                variables = [Variable(str(name), v, line, shared) for v in literals]
+                named = referenced(self._long_form(path)) if written else None
+                variables = [Variable(str(name), v, line, shared, named) for v in literals]
                 found.setdefault(str(name), variables)
         return Environment([v for each in found.values() for v in each], unread)
 
@@ -269,3 +273,16 @@ class YamlSource:
     def _long_form(self, path: PathKey) -> Any:
         value = self.at(path)
         return None if value is MISSING else self.document.long_form(path, value)
+
+
+def referenced(value: Any) -> str | None:
+    """The logical id a `{"Ref": X}` or `{"Fn::GetAtt": "X.Attr"}` names, else None."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    ((key, target),) = value.items()
+    if key == "Fn::GetAtt":
+        target = target[0] if isinstance(target, list) and target else target
+        target = target.split(".", 1)[0] if isinstance(target, str) else None
+    elif key != "Ref":
+        return None
+    return target if isinstance(target, str) and target else None

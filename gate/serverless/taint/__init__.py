@@ -1,5 +1,6 @@
-"""Event taint (GATE-SLS-001..007): event data reaching a command, code, SQL,
-deserialisation, template, filesystem or URL sink without a sanitiser on the way.
+"""Event taint (GATE-SLS-001..009): event data reaching a command, code, SQL,
+deserialisation, template, filesystem, URL or XML sink without a sanitiser on the way,
+directly or through a table or bucket another function writes it to (second_order.py).
 
 Sources are the event parameters of the bundle's handlers (entries.py). The
 data is followed within each module: assignments, subscripts, attributes, `.get()`,
@@ -28,6 +29,7 @@ from gate.serverless.findings import RawFinding
 from gate.serverless.taint.entries import HandlerModule
 from gate.serverless.taint.flow import unique, watch
 from gate.serverless.taint.scope import Scope
+from gate.serverless.taint.second_order import StoredRead, Write, second_order
 from gate.serverless.taint.sinks import (
     KIND,
     PATH_METHODS,
@@ -36,31 +38,53 @@ from gate.serverless.taint.sinks import (
     lookup,
     resolves_entities,
 )
-from gate.serverless.taint.values import Taint, Taints, reaching
+from gate.serverless.taint.stores import store_call
+from gate.serverless.taint.values import Taint, Taints, join, origin, reaching
 
 RULE_IDS = tuple(kind.rule_id for kind in KIND.values())
 
 
 def check(context: BundleContext) -> list[RawFinding]:
-    return unique(watch(context, SinkObserver))
+    observers: list[SinkObserver] = []
+
+    def observer(module: HandlerModule) -> SinkObserver:
+        observers.append(SinkObserver(module))
+        return observers[-1]
+
+    found = watch(context, observer)
+    writes = [w for o in observers for w in o.writes]
+    reads = [r for o in observers for r in o.stored_reads]
+    return unique([*found, *second_order(context, writes, reads)])
 
 
 class SinkObserver:
-    """Reports each sink call that event data reaches."""
+    """Reports each sink call that event data reaches, and notes event data written to a
+    store and stored data reaching a sink, for GATE-SLS-009."""
 
     def __init__(self, module: HandlerModule) -> None:
         self.module = module
         self.findings: list[RawFinding] = []
+        self.writes: list[Write] = []
+        self.stored_reads: list[StoredRead] = []
 
     def call(self, call: ast.Call, scope: Scope) -> None:
         name = scope.qualname(call.func)
         imports = [*scope.walk.index.imports.values(), *self.module.bundle_imports]
         sink = lookup(call, name, imports)
-        if sink is not None and resolves_entities(call, sink, scope.walk.index, scope.walk.defs):
+        legacy = self.module.legacy_lxml
+        if sink is not None and resolves_entities(
+            call, sink, scope.walk.index, scope.walk.defs, legacy
+        ):
             for argument in checked_arguments(call, sink):
                 self._check(call, name, sink, scope.taint(argument), scope)
         elif isinstance(call.func, ast.Attribute) and call.func.attr in PATH_METHODS:
             self._check(call, name, Sink("path", ()), scope.taint(call.func.value), scope)
+        kept = store_call(call, scope.walk.index, scope.walk.defs)
+        if kept is not None and kept.direction == "write":
+            taint = origin(join(*(scope.taint(data) for data in kept.data)))
+            if taint is not None:
+                write = Write(kept.store, self.module, scope.function, call.lineno, taint)
+                self.writes.append(write)
 
     def store(self, target: ast.expr, value: Taints, scope: Scope) -> None:
         """Stores are the container-reuse rule's concern."""
@@ -71,12 +95,27 @@ class SinkObserver:
         taint = reaching(taints, sink.kind, built_only=sink.built_only)
         if taint is not None:
             self.findings.append(self._finding(call, name, sink, taint, scope.function))
+        kept = reaching(taints, sink.kind, built_only=sink.built_only, stored=True)
+        if kept is not None and kept.store is not None:
+            self.stored_reads.append(
+                StoredRead(
+                    kept.store,
+                    self.module,
+                    scope.function,
+                    sink.kind,
+                    _callee(call, name),
+                    call.lineno,
+                    call.end_lineno,
+                    f"{scope.function}: {' '.join(ast.unparse(call).split())}",
+                    kept,
+                )
+            )
 
     def _finding(
         self, call: ast.Call, name: str | None, sink: Sink, taint: Taint, function: str
     ) -> RawFinding:
         kind = KIND[sink.kind]
-        callee = name if name and "()" not in name else ast.unparse(call.func)
+        callee = _callee(call, name)
         message = (
             f"Event data from `{taint.source}` reaches `{callee}()` in {function}(), where it "
             f"{kind.what}: {kind.fix}."
@@ -98,3 +137,8 @@ class SinkObserver:
             anchor=f"{function}: {' '.join(ast.unparse(call).split())}",
             merges=merges,
         )
+
+
+def _callee(call: ast.Call, name: str | None) -> str:
+    """The sink as a message names it: its qualified name, else as written."""
+    return name if name and "()" not in name else ast.unparse(call.func)

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from packaging.version import InvalidVersion, Version
+
 from gate.discovery.chalice import EVENT_DECORATORS
 from gate.serverless.context import BundleContext
 from gate.serverless.taint.module import FunctionNode, ModuleIndex
@@ -44,6 +46,9 @@ class HandlerModule:
     bundle_imports: frozenset[str] = frozenset()
     """The top-level modules the bundle's Python code imports, anywhere in it (a
     connection made in `db.py` is used in the handler)."""
+    legacy_lxml: bool = False
+    """The bundle ships lxml older than 5, whose default parser resolves external
+    entities (lxml 5 resolves internal ones only)."""
 
 
 def handler_modules(context: BundleContext) -> list[HandlerModule]:
@@ -86,9 +91,25 @@ def handler_modules(context: BundleContext) -> list[HandlerModule]:
         if (found := index(path)) is not None
         for name in found.imports.values()
     )
+    legacy = "lxml" in imported and any(
+        Version(v) < LXML_SAFE_DEFAULTS for v in context.versions("lxml") if _valid(v)
+    )
     for handler in modules:
         handler.bundle_imports = imported
+        handler.legacy_lxml = legacy
     return modules
+
+
+LXML_SAFE_DEFAULTS = Version("5.0")
+"""The lxml release whose parsers stopped resolving external entities by default."""
+
+
+def _valid(version: str) -> bool:
+    try:
+        Version(version)
+    except InvalidVersion:
+        return False
+    return True
 
 
 def handler_shaped(module: ModuleIndex) -> dict[str, tuple[str, ...]]:

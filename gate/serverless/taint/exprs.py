@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from gate.serverless.taint.module import ModuleIndex
+from gate.serverless.taint.stores import store_call
 from gate.serverless.taint.strings import format_parts, string_parts
 from gate.serverless.taint.values import (
     CLEAN,
@@ -17,6 +18,7 @@ from gate.serverless.taint.values import (
     cleared,
     join,
     refined,
+    stored,
 )
 
 Env = dict[str, Taints]
@@ -146,6 +148,9 @@ class Expressions:
             return cleared(everything, SANITISERS[name])
         if name in PROPAGATORS:
             return everything
+        kept = store_call(node, self.frame.index, self.frame.defs)
+        if kept is not None and kept.direction == "read":
+            return stored(kept.store, ast.unparse(node))
         if isinstance(node.func, ast.Attribute):
             return self._method(node, node.func, receiver, args, env)
         return CLEAN

@@ -81,7 +81,8 @@ class Analysis:
             kinds = validated((exit_env.get(param, CLEAN) for exit_env in walk.exits), param)
             if kinds:
                 validates[param] = kinds
-        summary = Summary(frozenset(t for t in walk.returns if t.param or t.ambient), validates)
+        returned = frozenset(t for t in walk.returns if t.param or t.ambient or t.store)
+        summary = Summary(returned, validates)
         if summary != self.summaries.get(name):
             self.summaries[name] = summary
             self._pending.update(dict.fromkeys(sorted(self._callers.get(name, ()))))

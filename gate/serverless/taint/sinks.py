@@ -262,12 +262,17 @@ def lookup(call: ast.Call, name: str | None, imports: Iterable[str] = ()) -> Sin
 
 
 def resolves_entities(
-    call: ast.Call, sink: Sink, index: ModuleIndex, local: Mapping[str, ast.expr]
+    call: ast.Call,
+    sink: Sink,
+    index: ModuleIndex,
+    local: Mapping[str, ast.expr],
+    legacy_lxml: bool = False,
 ) -> bool:
     """Whether the XML parse `call` resolves external entities: lxml's with a parser made
     with `resolve_entities=True` (passed inline or through a name), xml.sax's and
     xml.dom's where the module turns `feature_external_ges` on. Python's own parsers
-    leave them off, and lxml 5 resolves only internal ones by default."""
+    leave them off, and lxml 5 resolves only internal ones by default; `legacy_lxml`
+    (the bundle ships an older lxml) makes lxml's defaults resolving."""
     if sink.parser is None:
         return True
     given = [a for a in (argument(call, spec) for spec in sink.parser) if a is not None]
@@ -276,10 +281,10 @@ def resolves_entities(
         for _ in range(_MAX_HOPS):  # a name bound to the parser, in the function or module
             if isinstance(parser, ast.Name):
                 parser = local.get(parser.id) or index.values.get(parser.id)
-        if isinstance(parser, ast.Call) and _resolving_parser(parser, index, local):
+        if isinstance(parser, ast.Call) and _resolving_parser(parser, index, local, legacy_lxml):
             return True
-    if not given and sink.parser and _sets_default_parser(index):
-        return True  # lxml's default parser replaced by one the module made
+    if not given and sink.parser and (legacy_lxml or _sets_default_parser(index)):
+        return True  # lxml's default parser: an old one, or replaced by the module's
     # xml.sax's own functions and parsers: whatever the module set on its parsers.
     return sink.parser == () and _external_ges_on(index)
 
@@ -287,10 +292,13 @@ def resolves_entities(
 _MAX_HOPS = 4
 
 
-def _resolving_parser(call: ast.Call, index: ModuleIndex, local: Mapping[str, ast.expr]) -> bool:
+def _resolving_parser(
+    call: ast.Call, index: ModuleIndex, local: Mapping[str, ast.expr], legacy_lxml: bool
+) -> bool:
     """Whether a parser made by `call` may resolve external entities: an lxml XMLParser
     whose `resolve_entities` is not written as False or 'internal' (a truthy value,
-    options passed as `**kwargs`), or a parser the module's own code makes."""
+    options passed as `**kwargs`, left to an old lxml's default), or a parser the
+    module's own code makes."""
     if isinstance(call.func, ast.Name) and call.func.id in index.functions:
         return True  # made by the module's own code: what it sets is not read
     name = index.qualname(call.func, local) or ""
@@ -300,7 +308,7 @@ def _resolving_parser(call: ast.Call, index: ModuleIndex, local: Mapping[str, as
         return True  # `**options`
     value = keyword(call, "resolve_entities")
     if value is None:
-        return False  # lxml 5's default: internal entities only
+        return legacy_lxml  # lxml 5's default: internal entities only
     return not (isinstance(value, ast.Constant) and value.value in (False, "internal"))
 
 

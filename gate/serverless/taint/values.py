@@ -33,6 +33,10 @@ class Taint:
     """Event data every function of the module can reach alike (a framework's request
     object, `app.current_event`): what a function returns of it is event data for its
     callers too, whoever calls it."""
+    store: str | None = None
+    """Set for data read back from a table or bucket (gate.serverless.taint.stores): the
+    store it came from. It is event data only if a function of the bundle writes event
+    data there (GATE-SLS-009); the first-order rules never report it."""
 
 
 Taints = frozenset[Taint]
@@ -49,6 +53,13 @@ def parameter(name: str) -> Taints:
     return frozenset({Taint(name, param=name, whole=True)})
 
 
+def stored(store: str, text: str) -> Taints:
+    """What a read from `store` returns (`text` is the call, quoted in findings)."""
+    if len(text) > SOURCE_WIDTH:
+        text = text[: SOURCE_WIDTH - 3] + "..."
+    return frozenset({Taint(text, whole=True, store=store)})
+
+
 def join(*groups: Iterable[Taint]) -> Taints:
     present = [g for g in groups if g]
     if len(present) == 1 and isinstance(present[0], frozenset):
@@ -60,9 +71,9 @@ def _normal(taints: Iterable[Taint]) -> Taints:
     """At most one taint per parameter, wholeness, cleared kinds and built-or-not: only
     these decide what a rule reports. Which of several sources or lines a message quotes
     does not, and keeping every one grows with the number of paths through a module."""
-    kept: dict[tuple[str | None, bool, frozenset[str], bool, bool], Taint] = {}
+    kept: dict[tuple[str | None, bool, frozenset[str], bool, bool, str | None], Taint] = {}
     for t in taints:
-        key = (t.param, t.whole, t.cleared, t.built_at is not None, t.ambient)
+        key = (t.param, t.whole, t.cleared, t.built_at is not None, t.ambient, t.store)
         other = kept.get(key)
         if other is None or (t.source, t.built_at or 0) < (other.source, other.built_at or 0):
             kept[key] = t
@@ -96,17 +107,21 @@ def refined(taints: Taints, text: str, base: str) -> Taints:
     )
 
 
-def reaching(taints: Taints, kind: str, *, built_only: bool = False) -> Taint | None:
-    """Real event data in `taints` that is not safe for `kind`, if any."""
+def reaching(
+    taints: Taints, kind: str, *, built_only: bool = False, stored: bool = False
+) -> Taint | None:
+    """Real event data in `taints` that is not safe for `kind`, if any; with `stored`,
+    data read back from a store instead."""
     return origin(
-        frozenset(t for t in taints if kind not in t.cleared and (t.built_at or not built_only))
+        frozenset(t for t in taints if kind not in t.cleared and (t.built_at or not built_only)),
+        stored=stored,
     )
 
 
-def origin(taints: Taints) -> Taint | None:
-    """One origin of the real event data in `taints`, if any: the same one every time,
-    so messages are stable."""
-    data = [t for t in taints if t.param is None]
+def origin(taints: Taints, *, stored: bool = False) -> Taint | None:
+    """One origin of the real event data in `taints` (with `stored`, of the data read
+    from a store), if any: the same one every time, so messages are stable."""
+    data = [t for t in taints if t.param is None and (t.store is not None) == stored]
     return min(data, key=lambda t: (t.source, t.built_at or 0)) if data else None
 
 
@@ -116,8 +131,8 @@ def substituted(returned: Taints, arguments: Mapping[str, Taints]) -> Taints:
     out: set[Taint] = set()
     for placeholder in returned:
         if placeholder.param is None:
-            if placeholder.ambient:
-                out.add(placeholder)  # the request every function reads alike
+            if placeholder.ambient or placeholder.store:
+                out.add(placeholder)  # the request every function reads alike, a store's data
             continue  # the callee's own inputs: reported inside it, not returned here
         for argument in arguments.get(placeholder.param, CLEAN):
             source = argument.source if placeholder.whole else placeholder.source
