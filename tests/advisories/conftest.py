@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from gate.advisories.osv import AdvisoryDatabase
+from tests.conftest import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 OSV_ASSETS = ROOT / "tests" / "assets" / "osv"
@@ -29,9 +29,5 @@ def demo_db(osv_dir: Path) -> AdvisoryDatabase:
 
 @pytest.fixture(scope="session")
 def builder() -> ModuleType:
-    """scripts/build_advisory_snapshot.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("build_advisory_snapshot", BUILDER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """scripts/build_advisory_snapshot.py as a module."""
+    return load_script(BUILDER.stem)

@@ -1,19 +1,28 @@
-"""What AWS's own policies grant, for the common ones: AWS managed policies and SAM policy
-templates. A policy not listed here is unknown, and the rules say so rather than guess.
+"""What AWS's own policies grant: AWS managed policies and SAM policy templates. A policy
+not listed here is unknown, and the rules say so rather than guess.
 
-Managed policies list their main grants (a `*FullAccess` policy's supporting statements
-for other services are left out). SAM templates are scoped by AWS to the resource their
-parameter names, so only their actions matter here; the lists follow
+AWS managed policies are judged by their real documents, every one AWS publishes, from
+package data (data/aws-managed-policies.json.gz, built by
+scripts/build_managed_policies.py; NOTICE says where from and of which date). A managed
+policy is attached and detached whole, so its Allow statements are read as one
+statement: one attachment is one problem. SAM templates are scoped by AWS to the
+resource their parameter names, so only their actions matter here; the lists follow
 aws-sam-translator's policy_templates.json.
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
+import json
 import re
+from importlib import resources
+from typing import Any
 
 from gate.serverless.iam.policy import Place, Statement
 
-_LOGS = ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents")
+MANAGED_DATA = "aws-managed-policies.json.gz"
+
 _VPC = (
     "ec2:CreateNetworkInterface",
     "ec2:DescribeNetworkInterfaces",
@@ -21,13 +30,6 @@ _VPC = (
     "ec2:DeleteNetworkInterface",
     "ec2:AssignPrivateIpAddresses",
     "ec2:UnassignPrivateIpAddresses",
-)
-_XRAY = (
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "xray:GetSamplingRules",
-    "xray:GetSamplingTargets",
-    "xray:GetSamplingStatisticSummaries",
 )
 _KINESIS_READ = (
     "kinesis:DescribeStream",
@@ -45,45 +47,6 @@ _DDB_STREAM = (
     "dynamodb:ListStreams",
 )
 _SQS_POLL = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
-
-MANAGED_POLICIES: dict[str, tuple[str, ...]] = {
-    "AdministratorAccess": ("*",),
-    "AmazonS3FullAccess": ("s3:*", "s3-object-lambda:*"),
-    "AmazonS3ReadOnlyAccess": ("s3:Get*", "s3:List*", "s3:Describe*"),
-    "AmazonDynamoDBFullAccess": ("dynamodb:*", "dax:*"),
-    "AmazonDynamoDBReadOnlyAccess": (
-        "dynamodb:BatchGetItem",
-        "dynamodb:Describe*",
-        "dynamodb:List*",
-        "dynamodb:GetItem",
-        "dynamodb:Query",
-        "dynamodb:Scan",
-        "dynamodb:PartiQLSelect",
-    ),
-    "AmazonSQSFullAccess": ("sqs:*",),
-    "AmazonSNSFullAccess": ("sns:*",),
-    "AmazonKinesisFullAccess": ("kinesis:*",),
-    "AmazonEventBridgeFullAccess": ("events:*", "schemas:*", "scheduler:*", "pipes:*"),
-    "AWSStepFunctionsFullAccess": ("states:*",),
-    "AWSLambda_FullAccess": ("lambda:*",),
-    "SecretsManagerReadWrite": ("secretsmanager:*",),
-    "AmazonSSMReadOnlyAccess": ("ssm:Describe*", "ssm:Get*", "ssm:List*"),
-    "AmazonSSMFullAccess": ("ssm:*",),
-    "CloudWatchLogsFullAccess": ("logs:*",),
-    "CloudWatchFullAccess": ("cloudwatch:*", "logs:*"),
-    "IAMFullAccess": ("iam:*",),
-    "AWSLambdaBasicExecutionRole": _LOGS,
-    "AWSLambdaVPCAccessExecutionRole": (*_LOGS, *_VPC),
-    "AWSLambdaSQSQueueExecutionRole": (*_LOGS, *_SQS_POLL),
-    "AWSLambdaKinesisExecutionRole": (*_LOGS, *_KINESIS_READ),
-    "AWSLambdaDynamoDBExecutionRole": (*_LOGS, *_DDB_STREAM),
-    "AWSXRayDaemonWriteAccess": _XRAY,
-    "AWSXrayWriteOnlyAccess": _XRAY,
-}
-NOT_ACTION_POLICIES: dict[str, tuple[str, ...]] = {
-    # Allow everything but these: as broad as AdministratorAccess for a function.
-    "PowerUserAccess": ("iam:*", "organizations:*", "account:*"),
-}
 
 _S3_READ = (
     "s3:GetObject",
@@ -161,17 +124,51 @@ def managed_policy_name(value: str) -> str | None:
     return found[1] if found else None
 
 
+@functools.cache
+def managed_policies() -> dict[str, Any]:
+    """Every AWS managed policy by name: `{"path", "version", "updated", "statements"}`."""
+    data = resources.files("gate.serverless.iam").joinpath(f"data/{MANAGED_DATA}").read_bytes()
+    policies: dict[str, Any] = json.loads(gzip.decompress(data))["policies"]
+    return policies
+
+
+def managed_actions(name: str) -> tuple[str, ...]:
+    """The actions an AWS managed policy allows by name (`Action`), in its order."""
+    allows = [s for s in managed_policies()[name]["statements"] if s.get("Effect") == "Allow"]
+    return tuple(dict.fromkeys(a for s in allows for a in _as_list(s.get("Action"))))
+
+
 def managed_statements(name: str, path: str, resource: str, line: int | None) -> list[Statement]:
-    """What an AWS managed policy grants (on every resource); [] if it is not in the table."""
-    place = Place(path, resource, f"managed:{name}")
-    if name in NOT_ACTION_POLICIES:
-        return [Statement("Allow", (), NOT_ACTION_POLICIES[name], ("*",), place, line)]
-    if name not in MANAGED_POLICIES:
+    """What an AWS managed policy allows, as one statement at the line that attaches it;
+    [] if AWS has no managed policy of that name."""
+    policy = managed_policies().get(name)
+    if policy is None:
         return []
-    actions = MANAGED_POLICIES[name]
+    allows = [s for s in policy["statements"] if s.get("Effect") == "Allow"]
+
+    def merged(key: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for s in allows for v in _as_list(s.get(key))))
+
+    actions = merged("Action")
     return [
-        Statement("Allow", actions, (), ("*",), place, line, action_lines=(line,) * len(actions))
+        Statement(
+            "Allow",
+            actions,
+            merged("NotAction"),
+            merged("Resource"),
+            Place(path, resource, f"managed:{name}"),
+            line,
+            conditional=bool(allows) and all("Condition" in s for s in allows),
+            action_lines=(line,) * len(actions),
+            not_resources=merged("NotResource"),
+        )
     ]
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def template_statements(name: str, path: str, resource: str, line: int | None) -> list[Statement]:

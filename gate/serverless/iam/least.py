@@ -85,9 +85,13 @@ def _compare(grants: Grants, usage: Usage, who: str, function: Function) -> list
     if usage.calls.dynamic:
         worth = any(_wildcards(s) or _unused(s, usage) for s in allowed)
         return [_not_checked(function, usage, who)] if worth else []
-    findings = [
-        _unused_finding(s, service, usage, who) for s in allowed for service in _unused(s, usage)
-    ]
+    findings = []
+    for statement in allowed:
+        unused = _unused(statement, usage)
+        if unused and statement.place.origin.startswith("managed:"):
+            findings.append(_unused_finding(statement, unused, usage, who))  # detached whole
+        else:
+            findings += [_unused_finding(statement, [s], usage, who) for s in unused]
     for statement in allowed:
         narrowed = _narrowed(statement, usage, who, grants)
         if narrowed is not None:
@@ -106,13 +110,19 @@ def _unused(statement: Statement, usage: Usage) -> list[str]:
     none of its services is used (a managed policy is detached whole)."""
     services = list(dict.fromkeys(service_of(a) for a in statement.actions if a != "*"))
     unused = [s for s in services if not usage.used(s)]
-    if statement.place.origin.startswith("managed:") and len(unused) < len(services):
-        return []
+    if statement.place.origin.startswith("managed:"):
+        # Lambda's own logs, traces and keys do not make a policy about a service used.
+        main = [s for s in services if s not in RUNTIME] or services
+        return [] if any(usage.used(s) for s in main) else unused
     return unused
 
 
-def _unused_finding(statement: Statement, service: str, usage: Usage, who: str) -> RawFinding:
-    actions = [a for a in statement.actions if service_of(a) == service]
+def _unused_finding(
+    statement: Statement, services: list[str], usage: Usage, who: str
+) -> RawFinding:
+    actions = [a for a in statement.actions if service_of(a) in services]
+    shown = ", ".join(actions[:6]) + (f" and {len(actions) - 6} more" if len(actions) > 6 else "")
+    service = services[0] if len(services) == 1 else f"{', '.join(services[:-1])} or {services[-1]}"
     origin = statement.place.origin
     if origin == "inline":
         fix = f"Remove {', '.join(actions)} from this statement."
@@ -122,13 +132,13 @@ def _unused_finding(statement: Statement, service: str, usage: Usage, who: str) 
     files = ", ".join(usage.calls.files) or "none"
     return RawFinding(
         "GATE-SLS-010",
-        f"{who} is granted {', '.join(actions)}, but no {service} call was found in its code "
+        f"{who} is granted {shown}, but no {service} call was found in its code "
         f"({files}) and Lambda does not use {service} for its event sources or destinations. "
         + fix,
         statement.place.path,
         statement.line_of(actions[0]),
         resource=statement.place.resource,
-        anchor=f"{statement.place.resource} unused {service} {actions[0]}",
+        anchor=f"{statement.place.resource} unused {services[0]} {actions[0]}",
     )
 
 
@@ -137,6 +147,9 @@ def _narrowed(statement: Statement, usage: Usage, who: str, grants: Grants) -> R
     if not wild:
         return None
     replacement = [a for a in statement.actions if not is_wildcard(a)]
+    if statement.place.origin.startswith("managed:"):
+        # The managed policy gives way whole: keep only what the code calls of the rest.
+        replacement = [a for a in replacement if a in usage.calls.actions]
     kept: dict[str, str] = {}  # a service's wildcard kept -> why its needs are not known
     for action in wild:
         for service in usage.services() if action == "*" else [service_of(action)]:

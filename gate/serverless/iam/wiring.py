@@ -20,13 +20,13 @@ from gate.discovery.cloudformation import logical_ids
 from gate.discovery.declared import as_mapping
 from gate.model import Function
 from gate.serverless.context import BundleContext
-from gate.serverless.iam.known import MANAGED_POLICIES
+from gate.serverless.iam.known import managed_actions
 
 Needs = dict[str, tuple[str, ...] | None]
 """Service -> the IAM actions needed (None: used, the actions are not known)."""
 
-_LOGS = MANAGED_POLICIES["AWSLambdaBasicExecutionRole"]
-_VPC = tuple(a for a in MANAGED_POLICIES["AWSLambdaVPCAccessExecutionRole"] if a not in _LOGS)
+_LOGS = managed_actions("AWSLambdaBasicExecutionRole")
+_VPC = tuple(a for a in managed_actions("AWSLambdaVPCAccessExecutionRole") if a not in _LOGS)
 RUNTIME: Needs = {
     "logs": _LOGS,
     "xray": ("xray:PutTraceSegments", "xray:PutTelemetryRecords"),
@@ -34,12 +34,10 @@ RUNTIME: Needs = {
     "kms": None,
 }
 _POLLED: Needs = {
-    "sqs": tuple(a for a in MANAGED_POLICIES["AWSLambdaSQSQueueExecutionRole"] if a not in _LOGS),
-    "kinesis": tuple(
-        a for a in MANAGED_POLICIES["AWSLambdaKinesisExecutionRole"] if a not in _LOGS
-    ),
+    "sqs": tuple(a for a in managed_actions("AWSLambdaSQSQueueExecutionRole") if a not in _LOGS),
+    "kinesis": tuple(a for a in managed_actions("AWSLambdaKinesisExecutionRole") if a not in _LOGS),
     "dynamodb": tuple(
-        a for a in MANAGED_POLICIES["AWSLambdaDynamoDBExecutionRole"] if a not in _LOGS
+        a for a in managed_actions("AWSLambdaDynamoDBExecutionRole") if a not in _LOGS
     ),
     "kafka": None,
     "mq": None,
