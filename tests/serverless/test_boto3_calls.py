@@ -159,6 +159,15 @@ def test_no_aws_calls(tmp_path: Path) -> None:
         ("cloudwatch", "PutMetricData", (("cloudwatch:PutMetricData",), True)),
         ("sesv2", "SendEmail", (("ses:SendEmail",), True)),
         ("lambda", "Invoke", (("lambda:InvokeFunction",), True)),
+        ("iot-data", "Publish", (("iot:Publish",), True)),
+        ("bedrock-runtime", "Converse", (("bedrock:InvokeModel",), True)),
+        ("apigatewaymanagementapi", "PostToConnection", (("execute-api:ManageConnections",), True)),
+        (
+            "rds-data",
+            "ExecuteStatement",
+            (("rds-data:ExecuteStatement", "secretsmanager:GetSecretValue"), True),
+        ),
+        ("rds", "GenerateDbAuthToken", (("rds-db:connect",), True)),
         ("sqs", "NoSuchOperation", (("sqs:NoSuchOperation",), False)),
     ],
 )
@@ -187,3 +196,15 @@ def test_tokens_signed_on_the_client_need_the_databases_action(tmp_path: Path) -
     )
     assert {"rds-db:connect", "dsql:DbConnectAdmin", "s3:GetObject"} <= set(found.actions)
     assert found.dynamic == ()
+
+
+def test_calls_that_make_aws_use_other_services_keep_those_services(tmp_path: Path) -> None:
+    """Athena reads and writes S3 and reads Glue as the caller: both are used, with
+    actions the query decides."""
+    found = calls(
+        tmp_path,
+        "import boto3\nboto3.client('athena').start_query_execution(QueryString='SELECT 1')\n",
+    )
+    assert set(found.actions) == {"athena:StartQueryExecution"}
+    assert sorted(found.partial) == ["glue", "s3"]
+    assert found.partial["s3"].startswith("src/app.py:2 athena.start_query_execution: ")

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 from gate.discovery import code_places, contents_of, python_function
 from gate.model import Function
-from gate.serverless.calls.models import iam_actions, iam_prefix, service_of
+from gate.serverless.calls.models import IMPLIED, iam_actions, iam_prefix, service_of
 from gate.serverless.calls.module import ModuleCalls
 from gate.serverless.calls.walk import read_module
 from gate.serverless.context import BundleContext
@@ -127,6 +127,8 @@ def _summarise(modules: list[ModuleCalls], missing: list[str]) -> CodeCalls:
                 else iam_actions(use.service, use.operation or "")
             )
             where = f"{use.file}:{use.line} {use.label}"
+            for service, why in IMPLIED.get((use.service, use.operation or ""), {}).items():
+                partial.setdefault(service, f"{where}: {why}")
             if not verified:
                 unmapped.append(f"{where} -> {', '.join(found)}?")
             for action in found:

@@ -61,10 +61,33 @@ _ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("apigatewaymanagementapi", "PostToConnection"): ("execute-api:ManageConnections",),
     ("apigatewaymanagementapi", "GetConnection"): ("execute-api:ManageConnections",),
     ("apigatewaymanagementapi", "DeleteConnection"): ("execute-api:ManageConnections",),
+    # The Data API reads the database credentials from Secrets Manager as the caller.
+    **{
+        ("rds-data", operation): (f"rds-data:{operation}", "secretsmanager:GetSecretValue")
+        for operation in (
+            "ExecuteStatement",
+            "BatchExecuteStatement",
+            "BeginTransaction",
+            "CommitTransaction",
+            "RollbackTransaction",
+            "ExecuteSql",
+        )
+    },
     # Tokens signed on the client: no API call, but the database checks the action.
     ("rds", "GenerateDbAuthToken"): ("rds-db:connect",),
     ("dsql", "GenerateDbConnectAuthToken"): ("dsql:DbConnect",),
     ("dsql", "GenerateDbConnectAdminAuthToken"): ("dsql:DbConnectAdmin",),
+}
+# Operations that make AWS use other services as the caller, whose actions depend on the
+# request (the query, the task definition): those services are used, their actions not
+# all known, so the rules never call them unused.
+IMPLIED: dict[tuple[str, str], dict[str, str]] = {
+    ("athena", "StartQueryExecution"): {
+        "s3": "Athena reads the data and writes the results to S3 as the caller",
+        "glue": "Athena reads the tables of the Glue Data Catalog as the caller",
+    },
+    ("ecs", "RunTask"): {"iam": "ECS passes the task definition's roles (iam:PassRole)"},
+    ("ecs", "StartTask"): {"iam": "ECS passes the task definition's roles (iam:PassRole)"},
 }
 # Methods boto3 adds to clients and resources, beyond the service model.
 INJECTED: dict[str, str] = {
