@@ -9,28 +9,28 @@ MOTO_WHEEL is a wheel of moto (https://github.com/getmoto/moto, Apache-2.0), who
 `moto/iam/aws_managed_policies.py` holds every AWS managed policy as IAM's
 GetPolicyVersion returns it, imported from AWS by moto's maintainers. The wheel is read
 as a zip and that file as text: its one string is parsed with `ast.literal_eval`, never
-imported. OUT is written as gzip-compressed JSON:
+imported. OUT is written as a zip, so that the gate reads only the policies a bundle
+attaches:
 
-    {"meta": {"source", "url", "version", "date", "license", "policies"},
-     "policies": {name: {"path", "version", "updated", "statements": [...]}}}
+    meta.json           {"source", "url", "version", "date", "license", "policies"}
+    policies/NAME.json  {"path", "version", "updated", "statements": [...]}
 
 The output is deterministic, so a rebuild from the same wheel is byte-identical.
 
-The shipped `gate/serverless/iam/data/aws-managed-policies.json.gz` was built from
+The shipped `gate/serverless/iam/data/aws-managed-policies.zip` was built from
 moto 5.2.6 (released 2026-11-23); keep NOTICE and gate/NOTICE in step when it changes.
 """
 
 # To regenerate, from the repository root:
 #   pip download moto==<version> --no-deps -d /tmp/moto
 #   python scripts/build_managed_policies.py /tmp/moto/moto-<version>-*.whl \
-#       gate/serverless/iam/data/aws-managed-policies.json.gz
+#       gate/serverless/iam/data/aws-managed-policies.zip
 # then update the version and date in NOTICE, gate/NOTICE and the docstring above.
 
 from __future__ import annotations
 
 import argparse
 import ast
-import gzip
 import json
 import re
 import zipfile
@@ -41,6 +41,8 @@ MEMBER = "moto/iam/aws_managed_policies.py"
 VARIABLE = "aws_managed_policies_data"
 URL = "https://github.com/getmoto/moto/blob/master/moto/iam/aws_managed_policies.py"
 _WHEEL = re.compile(r"^moto-(?P<version>[^-]+)-")
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+"""Every member's timestamp: the output depends on the data only."""
 
 
 def read_policies(wheel: Path) -> tuple[dict[str, Any], str, str]:
@@ -77,24 +79,23 @@ def trimmed(policy: dict[str, Any]) -> dict[str, Any]:
 
 def build(wheel: Path, out: Path) -> int:
     policies, version, date = read_policies(wheel)
-    data = {
-        "meta": {
-            "source": f"moto {version} ({MEMBER})",
-            "url": URL,
-            "version": version,
-            "date": date,
-            "license": "Apache-2.0",
-            "policies": len(policies),
-        },
-        "policies": {name: trimmed(policies[name]) for name in sorted(policies)},
+    meta = {
+        "source": f"moto {version} ({MEMBER})",
+        "url": URL,
+        "version": version,
+        "date": date,
+        "license": "Apache-2.0",
+        "policies": len(policies),
     }
-    text = json.dumps(data, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    members = {"meta.json": meta} | {
+        f"policies/{name}.json": trimmed(policies[name]) for name in sorted(policies)
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        out.open("wb") as raw,
-        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as packed,
-    ):
-        packed.write(text)
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, value in members.items():
+            text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+            member = zipfile.ZipInfo(name, date_time=_EPOCH)
+            archive.writestr(member, text, zipfile.ZIP_DEFLATED, compresslevel=9)
     return len(policies)
 
 

@@ -215,3 +215,10 @@ def test_a_chalice_app_gets_one_verdict_per_function(run_gate: RunGate, tmp_path
         if f["status"] == "blocking" and f["scanner"] == "serverless"
     }
     assert blocking == {("GATE-SLS-003", 12), ("GATE-SLS-004", 17)}
+
+
+def test_an_app_py_too_deep_to_parse_declares_nothing(tmp_path: Path) -> None:
+    """The parser's recursion limit is no crash of discovery: the rules refuse the file."""
+    chain = " + 1" * 30000
+    write(tmp_path, {"app.py": f"from chalice import Chalice\napp = Chalice('x')\nx = 1{chain}\n"})
+    assert discover(tmp_path, "b").functions == ()

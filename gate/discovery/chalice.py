@@ -192,11 +192,11 @@ def _library_modules(project: Path) -> list[tuple[Path, str]]:
 
 
 def _module(path: Path, max_bytes: int) -> ast.Module | None:
-    """The file's syntax tree; None if it is too large or not Python this interpreter
-    parses (the code scanners report that)."""
+    """The file's syntax tree; None if it is too large, nested too deep for the parser, or
+    not Python this interpreter parses (the code scanners and rules report that)."""
     try:
         if path.stat().st_size > max_bytes:
             return None
         return ast.parse(path.read_bytes(), filename=path.name)
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None

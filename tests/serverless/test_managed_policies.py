@@ -3,13 +3,18 @@ scripts/build_managed_policies.py), one attachment as one statement."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import zipfile
 from pathlib import Path
 
 from gate.serverless import iam
-from gate.serverless.iam.known import managed_actions, managed_policies, managed_statements
+from gate.serverless.iam.known import (
+    managed_actions,
+    managed_meta,
+    managed_policy,
+    managed_policy_names,
+    managed_statements,
+)
 from tests.conftest import load_script
 from tests.serverless.test_iam_least import least
 from tests.serverless.test_roles import context_of, sam_bundle
@@ -18,21 +23,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_aws_managed_policy_is_known_with_its_source() -> None:
-    data = json.loads(
-        gzip.decompress(
-            (ROOT / "gate/serverless/iam/data/aws-managed-policies.json.gz").read_bytes()
-        )
-    )
-    meta = data["meta"]
+    meta = managed_meta()
     assert meta["license"] == "Apache-2.0" and meta["source"].startswith("moto ")
-    assert meta["policies"] == len(managed_policies()) > 1000
-    notice = (ROOT / "NOTICE").read_text(encoding="utf-8")
-    assert f"moto {meta['version']}" in notice and meta["date"] in notice
+    assert meta["policies"] == len(managed_policy_names()) > 1000
+    for notice in (ROOT / "NOTICE", ROOT / "gate" / "NOTICE"):
+        text = notice.read_text(encoding="utf-8")
+        assert f"moto {meta['version']}" in text and meta["date"] in text
     assert managed_actions("AWSLambdaBasicExecutionRole") == (
         "logs:CreateLogGroup",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     )
+    assert managed_policy("NoSuchPolicyByAws") is None
 
 
 def test_a_managed_policy_is_one_statement_of_all_it_allows() -> None:
@@ -90,11 +92,12 @@ def test_the_table_is_built_from_a_moto_wheel_without_importing_it(tmp_path: Pat
     wheel = tmp_path / "moto-9.9.9-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
         archive.writestr("moto/iam/aws_managed_policies.py", source)
-    assert build(wheel, tmp_path / "one.json.gz") == 2
-    build(wheel, tmp_path / "two.json.gz")
-    one = (tmp_path / "one.json.gz").read_bytes()
-    assert one == (tmp_path / "two.json.gz").read_bytes()
-    data = json.loads(gzip.decompress(one))
-    assert list(data["policies"]) == ["A", "B"]
-    assert data["policies"]["B"]["statements"] == [{"Effect": "Allow", "Action": "s3:*"}]
-    assert data["meta"]["version"] == "9.9.9"
+    assert build(wheel, tmp_path / "one.zip") == 2
+    build(wheel, tmp_path / "two.zip")
+    one = (tmp_path / "one.zip").read_bytes()
+    assert one == (tmp_path / "two.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "one.zip") as archive:
+        assert archive.namelist() == ["meta.json", "policies/A.json", "policies/B.json"]
+        b = json.loads(archive.read("policies/B.json"))
+        assert json.loads(archive.read("meta.json"))["version"] == "9.9.9"
+    assert b["statements"] == [{"Effect": "Allow", "Action": "s3:*"}]

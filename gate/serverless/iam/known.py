@@ -2,7 +2,7 @@
 not listed here is unknown, and the rules say so rather than guess.
 
 AWS managed policies are judged by their real documents, every one AWS publishes, from
-package data (data/aws-managed-policies.json.gz, built by
+package data (data/aws-managed-policies.zip, built by
 scripts/build_managed_policies.py; NOTICE says where from and of which date). A managed
 policy is attached and detached whole, so its Allow statements are read as one
 statement: one attachment is one problem. SAM templates are scoped by AWS to the
@@ -13,15 +13,15 @@ aws-sam-translator's policy_templates.json.
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import re
+import zipfile
 from importlib import resources
 from typing import Any
 
 from gate.serverless.iam.policy import Place, Statement
 
-MANAGED_DATA = "aws-managed-policies.json.gz"
+MANAGED_DATA = "aws-managed-policies.zip"
 
 _VPC = (
     "ec2:CreateNetworkInterface",
@@ -125,23 +125,52 @@ def managed_policy_name(value: str) -> str | None:
 
 
 @functools.cache
-def managed_policies() -> dict[str, Any]:
-    """Every AWS managed policy by name: `{"path", "version", "updated", "statements"}`."""
-    data = resources.files("gate.serverless.iam").joinpath(f"data/{MANAGED_DATA}").read_bytes()
-    policies: dict[str, Any] = json.loads(gzip.decompress(data))["policies"]
-    return policies
+def _managed_archive() -> zipfile.ZipFile:
+    """The managed policies, one member each: a run reads only those its bundle attaches."""
+    return zipfile.ZipFile(
+        resources.files("gate.serverless.iam").joinpath(f"data/{MANAGED_DATA}").open("rb")
+    )
+
+
+def managed_meta() -> dict[str, Any]:
+    """Where the managed policies come from: `{"source", "url", "version", "date", ...}`."""
+    meta: dict[str, Any] = json.loads(_managed_archive().read("meta.json"))
+    return meta
+
+
+@functools.cache
+def managed_policy(name: str) -> dict[str, Any] | None:
+    """An AWS managed policy, `{"path", "version", "updated", "statements"}`; None if AWS
+    has none of that name."""
+    try:
+        data = _managed_archive().read(f"policies/{name}.json")
+    except KeyError:
+        return None
+    policy: dict[str, Any] = json.loads(data)
+    return policy
+
+
+def managed_policy_names() -> list[str]:
+    return [
+        n.removeprefix("policies/").removesuffix(".json")
+        for n in _managed_archive().namelist()
+        if n.startswith("policies/")
+    ]
 
 
 def managed_actions(name: str) -> tuple[str, ...]:
     """The actions an AWS managed policy allows by name (`Action`), in its order."""
-    allows = [s for s in managed_policies()[name]["statements"] if s.get("Effect") == "Allow"]
+    policy = managed_policy(name) or {"statements": []}
+    allows = [s for s in policy["statements"] if s.get("Effect") == "Allow"]
     return tuple(dict.fromkeys(a for s in allows for a in _as_list(s.get("Action"))))
 
 
 def managed_statements(name: str, path: str, resource: str, line: int | None) -> list[Statement]:
     """What an AWS managed policy allows, as one statement at the line that attaches it;
     [] if AWS has no managed policy of that name."""
-    policy = managed_policies().get(name)
+    if "/" in name or not name:
+        return []
+    policy = managed_policy(name)
     if policy is None:
         return []
     allows = [s for s in policy["statements"] if s.get("Effect") == "Allow"]
