@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import signal
@@ -233,8 +234,18 @@ def _advisory_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="console")
-    parser.add_argument("--output", metavar="FILE", help="write --format here (default stdout)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="console",
+        metavar="FMT",
+        help=f"the report to print: {', '.join(FORMATS)} (default: console)",
+    )
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write --format here (default stdout); the verdict line still goes to stderr",
+    )
     parser.add_argument(
         "--report",
         action="append",
@@ -244,6 +255,12 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--quiet", action="store_true", help="only blocking findings and the verdict"
+    )
+    parser.add_argument(
+        "--soft-fail",
+        action="store_true",
+        help="exit 0 when the verdict is fail (report-only roll-out); the verdict and every "
+        "report still say fail, and an error still exits 2",
     )
 
 
@@ -315,21 +332,47 @@ def _render(verdict: Verdict, args: argparse.Namespace) -> int:
     """Write the verdict in --format (and every --report), explain an error, and give the
     exit code."""
     from gate.reports import RENDERERS, RenderOptions
+    from gate.reports.base import verdict_line
 
+    verdict = dataclasses.replace(verdict, soft_fail=args.soft_fail)
     extra = [_report_target(spec) for spec in args.report]
     primary = RENDERERS[args.format]
-    color = args.format == "console" and args.output is None and wants_color(sys.stdout, os.environ)
-    text = primary(verdict, RenderOptions(color=color, quiet=args.quiet))
+    to_terminal = args.format == "console" and args.output is None
+    color = to_terminal and wants_color(sys.stdout, os.environ)
+    width = console_width(sys.stdout, os.environ)
+    text = primary(verdict, RenderOptions(color=color, quiet=args.quiet, width=width))
     _emit(text, args.output)
     for fmt, path in extra:
         _emit(RENDERERS[fmt](verdict, RenderOptions()), path)
+    if args.output is not None and verdict.decision is not Decision.ERROR:
+        # The report went to a file: the log still says the verdict (an error says its
+        # reasons below, one line each).
+        print(f"gate: {_shown(verdict_line(verdict))}", file=sys.stderr)
     _explain_error(verdict)
-    return verdict.decision.exit_code
+    return verdict.exit_code
 
 
 def wants_color(stream: TextIO, environ: Mapping[str, str]) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (to anything)."""
-    return stream.isatty() and "NO_COLOR" not in environ and environ.get("TERM") != "dumb"
+    """Colour on a terminal, or wherever FORCE_COLOR is set (CI logs that render ANSI);
+    never when NO_COLOR is set, to anything, or for TERM=dumb."""
+    if "NO_COLOR" in environ or environ.get("TERM") == "dumb":
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return stream.isatty()
+
+
+def console_width(stream: TextIO, environ: Mapping[str, str]) -> int | None:
+    """COLUMNS where it is set, else the terminal's width; None (no wrapping: a finding a
+    line, as CI logs and grep want) when the report goes elsewhere."""
+    if environ.get("COLUMNS", "").isdigit() and int(environ["COLUMNS"]) > 0:
+        return int(environ["COLUMNS"])
+    try:
+        if stream.isatty():
+            return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def _explain_error(verdict: Verdict) -> None:

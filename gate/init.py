@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import gate
 from gate.errors import UsageError
 from gate.policy.load import schema
 
@@ -61,24 +62,34 @@ environments:
   prod: {fail_on: medium}
 """
 
-GITHUB_SNIPPET = """\
-# .github/workflows/gate.yml (job steps)
+GITHUB_SNIPPET = f"""\
+# .github/workflows/gate.yml
+on: [pull_request, push]
+permissions: {{contents: read}}
+jobs:
+  gate:
+    runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with: {python-version: "3.12"}
-      - run: pip install serverless-gate
-      - run: gate check . --report json=gate-report.json   # exit 1 fails, 2 errors
+        with: {{fetch-depth: 0}}   # pull requests: only what the change touches blocks
+      - uses: serverless-gate/serverless-gate/pipelines/github@v{gate.__version__}
+        with:
+          path: .
+          # soft-fail: "true"      # report without failing, while rolling out
 """
 
-JENKINS_SNIPPET = """\
-// Jenkinsfile (declarative)
-stage('Security gate') {
-  steps {
-    sh 'python3 -m pip install serverless-gate'
-    sh 'gate check . --report json=gate-report.json'   // exit 1 fails, 2 errors
-  }
-}
+JENKINS_SNIPPET = f"""\
+// Jenkinsfile (declarative), without the shared library: the gate in a virtualenv
+// outside the workspace, from this release's tag.
+stage('Security gate') {{
+  steps {{
+    sh '''
+      python3 -m venv "$WORKSPACE_TMP/gate-venv"
+      "$WORKSPACE_TMP/gate-venv/bin/pip" install --quiet "{gate.source_spec()}"
+      "$WORKSPACE_TMP/gate-venv/bin/gate" check . --report junit=gate-junit.xml
+    '''   // exit 1 fails the build (blocking findings), 2 errors
+  }}
+}}
 """
 
 

@@ -399,6 +399,15 @@ class Verdict:
     """With --shard I/N: this run's index and the count (`gate merge` joins them)."""
     files: FileAccount | None = None
     """Where every file of the bundles ended (None in reports written before it existed)."""
+    soft_fail: bool = False
+    """`--soft-fail`: a failing decision still fails in every report, but exits 0."""
+
+    @property
+    def exit_code(self) -> int:
+        """0, 1 or 2 for the decision; 0 for a failure under `--soft-fail` (errors stay 2)."""
+        if self.soft_fail and self.decision is Decision.FAIL:
+            return 0
+        return self.decision.exit_code
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -17,6 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSETS = Path(__file__).resolve().parent / "assets"
 BUNDLES = ASSETS / "bundles"
 EXAMPLES = ROOT / "examples"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-xdist's workers get COLUMNS=80, which the console report honours: the tests
+    read the report as a CI log gets it, unwrapped (tests/reports sets a width itself)."""
+    os.environ.pop("COLUMNS", None)
 
 
 def load_script(name: str) -> ModuleType:

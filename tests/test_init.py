@@ -18,7 +18,8 @@ def test_init_writes_a_valid_commented_policy(run_gate: RunGate, tmp_path: Path)
     policy = load_policy(tmp_path / "gate.yml")
     assert policy.fail_on is not None and policy.fail_on.label == "high"
     assert load_policy(tmp_path / "gate.yml", "prod").fail_on.label == "medium"  # type: ignore[union-attr]
-    assert "GitHub Actions:" in result.stdout and "gate check ." in result.stdout
+    assert "GitHub Actions:" in result.stdout and "pipelines/github@v" in result.stdout
+    assert 'gate" check .' in result.stdout
     assert "stage('Security gate')" in result.stdout
 
 

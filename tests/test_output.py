@@ -174,3 +174,35 @@ def test_a_report_with_the_longest_name_is_written(tmp_path: Path) -> None:
     write_report(str(target), "{}")
     assert target.read_text() == "{}"
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_soft_fail_exits_zero_on_a_failure_and_never_on_an_error(
+    run_gate: RunGate, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "fn"
+    bundle.mkdir()
+    (bundle / "handler.py").write_text(
+        "import subprocess\n\ndef handler(event, context):\n"
+        "    return subprocess.call(event['cmd'], shell=True)\n"
+    )
+    policy = tmp_path / "gate.yml"
+    policy.write_text(only_scanners("bandit"))
+    args = ["check", str(bundle), "--policy", str(policy)]
+    assert run_gate(*args).code == 1
+    soft = run_gate(*args, "--soft-fail", "--output", str(tmp_path / "r.txt"))
+    assert soft.code == 0
+    # The report goes to the file; the verdict still reaches the log, on stderr.
+    assert soft.stderr.startswith("gate: FAIL: 1 blocking problem")
+    assert soft.stderr.rstrip().endswith("[soft fail: exit 0]")
+    assert (tmp_path / "r.txt").read_text().rstrip().endswith("[soft fail: exit 0]")
+    broken = run_gate(*args[:-1], str(tmp_path / "missing.yml"), "--soft-fail")
+    assert broken.code == 2
+
+
+def test_with_output_the_verdict_line_still_goes_to_stderr(
+    run_gate: RunGate, tiny: list[str], tmp_path: Path
+) -> None:
+    report = tmp_path / "report.json"
+    result = run_gate(*tiny, "--format", "json", "--output", str(report))
+    assert result.code == 0 and result.stdout == ""
+    assert result.stderr.startswith("gate: PASS: ")

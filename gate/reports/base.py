@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from gate.discovery import python_function
-from gate.model import Budget, Finding, Function, ScanIssue, Severity, Status, Verdict
+from gate.model import Budget, Decision, Finding, Function, ScanIssue, Severity, Status, Verdict
 
 T = TypeVar("T")
 _ATOMIC = frozenset({int, float, bool})
@@ -31,6 +31,9 @@ class RenderOptions:
     """Console only: ANSI colour (on a terminal, unless NO_COLOR is set)."""
     quiet: bool = False
     """Console only: blocking findings and the verdict line, nothing else."""
+    width: int | None = None
+    """Console only: the columns to wrap to (the terminal's); None: one line a finding,
+    however long (a CI log, a file), so lines stay whole for grep."""
 
 
 def printable(text: str) -> str:
@@ -152,7 +155,15 @@ def budget_text(budget: Budget) -> str:
 
 
 def verdict_line(verdict: Verdict) -> str:
-    """One line that says what the gate decided and why."""
+    """One line that says what the gate decided and why (and that a failure exits 0
+    under `--soft-fail`)."""
+    line = _decision_line(verdict)
+    if verdict.soft_fail and verdict.decision is Decision.FAIL:
+        return f"{line} [soft fail: exit 0]"
+    return line
+
+
+def _decision_line(verdict: Verdict) -> str:
     blocking = verdict.blocking
     if verdict.decision.value == "error":
         failed = [s.scanner for s in verdict.scanners if s.failed]

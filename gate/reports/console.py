@@ -32,6 +32,10 @@ _SEVERITY_STYLE = {
 }
 _Out = Callable[..., None]
 _DECISION_STYLE = {"pass": "bold green", "fail": "bold red", "error": "bold magenta"}
+_STATUS_LABEL = {status: status.value for status in Status} | {
+    # The JSON report's `allowed`: reported, under the policy's threshold. Not a waiver.
+    Status.ALLOWED: "below threshold",
+}
 
 
 def render_console(verdict: Verdict, options: RenderOptions) -> str:
@@ -44,11 +48,15 @@ def render_console(verdict: Verdict, options: RenderOptions) -> str:
         color_system="standard" if options.color else None,
         highlight=False,
         emoji=False,
-        width=160,
+        width=options.width or 10_000,
     )
 
-    def out(text: Text | str = "") -> None:
-        console.print(text, soft_wrap=True, markup=False)
+    def out(text: Text | str = "", whole: bool = False) -> None:
+        """Print wrapped to the width; `whole` keeps one line (the verdict)."""
+        if whole or not options.width:
+            console.print(text, markup=False, soft_wrap=True)
+        else:
+            console.print(text, markup=False, overflow="fold")
 
     if not options.quiet:
         _header(verdict, out)
@@ -60,7 +68,7 @@ def render_console(verdict: Verdict, options: RenderOptions) -> str:
         _by_severity(in_function, out)
     if not options.quiet:
         _footer(verdict, out)
-    out(Text(verdict_line(verdict), style=_DECISION_STYLE[verdict.decision.value]))
+    out(Text(verdict_line(verdict), style=_DECISION_STYLE[verdict.decision.value]), whole=True)
     return buffer.getvalue()
 
 
@@ -117,7 +125,7 @@ def _finding_line(finding: Finding) -> Text:
     line.append(f"  {finding.message}")
     if finding.location.resource:
         line.append(f"  [{finding.location.resource}]", style="dim")
-    status = finding.status.value if finding.status else "unjudged"
+    status = _STATUS_LABEL[finding.status] if finding.status else "unjudged"
     if finding.status is Status.WAIVED and finding.waiver:
         status = f"waived until {finding.waiver.expires}: {finding.waiver.reason}"
     elif finding.status is Status.SUPPRESSED and finding.suppression:

@@ -61,6 +61,7 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
         "baseline": verdict.baseline,
         "diff": verdict.diff,
         "shard": verdict.shard,
+        "soft_fail": verdict.soft_fail,
         "files": files_dict(verdict.files) if verdict.files else None,
         "findings": [_finding(f) for f in verdict.findings],
         "summary": summary(verdict),

@@ -78,6 +78,7 @@ def test_inputs_are_data_not_code(tmp_path: Path) -> None:
         "decision": "error",
         "blocking-count": "0",
         "sarif-path": "",
+        "sarif-category": "serverless-gate",
         "report-path": "",
     }
     assert not marker.exists()
@@ -162,6 +163,27 @@ def test_a_shard_reports_for_the_merge(tmp_path: Path) -> None:
         "index": 1,
         "count": 2,
     }
+    # Each shard's SARIF upload has a category of its own, or they replace each other.
+    assert step.outputs["sarif-category"] == "serverless-gate-shard-1-of-2"
+
+
+def test_soft_fail_reports_the_failure_and_passes_the_step(tmp_path: Path) -> None:
+    step = run_step(
+        tmp_path, GATE_PATHS=str(EXAMPLES / "orders-api-insecure"), GATE_SOFT_FAIL="true"
+    )
+    assert step.code == 0
+    assert step.outputs["decision"] == "fail"
+    assert step.summary.startswith("## ❌ serverless-gate: fail")
+    assert json.loads(Path(step.outputs["report-path"]).read_text())["soft_fail"] is True
+
+
+def test_sarif_upload_is_opt_in_with_a_category() -> None:
+    action = yaml.safe_load((ACTION / "action.yml").read_text())
+    assert action["inputs"]["upload-sarif"]["default"] == "false"
+    assert action["inputs"]["soft-fail"]["default"] == "false"
+    [upload] = [s for s in action["runs"]["steps"] if "upload-sarif" in s.get("uses", "")]
+    assert upload["with"]["category"] == "${{ steps.gate.outputs.sarif-category }}"
+    assert "inputs.upload-sarif == 'true'" in upload["if"]
 
 
 SCOPE = ACTION / "cache-scope.sh"

@@ -55,4 +55,5 @@ def test_step_gates_a_pull_request_on_its_change_under_the_target_policy() -> No
     step = (JENKINS / "vars" / "serverlessGate.groovy").read_text()
     assert 'env.CHANGE_TARGET ? "origin/${env.CHANGE_TARGET}"' in step
     assert "args.get('diffBase', target)" in step and "args.get('policyRef', target)" in step
-    assert '"--diff-base=$GATE_DIFF_BASE"' in step and '"--policy-ref=$GATE_POLICY_REF"' in step
+    script = (JENKINS / "resources" / "serverless-gate" / "run-gate.sh").read_text()
+    assert '"--diff-base=$GATE_DIFF_BASE"' in script and '"--policy-ref=$GATE_POLICY_REF"' in script

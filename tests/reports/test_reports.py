@@ -11,8 +11,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from gate.cli import wants_color
-from gate.model import Bundle, ScanStatus, Status, Verdict, Warning_
+from gate.cli import console_width, wants_color
+from gate.model import Bundle, Decision, ScanStatus, Status, Verdict, Warning_
 from gate.policy.evaluate import evaluate
 from gate.policy.load import builtin_policy
 from gate.reports import RENDERERS, RenderOptions
@@ -82,8 +82,36 @@ def test_console_groups_by_severity_and_ends_with_the_verdict() -> None:
 def test_console_colour_only_when_asked() -> None:
     assert "\x1b[" in rendered("console", color=True)
     quiet = rendered("console", quiet=True)
-    assert "(allowed)" not in quiet
+    assert "(below threshold)" not in quiet
     assert "(blocking)" in quiet
+
+
+def test_findings_under_the_threshold_read_as_such_not_as_allowed() -> None:
+    """`allowed` in the JSON report (its contract) is "below threshold" for people."""
+    assert "(below threshold)" in rendered("console")
+    assert "(allowed)" not in rendered("console")
+    report = json.loads(rendered("json"))
+    assert "allowed" in {f["status"] for f in report["findings"]}
+
+
+def test_console_wraps_to_a_width_and_keeps_the_verdict_whole() -> None:
+    unwrapped = rendered("console").splitlines()
+    assert max(len(line) for line in unwrapped) > 200  # a finding a line, for CI logs
+    wrapped = rendered("console", width=60).splitlines()
+    assert max(len(line) for line in wrapped[:-1]) <= 60
+    assert wrapped[-1] == unwrapped[-1] and len(wrapped[-1]) > 60
+
+
+def test_soft_fail_says_fail_everywhere_and_exits_zero() -> None:
+    verdict = replace(saved_verdict(), soft_fail=True)
+    assert verdict.exit_code == 0
+    assert verdict.decision.value == "fail"
+    report = json.loads(RENDERERS["json"](verdict, RenderOptions()))
+    assert (report["decision"], report["soft_fail"]) == ("fail", True)
+    last = RENDERERS["console"](verdict, RenderOptions()).splitlines()[-1]
+    assert last.startswith("FAIL: ") and last.endswith("[soft fail: exit 0]")
+    assert replace(verdict, decision=Decision.ERROR).exit_code == 2
+    assert json.loads(rendered("json"))["soft_fail"] is False
 
 
 class FakeTerminal(io.StringIO):
@@ -99,10 +127,19 @@ class FakeTerminal(io.StringIO):
         (FakeTerminal(), {"NO_COLOR": "1"}, False),
         (FakeTerminal(), {"TERM": "dumb"}, False),
         (io.StringIO(), {}, False),
+        (io.StringIO(), {"FORCE_COLOR": "1"}, True),
+        (io.StringIO(), {"FORCE_COLOR": "0"}, False),
+        (io.StringIO(), {"FORCE_COLOR": "1", "NO_COLOR": ""}, False),
     ],
 )
 def test_colour_decision(stream: io.StringIO, environ: dict[str, str], expected: bool) -> None:
     assert wants_color(stream, environ) is expected
+
+
+def test_console_width_is_the_terminals_or_none() -> None:
+    assert console_width(io.StringIO(), {"COLUMNS": "100"}) == 100
+    assert console_width(io.StringIO(), {}) is None
+    assert console_width(io.StringIO(), {"COLUMNS": "wide"}) is None
 
 
 def test_every_format_renders() -> None:
