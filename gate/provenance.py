@@ -9,9 +9,11 @@ says `git: null`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from gate.redact import strip_url_credentials
 
@@ -30,6 +32,36 @@ class Provenance:
     """Changes, staged or not, or untracked files: the scan is not of `commit` alone."""
     remotes: tuple[str, ...] = ()
     """Remote URLs, with any user name, password or token taken out."""
+
+    @property
+    def repository(self) -> str | None:
+        """The first remote as an https URL a browser opens (`repository_uri`)."""
+        return next((uri for r in self.remotes if (uri := repository_uri(r))), None)
+
+
+# `user@host:owner/repo.git`, git's scp-like syntax (no scheme, a colon before the path).
+_SCP_LIKE = re.compile(r"^(?:[^@/\s]+@)?(?P<host>[A-Za-z0-9.-]+):(?!//)(?P<path>[^\s]+)$")
+
+
+def repository_uri(remote: str) -> str | None:
+    """A git remote as an https URL: https and http as they are (credentials taken out),
+    ssh://, git:// and scp-like `git@host:owner/repo.git` as `https://host/owner/repo.git`
+    (the user and the ssh port dropped). None for a local path or `file://`: no URL
+    names it."""
+    found = _SCP_LIKE.match(remote)
+    if found and len(found["host"]) > 1:  # `C:/repo` is a Windows drive
+        host, path = found["host"], found["path"]
+    else:
+        parts = urlsplit(strip_url_credentials(remote))
+        if parts.scheme in ("https", "http") and parts.netloc and parts.path.strip("/"):
+            return parts.geturl()
+        if parts.scheme not in ("ssh", "git", "git+ssh", "ssh+git"):
+            return None
+        host, path = parts.hostname or "", parts.path
+    path = path.strip("/")
+    if not host or not path:
+        return None
+    return f"https://{host}/{path}"
 
 
 def provenance(path: Path) -> Provenance | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 import pytest
 
-from gate.provenance import provenance
+from gate.provenance import provenance, repository_uri
 from gate.redact import strip_url_credentials
 from tests.conftest import RunGate, only_scanners
 
@@ -75,6 +75,26 @@ def test_credentials_are_stripped(url: str, shown: str) -> None:
     assert strip_url_credentials(url) == shown
 
 
+@pytest.mark.parametrize(
+    ("remote", "uri"),
+    [
+        ("git@github.com:shop/orders.git", "https://github.com/shop/orders.git"),
+        ("gitlab.example:group/sub/orders.git", "https://gitlab.example/group/sub/orders.git"),
+        ("ssh://git@host.example:2222/shop/orders.git", "https://host.example/shop/orders.git"),
+        ("git://host.example/shop/orders", "https://host.example/shop/orders"),
+        ("https://bot:s3cr3t@github.com/shop/orders.git", "https://github.com/shop/orders.git"),
+        ("/srv/git/orders.git", None),
+        ("file:///srv/git/orders.git", None),
+        ("../orders", None),
+        ("C:/git/orders", None),
+    ],
+)
+def test_ssh_and_scp_like_remotes_name_the_repository_over_https(
+    remote: str, uri: str | None
+) -> None:
+    assert repository_uri(remote) == uri
+
+
 def test_reports_carry_the_commit(
     run_gate: RunGate, tmp_path: Path, policy_file: Callable[[str], Path]
 ) -> None:
@@ -98,6 +118,7 @@ def test_reports_carry_the_commit(
         "branch": "main",
         "dirty": False,
         "remotes": ["https://github.com/shop/orders.git"],
+        "repository": "https://github.com/shop/orders.git",
     }
     run = json.loads(sarif.read_text())["runs"][0]
     assert run["versionControlProvenance"] == [

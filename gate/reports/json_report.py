@@ -41,6 +41,7 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
                 "branch": verdict.git.branch,
                 "dirty": verdict.git.dirty,
                 "remotes": list(verdict.git.remotes),
+                "repository": verdict.git.repository,
             }
             if verdict.git
             else None

@@ -95,7 +95,7 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
 
 def _version_control(git: Provenance | None) -> list[dict[str, str]]:
     """SARIF's record of the commit scanned; it needs a remote URL to name the repository."""
-    uri = next((u for u in git.remotes if "://" in u), None) if git else None
+    uri = git.repository if git else None
     if git is None or uri is None:
         return []
     record = {"repositoryUri": uri, "revisionId": git.commit}
