@@ -90,7 +90,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=lambda _args: _usage(parser), verbose=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="scan bundles and pass or fail the build")
+    check = commands.add_parser(
+        "check",
+        help="scan bundles and pass or fail the build",
+        description="Scan bundles (directories, repository roots, deployment zips) with "
+        "checkov, bandit, pip-audit and the gate's serverless rules, judge every finding "
+        "under one policy, and pass or fail the build.",
+        epilog=CHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _paths_argument(check)
     _policy_options(check)
     _output_options(check)
@@ -140,18 +148,26 @@ def _parser() -> argparse.ArgumentParser:
     ls = commands.add_parser("ls", help="the bundles and the functions their IaC declares")
     _paths_argument(ls)
     _policy_options(ls)
-    ls.add_argument("--format", choices=("console", "json"), default="console")
+    ls.add_argument(
+        "--format", choices=("console", "json"), default="console", help="console or json"
+    )
     _verbose(ls)
     ls.set_defaults(handler=_ls)
 
     rules = commands.add_parser("rules", help="every rule with its effective severity")
-    rules.add_argument("--scanner", choices=("checkov", "bandit", "pip-audit", "serverless"))
+    rules.add_argument(
+        "--scanner",
+        choices=("checkov", "bandit", "pip-audit", "serverless"),
+        help="only this scanner's rules",
+    )
     _policy_options(rules)
     _verbose(rules)
     rules.set_defaults(handler=_rules)
 
     explain = commands.add_parser("explain", help="what a rule means, why it matters, how to fix")
-    explain.add_argument("rule_id", metavar="RULE_ID")
+    explain.add_argument(
+        "rule_id", metavar="RULE_ID", help="CKV_AWS_45, B602, PYSEC-2018-28, GATE-SLS-001, ..."
+    )
     _policy_options(explain)
     _advisory_db_option(explain)
     _verbose(explain)
@@ -179,7 +195,9 @@ def _parser() -> argparse.ArgumentParser:
     update.set_defaults(handler=_db_update)
 
     init = commands.add_parser("init", help="write a commented gate.yml and print CI snippets")
-    init.add_argument("directory", nargs="?", default=".", metavar="DIR")
+    init.add_argument(
+        "directory", nargs="?", default=".", metavar="DIR", help="where to write gate.yml"
+    )
     init.add_argument("--force", action="store_true", help="replace an existing gate.yml")
     _verbose(init)
     init.set_defaults(handler=_init)
@@ -188,18 +206,54 @@ def _parser() -> argparse.ArgumentParser:
     policy.set_defaults(handler=lambda _args: _usage(policy))
     policy_commands = policy.add_subparsers(metavar="ACTION")
     validate = policy_commands.add_parser("validate", help="check a policy file")
-    validate.add_argument("file", nargs="?", metavar="FILE")
-    validate.add_argument("--env", default=_env_default(), metavar="NAME")
+    validate.add_argument(
+        "file", nargs="?", metavar="FILE", help="the policy (default: ./gate.yml)"
+    )
+    validate.add_argument(
+        "--env",
+        default=_env_default(),
+        metavar="NAME",
+        help="validate with environments.NAME applied (also GATE_ENV)",
+    )
     _verbose(validate)
     validate.set_defaults(handler=_policy_validate)
     show = policy_commands.add_parser("show", help="print the effective policy")
     _policy_options(show)
+    show.add_argument(
+        "--format", choices=("json", "yaml"), default="json", help="json (default) or yaml"
+    )
     _verbose(show)
     show.set_defaults(handler=_policy_show)
     schema = policy_commands.add_parser("schema", help="print the policy's JSON Schema")
     _verbose(schema)
     schema.set_defaults(handler=_policy_schema)
     return parser
+
+
+CHECK_EPILOG = """\
+exit codes:
+  0    pass: no blocking finding (or fail under --soft-fail)
+  1    fail: at least one blocking finding
+  2    error: the gate could not decide (bad usage, invalid policy, unreadable or unsafe
+       bundle, a required scanner failed or timed out); one line on stderr says why
+  130  interrupted
+
+environment:
+  GATE_ENV            the policy environment, as --env (empty: none)
+  GATE_CACHE_DIR      where the findings cache and advisory data live
+                      (default: $XDG_CACHE_HOME/serverless-gate)
+  GATE_CACHE_KEY      a secret that authenticates findings-cache entries (CI)
+  GATE_CACHE_MAX_MB   the findings cache's size limit (default 512)
+  NO_COLOR, FORCE_COLOR, TERM=dumb   colour off / on / off
+  COLUMNS             the console report's width (default: the terminal's; no wrapping
+                      when there is no terminal)
+
+examples:
+  gate check .                                  every function the repository declares
+  gate check build/orders.zip --policy gate.yml --env prod
+  gate check . --diff-base origin/main --policy-ref origin/main \\
+      --report sarif=gate.sarif --report junit=gate-junit.xml
+"""
 
 
 def _paths_argument(parser: argparse.ArgumentParser) -> None:
@@ -565,13 +619,19 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _policy_validate(args: argparse.Namespace) -> int:
+    from gate.errors import PolicyError
     from gate.policy import load_policy, resolve_policy
 
-    policy = (
-        load_policy(Path(args.file), args.env)
-        if args.file
-        else resolve_policy(None, args.env, Path.cwd())
-    )
+    try:
+        policy = (
+            load_policy(Path(args.file), args.env)
+            if args.file
+            else resolve_policy(None, args.env, Path.cwd())
+        )
+    except PolicyError as e:
+        for problem in e.problems:  # every one, so one run fixes them all
+            print(f"gate: error: {_shown(problem)}", file=sys.stderr)
+        return EXIT_ERROR
     print(f"{policy.source.source}: valid")
     return 0
 
@@ -580,11 +640,15 @@ def _policy_show(args: argparse.Namespace) -> int:
     from gate.policy import resolve_policy
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
-    print(
-        f"# effective policy from {policy.source.source}"
-        + (f", env {args.env}" if args.env else "")
-    )
-    print(json.dumps(policy.raw, indent=2))
+    # Pure JSON (or YAML) on stdout, for jq; where it came from goes to stderr.
+    where = policy.source.source + (f", env {args.env}" if args.env else "")
+    print(f"gate: effective policy from {where}", file=sys.stderr)
+    if args.format == "yaml":
+        import yaml
+
+        print(yaml.safe_dump(policy.raw, sort_keys=False), end="")
+    else:
+        print(json.dumps(policy.raw, indent=2))
     return 0
 
 

@@ -15,7 +15,12 @@ class UsageError(GateError):
 
 
 class PolicyError(GateError):
-    """The policy file is unreadable or invalid."""
+    """The policy file is unreadable or invalid. `problems` holds every problem the schema
+    found (`gate policy validate` lists them); the message is the most telling one."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (message,)
 
 
 class BundleError(GateError):

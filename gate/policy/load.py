@@ -160,40 +160,45 @@ def _check_version(data: dict[str, Any], doc: YamlDocument, shown: str) -> None:
 
 
 def _validate(data: dict[str, Any], doc: YamlDocument, shown: str) -> None:
+    """Refuse a policy the schema does not accept: the message is the most telling
+    problem, and every problem is kept (in document order) for `gate policy validate`."""
     validator = jsonschema.Draft202012Validator(
         schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    error = jsonschema.exceptions.best_match(validator.iter_errors(_jsonable(data)))
-    if error is None:
+    errors = list(validator.iter_errors(_jsonable(data)))
+    if not errors:
         return
+    best = _described(jsonschema.exceptions.best_match(errors), doc)
+    every = sorted({_described(e, doc) for e in errors}, key=lambda p: p[0] or (0, 0))
+    problems = tuple(dict.fromkeys(_at(shown, position, message) for position, message in every))
+    raise PolicyError(_at(shown, best[0], best[1]), problems)
+
+
+def _described(error: Any, doc: YamlDocument) -> tuple[Position | None, str]:
+    """Where a schema error (a jsonschema `ValidationError`, whose `schema` the stubs type
+    loosely) is, and what it says, in the policy's own terms."""
     path = tuple(error.absolute_path)
     where = ".".join(str(p) for p in path) or "policy"
+    position = doc.position_of(path)
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         unknown = next((k for k in extra if not _matches_pattern(k, error.schema)), extra[0])
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
         hint = f" (allowed: {allowed})" if allowed else ""
-        message = f"unknown key '{unknown}' in {where}{hint}"
-        position = doc.position_of((*path, unknown))
-    elif error.validator == "enum":
+        return doc.position_of((*path, unknown)), f"unknown key '{unknown}' in {where}{hint}"
+    if error.validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
-        message = f"{where}: {error.instance!r} is not one of {choices}"
-        position = doc.position_of(path)
-    elif error.validator == "type":
-        message = f"{where}: expected {error.validator_value}, got {_type_name(error.instance)}"
-        position = doc.position_of(path)
-    elif error.validator == "required":
-        message = f"{where}: {error.message}"
-        position = doc.position_of(path)
-    elif error.validator in _DESCRIBED and "description" in error.schema:
-        message = _DESCRIBED[error.validator].format(
+        return position, f"{where}: {error.instance!r} is not one of {choices}"
+    if error.validator == "type":
+        return (
+            position,
+            f"{where}: expected {error.validator_value}, got {_type_name(error.instance)}",
+        )
+    if error.validator in _DESCRIBED and "description" in error.schema:
+        return position, _DESCRIBED[error.validator].format(
             where=where, value=error.instance, why=error.schema["description"]
         )
-        position = doc.position_of(path)
-    else:
-        message = f"{where}: {error.message}"
-        position = doc.position_of(path)
-    raise PolicyError(_at(shown, position, message))
+    return position, f"{where}: {error.message}"
 
 
 # Failures whose schema's own description says best what is wrong.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -294,7 +296,8 @@ def test_gate_env_selects_an_environment_and_empty_means_none(
     policy = policy_file("version: 1\nenvironments:\n  prod: {fail_on: medium}\n")
     result = run_gate("policy", "show", "--policy", str(policy))
     assert result.code == 0, result.stderr
-    assert result.stdout.splitlines()[0].endswith(f", env {env}" if env else str(policy))
+    assert result.stderr.splitlines()[0].endswith(f", env {env}" if env else str(policy))
+    json.loads(result.stdout)  # pure JSON, for jq
 
 
 # Every number the policy holds, with where the schema bounds it (inclusive unless noted).
@@ -346,3 +349,34 @@ def test_every_number_is_finite_and_bounded_or_refused(
     for value in _numbers(policy):
         assert not isinstance(value, bool)
         assert math.isfinite(value) and 0 <= value <= 2**40, value
+
+
+def test_policy_validate_lists_every_problem_in_one_run(
+    run_gate: RunGate, policy_file: Callable[[str], Path]
+) -> None:
+    policy = policy_file(
+        "version: 1\nfail_on: hgh\nbogus: 1\nscanners:\n  bandit: {timeout_s: slow}\n"
+    )
+    result = run_gate("policy", "validate", str(policy))
+    assert result.code == 2
+    lines = result.stderr.splitlines()
+    assert [
+        line.startswith(f"gate: error: {policy}:{at}: ")
+        for line, at in zip(lines, ("2:1", "3:1", "5:12"), strict=True)
+    ] == [True, True, True]
+    assert "fail_on: 'hgh' is not one of" in lines[0]
+    assert "unknown key 'bogus'" in lines[1]
+    assert "scanners.bandit.timeout_s: expected number, got string" in lines[2]
+    # `gate check` still says the one most telling problem, on one line.
+    check = run_gate("check", str(policy.parent), "--policy", str(policy))
+    assert check.code == 2 and len(check.stderr.splitlines()) == 1
+
+
+def test_policy_show_prints_pure_json_or_yaml(
+    run_gate: RunGate, policy_file: Callable[[str], Path]
+) -> None:
+    policy = policy_file("version: 1\nfail_on: medium\n")
+    shown = run_gate("policy", "show", "--policy", str(policy))
+    assert json.loads(shown.stdout)["fail_on"] == "medium"
+    as_yaml = run_gate("policy", "show", "--policy", str(policy), "--format", "yaml")
+    assert yaml.safe_load(as_yaml.stdout)["fail_on"] == "medium"
