@@ -169,9 +169,25 @@ def guidance(rule_id: str, scanner: str) -> tuple[str, str]:
     elif scanner == "pip-audit":
         text = texts["advisories"]
     else:
-        categories = _checkov_checks().get(rule_id, {}).get("categories") or []
-        text = next((texts["categories"][c] for c in categories if c in texts["categories"]), {})
+        return _checkov_guidance(rule_id, texts["categories"])
     return str(text.get("why", "")), str(text.get("fix", ""))
+
+
+def _checkov_guidance(rule_id: str, categories: dict[str, Any]) -> tuple[str, str]:
+    """A checkov check without curated text: what the check itself asks (its title, as
+    checkov's registry has it), then its category's general concern. The category alone
+    would misexplain a check checkov files oddly (API Gateway caching under backups)."""
+    check = _checkov_checks().get(rule_id)
+    if check is None:
+        return "", ""
+    found = [categories[c] for c in check.get("categories") or [] if c in categories]
+    label = ", ".join(c.lower().replace("_", " ") for c in check.get("categories") or [])
+    why = f"checkov's check “{check['name']}” does not hold for this resource."
+    fix = f"Change the resource so that the check holds ({check['name']})."
+    if found:
+        why += f" checkov files it under {label}. {found[0]['why']}"
+        fix += f" {found[0]['fix']}"
+    return why, fix
 
 
 def explain(rule_id: str, policy: Policy, advisory_db: str | None = None) -> Explanation | None:

@@ -394,3 +394,27 @@ def test_rule_is_written_in_the_header() -> None:
     assert rule
     start = header.index(rule[0])
     assert header[start : start + len(rule)] == rule
+
+
+@pytest.mark.slow
+def test_every_checkov_explanation_is_about_its_own_check() -> None:
+    """`gate explain` of a checkov check without curated text starts from the check's own
+    title, as checkov's registry has it, never from its category alone (CKV_AWS_120, API
+    Gateway caching, was explained as backups)."""
+    from gate.catalogue import _checkov_checks, _explanations, guidance
+
+    registry: dict[str, set[str]] = {}
+    for check in checkov_checks():  # one id may be titled per framework
+        registry.setdefault(check.id, set()).add(check.name)
+    known = _checkov_checks()
+    curated = set(_explanations()["rules"])
+    stale = sorted(i for i in known if i in registry and known[i]["name"] not in registry[i])
+    assert stale == [], "titles differ from checkov's registry: run scripts/rate_checkov_checks.py"
+    wrong = [
+        check_id
+        for check_id in sorted(set(known) & set(registry) - curated)
+        if f"“{known[check_id]['name']}”" not in guidance(check_id, "checkov")[0]
+    ]
+    assert wrong == []
+    why, fix = guidance("CKV_AWS_120", "checkov")
+    assert "API Gateway caching" in why and "caching" in fix
