@@ -36,6 +36,13 @@ class RenderOptions:
     however long (a CI log, a file), so lines stay whole for grep."""
 
 
+STATUS_LABEL = {status: status.value for status in Status} | {
+    # The JSON report's `allowed`: reported, under the policy's threshold. Not a waiver.
+    Status.ALLOWED: "below threshold",
+}
+"""A finding's status as people read it (the JSON report keeps the contract's words)."""
+
+
 def printable(text: str) -> str:
     """`text` with every character that is not printable (`str.isprintable`) shown as an
     escape: controls (terminal escapes, line breaks), format characters (bidirectional

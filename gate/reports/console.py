@@ -13,6 +13,7 @@ from rich.text import Text
 import gate
 from gate.model import FileAccount, Finding, Severity, Status, Verdict
 from gate.reports.base import (
+    STATUS_LABEL,
     RenderOptions,
     budget_text,
     by_function,
@@ -32,10 +33,6 @@ _SEVERITY_STYLE = {
 }
 _Out = Callable[..., None]
 _DECISION_STYLE = {"pass": "bold green", "fail": "bold red", "error": "bold magenta"}
-_STATUS_LABEL = {status: status.value for status in Status} | {
-    # The JSON report's `allowed`: reported, under the policy's threshold. Not a waiver.
-    Status.ALLOWED: "below threshold",
-}
 
 
 def render_console(verdict: Verdict, options: RenderOptions) -> str:
@@ -125,7 +122,7 @@ def _finding_line(finding: Finding) -> Text:
     line.append(f"  {finding.message}")
     if finding.location.resource:
         line.append(f"  [{finding.location.resource}]", style="dim")
-    status = _STATUS_LABEL[finding.status] if finding.status else "unjudged"
+    status = STATUS_LABEL[finding.status] if finding.status else "unjudged"
     if finding.status is Status.WAIVED and finding.waiver:
         status = f"waived until {finding.waiver.expires}: {finding.waiver.reason}"
     elif finding.status is Status.SUPPRESSED and finding.suppression:

@@ -1,16 +1,19 @@
 """GitHub Actions workflow commands: annotations on the changed files of a pull request.
 
-Blocking findings are errors; the rest are warnings (medium and up) or notices.
-Most severe first, capped: GitHub shows only a handful per step, and a summary
-line says how many more the other reports hold.
+GitHub shows at most ten annotations of each kind per step and drops the rest. Blocking
+findings come first, as errors, most severe first, with the verdict as the last error;
+blocking findings beyond that are counted in one notice. Findings that do not block are
+notices, only where notices remain, and what does not fit is counted in one line: the
+JSON, SARIF and HTML reports hold every finding.
 """
 
 from __future__ import annotations
 
-from gate.model import Finding, Severity, Status, Verdict
-from gate.reports.base import RenderOptions, displayable, verdict_line
+from gate.model import Finding, Status, Verdict
+from gate.reports.base import STATUS_LABEL, RenderOptions, displayable, verdict_line
 
-MAX_ANNOTATIONS = 50
+PER_KIND = 10
+"""Annotations GitHub shows per step of each kind (error, warning, notice)."""
 
 
 def escape_data(text: str) -> str:
@@ -23,26 +26,32 @@ def escape_property(text: str) -> str:
 
 def render_github(verdict: Verdict, options: RenderOptions) -> str:
     verdict = displayable(verdict)  # no terminal escapes into the job log
-    ordered = sorted(verdict.findings, key=lambda f: (f.status is not Status.BLOCKING, -f.severity))
-    lines = [_annotation(f) for f in ordered[:MAX_ANNOTATIONS]]
-    left = len(ordered) - len(lines)
-    if left > 0:
-        lines.append(
-            f"::notice title=serverless-gate::{left} more findings are not annotated; "
-            "see the JSON, SARIF or HTML report"
+    ordered = sorted(verdict.findings, key=lambda f: -f.severity)
+    blocking = [f for f in ordered if f.status is Status.BLOCKING]
+    others = [f for f in ordered if f.status is not Status.BLOCKING]
+    failing = verdict.decision.value != "pass"
+    errors = blocking[: PER_KIND - failing]  # the verdict is an error too
+    lines = [_annotation(f, "error") for f in errors]
+    summaries = []
+    if len(blocking) > len(errors):
+        summaries.append(f"{len(blocking) - len(errors)} more blocking findings are not annotated")
+    room = PER_KIND - len(summaries) - (not failing)  # a pass is said as a notice
+    notices = others[:room] if len(others) <= room else others[: room - 1]
+    if len(notices) < len(others):
+        summaries.append(
+            f"{len(others) - len(notices)} findings below the threshold are not annotated"
         )
-    command = {"pass": "notice", "fail": "error", "error": "error"}[verdict.decision.value]
+    lines += [_annotation(f, "notice") for f in notices]
+    lines += [
+        f"::notice title=serverless-gate::{text}; see the JSON, SARIF or HTML report"
+        for text in summaries
+    ]
+    command = "error" if failing else "notice"
     lines.append(f"::{command} title=serverless-gate::{escape_data(verdict_line(verdict))}")
     return "\n".join(lines) + "\n"
 
 
-def _annotation(finding: Finding) -> str:
-    if finding.status is Status.BLOCKING:
-        command = "error"
-    elif finding.severity >= Severity.MEDIUM and finding.status is Status.ALLOWED:
-        command = "warning"
-    else:
-        command = "notice"
+def _annotation(finding: Finding, command: str) -> str:
     path = (
         finding.location.path
         if finding.bundle == "."
@@ -52,7 +61,7 @@ def _annotation(finding: Finding) -> str:
     if finding.location.start_line:
         properties.append(f"line={finding.location.start_line}")
         properties.append(f"endLine={finding.location.end_line or finding.location.start_line}")
-    status = finding.status.value if finding.status else "unjudged"
+    status = STATUS_LABEL[finding.status] if finding.status else "unjudged"
     title = f"{finding.rule_id} ({finding.severity.label}, {status})"
     properties.append(f"title={escape_property(title)}")
     return f"::{command} {','.join(properties)}::{escape_data(finding.message)}"

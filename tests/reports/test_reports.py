@@ -187,18 +187,36 @@ def test_junit_has_a_suite_per_scanner_and_a_decision_case() -> None:
 
 
 def test_github_annotations_escape_and_cap() -> None:
-    from gate.reports.github import MAX_ANNOTATIONS, escape_data, escape_property
+    """Within GitHub's ten annotations of each kind a step: blocking findings first as
+    errors, the verdict the last error, the rest counted; what does not block only as
+    notices, where notices remain."""
+    from gate.reports.github import PER_KIND, escape_data, escape_property
 
     assert escape_data("50%\r\nnext") == "50%25%0D%0Anext"
     assert escape_property("a:b,c") == "a%3Ab%2Cc"
     lines = rendered("github").splitlines()
     verdict = saved_verdict()
-    annotated = min(len(verdict.findings), MAX_ANNOTATIONS)
-    assert all(line.startswith("::error ") for line in lines[: len(verdict.blocking)])
+    assert len(verdict.blocking) > PER_KIND and len(verdict.findings) > len(verdict.blocking)
+    errors = [line for line in lines if line.startswith("::error ")]
+    notices = [line for line in lines if line.startswith("::notice ")]
+    assert len(errors) == PER_KIND and len(notices) == PER_KIND
+    assert not [line for line in lines if line.startswith("::warning ")]
+    assert lines[: PER_KIND - 1] == errors[:-1]  # the most severe blocking findings first
     assert lines[0].startswith("::error file=orders-api-insecure/")
     assert "title=" in lines[0] and "line=" in lines[0]
     assert lines[-1].startswith("::error title=serverless-gate::FAIL")
-    assert len(lines) == annotated + 1 + (len(verdict.findings) > MAX_ANNOTATIONS)
+    more = len(verdict.blocking) - (PER_KIND - 1)
+    summary = f"::notice title=serverless-gate::{more} more blocking findings are not annotated"
+    assert any(line.startswith(summary) for line in lines)
+    below = [line for line in notices if "below threshold)" in line]
+    below_left = len(verdict.findings) - len(verdict.blocking) - len(below)
+    assert any(f"{below_left} findings below the threshold" in line for line in notices)
+
+
+def test_github_annotations_of_a_pass_are_notices() -> None:
+    verdict = replace(saved_verdict(), findings=(), decision=Decision.PASS)
+    lines = RENDERERS["github"](verdict, RenderOptions()).splitlines()
+    assert lines == [f"::notice title=serverless-gate::{lines[-1].split('::', 2)[2]}"]
 
 
 def test_markdown_summary_lists_blocking_findings() -> None:
