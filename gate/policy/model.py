@@ -10,6 +10,7 @@ from typing import Any
 
 from gate.archives import ArchiveLimits
 from gate.model import Confidence, Finding, PolicySource, Severity
+from gate.policy.globs import glob_matches
 from gate.safeyaml import IAC_MAX_BYTES
 
 
@@ -68,9 +69,11 @@ class WaiverRule:
 
 
 def _path_matches(finding: Finding, pattern: str) -> bool:
+    """A waiver's `path`, as .gitignore reads it (gate.policy.globs), against the finding's
+    path, or its path prefixed by the bundle id."""
     path = finding.location.path
     candidates = [path] if finding.bundle == "." else [path, f"{finding.bundle}/{path}"]
-    return any(fnmatch.fnmatchcase(c, pattern) for c in candidates)
+    return any(glob_matches(pattern, c) for c in candidates)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ that Python may run instead of its source is refused (see gate.staging.bytecode)
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import shutil
 import zipfile
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gate.model import Warning_
+from gate.policy.globs import PathPatterns
 from gate.staging.rules import dir_rule, file_rule, is_program, refusal
 
 MAX_FILES = 100_000
@@ -79,7 +79,7 @@ class _Walk:
     top: Path
     """The bundle's real path: links must stay inside it."""
     target: Path
-    exclude: tuple[str, ...]
+    exclude: PathPatterns
     tally: Tally
 
 
@@ -88,10 +88,14 @@ def copy_tree(source: Path, target: Path, bundle: str, exclude: tuple[str, ...])
     target.mkdir(parents=True)
     tally = Tally(bundle, top=source.resolve())
     top = source.resolve()
-    walk = _Walk(top, target, exclude, tally)
+    walk = _Walk(top, target, PathPatterns(exclude), tally)
     pending = [(top, "", frozenset({top}))]
     while pending:  # a stack, not recursion: folders may nest deeper than Python recurses
         pending.extend(_copy_dir(walk, *pending.pop()))
+    tally.warnings += [
+        Warning_("exclude-widened", f"{bundle}: {message}")
+        for message in walk.exclude.widened_messages()
+    ]
     return tally
 
 
@@ -106,7 +110,7 @@ def _copy_dir(
         shown = f"{relative}{entry.name}"
         path = Path(entry.path)
         if entry.is_symlink():
-            pattern = _excluded(shown, walk.exclude)
+            pattern = walk.exclude.match(shown)
             if pattern is not None:
                 walk.tally.excluded[pattern] += 1
                 continue
@@ -129,7 +133,7 @@ def _enter(
             "above it); remove the link"
         )
     # The user's own `exclude` comes first: what it names is theirs to leave out.
-    pattern = _excluded(shown, walk.exclude, directory=True)
+    pattern = walk.exclude.match(shown, directory=True)
     if pattern is not None:
         walk.tally.excluded[pattern] += _count(walk.tally.bundle, path, shown)
         return []
@@ -181,7 +185,7 @@ def _copy_file(walk: _Walk, path: Path, name: str, shown: str, judged: bool = Fa
                 )
             )
         return
-    pattern = _excluded(shown, walk.exclude)
+    pattern = walk.exclude.match(shown)
     if pattern is not None:
         tally.excluded[pattern] += 1
         return
@@ -348,15 +352,3 @@ def _files_under(bundle: str, path: Path, shown: str) -> list[tuple[str, Path]]:
             else:
                 found.append((inner, Path(entry.path)))
     return found
-
-
-def _excluded(relative: str, patterns: tuple[str, ...], directory: bool = False) -> str | None:
-    """The policy `exclude` pattern that matches `relative`, if any."""
-    candidates = [relative, relative + "/"] if directory else [relative]
-    for pattern in patterns:
-        for candidate in candidates:
-            if fnmatch.fnmatchcase(candidate, pattern) or (
-                directory and pattern.endswith("/**") and relative == pattern[:-3]
-            ):
-                return pattern
-    return None
