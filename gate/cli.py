@@ -114,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--jobs", type=_positive, metavar="N", help="scanner workers run at once")
     check.add_argument(
+        "--offline",
+        action="store_true",
+        help="no network: the advisories are not refreshed and never asked live (also "
+        "GATE_OFFLINE=1)",
+    )
+    check.add_argument(
         "--no-cache",
         action="store_true",
         help="scan everything afresh; neither read nor write the findings cache",
@@ -189,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
         dest="origin",
         metavar="URL_OR_FILE",
         help="a zip of OSV records (osv.dev's PyPI all.zip), a directory of them, or an "
-        "http(s) URL of such a zip",
+        "http(s) URL of such a zip (default: osv.dev's PyPI export, or GATE_ADVISORY_URL)",
     )
     _verbose(update)
     update.set_defaults(handler=_db_update)
@@ -240,6 +246,9 @@ exit codes:
 
 environment:
   GATE_ENV            the policy environment, as --env (empty: none)
+  GATE_OFFLINE        1: no network, as --offline
+  GATE_ADVISORY_URL   where the advisory refresh downloads osv.dev's PyPI export from
+                      (a mirror); default osv.dev's
   GATE_CACHE_DIR      where the findings cache and advisory data live
                       (default: $XDG_CACHE_HOME/serverless-gate)
   GATE_CACHE_KEY      a secret that authenticates findings-cache entries (CI)
@@ -360,6 +369,7 @@ def _check(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         progress=progress_for(sys.stderr, os.environ, args.quiet),
         shard=shard,
+        offline=args.offline,
     )
     try:
         verdict = check(args.paths, policy, options)
@@ -588,14 +598,17 @@ def _db_info(args: argparse.Namespace) -> int:
 def _db_update(args: argparse.Namespace) -> int:
     from gate.advisories import sources
     from gate.advisories.osv import builtin_snapshot
+    from gate.advisories.refresh import export_url, offline_forced
     from gate.advisories.update import update_cache
 
-    if not args.origin:
+    # Without --from: osv.dev's PyPI export, the source `refresh` uses (or its mirror).
+    origin = args.origin or export_url()
+    if "://" in origin and offline_forced():
         raise UsageError(
-            "gate db update needs --from URL_OR_FILE: a zip of OSV records such as "
-            "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip, or a directory"
+            f"GATE_OFFLINE forbids downloading {origin}: pass --from a zip or a directory "
+            "of OSV records"
         )
-    done = update_cache(args.origin, sources.cache_snapshot_path())
+    done = update_cache(origin, sources.cache_snapshot_path())
     builtin = builtin_snapshot().date
     verdict = (
         f"newer than the built-in snapshot ({builtin}), so it is used"

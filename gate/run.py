@@ -63,16 +63,20 @@ class CheckOptions:
     """Told as each scanner starts and ends."""
     shard: Shard | None = None
     """Scan only this shard's functions (and what no function owns)."""
+    offline: bool = False
+    """--offline: no network for the advisories (no refresh, no live queries)."""
 
 
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     """Scan every bundle in `paths` with every enabled scanner and judge the result."""
     bundles = resolve_bundles(paths)
     changes = changes_since(options.diff_base, bundles) if options.diff_base else None
-    context = {"advisories": _advisory_settings(options, policy)}
     scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
+    advisories, refreshed = _advisory_settings(options, policy, scanners)
+    context = {"advisories": advisories}
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
     warnings: list[Warning_] = [options.policy_changed] if options.policy_changed else []
+    warnings += refreshed
     warnings += _policy_in_bundle(policy, bundles)
     store = FindingsCache.open(cache_dir()) if options.use_cache else None
     scanning = _Scanning(scanners, requests, store, policy, options)
@@ -368,12 +372,37 @@ def _packages(staged: Staged) -> str:
     return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
-def _advisory_settings(options: CheckOptions, policy: Policy) -> dict[str, Any]:
+def _advisory_settings(
+    options: CheckOptions, policy: Policy, scanners: list[Scanner]
+) -> tuple[dict[str, Any], list[Warning_]]:
     """How the pip-audit worker finds advisories, resolved here: the worker cannot see the
-    cache directory (its environment is scrubbed and its HOME is temporary)."""
-    from gate.advisories.sources import advisory_settings
+    cache directory (its environment is scrubbed and its HOME is temporary). Under
+    `refresh` the cache is refreshed first (gate.advisories.refresh) and the audit is
+    offline; --offline makes every source offline."""
+    from gate.advisories import refresh
+    from gate.advisories.sources import advisory_settings, cache_snapshot_path
 
-    return advisory_settings(policy.advisory_source, _advisory_db(options, policy)).to_json()
+    db = _advisory_db(options, policy)
+    source = policy.advisory_source
+    offline = options.offline or refresh.offline_forced()
+    warnings = []
+    if source == "refresh" and not offline and db is None and _audits(scanners):
+        done = refresh.refresh(cache_snapshot_path(), refresh.export_url())
+        if done is not None and done.problem is not None:
+            warnings.append(
+                Warning_(
+                    "advisories-not-refreshed",
+                    f"the advisory database was not refreshed: {done.problem}; the audit "
+                    "uses the data already here (tried again in a day)",
+                )
+            )
+    if source == "refresh" or offline:
+        source = "offline"
+    return advisory_settings(source, db).to_json(), warnings
+
+
+def _audits(scanners: list[Scanner]) -> bool:
+    return any(s.name == "pip-audit" for s in scanners)
 
 
 def _advisory_db(options: CheckOptions, policy: Policy) -> str | None:

@@ -22,8 +22,11 @@ EXAMPLES = ROOT / "examples"
 
 def pytest_configure(config: pytest.Config) -> None:
     """pytest-xdist's workers get COLUMNS=80, which the console report honours: the tests
-    read the report as a CI log gets it, unwrapped (tests/reports sets a width itself)."""
+    read the report as a CI log gets it, unwrapped (tests/reports sets a width itself).
+    The advisories are never refreshed from the network, as in CI without it: the tests
+    of the refresh (tests/advisories/test_refresh.py) serve it locally."""
     os.environ.pop("COLUMNS", None)
+    os.environ["GATE_OFFLINE"] = "1"
 
 
 def load_script(name: str) -> ModuleType:

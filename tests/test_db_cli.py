@@ -44,14 +44,25 @@ def _info(run_gate: RunGate, *args: str) -> dict[str, str]:
     }
 
 
-def test_update_needs_a_source(run_gate: RunGate, cache: Path) -> None:
-    result = run_gate("db", "update")
+def test_update_without_a_source_downloads_osvs_export_unless_offline(
+    run_gate: RunGate, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = run_gate("db", "update")  # the tests run with GATE_OFFLINE=1
     assert result.code == 2
     assert result.stderr == (
-        "gate: error: gate db update needs --from URL_OR_FILE: a zip of OSV records such as "
-        "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip, or a directory\n"
+        "gate: error: GATE_OFFLINE forbids downloading "
+        "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip: pass --from a zip "
+        "or a directory of OSV records\n"
     )
     assert not cache.exists()
+    monkeypatch.delenv("GATE_OFFLINE")
+    (tmp_path / "PyPI").mkdir()
+    make_zip(tmp_path / "PyPI" / "all.zip", fixture_records("2099-01-01T00:00:00Z"))
+    with file_server(tmp_path) as base:
+        monkeypatch.setenv("GATE_ADVISORY_URL", f"{base}/PyPI/all.zip")
+        result = run_gate("db", "update")
+    assert result.code == 0, result.stderr
+    assert cache.exists()
 
 
 def test_update_from_an_older_zip_keeps_the_builtin(
@@ -92,6 +103,7 @@ def test_update_from_a_newer_directory_is_used(
     assert info["cache"].endswith(f"at {cache} (used)")
 
 
+@pytest.mark.usefixtures("online")
 def test_update_from_a_url(run_gate: RunGate, cache: Path, tmp_path: Path) -> None:
     make_zip(tmp_path / "all.zip", fixture_records(NEWER))
     with file_server(tmp_path) as base:
@@ -101,6 +113,7 @@ def test_update_from_a_url(run_gate: RunGate, cache: Path, tmp_path: Path) -> No
     assert _info(run_gate)["source"] == f"cache:{base}/all.zip"
 
 
+@pytest.mark.usefixtures("online")
 def test_update_unreachable_url_is_one_line(run_gate: RunGate, cache: Path) -> None:
     url = closed_port_url("/PyPI/all.zip")
     result = run_gate("db", "update", "--from", url)
@@ -178,6 +191,12 @@ CheckRun = Callable[..., Checked]
 
 
 @pytest.fixture
+def online(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests run with GATE_OFFLINE=1 (tests/conftest.py); these talk to a local server."""
+    monkeypatch.delenv("GATE_OFFLINE")
+
+
+@pytest.fixture
 def check(
     run_gate: RunGate,
     cache: Path,
@@ -196,6 +215,8 @@ def check(
 
     def run(source: str, osv_url: str = "http://osv.invalid/v1/query") -> Checked:
         monkeypatch.setattr(sources, "OSV_QUERY_URL", osv_url)
+        if source in ("live", "auto"):
+            monkeypatch.delenv("GATE_OFFLINE")  # the tests run offline; these ask a local OSV
         policy = policy_file(PIP_AUDIT_ONLY.format(source=source))
         args = ("--policy", str(policy), "--format", "json", "--output", str(report))
         result = run_gate("check", str(bundle), *args)

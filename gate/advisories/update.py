@@ -93,14 +93,15 @@ def public_url(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, parts.path, "", ""))
 
 
-def download(url: str, out: Path, label: str) -> None:
-    """Fetch `url` into `out` with a deadline and a size cap; one-line errors name `label`."""
+def download(url: str, out: Path, label: str, timeout_s: float = DOWNLOAD_TIMEOUT_S) -> None:
+    """Fetch `url` into `out` with a deadline (on connecting and on each read) and a size
+    cap; one-line errors name `label`."""
     if not _is_http(url):
         raise AdvisoryError(f"{label}: only http:// and https:// URLs are downloaded")
     # S310: the scheme is checked above, so no file:// or ftp:// reaches urllib.
     request = urllib.request.Request(url, headers={"User-Agent": "serverless-gate"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_S) as answer:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout_s) as answer:  # noqa: S310
             length = answer.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > MAX_DOWNLOAD_BYTES:
                 raise AdvisoryError(f"{label}: {length} bytes is over the download cap")
@@ -109,9 +110,9 @@ def download(url: str, out: Path, label: str) -> None:
     except urllib.error.HTTPError as exc:
         raise AdvisoryError(f"{label}: download failed: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
-        raise AdvisoryError(f"{label}: download failed: {_reason(exc.reason)}") from None
+        raise AdvisoryError(f"{label}: download failed: {_reason(exc.reason, timeout_s)}") from None
     except (OSError, ValueError) as exc:
-        raise AdvisoryError(f"{label}: download failed: {_reason(exc)}") from None
+        raise AdvisoryError(f"{label}: download failed: {_reason(exc, timeout_s)}") from None
 
 
 def _copy_capped(answer: IO[bytes], sink: IO[bytes], label: str) -> None:
@@ -123,9 +124,9 @@ def _copy_capped(answer: IO[bytes], sink: IO[bytes], label: str) -> None:
         sink.write(chunk)
 
 
-def _reason(reason: object) -> str:
+def _reason(reason: object, timeout_s: float = DOWNLOAD_TIMEOUT_S) -> str:
     if isinstance(reason, TimeoutError):
-        return f"no answer within {DOWNLOAD_TIMEOUT_S:g}s"
+        return f"no answer within {timeout_s:g}s"
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror
     return " ".join(str(reason).split()) or type(reason).__name__

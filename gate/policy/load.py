@@ -297,7 +297,7 @@ def _build(data: dict[str, Any], source: PolicySource) -> Policy:
         severity=SeverityMap.from_mapping(data.get("severity") or {}),
         exclude=tuple(data.get("exclude") or ()),
         advisory_db=advisories.get("db"),
-        advisory_source=advisories.get("source", "offline"),
+        advisory_source=advisories.get("source", "refresh"),
         advisory_max_age_days=int(advisories.get("max_age_days", 30)),
         inline_suppressions=SuppressionMode(data.get("inline_suppressions", "require-reason")),
         budgets=budgets,

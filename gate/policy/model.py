@@ -150,8 +150,9 @@ class Policy:
     severity: SeverityMap = field(default_factory=SeverityMap)
     exclude: tuple[str, ...] = ()
     advisory_db: str | None = None
-    advisory_source: str = "offline"
-    """offline (local data), live (pip-audit's OSV service; unreachable is an error) or auto
+    advisory_source: str = "refresh"
+    """refresh (local data, the cache refreshed from osv.dev at most once a day),
+    offline (local data), live (pip-audit's OSV service; unreachable is an error) or auto
     (live if it answers the first query within seconds, else offline for the run)."""
     advisory_max_age_days: int = 30
     inline_suppressions: SuppressionMode = SuppressionMode.REQUIRE_REASON

@@ -22,7 +22,7 @@ from tests.advisories.fakes import (
     make_zip,
 )
 
-REAL_VULNS = Path("/work/shared/advisory-db/vulns")
+REAL_VULNS = Path(__file__).resolve().parents[1] / "assets" / "advisories" / "pypa-tree"
 PYPI_IDS = ["PYSEC-2018-28", "PYSEC-2023-192", "PYSEC-2023-212", "PYSEC-2023-74"]
 
 

@@ -33,6 +33,7 @@ def run_step(tmp_path: Path, cwd: Path | None = None, **inputs: str) -> Step:
     env = {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(tmp_path),
+        "GATE_OFFLINE": "1",
         "GITHUB_OUTPUT": str(output),
         "GITHUB_STEP_SUMMARY": str(summary),
         "GITHUB_ACTION_PATH": str(ACTION),
@@ -196,6 +197,7 @@ def cache_scope(tmp_path: Path, **env: str) -> dict[str, str]:
     base = {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
+        "GATE_OFFLINE": "1",
         "GITHUB_OUTPUT": str(output),
         "RUNNER_OS": "Linux",
         "GITHUB_RUN_ID": "42",

@@ -27,6 +27,7 @@ def run(script: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess
     base = {
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "HOME": str(cwd.parent),
+        "GATE_OFFLINE": "1",
     }
     return subprocess.run(
         script, cwd=cwd, env={**base, **env}, capture_output=True, text=True, timeout=300
