@@ -152,7 +152,9 @@ def test_a_hostile_function_name_is_reported_escaped(sandbox: Sandbox, fmt: str)
     target = sandbox.base / f"report.{fmt}"
     run = sandbox.run("--format", fmt, "--output", str(target))
     assert_blocks(run)
-    assert not run.stdout and not run.lines, (run.stdout, run.stderr)
+    # The report is in the file; the log gets the verdict line alone.
+    assert not run.stdout and len(run.lines) == 1, (run.stdout, run.stderr)
+    assert run.lines[0].startswith("gate: FAIL: ") and FUNCTION not in run.stderr
     text = target.read_text("utf-8")
     check_report(fmt, text)
     if fmt != "github":  # annotations name files, not functions
