@@ -25,6 +25,7 @@ GITHUB = ROOT / "pipelines" / "github"
 WORKFLOWS = [
     *sorted((GITHUB / "workflows").glob("*.yml")),
     ROOT / ".github" / "workflows" / "ci.yml",
+    ROOT / ".github" / "workflows" / "release.yml",
 ]
 
 
