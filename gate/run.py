@@ -501,7 +501,8 @@ def _stale_advisories(
             "advisories-stale",
             f"advisory database {info.get('source')} is from {date} ({age} days old, policy "
             f"allows {policy.advisory_max_age_days}); vulnerabilities published since are not "
-            "known: import a newer OSV export with `gate db update --from URL_OR_FILE` or pass "
-            "one with --advisory-db",
+            "known: let the gate refresh it (advisories.source: refresh, where the network "
+            "reaches osv.dev or GATE_ADVISORY_URL), run `gate db update`, or pass a newer "
+            "OSV export with --advisory-db",
         )
     ]

@@ -7,6 +7,7 @@ the installed package's data files (policies, advisory snapshot) are what is use
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EXAMPLES, environment_literals
+from tests.conftest import EXAMPLES, ROOT, RunGate, environment_literals
 
 pytestmark = pytest.mark.slow
 
@@ -84,3 +85,31 @@ def test_secure_example_passes(tmp_path: Path, policy: tuple[str, ...]) -> None:
     assert report["summary"]["blocking"] == 0
     assert [w["code"] for w in report["warnings"]] == ["advisories-stale"]
     assert report["advisories"]["date"] == "2024-10-10"
+
+
+@pytest.mark.slow
+def test_the_readmes_walkthrough_fails_then_passes(run_gate: RunGate, tmp_path: Path) -> None:
+    """The README's "From an empty repository" steps, as written there: the function
+    fails the gate on the line it names, and the fix it gives passes."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("**From an empty repository", 1)[1].split("**Jenkins**", 1)[0]
+    template, handler = re.findall(r"```(?:yaml|python)\n(.*?)```", section, re.DOTALL)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "template.yaml").write_text(template)
+    (tmp_path / "src" / "app.py").write_text(handler)
+    failing = run_gate("check", str(tmp_path), "--format", "json")
+    assert failing.code == 1, failing.stderr
+    blocking = [f for f in json.loads(failing.stdout)["findings"] if f["status"] == "blocking"]
+    assert [(f["rule_id"], f["path"], f["start_line"]) for f in blocking] == [
+        ("GATE-SLS-001", "src/app.py", 6)
+    ]
+    fix = re.search(r"`(subprocess\.run\(.*?\))`", section)
+    assert fix is not None
+    fixed = handler.replace("import os", "import subprocess").replace(
+        'os.system("ping -c 1 " + host)', fix[1]
+    )
+    assert fixed != handler
+    (tmp_path / "src" / "app.py").write_text(fixed)
+    passing = run_gate("check", str(tmp_path))
+    assert passing.code == 0, passing.stdout
+    assert passing.stdout.rstrip().splitlines()[-1].startswith("PASS: no blocking findings")
