@@ -106,10 +106,6 @@ FLASK_VIEWS = (
 
 
 OPEN = {
-    "local-import": pytest.mark.xfail(
-        strict=True,
-        reason="the walk binds a name a function imports to clean data, Flask's request proxy too",
-    ),
     "method-view": pytest.mark.xfail(
         strict=True, reason="the taint analysis walks a module's functions, not class methods"
     ),

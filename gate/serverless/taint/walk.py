@@ -57,6 +57,9 @@ class FunctionWalk:
         self.defs: dict[str, ast.expr] = {}
         self.locals, self.globals = program.names(node)
         self.returns: Taints = CLEAN
+        self.ambient: Env = {}
+        """Request data the framework keeps outside the parameters (`app.current_event`,
+        Flask's `request`), by the names the function reads it through."""
         self.exits: list[Env] = []
         self.guards = Guards(self.index, self.defs, self._pure_taint)
         self.exprs = Expressions(self, observing=observer is not None)
@@ -69,13 +72,12 @@ class FunctionWalk:
             self.defs[name] = UNKNOWN
         # Request data a framework keeps on its app (`app.current_event`) or in a global
         # (Flask's `request`): an entry's input that is no parameter.
-        env.update(
-            {
-                name: frozenset(replace(t, ambient=True) for t in taints)
-                for name, taints in inputs.items()
-                if name not in env
-            }
-        )
+        self.ambient = {
+            name: frozenset(replace(t, ambient=True) for t in taints)
+            for name, taints in inputs.items()
+            if name not in env
+        }
+        env.update(self.ambient)
         end = self.block(self.node.body, env)
         if end is not None:
             self.exits.append(end)
@@ -216,7 +218,8 @@ class FunctionWalk:
 
     def _import(self, node: ast.Import | ast.ImportFrom, env: Env) -> Env:
         for local, qualified in import_names(node):
-            env[local] = CLEAN
+            # `from flask import request` inside a view binds the request its entry reads.
+            env[local] = self.ambient.get(local, CLEAN)
             if local == qualified:
                 self.defs.pop(local, None)  # `import os`: the module itself, as at the top
             else:
