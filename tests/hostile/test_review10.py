@@ -109,11 +109,6 @@ OPEN = {
     "method-view": pytest.mark.xfail(
         strict=True, reason="the taint analysis walks a module's functions, not class methods"
     ),
-    "depends": pytest.mark.xfail(
-        strict=True,
-        reason="entries._request_parameters drops a Depends() parameter, though FastAPI "
-        "fills the dependency's own parameters from the request",
-    ),
 }
 """The cases still open, each marked with what lets it through."""
 

@@ -566,3 +566,32 @@ def test_framework_routes_and_event_handlers_are_entry_points(
     decorator's first parameter is the event. A FastAPI dependency is not request data;
     Flask's `request` is request data in any function that reads it."""
     assert rules(tmp_path, FRAMEWORK_APPS[framework]) == expected
+
+
+def test_a_fastapi_dependency_filled_from_the_request_is_request_data(tmp_path: Path) -> None:
+    """`Depends(target)` where `target(url: str)` takes the query string: its value is
+    request data, and `target` is an entry itself; `Depends(get_db)`, whose function
+    takes nothing from the request, is the app's own value."""
+    source = """\
+        import os
+        import requests
+        from fastapi import Depends, FastAPI
+        from mangum import Mangum
+
+        app = FastAPI()
+
+        def target(url: str):
+            os.system("curl " + url)
+            return url
+
+        def get_db():
+            return "sqlite"
+
+        @app.get("/fetch")
+        def fetch(url: str = Depends(target), db: str = Depends(get_db)):
+            os.system("echo " + db)
+            return requests.get(url).text
+
+        handler = Mangum(app)
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 9), ("GATE-SLS-007", 18)]

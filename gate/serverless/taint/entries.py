@@ -186,7 +186,10 @@ def framework_entries(module: ModuleIndex) -> dict[str, tuple[str, ...]]:
                 first = _first_parameter(node)
                 entries[name] = (first,) if first else ()
         if name in routes:
-            entries[name] = (*_request_parameters(node), *requests, *local)
+            entries[name] = (*_request_parameters(node, module), *requests, *local)
+            for dependency in dependencies(node, module):
+                depended = module.functions[dependency]
+                entries.setdefault(dependency, tuple(_request_parameters(depended, module)))
         elif name not in entries and (requests or local):
             entries[name] = (*requests, *local)
     return {name: names for name, names in entries.items() if names}
@@ -270,25 +273,61 @@ def _local_requests(node: FunctionNode) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _request_parameters(node: FunctionNode) -> list[str]:
+def _request_parameters(node: FunctionNode, module: ModuleIndex | None = None) -> list[str]:
     """A route function's parameters that carry request data: all but FastAPI's
-    dependencies (`db = Depends(get_db)`), which the app's own code provides."""
+    dependencies that the app's own code provides (`db = Depends(get_db)`). A dependency
+    on a module function that takes parameters itself (`url = Depends(target)`, with
+    `target(url: str)`) is filled from the request too: its value is request data."""
+    found = []
+    for arg, default in _parameters(node):
+        dependency = _depends(default)
+        if dependency is None or _filled_from_request(dependency, module):
+            found.append(arg.arg)
+    return found
+
+
+def _parameters(node: FunctionNode) -> list[tuple[ast.arg, ast.expr | None]]:
+    """Each parameter with its default (None where it has none)."""
     arguments = node.args
     positional = [*arguments.posonlyargs, *arguments.args]
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(arguments.defaults))
-    pairs = [
+    return [
         *zip(positional, [*defaults, *arguments.defaults], strict=True),
         *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
     ]
-    return [arg.arg for arg, default in pairs if not _depends(default)]
 
 
-def _depends(default: ast.expr | None) -> bool:
+def _depends(default: ast.expr | None) -> ast.expr | None:
+    """What `Depends(x)` / `Security(x)` depends on (`Depends()` on nothing: the ellipsis);
+    None for any other default."""
     if not isinstance(default, ast.Call):
-        return False
+        return None
     func = default.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name in ("Depends", "Security")
+    if name not in ("Depends", "Security"):
+        return None
+    return default.args[0] if default.args else ast.Constant(value=...)
+
+
+def _filled_from_request(dependency: ast.expr, module: ModuleIndex | None) -> bool:
+    """Whether FastAPI fills the dependency from the request: a module function that
+    takes parameters of its own (they come from the request, or from its own
+    dependencies), as the module's code shows it."""
+    if module is None or not isinstance(dependency, ast.Name):
+        return False
+    node = module.functions.get(dependency.id)
+    return node is not None and any(_depends(d) is None for _, d in _parameters(node))
+
+
+def dependencies(node: FunctionNode, module: ModuleIndex) -> list[str]:
+    """The module functions a route depends on whose parameters FastAPI fills from the
+    request: entry points of their own."""
+    return [
+        dependency.id
+        for _, default in _parameters(node)
+        if isinstance(dependency := _depends(default), ast.Name)
+        and _filled_from_request(dependency, module)
+    ]
 
 
 def is_test_file(path: str) -> bool:
