@@ -595,3 +595,23 @@ def test_a_fastapi_dependency_filled_from_the_request_is_request_data(tmp_path: 
         handler = Mangum(app)
         """
     assert rules(tmp_path, source) == [("GATE-SLS-001", 9), ("GATE-SLS-007", 18)]
+
+
+def test_a_class_based_view_reads_the_request(tmp_path: Path) -> None:
+    """Flask's MethodView: its methods are walked like the module's functions, with the
+    request the module imports."""
+    source = """\
+        import os
+        from flask import Flask, request
+        from flask.views import MethodView
+
+        app = Flask(__name__)
+
+        class Ping(MethodView):
+            def get(self):
+                os.system("ping -c 1 " + request.args["host"])
+                return "ok"
+
+        app.add_url_rule("/ping", view_func=Ping.as_view("ping"))
+        """
+    assert rules(tmp_path, source) == [("GATE-SLS-001", 9)]

@@ -68,6 +68,12 @@ class ModuleIndex:
     def _bind(self, statement: ast.stmt, assignments: dict[str, list[ast.expr]]) -> None:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             self.functions[statement.name] = statement
+        elif isinstance(statement, ast.ClassDef):
+            # Methods, as `Class.method` (never a name a call can spell): a class-based
+            # view (Flask's MethodView) reads the request as the module's functions do.
+            for member in statement.body:
+                if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
+                    self.functions[f"{statement.name}.{member.name}"] = member
         elif isinstance(statement, ast.Import | ast.ImportFrom):
             self.imports.update(import_names(statement))
         elif isinstance(statement, ast.Assign):
