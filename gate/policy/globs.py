@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 
 @functools.cache
 def _spec(pattern: str) -> pathspec.PathSpec[Any]:
+    import pathspec  # only a policy with path patterns needs it, not every start-up
+
     return pathspec.PathSpec.from_lines("gitignore", [pattern])
 
 

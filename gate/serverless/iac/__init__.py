@@ -110,7 +110,14 @@ def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding
 
 def function_views(context: BundleContext) -> list[FunctionView]:
     """The bundle's functions, each IaC file (or Terraform module) read once; a file that
-    cannot be read gives none (discovery has warned about it)."""
+    cannot be read gives none (discovery has warned about it). Worked out once a bundle:
+    the IaC rules and the second-order rule both ask."""
+    if "function_views" not in context.memo:
+        context.memo["function_views"] = _function_views(context)
+    return list(context.memo["function_views"])
+
+
+def _function_views(context: BundleContext) -> list[FunctionView]:
     groups: dict[tuple[str, str], list[Function]] = {}
     for function in context.functions:
         terraform = function.iac == "terraform"

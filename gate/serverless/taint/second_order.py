@@ -58,6 +58,9 @@ def second_order(
     context: BundleContext, writes: Iterable[Write], reads: Iterable[StoredRead]
 ) -> list[RawFinding]:
     """GATE-SLS-009 for each read whose store a function writes event data to."""
+    writes, reads = list(writes), list(reads)
+    if not writes or not reads:
+        return []  # the IaC is read only when there is something to match
     identities = _Identities(context)
     written = [(identities.of(w.store, w.module), w) for w in writes]
     findings = []
