@@ -30,7 +30,7 @@ from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
 from gate.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
 from gate.staging.programs import unanalysed_programs
 from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
-from gate.staging.thirdparty import third_party, undeclared_warnings
+from gate.staging.thirdparty import package_warnings, third_party
 
 if TYPE_CHECKING:
     from gate.policy.model import Policy
@@ -132,7 +132,7 @@ def stage(
         warnings.extend(found.warnings)
         foreign = _set_aside(root, found.foreign_services())
         owned = third_party(root, bundle.id, found.functions)
-        warnings.extend(undeclared_warnings(owned))
+        warnings.extend(package_warnings(owned))
         vendored = set(owned.files)
         refuse_cached(root, tally, found.functions, owned.bytecode)
         prune_unpacked(root, tally, owned.bytecode)

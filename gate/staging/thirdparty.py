@@ -9,15 +9,19 @@ these is a forged or damaged record: the bundle is refused, naming the RECORD,
 the entry and why. In a bundle whose IaC declares no function (a deployment zip
 on its own), the handler is unknown: a single-file module at the top of a site
 directory, where a zip's handler lives, is scanned rather than trusted. The
-`pip install --target` layout, where a function's code directory is itself the
-site directory, is third-party too, with one more proof: there the installed code
-lies beside the function's own modules, and a RECORD is as easy to write as the
-module, so a distribution is third-party only if a dependency manifest in that
-directory declares it (requirements*.txt, pyproject.toml, Pipfile or a lock, as
-`sam build` and `pip install -r requirements.txt --target` leave them), directly or
-as a `Requires-Dist` of a declared distribution installed there. An undeclared one
+`pip install --target` layout, where a function's code directory (or a layer's
+`python/`) is itself the site directory, is third-party too, with one more proof:
+there the installed code lies beside the function's own modules, and a RECORD is as
+easy to write as the module, so a distribution is third-party only if a dependency
+manifest in that code directory or layer declares it (requirements*.txt,
+pyproject.toml, Pipfile or a lock, as `sam build` and `pip install -r
+requirements.txt --target` leave them), directly or as a `Requires-Dist` of a
+declared distribution installed there. An undeclared one
 is scanned as the function's own code, and reported (`undeclared`). Making one's
 own code third-party then takes a line in the requirements file a reviewer reads.
+Everywhere, a RECORD proves only the Python modules named like its distribution
+(gate.staging.importnames): `six` cannot vouch for `helper.py`. Those it lists under
+other names are scanned as the bundle's own code, and reported (`foreign`).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from packaging.utils import canonicalize_name
 from gate.discovery import code_places, python_function, within
 from gate.model import Distribution, Function, Warning_
 from gate.staging.bytecode import cached_source
+from gate.staging.importnames import owns
 from gate.staging.rules import refusal
 
 # Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
@@ -79,17 +84,21 @@ class ThirdParty:
     """`__pycache__` bytecode a RECORD lists (unhashed, as pip writes it) for a source it
     proves. Nothing proves what bytecode holds: it is code not analysed, never
     third-party (gate.staging.bytecode)."""
+    foreign: frozenset[tuple[str, str, str]] = frozenset()
+    """Modules a RECORD proves that are not named like its distribution (path, name,
+    version): scanned as the bundle's own code (gate.staging.importnames)."""
 
 
 def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> ThirdParty:
     """The files under `root` that installed packages' RECORDs prove to be theirs."""
     declared = list(functions)
     handlers = handler_modules(root, declared)
-    codes = {posixpath.normpath(code_places(f)[0]) for f in declared if f.code is not None}
+    codes = {posixpath.normpath(place) for f in declared for place in code_places(f)}
     owned: set[str] = set()
     listed: set[str] = set()
     packages: list[Distribution] = []
     undeclared: list[Distribution] = []
+    foreign: set[tuple[str, str, str]] = set()
     manifests: dict[str, set[str]] = {}
     for record in sorted(root.rglob("*.dist-info/RECORD")):
         files, compiled = _proven(root, record, bundle, handlers)
@@ -99,6 +108,9 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
             files = {f for f in files if not _top_level_module(root, record, f)}
         name, version = _name_version(record.parent)
         site = record.parent.parent.relative_to(root).as_posix()
+        named = {f for f in files if not f.endswith(".py") or owns(name, _inner(site, f))}
+        foreign |= {(f"{bundle}/{f}", name, version) for f in files - named}
+        files = named
         metadata = _metadata(root, record.parent)
         code = sorted(c for c in codes if within(site, c))
         if code and canonicalize_name(name) not in _declared(root, code[0], site, manifests):
@@ -108,12 +120,20 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
         owned |= files | metadata
         listed |= {pyc for pyc in compiled if cached_source(pyc) in files}
         packages.append(Distribution(name, version, len(files | metadata), bundle, site))
-    return ThirdParty(frozenset(owned), tuple(packages), tuple(undeclared), frozenset(listed))
+    return ThirdParty(
+        frozenset(owned), tuple(packages), tuple(undeclared), frozenset(listed), frozenset(foreign)
+    )
 
 
-def undeclared_warnings(found: ThirdParty) -> list[Warning_]:
-    """One warning per code directory with distributions installed that no manifest there
-    declares: they are scanned as the function's own code."""
+def package_warnings(found: ThirdParty) -> list[Warning_]:
+    """What the package records of a bundle did not prove, one warning for each code
+    directory with distributions no manifest there declares, and one for each
+    distribution whose record lists modules not named like it: all of it is scanned as
+    the bundle's own code."""
+    return _undeclared_warnings(found) + _foreign_warnings(found)
+
+
+def _undeclared_warnings(found: ThirdParty) -> list[Warning_]:
     by_site: dict[tuple[str, str], list[str]] = {}
     for d in found.undeclared:
         by_site.setdefault((d.bundle, d.site), []).append(f"{d.name} {d.version}")
@@ -126,6 +146,21 @@ def undeclared_warnings(found: ThirdParty) -> list[Warning_]:
             "beside the handler to treat it as third-party)",
         )
         for (bundle, site), names in sorted(by_site.items())
+    ]
+
+
+def _foreign_warnings(found: ThirdParty) -> list[Warning_]:
+    by_distribution: dict[tuple[str, str], list[str]] = {}
+    for path, name, version in found.foreign:
+        by_distribution.setdefault((name, version), []).append(path)
+    return [
+        Warning_(
+            "foreign-module",
+            f"{', '.join(sorted(paths))}: listed by the package record of {name} {version} "
+            "but not named like it: scanned as the bundle's own code (a record vouches "
+            "only for the modules its distribution is named for)",
+        )
+        for (name, version), paths in sorted(by_distribution.items())
     ]
 
 
@@ -299,9 +334,13 @@ def _in_bundle(site: str, entry: str) -> str | None:
 
 
 def _top_level_module(root: Path, record: Path, relative: str) -> bool:
-    site = record.parent.parent.relative_to(root).as_posix()
-    inner = relative if site in ("", ".") else relative.removeprefix(f"{site}/")
+    inner = _inner(record.parent.parent.relative_to(root).as_posix(), relative)
     return "/" not in inner and inner.endswith(".py")
+
+
+def _inner(site: str, relative: str) -> str:
+    """`relative` (a path in the bundle) relative to the site directory `site`."""
+    return relative if site in ("", ".") else relative.removeprefix(f"{site}/")
 
 
 def _inside(site: str, relative: str) -> bool:

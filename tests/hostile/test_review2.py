@@ -77,7 +77,7 @@ def test_the_vendored_module_scanned_blocks(sandbox: Sandbox) -> None:
     """The baseline: with scan_vendored, a vendored module's own code is scanned."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS_HELPER)
-    install(sandbox, "src", "helperpkg", {"helper.py": BAD})
+    install(sandbox, "src", "helper", {"helper.py": BAD})
     assert_blocks(sandbox.run(policy=SCAN_VENDORED))
 
 
@@ -86,7 +86,7 @@ def test_bytecode_beside_a_vouched_source_is_not_trusted(sandbox: Sandbox) -> No
     list): Python runs the unchecked-hash pyc instead, while bandit scans the source."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS_HELPER)
-    install(sandbox, "src", "helperpkg", {"helper.py": GOOD})
+    install(sandbox, "src", "helper", {"helper.py": GOOD})
     sandbox.write("src/__pycache__/helper.cpython-312.pyc", unchecked_pyc(BAD))
     assert_refused(sandbox.run(policy=SCAN_VENDORED), "helper.cpython-312.pyc", "bytecode")
 
@@ -96,7 +96,7 @@ def test_bytecode_a_record_lists_is_not_analysed_never_third_party(sandbox: Sand
     is code not analysed (warned, and `coverage: {not_analysed: fail}` fails it)."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS_HELPER)
-    record = install(sandbox, "src", "helperpkg", {"helper.py": GOOD})
+    record = install(sandbox, "src", "helper", {"helper.py": GOOD})
     with (sandbox.bundle / record).open("a") as handle:
         handle.write("__pycache__/helper.cpython-312.pyc,,\n")
     sandbox.write("src/__pycache__/helper.cpython-312.pyc", unchecked_pyc(BAD))

@@ -253,21 +253,19 @@ def test_an_undeclared_package_beside_the_code_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a declaration names a distribution, not its files: `six==1.0` in "
-    "requirements.txt vouches for whatever modules a forged six dist-info lists",
-)
 def test_a_well_known_declared_name_does_not_vouch_for_the_functions_module(
     sandbox: Sandbox,
 ) -> None:
-    """The line the reviewer reads is `six==1.0`; the RECORD of that `six` proves the
-    function's own `helper.py` (no six.py at all). Its top_level.txt, if any, or the
-    module names, are never compared with what the name stands for."""
+    """The line the reviewer reads is `six==1.0`; the RECORD of that `six` once proved
+    the function's own `helper.py` (no six.py at all), as nothing compared the module
+    names with what the name stands for. A record now vouches only for modules named
+    like its distribution (gate.staging.importnames)."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS.format(package="vendor").replace("from vendor ", ""))
     install(sandbox, "src", "six", {"helper.py": BAD})
-    blocked_or_refused(sandbox.run().code)
+    run = sandbox.run()
+    blocked_or_refused(run.code)
+    assert "src/helper.py: listed by the package record of six 1.0" in run.stdout + run.stderr
 
 
 # --- 3. bytecode ------------------------------------------------------------------------

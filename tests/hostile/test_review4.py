@@ -183,15 +183,11 @@ def test_a_module_in_a_layer_without_a_record_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="d989912 asks a declaration only for a dist-info inside a function's code "
-    "directory (code_places(f)[0]); a layer's site folder needs none",
-)
 def test_a_made_up_package_in_a_layer_is_not_third_party(sandbox: Sandbox) -> None:
     """The layer is the bundle's as much as the code directory: a RECORD written beside
-    helper.py in layer/python, with no manifest anywhere naming `helperpkg`, makes the
-    module the handler imports third-party, and it is never scanned (exit 0)."""
+    helper.py in layer/python, with no manifest anywhere naming `helperpkg`, once made
+    the module the handler imports third-party, never scanned (exit 0), as only a
+    function's code directory asked for a declaration. Its layers now do too."""
     sandbox.write("template.yaml", LAYERED.format(code="src/", handler="app.handler"))
     sandbox.write("src/app.py", IMPORTS_HELPER)
     install(sandbox, "layer/python", "helperpkg", {"helper.py": BAD}, declare=False)
