@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 class ServerlessScanner(Scanner):
     name = "serverless"
-    # One part per bundle: the rules join each function's IaC, role and code.
-    distributions = ("boto3", "botocore", "policy-sentry")
+    # One part per bundle: the rules join each function's IaC, role and code. The AWS
+    # data they read is the gate's own (gate.serverless.awsdata).
     reads_functions = True
     reads_whole_bundle = True
 

@@ -6,18 +6,18 @@ boto3's resource models (`Table.put_item` -> `PutItem`, `Bucket.objects.all()` -
 IAM database (the one checkov's IAM checks use); the operations whose IAM action has
 another name (S3's `ListObjectsV2` needs `s3:ListBucket`) are listed here.
 
-The models are read from the installed botocore and boto3 packages only, never from
-`~/.aws/models` or `AWS_DATA_PATH`. botocore and boto3 are imported lazily: they are
-libraries of the gate's, never the bundle's.
+The models are read from the gate's compiled table (gate.serverless.awsdata), built from
+the botocore, boto3 and policy_sentry the gate is tested with, never from
+`~/.aws/models` or `AWS_DATA_PATH`.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
+
+from gate.serverless import awsdata
 
 _PREFIXES = {
     "cloudwatch": "cloudwatch",
@@ -116,55 +116,15 @@ class Member:
 
 
 @cache
-def _loader() -> Any:
-    import botocore.loaders
-
-    # boto3's resource models are data files beside its code: found without importing
-    # boto3 itself, which costs a fifth of a second.
-    paths = [str(_package_dir(name) / "data") for name in ("botocore", "boto3")]
-    return botocore.loaders.Loader(extra_search_paths=paths, include_default_search_paths=False)
-
-
-def _package_dir(name: str) -> Path:
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError(f"{name} is not installed", name=name)
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-@cache
-def _load(service: str, kind: str) -> dict[str, Any]:
-    """One of a service's models (`service-2`, `waiters-2`, `resources-1`); {} if none."""
-    from botocore.exceptions import DataNotFoundError
-
-    if service not in known_services():
-        return {}
-    try:
-        model: dict[str, Any] = _loader().load_service_model(service, kind)
-    except DataNotFoundError:
-        return {}
-    return model
-
-
-@cache
-def xform(name: str) -> str:
-    """botocore's Python name for a model name: `ListObjectsV2` -> `list_objects_v2`."""
-    from botocore import xform_name
-
-    converted: str = xform_name(name)
-    return converted
-
-
-@cache
 def known_services() -> frozenset[str]:
     """The names `boto3.client` accepts."""
-    return frozenset(_loader().list_available_services("service-2"))
+    return frozenset(awsdata.table()["services"])
 
 
-@cache
 def _methods(service: str) -> dict[str, str]:
     """A client's methods: `get_object` -> `GetObject`."""
-    return {xform(name): name for name in _load(service, "service-2").get("operations", {})}
+    methods: dict[str, str] = awsdata.service(service).get("methods", {})
+    return methods
 
 
 SIGNERS: dict[tuple[str, str], str] = {
@@ -183,38 +143,28 @@ def client_operation(service: str, method: str) -> str | None:
 
 def waiter_operation(service: str, name: str) -> str | None:
     """`get_waiter("table_exists")` -> `DescribeTable`."""
-    waiters = _load(service, "waiters-2").get("waiters", {})
-    found = [w["operation"] for key, w in waiters.items() if xform(key) == name]
-    return found[0] if found else None
-
-
-def _resource_model(service: str) -> dict[str, Any]:
-    return _load(service, "resources-1")
+    operation: str | None = awsdata.service(service).get("waiters", {}).get(name)
+    return operation
 
 
 def has_resources(service: str) -> bool:
     """Whether `boto3.resource(service)` exists (it does for ten services only)."""
-    return bool(_resource_model(service))
+    return bool(awsdata.resources(service))
 
 
 def resource_member(service: str, kind: str | None, name: str) -> Member | None:
     """A name on a resource of type `kind` (None: the service resource itself)."""
-    model = _resource_model(service)
-    shape = model.get("service", {}) if kind is None else model.get("resources", {}).get(kind, {})
+    shape = _shape(service, kind)
     if name in shape.get("has", {}):
-        return Member("resource", shape["has"][name]["resource"]["type"])
-    for key, many in shape.get("hasMany", {}).items():
-        if xform(key) == name:
-            return Member("collection", many["resource"]["type"], many["request"]["operation"])
-    for key, action in shape.get("actions", {}).items():
-        if xform(key) == name:
-            return Member("operation", action["request"]["operation"])
+        return Member("resource", shape["has"][name])
+    if name in shape.get("many", {}):
+        target, operation = shape["many"][name]
+        return Member("collection", target, operation)
+    for group in ("actions", "waiters"):
+        if name in shape.get(group, {}):
+            return Member("operation", shape[group][name])
     if name in ("load", "reload") and "load" in shape:
-        return Member("operation", shape["load"]["request"]["operation"])
-    for key, waiter in shape.get("waiters", {}).items():
-        operation = waiter_operation(service, xform(waiter["waiterName"]))
-        if f"wait_until_{xform(key)}" == name and operation:
-            return Member("operation", operation)
+        return Member("operation", shape["load"])
     if kind is not None and name in INJECTED:
         return Member("operation", INJECTED[name])
     return None
@@ -222,42 +172,36 @@ def resource_member(service: str, kind: str | None, name: str) -> Member | None:
 
 def batch_operation(service: str, kind: str, name: str) -> str | None:
     """A collection's batch action: `bucket.objects.delete()` -> `DeleteObjects`."""
-    shape = _resource_model(service).get("resources", {}).get(kind, {})
-    for key, action in shape.get("batchActions", {}).items():
-        if xform(key) == name:
-            operation: str = action["request"]["operation"]
-            return operation
-    return None
+    operation: str | None = _shape(service, kind).get("batch", {}).get(name)
+    return operation
+
+
+def _shape(service: str, kind: str | None) -> dict[str, Any]:
+    """The compiled shape of a resource type (None: the service resource itself)."""
+    model = awsdata.resources(service)
+    found: dict[str, Any] = (
+        model.get("service", {}) if kind is None else model.get("resources", {}).get(kind, {})
+    )
+    return found
 
 
 @cache
 def _all_actions() -> frozenset[str]:
-    from policy_sentry.querying.all import get_all_actions
-
-    return frozenset(get_all_actions())
-
-
-@cache
-def _all_prefixes() -> frozenset[str]:
-    return frozenset(action.split(":", 1)[0] for action in _all_actions())
+    return frozenset(
+        f"{prefix}:{name}" for prefix, names in awsdata.actions().items() for name in names
+    )
 
 
 def _prefixes(service: str) -> list[str]:
     """IAM prefixes a boto3 service may go by, likeliest first."""
-    metadata = _load(service, "service-2").get("metadata", {})
-    found = [
-        _PREFIXES.get(service),
-        metadata.get("signingName"),
-        metadata.get("endpointPrefix"),
-        service,
-    ]
+    found = [_PREFIXES.get(service), *awsdata.service(service).get("prefixes", []), service]
     return [prefix for prefix in found if prefix]
 
 
 def iam_prefix(service: str) -> str:
     """The IAM prefix of a boto3 service: `stepfunctions` -> `states`."""
     prefixes = _prefixes(service)
-    return next((p for p in prefixes if p in _all_prefixes()), prefixes[0])
+    return next((p for p in prefixes if p in awsdata.actions()), prefixes[0])
 
 
 def iam_actions(service: str, operation: str) -> tuple[tuple[str, ...], bool]:

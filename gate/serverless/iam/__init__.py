@@ -32,6 +32,7 @@ from gate.serverless.iam.roles import grants
 from gate.serverless.iam.unknown import (
     granted_scope,
     known_actions,
+    restrictable,
     unknown_actions,
     unread_policy,
 )
@@ -160,16 +161,11 @@ def _restrictable(statement: Statement) -> list[str]:
     """The statement's actions, as written, that IAM can limit to resources (`s3:Get*`
     when any action it matches can be); `*` and `service:*` are GATE-IAC-001's, and
     actions IAM does not have GATE-IAC-004's."""
-    from policy_sentry.querying.actions import remove_actions_that_are_not_wildcard_arn_only
-
-    found = []
-    for action in statement.actions:
-        expanded = [] if granted_scope(action) else known_actions(action)
-        if expanded and len(remove_actions_that_are_not_wildcard_arn_only(expanded)) < len(
-            expanded
-        ):
-            found.append(action)
-    return found
+    return [
+        action
+        for action in statement.actions
+        if not granted_scope(action) and restrictable(known_actions(action))
+    ]
 
 
 def _merges(statement: Statement, checks: Iterable[str], severity: str) -> tuple[Absorbs, ...]:

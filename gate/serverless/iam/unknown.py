@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from gate.serverless import awsdata
 from gate.serverless.findings import RawFinding
 from gate.serverless.iam.policy import (
     ALL_ACTIONS,
@@ -72,16 +73,19 @@ def granted_scope(action: str) -> str | None:
     return None
 
 
+def restrictable(actions: list[str]) -> bool:
+    """Whether IAM can limit any of `actions` (as the data spells them) to resources."""
+    data = awsdata.actions()
+    return any(data.get(a.partition(":")[0], {}).get(a.partition(":")[2]) for a in actions)
+
+
 @cache
 def _actions_by_service() -> dict[str, dict[str, str]]:
     """service -> lower-case action name -> the action as the data spells it."""
-    from policy_sentry.querying.all import get_all_actions
-
-    grouped: dict[str, dict[str, str]] = {}
-    for action in sorted(get_all_actions()):
-        service, _, name = action.partition(":")
-        grouped.setdefault(service.lower(), {})[name.lower()] = action
-    return grouped
+    return {
+        prefix.lower(): {name.lower(): f"{prefix}:{name}" for name in sorted(names)}
+        for prefix, names in sorted(awsdata.actions().items())
+    }
 
 
 def unknown_actions(statement: Statement, who: str) -> list[RawFinding]:
