@@ -29,6 +29,10 @@ from gate.staging.importnames import owns
         ("setuptools", "pkg_resources/__init__.py"),
         ("numpy", "numpy.libs/readme.py"),
         ("six", "six-1.16.0.dist-info/x.py"),
+        ("protobuf", "protobuf-4.25.0-py3.12-nspkg.pth"),
+        ("setuptools", "distutils-precedence.pth"),
+        ("orjson", "orjson/orjson.cpython-312-x86_64-linux-gnu.so"),
+        ("tomli", "c787785866c7b801238d__mypyc.cpython-311-x86_64-linux-gnu.so"),
     ],
 )
 def test_a_module_named_like_its_distribution_is_its_own(distribution: str, inner: str) -> None:
@@ -43,6 +47,8 @@ def test_a_module_named_like_its_distribution_is_its_own(distribution: str, inne
         ("boto3", "handlers/orders.py"),
         ("protobuf", "helper/__init__.py"),
         ("PyYAML", "handler.py"),
+        ("six", "helper.pth"),
+        ("six", "helper.cpython-312-x86_64-linux-gnu.so"),
     ],
 )
 def test_a_module_named_otherwise_is_not(distribution: str, inner: str) -> None:
@@ -63,7 +69,7 @@ def test_the_installed_distributions_own_their_modules() -> None:
         for d in importlib.metadata.distributions()
         if d.metadata["Name"] != "serverless-gate"
         for f in d.files or []
-        if str(f).endswith(".py")
+        if str(f).endswith((".py", ".so", ".pth"))
         and not str(f).startswith("..")
         and str(f).split("/")[0] not in STRAY
         and not owns(d.metadata["Name"], str(f))

@@ -33,6 +33,7 @@ from gate.staging.rules import (
     is_program,
     is_python_script,
     refusal,
+    runs_at_start,
     runs_python,
 )
 from gate.staging.thirdparty import ThirdParty
@@ -166,7 +167,7 @@ def _state(
 
 def _refuse_startup_pth(path: Path, relative: str, bundle: Bundle) -> None:
     """Refuse a `.pth` file with an `import` line in a Python function's code or layers
-    (not proven third-party): the runtime adds the code folder as a site folder
+    (never third-party, gate.staging.thirdparty): the runtime adds the code folder as a site folder
     (`site.addsitedir`), and `site` runs each such line at every start, before the
     handler; no scanner reads it."""
     owners = [
@@ -177,12 +178,10 @@ def _refuse_startup_pth(path: Path, relative: str, bundle: Bundle) -> None:
     if not owners and bundle.functions:
         return
     try:
-        # As `site` reads it (utf-8-sig since Python 3.13: a BOM is dropped); any line
-        # that only looks like an import once stripped is refused too.
-        lines = path.read_text("utf-8-sig", "replace").splitlines()
+        starts = runs_at_start(path)
     except OSError as e:
         raise refusal(f"{bundle.id}/{relative}: cannot read: {e.strerror}") from e
-    if any(line.strip("\ufeff \t").startswith("import") for line in lines):
+    if starts:
         raise refusal(
             f"{bundle.id}/{relative}: a .pth file with an `import` line, which Python runs "
             "at every start before the handler (the code folder is a site folder); no "

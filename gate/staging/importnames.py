@@ -14,8 +14,10 @@ for the modules named like the distribution it declares:
 - the import names of the well-known distributions whose modules are named otherwise
   (`beautifulsoup4` -> `bs4`, `protobuf` -> `google`), listed below.
 
-A private module is matched without its leading underscores, and by its first part
-(`_cffi_backend` belongs to `cffi`, `tiktoken_ext` to `tiktoken`). Names are compared
+A module is named by what comes before its first `.` or `-` (`numpy.libs`,
+`protobuf-4.25.0-py3.12-nspkg.pth`). A private module is matched without its leading
+underscores, and by its first part (`_cffi_backend` belongs to `cffi`, `tiktoken_ext`
+to `tiktoken`). Names are compared
 case-insensitively. A module outside these names is not proven third-party by the
 distribution's RECORD: it is scanned as the bundle's own code.
 """
@@ -73,6 +75,9 @@ KNOWN: dict[str, frozenset[str]] = {
     }.items()
 }
 
+# The shared runtime of the modules mypyc compiled (tomli, charset-normalizer), named by
+# a hash: imported only by those modules.
+_MYPYC_RUNTIME = re.compile(r"^[0-9a-f]{20}__mypyc\.")
 _PREFIXES = ("python_", "py_", "py", "pytest_")
 _SUFFIXES = ("_python", "_py", "_binary", "_client", "_sdk", "_lib")
 
@@ -81,9 +86,9 @@ def owns(distribution: str, inner: str) -> bool:
     """Whether `distribution` may install the file at `inner` (a path relative to its
     site directory): its own metadata folders, or a module named like it."""
     top = PurePosixPath(inner).parts[0]
-    if top.endswith((".dist-info", ".data")):
+    if top.endswith((".dist-info", ".data")) or _MYPYC_RUNTIME.match(top):
         return True
-    module = top.split(".", 1)[0].lower()
+    module = re.split(r"[.-]", top, maxsplit=1)[0].lower()
     private = module.lstrip("_")
     return not names(distribution).isdisjoint({module, private, private.split("_")[0]})
 

@@ -168,3 +168,11 @@ def refusal(message: str) -> BundleError:
     """A BundleError whose message stays one line whatever the bundle's file names hold
     (control characters, newlines among them, are shown escaped)."""
     return BundleError("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
+
+
+def runs_at_start(pth: Path) -> bool:
+    """Whether a `.pth` file has a line `site` runs at every start (one that begins with
+    `import`, read as `site` reads it: utf-8-sig since Python 3.13, so a BOM is dropped;
+    a line that only looks like an import once stripped counts too). Raises OSError."""
+    lines = pth.read_text("utf-8-sig", "replace").splitlines()
+    return any(line.strip("\ufeff \t").startswith("import") for line in lines)

@@ -19,8 +19,11 @@ requirements.txt --target` leave them), directly or as a `Requires-Dist` of a
 declared distribution installed there. An undeclared one
 is scanned as the function's own code, and reported (`undeclared`). Making one's
 own code third-party then takes a line in the requirements file a reviewer reads.
-Everywhere, a RECORD proves only the Python modules named like its distribution
-(gate.staging.importnames): `six` cannot vouch for `helper.py`. Those it lists under
+Everywhere, a RECORD proves only the Python modules (source, extension modules, `.pth`
+start-up files) named like its distribution (gate.staging.importnames): `six` cannot
+vouch for `helper.py` or `helper.pth`. And no record vouches for a `.pth` file with an
+`import` line: Python runs it at every start, and no scanner reads it (it is refused
+in a function's code, gate.staging.accounting). Those it lists under
 other names are scanned as the bundle's own code, and reported (`foreign`).
 """
 
@@ -41,7 +44,7 @@ from gate.discovery import code_places, python_function, within
 from gate.model import Distribution, Function, Warning_
 from gate.staging.bytecode import cached_source
 from gate.staging.importnames import owns
-from gate.staging.rules import refusal
+from gate.staging.rules import refusal, runs_at_start
 
 # Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
 UNHASHED_NAMES = frozenset({"RECORD", "RECORD.jws", "RECORD.p7s"})
@@ -67,6 +70,9 @@ _METADATA_NAMES = frozenset(
         "DESCRIPTION.rst",
     }
 )
+# What Python imports or runs at start-up from a site folder: a RECORD vouches for these
+# only under the names its distribution stands for.
+_NAMED = (".py", ".so", ".pyd", ".pth")
 _LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
 
 
@@ -108,9 +114,9 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
             files = {f for f in files if not _top_level_module(root, record, f)}
         name, version = _name_version(record.parent)
         site = record.parent.parent.relative_to(root).as_posix()
-        named = {f for f in files if not f.endswith(".py") or owns(name, _inner(site, f))}
+        named = {f for f in files if not f.endswith(_NAMED) or owns(name, _inner(site, f))}
         foreign |= {(f"{bundle}/{f}", name, version) for f in files - named}
-        files = named
+        files = {f for f in named if not (f.endswith(".pth") and runs_at_start(root / f))}
         metadata = _metadata(root, record.parent)
         code = sorted(c for c in codes if within(site, c))
         if code and canonicalize_name(name) not in _declared(root, code[0], site, manifests):
