@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from gate.discovery import discover
+from gate.errors import BundleError
 from gate.serverless import iam
 from gate.serverless.context import BundleContext
 from gate.serverless.iam.roles import grants
@@ -98,6 +101,32 @@ def test_an_app_py_without_a_chalice_app_declares_nothing(tmp_path: Path) -> Non
         },
     )
     assert discover(tmp_path, "b").functions == ()
+
+
+def test_a_chalice_project_without_an_app_the_gate_finds_is_refused(tmp_path: Path) -> None:
+    """`.chalice/config.json` says the folder is a Chalice project: an app.py the gate
+    finds no app in (made by a factory, say) would leave its roles unjudged."""
+    write(
+        tmp_path,
+        {
+            "p/app.py": "import chalice\n\napp = getattr(chalice, 'Chalice')('x')\n",
+            "p/.chalice/config.json": '{"version": "2.0", "app_name": "x"}',
+        },
+    )
+    with pytest.raises(BundleError, match=r"b/p/app.py: a Chalice project .*cannot find"):
+        discover(tmp_path, "b")
+
+
+def test_an_app_made_inside_a_block_is_found(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app.py": "try:\n    from chalice import Chalice\nexcept ImportError:\n    raise\n"
+            "if True:\n    app = Chalice(app_name='x')\n\n"
+            "    @app.lambda_function()\n    def work(event, context):\n        return 1\n",
+        },
+    )
+    assert [f.name for f in discover(tmp_path, "b").functions] == ["work"]
 
 
 def test_two_projects_name_their_api_handlers_by_file(tmp_path: Path) -> None:

@@ -54,10 +54,17 @@ BLUEPRINT_CLASSES = frozenset({"chalice.Blueprint", "chalice.app.Blueprint"})
 def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
     """The functions of the Chalice project whose `app.py` is `app_file`; None as the
     functions when the file creates no Chalice app (or cannot be parsed: its syntax is
-    the code scanners' to report)."""
+    the code scanners' to report). Raises ValueError when a `.chalice/config.json` says
+    the folder is a Chalice project and no app is found in its `app.py`."""
     relative = app_file.relative_to(root).as_posix()
     app = _module(app_file, max_bytes)
     app_names = _created(app, APP_CLASSES) if app else {}
+    if app is not None and not app_names and app_file.parent.joinpath(*CONFIG).is_file():
+        raise ValueError(
+            f"{relative}: a Chalice project ({'/'.join(CONFIG)} beside it) whose app the "
+            "gate cannot find, so its functions and roles would go unchecked; create it "
+            "as Chalice does, `app = Chalice(app_name=...)`"
+        )
     if app is None or not app_names:
         return Read(None)
     project = app_file.parent
@@ -106,10 +113,10 @@ class _Registration:
 
 
 def _registrations(module: ast.Module, owners: dict[str, str]) -> list[_Registration]:
-    """The top-level functions `module` registers through a decorator of an app or
+    """The module-level functions `module` registers through a decorator of an app or
     blueprint it creates (`@app.route(...)`, `@bp.on_s3_event(...)`)."""
     found = []
-    for node in module.body:
+    for node in _module_level(module):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         for decorator in node.decorator_list:
@@ -128,6 +135,25 @@ def _registrations(module: ast.Module, owners: dict[str, str]) -> list[_Registra
     return found
 
 
+def _module_level(module: ast.Module) -> list[ast.stmt]:
+    """The statements Python runs when it imports `module`: its own and those inside its
+    blocks (`if`, `try`, `with`, loops, `match`), not those of its functions' bodies."""
+    found: list[ast.stmt] = []
+    todo: list[ast.AST] = list(module.body)
+    while todo:
+        node = todo.pop(0)
+        if isinstance(node, ast.stmt):
+            found.append(node)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        todo[:0] = [
+            child
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.stmt | ast.excepthandler | ast.match_case)
+        ]
+    return found
+
+
 def _given_name(call: ast.Call | None, method: str) -> str | None:
     """`@app.lambda_function(name="x")` and `@app.authorizer(name="x")` name the function."""
     if call is None or method not in ("lambda_function", "authorizer"):
@@ -140,10 +166,10 @@ def _given_name(call: ast.Call | None, method: str) -> str | None:
 
 
 def _created(module: ast.Module, classes: frozenset[str]) -> dict[str, str]:
-    """Top-level names assigned an instance of one of `classes` (by qualified name)."""
+    """Module-level names assigned an instance of one of `classes` (by qualified name)."""
     imported = _imports(module)
     found = {}
-    for node in module.body:
+    for node in _module_level(module):
         if not isinstance(node, ast.Assign | ast.AnnAssign) or not isinstance(node.value, ast.Call):
             continue
         called = _qualified(node.value.func, imported)
@@ -155,9 +181,9 @@ def _created(module: ast.Module, classes: frozenset[str]) -> dict[str, str]:
 
 
 def _imports(module: ast.Module) -> dict[str, str]:
-    """Local name -> what it names, for the module's top-level imports."""
+    """Local name -> what it names, for the module's module-level imports."""
     names: dict[str, str] = {}
-    for node in module.body:
+    for node in _module_level(module):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]

@@ -1,7 +1,8 @@
 """What a Chalice function's role is granted, from the project's `.chalice/config.json`.
 
 Chalice looks a setting up in the function's entry of a stage's `lambda_functions`, then
-the stage, then the top-level `lambda_functions` entry, then the top level. Per stage:
+the stage, then the top-level `lambda_functions` entry, then the top level, passing over
+null values, and judges what it finds by its truth (`0` is false). Per stage:
 
 - `manage_iam_role: false`: the function runs with `iam_role_arn`, a role made outside
   the project: a policy the gate does not know;
@@ -43,11 +44,11 @@ def chalice_grants(context: BundleContext, function: Function) -> Grants:
     stages = as_mapping(config.data.get("stages")) or {DEFAULT_STAGE: {}}
     for stage in stages:
         setting = _lookup(config.data, str(stage), function.resource)
-        if setting("manage_iam_role", True) is False:
+        if not setting("manage_iam_role", True):
             arn = setting("iam_role_arn", None)
             roles.append(f"{config_file}:{arn}")
             unknown.append(f"role {arn!r} (made outside the project, stage {stage})")
-        elif setting("autogen_policy", True) is False:
+        elif not setting("autogen_policy", True):
             name = setting("iam_policy_file", f"policy-{stage}.json")
             policy_file = join_path(PurePosixPath(project, CONFIG[0]), str(name))
             roles.append(policy_file)
@@ -71,7 +72,9 @@ def _lookup(config: dict[str, Any], stage: str, name: str) -> Any:
     ]
 
     def setting(key: str, default: Any) -> Any:
-        return next((place[key] for place in places if key in place), default)
+        # As Chalice's `_chain_lookup`: a null value is no setting; what is found is
+        # judged by its truth (`"autogen_policy": 0` is off), as its deployer does.
+        return next((place[key] for place in places if place.get(key) is not None), default)
 
     return setting
 
