@@ -40,6 +40,19 @@ class Declared:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """One local file an IaC file makes the deploy read."""
+
+    iac_file: str
+    what: str
+    """How the IaC names it (`nested stack Inner`, `module "fn"`, `${file(./x.yml)}`)."""
+    path: str
+    """Relative to the bundle root, normalised (may leave the bundle: `../x`)."""
+    kind: str
+    """`template`, `snippet`, `module` or `file`."""
+
+
+@dataclass(frozen=True)
 class Read:
     """What one IaC reader made of its file or module: the functions declared (None if
     the file is not IaC of its kind) and what it could not follow, as warnings whose
@@ -49,6 +62,8 @@ class Read:
     warnings: list[Warning_] = field(default_factory=list)
     out_of_scope: bool = False
     """The file is IaC of another cloud: counted as out of scope, not read."""
+    references: list[Reference] = field(default_factory=list)
+    """Local files the IaC makes the deploy read (gate.discovery.references)."""
 
 
 def local_path(here: PurePosixPath, value: str) -> tuple[str | None, str | None]:

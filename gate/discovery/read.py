@@ -19,14 +19,20 @@ import yaml
 
 from gate.discovery.chalice import APP_FILE, read_chalice
 from gate.discovery.cloudformation import read_template
-from gate.discovery.declared import Declared, Read
+from gate.discovery.declared import Declared, Read, Reference
+from gate.discovery.references import (
+    TEMPLATE_SUFFIXES,
+    serverless_references,
+    template_references,
+    with_includes,
+)
+from gate.discovery.references import refusal as reference_refusal
 from gate.discovery.serverless import read_serverless
 from gate.discovery.terraform import read_terraform
 from gate.errors import BundleError
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument, YamlLoadError, check_structure, load_yaml
 
-TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 # The Serverless Framework's service files the gate reads (JSON is YAML to its loader).
 SERVERLESS_FILES = ("serverless.yml", "serverless.yaml", "serverless.json")
 # Service files that are programs (the Framework runs them to get the service): not read.
@@ -68,11 +74,17 @@ class IacReader:
         templates = [p for p in candidates if p.suffix != ".tf"] + self._templates_unmarked(
             candidates
         )
+        references: list[Reference] = []
         for path in templates:
             relative = path.relative_to(self.root).as_posix()
             document = self._load(path, relative)
-            reader = read_serverless if path.name in SERVERLESS_FILES else read_template
-            found = reader(relative, document)
+            if path.name in SERVERLESS_FILES:
+                found = read_serverless(relative, document)
+                references += serverless_references(relative, document.data)
+            else:
+                document = with_includes(document, self.root, relative)
+                found = read_template(relative, document)
+                references += template_references(relative, document.data)
             if found.functions is not None:
                 iac_files.add(relative)
                 declared.extend(found.functions)
@@ -89,9 +101,17 @@ class IacReader:
             iac_files.update(read)
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)
+            references += found_tf.references
+        for reference in references:
+            if (why := reference_refusal(self.root, reference)) is not None:
+                raise self.refused(why, "fix it, or exclude the IaC file in the policy")
         for path in self.app_files:
             # Not an IaC file: findings in app.py belong to its functions by path.
-            declared.extend(read_chalice(self.root, path, self.max_bytes).functions or [])
+            try:
+                found_app = read_chalice(self.root, path, self.max_bytes)
+            except ValueError as e:
+                raise self.refused(str(e), "fix it, or exclude the project in the policy") from e
+            declared.extend(found_app.functions or [])
         warnings.extend(self.unread_programs)
         return declared, iac_files, [self._shown(w) for w in warnings]
 

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared, Read, as_mapping, as_text, local_path
+from gate.discovery.declared import Declared, Read, Reference, as_mapping, as_text, local_path
 from gate.discovery.inline import inline_place
+from gate.discovery.references import module_references
 from gate.model import Warning_
 from gate.workers import cache_dir, private_dir
 
@@ -39,6 +40,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
     blocks: list[tuple[str, str, str, str, dict[str, Any]]] = []
     read: set[str] = set()
     warnings = []
+    references: list[Reference] = []
     for path in sorted(directory.glob("*.tf")):
         relative = path.relative_to(root).as_posix()
         parsed = _parse(path, relative)
@@ -48,9 +50,14 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
                 for kind, named in as_mapping(group).items():
                     for name, body in as_mapping(named).items():
                         blocks.append((section, str(kind), str(name), relative, as_mapping(body)))
-        modules = sorted(
-            str(name) for group in _as_list(parsed.get("module")) for name in as_mapping(group)
-        )
+        calls = {
+            str(name): as_mapping(body)
+            for group in _as_list(parsed.get("module"))
+            for name, body in as_mapping(group).items()
+        }
+        sources = {n: s for n, b in calls.items() if isinstance(s := tf_value(b, "source"), str)}
+        references += module_references(directory.relative_to(root).as_posix(), sources)
+        modules = sorted(calls)
         if modules:
             warnings.append(
                 Warning_(
@@ -95,7 +102,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         )
         _tf_inline(item, body, archives)
         found.append(item)
-    return Read(found, warnings), read
+    return Read(found, warnings, references=references), read
 
 
 def _parse(path: Path, relative: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gate.discovery.references import with_includes
 from gate.model import Function
 from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
 from gate.staging.rules import python_scripts
@@ -34,7 +35,9 @@ class BundleContext:
         if relative not in self._yaml:
             try:
                 text = (self.root / relative).read_bytes()
-                self._yaml[relative] = load_yaml(text, allow_tags=True, max_bytes=None)
+                document = load_yaml(text, allow_tags=True, max_bytes=None)
+                # What an `AWS::Include` pulls in is judged where the deploy puts it.
+                self._yaml[relative] = with_includes(document, self.root, relative)
             except (OSError, YamlLoadError):
                 self._yaml[relative] = None
         return self._yaml[relative]
