@@ -9,11 +9,11 @@ these is a forged or damaged record: the bundle is refused, naming the RECORD,
 the entry and why. In a bundle whose IaC declares no function (a deployment zip
 on its own), the handler is unknown: a single-file module at the top of a site
 directory, where a zip's handler lives, is scanned rather than trusted. The
-`pip install --target` layout, where a function's code directory (or a layer's
-`python/`) is itself the site directory, is third-party too, with one more proof:
-there the installed code lies beside the function's own modules, and a RECORD is as
-easy to write as the module, so a distribution is third-party only if a dependency
-manifest in that code directory or layer declares it (requirements*.txt,
+`pip install --target` layout, where a function's code directory is itself the site
+directory, is third-party too, with one more proof: there the installed code lies
+beside the function's own modules, and a RECORD is as easy to write as the module, so
+a distribution is third-party only if a dependency manifest in that code directory
+declares it (requirements*.txt,
 pyproject.toml, Pipfile or a lock, as `sam build` and `pip install -r
 requirements.txt --target` leave them), directly or as a `Requires-Dist` of a
 declared distribution installed there. An undeclared one
@@ -99,7 +99,7 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
     """The files under `root` that installed packages' RECORDs prove to be theirs."""
     declared = list(functions)
     handlers = handler_modules(root, declared)
-    codes = {posixpath.normpath(place) for f in declared for place in code_places(f)}
+    codes = {posixpath.normpath(code_places(f)[0]) for f in declared if f.code is not None}
     owned: set[str] = set()
     listed: set[str] = set()
     packages: list[Distribution] = []

@@ -11,6 +11,7 @@ blocks (or is refused).
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -186,12 +187,30 @@ def test_a_module_in_a_layer_without_a_record_blocks(sandbox: Sandbox) -> None:
 def test_a_made_up_package_in_a_layer_is_not_third_party(sandbox: Sandbox) -> None:
     """The layer is the bundle's as much as the code directory: a RECORD written beside
     helper.py in layer/python, with no manifest anywhere naming `helperpkg`, once made
-    the module the handler imports third-party, never scanned (exit 0), as only a
-    function's code directory asked for a declaration. Its layers now do too."""
+    the module the handler imports third-party, never scanned (exit 0). A record now
+    vouches only for modules named like its distribution (`helperpkg/`, not
+    `helper.py`); layers, often uploaded as built zips with no manifest, still need no
+    declaration."""
     sandbox.write("template.yaml", LAYERED.format(code="src/", handler="app.handler"))
     sandbox.write("src/app.py", IMPORTS_HELPER)
     install(sandbox, "layer/python", "helperpkg", {"helper.py": BAD}, declare=False)
     blocked_or_refused(sandbox.run().code)
+
+
+def test_a_layers_installed_packages_need_no_declaration(sandbox: Sandbox) -> None:
+    """A layer built as AWS documents it (`pip install -t python/lib/python3.12/
+    site-packages`), with the bytecode pip compiled and no requirements file, as real
+    layer zips ship: third-party, and the run passes. (Asking layers for a declaration
+    once refused such a layer of a public repository for its `__pycache__`.)"""
+    sandbox.write("template.yaml", LAYERED.format(code="src/", handler="app.handler"))
+    sandbox.write("src/app.py", "import cffi\n\n\n" + CLEAN_HELPER)
+    site = "layer/python/lib/python3.12/site-packages"
+    install(sandbox, site, "cffi", {"cffi/__init__.py": "import os\nos.system('x')\n"}, False)
+    sandbox.write(f"{site}/cffi/__pycache__/__init__.cpython-312.pyc", unchecked_pyc(BAD))
+    run = sandbox.run("--format", "json")
+    assert run.code == 0, run.stderr
+    packages = json.loads(run.stdout)["files"]["distributions"]
+    assert [(d["name"], d["site"]) for d in packages] == [("cffi", site)]
 
 
 # --- 3. code Python loads that no scanner reads ---------------------------------------
