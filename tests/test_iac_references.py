@@ -48,6 +48,20 @@ def test_an_api_definition_included_from_a_local_file_is_read(tmp_path: Path) ->
     assert document.line_of(("Resources", "Api", "Properties", "DefinitionBody", "paths")) == 14
 
 
+def test_an_include_in_the_short_form_is_inlined(tmp_path: Path) -> None:
+    """`!Transform {Name: AWS::Include, ...}`: the tagged value is the transform."""
+    api = (
+        "  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: v1\n"
+        "      DefinitionBody: !Transform {Name: AWS::Include, Parameters: {Location: a.yaml}}\n"
+    )
+    write(tmp_path, {"template.yaml": template(FUNCTION, api), "a.yaml": OPENAPI})
+    document = BundleContext("b", tmp_path, tmp_path, ()).yaml("template.yaml")
+    assert document is not None
+    body = document.data["Resources"]["Api"]["Properties"]["DefinitionBody"]
+    assert body["openapi"] == "3.0.1"
+    assert ("Resources", "Api", "Properties", "DefinitionBody") not in document.tags
+
+
 def test_an_include_from_s3_is_not_followed(tmp_path: Path) -> None:
     write(
         tmp_path,

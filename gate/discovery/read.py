@@ -84,7 +84,7 @@ class IacReader:
             else:
                 document = with_includes(document, self.root, relative)
                 found = read_template(relative, document)
-                references += template_references(relative, document.data)
+                references += template_references(relative, document)
             if found.functions is not None:
                 iac_files.add(relative)
                 declared.extend(found.functions)

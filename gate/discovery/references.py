@@ -39,9 +39,10 @@ _FILE_VARIABLE = re.compile(r"\$\{file\(\s*([^)$,\s]+)\s*\)")
 _URL = re.compile(r"^[a-z0-9]+://", re.IGNORECASE)
 
 
-def template_references(relative: str, data: Any) -> list[Reference]:
+def template_references(relative: str, document: YamlDocument) -> list[Reference]:
     """The nested templates and included snippets of a CloudFormation or SAM template."""
     here = PurePosixPath(relative).parent
+    data = document.data
     found = []
     for logical_id, resource in as_mapping(as_mapping(data).get("Resources")).items():
         resource = as_mapping(resource)
@@ -50,7 +51,7 @@ def template_references(relative: str, data: Any) -> list[Reference]:
         if isinstance(location, str) and _local(location):
             what = f"nested stack {logical_id}"
             found.append(Reference(relative, what, join_path(here, location), "template"))
-    for _, location in includes(data):
+    for _, location, _whole in includes(data, document.tags):
         if _local(location):
             what = f"AWS::Include of {location}"
             found.append(Reference(relative, what, join_path(here, location), "snippet"))
@@ -112,21 +113,32 @@ def ignored_by(root: Path, relative: str) -> str | None:
     return None
 
 
-def includes(data: Any, at: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
-    """Where `data` has an `AWS::Include` transform (the path of the mapping that holds
-    `Fn::Transform`, or the root for a top-level `Transform`), with its `Location`."""
+def includes(
+    data: Any, tags: dict[PathKey, str], at: PathKey = ()
+) -> Iterator[tuple[PathKey, str, bool]]:
+    """Where `data` has an `AWS::Include` transform, with its `Location`, and whether the
+    transform is the value at that path (`!Transform {Name: AWS::Include, ...}`, the
+    short form) rather than the `Fn::Transform` key of the mapping there (or, at the
+    root, its `Transform` section)."""
     if isinstance(data, dict):
+        if tags.get(at) == "Transform" and (location := _include_location(data)) is not None:
+            yield at, location, True
+            return
         for key in ("Fn::Transform", "Transform") if at == () else ("Fn::Transform",):
             for transform in _as_list(data.get(key)):
-                transform = as_mapping(transform)
-                location = as_mapping(transform.get("Parameters")).get("Location")
-                if transform.get("Name") == _INCLUDE and isinstance(location, str):
-                    yield at, location
+                if (location := _include_location(transform)) is not None:
+                    yield at, location, False
         for key, value in data.items():
-            yield from includes(value, (*at, str(key)))
+            yield from includes(value, tags, (*at, str(key)))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from includes(value, (*at, index))
+            yield from includes(value, tags, (*at, index))
+
+
+def _include_location(transform: Any) -> str | None:
+    transform = as_mapping(transform)
+    location = as_mapping(transform.get("Parameters")).get("Location")
+    return location if transform.get("Name") == _INCLUDE and isinstance(location, str) else None
 
 
 def with_includes(document: YamlDocument, root: Path, relative: str) -> YamlDocument:
@@ -138,7 +150,8 @@ def with_includes(document: YamlDocument, root: Path, relative: str) -> YamlDocu
     here = PurePosixPath(relative).parent
     data = document.data
     tags = dict(document.tags)
-    for at, location in sorted(includes(data), key=lambda found: -len(found[0])):
+    found = sorted(includes(data, document.tags), key=lambda include: -len(include[0]))
+    for at, location, whole in found:
         path = join_path(here, location)
         if not _local(location) or leaves_bundle(path) or not (root / path).is_file():
             continue
@@ -146,18 +159,22 @@ def with_includes(document: YamlDocument, root: Path, relative: str) -> YamlDocu
             snippet = load_yaml((root / path).read_bytes(), allow_tags=True)
         except (OSError, YamlLoadError):
             continue
-        data = _replace(data, at, snippet.data)
+        data = _replace(data, at, snippet.data, whole)
+        tags.pop(at, None)
         tags.update({(*at, *inner): tag for inner, tag in snippet.tags.items()})
     return YamlDocument(data, document.positions, tags)
 
 
-def _replace(data: Any, at: PathKey, snippet: Any) -> Any:
-    """`data` with the mapping at `at` replaced by (or merged with) `snippet`."""
+def _replace(data: Any, at: PathKey, snippet: Any, whole: bool) -> Any:
+    """`data` with the value at `at` replaced by `snippet` (`whole`), or the mapping
+    there replaced by, or merged with, it."""
     if at:
         head, *rest = at
         copy = list(data) if isinstance(data, list) else dict(data)
-        copy[head] = _replace(data[head], tuple(rest), snippet)  # type: ignore[index]
+        copy[head] = _replace(data[head], tuple(rest), snippet, whole)  # type: ignore[index]
         return copy
+    if whole:
+        return snippet
     kept = {k: v for k, v in data.items() if k != "Fn::Transform"}
     if not kept:
         return snippet
