@@ -31,7 +31,7 @@ from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
 from gate.progress import Progress
 from gate.provenance import provenance
-from gate.scanners import SCANNERS
+from gate.scanners import NAMES, all_scanners
 from gate.scanners.base import ParseContext, Scanner
 from gate.shards import Shard, keep_own, shard_view
 from gate.staging.accounting import total
@@ -71,7 +71,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     """Scan every bundle in `paths` with every enabled scanner and judge the result."""
     bundles = resolve_bundles(paths)
     changes = changes_since(options.diff_base, bundles) if options.diff_base else None
-    scanners = [s for s in SCANNERS.values() if policy.scanner(s.name).enabled]
+    scanners = [s for s in all_scanners().values() if policy.scanner(s.name).enabled]
     advisories, refreshed = _advisory_settings(options, policy, scanners)
     context = {"advisories": advisories}
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
@@ -103,7 +103,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         ]
     skipped = [
         ScanResult(name, ScanStatus.SKIPPED, message="disabled by policy")
-        for name in SCANNERS
+        for name in NAMES
         if not policy.scanner(name).enabled
     ]
     advisories = _advisory_info(scans["pip-audit"][1] if "pip-audit" in scans else None)

@@ -34,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:
     from gate.errors import GateError
-    from gate.scanners import SCANNERS
+    from gate.scanners import load
 
-    scanner = SCANNERS.get(name)
+    scanner = load(name)
     if scanner is None:
         return EXIT_SCANNER_FAILED, {"error": f"no scanner named {name!r}"}
     request = json.loads(raw_request)

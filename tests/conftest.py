@@ -44,7 +44,7 @@ SECRET_NAME = re.compile(r"KEY|SECRET|PASSWORD|TOKEN", re.IGNORECASE)
 def only_scanners(*names: str) -> str:
     """A policy that runs just the scanners `names`, every other one disabled; it ends in
     its `scanners:` block, so a caller can append settings for the ones it runs."""
-    from gate.scanners import SCANNERS
+    from gate.scanners import NAMES as SCANNERS
 
     disabled = [f"  {name}: {{enabled: false}}\n" for name in SCANNERS if name not in names]
     return "version: 1\nscanners:\n" + "".join(disabled)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
-from gate.policy.model import ScannerPolicy
 from gate.redact import mask_secret_tokens
 from gate.scanners import inline
 from gate.scanners.base import (
@@ -27,6 +26,9 @@ from gate.scanners.base import (
     vendored_option,
 )
 from gate.staging.rules import python_scripts
+
+if TYPE_CHECKING:
+    from gate.policy.model import ScannerPolicy
 
 # Tests whose message quotes the secret they found.
 SECRET_TESTS = frozenset({"B105", "B106", "B107"})

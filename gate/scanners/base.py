@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.model import Finding, ScanIssue, Suppression
-from gate.policy.model import ScannerPolicy, SeverityMap
+
+if TYPE_CHECKING:
+    from gate.policy.model import ScannerPolicy, SeverityMap
 
 
 @dataclass(frozen=True)

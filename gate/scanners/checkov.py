@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.discovery.serverless import other_provider
 from gate.model import Finding, Location, ScanIssue, Severity
-from gate.policy.model import ScannerPolicy
 from gate.safeyaml import YamlLoadError, load_yaml
 from gate.scanners import inline
 from gate.scanners.base import (
@@ -30,6 +29,9 @@ from gate.scanners.base import (
     targets_of,
     vendored_option,
 )
+
+if TYPE_CHECKING:
+    from gate.policy.model import ScannerPolicy
 
 FRAMEWORKS = ("cloudformation", "serverless", "terraform", "secrets")
 # From this many files on, checkov's frameworks run in forked processes: the secrets scan

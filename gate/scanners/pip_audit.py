@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.manifests import Manifest, Pin, read_manifests, read_vendored
 from gate.model import Finding, Location, Package, ScanIssue, Severity
-from gate.policy.model import ScannerPolicy
 from gate.redact import mask_url_credentials
 from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
+
+if TYPE_CHECKING:
+    from gate.policy.model import ScannerPolicy
 
 UNPINNED_RULE = "GATE-DEP-001"
 

@@ -18,9 +18,11 @@ from gate.policy.load import builtin_policy
 from gate.reports import RENDERERS, RenderOptions
 from gate.reports.json_report import report_schema
 from gate.run import _result
-from gate.scanners import SCANNERS
+from gate.scanners import all_scanners
 from gate.workers import WorkerOutcome
 from tests.conftest import ASSETS
+
+SCANNERS = all_scanners()
 
 
 def saved_verdict() -> Verdict:

@@ -10,9 +10,11 @@ from gate.catalogue import severity_catalogue
 from gate.model import Confidence, Severity, Suppression
 from gate.policy.load import builtin_policy
 from gate.policy.model import ScannerPolicy, SeverityMap
-from gate.scanners import SCANNERS
+from gate.scanners import all_scanners
 from gate.scanners.base import ParseContext, Parsed
 from tests.conftest import ASSETS
+
+SCANNERS = all_scanners()
 
 OUTPUT = ASSETS / "output"
 
