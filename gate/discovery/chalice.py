@@ -93,13 +93,16 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
         for path, dotted in _library_modules(project)
         if (module := _module(path, max_bytes)) is not None
     ]
+    prefixes = _name_prefixes(app, relative)
     for module, dotted in modules:
         owners = {**_created(module, APP_CLASSES), **_created(module, BLUEPRINT_CLASSES)}
-        for registration in _registrations(module, owners):
+        for registration in _registrations(module, owners, relative):
             if registration.method in ROUTE_DECORATORS:
                 declare(API_HANDLER, f"app.{app_object}", registration.line)
             else:
-                declare(registration.name, f"{dotted}.{registration.function}", registration.line)
+                prefix = prefixes.get(f"{dotted}.{registration.owner}", "")
+                handler = f"{dotted}.{registration.function}"
+                declare(prefix + registration.name, handler, registration.line)
     return Read(list(found.values()))
 
 
@@ -108,13 +111,47 @@ class _Registration:
     method: str
     function: str
     name: str
-    """The Lambda function's name in the app."""
+    """The Lambda function's name in the app (before a blueprint's `name_prefix`)."""
     line: int
+    owner: str
+    """The app or blueprint variable whose decorator registered it."""
 
 
-def _registrations(module: ast.Module, owners: dict[str, str]) -> list[_Registration]:
+def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
+    """`app.register_blueprint(bp, name_prefix="x_")`: the blueprint (`module.variable`,
+    as app.py imports it) -> the prefix Chalice puts before its functions' names. A
+    prefix that is not a literal string is refused: the functions' settings would be
+    looked up under names the gate cannot know."""
+    imported = _imports(app)
+    found = {}
+    for node in ast.walk(app):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "register_blueprint"
+            and node.args
+        ):
+            continue
+        given = next((k.value for k in node.keywords if k.arg == "name_prefix"), None)
+        if given is None or (isinstance(given, ast.Constant) and given.value is None):
+            continue
+        if not (isinstance(given, ast.Constant) and isinstance(given.value, str)):
+            raise ValueError(
+                f"{relative}:{node.lineno}: a blueprint's name_prefix the gate does not "
+                "evaluate; write it as a string"
+            )
+        blueprint = _qualified(node.args[0], imported)
+        if blueprint is not None:
+            found[blueprint] = given.value
+    return found
+
+
+def _registrations(
+    module: ast.Module, owners: dict[str, str], relative: str
+) -> list[_Registration]:
     """The module-level functions `module` registers through a decorator of an app or
-    blueprint it creates (`@app.route(...)`, `@bp.on_s3_event(...)`)."""
+    blueprint it creates (`@app.route(...)`, `@bp.on_s3_event(...)`). A name given as
+    anything but a literal string is refused (`relative`: the project's app.py)."""
     found = []
     for node in _module_level(module):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -130,8 +167,10 @@ def _registrations(module: ast.Module, owners: dict[str, str]) -> list[_Registra
                 continue
             method = target.attr
             if method in ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS:
-                name = _WEBSOCKET.get(method) or _given_name(call, method) or node.name
-                found.append(_Registration(method, node.name, name, decorator.lineno))
+                given = _given_name(call, method, relative)
+                name = _WEBSOCKET.get(method) or given or node.name
+                owner = target.value.id
+                found.append(_Registration(method, node.name, name, decorator.lineno, owner))
     return found
 
 
@@ -154,15 +193,40 @@ def _module_level(module: ast.Module) -> list[ast.stmt]:
     return found
 
 
-def _given_name(call: ast.Call | None, method: str) -> str | None:
-    """`@app.lambda_function(name="x")` and `@app.authorizer(name="x")` name the function."""
-    if call is None or method not in ("lambda_function", "authorizer"):
+# Where each registering decorator takes the Lambda function's name, by position (its
+# `name=` keyword is read too), as Chalice's DecoratorAPI declares them.
+_NAME_POSITION = {
+    "lambda_function": 0,
+    "authorizer": 2,
+    "on_s3_event": 4,
+    "on_sns_message": 1,
+    "on_sqs_message": 2,
+    "on_cw_event": 1,
+    "schedule": 1,
+    "on_kinesis_record": 3,
+    "on_dynamodb_record": 3,
+}
+
+
+def _given_name(call: ast.Call | None, method: str, relative: str) -> str | None:
+    """The name a decorator gives its function (`@app.lambda_function(name="x")`,
+    `@app.schedule("rate(1 hour)", "x")`); None when it gives none. Raises ValueError
+    on a name that is not a literal string."""
+    if call is None or method not in _NAME_POSITION:
         return None
-    for keyword in call.keywords:
-        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
-            value = keyword.value.value
-            return value if isinstance(value, str) and value else None
-    return None
+    given: ast.expr | None = next((k.value for k in call.keywords if k.arg == "name"), None)
+    position = _NAME_POSITION[method]
+    if given is None and len(call.args) > position:
+        given = call.args[position]
+    if given is None or (isinstance(given, ast.Constant) and given.value is None):
+        return None
+    if isinstance(given, ast.Constant) and isinstance(given.value, str) and given.value:
+        return given.value
+    raise ValueError(
+        f"{relative}:{call.lineno}: @{method} names its function with an expression the "
+        "gate does not evaluate, so the function's settings cannot be found; write the "
+        "name as a string"
+    )
 
 
 def _created(module: ast.Module, classes: frozenset[str]) -> dict[str, str]:

@@ -16,8 +16,9 @@ Every stage the config names is judged, so the worst is found whichever is deplo
 
 from __future__ import annotations
 
+import json
 import posixpath
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.discovery.chalice import CONFIG
@@ -35,15 +36,15 @@ def chalice_grants(context: BundleContext, function: Function) -> Grants:
     config_file = posixpath.join(project, *CONFIG)
     if not (context.root / config_file).is_file():
         return Grants(f"{project or '.'}:chalice-generated")
-    config = context.yaml(config_file)
-    if config is None or not isinstance(config.data, dict):
+    config = _json(context.root / config_file)
+    if not isinstance(config, dict):
         return Grants(config_file, unknown=(f"{config_file} (not readable)",))
     statements: list[Statement] = []
     unknown: list[str] = []
     roles: list[str] = []
-    stages = as_mapping(config.data.get("stages")) or {DEFAULT_STAGE: {}}
+    stages = as_mapping(config.get("stages")) or {DEFAULT_STAGE: {}}
     for stage in stages:
-        setting = _lookup(config.data, str(stage), function.resource)
+        setting = _lookup(config, str(stage), function.resource)
         if not setting("manage_iam_role", True):
             arn = setting("iam_role_arn", None)
             roles.append(f"{config_file}:{arn}")
@@ -59,6 +60,23 @@ def chalice_grants(context: BundleContext, function: Function) -> Grants:
         else:
             roles.append(f"{project or '.'}:chalice-generated")
     return Grants(" or ".join(dict.fromkeys(roles)), tuple(statements), tuple(unknown))
+
+
+def _json(path: Path) -> Any:
+    """The file as Chalice reads it, with `json` (`0e0` is the number 0.0, false, where
+    YAML would read a string); None if it is not JSON, or writes a key twice (readers
+    differ on which one wins)."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a key written twice")
+        return dict(pairs)
+
+    try:
+        return json.loads(path.read_bytes(), object_pairs_hook=unique)
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 def _lookup(config: dict[str, Any], stage: str, name: str) -> Any:
