@@ -67,6 +67,8 @@ class Staged:
     """The functions the bundle's IaC declares."""
     account: FileAccount = field(default_factory=FileAccount)
     """Where each of the bundle's files ended."""
+    ignored: dict[str, str] = field(default_factory=dict)
+    """The folders a built-in rule left out of the copy, with the rule."""
 
 
 def resolve_bundles(paths: list[str]) -> list[Bundle]:
@@ -125,10 +127,11 @@ def stage(
 
         unpack = _Unpacker(root, bundle.id, limits, came_unpacked=bundle.kind == "zip")
 
-        found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out)
+        ignored = tally.ignored_folders
+        found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored)
         restored = bring_back_code(root, tally, found.functions)
         if bring_back_handlers(root, tally, found.functions) or restored:
-            found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out)
+            found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored)
         warnings.extend(found.warnings)
         foreign = _set_aside(root, found.foreign_services())
         owned = third_party(root, bundle.id, found.functions)
@@ -148,7 +151,9 @@ def stage(
         out_of_scope = found.out_of_scope | foreign
         accounted = account(root, bundle, tally, owned, out_of_scope, scanning)
         warnings.extend(accounted.warnings)
-        staged.append(Staged(bundle, root, code_root, len(vendored), found, accounted.account))
+        staged.append(
+            Staged(bundle, root, code_root, len(vendored), found, accounted.account, dict(ignored))
+        )
     named = {entry for one in staged for entry in one.discovery.left_out}
     warnings += [
         Warning_(

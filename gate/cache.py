@@ -203,8 +203,10 @@ def plan_scan(
         if not parts:
             plan.targets.append(target)
             continue
+        # A scanner that reads the functions reads what the IaC names, which may lie in a
+        # folder the copy left out: that decides its findings as much as the files do.
         own = (
-            {**identity, "functions": target.get("functions")}
+            {**identity, "functions": target.get("functions"), "ignored": target.get("ignored")}
             if scanner.reads_functions
             else identity
         )

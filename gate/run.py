@@ -171,6 +171,7 @@ def _targets(staged: list[Staged]) -> list[dict[str, Any]]:
             "root": str(s.root),
             "code_root": str(s.code_root),
             "functions": [asdict(f) for f in s.bundle.functions],
+            "ignored": s.ignored,
         }
         for s in staged
     ]

@@ -28,7 +28,7 @@ from gate.staging.importnames import owns
         ("Pillow", "PIL/Image.py"),
         ("setuptools", "pkg_resources/__init__.py"),
         ("numpy", "numpy.libs/readme.py"),
-        ("six", "six-1.16.0.dist-info/x.py"),
+        ("six", "six-1.16.0.dist-info/LICENSE"),
         ("protobuf", "protobuf-4.25.0-py3.12-nspkg.pth"),
         ("setuptools", "distutils-precedence.pth"),
         ("orjson", "orjson/orjson.cpython-312-x86_64-linux-gnu.so"),
@@ -48,6 +48,9 @@ def test_a_module_named_like_its_distribution_is_its_own(distribution: str, inne
         ("protobuf", "helper/__init__.py"),
         ("PyYAML", "handler.py"),
         ("six", "helper.pth"),
+        ("six", "six-1.16.0.dist-info/x.py"),
+        ("six", "six-1.16.0.data/purelib/helper.py"),
+        ("tomli", "c787785866c7b801238d__mypyc.py"),
         ("six", "helper.cpython-312-x86_64-linux-gnu.so"),
     ],
 )

@@ -18,7 +18,7 @@ a file of its code or layers.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -86,6 +86,7 @@ def discover(
     unpack: Callable[[str], None] | None = None,
     max_bytes: int = IAC_MAX_BYTES,
     leave_out: tuple[LeftOut, ...] = (),
+    ignored: Mapping[str, str] | None = None,
 ) -> Discovery:
     """The functions declared by the IaC files under `root`, in file order. `unpack` is
     called with each zip (relative to `root`) a function or layer deploys, to unpack it
@@ -94,9 +95,11 @@ def discover(
     A function the policy's `leave_out` names may miss its code: that is a `left-out`
     warning with the policy's reason, not an error.
 
-    Raises BundleError on an IaC file the gate cannot read, and on any YAML or JSON file
-    a scanner would parse that is hostile to a parser or larger than `max_bytes`."""
-    reader = IacReader(root, bundle_id, max_bytes)
+    Raises BundleError on an IaC file the gate cannot read, on any YAML or JSON file a
+    scanner would parse that is hostile to a parser or larger than `max_bytes`, and on a
+    file the IaC makes the deploy read that the gate cannot (`ignored`: the folders the
+    copy left out, by rule; gate.discovery.references)."""
+    reader = IacReader(root, bundle_id, max_bytes, ignored or {})
     declared, iac_files, warnings = reader.declare()
     functions: list[Function] = []
     issues: list[ScanIssue] = []

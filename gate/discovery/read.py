@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import yaml
@@ -51,10 +51,14 @@ _NOT_DEPLOYED = "fix it, or exclude it in the policy if it is not deployed"
 class IacReader:
     """The IaC of one bundle's private copy, read within the policy's budget."""
 
-    def __init__(self, root: Path, bundle_id: str, max_bytes: int) -> None:
+    def __init__(
+        self, root: Path, bundle_id: str, max_bytes: int, ignored: Mapping[str, str]
+    ) -> None:
         self.root = root
         self.bundle_id = bundle_id
         self.max_bytes = max_bytes
+        self.ignored = ignored
+        """The folders the copy left out, by rule."""
         self.checked: set[str] = set()
         """Files whose structure is judged already (IaC is, by the loader's budget)."""
         self.out_of_scope: set[str] = set()
@@ -103,7 +107,7 @@ class IacReader:
             warnings.extend(found_tf.warnings)
             references += found_tf.references
         for reference in references:
-            if (why := reference_refusal(self.root, reference)) is not None:
+            if (why := reference_refusal(self.root, reference, self.ignored)) is not None:
                 raise self.refused(why, "fix it, or exclude the IaC file in the policy")
         for path in self.app_files:
             # Not an IaC file: findings in app.py belong to its functions by path.

@@ -21,7 +21,8 @@ HTTPS) is not the bundle's and is not followed; variables are never resolved.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -51,8 +52,8 @@ def template_references(relative: str, document: YamlDocument) -> list[Reference
         if isinstance(location, str) and _local(location):
             what = f"nested stack {logical_id}"
             found.append(Reference(relative, what, join_path(here, location), "template"))
-    for _, location, _whole in includes(data, document.tags):
-        if _local(location):
+    for include in includes(data, document.tags):
+        if _local(location := include.location):
             what = f"AWS::Include of {location}"
             found.append(Reference(relative, what, join_path(here, location), "snippet"))
     return found
@@ -65,7 +66,7 @@ def serverless_references(relative: str, data: Any) -> list[Reference]:
         Reference(relative, f"${{file({name})}}", join_path(here, name), "file")
         for text in _strings(data)
         for name in _FILE_VARIABLE.findall(text)
-        if _local(name) and not name.startswith("~")
+        if _local(name) and not name.startswith("~") and "${" not in name
     ]
 
 
@@ -79,60 +80,81 @@ def module_references(directory: str, sources: dict[str, str]) -> list[Reference
     ]
 
 
-def refusal(root: Path, reference: Reference) -> str | None:
-    """Why `reference` cannot be left as it is (one line naming the IaC file), or None."""
+def refusal(root: Path, reference: Reference, ignored: Mapping[str, str]) -> str | None:
+    """Why `reference` cannot be left as it is (one line naming the IaC file), or None.
+    `ignored`: the folders the copy left out, by the built-in rule that did."""
     shown = f"{reference.iac_file}: {reference.what} names {reference.path}"
     if leaves_bundle(reference.path):
         if reference.kind in ("template", "snippet"):
             return f"{shown}, outside the bundle: the deploy reads it and the gate cannot"
         return None
-    rule = ignored_by(root, reference.path)
+    rule = ignored_by(root, reference.path, ignored)
     if rule is not None:
         return (
             f"{shown}, in a folder the gate ignores ({rule}): the deploy reads it and the "
             "gate never copied it; move it out of that folder"
         )
-    if reference.kind in ("template", "snippet") and not (root / reference.path).is_file():
+    if reference.kind not in ("template", "snippet"):
+        return None
+    path = root / reference.path
+    if not path.is_file():
         return f"{shown}, which is not in the bundle: the deploy would read it"
     if reference.kind == "template" and not reference.path.lower().endswith(TEMPLATE_SUFFIXES):
         return (
             f"{shown}, a template checkov does not read by its name; name it "
             f"{', '.join(TEMPLATE_SUFFIXES)}"
         )
+    try:
+        load_yaml(path.read_bytes(), allow_tags=True)
+    except (OSError, YamlLoadError) as e:
+        return f"{shown}, which the gate cannot read ({e}): the deploy would read it"
     return None
 
 
-def ignored_by(root: Path, relative: str) -> str | None:
-    """The built-in rule that ignores a folder on the way to `relative`, if any."""
+def ignored_by(root: Path, relative: str, ignored: Mapping[str, str]) -> str | None:
+    """The built-in rule that left out `relative` or a folder on the way to it, if any."""
     parts = PurePosixPath(relative).parts
-    for depth in range(1, len(parts)):
+    for depth in range(1, len(parts) + 1):
         folder = PurePosixPath(*parts[:depth])
-        rule = dir_rule(folder.name, root / folder)
+        rule = ignored.get(folder.as_posix()) or dir_rule(folder.name, root / folder)
         if rule is not None:
             return rule
     return None
 
 
+@dataclass(frozen=True)
+class Include:
+    """One `AWS::Include` in a template."""
+
+    at: PathKey
+    """The path of the value it sits in, as the document's positions and tags name it
+    (keys as text)."""
+    keys: tuple[Any, ...]
+    """The same path with the keys as loaded (a key may be a number)."""
+    location: str
+    whole: bool
+    """The transform is the value at `at` (`!Transform {Name: AWS::Include, ...}`),
+    rather than the `Fn::Transform` key of the mapping there (or, at the root, its
+    `Transform` section)."""
+
+
 def includes(
-    data: Any, tags: dict[PathKey, str], at: PathKey = ()
-) -> Iterator[tuple[PathKey, str, bool]]:
-    """Where `data` has an `AWS::Include` transform, with its `Location`, and whether the
-    transform is the value at that path (`!Transform {Name: AWS::Include, ...}`, the
-    short form) rather than the `Fn::Transform` key of the mapping there (or, at the
-    root, its `Transform` section)."""
+    data: Any, tags: dict[PathKey, str], at: PathKey = (), keys: tuple[Any, ...] = ()
+) -> Iterator[Include]:
+    """Every `AWS::Include` transform in `data`, deepest last."""
     if isinstance(data, dict):
         if tags.get(at) == "Transform" and (location := _include_location(data)) is not None:
-            yield at, location, True
+            yield Include(at, keys, location, whole=True)
             return
         for key in ("Fn::Transform", "Transform") if at == () else ("Fn::Transform",):
             for transform in _as_list(data.get(key)):
                 if (location := _include_location(transform)) is not None:
-                    yield at, location, False
+                    yield Include(at, keys, location, whole=False)
         for key, value in data.items():
-            yield from includes(value, tags, (*at, str(key)))
+            yield from includes(value, tags, (*at, str(key)), (*keys, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from includes(value, tags, (*at, index))
+            yield from includes(value, tags, (*at, index), (*keys, index))
 
 
 def _include_location(transform: Any) -> str | None:
@@ -150,28 +172,28 @@ def with_includes(document: YamlDocument, root: Path, relative: str) -> YamlDocu
     here = PurePosixPath(relative).parent
     data = document.data
     tags = dict(document.tags)
-    found = sorted(includes(data, document.tags), key=lambda include: -len(include[0]))
-    for at, location, whole in found:
-        path = join_path(here, location)
-        if not _local(location) or leaves_bundle(path) or not (root / path).is_file():
+    found = sorted(includes(data, document.tags), key=lambda include: -len(include.at))
+    for include in found:
+        path = join_path(here, include.location)
+        if not _local(include.location) or leaves_bundle(path) or not (root / path).is_file():
             continue
         try:
             snippet = load_yaml((root / path).read_bytes(), allow_tags=True)
         except (OSError, YamlLoadError):
             continue
-        data = _replace(data, at, snippet.data, whole)
-        tags.pop(at, None)
-        tags.update({(*at, *inner): tag for inner, tag in snippet.tags.items()})
+        data = _replace(data, include.keys, snippet.data, include.whole)
+        tags.pop(include.at, None)
+        tags.update({(*include.at, *inner): tag for inner, tag in snippet.tags.items()})
     return YamlDocument(data, document.positions, tags)
 
 
-def _replace(data: Any, at: PathKey, snippet: Any, whole: bool) -> Any:
-    """`data` with the value at `at` replaced by `snippet` (`whole`), or the mapping
+def _replace(data: Any, keys: tuple[Any, ...], snippet: Any, whole: bool) -> Any:
+    """`data` with the value at `keys` replaced by `snippet` (`whole`), or the mapping
     there replaced by, or merged with, it."""
-    if at:
-        head, *rest = at
+    if keys:
+        head, *rest = keys
         copy = list(data) if isinstance(data, list) else dict(data)
-        copy[head] = _replace(data[head], tuple(rest), snippet, whole)  # type: ignore[index]
+        copy[head] = _replace(data[head], tuple(rest), snippet, whole)
         return copy
     if whole:
         return snippet
@@ -189,7 +211,9 @@ def _replace(data: Any, at: PathKey, snippet: Any, whole: bool) -> Any:
 
 
 def _local(location: str) -> bool:
-    return bool(location) and not _URL.match(location) and "${" not in location
+    """A path, not a URL. CloudFormation substitutes nothing in a `Location` or
+    `TemplateURL` written as a plain string: `./p${Stage}.yaml` is that file."""
+    return bool(location) and not _URL.match(location)
 
 
 def _strings(data: Any) -> Iterator[str]:

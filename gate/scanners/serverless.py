@@ -43,6 +43,7 @@ class ServerlessScanner(Scanner):
                 root=Path(target["root"]),
                 code_root=Path(target["code_root"]),
                 functions=tuple(Function.from_json(f) for f in target.get("functions", [])),
+                ignored=dict(target.get("ignored", {})),
             )
             analysis = analyse(context)
             results.append(

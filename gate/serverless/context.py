@@ -24,6 +24,9 @@ class BundleContext:
     root: Path
     code_root: Path
     functions: tuple[Function, ...]
+    ignored: dict[str, str] = field(default_factory=dict)
+    """The folders a built-in rule left out of the copy, with the rule: a file in one is
+    the bundle's, though not in `root`."""
     _yaml: dict[str, YamlDocument | None] = field(default_factory=dict, repr=False)
     _hcl: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -40,6 +40,7 @@ import re
 from typing import Any
 
 from gate.discovery.declared import deep_merge
+from gate.discovery.references import ignored_by
 from gate.safeyaml import IAC_MAX_BYTES
 from gate.serverless.context import BundleContext
 
@@ -353,6 +354,13 @@ class Variables:
         relative = posixpath.normpath(posixpath.join(posixpath.dirname(self.iac_file), name))
         if relative.startswith("../") or relative == "..":
             return None
+        rule = ignored_by(self.context.root, relative, self.context.ignored)
+        if rule is not None:
+            raise VariableUnreadable(
+                f"{self.iac_file}: ${{file({name})}} names {relative}, in a folder the gate "
+                f"ignores ({rule}): the Framework reads it and the gate never copied it; "
+                "move it out of that folder"
+            )
         root = self.context.root.resolve()
         path = (self.context.root / relative).resolve()
         try:

@@ -59,6 +59,10 @@ class Tally:
     out to be a Python function's code."""
     unstaged: dict[str, Path] = field(default_factory=dict)
     """Every file a built-in rule left out, by its path relative to the bundle root."""
+    ignored_folders: dict[str, str] = field(default_factory=dict)
+    """Every folder a built-in rule left out (its path relative to the bundle root, or to
+    the copy for a folder of an unpacked zip), with the rule: what the IaC names in one
+    was never copied (gate.discovery.references)."""
     unverified: list[str] = field(default_factory=list)
     """Bytecode Python may load in place of a third-party source, listed by its RECORD:
     nothing proves what it holds, so it is counted not analysed, not ignored."""
@@ -139,8 +143,9 @@ def _enter(
         return []
     rule = dir_rule(name, path)
     if rule is not None:
+        walk.tally.ignored_folders[shown] = rule
         _ignore_tree(walk.tally, path, shown, rule)
-        if rule in _HOLDS_NO_PROGRAMS and name != ".git":
+        if rule in DATA_ONLY_RULES and name != ".git":
             _keep_programs(walk, shown, rule)
         return []
     (walk.target / shown).mkdir(parents=True, exist_ok=True)
@@ -150,7 +155,7 @@ def _enter(
 # Rules whose folders hold data, never programs: caches, resource forks, a VCS's store
 # (which the Framework packages, `.git` apart). A program in one is deployed code hidden
 # under a junk name, and is copied like any other file.
-_HOLDS_NO_PROGRAMS = frozenset({"tool-cache", "apple-double", "vcs"})
+DATA_ONLY_RULES = frozenset({"tool-cache", "apple-double", "vcs"})
 
 
 def _keep_programs(walk: _Walk, folder: str, rule: str) -> None:
@@ -246,6 +251,7 @@ def prune_unpacked(root: Path, tally: Tally, listed: Collection[str] = ()) -> No
         for name in list(dirs):
             rule = dir_rule(name, here / name)
             if rule in _NEVER_IMPORTED:
+                tally.ignored_folders[(here / name).relative_to(root).as_posix()] = rule or ""
                 # Any ignored cache may hold bytecode PYTHONPYCACHEPREFIX points at, or
                 # a zip PYTHONPATH names: this is deployed code.
                 kept = _refuse_loaded_bytecode(root, here / name, tally, listed)

@@ -78,16 +78,23 @@ KNOWN: dict[str, frozenset[str]] = {
 # The shared runtime of the modules mypyc compiled (tomli, charset-normalizer), named by
 # a hash: imported only by those modules.
 _MYPYC_RUNTIME = re.compile(r"^[0-9a-f]{20}__mypyc\.")
+_NATIVE = (".so", ".pyd")
+_CODE = (".py", ".pyc", ".pth", *_NATIVE)
 _PREFIXES = ("python_", "py_", "py", "pytest_")
 _SUFFIXES = ("_python", "_py", "_binary", "_client", "_sdk", "_lib")
 
 
 def owns(distribution: str, inner: str) -> bool:
     """Whether `distribution` may install the file at `inner` (a path relative to its
-    site directory): its own metadata folders, or a module named like it."""
+    site directory): a file of its metadata folders that is not code, mypyc's compiled
+    runtime, or a module named like it."""
     top = PurePosixPath(inner).parts[0]
-    if top.endswith((".dist-info", ".data")) or _MYPYC_RUNTIME.match(top):
-        return True
+    if top.endswith((".dist-info", ".data")):
+        # Metadata, and what a wheel's installer moves elsewhere: no module of the
+        # distribution's lives there, though PYTHONPATH may put one on the path.
+        return not inner.endswith(_CODE)
+    if _MYPYC_RUNTIME.match(top):
+        return inner.endswith(_NATIVE)
     module = re.split(r"[.-]", top, maxsplit=1)[0].lower()
     private = module.lstrip("_")
     return not names(distribution).isdisjoint({module, private, private.split("_")[0]})
