@@ -3,7 +3,10 @@ metadata through the pip-audit worker, then through the real `gate check`."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +17,7 @@ import pytest
 from gate.advisories.osv import AdvisoryDatabase
 from gate.advisories.service import OfflineVulnerabilityService
 from gate.scanners.base import Target
-from gate.scanners.pip_audit import _audit_all
+from gate.scanners.pip_audit import _audit_all, _Read
 from tests.conftest import ASSETS, RunGate
 from tests.test_archives import HANDLER, ONLY_PIP_AUDIT, make_zip
 from tests.test_integration import check_json
@@ -59,9 +62,8 @@ def test_each_dependency_is_audited_once_per_bundle_and_asked_once_per_run(
     vendor(orders / "python", "PyYAML", "5.3")
     service = CountingService()
 
-    results = _audit_all(
-        [Target("orders", str(orders)), Target("invoices", str(invoices))], service
-    )
+    targets = [Target("orders", str(orders)), Target("invoices", str(invoices))]
+    results = _audit_all([(t, _Read(Path(t.root))) for t in targets], service)
 
     assert service.asked == {
         (name, version): 1
@@ -166,3 +168,37 @@ def test_setup_py_and_in_tree_build_backend_never_run(
         ("requirements.txt", 2, "local path requirement"),
         ("pyproject.toml", 11, "dynamic dependencies"),
     }
+
+
+def test_a_bundle_with_nothing_to_audit_never_starts_pip_audit(tmp_path: Path) -> None:
+    """pip-audit runs `pip --version` in a process of its own as it is imported: a bundle
+    with no pinned dependency has nothing to ask it, and the worker reports the database
+    all the same."""
+    from gate.advisories.sources import AdvisorySettings
+
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    request = {
+        "targets": [{"bundle": "b", "root": str(tmp_path), "code_root": str(tmp_path)}],
+        "options": {"advisories": AdvisorySettings().to_json()},
+    }
+    probe = (
+        "import json, sys\n"
+        "from gate.worker import _run\n"
+        "code, answer = _run('pip-audit', sys.stdin.read())\n"
+        "print(json.dumps({'code': code, 'answer': answer, 'modules': sorted(sys.modules)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    result = json.loads(done.stdout)
+    assert result["code"] == 0, result["answer"]
+    output = result["answer"]["output"]
+    assert output["database"]["source"].startswith("builtin:")
+    assert output["results"][0]["dependencies"] == []
+    imported = {m.split(".")[0] for m in result["modules"]}
+    assert imported.isdisjoint({"pip_audit", "pip_api"})

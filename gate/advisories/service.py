@@ -26,7 +26,7 @@ from pip_audit._service.interface import (
 
 from gate.advisories.osv import Advisory, AdvisoryDatabase
 from gate.advisories.records import parse_version
-from gate.advisories.sources import AdvisorySettings, offline_database
+from gate.advisories.sources import AdvisorySettings, OfflineChoice, offline_database
 from gate.errors import AdvisoryError
 
 LIVE_ADVICE = (
@@ -41,8 +41,8 @@ class OfflineVulnerabilityService(VulnerabilityService):  # type: ignore[misc]
 
     def __init__(self, database: AdvisoryDatabase, cache_error: str | None = None) -> None:
         self.database = database
-        self.cache_error = cache_error
-        """Why the cache of `gate db update` was passed over, if it was."""
+        self.choice = OfflineChoice(database, cache_error)
+        """The data, and why the cache of `gate db update` was passed over, if it was."""
 
     def query(self, spec: Dependency) -> tuple[Dependency, list[VulnerabilityResult]]:
         """The advisories affecting a resolved dependency; none for a skipped one."""
@@ -58,16 +58,7 @@ class OfflineVulnerabilityService(VulnerabilityService):  # type: ignore[misc]
 
     def describe(self) -> dict[str, Any]:
         """The report's `advisories`: which data answered."""
-        database = self.database
-        info: dict[str, Any] = {
-            "mode": "offline",
-            "source": database.source,
-            "date": database.date,
-            "records": database.count,
-        }
-        if self.cache_error is not None:
-            info["cache_error"] = self.cache_error
-        return info
+        return self.choice.describe()
 
 
 @contextmanager

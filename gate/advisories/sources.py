@@ -77,6 +77,19 @@ class OfflineChoice:
     cache_error: str | None = None
     """Set when a cache exists but cannot be trusted or read; the built-in data is used."""
 
+    def describe(self) -> dict[str, Any]:
+        """The report's `advisories`: which data answered."""
+        database = self.database
+        info: dict[str, Any] = {
+            "mode": "offline",
+            "source": database.source,
+            "date": database.date,
+            "records": database.count,
+        }
+        if self.cache_error is not None:
+            info["cache_error"] = self.cache_error
+        return info
+
 
 def offline_database(settings: AdvisorySettings) -> OfflineChoice:
     """The named database, else the newer (by data date) of the cache and the built-in

@@ -60,12 +60,20 @@ class PipAuditScanner(Scanner):
         return version("pip-audit")
 
     def scan(self, request: dict[str, Any]) -> dict[str, Any]:
-        from gate.advisories.service import open_service
-        from gate.advisories.sources import AdvisorySettings
+        from gate.advisories.sources import AdvisorySettings, offline_database
 
         settings = AdvisorySettings.from_json(request["options"]["advisories"])
+        read = [(t, _Read(Path(t.root))) for t in targets_of(request)]
+        if settings.source == "offline" and not any(r.where for _, r in read):
+            # Nothing to ask about: pip-audit, whose import runs `pip --version` in a
+            # process of its own, is not started at all.
+            choice = offline_database(settings)
+            results = [_audit(target, found, None) for target, found in read]
+            return {"database": {**choice.describe(), "requested": "offline"}, "results": results}
+        from gate.advisories.service import open_service
+
         with open_service(settings) as service:
-            results = _audit_all(targets_of(request), service)
+            results = _audit_all(read, service)
             database = {**service.describe(), "requested": settings.source}
         return {"database": database, "results": results}
 
@@ -90,20 +98,31 @@ def _at_line(line: int | None, reason: str) -> str:
     return f"line {line}: {reason}" if line else reason
 
 
-def _audit_all(targets: list[Target], service: Any) -> list[dict[str, Any]]:
-    """Every target's audit. Bundles of one run share most of their dependencies, so the
+def _audit_all(read: list[tuple[Target, _Read]], service: Any) -> list[dict[str, Any]]:
+    """Every bundle's audit. Bundles of one run share most of their dependencies, so the
     service is asked about each (name, version) once per run."""
     once = _AskedOnce(service)
-    return [_audit(target, once) for target in targets]
+    return [_audit(target, found, once) for target, found in read]
 
 
-def _audit(target: Target, service: Any) -> dict[str, Any]:
-    from pip_audit._audit import Auditor
+class _Read:
+    """What the audit reads of one bundle: its manifests, its vendored packages, and
+    where each pinned (name, version) is reported."""
 
-    root = Path(target.root)
-    manifest, vendored = read_manifests(root), read_vendored(root)
-    where = _locations(manifest, vendored)
-    audited = Auditor(service).audit(_Pinned([pins[0] for pins in where.values()]))
+    def __init__(self, root: Path) -> None:
+        self.manifest = read_manifests(root)
+        self.vendored = read_vendored(root)
+        self.where = _locations(self.manifest, self.vendored)
+
+
+def _audit(target: Target, found: _Read, service: Any) -> dict[str, Any]:
+    """One bundle's audit (`service` None: there is nothing to ask)."""
+    where, manifest = found.where, found.manifest
+    audited: list[tuple[Any, list[Any]]] = []
+    if where:
+        from pip_audit._audit import Auditor
+
+        audited = list(Auditor(service).audit(_Pinned([pins[0] for pins in where.values()])))
     dependencies = [
         _dependency(dep, vulns, pin, service)
         for dep, vulns in audited
@@ -117,7 +136,7 @@ def _audit(target: Target, service: Any) -> dict[str, Any]:
             {**vars(u), "text": mask_url_credentials(u.text)} for u in manifest.unauditable
         ],
         "problems": [
-            _problem(p.path, p.line, p.reason) for p in manifest.problems + vendored.problems
+            _problem(p.path, p.line, p.reason) for p in manifest.problems + found.vendored.problems
         ],
     }
 
