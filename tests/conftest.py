@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -39,6 +43,30 @@ def load_script(name: str) -> ModuleType:
 
 
 SECRET_NAME = re.compile(r"KEY|SECRET|PASSWORD|TOKEN", re.IGNORECASE)
+
+
+_WORKER_PROBE = (
+    "import json, sys\n"
+    "from gate.worker import _run\n"
+    "code, answer = _run(sys.argv[1], sys.stdin.read())\n"
+    "print(json.dumps({'code': code, 'answer': answer, 'modules': sorted(sys.modules)}))\n"
+)
+
+
+def run_worker(scanner: str, request: dict[str, Any], cwd: Path) -> tuple[dict[str, Any], set[str]]:
+    """A scanner's worker run on `request` in a fresh interpreter: its answer (asserted
+    successful), and the top-level modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WORKER_PROBE, scanner],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+    )
+    result = json.loads(done.stdout)
+    assert result["code"] == 0, result["answer"]
+    return result["answer"], {m.split(".")[0] for m in result["modules"]}
 
 
 def only_scanners(*names: str) -> str:

@@ -3,10 +3,7 @@ metadata through the pip-audit worker, then through the real `gate check`."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +15,7 @@ from gate.advisories.osv import AdvisoryDatabase
 from gate.advisories.service import OfflineVulnerabilityService
 from gate.scanners.base import Target
 from gate.scanners.pip_audit import _audit_all, _Read
-from tests.conftest import ASSETS, RunGate
+from tests.conftest import ASSETS, RunGate, run_worker
 from tests.test_archives import HANDLER, ONLY_PIP_AUDIT, make_zip
 from tests.test_integration import check_json
 
@@ -181,24 +178,8 @@ def test_a_bundle_with_nothing_to_audit_never_starts_pip_audit(tmp_path: Path) -
         "targets": [{"bundle": "b", "root": str(tmp_path), "code_root": str(tmp_path)}],
         "options": {"advisories": AdvisorySettings().to_json()},
     }
-    probe = (
-        "import json, sys\n"
-        "from gate.worker import _run\n"
-        "code, answer = _run('pip-audit', sys.stdin.read())\n"
-        "print(json.dumps({'code': code, 'answer': answer, 'modules': sorted(sys.modules)}))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-    )
-    result = json.loads(done.stdout)
-    assert result["code"] == 0, result["answer"]
-    output = result["answer"]["output"]
+    answer, imported = run_worker("pip-audit", request, tmp_path)
+    output = answer["output"]
     assert output["database"]["source"].startswith("builtin:")
     assert output["results"][0]["dependencies"] == []
-    imported = {m.split(".")[0] for m in result["modules"]}
     assert imported.isdisjoint({"pip_audit", "pip_api"})

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import importlib.util
 import json
-import subprocess
-import sys
 from pathlib import Path
-from types import ModuleType
 
 from gate.discovery import discover
 from gate.serverless import awsdata
+from tests.conftest import load_script, run_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts/build_aws_data.py"
@@ -26,16 +23,8 @@ INSECURE = ROOT / "examples/orders-api-insecure"
 NOT_IN_THE_WORKER = ("boto3", "botocore", "policy_sentry", "checkov", "bandit", "pip_audit")
 
 
-def build_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_aws_data", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_table_is_what_the_script_writes_for_the_installed_libraries() -> None:
-    script = build_script()
+    script = load_script("build_aws_data")
     shipped = json.loads(gzip.decompress(TABLE.read_bytes()))
     built = script.build()
     assert shipped["sources"] == built["sources"], (
@@ -81,25 +70,9 @@ def test_the_serverless_worker_imports_neither_boto3_nor_a_scanner(tmp_path: Pat
             }
         ]
     }
-    probe = (
-        "import json, sys\n"
-        "from gate.worker import _run\n"
-        "code, answer = _run('serverless', sys.stdin.read())\n"
-        "print(json.dumps({'code': code, 'answer': answer, 'modules': sorted(sys.modules)}))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-    )
-    result = json.loads(done.stdout)
-    assert result["code"] == 0, result["answer"]
-    findings = result["answer"]["output"]["results"][0]["findings"]
+    answer, imported = run_worker("serverless", request, tmp_path)
+    findings = answer["output"]["results"][0]["findings"]
     assert any(f["rule_id"].startswith("GATE-SLS-01") for f in findings), findings
-    imported = {m.split(".")[0] for m in result["modules"]}
     assert imported.isdisjoint(NOT_IN_THE_WORKER), imported & set(NOT_IN_THE_WORKER)
 
 
