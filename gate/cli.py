@@ -13,11 +13,15 @@ import threading
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import gate
 from gate.errors import GateError, UsageError
 from gate.model import Bundle, Decision, Verdict
+
+if TYPE_CHECKING:
+    from gate.model import Warning_
+    from gate.policy.model import Policy
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -344,12 +348,10 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from gate.baseline import read_baseline
     from gate.policy import resolve_policy
     from gate.policy.trusted import policy_at_ref
-    from gate.progress import progress_for
-    from gate.run import CheckOptions, check
-    from gate.shards import Shard
+    from gate.scanners import all_scanners
+    from gate.workers import discard_prestarted, prestart
 
     _check_outputs(args)
     changed = None
@@ -358,6 +360,22 @@ def _check(args: argparse.Namespace) -> int:
         policy, changed = trusted.policy, trusted.changed
     else:
         policy = resolve_policy(args.policy, args.env, Path.cwd())
+    # The scanner on the critical path imports its library while the gate loads the rest
+    # of itself and stages the bundles; a worker no job reaches is killed.
+    critical = all_scanners().values()
+    prestart([s.name for s in critical if s.critical_path and policy.scanner(s.name).enabled])
+    try:
+        return _checked(args, policy, changed)
+    finally:
+        discard_prestarted()
+
+
+def _checked(args: argparse.Namespace, policy: Policy, changed: Warning_ | None) -> int:
+    from gate.baseline import read_baseline
+    from gate.progress import progress_for
+    from gate.run import CheckOptions, check
+    from gate.shards import Shard
+
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None
     shard = Shard.parse(args.shard) if args.shard else None
     options = CheckOptions(

@@ -36,7 +36,13 @@ from gate.scanners.base import ParseContext, Scanner
 from gate.shards import Shard, keep_own, shard_view
 from gate.staging.accounting import total
 from gate.syntax import explained
-from gate.workers import WorkerJob, WorkerOutcome, cache_dir, run_workers, worker_argv
+from gate.workers import (
+    WorkerJob,
+    WorkerOutcome,
+    cache_dir,
+    run_workers,
+    worker_argv,
+)
 
 # How much lower the CPU priority of the scanners off the critical path is (see
 # Scanner.critical_path).

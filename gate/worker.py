@@ -8,6 +8,7 @@ stderr, so it cannot corrupt the answer.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -24,12 +25,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         answer_fd = os.dup(1)
         os.dup2(2, 1)  # scanner chatter, even from C code or child processes, goes to stderr
-        code, answer = _run(args[0] if args else "", sys.stdin.read())
+        name = args[0] if args else ""
+        _warm_up(name)
+        code, answer = _run(name, sys.stdin.read())
         with os.fdopen(answer_fd, "w", encoding="utf-8") as out:
             json.dump(answer, out)
         return code
     finally:
         stop_watcher(watcher)
+
+
+def _warm_up(name: str) -> None:
+    """Import a critical-path scanner's library while the gate prepares the bundles (its
+    worker may be started before its request is written); any failure is `scan`'s to
+    meet and report."""
+    from gate.scanners import load
+
+    scanner = load(name)
+    if scanner is not None and scanner.critical_path:
+        with contextlib.suppress(Exception):
+            scanner.warm_up()
 
 
 def _run(name: str, raw_request: str) -> tuple[int, dict[str, Any]]:

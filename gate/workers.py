@@ -144,59 +144,112 @@ def run_workers(
     return {o.scanner: o for o in outcomes}
 
 
-def run_worker(job: WorkerJob) -> WorkerOutcome:
-    started = time.monotonic()
-    # Closed last, after the home is removed. The worker's watcher sees end of file
-    # when this process dies (however), or gives up on the worker.
-    lifeline, lifeline_end = os.pipe()
-    try:
-        return _run_worker(job, started, lifeline)
-    finally:
-        os.close(lifeline_end)
+@dataclass
+class _Started:
+    """A worker process, and what must live as long as it does."""
 
+    proc: subprocess.Popen[bytes]
+    home: tempfile.TemporaryDirectory[str]
+    lifeline_end: int
+    """The gate's end of the worker's lifeline, closed once the worker has ended."""
+    argv: tuple[str, ...]
 
-def _run_worker(job: WorkerJob, started: float, lifeline: int) -> WorkerOutcome:
-    with tempfile.TemporaryDirectory(prefix=f"gate-{job.scanner}-") as home:
-        env = worker_environment(home, network=job.network)
-        env[LIFELINE_VARIABLE] = str(lifeline)
-        try:
-            proc = subprocess.Popen(
-                job.argv,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=home,
-                env=env,
-                start_new_session=True,
-                pass_fds=(lifeline,),
-                preexec_fn=death_pact(os.getpid()),
-            )
-        except OSError as e:
-            return _failed(
-                job, started, f"could not start its worker ({job.argv[0]}): {e.strerror}"
-            )
-        finally:
-            os.close(lifeline)
+    def end(self) -> None:
         with _live_lock:
-            _live.add(proc)
-        try:
-            stdout, stderr = proc.communicate(json.dumps(job.request).encode(), job.timeout_s)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            return WorkerOutcome(
-                job.scanner,
-                ScanStatus.TIMEOUT,
-                time.monotonic() - started,
-                message=f"timed out after {job.timeout_s:g}s and was killed "
-                f"(raise scanners.{job.scanner}.timeout_s if the bundle is that large)",
-            )
-        except BaseException:
-            _kill_group(proc)
-            raise
-        finally:
-            with _live_lock:
-                _live.discard(proc)
-    return _outcome(job, started, proc.returncode, stdout, stderr)
+            _live.discard(self.proc)
+        self.home.cleanup()
+        os.close(self.lifeline_end)
+
+
+# Workers started before their job was known (`prestart`), by scanner.
+_prestarted: dict[str, _Started] = {}
+
+
+def prestart(scanners: Sequence[str]) -> None:
+    """Start the workers of `scanners` now (without network access), so that each imports
+    its scanner library while the gate prepares the bundles; `run_worker` hands each its
+    job. One never given a job is killed by `discard_prestarted`."""
+    for scanner in scanners:
+        started = _spawn(worker_argv(scanner), scanner, network=False)
+        if isinstance(started, _Started):
+            _prestarted[scanner] = started
+
+
+def discard_prestarted() -> None:
+    """Kill every prestarted worker no job was given to."""
+    while _prestarted:
+        _, started = _prestarted.popitem()
+        _kill_group(started.proc)
+        started.end()
+
+
+def run_worker(job: WorkerJob) -> WorkerOutcome:
+    started_at = time.monotonic()
+    started = _prestarted.pop(job.scanner, None)
+    if started is not None and (started.argv != job.argv or job.network):
+        _kill_group(started.proc)
+        started.end()
+        started = None
+    if started is None:
+        spawned = _spawn(job.argv, job.scanner, job.network)
+        if isinstance(spawned, str):
+            return _failed(job, started_at, spawned)
+        started = spawned
+    try:
+        return _finish(job, started, started_at)
+    finally:
+        started.end()
+
+
+def _spawn(argv: tuple[str, ...], scanner: str, network: bool) -> _Started | str:
+    """A worker process for `scanner`, in a home of its own, or why it could not start."""
+    home = tempfile.TemporaryDirectory(prefix=f"gate-{scanner}-")
+    env = worker_environment(home.name, network=network)
+    # The worker's watcher sees end of file when this process dies (however), or gives up
+    # on the worker: the gate's end is closed only after the worker has ended.
+    lifeline, lifeline_end = os.pipe()
+    env[LIFELINE_VARIABLE] = str(lifeline)
+    try:
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=home.name,
+            env=env,
+            start_new_session=True,
+            pass_fds=(lifeline,),
+            preexec_fn=death_pact(os.getpid()),
+        )
+    except OSError as e:
+        home.cleanup()
+        os.close(lifeline_end)
+        return f"could not start its worker ({argv[0]}): {e.strerror}"
+    finally:
+        os.close(lifeline)
+    with _live_lock:
+        _live.add(proc)
+    return _Started(proc, home, lifeline_end, argv)
+
+
+def _finish(job: WorkerJob, started: _Started, started_at: float) -> WorkerOutcome:
+    """Feed the worker its job and wait for its answer, within the job's deadline."""
+    proc = started.proc
+    try:
+        stdout, stderr = proc.communicate(json.dumps(job.request).encode(), job.timeout_s)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        return WorkerOutcome(
+            job.scanner,
+            ScanStatus.TIMEOUT,
+            time.monotonic() - started_at,
+            message=f"timed out after {job.timeout_s:g}s and was killed "
+            f"(raise scanners.{job.scanner}.timeout_s if the bundle is that large)",
+        )
+    except BaseException:
+        _kill_group(proc)
+        raise
+    return _outcome(job, started_at, proc.returncode, stdout, stderr)
 
 
 def worker_environment(home: str, network: bool = False) -> dict[str, str]:

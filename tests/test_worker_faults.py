@@ -253,3 +253,31 @@ def test_a_worker_that_ends_by_itself_ends_its_watcher(tmp_path: Path) -> None:
     finally:
         os.close(lifeline)
         os.close(keep)
+
+
+def test_a_prestarted_worker_takes_its_job(tmp_path: Path) -> None:
+    """The critical-path worker starts before its request is known; the job is fed to
+    that very process, and none is left behind."""
+    from gate import workers
+
+    (tmp_path / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    workers.prestart(["serverless"])
+    started = workers._prestarted["serverless"]
+    request = {"targets": [{"bundle": "b", "root": str(tmp_path), "code_root": str(tmp_path)}]}
+    job = WorkerJob("serverless", workers.worker_argv("serverless"), request, 60)
+    outcome = workers.run_worker(job)
+    assert outcome.status is ScanStatus.OK, outcome.message
+    assert started.proc.returncode == 0
+    assert workers._prestarted == {}
+    assert not Path(started.home.name).exists()
+
+
+def test_a_prestarted_worker_no_job_reaches_is_killed() -> None:
+    from gate import workers
+
+    workers.prestart(["checkov"])
+    started = workers._prestarted["checkov"]
+    workers.discard_prestarted()
+    assert started.proc.poll() is not None
+    assert workers._prestarted == {}
+    assert not Path(started.home.name).exists()

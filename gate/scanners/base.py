@@ -52,7 +52,8 @@ class Scanner(ABC):
     """Package resource in gate/policies rating this scanner's rules, if it needs one."""
     critical_path: bool = False
     """The scanner that usually takes longest: the others run at a lower CPU priority, so
-    on a small runner they fill the other cores instead of slowing it down."""
+    on a small runner they fill the other cores instead of slowing it down. Its worker is
+    started as the run begins (`warm_up`), before the bundles are prepared."""
     distributions: tuple[str, ...] = ()
     """The libraries that do the scanning: their versions are part of every cache key."""
     reads_functions: bool = False
@@ -64,6 +65,11 @@ class Scanner(ABC):
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         """JSON-able options for the worker, from the policy and the run's context."""
         return {}
+
+    def warm_up(self) -> None:
+        """What the worker of a critical-path scanner does before its request arrives
+        (import its library); a failure here is met again, and reported, by `scan`."""
+        return None
 
     def needs_network(self, options: dict[str, Any]) -> bool:
         """Whether the worker, run with `options`, reaches the network (and so gets the

@@ -57,6 +57,13 @@ class CheckovScanner(Scanner):
     def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
         return vendored_option(settings)
 
+    def warm_up(self) -> None:
+        import checkov.cloudformation.runner
+        import checkov.common.runners.runner_registry
+        import checkov.secrets.runner
+        import checkov.serverless.runner
+        import checkov.terraform.runner  # noqa: F401
+
     def tool_version(self) -> str:
         from checkov.version import version
 
