@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gate.discovery import discover
+from gate.discovery.declared import is_remote
 from gate.errors import BundleError
 from gate.serverless.context import BundleContext
 from tests.test_discovery import write
@@ -154,3 +155,17 @@ def test_references_outside_the_bundle_or_not_local_are_left_to_warnings(
 ) -> None:
     write(tmp_path, files)
     discover(tmp_path, "b")
+
+
+@pytest.mark.parametrize(
+    ("value", "remote"),
+    [
+        ("s3://bucket/key.yaml", True),
+        ("https://s3.amazonaws.com/bucket/t.yaml", True),
+        ("s3://bucket", False),  # no key: `sam package` takes it for a path
+        ("conf://policies.json", False),
+        ("./api.yaml", False),
+    ],
+)
+def test_only_s3_objects_and_urls_are_remote(value: str, remote: bool) -> None:
+    assert is_remote(value) is remote

@@ -67,11 +67,22 @@ class Read:
 
 
 def local_path(here: PurePosixPath, value: str) -> tuple[str | None, str | None]:
-    if re.match(r"^[a-z0-9]+://", value):
+    if is_remote(value):
         return None, f"code at {value.split('://')[0]}:// location"
     if "${" in value:
         return None, f"{value!r} is not resolved (the gate never resolves variables)"
     return join_path(here, value), None
+
+
+# What `sam package` and `aws cloudformation package` leave alone: an object in S3
+# (`s3://bucket/key`), or a URL (a nested template's `TemplateURL`). Every other value,
+# `conf://x` and a bare `s3://bucket` included, is a path they package from disk.
+_REMOTE = re.compile(r"^(s3://[^/]+/.|https?://)", re.IGNORECASE)
+
+
+def is_remote(value: str) -> bool:
+    """Whether a location in IaC is not in the bundle (S3, a URL)."""
+    return bool(_REMOTE.match(value))
 
 
 def join_path(here: PurePosixPath, value: str) -> str:

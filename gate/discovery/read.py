@@ -44,7 +44,9 @@ PARSED_SUFFIXES = TEMPLATE_SUFFIXES
 _SKIPPED_DIRS = frozenset({".aws-sam", ".serverless", ".terraform", "cdk.out", "node_modules"})
 # What `sam deploy` deploys when it exists, in preference to the template beside it.
 SAM_BUILT_TEMPLATE = ("build", "template.yaml")
-_TEMPLATE_MARKERS = re.compile(rb"AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::Function")
+_TEMPLATE_MARKERS = re.compile(
+    rb"AWSTemplateFormatVersion|AWS::Serverless|AWS::Lambda::Function|AWS::Include"
+)
 _NOT_DEPLOYED = "fix it, or exclude it in the policy if it is not deployed"
 
 
@@ -237,12 +239,15 @@ class IacReader:
 
 def _declares_aws_resources(root: yaml.Node) -> bool:
     """Whether a document is a mapping with `Resources` whose entries have a `Type` of
-    `AWS::...`, as its parsed (unescaped) keys and values say."""
+    `AWS::...`, or that a transform (`AWS::Include`) brings in, as its parsed
+    (unescaped) keys, values and tags say."""
     if not isinstance(root, yaml.MappingNode):
         return False
     sections = [
         v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "Resources"
     ]
+    if any(_transformed(section) for section in sections):
+        return True
     return any(
         isinstance(key, yaml.ScalarNode)
         and key.value == "Type"
@@ -253,6 +258,15 @@ def _declares_aws_resources(root: yaml.Node) -> bool:
         for _, resource in section.value
         if isinstance(resource, yaml.MappingNode)
         for key, kind in resource.value
+    )
+
+
+def _transformed(node: yaml.Node) -> bool:
+    """Whether a section is a transform (`!Transform ...`) or has one among its keys."""
+    if node.tag == "!Transform":
+        return True
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(key, yaml.ScalarNode) and key.value == "Fn::Transform" for key, _ in node.value
     )
 
 

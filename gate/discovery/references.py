@@ -26,7 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Reference, as_mapping, join_path, leaves_bundle
+from gate.discovery.declared import (
+    Reference,
+    as_mapping,
+    is_remote,
+    join_path,
+    leaves_bundle,
+)
 from gate.safeyaml import PathKey, YamlDocument, YamlLoadError, load_yaml
 from gate.staging.rules import dir_rule
 
@@ -37,7 +43,6 @@ _NESTED = {
 }
 _INCLUDE = "AWS::Include"
 _FILE_VARIABLE = re.compile(r"\$\{file\(\s*([^)$,\s]+)\s*\)")
-_URL = re.compile(r"^[a-z0-9]+://", re.IGNORECASE)
 
 
 def template_references(relative: str, document: YamlDocument) -> list[Reference]:
@@ -213,7 +218,7 @@ def _replace(data: Any, keys: tuple[Any, ...], snippet: Any, whole: bool) -> Any
 def _local(location: str) -> bool:
     """A path, not a URL. CloudFormation substitutes nothing in a `Location` or
     `TemplateURL` written as a plain string: `./p${Stage}.yaml` is that file."""
-    return bool(location) and not _URL.match(location)
+    return bool(location) and not is_remote(location)
 
 
 def _strings(data: Any) -> Iterator[str]:
