@@ -189,10 +189,13 @@ def test_roles_made_outside_or_generated_are_not_guessed(tmp_path: Path) -> None
     assert by_name["api_handler"].unknown == (
         "role 'arn:aws:iam::123456789012:role/shop' (made outside the project, stage dev)",
         "role 'arn:aws:iam::123456789012:role/shop' (made outside the project, stage prod)",
+        "role 'arn:aws:iam::123456789012:role/shop' (made outside the project, stage any)",
     )
-    # Generated in prod by Chalice from the code's calls: nothing written to judge.
+    # Generated in prod by Chalice from the code's calls: nothing written to judge. Any
+    # stage the config does not name takes the top-level settings.
     assert by_name["on_upload"].unknown == (
         "role 'arn:aws:iam::123456789012:role/shop' (made outside the project, stage dev)",
+        "role 'arn:aws:iam::123456789012:role/shop' (made outside the project, stage any)",
     )
 
 

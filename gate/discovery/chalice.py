@@ -93,14 +93,23 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
         for path, dotted in _library_modules(project)
         if (module := _module(path, max_bytes)) is not None
     ]
-    prefixes = _name_prefixes(app, relative)
+    made = {
+        f"{dotted}.{name}"
+        for module, dotted in modules
+        for name in {**_created(module, APP_CLASSES), **_created(module, BLUEPRINT_CLASSES)}
+    }
+    imports = {dotted: _imports(module) for module, dotted in modules}
+    prefixes = {
+        _where_made(blueprint, imports, made): prefix
+        for blueprint, prefix in _name_prefixes(app, relative).items()
+    }
     for module, dotted in modules:
-        owners = {**_created(module, APP_CLASSES), **_created(module, BLUEPRINT_CLASSES)}
+        owners = _owners(module, dotted, made)
         for registration in _registrations(module, owners, relative):
             if registration.method in ROUTE_DECORATORS:
                 declare(API_HANDLER, f"app.{app_object}", registration.line)
             else:
-                prefix = prefixes.get(f"{dotted}.{registration.owner}", "")
+                prefix = prefixes.get(registration.owner, "")
                 handler = f"{dotted}.{registration.function}"
                 declare(prefix + registration.name, handler, registration.line)
     return Read(list(found.values()))
@@ -114,7 +123,51 @@ class _Registration:
     """The Lambda function's name in the app (before a blueprint's `name_prefix`)."""
     line: int
     owner: str
-    """The app or blueprint variable whose decorator registered it."""
+    """The app or blueprint whose decorator registered it (`module.variable` where it is
+    made)."""
+
+
+def _owners(module: ast.Module, dotted: str, made: set[str]) -> dict[str, str]:
+    """The names in `module` (module `dotted`) of the apps and blueprints the project
+    makes (`made`: `module.variable`): those it makes, imports, or names again
+    (`jobs = bp`), each to where it is made."""
+    imported = _imports(module)
+    owners = {
+        name: target
+        for name, target in {**imported, **{n: f"{dotted}.{n}" for n in _assigned(module)}}.items()
+        if target in made
+    }
+    for node in _module_level(module):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+            source = owners.get(node.value.id)
+            if source is not None:
+                owners.update({t.id: source for t in node.targets if isinstance(t, ast.Name)})
+    return owners
+
+
+def _where_made(qualified: str, imports: dict[str, dict[str, str]], made: set[str]) -> str:
+    """Where the object `qualified` (`module.variable`) is made, following the modules of
+    the project that import it from another (`from chalicelib.bp import bp`)."""
+    seen = set()
+    while qualified not in made and qualified not in seen:
+        seen.add(qualified)
+        module, _, name = qualified.rpartition(".")
+        source = imports.get(module, {}).get(name)
+        if source is None:
+            break
+        qualified = source
+    return qualified
+
+
+def _assigned(module: ast.Module) -> set[str]:
+    """The names the module's own statements assign."""
+    return {
+        target.id
+        for node in _module_level(module)
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
 
 
 def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
@@ -122,17 +175,17 @@ def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
     as app.py imports it) -> the prefix Chalice puts before its functions' names. A
     prefix that is not a literal string is refused: the functions' settings would be
     looked up under names the gate cannot know."""
-    imported = _imports(app)
+    imported = {**_imports(app), **{name: f"app.{name}" for name in _assigned(app)}}
     found = {}
     for node in ast.walk(app):
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "register_blueprint"
-            and node.args
         ):
             continue
-        given = next((k.value for k in node.keywords if k.arg == "name_prefix"), None)
+        given = _argument(node, "name_prefix", 1)
+        registered = _argument(node, "blueprint", 0)
         if given is None or (isinstance(given, ast.Constant) and given.value is None):
             continue
         if not (isinstance(given, ast.Constant) and isinstance(given.value, str)):
@@ -140,10 +193,23 @@ def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
                 f"{relative}:{node.lineno}: a blueprint's name_prefix the gate does not "
                 "evaluate; write it as a string"
             )
-        blueprint = _qualified(node.args[0], imported)
-        if blueprint is not None:
-            found[blueprint] = given.value
+        blueprint = _qualified(registered, imported) if registered is not None else None
+        if blueprint is None:
+            raise ValueError(
+                f"{relative}:{node.lineno}: a blueprint registered with a name_prefix that "
+                "the gate cannot trace to where it is made; register it by the name it is "
+                "imported under"
+            )
+        found[blueprint] = given.value
     return found
+
+
+def _argument(call: ast.Call, keyword: str, position: int) -> ast.expr | None:
+    """A call's argument, given by keyword or at `position`."""
+    given = next((k.value for k in call.keywords if k.arg == keyword), None)
+    if given is None and len(call.args) > position:
+        given = call.args[position]
+    return given
 
 
 def _registrations(
@@ -153,6 +219,7 @@ def _registrations(
     blueprint it creates (`@app.route(...)`, `@bp.on_s3_event(...)`). A name given as
     anything but a literal string is refused (`relative`: the project's app.py)."""
     found = []
+    _refuse_called_decorators(module, owners, relative)
     for node in _module_level(module):
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
@@ -169,9 +236,29 @@ def _registrations(
             if method in ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS:
                 given = _given_name(call, method, relative)
                 name = _WEBSOCKET.get(method) or given or node.name
-                owner = target.value.id
+                owner = owners[target.value.id]
                 found.append(_Registration(method, node.name, name, decorator.lineno, owner))
     return found
+
+
+def _refuse_called_decorators(module: ast.Module, owners: dict[str, str], relative: str) -> None:
+    """Refuse a function registered by calling a decorator (`f = bp.schedule("...")(f)`),
+    anywhere in the module: the gate follows decorators only."""
+    registering = ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS
+    for node in ast.walk(module):
+        inner = node.func if isinstance(node, ast.Call) else None
+        if (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and isinstance(inner.func.value, ast.Name)
+            and inner.func.value.id in owners
+            and inner.func.attr in registering
+        ):
+            raise ValueError(
+                f"{relative}: a Chalice function registered by calling "
+                f"`{inner.func.value.id}.{inner.func.attr}(...)` (line {inner.lineno} of its "
+                "module), which the gate does not follow; write it as a decorator"
+            )
 
 
 def _module_level(module: ast.Module) -> list[ast.stmt]:

@@ -28,6 +28,7 @@ from gate.model import Absorbs, Function
 from gate.serverless.context import BundleContext
 from gate.serverless.findings import RawFinding
 from gate.serverless.iac import resource_policies
+from gate.serverless.iac.chalice import chalice_views
 from gate.serverless.iac.runtimes import runtime_status
 from gate.serverless.iac.sam import Template, template_view
 from gate.serverless.iac.secrets import secret_findings
@@ -69,8 +70,10 @@ def check(context: BundleContext, today: datetime.date | None = None) -> list[Ra
         findings += _entries(view)
         for rule in (_runtime(view, day), _tracing(view), _timeout(view), _concurrency(view)):
             settings += [(finding, view) for finding in rule]
-    findings += shared_once(settings) + secret_findings(views)
-    return findings + startup_findings(context, views) + resource_policies.check(context)
+    # A Chalice function's environment is in its project's config (gate.serverless.iac.chalice).
+    environments = views + chalice_views(context)
+    findings += shared_once(settings) + secret_findings(environments)
+    return findings + startup_findings(context, environments) + resource_policies.check(context)
 
 
 def shared_once(found: list[tuple[RawFinding, FunctionView]]) -> list[RawFinding]:

@@ -11,7 +11,9 @@ null values, and judges what it finds by its truth (`0` is false). Per stage:
 - otherwise Chalice writes the policy itself from the AWS calls it finds in the code:
   nothing the project wrote to judge.
 
-Every stage the config names is judged, so the worst is found whichever is deployed.
+Every stage the config names is judged, and any other stage (which takes the top-level
+settings, and whose default policy file may be any `policy-*.json`), so the worst is
+found whichever is deployed.
 """
 
 from __future__ import annotations
@@ -42,21 +44,34 @@ def chalice_grants(context: BundleContext, function: Function) -> Grants:
     statements: list[Statement] = []
     unknown: list[str] = []
     roles: list[str] = []
-    stages = as_mapping(config.get("stages")) or {DEFAULT_STAGE: {}}
+    # Every stage the config names, and any other (`chalice deploy --stage prod`), which
+    # takes the top-level settings: its default policy file is `policy-<stage>.json`, so
+    # every such file of the project may be deployed.
+    stages: list[str | None] = [*map(str, as_mapping(config.get("stages"))), None]
     for stage in stages:
-        setting = _lookup(config, str(stage), function.resource)
+        setting = _lookup(config, stage, function.resource)
         if not setting("manage_iam_role", True):
             arn = setting("iam_role_arn", None)
             roles.append(f"{config_file}:{arn}")
-            unknown.append(f"role {arn!r} (made outside the project, stage {stage})")
+            unknown.append(f"role {arn!r} (made outside the project, stage {stage or 'any'})")
         elif not setting("autogen_policy", True):
-            name = setting("iam_policy_file", f"policy-{stage}.json")
-            policy_file = join_path(PurePosixPath(project, CONFIG[0]), str(name))
-            roles.append(policy_file)
-            found = None if leaves_bundle(policy_file) else _policy(context, policy_file)
-            if found is None:
-                unknown.append(f"{policy_file} (not in the bundle or not readable)")
-            statements += found or []
+            folder = PurePosixPath(project, CONFIG[0])
+            named = setting("iam_policy_file", None if stage is None else f"policy-{stage}.json")
+            files = (
+                [join_path(folder, str(named))]
+                if named is not None
+                else sorted(
+                    p.relative_to(context.root).as_posix()
+                    for p in (context.root / folder).glob("policy-*.json")
+                )
+                or [join_path(folder, f"policy-{DEFAULT_STAGE}.json")]
+            )
+            for policy_file in files:
+                roles.append(policy_file)
+                found = None if leaves_bundle(policy_file) else _policy(context, policy_file)
+                if found is None:
+                    unknown.append(f"{policy_file} (not in the bundle or not readable)")
+                statements += found or []
         else:
             roles.append(f"{project or '.'}:chalice-generated")
     return Grants(" or ".join(dict.fromkeys(roles)), tuple(statements), tuple(unknown))
@@ -79,9 +94,10 @@ def _json(path: Path) -> Any:
         return None
 
 
-def _lookup(config: dict[str, Any], stage: str, name: str) -> Any:
-    """Chalice's order for a setting of one function in one stage."""
-    staged = as_mapping(as_mapping(config.get("stages")).get(stage))
+def _lookup(config: dict[str, Any], stage: str | None, name: str) -> Any:
+    """Chalice's order for a setting of one function in one stage (None: a stage the
+    config does not name)."""
+    staged = as_mapping(as_mapping(config.get("stages")).get(stage)) if stage else {}
     places = [
         as_mapping(as_mapping(staged.get("lambda_functions")).get(name)),
         staged,

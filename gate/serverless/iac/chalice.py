@@ -1,0 +1,64 @@
+"""The environment of a Chalice function, from its project's `.chalice/config.json`.
+
+Chalice sets a function's environment from `environment_variables` at the top of the
+config, in the top-level `lambda_functions` entry of the function, in each stage, and
+in a stage's entry of the function, merged in that order. Which stage is deployed is
+`chalice deploy --stage`'s choice, so every variable any of them sets is the
+function's: the rules that read an environment (plaintext secrets, what the runtime
+runs before the handler) judge them all, each at its line in the config.
+
+Chalice's other settings are not read into a view: the rules on runtime, tracing,
+timeout and concurrency are written for the syntaxes that declare them per function.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import replace
+
+from gate.discovery.chalice import CONFIG
+from gate.discovery.declared import as_mapping
+from gate.safeyaml import PathKey
+from gate.serverless.context import BundleContext
+from gate.serverless.iac.view import FunctionView, Setting, Variable
+
+
+def chalice_views(context: BundleContext) -> list[FunctionView]:
+    """A view of each Chalice function whose project's config sets its environment."""
+    views = []
+    for function in context.functions:
+        if function.iac != "chalice":
+            continue
+        config_file = posixpath.join(posixpath.dirname(function.iac_file), *CONFIG)
+        if not (context.root / config_file).is_file():
+            continue
+        document = context.yaml(config_file)
+        variables: list[Variable] = []
+        unread: tuple[str, ...] = ()
+        if document is None or not isinstance(document.data, dict):
+            unread = (config_file,)
+        else:
+            places: list[PathKey] = [(), ("lambda_functions", function.resource)]
+            for stage in as_mapping(document.data.get("stages")):
+                own = ("stages", stage, "lambda_functions", function.resource)
+                places += [("stages", stage), own]
+            for place in places:
+                at = (*place, "environment_variables")
+                for name, value in as_mapping(document.value_at(at)).items():
+                    literal = value if isinstance(value, str) else None
+                    line = document.line_of((*at, str(name)))
+                    variables.append(Variable(str(name), literal, line))
+        unset = Setting(None, None)
+        views.append(
+            FunctionView(
+                function=replace(function, iac_file=config_file),
+                runtime=unset,
+                timeout=unset,
+                tracing=unset,
+                reserved=unset,
+                variables=tuple(variables),
+                entries=(),
+                unread_environment=unread,
+            )
+        )
+    return views
