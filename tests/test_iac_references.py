@@ -158,14 +158,33 @@ def test_references_outside_the_bundle_or_not_local_are_left_to_warnings(
 
 
 @pytest.mark.parametrize(
-    ("value", "remote"),
+    ("value", "any_url", "remote"),
     [
-        ("s3://bucket/key.yaml", True),
-        ("https://s3.amazonaws.com/bucket/t.yaml", True),
-        ("s3://bucket", False),  # no key: `sam package` takes it for a path
-        ("conf://policies.json", False),
-        ("./api.yaml", False),
+        ("s3://bucket/key.yaml", False, True),
+        ("https://bucket.s3.amazonaws.com/t.yaml", False, True),
+        ("s3://bucket", False, False),  # no key: `sam package` takes it for a path
+        ("S3://bucket/key.yaml", False, False),  # samcli matches `s3://` as written
+        ("conf://policies.json", False, False),
+        ("https://example.com/t.yaml", False, False),
+        ("https://example.com/t.yaml", True, True),  # a nested template's URL
+        ("./api.yaml", True, False),
     ],
 )
-def test_only_s3_objects_and_urls_are_remote(value: str, remote: bool) -> None:
-    assert is_remote(value) is remote
+def test_only_s3_objects_and_urls_are_remote(value: str, any_url: bool, remote: bool) -> None:
+    assert is_remote(value, any_url) is remote
+
+
+def test_the_template_a_samconfig_names_is_followed(tmp_path: Path) -> None:
+    """`sam deploy` deploys samconfig's `template_file`: read like any template when it is
+    named as one, refused when it is named otherwise."""
+    samconfig = '[default.deploy.parameters]\ntemplate_file = "infra/{name}"\n'
+    files = {
+        "infra/app.yaml": template(FUNCTION),
+        "infra/src/app.py": "def handler(e, c):\n    pass\n",
+    }
+    write(tmp_path, {**files, "samconfig.toml": samconfig.format(name="app.yaml")})
+    assert [f.name for f in discover(tmp_path, "b").functions] == ["Fn"]
+    (tmp_path / "infra/app.yaml").rename(tmp_path / "infra/app.cfn")
+    (tmp_path / "samconfig.toml").write_text(samconfig.format(name="app.cfn"))
+    with pytest.raises(BundleError, match=r"b/samconfig.toml: template_file infra/app.cfn"):
+        discover(tmp_path, "b")

@@ -21,6 +21,7 @@ function role rules read it (gate.serverless.iam.roles). Other `config*.json` fi
 from __future__ import annotations
 
 import ast
+import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -112,7 +113,32 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
                 prefix = prefixes.get(registration.owner, "")
                 handler = f"{dotted}.{registration.function}"
                 declare(prefix + registration.name, handler, registration.line)
+    _refuse_unfound(project / Path(*CONFIG), relative, set(found))
     return Read(list(found.values()))
+
+
+def _refuse_unfound(config_file: Path, relative: str, found: set[str]) -> None:
+    """Refuse a project whose config gives settings to a function the gate did not find
+    (registered in a way it does not follow): its role would go unjudged."""
+    try:
+        config = json.loads(config_file.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return  # the role rules say the config cannot be read
+    if not isinstance(config, dict):
+        return
+    places = [config, *(s for s in _mapping(config.get("stages")).values())]
+    named = {str(n) for place in places for n in _mapping(_mapping(place).get("lambda_functions"))}
+    missing = sorted(named - found)
+    if missing:
+        raise ValueError(
+            f"{relative}: {'/'.join(CONFIG)} gives settings to {', '.join(missing)}, which "
+            "the gate does not find registered in the app, so its role would go unjudged; "
+            "register it with a decorator of the app or of a blueprint in chalicelib"
+        )
+
+
+def _mapping(value: object) -> dict[str, object]:
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True)
@@ -138,10 +164,11 @@ def _owners(module: ast.Module, dotted: str, made: set[str]) -> dict[str, str]:
         if target in made
     }
     for node in _module_level(module):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Name):
             source = owners.get(node.value.id)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if source is not None:
-                owners.update({t.id: source for t in node.targets if isinstance(t, ast.Name)})
+                owners.update({t.id: source for t in targets if isinstance(t, ast.Name)})
     return owners
 
 
@@ -184,6 +211,11 @@ def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
             and node.func.attr == "register_blueprint"
         ):
             continue
+        if any(k.arg is None for k in node.keywords):
+            raise ValueError(
+                f"{relative}:{node.lineno}: register_blueprint takes its arguments from "
+                "`**`, which the gate does not evaluate; write them out"
+            )
         given = _argument(node, "name_prefix", 1)
         registered = _argument(node, "blueprint", 0)
         if given is None or (isinstance(given, ast.Constant) and given.value is None):
@@ -301,6 +333,11 @@ def _given_name(call: ast.Call | None, method: str, relative: str) -> str | None
     on a name that is not a literal string."""
     if call is None or method not in _NAME_POSITION:
         return None
+    if any(k.arg is None for k in call.keywords):
+        raise ValueError(
+            f"{relative}:{call.lineno}: @{method} takes its arguments from `**`, which the "
+            "gate does not evaluate; write them out"
+        )
     given: ast.expr | None = next((k.value for k in call.keywords if k.arg == "name"), None)
     position = _NAME_POSITION[method]
     if given is None and len(call.args) > position:

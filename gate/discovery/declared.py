@@ -66,23 +66,31 @@ class Read:
     """Local files the IaC makes the deploy read (gate.discovery.references)."""
 
 
-def local_path(here: PurePosixPath, value: str) -> tuple[str | None, str | None]:
-    if is_remote(value):
+def local_path(
+    here: PurePosixPath, value: str, remote: bool = True
+) -> tuple[str | None, str | None]:
+    """The bundle path `value` names (None and why, for code elsewhere); `remote`: the
+    property may name S3 (Terraform's `filename` never does)."""
+    if remote and is_remote(value):
         return None, f"code at {value.split('://')[0]}:// location"
     if "${" in value:
         return None, f"{value!r} is not resolved (the gate never resolves variables)"
     return join_path(here, value), None
 
 
-# What `sam package` and `aws cloudformation package` leave alone: an object in S3
-# (`s3://bucket/key`), or a URL (a nested template's `TemplateURL`). Every other value,
-# `conf://x` and a bare `s3://bucket` included, is a path they package from disk.
-_REMOTE = re.compile(r"^(s3://[^/]+/.|https?://)", re.IGNORECASE)
+# What `sam package` and `aws cloudformation package` leave alone as not on disk: an
+# object in S3 (`s3://bucket/key`, lower case, as samcli matches it) or an S3 endpoint
+# URL; a nested template's `TemplateURL`/`Location` may be any URL. Every other value,
+# `S3://b/k`, `conf://x` and a bare `s3://bucket` included, is a path they package.
+_S3_OBJECT = re.compile(r"^s3://[^/]+/.")
+_S3_URL = re.compile(r"^https://[^/]+\.amazonaws\.com(\.cn)?/.", re.IGNORECASE)
+_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
-def is_remote(value: str) -> bool:
-    """Whether a location in IaC is not in the bundle (S3, a URL)."""
-    return bool(_REMOTE.match(value))
+def is_remote(value: str, any_url: bool = False) -> bool:
+    """Whether a location in IaC is not in the bundle: S3, or (`any_url`, for a nested
+    template) any URL."""
+    return bool(_S3_OBJECT.match(value) or _S3_URL.match(value) or (any_url and _URL.match(value)))
 
 
 def join_path(here: PurePosixPath, value: str) -> str:

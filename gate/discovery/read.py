@@ -12,16 +12,25 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 from gate.discovery.chalice import APP_FILE, read_chalice
 from gate.discovery.cloudformation import read_template
 from gate.discovery.declared import Declared, Read, Reference
 from gate.discovery.references import (
+    SAMCONFIG_FILES,
     TEMPLATE_SUFFIXES,
+    samconfig_references,
     serverless_references,
     template_references,
     with_includes,
@@ -68,6 +77,8 @@ class IacReader:
         self.unread_programs: list[Warning_] = []
         """Serverless services written as programs (serverless.ts), found by `declare`."""
         self.app_files: list[Path] = []
+        self.samconfigs: list[Path] = []
+        """Every samconfig: the template each names is deployed, whatever its name."""
         """Every `app.py` outside generated trees: a Chalice project's, if it creates an app."""
 
     def declare(self) -> tuple[list[Declared], set[str], list[Warning_]]:
@@ -108,6 +119,9 @@ class IacReader:
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)
             references += found_tf.references
+        for path in self.samconfigs:
+            relative = path.relative_to(self.root).as_posix()
+            references += samconfig_references(relative, self._settings(path, relative))
         for reference in references:
             if (why := reference_refusal(self.root, reference, self.ignored)) is not None:
                 raise self.refused(why, "fix it, or exclude the IaC file in the policy")
@@ -175,6 +189,8 @@ class IacReader:
                 self._unread(path, name)
                 if name == APP_FILE:
                     self.app_files.append(path)
+                if name in SAMCONFIG_FILES:
+                    self.samconfigs.append(path)
                 plainly_iac = name in SERVERLESS_FILES or name.endswith(".tf")
                 if plainly_iac or (
                     name.endswith(TEMPLATE_SUFFIXES)
@@ -216,6 +232,16 @@ class IacReader:
         except OSError as e:
             shown = path.relative_to(self.root).as_posix()
             raise self.refused(f"{shown}: cannot read: {e.strerror}", _NOT_DEPLOYED) from e
+
+    def _settings(self, path: Path, relative: str) -> Any:
+        """A samconfig's settings (TOML, or YAML); an unreadable one is refused, as
+        `sam deploy` would fail on it."""
+        if path.suffix == ".toml":
+            try:
+                return tomllib.loads(self._read_bytes(path).decode("utf-8"))
+            except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+                raise self.refused(f"{relative}: cannot read: {e}", _NOT_DEPLOYED) from e
+        return self._load(path, relative).data
 
     def _load(self, path: Path, relative: str) -> YamlDocument:
         """The IaC file as YAML, or a BundleError naming file, line and the reason."""

@@ -54,7 +54,7 @@ def template_references(relative: str, document: YamlDocument) -> list[Reference
         resource = as_mapping(resource)
         key = _NESTED.get(str(resource.get("Type")))
         location = as_mapping(resource.get("Properties")).get(key) if key else None
-        if isinstance(location, str) and _local(location):
+        if isinstance(location, str) and location and not is_remote(location, any_url=True):
             what = f"nested stack {logical_id}"
             found.append(Reference(relative, what, join_path(here, location), "template"))
     for include in includes(data, document.tags):
@@ -73,6 +73,29 @@ def serverless_references(relative: str, data: Any) -> list[Reference]:
         for name in _FILE_VARIABLE.findall(text)
         if _local(name) and not name.startswith("~") and "${" not in name
     ]
+
+
+SAMCONFIG_FILES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
+"""What `sam deploy` reads its settings from, beside the template it deploys."""
+
+
+def samconfig_references(relative: str, data: Any) -> list[Reference]:
+    """The templates a samconfig names (`template_file`, in any environment and command):
+    `sam deploy` deploys that file, whatever its name."""
+    here = PurePosixPath(relative).parent
+    found = []
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            named = value.get("template_file")
+            if isinstance(named, str) and named and not is_remote(named, any_url=True):
+                what = f"template_file {named}"
+                found.append(Reference(relative, what, join_path(here, named), "template"))
+            pending += list(value.values())
+        elif isinstance(value, list):
+            pending += value
+    return found
 
 
 def module_references(directory: str, sources: dict[str, str]) -> list[Reference]:
@@ -216,8 +239,8 @@ def _replace(data: Any, keys: tuple[Any, ...], snippet: Any, whole: bool) -> Any
 
 
 def _local(location: str) -> bool:
-    """A path, not a URL. CloudFormation substitutes nothing in a `Location` or
-    `TemplateURL` written as a plain string: `./p${Stage}.yaml` is that file."""
+    """A path, not S3. CloudFormation substitutes nothing in a `Location` written as a
+    plain string: `./p${Stage}.yaml` is that file."""
     return bool(location) and not is_remote(location)
 
 

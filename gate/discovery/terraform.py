@@ -269,7 +269,7 @@ def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None
     stripped = _PATH_PREFIX.sub("", value)
     if "${" in stripped:
         return None, f"{value!r} needs Terraform to resolve"
-    return local_path(module, stripped)
+    return local_path(module, stripped, remote=False)  # Terraform reads these from disk
 
 
 def _tf_references(value: Any) -> set[str]:
