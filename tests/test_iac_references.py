@@ -158,20 +158,21 @@ def test_references_outside_the_bundle_or_not_local_are_left_to_warnings(
 
 
 @pytest.mark.parametrize(
-    ("value", "any_url", "remote"),
+    ("value", "kind", "remote"),
     [
-        ("s3://bucket/key.yaml", False, True),
-        ("https://bucket.s3.amazonaws.com/t.yaml", False, True),
-        ("s3://bucket", False, False),  # no key: `sam package` takes it for a path
-        ("S3://bucket/key.yaml", False, False),  # samcli matches `s3://` as written
-        ("conf://policies.json", False, False),
-        ("https://example.com/t.yaml", False, False),
-        ("https://example.com/t.yaml", True, True),  # a nested template's URL
-        ("./api.yaml", True, False),
+        ("s3://bucket/key.zip", "code", True),
+        ("https://bucket.s3.amazonaws.com/fn.zip", "code", False),  # samcli uploads it
+        ("https://bucket.s3.amazonaws.com/p.yaml", "include", True),
+        ("s3://bucket", "code", False),  # no key: `sam package` takes it for a path
+        ("S3://bucket/key.yaml", "include", False),  # samcli matches `s3://` as written
+        ("conf://policies.json", "include", False),
+        ("https://example.com/t.yaml", "include", False),
+        ("https://example.com/t.yaml", "template", True),  # a nested template's URL
+        ("./api.yaml", "template", False),
     ],
 )
-def test_only_s3_objects_and_urls_are_remote(value: str, any_url: bool, remote: bool) -> None:
-    assert is_remote(value, any_url) is remote
+def test_only_what_samcli_leaves_alone_is_remote(value: str, kind: str, remote: bool) -> None:
+    assert is_remote(value, kind) is remote
 
 
 def test_the_template_a_samconfig_names_is_followed(tmp_path: Path) -> None:

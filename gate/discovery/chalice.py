@@ -104,6 +104,12 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
         _where_made(blueprint, imports, made): prefix
         for blueprint, prefix in _name_prefixes(app, relative).items()
     }
+    if unknown := sorted(set(prefixes) - made):
+        raise ValueError(
+            f"{relative}: registers the blueprint {', '.join(unknown)}, which the gate does "
+            "not find made in app.py or chalicelib/, so its functions would go unjudged; "
+            "make it in chalicelib"
+        )
     for module, dotted in modules:
         owners = _owners(module, dotted, made)
         for registration in _registrations(module, owners, relative):
@@ -199,9 +205,9 @@ def _assigned(module: ast.Module) -> set[str]:
 
 def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
     """`app.register_blueprint(bp, name_prefix="x_")`: the blueprint (`module.variable`,
-    as app.py imports it) -> the prefix Chalice puts before its functions' names. A
-    prefix that is not a literal string is refused: the functions' settings would be
-    looked up under names the gate cannot know."""
+    as app.py imports it) -> the prefix Chalice puts before its functions' names ("" for
+    none). A prefix that is not a literal string is refused: the functions' settings
+    would be looked up under names the gate cannot know."""
     imported = {**_imports(app), **{name: f"app.{name}" for name in _assigned(app)}}
     found = {}
     for node in ast.walk(app):
@@ -219,7 +225,7 @@ def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
         given = _argument(node, "name_prefix", 1)
         registered = _argument(node, "blueprint", 0)
         if given is None or (isinstance(given, ast.Constant) and given.value is None):
-            continue
+            given = ast.Constant("")
         if not (isinstance(given, ast.Constant) and isinstance(given.value, str)):
             raise ValueError(
                 f"{relative}:{node.lineno}: a blueprint's name_prefix the gate does not "
@@ -228,9 +234,8 @@ def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
         blueprint = _qualified(registered, imported) if registered is not None else None
         if blueprint is None:
             raise ValueError(
-                f"{relative}:{node.lineno}: a blueprint registered with a name_prefix that "
-                "the gate cannot trace to where it is made; register it by the name it is "
-                "imported under"
+                f"{relative}:{node.lineno}: a blueprint registered that the gate cannot "
+                "trace to where it is made; register it by the name it is imported under"
             )
         found[blueprint] = given.value
     return found
@@ -274,22 +279,28 @@ def _registrations(
 
 
 def _refuse_called_decorators(module: ast.Module, owners: dict[str, str], relative: str) -> None:
-    """Refuse a function registered by calling a decorator (`f = bp.schedule("...")(f)`),
-    anywhere in the module: the gate follows decorators only."""
+    """Refuse any use of an app's or blueprint's registering method but as a decorator of
+    a module-level function (called, kept in a variable, on a nested function): Chalice
+    registers whatever reaches it, and the gate follows decorators only."""
     registering = ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS
+    followed = {
+        id(decorator.func if isinstance(decorator, ast.Call) else decorator)
+        for node in _module_level(module)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        for decorator in node.decorator_list
+    }
     for node in ast.walk(module):
-        inner = node.func if isinstance(node, ast.Call) else None
         if (
-            isinstance(inner, ast.Call)
-            and isinstance(inner.func, ast.Attribute)
-            and isinstance(inner.func.value, ast.Name)
-            and inner.func.value.id in owners
-            and inner.func.attr in registering
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in owners
+            and node.attr in registering
+            and id(node) not in followed
         ):
             raise ValueError(
-                f"{relative}: a Chalice function registered by calling "
-                f"`{inner.func.value.id}.{inner.func.attr}(...)` (line {inner.lineno} of its "
-                "module), which the gate does not follow; write it as a decorator"
+                f"{relative}: `{node.value.id}.{node.attr}` used otherwise than as the "
+                f"decorator of a module-level function (line {node.lineno} of its module), "
+                "which the gate does not follow; write it as a decorator"
             )
 
 

@@ -78,19 +78,21 @@ def local_path(
     return join_path(here, value), None
 
 
-# What `sam package` and `aws cloudformation package` leave alone as not on disk: an
-# object in S3 (`s3://bucket/key`, lower case, as samcli matches it) or an S3 endpoint
-# URL; a nested template's `TemplateURL`/`Location` may be any URL. Every other value,
+# What `sam package` and `aws cloudformation package` leave alone as not on disk, by the
+# property: a function's or layer's code only when it is an object in S3 (`s3://bucket/
+# key`, lower case, as samcli matches it); an `AWS::Include` location also when it is an
+# S3 endpoint URL; a nested template's location when it is any URL. Every other value,
 # `S3://b/k`, `conf://x` and a bare `s3://bucket` included, is a path they package.
 _S3_OBJECT = re.compile(r"^s3://[^/]+/.")
 _S3_URL = re.compile(r"^https://[^/]+\.amazonaws\.com(\.cn)?/.", re.IGNORECASE)
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_REMOTE = {"code": (_S3_OBJECT,), "include": (_S3_OBJECT, _S3_URL), "template": (_S3_OBJECT, _URL)}
 
 
-def is_remote(value: str, any_url: bool = False) -> bool:
-    """Whether a location in IaC is not in the bundle: S3, or (`any_url`, for a nested
-    template) any URL."""
-    return bool(_S3_OBJECT.match(value) or _S3_URL.match(value) or (any_url and _URL.match(value)))
+def is_remote(value: str, kind: str = "code") -> bool:
+    """Whether a location in IaC is not in the bundle, for a property of `kind` (`code`,
+    `include` or `template`)."""
+    return any(pattern.match(value) for pattern in _REMOTE[kind])
 
 
 def join_path(here: PurePosixPath, value: str) -> str:

@@ -54,7 +54,7 @@ def template_references(relative: str, document: YamlDocument) -> list[Reference
         resource = as_mapping(resource)
         key = _NESTED.get(str(resource.get("Type")))
         location = as_mapping(resource.get("Properties")).get(key) if key else None
-        if isinstance(location, str) and location and not is_remote(location, any_url=True):
+        if isinstance(location, str) and location and not is_remote(location, "template"):
             what = f"nested stack {logical_id}"
             found.append(Reference(relative, what, join_path(here, location), "template"))
     for include in includes(data, document.tags):
@@ -89,7 +89,7 @@ def samconfig_references(relative: str, data: Any) -> list[Reference]:
         value = pending.pop()
         if isinstance(value, dict):
             named = value.get("template_file")
-            if isinstance(named, str) and named and not is_remote(named, any_url=True):
+            if isinstance(named, str) and named:  # `sam deploy` opens it as a path
                 what = f"template_file {named}"
                 found.append(Reference(relative, what, join_path(here, named), "template"))
             pending += list(value.values())
@@ -241,7 +241,7 @@ def _replace(data: Any, keys: tuple[Any, ...], snippet: Any, whole: bool) -> Any
 def _local(location: str) -> bool:
     """A path, not S3. CloudFormation substitutes nothing in a `Location` written as a
     plain string: `./p${Stage}.yaml` is that file."""
-    return bool(location) and not is_remote(location)
+    return bool(location) and not is_remote(location, "include")
 
 
 def _strings(data: Any) -> Iterator[str]:

@@ -4,9 +4,13 @@ locations as samcli reads them, gate.discovery.declared `is_remote`; samconfig's
 project refused when its config names a function the gate does not find,
 gate.discovery.chalice `_refuse_unfound`).
 
-Each test below that is marked xfail is a confirmed problem: the test says what the gate
-must do, and a baseline beside it shows the same bundle without the trick blocks (or,
-for 2, is refused). Each attack exits 0 (checkov off, the hostile harness's policy).
+Each attack was a confirmed problem: the test says what the gate must do, and a baseline
+beside it shows the same bundle without the trick blocks (or, for 2, is refused). Each
+attack exited 0 (checkov off, the hostile harness's policy). Fixed: `is_remote` reads a
+location by its property (code: `s3://` only; an include: S3 too; a nested template:
+any URL); a samconfig's `template_file` is always a path; any use of an app's or
+blueprint's registering method but as the decorator of a module-level function is
+refused, and so is a registered blueprint not made in the project.
 
 1. `CodeUri` written as an S3 endpoint URL. `is_remote` takes any
    `https://*.amazonaws.com/...` for remote, for every property. But samcli's
@@ -30,8 +34,6 @@ from __future__ import annotations
 
 import posixpath
 
-import pytest
-
 from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
 from tests.hostile.test_review import GOOD_HANDLER, SAM_POLICIES, STAR_ACTION
 from tests.hostile.test_review11 import ADMIN_JSON
@@ -54,9 +56,6 @@ def test_a_zip_in_an_endpoint_named_folder_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True, reason="is_remote takes an S3 endpoint URL as remote for a CodeUri samcli uploads"
-)
 def test_a_code_uri_written_as_an_s3_endpoint_is_judged(sandbox: Sandbox) -> None:
     """`CodeUri: https://b.s3.amazonaws.com/fn.zip`: samcli's `upload_local_artifacts`
     uploads `make_abs_path(dir, uri)`, the zip of the baseline."""
@@ -88,10 +87,6 @@ def test_a_samconfig_template_in_a_url_named_folder_blocks(sandbox: Sandbox) -> 
     assert run.code == 2 and "template_file" in run.stderr, run
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="samconfig_references passes over a URL template_file sam deploy opens locally",
-)
 def test_a_samconfig_template_written_as_a_url_is_read(sandbox: Sandbox) -> None:
     """`template_file = "https://x/stack.cfn"`: `sam deploy` opens the local file
     `https:/x/stack.cfn`, the template of the baseline."""
@@ -124,10 +119,6 @@ def test_a_chalice_stage_policy_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_refuse_unfound checks named functions only: a stage policy goes unjudged",
-)
 def test_a_chalice_stage_policy_is_judged_however_the_function_is_registered(
     sandbox: Sandbox,
 ) -> None:
