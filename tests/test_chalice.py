@@ -117,6 +117,20 @@ def test_a_chalice_project_without_an_app_the_gate_finds_is_refused(tmp_path: Pa
         discover(tmp_path, "b")
 
 
+def test_a_config_chalice_and_the_gate_would_read_apart_is_refused(tmp_path: Path) -> None:
+    """A key written twice: json takes the last, a YAML reader may refuse or take either."""
+    write(
+        tmp_path,
+        {
+            "app.py": "from chalice import Chalice\n\napp = Chalice(app_name='x')\n",
+            ".chalice/config.json": '{"app_name": "x", "autogen_policy": true, '
+            '"autogen_policy": false}',
+        },
+    )
+    with pytest.raises(BundleError, match=r"b/app.py: .chalice/config.json beside it is not"):
+        discover(tmp_path, "b")
+
+
 def test_an_app_made_inside_a_block_is_found(tmp_path: Path) -> None:
     write(
         tmp_path,

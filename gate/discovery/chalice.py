@@ -24,8 +24,9 @@ import ast
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from gate.discovery.declared import Declared, Read
+from gate.discovery.declared import Declared, Read, as_mapping
 
 APP_FILE = "app.py"
 CONFIG = (".chalice", "config.json")
@@ -126,14 +127,16 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
 def _refuse_unfound(config_file: Path, relative: str, found: set[str]) -> None:
     """Refuse a project whose config gives settings to a function the gate did not find
     (registered in a way it does not follow): its role would go unjudged."""
-    try:
-        config = json.loads(config_file.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return  # the role rules say the config cannot be read
-    if not isinstance(config, dict):
+    if not config_file.is_file():
         return
-    places = [config, *(s for s in _mapping(config.get("stages")).values())]
-    named = {str(n) for place in places for n in _mapping(_mapping(place).get("lambda_functions"))}
+    config = read_config(config_file)
+    if not isinstance(config, dict):
+        raise ValueError(
+            f"{relative}: {'/'.join(CONFIG)} beside it is not a JSON object with each key "
+            "written once, so the gate cannot read its functions' settings; fix it"
+        )
+    places = [config, *as_mapping(config.get("stages")).values()]
+    named = {str(n) for p in places for n in as_mapping(as_mapping(p).get("lambda_functions"))}
     missing = sorted(named - found)
     if missing:
         raise ValueError(
@@ -143,8 +146,21 @@ def _refuse_unfound(config_file: Path, relative: str, found: set[str]) -> None:
         )
 
 
-def _mapping(value: object) -> dict[str, object]:
-    return value if isinstance(value, dict) else {}
+def read_config(path: Path) -> Any:
+    """`.chalice/config.json` as Chalice reads it, with `json` (`0e0` is the number 0.0,
+    false, where YAML would read a string); None if it is not JSON, or writes a key
+    twice (readers differ on which one wins)."""
+
+    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a key written twice")
+        return dict(pairs)
+
+    try:
+        return json.loads(path.read_bytes(), object_pairs_hook=unique)
+    except (OSError, ValueError, RecursionError):
+        return None
 
 
 @dataclass(frozen=True)

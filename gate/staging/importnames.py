@@ -25,6 +25,7 @@ distribution's RECORD: it is scanned as the bundle's own code.
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import PurePosixPath
 
 from packaging.utils import canonicalize_name
@@ -100,6 +101,7 @@ def owns(distribution: str, inner: str) -> bool:
     return not names(distribution).isdisjoint({module, private, private.split("_")[0]})
 
 
+@cache
 def names(distribution: str) -> frozenset[str]:
     """The lower-cased module names `distribution` stands for."""
     canonical = canonicalize_name(distribution)

@@ -18,12 +18,11 @@ found whichever is deployed.
 
 from __future__ import annotations
 
-import json
 import posixpath
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.chalice import CONFIG
+from gate.discovery.chalice import CONFIG, read_config
 from gate.discovery.declared import as_mapping, join_path, leaves_bundle
 from gate.model import Function
 from gate.serverless.context import BundleContext
@@ -38,7 +37,7 @@ def chalice_grants(context: BundleContext, function: Function) -> Grants:
     config_file = posixpath.join(project, *CONFIG)
     if not (context.root / config_file).is_file():
         return Grants(f"{project or '.'}:chalice-generated")
-    config = _json(context.root / config_file)
+    config = read_config(context.root / config_file)
     if not isinstance(config, dict):
         return Grants(config_file, unknown=(f"{config_file} (not readable)",))
     statements: list[Statement] = []
@@ -75,23 +74,6 @@ def chalice_grants(context: BundleContext, function: Function) -> Grants:
         else:
             roles.append(f"{project or '.'}:chalice-generated")
     return Grants(" or ".join(dict.fromkeys(roles)), tuple(statements), tuple(unknown))
-
-
-def _json(path: Path) -> Any:
-    """The file as Chalice reads it, with `json` (`0e0` is the number 0.0, false, where
-    YAML would read a string); None if it is not JSON, or writes a key twice (readers
-    differ on which one wins)."""
-
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        keys = [key for key, _ in pairs]
-        if len(set(keys)) != len(keys):
-            raise ValueError("a key written twice")
-        return dict(pairs)
-
-    try:
-        return json.loads(path.read_bytes(), object_pairs_hook=unique)
-    except (OSError, ValueError, RecursionError):
-        return None
 
 
 def _lookup(config: dict[str, Any], stage: str | None, name: str) -> Any:
