@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
-FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html")
+FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html", "gitlab-sast")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

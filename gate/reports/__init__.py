@@ -8,6 +8,7 @@ from gate.model import Verdict
 from gate.reports.base import RenderOptions
 from gate.reports.console import render_console
 from gate.reports.github import render_github
+from gate.reports.gitlab import render_gitlab_sast
 from gate.reports.html import render_html
 from gate.reports.json_report import render_json
 from gate.reports.junit import render_junit
@@ -24,6 +25,7 @@ RENDERERS: dict[str, Renderer] = {
     "markdown": render_markdown,
     "github": render_github,
     "html": render_html,
+    "gitlab-sast": render_gitlab_sast,
 }
 
 __all__ = ["RENDERERS", "RenderOptions", "Renderer"]

@@ -17,6 +17,7 @@ import yaml
 import gate
 from tests.conftest import ROOT
 from tests.pipelines.test_github_action import pull_request
+from tests.reports.test_reports import gitlab_schema
 
 JENKINS = ROOT / "pipelines" / "jenkins"
 GITLAB = ROOT / "pipelines" / "gitlab" / "serverless-gate.yml"
@@ -90,6 +91,11 @@ def test_gitlab_job_gates_a_merge_request_on_its_change(tmp_path: Path) -> None:
     assert report["summary"]["blocking"] == 1
     assert report["diff"]["base"] == base
     assert set(job["artifacts"]["paths"]) <= {p.name for p in clone.iterdir()}
+    # GitLab's security report is published as such, and GitLab's schema takes it.
+    assert job["artifacts"]["reports"]["sast"] == "gl-sast-report.json"
+    security = json.loads((clone / "gl-sast-report.json").read_text())
+    gitlab_schema().validate(security)
+    assert len(security["vulnerabilities"]) == report["summary"]["total"]
     # Outside a merge request, the work tree's own policy decides.
     again = run(["sh", "-c", script], clone, **{**variables, "GATE_SOURCE": ""})
     assert again.returncode == 0, again.stderr

@@ -318,3 +318,65 @@ def test_the_verdict_and_summary_count_problems_and_the_functions_they_touch() -
     line = verdict_line(verdict)
     assert line.startswith(f"FAIL: {count} blocking problem"), line
     assert (f" in {functions} function" in line) == (functions > 0), line
+
+
+def gitlab_schema() -> jsonschema.Draft7Validator:
+    """GitLab's SAST report schema, as GitLab vendors it (tests/assets/schemas/SOURCE.md)."""
+    schema = json.loads((ASSETS / "schemas" / "sast-report-format-15.2.1.json").read_text())
+    return jsonschema.Draft7Validator(schema)
+
+
+def test_gitlab_report_follows_gitlabs_schema_and_names_every_finding() -> None:
+    from gate.reports.gitlab import SCHEMA_VERSION
+
+    verdict = saved_verdict()
+    report = json.loads(RENDERERS["gitlab-sast"](verdict, RenderOptions()))
+    gitlab_schema().validate(report)
+    assert report["version"] == SCHEMA_VERSION == "15.2.1"
+    assert report["scan"]["status"] == "success"
+    assert report["scan"]["messages"][0]["value"].startswith("FAIL:")
+    vulnerabilities = report["vulnerabilities"]
+    assert len(vulnerabilities) == len(verdict.findings)
+    assert {v["identifiers"][0]["value"] for v in vulnerabilities} == {
+        f.rule_id for f in verdict.findings
+    }
+    primary = {i["value"] for i in report["scan"]["primary_identifiers"]}
+    assert primary == {f.rule_id for f in verdict.findings}
+    assert all(v["location"]["file"].startswith("orders-api-insecure/") for v in vulnerabilities)
+    blocking = [v for v in vulnerabilities if v["details"]["status"]["value"] == "blocking"]
+    assert len(blocking) == len(verdict.blocking)
+    # A dependency's advisory carries its ids; bandit's tests their CWE.
+    audit = next(v for v in vulnerabilities if v["identifiers"][0]["type"] == "pip_audit")
+    assert any(i["type"] in ("cve", "ghsa", "pysec") for i in audit["identifiers"][1:])
+    assert any(i["type"] == "cwe" for v in vulnerabilities for i in v["identifiers"])
+
+
+def test_gitlab_report_ids_stay_when_lines_move_and_accepted_findings_are_counted() -> None:
+    verdict = saved_verdict()
+    first, *rest = verdict.findings
+    moved = replace(first, location=replace(first.location, start_line=900, end_line=901))
+    waived = replace(rest[0], status=Status.WAIVED)
+    report = json.loads(
+        RENDERERS["gitlab-sast"](
+            replace(verdict, findings=(moved, waived, *rest[1:])), RenderOptions()
+        )
+    )
+    plain = json.loads(RENDERERS["gitlab-sast"](verdict, RenderOptions()))
+    assert report["vulnerabilities"][0]["id"] == plain["vulnerabilities"][0]["id"]
+    assert report["vulnerabilities"][0]["location"]["start_line"] == 900
+    assert len(report["vulnerabilities"]) == len(verdict.findings) - 1
+    assert any("1 waived or suppressed" in m["value"] for m in report["scan"]["messages"])
+    ids = [v["id"] for v in plain["vulnerabilities"]]
+    assert len(set(ids)) == len(ids)
+
+
+def test_gitlab_report_of_an_error_is_a_failed_scan() -> None:
+    from gate.model import ScanResult
+
+    verdict = saved_verdict()
+    broken = ScanResult("bandit", ScanStatus.ERROR, message="bandit crashed")
+    failed = replace(verdict, decision=Decision.ERROR, scanners=(*verdict.scanners, broken))
+    report = json.loads(RENDERERS["gitlab-sast"](failed, RenderOptions()))
+    gitlab_schema().validate(report)
+    assert report["scan"]["status"] == "failure"
+    assert {"level": "fatal", "value": "bandit: bandit crashed"} in report["scan"]["messages"]
