@@ -106,7 +106,8 @@ def _messages(verdict: Verdict, accepted: int) -> list[dict[str, str]]:
             messages.append({"level": "fatal", "value": f"{result.scanner}: {reason}"})
     for issue in verdict.errors:
         where = f" ({issue.path})" if issue.path else ""
-        messages.append({"level": "warn", "value": f"{issue.message}{where}"})
+        text = f"{issue.message}{where}" or "the gate could not check something"
+        messages.append({"level": "warn", "value": text})
     for warning in verdict.warnings:
         messages.append({"level": "warn", "value": f"{warning.code}: {warning.message}"})
     if accepted:
@@ -161,22 +162,22 @@ def _identifiers(finding: Finding) -> list[dict[str, str]]:
     # The rule's scanner as the identifier's type: checkov, bandit, pip_audit, or the
     # gate's own rules.
     scanner = "serverless_gate" if finding.scanner == "serverless" else finding.scanner
-    identifiers = [
-        {"type": scanner.replace("-", "_"), "name": finding.rule_id, "value": finding.rule_id}
-    ]
-    if finding.cwe and finding.cwe.upper().startswith("CWE-"):
-        number = finding.cwe[4:]
+    rule = finding.rule_id or "unnamed"
+    identifiers = [{"type": scanner.replace("-", "_") or "unnamed", "name": rule, "value": rule}]
+    cwe = (finding.cwe or "").upper()
+    number = cwe.removeprefix("CWE-")
+    if cwe.startswith("CWE-") and number.isdigit():
         identifiers.append(
             {
                 "type": "cwe",
-                "name": finding.cwe.upper(),
+                "name": cwe,
                 "value": number,
                 "url": f"https://cwe.mitre.org/data/definitions/{number}.html",
             }
         )
     for alias in finding.aliases:
-        kind = alias.split("-", 1)[0].lower()
-        identifiers.append({"type": kind, "name": alias, "value": alias})
+        if kind := alias.split("-", 1)[0].lower():
+            identifiers.append({"type": kind, "name": alias, "value": alias})
     return identifiers
 
 

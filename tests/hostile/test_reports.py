@@ -63,7 +63,7 @@ def plant(box: Sandbox, name: str) -> None:
 
 def decoded(fmt: str, text: str) -> str:
     """The text a reader of the report sees: entities, escapes and encodings undone."""
-    if fmt in ("json", "sarif"):
+    if fmt in ("json", "sarif", "gitlab-sast"):
         strings: list[str] = []
         _strings(json.loads(text), strings)
         return "\n".join(strings)

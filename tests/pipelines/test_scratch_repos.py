@@ -17,7 +17,7 @@ import yaml
 import gate
 from tests.conftest import ROOT
 from tests.pipelines.test_github_action import pull_request
-from tests.reports.test_reports import gitlab_schema
+from tests.reports.wellformed import gitlab_schema
 
 JENKINS = ROOT / "pipelines" / "jenkins"
 GITLAB = ROOT / "pipelines" / "gitlab" / "serverless-gate.yml"

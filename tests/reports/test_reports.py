@@ -21,6 +21,7 @@ from gate.run import _result
 from gate.scanners import all_scanners
 from gate.workers import WorkerOutcome
 from tests.conftest import ASSETS
+from tests.reports.wellformed import gitlab_schema
 
 SCANNERS = all_scanners()
 
@@ -318,12 +319,6 @@ def test_the_verdict_and_summary_count_problems_and_the_functions_they_touch() -
     line = verdict_line(verdict)
     assert line.startswith(f"FAIL: {count} blocking problem"), line
     assert (f" in {functions} function" in line) == (functions > 0), line
-
-
-def gitlab_schema() -> jsonschema.Draft7Validator:
-    """GitLab's SAST report schema, as GitLab vendors it (tests/assets/schemas/SOURCE.md)."""
-    schema = json.loads((ASSETS / "schemas" / "sast-report-format-15.2.1.json").read_text())
-    return jsonschema.Draft7Validator(schema)
 
 
 def test_gitlab_report_follows_gitlabs_schema_and_names_every_finding() -> None:

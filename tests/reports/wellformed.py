@@ -79,6 +79,21 @@ def check_sarif(text: str) -> None:
             assert "helpUri" not in rule or URI.match(rule["helpUri"]), rule["helpUri"]
 
 
+def gitlab_schema() -> jsonschema.Draft7Validator:
+    """GitLab's SAST report schema, as GitLab vendors it (tests/assets/schemas/SOURCE.md)."""
+    schema = json.loads((ASSETS / "schemas" / "sast-report-format-15.2.1.json").read_text())
+    return jsonschema.Draft7Validator(schema)
+
+
+def check_gitlab_sast(text: str) -> None:
+    """GitLab's schema, and text safe to show; a description is Markdown, in paragraphs."""
+    report = json.loads(text)
+    gitlab_schema().validate(report)
+    for vulnerability in report["vulnerabilities"]:
+        check_text(vulnerability.pop("description"))
+    check_values(report)
+
+
 def check_junit(text: str) -> None:
     # XML 1.0 allows tab, newline and carriage return of the C0 controls, nothing else.
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", text)
@@ -148,6 +163,7 @@ CHECKS: dict[str, Callable[[str], None]] = {
     "markdown": check_markdown,
     "github": check_github,
     "html": check_html,
+    "gitlab-sast": check_gitlab_sast,
 }
 
 
