@@ -207,6 +207,15 @@ def _write(
         raise BundleError(f"{shown}: entry {info.filename!r} cannot be unpacked: {reason}") from e
     with out:
         _copy(zf, info, out, budget, shown)
+    if _executable(info):
+        # Lambda keeps an entry's execute bits: a file run as a program (an exec
+        # wrapper, a bootstrap) is one in the unpacked copy too. Only those bits.
+        path.chmod(0o755)
+
+
+def _executable(info: zipfile.ZipInfo) -> bool:
+    """Whether a zip entry made on a Unix system has an execute bit."""
+    return info.create_system == 3 and bool((info.external_attr >> 16) & 0o111)
 
 
 def _copy(

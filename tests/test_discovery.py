@@ -263,18 +263,57 @@ def test_code_outside_the_bundle_is_an_error(tmp_path: Path) -> None:
 def test_unresolved_iac_is_said(tmp_path: Path) -> None:
     write(
         tmp_path,
-        {
-            "serverless.yml": "service: s\nprovider: {name: aws}\n"
-            "functions: ${file(functions.yml)}\n",
-            "infra/main.tf": 'module "api" {\n  source = "terraform-aws-modules/lambda/aws"\n}\n',
-        },
+        {"infra/main.tf": 'module "api" {\n  source = "terraform-aws-modules/lambda/aws"\n}\n'},
     )
     found = discover(tmp_path, "b")
-    messages = [w.message for w in found.warnings]
-    assert all(w.code == "iac-not-read" for w in found.warnings)
-    assert any("which is not resolved" in m for m in messages)
-    assert any("module 'api' not followed" in m for m in messages)
+    assert [w.code for w in found.warnings] == ["iac-not-read"]
+    assert "module 'api' not followed" in found.warnings[0].message
     assert found.functions == ()
+
+
+SERVICE_WITH_FUNCTIONS = "service: s\nprovider: {name: aws, runtime: python3.12}\nfunctions: %s\n"
+
+
+@pytest.mark.parametrize(
+    "functions",
+    [
+        "${file(functions.yml)}",
+        "${file('./functions.yml')}",
+        "${file(./all.yml):api}",
+        "[{b: {handler: app.b}}, '${file(functions.yml)}']",
+    ],
+)
+def test_functions_included_from_a_file_are_read(tmp_path: Path, functions: str) -> None:
+    write(
+        tmp_path,
+        {
+            "serverless.yml": SERVICE_WITH_FUNCTIONS % functions,
+            "functions.yml": "a:\n  handler: app.a\n",
+            "all.yml": "api:\n  a:\n    handler: app.a\n",
+            "app.py": "def a(e, c): pass\n",
+        },
+    )
+    names = {f.name for f in discover(tmp_path, "b").functions}
+    assert "a" in names
+
+
+@pytest.mark.parametrize(
+    ("functions", "said"),
+    [
+        ("${self:custom.fns}", "which the gate does not resolve"),
+        ("${file(missing.yml)}", "cannot read as a mapping of functions"),
+        ("${file(./all.yml):nothing}", "cannot read as a mapping of functions"),
+    ],
+)
+def test_functions_the_gate_cannot_enumerate_are_refused(
+    tmp_path: Path, functions: str, said: str
+) -> None:
+    write(
+        tmp_path,
+        {"serverless.yml": SERVICE_WITH_FUNCTIONS % functions, "all.yml": "api: {}\n"},
+    )
+    with pytest.raises(BundleError, match=said):
+        discover(tmp_path, "b")
 
 
 @pytest.mark.parametrize(

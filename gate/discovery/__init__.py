@@ -111,6 +111,10 @@ def discover(
             # is no other code to look for.
             item = replace(item, code=None)
         settled = settle(root, item, unpack)
+        if reader.named_manifests:
+            # What the build installs in place of the requirements.txt it would look for.
+            named = tuple(sorted({*settled.function.manifests, *reader.named_manifests}))
+            settled = replace(settled, function=replace(settled.function, manifests=named))
         entry = next((e for e in leave_out if e.names(item.iac_file, item.name, bundle_id)), None)
         if entry is not None:
             matched.add(entry)

@@ -90,17 +90,20 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
             ),
         )
 
-    modules = [(app, "app")] + [
-        (module, dotted)
-        for path, dotted in _library_modules(project)
+    modules = [(app, "app", "")] + [
+        (module, dotted, package)
+        for path, dotted, package in _library_modules(project)
         if (module := _module(path, max_bytes)) is not None
     ]
     made = {
         f"{dotted}.{name}"
-        for module, dotted in modules
-        for name in {**_created(module, APP_CLASSES), **_created(module, BLUEPRINT_CLASSES)}
+        for module, dotted, package in modules
+        for name in {
+            **_created(module, APP_CLASSES, package),
+            **_created(module, BLUEPRINT_CLASSES, package),
+        }
     }
-    imports = {dotted: _imports(module) for module, dotted in modules}
+    imports = {dotted: _imports(module, package) for module, dotted, package in modules}
     prefixes = {
         _where_made(blueprint, imports, made): prefix
         for blueprint, prefix in _name_prefixes(app, relative).items()
@@ -111,8 +114,8 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
             "not find made in app.py or chalicelib/, so its functions would go unjudged; "
             "make it in chalicelib"
         )
-    for module, dotted in modules:
-        owners = _owners(module, dotted, made)
+    for module, dotted, _ in modules:
+        owners = _owners(module, dotted, made, imports)
         for registration in _registrations(module, owners, relative):
             if registration.method in ROUTE_DECORATORS:
                 declare(API_HANDLER, f"app.{app_object}", registration.line)
@@ -175,16 +178,25 @@ class _Registration:
     made)."""
 
 
-def _owners(module: ast.Module, dotted: str, made: set[str]) -> dict[str, str]:
-    """The names in `module` (module `dotted`) of the apps and blueprints the project
-    makes (`made`: `module.variable`): those it makes, imports, or names again
-    (`jobs = bp`), each to where it is made."""
-    imported = _imports(module)
+def _owners(
+    module: ast.Module, dotted: str, made: set[str], imports: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    """The expressions in `module` (module `dotted`, as `ast.unparse` writes them) that
+    name the apps and blueprints the project makes (`made`: `module.variable`): names it
+    makes, imports or names again (`jobs = bp`), and attributes of the project's modules
+    (`m.bp`), each to where it is made. `imports`: every project module's imports."""
+    imported = imports[dotted]
+    local = {**imported, **{n: f"{dotted}.{n}" for n in _assigned(module)}}
     owners = {
         name: target
-        for name, target in {**imported, **{n: f"{dotted}.{n}" for n in _assigned(module)}}.items()
+        for name, target in {n: _where_made(t, imports, made) for n, t in local.items()}.items()
         if target in made
     }
+    for node in ast.walk(module):
+        if isinstance(node, ast.Attribute) and (qualified := _qualified(node, local)):
+            target = _where_made(qualified, imports, made)
+            if target in made:
+                owners[ast.unparse(node)] = target
     for node in _module_level(module):
         if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Name):
             source = owners.get(node.value.id)
@@ -279,45 +291,77 @@ def _registrations(
         for decorator in node.decorator_list:
             call = decorator if isinstance(decorator, ast.Call) else None
             target = call.func if call else decorator
-            if not (
-                isinstance(target, ast.Attribute)
-                and isinstance(target.value, ast.Name)
-                and target.value.id in owners
-            ):
+            if not (isinstance(target, ast.Attribute) and _owner(target.value, owners)):
                 continue
             method = target.attr
             if method in ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS:
                 given = _given_name(call, method, relative)
                 name = _WEBSOCKET.get(method) or given or node.name
-                owner = owners[target.value.id]
+                owner = owners[ast.unparse(target.value)]
                 found.append(_Registration(method, node.name, name, decorator.lineno, owner))
     return found
 
 
 def _refuse_called_decorators(module: ast.Module, owners: dict[str, str], relative: str) -> None:
-    """Refuse any use of an app's or blueprint's registering method but as a decorator of
-    a module-level function (called, kept in a variable, on a nested function): Chalice
-    registers whatever reaches it, and the gate follows decorators only."""
-    registering = ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS
+    """Refuse any use of a registering method's name (`lambda_function`, `route`, ...) in
+    the project's code but as the decorator of a module-level function, on an app or
+    blueprint the gate traces to where it is made: called, kept in a variable, on a
+    nested function, on an object the gate does not trace, or fetched by name
+    (`getattr(app, "lambda_function")`). Chalice registers whatever reaches it, and the
+    gate follows those decorators only. An app or blueprint handed to `getattr` and the
+    like is refused too: any method may be fetched through it."""
     followed = {
-        id(decorator.func if isinstance(decorator, ast.Call) else decorator)
+        id(target)
         for node in _module_level(module)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         for decorator in node.decorator_list
+        if isinstance(
+            target := decorator.func if isinstance(decorator, ast.Call) else decorator,
+            ast.Attribute,
+        )
+        and _owner(target.value, owners)
     }
     for node in ast.walk(module):
         if (
             isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id in owners
-            and node.attr in registering
+            and node.attr in _REGISTERING
             and id(node) not in followed
         ):
             raise ValueError(
-                f"{relative}: `{node.value.id}.{node.attr}` used otherwise than as the "
-                f"decorator of a module-level function (line {node.lineno} of its module), "
-                "which the gate does not follow; write it as a decorator"
+                f"{relative}: `{ast.unparse(node)}` used otherwise than as the decorator of "
+                f"a module-level function on an app or blueprint made in the project (line "
+                f"{node.lineno} of its module), which the gate does not follow; write it as "
+                "such a decorator"
             )
+        if isinstance(node, ast.Call) and _fetches_by_name(node, owners):
+            raise ValueError(
+                f"{relative}: `{ast.unparse(node.func)}(...)` fetches an attribute of a "
+                f"Chalice app or blueprint by name (line {node.lineno} of its module), "
+                "which the gate does not follow; use its decorators as written"
+            )
+
+
+_REGISTERING = ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS
+_BY_NAME = frozenset({"getattr", "attrgetter", "methodcaller", "__getattribute__", "vars"})
+
+
+def _owner(node: ast.expr, owners: dict[str, str]) -> bool:
+    """Whether `node` names an app or blueprint of the project."""
+    return isinstance(node, ast.Name | ast.Attribute) and ast.unparse(node) in owners
+
+
+def _fetches_by_name(call: ast.Call, owners: dict[str, str]) -> bool:
+    """`getattr(app, ...)`, `attrgetter("route")` and the like: an attribute fetched by a
+    name that is a registering method's, or from an app or blueprint."""
+    function = call.func
+    called = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+    if called not in _BY_NAME:
+        return False
+    return any(
+        _owner(argument, owners)
+        or (isinstance(argument, ast.Constant) and argument.value in _REGISTERING)
+        for argument in call.args
+    )
 
 
 def _module_level(module: ast.Module) -> list[ast.stmt]:
@@ -380,9 +424,9 @@ def _given_name(call: ast.Call | None, method: str, relative: str) -> str | None
     )
 
 
-def _created(module: ast.Module, classes: frozenset[str]) -> dict[str, str]:
+def _created(module: ast.Module, classes: frozenset[str], package: str = "") -> dict[str, str]:
     """Module-level names assigned an instance of one of `classes` (by qualified name)."""
-    imported = _imports(module)
+    imported = _imports(module, package)
     found = {}
     for node in _module_level(module):
         if not isinstance(node, ast.Assign | ast.AnnAssign) or not isinstance(node.value, ast.Call):
@@ -395,18 +439,33 @@ def _created(module: ast.Module, classes: frozenset[str]) -> dict[str, str]:
     return found
 
 
-def _imports(module: ast.Module) -> dict[str, str]:
-    """Local name -> what it names, for the module's module-level imports."""
+def _imports(module: ast.Module, package: str = "") -> dict[str, str]:
+    """Local name -> what it names, for the module's module-level imports; `package` is
+    the package a relative import starts from (`chalicelib` for chalicelib/jobs.py)."""
     names: dict[str, str] = {}
     for node in _module_level(module):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
                 names[local] = alias.name if alias.asname else local
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif isinstance(node, ast.ImportFrom):
+            source = _import_source(node, package)
             for alias in node.names:
-                names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                if source is not None:
+                    names[alias.asname or alias.name] = f"{source}.{alias.name}"
     return names
+
+
+def _import_source(node: ast.ImportFrom, package: str) -> str | None:
+    """The module a `from ... import` reads from: `from .bp import` in package
+    `chalicelib` is `chalicelib.bp`; None where it climbs out of the project."""
+    if node.level == 0:
+        return node.module
+    parts = package.split(".") if package else []
+    if node.level - 1 >= len(parts):
+        return None
+    base = parts[: len(parts) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base)
 
 
 def _qualified(node: ast.expr, imported: dict[str, str]) -> str | None:
@@ -418,8 +477,9 @@ def _qualified(node: ast.expr, imported: dict[str, str]) -> str | None:
     return None
 
 
-def _library_modules(project: Path) -> list[tuple[Path, str]]:
-    """`chalicelib`'s Python files with their module names, in path order."""
+def _library_modules(project: Path) -> list[tuple[Path, str, str]]:
+    """`chalicelib`'s Python files with their module names and the package each is in,
+    in path order."""
     library = project / LIBRARY
     if not library.is_dir() or library.is_symlink():
         return []
@@ -428,7 +488,7 @@ def _library_modules(project: Path) -> list[tuple[Path, str]]:
         if path.is_file() and not path.is_symlink():
             parts = path.relative_to(project).with_suffix("").parts
             dotted = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-            found.append((path, dotted))
+            found.append((path, dotted, ".".join(parts[:-1])))
     return found
 
 

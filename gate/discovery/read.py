@@ -26,7 +26,7 @@ else:  # Python 3.10
 
 from gate.discovery.chalice import APP_FILE, read_chalice
 from gate.discovery.cloudformation import read_template
-from gate.discovery.declared import Declared, Read, Reference
+from gate.discovery.declared import Declared, Read, Reference, leaves_bundle
 from gate.discovery.references import (
     SAMCONFIG_FILES,
     TEMPLATE_SUFFIXES,
@@ -77,6 +77,8 @@ class IacReader:
         self.unread_programs: list[Warning_] = []
         """Serverless services written as programs (serverless.ts), found by `declare`."""
         self.app_files: list[Path] = []
+        self.named_manifests: list[str] = []
+        """Dependency manifests a build setting names (`sam build --manifest`)."""
         self.samconfigs: list[Path] = []
         """Every samconfig: the template each names is deployed, whatever its name."""
         """Every `app.py` outside generated trees: a Chalice project's, if it creates an app."""
@@ -96,7 +98,10 @@ class IacReader:
             relative = path.relative_to(self.root).as_posix()
             document = self._load(path, relative)
             if path.name in SERVERLESS_FILES:
-                found = read_serverless(relative, document)
+                try:
+                    found = read_serverless(relative, document, self._included)
+                except ValueError as e:
+                    raise self.refused(str(e), _NOT_DEPLOYED) from e
                 references += serverless_references(relative, document.data)
             else:
                 document = with_includes(document, self.root, relative)
@@ -125,6 +130,7 @@ class IacReader:
         for reference in references:
             if (why := reference_refusal(self.root, reference, self.ignored)) is not None:
                 raise self.refused(why, "fix it, or exclude the IaC file in the policy")
+        self.named_manifests = sorted({r.path for r in references if r.kind == "manifest"})
         for path in self.app_files:
             # Not an IaC file: findings in app.py belong to its functions by path.
             try:
@@ -241,6 +247,14 @@ class IacReader:
                 return tomllib.loads(self._read_bytes(path).decode("utf-8"))
             except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
                 raise self.refused(f"{relative}: cannot read: {e}", _NOT_DEPLOYED) from e
+        return self._load(path, relative).data
+
+    def _included(self, relative: str) -> Any:
+        """The data of a YAML or JSON file a service includes; None if it is not a file
+        of the bundle (the reference check refuses it)."""
+        path = self.root / relative
+        if leaves_bundle(relative) or not path.is_file() or path.is_symlink():
+            return None
         return self._load(path, relative).data
 
     def _load(self, path: Path, relative: str) -> YamlDocument:

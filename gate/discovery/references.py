@@ -20,6 +20,7 @@ HTTPS) is not the bundle's and is not followed; variables are never resolved.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,7 +43,24 @@ _NESTED = {
     "AWS::CloudFormation::Stack": "TemplateURL",
 }
 _INCLUDE = "AWS::Include"
-_FILE_VARIABLE = re.compile(r"\$\{file\(\s*([^)$,\s]+)\s*\)")
+# A `file(...)` source and its first parameter, as the Framework's variable parser reads
+# it: a string in double quotes (JSON), in single quotes, or bare up to `,` or `)`.
+FILE_SOURCE = r"""file\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^'",()\s${}]+)\s*(?:,[^)]*)?\)"""
+_FILE_VARIABLE = re.compile(r"\$\{" + FILE_SOURCE)
+
+
+def unquoted(parameter: str) -> str:
+    """A variable's parameter or fallback as the Framework reads it: double quotes as a
+    JSON string, single quotes with `\\'` for a quote, bare text as it is."""
+    if len(parameter) < 2 or parameter[0] != parameter[-1] or parameter[0] not in "'\"":
+        return parameter
+    if parameter[0] == '"':
+        try:
+            value = json.loads(parameter)
+        except ValueError:
+            return parameter[1:-1]
+        return value if isinstance(value, str) else parameter[1:-1]
+    return parameter[1:-1].replace("\\'", "'")
 
 
 def template_references(relative: str, document: YamlDocument) -> list[Reference]:
@@ -65,14 +83,22 @@ def template_references(relative: str, document: YamlDocument) -> list[Reference
 
 
 def serverless_references(relative: str, data: Any) -> list[Reference]:
-    """The files a serverless.yml's `${file(...)}` variables name (literal paths only)."""
+    """The files a serverless.yml's `${file(...)}` variables name (literal paths only),
+    and the requirements file its python-requirements plugin is told to install."""
     here = PurePosixPath(relative).parent
-    return [
+    found = [
         Reference(relative, f"${{file({name})}}", join_path(here, name), "file")
         for text in _strings(data)
-        for name in _FILE_VARIABLE.findall(text)
+        for name in map(unquoted, _FILE_VARIABLE.findall(text))
         if _local(name) and not name.startswith("~") and "${" not in name
     ]
+    # serverless-python-requirements installs this file in place of requirements.txt.
+    requirements = as_mapping(as_mapping(as_mapping(data).get("custom")).get("pythonRequirements"))
+    named = requirements.get("fileName")
+    if isinstance(named, str) and named and "${" not in named:
+        what = "custom.pythonRequirements.fileName"
+        found.append(Reference(relative, what, join_path(here, named), "manifest"))
+    return found
 
 
 SAMCONFIG_FILES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
@@ -81,7 +107,8 @@ SAMCONFIG_FILES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
 
 def samconfig_references(relative: str, data: Any) -> list[Reference]:
     """The templates a samconfig names (`template_file`, in any environment and command):
-    `sam deploy` deploys that file, whatever its name."""
+    `sam deploy` deploys that file, whatever its name; and the dependency manifest
+    (`manifest`) `sam build` installs in place of each function's requirements.txt."""
     here = PurePosixPath(relative).parent
     found = []
     pending = [data]
@@ -92,6 +119,10 @@ def samconfig_references(relative: str, data: Any) -> list[Reference]:
             if isinstance(named, str) and named:  # `sam deploy` opens it as a path
                 what = f"template_file {named}"
                 found.append(Reference(relative, what, join_path(here, named), "template"))
+            manifest = value.get("manifest")
+            if isinstance(manifest, str) and manifest:  # `sam build --manifest`
+                what = f"manifest {manifest}"
+                found.append(Reference(relative, what, join_path(here, manifest), "manifest"))
             pending += list(value.values())
         elif isinstance(value, list):
             pending += value
@@ -113,7 +144,7 @@ def refusal(root: Path, reference: Reference, ignored: Mapping[str, str]) -> str
     `ignored`: the folders the copy left out, by the built-in rule that did."""
     shown = f"{reference.iac_file}: {reference.what} names {reference.path}"
     if leaves_bundle(reference.path):
-        if reference.kind in ("template", "snippet"):
+        if reference.kind in _READ_WHOLE:
             return f"{shown}, outside the bundle: the deploy reads it and the gate cannot"
         return None
     rule = ignored_by(root, reference.path, ignored)
@@ -122,11 +153,13 @@ def refusal(root: Path, reference: Reference, ignored: Mapping[str, str]) -> str
             f"{shown}, in a folder the gate ignores ({rule}): the deploy reads it and the "
             "gate never copied it; move it out of that folder"
         )
-    if reference.kind not in ("template", "snippet"):
+    if reference.kind not in _READ_WHOLE:
         return None
     path = root / reference.path
     if not path.is_file():
         return f"{shown}, which is not in the bundle: the deploy would read it"
+    if reference.kind == "manifest":
+        return None  # read by the dependency audit
     if reference.kind == "template" and not reference.path.lower().endswith(TEMPLATE_SUFFIXES):
         return (
             f"{shown}, a template checkov does not read by its name; name it "
@@ -137,6 +170,10 @@ def refusal(root: Path, reference: Reference, ignored: Mapping[str, str]) -> str
     except (OSError, YamlLoadError) as e:
         return f"{shown}, which the gate cannot read ({e}): the deploy would read it"
     return None
+
+
+_READ_WHOLE = ("template", "snippet", "manifest")
+"""References whose target the gate must read: one it cannot is refused."""
 
 
 def ignored_by(root: Path, relative: str, ignored: Mapping[str, str]) -> str | None:

@@ -1,9 +1,12 @@
 """Serverless Framework `serverless.yml`: functions, provider defaults, package
-artifacts and layers. `${...}` variables are never resolved. A service of another
+artifacts and layers. `${...}` variables are not resolved, but for the files that bring
+in the `functions` section. A service of another
 cloud (`provider.name` other than `aws`) is out of scope: warned, never read."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -16,12 +19,14 @@ from gate.discovery.declared import (
     join_path,
     local_path,
 )
+from gate.discovery.references import FILE_SOURCE, unquoted
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument
 
 
-def read_serverless(relative: str, document: YamlDocument) -> Read:
-    """The functions of a Serverless Framework service, and what in it is not resolved."""
+def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read:
+    """The functions of a Serverless Framework service. `load` reads a file its
+    `functions` section includes."""
     service = as_mapping(document.data)
     provider_name = other_provider(service)
     if provider_name is not None:
@@ -43,7 +48,7 @@ def read_serverless(relative: str, document: YamlDocument) -> Read:
         _serverless_layer_ref(str(name)): join_path(here, str(as_mapping(layer).get("path", ".")))
         for name, layer in as_mapping(service.get("layers")).items()
     }
-    specs, warnings = _functions(relative, service.get("functions"))
+    specs = _functions(relative, service.get("functions"), load)
     found = []
     for name, spec in specs.items():
         spec = as_mapping(spec)
@@ -72,7 +77,7 @@ def read_serverless(relative: str, document: YamlDocument) -> Read:
                 layers=[layers[r] for r in _serverless_layer_refs(spec) if r in layers],
             )
         )
-    return Read(found, warnings)
+    return Read(found)
 
 
 WSGI_HANDLER = "wsgi_handler.handler"
@@ -104,23 +109,41 @@ def other_provider(service: Any) -> str | None:
     return name
 
 
-def _functions(relative: str, functions: Any) -> tuple[dict[Any, Any], list[Warning_]]:
+def _functions(relative: str, functions: Any, load: Loader) -> dict[Any, Any]:
     """The `functions` section: a mapping, or a list of mappings merged in order (as the
-    Framework merges them); what is a variable is not resolved and said."""
+    Framework merges them), each written out or included from a file of the bundle
+    (`${file(./functions.yml)}`, `${file(./fns.yml):orders}`). Any other variable there
+    is refused (ValueError): the functions it stands for could not be judged."""
     parts = functions if isinstance(functions, list) else [functions]
     merged: dict[Any, Any] = {}
-    warnings = []
     for part in parts:
+        if isinstance(part, str) and (included := _INCLUDED.fullmatch(part.strip())):
+            named = unquoted(included[1])
+            part = None if "${" in named else load(join_path(PurePosixPath(relative).parent, named))
+            for key in filter(None, (included[2] or "").split(".")):
+                part = as_mapping(part).get(key)
+            if isinstance(part, list) and all(isinstance(p, dict) for p in part):
+                part = deep_merge(part)
+            if not isinstance(part, dict):
+                raise ValueError(
+                    f"{relative}: its functions come from {included[0]}, which the gate "
+                    "cannot read as a mapping of functions in the bundle; write them there"
+                )
         if isinstance(part, dict):
             merged = deep_merge([merged, part])
         elif part not in (None, ""):
-            warnings.append(
-                Warning_(
-                    "iac-not-read",
-                    f"{relative}: functions come from {part!r}, which is not resolved",
-                )
+            raise ValueError(
+                f"{relative}: its functions come from {part!r}, which the gate does not "
+                "resolve, so they could not be judged; write them in the file or include "
+                "them with ${file(...)}"
             )
-    return merged, warnings
+    return merged
+
+
+Loader = Callable[[str], Any]
+"""Reads a YAML or JSON file of the bundle (a path relative to its root): its data, or
+None if it is not there. Refuses (BundleError) one it cannot read."""
+_INCLUDED = re.compile(r"\$\{" + FILE_SOURCE + r"(?::\s*([\w.-]*)\s*)?\}")
 
 
 def _serverless_layer_ref(name: str) -> str:

@@ -12,6 +12,7 @@ what a `pyproject.toml` or `Pipfile` declares beyond the lock beside it is read 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -37,13 +38,15 @@ MANIFEST_PATTERNS: tuple[str, ...] = (
 """File name globs of every dependency manifest the gate reads."""
 
 
-def read_manifests(root: Path) -> Manifest:
-    """Read every dependency manifest under `root` (MANIFEST_PATTERNS): requirements files
-    first, then the others in path order. A `pyproject.toml` or `Pipfile` beside its lock
-    file is left to the lock, whose exact versions are what gets installed, for every
-    dependency the lock holds; one the lock lacks is read from the manifest."""
+def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
+    """Read every dependency manifest under `root` (MANIFEST_PATTERNS), and the files
+    `named` (relative to `root`) that a build setting makes it install as requirements
+    files: requirements files first, then the others in path order. A `pyproject.toml`
+    or `Pipfile` beside its lock file is left to the lock, whose exact versions are what
+    gets installed, for every dependency the lock holds; one the lock lacks is read from
+    the manifest."""
     found = Found()
-    read_requirements(root, found)
+    read_requirements(root, found, [root / name for name in named])
     others = sorted({path for name in READERS for path in root.rglob(name) if path.is_file()})
     locks = {path: _locks_beside(path) for path in others}
     reads = {path: _read(root, path) for path in others if not locks[path]}

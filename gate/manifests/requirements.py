@@ -22,11 +22,11 @@ _EDITABLE = re.compile(r"^(-e|--editable)(\s+|=)")
 _HASH = re.compile(r"\s--hash[=\s]\S+")
 
 
-def read_requirements(root: Path, found: Found) -> None:
-    """Every `requirements*.txt` under `root`, following `-r` includes and `-c` constraints
-    inside it."""
+def read_requirements(root: Path, found: Found, named: list[Path] | None = None) -> None:
+    """Every `requirements*.txt` under `root`, and the requirements files `named`,
+    following `-r` includes and `-c` constraints inside them."""
     seen: set[Path] = set()
-    queue = sorted(root.rglob(REQUIREMENTS_GLOB))
+    queue = sorted({*root.rglob(REQUIREMENTS_GLOB), *(named or [])})
     while queue:
         path = queue.pop(0).resolve()
         if path in seen or not path.is_file():

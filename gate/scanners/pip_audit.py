@@ -18,11 +18,13 @@ manifest or package metadata the gate cannot read is a scan issue, never "clean"
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Iterable, Iterator
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gate.manifests import Manifest, Pin, read_manifests, read_vendored
+from gate.manifests import MANIFEST_PATTERNS, Manifest, Pin, read_manifests, read_vendored
 from gate.model import Finding, Location, Package, ScanIssue, Severity
 from gate.redact import mask_url_credentials
 from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
@@ -63,7 +65,8 @@ class PipAuditScanner(Scanner):
         from gate.advisories.sources import AdvisorySettings, offline_database
 
         settings = AdvisorySettings.from_json(request["options"]["advisories"])
-        read = [(t, _Read(Path(t.root))) for t in targets_of(request)]
+        named = {t["bundle"]: _named_manifests(t) for t in request["targets"]}
+        read = [(t, _Read(Path(t.root), named[t.bundle])) for t in targets_of(request)]
         if settings.source == "offline" and not any(r.where for _, r in read):
             # Nothing to ask about: pip-audit, whose import runs `pip --version` in a
             # process of its own, is not started at all.
@@ -94,6 +97,19 @@ class PipAuditScanner(Scanner):
         return Parsed(tuple(findings), tuple(issues))
 
 
+def _named_manifests(target: dict[str, Any]) -> list[str]:
+    """The manifests of the bundle's functions that a build setting names, beside those
+    the audit finds by their names (`sam build --manifest deps.txt`)."""
+    return sorted(
+        {
+            manifest
+            for function in target.get("functions", [])
+            for manifest in function.get("manifests", ())
+            if not any(fnmatch(posixpath.basename(manifest), p) for p in MANIFEST_PATTERNS)
+        }
+    )
+
+
 def _at_line(line: int | None, reason: str) -> str:
     return f"line {line}: {reason}" if line else reason
 
@@ -109,8 +125,8 @@ class _Read:
     """What the audit reads of one bundle: its manifests, its vendored packages, and
     where each pinned (name, version) is reported."""
 
-    def __init__(self, root: Path) -> None:
-        self.manifest = read_manifests(root)
+    def __init__(self, root: Path, named: Iterable[str] = ()) -> None:
+        self.manifest = read_manifests(root, named)
         self.vendored = read_vendored(root)
         self.where = _locations(self.manifest, self.vendored)
 

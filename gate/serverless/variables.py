@@ -34,13 +34,12 @@ reuses.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from typing import Any
 
 from gate.discovery.declared import deep_merge
-from gate.discovery.references import ignored_by
+from gate.discovery.references import FILE_SOURCE, ignored_by, unquoted
 from gate.safeyaml import IAC_MAX_BYTES
 from gate.serverless.context import BundleContext
 
@@ -55,7 +54,7 @@ MAX_CHARS = 16 * 1024 * 1024
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _ADDRESS = r"\s*([^},:$]*?)\s*"
-_FILE = re.compile(r"^file\(\s*([^()${}]+?)\s*\)(?::\s*(.*?)\s*)?$")
+_FILE = re.compile("^" + FILE_SOURCE + r"(?::\s*(.*?)\s*)?$")
 _SELF = re.compile(r"^self:" + _ADDRESS + "$")
 _PROGRAM_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
 _DATA_SUFFIXES = (".yml", ".yaml", ".json")
@@ -220,11 +219,11 @@ class Variables:
         decides: `custom: ${file(./custom.yml)}` holding `st: ${opt:stage, 'dev'}`).
         None where it reaches nothing, or a variable of another source on the way."""
         self._spend(depth)
-        own, included = _SELF.match(source), _FILE.match(source)
+        own, included = _SELF.match(source), _included(source)
         if own:
             data, keys = self.data, _keys(own[1])
         elif included:
-            data, keys = self._file(included[1]), _keys(included[2] or "")
+            data, keys = self._file(included[0]), _keys(included[1])
         else:
             return None
         return self._walk(data, keys, depth, written=True)
@@ -257,7 +256,7 @@ class Variables:
     def _source(self, source: str, depth: int) -> Any:
         self._spend(depth)
         if len(source) >= 2 and source[0] == source[-1] and source[0] in "'\"":
-            return _quoted(source)
+            return unquoted(source)
         if _NUMBER.match(source):
             return float(source) if "." in source else int(source)
         if source.startswith("${") and variable_spans(source) == [(0, len(source))]:
@@ -271,12 +270,12 @@ class Variables:
         own = _SELF.match(source)
         if own:
             return self._found(self._walk(self.data, _keys(own[1]), depth), depth)
-        included = _FILE.match(source)
+        included = _included(source)
         if included:
-            data = self._file(included[1])
-            if "${" in (included[2] or ""):
-                return self._candidates(data, included[2], depth)
-            return self._found(self._walk(data, _keys(included[2] or ""), depth), depth)
+            data = self._file(included[0])
+            if "${" in included[1]:
+                return self._candidates(data, included[1], depth)
+            return self._found(self._walk(data, _keys(included[1]), depth), depth)
         if source.startswith("param:") and "${" not in source:
             return self._param(source.removeprefix("param:").strip(), depth)
         return _UNRESOLVED  # a source only the deploy knows
@@ -445,16 +444,12 @@ def _after(char: str, quote: str) -> str:
     return "" if char == quote else quote
 
 
-def _quoted(source: str) -> str:
-    """A quoted fallback: double quotes as a JSON string (as the Framework reads it),
-    single quotes with `\\'` for a quote."""
-    if source[0] == '"':
-        try:
-            value = json.loads(source)
-        except ValueError:
-            return source[1:-1]
-        return value if isinstance(value, str) else source[1:-1]
-    return source[1:-1].replace("\\'", "'")
+def _included(source: str) -> tuple[str, str] | None:
+    """(path, address) of a `file(path):address` source whose path is literal."""
+    included = _FILE.match(source)
+    if included is None or "${" in (path := unquoted(included[1])):
+        return None
+    return path, included[2] or ""
 
 
 def _written(value: Any) -> str | None:

@@ -98,7 +98,12 @@ def owns(distribution: str, inner: str) -> bool:
         return inner.endswith(_NATIVE)
     module = re.split(r"[.-]", top, maxsplit=1)[0].lower()
     private = module.lstrip("_")
-    return not names(distribution).isdisjoint({module, private, private.split("_")[0]})
+    candidates = {module, private}
+    if private != module:
+        # A private extension is named by its distribution's first part and its role
+        # (`_cffi_backend`); a public module is not (`six_helper` is not six's).
+        candidates.add(private.split("_")[0])
+    return not names(distribution).isdisjoint(candidates)
 
 
 @cache

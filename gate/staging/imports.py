@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from gate.discovery import code_places, contents_of, python_function, within
 from gate.model import Function
-from gate.staging.copy import DATA_ONLY_RULES, Ignored, Tally
+from gate.staging.copy import Ignored, Tally
 from gate.staging.rules import refusal
 
 STARTUP_MODULES = frozenset({"sitecustomize", "usercustomize"})
@@ -77,24 +77,21 @@ def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function])
 
 def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
     """Copy into `root` every file of an ignored virtualenv or dependency tree, and every
-    Python source of an ignored cache, resource fork or VCS folder, that lies in a Python
-    function's code or layers (Python imports from there whatever the folder is called or
-    holds), with what it imports; whether any was."""
+    Python source of any other ignored folder, that lies in a Python function's code or
+    layers (Python imports from there whatever the folder is called or holds), with what
+    it imports; whether any was."""
     places = [p for f in functions if _is_python(f) for p in code_places(f)]
     restored = False
     for relative in sorted(tally.held):
         if any(within(relative, place) for place in places):
             _restore(root, relative, tally.held[relative], tally)
             restored = True
-    # A Python source in a folder that holds data only (a tool's cache, a resource fork,
-    # a VCS store) is code under a junk name; in a function's code PYTHONPATH may put it
-    # on the import path, so it is scanned like the code around it.
+    # A Python source in any folder a built-in rule leaves out (a cache, a VCS store, a
+    # build's output, a dependency tree) is deployed with the function's code when it
+    # lies there, and PYTHONPATH or sys.path may put it on the import path: it is
+    # scanned like the code around it.
     for relative, found in sorted(tally.importable.items()):
-        if (
-            found.rule in DATA_ONLY_RULES
-            and relative.endswith(".py")
-            and any(within(relative, place) for place in places)
-        ):
+        if relative.endswith(".py") and any(within(relative, place) for place in places):
             _restore(root, relative, found, tally)
             restored = True
     if restored:

@@ -24,7 +24,10 @@ start-up files) named like its distribution (gate.staging.importnames): `six` ca
 vouch for `helper.py` or `helper.pth`. And no record vouches for a `.pth` file with an
 `import` line: Python runs it at every start, and no scanner reads it (it is refused
 in a function's code, gate.staging.accounting). Those it lists under
-other names are scanned as the bundle's own code, and reported (`foreign`).
+other names are scanned as the bundle's own code, and reported (`foreign`), and so are
+the modules it lists in a function's code or layer below its site folder: the deploy
+ships that folder without the record, and the runtime imports them as the function's
+own.
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
     declared = list(functions)
     handlers = handler_modules(root, declared)
     codes = {posixpath.normpath(code_places(f)[0]) for f in declared if f.code is not None}
+    places = {posixpath.normpath(p) for f in declared for p in code_places(f)}
     owned: set[str] = set()
     listed: set[str] = set()
     packages: list[Distribution] = []
@@ -114,7 +118,16 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
             files = {f for f in files if not _top_level_module(root, record, f)}
         name, version = _name_version(record.parent)
         site = record.parent.parent.relative_to(root).as_posix()
-        named = {f for f in files if not f.endswith(_NAMED) or owns(name, _inner(site, f))}
+        # A function's code or layer inside the site folder is deployed without the
+        # record, its modules imported as the function's own: the record vouches for
+        # nothing there.
+        below = [p for p in places if p != site and within(p, site)]
+        named = {
+            f
+            for f in files
+            if not (f.endswith(_NAMED) and any(within(f, p) for p in below))
+            and (not f.endswith(_NAMED) or owns(name, _inner(site, f)))
+        }
         foreign |= {(f"{bundle}/{f}", name, version) for f in files - named}
         files = {f for f in named if not (f.endswith(".pth") and runs_at_start(root / f))}
         metadata = _metadata(root, record.parent)
@@ -163,8 +176,9 @@ def _foreign_warnings(found: ThirdParty) -> list[Warning_]:
         Warning_(
             "foreign-module",
             f"{', '.join(sorted(paths))}: listed by the package record of {name} {version} "
-            "but not named like it: scanned as the bundle's own code (a record vouches "
-            "only for the modules its distribution is named for)",
+            "but not named like it, or in a function's code below the record's site "
+            "folder: scanned as the bundle's own code (a record vouches only for the "
+            "modules its distribution is named for, in the folder it was installed in)",
         )
         for (name, version), paths in sorted(by_distribution.items())
     ]

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import replace
+from typing import Any
 
-from gate.discovery.chalice import CONFIG
+from gate.discovery.chalice import CONFIG, read_config
 from gate.discovery.declared import as_mapping
 from gate.safeyaml import PathKey
 from gate.serverless.context import BundleContext
@@ -32,21 +33,23 @@ def chalice_views(context: BundleContext) -> list[FunctionView]:
         config_file = posixpath.join(posixpath.dirname(function.iac_file), *CONFIG)
         if not (context.root / config_file).is_file():
             continue
+        # Read as Chalice reads it (JSON); lines where the YAML reader places them.
+        config = read_config(context.root / config_file)
         document = context.yaml(config_file)
         variables: list[Variable] = []
         unread: tuple[str, ...] = ()
-        if document is None or not isinstance(document.data, dict):
+        if not isinstance(config, dict):
             unread = (config_file,)
         else:
             places: list[PathKey] = [(), ("lambda_functions", function.resource)]
-            for stage in as_mapping(document.data.get("stages")):
+            for stage in as_mapping(config.get("stages")):
                 own = ("stages", stage, "lambda_functions", function.resource)
                 places += [("stages", stage), own]
             for place in places:
                 at = (*place, "environment_variables")
-                for name, value in as_mapping(document.value_at(at)).items():
+                for name, value in as_mapping(_value_at(config, at)).items():
                     literal = value if isinstance(value, str) else None
-                    line = document.line_of((*at, str(name)))
+                    line = document.line_of((*at, str(name))) if document else None
                     variables.append(Variable(str(name), literal, line))
         unset = Setting(None, None)
         views.append(
@@ -62,3 +65,10 @@ def chalice_views(context: BundleContext) -> list[FunctionView]:
             )
         )
     return views
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    """The value at `path` in parsed JSON; None where a step is missing."""
+    for key in path:
+        data = as_mapping(data).get(str(key))
+    return data

@@ -96,13 +96,20 @@ def _lookup(config: dict[str, Any], stage: str | None, name: str) -> Any:
 
 
 def _policy(context: BundleContext, policy_file: str) -> list[Statement] | None:
-    """The statements of a policy file, with lines; None if it is missing or unreadable."""
+    """The statements of a policy file, read as Chalice reads it (JSON), with lines where
+    the gate's YAML reader places them; None if it is missing. One the deploy reads and
+    the gate cannot (not JSON, a key written twice) raises ValueError: its grants would
+    go unjudged."""
     if not (context.root / policy_file).is_file():
         return None
+    data = read_config(context.root / policy_file)
+    if not isinstance(data, dict):
+        raise ValueError(
+            f"{policy_file}: a policy Chalice deploys that is not a JSON object with each "
+            "key written once, so the gate cannot judge it; fix it"
+        )
     document = context.yaml(policy_file)
-    if document is None:
-        return None
     place = Place(policy_file, posixpath.basename(policy_file))
     return document_statements(
-        document.data, place, lambda inner, _text: document.line_of(tuple(inner))
+        data, place, lambda inner, _text: document.line_of(tuple(inner)) if document else None
     )
