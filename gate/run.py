@@ -113,7 +113,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         if not policy.scanner(name).enabled
     ]
     advisories = _advisory_info(scans["pip-audit"][1] if "pip-audit" in scans else None)
-    warnings.extend(_advisory_warnings(advisories, policy, options.today))
+    warnings.extend(_advisory_warnings(advisories, policy, options))
     problems = [issue for s in staged for issue in s.discovery.issues]
     found = [finding for result in results for finding in result.findings]
     before = None
@@ -470,7 +470,7 @@ def _advisory_info(outcome: WorkerOutcome | None) -> dict[str, Any]:
 
 
 def _advisory_warnings(
-    info: dict[str, Any], policy: Policy, today: datetime.date | None
+    info: dict[str, Any], policy: Policy, options: CheckOptions
 ) -> list[Warning_]:
     """What the report says about the advisory data: `auto` found the live service
     unreachable, the cache was passed over, or the data is older than the policy allows."""
@@ -491,25 +491,37 @@ def _advisory_warnings(
                 "(`gate db update --from URL_OR_FILE` rewrites the cache)",
             )
         )
-    return warnings + _stale_advisories(info, policy, today)
+    return warnings + _stale_advisories(info, policy, options)
 
 
 def _stale_advisories(
-    info: dict[str, Any], policy: Policy, today: datetime.date | None
+    info: dict[str, Any], policy: Policy, options: CheckOptions
 ) -> list[Warning_]:
+    from gate.advisories.refresh import offline_forced
+
     date = info.get("date")
     if not isinstance(date, str):
         return []
-    age = ((today or datetime.date.today()) - datetime.date.fromisoformat(date)).days
+    age = ((options.today or datetime.date.today()) - datetime.date.fromisoformat(date)).days
     if age <= policy.advisory_max_age_days:
         return []
+    if options.offline or offline_forced():
+        remedy = (
+            "this run was offline (--offline or GATE_OFFLINE), so the gate did not refresh "
+            "it: run `gate db update` where the network reaches osv.dev or "
+            "GATE_ADVISORY_URL, or pass a newer OSV export with --advisory-db"
+        )
+    else:
+        remedy = (
+            "let the gate refresh it (advisories.source: refresh, where the network reaches "
+            "osv.dev or GATE_ADVISORY_URL), run `gate db update`, or pass a newer OSV export "
+            "with --advisory-db"
+        )
     return [
         Warning_(
             "advisories-stale",
             f"advisory database {info.get('source')} is from {date} ({age} days old, policy "
             f"allows {policy.advisory_max_age_days}); vulnerabilities published since are not "
-            "known: let the gate refresh it (advisories.source: refresh, where the network "
-            "reaches osv.dev or GATE_ADVISORY_URL), run `gate db update`, or pass a newer "
-            "OSV export with --advisory-db",
+            f"known: {remedy}",
         )
     ]

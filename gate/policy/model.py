@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import enum
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gate.archives import ArchiveLimits
 from gate.model import Confidence, Finding, PolicySource, Severity
-from gate.policy.globs import glob_matches
+from gate.policy.globs import glob_matches, legacy_matches
 from gate.safeyaml import IAC_MAX_BYTES
 
 
@@ -58,6 +59,11 @@ class WaiverRule:
             return False
         return self.fingerprint is None or self.fingerprint == finding.fingerprint
 
+    def widened(self, finding: Finding) -> bool:
+        """Whether this waiver covers `finding` only since its `path` is read as a
+        .gitignore glob: the old fnmatch reading would not have matched it."""
+        return self.path is not None and not _path_matches(finding, self.path, legacy_matches)
+
     def describe(self) -> str:
         scope = "".join(
             f" {label} {value}"
@@ -68,12 +74,15 @@ class WaiverRule:
         return f"waiver of {what}{scope} ({self.where})"
 
 
-def _path_matches(finding: Finding, pattern: str) -> bool:
+def _path_matches(finding: Finding, pattern: str, matches: PathMatch = glob_matches) -> bool:
     """A waiver's `path`, as .gitignore reads it (gate.policy.globs), against the finding's
     path, or its path prefixed by the bundle id."""
     path = finding.location.path
     candidates = [path] if finding.bundle == "." else [path, f"{finding.bundle}/{path}"]
-    return any(glob_matches(pattern, c) for c in candidates)
+    return any(matches(pattern, c) for c in candidates)
+
+
+PathMatch = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)

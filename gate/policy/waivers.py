@@ -77,6 +77,7 @@ def apply_waivers(
     """Findings with active waivers applied, and warnings about the waivers themselves."""
     active = [w for w in waivers if w.expires >= today]
     used: set[int] = set()
+    widened: dict[int, tuple[WaiverRule, Finding]] = {}
     result = []
     for finding in findings:
         waiver = next(
@@ -84,13 +85,24 @@ def apply_waivers(
         )
         if waiver is not None:
             used.add(id(waiver))
+            if waiver.widened(finding):
+                widened.setdefault(id(waiver), (waiver, finding))
             finding = replace(
                 finding,
                 status=Status.WAIVED,
                 waiver=Waiver(waiver.reason, waiver.expires.isoformat(), waiver.approved_by),
             )
         result.append(finding)
-    return result, _waiver_warnings(waivers, used, today, result)
+    wider = [
+        Warning_(
+            "waiver-widened",
+            f"{waiver.describe()} waives {finding.rule_id} in {finding.location.path!r}, which "
+            "its path did not match before the policy's paths were read as .gitignore "
+            "globs: check it waives only what you mean",
+        )
+        for waiver, finding in widened.values()
+    ]
+    return result, _waiver_warnings(waivers, used, today, result) + wider
 
 
 def _waiver_warnings(

@@ -1,8 +1,9 @@
 """SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
 
 One run per scanner, each with its own `automationDetails.id`: GitHub refuses
-an upload with two runs of one category. The driver is the gate (name and
-version); the scanner it ran is named in the run's properties and the category.
+an upload with two runs of one category. A shard's runs are categories of their own.
+The driver is the gate (name and version); the scanner it ran is named in the run's
+properties and the category.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def sarif_dict(verdict: Verdict) -> dict[str, Any]:
                 verdict.git,
                 compared,
                 functions,
+                category(verdict.shard),
             )
             for result in verdict.scanners
             if result.status.value != "skipped"
@@ -104,6 +106,15 @@ def _version_control(git: Provenance | None) -> list[dict[str, str]]:
     return [record]
 
 
+def category(shard: dict[str, int] | None) -> str:
+    """The code scanning category of a run's results: one per shard, so that one shard's
+    upload does not replace another's (code scanning keeps the latest upload of each
+    category, and takes a run's `automationDetails.id` over the upload's `category`)."""
+    if shard is None:
+        return "serverless-gate"
+    return f"serverless-gate-shard-{shard['index']}-of-{shard['count']}"
+
+
 def _run(
     scanner: str,
     version: str | None,
@@ -113,6 +124,7 @@ def _run(
     git: Provenance | None,
     compared: bool,
     functions: list[dict[str, Any]],
+    category: str,
 ) -> dict[str, Any]:
     kept = sorted(findings, key=lambda f: -f.severity)[:limit]
     rules = _rules(kept)
@@ -126,7 +138,7 @@ def _run(
                 "rules": rules,
             }
         },
-        "automationDetails": {"id": f"serverless-gate/{scanner}/"},
+        "automationDetails": {"id": f"{category}/{scanner}/"},
         "originalUriBaseIds": {ROOT_ID: {"description": {"text": "The scanned directory."}}},
         "results": [_result(f, index[f.rule_id], uris[f.fingerprint], compared) for f in kept],
         "properties": {"scanner": scanner, "scannerVersion": version, "functions": functions},

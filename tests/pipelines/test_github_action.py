@@ -164,8 +164,20 @@ def test_a_shard_reports_for_the_merge(tmp_path: Path) -> None:
         "index": 1,
         "count": 2,
     }
-    # Each shard's SARIF upload has a category of its own, or they replace each other.
+    # Each shard's SARIF upload has a category of its own, or they replace each other:
+    # code scanning takes it from each run's automationDetails.id, over the step's input.
     assert step.outputs["sarif-category"] == "serverless-gate-shard-1-of-2"
+    sarif = json.loads(Path(step.outputs["sarif-path"]).read_text())
+    ids = [run["automationDetails"]["id"] for run in sarif["runs"]]
+    assert ids and all(i.startswith("serverless-gate-shard-1-of-2/") for i in ids)
+
+
+def test_sharded_example_uploads_sarif_only_when_asked() -> None:
+    workflow = yaml.safe_load((ACTION / "workflows" / "serverless-gate-sharded.yml").read_text())
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    uploads = [s for s in steps if "upload-sarif" in s.get("uses", "")]
+    assert workflow["env"]["UPLOAD_SARIF"] == "false"
+    assert uploads and all("env.UPLOAD_SARIF == 'true'" in s["if"] for s in uploads)
 
 
 def test_soft_fail_reports_the_failure_and_passes_the_step(tmp_path: Path) -> None:

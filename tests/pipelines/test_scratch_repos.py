@@ -52,8 +52,13 @@ def test_jenkins_script_gates_a_pull_request_and_publishes_its_reports(tmp_path:
     assert report["policy"]["source"] == "git:origin/main:gate.yml"
     for name in ("junit.xml", "gate.sarif", "index.html", "stderr.txt"):
         assert (clone / "serverless-gate" / name).is_file()
-    # Without the diff, the work tree's own policy (fail_on: never) passes it.
+    # Its own reports are written after the scan: the checkout was clean when scanned.
+    assert report["git"]["dirty"] is False
+    # Without the diff, the work tree's own policy (fail_on: never) passes it; a second
+    # build on the same workspace does not scan the first one's reports.
     assert run(["sh", script], clone, GATE_SOURCE="").returncode == 0
+    again = json.loads((clone / "serverless-gate" / "report.json").read_text())
+    assert again["files"] == report["files"] and again["git"]["dirty"] is False
 
 
 def test_jenkins_step_installs_outside_the_workspace_and_can_soft_fail() -> None:

@@ -111,6 +111,21 @@ def test_waiver_scope(policy_file: WritePolicy, scope: dict[str, str], covered: 
     assert (result.findings[0].status is Status.WAIVED) is covered
 
 
+@pytest.mark.parametrize(("path", "widened"), [("src", True), ("src/*.py", False)])
+def test_a_waiver_path_that_now_waives_more_is_warned(
+    policy_file: WritePolicy, path: str, widened: bool
+) -> None:
+    """`path: src` matched no file as an fnmatch glob; as a .gitignore glob it covers the
+    folder's files: a wider waiver is a quieter gate, said once."""
+    text = "version: 1\nwaivers:\n" + waiver("B602", "2027-03-01", path=path)
+    result = verdict(policy_file, text, finding("B602"), finding("B602"))
+    assert all(f.status is Status.WAIVED for f in result.findings)
+    codes = [w.code for w in result.warnings]
+    assert codes == (["waiver-widened"] if widened else [])
+    if widened:
+        assert "'src/app.py'" in result.warnings[0].message
+
+
 def test_waiver_by_fingerprint_and_by_alias(policy_file: WritePolicy) -> None:
     target = finding("B602")
     other = finding("B602", location=Location("src/other.py", 9, 9))

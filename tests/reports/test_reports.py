@@ -375,3 +375,19 @@ def test_gitlab_report_of_an_error_is_a_failed_scan() -> None:
     gitlab_schema().validate(report)
     assert report["scan"]["status"] == "failure"
     assert {"level": "fatal", "value": "bandit: bandit crashed"} in report["scan"]["messages"]
+
+
+def test_a_shards_sarif_runs_are_categories_of_their_own() -> None:
+    verdict = saved_verdict()
+    first, second, whole = (
+        {
+            run["automationDetails"]["id"]
+            for run in json.loads(
+                RENDERERS["sarif"](replace(verdict, shard=shard), RenderOptions())
+            )["runs"]
+        }
+        for shard in ({"index": 1, "count": 2}, {"index": 2, "count": 2}, None)
+    )
+    assert first.isdisjoint(second) and first.isdisjoint(whole)
+    assert "serverless-gate/bandit/" in whole
+    assert "serverless-gate-shard-2-of-2/bandit/" in second

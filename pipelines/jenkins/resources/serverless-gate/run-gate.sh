@@ -21,19 +21,25 @@ if [ -n "${GATE_SOURCE:-}" ]; then
   gate="$venv/bin/gate"
 fi
 
+# The step's reports folder in the workspace. An earlier build's is removed before the
+# scan and the reports are written outside the workspace, then moved in: the gate never
+# reads its own reports, and it sees the checkout as git left it (not "dirty").
 out="${GATE_OUT:-serverless-gate}"
-mkdir -p "$out"
+rm -rf "$out"
+written=$(mktemp -d) || exit 2
+trap 'rm -rf "$written"' EXIT
 # shellcheck disable=SC2086  # GATE_PATHS is a space-separated list of paths
 set -- check ${GATE_PATHS:-.} \
-    --report "junit=$out/junit.xml" --report "sarif=$out/gate.sarif" \
-    --report "html=$out/index.html" --report "json=$out/report.json"
+    --report "junit=$written/junit.xml" --report "sarif=$written/gate.sarif" \
+    --report "html=$written/index.html" --report "json=$written/report.json"
 if [ -n "${GATE_POLICY:-}" ]; then set -- "$@" --policy "$GATE_POLICY"; fi
 if [ -n "${GATE_ENV_NAME:-}" ]; then set -- "$@" --env "$GATE_ENV_NAME"; fi
 if [ -n "${GATE_ADVISORY_DB:-}" ]; then set -- "$@" --advisory-db "$GATE_ADVISORY_DB"; fi
 if [ -n "${GATE_DIFF_BASE:-}" ]; then set -- "$@" "--diff-base=$GATE_DIFF_BASE"; fi
 if [ -n "${GATE_POLICY_REF:-}" ]; then set -- "$@" "--policy-ref=$GATE_POLICY_REF"; fi
 unset GATE_ENV  # the environment is passed as --env only
-"$gate" "$@" 2> "$out/stderr.txt"
+"$gate" "$@" 2> "$written/stderr.txt"
 status=$?
-cat "$out/stderr.txt" >&2
+cat "$written/stderr.txt" >&2
+mkdir -p "$out" && cp -R "$written/." "$out/" || exit 2
 exit $status
