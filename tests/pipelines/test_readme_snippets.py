@@ -25,12 +25,8 @@ TAG = f"v{gate.__version__}"
 
 def snippet(lang: str, marker: str) -> str:
     """The README's one `lang` code block that contains `marker`."""
-    [text] = [
-        text
-        for found, text in BLOCK.findall(README.read_text("utf-8"))
-        if found == lang
-        if marker in text
-    ]
+    blocks: list[tuple[str, str]] = BLOCK.findall(README.read_text("utf-8"))
+    [text] = [text for found, text in blocks if found == lang and marker in text]
     return text
 
 
