@@ -214,8 +214,10 @@ def _write(
 
 
 def _executable(info: zipfile.ZipInfo) -> bool:
-    """Whether a zip entry made on a Unix system has an execute bit."""
-    return info.create_system == 3 and bool((info.external_attr >> 16) & 0o111)
+    """Whether a zip entry carries a Unix mode with an execute bit, whichever system the
+    zip says made it (macOS's and Unix's zips both carry one; an extractor may honour
+    either): more programs judged, never fewer."""
+    return bool((info.external_attr >> 16) & 0o111)
 
 
 def _copy(

@@ -300,9 +300,9 @@ def test_functions_included_from_a_file_are_read(tmp_path: Path, functions: str)
 @pytest.mark.parametrize(
     ("functions", "said"),
     [
-        ("${self:custom.fns}", "which the gate does not resolve"),
-        ("${file(missing.yml)}", "cannot read as a mapping of functions"),
-        ("${file(./all.yml):nothing}", "cannot read as a mapping of functions"),
+        ("${self:custom.fns}", "which the gate cannot read as a mapping"),
+        ("${file(missing.yml)}", "includes nothing the gate can read"),
+        ("${file(./all.yml):nothing}", "includes nothing the gate can read"),
     ],
 )
 def test_functions_the_gate_cannot_enumerate_are_refused(

@@ -339,6 +339,38 @@ def _refuse_called_decorators(module: ast.Module, owners: dict[str, str], relati
                 f"Chalice app or blueprint by name (line {node.lineno} of its module), "
                 "which the gate does not follow; use its decorators as written"
             )
+    _refuse_handed_on(module, owners, relative)
+
+
+def _refuse_handed_on(module: ast.Module, owners: dict[str, str], relative: str) -> None:
+    """Refuse an app or blueprint used otherwise than by its public attributes
+    (`app.current_request`, `@app.route`), named again (`jobs = bp`) or registered
+    (`app.register_blueprint(bp)`): handed to other code (a function, `getattr` under
+    another name, a list), or through a private method (`app._register_handler`), it
+    may register functions the gate does not see."""
+    parents = {id(child): node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
+    for node in ast.walk(module):
+        if not isinstance(node, ast.Name | ast.Attribute) or not _owner(node, owners):
+            continue
+        if isinstance(node.ctx, ast.Store):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            if not parent.attr.startswith("_"):
+                continue
+        elif (isinstance(parent, ast.Assign | ast.AnnAssign) and parent.value is node) or (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr == "register_blueprint"
+            and node in parent.args
+        ):
+            continue
+        raise ValueError(
+            f"{relative}: the Chalice app or blueprint `{ast.unparse(node)}` is handed on "
+            f"(line {node.lineno} of its module: `{ast.unparse(parent) if parent else ''}`), "
+            "and what it is handed to may register functions the gate does not follow; "
+            "register them with its decorators"
+        )
 
 
 _REGISTERING = ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS

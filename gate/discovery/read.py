@@ -100,9 +100,9 @@ class IacReader:
             if path.name in SERVERLESS_FILES:
                 try:
                     found = read_serverless(relative, document, self._included)
+                    references += serverless_references(relative, document.data)
                 except ValueError as e:
                     raise self.refused(str(e), _NOT_DEPLOYED) from e
-                references += serverless_references(relative, document.data)
             else:
                 document = with_includes(document, self.root, relative)
                 found = read_template(relative, document)
@@ -130,7 +130,9 @@ class IacReader:
         for reference in references:
             if (why := reference_refusal(self.root, reference, self.ignored)) is not None:
                 raise self.refused(why, "fix it, or exclude the IaC file in the policy")
-        self.named_manifests = sorted({r.path for r in references if r.kind == "manifest"})
+        self.named_manifests = sorted(
+            {r.path for r in references if r.kind == "manifest" and (self.root / r.path).is_file()}
+        )
         for path in self.app_files:
             # Not an IaC file: findings in app.py belong to its functions by path.
             try:

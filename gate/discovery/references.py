@@ -92,13 +92,58 @@ def serverless_references(relative: str, data: Any) -> list[Reference]:
         for name in map(unquoted, _FILE_VARIABLE.findall(text))
         if _local(name) and not name.startswith("~") and "${" not in name
     ]
-    # serverless-python-requirements installs this file in place of requirements.txt.
-    requirements = as_mapping(as_mapping(as_mapping(data).get("custom")).get("pythonRequirements"))
-    named = requirements.get("fileName")
-    if isinstance(named, str) and named and "${" not in named:
-        what = "custom.pythonRequirements.fileName"
-        found.append(Reference(relative, what, join_path(here, named), "manifest"))
+    return found + _python_requirements(relative, data)
+
+
+def _python_requirements(relative: str, data: Any) -> list[Reference]:
+    """What serverless-python-requirements reads besides the code: the requirements file
+    it installs (`fileName`, at the service and in each function's `module` folder, as
+    its `installRequirementsIfNeeded` joins them) and the folders it copies into the
+    package (`vendor`, at the service and per function). A setting written as a variable
+    is refused (ValueError): the gate does not resolve it."""
+    here = PurePosixPath(relative).parent
+    settings = as_mapping(as_mapping(as_mapping(data).get("custom")).get("pythonRequirements"))
+    functions = as_mapping(as_mapping(data).get("functions"))
+    file_name = _plugin_setting(
+        relative, "custom.pythonRequirements.fileName", settings, "fileName"
+    )
+    found = []
+    if file_name is not None:
+        modules = {"."} | {
+            module
+            for name, spec in functions.items()
+            if (
+                module := _plugin_setting(
+                    relative, f"functions.{name}.module", as_mapping(spec), "module"
+                )
+            )
+        }
+        found += [
+            Reference(
+                relative, f"fileName {file_name}", join_path(here / module, file_name), "manifest"
+            )
+            for module in sorted(modules)
+        ]
+    vendors = [("custom.pythonRequirements.vendor", settings)] + [
+        (f"functions.{name}.vendor", as_mapping(spec)) for name, spec in functions.items()
+    ]
+    for what, where in vendors:
+        if (folder := _plugin_setting(relative, what, where, "vendor")) is not None:
+            found.append(Reference(relative, what, join_path(here, folder), "folder"))
     return found
+
+
+def _plugin_setting(relative: str, what: str, settings: dict[Any, Any], key: str) -> str | None:
+    """A plugin's path setting, as written; None if unset. ValueError for a variable."""
+    value = settings.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or "${" in value:
+        raise ValueError(
+            f"{relative}: {what} is {value!r}, which the gate does not resolve, and the "
+            "build reads what it names; write the path out"
+        )
+    return value
 
 
 SAMCONFIG_FILES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
@@ -144,7 +189,7 @@ def refusal(root: Path, reference: Reference, ignored: Mapping[str, str]) -> str
     `ignored`: the folders the copy left out, by the built-in rule that did."""
     shown = f"{reference.iac_file}: {reference.what} names {reference.path}"
     if leaves_bundle(reference.path):
-        if reference.kind in _READ_WHOLE:
+        if reference.kind in (*_READ_WHOLE, "folder"):
             return f"{shown}, outside the bundle: the deploy reads it and the gate cannot"
         return None
     rule = ignored_by(root, reference.path, ignored)
@@ -155,11 +200,11 @@ def refusal(root: Path, reference: Reference, ignored: Mapping[str, str]) -> str
         )
     if reference.kind not in _READ_WHOLE:
         return None
+    if reference.kind == "manifest":
+        return None  # read by the dependency audit where it is (the build skips a missing one)
     path = root / reference.path
     if not path.is_file():
         return f"{shown}, which is not in the bundle: the deploy would read it"
-    if reference.kind == "manifest":
-        return None  # read by the dependency audit
     if reference.kind == "template" and not reference.path.lower().endswith(TEMPLATE_SUFFIXES):
         return (
             f"{shown}, a template checkov does not read by its name; name it "

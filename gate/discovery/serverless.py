@@ -43,16 +43,17 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
         )
     provider = as_mapping(service.get("provider"))
     here = PurePosixPath(relative).parent
-    package = as_mapping(service.get("package"))
+    package = mapping_of(relative, service.get("package"), load, "package")
     layers = {
         _serverless_layer_ref(str(name)): join_path(here, str(as_mapping(layer).get("path", ".")))
         for name, layer in as_mapping(service.get("layers")).items()
     }
     specs = _functions(relative, service.get("functions"), load)
+    _refuse_overrides(relative, service, specs)
     found = []
     for name, spec in specs.items():
-        spec = as_mapping(spec)
-        artifact = as_mapping(spec.get("package")).get("artifact", package.get("artifact"))
+        own_package = mapping_of(relative, spec.get("package"), load, f"function {name}'s package")
+        artifact = own_package.get("artifact", package.get("artifact"))
         code: str | None
         elsewhere: str | None
         if "image" in spec:
@@ -112,38 +113,92 @@ def other_provider(service: Any) -> str | None:
 def _functions(relative: str, functions: Any, load: Loader) -> dict[Any, Any]:
     """The `functions` section: a mapping, or a list of mappings merged in order (as the
     Framework merges them), each written out or included from a file of the bundle
-    (`${file(./functions.yml)}`, `${file(./fns.yml):orders}`). Any other variable there
-    is refused (ValueError): the functions it stands for could not be judged."""
+    (`${file(./functions.yml)}`, `${file(./fns.yml):orders}`), and so each function's
+    spec. Any other variable there is refused (ValueError): the functions it stands for
+    could not be judged."""
     parts = functions if isinstance(functions, list) else [functions]
     merged: dict[Any, Any] = {}
     for part in parts:
-        if isinstance(part, str) and (included := _INCLUDED.fullmatch(part.strip())):
-            named = unquoted(included[1])
-            part = None if "${" in named else load(join_path(PurePosixPath(relative).parent, named))
-            for key in filter(None, (included[2] or "").split(".")):
-                part = as_mapping(part).get(key)
-            if isinstance(part, list) and all(isinstance(p, dict) for p in part):
-                part = deep_merge(part)
-            if not isinstance(part, dict):
-                raise ValueError(
-                    f"{relative}: its functions come from {included[0]}, which the gate "
-                    "cannot read as a mapping of functions in the bundle; write them there"
-                )
-        if isinstance(part, dict):
-            merged = deep_merge([merged, part])
-        elif part not in (None, ""):
-            raise ValueError(
-                f"{relative}: its functions come from {part!r}, which the gate does not "
-                "resolve, so they could not be judged; write them in the file or include "
-                "them with ${file(...)}"
-            )
-    return merged
+        merged = deep_merge([merged, mapping_of(relative, part, load, "functions")])
+    return {
+        name: mapping_of(relative, spec, load, f"function {name}") for name, spec in merged.items()
+    }
+
+
+def mapping_of(relative: str, value: Any, load: Loader, what: str) -> dict[Any, Any]:
+    """A section of the service that is a mapping, written out or included from a file of
+    the bundle (a list of mappings is merged, as the Framework merges `functions`);
+    ValueError for anything else, such as a variable the gate does not resolve."""
+    value = _included(relative, value, load)
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        value = deep_merge(value)
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"{relative}: its {what} is {value!r}, which the gate cannot read as a mapping in "
+            "the bundle, so what it declares could not be judged; write it out, or include "
+            "a file of the bundle with ${file(...)}"
+        )
+    return value
+
+
+def _included(relative: str, value: Any, load: Loader) -> Any:
+    """`value`, or the data a `${file(path)}` or `${file(path):address}` variable that is
+    all of it includes (None where the file or address holds nothing)."""
+    if not (isinstance(value, str) and (included := _INCLUDED.fullmatch(value.strip()))):
+        return value
+    named = unquoted(included[1])
+    data = None if "${" in named else load(join_path(PurePosixPath(relative).parent, named))
+    for key in filter(None, (included[2] or "").split(".")):
+        data = as_mapping(data).get(key)
+    if data is None:
+        raise ValueError(
+            f"{relative}: {included[0]} includes nothing the gate can read in the bundle; "
+            "the deploy reads it: fix the path"
+        )
+    return data
 
 
 Loader = Callable[[str], Any]
 """Reads a YAML or JSON file of the bundle (a path relative to its root): its data, or
 None if it is not there. Refuses (BundleError) one it cannot read."""
 _INCLUDED = re.compile(r"\$\{" + FILE_SOURCE + r"(?::\s*([\w.-]*)\s*)?\}")
+
+
+# What of a function a `resources` entry of its generated logical id could change that
+# the gate reads from the function's own spec: its role, code, handler, runtime, layers
+# and environment.
+_OVERRIDDEN = frozenset(
+    {"Role", "Code", "Handler", "Runtime", "Layers", "Environment", "PackageType", "ImageConfig"}
+)
+
+
+def _refuse_overrides(relative: str, service: dict[str, Any], specs: dict[Any, Any]) -> None:
+    """Refuse a `resources.Resources` or `resources.extensions` entry that changes what
+    the Framework generates for a function (`OrdersLambdaFunction`): the Framework merges
+    it into the function it deploys, and the gate judges the function as its spec says."""
+    resources = as_mapping(service.get("resources"))
+    for section in ("Resources", "extensions"):
+        entries = as_mapping(resources.get(section))
+        for name in specs:
+            logical = _function_logical_id(str(name))
+            changed = sorted(
+                _OVERRIDDEN & set(as_mapping(as_mapping(entries.get(logical)).get("Properties")))
+            )
+            if changed:
+                raise ValueError(
+                    f"{relative}: resources.{section}.{logical} changes the {', '.join(changed)} "
+                    f"of function {name}, which the gate judges as its spec in `functions` "
+                    "says; set them there"
+                )
+
+
+def _function_logical_id(name: str) -> str:
+    """The logical id the Framework gives a function: `orders-api` ->
+    `OrdersDashapiLambdaFunction`."""
+    normal = name.replace("-", "Dash").replace("_", "Underscore")
+    return normal[:1].upper() + normal[1:] + "LambdaFunction"
 
 
 def _serverless_layer_ref(name: str) -> str:

@@ -77,21 +77,22 @@ def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function])
 
 def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
     """Copy into `root` every file of an ignored virtualenv or dependency tree, and every
-    Python source of any other ignored folder, that lies in a Python function's code or
-    layers (Python imports from there whatever the folder is called or holds), with what
-    it imports; whether any was."""
+    importable file (source, bytecode, extension module) of any other ignored folder,
+    that lies in a Python function's code or layers (Python imports from there whatever
+    the folder is called or holds), with what it imports; whether any was."""
     places = [p for f in functions if _is_python(f) for p in code_places(f)]
     restored = False
     for relative in sorted(tally.held):
         if any(within(relative, place) for place in places):
             _restore(root, relative, tally.held[relative], tally)
             restored = True
-    # A Python source in any folder a built-in rule leaves out (a cache, a VCS store, a
-    # build's output, a dependency tree) is deployed with the function's code when it
-    # lies there, and PYTHONPATH or sys.path may put it on the import path: it is
-    # scanned like the code around it.
+    # What Python imports (a source, bytecode, an extension module) in any folder a
+    # built-in rule leaves out (a cache, a VCS store, a build's output, a dependency
+    # tree) is deployed with the function's code when it lies there, and PYTHONPATH or
+    # sys.path may put it on the import path: it is accounted for like the code around
+    # it (a source scanned, sourceless bytecode refused).
     for relative, found in sorted(tally.importable.items()):
-        if relative.endswith(".py") and any(within(relative, place) for place in places):
+        if any(within(relative, place) for place in places):
             _restore(root, relative, found, tally)
             restored = True
     if restored:

@@ -234,7 +234,31 @@ def _serverless(document: YamlDocument, function: Function, variables: Variables
     statements_at, managed_at = _PROVIDER_V3 if isinstance(iam_role, dict) else _PROVIDER_V2
     statements = _statements_at(document, function, statements_at, variables)
     managed, unknown = _managed_at(document, function, managed_at, variables)
-    return Grants(role, tuple(own + statements + managed), tuple(unknown))
+    changed, changed_unknown = _generated_role_changes(document, function, variables)
+    return Grants(
+        role, tuple(own + statements + managed + changed), tuple(unknown + changed_unknown)
+    )
+
+
+GENERATED_ROLE = "IamRoleLambdaExecution"
+"""The logical id of the role the Framework makes from `provider.iam.role`."""
+
+
+def _generated_role_changes(
+    document: YamlDocument, function: Function, variables: Variables
+) -> Found:
+    """What serverless.yml's `resources` adds to the role the Framework generates: an
+    entry of the same logical id in `resources.Resources` (deep-merged into it) or in
+    `resources.extensions` (v3), with its inline and managed policies."""
+    parts: list[Found] = []
+    for template in (
+        _resources(document, function, variables),
+        Template(document, function.iac_file, ("resources", "extensions")),
+    ):
+        if GENERATED_ROLE in template.resources():
+            grants = template.role(GENERATED_ROLE)
+            parts.append((list(grants.statements), list(grants.unknown)))
+    return combine(parts)
 
 
 def _resources(document: YamlDocument, function: Function, variables: Variables) -> Template:
