@@ -1,0 +1,1 @@
+"""What git tells: the commit scanned, and what a change touched."""

@@ -1,0 +1,1 @@
+"""Running the scanners: isolated workers, the findings cache, shards."""
