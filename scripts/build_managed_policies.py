@@ -17,14 +17,14 @@ attaches:
 
 The output is deterministic, so a rebuild from the same wheel is byte-identical.
 
-The shipped `gate/serverless/iam/data/aws-managed-policies.zip` was built from
+The shipped `gate/rules/iam/data/aws-managed-policies.zip` was built from
 moto 5.2.6 (released 2026-11-23); keep NOTICE and gate/NOTICE in step when it changes.
 """
 
 # To regenerate, from the repository root:
 #   pip download moto==<version> --no-deps -d /tmp/moto
 #   python scripts/build_managed_policies.py /tmp/moto/moto-<version>-*.whl \
-#       gate/serverless/iam/data/aws-managed-policies.zip
+#       gate/rules/iam/data/aws-managed-policies.zip
 # then update the version and date in NOTICE, gate/NOTICE and the docstring above.
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ SECRET_NAME = re.compile(r"KEY|SECRET|PASSWORD|TOKEN", re.IGNORECASE)
 
 _WORKER_PROBE = (
     "import json, sys\n"
-    "from gate.worker import _run\n"
+    "from gate.scan.worker import _run\n"
     "code, answer = _run(sys.argv[1], sys.stdin.read())\n"
     "print(json.dumps({'code': code, 'answer': answer, 'modules': sorted(sys.modules)}))\n"
 )
@@ -118,7 +118,7 @@ def private_cache(
 def laptop_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests run as on a laptop even when CI runs them: no CI progress lines on stderr
     unless a test asks for them."""
-    from gate.progress import CI_VARIABLES
+    from gate.scan.progress import CI_VARIABLES
 
     for name in CI_VARIABLES:
         monkeypatch.delenv(name, raising=False)

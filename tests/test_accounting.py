@@ -28,12 +28,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from gate.bundles import resolve_bundles, stage
+from gate.bundle.resolve import resolve_bundles, stage
+from gate.bundle.staging.accounting import total
 from gate.errors import BundleError
 from gate.model import Decision, Distribution, FileAccount, PolicySource, Verdict
 from gate.reports.json_report import report_dict, report_schema
 from gate.reports.read import verdict_of
-from gate.staging.accounting import total
 
 # Where generated files may go; `lib` is excluded by the policy, the rest are ignored
 # by built-in rules (`venv` holds pyvenv.cfg).
@@ -300,9 +300,9 @@ def test_an_environment_can_make_coverage_fail() -> None:
 
 def test_out_of_scope_files_are_counted_and_warned(tmp_path: Path) -> None:
     """The hook discovery uses to mark IaC of another cloud (serverless.yml for Azure)."""
-    from gate.staging.accounting import account
-    from gate.staging.copy import copy_tree
-    from gate.staging.thirdparty import ThirdParty
+    from gate.bundle.staging.accounting import account
+    from gate.bundle.staging.copy import copy_tree
+    from gate.bundle.staging.thirdparty import ThirdParty
 
     bundle_dir = tmp_path / "fn"
     write(bundle_dir, "serverless.yml", b"provider: {name: azure}\n")

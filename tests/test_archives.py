@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gate.archives import ArchiveLimits, extract
+from gate.bundle.archives import ArchiveLimits, extract
 from gate.errors import BundleError
 from tests.conftest import RunGate, only_scanners
 

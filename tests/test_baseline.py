@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gate.baseline import Baseline, BaselineError, Recorded, apply_baseline, read_baseline
 from gate.model import Finding, Location, Severity, Status
+from gate.policy.baseline import Baseline, BaselineError, Recorded, apply_baseline, read_baseline
 from tests.conftest import RunGate, only_scanners
 
 HANDLER = """\

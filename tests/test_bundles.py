@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.bundles import resolve_bundles, stage, vendored_files
+from gate.bundle.resolve import resolve_bundles, stage, vendored_files
 from gate.errors import BundleError
 
 

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-import gate.cache
-import gate.run
-from gate.cache import FindingsCache
-from gate.cachekey import CacheKeyError, cache_key, key_path, sign
-from gate.cachestore import SCHEMA
+import gate.scan.cache
+import gate.scan.run
 from gate.safefile import NotReadable, read_regular
+from gate.scan.cache import FindingsCache
+from gate.scan.cachekey import CacheKeyError, cache_key, key_path, sign
+from gate.scan.cachestore import SCHEMA
 from tests.conftest import EXAMPLES, RunGate, only_scanners
 from tests.test_worker_faults import fake_worker
 
@@ -97,7 +97,7 @@ def test_a_new_scanner_version_rescans_everything(
     run_gate: RunGate, repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     check(run_gate, repo)
-    monkeypatch.setattr(gate.cache, "version", lambda name: version(name) + ".post1")
+    monkeypatch.setattr(gate.scan.cache, "version", lambda name: version(name) + ".post1")
     assert cache_of(check(run_gate, repo)) == {"reused": 0, "parts": 3}
 
 
@@ -174,7 +174,7 @@ def test_a_failed_worker_fails_the_scan_whatever_the_cache_holds(
 ) -> None:
     check(run_gate, repo)
     (repo / "functions" / "orders" / "app.py").write_text(HANDLER + "# changed\n")
-    monkeypatch.setattr(gate.run, "worker_argv", fake_worker("import os; os._exit(3)"))
+    monkeypatch.setattr(gate.scan.run, "worker_argv", fake_worker("import os; os._exit(3)"))
     result = run_gate("check", str(repo), "--policy", str(repo.parent / "gate.yml"))
     assert result.code == 2
 
@@ -195,7 +195,7 @@ print(json.dumps({"version": "0", "output": {"results": results}}))
 def test_output_the_parser_refuses_is_not_cached(
     run_gate: RunGate, repo: Path, monkeypatch: pytest.MonkeyPatch, private_cache: Path
 ) -> None:
-    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(UNDERSTOOD_BY_NONE))
+    monkeypatch.setattr(gate.scan.run, "worker_argv", fake_worker(UNDERSTOOD_BY_NONE))
     result = run_gate("check", str(repo), "--policy", str(repo.parent / "gate.yml"))
     assert result.code == 2 and "could not be understood" in result.stdout + result.stderr
     assert entries(private_cache) == []
@@ -250,9 +250,9 @@ def test_who_may_write_the_advisory_data_keys_the_audit(tmp_path: Path) -> None:
     snapshot = tmp_path / "advisories.json.gz"
     snapshot.write_bytes(b"data")
     snapshot.chmod(0o600)
-    before = gate.cache.files_fingerprint(snapshot)
+    before = gate.scan.cache.files_fingerprint(snapshot)
     snapshot.chmod(0o620)
-    assert gate.cache.files_fingerprint(snapshot) != before
+    assert gate.scan.cache.files_fingerprint(snapshot) != before
 
 
 def test_without_cached_parts_a_refused_output_is_not_scanned_twice(
@@ -260,7 +260,7 @@ def test_without_cached_parts_a_refused_output_is_not_scanned_twice(
 ) -> None:
     runs = tmp_path / "runs"
     counting = f"open({str(runs)!r}, 'a').write('run\\n')\n" + UNDERSTOOD_BY_NONE
-    monkeypatch.setattr(gate.run, "worker_argv", fake_worker(counting))
+    monkeypatch.setattr(gate.scan.run, "worker_argv", fake_worker(counting))
     result = run_gate("check", str(repo), "--policy", str(repo.parent / "gate.yml"))
     assert result.code == 2
     assert runs.read_text().count("run") == 1

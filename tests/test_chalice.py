@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from gate.discovery import discover
+from gate.bundle.discovery import discover
 from gate.errors import BundleError
-from gate.serverless import iam
-from gate.serverless.context import BundleContext
-from gate.serverless.iam.roles import grants
+from gate.rules import iam
+from gate.rules.context import BundleContext
+from gate.rules.iam.roles import grants
 from tests.conftest import RunGate, only_scanners
 from tests.test_discovery import write
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import git
 import pytest
 
-from gate.diffbase import Changes, DiffScope, apply_diff, changes_since, scope_of
-from gate.discovery.extents import resource_extents
+from gate.bundle.discovery.extents import resource_extents
+from gate.git.diff import Changes, DiffScope, apply_diff, changes_since, scope_of
 from gate.model import Bundle, Finding, Location, Package, Severity, Status
 from tests.conftest import ASSETS, RunGate, only_scanners
 from tests.test_provenance import AUTHOR
@@ -414,13 +414,13 @@ def test_a_problem_made_by_a_change_elsewhere_is_new(
 def test_a_merge_base_that_cannot_be_scanned_makes_every_finding_new(
     run_gate: RunGate, repo: git.Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gate.run
-    from gate.diffbase import DiffBaseError
+    import gate.scan.run
+    from gate.git.diff import DiffBaseError
 
     def broken(*_: object) -> list[Bundle]:
         raise DiffBaseError("--diff-base main: git archive failed: disk full")
 
-    monkeypatch.setattr(gate.run, "base_bundles", broken)
+    monkeypatch.setattr(gate.scan.run, "base_bundles", broken)
     result = run_gate("check", ".", "--diff-base", "main", "--format", "json")
     report = json.loads(result.stdout)
     assert result.code == 1

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gate.discovery import attribute, discover
+from gate.bundle.discovery import attribute, discover
 from gate.errors import BundleError
 from gate.model import Finding, Function, Location, Severity
 from tests.conftest import ASSETS, RunGate, only_scanners
@@ -591,7 +591,7 @@ def test_discovery_never_fails_on_arbitrary_terraform(tokens: list[str]) -> None
 
 
 def test_terraform_inline_text_is_read_as_terraform_writes_it() -> None:
-    from gate.discovery.terraform import _literal
+    from gate.bundle.discovery.terraform import _literal
 
     assert _literal('import os\\nx = \\"a\\\\b\\" # \\u00e9') == 'import os\nx = "a\\b" # \u00e9'
     assert _literal("\\U0011FFFF") == "\\U0011FFFF"  # past Unicode: left as written
@@ -604,7 +604,7 @@ def test_terraform_inline_text_is_read_as_terraform_writes_it() -> None:
 
 
 def test_inline_source_takes_literals_and_sub_templates_only() -> None:
-    from gate.discovery.inline import inline_place, inline_source
+    from gate.bundle.discovery.inline import inline_place, inline_source
 
     assert inline_source("x = 1") == "x = 1"
     assert inline_source({"Fn::Sub": "x = '${AWS::Region}'"}) == "x = '${AWS::Region}'"

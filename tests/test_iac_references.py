@@ -1,4 +1,4 @@
-"""Files the IaC makes the deploy read (gate.discovery.references): followed, inlined,
+"""Files the IaC makes the deploy read (gate.bundle.discovery.references): followed, inlined,
 or refused in one line."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gate.discovery import discover
-from gate.discovery.declared import is_remote
+from gate.bundle.discovery import discover
+from gate.bundle.discovery.declared import is_remote
 from gate.errors import BundleError
-from gate.serverless.context import BundleContext
+from gate.rules.context import BundleContext
 from tests.test_discovery import write
 
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"

@@ -1,4 +1,4 @@
-"""Which modules a distribution's record may vouch for (gate.staging.importnames)."""
+"""Which modules a distribution's record may vouch for (gate.bundle.staging.importnames)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import importlib.metadata
 
 import pytest
 
-from gate.staging.importnames import owns
+from gate.bundle.staging.importnames import owns
 
 
 @pytest.mark.parametrize(

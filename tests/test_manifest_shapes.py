@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gate.manifests import Manifest, read_manifests
+from gate.bundle.manifests import Manifest, read_manifests
 
 PYPROJECT = "[project]\nname = 'fn'\ndependencies = ['requests==2.19.0']\n"
 PIPFILE = '[packages]\nrequests = "==2.19.0"\n'

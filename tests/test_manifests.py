@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.manifests import MANIFEST_PATTERNS, Manifest, read_manifests, read_vendored
+from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, read_manifests, read_vendored
 
 LOCKS = Path(__file__).parent / "assets" / "locks"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
-from gate.merge import fold
 from gate.model import (
     Absorbs,
     Finding,
@@ -18,6 +17,7 @@ from gate.model import (
 )
 from gate.policy.load import builtin_policy
 from gate.policy.model import SeverityMap
+from gate.scan.merge import fold
 from gate.scanners.base import ParseContext
 from gate.scanners.serverless import ServerlessScanner
 

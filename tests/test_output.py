@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from gate.errors import ReportError
-from gate.output import check_writable, descriptor_of, write_report
+from gate.reports.output import check_writable, descriptor_of, write_report
 from tests.conftest import RunGate, only_scanners
 from tests.hostile.conftest import device_node
 

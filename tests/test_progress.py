@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.progress import LineProgress, LiveProgress, progress_for
+from gate.scan.progress import LineProgress, LiveProgress, progress_for
 from tests.conftest import EXAMPLES, RunGate, only_scanners
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 import pytest
 
-from gate.provenance import provenance, repository_uri
+from gate.git.provenance import provenance, repository_uri
 from gate.redact import strip_url_credentials
 from tests.conftest import RunGate, only_scanners
 

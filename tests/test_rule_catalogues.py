@@ -280,9 +280,9 @@ def test_serverless_rules_structure() -> None:
 
 
 def test_every_rule_the_serverless_rules_can_report_is_in_the_catalogue() -> None:
-    package = Path(str(resources.files("gate.serverless")))
+    package = Path(str(resources.files("gate.rules")))
     sources = [p.read_text("utf-8") for p in package.rglob("*.py")]
     reported = {m for text in sources for m in re.findall(r"GATE-(?:SLS|IAC)-\d{3}", text)}
-    assert reported, "no rule ids found in gate/serverless: the search is broken"
+    assert reported, "no rule ids found in gate/rules: the search is broken"
     missing = sorted(reported - set(serverless_rules()))
     assert not missing, f"not in {SERVERLESS_RULES}: {missing}"

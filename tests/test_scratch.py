@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.scratch import LOCK_NAME, private_tempdir, scratch_dir
+from gate.scan.scratch import LOCK_NAME, private_tempdir, scratch_dir
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from gate.errors import UsageError
 from gate.model import Bundle, Function
 from gate.reports import RENDERERS, RenderOptions
 from gate.reports.read import verdict_of
-from gate.shards import Shard, assignment
+from gate.scan.shards import Shard, assignment
 from tests.conftest import ASSETS, RunGate, only_scanners
 from tests.reports.test_reports import saved_verdict
 
@@ -225,7 +225,7 @@ def test_a_waiver_is_unused_only_if_no_shard_used_it() -> None:
     from dataclasses import replace
 
     from gate.model import Warning_
-    from gate.shards import _warnings
+    from gate.scan.shards import _warnings
 
     unused = Warning_("waiver-unused", "waiver of B602 on src/** matched no finding; remove it")
     other = Warning_("advisories-stale", "old")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate import syntax
+from gate.bundle import syntax
 from tests.conftest import RunGate, only_scanners
 from tests.hostile.test_iam import SAM
 

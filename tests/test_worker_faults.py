@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-import gate.run
+import gate.scan.run
 from gate.model import ScanStatus
-from gate.workers import WorkerJob, WorkerOutcome, worker_environment
+from gate.scan.workers import WorkerJob, WorkerOutcome, worker_environment
 from tests.conftest import GateRun, RunGate, only_scanners
 
 ONLY_BANDIT = only_scanners("bandit") + "  bandit: {timeout_s: 2}\n"
@@ -53,7 +53,7 @@ def gate_with_worker(
     """Run `gate check` with bandit's worker replaced by `python -c CODE`, the others off."""
 
     def run(code: str, timeout_s: int = 2) -> GateRun:
-        monkeypatch.setattr(gate.run, "worker_argv", fake_worker(code))
+        monkeypatch.setattr(gate.scan.run, "worker_argv", fake_worker(code))
         policy = policy_file(ONLY_BANDIT.replace("timeout_s: 2", f"timeout_s: {timeout_s}"))
         return run_gate("check", str(tiny_bundle), "--policy", str(policy))
 
@@ -115,7 +115,7 @@ def test_missing_worker_executable(
     tiny_bundle: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(gate.run, "worker_argv", lambda s: ("/nonexistent/python3", "-m", "x"))
+    monkeypatch.setattr(gate.scan.run, "worker_argv", lambda s: ("/nonexistent/python3", "-m", "x"))
     result = run_gate("check", str(tiny_bundle), "--policy", str(policy_file(ONLY_BANDIT)))
     assert result.code == 2
     assert result.stderr.strip().startswith("gate: error: bandit: could not start its worker")
@@ -134,7 +134,7 @@ def test_missing_scanner_library_is_named(gate_with_worker: GateWithWorker, tmp_
     )
     code = (
         f"import sys; sys.path.insert(0, {str(blocker)!r}); import sitecustomize; "
-        "from gate.worker import main; sys.exit(main(['bandit']))"
+        "from gate.scan.worker import main; sys.exit(main(['bandit']))"
     )
     result = gate_with_worker(code)
     assert result.code == 2
@@ -203,7 +203,7 @@ def test_scanners_off_the_critical_path_yield_the_cpu(
         seen.update({job.scanner: job.request["nice"] for job in jobs})
         return {job.scanner: WorkerOutcome(job.scanner, ScanStatus.TIMEOUT, 0.0) for job in jobs}
 
-    monkeypatch.setattr(gate.run, "run_workers", capture)
+    monkeypatch.setattr(gate.scan.run, "run_workers", capture)
     run_gate("check", str(tiny_bundle))
     assert seen["checkov"] == 0
     assert all(nice > 0 for name, nice in seen.items() if name != "checkov")
@@ -211,7 +211,7 @@ def test_scanners_off_the_critical_path_yield_the_cpu(
 
 def test_a_worker_lowers_its_own_priority_when_asked() -> None:
     code = (
-        "import os; from gate import worker; "
+        "import os; from gate.scan import worker; "
         "before = os.nice(0); worker._yield_cpu(3); print(os.nice(0) - before)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -237,7 +237,7 @@ def test_a_worker_that_ends_by_itself_ends_its_watcher(tmp_path: Path) -> None:
     env[mark.split("=")[0]] = mark.split("=")[1]
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "gate.worker", "no-such-scanner"],
+            [sys.executable, "-m", "gate.scan.worker", "no-such-scanner"],
             input=b"{}",
             capture_output=True,
             env=env,
@@ -258,7 +258,7 @@ def test_a_worker_that_ends_by_itself_ends_its_watcher(tmp_path: Path) -> None:
 def test_a_prestarted_worker_takes_its_job(tmp_path: Path) -> None:
     """The critical-path worker starts before its request is known; the job is fed to
     that very process, and none is left behind."""
-    from gate import workers
+    from gate.scan import workers
 
     (tmp_path / "app.py").write_text("def handler(event, context):\n    return 1\n")
     workers.prestart(["serverless"])
@@ -273,7 +273,7 @@ def test_a_prestarted_worker_takes_its_job(tmp_path: Path) -> None:
 
 
 def test_a_prestarted_worker_no_job_reaches_is_killed() -> None:
-    from gate import workers
+    from gate.scan import workers
 
     workers.prestart(["checkov"])
     started = workers._prestarted["checkov"]

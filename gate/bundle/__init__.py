@@ -1,1 +1,2 @@
-"""What is scanned: resolving bundles and archives, the private copy, discovery of functions and their manifests."""
+"""What is scanned: resolving bundles and archives, the private copy, and the discovery
+of functions and their manifests."""

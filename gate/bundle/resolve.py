@@ -1,12 +1,12 @@
 """Finding the bundles on the command line and preparing private copies for the scanners.
 
 Scanners never read a bundle in place. Each bundle is copied into a private
-temp dir first (gate.staging.copy): links inside the bundle are copied as their
+temp dir first (gate.bundle.staging.copy): links inside the bundle are copied as their
 targets, and a link that leaves it, dangles or loops, or a folder that cannot be
 listed, is refused. Build, VCS and dependency folders, the bundle's own scanner
 configuration and the policy's `exclude` globs are left out and counted; code
 the bundle imports from a left-out folder is brought back. Every file ends in
-one state of the report's `files` account (gate.staging.accounting).
+one state of the report's `files` account (gate.bundle.staging.accounting).
 """
 
 from __future__ import annotations
@@ -18,19 +18,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gate.archives import ArchiveLimits, extract
-from gate.discovery import Discovery, code_places, contents_of, discover, python_function
+from gate.bundle.archives import ArchiveLimits, extract
+from gate.bundle.discovery import Discovery, code_places, contents_of, discover, python_function
+from gate.bundle.staging.accounting import ALL_SCANNERS, account
+from gate.bundle.staging.bytecode import refuse_cached
+from gate.bundle.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
+from gate.bundle.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
+from gate.bundle.staging.programs import unanalysed_programs
+from gate.bundle.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
+from gate.bundle.staging.thirdparty import package_warnings, third_party
 from gate.errors import BundleError
 from gate.model import Bundle, FileAccount, ScanIssue, Warning_
 from gate.policy.model import LeftOut
 from gate.safeyaml import IAC_MAX_BYTES
-from gate.staging.accounting import ALL_SCANNERS, account
-from gate.staging.bytecode import refuse_cached
-from gate.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
-from gate.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
-from gate.staging.programs import unanalysed_programs
-from gate.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
-from gate.staging.thirdparty import package_warnings, third_party
 
 if TYPE_CHECKING:
     from gate.policy.model import Policy
@@ -208,7 +208,7 @@ def _set_aside(root: Path, folders: list[str]) -> frozenset[str]:
 
 def vendored_files(root: Path) -> set[str]:
     """Files of third-party packages installed into the tree at `root` that their
-    `*.dist-info/RECORD` proves (see gate.staging.thirdparty), relative to `root`; a
+    `*.dist-info/RECORD` proves (see gate.bundle.staging.thirdparty), relative to `root`; a
     forged record is a BundleError."""
     return set(third_party(root, root.name, ()).files)
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import replace
 
-from gate.discovery import code_places, within
+from gate.bundle.discovery import code_places, within
 from gate.model import Function, ScanIssue
 
 INTERPRETER = sys.version_info[:2]

@@ -59,7 +59,7 @@ def _temp_for(handler: object) -> contextlib.AbstractContextManager[object]:
     """A command that reads bundles runs with a private temp dir: libraries load caches
     (pickles) from it, so a shared /tmp must not be it."""
     if handler in (_check, _ls, _baseline_create):
-        from gate.scratch import private_tempdir
+        from gate.scan.scratch import private_tempdir
 
         return private_tempdir()
     return contextlib.nullcontext()
@@ -350,8 +350,8 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 def _check(args: argparse.Namespace) -> int:
     from gate.policy import resolve_policy
     from gate.policy.trusted import policy_at_ref
+    from gate.scan.workers import discard_prestarted, prestart
     from gate.scanners import all_scanners
-    from gate.workers import discard_prestarted, prestart
 
     _check_outputs(args)
     changed = None
@@ -371,10 +371,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _checked(args: argparse.Namespace, policy: Policy, changed: Warning_ | None) -> int:
-    from gate.baseline import read_baseline
-    from gate.progress import progress_for
-    from gate.run import CheckOptions, check
-    from gate.shards import Shard
+    from gate.policy.baseline import read_baseline
+    from gate.scan.progress import progress_for
+    from gate.scan.run import CheckOptions, check
+    from gate.scan.shards import Shard
 
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None
     shard = Shard.parse(args.shard) if args.shard else None
@@ -398,7 +398,7 @@ def _checked(args: argparse.Namespace, policy: Policy, changed: Warning_ | None)
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from gate.shards import merge_shards
+    from gate.scan.shards import merge_shards
 
     _check_outputs(args)
     return _render(merge_shards([Path(p) for p in args.reports]), args)
@@ -482,28 +482,28 @@ def _report_target(spec: str) -> tuple[str, str]:
 
 def _check_writable(path: str | None) -> None:
     """Refuse a report path that cannot be written before spending minutes on the scan."""
-    from gate.output import check_writable
+    from gate.reports.output import check_writable
 
     check_writable(path)
 
 
 def _emit(text: str, path: str | None) -> None:
-    from gate.output import write_report
+    from gate.reports.output import write_report
 
     write_report(path, text)
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temp file and a rename; never a half-written report."""
-    from gate.output import write_atomically as write
+    from gate.reports.output import write_atomically as write
 
     write(path, text)
 
 
 def _baseline_create(args: argparse.Namespace) -> int:
-    from gate.baseline import baseline_of
     from gate.policy import resolve_policy
-    from gate.run import CheckOptions, check
+    from gate.policy.baseline import baseline_of
+    from gate.scan.run import CheckOptions, check
 
     _check_writable(args.output)
     policy = resolve_policy(args.policy, args.env, Path.cwd())
@@ -518,7 +518,7 @@ def _baseline_create(args: argparse.Namespace) -> int:
 
 
 def _ls(args: argparse.Namespace) -> int:
-    from gate.bundles import list_bundles
+    from gate.bundle.resolve import list_bundles
     from gate.policy import resolve_policy
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
@@ -641,7 +641,7 @@ def _db_update(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from gate.init import GITHUB_SNIPPET, JENKINS_SNIPPET, init
+    from gate.cli.init import GITHUB_SNIPPET, JENKINS_SNIPPET, init
 
     for path in init(Path(args.directory), args.force):
         print(f"wrote {path}")

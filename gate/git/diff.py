@@ -35,10 +35,10 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from gate.discovery.extents import Extent, resource_extents
+from gate.bundle.discovery.extents import Extent, resource_extents
 from gate.errors import GateError
+from gate.git.provenance import open_repository, usable_ref
 from gate.model import Bundle, Finding, Status
-from gate.provenance import open_repository, usable_ref
 
 if TYPE_CHECKING:
     import git
@@ -294,7 +294,7 @@ def _chunks(paths: list[str], size: int = 500) -> Iterator[list[str]]:
 def _dependency_files(changes: Changes, bundle: Bundle) -> list[str]:
     """The manifests, vendored package metadata and archives of `bundle` (repository
     paths), where staging looks: skipped directories and symbolic links left out."""
-    from gate.bundles import SKIPPED_DIRS
+    from gate.bundle.resolve import SKIPPED_DIRS
 
     found = []
     for current, dirs, names in os.walk(bundle.path, followlinks=False):
@@ -400,7 +400,7 @@ def _normalised(text: str) -> str:
 
 def _is_dependency_file(path: PurePath) -> bool:
     """A manifest, or a file of a vendored package's metadata."""
-    from gate.manifests import MANIFEST_PATTERNS
+    from gate.bundle.manifests import MANIFEST_PATTERNS
 
     in_metadata = any(part.lower().endswith(_PACKAGE_METADATA) for part in path.parent.parts)
     return in_metadata or any(fnmatch(path.name, pattern) for pattern in MANIFEST_PATTERNS)

@@ -10,8 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from gate.baseline import Baseline, apply_baseline
-from gate.diffbase import DiffScope, apply_diff
+from gate.git.diff import DiffScope, apply_diff
 from gate.model import (
     Budget,
     Bundle,
@@ -24,6 +23,7 @@ from gate.model import (
     Verdict,
     Warning_,
 )
+from gate.policy.baseline import Baseline, apply_baseline
 from gate.policy.model import Policy, SuppressionMode
 from gate.policy.waivers import apply_waivers
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema
 
-from gate.archives import ArchiveLimits
+from gate.bundle.archives import ArchiveLimits
 from gate.errors import PolicyError
 from gate.model import Confidence, PolicySource, Severity
 from gate.policy.model import (

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gate.archives import ArchiveLimits
+from gate.bundle.archives import ArchiveLimits
 from gate.model import Confidence, Finding, PolicySource, Severity
 from gate.policy.globs import glob_matches, legacy_matches
 from gate.safeyaml import IAC_MAX_BYTES

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from gate.errors import PolicyError
+from gate.git.provenance import open_repository, usable_ref
 from gate.model import Warning_
 from gate.policy.load import (
     DEFAULT_POLICY_FILE,
@@ -22,7 +23,6 @@ from gate.policy.load import (
     parse_policy,
 )
 from gate.policy.model import Policy
-from gate.provenance import open_repository, usable_ref
 from gate.safefile import read_regular
 
 

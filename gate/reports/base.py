@@ -10,7 +10,7 @@ from pathlib import PurePath
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from gate.discovery import python_function
+from gate.bundle.discovery import python_function
 from gate.model import Budget, Decision, Finding, Function, ScanIssue, Severity, Status, Verdict
 
 T = TypeVar("T")

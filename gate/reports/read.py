@@ -9,6 +9,7 @@ from typing import Any
 import jsonschema
 
 from gate.errors import ReportError
+from gate.git.provenance import Provenance
 from gate.model import (
     Budget,
     Bundle,
@@ -32,7 +33,6 @@ from gate.model import (
     Waiver,
     Warning_,
 )
-from gate.provenance import Provenance
 from gate.reports.json_report import report_schema
 from gate.safefile import MIB, read_regular
 

@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 import gate
 from gate.catalogue import guidance
+from gate.git.provenance import Provenance
 from gate.model import Finding, Severity, Status, Verdict
-from gate.provenance import Provenance
 from gate.reports.base import (
     RenderOptions,
     displayable,

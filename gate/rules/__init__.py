@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from gate.model import Function
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding, RuleIssue
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding, RuleIssue
 
 RuleModule = Callable[[BundleContext], list[RawFinding]]
 
@@ -52,7 +52,7 @@ class Analysis:
 
 def rules() -> list[Rule]:
     """Every rule module, imported when a scan needs them."""
-    from gate.serverless import iac, iam, reuse, taint
+    from gate.rules import iac, iam, reuse, taint
 
     return [
         Rule("iac", iac.check, "iac"),

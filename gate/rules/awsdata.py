@@ -18,7 +18,7 @@ from typing import Any
 @cache
 def table() -> dict[str, Any]:
     """The whole table, read once per process."""
-    data = files("gate.serverless").joinpath("data/aws.json.gz").read_bytes()
+    data = files("gate.rules").joinpath("data/aws.json.gz").read_bytes()
     loaded: dict[str, Any] = json.loads(gzip.decompress(data))
     return loaded
 

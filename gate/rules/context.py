@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate.discovery.references import with_includes
+from gate.bundle.discovery.references import with_includes
+from gate.bundle.staging.rules import python_scripts
 from gate.model import Function
 from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
-from gate.staging.rules import python_scripts
 
 
 @dataclass
@@ -30,7 +30,7 @@ class BundleContext:
     _yaml: dict[str, YamlDocument | None] = field(default_factory=dict, repr=False)
     _hcl: dict[str, dict[str, Any] | None] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
-    """What a rule worked out once for the whole bundle (gate.serverless.variables)."""
+    """What a rule worked out once for the whole bundle (gate.rules.variables)."""
 
     def yaml(self, relative: str) -> YamlDocument | None:
         """An IaC YAML or JSON file (template, serverless.yml) with key positions; None if
@@ -76,7 +76,7 @@ class BundleContext:
         """The versions of `package` (a canonical name) the bundle pins in its manifests or
         ships as vendored metadata; empty when it says none (nothing is installed)."""
         if "pins" not in self.memo:
-            from gate.manifests import read_manifests, read_vendored
+            from gate.bundle.manifests import read_manifests, read_vendored
 
             pins = [*read_manifests(self.root).pins, *read_vendored(self.root).pins]
             self.memo["pins"] = pins

@@ -20,14 +20,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.taint.entries import HandlerModule, is_test_file
-from gate.serverless.taint.flow import unique, watch
-from gate.serverless.taint.module import FunctionNode, ModuleIndex, root_name
-from gate.serverless.taint.scope import Scope
-from gate.serverless.taint.sinks import argument
-from gate.serverless.taint.values import Taints, origin
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.taint.entries import HandlerModule, is_test_file
+from gate.rules.taint.flow import unique, watch
+from gate.rules.taint.module import FunctionNode, ModuleIndex, root_name
+from gate.rules.taint.scope import Scope
+from gate.rules.taint.sinks import argument
+from gate.rules.taint.values import Taints, origin
 
 STATE = "GATE-SLS-020"
 TMP = "GATE-SLS-021"

@@ -38,10 +38,10 @@ import posixpath
 import re
 from typing import Any
 
-from gate.discovery.declared import deep_merge
-from gate.discovery.references import FILE_SOURCE, ignored_by, unquoted
+from gate.bundle.discovery.declared import deep_merge
+from gate.bundle.discovery.references import FILE_SOURCE, ignored_by, unquoted
+from gate.rules.context import BundleContext
 from gate.safeyaml import IAC_MAX_BYTES
-from gate.serverless.context import BundleContext
 
 MAX_DEPTH = 16
 """Variables resolved through this many others: no real service writes such a chain."""

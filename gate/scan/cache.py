@@ -17,7 +17,7 @@ their files, so paths stay the same) and stores what the scan found for them. Pa
 and the policy always run afresh on the whole, so a policy change that does not reach a
 scanner's options (thresholds, waivers) reuses every entry.
 
-Entries are kept, authenticated and bounded by `gate.cachestore`.
+Entries are kept, authenticated and bounded by `gate.scan.cachestore`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import gate
-from gate.cachestore import FindingsCache as FindingsCache  # where run.py finds it
+from gate.scan.cachestore import FindingsCache as FindingsCache  # where run.py finds it
 from gate.scanners.base import Scanner, scanned_root
 
 # The one key of a worker's result for a bundle that is not a list of records.

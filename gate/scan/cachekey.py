@@ -7,8 +7,8 @@ each entry carries an HMAC-SHA256 under a key that such a writer does not have:
 
 - `GATE_CACHE_KEY`, when set and not empty (a CI secret, which pull requests from forks
   are not given);
-- else a per-user key file, `$XDG_CONFIG_HOME/serverless-gate/cache.key` (by default
-  `~/.config/serverless-gate/cache.key`), made on first use: 32 random bytes, mode 0600
+- else a per-user key file, `$XDG_CONFIG_HOME/serverless-gate/scan/cache.key` (by default
+  `~/.config/serverless-gate/scan/cache.key`), made on first use: 32 random bytes, mode 0600
   in a 0700 directory. A key file or directory that others may read or write, or that
   another user owns, is refused: the run stops with one line saying how to fix it. Where
   no key can be made at all (a read-only home), the run goes without the cache.

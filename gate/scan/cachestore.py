@@ -7,7 +7,7 @@ is bounded: past `GATE_CACHE_MAX_MB` (default 512) the least recently used entri
 
 Each entry is authenticated: a first line `gate-cache/2 MAC`, the HMAC-SHA256 of its
 cache key and the JSON below it under a key kept outside the cache directory
-(`gate.cachekey`). An entry that does not verify (altered, emptied of its findings,
+(`gate.scan.cachekey`). An entry that does not verify (altered, emptied of its findings,
 written under another key, copied from another part) is not trusted, not even parsed:
 the part is scanned again and the entry rewritten, and the run counts it (`rejected`).
 Only a regular file is read (never a FIFO or device, never through a symbolic link),
@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from gate.cachekey import sign, verify
 from gate.safefile import MIB, read_regular
+from gate.scan.cachekey import sign, verify
 
 SCHEMA = "gate-cache/2"
 MAX_ENTRY_BYTES = 64 * MIB
@@ -48,8 +48,8 @@ class FindingsCache:
     def open(cls, base: Path) -> FindingsCache | None:
         """The cache in `base`/findings, or None if it cannot be private to this user.
         Raises `CacheKeyError` if the key that authenticates it cannot be trusted."""
-        from gate.cachekey import KeyUnavailable, cache_key
-        from gate.workers import private_dir
+        from gate.scan.cachekey import KeyUnavailable, cache_key
+        from gate.scan.workers import private_dir
 
         directory = private_dir(base / "findings")
         if directory is None:

@@ -1,10 +1,10 @@
 """How a scanner worker dies with the gate, however the gate ends (even by SIGKILL).
 
-Two ways, both set up by `gate.workers` when it starts a worker:
+Two ways, both set up by `gate.scan.workers` when it starts a worker:
 - on Linux, the kernel kills the worker when the gate goes (PR_SET_PDEATHSIG, set
   in the child before exec: `death_pact`);
 - everywhere, the worker holds the read end of a pipe whose only writer is the gate.
-  `gate.worker` forks a watcher first thing (`watch_lifeline`); at end of file (the
+  `gate.scan.worker` forks a watcher first thing (`watch_lifeline`); at end of file (the
   gate died, or gave up on the worker) the watcher removes the worker's home and
   kills the worker's process group, which the kernel's signal would not reach: what
   the worker started. A worker that ends by itself stops its watcher.

@@ -8,14 +8,14 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from gate.baseline import Baseline
-from gate.bundles import Staged, resolve_bundles, stage
-from gate.cache import FindingsCache, Plan, complete, plan_scan
+from gate.bundle.discovery import attribute
+from gate.bundle.resolve import Staged, resolve_bundles, stage
+from gate.bundle.staging.accounting import total
+from gate.bundle.syntax import explained
 from gate.catalogue import severity_catalogue
-from gate.diffbase import Changes, base_bundles, changes_since, fingerprint_now, scope_of
-from gate.discovery import attribute
 from gate.errors import AdvisoryError, GateError
-from gate.merge import fold
+from gate.git.diff import Changes, base_bundles, changes_since, fingerprint_now, scope_of
+from gate.git.provenance import provenance
 from gate.model import (
     Bundle,
     Decision,
@@ -27,22 +27,22 @@ from gate.model import (
     Verdict,
     Warning_,
 )
+from gate.policy.baseline import Baseline
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
-from gate.progress import Progress
-from gate.provenance import provenance
-from gate.scanners import NAMES, all_scanners
-from gate.scanners.base import ParseContext, Scanner
-from gate.shards import Shard, keep_own, shard_view
-from gate.staging.accounting import total
-from gate.syntax import explained
-from gate.workers import (
+from gate.scan.cache import FindingsCache, Plan, complete, plan_scan
+from gate.scan.merge import fold
+from gate.scan.progress import Progress
+from gate.scan.shards import Shard, keep_own, shard_view
+from gate.scan.workers import (
     WorkerJob,
     WorkerOutcome,
     cache_dir,
     run_workers,
     worker_argv,
 )
+from gate.scanners import NAMES, all_scanners
+from gate.scanners.base import ParseContext, Scanner
 
 # How much lower the CPU priority of the scanners off the critical path is (see
 # Scanner.critical_path).

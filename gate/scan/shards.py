@@ -27,7 +27,7 @@ from gate.model import Bundle, Decision, Finding, Function, ScanStatus, Verdict,
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from gate.bundles import Staged
+    from gate.bundle.resolve import Staged
 
 _SPEC = re.compile(r"^([1-9][0-9]*)/([1-9][0-9]*)$")
 
@@ -58,7 +58,7 @@ def assignment(bundles: Sequence[Bundle], count: int) -> dict[tuple[str, str], i
 def shard_view(staged: list[Staged], shard: Shard, workdir: Path) -> list[Staged]:
     """Each staged bundle as this shard's per-file scanners see it: a copy (hard links)
     without the files only other shards' functions own."""
-    from gate.cache import partial_root
+    from gate.scan.cache import partial_root
 
     shards = assignment([s.bundle for s in staged], shard.count)
     views = []
@@ -93,13 +93,13 @@ def _ownership(bundle: Bundle, shards: dict[tuple[str, str], int]) -> list[tuple
 
 def _owners(path: str, places: list[tuple[int, list[str]]]) -> set[int]:
     """The shards whose functions own the file `path`."""
-    from gate.discovery import within
+    from gate.bundle.discovery import within
 
     return {index for index, owned in places if any(within(path, p) for p in owned)}
 
 
 def _places(function: Function) -> list[str]:
-    from gate.discovery import code_places
+    from gate.bundle.discovery import code_places
 
     handler = [function.handler_file] if function.handler_file else []
     return [*code_places(function), *function.manifests, *handler]

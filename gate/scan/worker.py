@@ -1,4 +1,4 @@
-"""Entry point of a scanner worker: `python -m gate.worker SCANNER`.
+"""Entry point of a scanner worker: `python -m gate.scan.worker SCANNER`.
 
 Reads one JSON request on stdin, runs the scanner over every bundle in it and
 writes one JSON answer on stdout: `{"version": ..., "output": ...}` or
@@ -14,7 +14,7 @@ import os
 import sys
 from typing import Any
 
-from gate.lifeline import stop_watcher, watch_lifeline
+from gate.scan.lifeline import stop_watcher, watch_lifeline
 
 EXIT_SCANNER_FAILED = 3
 

@@ -5,7 +5,7 @@ session so that, when its deadline passes, the whole process group (the worker
 and anything it started) is killed, not just the worker.
 
 A worker also dies with the gate, however the gate ends (even by SIGKILL): see
-`gate.lifeline`.
+`gate.scan.lifeline`.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gate
-from gate.lifeline import LIFELINE_VARIABLE, WORKER_OF_VARIABLE, death_pact
 from gate.model import ScanStatus
+from gate.scan.lifeline import LIFELINE_VARIABLE, WORKER_OF_VARIABLE, death_pact
 
 if TYPE_CHECKING:
-    from gate.progress import Progress
+    from gate.scan.progress import Progress
 
 # What a worker inherits from the gate's environment. Everything else, CI secrets
 # included, stays out of reach of the scanners and of anything they resolve.
@@ -105,7 +105,7 @@ class WorkerOutcome:
 
 def worker_argv(scanner: str) -> tuple[str, ...]:
     """The command that runs `scanner` in a fresh interpreter of the gate's own Python."""
-    return (sys.executable, "-m", "gate.worker", scanner)
+    return (sys.executable, "-m", "gate.scan.worker", scanner)
 
 
 def run_workers(

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gate.bundle.staging.rules import python_scripts
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
 from gate.redact import mask_secret_tokens
 from gate.scanners import inline
@@ -25,7 +26,6 @@ from gate.scanners.base import (
     targets_of,
     vendored_option,
 )
-from gate.staging.rules import python_scripts
 
 if TYPE_CHECKING:
     from gate.policy.model import ScannerPolicy

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gate.discovery.serverless import other_provider
+from gate.bundle.discovery.serverless import other_provider
 from gate.model import Finding, Location, ScanIssue, Severity
 from gate.safeyaml import YamlLoadError, load_yaml
 from gate.scanners import inline

@@ -1,6 +1,6 @@
 """pip-audit: known-vulnerable dependencies.
 
-The exact versions `gate.manifests` reads from the bundle's requirements files,
+The exact versions `gate.bundle.manifests` reads from the bundle's requirements files,
 `pyproject.toml`, `Pipfile` and lock files (poetry, uv, pdm, pipenv), and from the
 metadata of vendored `*.dist-info` and `*.egg-info` packages, reach pip-audit's
 `Auditor` as resolved dependencies: pip and pip-audit's own parsers never see the
@@ -24,7 +24,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gate.manifests import MANIFEST_PATTERNS, Manifest, Pin, read_manifests, read_vendored
+from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, Pin, read_manifests, read_vendored
 from gate.model import Finding, Location, Package, ScanIssue, Severity
 from gate.redact import mask_url_credentials
 from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
@@ -48,7 +48,7 @@ class PipAuditScanner(Scanner):
 
     def cache_salt(self, options: dict[str, Any]) -> str | None:
         # One part per bundle: a version pinned by one manifest is reported there alone.
-        from gate.cache import files_fingerprint
+        from gate.scan.cache import files_fingerprint
 
         settings = options["advisories"]
         if settings["source"] != "offline":

@@ -1,6 +1,6 @@
 """The gate's own serverless rules as a scanner: code and IaC of one function together.
 
-The rules live in `gate.serverless`; this module runs them in a worker like the other
+The rules live in `gate.rules`; this module runs them in a worker like the other
 scanners (so a hostile bundle that makes a rule crash or hang costs one worker, not the
 gate) and turns what they report into findings.
 """
@@ -16,13 +16,13 @@ from gate.redact import mask_secret_tokens
 from gate.scanners.base import ParseContext, Parsed, Scanner
 
 if TYPE_CHECKING:
-    from gate.serverless.findings import RawFinding
+    from gate.rules.findings import RawFinding
 
 
 class ServerlessScanner(Scanner):
     name = "serverless"
     # One part per bundle: the rules join each function's IaC, role and code. The AWS
-    # data they read is the gate's own (gate.serverless.awsdata).
+    # data they read is the gate's own (gate.rules.awsdata).
     reads_functions = True
     reads_whole_bundle = True
 
@@ -33,8 +33,8 @@ class ServerlessScanner(Scanner):
 
     def scan(self, request: dict[str, Any]) -> dict[str, Any]:
         from gate.model import Function
-        from gate.serverless import analyse
-        from gate.serverless.context import BundleContext
+        from gate.rules import analyse
+        from gate.rules.context import BundleContext
 
         results = []
         for target in request["targets"]:
@@ -62,7 +62,7 @@ class ServerlessScanner(Scanner):
 
     def parse(self, output: dict[str, Any], context: ParseContext) -> Parsed:
         from gate.catalogue import serverless_rule
-        from gate.serverless.findings import RawFinding, RuleIssue
+        from gate.rules.findings import RawFinding, RuleIssue
 
         findings = []
         issues = [

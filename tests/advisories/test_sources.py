@@ -15,7 +15,7 @@ from gate.advisories.sources import AdvisorySettings, advisory_settings, offline
 from gate.advisories.update import update_cache
 from gate.model import PolicySource
 from gate.policy.model import Policy
-from gate.run import CheckOptions, _advisory_warnings
+from gate.scan.run import CheckOptions, _advisory_warnings
 from tests.advisories.fakes import PYPI_RECORDS, fixture_records, make_zip
 
 BUILTIN_DATE = "2024-10-10"

@@ -223,9 +223,9 @@ def test_a_pickle_planted_in_the_shared_temp_dir_is_never_loaded(
 @pytest.mark.parametrize(
     ("command", "module", "function"),
     [
-        (["check"], "gate.run", "check"),
-        (["ls"], "gate.bundles", "list_bundles"),
-        (["baseline", "create", "--output", "baseline.json"], "gate.run", "check"),
+        (["check"], "gate.scan.run", "check"),
+        (["ls"], "gate.bundle.resolve", "list_bundles"),
+        (["baseline", "create", "--output", "baseline.json"], "gate.scan.run", "check"),
     ],
     ids=["check", "ls", "baseline-create"],
 )
@@ -269,7 +269,7 @@ HANGING_WORKER = """\
 import os, signal, subprocess, sys, time
 if LIFELINE:
     try:
-        from gate.lifeline import watch_lifeline
+        from gate.scan.lifeline import watch_lifeline
     except ImportError:  # a gate without it: the test must still see what survives
         watch_lifeline = lambda: None
     watch_lifeline()
@@ -283,11 +283,11 @@ time.sleep(600)
 # Runs `gate` with the worker command replaced (and, if asked, no PR_SET_PDEATHSIG).
 LAUNCHER = """\
 import sys
-import gate.lifeline, gate.run
+import gate.scan.lifeline, gate.scan.run
 fake = sys.argv.pop(1)
 if sys.argv.pop(1) == "no-pdeathsig":
-    gate.lifeline._prctl = lambda: None
-gate.run.worker_argv = lambda scanner: (sys.executable, "-c", fake)
+    gate.scan.lifeline._prctl = lambda: None
+gate.scan.run.worker_argv = lambda scanner: (sys.executable, "-c", fake)
 from gate.cli import main
 sys.exit(main(sys.argv[1:]))
 """

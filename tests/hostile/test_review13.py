@@ -12,35 +12,35 @@ class was fixed:
 
 1. A template is read only when its bytes hold a marker (`AWSTemplateFormatVersion`,
    `AWS::Serverless`, `AWS::Lambda::Function`) or its `Resources` hold an entry with an
-   `AWS::` `Type` (gate.discovery.read `_templates_unmarked`/`_declares_aws_resources`):
+   `AWS::` `Type` (gate.bundle.discovery.read `_templates_unmarked`/`_declares_aws_resources`):
    a template whose `Resources` is only an `Fn::Transform` of `AWS::Include` is neither,
    so its snippet is never inlined or judged. Also by hand: the same as the nested
    template of a marked root (`TemplateURL: ./stacks/child.yaml`): exit 0. Now
    `AWS::Include` is a marker, and a `Resources` holding a transform makes a template.
-2. Any `scheme://` value is taken for a URL, never the bundle's (gate.discovery.
-   references `_local`, gate.discovery.declared `local_path`); `sam package/deploy` and
+2. Any `scheme://` value is taken for a URL, never the bundle's (gate.bundle.discovery.
+   references `_local`, gate.bundle.discovery.declared `local_path`); `sam package/deploy` and
    `aws cloudformation package` pass over only an `s3://bucket/key` (samcli
    `is_s3_protocol_url`) and take anything else for a local path: `conf://x.json` is the
    file `conf:/x.json`. Also by hand: a nested stack `Location: 'conf://nested.txt'`
    (exit 0 where `./conf:/nested.txt` is refused), `CodeUri: 'app://src/'` with a handler
    whose parameters are not named `event, context` (GATE-SLS-006 lost), and Terraform's
    `filename = "app://fn.zip"` (exit 0 where `app:/fn.zip` blocks). Now only
-   `s3://bucket/key` and `http(s)://` are remote (gate.discovery.declared `is_remote`).
+   `s3://bucket/key` and `http(s)://` are remote (gate.bundle.discovery.declared `is_remote`).
 3. Chalice functions are found only as `@NAME.method(...)` decorators whose NAME the
    same module assigns a `Chalice(...)`/`Blueprint(...)`, and a blueprint's prefix only
-   as the keyword `name_prefix` beside a positional blueprint (gate.discovery.chalice
+   as the keyword `name_prefix` beside a positional blueprint (gate.bundle.discovery.chalice
    `_registrations`, `_name_prefixes`); a function found under another name, or not at
    all, is judged with the generated policy or not judged. Now apps and blueprints are
    followed through imports and second names to where they are made, a prefix is read
    by keyword or position, and a decorator applied by a call is refused.
 4. A Chalice function's policy is judged for the stages the config names only
-   (gate.serverless.iam.roles_chalice `chalice_grants`); `chalice deploy --stage prod`
+   (gate.rules.iam.roles_chalice `chalice_grants`); `chalice deploy --stage prod`
    with no `prod` entry deploys the top-level settings. Now any other stage is judged
    too, with every `policy-*.json` when no `iam_policy_file` names one.
-5. A Chalice function's environment is never read (gate.serverless.iac
+5. A Chalice function's environment is never read (gate.rules.iac
    `_function_views` skips `chalice`), so GATE-IAC-018 never sees an exec wrapper that
    `.chalice/config.json` sets. Now its `environment_variables`, at every level, are
-   read for the environment rules (gate.serverless.iac.chalice).
+   read for the environment rules (gate.rules.iac.chalice).
 
 Also tried, and the gate held: `!Transform` (short form) as the whole `Resources` of a
 marked template (inlined: GATE-IAC-001); pip-audit not started when nothing is pinned

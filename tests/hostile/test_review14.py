@@ -1,5 +1,5 @@
 """A fourteenth hostile review of `gate check`: ways around the fixes of 5356004 (only
-`s3://bucket/key` and URLs are remote, gate.discovery.declared `is_remote`) and 5d4bc6f
+`s3://bucket/key` and URLs are remote, gate.bundle.discovery.declared `is_remote`) and 5d4bc6f
 (Chalice apps and blueprints followed through imports and second names, decorators
 applied by calls refused), and around which template the deploy reads.
 
@@ -22,7 +22,7 @@ fix (after each):
    location, and a Terraform path is never remote.
 2. Chalice functions are still found only as `@OWNER.method(...)` decorators on
    module-level functions of `app.py`/`chalicelib/`, with OWNER made there, imported, or
-   named again by a plain `x = owner` (gate.discovery.chalice `_owners`,
+   named again by a plain `x = owner` (gate.bundle.discovery.chalice `_owners`,
    `_registrations`, `_library_modules`, `_given_name`). Chalice registers a function
    whatever reaches its decorator: a second name given by an annotated assignment
    (`api: Chalice = app`), the decorator kept in a variable (`register =
@@ -51,7 +51,7 @@ local file, `aws cloudformation package` skips any http(s) URL there: not assert
 Also tried, and the gate held: the baselines below; a Chalice policy file and a config
 setting an exec wrapper, both JSON indented with tabs (GATE-IAC-001 and GATE-IAC-018:
 read as Chalice reads them). The checkov worker prestarted before
-staging (gate.workers `prestart`) reads nothing of the bundle until its job: its
+staging (gate.scan.workers `prestart`) reads nothing of the bundle until its job: its
 environment, home and temp dir are made before the bundle is copied, and its argv and
 network setting are checked against the job.
 """

@@ -1,8 +1,8 @@
 """A fifteenth hostile review of `gate check`: ways around the fixes of 98c83bf (remote
-locations as samcli reads them, gate.discovery.declared `is_remote`; samconfig's
-`template_file` followed, gate.discovery.references `samconfig_references`; a Chalice
+locations as samcli reads them, gate.bundle.discovery.declared `is_remote`; samconfig's
+`template_file` followed, gate.bundle.discovery.references `samconfig_references`; a Chalice
 project refused when its config names a function the gate does not find,
-gate.discovery.chalice `_refuse_unfound`).
+gate.bundle.discovery.chalice `_refuse_unfound`).
 
 Each attack was a confirmed problem: the test says what the gate must do, and a baseline
 beside it shows the same bundle without the trick blocks (or, for 2, is refused). Each
@@ -27,7 +27,7 @@ refused, and so is a registered blueprint not made in the project.
    `iam_policy_file` in the stage, no `lambda_functions` entry), registered in a way
    the gate does not follow (the decorator kept in a variable). `_refuse_unfound`
    compares only the names the config gives settings to; the stage's policy is judged
-   per function found (gate.serverless.iam.roles_chalice `chalice_grants`), and none is.
+   per function found (gate.rules.iam.roles_chalice `chalice_grants`), and none is.
 """
 
 from __future__ import annotations

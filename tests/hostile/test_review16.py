@@ -15,7 +15,7 @@ package as if it were installed). What lets each through:
    parser (lib/configuration/variables/parse.js) takes a param in single quotes (the
    quotes dropped) or double quotes (read as a JSON string), so `${file('./iam.yml')}`
    reads iam.yml as `${file(./iam.yml)}` does. The gate's patterns
-   (gate.discovery.references `_FILE_VARIABLE`, gate.serverless.variables `_FILE`) keep
+   (gate.bundle.discovery.references `_FILE_VARIABLE`, gate.rules.variables `_FILE`) keep
    the quotes as part of the path: the rules' resolver finds no file `'./iam.yml'`,
    takes the variable for a deploy-time value, and the admin statements in iam.yml are
    never judged. The ignored-folder check is bypassed the same way
@@ -24,12 +24,12 @@ package as if it were installed). What lets each through:
    resolve: the decorator fetched with `getattr(app, 'lambda_function')`, the blueprint
    imported relatively in chalicelib (`from .bp import bp`: `_imports` skips
    `level != 0`), or reached as a module attribute (`@m.bp.lambda_function(...)`).
-   gate.discovery.chalice `_owners`/`_registrations` find no registration, and
+   gate.bundle.discovery.chalice `_owners`/`_registrations` find no registration, and
    `_refuse_called_decorators` refuses only an `OWNER.method` attribute whose OWNER it
    already knows. The stage's `policy-admin.json` (autogen_policy false) is judged per
-   function found (gate.serverless.iam.roles_chalice), and none is: review 15's third
+   function found (gate.rules.iam.roles_chalice), and none is: review 15's third
    attack, through the forms its fix does not see.
-3. A package record in a site folder *above* a function's code. gate.staging.thirdparty
+3. A package record in a site folder *above* a function's code. gate.bundle.staging.thirdparty
    asks for a declaring requirements file only when the RECORD's site folder lies in a
    function's code (`within(site, code)`); a `src-1.0.dist-info` at the bundle root,
    whose RECORD lists `src/helper.py` with its true hash, is a site folder holding the
@@ -42,35 +42,35 @@ package as if it were installed). What lets each through:
    inside a Python function's code, on the import path (PYTHONPATH, or `sys.path`
    extended by the handler). `sam deploy` zips CodeUri whole (`sam build` keeps all but
    `.aws-sam`: aws-lambda-builders `PythonPipWorkflow.EXCLUDED_FILES`), and the handler
-   imports the module. gate.staging.copy ignores the folder, and what is brought back
+   imports the module. gate.bundle.staging.copy ignores the folder, and what is brought back
    inside a function's code is only `DATA_ONLY_RULES` folders' Python and
    virtualenv/dependency trees: the module is counted `ignored`, never scanned.
 5. A program without a `#!` line but with its execute bit, inside a deployed zip.
-   gate.archives `_write` creates every entry 0644, so gate.staging.programs, which
+   gate.bundle.archives `_write` creates every entry 0644, so gate.bundle.staging.programs, which
    reads the copy's mode for an unpacked zip, finds no program; the function's
    unreadable `AWS_LAMBDA_EXEC_WRAPPER` (`!Ref Wrapper`, no default) is judged only
    where the function holds programs, and passes. Lambda unpacks the zip with its modes,
    and the runtime's bootstrap runs the file with sh (review 9's case 4, in a zip).
 6. A dependency manifest that the build reads under another name: samconfig.toml's
    `manifest` (`sam build --manifest`) or serverless-python-requirements'
-   `custom.pythonRequirements.fileName`. gate.manifests reads `requirements*.txt` and
+   `custom.pythonRequirements.fileName`. gate.bundle.manifests reads `requirements*.txt` and
    the lock/project files by name only: the pinned, vulnerable `requests==2.5.0` that
    the build installs is never audited (counted not analysed, or scanned by checkov).
 7. A Serverless `functions` section written as `${file(./functions.yml)}` (or a list of
-   such files), a documented idiom. gate.discovery.serverless `_functions` warns
+   such files), a documented idiom. gate.bundle.discovery.serverless `_functions` warns
    `iac-not-read` and finds no function, though the rules' resolver
-   (gate.serverless.variables) reads `${file()}` of a bundle file everywhere else: the
+   (gate.rules.variables) reads `${file()}` of a bundle file everywhere else: the
    per-function statements (serverless-iam-roles-per-function) are never judged.
 8. A Chalice file read with YAML where Chalice reads JSON. Chalice loads the policy file
    with `json.loads` (deploy `PolicyGenerator._read_document_from_file`), which keeps
-   the last of two `Statement` keys; gate.serverless.iam.roles_chalice `_policy` reads it
+   the last of two `Statement` keys; gate.rules.iam.roles_chalice `_policy` reads it
    with the YAML loader, which refuses the duplicate key, and an unreadable policy is a
-   note on a grant (`unknown`), never a finding. And gate.serverless.iac.chalice reads
+   note on a grant (`unknown`), never a finding. And gate.rules.iac.chalice reads
    `.chalice/config.json`'s environment with the YAML loader, which refuses a raw DEL
    (U+007F, legal in a JSON string); the environment is then "unread", judged only
    where the function holds programs, and a plaintext secret in it goes unreported.
 9. A module named `<distribution>_<anything>` (`six_helper.py`) in a declared package's
-   RECORD. gate.staging.importnames `owns` matches every module by the part of its name
+   RECORD. gate.bundle.staging.importnames `owns` matches every module by the part of its name
    before the first `_` (`private.split("_")[0]`), meant for `_cffi_backend` and
    `tiktoken_ext`; so a made-up RECORD of the declared `six` vouches for the handler's
    `six_helper` as its own, with no `foreign-module` warning, where `helper.py` is

@@ -16,7 +16,7 @@ hand with the default policy (checkov on): exit 0 all the same. What lets each t
    generated resource of that id: `IamRoleLambdaExecution: {Properties:
    {ManagedPolicyArns: [.../AdministratorAccess]}}` (no `Type`: it is the Framework's
    own role) makes every function that uses the provider's role an administrator.
-   gate.serverless.iam.roles `_serverless` builds that role only from
+   gate.rules.iam.roles `_serverless` builds that role only from
    `provider.iam.role.statements`/`managedPolicies` (or the v2 keys): the merged policy
    is never judged, where the same ARN in `provider.iam.role.managedPolicies` blocks.
 2. A Chalice function registered through code the gate does not trace:
@@ -25,7 +25,7 @@ hand with the default policy (checkov on): exit 0 all the same. What lets each t
    'lambda_function', 'worker', handle, handle, {})` (what every decorator calls:
    `_register_<type>` by name), or a helper in `vendor/` handed the app
    (`jobs.register(app)`; Chalice puts `vendor/` on `sys.path` when it loads the app and
-   at the root of the deployment zip). gate.discovery.chalice
+   at the root of the deployment zip). gate.bundle.discovery.chalice
    `_refuse_called_decorators` refuses only an attribute named like a registering
    method in app.py and chalicelib, and `_fetches_by_name` only the callables named
    `getattr`/`attrgetter`/...; an app handed to any other call is not refused. No
@@ -33,7 +33,7 @@ hand with the default policy (checkov on): exit 0 all the same. What lets each t
 3. A Serverless function whose spec, or its `package`, is included from a file
    (`orders: ${file(./orders.yml)}`, `package: ${file(./package.yml)}`), naming a
    `package.artifact` zip outside the service folder. The Framework resolves the
-   variable and deploys the zip; gate.discovery.serverless `read_serverless` reads the
+   variable and deploys the zip; gate.bundle.discovery.serverless `read_serverless` reads the
    spec as written (`as_mapping` of a string is `{}`), takes the service folder for the
    code, and the zip for one no function deploys (`zip-not-deployed`: "its contents
    are not scanned"). The same artifact written out is unpacked and blocks (B602).
@@ -41,7 +41,7 @@ hand with the default policy (checkov on): exit 0 all the same. What lets each t
    variable (`fileName: ${self:custom.reqs}`, resolved by the Framework before any
    plugin runs), or, with `package.individually` and a function's `module: fn`, at
    `<module>/<fileName>` (lib/pip.js `installRequirementsIfNeeded`:
-   `path.join(servicePath, modulePath, options.fileName)`). gate.discovery.references
+   `path.join(servicePath, modulePath, options.fileName)`). gate.bundle.discovery.references
    `serverless_references` takes only a literal `fileName`, joined to the service
    folder: `fn/deps.txt` pinning `requests==2.5.0` is counted not analysed, never
    audited.
@@ -49,14 +49,14 @@ hand with the default policy (checkov on): exit 0 all the same. What lets each t
    plugin copies every file of `custom.pythonRequirements.vendor` into the requirements
    it injects at the root of the package (lib/pip.js `copyVendors`), so the handler
    imports `helper` from it. With the service in `svc/` and `vendor:
-   ../node_modules/pylib`, the folder is outside the function's code: gate.staging
-   leaves it out (`node_modules`), gate.staging.imports brings back only what lies in a
+   ../node_modules/pylib`, the folder is outside the function's code: gate.bundle.staging
+   leaves it out (`node_modules`), gate.bundle.staging.imports brings back only what lies in a
    function's code or is imported from the importer's folders, and the vendor setting
-   is no reference (gate.discovery.references): helper.py is counted ignored.
+   is no reference (gate.bundle.discovery.references): helper.py is counted ignored.
 6. Bytecode in an ignored folder inside a Python function's code, on PYTHONPATH.
    Python imports a sourceless `helper.pyc` from any folder on its path; `sam deploy`
-   zips CodeUri whole. In a plain folder the gate refuses it (gate.staging.accounting:
-   "bytecode without its source"), but gate.staging.imports `bring_back_code` brings
+   zips CodeUri whole. In a plain folder the gate refuses it (gate.bundle.staging.accounting:
+   "bytecode without its source"), but gate.bundle.staging.imports `bring_back_code` brings
    back only `.py` files from an ignored folder in a function's code, and
    `bring_back_imported` looks a module up only under the importer's folders: in
    `src/.serverless/lib/` it is counted ignored, and the run passes.
@@ -64,7 +64,7 @@ hand with the default policy (checkov on): exit 0 all the same. What lets each t
 Fixed, each by its class: the role the Framework generates is judged with what
 `resources.Resources` or `resources.extensions` merges into it, and an entry that changes
 a generated function's role, code, handler, runtime, layers or environment is refused
-(gate.discovery.serverless `_refuse_overrides`); a Chalice app or blueprint handed on
+(gate.bundle.discovery.serverless `_refuse_overrides`); a Chalice app or blueprint handed on
 (an argument, a list, a private method) is refused, whatever takes it; every function
 spec and `package` may be included from a bundle file, and any other variable there is
 refused (`mapping_of`); python-requirements' `fileName` is named at the service and in

@@ -259,7 +259,7 @@ def test_a_well_known_declared_name_does_not_vouch_for_the_functions_module(
     """The line the reviewer reads is `six==1.0`; the RECORD of that `six` once proved
     the function's own `helper.py` (no six.py at all), as nothing compared the module
     names with what the name stands for. A record now vouches only for modules named
-    like its distribution (gate.staging.importnames)."""
+    like its distribution (gate.bundle.staging.importnames)."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS.format(package="vendor").replace("from vendor ", ""))
     install(sandbox, "src", "six", {"helper.py": BAD})

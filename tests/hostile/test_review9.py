@@ -9,7 +9,7 @@ beside it shows the same bundle without the trick blocks (or is refused), and it
 docstring says what the gate once did. The fixes, by class: a `#!` line runs python
 only when the kernel would start python (its first word, `..` resolved, or `env`
 running python); the programs a function's environment could start are found in the
-bundle as it is (hidden ones, and any file with an execute bit: gate.staging.programs);
+bundle as it is (hidden ones, and any file with an execute bit: gate.bundle.staging.programs);
 a value built from a template parameter stands for its Default and for whatever the
 deploy passes; `.pth` files are read as `site` reads them (a BOM dropped); a
 `sitecustomize` is never left out; IAM documents read `!Ref`/`!Sub` of parameter

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import gate.run
+import gate.scan.run
 from tests.conftest import RunGate
 from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
 
@@ -281,8 +281,8 @@ def test_unknown_iam_action_is_a_finding_not_a_crash(sandbox: Sandbox, case: str
 
 FAULTY_WORKER = (
     "import sys\n"
-    "import gate.serverless.{module} as rule\n"
-    "from gate.worker import main\n"
+    "import gate.rules.{module} as rule\n"
+    "from gate.scan.worker import main\n"
     "def boom(context, *args, **kwargs):\n"
     "    raise RuntimeError('injected fault')\n"
     "rule.check = boom\n"
@@ -308,7 +308,7 @@ def test_a_rule_that_raises_is_reported_on_stderr_and_in_errors(
     )
     (bundle / "app.py").write_text("def handler(event, context):\n    return 1\n")
     code = FAULTY_WORKER.format(module=module)
-    monkeypatch.setattr(gate.run, "worker_argv", lambda scanner: (sys.executable, "-c", code))
+    monkeypatch.setattr(gate.scan.run, "worker_argv", lambda scanner: (sys.executable, "-c", code))
     report = tmp_path / "report.json"
     run = run_gate(
         "check",

@@ -2,7 +2,7 @@
 
 Users' CI runs the gate under the Python our integrations set up; a function's code
 can use any syntax its runtime accepts, and bandit parses it with the gate's own
-interpreter (gate/syntax.py explains the error when that one is older). So the
+interpreter (gate/bundle/syntax.py explains the error when that one is older). So the
 integrations set up at least the newest Python runtime Lambda has, and the project's
 own CI tests the oldest Python the gate supports and that newest one.
 """
@@ -14,7 +14,7 @@ import sys
 
 import yaml
 
-from gate.serverless.iac.runtimes import DEPRECATION
+from gate.rules.iac.runtimes import DEPRECATION
 from tests.conftest import ROOT
 
 if sys.version_info >= (3, 11):

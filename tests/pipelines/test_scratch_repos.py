@@ -136,7 +136,7 @@ def test_gitlab_template_matches_gitlabs_schema(tmp_path: Path) -> None:
 def test_every_integration_installs_this_release_from_its_tag() -> None:
     """No bare `pip install serverless-gate` (no release holds the name: anyone could
     claim it), and the examples work in another repository."""
-    from gate.init import GITHUB_SNIPPET, JENKINS_SNIPPET
+    from gate.cli.init import GITHUB_SNIPPET, JENKINS_SNIPPET
 
     tag = f"@v{gate.__version__}"
     workflows = sorted((ROOT / "pipelines" / "github" / "workflows").glob("*.yml"))

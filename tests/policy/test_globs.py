@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.bundles import resolve_bundles, stage
+from gate.bundle.resolve import resolve_bundles, stage
 from gate.policy.globs import PathPatterns, glob_matches, legacy_matches
 from tests.test_discovery import write
 

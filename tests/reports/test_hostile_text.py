@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gate.git.provenance import Provenance
 from gate.model import (
     Bundle,
     Decision,
@@ -31,7 +32,6 @@ from gate.model import (
     Waiver,
     Warning_,
 )
-from gate.provenance import Provenance
 from gate.reports import RENDERERS, RenderOptions
 from gate.reports.base import displayable, printable, web_link
 from gate.reports.github import render_github

@@ -17,9 +17,9 @@ from gate.policy.evaluate import evaluate
 from gate.policy.load import builtin_policy
 from gate.reports import RENDERERS, RenderOptions
 from gate.reports.json_report import report_schema
-from gate.run import _result
+from gate.scan.run import _result
+from gate.scan.workers import WorkerOutcome
 from gate.scanners import all_scanners
-from gate.workers import WorkerOutcome
 from tests.conftest import ASSETS
 from tests.reports.wellformed import gitlab_schema
 

@@ -7,8 +7,8 @@ import re
 import shutil
 from pathlib import Path
 
-from gate.discovery import discover
-from gate.serverless.context import BundleContext
+from gate.bundle.discovery import discover
+from gate.rules.context import BundleContext
 from tests.conftest import ASSETS
 
 HANDLERS = ASSETS / "handlers"

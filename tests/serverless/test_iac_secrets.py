@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from gate.serverless.iac.secrets import NAMED, secret_kind
+from gate.rules.iac.secrets import NAMED, secret_kind
 from tests.conftest import ASSETS
 from tests.serverless.test_iac import IAC, check
 

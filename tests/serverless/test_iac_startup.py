@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from gate.discovery import code_places, discover
+from gate.bundle.discovery import code_places, discover
+from gate.bundle.staging.programs import unanalysed_programs
 from gate.model import Function
-from gate.serverless import iac
-from gate.serverless.context import BundleContext
-from gate.staging.programs import unanalysed_programs
+from gate.rules import iac
+from gate.rules.context import BundleContext
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from gate.model import Absorbs
-from gate.serverless import iam
-from gate.serverless.findings import RawFinding
+from gate.rules import iam
+from gate.rules.findings import RawFinding
 from tests.serverless.test_roles import IAM, context_of, sam_bundle, serverless_bundle
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gate.serverless import iam
-from gate.serverless.findings import RawFinding
+from gate.rules import iam
+from gate.rules.findings import RawFinding
 from tests.serverless.test_roles import (
     IAM,
     context_of,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.serverless.intrinsics import literal_values
+from gate.rules.intrinsics import literal_values
 
 TEMPLATE = {
     "Parameters": {"W": {"Type": "String", "Default": "wrapper"}, "N": {"Type": "String"}},

@@ -7,8 +7,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from gate.serverless import iam
-from gate.serverless.iam.known import (
+from gate.rules import iam
+from gate.rules.iam.known import (
     managed_actions,
     managed_meta,
     managed_policy,

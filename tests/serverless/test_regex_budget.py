@@ -12,11 +12,11 @@ import pytest
 
 SCRIPT = r"""
 import importlib, pkgutil, re
-import gate.serverless
+import gate.rules
 import gate.scanners.inline
 
 modules = [gate.scanners.inline]
-for info in pkgutil.walk_packages(gate.serverless.__path__, "gate.serverless."):
+for info in pkgutil.walk_packages(gate.rules.__path__, "gate.rules."):
     modules.append(importlib.import_module(info.name))
 patterns = {
     f"{m.__name__}.{name}": value
@@ -52,6 +52,6 @@ def test_no_regex_of_the_rules_backtracks_on_long_runs() -> None:
             [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=90
         )
     except subprocess.TimeoutExpired:
-        pytest.fail("a regex of gate/serverless or gate/scanners/inline.py backtracks")
+        pytest.fail("a regex of gate/rules or gate/scanners/inline.py backtracks")
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout.strip()) > 15

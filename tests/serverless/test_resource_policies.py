@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gate.discovery import discover
-from gate.serverless import iac
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
+from gate.bundle.discovery import discover
+from gate.rules import iac
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
 
 FUNCTION = """\
   Fn:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.serverless import reuse
+from gate.rules import reuse
 from tests.conftest import EXAMPLES
 from tests.serverless.taint_support import HANDLERS, alone, context_of, expected, write_bundle
 

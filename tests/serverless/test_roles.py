@@ -7,10 +7,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from gate.discovery import discover
-from gate.serverless.context import BundleContext
-from gate.serverless.iam.policy import Grants
-from gate.serverless.iam.roles import grants
+from gate.bundle.discovery import discover
+from gate.rules.context import BundleContext
+from gate.rules.iam.policy import Grants
+from gate.rules.iam.roles import grants
 from tests.conftest import ASSETS
 from tests.test_discovery import write
 

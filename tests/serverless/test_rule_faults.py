@@ -15,14 +15,14 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import gate.serverless as rules
-from gate.discovery import discover
+import gate.rules as rules
+from gate.bundle.discovery import discover
 from gate.errors import BundleError
-from gate.serverless import Analysis, analyse, syntax_problem
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.iam.roles import grants
-from gate.serverless.iam.unknown import is_known, known_actions
+from gate.rules import Analysis, analyse, syntax_problem
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.iam.roles import grants
+from gate.rules.iam.unknown import is_known, known_actions
 
 HANDLER = "def handler(event, context):\n    return 1\n"
 # A handler whose AWS calls are known, so the least-privilege rule compares the grants.

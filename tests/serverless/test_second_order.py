@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gate.serverless import taint
-from gate.serverless.findings import RawFinding
+from gate.rules import taint
+from gate.rules.findings import RawFinding
 from tests.serverless.taint_support import write_bundle
 
 TEMPLATE = """\

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gate.model import Absorbs
-from gate.serverless import taint
-from gate.serverless.findings import RawFinding
+from gate.rules import taint
+from gate.rules.findings import RawFinding
 from tests.conftest import EXAMPLES
 from tests.serverless.taint_support import HANDLERS, context_of, write_bundle
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from gate.catalogue import serverless_rule
-from gate.serverless import reuse, taint
+from gate.rules import reuse, taint
 from tests.conftest import RunGate
 
 RULE_IDS = [*taint.RULE_IDS, *reuse.RULE_IDS]

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from gate.serverless import taint
-from gate.serverless.taint.sinks import KIND
+from gate.rules import taint
+from gate.rules.taint.sinks import KIND
 from tests.serverless.taint_support import HANDLERS, alone, expected
 
 TAINT = HANDLERS / "taint"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gate.serverless.context import BundleContext
-from gate.serverless.variables import (
+from gate.rules.context import BundleContext
+from gate.rules.variables import (
     MAX_DEPTH,
     Variables,
     VariablesTooLarge,
@@ -183,7 +183,7 @@ def test_a_value_larger_than_the_budget_through_shared_variables_is_an_error() -
 
 
 def test_lists_merge_item_by_item_as_the_framework_merges_them() -> None:
-    from gate.discovery.declared import deep_merge
+    from gate.bundle.discovery.declared import deep_merge
 
     admin = {"Effect": "Allow", "Action": "*"}
     merged = deep_merge([{"f": {"s": [admin]}}, {"f": {"s": [], "timeout": 6}}])

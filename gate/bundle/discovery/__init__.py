@@ -22,10 +22,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gate.discovery.declared import Declared, contents_of
-from gate.discovery.inline import InlineCollision, stage
-from gate.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
-from gate.discovery.settle import other_runtime, python_function, settle
+from gate.bundle.discovery.declared import Declared, contents_of
+from gate.bundle.discovery.inline import InlineCollision, stage
+from gate.bundle.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
+from gate.bundle.discovery.settle import other_runtime, python_function, settle
 from gate.errors import BundleError
 from gate.model import Finding, Function, ScanIssue, Warning_
 from gate.policy.model import LeftOut
@@ -98,7 +98,7 @@ def discover(
     Raises BundleError on an IaC file the gate cannot read, on any YAML or JSON file a
     scanner would parse that is hostile to a parser or larger than `max_bytes`, and on a
     file the IaC makes the deploy read that the gate cannot (`ignored`: the folders the
-    copy left out, by rule; gate.discovery.references)."""
+    copy left out, by rule; gate.bundle.discovery.references)."""
     reader = IacReader(root, bundle_id, max_bytes, ignored or {})
     declared, iac_files, warnings = reader.declare()
     functions: list[Function] = []

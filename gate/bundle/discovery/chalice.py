@@ -14,7 +14,7 @@ functions, as Chalice deploys them:
   `websocket_disconnect`.
 
 `.chalice/config.json` (when the project has one) says how the roles are made; the
-function role rules read it (gate.serverless.iam.roles). Other `config*.json` files
+function role rules read it (gate.rules.iam.roles). Other `config*.json` files
 (`config-sample.json`) are not deployed by Chalice and are not read.
 """
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared, Read, as_mapping
+from gate.bundle.discovery.declared import Declared, Read, as_mapping
 
 APP_FILE = "app.py"
 CONFIG = (".chalice", "config.json")

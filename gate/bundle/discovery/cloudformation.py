@@ -7,9 +7,16 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared, Read, as_mapping, as_text, join_path, local_path
-from gate.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
-from gate.discovery.settle import other_runtime
+from gate.bundle.discovery.declared import (
+    Declared,
+    Read,
+    as_mapping,
+    as_text,
+    join_path,
+    local_path,
+)
+from gate.bundle.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
+from gate.bundle.discovery.settle import other_runtime
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
@@ -58,7 +65,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
 
 
 def _inline(item: Declared, properties: dict[str, Any], sam: bool) -> None:
-    """A function whose code is inline: staged (see gate/discovery/inline.py) when it is
+    """A function whose code is inline: staged (see gate/bundle/discovery/inline.py) when it is
     a literal string, else said to be unreadable."""
     value = properties.get("InlineCode") if sam else as_mapping(properties.get("Code"))["ZipFile"]
     source = inline_source(value)

@@ -63,7 +63,7 @@ class Read:
     out_of_scope: bool = False
     """The file is IaC of another cloud: counted as out of scope, not read."""
     references: list[Reference] = field(default_factory=list)
-    """Local files the IaC makes the deploy read (gate.discovery.references)."""
+    """Local files the IaC makes the deploy read (gate.bundle.discovery.references)."""
 
 
 def local_path(

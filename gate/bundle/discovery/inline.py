@@ -16,7 +16,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared
+from gate.bundle.discovery.declared import Declared
 
 INLINE_SUFFIX = ".inline"
 # The name Lambda gives inline code, by runtime; other runtimes are not staged.

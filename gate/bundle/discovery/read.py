@@ -24,10 +24,10 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10
     import tomli as tomllib
 
-from gate.discovery.chalice import APP_FILE, read_chalice
-from gate.discovery.cloudformation import read_template
-from gate.discovery.declared import Declared, Read, Reference, leaves_bundle
-from gate.discovery.references import (
+from gate.bundle.discovery.chalice import APP_FILE, read_chalice
+from gate.bundle.discovery.cloudformation import read_template
+from gate.bundle.discovery.declared import Declared, Read, Reference, leaves_bundle
+from gate.bundle.discovery.references import (
     SAMCONFIG_FILES,
     TEMPLATE_SUFFIXES,
     samconfig_references,
@@ -35,9 +35,9 @@ from gate.discovery.references import (
     template_references,
     with_includes,
 )
-from gate.discovery.references import refusal as reference_refusal
-from gate.discovery.serverless import read_serverless
-from gate.discovery.terraform import read_terraform
+from gate.bundle.discovery.references import refusal as reference_refusal
+from gate.bundle.discovery.serverless import read_serverless
+from gate.bundle.discovery.terraform import read_terraform
 from gate.errors import BundleError
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument, YamlLoadError, check_structure, load_yaml

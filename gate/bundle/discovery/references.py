@@ -12,7 +12,7 @@
   from disk.
 
 A reference to a path inside the bundle that lies in a folder the gate ignores (build
-output, `node_modules`, tool caches: gate.staging.rules) is refused: the deploy would
+output, `node_modules`, tool caches: gate.bundle.staging.rules) is refused: the deploy would
 read IaC the gate never copied. So is a nested template or snippet that is not in the
 bundle, or a nested template named so that checkov does not read it as one. A URL (S3,
 HTTPS) is not the bundle's and is not followed; variables are never resolved.
@@ -27,15 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import (
+from gate.bundle.discovery.declared import (
     Reference,
     as_mapping,
     is_remote,
     join_path,
     leaves_bundle,
 )
+from gate.bundle.staging.rules import dir_rule
 from gate.safeyaml import PathKey, YamlDocument, YamlLoadError, load_yaml
-from gate.staging.rules import dir_rule
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _NESTED = {

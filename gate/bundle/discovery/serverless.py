@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import (
+from gate.bundle.discovery.declared import (
     Declared,
     Read,
     as_mapping,
@@ -19,7 +19,7 @@ from gate.discovery.declared import (
     join_path,
     local_path,
 )
-from gate.discovery.references import FILE_SOURCE, unquoted
+from gate.bundle.discovery.references import FILE_SOURCE, unquoted
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gate.discovery.declared import Declared, contents_of, leaves_bundle
-from gate.manifests import MANIFEST_PATTERNS
+from gate.bundle.discovery.declared import Declared, contents_of, leaves_bundle
+from gate.bundle.manifests import MANIFEST_PATTERNS
 from gate.model import Function
 
 PYTHON_RUNTIME = re.compile(r"^python\d")

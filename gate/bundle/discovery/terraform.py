@@ -13,11 +13,18 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import Declared, Read, Reference, as_mapping, as_text, local_path
-from gate.discovery.inline import inline_place
-from gate.discovery.references import module_references
+from gate.bundle.discovery.declared import (
+    Declared,
+    Read,
+    Reference,
+    as_mapping,
+    as_text,
+    local_path,
+)
+from gate.bundle.discovery.inline import inline_place
+from gate.bundle.discovery.references import module_references
 from gate.model import Warning_
-from gate.workers import cache_dir, private_dir
+from gate.scan.workers import cache_dir, private_dir
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.(module|root|cwd)\}/?")
 _REFERENCE = re.compile(r"\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)")
@@ -209,7 +216,7 @@ def _archive_name(filename: Any, archives: dict[str, dict[str, Any]]) -> str | N
 
 def _tf_inline(item: Declared, body: dict[str, Any], archives: dict[str, dict[str, Any]]) -> None:
     """A function deploying an archive_file built from `source_content` or `source {}`
-    blocks: that code is staged (see gate/discovery/inline.py), what is not literal is
+    blocks: that code is staged (see gate/bundle/discovery/inline.py), what is not literal is
     said to be unreadable."""
     name = _archive_name(tf_value(body, "filename"), archives)
     archive = archives.get(name or "")

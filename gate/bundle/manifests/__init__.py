@@ -6,7 +6,7 @@ headers. Nothing here installs, builds or imports anything, so no code of the
 bundle runs. A dependency the gate cannot audit from that text alone (unpinned,
 editable, from git, a URL or a local path) is reported so the policy can judge
 it; it is never handed to pip. A file that parses but is not shaped as its tool writes
-it (`gate.manifests.shapes`) is a problem naming the file and key, never "no packages";
+it (`gate.bundle.manifests.shapes`) is a problem naming the file and key, never "no packages";
 what a `pyproject.toml` or `Pipfile` declares beyond the lock beside it is read from it.
 """
 
@@ -17,12 +17,12 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from gate.manifests.declared import DYNAMIC
-from gate.manifests.found import Found, Manifest, Pin, Unauditable
-from gate.manifests.lockfiles import LOCKS_OF, READERS
-from gate.manifests.requirements import REQUIREMENTS_GLOB, read_requirements
-from gate.manifests.shapes import Malformed
-from gate.manifests.vendored import read_vendored
+from gate.bundle.manifests.declared import DYNAMIC
+from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
+from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
+from gate.bundle.manifests.requirements import REQUIREMENTS_GLOB, read_requirements
+from gate.bundle.manifests.shapes import Malformed
+from gate.bundle.manifests.vendored import read_vendored
 
 __all__ = ["MANIFEST_PATTERNS", "Manifest", "Pin", "Unauditable", "read_manifests", "read_vendored"]
 

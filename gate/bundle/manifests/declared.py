@@ -1,15 +1,15 @@
 """`pyproject.toml` and `Pipfile`: the dependencies a project declares, read as TOML.
-Every key read is checked for its shape (`gate.manifests.shapes`)."""
+Every key read is checked for its shape (`gate.bundle.manifests.shapes`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from gate.manifests.entries import read_dependency
-from gate.manifests.found import Found, Unauditable
-from gate.manifests.requirements import classify_requirement
-from gate.manifests.shapes import Malformed, join, key_line, kind, load_toml, strings, table
+from gate.bundle.manifests.entries import read_dependency
+from gate.bundle.manifests.found import Found, Unauditable
+from gate.bundle.manifests.requirements import classify_requirement
+from gate.bundle.manifests.shapes import Malformed, join, key_line, kind, load_toml, strings, table
 
 DYNAMIC = "dynamic = dependencies"
 """What a `pyproject.toml` with dynamic dependencies is reported as (a lock resolves them)."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gate.manifests.found import Found, Unauditable
-from gate.manifests.shapes import Malformed, join, kind
+from gate.bundle.manifests.found import Found, Unauditable
+from gate.bundle.manifests.shapes import Malformed, join, kind
 
 # Where a dependency comes from when it is not a package index, as the lock files and
 # Poetry/Pipenv tables name it: the gate cannot tell which code that is, so it is not audited.

@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from gate.manifests.declared import read_pipfile, read_pyproject
-from gate.manifests.entries import read_dependency
-from gate.manifests.found import Found
-from gate.manifests.shapes import Malformed, join, kind, load_toml, string, table, tables
+from gate.bundle.manifests.declared import read_pipfile, read_pyproject
+from gate.bundle.manifests.entries import read_dependency
+from gate.bundle.manifests.found import Found
+from gate.bundle.manifests.shapes import Malformed, join, kind, load_toml, string, table, tables
 
 # A manifest of ranges beside one of its lock files is pinned by that lock, which is audited.
 LOCKS_OF = {"pyproject.toml": ("poetry.lock", "uv.lock", "pdm.lock"), "Pipfile": ("Pipfile.lock",)}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from gate.manifests.found import Found, Unauditable
+from gate.bundle.manifests.found import Found, Unauditable
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 _OPTION_WITH_VALUE = re.compile(

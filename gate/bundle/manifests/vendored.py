@@ -19,8 +19,8 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from gate.manifests.found import Found, Manifest, Unauditable
-from gate.manifests.shapes import Malformed
+from gate.bundle.manifests.found import Found, Manifest, Unauditable
+from gate.bundle.manifests.shapes import Malformed
 
 _IDENTITY = ("Name", "Version")
 

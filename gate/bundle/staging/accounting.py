@@ -20,13 +20,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gate.discovery import code_places, contents_of, python_function, within
-from gate.manifests import MANIFEST_PATTERNS
-from gate.model import Bundle, FileAccount, Function, Warning_
-from gate.staging.bytecode import cache_named, refuse_prefixed
-from gate.staging.copy import Tally
-from gate.staging.imports import imported_names
-from gate.staging.rules import (
+from gate.bundle.discovery import code_places, contents_of, python_function, within
+from gate.bundle.manifests import MANIFEST_PATTERNS
+from gate.bundle.staging.bytecode import cache_named, refuse_prefixed
+from gate.bundle.staging.copy import Tally
+from gate.bundle.staging.imports import imported_names
+from gate.bundle.staging.rules import (
     NATIVE_SUFFIXES,
     NOT_ANALYSED_SUFFIXES,
     is_binary,
@@ -36,7 +35,8 @@ from gate.staging.rules import (
     runs_at_start,
     runs_python,
 )
-from gate.staging.thirdparty import ThirdParty
+from gate.bundle.staging.thirdparty import ThirdParty
+from gate.model import Bundle, FileAccount, Function, Warning_
 
 SCANNED = "scanned"
 NOT_ANALYSED = "not_analysed"
@@ -80,7 +80,7 @@ def account(
                 shown = relative + found.as_posix().removeprefix(file.as_posix())
                 _refuse_importable_zip(found, shown, bundle, by_content=True)
     for relative in sorted(out_of_scope):
-        if not (root / relative).is_file():  # set aside with its service: gate.bundles
+        if not (root / relative).is_file():  # set aside with its service: gate.bundle.resolve
             states[OUT_OF_SCOPE] += 1
             foreign.append(relative)
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
@@ -167,9 +167,9 @@ def _state(
 
 def _refuse_startup_pth(path: Path, relative: str, bundle: Bundle) -> None:
     """Refuse a `.pth` file with an `import` line in a Python function's code or layers
-    (never third-party, gate.staging.thirdparty): the runtime adds the code folder as a site folder
-    (`site.addsitedir`), and `site` runs each such line at every start, before the
-    handler; no scanner reads it."""
+    (never third-party, gate.bundle.staging.thirdparty): the runtime adds the code
+    folder as a site folder (`site.addsitedir`), and `site` runs each such line at every
+    start, before the handler; no scanner reads it."""
     owners = [
         f.name
         for f in bundle.functions

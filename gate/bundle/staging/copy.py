@@ -9,7 +9,7 @@ policy's `exclude` names, are counted, not copied; Python code in ignored
 folders is remembered so that an import of it can bring it back, and every file
 of an ignored virtualenv or dependency tree so that, inside a Python function's
 code, it is brought back whole. Bytecode an unpacked zip's `__pycache__` holds
-that Python may run instead of its source is refused (see gate.staging.bytecode).
+that Python may run instead of its source is refused (see gate.bundle.staging.bytecode).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gate.bundle.staging.rules import dir_rule, file_rule, is_program, refusal
 from gate.model import Warning_
 from gate.policy.globs import PathPatterns
-from gate.staging.rules import dir_rule, file_rule, is_program, refusal
 
 MAX_FILES = 100_000
 MAX_BYTES = 1 << 30
@@ -62,7 +62,7 @@ class Tally:
     ignored_folders: dict[str, str] = field(default_factory=dict)
     """Every folder a built-in rule left out (its path relative to the bundle root, or to
     the copy for a folder of an unpacked zip), with the rule: what the IaC names in one
-    was never copied (gate.discovery.references)."""
+    was never copied (gate.bundle.discovery.references)."""
     unverified: list[str] = field(default_factory=list)
     """Bytecode Python may load in place of a third-party source, listed by its RECORD:
     nothing proves what it holds, so it is counted not analysed, not ignored."""
@@ -288,9 +288,14 @@ def _prune_all_but_programs(root: Path, folder: Path, restored: Collection[str])
 
 def _refuse_loaded_bytecode(root: Path, cache: Path, tally: Tally, listed: Collection[str]) -> int:
     """Refuse the bytecode in an unpacked zip's `__pycache__` (deployed code) that Python
-    may import instead of a source beside the folder (gate.staging.bytecode.judge_loaded);
+    may import instead of a source beside the folder (gate.bundle.staging.bytecode.judge_loaded);
     how many of its files were counted not analysed instead."""
-    from gate.staging.bytecode import cache_named, cached_source, judge_loaded, refuse_prefixed
+    from gate.bundle.staging.bytecode import (
+        cache_named,
+        cached_source,
+        judge_loaded,
+        refuse_prefixed,
+    )
 
     before = len(tally.unverified)
     for pyc in sorted(cache.rglob("*")):

@@ -20,10 +20,10 @@ declared distribution installed there. An undeclared one
 is scanned as the function's own code, and reported (`undeclared`). Making one's
 own code third-party then takes a line in the requirements file a reviewer reads.
 Everywhere, a RECORD proves only the Python modules (source, extension modules, `.pth`
-start-up files) named like its distribution (gate.staging.importnames): `six` cannot
+start-up files) named like its distribution (gate.bundle.staging.importnames): `six` cannot
 vouch for `helper.py` or `helper.pth`. And no record vouches for a `.pth` file with an
 `import` line: Python runs it at every start, and no scanner reads it (it is refused
-in a function's code, gate.staging.accounting). Those it lists under
+in a function's code, gate.bundle.staging.accounting). Those it lists under
 other names are scanned as the bundle's own code, and reported (`foreign`), and so are
 the modules it lists in a function's code or layer below its site folder: the deploy
 ships that folder without the record, and the runtime imports them as the function's
@@ -43,11 +43,11 @@ from pathlib import Path, PurePosixPath
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from gate.discovery import code_places, python_function, within
+from gate.bundle.discovery import code_places, python_function, within
+from gate.bundle.staging.bytecode import cached_source
+from gate.bundle.staging.importnames import owns
+from gate.bundle.staging.rules import refusal, runs_at_start
 from gate.model import Distribution, Function, Warning_
-from gate.staging.bytecode import cached_source
-from gate.staging.importnames import owns
-from gate.staging.rules import refusal, runs_at_start
 
 # Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
 UNHASHED_NAMES = frozenset({"RECORD", "RECORD.jws", "RECORD.p7s"})
@@ -92,10 +92,10 @@ class ThirdParty:
     bytecode: frozenset[str] = frozenset()
     """`__pycache__` bytecode a RECORD lists (unhashed, as pip writes it) for a source it
     proves. Nothing proves what bytecode holds: it is code not analysed, never
-    third-party (gate.staging.bytecode)."""
+    third-party (gate.bundle.staging.bytecode)."""
     foreign: frozenset[tuple[str, str, str]] = frozenset()
     """Modules a RECORD proves that are not named like its distribution (path, name,
-    version): scanned as the bundle's own code (gate.staging.importnames)."""
+    version): scanned as the bundle's own code (gate.bundle.staging.importnames)."""
 
 
 def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> ThirdParty:
@@ -213,7 +213,7 @@ def _declared(root: Path, code: str, site: str, manifests: dict[str, set[str]]) 
 
 def _top_level_names(folder: Path) -> set[str]:
     """The names the dependency manifests at the top of `folder` declare."""
-    from gate.manifests import read_manifests
+    from gate.bundle.manifests import read_manifests
 
     manifest = read_manifests(folder)
     names = {p.name for p in manifest.pins if "/" not in p.path}

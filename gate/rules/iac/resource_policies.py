@@ -23,12 +23,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.iam.policy import action_strings, as_list, json_document
+from gate.rules.intrinsics import with_parameters
+from gate.rules.variables import Variables
 from gate.safeyaml import PathKey, YamlDocument
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.iam.policy import action_strings, as_list, json_document
-from gate.serverless.intrinsics import with_parameters
-from gate.serverless.variables import Variables
 
 POLICY_RESOURCES = {
     "AWS::S3::BucketPolicy": "bucket",

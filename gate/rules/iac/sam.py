@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gate.discovery.declared import as_mapping, as_text
+from gate.bundle.discovery.declared import as_mapping, as_text
 from gate.model import Function
-from gate.safeyaml import PathKey
-from gate.serverless.iac.view import (
+from gate.rules.iac.view import (
     HTTP,
     REST,
     URL,
@@ -31,6 +30,7 @@ from gate.serverless.iac.view import (
     strings,
     unset,
 )
+from gate.safeyaml import PathKey
 
 DEFAULT_TIMEOUT = 3
 _EVENT_KINDS = {

@@ -28,8 +28,8 @@ from __future__ import annotations
 import re
 
 from gate.model import Absorbs
-from gate.serverless.findings import RawFinding
-from gate.serverless.iac.view import FunctionView, Variable
+from gate.rules.findings import RawFinding
+from gate.rules.iac.view import FunctionView, Variable
 
 SECRET_NAME = re.compile(
     r"PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|"

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gate.discovery.declared import as_mapping
+from gate.bundle.discovery.declared import as_mapping
 from gate.model import Function
-from gate.safeyaml import PathKey
-from gate.serverless.iac.view import (
+from gate.rules.iac.view import (
     HTTP,
     MISSING,
     REST,
@@ -27,6 +26,7 @@ from gate.serverless.iac.view import (
     YamlSource,
     unset,
 )
+from gate.safeyaml import PathKey
 
 DEFAULT_TIMEOUT = 6
 _EVENT_KINDS = {"http": REST, "httpApi": HTTP}

@@ -24,7 +24,7 @@ deploy) or the environment it is set in (`variables = local.env`, `Variables: !I
 it cannot tell what runs; that is this finding too when the function's code or layers
 hold programs the gate does not analyse (a `#!` script of another interpreter, a
 native executable, any file with an execute bit; staging finds them in the bundle as it
-is, hidden ones too: gate.staging.programs): a function whose code is all Python has
+is, hidden ones too: gate.bundle.staging.programs): a function whose code is all Python has
 nothing unseen to run.
 """
 
@@ -35,12 +35,12 @@ import posixpath
 import re
 from pathlib import Path
 
-from gate.discovery.declared import contents_of
-from gate.discovery.settle import python_function
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.iac.view import FunctionView, Variable
-from gate.staging.rules import is_binary, runs_python
+from gate.bundle.discovery.declared import contents_of
+from gate.bundle.discovery.settle import python_function
+from gate.bundle.staging.rules import is_binary, runs_python
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.iac.view import FunctionView, Variable
 
 STARTUP_VARIABLES = ("AWS_LAMBDA_EXEC_WRAPPER", "LD_PRELOAD")
 _HOME = (

@@ -18,10 +18,10 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import as_mapping
+from gate.bundle.discovery.declared import as_mapping
 from gate.model import Function
-from gate.serverless.context import BundleContext
-from gate.serverless.iac.view import (
+from gate.rules.context import BundleContext
+from gate.rules.iac.view import (
     HTTP,
     REST,
     URL,

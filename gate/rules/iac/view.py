@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from gate.discovery.declared import deep_merge
+from gate.bundle.discovery.declared import deep_merge
 from gate.model import Function
+from gate.rules.context import BundleContext
+from gate.rules.intrinsics import literal_values
+from gate.rules.variables import Candidates, Variables
 from gate.safeyaml import PathKey, YamlDocument
-from gate.serverless.context import BundleContext
-from gate.serverless.intrinsics import literal_values
-from gate.serverless.variables import Candidates, Variables
 
 URL = "url"
 REST = "rest"
@@ -236,8 +236,8 @@ class YamlSource:
         """What the scalar at `path` may stand for: the value as written, or the
         literals an intrinsic stands for within this file (`!Ref` of a parameter's
         literal `Default`, `!FindInMap` into its `Mappings`, `!Join` or `!Sub` of
-        literals, both branches of `!If`: gate.serverless.intrinsics), or a
-        serverless.yml variable's (gate.serverless.variables); [None] for anything
+        literals, both branches of `!If`: gate.rules.intrinsics), or a
+        serverless.yml variable's (gate.rules.variables); [None] for anything
         resolved at deploy time (`!GetAtt`, `!ImportValue`, a parameter without a
         default) or that is not a scalar."""
         value = self._long_form(path)

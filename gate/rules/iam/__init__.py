@@ -19,17 +19,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gate.model import Absorbs, Severity
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.iam.least import least_privilege
-from gate.serverless.iam.policy import (
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.iam.least import least_privilege
+from gate.rules.iam.policy import (
     ALL_ACTIONS,
     Grants,
     Statement,
     role_users,
 )
-from gate.serverless.iam.roles import grants
-from gate.serverless.iam.unknown import (
+from gate.rules.iam.roles import grants
+from gate.rules.iam.unknown import (
     granted_scope,
     known_actions,
     restrictable,

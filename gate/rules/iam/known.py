@@ -19,7 +19,7 @@ import zipfile
 from importlib import resources
 from typing import Any
 
-from gate.serverless.iam.policy import Place, Statement
+from gate.rules.iam.policy import Place, Statement
 
 MANAGED_DATA = "aws-managed-policies.zip"
 
@@ -128,7 +128,7 @@ def managed_policy_name(value: str) -> str | None:
 def _managed_archive() -> zipfile.ZipFile:
     """The managed policies, one member each: a run reads only those its bundle attaches."""
     return zipfile.ZipFile(
-        resources.files("gate.serverless.iam").joinpath(f"data/{MANAGED_DATA}").open("rb")
+        resources.files("gate.rules.iam").joinpath(f"data/{MANAGED_DATA}").open("rb")
     )
 
 

@@ -1,6 +1,6 @@
 """Least privilege: what a function's role grants against what its code calls (through
-boto3, read by gate.serverless.calls) and what Lambda itself needs for the
-function's wiring (gate.serverless.iam.wiring).
+boto3, read by gate.rules.calls) and what Lambda itself needs for the
+function's wiring (gate.rules.iam.wiring).
 
 - GATE-SLS-010: a statement grants a service that neither the code nor Lambda uses;
 - GATE-SLS-011: a wildcard where the calls are known, with the minimal statement;
@@ -19,18 +19,18 @@ import json
 from dataclasses import dataclass
 
 from gate.model import Function
-from gate.serverless.calls import CodeCalls, calls_of
-from gate.serverless.calls.models import service_of
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.iam.policy import (
+from gate.rules.calls import CodeCalls, calls_of
+from gate.rules.calls.models import service_of
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.iam.policy import (
     Grants,
     Statement,
     is_wildcard,
     matches,
     role_users,
 )
-from gate.serverless.iam.wiring import RUNTIME, Needs, wiring
+from gate.rules.iam.wiring import RUNTIME, Needs, wiring
 
 
 @dataclass(frozen=True)

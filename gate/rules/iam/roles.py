@@ -8,7 +8,7 @@ and `AWS::IAM::Policy` / `ManagedPolicy` / `RolePolicy` resources that name the 
 serverless.yml: `provider.iam.role.statements` and `managedPolicies`, the legacy
 `provider.iamRoleStatements` and `iamManagedPolicies`, per-function `iamRoleStatements`
 (serverless-iam-roles-per-function) and custom roles under `resources.Resources`.
-Terraform: gate.serverless.iam.roles_terraform. Chalice: gate.serverless.iam.roles_chalice.
+Terraform: gate.rules.iam.roles_terraform. Chalice: gate.rules.iam.roles_chalice.
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from gate.discovery.cloudformation import logical_ids
-from gate.discovery.declared import as_mapping
+from gate.bundle.discovery.cloudformation import logical_ids
+from gate.bundle.discovery.declared import as_mapping
 from gate.model import Function
-from gate.safeyaml import YamlDocument
-from gate.serverless.context import BundleContext
-from gate.serverless.iam.known import managed_policy_name, managed_statements, template_statements
-from gate.serverless.iam.policy import (
+from gate.rules.context import BundleContext
+from gate.rules.iam.known import managed_policy_name, managed_statements, template_statements
+from gate.rules.iam.policy import (
     DocPath,
     Found,
     Grants,
@@ -34,9 +33,10 @@ from gate.serverless.iam.policy import (
     combine,
     items,
 )
-from gate.serverless.iam.policy import document_statements as _document
-from gate.serverless.intrinsics import with_mappings, with_parameters
-from gate.serverless.variables import Variables
+from gate.rules.iam.policy import document_statements as _document
+from gate.rules.intrinsics import with_mappings, with_parameters
+from gate.rules.variables import Variables
+from gate.safeyaml import YamlDocument
 
 # serverless.yml: where the provider role's statements and managed policies are.
 _PROVIDER_V3: tuple[DocPath, DocPath] = (
@@ -57,11 +57,11 @@ _ATTACHING = {
 def grants(context: BundleContext, function: Function) -> Grants:
     """Everything the function's role is granted, as far as its IaC says."""
     if function.iac == "terraform":
-        from gate.serverless.iam.roles_terraform import terraform_grants
+        from gate.rules.iam.roles_terraform import terraform_grants
 
         return terraform_grants(context, function)
     if function.iac == "chalice":
-        from gate.serverless.iam.roles_chalice import chalice_grants
+        from gate.rules.iam.roles_chalice import chalice_grants
 
         return chalice_grants(context, function)
     document = context.yaml(function.iac_file)

@@ -22,11 +22,11 @@ import posixpath
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.chalice import CONFIG, read_config
-from gate.discovery.declared import as_mapping, join_path, leaves_bundle
+from gate.bundle.discovery.chalice import CONFIG, read_config
+from gate.bundle.discovery.declared import as_mapping, join_path, leaves_bundle
 from gate.model import Function
-from gate.serverless.context import BundleContext
-from gate.serverless.iam.policy import Grants, Place, Statement, document_statements
+from gate.rules.context import BundleContext
+from gate.rules.iam.policy import Grants, Place, Statement, document_statements
 
 DEFAULT_STAGE = "dev"
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.discovery.declared import as_mapping
-from gate.discovery.terraform import tf_value
+from gate.bundle.discovery.declared import as_mapping
+from gate.bundle.discovery.terraform import tf_value
 from gate.model import Function
-from gate.serverless.context import BundleContext
-from gate.serverless.iam.known import managed_policy_name, managed_statements
-from gate.serverless.iam.policy import (
+from gate.rules.context import BundleContext
+from gate.rules.iam.known import managed_policy_name, managed_statements
+from gate.rules.iam.policy import (
     DocPath,
     Found,
     Grants,

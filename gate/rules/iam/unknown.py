@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from gate.serverless import awsdata
-from gate.serverless.findings import RawFinding
-from gate.serverless.iam.policy import (
+from gate.rules import awsdata
+from gate.rules.findings import RawFinding
+from gate.rules.iam.policy import (
     ALL_ACTIONS,
     Statement,
     is_service_wildcard,

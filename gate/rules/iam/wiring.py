@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gate.discovery.cloudformation import logical_ids
-from gate.discovery.declared import as_mapping
+from gate.bundle.discovery.cloudformation import logical_ids
+from gate.bundle.discovery.declared import as_mapping
 from gate.model import Function
-from gate.serverless.context import BundleContext
-from gate.serverless.iam.known import managed_actions
+from gate.rules.context import BundleContext
+from gate.rules.iam.known import managed_actions
 
 Needs = dict[str, tuple[str, ...] | None]
 """Service -> the IAM actions needed (None: used, the actions are not known)."""
@@ -170,7 +170,7 @@ def _serverless(data: dict[str, Any], function: Function, needs: Needs) -> None:
 
 
 def _terraform(context: BundleContext, function: Function, needs: Needs) -> None:
-    from gate.serverless.iam.roles_terraform import Module
+    from gate.rules.iam.roles_terraform import Module
 
     module = Module.load(context, function.iac_file)
     body = module.find(*function.resource.split(".", 1))

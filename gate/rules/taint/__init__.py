@@ -24,13 +24,13 @@ from __future__ import annotations
 import ast
 
 from gate.model import Absorbs
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.taint.entries import HandlerModule
-from gate.serverless.taint.flow import unique, watch
-from gate.serverless.taint.scope import Scope
-from gate.serverless.taint.second_order import StoredRead, Write, second_order
-from gate.serverless.taint.sinks import (
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.taint.entries import HandlerModule
+from gate.rules.taint.flow import unique, watch
+from gate.rules.taint.scope import Scope
+from gate.rules.taint.second_order import StoredRead, Write, second_order
+from gate.rules.taint.sinks import (
     KIND,
     PATH_METHODS,
     Sink,
@@ -38,8 +38,8 @@ from gate.serverless.taint.sinks import (
     lookup,
     resolves_entities,
 )
-from gate.serverless.taint.stores import store_call
-from gate.serverless.taint.values import Taint, Taints, join, origin, reaching
+from gate.rules.taint.stores import store_call
+from gate.rules.taint.values import Taint, Taints, join, origin, reaching
 
 RULE_IDS = tuple(kind.rule_id for kind in KIND.values())
 

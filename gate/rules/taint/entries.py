@@ -23,9 +23,9 @@ from pathlib import PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
-from gate.discovery.chalice import EVENT_DECORATORS
-from gate.serverless.context import BundleContext
-from gate.serverless.taint.module import FunctionNode, ModuleIndex
+from gate.bundle.discovery.chalice import EVENT_DECORATORS
+from gate.rules.context import BundleContext
+from gate.rules.taint.module import FunctionNode, ModuleIndex
 
 EVENT_NAMES = frozenset({"event", "evt", "_event", "lambda_event", "raw_event"})
 CONTEXT_NAMES = frozenset({"context", "ctx", "_context", "_ctx", "lambda_context"})

@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
-from gate.serverless.taint.module import ModuleIndex
-from gate.serverless.taint.stores import store_call
-from gate.serverless.taint.strings import format_parts, string_parts
-from gate.serverless.taint.values import (
+from gate.rules.taint.module import ModuleIndex
+from gate.rules.taint.stores import store_call
+from gate.rules.taint.strings import format_parts, string_parts
+from gate.rules.taint.values import (
     CLEAN,
     Taints,
     built,

@@ -1,7 +1,7 @@
 """Event data through one module: from the handlers' event parameters into and out of
 the module's own functions.
 
-Each function is walked on its own (gate/serverless/taint/walk.py). Between functions
+Each function is walked on its own (gate/rules/taint/walk.py). Between functions
 a bounded fixpoint over a work list: a walk summarises a function with its parameters
 as placeholders (what it returns, which parameters it validates) and collects the
 event data it passes to the functions it calls; a function is walked again when the
@@ -14,14 +14,14 @@ import ast
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.taint.entries import HandlerModule, handler_modules
-from gate.serverless.taint.exprs import Env
-from gate.serverless.taint.module import FunctionNode, ModuleIndex
-from gate.serverless.taint.scope import Observer, Summary, local_names, parameters
-from gate.serverless.taint.values import CLEAN, event, join, real, validated
-from gate.serverless.taint.walk import FunctionWalk
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.taint.entries import HandlerModule, handler_modules
+from gate.rules.taint.exprs import Env
+from gate.rules.taint.module import FunctionNode, ModuleIndex
+from gate.rules.taint.scope import Observer, Summary, local_names, parameters
+from gate.rules.taint.values import CLEAN, event, join, real, validated
+from gate.rules.taint.walk import FunctionWalk
 
 MAX_WALKS_PER_FUNCTION = 12
 """How often the fixpoint may walk each function before it stops: enough for real call

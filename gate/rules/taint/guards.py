@@ -7,9 +7,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator, Mapping
 
-from gate.serverless.taint.exprs import Env
-from gate.serverless.taint.module import ModuleIndex
-from gate.serverless.taint.values import CLEAN, KINDS, Taints, cleared
+from gate.rules.taint.exprs import Env
+from gate.rules.taint.module import ModuleIndex
+from gate.rules.taint.values import CLEAN, KINDS, Taints, cleared
 
 Fact = tuple[ast.expr, frozenset[str]]
 """An expression and the sink kinds it is safe for where the test holds."""

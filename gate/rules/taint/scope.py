@@ -8,12 +8,12 @@ import ast
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from gate.serverless.taint.exprs import Env
-from gate.serverless.taint.module import FunctionNode, ModuleIndex
-from gate.serverless.taint.values import CLEAN, Taints, join, real
+from gate.rules.taint.exprs import Env
+from gate.rules.taint.module import FunctionNode, ModuleIndex
+from gate.rules.taint.values import CLEAN, Taints, join, real
 
 if TYPE_CHECKING:
-    from gate.serverless.taint.walk import FunctionWalk
+    from gate.rules.taint.walk import FunctionWalk
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Second-order event data (GATE-SLS-009): what one function stores from its event in a
 DynamoDB table or S3 bucket, another function of the bundle reads back into a sink.
 
-The walk (gate/serverless/taint) records each write of event data to a store and each
-sink that data read from a store reaches (gate.serverless.taint.stores). A read is
+The walk (gate/rules/taint) records each write of event data to a store and each
+sink that data read from a store reaches (gate.rules.taint.stores). A read is
 reported when a function writes event data to the same store, as far as the IaC
 tells: a store named by an environment variable is the resource the function's IaC
 sets it to (`TABLE_NAME: !Ref Orders`), so two functions whose variables name
@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gate.model import Absorbs
-from gate.serverless.context import BundleContext
-from gate.serverless.findings import RawFinding
-from gate.serverless.taint.entries import HandlerModule
-from gate.serverless.taint.sinks import KIND
-from gate.serverless.taint.values import Taint
+from gate.rules.context import BundleContext
+from gate.rules.findings import RawFinding
+from gate.rules.taint.entries import HandlerModule
+from gate.rules.taint.sinks import KIND
+from gate.rules.taint.values import Taint
 
 RULE_ID = "GATE-SLS-009"
 _TERRAFORM_REFERENCE = re.compile(r"^\$\{((?:data\.)?aws_[a-z0-9_]+\.[A-Za-z0-9_-]+)\.")
@@ -112,7 +112,7 @@ class _Identities:
     """What a store a module names is, by the IaC of the functions that deploy it."""
 
     def __init__(self, context: BundleContext) -> None:
-        from gate.serverless.iac import function_views
+        from gate.rules.iac import function_views
 
         self.variables: dict[tuple[str, str, str], set[str]] = {}
         """(function resource, handler file, variable) -> what the variable names."""

@@ -11,7 +11,7 @@ import ast
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from gate.serverless.taint.module import ModuleIndex
+from gate.rules.taint.module import ModuleIndex
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ followed through the module's assignments; any other name is not a store the gat
 match, and the call is not followed.
 
 What an environment variable names is the function's IaC's business
-(gate.serverless.taint.second_order matches writers and readers through it).
+(gate.rules.taint.second_order matches writers and readers through it).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gate.serverless.taint.module import ModuleIndex
+from gate.rules.taint.module import ModuleIndex
 
 DYNAMODB_WRITES = frozenset({"put_item", "update_item", "batch_write_item"})
 DYNAMODB_READS = frozenset({"get_item", "query", "scan", "batch_get_item"})

@@ -34,7 +34,7 @@ class Taint:
     object, `app.current_event`): what a function returns of it is event data for its
     callers too, whoever calls it."""
     store: str | None = None
-    """Set for data read back from a table or bucket (gate.serverless.taint.stores): the
+    """Set for data read back from a table or bucket (gate.rules.taint.stores): the
     store it came from. It is event data only if a function of the bundle writes event
     data there (GATE-SLS-009); the first-order rules never report it."""
 

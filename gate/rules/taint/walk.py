@@ -12,23 +12,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from gate.serverless.taint.exprs import Env, Expressions
-from gate.serverless.taint.guards import Guards
-from gate.serverless.taint.module import (
+from gate.rules.taint.exprs import Env, Expressions
+from gate.rules.taint.guards import Guards
+from gate.rules.taint.module import (
     MUTATORS,
     FunctionNode,
     ModuleIndex,
     import_names,
     root_name,
 )
-from gate.serverless.taint.scope import (
+from gate.rules.taint.scope import (
     Observer,
     Program,
     Scope,
     bind_arguments,
     parameters,
 )
-from gate.serverless.taint.values import (
+from gate.rules.taint.values import (
     CLEAN,
     Taints,
     built,
