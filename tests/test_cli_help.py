@@ -7,7 +7,7 @@ import argparse
 import re
 from pathlib import Path
 
-from gate.cli import _parser
+from gate.cli.parser import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
 def test_every_option_of_every_command_is_described() -> None:
     missing = [
         f"{p.prog} {'/'.join(a.option_strings) or a.dest}"
-        for p in parsers(_parser())
+        for p in parsers(build_parser())
         for a in p._actions
         if not isinstance(a, argparse._SubParsersAction) and not a.help
     ]
@@ -32,7 +32,7 @@ def test_every_option_of_every_command_is_described() -> None:
 
 
 def test_check_help_has_exit_codes_environment_and_examples() -> None:
-    check = next(p for p in parsers(_parser()) if p.prog.endswith(" check"))
+    check = next(p for p in parsers(build_parser()) if p.prog.endswith(" check"))
     text = check.format_help()
     for heading in ("exit codes:", "environment:", "examples:"):
         assert heading in text

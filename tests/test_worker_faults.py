@@ -172,7 +172,7 @@ def test_unwritable_report_is_refused_before_scanning(
 
 
 def test_failed_report_write_is_an_error_and_leaves_no_temp_file(tmp_path: Path) -> None:
-    from gate.cli import write_atomically
+    from gate.cli.check import write_atomically
     from gate.errors import ReportError
 
     target = tmp_path / "report.json"

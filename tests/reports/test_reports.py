@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from gate.cli import console_width, wants_color
+from gate.cli.check import console_width, wants_color
 from gate.model import Bundle, Decision, ScanStatus, Status, Verdict, Warning_
 from gate.policy.evaluate import evaluate
 from gate.policy.load import builtin_policy

@@ -1,0 +1,14 @@
+"""What every part of the `gate` command shares: the error exit code, and text made safe
+for one stderr line."""
+
+from __future__ import annotations
+
+EXIT_ERROR = 2
+
+
+def shown(text: str) -> str:
+    """Text on one stderr line, whatever a file name in it holds (no line breaks, no
+    terminal escapes, no bytes that are not UTF-8)."""
+    from gate.reports.base import printable
+
+    return printable(text)
