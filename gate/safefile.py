@@ -11,6 +11,7 @@ named a moment before), and reads at most a stated number of bytes.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -76,3 +77,16 @@ def _kind(mode: int) -> str:
 
 def _size(limit: int) -> str:
     return f"{limit // MIB} MiB" if limit >= MIB and limit % MIB == 0 else f"{limit} bytes"
+
+
+def files_fingerprint(path: Path) -> str:
+    """A file or directory tree by path, size, modification time, owner and mode (the
+    advisory database: large, and replaced rather than edited; the worker refuses a
+    cached database others could have written, so who may write it counts too)."""
+    digest = hashlib.sha256()
+    paths = [path, *sorted(path.rglob("*"))] if path.is_dir() else [path]
+    for item in paths:
+        info = item.stat()
+        stamp = f"{item}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_uid}\0{info.st_mode}"
+        digest.update(stamp.encode() + b"\n")
+    return digest.hexdigest()

@@ -250,9 +250,9 @@ def test_who_may_write_the_advisory_data_keys_the_audit(tmp_path: Path) -> None:
     snapshot = tmp_path / "advisories.json.gz"
     snapshot.write_bytes(b"data")
     snapshot.chmod(0o600)
-    before = gate.scan.cache.files_fingerprint(snapshot)
+    before = gate.safefile.files_fingerprint(snapshot)
     snapshot.chmod(0o620)
-    assert gate.scan.cache.files_fingerprint(snapshot) != before
+    assert gate.safefile.files_fingerprint(snapshot) != before
 
 
 def test_without_cached_parts_a_refused_output_is_not_scanned_twice(

@@ -13,7 +13,7 @@ from typing import Any
 
 from gate.advisories.osv import AdvisoryDatabase, Snapshot, builtin_snapshot, read_snapshot
 from gate.errors import AdvisoryError
-from gate.scan.workers import cache_dir
+from gate.places import cache_dir
 
 CACHE_NAME = "osv-pypi.json.gz"
 # pip-audit's own default; the live service's URL is an internal setting (tests point it at

@@ -128,19 +128,6 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def files_fingerprint(path: Path) -> str:
-    """A file or directory tree by path, size, modification time, owner and mode (the
-    advisory database: large, and replaced rather than edited; the worker refuses a
-    cached database others could have written, so who may write it counts too)."""
-    digest = hashlib.sha256()
-    paths = [path, *sorted(path.rglob("*"))] if path.is_dir() else [path]
-    for item in paths:
-        info = item.stat()
-        stamp = f"{item}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_uid}\0{info.st_mode}"
-        digest.update(stamp.encode() + b"\n")
-    return digest.hexdigest()
-
-
 def partial_root(root: Path, files: Iterable[str], target: Path) -> Path:
     """A copy of just `files` of `root` in `target`, at the same relative paths (hard
     links where the file system allows)."""

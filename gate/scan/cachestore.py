@@ -48,8 +48,8 @@ class FindingsCache:
     def open(cls, base: Path) -> FindingsCache | None:
         """The cache in `base`/findings, or None if it cannot be private to this user.
         Raises `CacheKeyError` if the key that authenticates it cannot be trusted."""
+        from gate.places import private_dir
         from gate.scan.cachekey import KeyUnavailable, cache_key
-        from gate.scan.workers import private_dir
 
         directory = private_dir(base / "findings")
         if directory is None:

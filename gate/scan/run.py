@@ -27,6 +27,7 @@ from gate.model import (
     Verdict,
     Warning_,
 )
+from gate.places import cache_dir
 from gate.policy.baseline import Baseline
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
@@ -37,7 +38,6 @@ from gate.scan.shards import Shard, keep_own, shard_view
 from gate.scan.workers import (
     WorkerJob,
     WorkerOutcome,
-    cache_dir,
     run_workers,
     worker_argv,
 )

@@ -38,7 +38,7 @@ FRESH_PREFIX = "serverless-gate-"
 def scratch_dir() -> Path | None:
     """The private, lasting temp dir of the gate and its workers, or None if it cannot
     be made private (then each run makes a fresh one)."""
-    from gate.scan.workers import cache_dir, private_dir
+    from gate.places import cache_dir, private_dir
 
     return private_dir(cache_dir() / "worker-tmp")
 

@@ -48,7 +48,7 @@ class PipAuditScanner(Scanner):
 
     def cache_salt(self, options: dict[str, Any]) -> str | None:
         # One part per bundle: a version pinned by one manifest is reported there alone.
-        from gate.scan.cache import files_fingerprint
+        from gate.safefile import files_fingerprint
 
         settings = options["advisories"]
         if settings["source"] != "offline":

@@ -24,7 +24,7 @@ from gate.bundle.discovery.declared import (
 from gate.bundle.discovery.inline import inline_place
 from gate.bundle.discovery.references import module_references
 from gate.model import Warning_
-from gate.scan.workers import cache_dir, private_dir
+from gate.places import cache_dir, private_dir
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.(module|root|cwd)\}/?")
 _REFERENCE = re.compile(r"\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)")
