@@ -15,8 +15,9 @@ from typing import Any
 import yaml
 
 from gate.model import Severity
-from gate.policy.model import Policy, SeverityMap
+from gate.policy.model import Policy
 from gate.scanners.checkov import CheckovScanner
+from gate.settings import SeverityMap
 
 # The gate's own rules (DESIGN §3.5 prefixes): id -> (scanner, severity, title).
 GATE_RULES: dict[str, tuple[str, Severity, str]] = {

@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gate.bundle.archives import ArchiveLimits, extract
+from gate.bundle.archives import extract
 from gate.errors import BundleError
+from gate.settings import ArchiveLimits
 from tests.conftest import RunGate, only_scanners
 
 ONLY_PIP_AUDIT = only_scanners("pip-audit")

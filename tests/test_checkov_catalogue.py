@@ -290,8 +290,8 @@ def test_api_without_authorization_is_high() -> None:
 def test_the_gate_reads_the_catalogue_the_same_way() -> None:
     """The gate's loader (packaged resource, safe YAML, SeverityMap) agrees with this test."""
     from gate.model import Severity
-    from gate.policy.model import SeverityMap
     from gate.safeyaml import load_yaml
+    from gate.settings import SeverityMap
 
     text = resources.files("gate.policies").joinpath("checkov-severity.yml").read_bytes()
     data = load_yaml(text).data

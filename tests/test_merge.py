@@ -16,10 +16,10 @@ from gate.model import (
     Suppression,
 )
 from gate.policy.load import builtin_policy
-from gate.policy.model import SeverityMap
 from gate.scan.merge import fold
 from gate.scanners.base import ParseContext
 from gate.scanners.serverless import ServerlessScanner
+from gate.settings import SeverityMap
 
 
 def finding(

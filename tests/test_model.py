@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from gate.model import Finding, Location, Severity
-from gate.policy.model import SeverityMap
+from gate.settings import SeverityMap
 
 
 def test_severity_is_ordered_and_parsed() -> None:

@@ -26,21 +26,11 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from gate.errors import BundleError
+from gate.settings import ArchiveLimits
 
 CHUNK = 1 << 16
 # Below this size an entry's compression ratio says nothing about a bomb.
 RATIO_MIN_BYTES = 1 << 16
-
-
-@dataclass(frozen=True)
-class ArchiveLimits:
-    """How much an archive may unpack to (policy `archives:`)."""
-
-    max_bytes: int = 1 << 30
-    max_entries: int = 100_000
-    max_ratio: int = 200
-    max_depth: int = 2
-    """Zips inside zips: 1 is the archive itself, 2 allows one level of nesting."""
 
 
 @dataclass

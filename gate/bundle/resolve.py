@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gate.bundle.archives import ArchiveLimits, extract
+from gate.bundle.archives import extract
 from gate.bundle.discovery import Discovery, code_places, contents_of, discover, python_function
 from gate.bundle.staging.accounting import ALL_SCANNERS, account
 from gate.bundle.staging.bytecode import refuse_cached
@@ -31,6 +31,7 @@ from gate.errors import BundleError
 from gate.model import Bundle, FileAccount, ScanIssue, Warning_
 from gate.policy.model import LeftOut
 from gate.safeyaml import IAC_MAX_BYTES
+from gate.settings import ArchiveLimits
 
 if TYPE_CHECKING:
     from gate.policy.model import Policy

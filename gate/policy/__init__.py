@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gate.policy.load import load_policy, resolve_policy, schema
-from gate.policy.model import Policy, ScannerPolicy
+from gate.policy.model import Policy
+from gate.settings import ScannerSettings
 
-__all__ = ["Policy", "ScannerPolicy", "load_policy", "resolve_policy", "schema"]
+__all__ = ["Policy", "ScannerSettings", "load_policy", "resolve_policy", "schema"]

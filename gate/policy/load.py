@@ -15,14 +15,11 @@ from typing import Any
 
 import jsonschema
 
-from gate.bundle.archives import ArchiveLimits
 from gate.errors import PolicyError
 from gate.model import Confidence, PolicySource, Severity
 from gate.policy.model import (
     LeftOut,
     Policy,
-    ScannerPolicy,
-    SeverityMap,
     SuppressionMode,
     WaiverRule,
     parse_threshold,
@@ -37,6 +34,7 @@ from gate.safeyaml import (
     YamlLoadError,
     load_yaml,
 )
+from gate.settings import ArchiveLimits, ScannerSettings, SeverityMap
 
 SUPPORTED_VERSION = 1
 DEFAULT_POLICY_FILE = "gate.yml"
@@ -275,11 +273,11 @@ def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
 
 def _build(data: dict[str, Any], source: PolicySource) -> Policy:
     default_threshold = parse_threshold(data.get("fail_on", "high"))
-    scanners: dict[str, ScannerPolicy] = {}
+    scanners: dict[str, ScannerSettings] = {}
     for name, raw in (data.get("scanners") or {}).items():
         settings = raw or {}
         threshold = settings.get("fail_on")
-        scanners[name] = ScannerPolicy(
+        scanners[name] = ScannerSettings(
             enabled=settings.get("enabled", True),
             required=settings.get("required", True),
             timeout_s=float(settings.get("timeout_s", 600)),

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gate.bundle.archives import ArchiveLimits
-from gate.model import Confidence, Finding, PolicySource, Severity
+from gate.model import Finding, PolicySource, Severity
 from gate.policy.globs import glob_matches, legacy_matches
 from gate.safeyaml import IAC_MAX_BYTES
+from gate.settings import ArchiveLimits, ScannerSettings, SeverityMap
 
 
 def parse_threshold(value: str) -> Severity | None:
@@ -86,53 +86,6 @@ PathMatch = Callable[[str, str], bool]
 
 
 @dataclass(frozen=True)
-class ScannerPolicy:
-    """How one scanner is run and judged."""
-
-    enabled: bool = True
-    required: bool = True
-    """When True, a failure of this scanner makes the decision `error`."""
-    timeout_s: float = 600.0
-    fail_on: Severity | None = Severity.HIGH
-    """Threshold for this scanner's findings; None blocks nothing."""
-    min_confidence: Confidence = Confidence.LOW
-    """Findings less certain than this are `allowed` (bandit)."""
-    unscored_severity: Severity = Severity.HIGH
-    """Severity of an advisory without a CVSS vector (pip-audit)."""
-    scan_vendored: bool = False
-    """Also scan third-party packages vendored into the bundle (bandit, checkov)."""
-
-
-@dataclass(frozen=True)
-class SeverityMap:
-    """Severity by rule id: exact ids first, then fnmatch globs in file order."""
-
-    exact: dict[str, Severity] = field(default_factory=dict)
-    globs: tuple[tuple[str, Severity], ...] = ()
-    default: Severity | None = None
-    """What an unlisted rule gets; None leaves it to the caller."""
-
-    @classmethod
-    def from_mapping(cls, mapping: dict[str, str], default: str | None = None) -> SeverityMap:
-        exact: dict[str, Severity] = {}
-        globs: list[tuple[str, Severity]] = []
-        for rule, level in mapping.items():
-            if any(ch in rule for ch in "*?["):
-                globs.append((rule, Severity.parse(level)))
-            else:
-                exact[rule] = Severity.parse(level)
-        return cls(exact, tuple(globs), Severity.parse(default) if default else None)
-
-    def get(self, rule_id: str) -> Severity | None:
-        if rule_id in self.exact:
-            return self.exact[rule_id]
-        for pattern, level in self.globs:
-            if fnmatch.fnmatchcase(rule_id, pattern):
-                return level
-        return self.default
-
-
-@dataclass(frozen=True)
 class LeftOut:
     """A function the policy leaves out (`leave_out`): its code need not be in the bundle
     (built by another job), and the report says so with the reason. Whatever of it is in
@@ -153,7 +106,7 @@ class Policy:
     """A loaded, validated policy with its environment overlay applied."""
 
     source: PolicySource
-    scanners: dict[str, ScannerPolicy]
+    scanners: dict[str, ScannerSettings]
     """Settings of the scanners the policy names; the others run with defaults."""
     fail_on: Severity | None = Severity.HIGH
     severity: SeverityMap = field(default_factory=SeverityMap)
@@ -182,6 +135,6 @@ class Policy:
     raw: dict[str, Any] = field(default_factory=dict)
     """The effective document, for `gate policy show`."""
 
-    def scanner(self, name: str) -> ScannerPolicy:
+    def scanner(self, name: str) -> ScannerSettings:
         """The settings for `name`: as the policy says, else the defaults."""
-        return self.scanners.get(name) or ScannerPolicy(fail_on=self.fail_on)
+        return self.scanners.get(name) or ScannerSettings(fail_on=self.fail_on)

@@ -28,7 +28,7 @@ from gate.scanners.base import (
 )
 
 if TYPE_CHECKING:
-    from gate.policy.model import ScannerPolicy
+    from gate.settings import ScannerSettings
 
 # Tests whose message quotes the secret they found.
 SECRET_TESTS = frozenset({"B105", "B106", "B107"})
@@ -46,7 +46,7 @@ class BanditScanner(Scanner):
         path = record.get("filename", record.get("path"))
         return path if isinstance(path, str) else None
 
-    def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
+    def options(self, settings: ScannerSettings, context: dict[str, Any]) -> dict[str, Any]:
         return vendored_option(settings)
 
     def tool_version(self) -> str:

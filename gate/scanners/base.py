@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from gate.model import Finding, ScanIssue, Suppression
 
 if TYPE_CHECKING:
-    from gate.policy.model import ScannerPolicy, SeverityMap
+    from gate.settings import ScannerSettings, SeverityMap
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Target:
 class ParseContext:
     """What `parse` may use besides the scanner's output."""
 
-    settings: ScannerPolicy
+    settings: ScannerSettings
     catalogue: SeverityMap
     """The gate's severity ratings for rules the scanner gives no severity."""
 
@@ -62,7 +62,7 @@ class Scanner(ABC):
     """Whether a finding on one file may depend on any other file of the bundle: then the
     whole bundle is one cache part and every shard scans all of it."""
 
-    def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
+    def options(self, settings: ScannerSettings, context: dict[str, Any]) -> dict[str, Any]:
         """JSON-able options for the worker, from the policy and the run's context."""
         return {}
 
@@ -126,5 +126,5 @@ def directory_of(path: str) -> str:
     return path.rsplit("/", 1)[0] if "/" in path else ""
 
 
-def vendored_option(settings: ScannerPolicy) -> dict[str, Any]:
+def vendored_option(settings: ScannerSettings) -> dict[str, Any]:
     return {"scan_vendored": settings.scan_vendored}

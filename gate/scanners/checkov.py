@@ -31,7 +31,7 @@ from gate.scanners.base import (
 )
 
 if TYPE_CHECKING:
-    from gate.policy.model import ScannerPolicy
+    from gate.settings import ScannerSettings
 
 FRAMEWORKS = ("cloudformation", "serverless", "terraform", "secrets")
 # From this many files on, checkov's frameworks run in forked processes: the secrets scan
@@ -54,7 +54,7 @@ class CheckovScanner(Scanner):
         # A Terraform module reads local modules in other directories: all of it together.
         return TERRAFORM_PART if path.endswith(TERRAFORM_SUFFIXES) else directory_of(path)
 
-    def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
+    def options(self, settings: ScannerSettings, context: dict[str, Any]) -> dict[str, Any]:
         return vendored_option(settings)
 
     def warm_up(self) -> None:

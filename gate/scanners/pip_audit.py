@@ -30,7 +30,7 @@ from gate.redact import mask_url_credentials
 from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
 
 if TYPE_CHECKING:
-    from gate.policy.model import ScannerPolicy
+    from gate.settings import ScannerSettings
 
 UNPINNED_RULE = "GATE-DEP-001"
 
@@ -40,7 +40,7 @@ class PipAuditScanner(Scanner):
     distributions = ("pip-audit",)
     reads_whole_bundle = True
 
-    def options(self, settings: ScannerPolicy, context: dict[str, Any]) -> dict[str, Any]:
+    def options(self, settings: ScannerSettings, context: dict[str, Any]) -> dict[str, Any]:
         return {"advisories": context["advisories"]}
 
     def needs_network(self, options: dict[str, Any]) -> bool:
@@ -252,7 +252,7 @@ def _problem(path: str, line: int, reason: str) -> dict[str, Any]:
 
 
 def _vulnerability(
-    dep: dict[str, Any], vuln: dict[str, Any], bundle: str, settings: ScannerPolicy
+    dep: dict[str, Any], vuln: dict[str, Any], bundle: str, settings: ScannerSettings
 ) -> Finding:
     from gate.advisories.severity import rated_severity
 

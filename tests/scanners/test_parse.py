@@ -9,9 +9,9 @@ from typing import Any
 from gate.catalogue import severity_catalogue
 from gate.model import Confidence, Severity, Suppression
 from gate.policy.load import builtin_policy
-from gate.policy.model import ScannerPolicy, SeverityMap
 from gate.scanners import all_scanners
 from gate.scanners.base import ParseContext, Parsed
+from gate.settings import ScannerSettings, SeverityMap
 from tests.conftest import ASSETS
 
 SCANNERS = all_scanners()
@@ -26,7 +26,7 @@ def saved(scanner: str) -> dict[str, Any]:
     return answer["output"]  # type: ignore[no-any-return]
 
 
-def parse(scanner: str, output: dict[str, Any], settings: ScannerPolicy | None = None) -> Parsed:
+def parse(scanner: str, output: dict[str, Any], settings: ScannerSettings | None = None) -> Parsed:
     policy = builtin_policy("default")
     context = ParseContext(
         settings or policy.scanner(scanner), severity_catalogue(SCANNERS[scanner].catalogue)
@@ -196,7 +196,7 @@ def test_unscored_advisory_takes_the_policy_severity() -> None:
         "database": {},
         "results": [{"bundle": "fn", "dependencies": [dep], "unauditable": [], "problems": []}],
     }
-    parsed = parse("pip-audit", output, ScannerPolicy(unscored_severity=Severity.LOW))
+    parsed = parse("pip-audit", output, ScannerSettings(unscored_severity=Severity.LOW))
     assert [f.severity for f in parsed.findings] == [Severity.LOW, Severity.CRITICAL]
     assert parsed.findings[1].help_uri == "https://example.invalid/advisory"
 
