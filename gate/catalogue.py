@@ -16,7 +16,6 @@ import yaml
 
 from gate.model import Severity
 from gate.policy.model import Policy
-from gate.scanners.checkov import CheckovScanner
 from gate.settings import SeverityMap
 
 # The gate's own rules (DESIGN §3.5 prefixes): id -> (scanner, severity, title).
@@ -97,6 +96,10 @@ def _explanations() -> dict[str, Any]:
     return explanations
 
 
+CHECKOV_RATINGS = "checkov-severity.yml"
+"""The gate's ratings of checkov's checks (gate/policies/), which checkov leaves unrated."""
+
+
 @cache
 def severity_catalogue(resource: str | None) -> SeverityMap:
     """The gate's ratings of a scanner's rules (gate/policies/RESOURCE), as a SeverityMap."""
@@ -117,7 +120,7 @@ def _effective(policy: Policy, rule_id: str, base: Severity) -> Severity:
 
 
 def _checkov_rules(policy: Policy) -> list[Rule]:
-    ratings = severity_catalogue(CheckovScanner.catalogue)
+    ratings = severity_catalogue(CHECKOV_RATINGS)
     return [
         Rule(
             check_id,

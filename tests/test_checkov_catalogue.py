@@ -418,3 +418,12 @@ def test_every_checkov_explanation_is_about_its_own_check() -> None:
     assert wrong == []
     why, fix = guidance("CKV_AWS_120", "checkov")
     assert "API Gateway caching" in why and "caching" in fix
+
+
+def test_the_scanner_and_the_catalogue_read_one_ratings_file() -> None:
+    """The catalogue names checkov's ratings without importing the scanner wrapper."""
+    from gate.catalogue import CHECKOV_RATINGS
+    from gate.scanners.checkov import CheckovScanner
+
+    assert CheckovScanner.catalogue == CHECKOV_RATINGS
+    assert (ROOT / "gate" / "policies" / CHECKOV_RATINGS).is_file()

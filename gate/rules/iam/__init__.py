@@ -170,10 +170,9 @@ def _restrictable(statement: Statement) -> list[str]:
 
 def _merges(statement: Statement, checks: Iterable[str], severity: str) -> tuple[Absorbs, ...]:
     """checkov's checks on the same resource, those the gate rates no higher than `severity`."""
-    from gate.catalogue import severity_catalogue
-    from gate.scanners.checkov import CheckovScanner
+    from gate.catalogue import CHECKOV_RATINGS, severity_catalogue
 
-    ratings = severity_catalogue(CheckovScanner.catalogue)
+    ratings = severity_catalogue(CHECKOV_RATINGS)
     ceiling = Severity.parse(severity)
     kept = tuple(c for c in checks if (rating := ratings.get(c)) is not None and rating <= ceiling)
     place = statement.place
