@@ -31,9 +31,10 @@ from hypothesis import strategies as st
 from gate.bundle.resolve import resolve_bundles, stage
 from gate.bundle.staging.accounting import total
 from gate.errors import BundleError
-from gate.model import Decision, Distribution, FileAccount, PolicySource, Verdict
+from gate.model import Decision, PolicySource
 from gate.reports.json_report import report_dict, report_schema
 from gate.reports.read import verdict_of
+from gate.verdict import Distribution, FileAccount, Verdict
 
 # Where generated files may go; `lib` is excluded by the policy, the rest are ignored
 # by built-in rules (`venv` holds pyvenv.cfg).

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gate.bundle.archives import extract
-from gate.bundle.discovery import Discovery, code_places, contents_of, discover, python_function
+from gate.bundle.discovery import Discovery, code_places, contents_of, discover
 from gate.bundle.staging.accounting import ALL_SCANNERS, account
 from gate.bundle.staging.bytecode import refuse_cached
 from gate.bundle.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
@@ -28,10 +28,11 @@ from gate.bundle.staging.programs import unanalysed_programs
 from gate.bundle.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.bundle.staging.thirdparty import package_warnings, third_party
 from gate.errors import BundleError
-from gate.model import Bundle, FileAccount, ScanIssue, Warning_
+from gate.model import Bundle, ScanIssue, Warning_, python_function
 from gate.policy.model import LeftOut
 from gate.safeyaml import IAC_MAX_BYTES
 from gate.settings import ArchiveLimits
+from gate.verdict import FileAccount
 
 if TYPE_CHECKING:
     from gate.policy.model import Policy

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from gate.cli.common import shown
 from gate.errors import UsageError
-from gate.model import Decision, Verdict
+from gate.model import Decision
+from gate.verdict import Verdict
 
 if TYPE_CHECKING:
     from gate.model import Warning_

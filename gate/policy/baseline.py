@@ -20,8 +20,9 @@ from typing import Any
 
 import gate
 from gate.errors import GateError
-from gate.model import Finding, Status, Verdict
+from gate.model import Finding, Status
 from gate.safefile import MIB, read_regular
+from gate.verdict import Verdict
 
 SCHEMA = "gate-baseline/1"
 # Only findings that would count are baselined; waived or suppressed ones keep that status.

@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from gate.git.diff import DiffScope, apply_diff
 from gate.model import (
-    Budget,
     Bundle,
     Decision,
     Finding,
@@ -20,12 +19,12 @@ from gate.model import (
     ScanResult,
     Status,
     Suppression,
-    Verdict,
     Warning_,
 )
 from gate.policy.baseline import Baseline, apply_baseline
 from gate.policy.model import Policy, SuppressionMode
 from gate.policy.waivers import apply_waivers
+from gate.verdict import Budget, Verdict
 
 # Findings that still count against a budget: not waived, suppressed or preexisting.
 _COUNTED = (Status.BLOCKING, Status.ALLOWED)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from gate.model import Verdict
 from gate.reports.base import RenderOptions
 from gate.reports.console import render_console
 from gate.reports.github import render_github
@@ -14,6 +13,7 @@ from gate.reports.json_report import render_json
 from gate.reports.junit import render_junit
 from gate.reports.markdown import render_markdown
 from gate.reports.sarif import render_sarif
+from gate.verdict import Verdict
 
 Renderer = Callable[[Verdict, RenderOptions], str]
 

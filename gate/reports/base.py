@@ -10,8 +10,8 @@ from pathlib import PurePath
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from gate.bundle.discovery import python_function
-from gate.model import Budget, Decision, Finding, Function, ScanIssue, Severity, Status, Verdict
+from gate.model import Decision, Finding, Function, ScanIssue, Severity, Status, python_function
+from gate.verdict import Budget, Verdict
 
 T = TypeVar("T")
 _ATOMIC = frozenset({int, float, bool})

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 import gate
-from gate.model import FileAccount, Finding, Severity, Status, Verdict
+from gate.model import Finding, Severity, Status
 from gate.reports.base import (
     STATUS_LABEL,
     RenderOptions,
@@ -23,6 +23,7 @@ from gate.reports.base import (
     issue_source,
     verdict_line,
 )
+from gate.verdict import FileAccount, Verdict
 
 _SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",

@@ -9,8 +9,9 @@ JSON, SARIF and HTML reports hold every finding.
 
 from __future__ import annotations
 
-from gate.model import Finding, Status, Verdict
+from gate.model import Finding, Status
 from gate.reports.base import STATUS_LABEL, RenderOptions, displayable, verdict_line
+from gate.verdict import Verdict
 
 PER_KIND = 10
 """Annotations GitHub shows per step of each kind (error, warning, notice)."""

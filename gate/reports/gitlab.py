@@ -23,8 +23,9 @@ from typing import Any
 
 import gate
 from gate.catalogue import guidance
-from gate.model import Finding, Severity, Status, Verdict
+from gate.model import Finding, Severity, Status
 from gate.reports.base import STATUS_LABEL, RenderOptions, displayable, verdict_line, web_link
+from gate.verdict import Verdict
 
 SCHEMA_VERSION = "15.2.1"
 SCHEMA_URI = (

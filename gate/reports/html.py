@@ -13,7 +13,7 @@ from collections import Counter
 
 import gate
 from gate.catalogue import guidance
-from gate.model import Finding, Severity, Status, Verdict
+from gate.model import Finding, Severity, Status
 from gate.reports.base import (
     RenderOptions,
     displayable,
@@ -23,6 +23,7 @@ from gate.reports.base import (
     verdict_line,
     web_link,
 )
+from gate.verdict import Verdict
 
 _COLOURS = {
     "critical": "#7f1d1d",

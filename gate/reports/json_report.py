@@ -8,8 +8,9 @@ from importlib import resources
 from typing import Any
 
 import gate
-from gate.model import Bundle, FileAccount, Finding, Verdict
+from gate.model import Bundle, Finding
 from gate.reports.base import RenderOptions, coverage, displayable, summary
+from gate.verdict import FileAccount, Verdict
 
 SCHEMA = "gate-report/1"
 

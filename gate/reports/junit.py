@@ -13,7 +13,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from gate.model import Finding, Status, Verdict
+from gate.model import Finding, Status
 from gate.reports.base import (
     RenderOptions,
     displayable,
@@ -21,6 +21,7 @@ from gate.reports.base import (
     function_verdicts,
     verdict_line,
 )
+from gate.verdict import Verdict
 
 
 def render_junit(verdict: Verdict, options: RenderOptions) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from gate.model import Finding, Severity, Status, Verdict
+from gate.model import Finding, Severity, Status
 from gate.reports.base import (
     RenderOptions,
     displayable,
@@ -15,6 +15,7 @@ from gate.reports.base import (
     verdict_line,
     web_link,
 )
+from gate.verdict import Verdict
 
 MAX_BYTES = 1 << 20
 _ICON = {"pass": "✅", "fail": "❌", "error": "⚠️"}

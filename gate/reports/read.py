@@ -11,12 +11,9 @@ import jsonschema
 from gate.errors import ReportError
 from gate.git.provenance import Provenance
 from gate.model import (
-    Budget,
     Bundle,
     Confidence,
     Decision,
-    Distribution,
-    FileAccount,
     Finding,
     Function,
     Location,
@@ -29,12 +26,12 @@ from gate.model import (
     Severity,
     Status,
     Suppression,
-    Verdict,
     Waiver,
     Warning_,
 )
 from gate.reports.json_report import report_schema
 from gate.safefile import MIB, read_regular
+from gate.verdict import Budget, Distribution, FileAccount, Verdict
 
 MAX_REPORT_BYTES = 256 * MIB
 

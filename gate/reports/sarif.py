@@ -19,7 +19,7 @@ from urllib.parse import quote
 import gate
 from gate.catalogue import guidance
 from gate.git.provenance import Provenance
-from gate.model import Finding, Severity, Status, Verdict
+from gate.model import Finding, Severity, Status
 from gate.reports.base import (
     RenderOptions,
     displayable,
@@ -27,6 +27,7 @@ from gate.reports.base import (
     markdown_text,
     web_link,
 )
+from gate.verdict import Verdict
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 MAX_RESULTS_PER_RUN = 25_000

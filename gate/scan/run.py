@@ -16,17 +16,7 @@ from gate.catalogue import severity_catalogue
 from gate.errors import AdvisoryError, GateError
 from gate.git.diff import Changes, base_bundles, changes_since, fingerprint_now, scope_of
 from gate.git.provenance import provenance
-from gate.model import (
-    Bundle,
-    Decision,
-    FileAccount,
-    Finding,
-    ScanIssue,
-    ScanResult,
-    ScanStatus,
-    Verdict,
-    Warning_,
-)
+from gate.model import Bundle, Decision, Finding, ScanIssue, ScanResult, ScanStatus, Warning_
 from gate.places import cache_dir
 from gate.policy.baseline import Baseline
 from gate.policy.evaluate import evaluate
@@ -43,6 +33,7 @@ from gate.scan.workers import (
 )
 from gate.scanners import NAMES, all_scanners
 from gate.scanners.base import ParseContext, Scanner
+from gate.verdict import FileAccount, Verdict
 
 # How much lower the CPU priority of the scanners off the critical path is (see
 # Scanner.critical_path).

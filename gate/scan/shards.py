@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gate.errors import ReportError, UsageError
-from gate.model import Bundle, Decision, Finding, Function, ScanStatus, Verdict, Warning_
+from gate.model import Bundle, Decision, Finding, Function, ScanStatus, Warning_
+from gate.verdict import Verdict
 
 T = TypeVar("T")
 

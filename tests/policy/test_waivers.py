@@ -19,10 +19,10 @@ from gate.model import (
     Severity,
     Status,
     Suppression,
-    Verdict,
 )
 from gate.policy.evaluate import evaluate
 from gate.policy.load import load_policy
+from gate.verdict import Verdict
 
 TODAY = datetime.date(2026, 11, 29)
 BUNDLE = Bundle("fn", Path("/fn"))

@@ -28,7 +28,6 @@ from gate.model import (
     Severity,
     Status,
     Suppression,
-    Verdict,
     Waiver,
     Warning_,
 )
@@ -37,6 +36,7 @@ from gate.reports.base import displayable, printable, web_link
 from gate.reports.github import render_github
 from gate.reports.markdown import render_markdown
 from gate.reports.sarif import render_sarif, uri_path
+from gate.verdict import Verdict
 from tests.reports.wellformed import check_report
 
 NASTY = (

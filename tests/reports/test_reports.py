@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from gate.cli.check import console_width, wants_color
-from gate.model import Bundle, Decision, ScanStatus, Status, Verdict, Warning_
+from gate.model import Bundle, Decision, ScanStatus, Status, Warning_
 from gate.policy.evaluate import evaluate
 from gate.policy.load import builtin_policy
 from gate.reports import RENDERERS, RenderOptions
@@ -20,6 +20,7 @@ from gate.reports.json_report import report_schema
 from gate.scan.run import _result
 from gate.scan.workers import WorkerOutcome
 from gate.scanners import all_scanners
+from gate.verdict import Verdict
 from tests.conftest import ASSETS
 from tests.reports.wellformed import gitlab_schema
 

@@ -25,9 +25,9 @@ from pathlib import Path
 from gate.bundle.discovery.declared import Declared, contents_of
 from gate.bundle.discovery.inline import InlineCollision, stage
 from gate.bundle.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
-from gate.bundle.discovery.settle import other_runtime, python_function, settle
+from gate.bundle.discovery.settle import settle
 from gate.errors import BundleError
-from gate.model import Finding, Function, ScanIssue, Warning_
+from gate.model import Finding, Function, ScanIssue, Warning_, other_runtime
 from gate.policy.model import LeftOut
 from gate.safeyaml import IAC_MAX_BYTES
 
@@ -39,7 +39,6 @@ __all__ = [
     "code_places",
     "contents_of",
     "discover",
-    "python_function",
     "within",
 ]
 

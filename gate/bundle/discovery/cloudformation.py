@@ -16,7 +16,7 @@ from gate.bundle.discovery.declared import (
     local_path,
 )
 from gate.bundle.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
-from gate.bundle.discovery.settle import other_runtime
+from gate.model import other_runtime
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")

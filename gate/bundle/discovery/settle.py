@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gate.bundle.discovery.declared import Declared, contents_of, leaves_bundle
 from gate.bundle.manifests import MANIFEST_PATTERNS
-from gate.model import Function
+from gate.model import Function, analysed_runtime, other_runtime
 
 PYTHON_RUNTIME = re.compile(r"^python\d")
 # Where a layer's Python modules are importable from (/opt/python).
@@ -88,27 +88,6 @@ _BUILD = {
     "terraform": "build it (`terraform plan` writes an archive_file's zip)",
 }
 """How each IaC's users build what a function deploys, for the message when it is missing."""
-
-# Lambda's runtimes of other languages; anything else (a `!Ref` the loader reads as the
-# parameter's name) may be Python.
-_OTHER_RUNTIME = re.compile(r"^(nodejs|java|dotnet|go|ruby|provided)", re.IGNORECASE)
-
-
-def other_runtime(runtime: str | None) -> bool:
-    """Whether `runtime` plainly names a Lambda runtime of another language than Python."""
-    return runtime is not None and bool(_OTHER_RUNTIME.match(runtime))
-
-
-def analysed_runtime(runtime: str | None) -> bool:
-    """Whether the gate analyses a function's code: Python, or code whose runtime the IaC
-    does not name plainly (unset, a `!Ref`, a `${self:...}`): never less checking on a
-    guess."""
-    return not other_runtime(runtime)
-
-
-def python_function(function: Function) -> bool:
-    """Whether a function's code may be Python (`analysed_runtime`)."""
-    return analysed_runtime(function.runtime)
 
 
 def _checked(

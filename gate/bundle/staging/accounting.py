@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gate.bundle.discovery import code_places, contents_of, python_function, within
+from gate.bundle.discovery import code_places, contents_of, within
 from gate.bundle.manifests import MANIFEST_PATTERNS
 from gate.bundle.staging.bytecode import cache_named, refuse_prefixed
 from gate.bundle.staging.copy import Tally
@@ -36,7 +36,8 @@ from gate.bundle.staging.rules import (
     runs_python,
 )
 from gate.bundle.staging.thirdparty import ThirdParty
-from gate.model import Bundle, FileAccount, Function, Warning_
+from gate.model import Bundle, Function, Warning_, python_function
+from gate.verdict import FileAccount
 
 SCANNED = "scanned"
 NOT_ANALYSED = "not_analysed"

@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 
-from gate.bundle.discovery import code_places, python_function, within
+from gate.bundle.discovery import code_places, within
 from gate.bundle.staging.copy import Tally
 from gate.bundle.staging.rules import refusal
-from gate.model import Function
+from gate.model import Function, python_function
 
 CACHE_DIR = "__pycache__"
 

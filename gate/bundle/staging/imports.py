@@ -18,10 +18,10 @@ import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
-from gate.bundle.discovery import code_places, contents_of, python_function, within
+from gate.bundle.discovery import code_places, contents_of, within
 from gate.bundle.staging.copy import Ignored, Tally
 from gate.bundle.staging.rules import refusal
-from gate.model import Function
+from gate.model import Function, python_function
 
 STARTUP_MODULES = frozenset({"sitecustomize", "usercustomize"})
 """Modules the interpreter itself imports at start from any folder on its path

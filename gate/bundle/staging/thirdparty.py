@@ -43,11 +43,12 @@ from pathlib import Path, PurePosixPath
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from gate.bundle.discovery import code_places, python_function, within
+from gate.bundle.discovery import code_places, within
 from gate.bundle.staging.bytecode import cached_source
 from gate.bundle.staging.importnames import owns
 from gate.bundle.staging.rules import refusal, runs_at_start
-from gate.model import Distribution, Function, Warning_
+from gate.model import Function, Warning_, python_function
+from gate.verdict import Distribution
 
 # Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
 UNHASHED_NAMES = frozenset({"RECORD", "RECORD.jws", "RECORD.p7s"})

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from gate.bundle.discovery import code_places, contents_of, python_function
-from gate.model import Function
+from gate.bundle.discovery import code_places, contents_of
+from gate.model import Function, python_function
 from gate.rules.calls.models import IMPLIED, iam_actions, iam_prefix, service_of
 from gate.rules.calls.module import ModuleCalls
 from gate.rules.calls.walk import read_module

@@ -36,8 +36,8 @@ import re
 from pathlib import Path
 
 from gate.bundle.discovery.declared import contents_of
-from gate.bundle.discovery.settle import python_function
 from gate.bundle.staging.rules import is_binary, runs_python
+from gate.model import python_function
 from gate.rules.context import BundleContext
 from gate.rules.findings import RawFinding
 from gate.rules.iac.view import FunctionView, Variable
