@@ -222,6 +222,10 @@ class DiffScope:
     """Fingerprints of the findings the same scan gives at the merge base; None if the
     merge base could not be scanned (then no finding is preexisting)."""
 
+    def apply(self, findings: Sequence[Finding]) -> tuple[list[Finding], dict[str, Any]]:
+        """Diff mode's stage of the verdict (`apply_diff`)."""
+        return apply_diff(findings, self)
+
 
 def scope_of(
     changes: Changes,

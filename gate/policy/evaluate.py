@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
-from gate.git.diff import DiffScope, apply_diff
 from gate.model import (
     Bundle,
     Decision,
@@ -30,6 +30,10 @@ from gate.verdict import Budget, Verdict
 _COUNTED = (Status.BLOCKING, Status.ALLOWED)
 
 
+Narrowing = Callable[[Sequence[Finding]], tuple[list[Finding], dict[str, Any]]]
+"""A stage that marks the findings a change did not touch, and says what it compared."""
+
+
 def evaluate(
     results: Sequence[ScanResult],
     bundles: Sequence[Bundle],
@@ -39,11 +43,12 @@ def evaluate(
     today: datetime.date | None = None,
     problems: Sequence[ScanIssue] = (),
     baseline: Baseline | None = None,
-    diff: DiffScope | None = None,
+    diff: Narrowing | None = None,
 ) -> Verdict:
     """The verdict of `policy` on the scanners' results. `problems` are what the gate
     itself could not check (a function's code missing): any of them is an error. Findings
-    a `baseline` recorded, and those a `diff` did not touch, do not block."""
+    a `baseline` recorded, and those a change did not touch (`diff`, diff mode's stage,
+    gate.git.diff `DiffScope.apply`), do not block."""
     judged = [_judge(finding, policy) for result in results for finding in result.findings]
     findings, waiver_warnings = apply_waivers(
         judged, policy.waivers, today or datetime.date.today()
@@ -53,7 +58,7 @@ def evaluate(
         findings, baselined = apply_baseline(findings, baseline)
     diffed = None
     if diff is not None:
-        findings, diffed = apply_diff(findings, diff)
+        findings, diffed = diff(findings)
     budgets = _budgets(findings, policy)
     all_warnings = [*warnings, *waiver_warnings, *_optional_failures(results, policy)]
     if problems or _required_failed(results, policy):

@@ -120,7 +120,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         options.today,
         problems,
         options.baseline,
-        scope_of(changes, bundles, found, before) if changes else None,
+        scope_of(changes, bundles, found, before).apply if changes else None,
     )
     strict = options.policy_changed is not None and policy.policy_change == "fail"
     files = total(s.account for s in staged)
