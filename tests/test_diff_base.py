@@ -12,8 +12,9 @@ import git
 import pytest
 
 from gate.bundle.discovery.extents import resource_extents
-from gate.git.diff import Changes, DiffScope, apply_diff, changes_since, scope_of
+from gate.git.changes import Changes, changes_since
 from gate.model import Bundle, Finding, Location, Package, Severity, Status
+from gate.scan.diff import DiffScope, apply_diff, scope_of
 from tests.conftest import ASSETS, RunGate, only_scanners
 from tests.test_provenance import AUTHOR
 
@@ -415,7 +416,7 @@ def test_a_merge_base_that_cannot_be_scanned_makes_every_finding_new(
     run_gate: RunGate, repo: git.Repo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import gate.scan.run
-    from gate.git.diff import DiffBaseError
+    from gate.git.changes import DiffBaseError
 
     def broken(*_: object) -> list[Bundle]:
         raise DiffBaseError("--diff-base main: git archive failed: disk full")

@@ -48,7 +48,7 @@ def evaluate(
     """The verdict of `policy` on the scanners' results. `problems` are what the gate
     itself could not check (a function's code missing): any of them is an error. Findings
     a `baseline` recorded, and those a change did not touch (`diff`, diff mode's stage,
-    gate.git.diff `DiffScope.apply`), do not block."""
+    gate.scan.diff `DiffScope.apply`), do not block."""
     judged = [_judge(finding, policy) for result in results for finding in result.findings]
     findings, waiver_warnings = apply_waivers(
         judged, policy.waivers, today or datetime.date.today()

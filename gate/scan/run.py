@@ -14,7 +14,7 @@ from gate.bundle.staging.accounting import total
 from gate.bundle.syntax import explained
 from gate.catalogue import severity_catalogue
 from gate.errors import AdvisoryError, GateError
-from gate.git.diff import Changes, base_bundles, changes_since, fingerprint_now, scope_of
+from gate.git.changes import Changes, base_bundles, changes_since, fingerprint_now
 from gate.git.provenance import provenance
 from gate.model import Bundle, Decision, Finding, ScanIssue, ScanResult, ScanStatus, Warning_
 from gate.places import cache_dir
@@ -22,6 +22,7 @@ from gate.policy.baseline import Baseline
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
 from gate.scan.cache import FindingsCache, Plan, complete, plan_scan
+from gate.scan.diff import scope_of
 from gate.scan.merge import fold
 from gate.scan.progress import Progress
 from gate.scan.shards import Shard, keep_own, shard_view
