@@ -1,5 +1,5 @@
-"""A pip-audit vulnerability service that answers from a local `AdvisoryDatabase`, and
-`open_service`, which picks it or a live one as `advisories.source` says.
+"""A pip-audit vulnerability service that answers from a local `AdvisoryDatabase`
+(gate.advisories.choice picks it or a live one, as `advisories.source` says).
 
 Imported only inside the worker process that runs pip-audit: it needs pip-audit's private
 service interface, which the gate pins to one minor series.
@@ -8,11 +8,6 @@ service interface, which the gate pins to one minor series.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
@@ -26,8 +21,7 @@ from pip_audit._service.interface import (
 
 from gate.advisories.osv import Advisory, AdvisoryDatabase
 from gate.advisories.records import parse_version
-from gate.advisories.sources import AdvisorySettings, OfflineChoice, offline_database
-from gate.errors import AdvisoryError
+from gate.advisories.sources import OfflineChoice
 
 LIVE_ADVICE = (
     " (advisories.source live fails closed; `auto` falls back to the offline database, "
@@ -59,36 +53,6 @@ class OfflineVulnerabilityService(VulnerabilityService):  # type: ignore[misc]
     def describe(self) -> dict[str, Any]:
         """The report's `advisories`: which data answered."""
         return self.choice.describe()
-
-
-@contextmanager
-def open_service(settings: AdvisorySettings) -> Iterator[Any]:
-    """The vulnerability service for `settings.source`: offline, live (pip-audit's OSV
-    service; failures are errors) or auto (live if it answers, else offline). Each has
-    `query`, `advisory_for` and `describe`."""
-
-    @cache
-    def offline() -> OfflineVulnerabilityService:
-        choice = offline_database(settings)
-        return OfflineVulnerabilityService(choice.database, choice.cache_error)
-
-    if settings.source == "offline":
-        yield offline()
-        return
-    from gate.advisories.live import AutoVulnerabilityService, LiveVulnerabilityService
-
-    with tempfile.TemporaryDirectory(prefix="gate-osv-") as http_cache:
-        if settings.source == "live":
-            yield LiveVulnerabilityService(
-                settings.osv_url, settings.timeout_s, Path(http_cache), LIVE_ADVICE
-            )
-        elif settings.source == "auto":
-            probe = LiveVulnerabilityService(
-                settings.osv_url, settings.probe_timeout_s, Path(http_cache)
-            )
-            yield AutoVulnerabilityService(probe, offline, settings.timeout_s)
-        else:
-            raise AdvisoryError(f"advisories.source {settings.source!r}: not offline, live or auto")
 
 
 def to_result(advisory: Advisory, package: str) -> VulnerabilityResult:

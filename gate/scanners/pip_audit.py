@@ -73,7 +73,7 @@ class PipAuditScanner(Scanner):
             choice = offline_database(settings)
             results = [_audit(target, found, None) for target, found in read]
             return {"database": {**choice.describe(), "requested": "offline"}, "results": results}
-        from gate.advisories.service import open_service
+        from gate.advisories.choice import open_service
 
         with open_service(settings) as service:
             results = _audit_all(read, service)
