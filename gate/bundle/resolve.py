@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 
 from gate.bundle.archives import extract
 from gate.bundle.discovery import Discovery, code_places, contents_of, discover
+from gate.bundle.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.bundle.staging.accounting import ALL_SCANNERS, account
 from gate.bundle.staging.bytecode import refuse_cached
 from gate.bundle.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
 from gate.bundle.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
 from gate.bundle.staging.programs import unanalysed_programs
-from gate.bundle.staging.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.bundle.staging.thirdparty import package_warnings, third_party
 from gate.errors import BundleError
 from gate.model import Bundle, ScanIssue, Warning_, python_function

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gate.bundle.discovery.references import with_includes
-from gate.bundle.staging.rules import python_scripts
+from gate.bundle.rules import python_scripts
 from gate.model import Function
 from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
 

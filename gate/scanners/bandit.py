@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gate.bundle.staging.rules import python_scripts
+from gate.bundle.rules import python_scripts
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
 from gate.redact import mask_secret_tokens
 from gate.scanners import inline

@@ -12,7 +12,7 @@
   from disk.
 
 A reference to a path inside the bundle that lies in a folder the gate ignores (build
-output, `node_modules`, tool caches: gate.bundle.staging.rules) is refused: the deploy would
+output, `node_modules`, tool caches: gate.bundle.rules) is refused: the deploy would
 read IaC the gate never copied. So is a nested template or snippet that is not in the
 bundle, or a nested template named so that checkov does not read it as one. A URL (S3,
 HTTPS) is not the bundle's and is not followed; variables are never resolved.
@@ -34,7 +34,7 @@ from gate.bundle.discovery.declared import (
     join_path,
     leaves_bundle,
 )
-from gate.bundle.staging.rules import dir_rule
+from gate.bundle.rules import dir_rule
 from gate.safeyaml import PathKey, YamlDocument, YamlLoadError, load_yaml
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template")

@@ -22,10 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from gate.bundle.discovery import code_places, contents_of, within
 from gate.bundle.manifests import MANIFEST_PATTERNS
-from gate.bundle.staging.bytecode import cache_named, refuse_prefixed
-from gate.bundle.staging.copy import Tally
-from gate.bundle.staging.imports import imported_names
-from gate.bundle.staging.rules import (
+from gate.bundle.rules import (
     NATIVE_SUFFIXES,
     NOT_ANALYSED_SUFFIXES,
     is_binary,
@@ -35,6 +32,9 @@ from gate.bundle.staging.rules import (
     runs_at_start,
     runs_python,
 )
+from gate.bundle.staging.bytecode import cache_named, refuse_prefixed
+from gate.bundle.staging.imports import imported_names
+from gate.bundle.staging.tally import Tally
 from gate.bundle.staging.thirdparty import ThirdParty
 from gate.model import Bundle, Function, Warning_, python_function
 from gate.verdict import FileAccount

@@ -21,8 +21,8 @@ from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
 
 from gate.bundle.discovery import code_places, within
-from gate.bundle.staging.copy import Tally
-from gate.bundle.staging.rules import refusal
+from gate.bundle.rules import refusal
+from gate.bundle.staging.tally import Tally
 from gate.model import Function, python_function
 
 CACHE_DIR = "__pycache__"

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from gate.bundle.discovery import code_places, contents_of, within
-from gate.bundle.staging.copy import Ignored, Tally
-from gate.bundle.staging.rules import refusal
+from gate.bundle.rules import refusal
+from gate.bundle.staging.tally import Ignored, Tally
 from gate.model import Function, python_function
 
 STARTUP_MODULES = frozenset({"sitecustomize", "usercustomize"})

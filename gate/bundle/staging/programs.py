@@ -16,7 +16,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from gate.bundle.staging.rules import is_program, runs_python
+from gate.bundle.rules import is_program, runs_python
 
 MAX_LISTED = 100
 """A function's list stops here: the rule needs to know there is one, and to name some."""

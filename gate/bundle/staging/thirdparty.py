@@ -44,9 +44,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from gate.bundle.discovery import code_places, within
+from gate.bundle.rules import refusal, runs_at_start
 from gate.bundle.staging.bytecode import cached_source
 from gate.bundle.staging.importnames import owns
-from gate.bundle.staging.rules import refusal, runs_at_start
 from gate.model import Function, Warning_, python_function
 from gate.verdict import Distribution
 

@@ -36,7 +36,7 @@ import re
 from pathlib import Path
 
 from gate.bundle.discovery.declared import contents_of
-from gate.bundle.staging.rules import is_binary, runs_python
+from gate.bundle.rules import is_binary, runs_python
 from gate.model import python_function
 from gate.rules.context import BundleContext
 from gate.rules.findings import RawFinding
