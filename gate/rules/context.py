@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import io
 import tokenize
 from dataclasses import dataclass, field
@@ -102,3 +104,13 @@ def decode_python(data: bytes) -> str:
         return data.decode(encoding, errors="replace")
     except (SyntaxError, LookupError, UnicodeError):
         return data.decode("utf-8", errors="replace")
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_python(source: str) -> ast.Module | None:
+    """A module's syntax tree, shared by every rule that reads it (never modified); None
+    if it is not valid Python."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return None

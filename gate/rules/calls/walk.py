@@ -17,7 +17,7 @@ from gate.rules.calls.module import (
     Use,
     dotted,
 )
-from gate.rules.taint.module import parse_python
+from gate.rules.context import parse_python
 
 Imported = Callable[[str, int], ModuleCalls | None]
 """(module name, relative level) -> a local module's calls, or None if it is not local."""

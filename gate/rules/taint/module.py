@@ -8,21 +8,13 @@ import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from gate.rules.context import parse_python
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 _MAX_DEPTH = 8
 """How many name bindings a qualified name follows (`s = requests.Session()`, then
 `t = s`): enough for real code, and a bound on self-referencing assignments."""
-
-
-@functools.lru_cache(maxsize=1024)
-def parse_python(source: str) -> ast.Module | None:
-    """A module's syntax tree, shared by every rule that reads it (never modified); None
-    if it is not valid Python."""
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
 
 
 @functools.lru_cache(maxsize=1024)

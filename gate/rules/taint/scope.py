@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from gate.rules.taint.exprs import Env
 from gate.rules.taint.module import FunctionNode, ModuleIndex
 from gate.rules.taint.values import CLEAN, Taints, join, real
-
-if TYPE_CHECKING:
-    from gate.rules.taint.walk import FunctionWalk
 
 
 @dataclass
@@ -24,6 +21,25 @@ class Summary:
     """Placeholders of the parameters whose data the function returns."""
     validates: dict[str, frozenset[str]] = field(default_factory=dict)
     """Parameters the function checks: it returns only when they are safe for these."""
+
+
+class Walk(Protocol):
+    """What a scope reads of the walk it is in (gate.rules.taint.walk.FunctionWalk)."""
+
+    node: FunctionNode
+    index: ModuleIndex
+    defs: dict[str, ast.expr]
+    locals: set[str]
+    globals: set[str]
+
+    @property
+    def pure(self) -> Tainting: ...
+
+
+class Tainting(Protocol):
+    """What event data an expression carries, given what the names hold."""
+
+    def taint(self, node: ast.expr, env: dict[str, Taints]) -> Taints: ...
 
 
 class Program(Protocol):
@@ -57,7 +73,7 @@ def parameters(node: FunctionNode) -> list[str]:
 class Scope:
     """Where an observer is: a function, and what its names hold at this point."""
 
-    walk: FunctionWalk
+    walk: Walk
     env: Env
 
     @property
