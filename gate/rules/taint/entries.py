@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 
 from packaging.version import InvalidVersion, Version
 
-from gate.bundle.discovery.chalice import EVENT_DECORATORS
+from gate.bundle.discovery.chalice_decorators import EVENT_DECORATORS
 from gate.rules.context import BundleContext
 from gate.rules.taint.module import FunctionNode, ModuleIndex
 
