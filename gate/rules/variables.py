@@ -34,14 +34,20 @@ reuses.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import Any
 
 from gate.bundle.discovery.declared import deep_merge
-from gate.bundle.discovery.references import FILE_SOURCE, ignored_by, unquoted
+from gate.bundle.discovery.references import unquoted
 from gate.rules.context import BundleContext
-from gate.safeyaml import IAC_MAX_BYTES
+from gate.rules.variable_files import VariableUnreadable, included_data
+from gate.rules.variable_syntax import (
+    SELF,
+    included_file,
+    keys_of,
+    split_sources,
+    variable_spans,
+)
 
 MAX_DEPTH = 16
 """Variables resolved through this many others: no real service writes such a chain."""
@@ -53,21 +59,12 @@ MAX_CHARS = 16 * 1024 * 1024
 """Characters written out into strings resolving one serverless.yml."""
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_ADDRESS = r"\s*([^},:$]*?)\s*"
-_FILE = re.compile("^" + FILE_SOURCE + r"(?::\s*(.*?)\s*)?$")
-_SELF = re.compile(r"^self:" + _ADDRESS + "$")
-_PROGRAM_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
-_DATA_SUFFIXES = (".yml", ".yaml", ".json")
 _UNRESOLVED = object()
 """What `Variables._variable` returns for a variable the bundle does not decide."""
 
 
 class VariablesTooLarge(ValueError):
     """The variables of a serverless.yml go deeper or expand further than the budgets."""
-
-
-class VariableUnreadable(ValueError):
-    """A `${file()}` names a file of the bundle the gate cannot read as YAML or JSON."""
 
 
 class Candidates(list[Any]):
@@ -219,11 +216,11 @@ class Variables:
         decides: `custom: ${file(./custom.yml)}` holding `st: ${opt:stage, 'dev'}`).
         None where it reaches nothing, or a variable of another source on the way."""
         self._spend(depth)
-        own, included = _SELF.match(source), _included(source)
+        own, included = SELF.match(source), included_file(source)
         if own:
-            data, keys = self.data, _keys(own[1])
+            data, keys = self.data, keys_of(own[1])
         elif included:
-            data, keys = self._file(included[0]), _keys(included[1])
+            data, keys = self._file(included[0]), keys_of(included[1])
         else:
             return None
         return self._walk(data, keys, depth, written=True)
@@ -267,15 +264,15 @@ class Variables:
             source = self._address(source, depth)
         if source.startswith("self:") and "${" in source:
             return self._candidates(self.data, source.removeprefix("self:"), depth)
-        own = _SELF.match(source)
+        own = SELF.match(source)
         if own:
-            return self._found(self._walk(self.data, _keys(own[1]), depth), depth)
-        included = _included(source)
+            return self._found(self._walk(self.data, keys_of(own[1]), depth), depth)
+        included = included_file(source)
         if included:
             data = self._file(included[0])
             if "${" in included[1]:
                 return self._candidates(data, included[1], depth)
-            return self._found(self._walk(data, _keys(included[1]), depth), depth)
+            return self._found(self._walk(data, keys_of(included[1]), depth), depth)
         if source.startswith("param:") and "${" not in source:
             return self._param(source.removeprefix("param:").strip(), depth)
         return _UNRESOLVED  # a source only the deploy knows
@@ -319,7 +316,7 @@ class Variables:
         all of them (`Candidates`, judged together); several structures cannot be told
         apart, an error."""
         found: list[Any] = [data]
-        for key in _keys(address):
+        for key in keys_of(address):
             reached = []
             for value in found:
                 if isinstance(value, str) and _is_variable(value):
@@ -345,111 +342,7 @@ class Variables:
         return _UNRESOLVED if value is None else self.resolve(value, depth)
 
     def _file(self, name: str) -> Any:
-        """A YAML or JSON file of the bundle beside the serverless.yml; None if it is not
-        a regular file inside the bundle. One that is, but that the gate cannot read (too
-        large, not YAML, a program the Framework would run) is VariableUnreadable."""
-        if self.context is None or name.startswith(("/", "~")):
-            return None
-        relative = posixpath.normpath(posixpath.join(posixpath.dirname(self.iac_file), name))
-        if relative.startswith("../") or relative == "..":
-            return None
-        rule = ignored_by(self.context.root, relative, self.context.ignored)
-        if rule is not None:
-            raise VariableUnreadable(
-                f"{self.iac_file}: ${{file({name})}} names {relative}, in a folder the gate "
-                f"ignores ({rule}): the Framework reads it and the gate never copied it; "
-                "move it out of that folder"
-            )
-        root = self.context.root.resolve()
-        path = (self.context.root / relative).resolve()
-        try:
-            if not path.is_relative_to(root) or not path.is_file():
-                return None
-            too_large = path.stat().st_size > IAC_MAX_BYTES
-        except OSError:
-            return None
-        shown = path.relative_to(root).as_posix()
-        document = None
-        suffix = path.suffix.lower()
-        if not too_large and suffix not in _PROGRAM_SUFFIXES + _DATA_SUFFIXES:
-            try:
-                return path.read_text("utf-8")  # the Framework reads other files as text
-            except (OSError, UnicodeDecodeError):
-                pass
-        elif not too_large and suffix in _DATA_SUFFIXES:
-            document = self.context.yaml(shown)
-        if document is None:
-            raise VariableUnreadable(
-                f"{self.iac_file}: ${{file({name})}} names {shown}, which the gate cannot "
-                "read as YAML or JSON (it never runs a program the Framework would): "
-                "write the value out, or in a YAML file"
-            )
-        return document.data
-
-
-def variable_spans(text: str) -> list[tuple[int, int]]:
-    """(start, stop) of each outermost `${...}` in `text`, nested ones and quoted braces
-    inside it included; an unclosed `${` is text."""
-    spans: list[tuple[int, int]] = []
-    start = text.find("${")
-    while start != -1:
-        stop = _closing(text, start + 2)
-        if stop is None:
-            break
-        spans.append((start, stop))
-        start = text.find("${", stop)
-    return spans
-
-
-def split_sources(inner: str) -> list[str]:
-    """The comma-separated sources of a variable's inside (`self:a, 'b'`), each
-    stripped; commas inside quotes, parentheses or a nested `${}` do not split."""
-    sources, level, quote, start, escaped = [], 0, "", 0, False
-    for i, char in enumerate(inner):
-        if quote:
-            escaped, quote = (False, quote) if escaped else (char == "\\", _after(char, quote))
-        elif char in "'\"":
-            quote = char
-        elif char in "({":
-            level += 1
-        elif char in ")}":
-            level -= 1
-        elif char == "," and level == 0:
-            sources.append(inner[start:i].strip())
-            start = i + 1
-    sources.append(inner[start:].strip())
-    return [source for source in sources if source]
-
-
-def _closing(text: str, i: int) -> int | None:
-    """The index just past the `}` that closes a `${` whose inside starts at `i`."""
-    level, quote, escaped = 1, "", False
-    for j in range(i, len(text)):
-        char = text[j]
-        if quote:
-            escaped, quote = (False, quote) if escaped else (char == "\\", _after(char, quote))
-        elif char in "'\"":
-            quote = char
-        elif char == "{":
-            level += 1
-        elif char == "}":
-            level -= 1
-            if level == 0:
-                return j + 1
-    return None
-
-
-def _after(char: str, quote: str) -> str:
-    """The quote still open after `char` inside a string opened by `quote`."""
-    return "" if char == quote else quote
-
-
-def _included(source: str) -> tuple[str, str] | None:
-    """(path, address) of a `file(path):address` source whose path is literal."""
-    included = _FILE.match(source)
-    if included is None or "${" in (path := unquoted(included[1])):
-        return None
-    return path, included[2] or ""
+        return included_data(self.context, self.iac_file, name)
 
 
 def _written(value: Any) -> str | None:
@@ -484,17 +377,6 @@ def _size_over(value: Any, limit: int) -> bool:
         elif isinstance(item, list):
             pending.extend(item)
     return False
-
-
-def _keys(dotted: str) -> list[str]:
-    """The keys of an address, split at dots outside the variables it holds."""
-    keys, start, spans = [], 0, variable_spans(dotted)
-    for i, char in enumerate(dotted):
-        if char == "." and not any(a <= i < b for a, b in spans):
-            keys.append(dotted[start:i].strip())
-            start = i + 1
-    keys.append(dotted[start:].strip())
-    return [key for key in keys if key]
 
 
 def _is_variable(value: Any) -> bool:

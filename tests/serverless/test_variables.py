@@ -7,14 +7,9 @@ from pathlib import Path
 import pytest
 
 from gate.rules.context import BundleContext
-from gate.rules.variables import (
-    MAX_DEPTH,
-    Variables,
-    VariablesTooLarge,
-    VariableUnreadable,
-    split_sources,
-    variable_spans,
-)
+from gate.rules.variable_files import VariableUnreadable
+from gate.rules.variable_syntax import split_sources, variable_spans
+from gate.rules.variables import MAX_DEPTH, Variables, VariablesTooLarge
 
 CUSTOM = {"custom": {"act": "*", "stage": "prod", "prod": {"act": "iam:*"}, "n": 3}}
 
