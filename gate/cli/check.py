@@ -48,8 +48,9 @@ def check_command(args: argparse.Namespace) -> int:
 
 def _checked(args: argparse.Namespace, policy: Policy, changed: Warning_ | None) -> int:
     from gate.policy.baseline import read_baseline
+    from gate.scan.options import CheckOptions
     from gate.scan.progress import progress_for
-    from gate.scan.run import CheckOptions, check
+    from gate.scan.run import check
     from gate.scan.shards import Shard
 
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None

@@ -17,7 +17,8 @@ from gate.model import Bundle, Decision
 def baseline_create_command(args: argparse.Namespace) -> int:
     from gate.policy import resolve_policy
     from gate.policy.baseline import baseline_of
-    from gate.scan.run import CheckOptions, check
+    from gate.scan.options import CheckOptions
+    from gate.scan.run import check
 
     check_writable(args.output)
     policy = resolve_policy(args.policy, args.env, Path.cwd())

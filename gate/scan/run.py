@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import tempfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -13,19 +12,19 @@ from gate.bundle.resolve import Staged, resolve_bundles, stage
 from gate.bundle.staging.accounting import total
 from gate.bundle.syntax import explained
 from gate.catalogue import severity_catalogue
-from gate.errors import AdvisoryError, GateError
+from gate.errors import GateError
 from gate.git.changes import Changes, base_bundles, changes_since, fingerprint_now
 from gate.git.provenance import provenance
 from gate.model import Bundle, Decision, Finding, ScanIssue, ScanResult, ScanStatus, Warning_
 from gate.places import cache_dir
-from gate.policy.baseline import Baseline
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
+from gate.scan.advisories import advisory_info, advisory_settings, advisory_warnings
 from gate.scan.cache import FindingsCache, Plan, complete, plan_scan
 from gate.scan.diff import scope_of
 from gate.scan.merge import fold
-from gate.scan.progress import Progress
-from gate.scan.shards import Shard, keep_own, shard_view
+from gate.scan.options import CheckOptions
+from gate.scan.shards import keep_own, shard_view
 from gate.scan.workers import (
     WorkerJob,
     WorkerOutcome,
@@ -41,36 +40,12 @@ from gate.verdict import FileAccount, Verdict
 BACKGROUND_NICE = 5
 
 
-@dataclass(frozen=True)
-class CheckOptions:
-    """What the command line adds to the policy for one run."""
-
-    advisory_db: str | None = None
-    jobs: int | None = None
-    """How many scanner workers run at once (default: all of them)."""
-    today: datetime.date | None = None
-    baseline: Baseline | None = None
-    """Findings recorded here get status `baselined` and do not block."""
-    policy_changed: Warning_ | None = None
-    """With --policy-ref: the work tree's policy differs from the trusted one."""
-    diff_base: str | None = None
-    """Findings the change since the merge base with this ref did not touch do not block."""
-    use_cache: bool = True
-    """Reuse what scanners found on parts of the bundles that have not changed."""
-    progress: Progress | None = None
-    """Told as each scanner starts and ends."""
-    shard: Shard | None = None
-    """Scan only this shard's functions (and what no function owns)."""
-    offline: bool = False
-    """--offline: no network for the advisories (no refresh, no live queries)."""
-
-
 def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     """Scan every bundle in `paths` with every enabled scanner and judge the result."""
     bundles = resolve_bundles(paths)
     changes = changes_since(options.diff_base, bundles) if options.diff_base else None
     scanners = [s for s in all_scanners().values() if policy.scanner(s.name).enabled]
-    advisories, refreshed = _advisory_settings(options, policy, scanners)
+    advisories, refreshed = advisory_settings(options, policy, scanners)
     context = {"advisories": advisories}
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
     warnings: list[Warning_] = [options.policy_changed] if options.policy_changed else []
@@ -104,8 +79,8 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         for name in NAMES
         if not policy.scanner(name).enabled
     ]
-    advisories = _advisory_info(scans["pip-audit"][1] if "pip-audit" in scans else None)
-    warnings.extend(_advisory_warnings(advisories, policy, options))
+    advisories = advisory_info(scans["pip-audit"][1] if "pip-audit" in scans else None)
+    warnings.extend(advisory_warnings(advisories, policy, options))
     problems = [issue for s in staged for issue in s.discovery.issues]
     found = [finding for result in results for finding in result.findings]
     before = None
@@ -371,51 +346,6 @@ def _packages(staged: Staged) -> str:
     return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
-def _advisory_settings(
-    options: CheckOptions, policy: Policy, scanners: list[Scanner]
-) -> tuple[dict[str, Any], list[Warning_]]:
-    """How the pip-audit worker finds advisories, resolved here: the worker cannot see the
-    cache directory (its environment is scrubbed and its HOME is temporary). Under
-    `refresh` the cache is refreshed first (gate.advisories.refresh) and the audit is
-    offline; --offline makes every source offline."""
-    from gate.advisories import refresh
-    from gate.advisories.sources import advisory_settings, cache_snapshot_path
-
-    db = _advisory_db(options, policy)
-    source = policy.advisory_source
-    offline = options.offline or refresh.offline_forced()
-    warnings = []
-    if source == "refresh" and not offline and db is None and _audits(scanners):
-        done = refresh.refresh(cache_snapshot_path(), refresh.export_url())
-        if done is not None and done.problem is not None:
-            warnings.append(
-                Warning_(
-                    "advisories-not-refreshed",
-                    f"the advisory database was not refreshed: {done.problem}; the audit "
-                    "uses the data already here (tried again in a day)",
-                )
-            )
-    if source == "refresh" or offline:
-        source = "offline"
-    return advisory_settings(source, db).to_json(), warnings
-
-
-def _audits(scanners: list[Scanner]) -> bool:
-    return any(s.name == "pip-audit" for s in scanners)
-
-
-def _advisory_db(options: CheckOptions, policy: Policy) -> str | None:
-    chosen = options.advisory_db or policy.advisory_db
-    if chosen is None:
-        return None
-    path = Path(chosen)
-    if not path.exists():
-        raise AdvisoryError(
-            f"{chosen}: advisory database not found (a directory or .zip of OSV records)"
-        )
-    return str(path.resolve())
-
-
 def _result(scanner: Scanner, outcome: WorkerOutcome, policy: Policy) -> ScanResult:
     if outcome.status is not ScanStatus.OK or outcome.payload is None:
         return ScanResult(
@@ -452,68 +382,3 @@ def _describe_issues(issues: tuple[ScanIssue, ...]) -> str:
     where = f"{first.bundle}/{first.path}" if first.path else (first.bundle or "")
     more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
     return f"could not check {where}: {first.message}{more}"
-
-
-def _advisory_info(outcome: WorkerOutcome | None) -> dict[str, Any]:
-    if outcome is None or outcome.payload is None:
-        return {}
-    database = outcome.payload.get("output", {}).get("database")
-    return dict(database) if isinstance(database, dict) else {}
-
-
-def _advisory_warnings(
-    info: dict[str, Any], policy: Policy, options: CheckOptions
-) -> list[Warning_]:
-    """What the report says about the advisory data: `auto` found the live service
-    unreachable, the cache was passed over, or the data is older than the policy allows."""
-    warnings = []
-    if isinstance(info.get("live_error"), str):
-        warnings.append(
-            Warning_(
-                "advisories-offline",
-                f"advisories.source auto: {info['live_error']}; the offline database "
-                f"{info.get('source')} dated {info.get('date')} was used instead",
-            )
-        )
-    if isinstance(info.get("cache_error"), str):
-        warnings.append(
-            Warning_(
-                "advisories-cache-unusable",
-                f"{info['cache_error']}; the built-in snapshot was used "
-                "(`gate db update --from URL_OR_FILE` rewrites the cache)",
-            )
-        )
-    return warnings + _stale_advisories(info, policy, options)
-
-
-def _stale_advisories(
-    info: dict[str, Any], policy: Policy, options: CheckOptions
-) -> list[Warning_]:
-    from gate.advisories.refresh import offline_forced
-
-    date = info.get("date")
-    if not isinstance(date, str):
-        return []
-    age = ((options.today or datetime.date.today()) - datetime.date.fromisoformat(date)).days
-    if age <= policy.advisory_max_age_days:
-        return []
-    if options.offline or offline_forced():
-        remedy = (
-            "this run was offline (--offline or GATE_OFFLINE), so the gate did not refresh "
-            "it: run `gate db update` where the network reaches osv.dev or "
-            "GATE_ADVISORY_URL, or pass a newer OSV export with --advisory-db"
-        )
-    else:
-        remedy = (
-            "let the gate refresh it (advisories.source: refresh, where the network reaches "
-            "osv.dev or GATE_ADVISORY_URL), run `gate db update`, or pass a newer OSV export "
-            "with --advisory-db"
-        )
-    return [
-        Warning_(
-            "advisories-stale",
-            f"advisory database {info.get('source')} is from {date} ({age} days old, policy "
-            f"allows {policy.advisory_max_age_days}); vulnerabilities published since are not "
-            f"known: {remedy}",
-        )
-    ]

@@ -15,7 +15,8 @@ from gate.advisories.sources import AdvisorySettings, advisory_settings, offline
 from gate.advisories.update import update_cache
 from gate.model import PolicySource
 from gate.policy.model import Policy
-from gate.scan.run import CheckOptions, _advisory_warnings
+from gate.scan.advisories import advisory_warnings
+from gate.scan.options import CheckOptions
 from tests.advisories.fakes import PYPI_RECORDS, fixture_records, make_zip
 
 BUILTIN_DATE = "2024-10-10"
@@ -118,7 +119,7 @@ def test_the_report_warns_about_live_and_cache_trouble() -> None:
         "live_error": "live advisory lookup at https://api.osv.dev/v1/query failed: timed out",
         "cache_error": "/c/osv-pypi.json.gz: not a readable advisory snapshot: bad gzip",
     }
-    warnings = _advisory_warnings(info, policy, CheckOptions())
+    warnings = advisory_warnings(info, policy, CheckOptions())
     assert [(w.code, w.message) for w in warnings] == [
         (
             "advisories-offline",
@@ -133,7 +134,7 @@ def test_the_report_warns_about_live_and_cache_trouble() -> None:
         ),
     ]
     live = {"mode": "live", "date": "2099-01-01"}
-    assert _advisory_warnings(live, policy, CheckOptions()) == []
+    assert advisory_warnings(live, policy, CheckOptions()) == []
 
 
 @pytest.mark.parametrize("offline", [True, False])
@@ -143,7 +144,7 @@ def test_stale_advisories_say_what_kept_them_old(
     monkeypatch.delenv("GATE_OFFLINE", raising=False)
     policy = Policy(PolicySource("builtin:default", "0" * 64), {}, advisory_max_age_days=30)
     info = {"mode": "offline", "source": "builtin:x", "date": BUILTIN_DATE}
-    (stale,) = _advisory_warnings(info, policy, CheckOptions(offline=offline))
+    (stale,) = advisory_warnings(info, policy, CheckOptions(offline=offline))
     assert stale.code == "advisories-stale"
     assert ("this run was offline" in stale.message) is offline
     assert ("let the gate refresh it" in stale.message) is not offline
