@@ -40,44 +40,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from gate.bundle.discovery import code_places, within
 from gate.bundle.rules import refusal, runs_at_start
 from gate.bundle.staging.bytecode import cached_source
+from gate.bundle.staging.distinfo import metadata_files, name_version, requires
 from gate.bundle.staging.importnames import owns
 from gate.model import Function, Warning_, python_function
 from gate.verdict import Distribution
 
 # Listed without a hash by pip: the record itself, its signatures, bytecode it compiled.
 UNHASHED_NAMES = frozenset({"RECORD", "RECORD.jws", "RECORD.p7s"})
-# Files of a dist-info folder that are code, never metadata.
-_CODE_SUFFIXES = (".py", ".pyc", ".so", ".pyd")
-# What pip and the wheel spec put in a dist-info folder.
-_METADATA_NAMES = frozenset(
-    {
-        "METADATA",
-        "RECORD",
-        "RECORD.jws",
-        "RECORD.p7s",
-        "WHEEL",
-        "INSTALLER",
-        "REQUESTED",
-        "top_level.txt",
-        "entry_points.txt",
-        "direct_url.json",
-        "zip-safe",
-        "namespace_packages.txt",
-        "dependency_links.txt",
-        "metadata.json",
-        "DESCRIPTION.rst",
-    }
-)
 # What Python imports or runs at start-up from a site folder: a RECORD vouches for these
 # only under the names its distribution stands for.
 _NAMED = (".py", ".so", ".pyd", ".pth")
-_LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
 
 
 @dataclass(frozen=True)
@@ -117,7 +94,7 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
             # Where IaC does not say which module is the handler: a module at the top of a
             # site directory (where a deployment zip's handler is) is scanned, not trusted.
             files = {f for f in files if not _top_level_module(root, record, f)}
-        name, version = _name_version(record.parent)
+        name, version = name_version(record.parent)
         site = record.parent.parent.relative_to(root).as_posix()
         # A function's code or layer inside the site folder is deployed without the
         # record, its modules imported as the function's own: the record vouches for
@@ -131,7 +108,7 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
         }
         foreign |= {(f"{bundle}/{f}", name, version) for f in files - named}
         files = {f for f in named if not (f.endswith(".pth") and runs_at_start(root / f))}
-        metadata = _metadata(root, record.parent)
+        metadata = metadata_files(root, record.parent)
         code = sorted(c for c in codes if within(site, c))
         if code and canonicalize_name(name) not in _declared(root, code[0], site, manifests):
             undeclared.append(Distribution(name, version, len(files), bundle, site))
@@ -199,7 +176,7 @@ def _declared(root: Path, code: str, site: str, manifests: dict[str, set[str]]) 
         if not within(at.as_posix(), code) or at.as_posix() == code:
             break
     requires: dict[str, list[str]] = {
-        canonicalize_name(_name_version(info)[0]): _requires(info)
+        canonicalize_name(name_version(info)[0]): requires(info)
         for info in (root / site).glob("*.dist-info")
     }
     found: set[str] = set()
@@ -219,19 +196,6 @@ def _top_level_names(folder: Path) -> set[str]:
     manifest = read_manifests(folder)
     names = {p.name for p in manifest.pins if "/" not in p.path}
     return names | {u.name for u in manifest.unauditable if u.name and "/" not in u.path}
-
-
-def _requires(info: Path) -> list[str]:
-    """The canonical names a dist-info's METADATA lists as `Requires-Dist`, whatever
-    their markers (an extra pip installed is required just the same)."""
-    names: list[str] = []
-    for key, value in _headers(info):
-        if key == "requires-dist":
-            try:
-                names.append(canonicalize_name(Requirement(value).name))
-            except InvalidRequirement:
-                continue
-    return names
 
 
 def handler_modules(root: Path, functions: Iterable[Function]) -> frozenset[str]:
@@ -366,40 +330,3 @@ def _inner(site: str, relative: str) -> str:
 
 def _inside(site: str, relative: str) -> bool:
     return site in ("", ".") or relative.startswith(f"{site}/")
-
-
-def _metadata(root: Path, info: Path) -> set[str]:
-    """The dist-info folder's own files that installers write (metadata, never code or
-    IaC); anything else in it is third-party only if the RECORD proves it."""
-    return {
-        p.relative_to(root).as_posix()
-        for p in info.rglob("*")
-        if p.is_file()
-        and not p.name.endswith(_CODE_SUFFIXES)
-        and (p.name in _METADATA_NAMES or p.name.startswith(_LICENSE_PREFIXES))
-    }
-
-
-def _name_version(info: Path) -> tuple[str, str]:
-    """The distribution's name and version from METADATA, else from the folder name."""
-    fields: dict[str, str] = {}
-    for key, value in _headers(info):
-        fields.setdefault(key, value)
-    stem = info.name.removesuffix(".dist-info")
-    name, _, version = stem.partition("-")
-    return fields.get("name") or name, fields.get("version") or version
-
-
-def _headers(info: Path) -> list[tuple[str, str]]:
-    """The METADATA header fields of a dist-info, keys lower-cased; [] if unreadable."""
-    try:
-        text = (info / "METADATA").read_text("utf-8", errors="replace")
-    except OSError:
-        return []
-    found = []
-    for line in text.splitlines():
-        if not line.strip():
-            break
-        key, _, value = line.partition(":")
-        found.append((key.strip().lower(), value.strip()))
-    return found
