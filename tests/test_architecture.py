@@ -3,7 +3,12 @@ package of the gate and every module at the top of it."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -28,3 +33,27 @@ def test_the_map_names_every_package_and_top_module() -> None:
         if f"{p.relative_to(ROOT).as_posix()}{'/' if p.is_dir() else ''}" not in text
     )
     assert not unnamed, unnamed
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter on the package under `root`, with this repository's contracts."""
+    command = [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"]
+    environment = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        command, cwd=root, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_the_layer_contracts_hold_and_catch_a_wrong_import(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "gate", tmp_path / "gate", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    kept = lint_imports(tmp_path)
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    base = tmp_path / "gate" / "scanners" / "base.py"
+    base.write_text(
+        base.read_text() + "\nimport gate.policy.model  # a scanner reading the policy\n"
+    )
+    broken = lint_imports(tmp_path)
+    assert broken.returncode != 0
+    assert "never the policy BROKEN" in broken.stdout
+    assert "gate.scanners.base -> gate.policy.model" in broken.stdout
