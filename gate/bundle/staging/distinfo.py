@@ -33,7 +33,7 @@ _METADATA_NAMES = frozenset(
 _LICENSE_PREFIXES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
 
 
-def requires(info: Path) -> list[str]:
+def required_names(info: Path) -> list[str]:
     """The canonical names a dist-info's METADATA lists as `Requires-Dist`, whatever
     their markers (an extra pip installed is required just the same)."""
     names: list[str] = []

@@ -92,6 +92,8 @@ def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> 
     # sys.path may put it on the import path: it is accounted for like the code around
     # it (a source scanned, sourceless bytecode refused).
     for relative, found in sorted(tally.importable.items()):
+        if _cache_of_its_own(relative, tally):
+            continue  # a `__pycache__` beside sources: the bytecode rules judge it
         if any(within(relative, place) for place in places):
             _restore(root, relative, found, tally)
             restored = True
@@ -257,3 +259,15 @@ def _virtualenv_of(source: Path, top: Path) -> str | None:
         if (folder / "pyvenv.cfg").is_file():
             return folder.relative_to(top).as_posix()
     return None
+
+
+def _cache_of_its_own(relative: str, tally: Tally) -> bool:
+    """Whether the folder that left `relative` out is a `__pycache__` itself (not a
+    folder around one): bytecode Python caches beside a source, which the bytecode rules
+    judge (gate.bundle.staging.bytecode) whether Python would load it or not."""
+    parts = PurePosixPath(relative).parts
+    for depth in range(1, len(parts)):
+        folder = "/".join(parts[:depth])
+        if folder in tally.ignored_folders:
+            return parts[depth - 1] == "__pycache__"
+    return False

@@ -45,7 +45,7 @@ from packaging.utils import canonicalize_name
 from gate.bundle.discovery import code_places, within
 from gate.bundle.rules import refusal, runs_at_start
 from gate.bundle.staging.bytecode import cached_source
-from gate.bundle.staging.distinfo import metadata_files, name_version, requires
+from gate.bundle.staging.distinfo import metadata_files, name_version, required_names
 from gate.bundle.staging.importnames import owns
 from gate.model import Function, Warning_, python_function
 from gate.verdict import Distribution
@@ -176,7 +176,7 @@ def _declared(root: Path, code: str, site: str, manifests: dict[str, set[str]]) 
         if not within(at.as_posix(), code) or at.as_posix() == code:
             break
     requires: dict[str, list[str]] = {
-        canonicalize_name(name_version(info)[0]): requires(info)
+        canonicalize_name(name_version(info)[0]): required_names(info)
         for info in (root / site).glob("*.dist-info")
     }
     found: set[str] = set()
