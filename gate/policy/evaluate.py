@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from gate.model import (
     Bundle,
@@ -30,10 +29,6 @@ from gate.verdict import Budget, Verdict
 _COUNTED = (Status.BLOCKING, Status.ALLOWED)
 
 
-Narrowing = Callable[[Sequence[Finding]], tuple[list[Finding], dict[str, Any]]]
-"""A stage that marks the findings a change did not touch, and says what it compared."""
-
-
 def evaluate(
     results: Sequence[ScanResult],
     bundles: Sequence[Bundle],
@@ -43,12 +38,11 @@ def evaluate(
     today: datetime.date | None = None,
     problems: Sequence[ScanIssue] = (),
     baseline: Baseline | None = None,
-    diff: Narrowing | None = None,
 ) -> Verdict:
     """The verdict of `policy` on the scanners' results. `problems` are what the gate
     itself could not check (a function's code missing): any of them is an error. Findings
-    a `baseline` recorded, and those a change did not touch (`diff`, diff mode's stage,
-    gate.scan.diff `DiffScope.apply`), do not block."""
+    a `baseline` recorded do not block (nor, after diff mode's stage, gate.scan.diff,
+    those a change did not touch)."""
     judged = [_judge(finding, policy) for result in results for finding in result.findings]
     findings, waiver_warnings = apply_waivers(
         judged, policy.waivers, today or datetime.date.today()
@@ -56,9 +50,6 @@ def evaluate(
     baselined = None
     if baseline is not None:
         findings, baselined = apply_baseline(findings, baseline)
-    diffed = None
-    if diff is not None:
-        findings, diffed = diff(findings)
     budgets = _budgets(findings, policy)
     all_warnings = [*warnings, *waiver_warnings, *_optional_failures(results, policy)]
     if problems or _required_failed(results, policy):
@@ -78,7 +69,21 @@ def evaluate(
         advisories=dict(advisories or {}),
         budgets=budgets,
         baseline=baselined,
-        diff=diffed,
+    )
+
+
+def rejudged(verdict: Verdict, findings: Sequence[Finding], policy: Policy) -> Verdict:
+    """`verdict` with `findings` (the same findings, some given another status by a later
+    stage) in place of its own: the budgets and the decision worked out again. An error
+    stays an error: it never came from the findings."""
+    budgets = _budgets(findings, policy)
+    decision = verdict.decision
+    if decision is not Decision.ERROR:
+        over = any(b.exceeded for b in budgets)
+        blocking = any(f.status is Status.BLOCKING for f in findings)
+        decision = Decision.FAIL if blocking or over else Decision.PASS
+    return replace(
+        verdict, findings=tuple(sorted(findings, key=_order)), budgets=budgets, decision=decision
     )
 
 

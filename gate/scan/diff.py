@@ -37,6 +37,9 @@ from typing import Any
 from gate.bundle.discovery.extents import Extent, resource_extents
 from gate.git.changes import Changes, verified
 from gate.model import Bundle, Finding, Status
+from gate.policy.evaluate import rejudged
+from gate.policy.model import Policy
+from gate.verdict import Verdict
 
 # Only findings that would count become preexisting; waived or suppressed ones keep that.
 _DIFFABLE = (Status.BLOCKING, Status.ALLOWED)
@@ -60,10 +63,6 @@ class DiffScope:
     before: frozenset[str] | None = None
     """Fingerprints of the findings the same scan gives at the merge base; None if the
     merge base could not be scanned (then no finding is preexisting)."""
-
-    def apply(self, findings: Sequence[Finding]) -> tuple[list[Finding], dict[str, Any]]:
-        """Diff mode's stage of the verdict (`apply_diff`)."""
-        return apply_diff(findings, self)
 
 
 def scope_of(
@@ -220,3 +219,11 @@ def _whole_file(finding: Finding, scope: DiffScope) -> bool:
         or any(p.lower().endswith(".zip.contents") for p in path.parts)
         or _is_dependency_file(path)
     )
+
+
+def judge_change(verdict: Verdict, scope: DiffScope, policy: Policy) -> Verdict:
+    """Diff mode's stage: the verdict as the check made it without diff mode, with the
+    findings the change did not touch marked `preexisting` (they no longer block, and
+    the decision and budgets follow), and what was compared in the report's `diff`."""
+    findings, diffed = apply_diff(verdict.findings, scope)
+    return replace(rejudged(verdict, findings, policy), diff=diffed)

@@ -21,7 +21,7 @@ from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
 from gate.scan.advisories import advisory_info, advisory_settings, advisory_warnings
 from gate.scan.cache import FindingsCache, Plan, complete, plan_scan
-from gate.scan.diff import scope_of
+from gate.scan.diff import DiffScope, judge_change, scope_of
 from gate.scan.merge import fold
 from gate.scan.options import CheckOptions
 from gate.scan.shards import keep_own, shard_view
@@ -83,9 +83,9 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     warnings.extend(advisory_warnings(advisories, policy, options))
     problems = [issue for s in staged for issue in s.discovery.issues]
     found = [finding for result in results for finding in result.findings]
-    before = None
-    if changes is not None:
-        before, unscanned = _scan_base(changes, bundles, scanning)
+    scope = None
+    if changes is not None:  # diff mode: what it needs of the merge base, in one place
+        scope, unscanned = _against_merge_base(changes, bundles, found, scanning)
         warnings.extend(unscanned)
     verdict = evaluate(
         results + skipped,
@@ -96,8 +96,9 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
         options.today,
         problems,
         options.baseline,
-        scope_of(changes, bundles, found, before).apply if changes else None,
     )
+    if scope is not None:
+        verdict = judge_change(verdict, scope, policy)
     strict = options.policy_changed is not None and policy.policy_change == "fail"
     files = total(s.account for s in staged)
     coverage_fails = _coverage_fails(files, verdict.warnings, policy)
@@ -168,6 +169,15 @@ class _Scanning:
     store: FindingsCache | None
     policy: Policy
     options: CheckOptions
+
+
+def _against_merge_base(
+    changes: Changes, bundles: list[Bundle], found: list[Finding], run: _Scanning
+) -> tuple[DiffScope, list[Warning_]]:
+    """What diff mode judges the findings against: the change, the resource extents and
+    manifests it touched, and what the same scan finds at the merge base."""
+    before, unscanned = _scan_base(changes, bundles, run)
+    return scope_of(changes, bundles, found, before), unscanned
 
 
 def _scan_base(

@@ -127,3 +127,22 @@ def test_optional_scanner_failure_warns(policy_file: Callable[[str], Path]) -> N
     )
     assert verdict.decision is Decision.PASS
     assert [w.code for w in verdict.warnings] == ["scanner-failed"]
+
+
+def test_a_later_stage_rejudges_the_verdict_and_an_error_stays_one() -> None:
+    """Diff mode's stage marks findings preexisting after the verdict is made: the
+    decision and budgets follow the findings' new statuses; an error never came from
+    them and stays."""
+    from dataclasses import replace
+
+    from gate.policy.evaluate import rejudged
+
+    policy = builtin_policy("default")
+    verdict = evaluate(
+        [ok("bandit", finding("bandit", "B602", Severity.HIGH))], [BUNDLE], policy, []
+    )
+    assert verdict.decision is Decision.FAIL
+    earlier = [replace(f, status=Status.PREEXISTING) for f in verdict.findings]
+    assert rejudged(verdict, earlier, policy).decision is Decision.PASS
+    failed = replace(verdict, decision=Decision.ERROR)
+    assert rejudged(failed, earlier, policy).decision is Decision.ERROR
