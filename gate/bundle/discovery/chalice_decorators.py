@@ -25,6 +25,14 @@ _WEBSOCKET = {
     "on_ws_disconnect": "websocket_disconnect",
 }
 _REGISTERING = ROUTE_DECORATORS | EVENT_DECORATORS | AUTHORIZER_DECORATORS
+# What of an app or blueprint reads or configures it and registers no function (Chalice's
+# `Chalice` and `Blueprint`); its registries (`routes`, `pure_lambda_functions`,
+# `event_sources`, `websocket_handlers`, `handler_map`) are not among them.
+_READ_ONLY = frozenset(
+    {"current_request", "current_app", "lambda_context", "log", "debug", "app_name"}
+    | {"api", "websocket_api", "experimental_feature_flags", "configure_logs"}
+    | {"register_blueprint", "middleware", "register_middleware"}
+)
 _BY_NAME = frozenset({"getattr", "attrgetter", "methodcaller", "__getattribute__", "vars"})
 # Where each registering decorator takes the Lambda function's name, by position (its
 # `name=` keyword is read too), as Chalice's DecoratorAPI declares them.
@@ -117,10 +125,12 @@ def _refuse_called_decorators(module: ast.Module, owners: dict[str, str], relati
 
 
 def _refuse_handed_on(module: ast.Module, owners: dict[str, str], relative: str) -> None:
-    """Refuse an app or blueprint used otherwise than by its public attributes
-    (`app.current_request`, `@app.route`), named again (`jobs = bp`) or registered
+    """Refuse an app or blueprint used otherwise than by the attributes that read or
+    configure it (`app.current_request`, `app.api.cors`, `_READ_ONLY`) and its
+    decorators (`@app.route`), named again (`jobs = bp`) or registered
     (`app.register_blueprint(bp)`): handed to other code (a function, `getattr` under
-    another name, a list), or through a private method (`app._register_handler`), it
+    another name, a list), or reached through a private method or Chalice's own
+    registries (`app._register_handler`, `app.pure_lambda_functions.append(...)`), it
     may register functions the gate does not see."""
     parents = {id(child): node for node in ast.walk(module) for child in ast.iter_child_nodes(node)}
     for node in ast.walk(module):
@@ -130,8 +140,8 @@ def _refuse_handed_on(module: ast.Module, owners: dict[str, str], relative: str)
             continue
         parent = parents.get(id(node))
         if isinstance(parent, ast.Attribute) and parent.value is node:
-            if not parent.attr.startswith("_"):
-                continue
+            if parent.attr in _READ_ONLY | _REGISTERING:
+                continue  # a registering method is judged by `_refuse_called_decorators`
         elif (isinstance(parent, ast.Assign | ast.AnnAssign) and parent.value is node) or (
             isinstance(parent, ast.Call)
             and isinstance(parent.func, ast.Attribute)

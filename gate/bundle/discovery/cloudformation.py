@@ -41,7 +41,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             continue
         properties = as_mapping(resource.get("Properties"))
         if kind == "AWS::Serverless::Function":
-            properties = {**globals_, **properties}
+            properties = with_globals(globals_, properties)
             code, elsewhere = _sam_code(properties, resource, here)
         else:
             code, elsewhere = _cfn_code(properties, here)
@@ -51,7 +51,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             iac_file=relative,
             line=document.line_of(("Resources", str(logical_id))),
             resource=f"{kind}.{logical_id}",
-            runtime=as_text(properties.get("Runtime")),
+            runtime=_runtime(document, str(logical_id), properties),
             handler=as_text(properties.get("Handler")),
             code=code,
             code_elsewhere=elsewhere,
@@ -62,6 +62,32 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             _inline(item, properties, kind == "AWS::Serverless::Function")
         found.append(item)
     return Read(found)
+
+
+def with_globals(globals_: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+    """A SAM function's properties with `Globals.Function` applied as SAM applies it: a
+    list set in both is the globals' items and then the function's (`Layers`), a map in
+    both is merged key by key the same way, anything else is the function's own."""
+    merged = dict(globals_)
+    for key, value in own.items():
+        earlier = merged.get(key)
+        if isinstance(earlier, list) and isinstance(value, list):
+            merged[key] = earlier + value
+        elif isinstance(earlier, dict) and isinstance(value, dict):
+            merged[key] = with_globals(earlier, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _runtime(document: YamlDocument, logical_id: str, properties: dict[str, Any]) -> str | None:
+    """The runtime as written, when it is a plain string: a `!Ref` or `!Sub` (read by the
+    loader as its parameter's name) or an intrinsic is the deploy's to decide, so it
+    names no runtime (and the code is analysed as Python may be)."""
+    for place in (("Resources", logical_id, "Properties"), ("Globals", "Function")):
+        if (*place, "Runtime") in document.tags:
+            return None
+    return as_text(properties.get("Runtime"))
 
 
 def _inline(item: Declared, properties: dict[str, Any], sam: bool) -> None:

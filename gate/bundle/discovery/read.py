@@ -101,6 +101,7 @@ class IacReader:
                 try:
                     found = read_serverless(relative, document, self._included)
                     references += serverless_references(relative, document.data)
+                    references += found.references
                 except ValueError as e:
                     raise self.refused(str(e), _NOT_DEPLOYED) from e
             else:

@@ -92,58 +92,7 @@ def serverless_references(relative: str, data: Any) -> list[Reference]:
         for name in map(unquoted, _FILE_VARIABLE.findall(text))
         if _local(name) and not name.startswith("~") and "${" not in name
     ]
-    return found + _python_requirements(relative, data)
-
-
-def _python_requirements(relative: str, data: Any) -> list[Reference]:
-    """What serverless-python-requirements reads besides the code: the requirements file
-    it installs (`fileName`, at the service and in each function's `module` folder, as
-    its `installRequirementsIfNeeded` joins them) and the folders it copies into the
-    package (`vendor`, at the service and per function). A setting written as a variable
-    is refused (ValueError): the gate does not resolve it."""
-    here = PurePosixPath(relative).parent
-    settings = as_mapping(as_mapping(as_mapping(data).get("custom")).get("pythonRequirements"))
-    functions = as_mapping(as_mapping(data).get("functions"))
-    file_name = _plugin_setting(
-        relative, "custom.pythonRequirements.fileName", settings, "fileName"
-    )
-    found = []
-    if file_name is not None:
-        modules = {"."} | {
-            module
-            for name, spec in functions.items()
-            if (
-                module := _plugin_setting(
-                    relative, f"functions.{name}.module", as_mapping(spec), "module"
-                )
-            )
-        }
-        found += [
-            Reference(
-                relative, f"fileName {file_name}", join_path(here / module, file_name), "manifest"
-            )
-            for module in sorted(modules)
-        ]
-    vendors = [("custom.pythonRequirements.vendor", settings)] + [
-        (f"functions.{name}.vendor", as_mapping(spec)) for name, spec in functions.items()
-    ]
-    for what, where in vendors:
-        if (folder := _plugin_setting(relative, what, where, "vendor")) is not None:
-            found.append(Reference(relative, what, join_path(here, folder), "folder"))
     return found
-
-
-def _plugin_setting(relative: str, what: str, settings: dict[Any, Any], key: str) -> str | None:
-    """A plugin's path setting, as written; None if unset. ValueError for a variable."""
-    value = settings.get(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str) or "${" in value:
-        raise ValueError(
-            f"{relative}: {what} is {value!r}, which the gate does not resolve, and the "
-            "build reads what it names; write the path out"
-        )
-    return value
 
 
 SAMCONFIG_FILES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")

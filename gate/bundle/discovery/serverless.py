@@ -13,6 +13,7 @@ from typing import Any
 from gate.bundle.discovery.declared import (
     Declared,
     Read,
+    Reference,
     as_mapping,
     as_text,
     deep_merge,
@@ -45,11 +46,12 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     here = PurePosixPath(relative).parent
     package = mapping_of(relative, service.get("package"), load, "package")
     layers = {
-        _serverless_layer_ref(str(name)): join_path(here, str(as_mapping(layer).get("path", ".")))
-        for name, layer in as_mapping(service.get("layers")).items()
+        _serverless_layer_ref(str(name)): _layer_code(relative, here, str(name), layer, load)
+        for name, layer in mapping_of(relative, service.get("layers"), load, "layers").items()
     }
     specs = _functions(relative, service.get("functions"), load)
-    _refuse_overrides(relative, service, specs)
+    resources = mapping_of(relative, service.get("resources"), load, "resources")
+    _refuse_overrides(relative, resources, specs, load)
     found = []
     for name, spec in specs.items():
         own_package = mapping_of(relative, spec.get("package"), load, f"function {name}'s package")
@@ -78,7 +80,76 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                 layers=[layers[r] for r in _serverless_layer_refs(spec) if r in layers],
             )
         )
-    return Read(found)
+    custom = mapping_of(relative, service.get("custom"), load, "custom")
+    plugin = mapping_of(relative, custom.get("pythonRequirements"), load, "pythonRequirements")
+    return Read(found, references=python_requirements(relative, plugin, specs))
+
+
+def _layer_code(relative: str, here: PurePosixPath, name: str, layer: Any, load: Loader) -> str:
+    """Where a layer's code is: its prebuilt archive (`package.artifact`), else its
+    `path` (the service's folder by default)."""
+    layer = mapping_of(relative, layer, load, f"layer {name}")
+    package = mapping_of(relative, layer.get("package"), load, f"layer {name}'s package")
+    artifact = package.get("artifact")
+    if isinstance(artifact, str) and "${" not in artifact:
+        return join_path(here, artifact)
+    if artifact is not None:
+        raise ValueError(
+            f"{relative}: layer {name}'s package.artifact is {artifact!r}, which the gate "
+            "does not resolve, and the deploy ships it; write the path out"
+        )
+    return join_path(here, str(layer.get("path", ".")))
+
+
+def python_requirements(
+    relative: str, settings: dict[Any, Any], functions: dict[Any, Any]
+) -> list[Reference]:
+    """What serverless-python-requirements reads besides the code: the requirements file
+    it installs (`fileName`, at the service and in each function's `module` folder, as
+    its `installRequirementsIfNeeded` joins them) and the folders it copies into the
+    package (`vendor`, at the service and per function). A setting written as a variable
+    is refused (ValueError): the gate does not resolve it."""
+    here = PurePosixPath(relative).parent
+    file_name = _plugin_setting(
+        relative, "custom.pythonRequirements.fileName", settings, "fileName"
+    )
+    found = []
+    if file_name is not None:
+        modules = {"."} | {
+            module
+            for name, spec in functions.items()
+            if (
+                module := _plugin_setting(
+                    relative, f"functions.{name}.module", as_mapping(spec), "module"
+                )
+            )
+        }
+        found += [
+            Reference(
+                relative, f"fileName {file_name}", join_path(here / module, file_name), "manifest"
+            )
+            for module in sorted(modules)
+        ]
+    vendors = [("custom.pythonRequirements.vendor", settings)] + [
+        (f"functions.{name}.vendor", as_mapping(spec)) for name, spec in functions.items()
+    ]
+    for what, where in vendors:
+        if (folder := _plugin_setting(relative, what, where, "vendor")) is not None:
+            found.append(Reference(relative, what, join_path(here, folder), "folder"))
+    return found
+
+
+def _plugin_setting(relative: str, what: str, settings: dict[Any, Any], key: str) -> str | None:
+    """A plugin's path setting, as written; None if unset. ValueError for a variable."""
+    value = settings.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or "${" in value:
+        raise ValueError(
+            f"{relative}: {what} is {value!r}, which the gate does not resolve, and the "
+            "build reads what it names; write the path out"
+        )
+    return value
 
 
 WSGI_HANDLER = "wsgi_handler.handler"
@@ -127,11 +198,12 @@ def _functions(relative: str, functions: Any, load: Loader) -> dict[Any, Any]:
 
 def mapping_of(relative: str, value: Any, load: Loader, what: str) -> dict[Any, Any]:
     """A section of the service that is a mapping, written out or included from a file of
-    the bundle (a list of mappings is merged, as the Framework merges `functions`);
-    ValueError for anything else, such as a variable the gate does not resolve."""
+    the bundle (a list of such parts is merged, as the Framework merges `functions` and
+    `resources`); ValueError for anything else, such as a variable the gate does not
+    resolve."""
     value = _included(relative, value, load)
-    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-        value = deep_merge(value)
+    if isinstance(value, list):  # parts merged in order, each written out or included
+        value = deep_merge([mapping_of(relative, item, load, what) for item in value])
     if value is None or value == "":
         return {}
     if not isinstance(value, dict):
@@ -174,13 +246,14 @@ _OVERRIDDEN = frozenset(
 )
 
 
-def _refuse_overrides(relative: str, service: dict[str, Any], specs: dict[Any, Any]) -> None:
+def _refuse_overrides(
+    relative: str, resources: dict[Any, Any], specs: dict[Any, Any], load: Loader
+) -> None:
     """Refuse a `resources.Resources` or `resources.extensions` entry that changes what
     the Framework generates for a function (`OrdersLambdaFunction`): the Framework merges
     it into the function it deploys, and the gate judges the function as its spec says."""
-    resources = as_mapping(service.get("resources"))
     for section in ("Resources", "extensions"):
-        entries = as_mapping(resources.get(section))
+        entries = mapping_of(relative, resources.get(section), load, f"resources.{section}")
         for name in specs:
             logical = _function_logical_id(str(name))
             changed = sorted(

@@ -107,7 +107,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             ],
             related=_tf_related(address, body, blocks),
         )
-        _tf_inline(item, body, archives)
+        _tf_inline(item, module, body, archives)
         found.append(item)
     return Read(found, warnings, references=references), read
 
@@ -193,7 +193,7 @@ def _tf_code(
         return None, "code in S3"
     if not isinstance(filename, str):
         return None, "a filename the gate does not resolve"
-    archive_name = _archive_name(filename, archives)
+    archive_name = _archive_name(module, filename, archives)
     if archive_name is not None and archive_name in archives:
         source = archives[archive_name]
         path = tf_value(source, "source_dir") or tf_value(source, "source_file")
@@ -203,22 +203,38 @@ def _tf_code(
     return _tf_local(module, filename)
 
 
-def _archive_name(filename: Any, archives: dict[str, dict[str, Any]]) -> str | None:
+def _archive_name(
+    module: PurePosixPath, filename: Any, archives: dict[str, dict[str, Any]]
+) -> str | None:
     """The archive_file a function's `filename` is the output of, if any."""
     if not isinstance(filename, str):
         return None
     archive = re.fullmatch(r"\$\{data\.archive_file\.([A-Za-z0-9_-]+)\.output_path\}", filename)
     if archive is not None:
         return archive[1]
-    # A literal zip that an archive_file builds: scan what it is built from.
-    return next((n for n, a in archives.items() if tf_value(a, "output_path") == filename), None)
+    # A zip that an archive_file builds, however either names the path (`build/fn.zip`,
+    # `${path.module}/build/fn.zip`): Terraform builds it from the archive's source at
+    # plan time, so that source is scanned, never a stale zip left at the path.
+    path = _tf_local(module, filename)[0]
+    return next(
+        (
+            name
+            for name, archive in archives.items()
+            if isinstance(output := tf_value(archive, "output_path"), str)
+            and path is not None
+            and _tf_local(module, output)[0] == path
+        ),
+        None,
+    )
 
 
-def _tf_inline(item: Declared, body: dict[str, Any], archives: dict[str, dict[str, Any]]) -> None:
+def _tf_inline(
+    item: Declared, module: PurePosixPath, body: dict[str, Any], archives: dict[str, dict[str, Any]]
+) -> None:
     """A function deploying an archive_file built from `source_content` or `source {}`
     blocks: that code is staged (see gate/bundle/discovery/inline.py), what is not literal is
     said to be unreadable."""
-    name = _archive_name(tf_value(body, "filename"), archives)
+    name = _archive_name(module, tf_value(body, "filename"), archives)
     archive = archives.get(name or "")
     if item.code is not None or archive is None:
         return

@@ -253,7 +253,7 @@ def _generated_role_changes(
     parts: list[Found] = []
     for template in (
         _resources(document, function, variables),
-        Template(document, function.iac_file, ("resources", "extensions")),
+        _resources(document, function, variables, "extensions"),
     ):
         if GENERATED_ROLE in template.resources():
             grants = template.role(GENERATED_ROLE)
@@ -261,16 +261,18 @@ def _generated_role_changes(
     return combine(parts)
 
 
-def _resources(document: YamlDocument, function: Function, variables: Variables) -> Template:
-    """serverless.yml's `resources.Resources`, as written (with lines) or, where the
-    Framework builds it (`resources: ${file(./res.yml):res}`, a list of parts merged),
-    as resolved (lines where the document has them)."""
-    written = Template(document, function.iac_file, ("resources", "Resources"))
-    resolved = as_mapping(variables.at("resources", "Resources"))
+def _resources(
+    document: YamlDocument, function: Function, variables: Variables, section: str = "Resources"
+) -> Template:
+    """serverless.yml's `resources.Resources` (or `resources.extensions`), as written (with
+    lines) or, where the Framework builds it (`resources: ${file(./res.yml):res}`, a list
+    of parts merged), as resolved (lines where the document has them)."""
+    written = Template(document, function.iac_file, ("resources", section))
+    resolved = as_mapping(variables.at("resources", section))
     if resolved == written.resources():
         return written
-    built = YamlDocument({"resources": {"Resources": resolved}}, document.positions)
-    return Template(built, function.iac_file, ("resources", "Resources"))
+    built = YamlDocument({"resources": {section: resolved}}, document.positions)
+    return Template(built, function.iac_file, ("resources", section))
 
 
 def _custom_role(template: Template, custom: Any) -> Grants:
