@@ -27,7 +27,7 @@ from gate.bundle.discovery.inline import InlineCollision, stage
 from gate.bundle.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
 from gate.bundle.discovery.settle import settle
 from gate.errors import BundleError
-from gate.model import Finding, Function, ScanIssue, Warning_, other_runtime
+from gate.model import Finding, Function, ScanIssue, Warning_, analysed_runtime, other_runtime
 from gate.policy.model import LeftOut
 from gate.safeyaml import IAC_MAX_BYTES
 
@@ -134,7 +134,23 @@ def discover(
             )
             for place in settled.unbuilt
         )
-        if item.code_elsewhere:
+        if (
+            item.code_elsewhere
+            and _unresolved(item.code_elsewhere)
+            and analysed_runtime(item.runtime)
+        ):
+            # A location only the deploy works out (a parameter, a variable) may well be
+            # a folder of this bundle: code the gate cannot find is never "elsewhere".
+            issues.append(
+                ScanIssue(
+                    None,
+                    f"{item.name}: its code is at {item.code_elsewhere}, which the gate "
+                    "cannot follow; write the path out, or gate check the built zip",
+                    item.iac_file,
+                    bundle_id,
+                )
+            )
+        elif item.code_elsewhere:
             warnings.append(
                 Warning_(
                     "function-code-elsewhere",
@@ -253,3 +269,12 @@ def within(path: str, place: str) -> bool:
 def code_places(function: Function) -> list[str]:
     """Where a function's code and layers are in the bundle (a zip's unpacked contents)."""
     return [contents_of(p) for p in (function.code, *function.layers) if p is not None]
+
+
+_UNRESOLVED = ("not resolved", "does not resolve", "needs Terraform to resolve")
+"""How a code location the IaC leaves to the deploy is described (gate.bundle.discovery
+.declared `local_path`, the IaC readers)."""
+
+
+def _unresolved(elsewhere: str) -> bool:
+    return any(marker in elsewhere for marker in _UNRESOLVED)

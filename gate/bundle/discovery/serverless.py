@@ -50,7 +50,9 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
         for name, layer in mapping_of(relative, service.get("layers"), load, "layers").items()
     }
     specs = _functions(relative, service.get("functions"), load)
-    resources = mapping_of(relative, service.get("resources"), load, "resources")
+    # What the gate cannot resolve here (a file named through another variable, one
+    # outside the bundle) is left to the reference checks and the rules' resolver.
+    resources = _resolved_or_empty(relative, service.get("resources"), load, "resources")
     _refuse_overrides(relative, resources, specs, load)
     found = []
     for name, spec in specs.items():
@@ -77,10 +79,16 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                 handler=_plugin_handler(service, as_text(spec.get("handler"))),
                 code=code,
                 code_elsewhere=elsewhere,
-                layers=[layers[r] for r in _serverless_layer_refs(spec) if r in layers],
+                # The function's own layers, else the provider's (the Framework's
+                # `functionObject.layers || provider.layers`).
+                layers=[
+                    layers[r]
+                    for r in _serverless_layer_refs(spec if "layers" in spec else provider)
+                    if r in layers
+                ],
             )
         )
-    custom = mapping_of(relative, service.get("custom"), load, "custom")
+    custom = _resolved_or_empty(relative, service.get("custom"), load, "custom")
     plugin = mapping_of(relative, custom.get("pythonRequirements"), load, "pythonRequirements")
     return Read(found, references=python_requirements(relative, plugin, specs))
 
@@ -213,6 +221,16 @@ def mapping_of(relative: str, value: Any, load: Loader, what: str) -> dict[Any, 
             "a file of the bundle with ${file(...)}"
         )
     return value
+
+
+def _resolved_or_empty(relative: str, value: Any, load: Loader, what: str) -> dict[Any, Any]:
+    """`mapping_of`, or nothing where the section is a variable discovery does not
+    resolve (`${file(./${self:custom.dir}/res.yml)}`, a file outside the bundle): the
+    reference checks refuse what is missing or ignored, and the rules resolve the rest."""
+    try:
+        return mapping_of(relative, value, load, what)
+    except ValueError:
+        return {}
 
 
 def _included(relative: str, value: Any, load: Loader) -> Any:

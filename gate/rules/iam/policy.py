@@ -220,6 +220,7 @@ def _statement(item: dict[str, Any], path: DocPath, place: Place, locate: Locato
     raw = item.get("Action")
     listed = isinstance(raw, list)
     found = [(i, a) for i, value in enumerate(as_list(raw)) for a in action_strings(value)]
+    found += [(1, piece) for piece in split_pieces(raw)]
     action_lines = tuple(
         locate((*path, "Action", i) if listed else (*path, "Action"), action) for i, action in found
     )
@@ -256,15 +257,27 @@ def action_strings(value: Any) -> list[str]:
     """The actions one entry of `Action` may stand for. An action built by an intrinsic
     function (`!Join ['', ['*']]`, `{"Fn::If": [...]}`; the YAML loader keeps a tag's
     value without the tag) is not evaluated: every string in it is judged as an action,
-    so a wildcard in it is found and the rest is at worst an unknown action. Nothing in
-    it is left out unseen."""
+    so a wildcard in it is found and the rest is at worst an unknown action; a string a
+    `Fn::Split` cuts is judged in its pieces as well. Nothing in it is left out unseen."""
     if isinstance(value, str):
         return [value] if value.strip() else []
     if isinstance(value, dict):
         return [a for v in value.values() for a in action_strings(v)]
     if isinstance(value, list):
-        return [a for v in value for a in action_strings(v)]
+        return [a for v in value for a in action_strings(v)] + split_pieces(value)
     return [str(value)] if value is not None and not isinstance(value, bool) else []
+
+
+def split_pieces(value: Any) -> list[str]:
+    """The pieces `Fn::Split` makes of a `[delimiter, text]` pair (its tag gone, a short
+    form reads as that list): the actions the deploy grants, judged besides the text."""
+    if not (isinstance(value, list) and len(value) == 2):
+        return []
+    delimiter, text = value
+    if not (isinstance(delimiter, str) and delimiter and isinstance(text, str)):
+        return []
+    pieces = [piece for piece in text.split(delimiter) if piece.strip()]
+    return pieces if len(pieces) > 1 else []
 
 
 def as_strings(value: Any) -> tuple[str, ...]:
