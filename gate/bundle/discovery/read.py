@@ -10,6 +10,7 @@ scanner's to judge.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import sys
@@ -77,6 +78,8 @@ class IacReader:
         self.unread_programs: list[Warning_] = []
         """Serverless services written as programs (serverless.ts), found by `declare`."""
         self.app_files: list[Path] = []
+        self._includes: dict[str, Any] = {}
+        """Files a service includes, read once (several sections may include one)."""
         self.named_manifests: list[str] = []
         """Dependency manifests a build setting names (`sam build --manifest`)."""
         self.samconfigs: list[Path] = []
@@ -255,10 +258,15 @@ class IacReader:
     def _included(self, relative: str) -> Any:
         """The data of a YAML or JSON file a service includes; None if it is not a file
         of the bundle (the reference check refuses it)."""
-        path = self.root / relative
-        if leaves_bundle(relative) or not path.is_file() or path.is_symlink():
-            return None
-        return self._load(path, relative).data
+        if relative not in self._includes:
+            path = self.root / relative
+            if leaves_bundle(relative) or not path.is_file() or path.is_symlink():
+                self._includes[relative] = None
+            else:
+                self._includes[relative] = self._load(path, relative).data
+        # A copy: the service's sections are merged from it, and one file may be
+        # included by several of them.
+        return copy.deepcopy(self._includes[relative])
 
     def _load(self, path: Path, relative: str) -> YamlDocument:
         """The IaC file as YAML, or a BundleError naming file, line and the reason."""
