@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gate.bundle.discovery.references import with_includes
+from gate.bundle.discovery.references import (
+    SAMCONFIG_FILES,
+    parameter_overrides,
+    samconfig_toml,
+    with_includes,
+)
 from gate.bundle.rules import python_scripts
 from gate.model import Function
 from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
@@ -84,6 +89,19 @@ class BundleContext:
             self.memo["pins"] = pins
         return sorted({pin.version for pin in self.memo["pins"] if pin.name == package})
 
+    def parameter_overrides(self) -> dict[str, list[str]]:
+        """The values the bundle's samconfig files pass templates' parameters, by name,
+        all of them together: which stack a samconfig deploys is the deployer's choice
+        (`--config-file`, `--template-file`), so each value is one the deploy may use.
+        A samconfig that cannot be read was refused by discovery."""
+        if "overrides" not in self.memo:
+            found: dict[str, list[str]] = {}
+            for path in sorted(p for name in SAMCONFIG_FILES for p in self.root.rglob(name)):
+                for name, values in parameter_overrides(_settings(path)).items():
+                    found[name] = list(dict.fromkeys([*found.get(name, []), *values]))
+            self.memo["overrides"] = found
+        return dict(self.memo["overrides"])
+
     def python_files(self) -> list[str]:
         """The bundle's own Python files (vendored packages left out), sorted."""
         if "python_files" not in self.memo:  # asked by several rules: walked once
@@ -93,6 +111,16 @@ class BundleContext:
                 p.relative_to(self.code_root).as_posix() for p in found
             )
         return list(self.memo["python_files"])
+
+
+def _settings(path: Path) -> Any:
+    """A samconfig's settings (TOML, or YAML), or None if it cannot be read."""
+    try:
+        if path.suffix == ".toml":
+            return samconfig_toml(path.read_bytes())
+        return load_yaml(path.read_bytes(), allow_tags=True, max_bytes=None).data
+    except (OSError, ValueError, YamlLoadError):
+        return None
 
 
 def decode_python(data: bytes) -> str:

@@ -77,9 +77,10 @@ the pieces `Fn::Split` makes too (gate.rules.iam.policy `split_pieces`); a funct
 Python or unknown runtime whose code location only the deploy works out (a parameter, a
 Terraform variable or local, a Serverless variable) is a scan error, never "code
 elsewhere" (gate.bundle.discovery `_unresolved`); and a Serverless function without
-layers of its own takes `provider.layers`. Still open, a strict xfail below: 2, the
-values a samconfig's `parameter_overrides` gives the template's parameters (the rules
-take a parameter's `Default` alone).
+layers of its own takes `provider.layers`. And 2: a parameter stands for its `Default` and
+for every value any samconfig of the bundle passes it (gate.rules.intrinsics
+`parameter_values`, read by gate.bundle.discovery.references `parameter_overrides`),
+each judged as an alternative.
 
 Also tried, and the gate held: `Fn::Select` (short and long form) and `!Split [',',
 '*']` in an action (a `*` is among the strings: blocks); `!Join ['', ['ia', 'm:*']]`
@@ -169,17 +170,71 @@ def test_a_parameters_wildcard_default_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OPEN: samconfig parameter_overrides are not read as values of the parameters",
+@pytest.mark.parametrize(
+    ("name", "settings"),
+    [
+        ("samconfig.toml", SAMCONFIG),
+        ("samconfig.toml", '[prod.deploy.parameters]\nparameter_overrides = ["Act=iam:*"]\n'),
+        ("samconfig.toml", SAMCONFIG.replace('"Act=iam:*"', '"ParameterKey=Act,ParameterValue=*"')),
+        (
+            "ops/samconfig.yaml",
+            "version: 0.1\ndefault:\n  global:\n    parameters:\n"
+            "      parameter_overrides: Stage=dev Act=iam:*\n",
+        ),
+    ],
+    ids=["default-environment", "a-list-in-another-environment", "long-form", "yaml-elsewhere"],
 )
-def test_a_samconfig_parameter_override_is_judged(sandbox: Sandbox) -> None:
-    """`Default: s3:GetObject`, and the bundle's samconfig.toml overrides it with
-    `iam:*`: `sam deploy` deploys `iam:*`; the gate judges the Default and passes
-    (exit 0)."""
+def test_a_samconfig_parameter_override_is_judged(
+    sandbox: Sandbox, name: str, settings: str
+) -> None:
+    """`Default: s3:GetObject`, and a samconfig of the bundle overrides it with `iam:*`:
+    `sam deploy` deploys `iam:*`; the gate judged the Default alone and passed (exit 0).
+    Every override in any samconfig, environment and command is a value the deploy may
+    use (`sam deploy --config-env prod`, `--config-file ops/samconfig.yaml`)."""
     granted(sandbox, "!Ref Act")
-    sandbox.write("samconfig.toml", SAMCONFIG)
-    blocked_or_refused(sandbox.run().code)
+    sandbox.write(name, settings)
+    assert_blocks(sandbox.run())
+
+
+def test_an_override_split_into_actions_is_judged(sandbox: Sandbox) -> None:
+    """`!Split [',', !Ref Act]` over an override's `s3:GetObject,iam:*`."""
+    granted(sandbox, "!Split [',', !Ref Act]")
+    sandbox.write("samconfig.toml", SAMCONFIG.replace("Act=iam:*", "Act=s3:GetObject,iam:*"))
+    assert_blocks(sandbox.run())
+
+
+def test_an_override_of_a_resource_policy_principal_is_judged(sandbox: Sandbox) -> None:
+    """A bucket policy's principal is `!Ref Reader` (`Default` an account): the samconfig
+    gives `*`, and the bucket is open to anyone (GATE-IAC-019)."""
+    granted(sandbox, "s3:GetObject")
+    template = sandbox.bundle / "template.yaml"
+    text = template.read_text().replace(
+        "Parameters:\n", "Parameters:\n  Reader:\n    Type: String\n    Default: '111122223333'\n"
+    )
+    template.write_text(text + BUCKET_POLICY)
+    sandbox.write("samconfig.toml", SAMCONFIG.replace("Act=iam:*", "Reader=*"))
+    assert_blocks(sandbox.run())
+
+
+BUCKET_POLICY = """\
+  Open:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {AWS: !Ref Reader}
+            Action: s3:PutObject
+            Resource: 'arn:aws:s3:::b/*'
+"""
+
+
+def test_a_harmless_override_passes(sandbox: Sandbox) -> None:
+    """Quiet: an override that names another object keeps the role as narrow as it was."""
+    granted(sandbox, "!Ref Act")
+    sandbox.write("samconfig.toml", SAMCONFIG.replace("Act=iam:*", "Act=s3:PutObject"))
+    assert sandbox.run().code == 0
 
 
 # --- 3. a SAM CodeUri written as a parameter of the template -------------------------------

@@ -212,17 +212,42 @@ BUILT_ARNS = [
 ]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="OPEN: a managed policy ARN built by an intrinsic or a parameter is unknown"
-)
 @pytest.mark.parametrize(("where", "arn"), BUILT_ARNS)
 def test_a_managed_policy_built_by_an_intrinsic_is_judged(
     sandbox: Sandbox, where: str, arn: str
 ) -> None:
-    """CloudFormation evaluates the ARN and attaches AdministratorAccess; the gate calls
-    the policy unknown and passes (exit 0)."""
+    """CloudFormation evaluates the ARN and attaches AdministratorAccess; the gate called
+    the policy unknown and passed (exit 0). Each ARN the value may be deployed as is
+    judged (GATE-IAC-001)."""
     attached(sandbox, where, arn)
-    blocked_or_refused(sandbox.run().code)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+@pytest.mark.parametrize("where", ["sam-policies", "cfn-role"])
+@pytest.mark.parametrize("arn", ["!ImportValue shared-policy-arn", "!GetAtt Other.Arn"])
+def test_a_managed_policy_the_gate_cannot_name_blocks(
+    sandbox: Sandbox, where: str, arn: str
+) -> None:
+    """An ARN only the deploy knows may be AdministratorAccess: a policy the gate could
+    not read (GATE-IAC-004, high), never a note."""
+    attached(sandbox, where, arn)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-004" in run.stdout
+
+
+@pytest.mark.parametrize("where", ["sam-policies", "cfn-role"])
+def test_a_narrow_managed_policy_built_by_an_intrinsic_passes(sandbox: Sandbox, where: str) -> None:
+    """Quiet: the basic execution role, written with `AWS::Partition` as CDK writes it."""
+    basic = ":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    attached(
+        sandbox, where, f"{{'Fn::Join': ['', ['arn:', {{Ref: 'AWS::Partition'}}, '{basic}']]}}"
+    )
+    assert sandbox.run().code == 0
+    attached(sandbox, where, f"!Join ['', ['arn:', !Ref 'AWS::Partition', '{basic}']]")
+    assert sandbox.run().code == 0
 
 
 # --- 2. a Terraform role or policy reached through an expression ---------------------------
@@ -493,7 +518,6 @@ def test_a_layer_attached_by_a_ref_mapping_is_judged(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a Serverless `!Ref` layer is not attached")
 def test_a_layer_attached_by_a_ref_tag_is_judged(sandbox: Sandbox) -> None:
     """`- !Ref DepsLambdaLayer`: the Framework reads `{Ref: DepsLambdaLayer}` and attaches
     the layer; the gate attaches none, never judges its bytecode and passes (exit 0)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from gate.rules.intrinsics import literal_values
+from gate.bundle.discovery.references import parameter_overrides
+from gate.rules.intrinsics import deployed_values, literal_values, with_parameters
 
 TEMPLATE = {
     "Parameters": {"W": {"Type": "String", "Default": "wrapper"}, "N": {"Type": "String"}},
@@ -43,3 +44,81 @@ def test_a_value_stands_for_every_literal_the_template_gives(
     value: object, found: list[str | None]
 ) -> None:
     assert literal_values(TEMPLATE, value) == found
+
+
+# `sam deploy` reads samconfig's parameter_overrides: each value is one the deploy may use.
+OVERRIDES = {"W": ["patched"], "N": ["given", "other"], "Undeclared": ["x"]}
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ({"Ref": "W"}, ["wrapper", "patched", None]),
+        ({"Ref": "N"}, ["given", "other", None]),
+        (
+            {"Fn::Sub": "${W}/${N}"},
+            [f"{w}/{n}" for w in ("wrapper", "patched") for n in ("given", "other")] + [None],
+        ),
+        ({"Ref": "Undeclared"}, [None]),
+        ({"Fn::Sub": "${N}-${AWS::Region}"}, [None]),
+    ],
+    ids=["default-and-override", "override-alone", "every-choice", "undeclared", "left-to-deploy"],
+)
+def test_a_parameter_stands_for_its_default_and_every_override(
+    value: object, found: list[str | None]
+) -> None:
+    assert literal_values(TEMPLATE, value, OVERRIDES) == found
+
+
+def test_a_policy_document_lists_the_alternatives_a_parameter_stands_for() -> None:
+    """One value is written out as it is; several become the list of alternatives, which
+    the IAM rules judge one by one; what the deploy decides stays as written."""
+    document = {
+        "Action": {"Ref": "W"},
+        "Resource": [{"Fn::Sub": "arn:aws:s3:::${N}/*"}, {"Ref": "AWS::Region"}],
+    }
+    assert with_parameters(document, TEMPLATE) == {
+        "Action": "wrapper",
+        "Resource": [{"Fn::Sub": "arn:aws:s3:::${N}/*"}, {"Ref": "AWS::Region"}],
+    }
+    assert with_parameters(document, TEMPLATE, OVERRIDES) == {
+        "Action": ["wrapper", "patched"],
+        "Resource": [
+            ["arn:aws:s3:::given/*", "arn:aws:s3:::other/*"],
+            {"Ref": "AWS::Region"},
+        ],
+    }
+    assert deployed_values(TEMPLATE, {"Fn::Sub": "${N}-${AWS::Region}"}, OVERRIDES) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "found"),
+    [
+        (
+            {"default": {"deploy": {"parameters": {"parameter_overrides": "A=1 B=two"}}}},
+            {"A": ["1"], "B": ["two"]},
+        ),
+        (
+            {"prod": {"deploy": {"parameters": {"parameter_overrides": ["A=iam:*", 'B="x y"']}}}},
+            {"A": ["iam:*"], "B": ["x y"]},
+        ),
+        (
+            {
+                "default": {
+                    "global": {
+                        "parameters": {
+                            "parameter_overrides": 'ParameterKey=A,ParameterValue=s3:* C="q\\"r"'
+                        }
+                    }
+                }
+            },
+            {"A": ["s3:*"], "C": ['q"r']},
+        ),
+        ({"default": {"deploy": {"parameters": {"parameter_overrides": 3}}}}, {}),
+    ],
+    ids=["pairs", "a-list-in-another-environment", "long-form-and-escapes", "not-text"],
+)
+def test_samconfig_overrides_are_read_as_sam_deploy_reads_them(
+    settings: object, found: dict[str, list[str]]
+) -> None:
+    assert parameter_overrides(settings) == found

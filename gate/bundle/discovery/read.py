@@ -13,17 +13,11 @@ from __future__ import annotations
 import copy
 import os
 import re
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10
-    import tomli as tomllib
 
 from gate.bundle.discovery.chalice import APP_FILE, read_chalice
 from gate.bundle.discovery.cloudformation import read_template
@@ -32,6 +26,7 @@ from gate.bundle.discovery.references import (
     SAMCONFIG_FILES,
     TEMPLATE_SUFFIXES,
     samconfig_references,
+    samconfig_toml,
     serverless_references,
     template_references,
     with_includes,
@@ -101,6 +96,7 @@ class IacReader:
             relative = path.relative_to(self.root).as_posix()
             document = self._load(path, relative)
             if path.name in SERVERLESS_FILES:
+                document = framework_view(document)
                 try:
                     found = read_serverless(relative, document, self._included)
                     references += serverless_references(relative, document.data)
@@ -250,8 +246,8 @@ class IacReader:
         `sam deploy` would fail on it."""
         if path.suffix == ".toml":
             try:
-                return tomllib.loads(self._read_bytes(path).decode("utf-8"))
-            except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+                return samconfig_toml(self._read_bytes(path))
+            except ValueError as e:  # not UTF-8, or not TOML
                 raise self.refused(f"{relative}: cannot read: {e}", _NOT_DEPLOYED) from e
         return self._load(path, relative).data
 
@@ -263,7 +259,7 @@ class IacReader:
             if leaves_bundle(relative) or not path.is_file() or path.is_symlink():
                 self._includes[relative] = None
             else:
-                self._includes[relative] = self._load(path, relative).data
+                self._includes[relative] = framework_view(self._load(path, relative)).data
         # A copy: the service's sections are merged from it, and one file may be
         # included by several of them.
         return copy.deepcopy(self._includes[relative])
@@ -334,3 +330,10 @@ def _skipped(here: Path, name: str) -> bool:
     if name == ".aws-sam" and (here / name).joinpath(*SAM_BUILT_TEMPLATE).is_file():
         return False
     return name in _SKIPPED_DIRS
+
+
+def framework_view(document: YamlDocument) -> YamlDocument:
+    """A serverless.yml (or a file it includes) as the Framework reads it: with its
+    CloudFormation schema, a short form is its long form (`!Ref X` is `{Ref: X}`), so a
+    layer, role or artifact written with a tag is the reference it stands for."""
+    return YamlDocument(document.long_form(()), document.positions)

@@ -22,10 +22,16 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
 
 from gate.bundle.discovery.declared import (
     Reference,
@@ -99,6 +105,11 @@ SAMCONFIG_FILES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")
 """What `sam deploy` reads its settings from, beside the template it deploys."""
 
 
+def samconfig_toml(data: bytes) -> Any:
+    """A samconfig.toml's settings; ValueError (with the reason) if it is not TOML."""
+    return tomllib.loads(data.decode("utf-8"))
+
+
 def samconfig_references(relative: str, data: Any) -> list[Reference]:
     """The templates a samconfig names (`template_file`, in any environment and command):
     `sam deploy` deploys that file, whatever its name; and the dependency manifest
@@ -120,6 +131,38 @@ def samconfig_references(relative: str, data: Any) -> list[Reference]:
             pending += list(value.values())
         elif isinstance(value, list):
             pending += value
+    return found
+
+
+# How `sam deploy` reads `parameter_overrides` (samcli.cli.types
+# CfnParameterOverrideType): `Key=Value` or `ParameterKey=Key,ParameterValue=Value`,
+# separated by spaces, a value in double quotes when it holds one.
+_OVERRIDE_VALUE = r'"(?:\\.|[^"\\])*"|(?:\\.|[^ "\\]+)+'
+_OVERRIDE = re.compile(
+    rf'ParameterKey=(?P<long_key>[A-Za-z0-9"]+),ParameterValue=(?P<long_value>{_OVERRIDE_VALUE})'
+    rf'|(?P<key>[A-Za-z0-9"]+)=(?P<value>{_OVERRIDE_VALUE})'
+)
+
+
+def parameter_overrides(data: Any) -> dict[str, list[str]]:
+    """The values a samconfig's `parameter_overrides` give the template's parameters, in
+    any environment and for any command (a string of `Key=Value` pairs, or a list of
+    them), by parameter name."""
+    found: dict[str, list[str]] = {}
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if not isinstance(value, dict):
+            continue
+        overrides = value.get("parameter_overrides")
+        for text in overrides if isinstance(overrides, list) else [overrides]:
+            for match in _OVERRIDE.finditer(text if isinstance(text, str) else ""):
+                key = (match["long_key"] or match["key"]).strip('"')
+                written = match["long_value"] or match["value"]
+                if written.startswith('"') and written.endswith('"') and len(written) > 1:
+                    written = re.sub(r"\\(.)", r"\1", written[1:-1])
+                found.setdefault(key, []).append(written)
+        pending += [inner for inner in value.values() if isinstance(inner, dict)]
     return found
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from gate.rules.context import BundleContext
 from gate.rules.findings import RawFinding
 from gate.rules.iam.policy import action_strings, as_list, json_document
-from gate.rules.intrinsics import with_parameters
+from gate.rules.intrinsics import Overrides, deployed_values
 from gate.rules.variables import Variables
 from gate.safeyaml import PathKey, YamlDocument
 
@@ -66,6 +66,7 @@ def check(context: BundleContext) -> list[RawFinding]:
             continue
         resources, at = _resources(context, path, document)
         template = document.data if isinstance(document.data, dict) else {}
+        overrides = context.parameter_overrides()
         for logical, resource in resources.items():
             if not isinstance(resource, dict):
                 continue
@@ -74,7 +75,9 @@ def check(context: BundleContext) -> list[RawFinding]:
             properties = document.long_form(where, resource.get("Properties"))
             if not isinstance(properties, dict):
                 continue
-            read = _Resource(document, path, f"{kind}.{logical}", where, properties, template)
+            read = _Resource(
+                document, path, f"{kind}.{logical}", where, properties, template, overrides
+            )
             if kind in POLICY_RESOURCES:
                 findings += _policy(read)
             elif kind == "AWS::Lambda::Permission":
@@ -140,11 +143,27 @@ class _Resource:
     """Its properties, tagged values in their long form."""
     template: dict[str, Any]
     """The whole template (its `Parameters`)."""
+    overrides: Overrides
+    """The values the bundle's samconfigs pass its parameters."""
+
+    def candidates(self, value: Any) -> list[Any]:
+        """What a value may be when deployed: both branches of `Fn::If`, each value the
+        bundle gives a parameter for its `Ref` (or a `Fn::Sub` of them), `AWS::NoValue`
+        as None."""
+        if isinstance(value, dict) and len(value) == 1:
+            key, inner = next(iter(value.items()))
+            if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3:
+                return self.candidates(inner[1]) + self.candidates(inner[2])
+            if key == "Ref" and inner == "AWS::NoValue":
+                return [None]
+            if key == "Ref" or key == "Fn::Sub":
+                return deployed_values(self.template, value, self.overrides) or [value]
+        return [value]
 
 
 def _policy(resource: _Resource) -> list[RawFinding]:
     document, path, where = resource.document, resource.path, resource.where
-    properties, template = resource.properties, resource.template
+    properties = resource.properties
     name = resource.name
     what = POLICY_RESOURCES[name.split(".")[0]]
     policy = _document(properties.get("PolicyDocument"))
@@ -159,7 +178,7 @@ def _policy(resource: _Resource) -> list[RawFinding]:
     statements = as_list(policy.get("Statement")) if isinstance(policy, dict) else []
     findings = []
     for index, statement in enumerate(statements):
-        if not isinstance(statement, dict) or not _open_to_anyone(statement, template):
+        if not isinstance(statement, dict) or not _open_to_anyone(statement, resource):
             continue
         actions = [
             *action_strings(statement.get("Action")),
@@ -200,35 +219,20 @@ def _document(value: Any) -> Any:
     return None if why is not None or not isinstance(parsed, dict) else parsed
 
 
-def _open_to_anyone(statement: dict[str, Any], template: dict[str, Any]) -> bool:
-    """An `Allow` for any principal (whichever value an intrinsic or a parameter's
-    default gives it) that no condition narrows to known callers."""
+def _open_to_anyone(statement: dict[str, Any], resource: _Resource) -> bool:
+    """An `Allow` for any principal (whichever value an intrinsic or a parameter gives
+    it) that no condition narrows to known callers."""
     if statement.get("Effect") != "Allow":
         return False
     anyone = any(
         principal == "*"
         or (
             isinstance(principal, dict)
-            and "*" in [a for v in as_list(principal.get("AWS")) for a in _candidates(v, template)]
+            and "*" in [a for v in as_list(principal.get("AWS")) for a in resource.candidates(v)]
         )
-        for principal in _candidates(statement.get("Principal"), template)
+        for principal in resource.candidates(statement.get("Principal"))
     )
     return anyone and not _narrowed(statement.get("Condition"))
-
-
-def _candidates(value: Any, template: dict[str, Any]) -> list[Any]:
-    """What a value may be when deployed: both branches of `Fn::If`, a parameter's
-    default for its `Ref`, `AWS::NoValue` as None."""
-    if isinstance(value, dict) and len(value) == 1:
-        key, inner = next(iter(value.items()))
-        if key == "Fn::If" and isinstance(inner, list) and len(inner) == 3:
-            return _candidates(inner[1], template) + _candidates(inner[2], template)
-        if key == "Ref" and inner == "AWS::NoValue":
-            return [None]
-        if key == "Ref" or key == "Fn::Sub":
-            resolved = with_parameters(value, template)
-            return [resolved] if resolved != value else [value]
-    return [value]
 
 
 # Operators that narrow only when the value is fixed; negated and `...IfExists` ones are
@@ -266,15 +270,15 @@ def _writes(action: str) -> bool:
 
 def _permission(resource: _Resource) -> list[RawFinding]:
     document, path, where = resource.document, resource.path, resource.where
-    properties, template = resource.properties, resource.template
+    properties = resource.properties
     name = resource.name
-    if "*" not in _candidates(properties.get("Principal"), template):
+    if "*" not in resource.candidates(properties.get("Principal")):
         return []  # a named principal
     # A function URL's permission is GATE-IAC-010's; a source may be absent by `!If`.
-    if all(_candidates(properties.get("FunctionUrlAuthType"), template)):
+    if all(resource.candidates(properties.get("FunctionUrlAuthType"))):
         return []
     for key in ("SourceArn", "SourceAccount"):
-        if all(_candidates(properties.get(key), template)):
+        if all(resource.candidates(properties.get(key))):
             return []
     action = properties.get("Action", "lambda:InvokeFunction")
     message = (

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from gate.bundle.discovery.declared import deep_merge
 from gate.model import Function
 from gate.rules.context import BundleContext
-from gate.rules.intrinsics import literal_values
+from gate.rules.intrinsics import NO_OVERRIDES, literal_values
 from gate.rules.variables import Candidates, Variables
 from gate.safeyaml import PathKey, YamlDocument
 
@@ -242,7 +242,8 @@ class YamlSource:
         default) or that is not a scalar."""
         value = self._long_form(path)
         if isinstance(value, dict):
-            return literal_values(self.document.data, value)
+            overrides = self.context.parameter_overrides() if self.context else NO_OVERRIDES
+            return literal_values(self.document.data, value, overrides)
         if isinstance(value, str) and self.serverless_variables:
             return self._variable(value)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):

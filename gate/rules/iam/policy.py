@@ -270,14 +270,21 @@ def action_strings(value: Any) -> list[str]:
 
 def split_pieces(value: Any) -> list[str]:
     """The pieces `Fn::Split` makes of a `[delimiter, text]` pair (its tag gone, a short
-    form reads as that list): the actions the deploy grants, judged besides the text."""
+    form reads as that list; the text may be the alternatives a parameter stands for):
+    the actions the deploy grants, judged besides the text."""
     if not (isinstance(value, list) and len(value) == 2):
         return []
     delimiter, text = value
-    if not (isinstance(delimiter, str) and delimiter and isinstance(text, str)):
+    texts = text if isinstance(text, list) else [text]
+    if not (isinstance(delimiter, str) and delimiter):
         return []
-    pieces = [piece for piece in text.split(delimiter) if piece.strip()]
-    return pieces if len(pieces) > 1 else []
+    return [
+        piece
+        for one in texts
+        if isinstance(one, str) and delimiter in one
+        for piece in one.split(delimiter)
+        if piece.strip()
+    ]
 
 
 def as_strings(value: Any) -> tuple[str, ...]:

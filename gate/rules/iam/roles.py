@@ -13,8 +13,9 @@ Terraform: gate.rules.iam.roles_terraform. Chalice: gate.rules.iam.roles_chalice
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gate.bundle.discovery.cloudformation import logical_ids
@@ -32,9 +33,16 @@ from gate.rules.iam.policy import (
     as_list,
     combine,
     items,
+    unreadable,
 )
 from gate.rules.iam.policy import document_statements as _document
-from gate.rules.intrinsics import with_mappings, with_parameters
+from gate.rules.intrinsics import (
+    Overrides,
+    deployed_literals,
+    is_intrinsic,
+    with_mappings,
+    with_parameters,
+)
 from gate.rules.variables import Variables
 from gate.safeyaml import YamlDocument
 
@@ -70,7 +78,8 @@ def grants(context: BundleContext, function: Function) -> Grants:
     if function.iac == "serverless":
         variables = Variables.for_file(context, function.iac_file, document.data)
         return _serverless(document, function, variables)
-    return _template(Template(document, function.iac_file, ("Resources",)), function)
+    deployed = Template(document, function.iac_file, ("Resources",), context.parameter_overrides())
+    return _template(deployed, function)
 
 
 _RESOLVED_TAGS = ("Ref", "Sub", "FindInMap")
@@ -85,6 +94,8 @@ class Template:
     document: YamlDocument
     file: str
     base: DocPath
+    overrides: Overrides = field(default_factory=dict)
+    """The values the bundle's samconfigs pass the template's parameters."""
 
     def resources(self) -> dict[str, Any]:
         """Logical id -> resource."""
@@ -107,13 +118,31 @@ class Template:
     def line(self, *path: str | int) -> int | None:
         return self.document.line_of((*self.base, *path))
 
+    def long_form(self, path: DocPath, value: Any) -> Any:
+        """`value`, at `path` under the resources, with every tagged value in it written
+        in its long form (`!Ref X` as `{"Ref": "X"}`)."""
+        return self.document.long_form((*self.base, *path), value)
+
+    def long_items(self, path: DocPath, value: Any) -> Any:
+        """A list at `path` with each item written with a tag in its long form (a SAM
+        policy `!Ref AdminArn`, `!FindInMap [...]`), the rest as the loader reads it."""
+        if not isinstance(value, list):
+            return value
+        return [
+            self.long_form((*path, i), item)
+            if (*self.base, *path, i) in self.document.tags
+            else item
+            for i, item in enumerate(value)
+        ]
+
     def statements(self, document: Any, resource: str, *path: str | int) -> list[Statement]:
         """The statements of the policy document at `path`, written in `resource`;
         `Fn::FindInMap` into the template's own `Mappings`, and `Ref`/`Fn::Sub` of its
-        parameters' defaults, are read as what they stand for (short forms too: the
-        document keeps their tags)."""
+        parameters' values (gate.rules.intrinsics), are read as what they stand for
+        (short forms too: the document keeps their tags)."""
         written = self.document.long_form((*self.base, *path), document, _RESOLVED_TAGS)
-        document = with_parameters(with_mappings(written, self.mappings()), self.top())
+        resolved = with_mappings(written, self.mappings())
+        document = with_parameters(resolved, self.top(), self.overrides)
         return _document(document, Place(self.file, resource), self.locator(*path))
 
     def top(self) -> dict[str, Any]:
@@ -139,18 +168,18 @@ class Template:
         for at, policy in items(props.get("Policies"), (role, "Properties", "Policies")):
             path = (*at, "PolicyDocument")
             yield self.statements(as_mapping(policy).get("PolicyDocument"), resource, *path), []
-        managed = items(props.get("ManagedPolicyArns"), (role, "Properties", "ManagedPolicyArns"))
+        at_arns = (role, "Properties", "ManagedPolicyArns")
+        managed = items(self.long_form(at_arns, props.get("ManagedPolicyArns")), at_arns)
         for at, arn in managed:
             yield self.managed(arn, resource, self.line(*at))
         arns = [arn for _, arn in managed]
         yield self.attached(role, {r for arn in arns for r in logical_ids(arn)})
 
     def managed(self, value: Any, resource: str, line: int | None) -> Found:
-        """A managed policy given by name, ARN or reference to a local managed policy."""
-        name = managed_policy_name(value) if isinstance(value, str) else None
-        if name is not None:
-            found = managed_statements(name, self.file, resource, line)
-            return found, ([] if found else [f"AWS managed policy {name}"])
+        """A managed policy given by name or ARN, written out or as an intrinsic (its
+        long form: each ARN it may be deployed as, gate.rules.intrinsics), or by
+        reference to a local managed policy. One the gate cannot name is an unreadable
+        statement: it may be any policy, AdministratorAccess too."""
         local = [r for r in logical_ids(value) if self.kind(r) == "AWS::IAM::ManagedPolicy"]
         if local:
             kind = "AWS::IAM::ManagedPolicy"
@@ -158,7 +187,24 @@ class Template:
             return self.statements(
                 document, f"{kind}.{local[0]}", local[0], "Properties", "PolicyDocument"
             ), []
-        return [], [f"managed policy {value!r}"]
+        if is_intrinsic(value):
+            arns = deployed_literals(self.top(), value, self.overrides)
+        else:
+            arns = [value if isinstance(value, str) else None]
+        statements: list[Statement] = []
+        unknown: list[str] = []
+        for arn in arns:
+            name = managed_policy_name(arn) if arn is not None else None
+            if arn is None:
+                why = f"a managed policy named by {_shown(value)}, which the gate cannot work out"
+                statements.append(unreadable(Place(self.file, resource), line, why))
+            elif name is None:
+                unknown.append(f"managed policy {arn!r}")
+            else:
+                found = managed_statements(name, self.file, resource, line)
+                statements += found
+                unknown += [] if found else [f"AWS managed policy {name}"]
+        return statements, unknown
 
     def attached(self, role: str, seen: set[str]) -> Found:
         """Policy resources that name the role (`Roles: [!Ref Role]`, `RoleName`)."""
@@ -190,7 +236,8 @@ def _sam_policies(template: Template, logical: str, policies: Any) -> Grants:
     """A SAM function's own role: its `Policies`, and policies attached to `<Name>Role`."""
     resource = f"AWS::Serverless::Function.{logical}"
     base: DocPath = (logical, "Properties", "Policies")
-    parts = [_sam_policy(template, resource, at, p) for at, p in items(policies, base)]
+    listed = items(template.long_items(base, policies), base)
+    parts = [_sam_policy(template, resource, at, p) for at, p in listed]
     parts.append(template.attached(f"{logical}Role", set()))
     statements, unknown = combine(parts)
     return Grants(f"{template.file}:{resource}", tuple(statements), tuple(unknown))
@@ -205,7 +252,7 @@ def _sam_policy(template: Template, resource: str, path: DocPath, item: Any) -> 
         item = f"arn:aws:iam::aws:policy/{item}" if template.kind(item) is None else item
     if isinstance(item, dict) and "Statement" in item:
         return template.statements(item, resource, *path), []
-    if isinstance(item, dict) and len(item) == 1:
+    if isinstance(item, dict) and len(item) == 1 and not is_intrinsic(item):
         name = str(next(iter(item)))
         found = template_statements(name, template.file, resource, template.line(*path, name))
         return found, ([] if found else [f"SAM policy template {name}"])
@@ -306,3 +353,9 @@ def _managed_at(
         template.managed(arn, function.resource, document.line_of((*path, i)))
         for i, arn in enumerate(as_list(variables.at(*path)))
     )
+
+
+def _shown(value: Any) -> str:
+    """An intrinsic as one short line of a message."""
+    text = json.dumps(value, separators=(",", ":"), default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
