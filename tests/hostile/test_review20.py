@@ -91,6 +91,19 @@ an `import` line (refused); bytecode beside and without its source (refused); an
 `checkov:skip=` with a reason of a checkov check a GATE finding absorbs carries over to
 the GATE finding (gate.scan.merge `_merged`), which the default `inline_suppressions:
 require-reason` accepts: documented, the policy's to deny.
+
+Fixed, each by its class: 1, a managed policy is read in its long form and stands for
+every ARN the template deploys it as (gate.rules.intrinsics `deployed_literals`, with
+`AWS::Partition`); one the gate cannot work out (`!ImportValue`, `!GetAtt`) is a policy
+it could not read (GATE-IAC-004, high). 2, a Terraform module's expressions stand for
+what its locals, variable defaults and tfvars files give them, instance indexes dropped
+(gate.rules.terraform_values), and a `data "aws_iam_policy"` for the policy it looks
+up. 3, a function or layer deploying an object the module uploads from a file deploys
+that file (gate.bundle.discovery.terraform `_uploaded`); one written from `content` is
+code the gate cannot follow. 4, a SAM function built by its Makefile is code the gate
+cannot follow (a scan error naming it). 5, discovery reads serverless.yml and the files
+it includes as the Framework does, with CloudFormation's short forms as long forms
+(gate.bundle.discovery.read `framework_view`).
 """
 
 from __future__ import annotations
@@ -358,9 +371,6 @@ def test_a_terraform_role_named_plainly_blocks(sandbox: Sandbox, plain: str) -> 
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True, reason="OPEN: Terraform roles and policies are found only by plain references"
-)
 @pytest.mark.parametrize("trick", sorted(TF_ROLES))
 def test_a_terraform_role_through_an_expression_is_judged(sandbox: Sandbox, trick: str) -> None:
     """Terraform resolves the index, the local, the variable or the data source; the gate
@@ -433,7 +443,6 @@ def test_a_terraform_filename_is_followed(sandbox: Sandbox, upload: str) -> None
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: code uploaded by aws_s3_object is 'code in S3'")
 @pytest.mark.parametrize("upload", sorted(UPLOADS))
 def test_a_terraform_upload_to_s3_is_followed(sandbox: Sandbox, upload: str) -> None:
     """The module uploads the zip with aws_s3_object and the function deploys that
@@ -477,12 +486,16 @@ def test_a_code_uri_in_node_modules_is_refused(sandbox: Sandbox) -> None:
     assert run.code == 2 and "node_modules/fn" in run.stderr, run
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a SAM makefile build is read as its CodeUri")
 def test_a_makefile_build_is_not_taken_for_its_code_uri(sandbox: Sandbox) -> None:
     """`sam build` runs the Makefile, which copies node_modules/fn/app.py into the
-    artifact; the gate scans src/, calls the Makefile not analysed and passes (exit 0)."""
+    artifact; the gate scanned src/, called the Makefile not analysed and passed (exit 0).
+    What a program of the bundle builds is code the gate cannot follow: a scan error
+    naming the function, with what to do."""
     made(sandbox, "src/", "\n    Metadata:\n      BuildMethod: makefile")
-    blocked_or_refused(sandbox.run().code)
+    run = sandbox.run()
+    assert run.code == 2, run
+    assert "Orders: its code is at what its Makefile builds" in run.stderr, run.stderr
+    assert "gate check the built zip" in run.stderr
 
 
 # --- 5. a Serverless layer attached with the `!Ref` short form ------------------------------
@@ -552,4 +565,33 @@ def test_an_image_copying_from_node_modules_blocks(sandbox: Sandbox) -> None:
     sandbox.write("template.yaml", SAM_IMAGE)
     sandbox.write("src/Dockerfile", DOCKERFILE)
     sandbox.write("node_modules/fn/app.py", BAD)
+    assert_blocks(sandbox.run())
+
+
+def test_an_upload_named_by_its_literal_bucket_and_key_is_followed(sandbox: Sandbox) -> None:
+    """The function names the object by the same literal bucket and key as the upload."""
+    uploaded(sandbox, "bundle-zip", TF_S3_OBJECT)
+    main = sandbox.bundle / "main.tf"
+    text = main.read_text().replace("aws_s3_object.code.bucket", '"orders-artifacts"')
+    main.write_text(text.replace("aws_s3_object.code.key", '"orders.zip"'))
+    blocked_or_refused(sandbox.run().code)
+
+
+def test_an_upload_written_from_content_is_refused(sandbox: Sandbox) -> None:
+    """An object written from `content_base64` (a zip in the text): code the gate cannot
+    follow, a scan error naming the function."""
+    uploaded(sandbox, "bundle-zip", TF_S3_OBJECT)
+    main = sandbox.bundle / "main.tf"
+    main.write_text(main.read_text().replace("source = ", "content_base64 = "))
+    run = sandbox.run()
+    assert run.code == 2, run
+    assert "aws_lambda_function.orders: its code is at" in run.stderr, run.stderr
+
+
+def test_a_managed_policy_a_tfvars_file_gives_is_judged(sandbox: Sandbox) -> None:
+    """`policy_arn = var.admin`, a variable without a default that terraform.tfvars (which
+    Terraform loads by itself) sets to AdministratorAccess: blocks."""
+    grants = attachment("var.admin") + 'variable "admin" {}\n'
+    terraformed(sandbox, "", grants, "aws_iam_role.fn.arn")
+    sandbox.write("terraform.tfvars", f'admin = "{ADMIN}"\n')
     assert_blocks(sandbox.run())

@@ -120,6 +120,14 @@ def _sam_code(
         return None, "a container image without Metadata.DockerContext"
     if "InlineCode" in properties:
         return None, _INLINE
+    build = as_mapping(resource.get("Metadata")).get("BuildMethod")
+    if isinstance(build, str) and build.lower() == "makefile":
+        # `sam build` runs the Makefile in CodeUri and deploys what it writes, from any
+        # file it can reach: the program decides the code, not CodeUri.
+        return (
+            None,
+            "what its Makefile builds (Metadata.BuildMethod), which the gate does not resolve",
+        )
     uri = properties.get("CodeUri", ".")
     if isinstance(uri, str):
         return local_path(here, uri)

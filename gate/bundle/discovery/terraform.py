@@ -79,8 +79,15 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         for section, kind, name, _, body in blocks
         if (section, kind) == ("data", "archive_file")
     }
+    # What the module uploads to S3 itself: a function deploying that object deploys
+    # the file (or archive) the upload reads, in the same apply.
+    uploads = {
+        f"{kind}.{name}": body
+        for section, kind, name, _, body in blocks
+        if (section, kind) in (("resource", "aws_s3_object"), ("resource", "aws_s3_bucket_object"))
+    }
     layers = {
-        f"aws_lambda_layer_version.{name}": _tf_code(module, body, archives)[0]
+        f"aws_lambda_layer_version.{name}": _tf_code(module, _uploaded(body, uploads), archives)[0]
         for section, kind, name, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_layer_version")
     }
@@ -88,7 +95,8 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
     for section, kind, name, relative, body in blocks:
         if (section, kind) != ("resource", "aws_lambda_function"):
             continue
-        code, elsewhere = _tf_code(module, body, archives)
+        deployed = _uploaded(body, uploads)
+        code, elsewhere = _tf_code(module, deployed, archives)
         address = f"aws_lambda_function.{name}"
         item = Declared(
             name=address,
@@ -107,7 +115,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             ],
             related=_tf_related(address, body, blocks),
         )
-        _tf_inline(item, module, body, archives)
+        _tf_inline(item, module, deployed, archives)
         found.append(item)
     return Read(found, warnings, references=references), read
 
@@ -181,6 +189,21 @@ def tf_value(body: dict[str, Any], key: str) -> Any:
     """An attribute's value: python-hcl2 wraps each in a one-item list."""
     value = body.get(key)
     return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def _uploaded(body: dict[str, Any], uploads: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A function's (or layer's) block, with the object it deploys from S3 (`s3_bucket`,
+    `s3_key`) read as its `filename` when the module uploads that object from a file:
+    by reference (`aws_s3_object.code.key`), or by the same literal bucket and key."""
+    if tf_value(body, "filename") is not None or tf_value(body, "s3_key") is None:
+        return body
+    wanted = (tf_value(body, "s3_bucket"), tf_value(body, "s3_key"))
+    named = _tf_references([tf_value(body, "s3_bucket"), tf_value(body, "s3_key")])
+    for address, upload in uploads.items():
+        if address in named or (tf_value(upload, "bucket"), tf_value(upload, "key")) == wanted:
+            # An object written from `content` is no file: its filename does not resolve.
+            return {**body, "filename": tf_value(upload, "source") or dict(upload)}
+    return body
 
 
 def _tf_code(

@@ -31,16 +31,22 @@ from gate.rules.iam.policy import (
     Locator,
     Place,
     Statement,
+    as_list,
     combine,
     document_statements,
     unique_keys,
     unreadable,
 )
+from gate.rules.terraform_values import ModuleValues
 
 _JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.DOTALL)
 _DOCUMENT = re.compile(r"^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$")
 _FILE = re.compile(r"""^\$\{file\("(?:\$\{path\.module\}/)?([^"$]+)"\)\}$""")
 _POLICY_ARN = re.compile(r"^\$\{aws_iam_policy\.([\w-]+)\.(?:arn|id)\}$")
+_ROLE = re.compile(r"\$\{aws_iam_role\.([\w-]+)\.")
+_DATA_POLICY = re.compile(r"^\$\{data\.aws_iam_policy\.([\w-]+)\.(?:arn|id)\}$")
+_TFVARS = ("terraform.tfvars", "*.auto.tfvars")
+"""The variable files Terraform loads from the module's directory by itself."""
 
 
 @dataclass(frozen=True)
@@ -71,15 +77,18 @@ class Module:
     context: BundleContext
     directory: PurePosixPath
     blocks: tuple[Block, ...]
+    values: ModuleValues
 
     @classmethod
     def load(cls, context: BundleContext, iac_file: str) -> Module:
         """The module (directory) of one `.tf` file."""
         directory = PurePosixPath(iac_file).parent
         blocks = []
+        files = []
         for path in sorted((context.root / directory).glob("*.tf")):
             relative = (directory / path.name).as_posix()
             parsed = context.terraform(relative) or {}
+            files.append(parsed)
             for section in ("resource", "data"):
                 for group in parsed.get(section, []):
                     for kind, named in as_mapping(group).items():
@@ -87,7 +96,16 @@ class Module:
                             blocks.append(
                                 Block(section, str(kind), str(name), relative, as_mapping(body))
                             )
-        return cls(context, directory, tuple(blocks))
+        tfvars = [
+            context.terraform((directory / path.name).as_posix()) or {}
+            for pattern in _TFVARS
+            for path in sorted((context.root / directory).glob(pattern))
+        ]
+        return cls(context, directory, tuple(blocks), ModuleValues.read(files, tfvars))
+
+    def resolve(self, value: Any) -> list[Any]:
+        """Every value `value` may stand for in this module (gate.rules.terraform_values)."""
+        return self.values.resolve(value)
 
     def find(self, kind: str, name: str, section: str = "resource") -> Block | None:
         wanted = (section, kind, name)
@@ -119,12 +137,19 @@ def terraform_grants(context: BundleContext, function: Function) -> Grants:
     module = Module.load(context, function.iac_file)
     function_block = module.find(*function.resource.split(".", 1))
     role_value = function_block.value("role") if function_block else None
-    found = re.search(r"\$\{aws_iam_role\.([\w-]+)\.", str(role_value))
-    role = module.find("aws_iam_role", found[1]) if found else None
-    if role is None:
+    # A role given through a local, a variable or an instance index is each role it
+    # may be (gate.rules.terraform_values).
+    named = [_ROLE.search(str(value)) for value in module.resolve(role_value)]
+    roles = [
+        role
+        for name in dict.fromkeys(found[1] for found in named if found)
+        if (role := module.find("aws_iam_role", name)) is not None
+    ]
+    if not roles:
         return Grants(function.resource, unknown=(f"role {role_value!r} (not in this module)",))
-    statements, unknown = combine(_policies(module, role))
-    return Grants(f"{role.file}:{role.resource}", tuple(statements), tuple(unknown))
+    statements, unknown = combine(part for role in roles for part in _policies(module, role))
+    shown = " or ".join(f"{role.file}:{role.resource}" for role in roles)
+    return Grants(shown, tuple(statements), tuple(unknown))
 
 
 def _policies(module: Module, role: Block) -> Iterator[Found]:
@@ -132,32 +157,48 @@ def _policies(module: Module, role: Block) -> Iterator[Found]:
     and policy attachments that name it."""
     for inline in role.body.get("inline_policy", []):
         yield _policy(module, role, tf_value(as_mapping(inline), "policy"))
-    for arn in role.value("managed_policy_arns") or []:
-        yield _policy_arn(module, role, arn)
+    for arns in module.resolve(role.value("managed_policy_arns")):
+        for arn in arns if isinstance(arns, list) else [arns]:
+            yield _policy_arn(module, role, arn)
     for block in module.of_kind("aws_iam_role_policy"):
-        if _names_role(block.value("role"), role):
+        if _names_role(module, block.value("role"), role):
             yield _policy(module, block, block.value("policy"))
     for block in module.of_kind("aws_iam_role_policy_attachment"):
-        if _names_role(block.value("role"), role):
+        if _names_role(module, block.value("role"), role):
             yield _policy_arn(module, block, block.value("policy_arn"))
     for block in module.of_kind("aws_iam_policy_attachment"):
-        if any(_names_role(r, role) for r in block.value("roles") or []):
+        roles = [r for v in module.resolve(block.value("roles")) for r in as_list(v)]
+        if any(_names_role(module, r, role) for r in roles):
             yield _policy_arn(module, block, block.value("policy_arn"))
 
 
-def _names_role(value: Any, role: Block) -> bool:
-    """`aws_iam_role.x.id` / `.name`, or the role's literal name."""
-    text = str(value)
-    return text.startswith(f"${{aws_iam_role.{role.name}.") or text == role.value("name")
+def _names_role(module: Module, value: Any, role: Block) -> bool:
+    """`aws_iam_role.x.id` / `.name` (through locals, variables, an instance index), or
+    the role's name as the module gives it."""
+    names = module.resolve(role.value("name")) if role.value("name") is not None else []
+    return any(
+        str(text).startswith(f"${{aws_iam_role.{role.name}.") or text in names
+        for text in module.resolve(value)
+    )
 
 
 def _policy_arn(module: Module, owner: Block, arn: Any) -> Found:
-    """An attached policy: an `aws_iam_policy` of the module or an AWS managed one."""
+    """An attached policy, whatever the module writes it with: an `aws_iam_policy` of
+    the module, a `data "aws_iam_policy"` or an AWS managed policy's ARN."""
+    return combine(_one_policy_arn(module, owner, text) for text in module.resolve(arn))
+
+
+def _one_policy_arn(module: Module, owner: Block, arn: Any) -> Found:
     text = str(arn)
     local = _POLICY_ARN.match(text)
     policy = module.find("aws_iam_policy", local[1]) if local else None
     if policy is not None:
         return _policy(module, policy, policy.value("policy"))
+    looked_up = _DATA_POLICY.match(text)
+    data = module.find("aws_iam_policy", looked_up[1], "data") if looked_up else None
+    if data is not None:  # looked up in the account by name or ARN: AWS's, if it is one
+        name = data.value("name")
+        text = str(data.value("arn") or f"arn:aws:iam::aws:policy/{name}")
     name = managed_policy_name(text)
     if name is None:
         return [], [f"managed policy {text!r}"]
@@ -170,6 +211,10 @@ def _policy(module: Module, block: Block, value: Any) -> Found:
     """The statements of a policy attribute, however it is written; a policy the gate
     cannot read (`templatefile()`, a variable, a document not in the module) is an
     `unreadable` statement, reported: it may grant anything."""
+    return combine(_read_policy(module, block, one) for one in module.resolve(value))
+
+
+def _read_policy(module: Module, block: Block, value: Any) -> Found:
     if not isinstance(value, str):
         return [_unreadable(block, "a policy built by an expression")], []
     reference = _DOCUMENT.match(value)

@@ -1,0 +1,104 @@
+"""The values a Terraform module gives its own expressions, as far as its files say.
+
+Terraform evaluates `local.NAME` from the module's `locals` blocks and `var.NAME` from the
+variable's `default` and the `terraform.tfvars` and `*.auto.tfvars` files it loads on its
+own; a reference to one instance of a resource (`aws_iam_role.fn[0].arn`,
+`aws_iam_role.fn["a"].arn`) is a reference to that resource. A rule that read these as
+opaque text would let a role or a policy hide behind them. Nothing is evaluated beyond
+that: functions, conditionals and other modules' outputs stay as written, and a
+variable the caller sets (`-var`, a parent module) is the deployer's.
+
+python-hcl2 writes every expression as an interpolation (`"${local.role_arn}"`) and every
+attribute as a one-item list (unwrapped with `tf_value`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from gate.bundle.discovery.terraform import tf_value
+
+MAX_VALUES = 64
+"""At most this many alternatives per expression (any one wildcard is enough to judge)."""
+_MAX_DEPTH = 8
+"""Locals naming locals: deeper than this is not followed (a cycle, or a trick)."""
+
+_NAMED = re.compile(r"\$\{(local|var)\.([A-Za-z_][\w-]*)\}")
+_INSTANCE = re.compile(r"(\b[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\[[^\]\[]*\]")
+"""`type.name[index]` in a reference: the index of one instance of a resource."""
+
+
+@dataclass
+class ModuleValues:
+    """The locals and variables of one module (a directory of `.tf` files)."""
+
+    locals: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, list[Any]] = field(default_factory=dict)
+    """Each variable's default, then each value a tfvars file of the module gives it."""
+
+    @classmethod
+    def read(cls, parsed_files: list[dict[str, Any]], tfvars: list[dict[str, Any]]) -> ModuleValues:
+        """From the module's `.tf` files and its auto-loaded tfvars files, as parsed."""
+        values = cls()
+        for parsed in parsed_files:
+            for block in parsed.get("locals", []) or []:
+                if isinstance(block, dict):
+                    values.locals.update(
+                        {k: tf_value(block, k) for k in block if not k.startswith("__")}
+                    )
+            for group in parsed.get("variable", []) or []:
+                for name, body in group.items() if isinstance(group, dict) else []:
+                    if isinstance(body, dict) and "default" in body:
+                        values.variables.setdefault(str(name), []).append(tf_value(body, "default"))
+        for assigned in tfvars:
+            for name in assigned:
+                if not name.startswith("__"):
+                    values.variables.setdefault(name, []).append(tf_value(assigned, name))
+        return values
+
+    def resolve(self, value: Any) -> list[Any]:
+        """Every value `value` may stand for: each `local.X` and `var.X` in it replaced by
+        what the module gives it (a whole expression by the value itself, one inside a
+        longer text by its text), and instance indexes dropped from references. A
+        variable the module gives no value stays as written."""
+        return self._resolve(value, 0)[:MAX_VALUES]
+
+    def _resolve(self, value: Any, depth: int) -> list[Any]:
+        if isinstance(value, list):
+            choices = [self._resolve(item, depth) for item in value]
+            return [list(c) for c in itertools.islice(itertools.product(*choices), MAX_VALUES)]
+        if not isinstance(value, str):
+            return [value]
+        value = _INSTANCE.sub(r"\1", value)
+        whole = _NAMED.fullmatch(value)
+        if depth < _MAX_DEPTH and whole is not None:
+            found = self._named(whole[1], whole[2])
+            if found:
+                return [v for one in found for v in self._resolve(one, depth + 1)][:MAX_VALUES]
+        if depth >= _MAX_DEPTH or not _NAMED.search(value):
+            return [value]
+        return self._substituted(value, depth)
+
+    def _substituted(self, text: str, depth: int) -> list[Any]:
+        """`text` with each `${local.X}` / `${var.X}` in it written as each of its texts."""
+        names = list(dict.fromkeys(m.group(0) for m in _NAMED.finditer(text)))
+        options: list[list[str]] = []
+        for name in names:
+            kind, key = _NAMED.fullmatch(name).groups()  # type: ignore[union-attr]
+            texts = [v for v in self._named(kind, key) if isinstance(v, (str, int, float))]
+            options.append([str(v) for v in texts] or [name])
+        found: list[Any] = []
+        for choice in itertools.islice(itertools.product(*options), MAX_VALUES):
+            written = text
+            for name, replacement in zip(names, choice, strict=True):
+                written = written.replace(name, replacement)
+            found += self._resolve(written, depth + 1) if written != text else [written]
+        return found[:MAX_VALUES]
+
+    def _named(self, kind: str, key: str) -> list[Any]:
+        if kind == "local":
+            return [self.locals[key]] if key in self.locals else []
+        return list(self.variables.get(key, []))

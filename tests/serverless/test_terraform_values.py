@@ -1,0 +1,71 @@
+"""The values a Terraform module gives its own expressions: locals, variable defaults and
+tfvars, instance indexes."""
+
+from __future__ import annotations
+
+import hcl2
+import pytest
+
+from gate.rules.terraform_values import MAX_VALUES, ModuleValues
+
+MODULE = """
+locals {
+  role_arn = aws_iam_role.fn.arn
+  prefix   = "arn:aws:iam::aws:policy"
+  admin    = "${local.prefix}/AdministratorAccess"
+  loop     = local.loop
+}
+variable "policy" {
+  default = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+variable "given" {}
+"""
+TFVARS = 'policy = "arn:aws:iam::aws:policy/PowerUserAccess"\n'
+
+
+@pytest.fixture(scope="module")
+def values() -> ModuleValues:
+    return ModuleValues.read([hcl2.loads(MODULE)], [hcl2.loads(TFVARS)])
+
+
+@pytest.mark.parametrize(
+    ("written", "found"),
+    [
+        ("${local.role_arn}", ["${aws_iam_role.fn.arn}"]),
+        ("${aws_iam_role.fn[0].arn}", ["${aws_iam_role.fn.arn}"]),
+        ('${aws_iam_role.fn["a"].arn}', ["${aws_iam_role.fn.arn}"]),
+        ("${local.admin}", ["arn:aws:iam::aws:policy/AdministratorAccess"]),
+        (
+            "${var.policy}",
+            ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/PowerUserAccess"],
+        ),
+        ("${var.given}", ["${var.given}"]),
+        ("${local.loop}", ["${local.loop}"]),
+        (["${local.admin}", "x"], [["arn:aws:iam::aws:policy/AdministratorAccess", "x"]]),
+        ("plain", ["plain"]),
+    ],
+    ids=[
+        "local",
+        "count-index",
+        "for-each-key",
+        "local-in-a-text",
+        "default-and-tfvars",
+        "the-callers",
+        "a-cycle",
+        "a-list",
+        "a-literal",
+    ],
+)
+def test_an_expression_stands_for_what_the_module_gives_it(
+    values: ModuleValues, written: object, found: list[object]
+) -> None:
+    assert values.resolve(written) == found
+
+
+def test_alternatives_are_bounded() -> None:
+    """Ten variables of ten values each in one text: at most MAX_VALUES alternatives."""
+    variables = "".join(f'variable "v{i}" {{\n  default = "{i}"\n}}\n' for i in range(10))
+    tfvars = [hcl2.loads("".join(f'v{i} = "x{j}"\n' for i in range(10))) for j in range(9)]
+    values = ModuleValues.read([hcl2.loads(variables)], tfvars)
+    text = "".join(f"${{var.v{i}}}" for i in range(10))
+    assert 1 < len(values.resolve(text)) <= MAX_VALUES
