@@ -142,3 +142,10 @@ def parse_python(source: str) -> ast.Module | None:
         return ast.parse(source)
     except (SyntaxError, ValueError, RecursionError):
         return None
+
+
+@functools.lru_cache(maxsize=8192)
+def subtree(node: ast.AST) -> tuple[ast.AST, ...]:
+    """`ast.walk(node)` as a tuple, worked out once per node: the rules walk the same
+    (never modified) syntax trees many times, for each function and each rule."""
+    return tuple(ast.walk(node))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from gate.rules.context import BundleContext
+from gate.rules.context import BundleContext, subtree
 from gate.rules.findings import RawFinding
 from gate.rules.taint.entries import HandlerModule, is_test_file
 from gate.rules.taint.flow import unique, watch
@@ -127,7 +127,7 @@ _TEMPFILES = frozenset({"tempfile.mkstemp", "tempfile.mkdtemp", "tempfile.NamedT
 
 def tmp_files(path: str, index: ModuleIndex) -> Iterator[RawFinding]:
     """Files each function writes under /tmp and does not remove."""
-    for node in ast.walk(index.tree):
+    for node in subtree(index.tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             yield from _function_tmp_files(path, index, node)
 
@@ -247,7 +247,7 @@ def _bindings(node: FunctionNode) -> dict[str, ast.expr]:
     for child in _own_nodes(node):
         if isinstance(child, ast.Assign):
             for target in child.targets:
-                for name in ast.walk(target):
+                for name in subtree(target):
                     if isinstance(name, ast.Name):
                         defs[name.id] = child.value
         elif isinstance(child, ast.withitem) and isinstance(child.optional_vars, ast.Name):

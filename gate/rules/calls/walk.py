@@ -17,7 +17,7 @@ from gate.rules.calls.module import (
     Use,
     dotted,
 )
-from gate.rules.context import parse_python
+from gate.rules.context import parse_python, subtree
 
 Imported = Callable[[str, int], ModuleCalls | None]
 """(module name, relative level) -> a local module's calls, or None if it is not local."""
@@ -50,14 +50,14 @@ def _read(calls: ModuleCalls, tree: ast.Module, imported: Imported) -> None:
     }
     reader = Reader(calls, tree)
     _bind(reader)
-    for node in ast.walk(tree):
+    for node in subtree(tree):
         if isinstance(node, ast.Call):
             _record(reader, node)
     _escapes(reader)
 
 
 def _imports(calls: ModuleCalls, tree: ast.Module, imported: Imported) -> None:
-    for node in ast.walk(tree):
+    for node in subtree(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = imported(alias.name, 0)
@@ -113,7 +113,7 @@ def _bind(reader: Reader) -> None:
     for _ in range(4):
         before = {k: len(v) for k, v in reader.calls.names.items()}
         before_returns = {k: len(v) for k, v in reader.calls.returns.items()}
-        for node in ast.walk(reader.tree):
+        for node in subtree(reader.tree):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     _assign(reader, target, node.value)
@@ -143,7 +143,7 @@ def _assign(reader: Reader, target: ast.AST, value: ast.AST) -> None:
 
 
 def _returns(reader: Reader, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-    for node in ast.walk(function):
+    for node in subtree(function):
         if isinstance(node, ast.Return) and node.value is not None:
             handles = reader.handles(node.value)
             if handles:
@@ -205,9 +205,9 @@ def _escapes(reader: Reader) -> None:
     """A client or resource handed to code the analysis does not follow (an argument,
     `getattr`, a container): its service's calls are not all known."""
     parents = {
-        id(child): node for node in ast.walk(reader.tree) for child in ast.iter_child_nodes(node)
+        id(child): node for node in subtree(reader.tree) for child in ast.iter_child_nodes(node)
     }
-    for node in ast.walk(reader.tree):
+    for node in subtree(reader.tree):
         if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
             handles = reader.calls.names.get(dotted(node) or "", set())
         elif isinstance(node, ast.Call):

@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from packaging.version import InvalidVersion, Version
 
 from gate.bundle.discovery.chalice_decorators import EVENT_DECORATORS
-from gate.rules.context import BundleContext
+from gate.rules.context import BundleContext, subtree
 from gate.rules.taint.module import FunctionNode, ModuleIndex
 
 EVENT_NAMES = frozenset({"event", "evt", "_event", "lambda_event", "raw_event"})
@@ -227,7 +227,7 @@ def _registered(module: ModuleIndex) -> set[str]:
     """Module functions registered as views by a call: `app.add_url_rule(rule,
     view_func=f)`, `app.add_api_route(path, f)`, `app.route(rule)(f)`."""
     found: set[str] = set()
-    for node in ast.walk(module.tree):
+    for node in subtree(module.tree):
         if not isinstance(node, ast.Call):
             continue
         kind, method = _method_of_app(module, node.func)
@@ -267,7 +267,7 @@ def _request_names(module: ModuleIndex, apps: dict[str, str]) -> tuple[str, ...]
 def _local_requests(node: FunctionNode) -> tuple[str, ...]:
     """Flask's proxy imported inside a function (`from flask import request`)."""
     names = []
-    for statement in ast.walk(node):
+    for statement in subtree(node):
         if isinstance(statement, ast.ImportFrom) and statement.module in ("flask", "flask.globals"):
             names += [a.asname or a.name for a in statement.names if a.name == "request"]
     return tuple(names)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Protocol
 
+from gate.rules.context import subtree
 from gate.rules.taint.module import ModuleIndex
 from gate.rules.taint.stores import store_call
 from gate.rules.taint.strings import format_parts, string_parts
@@ -234,7 +235,7 @@ def _signed_by_aws(taints: Taints, text: str) -> Taints:
 def bind_names(target: ast.expr, taints: Taints, env: Env) -> None:
     """Every name in an assignment target gets `taints` (tuples are not split: a
     tuple of event data is event data all through)."""
-    for node in ast.walk(target):
+    for node in subtree(target):
         if isinstance(node, ast.Name):
             env[node.id] = taints
 

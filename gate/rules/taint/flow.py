@@ -14,7 +14,7 @@ import ast
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from gate.rules.context import BundleContext
+from gate.rules.context import BundleContext, subtree
 from gate.rules.findings import RawFinding
 from gate.rules.taint.entries import HandlerModule, handler_modules
 from gate.rules.taint.exprs import Env
@@ -71,7 +71,7 @@ class Analysis:
     def names(self, node: FunctionNode) -> tuple[set[str], set[str]]:
         """A function's local and global names, worked out once."""
         if node.name not in self._names:
-            declared = {n for s in ast.walk(node) if isinstance(s, ast.Global) for n in s.names}
+            declared = {n for s in subtree(node) if isinstance(s, ast.Global) for n in s.names}
             self._names[node.name] = (local_names(node) - declared, declared)
         return self._names[node.name]
 

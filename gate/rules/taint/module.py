@@ -8,7 +8,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from gate.rules.context import parse_python
+from gate.rules.context import parse_python, subtree
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -175,7 +175,7 @@ def _mutated_names(tree: ast.Module) -> set[str]:
     """Names that are stored into (`X[k] = v`, `X.a = v`), changed by a method that
     mutates, or declared `global` somewhere in the module."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in subtree(tree):
         if isinstance(node, ast.Global):
             names.update(node.names)
         elif isinstance(node, ast.Subscript | ast.Attribute) and isinstance(

@@ -8,6 +8,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from gate.rules.context import subtree
 from gate.rules.taint.exprs import Env
 from gate.rules.taint.module import FunctionNode, ModuleIndex
 from gate.rules.taint.values import CLEAN, Taints, join, real
@@ -122,7 +123,7 @@ def local_names(node: FunctionNode) -> set[str]:
     """Parameters, assignment targets and imports: names local to the function unless
     declared global."""
     names = set(parameters(node))
-    for child in ast.walk(node):
+    for child in subtree(node):
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
             names.add(child.id)
         elif isinstance(child, ast.alias):

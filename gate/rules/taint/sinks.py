@@ -11,6 +11,7 @@ import ast
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from gate.rules.context import subtree
 from gate.rules.taint.module import ModuleIndex
 
 
@@ -318,14 +319,14 @@ def _sets_default_parser(index: ModuleIndex) -> bool:
         isinstance(node, ast.Call)
         and (index.qualname(node.func) or "").endswith("etree.set_default_parser")
         and bool(node.args or node.keywords)
-        for node in ast.walk(index.tree)
+        for node in subtree(index.tree)
     )
 
 
 def _external_ges_on(index: ModuleIndex) -> bool:
     """Whether the module turns on external general entities for a SAX parser:
     `parser.setFeature(feature_external_ges, True)`."""
-    for node in ast.walk(index.tree):
+    for node in subtree(index.tree):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)

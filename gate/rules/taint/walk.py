@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from gate.rules.context import subtree
 from gate.rules.taint.exprs import Env, Expressions
 from gate.rules.taint.guards import Guards
 from gate.rules.taint.module import (
@@ -209,7 +210,7 @@ class FunctionWalk:
         joined: Env | None = env
         for case in node.cases:
             inner = dict(env)
-            for pattern in ast.walk(case.pattern):
+            for pattern in subtree(case.pattern):
                 captured = getattr(pattern, "name", None) or getattr(pattern, "rest", None)
                 if isinstance(captured, str):
                     inner[captured] = subject
