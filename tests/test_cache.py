@@ -318,3 +318,34 @@ def test_without_a_way_to_make_a_key_the_run_goes_without_the_cache(
     blocked.write_text("", "utf-8")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(blocked))  # its key folder cannot be made
     assert FindingsCache.open(tmp_path) is None
+
+
+AUDIT = only_scanners("pip-audit")
+
+
+def audit_cache(report: dict[str, object]) -> object:
+    scanners = report["scanners"]
+    assert isinstance(scanners, list)
+    return next(s["cache"] for s in scanners if s["name"] == "pip-audit")
+
+
+def test_the_audit_is_keyed_by_what_it_reads(run_gate: RunGate, repo: Path) -> None:
+    """A changed handler keeps the audit's entry (the audit reads manifests and package
+    metadata, never code); a change to a file a requirements file includes, whatever its
+    name, or a new metadata folder, even an empty one, does not."""
+    (repo.parent / "gate.yml").write_text(AUDIT, "utf-8")
+    orders = repo / "functions" / "orders"
+    (orders / "requirements.txt").write_text("-r deps/base.in\n", "utf-8")
+    (orders / "deps").mkdir()
+    (orders / "deps" / "base.in").write_text("requests==2.31.0\n", "utf-8")
+    assert audit_cache(check(run_gate, repo)) == {"reused": 0, "parts": 1}
+    (orders / "app.py").write_text(HANDLER + "# changed\n", "utf-8")
+    assert audit_cache(check(run_gate, repo)) == {"reused": 1, "parts": 1}
+    (orders / "deps" / "base.in").write_text("requests==2.19.0\n", "utf-8")
+    changed = check(run_gate, repo)
+    assert audit_cache(changed) == {"reused": 0, "parts": 1}
+    assert changed["findings"] == check(run_gate, repo, "--no-cache")["findings"] != []
+    (orders / "vendored.dist-info").mkdir()
+    policy = str(repo.parent / "gate.yml")
+    result = run_gate("check", str(repo), "--policy", policy)
+    assert result.code == 2 and "vendored.dist-info" in result.stderr, result.stderr

@@ -190,14 +190,11 @@ def plan_scan(
         if not parts:
             plan.targets.append(target)
             continue
-        # A scanner that reads the functions reads what the IaC names, which may lie in a
-        # folder the copy left out: that decides its findings as much as the files do.
-        own = (
-            {**identity, "functions": target.get("functions"), "ignored": target.get("ignored")}
-            if scanner.reads_functions
-            else identity
-        )
-        keys = {part: part_key(own, part, root, files) for part, files in parts.items()}
+        own = {**identity, **scanner.key_context(root, target)}
+        keys = {
+            part: part_key(own, part, root, scanner.key_files(root, files, target))
+            for part, files in parts.items()
+        }
         plan.keys[target["bundle"]] = keys
         found = {part: entry for part, key in keys.items() if (entry := store.get(key))}
         plan.cached[target["bundle"]] = found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gate.model import Finding, ScanIssue, Suppression
@@ -80,6 +81,19 @@ class Scanner(ABC):
         """The cache part the file `path` (relative to the bundle root) belongs to. Files
         whose findings may depend on each other must share a part."""
         return ""
+
+    def key_files(self, root: Path, files: list[str], target: dict[str, Any]) -> list[str]:
+        """The files of one cache part (relative to `root`) whose content decides what the
+        scanner reports on it: all of them, unless it reads fewer."""
+        return files
+
+    def key_context(self, root: Path, target: dict[str, Any]) -> dict[str, Any]:
+        """What else of the bundle decides the scanner's output (part of every key): the
+        functions discovery found, for a scanner that reads them (what the IaC names may
+        lie in a folder the copy left out)."""
+        if not self.reads_functions:
+            return {}
+        return {"functions": target.get("functions"), "ignored": target.get("ignored")}
 
     def record_path(self, record: dict[str, Any]) -> str | None:
         """The file one record of the worker's output is about (to store it with its part)."""

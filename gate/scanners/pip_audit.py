@@ -56,6 +56,25 @@ class PipAuditScanner(Scanner):
         named = [Path(p) for p in (settings.get("db"), settings.get("cache")) if p]
         return ":".join(files_fingerprint(p) for p in named if p.exists())
 
+    def key_files(self, root: Path, files: list[str], target: dict[str, Any]) -> list[str]:
+        # The audit reads the manifests (and the requirements files they include) and the
+        # vendored packages' metadata, never the code: a changed handler keeps its entry.
+        from gate.bundle.manifests.requirements import requirement_files
+
+        named = [root / name for name in _named_manifests(target)]
+        read = set(requirement_files(root, named)) | {n.as_posix() for n in named}
+        return [f for f in files if f in read or _audited(f)]
+
+    def key_context(self, root: Path, target: dict[str, Any]) -> dict[str, Any]:
+        # A package's metadata folder counts even when it holds nothing (then it cannot be
+        # audited), and the manifests a build setting names are read by name.
+        folders = sorted(
+            p.relative_to(root).as_posix()
+            for pattern in ("*.dist-info", "*.egg-info")
+            for p in root.rglob(pattern)
+        )
+        return {"metadata_folders": folders, "named": _named_manifests(target)}
+
     def tool_version(self) -> str:
         from importlib.metadata import version
 
@@ -107,6 +126,14 @@ def _named_manifests(target: dict[str, Any]) -> list[str]:
             for manifest in function.get("manifests", ())
             if not any(fnmatch(posixpath.basename(manifest), p) for p in MANIFEST_PATTERNS)
         }
+    )
+
+
+def _audited(relative: str) -> bool:
+    """A manifest the audit finds by its name, or a file of a package's metadata."""
+    parts = relative.split("/")
+    return any(fnmatch(parts[-1], p) for p in MANIFEST_PATTERNS) or any(
+        part.endswith((".dist-info", ".egg-info")) for part in parts[:-1]
     )
 
 

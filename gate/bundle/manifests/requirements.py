@@ -4,6 +4,7 @@ the bundle, hashes, markers, extras; `-e`, URLs and local paths are reported, ne
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -25,20 +26,38 @@ _HASH = re.compile(r"\s--hash[=\s]\S+")
 def read_requirements(root: Path, found: Found, named: list[Path] | None = None) -> None:
     """Every `requirements*.txt` under `root`, and the requirements files `named`,
     following `-r` includes and `-c` constraints inside them."""
+    for relative, lines in _requirements(root, found, named or []):
+        for number, text in lines:
+            _classify_line(text, relative, number, found)
+
+
+def requirement_files(root: Path, named: list[Path] | None = None) -> list[str]:
+    """The requirements files `read_requirements` reads (relative to `root`): those it
+    finds by name, those `named`, and every file they include."""
+    return [relative for relative, _ in _requirements(root, Found(), named or [])]
+
+
+def _requirements(
+    root: Path, found: Found, named: list[Path]
+) -> Iterator[tuple[str, list[tuple[int, str]]]]:
+    """Each requirements file read, with its logical lines other than includes, whose
+    files are read after it."""
     seen: set[Path] = set()
-    queue = sorted({*root.rglob(REQUIREMENTS_GLOB), *(named or [])})
+    queue = sorted({*root.rglob(REQUIREMENTS_GLOB), *named})
     while queue:
         path = queue.pop(0).resolve()
         if path in seen or not path.is_file():
             continue
         seen.add(path)
         relative = path.relative_to(root.resolve()).as_posix()
+        lines = []
         for number, text in _logical_lines(path.read_text("utf-8", errors="replace")):
             include = _INCLUDE.match(text)
             if include:
                 queue.extend(_include(root, path, include["file"], relative, number, found))
-                continue
-            _classify_line(text, relative, number, found)
+            else:
+                lines.append((number, text))
+        yield relative, lines
 
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:
