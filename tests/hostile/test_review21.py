@@ -1,0 +1,780 @@
+"""A twenty-first hostile review of `gate check`: ways around the fixes of review 19/20
+(parameters standing for their `Default` and samconfig overrides, Terraform locals,
+variables and instance indexes in the IAM rules, code uploaded by `aws_s3_object`, the SAM
+Makefile refusal), and the IaC rules and discovery that those fixes did not reach.
+
+Each attack is a confirmed problem: the test says what the gate must do, and a baseline
+beside it shows the same bundle without the trick blocks (or is refused). Each attack
+exited 0 with the hostile harness's policy (checkov off). By hand with the default policy
+(checkov on): 1, 2, 3, 8 and 9 exited 0 all the same; checkov's own checks blocked 4
+(CKV_AWS_258 evaluates the local), 5 and 6 (CKV_AWS_286..290/CKV2_AWS_40 on the policy
+itself) and 7 (CKV_AWS_107..111 on the policy). What lets each through:
+
+1. An IAM action list given by a `CommaDelimitedList` parameter (`Action: !Ref Acts`,
+   `Type: CommaDelimitedList`, `Default: "s3:GetObject,iam:*"`). CloudFormation resolves
+   a `Ref` of such a parameter to the list `["s3:GetObject", "iam:*"]`.
+   gate.rules.intrinsics `parameter_values` / `_parameter` take every parameter for one
+   string (`_scalar` of the Default), so gate.rules.iam.policy judges
+   `"s3:GetObject,iam:*"` as one action the gate's data does not know (GATE-IAC-004,
+   low): the role with `iam:*` passes, where the list written out blocks (GATE-IAC-001).
+   The parameter's type is never read (nor for samconfig overrides of it).
+2. A parameter of a nested template given by its parent in the bundle: an
+   `AWS::Serverless::Application` (or `AWS::CloudFormation::Stack`) with a local
+   `Location` and `Parameters: {Act: 'iam:*'}`, the child's role `Action: !Ref Act` with
+   no `Default`. CloudFormation passes the parent's value; gate.rules.intrinsics
+   `parameter_values` knows only the child's `Default` and samconfig overrides, so the
+   `Ref` stays unresolved, and gate.rules.iam.policy `action_strings` takes "every string
+   in" it: the parameter's *name* `Act`, an unknown action (GATE-IAC-004, low). The child
+   with `Default: 'iam:*'` blocks (review 19). The same `{Ref: Act}` with no value anywhere
+   (a parameter only the deployer sets) is judged the same way, a low unknown action,
+   where review 20 made a managed policy the gate cannot name a high GATE-IAC-004.
+3. A function URL's `AuthType` written as an intrinsic: SAM `FunctionUrlConfig: {AuthType:
+   !Ref Auth}` (a parameter whose Default is `NONE`), `!If [IsProd, AWS_IAM, NONE]`,
+   `!FindInMap` into the template's own `Mappings`, or an `AWS::Lambda::Url` with
+   `AuthType: !Ref Auth`. gate.rules.iac.sam `_entries` compares `str(auth.value)` (the
+   loader's value: the parameter's name, a list, a `{Ref: ...}` map) with `NONE`, and
+   `_url_resource` the raw property: the URL anyone can invoke is not GATE-IAC-010. The
+   intrinsics the IAM rules resolve (gate.rules.intrinsics `literal_values`, used by
+   gate.rules.iac.view `literals` for the environment) are never applied to it.
+4. A Terraform function URL whose `authorization_type` is a local (`local.auth`, `"NONE"`)
+   or whose `function_name` names the function through a local (`local.fn =
+   aws_lambda_function.fn.function_name`). Terraform evaluates both; gate.rules.iac.terraform
+   `_entries` compares the text `${local.auth}` with `NONE`, and
+   gate.bundle.discovery.terraform `_tf_related` finds the URL only by a literal
+   `aws_lambda_function.fn.` reference in it: no GATE-IAC-010 (review 20's
+   gate.rules.terraform_values is used by the IAM rules only).
+5. A Terraform policy whose actions are a list-valued local (`locals { acts = ["*"] }`):
+   `Action = local.acts` inside `jsonencode({...})`, or `actions = local.acts` in a
+   `data "aws_iam_policy_document"` statement. gate.rules.terraform_values `_substituted`
+   writes only a local's text (a string, a number) into a longer expression, so the
+   jsonencode keeps `'${local.acts}'`; and gate.rules.iam.roles_terraform `_document_block`
+   reads a statement's `actions`/`resources` with `tf_value`, never resolved. Either way
+   the action is the text `${local.acts}`, unknown (GATE-IAC-004, low), where `["*"]`
+   written out blocks (GATE-IAC-001).
+6. A Terraform role across a local module boundary: the function in the root module with
+   `role = module.iam.role_arn` (the child `./iam` makes the role and an `Action = "*"`
+   role policy, and outputs its ARN), or the function in a child module with `role =
+   var.role_arn` that the root passes `aws_iam_role.fn.arn`. Terraform wires both;
+   gate.rules.iam.roles_terraform `terraform_grants` looks for the role in the function's
+   own directory only: "role ... (not in this module)", an unknown role, a note; and
+   gate.bundle.discovery.terraform says only that the module is not followed.
+7. A CloudFormation role or policy named by its name rather than its logical id: a
+   function's `Role: !Sub 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/orders-fn'`
+   naming the template's role whose `RoleName` is `orders-fn` (with `DependsOn`), or an
+   `AWS::IAM::Policy` with `Roles: [orders-fn]` (IAM's `Roles` takes names). CloudFormation
+   attaches both. gate.rules.iam.roles `_custom_role` and `Template.attached` find a role
+   only by `logical_ids` (`Ref`/`GetAtt`): the role is "not in this file", or the policy
+   attached to none, and `Action: '*'` passes. gate.rules.iam.roles_terraform
+   `_names_role` already matches a role by its `name`; the template rules do not.
+8. A Terraform function whose `layers` names a layer through a local (`layers =
+   [local.deps]`, `deps = aws_lambda_layer_version.deps.arn`). Terraform attaches the
+   layer. gate.bundle.discovery.terraform `_tf_references` reads only literal
+   `type.name` references (a `local.` is none), so the layer is no code place of the
+   function and its `python/__pycache__/helper.cpython-312.pyc` (an unchecked-hash pyc
+   Python loads in place of the harmless helper.py) is never judged by
+   gate.bundle.staging.bytecode `refuse_cached`; with the reference written out it is
+   refused (review 18's fourth attack, through a Terraform local).
+9. A SAM layer built by its Makefile (`AWS::Serverless::LayerVersion` with `Metadata:
+   {BuildMethod: makefile}`): `sam build` runs `make build-Deps` in ContentUri and deploys
+   what it writes to `$(ARTIFACTS_DIR)`, here `../node_modules/pylib/helper.py` (B602) as
+   `python/helper.py`, imported by the function. gate.bundle.discovery.cloudformation
+   `_template_layers` takes ContentUri for the layer (its harmless helper.py is scanned)
+   and node_modules is ignored; review 20's refusal (`_sam_code`) covers functions only.
+
+Suggested fixes, by class: one resolver for every value any rule or discovery reads from
+a template or a Terraform module (not only the IAM documents): a parameter read with its
+type (a `CommaDelimitedList`/`List<...>` Ref is a list of its pieces) and with what a
+parent template of the bundle passes it (`Parameters` of a nested stack or application),
+and an intrinsic in a security setting (`AuthType`, `AuthorizationType`, actions) that the
+gate cannot resolve judged as the worst value (public, unreadable: GATE-IAC-004 high), as
+review 20 did for managed policies; Terraform locals, variable defaults and tfvars read by
+the IaC rules and by discovery (`layers`, relations) as the IAM rules read them, a
+list-valued local substituted into `jsonencode` and policy document statements, and a
+module's `module.X.output` / a child's `var.X` followed into the local module that gives
+it (or reported unreadable, never "not in this module"); a role named by `RoleName` (in an
+ARN or in a policy's `Roles`) matched to the template's role, as the Terraform rules match
+`name`; and any `BuildMethod: makefile` (functions and layers alike) refused as code the
+gate cannot follow.
+
+Also tried, and the gate held: samconfig `parameter_overrides` in both of SAM CLI's forms
+(over-read where SAM uses only the first pattern that matches: conservative); a managed
+policy chosen by `!If` between two local `AWS::IAM::ManagedPolicy` resources (each judged:
+blocks); a Serverless `url` given by `${self:custom.url}` or `${file()}` (resolved:
+GATE-IAC-010); a function in a local Terraform module with an admin role of its own
+(found and judged: blocks, review 12).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
+from tests.hostile.test_review16 import HELPER, IMPORTS_HELPER
+from tests.hostile.test_review18 import shadowed_layer
+from tests.hostile.test_staging import GOOD
+
+LAMBDA_TRUST = "{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}"
+TF_TRUST = (
+    'jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", '
+    'Principal = {Service = "lambda.amazonaws.com"}, Action = "sts:AssumeRole"}]})'
+)
+
+# --- 1. an action list given by a CommaDelimitedList parameter -----------------------------
+
+SAM_ACTIONS = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Acts:
+    Type: CommaDelimitedList
+    Default: "s3:GetObject,iam:*"
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: {action}
+              Resource: 'arn:aws:s3:::orders/*'
+"""
+
+
+def test_an_action_list_written_out_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `Action: ["s3:GetObject", "iam:*"]`: GATE-IAC-001."""
+    sandbox.write("template.yaml", SAM_ACTIONS.format(action='["s3:GetObject", "iam:*"]'))
+    sandbox.write("src/app.py", GOOD)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: a CommaDelimitedList parameter is read as one action")
+@pytest.mark.parametrize("action", ["!Ref Acts", "{Ref: Acts}"])
+def test_an_action_list_from_a_comma_delimited_parameter_is_judged(
+    sandbox: Sandbox, action: str
+) -> None:
+    """CloudFormation makes the Ref a list and the role gets `iam:*`; the gate judged
+    `"s3:GetObject,iam:*"` as one unknown action (low) and passed (exit 0)."""
+    sandbox.write("template.yaml", SAM_ACTIONS.format(action=action))
+    sandbox.write("src/app.py", GOOD)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+# --- 2. a nested template's parameter given by its parent ----------------------------------
+
+PARENT = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Child:
+    Type: {kind}
+    Properties:
+      {key}: child/template.yaml
+      Parameters:
+        Act: 'iam:*'
+"""
+CHILD = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Act:
+    Type: String{default}
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: ../src/
+      Handler: app.handler
+      Runtime: python3.12
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: !Ref Act
+              Resource: 'arn:aws:s3:::orders/*'
+"""
+NESTING = {
+    "application": ("AWS::Serverless::Application", "Location"),
+    "stack": ("AWS::CloudFormation::Stack", "TemplateURL"),
+}
+
+
+def nested(sandbox: Sandbox, nesting: str, default: str) -> None:
+    kind, key = NESTING[nesting]
+    sandbox.write("template.yaml", PARENT.format(kind=kind, key=key))
+    sandbox.write("child/template.yaml", CHILD.format(default=default))
+    sandbox.write("src/app.py", GOOD)
+
+
+@pytest.mark.parametrize("nesting", sorted(NESTING))
+def test_a_nested_parameter_with_a_default_blocks(sandbox: Sandbox, nesting: str) -> None:
+    """The baseline: the child's `Default: 'iam:*'`: GATE-IAC-001."""
+    nested(sandbox, nesting, "\n    Default: 'iam:*'")
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: a parent's Parameters are not read for its child")
+@pytest.mark.parametrize("nesting", sorted(NESTING))
+def test_a_nested_parameter_the_parent_gives_is_judged(sandbox: Sandbox, nesting: str) -> None:
+    """CloudFormation passes the parent's `Act: 'iam:*'`; the gate judged the Ref as the
+    unknown action `Act` (low) and passed (exit 0). The value the bundle passes is
+    judged; at the least, a Ref it cannot resolve in an action blocks (GATE-IAC-004,
+    high)."""
+    nested(sandbox, nesting, "")
+    assert_blocks(sandbox.run())
+
+
+# --- 3. a function URL's AuthType written as an intrinsic ----------------------------------
+
+SAM_URL = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Auth:
+    Type: String
+    Default: NONE
+  Stage:
+    Type: String
+    Default: dev
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Mappings:
+  Auth:
+    all:
+      url: NONE
+Resources:
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      FunctionUrlConfig:
+        AuthType: {auth}
+"""
+CFN_URL = f"""\
+AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Auth:
+    Type: String
+    Default: NONE
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {LAMBDA_TRUST}
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Code: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt Role.Arn
+  OrdersUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: !GetAtt Orders.Arn
+      AuthType: @AUTH@
+"""
+URLS = {"sam": SAM_URL.replace("{auth}", "@AUTH@"), "cfn": CFN_URL}
+
+
+def url(sandbox: Sandbox, where: str, auth: str) -> None:
+    sandbox.write("template.yaml", URLS[where].replace("@AUTH@", auth))
+    sandbox.write("src/app.py", GOOD)
+
+
+@pytest.mark.parametrize("where", sorted(URLS))
+def test_a_function_url_without_auth_blocks(sandbox: Sandbox, where: str) -> None:
+    """The baseline: `AuthType: NONE`: GATE-IAC-010."""
+    url(sandbox, where, "NONE")
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-010" in run.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: a URL's AuthType is read as the loader gives it")
+@pytest.mark.parametrize(
+    ("where", "auth"),
+    [
+        ("sam", "!Ref Auth"),
+        ("sam", "{Ref: Auth}"),
+        ("sam", "!If [IsProd, AWS_IAM, NONE]"),
+        ("sam", "!FindInMap [Auth, all, url]"),
+        ("cfn", "!Ref Auth"),
+    ],
+)
+def test_a_function_url_auth_given_by_an_intrinsic_is_judged(
+    sandbox: Sandbox, where: str, auth: str
+) -> None:
+    """CloudFormation deploys the URL with AuthType NONE (the parameter's Default, a
+    branch of the `!If`, the mapping's value); the gate compared the tag's value with
+    `NONE` and passed (exit 0)."""
+    url(sandbox, where, auth)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-010" in run.stdout
+
+
+# --- 4. a Terraform function URL through locals --------------------------------------------
+
+TF_URL = """\
+locals {
+  auth = "NONE"
+  fn   = aws_lambda_function.fn.function_name
+}
+data "archive_file" "fn" {
+  type        = "zip"
+  source_file = "${path.module}/app.py"
+  output_path = "${path.module}/build/fn.zip"
+}
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = @TRUST@
+}
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  filename      = data.archive_file.fn.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = aws_iam_role.fn.arn
+}
+resource "aws_lambda_function_url" "fn" {
+  function_name      = @NAME@
+  authorization_type = @AUTH@
+}
+""".replace("@TRUST@", TF_TRUST)
+PLAIN_NAME = "aws_lambda_function.fn.function_name"
+
+
+def tf_url(sandbox: Sandbox, name: str, auth: str) -> None:
+    sandbox.write("main.tf", TF_URL.replace("@NAME@", name).replace("@AUTH@", auth))
+    sandbox.write("app.py", GOOD)
+
+
+def test_a_terraform_function_url_without_auth_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `authorization_type = "NONE"` on a URL naming the function:
+    GATE-IAC-010."""
+    tf_url(sandbox, PLAIN_NAME, '"NONE"')
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-010" in run.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: the Terraform IaC rules do not read locals")
+@pytest.mark.parametrize(("name", "auth"), [(PLAIN_NAME, "local.auth"), ("local.fn", '"NONE"')])
+def test_a_terraform_function_url_through_a_local_is_judged(
+    sandbox: Sandbox, name: str, auth: str
+) -> None:
+    """Terraform evaluates the locals: the URL of the function is public. The gate
+    compared `${local.auth}` with NONE, or did not relate the URL to the function, and
+    passed (exit 0)."""
+    tf_url(sandbox, name, auth)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-010" in run.stdout
+
+
+# --- 5. a Terraform policy whose actions are a list-valued local ---------------------------
+
+TF_POLICY = """\
+locals {
+  acts = ["*"]
+}
+data "archive_file" "fn" {
+  type        = "zip"
+  source_file = "${path.module}/app.py"
+  output_path = "${path.module}/build/fn.zip"
+}
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = @TRUST@
+}
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = @DOCUMENT@
+    resources = ["*"]
+  }
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.fn.id
+  policy = @POLICY@
+}
+resource "aws_lambda_function" "fn" {
+  function_name = "fn"
+  filename      = data.archive_file.fn.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = aws_iam_role.fn.arn
+}
+""".replace("@TRUST@", TF_TRUST)
+ENCODED = (
+    'jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", '
+    'Action = @ACTS@, Resource = "*"}]})'
+)
+DOCUMENT = "data.aws_iam_policy_document.p.json"
+# How the policy is written -> (the document's actions, the role policy's `policy`).
+TF_POLICIES = {
+    "jsonencode": ('["s3:GetObject"]', ENCODED),
+    "document": ("@ACTS@", DOCUMENT),
+}
+
+
+def tf_policy(sandbox: Sandbox, how: str, acts: str) -> None:
+    document, policy = TF_POLICIES[how]
+    text = TF_POLICY.replace("@DOCUMENT@", document).replace("@POLICY@", policy)
+    sandbox.write("main.tf", text.replace("@ACTS@", acts))
+    sandbox.write("app.py", GOOD)
+
+
+@pytest.mark.parametrize("how", sorted(TF_POLICIES))
+def test_a_terraform_wildcard_action_written_out_blocks(sandbox: Sandbox, how: str) -> None:
+    """The baseline: `["*"]` written in the policy: GATE-IAC-001."""
+    tf_policy(sandbox, how, '["*"]')
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: a list-valued local in a policy is not resolved")
+@pytest.mark.parametrize("how", sorted(TF_POLICIES))
+def test_a_terraform_wildcard_action_from_a_local_is_judged(sandbox: Sandbox, how: str) -> None:
+    """`local.acts` is `["*"]`: the role may do anything. The gate judged the text
+    `${local.acts}` as an unknown action (low) and passed (exit 0)."""
+    tf_policy(sandbox, how, "local.acts")
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+# --- 6. a Terraform role across a local module boundary ------------------------------------
+
+TF_ARCHIVE = """\
+data "archive_file" "fn" {
+  type        = "zip"
+  source_file = "${path.module}/app.py"
+  output_path = "${path.module}/build/fn.zip"
+}
+"""
+TF_FUNCTION = """\
+resource "aws_lambda_function" "fn" {{
+  function_name = "fn"
+  filename      = data.archive_file.fn.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = {role}
+}}
+"""
+TF_ADMIN_ROLE = f"""\
+resource "aws_iam_role" "fn" {{
+  name               = "fn"
+  assume_role_policy = {TF_TRUST}
+}}
+resource "aws_iam_role_policy" "admin" {{
+  role   = aws_iam_role.fn.id
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "*", Resource = "*" }}]
+  }})
+}}
+"""
+# How the function and its role are split between the root and a local module:
+# (file -> text).
+TF_SPLITS: dict[str, dict[str, str]] = {
+    "same-module": {
+        "main.tf": TF_ARCHIVE + TF_ADMIN_ROLE + TF_FUNCTION.format(role="aws_iam_role.fn.arn"),
+        "app.py": GOOD,
+    },
+    "role-in-child": {
+        "main.tf": 'module "iam" {\n  source = "./iam"\n}\n'
+        + TF_ARCHIVE
+        + TF_FUNCTION.format(role="module.iam.role_arn"),
+        "iam/main.tf": TF_ADMIN_ROLE + 'output "role_arn" {\n  value = aws_iam_role.fn.arn\n}\n',
+        "app.py": GOOD,
+    },
+    "function-in-child": {
+        "main.tf": TF_ADMIN_ROLE
+        + 'module "fn" {\n  source   = "./fn"\n  role_arn = aws_iam_role.fn.arn\n}\n',
+        "fn/main.tf": 'variable "role_arn" {\n  type = string\n}\n'
+        + TF_ARCHIVE
+        + TF_FUNCTION.format(role="var.role_arn"),
+        "fn/app.py": GOOD,
+    },
+}
+
+
+def tf_split(sandbox: Sandbox, split: str) -> None:
+    for path, text in TF_SPLITS[split].items():
+        sandbox.write(path, text)
+
+
+def test_a_terraform_admin_role_in_the_functions_module_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the role and its `Action = "*"` policy beside the function:
+    GATE-IAC-001."""
+    tf_split(sandbox, "same-module")
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: a role across a local module is 'not in this module'")
+@pytest.mark.parametrize("split", ["role-in-child", "function-in-child"])
+def test_a_terraform_role_across_a_local_module_is_judged(sandbox: Sandbox, split: str) -> None:
+    """Terraform wires the module's output (or the parent's argument) to the function:
+    it runs as the admin role. The gate called the role not in this module and passed
+    (exit 0). It follows the local module, or reports the role unreadable (blocks)."""
+    tf_split(sandbox, split)
+    blocked_or_refused(sandbox.run().code)
+
+
+# --- 7. a CloudFormation role or policy named by the role's name ---------------------------
+
+CFN_NAMED = f"""\
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: orders-fn
+      AssumeRolePolicyDocument:
+        Statement:
+          - {LAMBDA_TRUST}
+  Admin:
+    Type: AWS::IAM::Policy
+    DependsOn: Role
+    Properties:
+      PolicyName: admin
+      Roles: [@ROLES@]
+      PolicyDocument:
+        Statement:
+          - {{Effect: Allow, Action: '*', Resource: '*'}}
+  Orders:
+    Type: AWS::Lambda::Function
+    DependsOn: Admin
+    Properties:
+      Code: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Role: @ROLE@
+"""
+ROLE_ARN = "!Sub 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/orders-fn'"
+NAMED = {
+    # The function names the role by its ARN, built from its RoleName.
+    "role-arn": ("!Ref Role", ROLE_ARN),
+    # The policy attaches to the role by its name.
+    "policy-roles": ("orders-fn", "!GetAtt Role.Arn"),
+}
+
+
+def cfn_named(sandbox: Sandbox, roles: str, role: str) -> None:
+    sandbox.write("template.yaml", CFN_NAMED.replace("@ROLES@", roles).replace("@ROLE@", role))
+    sandbox.write("src/app.py", GOOD)
+
+
+def test_a_role_and_policy_named_by_logical_id_block(sandbox: Sandbox) -> None:
+    """The baseline: `Roles: [!Ref Role]`, `Role: !GetAtt Role.Arn`: GATE-IAC-001."""
+    cfn_named(sandbox, "!Ref Role", "!GetAtt Role.Arn")
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: a template role is found by logical id only")
+@pytest.mark.parametrize("trick", sorted(NAMED))
+def test_a_role_named_by_its_role_name_is_judged(sandbox: Sandbox, trick: str) -> None:
+    """CloudFormation resolves the name: the function runs with `Action: '*'`. The gate
+    found no role (or no policy attached to it) and passed (exit 0)."""
+    cfn_named(sandbox, *NAMED[trick])
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+# --- 8. a Terraform layer attached through a local -----------------------------------------
+
+TF_LAYERED = """\
+locals {{
+  deps = aws_lambda_layer_version.deps.arn
+}}
+data "archive_file" "fn" {{
+  type        = "zip"
+  source_dir  = "${{path.module}}/src"
+  output_path = "${{path.module}}/build/fn.zip"
+}}
+data "archive_file" "deps" {{
+  type        = "zip"
+  source_dir  = "${{path.module}}/deps"
+  output_path = "${{path.module}}/build/deps.zip"
+}}
+resource "aws_lambda_layer_version" "deps" {{
+  layer_name = "deps"
+  filename   = data.archive_file.deps.output_path
+}}
+resource "aws_lambda_function" "fn" {{
+  function_name = "fn"
+  filename      = data.archive_file.fn.output_path
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  role          = "arn:aws:iam::123456789012:role/fn"
+  layers        = [{layer}]
+}}
+"""
+
+
+def tf_layered(sandbox: Sandbox, layer: str) -> None:
+    sandbox.write("main.tf", TF_LAYERED.format(layer=layer))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    shadowed_layer(sandbox, "deps")
+
+
+def test_a_terraform_layer_named_plainly_is_judged(sandbox: Sandbox) -> None:
+    """The baseline: `layers = [aws_lambda_layer_version.deps.arn]`: the layer's
+    shadowing bytecode is refused."""
+    tf_layered(sandbox, "aws_lambda_layer_version.deps.arn")
+    assert_refused(sandbox.run(), "helper.cpython-312.pyc")
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: a Terraform layer through a local is not attached")
+def test_a_terraform_layer_through_a_local_is_judged(sandbox: Sandbox) -> None:
+    """Terraform attaches the layer `local.deps` names; the gate attached none, left the
+    bytecode ignored and passed (exit 0)."""
+    tf_layered(sandbox, "local.deps")
+    assert_refused(sandbox.run(), "helper.cpython-312.pyc")
+
+
+# --- 9. a SAM layer built by its Makefile --------------------------------------------------
+
+SAM_LAYER = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Deps:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: deps/
+      CompatibleRuntimes: [python3.12]{metadata}
+  Orders:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Layers: [!Ref Deps]
+"""
+LAYER_MAKEFILE = (
+    "HERE := $(dir $(abspath $(firstword $(MAKEFILE_LIST))))\n\n"
+    "build-Deps:\n\tmkdir -p $(ARTIFACTS_DIR)/python\n"
+    "\tcp $(HERE)../node_modules/pylib/helper.py $(ARTIFACTS_DIR)/python/\n"
+)
+
+
+def made_layer(sandbox: Sandbox, metadata: str, helper: str) -> None:
+    """The function imports `helper` from the layer; deps/python/helper.py is `helper`,
+    node_modules/pylib/helper.py runs a shell (B602)."""
+    sandbox.write("template.yaml", SAM_LAYER.format(metadata=metadata))
+    sandbox.write("src/app.py", IMPORTS_HELPER)
+    sandbox.write("deps/python/helper.py", helper)
+    sandbox.write("deps/Makefile", LAYER_MAKEFILE)
+    sandbox.write("node_modules/pylib/helper.py", HELPER)
+
+
+def test_a_layer_folder_with_the_helper_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the shell-running helper in the layer's own folder: blocks."""
+    made_layer(sandbox, "", HELPER)
+    assert_blocks(sandbox.run())
+
+
+@pytest.mark.xfail(strict=True, reason="OPEN: a layer's Makefile build is taken for ContentUri")
+def test_a_layer_makefile_build_is_not_taken_for_its_content_uri(sandbox: Sandbox) -> None:
+    """`sam build` runs deps/Makefile, which puts node_modules/pylib/helper.py in the
+    layer; the gate scanned deps/ (harmless) and passed (exit 0). As for a function
+    (review 20), what a program of the bundle builds is code the gate cannot follow."""
+    made_layer(sandbox, "\n    Metadata:\n      BuildMethod: makefile", GOOD)
+    run = sandbox.run()
+    assert run.code == 2, run
+    assert "Makefile" in run.stderr, run.stderr
+
+
+# --- what held -----------------------------------------------------------------------------
+
+SAM_MANAGED_IF = f"""\
+AWSTemplateFormatVersion: '2010-09-09'
+Parameters:
+  Stage:
+    Type: String
+    Default: dev
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Narrow:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - {{Effect: Allow, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*'}}
+  Admin:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Statement:
+          - {{Effect: Allow, Action: '*', Resource: '*'}}
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - {LAMBDA_TRUST}
+      ManagedPolicyArns:
+        - !If [IsProd, !Ref Narrow, !Ref Admin]
+  Orders:
+    Type: AWS::Lambda::Function
+    Properties:
+      Code: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Role: !GetAtt Role.Arn
+"""
+
+
+def test_a_local_managed_policy_chosen_by_a_condition_blocks(sandbox: Sandbox) -> None:
+    """Held: `!If` between two local managed policies: each branch is judged."""
+    sandbox.write("template.yaml", SAM_MANAGED_IF)
+    sandbox.write("src/app.py", GOOD)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-001" in run.stdout
+
+
+SLS_URL = """\
+service: orders
+frameworkVersion: '3'
+custom:
+  url: true
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  orders:
+    handler: app.handler
+    url: {url}
+"""
+
+
+@pytest.mark.parametrize("value", ["${self:custom.url}", "${file(./url.yml)}"])
+def test_a_serverless_url_through_a_variable_blocks(sandbox: Sandbox, value: str) -> None:
+    """Held: a Serverless `url` given by a variable is resolved: GATE-IAC-010."""
+    sandbox.write("serverless.yml", SLS_URL.format(url=value))
+    sandbox.write("url.yml", "true\n")
+    sandbox.write("app.py", GOOD)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-010" in run.stdout
