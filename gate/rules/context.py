@@ -7,7 +7,7 @@ import functools
 import io
 import tokenize
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.references import (
@@ -16,6 +16,7 @@ from gate.bundle.discovery.references import (
     samconfig_toml,
     with_includes,
 )
+from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues
 from gate.bundle.rules import python_scripts
 from gate.model import Function
 from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
@@ -64,6 +65,22 @@ class BundleContext:
             except (OSError, UnicodeDecodeError, LarkError, ValueError):
                 self._hcl[relative] = None
         return self._hcl[relative]
+
+    def terraform_values(self, directory: str) -> ModuleValues:
+        """What the Terraform module in `directory` gives its own expressions (its locals,
+        variable defaults and tfvars files), read once per bundle."""
+        key = f"terraform-values:{directory}"
+        if key not in self.memo:
+            folder = self.root / directory
+            parsed = [
+                self.terraform((PurePosixPath(directory) / path.name).as_posix()) or {}
+                for pattern in ("*.tf", *TFVARS)
+                for path in sorted(folder.glob(pattern))
+            ]
+            tf_files = len(list(folder.glob("*.tf")))
+            self.memo[key] = ModuleValues.read(parsed[:tf_files], parsed[tf_files:])
+        values: ModuleValues = self.memo[key]
+        return values
 
     def source(self, relative: str) -> str | None:
         """A Python file of the bundle's own code, decoded as Python decodes it; None if it

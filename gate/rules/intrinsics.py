@@ -165,6 +165,15 @@ def with_parameters(value: Any, template: Any, overrides: Overrides = NO_OVERRID
     value, and each `Fn::Sub` of such parameters and literals, written out as what the
     deploy makes of it: the one literal, or the list of the alternatives."""
     if isinstance(value, dict):
+        if len(value) == 1 and _listed(template, value.get("Ref")):
+            # A list parameter's Ref is the list of its comma-separated items.
+            items = [
+                item.strip()
+                for text in parameter_values(template, value["Ref"], overrides)
+                for item in text.split(",")
+            ]
+            if items:
+                return list(dict.fromkeys(items))
         if len(value) == 1 and (isinstance(value.get("Ref"), str) or "Fn::Sub" in value):
             written = deployed_values(template, value, overrides)
             if written:
@@ -216,6 +225,14 @@ def _parameter_names(template: Any, value: Any) -> list[str]:
         elif isinstance(item, list):
             pending += item
     return [name for name in dict.fromkeys(found) if name in parameters]
+
+
+def _listed(template: Any, name: Any) -> bool:
+    """Whether `name` is a parameter of a list type (`CommaDelimitedList`, `List<...>`)."""
+    if not isinstance(name, str):
+        return False
+    kind = _section(_section(template, "Parameters"), name).get("Type")
+    return isinstance(kind, str) and (kind == "CommaDelimitedList" or kind.startswith("List<"))
 
 
 def _parameter(template: Any, name: str, given: Given | None) -> str | None:

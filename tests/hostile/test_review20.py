@@ -97,7 +97,7 @@ every ARN the template deploys it as (gate.rules.intrinsics `deployed_literals`,
 `AWS::Partition`); one the gate cannot work out (`!ImportValue`, `!GetAtt`) is a policy
 it could not read (GATE-IAC-004, high). 2, a Terraform module's expressions stand for
 what its locals, variable defaults and tfvars files give them, instance indexes dropped
-(gate.rules.terraform_values), and a `data "aws_iam_policy"` for the policy it looks
+(gate.bundle.discovery.terraform_values), and a `data "aws_iam_policy"` for the policy it looks
 up. 3, a function or layer deploying an object the module uploads from a file deploys
 that file (gate.bundle.discovery.terraform `_uploaded`); one written from `content` is
 code the gate cannot follow. 4, a SAM function built by its Makefile is code the gate

@@ -152,7 +152,6 @@ def test_an_action_list_written_out_blocks(sandbox: Sandbox) -> None:
     assert "GATE-IAC-001" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a CommaDelimitedList parameter is read as one action")
 @pytest.mark.parametrize("action", ["!Ref Acts", "{Ref: Acts}"])
 def test_an_action_list_from_a_comma_delimited_parameter_is_judged(
     sandbox: Sandbox, action: str
@@ -302,7 +301,6 @@ def test_a_function_url_without_auth_blocks(sandbox: Sandbox, where: str) -> Non
     assert "GATE-IAC-010" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a URL's AuthType is read as the loader gives it")
 @pytest.mark.parametrize(
     ("where", "auth"),
     [
@@ -370,7 +368,6 @@ def test_a_terraform_function_url_without_auth_blocks(sandbox: Sandbox) -> None:
     assert "GATE-IAC-010" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: the Terraform IaC rules do not read locals")
 @pytest.mark.parametrize(("name", "auth"), [(PLAIN_NAME, "local.auth"), ("local.fn", '"NONE"')])
 def test_a_terraform_function_url_through_a_local_is_judged(
     sandbox: Sandbox, name: str, auth: str
@@ -643,7 +640,6 @@ def test_a_terraform_layer_named_plainly_is_judged(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a Terraform layer through a local is not attached")
 def test_a_terraform_layer_through_a_local_is_judged(sandbox: Sandbox) -> None:
     """Terraform attaches the layer `local.deps` names; the gate attached none, left the
     bytecode ignored and passed (exit 0)."""
@@ -693,7 +689,6 @@ def test_a_layer_folder_with_the_helper_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a layer's Makefile build is taken for ContentUri")
 def test_a_layer_makefile_build_is_not_taken_for_its_content_uri(sandbox: Sandbox) -> None:
     """`sam build` runs deps/Makefile, which puts node_modules/pylib/helper.py in the
     layer; the gate scanned deps/ (harmless) and passed (exit 0). As for a function

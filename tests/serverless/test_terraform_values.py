@@ -6,7 +6,7 @@ from __future__ import annotations
 import hcl2
 import pytest
 
-from gate.rules.terraform_values import MAX_VALUES, ModuleValues
+from gate.bundle.discovery.terraform_values import MAX_VALUES, ModuleValues
 
 MODULE = """
 locals {

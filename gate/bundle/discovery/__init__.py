@@ -134,6 +134,17 @@ def discover(
             )
             for place in settled.unbuilt
         )
+        if analysed_runtime(item.runtime):
+            issues.extend(
+                ScanIssue(
+                    None,
+                    f"{item.name}: {part}, which the gate cannot follow; gate check the "
+                    "built zip (or the built layer)",
+                    item.iac_file,
+                    bundle_id,
+                )
+                for part in item.unfollowed
+            )
         if (
             item.code_elsewhere
             and _unresolved(item.code_elsewhere)

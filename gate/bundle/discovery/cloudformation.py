@@ -31,7 +31,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
         return Read(None)
     globals_ = as_mapping(as_mapping(document.data.get("Globals")).get("Function"))
     here = PurePosixPath(relative).parent
-    layers = _template_layers(resources, here)
+    layers, unfollowed = _template_layers(resources, here)
     refs = _References(resources)
     found = []
     for logical_id, resource in resources.items():
@@ -45,6 +45,8 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             code, elsewhere = _sam_code(properties, resource, here)
         else:
             code, elsewhere = _cfn_code(properties, here)
+            if _made(resource):  # `sam build` builds AWS::Lambda::Function the same way
+                code, elsewhere = None, f"{_MADE}, which the gate does not resolve"
         item = Declared(
             name=str(logical_id),
             iac="sam" if kind == "AWS::Serverless::Function" else "cloudformation",
@@ -56,6 +58,11 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             code=code,
             code_elsewhere=elsewhere,
             layers=[layers[r] for r in logical_ids(properties.get("Layers")) if r in layers],
+            unfollowed=[
+                f"layer {r}: {unfollowed[r]}"
+                for r in logical_ids(properties.get("Layers"))
+                if r in unfollowed
+            ],
             related=_cfn_related(str(logical_id), properties, refs),
         )
         if elsewhere == _INLINE:
@@ -120,14 +127,8 @@ def _sam_code(
         return None, "a container image without Metadata.DockerContext"
     if "InlineCode" in properties:
         return None, _INLINE
-    build = as_mapping(resource.get("Metadata")).get("BuildMethod")
-    if isinstance(build, str) and build.lower() == "makefile":
-        # `sam build` runs the Makefile in CodeUri and deploys what it writes, from any
-        # file it can reach: the program decides the code, not CodeUri.
-        return (
-            None,
-            "what its Makefile builds (Metadata.BuildMethod), which the gate does not resolve",
-        )
+    if _made(resource):
+        return None, f"{_MADE}, which the gate does not resolve"
     uri = properties.get("CodeUri", ".")
     if isinstance(uri, str):
         return local_path(here, uri)
@@ -153,11 +154,28 @@ def _not_local(value: Any) -> str:
     return f"a code location the gate does not resolve ({type(value).__name__})"
 
 
-def _template_layers(resources: dict[str, Any], here: PurePosixPath) -> dict[str, str]:
-    """Layer resources whose content is in the bundle: logical id -> path."""
-    layers = {}
+_MADE = "what its Makefile builds (Metadata.BuildMethod makefile)"
+
+
+def _made(resource: dict[str, Any]) -> bool:
+    """Whether `sam build` makes the resource's code by running the Makefile in its code
+    folder, which deploys what it writes from any file it can reach: the program decides
+    the code, not CodeUri or ContentUri."""
+    build = as_mapping(resource.get("Metadata")).get("BuildMethod")
+    return isinstance(build, str) and build.lower() == "makefile"
+
+
+def _template_layers(
+    resources: dict[str, Any], here: PurePosixPath
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Layer resources whose content is in the bundle (logical id -> path), and those
+    whose content the gate cannot follow (logical id -> why)."""
+    layers, unfollowed = {}, {}
     for logical_id, resource in resources.items():
         resource = as_mapping(resource)
+        if _made(resource):  # `sam build` builds AWS::Lambda::LayerVersion the same way
+            unfollowed[str(logical_id)] = _MADE
+            continue
         properties = as_mapping(resource.get("Properties"))
         content = None
         if resource.get("Type") == "AWS::Serverless::LayerVersion":
@@ -168,7 +186,7 @@ def _template_layers(resources: dict[str, Any], here: PurePosixPath) -> dict[str
             local, _ = local_path(here, content)
             if local is not None:
                 layers[str(logical_id)] = local
-    return layers
+    return layers, unfollowed
 
 
 class _References:

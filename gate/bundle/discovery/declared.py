@@ -37,6 +37,9 @@ class Declared:
     before the function is settled."""
     inline_unread: str | None = None
     """Why inline code in the IaC could not be read (it is not a literal string)."""
+    unfollowed: list[str] = field(default_factory=list)
+    """Parts of the deployed code the gate cannot follow (a layer a program of the
+    bundle builds): for a runtime it analyses, each is a scan error."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from gate.bundle.discovery.declared import (
 )
 from gate.bundle.discovery.inline import inline_place
 from gate.bundle.discovery.references import module_references
+from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_value
 from gate.model import Warning_
 from gate.places import cache_dir, private_dir
 
@@ -48,9 +49,11 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
     read: set[str] = set()
     warnings = []
     references: list[Reference] = []
+    parsed_files: list[dict[str, Any]] = []
     for path in sorted(directory.glob("*.tf")):
         relative = path.relative_to(root).as_posix()
         parsed = _parse(path, relative)
+        parsed_files.append(parsed)
         read.add(relative)
         for section in ("resource", "data"):
             for group in _as_list(parsed.get(section)):
@@ -74,6 +77,13 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
                 )
             )
     module = PurePosixPath(directory.relative_to(root).as_posix())
+    # What the module's locals, variable defaults and tfvars files give its expressions.
+    tfvars = [
+        _parse(path, path.relative_to(root).as_posix())
+        for pattern in TFVARS
+        for path in sorted(directory.glob(pattern))
+    ]
+    values = ModuleValues.read(parsed_files, tfvars)
     archives = {
         name: body
         for section, kind, name, _, body in blocks
@@ -110,10 +120,10 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             code_elsewhere=elsewhere,
             layers=[
                 layer
-                for ref in _tf_references(tf_value(body, "layers"))
+                for ref in _tf_references(values.texts(tf_value(body, "layers")))
                 if (layer := layers.get(ref)) is not None
             ],
-            related=_tf_related(address, body, blocks),
+            related=_tf_related(address, body, blocks, values),
         )
         _tf_inline(item, module, deployed, archives)
         found.append(item)
@@ -183,12 +193,6 @@ def _hcl_loads() -> Callable[[str], Any]:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def tf_value(body: dict[str, Any], key: str) -> Any:
-    """An attribute's value: python-hcl2 wraps each in a one-item list."""
-    value = body.get(key)
-    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 def _uploaded(body: dict[str, Any], uploads: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -330,12 +334,20 @@ def _tf_references(value: Any) -> set[str]:
 
 
 def _tf_related(
-    address: str, body: dict[str, Any], blocks: list[tuple[str, str, str, str, dict[str, Any]]]
+    address: str,
+    body: dict[str, Any],
+    blocks: list[tuple[str, str, str, str, dict[str, Any]]],
+    values: ModuleValues,
 ) -> set[str]:
-    own = {address} | {r for r in _tf_references(tf_value(body, "role")) if r.startswith("aws_")}
+    """The function's role and the resources that refer to the function or its role,
+    through the module's locals and variables too (`function_name = local.fn`)."""
+    role = _tf_references(values.texts(tf_value(body, "role")))
+    own = {address} | {r for r in role if r.startswith("aws_")}
     pointing = {
         f"{kind}.{name}"
         for section, kind, name, _, other in blocks
-        if section == "resource" and kind not in _FUNCTION and _tf_references(other) & own
+        if section == "resource"
+        and kind not in _FUNCTION
+        and _tf_references(values.texts(other)) & own
     }
     return (own | pointing) - {address}

@@ -20,6 +20,7 @@ from gate.bundle.discovery.declared import as_mapping, as_text
 from gate.model import Function
 from gate.rules.iac.view import (
     HTTP,
+    MISSING,
     REST,
     URL,
     Entry,
@@ -83,9 +84,21 @@ def template_view(template: Template, function: Function) -> FunctionView:
 
 def _lookup(template: Template, own: PathKey, keys: tuple[str, ...], sam: bool) -> Setting | None:
     """A property as the function sets it, else (SAM) as Globals.Function does."""
-    if sam:
-        return template.setting((*own, *keys), ("Globals", "Function", *keys))
-    return template.setting((*own, *keys))
+    return template.setting(*_places(own, keys, sam))
+
+
+def _places(own: PathKey, keys: tuple[str, ...], sam: bool) -> list[PathKey]:
+    """Where a property of the function may be set: its own, then (SAM) Globals.Function."""
+    return [(*own, *keys), ("Globals", "Function", *keys)] if sam else [(*own, *keys)]
+
+
+def _may_be_none(template: Template, path: PathKey, default: str | None = None) -> bool:
+    """Whether an auth setting may be deployed as `NONE`: any value it may stand for
+    (a parameter's, either branch of an `!If`), or one only the deploy works out (then
+    it may be NONE as well). Unset, it is `default`."""
+    if template.at(path) is MISSING:
+        return default == "NONE"
+    return any(value is None or value.upper() == "NONE" for value in template.deployed(path))
 
 
 def _environment(template: Template, own: PathKey, sam: bool) -> Environment:
@@ -102,10 +115,14 @@ def _entries(template: Template, function: Function, own: PathKey, sam: bool) ->
     if sam:
         url = _lookup(template, own, ("FunctionUrlConfig",), sam)
         if url is not None:
-            auth = _lookup(template, own, ("FunctionUrlConfig", "AuthType"), sam) or url
-            public = str(auth.value).upper() == "NONE"
+            keys = ("FunctionUrlConfig", "AuthType")
+            where = next(
+                (p for p in _places(own, keys, sam) if template.at(p) is not MISSING), None
+            )
+            public = where is not None and _may_be_none(template, where)
+            line = template.line(where) if where else url.line
             entries.append(
-                Entry(URL, "FunctionUrlConfig", template.path, auth.line, function.resource, public)
+                Entry(URL, "FunctionUrlConfig", template.path, line, function.resource, public)
             )
         entries += _events(template, function, own)
     for related in function.related:
@@ -177,9 +194,9 @@ def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _url_resource(template: Template, resource: str, logical_id: str) -> Entry:
-    auth = template.properties(logical_id).get("AuthType")
-    line = template.line(("Resources", logical_id, "Properties", "AuthType"))
-    public = str(auth).upper() == "NONE"
+    where = ("Resources", logical_id, "Properties", "AuthType")
+    line = template.line(where)
+    public = _may_be_none(template, where)
     label = f"AWS::Lambda::Url {logical_id}"
     return Entry(URL, label, template.path, line, resource, public, ("CKV_AWS_258",))
 
@@ -189,10 +206,10 @@ def _method(template: Template, resource: str, logical_id: str) -> list[Entry]:
     method = str(properties.get("HttpMethod", "ANY")).upper()
     if method == "OPTIONS":
         return []
-    auth = properties.get("AuthorizationType", "NONE")
-    line = template.line(("Resources", logical_id, "Properties", "AuthorizationType"))
+    where = ("Resources", logical_id, "Properties", "AuthorizationType")
+    line = template.line(where)
     label = f"AWS::ApiGateway::Method {logical_id} ({method})"
-    public = str(auth).upper() == "NONE"
+    public = _may_be_none(template, where, default="NONE")
     return [Entry(REST, label, template.path, line, resource, public, ("CKV_AWS_59",))]
 
 
@@ -205,10 +222,10 @@ def _routes(template: Template, function: Function, integration: str) -> list[En
         properties = template.properties(str(logical_id))
         if not _names(properties.get("Target"), integration):
             continue
-        auth = properties.get("AuthorizationType", "NONE")
-        line = template.line(("Resources", str(logical_id), "Properties", "AuthorizationType"))
+        where = ("Resources", str(logical_id), "Properties", "AuthorizationType")
+        line = template.line(where)
         label = f"AWS::ApiGatewayV2::Route {logical_id} ({properties.get('RouteKey')})"
-        public = str(auth).upper() == "NONE"
+        public = _may_be_none(template, where, default="NONE")
         entries.append(Entry(HTTP, label, template.path, line, function.resource, public))
     return entries
 

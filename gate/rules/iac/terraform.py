@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
+from gate.bundle.discovery.terraform_values import ModuleValues
 from gate.model import Function
 from gate.rules.context import BundleContext
 from gate.rules.iac.view import (
@@ -29,7 +30,6 @@ from gate.rules.iac.view import (
     FunctionView,
     Setting,
     Variable,
-    strings,
     unset,
 )
 
@@ -40,11 +40,15 @@ _UNRESERVED = (-1, "${-1}", "-1")
 class Block:
     """One `resource` block of the module, and where it is."""
 
-    def __init__(self, address: str, path: str, body: dict[str, Any], lines: list[str]) -> None:
+    def __init__(
+        self, address: str, path: str, body: dict[str, Any], lines: list[str], values: ModuleValues
+    ) -> None:
         self.address = address
         self.path = path
         self.body = body
         self._lines = lines
+        self.values = values
+        """What the module gives its locals and variables."""
 
     def value(self, key: str, body: dict[str, Any] | None = None) -> Any:
         """An attribute's value (python-hcl2 wraps each in a one-item list)."""
@@ -71,14 +75,28 @@ class Block:
         return start
 
     def mentions(self, address: str, *keys: str) -> bool:
-        """Whether attribute `keys` (all of them without any) refer to resource `address`."""
+        """Whether attribute `keys` (all of them without any) refer to resource `address`,
+        through the module's locals and variables too."""
         values = [self.body.get(k) for k in keys] if keys else [self.body]
-        return any(f"{address}." in s for s in strings(values))
+        return any(f"{address}." in s for s in self.values.texts(values))
+
+    def may_be_none(self, key: str, unset: bool = False) -> bool:
+        """Whether an auth attribute may be deployed as `NONE`: any value the module
+        gives it, or one only the deploy works out (a variable the caller sets, a
+        function's result), which may be NONE as well; `unset` when it is not set."""
+        value = self.value(key)
+        if value is None:
+            return unset
+        return any(
+            str(one).upper() == "NONE" or not isinstance(one, str) or "${" in one
+            for one in self.values.resolve(value)
+        )
 
 
 def module_blocks(context: BundleContext, directory: str) -> dict[str, Block]:
     """Every resource block of the module in `directory`, by address."""
     blocks: dict[str, Block] = {}
+    values = context.terraform_values(directory)
     for path in sorted((context.root / directory).glob("*.tf")):
         relative = path.relative_to(context.root).as_posix()
         parsed = context.terraform(relative)
@@ -89,7 +107,7 @@ def module_blocks(context: BundleContext, directory: str) -> dict[str, Block]:
             for kind, named in as_mapping(group).items():
                 for name, body in as_mapping(named).items():
                     address = f"{kind}.{name}"
-                    blocks[address] = Block(address, relative, as_mapping(body), lines)
+                    blocks[address] = Block(address, relative, as_mapping(body), lines, values)
     return blocks
 
 
@@ -161,7 +179,7 @@ def _entries(blocks: dict[str, Block], function: Function) -> list[Entry]:
             continue
         kind = address.split(".", 1)[0]
         if kind == "aws_lambda_function_url":
-            public = str(related.value("authorization_type")).upper() == "NONE"
+            public = related.may_be_none("authorization_type")
             line = related.line("authorization_type")
             entries.append(
                 Entry(URL, address, related.path, line, address, public, ("CKV_AWS_258",))
@@ -182,7 +200,7 @@ def _of_kind(blocks: dict[str, Block], kind: str) -> list[Block]:
 
 def _method(function: Function, method: Block) -> Entry:
     """A REST API method an integration of the function serves."""
-    public = str(method.value("authorization")).upper() == "NONE"
+    public = method.may_be_none("authorization")
     checkov = ("CKV_AWS_59", "CKV2_AWS_70")
     line = method.line("authorization")
     return Entry(
@@ -193,7 +211,7 @@ def _method(function: Function, method: Block) -> Entry:
 def _route(function: Function, route: Block) -> Entry:
     """An HTTP API route whose target is an integration of the function."""
     auth = route.value("authorization_type")
-    public = auth is None or str(auth).upper() == "NONE"
+    public = route.may_be_none("authorization_type", unset=True)
     line = route.line("authorization_type") if auth else route.line()
     label = f"{route.address} ({route.value('route_key')})"
     return Entry(

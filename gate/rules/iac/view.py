@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from gate.bundle.discovery.declared import deep_merge
 from gate.model import Function
 from gate.rules.context import BundleContext
-from gate.rules.intrinsics import NO_OVERRIDES, literal_values
+from gate.rules.intrinsics import NO_OVERRIDES, deployed_literals, literal_values
 from gate.rules.variables import Candidates, Variables
 from gate.safeyaml import PathKey, YamlDocument
 
@@ -249,6 +249,16 @@ class YamlSource:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             return [None]
         return [str(value)]
+
+    def deployed(self, path: PathKey) -> list[str | None]:
+        """What the value at `path` may be deployed as by the bundle: `literals` without
+        the deployer's own choice of a parameter (gate.rules.intrinsics
+        `deployed_literals`); None for what only the deploy works out."""
+        value = self._long_form(path)
+        if isinstance(value, dict):
+            overrides = self.context.parameter_overrides() if self.context else NO_OVERRIDES
+            return deployed_literals(self.document.data, value, overrides)
+        return self.literals(path)
 
     def literal(self, path: PathKey) -> str | None:
         """The one literal the value at `path` stands for (`literals`), or None."""

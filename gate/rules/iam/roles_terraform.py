@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
-from gate.bundle.discovery.terraform import tf_value
+from gate.bundle.discovery.terraform_values import ModuleValues, tf_value
 from gate.model import Function
 from gate.rules.context import BundleContext
 from gate.rules.iam.known import managed_policy_name, managed_statements
@@ -37,7 +37,6 @@ from gate.rules.iam.policy import (
     unique_keys,
     unreadable,
 )
-from gate.rules.terraform_values import ModuleValues
 
 _JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.DOTALL)
 _DOCUMENT = re.compile(r"^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$")
@@ -45,8 +44,6 @@ _FILE = re.compile(r"""^\$\{file\("(?:\$\{path\.module\}/)?([^"$]+)"\)\}$""")
 _POLICY_ARN = re.compile(r"^\$\{aws_iam_policy\.([\w-]+)\.(?:arn|id)\}$")
 _ROLE = re.compile(r"\$\{aws_iam_role\.([\w-]+)\.")
 _DATA_POLICY = re.compile(r"^\$\{data\.aws_iam_policy\.([\w-]+)\.(?:arn|id)\}$")
-_TFVARS = ("terraform.tfvars", "*.auto.tfvars")
-"""The variable files Terraform loads from the module's directory by itself."""
 
 
 @dataclass(frozen=True)
@@ -84,11 +81,9 @@ class Module:
         """The module (directory) of one `.tf` file."""
         directory = PurePosixPath(iac_file).parent
         blocks = []
-        files = []
         for path in sorted((context.root / directory).glob("*.tf")):
             relative = (directory / path.name).as_posix()
             parsed = context.terraform(relative) or {}
-            files.append(parsed)
             for section in ("resource", "data"):
                 for group in parsed.get(section, []):
                     for kind, named in as_mapping(group).items():
@@ -96,15 +91,12 @@ class Module:
                             blocks.append(
                                 Block(section, str(kind), str(name), relative, as_mapping(body))
                             )
-        tfvars = [
-            context.terraform((directory / path.name).as_posix()) or {}
-            for pattern in _TFVARS
-            for path in sorted((context.root / directory).glob(pattern))
-        ]
-        return cls(context, directory, tuple(blocks), ModuleValues.read(files, tfvars))
+        values = context.terraform_values(directory.as_posix())
+        return cls(context, directory, tuple(blocks), values)
 
     def resolve(self, value: Any) -> list[Any]:
-        """Every value `value` may stand for in this module (gate.rules.terraform_values)."""
+        """Every value `value` may stand for in this module
+        (gate.bundle.discovery.terraform_values)."""
         return self.values.resolve(value)
 
     def find(self, kind: str, name: str, section: str = "resource") -> Block | None:
@@ -138,7 +130,7 @@ def terraform_grants(context: BundleContext, function: Function) -> Grants:
     function_block = module.find(*function.resource.split(".", 1))
     role_value = function_block.value("role") if function_block else None
     # A role given through a local, a variable or an instance index is each role it
-    # may be (gate.rules.terraform_values).
+    # may be (gate.bundle.discovery.terraform_values).
     named = [_ROLE.search(str(value)) for value in module.resolve(role_value)]
     roles = [
         role

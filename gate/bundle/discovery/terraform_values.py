@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from gate.bundle.discovery.terraform import tf_value
+TFVARS = ("terraform.tfvars", "*.auto.tfvars")
+"""The variable files Terraform loads from a module's directory by itself."""
 
 MAX_VALUES = 64
 """At most this many alternatives per expression (any one wildcard is enough to judge)."""
@@ -29,6 +30,12 @@ _MAX_DEPTH = 8
 _NAMED = re.compile(r"\$\{(local|var)\.([A-Za-z_][\w-]*)\}")
 _INSTANCE = re.compile(r"(\b[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\[[^\]\[]*\]")
 """`type.name[index]` in a reference: the index of one instance of a resource."""
+
+
+def tf_value(body: dict[str, Any], key: str) -> Any:
+    """An attribute's value: python-hcl2 wraps each in a one-item list."""
+    value = body.get(key)
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
 @dataclass
@@ -65,6 +72,27 @@ class ModuleValues:
         longer text by its text), and instance indexes dropped from references. A
         variable the module gives no value stays as written."""
         return self._resolve(value, 0)[:MAX_VALUES]
+
+    def texts(self, value: Any) -> list[str]:
+        """Every string in `value` (a block's body, a list), however deep, as each text it
+        may stand for (`resolve`; the items of a list it stands for too)."""
+        found: dict[str, None] = {}
+        seen: set[str] = set()
+        pending = [value]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, dict):
+                pending += list(item.values())
+            elif isinstance(item, list):
+                pending += item
+            elif isinstance(item, str) and item not in seen:
+                seen.add(item)
+                for one in self.resolve(item):
+                    if isinstance(one, str):
+                        found[one] = None
+                    else:
+                        pending.append(one)
+        return list(found)
 
     def _resolve(self, value: Any, depth: int) -> list[Any]:
         if isinstance(value, list):
