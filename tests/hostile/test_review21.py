@@ -219,7 +219,6 @@ def test_a_nested_parameter_with_a_default_blocks(sandbox: Sandbox, nesting: str
     assert "GATE-IAC-001" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a parent's Parameters are not read for its child")
 @pytest.mark.parametrize("nesting", sorted(NESTING))
 def test_a_nested_parameter_the_parent_gives_is_judged(sandbox: Sandbox, nesting: str) -> None:
     """CloudFormation passes the parent's `Act: 'iam:*'`; the gate judged the Ref as the
@@ -442,7 +441,6 @@ def test_a_terraform_wildcard_action_written_out_blocks(sandbox: Sandbox, how: s
     assert "GATE-IAC-001" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a list-valued local in a policy is not resolved")
 @pytest.mark.parametrize("how", sorted(TF_POLICIES))
 def test_a_terraform_wildcard_action_from_a_local_is_judged(sandbox: Sandbox, how: str) -> None:
     """`local.acts` is `["*"]`: the role may do anything. The gate judged the text
@@ -585,7 +583,6 @@ def test_a_role_and_policy_named_by_logical_id_block(sandbox: Sandbox) -> None:
     assert "GATE-IAC-001" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a template role is found by logical id only")
 @pytest.mark.parametrize("trick", sorted(NAMED))
 def test_a_role_named_by_its_role_name_is_judged(sandbox: Sandbox, trick: str) -> None:
     """CloudFormation resolves the name: the function runs with `Action: '*'`. The gate

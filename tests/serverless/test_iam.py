@@ -147,3 +147,26 @@ def test_wildcards_written_on_one_line_are_one_finding(tmp_path: Path) -> None:
     assert "every dax action (`dax:*`)" in finding.message
     # Both actions are in its fingerprint: a baseline of one does not cover the other.
     assert "Allow dynamodb:*,dax:*" in finding.anchor
+
+
+def test_every_function_sharing_a_role_gets_its_finding(tmp_path: Path) -> None:
+    """Functions sharing the provider role read one (cached) document: judging it for
+    one function must leave it whole for the next (a list of actions behind a variable,
+    read through `${self:custom...}`, is one object for all of them)."""
+    text = """\
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: [s3:*]
+          Resource: ${self:custom.bucket}
+custom:
+  bucket: arn:aws:s3:::orders/*
+functions:
+  create:
+    handler: handler.handler
+  remove:
+    handler: handler.handler
+"""
+    findings = wildcard_findings(serverless_bundle(tmp_path, text))
+    assert [f.resource for f in findings if f.rule_id == "GATE-IAC-001"] == ["create", "remove"]

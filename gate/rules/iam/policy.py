@@ -117,12 +117,43 @@ def document_statements(document: Any, place: Place, locate: Locator) -> list[St
                 continue
         base: DocPath = (*at, "Statement") if isinstance(value, dict) else at
         raw = value.get("Statement") if isinstance(value, dict) else value
-        found += [
-            _statement(item, path, place, locate)
-            for path, item in items(raw, base)
-            if isinstance(item, dict)
-        ]
+        for path, item in items(raw, base):
+            if not isinstance(item, dict):
+                continue
+            found.append(_statement(item, path, place, locate))
+            unworked = _unworked_actions(item)
+            if unworked:
+                why = f"its actions include {unworked}, a value only the deploy works out"
+                found.append(unreadable(place, locate(path, None), why))
     return found
+
+
+_DEPLOY_VALUES = ("Ref", "Fn::Sub", "Fn::ImportValue", "Fn::GetAtt")
+"""Intrinsics whose value the rules work out only from the template's own parameters
+and mappings (gate.rules.intrinsics); one left as written is the deploy's."""
+
+
+def _unworked_actions(statement: dict[str, Any]) -> str | None:
+    """An expression left in an `Allow`'s actions (a `Ref` of a parameter nobody gives a
+    value, an import from another stack, a Terraform variable the caller sets), shown;
+    None if there is none. It may be any action, `*` too, so the statement is also a
+    policy the gate could not read."""
+    if statement.get("Effect", "Allow") != "Allow":
+        return None
+    for key in ("Action", "NotAction"):
+        pending = list(as_list(statement.get(key)))  # a copy: the document is shared
+        while pending:
+            value = pending.pop()
+            if isinstance(value, list):
+                pending += value
+            elif isinstance(value, dict) and len(value) == 1:
+                ((name, inner),) = value.items()
+                if name in _DEPLOY_VALUES and inner != NO_VALUE:
+                    return json.dumps(value, default=str)[:80]
+                pending += inner if isinstance(inner, list) else [inner]
+            elif isinstance(value, str) and "${" in value:  # Terraform's, or a variable's
+                return json.dumps(value)[:80]
+    return None
 
 
 MAX_JSON_DOCUMENT = 1 << 20

@@ -206,6 +206,20 @@ class Template:
                 unknown += [] if found else [f"AWS managed policy {name}"]
         return statements, unknown
 
+    def roles_named(self, value: Any) -> set[str]:
+        """The template's roles `value` names: by logical id (`!Ref`, `!GetAtt`), or by
+        the name its `RoleName` gives it, alone or ending an ARN (`!Sub
+        'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/orders-fn'`)."""
+        named = {r for r in logical_ids(value) if self.kind(r) == "AWS::IAM::Role"}
+        names = {text.rsplit("/", 1)[-1] for text in _texts(value)}
+        for logical_id in self.resources():
+            if self.kind(str(logical_id)) != "AWS::IAM::Role":
+                continue
+            written = self.properties(str(logical_id)).get("RoleName")
+            if written is not None and names & set(deployed_literals(self.top(), written)):
+                named.add(str(logical_id))
+        return named
+
     def attached(self, role: str, seen: set[str]) -> Found:
         """Policy resources that name the role (`Roles: [!Ref Role]`, `RoleName`)."""
         statements: list[Statement] = []
@@ -214,7 +228,7 @@ class Template:
             props = self.properties(str(logical_id))
             if kind not in _ATTACHING or logical_id in seen:
                 continue
-            if role in logical_ids(props.get(_ATTACHING[str(kind)])):
+            if role in self.roles_named(props.get(_ATTACHING[str(kind)])):
                 path = (str(logical_id), "Properties", "PolicyDocument")
                 statements += self.statements(
                     props.get("PolicyDocument"), f"{kind}.{logical_id}", *path
@@ -323,7 +337,7 @@ def _resources(
 
 
 def _custom_role(template: Template, custom: Any) -> Grants:
-    roles = sorted(r for r in logical_ids(custom) if template.kind(r) == "AWS::IAM::Role")
+    roles = sorted(template.roles_named(custom))
     if len(roles) == 1:
         return template.role(roles[0])
     if roles:  # a role the deploy picks (`${self:custom.${sls:stage}.role}`): each judged
@@ -359,3 +373,15 @@ def _shown(value: Any) -> str:
     """An intrinsic as one short line of a message."""
     text = json.dumps(value, separators=(",", ":"), default=str)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in a value, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _texts(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _texts(inner)

@@ -94,6 +94,20 @@ class Module:
         values = context.terraform_values(directory.as_posix())
         return cls(context, directory, tuple(blocks), values)
 
+    def resolved(self, value: Any) -> Any:
+        """`value` (a policy document) with each string that is a local or variable
+        written as what the module gives it (a list: every item of every value)."""
+        if isinstance(value, dict):
+            return {key: self.resolved(inner) for key, inner in value.items()}
+        if isinstance(value, list):
+            return [self.resolved(inner) for inner in value]
+        if not isinstance(value, str):
+            return value
+        found = self.resolve(value)
+        if len(found) == 1 and not isinstance(found[0], list):
+            return found[0]
+        return [item for one in found for item in (one if isinstance(one, list) else [one])]
+
     def resolve(self, value: Any) -> list[Any]:
         """Every value `value` may stand for in this module
         (gate.bundle.discovery.terraform_values)."""
@@ -220,7 +234,7 @@ def _read_policy(module: Module, block: Block, value: Any) -> Found:
     if parsed is None:
         return [_unreadable(block, f"`{value[:60]}` is not read by the gate")], []
     place = Place(block.file, block.resource)
-    return document_statements(parsed, place, module.locator(block)), []
+    return document_statements(module.resolved(parsed), place, module.locator(block)), []
 
 
 def _decode(module: Module, value: str) -> Any:
@@ -259,9 +273,9 @@ def _document_block(module: Module, block: Block) -> Found:
     statements = [
         {
             "Effect": tf_value(item, "effect") or "Allow",
-            "Action": tf_value(item, "actions"),
-            "NotAction": tf_value(item, "not_actions"),
-            "Resource": tf_value(item, "resources"),
+            "Action": module.resolved(tf_value(item, "actions")),
+            "NotAction": module.resolved(tf_value(item, "not_actions")),
+            "Resource": module.resolved(tf_value(item, "resources")),
             "Condition": item.get("condition"),
         }
         for item in map(as_mapping, block.body.get("statement", []))
