@@ -4,13 +4,13 @@ written once: each reader (`iac_sam`, `iac_sls`, `iac_tf`) turns its syntax into
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from gate.bundle.discovery.declared import deep_merge
 from gate.model import Function
 from gate.rules.context import BundleContext
+from gate.rules.iam.policy import strings as strings
 from gate.rules.intrinsics import NO_OVERRIDES, deployed_literals, literal_values
 from gate.rules.variables import Candidates, Variables
 from gate.safeyaml import PathKey, YamlDocument
@@ -115,18 +115,6 @@ def as_int(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
     return None
-
-
-def strings(value: Any) -> Iterator[str]:
-    """Every string in a parsed value, however deeply nested."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for inner in value.values():
-            yield from strings(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from strings(inner)
 
 
 _Source = TypeVar("_Source", bound="YamlSource")

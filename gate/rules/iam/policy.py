@@ -11,7 +11,7 @@ import fnmatch
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -316,6 +316,18 @@ def split_pieces(value: Any) -> list[str]:
         for piece in one.split(delimiter)
         if piece.strip()
     ]
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a parsed value, however deeply nested."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from strings(inner)
 
 
 def as_strings(value: Any) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from gate.rules.iam.policy import (
     as_list,
     combine,
     items,
+    strings,
     unreadable,
 )
 from gate.rules.iam.policy import document_statements as _document
@@ -211,7 +212,7 @@ class Template:
         the name its `RoleName` gives it, alone or ending an ARN (`!Sub
         'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/orders-fn'`)."""
         named = {r for r in logical_ids(value) if self.kind(r) == "AWS::IAM::Role"}
-        names = {text.rsplit("/", 1)[-1] for text in _texts(value)}
+        names = {text.rsplit("/", 1)[-1] for text in strings(value)}
         for logical_id in self.resources():
             if self.kind(str(logical_id)) != "AWS::IAM::Role":
                 continue
@@ -373,15 +374,3 @@ def _shown(value: Any) -> str:
     """An intrinsic as one short line of a message."""
     text = json.dumps(value, separators=(",", ":"), default=str)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _texts(value: Any) -> Iterator[str]:
-    """Every string in a value, however deep."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for inner in value.values():
-            yield from _texts(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _texts(inner)
