@@ -82,6 +82,13 @@ class BundleContext:
         values: ModuleValues = self.memo[key]
         return values
 
+    def terraform_folders(self) -> list[str]:
+        """Every folder of the bundle holding `.tf` files (relative), found once."""
+        if "terraform_folders" not in self.memo:
+            folders = {p.parent.relative_to(self.root).as_posix() for p in self.root.rglob("*.tf")}
+            self.memo["terraform_folders"] = sorted(folders)
+        return list(self.memo["terraform_folders"])
+
     def source(self, relative: str) -> str | None:
         """A Python file of the bundle's own code, decoded as Python decodes it; None if it
         is not there or cannot be read (`unreadable` says why, and the scan is an error)."""

@@ -102,6 +102,25 @@ policy chosen by `!If` between two local `AWS::IAM::ManagedPolicy` resources (ea
 blocks); a Serverless `url` given by `${self:custom.url}` or `${file()}` (resolved:
 GATE-IAC-010); a function in a local Terraform module with an admin role of its own
 (found and judged: blocks, review 12).
+
+Fixed, each by its class: 1, a list-typed parameter's `Ref` is the list of its items
+(gate.rules.intrinsics `_listed`). 2, an `Allow` whose actions hold a value only the
+deploy works out (a `Ref` nobody gives a value, `Fn::ImportValue`, `Fn::GetAtt`, a
+Terraform or Serverless variable left unresolved) is also a policy the gate could not
+read (GATE-IAC-004, high: gate.rules.iam.policy `_unworked_actions`); the value a parent
+template passes is not read, so such a child blocks until written out. 3, auth settings
+(`FunctionUrlConfig.AuthType`, `AWS::Lambda::Url`, API Gateway methods and routes) are
+judged by every value they may be deployed as, and one only the deploy works out may be
+NONE (gate.rules.iac.sam `_may_be_none`). 4 and 8, discovery and the Terraform IaC rules
+read a module's expressions with its locals, variable defaults and tfvars as the IAM
+rules do (gate.bundle.discovery.terraform_values `ModuleValues.texts`). 5, policy
+documents and `aws_iam_policy_document` statements are read with list-valued locals
+(gate.rules.iam.roles_terraform `Module.resolved`). 6, a role is followed across local
+modules: a module's output, and the argument a calling module passes for a variable
+(`_roles`, up to four module boundaries). 7, a template's role is found by its
+`RoleName` too, alone or ending an ARN (gate.rules.iam.roles `Template.roles_named`).
+9, a layer built by its Makefile is a part of the function the gate cannot follow, a
+scan error naming the function (`Declared.unfollowed`).
 """
 
 from __future__ import annotations
@@ -521,7 +540,6 @@ def test_a_terraform_admin_role_in_the_functions_module_blocks(sandbox: Sandbox)
     assert "GATE-IAC-001" in run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a role across a local module is 'not in this module'")
 @pytest.mark.parametrize("split", ["role-in-child", "function-in-child"])
 def test_a_terraform_role_across_a_local_module_is_judged(sandbox: Sandbox, split: str) -> None:
     """Terraform wires the module's output (or the parent's argument) to the function:

@@ -122,3 +122,18 @@ def test_samconfig_overrides_are_read_as_sam_deploy_reads_them(
     settings: object, found: dict[str, list[str]]
 ) -> None:
     assert parameter_overrides(settings) == found
+
+
+def test_a_list_parameters_ref_is_the_list_of_its_items() -> None:
+    """`CommaDelimitedList` (and `List<...>`): CloudFormation splits the value."""
+    template = {
+        "Parameters": {
+            "Acts": {"Type": "CommaDelimitedList", "Default": "s3:GetObject, iam:*"},
+            "Ids": {"Type": "List<AWS::EC2::Subnet::Id>", "Default": "a,b"},
+        }
+    }
+    document = {"Action": {"Ref": "Acts"}, "Resource": {"Ref": "Ids"}}
+    assert with_parameters(document, template, {"Acts": ["sts:*"]}) == {
+        "Action": ["s3:GetObject", "iam:*", "sts:*"],
+        "Resource": ["a", "b"],
+    }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import json
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,6 +109,51 @@ class Module:
             return found[0]
         return [item for one in found for item in (one if isinstance(one, list) else [one])]
 
+    def called(self, name: str) -> Module | None:
+        """The local module (a folder of the bundle) a `module "name"` block calls."""
+        for parsed in self._parsed():
+            for group in parsed.get("module", []) or []:
+                body = as_mapping(as_mapping(group).get(name))
+                source = tf_value(body, "source") if body else None
+                if isinstance(source, str) and source.startswith(("./", "../")):
+                    folder = posixpath.normpath((self.directory / source).as_posix())
+                    if not folder.startswith("../") and (self.context.root / folder).is_dir():
+                        return Module.load(self.context, f"{folder}/main.tf")
+        return None
+
+    def outputs(self) -> dict[str, Any]:
+        """The module's `output` values, by name."""
+        return {
+            str(name): tf_value(as_mapping(body), "value")
+            for parsed in self._parsed()
+            for group in parsed.get("output", []) or []
+            for name, body in as_mapping(group).items()
+        }
+
+    def callers(self, variable: str) -> list[tuple[Module, Any]]:
+        """The modules of the bundle that call this one, each with the argument it
+        passes for `variable`."""
+        found = []
+        for folder in self.context.terraform_folders():
+            caller = Module.load(self.context, f"{folder}/main.tf")
+            for parsed in caller._parsed():
+                for group in parsed.get("module", []) or []:
+                    for body in map(as_mapping, as_mapping(group).values()):
+                        source = tf_value(body, "source")
+                        if not isinstance(source, str) or variable not in body:
+                            continue
+                        called = posixpath.normpath((caller.directory / source).as_posix())
+                        if called == self.directory.as_posix():
+                            found.append((caller, tf_value(body, variable)))
+        return found
+
+    def _parsed(self) -> list[dict[str, Any]]:
+        folder = self.context.root / self.directory
+        return [
+            self.context.terraform((self.directory / path.name).as_posix()) or {}
+            for path in sorted(folder.glob("*.tf"))
+        ]
+
     def resolve(self, value: Any) -> list[Any]:
         """Every value `value` may stand for in this module
         (gate.bundle.discovery.terraform_values)."""
@@ -139,23 +185,45 @@ class Module:
 
 
 def terraform_grants(context: BundleContext, function: Function) -> Grants:
-    """Everything the function's role is granted, as far as the module says."""
+    """Everything the function's role is granted, as far as the bundle's Terraform says."""
     module = Module.load(context, function.iac_file)
     function_block = module.find(*function.resource.split(".", 1))
     role_value = function_block.value("role") if function_block else None
-    # A role given through a local, a variable or an instance index is each role it
-    # may be (gate.bundle.discovery.terraform_values).
-    named = [_ROLE.search(str(value)) for value in module.resolve(role_value)]
-    roles = [
-        role
-        for name in dict.fromkeys(found[1] for found in named if found)
-        if (role := module.find("aws_iam_role", name)) is not None
-    ]
+    roles = _roles(module, role_value, _MAX_MODULE_HOPS)
     if not roles:
         return Grants(function.resource, unknown=(f"role {role_value!r} (not in this module)",))
-    statements, unknown = combine(part for role in roles for part in _policies(module, role))
-    shown = " or ".join(f"{role.file}:{role.resource}" for role in roles)
+    statements, unknown = combine(part for owner, role in roles for part in _policies(owner, role))
+    shown = " or ".join(f"{role.file}:{role.resource}" for _, role in roles)
     return Grants(shown, tuple(statements), tuple(unknown))
+
+
+_MAX_MODULE_HOPS = 4
+"""How many local module boundaries a role reference is followed across."""
+_MODULE_OUTPUT = re.compile(r"^\$\{module\.([\w-]+)\.([\w-]+)\}$")
+_VARIABLE = re.compile(r"^\$\{var\.([\w-]+)\}$")
+
+
+def _roles(module: Module, value: Any, hops: int) -> list[tuple[Module, Block]]:
+    """The roles (with the module each is in) a `role` value names: through a local, a
+    variable or an instance index (gate.bundle.discovery.terraform_values), the output of
+    a local module it calls (`module.iam.role_arn`), or the argument a module calling
+    this one passes for a variable it gives no value (`var.role_arn`)."""
+    found: list[tuple[Module, Block]] = []
+    for text in map(str, module.resolve(value)):
+        named = _ROLE.search(text)
+        output = _MODULE_OUTPUT.match(text)
+        variable = _VARIABLE.match(text)
+        if named and (role := module.find("aws_iam_role", named[1])) is not None:
+            found.append((module, role))
+        elif output and hops:
+            child = module.called(output[1])
+            if child is not None:
+                found += _roles(child, child.outputs().get(output[2]), hops - 1)
+        elif variable and hops:
+            for caller, argument in module.callers(variable[1]):
+                found += _roles(caller, argument, hops - 1)
+    unique = {(owner.directory, role.resource): (owner, role) for owner, role in found}
+    return list(unique.values())
 
 
 def _policies(module: Module, role: Block) -> Iterator[Found]:
