@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gate.bundle.discovery.declared import Declared, contents_of
+from gate.bundle.discovery.declared import Declared, Unresolved, contents_of
 from gate.bundle.discovery.inline import InlineCollision, stage
 from gate.bundle.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
 from gate.bundle.discovery.settle import settle
@@ -282,10 +282,6 @@ def code_places(function: Function) -> list[str]:
     return [contents_of(p) for p in (function.code, *function.layers) if p is not None]
 
 
-_UNRESOLVED = ("not resolved", "does not resolve", "needs Terraform to resolve")
-"""How a code location the IaC leaves to the deploy is described (gate.bundle.discovery
-.declared `local_path`, the IaC readers)."""
-
-
 def _unresolved(elsewhere: str) -> bool:
-    return any(marker in elsewhere for marker in _UNRESOLVED)
+    """Whether a code location is one only the deploy works out (`Unresolved`)."""
+    return isinstance(elsewhere, Unresolved)

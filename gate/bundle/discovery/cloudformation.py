@@ -10,6 +10,7 @@ from typing import Any
 from gate.bundle.discovery.declared import (
     Declared,
     Read,
+    Unresolved,
     as_mapping,
     as_text,
     join_path,
@@ -46,7 +47,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
         else:
             code, elsewhere = _cfn_code(properties, here)
             if _made(resource):  # `sam build` builds AWS::Lambda::Function the same way
-                code, elsewhere = None, f"{_MADE}, which the gate does not resolve"
+                code, elsewhere = None, Unresolved(_MADE)
         item = Declared(
             name=str(logical_id),
             iac="sam" if kind == "AWS::Serverless::Function" else "cloudformation",
@@ -128,7 +129,7 @@ def _sam_code(
     if "InlineCode" in properties:
         return None, _INLINE
     if _made(resource):
-        return None, f"{_MADE}, which the gate does not resolve"
+        return None, Unresolved(_MADE)
     uri = properties.get("CodeUri", ".")
     if isinstance(uri, str):
         return local_path(here, uri)
@@ -151,7 +152,7 @@ def _not_local(value: Any) -> str:
     """Why a code location that is not a path is not in the bundle."""
     if isinstance(value, dict) and ({"Bucket", "Key", "S3Bucket", "S3Key"} & value.keys()):
         return "code in S3"
-    return f"a code location the gate does not resolve ({type(value).__name__})"
+    return Unresolved(f"a code location the gate does not resolve ({type(value).__name__})")
 
 
 _MADE = "what its Makefile builds (Metadata.BuildMethod makefile)"

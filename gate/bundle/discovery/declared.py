@@ -69,6 +69,12 @@ class Read:
     """Local files the IaC makes the deploy read (gate.bundle.discovery.references)."""
 
 
+class Unresolved(str):
+    """Why a function's code is not located, when only the deploy works it out (a
+    parameter, a variable, a program of the bundle that builds it): for a runtime the
+    gate analyses that is a scan error, never code elsewhere."""
+
+
 def local_path(
     here: PurePosixPath, value: str, remote: bool = True
 ) -> tuple[str | None, str | None]:
@@ -77,7 +83,7 @@ def local_path(
     if remote and is_remote(value):
         return None, f"code at {value.split('://')[0]}:// location"
     if "${" in value:
-        return None, f"{value!r} is not resolved (the gate never resolves variables)"
+        return None, Unresolved(f"{value!r} is not resolved (the gate never resolves variables)")
     return join_path(here, value), None
 
 

@@ -14,6 +14,7 @@ from gate.bundle.discovery.declared import (
     Declared,
     Read,
     Reference,
+    Unresolved,
     as_mapping,
     as_text,
     deep_merge,
@@ -65,7 +66,7 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
         elif isinstance(artifact, str):
             code, elsewhere = local_path(here, artifact)
         elif artifact is not None:
-            code, elsewhere = None, f"a package.artifact the gate does not resolve ({artifact!r})"
+            code, elsewhere = None, Unresolved(f"a package.artifact ({artifact!r})")
         else:
             code, elsewhere = here.as_posix() or ".", None
         found.append(

@@ -17,6 +17,7 @@ from gate.bundle.discovery.declared import (
     Declared,
     Read,
     Reference,
+    Unresolved,
     as_mapping,
     as_text,
     local_path,
@@ -219,7 +220,7 @@ def _tf_code(
             return None, "a container image"
         return None, "code in S3"
     if not isinstance(filename, str):
-        return None, "a filename the gate does not resolve"
+        return None, Unresolved("a filename the gate does not resolve")
     archive_name = _archive_name(module, filename, archives)
     if archive_name is not None and archive_name in archives:
         source = archives[archive_name]
@@ -318,7 +319,7 @@ def _unescaped(match: re.Match[str]) -> str:
 def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None]:
     stripped = _PATH_PREFIX.sub("", value)
     if "${" in stripped:
-        return None, f"{value!r} needs Terraform to resolve"
+        return None, Unresolved(f"{value!r} needs Terraform to resolve")
     return local_path(module, stripped, remote=False)  # Terraform reads these from disk
 
 
