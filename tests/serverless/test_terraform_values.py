@@ -3,8 +3,8 @@ tfvars, instance indexes."""
 
 from __future__ import annotations
 
-import hcl2
 import pytest
+from hcl2.api import loads
 
 from gate.bundle.discovery.terraform_values import MAX_VALUES, ModuleValues
 
@@ -25,7 +25,7 @@ TFVARS = 'policy = "arn:aws:iam::aws:policy/PowerUserAccess"\n'
 
 @pytest.fixture(scope="module")
 def values() -> ModuleValues:
-    return ModuleValues.read([hcl2.loads(MODULE)], [hcl2.loads(TFVARS)])
+    return ModuleValues.read([loads(MODULE)], [loads(TFVARS)])
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_an_expression_stands_for_what_the_module_gives_it(
 def test_alternatives_are_bounded() -> None:
     """Ten variables of ten values each in one text: at most MAX_VALUES alternatives."""
     variables = "".join(f'variable "v{i}" {{\n  default = "{i}"\n}}\n' for i in range(10))
-    tfvars = [hcl2.loads("".join(f'v{i} = "x{j}"\n' for i in range(10))) for j in range(9)]
-    values = ModuleValues.read([hcl2.loads(variables)], tfvars)
+    tfvars = [loads("".join(f'v{i} = "x{j}"\n' for i in range(10))) for j in range(9)]
+    values = ModuleValues.read([loads(variables)], tfvars)
     text = "".join(f"${{var.v{i}}}" for i in range(10))
     assert 1 < len(values.resolve(text)) <= MAX_VALUES
