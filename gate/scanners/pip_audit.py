@@ -132,8 +132,9 @@ def _named_manifests(target: dict[str, Any]) -> list[str]:
 def _audited(relative: str) -> bool:
     """A manifest the audit finds by its name, or a file of a package's metadata."""
     parts = relative.split("/")
+    # An old-style `name.egg-info` may be a file of metadata itself, not a folder.
     return any(fnmatch(parts[-1], p) for p in MANIFEST_PATTERNS) or any(
-        part.endswith((".dist-info", ".egg-info")) for part in parts[:-1]
+        part.endswith((".dist-info", ".egg-info")) for part in parts
     )
 
 

@@ -88,11 +88,24 @@ matched by `managed_policy_name`); SAM `Globals.Function` takes no `Role` or
 properties is right; SAM event `Auth.Authorizer` /
 `DefaultAuthorizer` as an intrinsic (the SAM transform needs a literal there; it fails
 rather than deploys public).
+
+Fixed, each by its class: 1, a Terraform role is found wherever an expression names it
+(`one(...)`, `coalesce(...)`, splats), and a `data "aws_iam_role"` is the module's role
+its `name` names (gate.rules.iam.roles_terraform `_ROLE`, `_DATA_ROLE`). 2, a role with
+`dynamic` blocks has a policy the gate could not read (GATE-IAC-004, high). 3,
+`aws_iam_role_policy_attachments_exclusive` attaches its `policy_arns`. 4, a Terraform
+policy ARN only Terraform works out is a policy the gate could not read, as in templates.
+5, discovery finds a resource wherever an expression names it
+(gate.bundle.discovery.terraform `_REFERENCE`), and a resource naming the function by its
+literal `function_name` is related to it. 6, the audit's cache key covers every file of
+package metadata, a single-file `.egg-info` too: a superset of what `read_vendored` reads
+(gate.scanners.pip_audit `_audited`). 7, a template role is followed into a nested stack
+of the bundle through `!GetAtt Child.Outputs.Name` (gate.rules.iam.roles `_custom_role`,
+`Template.nested`), a few stacks deep. Also, a Terraform role without
+`managed_policy_arns` no longer lists "managed policy 'None'".
 """
 
 from __future__ import annotations
-
-import pytest
 
 from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
 from tests.hostile.test_review16 import IMPORTS_HELPER
@@ -154,7 +167,6 @@ def test_a_terraform_role_named_plainly_is_judged(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a role named inside a function call is not found")
 def test_a_terraform_role_named_inside_a_function_call_is_judged(sandbox: Sandbox) -> None:
     """`role = one(aws_iam_role.fn[*].arn)` (the idiom for a role with `count`) names the
     role; gate.rules.iam.roles_terraform `_roles` looks for `${aws_iam_role.` at the start
@@ -163,7 +175,6 @@ def test_a_terraform_role_named_inside_a_function_call_is_judged(sandbox: Sandbo
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a role named inside a function call is not found")
 def test_a_terraform_role_named_inside_coalesce_is_judged(sandbox: Sandbox) -> None:
     """`role = coalesce(aws_iam_role.fn.arn, var.role)`: the same (exit 0)."""
     tf_bundle(
@@ -174,7 +185,6 @@ def test_a_terraform_role_named_inside_coalesce_is_judged(sandbox: Sandbox) -> N
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a role looked up by a data source is not found")
 def test_a_terraform_role_looked_up_by_a_data_source_is_judged(sandbox: Sandbox) -> None:
     """`role = data.aws_iam_role.fn.arn` with `data "aws_iam_role" "fn" { name =
     aws_iam_role.fn.name }`: Terraform reads it at apply time, the module's own role.
@@ -224,7 +234,6 @@ def test_a_static_inline_policy_is_judged(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a dynamic inline_policy is not read")
 def test_a_dynamic_inline_policy_is_judged(sandbox: Sandbox) -> None:
     """`dynamic "inline_policy" { for_each = local.policies ... }`: Terraform writes one
     inline policy per item. gate.rules.iam.roles_terraform `_policies` reads
@@ -258,7 +267,6 @@ def test_a_role_policy_attachment_is_judged(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: aws_iam_role_policy_attachments_exclusive not read")
 def test_an_exclusive_policy_attachment_is_judged(sandbox: Sandbox) -> None:
     """`aws_iam_role_policy_attachments_exclusive { role_name, policy_arns }` attaches
     every policy it lists (and detaches the others). `_policies` knows only
@@ -281,7 +289,6 @@ def managed_arn(sandbox: Sandbox, arn: str) -> None:
     tf_bundle(sandbox, "aws_iam_role.fn.arn", rest)
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: an ARN built by a function is an unknown note")
 def test_a_managed_policy_arn_built_by_format_is_judged(sandbox: Sandbox) -> None:
     """`policy_arn = format("arn:aws:iam::aws:policy/%s", "AdministratorAccess")`
     (or `join`): Terraform attaches AdministratorAccess. gate.rules.iam.roles_terraform
@@ -292,7 +299,6 @@ def test_a_managed_policy_arn_built_by_format_is_judged(sandbox: Sandbox) -> Non
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: an ARN the caller sets is an unknown note")
 def test_a_managed_policy_arn_the_caller_sets_is_unreadable(sandbox: Sandbox) -> None:
     """`policy_arn = var.policy_arn`, a variable with no default: the deployer may pass
     AdministratorAccess. Review 20 made a CloudFormation managed policy the gate cannot
@@ -344,7 +350,6 @@ def test_a_terraform_layer_listed_plainly_is_judged(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a layer named inside a function call is not attached")
 def test_a_terraform_layer_listed_by_a_function_is_judged(sandbox: Sandbox) -> None:
     """`layers = values(aws_lambda_layer_version.deps)[*].arn`, the idiom for every
     instance of a `for_each` layer: Terraform attaches the layer.
@@ -373,7 +378,6 @@ def test_a_terraform_url_naming_its_function_plainly_is_judged(sandbox: Sandbox)
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a URL naming its function in a call is unrelated")
 def test_a_terraform_url_naming_its_function_in_a_call_is_judged(sandbox: Sandbox) -> None:
     """`function_name = one(aws_lambda_function.fn[*].function_name)`: the URL is the
     function's; `_tf_related` does not find the reference inside the call, so no entry
@@ -382,7 +386,6 @@ def test_a_terraform_url_naming_its_function_in_a_call_is_judged(sandbox: Sandbo
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a URL naming its function by name is unrelated")
 def test_a_terraform_url_naming_its_function_by_name_is_judged(sandbox: Sandbox) -> None:
     """`function_name = "orders"`, the function's own `function_name`: Lambda attaches
     the URL to it (review 21 matched CloudFormation roles by `RoleName` for the same
@@ -423,7 +426,6 @@ def test_a_vulnerable_single_file_egg_info_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: the audit's cache key misses a single-file egg-info")
 def test_a_changed_single_file_egg_info_is_audited_again(sandbox: Sandbox) -> None:
     """The same bundle scanned once at 2.31.0 (cached), then changed to 2.5.0: the
     audit's key (gate.scanners.pip_audit `key_files`, `_audited`) holds a file under a
@@ -482,7 +484,6 @@ def test_a_role_in_the_same_template_is_judged(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(strict=True, reason="OPEN: a role from a nested stack's output is not followed")
 def test_a_role_from_a_nested_stack_output_is_judged(sandbox: Sandbox) -> None:
     """`Role: !GetAtt Iam.Outputs.RoleArn`, `Iam` an `AWS::Serverless::Application` (or
     `AWS::CloudFormation::Stack`) whose local `iam.yaml` makes the role and outputs its
@@ -495,3 +496,21 @@ def test_a_role_from_a_nested_stack_output_is_judged(sandbox: Sandbox) -> None:
     sandbox.write("iam.yaml", IAM_STACK)
     sandbox.write("src/app.py", GOOD)
     assert_blocks(sandbox.run())
+
+
+def test_nested_stacks_that_output_each_others_roles_end(sandbox: Sandbox) -> None:
+    """Two templates whose outputs name each other's output: followed a few stacks deep,
+    then the role is unknown (a note), never a crash."""
+    sandbox.write(
+        "template.yaml", SAM_NESTED.format(child=CHILD, role="!GetAtt Iam.Outputs.RoleArn")
+    )
+    loop = (
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Back:\n"
+        "    Type: AWS::Serverless::Application\n    Properties:\n      Location: iam.yaml\n"
+        "Outputs:\n  RoleArn:\n    Value: !GetAtt Back.Outputs.RoleArn\n"
+    )
+    sandbox.write("iam.yaml", loop)
+    sandbox.write("src/app.py", GOOD)
+    run = sandbox.run()
+    assert run.code in (0, 1), run
+    assert "Traceback" not in run.stderr

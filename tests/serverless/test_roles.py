@@ -260,6 +260,7 @@ def test_terraform_jsonencode_heredoc_documents_and_attachments() -> None:
         ),
     ]
     assert granted.statements[2].resources == ("${aws_dynamodb_table.work.arn}",)
+    assert granted.unknown == ()  # a role without managed_policy_arns has none, not 'None'
 
 
 def test_terraform_policies_the_gate_cannot_read_are_unknown(tmp_path: Path) -> None:
@@ -291,15 +292,16 @@ resource "aws_iam_role_policy" "from_file" {
         },
     )
     granted = grants_of(tmp_path)["aws_lambda_function.f"]
-    templated, read = granted.statements
+    variable, templated, read = granted.statements
     assert read.actions == ("sns:Publish",)
     assert read.place.resource == "aws_iam_role_policy.from_file"
     # A policy the gate cannot read is a statement that says so (reported, high), not
-    # a silent unknown: it may grant anything.
+    # a silent unknown: it may grant anything. So is an ARN the caller sets.
     assert templated.place.resource == "aws_iam_role_policy.templated"
     assert templated.unreadable is not None and "templatefile" in templated.unreadable
-    assert granted.unknown[0] == "AWS managed policy NoSuchPolicyByAws"
-    assert granted.unknown[1] == "managed policy '${var.extra_policy}'"
+    assert variable.place.resource == "aws_iam_role.r"
+    assert variable.unreadable is not None and "${var.extra_policy}" in variable.unreadable
+    assert granted.unknown == ("AWS managed policy NoSuchPolicyByAws",)
 
 
 def test_terraform_role_outside_the_module_is_unknown(tmp_path: Path) -> None:

@@ -29,7 +29,12 @@ from gate.model import Warning_
 from gate.places import cache_dir, private_dir
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.(module|root|cwd)\}/?")
-_REFERENCE = re.compile(r"\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)")
+_REFERENCE = re.compile(
+    r"(?<![\w.])(?!(?:data|var|local|path|module|each|count|self|terraform)\.)"
+    r"([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)"
+)
+"""A resource (`type.name`) an expression names, wherever in it (`one(x.y[*].arn)`,
+`values(x.y)[*].arn`): not a data source, variable, local or module."""
 # Other functions sharing a role are not related to each other.
 _FUNCTION = ("aws_lambda_function",)
 
@@ -326,7 +331,7 @@ def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None
 def _tf_references(value: Any) -> set[str]:
     """Resource addresses (`type.name`) an attribute refers to; data sources are not resources."""
     if isinstance(value, str):
-        return {r for r in _REFERENCE.findall(value) if not r.startswith(("data.", "var."))}
+        return set(_REFERENCE.findall(value)) if "${" in value else set()
     if isinstance(value, dict):
         return {r for inner in value.values() for r in _tf_references(inner)}
     if isinstance(value, list):
@@ -344,11 +349,16 @@ def _tf_related(
     through the module's locals and variables too (`function_name = local.fn`)."""
     role = _tf_references(values.texts(tf_value(body, "role")))
     own = {address} | {r for r in role if r.startswith("aws_")}
+    # A resource may name the function by its name as well (`function_name = "orders"`).
+    named = {n for n in values.texts(tf_value(body, "function_name")) if "${" not in n}
     pointing = {
         f"{kind}.{name}"
         for section, kind, name, _, other in blocks
         if section == "resource"
         and kind not in _FUNCTION
-        and _tf_references(values.texts(other)) & own
+        and (
+            _tf_references(values.texts(other)) & own
+            or set(values.texts(tf_value(other, "function_name"))) & named
+        )
     }
     return (own | pointing) - {address}

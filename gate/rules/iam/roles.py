@@ -14,6 +14,7 @@ Terraform: gate.rules.iam.roles_terraform. Chalice: gate.rules.iam.roles_chalice
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,7 +80,8 @@ def grants(context: BundleContext, function: Function) -> Grants:
     if function.iac == "serverless":
         variables = Variables.for_file(context, function.iac_file, document.data)
         return _serverless(document, function, variables)
-    deployed = Template(document, function.iac_file, ("Resources",), context.parameter_overrides())
+    overrides = context.parameter_overrides()
+    deployed = Template(document, function.iac_file, ("Resources",), overrides, context)
     return _template(deployed, function)
 
 
@@ -97,6 +99,25 @@ class Template:
     base: DocPath
     overrides: Overrides = field(default_factory=dict)
     """The values the bundle's samconfigs pass the template's parameters."""
+    context: BundleContext | None = None
+    """The bundle, to read the templates of nested stacks."""
+
+    def nested(self, logical_id: str) -> Template | None:
+        """The template a nested stack or application of this one deploys from a file of
+        the bundle (`Location`, `TemplateURL`); None if it names none."""
+        kind = self.kind(logical_id)
+        key = {
+            "AWS::Serverless::Application": "Location",
+            "AWS::CloudFormation::Stack": "TemplateURL",
+        }
+        location = self.properties(logical_id).get(key.get(kind or "", ""))
+        if self.context is None or not isinstance(location, str) or "://" in location:
+            return None
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(self.file), location))
+        document = None if path.startswith("../") else self.context.yaml(path)
+        if document is None:
+            return None
+        return Template(document, path, ("Resources",), self.overrides, self.context)
 
     def resources(self) -> dict[str, Any]:
         """Logical id -> resource."""
@@ -337,7 +358,9 @@ def _resources(
     return Template(built, function.iac_file, ("resources", section))
 
 
-def _custom_role(template: Template, custom: Any) -> Grants:
+def _custom_role(template: Template, custom: Any, hops: int = 4) -> Grants:
+    """The role `custom` names: a role of the template (by logical id or RoleName), or
+    one a nested stack of the bundle outputs, across up to `hops` stacks."""
     roles = sorted(template.roles_named(custom))
     if len(roles) == 1:
         return template.role(roles[0])
@@ -348,7 +371,30 @@ def _custom_role(template: Template, custom: Any) -> Grants:
             tuple(s for g in each for s in g.statements),
             tuple(u for g in each for u in g.unknown),
         )
+    for stack, output in _nested_outputs(custom) if hops else []:  # `Iam.Outputs.RoleArn`
+        nested = template.nested(stack)
+        value = as_mapping(as_mapping(nested.top().get("Outputs")).get(output)) if nested else {}
+        if nested is not None and "Value" in value:
+            path = ("Outputs", output, "Value")
+            written = nested.document.long_form(path, value["Value"])
+            return _custom_role(nested, written, hops - 1)
     return Grants(f"{template.file}:{custom}", unknown=(f"role {custom!r} (not in this file)",))
+
+
+def _nested_outputs(value: Any) -> list[tuple[str, str]]:
+    """The (nested stack, output) pairs a `Fn::GetAtt X.Outputs.Name` in `value` reads,
+    in the short form (read as the text `X.Outputs.Name`) or the long one."""
+    found = []
+    for text in strings(value):
+        parts = text.split(".")
+        if len(parts) == 3 and parts[1] == "Outputs":
+            found.append((parts[0], parts[2]))
+    if isinstance(value, dict) and isinstance(value.get("Fn::GetAtt"), list):
+        stack, *attribute = map(str, value["Fn::GetAtt"])
+        parts = ".".join(attribute).split(".")
+        if len(parts) == 2 and parts[0] == "Outputs":
+            found.append((stack, parts[1]))
+    return found
 
 
 def _statements_at(

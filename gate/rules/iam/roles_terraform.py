@@ -43,7 +43,10 @@ _JSONENCODE = re.compile(r"^\$\{jsonencode\((.*)\)\}$", re.DOTALL)
 _DOCUMENT = re.compile(r"^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$")
 _FILE = re.compile(r"""^\$\{file\("(?:\$\{path\.module\}/)?([^"$]+)"\)\}$""")
 _POLICY_ARN = re.compile(r"^\$\{aws_iam_policy\.([\w-]+)\.(?:arn|id)\}$")
-_ROLE = re.compile(r"\$\{aws_iam_role\.([\w-]+)\.")
+_ROLE = re.compile(r"(?<![\w.])aws_iam_role\.([\w-]+)\.")
+"""A module's role named anywhere in an expression (`one(aws_iam_role.fn[*].arn)`,
+`coalesce(aws_iam_role.fn.arn, var.role)`), never a data source's."""
+_DATA_ROLE = re.compile(r"(?<![\w.])data\.aws_iam_role\.([\w-]+)\.")
 _DATA_POLICY = re.compile(r"^\$\{data\.aws_iam_policy\.([\w-]+)\.(?:arn|id)\}$")
 
 
@@ -210,12 +213,22 @@ def _roles(module: Module, value: Any, hops: int) -> list[tuple[Module, Block]]:
     this one passes for a variable it gives no value (`var.role_arn`)."""
     found: list[tuple[Module, Block]] = []
     for text in map(str, module.resolve(value)):
-        named = _ROLE.search(text)
         output = _MODULE_OUTPUT.match(text)
         variable = _VARIABLE.match(text)
-        if named and (role := module.find("aws_iam_role", named[1])) is not None:
-            found.append((module, role))
-        elif output and hops:
+        found += [
+            (module, role)
+            for name in _ROLE.findall(text)
+            if (role := module.find("aws_iam_role", name)) is not None
+        ]
+        for name in _DATA_ROLE.findall(text):  # looked up by name: the module's own role
+            lookup = module.find("aws_iam_role", name, "data")
+            if lookup is not None:
+                found += [
+                    (module, r)
+                    for r in module.of_kind("aws_iam_role")
+                    if _names_role(module, lookup.value("name"), r)
+                ]
+        if output and hops:
             child = module.called(output[1])
             if child is not None:
                 found += _roles(child, child.outputs().get(output[2]), hops - 1)
@@ -231,7 +244,9 @@ def _policies(module: Module, role: Block) -> Iterator[Found]:
     and policy attachments that name it."""
     for inline in role.body.get("inline_policy", []):
         yield _policy(module, role, tf_value(as_mapping(inline), "policy"))
-    for arns in module.resolve(role.value("managed_policy_arns")):
+    if "dynamic" in role.body:  # `dynamic "inline_policy"`: its content is the for_each's
+        yield [_unreadable(role, "its dynamic blocks are not read")], []
+    for arns in module.resolve(role.value("managed_policy_arns") or []):
         for arn in arns if isinstance(arns, list) else [arns]:
             yield _policy_arn(module, role, arn)
     for block in module.of_kind("aws_iam_role_policy"):
@@ -244,6 +259,11 @@ def _policies(module: Module, role: Block) -> Iterator[Found]:
         roles = [r for v in module.resolve(block.value("roles")) for r in as_list(v)]
         if any(_names_role(module, r, role) for r in roles):
             yield _policy_arn(module, block, block.value("policy_arn"))
+    for block in module.of_kind("aws_iam_role_policy_attachments_exclusive"):
+        if _names_role(module, block.value("role_name"), role):
+            for arns in module.resolve(block.value("policy_arns") or []):
+                for arn in arns if isinstance(arns, list) else [arns]:
+                    yield _policy_arn(module, block, arn)
 
 
 def _names_role(module: Module, value: Any, role: Block) -> bool:
@@ -251,8 +271,7 @@ def _names_role(module: Module, value: Any, role: Block) -> bool:
     the role's name as the module gives it."""
     names = module.resolve(role.value("name")) if role.value("name") is not None else []
     return any(
-        str(text).startswith(f"${{aws_iam_role.{role.name}.") or text in names
-        for text in module.resolve(value)
+        role.name in _ROLE.findall(str(text)) or text in names for text in module.resolve(value)
     )
 
 
@@ -274,6 +293,9 @@ def _one_policy_arn(module: Module, owner: Block, arn: Any) -> Found:
         name = data.value("name")
         text = str(data.value("arn") or f"arn:aws:iam::aws:policy/{name}")
     name = managed_policy_name(text)
+    if name is None and "${" in text:  # a function's result, a variable the caller sets
+        why = f"a policy ARN written as `{text[:60]}`, which only Terraform works out"
+        return [_unreadable(owner, why)], []
     if name is None:
         return [], [f"managed policy {text!r}"]
     line = module.locator(owner)((), text)
