@@ -1,12 +1,16 @@
-"""What a Terraform function's role is granted: the `aws_iam_role` its `role` refers to,
-with its `inline_policy` blocks and `managed_policy_arns`, `aws_iam_role_policy`,
-`aws_iam_role_policy_attachment` and `aws_iam_policy_attachment` naming it, and the
-`aws_iam_policy` / `data "aws_iam_policy_document"` those use.
+"""What a Terraform function's role is granted: the `aws_iam_role` its `role` refers to
+(in its module, or across local modules: a module's output, a caller's argument), with
+its `inline_policy` blocks and `managed_policy_arns`, `aws_iam_role_policy`,
+`aws_iam_role_policy_attachment`, `aws_iam_policy_attachment` and
+`aws_iam_role_policy_attachments_exclusive` naming it, and the `aws_iam_policy` /
+`data "aws_iam_policy"` / `data "aws_iam_policy_document"` those use.
 
-A policy arrives as `jsonencode({...})`, a heredoc or plain JSON string, a policy
-document's `.json`, or `file("...json")` in the module; anything else (`templatefile`,
-variables, `dynamic` statements) is a policy the gate could not read, reported as such
-(it may grant anything). Nothing is evaluated: references stay text.
+Expressions stand for what the module's locals, variable defaults and tfvars give them
+(gate.bundle.discovery.terraform_values); nothing else is evaluated. A policy arrives as
+`jsonencode({...})`, a heredoc or plain JSON string, a policy document's `.json`, or
+`file("...json")` in the module; anything else (`templatefile`, a variable the caller
+sets, `dynamic` blocks, an ARN a function builds) is a policy the gate could not read,
+reported as such (it may grant anything).
 """
 
 from __future__ import annotations
