@@ -1,0 +1,310 @@
+"""A twenty-third hostile review of `gate check`: the event-taint rules (GATE-SLS-001..009)
+against Python constructs a handler can route event data through, the entry points they
+take from the IaC's handler, and a few probes of discovery's handler resolution.
+
+Each attack is a confirmed problem: the test says what the gate must do, and a baseline
+beside it shows the same bundle without the trick blocks. Each attack exited 0 with the
+hostile harness's policy (checkov off), and by hand with the default policy (checkov on)
+exited 0 all the same: checkov reads no Python, and bandit reports the sink (`eval`,
+B307; string-built SQL, B608) at medium, below the default threshold, so only the gate's
+own critical GATE-SLS-002/003 would block. What lets each through:
+
+1. A handler the IaC names through a module-level alias: `handler = _impl` (or `handler =
+   wrap(_impl)`, a decorator applied by hand), `Handler: app.handler`, `_impl(event,
+   context)` passing `event['x']` to `eval`. Lambda calls whatever object the module's
+   `handler` attribute is. gate.rules.taint.entries `handler_modules` takes the entry
+   point from `module.functions.get(name)`, the module's top-level `def`s only: no
+   function is named `handler`, so the claimed module has no entry (and, being claimed,
+   is never searched for `handler_shaped` functions either, so even `_impl(event,
+   context)` is no entry). Nothing in the module is walked; `def handler` blocks.
+2. Functions of the module that the index does not know: a `lambda` (`run = lambda s:
+   eval(s)` at module level or in the handler; `(lambda e: 'SELECT ... ' + e['id'])(event)`
+   into `cursor.execute`), and a function defined inside the handler (`def run(): return
+   eval(event['x'])`, a closure over `event`, or `def run(s)` called with `event['x']`).
+   gate.rules.taint.exprs `Expressions.taint` returns CLEAN for any `ast.Lambda`, and
+   gate.rules.taint.module `ModuleIndex._bind` indexes top-level and class-member `def`s
+   only: a nested `def` is never walked (its sinks are not even observed) and a call to
+   it or to a lambda returns clean. The README promises taint "through ... calls in the
+   module"; the same body as a top-level `def` blocks.
+3. A generator of the module: `def gen(e): yield e['x']` (or `yield from e['xs']`, or a
+   yielded string-built SQL query), and `for y in gen(event): eval(y)`. The summary of a
+   module function is what it `return`s (gate.rules.taint.walk `FunctionWalk._return`,
+   gate.rules.taint.flow `Analysis._summarise`); a `yield` is no return, so the call's
+   result is clean. `return (p for p in e['xs'])` (a generator expression) blocks.
+4. The sink passed as a value rather than called by name: `functools.partial(eval,
+   event['x'])()`, `map(eval, event['xs'])`, `getattr(builtins, 'eval')(event['x'])`.
+   gate.rules.taint.sinks `lookup` knows a sink only as the callee of a call
+   (`scope.qualname(call.func)`); `functools.partial`/`map` are library calls whose result
+   is clean, and `getattr(...)` is no qualified name. `builtins.eval(...)` and `e = eval;
+   e(...)` block.
+
+Suggested fixes, by class: an entry point is whatever the handler's name is bound to at
+module level, followed through assignments and calls of the module (`handler = _impl`,
+`handler = wrap(_impl)`: the function the value names, and any function passed to the
+call), and a claimed module whose handler the gate cannot resolve to a function is either
+searched like an unclaimed one (`handler_shaped`, every function taking an event) or a
+scan error naming it, never silently no entry; every function body of the module is a
+function of the module: lambdas and nested `def`s indexed and walked with the enclosing
+scope's taint (closures see the outer locals), calls to them entered like top-level
+functions; a function's summary includes what it `yield`s (and `yield from`s) as what
+its call returns; and a sink handed on as a value (an argument of `functools.partial`,
+`map`, `filter`, `functools.reduce`, `operator.methodcaller`, any call, or reached by
+`getattr` of a module with a constant name) is a sink called with the data passed with
+it, or at least reported as a sink the gate cannot follow (GATE-SLS finding at reduced
+confidence) where event data is anywhere in that call.
+
+Also tried, and the gate held (each blocks, GATE-SLS-002): the walrus operator
+(`if (y := event['x']): eval(y)`), `match event: case {'x': y}` and `case str() as y`,
+a list comprehension over `event['xs']`, `e = eval` then `e(...)`, `builtins.eval`, a
+decorated module function, an `async def` run by `asyncio.run`, `*args`/`**kwargs`,
+`for k, v in event.items()`, starred unpacking, attribute state on a local object,
+ternaries, slices, `''.join`, string methods, `base64` decoding, `next(iter(...))`,
+`sorted`, `dict(event)`, `+=`, `list.append`, `dict.update`, `exec(compile(...))`,
+`pickle.loads` (GATE-SLS-004), a generator expression returned by a module function, a
+handler re-exported from another module (`from impl import work as handler`), a Chalice
+blueprint in `chalicelib/` registered by `app.py`. A Serverless handler written with a
+variable (`${sls:stage}/app.handler`, `${self:custom.h}`) is refused: its module is not
+in the bundle as written. Seen and left as documented (the taint docstring lists them as
+not followed): methods of classes (a `@staticmethod` called as `C.run`, a callable
+instance as the handler), module-level state (`G['x'] = event['x']`), and library calls
+whose result is clean (`contextlib.nullcontext(event['x'])` bound by `with`,
+`operator.itemgetter`, `getattr(context, 'x', event['x'])`, an exception's `args`,
+`functools.reduce` with a lambda).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.conftest import Sandbox, assert_blocks
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+"""
+
+
+def handler_bundle(sandbox: Sandbox, source: str) -> None:
+    """A SAM function whose code is `src/app.py` = SOURCE, handler `app.handler`."""
+    sandbox.write("template.yaml", TEMPLATE)
+    sandbox.write("src/app.py", source)
+
+
+def assert_taint_blocks(sandbox: Sandbox, source: str, rule: str = "GATE-SLS-002") -> None:
+    handler_bundle(sandbox, source)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert rule in run.stdout, run.stdout[-2000:]
+
+
+PLAIN = "def handler(event, context):\n    return eval(event['x'])\n"
+
+# --- 1. a handler named through a module-level alias ---------------------------------------
+
+
+def test_a_handler_defined_by_its_name_is_followed(sandbox: Sandbox) -> None:
+    """The baseline: `def handler(event, context): return eval(event['x'])` blocks."""
+    assert_taint_blocks(sandbox, PLAIN)
+
+
+ALIASED = {
+    "alias": "def _impl(evt, ctx):\n    return eval(evt['x'])\n\n\nhandler = _impl\n",
+    "alias-event-shaped": (
+        "def _impl(event, context):\n    return eval(event['x'])\n\n\nhandler = _impl\n"
+    ),
+    "wrapped": (
+        "def wrap(fn):\n    def inner(event, context):\n        return fn(event, context)\n\n"
+        "    return inner\n\n\n"
+        "def _impl(event, context):\n    return eval(event['x'])\n\n\nhandler = wrap(_impl)\n"
+    ),
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OPEN: gate.rules.taint.entries handler_modules takes the IaC's handler from the "
+    "module's top-level defs only, and a claimed module is never searched for handlers",
+)
+@pytest.mark.parametrize("trick", sorted(ALIASED))
+def test_a_handler_bound_to_another_function_is_followed(sandbox: Sandbox, trick: str) -> None:
+    """`handler = _impl` (or `handler = wrap(_impl)`): Lambda calls `_impl`, which passes
+    `event['x']` to `eval`. No top-level `def handler`, so no entry point: exit 0."""
+    assert_taint_blocks(sandbox, ALIASED[trick])
+
+
+# --- 2. lambdas and nested functions ---------------------------------------------------------
+
+
+def test_a_module_function_is_followed(sandbox: Sandbox) -> None:
+    """The baseline: the same body as a top-level `def run(s)` blocks."""
+    source = (
+        "def run(s):\n    return eval(s)\n\n\n"
+        "def handler(event, context):\n    return run(event['x'])\n"
+    )
+    assert_taint_blocks(sandbox, source)
+
+
+def test_string_built_sql_is_followed(sandbox: Sandbox) -> None:
+    """The baseline for SQL: a query built from `event['id']` into `cursor.execute` blocks
+    (GATE-SLS-003)."""
+    source = (
+        "import sqlite3\n\n\ndef handler(event, context):\n"
+        "    cur = sqlite3.connect(':memory:').cursor()\n"
+        "    q = 'SELECT * FROM t WHERE id = ' + event['id']\n    cur.execute(q)\n"
+    )
+    assert_taint_blocks(sandbox, source, "GATE-SLS-003")
+
+
+INNER = {
+    "module-lambda": (
+        "run = lambda s: eval(s)  # noqa: E731\n\n\n"
+        "def handler(event, context):\n    return run(event['x'])\n",
+        "GATE-SLS-002",
+    ),
+    "local-lambda": (
+        "def handler(event, context):\n    run = lambda s: eval(s)  # noqa: E731\n"
+        "    return run(event['x'])\n",
+        "GATE-SLS-002",
+    ),
+    "nested-def": (
+        "def handler(event, context):\n    def run(s):\n        return eval(s)\n\n"
+        "    return run(event['x'])\n",
+        "GATE-SLS-002",
+    ),
+    "closure": (
+        "def handler(event, context):\n    def run():\n        return eval(event['x'])\n\n"
+        "    return run()\n",
+        "GATE-SLS-002",
+    ),
+    "lambda-sql": (
+        "import sqlite3\n\n\ndef handler(event, context):\n"
+        "    cur = sqlite3.connect(':memory:').cursor()\n"
+        "    q = (lambda e: 'SELECT * FROM t WHERE id = ' + e['id'])(event)\n"
+        "    cur.execute(q)\n",
+        "GATE-SLS-003",
+    ),
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OPEN: gate.rules.taint.exprs takes any ast.Lambda for clean and "
+    "gate.rules.taint.module ModuleIndex indexes top-level defs only: nested bodies unwalked",
+)
+@pytest.mark.parametrize("trick", sorted(INNER))
+def test_lambdas_and_nested_functions_are_followed(sandbox: Sandbox, trick: str) -> None:
+    """Event data into `eval` (or string-built SQL into `execute`) inside a lambda or a
+    function defined in the handler: the call returns clean, the nested body is never
+    walked, and the run passes (exit 0)."""
+    source, rule = INNER[trick]
+    assert_taint_blocks(sandbox, source, rule)
+
+
+# --- 3. generators ---------------------------------------------------------------------------
+
+
+def test_a_generator_expression_returned_is_followed(sandbox: Sandbox) -> None:
+    """The baseline: `return (p for p in e['xs'])` from a module function blocks."""
+    source = (
+        "def parts(e):\n    return (p for p in e['xs'])\n\n\n"
+        "def handler(event, context):\n    for y in parts(event):\n        eval(y)\n"
+    )
+    assert_taint_blocks(sandbox, source)
+
+
+GENERATORS = {
+    "yield": (
+        "def gen(e):\n    yield e['x']\n\n\n"
+        "def handler(event, context):\n    for y in gen(event):\n        eval(y)\n",
+        "GATE-SLS-002",
+    ),
+    "yield-from": (
+        "def gen(e):\n    yield from e['xs']\n\n\n"
+        "def handler(event, context):\n    for y in gen(event):\n        eval(y)\n",
+        "GATE-SLS-002",
+    ),
+    "yield-sql": (
+        "import sqlite3\n\n\ndef rows(e):\n    yield 'SELECT * FROM t WHERE id = ' + e['id']\n\n\n"
+        "def handler(event, context):\n    cur = sqlite3.connect(':memory:').cursor()\n"
+        "    for q in rows(event):\n        cur.execute(q)\n",
+        "GATE-SLS-003",
+    ),
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OPEN: a module function's summary is what it returns (gate.rules.taint.walk "
+    "FunctionWalk._return); what it yields is not, so a generator's items are clean",
+)
+@pytest.mark.parametrize("trick", sorted(GENERATORS))
+def test_what_a_generator_yields_is_followed(sandbox: Sandbox, trick: str) -> None:
+    """`def gen(e): yield e['x']`, `for y in gen(event): eval(y)`: exit 0."""
+    source, rule = GENERATORS[trick]
+    assert_taint_blocks(sandbox, source, rule)
+
+
+# --- 4. the sink passed as a value -----------------------------------------------------------
+
+
+def test_a_sink_called_through_an_alias_is_followed(sandbox: Sandbox) -> None:
+    """The baseline: `e = eval` then `e(event['x'])` blocks, and so does `builtins.eval`."""
+    assert_taint_blocks(sandbox, "e = eval\n\n\n" + PLAIN.replace("eval(", "e("))
+
+
+def test_builtins_eval_is_followed(sandbox: Sandbox) -> None:
+    """The baseline: `builtins.eval(event['x'])` blocks."""
+    assert_taint_blocks(sandbox, "import builtins\n\n\n" + PLAIN.replace("eval(", "builtins.eval("))
+
+
+AS_VALUE = {
+    "partial": (
+        "import functools\n\n\ndef handler(event, context):\n"
+        "    return functools.partial(eval, event['x'])()\n"
+    ),
+    "map": "def handler(event, context):\n    return list(map(eval, event['xs']))\n",
+    "getattr": (
+        "import builtins\n\n\ndef handler(event, context):\n"
+        "    return getattr(builtins, 'eval')(event['x'])\n"
+    ),
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OPEN: gate.rules.taint.sinks lookup knows a sink only as the callee of a call; "
+    "handed to functools.partial/map or fetched by getattr it is a library call's argument",
+)
+@pytest.mark.parametrize("trick", sorted(AS_VALUE))
+def test_a_sink_handed_on_as_a_value_is_followed(sandbox: Sandbox, trick: str) -> None:
+    """`functools.partial(eval, event['x'])()`, `map(eval, event['xs'])`,
+    `getattr(builtins, 'eval')(event['x'])`: Python calls `eval` with the event data; the
+    gate sees no call of a sink, and the run passes (exit 0)."""
+    assert_taint_blocks(sandbox, AS_VALUE[trick])
+
+
+# --- held: handlers the Serverless Framework names with a variable ---------------------------
+
+SLS = "service: orders\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  fn:\n"
+
+
+@pytest.mark.parametrize(
+    "handler", ["${sls:stage}/app.handler", "${self:custom.h}\ncustom:\n  h: dev/app.handler"]
+)
+def test_a_serverless_handler_named_by_a_variable_is_not_passed(
+    sandbox: Sandbox, handler: str
+) -> None:
+    """Held: `handler: ${sls:stage}/app.handler` (the Framework's default stage is `dev`)
+    with the tainted handler in `dev/app.py` and a harmless `app.py` beside it: refused."""
+    sandbox.write("serverless.yml", SLS + f"    handler: {handler}\n")
+    sandbox.write("dev/app.py", "def handler(evt, ctx):\n    return eval(evt['x'])\n")
+    sandbox.write("app.py", "def handler(evt, ctx):\n    return 1\n")
+    run = sandbox.run()
+    assert run.code in (1, 2), run.stdout[-2000:]
