@@ -6,7 +6,10 @@ Sources are the event parameters of the bundle's handlers (entries.py). The
 data is followed within each module: assignments, subscripts, attributes, `.get()`,
 f-strings, `+`, `%`, `.format()`, `json.loads`, `base64` and the like (exprs.py,
 strings.py), branches and guards (walk.py, guards.py), and calls to
-the module's own functions, dispatch tables included (flow.py). Sanitisers
+the module's own functions, dispatch tables included (flow.py), to lambdas and to
+functions defined inside functions (read where they are called, closures too), and what
+generators yield. A sink handed on (`functools.partial`, `map`, `getattr`) is a sink
+called, and a handler may be a name bound to another function. Sanitisers
 clear the data for some sink kinds (`shlex.quote`: commands; `os.path.basename`:
 paths) or for all (`int()`, `uuid.UUID()`, an allow-list test). A sink is a call in
 sinks.py; the bandit test that reports the same call is folded into the
@@ -35,6 +38,7 @@ from gate.rules.taint.sinks import (
     PATH_METHODS,
     Sink,
     checked_arguments,
+    handed_on,
     lookup,
     resolves_entities,
 )
@@ -69,6 +73,9 @@ class SinkObserver:
 
     def call(self, call: ast.Call, scope: Scope) -> None:
         name = scope.qualname(call.func)
+        made = handed_on(call, name)
+        if made is not None:  # `functools.partial(eval, data)`, `map(eval, items)`
+            self.call(made, scope)
         imports = [*scope.walk.index.imports.values(), *self.module.bundle_imports]
         sink = lookup(call, name, imports)
         legacy = self.module.legacy_lxml

@@ -71,10 +71,11 @@ def handler_modules(context: BundleContext) -> list[HandlerModule]:
         module = index(path)
         if module is None:
             continue
-        event = _first_parameter(module.functions.get(name))
         entries = framework_entries(module)
-        if event:
-            entries[name] = (event,)
+        for bound in _bound_to(module, name):
+            event = _first_parameter(module.functions.get(bound))
+            if event:
+                entries[bound] = (event,)
         if entries:
             modules.append(HandlerModule(path, module, entries, function.resource))
     claimed = {path for path, _ in seen}
@@ -98,6 +99,19 @@ def handler_modules(context: BundleContext) -> list[HandlerModule]:
         handler.bundle_imports = imported
         handler.legacy_lxml = legacy
     return modules
+
+
+def _bound_to(module: ModuleIndex, name: str) -> list[str]:
+    """The module's functions a handler name calls: its own `def`, or the functions a
+    module-level `name = _impl` (or `name = wrap(_impl)`, a decorator applied by hand)
+    names, which Lambda calls through it."""
+    if name in module.functions:
+        return [name]
+    value = module.values.get(name)
+    if value is None:
+        return []
+    named = (n.id for n in subtree(value) if isinstance(n, ast.Name))
+    return [n for n in dict.fromkeys(named) if n in module.functions]
 
 
 LXML_SAFE_DEFAULTS = Version("5.0")

@@ -71,6 +71,10 @@ FORMATTERS = frozenset({"format", "format_map", "join", "replace"})
 """Methods of a (trusted) string that build a new string from their arguments."""
 
 
+_MAX_INLINED = 4
+"""How deep lambdas (and nested functions) are read inside each other."""
+
+
 class Frame(Protocol):
     """The function being walked, as expressions need it."""
 
@@ -85,6 +89,10 @@ class Frame(Protocol):
 
     def refine(self, test: ast.expr, truth: bool, env: Env) -> Env: ...
 
+    def yielded(self, value: Taints) -> None:
+        """What a generator yields: its callers get it as they get what it returns."""
+        ...
+
 
 class Expressions:
     """Evaluates the taint of expressions in one function."""
@@ -92,9 +100,11 @@ class Expressions:
     def __init__(self, frame: Frame, *, observing: bool) -> None:
         self.frame = frame
         self.observing = observing
+        self._inlined = 0
+        """Lambdas being read inside each other (one calling itself stops at the bound)."""
 
     def taint(self, node: ast.expr | None, env: Env) -> Taints:
-        if node is None or isinstance(node, ast.Constant | ast.Lambda):
+        if node is None or isinstance(node, ast.Constant | ast.Lambda):  # a lambda: when called
             return CLEAN
         if isinstance(node, ast.Name):
             return env.get(node.id, CLEAN)
@@ -108,6 +118,9 @@ class Expressions:
             self.taint(node.test, env)
             body = self.taint(node.body, self.frame.refine(node.test, True, env))
             return join(body, self.taint(node.orelse, self.frame.refine(node.test, False, env)))
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            self.frame.yielded(self.taint(node.value, env))
+            return CLEAN  # what the caller sends in, not what is yielded
         if isinstance(node, ast.NamedExpr):
             env[node.target.id] = self.taint(node.value, env)
             return env[node.target.id]
@@ -119,6 +132,32 @@ class Expressions:
         ):
             return CLEAN  # a bool
         return children
+
+    def _lambda(self, func: ast.expr) -> ast.Lambda | None:
+        """The lambda a call calls: written in place, or bound to a name (a local, or the
+        module's when no local hides it)."""
+        if isinstance(func, ast.Lambda):
+            return func
+        if isinstance(func, ast.Name):
+            bound = self.frame.defs.get(func.id, self.frame.index.values.get(func.id))
+            return bound if isinstance(bound, ast.Lambda) else None
+        return None
+
+    def _inline(self, function: ast.Lambda, args: list[Taints], kwargs: Env, env: Env) -> Taints:
+        """A lambda's result, its body read where it is called: its parameters are what
+        the call passes, the rest of its names what they are here."""
+        inner = dict(env)
+        names = [a.arg for a in (*function.args.posonlyargs, *function.args.args)]
+        for name, value in zip(names, args, strict=False):
+            inner[name] = value
+        for name, value in kwargs.items():
+            if name != "**":
+                inner[name] = value
+        self._inlined += 1
+        try:
+            return self.taint(function.body, inner)
+        finally:
+            self._inlined -= 1
 
     def _part(self, node: ast.Subscript | ast.Attribute, env: Env) -> Taints:
         """`event["body"]`, `body.items`: a part of event data is event data."""
@@ -140,6 +179,9 @@ class Expressions:
         kwargs = {k.arg or "**": self.taint(k.value, env) for k in node.keywords}
         if self.observing:
             self.frame.observe(node, env)
+        function = self._lambda(node.func)
+        if function is not None and self._inlined < _MAX_INLINED:
+            return self._inline(function, args, kwargs, env)
         own = self.frame.enter(node, args, kwargs, env)
         if own is not None:
             return own

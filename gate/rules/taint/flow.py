@@ -40,7 +40,7 @@ class Analysis:
         self.summaries: dict[str, Summary] = {}
         self._callers: dict[str, set[str]] = {}
         self._pending: dict[str, None] = dict.fromkeys(index.functions)
-        self._names: dict[str, tuple[set[str], set[str]]] = {}
+        self._names: dict[int, tuple[set[str], set[str]]] = {}
 
     def run(self, observer: Observer) -> None:
         """Settle the summaries, then walk every function event data reaches once more
@@ -70,10 +70,11 @@ class Analysis:
 
     def names(self, node: FunctionNode) -> tuple[set[str], set[str]]:
         """A function's local and global names, worked out once."""
-        if node.name not in self._names:
+        key = id(node)  # a nested function may share a module function's name
+        if key not in self._names:
             declared = {n for s in subtree(node) if isinstance(s, ast.Global) for n in s.names}
-            self._names[node.name] = (local_names(node) - declared, declared)
-        return self._names[node.name]
+            self._names[key] = (local_names(node) - declared, declared)
+        return self._names[key]
 
     def _summarise(self, name: str, node: FunctionNode, walk: FunctionWalk) -> None:
         validates = {}

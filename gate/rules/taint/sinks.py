@@ -262,6 +262,36 @@ def lookup(call: ast.Call, name: str | None, imports: Iterable[str] = ()) -> Sin
     return None
 
 
+_PARTIAL = frozenset({"functools.partial", "partial"})
+_MAPPING = frozenset({"map", "builtins.map"})
+
+
+def handed_on(call: ast.Call, name: str | None) -> ast.Call | None:
+    """The call of a function `call` hands on, as Python makes it: `functools.partial(f,
+    *a)` (f with `a`), `map(f, items)` (f with each item) and `getattr(obj, "f")(*a)`
+    (`obj.f` with `a`); None for any other call. A sink handed on is a sink called."""
+    func: ast.expr | None = None
+    args: list[ast.expr] = []
+    keywords: list[ast.keyword] = []
+    if name in _PARTIAL and call.args:
+        func, args, keywords = call.args[0], call.args[1:], call.keywords
+    elif name in _MAPPING and len(call.args) >= 2:
+        func, args = call.args[0], call.args[1:]
+    elif (
+        isinstance(call.func, ast.Call)
+        and isinstance(call.func.func, ast.Name)
+        and call.func.func.id == "getattr"
+        and len(call.func.args) >= 2
+        and isinstance(call.func.args[1], ast.Constant)
+        and isinstance(call.func.args[1].value, str)
+    ):
+        attribute = ast.Attribute(call.func.args[0], call.func.args[1].value, ast.Load())
+        func, args, keywords = ast.copy_location(attribute, call.func), call.args, call.keywords
+    if func is None:
+        return None
+    return ast.copy_location(ast.Call(func, list(args), list(keywords)), call)
+
+
 def resolves_entities(
     call: ast.Call,
     sink: Sink,

@@ -43,6 +43,9 @@ UNKNOWN: ast.expr = ast.Constant(value=None)
 """The binding of a local whose value the walk does not follow (a parameter, a loop
 variable): it hides a module-level name of the same spelling."""
 
+MAX_NESTED = 4
+"""How deep functions defined inside functions are walked inside each other."""
+
 _GROWING = MUTATORS - {"remove", "pop", "popitem", "clear", "discard"}
 """Methods that put their arguments into the container they are called on."""
 
@@ -65,6 +68,10 @@ class FunctionWalk:
         self.guards = Guards(self.index, self.defs, self._pure_taint)
         self.exprs = Expressions(self, observing=observer is not None)
         self.pure = Expressions(self, observing=False)
+        self.nested: dict[str, FunctionNode] = {}
+        """Functions defined in this one, by name: a call reads them where it is made."""
+        self.depth = 0
+        """How deep this walk is inside the walks of the functions that define it."""
 
     def run(self, inputs: Mapping[str, Taints]) -> None:
         env: Env = {}
@@ -93,6 +100,14 @@ class FunctionWalk:
         return self.guards.refine(test, truth, env)
 
     def enter(self, call: ast.Call, args: list[Taints], kwargs: Env, env: Env) -> Taints | None:
+        func = call.func
+        if (
+            isinstance(func, ast.Name)
+            and func.id in self.nested
+            and self.defs.get(func.id) is UNKNOWN
+        ):
+            node = self.nested[func.id]
+            return self._walk_nested(node, bind_arguments(node, call, args, kwargs), env)
         callees = self._callees(call)
         if not callees:
             return None
@@ -163,6 +178,9 @@ class FunctionWalk:
         self._validate(call, env)
         return env
 
+    def yielded(self, value: Taints) -> None:
+        self.returns = join(self.returns, value)
+
     def _return(self, node: ast.Return, env: Env) -> None:
         self.returns = join(self.returns, self.exprs.taint(node.value, env))
         self.exits.append(dict(env))
@@ -230,7 +248,23 @@ class FunctionWalk:
     def _nested(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, env: Env) -> Env:
         self.defs[node.name] = UNKNOWN
         env[node.name] = CLEAN
+        if not isinstance(node, ast.ClassDef):
+            # A closure reads this function's names whenever it runs (a callback, a
+            # thread): read once here as well as at each call.
+            self.nested[node.name] = node
+            self._walk_nested(node, {}, env)
         return env
+
+    def _walk_nested(self, node: FunctionNode, bound: Env, env: Env) -> Taints:
+        """What a function defined in this one returns, walked with the arguments `bound`
+        and this function's names as they are now (its closure)."""
+        if self.depth >= MAX_NESTED:
+            return CLEAN
+        closure = {k: v for k, v in env.items() if v and k.isidentifier()}
+        walk = FunctionWalk(self.program, node, self.observer)
+        walk.depth = self.depth + 1
+        walk.run({**closure, **bound})
+        return walk.returns
 
     # --- bindings
 
