@@ -788,3 +788,14 @@ def test_a_serverless_url_through_a_variable_blocks(sandbox: Sandbox, value: str
     run = sandbox.run()
     assert_blocks(run)
     assert "GATE-IAC-010" in run.stdout
+
+
+@pytest.mark.parametrize("action", ["!ImportValue shared-action", "{'Fn::ImportValue': x}"])
+def test_an_action_imported_from_another_stack_blocks(sandbox: Sandbox, action: str) -> None:
+    """An action only the deploy knows, in its short form too: a policy the gate could not
+    read (GATE-IAC-004, high), never an unknown action at low."""
+    sandbox.write("template.yaml", SAM_ACTIONS.format(action=action))
+    sandbox.write("src/app.py", GOOD)
+    run = sandbox.run()
+    assert_blocks(run)
+    assert "GATE-IAC-004" in run.stdout

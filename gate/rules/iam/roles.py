@@ -85,9 +85,11 @@ def grants(context: BundleContext, function: Function) -> Grants:
     return _template(deployed, function)
 
 
-_RESOLVED_TAGS = ("Ref", "Sub", "FindInMap")
-"""Short forms the IAM rules read as what they stand for (with_parameters, with_mappings);
-any other tag stays as the loader reads it, its value without the tag."""
+_RESOLVED_TAGS = ("Ref", "Sub", "FindInMap", "ImportValue")
+"""Short forms the IAM rules read in their long form: as what they stand for
+(with_parameters, with_mappings), or, for an import from another stack, as a value only
+the deploy knows (an action of that kind is a policy the gate could not read). Any other
+tag stays as the loader reads it, its value without the tag."""
 
 
 @dataclass(frozen=True)
