@@ -68,6 +68,14 @@ Not covered in the time: `--shard I/N` and `gate merge`, waivers and baselines (
 patterns), report escaping, Serverless `package.patterns`/`individually` against what
 the Framework zips, serverless-python-requirements `dockerizePip`/`slim`/`layer`, Chalice
 stage `lambda_functions` settings, hard links in the private copy.
+
+Fixed, each by its class: 1, the taint rules never take code they did not read for
+clean: nesting is read to MAX_NESTING (8) levels, a recursion is read once, and deeper
+code, or nested code called from nested code so often that reading it would multiply
+past MAX_INLINED, stops the rule with `TooDeep`, a scan error naming the file and rule
+(gate.rules.taint.exprs, walk.py `_walk_nested`). 2, every file of a layer's
+`extensions/` folder that is not Python is GATE-IAC-018 (gate.rules.iac.startup
+`_extensions`); a Python one is scanned with the rest of the code.
 """
 
 from __future__ import annotations
@@ -133,10 +141,6 @@ def test_four_levels_of_nesting_are_followed(sandbox: Sandbox, shape: str) -> No
     assert_taint_blocks(sandbox, NESTED[shape](4))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OPEN: past MAX_NESTED/_MAX_INLINED the walk returns CLEAN and never reads the body",
-)
 @pytest.mark.parametrize("shape", sorted(NESTED))
 def test_deeper_nesting_is_not_a_pass(sandbox: Sandbox, shape: str) -> None:
     """Five deep: the walk gives up; that must be a finding or a scan error, not a pass."""
@@ -198,11 +202,6 @@ def test_a_layer_script_run_as_the_exec_wrapper_blocks(sandbox: Sandbox) -> None
     assert "GATE-IAC-018" in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OPEN: an executable in a layer's extensions/ (run by Lambda at Init) is only "
-    "not-analysed; gate.rules.iac.startup knows the environment's ways alone",
-)
 def test_a_layer_extension_blocks(sandbox: Sandbox) -> None:
     """Lambda starts every executable in /opt/extensions before the handler, named by
     nothing: the same script there must block as the exec wrapper does."""
@@ -258,3 +257,36 @@ def test_an_undeclared_chalice_vendor_package_is_scanned(sandbox: Sandbox) -> No
     run = sandbox.run()
     assert_blocks(run)
     assert "B602" in run.stdout, run.stdout[-2000:]
+
+
+@pytest.mark.parametrize("shape", sorted(NESTED))
+def test_nesting_past_the_bound_is_a_scan_error(sandbox: Sandbox, shape: str) -> None:
+    """Nine deep, past MAX_NESTING: the rules do not guess it clean; a scan error naming
+    the file and the rule."""
+    sandbox.write("template.yaml", TEMPLATE)
+    sandbox.write("src/app.py", NESTED[shape](9))
+    run = sandbox.run()
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert "src/app.py" in run.stderr and "nested more than 8 deep" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def fanned_lambdas(depth: int, calls: int) -> str:
+    """Named lambdas each calling the one before `calls` times: a short file whose
+    innermost body, read naively, is read calls**depth times."""
+    lines = ["def handler(event, context):", "    v = event['x']", "    f0 = lambda v: eval(v)"]
+    for level in range(1, depth + 1):
+        called = ", ".join([f"f{level - 1}(v)"] * calls)
+        lines.append(f"    f{level} = lambda v: [{called}]")
+    lines.append(f"    return f{depth}(v)")
+    return "\n".join(lines) + "\n"
+
+
+def test_nested_code_that_multiplies_is_stopped_not_read_for_ever(sandbox: Sandbox) -> None:
+    """Seven lambdas deep, each calling the next eight times (8**7 bodies): stopped at
+    the budget, a scan error, in the harness's time."""
+    sandbox.write("template.yaml", TEMPLATE)
+    sandbox.write("src/app.py", fanned_lambdas(7, 8))
+    run = sandbox.run()
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert "nested code read more than" in run.stderr, run.stderr

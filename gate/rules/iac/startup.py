@@ -14,6 +14,10 @@ else the variable makes the runtime run is this finding: a shell script (one tha
 also parses as Python too), a native library, or a file the gate cannot see where the
 variable points (left out by a built-in rule, excluded, missing).
 
+A layer's `extensions/` folder is the third way: the runtime starts every executable in
+/opt/extensions when the function starts, before the handler and with its role; each
+file there that is not Python is this finding.
+
 Paths are read as the system reads them: `/var/task/...` (or a relative path, from
 there) is the function's code, `/opt/...` its layers; repeated slashes and `..` are
 normalised. A file under `/opt` that no layer in the bundle holds is a layer deployed
@@ -76,6 +80,45 @@ def startup_findings(context: BundleContext, views: list[FunctionView]) -> list[
                 findings += _judge(context, view, variable, variable.literal)
         if unread:
             findings += _unread(view, unread)
+        findings += _extensions(context, view)
+    return findings
+
+
+def _extensions(context: BundleContext, view: FunctionView) -> list[RawFinding]:
+    """A finding per file of a layer's `extensions/` folder that is not Python: the
+    runtime starts every executable in /opt/extensions as an extension when the function
+    starts, before the handler and with its role (a Python one is scanned)."""
+    findings = []
+    for layer in view.function.layers:
+        folder = context.root / contents_of(layer) / "extensions"
+        files = sorted(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []
+        for file in files:
+            if file.is_dir() and not file.is_symlink():
+                continue
+            if file.is_file() and not file.is_symlink() and runs_python(file):
+                continue  # Python, scanned with the rest of the code
+            relative = file.relative_to(context.root).as_posix()
+            message = (
+                f"{view.function.name}: its layer holds {relative}, {_kind(file)}, which the "
+                "Lambda runtime starts as an extension at every start, before the handler "
+                "and with the function's role; the gate analyses only Python, so nothing it "
+                "ran says what this code does. Review it and waive this finding with the "
+                "reason, or write the extension in Python (a #! python script)."
+            )
+            anchor = f"{view.resource}#extension:{relative}"
+            findings.append(
+                RawFinding(
+                    RULE,
+                    message,
+                    view.path,
+                    view.function.line,
+                    None,
+                    view.resource,
+                    anchor,
+                    None,
+                    (),
+                )
+            )
     return findings
 
 

@@ -71,8 +71,20 @@ FORMATTERS = frozenset({"format", "format_map", "join", "replace"})
 """Methods of a (trusted) string that build a new string from their arguments."""
 
 
-_MAX_INLINED = 4
-"""How deep lambdas (and nested functions) are read inside each other."""
+MAX_NESTING = 8
+"""How deep lambdas (and functions defined inside functions) are read inside each other.
+Deeper code is not guessed clean: the rule stops with `TooDeep`, a scan error."""
+
+
+MAX_INLINED = 2000
+"""How many nested bodies (lambdas, functions defined inside functions) one walk reads
+in all: code that calls nested bodies from nested bodies many times over multiplies
+them, and is stopped with `TooDeep` rather than read for ever."""
+
+
+class TooDeep(RuntimeError):
+    """Code nested deeper (or calling nested code more often) than the taint rules read
+    (MAX_NESTING, MAX_INLINED)."""
 
 
 class Frame(Protocol):
@@ -93,6 +105,10 @@ class Frame(Protocol):
         """What a generator yields: its callers get it as they get what it returns."""
         ...
 
+    def spend(self, line: int) -> None:
+        """Count one nested body read (MAX_INLINED); TooDeep past the budget."""
+        ...
+
 
 class Expressions:
     """Evaluates the taint of expressions in one function."""
@@ -100,8 +116,8 @@ class Expressions:
     def __init__(self, frame: Frame, *, observing: bool) -> None:
         self.frame = frame
         self.observing = observing
-        self._inlined = 0
-        """Lambdas being read inside each other (one calling itself stops at the bound)."""
+        self._active: list[int] = []
+        """The lambdas being read inside each other (one calling itself is read once)."""
 
     def taint(self, node: ast.expr | None, env: Env) -> Taints:
         if node is None or isinstance(node, ast.Constant | ast.Lambda):  # a lambda: when called
@@ -153,11 +169,14 @@ class Expressions:
         for name, value in kwargs.items():
             if name != "**":
                 inner[name] = value
-        self._inlined += 1
+        if len(self._active) >= MAX_NESTING:
+            raise TooDeep(f"lambdas nested more than {MAX_NESTING} deep (line {function.lineno})")
+        self.frame.spend(function.lineno)
+        self._active.append(id(function))
         try:
             return self.taint(function.body, inner)
         finally:
-            self._inlined -= 1
+            self._active.pop()
 
     def _part(self, node: ast.Subscript | ast.Attribute, env: Env) -> Taints:
         """`event["body"]`, `body.items`: a part of event data is event data."""
@@ -180,7 +199,7 @@ class Expressions:
         if self.observing:
             self.frame.observe(node, env)
         function = self._lambda(node.func)
-        if function is not None and self._inlined < _MAX_INLINED:
+        if function is not None and id(function) not in self._active:  # not a recursion
             return self._inline(function, args, kwargs, env)
         own = self.frame.enter(node, args, kwargs, env)
         if own is not None:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from gate.rules.context import subtree
-from gate.rules.taint.exprs import Env, Expressions
+from gate.rules.taint.exprs import MAX_INLINED, MAX_NESTING, Env, Expressions, TooDeep
 from gate.rules.taint.guards import Guards
 from gate.rules.taint.module import (
     MUTATORS,
@@ -43,9 +43,6 @@ UNKNOWN: ast.expr = ast.Constant(value=None)
 """The binding of a local whose value the walk does not follow (a parameter, a loop
 variable): it hides a module-level name of the same spelling."""
 
-MAX_NESTED = 4
-"""How deep functions defined inside functions are walked inside each other."""
-
 _GROWING = MUTATORS - {"remove", "pop", "popitem", "clear", "discard"}
 """Methods that put their arguments into the container they are called on."""
 
@@ -70,8 +67,10 @@ class FunctionWalk:
         self.pure = Expressions(self, observing=False)
         self.nested: dict[str, FunctionNode] = {}
         """Functions defined in this one, by name: a call reads them where it is made."""
-        self.depth = 0
-        """How deep this walk is inside the walks of the functions that define it."""
+        self.enclosing: tuple[int, ...] = ()
+        """The functions this walk is inside of (nested definitions being walked)."""
+        self.spent = [0]
+        """Nested bodies read so far, shared with the walks of nested functions."""
 
     def run(self, inputs: Mapping[str, Taints]) -> None:
         env: Env = {}
@@ -181,6 +180,11 @@ class FunctionWalk:
     def yielded(self, value: Taints) -> None:
         self.returns = join(self.returns, value)
 
+    def spend(self, line: int) -> None:
+        self.spent[0] += 1
+        if self.spent[0] > MAX_INLINED:
+            raise TooDeep(f"nested code read more than {MAX_INLINED} times (line {line})")
+
     def _return(self, node: ast.Return, env: Env) -> None:
         self.returns = join(self.returns, self.exprs.taint(node.value, env))
         self.exits.append(dict(env))
@@ -258,11 +262,15 @@ class FunctionWalk:
     def _walk_nested(self, node: FunctionNode, bound: Env, env: Env) -> Taints:
         """What a function defined in this one returns, walked with the arguments `bound`
         and this function's names as they are now (its closure)."""
-        if self.depth >= MAX_NESTED:
-            return CLEAN
+        chain = (*self.enclosing, id(self.node))
+        if id(node) in chain:
+            return CLEAN  # a recursion: its body is being walked already
+        if len(chain) > MAX_NESTING:
+            raise TooDeep(f"functions nested more than {MAX_NESTING} deep (line {node.lineno})")
+        self.spend(node.lineno)
         closure = {k: v for k, v in env.items() if v and k.isidentifier()}
         walk = FunctionWalk(self.program, node, self.observer)
-        walk.depth = self.depth + 1
+        walk.enclosing, walk.spent = chain, self.spent
         walk.run({**closure, **bound})
         return walk.returns
 
