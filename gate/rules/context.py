@@ -120,7 +120,8 @@ class BundleContext:
         A samconfig that cannot be read was refused by discovery."""
         if "overrides" not in self.memo:
             found: dict[str, list[str]] = {}
-            for path in sorted(p for name in SAMCONFIG_FILES for p in self.root.rglob(name)):
+            samconfigs = (p for p in self.root.rglob("samconfig.*") if p.name in SAMCONFIG_FILES)
+            for path in sorted(samconfigs):
                 for name, values in parameter_overrides(_settings(path)).items():
                     found[name] = list(dict.fromkeys([*found.get(name, []), *values]))
             self.memo["overrides"] = found

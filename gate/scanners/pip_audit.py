@@ -70,8 +70,8 @@ class PipAuditScanner(Scanner):
         # audited), and the manifests a build setting names are read by name.
         folders = sorted(
             p.relative_to(root).as_posix()
-            for pattern in ("*.dist-info", "*.egg-info")
-            for p in root.rglob(pattern)
+            for p in root.rglob("*-info")
+            if p.name.endswith((".dist-info", ".egg-info"))
         )
         return {"metadata_folders": folders, "named": _named_manifests(target)}
 

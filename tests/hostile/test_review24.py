@@ -83,28 +83,7 @@ from __future__ import annotations
 import pytest
 
 from tests.hostile.conftest import Sandbox, assert_blocks
-
-TEMPLATE = """\
-AWSTemplateFormatVersion: '2010-09-09'
-Transform: AWS::Serverless-2016-10-31
-Resources:
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      CodeUri: src/
-      Handler: app.handler
-      Runtime: python3.12
-"""
-
-
-def assert_taint_blocks(sandbox: Sandbox, source: str) -> None:
-    """A SAM function whose `src/app.py` is SOURCE blocks on GATE-SLS-002."""
-    sandbox.write("template.yaml", TEMPLATE)
-    sandbox.write("src/app.py", source)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-SLS-002" in run.stdout, run.stdout[-2000:]
-
+from tests.hostile.test_review23 import TEMPLATE, assert_taint_blocks
 
 # --- 1. the taint walk's depth bounds ----------------------------------------------------
 

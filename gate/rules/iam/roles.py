@@ -13,6 +13,7 @@ Terraform: gate.rules.iam.roles_terraform. Chalice: gate.rules.iam.roles_chalice
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from collections.abc import Iterator
@@ -236,13 +237,18 @@ class Template:
         'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/orders-fn'`)."""
         named = {r for r in logical_ids(value) if self.kind(r) == "AWS::IAM::Role"}
         names = {text.rsplit("/", 1)[-1] for text in strings(value)}
-        for logical_id in self.resources():
-            if self.kind(str(logical_id)) != "AWS::IAM::Role":
-                continue
-            written = self.properties(str(logical_id)).get("RoleName")
-            if written is not None and names & set(deployed_literals(self.top(), written)):
-                named.add(str(logical_id))
-        return named
+        return named | {role for role, given in self._role_names.items() if names & given}
+
+    @functools.cached_property
+    def _role_names(self) -> dict[str, set[str | None]]:
+        """Each role of the template with the names its `RoleName` may be deployed as,
+        worked out once (every policy resource asks)."""
+        found = {}
+        for logical_id in map(str, self.resources()):
+            written = self.properties(logical_id).get("RoleName")
+            if self.kind(logical_id) == "AWS::IAM::Role" and written is not None:
+                found[logical_id] = set(deployed_literals(self.top(), written))
+        return found
 
     def attached(self, role: str, seen: set[str]) -> Found:
         """Policy resources that name the role (`Roles: [!Ref Role]`, `RoleName`)."""
