@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -53,32 +53,59 @@ _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class AdvisoryDatabase:
-    """OSV advisories for PyPI packages, looked up by canonical package name."""
+    """OSV advisories for PyPI packages, looked up by canonical package name.
 
-    def __init__(self, advisories: Iterable[Advisory], *, source: str, date: str | None) -> None:
+    The records are indexed on the first look-up, so a run that asks about no package
+    pays only for reading the data, not for parsing every record."""
+
+    def __init__(
+        self,
+        advisories: Iterable[Advisory],
+        *,
+        source: str,
+        date: str | None,
+        count: int | None = None,
+    ) -> None:
         self.source = source
         """Where the data came from: `builtin:pypa-advisory-db@<commit>`, `dir:<path>`,
         `zip:<path>`, `snapshot:<path>` or `cache:<origin>` (what `gate db update` imported)."""
         self.date = date
         """ISO date (YYYY-MM-DD) of the data, when known."""
+        self._pending = advisories
+        self._count = count
+
+    @cached_property
+    def _advisories(self) -> tuple[Advisory, ...]:
         newest: dict[str, Advisory] = {}
-        for advisory in advisories:
+        for advisory in self._pending:
             kept = newest.get(advisory.id)
             if kept is None or (advisory.modified or "") > (kept.modified or ""):
                 newest[advisory.id] = advisory
-        self._advisories = tuple(sorted(newest.values(), key=lambda a: a.id))
-        self._by_package: dict[str, list[Advisory]] = {}
-        self._by_name: dict[str, Advisory] = {}
+        return tuple(sorted(newest.values(), key=lambda a: a.id))
+
+    @cached_property
+    def _by_package(self) -> dict[str, list[Advisory]]:
+        by_package: dict[str, list[Advisory]] = {}
         for advisory in self._advisories:
             for package in sorted(advisory.packages):
-                self._by_package.setdefault(package, []).append(advisory)
+                by_package.setdefault(package, []).append(advisory)
+        return by_package
+
+    @cached_property
+    def _by_name(self) -> dict[str, Advisory]:
+        by_name: dict[str, Advisory] = {}
+        for advisory in self._advisories:
             for alias in advisory.aliases:
-                self._by_name.setdefault(alias, advisory)
-        self._by_name.update(newest)
+                by_name.setdefault(alias, advisory)
+        by_name.update((advisory.id, advisory) for advisory in self._advisories)
+        return by_name
 
     @property
     def count(self) -> int:
-        """How many advisories the database holds."""
+        """How many advisories the database holds (the snapshot's own count while nothing
+        has been looked up)."""
+        if self._count is not None and "_advisories" not in self.__dict__:
+            return self._count
         return len(self._advisories)
 
     def __len__(self) -> int:
@@ -135,8 +162,12 @@ class Snapshot:
 
     def database(self, source: str) -> AdvisoryDatabase:
         """Parse the records; raises `AdvisoryError` naming the first malformed one."""
+        return _from_advisories(self, source, self.where, self.date)
+
+    def __iter__(self) -> Iterator[Advisory]:
+        """The records parsed, in order; raises `AdvisoryError` naming a malformed one."""
         items = ((raw, f"{self.where} (record {n})") for n, raw in enumerate(self.records))
-        return _from_advisories(_parse_all(items), source, self.where, self.date)
+        return _parse_all(items)
 
 
 def read_snapshot(path: Path) -> Snapshot:
@@ -160,7 +191,13 @@ def _builtin() -> AdvisoryDatabase:
     snapshot = builtin_snapshot()
     commit = snapshot.meta.get("commit")
     suffix = f"@{commit[:8]}" if isinstance(commit, str) else ""
-    return snapshot.database(f"builtin:pypa-advisory-db{suffix}")
+    source = f"builtin:pypa-advisory-db{suffix}"
+    records = snapshot.meta.get("records")
+    if snapshot.date is None or not isinstance(records, int):
+        return snapshot.database(source)
+    # The shipped data was checked when it was built (a test holds its `meta` to its
+    # records): parsing waits for the first look-up.
+    return AdvisoryDatabase(snapshot, source=source, date=snapshot.date, count=records)
 
 
 def _from_advisories(
