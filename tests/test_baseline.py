@@ -24,13 +24,15 @@ def handler(event, context):
 NEW_SINK = "    subprocess.check_output(command + ' --verbose', shell=True)\n"
 
 
-def finding(anchor: str, status: Status = Status.BLOCKING) -> Finding:
+def finding(
+    anchor: str, status: Status = Status.BLOCKING, severity: Severity = Severity.HIGH
+) -> Finding:
     return Finding(
         "bandit",
         "B602",
         "t",
         "m",
-        Severity.HIGH,
+        severity,
         "b",
         Location("app.py", 1, 1),
         anchor=anchor,
@@ -39,7 +41,9 @@ def finding(anchor: str, status: Status = Status.BLOCKING) -> Finding:
 
 
 def recorded(f: Finding) -> Recorded:
-    return Recorded(f.fingerprint, f.scanner, f.rule_id, f.bundle, f.location.path, f.title)
+    return Recorded(
+        f.fingerprint, f.scanner, f.rule_id, f.bundle, f.location.path, f.title, f.severity
+    )
 
 
 def test_each_recorded_finding_matches_one_finding() -> None:
@@ -48,6 +52,29 @@ def test_each_recorded_finding_matches_one_finding() -> None:
     marked, info = apply_baseline([old, old], baseline)
     assert [f.status for f in marked] == [Status.BASELINED, Status.BLOCKING]
     assert info == {"source": "b.json", "matched": 1, "fixed": []}
+
+
+def test_a_finding_more_severe_than_recorded_is_new_and_the_record_not_fixed() -> None:
+    # The same statement, once fed a literal (low), now fed event data (high).
+    low = finding("subprocess.call('', shell=True)", Status.ALLOWED, Severity.LOW)
+    high = finding("subprocess.call('', shell=True)")
+    marked, info = apply_baseline([high], Baseline("b.json", (recorded(low),)))
+    assert [f.status for f in marked] == [Status.BLOCKING]
+    assert info == {"source": "b.json", "matched": 0, "fixed": []}
+
+
+def test_each_finding_takes_the_record_of_its_own_severity() -> None:
+    low, high = (finding("os.system(cmd)", severity=s) for s in (Severity.LOW, Severity.HIGH))
+    baseline = Baseline("b.json", (recorded(high), recorded(low)))
+    marked, _ = apply_baseline([low, high], baseline)
+    assert [f.status for f in marked] == [Status.BASELINED, Status.BASELINED]
+
+
+def test_a_record_without_a_severity_matches_as_before() -> None:
+    high = finding("os.system(cmd)")
+    old = Recorded(high.fingerprint, "bandit", "B602", "b", "app.py", "t")
+    marked, _ = apply_baseline([high], Baseline("b.json", (old,)))
+    assert [f.status for f in marked] == [Status.BASELINED]
 
 
 def test_recorded_findings_no_longer_reported_are_fixed() -> None:

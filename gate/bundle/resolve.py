@@ -124,7 +124,6 @@ def stage(
             extract(bundle.path, unpacked, limits, shown=bundle.id)
             source = replace(bundle, path=unpacked)
         tally = copy_tree(source.path, root, bundle.id, exclude)
-        warnings.extend(tally.warnings)
         bring_back_imported(root, tally)
 
         unpack = _Unpacker(root, bundle.id, limits, came_unpacked=bundle.kind == "zip")
@@ -134,6 +133,7 @@ def stage(
         restored = bring_back_code(root, tally, found.functions)
         if bring_back_handlers(root, tally, found.functions) or restored:
             found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored)
+        warnings.extend(tally.warnings)
         warnings.extend(found.warnings)
         foreign = _set_aside(root, found.foreign_services())
         owned = third_party(root, bundle.id, found.functions)

@@ -24,7 +24,7 @@ FORMATS = ("console", "json", "sarif", "junit", "markdown", "github", "html", "g
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from gate.policy import resolve_policy
+    from gate.policy.load import resolve_policy
     from gate.policy.trusted import policy_at_ref
     from gate.scan.workers import discard_prestarted, prestart
     from gate.scanners import all_scanners
@@ -100,9 +100,9 @@ def _render(verdict: Verdict, args: argparse.Namespace) -> int:
     color = to_terminal and wants_color(sys.stdout, os.environ)
     width = console_width(sys.stdout, os.environ)
     text = primary(verdict, RenderOptions(color=color, quiet=args.quiet, width=width))
-    emit(text, args.output)
+    emit(text, args.output, args.format)
     for fmt, path in extra:
-        emit(RENDERERS[fmt](verdict, RenderOptions()), path)
+        emit(RENDERERS[fmt](verdict, RenderOptions()), path, fmt)
     if args.output is not None and verdict.decision is not Decision.ERROR:
         # The report went to a file: the log still says the verdict (an error says its
         # reasons below, one line each).
@@ -164,10 +164,11 @@ def check_writable(path: str | None) -> None:
     check(path)
 
 
-def emit(text: str, path: str | None) -> None:
+def emit(text: str, path: str | None, fmt: str = "json") -> None:
+    """Write a report of format `fmt`; only the `github` format's lines are commands."""
     from gate.reports.output import write_report
 
-    write_report(path, text)
+    write_report(path, text, commands=fmt == "github")
 
 
 def write_atomically(path: Path, text: str) -> None:

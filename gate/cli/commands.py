@@ -15,8 +15,8 @@ from gate.model import Bundle, Decision
 
 
 def baseline_create_command(args: argparse.Namespace) -> int:
-    from gate.policy import resolve_policy
     from gate.policy.baseline import baseline_of
+    from gate.policy.load import resolve_policy
     from gate.scan.options import CheckOptions
     from gate.scan.run import check
 
@@ -34,7 +34,7 @@ def baseline_create_command(args: argparse.Namespace) -> int:
 
 def ls_command(args: argparse.Namespace) -> int:
     from gate.bundle.resolve import list_bundles
-    from gate.policy import resolve_policy
+    from gate.policy.load import resolve_policy
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     listing = list_bundles(args.paths, policy)
@@ -43,8 +43,11 @@ def ls_command(args: argparse.Namespace) -> int:
 
         print(json.dumps({"bundles": [bundle_dict(b) for b in listing.bundles]}, indent=2))
     else:
+        from gate.reports.base import no_workflow_commands
+
         for bundle in listing.bundles:
-            print("\n".join(shown(line) for line in _bundle_listing(bundle).splitlines()))
+            lines = (shown(line) for line in _bundle_listing(bundle).splitlines())
+            print(no_workflow_commands("\n".join(lines)))
     for warning in listing.warnings:
         print(f"gate: warning: [{warning.code}] {shown(warning.message)}", file=sys.stderr)
     for problem in listing.problems:
@@ -71,7 +74,7 @@ def _bundle_listing(bundle: Bundle) -> str:
 
 def rules_command(args: argparse.Namespace) -> int:
     from gate.catalogue import rules
-    from gate.policy import resolve_policy
+    from gate.policy.load import resolve_policy
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     for rule in rules(policy, args.scanner):
@@ -81,7 +84,7 @@ def rules_command(args: argparse.Namespace) -> int:
 
 def explain_command(args: argparse.Namespace) -> int:
     from gate.catalogue import explain
-    from gate.policy import resolve_policy
+    from gate.policy.load import resolve_policy
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     found = explain(args.rule_id, policy, args.advisory_db)
@@ -101,7 +104,7 @@ def db_info_command(args: argparse.Namespace) -> int:
 
     from gate.advisories import sources
     from gate.advisories.osv import AdvisoryDatabase
-    from gate.policy import resolve_policy
+    from gate.policy.load import resolve_policy
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     chosen = args.advisory_db or policy.advisory_db
@@ -166,7 +169,7 @@ def init_command(args: argparse.Namespace) -> int:
 
 def policy_validate_command(args: argparse.Namespace) -> int:
     from gate.errors import PolicyError
-    from gate.policy import load_policy, resolve_policy
+    from gate.policy.load import load_policy, resolve_policy
 
     try:
         policy = (
@@ -183,7 +186,7 @@ def policy_validate_command(args: argparse.Namespace) -> int:
 
 
 def policy_show_command(args: argparse.Namespace) -> int:
-    from gate.policy import resolve_policy
+    from gate.policy.load import resolve_policy
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     # Pure JSON (or YAML) on stdout, for jq; where it came from goes to stderr.
@@ -199,7 +202,7 @@ def policy_show_command(args: argparse.Namespace) -> int:
 
 
 def policy_schema_command(args: argparse.Namespace) -> int:
-    from gate.policy import schema
+    from gate.policy.load import schema
 
     print(json.dumps(schema(), indent=2))
     return 0

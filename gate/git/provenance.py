@@ -66,13 +66,11 @@ def repository_uri(remote: str) -> str | None:
 
 def provenance(path: Path) -> Provenance | None:
     """The provenance of the repository containing `path`, or None if there is none."""
-    try:
-        import git
-    except ImportError:  # GitPython imports fine without git, but be sure
-        return None
     repo = open_repository(path)
     if repo is None:
         return None
+    import git
+
     with repo:
         try:
             commit = repo.head.commit.hexsha
@@ -94,9 +92,14 @@ def usable_ref(ref: str) -> bool:
 def open_repository(path: Path) -> git.Repo | None:
     """The repository containing `path`, ready to run git in even when another user owns
     it; None if `path` is in none."""
-    import git
-
     start = path if path.is_dir() else path.parent
+    if not any((folder / ".git").exists() for folder in (start, *start.resolve().parents)):
+        return None  # in no repository: GitPython, a tenth of a start-up, is not imported
+    try:
+        import git
+    except ImportError:  # GitPython refuses to import when it finds no git program
+        return None
+
     try:
         repo = git.Repo(start, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):

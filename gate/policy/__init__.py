@@ -1,9 +1,6 @@
-"""The policy: what blocks, which scanners must run, how severities are adjusted."""
+"""The policy: what blocks, which scanners must run, how severities are adjusted.
 
-from __future__ import annotations
-
-from gate.policy.load import load_policy, resolve_policy, schema
-from gate.policy.model import Policy
-from gate.settings import ScannerSettings
-
-__all__ = ["Policy", "ScannerSettings", "load_policy", "resolve_policy", "schema"]
+`gate.policy.load` reads and validates a policy file (and imports jsonschema to do it);
+`gate.policy.model` holds what it becomes. Nothing is imported here, so a worker that
+needs only the model does not pay for the validator.
+"""

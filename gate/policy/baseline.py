@@ -4,15 +4,15 @@
 and whitespace, so moving code up or down a file or reformatting it keeps it). `gate
 check --baseline FILE` gives a finding that matches one status `baselined`: it is
 reported, but does not block. Each recorded finding matches at most one finding, so a
-second copy of the same problem is new. Recorded findings that no longer appear are
-listed as fixed.
+second copy of the same problem is new, and so is a finding more severe than the one
+recorded (the same line now fed by event data: a new problem in an old place).
+Recorded findings that no longer appear are listed as fixed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 
 import gate
 from gate.errors import GateError
-from gate.model import Finding, Status
+from gate.model import Finding, Severity, Status
 from gate.safefile import MIB, read_regular
 from gate.verdict import Verdict
 
@@ -44,6 +44,8 @@ class Recorded:
     bundle: str
     path: str
     title: str
+    severity: Severity | None = None
+    """None in a baseline written before severities were recorded."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ def baseline_of(verdict: Verdict) -> dict[str, Any]:
                 "bundle": f.bundle,
                 "path": f.location.path,
                 "title": f.title,
+                "severity": f.severity.label,
             }
             for f in verdict.findings
         ],
@@ -98,10 +101,11 @@ def read_baseline(path: Path) -> Baseline:
                 str(f["bundle"]),
                 str(f["path"]),
                 str(f.get("title", "")),
+                Severity.parse(f["severity"]) if "severity" in f else None,
             )
             for f in data["findings"]
         )
-    except (KeyError, TypeError) as e:
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
         raise BaselineError(f"{path}: a recorded finding is malformed ({e!r})") from e
     return Baseline(str(path), findings)
 
@@ -111,18 +115,21 @@ def apply_baseline(
 ) -> tuple[list[Finding], dict[str, Any]]:
     """`findings` with those the baseline recorded marked `baselined`, and what the report
     says of the baseline: how many matched, and which recorded findings are fixed."""
-    left = Counter(r.fingerprint for r in baseline.findings)
+    left: dict[str, list[Recorded]] = {}
+    for recorded in baseline.findings:
+        left.setdefault(recorded.fingerprint, []).append(recorded)
     marked = []
     for finding in findings:
-        if left[finding.fingerprint] > 0:
-            left[finding.fingerprint] -= 1  # still there, whatever its status now
-            if finding.status in _BASELINABLE:
+        if recorded_as := left.get(finding.fingerprint):
+            recorded = _take(recorded_as, finding.severity)  # whatever its status now
+            rose = recorded.severity is not None and finding.severity > recorded.severity
+            if finding.status in _BASELINABLE and not rose:
                 finding = replace(finding, status=Status.BASELINED)
         marked.append(finding)
     fixed = []
     for recorded in baseline.findings:
-        if left[recorded.fingerprint] > 0:
-            left[recorded.fingerprint] -= 1
+        if recorded in left.get(recorded.fingerprint, ()):
+            left[recorded.fingerprint].remove(recorded)
             fixed.append(
                 {
                     "fingerprint": recorded.fingerprint,
@@ -135,3 +142,12 @@ def apply_baseline(
             )
     matched = sum(f.status is Status.BASELINED for f in marked)
     return marked, {"source": baseline.source, "matched": matched, "fixed": fixed}
+
+
+def _take(recorded: list[Recorded], severity: Severity) -> Recorded:
+    """Remove and return the recorded finding that matches one of `severity`: the least
+    severe recorded at `severity` or above (or of no recorded severity), else any."""
+    covering = [r for r in recorded if r.severity is None or r.severity >= severity]
+    chosen = min(covering, key=lambda r: r.severity or 0) if covering else recorded[0]
+    recorded.remove(chosen)
+    return chosen

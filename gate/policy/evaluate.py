@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from gate.model import (
@@ -16,6 +16,7 @@ from gate.model import (
     Finding,
     ScanIssue,
     ScanResult,
+    Severity,
     Status,
     Suppression,
     Warning_,
@@ -45,7 +46,7 @@ def evaluate(
     those a change did not touch)."""
     judged = [_judge(finding, policy) for result in results for finding in result.findings]
     findings, waiver_warnings = apply_waivers(
-        judged, policy.waivers, today or datetime.date.today()
+        judged, policy.waivers, today or datetime.date.today(), len(bundles)
     )
     baselined = None
     if baseline is not None:
@@ -107,8 +108,13 @@ def accepts(suppression: Suppression | None, mode: SuppressionMode) -> bool:
     return mode is SuppressionMode.ALLOW or bool(suppression.reason)
 
 
+def counted(findings: Iterable[Finding]) -> Counter[Severity]:
+    """How many findings of each severity count against a budget."""
+    return Counter(f.severity for f in findings if f.status in _COUNTED)
+
+
 def _budgets(findings: Sequence[Finding], policy: Policy) -> tuple[Budget, ...]:
-    counts = Counter(f.severity for f in findings if f.status in _COUNTED)
+    counts = counted(findings)
     return tuple(
         Budget(severity, limit, counts[severity])
         for severity, limit in sorted(policy.budgets.items(), reverse=True)

@@ -46,23 +46,27 @@ class WaiverRule:
     matching: bool = False
     """True for a `rules_matching` waiver: `rule` is a pattern, and a scope is required."""
 
-    def covers(self, finding: Finding) -> bool:
+    def covers(self, finding: Finding, alone: bool = True) -> bool:
+        """Whether this waiver covers `finding`; `alone`: its bundle is the only one the
+        run checks (else a `path` is read from the run's folder, bundle id first)."""
         ids = (finding.rule_id, *finding.aliases)
         if self.matching and not any(fnmatch.fnmatchcase(i, self.rule) for i in ids):
             return False
         if not self.matching and self.rule not in ids:
             return False
-        if self.path is not None and not _path_matches(finding, self.path):
+        if self.path is not None and not _path_matches(finding, self.path, alone):
             return False
         resource = finding.location.resource or ""
         if self.resource is not None and not fnmatch.fnmatchcase(resource, self.resource):
             return False
         return self.fingerprint is None or self.fingerprint == finding.fingerprint
 
-    def widened(self, finding: Finding) -> bool:
+    def widened(self, finding: Finding, alone: bool = True) -> bool:
         """Whether this waiver covers `finding` only since its `path` is read as a
         .gitignore glob: the old fnmatch reading would not have matched it."""
-        return self.path is not None and not _path_matches(finding, self.path, legacy_matches)
+        return self.path is not None and not _path_matches(
+            finding, self.path, alone, legacy_matches
+        )
 
     def describe(self) -> str:
         scope = "".join(
@@ -74,12 +78,18 @@ class WaiverRule:
         return f"waiver of {what}{scope} ({self.where})"
 
 
-def _path_matches(finding: Finding, pattern: str, matches: PathMatch = glob_matches) -> bool:
+def _path_matches(
+    finding: Finding, pattern: str, alone: bool, matches: PathMatch = glob_matches
+) -> bool:
     """A waiver's `path`, as .gitignore reads it (gate.policy.globs), against the finding's
-    path, or its path prefixed by the bundle id."""
+    path prefixed by its bundle's id, or, when the bundle is the run's only one, its path
+    inside the bundle. In a run of several bundles the bare path is never read: `legacy/**`
+    meant for the bundle `legacy` would waive every bundle's own `legacy/` folder."""
     path = finding.location.path
-    candidates = [path] if finding.bundle == "." else [path, f"{finding.bundle}/{path}"]
-    return any(matches(pattern, c) for c in candidates)
+    if finding.bundle == ".":
+        return matches(pattern, path)
+    prefixed = matches(pattern, f"{finding.bundle}/{path}")
+    return prefixed or (alone and matches(pattern, path))
 
 
 PathMatch = Callable[[str, str], bool]

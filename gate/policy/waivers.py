@@ -72,20 +72,26 @@ def _date(value: Any) -> datetime.date:
 
 
 def apply_waivers(
-    findings: Sequence[Finding], waivers: Sequence[WaiverRule], today: datetime.date
+    findings: Sequence[Finding],
+    waivers: Sequence[WaiverRule],
+    today: datetime.date,
+    bundles: int = 1,
 ) -> tuple[list[Finding], list[Warning_]]:
-    """Findings with active waivers applied, and warnings about the waivers themselves."""
+    """Findings with active waivers applied, and warnings about the waivers themselves;
+    `bundles`: how many bundles the run checks (gate.policy.model `_path_matches`)."""
+    alone = bundles <= 1
     active = [w for w in waivers if w.expires >= today]
     used: set[int] = set()
     widened: dict[int, tuple[WaiverRule, Finding]] = {}
     result = []
     for finding in findings:
         waiver = next(
-            (w for w in active if finding.status in _WAIVABLE and w.covers(finding)), None
+            (w for w in active if finding.status in _WAIVABLE and w.covers(finding, alone)),
+            None,
         )
         if waiver is not None:
             used.add(id(waiver))
-            if waiver.widened(finding):
+            if waiver.widened(finding, alone):
                 widened.setdefault(id(waiver), (waiver, finding))
             finding = replace(
                 finding,
@@ -102,7 +108,7 @@ def apply_waivers(
         )
         for waiver, finding in widened.values()
     ]
-    return result, _waiver_warnings(waivers, used, today, result) + wider
+    return result, _waiver_warnings(waivers, used, today, result, alone) + wider
 
 
 def _waiver_warnings(
@@ -110,6 +116,7 @@ def _waiver_warnings(
     used: set[int],
     today: datetime.date,
     findings: Sequence[Finding] = (),
+    alone: bool = True,
 ) -> list[Warning_]:
     warnings = []
     for waiver in waivers:
@@ -123,14 +130,12 @@ def _waiver_warnings(
                 )
             )
             continue
-        weaker = _weaker_claim(waiver, findings)
+        weaker = _weaker_claim(waiver, findings, alone)
         if weaker is not None:  # it matched, if only what the gate folded away
             warnings.append(weaker)
         if id(waiver) not in used:
             if weaker is None:
-                warnings.append(
-                    Warning_("waiver-unused", f"{waiver.describe()} matched no finding; remove it")
-                )
+                warnings.append(Warning_("waiver-unused", _unused(waiver, findings, alone)))
         elif days <= EXPIRING_WITHIN_DAYS:
             warnings.append(
                 Warning_(
@@ -141,15 +146,30 @@ def _waiver_warnings(
     return warnings
 
 
-def _weaker_claim(waiver: WaiverRule, findings: Sequence[Finding]) -> Warning_ | None:
+def _unused(waiver: WaiverRule, findings: Sequence[Finding], alone: bool) -> str:
+    """Why a waiver matched nothing: in a run of several bundles, a `path` that matches
+    only inside a bundle is said to need the bundle's id."""
+    inside = next((f for f in findings if not alone and waiver.covers(f)), None)
+    if inside is None:
+        return f"{waiver.describe()} matched no finding; remove it"
+    return (
+        f"{waiver.describe()} matched no finding: this run checks several bundles, so its "
+        f"path is read from the run's folder, and {inside.location.path!r} of bundle "
+        f"{inside.bundle!r} is {inside.bundle}/{inside.location.path}; to waive it there, "
+        "start the path with the bundle's folder"
+    )
+
+
+def _weaker_claim(waiver: WaiverRule, findings: Sequence[Finding], alone: bool) -> Warning_ | None:
     """A waiver that matches another scanner's weaker claim the gate folded into a stronger
     finding (bandit's B602 into a proven taint, GATE-SLS-001), and not that finding: it
     did match, but waiving the weaker claim does not waive the stronger one."""
     for finding in findings:
-        if waiver.covers(finding):
+        if waiver.covers(finding, alone):
             continue
         for other in finding.also_reported_by:
-            if waiver.covers(replace(finding, scanner=other.scanner, rule_id=other.rule_id)):
+            named = replace(finding, scanner=other.scanner, rule_id=other.rule_id)
+            if waiver.covers(named, alone):
                 return Warning_("waiver-covers-weaker-claim", _weaker(waiver, finding, other))
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
@@ -52,6 +53,17 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def no_workflow_commands(text: str) -> str:
+    """`text` with no line a CI runner reads as a command. GitHub Actions takes any line of
+    a step's output that starts, after white space, with `::` for one (`::add-mask::`,
+    `::stop-commands::`, `::set-output`): a file or function name printed first on its
+    line must not be, so such a line gets a backslash before its `::`."""
+    return _COMMAND_LINE.sub(r"\1\\::", text)
+
+
+_COMMAND_LINE = re.compile(r"((?:^|[\r\n])[^\S\r\n]*)::")
 
 
 def _escape(char: str) -> str:

@@ -66,17 +66,21 @@ def check_writable(path: str | None) -> None:
         raise ReportError(f"{path}: cannot write a report there (no writable directory {folder})")
 
 
-def write_report(path: str | None, text: str) -> None:
-    """Write `text` (UTF-8) where `path` says: stdout for None or `-`, see the module."""
+def write_report(path: str | None, text: str, commands: bool = False) -> None:
+    """Write `text` (UTF-8) where `path` says: stdout for None or `-`, see the module.
+    What goes to a stream a CI runner reads holds no workflow command unless `commands`
+    (the `github` format, whose lines are the gate's own)."""
     # The renderers leave no surrogate; were one left, it shows as `\udcff`, never a crash.
-    data = text.encode("utf-8", "backslashreplace")
-    if path is None or path == STDOUT:
-        _to_stream(path or "stdout", data, 1)
-        return
-    fd = descriptor_of(path)
+    path = path or STDOUT
+    fd = 1 if path == STDOUT else descriptor_of(path)
     if fd is not None:
-        _to_stream(path, data, fd)
+        from gate.reports.base import no_workflow_commands
+
+        shown = text if commands else no_workflow_commands(text)
+        where = "stdout" if path == STDOUT else path
+        _to_stream(where, shown.encode("utf-8", "backslashreplace"), fd)
         return
+    data = text.encode("utf-8", "backslashreplace")
     mode = _mode(path)
     if mode is not None and not stat.S_ISREG(mode):
         _straight(path, data)

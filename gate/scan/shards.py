@@ -22,8 +22,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gate.errors import ReportError, UsageError
-from gate.model import Bundle, Decision, Finding, Function, ScanStatus, Warning_
-from gate.verdict import Verdict
+from gate.model import (
+    Bundle,
+    Decision,
+    Finding,
+    Function,
+    ScanIssue,
+    ScanStatus,
+    Status,
+    Warning_,
+)
+from gate.policy.evaluate import counted
+from gate.verdict import Budget, Verdict
 
 T = TypeVar("T")
 
@@ -188,31 +198,41 @@ def _joined(verdicts: list[Verdict]) -> Verdict:
                 cache=(sum(c[0] for c in caches), sum(c[1] for c in caches)) if caches else None,
             )
         )
-    budgets = tuple(
-        replace(
-            b, count=sum(o.count for v in verdicts for o in v.budgets if o.severity == b.severity)
-        )
-        for b in first.budgets
-    )
-    decisions = {v.decision for v in verdicts}
-    if Decision.ERROR in decisions:
-        decision = Decision.ERROR
-    elif Decision.FAIL in decisions or any(b.exceeded for b in budgets):
-        decision = Decision.FAIL
-    else:
-        decision = Decision.PASS
+    # Budgets are counted again from the joined findings, as the policy counts them.
+    counts = counted(findings)
+    budgets = tuple(replace(b, count=counts[b.severity]) for b in first.budgets)
+    errors = tuple(_unique(e for v in verdicts for e in v.errors))
     return replace(
         first,
-        decision=decision,
+        decision=_decision(verdicts, findings, errors, budgets),
         findings=tuple(findings),
         scanners=tuple(scanners),
         warnings=tuple(_warnings(verdicts)),
-        errors=tuple(_unique(e for v in verdicts for e in v.errors)),
+        errors=errors,
         budgets=budgets,
         diff=_summed(v.diff for v in verdicts),
         baseline=_summed(v.baseline for v in verdicts),
         shard=None,
     )
+
+
+def _decision(
+    verdicts: list[Verdict],
+    findings: list[Finding],
+    errors: Sequence[ScanIssue],
+    budgets: Sequence[Budget],
+) -> Decision:
+    """The joined decision: the worst any shard reached, and never better than what the
+    joined reports hold (a blocking finding, a budget over, a problem of the gate's own),
+    so a report whose `decision` was edited or cut short does not pass what it lists."""
+    decisions = {v.decision for v in verdicts}
+    if Decision.ERROR in decisions or any(e.scanner is None for e in errors):
+        return Decision.ERROR
+    if Decision.FAIL in decisions or any(b.exceeded for b in budgets):
+        return Decision.FAIL
+    if any(f.status is Status.BLOCKING for f in findings):
+        return Decision.FAIL
+    return Decision.PASS
 
 
 def _warnings(verdicts: list[Verdict]) -> list[Warning_]:

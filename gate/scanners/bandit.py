@@ -99,9 +99,13 @@ def _issue(issue: Any, root: Path) -> dict[str, Any]:
     lines = source.decode("utf-8", errors="replace").splitlines()
     raw["filename"] = _relative(raw["filename"], root)
     number = int(raw["line_number"])
-    raw["anchor"] = mask_secret_tokens(_QUOTED.sub("''", _line(lines, number).strip()))
+    span = [int(n) for n in raw.get("line_range") or [number]]
+    # The whole flagged statement, strings blanked: the first line of a call split over
+    # several (`subprocess.call(`) would tell a literal command from event data apart.
+    statement = " ".join(_line(lines, n).strip() for n in range(min(span), max(span) + 1))
+    raw["anchor"] = mask_secret_tokens(_QUOTED.sub("''", statement))
     raw["issue_text"] = _shown_text(raw["test_id"], raw["issue_text"])
-    raw["suppression"] = _nosec(inline.comments(source), raw.get("line_range") or [number], raw)
+    raw["suppression"] = _nosec(inline.comments(source), span, raw)
     return {k: raw[k] for k in _KEPT_FIELDS if k in raw}
 
 

@@ -113,6 +113,27 @@ folder dealt to shard 2 (shard 1's view lacks the module, shard 2 drops the find
 lines under COLUMNS (a fold could start a line with a message's text); diff mode with
 the weak bandit anchor (a touched line blocks, so only baselines were driven);
 `waiver.resource` globs against Serverless function names; Chalice `automatic_layer`.
+
+Fixed, each by its class: 1, a Python file the policy's `exclude` leaves out is
+remembered like one of an ignored folder, and brought back and scanned when deployed
+code imports it (or names it as a handler), with an `exclude-imported` warning naming the
+pattern; what nothing imports stays excluded (gate.bundle.staging.copy `_exclude`,
+gate.bundle.staging.imports `_restore`). 2, every program of the bundle the deploy runs
+while it builds the package is a reference of kind `program`, refused when the bundle
+holds it or it lies outside (gate.bundle.discovery.references `_program_refusal`): local
+Serverless plugins (a path, or a name found in `plugins.localPath`, `.serverless_plugins`
+by default), serverless-python-requirements' `pythonBin` given as a path and its
+`dockerFile`; a `dockerImage` other than AWS's build images is refused
+(gate.bundle.discovery.serverless `build_programs`). 3, bandit's anchor is the whole
+flagged statement (its `line_range`), and a baseline records each finding's severity: a
+finding more severe than the one recorded is new (gate.policy.baseline `_take`). 4, in a
+run of several bundles a waiver's `path` is read from the run's folder only, bundle id
+first, and an unused waiver says so (gate.policy.model `_path_matches`). 5, every report
+written to a stream, in every format but `github`, and `gate ls`, escape a line a runner
+would read as a workflow command (gate.reports.base `no_workflow_commands`). 6, `gate
+merge` works the decision out again: never better than the joined findings (a blocking
+one), budgets counted again from them, or a problem of the gate's own
+(gate.scan.shards `_decision`).
 """
 
 from __future__ import annotations
@@ -216,23 +237,46 @@ def test_code_the_handler_imports_blocks(sandbox: Sandbox) -> None:
     assert "B602" in run.stdout, run.stdout[-2000:]
 
 
-def test_an_excluded_handler_module_is_refused(sandbox: Sandbox) -> None:
-    """What held: the handler module itself inside the excluded folder is refused."""
+def test_an_excluded_handler_module_is_scanned(sandbox: Sandbox) -> None:
+    """The handler module itself inside the excluded folder is deployed code: scanned all
+    the same, and the warning names the pattern that would have hidden it."""
     importing_service(sandbox)
     sandbox.write("serverless.yml", SERVICE.replace("app.handler", "tests/helpers.run"))
     run = sandbox.run(policy=EXCLUDING)
-    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
-    assert "tests/helpers.py" in run.stderr, run.stderr
+    assert_blocks(run)
+    assert "GATE-SLS-001" in run.stdout, run.stdout[-2000:]
+    assert "[exclude-imported]" in run.stdout, run.stdout[-2000:]
+    assert "tests/helpers.py: the policy excludes it ('tests/**')" in run.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the policy's exclude swallows a module the handler imports (no bring-back)",
-)
-def test_an_excluded_module_the_handler_imports_is_not_a_pass(sandbox: Sandbox) -> None:
-    """`exclude: ["tests/**"]` must not hide code the deployed handler imports."""
+def test_an_excluded_module_the_handler_imports_is_scanned(sandbox: Sandbox) -> None:
+    """`exclude: ["tests/**"]` does not hide code the deployed handler imports: the
+    module is scanned, what it imports in turn too, and the warning says so."""
     importing_service(sandbox)
-    blocked_or_refused(sandbox.run(policy=EXCLUDING).code)
+    sandbox.write("tests/helpers.py", "from tests.deeper import run\n")
+    sandbox.write(
+        "tests/deeper.py",
+        "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n",
+    )
+    sandbox.write("tests/test_app.py", "def test_app():\n    assert True\n")
+    run = sandbox.run("--format", "json", policy=EXCLUDING)
+    assert_blocks(run)
+    report = json.loads(run.stdout)
+    assert {"B602", "GATE-SLS-001"} & {f["rule_id"] for f in report["findings"]}
+    brought = [w["message"] for w in report["warnings"] if w["code"] == "exclude-imported"]
+    assert any("tests/deeper.py" in message for message in brought), report["warnings"]
+    # The brought-back files are counted scanned, the rest of tests/ stays excluded.
+    assert report["files"]["excluded"] == 1, report["files"]
+
+
+def test_an_excluded_module_nothing_imports_stays_excluded(sandbox: Sandbox) -> None:
+    """The user's exclude still holds for what no deployed code imports."""
+    importing_service(sandbox)
+    sandbox.write("app.py", HARMLESS)
+    run = sandbox.run("--format", "json", policy=EXCLUDING)
+    assert run.code == 0, (run.stdout[-2000:], run.stderr)
+    assert json.loads(run.stdout)["files"]["excluded"] == 2
+    assert "exclude-imported" not in run.stdout
 
 
 # --- 2. the packaging runs a program of the bundle ------------------------------------------
@@ -256,15 +300,21 @@ def local_plugin(sandbox: Sandbox) -> None:
     )
 
 
-def python_bin(sandbox: Sandbox) -> None:
+def python_requirements(sandbox: Sandbox, settings: str) -> None:
+    """A service that packages its requirements with serverless-python-requirements,
+    configured by `settings` (YAML lines under `pythonRequirements`)."""
     sandbox.write(
         "serverless.yml",
         SERVICE.replace(
             "functions:",
             "plugins:\n  - serverless-python-requirements\n"
-            "custom:\n  pythonRequirements:\n    pythonBin: ./tools/python3.12\nfunctions:",
+            f"custom:\n  pythonRequirements:\n{settings}functions:",
         ),
     )
+
+
+def python_bin(sandbox: Sandbox) -> None:
+    python_requirements(sandbox, "    pythonBin: ./tools/python3.12\n")
     script = sandbox.write(
         "tools/python3.12",
         "#!/bin/sh\n"
@@ -276,15 +326,7 @@ def python_bin(sandbox: Sandbox) -> None:
 
 
 def docker_file(sandbox: Sandbox) -> None:
-    sandbox.write(
-        "serverless.yml",
-        SERVICE.replace(
-            "functions:",
-            "plugins:\n  - serverless-python-requirements\n"
-            "custom:\n  pythonRequirements:\n    dockerizePip: true\n"
-            "    dockerFile: ./Dockerfile\nfunctions:",
-        ),
-    )
+    python_requirements(sandbox, "    dockerizePip: true\n    dockerFile: ./Dockerfile\n")
     sandbox.write(
         "Dockerfile",
         "FROM public.ecr.aws/sam/build-python3.12\n"
@@ -298,7 +340,32 @@ def docker_file(sandbox: Sandbox) -> None:
     )
 
 
-BUILDS = {"local-plugin": local_plugin, "python-bin": python_bin, "docker-file": docker_file}
+def plugin_folder(sandbox: Sandbox) -> None:
+    """A plugin named like an npm package that the Framework finds in the bundle's
+    `.serverless_plugins/` before it looks in node_modules."""
+    local_plugin(sandbox)
+    sandbox.write(
+        "serverless.yml", SERVICE.replace("functions:", "plugins:\n  - telemetry\nfunctions:")
+    )
+    (sandbox.bundle / ".serverless_plugins").mkdir()
+    (sandbox.bundle / "plugins/telemetry.js").rename(
+        sandbox.bundle / ".serverless_plugins/telemetry.js"
+    )
+
+
+def docker_image(sandbox: Sandbox) -> None:
+    python_requirements(
+        sandbox, "    dockerizePip: true\n    dockerImage: example/python-builder:3.12\n"
+    )
+
+
+BUILDS = {
+    "local-plugin": (local_plugin, "plugin ./plugins/telemetry"),
+    "plugin-folder": (plugin_folder, "plugin telemetry"),
+    "python-bin": (python_bin, "pythonBin ./tools/python3.12"),
+    "docker-file": (docker_file, "dockerFile ./Dockerfile"),
+    "docker-image": (docker_image, "dockerImage is 'example/python-builder:3.12'"),
+}
 
 
 def test_the_code_a_build_would_plant_blocks(sandbox: Sandbox) -> None:
@@ -323,18 +390,33 @@ def test_a_sam_makefile_build_is_refused(sandbox: Sandbox) -> None:
     assert "Makefile" in run.stderr, run.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Serverless local plugins, pythonBin and dockerFile build the artifact unseen",
-)
 @pytest.mark.parametrize("build", sorted(BUILDS))
-def test_a_build_the_bundle_runs_is_not_a_pass(sandbox: Sandbox, build: str) -> None:
+def test_a_build_the_bundle_runs_is_refused(sandbox: Sandbox, build: str) -> None:
     """A plugin, interpreter or image of the bundle that makes the deployed zip: the gate
-    cannot see what it ships, so it must not pass (as for `BuildMethod: makefile`)."""
+    cannot see what it ships, so it refuses, naming the setting (as for `BuildMethod:
+    makefile`)."""
     sandbox.write("app.py", HARMLESS)
     sandbox.write("requirements.txt", "six==1.16.0\n")
-    BUILDS[build](sandbox)
-    blocked_or_refused(sandbox.run().code)
+    make, named = BUILDS[build]
+    make(sandbox)
+    run = sandbox.run()
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert len(run.lines) == 1 and "serverless.yml" in run.lines[0], run.stderr
+    assert named in run.lines[0], run.stderr
+
+
+def test_plugins_and_builders_from_outside_the_bundle_pass(sandbox: Sandbox) -> None:
+    """A plugin from npm, a Python on the runner's PATH and AWS's own build image are not
+    the bundle's programs."""
+    sandbox.write("app.py", HARMLESS)
+    sandbox.write("requirements.txt", "six==1.16.0\n")
+    python_requirements(
+        sandbox,
+        "    pythonBin: python3.12\n    dockerizePip: true\n"
+        "    dockerImage: public.ecr.aws/sam/build-python3.12:latest\n",
+    )
+    run = sandbox.run()
+    assert run.code == 0, (run.stdout[-2000:], run.stderr)
 
 
 # --- 3. a baselined low finding covers a new high one ----------------------------------------
@@ -386,13 +468,12 @@ def test_the_changed_call_blocks_without_the_baseline(sandbox: Sandbox) -> None:
     assert "B602" in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bandit's first-line anchor and no severity in the fingerprint"
-)
 def test_a_new_high_finding_is_not_matched_to_a_recorded_low_one(sandbox: Sandbox) -> None:
-    """The recorded B602 was low (a literal command); the new one is high: new, blocks."""
+    """The recorded B602 was low (a literal command); the new one is high: new, blocks.
+    Bandit's anchor is the whole statement, and the baseline records the severity."""
     recorded = baselined(sandbox)
     assert_blocks(sandbox.run("--baseline", str(recorded)))
+    assert json.loads(recorded.read_text())["findings"][0]["severity"] == "low"
 
 
 # --- 4. a waiver for one bundle borrowed by another -----------------------------------------
@@ -432,13 +513,14 @@ def test_another_bundles_finding_is_not_waived(sandbox: Sandbox) -> None:
     assert_blocks(check_both(sandbox))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a waiver's path matches both the bare path and the bundle-prefixed one"
-)
 def test_a_folder_named_like_another_bundle_does_not_borrow_its_waiver(sandbox: Sandbox) -> None:
-    """orders/legacy/tool.py is not the legacy bundle: `legacy/**` must not waive it."""
+    """orders/legacy/tool.py is not the legacy bundle: `legacy/**` does not waive it, and
+    still waives the legacy bundle's own finding."""
     two_services(sandbox, "legacy")
-    assert_blocks(check_both(sandbox))
+    run = check_both(sandbox)
+    assert_blocks(run)
+    assert "legacy/src/old.py" in run.stdout and "legacy/legacy/tool.py" not in run.stdout
+    assert "waiver-unused" not in run.stdout, run.stdout[-2000:]
 
 
 # --- 5. workflow commands from file and function names --------------------------------------
@@ -465,7 +547,6 @@ def test_the_github_format_escapes_names(sandbox: Sandbox) -> None:
     assert "%3A%3Astop-commands%3A%3Agate.py" in run.stdout, run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="the console prints a file's path alone on its line")
 def test_the_console_report_prints_no_workflow_command(sandbox: Sandbox) -> None:
     """`gate check .` in a GitHub job: no output line a runner reads as a command."""
     named_files(sandbox)
@@ -475,7 +556,6 @@ def test_the_console_report_prints_no_workflow_command(sandbox: Sandbox) -> None
     assert not workflow_commands(run.stdout + run.stderr), run.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="`gate ls` prints a function's name first on its line")
 def test_gate_ls_prints_no_workflow_command(sandbox: Sandbox) -> None:
     """A Serverless function named `::add-mask::api`: no command in `gate ls` output."""
     sandbox.write("serverless.yml", SERVICE.replace("  api:", '  "::add-mask::api":'))
@@ -535,7 +615,6 @@ def test_merged_shards_block(sandbox: Sandbox) -> None:
     assert_blocks(merge(sandbox, shard_reports(sandbox)))
 
 
-@pytest.mark.xfail(strict=True, reason="gate merge takes each report's decision on trust")
 def test_a_shard_that_says_pass_over_a_blocking_finding_does_not_pass(sandbox: Sandbox) -> None:
     """Shard 2's report edited to say `pass`, its blocking finding kept: the merge must
     block (or refuse the report), not exit 0 under a FAIL line."""

@@ -111,6 +111,24 @@ def test_waiver_scope(policy_file: WritePolicy, scope: dict[str, str], covered: 
     assert (result.findings[0].status is Status.WAIVED) is covered
 
 
+@pytest.mark.parametrize(("path", "covered"), [("src/*.py", False), ("fn/src/*.py", True)])
+def test_in_a_run_of_several_bundles_a_waiver_path_starts_with_the_bundle(
+    policy_file: WritePolicy, path: str, covered: bool
+) -> None:
+    """With two bundles, `src/*.py` could be either bundle's folder: only `fn/src/*.py`
+    waives fn's finding, and the unused waiver says how to write it."""
+    policy = load_policy(
+        policy_file("version: 1\nwaivers:\n" + waiver("B602", "2027-03-01", path=path)), today=TODAY
+    )
+    results = [ScanResult("bandit", ScanStatus.OK, findings=(finding("B602"),))]
+    bundles = [BUNDLE, Bundle("other", Path("/other"))]
+    result = evaluate(results, bundles, policy, [], today=TODAY)
+    assert (result.findings[0].status is Status.WAIVED) is covered
+    unused = [w.message for w in result.warnings if w.code == "waiver-unused"]
+    assert unused == ([] if covered else [unused[0]])
+    assert covered or "fn/src/app.py; to waive it there, start the path" in unused[0]
+
+
 @pytest.mark.parametrize(("path", "widened"), [("src", True), ("src/*.py", False)])
 def test_a_waiver_path_that_now_waives_more_is_warned(
     policy_file: WritePolicy, path: str, widened: bool

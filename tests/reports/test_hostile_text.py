@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gate.cli.check import emit
 from gate.git.provenance import Provenance
 from gate.model import (
     Bundle,
@@ -132,6 +133,22 @@ def test_a_bundle_file_name_is_shown_escaped_in_every_format(fmt: str) -> None:
     else:
         assert r"\x1b]0;x\x07.py" in text and r"\xff\xfe.py" in text
         assert r"evil\r\n# pass.py" in text
+
+
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_no_format_printed_to_a_ci_log_carries_a_workflow_command(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub's runner reads a line starting (after white space) with `::` as a command:
+    only the `github` format's own lines may, whatever a file or function is named."""
+    names = ("::stop-commands::gate.py", "::add-mask::api", "x\n  ::set-output name=d::pass")
+    emit(RENDERERS[fmt](hostile_verdict(("x", *names)), RenderOptions()), None, fmt)
+    printed = capsys.readouterr().out
+    commands = [line for line in printed.splitlines() if line.strip().startswith("::")]
+    if fmt == "github":
+        assert commands and all(line.startswith(("::error ", "::notice ")) for line in commands)
+    else:
+        assert commands == [], commands
 
 
 @settings(max_examples=40, deadline=None)

@@ -52,7 +52,8 @@ class Reference:
     path: str
     """Relative to the bundle root, normalised (may leave the bundle: `../x`)."""
     kind: str
-    """`template`, `snippet`, `module` or `file`."""
+    """`template`, `snippet`, `module`, `file`, `manifest`, `folder`, or `program` (run by
+    the deploy while it builds the package)."""
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,9 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
         )
     custom = _resolved_or_empty(relative, service.get("custom"), load, "custom")
     plugin = mapping_of(relative, custom.get("pythonRequirements"), load, "pythonRequirements")
-    return Read(found, references=python_requirements(relative, plugin, specs))
+    references = python_requirements(relative, plugin, specs)
+    references += build_programs(relative, service.get("plugins"), plugin)
+    return Read(found, references=references)
 
 
 def _layer_code(relative: str, here: PurePosixPath, name: str, layer: Any, load: Loader) -> str:
@@ -145,6 +147,53 @@ def python_requirements(
     for what, where in vendors:
         if (folder := _plugin_setting(relative, what, where, "vendor")) is not None:
             found.append(Reference(relative, what, join_path(here, folder), "folder"))
+    return found
+
+
+# Where the Framework looks for a plugin before node_modules (`plugins.localPath`).
+_PLUGIN_FOLDER = ".serverless_plugins"
+# Build images AWS publishes for Lambda's Python runtimes: what `dockerizePip` runs pip in
+# by default, and what nobody outside AWS can change.
+_AWS_BUILD_IMAGES = ("public.ecr.aws/sam/build-python", "amazon/aws-sam-cli-build-image-python")
+
+
+def build_programs(relative: str, plugins: Any, settings: dict[Any, Any]) -> list[Reference]:
+    """The programs `sls package` may run from the bundle while it builds the artifact,
+    each of which can write any file into it: a local plugin (a path, or a name found in
+    `plugins.localPath`, `.serverless_plugins` by default), and serverless-python-
+    requirements' `pythonBin` given as a path and its `dockerFile`. A build image other
+    than AWS's own is refused here (ValueError): the bundle picks what runs pip."""
+    here = PurePosixPath(relative).parent
+    folder = _PLUGIN_FOLDER
+    if isinstance(plugins, dict):
+        folder = _plugin_setting(relative, "plugins.localPath", plugins, "localPath") or folder
+        plugins = plugins.get("modules")
+    found = []
+    for name in plugins if isinstance(plugins, list) else []:
+        if not isinstance(name, str) or "${" in name:
+            continue  # an npm package name, or what the Framework itself refuses
+        local = name if name.startswith(("./", "../", "/")) else f"{folder}/{name}"
+        found.append(Reference(relative, f"plugin {name}", join_path(here, local), "program"))
+    python = _plugin_setting(relative, "custom.pythonRequirements.pythonBin", settings, "pythonBin")
+    if python is not None and "/" in python:  # a bare name is a command on the runner's PATH
+        what = f"pythonRequirements.pythonBin {python}"
+        found.append(Reference(relative, what, join_path(here, python), "program"))
+    if settings.get("dockerizePip") in (None, False, "false"):
+        return found
+    docker_file = _plugin_setting(
+        relative, "custom.pythonRequirements.dockerFile", settings, "dockerFile"
+    )
+    if docker_file is not None:
+        what = f"pythonRequirements.dockerFile {docker_file}"
+        found.append(Reference(relative, what, join_path(here, docker_file), "program"))
+    image = settings.get("dockerImage")
+    if image is not None and not (isinstance(image, str) and image.startswith(_AWS_BUILD_IMAGES)):
+        raise ValueError(
+            f"{relative}: custom.pythonRequirements.dockerImage is {image!r}: the package's "
+            "dependencies are installed by whatever that image runs, which the gate cannot "
+            f"read; use an AWS build image ({', '.join(_AWS_BUILD_IMAGES)}) or build the "
+            "package first and scan it (package.artifact)"
+        )
     return found
 
 

@@ -5,8 +5,8 @@ Every entry is looked at once: a folder that cannot be listed, or a link that
 leaves the bundle, dangles or loops, is refused. A link inside the bundle is
 copied as its target (so the scanners see what `zip -r` ships at the place
 Lambda loads it). Folders and files a built-in rule ignores, and what the
-policy's `exclude` names, are counted, not copied; Python code in ignored
-folders is remembered so that an import of it can bring it back, and every file
+policy's `exclude` names, are counted, not copied; Python code in ignored or
+excluded folders is remembered so that an import of it can bring it back, and every file
 of an ignored virtualenv or dependency tree so that, inside a Python function's
 code, it is brought back whole. Bytecode an unpacked zip's `__pycache__` holds
 that Python may run instead of its source is refused (see gate.bundle.staging.bytecode).
@@ -74,7 +74,7 @@ def _copy_dir(
         if entry.is_symlink():
             pattern = walk.exclude.match(shown)
             if pattern is not None:
-                walk.tally.excluded[pattern] += 1
+                _exclude(walk.tally, shown, path, pattern)
                 continue
             path = _link_target(walk, path, shown)
         if path.is_dir():
@@ -97,7 +97,8 @@ def _enter(
     # The user's own `exclude` comes first: what it names is theirs to leave out.
     pattern = walk.exclude.match(shown, directory=True)
     if pattern is not None:
-        walk.tally.excluded[pattern] += _count(walk.tally.bundle, path, shown)
+        for relative, file in _files_under(walk.tally.bundle, path, shown):
+            _exclude(walk.tally, relative, file, pattern)
         return []
     rule = dir_rule(name, path)
     if rule is not None:
@@ -150,7 +151,7 @@ def _copy_file(walk: _Walk, path: Path, name: str, shown: str, judged: bool = Fa
         return
     pattern = walk.exclude.match(shown)
     if pattern is not None:
-        tally.excluded[pattern] += 1
+        _exclude(tally, shown, path, pattern)
         return
     if not path.is_file():
         raise refusal(
@@ -304,8 +305,12 @@ def _ignore_tree(tally: Tally, path: Path, shown: str, rule: str) -> None:
             tally.held[relative] = Ignored(file, rule)
 
 
-def _count(bundle: str, path: Path, shown: str) -> int:
-    return sum(1 for _ in _files_under(bundle, path, shown))
+def _exclude(tally: Tally, relative: str, file: Path, pattern: str) -> None:
+    """Count a file the policy's `exclude` leaves out, remembering a Python one: deployed
+    code may import it all the same (gate.bundle.staging.imports)."""
+    tally.excluded[pattern] += 1
+    if relative.endswith(IMPORTABLE_SUFFIXES):
+        tally.importable[relative] = Ignored(file, pattern, by_policy=True)
 
 
 def _files_under(bundle: str, path: Path, shown: str) -> list[tuple[str, Path]]:

@@ -1,13 +1,14 @@
-"""Code the bundle's own modules import from ignored folders is scanned, not ignored.
+"""Code the bundle's own modules import from ignored or excluded folders is scanned.
 
 `import node_modules.evil` or a handler whose import path runs through a
 `.venv` would otherwise load code the copy left out. Imports are read with
 `ast` (the bundle's code is never imported); each module name is looked for
 under the importing file's folder and every folder above it, as any of them
 may be on the function's import path. A Python source found in an ignored
-folder is copied back and scanned like the rest (and what it imports is
-followed in turn); bytecode or a native module found there is refused, since
-nobody could scan it.
+folder, or in one the policy's `exclude` names (the user leaves out what is not
+deployed, never what a handler runs), is copied back and scanned like the rest
+(and what it imports is followed in turn); bytecode or a native module found
+there is refused, since nobody could scan it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from gate.bundle.discovery import code_places, contents_of, within
 from gate.bundle.rules import refusal
 from gate.bundle.staging.tally import Ignored, Tally
-from gate.model import Function, python_function
+from gate.model import Function, Warning_, python_function
 
 STARTUP_MODULES = frozenset({"sitecustomize", "usercustomize"})
 """Modules the interpreter itself imports at start from any folder on its path
@@ -46,16 +47,22 @@ def bring_back_imported(root: Path, tally: Tally) -> None:
 
 
 def _bring_back(root: Path, tally: Tally, relative: str, importer: str) -> str:
-    """Restore one ignored source `importer` imports; compiled code is refused."""
+    """Restore one ignored or excluded source `importer` imports; compiled code is
+    refused."""
     found = tally.importable.pop(relative)
     if not relative.endswith(".py"):
         raise refusal(
-            f"{tally.bundle}/{relative}: compiled code in an ignored folder "
-            f"({found.rule}) that {importer} imports; nobody can scan it: ship "
-            "its source outside that folder"
+            f"{tally.bundle}/{relative}: compiled code in {_left_out_by(found)} that "
+            f"{importer} imports; nobody can scan it: ship its source outside that folder"
         )
-    _restore(root, relative, found, tally)
+    _restore(root, relative, found, tally, importer)
     return relative
+
+
+def _left_out_by(found: Ignored) -> str:
+    if found.by_policy:
+        return f"what the policy excludes ({found.rule!r})"
+    return f"an ignored folder ({found.rule})"
 
 
 def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
@@ -68,7 +75,7 @@ def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function])
         if relative is not None and found is not None:
             if not relative.endswith(".py"):
                 raise refusal(f"{tally.bundle}/{relative}: a handler module nobody can scan")
-            _restore(root, relative, found, tally)
+            _restore(root, relative, found, tally, f"function {function.name!r}")
             restored = True
     if restored:
         bring_back_imported(root, tally)
@@ -92,6 +99,8 @@ def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> 
     # sys.path may put it on the import path: it is accounted for like the code around
     # it (a source scanned, sourceless bytecode refused).
     for relative, found in sorted(tally.importable.items()):
+        if found.by_policy:
+            continue  # the user's to leave out, unless deployed code imports it
         if _cache_of_its_own(relative, tally):
             continue  # a `__pycache__` beside sources: the bytecode rules judge it
         if any(within(relative, place) for place in places):
@@ -118,7 +127,11 @@ def _handler_module(function: Function) -> str | None:
     return posixpath.normpath(f"{contents_of(code)}/{module_path}.py")
 
 
-def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
+def _restore(
+    root: Path, relative: str, found: Ignored, tally: Tally, importer: str | None = None
+) -> None:
+    """Copy one left-out file into `root`, counted as the file it is; one the policy
+    excludes is said to be scanned all the same, naming who imports it."""
     if found.source.is_symlink():
         real = found.source.resolve()
         venv = _virtualenv_of(found.source, tally.top)
@@ -142,7 +155,17 @@ def _restore(root: Path, relative: str, found: Ignored, tally: Tally) -> None:
         shutil.copyfile(found.source, destination)
     except OSError as e:
         raise refusal(f"{tally.bundle}/{relative}: cannot read: {e.strerror}") from e
-    tally.ignored[found.rule] -= 1
+    if found.by_policy:
+        tally.excluded[found.rule] -= 1
+        tally.warnings.append(
+            Warning_(
+                "exclude-imported",
+                f"{tally.bundle}/{relative}: the policy excludes it ({found.rule!r}), but "
+                f"{importer} imports it, so it is deployed code and scanned all the same",
+            )
+        )
+    else:
+        tally.ignored[found.rule] -= 1
     tally.files += 1
     tally.restored.add(relative)
     tally.importable.pop(relative, None)

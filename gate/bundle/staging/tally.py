@@ -16,6 +16,10 @@ class Ignored:
 
     source: Path
     rule: str
+    """The built-in rule that left it out, or the policy's `exclude` pattern."""
+    by_policy: bool = False
+    """Left out by the policy's `exclude`: brought back only when deployed code imports
+    it (the user excluded what is not deployed, never what a handler runs)."""
 
 
 @dataclass
@@ -28,7 +32,8 @@ class Tally:
     ignored: Counter[str] = field(default_factory=Counter)
     """Files left out by each built-in rule."""
     importable: dict[str, Ignored] = field(default_factory=dict)
-    """Python files of ignored folders, by their path relative to the bundle root."""
+    """Python files of ignored or excluded folders, by their path relative to the bundle
+    root."""
     held: dict[str, Ignored] = field(default_factory=dict)
     """Every file of folders ignored by a rule Python may import from (a virtualenv, a
     dependency tree), by its path relative to the bundle root: brought back if it turns
