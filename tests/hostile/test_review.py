@@ -178,14 +178,12 @@ def test_an_admin_policy_document_written_as_a_json_string_blocks(sandbox: Sandb
 # --- the user's `exclude` reaches code the handler imports ------------------------------
 
 
-def test_code_a_handler_imports_from_an_excluded_folder_is_counted_excluded(
-    sandbox: Sandbox,
-) -> None:
-    """The policy's `exclude` wins even over code a handler imports: the policy is the
-    reviewer's own, trusted decision (and `--policy-ref` keeps the change under review from
-    editing it), so the gate does not second-guess it. What it must do is make the choice
-    visible: the excluded files are counted under `excluded`, by the pattern that left
-    them out, in the JSON report and in the summary line."""
+def test_code_a_handler_imports_from_an_excluded_folder_is_scanned(sandbox: Sandbox) -> None:
+    """The policy's `exclude` leaves out what is not deployed, never what a handler runs:
+    a bundle's author names its folders, and `tests/**` is the pattern `gate init` writes.
+    What the handler imports is scanned and said to be; what it does not import stays
+    excluded, counted by the pattern that left it out, in the JSON report and in the
+    summary line (review 25, attack 1, reversed this case's first reading)."""
     function(sandbox, code="./")
     sandbox.write(
         "app.py",
@@ -194,14 +192,16 @@ def test_code_a_handler_imports_from_an_excluded_folder_is_counted_excluded(
     )
     sandbox.write("tests/__init__.py", "")
     sandbox.write("tests/helper.py", BAD)
+    sandbox.write("tests/test_app.py", "def test_app():\n    assert True\n")
     policy = "version: 1\nscanners:\n  checkov: {enabled: false}\nexclude: ['tests/**']\n"
     run = sandbox.run("--format", "json", policy=policy)
-    assert run.code == 0, run.stderr
+    assert run.code == 1, run.stderr
     files = report(run)["files"]
-    assert files["excluded"] == 2
-    assert files["excluded_by"] == {"tests/**": 2}
+    assert files["excluded"] == 1
+    assert files["excluded_by"] == {"tests/**": 1}
     text = sandbox.run(policy=policy)
-    assert "2 excluded" in text.stdout + text.stderr, text.stdout
+    assert "1 excluded" in text.stdout + text.stderr, text.stdout
+    assert "[exclude-imported]" in text.stdout + text.stderr, text.stdout
 
 
 # --- serverless.yml: variants and variables -------------------------------------------
