@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 # `scheme://user:password@` or `scheme://token@`; scp-style `git@host:path` has no secret.
@@ -12,6 +13,14 @@ def mask_url_credentials(text: str) -> str:
     """`git+https://user:token@host/x` -> `git+https://***@host/x`: the reader still sees
     that the requirement carried a credential."""
     return _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
+
+
+def secret_digest(value: str) -> str:
+    """A short, one-way digest of a secret's value (or of a scanner's hash of it), for a
+    finding's fingerprint: two different secrets at one place are two findings, so a new
+    key written over a baselined or waived one is new, and nothing in a report leads back
+    to the value (64 bits of a salted SHA-256)."""
+    return hashlib.sha256(f"serverless-gate secret\0{value}".encode()).hexdigest()[:16]
 
 
 def strip_url_credentials(text: str) -> str:

@@ -258,21 +258,27 @@ def test_an_excluded_module_the_handler_imports_is_scanned(sandbox: Sandbox) -> 
         "tests/deeper.py",
         "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n",
     )
-    sandbox.write("tests/test_app.py", "def test_app():\n    assert True\n")
+    sandbox.write("tests/event.json", "{}\n")
     run = sandbox.run("--format", "json", policy=EXCLUDING)
     assert_blocks(run)
     report = json.loads(run.stdout)
     assert {"B602", "GATE-SLS-001"} & {f["rule_id"] for f in report["findings"]}
     brought = [w["message"] for w in report["warnings"] if w["code"] == "exclude-imported"]
     assert any("tests/deeper.py" in message for message in brought), report["warnings"]
-    # The brought-back files are counted scanned, the rest of tests/ stays excluded.
+    # The brought-back files are counted scanned; what is not Python stays excluded.
     assert report["files"]["excluded"] == 1, report["files"]
 
 
-def test_an_excluded_module_nothing_imports_stays_excluded(sandbox: Sandbox) -> None:
-    """The user's exclude still holds for what no deployed code imports."""
-    importing_service(sandbox)
-    sandbox.write("app.py", HARMLESS)
+def test_an_excluded_module_outside_the_deployed_code_stays_excluded(sandbox: Sandbox) -> None:
+    """The user's exclude still holds for Python no function deploys: tests/ beside a SAM
+    function whose code is src/."""
+    sandbox.write("template.yaml", SAM)
+    sandbox.write("src/app.py", HARMLESS)
+    sandbox.write("tests/__init__.py", "")
+    sandbox.write(
+        "tests/helpers.py",
+        "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n",
+    )
     run = sandbox.run("--format", "json", policy=EXCLUDING)
     assert run.code == 0, (run.stdout[-2000:], run.stderr)
     assert json.loads(run.stdout)["files"]["excluded"] == 2

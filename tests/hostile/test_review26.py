@@ -114,6 +114,24 @@ lazy loading of the advisory database (`AdvisoryDatabase`, `_builtin`'s meta) an
 PIP_CONFIG_FILE=` of the bundle's mounted folder is the same class as 2 and 4);
 `useStaticCache`; `package.patterns`; a `.pth` or namespace package in an excluded
 folder; GitLab and Jenkins log conventions.
+
+Fixed, each by its class: 1, Python the policy excludes inside a Python function's code
+or layers is deployed, so it is scanned whatever imports it, warned `exclude-imported`
+(gate.bundle.staging.imports `bring_back_code`); the exclude holds outside deployed
+code. 2, the Serverless reader's list of programs the deploy runs grew: a `${file()}` of
+a script is a `program` reference (gate.bundle.discovery.references `_file_kind`), the
+hook settings of serverless-plugin-scripts and serverless-scriptable-plugin are refused,
+and a plugin package.json installs from a folder is a program
+(gate.bundle.discovery.serverless `build_programs`, `_local_packages`). 3, a Dockerfile's
+`RUN`/`ONBUILD` steps or `ADD` of a URL (gate.bundle.discovery.dockerfile), a
+`local-exec` an `archive_file` waits for through any chain of blocks, and any `external`
+data source (gate.bundle.discovery.terraform `_Builders`) are parts of the code the gate
+cannot follow: scan errors naming the function, which `leave_out` turns into a warning
+once the policy's author has read the step (its source still scanned). 4, a requirements
+line or `pipCmdExtraArgs` pointing pip at a folder or `file:` index, and a local archive
+requirement, are refused (gate.bundle.manifests.requirements `local_source`). 5, a secret
+is anchored on a 64-bit digest of its value (gate.redact `secret_digest`), for checkov's
+secrets and GATE-IAC-012, so another secret in its place is new.
 """
 
 from __future__ import annotations
@@ -133,7 +151,6 @@ from tests.hostile.conftest import (
     HANG_TIMEOUT_S,
     Sandbox,
     assert_blocks,
-    blocked_or_refused,
 )
 
 SERVICE = """\
@@ -229,11 +246,6 @@ def test_the_imported_helper_blocks_unexcluded(sandbox: Sandbox, trick: str) -> 
     assert "B602" in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 26 #1: only literal import statements and import_module/__import__ "
-    "calls bring excluded code back (gate.bundle.staging.imports _module_names)",
-)
 @pytest.mark.parametrize("trick", sorted(IMPORTS))
 def test_an_excluded_module_the_handler_loads_is_scanned(sandbox: Sandbox, trick: str) -> None:
     """tests/ is zipped with the service, and the handler loads tests/helpers.py: the
@@ -371,13 +383,6 @@ def test_the_code_a_build_would_plant_blocks(sandbox: Sandbox, build: str) -> No
     assert "B605" in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 26 #2/#3: JS variables, command-running plugins, file: plugins, "
-    "Terraform provisioners/external programs and SAM Dockerfiles are not build programs "
-    "(gate.bundle.discovery.serverless build_programs, terraform _tf_code, "
-    "cloudformation _sam_code)",
-)
 @pytest.mark.parametrize("build", sorted(BUILDS))
 def test_a_program_the_build_runs_is_refused(sandbox: Sandbox, build: str) -> None:
     """The build runs a program or command the bundle supplies, which can write any file
@@ -387,6 +392,29 @@ def test_a_program_the_build_runs_is_refused(sandbox: Sandbox, build: str) -> No
     run = sandbox.run()
     assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
     assert len(run.lines) == 1 and named in run.lines[0], run.stderr
+
+
+def test_a_build_the_policy_author_has_read_is_left_out_and_its_source_scanned(
+    sandbox: Sandbox,
+) -> None:
+    """`leave_out` names the function whose build step the policy's author has read: the
+    run says so, and the source the step starts from is still scanned (blocks)."""
+    local_exec(sandbox)
+    sandbox.write("src/app.py", SHELL)
+    policy = CHEAP_POLICY + (
+        "leave_out:\n  - {function: aws_lambda_function.fn, reason: 'sed of the bucket name'}\n"
+    )
+    run = sandbox.run(policy=policy)
+    assert_blocks(run)
+    assert "[left-out]" in run.stdout and "local-exec" in run.stdout, run.stdout[-2000:]
+
+
+def test_an_image_that_only_copies_the_code_is_scanned(sandbox: Sandbox) -> None:
+    """A Dockerfile that runs nothing (FROM, COPY, CMD) makes an image of its base and the
+    files it copies: those are scanned, and the run decides."""
+    sam_image(sandbox)
+    sandbox.write("src/app.py", SHELL)
+    assert_blocks(sandbox.run())
 
 
 # --- 4. pip installs a wheel of the bundle -----------------------------------------------------
@@ -417,17 +445,38 @@ def test_the_wheels_module_in_the_code_blocks(sandbox: Sandbox) -> None:
     assert_blocks(sandbox.run())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 26 #4: --find-links/--no-index in a requirements file are skipped "
-    "options (gate.bundle.manifests.requirements); the wheel is 'not analysed'",
-)
-def test_a_wheel_the_requirements_install_from_the_bundle_is_scanned(sandbox: Sandbox) -> None:
-    """`sam build` installs the bundle's own wheels/six-*.whl: its code is deployed, so it
-    is scanned as the function's (blocks) or the requirement is refused."""
-    sam_function(sandbox, "--no-index\n--find-links ../wheels\nsix==1.16.0\n")
+LOCAL_WHEELS = {
+    "find-links": "--no-index\n--find-links ../wheels\nsix==1.16.0\n",
+    "index-url": "--index-url=file:///../wheels\nsix==1.16.0\n",
+    "wheel-path": "../wheels/six-1.16.0-py3-none-any.whl\n",
+}
+
+
+@pytest.mark.parametrize("requirements", sorted(LOCAL_WHEELS))
+def test_a_wheel_the_requirements_install_from_the_bundle_is_refused(
+    sandbox: Sandbox, requirements: str
+) -> None:
+    """`sam build` installs the bundle's own wheels/six-*.whl: its code is deployed and the
+    gate does not scan inside it, so the requirements file is refused, naming the line."""
+    sam_function(sandbox, LOCAL_WHEELS[requirements])
     sandbox.write("wheels/six-1.16.0-py3-none-any.whl", wheel())
-    blocked_or_refused(sandbox.run().code)
+    run = sandbox.run()
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert "src/requirements.txt" in run.stderr and "bundle" in run.stderr, run.stderr
+
+
+def test_pip_arguments_of_the_python_requirements_plugin_are_read(sandbox: Sandbox) -> None:
+    """The same through serverless-python-requirements' `pipCmdExtraArgs`."""
+    service(
+        sandbox,
+        "plugins:\n  - serverless-python-requirements\ncustom:\n  pythonRequirements:\n"
+        "    pipCmdExtraArgs: ['--find-links', './wheels']\n",
+    )
+    sandbox.write("requirements.txt", "six==1.16.0\n")
+    sandbox.write("wheels/six-1.16.0-py3-none-any.whl", wheel())
+    run = sandbox.run()
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert len(run.lines) == 1 and "pipCmdExtraArgs" in run.lines[0], run.stderr
 
 
 # --- 5. a new secret in a baselined file ------------------------------------------------------
@@ -465,11 +514,6 @@ def test_the_new_key_blocks_without_the_baseline(sandbox: Sandbox) -> None:
     assert "CKV_SECRET" in run.stdout and "AKIA2E0A8F3B244C9986" not in run.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 26 #5: a checkov secret's fingerprint has no anchor "
-    "(gate.scanners.checkov anchor='' if secret): any key in the file matches",
-)
 def test_a_new_secret_is_not_matched_to_a_recorded_one(sandbox: Sandbox) -> None:
     """The recorded secret was the example key; a different key in the same file is new."""
     recorded = baselined_secret(sandbox)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate.bundle.discovery.declared import Declared, Unresolved, contents_of
+from gate.bundle.discovery.dockerfile import image_programs
 from gate.bundle.discovery.inline import InlineCollision, stage
 from gate.bundle.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
 from gate.bundle.discovery.settle import settle
@@ -114,16 +115,20 @@ def discover(
             # What the build installs in place of the requirements.txt it would look for.
             named = tuple(sorted({*settled.function.manifests, *reader.named_manifests}))
             settled = replace(settled, function=replace(settled.function, manifests=named))
+        unbuilt = _unbuilt(root, item)
         entry = next((e for e in leave_out if e.names(item.iac_file, item.name, bundle_id)), None)
         if entry is not None:
+            # Built by another job, or by a step of this one the policy's author has read:
+            # what of its code is here is still scanned.
             matched.add(entry)
             functions.append(replace(settled.function, left_out=entry.reason))
-            warnings += _left_out(bundle_id, item, entry, settled.problems)
-            settled = replace(settled, problems=[])
+            warnings += _left_out(bundle_id, item, entry, [*settled.problems, *unbuilt])
+            settled, unbuilt = replace(settled, problems=[]), []
         else:
             functions.append(settled.function)
         issues.extend(
-            ScanIssue(None, problem, item.iac_file, bundle_id) for problem in settled.problems
+            ScanIssue(None, problem, item.iac_file, bundle_id)
+            for problem in [*settled.problems, *unbuilt]
         )
         warnings.extend(
             Warning_(
@@ -134,34 +139,7 @@ def discover(
             )
             for place in settled.unbuilt
         )
-        if analysed_runtime(item.runtime):
-            issues.extend(
-                ScanIssue(
-                    None,
-                    f"{item.name}: {part}, which the gate cannot follow; gate check the "
-                    "built zip (or the built layer)",
-                    item.iac_file,
-                    bundle_id,
-                )
-                for part in item.unfollowed
-            )
-        if (
-            item.code_elsewhere
-            and _unresolved(item.code_elsewhere)
-            and analysed_runtime(item.runtime)
-        ):
-            # A location only the deploy works out (a parameter, a variable) may well be
-            # a folder of this bundle: code the gate cannot find is never "elsewhere".
-            issues.append(
-                ScanIssue(
-                    None,
-                    f"{item.name}: its code is at {item.code_elsewhere}, which the gate "
-                    "cannot follow; write the path out, or gate check the built zip",
-                    item.iac_file,
-                    bundle_id,
-                )
-            )
-        elif item.code_elsewhere:
+        if item.code_elsewhere and not _unresolved(item.code_elsewhere):
             warnings.append(
                 Warning_(
                     "function-code-elsewhere",
@@ -178,6 +156,30 @@ def discover(
         frozenset(reader.out_of_scope),
         frozenset(matched),
     )
+
+
+def _unbuilt(root: Path, item: Declared) -> list[str]:
+    """What of a Python function's deployed code only its build makes, so the gate cannot
+    follow it: a part a program of the bundle builds or changes (a Makefile, a
+    Dockerfile's steps, a provisioner), or a location only the deploy works out (a
+    parameter, a variable: it may well be a folder of this bundle, so it is never
+    "elsewhere")."""
+    if not analysed_runtime(item.runtime):
+        return []
+    unfollowed = [*item.unfollowed]
+    if item.dockerfile is not None and (steps := image_programs(root, item.dockerfile)):
+        unfollowed.append(f"what {steps} in {item.dockerfile} put into its image")
+    found = [
+        f"{item.name}: {part}, which the gate cannot follow; gate check the built zip (or "
+        "the built layer), or leave the function out in the policy once you have read it"
+        for part in unfollowed
+    ]
+    if item.code_elsewhere and _unresolved(item.code_elsewhere):
+        found.append(
+            f"{item.name}: its code is at {item.code_elsewhere}, which the gate cannot "
+            "follow; write the path out, or gate check the built zip"
+        )
+    return found
 
 
 def _left_out(

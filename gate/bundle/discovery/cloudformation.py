@@ -64,6 +64,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
                 for r in logical_ids(properties.get("Layers"))
                 if r in unfollowed
             ],
+            dockerfile=_dockerfile(properties, resource, here),
             related=_cfn_related(str(logical_id), properties, refs),
         )
         if elsewhere == _INLINE:
@@ -156,6 +157,19 @@ def _not_local(value: Any) -> str:
 
 
 _MADE = "what its Makefile builds (Metadata.BuildMethod makefile)"
+
+
+def _dockerfile(
+    properties: dict[str, Any], resource: dict[str, Any], here: PurePosixPath
+) -> str | None:
+    """The Dockerfile `sam build` builds an image function from (`Metadata.Dockerfile`,
+    in `Metadata.DockerContext`), as a bundle path; None for a zip function."""
+    metadata = as_mapping(resource.get("Metadata"))
+    context = metadata.get("DockerContext")
+    if properties.get("PackageType") != "Image" or not isinstance(context, str):
+        return None
+    dockerfile = metadata.get("Dockerfile", "Dockerfile")
+    return join_path(here / context, dockerfile if isinstance(dockerfile, str) else "Dockerfile")
 
 
 def _made(resource: dict[str, Any]) -> bool:

@@ -40,6 +40,9 @@ class Declared:
     unfollowed: list[str] = field(default_factory=list)
     """Parts of the deployed code the gate cannot follow (a layer a program of the
     bundle builds): for a runtime it analyses, each is a scan error."""
+    dockerfile: str | None = None
+    """The Dockerfile of the bundle an image function is built from (bundle path): its
+    steps that run programs are parts the gate cannot follow."""
 
 
 @dataclass(frozen=True)

@@ -93,12 +93,21 @@ def serverless_references(relative: str, data: Any) -> list[Reference]:
     and the requirements file its python-requirements plugin is told to install."""
     here = PurePosixPath(relative).parent
     found = [
-        Reference(relative, f"${{file({name})}}", join_path(here, name), "file")
+        Reference(relative, f"${{file({name})}}", join_path(here, name), _file_kind(name))
         for text in _strings(data)
         for name in map(unquoted, _FILE_VARIABLE.findall(text))
         if _local(name) and not name.startswith("~") and "${" not in name
     ]
     return found
+
+
+# A `${file()}` of a script: the Framework `require`s it and calls what it exports while
+# it resolves the service, before it packages anything.
+_SCRIPT_SUFFIXES = (".js", ".cjs", ".mjs", ".ts")
+
+
+def _file_kind(name: str) -> str:
+    return "program" if name.lower().endswith(_SCRIPT_SUFFIXES) else "file"
 
 
 SAMCONFIG_FILES = ("samconfig.toml", "samconfig.yaml", "samconfig.yml")

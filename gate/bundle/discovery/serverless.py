@@ -92,7 +92,7 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     custom = _resolved_or_empty(relative, service.get("custom"), load, "custom")
     plugin = mapping_of(relative, custom.get("pythonRequirements"), load, "pythonRequirements")
     references = python_requirements(relative, plugin, specs)
-    references += build_programs(relative, service.get("plugins"), plugin)
+    references += build_programs(relative, service.get("plugins"), custom, plugin, load)
     return Read(found, references=references)
 
 
@@ -150,6 +150,25 @@ def python_requirements(
     return found
 
 
+# Plugin settings (under `custom`) whose hooks run commands or scripts as the Framework
+# packages: serverless-plugin-scripts, serverless-scriptable-plugin (and its old name).
+_HOOKED = (("scripts", "hooks"), ("scriptable", "hooks"), ("scriptHooks", ""))
+# How package.json installs a package from a folder rather than a registry.
+_LOCAL_SPEC = ("file:", "link:", "portal:", "./", "../", "/", "~/")
+
+
+def _local_packages(here: PurePosixPath, load: Loader) -> dict[str, str]:
+    """The packages the service's package.json installs from a local folder, with the
+    spec (`file:./tools/x`): npm links that folder into node_modules as the package."""
+    manifest = as_mapping(load(join_path(here, "package.json")))
+    return {
+        str(name): spec
+        for section in ("dependencies", "devDependencies", "optionalDependencies")
+        for name, spec in as_mapping(manifest.get(section)).items()
+        if isinstance(spec, str) and spec.startswith(_LOCAL_SPEC)
+    }
+
+
 # Where the Framework looks for a plugin before node_modules (`plugins.localPath`).
 _PLUGIN_FOLDER = ".serverless_plugins"
 # Build images AWS publishes for Lambda's Python runtimes: what `dockerizePip` runs pip in
@@ -157,23 +176,44 @@ _PLUGIN_FOLDER = ".serverless_plugins"
 _AWS_BUILD_IMAGES = ("public.ecr.aws/sam/build-python", "amazon/aws-sam-cli-build-image-python")
 
 
-def build_programs(relative: str, plugins: Any, settings: dict[Any, Any]) -> list[Reference]:
+def build_programs(
+    relative: str, plugins: Any, custom: dict[Any, Any], settings: dict[Any, Any], load: Loader
+) -> list[Reference]:
     """The programs `sls package` may run from the bundle while it builds the artifact,
-    each of which can write any file into it: a local plugin (a path, or a name found in
-    `plugins.localPath`, `.serverless_plugins` by default), and serverless-python-
-    requirements' `pythonBin` given as a path and its `dockerFile`. A build image other
-    than AWS's own is refused here (ValueError): the bundle picks what runs pip."""
+    each of which can write any file into it: a local plugin (a path, a name found in
+    `plugins.localPath`, `.serverless_plugins` by default, or one package.json installs
+    from a folder of the bundle), and serverless-python-requirements' `pythonBin` given
+    as a path and its `dockerFile` (`settings`: its `custom.pythonRequirements`).
+    Commands a plugin runs on the Framework's hooks (serverless-plugin-scripts,
+    serverless-scriptable-plugin) and a build image other than AWS's own are refused
+    here (ValueError): the bundle picks what runs."""
     here = PurePosixPath(relative).parent
+    for section, key in _HOOKED:
+        value = custom.get(section)
+        hooks = mapping_of(relative, value, load, f"custom.{section}").get(key) if key else value
+        if hooks:
+            setting = f"{section}.{key}" if key else section
+            raise ValueError(
+                f"{relative}: custom.{setting} runs commands while the deploy builds the "
+                "package, which can write any file into what is deployed; build the package "
+                "first and scan it (package.artifact)"
+            )
     folder = _PLUGIN_FOLDER
     if isinstance(plugins, dict):
         folder = _plugin_setting(relative, "plugins.localPath", plugins, "localPath") or folder
         plugins = plugins.get("modules")
+    installed = _local_packages(here, load)
     found = []
     for name in plugins if isinstance(plugins, list) else []:
         if not isinstance(name, str) or "${" in name:
-            continue  # an npm package name, or what the Framework itself refuses
+            continue  # what the Framework itself refuses
         local = name if name.startswith(("./", "../", "/")) else f"{folder}/{name}"
         found.append(Reference(relative, f"plugin {name}", join_path(here, local), "program"))
+        if name in installed:
+            what = f"plugin {name} (package.json: {installed[name]})"
+            path = join_path(here, installed[name].split(":", 1)[-1])
+            found.append(Reference(relative, what, path, "program"))
+    _refuse_local_sources(relative, settings.get("pipCmdExtraArgs"))
     python = _plugin_setting(relative, "custom.pythonRequirements.pythonBin", settings, "pythonBin")
     if python is not None and "/" in python:  # a bare name is a command on the runner's PATH
         what = f"pythonRequirements.pythonBin {python}"
@@ -195,6 +235,23 @@ def build_programs(relative: str, plugins: Any, settings: dict[Any, Any]) -> lis
             "package first and scan it (package.artifact)"
         )
     return found
+
+
+def _refuse_local_sources(relative: str, arguments: Any) -> None:
+    """serverless-python-requirements' `pipCmdExtraArgs` pointing pip at packages in files
+    of the bundle (`--find-links ./wheels`): installed in place of what the audit looks
+    up, so refused (ValueError), as in a requirements file."""
+    from gate.bundle.manifests.requirements import local_source, source_option
+
+    words = [str(a) for a in arguments] if isinstance(arguments, list) else []
+    for index, word in enumerate(words):
+        value = source_option(word, words[index + 1] if index + 1 < len(words) else "")
+        if value is not None and local_source(value):
+            raise ValueError(
+                f"{relative}: custom.pythonRequirements.pipCmdExtraArgs points pip at "
+                f"{value}, packages in files of the bundle that it installs in place of "
+                "what the audit looks up; install from an index"
+            )
 
 
 def _plugin_setting(relative: str, what: str, settings: dict[Any, Any], key: str) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import json
 import re
 import sys
 import tempfile
@@ -107,6 +108,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         for section, kind, name, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_layer_version")
     }
+    builders = _Builders(blocks)
     found = []
     for section, kind, name, relative, body in blocks:
         if (section, kind) != ("resource", "aws_lambda_function"):
@@ -132,8 +134,55 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             related=_tf_related(address, body, blocks, values),
         )
         _tf_inline(item, module, deployed, archives)
+        if item.code is not None:
+            archive = _archive_name(module, tf_value(deployed, "filename"), archives)
+            item.unfollowed += builders.before(archive)
         found.append(item)
     return Read(found, warnings, references=references), read
+
+
+class _Builders:
+    """The programs a Terraform module runs that may write a function's code before it is
+    zipped: a `local-exec` provisioner an archive_file waits for (by `depends_on` or a
+    reference, through any chain of blocks), and any `external` data source, which runs
+    at plan time in no set order with the archives."""
+
+    def __init__(self, blocks: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
+        addresses = {_address(section, kind, name): body for section, kind, name, _, body in blocks}
+        self.external = sorted(a for a in addresses if a.startswith("data.external."))
+        self.provisioned = {
+            address
+            for address, body in addresses.items()
+            if any("local-exec" in as_mapping(p) for p in _as_list(body.get("provisioner")))
+        }
+        self.named = {
+            address: {a for a in _ADDRESS.findall(json.dumps(body, default=str)) if a in addresses}
+            for address, body in addresses.items()
+        }
+
+    def before(self, archive: str | None) -> list[str]:
+        """What runs before `archive` (an archive_file's name; None: code read as it is)."""
+        found = [f"{a}, a program the plan runs (it may write the code)" for a in self.external]
+        if archive is None:
+            return found
+        pending, seen = [f"data.archive_file.{archive}"], set()
+        while pending:
+            address = pending.pop()
+            if address not in seen:
+                seen.add(address)
+                pending += self.named.get(address, ())
+        return found + [
+            f"{a}'s local-exec, a program the apply runs before archive_file {archive!r} "
+            "zips the code"
+            for a in sorted(seen & self.provisioned)
+        ]
+
+
+_ADDRESS = re.compile(r"(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*")
+
+
+def _address(section: str, kind: str, name: str) -> str:
+    return f"data.{kind}.{name}" if section == "data" else f"{kind}.{name}"
 
 
 def _parse(path: Path, relative: str) -> dict[str, Any]:

@@ -97,6 +97,15 @@ def _include(
 
 def _classify_line(text: str, path: str, number: int, found: Found) -> None:
     """One logical line of a requirements file: an option, an editable or a requirement."""
+    source = _SOURCE.match(text)
+    if source is not None and local_source(source["value"]):
+        reason = (
+            "points pip at packages in files of the bundle, which it installs in place of "
+            "what the audit looks up; install from an index, or vendor the package with "
+            "its RECORD"
+        )
+        found.problems.append(Unauditable(text, reason, path, number))
+        return
     if _OPTION_WITH_VALUE.match(text):
         return
     if _EDITABLE.match(text):
@@ -105,9 +114,46 @@ def _classify_line(text: str, path: str, number: int, found: Found) -> None:
     classify_requirement(text, _HASH.sub("", " " + text).strip(), path, number, found)
 
 
+def local_source(value: str) -> bool:
+    """Whether an index or find-links value (`../wheels`, `file:///x`) is a local folder
+    rather than a server (`${VAR}`: what the runner's environment names, not the bundle)."""
+    if value.startswith("${"):
+        return False
+    return value.startswith("file:") or not _URL.match(value)
+
+
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+# Where pip looks for packages: an index, or a folder or page of archives.
+_SOURCE_OPTIONS = ("-i", "--index-url", "--extra-index-url", "-f", "--find-links")
+_SOURCE = re.compile(
+    rf"^({'|'.join(map(re.escape, _SOURCE_OPTIONS))})(?:\s*=\s*|\s+|(?<=^-[if]))(?P<value>\S+)"
+)
+
+
+def source_option(word: str, following: str) -> str | None:
+    """The value of a pip source option given as arguments (`--find-links=x`, or
+    `--find-links` then `x`), or None when `word` is no such option."""
+    if word in _SOURCE_OPTIONS:
+        return following
+    match = _SOURCE.match(word)
+    return match["value"] if match else None
+
+
+ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".egg")
+
+
 def classify_requirement(text: str, spec: str, path: str, number: int, found: Found) -> None:
-    """A PEP 508 requirement `spec`, shown as `text`: a pin, or why it cannot be audited."""
-    if spec.startswith((".", "/", "file:")) or re.match(r"^[a-z+]+://", spec):
+    """A PEP 508 requirement `spec`, shown as `text`: a pin, or why it cannot be audited.
+    A local archive (a wheel or an sdist of the bundle) is installed unscanned: refused."""
+    local = spec.startswith((".", "/", "file:"))
+    if local and spec.split(";")[0].strip().lower().endswith(ARCHIVE_SUFFIXES):
+        reason = (
+            "installs an archive of the bundle, whose code the gate does not scan inside; "
+            "install it from an index, or unpack it into the function's code"
+        )
+        found.problems.append(Unauditable(text, reason, path, number))
+        return
+    if local or re.match(r"^[a-z+]+://", spec):
         kind = "local path" if not re.match(r"^[a-z+]+://", spec) else "URL"
         found.unauditable.append(Unauditable(text, f"{kind} requirement", path, number))
         return

@@ -55,7 +55,7 @@ def _bring_back(root: Path, tally: Tally, relative: str, importer: str) -> str:
             f"{tally.bundle}/{relative}: compiled code in {_left_out_by(found)} that "
             f"{importer} imports; nobody can scan it: ship its source outside that folder"
         )
-    _restore(root, relative, found, tally, importer)
+    _restore(root, relative, found, tally, f"{importer} imports it")
     return relative
 
 
@@ -75,7 +75,7 @@ def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function])
         if relative is not None and found is not None:
             if not relative.endswith(".py"):
                 raise refusal(f"{tally.bundle}/{relative}: a handler module nobody can scan")
-            _restore(root, relative, found, tally, f"function {function.name!r}")
+            _restore(root, relative, found, tally, f"function {function.name!r} runs it")
             restored = True
     if restored:
         bring_back_imported(root, tally)
@@ -84,9 +84,10 @@ def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function])
 
 def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
     """Copy into `root` every file of an ignored virtualenv or dependency tree, and every
-    importable file (source, bytecode, extension module) of any other ignored folder,
-    that lies in a Python function's code or layers (Python imports from there whatever
-    the folder is called or holds), with what it imports; whether any was."""
+    importable file (source, bytecode, extension module) of any other ignored or
+    excluded folder, that lies in a Python function's code or layers (Python imports
+    from there whatever the folder is called or holds), with what it imports; whether
+    any was."""
     places = [p for f in functions if _is_python(f) for p in code_places(f)]
     restored = False
     for relative in sorted(tally.held):
@@ -98,13 +99,14 @@ def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> 
     # tree) is deployed with the function's code when it lies there, and PYTHONPATH or
     # sys.path may put it on the import path: it is accounted for like the code around
     # it (a source scanned, sourceless bytecode refused).
+    # So is Python the policy excludes there: a handler reaches any module of its zip
+    # (a path it builds, `runpy`, `spec_from_file_location`), not only what it imports
+    # in a way the gate can read.
     for relative, found in sorted(tally.importable.items()):
-        if found.by_policy:
-            continue  # the user's to leave out, unless deployed code imports it
         if _cache_of_its_own(relative, tally):
             continue  # a `__pycache__` beside sources: the bytecode rules judge it
         if any(within(relative, place) for place in places):
-            _restore(root, relative, found, tally)
+            _restore(root, relative, found, tally, "a Python function's code holds it")
             restored = True
     if restored:
         bring_back_imported(root, tally)
@@ -128,10 +130,10 @@ def _handler_module(function: Function) -> str | None:
 
 
 def _restore(
-    root: Path, relative: str, found: Ignored, tally: Tally, importer: str | None = None
+    root: Path, relative: str, found: Ignored, tally: Tally, why: str = "it is deployed"
 ) -> None:
     """Copy one left-out file into `root`, counted as the file it is; one the policy
-    excludes is said to be scanned all the same, naming who imports it."""
+    excludes is said to be scanned all the same, and `why` (`app.py imports it`)."""
     if found.source.is_symlink():
         real = found.source.resolve()
         venv = _virtualenv_of(found.source, tally.top)
@@ -161,7 +163,7 @@ def _restore(
             Warning_(
                 "exclude-imported",
                 f"{tally.bundle}/{relative}: the policy excludes it ({found.rule!r}), but "
-                f"{importer} imports it, so it is deployed code and scanned all the same",
+                f"{why}, so it is deployed code and scanned all the same",
             )
         )
     else:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 
 from gate.model import Absorbs
+from gate.redact import secret_digest
 from gate.rules.findings import RawFinding
 from gate.rules.iac.view import FunctionView, Variable
 
@@ -97,12 +98,14 @@ def _finding(
 ) -> RawFinding:
     path = views[0].path
     names = ", ".join(v.function.name for v in views)
+    # The value's digest is in the anchor: another secret written in its place is new.
+    value = secret_digest(variable.literal or "")
     if resource is None:
         where = f"{variable.shared}.environment variable {variable.name} (inherited by {names})"
-        anchor = f"{variable.shared}#env:{variable.name}"
+        anchor = f"{variable.shared}#env:{variable.name}:{value}"
     else:
         where = f"{names}: environment variable {variable.name}"
-        anchor = f"{resource}#env:{variable.name}"
+        anchor = f"{resource}#env:{variable.name}:{value}"
     what = "has a secret's name and a literal value" if kind == NAMED else f"holds {kind}"
     message = (
         f"{where} {what}: the secret is in plaintext, and anyone who can read the repository, the "
