@@ -263,6 +263,14 @@ def _scan_round(
         plans[scanner.name] = plan_scan(
             scanner, _targets(seen), requests[scanner.name], run.store, work
         )
+    # A scanner with nothing to read in what is left to scan answers without a worker.
+    idle = {
+        scanner.name: {"version": scanner.tool_version(), "output": output}
+        for scanner in scanners
+        if plans[scanner.name].targets
+        and (output := scanner.idle_output(plans[scanner.name].targets, requests[scanner.name]))
+        is not None
+    }
     jobs = [
         WorkerJob(
             scanner.name,
@@ -276,13 +284,17 @@ def _scan_round(
             network=scanner.needs_network(requests[scanner.name]),
         )
         for scanner in scanners
-        if plans[scanner.name].targets
+        if plans[scanner.name].targets and scanner.name not in idle
     ]
     notes = {name: _cache_note(plan) for name, plan in plans.items()}
+    notes.update(dict.fromkeys(idle, "nothing to read"))
     for name, plan in plans.items():
-        if not plan.targets and options.progress is not None:
+        if (not plan.targets or name in idle) and options.progress is not None:
             options.progress.finished(name, notes[name], None)
     outcomes = run_workers(jobs, options.jobs, options.progress, notes)
+    outcomes.update(
+        (name, WorkerOutcome(name, ScanStatus.OK, 0.0, payload)) for name, payload in idle.items()
+    )
     scans = {}
     for scanner in scanners:
         plan = plans[scanner.name]

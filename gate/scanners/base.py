@@ -87,6 +87,12 @@ class Scanner(ABC):
         scanner reports on it: all of them, unless it reads fewer."""
         return files
 
+    def idle_output(self, targets: list[dict[str, Any]], options: dict[str, Any]) -> Any:
+        """The worker's output for `targets` when none holds anything this scanner reads,
+        worked out without starting a worker (an interpreter and the scanner's imports);
+        None when one does, or the scanner cannot tell."""
+        return None
+
     def key_context(self, root: Path, target: dict[str, Any]) -> dict[str, Any]:
         """What else of the bundle decides the scanner's output (part of every key): the
         functions discovery found, for a scanner that reads them (what the IaC names may

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, Pin, read_manifests, read_vendored
 from gate.model import Finding, Location, Package, ScanIssue, Severity
 from gate.redact import mask_url_credentials
-from gate.scanners.base import ParseContext, Parsed, Scanner, Target, targets_of
+from gate.scanners.base import ParseContext, Parsed, Scanner, Target, scanned_root, targets_of
 
 if TYPE_CHECKING:
     from gate.settings import ScannerSettings
@@ -74,6 +74,20 @@ class PipAuditScanner(Scanner):
             if p.name.endswith((".dist-info", ".egg-info"))
         )
         return {"metadata_folders": folders, "named": _named_manifests(target)}
+
+    def idle_output(self, targets: list[dict[str, Any]], options: dict[str, Any]) -> Any:
+        # Bundles with no manifest and no package metadata, audited offline from the
+        # built-in data: the answer the worker's own fast path gives, without the worker.
+        from gate.advisories.sources import AdvisorySettings, offline_database
+
+        settings = AdvisorySettings.from_json(options["advisories"])
+        if settings.source != "offline" or settings.db or settings.cache:
+            return None
+        if any(_reads_something(Path(scanned_root(t, options)), t) for t in targets):
+            return None
+        database = {**offline_database(settings).describe(), "requested": "offline"}
+        results = [_nothing_audited(t["bundle"]) for t in targets]
+        return {"database": database, "results": results}
 
     def tool_version(self) -> str:
         from importlib.metadata import version
@@ -126,6 +140,18 @@ def _named_manifests(target: dict[str, Any]) -> list[str]:
             for manifest in function.get("manifests", ())
             if not any(fnmatch(posixpath.basename(manifest), p) for p in MANIFEST_PATTERNS)
         }
+    )
+
+
+def _nothing_audited(bundle: str) -> dict[str, Any]:
+    return {"bundle": bundle, "dependencies": [], "unauditable": [], "problems": []}
+
+
+def _reads_something(root: Path, target: dict[str, Any]) -> bool:
+    """Whether the audit has a manifest or package metadata to read in `target`'s copy at
+    `root`."""
+    return bool(_named_manifests(target)) or any(
+        _audited(path.relative_to(root).as_posix()) for path in root.rglob("*")
     )
 
 

@@ -1,0 +1,70 @@
+"""A scanner with nothing to read answers without a worker, exactly as its worker would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gate.advisories.sources import AdvisorySettings
+from gate.bundle.manifests import MANIFEST_PATTERNS
+from gate.scanners.pip_audit import PipAuditScanner
+
+OFFLINE = {"advisories": AdvisorySettings(source="offline").to_json()}
+
+
+def target(root: Path, **extra: Any) -> dict[str, Any]:
+    return {"bundle": root.name, "root": str(root), "code_root": str(root), **extra}
+
+
+def bundle(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "b"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_an_audit_with_nothing_to_read_answers_as_its_worker_does(tmp_path: Path) -> None:
+    root = bundle(tmp_path, {"src/app.py": "def handler(e, c):\n    return 1\n"})
+    targets = [target(root)]
+    idle = PipAuditScanner().idle_output(targets, OFFLINE)
+    assert idle is not None
+    assert idle == PipAuditScanner().scan({"targets": targets, "options": OFFLINE})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        *(p.replace("*", "-dev") for p in MANIFEST_PATTERNS),
+        "vendor/six-1.16.0.dist-info/METADATA",
+        "vendor/old.egg-info",
+    ],
+)
+def test_any_manifest_or_package_metadata_needs_the_worker(tmp_path: Path, name: str) -> None:
+    root = bundle(tmp_path, {"src/app.py": "", f"src/{name}": ""})
+    assert PipAuditScanner().idle_output([target(root)], OFFLINE) is None
+
+
+def test_a_manifest_a_build_setting_names_needs_the_worker(tmp_path: Path) -> None:
+    root = bundle(tmp_path, {"src/app.py": "", "deps.txt": "six==1.16.0\n"})
+    named = target(root, functions=[{"manifests": ["deps.txt"]}])
+    assert PipAuditScanner().idle_output([named], OFFLINE) is None
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        AdvisorySettings(source="offline", db="/data/osv"),
+        AdvisorySettings(source="offline", cache="/cache/advisories.json.gz"),
+        AdvisorySettings(source="live"),
+    ],
+)
+def test_data_other_than_the_built_in_snapshot_needs_the_worker(
+    tmp_path: Path, settings: AdvisorySettings
+) -> None:
+    """Named or cached data is read (and checked) by the worker; a live service is asked."""
+    root = bundle(tmp_path, {"src/app.py": ""})
+    options = {"advisories": settings.to_json()}
+    assert PipAuditScanner().idle_output([target(root)], options) is None
