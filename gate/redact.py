@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 # `scheme://user:password@` or `scheme://token@`; scp-style `git@host:path` has no secret.
@@ -15,12 +14,13 @@ def mask_url_credentials(text: str) -> str:
     return _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
 
 
-def secret_digest(value: str) -> str:
-    """A short, one-way digest of a secret's value (or of a scanner's hash of it), for a
-    finding's fingerprint: two different secrets at one place are two findings, so a new
-    key written over a baselined or waived one is new, and nothing in a report leads back
-    to the value (64 bits of a salted SHA-256)."""
-    return hashlib.sha256(f"serverless-gate secret\0{value}".encode()).hexdigest()[:16]
+def holds_secret(rule_id: str) -> bool:
+    """Whether findings of `rule_id` are secrets found in plaintext: checkov's secret
+    checks, bandit's hard-coded passwords, the gate's GATE-IAC-012."""
+    return rule_id.startswith("CKV_SECRET_") or rule_id in _SECRET_RULES
+
+
+_SECRET_RULES = frozenset({"B105", "B106", "B107", "GATE-IAC-012"})
 
 
 def strip_url_credentials(text: str) -> str:

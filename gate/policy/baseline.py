@@ -5,7 +5,8 @@ and whitespace, so moving code up or down a file or reformatting it keeps it). `
 check --baseline FILE` gives a finding that matches one status `baselined`: it is
 reported, but does not block. Each recorded finding matches at most one finding, so a
 second copy of the same problem is new, and so is a finding more severe than the one
-recorded (the same line now fed by event data: a new problem in an old place).
+recorded (the same line now fed by event data: a new problem in an old place). A secret
+in plaintext is never baselined.
 Recorded findings that no longer appear are listed as fixed.
 """
 
@@ -21,6 +22,7 @@ from typing import Any
 import gate
 from gate.errors import GateError
 from gate.model import Finding, Severity, Status
+from gate.redact import holds_secret
 from gate.safefile import MIB, read_regular
 from gate.verdict import Verdict
 
@@ -123,7 +125,7 @@ def apply_baseline(
         if recorded_as := left.get(finding.fingerprint):
             recorded = _take(recorded_as, finding.severity)  # whatever its status now
             rose = recorded.severity is not None and finding.severity > recorded.severity
-            if finding.status in _BASELINABLE and not rose:
+            if finding.status in _BASELINABLE and not rose and not _secret(finding):
                 finding = replace(finding, status=Status.BASELINED)
         marked.append(finding)
     fixed = []
@@ -142,6 +144,14 @@ def apply_baseline(
             )
     matched = sum(f.status is Status.BASELINED for f in marked)
     return marked, {"source": baseline.source, "matched": matched, "fixed": fixed}
+
+
+def _secret(finding: Finding) -> bool:
+    """A secret in plaintext is never baselined: its fingerprint leaves out its value (so
+    that no report leads back to it), so a baseline could not tell a new secret written
+    in its place from the old one; it is rotated and removed, or waived by a reviewer."""
+    reporters = (finding.rule_id, *(r.rule_id for r in finding.also_reported_by))
+    return any(holds_secret(rule) for rule in reporters)
 
 
 def _take(recorded: list[Recorded], severity: Severity) -> Recorded:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from gate.bundle.discovery.serverless import other_provider
 from gate.model import Finding, Location, ScanIssue, Severity
-from gate.redact import secret_digest
 from gate.safeyaml import YamlLoadError, load_yaml
 from gate.scanners import inline
 from gate.scanners.base import (
@@ -189,10 +188,8 @@ def _record(record: Any, check_type: str, sources: _Sources) -> dict[str, Any]:
         "check_type": check_type,
         "path": path,
         "lines": lines,
-        # A secret's resource is a hash of its value: it never leaves the worker, only a
-        # digest of it that tells two secrets apart.
+        # A secret's resource is a hash of its value: it never leaves the worker.
         "resource": None if check_type == "secrets" else record.resource,
-        **({"secret": secret_digest(str(record.resource))} if check_type == "secrets" else {}),
         "guideline": record.guideline,
         "suppression": found.as_dict() if found else None,
     }
@@ -282,8 +279,9 @@ def _finding(record: dict[str, Any], bundle: str, context: ParseContext) -> Find
             lines[-1],
             None if secret else record["resource"],
         ),
-        # A secret is anchored on the digest of its value, never the value or its hash.
-        anchor=f"secret {record.get('secret', '')}" if secret else record["resource"] or "",
+        # A secret's "resource" is a hash of its value: keep it out of reports and
+        # fingerprints (a secret is never baselined: gate.policy.baseline).
+        anchor="" if secret else record["resource"] or "",
         help_uri=record.get("guideline"),
         suppression=suppression,
     )

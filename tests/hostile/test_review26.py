@@ -130,8 +130,10 @@ cannot follow: scan errors naming the function, which `leave_out` turns into a w
 once the policy's author has read the step (its source still scanned). 4, a requirements
 line or `pipCmdExtraArgs` pointing pip at a folder or `file:` index, and a local archive
 requirement, are refused (gate.bundle.manifests.requirements `local_source`). 5, a secret
-is anchored on a 64-bit digest of its value (gate.redact `secret_digest`), for checkov's
-secrets and GATE-IAC-012, so another secret in its place is new.
+in plaintext is never baselined (gate.policy.baseline `_secret`): its fingerprint leaves
+the value out, so no baseline can tell another secret in its place from the old one (a
+digest of the value in the fingerprint, tried first, let a reader confirm a guessed
+password: review 27).
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ def test_sam_globals_are_merged_as_sam_merges_them() -> None:
     assert one(findings, "GATE-IAC-010", award).line == 11
     secret = one(findings, "GATE-IAC-012", None)
     assert secret.line == 14
-    assert secret.anchor.startswith("Globals.Function#env:LOYALTY_API_TOKEN:")
+    assert secret.anchor == "Globals.Function#env:LOYALTY_API_TOKEN"
     # RedeemFunction sets its own LOYALTY_API_TOKEN (a !Ref): only AwardFunction inherits.
     assert "inherited by AwardFunction)" in secret.message
     assert [m.resource for m in secret.merges] == [award, None]

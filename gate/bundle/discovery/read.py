@@ -99,7 +99,7 @@ class IacReader:
                 document = framework_view(document)
                 try:
                     found = read_serverless(relative, document, self._included)
-                    references += serverless_references(relative, document.data)
+                    references += self._file_references(relative, document.data)
                     references += found.references
                 except ValueError as e:
                     raise self.refused(str(e), _NOT_DEPLOYED) from e
@@ -251,6 +251,26 @@ class IacReader:
                 raise self.refused(f"{relative}: cannot read: {e}", _NOT_DEPLOYED) from e
         return self._load(path, relative).data
 
+    def _file_references(self, relative: str, data: Any) -> list[Reference]:
+        """The `${file()}` references of the service at `relative` and, recursively, of
+        every YAML or JSON file they name: the Framework reads each of them, wherever the
+        variable sits, and runs a script one of them names. A path in an included file is
+        read both from the service's folder and from the file's own."""
+        found: list[Reference] = []
+        pending, seen = [(relative, data)], {relative}
+        while pending:
+            where, value = pending.pop()
+            named = serverless_references(where, value)
+            if where != relative:
+                named += serverless_references(relative, value)
+            found += named
+            for reference in named:
+                path = reference.path
+                if reference.kind == "file" and path.endswith(_INCLUDABLE) and path not in seen:
+                    seen.add(path)
+                    pending.append((path, self._included(path)))
+        return found
+
     def _included(self, relative: str) -> Any:
         """The data of a YAML or JSON file a service includes; None if it is not a file
         of the bundle (the reference check refuses it)."""
@@ -282,6 +302,10 @@ class IacReader:
             raise self.refused(
                 f"{relative}{_line(e)}: cannot read this IaC file: {e.message}", _NOT_DEPLOYED
             ) from e
+
+
+# What the Framework reads as data when a `${file()}` names it.
+_INCLUDABLE = (".yml", ".yaml", ".json")
 
 
 def _declares_aws_resources(root: yaml.Node) -> bool:

@@ -199,21 +199,25 @@ def build_programs(
                 "first and scan it (package.artifact)"
             )
     folder = _PLUGIN_FOLDER
+    plugins = _included(relative, plugins, load)
     if isinstance(plugins, dict):
         folder = _plugin_setting(relative, "plugins.localPath", plugins, "localPath") or folder
-        plugins = plugins.get("modules")
+        plugins = _included(relative, plugins.get("modules"), load)
     installed = _local_packages(here, load)
     found = []
-    for name in plugins if isinstance(plugins, list) else []:
+    for name in plugins if isinstance(plugins, list) else [plugins] if plugins else []:
         if not isinstance(name, str) or "${" in name:
-            continue  # what the Framework itself refuses
+            raise ValueError(
+                f"{relative}: plugins names {name!r}, which the gate does not resolve, and "
+                "the Framework loads the plugin it stands for; write the plugins out"
+            )
         local = name if name.startswith(("./", "../", "/")) else f"{folder}/{name}"
         found.append(Reference(relative, f"plugin {name}", join_path(here, local), "program"))
         if name in installed:
             what = f"plugin {name} (package.json: {installed[name]})"
             path = join_path(here, installed[name].split(":", 1)[-1])
             found.append(Reference(relative, what, path, "program"))
-    _refuse_local_sources(relative, settings.get("pipCmdExtraArgs"))
+    _refuse_local_sources(relative, _included(relative, settings.get("pipCmdExtraArgs"), load))
     python = _plugin_setting(relative, "custom.pythonRequirements.pythonBin", settings, "pythonBin")
     if python is not None and "/" in python:  # a bare name is a command on the runner's PATH
         what = f"pythonRequirements.pythonBin {python}"
@@ -243,14 +247,23 @@ def _refuse_local_sources(relative: str, arguments: Any) -> None:
     up, so refused (ValueError), as in a requirements file."""
     from gate.bundle.manifests.requirements import local_source, source_option
 
-    words = [str(a) for a in arguments] if isinstance(arguments, list) else []
+    if arguments is None:
+        return
+    if not isinstance(arguments, list):
+        raise ValueError(
+            f"{relative}: custom.pythonRequirements.pipCmdExtraArgs is {arguments!r}, which "
+            "the gate does not resolve, and pip reads it; write the arguments out"
+        )
+    words = [str(a) for a in arguments]
     for index, word in enumerate(words):
         value = source_option(word, words[index + 1] if index + 1 < len(words) else "")
-        if value is not None and local_source(value):
+        # Only the runner's environment (`${env:X}`) is not the bundle's to choose.
+        variable = value is not None and "${" in value and not value.startswith("${env:")
+        if value is not None and (variable or local_source(value)):
             raise ValueError(
                 f"{relative}: custom.pythonRequirements.pipCmdExtraArgs points pip at "
-                f"{value}, packages in files of the bundle that it installs in place of "
-                "what the audit looks up; install from an index"
+                f"{value}, packages in files of the bundle (or where a setting of it says) "
+                "that it installs in place of what the audit looks up; install from an index"
             )
 
 

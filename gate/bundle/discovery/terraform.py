@@ -57,6 +57,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
     warnings = []
     references: list[Reference] = []
     parsed_files: list[dict[str, Any]] = []
+    all_calls: dict[str, str] = {}
     for path in sorted(directory.glob("*.tf")):
         relative = path.relative_to(root).as_posix()
         parsed = _parse(path, relative)
@@ -73,6 +74,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             for name, body in as_mapping(group).items()
         }
         sources = {n: s for n, b in calls.items() if isinstance(s := tf_value(b, "source"), str)}
+        all_calls.update(sources)
         references += module_references(directory.relative_to(root).as_posix(), sources)
         modules = sorted(calls)
         if modules:
@@ -108,7 +110,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         for section, kind, name, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_layer_version")
     }
-    builders = _Builders(blocks)
+    builders = _Builders(blocks, _local_calls(root, module, all_calls))
     found = []
     for section, kind, name, relative, body in blocks:
         if (section, kind) != ("resource", "aws_lambda_function"):
@@ -142,18 +144,30 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
 
 
 class _Builders:
-    """The programs a Terraform module runs that may write a function's code before it is
-    zipped: a `local-exec` provisioner an archive_file waits for (by `depends_on` or a
-    reference, through any chain of blocks), and any `external` data source, which runs
-    at plan time in no set order with the archives."""
+    """What a Terraform module runs or writes that may change a function's code before it
+    is zipped: a block an archive_file waits for (by `depends_on` or a reference, through
+    any chain of blocks) that runs a program (a `local-exec` provisioner), writes a file
+    (`local_file`), or is a module call (whose blocks this module's reader does not
+    follow); and any `external` data source of the module or of a local module it calls,
+    which runs at plan time in no set order with the archives."""
 
-    def __init__(self, blocks: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
+    def __init__(
+        self, blocks: list[tuple[str, str, str, str, dict[str, Any]]], calls: dict[str, str]
+    ) -> None:
+        """`calls`: the module's local module calls, by name, with the text of their
+        `.tf` files."""
         addresses = {_address(section, kind, name): body for section, kind, name, _, body in blocks}
+        addresses |= {f"module.{name}": {} for name in calls}
         self.external = sorted(a for a in addresses if a.startswith("data.external."))
-        self.provisioned = {
-            address
+        self.external += [
+            f"module.{name}'s external data source"
+            for name, text in sorted(calls.items())
+            if _EXTERNAL.search(text)
+        ]
+        self.writers = {
+            address: _why_a_writer(address, body)
             for address, body in addresses.items()
-            if any("local-exec" in as_mapping(p) for p in _as_list(body.get("provisioner")))
+            if _why_a_writer(address, body)
         }
         self.named = {
             address: {a for a in _ADDRESS.findall(json.dumps(body, default=str)) if a in addresses}
@@ -172,13 +186,37 @@ class _Builders:
                 seen.add(address)
                 pending += self.named.get(address, ())
         return found + [
-            f"{a}'s local-exec, a program the apply runs before archive_file {archive!r} "
-            "zips the code"
-            for a in sorted(seen & self.provisioned)
+            f"{address} ({self.writers[address]}), which archive_file {archive!r} waits for"
+            for address in sorted(seen & self.writers.keys())
         ]
 
 
+def _why_a_writer(address: str, body: dict[str, Any]) -> str:
+    """How a block may write files on the runner, or empty."""
+    if address.startswith("module."):
+        return "a module call, whose blocks may write the code"
+    if address.split(".")[0] in ("local_file", "local_sensitive_file"):
+        return "it writes a file"
+    if any("local-exec" in as_mapping(p) for p in _as_list(body.get("provisioner"))):
+        return "its local-exec runs a program"
+    return ""
+
+
+_EXTERNAL = re.compile(r'data\s+"external"')
 _ADDRESS = re.compile(r"(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*")
+
+
+def _local_calls(root: Path, module: PurePosixPath, calls: dict[str, str]) -> dict[str, str]:
+    """The module's calls of local modules (`./build`), by name, with the text of the
+    called module's `.tf` files (empty for one not in the bundle)."""
+    found = {}
+    for name, source in calls.items():
+        if not source.startswith(("./", "../")):
+            continue
+        folder = root / module / source
+        texts = [p.read_text("utf-8", "replace") for p in sorted(folder.glob("*.tf"))]
+        found[name] = "\n".join(texts) if folder.resolve().is_relative_to(root.resolve()) else ""
+    return found
 
 
 def _address(section: str, kind: str, name: str) -> str:

@@ -4,6 +4,7 @@ the bundle, hashes, markers, extras; `-e`, URLs and local paths are reported, ne
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,8 +98,7 @@ def _include(
 
 def _classify_line(text: str, path: str, number: int, found: Found) -> None:
     """One logical line of a requirements file: an option, an editable or a requirement."""
-    source = _SOURCE.match(text)
-    if source is not None and local_source(source["value"]):
+    if any(local_source(value) for value in _sources(text)):
         reason = (
             "points pip at packages in files of the bundle, which it installs in place of "
             "what the audit looks up; install from an index, or vendor the package with "
@@ -112,6 +112,19 @@ def _classify_line(text: str, path: str, number: int, found: Found) -> None:
         found.unauditable.append(Unauditable(text, "editable requirement", path, number))
         return
     classify_requirement(text, _HASH.sub("", " " + text).strip(), path, number, found)
+
+
+def _sources(text: str) -> Iterator[str]:
+    """Every index or find-links value a line gives pip, wherever on the line (`--no-index
+    --find-links ../wheels`), read as pip splits a line (shlex)."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    for index, word in enumerate(words):
+        value = source_option(word, words[index + 1] if index + 1 < len(words) else "")
+        if value is not None:
+            yield value
 
 
 def local_source(value: str) -> bool:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 
 from gate.model import Absorbs
-from gate.redact import secret_digest
 from gate.rules.findings import RawFinding
 from gate.rules.iac.view import FunctionView, Variable
 
@@ -98,14 +97,12 @@ def _finding(
 ) -> RawFinding:
     path = views[0].path
     names = ", ".join(v.function.name for v in views)
-    # The value's digest is in the anchor: another secret written in its place is new.
-    value = secret_digest(variable.literal or "")
     if resource is None:
         where = f"{variable.shared}.environment variable {variable.name} (inherited by {names})"
-        anchor = f"{variable.shared}#env:{variable.name}:{value}"
+        anchor = f"{variable.shared}#env:{variable.name}"
     else:
         where = f"{names}: environment variable {variable.name}"
-        anchor = f"{resource}#env:{variable.name}:{value}"
+        anchor = f"{resource}#env:{variable.name}"
     what = "has a secret's name and a literal value" if kind == NAMED else f"holds {kind}"
     message = (
         f"{where} {what}: the secret is in plaintext, and anyone who can read the repository, the "
