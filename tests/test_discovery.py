@@ -617,3 +617,21 @@ def test_inline_source_takes_literals_and_sub_templates_only() -> None:
     assert inline_source({"Fn::Sub": ["${A}", {"A": "import os"}]}) is None
     assert inline_source({"Fn::Join": ["", ["a"]]}) is None
     assert inline_place("t/template.yaml", "../../x") == "t/template.yaml.inline/______x"
+
+
+@pytest.mark.parametrize(("runtime", "error"), [("nodejs20.x", False), ("python3.12", True)])
+def test_code_only_the_deploy_locates_is_an_error_for_python_and_said_for_others(
+    tmp_path: Path, runtime: str, error: bool
+) -> None:
+    """A code location given by a parameter: Python the gate cannot find is a scan error;
+    code of another runtime is warned, never passed over without a word."""
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\nParameters:\n  Code: {Type: String}\n"
+        "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        f"      CodeUri: {{Ref: Code}}\n      Handler: app.handler\n      Runtime: {runtime}\n",
+        encoding="utf-8",
+    )
+    found = discover(tmp_path, "b")
+    assert bool(found.issues) is error
+    elsewhere = [w for w in found.warnings if w.code == "function-code-elsewhere"]
+    assert bool(elsewhere) is not error

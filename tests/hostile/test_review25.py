@@ -370,7 +370,7 @@ BUILDS = {
     "plugin-folder": (plugin_folder, "plugin telemetry"),
     "python-bin": (python_bin, "pythonBin ./tools/python3.12"),
     "docker-file": (docker_file, "dockerFile ./Dockerfile"),
-    "docker-image": (docker_image, "dockerImage is 'example/python-builder:3.12'"),
+    "docker-image": (docker_image, "dockerImage 'example/python-builder:3.12'"),
 }
 
 

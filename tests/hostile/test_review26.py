@@ -476,7 +476,8 @@ def test_pip_arguments_of_the_python_requirements_plugin_are_read(sandbox: Sandb
     )
     sandbox.write("requirements.txt", "six==1.16.0\n")
     sandbox.write("wheels/six-1.16.0-py3-none-any.whl", wheel())
-    run = sandbox.run()
+    # Excluded, so that the wheel is not refused first as a zip in the service's code.
+    run = sandbox.run(policy=CHEAP_POLICY + 'exclude: ["wheels/**"]\n')
     assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
     assert len(run.lines) == 1 and "pipCmdExtraArgs" in run.lines[0], run.stderr
 

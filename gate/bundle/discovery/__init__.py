@@ -139,7 +139,9 @@ def discover(
             )
             for place in settled.unbuilt
         )
-        if item.code_elsewhere and not _unresolved(item.code_elsewhere):
+        if item.code_elsewhere and not (
+            _unresolved(item.code_elsewhere) and analysed_runtime(item.runtime)
+        ):  # an unresolved location of Python code is a scan error (`_unbuilt`)
             warnings.append(
                 Warning_(
                     "function-code-elsewhere",

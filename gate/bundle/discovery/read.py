@@ -99,8 +99,8 @@ class IacReader:
                 document = framework_view(document)
                 try:
                     found = read_serverless(relative, document, self._included)
-                    references += self._file_references(relative, document.data)
-                    references += found.references
+                    named = self._file_references(relative, document.data) + found.references
+                    references += self._built_by(found.functions or [], named)
                 except ValueError as e:
                     raise self.refused(str(e), _NOT_DEPLOYED) from e
             else:
@@ -250,6 +250,21 @@ class IacReader:
             except ValueError as e:  # not UTF-8, or not TOML
                 raise self.refused(f"{relative}: cannot read: {e}", _NOT_DEPLOYED) from e
         return self._load(path, relative).data
+
+    def _built_by(self, functions: list[Declared], named: list[Reference]) -> list[Reference]:
+        """`named` but for the programs of the bundle the deploy runs while it builds a
+        service's package: each one the bundle holds is a part of every function's code
+        the gate cannot follow (a scan error for the functions it analyses, which the
+        policy's `leave_out` accepts once read)."""
+        kept = []
+        for reference in named:
+            if reference.kind != "program":
+                kept.append(reference)
+            elif reference_refusal(self.root, reference, self.ignored) is not None:
+                part = f"{reference.what} ({reference.path}), a program of the bundle"
+                for item in functions:
+                    item.unfollowed.append(f"{part} the deploy runs while it builds the package")
+        return kept
 
     def _file_references(self, relative: str, data: Any) -> list[Reference]:
         """The `${file()}` references of the service at `relative` and, recursively, of

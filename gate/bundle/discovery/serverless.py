@@ -92,8 +92,10 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     custom = _resolved_or_empty(relative, service.get("custom"), load, "custom")
     plugin = mapping_of(relative, custom.get("pythonRequirements"), load, "pythonRequirements")
     references = python_requirements(relative, plugin, specs)
-    references += build_programs(relative, service.get("plugins"), custom, plugin, load)
-    return Read(found, references=references)
+    programs, unfollowed = build_programs(relative, service.get("plugins"), custom, plugin, load)
+    for item in found:
+        item.unfollowed += unfollowed
+    return Read(found, references=references + programs)
 
 
 def _layer_code(relative: str, here: PurePosixPath, name: str, layer: Any, load: Loader) -> str:
@@ -169,6 +171,7 @@ def _local_packages(here: PurePosixPath, load: Loader) -> dict[str, str]:
     }
 
 
+_BUILDING = "which the deploy runs while it builds the package"
 # Where the Framework looks for a plugin before node_modules (`plugins.localPath`).
 _PLUGIN_FOLDER = ".serverless_plugins"
 # Build images AWS publishes for Lambda's Python runtimes: what `dockerizePip` runs pip in
@@ -178,26 +181,24 @@ _AWS_BUILD_IMAGES = ("public.ecr.aws/sam/build-python", "amazon/aws-sam-cli-buil
 
 def build_programs(
     relative: str, plugins: Any, custom: dict[Any, Any], settings: dict[Any, Any], load: Loader
-) -> list[Reference]:
+) -> tuple[list[Reference], list[str]]:
     """The programs `sls package` may run from the bundle while it builds the artifact,
     each of which can write any file into it: a local plugin (a path, a name found in
     `plugins.localPath`, `.serverless_plugins` by default, or one package.json installs
     from a folder of the bundle), and serverless-python-requirements' `pythonBin` given
     as a path and its `dockerFile` (`settings`: its `custom.pythonRequirements`).
-    Commands a plugin runs on the Framework's hooks (serverless-plugin-scripts,
-    serverless-scriptable-plugin) and a build image other than AWS's own are refused
-    here (ValueError): the bundle picks what runs."""
+    Those are references of kind `program`, judged where the files are known; what the
+    gate knows already to be such a part (commands a plugin runs on the Framework's
+    hooks, plugins or pip sources it cannot resolve, a build image other than AWS's own)
+    is returned as parts of the service's code it cannot follow."""
     here = PurePosixPath(relative).parent
+    unfollowed = []
     for section, key in _HOOKED:
         value = custom.get(section)
         hooks = mapping_of(relative, value, load, f"custom.{section}").get(key) if key else value
         if hooks:
             setting = f"{section}.{key}" if key else section
-            raise ValueError(
-                f"{relative}: custom.{setting} runs commands while the deploy builds the "
-                "package, which can write any file into what is deployed; build the package "
-                "first and scan it (package.artifact)"
-            )
+            unfollowed.append(f"custom.{setting}, commands {_BUILDING}")
     folder = _PLUGIN_FOLDER
     plugins = _included(relative, plugins, load)
     if isinstance(plugins, dict):
@@ -207,23 +208,21 @@ def build_programs(
     found = []
     for name in plugins if isinstance(plugins, list) else [plugins] if plugins else []:
         if not isinstance(name, str) or "${" in name:
-            raise ValueError(
-                f"{relative}: plugins names {name!r}, which the gate does not resolve, and "
-                "the Framework loads the plugin it stands for; write the plugins out"
-            )
+            unfollowed.append(f"plugin {name!r}, which the gate does not resolve, {_BUILDING}")
+            continue
         local = name if name.startswith(("./", "../", "/")) else f"{folder}/{name}"
         found.append(Reference(relative, f"plugin {name}", join_path(here, local), "program"))
         if name in installed:
             what = f"plugin {name} (package.json: {installed[name]})"
             path = join_path(here, installed[name].split(":", 1)[-1])
             found.append(Reference(relative, what, path, "program"))
-    _refuse_local_sources(relative, _included(relative, settings.get("pipCmdExtraArgs"), load))
+    unfollowed += _local_sources(_included(relative, settings.get("pipCmdExtraArgs"), load))
     python = _plugin_setting(relative, "custom.pythonRequirements.pythonBin", settings, "pythonBin")
     if python is not None and "/" in python:  # a bare name is a command on the runner's PATH
         what = f"pythonRequirements.pythonBin {python}"
         found.append(Reference(relative, what, join_path(here, python), "program"))
     if settings.get("dockerizePip") in (None, False, "false"):
-        return found
+        return found, unfollowed
     docker_file = _plugin_setting(
         relative, "custom.pythonRequirements.dockerFile", settings, "dockerFile"
     )
@@ -232,39 +231,36 @@ def build_programs(
         found.append(Reference(relative, what, join_path(here, docker_file), "program"))
     image = settings.get("dockerImage")
     if image is not None and not (isinstance(image, str) and image.startswith(_AWS_BUILD_IMAGES)):
-        raise ValueError(
-            f"{relative}: custom.pythonRequirements.dockerImage is {image!r}: the package's "
-            "dependencies are installed by whatever that image runs, which the gate cannot "
-            f"read; use an AWS build image ({', '.join(_AWS_BUILD_IMAGES)}) or build the "
-            "package first and scan it (package.artifact)"
+        unfollowed.append(
+            f"pythonRequirements.dockerImage {image!r}, not an AWS build image, whose pip "
+            f"installs the dependencies: {_BUILDING}"
         )
-    return found
+    return found, unfollowed
 
 
-def _refuse_local_sources(relative: str, arguments: Any) -> None:
+def _local_sources(arguments: Any) -> list[str]:
     """serverless-python-requirements' `pipCmdExtraArgs` pointing pip at packages in files
-    of the bundle (`--find-links ./wheels`): installed in place of what the audit looks
-    up, so refused (ValueError), as in a requirements file."""
+    of the bundle (`--find-links ./wheels`), or where a setting of it says: installed in
+    place of what the audit looks up, as in a requirements file."""
     from gate.bundle.manifests.requirements import local_source, source_option
 
     if arguments is None:
-        return
+        return []
     if not isinstance(arguments, list):
-        raise ValueError(
-            f"{relative}: custom.pythonRequirements.pipCmdExtraArgs is {arguments!r}, which "
-            "the gate does not resolve, and pip reads it; write the arguments out"
-        )
+        return [f"pythonRequirements.pipCmdExtraArgs {arguments!r}, which the gate does not "
+                f"resolve, {_BUILDING}"]  # fmt: skip
     words = [str(a) for a in arguments]
+    found = []
     for index, word in enumerate(words):
         value = source_option(word, words[index + 1] if index + 1 < len(words) else "")
         # Only the runner's environment (`${env:X}`) is not the bundle's to choose.
         variable = value is not None and "${" in value and not value.startswith("${env:")
         if value is not None and (variable or local_source(value)):
-            raise ValueError(
-                f"{relative}: custom.pythonRequirements.pipCmdExtraArgs points pip at "
-                f"{value}, packages in files of the bundle (or where a setting of it says) "
-                "that it installs in place of what the audit looks up; install from an index"
+            found.append(
+                f"pythonRequirements.pipCmdExtraArgs pointing pip at {value}, packages of "
+                "the bundle it installs in place of what the audit looks up"
             )
+    return found
 
 
 def _plugin_setting(relative: str, what: str, settings: dict[Any, Any], key: str) -> str | None:
