@@ -263,13 +263,11 @@ def _scan_round(
         plans[scanner.name] = plan_scan(
             scanner, _targets(seen), requests[scanner.name], run.store, work
         )
-    # A scanner with nothing to read in what is left to scan answers without a worker.
     idle = {
-        scanner.name: {"version": scanner.tool_version(), "output": output}
+        scanner.name: payload
         for scanner in scanners
         if plans[scanner.name].targets
-        and (output := scanner.idle_output(plans[scanner.name].targets, requests[scanner.name]))
-        is not None
+        and (payload := idle_payload(scanner, plans[scanner.name].targets, requests[scanner.name]))
     }
     jobs = [
         WorkerJob(
@@ -301,6 +299,19 @@ def _scan_round(
         outcome = _completed(scanner, plan, outcomes.get(scanner.name))
         scans[scanner.name] = (_result(scanner, outcome, policy), outcome, plan)
     return scans
+
+
+def idle_payload(
+    scanner: Scanner, targets: list[dict[str, Any]], options: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The worker's answer for a scanner with nothing to read in `targets`, given without
+    a worker; None when it has something to read, or when what it needs to answer (its
+    library, its data) is missing: its worker then says what, as a scan error."""
+    try:
+        output = scanner.idle_output(targets, options)
+        return None if output is None else {"version": scanner.tool_version(), "output": output}
+    except (ImportError, GateError):
+        return None
 
 
 def _completed(scanner: Scanner, plan: Plan, outcome: WorkerOutcome | None) -> WorkerOutcome:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 
 from gate.advisories.sources import AdvisorySettings
 from gate.bundle.manifests import MANIFEST_PATTERNS
+from gate.scan.run import idle_payload
 from gate.scanners.pip_audit import PipAuditScanner
 
 OFFLINE = {"advisories": AdvisorySettings(source="offline").to_json()}
@@ -68,3 +70,17 @@ def test_data_other_than_the_built_in_snapshot_needs_the_worker(
     root = bundle(tmp_path, {"src/app.py": ""})
     options = {"advisories": settings.to_json()}
     assert PipAuditScanner().idle_output([target(root)], options) is None
+
+
+class Missing(PipAuditScanner):
+    """pip-audit as a broken install leaves it: its version cannot be read."""
+
+    def tool_version(self) -> str:
+        raise PackageNotFoundError("pip-audit")
+
+
+def test_a_scanner_whose_library_is_missing_is_left_to_its_worker(tmp_path: Path) -> None:
+    """The worker says what is missing as a scan error; the main process never crashes."""
+    root = bundle(tmp_path, {"src/app.py": ""})
+    assert idle_payload(PipAuditScanner(), [target(root)], OFFLINE) is not None
+    assert idle_payload(Missing(), [target(root)], OFFLINE) is None
