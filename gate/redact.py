@@ -14,13 +14,18 @@ def mask_url_credentials(text: str) -> str:
     return _URL_CREDENTIALS.sub(r"\g<scheme>***@", text)
 
 
+BANDIT_PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})
+"""Bandit's hard-coded password tests: their text quotes the password."""
+
+
 def holds_secret(rule_id: str) -> bool:
     """Whether findings of `rule_id` are secrets found in plaintext: checkov's secret
     checks, bandit's hard-coded passwords, the gate's GATE-IAC-012."""
-    return rule_id.startswith("CKV_SECRET_") or rule_id in _SECRET_RULES
-
-
-_SECRET_RULES = frozenset({"B105", "B106", "B107", "GATE-IAC-012"})
+    return (
+        rule_id.startswith("CKV_SECRET_")
+        or rule_id in BANDIT_PASSWORD_TESTS
+        or rule_id == "GATE-IAC-012"
+    )
 
 
 def strip_url_credentials(text: str) -> str:

@@ -18,6 +18,7 @@ from gate.bundle.discovery import attribute, discover
 from gate.errors import BundleError
 from gate.model import Finding, Function, Location, Severity
 from tests.conftest import ASSETS, RunGate, only_scanners
+from tests.hostile.test_review26 import TERRAFORM
 
 SHOP = ASSETS / "repos" / "shop"
 ONLY_PIP_AUDIT = only_scanners("pip-audit")
@@ -635,3 +636,23 @@ def test_code_only_the_deploy_locates_is_an_error_for_python_and_said_for_others
     assert bool(found.issues) is error
     elsewhere = [w for w in found.warnings if w.code == "function-code-elsewhere"]
     assert bool(elsewhere) is not error
+
+
+@pytest.mark.parametrize(
+    ("waits_for", "blocks", "unfollowed"),
+    [
+        ("aws_s3_bucket.b", 'resource "aws_s3_bucket" "b" {}\n', False),
+        ("module.deps", 'module "deps" {\n  source = "acme/deps/aws"\n}\n', True),
+    ],
+)
+def test_what_an_archive_waits_for_decides_whether_its_code_is_followed(
+    tmp_path: Path, waits_for: str, blocks: str, unfollowed: bool
+) -> None:
+    """A bucket writes nothing on the runner; a module call, even one from a registry,
+    may write the archive's source before it is zipped."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(e, c):\n    return 1\n")
+    waiting = TERRAFORM % f"  depends_on = [{waits_for}]\n"
+    (tmp_path / "main.tf").write_text(waiting + blocks, encoding="utf-8")
+    found = discover(tmp_path, "b")
+    assert [waits_for in issue.message for issue in found.issues] == ([True] if unfollowed else [])

@@ -53,12 +53,8 @@ def evaluate(
         findings, baselined = apply_baseline(findings, baseline)
     budgets = _budgets(findings, policy)
     all_warnings = [*warnings, *waiver_warnings, *_optional_failures(results, policy)]
-    if problems or _required_failed(results, policy):
-        decision = Decision.ERROR
-    elif any(f.status is Status.BLOCKING for f in findings) or any(b.exceeded for b in budgets):
-        decision = Decision.FAIL
-    else:
-        decision = Decision.PASS
+    failed = bool(problems) or _required_failed(results, policy)
+    decision = Decision.ERROR if failed else decided(findings, budgets)
     return Verdict(
         decision=decision,
         findings=tuple(sorted(findings, key=_order)),
@@ -80,9 +76,7 @@ def rejudged(verdict: Verdict, findings: Sequence[Finding], policy: Policy) -> V
     budgets = _budgets(findings, policy)
     decision = verdict.decision
     if decision is not Decision.ERROR:
-        over = any(b.exceeded for b in budgets)
-        blocking = any(f.status is Status.BLOCKING for f in findings)
-        decision = Decision.FAIL if blocking or over else Decision.PASS
+        decision = decided(findings, budgets)
     return replace(
         verdict, findings=tuple(sorted(findings, key=_order)), budgets=budgets, decision=decision
     )
@@ -106,6 +100,13 @@ def accepts(suppression: Suppression | None, mode: SuppressionMode) -> bool:
     if suppression is None or mode is SuppressionMode.DENY:
         return False
     return mode is SuppressionMode.ALLOW or bool(suppression.reason)
+
+
+def decided(findings: Iterable[Finding], budgets: Iterable[Budget]) -> Decision:
+    """The decision of a run the gate could check: fail when a finding blocks or a budget
+    is over, else pass."""
+    blocking = any(f.status is Status.BLOCKING for f in findings)
+    return Decision.FAIL if blocking or any(b.exceeded for b in budgets) else Decision.PASS
 
 
 def counted(findings: Iterable[Finding]) -> Counter[Severity]:

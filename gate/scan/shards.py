@@ -29,10 +29,9 @@ from gate.model import (
     Function,
     ScanIssue,
     ScanStatus,
-    Status,
     Warning_,
 )
-from gate.policy.evaluate import counted
+from gate.policy.evaluate import counted, decided
 from gate.verdict import Budget, Verdict
 
 T = TypeVar("T")
@@ -228,11 +227,7 @@ def _decision(
     decisions = {v.decision for v in verdicts}
     if Decision.ERROR in decisions or any(e.scanner is None for e in errors):
         return Decision.ERROR
-    if Decision.FAIL in decisions or any(b.exceeded for b in budgets):
-        return Decision.FAIL
-    if any(f.status is Status.BLOCKING for f in findings):
-        return Decision.FAIL
-    return Decision.PASS
+    return Decision.FAIL if Decision.FAIL in decisions else decided(findings, budgets)
 
 
 def _warnings(verdicts: list[Verdict]) -> list[Warning_]:

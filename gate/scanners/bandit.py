@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from gate.bundle.rules import python_scripts
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
-from gate.redact import mask_secret_tokens
+from gate.redact import BANDIT_PASSWORD_TESTS, mask_secret_tokens
 from gate.scanners import inline
 from gate.scanners.base import (
     ParseContext,
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from gate.settings import ScannerSettings
 
 # Tests whose message quotes the secret they found.
-SECRET_TESTS = frozenset({"B105", "B106", "B107"})
+SECRET_TESTS = BANDIT_PASSWORD_TESTS
 _QUOTED = re.compile(r"""(['"]).*?\1""")
 
 

@@ -78,16 +78,14 @@ class PipAuditScanner(Scanner):
     def idle_output(self, targets: list[dict[str, Any]], options: dict[str, Any]) -> Any:
         # Bundles with no manifest and no package metadata, audited offline from the
         # built-in data: the answer the worker's own fast path gives, without the worker.
-        from gate.advisories.sources import AdvisorySettings, offline_database
+        from gate.advisories.sources import AdvisorySettings
 
         settings = AdvisorySettings.from_json(options["advisories"])
         if settings.source != "offline" or settings.db or settings.cache:
             return None
         if any(_reads_something(Path(scanned_root(t, options)), t) for t in targets):
             return None
-        database = {**offline_database(settings).describe(), "requested": "offline"}
-        results = [_nothing_audited(t["bundle"]) for t in targets]
-        return {"database": database, "results": results}
+        return _offline_answer(settings, [_nothing_audited(t["bundle"]) for t in targets])
 
     def tool_version(self) -> str:
         from importlib.metadata import version
@@ -95,7 +93,7 @@ class PipAuditScanner(Scanner):
         return version("pip-audit")
 
     def scan(self, request: dict[str, Any]) -> dict[str, Any]:
-        from gate.advisories.sources import AdvisorySettings, offline_database
+        from gate.advisories.sources import AdvisorySettings
 
         settings = AdvisorySettings.from_json(request["options"]["advisories"])
         named = {t["bundle"]: _named_manifests(t) for t in request["targets"]}
@@ -103,9 +101,9 @@ class PipAuditScanner(Scanner):
         if settings.source == "offline" and not any(r.where for _, r in read):
             # Nothing to ask about: pip-audit, whose import runs `pip --version` in a
             # process of its own, is not started at all.
-            choice = offline_database(settings)
-            results = [_audit(target, found, None) for target, found in read]
-            return {"database": {**choice.describe(), "requested": "offline"}, "results": results}
+            return _offline_answer(
+                settings, [_audit(target, found, None) for target, found in read]
+            )
         from gate.advisories.choice import open_service
 
         with open_service(settings) as service:
@@ -141,6 +139,15 @@ def _named_manifests(target: dict[str, Any]) -> list[str]:
             if not any(fnmatch(posixpath.basename(manifest), p) for p in MANIFEST_PATTERNS)
         }
     )
+
+
+def _offline_answer(settings: Any, results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The worker's answer when the audit asks nothing: which offline data would answer
+    (`settings`: the AdvisorySettings), and `results`."""
+    from gate.advisories.sources import offline_database
+
+    database = {**offline_database(settings).describe(), "requested": "offline"}
+    return {"database": database, "results": results}
 
 
 def _nothing_audited(bundle: str) -> dict[str, Any]:

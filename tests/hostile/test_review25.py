@@ -208,6 +208,8 @@ Resources:
 """
 
 HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
+SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n"
+"""A module whose `run` hands its argument to a shell (B602)."""
 
 # --- 1. an excluded folder the handler imports ---------------------------------------------
 
@@ -223,10 +225,7 @@ def importing_service(sandbox: Sandbox) -> None:
         "def handler(event, context):\n    return run(event['cmd'])\n",
     )
     sandbox.write("tests/__init__.py", "")
-    sandbox.write(
-        "tests/helpers.py",
-        "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n",
-    )
+    sandbox.write("tests/helpers.py", SHELL)
 
 
 def test_code_the_handler_imports_blocks(sandbox: Sandbox) -> None:
@@ -254,10 +253,7 @@ def test_an_excluded_module_the_handler_imports_is_scanned(sandbox: Sandbox) -> 
     module is scanned, what it imports in turn too, and the warning says so."""
     importing_service(sandbox)
     sandbox.write("tests/helpers.py", "from tests.deeper import run\n")
-    sandbox.write(
-        "tests/deeper.py",
-        "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n",
-    )
+    sandbox.write("tests/deeper.py", SHELL)
     sandbox.write("tests/event.json", "{}\n")
     run = sandbox.run("--format", "json", policy=EXCLUDING)
     assert_blocks(run)
@@ -275,10 +271,7 @@ def test_an_excluded_module_outside_the_deployed_code_stays_excluded(sandbox: Sa
     sandbox.write("template.yaml", SAM)
     sandbox.write("src/app.py", HARMLESS)
     sandbox.write("tests/__init__.py", "")
-    sandbox.write(
-        "tests/helpers.py",
-        "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n",
-    )
+    sandbox.write("tests/helpers.py", SHELL)
     run = sandbox.run("--format", "json", policy=EXCLUDING)
     assert run.code == 0, (run.stdout[-2000:], run.stderr)
     assert json.loads(run.stdout)["files"]["excluded"] == 2

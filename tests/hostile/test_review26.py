@@ -141,31 +141,13 @@ from __future__ import annotations
 import base64
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 
 import pytest
 
-from tests.hostile.conftest import (
-    CHEAP_POLICY,
-    HANG_TIMEOUT_S,
-    Sandbox,
-    assert_blocks,
-)
-
-SERVICE = """\
-service: orders
-frameworkVersion: '3'
-provider:
-  name: aws
-  runtime: python3.12
-  tracing: {lambda: true}
-functions:
-  api:
-    handler: app.handler
-"""
+from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks
+from tests.hostile.test_review25 import HARMLESS, SERVICE, SHELL, gate
 
 SAM = """\
 AWSTemplateFormatVersion: '2010-09-09'
@@ -181,8 +163,6 @@ SAM_IMAGE = (
     "      Dockerfile: Dockerfile\n"
 )
 
-HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
-SHELL = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n"
 PLANTED = "import os\nos.system(os.environ.get('X', ''))\n"
 """What each build trick writes into the artifact: a sitecustomize.py run at every start
 (bandit B605 where the gate scans it)."""
@@ -496,13 +476,10 @@ def baselined_secret(sandbox: Sandbox) -> str:
     sandbox.write("src/app.py", HARMLESS)
     sandbox.write("src/settings.py", EXAMPLE_KEY)
     recorded = sandbox.base / "baseline.json"
-    made = subprocess.run(
-        [sys.executable, "-m", "gate", "baseline", "create", str(sandbox.bundle),
-         "--policy", str(sandbox.policy(CHECKOV_ON)), "--output", str(recorded)],
-        cwd=sandbox.cwd, env=sandbox.environment(), capture_output=True, text=True,
-        timeout=HANG_TIMEOUT_S, check=False,
-    )  # fmt: skip
-    assert made.returncode == 0, made.stderr
+    policy = str(sandbox.policy(CHECKOV_ON))
+    made = gate(sandbox, "baseline", "create", str(sandbox.bundle), "--policy", policy,
+                "--output", str(recorded))  # fmt: skip
+    assert made.code == 0, made.stderr
     findings = json.loads(recorded.read_text(encoding="utf-8"))["findings"]
     assert any(f["rule_id"].startswith("CKV_SECRET") for f in findings), findings
     sandbox.write("src/settings.py", LIVE_KEY)

@@ -135,9 +135,9 @@ from collections.abc import Callable
 import pytest
 
 from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.test_review25 import HARMLESS
 from tests.hostile.test_review26 import (
     ENCODED,
-    HARMLESS,
     PLANT_COMMAND,
     PLANTED,
     SAM_IMAGE,

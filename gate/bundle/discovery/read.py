@@ -25,6 +25,7 @@ from gate.bundle.discovery.declared import Declared, Read, Reference, leaves_bun
 from gate.bundle.discovery.references import (
     SAMCONFIG_FILES,
     TEMPLATE_SUFFIXES,
+    bundle_program,
     samconfig_references,
     samconfig_toml,
     serverless_references,
@@ -260,10 +261,10 @@ class IacReader:
         for reference in named:
             if reference.kind != "program":
                 kept.append(reference)
-            elif reference_refusal(self.root, reference, self.ignored) is not None:
-                part = f"{reference.what} ({reference.path}), a program of the bundle"
+            elif bundle_program(self.root, reference, self.ignored):
+                part = f"{reference.what} ({reference.path}), a program the deploy runs"
                 for item in functions:
-                    item.unfollowed.append(f"{part} the deploy runs while it builds the package")
+                    item.unfollowed.append(f"{part} while it builds the package")
         return kept
 
     def _file_references(self, relative: str, data: Any) -> list[Reference]:

@@ -189,8 +189,6 @@ def refusal(root: Path, reference: Reference, ignored: Mapping[str, str]) -> str
     """Why `reference` cannot be left as it is (one line naming the IaC file), or None.
     `ignored`: the folders the copy left out, by the built-in rule that did."""
     shown = f"{reference.iac_file}: {reference.what} names {reference.path}"
-    if reference.kind == "program":
-        return _program_refusal(root, reference, shown, ignored)
     if leaves_bundle(reference.path):
         if reference.kind in (*_READ_WHOLE, "folder"):
             return f"{shown}, outside the bundle: the deploy reads it and the gate cannot"
@@ -224,25 +222,14 @@ def refusal(root: Path, reference: Reference, ignored: Mapping[str, str]) -> str
 _NODE_SUFFIXES = ("", ".js", ".cjs", ".mjs", ".json", ".node")
 
 
-def _program_refusal(
-    root: Path, reference: Reference, shown: str, ignored: Mapping[str, str]
-) -> str | None:
-    """A program the deploy runs while it builds the package can write any file into it,
-    so what the gate scans would not be what is deployed: refused when the bundle holds
-    it (or it lies outside the bundle); a name nothing in the bundle answers to is a
-    package the build installs (a plugin from npm)."""
-    outside = leaves_bundle(reference.path)
-    held = outside or ignored_by(root, reference.path, ignored) is not None
-    if not held and not any(
-        (root / f"{reference.path}{suffix}").exists() for suffix in _NODE_SUFFIXES
-    ):
-        return None
-    where = "outside the bundle" if outside else "a program of the bundle"
-    return (
-        f"{shown}, {where} that the deploy runs while it builds the package, so the gate "
-        "cannot know what is deployed; build the package first and scan it "
-        "(package.artifact)"
-    )
+def bundle_program(root: Path, reference: Reference, ignored: Mapping[str, str]) -> bool:
+    """Whether a program the deploy runs (`reference`, of kind `program`) is one the
+    gate cannot vouch for: the bundle holds it (in any folder), or it lies outside the
+    bundle. A name nothing in the bundle answers to is a package the build installs (a
+    plugin from npm)."""
+    if leaves_bundle(reference.path) or ignored_by(root, reference.path, ignored) is not None:
+        return True
+    return any((root / f"{reference.path}{suffix}").exists() for suffix in _NODE_SUFFIXES)
 
 
 _READ_WHOLE = ("template", "snippet", "manifest")

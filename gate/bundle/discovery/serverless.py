@@ -242,25 +242,20 @@ def _local_sources(arguments: Any) -> list[str]:
     """serverless-python-requirements' `pipCmdExtraArgs` pointing pip at packages in files
     of the bundle (`--find-links ./wheels`), or where a setting of it says: installed in
     place of what the audit looks up, as in a requirements file."""
-    from gate.bundle.manifests.requirements import local_source, source_option
+    from gate.bundle.manifests.requirements import local_source, sources
 
     if arguments is None:
         return []
     if not isinstance(arguments, list):
         return [f"pythonRequirements.pipCmdExtraArgs {arguments!r}, which the gate does not "
                 f"resolve, {_BUILDING}"]  # fmt: skip
-    words = [str(a) for a in arguments]
-    found = []
-    for index, word in enumerate(words):
-        value = source_option(word, words[index + 1] if index + 1 < len(words) else "")
+    return [
+        f"pythonRequirements.pipCmdExtraArgs pointing pip at {value}, packages of the bundle "
+        "it installs in place of what the audit looks up"
+        for value in sources([str(a) for a in arguments])
         # Only the runner's environment (`${env:X}`) is not the bundle's to choose.
-        variable = value is not None and "${" in value and not value.startswith("${env:")
-        if value is not None and (variable or local_source(value)):
-            found.append(
-                f"pythonRequirements.pipCmdExtraArgs pointing pip at {value}, packages of "
-                "the bundle it installs in place of what the audit looks up"
-            )
-    return found
+        if ("${" in value and not value.startswith("${env:")) or local_source(value)
+    ]
 
 
 def _plugin_setting(relative: str, what: str, settings: dict[Any, Any], key: str) -> str | None:

@@ -110,7 +110,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         for section, kind, name, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_layer_version")
     }
-    builders = _Builders(blocks, _local_calls(root, module, all_calls))
+    builders = _Builders(blocks, _called(root, module, all_calls))
     found = []
     for section, kind, name, relative, body in blocks:
         if (section, kind) != ("resource", "aws_lambda_function"):
@@ -154,8 +154,8 @@ class _Builders:
     def __init__(
         self, blocks: list[tuple[str, str, str, str, dict[str, Any]]], calls: dict[str, str]
     ) -> None:
-        """`calls`: the module's local module calls, by name, with the text of their
-        `.tf` files."""
+        """`calls`: the module's module calls, by name, with the text of the `.tf` files
+        of those that are local ones of the bundle (empty for any other)."""
         addresses = {_address(section, kind, name): body for section, kind, name, _, body in blocks}
         addresses |= {f"module.{name}": {} for name in calls}
         self.external = sorted(a for a in addresses if a.startswith("data.external."))
@@ -165,9 +165,7 @@ class _Builders:
             if _EXTERNAL.search(text)
         ]
         self.writers = {
-            address: _why_a_writer(address, body)
-            for address, body in addresses.items()
-            if _why_a_writer(address, body)
+            address: why for address, body in addresses.items() if (why := _writes(address, body))
         }
         self.named = {
             address: {a for a in _ADDRESS.findall(json.dumps(body, default=str)) if a in addresses}
@@ -191,7 +189,7 @@ class _Builders:
         ]
 
 
-def _why_a_writer(address: str, body: dict[str, Any]) -> str:
+def _writes(address: str, body: dict[str, Any]) -> str:
     """How a block may write files on the runner, or empty."""
     if address.startswith("module."):
         return "a module call, whose blocks may write the code"
@@ -206,16 +204,20 @@ _EXTERNAL = re.compile(r'data\s+"external"')
 _ADDRESS = re.compile(r"(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*")
 
 
-def _local_calls(root: Path, module: PurePosixPath, calls: dict[str, str]) -> dict[str, str]:
-    """The module's calls of local modules (`./build`), by name, with the text of the
-    called module's `.tf` files (empty for one not in the bundle)."""
+def _called(root: Path, module: PurePosixPath, calls: dict[str, str]) -> dict[str, str]:
+    """The module's module calls, by name, with the text of the called module's `.tf`
+    files when it is a local folder of the bundle (`./build`), else empty: a module from
+    a registry or outside the bundle is read by nothing here."""
     found = {}
     for name, source in calls.items():
-        if not source.startswith(("./", "../")):
-            continue
         folder = root / module / source
-        texts = [p.read_text("utf-8", "replace") for p in sorted(folder.glob("*.tf"))]
-        found[name] = "\n".join(texts) if folder.resolve().is_relative_to(root.resolve()) else ""
+        local = source.startswith(("./", "../"))
+        if not local or not folder.resolve().is_relative_to(root.resolve()):
+            found[name] = ""
+            continue
+        found[name] = "\n".join(
+            p.read_text("utf-8", "replace") for p in sorted(folder.glob("*.tf"))
+        )
     return found
 
 

@@ -121,6 +121,12 @@ def _sources(text: str) -> Iterator[str]:
         words = shlex.split(text)
     except ValueError:
         words = text.split()
+    return sources(words)
+
+
+def sources(words: list[str]) -> Iterator[str]:
+    """Every index or find-links value pip's arguments `words` give it (`--find-links=x`,
+    or `--find-links` then `x`)."""
     for index, word in enumerate(words):
         value = source_option(word, words[index + 1] if index + 1 < len(words) else "")
         if value is not None:
@@ -144,8 +150,8 @@ _SOURCE = re.compile(
 
 
 def source_option(word: str, following: str) -> str | None:
-    """The value of a pip source option given as arguments (`--find-links=x`, or
-    `--find-links` then `x`), or None when `word` is no such option."""
+    """The value of a pip source option `word` (with the argument `following` it), or
+    None when `word` is no such option."""
     if word in _SOURCE_OPTIONS:
         return following
     match = _SOURCE.match(word)
@@ -166,8 +172,8 @@ def classify_requirement(text: str, spec: str, path: str, number: int, found: Fo
         )
         found.problems.append(Unauditable(text, reason, path, number))
         return
-    if local or re.match(r"^[a-z+]+://", spec):
-        kind = "local path" if not re.match(r"^[a-z+]+://", spec) else "URL"
+    if local or _URL.match(spec):
+        kind = "URL" if _URL.match(spec) else "local path"
         found.unauditable.append(Unauditable(text, f"{kind} requirement", path, number))
         return
     try:

@@ -18,8 +18,9 @@ class Ignored:
     rule: str
     """The built-in rule that left it out, or the policy's `exclude` pattern."""
     by_policy: bool = False
-    """Left out by the policy's `exclude`: brought back only when deployed code imports
-    it (the user excluded what is not deployed, never what a handler runs)."""
+    """Left out by the policy's `exclude`: brought back when it is deployed (in a Python
+    function's code or layers) or deployed code imports it; the user excludes what is not
+    deployed, never what a handler runs."""
 
 
 @dataclass
