@@ -156,6 +156,7 @@ def stage(
         staged.append(
             Staged(bundle, root, code_root, len(vendored), found, accounted.account, dict(ignored))
         )
+    _one_function_each(leave_out, staged)
     named = {entry for one in staged for entry in one.discovery.left_out}
     warnings += [
         Warning_(
@@ -167,6 +168,31 @@ def stage(
         if entry not in named
     ]
     return staged, warnings
+
+
+def _one_function_each(leave_out: tuple[LeftOut, ...], staged: list[Staged]) -> None:
+    """Refuse a `leave_out` entry that names more than one function of the run (a bare
+    name two IaC files declare): it was written for one, and would let the other's
+    missing or unbuilt code pass unread."""
+    for entry in leave_out:
+        named = [
+            f"{one.bundle.id}/{function.iac_file}"
+            for one in staged
+            for function in one.bundle.functions
+            if function.left_out is not None
+            # discovery qualifies a name two IaC files share as IAC_FILE:NAME
+            and entry.names(
+                function.iac_file,
+                function.name.removeprefix(f"{function.iac_file}:"),
+                one.bundle.id,
+            )
+        ]
+        if len(named) > 1:
+            raise BundleError(
+                f"the policy's leave_out names {entry.function!r}, which {len(named)} "
+                f"functions declare ({', '.join(named)}): write IAC_FILE:NAME for the one "
+                "the entry was written for"
+            )
 
 
 @dataclass

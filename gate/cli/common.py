@@ -8,7 +8,7 @@ EXIT_ERROR = 2
 
 def shown(text: str) -> str:
     """Text on one stderr line, whatever a file name in it holds (no line breaks, no
-    terminal escapes, no bytes that are not UTF-8)."""
-    from gate.reports.base import printable
+    terminal escapes, no bytes that are not UTF-8, no CI runner command)."""
+    from gate.reports.base import no_workflow_commands, printable
 
-    return printable(text)
+    return no_workflow_commands(printable(text))

@@ -58,12 +58,14 @@ def printable(text: str) -> str:
 def no_workflow_commands(text: str) -> str:
     """`text` with no line a CI runner reads as a command. GitHub Actions takes any line of
     a step's output that starts, after white space, with `::` for one (`::add-mask::`,
-    `::stop-commands::`, `::set-output`): a file or function name printed first on its
-    line must not be, so such a line gets a backslash before its `::`."""
-    return _COMMAND_LINE.sub(r"\1\\::", text)
+    `::stop-commands::`, `::set-output`), and its older form `##[command]` anywhere in a
+    line, as Azure Pipelines takes `##vso[`: a file or function name must not be one, so
+    a backslash goes before such a line's `::` and before the `[` of every `##[`."""
+    return _LEGACY_COMMAND.sub(r"\1\\[", _COMMAND_LINE.sub(r"\1\\::", text))
 
 
 _COMMAND_LINE = re.compile(r"((?:^|[\r\n])[^\S\r\n]*)::")
+_LEGACY_COMMAND = re.compile(r"(##(?:vso)?)\[", re.IGNORECASE)
 
 
 def _escape(char: str) -> str:

@@ -471,10 +471,6 @@ def test_a_function_of_another_name_is_not_left_out(sandbox: Sandbox) -> None:
     assert "orders/main.tf" in run.stderr, run.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LeftOut.names matches a bare name in every IaC file of every bundle",
-)
 def test_a_leave_out_entry_does_not_cover_a_new_function_of_the_same_name(
     sandbox: Sandbox,
 ) -> None:
@@ -483,6 +479,16 @@ def test_a_leave_out_entry_does_not_cover_a_new_function_of_the_same_name(
     two_modules(sandbox)
     run = sandbox.run(policy=LEAVING_OUT)
     blocked_or_refused(run.code)
+
+
+def test_an_entry_naming_its_iac_file_leaves_out_that_function_only(sandbox: Sandbox) -> None:
+    """The fix's way out: `IAC_FILE:NAME` names legacy's function alone, and the change's
+    function of the same name is still refused for its local-exec."""
+    two_modules(sandbox)
+    policy = LEAVING_OUT.replace("function: aws_lambda_", "function: legacy/main.tf:aws_lambda_")
+    run = sandbox.run(policy=policy)
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert "orders/main.tf" in run.stderr and "legacy/main.tf" not in run.lines[0], run.stderr
 
 
 # --- 7. GitHub's legacy workflow commands ----------------------------------------------------
@@ -518,11 +524,6 @@ def test_a_name_starting_with_a_workflow_command_is_escaped(sandbox: Sandbox) ->
     assert not commands(run.stdout + run.stderr, NEW_COMMAND)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no_workflow_commands escapes `::` at a line's start only; the runner reads "
-    "`##[command]` anywhere in a line",
-)
 def test_no_output_line_holds_a_legacy_workflow_command(sandbox: Sandbox) -> None:
     """`##[add-mask]` and `##[stop-commands]` in file names the console report prints
     must not reach the runner as commands."""
