@@ -372,11 +372,6 @@ def test_the_code_the_trick_deploys_blocks(sandbox: Sandbox, trick: str) -> None
     assert "B605" in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Terraform writes the deployed zip in ways _Builders, _archive_name, _uploaded "
-    "and the reading of override files and called modules do not see",
-)
 @pytest.mark.parametrize("trick", sorted(TRICKS))
 def test_code_terraform_writes_into_the_zip_is_scanned_or_refused(
     sandbox: Sandbox, trick: str

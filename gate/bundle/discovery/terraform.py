@@ -10,7 +10,8 @@ import json
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -58,7 +59,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
     references: list[Reference] = []
     parsed_files: list[dict[str, Any]] = []
     all_calls: dict[str, str] = {}
-    for path in sorted(directory.glob("*.tf")):
+    for path in _in_merge_order(directory.glob("*.tf")):
         relative = path.relative_to(root).as_posix()
         parsed = _parse(path, relative)
         parsed_files.append(parsed)
@@ -93,11 +94,13 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         for path in sorted(directory.glob(pattern))
     ]
     values = ModuleValues.read(parsed_files, tfvars)
-    archives = {
-        name: body
-        for section, kind, name, _, body in blocks
-        if (section, kind) == ("data", "archive_file")
-    }
+    archives: dict[str, dict[str, Any]] = {}
+    for section, kind, name, _, body in blocks:
+        if (section, kind) == ("data", "archive_file"):
+            # An override file's block replaces the arguments and nested blocks it sets,
+            # as Terraform merges it; two archives of one name are otherwise refused
+            # by Terraform itself.
+            archives[name] = {**archives.get(name, {}), **body}
     # What the module uploads to S3 itself: a function deploying that object deploys
     # the file (or archive) the upload reads, in the same apply.
     uploads = {
@@ -106,16 +109,18 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         if (section, kind) in (("resource", "aws_s3_object"), ("resource", "aws_s3_bucket_object"))
     }
     layers = {
-        f"aws_lambda_layer_version.{name}": _tf_code(module, _uploaded(body, uploads), archives)[0]
+        f"aws_lambda_layer_version.{name}": _tf_code(
+            module, _uploaded(body, uploads, values), archives
+        )[0]
         for section, kind, name, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_layer_version")
     }
-    builders = _Builders(blocks, _called(root, module, all_calls))
+    builders = _Builders(blocks, _called(root, module, all_calls), values)
     found = []
     for section, kind, name, relative, body in blocks:
         if (section, kind) != ("resource", "aws_lambda_function"):
             continue
-        deployed = _uploaded(body, uploads)
+        deployed = _uploaded(body, uploads, values)
         code, elsewhere = _tf_code(module, deployed, archives)
         address = f"aws_lambda_function.{name}"
         item = Declared(
@@ -138,55 +143,81 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         _tf_inline(item, module, deployed, archives)
         if item.code is not None:
             archive = _archive_name(module, tf_value(deployed, "filename"), archives)
-            item.unfollowed += builders.before(archive)
+            item.unfollowed += builders.before(address, archive)
+            item.unfollowed += _shared_output(module, archive, archives)
         found.append(item)
     return Read(found, warnings, references=references), read
 
 
 class _Builders:
     """What a Terraform module runs or writes that may change a function's code before it
-    is zipped: a block an archive_file waits for (by `depends_on` or a reference, through
-    any chain of blocks) that runs a program (a `local-exec` provisioner), writes a file
-    (`local_file`), or is a module call (whose blocks this module's reader does not
-    follow); and any `external` data source of the module or of a local module it calls,
-    which runs at plan time in no set order with the archives."""
+    is deployed: a block the function or its archive_file waits for (by `depends_on` or a
+    reference, through any chain of blocks and locals) that runs a program (a
+    `local-exec` provisioner), writes a file (`local_file`), or is a module call (whose
+    blocks this module's reader does not follow; for the function's own chain, a local
+    module that runs or writes something, or a module from elsewhere); and what runs
+    whatever the order: any `external` data source of the module or of a local module it
+    calls (at plan time), and a local module that runs a program or writes a file outside
+    its own folder (`${path.root}/fn.zip`)."""
 
     def __init__(
-        self, blocks: list[tuple[str, str, str, str, dict[str, Any]]], calls: dict[str, str]
+        self,
+        blocks: list[tuple[str, str, str, str, dict[str, Any]]],
+        calls: dict[str, _Called | None],
+        values: ModuleValues,
     ) -> None:
-        """`calls`: the module's module calls, by name, with the text of the `.tf` files
-        of those that are local ones of the bundle (empty for any other)."""
+        """`calls`: the module's module calls, by name, with what a local one of the
+        bundle runs and writes (None for any other)."""
         addresses = {_address(section, kind, name): body for section, kind, name, _, body in blocks}
+        addresses |= {f"local.{name}": {"value": v} for name, v in values.locals.items()}
         addresses |= {f"module.{name}": {} for name in calls}
         self.external = sorted(a for a in addresses if a.startswith("data.external."))
         self.external += [
-            f"module.{name}'s external data source"
-            for name, text in sorted(calls.items())
-            if _EXTERNAL.search(text)
+            f"module.{name}'s {what}"
+            for name, called in sorted(calls.items())
+            if called is not None
+            for what in called.always
         ]
         self.writers = {
             address: why for address, body in addresses.items() if (why := _writes(address, body))
         }
+        self.calls = calls
         self.named = {
             address: {a for a in _ADDRESS.findall(json.dumps(body, default=str)) if a in addresses}
             for address, body in addresses.items()
         }
 
-    def before(self, archive: str | None) -> list[str]:
-        """What runs before `archive` (an archive_file's name; None: code read as it is)."""
-        found = [f"{a}, a program the plan runs (it may write the code)" for a in self.external]
-        if archive is None:
-            return found
-        pending, seen = [f"data.archive_file.{archive}"], set()
+    def before(self, function: str, archive: str | None) -> list[str]:
+        """What runs before `function` (its address) deploys its code, built by
+        `archive` (an archive_file's name; None: a zip or folder read as it is)."""
+        found = [
+            f"{a}, a program the plan or apply runs (it may write the code)" for a in self.external
+        ]
+        if archive is not None:
+            waits = self._chain(f"data.archive_file.{archive}")
+            found += [
+                f"{address} ({self.writers[address]}), which archive_file {archive!r} waits for"
+                for address in sorted(waits & self.writers.keys())
+            ]
+        else:
+            waits = set()
+        for address in sorted(self._chain(function) - waits):
+            why = self.writers.get(address)
+            if address.startswith("module."):
+                called = self.calls.get(address.removeprefix("module."))
+                why = None if called is not None and not called.runs else why
+            if why:
+                found.append(f"{address} ({why}), which {function} waits for")
+        return found
+
+    def _chain(self, start: str) -> set[str]:
+        pending, seen = [start], set()
         while pending:
             address = pending.pop()
             if address not in seen:
                 seen.add(address)
                 pending += self.named.get(address, ())
-        return found + [
-            f"{address} ({self.writers[address]}), which archive_file {archive!r} waits for"
-            for address in sorted(seen & self.writers.keys())
-        ]
+        return seen - {start}
 
 
 def _writes(address: str, body: dict[str, Any]) -> str:
@@ -195,30 +226,105 @@ def _writes(address: str, body: dict[str, Any]) -> str:
         return "a module call, whose blocks may write the code"
     if address.split(".")[0] in ("local_file", "local_sensitive_file"):
         return "it writes a file"
-    if any("local-exec" in as_mapping(p) for p in _as_list(body.get("provisioner"))):
+    if _runs(body):
         return "its local-exec runs a program"
     return ""
 
 
-_EXTERNAL = re.compile(r'data\s+"external"')
+def _runs(body: dict[str, Any]) -> bool:
+    return any("local-exec" in as_mapping(p) for p in _as_list(body.get("provisioner")))
+
+
 _ADDRESS = re.compile(r"(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*")
+_LEAVES = re.compile(r"\$\{path\.(?:root|cwd)\}|(?:^|/)\.\.(?:/|$)|^/")
+"""A path a module's block writes that is not in the module's own folder."""
+MAX_MODULE_DEPTH = 8
 
 
-def _called(root: Path, module: PurePosixPath, calls: dict[str, str]) -> dict[str, str]:
-    """The module's module calls, by name, with the text of the called module's `.tf`
-    files when it is a local folder of the bundle (`./build`), else empty: a module from
-    a registry or outside the bundle is read by nothing here."""
-    found = {}
-    for name, source in calls.items():
-        folder = root / module / source
-        local = source.startswith(("./", "../"))
-        if not local or not folder.resolve().is_relative_to(root.resolve()):
-            found[name] = ""
-            continue
-        found[name] = "\n".join(
-            p.read_text("utf-8", "replace") for p in sorted(folder.glob("*.tf"))
-        )
-    return found
+@dataclass(frozen=True)
+class _Called:
+    """What a local module of the bundle (and the local modules it calls, however deep)
+    runs or writes."""
+
+    always: tuple[str, ...] = ()
+    """What runs whatever waits for what: external programs, and programs or files
+    written outside the module's folder."""
+    runs: bool = False
+    """Whether anything in it runs a program or writes a file."""
+
+
+def _in_merge_order(paths: Iterable[Path]) -> list[Path]:
+    """A module's `.tf` files as Terraform merges them: `override.tf` and
+    `*_override.tf` after all the others."""
+    return sorted(
+        paths, key=lambda p: (p.stem == "override" or p.stem.endswith("_override"), p.name)
+    )
+
+
+def _called(root: Path, module: PurePosixPath, calls: dict[str, str]) -> dict[str, _Called | None]:
+    """The module's module calls, by name, with what the called module runs or writes
+    when it is a local folder of the bundle (`./build`), else None: a module from a
+    registry or outside the bundle is read by nothing here."""
+    return {name: _read_called(root, module, source, 0) for name, source in calls.items()}
+
+
+def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> _Called | None:
+    folder = root / module / source
+    if not source.startswith(("./", "../")) or not folder.resolve().is_relative_to(root.resolve()):
+        return None
+    here = PurePosixPath(folder.resolve().relative_to(root.resolve()).as_posix())
+    always: list[str] = []
+    runs = False
+    for path in _in_merge_order(folder.glob("*.tf")):
+        parsed = _parse(path, path.relative_to(root).as_posix())
+        for section in ("resource", "data"):
+            for group in _as_list(parsed.get(section)):
+                for kind, named in as_mapping(group).items():
+                    for name, body in as_mapping(named).items():
+                        address = _address(section, str(kind), str(name))
+                        body = as_mapping(body)
+                        if address.startswith("data.external."):
+                            always.append(f"{address}, an external program")
+                        if _writes(address, body):
+                            runs = True
+                        target = tf_value(body, "output_path") or tf_value(body, "filename")
+                        writes = kind in ("archive_file", "local_file", "local_sensitive_file")
+                        if _runs(body) or (writes and not isinstance(target, str)):
+                            always.append(f"{address}, which runs a program or writes a file")
+                        elif writes and _LEAVES.search(str(target)):
+                            always.append(f"{address}, which writes {target!r}")
+        for group in _as_list(parsed.get("module")):
+            for name, body in as_mapping(group).items():
+                inner = tf_value(as_mapping(body), "source")
+                called = (
+                    _read_called(root, here, inner, depth + 1)
+                    if isinstance(inner, str) and depth < MAX_MODULE_DEPTH
+                    else None
+                )
+                if called is None:
+                    always.append(f"module.{name}, read by nothing here")
+                    runs = True
+                else:
+                    always += [f"module.{name}'s {what}" for what in called.always]
+                    runs = runs or called.runs
+    return _Called(tuple(always), runs)
+
+
+def _shared_output(
+    module: PurePosixPath, archive: str | None, archives: dict[str, dict[str, Any]]
+) -> list[str]:
+    """Other archive_files writing the zip `archive` writes: which one is deployed depends
+    on the order Terraform runs them in."""
+    output = tf_value(archives.get(archive or "", {}), "output_path")
+    path = _tf_local(module, output)[0] if isinstance(output, str) else None
+    return [
+        f"archive_file {name!r}, which writes the same zip"
+        for name, other in archives.items()
+        if name != archive
+        and path is not None
+        and isinstance(theirs := tf_value(other, "output_path"), str)
+        and _tf_local(module, theirs)[0] == path
+    ]
 
 
 def _address(section: str, kind: str, name: str) -> str:
@@ -290,14 +396,17 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _uploaded(body: dict[str, Any], uploads: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _uploaded(
+    body: dict[str, Any], uploads: dict[str, dict[str, Any]], values: ModuleValues
+) -> dict[str, Any]:
     """A function's (or layer's) block, with the object it deploys from S3 (`s3_bucket`,
     `s3_key`) read as its `filename` when the module uploads that object from a file:
-    by reference (`aws_s3_object.code.key`), or by the same literal bucket and key."""
+    by reference (`aws_s3_object.code.key`, through locals too), or by the same literal
+    bucket and key."""
     if tf_value(body, "filename") is not None or tf_value(body, "s3_key") is None:
         return body
     wanted = (tf_value(body, "s3_bucket"), tf_value(body, "s3_key"))
-    named = _tf_references([tf_value(body, "s3_bucket"), tf_value(body, "s3_key")])
+    named = _tf_references(values.texts([tf_value(body, "s3_bucket"), tf_value(body, "s3_key")]))
     for address, upload in uploads.items():
         if address in named or (tf_value(upload, "bucket"), tf_value(upload, "key")) == wanted:
             # An object written from `content` is no file: its filename does not resolve.
