@@ -220,7 +220,7 @@ def judge(root: Path, findings: list[Finding]) -> list[str]:
     bundle = Bundle(".", root.resolve())
     changes = changes_since("main", [bundle])
     # Every finding was there at the merge base too: what decides is what the change touched.
-    before = frozenset(f.fingerprint for f in findings)
+    before = {f.fingerprint: frozenset(f.functions) for f in findings}
     marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, before))
     return [str(f.status.value if f.status else None) for f in marked]
 
@@ -282,11 +282,23 @@ def test_waived_and_suppressed_findings_keep_their_status(tmp_path: Path) -> Non
     waived = Finding(
         "s", "R", "t", "m", Severity.HIGH, ".", Location("app.py", 1), status=Status.WAIVED
     )
-    before = frozenset({waived.fingerprint, finding("app.py", 1).fingerprint})
+    before = {f.fingerprint: frozenset() for f in (waived, finding("app.py", 1))}
     scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, before)
     marked, summary = apply_diff([waived, finding("app.py", 1)], scope)
     assert [f.status for f in marked] == [Status.WAIVED, Status.PREEXISTING]
     assert summary["preexisting"] == 1 and summary["changed_files"] == 0
+
+
+def test_a_finding_in_code_a_new_function_deploys_is_new(tmp_path: Path) -> None:
+    # The file did not change, but the change made a function deploy it (a CodeUri moved
+    # onto it, or the file moved into a function's code): that function's risk is new.
+    changes = Changes("main", "0" * 40, tmp_path, {}, frozenset({"app.py"}))
+    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, {})
+    then = finding("app.py", 1)
+    scope = replace(scope, before={then.fingerprint: frozenset({"Orders"})})
+    now = [replace(then, functions=("Orders",)), replace(then, functions=("Orders", "Admin"))]
+    marked, _ = apply_diff(now, scope)
+    assert [f.status for f in marked] == [Status.PREEXISTING, Status.BLOCKING]
 
 
 def test_terraform_blocks_run_to_the_next_block(tmp_path: Path) -> None:

@@ -16,8 +16,10 @@ status `preexisting` and does not block. What counts as touched:
   (`assume-unchanged`, `skip-worktree`), or that took the place of a renamed one.
 
 A finding is preexisting only if, besides, the same scan of the merge base found it too
-(by fingerprint): a change elsewhere can make a new problem on untouched lines (a role's
-policy in another file, an authorizer removed from a shared API), and that is new.
+(by fingerprint), belonging to no function it does not belong to now: a change elsewhere
+can make a new problem on untouched lines (a role's policy in another file, an authorizer
+removed from a shared API, a file moved into a function's code or a function's code moved
+onto it), and that is new.
 
 Fails closed: no git, not a repository, a ref the clone lacks or a shallow clone that
 cannot reach the merge base is an error, never "nothing changed"; a merge base that
@@ -60,16 +62,17 @@ class DiffScope:
     """Per bundle, the normalised text of every dependency manifest the change touched: a
     version is reported where it is first pinned, so pinning it anywhere else is new too.
     None: what the change pins cannot be told, so every dependency finding is changed."""
-    before: frozenset[str] | None = None
-    """Fingerprints of the findings the same scan gives at the merge base; None if the
-    merge base could not be scanned (then no finding is preexisting)."""
+    before: dict[str, frozenset[str]] | None = None
+    """Fingerprints of the findings the same scan gives at the merge base, each with the
+    functions it belonged to there; None if the merge base could not be scanned (then no
+    finding is preexisting)."""
 
 
 def scope_of(
     changes: Changes,
     bundles: Sequence[Bundle],
     findings: Sequence[Finding],
-    before: frozenset[str] | None,
+    before: dict[str, frozenset[str]] | None,
 ) -> DiffScope:
     """Read what judging `findings` needs besides the diff: resource extents of the IaC
     files they name, the manifests the change touched, and (against index tricks such as
@@ -140,8 +143,7 @@ def apply_diff(
     report says of the diff."""
     marked = []
     for finding in findings:
-        earlier = scope.before is not None and finding.fingerprint in scope.before
-        if finding.status in _DIFFABLE and earlier and not _touched_by_change(finding, scope):
+        if finding.status in _DIFFABLE and _earlier(finding, scope):
             finding = replace(finding, status=Status.PREEXISTING)
         marked.append(finding)
     changes = scope.changes
@@ -151,6 +153,16 @@ def apply_diff(
         "changed_files": sum(changes.file_changed(path) for path in changes.touched),
         "preexisting": sum(f.status is Status.PREEXISTING for f in marked),
     }
+
+
+def _earlier(finding: Finding, scope: DiffScope) -> bool:
+    """Whether the merge base had the finding, in code the same functions deployed (a file
+    moved into a function's code, or a function's code moved onto it, is new there), and
+    the change touched none of it."""
+    deployed = scope.before.get(finding.fingerprint) if scope.before is not None else None
+    if deployed is None or not set(finding.functions) <= deployed:
+        return False
+    return not _touched_by_change(finding, scope)
 
 
 def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:

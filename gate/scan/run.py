@@ -182,8 +182,9 @@ def _against_merge_base(
 
 def _scan_base(
     changes: Changes, bundles: list[Bundle], run: _Scanning
-) -> tuple[frozenset[str] | None, list[Warning_]]:
-    """The fingerprints of what the same scan finds at the merge base (the cache makes
+) -> tuple[dict[str, frozenset[str]] | None, list[Warning_]]:
+    """The fingerprints of what the same scan finds at the merge base, each with the
+    functions it belonged to there (the cache makes
     the parts the change did not touch cost nothing), or None and a warning if the merge
     base could not be scanned: then no finding is preexisting."""
     quiet = replace(run, options=replace(run.options, progress=None, shard=None))
@@ -208,10 +209,14 @@ def _scan_base(
         ]
         if not failed:
             now = {b.id: b for b in bundles}
-            results = fold([result for result, _ in scans.values()])
-            return frozenset(
-                fingerprint_now(f, changes, now[f.bundle]) for r in results for f in r.findings
-            ), []
+            deployed: dict[str, frozenset[str]] = {}
+            for result in fold([result for result, _ in scans.values()]):
+                for f in _attributed(result, staged).findings:
+                    fingerprint = fingerprint_now(f, changes, now[f.bundle])
+                    deployed[fingerprint] = deployed.get(fingerprint, frozenset()) | set(
+                        f.functions
+                    )
+            return deployed, []
         reason = f"{', '.join(failed)} failed on it"
     return None, [
         Warning_(

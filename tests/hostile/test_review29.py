@@ -418,11 +418,6 @@ def test_the_legacy_script_copied_into_the_function_blocks(sandbox: Sandbox) -> 
     assert "B605" in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diff mode maps a renamed file's merge-base fingerprint to its new path "
-    "(fingerprint_now) and compares no deployment: the move is preexisting",
-)
 def test_a_legacy_finding_moved_into_deployed_code_blocks(sandbox: Sandbox) -> None:
     """The change deploys, and runs at every start, code no function deployed before."""
     repository = legacy_repository(sandbox)
