@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate.bundle.discovery.declared import Declared, Unresolved, contents_of
-from gate.bundle.discovery.dockerfile import image_programs
+from gate.bundle.discovery.dockerfile import base_runtime, image_programs
 from gate.bundle.discovery.inline import InlineCollision, stage
 from gate.bundle.discovery.read import SERVERLESS_FILES, TEMPLATE_SUFFIXES, IacReader
 from gate.bundle.discovery.settle import settle
@@ -166,7 +166,10 @@ def _unbuilt(root: Path, item: Declared) -> list[str]:
     Dockerfile's steps, a provisioner), or a location only the deploy works out (a
     parameter, a variable: it may well be a folder of this bundle, so it is never
     "elsewhere")."""
-    if not analysed_runtime(item.runtime):
+    runtime = item.runtime
+    if runtime is None and item.dockerfile is not None:  # an image's is its base image's
+        runtime = base_runtime(root, item.dockerfile)
+    if not analysed_runtime(runtime):
         return []
     unfollowed = [*item.unfollowed]
     if item.dockerfile is not None and (steps := image_programs(root, item.dockerfile)):

@@ -63,7 +63,8 @@ def read_template(relative: str, document: YamlDocument) -> Read:
                 f"layer {r}: {unfollowed[r]}"
                 for r in logical_ids(properties.get("Layers"))
                 if r in unfollowed
-            ],
+            ]
+            + _other_workflow(resource),
             dockerfile=_dockerfile(properties, resource, here),
             related=_cfn_related(str(logical_id), properties, refs),
         )
@@ -180,6 +181,25 @@ def _made(resource: dict[str, Any]) -> bool:
     return isinstance(build, str) and build.lower() == "makefile"
 
 
+_PIP_WORKFLOW = re.compile(r"python3\.\d+", re.IGNORECASE)
+
+
+def _other_workflow(resource: dict[str, Any]) -> list[str]:
+    """A `Metadata.BuildMethod` other than pip's for a Python runtime (and other than a
+    Makefile, whose code the gate does not look for at all): `sam build` picks the
+    workflow by it before the runtime, and npm's, esbuild's, uv's and the others run
+    what the code folder tells them to (a package.json's install scripts, uv's own
+    sources) while they build the artifact."""
+    build = as_mapping(resource.get("Metadata")).get("BuildMethod")
+    if (
+        build is None
+        or (isinstance(build, str) and _PIP_WORKFLOW.fullmatch(build))
+        or _made(resource)
+    ):
+        return []
+    return [f"Metadata.BuildMethod {build!r}, a build workflow other than pip's"]
+
+
 def _template_layers(
     resources: dict[str, Any], here: PurePosixPath
 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -191,6 +211,8 @@ def _template_layers(
         if _made(resource):  # `sam build` builds AWS::Lambda::LayerVersion the same way
             unfollowed[str(logical_id)] = _MADE
             continue
+        for why in _other_workflow(resource):
+            unfollowed[str(logical_id)] = why
         properties = as_mapping(resource.get("Properties"))
         content = None
         if resource.get("Type") == "AWS::Serverless::LayerVersion":

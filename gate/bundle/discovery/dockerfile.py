@@ -1,18 +1,22 @@
 """What an image function's Dockerfile does besides copying the scanned code.
 
-The image is its base image (third-party, as an installed package is) plus what the
-Dockerfile's steps put in it. Only steps that copy files of the build context, or set
-options, are known to put nothing else there; any other step (`RUN`, `ONBUILD`, `ADD`,
-which unpacks archives and fetches URLs, a `COPY` from another image or stage or of a
-heredoc, an instruction the gate does not know) can write anything into the image.
+The image is its base image plus what the Dockerfile's steps put in it. A base image is
+third-party only when it is one of AWS's Lambda base images (or an earlier stage of the
+same file); any other can hold anything, as a package from an unknown index can. Only
+steps that copy files of the build context under their own names, or set options, are
+known to put nothing else there; any other step (`RUN`, `ONBUILD`, `ADD`, which unpacks
+archives and fetches URLs, a `COPY` from another image or stage, of a heredoc, or that
+renames a file, so a text file the gate read as such becomes a Python module, an
+instruction the gate does not know) can write anything into the image.
 The Dockerfile is read as docker reads it: its parser directives first (`# escape=`
 changes the continuation character), then instructions with their continuation lines.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from gate.safefile import MIB, read_regular
 
@@ -36,9 +40,16 @@ def image_programs(root: Path, dockerfile: str) -> str:
     except OSError as e:
         return f"a Dockerfile the gate cannot read ({e.strerror or e})"
     found: list[str] = []
+    stages: set[str] = set()
     for instruction in _instructions(text):
         keyword, _, rest = instruction.partition(" ")
         keyword = keyword.upper()
+        if keyword == "FROM":
+            if _known_base(rest, stages):
+                continue
+            step = f"FROM {rest.split()[0] if rest.split() else ''!r}, not an AWS Lambda base image"
+            found.append(step)
+            continue
         if keyword in _OPTIONS or (keyword == "COPY" and _plain_copy(rest)):
             continue
         step = f"{keyword} steps" if keyword.isalpha() else f"the line {instruction[:40]!r}"
@@ -47,10 +58,62 @@ def image_programs(root: Path, dockerfile: str) -> str:
     return " and ".join(found)
 
 
+# AWS's base images for Lambda, of every runtime.
+AWS_BASE_IMAGES = ("public.ecr.aws/lambda/", "amazon/aws-lambda-")
+_BASE_RUNTIME = re.compile(r"^(?:public\.ecr\.aws/lambda/|amazon/aws-lambda-)([a-z]+)[:@]")
+
+
+def base_runtime(root: Path, dockerfile: str) -> str | None:
+    """The runtime of the AWS base image the Dockerfile's last stage starts from
+    (`nodejs`, `python`, `provided`), or None when it cannot be told."""
+    try:
+        text = read_regular(root / dockerfile, MAX_DOCKERFILE_BYTES).decode("utf-8", "replace")
+    except OSError:
+        return None
+    images = [
+        words[0]
+        for instruction in _instructions(text)
+        if instruction.partition(" ")[0].upper() == "FROM"
+        and (words := [w for w in instruction.split()[1:] if not w.startswith("--")])
+    ]
+    match = _BASE_RUNTIME.match(images[-1]) if images else None
+    return match[1] if match else None
+
+
+# Where Lambda's base images keep the function's code: a folder, so names are kept.
+_CODE_FOLDERS = frozenset({"${LAMBDA_TASK_ROOT}", "$LAMBDA_TASK_ROOT", "/var/task", "."})
+
+
+def _known_base(arguments: str, stages: set[str]) -> bool:
+    """Whether a FROM names AWS's own base image or an earlier stage (remembering the
+    stage this one starts, `AS name`)."""
+    words = [w for w in arguments.split() if not w.startswith("--")]
+    if len(words) >= 3 and words[1].lower() == "as":
+        stages.add(words[2].lower())
+    image = words[0] if words else ""
+    return image.lower() in stages or image.startswith(AWS_BASE_IMAGES)
+
+
 def _plain_copy(arguments: str) -> bool:
-    """A COPY of files of the build context: not `--from` another image or stage, and not
-    a heredoc written in the Dockerfile."""
-    return "<<" not in arguments and not re.search(r"(^|\s)--from\b", arguments)
+    """A COPY of files of the build context under their own names: not `--from` another
+    image or stage, not a heredoc written in the Dockerfile, and not a file copied to
+    another name."""
+    if "<<" in arguments or re.search(r"(^|\s)--from\b", arguments):
+        return False
+    try:
+        words = json.loads(arguments) if arguments.lstrip().startswith("[") else arguments.split()
+    except ValueError:
+        return False
+    paths = [str(w) for w in words if not str(w).startswith("--")]
+    if len(paths) < 2:
+        return False
+    *sources, target = paths
+    if target.endswith("/") or target.rstrip("/") in _CODE_FOLDERS:
+        return True
+    return all(
+        s.endswith("/") or s == "." or PurePosixPath(s).name == PurePosixPath(target).name
+        for s in sources
+    )
 
 
 def _instructions(text: str) -> list[str]:

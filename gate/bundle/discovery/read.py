@@ -209,13 +209,24 @@ class IacReader:
 
     def _unread(self, path: Path, name: str) -> None:
         """Refuse Terraform JSON syntax (not read by the gate, so its functions, zips and
-        policies would pass unseen); note a Serverless service written as a program."""
+        policies would pass unseen) and a Serverless service written as a program beside
+        Python code; note one beside none."""
         relative = path.relative_to(self.root).as_posix()
         if name.lower().endswith(TERRAFORM_JSON):
             raise self.refused(
                 f"{relative}: Terraform JSON syntax is not read by the gate (its functions, "
                 "their code and their IAM policies would go unchecked)",
                 "write it as HCL (.tf), or exclude it in the policy if it is not deployed",
+            )
+        if name in SERVERLESS_PROGRAMS and any(path.parent.rglob("*.py")):
+            # The Framework runs it before it packages anything: what it declares and
+            # what it writes into the Python beside it are unknown.
+            raise self.refused(
+                f"{relative}: a Serverless service written as a program, beside Python "
+                "code: the deploy runs it, and the gate cannot tell what it declares or "
+                "writes",
+                "write the service as serverless.yml, or exclude it in the policy if it is "
+                "not deployed",
             )
         if name in SERVERLESS_PROGRAMS:
             self.unread_programs.append(

@@ -61,8 +61,9 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
         artifact = own_package.get("artifact", package.get("artifact"))
         code: str | None
         elsewhere: str | None
+        dockerfile = None
         if "image" in spec:
-            code, elsewhere = None, "a container image"
+            code, elsewhere, dockerfile = _image(relative, here, spec["image"], provider, load)
         elif isinstance(artifact, str):
             code, elsewhere = local_path(here, artifact)
         elif artifact is not None:
@@ -80,6 +81,7 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                 handler=_plugin_handler(service, as_text(spec.get("handler"))),
                 code=code,
                 code_elsewhere=elsewhere,
+                dockerfile=dockerfile,
                 # The function's own layers, else the provider's (the Framework's
                 # `functionObject.layers || provider.layers`).
                 layers=[
@@ -95,7 +97,36 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     programs, unfollowed = build_programs(relative, service.get("plugins"), custom, plugin, load)
     for item in found:
         item.unfollowed += unfollowed
+        # The plugin copies `vendor` into the package's root: part of the function's code.
+        item.layers += [
+            r.path
+            for r in references
+            if r.what in ("custom.pythonRequirements.vendor", f"functions.{item.name}.vendor")
+        ]
     return Read(found, references=references + programs)
+
+
+def _image(
+    relative: str, here: PurePosixPath, image: Any, provider: dict[str, Any], load: Loader
+) -> tuple[str | None, str | None, str | None]:
+    """A function's container image: (code folder, code elsewhere, Dockerfile). An image
+    `provider.ecr.images` builds from a folder of the bundle (`path`, its `file`) is that
+    folder, built by its Dockerfile; an image URI is elsewhere."""
+    name = image.get("name") if isinstance(image, dict) else image
+    ecr = mapping_of(relative, as_mapping(provider.get("ecr")).get("images"), load, "ecr images")
+    built = as_mapping(ecr.get(name)) if isinstance(name, str) else {}
+    path = built.get("path")
+    if not isinstance(path, str) or "${" in path:
+        if path is not None:
+            return None, Unresolved(f"an image built from {path!r}"), None
+        return None, "a container image", None
+    file = built.get("file", "Dockerfile")
+    folder = join_path(here, path)
+    return (
+        folder,
+        None,
+        join_path(PurePosixPath(folder), file if isinstance(file, str) else "Dockerfile"),
+    )
 
 
 def _layer_code(relative: str, here: PurePosixPath, name: str, layer: Any, load: Loader) -> str:
@@ -159,9 +190,17 @@ _HOOKED = (("scripts", "hooks"), ("scriptable", "hooks"), ("scriptHooks", ""))
 _LOCAL_SPEC = ("file:", "link:", "portal:", "./", "../", "/", "~/")
 
 
+# What `npm ci` and `npm install` run of the package.json they install from.
+_NPM_INSTALL_SCRIPTS = (
+    "preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare",
+    "postprepare", "dependencies",
+)  # fmt: skip
+
+
 def _local_packages(here: PurePosixPath, load: Loader) -> dict[str, str]:
-    """The packages the service's package.json installs from a local folder, with the
-    spec (`file:./tools/x`): npm links that folder into node_modules as the package."""
+    """The packages the service's package.json installs from the bundle (a folder or a
+    tarball), with the spec (`file:./tools/x`): npm links or unpacks them into
+    node_modules, and runs their install scripts."""
     manifest = as_mapping(load(join_path(here, "package.json")))
     return {
         str(name): spec
@@ -169,6 +208,27 @@ def _local_packages(here: PurePosixPath, load: Loader) -> dict[str, str]:
         for name, spec in as_mapping(manifest.get(section)).items()
         if isinstance(spec, str) and spec.startswith(_LOCAL_SPEC)
     }
+
+
+def _npm_programs(here: PurePosixPath, load: Loader, plugins: set[str]) -> list[str]:
+    """What `npm ci` runs from the service's package.json before `sls package` (the
+    install scripts of the service, and of each package it installs from the bundle that
+    is no plugin, which is a program reference of its own): either can write any file
+    into the service folder the Framework then zips."""
+    manifest = as_mapping(load(join_path(here, "package.json")))
+    scripts = as_mapping(manifest.get("scripts"))
+    found = [
+        f"package.json scripts.{name}, which npm runs as it installs the deploy's tools"
+        for name in _NPM_INSTALL_SCRIPTS
+        if scripts.get(name)
+    ]
+    found += [
+        f"package.json dependency {name} ({spec}), a package of the bundle whose install "
+        "scripts npm runs"
+        for name, spec in _local_packages(here, load).items()
+        if name not in plugins
+    ]
+    return found
 
 
 _BUILDING = "which the deploy runs while it builds the package"
@@ -216,7 +276,19 @@ def build_programs(
             what = f"plugin {name} (package.json: {installed[name]})"
             path = join_path(here, installed[name].split(":", 1)[-1])
             found.append(Reference(relative, what, path, "program"))
+    named = {n for n in plugins if isinstance(n, str)} if isinstance(plugins, list) else set()
+    unfollowed += _npm_programs(here, load, named)
     unfollowed += _local_sources(_included(relative, settings.get("pipCmdExtraArgs"), load))
+    cache = settings.get("cacheLocation")
+    # An absolute path written out is the runner's (a CI cache); a relative one, or one
+    # built on a variable (`${env:PWD}/cache`), may be the bundle's own folder.
+    if cache is not None and not (
+        isinstance(cache, str) and cache.startswith("/") and "${" not in cache
+    ):
+        unfollowed.append(
+            f"pythonRequirements.cacheLocation {cache!r}, whose cached packages the plugin "
+            "installs in place of the requirements"
+        )
     python = _plugin_setting(relative, "custom.pythonRequirements.pythonBin", settings, "pythonBin")
     if python is not None and "/" in python:  # a bare name is a command on the runner's PATH
         what = f"pythonRequirements.pythonBin {python}"
@@ -253,8 +325,8 @@ def _local_sources(arguments: Any) -> list[str]:
         f"pythonRequirements.pipCmdExtraArgs pointing pip at {value}, packages of the bundle "
         "it installs in place of what the audit looks up"
         for value in sources([str(a) for a in arguments])
-        # Only the runner's environment (`${env:X}`) is not the bundle's to choose.
-        if ("${" in value and not value.startswith("${env:")) or local_source(value)
+        # Only the runner's environment (`${env:X}`, whole) is not the bundle's to choose.
+        if local_source(value)
     ]
 
 

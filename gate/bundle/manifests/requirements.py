@@ -135,10 +135,15 @@ def sources(words: list[str]) -> Iterator[str]:
 
 def local_source(value: str) -> bool:
     """Whether an index or find-links value (`../wheels`, `file:///x`) is a local folder
-    rather than a server (`${VAR}`: what the runner's environment names, not the bundle)."""
-    if value.startswith("${"):
+    rather than a server. A value that is one variable (`${PIP_FIND_LINKS}`, the
+    Framework's `${env:X}`) is what the runner's environment names, not the bundle; a
+    path built on one (`${PWD}/wheels`: in CI, the checkout) is a folder all the same."""
+    if _ONE_VARIABLE.fullmatch(value):
         return False
     return value.startswith("file:") or not _URL.match(value)
+
+
+_ONE_VARIABLE = re.compile(r"\$\{(?:env:)?[A-Za-z_][A-Za-z0-9_]*\}")
 
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)

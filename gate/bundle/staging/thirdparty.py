@@ -109,7 +109,9 @@ def third_party(root: Path, bundle: str, functions: Iterable[Function]) -> Third
         foreign |= {(f"{bundle}/{f}", name, version) for f in files - named}
         files = {f for f in named if not (f.endswith(".pth") and runs_at_start(root / f))}
         metadata = metadata_files(root, record.parent)
-        code = sorted(c for c in codes if within(site, c))
+        # The site folder is a function's code folder (`pip install --target`), or a
+        # folder copied into its root (a layer's or a vendor folder at its top).
+        code = sorted(c for c in codes if within(site, c)) or sorted(p for p in places if p == site)
         if code and canonicalize_name(name) not in _declared(root, code[0], site, manifests):
             undeclared.append(Distribution(name, version, len(files), bundle, site))
             owned |= metadata
