@@ -133,6 +133,23 @@ them was not established offline); `.npmrc` in the service folder (`node-options
 with a non-Python `BuildMethod`; uv's `[tool.uv.sources]` and `uv.toml` under `BuildMethod:
 python-uv` (the same class as 5 and 7); diff mode, shards and `gate merge` against these
 bundles.
+
+Fixed, each by its class: 1, npm's install scripts in the service's package.json
+(`preinstall`, `install`, `postinstall`, `prepare` and their kin) and every package it
+installs from the bundle are parts of each function the gate cannot follow
+(gate.bundle.discovery.serverless `_npm_programs`). 2, a service written as a program beside
+Python code is refused (gate.bundle.discovery.read `_unread`); beside none it is still
+warned. 3, a `cacheLocation` other than an absolute path written out is a part the gate
+cannot follow, and `vendor` folders join each function's code places, where a RECORD at
+their top proves nothing a manifest there does not declare (gate.bundle.staging.thirdparty).
+4, a Serverless image `provider.ecr.images` builds is its folder, its Dockerfile read as
+SAM's (`_image`). 5, any `BuildMethod` but pip's for a Python runtime is a part the gate
+cannot follow (gate.bundle.discovery.cloudformation `_other_workflow`). 6, a `FROM` other
+than AWS's Lambda images or an earlier stage, and a `COPY` that renames a file, are steps
+the gate cannot follow (gate.bundle.discovery.dockerfile `_known_base`, `_plain_copy`); an
+image function's runtime is its AWS base image's. 7, a pip source that is a path built on
+a variable is a local source (gate.bundle.manifests.requirements `local_source`), in a
+requirements file and in `pipCmdExtraArgs` alike.
 """
 
 from __future__ import annotations

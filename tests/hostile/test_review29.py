@@ -119,6 +119,19 @@ run on another host; only a `connection` to the runner itself would matter);
 only feed layers and related resources here); Azure Pipelines' `##vso[` commands;
 Jenkins `[Pipeline]` lines (display only); a module source outside the bundle
 (deliberately not read: its `external` program is as unseen as a grandchild's).
+
+Fixed, each by its class: 1 to 4, `_Builders.before` walks what the function itself waits
+for as well as its archive, through locals; another archive_file writing the same zip is
+named (`_shared_output`); a local module the module calls is read with the HCL parser,
+however deep, and its external programs, its `local-exec`s and its files written outside
+its folder count whatever waits for what (`_read_called`); `_uploaded` follows locals;
+override files are read last and an archive's override merged into it as Terraform
+merges it (gate.bundle.discovery.terraform). 5, a finding is preexisting only where the
+merge base had it in code no fewer functions deployed (gate.scan.diff `_earlier`). 6, a
+`leave_out` entry naming more than one function of the run is refused
+(gate.bundle.resolve `_one_function_each`). 7, `##[` (and Azure's `##vso[`) is escaped
+anywhere in a line of every stream, stderr included (gate.reports.base
+`no_workflow_commands`, gate.cli.common `shown`).
 """
 
 from __future__ import annotations
