@@ -38,13 +38,14 @@ def ls_command(args: argparse.Namespace) -> int:
 
     policy = resolve_policy(args.policy, args.env, Path.cwd())
     listing = list_bundles(args.paths, policy)
+    from gate.reports.base import no_workflow_commands
+
     if args.format == "json":
         from gate.reports.json_report import bundle_dict
 
-        print(json.dumps({"bundles": [bundle_dict(b) for b in listing.bundles]}, indent=2))
+        listed = {"bundles": [bundle_dict(b) for b in listing.bundles]}
+        print(no_workflow_commands(json.dumps(listed, indent=2), "json"))
     else:
-        from gate.reports.base import no_workflow_commands
-
         for bundle in listing.bundles:
             lines = (shown(line) for line in _bundle_listing(bundle).splitlines())
             print(no_workflow_commands("\n".join(lines)))

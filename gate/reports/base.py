@@ -55,13 +55,19 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else _escape(c) for c in text)
 
 
-def no_workflow_commands(text: str) -> str:
+def no_workflow_commands(text: str, syntax: str = "text") -> str:
     """`text` with no line a CI runner reads as a command. GitHub Actions takes any line of
     a step's output that starts, after white space, with `::` for one (`::add-mask::`,
     `::stop-commands::`, `::set-output`), and its older form `##[command]` anywhere in a
     line, as Azure Pipelines takes `##vso[`: a file or function name must not be one, so
-    a backslash goes before such a line's `::` and before the `[` of every `##[`."""
-    return _LEGACY_COMMAND.sub(r"\1\\[", _COMMAND_LINE.sub(r"\1\\::", text))
+    a backslash goes before such a line's `::`, and the `[` of every `##[` is escaped as
+    the text's `syntax` escapes it (`text`: a backslash; `json`: `\u005b`; `xml`:
+    `&#91;`), so the report still reads as what it says."""
+    bracket = _BRACKET[syntax]
+    return _LEGACY_COMMAND.sub(lambda m: m[1] + bracket, _COMMAND_LINE.sub(r"\1\\::", text))
+
+
+_BRACKET = {"text": "\\[", "json": "\\u005b", "xml": "&#91;"}
 
 
 _COMMAND_LINE = re.compile(r"((?:^|[\r\n])[^\S\r\n]*)::")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
@@ -66,6 +66,9 @@ class DiffScope:
     """Fingerprints of the findings the same scan gives at the merge base, each with the
     functions it belonged to there; None if the merge base could not be scanned (then no
     finding is preexisting)."""
+    after: dict[str, frozenset[str]] = field(default_factory=dict)
+    """The functions each finding belongs to now, by fingerprint, worked out as for
+    `before` (every function that deploys its file); where missing, its own list."""
 
 
 def scope_of(
@@ -160,7 +163,8 @@ def _earlier(finding: Finding, scope: DiffScope) -> bool:
     moved into a function's code, or a function's code moved onto it, is new there), and
     the change touched none of it."""
     deployed = scope.before.get(finding.fingerprint) if scope.before is not None else None
-    if deployed is None or not set(finding.functions) <= deployed:
+    now = scope.after.get(finding.fingerprint, frozenset(finding.functions))
+    if deployed is None or not now <= deployed:
         return False
     return not _touched_by_change(finding, scope)
 

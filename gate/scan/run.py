@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from gate.bundle.discovery import attribute
+from gate.bundle.discovery import attribute, deployed_by
 from gate.bundle.resolve import Staged, resolve_bundles, stage
 from gate.bundle.staging.accounting import total
 from gate.bundle.syntax import explained
@@ -85,7 +86,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     found = [finding for result in results for finding in result.findings]
     scope = None
     if changes is not None:  # diff mode: what it needs of the merge base, in one place
-        scope, unscanned = _against_merge_base(changes, bundles, found, scanning)
+        scope, unscanned = _against_merge_base(changes, bundles, found, scanning, staged)
         warnings.extend(unscanned)
     verdict = evaluate(
         results + skipped,
@@ -172,12 +173,35 @@ class _Scanning:
 
 
 def _against_merge_base(
-    changes: Changes, bundles: list[Bundle], found: list[Finding], run: _Scanning
+    changes: Changes,
+    bundles: list[Bundle],
+    found: list[Finding],
+    run: _Scanning,
+    staged: list[Staged],
 ) -> tuple[DiffScope, list[Warning_]]:
     """What diff mode judges the findings against: the change, the resource extents and
-    manifests it touched, and what the same scan finds at the merge base."""
+    manifests it touched, what the same scan finds at the merge base, and which functions
+    deploy each finding now and then."""
     before, unscanned = _scan_base(changes, bundles, run)
-    return scope_of(changes, bundles, found, before), unscanned
+    scope = scope_of(changes, bundles, found, before)
+    return replace(scope, after=_deployers(found, staged, lambda f: f.fingerprint)), unscanned
+
+
+def _deployers(
+    findings: Iterable[Finding], staged: list[Staged], fingerprint: Callable[[Finding], str]
+) -> dict[str, frozenset[str]]:
+    """Each finding's fingerprint with the functions that deploy its file or resource
+    (gate.bundle.discovery `deployed_by`), and those a rule named."""
+    by_bundle = {s.bundle.id: s for s in staged}
+    deployed: dict[str, frozenset[str]] = {}
+    for finding in findings:
+        one = by_bundle.get(finding.bundle)
+        names = set(finding.functions)
+        if one is not None:
+            names |= set(deployed_by(finding, one.bundle.functions, one.discovery.iac_files))
+        key = fingerprint(finding)
+        deployed[key] = deployed.get(key, frozenset()) | names
+    return deployed
 
 
 def _scan_base(
@@ -209,14 +233,10 @@ def _scan_base(
         ]
         if not failed:
             now = {b.id: b for b in bundles}
-            deployed: dict[str, frozenset[str]] = {}
-            for result in fold([result for result, _ in scans.values()]):
-                for f in _attributed(result, staged).findings:
-                    fingerprint = fingerprint_now(f, changes, now[f.bundle])
-                    deployed[fingerprint] = deployed.get(fingerprint, frozenset()) | set(
-                        f.functions
-                    )
-            return deployed, []
+            findings = [f for r in fold([r for r, _ in scans.values()]) for f in r.findings]
+            return _deployers(
+                findings, staged, lambda f: fingerprint_now(f, changes, now[f.bundle])
+            ), []
         reason = f"{', '.join(failed)} failed on it"
     return None, [
         Warning_(

@@ -105,6 +105,22 @@ rewritten `aws_lambda_function.this` keeps its findings preexisting by design); 
 binaries in `.terraform/providers` against a `.terraform.lock.hcl` of the bundle (the same
 class as 5); `removed` blocks' destroy-time provisioners; module sources `./x//sub` and
 `git::file://`; `gate merge` and `gate baseline` output; `terraform.tfvars.json`.
+
+Fixed, each by its class (gate.bundle.discovery.terraform unless said): 1, an external
+program (`external`, `shell_script`, `local_command`) and a `local-exec` on any block of
+the module count whatever waits for what (`_always`), check blocks' scoped data sources
+are the module's (`_blocks`), and an `archive_file` resource is an archive and, waited
+for, a writer. 2, every block is merged with its override as Terraform merges it
+(`_Builders`). 3, another archive's path, and the function's, are resolved through the
+module's values, and one the gate cannot resolve may be any (`_shared_output`,
+`_places`); a called module's file counts as written outside its folder unless it is a
+literal path in that folder (`_inside`). 4, an archive whose source the gate cannot read,
+and one with `dynamic` blocks, is `Unresolved`: a scan error for Python. 5, a
+`.terraform` folder beside Terraform is refused (gate.bundle.discovery.read). 6, diff mode
+compares every function that deploys a finding's file, then and now (gate.bundle.discovery
+`deployed_by`, gate.scan.run `_deployers`). 7, `gate ls --format json` is escaped as JSON,
+and every format printed to a stream escapes `##[` in its own syntax (`\\u005b` in JSON,
+`&#91;` in XML and HTML), so the report still parses.
 """
 
 from __future__ import annotations
@@ -337,11 +353,6 @@ def test_the_code_the_trick_deploys_blocks(sandbox: Sandbox, trick: str) -> None
     assert "B605" in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 30, 1 to 5: Terraform deploys code the gate never read "
-    "(gate.bundle.discovery.terraform _Builders, _read_called, _shared_output, _tf_code)",
-)
 @pytest.mark.parametrize("trick", sorted(TRICKS))
 def test_code_terraform_puts_in_the_function_is_scanned_or_refused(
     sandbox: Sandbox, trick: str
@@ -407,11 +418,6 @@ def test_a_new_function_deploying_a_legacy_helper_blocks(sandbox: Sandbox) -> No
     assert "B605" in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 30, 6: a handler file is attributed to the functions whose handler it is "
-    "alone (gate.bundle.discovery attribute), so a new function deploying it is not seen",
-)
 def test_a_new_function_deploying_a_legacy_handler_file_blocks(sandbox: Sandbox) -> None:
     """admin.py is Job's handler on main; the change adds Api, which deploys and runs it:
     the finding is in code more functions deploy than at the merge base."""
@@ -462,11 +468,6 @@ def test_gate_ls_escapes_workflow_commands(sandbox: Sandbox) -> None:
     assert not commands(output, LEGACY_COMMAND) and not commands(output, NEW_COMMAND), output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 30, 7: `gate ls --format json` prints names with no escape "
-    "(gate.cli.commands ls_command)",
-)
 def test_gate_ls_json_holds_no_workflow_command(sandbox: Sandbox) -> None:
     """The JSON listing, one name on a line of its own, must hold no `##[` command."""
     output = listed(sandbox, "--policy", str(sandbox.policy(CHEAP_POLICY)), "--format", "json")

@@ -151,6 +151,26 @@ def test_no_format_printed_to_a_ci_log_carries_a_workflow_command(
         assert commands == [], commands
 
 
+@pytest.mark.parametrize("fmt", sorted(RENDERERS))
+def test_a_legacy_workflow_command_is_escaped_and_the_report_still_parses(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The runner also reads `##[command]` anywhere in a line: every format printed to a
+    CI log escapes it as its own syntax does, so JSON, SARIF and XML still parse."""
+    names = ("##[add-mask]FAIL.py", "a ##[stop-commands]tok", "##vso[task.complete]x")
+    text = RENDERERS[fmt](hostile_verdict(("x", *names)), RenderOptions())
+    emit(text, None, fmt)
+    printed = capsys.readouterr().out
+    if fmt == "github":  # every line is the gate's own `::` command: the runner reads no other
+        assert all(line.startswith("::") for line in printed.splitlines() if line)
+        return
+    assert "##[" not in printed and "##vso[" not in printed
+    if fmt in ("json", "sarif", "gitlab-sast"):
+        assert json.loads(printed) == json.loads(text)
+    else:
+        check_report(fmt, printed)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(st.characters(exclude_categories=()), max_size=12), min_size=1, max_size=3))
 def test_any_text_renders_well_formed_in_every_format(texts: list[str]) -> None:

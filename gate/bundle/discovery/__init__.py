@@ -247,22 +247,32 @@ def _unique_names(functions: list[Function]) -> list[Function]:
 def attribute(
     finding: Finding, functions: tuple[Function, ...], iac_files: frozenset[str]
 ) -> Finding:
-    """The finding with the names of the functions it belongs to."""
+    """The finding with the names of the functions it belongs to: for code, the
+    functions whose handler it is, else every function that deploys it."""
     path = finding.location.path
-    resource = finding.location.resource
+    owners = [f.name for f in functions if path == f.handler_file]
+    if path in iac_files or not owners:
+        owners = deployed_by(finding, functions, iac_files)
+    # A rule may name the functions a shared setting is the problem for.
+    named = tuple(dict.fromkeys((*owners, *finding.functions)))
+    return replace(finding, functions=named) if named else finding
+
+
+def deployed_by(
+    finding: Finding, functions: tuple[Function, ...], iac_files: frozenset[str]
+) -> list[str]:
+    """The functions a finding is a risk of: those whose resource (or its role, or what
+    points at it) it is in, for IaC; every function whose code or layers hold its file,
+    for code."""
+    path = finding.location.path
     if path in iac_files:
-        owners = [
+        resource = finding.location.resource
+        return [
             f.name
             for f in functions
             if resource in (f.resource, *f.related) and _declared_with(f, path)
         ]
-    else:
-        owners = [f.name for f in functions if path == f.handler_file]
-        if not owners:
-            owners = [f.name for f in functions if _contains(f, path)]
-    # A rule may name the functions a shared setting is the problem for.
-    named = tuple(dict.fromkeys((*owners, *finding.functions)))
-    return replace(finding, functions=named) if named else finding
+    return [f.name for f in functions if path == f.handler_file or _contains(f, path)]
 
 
 def _declared_with(function: Function, iac_file: str) -> bool:

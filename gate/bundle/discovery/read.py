@@ -121,6 +121,15 @@ class IacReader:
                 found_tf, read = read_terraform(self.root, directory)
             except ValueError as e:
                 raise self.refused(str(e), "fix it, or exclude it in the policy") from e
+            working = (directory / ".terraform").relative_to(self.root).as_posix()
+            if working in self.ignored:
+                # `terraform init` reuses the modules and providers it holds: code the
+                # gate never copied would run at plan and apply.
+                raise self.refused(
+                    f"{working}: Terraform's working folder, whose modules and providers "
+                    "terraform init reuses, in the bundle",
+                    "gate check a clean checkout (no .terraform folder)",
+                )
             iac_files.update(read)
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)

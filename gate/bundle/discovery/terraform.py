@@ -64,11 +64,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         parsed = _parse(path, relative)
         parsed_files.append(parsed)
         read.add(relative)
-        for section in ("resource", "data"):
-            for group in _as_list(parsed.get(section)):
-                for kind, named in as_mapping(group).items():
-                    for name, body in as_mapping(named).items():
-                        blocks.append((section, str(kind), str(name), relative, as_mapping(body)))
+        blocks += [(sec, kind, name, relative, body) for sec, kind, name, body in _blocks(parsed)]
         calls = {
             str(name): as_mapping(body)
             for group in _as_list(parsed.get("module"))
@@ -95,8 +91,8 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
     ]
     values = ModuleValues.read(parsed_files, tfvars)
     archives: dict[str, dict[str, Any]] = {}
-    for section, kind, name, _, body in blocks:
-        if (section, kind) == ("data", "archive_file"):
+    for _, kind, name, _, body in blocks:
+        if kind == "archive_file":  # the data source, or the resource made at apply
             # An override file's block replaces the arguments and nested blocks it sets,
             # as Terraform merges it; two archives of one name are otherwise refused
             # by Terraform itself.
@@ -144,7 +140,8 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
         if item.code is not None:
             archive = _archive_name(module, tf_value(deployed, "filename"), archives)
             item.unfollowed += builders.before(address, archive)
-            item.unfollowed += _shared_output(module, archive, archives)
+            filename = tf_value(deployed, "filename")
+            item.unfollowed += _shared_output(module, archive, filename, archives, values)
         found.append(item)
     return Read(found, warnings, references=references), read
 
@@ -168,10 +165,14 @@ class _Builders:
     ) -> None:
         """`calls`: the module's module calls, by name, with what a local one of the
         bundle runs and writes (None for any other)."""
-        addresses = {_address(section, kind, name): body for section, kind, name, _, body in blocks}
+        addresses: dict[str, dict[str, Any]] = {}
+        for section, kind, name, _, body in blocks:
+            # An override file's block is merged into the original, as Terraform merges it.
+            address = _address(section, kind, name)
+            addresses[address] = {**addresses.get(address, {}), **body}
         addresses |= {f"local.{name}": {"value": v} for name, v in values.locals.items()}
         addresses |= {f"module.{name}": {} for name in calls}
-        self.external = sorted(a for a in addresses if a.startswith("data.external."))
+        self.external = sorted(a for a, body in addresses.items() if _always(a, body))
         self.external += [
             f"module.{name}'s {what}"
             for name, called in sorted(calls.items())
@@ -191,17 +192,20 @@ class _Builders:
         """What runs before `function` (its address) deploys its code, built by
         `archive` (an archive_file's name; None: a zip or folder read as it is)."""
         found = [
-            f"{a}, a program the plan or apply runs (it may write the code)" for a in self.external
+            f"{a}, a program the plan or apply runs (it may write or replace the code)"
+            for a in self.external
         ]
+        seen = set(self.external)
         if archive is not None:
-            waits = self._chain(f"data.archive_file.{archive}")
+            waits = self._chain(f"data.archive_file.{archive}") | self._chain(
+                f"archive_file.{archive}"
+            )
             found += [
                 f"{address} ({self.writers[address]}), which archive_file {archive!r} waits for"
-                for address in sorted(waits & self.writers.keys())
+                for address in sorted((waits & self.writers.keys()) - seen)
             ]
-        else:
-            waits = set()
-        for address in sorted(self._chain(function) - waits):
+            seen |= waits
+        for address in sorted(self._chain(function) - seen):
             why = self.writers.get(address)
             if address.startswith("module."):
                 called = self.calls.get(address.removeprefix("module."))
@@ -222,13 +226,27 @@ class _Builders:
 
 def _writes(address: str, body: dict[str, Any]) -> str:
     """How a block may write files on the runner, or empty."""
+    kind = address.removeprefix("data.").split(".")[0]
     if address.startswith("module."):
         return "a module call, whose blocks may write the code"
-    if address.split(".")[0] in ("local_file", "local_sensitive_file"):
+    if kind in ("local_file", "local_sensitive_file"):
         return "it writes a file"
+    if kind == "archive_file" and not address.startswith("data."):
+        return "it writes a zip at apply"
     if _runs(body):
         return "its local-exec runs a program"
     return ""
+
+
+# Block types that run a program of the bundle's choosing when Terraform reads them.
+_PROGRAMS = frozenset({"external", "shell_script", "local_command"})
+
+
+def _always(address: str, body: dict[str, Any]) -> bool:
+    """Whether a block runs a program whatever waits for it: an external program, or a
+    `local-exec` (on any block: the apply runs it, and it can write or replace the code,
+    `aws lambda update-function-code` included, whatever the order)."""
+    return address.removeprefix("data.").split(".")[0] in _PROGRAMS or _runs(body)
 
 
 def _runs(body: dict[str, Any]) -> bool:
@@ -236,8 +254,6 @@ def _runs(body: dict[str, Any]) -> bool:
 
 
 _ADDRESS = re.compile(r"(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*")
-_LEAVES = re.compile(r"\$\{path\.(?:root|cwd)\}|(?:^|/)\.\.(?:/|$)|^/")
-"""A path a module's block writes that is not in the module's own folder."""
 MAX_MODULE_DEPTH = 8
 
 
@@ -277,22 +293,14 @@ def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> 
     runs = False
     for path in _in_merge_order(folder.glob("*.tf")):
         parsed = _parse(path, path.relative_to(root).as_posix())
-        for section in ("resource", "data"):
-            for group in _as_list(parsed.get(section)):
-                for kind, named in as_mapping(group).items():
-                    for name, body in as_mapping(named).items():
-                        address = _address(section, str(kind), str(name))
-                        body = as_mapping(body)
-                        if address.startswith("data.external."):
-                            always.append(f"{address}, an external program")
-                        if _writes(address, body):
-                            runs = True
-                        target = tf_value(body, "output_path") or tf_value(body, "filename")
-                        writes = kind in ("archive_file", "local_file", "local_sensitive_file")
-                        if _runs(body) or (writes and not isinstance(target, str)):
-                            always.append(f"{address}, which runs a program or writes a file")
-                        elif writes and _LEAVES.search(str(target)):
-                            always.append(f"{address}, which writes {target!r}")
+        for section, kind, name, body in _blocks(parsed):
+            address = _address(section, kind, name)
+            runs = runs or bool(_writes(address, body))
+            target = tf_value(body, "output_path") or tf_value(body, "filename")
+            if _always(address, body):
+                always.append(f"{address}, which runs a program")
+            elif kind in _WRITERS and not _inside(target):
+                always.append(f"{address}, which writes {target!r}, not a path in its folder")
         for group in _as_list(parsed.get("module")):
             for name, body in as_mapping(group).items():
                 inner = tf_value(as_mapping(body), "source")
@@ -310,21 +318,66 @@ def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> 
     return _Called(tuple(always), runs)
 
 
-def _shared_output(
-    module: PurePosixPath, archive: str | None, archives: dict[str, dict[str, Any]]
-) -> list[str]:
-    """Other archive_files writing the zip `archive` writes: which one is deployed depends
-    on the order Terraform runs them in."""
-    output = tf_value(archives.get(archive or "", {}), "output_path")
-    path = _tf_local(module, output)[0] if isinstance(output, str) else None
-    return [
-        f"archive_file {name!r}, which writes the same zip"
-        for name, other in archives.items()
-        if name != archive
-        and path is not None
-        and isinstance(theirs := tf_value(other, "output_path"), str)
-        and _tf_local(module, theirs)[0] == path
+_WRITERS = frozenset({"archive_file", "local_file", "local_sensitive_file"})
+_MODULE_PATH = re.compile(r"^\$\{path\.module\}/")
+
+
+def _inside(target: Any) -> bool:
+    """Whether a path a module's block writes is a literal path in the module's own
+    folder (`${path.module}/build/x.zip`, `build/x.zip`): anything else (a variable, a
+    function, `${path.root}`, `..`) may be the caller's code."""
+    if not isinstance(target, str):
+        return False
+    path = _MODULE_PATH.sub("", target)
+    return "${" not in path and not path.startswith("/") and ".." not in PurePosixPath(path).parts
+
+
+def _blocks(parsed: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """A `.tf` file's resources and data sources, those scoped in `check` blocks too:
+    (section, type, name, body)."""
+    scopes = [parsed] + [
+        as_mapping(body)
+        for group in _as_list(parsed.get("check"))
+        for body in as_mapping(group).values()
     ]
+    return [
+        (section, str(kind), str(name), as_mapping(body))
+        for scope in scopes
+        for section in ("resource", "data")
+        for group in _as_list(scope.get(section))
+        for kind, named in as_mapping(group).items()
+        for name, body in as_mapping(named).items()
+    ]
+
+
+def _shared_output(
+    module: PurePosixPath,
+    archive: str | None,
+    deployed: Any,
+    archives: dict[str, dict[str, Any]],
+    values: ModuleValues,
+) -> list[str]:
+    """Other archive_files that write (or may write) the zip the function deploys
+    (`deployed`: its filename, built by `archive` when it names one): which one is
+    deployed depends on the order Terraform runs them in. A path the gate cannot
+    resolve may be any."""
+    mine = _places(
+        module, tf_value(archives[archive], "output_path") if archive else deployed, values
+    )
+    found = []
+    for name, other in archives.items():
+        theirs = _places(module, tf_value(other, "output_path"), values)
+        if name != archive and (None in theirs or None in mine or mine & theirs):
+            found.append(
+                f"archive_file {name!r}, which writes the same zip or one the gate cannot place"
+            )
+    return found
+
+
+def _places(module: PurePosixPath, value: Any, values: ModuleValues) -> set[str | None]:
+    """Every bundle path `value` may stand for; None for one the gate cannot resolve."""
+    texts = values.texts(value) if isinstance(value, str) else []
+    return {_tf_local(module, text)[0] for text in texts} or {None}
 
 
 def _address(section: str, kind: str, name: str) -> str:
@@ -427,10 +480,12 @@ def _tf_code(
     archive_name = _archive_name(module, filename, archives)
     if archive_name is not None and archive_name in archives:
         source = archives[archive_name]
+        if "dynamic" in source:
+            return None, Unresolved(f"archive_file {archive_name!r}'s dynamic blocks")
         path = tf_value(source, "source_dir") or tf_value(source, "source_file")
         if isinstance(path, str):
             return _tf_local(module, path)
-        return None, f"archive_file {archive_name!r} has no source the gate can read"
+        return None, Unresolved(f"archive_file {archive_name!r}, whose source the gate cannot read")
     return _tf_local(module, filename)
 
 
@@ -440,7 +495,9 @@ def _archive_name(
     """The archive_file a function's `filename` is the output of, if any."""
     if not isinstance(filename, str):
         return None
-    archive = re.fullmatch(r"\$\{data\.archive_file\.([A-Za-z0-9_-]+)\.output_path\}", filename)
+    archive = re.fullmatch(
+        r"\$\{(?:data\.)?archive_file\.([A-Za-z0-9_-]+)\.output_path\}", filename
+    )
     if archive is not None:
         return archive[1]
     # A zip that an archive_file builds, however either names the path (`build/fn.zip`,
