@@ -124,6 +124,22 @@ bundle); SAM `Globals` giving an image function a Runtime (whether SAM accepts i
 established offline); a nested stack's or `AWS::Serverless::Application`'s `Metadata`
 (`BuildMethod` on those is not read by `sam build`); CDK's `Code.from_asset` bundling
 with a local `tryBundle`; diff mode, shards and `gate merge` against these bundles.
+
+Fixed, each by its class: 1, an image function is judged by its image alone, every stage
+of it (gate.bundle.discovery.dockerfile `base_runtime`: one AWS runtime for all stages,
+else read as Python). 2, what a Node.js install reads is read in the service's folder and
+every folder above it in the bundle: install scripts, every dependency section with a
+local spec (tarball names, `git+file:`, nested overrides), lock entries resolved from a
+path, `.npmrc`/`.yarnrc`/`.yarnrc.yml` settings that run programs, pnpm hooks, and any of
+those the gate cannot read (gate.bundle.discovery.npm). 3, a service written as a program
+is refused when Python lies beside it, when it names Python, or when no other IaC of the
+bundle declares a function (gate.bundle.discovery.read). 4, `ENTRYPOINT`, `SHELL`,
+`HEALTHCHECK` and an `ENV` of a startup variable (the startup rule's, and Python's
+`PYTHON*`) are Dockerfile steps the gate cannot follow. 5, a `COPY` of a `__pycache__` is
+one too. 6, a pip source naming the checkout (`${PWD}`, `${GITHUB_WORKSPACE}` and their
+kin) is local, alone or not (gate.bundle.manifests.requirements `local_source`). 7, a
+cdk.json whose `app` is a cloud assembly in a folder the gate ignores is refused, and any
+CDK app is warned `not-analysed`.
 """
 
 from __future__ import annotations
@@ -452,13 +468,7 @@ def test_the_code_the_trick_deploys_blocks(sandbox: Sandbox, trick: str) -> None
     assert finding in run.stdout, run.stdout[-2000:]
 
 
-@pytest.mark.parametrize(
-    "trick",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=TRICKS[name][3]))
-        for name in sorted(TRICKS)
-    ],
-)
+@pytest.mark.parametrize("trick", sorted(TRICKS))
 def test_code_the_deploy_runs_or_puts_in_is_scanned_or_refused(
     sandbox: Sandbox, trick: str
 ) -> None:

@@ -167,7 +167,7 @@ def _unbuilt(root: Path, item: Declared) -> list[str]:
     parameter, a variable: it may well be a folder of this bundle, so it is never
     "elsewhere")."""
     runtime = item.runtime
-    if runtime is None and item.dockerfile is not None:  # an image's is its base image's
+    if item.dockerfile is not None:  # an image's runtime is its image's, whatever IaC says
         runtime = base_runtime(root, item.dockerfile)
     if not analysed_runtime(runtime):
         return []

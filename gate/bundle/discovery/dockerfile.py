@@ -24,8 +24,8 @@ MAX_DOCKERFILE_BYTES = MIB
 # Instructions that set options of the image or the build, and never run or fetch.
 _OPTIONS = frozenset(
     {
-        "FROM", "ENV", "WORKDIR", "CMD", "ENTRYPOINT", "LABEL", "ARG", "USER", "EXPOSE",
-        "STOPSIGNAL", "VOLUME", "MAINTAINER", "SHELL", "HEALTHCHECK",
+        "FROM", "ENV", "WORKDIR", "CMD", "LABEL", "ARG", "USER", "EXPOSE", "STOPSIGNAL",
+        "VOLUME", "MAINTAINER",
     }
 )  # fmt: skip
 _DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
@@ -50,6 +50,10 @@ def image_programs(root: Path, dockerfile: str) -> str:
             step = f"FROM {rest.split()[0] if rest.split() else ''!r}, not an AWS Lambda base image"
             found.append(step)
             continue
+        if keyword == "ENV" and _STARTS.search(rest):
+            step = "an ENV of a variable that makes the runtime start a program"
+            found += [step] if step not in found else []
+            continue
         if keyword in _OPTIONS or (keyword == "COPY" and _plain_copy(rest)):
             continue
         step = f"{keyword} steps" if keyword.isalpha() else f"the line {instruction[:40]!r}"
@@ -64,8 +68,9 @@ _BASE_RUNTIME = re.compile(r"^(?:public\.ecr\.aws/lambda/|amazon/aws-lambda-)([a
 
 
 def base_runtime(root: Path, dockerfile: str) -> str | None:
-    """The runtime of the AWS base image the Dockerfile's last stage starts from
-    (`nodejs`, `python`, `provided`), or None when it cannot be told."""
+    """The runtime of the AWS base image every stage of the Dockerfile starts from
+    (`nodejs`, `python`, `provided`), or None when it cannot be told (stages of several,
+    or an image that is not AWS's)."""
     try:
         text = read_regular(root / dockerfile, MAX_DOCKERFILE_BYTES).decode("utf-8", "replace")
     except OSError:
@@ -76,12 +81,20 @@ def base_runtime(root: Path, dockerfile: str) -> str | None:
         if instruction.partition(" ")[0].upper() == "FROM"
         and (words := [w for w in instruction.split()[1:] if not w.startswith("--")])
     ]
-    match = _BASE_RUNTIME.match(images[-1]) if images else None
-    return match[1] if match else None
+    # Any stage may be the one the build targets: one runtime for all of them, or none.
+    runtimes = {m[1] if (m := _BASE_RUNTIME.match(image)) else None for image in images}
+    return runtimes.pop() if len(runtimes) == 1 else None
 
 
 # Where Lambda's base images keep the function's code: a folder, so names are kept.
 _CODE_FOLDERS = frozenset({"${LAMBDA_TASK_ROOT}", "$LAMBDA_TASK_ROOT", "/var/task", "."})
+
+
+# What makes Lambda's runtime, or Python, run something before the handler: the
+# startup rule's variables (gate.rules.iac.startup) and Python's own.
+_STARTS = re.compile(
+    r"\b(AWS_LAMBDA_EXEC_WRAPPER|LD_PRELOAD|LD_LIBRARY_PATH|PYTHON[A-Z_]*|_HANDLER)\b"
+)
 
 
 def _known_base(arguments: str, stages: set[str]) -> bool:
@@ -105,8 +118,8 @@ def _plain_copy(arguments: str) -> bool:
     except ValueError:
         return False
     paths = [str(w) for w in words if not str(w).startswith("--")]
-    if len(paths) < 2:
-        return False
+    if len(paths) < 2 or any("__pycache__" in PurePosixPath(p).parts for p in paths):
+        return False  # a cache's .py is left to the bytecode rules, never scanned
     *sources, target = paths
     if target.endswith("/") or target.rstrip("/") in _CODE_FOLDERS:
         return True

@@ -11,10 +11,12 @@ scanner's to judge.
 from __future__ import annotations
 
 import copy
+import json
 import os
+import posixpath
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -22,10 +24,12 @@ import yaml
 from gate.bundle.discovery.chalice import APP_FILE, read_chalice
 from gate.bundle.discovery.cloudformation import read_template
 from gate.bundle.discovery.declared import Declared, Read, Reference, leaves_bundle
+from gate.bundle.discovery.npm import install_programs
 from gate.bundle.discovery.references import (
     SAMCONFIG_FILES,
     TEMPLATE_SUFFIXES,
     bundle_program,
+    ignored_by,
     samconfig_references,
     samconfig_toml,
     serverless_references,
@@ -73,6 +77,8 @@ class IacReader:
         """IaC files of another cloud, found by `declare`."""
         self.unread_programs: list[Warning_] = []
         """Serverless services written as programs (serverless.ts), found by `declare`."""
+        self.cdk_apps: list[Warning_] = []
+        """CDK apps (cdk.json), whose stacks the gate does not synthesise."""
         self.app_files: list[Path] = []
         self._includes: dict[str, Any] = {}
         """Files a service includes, read once (several sections may include one)."""
@@ -100,6 +106,9 @@ class IacReader:
                 document = framework_view(document)
                 try:
                     found = read_serverless(relative, document, self._included)
+                    service = PurePosixPath(relative).parent
+                    for item in found.functions or []:
+                        item.unfollowed += install_programs(self.root, service)
                     named = self._file_references(relative, document.data) + found.references
                     references += self._built_by(found.functions or [], named)
                 except ValueError as e:
@@ -150,8 +159,45 @@ class IacReader:
             except ValueError as e:
                 raise self.refused(str(e), "fix it, or exclude the project in the policy") from e
             declared.extend(found_app.functions or [])
-        warnings.extend(self.unread_programs)
+        if self.unread_programs and not declared:
+            # Nothing else says what the bundle deploys: the program decides it all.
+            raise self.refused(
+                self.unread_programs[0].message.split(", which")[0] + ", and no other IaC "
+                "of the bundle declares a function: the deploy runs it, and the gate "
+                "cannot tell what it declares or writes",
+                "write the service as serverless.yml, or exclude it in the policy if it is "
+                "not deployed",
+            )
+        warnings.extend([*self.unread_programs, *self.cdk_apps])
         return declared, iac_files, [self._shown(w) for w in warnings]
+
+    def _cdk_app(self, path: Path, relative: str) -> None:
+        """A CDK app (cdk.json): what it synthesises is not analysed (a warning), and an
+        `app` that names a cloud assembly in a folder the gate ignores (`cdk.out`), which
+        `cdk deploy` deploys as it is, is refused."""
+        try:
+            app = json.loads(self._read_bytes(path)).get("app")
+        except (ValueError, AttributeError):
+            app = None
+        where = posixpath.normpath(posixpath.join(posixpath.dirname(relative), str(app)))
+        if (
+            isinstance(app, str)
+            and " " not in app.strip()
+            and ignored_by(self.root, where, self.ignored)
+        ):
+            raise self.refused(
+                f"{relative}: app names {app}, a cloud assembly in a folder the gate "
+                "ignores: cdk deploy deploys it as it is",
+                "gate check the assembly's own folder, or synthesise it elsewhere",
+            )
+        self.cdk_apps.append(
+            Warning_(
+                "not-analysed",
+                f"{relative}: a CDK app, whose stacks and assets the gate does not "
+                "synthesise: its functions are not analysed (gate check cdk.out after "
+                "cdk synth)",
+            )
+        )
 
     def check_parsed_files(self) -> None:
         """Refuse any YAML or JSON file a scanner would parse that is hostile to a parser;
@@ -227,13 +273,17 @@ class IacReader:
                 "their code and their IAM policies would go unchecked)",
                 "write it as HCL (.tf), or exclude it in the policy if it is not deployed",
             )
-        if name in SERVERLESS_PROGRAMS and any(path.parent.rglob("*.py")):
+        if name == "cdk.json":
+            self._cdk_app(path, relative)
+        if name in SERVERLESS_PROGRAMS and (
+            any(path.parent.rglob("*.py")) or b"python" in self._read_bytes(path).lower()
+        ):
             # The Framework runs it before it packages anything: what it declares and
             # what it writes into the Python beside it are unknown.
             raise self.refused(
                 f"{relative}: a Serverless service written as a program, beside Python "
-                "code: the deploy runs it, and the gate cannot tell what it declares or "
-                "writes",
+                "code or naming it: the deploy runs it, and the gate cannot tell what it "
+                "declares or writes",
                 "write the service as serverless.yml, or exclude it in the policy if it is "
                 "not deployed",
             )

@@ -21,6 +21,7 @@ from gate.bundle.discovery.declared import (
     join_path,
     local_path,
 )
+from gate.bundle.discovery.npm import local_spec
 from gate.bundle.discovery.references import FILE_SOURCE, unquoted
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument
@@ -186,15 +187,6 @@ def python_requirements(
 # Plugin settings (under `custom`) whose hooks run commands or scripts as the Framework
 # packages: serverless-plugin-scripts, serverless-scriptable-plugin (and its old name).
 _HOOKED = (("scripts", "hooks"), ("scriptable", "hooks"), ("scriptHooks", ""))
-# How package.json installs a package from a folder rather than a registry.
-_LOCAL_SPEC = ("file:", "link:", "portal:", "./", "../", "/", "~/")
-
-
-# What `npm ci` and `npm install` run of the package.json they install from.
-_NPM_INSTALL_SCRIPTS = (
-    "preinstall", "install", "postinstall", "prepublish", "preprepare", "prepare",
-    "postprepare", "dependencies",
-)  # fmt: skip
 
 
 def _local_packages(here: PurePosixPath, load: Loader) -> dict[str, str]:
@@ -206,29 +198,8 @@ def _local_packages(here: PurePosixPath, load: Loader) -> dict[str, str]:
         str(name): spec
         for section in ("dependencies", "devDependencies", "optionalDependencies")
         for name, spec in as_mapping(manifest.get(section)).items()
-        if isinstance(spec, str) and spec.startswith(_LOCAL_SPEC)
+        if local_spec(spec)
     }
-
-
-def _npm_programs(here: PurePosixPath, load: Loader, plugins: set[str]) -> list[str]:
-    """What `npm ci` runs from the service's package.json before `sls package` (the
-    install scripts of the service, and of each package it installs from the bundle that
-    is no plugin, which is a program reference of its own): either can write any file
-    into the service folder the Framework then zips."""
-    manifest = as_mapping(load(join_path(here, "package.json")))
-    scripts = as_mapping(manifest.get("scripts"))
-    found = [
-        f"package.json scripts.{name}, which npm runs as it installs the deploy's tools"
-        for name in _NPM_INSTALL_SCRIPTS
-        if scripts.get(name)
-    ]
-    found += [
-        f"package.json dependency {name} ({spec}), a package of the bundle whose install "
-        "scripts npm runs"
-        for name, spec in _local_packages(here, load).items()
-        if name not in plugins
-    ]
-    return found
 
 
 _BUILDING = "which the deploy runs while it builds the package"
@@ -276,8 +247,6 @@ def build_programs(
             what = f"plugin {name} (package.json: {installed[name]})"
             path = join_path(here, installed[name].split(":", 1)[-1])
             found.append(Reference(relative, what, path, "program"))
-    named = {n for n in plugins if isinstance(n, str)} if isinstance(plugins, list) else set()
-    unfollowed += _npm_programs(here, load, named)
     unfollowed += _local_sources(_included(relative, settings.get("pipCmdExtraArgs"), load))
     cache = settings.get("cacheLocation")
     # An absolute path written out is the runner's (a CI cache); a relative one, or one

@@ -136,14 +136,23 @@ def sources(words: list[str]) -> Iterator[str]:
 def local_source(value: str) -> bool:
     """Whether an index or find-links value (`../wheels`, `file:///x`) is a local folder
     rather than a server. A value that is one variable (`${PIP_FIND_LINKS}`, the
-    Framework's `${env:X}`) is what the runner's environment names, not the bundle; a
-    path built on one (`${PWD}/wheels`: in CI, the checkout) is a folder all the same."""
+    Framework's `${env:X}`) is what the runner's environment names, not the bundle,
+    unless the variable is the checkout (`${PWD}`, `${GITHUB_WORKSPACE}`); a path built on
+    one (`${PWD}/wheels`) is a folder all the same."""
+    if _CHECKOUT.search(value):
+        return True
     if _ONE_VARIABLE.fullmatch(value):
         return False
     return value.startswith("file:") or not _URL.match(value)
 
 
 _ONE_VARIABLE = re.compile(r"\$\{(?:env:)?[A-Za-z_][A-Za-z0-9_]*\}")
+_CHECKOUT = re.compile(
+    r"\$\{?(?:env:)?(PWD|OLDPWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR|"
+    r"CODEBUILD_SRC_DIR|BITBUCKET_CLONE_DIR|WORKSPACE|CI_WORKSPACE|BUILD_SOURCESDIRECTORY|"
+    r"SYSTEM_DEFAULTWORKINGDIRECTORY|CIRCLE_WORKING_DIRECTORY|DRONE_WORKSPACE)\b"
+)
+"""Variables a CI runner sets to the checkout: the bundle itself, alone or not."""
 
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
