@@ -56,11 +56,10 @@ member package.json as the root's. 6: read what the Framework loads into its env
 `PYTHON*`, `NODE_OPTIONS` or `npm_config_*` variable there is a part the gate cannot
 follow, or fed to `local_source` as a pip option.
 
-Also tried, and the gate held: an `.npmrc` `node-options=` unquoted (review 31's fix);
-the same workspace script as the root's postinstall (refused); `ENV` of a startup
-variable on one line, in `=` and space forms, several per line (refused); the wheels of 6
-inside the service folder (refused as a zip in the function's code, whatever
-`package.patterns` says).
+Also tried, and the gate held: the wheels of 6 inside the service folder (refused as a
+zip in the function's code, whatever `package.patterns` says). Held by review 31's cases
+and not run again: an unquoted `node-options=`, the workspace script as the root's own
+postinstall, a one-line `ENV` of a startup variable.
 
 Not covered: `.npmrc` `userconfig`/`globalconfig` naming a file of the bundle (npm reads
 the project config first, so it may choose the user config; not run), `ini` array keys
