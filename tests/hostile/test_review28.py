@@ -411,6 +411,7 @@ TRICKS: dict[str, tuple[Layout, Layout, str, str]] = {
     ),
 }  # fmt: skip
 
+
 @pytest.mark.parametrize("trick", sorted(TRICKS))
 def test_the_code_the_trick_puts_in_blocks(sandbox: Sandbox, trick: str) -> None:
     """The baseline: the same bundle without the trick, the file it would put in the

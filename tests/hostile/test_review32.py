@@ -63,6 +63,13 @@ review 30 suggested replacing); `*.tftest.hcl` (run by `terraform test`, not app
 `.terraform.lock.hcl` pinning a provider hash; diff mode `_deployers` and `gate merge`/
 `gate baseline`/`gate policy show` output (not run in the time given); `--verbose`
 tracebacks.
+
+Fixed, each by its class: 1, a provisioner in any block but a resource's or data
+source's (`removed`, and whatever Terraform adds) is read as one, so its `local-exec`
+counts whatever the order (gate.bundle.discovery.terraform `_blocks`, `_provisioners`).
+2, a `terraform.d` folder beside Terraform is refused, as `.terraform` is
+(gate.bundle.discovery.read). 3, a `.tfvars.json` file is refused as Terraform JSON is:
+the gate does not read it.
 """
 
 from __future__ import annotations
@@ -165,29 +172,16 @@ def test_the_same_trick_written_as_the_gate_reads_it_does_not_pass(
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_blocks reads resource and data blocks only: a removed block's local-exec "
-    "is not in _always",
-)
 def test_a_removed_blocks_provisioner_is_refused(sandbox: Sandbox) -> None:
     removed_block(sandbox)
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="terraform.d/plugins (Terraform's implied local provider mirror) is not refused",
-)
 def test_a_provider_the_checkout_holds_is_refused(sandbox: Sandbox) -> None:
     local_provider(sandbox)
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="TFVARS leaves out terraform.tfvars.json: _shared_output sees var.out's default",
-)
 def test_a_variable_from_tfvars_json_is_read(sandbox: Sandbox) -> None:
     tfvars_json(sandbox)
     blocked_or_refused(sandbox.run().code)

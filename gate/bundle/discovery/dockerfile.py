@@ -50,7 +50,9 @@ def image_programs(root: Path, dockerfile: str) -> str:
             step = f"FROM {rest.split()[0] if rest.split() else ''!r}, not an AWS Lambda base image"
             found.append(step)
             continue
-        if keyword == "ENV" and _STARTS.search(rest):
+        if keyword == "ENV" and (
+            _STARTS.search(rest) or _STARTS_SQUEEZED.search("".join(rest.split()))
+        ):
             step = "an ENV of a variable that makes the runtime start a program"
             found += [step] if step not in found else []
             continue
@@ -97,6 +99,10 @@ _STARTS = re.compile(
 )
 
 
+_STARTS_SQUEEZED = re.compile(r"AWS_LAMBDA_EXEC_WRAPPER|LD_PRELOAD|LD_LIBRARY_PATH|PYTHON|_HANDLER")
+"""The same names in an ENV with its white space taken out (a name split across lines)."""
+
+
 def _known_base(arguments: str, stages: set[str]) -> bool:
     """Whether a FROM names AWS's own base image or an earlier stage (remembering the
     stage this one starts, `AS name`)."""
@@ -133,20 +139,31 @@ def _instructions(text: str) -> list[str]:
     """The Dockerfile's instructions, continuation lines joined, comments left out."""
     lines = text.splitlines()
     escape = "\\"
-    while lines and (directive := _DIRECTIVE.match(lines[0].strip())):
-        if directive[1].lower() == "escape":
-            escape = directive[2][:1]
-        lines.pop(0)
     instructions, current = [], ""
+    while lines and (directive := _DIRECTIVE.match(lines[0].strip())):
+        name, value = directive[1].lower(), directive[2]
+        if name == "escape":
+            escape = value[:1]
+        elif name != "syntax" or not value.startswith(_OFFICIAL_FRONTENDS):
+            # Another frontend builds the image (`# syntax=attacker/frontend`), or a
+            # directive the gate does not know: the steps below say nothing for sure.
+            instructions.append(f"#{name}={value}")
+        lines.pop(0)
     for line in lines:
         stripped = line.strip()
         if stripped.startswith("#") or (not current and not stripped):
             continue
         if stripped.endswith(escape):
-            current += stripped[: -len(escape)] + " "
+            # Docker joins a continued line to the next as it is: no space between.
+            current += line.lstrip() if not current else line
+            current = current.rstrip()[: -len(escape)]
             continue
-        instructions.append(current + stripped)
+        instructions.append((current + (line if current else stripped)).strip())
         current = ""
     if current:
         instructions.append(current)
     return instructions
+
+
+# BuildKit's own Dockerfile frontends, which read the file as docker's reference says.
+_OFFICIAL_FRONTENDS = ("docker/dockerfile:", "docker.io/docker/dockerfile:", "docker/dockerfile@")

@@ -34,10 +34,30 @@ LOCAL_SPEC = ("file:", "link:", "portal:", "./", "../", "/", "~/", "git+file:")
 _TARBALL = (".tgz", ".tar.gz", ".tar")
 # Configuration the package managers read that can make them run a program.
 _RUNNING_SETTINGS = {
-    ".npmrc": re.compile(r"^\s*(node-options|script-shell|onload-script)\s*=", re.MULTILINE),
-    ".yarnrc": re.compile(r"^\s*(yarn-path|--require)\b", re.MULTILINE),
+    ".yarnrc": re.compile(r"^\s*(yarn-path|--require|script-shell)\b", re.MULTILINE),
     ".yarnrc.yml": re.compile(r"^\s*(yarnPath|plugins|injectEnvironmentFiles)\s*:", re.MULTILINE),
 }
+# `.npmrc` keys known to run nothing and to fetch nothing from the bundle: any other key
+# (`node-options`, `git`, `script-shell`, `cache`, `userconfig`...) may.
+_HARMLESS_NPMRC = frozenset(
+    {
+        "registry", "always-auth", "strict-ssl", "save-exact", "save-prefix", "engine-strict",
+        "fund", "audit", "audit-level", "loglevel", "progress", "legacy-peer-deps",
+        "package-lock", "ignore-scripts", "prefer-online", "prefer-offline", "fetch-retries",
+        "fetch-timeout", "fetch-retry-mintimeout", "fetch-retry-maxtimeout", "update-notifier",
+        "color", "unicode", "email", "_auth", "_authtoken", "auto-install-peers",
+        "strict-peer-dependencies", "shamefully-hoist", "node-linker", "omit", "include",
+        "production", "optional", "save", "lockfile-version", "maxsockets", "access",
+        "username", "_password", "certfile", "keyfile", "ca", "cafile", "public-hoist-pattern",
+        "hoist-pattern", "resolution-mode", "dedupe-peer-dependents",
+    }
+)  # fmt: skip
+# Where a Serverless service keeps environment the Framework loads into the deploy
+# (`useDotenv`; v4 by default), which its plugins' pip and npm inherit.
+_BUILD_ENVIRONMENT = re.compile(
+    r"^\s*(export\s+)?[\"']?(PIP_|NPM_CONFIG_|NODE_OPTIONS|PYTHON|UV_|LD_PRELOAD)",
+    re.MULTILINE | re.IGNORECASE,
+)
 _HOOK_FILES = (".pnpmfile.cjs", ".pnpmfile.mjs")
 # Lock files: a package resolved from a path of the bundle.
 _LOCKS = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
@@ -76,6 +96,18 @@ def install_programs(root: Path, here: PurePosixPath) -> list[str]:
             for section, name, spec in _specs(manifest)
             if local_spec(spec)
         ]
+        found += [
+            f"{shown}.npmrc sets {key}, which the gate does not know to run nothing"
+            for key in _npmrc_keys(_text(place / ".npmrc"))
+            if key not in _HARMLESS_NPMRC
+        ]
+        found += [
+            f"{shown}{env.name}, whose {setting[2].upper().rstrip('_')} settings the "
+            "Framework loads into the build's environment"
+            for env in sorted(place.glob(".env*"))
+            if (setting := _BUILD_ENVIRONMENT.search(_text(env)))
+        ]
+        found += _workspace_programs(root, place, manifest)
         for name, pattern in _RUNNING_SETTINGS.items():
             if pattern.search(_text(place / name)):
                 found.append(f"{shown}{name}, whose settings make the install run a program")
@@ -94,6 +126,49 @@ def install_programs(root: Path, here: PurePosixPath) -> list[str]:
             for name in ("package.json", *_RUNNING_SETTINGS, *_HOOK_FILES, *_LOCKS)
             if _unreadable(place / name)
         ]
+    return found
+
+
+def _npmrc_keys(text: str) -> list[str]:
+    """The keys an `.npmrc` sets, as npm's ini parser reads them: quotes taken off, in
+    lower case, a scope or registry prefix (`@acme:`, `//host/:`) and `[]` dropped."""
+    keys = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith((";", "#", "[")):
+            continue
+        key = line.split("=", 1)[0].strip().strip("\"'").removesuffix("[]").lower()
+        keys.append(key.rsplit(":", 1)[-1] if key.startswith(("@", "//")) else key)
+    return keys
+
+
+def _workspace_programs(root: Path, place: Path, manifest: dict[str, Any]) -> list[str]:
+    """The install scripts and bundle packages of the workspace members a package.json
+    (or pnpm-workspace.yaml) beside it declares: an install at the root runs them."""
+    declared = manifest.get("workspaces")
+    if isinstance(declared, dict):
+        declared = declared.get("packages")
+    patterns = [p for p in declared if isinstance(p, str)] if isinstance(declared, list) else []
+    pnpm = _text(place / "pnpm-workspace.yaml")
+    patterns += re.findall(r"^\s*-\s*['\"]?([^'\"\s#]+)", pnpm, re.MULTILINE)
+    found = []
+    for pattern in patterns:
+        for member in sorted(place.glob(pattern.rstrip("/"))):
+            if not member.resolve().is_relative_to(root.resolve()):
+                continue
+            inner = _json(member / "package.json")
+            scripts = inner.get("scripts") if isinstance(inner.get("scripts"), dict) else {}
+            shown = member.relative_to(root).as_posix()
+            found += [
+                f"{shown}/package.json scripts.{name}, a workspace member's, which the install runs"
+                for name in INSTALL_SCRIPTS
+                if isinstance(scripts, dict) and scripts.get(name)
+            ]
+            found += [
+                f"{shown}/package.json {section} {name} ({spec}), a package of the bundle"
+                for section, name, spec in _specs(inner)
+                if local_spec(spec)
+            ]
     return found
 
 

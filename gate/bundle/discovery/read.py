@@ -130,6 +130,13 @@ class IacReader:
                 found_tf, read = read_terraform(self.root, directory)
             except ValueError as e:
                 raise self.refused(str(e), "fix it, or exclude it in the policy") from e
+            plugins = directory / "terraform.d"
+            if plugins.exists():
+                raise self.refused(
+                    f"{plugins.relative_to(self.root).as_posix()}: providers terraform init "
+                    "installs from the bundle and plan and apply run",
+                    "install providers from a registry (or a mirror the runner keeps)",
+                )
             working = (directory / ".terraform").relative_to(self.root).as_posix()
             if working in self.ignored:
                 # `terraform init` reuses the modules and providers it holds: code the
@@ -267,7 +274,7 @@ class IacReader:
         policies would pass unseen) and a Serverless service written as a program beside
         Python code; note one beside none."""
         relative = path.relative_to(self.root).as_posix()
-        if name.lower().endswith(TERRAFORM_JSON):
+        if name.lower().endswith((TERRAFORM_JSON, ".tfvars.json")):
             raise self.refused(
                 f"{relative}: Terraform JSON syntax is not read by the gate (its functions, "
                 "their code and their IAM policies would go unchecked)",

@@ -334,13 +334,21 @@ def _inside(target: Any) -> bool:
 
 def _blocks(parsed: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
     """A `.tf` file's resources and data sources, those scoped in `check` blocks too:
-    (section, type, name, body)."""
+    (section, type, name, body); and every other block holding a provisioner (`removed`
+    runs one at apply when it destroys), as a resource of its section's name."""
     scopes = [parsed] + [
         as_mapping(body)
         for group in _as_list(parsed.get("check"))
         for body in as_mapping(group).values()
     ]
-    return [
+    others = [
+        ("resource", section, str(index), {"provisioner": _provisioners(block)})
+        for section, blocks in parsed.items()
+        if section not in ("resource", "data", "check", "module", "locals", "variable", "output")
+        for index, block in enumerate(_as_list(blocks))
+        if _provisioners(block)
+    ]
+    return others + [
         (section, str(kind), str(name), as_mapping(body))
         for scope in scopes
         for section in ("resource", "data")
@@ -348,6 +356,20 @@ def _blocks(parsed: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]
         for kind, named in as_mapping(group).items()
         for name, body in as_mapping(named).items()
     ]
+
+
+def _provisioners(value: Any) -> list[Any]:
+    """Every `provisioner` block anywhere in `value`."""
+    found = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            found += _as_list(item.get("provisioner"))
+            pending += list(item.values())
+        elif isinstance(item, list):
+            pending += item
+    return found
 
 
 def _shared_output(
