@@ -10,11 +10,12 @@ bundle's code, were it ever imported or executed, would create a marker file).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,6 +192,59 @@ def device_node(folder: Path, name: str) -> str:
     except OSError as e:
         pytest.skip(f"cannot make a private /dev/{name} node here: {e.strerror}")
     return str(node)
+
+
+Layout = Callable[[Sandbox], None]
+
+
+def each_blocks(
+    base: Path, layouts: Mapping[str, Layout], named: Mapping[str, str], policy: str = CHEAP_POLICY
+) -> None:
+    """The baselines of a review in one run, as a repository of many bundles is checked:
+    each layout written as the bundle of a sandbox of its own under `base`, `gate check`
+    over all of them, and each bundle holding a blocking finding that names
+    `named[layout]` (a rule id). Every promise of `Sandbox.run` holds for each."""
+    boxes = {}
+    for name, layout in layouts.items():
+        (base / name).mkdir(parents=True)
+        boxes[name] = Sandbox(base / name)
+        layout(boxes[name])
+    (base / "run").mkdir()
+    runner = Sandbox(base / "run")
+    before = {name: box.digest() for name, box in boxes.items()}
+    bundles = [str(box.bundle) for box in boxes.values()]
+    policy_file = str(runner.policy(policy))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gate",
+            "check",
+            *bundles,
+            "--policy",
+            policy_file,
+            "--format",
+            "json",
+        ],
+        cwd=runner.cwd,
+        env=runner.environment(),
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=HANG_TIMEOUT_S,
+        check=False,
+    )
+    run = HostileRun(done.returncode, done.stdout, done.stderr)
+    runner.assert_clean(run, runner.digest())
+    for name, box in boxes.items():
+        assert box.digest() == before[name], f"the run changed {name}'s bundle"
+        assert not box.marker.exists(), f"code from {name}'s bundle ran"
+    assert_blocks(run)
+    findings = json.loads(run.stdout)["findings"]
+    for name, box in boxes.items():
+        own = [f for f in findings if f["bundle"] == str(box.bundle)]
+        blocking = [f for f in own if f["status"] == "blocking"]
+        assert blocking and named[name] in json.dumps(own), (name, own)
 
 
 def blocked_or_refused(code: int) -> None:

@@ -140,6 +140,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import git
 import pytest
@@ -149,6 +150,7 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_blocks,
     blocked_or_refused,
+    each_blocks,
 )
 from tests.hostile.test_review25 import HARMLESS
 from tests.hostile.test_review26 import (
@@ -375,14 +377,11 @@ TRICKS: dict[str, tuple[Layout, Layout]] = {
 }
 
 
-@pytest.mark.parametrize("trick", sorted(TRICKS))
-def test_the_code_the_trick_deploys_blocks(sandbox: Sandbox, trick: str) -> None:
-    """The baseline: the same bundle without the trick, the code it would put in the
-    deployed zip already there, blocks (B605)."""
-    TRICKS[trick][0](sandbox)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "B605" in run.stdout, run.stdout[-2000:]
+def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: the same bundle without the trick, the
+    code it would put in the deployed zip already there, blocks (B605)."""
+    layouts = {name: plain for name, (plain, _) in TRICKS.items()}
+    each_blocks(tmp_path, layouts, dict.fromkeys(layouts, "B605"))
 
 
 @pytest.mark.parametrize("trick", sorted(TRICKS))

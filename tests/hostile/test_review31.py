@@ -147,10 +147,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import CHEAP_POLICY, Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    Sandbox,
+    blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review25 import HARMLESS, SERVICE
 from tests.hostile.test_review26 import (
     ENCODED,
@@ -457,15 +463,11 @@ TRICKS: dict[str, tuple[Layout, Layout, str, str]] = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("trick", sorted(TRICKS))
-def test_the_code_the_trick_deploys_blocks(sandbox: Sandbox, trick: str) -> None:
-    """The baseline: the same bundle without the trick, the code it would deploy where the
-    gate reads it, blocks."""
-    plain, _, finding, _ = TRICKS[trick]
-    plain(sandbox)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert finding in run.stdout, run.stdout[-2000:]
+def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: the same bundle without the trick, the
+    code it would deploy where the gate reads it, blocks."""
+    layouts = {name: plain for name, (plain, *_) in TRICKS.items()}
+    each_blocks(tmp_path, layouts, {name: trick[2] for name, trick in TRICKS.items()})
 
 
 @pytest.mark.parametrize("trick", sorted(TRICKS))

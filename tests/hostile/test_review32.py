@@ -75,10 +75,15 @@ the gate does not read it.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import (
+    Sandbox,
+    blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review26 import ENCODED, terraform
 from tests.hostile.test_review29 import INLINE_PLANTED, Layout, planted_in_src
 
@@ -152,13 +157,11 @@ TRICKS: dict[str, tuple[Layout, Layout]] = {
 }
 
 
-@pytest.mark.parametrize("trick", sorted(TRICKS))
-def test_the_code_the_trick_deploys_blocks(sandbox: Sandbox, trick: str) -> None:
-    """The baseline: the planted code already in src/ blocks (B605)."""
-    TRICKS[trick][0](sandbox)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "B605" in run.stdout, run.stdout[-2000:]
+def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: the planted code already in src/ blocks
+    (B605)."""
+    layouts = {name: plain for name, (plain, _) in TRICKS.items()}
+    each_blocks(tmp_path, layouts, dict.fromkeys(layouts, "B605"))
 
 
 @pytest.mark.parametrize(
