@@ -92,11 +92,18 @@ class Sandbox:
     ) -> HostileRun:
         """`gate check TARGET ARGS...` in a subprocess (the bundle by default)."""
         before = _tree_digest(self.bundle)
-        command = [sys.executable, "-m", "gate", "check", str(target or self.bundle)]
+        command = ["check", str(target or self.bundle)]
         if policy is not None:
             command += ["--policy", str(self.policy(policy))]
+        result = self.gate(*command, *args, env=env)
+        self.assert_clean(result, before)
+        return result
+
+    def gate(self, *arguments: str, env: dict[str, str] | None = None) -> HostileRun:
+        """`gate ARGUMENTS...` in a subprocess, in the sandbox's working directory and
+        environment."""
         done = subprocess.run(
-            [*command, *args],
+            [sys.executable, "-m", "gate", *arguments],
             cwd=self.cwd,
             env=self.environment(env),
             capture_output=True,
@@ -105,9 +112,7 @@ class Sandbox:
             timeout=HANG_TIMEOUT_S,
             check=False,
         )
-        result = HostileRun(done.returncode, done.stdout, done.stderr)
-        self.assert_clean(result, before)
-        return result
+        return HostileRun(done.returncode, done.stdout, done.stderr)
 
     def environment(self, env: dict[str, str] | None = None) -> dict[str, str]:
         """The environment a run gets: the sandbox's temp dir, home and cache, plus `env`."""
@@ -213,28 +218,7 @@ def each_blocks(
     runner = Sandbox(base / "run")
     before = {name: box.digest() for name, box in boxes.items()}
     bundles = [str(box.bundle) for box in boxes.values()]
-    policy_file = str(runner.policy(policy))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gate",
-            "check",
-            *bundles,
-            "--policy",
-            policy_file,
-            "--format",
-            "json",
-        ],
-        cwd=runner.cwd,
-        env=runner.environment(),
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=HANG_TIMEOUT_S,
-        check=False,
-    )
-    run = HostileRun(done.returncode, done.stdout, done.stderr)
+    run = runner.gate("check", *bundles, "--policy", str(runner.policy(policy)), "--format", "json")
     runner.assert_clean(run, runner.digest())
     for name, box in boxes.items():
         assert box.digest() == before[name], f"the run changed {name}'s bundle"
