@@ -282,7 +282,9 @@ def test_waived_and_suppressed_findings_keep_their_status(tmp_path: Path) -> Non
     waived = Finding(
         "s", "R", "t", "m", Severity.HIGH, ".", Location("app.py", 1), status=Status.WAIVED
     )
-    before = {f.fingerprint: frozenset() for f in (waived, finding("app.py", 1))}
+    before: dict[str, frozenset[str]] = {
+        f.fingerprint: frozenset() for f in (waived, finding("app.py", 1))
+    }
     scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, before)
     marked, summary = apply_diff([waived, finding("app.py", 1)], scope)
     assert [f.status for f in marked] == [Status.WAIVED, Status.PREEXISTING]
