@@ -202,6 +202,16 @@ def device_node(folder: Path, name: str) -> str:
 Layout = Callable[[Sandbox], None]
 
 
+def with_file(layout: Layout, relative: str, text: str) -> Layout:
+    """`layout`, with one more file of the bundle written."""
+
+    def written(sandbox: Sandbox) -> None:
+        layout(sandbox)
+        sandbox.write(relative, text)
+
+    return written
+
+
 def each_blocks(
     base: Path, layouts: Mapping[str, Layout], named: Mapping[str, str], policy: str = CHEAP_POLICY
 ) -> None:

@@ -653,10 +653,12 @@ def test_a_serverless_json_that_is_not_json_is_refused(sandbox: Sandbox) -> None
 
 @pytest.mark.parametrize("name", ["serverless.ts", "serverless.js"])
 def test_a_serverless_program_is_warned_and_can_fail(sandbox: Sandbox, name: str) -> None:
-    # Beside no Python (a Node.js service): warned. Beside Python: refused (review 28).
+    # Beside no Python (a Node.js service) in a bundle whose other IaC declares its
+    # functions: warned. Beside Python, or alone: refused (reviews 28 and 31).
     sandbox.write(f"web/{name}", "module.exports = { service: 's' };\n")
     sandbox.write("web/handler.js", "exports.handler = async () => ({});\n")
-    sandbox.write("app.py", APP)
+    sandbox.write("template.yaml", sam())
+    sandbox.write("src/app.py", APP)
     warned = sandbox.run()
     assert warned.code == 0, warned.stderr
     said = warned.stdout + warned.stderr

@@ -168,6 +168,7 @@ from tests.hostile.conftest import (
     Sandbox,
     blocked_or_refused,
     each_blocks,
+    with_file,
 )
 from tests.hostile.test_review25 import HARMLESS, SERVICE
 from tests.hostile.test_review26 import (
@@ -423,15 +424,8 @@ def test_the_code_each_trick_puts_in_blocks(tmp_path: Path, policy: str) -> None
     """The baselines, in one run of every bundle under one policy: the same bundle without
     the trick, the file it would put in the deployed code already there, blocks (B605)."""
 
-    def baseline(plain: Layout, planted: str) -> Layout:
-        def layout(sandbox: Sandbox) -> None:
-            plain(sandbox)
-            sandbox.write(planted, PLANTED)
-
-        return layout
-
     layouts = {
-        name: baseline(plain, planted)
+        name: with_file(plain, planted, PLANTED)
         for name, (plain, _, planted, own) in TRICKS.items()
         if own == policy
     }

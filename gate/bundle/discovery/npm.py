@@ -72,30 +72,21 @@ def local_spec(spec: Any) -> bool:
     )
 
 
-def install_programs(root: Path, here: PurePosixPath) -> list[str]:
+def install_programs(root: Path, here: PurePosixPath, plugins: frozenset[str]) -> list[str]:
     """What an install in `here` (the service's folder, relative to `root`) or in a
     folder above it may run, each said as a part of the service's code: install scripts,
     packages from the bundle (a local plugin among them), running settings and hooks of
     npm, yarn and pnpm, lock entries resolved from the bundle, and any of those files the
-    gate cannot read."""
+    gate cannot read. The service's `plugins` from the bundle are said by their own
+    program references."""
     found: list[str] = []
     for folder in (here, *here.parents):
         place = root / folder
         shown = "" if folder == PurePosixPath(".") else f"{folder.as_posix()}/"
         manifest = _json(place / "package.json")
-        scripts = manifest.get("scripts")
-        scripts = scripts if isinstance(scripts, dict) else {}
-        found += [
-            f"{shown}package.json scripts.{name}, which the install runs"
-            for name in INSTALL_SCRIPTS
-            if scripts.get(name)
-        ]
-        found += [
-            f"{shown}package.json {section} {name} ({spec}), a package of the bundle whose "
-            "install scripts the install runs"
-            for section, name, spec in _specs(manifest)
-            if local_spec(spec)
-        ]
+        found += _package_programs(
+            f"{shown}package.json", manifest, plugins if folder == here else frozenset()
+        )
         found += [
             f"{shown}.npmrc sets {key}, which the gate does not know to run nothing"
             for key in _npmrc_keys(_text(place / ".npmrc"))
@@ -123,7 +114,7 @@ def install_programs(root: Path, here: PurePosixPath) -> list[str]:
         ]
         found += [
             f"{shown}{name}, which the install reads and the gate cannot"
-            for name in ("package.json", *_RUNNING_SETTINGS, *_HOOK_FILES, *_LOCKS)
+            for name in ("package.json", ".npmrc", *_RUNNING_SETTINGS, *_HOOK_FILES, *_LOCKS)
             if _unreadable(place / name)
         ]
     return found
@@ -156,19 +147,29 @@ def _workspace_programs(root: Path, place: Path, manifest: dict[str, Any]) -> li
         for member in sorted(place.glob(pattern.rstrip("/"))):
             if not member.resolve().is_relative_to(root.resolve()):
                 continue
-            inner = _json(member / "package.json")
-            scripts = inner.get("scripts") if isinstance(inner.get("scripts"), dict) else {}
-            shown = member.relative_to(root).as_posix()
-            found += [
-                f"{shown}/package.json scripts.{name}, a workspace member's, which the install runs"
-                for name in INSTALL_SCRIPTS
-                if isinstance(scripts, dict) and scripts.get(name)
-            ]
-            found += [
-                f"{shown}/package.json {section} {name} ({spec}), a package of the bundle"
-                for section, name, spec in _specs(inner)
-                if local_spec(spec)
-            ]
+            shown = f"{member.relative_to(root).as_posix()}/package.json (a workspace member)"
+            found += _package_programs(shown, _json(member / "package.json"))
+    return found
+
+
+def _package_programs(
+    shown: str, manifest: dict[str, Any], plugins: frozenset[str] = frozenset()
+) -> list[str]:
+    """The install scripts of a package.json (`shown` names it), and the packages of the
+    bundle it installs other than `plugins`, whose install scripts run too."""
+    scripts = manifest.get("scripts")
+    scripts = scripts if isinstance(scripts, dict) else {}
+    found = [
+        f"{shown} scripts.{name}, which the install runs"
+        for name in INSTALL_SCRIPTS
+        if scripts.get(name)
+    ]
+    found += [
+        f"{shown} {section} {name} ({spec}), a package of the bundle whose install scripts "
+        "the install runs"
+        for section, name, spec in _specs(manifest)
+        if local_spec(spec) and name not in plugins
+    ]
     return found
 
 

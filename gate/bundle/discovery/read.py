@@ -107,8 +107,13 @@ class IacReader:
                 try:
                     found = read_serverless(relative, document, self._included)
                     service = PurePosixPath(relative).parent
+                    plugins = frozenset(
+                        r.what.split(" ")[1]
+                        for r in found.references
+                        if r.kind == "program" and r.what.startswith("plugin ")
+                    )
                     for item in found.functions or []:
-                        item.unfollowed += install_programs(self.root, service)
+                        item.unfollowed += install_programs(self.root, service, plugins)
                     named = self._file_references(relative, document.data) + found.references
                     references += self._built_by(found.functions or [], named)
                 except ValueError as e:
@@ -130,10 +135,10 @@ class IacReader:
                 found_tf, read = read_terraform(self.root, directory)
             except ValueError as e:
                 raise self.refused(str(e), "fix it, or exclude it in the policy") from e
-            plugins = directory / "terraform.d"
-            if plugins.exists():
+            providers = directory / "terraform.d"
+            if providers.exists():
                 raise self.refused(
-                    f"{plugins.relative_to(self.root).as_posix()}: providers terraform init "
+                    f"{providers.relative_to(self.root).as_posix()}: providers terraform init "
                     "installs from the bundle and plan and apply run",
                     "install providers from a registry (or a mirror the runner keeps)",
                 )

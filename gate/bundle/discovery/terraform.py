@@ -172,13 +172,13 @@ class _Builders:
             addresses[address] = {**addresses.get(address, {}), **body}
         addresses |= {f"local.{name}": {"value": v} for name, v in values.locals.items()}
         addresses |= {f"module.{name}": {} for name in calls}
-        self.external = sorted(a for a, body in addresses.items() if _always(a, body))
-        self.external += [
-            f"module.{name}'s {what}"
+        self.always = {a: why for a, body in addresses.items() if (why := _always(a, body))}
+        self.always |= {
+            f"module.{name}'s {what}": "in a module it calls"
             for name, called in sorted(calls.items())
             if called is not None
             for what in called.always
-        ]
+        }
         self.writers = {
             address: why for address, body in addresses.items() if (why := _writes(address, body))
         }
@@ -192,10 +192,11 @@ class _Builders:
         """What runs before `function` (its address) deploys its code, built by
         `archive` (an archive_file's name; None: a zip or folder read as it is)."""
         found = [
-            f"{a}, a program the plan or apply runs (it may write or replace the code)"
-            for a in self.external
+            f"{a} ({why}), which the plan or apply runs whatever waits for it (it may write "
+            "or replace the code)"
+            for a, why in sorted(self.always.items())
         ]
-        seen = set(self.external)
+        seen = set(self.always)
         if archive is not None:
             waits = self._chain(f"data.archive_file.{archive}") | self._chain(
                 f"archive_file.{archive}"
@@ -242,11 +243,13 @@ def _writes(address: str, body: dict[str, Any]) -> str:
 _PROGRAMS = frozenset({"external", "shell_script", "local_command"})
 
 
-def _always(address: str, body: dict[str, Any]) -> bool:
-    """Whether a block runs a program whatever waits for it: an external program, or a
-    `local-exec` (on any block: the apply runs it, and it can write or replace the code,
-    `aws lambda update-function-code` included, whatever the order)."""
-    return address.removeprefix("data.").split(".")[0] in _PROGRAMS or _runs(body)
+def _always(address: str, body: dict[str, Any]) -> str:
+    """How a block runs a program whatever waits for it, or empty: an external program,
+    or a `local-exec` (on any block: the apply runs it, and it can write or replace the
+    code, `aws lambda update-function-code` included, whatever the order)."""
+    if address.removeprefix("data.").split(".")[0] in _PROGRAMS:
+        return "an external program"
+    return "its local-exec runs a program" if _runs(body) else ""
 
 
 def _runs(body: dict[str, Any]) -> bool:
@@ -297,8 +300,8 @@ def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> 
             address = _address(section, kind, name)
             runs = runs or bool(_writes(address, body))
             target = tf_value(body, "output_path") or tf_value(body, "filename")
-            if _always(address, body):
-                always.append(f"{address}, which runs a program")
+            if why := _always(address, body):
+                always.append(f"{address} ({why})")
             elif kind in _WRITERS and not _inside(target):
                 always.append(f"{address}, which writes {target!r}, not a path in its folder")
         for group in _as_list(parsed.get("module")):
