@@ -50,9 +50,7 @@ def image_programs(root: Path, dockerfile: str) -> str:
             step = f"FROM {rest.split()[0] if rest.split() else ''!r}, not an AWS Lambda base image"
             found.append(step)
             continue
-        if keyword == "ENV" and (
-            _STARTS.search(rest) or _STARTS_SQUEEZED.search("".join(rest.split()))
-        ):
+        if keyword == "ENV" and _STARTS.search("".join(rest.split())):
             step = "an ENV of a variable that makes the runtime start a program"
             found += [step] if step not in found else []
             continue
@@ -94,13 +92,9 @@ _CODE_FOLDERS = frozenset({"${LAMBDA_TASK_ROOT}", "$LAMBDA_TASK_ROOT", "/var/tas
 
 # What makes Lambda's runtime, or Python, run something before the handler: the
 # startup rule's variables (gate.rules.iac.startup) and Python's own.
-_STARTS = re.compile(
-    r"\b(AWS_LAMBDA_EXEC_WRAPPER|LD_PRELOAD|LD_LIBRARY_PATH|PYTHON[A-Z_]*|_HANDLER)\b"
-)
-
-
-_STARTS_SQUEEZED = re.compile(r"AWS_LAMBDA_EXEC_WRAPPER|LD_PRELOAD|LD_LIBRARY_PATH|PYTHON|_HANDLER")
-"""The same names in an ENV with its white space taken out (a name split across lines)."""
+_STARTS = re.compile(r"AWS_LAMBDA_EXEC_WRAPPER|LD_PRELOAD|LD_LIBRARY_PATH|PYTHON|_HANDLER")
+"""Looked for in an ENV with its white space taken out, so a name split across continued
+lines is found too, as is every name written whole)."""
 
 
 def _known_base(arguments: str, stages: set[str]) -> bool:
