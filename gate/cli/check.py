@@ -165,14 +165,10 @@ def check_writable(path: str | None) -> None:
 
 
 def emit(text: str, path: str | None, fmt: str = "json") -> None:
-    """Write a report of format `fmt`; only the `github` format's lines are commands."""
+    """Write a report of format `fmt`."""
     from gate.reports.output import write_report
 
-    write_report(path, text, commands=fmt == "github", syntax=_SYNTAX.get(fmt, "text"))
-
-
-# How each report format escapes a character (gate.reports.base `no_workflow_commands`).
-_SYNTAX = {"json": "json", "sarif": "json", "gitlab-sast": "json", "junit": "xml", "html": "xml"}
+    write_report(path, text, fmt)
 
 
 def write_atomically(path: Path, text: str) -> None:

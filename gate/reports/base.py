@@ -55,19 +55,26 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else _escape(c) for c in text)
 
 
-def no_workflow_commands(text: str, syntax: str = "text") -> str:
+def no_workflow_commands(text: str, fmt: str = "console") -> str:
     """`text` with no line a CI runner reads as a command. GitHub Actions takes any line of
     a step's output that starts, after white space, with `::` for one (`::add-mask::`,
     `::stop-commands::`, `::set-output`), and its older form `##[command]` anywhere in a
     line, as Azure Pipelines takes `##vso[`: a file or function name must not be one, so
     a backslash goes before such a line's `::`, and the `[` of every `##[` is escaped as
-    the text's `syntax` escapes it (`text`: a backslash; `json`: `\u005b`; `xml`:
-    `&#91;`), so the report still reads as what it says."""
-    bracket = _BRACKET[syntax]
+    text of report format `fmt` escapes it (a backslash in text; `\u005b` in JSON;
+    `&#91;` in XML and HTML), so the report still reads as what it says."""
+    bracket = _BRACKET.get(fmt, "\\[")
     return _LEGACY_COMMAND.sub(lambda m: m[1] + bracket, _COMMAND_LINE.sub(r"\1\\::", text))
 
 
-_BRACKET = {"text": "\\[", "json": "\\u005b", "xml": "&#91;"}
+# How each report format that is not plain text escapes a `[`.
+_BRACKET = {
+    "json": "\\u005b",
+    "sarif": "\\u005b",
+    "gitlab-sast": "\\u005b",
+    "junit": "&#91;",
+    "html": "&#91;",
+}
 
 
 _COMMAND_LINE = re.compile(r"((?:^|[\r\n])[^\S\r\n]*)::")

@@ -66,18 +66,17 @@ def check_writable(path: str | None) -> None:
         raise ReportError(f"{path}: cannot write a report there (no writable directory {folder})")
 
 
-def write_report(path: str | None, text: str, commands: bool = False, syntax: str = "text") -> None:
-    """Write `text` (UTF-8) where `path` says: stdout for None or `-`, see the module.
-    What goes to a stream a CI runner reads holds no workflow command unless `commands`
-    (the `github` format, whose lines are the gate's own), escaped as `syntax` (`text`,
-    `json`, `xml`) escapes."""
+def write_report(path: str | None, text: str, fmt: str = "json") -> None:
+    """Write `text`, a report of format `fmt` (UTF-8), where `path` says: stdout for None
+    or `-`, see the module. What goes to a stream a CI runner reads holds no workflow
+    command but the `github` format's, whose lines are the gate's own."""
     # The renderers leave no surrogate; were one left, it shows as `\udcff`, never a crash.
     path = path or STDOUT
     fd = 1 if path == STDOUT else descriptor_of(path)
     if fd is not None:
         from gate.reports.base import no_workflow_commands
 
-        shown = text if commands else no_workflow_commands(text, syntax)
+        shown = text if fmt == "github" else no_workflow_commands(text, fmt)
         where = "stdout" if path == STDOUT else path
         _to_stream(where, shown.encode("utf-8", "backslashreplace"), fd)
         return
