@@ -402,3 +402,28 @@ def test_constraints_files_are_read_like_includes(tmp_path: Path) -> None:
     assert [(p.reason, p.line) for p in manifest.problems] == [
         ("includes a file outside the bundle", 2)
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("requirements.txt", "six @ file://${PWD}/wheels/six-1.16.0-py3-none-any.whl\n"),
+        ("requirements.txt", "six @ file:///work/wheels/six-1.16.0.tar.gz\n"),
+        ("requirements.txt", "six @ git+file:///work/vendor/six\n"),
+        ("requirements.txt", "git+file:///work/vendor/six#egg=six\n"),
+        ("Pipfile", '[packages]\nsix = {path = "wheels/six-1.16.0-py3-none-any.whl"}\n'),
+        ("Pipfile", '[packages]\nsix = {file = "file:///work/six-1.16.0.zip"}\n'),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nsix = {git = "../six"}\n'),
+    ],
+)
+def test_an_archive_or_repository_of_the_disk_is_a_problem(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """pip installs what is inside it, which the gate does not scan: refused, however the
+    requirement names it (a path, a `name @ file:` URL, a table's `path`, `file`, `git`)."""
+    write(tmp_path, name, text)
+    manifest = read_manifests(tmp_path)
+    assert [p.reason for p in manifest.problems] == [
+        "installs an archive or repository of the bundle, whose code the gate does not scan "
+        "inside; install it from an index, or unpack it into the function's code"
+    ]

@@ -41,15 +41,22 @@ _BINARY_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xf
 VIRTUALENV_MARKER = "pyvenv.cfg"
 
 
+# What of `.aws-sam` SAM deploys from, and is scanned: the build `sam deploy` deploys
+# (where its template is), and the caches `sam build --cached` copies into a build in
+# place of building the code.
+_SAM_CACHES = frozenset({"cache", "deps"})
+
+
 def dir_rule(name: str, path: Path) -> str | None:
     """The built-in rule that ignores the folder `path` (named `name`), if any: a folder
-    holding `pyvenv.cfg` is a virtualenv whatever its name. A SAM build that `sam deploy`
-    would deploy (`.aws-sam/build/template.yaml`) is not ignored, only the rest of
-    `.aws-sam`."""
-    if name == ".aws-sam" and os_lexists(path / "build" / "template.yaml"):
-        return None  # what `sam deploy` deploys: its build folder is scanned
-    if path.parent.name == ".aws-sam" and name != "build":
-        return "build-output"  # its caches, beside a build that is scanned
+    holding `pyvenv.cfg` is a virtualenv whatever its name. SAM's build that `sam deploy`
+    would deploy (`.aws-sam/build/template.yaml`) and its caches are not ignored, only
+    the rest of `.aws-sam`."""
+    if name == ".aws-sam":
+        return None  # looked into: SAM deploys from some of its folders
+    if path.parent.name == ".aws-sam":
+        deployed = name in _SAM_CACHES or (name == "build" and os_lexists(path / "template.yaml"))
+        return None if deployed else "build-output"
     rule = DIR_RULES.get(name)
     if rule is None and os_lexists(path / VIRTUALENV_MARKER):
         return "virtualenv"

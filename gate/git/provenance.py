@@ -84,6 +84,21 @@ def provenance(path: Path) -> Provenance | None:
     return Provenance(commit, branch, dirty, remotes)
 
 
+def tracked(path: Path) -> bool | None:
+    """Whether git tracks a file at or under `path` (a file or folder of a work tree);
+    None where git cannot tell (no repository holds it, or no git program)."""
+    repo = open_repository(path.parent)
+    if repo is None or repo.working_tree_dir is None:
+        return None
+    import git
+
+    with repo:
+        try:
+            return bool(repo.git.ls_files("--", str(path.resolve())))
+        except (git.GitCommandError, git.GitCommandNotFound):
+            return None
+
+
 def usable_ref(ref: str) -> bool:
     """Whether `ref` can be handed to git as a revision: never an option in disguise."""
     return bool(ref) and not ref.startswith("-") and "\0" not in ref

@@ -127,6 +127,30 @@ whose builder was not established); Serverless `cacheFrom` (a registry cache can
 run); Poetry and Pipenv `path`/`file` entries with serverless-python-requirements
 (`poetry export` writes them as `name @ file://...`: the class of 11, not run);
 samconfig `container_env_var`; the yarn and pnpm hooks in a workspace member's folder.
+
+Fixed, each by its class. 1, the Dockerfile reader (gate.bundle.discovery.dockerfile)
+takes a directive's value to the end of its line, looks for `syntax` after a `#!` line
+and a byte-order mark too, and `build_settings` reads an image's build settings: a
+`BUILDKIT_*` build argument (Serverless `buildArgs`, SAM `DockerBuildArgs`) or any setting
+but those naming the files, tag, stage and platform (`buildOptions`, `cacheFrom`) is a
+part the gate cannot follow. 2, a `COPY` is plain only into the function's code folder,
+resolved from the stage's `WORKDIR` (an earlier stage's too); `ENV` is read by its keys,
+and `PATH`, `HOME`, `LAMBDA_*`, `LD_*` and Python's variables (but those that only set an
+option) or a key built from a variable are steps the gate cannot follow. 3,
+serverless-python-requirements' settings are read against the list of those the gate
+reads or knows to change nothing installed. 4, a `.env` variable of a build program's
+namespace (pip, uv, Poetry, npm, yarn, pnpm, Node, Docker, git, the Framework, proxies,
+certificates, `XDG_*`) or the shell's (`PATH`, `HOME`...) is a part the gate cannot
+follow. 5 and 6, `.yarnrc` is read as yarn's parser reads keys, `.yarnrc.yml` and
+pnpm-workspace.yaml as YAML, each against an allow-list (gate.bundle.discovery.npm). 7, a
+`binding.gyp` beside a package.json the install installs is an install script. 8, a
+plugin the service names, in a `node_modules` from its folder up, is a part the gate
+cannot follow unless git says it does not track it (the pipeline's own install). 9,
+samconfig's build settings (`build_image` not AWS's, `container_env_var*`, `mount_with
+WRITE`, `hook_name`) are parts of every SAM function the gate cannot follow. 10, SAM's
+`.aws-sam/cache` and `.aws-sam/deps` are scanned, as `.aws-sam/build` is. 11, a
+requirement installing an archive or a repository of the disk is refused however it is
+written (`name @ file:`, `git+file:`, a Poetry or Pipenv `path`, `file`, `git` table).
 """
 
 from __future__ import annotations
@@ -390,13 +414,7 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "trick",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
-        for name, (_, _, reason) in sorted(TRICKS.items())
-    ],
-)
+@pytest.mark.parametrize("trick", sorted(TRICKS))
 def test_code_the_deploy_runs_or_puts_in_is_scanned_or_refused(
     sandbox: Sandbox, trick: str
 ) -> None:

@@ -16,6 +16,7 @@ from gate.bundle.discovery.declared import (
     join_path,
     local_path,
 )
+from gate.bundle.discovery.dockerfile import build_settings
 from gate.bundle.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
 from gate.model import other_runtime
 from gate.safeyaml import YamlDocument
@@ -64,7 +65,8 @@ def read_template(relative: str, document: YamlDocument) -> Read:
                 for r in logical_ids(properties.get("Layers"))
                 if r in unfollowed
             ]
-            + _other_workflow(resource),
+            + _other_workflow(resource)
+            + _image_build(properties, resource),
             dockerfile=_dockerfile(properties, resource, here),
             related=_cfn_related(str(logical_id), properties, refs),
         )
@@ -171,6 +173,20 @@ def _dockerfile(
         return None
     dockerfile = metadata.get("Dockerfile", "Dockerfile")
     return join_path(here / context, dockerfile if isinstance(dockerfile, str) else "Dockerfile")
+
+
+def _image_build(properties: dict[str, Any], resource: dict[str, Any]) -> list[str]:
+    """What an image function's `Docker*` metadata has `sam build` do besides building
+    its Dockerfile."""
+    metadata = as_mapping(resource.get("Metadata"))
+    docker = {k: v for k, v in metadata.items() if str(k).startswith("Docker")}
+    if properties.get("PackageType") != "Image":
+        return []
+    return build_settings("Metadata", docker, "DockerBuildArgs", _SAM_IMAGE_SETTINGS)
+
+
+# What of an image function's metadata only names its files, tag and stage.
+_SAM_IMAGE_SETTINGS = frozenset({"Dockerfile", "DockerContext", "DockerTag", "DockerBuildTarget"})
 
 
 def _made(resource: dict[str, Any]) -> bool:

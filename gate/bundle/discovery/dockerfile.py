@@ -15,8 +15,11 @@ changes the continuation character), then instructions with their continuation l
 from __future__ import annotations
 
 import json
+import posixpath
 import re
+from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from gate.safefile import MIB, read_regular
 
@@ -28,7 +31,8 @@ _OPTIONS = frozenset(
         "VOLUME", "MAINTAINER",
     }
 )  # fmt: skip
-_DIRECTIVE = re.compile(r"#\s*([A-Za-z]+)\s*=\s*(\S+)\s*$")
+# A parser directive as BuildKit reads one: its value runs to the end of the line.
+_DIRECTIVE = re.compile(r"#\s*([A-Za-z][A-Za-z0-9]*)\s*=\s*(.+?)\s*$")
 
 
 def image_programs(root: Path, dockerfile: str) -> str:
@@ -40,26 +44,56 @@ def image_programs(root: Path, dockerfile: str) -> str:
     except OSError as e:
         return f"a Dockerfile the gate cannot read ({e.strerror or e})"
     found: list[str] = []
-    stages: set[str] = set()
+    # Each stage's working directory, by stage name: where a relative COPY writes.
+    workdirs: dict[str, str | None] = {}
+    stage = ""
+    workdir: str | None = TASK_ROOT
     for instruction in _instructions(text):
         keyword, _, rest = instruction.partition(" ")
         keyword = keyword.upper()
+        step = None
         if keyword == "FROM":
-            if _known_base(rest, stages):
-                continue
-            step = f"FROM {rest.split()[0] if rest.split() else ''!r}, not an AWS Lambda base image"
-            found.append(step)
-            continue
-        if keyword == "ENV" and _STARTS.search("".join(rest.split())):
+            image, stage = _from(rest)
+            # AWS's base images work in the function's code folder; a stage goes on
+            # from where the stage it starts from was.
+            workdir = workdirs.get(image.lower(), TASK_ROOT)
+            if not (image.lower() in workdirs or image.startswith(AWS_BASE_IMAGES)):
+                step = f"FROM {image!r}, not an AWS Lambda base image"
+        elif keyword == "WORKDIR":
+            workdir = _resolved(rest.strip(), workdir)
+        elif keyword == "ENV" and _starting(rest):
             step = "an ENV of a variable that makes the runtime start a program"
-            found += [step] if step not in found else []
-            continue
-        if keyword in _OPTIONS or (keyword == "COPY" and _plain_copy(rest)):
-            continue
-        step = f"{keyword} steps" if keyword.isalpha() else f"the line {instruction[:40]!r}"
-        if step not in found:
+        elif keyword == "COPY" and not _plain_copy(rest, workdir):
+            step = "COPY steps that rename a file or write outside the function's code folder"
+        elif keyword not in _OPTIONS | {"COPY", "ENV"}:
+            step = f"{keyword} steps" if keyword.isalpha() else f"the line {instruction[:40]!r}"
+        if stage:
+            workdirs[stage] = workdir
+        if step is not None and step not in found:
             found.append(step)
     return " and ".join(found)
+
+
+def build_settings(
+    what: str, settings: Mapping[str, Any], arguments: str, known: Collection[str]
+) -> list[str]:
+    """What an image build's `settings` (`what` names them) set that makes docker build
+    other than the Dockerfile's steps say: build `arguments` that set BuildKit's own
+    options (`BUILDKIT_SYNTAX` chooses the frontend that builds the image), and any
+    setting but the `known` ones, which only name the files, tag and platform (extra
+    build options, images whose layers are taken as the build's cache)."""
+    found = [
+        f"{what}.{key}, a build setting the gate does not know to leave the image as the "
+        "Dockerfile says"
+        for key in settings
+        if key not in known and key != arguments
+    ]
+    given = settings.get(arguments)
+    if given is not None and (
+        not isinstance(given, Mapping) or any(str(k).upper().startswith("BUILDKIT_") for k in given)
+    ):
+        found.append(f"{what}.{arguments}, which set BuildKit's own options or cannot be read")
+    return found
 
 
 # AWS's base images for Lambda, of every runtime.
@@ -86,31 +120,66 @@ def base_runtime(root: Path, dockerfile: str) -> str | None:
     return runtimes.pop() if len(runtimes) == 1 else None
 
 
-# Where Lambda's base images keep the function's code: a folder, so names are kept.
-_CODE_FOLDERS = frozenset({"${LAMBDA_TASK_ROOT}", "$LAMBDA_TASK_ROOT", "/var/task", "."})
+TASK_ROOT = "/var/task"
+"""Where Lambda's base images keep the function's code, and work from."""
+_TASK_ROOT_VARIABLE = re.compile(r"\$(?:\{LAMBDA_TASK_ROOT\}|LAMBDA_TASK_ROOT\b)")
+
+# What makes Lambda's runtime, or Python, run something before the handler, or find its
+# programs elsewhere: the startup rule's variables (gate.rules.iac.startup), the
+# runtime's own, the shell's and Python's (but for the few that only set an option).
+_STARTING_NAMES = frozenset(
+    {"AWS_LAMBDA_EXEC_WRAPPER", "_HANDLER", "PATH", "HOME", "ENV", "BASH_ENV", "SHELL"}
+)
+_STARTING_PREFIXES = ("LD_", "PYTHON", "LAMBDA_", "AWS_LAMBDA_")
+OPTION_ONLY = frozenset(
+    {
+        "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "PYTHONHASHSEED",
+        "PYTHONUTF8", "PYTHONFAULTHANDLER",
+    }
+)  # fmt: skip
 
 
-# What makes Lambda's runtime, or Python, run something before the handler: the
-# startup rule's variables (gate.rules.iac.startup) and Python's own.
-_STARTS = re.compile(r"AWS_LAMBDA_EXEC_WRAPPER|LD_PRELOAD|LD_LIBRARY_PATH|PYTHON|_HANDLER")
-"""Looked for in an ENV with its white space taken out, so a name split across continued
-lines is found too, as is every name written whole)."""
+def _starting(arguments: str) -> bool:
+    """Whether an ENV sets a variable that makes the runtime start a program, or one whose
+    name the gate cannot tell (`${NAME}=...`). Its keys are read as written and with its
+    white space taken out, so that a name split across continued lines is found too."""
+    keys: set[str] = set()
+    for text in (arguments, "".join(arguments.split())):
+        words = text.split()
+        if words and "=" not in words[0]:
+            keys.add(words[0])  # the old form, `ENV NAME value`
+        keys.update(re.findall(r"(?:^|\s)[\"']?([^\s=\"']+)[\"']?=", text))
+    return any(
+        "$" in key
+        or (key.upper() not in OPTION_ONLY and key.upper() in _STARTING_NAMES)
+        or (key.upper() not in OPTION_ONLY and key.upper().startswith(_STARTING_PREFIXES))
+        for key in keys
+    )
 
 
-def _known_base(arguments: str, stages: set[str]) -> bool:
-    """Whether a FROM names AWS's own base image or an earlier stage (remembering the
-    stage this one starts, `AS name`)."""
+def _from(arguments: str) -> tuple[str, str]:
+    """The image a FROM starts from and the name of the stage it begins (`AS name`, in
+    lower case, as docker compares them; empty when unnamed)."""
     words = [w for w in arguments.split() if not w.startswith("--")]
-    if len(words) >= 3 and words[1].lower() == "as":
-        stages.add(words[2].lower())
-    image = words[0] if words else ""
-    return image.lower() in stages or image.startswith(AWS_BASE_IMAGES)
+    stage = words[2].lower() if len(words) >= 3 and words[1].lower() == "as" else ""
+    return (words[0] if words else ""), stage
 
 
-def _plain_copy(arguments: str) -> bool:
-    """A COPY of files of the build context under their own names: not `--from` another
-    image or stage, not a heredoc written in the Dockerfile, and not a file copied to
-    another name."""
+def _resolved(path: str, workdir: str | None) -> str | None:
+    """An image path as docker resolves it from `workdir`, the function's code folder
+    written as the variable the base image sets; None when the gate cannot tell (another
+    variable, or a working directory it could not tell)."""
+    path = _TASK_ROOT_VARIABLE.sub(TASK_ROOT, path.strip("\"'"))
+    if "$" in path or (workdir is None and not path.startswith("/")):
+        return None
+    return posixpath.normpath(posixpath.join(workdir or "/", path))
+
+
+def _plain_copy(arguments: str, workdir: str | None) -> bool:
+    """A COPY of files of the build context under their own names into the function's
+    code folder: not `--from` another image or stage, not a heredoc written in the
+    Dockerfile, not a file copied to another name, and not to a folder the runtime runs
+    programs from (`/opt/extensions`, `/var/runtime`)."""
     if "<<" in arguments or re.search(r"(^|\s)--from\b", arguments):
         return False
     try:
@@ -121,8 +190,15 @@ def _plain_copy(arguments: str) -> bool:
     if len(paths) < 2 or any("__pycache__" in PurePosixPath(p).parts for p in paths):
         return False  # a cache's .py is left to the bytecode rules, never scanned
     *sources, target = paths
-    if target.endswith("/") or target.rstrip("/") in _CODE_FOLDERS:
-        return True
+    place = _resolved(target, workdir)
+    if place is None or not PurePosixPath(place).is_relative_to(TASK_ROOT):
+        return False
+    if (
+        target.endswith(("/", "/."))
+        or PurePosixPath(target).name in ("", "..")
+        or (place == TASK_ROOT)
+    ):
+        return True  # into a folder: each file keeps its name
     return all(
         s.endswith("/") or s == "." or PurePosixPath(s).name == PurePosixPath(target).name
         for s in sources
@@ -130,23 +206,23 @@ def _plain_copy(arguments: str) -> bool:
 
 
 def _instructions(text: str) -> list[str]:
-    """The Dockerfile's instructions, continuation lines joined, comments left out."""
-    lines = text.splitlines()
+    """The Dockerfile's instructions, continuation lines joined, comments left out; a
+    parser directive the gate cannot follow is an instruction `#name=value` of its own."""
+    lines = text.removeprefix("\ufeff").splitlines()
+    instructions = _frontend(lines)
     escape = "\\"
-    instructions, current = [], ""
     while lines and (directive := _DIRECTIVE.match(lines[0].strip())):
         name, value = directive[1].lower(), directive[2]
-        if name == "escape":
-            escape = value[:1]
-        elif name != "syntax" or not value.startswith(_OFFICIAL_FRONTENDS):
-            # Another frontend builds the image (`# syntax=attacker/frontend`), or a
-            # directive the gate does not know: the steps below say nothing for sure.
+        if name == "escape" and value in ("\\", "`"):
+            escape = value
+        elif name not in ("syntax", "check"):  # `check` only configures the build's lint
             instructions.append(f"#{name}={value}")
         lines.pop(0)
+    current = ""
     for line in lines:
         stripped = line.strip()
-        if stripped.startswith("#") or (not current and not stripped):
-            continue
+        if stripped.startswith("#") or not stripped:
+            continue  # docker skips a comment or an empty line, within an instruction too
         if stripped.endswith(escape):
             # Docker joins a continued line to the next as it is: no space between.
             current += line.lstrip() if not current else line
@@ -157,6 +233,23 @@ def _instructions(text: str) -> list[str]:
     if current:
         instructions.append(current)
     return instructions
+
+
+def _frontend(lines: list[str]) -> list[str]:
+    """`#syntax=value` for a build frontend other than Docker's own that BuildKit would
+    build the image with: a `syntax` directive in the first lines of directives, after
+    a `#!` line too (BuildKit skips it when it looks). Another frontend reads the file as
+    it likes, so the steps the gate reads say nothing for sure."""
+    found = []
+    for first in (0, 1) if lines and lines[0].startswith("#!") else (0,):
+        for line in lines[first:]:
+            directive = _DIRECTIVE.match(line.strip())
+            if directive is None:
+                break
+            name, value = directive[1].lower(), directive[2]
+            if name == "syntax" and not value.startswith(_OFFICIAL_FRONTENDS):
+                found.append(f"#syntax={value}")
+    return found
 
 
 # BuildKit's own Dockerfile frontends, which read the file as docker's reference says.

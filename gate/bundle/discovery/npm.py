@@ -11,11 +11,14 @@ service's functions the gate cannot follow (gate.bundle.discovery `_unbuilt`).
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from gate.bundle.discovery.dockerfile import OPTION_ONLY
 from gate.safefile import MIB, read_regular
+from gate.safeyaml import YamlLoadError, load_yaml
 
 # What `npm ci` and `npm install` run of the package.json they install from.
 INSTALL_SCRIPTS = (
@@ -32,11 +35,42 @@ _SECTIONS = (
 # disk).
 LOCAL_SPEC = ("file:", "link:", "portal:", "./", "../", "/", "~/", "git+file:")
 _TARBALL = (".tgz", ".tar.gz", ".tar")
-# Configuration the package managers read that can make them run a program.
-_RUNNING_SETTINGS = {
-    ".yarnrc": re.compile(r"^\s*(yarn-path|--require|script-shell)\b", re.MULTILINE),
-    ".yarnrc.yml": re.compile(r"^\s*(yarnPath|plugins|injectEnvironmentFiles)\s*:", re.MULTILINE),
-}
+# Settings of yarn 1 (`.yarnrc`), yarn 2+ (`.yarnrc.yml`) and pnpm (`pnpm-workspace.yaml`)
+# known to run nothing and to fetch nothing from the bundle; any other (`yarn-path`,
+# `yarnPath`, `plugins`, `injectEnvironmentFiles`, `cacheFolder`, `packageExtensions`,
+# `pnpmfile`, `patchedDependencies`...) may.
+_HARMLESS_YARNRC = frozenset(
+    {
+        "registry", "strict-ssl", "network-timeout", "network-concurrency", "always-auth",
+        "email", "username", "save-prefix", "save-exact", "ignore-engines", "ignore-optional",
+        "ignore-scripts", "frozen-lockfile", "pure-lockfile", "production",
+        "disable-self-update-check", "lastupdatecheck", "no-progress", "silent",
+        "prefer-offline", "_auth", "_authtoken", "version-tag-prefix", "version-git-message",
+        "init-license", "init-author-name", "non-interactive", "check-files",
+    }
+)  # fmt: skip
+_HARMLESS_YARNRC_YML = frozenset(
+    {
+        "npmRegistryServer", "npmAuthToken", "npmAuthIdent", "npmAlwaysAuth", "npmScopes",
+        "npmRegistries", "npmPublishRegistry", "nodeLinker", "enableTelemetry",
+        "enableGlobalCache", "enableImmutableInstalls", "enableImmutableCache",
+        "enableScripts", "compressionLevel", "checksumBehavior", "enableProgressBars",
+        "enableColors", "enableInlineBuilds", "enableMessageNames", "enableNetwork",
+        "enableHardenedMode", "httpTimeout", "httpRetry", "networkConcurrency",
+        "preferInteractive", "defaultSemverRangePrefix", "logFilters", "nmMode",
+        "nmHoistingLimits", "pnpMode", "supportedArchitectures", "tsEnableAutoTypes",
+    }
+)  # fmt: skip
+_HARMLESS_PNPM_WORKSPACE = frozenset(
+    {
+        "packages", "catalog", "catalogs", "onlyBuiltDependencies", "ignoredBuiltDependencies",
+        "neverBuiltDependencies", "linkWorkspacePackages", "preferWorkspacePackages",
+        "sharedWorkspaceLockfile", "saveExact", "savePrefix", "strictPeerDependencies",
+        "autoInstallPeers", "nodeLinker", "shamefullyHoist", "publicHoistPattern",
+        "hoistPattern", "dedupePeerDependents", "resolutionMode", "engineStrict",
+        "minimumReleaseAge",
+    }
+)  # fmt: skip
 # `.npmrc` keys known to run nothing and to fetch nothing from the bundle: any other key
 # (`node-options`, `git`, `script-shell`, `cache`, `userconfig`...) may.
 _HARMLESS_NPMRC = frozenset(
@@ -53,11 +87,31 @@ _HARMLESS_NPMRC = frozenset(
     }
 )  # fmt: skip
 # Where a Serverless service keeps environment the Framework loads into the deploy
-# (`useDotenv`; v4 by default), which its plugins' pip and npm inherit.
-_BUILD_ENVIRONMENT = re.compile(
-    r"^\s*(export\s+)?[\"']?(PIP_|NPM_CONFIG_|NODE_OPTIONS|PYTHON|UV_|LD_PRELOAD)",
-    re.MULTILINE | re.IGNORECASE,
-)
+# (`useDotenv`; v4 by default), which its plugins' pip and npm inherit: a variable there
+# that configures a program of the build, or where it finds programs and their settings,
+# changes what the build installs (its other variables are the application's own).
+_ENVIRONMENT_LINE = re.compile(r"^\s*(?:export\s+)?[\"']?([A-Za-z_][A-Za-z0-9_.-]*)", re.MULTILINE)
+_BUILD_VARIABLES = frozenset({"PATH", "HOME", "SHELL", "ENV", "BASH_ENV", "TMPDIR", "CDPATH"})
+_BUILD_PREFIXES = (
+    "PIP_", "PYTHON", "UV_", "POETRY_", "PIPENV_", "VIRTUAL_ENV", "CONDA", "PYENV",
+    "NPM_", "NODE_", "YARN_", "PNPM_", "COREPACK_", "BERRY_", "LD_", "XDG_", "DOCKER_",
+    "BUILDKIT_", "GIT_", "SSL_CERT", "REQUESTS_CA", "CURL_CA", "HTTP_PROXY", "HTTPS_PROXY",
+    "ALL_PROXY",
+)  # fmt: skip
+# Of those, what only sets an option (Node's mode, Python's buffering).
+_OPTION_ONLY = OPTION_ONLY | {"NODE_ENV"}
+
+
+def _build_variables(text: str) -> list[str]:
+    """The variables an environment file sets that configure the build's programs."""
+    names = [m.upper() for m in _ENVIRONMENT_LINE.findall(text)]
+    return [
+        n
+        for n in names
+        if n not in _OPTION_ONLY and (n in _BUILD_VARIABLES or n.startswith(_BUILD_PREFIXES))
+    ]
+
+
 _HOOK_FILES = (".pnpmfile.cjs", ".pnpmfile.mjs")
 # Lock files: a package resolved from a path of the bundle.
 _LOCKS = ("package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml")
@@ -93,15 +147,25 @@ def install_programs(root: Path, here: PurePosixPath, plugins: frozenset[str]) -
             if key not in _HARMLESS_NPMRC
         ]
         found += [
-            f"{shown}{env.name}, whose {setting[2].upper().rstrip('_')} settings the "
-            "Framework loads into the build's environment"
+            f"{shown}{env.name}, which sets {', '.join(names)} for the build's programs "
+            "(the Framework loads it into their environment)"
             for env in sorted(place.glob(".env*"))
-            if (setting := _BUILD_ENVIRONMENT.search(_text(env)))
+            if (names := _build_variables(_text(env)))
+        ]
+        found += _gyp(place, shown)
+        found += [
+            f"{shown}node_modules/{name}, the plugin as the bundle ships it (not installed by "
+            "the pipeline: git tracks it, or git cannot tell), which the deploy loads in place "
+            "of the registry's"
+            for name in sorted(plugins)
+            if _shipped(place / "node_modules" / name)
         ]
         found += _workspace_programs(root, place, manifest)
-        for name, pattern in _RUNNING_SETTINGS.items():
-            if pattern.search(_text(place / name)):
-                found.append(f"{shown}{name}, whose settings make the install run a program")
+        found += [
+            f"{shown}{name} sets {key}, which the gate does not know to run nothing"
+            for name, keys in _settings(place).items()
+            for key in keys
+        ]
         found += [
             f"{shown}{name}, a hook the install runs"
             for name in _HOOK_FILES
@@ -114,10 +178,69 @@ def install_programs(root: Path, here: PurePosixPath, plugins: frozenset[str]) -
         ]
         found += [
             f"{shown}{name}, which the install reads and the gate cannot"
-            for name in ("package.json", ".npmrc", *_RUNNING_SETTINGS, *_HOOK_FILES, *_LOCKS)
+            for name in ("package.json", ".npmrc", *_SETTING_FILES, *_HOOK_FILES, *_LOCKS)
             if _unreadable(place / name)
         ]
     return found
+
+
+_SETTING_FILES = (".yarnrc", ".yarnrc.yml", "pnpm-workspace.yaml")
+
+
+def _settings(place: Path) -> dict[str, list[str]]:
+    """The settings of yarn and pnpm in the folder `place` not known to run nothing, by
+    file (a file the gate cannot parse is one such setting), and pnpm catalog entries
+    that install a package of the bundle."""
+    yarnrc_yml = _yaml(place / ".yarnrc.yml")
+    pnpm = _yaml(place / "pnpm-workspace.yaml")
+    catalogs = [pnpm.get("catalog"), *_mapping(pnpm.get("catalogs")).values()]
+    found = {
+        ".yarnrc": [k for k in _yarnrc_keys(_text(place / ".yarnrc")) if k not in _HARMLESS_YARNRC],
+        ".yarnrc.yml": [str(k) for k in yarnrc_yml if k not in _HARMLESS_YARNRC_YML],
+        "pnpm-workspace.yaml": [str(k) for k in pnpm if k not in _HARMLESS_PNPM_WORKSPACE]
+        + [
+            f"catalog entry {name} ({spec})"
+            for catalog in catalogs
+            for name, spec in _mapping(catalog).items()
+            if local_spec(spec)
+        ],
+    }
+    return {name: keys for name, keys in found.items() if keys}
+
+
+def _yarnrc_keys(text: str) -> list[str]:
+    """The keys a yarn 1 `.yarnrc` sets, as its lockfile-syntax parser reads them: quotes
+    and a leading `--` (a command-line option, `--install.modules-folder`) taken off, in
+    lower case, a scope or registry prefix dropped."""
+    keys = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key = re.match(r'"((?:\\.|[^"\\])*)"|(\S+)', line)
+        name = (key[1] if key and key[1] is not None else key[2] if key else line).lower()
+        name = name.removeprefix("--")
+        keys.append(name.rsplit(":", 1)[-1] if name.startswith(("@", "//")) else name)
+    return keys
+
+
+def _yaml(path: Path) -> dict[Any, Any]:
+    """A YAML settings file's mapping; `{"(the whole file)": ...}` when it is there and is
+    not a mapping the gate can read, so that it is said, empty when it is not there."""
+    text = _text(path)
+    if not text.strip():
+        return {}
+    try:
+        data = load_yaml(text).data
+    except YamlLoadError:
+        return {"(the whole file, YAML the gate cannot read)": None}
+    if data is None:
+        return {}
+    return data if isinstance(data, dict) else {"(the whole file, not a mapping)": data}
+
+
+def _mapping(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _npmrc_keys(text: str) -> list[str]:
@@ -140,8 +263,8 @@ def _workspace_programs(root: Path, place: Path, manifest: dict[str, Any]) -> li
     if isinstance(declared, dict):
         declared = declared.get("packages")
     patterns = [p for p in declared if isinstance(p, str)] if isinstance(declared, list) else []
-    pnpm = _text(place / "pnpm-workspace.yaml")
-    patterns += re.findall(r"^\s*-\s*['\"]?([^'\"\s#]+)", pnpm, re.MULTILINE)
+    pnpm = _yaml(place / "pnpm-workspace.yaml").get("packages")
+    patterns += [p for p in pnpm if isinstance(p, str)] if isinstance(pnpm, list) else []
     found = []
     for pattern in patterns:
         for member in sorted(place.glob(pattern.rstrip("/"))):
@@ -149,7 +272,27 @@ def _workspace_programs(root: Path, place: Path, manifest: dict[str, Any]) -> li
                 continue
             shown = f"{member.relative_to(root).as_posix()}/package.json (a workspace member)"
             found += _package_programs(shown, _json(member / "package.json"))
+            found += _gyp(member, f"{member.relative_to(root).as_posix()}/")
     return found
+
+
+def _shipped(path: Path) -> bool:
+    """Whether a package in a `node_modules` folder came with the bundle rather than from
+    the pipeline's own install (which `npm install` and yarn keep, and the deploy then
+    loads): git tracks it, or nothing says it does not (no repository holds it)."""
+    if not os.path.lexists(path):
+        return False
+    from gate.git.provenance import tracked
+
+    return tracked(path) is not False
+
+
+def _gyp(place: Path, shown: str) -> list[str]:
+    """A `binding.gyp` beside a package.json the install installs: with no install script
+    of its own, npm runs `node-gyp rebuild`, and gyp runs the commands the file names."""
+    if not (place / "binding.gyp").exists():
+        return []
+    return [f"{shown}binding.gyp, which the install builds with node-gyp (running what it names)"]
 
 
 def _package_programs(

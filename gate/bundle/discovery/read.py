@@ -30,6 +30,7 @@ from gate.bundle.discovery.references import (
     TEMPLATE_SUFFIXES,
     bundle_program,
     ignored_by,
+    samconfig_build,
     samconfig_references,
     samconfig_toml,
     serverless_references,
@@ -157,7 +158,12 @@ class IacReader:
             references += found_tf.references
         for path in self.samconfigs:
             relative = path.relative_to(self.root).as_posix()
-            references += samconfig_references(relative, self._settings(path, relative))
+            settings = self._settings(path, relative)
+            references += samconfig_references(relative, settings)
+            # Which stack a samconfig builds is the deployer's choice: all of them.
+            building = samconfig_build(relative, settings)
+            for item in declared:
+                item.unfollowed += building if item.iac in ("sam", "cloudformation") else []
         for reference in references:
             if (why := reference_refusal(self.root, reference, self.ignored)) is not None:
                 raise self.refused(why, "fix it, or exclude the IaC file in the policy")

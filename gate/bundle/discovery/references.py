@@ -143,6 +143,48 @@ def samconfig_references(relative: str, data: Any) -> list[Reference]:
     return found
 
 
+def samconfig_build(relative: str, data: Any) -> list[str]:
+    """What a samconfig has `sam build` (or `sam sync`, which builds) do besides building
+    each function from the bundle in AWS's build images, in any environment and for any
+    command: a build image of another's (`build_image`), variables or files given to the
+    build container, a build folder it may write into, a hook program that makes the
+    template. Each is a part of the bundle's SAM functions the gate cannot follow."""
+    found = []
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if not isinstance(value, dict):
+            continue
+        for key, setting in value.items():
+            if isinstance(setting, dict):
+                pending.append(setting)
+                continue
+            if key == "build_image":
+                images = setting if isinstance(setting, list) else [setting]
+                found += [
+                    f"{relative} build_image {image!r}, not an AWS build image, which the "
+                    "build runs"
+                    for image in images
+                    if not str(image).rsplit("=", 1)[-1].startswith(AWS_BUILD_IMAGES)
+                ]
+            elif (
+                key in _SAM_BUILD_SETTINGS
+                and setting not in (None, False, "", [])
+                and (key != "mount_with" or str(setting).upper() != "READ")
+            ):
+                found.append(f"{relative} {key}, which changes what the build puts in")
+    return found
+
+
+# AWS's build images for SAM and the Serverless Framework's requirements plugin.
+AWS_BUILD_IMAGES = ("public.ecr.aws/sam/build-", "amazon/aws-sam-cli-build-image-")
+# samconfig settings that give the build container more than the code (`sam build
+# --container-env-var`, `--mount-with WRITE`) or run a program to make the template.
+_SAM_BUILD_SETTINGS = frozenset(
+    {"container_env_var", "container_env_var_file", "mount_with", "mount_symlinks", "hook_name"}
+)
+
+
 # How `sam deploy` reads `parameter_overrides` (samcli.cli.types
 # CfnParameterOverrideType): `Key=Value` or `ParameterKey=Key,ParameterValue=Value`,
 # separated by spaces, a value in double quotes when it holds one.

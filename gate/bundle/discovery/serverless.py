@@ -21,8 +21,9 @@ from gate.bundle.discovery.declared import (
     join_path,
     local_path,
 )
+from gate.bundle.discovery.dockerfile import build_settings
 from gate.bundle.discovery.npm import local_spec
-from gate.bundle.discovery.references import FILE_SOURCE, unquoted
+from gate.bundle.discovery.references import AWS_BUILD_IMAGES, FILE_SOURCE, unquoted
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument
 
@@ -63,8 +64,11 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
         code: str | None
         elsewhere: str | None
         dockerfile = None
+        building: list[str] = []
         if "image" in spec:
-            code, elsewhere, dockerfile = _image(relative, here, spec["image"], provider, load)
+            code, elsewhere, dockerfile, building = _image(
+                relative, here, spec["image"], provider, load
+            )
         elif isinstance(artifact, str):
             code, elsewhere = local_path(here, artifact)
         elif artifact is not None:
@@ -83,6 +87,7 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                 code=code,
                 code_elsewhere=elsewhere,
                 dockerfile=dockerfile,
+                unfollowed=building,
                 # The function's own layers, else the provider's (the Framework's
                 # `functionObject.layers || provider.layers`).
                 layers=[
@@ -109,25 +114,31 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
 
 def _image(
     relative: str, here: PurePosixPath, image: Any, provider: dict[str, Any], load: Loader
-) -> tuple[str | None, str | None, str | None]:
-    """A function's container image: (code folder, code elsewhere, Dockerfile). An image
-    `provider.ecr.images` builds from a folder of the bundle (`path`, its `file`) is that
-    folder, built by its Dockerfile; an image URI is elsewhere."""
+) -> tuple[str | None, str | None, str | None, list[str]]:
+    """A function's container image: (code folder, code elsewhere, Dockerfile, what its
+    build settings do besides). An image `provider.ecr.images` builds from a folder of
+    the bundle (`path`, its `file`) is that folder, built by its Dockerfile; an image URI
+    is elsewhere."""
     name = image.get("name") if isinstance(image, dict) else image
     ecr = mapping_of(relative, as_mapping(provider.get("ecr")).get("images"), load, "ecr images")
     built = as_mapping(ecr.get(name)) if isinstance(name, str) else {}
     path = built.get("path")
     if not isinstance(path, str) or "${" in path:
         if path is not None:
-            return None, Unresolved(f"an image built from {path!r}"), None
-        return None, "a container image", None
+            return None, Unresolved(f"an image built from {path!r}"), None, []
+        return None, "a container image", None, []
     file = built.get("file", "Dockerfile")
     folder = join_path(here, path)
     return (
         folder,
         None,
         join_path(PurePosixPath(folder), file if isinstance(file, str) else "Dockerfile"),
+        build_settings(f"provider.ecr.images.{name}", built, "buildArgs", _IMAGE_SETTINGS),
     )
+
+
+# What of an image `provider.ecr.images` builds only names its files, tag and platform.
+_IMAGE_SETTINGS = frozenset({"path", "file", "uri", "platform"})
 
 
 def _layer_code(relative: str, here: PurePosixPath, name: str, layer: Any, load: Loader) -> str:
@@ -207,7 +218,6 @@ _BUILDING = "which the deploy runs while it builds the package"
 _PLUGIN_FOLDER = ".serverless_plugins"
 # Build images AWS publishes for Lambda's Python runtimes: what `dockerizePip` runs pip in
 # by default, and what nobody outside AWS can change.
-_AWS_BUILD_IMAGES = ("public.ecr.aws/sam/build-python", "amazon/aws-sam-cli-build-image-python")
 
 
 def build_programs(
@@ -247,6 +257,12 @@ def build_programs(
             what = f"plugin {name} (package.json: {installed[name]})"
             path = join_path(here, installed[name].split(":", 1)[-1])
             found.append(Reference(relative, what, path, "program"))
+    unfollowed += [
+        f"pythonRequirements.{key}, a setting of the plugin that may change what it installs "
+        "while the deploy builds the package"
+        for key, value in settings.items()
+        if key not in _REQUIREMENTS_SETTINGS and value not in (None, False, "", [], {})
+    ]
     unfollowed += _local_sources(_included(relative, settings.get("pipCmdExtraArgs"), load))
     cache = settings.get("cacheLocation")
     # An absolute path written out is the runner's (a CI cache); a relative one, or one
@@ -271,12 +287,28 @@ def build_programs(
         what = f"pythonRequirements.dockerFile {docker_file}"
         found.append(Reference(relative, what, join_path(here, docker_file), "program"))
     image = settings.get("dockerImage")
-    if image is not None and not (isinstance(image, str) and image.startswith(_AWS_BUILD_IMAGES)):
+    if image is not None and not (isinstance(image, str) and image.startswith(AWS_BUILD_IMAGES)):
         unfollowed.append(
             f"pythonRequirements.dockerImage {image!r}, not an AWS build image, whose pip "
             f"installs the dependencies: {_BUILDING}"
         )
     return found, unfollowed
+
+
+# serverless-python-requirements' settings the gate reads (`build_programs`,
+# `python_requirements`), and those that only choose which manifest is installed, how the
+# result is packed or what is left out of it. Any other (`dockerRunCmdExtraArgs` mounting
+# a folder of the bundle, `dockerEnv`, `dockerExtraFiles`, `dockerSsh`) may change it.
+_REQUIREMENTS_SETTINGS = frozenset(
+    {
+        "fileName", "vendor", "pythonBin", "pipCmdExtraArgs", "cacheLocation", "dockerizePip",
+        "dockerImage", "dockerFile", "slim", "slimPatterns", "slimPatternsAppendDefaults",
+        "strip", "zip", "layer", "cleanupZipHelper", "invalidateCaches", "usePipenv",
+        "usePoetry", "dockerRootless", "useStaticCache", "useDownloadCache",
+        "staticCacheMaxVersions", "noDeploy", "requirePoetryLockFile", "poetryWithGroups",
+        "poetryWithoutGroups", "poetryOnlyGroups",
+    }
+)  # fmt: skip
 
 
 def _local_sources(arguments: Any) -> list[str]:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from gate.bundle.manifests.found import Found, Unauditable
+from gate.bundle.manifests.requirements import FROM_BUNDLE, from_bundle
 from gate.bundle.manifests.shapes import Malformed, join, kind
 
 # Where a dependency comes from when it is not a package index, as the lock files and
@@ -45,7 +46,9 @@ def read_dependency(
         raise Malformed(join(at, local), f"must be a string, not {kind(source)}", line)
     text = text or shown(name, version, source)
     exact = exact_version(version)
-    if local:
+    if isinstance(source, str) and from_bundle(source, repository=local == "git"):
+        found.problems.append(Unauditable(text, FROM_BUNDLE, path, line))
+    elif local:
         found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, name))
     elif exact is None and locked:
         problem = "is missing" if version is None else f"is not one exact version ({version!r})"

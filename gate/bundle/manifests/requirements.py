@@ -134,7 +134,7 @@ def sources(words: list[str]) -> Iterator[str]:
 
 
 def local_source(value: str) -> bool:
-    """Whether an index or find-links value (`../wheels`, `file:///x`) is a local folder
+    """Whether an index, find-links or URL value (`../wheels`, `file:///x`) is a local place
     rather than a server. A value that is one variable (`${PIP_FIND_LINKS}`, the
     Framework's `${env:X}`) is what the runner's environment names, not the bundle,
     unless the variable is the checkout (`${PWD}`, `${GITHUB_WORKSPACE}`); a path built on
@@ -143,9 +143,10 @@ def local_source(value: str) -> bool:
         return True
     if _ONE_VARIABLE.fullmatch(value):
         return False
-    return value.startswith("file:") or not _URL.match(value)
+    return bool(_FILE_URL.match(value)) or not _URL.match(value)
 
 
+_FILE_URL = re.compile(r"^(?:[a-z]+\+)?file:", re.IGNORECASE)  # `file:`, `git+file:`
 _ONE_VARIABLE = re.compile(r"\$\{(?:env:)?[A-Za-z_][A-Za-z0-9_]*\}")
 _CHECKOUT = re.compile(
     r"\$\{?(?:env:)?(PWD|OLDPWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR|"
@@ -177,35 +178,54 @@ ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".
 
 def classify_requirement(text: str, spec: str, path: str, number: int, found: Found) -> None:
     """A PEP 508 requirement `spec`, shown as `text`: a pin, or why it cannot be audited.
-    A local archive (a wheel or an sdist of the bundle) is installed unscanned: refused."""
-    local = spec.startswith((".", "/", "file:"))
-    if local and spec.split(";")[0].strip().lower().endswith(ARCHIVE_SUFFIXES):
-        reason = (
-            "installs an archive of the bundle, whose code the gate does not scan inside; "
-            "install it from an index, or unpack it into the function's code"
-        )
-        found.problems.append(Unauditable(text, reason, path, number))
+    A local archive or repository (a wheel, an sdist, a `git+file:` URL of the bundle),
+    named alone or as `name @ URL`, is installed unscanned: refused."""
+    url, name = spec, None
+    if not spec.startswith((".", "/")) and not _URL.match(spec):
+        try:
+            requirement = Requirement(spec)
+        except InvalidRequirement as e:
+            reason = f"not a valid requirement ({str(e).splitlines()[0]})"
+            found.problems.append(Unauditable(text, reason, path, number))
+            return
+        version = _pinned_version(requirement)
+        if not requirement.url and version is not None:
+            found.pin(requirement.name, version, path, number)
+            return
+        url, name = requirement.url or "", requirement.name
+        if not url:
+            reason = "not pinned to one version"
+            found.unauditable.append(Unauditable(text, reason, path, number, name))
+            return
+    if from_bundle(url):
+        found.problems.append(Unauditable(text, FROM_BUNDLE, path, number))
         return
-    if local or _URL.match(spec):
-        kind = "URL" if _URL.match(spec) else "local path"
-        found.unauditable.append(Unauditable(text, f"{kind} requirement", path, number))
-        return
-    try:
-        requirement = Requirement(spec)
-    except InvalidRequirement as e:
-        reason = f"not a valid requirement ({str(e).splitlines()[0]})"
-        found.problems.append(Unauditable(text, reason, path, number))
-        return
-    if requirement.url:
-        reason = "URL requirement"
-        found.unauditable.append(Unauditable(text, reason, path, number, requirement.name))
-        return
-    version = _pinned_version(requirement)
-    if version is None:
-        reason = "not pinned to one version"
-        found.unauditable.append(Unauditable(text, reason, path, number, requirement.name))
-        return
-    found.pin(requirement.name, version, path, number)
+    kind = "local path" if local_place(url) else "URL"
+    found.unauditable.append(Unauditable(text, f"{kind} requirement", path, number, name))
+
+
+FROM_BUNDLE = (
+    "installs an archive or repository of the bundle, whose code the gate does not scan "
+    "inside; install it from an index, or unpack it into the function's code"
+)
+
+
+def from_bundle(where: str, repository: bool = False) -> bool:
+    """Whether a requirement's URL or path (`where`) installs an archive or a repository
+    (`git+file:`; any local `where` when it names a `repository`) of the local disk,
+    whose code pip takes from inside it."""
+    where = where.split(";")[0].strip()
+    return local_place(where) and (
+        repository or where.lower().endswith(ARCHIVE_SUFFIXES) or bool(_VCS.match(where))
+    )
+
+
+def local_place(where: str) -> bool:
+    """Whether a requirement's URL or path is of the local disk."""
+    return where.startswith((".", "/")) or local_source(where)
+
+
+_VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
 
 
 def _pinned_version(requirement: Requirement) -> str | None:
