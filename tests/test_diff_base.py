@@ -14,7 +14,7 @@ import pytest
 from gate.bundle.discovery.extents import resource_extents
 from gate.git.changes import Changes, changes_since
 from gate.model import Bundle, Finding, Location, Package, Severity, Status
-from gate.scan.diff import DiffScope, apply_diff, scope_of
+from gate.scan.diff import DiffScope, Seen, apply_diff, scope_of
 from tests.conftest import ASSETS, RunGate, only_scanners
 from tests.test_provenance import AUTHOR
 
@@ -216,12 +216,19 @@ def shop(repo: git.Repo) -> Path:
     return root
 
 
+def seen(findings: list[Finding]) -> Seen:
+    """What a scan of the merge base found: these findings, as they are."""
+    return Seen(
+        {f.fingerprint: frozenset(f.functions) for f in findings},
+        {f.fingerprint: f.severity for f in findings},
+    )
+
+
 def judge(root: Path, findings: list[Finding]) -> list[str]:
     bundle = Bundle(".", root.resolve())
     changes = changes_since("main", [bundle])
     # Every finding was there at the merge base too: what decides is what the change touched.
-    before = {f.fingerprint: frozenset(f.functions) for f in findings}
-    marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, before))
+    marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, seen(findings)))
     return [str(f.status.value if f.status else None) for f in marked]
 
 
@@ -282,9 +289,7 @@ def test_waived_and_suppressed_findings_keep_their_status(tmp_path: Path) -> Non
     waived = Finding(
         "s", "R", "t", "m", Severity.HIGH, ".", Location("app.py", 1), status=Status.WAIVED
     )
-    before: dict[str, frozenset[str]] = {
-        f.fingerprint: frozenset() for f in (waived, finding("app.py", 1))
-    }
+    before = seen([replace(waived, functions=()), finding("app.py", 1)])
     scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, before)
     marked, summary = apply_diff([waived, finding("app.py", 1)], scope)
     assert [f.status for f in marked] == [Status.WAIVED, Status.PREEXISTING]
@@ -295,9 +300,9 @@ def test_a_finding_in_code_a_new_function_deploys_is_new(tmp_path: Path) -> None
     # The file did not change, but the change made a function deploy it (a CodeUri moved
     # onto it, or the file moved into a function's code): that function's risk is new.
     changes = Changes("main", "0" * 40, tmp_path, {}, frozenset({"app.py"}))
-    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, {})
     then = finding("app.py", 1)
-    scope = replace(scope, before={then.fingerprint: frozenset({"Orders"})})
+    before = seen([replace(then, functions=("Orders",))])
+    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, before)
     now = [replace(then, functions=("Orders",)), replace(then, functions=("Orders", "Admin"))]
     marked, _ = apply_diff(now, scope)
     assert [f.status for f in marked] == [Status.PREEXISTING, Status.BLOCKING]
@@ -503,3 +508,18 @@ def test_a_manifest_the_index_calls_unchanged_is_read_anyway(shop: Path, repo: g
         finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
     )
     assert judge(shop, [vulnerable]) == ["blocking"]
+
+
+def test_a_finding_more_severe_than_at_the_merge_base_is_new(tmp_path: Path) -> None:
+    # The file did not change, but a value from elsewhere (a samconfig's parameter) made
+    # a public read a public write: the same fingerprint, a new risk.
+    changes = Changes("main", "0" * 40, tmp_path, {}, frozenset({"app.py"}))
+    then = replace(finding("app.py", 1), severity=Severity.MEDIUM)
+    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, seen([then]))
+    now = [then, replace(then, severity=Severity.LOW), replace(then, severity=Severity.HIGH)]
+    marked, _ = apply_diff(now, scope)
+    assert [f.status for f in marked] == [
+        Status.PREEXISTING,
+        Status.PREEXISTING,
+        Status.BLOCKING,
+    ]

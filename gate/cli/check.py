@@ -48,18 +48,24 @@ def check_command(args: argparse.Namespace) -> int:
 
 def _checked(args: argparse.Namespace, policy: Policy, changed: Warning_ | None) -> int:
     from gate.policy.baseline import read_baseline
+    from gate.policy.trusted import baseline_at_ref
     from gate.scan.options import CheckOptions
     from gate.scan.progress import progress_for
     from gate.scan.run import check
     from gate.scan.shards import Shard
 
-    baseline = read_baseline(Path(args.baseline)) if args.baseline else None
+    baseline, baseline_changed = None, None
+    if args.baseline and args.policy_ref:  # read from the trusted ref, as the policy is
+        baseline, baseline_changed = baseline_at_ref(args.policy_ref, args.baseline, Path.cwd())
+    elif args.baseline:
+        baseline = read_baseline(Path(args.baseline))
     shard = Shard.parse(args.shard) if args.shard else None
     options = CheckOptions(
         advisory_db=args.advisory_db,
         jobs=args.jobs,
         baseline=baseline,
         policy_changed=changed,
+        baseline_changed=baseline_changed,
         diff_base=args.diff_base,
         use_cache=not args.no_cache,
         progress=progress_for(sys.stderr, os.environ, args.quiet),

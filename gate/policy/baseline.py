@@ -81,12 +81,19 @@ def baseline_of(verdict: Verdict) -> dict[str, Any]:
 def read_baseline(path: Path) -> Baseline:
     """The baseline in `path`; anything else is one clear error."""
     try:
-        data = json.loads(read_regular(path, MAX_BASELINE_BYTES).decode("utf-8"))
+        data = read_regular(path, MAX_BASELINE_BYTES)
     except OSError as e:
         raise BaselineError(
             f"{path}: cannot read baseline: {e.strerror} "
             "(pass a file written by `gate baseline create`)"
         ) from e
+    return parse_baseline(data, str(path))
+
+
+def parse_baseline(text: bytes, path: str) -> Baseline:
+    """The baseline document `text`, read from `path` (for messages)."""
+    try:
+        data = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise BaselineError(
             f"{path}: not a baseline (invalid JSON: {e}); create one with "
@@ -109,7 +116,7 @@ def read_baseline(path: Path) -> Baseline:
         )
     except (KeyError, TypeError, AttributeError, ValueError) as e:
         raise BaselineError(f"{path}: a recorded finding is malformed ({e!r})") from e
-    return Baseline(str(path), findings)
+    return Baseline(path, findings)
 
 
 def apply_baseline(

@@ -9,6 +9,7 @@ the work tree's copy differs, the verdict warns `policy-changed`; the trusted po
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -16,6 +17,7 @@ from types import ModuleType
 from gate.errors import PolicyError
 from gate.git.provenance import open_repository, usable_ref
 from gate.model import Warning_
+from gate.policy.baseline import MAX_BASELINE_BYTES, Baseline, parse_baseline
 from gate.policy.load import (
     DEFAULT_POLICY_FILE,
     MAX_POLICY_BYTES,
@@ -42,20 +44,59 @@ def policy_at_ref(
 ) -> TrustedPolicy:
     """The policy file `path` (default ./gate.yml) as it is at `ref`; the built-in default
     if the ref has none."""
-    if not usable_ref(ref):
-        raise PolicyError(f"--policy-ref {ref!r}: not a git ref; give a branch, tag or commit")
     if path is not None and path.startswith("builtin:"):
         raise PolicyError(f"--policy-ref {ref}: a built-in policy is not read from git")
-    local = (cwd / (path or DEFAULT_POLICY_FILE)).resolve()
+    relative, text = file_at_ref(ref, path or DEFAULT_POLICY_FILE, cwd, "the policy")
+    if text is None:
+        trusted = builtin_policy("default", env, today)
+    else:
+        shown = f"{ref}:{relative}"
+        trusted = parse_policy(text.encode("utf-8"), shown, f"git:{ref}:{relative}", env, today)
+    changed = None
+    if _worktree_text(cwd, path or DEFAULT_POLICY_FILE, MAX_POLICY_BYTES) != text:
+        changed = Warning_(
+            "policy-changed",
+            f"{relative} in the work tree differs from {ref}'s; the policy at {ref} was used "
+            f"(policy_change: {trusted.policy_change})",
+        )
+    return TrustedPolicy(trusted, changed)
+
+
+def baseline_at_ref(ref: str, path: str, cwd: Path) -> tuple[Baseline, Warning_ | None]:
+    """The baseline file `path` as it is at `ref` (none recorded if the ref has none), and
+    a warning when the work tree's differs: a change must not baseline its own findings."""
+    relative, text = file_at_ref(ref, path, cwd, "the baseline")
+    shown = f"{ref}:{relative}"
+    recorded = parse_baseline(text.encode("utf-8"), shown) if text is not None else None
+    baseline = recorded or Baseline(shown, ())  # the ref has none: nothing is baselined
+    changed = None
+    if _worktree_text(cwd, path, MAX_BASELINE_BYTES) != text:
+        changed = Warning_(
+            "baseline-changed",
+            f"{relative} in the work tree differs from {ref}'s; the baseline at {ref} was used",
+        )
+    return baseline, changed
+
+
+def file_at_ref(ref: str, path: str, cwd: Path, option: str) -> tuple[str, str | None]:
+    """A file of the repository holding `cwd` (`path` from there) as it is at `ref`: its
+    path in the repository and its text, None if the ref has no such file. The path is
+    read as given: a link the change puts on it (gate.yml made a link to a laxer file the
+    ref also has) must not choose which file the ref gives. `option` names the file in
+    errors (`the policy`)."""
+    if not usable_ref(ref):
+        raise PolicyError(f"--policy-ref {ref!r}: not a git ref; give a branch, tag or commit")
+    local = Path(os.path.normpath(cwd.resolve() / path))
     git = _git_module(ref)
     repo = open_repository(cwd)
     if repo is None or repo.working_tree_dir is None:
         raise PolicyError(f"--policy-ref {ref}: {cwd} is not in a git repository")
-
     with repo:
         top = Path(repo.working_tree_dir).resolve()
         if not local.is_relative_to(top):
-            raise PolicyError(f"--policy-ref {ref}: {local} is outside the repository at {top}")
+            raise PolicyError(
+                f"--policy-ref {ref}: {option} {local} is outside the repository at {top}"
+            )
         relative = local.relative_to(top).as_posix()
         try:
             repo.git.rev_parse("--verify", f"{ref}^{{commit}}")
@@ -65,30 +106,16 @@ def policy_at_ref(
                 f"(git fetch origin {ref}, or actions/checkout with fetch-depth: 0)"
             ) from None
         try:
-            text: str | None = repo.git.show(f"{ref}:{relative}", strip_newline_in_stdout=False)
+            return relative, repo.git.show(f"{ref}:{relative}", strip_newline_in_stdout=False)
         except git.GitCommandError:
-            text = None  # the ref has no policy file: its gate ran the built-in default
-    if text is None:
-        trusted = builtin_policy("default", env, today)
-    else:
-        shown = f"{ref}:{relative}"
-        trusted = parse_policy(text.encode("utf-8"), shown, f"git:{ref}:{relative}", env, today)
-    worktree = _worktree_text(local)
-    changed = None
-    if worktree != text:
-        changed = Warning_(
-            "policy-changed",
-            f"{relative} in the work tree differs from {ref}'s; the policy at {ref} was used "
-            f"(policy_change: {trusted.policy_change})",
-        )
-    return TrustedPolicy(trusted, changed)
+            return relative, None
 
 
-def _worktree_text(local: Path) -> str | None:
-    """The work tree's policy, for the comparison only; None when there is no regular,
-    readable file of a policy's size (it then differs from any policy at the ref)."""
+def _worktree_text(cwd: Path, path: str, limit: int) -> str | None:
+    """The work tree's file, for the comparison only; None when there is no regular,
+    readable file of its kind's size (it then differs from any file at the ref)."""
     try:
-        return read_regular(local, MAX_POLICY_BYTES).decode("utf-8")
+        return read_regular(cwd / path, limit).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -83,12 +83,15 @@ def apply_waivers(
     active = [w for w in waivers if w.expires >= today]
     used: set[int] = set()
     widened: dict[int, tuple[WaiverRule, Finding]] = {}
+    repeated: dict[int, tuple[WaiverRule, int]] = {}
     result = []
     for finding in findings:
-        waiver = next(
-            (w for w in active if finding.status in _WAIVABLE and w.covers(finding, alone)),
-            None,
-        )
+        covering = [w for w in active if finding.status in _WAIVABLE and w.covers(finding, alone)]
+        # A waiver by fingerprint names one finding: a second copy of the same problem
+        # (the statement pasted elsewhere in the file) is new, as a baseline holds.
+        waiver = next((w for w in covering if w.fingerprint is None or id(w) not in used), None)
+        for spent in covering[:1] if waiver is None else []:
+            repeated[id(spent)] = (spent, repeated.get(id(spent), (spent, 0))[1] + 1)
         if waiver is not None:
             used.add(id(waiver))
             if waiver.widened(finding, alone):
@@ -107,6 +110,15 @@ def apply_waivers(
             "globs: check it waives only what you mean",
         )
         for waiver, finding in widened.values()
+    ]
+    wider += [
+        Warning_(
+            "waiver-repeated",
+            f"{waiver.describe()} names one finding by its fingerprint, and {count} more "
+            f"{'has' if count == 1 else 'have'} it: {'that one is' if count == 1 else 'they are'}"
+            " judged as new",
+        )
+        for waiver, count in repeated.values()
     ]
     return result, _waiver_warnings(waivers, used, today, result, alone) + wider
 

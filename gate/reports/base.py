@@ -226,10 +226,13 @@ def _decision_line(verdict: Verdict) -> str:
             f"FAIL: {_plural(count, 'blocking problem')}{where} ({detail}) "
             f"of {_plural(total, 'finding')}{budgets}"
         )
-    if verdict.decision.value == "fail" and any(
-        w.code == "policy-changed" for w in verdict.warnings
-    ):
-        return "FAIL: the policy differs from the trusted one at --policy-ref (policy_change: fail)"
+    codes = {w.code for w in verdict.warnings}
+    changed = [what for what in ("policy", "baseline") if f"{what}-changed" in codes]
+    if verdict.decision.value == "fail" and changed:
+        return (
+            f"FAIL: the {' and the '.join(changed)} differ{'s' if len(changed) == 1 else ''} "
+            "from the trusted one at --policy-ref (policy_change: fail)"
+        )
     reported = f"{len(verdict.findings)} reported"
     earlier = sum(f.status in (Status.BASELINED, Status.PREEXISTING) for f in verdict.findings)
     if earlier:

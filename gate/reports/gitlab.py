@@ -24,7 +24,14 @@ from typing import Any
 import gate
 from gate.catalogue import guidance
 from gate.model import Finding, Severity, Status
-from gate.reports.base import STATUS_LABEL, RenderOptions, displayable, verdict_line, web_link
+from gate.reports.base import (
+    STATUS_LABEL,
+    RenderOptions,
+    displayable,
+    markdown_text,
+    verdict_line,
+    web_link,
+)
 from gate.verdict import Verdict
 
 SCHEMA_VERSION = "15.2.1"
@@ -131,8 +138,9 @@ def _vulnerability(finding: Finding, occurrence: int) -> dict[str, Any]:
             finding.location.end_line or finding.location.start_line,
             finding.location.start_line,
         )
-    description = finding.message or finding.title
-    if why and why != description:
+    # GitLab renders a description as Markdown: the bundle's text in it shows literally.
+    description = markdown_text(finding.message or finding.title)
+    if why and why != (finding.message or finding.title):
         description = f"{description}\n\n{why}"
     vulnerability: dict[str, Any] = {
         "id": str(uuid.uuid5(ID_NAMESPACE, f"{finding.fingerprint}/{occurrence}")),

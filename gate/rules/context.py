@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import io
-import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,6 +17,7 @@ from gate.bundle.discovery.references import (
 from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues
 from gate.bundle.rules import python_scripts
 from gate.model import Function
+from gate.pysource import decode_python
 from gate.safeyaml import YamlDocument, YamlLoadError, load_yaml
 
 
@@ -146,17 +145,6 @@ def _settings(path: Path) -> Any:
         return load_yaml(path.read_bytes(), allow_tags=True, max_bytes=None).data
     except (OSError, ValueError, YamlLoadError):
         return None
-
-
-def decode_python(data: bytes) -> str:
-    """Source text as the interpreter reads it: by its BOM or `# coding:` line (a
-    `utf-7` cookie can turn a comment into code), else UTF-8. Bytes that do not decode
-    are replaced: the file is then reported as one the rules cannot parse."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding, errors="replace")
-    except (SyntaxError, LookupError, UnicodeError):
-        return data.decode("utf-8", errors="replace")
 
 
 @functools.lru_cache(maxsize=1024)

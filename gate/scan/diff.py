@@ -28,8 +28,10 @@ cannot be scanned makes every finding new.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
@@ -38,7 +40,7 @@ from typing import Any
 
 from gate.bundle.discovery.extents import Extent, resource_extents
 from gate.git.changes import Changes, verified
-from gate.model import Bundle, Finding, Status
+from gate.model import Bundle, Finding, Severity, Status
 from gate.policy.evaluate import rejudged
 from gate.policy.model import Policy
 from gate.verdict import Verdict
@@ -48,6 +50,15 @@ _DIFFABLE = (Status.BLOCKING, Status.ALLOWED)
 _PACKAGE_METADATA = (".dist-info", ".egg-info")
 # A requirements file that pulls in another (`-r`, `-c`), in normalised text.
 _INCLUDES = re.compile(r"^\s*(-r|-c|--requirement|--constraint)\b", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a scan found, by fingerprint: the functions each finding belonged to (every
+    function that deploys its file), and the worst severity it had."""
+
+    functions: dict[str, frozenset[str]]
+    severity: dict[str, Severity]
 
 
 @dataclass(frozen=True)
@@ -62,20 +73,22 @@ class DiffScope:
     """Per bundle, the normalised text of every dependency manifest the change touched: a
     version is reported where it is first pinned, so pinning it anywhere else is new too.
     None: what the change pins cannot be told, so every dependency finding is changed."""
-    before: dict[str, frozenset[str]] | None = None
-    """Fingerprints of the findings the same scan gives at the merge base, each with the
-    functions it belonged to there; None if the merge base could not be scanned (then no
-    finding is preexisting)."""
+    before: Seen | None = None
+    """What the same scan finds at the merge base; None if the merge base could not be
+    scanned (then no finding is preexisting)."""
     after: dict[str, frozenset[str]] = field(default_factory=dict)
     """The functions each finding belongs to now, by fingerprint, worked out as for
     `before` (every function that deploys its file); where missing, its own list."""
+    numbered_as_git: dict[str, bool] = field(default_factory=dict)
+    """By repository path, whether the scanners number its lines as git does
+    (`_numbered_as_git`), worked out once per file."""
 
 
 def scope_of(
     changes: Changes,
     bundles: Sequence[Bundle],
     findings: Sequence[Finding],
-    before: dict[str, frozenset[str]] | None,
+    before: Seen | None,
 ) -> DiffScope:
     """Read what judging `findings` needs besides the diff: resource extents of the IaC
     files they name, the manifests the change touched, and (against index tricks such as
@@ -159,12 +172,15 @@ def apply_diff(
 
 
 def _earlier(finding: Finding, scope: DiffScope) -> bool:
-    """Whether the merge base had the finding, in code the same functions deployed (a file
-    moved into a function's code, or a function's code moved onto it, is new there), and
-    the change touched none of it."""
-    deployed = scope.before.get(finding.fingerprint) if scope.before is not None else None
+    """Whether the merge base had the finding, at least as severe (a value from another
+    file can make a write of a read), in code the same functions deployed (a file moved
+    into a function's code, or a function's code moved onto it, is new there), and the
+    change touched none of it."""
+    if scope.before is None or finding.fingerprint not in scope.before.functions:
+        return False
+    deployed = scope.before.functions[finding.fingerprint]
     now = scope.after.get(finding.fingerprint, frozenset(finding.functions))
-    if deployed is None or not now <= deployed:
+    if not now <= deployed or finding.severity > scope.before.severity[finding.fingerprint]:
         return False
     return not _touched_by_change(finding, scope)
 
@@ -178,7 +194,9 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
         pinned = scope.changed_manifests.get(finding.bundle, "")
         mentioned = pinned is None or _normalised(finding.package.name) in pinned
         return changes.file_changed(path) or mentioned
-    if _whole_file(finding, scope):
+    if path not in scope.numbered_as_git:
+        scope.numbered_as_git[path] = _numbered_as_git(changes.top / path)
+    if _whole_file(finding, scope) or not scope.numbered_as_git[path]:
         return changes.file_changed(path)
     location = finding.location
     own = None
@@ -195,6 +213,31 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
     if own is None:
         return changes.file_changed(path)
     return changes.lines_changed(path, *own)
+
+
+def _numbered_as_git(path: Path) -> bool:
+    """Whether the file's lines are numbered by the scanners as git numbers them: UTF-8
+    with no line break but `\n` and `\r\n`. Python also breaks lines at a lone `\r`,
+    YAML at `\x85`, `\u2028` and `\u2029`, and a `# coding:` line can make a line break
+    of bytes that hold none: a finding's line there may be another line to git, so only
+    an unchanged file tells that the change did not touch it."""
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if _OTHER_BREAK.search(text):
+        return False
+    if path.suffix == ".py":
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError:
+            return False
+        return encoding in ("utf-8", "utf-8-sig")
+    return True
+
+
+_OTHER_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
 
 
 def _repo_path(finding: Finding, scope: DiffScope) -> str | None:

@@ -23,6 +23,8 @@ class CheckOptions:
     """Findings recorded here get status `baselined` and do not block."""
     policy_changed: Warning_ | None = None
     """With --policy-ref: the work tree's policy differs from the trusted one."""
+    baseline_changed: Warning_ | None = None
+    """With --policy-ref: the work tree's baseline differs from the trusted one."""
     diff_base: str | None = None
     """Findings the change since the merge base with this ref did not touch do not block."""
     use_cache: bool = True

@@ -16,13 +16,22 @@ from gate.catalogue import severity_catalogue
 from gate.errors import GateError
 from gate.git.changes import Changes, base_bundles, changes_since, fingerprint_now
 from gate.git.provenance import provenance
-from gate.model import Bundle, Decision, Finding, ScanIssue, ScanResult, ScanStatus, Warning_
+from gate.model import (
+    Bundle,
+    Decision,
+    Finding,
+    ScanIssue,
+    ScanResult,
+    ScanStatus,
+    Severity,
+    Warning_,
+)
 from gate.places import cache_dir
 from gate.policy.evaluate import evaluate
 from gate.policy.model import Policy
 from gate.scan.advisories import advisory_info, advisory_settings, advisory_warnings
 from gate.scan.cache import FindingsCache, Plan, complete, plan_scan
-from gate.scan.diff import DiffScope, judge_change, scope_of
+from gate.scan.diff import DiffScope, Seen, judge_change, scope_of
 from gate.scan.merge import fold
 from gate.scan.options import CheckOptions
 from gate.scan.shards import keep_own, shard_view
@@ -49,9 +58,11 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     advisories, refreshed = advisory_settings(options, policy, scanners)
     context = {"advisories": advisories}
     requests = {s.name: s.options(policy.scanner(s.name), context) for s in scanners}
-    warnings: list[Warning_] = [options.policy_changed] if options.policy_changed else []
-    warnings += refreshed
-    warnings += _policy_in_bundle(policy, bundles)
+    changed = [w for w in (options.policy_changed, options.baseline_changed) if w is not None]
+    warnings: list[Warning_] = [*changed, *refreshed]
+    warnings += _in_bundle("policy", policy.source.source, bundles)
+    if options.baseline is not None:
+        warnings += _in_bundle("baseline", f"file:{options.baseline.source}", bundles)
     store = FindingsCache.open(cache_dir()) if options.use_cache else None
     scanning = _Scanning(scanners, requests, store, policy, options)
     with tempfile.TemporaryDirectory(prefix="gate-") as work:
@@ -100,7 +111,7 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     )
     if scope is not None:
         verdict = judge_change(verdict, scope, policy)
-    strict = options.policy_changed is not None and policy.policy_change == "fail"
+    strict = bool(changed) and policy.policy_change == "fail"
     files = total(s.account for s in staged)
     coverage_fails = _coverage_fails(files, verdict.warnings, policy)
     if (strict or coverage_fails) and verdict.decision is Decision.PASS:
@@ -110,10 +121,10 @@ def check(paths: list[str], policy: Policy, options: CheckOptions) -> Verdict:
     return replace(verdict, git=provenance(bundles[0].path), shard=shard)
 
 
-def _policy_in_bundle(policy: Policy, bundles: list[Bundle]) -> list[Warning_]:
-    """A policy file read from the work tree under review can be weakened by the very
-    change it judges: say so, and how to read it from a trusted branch instead."""
-    source = policy.source.source
+def _in_bundle(what: str, source: str, bundles: list[Bundle]) -> list[Warning_]:
+    """A policy or baseline (`what`) read from the work tree under review (`source`:
+    `file:PATH`) can be weakened by the very change it judges: say so, and how to read it
+    from a trusted branch instead."""
     if not source.startswith("file:"):
         return []
     path = Path(source.removeprefix("file:")).resolve()
@@ -122,8 +133,8 @@ def _policy_in_bundle(policy: Policy, bundles: list[Bundle]) -> list[Warning_]:
         return []
     return [
         Warning_(
-            "policy-in-bundle",
-            f"the policy {source.removeprefix('file:')} is part of {inside[0].id}, the code "
+            f"{what}-in-bundle",
+            f"the {what} {source.removeprefix('file:')} is part of {inside[0].id}, the code "
             "under review, so a change can weaken its own gate; in CI pass --policy-ref "
             "with the target branch (the GitHub action and Jenkins step do on pull requests)",
         )
@@ -184,16 +195,20 @@ def _against_merge_base(
     deploy each finding now and then."""
     before, unscanned = _scan_base(changes, bundles, run)
     scope = scope_of(changes, bundles, found, before)
-    return replace(scope, after=_deployers(found, staged, lambda f: f.fingerprint)), unscanned
+    return replace(scope, after=_deployers(found, staged, lambda f: f.fingerprint).functions), (
+        unscanned
+    )
 
 
 def _deployers(
     findings: Iterable[Finding], staged: list[Staged], fingerprint: Callable[[Finding], str]
-) -> dict[str, frozenset[str]]:
+) -> Seen:
     """Each finding's fingerprint with the functions that deploy its file or resource
-    (gate.bundle.discovery `deployed_by`), and those a rule named."""
+    (gate.bundle.discovery `deployed_by`), and those a rule named; and with the worst
+    severity it has."""
     by_bundle = {s.bundle.id: s for s in staged}
     deployed: dict[str, frozenset[str]] = {}
+    worst: dict[str, Severity] = {}
     for finding in findings:
         one = by_bundle.get(finding.bundle)
         names = set(finding.functions)
@@ -201,14 +216,14 @@ def _deployers(
             names |= set(deployed_by(finding, one.bundle.functions, one.discovery.iac_files))
         key = fingerprint(finding)
         deployed[key] = deployed.get(key, frozenset()) | names
-    return deployed
+        worst[key] = max(worst.get(key, finding.severity), finding.severity)
+    return Seen(deployed, worst)
 
 
 def _scan_base(
     changes: Changes, bundles: list[Bundle], run: _Scanning
-) -> tuple[dict[str, frozenset[str]] | None, list[Warning_]]:
-    """The fingerprints of what the same scan finds at the merge base, each with the
-    functions it belonged to there (the cache makes
+) -> tuple[Seen | None, list[Warning_]]:
+    """What the same scan finds at the merge base, by fingerprint (the cache makes
     the parts the change did not touch cost nothing), or None and a warning if the merge
     base could not be scanned: then no finding is preexisting."""
     quiet = replace(run, options=replace(run.options, progress=None, shard=None))

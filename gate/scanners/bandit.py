@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from gate.bundle.rules import python_scripts
 from gate.model import Confidence, Finding, Location, ScanIssue, Severity
+from gate.pysource import python_lines
 from gate.redact import BANDIT_PASSWORD_TESTS, mask_secret_tokens
 from gate.scanners import inline
 from gate.scanners.base import (
@@ -96,7 +97,7 @@ def _issue(issue: Any, root: Path) -> dict[str, Any]:
     """The parts of a bandit issue the gate keeps; the code itself is left behind."""
     raw = issue.as_dict(with_code=False)
     source = _source(Path(raw["filename"]))
-    lines = source.decode("utf-8", errors="replace").splitlines()
+    lines = python_lines(source)  # numbered as bandit numbers them
     raw["filename"] = _relative(raw["filename"], root)
     number = int(raw["line_number"])
     span = [int(n) for n in raw.get("line_range") or [number]]

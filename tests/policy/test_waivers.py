@@ -162,6 +162,19 @@ def test_waiver_by_fingerprint_and_by_alias(policy_file: WritePolicy) -> None:
     }
 
 
+def test_a_waiver_by_fingerprint_waives_one_copy_of_the_problem(
+    policy_file: WritePolicy,
+) -> None:
+    # The waived statement pasted again elsewhere in the file has the same fingerprint
+    # (its line is not part of it): the copy is new, as a baseline entry matches once.
+    target = finding("B602")
+    copy = finding("B602", location=Location("src/app.py", 40, 40))
+    text = "version: 1\nwaivers:\n" + waiver("B602", "2027-03-01", fingerprint=target.fingerprint)
+    result = verdict(policy_file, text, target, copy)
+    assert [f.status for f in result.findings] == [Status.WAIVED, Status.BLOCKING]
+    assert [w.code for w in result.warnings] == ["waiver-repeated"]
+
+
 def test_waiver_beyond_max_waiver_days_is_refused(policy_file: WritePolicy) -> None:
     text = "version: 1\nmax_waiver_days: 30\nwaivers:\n" + waiver("B602", "2027-03-01")
     with pytest.raises(PolicyError, match=r"gate.yml:6:5: waiver of B602 expires 2027-03-01"):

@@ -180,9 +180,13 @@ def _policy(resource: _Resource) -> list[RawFinding]:
     for index, statement in enumerate(statements):
         if not isinstance(statement, dict) or not _open_to_anyone(statement, resource):
             continue
+        # Each action as deployed: a parameter's value is each one the bundle gives it.
         actions = [
-            *action_strings(statement.get("Action")),
-            *action_strings(statement.get("NotAction")),
+            action
+            for key in ("Action", "NotAction")
+            for entry in as_list(statement.get(key))
+            for value in resource.candidates(entry)
+            for action in action_strings(value)
         ]
         writes = "NotAction" in statement or not actions or any(_writes(a) for a in actions)
         label = statement.get("Sid") if isinstance(statement.get("Sid"), str) else f"#{index + 1}"
