@@ -52,6 +52,11 @@ def test_builtin_counts_before_parsing_what_parsing_finds() -> None:
     assert db.date == max(d for d in (timestamp_date(a.modified) for a in db) if d)
 
 
+def test_the_meta_read_from_the_head_of_the_snapshot_is_its_meta() -> None:
+    # Describing the data reads only the head of the file: it must be the file's `meta`.
+    assert osv._builtin_meta() == osv.builtin_snapshot().meta
+
+
 def test_snapshot_meta_matches_notice() -> None:
     assert SNAPSHOT.stat().st_size < 1_500_000
     meta = json.loads(gzip.decompress(SNAPSHOT.read_bytes()))["meta"]
