@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.bundle.discovery import discover
+from gate.bundle.discovery.bundle import discover
 from gate.errors import BundleError
 from gate.rules import iam
 from gate.rules.context import BundleContext

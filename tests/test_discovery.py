@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gate.bundle.discovery import attribute, discover
+from gate.bundle.discovery import attribute
+from gate.bundle.discovery.bundle import discover
 from gate.errors import BundleError
 from gate.model import Finding, Function, Location, Severity
 from tests.conftest import ASSETS, RunGate, only_scanners

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.bundle.discovery import discover
+from gate.bundle.discovery.bundle import discover
 from gate.bundle.discovery.declared import is_remote
 from gate.errors import BundleError
 from gate.rules.context import BundleContext

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gate.bundle.archives import extract
-from gate.bundle.discovery import Discovery, code_places, contents_of, discover
+from gate.bundle.discovery import code_places, contents_of
+from gate.bundle.discovery.bundle import Discovery, discover
 from gate.bundle.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.bundle.staging.accounting import ALL_SCANNERS, account
 from gate.bundle.staging.bytecode import refuse_cached

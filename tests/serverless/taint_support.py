@@ -7,7 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
-from gate.bundle.discovery import discover
+from gate.bundle.discovery.bundle import discover
 from gate.rules.context import BundleContext
 from tests.conftest import ASSETS
 

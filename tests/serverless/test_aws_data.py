@@ -12,7 +12,7 @@ import gzip
 import json
 from pathlib import Path
 
-from gate.bundle.discovery import discover
+from gate.bundle.discovery.bundle import discover
 from gate.rules import awsdata
 from tests.conftest import load_script, run_worker
 

@@ -7,7 +7,7 @@ import datetime
 import shutil
 from pathlib import Path
 
-from gate.bundle.discovery import discover
+from gate.bundle.discovery.bundle import discover
 from gate.model import Absorbs
 from gate.rules import iac
 from gate.rules.context import BundleContext

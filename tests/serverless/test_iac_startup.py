@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gate.bundle.discovery import code_places, discover
+from gate.bundle.discovery import code_places
+from gate.bundle.discovery.bundle import discover
 from gate.bundle.staging.programs import unanalysed_programs
 from gate.model import Function
 from gate.rules import iac

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.bundle.discovery import discover
+from gate.bundle.discovery.bundle import discover
 from gate.rules import iac
 from gate.rules.context import BundleContext
 from gate.rules.findings import RawFinding

@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from gate.bundle.discovery import discover
+from gate.bundle.discovery.bundle import discover
 from gate.rules.context import BundleContext
 from gate.rules.iam.policy import Grants
 from gate.rules.iam.roles import grants

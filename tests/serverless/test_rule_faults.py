@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import gate.rules as rules
-from gate.bundle.discovery import discover
+from gate.bundle.discovery.bundle import discover
 from gate.errors import BundleError
 from gate.rules import Analysis, analyse, syntax_problem
 from gate.rules.context import BundleContext
