@@ -33,6 +33,13 @@ def steps(tmp_path: Path, text: str) -> str:
         "# check=skip=JSONArgsRecommended\n",
         "# syntax=docker/dockerfile:1.7\n",
         "# syntax=docker/dockerfile:1 --verbose\n",
+        # pip installing the requirements file the audit reads, as `sam build` does.
+        "COPY requirements.txt ./\nRUN pip install -r requirements.txt -t .\n",
+        "COPY requirements.txt ${LAMBDA_TASK_ROOT}\n"
+        'RUN pip install -r requirements.txt --target "${LAMBDA_TASK_ROOT}" --no-cache-dir\n',
+        "RUN python3.12 -m pip install --upgrade --requirement=requirements-prod.txt\n",
+        'RUN ["pip3", "install", "-r", "/var/task/requirements.txt"]\n',
+        "ENV PIP_NO_CACHE_DIR=1\nARG VERSION=1\n",
     ],
 )
 def test_copying_the_code_and_setting_options_runs_nothing(tmp_path: Path, body: str) -> None:
@@ -76,9 +83,22 @@ def test_a_later_stage_from_an_earlier_one_is_known(tmp_path: Path) -> None:
         (f"{FROM}ENV PYTHONPATH=/var/task/boot\n", "ENV"),
         (f'{FROM}ENV "PYTHONSTARTUP"=/var/task/boot.py\n', "ENV"),
         (f"{FROM}ARG NAME=LD_PRELOAD\nENV ${{NAME}}=/var/task/x.so\n", "ENV"),
+        # pip doing more than install the audited requirements, or told to by variables.
+        (f"{FROM}RUN pip install -r requirements.txt && sh boot.sh\n", "RUN steps"),
+        (f"{FROM}RUN pip install boto3==1.34.0\n", "RUN steps"),
+        (f"{FROM}RUN pip install -r requirements.txt --find-links ./wheels\n", "RUN steps"),
+        (f"{FROM}RUN pip install -r deps.txt\n", "RUN steps"),
+        (f"{FROM}RUN pip install -r requirements.txt -t /opt/python\n", "RUN steps"),
+        (f"{FROM}RUN pip install -r $REQS\n", "RUN steps"),
+        (
+            f"{FROM}RUN --mount=type=cache,target=/root/.cache pip install -r requirements.txt\n",
+            "RUN steps",
+        ),
+        (f"{FROM}ENV PIP_FIND_LINKS=/var/task/wheels\n", "ENV"),
+        (f"{FROM}ARG PIP_INDEX_URL=https://pypi.example.com/simple\n", "ARG"),
         # Images and steps that can write anything.
         ("FROM python:3.12\n", "FROM 'python:3.12'"),
-        (f"{FROM}RUN pip install -r requirements.txt\n", "RUN steps"),
+        (f"{FROM}RUN dnf install -y gcc\n", "RUN steps"),
         (f"{FROM}ADD https://example.com/x.tgz /var/task/\n", "ADD steps"),
         (f"{FROM}ONBUILD RUN x\n", "ONBUILD steps"),
     ],

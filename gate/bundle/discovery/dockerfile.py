@@ -17,10 +17,13 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import shlex
 from collections.abc import Collection, Mapping
+from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from gate.bundle.manifests.requirements import REQUIREMENTS_GLOB
 from gate.safefile import MIB, read_regular
 
 MAX_DOCKERFILE_BYTES = MIB
@@ -61,11 +64,13 @@ def image_programs(root: Path, dockerfile: str) -> str:
                 step = f"FROM {image!r}, not an AWS Lambda base image"
         elif keyword == "WORKDIR":
             workdir = _resolved(rest.strip(), workdir)
-        elif keyword == "ENV" and _starting(rest):
-            step = "an ENV of a variable that makes the runtime start a program"
+        elif keyword in ("ENV", "ARG") and _starting(rest):
+            step = f"an {keyword} of a variable that makes the runtime or pip run a program"
         elif keyword == "COPY" and not _plain_copy(rest, workdir):
             step = "COPY steps that rename a file or write outside the function's code folder"
-        elif keyword not in _OPTIONS | {"COPY", "ENV"}:
+        elif keyword == "RUN" and _pip_install(rest, workdir):
+            continue  # what `sam build` does for a zip function: the audit reads the file
+        elif keyword not in _OPTIONS | {"COPY", "ENV", "ARG"}:
             step = f"{keyword} steps" if keyword.isalpha() else f"the line {instruction[:40]!r}"
         if stage:
             workdirs[stage] = workdir
@@ -130,11 +135,13 @@ _TASK_ROOT_VARIABLE = re.compile(r"\$(?:\{LAMBDA_TASK_ROOT\}|LAMBDA_TASK_ROOT\b)
 _STARTING_NAMES = frozenset(
     {"AWS_LAMBDA_EXEC_WRAPPER", "_HANDLER", "PATH", "HOME", "ENV", "BASH_ENV", "SHELL"}
 )
-_STARTING_PREFIXES = ("LD_", "PYTHON", "LAMBDA_", "AWS_LAMBDA_")
+_STARTING_PREFIXES = ("LD_", "PYTHON", "LAMBDA_", "AWS_LAMBDA_", "PIP_", "UV_")
 OPTION_ONLY = frozenset(
     {
         "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "PYTHONHASHSEED",
-        "PYTHONUTF8", "PYTHONFAULTHANDLER",
+        "PYTHONUTF8", "PYTHONFAULTHANDLER", "PIP_NO_CACHE_DIR", "PIP_DISABLE_PIP_VERSION_CHECK",
+        "PIP_ROOT_USER_ACTION", "PIP_NO_COMPILE", "PIP_PROGRESS_BAR", "PIP_DEFAULT_TIMEOUT",
+        "PIP_NO_INPUT",
     }
 )  # fmt: skip
 
@@ -155,6 +162,61 @@ def _starting(arguments: str) -> bool:
         or (key.upper() not in OPTION_ONLY and key.upper().startswith(_STARTING_PREFIXES))
         for key in keys
     )
+
+
+def _pip_install(arguments: str, workdir: str | None) -> bool:
+    """A RUN that only has pip install requirements files, as `sam build` does for a zip
+    function: `pip install -r requirements.txt` (`pip3`, `python3.12 -m pip`), into the
+    function's code folder or the image's own site-packages, with options that change
+    nothing of what is installed. What it installs is what the file names, and the audit
+    reads the file in the build context (the function's code), which a plain COPY put in
+    the image under its own name. No shell: no other command can ride along."""
+    text = _TASK_ROOT_VARIABLE.sub(TASK_ROOT, arguments)
+    try:
+        words = json.loads(text) if text.lstrip().startswith("[") else shlex.split(text)
+    except ValueError:
+        return False
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        return False
+    if any(_SHELL.search(w) for w in words):
+        return False
+    if words[:1] and _PIP.fullmatch(words[0]):
+        rest = words[1:]
+    elif words[:1] and _PYTHON.fullmatch(words[0]) and words[1:3] == ["-m", "pip"]:
+        rest = words[3:]
+    else:
+        return False
+    if rest[:1] != ["install"]:
+        return False
+    rest, requirements = rest[1:], 0
+    while rest:
+        word = rest.pop(0)
+        if word in _HARMLESS_PIP_OPTIONS:
+            continue
+        option, given, value = word.partition("=")
+        if option not in ("-r", "--requirement", "-t", "--target") or (not given and not rest):
+            return False
+        place = _resolved(value if given else rest.pop(0), workdir)
+        if place is None or not PurePosixPath(place).is_relative_to(TASK_ROOT):
+            return False
+        if option in ("-r", "--requirement"):
+            if not fnmatch(PurePosixPath(place).name, REQUIREMENTS_GLOB):
+                return False
+            requirements += 1
+    return requirements > 0
+
+
+_PIP = re.compile(r"pip(3(\.\d+)?)?")
+_PYTHON = re.compile(r"python(3(\.\d+)?)?")
+# What may not be in a pip RUN's words: the shell's operators, variables and escapes.
+_SHELL = re.compile(r"[;&|<>`$\\\n]")
+_HARMLESS_PIP_OPTIONS = frozenset(
+    {
+        "--no-cache-dir", "--upgrade", "-U", "--quiet", "-q", "--disable-pip-version-check",
+        "--no-compile", "--compile", "--no-warn-script-location", "--prefer-binary",
+        "--no-input", "--progress-bar=off", "--root-user-action=ignore", "-v", "--verbose",
+    }
+)  # fmt: skip
 
 
 def _from(arguments: str) -> tuple[str, str]:
