@@ -40,6 +40,7 @@ def steps(tmp_path: Path, text: str) -> str:
         "RUN python3.12 -m pip install --upgrade --requirement=requirements-prod.txt\n",
         'RUN ["pip3", "install", "-r", "/var/task/requirements.txt"]\n',
         "ENV PIP_NO_CACHE_DIR=1\nARG VERSION=1\n",
+        "ENV PYTHONPATH=${LAMBDA_TASK_ROOT}/vendor:/var/task/lib\n",
     ],
 )
 def test_copying_the_code_and_setting_options_runs_nothing(tmp_path: Path, body: str) -> None:
@@ -80,7 +81,8 @@ def test_a_later_stage_from_an_earlier_one_is_known(tmp_path: Path) -> None:
         (f"{FROM}ENV A=1 \\\n\n  LD_PRELOAD=/var/task/x.so\n", "ENV"),
         (f"{FROM}ENV PATH=/var/task/bin:$PATH\n", "ENV"),
         (f"{FROM}ENV LAMBDA_TASK_ROOT /opt/extensions\n", "ENV"),
-        (f"{FROM}ENV PYTHONPATH=/var/task/boot\n", "ENV"),
+        (f"{FROM}ENV PYTHONPATH=/opt/boot\n", "ENV"),
+        (f"{FROM}ENV PYTHONPATH=/var/task/vendor:$PYTHONPATH\n", "ENV"),
         (f'{FROM}ENV "PYTHONSTARTUP"=/var/task/boot.py\n', "ENV"),
         (f"{FROM}ARG NAME=LD_PRELOAD\nENV ${{NAME}}=/var/task/x.so\n", "ENV"),
         # pip doing more than install the audited requirements, or told to by variables.

@@ -31,6 +31,9 @@ def said(root: Path, files: dict[str, str], service: str = ".") -> list[str]:
         {".yarnrc.yml": "nodeLinker: node-modules\nnpmScopes:\n  acme: {npmAlwaysAuth: true}\n"},
         {"pnpm-workspace.yaml": "packages: [svc]\nonlyBuiltDependencies: [esbuild]\n"},
         {".env": "STAGE=prod\nNODE_ENV=production\nPYTHONUNBUFFERED=1\nexport AWS_REGION=x\n"},
+        {".envrc": "export PATH=$PWD/node_modules/.bin:$PATH\n"},
+        {".env.example": "NPM_TOKEN=\nDATABASE_URL=postgres://localhost/app\n"},
+        {"package.json": '{"packageManager": "pnpm@9.1.0+sha512.abc"}'},
     ],
 )
 def test_settings_that_run_nothing_are_not_said(tmp_path: Path, files: dict[str, str]) -> None:
@@ -54,6 +57,22 @@ def test_settings_that_run_nothing_are_not_said(tmp_path: Path, files: dict[str,
         ({".env": "PATH=./bin:/usr/bin\n"}, "PATH"),
         ({".env": "XDG_CONFIG_HOME=./config\n"}, "XDG_CONFIG_HOME"),
         ({".env.prod": "export pip_find_links=./wheels\n"}, "PIP_FIND_LINKS"),
+        ({".env": "STAGE=dev\rPATH=./bin\r"}, "PATH"),
+        (
+            {".env": "WHEELS=./wheels\n", "requirements.txt": "-f ${WHEELS}\nsix==1.16.0\n"},
+            "sets WHEELS",
+        ),
+        ({".yarnrc": 'registry "https://x" yarn-path "./boot.js"\n'}, "more than one setting"),
+        ({"package.json": '{"dependencies": {"x": "exec:./build.js"}}'}, "exec:./build.js"),
+        ({"package.json": '{"resolutions": {"x": "patch:x@1#./x.patch"}}'}, "patch:x@1"),
+        (
+            {"package.json": '{"pnpm": {"patchedDependencies": {"x": "x.patch"}}}'},
+            "pnpm.patchedDependencies",
+        ),
+        (
+            {"package.json": '{"packageManager": "yarn@https://x.example/yarn.tgz"}'},
+            "packageManager",
+        ),
         (
             {
                 "pnpm-workspace.yaml": "packages: [tools/*]\n",

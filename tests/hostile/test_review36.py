@@ -131,6 +131,30 @@ warning either way, not run); `.env` lines broken by U+2028 (JavaScript's `^` fo
 it, but dotenv's unquoted value swallows it; a quoted value ends first; not run); yarn's
 `patch:` and pnpm's `patchedDependencies` were not run with the tools (the registry's
 Framework to patch was not fetched).
+
+Fixed, each by its class, but 9a. 1 and 2, a Dockerfile holding control characters or
+line breaks other than `\n` (a form feed, U+0085, a lone `\r`) is a step the gate cannot
+follow: docker reads its lines otherwise. 3, `ARG` is judged as `ENV` is, and
+`LAMBDA_*` is a startup name. 4, `ENV` and `ARG` words are read as docker reads them
+(shlex: quotes and escapes taken off), and a key that is not a plain name is one the
+gate cannot tell. 5, `.env` lines break at `\r` too. 6, a variable a `.env` sets that a
+requirements file or the service names for pip (`${NAME}`, `${env:NAME}`) is a part the
+gate cannot follow. 7, a `.yarnrc` line of more than one key is said whole. 8, yarn's
+`exec:` and `patch:` are specs from the bundle, and package.json's `pnpm` settings are
+judged by the pnpm-workspace.yaml allow-list (a `packageManager` fetched from a URL
+too). 9b and 9c, `.tar` (and `.tbz`, `.txz`) are archives, and a fragment or query is
+not part of the archive's name. 10 and 11, samconfig's `build`, `sync` and `global`
+settings are read against an allow-list (`cache_dir`, `base_dir`, `build_dir` are
+parts the gate cannot follow). The false refusals: only `.env` and `.env.<stage>` are
+read (not `.envrc`), `NPM_TOKEN` is a credential, not a setting, `npmMinimalAgeGate` is
+a harmless yarn setting, and `ENV PYTHONPATH` into the function's code folder is allowed.
+
+Left open: 9a, a local source folder in a requirements file (`./libs/six`), which pip
+builds (running its `setup.py`) into what it installs. Its sources are in the bundle
+and scanned, but what its build writes is not. Refusing every local folder would also
+refuse the common `-e .` of a development requirements file inside a function's code;
+telling the two apart needs the folder's build (a `setup.py`, a backend) read where pip
+would resolve it, which is not built yet.
 """
 
 from __future__ import annotations
@@ -410,10 +434,16 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     )
 
 
+# Left open, deliberately for now: a local source folder pip builds (see the docstring).
+OPEN = {"9a-requirement-source-folder"}
+
+
 @pytest.mark.parametrize(
     "trick",
     [
         pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=TRICKS[name][2]))
+        if name in OPEN
+        else name
         for name in sorted(TRICKS)
     ],
 )
@@ -457,13 +487,7 @@ REALISTIC: dict[str, tuple[Layout, str]] = {
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=REALISTIC[name][1]))
-        for name in sorted(REALISTIC)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(REALISTIC))
 def test_realistic_files_are_not_refused(sandbox: Sandbox, name: str) -> None:
     """Files a real service holds, which make the build run nothing of the bundle: the
     clean bundle passes."""

@@ -46,6 +46,10 @@ def image_programs(root: Path, dockerfile: str) -> str:
         text = read_regular(root / dockerfile, MAX_DOCKERFILE_BYTES).decode("utf-8", "replace")
     except OSError as e:
         return f"a Dockerfile the gate cannot read ({e.strerror or e})"
+    if _UNREAD_CHARACTERS.search(text):
+        # Docker splits and joins lines at `\n` and by its own white space: a form feed
+        # or a Unicode line break would make the gate read other lines than docker.
+        return "a Dockerfile holding control characters or line breaks other than \\n"
     found: list[str] = []
     # Each stage's working directory, by stage name: where a relative COPY writes.
     workdirs: dict[str, str | None] = {}
@@ -146,22 +150,44 @@ OPTION_ONLY = frozenset(
 )  # fmt: skip
 
 
+# What a Dockerfile the gate reads as docker does may not hold.
+_UNREAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]|\r(?!\n)")
+# A variable's name as docker reads it with nothing to expand or unquote.
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def _starting(arguments: str) -> bool:
-    """Whether an ENV sets a variable that makes the runtime start a program, or one whose
-    name the gate cannot tell (`${NAME}=...`). Its keys are read as written and with its
-    white space taken out, so that a name split across continued lines is found too."""
-    keys: set[str] = set()
+    """Whether an ENV or ARG sets a variable that makes the runtime or pip start a
+    program, or one whose name the gate cannot tell. Its words are read as docker reads
+    them (quotes and escapes taken off: `"AWS_LAMBDA"_EXEC_WRAPPER` is the wrapper), and
+    also with its white space taken out, so that a name split across continued lines is
+    found too; a name that is not plain after that (`${NAME}`) is one it cannot tell."""
+    pairs: set[tuple[str, str]] = set()
     for text in (arguments, "".join(arguments.split())):
-        words = text.split()
+        try:
+            words = shlex.split(text)
+        except ValueError:
+            return True
         if words and "=" not in words[0]:
-            keys.add(words[0])  # the old form, `ENV NAME value`
-        keys.update(re.findall(r"(?:^|\s)[\"']?([^\s=\"']+)[\"']?=", text))
-    return any(
-        "$" in key
-        or (key.upper() not in OPTION_ONLY and key.upper() in _STARTING_NAMES)
-        or (key.upper() not in OPTION_ONLY and key.upper().startswith(_STARTING_PREFIXES))
-        for key in keys
-    )
+            pairs.add((words[0], " ".join(words[1:])))  # the old form, `ENV NAME value`
+        else:
+            pairs.update((key, value) for key, _, value in (w.partition("=") for w in words))
+    return any(not _PLAIN_NAME.fullmatch(key) or _starts(key, value) for key, value in pairs)
+
+
+def _starts(name: str, value: str) -> bool:
+    """Whether setting the variable `name` to `value` makes the runtime or pip start, or
+    find, a program: a search path for Python into the scanned code does not."""
+    if name.upper() in OPTION_ONLY or (name == "PYTHONPATH" and _in_code(value)):
+        return False
+    return name.upper() in _STARTING_NAMES or name.upper().startswith(_STARTING_PREFIXES)
+
+
+def _in_code(search_path: str) -> bool:
+    """Whether every folder of a search path is in the function's code folder (the
+    runtime's working directory), which is scanned."""
+    places = [_resolved(entry, TASK_ROOT) for entry in search_path.split(":")]
+    return all(p is not None and PurePosixPath(p).is_relative_to(TASK_ROOT) for p in places)
 
 
 def _pip_install(arguments: str, workdir: str | None) -> bool:

@@ -32,8 +32,11 @@ _SECTIONS = (
 )  # fmt: skip
 # How a spec names a package of the local disk rather than a registry or a server
 # (npm-package-arg: a path, a `file:`/`link:` URL, any tarball name, a git repository on
-# disk).
-LOCAL_SPEC = ("file:", "link:", "portal:", "./", "../", "/", "~/", "git+file:")
+# disk; yarn's `exec:` runs a script of the bundle to make the package, `patch:` applies
+# a patch file of the bundle to it).
+LOCAL_SPEC = (
+    "file:", "link:", "portal:", "exec:", "patch:", "./", "../", "/", "~/", "git+file:",
+)  # fmt: skip
 _TARBALL = (".tgz", ".tar.gz", ".tar")
 # Settings of yarn 1 (`.yarnrc`), yarn 2+ (`.yarnrc.yml`) and pnpm (`pnpm-workspace.yaml`)
 # known to run nothing and to fetch nothing from the bundle; any other (`yarn-path`,
@@ -59,6 +62,7 @@ _HARMLESS_YARNRC_YML = frozenset(
         "enableHardenedMode", "httpTimeout", "httpRetry", "networkConcurrency",
         "preferInteractive", "defaultSemverRangePrefix", "logFilters", "nmMode",
         "nmHoistingLimits", "pnpMode", "supportedArchitectures", "tsEnableAutoTypes",
+        "npmMinimalAgeGate", "npmPreapprovedPackages",
     }
 )  # fmt: skip
 _HARMLESS_PNPM_WORKSPACE = frozenset(
@@ -98,12 +102,38 @@ _BUILD_PREFIXES = (
     "BUILDKIT_", "GIT_", "SSL_CERT", "REQUESTS_CA", "CURL_CA", "HTTP_PROXY", "HTTPS_PROXY",
     "ALL_PROXY",
 )  # fmt: skip
-# Of those, what only sets an option (Node's mode, Python's buffering).
-_OPTION_ONLY = OPTION_ONLY | {"NODE_ENV"}
+# Of those, what only sets an option (Node's mode, Python's buffering) or a credential.
+_OPTION_ONLY = OPTION_ONLY | {"NODE_ENV", "NPM_TOKEN"}
+
+
+def _environment_files(place: Path) -> list[Path]:
+    """The files the Framework loads into the deploy's environment in `place`: `.env`
+    and `.env.<stage>` (any stage: the stage is the deployer's to choose)."""
+    return sorted(p for p in place.glob(".env*") if p.name == ".env" or p.name.startswith(".env."))
+
+
+def _pip_sources_set(root: Path, here: PurePosixPath, place: Path, shown: str) -> list[str]:
+    """The variables an environment file in `place` sets that a requirements file of the
+    service (`here`) or its serverless.yml names (`${NAME}`, `${env:NAME}`): pip's index or
+    find-links then comes from the bundle, though a variable alone reads as the runner's."""
+    service = root / here
+    texts = [_text(p) for p in sorted(service.rglob("requirements*.txt"))]
+    texts += [_text(service / name) for name in _SERVICE_FILES]
+    return [
+        f"{shown}{env.name} sets {name}, which a requirements file or the service names for pip"
+        for env in _environment_files(place)
+        for name in _ENVIRONMENT_LINE.findall(_text(env).replace("\r", "\n"))
+        if any(f"${{{name}}}" in text or f"${{env:{name}}}" in text for text in texts)
+    ]
+
+
+_SERVICE_FILES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
 def _build_variables(text: str) -> list[str]:
-    """The variables an environment file sets that configure the build's programs."""
+    """The variables an environment file sets that configure the build's programs (its
+    lines broken as dotenv breaks them, at `\r` too)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     names = [m.upper() for m in _ENVIRONMENT_LINE.findall(text)]
     return [
         n
@@ -149,9 +179,10 @@ def install_programs(root: Path, here: PurePosixPath, plugins: frozenset[str]) -
         found += [
             f"{shown}{env.name}, which sets {', '.join(names)} for the build's programs "
             "(the Framework loads it into their environment)"
-            for env in sorted(place.glob(".env*"))
+            for env in _environment_files(place)
             if (names := _build_variables(_text(env)))
         ]
+        found += _pip_sources_set(root, here, place, shown)
         found += _gyp(place, shown)
         found += [
             f"{shown}node_modules/{name}, the plugin as the bundle ships it (not installed by "
@@ -213,15 +244,22 @@ def _yarnrc_keys(text: str) -> list[str]:
     and a leading `--` (a command-line option, `--install.modules-folder`) taken off, in
     lower case, a scope or registry prefix dropped."""
     keys = []
-    for line in text.splitlines():
+    for line in text.replace("\r", "\n").split("\n"):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        key = re.match(r'"((?:\\.|[^"\\])*)"|(\S+)', line)
-        name = (key[1] if key and key[1] is not None else key[2] if key else line).lower()
-        name = name.removeprefix("--")
+        tokens = _YARNRC_TOKEN.findall(line)
+        if len(tokens) > 2 or any(t.endswith(",") for t in tokens):
+            # yarn's parser reads pairs and lists of keys on one line: more than one key
+            keys.append(f"(the line {line[:40]!r}, of more than one setting)")
+            continue
+        name = tokens[0].strip('"').lower().removeprefix("--")
         keys.append(name.rsplit(":", 1)[-1] if name.startswith(("@", "//")) else name)
     return keys
+
+
+# A token of yarn 1's `.yarnrc`: a quoted string, or a run of anything but blanks.
+_YARNRC_TOKEN = re.compile(r'"(?:\\.|[^"\\])*",?|[^\s"]+')
 
 
 def _yaml(path: Path) -> dict[Any, Any]:
@@ -313,6 +351,14 @@ def _package_programs(
         for section, name, spec in _specs(manifest)
         if local_spec(spec) and name not in plugins
     ]
+    found += [
+        f"{shown} pnpm.{key}, which the gate does not know to run nothing"
+        for key in _mapping(manifest.get("pnpm"))
+        if key not in _HARMLESS_PNPM_WORKSPACE | {"overrides"}
+    ]
+    manager = manifest.get("packageManager")
+    if isinstance(manager, str) and ("://" in manager or "/" in manager.partition("@")[2]):
+        found.append(f"{shown} packageManager {manager!r}, which corepack fetches from there")
     return found
 
 

@@ -145,44 +145,55 @@ def samconfig_references(relative: str, data: Any) -> list[Reference]:
 
 def samconfig_build(relative: str, data: Any) -> list[str]:
     """What a samconfig has `sam build` (or `sam sync`, which builds) do besides building
-    each function from the bundle in AWS's build images, in any environment and for any
-    command: a build image of another's (`build_image`), variables or files given to the
-    build container, a build folder it may write into, a hook program that makes the
-    template. Each is a part of the bundle's SAM functions the gate cannot follow."""
+    each function from the bundle in AWS's build images, in any environment: a build
+    image of another's (`build_image`), and any setting of the commands that build
+    (`build`, `sync`, and `global`, which is every command's) the gate does not know to
+    change nothing of what is built (`container_env_var`, `base_dir`, `cache_dir`,
+    `hook_name`...). Each is a part of the bundle's SAM functions the gate cannot follow."""
     found = []
-    pending = [data]
-    while pending:
-        value = pending.pop()
-        if not isinstance(value, dict):
-            continue
-        for key, setting in value.items():
-            if isinstance(setting, dict):
-                pending.append(setting)
+    environments = data.values() if isinstance(data, dict) else []
+    for commands in environments:
+        for command, settings in commands.items() if isinstance(commands, dict) else []:
+            parameters = settings.get("parameters") if isinstance(settings, dict) else None
+            if command not in _BUILDING_COMMANDS or not isinstance(parameters, dict):
                 continue
-            if key == "build_image":
-                images = setting if isinstance(setting, list) else [setting]
-                found += [
-                    f"{relative} build_image {image!r}, not an AWS build image, which the "
-                    "build runs"
-                    for image in images
-                    if not str(image).rsplit("=", 1)[-1].startswith(AWS_BUILD_IMAGES)
-                ]
-            elif (
-                key in _SAM_BUILD_SETTINGS
-                and setting not in (None, False, "", [])
-                and (key != "mount_with" or str(setting).upper() != "READ")
-            ):
-                found.append(f"{relative} {key}, which changes what the build puts in")
+            for key, setting in parameters.items():
+                if key == "build_image":
+                    images = setting if isinstance(setting, list) else [setting]
+                    found += [
+                        f"{relative} build_image {image!r}, not an AWS build image, which "
+                        "the build runs"
+                        for image in images
+                        if not str(image).rsplit("=", 1)[-1].startswith(AWS_BUILD_IMAGES)
+                    ]
+                elif key not in _SAM_SETTINGS and setting not in (None, False, "", []):
+                    found.append(
+                        f"{relative} {command}.{key}, a setting the gate does not know to "
+                        "change nothing the build puts in"
+                    )
     return found
 
 
 # AWS's build images for SAM and the Serverless Framework's requirements plugin.
 AWS_BUILD_IMAGES = ("public.ecr.aws/sam/build-", "amazon/aws-sam-cli-build-image-")
-# samconfig settings that give the build container more than the code (`sam build
-# --container-env-var`, `--mount-with WRITE`) or run a program to make the template.
-_SAM_BUILD_SETTINGS = frozenset(
-    {"container_env_var", "container_env_var_file", "mount_with", "mount_symlinks", "hook_name"}
-)
+# The samconfig commands whose settings a build reads.
+_BUILDING_COMMANDS = frozenset({"build", "sync", "global"})
+# Their settings that the gate reads (`template_file`, `manifest`, `parameter_overrides`)
+# or that only name where and how to deploy, or how the build runs (in AWS's images, in
+# parallel, from its cache of this very build).
+_SAM_SETTINGS = frozenset(
+    {
+        "template_file", "template", "manifest", "parameter_overrides", "cached",
+        "parallel", "use_container", "skip_pull_image", "docker_network", "region",
+        "profile", "debug", "beta_features", "stack_name", "s3_bucket", "s3_prefix",
+        "resolve_s3", "capabilities", "confirm_changeset", "image_repositories",
+        "image_repository", "resolve_image_repos", "tags", "fail_on_empty_changeset",
+        "disable_rollback", "role_arn", "notification_arns", "signing_profiles",
+        "kms_key_id", "force_upload", "no_execute_changeset", "on_failure",
+        "max_wait_duration", "save_params", "watch", "code", "dependency_layer",
+        "use_json", "no_beta_features", "terraform_project_root_path", "skip_prepare_infra",
+    }
+)  # fmt: skip
 
 
 # How `sam deploy` reads `parameter_overrides` (samcli.cli.types

@@ -173,7 +173,9 @@ def source_option(word: str, following: str) -> str | None:
     return match["value"] if match else None
 
 
-ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".egg")
+ARCHIVE_SUFFIXES = (
+    ".whl", ".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".egg",
+)  # fmt: skip
 
 
 def classify_requirement(text: str, spec: str, path: str, number: int, found: Found) -> None:
@@ -215,8 +217,10 @@ def from_bundle(where: str, repository: bool = False) -> bool:
     (`git+file:`; any local `where` when it names a `repository`) of the local disk,
     whose code pip takes from inside it."""
     where = where.split(";")[0].strip()
+    # What pip opens is the path: a `#egg=` fragment or a query is not part of its name.
+    name = where.split("#")[0].split("?")[0]
     return local_place(where) and (
-        repository or where.lower().endswith(ARCHIVE_SUFFIXES) or bool(_VCS.match(where))
+        repository or name.lower().endswith(ARCHIVE_SUFFIXES) or bool(_VCS.match(where))
     )
 
 
