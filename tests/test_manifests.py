@@ -34,6 +34,12 @@ def test_pins_and_what_cannot_be_audited(tmp_path: Path) -> None:
         "-i https://pypi.org/simple\n"
         "six  # trailing comment\n",
     )
+    # A folder a plain backend builds (copying its files) is only not audited.
+    write(
+        tmp_path,
+        "localpkg/pyproject.toml",
+        '[build-system]\nbuild-backend = "flit_core.buildapi"\n',
+    )
     manifest = read_manifests(tmp_path)
     assert [(p.name, p.version, p.line) for p in manifest.pins] == [
         ("requests", "2.19.0", 2),
@@ -427,3 +433,47 @@ def test_an_archive_or_repository_of_the_disk_is_a_problem(
         "installs an archive or repository of the bundle, whose code the gate does not scan "
         "inside; install it from an index, or unpack it into the function's code"
     ]
+
+
+@pytest.mark.parametrize(
+    ("files", "refused"),
+    [
+        ({"libs/six/setup.py": "from setuptools import setup\nsetup()\n"}, True),
+        (
+            {
+                "libs/six/pyproject.toml": "[build-system]\n"
+                'build-backend = "setuptools.build_meta"\n'
+            },
+            True,
+        ),
+        (
+            {
+                "libs/six/pyproject.toml": '[build-system]\nbuild-backend = "hatchling.build"\n'
+                "[tool.hatch.build.hooks.custom]\n"
+            },
+            True,
+        ),
+        (
+            {
+                "libs/six/pyproject.toml": '[build-system]\nbuild-backend = "hatchling.build"\n',
+                "libs/six/hatch_build.py": "x = 1\n",
+            },
+            True,
+        ),
+        ({"libs/six/pyproject.toml": "build-system = 'not a table'\n"}, True),
+        ({}, True),  # no such folder in the bundle
+        ({"libs/six/six.py": "x = 1\n"}, False),  # nothing pip could build
+        ({"libs/six/pyproject.toml": '[build-system]\nbuild-backend = "hatchling.build"\n'}, False),
+    ],
+)
+def test_a_local_folder_whose_build_may_run_code_is_a_problem(
+    tmp_path: Path, files: dict[str, str], refused: bool
+) -> None:
+    """pip builds a folder it installs: a setup.py or a backend's hooks run code of the
+    bundle, and what they write is not scanned. A folder a plain backend copies is only
+    not audited."""
+    for name, text in {"requirements.txt": "./libs/six\n", **files}.items():
+        write(tmp_path, name, text)
+    manifest = read_manifests(tmp_path)
+    assert bool(manifest.problems) is refused, manifest.problems
+    assert bool(manifest.unauditable) is not refused

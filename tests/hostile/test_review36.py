@@ -132,7 +132,7 @@ it, but dotenv's unquoted value swallows it; a quoted value ends first; not run)
 `patch:` and pnpm's `patchedDependencies` were not run with the tools (the registry's
 Framework to patch was not fetched).
 
-Fixed, each by its class, but 9a. 1 and 2, a Dockerfile holding control characters or
+Fixed, each by its class. 1 and 2, a Dockerfile holding control characters or
 line breaks other than `\n` (a form feed, U+0085, a lone `\r`) is a step the gate cannot
 follow: docker reads its lines otherwise. 3, `ARG` is judged as `ENV` is, and
 `LAMBDA_*` is a startup name. 4, `ENV` and `ARG` words are read as docker reads them
@@ -149,12 +149,11 @@ parts the gate cannot follow). The false refusals: only `.env` and `.env.<stage>
 read (not `.envrc`), `NPM_TOKEN` is a credential, not a setting, `npmMinimalAgeGate` is
 a harmless yarn setting, and `ENV PYTHONPATH` into the function's code folder is allowed.
 
-Left open: 9a, a local source folder in a requirements file (`./libs/six`), which pip
-builds (running its `setup.py`) into what it installs. Its sources are in the bundle
-and scanned, but what its build writes is not. Refusing every local folder would also
-refuse the common `-e .` of a development requirements file inside a function's code;
-telling the two apart needs the folder's build (a `setup.py`, a backend) read where pip
-would resolve it, which is not built yet.
+9a, a local folder a requirement names is refused when its build may run code of the
+bundle (gate.bundle.manifests.requirements `runs_a_build`): a `setup.py`, a backend the
+gate does not know to only copy files (hatchling, flit, poetry-core, pdm, uv are), a
+build hook, or no such folder in the bundle. A folder a plain backend builds stays a
+local path requirement, not audited.
 """
 
 from __future__ import annotations
@@ -434,19 +433,7 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     )
 
 
-# Left open, deliberately for now: a local source folder pip builds (see the docstring).
-OPEN = {"9a-requirement-source-folder"}
-
-
-@pytest.mark.parametrize(
-    "trick",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=TRICKS[name][2]))
-        if name in OPEN
-        else name
-        for name in sorted(TRICKS)
-    ],
-)
+@pytest.mark.parametrize("trick", sorted(TRICKS))
 def test_code_the_deploy_runs_or_puts_in_is_scanned_or_refused(
     sandbox: Sandbox, trick: str
 ) -> None:
