@@ -8,11 +8,12 @@ must do, and would fail on the code before its fix.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.hostile.conftest import HostileRun, Sandbox
+from tests.hostile.conftest import HostileRun, Layout, Sandbox, each_blocks
 from tests.hostile.test_staging import BAD, function
 
 LAYERED = """\
@@ -105,11 +106,10 @@ STAR_ACTION = (
 GOOD_HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
 
 
-def test_a_plain_star_action_blocks(sandbox: Sandbox) -> None:
+def plain_star_action(sandbox: Sandbox) -> None:
     """The baseline the tricks below start from: `Action: '*'` blocks."""
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action="'*'")))
     sandbox.write("src/app.py", GOOD_HANDLER)
-    assert sandbox.run().code == 1
 
 
 @pytest.mark.parametrize("action", ["'**'", "'?*'", "'*?*'"])
@@ -248,12 +248,14 @@ def test_a_serverless_json_admin_role_passes_checkov_too(sandbox: Sandbox) -> No
     blocked_or_refused(sandbox.run(policy=None))
 
 
-@pytest.mark.parametrize("name", ["serverless.yml", "serverless.yaml"])
-def test_a_serverless_yml_admin_role_blocks(sandbox: Sandbox, name: str) -> None:
-    """The baseline: the same service as YAML blocks."""
-    sandbox.write(name, SLS.format(provider=SLS_ADMIN.format(action="'*'"), extra=""))
-    sandbox.write("app.py", GOOD_HANDLER)
-    assert sandbox.run().code == 1
+def serverless_yml_admin_role(name: str) -> Layout:
+    """The baseline: the same service as YAML (in `name`) blocks."""
+
+    def written(sandbox: Sandbox) -> None:
+        sandbox.write(name, SLS.format(provider=SLS_ADMIN.format(action="'*'"), extra=""))
+        sandbox.write("app.py", GOOD_HANDLER)
+
+    return written
 
 
 @pytest.mark.parametrize(
@@ -325,11 +327,10 @@ def tf_json() -> str:
     )
 
 
-def test_terraform_hcl_deploying_the_zip_blocks(sandbox: Sandbox) -> None:
+def terraform_hcl_deploying_the_zip(sandbox: Sandbox) -> None:
     """The baseline: the same stack in HCL blocks (the zip's code is scanned)."""
     sandbox.write("main.tf", TF_FUNCTION)
     deployment_zip(sandbox, BAD)
-    assert sandbox.run().code == 1
 
 
 def test_terraform_json_is_read_like_hcl(sandbox: Sandbox) -> None:
@@ -538,3 +539,24 @@ def test_an_admin_statement_from_a_terraform_dynamic_block_blocks(sandbox: Sandb
     )
     deployment_zip(sandbox, GOOD_HANDLER)
     blocked_or_refused(sandbox.run())
+
+
+# --- the baselines, in one run ----------------------------------------------------------
+
+# name: (the bundle, the rule of its blocking finding)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "sam-plain-star-action": (plain_star_action, "GATE-IAC-001"),
+    "serverless-yml-admin-role": (serverless_yml_admin_role("serverless.yml"), "GATE-IAC-001"),
+    "serverless-yaml-admin-role": (serverless_yml_admin_role("serverless.yaml"), "GATE-IAC-001"),
+    "terraform-hcl-deploying-the-zip": (terraform_hcl_deploying_the_zip, "GATE-SLS-001"),
+}
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding on the rule
+    named beside it."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

@@ -16,9 +16,17 @@ no package record vouches for a `.pth` with an `import` line.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    assert_refused,
+    blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER
 from tests.hostile.test_staging import TEMPLATE, install
 
@@ -58,11 +66,10 @@ def nested_stack(sandbox: Sandbox, location: str, code: str) -> None:
     sandbox.write("fn/app.py", GOOD_HANDLER)
 
 
-def test_an_admin_role_in_a_nested_template_blocks(sandbox: Sandbox) -> None:
+def admin_role_in_a_nested_template(sandbox: Sandbox) -> None:
     """The baseline: the nested template as `stacks/nested.yaml` is read like any
     template: GATE-IAC-001."""
     nested_stack(sandbox, "stacks/nested.yaml", "../fn/")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("trick", sorted(NESTED_TRICKS))
@@ -84,13 +91,12 @@ SAM_INCLUDE = TEMPLATE.format(code="src/", handler="app.handler") + (
 ADMIN_POLICIES = "- Statement:\n    - Effect: Allow\n      Action: '*'\n      Resource: '*'\n"
 
 
-def test_an_admin_statement_in_sam_policies_blocks(sandbox: Sandbox) -> None:
+def admin_statement_in_sam_policies(sandbox: Sandbox) -> None:
     """The baseline: the statement written in the function's `Policies`: GATE-IAC-001."""
     template = TEMPLATE.format(code="src/", handler="app.handler")
     indented = "".join(f"        {line}\n" for line in ADMIN_POLICIES.splitlines())
     sandbox.write("template.yaml", template + "      Policies:\n" + indented)
     sandbox.write("src/app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 def test_an_aws_include_snippet_is_read(sandbox: Sandbox) -> None:
@@ -140,11 +146,10 @@ def terraform_module(sandbox: Sandbox, module: str) -> None:
     sandbox.write(f"{module}/src/app.py", GOOD_HANDLER)
 
 
-def test_an_admin_policy_in_a_local_terraform_module_blocks(sandbox: Sandbox) -> None:
+def admin_policy_in_a_local_terraform_module(sandbox: Sandbox) -> None:
     """The baseline: a module in `modules/fn` is read as its own directory of `.tf`
     files: GATE-IAC-001."""
     terraform_module(sandbox, "modules/fn")
-    assert_blocks(sandbox.run())
 
 
 def test_a_terraform_module_in_an_ignored_folder_is_read(sandbox: Sandbox) -> None:
@@ -195,11 +200,10 @@ def serverless_resources(sandbox: Sandbox, resources: str) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_custom_role_from_a_resources_file_blocks(sandbox: Sandbox) -> None:
+def custom_role_from_a_resources_file(sandbox: Sandbox) -> None:
     """The baseline: `resources: ${file(./res.yml)}` naming the role the provider uses:
     GATE-IAC-001."""
     serverless_resources(sandbox, "res.yml")
-    assert_blocks(sandbox.run())
 
 
 def test_a_resources_file_in_an_ignored_folder_is_read(sandbox: Sandbox) -> None:
@@ -235,10 +239,9 @@ def chalice(sandbox: Sandbox, create: str = CREATED, top: str = "false", stage: 
     sandbox.write(".chalice/policy-dev.json", ADMIN_JSON)
 
 
-def test_a_chalice_policy_file_that_may_do_anything_blocks(sandbox: Sandbox) -> None:
+def chalice_policy_file_that_may_do_anything(sandbox: Sandbox) -> None:
     """The baseline: `autogen_policy: false`: the policy file is judged: GATE-IAC-001."""
     chalice(sandbox)
-    assert_blocks(sandbox.run())
 
 
 CHALICE_CONFIG_TRICKS = {
@@ -291,3 +294,27 @@ def test_a_made_up_record_does_not_vouch_for_a_startup_pth(sandbox: Sandbox) -> 
     sandbox.write("src/app.py", GOOD_HANDLER)
     install(sandbox, "src", "six", {"six.py": "'''six'''\n", "six-init.pth": STARTUP_PTH})
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ----------------------------------------------------------
+
+# name: (the bundle, the rule of its blocking finding)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "admin-role-in-a-nested-template": (admin_role_in_a_nested_template, "GATE-IAC-001"),
+    "admin-statement-in-sam-policies": (admin_statement_in_sam_policies, "GATE-IAC-001"),
+    "admin-policy-in-a-local-terraform-module": (
+        admin_policy_in_a_local_terraform_module, "GATE-IAC-001"),
+    "custom-role-from-a-resources-file": (custom_role_from_a_resources_file, "GATE-IAC-001"),
+    "chalice-policy-file-that-may-do-anything": (
+        chalice_policy_file_that_may_do_anything, "GATE-IAC-001"),
+}  # fmt: skip
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding on the rule
+    named beside it."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

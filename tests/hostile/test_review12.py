@@ -26,9 +26,11 @@ rules judge the handler all the same).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
 from tests.hostile.test_review import GOOD_HANDLER
 from tests.hostile.test_review4 import environment
 from tests.hostile.test_review11 import (
@@ -52,10 +54,9 @@ def tf_module(sandbox: Sandbox, module: str, marker: str | None = None) -> None:
         sandbox.write(f"{module}/{marker}", "home = /usr/bin\n")
 
 
-def test_a_local_module_in_its_own_folder_blocks(sandbox: Sandbox) -> None:
+def local_module_in_its_own_folder(sandbox: Sandbox) -> None:
     """The baseline (290979b): `source = "./modules/fn"`: GATE-IAC-001."""
     tf_module(sandbox, "modules/fn")
-    assert_blocks(sandbox.run())
 
 
 TF_MODULE_FOLDERS = {
@@ -99,10 +100,9 @@ def include(sandbox: Sandbox, location: str, snippet: str) -> None:
     sandbox.write("src/app.py", GOOD_HANDLER)
 
 
-def test_an_included_admin_snippet_blocks(sandbox: Sandbox) -> None:
+def included_admin_snippet(sandbox: Sandbox) -> None:
     """The baseline (290979b): `./policies.json` inlined into `Policies`: GATE-IAC-001."""
     include(sandbox, "./policies.json", ADMIN_JSON_POLICIES)
-    assert_blocks(sandbox.run())
 
 
 INCLUDE_TRICKS = {
@@ -170,11 +170,10 @@ def sls_file_in(sandbox: Sandbox, folder: str) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_resources_file_named_through_a_variable_blocks(sandbox: Sandbox) -> None:
+def resources_file_named_through_a_variable(sandbox: Sandbox) -> None:
     """The baseline: `${file(./${self:custom.dir}/res.yml)}`, custom.dir `conf`: the
     gate resolves it and judges the admin role: GATE-IAC-001."""
     sls_file_in(sandbox, "conf")
-    assert_blocks(sandbox.run())
 
 
 def test_a_resources_file_in_an_ignored_folder_through_a_variable_is_read(
@@ -220,12 +219,14 @@ def chalice_function(sandbox: Sandbox, decorator: str, name: str) -> None:
     sandbox.write(".chalice/policy-admin.json", ADMIN_JSON)
 
 
-@pytest.mark.parametrize("kind", sorted(CHALICE_DECORATORS))
-def test_a_chalice_functions_own_policy_file_blocks(sandbox: Sandbox, kind: str) -> None:
+def chalice_functions_own_policy_file(kind: str) -> Layout:
     """The baseline: the function's entry keyed by its Python name (`handle`):
     GATE-IAC-001."""
-    chalice_function(sandbox, CHALICE_DECORATORS[kind][0], "handle")
-    assert_blocks(sandbox.run())
+
+    def written(sandbox: Sandbox) -> None:
+        chalice_function(sandbox, CHALICE_DECORATORS[kind][0], "handle")
+
+    return written
 
 
 @pytest.mark.parametrize("kind", sorted(CHALICE_DECORATORS))
@@ -238,10 +239,9 @@ def test_a_chalice_function_named_in_its_decorator_is_judged(sandbox: Sandbox, k
     blocked_or_refused(sandbox.run().code)
 
 
-def test_a_chalice_config_turning_the_policy_off_blocks(sandbox: Sandbox) -> None:
+def chalice_config_turning_the_policy_off(sandbox: Sandbox) -> None:
     """The baseline (95dcaa8): `"autogen_policy": false`: GATE-IAC-001."""
     chalice(sandbox, top="false")
-    assert_blocks(sandbox.run())
 
 
 def test_a_chalice_config_is_read_as_json(sandbox: Sandbox) -> None:
@@ -266,10 +266,9 @@ def on_pythonpath(sandbox: Sandbox, folder: str) -> None:
     sandbox.write(f"src/{folder}/helper.py", SHELL_HELPER)
 
 
-def test_a_module_imported_from_the_pythonpath_blocks(sandbox: Sandbox) -> None:
+def module_imported_from_the_pythonpath(sandbox: Sandbox) -> None:
     """The baseline: `src/lib/helper.py` on PYTHONPATH: bandit B602 (high)."""
     on_pythonpath(sandbox, "lib")
-    assert_blocks(sandbox.run())
 
 
 def test_a_module_imported_from_an_ignored_pythonpath_folder_is_scanned(sandbox: Sandbox) -> None:
@@ -309,11 +308,10 @@ def vouched(sandbox: Sandbox, module: str, folder: str) -> None:
     install(sandbox, "src", "six", {"six.py": "'''six'''\n", path: SHELL_HELPER})
 
 
-def test_a_module_a_record_lists_under_another_name_blocks(sandbox: Sandbox) -> None:
+def module_a_record_lists_under_another_name(sandbox: Sandbox) -> None:
     """The baseline (7d0b12f): the same with `lib/helper.py` on PYTHONPATH: not named
     like `six`, warned `foreign-module` and scanned: bandit B602 (high)."""
     vouched(sandbox, "helper", "lib")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("trick", sorted(EXEMPT_MODULES))
@@ -323,3 +321,33 @@ def test_a_record_vouches_for_no_module_under_an_exempt_name(sandbox: Sandbox, t
     counts it third-party (`six 1.0`) and the run passes (exit 0)."""
     vouched(sandbox, *EXEMPT_MODULES[trick])
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ----------------------------------------------------------
+
+# name: (the bundle, the rule of its blocking finding)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "local-module-in-its-own-folder": (local_module_in_its_own_folder, "GATE-IAC-001"),
+    "included-admin-snippet": (included_admin_snippet, "GATE-IAC-001"),
+    "resources-file-named-through-a-variable": (
+        resources_file_named_through_a_variable, "GATE-IAC-001"),
+    **{
+        f"chalice-functions-own-policy-file-{kind}": (
+            chalice_functions_own_policy_file(kind), "GATE-IAC-001")
+        for kind in sorted(CHALICE_DECORATORS)
+    },
+    "chalice-config-turning-the-policy-off": (
+        chalice_config_turning_the_policy_off, "GATE-IAC-001"),
+    "module-imported-from-the-pythonpath": (module_imported_from_the_pythonpath, "B602"),
+    "module-a-record-lists-under-another-name": (module_a_record_lists_under_another_name, "B602"),
+}  # fmt: skip
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding on the rule
+    named beside it."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

@@ -7,15 +7,18 @@ what the gate must do, and the same bundle without the trick blocks.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
+    Layout,
     Sandbox,
     assert_blocks,
     assert_refused,
     blocked_or_refused,
+    each_blocks,
 )
 from tests.hostile.test_review import (
     GOOD_HANDLER,
@@ -35,11 +38,10 @@ SCAN_VENDORED = CHEAP_POLICY + "  bandit: {scan_vendored: true}\n"
 # --- Serverless variables with a fallback ----------------------------------------------
 
 
-def test_the_serverless_admin_statement_without_a_variable_blocks(sandbox: Sandbox) -> None:
+def serverless_admin_statement_without_a_variable(sandbox: Sandbox) -> None:
     """The baseline for the cases below."""
     sandbox.write("serverless.yml", SLS.format(provider=SLS_ADMIN.format(action="'*'"), extra=""))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize(
@@ -113,12 +115,11 @@ def test_bytecode_a_record_lists_is_not_analysed_never_third_party(sandbox: Sand
 # --- a RECORD the bundle wrote itself ----------------------------------------------------
 
 
-def test_the_handlers_sibling_without_a_record_blocks(sandbox: Sandbox) -> None:
+def handlers_sibling_without_a_record(sandbox: Sandbox) -> None:
     """The baseline for the case below."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS_HELPER)
     sandbox.write("src/helper.py", BAD)
-    assert_blocks(sandbox.run())
 
 
 def test_a_record_the_bundle_wrote_does_not_exempt_the_handlers_sibling(
@@ -174,10 +175,9 @@ def string_document(sandbox: Sandbox, document: str) -> None:
     sandbox.write("src/app.py", GOOD_HANDLER)
 
 
-def test_a_json_document_whose_last_statement_key_is_admin_blocks(sandbox: Sandbox) -> None:
+def json_document_whose_last_statement_key_is_admin(sandbox: Sandbox) -> None:
     """The baseline: the gate reads the last of duplicate keys (Python's json)."""
     string_document(sandbox, '{"Statement": [], "Statement": ' + ADMIN + "}")
-    assert_blocks(sandbox.run())
 
 
 def test_a_json_document_with_a_duplicate_statement_key_is_not_clean(sandbox: Sandbox) -> None:
@@ -210,10 +210,9 @@ def inline(sandbox: Sandbox, runtime: str, globals_: str = "") -> None:
     sandbox.write("template.yaml", INLINE.format(code=code, runtime=runtime, globals=globals_))
 
 
-def test_inline_python_with_a_literal_runtime_blocks(sandbox: Sandbox) -> None:
+def inline_python_with_a_literal_runtime(sandbox: Sandbox) -> None:
     """The baseline: the same inline code with `Runtime: python3.12` blocks."""
     inline(sandbox, "      Runtime: python3.12\n")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize(
@@ -267,3 +266,25 @@ def test_a_file_variable_that_includes_itself_many_times_does_not_hang(
     result = sandbox.run()
     assert result.code == 2, result.stderr
     assert "more than" in result.stdout + result.stderr
+
+
+# --- the baselines, in one run ----------------------------------------------------------
+
+# name: (the bundle, the rule of its blocking finding)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "serverless-admin-statement": (serverless_admin_statement_without_a_variable, "GATE-IAC-001"),
+    "handlers-sibling-without-a-record": (handlers_sibling_without_a_record, "GATE-SLS-001"),
+    "json-document-last-statement-admin": (
+        json_document_whose_last_statement_key_is_admin, "GATE-IAC-004"),
+    "inline-python-literal-runtime": (inline_python_with_a_literal_runtime, "GATE-SLS-001"),
+}  # fmt: skip
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding on the rule
+    named beside it."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

@@ -10,15 +10,17 @@ blocks (or is refused).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
+    Layout,
     Sandbox,
-    assert_blocks,
     assert_refused,
     blocked_or_refused,
+    each_blocks,
 )
 from tests.hostile.test_review import GOOD_HANDLER, SLS, SLS_ADMIN, unchecked_pyc
 from tests.hostile.test_staging import BAD, TEMPLATE, function, install, record_hash
@@ -34,11 +36,10 @@ def indent(text: str, spaces: int) -> str:
 # --- 1. Serverless variables ----------------------------------------------------------
 
 
-def test_the_serverless_admin_statement_written_out_blocks(sandbox: Sandbox) -> None:
+def serverless_admin_statement_written_out(sandbox: Sandbox) -> None:
     """The baseline for the `${file()}` cases below: the same statement in place."""
     sandbox.write("serverless.yml", SLS.format(provider=SLS_ADMIN.format(action="'*'"), extra=""))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize(
@@ -90,13 +91,12 @@ SLS_FALLBACKS = (
 )
 
 
-def test_a_self_variable_into_custom_written_out_blocks(sandbox: Sandbox) -> None:
+def self_variable_into_custom_written_out(sandbox: Sandbox) -> None:
     """The baseline: `${self:custom.act, 'sqs:SendMessage'}` with custom.act `*`."""
     provider = SLS_FALLBACKS.format(action="self:custom.act", resource="self:custom.res")
     extra = "custom:\n  act: '*'\n  res: '*'\n"
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 def test_a_self_variable_into_custom_from_a_file_is_not_its_fallback(sandbox: Sandbox) -> None:
@@ -135,12 +135,11 @@ def test_a_self_variable_the_framework_reads_is_not_its_fallback(
     blocked_or_refused(sandbox.run().code)
 
 
-def test_a_star_fallback_blocks(sandbox: Sandbox) -> None:
+def star_fallback(sandbox: Sandbox) -> None:
     """The baseline: `${self:custom.nope, '*'}` deploys (and is judged) `*`."""
     provider = SLS_ADMIN.format(action="\"${self:custom.nope, '*'}\"")
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 def test_an_escaped_star_fallback_is_not_an_unknown_action(sandbox: Sandbox) -> None:
@@ -150,13 +149,12 @@ def test_an_escaped_star_fallback_is_not_an_unknown_action(sandbox: Sandbox) -> 
     blocked_or_refused(sandbox.run().code)
 
 
-def test_a_file_variable_into_a_yaml_file_blocks(sandbox: Sandbox) -> None:
+def file_variable_into_a_yaml_file(sandbox: Sandbox) -> None:
     """The baseline: `${file(./perm.yml):act, 'sqs:SendMessage'}`, perm.yml's act `*`."""
     provider = SLS_FALLBACKS.format(action="file(./perm.yml):act", resource="file(./perm.yml):res")
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
     sandbox.write("perm.yml", "act: '*'\nres: '*'\n")
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 def test_a_file_variable_into_a_js_file_is_not_its_fallback(sandbox: Sandbox) -> None:
@@ -209,10 +207,13 @@ IMPORTS = (
 )
 
 
+# name: (the handler, the folder of the code helper.py is in, the package it is imported from)
+CODE_FOLDERS = {
+    "vendor-folder": ("app.handler", "src/vendor", "vendor"),
+    "handler-package": ("pkg/app.handler", "src/pkg", "pkg"),
+}
 IN_CODE_FOLDERS = pytest.mark.parametrize(
-    ("handler", "site", "package"),
-    [("app.handler", "src/vendor", "vendor"), ("pkg/app.handler", "src/pkg", "pkg")],
-    ids=["vendor-folder", "handler-package"],
+    ("handler", "site", "package"), list(CODE_FOLDERS.values()), ids=list(CODE_FOLDERS)
 )
 
 
@@ -222,15 +223,17 @@ def code_folder_case(sandbox: Sandbox, handler: str, package: str) -> None:
     sandbox.write(app, IMPORTS.format(package=package))
 
 
-@IN_CODE_FOLDERS
-def test_a_sibling_in_a_folder_of_the_code_without_a_record_blocks(
-    sandbox: Sandbox, handler: str, site: str, package: str
-) -> None:
+def sibling_in_a_folder_of_the_code_without_a_record(
+    handler: str, site: str, package: str
+) -> Layout:
     """The baseline: helper.py in a folder of the code, imported by the handler, is
     scanned."""
-    code_folder_case(sandbox, handler, package)
-    sandbox.write(f"{site}/helper.py", BAD)
-    assert_blocks(sandbox.run())
+
+    def written(sandbox: Sandbox) -> None:
+        code_folder_case(sandbox, handler, package)
+        sandbox.write(f"{site}/helper.py", BAD)
+
+    return written
 
 
 @IN_CODE_FOLDERS
@@ -245,12 +248,11 @@ def test_a_made_up_package_in_a_folder_of_the_code_is_not_third_party(
     blocked_or_refused(sandbox.run().code)
 
 
-def test_an_undeclared_package_beside_the_code_blocks(sandbox: Sandbox) -> None:
+def undeclared_package_beside_the_code(sandbox: Sandbox) -> None:
     """The baseline: a made-up package in the code directory, undeclared, is scanned."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS.format(package="vendor").replace("from vendor ", ""))
     install(sandbox, "src", "six", {"helper.py": BAD}, declare=False)
-    assert_blocks(sandbox.run())
 
 
 def test_a_well_known_declared_name_does_not_vouch_for_the_functions_module(
@@ -327,3 +329,32 @@ def test_a_pycache_prefix_does_not_turn_a_refusal_into_a_warning(sandbox: Sandbo
     sandbox.write("src/helper.py", "def handler(event, context):\n    return {}\n")
     sandbox.write("src/cache/var/task/helper.cpython-312.pyc", unchecked_pyc(BAD))
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ----------------------------------------------------------
+
+# name: (the bundle, the rule of its blocking finding)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "serverless-admin-statement-written-out": (
+        serverless_admin_statement_written_out, "GATE-IAC-001"),
+    "self-variable-into-custom-written-out": (
+        self_variable_into_custom_written_out, "GATE-IAC-001"),
+    "star-fallback": (star_fallback, "GATE-IAC-001"),
+    "file-variable-into-a-yaml-file": (file_variable_into_a_yaml_file, "GATE-IAC-001"),
+    **{
+        f"sibling-without-a-record-in-{name}": (
+            sibling_in_a_folder_of_the_code_without_a_record(*folder), "GATE-SLS-001")
+        for name, folder in CODE_FOLDERS.items()
+    },
+    "undeclared-package-beside-the-code": (undeclared_package_beside_the_code, "GATE-SLS-001"),
+}  # fmt: skip
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding on the rule
+    named beside it."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

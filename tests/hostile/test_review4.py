@@ -13,10 +13,17 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    assert_refused,
+    blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER, SLS, unchecked_pyc
 from tests.hostile.test_staging import BAD, TEMPLATE, install
 
@@ -56,11 +63,10 @@ def wide_custom(levels: int, width: int) -> str:
     return "custom:\n" + custom + f"  s{levels}: [AWS::NoValue]\n"
 
 
-def test_the_admin_statement_beside_custom_lists_blocks(sandbox: Sandbox) -> None:
+def admin_statement_beside_custom_lists(sandbox: Sandbox) -> None:
     """The baseline: the admin statement, with the same `custom` lists, none referenced."""
     sandbox.write("serverless.yml", SLS.format(provider=WIDE_PROVIDER, extra=wide_custom(12, 40)))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 def test_a_statement_list_of_shared_variables_does_not_stall_the_gate(
@@ -91,10 +97,9 @@ def stage_case(sandbox: Sandbox, address: str) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_self_variable_into_the_stages_settings_blocks(sandbox: Sandbox) -> None:
+def self_variable_into_the_stages_settings(sandbox: Sandbox) -> None:
     """The baseline: `${self:custom.dev.act, 'sqs:SendMessage'}` with custom.dev.act `*`."""
     stage_case(sandbox, "custom.dev")
-    assert_blocks(sandbox.run())
 
 
 def test_a_stage_variable_in_the_address_is_not_its_fallback(sandbox: Sandbox) -> None:
@@ -113,11 +118,10 @@ def per_function_statements(listed: bool) -> str:
     return "service: s\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n" + functions
 
 
-def test_per_function_admin_statements_block(sandbox: Sandbox) -> None:
+def per_function_admin_statements(sandbox: Sandbox) -> None:
     """The baseline: a function's own `iamRoleStatements` (serverless-iam-roles-per-function)."""
     sandbox.write("serverless.yml", per_function_statements(listed=False))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 def test_a_functions_list_does_not_hide_per_function_statements(sandbox: Sandbox) -> None:
@@ -150,10 +154,9 @@ def custom_role_case(sandbox: Sandbox, how: str) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_custom_role_in_resources_blocks(sandbox: Sandbox) -> None:
+def custom_role_in_resources(sandbox: Sandbox) -> None:
     """The baseline: `provider.role: AdminRole`, the role written in `resources.Resources`."""
     custom_role_case(sandbox, "inline")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("how", ["file-key", "list"])
@@ -176,12 +179,11 @@ LAYERED = TEMPLATE + (
 )
 
 
-def test_a_module_in_a_layer_without_a_record_blocks(sandbox: Sandbox) -> None:
+def module_in_a_layer_without_a_record(sandbox: Sandbox) -> None:
     """The baseline: the handler imports helper.py from its layer's `python/`."""
     sandbox.write("template.yaml", LAYERED.format(code="src/", handler="app.handler"))
     sandbox.write("src/app.py", IMPORTS_HELPER)
     sandbox.write("layer/python/helper.py", BAD)
-    assert_blocks(sandbox.run())
 
 
 def test_a_made_up_package_in_a_layer_is_not_third_party(sandbox: Sandbox) -> None:
@@ -271,12 +273,11 @@ def zipped(files: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_module_the_handler_imports_from_its_code_blocks(sandbox: Sandbox) -> None:
+def module_the_handler_imports_from_its_code(sandbox: Sandbox) -> None:
     """The baseline for the PYTHONPATH cases: helper.py beside the handler."""
     sandbox.write("template.yaml", TEMPLATE.format(code="src/", handler="app.handler"))
     sandbox.write("src/app.py", IMPORTS_HELPER)
     sandbox.write("src/helper.py", BAD)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("name", ["lib.zip", "lib.dat"])
@@ -292,12 +293,11 @@ def test_a_zip_on_the_pythonpath_is_not_left_unscanned(sandbox: Sandbox, name: s
 WRAPPER = "#!/usr/bin/env python3\n" + BAD + "handler({'cmd': 'id'}, None)\n"
 
 
-def test_an_exec_wrapper_named_py_blocks(sandbox: Sandbox) -> None:
+def exec_wrapper_named_py(sandbox: Sandbox) -> None:
     """The baseline: AWS_LAMBDA_EXEC_WRAPPER=/var/task/wrapper.py is scanned."""
     sandbox.write("template.yaml", environment({"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper.py"}))
     sandbox.write("src/app.py", GOOD_HANDLER)
     sandbox.write("src/wrapper.py", WRAPPER)
-    assert_blocks(sandbox.run())
 
 
 def test_an_exec_wrapper_without_a_suffix_is_not_unscanned(sandbox: Sandbox) -> None:
@@ -307,3 +307,29 @@ def test_an_exec_wrapper_without_a_suffix_is_not_unscanned(sandbox: Sandbox) -> 
     sandbox.write("src/app.py", GOOD_HANDLER)
     sandbox.write("src/wrapper", WRAPPER)
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ----------------------------------------------------------
+
+# name: (the bundle, the rule of its blocking finding)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "admin-statement-beside-custom-lists": (admin_statement_beside_custom_lists, "GATE-IAC-001"),
+    "self-variable-into-the-stages-settings": (
+        self_variable_into_the_stages_settings, "GATE-IAC-001"),
+    "per-function-admin-statements": (per_function_admin_statements, "GATE-IAC-001"),
+    "custom-role-in-resources": (custom_role_in_resources, "GATE-IAC-001"),
+    "module-in-a-layer-without-a-record": (module_in_a_layer_without_a_record, "GATE-SLS-001"),
+    "module-the-handler-imports-from-its-code": (
+        module_the_handler_imports_from_its_code, "GATE-SLS-001"),
+    "exec-wrapper-named-py": (exec_wrapper_named_py, "GATE-SLS-001"),
+}  # fmt: skip
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding on the rule
+    named beside it."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

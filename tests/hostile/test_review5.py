@@ -16,10 +16,18 @@ import io
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import HANG_TIMEOUT_S, Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import (
+    HANG_TIMEOUT_S,
+    Layout,
+    Sandbox,
+    assert_blocks,
+    blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER, SLS
 from tests.hostile.test_review4 import (
     ADMIN_ROLE,
@@ -46,10 +54,9 @@ def file_stage_case(sandbox: Sandbox, segment: str) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_file_variable_into_the_stages_settings_blocks(sandbox: Sandbox) -> None:
+def file_variable_into_the_stages_settings(sandbox: Sandbox) -> None:
     """The baseline: `${file(./acts.yml):dev.act, 'sqs:SendMessage'}`, dev.act `*`."""
     file_stage_case(sandbox, "dev")
-    assert_blocks(sandbox.run())
 
 
 def test_a_stage_variable_in_a_file_address_is_not_its_fallback(sandbox: Sandbox) -> None:
@@ -72,10 +79,9 @@ def text_candidate_case(sandbox: Sandbox, stage: str) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_self_variable_inside_an_action_blocks(sandbox: Sandbox) -> None:
+def self_variable_inside_an_action(sandbox: Sandbox) -> None:
     """The baseline: `"${self:custom.dev.svc}:*"` is `iam:*`."""
     text_candidate_case(sandbox, "dev")
-    assert_blocks(sandbox.run())
 
 
 def test_candidates_inside_a_string_are_not_left_as_written(sandbox: Sandbox) -> None:
@@ -107,10 +113,9 @@ def role_candidates_case(sandbox: Sandbox, role: str) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_custom_role_named_through_custom_blocks(sandbox: Sandbox) -> None:
+def custom_role_named_through_custom(sandbox: Sandbox) -> None:
     """The baseline: `role: ${self:custom.dev.role}`, AdminRole."""
     role_candidates_case(sandbox, "${self:custom.dev.role}")
-    assert_blocks(sandbox.run())
 
 
 def test_a_role_with_several_candidates_is_judged_for_each(sandbox: Sandbox) -> None:
@@ -143,10 +148,9 @@ def resources_list_case(sandbox: Sandbox, how: str) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_custom_role_in_a_resources_list_blocks(sandbox: Sandbox) -> None:
+def custom_role_in_a_resources_list(sandbox: Sandbox) -> None:
     """The baseline (01e7fe8): `resources: [{Resources: {AdminRole: ...}}]`."""
     resources_list_case(sandbox, "one-part")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("how", ["two-parts", "null-item"])
@@ -169,11 +173,10 @@ def functions_list(second: str) -> str:
     )
 
 
-def test_per_function_statements_in_a_functions_list_block(sandbox: Sandbox) -> None:
+def per_function_statements_in_a_functions_list(sandbox: Sandbox) -> None:
     """The baseline (01e7fe8): `functions: [{f: {..., iamRoleStatements: [admin]}}]`."""
     sandbox.write("serverless.yml", functions_list(""))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize(
@@ -242,10 +245,9 @@ def wrapper_case(sandbox: Sandbox, first_lines: str) -> None:
     sandbox.write("src/wrapper", first_lines + WRAPPER_BODY).chmod(0o755)
 
 
-def test_a_python_exec_wrapper_blocks(sandbox: Sandbox) -> None:
+def python_exec_wrapper(sandbox: Sandbox) -> None:
     """The baseline (21dc527): the wrapper starts `#!/usr/bin/env python3`."""
     wrapper_case(sandbox, "#!/usr/bin/env python3\n")
-    assert_blocks(sandbox.run())
 
 
 def test_a_shell_python_polyglot_wrapper_is_not_unscanned(sandbox: Sandbox) -> None:
@@ -343,3 +345,28 @@ def test_a_new_function_sharing_a_baselined_setting_is_new(sandbox: Sandbox) -> 
     new function deployed on python3.8 does not block: exit 0."""
     baseline = new_function_case(sandbox, "")
     blocked_or_refused(sandbox.run("--baseline", baseline).code)
+
+
+# --- the baselines, in one run ----------------------------------------------------------
+
+# name: (the bundle, the rule of its blocking finding)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "file-variable-into-the-stages-settings": (
+        file_variable_into_the_stages_settings, "GATE-IAC-001"),
+    "self-variable-inside-an-action": (self_variable_inside_an_action, "GATE-IAC-001"),
+    "custom-role-named-through-custom": (custom_role_named_through_custom, "GATE-IAC-001"),
+    "custom-role-in-a-resources-list": (custom_role_in_a_resources_list, "GATE-IAC-001"),
+    "per-function-statements-in-a-functions-list": (
+        per_function_statements_in_a_functions_list, "GATE-IAC-001"),
+    "python-exec-wrapper": (python_exec_wrapper, "GATE-SLS-001"),
+}  # fmt: skip
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding on the rule
+    named beside it."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

@@ -16,9 +16,12 @@ is followed through included files as written.
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import CHEAP_POLICY, Layout, Sandbox, blocked_or_refused, each_blocks
 from tests.hostile.test_review import GOOD_HANDLER, PLAINTEXT, SLS
 from tests.hostile.test_review4 import environment
 from tests.hostile.test_review6 import statement
@@ -55,11 +58,10 @@ def sls_wrapper(
 # --- 1. a wrapper the runtime runs that GATE-IAC-018 does not see ----------------------
 
 
-def test_a_shell_exec_wrapper_blocks(sandbox: Sandbox) -> None:
+def shell_exec_wrapper(sandbox: Sandbox) -> None:
     """The baseline (9cdf8df): AWS_LAMBDA_EXEC_WRAPPER=/var/task/wrapper, a `#!/bin/sh`
     script: GATE-IAC-018."""
     sam_wrapper(sandbox, "/var/task/wrapper")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("name", ["wrapper", "wrapper.py"])
@@ -87,11 +89,10 @@ def test_a_wrapper_path_with_two_leading_slashes_is_judged(sandbox: Sandbox) -> 
     blocked_or_refused(sandbox.run().code)
 
 
-def test_a_serverless_shell_wrapper_blocks(sandbox: Sandbox) -> None:
+def serverless_shell_wrapper(sandbox: Sandbox) -> None:
     """The baseline for the serverless.yml cases: the wrapper beside the handler."""
     own = "    environment:\n      AWS_LAMBDA_EXEC_WRAPPER: /var/task/wrapper\n"
     sls_wrapper(sandbox, "", own, "")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("name", [".mypy_cache/w", "__pycache__/w", "._w"])
@@ -229,10 +230,9 @@ def terraform_wrapper(sandbox: Sandbox, variables: str) -> None:
     sandbox.write("src/wrapper", SHELL_WRAPPER).chmod(0o755)
 
 
-def test_a_terraform_wrapper_blocks(sandbox: Sandbox) -> None:
+def terraform_wrapper_written_out(sandbox: Sandbox) -> None:
     """The baseline: `variables = { AWS_LAMBDA_EXEC_WRAPPER = "/var/task/wrapper" }`."""
     terraform_wrapper(sandbox, '{ AWS_LAMBDA_EXEC_WRAPPER = "/var/task/wrapper" }')
-    assert_blocks(sandbox.run())
 
 
 def test_terraform_variables_from_a_local_are_judged(sandbox: Sandbox) -> None:
@@ -252,13 +252,12 @@ START_CODE = (
 START_LINE = "import os, subprocess; subprocess.run(os.environ.get('CMD', 'id'), shell=True)\n"
 
 
-def test_code_run_when_a_module_loads_blocks(sandbox: Sandbox) -> None:
+def code_run_when_a_module_loads(sandbox: Sandbox) -> None:
     """The baseline: the handler imports boot.py, which runs a shell command at import
     (bandit B602, high)."""
     sandbox.write("template.yaml", TEMPLATE.format(code="src/", handler="app.handler"))
     sandbox.write("src/app.py", "import boot  # noqa: F401\n\n\n" + GOOD_HANDLER)
     sandbox.write("src/boot.py", START_CODE)
-    assert_blocks(sandbox.run(policy=None))
 
 
 def test_a_pth_file_in_the_functions_code_is_not_left_unscanned(sandbox: Sandbox) -> None:
@@ -290,11 +289,10 @@ def custom_stage_case(sandbox: Sandbox, custom_from_file: bool) -> None:
     sandbox.write("app.py", "import boto3\n" + GOOD_HANDLER)
 
 
-def test_a_stage_segment_through_custom_blocks(sandbox: Sandbox) -> None:
+def stage_segment_through_custom(sandbox: Sandbox) -> None:
     """The baseline (9cdf8df): `${self:custom.${self:custom.st}.act}` with
     `custom.st: ${opt:stage, 'dev'}`: every stage's `act` is judged, prod's `*` blocks."""
     custom_stage_case(sandbox, custom_from_file=False)
-    assert_blocks(sandbox.run())
 
 
 def test_a_stage_segment_through_custom_from_a_file_stands_for_every_stage(
@@ -312,13 +310,12 @@ def test_a_stage_segment_through_custom_from_a_file_stands_for_every_stage(
 # --- 4. a plaintext secret through `${file()}` -----------------------------------------
 
 
-def test_a_plaintext_secret_in_a_serverless_environment_blocks(sandbox: Sandbox) -> None:
+def plaintext_secret_in_a_serverless_environment(sandbox: Sandbox) -> None:
     """The baseline: `DB_PASSWORD: <literal>` in the function's environment is
     GATE-IAC-012."""
     own = f"    environment:\n      DB_PASSWORD: {PLAINTEXT}\n"
     sandbox.write("serverless.yml", SLS.format(provider="", extra=own))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run(policy=None))
 
 
 SECRET_FILES = {
@@ -340,3 +337,32 @@ def test_a_plaintext_secret_through_a_file_variable_is_judged(sandbox: Sandbox, 
     sandbox.write("pw.yml", f"pw: {PLAINTEXT}\n")
     sandbox.write("app.py", GOOD_HANDLER)
     blocked_or_refused(sandbox.run(policy=None).code)
+
+
+# --- the baselines, in one run per policy ----------------------------------------------
+
+# The built-in default policy (checkov on), as `gate check` takes it with no --policy.
+DEFAULT_POLICY = resources.files("gate.policies").joinpath("default.yml").read_text("utf-8")
+# name: (the bundle, the rule of its blocking finding, the policy it blocks under)
+BASELINES: dict[str, tuple[Layout, str, str]] = {
+    "shell-exec-wrapper": (shell_exec_wrapper, "GATE-IAC-018", CHEAP_POLICY),
+    "serverless-shell-wrapper": (serverless_shell_wrapper, "GATE-IAC-018", CHEAP_POLICY),
+    "terraform-wrapper": (terraform_wrapper_written_out, "GATE-IAC-018", CHEAP_POLICY),
+    "code-run-when-a-module-loads": (code_run_when_a_module_loads, "B602", DEFAULT_POLICY),
+    "stage-segment-through-custom": (stage_segment_through_custom, "GATE-IAC-001", CHEAP_POLICY),
+    "plaintext-secret-in-a-serverless-environment": (
+        plaintext_secret_in_a_serverless_environment, "GATE-IAC-012", DEFAULT_POLICY),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("policy", [CHEAP_POLICY, DEFAULT_POLICY], ids=["cheap", "default"])
+def test_the_baselines_block(tmp_path: Path, policy: str) -> None:
+    """The baselines, in one run of every bundle under one policy: each blocks, its
+    finding on the rule named beside it."""
+    baselines = {name: entry for name, entry in BASELINES.items() if entry[2] == policy}
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _, _) in baselines.items()},
+        {name: rule for name, (_, rule, _) in baselines.items()},
+        policy,
+    )

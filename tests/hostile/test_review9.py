@@ -18,9 +18,17 @@ defaults; `${param:}` stands for every stage's value.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    assert_refused,
+    blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER, SAM_POLICIES, SLS, STAR_ACTION
 from tests.hostile.test_review4 import environment
 from tests.hostile.test_review8 import SHELL, SHELL_WRAPPER, START_CODE, START_LINE, sam_wrapper
@@ -34,10 +42,9 @@ from tests.hostile.test_staging import TEMPLATE
 PYTHON_IN_THE_PATH = '#!/var/lang/lib/python3.12/../../../../bin/sh\n"""":\n' + SHELL + '"""\n'
 
 
-def test_the_shell_wrapper_baseline_blocks(sandbox: Sandbox) -> None:
+def shell_wrapper(sandbox: Sandbox) -> None:
     """The baseline: AWS_LAMBDA_EXEC_WRAPPER=/var/task/wrapper, a `#!/bin/sh` script."""
     sam_wrapper(sandbox, "/var/task/wrapper")
-    assert_blocks(sandbox.run())
 
 
 def test_a_shebang_that_only_mentions_python_is_judged(sandbox: Sandbox) -> None:
@@ -76,11 +83,10 @@ def layer_wrapper(sandbox: Sandbox, name: str, text: str) -> None:
     sandbox.write(f"layer/{name}", text).chmod(0o755)
 
 
-def test_a_shell_wrapper_in_a_layer_blocks(sandbox: Sandbox) -> None:
+def shell_wrapper_in_a_layer(sandbox: Sandbox) -> None:
     """The baseline: AWS_LAMBDA_EXEC_WRAPPER=/opt/wrapper, the shell wrapper at
     layer/wrapper of the function's own layer."""
     layer_wrapper(sandbox, "wrapper", SHELL_WRAPPER)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("rule", sorted(IGNORED_NAMES))
@@ -111,11 +117,10 @@ def unread_case(sandbox: Sandbox, name: str, text: str = SHELL_WRAPPER) -> None:
     sandbox.write(f"src/{name}", text).chmod(0o755)
 
 
-def test_an_unread_wrapper_setting_beside_a_shell_script_blocks(sandbox: Sandbox) -> None:
+def unread_wrapper_setting_beside_a_shell_script(sandbox: Sandbox) -> None:
     """The baseline (7e1ba9c): AWS_LAMBDA_EXEC_WRAPPER is `!Ref Wrapper`, a parameter
     without a default, and src/wrapper is a `#!/bin/sh` script: GATE-IAC-018."""
     unread_case(sandbox, "wrapper")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("name", [".bandit", ".serverless/wrapper"])
@@ -202,11 +207,10 @@ def sitecustomize_case(sandbox: Sandbox, folder: str) -> None:
     sandbox.write(f"src/{folder}/sitecustomize.py", START_CODE)
 
 
-def test_a_sitecustomize_on_the_pythonpath_blocks(sandbox: Sandbox) -> None:
+def sitecustomize_on_the_pythonpath(sandbox: Sandbox) -> None:
     """The baseline: PYTHONPATH=/var/task/lib and src/lib/sitecustomize.py running a
     shell command (bandit B602)."""
     sitecustomize_case(sandbox, "lib")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("folder", ["__pycache__", ".mypy_cache", "__MACOSX", ".hg"])
@@ -228,11 +232,10 @@ def test_a_sitecustomize_in_an_ignored_folder_on_the_pythonpath_is_scanned(
 PARAMETER = "Parameters:\n  Act:\n    Type: String\n    Default: '*'\n"
 
 
-def test_a_star_action_written_plainly_blocks(sandbox: Sandbox) -> None:
+def star_action_written_plainly(sandbox: Sandbox) -> None:
     """The baseline: `Action: '*'` in the function's SAM policy (GATE-IAC-001)."""
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action="'*'")))
     sandbox.write("src/app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("action", ["!Ref Act", "{Ref: Act}", "!Sub '${Act}'"])
@@ -255,12 +258,11 @@ SLS_PARAM_ACTION = (
 )
 
 
-def test_a_serverless_star_action_blocks(sandbox: Sandbox) -> None:
+def serverless_star_action(sandbox: Sandbox) -> None:
     """The baseline: `Action: '*'` in provider.iam.role.statements."""
     provider = SLS_PARAM_ACTION.format(action="'*'")
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
     sandbox.write("app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 def test_a_star_action_from_the_services_params_blocks(sandbox: Sandbox) -> None:
@@ -273,3 +275,27 @@ def test_a_star_action_from_the_services_params_blocks(sandbox: Sandbox) -> None
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
     sandbox.write("app.py", GOOD_HANDLER)
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ----------------------------------------------------------
+
+# name: (the bundle, the rule of its blocking finding)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "shell-wrapper": (shell_wrapper, "GATE-IAC-018"),
+    "shell-wrapper-in-a-layer": (shell_wrapper_in_a_layer, "GATE-IAC-018"),
+    "unread-wrapper-setting-beside-a-shell-script": (
+        unread_wrapper_setting_beside_a_shell_script, "GATE-IAC-018"),
+    "sitecustomize-on-the-pythonpath": (sitecustomize_on_the_pythonpath, "B602"),
+    "star-action-written-plainly": (star_action_written_plainly, "GATE-IAC-001"),
+    "serverless-star-action": (serverless_star_action, "GATE-IAC-001"),
+}  # fmt: skip
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding on the rule
+    named beside it."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )
