@@ -53,10 +53,11 @@ from __future__ import annotations
 import io
 import textwrap
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
 from tests.hostile.test_review import GOOD_HANDLER
 from tests.hostile.test_review4 import environment
 from tests.hostile.test_review11 import ADMIN_JSON, CHALICE_APP, CREATED, SLS_ADMIN_RESOURCES
@@ -97,11 +98,10 @@ def included_resources(sandbox: Sandbox, version: str) -> None:
     sandbox.write("resources.yaml", RESOURCES_SNIPPET)
 
 
-def test_resources_an_include_brings_block(sandbox: Sandbox) -> None:
+def resources_an_include_brings(sandbox: Sandbox) -> None:
     """The baseline: with `AWSTemplateFormatVersion`, the template is read, the snippet
     inlined as its `Resources`, and the admin role judged: GATE-IAC-001."""
     included_resources(sandbox, "AWSTemplateFormatVersion: '2010-09-09'\n")
-    assert_blocks(sandbox.run())
 
 
 def test_a_template_whose_resources_an_include_brings_is_read(sandbox: Sandbox) -> None:
@@ -124,10 +124,9 @@ def include(sandbox: Sandbox, location: str) -> None:
     sandbox.write("src/app.py", GOOD_HANDLER)
 
 
-def test_an_included_snippet_in_a_colon_folder_blocks(sandbox: Sandbox) -> None:
+def included_snippet_in_a_colon_folder(sandbox: Sandbox) -> None:
     """The baseline: `Location: ./conf:/policies.json` is inlined: GATE-IAC-001."""
     include(sandbox, "./conf:/policies.json")
-    assert_blocks(sandbox.run())
 
 
 def test_an_include_written_like_a_url_is_read(sandbox: Sandbox) -> None:
@@ -152,10 +151,9 @@ def code_uri(sandbox: Sandbox, uri: str) -> None:
     sandbox.write("app:/fn.zip", zipped("app.py", BAD))
 
 
-def test_a_zip_in_a_colon_folder_is_judged(sandbox: Sandbox) -> None:
+def zip_in_a_colon_folder(sandbox: Sandbox) -> None:
     """The baseline: `CodeUri: app:/fn.zip` is unpacked and scanned: GATE-SLS-001."""
     code_uri(sandbox, "app:/fn.zip")
-    assert_blocks(sandbox.run())
 
 
 def test_a_code_uri_written_like_a_url_is_judged(sandbox: Sandbox) -> None:
@@ -222,12 +220,11 @@ def blueprint(sandbox: Sandbox, arguments: str, files: dict[str, str]) -> None:
     sandbox.write(".chalice/policy-admin.json", ADMIN_JSON)
 
 
-def test_a_blueprint_function_with_its_own_policy_blocks(sandbox: Sandbox) -> None:
+def blueprint_function_with_its_own_policy(sandbox: Sandbox) -> None:
     """The baseline: `@bp.lambda_function(name='resize')` in `chalicelib/jobs.py`,
     `app.register_blueprint(bp, name_prefix='jobs_')`: `jobs_resize` is found and its
     entry's policy judged: GATE-IAC-001."""
     blueprint(sandbox, KEYWORD, {"jobs.py": JOBS})
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("trick", sorted(REGISTRATIONS))
@@ -257,11 +254,10 @@ def staged(sandbox: Sandbox, stage: str) -> None:
     sandbox.write(".chalice/policy-admin.json", ADMIN_JSON)
 
 
-def test_a_chalice_policy_file_at_the_top_blocks(sandbox: Sandbox) -> None:
+def chalice_policy_file_at_the_top(sandbox: Sandbox) -> None:
     """The baseline: `autogen_policy: false` and `iam_policy_file` at the top level:
     GATE-IAC-001."""
     staged(sandbox, "")
-    assert_blocks(sandbox.run())
 
 
 def test_a_chalice_stage_the_config_does_not_name_is_judged(sandbox: Sandbox) -> None:
@@ -284,14 +280,13 @@ CHALICE_ENVIRONMENT = (
 )
 
 
-def test_an_exec_wrapper_a_template_sets_blocks(sandbox: Sandbox) -> None:
+def exec_wrapper_a_template_sets(sandbox: Sandbox) -> None:
     """The baseline: a SAM function whose environment makes the runtime start
     `chalicelib/wrapper.sh`, a shell script in its code: GATE-IAC-018."""
     sandbox.write("template.yaml", environment({"AWS_LAMBDA_EXEC_WRAPPER": WRAPPER_PATH}))
     sandbox.write("src/app.py", GOOD_HANDLER)
     sandbox.write("src/chalicelib/__init__.py", "")
     sandbox.write("src/chalicelib/wrapper.sh", WRAPPER).chmod(0o755)
-    assert_blocks(sandbox.run())
 
 
 def test_an_exec_wrapper_a_chalice_config_sets_blocks(sandbox: Sandbox) -> None:
@@ -303,3 +298,26 @@ def test_an_exec_wrapper_a_chalice_config_sets_blocks(sandbox: Sandbox) -> None:
     sandbox.write("chalicelib/__init__.py", "")
     sandbox.write("chalicelib/wrapper.sh", WRAPPER).chmod(0o755)
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ------------------------------------------------------------
+
+# name: (the bundle without the trick, the rule its blocking finding names)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "1-include-as-resources": (resources_an_include_brings, "GATE-IAC-001"),
+    "2-include-in-a-colon-folder": (included_snippet_in_a_colon_folder, "GATE-IAC-001"),
+    "2-zip-in-a-colon-folder": (zip_in_a_colon_folder, "GATE-SLS-001"),
+    "3-blueprint-function-policy": (blueprint_function_with_its_own_policy, "GATE-IAC-001"),
+    "4-chalice-policy-file-at-the-top": (chalice_policy_file_at_the_top, "GATE-IAC-001"),
+    "5-template-exec-wrapper": (exec_wrapper_a_template_sets, "GATE-IAC-018"),
+}
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding naming its
+    rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

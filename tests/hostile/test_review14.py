@@ -58,9 +58,11 @@ network setting are checked against the job.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
 from tests.hostile.test_review import GOOD_HANDLER, SAM_POLICIES, STAR_ACTION
 from tests.hostile.test_review11 import ADMIN_JSON
 from tests.hostile.test_review12 import ADMIN_JSON_POLICIES, SAM_INCLUDE
@@ -93,24 +95,21 @@ def sam_zip(sandbox: Sandbox, uri: str, path: str) -> None:
     sandbox.write(path, zipped("app.py", BAD))
 
 
-def test_a_terraform_zip_in_a_colon_folder_blocks(sandbox: Sandbox) -> None:
+def terraform_zip_in_a_colon_folder(sandbox: Sandbox) -> None:
     """The baseline: `filename = "s3:/b/fn.zip"` is unpacked and scanned: GATE-SLS-001."""
     terraform_zip(sandbox, "s3:/b/fn.zip")
-    assert_blocks(sandbox.run())
 
 
-def test_a_sam_zip_in_a_colon_folder_blocks(sandbox: Sandbox) -> None:
+def sam_zip_in_a_colon_folder(sandbox: Sandbox) -> None:
     """The baseline: `CodeUri: S3:/b/fn.zip` is unpacked and scanned: GATE-SLS-001."""
     sam_zip(sandbox, "S3:/b/fn.zip", "S3:/b/fn.zip")
-    assert_blocks(sandbox.run())
 
 
-def test_an_included_snippet_in_a_colon_folder_blocks(sandbox: Sandbox) -> None:
+def included_snippet_in_a_colon_folder(sandbox: Sandbox) -> None:
     """The baseline: `Location: ./https:/x/policies.json` is inlined: GATE-IAC-001."""
     sandbox.write("template.yaml", SAM_INCLUDE.format(location="./https:/x/policies.json"))
     sandbox.write("https:/x/policies.json", ADMIN_JSON_POLICIES)
     sandbox.write("src/app.py", GOOD_HANDLER)
-    assert_blocks(sandbox.run())
 
 
 def test_a_terraform_filename_written_like_a_url_is_judged(sandbox: Sandbox) -> None:
@@ -196,11 +195,10 @@ def chalice_project(sandbox: Sandbox, app: str, files: dict[str, str]) -> None:
     sandbox.write(".chalice/policy-admin.json", ADMIN_JSON)
 
 
-def test_a_chalice_function_with_an_admin_policy_blocks(sandbox: Sandbox) -> None:
+def chalice_function_with_an_admin_policy(sandbox: Sandbox) -> None:
     """The baseline: `@app.lambda_function(name='admin_fn')` in app.py: the function's
     entry in the config is judged: GATE-IAC-001."""
     chalice_project(sandbox, HEAD + DECORATED, {})
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("trick", sorted(CHALICE_TRICKS))
@@ -228,10 +226,9 @@ def samconfig(sandbox: Sandbox, template: str) -> None:
     sandbox.write("infra/src/app.py", GOOD_HANDLER)
 
 
-def test_the_template_samconfig_names_blocks(sandbox: Sandbox) -> None:
+def template_samconfig_names(sandbox: Sandbox) -> None:
     """The baseline: `template_file = "infra/stack.yaml"`: GATE-IAC-001."""
     samconfig(sandbox, "infra/stack.yaml")
-    assert_blocks(sandbox.run())
 
 
 def test_the_template_samconfig_names_is_read_whatever_its_name(sandbox: Sandbox) -> None:
@@ -239,3 +236,25 @@ def test_the_template_samconfig_names_is_read_whatever_its_name(sandbox: Sandbox
     gate never reads it as a template, finds no function, and passes (exit 0)."""
     samconfig(sandbox, "infra/stack.cfn")
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ------------------------------------------------------------
+
+# name: (the bundle without the trick, the rule its blocking finding names)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "1-terraform-zip-in-a-colon-folder": (terraform_zip_in_a_colon_folder, "GATE-SLS-001"),
+    "1-sam-zip-in-a-colon-folder": (sam_zip_in_a_colon_folder, "GATE-SLS-001"),
+    "1-include-in-a-colon-folder": (included_snippet_in_a_colon_folder, "GATE-IAC-001"),
+    "2-chalice-admin-policy": (chalice_function_with_an_admin_policy, "GATE-IAC-001"),
+    "3-template-samconfig-names": (template_samconfig_names, "GATE-IAC-001"),
+}
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding naming its
+    rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

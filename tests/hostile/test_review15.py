@@ -33,8 +33,9 @@ refused, and so is a registered blueprint not made in the project.
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 
-from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
 from tests.hostile.test_review import GOOD_HANDLER, SAM_POLICIES, STAR_ACTION
 from tests.hostile.test_review11 import ADMIN_JSON
 from tests.hostile.test_review13 import zipped
@@ -49,11 +50,10 @@ def sam_zip(sandbox: Sandbox, uri: str, path: str) -> None:
     sandbox.write(path, zipped("app.py", BAD))
 
 
-def test_a_zip_in_an_endpoint_named_folder_blocks(sandbox: Sandbox) -> None:
+def zip_in_an_endpoint_named_folder(sandbox: Sandbox) -> None:
     """The baseline: `CodeUri: ./https:/b.s3.amazonaws.com/fn.zip` is unpacked and
     scanned: GATE-SLS-001."""
     sam_zip(sandbox, "./https:/b.s3.amazonaws.com/fn.zip", "https:/b.s3.amazonaws.com/fn.zip")
-    assert_blocks(sandbox.run())
 
 
 def test_a_code_uri_written_as_an_s3_endpoint_is_judged(sandbox: Sandbox) -> None:
@@ -112,11 +112,10 @@ def chalice_project(sandbox: Sandbox, register: str) -> None:
     sandbox.write(".chalice/policy-admin.json", ADMIN_JSON)
 
 
-def test_a_chalice_stage_policy_blocks(sandbox: Sandbox) -> None:
+def chalice_stage_policy(sandbox: Sandbox) -> None:
     """The baseline: `@app.lambda_function(name='worker')`: the stage's policy is
     judged for it: GATE-IAC-001."""
     chalice_project(sandbox, "@app.lambda_function(name='worker')\n" + HANDLE)
-    assert_blocks(sandbox.run())
 
 
 def test_a_chalice_stage_policy_is_judged_however_the_function_is_registered(
@@ -128,3 +127,22 @@ def test_a_chalice_stage_policy_is_judged_however_the_function_is_registered(
         sandbox, "register = app.lambda_function(name='worker')\n\n\n@register\n" + HANDLE
     )
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines that block, in one run -------------------------------------------------
+
+# name: (the bundle without the trick, the rule its blocking finding names)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "1-zip-in-an-endpoint-named-folder": (zip_in_an_endpoint_named_folder, "GATE-SLS-001"),
+    "3-chalice-stage-policy": (chalice_stage_policy, "GATE-IAC-001"),
+}
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines of 1 and 3, in one run of both bundles: each blocks, its finding
+    naming its rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

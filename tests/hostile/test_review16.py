@@ -108,10 +108,12 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from functools import partial
+from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, blocked_or_refused
+from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
 from tests.hostile.test_review import PLAINTEXT
 from tests.hostile.test_review11 import ADMIN_JSON
 from tests.hostile.test_review12 import vouched
@@ -147,10 +149,9 @@ def serverless_iam(sandbox: Sandbox, variable: str, path: str) -> None:
     sandbox.write("app.py", GOOD)
 
 
-def test_a_file_variable_for_the_provider_role_blocks(sandbox: Sandbox) -> None:
+def file_variable_for_the_provider_role(sandbox: Sandbox) -> None:
     """The baseline: `iam: ${file(./iam.yml)}` is resolved: GATE-IAC-001."""
     serverless_iam(sandbox, "${file(./iam.yml)}", "iam.yml")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize(
@@ -224,14 +225,13 @@ def chalice_project(sandbox: Sandbox, files: dict[str, str]) -> None:
     sandbox.write(".chalice/policy-admin.json", ADMIN_JSON)
 
 
-def test_a_chalice_stage_policy_blocks(sandbox: Sandbox) -> None:
+def chalice_stage_policy(sandbox: Sandbox) -> None:
     """The baseline: `@app.lambda_function(name='worker')`: the stage's policy is judged
     for it: GATE-IAC-001."""
     chalice_project(sandbox, {"app.py": app_py(DECORATED)})
-    assert_blocks(sandbox.run())
 
 
-def test_a_chalice_blueprint_stage_policy_blocks(sandbox: Sandbox) -> None:
+def chalice_blueprint_stage_policy(sandbox: Sandbox) -> None:
     """The baseline: the blueprint imported absolutely (`from chalicelib.bp import bp`)
     in chalicelib/jobs.py: `worker` is found, the stage's policy judged: GATE-IAC-001."""
     files = dict(REGISTRATIONS["relative-import"])
@@ -239,7 +239,6 @@ def test_a_chalice_blueprint_stage_policy_blocks(sandbox: Sandbox) -> None:
         JOBS.format(imports="from chalicelib.bp import bp", owner="bp") + HANDLE
     )
     chalice_project(sandbox, files)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("trick", sorted(REGISTRATIONS))
@@ -277,19 +276,17 @@ def made_up_record(sandbox: Sandbox, site: str, listed: str) -> None:
     )
 
 
-def test_the_handlers_sibling_blocks(sandbox: Sandbox) -> None:
+def handlers_sibling(sandbox: Sandbox) -> None:
     """The baseline: src/helper.py, imported by the handler, is scanned: B602 (high)."""
     sibling_module(sandbox)
-    assert_blocks(sandbox.run())
 
 
-def test_a_made_up_record_in_the_code_folder_is_undeclared(sandbox: Sandbox) -> None:
+def made_up_record_in_the_code_folder(sandbox: Sandbox) -> None:
     """The baseline: the same record in src/ itself (a site folder in the function's
     code) declares `helper`'s owner nowhere: undeclared, scanned, B602 blocks."""
     sibling_module(sandbox)
     sandbox.write("src/requirements.txt", "")
     made_up_record(sandbox, "src", "helper.py")
-    assert_blocks(sandbox.run())
 
 
 def test_a_record_above_the_code_does_not_vouch_for_it(sandbox: Sandbox) -> None:
@@ -329,16 +326,14 @@ def on_sys_path(sandbox: Sandbox, folder: str) -> None:
     sandbox.write(f"src/{folder}/helper.py", HELPER)
 
 
-def test_a_module_on_the_pythonpath_blocks(sandbox: Sandbox) -> None:
+def module_on_the_pythonpath(sandbox: Sandbox) -> None:
     """The baseline: src/lib/helper.py on PYTHONPATH: B602 (high)."""
     on_pythonpath(sandbox, "lib")
-    assert_blocks(sandbox.run())
 
 
-def test_a_module_on_an_extended_sys_path_blocks(sandbox: Sandbox) -> None:
+def module_on_an_extended_sys_path(sandbox: Sandbox) -> None:
     """The baseline: src/lib2/helper.py, put on sys.path by the handler: B602 (high)."""
     on_sys_path(sandbox, "lib2")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("folder", BUILD_OUTPUT)
@@ -384,11 +379,10 @@ def zip_with_program(sandbox: Sandbox, script: str) -> None:
     sandbox.write("fn.zip", buffer.getvalue())
 
 
-def test_a_shell_script_in_a_zip_counts_for_an_unread_setting(sandbox: Sandbox) -> None:
+def shell_script_in_a_zip(sandbox: Sandbox) -> None:
     """The baseline: `boot` starts `#!/bin/sh`: a program the unread wrapper setting
     could start: GATE-IAC-018."""
     zip_with_program(sandbox, "#!/bin/sh\n" + SHELL_BODY)
-    assert_blocks(sandbox.run())
 
 
 def test_an_executable_without_a_shebang_in_a_zip_counts(sandbox: Sandbox) -> None:
@@ -402,6 +396,8 @@ def test_an_executable_without_a_shebang_in_a_zip_counts(sandbox: Sandbox) -> No
 # --- 6. a dependency manifest the build reads under another name -------------------------
 
 VULNERABLE = "requests==2.5.0\n"
+# One of the known vulnerabilities (high) of that pin the audit reports.
+VULNERABLE_ADVISORY = "PYSEC-2018-28"
 SLS_REQUIREMENTS = """\
 service: orders
 frameworkVersion: '3'
@@ -439,11 +435,9 @@ def serverless_manifest(sandbox: Sandbox, name: str) -> None:
 MANIFEST_WRITERS = {"samconfig-manifest": sam_manifest, "python-requirements": serverless_manifest}
 
 
-@pytest.mark.parametrize("tool", sorted(MANIFEST_WRITERS))
-def test_a_vulnerable_pin_in_requirements_txt_blocks(sandbox: Sandbox, tool: str) -> None:
+def vulnerable_pin_in_requirements_txt(tool: str) -> Layout:
     """The baseline: `requests==2.5.0` in requirements.txt: known vulnerabilities (high)."""
-    MANIFEST_WRITERS[tool](sandbox, "requirements.txt")
-    assert_blocks(sandbox.run())
+    return partial(MANIFEST_WRITERS[tool], name="requirements.txt")
 
 
 @pytest.mark.parametrize("tool", sorted(MANIFEST_WRITERS))
@@ -473,13 +467,12 @@ FUNCTIONS = (
 )
 
 
-def test_per_function_statements_block(sandbox: Sandbox) -> None:
+def per_function_statements(sandbox: Sandbox) -> None:
     """The baseline: the function and its admin statements written in serverless.yml:
     GATE-IAC-001."""
     inline = "\n" + "".join(f"  {line}\n" for line in FUNCTIONS.splitlines())
     sandbox.write("serverless.yml", SLS_FUNCTIONS.format(functions=inline))
     sandbox.write("app.py", GOOD)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize(
@@ -525,10 +518,9 @@ def chalice_secret(sandbox: Sandbox, tags: str) -> None:
     sandbox.write(".chalice/config.json", SECRET_CONFIG.format(secret=PLAINTEXT, tags=tags))
 
 
-def test_a_plaintext_secret_in_a_chalice_config_blocks(sandbox: Sandbox) -> None:
+def plaintext_secret_in_a_chalice_config(sandbox: Sandbox) -> None:
     """The baseline: `environment_variables` holds a literal DB_PASSWORD: GATE-IAC-012."""
     chalice_secret(sandbox, ', "tags": {"note": "ab"}')
-    assert_blocks(sandbox.run())
 
 
 def test_a_chalice_environment_is_read_as_json(sandbox: Sandbox) -> None:
@@ -542,11 +534,10 @@ def test_a_chalice_environment_is_read_as_json(sandbox: Sandbox) -> None:
 # --- 9. a module named after its distribution's first part --------------------------------
 
 
-def test_a_module_a_record_lists_under_another_name_blocks(sandbox: Sandbox) -> None:
+def module_a_record_lists_under_another_name(sandbox: Sandbox) -> None:
     """The baseline (7d0b12f): `six`'s RECORD also lists src/helper.py, which the handler
     imports: not named like `six`, warned `foreign-module` and scanned: B602 (high)."""
     vouched(sandbox, "helper", ".")
-    assert_blocks(sandbox.run())
 
 
 def test_a_module_named_after_the_distributions_first_part_is_not_vouched(
@@ -557,3 +548,38 @@ def test_a_module_named_after_the_distributions_first_part_is_not_vouched(
     vouches for it (`six 1.0`, 4 files third-party) and the run passes (exit 0)."""
     vouched(sandbox, "six_helper", ".")
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ------------------------------------------------------------
+
+# name: (the bundle without the trick, the rule its blocking finding names)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "1-file-variable-provider-role": (file_variable_for_the_provider_role, "GATE-IAC-001"),
+    "2-chalice-stage-policy": (chalice_stage_policy, "GATE-IAC-001"),
+    "2-chalice-blueprint-stage-policy": (chalice_blueprint_stage_policy, "GATE-IAC-001"),
+    "3-handlers-sibling": (handlers_sibling, "B602"),
+    "3-record-in-the-code-folder": (made_up_record_in_the_code_folder, "B602"),
+    "4-module-on-the-pythonpath": (module_on_the_pythonpath, "B602"),
+    "4-module-on-an-extended-sys-path": (module_on_an_extended_sys_path, "B602"),
+    "5-shell-script-in-a-zip": (shell_script_in_a_zip, "GATE-IAC-018"),
+    **{
+        f"6-{tool}-requirements-txt": (
+            vulnerable_pin_in_requirements_txt(tool),
+            VULNERABLE_ADVISORY,
+        )
+        for tool in sorted(MANIFEST_WRITERS)
+    },
+    "7-per-function-statements": (per_function_statements, "GATE-IAC-001"),
+    "8-chalice-plaintext-secret": (plaintext_secret_in_a_chalice_config, "GATE-IAC-012"),
+    "9-record-lists-another-name": (module_a_record_lists_under_another_name, "B602"),
+}
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: each blocks, its finding naming its
+    rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

@@ -86,16 +86,24 @@ import importlib.util
 import io
 import marshal
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    assert_refused,
+    blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review16 import (
     DECORATED,
     GOOD,
     HELPER,
     IMPORTS_HELPER,
     VULNERABLE,
+    VULNERABLE_ADVISORY,
     app_py,
     chalice_project,
 )
@@ -132,12 +140,11 @@ ROLE_CHANGES = {
 }
 
 
-def test_an_admin_policy_on_the_provider_role_blocks(sandbox: Sandbox) -> None:
+def admin_policy_on_the_provider_role(sandbox: Sandbox) -> None:
     """The baseline: AdministratorAccess in `provider.iam.role.managedPolicies`:
     GATE-IAC-001 (critical)."""
     sandbox.write("serverless.yml", SLS_PLAIN.format(provider=PROVIDER_ADMIN, resources=""))
     sandbox.write("app.py", GOOD)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("change", sorted(ROLE_CHANGES))
@@ -178,11 +185,10 @@ UNTRACED: dict[str, dict[str, str]] = {
 }
 
 
-def test_a_decorated_chalice_function_blocks(sandbox: Sandbox) -> None:
+def decorated_chalice_function(sandbox: Sandbox) -> None:
     """The baseline: `@app.lambda_function(name='worker')`: the stage's admin policy is
     judged for it: GATE-IAC-001."""
     chalice_project(sandbox, {"app.py": app_py(DECORATED)})
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("trick", sorted(UNTRACED))
@@ -238,12 +244,11 @@ def serverless_artifact(sandbox: Sandbox, spec: str, files: dict[str, str]) -> N
         sandbox.write(path, text)
 
 
-def test_a_serverless_artifact_blocks(sandbox: Sandbox) -> None:
+def serverless_artifact_written_out(sandbox: Sandbox) -> None:
     """The baseline: `package.artifact: ../dist/orders.zip` written out: the zip is
     unpacked and scanned: B602 (high)."""
     spec = f"    handler: app.handler\n    package:\n      artifact: {ARTIFACT}\n"
     serverless_artifact(sandbox, spec, {})
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("form", sorted(SPECS))
@@ -276,13 +281,12 @@ functions:
 {module}"""
 
 
-def test_the_named_manifest_blocks(sandbox: Sandbox) -> None:
+def named_manifest(sandbox: Sandbox) -> None:
     """The baseline: `fileName: deps.txt` pinning `requests==2.5.0`: audited, known
     vulnerabilities (high)."""
     sandbox.write("serverless.yml", SLS_REQUIREMENTS.format(package="", name="deps.txt", module=""))
     sandbox.write("app.py", GOOD)
     sandbox.write("deps.txt", VULNERABLE)
-    assert_blocks(sandbox.run())
 
 
 def test_a_file_name_from_a_variable_is_audited(sandbox: Sandbox) -> None:
@@ -343,10 +347,9 @@ def vendored(sandbox: Sandbox, folder: str) -> None:
     sandbox.write(f"{folder}/helper.py", HELPER)
 
 
-def test_a_vendor_folder_blocks(sandbox: Sandbox) -> None:
+def vendor_folder(sandbox: Sandbox) -> None:
     """The baseline: `vendor: ../shared/pylib`: helper.py is scanned: B602 (high)."""
     vendored(sandbox, "shared/pylib")
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("folder", ["node_modules/pylib", ".serverless/pylib"])
@@ -391,3 +394,25 @@ def test_bytecode_in_an_ignored_folder_of_the_code_is_refused(
     imports it as in the baseline; the gate counts it ignored and passes (exit 0)."""
     compiled_helper(sandbox, folder)
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ------------------------------------------------------------
+
+# name: (the bundle without the trick, the rule its blocking finding names)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "1-admin-policy-on-the-provider-role": (admin_policy_on_the_provider_role, "GATE-IAC-001"),
+    "2-decorated-chalice-function": (decorated_chalice_function, "GATE-IAC-001"),
+    "3-artifact-written-out": (serverless_artifact_written_out, "B602"),
+    "4-named-manifest": (named_manifest, VULNERABLE_ADVISORY),
+    "5-vendor-folder": (vendor_folder, "B602"),
+}
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines of 1 to 5 (6's is refused), in one run of every bundle: each
+    blocks, its finding naming its rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

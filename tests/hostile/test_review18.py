@@ -106,11 +106,25 @@ import importlib.util
 import io
 import marshal
 import zipfile
+from functools import partial
+from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
-from tests.hostile.test_review16 import GOOD, HELPER, IMPORTS_HELPER, VULNERABLE
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    assert_refused,
+    blocked_or_refused,
+    each_blocks,
+)
+from tests.hostile.test_review16 import (
+    GOOD,
+    HELPER,
+    IMPORTS_HELPER,
+    VULNERABLE,
+    VULNERABLE_ADVISORY,
+)
 from tests.hostile.test_staging import BAD
 
 # --- 1. python-requirements' settings included from a file --------------------------------
@@ -153,7 +167,7 @@ PYREQ_TRICKS: dict[str, tuple[str, str, str, dict[str, str]]] = {
 }
 
 
-def test_a_named_manifest_blocks(sandbox: Sandbox) -> None:
+def named_manifest(sandbox: Sandbox) -> None:
     """The baseline: `fileName: deps.txt` written out, pinning `requests==2.5.0`: audited,
     known vulnerabilities (high)."""
     sandbox.write(
@@ -161,7 +175,6 @@ def test_a_named_manifest_blocks(sandbox: Sandbox) -> None:
     )
     sandbox.write("app.py", GOOD)
     sandbox.write("deps.txt", VULNERABLE)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("trick", sorted(PYREQ_TRICKS))
@@ -238,12 +251,11 @@ def test_an_override_of_the_generated_function_is_refused(sandbox: Sandbox) -> N
     assert_refused(sandbox.run(), "OrdersLambdaFunction")
 
 
-def test_an_extension_of_the_generated_role_blocks(sandbox: Sandbox) -> None:
+def extension_of_the_generated_role(sandbox: Sandbox) -> None:
     """The baseline: `resources.extensions.IamRoleLambdaExecution` written out with
     AdministratorAccess: GATE-IAC-001."""
     sandbox.write("serverless.yml", SLS_RESOURCES.format(resources=indented(EXTENSION)))
     sandbox.write("app.py", GOOD)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize("trick", sorted(RESOURCE_TRICKS))
@@ -311,12 +323,10 @@ def runtime_project(sandbox: Sandbox, form: str, runtime: str) -> None:
         sandbox.write("template.yaml", CFN_INLINE.format(runtime=runtime, code=code))
 
 
-@pytest.mark.parametrize("form", ["inline", "sam"])
-def test_a_python_runtime_blocks(sandbox: Sandbox, form: str) -> None:
+def python_runtime(form: str) -> Layout:
     """The baseline: `Runtime: python3.12`: the helper (or the inline handler) is
     scanned: B602 / GATE-SLS-001."""
-    runtime_project(sandbox, form, "python3.12")
-    assert_blocks(sandbox.run())
+    return partial(runtime_project, form=form, runtime="python3.12")
 
 
 @pytest.mark.parametrize("form", ["inline", "sam"])
@@ -368,13 +378,12 @@ functions:
 LAYER_PATH = "\n  deps:\n    path: ../deps"
 
 
-def test_a_layer_folder_blocks(sandbox: Sandbox) -> None:
+def layer_folder(sandbox: Sandbox) -> None:
     """The baseline: layer `deps` at `path: ../deps`, its python/helper.py (B602)
     imported by the handler: blocks."""
     sandbox.write("svc/serverless.yml", SLS_LAYER.format(layers=LAYER_PATH))
     sandbox.write("svc/app.py", IMPORTS_HELPER)
     sandbox.write("deps/python/helper.py", HELPER)
-    assert_blocks(sandbox.run())
 
 
 def test_a_layers_bytecode_is_refused(sandbox: Sandbox) -> None:
@@ -481,11 +490,10 @@ def chalice_project(sandbox: Sandbox, decorator: str, after: str) -> None:
     sandbox.write(".chalice/policy-admin.json", ADMIN_JSON)
 
 
-def test_a_decorated_chalice_function_blocks(sandbox: Sandbox) -> None:
+def decorated_chalice_function(sandbox: Sandbox) -> None:
     """The baseline: `@app.lambda_function(name='worker')`: the stage's admin policy is
     judged for it: GATE-IAC-001."""
     chalice_project(sandbox, "@app.lambda_function(name='worker')\n", "")
-    assert_blocks(sandbox.run())
 
 
 def test_a_function_added_to_the_apps_registry_is_refused(sandbox: Sandbox) -> None:
@@ -538,3 +546,26 @@ def test_an_archive_files_zip_named_otherwise_is_its_output(sandbox: Sandbox) ->
     (exit 0)."""
     archived(sandbox, "build/fn.zip")
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the baselines, in one run ------------------------------------------------------------
+
+# name: (the bundle without the trick, the rule its blocking finding names)
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "1-named-manifest": (named_manifest, VULNERABLE_ADVISORY),
+    "2-extension-of-the-generated-role": (extension_of_the_generated_role, "GATE-IAC-001"),
+    "3-python-runtime-inline": (python_runtime("inline"), "GATE-SLS-001"),
+    "3-python-runtime-sam": (python_runtime("sam"), "B602"),
+    "4-layer-folder": (layer_folder, "B602"),
+    "6-decorated-chalice-function": (decorated_chalice_function, "GATE-IAC-001"),
+}
+
+
+def test_the_baselines_block(tmp_path: Path) -> None:
+    """The baselines that block (2's override, 4's bytecode, 5's and 7's are refused), in one
+    run of every bundle: each blocks, its finding naming its rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BASELINES.items()},
+        {name: rule for name, (_, rule) in BASELINES.items()},
+    )

@@ -92,9 +92,19 @@ short form `CodeUri: !Ref CodeDir` (refused, its parameter's name is no folder).
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    assert_refused,
+    blocked_or_refused,
+    each_blocks,
+    with_file,
+)
 from tests.hostile.test_review16 import IMPORTS_HELPER
 from tests.hostile.test_review18 import shadowed_layer
 from tests.hostile.test_staging import BAD, GOOD
@@ -129,11 +139,9 @@ def granted(sandbox: Sandbox, action: str, default: str = "'s3:GetObject'") -> N
     sandbox.write("src/app.py", GOOD)
 
 
-@pytest.mark.parametrize("action", ["['*', 's3:GetObject']", "['iam:*', 's3:GetObject']"])
-def test_an_action_list_written_out_blocks(sandbox: Sandbox, action: str) -> None:
+def action_list_written_out(action: str) -> Layout:
     """The baseline: the list the split makes, written out, blocks (GATE-IAC-001)."""
-    granted(sandbox, action)
-    assert_blocks(sandbox.run())
+    return partial(granted, action=action)
 
 
 @pytest.mark.parametrize(
@@ -164,46 +172,46 @@ parameter_overrides = "Act=iam:*"
 """
 
 
-def test_a_parameters_wildcard_default_blocks(sandbox: Sandbox) -> None:
+def parameters_wildcard_default(sandbox: Sandbox) -> None:
     """The baseline: `Action: !Ref Act` with `Default: 'iam:*'` blocks (GATE-IAC-001)."""
     granted(sandbox, "!Ref Act", default="'iam:*'")
-    assert_blocks(sandbox.run())
 
 
-@pytest.mark.parametrize(
-    ("name", "settings"),
-    [
-        ("samconfig.toml", SAMCONFIG),
-        ("samconfig.toml", '[prod.deploy.parameters]\nparameter_overrides = ["Act=iam:*"]\n'),
-        ("samconfig.toml", SAMCONFIG.replace('"Act=iam:*"', '"ParameterKey=Act,ParameterValue=*"')),
-        (
-            "ops/samconfig.yaml",
-            "version: 0.1\ndefault:\n  global:\n    parameters:\n"
-            "      parameter_overrides: Stage=dev Act=iam:*\n",
-        ),
-    ],
-    ids=["default-environment", "a-list-in-another-environment", "long-form", "yaml-elsewhere"],
-)
-def test_a_samconfig_parameter_override_is_judged(
-    sandbox: Sandbox, name: str, settings: str
-) -> None:
+# samconfig -> (its path, its text): each overrides `Act` with `iam:*` (or `*`).
+OVERRIDES: dict[str, tuple[str, str]] = {
+    "default-environment": ("samconfig.toml", SAMCONFIG),
+    "a-list-in-another-environment": (
+        "samconfig.toml",
+        '[prod.deploy.parameters]\nparameter_overrides = ["Act=iam:*"]\n',
+    ),
+    "long-form": (
+        "samconfig.toml",
+        SAMCONFIG.replace('"Act=iam:*"', '"ParameterKey=Act,ParameterValue=*"'),
+    ),
+    "yaml-elsewhere": (
+        "ops/samconfig.yaml",
+        "version: 0.1\ndefault:\n  global:\n    parameters:\n"
+        "      parameter_overrides: Stage=dev Act=iam:*\n",
+    ),
+}
+
+
+def samconfig_parameter_override(override: str) -> Layout:
     """`Default: s3:GetObject`, and a samconfig of the bundle overrides it with `iam:*`:
     `sam deploy` deploys `iam:*`; the gate judged the Default alone and passed (exit 0).
     Every override in any samconfig, environment and command is a value the deploy may
-    use (`sam deploy --config-env prod`, `--config-file ops/samconfig.yaml`)."""
-    granted(sandbox, "!Ref Act")
-    sandbox.write(name, settings)
-    assert_blocks(sandbox.run())
+    use (`sam deploy --config-env prod`, `--config-file ops/samconfig.yaml`): it blocks
+    (GATE-IAC-001)."""
+    return with_file(partial(granted, action="!Ref Act"), *OVERRIDES[override])
 
 
-def test_an_override_split_into_actions_is_judged(sandbox: Sandbox) -> None:
-    """`!Split [',', !Ref Act]` over an override's `s3:GetObject,iam:*`."""
+def override_split_into_actions(sandbox: Sandbox) -> None:
+    """`!Split [',', !Ref Act]` over an override's `s3:GetObject,iam:*` (GATE-IAC-001)."""
     granted(sandbox, "!Split [',', !Ref Act]")
     sandbox.write("samconfig.toml", SAMCONFIG.replace("Act=iam:*", "Act=s3:GetObject,iam:*"))
-    assert_blocks(sandbox.run())
 
 
-def test_an_override_of_a_resource_policy_principal_is_judged(sandbox: Sandbox) -> None:
+def override_of_a_resource_policy_principal(sandbox: Sandbox) -> None:
     """A bucket policy's principal is `!Ref Reader` (`Default` an account): the samconfig
     gives `*`, and the bucket is open to anyone (GATE-IAC-019)."""
     granted(sandbox, "s3:GetObject")
@@ -213,7 +221,6 @@ def test_an_override_of_a_resource_policy_principal_is_judged(sandbox: Sandbox) 
     )
     template.write_text(text + BUCKET_POLICY)
     sandbox.write("samconfig.toml", SAMCONFIG.replace("Act=iam:*", "Reader=*"))
-    assert_blocks(sandbox.run())
 
 
 BUCKET_POLICY = """\
@@ -373,3 +380,32 @@ def test_a_providers_layers_are_attached(sandbox: Sandbox) -> None:
     the bytecode, and passes (exit 0)."""
     layered(sandbox, ATTACHED.replace("\n    ", "\n  "), "")
     blocked_or_refused(sandbox.run().code)
+
+
+# --- the bundles that block, in one run --------------------------------------------------
+
+# name: (the bundle, the rule its blocking finding names)
+BLOCKING: dict[str, tuple[Layout, str]] = {
+    "1-action-list-written-out": (action_list_written_out("['*', 's3:GetObject']"), "GATE-IAC-001"),
+    "1-iam-action-list-written-out": (
+        action_list_written_out("['iam:*', 's3:GetObject']"),
+        "GATE-IAC-001",
+    ),
+    "2-parameters-wildcard-default": (parameters_wildcard_default, "GATE-IAC-001"),
+    **{
+        f"2-samconfig-override-{name}": (samconfig_parameter_override(name), "GATE-IAC-001")
+        for name in OVERRIDES
+    },
+    "2-override-split-into-actions": (override_split_into_actions, "GATE-IAC-001"),
+    "2-override-of-a-principal": (override_of_a_resource_policy_principal, "GATE-IAC-019"),
+}
+
+
+def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
+    """The baselines of 1 and 2 (3's, 4's and 5's are refused) and the overrides 2
+    judges, in one run of every bundle: each blocks, its finding naming its rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BLOCKING.items()},
+        {name: rule for name, (_, rule) in BLOCKING.items()},
+    )

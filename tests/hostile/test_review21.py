@@ -125,9 +125,18 @@ scan error naming the function (`Declared.unfollowed`).
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused, blocked_or_refused
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    assert_refused,
+    blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review16 import HELPER, IMPORTS_HELPER
 from tests.hostile.test_review18 import shadowed_layer
 from tests.hostile.test_staging import GOOD
@@ -162,26 +171,22 @@ Resources:
 """
 
 
-def test_an_action_list_written_out_blocks(sandbox: Sandbox) -> None:
-    """The baseline: `Action: ["s3:GetObject", "iam:*"]`: GATE-IAC-001."""
-    sandbox.write("template.yaml", SAM_ACTIONS.format(action='["s3:GetObject", "iam:*"]'))
-    sandbox.write("src/app.py", GOOD)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
-
-
-@pytest.mark.parametrize("action", ["!Ref Acts", "{Ref: Acts}"])
-def test_an_action_list_from_a_comma_delimited_parameter_is_judged(
-    sandbox: Sandbox, action: str
-) -> None:
-    """CloudFormation makes the Ref a list and the role gets `iam:*`; the gate judged
-    `"s3:GetObject,iam:*"` as one unknown action (low) and passed (exit 0)."""
+def sam_actions(sandbox: Sandbox, action: str) -> None:
+    """A SAM function with a harmless handler whose role's one statement is `action`."""
     sandbox.write("template.yaml", SAM_ACTIONS.format(action=action))
     sandbox.write("src/app.py", GOOD)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
+
+
+def action_list_written_out(sandbox: Sandbox) -> None:
+    """The baseline: `Action: ["s3:GetObject", "iam:*"]`: GATE-IAC-001."""
+    sam_actions(sandbox, '["s3:GetObject", "iam:*"]')
+
+
+def action_list_from_a_comma_delimited_parameter(action: str) -> Layout:
+    """CloudFormation makes the Ref a list and the role gets `iam:*`; the gate judged
+    `"s3:GetObject,iam:*"` as one unknown action (low) and passed (exit 0). It blocks
+    (GATE-IAC-001)."""
+    return partial(sam_actions, action=action)
 
 
 # --- 2. a nested template's parameter given by its parent ----------------------------------
@@ -229,23 +234,17 @@ def nested(sandbox: Sandbox, nesting: str, default: str) -> None:
     sandbox.write("src/app.py", GOOD)
 
 
-@pytest.mark.parametrize("nesting", sorted(NESTING))
-def test_a_nested_parameter_with_a_default_blocks(sandbox: Sandbox, nesting: str) -> None:
+def nested_parameter_with_a_default(nesting: str) -> Layout:
     """The baseline: the child's `Default: 'iam:*'`: GATE-IAC-001."""
-    nested(sandbox, nesting, "\n    Default: 'iam:*'")
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
+    return partial(nested, nesting=nesting, default="\n    Default: 'iam:*'")
 
 
-@pytest.mark.parametrize("nesting", sorted(NESTING))
-def test_a_nested_parameter_the_parent_gives_is_judged(sandbox: Sandbox, nesting: str) -> None:
+def nested_parameter_the_parent_gives(nesting: str) -> Layout:
     """CloudFormation passes the parent's `Act: 'iam:*'`; the gate judged the Ref as the
     unknown action `Act` (low) and passed (exit 0). The value the bundle passes is
     judged; at the least, a Ref it cannot resolve in an action blocks (GATE-IAC-004,
     high)."""
-    nested(sandbox, nesting, "")
-    assert_blocks(sandbox.run())
+    return partial(nested, nesting=nesting, default="")
 
 
 # --- 3. a function URL's AuthType written as an intrinsic ----------------------------------
@@ -310,35 +309,27 @@ def url(sandbox: Sandbox, where: str, auth: str) -> None:
     sandbox.write("src/app.py", GOOD)
 
 
-@pytest.mark.parametrize("where", sorted(URLS))
-def test_a_function_url_without_auth_blocks(sandbox: Sandbox, where: str) -> None:
+def function_url_without_auth(where: str) -> Layout:
     """The baseline: `AuthType: NONE`: GATE-IAC-010."""
-    url(sandbox, where, "NONE")
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-010" in run.stdout
+    return partial(url, where=where, auth="NONE")
 
 
-@pytest.mark.parametrize(
-    ("where", "auth"),
-    [
-        ("sam", "!Ref Auth"),
-        ("sam", "{Ref: Auth}"),
-        ("sam", "!If [IsProd, AWS_IAM, NONE]"),
-        ("sam", "!FindInMap [Auth, all, url]"),
-        ("cfn", "!Ref Auth"),
-    ],
-)
-def test_a_function_url_auth_given_by_an_intrinsic_is_judged(
-    sandbox: Sandbox, where: str, auth: str
-) -> None:
+# name -> (where, the AuthType written as an intrinsic).
+INTRINSIC_AUTHS = {
+    "sam-ref-tag": ("sam", "!Ref Auth"),
+    "sam-ref-mapping": ("sam", "{Ref: Auth}"),
+    "sam-if": ("sam", "!If [IsProd, AWS_IAM, NONE]"),
+    "sam-find-in-map": ("sam", "!FindInMap [Auth, all, url]"),
+    "cfn-ref-tag": ("cfn", "!Ref Auth"),
+}
+
+
+def function_url_auth_given_by_an_intrinsic(trick: str) -> Layout:
     """CloudFormation deploys the URL with AuthType NONE (the parameter's Default, a
     branch of the `!If`, the mapping's value); the gate compared the tag's value with
-    `NONE` and passed (exit 0)."""
-    url(sandbox, where, auth)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-010" in run.stdout
+    `NONE` and passed (exit 0). It blocks (GATE-IAC-010)."""
+    where, auth = INTRINSIC_AUTHS[trick]
+    return partial(url, where=where, auth=auth)
 
 
 # --- 4. a Terraform function URL through locals --------------------------------------------
@@ -377,26 +368,17 @@ def tf_url(sandbox: Sandbox, name: str, auth: str) -> None:
     sandbox.write("app.py", GOOD)
 
 
-def test_a_terraform_function_url_without_auth_blocks(sandbox: Sandbox) -> None:
+def terraform_function_url_without_auth(sandbox: Sandbox) -> None:
     """The baseline: `authorization_type = "NONE"` on a URL naming the function:
     GATE-IAC-010."""
     tf_url(sandbox, PLAIN_NAME, '"NONE"')
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-010" in run.stdout
 
 
-@pytest.mark.parametrize(("name", "auth"), [(PLAIN_NAME, "local.auth"), ("local.fn", '"NONE"')])
-def test_a_terraform_function_url_through_a_local_is_judged(
-    sandbox: Sandbox, name: str, auth: str
-) -> None:
+def terraform_function_url_through_a_local(name: str, auth: str) -> Layout:
     """Terraform evaluates the locals: the URL of the function is public. The gate
     compared `${local.auth}` with NONE, or did not relate the URL to the function, and
-    passed (exit 0)."""
-    tf_url(sandbox, name, auth)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-010" in run.stdout
+    passed (exit 0). It blocks (GATE-IAC-010)."""
+    return partial(tf_url, name=name, auth=auth)
 
 
 # --- 5. a Terraform policy whose actions are a list-valued local ---------------------------
@@ -451,23 +433,16 @@ def tf_policy(sandbox: Sandbox, how: str, acts: str) -> None:
     sandbox.write("app.py", GOOD)
 
 
-@pytest.mark.parametrize("how", sorted(TF_POLICIES))
-def test_a_terraform_wildcard_action_written_out_blocks(sandbox: Sandbox, how: str) -> None:
+def terraform_wildcard_action_written_out(how: str) -> Layout:
     """The baseline: `["*"]` written in the policy: GATE-IAC-001."""
-    tf_policy(sandbox, how, '["*"]')
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
+    return partial(tf_policy, how=how, acts='["*"]')
 
 
-@pytest.mark.parametrize("how", sorted(TF_POLICIES))
-def test_a_terraform_wildcard_action_from_a_local_is_judged(sandbox: Sandbox, how: str) -> None:
+def terraform_wildcard_action_from_a_local(how: str) -> Layout:
     """`local.acts` is `["*"]`: the role may do anything. The gate judged the text
-    `${local.acts}` as an unknown action (low) and passed (exit 0)."""
-    tf_policy(sandbox, how, "local.acts")
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
+    `${local.acts}` as an unknown action (low) and passed (exit 0). It blocks
+    (GATE-IAC-001)."""
+    return partial(tf_policy, how=how, acts="local.acts")
 
 
 # --- 6. a Terraform role across a local module boundary ------------------------------------
@@ -531,13 +506,10 @@ def tf_split(sandbox: Sandbox, split: str) -> None:
         sandbox.write(path, text)
 
 
-def test_a_terraform_admin_role_in_the_functions_module_blocks(sandbox: Sandbox) -> None:
+def terraform_admin_role_in_the_functions_module(sandbox: Sandbox) -> None:
     """The baseline: the role and its `Action = "*"` policy beside the function:
     GATE-IAC-001."""
     tf_split(sandbox, "same-module")
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
 
 
 @pytest.mark.parametrize("split", ["role-in-child", "function-in-child"])
@@ -593,22 +565,17 @@ def cfn_named(sandbox: Sandbox, roles: str, role: str) -> None:
     sandbox.write("src/app.py", GOOD)
 
 
-def test_a_role_and_policy_named_by_logical_id_block(sandbox: Sandbox) -> None:
+def role_and_policy_named_by_logical_id(sandbox: Sandbox) -> None:
     """The baseline: `Roles: [!Ref Role]`, `Role: !GetAtt Role.Arn`: GATE-IAC-001."""
     cfn_named(sandbox, "!Ref Role", "!GetAtt Role.Arn")
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
 
 
-@pytest.mark.parametrize("trick", sorted(NAMED))
-def test_a_role_named_by_its_role_name_is_judged(sandbox: Sandbox, trick: str) -> None:
+def role_named_by_its_role_name(trick: str) -> Layout:
     """CloudFormation resolves the name: the function runs with `Action: '*'`. The gate
-    found no role (or no policy attached to it) and passed (exit 0)."""
-    cfn_named(sandbox, *NAMED[trick])
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
+    found no role (or no policy attached to it) and passed (exit 0). It blocks
+    (GATE-IAC-001)."""
+    roles, role = NAMED[trick]
+    return partial(cfn_named, roles=roles, role=role)
 
 
 # --- 8. a Terraform layer attached through a local -----------------------------------------
@@ -698,10 +665,9 @@ def made_layer(sandbox: Sandbox, metadata: str, helper: str) -> None:
     sandbox.write("node_modules/pylib/helper.py", HELPER)
 
 
-def test_a_layer_folder_with_the_helper_blocks(sandbox: Sandbox) -> None:
-    """The baseline: the shell-running helper in the layer's own folder: blocks."""
+def layer_folder_with_the_helper(sandbox: Sandbox) -> None:
+    """The baseline: the shell-running helper in the layer's own folder: blocks (B602)."""
     made_layer(sandbox, "", HELPER)
-    assert_blocks(sandbox.run())
 
 
 def test_a_layer_makefile_build_is_not_taken_for_its_content_uri(sandbox: Sandbox) -> None:
@@ -755,13 +721,11 @@ Resources:
 """
 
 
-def test_a_local_managed_policy_chosen_by_a_condition_blocks(sandbox: Sandbox) -> None:
-    """Held: `!If` between two local managed policies: each branch is judged."""
+def local_managed_policy_chosen_by_a_condition(sandbox: Sandbox) -> None:
+    """Held: `!If` between two local managed policies: each branch is judged
+    (GATE-IAC-001)."""
     sandbox.write("template.yaml", SAM_MANAGED_IF)
     sandbox.write("src/app.py", GOOD)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-001" in run.stdout
 
 
 SLS_URL = """\
@@ -779,23 +743,119 @@ functions:
 """
 
 
-@pytest.mark.parametrize("value", ["${self:custom.url}", "${file(./url.yml)}"])
-def test_a_serverless_url_through_a_variable_blocks(sandbox: Sandbox, value: str) -> None:
+def serverless_url_through_a_variable(value: str) -> Layout:
     """Held: a Serverless `url` given by a variable is resolved: GATE-IAC-010."""
-    sandbox.write("serverless.yml", SLS_URL.format(url=value))
-    sandbox.write("url.yml", "true\n")
-    sandbox.write("app.py", GOOD)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-010" in run.stdout
+
+    def layout(sandbox: Sandbox) -> None:
+        sandbox.write("serverless.yml", SLS_URL.format(url=value))
+        sandbox.write("url.yml", "true\n")
+        sandbox.write("app.py", GOOD)
+
+    return layout
 
 
-@pytest.mark.parametrize("action", ["!ImportValue shared-action", "{'Fn::ImportValue': x}"])
-def test_an_action_imported_from_another_stack_blocks(sandbox: Sandbox, action: str) -> None:
+def action_imported_from_another_stack(action: str) -> Layout:
     """An action only the deploy knows, in its short form too: a policy the gate could not
     read (GATE-IAC-004, high), never an unknown action at low."""
-    sandbox.write("template.yaml", SAM_ACTIONS.format(action=action))
-    sandbox.write("src/app.py", GOOD)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-004" in run.stdout
+    return partial(sam_actions, action=action)
+
+
+# --- the bundles that block, in one run --------------------------------------------------
+
+# name: (the bundle, the rule its blocking finding names)
+BLOCKING: dict[str, tuple[Layout, str]] = {
+    "1-action-list-written-out": (action_list_written_out, "GATE-IAC-001"),
+    "1-comma-delimited-ref-tag": (
+        action_list_from_a_comma_delimited_parameter("!Ref Acts"),
+        "GATE-IAC-001",
+    ),
+    "1-comma-delimited-ref-mapping": (
+        action_list_from_a_comma_delimited_parameter("{Ref: Acts}"),
+        "GATE-IAC-001",
+    ),
+    **{
+        f"2-nested-{nesting}-with-a-default": (
+            nested_parameter_with_a_default(nesting),
+            "GATE-IAC-001",
+        )
+        for nesting in sorted(NESTING)
+    },
+    **{
+        f"2-nested-{nesting}-the-parent-gives": (
+            nested_parameter_the_parent_gives(nesting),
+            "GATE-IAC-004",
+        )
+        for nesting in sorted(NESTING)
+    },
+    **{
+        f"3-{where}-url-without-auth": (function_url_without_auth(where), "GATE-IAC-010")
+        for where in sorted(URLS)
+    },
+    **{
+        f"3-{trick}-url-auth": (function_url_auth_given_by_an_intrinsic(trick), "GATE-IAC-010")
+        for trick in INTRINSIC_AUTHS
+    },
+    "4-terraform-url-without-auth": (terraform_function_url_without_auth, "GATE-IAC-010"),
+    "4-terraform-url-auth-local": (
+        terraform_function_url_through_a_local(PLAIN_NAME, "local.auth"),
+        "GATE-IAC-010",
+    ),
+    "4-terraform-url-function-local": (
+        terraform_function_url_through_a_local("local.fn", '"NONE"'),
+        "GATE-IAC-010",
+    ),
+    **{
+        f"5-terraform-{how}-wildcard-written-out": (
+            terraform_wildcard_action_written_out(how),
+            "GATE-IAC-001",
+        )
+        for how in sorted(TF_POLICIES)
+    },
+    **{
+        f"5-terraform-{how}-wildcard-from-a-local": (
+            terraform_wildcard_action_from_a_local(how),
+            "GATE-IAC-001",
+        )
+        for how in sorted(TF_POLICIES)
+    },
+    "6-terraform-admin-role-in-the-module": (
+        terraform_admin_role_in_the_functions_module,
+        "GATE-IAC-001",
+    ),
+    "7-role-and-policy-by-logical-id": (role_and_policy_named_by_logical_id, "GATE-IAC-001"),
+    **{
+        f"7-{trick}-by-role-name": (role_named_by_its_role_name(trick), "GATE-IAC-001")
+        for trick in sorted(NAMED)
+    },
+    "9-layer-folder-with-the-helper": (layer_folder_with_the_helper, "B602"),
+    "held-managed-policy-chosen-by-if": (
+        local_managed_policy_chosen_by_a_condition,
+        "GATE-IAC-001",
+    ),
+    "held-serverless-url-self-variable": (
+        serverless_url_through_a_variable("${self:custom.url}"),
+        "GATE-IAC-010",
+    ),
+    "held-serverless-url-file-variable": (
+        serverless_url_through_a_variable("${file(./url.yml)}"),
+        "GATE-IAC-010",
+    ),
+    "held-action-import-value-tag": (
+        action_imported_from_another_stack("!ImportValue shared-action"),
+        "GATE-IAC-004",
+    ),
+    "held-action-import-value-mapping": (
+        action_imported_from_another_stack("{'Fn::ImportValue': x}"),
+        "GATE-IAC-004",
+    ),
+}
+
+
+def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
+    """Every baseline that blocks (8's is refused), the tricks of 1 to 5 and 7, and what
+    held, in one run of every bundle: each blocks, its finding naming its rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BLOCKING.items()},
+        {name: rule for name, (_, rule) in BLOCKING.items()},
+    )

@@ -80,10 +80,13 @@ past MAX_INLINED, stops the rule with `TooDeep`, a scan error naming the file an
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks
-from tests.hostile.test_review23 import TEMPLATE, assert_taint_blocks
+from tests.hostile.conftest import Layout, Sandbox, each_blocks
+from tests.hostile.test_review23 import TEMPLATE, handler_bundle
 
 # --- 1. the taint walk's depth bounds ----------------------------------------------------
 
@@ -114,10 +117,10 @@ def nested_lambdas(depth: int) -> str:
 NESTED = {"defs": nested_defs, "lambdas": nested_lambdas}
 
 
-@pytest.mark.parametrize("shape", sorted(NESTED))
-def test_four_levels_of_nesting_are_followed(sandbox: Sandbox, shape: str) -> None:
-    """The baseline: four nested functions or lambdas deep, `eval` of event data blocks."""
-    assert_taint_blocks(sandbox, NESTED[shape](4))
+def four_levels_of_nesting(shape: str) -> Layout:
+    """The baseline: four nested functions or lambdas deep, `eval` of event data blocks
+    (GATE-SLS-002)."""
+    return partial(handler_bundle, source=NESTED[shape](4))
 
 
 @pytest.mark.parametrize("shape", sorted(NESTED))
@@ -173,29 +176,24 @@ def layer_with_extension(sandbox: Sandbox, template: str) -> None:
     script.chmod(0o755)
 
 
-def test_a_layer_script_run_as_the_exec_wrapper_blocks(sandbox: Sandbox) -> None:
+def layer_script_run_as_the_exec_wrapper(sandbox: Sandbox) -> None:
     """The baseline: the script named by AWS_LAMBDA_EXEC_WRAPPER blocks (GATE-IAC-018)."""
     layer_with_extension(sandbox, WRAPPED)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-018" in run.stdout, run.stdout[-2000:]
 
 
-def test_a_layer_extension_blocks(sandbox: Sandbox) -> None:
+def layer_extension(sandbox: Sandbox) -> None:
     """Lambda starts every executable in /opt/extensions before the handler, named by
-    nothing: the same script there must block as the exec wrapper does."""
+    nothing: the same script there must block as the exec wrapper does (GATE-IAC-018)."""
     layer_with_extension(sandbox, LAYERED)
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "GATE-IAC-018" in run.stdout, run.stdout[-2000:]
 
 
 # --- what held ---------------------------------------------------------------------------
 
 
-def test_a_recursive_lambda_neither_hangs_nor_hides(sandbox: Sandbox) -> None:
-    """`f = lambda x: f(x)` and nested functions calling each other: no hang, blocks."""
-    assert_taint_blocks(
+def recursive_lambda(sandbox: Sandbox) -> None:
+    """`f = lambda x: f(x)` and nested functions calling each other: no hang, blocks
+    (GATE-SLS-002)."""
+    handler_bundle(
         sandbox,
         "f = lambda x: f(x)\n\n"
         "def handler(event, context):\n"
@@ -206,7 +204,7 @@ def test_a_recursive_lambda_neither_hangs_nor_hides(sandbox: Sandbox) -> None:
     )
 
 
-def test_an_undeclared_chalice_vendor_package_is_scanned(sandbox: Sandbox) -> None:
+def undeclared_chalice_vendor_package(sandbox: Sandbox) -> None:
     """A `vendor/` package with a forged RECORD that no requirements file declares is the
     function's own code: scanned, B602 blocks."""
     import base64
@@ -233,9 +231,6 @@ def test_an_undeclared_chalice_vendor_package_is_scanned(sandbox: Sandbox) -> No
         f"evilpkg/__init__.py,sha256={digest},{len(code)}\n"
         "evilpkg-1.0.dist-info/METADATA,,\nevilpkg-1.0.dist-info/RECORD,,\n",
     )
-    run = sandbox.run()
-    assert_blocks(run)
-    assert "B602" in run.stdout, run.stdout[-2000:]
 
 
 @pytest.mark.parametrize("shape", sorted(NESTED))
@@ -269,3 +264,28 @@ def test_nested_code_that_multiplies_is_stopped_not_read_for_ever(sandbox: Sandb
     run = sandbox.run()
     assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
     assert "nested code read more than" in run.stderr, run.stderr
+
+
+# --- the bundles that block, in one run --------------------------------------------------
+
+# name: (the bundle, the rule its blocking finding names)
+BLOCKING: dict[str, tuple[Layout, str]] = {
+    **{
+        f"1-four-levels-of-nested-{shape}": (four_levels_of_nesting(shape), "GATE-SLS-002")
+        for shape in sorted(NESTED)
+    },
+    "2-layer-script-as-the-exec-wrapper": (layer_script_run_as_the_exec_wrapper, "GATE-IAC-018"),
+    "2-layer-extension": (layer_extension, "GATE-IAC-018"),
+    "held-recursive-lambda": (recursive_lambda, "GATE-SLS-002"),
+    "held-undeclared-chalice-vendor-package": (undeclared_chalice_vendor_package, "B602"),
+}
+
+
+def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
+    """The baselines of 1 and 2, 2's extension and what held, in one run of every bundle:
+    each blocks, its finding naming its rule."""
+    each_blocks(
+        tmp_path,
+        {name: layout for name, (layout, _) in BLOCKING.items()},
+        {name: rule for name, (_, rule) in BLOCKING.items()},
+    )
