@@ -82,6 +82,7 @@ def test_a_later_stage_from_an_earlier_one_is_known(tmp_path: Path) -> None:
         (f"{FROM}ENV PATH=/var/task/bin:$PATH\n", "ENV"),
         (f"{FROM}ENV LAMBDA_TASK_ROOT /opt/extensions\n", "ENV"),
         (f"{FROM}ENV PYTHONPATH=/opt/boot\n", "ENV"),
+        (f"{FROM}ENV PYTHONPATH=/var/task/node_modules\n", "ENV"),
         (f"{FROM}ENV PYTHONPATH=/var/task/vendor:$PYTHONPATH\n", "ENV"),
         (f'{FROM}ENV "PYTHONSTARTUP"=/var/task/boot.py\n', "ENV"),
         (f"{FROM}ARG NAME=LD_PRELOAD\nENV ${{NAME}}=/var/task/x.so\n", "ENV"),

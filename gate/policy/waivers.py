@@ -12,6 +12,7 @@ again; the report warns about waivers that expired, expire soon, or match nothin
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -83,15 +84,16 @@ def apply_waivers(
     active = [w for w in waivers if w.expires >= today]
     used: set[int] = set()
     widened: dict[int, tuple[WaiverRule, Finding]] = {}
-    repeated: dict[int, tuple[WaiverRule, int]] = {}
+    repeated: Counter[int] = Counter()
+    """Findings a fingerprint waiver, already spent on one, did not waive, by waiver."""
     result = []
     for finding in findings:
         covering = [w for w in active if finding.status in _WAIVABLE and w.covers(finding, alone)]
         # A waiver by fingerprint names one finding: a second copy of the same problem
         # (the statement pasted elsewhere in the file) is new, as a baseline holds.
         waiver = next((w for w in covering if w.fingerprint is None or id(w) not in used), None)
-        for spent in covering[:1] if waiver is None else []:
-            repeated[id(spent)] = (spent, repeated.get(id(spent), (spent, 0))[1] + 1)
+        if waiver is None and covering:
+            repeated[id(covering[0])] += 1
         if waiver is not None:
             used.add(id(waiver))
             if waiver.widened(finding, alone):
@@ -118,7 +120,8 @@ def apply_waivers(
             f"{'has' if count == 1 else 'have'} it: {'that one is' if count == 1 else 'they are'}"
             " judged as new",
         )
-        for waiver, count in repeated.values()
+        for waiver in waivers
+        if (count := repeated[id(waiver)])
     ]
     return result, _waiver_warnings(waivers, used, today, result, alone) + wider
 

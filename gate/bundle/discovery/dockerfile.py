@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.bundle.manifests.requirements import REQUIREMENTS_GLOB
+from gate.bundle.rules import DIR_RULES
 from gate.safefile import MIB, read_regular
 
 MAX_DOCKERFILE_BYTES = MIB
@@ -185,9 +186,16 @@ def _starts(name: str, value: str) -> bool:
 
 def _in_code(search_path: str) -> bool:
     """Whether every folder of a search path is in the function's code folder (the
-    runtime's working directory), which is scanned."""
+    runtime's working directory), which is scanned, and in no folder a built-in rule
+    leaves out (`node_modules`, `cdk.out`...), whose modules the gate brings back only
+    where it knows they are imported from."""
     places = [_resolved(entry, TASK_ROOT) for entry in search_path.split(":")]
-    return all(p is not None and PurePosixPath(p).is_relative_to(TASK_ROOT) for p in places)
+    return all(
+        p is not None
+        and PurePosixPath(p).is_relative_to(TASK_ROOT)
+        and not set(PurePosixPath(p).parts) & set(DIR_RULES)
+        for p in places
+    )
 
 
 def _pip_install(arguments: str, workdir: str | None) -> bool:

@@ -122,7 +122,7 @@ def _pip_sources_set(root: Path, here: PurePosixPath, place: Path, shown: str) -
     return [
         f"{shown}{env.name} sets {name}, which a requirements file or the service names for pip"
         for env in _environment_files(place)
-        for name in _ENVIRONMENT_LINE.findall(_text(env).replace("\r", "\n"))
+        for name in _environment_names(env)
         if any(f"${{{name}}}" in text or f"${{env:{name}}}" in text for text in texts)
     ]
 
@@ -130,11 +130,15 @@ def _pip_sources_set(root: Path, here: PurePosixPath, place: Path, shown: str) -
 _SERVICE_FILES = ("serverless.yml", "serverless.yaml", "serverless.json")
 
 
-def _build_variables(text: str) -> list[str]:
-    """The variables an environment file sets that configure the build's programs (its
-    lines broken as dotenv breaks them, at `\r` too)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    names = [m.upper() for m in _ENVIRONMENT_LINE.findall(text)]
+def _environment_names(path: Path) -> list[str]:
+    """The names an environment file sets, its lines broken as dotenv breaks them (at a
+    `\r` too)."""
+    return _ENVIRONMENT_LINE.findall(_text(path).replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _build_variables(path: Path) -> list[str]:
+    """The variables an environment file sets that configure the build's programs."""
+    names = [name.upper() for name in _environment_names(path)]
     return [
         n
         for n in names
@@ -180,7 +184,7 @@ def install_programs(root: Path, here: PurePosixPath, plugins: frozenset[str]) -
             f"{shown}{env.name}, which sets {', '.join(names)} for the build's programs "
             "(the Framework loads it into their environment)"
             for env in _environment_files(place)
-            if (names := _build_variables(_text(env)))
+            if (names := _build_variables(env))
         ]
         found += _pip_sources_set(root, here, place, shown)
         found += _gyp(place, shown)
