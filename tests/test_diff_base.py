@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -221,6 +222,7 @@ def seen(findings: list[Finding]) -> Seen:
     return Seen(
         {f.fingerprint: frozenset(f.functions) for f in findings},
         {f.fingerprint: f.severity for f in findings},
+        Counter(f.fingerprint for f in findings),
     )
 
 
@@ -523,3 +525,13 @@ def test_a_finding_more_severe_than_at_the_merge_base_is_new(tmp_path: Path) -> 
         Status.PREEXISTING,
         Status.BLOCKING,
     ]
+
+
+def test_every_copy_of_a_problem_the_change_copied_is_new(tmp_path: Path) -> None:
+    # The change pasted a waived (or baselined) statement elsewhere: one copy takes the
+    # waiver, and the untouched original must not then pass as preexisting.
+    changes = Changes("main", "0" * 40, tmp_path, {}, frozenset({"app.py"}))
+    then = finding("app.py", 1)
+    scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, seen([then]))
+    marked, _ = apply_diff([then, replace(then, status=Status.WAIVED)], scope)
+    assert [f.status for f in marked] == [Status.BLOCKING, Status.WAIVED]

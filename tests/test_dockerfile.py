@@ -40,6 +40,9 @@ def steps(tmp_path: Path, text: str) -> str:
         "RUN python3.12 -m pip install --upgrade --requirement=requirements-prod.txt\n",
         'RUN ["pip3", "install", "-r", "/var/task/requirements.txt"]\n',
         "ENV PIP_NO_CACHE_DIR=1\nARG VERSION=1\n",
+        "RUN pip install --no-cache-dir --require-hashes --no-deps -r requirements.txt "
+        '--target "${LAMBDA_TASK_ROOT}"\n',
+        "RUN pip install --only-binary=:all: -r requirements.txt\n",
         "ENV PYTHONPATH=${LAMBDA_TASK_ROOT}/vendor:/var/task/lib\n",
     ],
 )
@@ -98,6 +101,15 @@ def test_a_later_stage_from_an_earlier_one_is_known(tmp_path: Path) -> None:
             "RUN steps",
         ),
         (f"{FROM}ENV PIP_FIND_LINKS=/var/task/wheels\n", "ENV"),
+        (f"{FROM}RUN pip install -r=requirements.txt -t .\n", "RUN steps"),
+        (f"{FROM}RUN pip install -r https://x.example/requirements.txt\n", "RUN steps"),
+        (f"{FROM}RUN pip install -r requirements.txt -t {{.,./libs/six}}\n", "RUN steps"),
+        (
+            f"{FROM}WORKDIR /var/task/build\nRUN pip install -r ../requirements.txt\n",
+            "RUN steps",
+        ),
+        (f"{FROM}ENV XDG_CONFIG_HOME=/var/task/config\n", "ENV"),
+        (f"{FROM}ARG XDG_CONFIG_DIRS=/var/task/config\n", "ARG"),
         (f"{FROM}ARG PIP_INDEX_URL=https://pypi.example.com/simple\n", "ARG"),
         # Images and steps that can write anything.
         ("FROM python:3.12\n", "FROM 'python:3.12'"),

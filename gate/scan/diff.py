@@ -32,6 +32,7 @@ import io
 import os
 import re
 import tokenize
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
@@ -59,6 +60,8 @@ class Seen:
 
     functions: dict[str, frozenset[str]]
     severity: dict[str, Severity]
+    count: Counter[str] = field(default_factory=Counter)
+    """How many findings had each fingerprint."""
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,18 @@ def apply_diff(
     """`findings` with those the change did not touch marked `preexisting`, and what the
     report says of the diff."""
     marked = []
+    # A problem the change copied, one copy of which a waiver or baseline entry by
+    # fingerprint has taken: which copy it took is the change's to choose (the pasted
+    # one, leaving the original to pass as preexisting), so every copy is new.
+    now = Counter(f.fingerprint for f in findings)
+    claimed = {f.fingerprint for f in findings if f.status not in _DIFFABLE}
+    copied = {fp for fp in claimed if scope.before and now[fp] > scope.before.count[fp]}
     for finding in findings:
-        if finding.status in _DIFFABLE and _earlier(finding, scope):
+        if (
+            finding.status in _DIFFABLE
+            and finding.fingerprint not in copied
+            and (_earlier(finding, scope))
+        ):
             finding = replace(finding, status=Status.PREEXISTING)
         marked.append(finding)
     changes = scope.changes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -209,6 +210,7 @@ def _deployers(
     by_bundle = {s.bundle.id: s for s in staged}
     deployed: dict[str, frozenset[str]] = {}
     worst: dict[str, Severity] = {}
+    count: Counter[str] = Counter()
     for finding in findings:
         one = by_bundle.get(finding.bundle)
         names = set(finding.functions)
@@ -217,7 +219,8 @@ def _deployers(
         key = fingerprint(finding)
         deployed[key] = deployed.get(key, frozenset()) | names
         worst[key] = max(worst.get(key, finding.severity), finding.severity)
-    return Seen(deployed, worst)
+        count[key] += 1
+    return Seen(deployed, worst, count)
 
 
 def _scan_base(

@@ -134,21 +134,38 @@ TASK_ROOT = "/var/task"
 """Where Lambda's base images keep the function's code, and work from."""
 _TASK_ROOT_VARIABLE = re.compile(r"\$(?:\{LAMBDA_TASK_ROOT\}|LAMBDA_TASK_ROOT\b)")
 
-# What makes Lambda's runtime, or Python, run something before the handler, or find its
-# programs elsewhere: the startup rule's variables (gate.rules.iac.startup), the
-# runtime's own, the shell's and Python's (but for the few that only set an option).
-_STARTING_NAMES = frozenset(
-    {"AWS_LAMBDA_EXEC_WRAPPER", "_HANDLER", "PATH", "HOME", "ENV", "BASH_ENV", "SHELL"}
-)
-_STARTING_PREFIXES = ("LD_", "PYTHON", "LAMBDA_", "AWS_LAMBDA_", "PIP_", "UV_")
-OPTION_ONLY = frozenset(
+# Variables that make Lambda's runtime, Python, the shell or a build program (pip, uv,
+# npm, yarn, docker, git) start, find or configure a program, or fetch from elsewhere:
+# the startup rule's (gate.rules.iac.startup), the runtime's own, and the namespaces of
+# each program's settings, proxies and certificates; but for the few that only set an
+# option or hold a credential.
+_PROGRAM_VARIABLES = frozenset(
+    {"AWS_LAMBDA_EXEC_WRAPPER", "_HANDLER", "PATH", "HOME", "ENV", "BASH_ENV", "SHELL",
+     "TMPDIR", "CDPATH"}
+)  # fmt: skip
+_PROGRAM_PREFIXES = (
+    "LD_", "PYTHON", "LAMBDA_", "AWS_LAMBDA_", "PIP_", "UV_", "POETRY_", "PIPENV_",
+    "VIRTUAL_ENV", "CONDA", "PYENV", "NPM_", "NODE_", "YARN_", "PNPM_", "COREPACK_", "BERRY_",
+    "XDG_", "DOCKER_", "BUILDKIT_", "GIT_", "SSL_CERT", "REQUESTS_CA", "CURL_CA",
+    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+)  # fmt: skip
+_OPTION_ONLY = frozenset(
     {
         "PYTHONUNBUFFERED", "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "PYTHONHASHSEED",
         "PYTHONUTF8", "PYTHONFAULTHANDLER", "PIP_NO_CACHE_DIR", "PIP_DISABLE_PIP_VERSION_CHECK",
         "PIP_ROOT_USER_ACTION", "PIP_NO_COMPILE", "PIP_PROGRESS_BAR", "PIP_DEFAULT_TIMEOUT",
-        "PIP_NO_INPUT",
+        "PIP_NO_INPUT", "NODE_ENV", "NPM_TOKEN",
     }
 )  # fmt: skip
+
+
+def configures_a_program(name: str) -> bool:
+    """Whether the environment variable `name` makes the runtime, the shell or a build
+    program start, find or configure a program (in any case: proxies are read both ways)."""
+    upper = name.upper()
+    return upper not in _OPTION_ONLY and (
+        upper in _PROGRAM_VARIABLES or upper.startswith(_PROGRAM_PREFIXES)
+    )
 
 
 # What a Dockerfile the gate reads as docker does may not hold.
@@ -179,9 +196,7 @@ def _starting(arguments: str) -> bool:
 def _starts(name: str, value: str) -> bool:
     """Whether setting the variable `name` to `value` makes the runtime or pip start, or
     find, a program: a search path for Python into the scanned code does not."""
-    if name.upper() in OPTION_ONLY or (name == "PYTHONPATH" and _in_code(value)):
-        return False
-    return name.upper() in _STARTING_NAMES or name.upper().startswith(_STARTING_PREFIXES)
+    return configures_a_program(name) and not (name == "PYTHONPATH" and _in_code(value))
 
 
 def _in_code(search_path: str) -> bool:
@@ -220,17 +235,21 @@ def _pip_install(arguments: str, workdir: str | None) -> bool:
         rest = words[3:]
     else:
         return False
-    if rest[:1] != ["install"]:
+    # pip resolves the paths in a requirements file from its working directory: the
+    # function's code folder, where the audit reads them from.
+    if rest[:1] != ["install"] or workdir != TASK_ROOT:
         return False
     rest, requirements = rest[1:], 0
     while rest:
         word = rest.pop(0)
         if word in _HARMLESS_PIP_OPTIONS:
             continue
-        option, given, value = word.partition("=")
+        # Only the long options take `=VALUE`: pip reads `-r=x` as the file `=x`.
+        option, given, value = word.partition("=") if word.startswith("--") else (word, "", "")
         if option not in ("-r", "--requirement", "-t", "--target") or (not given and not rest):
             return False
-        place = _resolved(value if given else rest.pop(0), workdir)
+        value = value if given else rest.pop(0)
+        place = None if "://" in value else _resolved(value, workdir)
         if place is None or not PurePosixPath(place).is_relative_to(TASK_ROOT):
             return False
         if option in ("-r", "--requirement"):
@@ -242,13 +261,16 @@ def _pip_install(arguments: str, workdir: str | None) -> bool:
 
 _PIP = re.compile(r"pip(3(\.\d+)?)?")
 _PYTHON = re.compile(r"python(3(\.\d+)?)?")
-# What may not be in a pip RUN's words: the shell's operators, variables and escapes.
-_SHELL = re.compile(r"[;&|<>`$\\\n]")
+# What may not be in a pip RUN's words: the shell's operators, variables, escapes,
+# comments, and the patterns and braces it expands into other words.
+_SHELL = re.compile(r"[;&|<>`$\\\n#{}*?\[\]~!]")
 _HARMLESS_PIP_OPTIONS = frozenset(
     {
         "--no-cache-dir", "--upgrade", "-U", "--quiet", "-q", "--disable-pip-version-check",
         "--no-compile", "--compile", "--no-warn-script-location", "--prefer-binary",
         "--no-input", "--progress-bar=off", "--root-user-action=ignore", "-v", "--verbose",
+        "--require-hashes", "--no-deps", "--only-binary=:all:", "--no-binary=:none:",
+        "--isolated",
     }
 )  # fmt: skip
 

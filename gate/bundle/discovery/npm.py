@@ -16,7 +16,8 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.bundle.discovery.dockerfile import OPTION_ONLY
+from gate.bundle.discovery.dockerfile import configures_a_program
+from gate.bundle.manifests.requirements import requirement_files
 from gate.safefile import MIB, read_regular
 from gate.safeyaml import YamlLoadError, load_yaml
 
@@ -95,15 +96,6 @@ _HARMLESS_NPMRC = frozenset(
 # that configures a program of the build, or where it finds programs and their settings,
 # changes what the build installs (its other variables are the application's own).
 _ENVIRONMENT_LINE = re.compile(r"^\s*(?:export\s+)?[\"']?([A-Za-z_][A-Za-z0-9_.-]*)", re.MULTILINE)
-_BUILD_VARIABLES = frozenset({"PATH", "HOME", "SHELL", "ENV", "BASH_ENV", "TMPDIR", "CDPATH"})
-_BUILD_PREFIXES = (
-    "PIP_", "PYTHON", "UV_", "POETRY_", "PIPENV_", "VIRTUAL_ENV", "CONDA", "PYENV",
-    "NPM_", "NODE_", "YARN_", "PNPM_", "COREPACK_", "BERRY_", "LD_", "XDG_", "DOCKER_",
-    "BUILDKIT_", "GIT_", "SSL_CERT", "REQUESTS_CA", "CURL_CA", "HTTP_PROXY", "HTTPS_PROXY",
-    "ALL_PROXY",
-)  # fmt: skip
-# Of those, what only sets an option (Node's mode, Python's buffering) or a credential.
-_OPTION_ONLY = OPTION_ONLY | {"NODE_ENV", "NPM_TOKEN"}
 
 
 def _environment_files(place: Path) -> list[Path]:
@@ -117,7 +109,10 @@ def _pip_sources_set(root: Path, here: PurePosixPath, place: Path, shown: str) -
     service (`here`) or its serverless.yml names (`${NAME}`, `${env:NAME}`): pip's index or
     find-links then comes from the bundle, though a variable alone reads as the runner's."""
     service = root / here
-    texts = [_text(p) for p in sorted(service.rglob("requirements*.txt"))]
+    # Every text file of the service (the plugin's `fileName` may name any), and every
+    # file a requirements file includes, wherever it is in the bundle.
+    named = sorted(p for p in service.rglob("*.txt") if p.is_file())
+    texts = [_text(root / relative) for relative in requirement_files(root, named)]
     texts += [_text(service / name) for name in _SERVICE_FILES]
     return [
         f"{shown}{env.name} sets {name}, which a requirements file or the service names for pip"
@@ -138,12 +133,7 @@ def _environment_names(path: Path) -> list[str]:
 
 def _build_variables(path: Path) -> list[str]:
     """The variables an environment file sets that configure the build's programs."""
-    names = [name.upper() for name in _environment_names(path)]
-    return [
-        n
-        for n in names
-        if n not in _OPTION_ONLY and (n in _BUILD_VARIABLES or n.startswith(_BUILD_PREFIXES))
-    ]
+    return [name.upper() for name in _environment_names(path) if configures_a_program(name)]
 
 
 _HOOK_FILES = (".pnpmfile.cjs", ".pnpmfile.mjs")

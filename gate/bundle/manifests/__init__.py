@@ -45,7 +45,7 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
     or `Pipfile` beside its lock file is left to the lock, whose exact versions are what
     gets installed, for every dependency the lock holds; one the lock lacks is read from
     the manifest."""
-    found = Found()
+    found = Found(root=root)
     read_requirements(root, found, [root / name for name in named])
     others = sorted({path for name in READERS for path in root.rglob(name) if path.is_file()})
     locks = {path: _locks_beside(path) for path in others}
@@ -66,7 +66,7 @@ def _locks_beside(path: Path) -> list[Path]:
 
 def _read(root: Path, path: Path) -> Found:
     """One manifest; one its reader cannot read is a problem naming the file and key."""
-    found = Found()
+    found = Found(root=root)
     relative = path.relative_to(root).as_posix()
     try:
         READERS[path.name](path.read_text("utf-8", errors="replace"), relative, found)

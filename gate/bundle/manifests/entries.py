@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gate.bundle.manifests.builds import BUILDS_FROM_BUNDLE
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.requirements import FROM_BUNDLE, from_bundle
 from gate.bundle.manifests.shapes import Malformed, join, kind
@@ -21,6 +22,9 @@ LOCAL_SOURCES = {
     "virtual": "local path dependency",
     "editable": "editable dependency",
 }
+
+# Of those, the sources that name a folder pip builds.
+_FOLDERS = ("path", "directory", "file")
 
 
 def read_dependency(
@@ -46,8 +50,12 @@ def read_dependency(
         raise Malformed(join(at, local), f"must be a string, not {kind(source)}", line)
     text = text or shown(name, version, source)
     exact = exact_version(version)
+    # Refusals name the key, as a manifest's shape errors do.
+    key = f'"{join(at, str(local))}" '
     if isinstance(source, str) and from_bundle(source, repository=local == "git"):
-        found.problems.append(Unauditable(text, FROM_BUNDLE, path, line))
+        found.problems.append(Unauditable(text, key + FROM_BUNDLE, path, line))
+    elif local in _FOLDERS and isinstance(source, str) and found.builds(path, source):
+        found.problems.append(Unauditable(text, key + BUILDS_FROM_BUNDLE, path, line))
     elif local:
         found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, name))
     elif exact is None and locked:

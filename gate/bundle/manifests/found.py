@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+from gate.bundle.manifests.builds import runs_a_build
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,16 @@ class Found:
     pins: list[Pin] = field(default_factory=list)
     unauditable: list[Unauditable] = field(default_factory=list)
     problems: list[Unauditable] = field(default_factory=list)
+    root: Path | None = None
+    """The bundle's root, where the local folders a manifest installs are judged; None
+    where no folder can be (a manifest read on its own)."""
+
+    def builds(self, manifest: str, where: str) -> bool:
+        """Whether the local folder `where` that the manifest `manifest` (relative to the
+        root) installs may run code of the bundle when pip builds it."""
+        if self.root is None:
+            return False
+        return runs_a_build(self.root, (self.root / manifest).parent, where)
 
     def pin(self, name: str, version: str, path: str, line: int) -> None:
         """Record an exact version; one packaging cannot read is a problem, never a pass."""

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from gate.bundle.manifests.builds import BUILDS_FROM_BUNDLE
 from gate.bundle.manifests.found import Found, Unauditable
-from gate.bundle.manifests.shapes import Malformed, load_toml
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 _OPTION_WITH_VALUE = re.compile(
@@ -30,13 +29,8 @@ def read_requirements(root: Path, found: Found, named: list[Path] | None = None)
     """Every `requirements*.txt` under `root`, and the requirements files `named`,
     following `-r` includes and `-c` constraints inside them."""
     for relative, lines in _requirements(root, found, named or []):
-        here = (root / relative).parent
-
-        def builds(where: str, here: Path = here) -> bool:
-            return runs_a_build(root, here, where)
-
         for number, text in lines:
-            _classify_line(text, relative, number, found, builds)
+            _classify_line(text, relative, number, found)
 
 
 def requirement_files(root: Path, named: list[Path] | None = None) -> list[str]:
@@ -103,9 +97,7 @@ def _include(
     return [target]
 
 
-def _classify_line(
-    text: str, path: str, number: int, found: Found, builds: Callable[[str], bool]
-) -> None:
+def _classify_line(text: str, path: str, number: int, found: Found) -> None:
     """One logical line of a requirements file: an option, an editable or a requirement."""
     if any(local_source(value) for value in _sources(text)):
         reason = (
@@ -117,10 +109,14 @@ def _classify_line(
         return
     if _OPTION_WITH_VALUE.match(text):
         return
-    if _EDITABLE.match(text):
+    if editable := _EDITABLE.match(text):
+        where = text[editable.end() :].strip()
+        if local_place(where) and found.builds(path, where):
+            found.problems.append(Unauditable(text, BUILDS_FROM_BUNDLE, path, number))
+            return
         found.unauditable.append(Unauditable(text, "editable requirement", path, number))
         return
-    classify_requirement(text, _HASH.sub("", " " + text).strip(), path, number, found, builds)
+    classify_requirement(text, _HASH.sub("", " " + text).strip(), path, number, found)
 
 
 def _sources(text: str) -> Iterator[str]:
@@ -193,12 +189,11 @@ def classify_requirement(
     path: str,
     number: int,
     found: Found,
-    builds: Callable[[str], bool] | None = None,
 ) -> None:
     """A PEP 508 requirement `spec`, shown as `text`: a pin, or why it cannot be audited.
     A local archive or repository (a wheel, an sdist, a `git+file:` URL of the bundle),
     named alone or as `name @ URL`, is installed unscanned: refused; so is a local folder
-    whose build may run code (`builds`, see `runs_a_build`)."""
+    whose build may run code (gate.bundle.manifests.builds)."""
     url, name = spec, None
     if not spec.startswith((".", "/")) and not _URL.match(spec):
         try:
@@ -219,7 +214,7 @@ def classify_requirement(
     if from_bundle(url):
         found.problems.append(Unauditable(text, FROM_BUNDLE, path, number))
         return
-    if builds is not None and local_place(url) and builds(url):
+    if local_place(url) and found.builds(path, url):
         found.problems.append(Unauditable(text, BUILDS_FROM_BUNDLE, path, number))
         return
     kind = "local path" if local_place(url) else "URL"
@@ -229,61 +224,6 @@ def classify_requirement(
 FROM_BUNDLE = (
     "installs an archive or repository of the bundle, whose code the gate does not scan "
     "inside; install it from an index, or unpack it into the function's code"
-)
-
-
-BUILDS_FROM_BUNDLE = (
-    "installs a folder whose build may run code of the bundle (a setup.py, or a build "
-    "backend with hooks), and what the build writes is not scanned; install it from an "
-    "index, or put its code in the function's"
-)
-
-
-def runs_a_build(root: Path, here: Path, where: str) -> bool:
-    """Whether the local folder a requirement names (`where`: a path or a `file:` URL)
-    may run code of the bundle when pip builds it, read from the requirements file's
-    folder `here` and from the bundle's `root` (pip resolves such a path from its working
-    directory): a `setup.py`, a build backend the gate does not know to only copy files,
-    or one with build hooks; also when no such folder is in the bundle."""
-    target = re.sub(r"^file:(//)?", "", where.split("#")[0].split("?")[0].strip())
-    if "$" in target or target.startswith(("/", "~")):
-        return True
-    folders = [
-        (base / target).resolve() for base in (here, root) if (base / target).resolve().is_dir()
-    ]
-    inside = [f for f in folders if f.is_relative_to(root.resolve())]
-    return not inside or not all(_copies_only(folder) for folder in inside)
-
-
-def _copies_only(folder: Path) -> bool:
-    """Whether building the project in `folder` only copies its files: a pyproject.toml
-    naming a backend that does (hatchling, flit, poetry-core, pdm, uv), no build hook
-    configured or beside it, and no setup.py; or nothing pip could build at all."""
-    if any((folder / name).exists() for name in _HOOK_FILES):
-        return False
-    if not (folder / "pyproject.toml").exists():
-        return True  # neither setup.py nor pyproject.toml: pip cannot build it at all
-    try:
-        project = load_toml((folder / "pyproject.toml").read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, Malformed):
-        return False
-    backend = _at(project, "build-system", "build-backend")
-    hooks = _at(project, "tool", "hatch", "build", "hooks") or _at(
-        project, "tool", "poetry", "build"
-    )
-    return isinstance(backend, str) and backend in _COPYING_BACKENDS and not hooks
-
-
-def _at(document: Any, *keys: str) -> Any:
-    """The value at `keys` in nested tables; None where one is missing or not a table."""
-    for key in keys:
-        document = document.get(key) if isinstance(document, dict) else None
-    return document
-
-
-_HOOK_FILES = ("setup.py", "hatch_build.py", "pdm_build.py", "build.py")
-_COPYING_BACKENDS = frozenset(
-    {"hatchling.build", "flit_core.buildapi", "poetry.core.masonry.api", "pdm.backend", "uv_build"}
 )
 
 

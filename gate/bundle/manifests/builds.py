@@ -1,0 +1,87 @@
+"""Local folders a manifest has pip install: whether pip's build of one may run code of
+the bundle, whose output the gate never sees.
+
+pip builds a local project before it installs it: a `setup.py` runs, and so does any
+build backend loaded from the project (`backend-path`), a backend's hooks, and metadata
+a backend works out by running or importing code (a dynamic version). A project whose
+`pyproject.toml` names a backend that only copies its files, with every field of its
+metadata written out, installs its files as they are, and those are scanned as part of
+the bundle; a folder with neither file is nothing pip can build at all.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from gate.bundle.manifests.shapes import Malformed, load_toml
+
+BUILDS_FROM_BUNDLE = (
+    "installs a folder whose build may run code of the bundle (a setup.py, a backend "
+    "loaded from the bundle or with hooks, dynamic metadata), and what the build writes "
+    "is not scanned; install it from an index, or put its code in the function's"
+)
+
+
+def runs_a_build(root: Path, here: Path, where: str) -> bool:
+    """Whether the local folder a requirement names (`where`: a path or a `file:` URL,
+    its `#subdirectory=` followed) may run code of the bundle when pip builds it, read
+    from the manifest's folder `here` and from the bundle's `root` (pip resolves such a
+    path from its working directory); also when it may be a folder outside the bundle,
+    which the gate cannot look at. A path to no folder is nothing pip can build."""
+    target, _, fragment = where.strip().partition("#")
+    target = re.sub(r"^file:(//)?", "", target.split("?")[0])
+    subdirectory = re.search(r"(?:^|&)subdirectory=([^&]*)", fragment)
+    if subdirectory:
+        target = f"{target.rstrip('/')}/{subdirectory[1]}"
+    if "$" in target or target.startswith(("/", "~")):
+        return True
+    folders = [(base / target).resolve() for base in (here, root)]
+    if any(not folder.is_relative_to(root.resolve()) for folder in folders):
+        return True
+    return not all(_copies_only(folder) for folder in folders if folder.is_dir())
+
+
+def _copies_only(folder: Path) -> bool:
+    """Whether pip's build of the project in `folder` only copies its files: see the
+    module; or it has nothing pip could build at all."""
+    if any((folder / name).exists() for name in _HOOK_FILES):
+        return False
+    if not (folder / "pyproject.toml").exists():
+        return True  # neither setup.py nor pyproject.toml: pip cannot build it at all
+    try:
+        project = load_toml((folder / "pyproject.toml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, Malformed):
+        return False
+    system = _at(project, "build-system")
+    backend = _at(system, "build-backend")
+    tool = _at(project, "tool")
+    return (
+        isinstance(backend, str)
+        and backend in _COPYING_BACKENDS
+        and _at(system, "backend-path") is None  # a backend of the bundle's own
+        and not _at(project, "project", "dynamic")  # metadata a backend works out
+        and not any(_holds_hooks(_at(tool, name)) for name in ("hatch", "pdm"))
+        and _at(tool, "poetry", "build") is None
+    )
+
+
+def _holds_hooks(table: Any) -> bool:
+    """Whether a tool's settings configure a hook anywhere (`hooks`, `custom-hook`)."""
+    if isinstance(table, dict):
+        return any(k in ("hooks", "custom-hook") or _holds_hooks(v) for k, v in table.items())
+    return isinstance(table, list) and any(_holds_hooks(item) for item in table)
+
+
+def _at(document: Any, *keys: str) -> Any:
+    """The value at `keys` in nested tables; None where one is missing or not a table."""
+    for key in keys:
+        document = document.get(key) if isinstance(document, dict) else None
+    return document
+
+
+_HOOK_FILES = ("setup.py", "hatch_build.py", "pdm_build.py", "build.py")
+_COPYING_BACKENDS = frozenset(
+    {"hatchling.build", "flit_core.buildapi", "poetry.core.masonry.api", "pdm.backend", "uv_build"}
+)
