@@ -118,7 +118,7 @@ def load_cases(root: Path = CASES, family: str | None = None) -> list[Case]:
 def findings_of(directory: Path) -> list[Key]:
     """The taint findings of the serverless rules on a copy of the bundle at `directory`.
     Raises if a rule fails."""
-    from gate.bundle.discovery import discover
+    from gate.bundle.discovery.bundle import discover
     from gate.rules import analyse
     from gate.rules.context import BundleContext
 

@@ -212,22 +212,31 @@ def test_the_code_of_a_sam_build_is_scanned(sandbox: Sandbox) -> None:
         (sandbox.bundle / "template.yaml").read_text().replace("CodeUri: src/", "CodeUri: Orders"),
     )
     sandbox.write(".aws-sam/build/Orders/app.py", BAD)
+    # `sam build --cached` copies a cached build into the build folder: scanned too.
     sandbox.write(".aws-sam/cache/x/app.py", BAD)
+    sandbox.write(".aws-sam/auto-dependency-layer/x.py", BAD)
     run = sandbox.run("--format", "json")
     assert_blocks(run)
     data = json.loads(run.stdout)
     paths = {f["path"] for f in data["findings"]}
-    assert ".aws-sam/build/Orders/app.py" in paths
-    assert ".aws-sam/cache/x/app.py" not in paths
+    assert {".aws-sam/build/Orders/app.py", ".aws-sam/cache/x/app.py"} <= paths
+    assert ".aws-sam/auto-dependency-layer/x.py" not in paths
     assert data["files"]["ignored_by"] == {"build-output": 1}
 
 
-def test_sam_output_without_a_built_template_stays_ignored(sandbox: Sandbox) -> None:
+def test_sam_output_without_a_built_template_is_ignored_but_its_caches(
+    sandbox: Sandbox,
+) -> None:
+    """A build `sam deploy` would not deploy (no built template) is left out; the caches
+    a cached build copies from are scanned."""
     function(sandbox)
     sandbox.write("src/app.py", GOOD)
+    sandbox.write(".aws-sam/build/Orders/app.py", BAD)
     sandbox.write(".aws-sam/deps/x/evil.py", BAD)
     run = sandbox.run("--format", "json")
-    assert run.code == 0, run.stderr
+    assert_blocks(run)
+    paths = {f["path"] for f in json.loads(run.stdout)["findings"]}
+    assert ".aws-sam/deps/x/evil.py" in paths and ".aws-sam/build/Orders/app.py" not in paths
     assert files_of(run)["ignored_by"] == {"build-output": 1}
 
 
