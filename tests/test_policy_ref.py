@@ -8,6 +8,7 @@ from pathlib import Path
 import git
 import pytest
 
+from gate.policy.trusted import baseline_at_ref
 from tests.conftest import RunGate
 from tests.test_provenance import AUTHOR
 
@@ -93,3 +94,43 @@ def test_a_policy_outside_the_repository_is_one_clear_error(
     result = run_gate("check", ".", "--policy", str(outside), "--policy-ref", "main")
     assert result.code == 2
     assert "is outside the repository" in result.stderr
+
+
+def baseline_text(*fingerprints: str) -> str:
+    findings = [
+        {"fingerprint": f, "scanner": "bandit", "rule_id": "B602", "bundle": ".", "path": "app.py"}
+        for f in fingerprints
+    ]
+    return json.dumps({"schema": "gate-baseline/1", "findings": findings})
+
+
+def test_a_baseline_the_repository_holds_is_read_at_the_ref(repo: Path) -> None:
+    """The change rewrote the committed baseline over its own findings: the ref's is used."""
+    main = git.Repo(repo)
+    main.git.checkout("main")
+    (repo / "gate-baseline.json").write_text(baseline_text("old"), "utf-8")
+    main.index.add(["gate-baseline.json"])
+    main.index.commit("baseline", author=AUTHOR, committer=AUTHOR)
+    main.git.checkout("-b", "record-my-own")
+    (repo / "gate-baseline.json").write_text(baseline_text("old", "mine"), "utf-8")
+    baseline, changed = baseline_at_ref("main", "gate-baseline.json", repo)
+    assert [r.fingerprint for r in baseline.findings] == ["old"]
+    assert changed is not None and changed.code == "baseline-changed"
+
+
+def test_a_baseline_the_change_adds_records_nothing(repo: Path) -> None:
+    main = git.Repo(repo)
+    (repo / "gate-baseline.json").write_text(baseline_text("mine"), "utf-8")
+    main.index.add(["gate-baseline.json"])
+    main.index.commit("my baseline", author=AUTHOR, committer=AUTHOR)
+    baseline, changed = baseline_at_ref("main", "gate-baseline.json", repo)
+    assert baseline.findings == () and changed is not None
+
+
+@pytest.mark.parametrize("where", ["untracked.json", "../outside.json"])
+def test_a_baseline_the_pipeline_wrote_is_read_as_given(repo: Path, where: str) -> None:
+    """A file git does not track, or one outside the repository (what `gate baseline
+    create` wrote on the target branch for this run), is not the change's."""
+    (repo / where).write_text(baseline_text("from-main"), "utf-8")
+    baseline, changed = baseline_at_ref("main", where, repo)
+    assert [r.fingerprint for r in baseline.findings] == ["from-main"] and changed is None

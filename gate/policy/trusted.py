@@ -15,9 +15,9 @@ from pathlib import Path
 from types import ModuleType
 
 from gate.errors import PolicyError
-from gate.git.provenance import open_repository, usable_ref
+from gate.git.provenance import open_repository, tracked, usable_ref
 from gate.model import Warning_
-from gate.policy.baseline import MAX_BASELINE_BYTES, Baseline, parse_baseline
+from gate.policy.baseline import MAX_BASELINE_BYTES, Baseline, parse_baseline, read_baseline
 from gate.policy.load import (
     DEFAULT_POLICY_FILE,
     MAX_POLICY_BYTES,
@@ -63,9 +63,18 @@ def policy_at_ref(
 
 
 def baseline_at_ref(ref: str, path: str, cwd: Path) -> tuple[Baseline, Warning_ | None]:
-    """The baseline file `path` as it is at `ref` (none recorded if the ref has none), and
-    a warning when the work tree's differs: a change must not baseline its own findings."""
+    """The baseline file `path`, and a warning when the change under review wrote it.
+    A baseline of the repository's (one git tracks, or one the ref has) is read as it is
+    at `ref`, none recorded if the ref has none: a change must not baseline its own
+    findings. Any other (outside the repository, or one the pipeline wrote for this run,
+    as `gate baseline create` on the target branch does) is read as given."""
+    where = cwd / path
+    known = tracked(where)
+    if known is None:  # outside the repository: not the change's to write
+        return read_baseline(where), None
     relative, text = file_at_ref(ref, path, cwd, "the baseline")
+    if text is None and not known:
+        return read_baseline(where), None
     shown = f"{ref}:{relative}"
     recorded = parse_baseline(text.encode("utf-8"), shown) if text is not None else None
     baseline = recorded or Baseline(shown, ())  # the ref has none: nothing is baselined

@@ -213,12 +213,14 @@ def with_file(layout: Layout, relative: str, text: str) -> Layout:
 
 
 def each_blocks(
-    base: Path, layouts: Mapping[str, Layout], named: Mapping[str, str], policy: str = CHEAP_POLICY
+    base: Path, cases: Mapping[str, tuple[Layout, str]], policy: str = CHEAP_POLICY
 ) -> None:
     """The baselines of a review in one run, as a repository of many bundles is checked:
-    each layout written as the bundle of a sandbox of its own under `base`, `gate check`
-    over all of them, and each bundle holding a blocking finding that names
-    `named[layout]` (a rule id). Every promise of `Sandbox.run` holds for each."""
+    each case's layout written as the bundle of a sandbox of its own under `base`, `gate
+    check` over all of them, and each bundle holding a blocking finding that names the
+    case's rule id. Every promise of `Sandbox.run` holds for each."""
+    layouts = {name: layout for name, (layout, _) in cases.items()}
+    named = {name: rule for name, (_, rule) in cases.items()}
     boxes = {}
     for name, layout in layouts.items():
         (base / name).mkdir(parents=True)
@@ -239,6 +241,11 @@ def each_blocks(
         own = [f for f in findings if f["bundle"] == str(box.bundle)]
         blocking = [f for f in own if f["status"] == "blocking"]
         assert blocking and named[name] in json.dumps(own), (name, own)
+
+
+def on_rule(rule: str, layouts: Mapping[str, Layout]) -> dict[str, tuple[Layout, str]]:
+    """`each_blocks` cases of `layouts` that all block on `rule`."""
+    return {name: (layout, rule) for name, layout in layouts.items()}
 
 
 def blocked_or_refused(code: int) -> None:

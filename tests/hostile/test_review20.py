@@ -608,8 +608,4 @@ def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     """The baselines of 1 and 2 (3's may be refused, 4's and 5's are), the managed
     policies 1 judges and what held, in one run of every bundle: each blocks, its finding
     naming its rule."""
-    each_blocks(
-        tmp_path,
-        {name: layout for name, (layout, _) in BLOCKING.items()},
-        {name: rule for name, (_, rule) in BLOCKING.items()},
-    )
+    each_blocks(tmp_path, BLOCKING)

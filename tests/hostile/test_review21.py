@@ -854,8 +854,4 @@ BLOCKING: dict[str, tuple[Layout, str]] = {
 def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     """Every baseline that blocks (8's is refused), the tricks of 1 to 5 and 7, and what
     held, in one run of every bundle: each blocks, its finding naming its rule."""
-    each_blocks(
-        tmp_path,
-        {name: layout for name, (layout, _) in BLOCKING.items()},
-        {name: rule for name, (_, rule) in BLOCKING.items()},
-    )
+    each_blocks(tmp_path, BLOCKING)

@@ -540,8 +540,4 @@ def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     """Every baseline and trick that blocks (4's may be refused, 5's layers are, and 6's
     trick takes two runs), in one run of every bundle: each blocks, its finding naming
     its rule."""
-    each_blocks(
-        tmp_path,
-        {name: layout for name, (layout, _) in BLOCKING.items()},
-        {name: rule for name, (_, rule) in BLOCKING.items()},
-    )
+    each_blocks(tmp_path, BLOCKING)

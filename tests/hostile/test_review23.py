@@ -324,8 +324,4 @@ BLOCKING: dict[str, tuple[Layout, str]] = {
 def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     """Every baseline and trick of 1 to 4, in one run of every bundle: each blocks, its
     finding naming its rule (GATE-SLS-002 for eval, GATE-SLS-003 for SQL)."""
-    each_blocks(
-        tmp_path,
-        {name: layout for name, (layout, _) in BLOCKING.items()},
-        {name: rule for name, (_, rule) in BLOCKING.items()},
-    )
+    each_blocks(tmp_path, BLOCKING)

@@ -284,8 +284,4 @@ BLOCKING: dict[str, tuple[Layout, str]] = {
 def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     """The baselines of 1 and 2, 2's extension and what held, in one run of every bundle:
     each blocks, its finding naming its rule."""
-    each_blocks(
-        tmp_path,
-        {name: layout for name, (layout, _) in BLOCKING.items()},
-        {name: rule for name, (_, rule) in BLOCKING.items()},
-    )
+    each_blocks(tmp_path, BLOCKING)

@@ -153,6 +153,7 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_blocks,
     each_blocks,
+    on_rule,
     with_file,
 )
 from tests.hostile.test_review25 import HARMLESS, SERVICE, SHELL, gate
@@ -231,7 +232,7 @@ def test_the_imported_helper_blocks_unexcluded(tmp_path: Path) -> None:
     """The baselines, in one run: without the exclude, the shell injection in
     tests/helpers.py blocks, however the handler imports it."""
     layouts = {trick: functools.partial(importing, trick=trick) for trick in IMPORTS}
-    each_blocks(tmp_path, layouts, dict.fromkeys(layouts, "B602"))
+    each_blocks(tmp_path, on_rule("B602", layouts))
 
 
 @pytest.mark.parametrize("trick", sorted(IMPORTS))
@@ -364,7 +365,7 @@ def test_the_code_a_build_would_plant_blocks(tmp_path: Path) -> None:
     layouts = {
         name: with_file(plain, planted, PLANTED) for name, (plain, _, planted, _) in BUILDS.items()
     }
-    each_blocks(tmp_path, layouts, dict.fromkeys(layouts, "B605"))
+    each_blocks(tmp_path, on_rule("B605", layouts))
 
 
 @pytest.mark.parametrize("build", sorted(BUILDS))

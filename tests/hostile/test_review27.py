@@ -141,6 +141,7 @@ from tests.hostile.conftest import (
     assert_blocks,
     blocked_or_refused,
     each_blocks,
+    on_rule,
     with_file,
 )
 from tests.hostile.test_review25 import HARMLESS
@@ -325,7 +326,7 @@ def test_the_code_each_trick_puts_in_blocks(tmp_path: Path, policy: str) -> None
         for name, (plain, _, planted, own) in TRICKS.items()
         if own == policy
     }
-    each_blocks(tmp_path, layouts, dict.fromkeys(layouts, "B605"), policy)
+    each_blocks(tmp_path, on_rule("B605", layouts), policy)
 
 
 @pytest.mark.parametrize("trick", sorted(TRICKS))

@@ -139,6 +139,7 @@ from tests.hostile.conftest import (
     assert_blocks,
     blocked_or_refused,
     each_blocks,
+    on_rule,
 )
 from tests.hostile.test_review25 import HARMLESS
 from tests.hostile.test_review26 import ENCODED, PLANTED, SAM, TERRAFORM, terraform
@@ -349,7 +350,7 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the same bundle without the trick, the
     code it would put in the deployed zip already there, blocks (B605)."""
     layouts = {name: plain for name, (plain, _) in TRICKS.items()}
-    each_blocks(tmp_path, layouts, dict.fromkeys(layouts, "B605"))
+    each_blocks(tmp_path, on_rule("B605", layouts))
 
 
 @pytest.mark.parametrize("trick", sorted(TRICKS))

@@ -83,6 +83,7 @@ from tests.hostile.conftest import (
     Sandbox,
     blocked_or_refused,
     each_blocks,
+    on_rule,
 )
 from tests.hostile.test_review26 import ENCODED, terraform
 from tests.hostile.test_review29 import INLINE_PLANTED, Layout, planted_in_src
@@ -161,7 +162,7 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the planted code already in src/ blocks
     (B605)."""
     layouts = {name: plain for name, (plain, _) in TRICKS.items()}
-    each_blocks(tmp_path, layouts, dict.fromkeys(layouts, "B605"))
+    each_blocks(tmp_path, on_rule("B605", layouts))
 
 
 @pytest.mark.parametrize(

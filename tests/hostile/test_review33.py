@@ -233,8 +233,7 @@ TRICKS: dict[str, tuple[Layout, Layout, str, str]] = {
 def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the same bundle without the trick, the
     code it would deploy where the gate reads it, blocks."""
-    layouts = {name: plain for name, (plain, *_) in TRICKS.items()}
-    each_blocks(tmp_path, layouts, {name: trick[2] for name, trick in TRICKS.items()})
+    each_blocks(tmp_path, {name: (plain, rule) for name, (plain, _, rule, _) in TRICKS.items()})
 
 
 @pytest.mark.parametrize("trick", sorted(TRICKS))

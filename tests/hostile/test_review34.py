@@ -163,6 +163,7 @@ from tests.hostile.conftest import (
     Sandbox,
     blocked_or_refused,
     each_blocks,
+    on_rule,
     with_file,
 )
 from tests.hostile.test_review25 import HARMLESS
@@ -465,4 +466,4 @@ def test_the_code_each_trick_hides_blocks(tmp_path: Path) -> None:
         "copied-call": written(in_handler(COPIED)),
         "planted": planted,
     }
-    each_blocks(tmp_path, layouts, dict.fromkeys(layouts, "B605"))
+    each_blocks(tmp_path, on_rule("B605", layouts))

@@ -426,11 +426,7 @@ TRICKS: dict[str, tuple[str, Layout, str]] = {
 def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the same bundle without the trick, the
     code it would deploy where the gate reads it, blocks."""
-    each_blocks(
-        tmp_path,
-        {name: layout for name, (layout, _) in BASELINES.items()},
-        {name: rule for name, (_, rule) in BASELINES.items()},
-    )
+    each_blocks(tmp_path, BASELINES)
 
 
 @pytest.mark.parametrize("trick", sorted(TRICKS))

@@ -341,11 +341,7 @@ TRICKS: dict[str, tuple[str, Layout, str]] = {
 def test_the_code_each_trick_installs_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the same bundle without the trick, the
     code it would install where the gate reads it, blocks."""
-    each_blocks(
-        tmp_path,
-        {name: layout for name, (layout, _) in BASELINES.items()},
-        {name: rule for name, (_, rule) in BASELINES.items()},
-    )
+    each_blocks(tmp_path, BASELINES)
 
 
 # Left open: an index other than PyPI named in a requirements file (see the docstring).

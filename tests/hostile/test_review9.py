@@ -294,8 +294,4 @@ BASELINES: dict[str, tuple[Layout, str]] = {
 def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding on the rule
     named beside it."""
-    each_blocks(
-        tmp_path,
-        {name: layout for name, (layout, _) in BASELINES.items()},
-        {name: rule for name, (_, rule) in BASELINES.items()},
-    )
+    each_blocks(tmp_path, BASELINES)

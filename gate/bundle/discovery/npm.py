@@ -108,6 +108,9 @@ def _pip_sources_set(root: Path, here: PurePosixPath, place: Path, shown: str) -
     """The variables an environment file in `place` sets that a requirements file of the
     service (`here`) or its serverless.yml names (`${NAME}`, `${env:NAME}`): pip's index or
     find-links then comes from the bundle, though a variable alone reads as the runner's."""
+    sets = [(env, name) for env in _environment_files(place) for name in _environment_names(env)]
+    if not sets:
+        return []  # the files below are read only where an environment file is
     service = root / here
     # Every text file of the service (the plugin's `fileName` may name any), and every
     # file a requirements file includes, wherever it is in the bundle.
@@ -116,8 +119,7 @@ def _pip_sources_set(root: Path, here: PurePosixPath, place: Path, shown: str) -
     texts += [_text(service / name) for name in _SERVICE_FILES]
     return [
         f"{shown}{env.name} sets {name}, which a requirements file or the service names for pip"
-        for env in _environment_files(place)
-        for name in _environment_names(env)
+        for env, name in sets
         if any(f"${{{name}}}" in text or f"${{env:{name}}}" in text for text in texts)
     ]
 

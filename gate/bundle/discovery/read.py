@@ -113,8 +113,11 @@ class IacReader:
                         for r in found.references
                         if r.kind == "program" and r.what.startswith("plugin ")
                     )
+                    installs = (
+                        install_programs(self.root, service, plugins) if found.functions else []
+                    )
                     for item in found.functions or []:
-                        item.unfollowed += install_programs(self.root, service, plugins)
+                        item.unfollowed += installs
                     named = self._file_references(relative, document.data) + found.references
                     references += self._built_by(found.functions or [], named)
                 except ValueError as e:
