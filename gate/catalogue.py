@@ -25,6 +25,11 @@ GATE_RULES: dict[str, tuple[str, Severity, str]] = {
         Severity.MEDIUM,
         "Requirement not pinned to one version (or editable, URL, local path)",
     ),
+    "GATE-DEP-002": (
+        "pip-audit",
+        Severity.HIGH,
+        "Packages installed from an index other than PyPI",
+    ),
 }
 ADVISORY_PREFIXES = ("PYSEC-", "GHSA-", "CVE-", "OSV-")
 

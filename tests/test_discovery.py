@@ -657,3 +657,36 @@ def test_what_an_archive_waits_for_decides_whether_its_code_is_followed(
     (tmp_path / "main.tf").write_text(waiting + blocks, encoding="utf-8")
     found = discover(tmp_path, "b")
     assert [waits_for in issue.message for issue in found.issues] == ([True] if unfollowed else [])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        (["--extra-index-url", "https://ci:t0ken@pkgs.example.net/simple"], "https://***@pkgs"),
+        (["--index-url=https://pkgs.example.net/simple"], "--index-url https://pkgs"),
+        (["--find-links", "./wheels"], "./wheels"),
+        (["--index-url", "https://pypi.org/simple", "--no-cache-dir"], None),
+    ],
+)
+def test_pip_sources_of_the_requirements_plugin_are_followed_or_said(
+    tmp_path: Path, arguments: list[str], said: str | None
+) -> None:
+    """`pipCmdExtraArgs` naming a folder of the bundle or an index other than PyPI: what
+    the plugin's pip installs is not what the audit reads (and a credential stays hidden)."""
+    write(
+        tmp_path,
+        {
+            "serverless.yml": "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+            "plugins: [serverless-python-requirements]\n"
+            f"custom:\n  pythonRequirements:\n    pipCmdExtraArgs: {json.dumps(arguments)}\n"
+            "functions:\n  f: {handler: h.f}\n",
+            "h.py": "def f(event, context):\n    return 1\n",
+            "requirements.txt": "six==1.16.0\n",
+        },
+    )
+    messages = [issue.message for issue in discover(tmp_path, "b").issues]
+    if said is None:
+        assert messages == []
+    else:
+        (message,) = messages
+        assert said in message and "t0ken" not in message

@@ -517,3 +517,73 @@ def test_a_folder_built_however_it_is_named_is_judged(
         write(tmp_path, relative, content)
     (problem,) = read_manifests(tmp_path).problems
     assert "installs a folder whose build may run code of the bundle" in problem.reason
+
+
+PRIVATE = "https://pkgs.example.net/simple"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "indexes"),
+    [
+        ("requirements.txt", f"--extra-index-url {PRIVATE}\nsix==1.16.0\n", [(PRIVATE, 1)]),
+        ("requirements.txt", f"six==1.16.0\n-i{PRIVATE}\n", [(PRIVATE, 2)]),
+        ("requirements.txt", f"--index-url={PRIVATE} --find-links https://w.example.net/\n",
+         [(PRIVATE, 1), ("https://w.example.net/", 1)]),
+        ("requirements.txt", "--extra-index-url ${PIP_EXTRA_INDEX_URL}\n",
+         [("${PIP_EXTRA_INDEX_URL}", 1)]),
+        ("requirements.txt", "-i https://pypi.org/simple\n--index-url https://pypi.org/simple/\n",
+         []),
+        ("requirements.txt", "-i http://pypi.org/simple\n", [("http://pypi.org/simple", 1)]),
+        ("requirements.txt", "-i https://pypi.org.example.net/simple\n",
+         [("https://pypi.org.example.net/simple", 1)]),
+        ("Pipfile", f'[[source]]\nname = "pypi"\nurl = "https://pypi.org/simple"\n'
+         f'[[source]]\nname = "corp"\nurl = "{PRIVATE}"\n', [(PRIVATE, 6)]),
+        ("pyproject.toml", f'[[tool.poetry.source]]\nname = "corp"\nurl = "{PRIVATE}"\n',
+         [(PRIVATE, 3)]),
+        ("pyproject.toml", f'[[tool.pdm.source]]\nname = "corp"\nurl = "{PRIVATE}"\n',
+         [(PRIVATE, 3)]),
+        ("pyproject.toml", f'[[tool.uv.index]]\nurl = "{PRIVATE}"\n', [(PRIVATE, 2)]),
+        ("pyproject.toml", f'[tool.uv]\nextra-index-url = ["{PRIVATE}"]\n', [(PRIVATE, 2)]),
+        ("uv.lock", 'version = 1\n[[package]]\nname = "six"\nversion = "1.16.0"\n'
+         f'source = {{ registry = "{PRIVATE}" }}\n', [(PRIVATE, 3)]),
+        ("uv.lock", 'version = 1\n[[package]]\nname = "six"\nversion = "1.16.0"\n'
+         'source = { registry = "https://pypi.org/simple" }\n', []),
+        ("poetry.lock", '[[package]]\nname = "six"\nversion = "1.16.0"\n'
+         f'[package.source]\ntype = "legacy"\nurl = "{PRIVATE}"\nreference = "corp"\n'
+         "[metadata]\n", [(PRIVATE, 2)]),
+        ("Pipfile.lock", '{"_meta": {"sources": [{"name": "corp", "url": "' + PRIVATE + '"}]},'
+         '\n"default": {"six": {"version": "==1.16.0"}}}\n', [(PRIVATE, 1)]),
+    ],
+)  # fmt: skip
+def test_an_index_other_than_pypi_is_named(
+    tmp_path: Path, name: str, text: str, indexes: list[tuple[str, int]]
+) -> None:
+    """Each index a manifest installs from, PyPI's own aside, once per file, with its line:
+    the audit knows PyPI's releases only (GATE-DEP-002)."""
+    write(tmp_path, name, text)
+    manifest = read_manifests(tmp_path)
+    assert manifest.problems == ()
+    assert [(i.text, i.line) for i in manifest.indexes] == indexes
+    assert all(i.path == name for i in manifest.indexes)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", '[tool.uv]\nfind-links = ["./wheels"]\n'),
+        ("uv.lock", 'version = 1\n[[package]]\nname = "six"\nversion = "1.16.0"\n'
+         'source = { registry = "wheels" }\n'),
+        ("Pipfile", '[[source]]\nname = "w"\nurl = "file:///work/wheels"\n'),
+    ],
+)  # fmt: skip
+def test_an_index_of_the_disk_is_a_problem(tmp_path: Path, name: str, text: str) -> None:
+    """A folder named as an index holds the bundle's packages, which nothing scans."""
+    write(tmp_path, name, text)
+    (problem,) = read_manifests(tmp_path).problems
+    assert "points pip at packages in files of the bundle" in problem.reason
+
+
+def test_a_source_shaped_otherwise_is_malformed(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[[tool.poetry.source]]\nname = "corp"\n')
+    (problem,) = read_manifests(tmp_path).problems
+    assert "tool.poetry.source[0].url" in problem.reason

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from gate.settings import ScannerSettings
 
 UNPINNED_RULE = "GATE-DEP-001"
+INDEX_RULE = "GATE-DEP-002"
 
 
 class PipAuditScanner(Scanner):
@@ -121,6 +122,7 @@ class PipAuditScanner(Scanner):
                     _vulnerability(dep, v, bundle, context.settings) for v in dep["vulns"]
                 )
             findings.extend(_unauditable(u, bundle) for u in result["unauditable"])
+            findings.extend(_index(i, bundle) for i in result["indexes"])
             issues.extend(
                 ScanIssue(self.name, _at_line(p["line"], p["reason"]), p["path"], bundle)
                 for p in result["problems"]
@@ -151,7 +153,13 @@ def _offline_answer(settings: Any, results: list[dict[str, Any]]) -> dict[str, A
 
 
 def _nothing_audited(bundle: str) -> dict[str, Any]:
-    return {"bundle": bundle, "dependencies": [], "unauditable": [], "problems": []}
+    return {
+        "bundle": bundle,
+        "dependencies": [],
+        "unauditable": [],
+        "problems": [],
+        "indexes": [],
+    }
 
 
 def _reads_something(root: Path, target: dict[str, Any]) -> bool:
@@ -215,6 +223,7 @@ def _audit(target: Target, found: _Read, service: Any) -> dict[str, Any]:
         "problems": [
             _problem(p.path, p.line, p.reason) for p in manifest.problems + found.vendored.problems
         ],
+        "indexes": [{**vars(i), "text": mask_url_credentials(i.text)} for i in manifest.indexes],
     }
 
 
@@ -355,14 +364,40 @@ def _shorten(text: str, limit: int) -> str:
 
 def _unauditable(raw: dict[str, Any], bundle: str) -> Finding:
     text = mask_url_credentials(raw["text"])
+    return _manifest_finding(
+        raw,
+        bundle,
+        (UNPINNED_RULE, Severity.MEDIUM, "Requirement not pinned to one version"),
+        f"{raw['reason']}: '{text}' was not audited or installed; "
+        "pin it with == (generate pins from a lock file)",
+    )
+
+
+def _index(raw: dict[str, Any], bundle: str) -> Finding:
+    """An index other than PyPI: its packages are that index's code under PyPI's names."""
+    return _manifest_finding(
+        raw,
+        bundle,
+        (INDEX_RULE, Severity.HIGH, "Packages installed from an index other than PyPI"),
+        f"{mask_url_credentials(raw['text'])}: {raw['reason']}. The audit knows PyPI's "
+        "releases only; for an index your organisation controls, waive this finding by its "
+        "fingerprint",
+    )
+
+
+def _manifest_finding(
+    raw: dict[str, Any], bundle: str, rule: tuple[str, Severity, str], message: str
+) -> Finding:
+    """A finding about a line of a manifest (`raw`: its text, path and line), anchored on
+    that text with any credential in it masked."""
+    rule_id, severity, title = rule
     return Finding(
         scanner="pip-audit",
-        rule_id=UNPINNED_RULE,
-        title="Requirement not pinned to one version",
-        message=f"{raw['reason']}: '{text}' was not audited or installed; "
-        "pin it with == (generate pins from a lock file)",
-        severity=Severity.MEDIUM,
+        rule_id=rule_id,
+        title=title,
+        message=message,
+        severity=severity,
         bundle=bundle,
-        location=Location(raw["path"], raw["line"], raw["line"]),
-        anchor=text,
+        location=Location(raw["path"], raw["line"] or None, raw["line"] or None),
+        anchor=mask_url_credentials(raw["text"]),
     )

@@ -131,11 +131,12 @@ in diff mode, a problem the change copied, one copy of which a waiver or baselin
 by fingerprint took, is new in every copy. The false refusals: `--require-hashes`,
 `--no-deps`, `--only-binary=:all:` and `--isolated` are pip options that install no more.
 
-Left open: 11, an index other than PyPI named in a requirements file. Its packages are
-third-party code the gate trusts by name and version, as it trusts PyPI's; an index the
-change adds (`--extra-index-url`, where pip takes the newest of both: dependency
-confusion) is a supply-chain risk a finding should name, so that a reviewer waives the
-private index on purpose. Not built yet: it needs a rule of its own (GATE-DEP-002).
+11, fixed later by its class: every index other than PyPI that a manifest installs from
+(pip's `--index-url`, `--extra-index-url` and `--find-links`, a Pipfile, Poetry or PDM
+source, a uv index, a lock file's registry) is a finding of its own, GATE-DEP-002, high,
+which a reviewer waives by its fingerprint for an index the organisation controls
+(gate.bundle.manifests.indexes); serverless-python-requirements' `pipCmdExtraArgs`
+naming one is not followed.
 """
 
 from __future__ import annotations
@@ -344,19 +345,7 @@ def test_the_code_each_trick_installs_blocks(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
-# Left open: an index other than PyPI named in a requirements file (see the docstring).
-OPEN = {"11a-index-url", "11b-extra-index-url"}
-
-
-@pytest.mark.parametrize(
-    "trick",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=TRICKS[name][2]))
-        if name in OPEN
-        else name
-        for name in sorted(TRICKS)
-    ],
-)
+@pytest.mark.parametrize("trick", sorted(TRICKS))
 def test_what_pip_installs_is_scanned_or_refused(sandbox: Sandbox, trick: str) -> None:
     """The deploy's pip installs, or runs, code the gate never read: the run must not pass."""
     _, tricked, _ = TRICKS[trick]

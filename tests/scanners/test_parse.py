@@ -194,7 +194,15 @@ def test_unscored_advisory_takes_the_policy_severity() -> None:
     }
     output = {
         "database": {},
-        "results": [{"bundle": "fn", "dependencies": [dep], "unauditable": [], "problems": []}],
+        "results": [
+            {
+                "bundle": "fn",
+                "dependencies": [dep],
+                "unauditable": [],
+                "problems": [],
+                "indexes": [],
+            }
+        ],
     }
     parsed = parse("pip-audit", output, ScannerSettings(unscored_severity=Severity.LOW))
     assert [f.severity for f in parsed.findings] == [Severity.LOW, Severity.CRITICAL]
@@ -229,7 +237,15 @@ def test_credentials_in_requirement_urls_are_masked() -> None:
     }
     output = {
         "database": {},
-        "results": [{"bundle": "fn", "dependencies": [], "unauditable": [raw], "problems": []}],
+        "results": [
+            {
+                "bundle": "fn",
+                "dependencies": [],
+                "unauditable": [raw],
+                "problems": [],
+                "indexes": [],
+            }
+        ],
     }
     (finding,) = parse("pip-audit", output).findings
     assert "glpat" not in repr(finding)

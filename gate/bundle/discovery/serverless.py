@@ -314,21 +314,33 @@ _REQUIREMENTS_SETTINGS = frozenset(
 def _local_sources(arguments: Any) -> list[str]:
     """serverless-python-requirements' `pipCmdExtraArgs` pointing pip at packages in files
     of the bundle (`--find-links ./wheels`), or where a setting of it says: installed in
-    place of what the audit looks up, as in a requirements file."""
-    from gate.bundle.manifests.requirements import local_source, sources
+    place of what the audit looks up, as in a requirements file. An index other than
+    PyPI's is not followed either: in a requirements file the audit reports it
+    (GATE-DEP-002), for a reviewer to accept."""
+    from gate.bundle.manifests.indexes import is_pypi, local_source
+    from gate.bundle.manifests.requirements import source_reason, sources
+    from gate.redact import mask_url_credentials
 
     if arguments is None:
         return []
     if not isinstance(arguments, list):
         return [f"pythonRequirements.pipCmdExtraArgs {arguments!r}, which the gate does not "
                 f"resolve, {_BUILDING}"]  # fmt: skip
-    return [
-        f"pythonRequirements.pipCmdExtraArgs pointing pip at {value}, packages of the bundle "
-        "it installs in place of what the audit looks up"
-        for value in sources([str(a) for a in arguments])
-        # Only the runner's environment (`${env:X}`, whole) is not the bundle's to choose.
-        if local_source(value)
-    ]
+    unfollowed = []
+    # Only the runner's environment (`${env:X}`, whole) is not the bundle's to choose.
+    for option, value in sources([str(a) for a in arguments]):
+        if local_source(value):
+            unfollowed.append(
+                f"pythonRequirements.pipCmdExtraArgs pointing pip at {value}, packages of "
+                "the bundle it installs in place of what the audit looks up"
+            )
+        elif not is_pypi(value):
+            unfollowed.append(
+                f"pythonRequirements.pipCmdExtraArgs {option} {mask_url_credentials(value)} "
+                f"({source_reason(option)}); name it in the requirements file, where the "
+                "audit reports it (GATE-DEP-002) for a reviewer to accept"
+            )
+    return unfollowed
 
 
 def _plugin_setting(relative: str, what: str, settings: dict[Any, Any], key: str) -> str | None:

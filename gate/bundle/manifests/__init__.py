@@ -81,7 +81,7 @@ def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
     resolved them."""
     covered = set().union(*(lock.names() for lock in locks))
     pinned = {(pin.name, pin.version) for lock in locks for pin in lock.pins}
-    beyond = Found(problems=declared.problems)
+    beyond = Found(problems=declared.problems, indexes=declared.indexes)
     beyond.pins = [p for p in declared.pins if (p.name, p.version) not in pinned]
     beyond.unauditable = [
         u

@@ -8,6 +8,7 @@ from typing import Any
 
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
+from gate.bundle.manifests.indexes import pipfile_indexes, pyproject_indexes
 from gate.bundle.manifests.requirements import classify_requirement
 from gate.bundle.manifests.shapes import Malformed, join, key_line, kind, load_toml, strings, table
 
@@ -33,6 +34,7 @@ def read_pyproject(text: str, path: str, found: Found) -> None:
             if name != "python":
                 where = (path, key_line(lines, header, name))
                 _read_table_dependency(name, spec, join(header, name), where, found)
+    pyproject_indexes(data, lines, path, found)
 
 
 def _pyproject_requirements(data: dict[str, Any]) -> list[str]:
@@ -109,3 +111,4 @@ def read_pipfile(text: str, path: str, found: Found) -> None:
         for name, spec in table(data, header).items():
             where = (path, key_line(lines, header, name))
             _read_table_dependency(name, spec, join(header, name), where, found)
+    pipfile_indexes(data, lines, path, found)

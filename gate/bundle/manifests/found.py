@@ -45,6 +45,8 @@ class Manifest:
     unauditable: tuple[Unauditable, ...]
     problems: tuple[Unauditable, ...]
     """What could not be read at all: the audit is incomplete."""
+    indexes: tuple[Unauditable, ...] = ()
+    """Package indexes other than PyPI that a manifest installs from (the URL as `text`)."""
 
 
 @dataclass
@@ -54,6 +56,7 @@ class Found:
     pins: list[Pin] = field(default_factory=list)
     unauditable: list[Unauditable] = field(default_factory=list)
     problems: list[Unauditable] = field(default_factory=list)
+    indexes: list[Unauditable] = field(default_factory=list)
     root: Path | None = None
     """The bundle's root, where the local folders a manifest installs are judged; None
     where no folder can be (a manifest read on its own)."""
@@ -85,6 +88,9 @@ class Found:
         self.pins.extend(other.pins)
         self.unauditable.extend(other.unauditable)
         self.problems.extend(other.problems)
+        self.indexes.extend(i for i in other.indexes if i not in self.indexes)
 
     def manifest(self) -> Manifest:
-        return Manifest(tuple(self.pins), tuple(self.unauditable), tuple(self.problems))
+        return Manifest(
+            tuple(self.pins), tuple(self.unauditable), tuple(self.problems), tuple(self.indexes)
+        )

@@ -16,6 +16,7 @@ from typing import Any
 from gate.bundle.manifests.declared import read_pipfile, read_pyproject
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found
+from gate.bundle.manifests.indexes import LOCKED, SOURCE, line_of, record
 from gate.bundle.manifests.shapes import Malformed, join, kind, load_toml, string, table, tables
 
 # A manifest of ranges beside one of its lock files is pinned by that lock, which is audited.
@@ -29,6 +30,9 @@ def _read_poetry_lock(text: str, path: str, found: Found) -> None:
         # Poetry names the kind of source in `type` (git, directory, file, url, legacy).
         kind_of = string(source, "type", join(at, "source")) or ""
         url = string(source, "url", join(at, "source"))
+        if kind_of == "legacy":  # an index of Poetry's sources, not PyPI
+            record(found, url or "", LOCKED, path, line)
+            kind_of = ""
         entry = {"version": package.get("version"), kind_of: url or True}
         read_dependency(name, entry, at, (path, line), found, locked=True)
 
@@ -45,6 +49,8 @@ def _read_uv_lock(text: str, path: str, found: Found) -> None:
             if not isinstance(value, str):
                 problem = f"must be a string, not {kind(value)}"
                 raise Malformed(join(join(at, "source"), key), problem, line)
+        if "registry" in source:
+            record(found, source["registry"], LOCKED, path, line)
         if "." not in (source.get("editable"), source.get("virtual")):
             entry = {**source, "version": package.get("version")}
             read_dependency(name, entry, at, (path, line), found, locked=True)
@@ -71,7 +77,10 @@ def _read_pipfile_lock(text: str, path: str, found: Found) -> None:
         raise Malformed("", f"must be a JSON object of sections, not {kind(data)}")
     if "default" not in data:  # pipenv writes it even when it locks nothing
         raise Malformed("default", "is missing (must be a table of packages)")
-    table(data, "_meta")
+    meta = table(data, "_meta")
+    for n, source in enumerate(tables(meta, "sources", "_meta")):
+        url = string(source, "url", join("_meta.sources", n), required=True) or ""
+        record(found, url, SOURCE, path, line_of(text.splitlines(), url))
     lines = _json_key_lines(text)
     for section in data:
         if section == "_meta":

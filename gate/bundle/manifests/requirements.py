@@ -12,6 +12,15 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from gate.bundle.manifests.builds import BUILDS_FROM_BUNDLE
 from gate.bundle.manifests.found import Found, Unauditable
+from gate.bundle.manifests.indexes import (
+    ARCHIVES,
+    EXTRA,
+    LOCAL_PACKAGES,
+    REPLACES_PYPI,
+    is_url,
+    local_source,
+    record,
+)
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 _OPTION_WITH_VALUE = re.compile(
@@ -99,15 +108,13 @@ def _include(
 
 def _classify_line(text: str, path: str, number: int, found: Found) -> None:
     """One logical line of a requirements file: an option, an editable or a requirement."""
-    if any(local_source(value) for value in _sources(text)):
-        reason = (
-            "points pip at packages in files of the bundle, which it installs in place of "
-            "what the audit looks up; install from an index, or vendor the package with "
-            "its RECORD"
-        )
-        found.problems.append(Unauditable(text, reason, path, number))
+    named = list(_sources(text))
+    if any(local_source(value) for _, value in named):
+        found.problems.append(Unauditable(text, LOCAL_PACKAGES, path, number))
         return
-    if _OPTION_WITH_VALUE.match(text):
+    for option, value in named:
+        record(found, value, _SOURCE_REASONS[option], path, number)
+    if _OPTION_WITH_VALUE.match(text) or _SOURCE.match(text):  # `-ihttps://...` too
         return
     if editable := _EDITABLE.match(text):
         where = text[editable.end() :].strip()
@@ -119,9 +126,9 @@ def _classify_line(text: str, path: str, number: int, found: Found) -> None:
     classify_requirement(text, _HASH.sub("", " " + text).strip(), path, number, found)
 
 
-def _sources(text: str) -> Iterator[str]:
-    """Every index or find-links value a line gives pip, wherever on the line (`--no-index
-    --find-links ../wheels`), read as pip splits a line (shlex)."""
+def _sources(text: str) -> Iterator[tuple[str, str]]:
+    """Every index or find-links option a line gives pip, wherever on the line (`--no-index
+    --find-links ../wheels`), with its value, read as pip splits a line (shlex)."""
     try:
         words = shlex.split(text)
     except ValueError:
@@ -129,53 +136,40 @@ def _sources(text: str) -> Iterator[str]:
     return sources(words)
 
 
-def sources(words: list[str]) -> Iterator[str]:
-    """Every index or find-links value pip's arguments `words` give it (`--find-links=x`,
-    or `--find-links` then `x`)."""
+def sources(words: list[str]) -> Iterator[tuple[str, str]]:
+    """Every index or find-links option pip's arguments `words` give it, with its value
+    (`--find-links=x`, or `--find-links` then `x`)."""
     for index, word in enumerate(words):
-        value = source_option(word, words[index + 1] if index + 1 < len(words) else "")
-        if value is not None:
-            yield value
+        option = source_option(word, words[index + 1] if index + 1 < len(words) else "")
+        if option is not None:
+            yield option
 
 
-def local_source(value: str) -> bool:
-    """Whether an index, find-links or URL value (`../wheels`, `file:///x`) is a local place
-    rather than a server. A value that is one variable (`${PIP_FIND_LINKS}`, the
-    Framework's `${env:X}`) is what the runner's environment names, not the bundle,
-    unless the variable is the checkout (`${PWD}`, `${GITHUB_WORKSPACE}`); a path built on
-    one (`${PWD}/wheels`) is a folder all the same."""
-    if _CHECKOUT.search(value):
-        return True
-    if _ONE_VARIABLE.fullmatch(value):
-        return False
-    return bool(_FILE_URL.match(value)) or not _URL.match(value)
-
-
-_FILE_URL = re.compile(r"^(?:[a-z]+\+)?file:", re.IGNORECASE)  # `file:`, `git+file:`
-_ONE_VARIABLE = re.compile(r"\$\{(?:env:)?[A-Za-z_][A-Za-z0-9_]*\}")
-_CHECKOUT = re.compile(
-    r"\$\{?(?:env:)?(PWD|OLDPWD|GITHUB_WORKSPACE|CI_PROJECT_DIR|CI_BUILDS_DIR|"
-    r"CODEBUILD_SRC_DIR|BITBUCKET_CLONE_DIR|WORKSPACE|CI_WORKSPACE|BUILD_SOURCESDIRECTORY|"
-    r"SYSTEM_DEFAULTWORKINGDIRECTORY|CIRCLE_WORKING_DIRECTORY|DRONE_WORKSPACE)\b"
-)
-"""Variables a CI runner sets to the checkout: the bundle itself, alone or not."""
-
-
-_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # Where pip looks for packages: an index, or a folder or page of archives.
-_SOURCE_OPTIONS = ("-i", "--index-url", "--extra-index-url", "-f", "--find-links")
+_SOURCE_REASONS = {
+    "-i": REPLACES_PYPI,
+    "--index-url": REPLACES_PYPI,
+    "--extra-index-url": EXTRA,
+    "-f": ARCHIVES,
+    "--find-links": ARCHIVES,
+}
 _SOURCE = re.compile(
-    rf"^({'|'.join(map(re.escape, _SOURCE_OPTIONS))})(?:\s*=\s*|\s+|(?<=^-[if]))(?P<value>\S+)"
+    rf"^({'|'.join(map(re.escape, _SOURCE_REASONS))})(?:\s*=\s*|\s+|(?<=^-[if]))(?P<value>\S+)"
 )
 
 
-def source_option(word: str, following: str) -> str | None:
-    """The value of a pip source option `word` (with the argument `following` it), or
+def source_option(word: str, following: str) -> tuple[str, str] | None:
+    """A pip source option `word` (with the argument `following` it) and its value, or
     None when `word` is no such option."""
-    if word in _SOURCE_OPTIONS:
-        return following
+    if word in _SOURCE_REASONS:
+        return word, following
     match = _SOURCE.match(word)
-    return match["value"] if match else None
+    return (match[1], match["value"]) if match else None
+
+
+def source_reason(option: str) -> str:
+    """What a pip source option does with the place it names (GATE-DEP-002's message)."""
+    return _SOURCE_REASONS[option]
 
 
 ARCHIVE_SUFFIXES = (
@@ -195,7 +189,7 @@ def classify_requirement(
     named alone or as `name @ URL`, is installed unscanned: refused; so is a local folder
     whose build may run code (gate.bundle.manifests.builds)."""
     url, name = spec, None
-    if not spec.startswith((".", "/")) and not _URL.match(spec):
+    if not spec.startswith((".", "/")) and not is_url(spec):
         try:
             requirement = Requirement(spec)
         except InvalidRequirement as e:
