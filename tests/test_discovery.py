@@ -690,3 +690,126 @@ def test_pip_sources_of_the_requirements_plugin_are_followed_or_said(
     else:
         (message,) = messages
         assert said in message and "t0ken" not in message
+
+
+SAM_LAYERED = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Published: {Type: String, Default: 'arn:aws:lambda:eu-west-1:017000801446:layer:P:4'}
+  Given: {Type: String}
+Globals:
+  Function:
+    Layers:
+      - !Sub arn:aws:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV3:7
+Resources:
+  Deps:
+    Type: AWS::Serverless::LayerVersion
+    Properties: {ContentUri: deps/}
+  Remote:
+    Type: AWS::Lambda::LayerVersion
+    Properties: {Content: {S3Bucket: b, S3Key: k.zip}}
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      Layers: [LAYERS]
+"""
+
+
+@pytest.mark.parametrize(
+    ("layers", "untied"),
+    [
+        ("!Ref Deps, !Ref Remote, !Ref Published, 'arn:aws:lambda:us-east-1:1:layer:x:1'", None),
+        ("!ImportValue shared-deps-layer, {'Fn::ImportValue': x}", None),
+        ("!Ref Given", "Ref Given"),
+        ("!GetAtt Stack.Outputs.LayerArn", "GetAtt Stack.Outputs.LayerArn"),
+        ("!If [Prod, !Ref Deps, !Ref Given]", "If"),
+    ],
+)
+def test_each_layer_of_a_function_is_tied_or_said(
+    tmp_path: Path, layers: str, untied: str | None
+) -> None:
+    """A layer of the template, a published one (an ARN, a parameter defaulting to one,
+    another stack's export) is followed or known elsewhere; any other is code the gate
+    cannot tie to the bundle: an error for a Python function."""
+    write(
+        tmp_path,
+        {
+            "template.yaml": SAM_LAYERED.replace("LAYERS", layers),
+            "src/app.py": "def handler(event, context):\n    return 1\n",
+            "deps/python/x.py": "X = 1\n",
+        },
+    )
+    found = discover(tmp_path, "b")
+    messages = [issue.message for issue in found.issues]
+    if untied is None:
+        assert messages == []
+    else:
+        (message,) = messages
+        assert f"layer {untied}" in message and "cannot tie" in message
+
+
+def test_a_layer_no_function_is_tied_to_is_unpacked(tmp_path: Path) -> None:
+    """Every layer zip the IaC declares is deployed: its files are scanned."""
+    write(tmp_path, {"template.yaml": SAM_LAYERED.replace("LAYERS", "!Ref Deps")})
+    write(tmp_path, {"src/app.py": "def handler(event, context):\n    return 1\n"})
+    with zipfile.ZipFile(tmp_path / "orphan.zip", "w") as archive:
+        archive.writestr("python/helper.py", "X = 1\n")
+    template = (tmp_path / "template.yaml").read_text()
+    (tmp_path / "template.yaml").write_text(
+        template + "  Orphan:\n    Type: AWS::Serverless::LayerVersion\n"
+        "    Properties: {ContentUri: orphan.zip}\n"
+    )
+    unpacked: list[str] = []
+    discover(tmp_path, "b", unpacked.append)
+    assert unpacked == ["orphan.zip"]
+
+
+@pytest.mark.parametrize(
+    ("layers", "untied"),
+    [
+        ('["arn:aws:lambda:eu-west-1:1:layer:x:1", data.aws_lambda_layer_version.p.arn]', False),
+        ("[aws_lambda_layer_version.deps.arn]", False),
+        ("[var.layer_arn]", True),
+        ("[module.deps.arn]", True),
+    ],
+)
+def test_each_terraform_layer_is_tied_or_said(tmp_path: Path, layers: str, untied: bool) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "layer_arn" {}\n'
+            'resource "aws_lambda_layer_version" "deps" {\n  filename = "deps.zip"\n'
+            '  layer_name = "deps"\n}\n'
+            'resource "aws_lambda_function" "fn" {\n  filename = "fn.zip"\n'
+            '  function_name = "fn"\n  role = "arn:aws:iam::1:role/r"\n'
+            f'  handler = "app.handler"\n  runtime = "python3.12"\n  layers = {layers}\n}}\n',
+        },
+    )
+    for name in ("deps.zip", "fn.zip"):
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    found = discover(tmp_path, "b", lambda _: None)
+    assert any("cannot tie" in issue.message for issue in found.issues) is untied
+
+
+def test_a_loop_only_the_deploy_expands_is_refused(tmp_path: Path) -> None:
+    """`Fn::ForEach` anywhere (here a role's statements) makes what the gate never reads."""
+    loop = (
+        "      Policies:\n        - Statement:\n            Fn::ForEach::Grants:\n"
+        "              - Action\n              - ['s3:*', 'iam:*']\n"
+        "              - Effect: Allow\n                Action: '${Action}'\n"
+        "                Resource: '*'\n"
+    )
+    write(
+        tmp_path,
+        {
+            "template.yaml": SAM_LAYERED.replace("      Layers: [LAYERS]\n", loop),
+            "src/app.py": "def handler(event, context):\n    return 1\n",
+        },
+    )
+    with pytest.raises(BundleError, match=r"template.yaml:\d+: .*Fn::ForEach::Grants"):
+        discover(tmp_path, "b")

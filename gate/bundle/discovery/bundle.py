@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate.bundle.discovery import code_places, within
-from gate.bundle.discovery.declared import Declared, Unresolved
+from gate.bundle.discovery.declared import Declared, Unresolved, leaves_bundle
 from gate.bundle.discovery.dockerfile import base_runtime, image_programs
 from gate.bundle.discovery.inline import InlineCollision, stage
 from gate.bundle.discovery.read import IacReader
@@ -126,6 +126,7 @@ def discover(
                     "deployed code is not checked here (gate check the built zip)",
                 )
             )
+    _unpack_layers(root, reader.layer_places, unpack)
     reader.check_parsed_files()
     return Discovery(
         tuple(_unique_names(functions)),
@@ -135,6 +136,21 @@ def discover(
         frozenset(reader.out_of_scope),
         frozenset(matched),
     )
+
+
+def _unpack_layers(root: Path, places: set[str], unpack: Callable[[str], None] | None) -> None:
+    """Unpack the zip of every layer the IaC declares, tied to a function or not (one
+    the gate could not tie is deployed all the same): its files are scanned. A place
+    that is not a zip of the bundle is left to the functions that deploy it."""
+    for place in sorted(places):
+        if (
+            unpack is not None
+            and place.lower().endswith(".zip")
+            and "\x00" not in place
+            and not leaves_bundle(place)
+            and (root / place).is_file()
+        ):
+            unpack(place)
 
 
 def _unbuilt(root: Path, item: Declared) -> list[str]:

@@ -60,7 +60,10 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             code=code,
             code_elsewhere=elsewhere,
             layers=[layers[r] for r in logical_ids(properties.get("Layers")) if r in layers],
-            unfollowed=[
+            unfollowed=_untied_layers(
+                document, str(logical_id), kind == "AWS::Serverless::Function", resources
+            )
+            + [
                 f"layer {r}: {unfollowed[r]}"
                 for r in logical_ids(properties.get("Layers"))
                 if r in unfollowed
@@ -73,7 +76,79 @@ def read_template(relative: str, document: YamlDocument) -> Read:
         if elsewhere == _INLINE:
             _inline(item, properties, kind == "AWS::Serverless::Function")
         found.append(item)
-    return Read(found)
+    return Read(found, layers=sorted(set(layers.values())))
+
+
+def _untied_layers(
+    document: YamlDocument, logical_id: str, serverless: bool, resources: dict[str, Any]
+) -> list[str]:
+    """The function's layers (its `Layers`, after SAM's `Globals.Function`) that are
+    neither a layer resource of this template nor a published layer (an ARN, an export of
+    another stack): a parameter without an ARN for its default (a nested stack's, which
+    the parent passes), an attribute of another resource, a condition. The gate cannot
+    tell which code they deploy."""
+    own = document.long_form(("Resources", logical_id, "Properties", "Layers"))
+    shared = document.long_form(("Globals", "Function", "Layers")) if serverless else None
+    written: Any = own if own is not None else shared
+    if isinstance(own, list) and isinstance(shared, list):
+        written = shared + own
+    if written is None:
+        return []
+    parameters = as_mapping(document.data.get("Parameters"))
+    return [
+        f"layer {_shown(layer)}, which the gate cannot tie to a layer of the bundle or a "
+        "published one"
+        for layer in (written if isinstance(written, list) else [written])
+        if not _tied(layer, resources, parameters)
+    ]
+
+
+def _tied(layer: Any, resources: dict[str, Any], parameters: dict[str, Any]) -> bool:
+    """Whether a `Layers` item is a layer resource of the template, or a published layer."""
+    if isinstance(layer, str):
+        return layer.startswith("arn:")
+    if not isinstance(layer, dict) or len(layer) != 1:
+        return False
+    ((function, argument),) = layer.items()
+    if function == "Fn::ImportValue":
+        return True  # another stack's layer: its own gate check judges it
+    if function == "Fn::Sub":
+        template = argument[0] if isinstance(argument, list) and argument else argument
+        return isinstance(template, str) and template.startswith("arn:")
+    if function != "Ref" or not isinstance(argument, str):
+        return False
+    if as_mapping(resources.get(argument)).get("Type") in LAYER_TYPES:
+        return True  # followed, or said unfollowed, by the template's layers
+    default = as_mapping(parameters.get(argument)).get("Default")
+    return isinstance(default, str) and default.startswith("arn:")
+
+
+def _shown(layer: Any) -> str:
+    if isinstance(layer, dict) and len(layer) == 1:
+        ((function, argument),) = layer.items()
+        return f"{function.removeprefix('Fn::')} {argument}"
+    return repr(layer)
+
+
+LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
+
+
+def unexpanded_loop(data: Any, at: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """The key path of the first `Fn::ForEach` loop in a template (CloudFormation's
+    `AWS::LanguageExtensions`), None when it has none. The deploy expands each into
+    resources, properties or outputs; the gate, its scanners and rules read the template
+    as written, so what a loop makes (functions, roles, policies) would go unchecked."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and key.startswith("Fn::ForEach"):
+                return (*at, key)
+            if (inner := unexpanded_loop(value, (*at, key))) is not None:
+                return inner
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            if (inner := unexpanded_loop(value, (*at, index))) is not None:
+                return inner
+    return None
 
 
 def with_globals(globals_: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
@@ -229,16 +304,19 @@ def _template_layers(
             continue
         for why in _other_workflow(resource):
             unfollowed[str(logical_id)] = why
+        if resource.get("Type") not in LAYER_TYPES:
+            continue
         properties = as_mapping(resource.get("Properties"))
-        content = None
-        if resource.get("Type") == "AWS::Serverless::LayerVersion":
-            content = properties.get("ContentUri")
-        elif resource.get("Type") == "AWS::Lambda::LayerVersion":
-            content = properties.get("Content")
+        key = "ContentUri" if resource.get("Type") == "AWS::Serverless::LayerVersion" else "Content"
+        content = properties.get(key)
         if isinstance(content, str):
-            local, _ = local_path(here, content)
-            if local is not None:
-                layers[str(logical_id)] = local
+            local, elsewhere = local_path(here, content)
+        else:
+            local, elsewhere = None, _not_local(content)
+        if local is not None:
+            layers[str(logical_id)] = local
+        elif isinstance(elsewhere, Unresolved):
+            unfollowed[str(logical_id)] = f"its content is {elsewhere}"
     return layers, unfollowed
 
 

@@ -71,6 +71,9 @@ class Read:
     """The file is IaC of another cloud: counted as out of scope, not read."""
     references: list[Reference] = field(default_factory=list)
     """Local files the IaC makes the deploy read (gate.bundle.discovery.references)."""
+    layers: list[str] = field(default_factory=list)
+    """Where every layer the file or module declares has its code in the bundle, tied to a
+    function or not: each is deployed, so each zip of them is unpacked and scanned."""
 
 
 class Unresolved(str):

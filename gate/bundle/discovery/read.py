@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from gate.bundle.discovery.chalice import APP_FILE, read_chalice
-from gate.bundle.discovery.cloudformation import read_template
+from gate.bundle.discovery.cloudformation import read_template, unexpanded_loop
 from gate.bundle.discovery.declared import Declared, Read, Reference, leaves_bundle
 from gate.bundle.discovery.npm import install_programs
 from gate.bundle.discovery.references import (
@@ -84,6 +84,8 @@ class IacReader:
         self._includes: dict[str, Any] = {}
         """Files a service includes, read once (several sections may include one)."""
         self.named_manifests: list[str] = []
+        self.layer_places: set[str] = set()
+        """Where each layer the IaC declares has its code, tied to a function or not."""
         """Dependency manifests a build setting names (`sam build --manifest`)."""
         self.samconfigs: list[Path] = []
         """Every samconfig: the template each names is deployed, whatever its name."""
@@ -105,6 +107,7 @@ class IacReader:
             document = self._load(path, relative)
             if path.name in SERVERLESS_FILES:
                 document = framework_view(document)
+                self._refuse_loops(relative, document)
                 try:
                     found = read_serverless(relative, document, self._included)
                     service = PurePosixPath(relative).parent
@@ -124,11 +127,13 @@ class IacReader:
                     raise self.refused(str(e), _NOT_DEPLOYED) from e
             else:
                 document = with_includes(document, self.root, relative)
+                self._refuse_loops(relative, document)
                 found = read_template(relative, document)
                 references += template_references(relative, document)
             if found.functions is not None:
                 iac_files.add(relative)
                 declared.extend(found.functions)
+            self.layer_places.update(found.layers)
             if found.out_of_scope:
                 self.out_of_scope.add(relative)
             warnings.extend(found.warnings)
@@ -156,6 +161,7 @@ class IacReader:
                     "gate check a clean checkout (no .terraform folder)",
                 )
             iac_files.update(read)
+            self.layer_places.update(found_tf.layers)
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)
             references += found_tf.references
@@ -259,6 +265,19 @@ class IacReader:
                 "would hang or fail",
                 "remove it, or exclude it in the policy",
             ) from e
+
+    def _refuse_loops(self, relative: str, document: YamlDocument) -> None:
+        """Refuse a template holding a `Fn::ForEach` loop, which only the deploy expands."""
+        loop = unexpanded_loop(document.data)
+        if loop is not None:
+            line = document.line_of(loop)
+            raise self.refused(
+                f"{relative}{f':{line}' if line else ''}: {'.'.join(map(str, loop))}: a "
+                "Fn::ForEach loop (AWS::LanguageExtensions), which the gate does not "
+                "expand: the functions, roles and policies it makes would go unchecked",
+                "write the resources out, or exclude the template in the policy if it is "
+                "not deployed",
+            )
 
     def refused(self, what: str, advice: str) -> BundleError:
         return BundleError(f"{self.bundle_id}/{what}; {advice}")

@@ -87,7 +87,8 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                 code=code,
                 code_elsewhere=elsewhere,
                 dockerfile=dockerfile,
-                unfollowed=building,
+                unfollowed=building
+                + _untied_layers(spec if "layers" in spec else provider, layers),
                 # The function's own layers, else the provider's (the Framework's
                 # `functionObject.layers || provider.layers`).
                 layers=[
@@ -109,7 +110,7 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
             for r in references
             if r.what in ("custom.pythonRequirements.vendor", f"functions.{item.name}.vendor")
         ]
-    return Read(found, references=references + programs)
+    return Read(found, references=references + programs, layers=sorted(set(layers.values())))
 
 
 def _image(
@@ -495,6 +496,26 @@ def _serverless_layer_ref(name: str) -> str:
         + name[1:].replace("-", "Dash").replace("_", "Underscore")
         + ("LambdaLayer")
     )
+
+
+def _untied_layers(spec: dict[str, Any], layers: dict[str, str]) -> list[str]:
+    """A function's `layers` entries that are neither a layer of this service (`Ref`) nor
+    a published one (an ARN, a variable the Framework resolves to one, another stack's
+    export): a `Ref` to something else, another intrinsic. The gate cannot tell which code
+    they deploy."""
+    written = spec.get("layers")
+    untied = []
+    for layer in written if isinstance(written, list) else []:
+        if isinstance(layer, str):
+            continue
+        ref = as_mapping(layer).get("Ref")
+        if ref in layers or "Fn::ImportValue" in as_mapping(layer):
+            continue
+        untied.append(
+            f"layer {layer!r}, which the gate cannot tie to a layer of the service or a "
+            "published one"
+        )
+    return untied
 
 
 def _serverless_layer_refs(spec: dict[str, Any]) -> list[str]:

@@ -107,7 +107,7 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
     layers = {
         f"aws_lambda_layer_version.{name}": _tf_code(
             module, _uploaded(body, uploads, values), archives
-        )[0]
+        )
         for section, kind, name, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_layer_version")
     }
@@ -132,9 +132,10 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             layers=[
                 layer
                 for ref in _tf_references(values.texts(tf_value(body, "layers")))
-                if (layer := layers.get(ref)) is not None
+                if (layer := layers.get(ref, (None, None))[0]) is not None
             ],
             related=_tf_related(address, body, blocks, values),
+            unfollowed=_untied_layers(values.texts(tf_value(body, "layers")), layers),
         )
         _tf_inline(item, module, deployed, archives)
         if item.code is not None:
@@ -143,7 +144,37 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             filename = tf_value(deployed, "filename")
             item.unfollowed += _shared_output(module, archive, filename, archives, values)
         found.append(item)
-    return Read(found, warnings, references=references), read
+    placed = sorted({code for code, _ in layers.values() if code is not None})
+    return Read(found, warnings, references=references, layers=placed), read
+
+
+def _untied_layers(written: Any, layers: dict[str, tuple[str | None, str | None]]) -> list[str]:
+    """A function's `layers` entries (as the module's values resolve them) that are
+    neither a layer of this module whose code the gate finds or knows to be elsewhere
+    (S3), nor a published one (an ARN, a `data` source looking one up): a variable nobody
+    sets, a module's output, another resource. The gate cannot tell which code they
+    deploy."""
+    entries = written if isinstance(written, list) else [] if written is None else [written]
+    untied = []
+    for entry in entries:
+        text = entry if isinstance(entry, str) else None
+        if text is not None and "${" not in text and text.startswith("arn:"):
+            continue
+        if text is not None and re.fullmatch(r"\$\{data\.[^}]*\}", text):
+            continue
+        refs = _tf_references(entry)
+        known = [layers[r] for r in refs if r in layers]
+        if (
+            refs
+            and len(known) == len(refs)
+            and not any(isinstance(elsewhere, Unresolved) for _, elsewhere in known)
+        ):
+            continue
+        untied.append(
+            f"layer {entry!r}, which the gate cannot tie to a layer of the bundle or a "
+            "published one"
+        )
+    return untied
 
 
 class _Builders:
