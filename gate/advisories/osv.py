@@ -197,9 +197,10 @@ def _builtin() -> AdvisoryDatabase:
     if not isinstance(date, str) or timestamp_date(date) != date or not isinstance(records, int):
         return builtin_snapshot().database(source)
     # The shipped data was checked when it was built (a test holds its `meta` to its
-    # records): decoding and parsing them wait for the first look-up, so a run that asks
-    # about no package (its `describe`) reads only the head of the file.
-    return AdvisoryDatabase(_BuiltinRecords(), source=source, date=date, count=records)
+    # records): decoding waits for the first look-up, so a run that asks about no package
+    # (its `describe`) reads only the head of the file, and parsing for each package's
+    # records, so a run parses only the records of the packages it asks about.
+    return _BuiltinDatabase(_BuiltinRecords(), source=source, date=date, count=records)
 
 
 class _BuiltinRecords:
@@ -207,6 +208,74 @@ class _BuiltinRecords:
 
     def __iter__(self) -> Iterator[Advisory]:
         return iter(builtin_snapshot())
+
+
+class _BuiltinDatabase(AdvisoryDatabase):
+    """The built-in snapshot, whose records are parsed when a look-up needs them: those
+    naming the package asked about, or the id (or alias) asked for. What it answers is
+    what parsing every record answers: of several records with one id, the newest."""
+
+    def query(self, name: str, version: str) -> list[Advisory]:
+        package = canonicalize_name(name)
+        found = self._newest(self._raw.by_package.get(package, ()))
+        return [
+            advisory
+            for advisory in sorted(found, key=lambda a: a.id)
+            if package in advisory.packages and advisory.affects(package, version)
+        ]
+
+    def get(self, vuln_id: str) -> Advisory | None:
+        by_id = self._newest(self._raw.by_id.get(vuln_id, ()))
+        if by_id:
+            return by_id[0]
+        aliased = [
+            a for a in self._newest(self._raw.by_alias.get(vuln_id, ())) if vuln_id in a.aliases
+        ]
+        return min(aliased, key=lambda a: a.id) if aliased else None
+
+    @cached_property
+    def _raw(self) -> _RawIndex:
+        return _RawIndex(builtin_snapshot())
+
+    def _newest(self, indexes: Iterable[int]) -> list[Advisory]:
+        """The advisories of the ids the records at `indexes` carry, each parsed from the
+        newest record of its id."""
+        snapshot, newest = builtin_snapshot(), dict[str, Advisory]()
+        ids = {self._raw.ids[n] for n in indexes}
+        for n in sorted(n for i in ids for n in self._raw.by_id.get(i, ())):
+            advisory = parse_record(snapshot.records[n], f"{snapshot.where} (record {n})")
+            kept = newest.get(advisory.id) if advisory is not None else None
+            if advisory is not None and (
+                kept is None or (advisory.modified or "") > (kept.modified or "")
+            ):
+                newest[advisory.id] = advisory
+        return list(newest.values())
+
+
+class _RawIndex:
+    """Which raw records of a snapshot name each package, id and alias (read, not parsed)."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.ids: list[str | None] = []
+        self.by_package: dict[str, list[int]] = {}
+        self.by_id: dict[str | None, list[int]] = {}
+        self.by_alias: dict[str, list[int]] = {}
+        for n, raw in enumerate(snapshot.records):
+            record = raw if isinstance(raw, dict) else {}
+            identity = record.get("id") if isinstance(record.get("id"), str) else None
+            self.ids.append(identity)
+            self.by_id.setdefault(identity, []).append(n)
+            for alias in _strings(record.get("aliases")):
+                self.by_alias.setdefault(alias, []).append(n)
+            for affected in record.get("affected") or ():
+                package = affected.get("package") if isinstance(affected, dict) else None
+                named = package.get("name") if isinstance(package, dict) else None
+                if isinstance(named, str):
+                    self.by_package.setdefault(canonicalize_name(named), []).append(n)
+
+
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _builtin_meta() -> dict[str, object]:

@@ -77,3 +77,20 @@ def test_shorten_cuts_at_a_word_boundary(builder: ModuleType) -> None:
     assert builder.shorten("  short text \n") == "short text"
     one_word = builder.shorten("x" * 1000)
     assert len(one_word) == 600 and one_word.endswith("…")
+
+
+def test_looked_up_by_package_it_answers_what_parsing_every_record_answers() -> None:
+    """The built-in data parses only the records a look-up needs; each answer is the one
+    the whole parsed database gives, for every package, id and alias it holds."""
+    lazy = osv._builtin.__wrapped__()
+    snapshot = osv.builtin_snapshot()
+    whole = snapshot.database("whole")
+    versions = ("0", "1.0", "2.19.0", "99999")
+    for package in sorted({p for advisory in whole for p in advisory.packages}):
+        for version in versions:
+            assert lazy.query(package, version) == whole.query(package, version), package
+    for advisory in whole:
+        for name in (advisory.id, *advisory.aliases):
+            assert lazy.get(name) == whole.get(name), name
+    assert lazy.get("PYSEC-0000-0") is None and lazy.query("not-a-package-xyz", "1") == []
+    assert "_advisories" not in lazy.__dict__  # it never parsed the whole data
