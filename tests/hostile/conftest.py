@@ -15,9 +15,10 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -212,35 +213,97 @@ def with_file(layout: Layout, relative: str, text: str) -> Layout:
     return written
 
 
+class Batch:
+    """Many bundles, each written by its case's layout in a sandbox of its own under
+    `base`, checked together as a repository of many bundles is: one run where one would
+    do, with every promise of `Sandbox.run` held for each bundle."""
+
+    def __init__(self, base: Path, layouts: Mapping[str, Layout], policy: str) -> None:
+        self.boxes: dict[str, Sandbox] = {}
+        for name, layout in layouts.items():
+            (base / name).mkdir(parents=True)
+            self.boxes[name] = Sandbox(base / name)
+            layout(self.boxes[name])
+        (base / "run").mkdir()
+        self.runner = Sandbox(base / "run")
+        self.policy = policy
+        self.before = {name: box.digest() for name, box in self.boxes.items()}
+
+    def run(self, names: Iterable[str]) -> HostileRun:
+        """`gate check` over the bundles of `names`, JSON on stdout."""
+        bundles = [str(self.boxes[name].bundle) for name in names]
+        policy = str(self.runner.policy(self.policy))
+        run = self.runner.gate("check", *bundles, "--policy", policy, "--format", "json")
+        self.runner.assert_clean(run, self.runner.digest())
+        for name, box in self.boxes.items():
+            assert box.digest() == self.before[name], f"the run changed {name}'s bundle"
+            assert not box.marker.exists(), f"code from {name}'s bundle ran"
+        return run
+
+    def of(self, name: str, report: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        """The report's findings (`key` "findings") or errors ("errors") of `name`'s bundle."""
+        bundle = str(self.boxes[name].bundle)
+        if key == "findings":
+            return [f for f in report["findings"] if f["bundle"] == bundle]
+        return [e for e in report["errors"] if _inside(e.get("path"), bundle)]
+
+
+def _inside(path: str | None, bundle: str) -> bool:
+    return path is not None and (path == bundle or path.startswith(bundle + "/"))
+
+
 def each_blocks(
     base: Path, cases: Mapping[str, tuple[Layout, str]], policy: str = CHEAP_POLICY
 ) -> None:
-    """The baselines of a review in one run, as a repository of many bundles is checked:
-    each case's layout written as the bundle of a sandbox of its own under `base`, `gate
-    check` over all of them, and each bundle holding a blocking finding that names the
-    case's rule id. Every promise of `Sandbox.run` holds for each."""
-    layouts = {name: layout for name, (layout, _) in cases.items()}
-    named = {name: rule for name, (_, rule) in cases.items()}
-    boxes = {}
-    for name, layout in layouts.items():
-        (base / name).mkdir(parents=True)
-        boxes[name] = Sandbox(base / name)
-        layout(boxes[name])
-    (base / "run").mkdir()
-    runner = Sandbox(base / "run")
-    before = {name: box.digest() for name, box in boxes.items()}
-    bundles = [str(box.bundle) for box in boxes.values()]
-    run = runner.gate("check", *bundles, "--policy", str(runner.policy(policy)), "--format", "json")
-    runner.assert_clean(run, runner.digest())
-    for name, box in boxes.items():
-        assert box.digest() == before[name], f"the run changed {name}'s bundle"
-        assert not box.marker.exists(), f"code from {name}'s bundle ran"
+    """The baselines of a review in one run: each case's bundle holding a blocking
+    finding that names the case's rule id."""
+    batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, policy)
+    run = batch.run(cases)
     assert_blocks(run)
-    findings = json.loads(run.stdout)["findings"]
-    for name, box in boxes.items():
-        own = [f for f in findings if f["bundle"] == str(box.bundle)]
+    report = json.loads(run.stdout)
+    for name, (_, rule) in cases.items():
+        own = batch.of(name, report, "findings")
         blocking = [f for f in own if f["status"] == "blocking"]
-        assert blocking and named[name] in json.dumps(own), (name, own)
+        assert blocking and rule in json.dumps(own), (name, own)
+
+
+def each_blocked_or_refused(
+    base: Path, layouts: Mapping[str, Layout], policy: str = CHEAP_POLICY
+) -> None:
+    """Each trick's bundle is blocked (a blocking finding) or refused (an error naming a
+    file of it), in as few runs as the gate allows: a bundle refused outright (exit 2, one
+    line naming it, no report) ends its run, and the others are checked again without
+    it. What one bundle alone would have exited with, 1 or 2, each does here."""
+    batch = Batch(base, layouts, policy)
+    pending = list(layouts)
+    while pending:
+        run = batch.run(pending)
+        if run.code == 2 and not run.stdout.strip():
+            refused = [n for n in pending if str(batch.boxes[n].bundle) in run.stderr]
+            assert len(refused) == 1 and len(run.lines) == 1, (pending, run.stderr)
+            pending.remove(refused[0])
+            continue
+        report = json.loads(run.stdout)
+        unplaced = [
+            e
+            for e in report["errors"]
+            if not any(_inside(e.get("path"), str(batch.boxes[n].bundle)) for n in pending)
+        ]
+        passed = [
+            name
+            for name in pending
+            if not batch.of(name, report, "errors")
+            and not any(f["status"] == "blocking" for f in batch.of(name, report, "findings"))
+        ]
+        # An error naming no bundle (a scanner that failed) may be any one's: alone, each
+        # would have exited 2 had it been the cause. Those that passed are run alone.
+        if unplaced:
+            for name in passed if len(pending) > 1 else []:
+                blocked_or_refused(batch.run([name]).code)
+            return
+        assert not passed, (passed, run.stderr)
+        assert run.code in (1, 2), (run.code, run.stderr)
+        return
 
 
 def on_rule(rule: str, layouts: Mapping[str, Layout]) -> dict[str, tuple[Layout, str]]:
