@@ -315,3 +315,19 @@ def test_out_of_scope_files_are_counted_and_warned(tmp_path: Path) -> None:
     assert (done.account.out_of_scope, done.account.scanned) == (1, 1)
     (warning,) = done.warnings
     assert warning.code == "out-of-scope" and "coverage: {out_of_scope: fail}" in warning.message
+
+
+def test_a_python_module_is_scanned_whatever_its_first_line(tmp_path: Path) -> None:
+    """bandit reads every `.py` file: one starting `#!/bin/sh` is scanned, not "not
+    analysed"; a script of another interpreter without the suffix is not analysed."""
+    from gate.bundle.staging.accounting import account
+    from gate.bundle.staging.copy import copy_tree
+    from gate.bundle.staging.thirdparty import ThirdParty
+
+    bundle_dir = tmp_path / "fn"
+    write(bundle_dir, "helper.py", b"#!/bin/sh\nimport os\nos.system('x')\n")
+    write(bundle_dir, "deploy", b"#!/bin/sh\necho deploy\n")
+    (bundle,) = resolve_bundles([str(bundle_dir)])
+    tally = copy_tree(bundle_dir, tmp_path / "copy", bundle.id, ())
+    done = account(tmp_path / "copy", bundle, tally, ThirdParty(frozenset(), ()))
+    assert (done.account.scanned, done.account.not_analysed) == (1, 1)

@@ -161,8 +161,10 @@ def _state(
         return NOT_ANALYSED
     if suffix == ".pth":
         _refuse_startup_pth(path, relative, bundle)
-    if is_program(path) and not runs_python(path):
-        return NOT_ANALYSED  # a script of another interpreter: checkov's secret scan is all
+    if suffix != ".py" and is_program(path) and not runs_python(path):
+        # A script of another interpreter: checkov's secret scan is all. A `.py` file is
+        # bandit's and the rules' whatever its first line says.
+        return NOT_ANALYSED
     return SCANNED
 
 
