@@ -813,3 +813,31 @@ def test_a_loop_only_the_deploy_expands_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(BundleError, match=r"template.yaml:\d+: .*Fn::ForEach::Grants"):
         discover(tmp_path, "b")
+
+
+@pytest.mark.parametrize(
+    ("settings", "untied"),
+    [
+        ("custom:\n  pythonRequirements: {layer: true}\n", False),
+        ("custom:\n  pythonRequirements: {layer: {name: deps}}\n", False),
+        ("", True),  # no such layer: the Framework makes none
+    ],
+)
+def test_the_requirements_plugins_layer_is_tied(
+    tmp_path: Path, settings: str, untied: bool
+) -> None:
+    """serverless-python-requirements' layer (`layer: true`) holds the requirements the
+    audit reads: a function's `Ref: PythonRequirementsLambdaLayer` is tied to it."""
+    write(
+        tmp_path,
+        {
+            "serverless.yml": "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+            "plugins: [serverless-python-requirements]\n" + settings + "functions:\n"
+            "  f:\n    handler: h.f\n    layers:\n      - Ref: PythonRequirementsLambdaLayer\n"
+            "      - arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3:7\n",
+            "h.py": "def f(event, context):\n    return 1\n",
+            "requirements.txt": "six==1.16.0\n",
+        },
+    )
+    found = discover(tmp_path, "b")
+    assert any("cannot tie" in issue.message for issue in found.issues) is untied

@@ -57,6 +57,13 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     # outside the bundle) is left to the reference checks and the rules' resolver.
     resources = _resolved_or_empty(relative, service.get("resources"), load, "resources")
     _refuse_overrides(relative, resources, specs, load)
+    custom = _resolved_or_empty(relative, service.get("custom"), load, "custom")
+    plugin = mapping_of(relative, custom.get("pythonRequirements"), load, "pythonRequirements")
+    if plugin.get("layer") not in (None, False, "false") and _REQUIREMENTS_LAYER not in as_mapping(
+        resources.get("Resources")
+    ):
+        # serverless-python-requirements' layer of the requirements the audit reads.
+        layers = {**layers, _REQUIREMENTS_LAYER: ""}
     found = []
     for name, spec in specs.items():
         own_package = mapping_of(relative, spec.get("package"), load, f"function {name}'s package")
@@ -94,12 +101,10 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                 layers=[
                     layers[r]
                     for r in _serverless_layer_refs(spec if "layers" in spec else provider)
-                    if r in layers
+                    if layers.get(r)
                 ],
             )
         )
-    custom = _resolved_or_empty(relative, service.get("custom"), load, "custom")
-    plugin = mapping_of(relative, custom.get("pythonRequirements"), load, "pythonRequirements")
     references = python_requirements(relative, plugin, specs)
     programs, unfollowed = build_programs(relative, service.get("plugins"), custom, plugin, load)
     for item in found:
@@ -110,7 +115,8 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
             for r in references
             if r.what in ("custom.pythonRequirements.vendor", f"functions.{item.name}.vendor")
         ]
-    return Read(found, references=references + programs, layers=sorted(set(layers.values())))
+    placed = sorted({place for place in layers.values() if place})
+    return Read(found, references=references + programs, layers=placed)
 
 
 def _image(
@@ -496,6 +502,9 @@ def _serverless_layer_ref(name: str) -> str:
         + name[1:].replace("-", "Dash").replace("_", "Underscore")
         + ("LambdaLayer")
     )
+
+
+_REQUIREMENTS_LAYER = "PythonRequirementsLambdaLayer"
 
 
 def _untied_layers(spec: dict[str, Any], layers: dict[str, str]) -> list[str]:
