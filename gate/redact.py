@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-# `scheme://user:password@` or `scheme://token@`; scp-style `git@host:path` has no secret.
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.IGNORECASE)
+# `scheme://user:password@` or `scheme://token@`, up to the last `@` before the host (a
+# user name may hold one: `alice@corp.com:token@host`); scp-style `git@host:path` has no
+# secret.
+_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s]+@", re.IGNORECASE)
 
 
 def mask_url_credentials(text: str) -> str:
@@ -26,6 +29,22 @@ def holds_secret(rule_id: str) -> bool:
         or rule_id in BANDIT_PASSWORD_TESTS
         or rule_id == "GATE-IAC-012"
     )
+
+
+def url_origin(url: str) -> str:
+    """Where a URL points, and nothing that may be a credential: `https://u:t@host:8443/
+    TOKEN/simple?x` -> `https://host:8443/…`. A package index may carry its token in the
+    user name, the path (Gemfury, Cloudsmith) or the query. Text that is no URL (a
+    variable, `${PIP_INDEX_URL}`) is returned as it is."""
+    try:
+        parts = urlsplit(url.strip())
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "…"
+    if not parts.scheme or not host:
+        return url if "://" not in url else "…"
+    origin = f"{parts.scheme}://{host}{f':{port}' if port else ''}"
+    return origin + ("/…" if parts.path.strip("/") or parts.query or parts.fragment else "/")
 
 
 def strip_url_credentials(text: str) -> str:

@@ -662,10 +662,14 @@ def test_what_an_archive_waits_for_decides_whether_its_code_is_followed(
 @pytest.mark.parametrize(
     ("arguments", "said"),
     [
-        (["--extra-index-url", "https://ci:t0ken@pkgs.example.net/simple"], "https://***@pkgs"),
+        (["--extra-index-url", "https://ci:t0ken@pkgs.example.net/simple"], "https://pkgs"),
+        (["--pre --extra-index-url", "https://pkgs.example.net/t0ken/simple"], "'--pre'"),
+        (["--extra-index", "https://pkgs.example.net/simple"], "'--extra-index'"),
+        (["--requirement=deps.txt"], "'--requirement=deps.txt'"),
         (["--index-url=https://pkgs.example.net/simple"], "--index-url https://pkgs"),
         (["--find-links", "./wheels"], "./wheels"),
         (["--index-url", "https://pypi.org/simple", "--no-cache-dir"], None),
+        (["--platform manylinux2014_x86_64", "--only-binary=:all:"], None),
     ],
 )
 def test_pip_sources_of_the_requirements_plugin_are_followed_or_said(
@@ -688,8 +692,8 @@ def test_pip_sources_of_the_requirements_plugin_are_followed_or_said(
     if said is None:
         assert messages == []
     else:
-        (message,) = messages
-        assert said in message and "t0ken" not in message
+        assert any(said in message for message in messages), messages
+        assert not any("t0ken" in message for message in messages)
 
 
 SAM_LAYERED = """\

@@ -587,3 +587,36 @@ def test_a_source_shaped_otherwise_is_malformed(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", '[[tool.poetry.source]]\nname = "corp"\n')
     (problem,) = read_manifests(tmp_path).problems
     assert "tool.poetry.source[0].url" in problem.reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["--pre -rdeps.txt", "--pre --requirem deps.txt", "--prefer-binary --constr deps.txt",
+     "-r deps.txt", "--requirement=deps.txt"],
+)  # fmt: skip
+def test_an_include_is_read_however_pip_reads_it(tmp_path: Path, line: str) -> None:
+    """pip's options by any unique prefix, a short one with its value attached, after
+    other options: the file it names is read."""
+    write(tmp_path, "requirements.txt", line + "\n")
+    write(tmp_path, "deps.txt", "six==1.16.0\n")
+    assert [(p.name, p.path) for p in read_manifests(tmp_path).pins] == [("six", "deps.txt")]
+
+
+@pytest.mark.parametrize(
+    ("line", "index"),
+    [("--prefer-binary --extra-index https://x.example.net/simple", "https://x.example.net/simple"),
+     ("six==1.16.0 --hash=sha256:abc", None),
+     ("six==1.16.0 -r deps.txt", None)],  # pip follows no include on a requirement's line
+)  # fmt: skip
+def test_options_are_read_as_pip_reads_them(tmp_path: Path, line: str, index: str | None) -> None:
+    write(tmp_path, "requirements.txt", line + "\n")
+    manifest = read_manifests(tmp_path)
+    assert [i.text for i in manifest.indexes] == ([index] if index else [])
+    assert manifest.problems == ()
+
+
+@pytest.mark.parametrize("line", ["--no x", "--bogus", "-r", "--pre=yes"])
+def test_a_line_pip_cannot_read_is_a_problem(tmp_path: Path, line: str) -> None:
+    write(tmp_path, "requirements.txt", line + "\n")
+    (problem,) = read_manifests(tmp_path).problems
+    assert problem.reason.startswith("pip cannot read this line's options")

@@ -18,6 +18,7 @@ manifest or package metadata the gate cannot read is a scan issue, never "clean"
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, Pin, read_manifests, read_vendored
 from gate.model import Finding, Location, Package, ScanIssue, Severity
-from gate.redact import mask_url_credentials
+from gate.redact import mask_url_credentials, strip_url_credentials, url_origin
 from gate.scanners.base import ParseContext, Parsed, Scanner, Target, scanned_root, targets_of
 
 if TYPE_CHECKING:
@@ -223,7 +224,12 @@ def _audit(target: Target, found: _Read, service: Any) -> dict[str, Any]:
         "problems": [
             _problem(p.path, p.line, p.reason) for p in manifest.problems + found.vendored.problems
         ],
-        "indexes": [{**vars(i), "text": mask_url_credentials(i.text)} for i in manifest.indexes],
+        # Only where an index is, and a digest of the rest (its path may hold a token):
+        # the finding's fingerprint stays the URL's own.
+        "indexes": [
+            {**vars(i), "text": url_origin(i.text), "digest": _digest(i.text)}
+            for i in manifest.indexes
+        ],
     }
 
 
@@ -374,15 +380,22 @@ def _unauditable(raw: dict[str, Any], bundle: str) -> Finding:
 
 
 def _index(raw: dict[str, Any], bundle: str) -> Finding:
-    """An index other than PyPI: its packages are that index's code under PyPI's names."""
+    """An index other than PyPI: its packages are that index's code under PyPI's names.
+    Its URL is shown by its origin alone (`raw["text"]`); the anchor adds a digest of
+    the whole URL, so a waiver by fingerprint accepts that index and no other."""
     return _manifest_finding(
-        raw,
+        {**raw, "text": f"{raw['text']} #{raw['digest']}"},
         bundle,
         (INDEX_RULE, Severity.HIGH, "Packages installed from an index other than PyPI"),
-        f"{mask_url_credentials(raw['text'])}: {raw['reason']}. The audit knows PyPI's "
-        "releases only; for an index your organisation controls, waive this finding by its "
-        "fingerprint",
+        f"{raw['text']}: {raw['reason']}. The audit knows PyPI's releases only; for an "
+        "index your organisation controls, waive this finding by its fingerprint",
     )
+
+
+def _digest(url: str) -> str:
+    """A short digest of `url` without its user info (a password or token there changes
+    nothing of which index it is)."""
+    return hashlib.sha256(strip_url_credentials(url.strip()).encode()).hexdigest()[:12]
 
 
 def _manifest_finding(

@@ -23,6 +23,7 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from gate.bundle.manifests.pipoptions import HARMLESS_PIP_OPTIONS
 from gate.bundle.manifests.requirements import REQUIREMENTS_GLOB
 from gate.bundle.rules import DIR_RULES
 from gate.safefile import MIB, read_regular
@@ -242,7 +243,7 @@ def _pip_install(arguments: str, workdir: str | None) -> bool:
     rest, requirements = rest[1:], 0
     while rest:
         word = rest.pop(0)
-        if word in _HARMLESS_PIP_OPTIONS:
+        if word in HARMLESS_PIP_OPTIONS:
             continue
         # Only the long options take `=VALUE`: pip reads `-r=x` as the file `=x`.
         option, given, value = word.partition("=") if word.startswith("--") else (word, "", "")
@@ -264,15 +265,6 @@ _PYTHON = re.compile(r"python(3(\.\d+)?)?")
 # What may not be in a pip RUN's words: the shell's operators, variables, escapes,
 # comments, and the patterns and braces it expands into other words.
 _SHELL = re.compile(r"[;&|<>`$\\\n#{}*?\[\]~!]")
-_HARMLESS_PIP_OPTIONS = frozenset(
-    {
-        "--no-cache-dir", "--upgrade", "-U", "--quiet", "-q", "--disable-pip-version-check",
-        "--no-compile", "--compile", "--no-warn-script-location", "--prefer-binary",
-        "--no-input", "--progress-bar=off", "--root-user-action=ignore", "-v", "--verbose",
-        "--require-hashes", "--no-deps", "--only-binary=:all:", "--no-binary=:none:",
-        "--isolated",
-    }
-)  # fmt: skip
 
 
 def _from(arguments: str) -> tuple[str, str]:

@@ -319,33 +319,42 @@ _REQUIREMENTS_SETTINGS = frozenset(
 
 
 def _local_sources(arguments: Any) -> list[str]:
-    """serverless-python-requirements' `pipCmdExtraArgs` pointing pip at packages in files
-    of the bundle (`--find-links ./wheels`), or where a setting of it says: installed in
-    place of what the audit looks up, as in a requirements file. An index other than
-    PyPI's is not followed either: in a requirements file the audit reports it
-    (GATE-DEP-002), for a reviewer to accept."""
+    """What of serverless-python-requirements' `pipCmdExtraArgs` (each item split at
+    spaces, as the plugin splits it) may make its pip install more than the requirements
+    the audit reads: packages in files of the bundle (`--find-links ./wheels`, or where a
+    setting of it says), an index other than PyPI's (in a requirements file the audit
+    reports one, GATE-DEP-002, for a reviewer to accept), or an option the gate does not
+    know to change nothing installed (`-r deps.txt`, a prefix pip expands)."""
     from gate.bundle.manifests.indexes import is_pypi, local_source
-    from gate.bundle.manifests.requirements import source_reason, sources
-    from gate.redact import mask_url_credentials
+    from gate.bundle.manifests.pipoptions import install_arguments
+    from gate.bundle.manifests.requirements import SOURCE_REASONS
+    from gate.redact import url_origin
 
     if arguments is None:
         return []
     if not isinstance(arguments, list):
         return [f"pythonRequirements.pipCmdExtraArgs {arguments!r}, which the gate does not "
                 f"resolve, {_BUILDING}"]  # fmt: skip
+    setting = "pythonRequirements.pipCmdExtraArgs"
     unfollowed = []
-    # Only the runner's environment (`${env:X}`, whole) is not the bundle's to choose.
-    for option, value in sources([str(a) for a in arguments]):
-        if local_source(value):
+    for option, value in install_arguments([w for a in arguments for w in str(a).split()]):
+        long = {"-i": "--index-url", "-f": "--find-links"}.get(option, option)
+        # Only the runner's environment (`${env:X}`, whole) is not the bundle's to choose.
+        if value is None:
             unfollowed.append(
-                f"pythonRequirements.pipCmdExtraArgs pointing pip at {value}, packages of "
-                "the bundle it installs in place of what the audit looks up"
+                f"{setting} {option!r}, a pip option the gate does not know to leave what is "
+                "installed alone"
+            )
+        elif local_source(value):
+            unfollowed.append(
+                f"{setting} pointing pip at {value}, packages of the bundle it installs in "
+                "place of what the audit looks up"
             )
         elif not is_pypi(value):
             unfollowed.append(
-                f"pythonRequirements.pipCmdExtraArgs {option} {mask_url_credentials(value)} "
-                f"({source_reason(option)}); name it in the requirements file, where the "
-                "audit reports it (GATE-DEP-002) for a reviewer to accept"
+                f"{setting} {option} {url_origin(value)} ({SOURCE_REASONS[long]}); name it in "
+                "the requirements file, where the audit reports it (GATE-DEP-002) for a "
+                "reviewer to accept"
             )
     return unfollowed
 

@@ -4,7 +4,6 @@ the bundle, hashes, markers, extras; `-e`, URLs and local paths are reported, ne
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,17 +20,10 @@ from gate.bundle.manifests.indexes import (
     local_source,
     record,
 )
+from gate.bundle.manifests.pipoptions import read_line
 
 REQUIREMENTS_GLOB = "requirements*.txt"
-_OPTION_WITH_VALUE = re.compile(
-    r"^(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host"
-    r"|--pre|--prefer-binary|--only-binary|--no-binary|--no-index|--require-hashes)\b"
-)
-# A constraints file (`-c`) pins what pip installs as surely as an included one does, so
-# its pins are read (and audited) the same way, whatever the file is called.
-_INCLUDE = re.compile(r"^(-r|--requirement|-c|--constraint)(\s+|=)(?P<file>\S+)")
-_EDITABLE = re.compile(r"^(-e|--editable)(\s+|=)")
-_HASH = re.compile(r"\s--hash[=\s]\S+")
+_WHAT_READS = "pip cannot read this line's options"
 
 
 def read_requirements(root: Path, found: Found, named: list[Path] | None = None) -> None:
@@ -61,13 +53,14 @@ def _requirements(
             continue
         seen.add(path)
         relative = path.relative_to(root.resolve()).as_posix()
-        lines = []
-        for number, text in _logical_lines(path.read_text("utf-8", errors="replace")):
-            include = _INCLUDE.match(text)
-            if include:
-                queue.extend(_include(root, path, include["file"], relative, number, found))
-            else:
-                lines.append((number, text))
+        lines = _logical_lines(path.read_text("utf-8", errors="replace"))
+        for number, text in lines:
+            try:
+                includes = read_line(text).includes
+            except ValueError:
+                continue  # a problem `_classify_line` reports
+            for _, name in includes:
+                queue.extend(_include(root, path, name, relative, number, found))
         yield relative, lines
 
 
@@ -107,69 +100,33 @@ def _include(
 
 
 def _classify_line(text: str, path: str, number: int, found: Found) -> None:
-    """One logical line of a requirements file: an option, an editable or a requirement."""
-    named = list(_sources(text))
-    if any(local_source(value) for _, value in named):
+    """One logical line of a requirements file, as pip reads it: its package sources, its
+    editables, and its requirement (includes are followed by `_requirements`)."""
+    try:
+        line = read_line(text)
+    except ValueError as e:
+        found.problems.append(Unauditable(text, f"{_WHAT_READS} ({e})", path, number))
+        return
+    if any(local_source(value) for _, value in line.sources):
         found.problems.append(Unauditable(text, LOCAL_PACKAGES, path, number))
         return
-    for option, value in named:
-        record(found, value, _SOURCE_REASONS[option], path, number)
-    if _OPTION_WITH_VALUE.match(text) or _SOURCE.match(text):  # `-ihttps://...` too
-        return
-    if editable := _EDITABLE.match(text):
-        where = text[editable.end() :].strip()
+    for option, value in line.sources:
+        record(found, value, SOURCE_REASONS[option], path, number)
+    for where in line.editables:
         if local_place(where) and found.builds(path, where):
             found.problems.append(Unauditable(text, BUILDS_FROM_BUNDLE, path, number))
-            return
-        found.unauditable.append(Unauditable(text, "editable requirement", path, number))
-        return
-    classify_requirement(text, _HASH.sub("", " " + text).strip(), path, number, found)
+        else:
+            found.unauditable.append(Unauditable(text, "editable requirement", path, number))
+    if line.requirement is not None:
+        classify_requirement(text, line.requirement, path, number, found)
 
 
-def _sources(text: str) -> Iterator[tuple[str, str]]:
-    """Every index or find-links option a line gives pip, wherever on the line (`--no-index
-    --find-links ../wheels`), with its value, read as pip splits a line (shlex)."""
-    try:
-        words = shlex.split(text)
-    except ValueError:
-        words = text.split()
-    return sources(words)
-
-
-def sources(words: list[str]) -> Iterator[tuple[str, str]]:
-    """Every index or find-links option pip's arguments `words` give it, with its value
-    (`--find-links=x`, or `--find-links` then `x`)."""
-    for index, word in enumerate(words):
-        option = source_option(word, words[index + 1] if index + 1 < len(words) else "")
-        if option is not None:
-            yield option
-
-
-# Where pip looks for packages: an index, or a folder or page of archives.
-_SOURCE_REASONS = {
-    "-i": REPLACES_PYPI,
+SOURCE_REASONS = {
     "--index-url": REPLACES_PYPI,
     "--extra-index-url": EXTRA,
-    "-f": ARCHIVES,
     "--find-links": ARCHIVES,
 }
-_SOURCE = re.compile(
-    rf"^({'|'.join(map(re.escape, _SOURCE_REASONS))})(?:\s*=\s*|\s+|(?<=^-[if]))(?P<value>\S+)"
-)
-
-
-def source_option(word: str, following: str) -> tuple[str, str] | None:
-    """A pip source option `word` (with the argument `following` it) and its value, or
-    None when `word` is no such option."""
-    if word in _SOURCE_REASONS:
-        return word, following
-    match = _SOURCE.match(word)
-    return (match[1], match["value"]) if match else None
-
-
-def source_reason(option: str) -> str:
-    """What a pip source option does with the place it names (GATE-DEP-002's message)."""
-    return _SOURCE_REASONS[option]
+"""What each pip source option does with the place it names (GATE-DEP-002's message)."""
 
 
 ARCHIVE_SUFFIXES = (
