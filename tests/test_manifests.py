@@ -50,11 +50,14 @@ def test_pins_and_what_cannot_be_audited(tmp_path: Path) -> None:
         ("boto3>=1.28", 4): "not pinned to one version",
         ("-e .", 5): "editable requirement",
         ("./localpkg", 6): "local path requirement",
-        ("flask @ https://example.invalid/flask.whl", 7): "URL requirement",
-        ("https://example.invalid/pkg.tar.gz", 8): "URL requirement",
         ("Django==4.*", 10): "not pinned to one version",
         ("six", 12): "not pinned to one version",
     }
+    # Downloaded from a server other than PyPI: GATE-DEP-002.
+    assert [(i.text, i.line) for i in manifest.indexes] == [
+        ("https://example.invalid/flask.whl", 7),
+        ("https://example.invalid/pkg.tar.gz", 8),
+    ]
     assert manifest.problems == ()
 
 
@@ -178,8 +181,15 @@ def test_realistic_lock_files(tmp_path: Path, project: str) -> None:
     lock, pins, reasons = LOCKED[project]
     manifest = read_manifests(tmp_path)
     assert [(p.name, p.version, p.line) for p in manifest.pins] == pins
-    assert {u.text + f":{u.line}": u.reason for u in manifest.unauditable} == reasons
-    assert {p.path for p in manifest.pins + manifest.unauditable} == {f"fn/{lock}"}
+    # A git dependency is a source other than PyPI (GATE-DEP-002), once per repository.
+    remote = {k for k, reason in reasons.items() if reason == "git dependency"}
+    assert {u.text + f":{u.line}": u.reason for u in manifest.unauditable} == {
+        k: v for k, v in reasons.items() if k not in remote
+    }
+    assert len(manifest.indexes) == len(remote)
+    assert all(i.text in " ".join(remote) for i in manifest.indexes)
+    found = manifest.pins + manifest.unauditable + manifest.indexes
+    assert {p.path for p in found} == {f"fn/{lock}"}
     assert manifest.problems == ()
 
 
@@ -205,7 +215,11 @@ def test_pyproject_without_a_lock(tmp_path: Path) -> None:
         'mylib = {git = "https://github.com/acme/mylib.git", tag = "v1"}\n'
         'shared = {path = "libs/shared", develop = true}\n',
     )
-    pins, reasons = located(read_manifests(tmp_path))
+    manifest = read_manifests(tmp_path)
+    assert [(i.text, i.line) for i in manifest.indexes] == [
+        ("https://github.com/acme/mylib.git", 16)
+    ]
+    pins, reasons = located(manifest)
     assert pins == [
         ("requests", "2.19.0", "pyproject.toml", 4),
         ("aws-xray-sdk", "2.14.0", "pyproject.toml", 8),
@@ -217,9 +231,6 @@ def test_pyproject_without_a_lock(tmp_path: Path) -> None:
         "six @ pyproject.toml:10": "not pinned to one version",
         'black = "^24.1" @ pyproject.toml:14': "not pinned to one version",
         'ruff = {"version": ">=0.6"} @ pyproject.toml:15': "not pinned to one version",
-        'mylib = {"git": "https://github.com/acme/mylib.git", "tag": "v1"} @ pyproject.toml:16': (
-            "git dependency"
-        ),
         'shared = {"path": "libs/shared", "develop": true} @ pyproject.toml:17': (
             "local path dependency"
         ),
@@ -301,7 +312,16 @@ def test_every_manifest_pattern_is_read(tmp_path: Path, pattern: str) -> None:
         "pdm.lock": "[[package]]\nname = 'requests'\nversion = '2.19.0'\n",
         "Pipfile.lock": '{"default": {"requests": {"version": "==2.19.0"}}}',
     }
+    # Settings files pin nothing: what they are read for is the index they name.
+    settings = {
+        "uv.toml": 'extra-index-url = ["https://x.example.net/simple"]\n',
+        "pdm.toml": '[pypi]\nurl = "https://x.example.net/simple"\n',
+    }
     name = pattern.replace("*", "-prod")
+    if pattern in settings:
+        write(tmp_path, name, settings[pattern])
+        assert [i.path for i in read_manifests(tmp_path).indexes] == [name]
+        return
     write(tmp_path, name, pinned[pattern])
     assert [(p.name, p.path) for p in read_manifests(tmp_path).pins] == [("requests", name)]
 
@@ -544,6 +564,20 @@ PRIVATE = "https://pkgs.example.net/simple"
          [(PRIVATE, 3)]),
         ("pyproject.toml", f'[[tool.uv.index]]\nurl = "{PRIVATE}"\n', [(PRIVATE, 2)]),
         ("pyproject.toml", f'[tool.uv]\nextra-index-url = ["{PRIVATE}"]\n', [(PRIVATE, 2)]),
+        ("pyproject.toml", f'[tool.uv.pip]\nextra-index-url = ["{PRIVATE}"]\n', [(PRIVATE, 2)]),
+        ("uv.toml", f'[[index]]\nurl = "{PRIVATE}"\ndefault = true\n', [(PRIVATE, 2)]),
+        ("uv.toml", f'[pip]\nindex-url = "{PRIVATE}"\n', [(PRIVATE, 2)]),
+        ("pdm.toml", f'[pypi.corp]\nurl = "{PRIVATE}"\n', [(PRIVATE, 2)]),
+        ("uv.lock", 'version = 1\n[[package]]\nname = "six"\nversion = "1.16.0"\n'
+         'source = { registry = "https://pypi.org/simple" }\n'
+         'wheels = [{ url = "https://evil.example.net/six-1.16.0-py3-none-any.whl" }]\n',
+         [("https://evil.example.net/", 3)]),
+        ("uv.lock", 'version = 1\n[[package]]\nname = "six"\nversion = "1.16.0"\n'
+         'source = { registry = "https://pypi.org/simple" }\n'
+         'sdist = { url = "https://files.pythonhosted.org/packages/six-1.16.0.tar.gz" }\n', []),
+        ("pdm.lock", '[metadata]\n[[package]]\nname = "six"\nversion = "1.16.0"\n'
+         'files = [{url = "https://evil.example.net/six.whl", hash = "sha256:ab"}]\n',
+         [("https://evil.example.net/", 3)]),
         ("uv.lock", 'version = 1\n[[package]]\nname = "six"\nversion = "1.16.0"\n'
          f'source = {{ registry = "{PRIVATE}" }}\n', [(PRIVATE, 3)]),
         ("uv.lock", 'version = 1\n[[package]]\nname = "six"\nversion = "1.16.0"\n'

@@ -34,6 +34,8 @@ MANIFEST_PATTERNS: tuple[str, ...] = (
     "uv.lock",
     "pdm.lock",
     "Pipfile.lock",
+    "uv.toml",
+    "pdm.toml",
 )
 """File name globs of every dependency manifest the gate reads."""
 
@@ -81,7 +83,10 @@ def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
     resolved them."""
     covered = set().union(*(lock.names() for lock in locks))
     pinned = {(pin.name, pin.version) for lock in locks for pin in lock.pins}
-    beyond = Found(problems=declared.problems, indexes=declared.indexes)
+    beyond = Found(problems=declared.problems)
+    beyond.indexes = [
+        i for i in declared.indexes if not i.name or canonicalize_name(i.name) not in covered
+    ]
     beyond.pins = [p for p in declared.pins if (p.name, p.version) not in pinned]
     beyond.unauditable = [
         u

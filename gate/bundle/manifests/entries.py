@@ -8,7 +8,8 @@ from typing import Any
 
 from gate.bundle.manifests.builds import BUILDS_FROM_BUNDLE
 from gate.bundle.manifests.found import Found, Unauditable
-from gate.bundle.manifests.requirements import FROM_BUNDLE, from_bundle
+from gate.bundle.manifests.indexes import from_elsewhere
+from gate.bundle.manifests.requirements import FROM_BUNDLE, from_bundle, local_place
 from gate.bundle.manifests.shapes import Malformed, join, kind
 
 # Where a dependency comes from when it is not a package index, as the lock files and
@@ -56,6 +57,9 @@ def read_dependency(
         found.problems.append(Unauditable(text, key + FROM_BUNDLE, path, line))
     elif local in _FOLDERS and isinstance(source, str) and found.builds(path, source):
         found.problems.append(Unauditable(text, key + BUILDS_FROM_BUNDLE, path, line))
+    elif local in ("git", "url") and isinstance(source, str) and not local_place(source):
+        if not from_elsewhere(found, source, path, line, name):
+            found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, name))
     elif local:
         found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, name))
     elif exact is None and locked:

@@ -80,7 +80,7 @@ class Found:
 
     def names(self) -> set[str]:
         """The canonical names of the dependencies found."""
-        named = [u.name for u in self.unauditable if u.name]
+        named = [u.name for u in self.unauditable + self.indexes if u.name]
         return {p.name for p in self.pins} | {canonicalize_name(n) for n in named}
 
     def extend(self, other: Found) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gate.bundle.manifests.found import Found, Unauditable
-from gate.bundle.manifests.shapes import join, string, strings, table, tables
+from gate.bundle.manifests.shapes import join, load_toml, string, strings, table, tables
 
 _PYPI_HOSTS = ("pypi.org", "pypi.python.org")
 
@@ -31,6 +31,8 @@ EXTRA = (
 ARCHIVES = "archives on this page are installed, whatever names they carry"
 SOURCE = "a source of packages other than PyPI"
 LOCKED = "packages are locked from this index, not PyPI"
+LOCKED_FILES = "the lock downloads files from this server, not PyPI's"
+DIRECT = "a package downloaded from this server or repository, not from PyPI"
 LOCAL_PACKAGES = (
     "points pip at packages in files of the bundle, which it installs in place of "
     "what the audit looks up; install from an index, or vendor the package with "
@@ -38,15 +40,28 @@ LOCAL_PACKAGES = (
 )
 
 
-def record(found: Found, url: str, reason: str, path: str, line: int) -> None:
-    """An index a manifest at `path` names: nothing for PyPI's own, a refusal for a folder
-    or file of the disk (its packages are the bundle's, unscanned), else once per file."""
+def record(
+    found: Found, url: str, reason: str, path: str, line: int, name: str | None = None
+) -> None:
+    """An index a manifest at `path` names (for the dependency `name`, when it is one
+    package's source): nothing for PyPI's own, a refusal for a folder or file of the disk
+    (its packages are the bundle's, unscanned), else once per file."""
     if is_pypi(url):
         return
     if local_source(url):
         found.problems.append(Unauditable(url, LOCAL_PACKAGES, path, line))
     elif not any((i.text, i.path) == (url, path) for i in found.indexes):
-        found.indexes.append(Unauditable(url, reason, path, line))
+        found.indexes.append(Unauditable(url, reason, path, line, name))
+
+
+def from_elsewhere(found: Found, url: str, path: str, line: int, name: str | None) -> bool:
+    """Record a requirement's remote URL or repository (`name @ https://...`,
+    `git+https://...`) as a source other than PyPI, unless it is a file of PyPI's own
+    (then only its version is unknown: GATE-DEP-001). Whether it was recorded."""
+    if _host(url.split("+", 1)[-1]) in _PYPI_FILES:
+        return False
+    record(found, url, DIRECT, path, line, name)
+    return True
 
 
 def local_source(value: str) -> bool:
@@ -99,23 +114,75 @@ def is_pypi(url: str) -> bool:
 
 def pyproject_indexes(data: dict[str, Any], lines: list[str], path: str, found: Found) -> None:
     """The indexes a `pyproject.toml` gives Poetry (`tool.poetry.source`), uv
-    (`tool.uv.index`, `index-url`, `extra-index-url`, `find-links`) and PDM
-    (`tool.pdm.source`)."""
+    (`tool.uv` and `tool.uv.pip`: `index`, `index-url`, `extra-index-url`, `find-links`)
+    and PDM (`tool.pdm.source`)."""
     tool = table(data, "tool")
     for owner in ("poetry", "pdm"):
         at = join("tool", owner)
         for n, source in enumerate(tables(table(tool, owner, "tool"), "source", at)):
             _source(source, join(join(at, "source"), n), lines, path, found)
-    uv = table(tool, "uv", "tool")
-    for n, source in enumerate(tables(uv, "index", "tool.uv")):
-        url = string(source, "url", join("tool.uv.index", n), required=True) or ""
-        reason = REPLACES_PYPI if source.get("default") is True else SOURCE
-        record(found, url, reason, path, line_of(lines, url))
-    for key, reason in (("index-url", REPLACES_PYPI), ("extra-index-url", EXTRA)):
-        for url in _one_or_many(uv, key):
+    _uv_settings(table(tool, "uv", "tool"), "tool.uv", lines, path, found)
+
+
+def read_uv_toml(text: str, path: str, found: Found) -> None:
+    """A `uv.toml`: uv's settings, as `tool.uv` holds them, read by uv from the project's
+    folder (and above)."""
+    _uv_settings(load_toml(text), "", text.splitlines(), path, found)
+
+
+def _uv_settings(
+    settings: dict[str, Any], at: str, lines: list[str], path: str, found: Found
+) -> None:
+    """uv's index settings at `at` (`tool.uv`, or a uv.toml's top) and in its `pip` table."""
+    for where, held in ((at, settings), (join(at, "pip"), table(settings, "pip", at))):
+        for n, source in enumerate(tables(held, "index", where)):
+            url = string(source, "url", join(join(where, "index"), n), required=True) or ""
+            reason = REPLACES_PYPI if source.get("default") is True else SOURCE
             record(found, url, reason, path, line_of(lines, url))
-    for url in _one_or_many(uv, "find-links"):
-        record(found, url, ARCHIVES, path, line_of(lines, url))
+        for key, reason in _UV_KEYS:
+            value = held.get(key)
+            for url in [value] if isinstance(value, str) else strings(held, key, where):
+                record(found, url, reason, path, line_of(lines, url))
+
+
+_UV_KEYS = (("index-url", REPLACES_PYPI), ("extra-index-url", EXTRA), ("find-links", ARCHIVES))
+
+
+def read_pdm_toml(text: str, path: str, found: Found) -> None:
+    """A `pdm.toml`, PDM's project settings: `[pypi] url` replaces PyPI, and each
+    `[pypi.<name>] url` is one more source."""
+    data, lines = load_toml(text), text.splitlines()
+    pypi = table(data, "pypi")
+    url = string(pypi, "url", "pypi")
+    if url is not None:
+        record(found, url, REPLACES_PYPI, path, line_of(lines, url))
+    for name, source in pypi.items():
+        if isinstance(source, dict):
+            _source(source, join("pypi", name), lines, path, found)
+
+
+def files_elsewhere(
+    files: list[Any], registry: str | None, at: str, where: tuple[str, int], found: Found
+) -> None:
+    """A lock's files of one package (each `url`), each from the host of its `registry`
+    (files.pythonhosted.org for PyPI's): a file elsewhere is what the installer downloads,
+    whoever serves it."""
+    allowed = _PYPI_FILES if registry is None or is_pypi(registry) else (_host(registry),)
+    for n, entry in enumerate(files):
+        url = string(entry, "url", join(at, n)) if isinstance(entry, dict) else None
+        if url is not None and (_host(url) is None or _host(url) not in allowed):
+            origin = url[: len(url) - len(urlsplit(url).path)] + "/" if is_url(url) else url
+            record(found, origin, LOCKED_FILES, *where)
+
+
+_PYPI_FILES = ("files.pythonhosted.org",)
+
+
+def _host(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
 
 
 def pipfile_indexes(data: dict[str, Any], lines: list[str], path: str, found: Found) -> None:
@@ -127,11 +194,6 @@ def pipfile_indexes(data: dict[str, Any], lines: list[str], path: str, found: Fo
 def _source(source: dict[str, Any], at: str, lines: list[str], path: str, found: Found) -> None:
     url = string(source, "url", at, required=True) or ""
     record(found, url, SOURCE, path, line_of(lines, url))
-
-
-def _one_or_many(settings: dict[str, Any], key: str) -> list[str]:
-    value = settings.get(key)
-    return [value] if isinstance(value, str) else strings(settings, key, "tool.uv")
 
 
 def line_of(lines: list[str], text: str) -> int:

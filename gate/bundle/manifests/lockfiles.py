@@ -16,7 +16,15 @@ from typing import Any
 from gate.bundle.manifests.declared import read_pipfile, read_pyproject
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found
-from gate.bundle.manifests.indexes import LOCKED, SOURCE, line_of, record
+from gate.bundle.manifests.indexes import (
+    LOCKED,
+    SOURCE,
+    files_elsewhere,
+    line_of,
+    read_pdm_toml,
+    read_uv_toml,
+    record,
+)
 from gate.bundle.manifests.shapes import Malformed, join, kind, load_toml, string, table, tables
 
 # A manifest of ranges beside one of its lock files is pinned by that lock, which is audited.
@@ -51,6 +59,9 @@ def _read_uv_lock(text: str, path: str, found: Found) -> None:
                 raise Malformed(join(join(at, "source"), key), problem, line)
         if "registry" in source:
             record(found, source["registry"], LOCKED, path, line)
+        sdist = table(package, "sdist", at)
+        files = [sdist, *tables(package, "wheels", at)] if sdist else tables(package, "wheels", at)
+        files_elsewhere(files, source.get("registry"), at, (path, line), found)
         if "." not in (source.get("editable"), source.get("virtual")):
             entry = {**source, "version": package.get("version")}
             read_dependency(name, entry, at, (path, line), found, locked=True)
@@ -64,6 +75,7 @@ def _read_uv_lock(text: str, path: str, found: Found) -> None:
 def _read_pdm_lock(text: str, path: str, found: Found) -> None:
     for at, package, line in _lock_packages(text, "metadata"):
         name = _name(package, at, line)
+        files_elsewhere(tables(package, "files", at), None, at, (path, line), found)
         read_dependency(name, package, at, (path, line), found, locked=True)
 
 
@@ -157,5 +169,7 @@ READERS: dict[str, Callable[[str, str, Found], None]] = {
     "uv.lock": _read_uv_lock,
     "pdm.lock": _read_pdm_lock,
     "Pipfile.lock": _read_pipfile_lock,
+    "uv.toml": read_uv_toml,
+    "pdm.toml": read_pdm_toml,
 }
 """Each manifest's reader, by file name; each raises `Malformed` for a file it cannot read."""

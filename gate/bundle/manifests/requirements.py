@@ -16,6 +16,7 @@ from gate.bundle.manifests.indexes import (
     EXTRA,
     LOCAL_PACKAGES,
     REPLACES_PYPI,
+    from_elsewhere,
     is_url,
     local_source,
     record,
@@ -168,8 +169,10 @@ def classify_requirement(
     if local_place(url) and found.builds(path, url):
         found.problems.append(Unauditable(text, BUILDS_FROM_BUNDLE, path, number))
         return
-    kind = "local path" if local_place(url) else "URL"
-    found.unauditable.append(Unauditable(text, f"{kind} requirement", path, number, name))
+    if local_place(url):
+        found.unauditable.append(Unauditable(text, "local path requirement", path, number, name))
+    elif not from_elsewhere(found, url, path, number, name):
+        found.unauditable.append(Unauditable(text, "URL requirement", path, number, name))
 
 
 FROM_BUNDLE = (
