@@ -393,9 +393,12 @@ def _index(raw: dict[str, Any], bundle: str) -> Finding:
 
 
 def _digest(url: str) -> str:
-    """A short digest of `url` without its user info (a password or token there changes
-    nothing of which index it is)."""
-    return hashlib.sha256(strip_url_credentials(url.strip()).encode()).hexdigest()[:12]
+    """A short digest of which index or repository `url` names: without its user info (a
+    password or token), query, fragment or a repository's `@ref`, none of which changes
+    whose packages it serves."""
+    place = strip_url_credentials(url.strip()).split("#")[0].split("?")[0]
+    head, _, last = place.rpartition("/")
+    return hashlib.sha256(f"{head}/{last.split('@')[0]}".encode()).hexdigest()[:12]
 
 
 def _manifest_finding(
