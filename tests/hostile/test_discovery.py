@@ -1,24 +1,29 @@
 """Hostile IaC against discovery and the gate's own IaC loader: files it cannot read,
 paths that leave the bundle, handlers that are not there, parser bombs, odd shapes.
 
-Each case runs `gate check` on the bundle in a sandbox (see conftest.py). A trick that
-stops the gate from reading IaC must end in a refusal (exit 2, one line naming the
-file), never in a pass on a bundle the gate did not fully read.
+Each case runs `gate check` on the bundle in a sandbox (see conftest.py; bundles that need
+only block share one run). A trick that stops the gate from reading IaC must end in a
+refusal (exit 2, one line naming the file), never in a pass on a bundle the gate did not
+fully read.
 """
 
 from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
     HostileRun,
+    Layout,
     Sandbox,
     assert_blocks,
     assert_refused,
+    each_blocks,
+    on_rule,
 )
 
 APP = "def handler(event, context):\n    return {'ok': True}\n"
@@ -634,11 +639,16 @@ SLS_JSON_ADMIN = {
 }
 
 
-@pytest.mark.parametrize("folder", ["", "svc/"])
-def test_a_serverless_json_admin_role_blocks(sandbox: Sandbox, folder: str) -> None:
-    sandbox.write(f"{folder}serverless.json", json.dumps(SLS_JSON_ADMIN, indent=2))
-    sandbox.write(f"{folder}app.py", APP)
-    assert_blocks(sandbox.run())
+def test_a_serverless_json_admin_role_blocks(tmp_path: Path) -> None:
+    def layout(folder: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write(f"{folder}serverless.json", json.dumps(SLS_JSON_ADMIN, indent=2))
+            sandbox.write(f"{folder}app.py", APP)
+
+        return written
+
+    cases = {"top": layout(""), "svc": layout("svc/")}
+    each_blocks(tmp_path, on_rule("GATE-IAC-001", cases))
 
 
 def test_a_serverless_json_with_a_missing_handler_is_refused(sandbox: Sandbox) -> None:

@@ -13,7 +13,13 @@ from typing import Any
 
 import pytest
 
-from tests.hostile.conftest import HostileRun, Layout, Sandbox, each_blocks
+from tests.hostile.conftest import (
+    HostileRun,
+    Layout,
+    Sandbox,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_staging import BAD, function
 
 LAYERED = """\
@@ -112,11 +118,25 @@ def plain_star_action(sandbox: Sandbox) -> None:
     sandbox.write("src/app.py", GOOD_HANDLER)
 
 
-@pytest.mark.parametrize("action", ["'**'", "'?*'", "'*?*'"])
-def test_a_glob_that_matches_every_action_blocks(sandbox: Sandbox, action: str) -> None:
-    sandbox.write("template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action=action)))
-    sandbox.write("src/app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run())
+def test_a_glob_that_matches_every_action_blocks(tmp_path: Path) -> None:
+
+    def layout(action: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write(
+                "template.yaml", SAM_POLICIES.format(policies=STAR_ACTION.format(action=action))
+            )
+            sandbox.write("src/app.py", GOOD_HANDLER)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-action": layout("'**'"),
+            "1-action": layout("'?*'"),
+            "2-action": layout("'*?*'"),
+        },
+    )
 
 
 def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox) -> None:
@@ -230,15 +250,22 @@ def sls_json(provider: str, extra: str = "") -> str:
     return json.dumps(yaml.safe_load(SLS.format(provider=provider, extra=extra)))
 
 
-@pytest.mark.parametrize(
-    "provider",
-    [SLS_ADMIN.format(action="'*'"), SLS_SECRET.format(value=PLAINTEXT)],
-    ids=["admin-role", "plaintext-secret"],
-)
-def test_a_serverless_json_is_read_like_a_serverless_yml(sandbox: Sandbox, provider: str) -> None:
-    sandbox.write("serverless.json", sls_json(provider))
-    sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run())
+def test_a_serverless_json_is_read_like_a_serverless_yml(tmp_path: Path) -> None:
+
+    def layout(provider: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write("serverless.json", sls_json(provider))
+            sandbox.write("app.py", GOOD_HANDLER)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "admin-role": layout(SLS_ADMIN.format(action="'*'")),
+            "plaintext-secret": layout(SLS_SECRET.format(value=PLAINTEXT)),
+        },
+    )
 
 
 @pytest.mark.slow
@@ -376,24 +403,29 @@ def unchecked_pyc(source: str) -> bytes:
         return Path(out).read_bytes()
 
 
-@pytest.mark.parametrize("shape", ["folder", "zip"])
-def test_bytecode_in_pycache_that_python_loads_is_refused(sandbox: Sandbox, shape: str) -> None:
-    import io
-    import zipfile
+def test_bytecode_in_pycache_that_python_loads_is_refused(tmp_path: Path) -> None:
 
-    bytecode = unchecked_pyc(BAD)
-    if shape == "folder":
-        function(sandbox)
-        sandbox.write("src/app.py", GOOD_HANDLER)
-        sandbox.write("src/__pycache__/app.cpython-312.pyc", bytecode)
-    else:
-        function(sandbox, code="app.zip")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            archive.writestr("app.py", GOOD_HANDLER)
-            archive.writestr("__pycache__/app.cpython-312.pyc", bytecode)
-        sandbox.write("app.zip", buffer.getvalue())
-    blocked_or_refused(sandbox.run())
+    def layout(shape: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            import io
+            import zipfile
+
+            bytecode = unchecked_pyc(BAD)
+            if shape == "folder":
+                function(sandbox)
+                sandbox.write("src/app.py", GOOD_HANDLER)
+                sandbox.write("src/__pycache__/app.cpython-312.pyc", bytecode)
+            else:
+                function(sandbox, code="app.zip")
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w") as archive:
+                    archive.writestr("app.py", GOOD_HANDLER)
+                    archive.writestr("__pycache__/app.cpython-312.pyc", bytecode)
+                sandbox.write("app.zip", buffer.getvalue())
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {"folder": layout("folder"), "zip": layout("zip")})
 
 
 def test_a_native_module_shadowing_the_handler_is_refused(sandbox: Sandbox) -> None:
@@ -425,10 +457,21 @@ INLINE_CFN = (
 )
 
 
-@pytest.mark.parametrize("template", [INLINE_SAM, INLINE_CFN], ids=["sam-inline", "cfn-zipfile"])
-def test_inline_python_in_a_template_is_scanned(sandbox: Sandbox, template: str) -> None:
-    sandbox.write("template.yaml", template)
-    blocked_or_refused(sandbox.run())
+def test_inline_python_in_a_template_is_scanned(tmp_path: Path) -> None:
+
+    def layout(template: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write("template.yaml", template)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "sam-inline": layout(INLINE_SAM),
+            "cfn-zipfile": layout(INLINE_CFN),
+        },
+    )
 
 
 # --- build output that the deploy tool prefers ----------------------------------------

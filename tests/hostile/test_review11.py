@@ -25,6 +25,7 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review import GOOD_HANDLER
@@ -253,13 +254,20 @@ CHALICE_CONFIG_TRICKS = {
 }
 
 
-@pytest.mark.parametrize("trick", sorted(CHALICE_CONFIG_TRICKS))
-def test_a_chalice_config_is_read_as_chalice_reads_it(sandbox: Sandbox, trick: str) -> None:
+def test_a_chalice_config_is_read_as_chalice_reads_it(tmp_path: Path) -> None:
     """`"autogen_policy": 0`, or `false` at the top and `null` in the stage: Chalice
     deploys the policy file as in the baseline; the gate took the policy for generated
     (nothing to judge) and the run passed (exit 0)."""
-    chalice(sandbox, **CHALICE_CONFIG_TRICKS[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            chalice(sandbox, **CHALICE_CONFIG_TRICKS[trick])
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path, {trick: layout(trick) for trick in sorted(CHALICE_CONFIG_TRICKS)}
+    )
 
 
 def test_a_chalice_app_made_inside_a_block_is_a_project(sandbox: Sandbox) -> None:

@@ -28,9 +28,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER
 from tests.hostile.test_review4 import environment
 from tests.hostile.test_review11 import (
@@ -67,14 +71,19 @@ TF_MODULE_FOLDERS = {
 }
 
 
-@pytest.mark.parametrize("trick", sorted(TF_MODULE_FOLDERS))
-def test_a_module_folder_the_gate_ignores_is_read_or_refused(sandbox: Sandbox, trick: str) -> None:
+def test_a_module_folder_the_gate_ignores_is_read_or_refused(tmp_path: Path) -> None:
     """`source = "./node_modules"`, or `./modules/fn` with a `pyvenv.cfg` in it:
     Terraform loads the module all the same; the copy leaves the whole folder out (3
     files `ignored`), the reference check looks only at the folders above it, and the
     run passes (exit 0) with the admin role never read."""
-    tf_module(sandbox, *TF_MODULE_FOLDERS[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            tf_module(sandbox, *TF_MODULE_FOLDERS[trick])
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TF_MODULE_FOLDERS)})
 
 
 # --- 2. AWS::Include snippets the gate does not inline -----------------------------------
@@ -116,13 +125,18 @@ INCLUDE_TRICKS = {
 }
 
 
-@pytest.mark.parametrize("trick", sorted(INCLUDE_TRICKS))
-def test_an_include_the_gate_cannot_inline_is_refused(sandbox: Sandbox, trick: str) -> None:
+def test_an_include_the_gate_cannot_inline_is_refused(tmp_path: Path) -> None:
     """`Location: './policies${Stage}.json'` (a file of that very name), or a snippet
     with `Action` written twice: CloudFormation inlines the admin statement as in the
     baseline; the gate judges the untouched `Fn::Transform` and passes (exit 0)."""
-    include(sandbox, *INCLUDE_TRICKS[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            include(sandbox, *INCLUDE_TRICKS[trick])
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(INCLUDE_TRICKS)})
 
 
 def include_under(sandbox: Sandbox, key: str) -> None:
@@ -229,14 +243,19 @@ def chalice_functions_own_policy_file(kind: str) -> Layout:
     return written
 
 
-@pytest.mark.parametrize("kind", sorted(CHALICE_DECORATORS))
-def test_a_chalice_function_named_in_its_decorator_is_judged(sandbox: Sandbox, kind: str) -> None:
+def test_a_chalice_function_named_in_its_decorator_is_judged(tmp_path: Path) -> None:
     """`@app.on_s3_event(bucket=..., name='resize')` (every event decorator of Chalice
     takes `name`) or `@app.lambda_function('resize')` (positional), the config entry keyed
     `resize` as Chalice keys it: the gate looks `handle` up, finds the generated policy,
     and the run passes (exit 0)."""
-    chalice_function(sandbox, CHALICE_DECORATORS[kind][1], "resize")
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(kind: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            chalice_function(sandbox, CHALICE_DECORATORS[kind][1], "resize")
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {kind: layout(kind) for kind in sorted(CHALICE_DECORATORS)})
 
 
 def chalice_config_turning_the_policy_off(sandbox: Sandbox) -> None:
@@ -314,13 +333,18 @@ def module_a_record_lists_under_another_name(sandbox: Sandbox) -> None:
     vouched(sandbox, "helper", "lib")
 
 
-@pytest.mark.parametrize("trick", sorted(EXEMPT_MODULES))
-def test_a_record_vouches_for_no_module_under_an_exempt_name(sandbox: Sandbox, trick: str) -> None:
+def test_a_record_vouches_for_no_module_under_an_exempt_name(tmp_path: Path) -> None:
     """`0123456789abcdef0123__mypyc.py`, or `six-1.0.data/purelib/helper.py` with
     PYTHONPATH naming that folder: Python imports either as in the baseline; the gate
     counts it third-party (`six 1.0`) and the run passes (exit 0)."""
-    vouched(sandbox, *EXEMPT_MODULES[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            vouched(sandbox, *EXEMPT_MODULES[trick])
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(EXEMPT_MODULES)})
 
 
 # --- the baselines, in one run ----------------------------------------------------------

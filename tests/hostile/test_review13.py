@@ -55,9 +55,13 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER
 from tests.hostile.test_review4 import environment
 from tests.hostile.test_review11 import ADMIN_JSON, CHALICE_APP, CREATED, SLS_ADMIN_RESOURCES
@@ -227,16 +231,21 @@ def blueprint_function_with_its_own_policy(sandbox: Sandbox) -> None:
     blueprint(sandbox, KEYWORD, {"jobs.py": JOBS})
 
 
-@pytest.mark.parametrize("trick", sorted(REGISTRATIONS))
-def test_a_chalice_function_is_found_as_chalice_registers_it(sandbox: Sandbox, trick: str) -> None:
+def test_a_chalice_function_is_found_as_chalice_registers_it(tmp_path: Path) -> None:
     """`register_blueprint(bp, 'jobs_')` or `(blueprint=bp, name_prefix='jobs_')`; `jobs
     = bp` and `@jobs.lambda_function(...)`; `handle = bp.lambda_function(...)(handle)`;
     or `bp` made in `chalicelib/bp.py` and decorated in `chalicelib/jobs.py`: Chalice
     deploys `jobs_resize` with `policy-admin.json` as in the baseline; the gate finds
     `resize` (the generated policy) or no function at all, and the run passes (exit 0)."""
-    arguments, files = REGISTRATIONS[trick]
-    blueprint(sandbox, arguments, files)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            arguments, files = REGISTRATIONS[trick]
+            blueprint(sandbox, arguments, files)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(REGISTRATIONS)})
 
 
 # --- 4. a Chalice stage the config does not name ----------------------------------------

@@ -60,9 +60,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER, SAM_POLICIES, STAR_ACTION
 from tests.hostile.test_review11 import ADMIN_JSON
 from tests.hostile.test_review12 import ADMIN_JSON_POLICIES, SAM_INCLUDE
@@ -120,15 +124,24 @@ def test_a_terraform_filename_written_like_a_url_is_judged(sandbox: Sandbox) -> 
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.parametrize(
-    ("uri", "path"), [("S3://b/fn.zip", "S3:/b/fn.zip"), ("https://b/fn.zip", "https:/b/fn.zip")]
-)
-def test_a_code_uri_samcli_packages_is_judged(sandbox: Sandbox, uri: str, path: str) -> None:
+def test_a_code_uri_samcli_packages_is_judged(tmp_path: Path) -> None:
     """`CodeUri: S3://b/fn.zip` or `https://b/fn.zip`: samcli's `upload_local_artifacts`
     passes over only `is_s3_protocol_url` (`s3://`, case-sensitive) and uploads
     `make_abs_path(dir, uri)`, the zip of the baseline; the gate passes (exit 0)."""
-    sam_zip(sandbox, uri, path)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(uri: str, path: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sam_zip(sandbox, uri, path)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-s3-b-fn-zip-s3-b-fn-zip": layout("S3://b/fn.zip", "S3:/b/fn.zip"),
+            "1-https-b-fn-zip-https-b-fn-zip": layout("https://b/fn.zip", "https:/b/fn.zip"),
+        },
+    )
 
 
 def test_an_include_samcli_uploads_is_inlined(sandbox: Sandbox) -> None:
@@ -201,14 +214,19 @@ def chalice_function_with_an_admin_policy(sandbox: Sandbox) -> None:
     chalice_project(sandbox, HEAD + DECORATED, {})
 
 
-@pytest.mark.parametrize("trick", sorted(CHALICE_TRICKS))
-def test_a_chalice_function_is_found_however_it_is_registered(sandbox: Sandbox, trick: str) -> None:
+def test_a_chalice_function_is_found_however_it_is_registered(tmp_path: Path) -> None:
     """`api: Chalice = app`; `register = app.lambda_function(name='admin_fn')` then
     `@register`; the decorator inside a function the module calls; `**{'name': ...}`; or
     a blueprint in `vendor/jobs.py`: Chalice deploys `admin_fn` with `policy-admin.json`
     as in the baseline; the gate finds only `api_handler` (or `handle`) and passes."""
-    chalice_project(sandbox, *CHALICE_TRICKS[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            chalice_project(sandbox, *CHALICE_TRICKS[trick])
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(CHALICE_TRICKS)})
 
 
 # --- 3. the template samconfig.toml names ----------------------------------------------

@@ -111,9 +111,13 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
-import pytest
-
-from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import PLAINTEXT
 from tests.hostile.test_review11 import ADMIN_JSON
 from tests.hostile.test_review12 import vouched
@@ -154,21 +158,27 @@ def file_variable_for_the_provider_role(sandbox: Sandbox) -> None:
     serverless_iam(sandbox, "${file(./iam.yml)}", "iam.yml")
 
 
-@pytest.mark.parametrize(
-    ("variable", "path"),
-    [
-        ("${file('./iam.yml')}", "iam.yml"),
-        ('${file("./iam.yml")}', "iam.yml"),
-        ("${file('.mypy_cache/iam.yml')}", ".mypy_cache/iam.yml"),
-    ],
-    ids=["single-quoted", "double-quoted", "quoted-into-an-ignored-folder"],
-)
-def test_a_quoted_file_variable_is_read(sandbox: Sandbox, variable: str, path: str) -> None:
+def test_a_quoted_file_variable_is_read(tmp_path: Path) -> None:
     """`${file('./iam.yml')}` or `${file("./iam.yml")}`: the Framework reads iam.yml as in
     the baseline; the gate looks for a file named with the quotes, finds none, and passes
     (exit 0). Quoted, a path into `.mypy_cache` is not refused either."""
-    serverless_iam(sandbox, variable, path)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(variable: str, path: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            serverless_iam(sandbox, variable, path)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "single-quoted": layout("${file('./iam.yml')}", "iam.yml"),
+            "double-quoted": layout('${file("./iam.yml")}', "iam.yml"),
+            "quoted-into-an-ignored-folder": layout(
+                "${file('.mypy_cache/iam.yml')}", ".mypy_cache/iam.yml"
+            ),
+        },
+    )
 
 
 # --- 2. a Chalice function registered through a name the gate does not resolve -----------
@@ -241,16 +251,19 @@ def chalice_blueprint_stage_policy(sandbox: Sandbox) -> None:
     chalice_project(sandbox, files)
 
 
-@pytest.mark.parametrize("trick", sorted(REGISTRATIONS))
-def test_a_chalice_registration_the_gate_does_not_resolve_is_refused(
-    sandbox: Sandbox, trick: str
-) -> None:
+def test_a_chalice_registration_the_gate_does_not_resolve_is_refused(tmp_path: Path) -> None:
     """`@getattr(app, 'lambda_function')(name='worker')`, `from .bp import bp` in
     chalicelib/jobs.py, or `@m.bp.lambda_function(...)`: Chalice deploys `worker` with
     the stage's `policy-admin.json` as in the baselines; the gate finds no function and
     passes (exit 0)."""
-    chalice_project(sandbox, REGISTRATIONS[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            chalice_project(sandbox, REGISTRATIONS[trick])
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(REGISTRATIONS)})
 
 
 # --- 3. a package record in a site folder above the function's code -----------------------
@@ -336,15 +349,15 @@ def module_on_an_extended_sys_path(sandbox: Sandbox) -> None:
     on_sys_path(sandbox, "lib2")
 
 
-@pytest.mark.parametrize("folder", BUILD_OUTPUT)
-def test_a_module_in_a_build_output_folder_of_the_code_is_scanned(
-    sandbox: Sandbox, folder: str
-) -> None:
+def test_a_module_in_a_build_output_folder_of_the_code_is_scanned(tmp_path: Path) -> None:
     """PYTHONPATH=/var/task/.serverless/lib (or `.aws-sam`, `cdk.out`, `.terraform`):
     `sam deploy` ships the folder with the code and `import helper` loads it; the copy
     leaves it out (build-output, 1 file ignored) and never brings it back: exit 0."""
-    on_pythonpath(sandbox, folder)
-    blocked_or_refused(sandbox.run().code)
+    layouts: dict[str, Layout] = {
+        f"{i}-{folder.lstrip('.').replace('/', '-')}": partial(on_pythonpath, folder=folder)
+        for i, folder in enumerate(BUILD_OUTPUT)
+    }
+    each_blocked_or_refused(tmp_path, layouts)
 
 
 def test_a_module_in_cdk_out_on_sys_path_is_scanned(sandbox: Sandbox) -> None:
@@ -440,13 +453,18 @@ def vulnerable_pin_in_requirements_txt(tool: str) -> Layout:
     return partial(MANIFEST_WRITERS[tool], name="requirements.txt")
 
 
-@pytest.mark.parametrize("tool", sorted(MANIFEST_WRITERS))
-def test_the_manifest_the_build_names_is_audited(sandbox: Sandbox, tool: str) -> None:
+def test_the_manifest_the_build_names_is_audited(tmp_path: Path) -> None:
     """The same pin in deps.txt, which samconfig.toml (`manifest`, `sam build
     --manifest`) or serverless.yml (`custom.pythonRequirements.fileName`) makes the build
     install: never audited, and the run passes (exit 0)."""
-    MANIFEST_WRITERS[tool](sandbox, "deps.txt")
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(tool: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            MANIFEST_WRITERS[tool](sandbox, "deps.txt")
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {tool: layout(tool) for tool in sorted(MANIFEST_WRITERS)})
 
 
 # --- 7. a Serverless functions section from a file ---------------------------------------
@@ -475,19 +493,26 @@ def per_function_statements(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD)
 
 
-@pytest.mark.parametrize(
-    "functions",
-    ["${file(./functions.yml)}", "\n  - ${file(./functions.yml)}"],
-    ids=["mapping", "list"],
-)
-def test_functions_from_a_file_are_read(sandbox: Sandbox, functions: str) -> None:
+def test_functions_from_a_file_are_read(tmp_path: Path) -> None:
     """`functions: ${file(./functions.yml)}` (or a list of such files), the same function
     in functions.yml: the Framework deploys it with its admin role as in the baseline;
     the gate warns `iac-not-read`, finds no function, and passes (exit 0)."""
-    sandbox.write("serverless.yml", SLS_FUNCTIONS.format(functions=functions))
-    sandbox.write("functions.yml", FUNCTIONS)
-    sandbox.write("app.py", GOOD)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(functions: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write("serverless.yml", SLS_FUNCTIONS.format(functions=functions))
+            sandbox.write("functions.yml", FUNCTIONS)
+            sandbox.write("app.py", GOOD)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "mapping": layout("${file(./functions.yml)}"),
+            "list": layout("\n  - ${file(./functions.yml)}"),
+        },
+    )
 
 
 # --- 8. Chalice files read with YAML where Chalice reads JSON -----------------------------

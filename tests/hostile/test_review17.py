@@ -88,13 +88,12 @@ import marshal
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from tests.hostile.conftest import (
     Layout,
     Sandbox,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review16 import (
@@ -147,14 +146,21 @@ def admin_policy_on_the_provider_role(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD)
 
 
-@pytest.mark.parametrize("change", sorted(ROLE_CHANGES))
-def test_the_generated_role_as_resources_change_it_is_judged(sandbox: Sandbox, change: str) -> None:
+def test_the_generated_role_as_resources_change_it_is_judged(tmp_path: Path) -> None:
     """`resources.Resources.IamRoleLambdaExecution` (merged) or `resources.extensions`
     gives the Framework's role an admin policy; the gate judges the provider's role
     without it and passes (exit 0)."""
-    sandbox.write("serverless.yml", SLS_PLAIN.format(provider="", resources=ROLE_CHANGES[change]))
-    sandbox.write("app.py", GOOD)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(change: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write(
+                "serverless.yml", SLS_PLAIN.format(provider="", resources=ROLE_CHANGES[change])
+            )
+            sandbox.write("app.py", GOOD)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {change: layout(change) for change in sorted(ROLE_CHANGES)})
 
 
 # --- 2. a Chalice function registered through code the gate does not trace ---------------
@@ -191,15 +197,18 @@ def decorated_chalice_function(sandbox: Sandbox) -> None:
     chalice_project(sandbox, {"app.py": app_py(DECORATED)})
 
 
-@pytest.mark.parametrize("trick", sorted(UNTRACED))
-def test_a_chalice_registration_through_untraced_code_is_refused(
-    sandbox: Sandbox, trick: str
-) -> None:
+def test_a_chalice_registration_through_untraced_code_is_refused(tmp_path: Path) -> None:
     """`fetch = getattr`, `app._register_handler(...)` or `jobs.register(app)` in vendor/:
     Chalice deploys `worker` with the stage's admin policy; the gate finds no function
     and passes (exit 0)."""
-    chalice_project(sandbox, UNTRACED[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            chalice_project(sandbox, UNTRACED[trick])
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(UNTRACED)})
 
 
 # --- 3. a Serverless function's spec or package included from a file ---------------------
@@ -251,14 +260,19 @@ def serverless_artifact_written_out(sandbox: Sandbox) -> None:
     serverless_artifact(sandbox, spec, {})
 
 
-@pytest.mark.parametrize("form", sorted(SPECS))
-def test_an_artifact_named_in_an_included_file_is_scanned(sandbox: Sandbox, form: str) -> None:
+def test_an_artifact_named_in_an_included_file_is_scanned(tmp_path: Path) -> None:
     """The function's spec, or its `package`, from `${file()}`: the Framework deploys
     dist/orders.zip as in the baseline; the gate takes svc/ for the code, warns the zip
     is deployed by no function, and passes (exit 0)."""
-    spec, files = SPECS[form]
-    serverless_artifact(sandbox, spec, files)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(form: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            spec, files = SPECS[form]
+            serverless_artifact(sandbox, spec, files)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {form: layout(form) for form in sorted(SPECS)})
 
 
 # --- 4. python-requirements' fileName through a variable, or per module ------------------
@@ -352,12 +366,23 @@ def vendor_folder(sandbox: Sandbox) -> None:
     vendored(sandbox, "shared/pylib")
 
 
-@pytest.mark.parametrize("folder", ["node_modules/pylib", ".serverless/pylib"])
-def test_a_vendor_folder_the_gate_ignores_is_refused(sandbox: Sandbox, folder: str) -> None:
+def test_a_vendor_folder_the_gate_ignores_is_refused(tmp_path: Path) -> None:
     """`vendor: ../node_modules/pylib`: the plugin ships helper.py as in the baseline; the
     gate leaves the folder out (outside the function's code), and passes (exit 0)."""
-    vendored(sandbox, folder)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(folder: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            vendored(sandbox, folder)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-node-modules-pylib": layout("node_modules/pylib"),
+            "1-serverless-pylib": layout(".serverless/pylib"),
+        },
+    )
 
 
 # --- 6. bytecode in an ignored folder inside a Python function's code --------------------
@@ -386,14 +411,23 @@ def test_bytecode_in_the_code_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.pyc")
 
 
-@pytest.mark.parametrize("folder", [".serverless/lib", "cdk.out/lib"])
-def test_bytecode_in_an_ignored_folder_of_the_code_is_refused(
-    sandbox: Sandbox, folder: str
-) -> None:
+def test_bytecode_in_an_ignored_folder_of_the_code_is_refused(tmp_path: Path) -> None:
     """src/.serverless/lib/helper.pyc on PYTHONPATH: `sam deploy` ships it and Python
     imports it as in the baseline; the gate counts it ignored and passes (exit 0)."""
-    compiled_helper(sandbox, folder)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(folder: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            compiled_helper(sandbox, folder)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-serverless-lib": layout(".serverless/lib"),
+            "1-cdk-out-lib": layout("cdk.out/lib"),
+        },
+    )
 
 
 # --- the baselines, in one run ------------------------------------------------------------

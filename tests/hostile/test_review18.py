@@ -109,13 +109,12 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from tests.hostile.conftest import (
     Layout,
     Sandbox,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review16 import (
@@ -177,19 +176,25 @@ def named_manifest(sandbox: Sandbox) -> None:
     sandbox.write("deps.txt", VULNERABLE)
 
 
-@pytest.mark.parametrize("trick", sorted(PYREQ_TRICKS))
-def test_python_requirements_settings_from_a_file_are_read(sandbox: Sandbox, trick: str) -> None:
+def test_python_requirements_settings_from_a_file_are_read(tmp_path: Path) -> None:
     """The plugin's settings, or the functions naming the manifest's module, from
     `${file()}`: the plugin installs the pin as in the baseline; the gate counts the
     manifest not analysed and passes (exit 0)."""
-    package, settings, functions, files = PYREQ_TRICKS[trick]
-    sandbox.write(
-        "serverless.yml", SLS_PYREQ.format(package=package, settings=settings, functions=functions)
-    )
-    sandbox.write("app.py", GOOD)
-    for path, text in files.items():
-        sandbox.write(path, text)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            package, settings, functions, files = PYREQ_TRICKS[trick]
+            sandbox.write(
+                "serverless.yml",
+                SLS_PYREQ.format(package=package, settings=settings, functions=functions),
+            )
+            sandbox.write("app.py", GOOD)
+            for path, text in files.items():
+                sandbox.write(path, text)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(PYREQ_TRICKS)})
 
 
 # --- 2. serverless.yml's resources included from a file ----------------------------------
@@ -258,18 +263,21 @@ def extension_of_the_generated_role(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD)
 
 
-@pytest.mark.parametrize("trick", sorted(RESOURCE_TRICKS))
-def test_resources_from_a_file_are_read_as_the_framework_builds_them(
-    sandbox: Sandbox, trick: str
-) -> None:
+def test_resources_from_a_file_are_read_as_the_framework_builds_them(tmp_path: Path) -> None:
     """The same `resources` from `${file()}`, or a list of parts: the Framework deploys
     the function with the admin role; the gate judges the provider's role and passes
     (exit 0)."""
-    resources, included = RESOURCE_TRICKS[trick]
-    sandbox.write("serverless.yml", SLS_RESOURCES.format(resources=resources))
-    sandbox.write("res.yml", included)
-    sandbox.write("app.py", GOOD)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            resources, included = RESOURCE_TRICKS[trick]
+            sandbox.write("serverless.yml", SLS_RESOURCES.format(resources=resources))
+            sandbox.write("res.yml", included)
+            sandbox.write("app.py", GOOD)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(RESOURCE_TRICKS)})
 
 
 # --- 3. a runtime read as the name of the parameter it refers to ------------------------
@@ -329,12 +337,17 @@ def python_runtime(form: str) -> Layout:
     return partial(runtime_project, form=form, runtime="python3.12")
 
 
-@pytest.mark.parametrize("form", ["inline", "sam"])
-def test_a_runtime_given_by_a_parameter_is_python(sandbox: Sandbox, form: str) -> None:
+def test_a_runtime_given_by_a_parameter_is_python(tmp_path: Path) -> None:
     """`Runtime: !Ref nodejsRuntime` (Default python3.12): CloudFormation deploys
     python3.12; the gate takes the function for Node.js and passes (exit 0)."""
-    runtime_project(sandbox, form, REF_RUNTIME)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(form: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            runtime_project(sandbox, form, REF_RUNTIME)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {"inline": layout("inline"), "sam": layout("sam")})
 
 
 # --- 4. a Serverless layer the gate does not attach --------------------------------------

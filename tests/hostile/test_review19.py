@@ -95,13 +95,12 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from tests.hostile.conftest import (
     Layout,
     Sandbox,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
     with_file,
 )
@@ -144,21 +143,26 @@ def action_list_written_out(action: str) -> Layout:
     return partial(granted, action=action)
 
 
-@pytest.mark.parametrize(
-    "action",
-    [
-        "!Split [',', '*,s3:GetObject']",
-        "!Split [',', 'iam:*,s3:GetObject']",
-        "{'Fn::Split': [',', 'iam:*,s3:GetObject']}",
-        "!Split [',', !Ref Act]",
-    ],
-)
-def test_an_action_list_built_by_split_is_judged(sandbox: Sandbox, action: str) -> None:
+def test_an_action_list_built_by_split_is_judged(tmp_path: Path) -> None:
     """CloudFormation splits the string: the role gets `*` (or `iam:*`); the gate takes
     `'*,s3:GetObject'` for one unknown action and passes (exit 0). The last case splits
     a parameter whose Default is `s3:GetObject,iam:*`."""
-    granted(sandbox, action, default="'s3:GetObject,iam:*'")
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(action: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            granted(sandbox, action, default="'s3:GetObject,iam:*'")
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-split-s3-getobject": layout("!Split [',', '*,s3:GetObject']"),
+            "1-split-iam-s3-getobject": layout("!Split [',', 'iam:*,s3:GetObject']"),
+            "2-fn-split-iam-s3-getobject": layout("{'Fn::Split': [',', 'iam:*,s3:GetObject']}"),
+            "3-split-ref-act": layout("!Split [',', !Ref Act]"),
+        },
+    )
 
 
 # --- 2. a parameter's value from the bundle's samconfig.toml ------------------------------
@@ -277,12 +281,23 @@ def test_a_code_uri_written_out_is_followed(sandbox: Sandbox) -> None:
     assert run.code == 2 and "node_modules/fn" in run.stderr, run
 
 
-@pytest.mark.parametrize("code_uri", ["{Ref: CodeDir}", "!Sub '${CodeDir}'"])
-def test_a_code_uri_from_a_parameter_is_followed(sandbox: Sandbox, code_uri: str) -> None:
+def test_a_code_uri_from_a_parameter_is_followed(tmp_path: Path) -> None:
     """`sam build` resolves the parameter to node_modules/fn and builds it; the gate
     warns `function-code-elsewhere`, counts the handler ignored and passes (exit 0)."""
-    coded(sandbox, code_uri)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(code_uri: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            coded(sandbox, code_uri)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-ref-codedir": layout("{Ref: CodeDir}"),
+            "1-sub-codedir": layout("!Sub '${CodeDir}'"),
+        },
+    )
 
 
 # --- 4. a Terraform archive_file's source from locals, variables or tfvars ----------------
@@ -330,15 +345,18 @@ def test_an_archive_source_written_out_is_followed(sandbox: Sandbox) -> None:
     assert run.code == 2 and "node_modules/fn" in run.stderr, run
 
 
-@pytest.mark.parametrize("trick", sorted(TF_TRICKS))
-def test_an_archive_source_from_the_modules_values_is_followed(
-    sandbox: Sandbox, trick: str
-) -> None:
+def test_an_archive_source_from_the_modules_values_is_followed(tmp_path: Path) -> None:
     """Terraform evaluates the local, the default or the tfvars and zips node_modules/fn;
     the gate warns `function-code-elsewhere`, counts the handler ignored and passes
     (exit 0)."""
-    sourced(sandbox, *TF_TRICKS[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sourced(sandbox, *TF_TRICKS[trick])
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TF_TRICKS)})
 
 
 # --- 5. a Serverless layer attached through provider.layers -------------------------------

@@ -18,6 +18,7 @@ from tests.hostile.conftest import (
     assert_blocks,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review import (
@@ -44,32 +45,50 @@ def serverless_admin_statement_without_a_variable(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-@pytest.mark.parametrize(
-    "action",
-    ["${self:custom.act, 's3:GetObject'}", "${self:custom.nope, '*'}"],
-    ids=["self-resolves-to-star", "fallback-is-star"],
-)
-def test_a_serverless_variable_with_a_fallback_does_not_hide_a_star_action(
-    sandbox: Sandbox, action: str
-) -> None:
+def test_a_serverless_variable_with_a_fallback_does_not_hide_a_star_action(tmp_path: Path) -> None:
     """Serverless v3 resolves `${self:a.b, 'default'}` to a.b if set, else the default;
     the gate leaves it as written and calls it an unknown action that 'grants nothing'."""
-    provider = SLS_ADMIN.format(action=f'"{action}"')
-    sandbox.write("serverless.yml", SLS.format(provider=provider, extra="custom:\n  act: '*'\n"))
-    sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
 
+    def layout(action: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            provider = SLS_ADMIN.format(action=f'"{action}"')
+            sandbox.write(
+                "serverless.yml", SLS.format(provider=provider, extra="custom:\n  act: '*'\n")
+            )
+            sandbox.write("app.py", GOOD_HANDLER)
 
-@pytest.mark.parametrize("action", ["${env:NOPE, '*'}", "${opt:act, '*'}", "${ssm:/nope, '*'}"])
-def test_a_deploy_time_variable_with_a_star_fallback_is_not_clean(
-    sandbox: Sandbox, action: str
-) -> None:
-    """`${env:X, '*'}` deploys `*` wherever X is unset: at least not 'grants nothing'."""
-    sandbox.write(
-        "serverless.yml", SLS.format(provider=SLS_ADMIN.format(action=f'"{action}"'), extra="")
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "self-resolves-to-star": layout("${self:custom.act, 's3:GetObject'}"),
+            "fallback-is-star": layout("${self:custom.nope, '*'}"),
+        },
     )
-    sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
+
+
+def test_a_deploy_time_variable_with_a_star_fallback_is_not_clean(tmp_path: Path) -> None:
+    """`${env:X, '*'}` deploys `*` wherever X is unset: at least not 'grants nothing'."""
+
+    def layout(action: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write(
+                "serverless.yml",
+                SLS.format(provider=SLS_ADMIN.format(action=f'"{action}"'), extra=""),
+            )
+            sandbox.write("app.py", GOOD_HANDLER)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-env-nope": layout("${env:NOPE, '*'}"),
+            "1-opt-act": layout("${opt:act, '*'}"),
+            "2-ssm-nope": layout("${ssm:/nope, '*'}"),
+        },
+    )
 
 
 # --- bytecode beside a source a RECORD vouches for -------------------------------------
@@ -215,22 +234,24 @@ def inline_python_with_a_literal_runtime(sandbox: Sandbox) -> None:
     inline(sandbox, "      Runtime: python3.12\n")
 
 
-@pytest.mark.parametrize(
-    ("runtime", "globals_"),
-    [
-        ("      Runtime: !Ref Rt\n", ""),
-        ("", "Globals:\n  Function:\n    Runtime: !Ref Rt\n"),
-    ],
-    ids=["function", "globals"],
-)
-def test_inline_code_whose_runtime_is_a_parameter_is_not_clean(
-    sandbox: Sandbox, runtime: str, globals_: str
-) -> None:
+def test_inline_code_whose_runtime_is_a_parameter_is_not_clean(tmp_path: Path) -> None:
     """`Runtime: !Ref Rt` (default python3.12) is reported as 'Rt code, which the gate
     does not analyse', a warning: the Python code is never scanned and the run passes.
     A runtime the gate cannot read must not be 'not Python' (fail closed)."""
-    inline(sandbox, runtime, globals_)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(runtime: str, globals_: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            inline(sandbox, runtime, globals_)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "function": layout("      Runtime: !Ref Rt\n", ""),
+            "globals": layout("", "Globals:\n  Function:\n    Runtime: !Ref Rt\n"),
+        },
+    )
 
 
 def test_cfn_zipfile_code_whose_runtime_is_a_parameter_is_not_clean(sandbox: Sandbox) -> None:

@@ -120,6 +120,7 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review16 import IMPORTS_HELPER
@@ -353,12 +354,17 @@ def terraform_role_named_plainly(plain: str) -> Layout:
     return partial(terraformed, meta=meta, grants=grants, role=role)
 
 
-@pytest.mark.parametrize("trick", sorted(TF_ROLES))
-def test_a_terraform_role_through_an_expression_is_judged(sandbox: Sandbox, trick: str) -> None:
+def test_a_terraform_role_through_an_expression_is_judged(tmp_path: Path) -> None:
     """Terraform resolves the index, the local, the variable or the data source; the gate
     finds no role (or an unknown policy) and passes (exit 0)."""
-    terraformed(sandbox, *TF_ROLES[trick])
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            terraformed(sandbox, *TF_ROLES[trick])
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TF_ROLES)})
 
 
 # --- 3. a Terraform function's zip uploaded by aws_s3_object --------------------------------
@@ -417,21 +423,31 @@ def uploaded(sandbox: Sandbox, upload: str, function: str) -> None:
     sandbox.write(place, zipped({"app.py": BAD}) if place.endswith(".zip") else BAD)
 
 
-@pytest.mark.parametrize("upload", sorted(UPLOADS))
-def test_a_terraform_filename_is_followed(sandbox: Sandbox, upload: str) -> None:
+def test_a_terraform_filename_is_followed(tmp_path: Path) -> None:
     """The baseline: `filename` names the archive (refused: node_modules is no code the
     gate scans) or the zip (unpacked: blocks)."""
-    uploaded(sandbox, upload, TF_FILENAME)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(upload: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            uploaded(sandbox, upload, TF_FILENAME)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {upload: layout(upload) for upload in sorted(UPLOADS)})
 
 
-@pytest.mark.parametrize("upload", sorted(UPLOADS))
-def test_a_terraform_upload_to_s3_is_followed(sandbox: Sandbox, upload: str) -> None:
+def test_a_terraform_upload_to_s3_is_followed(tmp_path: Path) -> None:
     """The module uploads the zip with aws_s3_object and the function deploys that
     object; the gate says "code in S3", ignores the source (or leaves the zip unpacked)
     and passes (exit 0)."""
-    uploaded(sandbox, upload, TF_S3_OBJECT)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(upload: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            uploaded(sandbox, upload, TF_S3_OBJECT)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {upload: layout(upload) for upload in sorted(UPLOADS)})
 
 
 # --- 4. a SAM function built by its Makefile ------------------------------------------------

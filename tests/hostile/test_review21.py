@@ -128,13 +128,11 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-import pytest
-
 from tests.hostile.conftest import (
     Layout,
     Sandbox,
     assert_refused,
-    blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review16 import HELPER, IMPORTS_HELPER
@@ -512,13 +510,24 @@ def terraform_admin_role_in_the_functions_module(sandbox: Sandbox) -> None:
     tf_split(sandbox, "same-module")
 
 
-@pytest.mark.parametrize("split", ["role-in-child", "function-in-child"])
-def test_a_terraform_role_across_a_local_module_is_judged(sandbox: Sandbox, split: str) -> None:
+def test_a_terraform_role_across_a_local_module_is_judged(tmp_path: Path) -> None:
     """Terraform wires the module's output (or the parent's argument) to the function:
     it runs as the admin role. The gate called the role not in this module and passed
     (exit 0). It follows the local module, or reports the role unreadable (blocks)."""
-    tf_split(sandbox, split)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(split: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            tf_split(sandbox, split)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "role-in-child": layout("role-in-child"),
+            "function-in-child": layout("function-in-child"),
+        },
+    )
 
 
 # --- 7. a CloudFormation role or policy named by the role's name ---------------------------

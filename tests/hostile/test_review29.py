@@ -143,13 +143,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import git
-import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
     Sandbox,
     assert_blocks,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
     on_rule,
 )
@@ -385,14 +385,16 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     each_blocks(tmp_path, on_rule("B605", layouts))
 
 
-@pytest.mark.parametrize("trick", sorted(TRICKS))
-def test_code_terraform_writes_into_the_zip_is_scanned_or_refused(
-    sandbox: Sandbox, trick: str
-) -> None:
+def test_code_terraform_writes_into_the_zip_is_scanned_or_refused(tmp_path: Path) -> None:
     """Terraform deploys code the gate never read: the run must not pass."""
-    TRICKS[trick][1](sandbox)
-    run = sandbox.run()
-    blocked_or_refused(run.code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            TRICKS[trick][1](sandbox)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TRICKS)})
 
 
 # --- 5. diff mode: a rename into deployed code -----------------------------------------------

@@ -20,6 +20,7 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review import GOOD_HANDLER, SLS, SLS_ADMIN, unchecked_pyc
@@ -42,31 +43,33 @@ def serverless_admin_statement_written_out(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-@pytest.mark.parametrize(
-    ("provider", "file", "content"),
-    [
-        (
-            "  iam: ${file(./iam.yml)}\n",
-            "iam.yml",
-            "role:\n  statements:\n" + indent(ADMIN_STATEMENT, 4),
-        ),
-        (
-            "  iam:\n    role: ${file(./role.yml)}\n",
-            "role.yml",
-            "statements:\n" + indent(ADMIN_STATEMENT, 2),
-        ),
-    ],
-    ids=["provider.iam", "provider.iam.role"],
-)
-def test_a_file_variable_above_the_statements_does_not_hide_them(
-    sandbox: Sandbox, provider: str, file: str, content: str
-) -> None:
+def test_a_file_variable_above_the_statements_does_not_hide_them(tmp_path: Path) -> None:
     """`provider.iam: ${file(./iam.yml)}` deploys the admin statement of iam.yml; the
     gate never resolves the variable, finds no statements, and passes (exit 0)."""
-    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
-    sandbox.write(file, content)
-    sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(provider: str, file: str, content: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
+            sandbox.write(file, content)
+            sandbox.write("app.py", GOOD_HANDLER)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "provider.iam": layout(
+                "  iam: ${file(./iam.yml)}\n",
+                "iam.yml",
+                "role:\n  statements:\n" + indent(ADMIN_STATEMENT, 4),
+            ),
+            "provider.iam.role": layout(
+                "  iam:\n    role: ${file(./role.yml)}\n",
+                "role.yml",
+                "statements:\n" + indent(ADMIN_STATEMENT, 2),
+            ),
+        },
+    )
 
 
 def test_a_provider_from_a_file_does_not_hide_its_statements(sandbox: Sandbox) -> None:
@@ -112,27 +115,35 @@ def test_a_self_variable_into_custom_from_a_file_is_not_its_fallback(sandbox: Sa
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.parametrize(
-    ("action", "resource", "custom"),
-    [
-        ("self: custom.act", "self: custom.res", "  act: '*'\n  res: '*'\n"),
-        ("self:custom.act@1", "self:custom.res@1", "  act@1: '*'\n  res@1: '*'\n"),
-    ],
-    ids=["space-after-colon", "at-in-key"],
-)
-def test_a_self_variable_the_framework_reads_is_not_its_fallback(
-    sandbox: Sandbox, action: str, resource: str, custom: str
-) -> None:
+def test_a_self_variable_the_framework_reads_is_not_its_fallback(tmp_path: Path) -> None:
     """The Framework's parser skips spaces before an address and takes any character
     but `}`, `,`, `:` and `$` in it: `${self: custom.act, 'sqs:SendMessage'}` deploys `*`."""
-    provider = SLS_FALLBACKS.format(action=action, resource=resource)
-    provider = provider.replace("Action: ${", 'Action: "${').replace(
-        "'sqs:SendMessage'}", "'sqs:SendMessage'}\""
+
+    def layout(action: str, resource: str, custom: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            provider = SLS_FALLBACKS.format(action=action, resource=resource)
+            provider = provider.replace("Action: ${", 'Action: "${').replace(
+                "'sqs:SendMessage'}", "'sqs:SendMessage'}\""
+            )
+            provider = provider.replace("Resource: ${", 'Resource: "${').replace(":q'}", ":q'}\"")
+            sandbox.write(
+                "serverless.yml", SLS.format(provider=provider, extra="custom:\n" + custom)
+            )
+            sandbox.write("app.py", GOOD_HANDLER)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "space-after-colon": layout(
+                "self: custom.act", "self: custom.res", "  act: '*'\n  res: '*'\n"
+            ),
+            "at-in-key": layout(
+                "self:custom.act@1", "self:custom.res@1", "  act@1: '*'\n  res@1: '*'\n"
+            ),
+        },
     )
-    provider = provider.replace("Resource: ${", 'Resource: "${').replace(":q'}", ":q'}\"")
-    sandbox.write("serverless.yml", SLS.format(provider=provider, extra="custom:\n" + custom))
-    sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
 
 
 def star_fallback(sandbox: Sandbox) -> None:

@@ -149,12 +149,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tests.hostile.conftest import (
-    CHEAP_POLICY,
     Sandbox,
-    blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review25 import HARMLESS, SERVICE
@@ -469,13 +466,15 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     each_blocks(tmp_path, {name: (plain, rule) for name, (plain, _, rule, _) in TRICKS.items()})
 
 
-@pytest.mark.parametrize("trick", sorted(TRICKS))
-def test_code_the_deploy_runs_or_puts_in_is_scanned_or_refused(
-    sandbox: Sandbox, trick: str
-) -> None:
+def test_code_the_deploy_runs_or_puts_in_is_scanned_or_refused(tmp_path: Path) -> None:
     """The deploy runs, or puts into a Python function, code the gate never read: the run
     must not pass."""
-    _, tricked, _, _ = TRICKS[trick]
-    tricked(sandbox)
-    run = sandbox.run(policy=CHEAP_POLICY)
-    blocked_or_refused(run.code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            _, tricked, _, _ = TRICKS[trick]
+            tricked(sandbox)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TRICKS)})

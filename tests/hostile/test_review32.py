@@ -77,11 +77,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.hostile.conftest import (
     Sandbox,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
     on_rule,
 )
@@ -165,15 +164,11 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     each_blocks(tmp_path, on_rule("B605", layouts))
 
 
-@pytest.mark.parametrize(
-    "layout", [resource_provisioner, tfvars_hcl], ids=["resource-local-exec", "tfvars-hcl"]
-)
-def test_the_same_trick_written_as_the_gate_reads_it_does_not_pass(
-    sandbox: Sandbox, layout: Layout
-) -> None:
+def test_the_same_trick_written_as_the_gate_reads_it_does_not_pass(tmp_path: Path) -> None:
     """The local-exec on a resource, the variable in terraform.tfvars: the run fails."""
-    layout(sandbox)
-    blocked_or_refused(sandbox.run().code)
+    each_blocked_or_refused(
+        tmp_path, {"resource-local-exec": resource_provisioner, "tfvars-hcl": tfvars_hcl}
+    )
 
 
 def test_a_removed_blocks_provisioner_is_refused(sandbox: Sandbox) -> None:

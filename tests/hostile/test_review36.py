@@ -165,7 +165,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Sandbox,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review26 import ENCODED, PLANTED, sam_function, wheel
 from tests.hostile.test_review27 import CMD, FROM
 from tests.hostile.test_review28 import WRITE_SITECUSTOMIZE, ecr_image, sam_zip
@@ -429,16 +433,18 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
-@pytest.mark.parametrize("trick", sorted(TRICKS))
-def test_code_the_deploy_runs_or_puts_in_is_scanned_or_refused(
-    sandbox: Sandbox, trick: str
-) -> None:
+def test_code_the_deploy_runs_or_puts_in_is_scanned_or_refused(tmp_path: Path) -> None:
     """The deploy runs, or puts into a Python function, code the gate never read: the run
     must not pass."""
-    _, tricked, _ = TRICKS[trick]
-    tricked(sandbox)
-    run = sandbox.run()
-    blocked_or_refused(run.code)
+
+    def layout(trick: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            _, tricked, _ = TRICKS[trick]
+            tricked(sandbox)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TRICKS)})
 
 
 # --- false refusals: realistic files the new rules refuse -----------------------------------------

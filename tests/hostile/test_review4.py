@@ -22,6 +22,7 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review import GOOD_HANDLER, SLS, unchecked_pyc
@@ -159,16 +160,19 @@ def custom_role_in_resources(sandbox: Sandbox) -> None:
     custom_role_case(sandbox, "inline")
 
 
-@pytest.mark.parametrize("how", ["file-key", "list"])
-def test_resources_from_a_file_or_a_list_do_not_hide_the_custom_role(
-    sandbox: Sandbox, how: str
-) -> None:
+def test_resources_from_a_file_or_a_list_do_not_hide_the_custom_role(tmp_path: Path) -> None:
     """`resources: ${file(./res.yml):res}` and `resources: [{Resources: ...}]` are both
     merged into the stack by the Framework. Measured with checkov enabled too: exit 0
     (checkov reads neither; it does catch `${file(./resources.yml)}` of a whole
     template-shaped file)."""
-    custom_role_case(sandbox, how)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(how: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            custom_role_case(sandbox, how)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {"file-key": layout("file-key"), "list": layout("list")})
 
 
 # --- 2. packages installed where a function imports from ------------------------------
@@ -231,13 +235,24 @@ def test_a_pycache_prefix_in_the_code_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-@pytest.mark.parametrize("folder", [".mypy_cache", "__pycache__"])
-def test_a_pycache_prefix_in_an_ignored_folder_is_refused(sandbox: Sandbox, folder: str) -> None:
+def test_a_pycache_prefix_in_an_ignored_folder_is_refused(tmp_path: Path) -> None:
     """PYTHONPYCACHEPREFIX=/var/task/.mypy_cache: `import helper` loads
     .mypy_cache/var/task/helper.cpython-312.pyc (unchecked hash) in place of the clean
     helper.py; the folder is ignored as a tool cache and the run passes (exit 0)."""
-    prefix_case(sandbox, folder)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(folder: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            prefix_case(sandbox, folder)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-mypy-cache": layout(".mypy_cache"),
+            "1-pycache": layout("__pycache__"),
+        },
+    )
 
 
 def runtime_case(sandbox: Sandbox, runtime: str) -> None:
@@ -280,14 +295,25 @@ def module_the_handler_imports_from_its_code(sandbox: Sandbox) -> None:
     sandbox.write("src/helper.py", BAD)
 
 
-@pytest.mark.parametrize("name", ["lib.zip", "lib.dat"])
-def test_a_zip_on_the_pythonpath_is_not_left_unscanned(sandbox: Sandbox, name: str) -> None:
+def test_a_zip_on_the_pythonpath_is_not_left_unscanned(tmp_path: Path) -> None:
     """PYTHONPATH=/var/task/lib.zip: zipimport loads helper.py from the archive (any file
     name: lib.dat too) when the handler imports it; nothing scans it, exit 0."""
-    sandbox.write("template.yaml", environment({"PYTHONPATH": f"/var/task/{name}"}))
-    sandbox.write("src/app.py", IMPORTS_HELPER)
-    sandbox.write(f"src/{name}", zipped({"helper.py": BAD}))
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(name: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write("template.yaml", environment({"PYTHONPATH": f"/var/task/{name}"}))
+            sandbox.write("src/app.py", IMPORTS_HELPER)
+            sandbox.write(f"src/{name}", zipped({"helper.py": BAD}))
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "lib.zip": layout("lib.zip"),
+            "lib.dat": layout("lib.dat"),
+        },
+    )
 
 
 WRAPPER = "#!/usr/bin/env python3\n" + BAD + "handler({'cmd': 'id'}, None)\n"

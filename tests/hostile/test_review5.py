@@ -18,14 +18,13 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from tests.hostile.conftest import (
     HANG_TIMEOUT_S,
     Layout,
     Sandbox,
     assert_blocks,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review import GOOD_HANDLER, SLS
@@ -153,15 +152,26 @@ def custom_role_in_a_resources_list(sandbox: Sandbox) -> None:
     resources_list_case(sandbox, "one-part")
 
 
-@pytest.mark.parametrize("how", ["two-parts", "null-item"])
-def test_a_resources_list_is_merged_as_the_framework_merges_it(sandbox: Sandbox, how: str) -> None:
+def test_a_resources_list_is_merged_as_the_framework_merges_it(tmp_path: Path) -> None:
     """`resources: [{Resources: {AdminRole}}, {Resources: {SafeRole}}]` (one file per
     part, the usual layout) deploys both roles; the gate's merge keeps the last part's
     `Resources` only. `resources: [{Resources: {AdminRole}}, ~]`: the Framework skips the
     null, the gate reads no `Resources` at all. The custom role is not found and the run
     passes (exit 0, checkov enabled too)."""
-    resources_list_case(sandbox, how)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(how: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            resources_list_case(sandbox, how)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "two-parts": layout("two-parts"),
+            "null-item": layout("null-item"),
+        },
+    )
 
 
 def functions_list(second: str) -> str:
@@ -179,22 +189,28 @@ def per_function_statements_in_a_functions_list(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-@pytest.mark.parametrize(
-    "second",
-    ["  - ~\n", "  - ${env:MORE_FUNCTIONS, ''}\n", "  - f:\n      timeout: 6\n"],
-    ids=["null-item", "empty-fallback", "second-part-for-f"],
-)
-def test_a_functions_list_does_not_hide_per_function_statements(
-    sandbox: Sandbox, second: str
-) -> None:
+def test_a_functions_list_does_not_hide_per_function_statements(tmp_path: Path) -> None:
     """The same list with a second item: a null or a variable that is empty by default
     (both skipped by the Framework; discovery skips the null too and finds f), or more
     settings for f (deep-merged by the Framework: f keeps its statements). The gate
     reads `functions.f` as nothing (or as `{timeout: 6}`), judges no statements, and the
     run passes (exit 0, checkov enabled too)."""
-    sandbox.write("serverless.yml", functions_list(second))
-    sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(second: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write("serverless.yml", functions_list(second))
+            sandbox.write("app.py", GOOD_HANDLER)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "null-item": layout("  - ~\n"),
+            "empty-fallback": layout("  - ${env:MORE_FUNCTIONS, ''}\n"),
+            "second-part-for-f": layout("  - f:\n      timeout: 6\n"),
+        },
+    )
 
 
 # --- 2. zips Python imports from ------------------------------------------------------
@@ -208,30 +224,41 @@ def test_a_zip_on_the_pythonpath_is_refused(sandbox: Sandbox) -> None:
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.parametrize("folder", [".mypy_cache", ".git", "zipped/.mypy_cache"])
-def test_a_zip_in_an_ignored_folder_on_the_pythonpath_is_not_left_unscanned(
-    sandbox: Sandbox, folder: str
-) -> None:
+def test_a_zip_in_an_ignored_folder_on_the_pythonpath_is_not_left_unscanned(tmp_path: Path) -> None:
     """PYTHONPATH=/var/task/.mypy_cache/lib.zip: Lambda deploys the folder with the code,
     zipimport loads helper.py from it, and the run passes (exit 0). The same in `.git`,
     and inside a deployed code.zip (its `.mypy_cache` is pruned before anything looks)."""
-    inside = folder.removeprefix("zipped/")
-    variables = {"PYTHONPATH": f"/var/task/{inside}/lib.zip"}
-    archive = zipped({"helper.py": BAD})
-    if folder.startswith("zipped/"):
-        code = io.BytesIO()
-        with zipfile.ZipFile(code, "w", zipfile.ZIP_DEFLATED) as outer:
-            outer.writestr("app.py", IMPORTS_HELPER)
-            outer.writestr(f"{inside}/lib.zip", archive)
-        sandbox.write(
-            "template.yaml", environment(variables).replace("CodeUri: src/", "CodeUri: code.zip")
-        )
-        sandbox.write("code.zip", code.getvalue())
-    else:
-        sandbox.write("template.yaml", environment(variables))
-        sandbox.write("src/app.py", IMPORTS_HELPER)
-        sandbox.write(f"src/{inside}/lib.zip", archive)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(folder: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            inside = folder.removeprefix("zipped/")
+            variables = {"PYTHONPATH": f"/var/task/{inside}/lib.zip"}
+            archive = zipped({"helper.py": BAD})
+            if folder.startswith("zipped/"):
+                code = io.BytesIO()
+                with zipfile.ZipFile(code, "w", zipfile.ZIP_DEFLATED) as outer:
+                    outer.writestr("app.py", IMPORTS_HELPER)
+                    outer.writestr(f"{inside}/lib.zip", archive)
+                sandbox.write(
+                    "template.yaml",
+                    environment(variables).replace("CodeUri: src/", "CodeUri: code.zip"),
+                )
+                sandbox.write("code.zip", code.getvalue())
+            else:
+                sandbox.write("template.yaml", environment(variables))
+                sandbox.write("src/app.py", IMPORTS_HELPER)
+                sandbox.write(f"src/{inside}/lib.zip", archive)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-mypy-cache": layout(".mypy_cache"),
+            "1-git": layout(".git"),
+            "2-zipped-mypy-cache": layout("zipped/.mypy_cache"),
+        },
+    )
 
 
 # --- 3. Python named without .py -------------------------------------------------------

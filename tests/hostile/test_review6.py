@@ -13,9 +13,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
-from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER, SLS
 from tests.hostile.test_review4 import (
     ADMIN_STATEMENT,
@@ -100,23 +104,28 @@ def second_part_for_a_function(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-@pytest.mark.parametrize(
-    "statements",
-    ["[]", "[{Sid: More}]"],
-    ids=["empty-list", "sid-only"],
-)
-def test_a_later_part_does_not_replace_a_functions_statements(
-    sandbox: Sandbox, statements: str
-) -> None:
+def test_a_later_part_does_not_replace_a_functions_statements(tmp_path: Path) -> None:
     """The Framework merges `functions` lists with lodash `_.merge` (Service.mergeArrays),
     which merges arrays index by index: a later `iamRoleStatements: []` leaves the admin
     statement as it is, and `[{Sid: More}]` only adds a Sid to it. `deep_merge` lets the
     later list replace the earlier one, the gate judges no admin statement, and the run
     passes (exit 0)."""
-    second = f"  - f:\n      iamRoleStatements: {statements}\n"
-    sandbox.write("serverless.yml", functions_list(second))
-    sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(statements: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            second = f"  - f:\n      iamRoleStatements: {statements}\n"
+            sandbox.write("serverless.yml", functions_list(second))
+            sandbox.write("app.py", GOOD_HANDLER)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "empty-list": layout("[]"),
+            "sid-only": layout("[{Sid: More}]"),
+        },
+    )
 
 
 # --- 3. #! scripts that are also Python ------------------------------------------------
@@ -136,20 +145,31 @@ def shell_python_polyglot_wrapper(sandbox: Sandbox) -> None:
     wrapper_case(sandbox, POLYGLOT + WRAPPER_BODY)
 
 
-@pytest.mark.parametrize("how", ["over-1-MiB", "newer-syntax"])
-def test_a_polyglot_wrapper_is_not_left_unscanned(sandbox: Sandbox, how: str) -> None:
+def test_a_polyglot_wrapper_is_not_left_unscanned(tmp_path: Path) -> None:
     """The same polyglot, padded past 1 MiB with a comment (`is_python_script` stops
     trying), or with one line of python3.12 syntax (a PEP 701 f-string) that the gate's
     Python 3.11 `ast.parse` rejects although the function's python3.12 runs it: the
     script is not Python to the gate, is counted "not analysed" (a warning, not a
     failure by default), and the run passes (exit 0). A `.py` file that does not parse
     is an error; a `#!` script that fails to parse silently is not."""
-    if how == "over-1-MiB":
-        tail = "#" + "x" * (1024 * 1024 + 10) + "\n"
-    else:
-        tail = 'x = f"{\'a\' + "b"}"\n'
-    wrapper_case(sandbox, POLYGLOT + WRAPPER_BODY + tail)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(how: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            if how == "over-1-MiB":
+                tail = "#" + "x" * (1024 * 1024 + 10) + "\n"
+            else:
+                tail = 'x = f"{\'a\' + "b"}"\n'
+            wrapper_case(sandbox, POLYGLOT + WRAPPER_BODY + tail)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "over-1-MiB": layout("over-1-MiB"),
+            "newer-syntax": layout("newer-syntax"),
+        },
+    )
 
 
 # --- 4. zips the ignore rules leave unchecked ------------------------------------------
@@ -167,14 +187,25 @@ def test_a_zip_named_without_zip_on_the_pythonpath_is_refused(sandbox: Sandbox) 
     blocked_or_refused(sandbox.run().code)
 
 
-@pytest.mark.parametrize("name", ["._lib", ".DS_Store"])
-def test_a_zip_named_as_an_ignored_file_is_not_left_unscanned(sandbox: Sandbox, name: str) -> None:
+def test_a_zip_named_as_an_ignored_file_is_not_left_unscanned(tmp_path: Path) -> None:
     """A zip named `._lib` or `.DS_Store` (the apple-double file rule) in the code, with
     PYTHONPATH=/var/task/._lib: zipimport does not care for the name, the file is
     deployed, helper.py is imported from it; the gate counts it "ignored" (c574764 only
     looks in ignored folders) and the run passes (exit 0)."""
-    zip_file_case(sandbox, name)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(name: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            zip_file_case(sandbox, name)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-lib": layout("._lib"),
+            "1-ds-store": layout(".DS_Store"),
+        },
+    )
 
 
 def test_a_zip_in_an_ignored_folder_is_refused(sandbox: Sandbox) -> None:

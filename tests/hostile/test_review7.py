@@ -12,9 +12,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
-from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER, SLS
 from tests.hostile.test_review4 import IMPORTS_HELPER, environment, zipped
 from tests.hostile.test_review6 import (
@@ -44,17 +48,26 @@ def stage_option_segment_with_a_fallback(sandbox: Sandbox) -> None:
     stage_case(sandbox, "${opt:stage, 'dev'}")
 
 
-@pytest.mark.parametrize("segment", ["${self:provider.stage}", "${self:custom.st}"])
-def test_a_stage_segment_through_self_stands_for_every_stage(
-    sandbox: Sandbox, segment: str
-) -> None:
+def test_a_stage_segment_through_self_stands_for_every_stage(tmp_path: Path) -> None:
     """The usual idiom: `provider.stage: ${opt:stage, 'dev'}` and
     `${self:custom.${self:provider.stage}.act}`. The segment's first source is `self:`,
     but what it reaches is decided at deploy: every stage's `act` is judged, and
     `sls deploy --stage prod` would deploy `Action: '*'`. (Once, only custom.dev.act
     was judged and the run passed.)"""
-    stage_case(sandbox, segment)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(segment: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            stage_case(sandbox, segment)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-self-provider-stage": layout("${self:provider.stage}"),
+            "1-self-custom-st": layout("${self:custom.st}"),
+        },
+    )
 
 
 # --- 2. a later part that is a mapping where the earlier is a list ---------------------
@@ -67,19 +80,22 @@ def empty_later_statements_list(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-@pytest.mark.parametrize("statements", ["{}", "{Sid: More}"], ids=["empty", "sid"])
-def test_a_later_mapping_does_not_replace_a_functions_statements(
-    sandbox: Sandbox, statements: str
-) -> None:
+def test_a_later_mapping_does_not_replace_a_functions_statements(tmp_path: Path) -> None:
     """`functions: [{f: {..., iamRoleStatements: [admin]}}, {f: {iamRoleStatements: {}}}]`:
     lodash `merge` (Service.mergeArrays) keeps the earlier array when the later value is a
     plain object (it only sets the object's keys on the array), so the admin statement
     is deployed. `_merge_value` returns the later mapping, the gate judges no statement,
     and the run passes (exit 0)."""
-    second = f"  - f:\n      iamRoleStatements: {statements}\n"
-    sandbox.write("serverless.yml", functions_list(second))
-    sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(statements: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            second = f"  - f:\n      iamRoleStatements: {statements}\n"
+            sandbox.write("serverless.yml", functions_list(second))
+            sandbox.write("app.py", GOOD_HANDLER)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {"empty": layout("{}"), "sid": layout("{Sid: More}")})
 
 
 # --- 3. #! scripts that run python, spelled so the pattern does not see it -------------
@@ -105,18 +121,21 @@ POLYGLOTS = {
 }
 
 
-@pytest.mark.parametrize("how", sorted(POLYGLOTS))
-def test_a_large_polyglot_spelled_otherwise_is_not_left_unscanned(
-    sandbox: Sandbox, how: str
-) -> None:
+def test_a_large_polyglot_spelled_otherwise_is_not_left_unscanned(tmp_path: Path) -> None:
     """Each head runs the file with python3 (checked by hand with a print body): a line
     continuation, the exec line after 64 KiB of comments, `env -S py"thon"3`, or
     `$BASH_SOURCE`. Padded past 1 MiB, the script is not Python to the gate and was
     once only counted "not analysed" (a warning): the run passed. Guessing what a shell
     line runs cannot be complete, so the exec wrapper itself is judged: one the gate
     does not analyse is GATE-IAC-018, which blocks."""
-    wrapper_case(sandbox, POLYGLOTS[how] + WRAPPER_BODY + PAD)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(how: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            wrapper_case(sandbox, POLYGLOTS[how] + WRAPPER_BODY + PAD)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {how: layout(how) for how in sorted(POLYGLOTS)})
 
 
 def test_a_heredoc_wrapper_is_not_left_unscanned(sandbox: Sandbox) -> None:

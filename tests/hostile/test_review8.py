@@ -21,7 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import CHEAP_POLICY, Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER, PLAINTEXT, SLS
 from tests.hostile.test_review4 import environment
 from tests.hostile.test_review6 import statement
@@ -64,10 +71,7 @@ def shell_exec_wrapper(sandbox: Sandbox) -> None:
     sam_wrapper(sandbox, "/var/task/wrapper")
 
 
-@pytest.mark.parametrize("name", ["wrapper", "wrapper.py"])
-def test_a_shell_wrapper_that_parses_as_python_is_not_left_unscanned(
-    sandbox: Sandbox, name: str
-) -> None:
+def test_a_shell_wrapper_that_parses_as_python_is_not_left_unscanned(tmp_path: Path) -> None:
     """The same wrapper with a line of four double quotes and a colon after its
     `#!/bin/sh` line and three double quotes at its end (checked by hand: sh runs the
     payload and execs "$@", python3 parses the file). The kernel runs it with /bin/sh,
@@ -75,8 +79,20 @@ def test_a_shell_wrapper_that_parses_as_python_is_not_left_unscanned(
     the handler. The gate takes it for Python
     (`is_python_script`: a `#!` script that parses; or the `.py` name), bandit and the
     serverless rules read one string, GATE-IAC-018 is not raised: exit 0."""
-    sam_wrapper(sandbox, f"/var/task/{name}", name, PARSES_AS_PYTHON)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(name: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sam_wrapper(sandbox, f"/var/task/{name}", name, PARSES_AS_PYTHON)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "wrapper": layout("wrapper"),
+            "wrapper.py": layout("wrapper.py"),
+        },
+    )
 
 
 def test_a_wrapper_path_with_two_leading_slashes_is_judged(sandbox: Sandbox) -> None:
@@ -95,32 +111,49 @@ def serverless_shell_wrapper(sandbox: Sandbox) -> None:
     sls_wrapper(sandbox, "", own, "")
 
 
-@pytest.mark.parametrize("name", [".mypy_cache/w", "__pycache__/w", "._w"])
-def test_a_wrapper_in_an_ignored_place_is_judged(sandbox: Sandbox, name: str) -> None:
+def test_a_wrapper_in_an_ignored_place_is_judged(tmp_path: Path) -> None:
     """The wrapper at .mypy_cache/w, __pycache__/w or ._w (tool-cache and apple-double
     rules). The Framework packages all three (its default excludes are .git, .gitignore,
     .DS_Store, npm-debug.log, yarn-*.log, .serverless and .serverless_plugins), and the
     runtime runs /var/task/.mypy_cache/w as it would /var/task/wrapper. The gate counts
     the file "ignored" and does not copy it, `file.is_file()` is false in its copy, and
     the variable is passed over: exit 0, with no warning at all."""
-    own = f"    environment:\n      AWS_LAMBDA_EXEC_WRAPPER: /var/task/{name}\n"
-    sls_wrapper(sandbox, "", own, "", name)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(name: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            own = f"    environment:\n      AWS_LAMBDA_EXEC_WRAPPER: /var/task/{name}\n"
+            sls_wrapper(sandbox, "", own, "", name)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-mypy-cache-w": layout(".mypy_cache/w"),
+            "1-pycache-w": layout("__pycache__/w"),
+            "2-w": layout("._w"),
+        },
+    )
 
 
-@pytest.mark.parametrize("iac", ["sam", "serverless"])
-def test_a_wrapper_written_with_a_str_tag_is_judged(sandbox: Sandbox, iac: str) -> None:
+def test_a_wrapper_written_with_a_str_tag_is_judged(tmp_path: Path) -> None:
     """`AWS_LAMBDA_EXEC_WRAPPER: !!str /var/task/wrapper`: `!!str` is YAML's own tag for
     a string (js-yaml, which the Framework loads with, and the SAM CLI's PyYAML loader
     read the plain string). The gate takes `!str` for an intrinsic it cannot resolve,
     the value is not judged: exit 0. (A plaintext secret written `!!str` is missed by
     GATE-IAC-012 the same way; checkov's secret scan happens to catch that one.)"""
-    if iac == "sam":
-        sam_wrapper(sandbox, "!!str /var/task/wrapper")
-    else:
-        own = "    environment:\n      AWS_LAMBDA_EXEC_WRAPPER: !!str /var/task/wrapper\n"
-        sls_wrapper(sandbox, "", own, "")
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(iac: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            if iac == "sam":
+                sam_wrapper(sandbox, "!!str /var/task/wrapper")
+            else:
+                own = "    environment:\n      AWS_LAMBDA_EXEC_WRAPPER: !!str /var/task/wrapper\n"
+                sls_wrapper(sandbox, "", own, "")
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {"sam": layout("sam"), "serverless": layout("serverless")})
 
 
 # Where the wrapper's path comes from in serverless.yml: (provider, function, extra,
@@ -150,19 +183,24 @@ SLS_ENVIRONMENTS = {
 }
 
 
-@pytest.mark.parametrize("how", sorted(SLS_ENVIRONMENTS))
-def test_a_serverless_environment_through_variables_is_judged(sandbox: Sandbox, how: str) -> None:
+def test_a_serverless_environment_through_variables_is_judged(tmp_path: Path) -> None:
     """The same variable through what README says the gate reads: `environment:
     ${file(./env.yml)}` (the function's or provider's; or a file per stage), `${self:
     custom.w}` with `custom: ${file(./custom.yml)}`, or `${self:custom.${opt:stage,
     'dev'}.w}` (prod's is the wrapper). The Framework deploys the wrapper (with `--stage
     prod` for the per-stage ones); the gate finds no variable, or one left as written
     (`${` in it: "decided at deploy"), and the run passes (exit 0)."""
-    provider, own, extra, files = SLS_ENVIRONMENTS[how]
-    sls_wrapper(sandbox, provider, own, extra)
-    for name, text in files.items():
-        sandbox.write(name, text)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(how: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            provider, own, extra, files = SLS_ENVIRONMENTS[how]
+            sls_wrapper(sandbox, provider, own, extra)
+            for name, text in files.items():
+                sandbox.write(name, text)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {how: layout(how) for how in sorted(SLS_ENVIRONMENTS)})
 
 
 SAM_PARAMETER = "Parameters:\n  W:\n    Type: String\n    Default: wrapper\n"
@@ -179,24 +217,29 @@ SAM_INTRINSICS = {
 }
 
 
-@pytest.mark.parametrize("how", sorted(SAM_INTRINSICS))
-def test_a_wrapper_written_through_an_intrinsic_is_judged(sandbox: Sandbox, how: str) -> None:
+def test_a_wrapper_written_through_an_intrinsic_is_judged(tmp_path: Path) -> None:
     """`!Sub '/var/task/${W}'` (W's default `wrapper`), `!If [C, X, X]` with the same
     literal on both sides, or a block-style `!Join` of two literals: CloudFormation
     deploys /var/task/wrapper in each (with the default parameter), README says `!Ref`
     of a default, both branches of `Fn::If` and `!Join`/`!Sub` of literals are read,
     but the wrapper is not judged: exit 0, the wrapper counted "not analysed"."""
-    template = (
-        TEMPLATE.format(code="src/", handler="app.handler")
-        + "      Environment:\n        Variables:\n"
-        + SAM_INTRINSICS[how]
-        + SAM_PARAMETER
-        + SAM_CONDITION
-    )
-    sandbox.write("template.yaml", template)
-    sandbox.write("src/app.py", GOOD_HANDLER)
-    sandbox.write("src/wrapper", SHELL_WRAPPER).chmod(0o755)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(how: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            template = (
+                TEMPLATE.format(code="src/", handler="app.handler")
+                + "      Environment:\n        Variables:\n"
+                + SAM_INTRINSICS[how]
+                + SAM_PARAMETER
+                + SAM_CONDITION
+            )
+            sandbox.write("template.yaml", template)
+            sandbox.write("src/app.py", GOOD_HANDLER)
+            sandbox.write("src/wrapper", SHELL_WRAPPER).chmod(0o755)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {how: layout(how) for how in sorted(SAM_INTRINSICS)})
 
 
 TERRAFORM = """\

@@ -27,6 +27,7 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_refused,
     blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review import GOOD_HANDLER, SAM_POLICIES, SLS, STAR_ACTION
@@ -89,8 +90,7 @@ def shell_wrapper_in_a_layer(sandbox: Sandbox) -> None:
     layer_wrapper(sandbox, "wrapper", SHELL_WRAPPER)
 
 
-@pytest.mark.parametrize("rule", sorted(IGNORED_NAMES))
-def test_a_wrapper_in_a_layer_under_an_ignored_name_is_judged(sandbox: Sandbox, rule: str) -> None:
+def test_a_wrapper_in_a_layer_under_an_ignored_name_is_judged(tmp_path: Path) -> None:
     """The wrapper at layer/.bandit, layer/.serverless/wrapper or layer/.DS_Store (no
     `#!`: sh runs it as a script), AWS_LAMBDA_EXEC_WRAPPER=/opt/<that>. `sam deploy`
     zips the layer folder whole (samcli make_zip walks every file, modes kept), Lambda
@@ -98,9 +98,15 @@ def test_a_wrapper_in_a_layer_under_an_ignored_name_is_judged(sandbox: Sandbox, 
     The copy leaves the file out (scanner-config, build-output, apple-double), so
     `_placed` finds no layer holding it, reads the path as a layer from elsewhere: no
     finding, exit 0 (the same file under /var/task is GATE-IAC-018)."""
-    name, text = IGNORED_NAMES[rule]
-    layer_wrapper(sandbox, name, text)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(rule: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            name, text = IGNORED_NAMES[rule]
+            layer_wrapper(sandbox, name, text)
+
+        return written
+
+    each_blocked_or_refused(tmp_path, {rule: layout(rule) for rule in sorted(IGNORED_NAMES)})
 
 
 # --- 3. an unreadable wrapper setting, the program under an ignored name ----------------
@@ -123,17 +129,26 @@ def unread_wrapper_setting_beside_a_shell_script(sandbox: Sandbox) -> None:
     unread_case(sandbox, "wrapper")
 
 
-@pytest.mark.parametrize("name", [".bandit", ".serverless/wrapper"])
-def test_a_program_under_an_ignored_name_counts_for_an_unread_setting(
-    sandbox: Sandbox, name: str
-) -> None:
+def test_a_program_under_an_ignored_name_counts_for_an_unread_setting(tmp_path: Path) -> None:
     """The same script at src/.bandit or src/.serverless/wrapper; `sam deploy
     --parameter-overrides Wrapper=/var/task/.bandit` deploys it as the wrapper (SAM
     zips CodeUri whole). The copy leaves the file out (scanner-config, build-output;
     neither kind is kept for being a program), `_programs` finds nothing unanalysed,
     the unread setting is no finding: exit 0."""
-    unread_case(sandbox, name)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(name: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            unread_case(sandbox, name)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-bandit": layout(".bandit"),
+            "1-serverless-wrapper": layout(".serverless/wrapper"),
+        },
+    )
 
 
 def test_a_shell_script_without_a_shebang_counts_for_an_unread_setting(sandbox: Sandbox) -> None:
@@ -213,18 +228,29 @@ def sitecustomize_on_the_pythonpath(sandbox: Sandbox) -> None:
     sitecustomize_case(sandbox, "lib")
 
 
-@pytest.mark.parametrize("folder", ["__pycache__", ".mypy_cache", "__MACOSX", ".hg"])
-def test_a_sitecustomize_in_an_ignored_folder_on_the_pythonpath_is_scanned(
-    sandbox: Sandbox, folder: str
-) -> None:
+def test_a_sitecustomize_in_an_ignored_folder_on_the_pythonpath_is_scanned(tmp_path: Path) -> None:
     """The same sitecustomize.py in src/__pycache__ (or .mypy_cache, __MACOSX, .hg),
     PYTHONPATH naming that folder. The runtime starts /var/lang/bin/python3.12 without
     -E or -S, `site` imports `sitecustomize` from the PYTHONPATH folder at start
     (checked by hand: it runs before any other code), so the shell command runs at
     every start with the function's role. The gate counts the file ignored, nothing
     imports it, bandit never reads it: exit 0 with no warning."""
-    sitecustomize_case(sandbox, folder)
-    blocked_or_refused(sandbox.run().code)
+
+    def layout(folder: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sitecustomize_case(sandbox, folder)
+
+        return written
+
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "0-pycache": layout("__pycache__"),
+            "1-mypy-cache": layout(".mypy_cache"),
+            "2-macosx": layout("__MACOSX"),
+            "3-hg": layout(".hg"),
+        },
+    )
 
 
 # --- 5. an action from a template parameter or a service parameter ---------------------

@@ -2,8 +2,9 @@
 `__pycache__`, native modules beside a scanned source, virtualenvs and dependency trees
 inside the code, a SAM build `sam deploy` prefers, and files no enabled scanner read.
 
-Each case checks the run blocks (the code was scanned), refuses (one line naming the
-file), or, for what stays legitimate, passes with the file counted where it belongs.
+Each case checks the run blocks (the code was scanned; bundles that need only block share
+one run), refuses (one line naming the file), or, for what stays legitimate, passes with
+the file counted where it belongs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from typing import Any
 
 import pytest
 
-from tests.hostile.conftest import CHEAP_POLICY, HostileRun, Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    HostileRun,
+    Layout,
+    Sandbox,
+    assert_blocks,
+    assert_refused,
+    each_blocks,
+    on_rule,
+)
 from tests.hostile.test_staging import BAD, GOOD, function
 
 ELF = b"\x7fELF\x02\x01\x01" + bytes(100)
@@ -172,13 +182,22 @@ def test_bytecode_in_a_deployment_zip_given_alone_is_refused(sandbox: Sandbox) -
 # --- virtualenvs and dependency trees inside a function's code ---------------------------
 
 
-@pytest.mark.parametrize("folder", [".venv", "env", "node_modules"])
-def test_an_ignorable_folder_inside_function_code_is_scanned(sandbox: Sandbox, folder: str) -> None:
-    function(sandbox)
-    sandbox.write("src/app.py", "import sys\n\nsys.path.insert(0, 'x')\n" + GOOD)
-    sandbox.write(f"src/{folder}/pyvenv.cfg", "home = /usr/bin\n")
-    sandbox.write(f"src/{folder}/evil.py", BAD)
-    assert_blocks(sandbox.run())
+def test_an_ignorable_folder_inside_function_code_is_scanned(tmp_path: Path) -> None:
+    def layout(folder: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            function(sandbox)
+            sandbox.write("src/app.py", "import sys\n\nsys.path.insert(0, 'x')\n" + GOOD)
+            sandbox.write(f"src/{folder}/pyvenv.cfg", "home = /usr/bin\n")
+            sandbox.write(f"src/{folder}/evil.py", BAD)
+
+        return written
+
+    cases = {
+        "0-venv": layout(".venv"),
+        "env": layout("env"),
+        "node_modules": layout("node_modules"),
+    }
+    each_blocks(tmp_path, on_rule("B602", cases))
 
 
 def test_a_link_out_of_the_bundle_in_a_virtualenv_in_function_code_is_refused(
