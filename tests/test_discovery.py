@@ -4,6 +4,7 @@ attributed to them."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import zipfile
@@ -845,3 +846,31 @@ def test_the_requirements_plugins_layer_is_tied(
     )
     found = discover(tmp_path, "b")
     assert any("cannot tie" in issue.message for issue in found.issues) is untied
+
+
+@pytest.mark.parametrize(
+    ("addition", "refused"),
+    [
+        ("Transform: [Acme::Expand, AWS::Serverless-2016-10-31]\n", "Acme::Expand"),
+        ("      FunctionUrlConfig:\n        Fn::Transform: {Name: Acme::OpenUrl}\n",
+         "Fn::Transform"),
+        ("      FunctionUrlConfig: !Transform {Name: Acme::OpenUrl}\n", "FunctionUrlConfig"),
+        ("      Fn::Transform:\n        Name: AWS::Include\n"
+         "        Parameters: {Location: 's3://bucket/props.yaml'}\n", "Fn::Transform"),
+    ],
+)  # fmt: skip
+def test_a_macro_only_the_deploy_expands_is_refused(
+    tmp_path: Path, addition: str, refused: str
+) -> None:
+    """A template's macro, or an include the gate cannot read, makes what it never reads."""
+    template = SAM_LAYERED.replace("      Layers: [LAYERS]\n", "")
+    if addition.startswith("Transform"):
+        template = template.replace("Transform: AWS::Serverless-2016-10-31\n", addition)
+    else:
+        template += addition
+    write(
+        tmp_path,
+        {"template.yaml": template, "src/app.py": "def handler(event, context):\n    return 1\n"},
+    )
+    with pytest.raises(BundleError, match=re.escape(refused)):
+        discover(tmp_path, "b")

@@ -131,7 +131,7 @@ def stage(
 
         ignored = tally.ignored_folders
         found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored)
-        restored = bring_back_code(root, tally, found.functions)
+        restored = bring_back_code(root, tally, found.functions, found.layers)
         if bring_back_handlers(root, tally, found.functions) or restored:
             found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored)
         warnings.extend(tally.warnings)

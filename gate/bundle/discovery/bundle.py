@@ -36,6 +36,8 @@ class Discovery:
     """IaC files of another cloud (a serverless.yml for Google or Azure): not read."""
     left_out: frozenset[LeftOut] = frozenset()
     """The policy's `leave_out` entries that name a function of this bundle."""
+    layers: frozenset[str] = frozenset()
+    """Where every layer the IaC declares has its code, tied to a function or not."""
 
     def foreign_services(self) -> list[str]:
         """The folders of services of another cloud that nothing the AWS IaC deploys
@@ -135,6 +137,7 @@ def discover(
         tuple(warnings),
         frozenset(reader.out_of_scope),
         frozenset(matched),
+        frozenset(p for p in reader.layer_places if "\x00" not in p and not leaves_bundle(p)),
     )
 
 

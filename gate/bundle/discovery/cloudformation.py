@@ -13,6 +13,7 @@ from gate.bundle.discovery.declared import (
     Unresolved,
     as_mapping,
     as_text,
+    is_remote,
     join_path,
     local_path,
 )
@@ -133,20 +134,66 @@ def _shown(layer: Any) -> str:
 LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
 
 
-def unexpanded_loop(data: Any, at: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
-    """The key path of the first `Fn::ForEach` loop in a template (CloudFormation's
-    `AWS::LanguageExtensions`), None when it has none. The deploy expands each into
-    resources, properties or outputs; the gate, its scanners and rules read the template
-    as written, so what a loop makes (functions, roles, policies) would go unchecked."""
+def unexpanded(document: YamlDocument) -> tuple[tuple[Any, ...], str] | None:
+    """The key path of the first part of a template that only the deploy expands, and
+    what it is: a `Fn::ForEach` loop (`AWS::LanguageExtensions`), a `Fn::Transform` (a
+    macro, or an `AWS::Include` the gate could not inline, from S3), or a template
+    `Transform` other than AWS's own. The gate, its scanners and rules read a template
+    as written, so what those make (functions, roles, policies) would go unchecked."""
+    transforms = document.data.get("Transform") if isinstance(document.data, dict) else None
+    for name in transforms if isinstance(transforms, list) else [transforms]:
+        if name is not None and name not in AWS_TRANSFORMS:
+            return ("Transform",), f"the macro {name!r}"
+    tagged = [
+        path
+        for path, tag in document.tags.items()
+        if tag == "Transform" and not _read_include(path, document.value_at(path))
+    ]
+    found = _expanded_by_the_deploy(document.data)
+    candidates = tagged + ([found] if found is not None else [])
+    if not candidates:
+        return None
+    path = min(candidates, key=len)
+    loop = isinstance(path[-1], str) and path[-1].startswith("Fn::ForEach")
+    return path, "a Fn::ForEach loop" if loop else "a Fn::Transform macro"
+
+
+# Transforms AWS runs whose output the gate reads as written: SAM's (read as SAM), the
+# language extensions (their loops refused), and two that add nothing of the bundle.
+AWS_TRANSFORMS = (
+    "AWS::Serverless-2016-10-31",
+    "AWS::LanguageExtensions",
+    "AWS::SecretsManager-2020-07-23",
+    "AWS::CodeDeployBlueGreen",
+)
+
+
+def _read_include(path: tuple[Any, ...], transform: Any) -> bool:
+    """Whether a `Fn::Transform` at `path` is an `AWS::Include` the gate reads or judges
+    elsewhere: a local file (inlined, or refused by the reference checks when it cannot
+    be), or an API's definition from S3, which declares no resource, role or function."""
+    transform = as_mapping(transform)
+    location = as_mapping(transform.get("Parameters")).get("Location")
+    if transform.get("Name") != "AWS::Include" or not isinstance(location, str):
+        return False
+    definition = any(key in _API_DEFINITIONS for key in path if isinstance(key, str))
+    return not is_remote(location, "include") or definition
+
+
+_API_DEFINITIONS = ("DefinitionBody", "Body")
+
+
+def _expanded_by_the_deploy(data: Any, at: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(key, str) and key.startswith("Fn::ForEach"):
+            loop = isinstance(key, str) and key.startswith("Fn::ForEach")
+            if loop or (key == "Fn::Transform" and not _read_include((*at, key), value)):
                 return (*at, key)
-            if (inner := unexpanded_loop(value, (*at, key))) is not None:
+            if (inner := _expanded_by_the_deploy(value, (*at, key))) is not None:
                 return inner
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            if (inner := unexpanded_loop(value, (*at, index))) is not None:
+            if (inner := _expanded_by_the_deploy(value, (*at, index))) is not None:
                 return inner
     return None
 

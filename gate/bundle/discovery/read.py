@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from gate.bundle.discovery.chalice import APP_FILE, read_chalice
-from gate.bundle.discovery.cloudformation import read_template, unexpanded_loop
+from gate.bundle.discovery.cloudformation import read_template, unexpanded
 from gate.bundle.discovery.declared import Declared, Read, Reference, leaves_bundle
 from gate.bundle.discovery.npm import install_programs
 from gate.bundle.discovery.references import (
@@ -107,7 +107,7 @@ class IacReader:
             document = self._load(path, relative)
             if path.name in SERVERLESS_FILES:
                 document = framework_view(document)
-                self._refuse_loops(relative, document)
+                self._refuse_unexpanded(relative, document)
                 try:
                     found = read_serverless(relative, document, self._included)
                     service = PurePosixPath(relative).parent
@@ -127,7 +127,7 @@ class IacReader:
                     raise self.refused(str(e), _NOT_DEPLOYED) from e
             else:
                 document = with_includes(document, self.root, relative)
-                self._refuse_loops(relative, document)
+                self._refuse_unexpanded(relative, document)
                 found = read_template(relative, document)
                 references += template_references(relative, document)
             if found.functions is not None:
@@ -266,15 +266,17 @@ class IacReader:
                 "remove it, or exclude it in the policy",
             ) from e
 
-    def _refuse_loops(self, relative: str, document: YamlDocument) -> None:
-        """Refuse a template holding a `Fn::ForEach` loop, which only the deploy expands."""
-        loop = unexpanded_loop(document.data)
-        if loop is not None:
-            line = document.line_of(loop)
+    def _refuse_unexpanded(self, relative: str, document: YamlDocument) -> None:
+        """Refuse a template holding what only the deploy expands: a `Fn::ForEach` loop
+        or a macro (gate.bundle.discovery.cloudformation `unexpanded`)."""
+        found = unexpanded(document)
+        if found is not None:
+            path, what = found
+            line = document.line_of(path)
             raise self.refused(
-                f"{relative}{f':{line}' if line else ''}: {'.'.join(map(str, loop))}: a "
-                "Fn::ForEach loop (AWS::LanguageExtensions), which the gate does not "
-                "expand: the functions, roles and policies it makes would go unchecked",
+                f"{relative}{f':{line}' if line else ''}: {'.'.join(map(str, path))}: "
+                f"{what}, which only the deploy expands: the functions, roles and policies "
+                "it makes would go unchecked",
                 "write the resources out, or exclude the template in the policy if it is "
                 "not deployed",
             )

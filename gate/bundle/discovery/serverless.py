@@ -313,7 +313,7 @@ _REQUIREMENTS_SETTINGS = frozenset(
         "strip", "zip", "layer", "cleanupZipHelper", "invalidateCaches", "usePipenv",
         "usePoetry", "dockerRootless", "useStaticCache", "useDownloadCache",
         "staticCacheMaxVersions", "noDeploy", "requirePoetryLockFile", "poetryWithGroups",
-        "poetryWithoutGroups", "poetryOnlyGroups",
+        "poetryWithoutGroups", "poetryOnlyGroups", "installer",
     }
 )  # fmt: skip
 

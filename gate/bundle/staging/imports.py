@@ -82,13 +82,16 @@ def bring_back_handlers(root: Path, tally: Tally, functions: Iterable[Function])
     return restored
 
 
-def bring_back_code(root: Path, tally: Tally, functions: Iterable[Function]) -> bool:
+def bring_back_code(
+    root: Path, tally: Tally, functions: Iterable[Function], layers: Iterable[str] = ()
+) -> bool:
     """Copy into `root` every file of an ignored virtualenv or dependency tree, and every
     importable file (source, bytecode, extension module) of any other ignored or
-    excluded folder, that lies in a Python function's code or layers (Python imports
-    from there whatever the folder is called or holds), with what it imports; whether
-    any was."""
-    places = [p for f in functions if _is_python(f) for p in code_places(f)]
+    excluded folder, that lies in a Python function's code or layers, or in any layer
+    the IaC declares (`layers`: one the gate could not tie to a function is deployed all
+    the same), with what it imports; whether any was. Python imports from there
+    whatever the folder is called or holds."""
+    places = [p for f in functions if _is_python(f) for p in code_places(f)] + list(layers)
     restored = False
     for relative in sorted(tally.held):
         if any(within(relative, place) for place in places):
