@@ -328,7 +328,7 @@ def test_no_secret_reaches_the_cache_and_fingerprints_match_an_uncached_run(
     cold = sandbox.run("--format", "json", policy=policy)
     warm = sandbox.run("--format", "json", policy=policy)
     rules = {rule for _, rule, _ in findings_of(cold)}
-    assert {"B105", "B106", "B107", "GATE-SLS-001", "GATE-DEP-001"} <= rules, rules
+    assert {"B105", "B106", "B107", "GATE-SLS-001", "GATE-DEP-002"} <= rules, rules
     assert findings_of(uncached) == findings_of(cold) == findings_of(warm)
     assert all(
         s["cache"] is None or s["cache"]["reused"] == s["cache"]["parts"]
