@@ -874,3 +874,19 @@ def test_a_macro_only_the_deploy_expands_is_refused(
     )
     with pytest.raises(BundleError, match=re.escape(refused)):
         discover(tmp_path, "b")
+
+
+def test_an_apis_definition_included_from_anywhere_is_not_refused(tmp_path: Path) -> None:
+    """An API's `DefinitionBody` from an `AWS::Include` of a parameter's location (a
+    real layout) declares no resource: it is not a macro the gate refuses."""
+    api = (
+        "  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: v1\n"
+        "      DefinitionBody:\n        Fn::Transform:\n          Name: AWS::Include\n"
+        "          Parameters:\n            Location: {Ref: Given}\n"
+    )
+    template = SAM_LAYERED.replace("      Layers: [LAYERS]\n", "") + api
+    write(
+        tmp_path,
+        {"template.yaml": template, "src/app.py": "def handler(event, context):\n    return 1\n"},
+    )
+    assert [f.name for f in discover(tmp_path, "b").functions] == ["Fn"]

@@ -171,13 +171,15 @@ AWS_TRANSFORMS = (
 def _read_include(path: tuple[Any, ...], transform: Any) -> bool:
     """Whether a `Fn::Transform` at `path` is an `AWS::Include` the gate reads or judges
     elsewhere: a local file (inlined, or refused by the reference checks when it cannot
-    be), or an API's definition from S3, which declares no resource, role or function."""
+    be), or an API's definition from anywhere, which declares no resource, role or
+    function."""
     transform = as_mapping(transform)
     location = as_mapping(transform.get("Parameters")).get("Location")
-    if transform.get("Name") != "AWS::Include" or not isinstance(location, str):
+    if transform.get("Name") != "AWS::Include":
         return False
-    definition = any(key in _API_DEFINITIONS for key in path if isinstance(key, str))
-    return not is_remote(location, "include") or definition
+    if any(key in _API_DEFINITIONS for key in path if isinstance(key, str)):
+        return True  # wherever it is (S3, a parameter): an API's definition
+    return isinstance(location, str) and not is_remote(location, "include")
 
 
 _API_DEFINITIONS = ("DefinitionBody", "Body")
