@@ -171,8 +171,8 @@ def files_elsewhere(
     for n, entry in enumerate(files):
         url = string(entry, "url", join(at, n)) if isinstance(entry, dict) else None
         if url is not None and (_host(url) is None or _host(url) not in allowed):
-            origin = url[: len(url) - len(urlsplit(url).path)] + "/" if is_url(url) else url
-            record(found, origin, LOCKED_FILES, *where)
+            server = urlsplit(url)._replace(path="/", query="", fragment="").geturl()
+            record(found, server if is_url(url) else url, LOCKED_FILES, *where)
 
 
 _PYPI_FILES = ("files.pythonhosted.org",)
