@@ -729,6 +729,7 @@ Resources:
     [
         ("!Ref Deps, !Ref Remote, !Ref Published, 'arn:aws:lambda:us-east-1:1:layer:x:1'", None),
         ("!ImportValue shared-deps-layer, {'Fn::ImportValue': x}", None),
+        ("!Sub '${Deps}'", None),
         ("!Ref Given", "Ref Given"),
         ("!GetAtt Stack.Outputs.LayerArn", "GetAtt Stack.Outputs.LayerArn"),
         ("!If [Prod, !Ref Deps, !Ref Given]", "If"),

@@ -115,7 +115,13 @@ def _tied(layer: Any, resources: dict[str, Any], parameters: dict[str, Any]) -> 
         return True  # another stack's layer: its own gate check judges it
     if function == "Fn::Sub":
         template = argument[0] if isinstance(argument, list) and argument else argument
-        return isinstance(template, str) and template.startswith("arn:")
+        if not isinstance(template, str):
+            return False
+        if template.startswith("arn:"):
+            return True
+        # `!Sub ${DepsLayer}` is the layer resource's ARN, as `!Ref DepsLayer` is.
+        whole = re.fullmatch(r"\$\{([A-Za-z0-9]+)\}", template)
+        function, argument = ("Ref", whole[1]) if whole else (function, argument)
     if function != "Ref" or not isinstance(argument, str):
         return False
     if as_mapping(resources.get(argument)).get("Type") in LAYER_TYPES:
