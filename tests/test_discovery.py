@@ -664,7 +664,7 @@ def test_what_an_archive_waits_for_decides_whether_its_code_is_followed(
     ("arguments", "said"),
     [
         (["--extra-index-url", "https://ci:t0ken@pkgs.example.net/simple"], "https://pkgs"),
-        (["--pre --extra-index-url", "https://pkgs.example.net/t0ken/simple"], "'--pre'"),
+        (["--pre --extra-index-url", "https://pkgs.example.net/t0ken/simple"], "https://pkgs"),
         (["--extra-index", "https://pkgs.example.net/simple"], "'--extra-index'"),
         (["--requirement=deps.txt"], "'--requirement=deps.txt'"),
         (["--index-url=https://pkgs.example.net/simple"], "--index-url https://pkgs"),

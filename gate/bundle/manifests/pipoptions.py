@@ -28,7 +28,7 @@ HARMLESS_PIP_OPTIONS = frozenset(
         "--no-compile", "--compile", "--no-warn-script-location", "--prefer-binary",
         "--no-input", "--progress-bar=off", "--root-user-action=ignore", "-v", "--verbose",
         "--require-hashes", "--no-deps", "--only-binary=:all:", "--no-binary=:none:",
-        "--isolated",
+        "--isolated", "--pre",
     }
 )  # fmt: skip
 # pip install options whose value only selects which published wheels fit the runtime.
