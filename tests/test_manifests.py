@@ -654,3 +654,35 @@ def test_a_line_pip_cannot_read_is_a_problem(tmp_path: Path, line: str) -> None:
     write(tmp_path, "requirements.txt", line + "\n")
     (problem,) = read_manifests(tmp_path).problems
     assert problem.reason.startswith("pip cannot read this line's options")
+
+
+@pytest.mark.parametrize(
+    ("data", "pins", "index"),
+    [
+        (b"\xef\xbb\xbfsix==1.16.0\n", ["six"], None),  # pip drops a UTF-8 BOM
+        (b"six==1.16.0\n--extra-index-url https://x.example.net/simple \\\n",
+         ["six"], "https://x.example.net/simple"),  # continued on the last line
+        (b"--index-url https://pypi.org\\\n.example.net/simple\nsix==1.16.0\n",
+         ["six"], "https://pypi.org.example.net/simple"),  # joined with nothing between
+        (b"# -*- coding: utf-7 -*-\nsix==1.16.0 #+AAo---extra-index-url https://x.example.net/s\n",
+         ["six"], "https://x.example.net/s"),  # the declared encoding, as pip decodes it
+        # A comment ending in `\\` continues: pip reads `six2` as part of the comment.
+        (b"six==1.16.0 # a comment \\\nsix2==1.0\n", ["six"], None),
+    ],
+)  # fmt: skip
+def test_a_requirements_file_is_decoded_and_joined_as_pip_does(
+    tmp_path: Path, data: bytes, pins: list[str], index: str | None
+) -> None:
+    (tmp_path / "requirements.txt").write_bytes(data)
+    manifest = read_manifests(tmp_path)
+    assert manifest.problems == ()
+    assert [p.name for p in manifest.pins] == pins
+    assert [i.text for i in manifest.indexes] == ([index] if index else [])
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfes\x00i\x00x\x00\n\x00", b"six==1.0\xff\n",
+                                  b"# coding: no-such-codec\nsix==1.0\n"])  # fmt: skip
+def test_a_requirements_file_pip_reads_otherwise_is_a_problem(tmp_path: Path, data: bytes) -> None:
+    (tmp_path / "requirements.txt").write_bytes(data)
+    (problem,) = read_manifests(tmp_path).problems
+    assert problem.reason.startswith("pip would read it otherwise")

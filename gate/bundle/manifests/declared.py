@@ -35,6 +35,7 @@ def read_pyproject(text: str, path: str, found: Found) -> None:
                 where = (path, key_line(lines, header, name))
                 _read_table_dependency(name, spec, join(header, name), where, found)
     pyproject_indexes(data, lines, path, found)
+    _sources_of_project_dependencies(data, lines, path, found)
 
 
 def _pyproject_requirements(data: dict[str, Any]) -> list[str]:
@@ -69,6 +70,30 @@ def _group_requirements(groups: dict[str, Any], group: str) -> list[str]:
             problem = f"must be a requirement string or an include-group table, not {kind(item)}"
             raise Malformed(join(at, index), problem)
     return [item for item in items if isinstance(item, str)]
+
+
+def _sources_of_project_dependencies(
+    data: dict[str, Any], lines: list[str], path: str, found: Found
+) -> None:
+    """Where uv (`[tool.uv.sources]`) and Poetry 2 (`[tool.poetry.dependencies]` beside
+    `[project].dependencies`) take a dependency from instead of an index: a git
+    repository, a URL, a folder. Each is read as a Poetry table's source is."""
+    tool = table(data, "tool")
+    chosen = [("tool.uv.sources", table(table(tool, "uv", "tool"), "sources", "tool.uv"))]
+    if "dependencies" in table(data, "project"):  # else `_poetry_tables` reads it whole
+        poetry = table(tool, "poetry", "tool")
+        chosen.append(("tool.poetry.dependencies", table(poetry, "dependencies", "tool.poetry")))
+    for header, entries in chosen:
+        for name, spec in entries.items():
+            items = spec if isinstance(spec, list) else [spec]
+            if any(isinstance(i, dict) and _ELSEWHERE & i.keys() for i in items):
+                where = (path, key_line(lines, header, name))
+                _read_table_dependency(name, spec, join(header, name), where, found)
+
+
+# The keys of a dependency's table that take it from elsewhere than an index (uv's
+# `workspace` names a member of the project: its own code, built like a folder).
+_ELSEWHERE = frozenset({"git", "url", "path", "file", "directory", "workspace"})
 
 
 def _poetry_tables(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -3,6 +3,7 @@ the bundle, hashes, markers, extras; `-e`, URLs and local paths are reported, ne
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,7 +55,12 @@ def _requirements(
             continue
         seen.add(path)
         relative = path.relative_to(root.resolve()).as_posix()
-        lines = _logical_lines(path.read_text("utf-8", errors="replace"))
+        try:
+            lines = _logical_lines(_decoded(path.read_bytes()))
+        except ValueError as e:  # UnicodeDecodeError too
+            reason = f"pip would read it otherwise: {str(e).splitlines()[0]}"
+            found.problems.append(Unauditable(relative, reason, relative, 0))
+            lines = []
         for number, text in lines:
             try:
                 includes = read_line(text).includes
@@ -66,21 +72,52 @@ def _requirements(
 
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:
-    """Lines with comments removed and `\\` continuations joined, numbered by their first line."""
-    result: list[tuple[int, str]] = []
-    pending, start = "", 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
-        if not pending:
-            start = number
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
+    """A requirements file's logical lines, each numbered by its first line, as pip makes
+    them (its req_file `join_lines`, then `ignore_comments`): a line ending in `\\` (not a
+    comment) is joined to the next with nothing between them, even at the end of the
+    file; comments are removed after the joining; empty lines are dropped."""
+    joined: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        comment = _COMMENT.match(line) is not None
+        if line.endswith("\\") and not comment:
+            start = start if pending else number
+            pending.append(line.strip("\\"))
             continue
-        full = (pending + line).strip()
-        pending = ""
-        if full:
-            result.append((start, full))
-    return result
+        line = " " + line if comment else line
+        joined.append((start, "".join([*pending, line])) if pending else (number, line))
+        pending = []
+    if pending:
+        joined.append((start, "".join(pending)))
+    stripped = ((number, _COMMENT.sub("", line).strip()) for number, line in joined)
+    return [(number, line) for number, line in stripped if line]
+
+
+_COMMENT = re.compile(r"(^|\s+)#.*$")
+
+
+def _decoded(data: bytes) -> str:
+    """A requirements file's text, decoded as pip decodes it (its `auto_decode`): a UTF-8
+    BOM dropped, an encoding declared on one of the first two lines (`# -*- coding: X
+    -*-`) honoured, else UTF-8. Raises ValueError for a file pip would read otherwise or
+    not at all: another BOM (UTF-16, UTF-32), an encoding Python does not know, bytes
+    that are not the encoding's."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValueError("it starts with a UTF-16 or UTF-32 byte order mark; save it as UTF-8")
+    for line in data.split(b"\n")[:2]:
+        declared = _ENCODING.search(line) if line[:1] == b"#" else None
+        if declared:
+            try:
+                return data.decode(declared[1].decode("ascii"))
+            except LookupError:
+                raise ValueError(f"it declares an unknown encoding {declared[1]!r}") from None
+    return data.decode("utf-8")
+
+
+_ENCODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
 
 
 def _include(
@@ -114,9 +151,11 @@ def _classify_line(text: str, path: str, number: int, found: Found) -> None:
     for option, value in line.sources:
         record(found, value, SOURCE_REASONS[option], path, number)
     for where in line.editables:
-        if local_place(where) and found.builds(path, where):
+        if from_bundle(where):
+            found.problems.append(Unauditable(text, FROM_BUNDLE, path, number))
+        elif local_place(where) and found.builds(path, where):
             found.problems.append(Unauditable(text, BUILDS_FROM_BUNDLE, path, number))
-        else:
+        elif local_place(where) or not from_elsewhere(found, where, path, number, None):
             found.unauditable.append(Unauditable(text, "editable requirement", path, number))
     if line.requirement is not None:
         classify_requirement(text, line.requirement, path, number, found)
