@@ -157,3 +157,23 @@ def test_baselined_findings_survive_moves_and_new_ones_block(
     )
     fixed = json.loads(checked.stdout)["baseline"]["fixed"]
     assert [(f["rule_id"], f["path"]) for f in fixed] == [("B602", "app.py")]
+
+
+def test_a_recorded_finding_that_reaches_another_function_is_new() -> None:
+    """A recorded admin role given to a second (public) function is new there; one that
+    reaches only functions it reached when recorded stays baselined."""
+    from dataclasses import replace
+
+    old = replace(finding("Action: '*'"), functions=("Admin",))
+    record = replace(recorded(old), functions=("Admin",))
+    marked, _ = apply_baseline(
+        [replace(old, functions=("Admin", "Orders"))], Baseline("b", (record,))
+    )
+    assert [f.status for f in marked] == [Status.BLOCKING]
+    marked, _ = apply_baseline([old], Baseline("b", (record,)))
+    assert [f.status for f in marked] == [Status.BASELINED]
+    # A baseline written before functions were recorded matches as before.
+    marked, _ = apply_baseline(
+        [replace(old, functions=("Orders",))], Baseline("b", (recorded(old),))
+    )
+    assert [f.status for f in marked] == [Status.BASELINED]

@@ -48,6 +48,9 @@ class Recorded:
     title: str
     severity: Severity | None = None
     """None in a baseline written before severities were recorded."""
+    functions: tuple[str, ...] | None = None
+    """The functions the finding belonged to; None in a baseline written before they were
+    recorded."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ def baseline_of(verdict: Verdict) -> dict[str, Any]:
                 "path": f.location.path,
                 "title": f.title,
                 "severity": f.severity.label,
+                "functions": list(f.functions),
             }
             for f in verdict.findings
         ],
@@ -111,6 +115,7 @@ def parse_baseline(text: bytes, path: str) -> Baseline:
                 str(f["path"]),
                 str(f.get("title", "")),
                 Severity.parse(f["severity"]) if "severity" in f else None,
+                _functions(f["functions"]) if "functions" in f else None,
             )
             for f in data["findings"]
         )
@@ -129,8 +134,16 @@ def apply_baseline(
         left.setdefault(recorded.fingerprint, []).append(recorded)
     marked = []
     for finding in findings:
-        if recorded_as := left.get(finding.fingerprint):
+        # A recorded problem that now reaches a function it did not (a recorded admin
+        # role given to a public function) is new there.
+        recorded_as = [
+            r
+            for r in left.get(finding.fingerprint, ())
+            if r.functions is None or set(finding.functions) <= set(r.functions)
+        ]
+        if recorded_as:
             recorded = _take(recorded_as, finding.severity)  # whatever its status now
+            left[finding.fingerprint].remove(recorded)
             rose = recorded.severity is not None and finding.severity > recorded.severity
             if finding.status in _BASELINABLE and not rose and not _secret(finding):
                 finding = replace(finding, status=Status.BASELINED)
@@ -151,6 +164,12 @@ def apply_baseline(
             )
     matched = sum(f.status is Status.BASELINED for f in marked)
     return marked, {"source": baseline.source, "matched": matched, "fixed": fixed}
+
+
+def _functions(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"functions must be a list of names, not {value!r}")
+    return tuple(value)
 
 
 def _secret(finding: Finding) -> bool:

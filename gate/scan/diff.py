@@ -44,6 +44,7 @@ from gate.git.changes import Changes, verified
 from gate.model import Bundle, Finding, Severity, Status
 from gate.policy.evaluate import rejudged
 from gate.policy.model import Policy
+from gate.scanners.pip_audit import INDEX_RULE
 from gate.verdict import Verdict
 
 # Only findings that would count become preexisting; waived or suppressed ones keep that.
@@ -207,6 +208,11 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
         pinned = scope.changed_manifests.get(finding.bundle, "")
         mentioned = pinned is None or _normalised(finding.package.name) in pinned
         return changes.file_changed(path) or mentioned
+    if finding.rule_id == INDEX_RULE:
+        # An index serves every package the bundle installs: a change to any of its
+        # manifests installs through it (a package added beside a `uv.toml`'s index).
+        touched = scope.changed_manifests.get(finding.bundle, "")
+        return changes.file_changed(path) or touched != ""
     if path not in scope.numbered_as_git:
         scope.numbered_as_git[path] = _numbered_as_git(changes.top / path)
     if _whole_file(finding, scope) or not scope.numbered_as_git[path]:

@@ -109,6 +109,26 @@ never pushed; noted, not built); `--shard i/n` and `gate merge`; submodules and
 mode-only changes in diff mode (read: files in a submodule are untracked at the merge
 base, so new); pdm.toml's form of 4 and the `Events: Body` form of 3 as cases (exit 0
 seen for the latter).
+
+Fixed, each by its class, but one. 1, the taint rule's sinks: the `os.exec*`,
+`os.spawn*`, `os.posix_spawn*`, `pty.spawn` and `asyncio.create_subprocess_exec` process
+starts, read for the shell or interpreter their argument vector hands a command (any
+list argument, or the call's own arguments from any position: `sh`, `bash`, `dash`...
+by program name, through `env`, with `-c` among combined flags, and `python`, `perl`,
+`ruby`, `node` with `-c`/`-e`); `exec_driver_sql`; `gzip`, `bz2`, `lzma`, `io.FileIO`,
+`zipfile.ZipFile`, `tarfile.TarFile`, `shelve` and `dbm` openers; an opener's `open`;
+`runpy.run_path`/`run_module` as code (gate.rules.taint.sinks). 2a, an exception carries
+what it was made of to `except ... as e` (gate.rules.taint.walk `_try`). 3, only an API
+resource's own definition property (`DefinitionBody`, `Body` of an API type) may be
+included from anywhere (gate.bundle.discovery.cloudformation `_api_definition`). 4, in
+diff mode a GATE-DEP-002 is new when any manifest of its bundle changed
+(gate.scan.diff `_touched_by_change`). 5, a baseline records each finding's functions,
+and a recorded finding that now reaches a function it did not is new
+(gate.policy.baseline `apply_baseline`).
+
+Left open: 2b, data kept on a class attribute (`Job.path = event["path"]`, then
+`open(Job.path)`): the walk keeps an attribute's taint only on a local name, so that a
+module's attribute assignment does not taint every later use of the module.
 """
 
 from __future__ import annotations
@@ -118,7 +138,13 @@ from pathlib import Path
 import git
 import pytest
 
-from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review29 import commit
 
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
@@ -232,14 +258,21 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
     each_blocks(tmp_path, {name: (case[0], case[1]) for name, case in TRICKS.items()})
 
 
-XFAILS = [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=case[3]))
-    for name, case in TRICKS.items()
-]
+# Left open (see the docstring): data kept on a class attribute.
+OPEN = {"2b-class-attribute"}
 
 
-@pytest.mark.parametrize("name", XFAILS)
-def test_the_trick_is_blocked_or_refused(sandbox: Sandbox, name: str) -> None:
+def test_the_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    each_blocked_or_refused(
+        tmp_path, {name: case[2] for name, case in TRICKS.items() if name not in OPEN}
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=TRICKS[n][3])) for n in OPEN],
+)
+def test_the_open_trick_is_blocked_or_refused(sandbox: Sandbox, name: str) -> None:
     TRICKS[name][2](sandbox)
     blocked_or_refused(sandbox.run().code)
 
@@ -282,7 +315,6 @@ def test_a_package_added_beside_an_index_of_its_file_blocks(sandbox: Sandbox) ->
     assert added_package(sandbox, uv_toml=False) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="GATE-DEP-002 is new only when its own file changed")
 def test_a_package_added_beside_an_index_of_uv_toml_is_new(sandbox: Sandbox) -> None:
     blocked_or_refused(added_package(sandbox, uv_toml=True))
 
@@ -319,6 +351,5 @@ def test_an_admin_role_of_its_own_blocks(sandbox: Sandbox) -> None:
     assert against_baseline(sandbox, "OrdersRole", ROLE.format(name="OrdersRole")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="apply_baseline ignores which functions a finding has")
 def test_the_recorded_admin_role_given_to_another_function_is_new(sandbox: Sandbox) -> None:
     blocked_or_refused(against_baseline(sandbox, "AdminRole"))

@@ -150,12 +150,13 @@ def unexpanded(document: YamlDocument) -> tuple[tuple[Any, ...], str] | None:
     for name in transforms if isinstance(transforms, list) else [transforms]:
         if name is not None and name not in AWS_TRANSFORMS:
             return ("Transform",), f"the macro {name!r}"
+    resources = as_mapping(as_mapping(document.data).get("Resources"))
     tagged = [
         path
         for path, tag in document.tags.items()
-        if tag == "Transform" and not _read_include(path, document.value_at(path))
+        if tag == "Transform" and not _read_include(path, document.value_at(path), resources)
     ]
-    found = _expanded_by_the_deploy(document.data)
+    found = _expanded_by_the_deploy(document.data, resources)
     candidates = tagged + ([found] if found is not None else [])
     if not candidates:
         return None
@@ -174,7 +175,7 @@ AWS_TRANSFORMS = (
 )
 
 
-def _read_include(path: tuple[Any, ...], transform: Any) -> bool:
+def _read_include(path: tuple[Any, ...], transform: Any, resources: dict[str, Any]) -> bool:
     """Whether a `Fn::Transform` at `path` is an `AWS::Include` the gate reads or judges
     elsewhere: a local file (inlined, or refused by the reference checks when it cannot
     be), or an API's definition from anywhere, which declares no resource, role or
@@ -183,25 +184,41 @@ def _read_include(path: tuple[Any, ...], transform: Any) -> bool:
     location = as_mapping(transform.get("Parameters")).get("Location")
     if transform.get("Name") != "AWS::Include":
         return False
-    if any(key in _API_DEFINITIONS for key in path if isinstance(key, str)):
+    if _api_definition(path, resources):
         return True  # wherever it is (S3, a parameter): an API's definition
     return isinstance(location, str) and not is_remote(location, "include")
 
 
-_API_DEFINITIONS = ("DefinitionBody", "Body")
+def _api_definition(path: tuple[Any, ...], resources: dict[str, Any]) -> bool:
+    """Whether `path` is (or is inside) an API resource's definition property."""
+    if len(path) < 4 or path[0] != "Resources" or path[2] != "Properties":
+        return False
+    kind = as_mapping(resources.get(path[1])).get("Type")
+    return isinstance(kind, str) and _API_DEFINITIONS.get(kind) == path[3]
 
 
-def _expanded_by_the_deploy(data: Any, at: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+_API_DEFINITIONS = {
+    "AWS::Serverless::Api": "DefinitionBody",
+    "AWS::Serverless::HttpApi": "DefinitionBody",
+    "AWS::ApiGateway::RestApi": "Body",
+    "AWS::ApiGatewayV2::Api": "Body",
+}
+
+
+def _expanded_by_the_deploy(
+    data: Any, resources: dict[str, Any], at: tuple[Any, ...] = ()
+) -> tuple[Any, ...] | None:
     if isinstance(data, dict):
         for key, value in data.items():
             loop = isinstance(key, str) and key.startswith("Fn::ForEach")
-            if loop or (key == "Fn::Transform" and not _read_include((*at, key), value)):
+            macro = key == "Fn::Transform" and not _read_include((*at, key), value, resources)
+            if loop or macro:
                 return (*at, key)
-            if (inner := _expanded_by_the_deploy(value, (*at, key))) is not None:
+            if (inner := _expanded_by_the_deploy(value, resources, (*at, key))) is not None:
                 return inner
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            if (inner := _expanded_by_the_deploy(value, (*at, index))) is not None:
+            if (inner := _expanded_by_the_deploy(value, resources, (*at, index))) is not None:
                 return inner
     return None
 

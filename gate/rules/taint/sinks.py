@@ -8,6 +8,7 @@ itself event data (`Path(name).read_text()`)."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -87,6 +88,10 @@ def _always(call: ast.Call) -> bool:
     return True
 
 
+def _never(call: ast.Call) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Sink:
     """A call that is a sink, and which of its arguments must not be event data."""
@@ -147,7 +152,15 @@ def _table() -> dict[str, Sink]:
     add("os.system", Sink("command", (0, "command")))
     add("os.popen commands.getoutput", Sink("command", (0, "cmd")))
     add("asyncio.create_subprocess_shell", Sink("command", (0, "cmd")))
+    # Processes started from an argument list: a sink where the list hands a shell (or an
+    # interpreter's `-c`) its command (`_shell_argv`), as subprocess without shell=True.
+    argv = Sink("command", (), _never)
+    add("os.execv os.execve os.execvp os.execvpe os.execl os.execle os.execlp os.execlpe", argv)
+    add("os.spawnv os.spawnve os.spawnvp os.spawnvpe os.spawnl os.spawnle os.spawnlp", argv)
+    add("os.spawnlpe os.posix_spawn os.posix_spawnp pty.spawn", argv)
+    add("asyncio.create_subprocess_exec", argv)
     add("eval exec compile builtins.eval builtins.exec", Sink("code", (0, "source")))
+    add("runpy.run_path runpy.run_module", Sink("code", (0, "path_name", "mod_name")))
     add("pandas.read_sql pandas.read_sql_query", Sink("sql", (0, "sql"), built_only=True))
     add(
         "sqlalchemy.text sqlalchemy.sql.text sqlalchemy.sql.expression.text",
@@ -162,7 +175,10 @@ def _table() -> dict[str, Sink]:
     add("jinja2.Template mako.template.Template", Sink("template", (0, "source", "text")))
     add("django.template.Template", Sink("template", (0, "template_string")))
     add("flask.render_template_string", Sink("template", (0, "source")))
-    add("open io.open codecs.open os.open", Sink("path", (0, "file", "filename", "path")))
+    opener = Sink("path", (0, "file", "filename", "path", "name"))
+    add("open io.open codecs.open os.open io.FileIO gzip.open bz2.open lzma.open", opener)
+    add("gzip.GzipFile bz2.BZ2File lzma.LZMAFile zipfile.ZipFile tarfile.TarFile", opener)
+    add("shelve.open dbm.open", opener)
     add("flask.send_file", Sink("path", (0, "path_or_file", "filename_or_fp")))
     one_path = Sink("path", (0, "path", "name"))
     add("os.remove os.unlink os.rmdir os.removedirs os.listdir os.scandir", one_path)
@@ -178,6 +194,8 @@ def _table() -> dict[str, Sink]:
     add("httpx.AsyncClient().get httpx.AsyncClient().post", url)
     add("aiohttp.ClientSession().get aiohttp.ClientSession().post", url)
     add("urllib.request.urlopen urllib.request.Request urllib.request.urlretrieve", url)
+    fetch = Sink("url", (0, "fullurl"))
+    add("urllib.request.build_opener().open urllib.request.OpenerDirector().open", fetch)
     pool = Sink("url", (1, "url"))
     add("urllib3.request urllib3.PoolManager().request urllib3.PoolManager().urlopen", pool)
     host = Sink("url", (0, "host"))
@@ -203,6 +221,8 @@ METHOD_SINKS = {
     "execute": Sink("sql", (0, "sql", "query", "operation", "statement"), built_only=True),
     "executemany": Sink("sql", (0, "sql", "query", "operation"), built_only=True),
     "executescript": Sink("sql", (0, "sql_script"), built_only=True),
+    # SQLAlchemy 2's raw SQL on a connection.
+    "exec_driver_sql": Sink("sql", (0, "statement"), built_only=True),
     # boto3: DynamoDB PartiQL, RDS Data API, Redshift Data API.
     "execute_statement": Sink("sql", ("Statement", "sql", "Sql"), built_only=True),
     "batch_execute_statement": Sink("sql", ("Sql", "Statement"), built_only=True),
@@ -245,7 +265,8 @@ PATH_METHODS = frozenset(
 """pathlib methods: a sink when the path they are called on is event data (`replace`
 is left out: on a string it is `str.replace`)."""
 
-SHELLS = frozenset({"sh", "bash", "zsh", "dash", "/bin/sh", "/bin/bash", "/usr/bin/bash"})
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ash", "ksh", "mksh", "busybox"})
+"""Shells by the name of their program (`/bin/sh` is `sh`)."""
 
 
 def lookup(call: ast.Call, name: str | None, imports: Iterable[str] = ()) -> Sink | None:
@@ -383,16 +404,40 @@ def checked_arguments(call: ast.Call, sink: Sink) -> list[ast.expr]:
 
 
 def _shell_argv(call: ast.Call) -> list[ast.expr]:
-    """`["sh", "-c", cmd]` without shell=True still hands `cmd` to a shell."""
-    argv = argument(call, 0) or keyword(call, "args")
-    if not isinstance(argv, ast.List | ast.Tuple) or len(argv.elts) < 3:
+    """The command a process started from an argument list hands a shell or an
+    interpreter: `["sh", "-c", cmd]` without shell=True, `os.execvp("sh", ["sh", "-ec",
+    cmd])`, `os.execlp("sh", "sh", "-c", cmd)`, `["/usr/bin/env", "bash", "-c", cmd]`,
+    `["python3", "-c", code]`. Each list argument is read as an argument vector, and so
+    are the call's own positional arguments from each position on."""
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    vectors = [
+        a.elts for a in [*positional, keyword(call, "args")] if isinstance(a, ast.List | ast.Tuple)
+    ]
+    vectors += [positional[start:] for start in range(len(positional))]
+    return [found for words in vectors for found in _command_of(words)][:1]
+
+
+def _command_of(words: list[ast.expr]) -> list[ast.expr]:
+    """The word a shell (or an interpreter) of this argument vector runs as code."""
+    values = [
+        w.value if isinstance(w, ast.Constant) and isinstance(w.value, str) else "" for w in words
+    ]
+    start = 0
+    if values and values[0].rsplit("/", 1)[-1] == "env":  # `env [-i] [NAME=value] sh -c`
+        start = 1
+        while start < len(values) and (values[start].startswith("-") or "=" in values[start]):
+            start += 1
+    program = values[start].rsplit("/", 1)[-1] if start < len(values) else ""
+    shell = program in SHELLS
+    if not shell and not _INTERPRETER.fullmatch(program):
         return []
-    program, flag = argv.elts[0], argv.elts[1]
-    if (
-        isinstance(program, ast.Constant)
-        and program.value in SHELLS
-        and isinstance(flag, ast.Constant)
-        and flag.value == "-c"
-    ):
-        return [argv.elts[2]]
+    for index in range(start + 1, len(values)):
+        flag = values[index]
+        if not flag.startswith("-") or flag.startswith("--"):
+            return []
+        if ("c" in flag[1:]) if shell else flag in ("-c", "-e"):
+            return words[index + 1 : index + 2]
     return []
+
+
+_INTERPRETER = re.compile(r"(python|pypy)[0-9.]*|perl|ruby|node")

@@ -71,6 +71,8 @@ class FunctionWalk:
         """The functions this walk is inside of (nested definitions being walked)."""
         self.spent = [0]
         """Nested bodies read so far, shared with the walks of nested functions."""
+        self.raised: Taints = CLEAN
+        """What the exceptions raised in the `try` body being walked carry."""
 
     def run(self, inputs: Mapping[str, Taints]) -> None:
         env: Env = {}
@@ -145,6 +147,15 @@ class FunctionWalk:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 self.exprs.taint(child, env)
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            # `raise ValueError(data)`: the exception carries what it is made of.
+            exc = node.exc
+            made_of = (
+                [*exc.args, *(k.value for k in exc.keywords)]
+                if isinstance(exc, ast.Call)
+                else [exc]
+            )
+            self.raised = join(self.raised, *(self.pure.taint(part, env) for part in made_of))
         if isinstance(node, ast.Raise | ast.Break | ast.Continue):
             return None
         return env
@@ -215,9 +226,12 @@ class FunctionWalk:
         return self.block(node.body, env)
 
     def _try(self, node: ast.Try, env: Env) -> Env | None:
+        outer, self.raised = self.raised, CLEAN
         body = self.block(node.body, dict(env))
+        # An exception the body raises carries what it was made of to `except E as e`.
+        raised, self.raised = self.raised, join(outer, self.raised)
         entry = _merge(env, body) or env
-        ends = [self.block(h.body, dict(entry)) for h in node.handlers]
+        ends = [self.block(h.body, self._caught(h, raised, entry)) for h in node.handlers]
         ends.append(self.block(node.orelse, dict(body)) if body is not None else None)
         joined: Env | None = None
         for end in ends:
@@ -226,6 +240,13 @@ class FunctionWalk:
             final = self.block(node.finalbody, dict(_merge(entry, joined) or entry))
             return joined if final is not None else None
         return joined
+
+    def _caught(self, handler: ast.ExceptHandler, raised: Taints, entry: Env) -> Env:
+        env = dict(entry)
+        if handler.name is not None:
+            _forget_checks(env, handler.name)
+            env[handler.name] = raised
+        return env
 
     def _match(self, node: ast.Match, env: Env) -> Env | None:
         subject = self.exprs.taint(node.subject, env)
