@@ -259,18 +259,18 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
 
 
 # Left open (see the docstring): data kept on a class attribute.
-OPEN = {"2b-class-attribute"}
+LEFT_OPEN = {"2b-class-attribute"}
 
 
 def test_the_trick_is_blocked_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(
-        tmp_path, {name: case[2] for name, case in TRICKS.items() if name not in OPEN}
+        tmp_path, {name: case[2] for name, case in TRICKS.items() if name not in LEFT_OPEN}
     )
 
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=TRICKS[n][3])) for n in OPEN],
+    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=TRICKS[n][3])) for n in LEFT_OPEN],
 )
 def test_the_open_trick_is_blocked_or_refused(sandbox: Sandbox, name: str) -> None:
     TRICKS[name][2](sandbox)
