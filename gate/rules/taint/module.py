@@ -36,6 +36,9 @@ class ModuleIndex:
     """Every name assigned at module level: the module's own state."""
     mutated: set[str] = field(default_factory=set)
     """Module-level names something stores into, or declares `global`."""
+    classes: set[str] = field(default_factory=set)
+    """The module's own classes: an attribute stored on one (`Job.path = data`) is read
+    wherever the class is."""
 
     @classmethod
     def parse(cls, source: str) -> ModuleIndex | None:
@@ -61,6 +64,7 @@ class ModuleIndex:
         if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
             self.functions[statement.name] = statement
         elif isinstance(statement, ast.ClassDef):
+            self.classes.add(statement.name)
             # Methods, as `Class.method` (never a name a call can spell): a class-based
             # view (Flask's MethodView) reads the request as the module's functions do.
             for member in statement.body:

@@ -120,12 +120,14 @@ def bind_arguments(node: FunctionNode, call: ast.Call, args: list[Taints], kwarg
 
 
 def local_names(node: FunctionNode) -> set[str]:
-    """Parameters, assignment targets and imports: names local to the function unless
-    declared global."""
+    """Parameters, assignment targets, imports and classes defined in it: names local to
+    the function unless declared global."""
     names = set(parameters(node))
     for child in subtree(node):
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
             names.add(child.id)
         elif isinstance(child, ast.alias):
             names.add((child.asname or child.name).split(".")[0])
+        elif isinstance(child, ast.ClassDef):
+            names.add(child.name)  # a class the function defines is its own name
     return names

@@ -317,7 +317,9 @@ class FunctionWalk:
             if isinstance(target, ast.Subscript):
                 self.exprs.taint(target.slice, env)
             root = root_name(target)
-            if root in self.locals and root is not None:
+            # A local's attribute, or one of the module's classes (`Job.path = data`);
+            # never a module's (`os.environ[...]`), whose every use would read as data.
+            if root is not None and (root in self.locals or root in self.index.classes):
                 env[root] = join(env.get(root, CLEAN), value)
         if self.observer is not None:
             self.observer.store(target, value, Scope(self, env))
