@@ -388,13 +388,7 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
 def test_code_terraform_writes_into_the_zip_is_scanned_or_refused(tmp_path: Path) -> None:
     """Terraform deploys code the gate never read: the run must not pass."""
 
-    def layout(trick: str) -> Layout:
-        def written(sandbox: Sandbox) -> None:
-            TRICKS[trick][1](sandbox)
-
-        return written
-
-    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TRICKS)})
+    each_blocked_or_refused(tmp_path, {trick: case[1] for trick, case in sorted(TRICKS.items())})
 
 
 # --- 5. diff mode: a rename into deployed code -----------------------------------------------

@@ -355,13 +355,7 @@ def test_the_code_each_trick_deploys_blocks(tmp_path: Path) -> None:
 def test_code_terraform_puts_in_the_function_is_scanned_or_refused(tmp_path: Path) -> None:
     """Terraform deploys code the gate never read: the run must not pass."""
 
-    def layout(trick: str) -> Layout:
-        def written(sandbox: Sandbox) -> None:
-            TRICKS[trick][1](sandbox)
-
-        return written
-
-    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TRICKS)})
+    each_blocked_or_refused(tmp_path, {trick: case[1] for trick, case in sorted(TRICKS.items())})
 
 
 # --- 6. diff mode: a handler file belongs to its own function alone ---------------------------

@@ -354,14 +354,7 @@ def test_the_code_each_trick_installs_blocks(tmp_path: Path) -> None:
 def test_what_pip_installs_is_scanned_or_refused(tmp_path: Path) -> None:
     """The deploy's pip installs, or runs, code the gate never read: the run must not pass."""
 
-    def layout(trick: str) -> Layout:
-        def written(sandbox: Sandbox) -> None:
-            _, tricked, _ = TRICKS[trick]
-            tricked(sandbox)
-
-        return written
-
-    each_blocked_or_refused(tmp_path, {trick: layout(trick) for trick in sorted(TRICKS)})
+    each_blocked_or_refused(tmp_path, {trick: case[1] for trick, case in sorted(TRICKS.items())})
 
 
 # --- 12. diff mode: the pasted copy takes the waiver or the baseline entry ------------------------
