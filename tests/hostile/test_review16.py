@@ -458,13 +458,10 @@ def test_the_manifest_the_build_names_is_audited(tmp_path: Path) -> None:
     --manifest`) or serverless.yml (`custom.pythonRequirements.fileName`) makes the build
     install: never audited, and the run passes (exit 0)."""
 
-    def layout(tool: str) -> Layout:
-        def written(sandbox: Sandbox) -> None:
-            MANIFEST_WRITERS[tool](sandbox, "deps.txt")
-
-        return written
-
-    each_blocked_or_refused(tmp_path, {tool: layout(tool) for tool in sorted(MANIFEST_WRITERS)})
+    each_blocked_or_refused(
+        tmp_path,
+        {tool: partial(write, name="deps.txt") for tool, write in sorted(MANIFEST_WRITERS.items())},
+    )
 
 
 # --- 7. a Serverless functions section from a file ---------------------------------------
