@@ -24,7 +24,10 @@ What lets each through:
    `env` is skipped as a launcher: `["timeout", "5", "sh", "-c", cmd]` (and `nice`,
    `nohup`, `stdbuf`, `xargs`, `setsid`, `flock`) is no shell; (e) an interpreter's
    flag must be exactly `-c` or `-e`: `["python3", "-Ic", code]` (CPython takes
-   combined short flags, as a shell does) runs the event's code.
+   combined short flags, as a shell does) runs the event's code; a long form,
+   `["node", "--eval", code]`, likewise; (f) only the word right after `-c` is
+   checked: a constant script that runs its positional parameters,
+   `["sh", "-c", 'eval "$1"', "sh", cmd]`, runs the event's command.
 3. Event data an exception carries that `_try` does not see raised. `self.raised` is
    fed only by a `raise` statement written in the `try` body, from its own call's
    arguments: (a) a `raise` in a function the `try` body calls, `fail(event["path"])`
@@ -58,9 +61,7 @@ False refusals seen: none on realistic files.
 Not covered (no time in this review): review 41's fixes 3-5 (`_api_definition`, diff
 mode's `_touched_by_change` for GATE-DEP-002, a baseline's recorded functions),
 `--shard i/n` and `gate merge` (gate.scan.shards), and `--policy-ref`
-(gate.policy.trusted); the second half of `_shell_argv`'s `[:1]` (only the first
-command word found is checked: a constant `-c` script with the data as `$0`/`$1`,
-`["sh", "-c", 'eval "$1"', "sh", cmd]`, not tried).
+(gate.policy.trusted).
 """
 
 from __future__ import annotations
@@ -131,6 +132,14 @@ TRICKS: dict[str, tuple[Layout, str, Layout, str]] = {
         handler(SHELL), "GATE-SLS-001",
         handler("    subprocess.run(['python3', '-Ic', event['cmd']])"),
         "_command_of takes an interpreter's flag only as exactly -c or -e"),
+    "2e-node-long-eval": (
+        handler(SHELL), "GATE-SLS-001",
+        handler("    subprocess.run(['node', '--eval', event['cmd']])"),
+        "_command_of stops at an interpreter's long option"),
+    "2f-positional-parameter": (
+        handler(SHELL), "GATE-SLS-001",
+        handler("    subprocess.run(['sh', '-c', 'eval \"$1\"', 'sh', event['cmd']])"),
+        "_command_of checks only the word after -c, not the shell's $1"),
     "3a-raised-by-a-called-function": (
         handler(OPEN), "GATE-SLS-006",
         handler(CAUGHT.format(raised="        fail(event['path'])", kind="ValueError",
