@@ -82,7 +82,7 @@ class SinkObserver:
         if sink is not None and resolves_entities(
             call, sink, scope.walk.index, scope.walk.defs, legacy
         ):
-            for argument in checked_arguments(call, sink):
+            for argument in checked_arguments(call, sink, scope.resolve):
                 self._check(call, name, sink, scope.taint(argument), scope)
         elif isinstance(call.func, ast.Attribute) and call.func.attr in PATH_METHODS:
             self._check(call, name, Sink("path", ()), scope.taint(call.func.value), scope)

@@ -88,6 +88,18 @@ class Scope:
     def qualname(self, node: ast.expr) -> str | None:
         return self.walk.index.qualname(node, self.walk.defs)
 
+    def resolve(self, node: ast.expr) -> ast.expr:
+        """What a name stands for here: the value a local was last bound to, or a module
+        constant bound once and never changed; `node` itself otherwise."""
+        if not isinstance(node, ast.Name):
+            return node
+        if node.id in self.walk.locals:
+            return self.walk.defs.get(node.id, node)
+        index = self.walk.index
+        if node.id in index.values and node.id not in index.mutated:
+            return index.values[node.id]
+        return node
+
     def is_local(self, name: str) -> bool:
         return name in self.walk.locals
 

@@ -391,10 +391,19 @@ def _external_ges_on(index: ModuleIndex) -> bool:
     return False
 
 
-def checked_arguments(call: ast.Call, sink: Sink) -> list[ast.expr]:
+Resolve = Callable[[ast.expr], ast.expr]
+"""What a name stands for where a call is made (a local bound once, a module constant);
+the expression itself when nothing is known."""
+
+
+def _as_written(node: ast.expr) -> ast.expr:
+    return node
+
+
+def checked_arguments(call: ast.Call, sink: Sink, resolve: Resolve = _as_written) -> list[ast.expr]:
     """The argument expressions of a matched sink that must not carry event data."""
     if not sink.when(call):
-        return _shell_argv(call) if sink.kind == "command" else []
+        return _shell_argv(call, resolve) if sink.kind == "command" else []
     found = [a for a in (argument(call, spec) for spec in sink.args) if a is not None]
     if sink.kind == "command" and found and isinstance(found[0], ast.List | ast.Tuple):
         # With shell=True only the first item is the command line; the rest are
@@ -403,41 +412,64 @@ def checked_arguments(call: ast.Call, sink: Sink) -> list[ast.expr]:
     return found
 
 
-def _shell_argv(call: ast.Call) -> list[ast.expr]:
-    """The command a process started from an argument list hands a shell or an
-    interpreter: `["sh", "-c", cmd]` without shell=True, `os.execvp("sh", ["sh", "-ec",
-    cmd])`, `os.execlp("sh", "sh", "-c", cmd)`, `["/usr/bin/env", "bash", "-c", cmd]`,
-    `["python3", "-c", code]`. Each list argument is read as an argument vector, and so
-    are the call's own positional arguments from each position on."""
+def _shell_argv(call: ast.Call, resolve: Resolve) -> list[ast.expr]:
+    """What a process started from an argument list hands a shell or an interpreter to
+    run: `["sh", "-c", cmd]` without shell=True, `os.execvp("sh", ["sh", "-ec", cmd])`,
+    `os.execlp("sh", "sh", "-c", cmd)`, `["timeout", "5", "bash", "--norc", "-c", cmd]`,
+    `["python3", "-Ic", code]`. Each list argument (or a name bound to one, or lists
+    joined by `+`) is read as an argument vector, and so are the call's own positional
+    arguments."""
     positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    vectors = [
-        a.elts for a in [*positional, keyword(call, "args")] if isinstance(a, ast.List | ast.Tuple)
-    ]
-    vectors += [positional[start:] for start in range(len(positional))]
-    return [found for words in vectors for found in _command_of(words)][:1]
+    vectors = [_vector(a, resolve) for a in [*positional, keyword(call, "args")] if a is not None]
+    vectors.append(positional)
+    return [word for words in vectors if words for word in _command_of(words, resolve)]
 
 
-def _command_of(words: list[ast.expr]) -> list[ast.expr]:
-    """The word a shell (or an interpreter) of this argument vector runs as code."""
-    values = [
-        w.value if isinstance(w, ast.Constant) and isinstance(w.value, str) else "" for w in words
-    ]
-    start = 0
-    if values and values[0].rsplit("/", 1)[-1] == "env":  # `env [-i] [NAME=value] sh -c`
-        start = 1
-        while start < len(values) and (values[start].startswith("-") or "=" in values[start]):
-            start += 1
-    program = values[start].rsplit("/", 1)[-1] if start < len(values) else ""
-    shell = program in SHELLS
-    if not shell and not _INTERPRETER.fullmatch(program):
-        return []
-    for index in range(start + 1, len(values)):
-        flag = values[index]
-        if not flag.startswith("-") or flag.startswith("--"):
-            return []
-        if ("c" in flag[1:]) if shell else flag in ("-c", "-e"):
-            return words[index + 1 : index + 2]
+def _vector(node: ast.expr, resolve: Resolve, depth: int = 0) -> list[ast.expr] | None:
+    node = resolve(node)
+    if isinstance(node, ast.List | ast.Tuple):
+        return list(node.elts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and depth < 8:
+        left, right = (
+            _vector(node.left, resolve, depth + 1),
+            _vector(node.right, resolve, depth + 1),
+        )
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def _command_of(words: list[ast.expr], resolve: Resolve) -> list[ast.expr]:
+    """The words a shell (or an interpreter) of this argument vector runs as code: all
+    that follow its command flag, the command and the positional parameters it can
+    read (`sh -c 'eval "$1"' sh cmd`). The program is found anywhere in the vector
+    (after `env`, `timeout 5`, `busybox`...), and its flag anywhere after it (after
+    `--norc`, `-o errexit`)."""
+    values = [_text(resolve(word)) for word in words]
+    for index, value in enumerate(values):
+        program = value.rsplit("/", 1)[-1]
+        runs = _COMMAND_FLAGS.get(program) or next(
+            (flag for pattern, flag in _INTERPRETERS if pattern.fullmatch(program)), None
+        )
+        if runs is None:
+            continue
+        for later in range(index + 1, len(values)):
+            if runs(values[later]):
+                return words[later + 1 :]
     return []
 
 
-_INTERPRETER = re.compile(r"(python|pypy)[0-9.]*|perl|ruby|node")
+def _text(node: ast.expr) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
+def _short_flag_with(letter: str) -> Callable[[str], bool]:
+    """A short option word holding `letter` among its combined flags (`-ec`, `-Ic`)."""
+    return lambda word: word.startswith("-") and not word.startswith("--") and letter in word[1:]
+
+
+_COMMAND_FLAGS = dict.fromkeys(SHELLS, _short_flag_with("c"))
+_INTERPRETERS = (
+    (re.compile(r"(python|pypy)[0-9.]*"), _short_flag_with("c")),
+    (re.compile(r"perl[0-9.]*|ruby[0-9.]*"), _short_flag_with("e")),
+    (re.compile(r"node(js)?|deno|bun"), lambda word: word in ("-e", "--eval", "-p", "--print")),
+)

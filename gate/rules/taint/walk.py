@@ -147,15 +147,10 @@ class FunctionWalk:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 self.exprs.taint(child, env)
-        if isinstance(node, ast.Raise) and node.exc is not None:
-            # `raise ValueError(data)`: the exception carries what it is made of.
-            exc = node.exc
-            made_of = (
-                [*exc.args, *(k.value for k in exc.keywords)]
-                if isinstance(exc, ast.Call)
-                else [exc]
-            )
-            self.raised = join(self.raised, *(self.pure.taint(part, env) for part in made_of))
+        # What an exception the `try` being walked catches carries: `raise E(data) from
+        # F(data)`, `assert ok, data`.
+        if isinstance(node, ast.Raise | ast.Assert):
+            self.raised = join(self.raised, *(self.pure.taint(p, env) for p in _carried(node)))
         if isinstance(node, ast.Raise | ast.Break | ast.Continue):
             return None
         return env
@@ -228,9 +223,13 @@ class FunctionWalk:
     def _try(self, node: ast.Try, env: Env) -> Env | None:
         outer, self.raised = self.raised, CLEAN
         body = self.block(node.body, dict(env))
-        # An exception the body raises carries what it was made of to `except E as e`.
-        raised, self.raised = self.raised, join(outer, self.raised)
         entry = _merge(env, body) or env
+        # An exception the body raises carries what it was made of to `except E as e`,
+        # and so does one Python raises there: the key of a failed lookup, the text a
+        # conversion could not read.
+        implicit = (self.pure.taint(part, dict(entry)) for part in _operands(node.body))
+        raised = join(self.raised, *implicit)
+        self.raised = join(outer, raised)
         ends = [self.block(h.body, self._caught(h, raised, entry)) for h in node.handlers]
         ends.append(self.block(node.orelse, dict(body)) if body is not None else None)
         joined: Env | None = None
@@ -338,6 +337,37 @@ class FunctionWalk:
                 if kinds and isinstance(arg, ast.Name | ast.Subscript | ast.Attribute):
                     text = arg.id if isinstance(arg, ast.Name) else ast.unparse(arg)
                     env[text] = cleared(self.pure.taint(arg, env), kinds)
+
+
+def _carried(node: ast.Raise | ast.Assert) -> list[ast.expr]:
+    """What a `raise` or `assert` puts into the exception: a made exception's arguments
+    (or the exception itself), its cause, an assertion's message."""
+    if isinstance(node, ast.Assert):
+        return [node.msg] if node.msg is not None else []
+    found: list[ast.expr] = []
+    for exc in (node.exc, node.cause):
+        if isinstance(exc, ast.Call):
+            found += [*exc.args, *(k.value for k in exc.keywords)]
+        elif exc is not None:
+            found.append(exc)
+    return found
+
+
+def _operands(body: list[ast.stmt]) -> list[ast.expr]:
+    """The lookup keys and call arguments a block evaluates itself (not in functions it
+    defines): what an exception Python raises there may hold."""
+    found: list[ast.expr] = []
+    pending: list[ast.AST] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        if isinstance(node, ast.Subscript):
+            found.append(node.slice)
+        elif isinstance(node, ast.Call):
+            found += [a for a in node.args if not isinstance(a, ast.Starred)]
+        pending.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _named(index: ModuleIndex, node: ast.expr) -> list[str]:
