@@ -86,11 +86,10 @@ def big_template(resources: int, extra: str = "") -> str:
 # --- the gate's own loader refuses a template: exit 2, never a pass (defect 2) -----------
 
 
-def test_a_readable_wildcard_template_blocks(sandbox: Sandbox) -> None:
+def a_readable_wildcard_template(sandbox: Sandbox) -> None:
     # The control for the next cases: the gate's own rules see the wildcard role.
     sandbox.write("template.yaml", sam(extra=WILDCARD_POLICY))
     sandbox.write("src/app.py", APP)
-    assert_blocks(sandbox.run())
 
 
 def test_a_template_with_one_non_utf8_byte_is_refused(sandbox: Sandbox) -> None:
@@ -198,10 +197,9 @@ def test_code_outside_the_bundle_is_refused(sandbox: Sandbox, code_uri: str) -> 
     assert_refused(sandbox.run(), "template.yaml", "Fn (line 4)", "outside the bundle")
 
 
-def test_code_that_comes_back_into_the_bundle_is_read(sandbox: Sandbox) -> None:
+def code_that_comes_back_into_the_bundle_is_read(sandbox: Sandbox) -> None:
     sandbox.write("infra/template.yaml", sam(code_uri="../src/./", extra=WILDCARD_POLICY))
     sandbox.write("src/app.py", APP)
-    assert_blocks(sandbox.run())
 
 
 def test_a_layer_outside_the_bundle_is_refused(sandbox: Sandbox) -> None:
@@ -761,9 +759,8 @@ def test_clean_inline_python_passes(sandbox: Sandbox) -> None:
     assert run.code == 0, (run.stdout[-2000:], run.stderr)
 
 
-def test_a_hostile_logical_id_stages_inside_the_copy(sandbox: Sandbox) -> None:
+def a_hostile_logical_id_stages_inside_the_copy(sandbox: Sandbox) -> None:
     sandbox.write("template.yaml", inline_template(block(SHELL), logical_id="../../x"))
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize(
@@ -859,3 +856,21 @@ def test_terraform_inline_file_name_out_of_the_code_is_refused(sandbox: Sandbox)
     )
     sandbox.write("main.tf", tf_inline(archive))
     assert_refused(sandbox.run(), "main.tf", "../../app.py", "not a path inside")
+
+
+def test_each_single_baseline_blocks_on_its_rule(tmp_path: Path) -> None:
+    """The single baselines above, in one run: each bundle blocks on its rule."""
+    each_blocks(
+        tmp_path,
+        {
+            "readable-wildcard-template": (a_readable_wildcard_template, "GATE-IAC-001"),
+            "code-that-comes-back-into-the-bundle": (
+                code_that_comes_back_into_the_bundle_is_read,
+                "GATE-IAC-001",
+            ),
+            "hostile-logical-id-stages-inside-the-copy": (
+                a_hostile_logical_id_stages_inside_the_copy,
+                "GATE-SLS-001",
+            ),
+        },
+    )

@@ -13,13 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.hostile.conftest import (
-    HostileRun,
-    Layout,
-    Sandbox,
-    each_blocked_or_refused,
-    each_blocks,
-)
+from tests.hostile.conftest import HostileRun, Layout, Sandbox, each_blocked_or_refused, each_blocks
 from tests.hostile.test_staging import BAD, function
 
 LAYERED = """\
@@ -139,7 +133,7 @@ def test_a_glob_that_matches_every_action_blocks(tmp_path: Path) -> None:
     )
 
 
-def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox) -> None:
+def an_admin_statement_behind_fn_if_in_sam_policies(sandbox: Sandbox) -> None:
     policies = (
         "        - !If\n          - Never\n"
         "          - Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]\n"
@@ -147,17 +141,15 @@ def test_an_admin_statement_behind_fn_if_in_sam_policies_blocks(sandbox: Sandbox
     )
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
     sandbox.write("src/app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run())
 
 
-def test_a_star_action_from_a_mapping_blocks(sandbox: Sandbox) -> None:
+def a_star_action_from_a_mapping(sandbox: Sandbox) -> None:
     policies = STAR_ACTION.format(action="!FindInMap [M, a, b]")
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
     sandbox.write("src/app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run())
 
 
-def test_an_admin_statement_behind_fn_if_in_a_statement_list_blocks(sandbox: Sandbox) -> None:
+def an_admin_statement_behind_fn_if_in_a_statement_list(sandbox: Sandbox) -> None:
     policies = (
         "        - Statement:\n            - !If\n              - Never\n"
         "              - {Effect: Allow, Action: 's3:GetObject', Resource: '*'}\n"
@@ -165,7 +157,6 @@ def test_an_admin_statement_behind_fn_if_in_a_statement_list_blocks(sandbox: San
     )
     sandbox.write("template.yaml", SAM_POLICIES.format(policies=policies))
     sandbox.write("src/app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run())
 
 
 ROLE_WITH_STRING_DOCUMENT = """\
@@ -189,10 +180,9 @@ Resources:
 """
 
 
-def test_an_admin_policy_document_written_as_a_json_string_blocks(sandbox: Sandbox) -> None:
+def an_admin_policy_document_written_as_a_json_string(sandbox: Sandbox) -> None:
     sandbox.write("template.yaml", ROLE_WITH_STRING_DOCUMENT)
     sandbox.write("src/app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run())
 
 
 # --- the user's `exclude` reaches code the handler imports ------------------------------
@@ -360,10 +350,9 @@ def terraform_hcl_deploying_the_zip(sandbox: Sandbox) -> None:
     deployment_zip(sandbox, BAD)
 
 
-def test_terraform_json_is_read_like_hcl(sandbox: Sandbox) -> None:
+def terraform_json_is_read_like_hcl(sandbox: Sandbox) -> None:
     sandbox.write("main.tf.json", tf_json())
     deployment_zip(sandbox, BAD)
-    blocked_or_refused(sandbox.run())
 
 
 @pytest.mark.slow
@@ -373,7 +362,7 @@ def test_terraform_json_passes_checkov_too(sandbox: Sandbox) -> None:
     blocked_or_refused(sandbox.run(policy=None))
 
 
-def test_a_policy_rendered_by_templatefile_blocks(sandbox: Sandbox) -> None:
+def a_policy_rendered_by_templatefile(sandbox: Sandbox) -> None:
     sandbox.write(
         "main.tf",
         TF_FUNCTION + 'resource "aws_iam_role_policy" "p" {\n  role   = aws_iam_role.r.id\n'
@@ -381,7 +370,6 @@ def test_a_policy_rendered_by_templatefile_blocks(sandbox: Sandbox) -> None:
     )
     sandbox.write("p.tpl", ADMIN_JSON.replace('"Action": "*"', '"Action": "${a}"'))
     deployment_zip(sandbox, GOOD_HANDLER)
-    blocked_or_refused(sandbox.run())
 
 
 # --- what Python loads instead of the source the gate scanned -------------------------
@@ -428,11 +416,10 @@ def test_bytecode_in_pycache_that_python_loads_is_refused(tmp_path: Path) -> Non
     each_blocked_or_refused(tmp_path, {"folder": layout("folder"), "zip": layout("zip")})
 
 
-def test_a_native_module_shadowing_the_handler_is_refused(sandbox: Sandbox) -> None:
+def a_native_module_shadowing_the_handler_is_refused(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", GOOD_HANDLER)
     sandbox.write("src/app.cpython-312-x86_64-linux-gnu.so", b"\x7fELF\x02\x01\x01" + bytes(100))
-    blocked_or_refused(sandbox.run())
 
 
 # --- inline code in the template -------------------------------------------------------
@@ -477,7 +464,7 @@ def test_inline_python_in_a_template_is_scanned(tmp_path: Path) -> None:
 # --- build output that the deploy tool prefers ----------------------------------------
 
 
-def test_a_built_sam_template_that_sam_deploy_prefers_is_not_ignored(sandbox: Sandbox) -> None:
+def a_built_sam_template_that_sam_deploy_prefers_is_not_ignored(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", GOOD_HANDLER)
     sandbox.write(
@@ -487,7 +474,6 @@ def test_a_built_sam_template_that_sam_deploy_prefers_is_not_ignored(sandbox: Sa
         ),
     )
     sandbox.write(".aws-sam/build/Orders/app.py", BAD)
-    blocked_or_refused(sandbox.run())
 
 
 # --- a plaintext secret one intrinsic function away -------------------------------------
@@ -570,7 +556,7 @@ def test_files_no_enabled_scanner_read_are_not_counted_scanned(sandbox: Sandbox)
     assert report(run)["files"]["scanned"] == 0
 
 
-def test_an_admin_statement_from_a_terraform_dynamic_block_blocks(sandbox: Sandbox) -> None:
+def an_admin_statement_from_a_terraform_dynamic_block(sandbox: Sandbox) -> None:
     sandbox.write(
         "main.tf",
         TF_FUNCTION + 'variable "acts" {\n  default = [["*"]]\n}\n'
@@ -581,7 +567,6 @@ def test_an_admin_statement_from_a_terraform_dynamic_block_blocks(sandbox: Sandb
         "  policy = data.aws_iam_policy_document.d.json\n}\n",
     )
     deployment_zip(sandbox, GOOD_HANDLER)
-    blocked_or_refused(sandbox.run())
 
 
 # --- the baselines, in one run ----------------------------------------------------------
@@ -599,3 +584,33 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding on the rule
     named beside it."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "admin-statement-behind-fn-if-in-sam-policies": (
+                an_admin_statement_behind_fn_if_in_sam_policies
+            ),
+            "star-action-from-a-mapping": a_star_action_from_a_mapping,
+            "admin-statement-behind-fn-if-in-a-statement-list": (
+                an_admin_statement_behind_fn_if_in_a_statement_list
+            ),
+            "admin-policy-document-written-as-a-json-string": (
+                an_admin_policy_document_written_as_a_json_string
+            ),
+            "terraform-json-is-read-like-hcl": terraform_json_is_read_like_hcl,
+            "policy-rendered-by-templatefile": a_policy_rendered_by_templatefile,
+            "native-module-shadowing-the-handler-is-refused": (
+                a_native_module_shadowing_the_handler_is_refused
+            ),
+            "built-sam-template-that-sam-deploy-prefers-is-not-ignored": (
+                a_built_sam_template_that_sam_deploy_prefers_is_not_ignored
+            ),
+            "admin-statement-from-a-terraform-dynamic-block": (
+                an_admin_statement_from_a_terraform_dynamic_block
+            ),
+        },
+    )

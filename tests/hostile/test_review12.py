@@ -31,7 +31,6 @@ from pathlib import Path
 from tests.hostile.conftest import (
     Layout,
     Sandbox,
-    blocked_or_refused,
     each_blocked_or_refused,
     each_blocks,
 )
@@ -190,14 +189,13 @@ def resources_file_named_through_a_variable(sandbox: Sandbox) -> None:
     sls_file_in(sandbox, "conf")
 
 
-def test_a_resources_file_in_an_ignored_folder_through_a_variable_is_read(
+def a_resources_file_in_an_ignored_folder_through_a_variable_is_read(
     sandbox: Sandbox,
 ) -> None:
     """custom.dir `.mypy_cache`: the Framework resolves the inner variable and reads
     `.mypy_cache/res.yml` (the per-stage idiom `${file(./config.${opt:stage}.yml)}`);
     the copy left it out (tool-cache) and the run passes (exit 0)."""
     sls_file_in(sandbox, ".mypy_cache")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 4. Chalice functions and config ---------------------------------------------------
@@ -263,11 +261,10 @@ def chalice_config_turning_the_policy_off(sandbox: Sandbox) -> None:
     chalice(sandbox, top="false")
 
 
-def test_a_chalice_config_is_read_as_json(sandbox: Sandbox) -> None:
+def a_chalice_config_is_read_as_json(sandbox: Sandbox) -> None:
     """`"autogen_policy": 0e0`: Python's json reads 0.0, false, and Chalice deploys the
     policy file; YAML 1.1 reads the string '0e0', true, and the run passes (exit 0)."""
     chalice(sandbox, top="0e0")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 5. an import path into a folder the copy ignores ---------------------------------
@@ -290,12 +287,11 @@ def module_imported_from_the_pythonpath(sandbox: Sandbox) -> None:
     on_pythonpath(sandbox, "lib")
 
 
-def test_a_module_imported_from_an_ignored_pythonpath_folder_is_scanned(sandbox: Sandbox) -> None:
+def a_module_imported_from_an_ignored_pythonpath_folder_is_scanned(sandbox: Sandbox) -> None:
     """PYTHONPATH=/var/task/.mypy_cache/lib: `import helper` loads
     `src/.mypy_cache/lib/helper.py`, which the copy left out (tool-cache, 1 file) and
     never brought back: exit 0. (`sitecustomize` there is brought back: review 9.)"""
     on_pythonpath(sandbox, ".mypy_cache/lib")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 6. names a package record may vouch for whatever its distribution ------------------
@@ -371,3 +367,19 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding on the rule
     named beside it."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "resources-file-in-an-ignored-folder-through-a-variable": (
+                a_resources_file_in_an_ignored_folder_through_a_variable_is_read
+            ),
+            "chalice-config-is-read-as-json": a_chalice_config_is_read_as_json,
+            "module-imported-from-an-ignored-pythonpath-folder": (
+                a_module_imported_from_an_ignored_pythonpath_folder_is_scanned
+            ),
+        },
+    )

@@ -58,7 +58,6 @@ from pathlib import Path
 from tests.hostile.conftest import (
     Layout,
     Sandbox,
-    blocked_or_refused,
     each_blocked_or_refused,
     each_blocks,
 )
@@ -108,13 +107,12 @@ def resources_an_include_brings(sandbox: Sandbox) -> None:
     included_resources(sandbox, "AWSTemplateFormatVersion: '2010-09-09'\n")
 
 
-def test_a_template_whose_resources_an_include_brings_is_read(sandbox: Sandbox) -> None:
+def a_template_whose_resources_an_include_brings_is_read(sandbox: Sandbox) -> None:
     """The same template without `AWSTemplateFormatVersion` (optional to CloudFormation):
     no marker in its bytes and no `Type` in its `Resources`, so the gate never reads it
     as IaC, never inlines the snippet (itself no template: no `Resources`), and the run
     passes (exit 0, 0 findings) with the admin role deployed."""
     included_resources(sandbox, "")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 2. a local path written like a URL ------------------------------------------------
@@ -133,13 +131,12 @@ def included_snippet_in_a_colon_folder(sandbox: Sandbox) -> None:
     include(sandbox, "./conf:/policies.json")
 
 
-def test_an_include_written_like_a_url_is_read(sandbox: Sandbox) -> None:
+def an_include_written_like_a_url_is_read(sandbox: Sandbox) -> None:
     """`Location: 'conf://policies.json'`: samcli's include handler passes over only an
     `s3://` URL and uploads `os.path.join(template_dir, 'conf://policies.json')`, the
     same file as in the baseline; the gate neither inlines nor refuses it, judges the
     bare `Fn::Transform` as a policy granting nothing, and the run passes (exit 0)."""
     include(sandbox, "conf://policies.json")
-    blocked_or_refused(sandbox.run().code)
 
 
 def zipped(name: str, text: str) -> bytes:
@@ -160,12 +157,11 @@ def zip_in_a_colon_folder(sandbox: Sandbox) -> None:
     code_uri(sandbox, "app:/fn.zip")
 
 
-def test_a_code_uri_written_like_a_url_is_judged(sandbox: Sandbox) -> None:
+def a_code_uri_written_like_a_url_is_judged(sandbox: Sandbox) -> None:
     """`CodeUri: app://fn.zip`: `sam deploy` uploads `make_abs_path(dir, 'app://fn.zip')`,
     the same zip; the gate warns `function-code-elsewhere` and `zip-not-deployed`, counts
     the zip not analysed, and the run passes (exit 0) with the shell injection unread."""
     code_uri(sandbox, "app://fn.zip")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 3. Chalice functions the gate does not find, or finds under another name -----------
@@ -269,12 +265,11 @@ def chalice_policy_file_at_the_top(sandbox: Sandbox) -> None:
     staged(sandbox, "")
 
 
-def test_a_chalice_stage_the_config_does_not_name_is_judged(sandbox: Sandbox) -> None:
+def a_chalice_stage_the_config_does_not_name_is_judged(sandbox: Sandbox) -> None:
     """The same, with `"autogen_policy": true` in `dev`: `chalice deploy --stage prod`
     finds no `prod` entry (`stages.get(stage, {})`) and deploys the top level's
     `policy-admin.json`; the gate judges `dev` alone (generated) and passes (exit 0)."""
     staged(sandbox, ', "autogen_policy": true')
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 5. a Chalice function's environment ------------------------------------------------
@@ -298,7 +293,7 @@ def exec_wrapper_a_template_sets(sandbox: Sandbox) -> None:
     sandbox.write("src/chalicelib/wrapper.sh", WRAPPER).chmod(0o755)
 
 
-def test_an_exec_wrapper_a_chalice_config_sets_blocks(sandbox: Sandbox) -> None:
+def an_exec_wrapper_a_chalice_config_sets(sandbox: Sandbox) -> None:
     """The same wrapper set by `.chalice/config.json`'s `environment_variables` (Chalice
     deploys `chalicelib/` with its modes): the gate counts the script not analysed,
     never reads the environment, and the run passes (exit 0)."""
@@ -306,7 +301,6 @@ def test_an_exec_wrapper_a_chalice_config_sets_blocks(sandbox: Sandbox) -> None:
     sandbox.write(".chalice/config.json", CHALICE_ENVIRONMENT)
     sandbox.write("chalicelib/__init__.py", "")
     sandbox.write("chalicelib/wrapper.sh", WRAPPER).chmod(0o755)
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- the baselines, in one run ------------------------------------------------------------
@@ -326,3 +320,21 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding naming its
     rule."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "template-whose-resources-an-include-brings": (
+                a_template_whose_resources_an_include_brings_is_read
+            ),
+            "include-written-like-a-url": an_include_written_like_a_url_is_read,
+            "code-uri-written-like-a-url": a_code_uri_written_like_a_url_is_judged,
+            "chalice-stage-the-config-does-not-name": (
+                a_chalice_stage_the_config_does_not_name_is_judged
+            ),
+            "exec-wrapper-a-chalice-config-sets": an_exec_wrapper_a_chalice_config_sets,
+        },
+    )

@@ -63,7 +63,6 @@ from pathlib import Path
 from tests.hostile.conftest import (
     Layout,
     Sandbox,
-    blocked_or_refused,
     each_blocked_or_refused,
     each_blocks,
 )
@@ -116,12 +115,11 @@ def included_snippet_in_a_colon_folder(sandbox: Sandbox) -> None:
     sandbox.write("src/app.py", GOOD_HANDLER)
 
 
-def test_a_terraform_filename_written_like_a_url_is_judged(sandbox: Sandbox) -> None:
+def a_terraform_filename_written_like_a_url_is_judged(sandbox: Sandbox) -> None:
     """`filename = "s3://b/fn.zip"`: Terraform reads the file `s3:/b/fn.zip`, the zip of
     the baseline; the gate warns `function-code-elsewhere` and `zip-not-deployed`, counts
     the zip not analysed, and passes (exit 0) with the shell injection unread."""
     terraform_zip(sandbox, "s3://b/fn.zip")
-    blocked_or_refused(sandbox.run().code)
 
 
 def test_a_code_uri_samcli_packages_is_judged(tmp_path: Path) -> None:
@@ -144,14 +142,13 @@ def test_a_code_uri_samcli_packages_is_judged(tmp_path: Path) -> None:
     )
 
 
-def test_an_include_samcli_uploads_is_inlined(sandbox: Sandbox) -> None:
+def an_include_samcli_uploads_is_inlined(sandbox: Sandbox) -> None:
     """`Location: 'https://x/policies.json'`: samcli's `include_transform_export_handler`
     passes over only an S3 URL and uploads `os.path.join(dir, location)`, the snippet of
     the baseline; the gate neither inlines nor refuses it and passes (exit 0)."""
     sandbox.write("template.yaml", SAM_INCLUDE.format(location="https://x/policies.json"))
     sandbox.write("https:/x/policies.json", ADMIN_JSON_POLICIES)
     sandbox.write("src/app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 2. Chalice functions registered otherwise than as the gate reads them -------------
@@ -249,11 +246,10 @@ def template_samconfig_names(sandbox: Sandbox) -> None:
     samconfig(sandbox, "infra/stack.yaml")
 
 
-def test_the_template_samconfig_names_is_read_whatever_its_name(sandbox: Sandbox) -> None:
+def the_template_samconfig_names_is_read_whatever_its_name(sandbox: Sandbox) -> None:
     """`template_file = "infra/stack.cfn"`: `sam deploy` deploys it as in the baseline; the
     gate never reads it as a template, finds no function, and passes (exit 0)."""
     samconfig(sandbox, "infra/stack.cfn")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- the baselines, in one run ------------------------------------------------------------
@@ -272,3 +268,19 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding naming its
     rule."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "terraform-filename-written-like-a-url": (
+                a_terraform_filename_written_like_a_url_is_judged
+            ),
+            "include-samcli-uploads-is-inlined": an_include_samcli_uploads_is_inlined,
+            "template-samconfig-names-is-read-whatever-its-name": (
+                the_template_samconfig_names_is_read_whatever_its_name
+            ),
+        },
+    )

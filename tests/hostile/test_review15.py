@@ -35,7 +35,12 @@ from __future__ import annotations
 import posixpath
 from pathlib import Path
 
-from tests.hostile.conftest import Layout, Sandbox, blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    each_blocked_or_refused,
+    each_blocks,
+)
 from tests.hostile.test_review import GOOD_HANDLER, SAM_POLICIES, STAR_ACTION
 from tests.hostile.test_review11 import ADMIN_JSON
 from tests.hostile.test_review13 import zipped
@@ -56,11 +61,10 @@ def zip_in_an_endpoint_named_folder(sandbox: Sandbox) -> None:
     sam_zip(sandbox, "./https:/b.s3.amazonaws.com/fn.zip", "https:/b.s3.amazonaws.com/fn.zip")
 
 
-def test_a_code_uri_written_as_an_s3_endpoint_is_judged(sandbox: Sandbox) -> None:
+def a_code_uri_written_as_an_s3_endpoint_is_judged(sandbox: Sandbox) -> None:
     """`CodeUri: https://b.s3.amazonaws.com/fn.zip`: samcli's `upload_local_artifacts`
     uploads `make_abs_path(dir, uri)`, the zip of the baseline."""
     sam_zip(sandbox, "https://b.s3.amazonaws.com/fn.zip", "https:/b.s3.amazonaws.com/fn.zip")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 2. samconfig's template_file written as a URL --------------------------------------
@@ -87,11 +91,10 @@ def test_a_samconfig_template_in_a_url_named_folder_blocks(sandbox: Sandbox) -> 
     assert run.code == 2 and "template_file" in run.stderr, run
 
 
-def test_a_samconfig_template_written_as_a_url_is_read(sandbox: Sandbox) -> None:
+def a_samconfig_template_written_as_a_url_is_read(sandbox: Sandbox) -> None:
     """`template_file = "https://x/stack.cfn"`: `sam deploy` opens the local file
     `https:/x/stack.cfn`, the template of the baseline."""
     samconfig(sandbox, "https://x/stack.cfn", "https:/x/stack.cfn")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 3. a Chalice stage policy for a function the gate does not find ---------------------
@@ -118,7 +121,7 @@ def chalice_stage_policy(sandbox: Sandbox) -> None:
     chalice_project(sandbox, "@app.lambda_function(name='worker')\n" + HANDLE)
 
 
-def test_a_chalice_stage_policy_is_judged_however_the_function_is_registered(
+def a_chalice_stage_policy_is_judged_however_the_function_is_registered(
     sandbox: Sandbox,
 ) -> None:
     """`register = app.lambda_function(name='worker')` then `@register`: Chalice deploys
@@ -126,7 +129,6 @@ def test_a_chalice_stage_policy_is_judged_however_the_function_is_registered(
     chalice_project(
         sandbox, "register = app.lambda_function(name='worker')\n\n\n@register\n" + HANDLE
     )
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- the baselines that block, in one run -------------------------------------------------
@@ -142,3 +144,17 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines of 1 and 3, in one run of both bundles: each blocks, its finding
     naming its rule."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "code-uri-written-as-an-s3-endpoint": a_code_uri_written_as_an_s3_endpoint_is_judged,
+            "samconfig-template-written-as-a-url": a_samconfig_template_written_as_a_url_is_read,
+            "chalice-stage-policy-is-judged-however-the-function-is-registered": (
+                a_chalice_stage_policy_is_judged_however_the_function_is_registered
+            ),
+        },
+    )

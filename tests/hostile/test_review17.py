@@ -92,7 +92,6 @@ from tests.hostile.conftest import (
     Layout,
     Sandbox,
     assert_refused,
-    blocked_or_refused,
     each_blocked_or_refused,
     each_blocks,
 )
@@ -303,7 +302,7 @@ def named_manifest(sandbox: Sandbox) -> None:
     sandbox.write("deps.txt", VULNERABLE)
 
 
-def test_a_file_name_from_a_variable_is_audited(sandbox: Sandbox) -> None:
+def a_file_name_from_a_variable_is_audited(sandbox: Sandbox) -> None:
     """`fileName: ${self:custom.reqs}` (deps.txt): the plugin installs deps.txt as in the
     baseline; the gate does not resolve the setting, counts deps.txt not analysed, and
     passes (exit 0)."""
@@ -313,10 +312,9 @@ def test_a_file_name_from_a_variable_is_audited(sandbox: Sandbox) -> None:
     )
     sandbox.write("app.py", GOOD)
     sandbox.write("deps.txt", VULNERABLE)
-    blocked_or_refused(sandbox.run().code)
 
 
-def test_a_modules_file_name_is_audited(sandbox: Sandbox) -> None:
+def a_modules_file_name_is_audited(sandbox: Sandbox) -> None:
     """`package.individually` and `module: fn`: the plugin installs fn/deps.txt (the
     pin); the gate audits only ./deps.txt (empty), counts fn/deps.txt not analysed, and
     passes (exit 0)."""
@@ -330,7 +328,6 @@ def test_a_modules_file_name_is_audited(sandbox: Sandbox) -> None:
     sandbox.write("fn/app.py", GOOD)
     sandbox.write("deps.txt", "")
     sandbox.write("fn/deps.txt", VULNERABLE)
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 5. python-requirements' vendor folder in a folder the gate ignores -------------------
@@ -446,3 +443,14 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines of 1 to 5 (6's is refused), in one run of every bundle: each
     blocks, its finding naming its rule."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "file-name-from-a-variable-is-audited": a_file_name_from_a_variable_is_audited,
+            "modules-file-name-is-audited": a_modules_file_name_is_audited,
+        },
+    )

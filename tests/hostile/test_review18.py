@@ -113,7 +113,6 @@ from tests.hostile.conftest import (
     Layout,
     Sandbox,
     assert_refused,
-    blocked_or_refused,
     each_blocked_or_refused,
     each_blocks,
 )
@@ -408,7 +407,7 @@ def test_a_layers_bytecode_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-def test_a_layer_artifact_is_unpacked(sandbox: Sandbox) -> None:
+def a_layer_artifact_is_unpacked(sandbox: Sandbox) -> None:
     """Layer `deps` with `package.artifact: ../dist/deps.zip` (python/helper.py, B602):
     the Framework deploys the zip as the layer; the gate warns `zip-not-deployed` and
     passes (exit 0)."""
@@ -416,10 +415,9 @@ def test_a_layer_artifact_is_unpacked(sandbox: Sandbox) -> None:
     sandbox.write("svc/serverless.yml", SLS_LAYER.format(layers=layers))
     sandbox.write("svc/app.py", IMPORTS_HELPER)
     sandbox.write("dist/deps.zip", zipped({"python/helper.py": HELPER}))
-    blocked_or_refused(sandbox.run().code)
 
 
-def test_layers_from_a_file_are_attached(sandbox: Sandbox) -> None:
+def layers_from_a_file_are_attached(sandbox: Sandbox) -> None:
     """`layers: ${file(./layers.yml)}` (the baseline's layer): the function gets the
     layer, and Python loads its bytecode; the gate attaches no layer, never judges the
     bytecode, and passes (exit 0)."""
@@ -427,7 +425,6 @@ def test_layers_from_a_file_are_attached(sandbox: Sandbox) -> None:
     sandbox.write("svc/layers.yml", "deps:\n  path: ../deps\n")
     sandbox.write("svc/app.py", IMPORTS_HELPER)
     shadowed_layer(sandbox, "deps")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 5. SAM Globals layers, which add to the function's own ------------------------------
@@ -472,11 +469,10 @@ def test_a_functions_own_layers_bytecode_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-def test_globals_layers_are_added_to_the_functions(sandbox: Sandbox) -> None:
+def globals_layers_are_added_to_the_functions(sandbox: Sandbox) -> None:
     """`Deps` only in `Globals.Function.Layers`: SAM deploys the function with `Deps` and
     `Other`; the gate attaches only `Other` and passes (exit 0)."""
     globals_layers(sandbox, "")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 6. a Chalice function added to the app's public registry -----------------------------
@@ -509,13 +505,12 @@ def decorated_chalice_function(sandbox: Sandbox) -> None:
     chalice_project(sandbox, "@app.lambda_function(name='worker')\n", "")
 
 
-def test_a_function_added_to_the_apps_registry_is_refused(sandbox: Sandbox) -> None:
+def a_function_added_to_the_apps_registry_is_refused(sandbox: Sandbox) -> None:
     """`app.pure_lambda_functions.append(LambdaFunction(handle, 'worker', 'app.handle'))`:
     Chalice deploys `worker` with the admin policy; the gate finds no function and
     passes (exit 0)."""
     after = "\n\napp.pure_lambda_functions.append(LambdaFunction(handle, 'worker', 'app.handle'))\n"
     chalice_project(sandbox, "", after)
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 7. a Terraform archive_file's zip named otherwise than its output_path --------------
@@ -553,12 +548,11 @@ def test_the_archive_files_output_path_is_followed(sandbox: Sandbox) -> None:
     assert run.code == 2 and "node_modules/fn" in run.stderr, run
 
 
-def test_an_archive_files_zip_named_otherwise_is_its_output(sandbox: Sandbox) -> None:
+def an_archive_files_zip_named_otherwise_is_its_output(sandbox: Sandbox) -> None:
     """`filename = "build/fn.zip"`, the same file: Terraform rebuilds it from
     node_modules/fn at plan time and deploys it; the gate scans the stale zip and passes
     (exit 0)."""
     archived(sandbox, "build/fn.zip")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- the baselines, in one run ------------------------------------------------------------
@@ -578,3 +572,21 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines that block (2's override, 4's bytecode, 5's and 7's are refused), in one
     run of every bundle: each blocks, its finding naming its rule."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "layer-artifact-is-unpacked": a_layer_artifact_is_unpacked,
+            "layers-from-a-file-are-attached": layers_from_a_file_are_attached,
+            "globals-layers-are-added-to-the-functions": globals_layers_are_added_to_the_functions,
+            "function-added-to-the-apps-registry-is-refused": (
+                a_function_added_to_the_apps_registry_is_refused
+            ),
+            "archive-files-zip-named-otherwise-is-its-output": (
+                an_archive_files_zip_named_otherwise_is_its_output
+            ),
+        },
+    )

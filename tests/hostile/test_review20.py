@@ -119,7 +119,6 @@ from tests.hostile.conftest import (
     Layout,
     Sandbox,
     assert_refused,
-    blocked_or_refused,
     each_blocked_or_refused,
     each_blocks,
 )
@@ -529,11 +528,10 @@ def test_a_layer_attached_by_a_ref_mapping_is_judged(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-def test_a_layer_attached_by_a_ref_tag_is_judged(sandbox: Sandbox) -> None:
+def a_layer_attached_by_a_ref_tag_is_judged(sandbox: Sandbox) -> None:
     """`- !Ref DepsLambdaLayer`: the Framework reads `{Ref: DepsLambdaLayer}` and attaches
     the layer; the gate attaches none, never judges its bytecode and passes (exit 0)."""
     layered(sandbox, "!Ref DepsLambdaLayer")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- held ---------------------------------------------------------------------------------
@@ -565,13 +563,12 @@ def image_copying_from_node_modules(sandbox: Sandbox) -> None:
     sandbox.write("node_modules/fn/app.py", BAD)
 
 
-def test_an_upload_named_by_its_literal_bucket_and_key_is_followed(sandbox: Sandbox) -> None:
+def an_upload_named_by_its_literal_bucket_and_key_is_followed(sandbox: Sandbox) -> None:
     """The function names the object by the same literal bucket and key as the upload."""
     uploaded(sandbox, "bundle-zip", TF_S3_OBJECT)
     main = sandbox.bundle / "main.tf"
     text = main.read_text().replace("aws_s3_object.code.bucket", '"orders-artifacts"')
     main.write_text(text.replace("aws_s3_object.code.key", '"orders.zip"'))
-    blocked_or_refused(sandbox.run().code)
 
 
 def test_an_upload_written_from_content_is_refused(sandbox: Sandbox) -> None:
@@ -625,3 +622,16 @@ def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     policies 1 judges and what held, in one run of every bundle: each blocks, its finding
     naming its rule."""
     each_blocks(tmp_path, BLOCKING)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "layer-attached-by-a-ref-tag": a_layer_attached_by_a_ref_tag_is_judged,
+            "upload-named-by-its-literal-bucket-and-key-is-followed": (
+                an_upload_named_by_its_literal_bucket_and_key_is_followed
+            ),
+        },
+    )

@@ -114,7 +114,7 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_blocks,
     assert_refused,
-    blocked_or_refused,
+    each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review16 import IMPORTS_HELPER, VULNERABLE_ADVISORY
@@ -291,23 +291,21 @@ def managed_arn(sandbox: Sandbox, arn: str) -> None:
     tf_bundle(sandbox, "aws_iam_role.fn.arn", rest)
 
 
-def test_a_managed_policy_arn_built_by_format_is_judged(sandbox: Sandbox) -> None:
+def a_managed_policy_arn_built_by_format_is_judged(sandbox: Sandbox) -> None:
     """`policy_arn = format("arn:aws:iam::aws:policy/%s", "AdministratorAccess")`
     (or `join`): Terraform attaches AdministratorAccess. gate.rules.iam.roles_terraform
     `_one_policy_arn` calls whatever `managed_policy_name` does not match "managed policy
     ..., not known to the gate", a note: the run passes (exit 0), where the written-out
     ARN (the baseline of 3) blocks."""
     managed_arn(sandbox, 'format("arn:aws:iam::aws:policy/%s", "AdministratorAccess")')
-    blocked_or_refused(sandbox.run().code)
 
 
-def test_a_managed_policy_arn_the_caller_sets_is_unreadable(sandbox: Sandbox) -> None:
+def a_managed_policy_arn_the_caller_sets_is_unreadable(sandbox: Sandbox) -> None:
     """`policy_arn = var.policy_arn`, a variable with no default: the deployer may pass
     AdministratorAccess. Review 20 made a CloudFormation managed policy the gate cannot
     work out a policy it could not read (GATE-IAC-004, high); the Terraform rules still
     call it unknown, a note (exit 0)."""
     managed_arn(sandbox, "var.policy_arn")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 5. a Terraform layer or function URL named inside a function call ---------------------
@@ -541,3 +539,16 @@ def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     trick takes two runs), in one run of every bundle: each blocks, its finding naming
     its rule."""
     each_blocks(tmp_path, BLOCKING)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "managed-policy-arn-built-by-format": a_managed_policy_arn_built_by_format_is_judged,
+            "managed-policy-arn-the-caller-sets-is-unreadable": (
+                a_managed_policy_arn_the_caller_sets_is_unreadable
+            ),
+        },
+    )

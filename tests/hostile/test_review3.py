@@ -72,7 +72,7 @@ def test_a_file_variable_above_the_statements_does_not_hide_them(tmp_path: Path)
     )
 
 
-def test_a_provider_from_a_file_does_not_hide_its_statements(sandbox: Sandbox) -> None:
+def a_provider_from_a_file_does_not_hide_its_statements(sandbox: Sandbox) -> None:
     sandbox.write(
         "serverless.yml",
         "service: s\nprovider: ${file(./provider.yml)}\n"
@@ -84,7 +84,6 @@ def test_a_provider_from_a_file_does_not_hide_its_statements(sandbox: Sandbox) -
         + indent(ADMIN_STATEMENT, 6),
     )
     sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
 
 
 SLS_FALLBACKS = (
@@ -102,7 +101,7 @@ def self_variable_into_custom_written_out(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_self_variable_into_custom_from_a_file_is_not_its_fallback(sandbox: Sandbox) -> None:
+def a_self_variable_into_custom_from_a_file_is_not_its_fallback(sandbox: Sandbox) -> None:
     """`custom: ${file(./custom.yml)}` is how many services keep their settings; the
     Framework resolves `${self:custom.act, 'sqs:SendMessage'}` to custom.yml's `*`."""
     provider = SLS_FALLBACKS.format(action="self:custom.act", resource="self:custom.res")
@@ -112,7 +111,6 @@ def test_a_self_variable_into_custom_from_a_file_is_not_its_fallback(sandbox: Sa
     sandbox.write("serverless.yml", sls)
     sandbox.write("custom.yml", "act: '*'\nres: '*'\n")
     sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
 
 
 def test_a_self_variable_the_framework_reads_is_not_its_fallback(tmp_path: Path) -> None:
@@ -153,11 +151,10 @@ def star_fallback(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_an_escaped_star_fallback_is_not_an_unknown_action(sandbox: Sandbox) -> None:
+def an_escaped_star_fallback_is_not_an_unknown_action(sandbox: Sandbox) -> None:
     provider = SLS_ADMIN.format(action='${self:custom.nope, "\\u002a"}')
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
     sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
 
 
 def file_variable_into_a_yaml_file(sandbox: Sandbox) -> None:
@@ -168,7 +165,7 @@ def file_variable_into_a_yaml_file(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_file_variable_into_a_js_file_is_not_its_fallback(sandbox: Sandbox) -> None:
+def a_file_variable_into_a_js_file_is_not_its_fallback(sandbox: Sandbox) -> None:
     """The Framework reads `${file(./perm.js):act}` from the module's exports; the gate
     cannot (and must not run it), so it cannot know the value: that is an error, not the
     fallback `sqs:SendMessage`."""
@@ -176,7 +173,6 @@ def test_a_file_variable_into_a_js_file_is_not_its_fallback(sandbox: Sandbox) ->
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=""))
     sandbox.write("perm.js", "module.exports = { act: '*', res: '*' };\n")
     sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
 
 
 def test_a_doubling_string_variable_does_not_stall_the_gate(
@@ -326,7 +322,7 @@ def test_cached_bytecode_in_pycache_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "helper.cpython-312.pyc")
 
 
-def test_a_pycache_prefix_does_not_turn_a_refusal_into_a_warning(sandbox: Sandbox) -> None:
+def a_pycache_prefix_does_not_turn_a_refusal_into_a_warning(sandbox: Sandbox) -> None:
     """Lambda runs python with the function's environment: PYTHONPYCACHEPREFIX=
     /var/task/cache makes `import helper` load cache/var/task/helper.cpython-312.pyc
     (unchecked hash: never compared with helper.py, which is clean)."""
@@ -339,7 +335,6 @@ def test_a_pycache_prefix_does_not_turn_a_refusal_into_a_warning(sandbox: Sandbo
     sandbox.write("src/app.py", IMPORTS_HELPER)
     sandbox.write("src/helper.py", "def handler(event, context):\n    return {}\n")
     sandbox.write("src/cache/var/task/helper.cpython-312.pyc", unchecked_pyc(BAD))
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- the baselines, in one run ----------------------------------------------------------
@@ -365,3 +360,27 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding on the rule
     named beside it."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "provider-from-a-file-does-not-hide-its-statements": (
+                a_provider_from_a_file_does_not_hide_its_statements
+            ),
+            "self-variable-into-custom-from-a-file-is-not-its-fallback": (
+                a_self_variable_into_custom_from_a_file_is_not_its_fallback
+            ),
+            "escaped-star-fallback-is-not-an-unknown-action": (
+                an_escaped_star_fallback_is_not_an_unknown_action
+            ),
+            "file-variable-into-a-js-file-is-not-its-fallback": (
+                a_file_variable_into_a_js_file_is_not_its_fallback
+            ),
+            "pycache-prefix-does-not-turn-a-refusal-into-a-warning": (
+                a_pycache_prefix_does_not_turn_a_refusal_into_a_warning
+            ),
+        },
+    )

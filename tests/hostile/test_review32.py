@@ -79,7 +79,6 @@ from pathlib import Path
 
 from tests.hostile.conftest import (
     Sandbox,
-    blocked_or_refused,
     each_blocked_or_refused,
     each_blocks,
     on_rule,
@@ -171,16 +170,25 @@ def test_the_same_trick_written_as_the_gate_reads_it_does_not_pass(tmp_path: Pat
     )
 
 
-def test_a_removed_blocks_provisioner_is_refused(sandbox: Sandbox) -> None:
+def a_removed_blocks_provisioner_is_refused(sandbox: Sandbox) -> None:
     removed_block(sandbox)
-    blocked_or_refused(sandbox.run().code)
 
 
-def test_a_provider_the_checkout_holds_is_refused(sandbox: Sandbox) -> None:
+def a_provider_the_checkout_holds_is_refused(sandbox: Sandbox) -> None:
     local_provider(sandbox)
-    blocked_or_refused(sandbox.run().code)
 
 
-def test_a_variable_from_tfvars_json_is_read(sandbox: Sandbox) -> None:
+def a_variable_from_tfvars_json_is_read(sandbox: Sandbox) -> None:
     tfvars_json(sandbox)
-    blocked_or_refused(sandbox.run().code)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "removed-blocks-provisioner-is-refused": a_removed_blocks_provisioner_is_refused,
+            "provider-the-checkout-holds-is-refused": a_provider_the_checkout_holds_is_refused,
+            "variable-from-tfvars-json": a_variable_from_tfvars_json_is_read,
+        },
+    )

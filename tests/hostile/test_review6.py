@@ -53,14 +53,13 @@ def action_of_several_stage_candidates(sandbox: Sandbox) -> None:
     boolean_candidate_case(sandbox, "sqs")
 
 
-def test_a_boolean_candidate_does_not_leave_the_action_as_written(sandbox: Sandbox) -> None:
+def a_boolean_candidate_does_not_leave_the_action_as_written(sandbox: Sandbox) -> None:
     """The same with prod `true`: `_candidates` takes a bool for a scalar (bool is an
     int) and returns Candidates(['iam', True]); `_expanded` then sees a value it does
     not write out and leaves the whole string as written,
     `${self:custom.${sls:stage}.svc}:*`, which no rule judges. The default stage deploys
     `iam:*` on `*`: exit 0 (GATE-IAC-004 "unknown action", low)."""
     boolean_candidate_case(sandbox, "true")
-    blocked_or_refused(sandbox.run().code)
 
 
 def stage_option_case(sandbox: Sandbox, segment: str) -> None:
@@ -76,13 +75,12 @@ def stage_segment_for_every_stage(sandbox: Sandbox) -> None:
     stage_option_case(sandbox, "${sls:stage}")
 
 
-def test_a_stage_option_with_a_fallback_stands_for_every_stage(sandbox: Sandbox) -> None:
+def a_stage_option_with_a_fallback_stands_for_every_stage(sandbox: Sandbox) -> None:
     """`${self:custom.${opt:stage, 'dev'}.act}`, the usual idiom: `sls deploy --stage
     prod` deploys `*`. `_source` writes the inner variable out first (`text`), to its
     fallback `dev`, so the address has no `${` left and only custom.dev.act is read:
     exit 0 (checkov enabled too)."""
     stage_option_case(sandbox, "${opt:stage, 'dev'}")
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 2. functions lists merged as lodash merges them -----------------------------------
@@ -181,10 +179,9 @@ def zip_file_case(sandbox: Sandbox, name: str) -> None:
     sandbox.write(f"src/{name}", zipped({"helper.py": BAD}))
 
 
-def test_a_zip_named_without_zip_on_the_pythonpath_is_refused(sandbox: Sandbox) -> None:
+def a_zip_named_without_zip_on_the_pythonpath_is_refused(sandbox: Sandbox) -> None:
     """The baseline (dadaad1): a zip named lib.dat in the code is refused."""
     zip_file_case(sandbox, "lib.dat")
-    blocked_or_refused(sandbox.run().code)
 
 
 def test_a_zip_named_as_an_ignored_file_is_not_left_unscanned(tmp_path: Path) -> None:
@@ -246,3 +243,21 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding on the rule
     named beside it."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "boolean-candidate-does-not-leave-the-action-as-written": (
+                a_boolean_candidate_does_not_leave_the_action_as_written
+            ),
+            "stage-option-with-a-fallback-stands-for-every-stage": (
+                a_stage_option_with_a_fallback_stands_for_every_stage
+            ),
+            "zip-named-without-zip-on-the-pythonpath-is-refused": (
+                a_zip_named_without_zip_on_the_pythonpath_is_refused
+            ),
+        },
+    )

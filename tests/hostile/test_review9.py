@@ -48,7 +48,7 @@ def shell_wrapper(sandbox: Sandbox) -> None:
     sam_wrapper(sandbox, "/var/task/wrapper")
 
 
-def test_a_shebang_that_only_mentions_python_is_judged(sandbox: Sandbox) -> None:
+def a_shebang_that_only_mentions_python_is_judged(sandbox: Sandbox) -> None:
     """The wrapper's `#!` line is `/var/lang/lib/python3.12/../../../../bin/sh`: the
     kernel resolves the path (the folder exists in the python3.12 runtime) and runs
     /bin/sh, which runs the same payload as the baseline before the handler (checked by
@@ -57,7 +57,6 @@ def test_a_shebang_that_only_mentions_python_is_judged(sandbox: Sandbox) -> None
     expression, GATE-IAC-018 is not raised and the file is counted scanned: exit 0,
     with no warning."""
     sam_wrapper(sandbox, "/var/task/wrapper", text=PYTHON_IN_THE_PATH)
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- 2. a wrapper in a layer, under a name a built-in rule ignores ---------------------
@@ -205,7 +204,7 @@ def test_a_pth_import_line_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "boot.pth")
 
 
-def test_a_pth_import_line_after_a_bom_is_refused(sandbox: Sandbox) -> None:
+def a_pth_import_line_after_a_bom_is_refused(sandbox: Sandbox) -> None:
     """The same file with a UTF-8 BOM before its `import` line. Python 3.13's `site`
     decodes .pth files with `utf-8-sig` ("Accept BOM markers in .pth files"), so on the
     python3.13 runtime the line is run at every start, before the handler, as the
@@ -213,7 +212,6 @@ def test_a_pth_import_line_after_a_bom_is_refused(sandbox: Sandbox) -> None:
     file is counted scanned or not analysed, exit 0."""
     python313(sandbox)
     sandbox.write("src/boot.pth", b"\xef\xbb\xbf" + START_LINE.encode())
-    blocked_or_refused(sandbox.run().code)
 
 
 def sitecustomize_case(sandbox: Sandbox, folder: str) -> None:
@@ -291,7 +289,7 @@ def serverless_star_action(sandbox: Sandbox) -> None:
     sandbox.write("app.py", GOOD_HANDLER)
 
 
-def test_a_star_action_from_the_services_params_blocks(sandbox: Sandbox) -> None:
+def a_star_action_from_the_services_params(sandbox: Sandbox) -> None:
     """`Action: '${param:act}'` with `params: {default: {act: '*'}}` in serverless.yml:
     the Framework (v3 stage parameters) resolves it from the file alone, for every
     stage, and deploys `Action: '*'`. The gate reads `${param:act}` as "an IAM action
@@ -300,7 +298,6 @@ def test_a_star_action_from_the_services_params_blocks(sandbox: Sandbox) -> None
     extra = "params:\n  default:\n    act: '*'\n"
     sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
     sandbox.write("app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- the baselines, in one run ----------------------------------------------------------
@@ -321,3 +318,15 @@ def test_the_baselines_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding on the rule
     named beside it."""
     each_blocks(tmp_path, BASELINES)
+
+
+def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    """The single tricks above, in one run: none of them passes."""
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "shebang-that-only-mentions-python": a_shebang_that_only_mentions_python_is_judged,
+            "pth-import-line-after-a-bom-is-refused": a_pth_import_line_after_a_bom_is_refused,
+            "star-action-from-the-services-params": a_star_action_from_the_services_params,
+        },
+    )

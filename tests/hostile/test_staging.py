@@ -19,7 +19,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import RunGate
-from tests.hostile.conftest import CHEAP_POLICY, HostileRun, Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    HostileRun,
+    Sandbox,
+    assert_blocks,
+    assert_refused,
+    each_blocks,
+)
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: '2010-09-09'
@@ -80,10 +87,9 @@ def install(
 # --- 1. forged package records -------------------------------------------------------
 
 
-def test_the_same_bundle_without_a_forged_record_blocks(sandbox: Sandbox) -> None:
+def the_same_bundle_without_a_forged_record(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", BAD)
-    assert_blocks(sandbox.run())
 
 
 @pytest.mark.parametrize(
@@ -344,11 +350,10 @@ def test_a_decoy_where_the_gate_unpacks_a_deployed_zip_is_refused(sandbox: Sandb
     assert_refused(sandbox.run(), "build/fn.zip.contents", "fn.zip")
 
 
-def test_a_deployed_zip_is_scanned_without_a_decoy(sandbox: Sandbox) -> None:
+def a_deployed_zip_is_scanned_without_a_decoy(sandbox: Sandbox) -> None:
     function(sandbox, code="build/fn.zip")
     (sandbox.bundle / "build").mkdir()
     _zip(sandbox.bundle / "build" / "fn.zip", {"app.py": BAD})
-    assert_blocks(sandbox.run())
 
 
 # --- not analysed and sourceless code --------------------------------------------------------
@@ -492,11 +497,10 @@ def test_code_a_handler_imports_from_an_ignored_folder_of_a_layer_is_scanned(
     assert any(f["path"] == f"{site}/node_modules/evil.py" for f in data["findings"])
 
 
-def test_deeply_nested_code_is_scanned(sandbox: Sandbox) -> None:
+def deeply_nested_code_is_scanned(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", GOOD)
     sandbox.write("src/" + "d/" * 600 + "deep.py", BAD)
-    assert_blocks(sandbox.run())
 
 
 def test_a_stripped_native_library_of_a_package_is_not_analysed(sandbox: Sandbox) -> None:
@@ -528,3 +532,21 @@ def test_a_program_under_a_junk_name_is_counted_as_the_program_it_is(sandbox: Sa
     files = json.loads(run.stdout)["files"]
     assert files["ignored_by"] == {"apple-double": 1}, files
     assert files["not_analysed"] == 2, files
+
+
+def test_each_single_baseline_blocks_on_its_rule(tmp_path: Path) -> None:
+    """The single baselines above, in one run: each bundle blocks on its rule."""
+    each_blocks(
+        tmp_path,
+        {
+            "same-bundle-without-a-forged-record": (
+                the_same_bundle_without_a_forged_record,
+                "GATE-SLS-001",
+            ),
+            "deployed-zip-is-scanned-without-a-decoy": (
+                a_deployed_zip_is_scanned_without_a_decoy,
+                "GATE-SLS-001",
+            ),
+            "deeply-nested-code": (deeply_nested_code_is_scanned, "GATE-SLS-001"),
+        },
+    )
