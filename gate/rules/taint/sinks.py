@@ -420,9 +420,36 @@ def _shell_argv(call: ast.Call, resolve: Resolve) -> list[ast.expr]:
     joined by `+`) is read as an argument vector, and so are the call's own positional
     arguments."""
     positional = [a for a in call.args if not isinstance(a, ast.Starred)]
-    vectors = [_vector(a, resolve) for a in [*positional, keyword(call, "args")] if a is not None]
-    vectors.append(positional)
-    return [word for words in vectors if words for word in _command_of(words, resolve)]
+    checked = _after_flag(positional, resolve) or []
+    for given in [*positional, keyword(call, "args")]:
+        if given is None:
+            continue
+        words = _vector(given, resolve)
+        if words is None:
+            # A vector the gate cannot read (grown by `append`, `+=`, built by a call):
+            # its own data decides, as a command line's would.
+            checked.append(given)
+        elif (
+            not words
+            or any(isinstance(w, ast.Starred) for w in words)
+            or not _program(words[0], resolve)
+        ):
+            checked += [*words, given]  # a program the gate cannot name may be a shell
+        elif (found := _after_flag(words, resolve)) is not None:
+            checked += [*found, given]  # what the list gains later is the command's too
+    return checked
+
+
+def _program(node: ast.expr, resolve: Resolve) -> str:
+    """The program an argument vector's first word names, as far as it is fixed
+    (`sys.executable` is Python; an f-string its constant start); empty when the data
+    may choose it."""
+    if ast.unparse(node) == "sys.executable":
+        return "python"
+    node = resolve(node)
+    if isinstance(node, ast.JoinedStr) and node.values:  # `f"convert {name}"`: fixed start
+        return _text(node.values[0])
+    return _text(node)
 
 
 def _vector(node: ast.expr, resolve: Resolve, depth: int = 0) -> list[ast.expr] | None:
@@ -438,12 +465,12 @@ def _vector(node: ast.expr, resolve: Resolve, depth: int = 0) -> list[ast.expr] 
     return None
 
 
-def _command_of(words: list[ast.expr], resolve: Resolve) -> list[ast.expr]:
-    """The words a shell (or an interpreter) of this argument vector runs as code: all
-    that follow its command flag, the command and the positional parameters it can
-    read (`sh -c 'eval "$1"' sh cmd`). The program is found anywhere in the vector
-    (after `env`, `timeout 5`, `busybox`...), and its flag anywhere after it (after
-    `--norc`, `-o errexit`)."""
+def _after_flag(words: list[ast.expr], resolve: Resolve) -> list[ast.expr] | None:
+    """The words a shell (or an interpreter) of this argument vector runs as code (None
+    when it names none with its command flag): all that follow the flag, the command
+    and the positional parameters it can read (`sh -c 'eval "$1"' sh cmd`). The program
+    is found anywhere in the vector (after `env`, `timeout 5`, `busybox`...), and its
+    flag anywhere after it (after `--norc`, `-o errexit`)."""
     values = [_text(resolve(word)) for word in words]
     for index, value in enumerate(values):
         program = value.rsplit("/", 1)[-1]
@@ -455,7 +482,7 @@ def _command_of(words: list[ast.expr], resolve: Resolve) -> list[ast.expr]:
         for later in range(index + 1, len(values)):
             if runs(values[later]):
                 return words[later + 1 :]
-    return []
+    return None
 
 
 def _text(node: ast.expr) -> str:

@@ -228,7 +228,10 @@ class FunctionWalk:
         # and so does one Python raises there: the key of a failed lookup, the text a
         # conversion could not read.
         implicit = (self.pure.taint(part, dict(entry)) for part in _operands(node.body))
-        raised = join(self.raised, *implicit)
+        # What the body may reach otherwise (an object's state, a closure, a partial, a
+        # called function's raise): any data the function holds when the body runs.
+        held = join(*env.values(), *(body or {}).values())
+        raised = join(self.raised, *implicit, held)
         self.raised = join(outer, raised)
         ends = [self.block(h.body, self._caught(h, raised, entry)) for h in node.handlers]
         ends.append(self.block(node.orelse, dict(body)) if body is not None else None)
