@@ -270,7 +270,7 @@ def build_programs(
         for key, value in settings.items()
         if key not in _REQUIREMENTS_SETTINGS and value not in (None, False, "", [], {})
     ]
-    unfollowed += _local_sources(_included(relative, settings.get("pipCmdExtraArgs"), load))
+    unfollowed += _pip_arguments(_included(relative, settings.get("pipCmdExtraArgs"), load))
     cache = settings.get("cacheLocation")
     # An absolute path written out is the runner's (a CI cache); a relative one, or one
     # built on a variable (`${env:PWD}/cache`), may be the bundle's own folder.
@@ -318,7 +318,7 @@ _REQUIREMENTS_SETTINGS = frozenset(
 )  # fmt: skip
 
 
-def _local_sources(arguments: Any) -> list[str]:
+def _pip_arguments(arguments: Any) -> list[str]:
     """What of serverless-python-requirements' `pipCmdExtraArgs` (each item split at
     spaces, as the plugin splits it) may make its pip install more than the requirements
     the audit reads: packages in files of the bundle (`--find-links ./wheels`, or where a

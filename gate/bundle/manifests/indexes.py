@@ -58,7 +58,7 @@ def from_elsewhere(found: Found, url: str, path: str, line: int, name: str | Non
     """Record a requirement's remote URL or repository (`name @ https://...`,
     `git+https://...`) as a source other than PyPI, unless it is a file of PyPI's own
     (then only its version is unknown: GATE-DEP-001). Whether it was recorded."""
-    if _host(_VCS.sub("", url.strip())) in _PYPI_FILES:
+    if _host(VCS.sub("", url.strip())) in _PYPI_FILES:
         return False
     record(found, url, DIRECT, path, line, name)
     return True
@@ -176,7 +176,8 @@ def files_elsewhere(
 
 
 _PYPI_FILES = ("files.pythonhosted.org",)
-_VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
+VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
+"""The prefix of a version-control URL (`git+https://`)."""
 
 
 def _host(url: str) -> str | None:

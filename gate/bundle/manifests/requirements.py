@@ -17,6 +17,7 @@ from gate.bundle.manifests.indexes import (
     EXTRA,
     LOCAL_PACKAGES,
     REPLACES_PYPI,
+    VCS,
     from_elsewhere,
     is_url,
     local_source,
@@ -228,16 +229,13 @@ def from_bundle(where: str, repository: bool = False) -> bool:
     # What pip opens is the path: a `#egg=` fragment or a query is not part of its name.
     name = where.split("#")[0].split("?")[0]
     return local_place(where) and (
-        repository or name.lower().endswith(ARCHIVE_SUFFIXES) or bool(_VCS.match(where))
+        repository or name.lower().endswith(ARCHIVE_SUFFIXES) or bool(VCS.match(where))
     )
 
 
 def local_place(where: str) -> bool:
     """Whether a requirement's URL or path is of the local disk."""
     return where.startswith((".", "/")) or local_source(where)
-
-
-_VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
 
 
 def _pinned_version(requirement: Requirement) -> str | None:
