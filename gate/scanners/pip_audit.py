@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, Pin, read_manifests, read_vendored
 from gate.model import Finding, Location, Package, ScanIssue, Severity
@@ -393,12 +394,17 @@ def _index(raw: dict[str, Any], bundle: str) -> Finding:
 
 
 def _digest(url: str) -> str:
-    """A short digest of which index or repository `url` names: without its user info (a
-    password or token), query, fragment or a repository's `@ref`, none of which changes
-    whose packages it serves."""
-    place = strip_url_credentials(url.strip()).split("#")[0].split("?")[0]
-    head, _, last = place.rpartition("/")
-    return hashlib.sha256(f"{head}/{last.split('@')[0]}".encode()).hexdigest()[:12]
+    """A short digest of which index, file or repository `url` names: without its user
+    info or query, where a password or token lives. A repository's `@ref` and a URL's
+    fragment (`#subdirectory=`, `#sha256=`) stay: they choose the code installed, and a
+    commit of any fork on GitHub is reachable through the parent repository's URL, so a
+    waiver of one ref must not accept another."""
+    place = strip_url_credentials(url.strip())
+    try:
+        place = urlsplit(place)._replace(query="").geturl()
+    except ValueError:  # not a URL the library can split (`http://[x`): the text itself
+        place = place.split("?")[0]
+    return hashlib.sha256(place.encode()).hexdigest()[:12]
 
 
 def _manifest_finding(

@@ -252,6 +252,28 @@ def test_credentials_in_requirement_urls_are_masked() -> None:
     assert "git+https://***@gitlab.example.invalid/team/lib.git" in finding.message
 
 
+def test_an_index_waiver_outlives_a_token_but_not_a_new_ref() -> None:
+    """What a waiver of GATE-DEP-002 by fingerprint accepts: the same index or repository
+    whatever credential reaches it, and not another ref of a repository (a commit of any
+    GitHub fork is reachable through its parent's URL) or another subdirectory."""
+    from gate.scanners.pip_audit import _digest
+
+    repo = "git+https://github.com/org/lib.git@v1.2.0"
+    assert _digest(repo) == _digest(
+        "git+https://x-token:gh_Zx81kQ2vN7@github.com/org/lib.git@v1.2.0"
+    )
+    assert _digest("https://pypi.corp.example/simple?token=a") == _digest(
+        "https://pypi.corp.example/simple?token=b"
+    )
+    others = [
+        "git+https://github.com/org/lib.git@3f5e1c0",
+        "git+https://github.com/org/lib.git@v1.2.0#subdirectory=evil",
+        "git+https://github.com/org/other.git@v1.2.0",
+        "https://pypi.corp.example/simple",
+    ]
+    assert len({_digest(repo), *map(_digest, others)}) == 1 + len(others)
+
+
 def test_smallest_upgrade_that_clears_every_advisory() -> None:
     parsed = parse("pip-audit", saved("pip-audit"))
     urllib3 = [f for f in parsed.findings if f.package and f.package.name == "urllib3"]
