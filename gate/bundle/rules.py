@@ -4,6 +4,7 @@ files are code the gate does not analyse."""
 from __future__ import annotations
 
 import ast
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -49,18 +50,41 @@ _SAM_CACHES = frozenset({"cache", "deps"})
 
 def dir_rule(name: str, path: Path) -> str | None:
     """The built-in rule that ignores the folder `path` (named `name`), if any: a folder
-    holding `pyvenv.cfg` is a virtualenv whatever its name. SAM's build that `sam deploy`
-    would deploy (`.aws-sam/build/template.yaml`) and its caches are not ignored, only
-    the rest of `.aws-sam`."""
+    holding `pyvenv.cfg` and only a virtualenv's parts is a virtualenv whatever its name,
+    and so are those parts beside a `pyvenv.cfg` in a folder holding more. SAM's build
+    that `sam deploy` would deploy (`.aws-sam/build/template.yaml`) and its caches are
+    not ignored, only the rest of `.aws-sam`."""
     if name == ".aws-sam":
         return None  # looked into: SAM deploys from some of its folders
     if path.parent.name == ".aws-sam":
         deployed = name in _SAM_CACHES or (name == "build" and os_lexists(path / "template.yaml"))
         return None if deployed else "build-output"
     rule = DIR_RULES.get(name)
-    if rule is None and os_lexists(path / VIRTUALENV_MARKER):
+    if rule is None and _virtualenv_made(path):
+        return "virtualenv"
+    if rule is None and name in VIRTUALENV_PARTS and os_lexists(path.parent / VIRTUALENV_MARKER):
         return "virtualenv"
     return rule
+
+
+# What `python -m venv`, virtualenv and uv write at the top of a virtualenv.
+VIRTUALENV_PARTS = frozenset(
+    {VIRTUALENV_MARKER, "bin", "Scripts", "lib", "lib64", "Lib", "include", "Include"}
+    | {"share", ".gitignore", "CACHEDIR.TAG", ".lock"}
+)
+
+
+def _virtualenv_made(path: Path) -> bool:
+    """Whether the folder `path` is a virtualenv and nothing else: it holds `pyvenv.cfg`
+    and only what a virtualenv's tools write beside it. A virtualenv made in a service's
+    own folder (`python -m venv .`) leaves the service's files there, which are not the
+    virtualenv's: only its parts are ignored then (`dir_rule`)."""
+    if not os_lexists(path / VIRTUALENV_MARKER):
+        return False
+    try:
+        return all(entry.name in VIRTUALENV_PARTS for entry in os.scandir(path))
+    except OSError:
+        return False  # the copy lists it again, and refuses what it cannot read
 
 
 def file_rule(name: str) -> str | None:
