@@ -1,0 +1,365 @@
+"""A forty-fifth hostile review of `gate check`, on the layer from a bundle's manifests to
+the audit's verdict (gate.bundle.manifests, gate.advisories, gate.scanners.pip_audit),
+inline suppressions (gate.scanners.inline, gate.scan.merge), and the run modes that
+judge a finding new or known: baselines (gate.policy.baseline), diff mode
+(gate.scan.diff) and the findings cache (gate.scan.cache, `Scanner.key_files`).
+
+Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
+bundle exits 0 with the hostile harness's policy (checkov off), and the baseline (the
+same problem without the trick) exits 1 on the taint rule's GATE-SLS-001, bandit's B602
+(high) or the advisory PYSEC-2018-28 (requests 2.19.0, high), or, for 4, exits 2 (the
+folder's build refused). What pip does was run where it mattered (pip 26.3, `pip
+download --no-deps` from PyPI): for 2 it fetched requests 2.19.0 for `>=2.19.0,<=2.19.0`.
+What lets each through:
+
+1. One bundle's inline suppression suppresses another bundle's finding, and one bundle's
+   gate finding swallows another bundle's bandit finding, when several bundles are
+   checked in one run (`gate check services/a services/b`, as a repository of many
+   bundles is checked). `fold` (gate.scan.merge) folds every finding an absorbing finding
+   `_absorbs` into it, across all bundles of the run, and `Absorbs.matches`
+   (gate.model) compares the scanner, rule, relative path and line, never the bundle;
+   the folded finding's suppression carries over (`_merged`). (a) The orders bundle's
+   `subprocess.run(['sh', '-c', event['cmd']])` (GATE-SLS-001, critical, blocking alone)
+   is `suppressed` when a decoy bundle holds, at the same relative path and line,
+   `subprocess.run(['sh', '-c', 'date'])  # nosec B603 -- a fixed command, reviewed`
+   (bandit's low B603, no finding of the gate's): exit 0. (b) A bundle whose
+   `subprocess.call(os.environ['CMD'], shell=True)` is B602 (high, blocking alone)
+   loses that finding altogether when another bundle has a GATE-SLS-001 on the same
+   path and line that its author suppressed (`# nosec B602 -- ...`): the B602 is
+   folded into the other bundle's suppressed finding, exit 0. (c) Run by hand with the
+   default policy (checkov on, 20 s): a decoy bundle's role of the same logical id
+   (`AdminRole`, attached to no function) with `Metadata: {checkov: {skip: [{id:
+   CKV_AWS_1, comment: ...}, ...]}}` for the checks `_merges` (gate.rules.iam) folds
+   makes the orders bundle's own admin role (GATE-IAC-001, critical) `suppressed`:
+   exit 0, where orders alone exits 1.
+2. An exact pin spelt as a range is "not pinned to one version" (GATE-DEP-001, medium,
+   allowed), never audited. `_pinned_version` (gate.bundle.manifests.requirements) takes
+   a pin only from a single `==`/`===` specifier without `*`, and `exact_version`
+   (entries) only from `1.2.3`/`==1.2.3`: `requests>=2.19.0,<=2.19.0` admits exactly
+   one version (pip fetched 2.19.0); `requests>=2.19.0,<2.19.1` admits only 2.19.0 of
+   PyPI's releases; `requests~=2.19.0` and `requests==2.19.*` admit only 2.19.0 and
+   2.19.1, each affected by PYSEC-2018-28 (fixed in 2.20.0). The same in
+   pyproject.toml's `[project].dependencies`. The plain `requests==2.19.0` blocks.
+3. A version is audited once per bundle and reported only at the first manifest that pins
+   it (gate.scanners.pip_audit `_locations`; requirements files first, in path order),
+   with that manifest's functions, so the run modes judge another function's copy of it
+   by the first one's record. (a) A baseline (gate.policy.baseline `apply_baseline`)
+   that recorded `requests==2.19.0` of a legacy function (`legacy/requirements.txt`)
+   baselines the orders function's new `requests==2.19.0` (`src/requirements.txt`): the
+   finding stays at legacy's file with legacy's functions, so review 41's functions
+   check does not see the orders function; exit 0. The same pin in a function whose
+   folder sorts first (`api/`) is reported there and blocks. (b) Diff mode
+   (gate.scan.diff `_touched_by_change`), with legacy's pin on main: the finding is new
+   only if a changed manifest mentions the package, and `_changed_manifests` reads only
+   files named as manifests, giving up (every finding new) on an include it recognises
+   (`_INCLUDES`: `-r`, `--requirement`... followed by a word break). `-rdeps.txt` (pip's
+   attached short value, which `read_line` reads as pip does) and the pin in
+   `src/deps.txt`: preexisting, exit 0; `-r deps.txt` blocks. Run by hand, also exit 0:
+   the pin spelt in the file's declared encoding (`# -*- coding: utf-7 -*-`, then
+   `+AHI-equests==2.19.0`), and a samconfig.toml `manifest = "src/deps.txt"`
+   (neither file a manifest by name). A vendored copy (`requests-2.19.0.dist-info`)
+   held in diff mode (its METADATA is a dependency file naming the package).
+4. The audit's findings-cache key leaves out what decides whether a local folder a
+   manifest installs may run a build: `PipAuditScanner.key_files`
+   (gate.scanners.pip_audit) keys the manifests, their includes and package metadata
+   only, and `runs_a_build` (gate.bundle.manifests.builds) reads the folder's
+   `setup.py`, `hatch_build.py`, `pdm_build.py`, `build.py` (and whether the folder
+   exists). A first run with `./mylib` (a folder of plain modules: "local path
+   requirement", medium) caches a clean audit; a change adding `mylib/setup.py` (whose
+   `install_requires` may name anything) reuses it: exit 0, where a fresh run refuses
+   the line (exit 2: "installs a folder whose build may run code of the bundle").
+   Variants, each exit 0 from the cache and 2 fresh: `hatch_build.py` beside a static
+   hatchling pyproject.toml, `-e ./mylib`, a uv source `{ path = "mylib" }`, and the
+   folder itself created by the change.
+
+Suggested fixes, by class. 1, fold only within one bundle: `Absorbs` carries the bundle
+(or `_absorbs` compares `other.bundle == owner.bundle`), and a suppression carries only
+from a finding of the same bundle. 2, audit a range by what it admits: a specifier set
+that admits one version is that pin; any other is audited against every version an
+advisory names as affected (its `versions` list, and its ranges' bounds) that the set
+admits, and is reported (at the advisory's severity) when no fixed version satisfies
+it, i.e. when every release the range can install is affected; the same for Poetry's,
+Pipfile's and PEP 621's constraints. 3, report a vulnerable version at every manifest
+(and vendored copy) that pins it, each with its own functions, or give the one finding
+the union of the functions of every place that pins it, so a baseline's and diff mode's
+functions checks see each function; in diff mode, `mentioned` reads what the audit read
+(the changed manifests as decoded, with every file any of them includes and every file
+a build setting names), not file texts by name. 4, key the audit's cache on everything
+its readers read: every file of a local folder a manifest installs (or at least the
+build files `runs_a_build` looks for, and the folder's existence), as
+`requirement_files` does for includes; simplest, the folder's whole listing.
+
+Also tried, and the gate held: version spellings `==v2.19.0`, `==2.19.0.0`,
+`===2.19.0`, a marker, extras and `--hash` (each audited as 2.19.0); `Requests_==2.19.0`
+(the name `requests-`, which pip cannot find either); a constraints file (`-c c.txt`)
+pinning what requirements.txt leaves open (audited); a samconfig `manifest` in plain mode
+(read); `# nosec` on the gate's own taint finding alone (`open(event['path'])  # nosec --
+...`: no bandit finding to carry it, still blocking); a `# nosec B607` on a line whose
+GATE-SLS-001 absorbs only B602-B606 (still blocking); diff mode with the pin added to
+the orders function's own requirements file (new: the package is mentioned), and a
+vendored copy of it (new).
+
+Limits, not bypasses: the audit does not resolve dependencies, so a pinned package's own
+requirements (transitive dependencies) are never audited, where pip-audit's own
+requirements mode resolves them (not documented in README; not run: it needs a package
+on PyPI that pins a vulnerable dependency exactly); inline suppressions with a reason
+count under the default `require-reason` by design, including a bandit `# nosec B603`
+carried to the gate's GATE-SLS-001 on its own line (README: "written about this same
+problem").
+
+Not covered: `--shard`/`gate merge` and `--policy-ref` were read only (every shard runs
+the audit over the whole bundle; a finding is reported by the shard owning its file);
+waivers scoped by path, which class 3 equally defeats (the finding stays at the first
+manifest's path), were not run; class 1 through zips and Terraform was not run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import git
+import pytest
+
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    Batch,
+    Layout,
+    Sandbox,
+    blocked_or_refused,
+    each_blocked_or_refused,
+    each_blocks,
+)
+from tests.hostile.test_review29 import commit
+
+HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+FUNCTION = (
+    "  {name}Function:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      CodeUri: {folder}/\n      Handler: app.handler\n      Runtime: python3.12\n"
+    "      Tracing: Active\n"
+)
+SAM = HEAD + FUNCTION.format(name="Orders", folder="src")
+HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
+HANDLER = (
+    "import os\nimport subprocess\n\n\ndef handler(event, context):\n{body}\n"
+    "    return {{'ok': True}}\n"
+)
+VULNERABLE = "requests==2.19.0"
+ADVISORY = "PYSEC-2018-28"
+
+
+def bundle(files: dict[str, str]) -> Layout:
+    """The orders function (src/) with `files` beside its template and handler."""
+
+    def layout(sandbox: Sandbox) -> None:
+        sandbox.write("template.yaml", SAM)
+        sandbox.write("src/app.py", HARMLESS)
+        for relative, text in files.items():
+            sandbox.write(relative, text)
+
+    return layout
+
+
+def handler(body: str) -> Layout:
+    """The orders function whose handler runs `body` (indented) on the event."""
+    return bundle({"src/app.py": HANDLER.format(body=body)})
+
+
+def requirements(text: str) -> Layout:
+    return bundle({"src/requirements.txt": text + "\n"})
+
+
+def pyproject(requirement: str) -> Layout:
+    project = f'[project]\nname = "orders"\nversion = "1.0.0"\ndependencies = ["{requirement}"]\n'
+    return bundle({"src/pyproject.toml": project})
+
+
+# --- 1. a suppression of one bundle, a finding of another ---------------------------------------
+
+# The sink on the handler's line 6; the bandit-only copy (no event data) at the same line.
+SHELL = "    subprocess.run(['sh', '-c', event['cmd']])"
+DECOY = "    subprocess.run(['sh', '-c', 'date'])  # nosec B603 -- a fixed command, reviewed"
+# On line 7: B602 (high) alone, and a GATE-SLS-001 its author suppressed.
+FROM_ENVIRONMENT = "    cmd = os.environ['CMD']\n    subprocess.call(cmd, shell=True)"
+ABSORBER = (
+    "    cmd = event['cmd']\n"
+    "    subprocess.call(cmd, shell=True)  # nosec B602 -- only operators invoke it"
+)
+
+# --- 2. an exact pin spelt as a range ------------------------------------------------------------
+
+RANGES: dict[str, Layout] = {
+    "2-range-of-one": requirements("requests>=2.19.0,<=2.19.0"),
+    "2-below-the-next": requirements("requests>=2.19.0,<2.19.1"),
+    "2-compatible": requirements("requests~=2.19.0"),
+    "2-wildcard": requirements("requests==2.19.*"),
+    "2-pyproject-range-of-one": pyproject("requests>=2.19.0,<=2.19.0"),
+}
+
+
+def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
+    """The baselines, in one run of every bundle: the same problem, written plainly."""
+    each_blocks(
+        tmp_path,
+        {
+            "1-sink-alone": (handler(SHELL), "GATE-SLS-001"),
+            "1-shell-alone": (handler(FROM_ENVIRONMENT), "B602"),
+            "2-pin": (requirements(VULNERABLE), ADVISORY),
+            "2-pyproject-pin": (pyproject(VULNERABLE), ADVISORY),
+        },
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="2: a range admitting only affected versions is medium")
+def test_the_trick_is_blocked_or_refused(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, RANGES)
+
+
+@pytest.mark.xfail(strict=True, reason="1: fold() folds findings across bundles of one run")
+def test_a_bundle_s_suppression_and_findings_stay_its_own(tmp_path: Path) -> None:
+    """Four bundles in one run: each of orders and shell blocks alone (the baselines)."""
+    batch = Batch(
+        tmp_path,
+        {
+            "orders": handler(SHELL),
+            "decoy": handler(DECOY),
+            "shell": handler(FROM_ENVIRONMENT),
+            "absorber": handler(ABSORBER),
+        },
+        CHEAP_POLICY,
+    )
+    run = batch.run(["orders", "decoy", "shell", "absorber"])
+    report = json.loads(run.stdout)
+    unblocked = [
+        name
+        for name, rule in (("orders", "GATE-SLS-001"), ("shell", "B602"))
+        if not any(
+            f["rule_id"] == rule and f["status"] == "blocking"
+            for f in batch.of(name, report, "findings")
+        )
+    ]
+    assert not unblocked and run.code == 1, (unblocked, run.code)
+
+
+# --- 3. a version reported at its first manifest only -------------------------------------------
+
+TWO_FUNCTIONS = HEAD + FUNCTION.format(name="Legacy", folder="legacy") + "{orders}"
+
+
+def two_functions(sandbox: Sandbox, orders: str, pin: str) -> None:
+    """A legacy function pinning `requests==2.19.0`, and the orders function (code in
+    `orders`/) pinning `pin`."""
+    orders_function = FUNCTION.format(name="Orders", folder=orders)
+    sandbox.write("template.yaml", TWO_FUNCTIONS.format(orders=orders_function))
+    sandbox.write("legacy/app.py", HARMLESS)
+    sandbox.write("legacy/requirements.txt", VULNERABLE + "\n")
+    sandbox.write(f"{orders}/app.py", HARMLESS)
+    sandbox.write(f"{orders}/requirements.txt", pin + "\n")
+
+
+def against_baseline(sandbox: Sandbox, orders: str) -> int:
+    """Exit code of a check against the baseline of both functions, the orders function
+    (in `orders`/) pinning six, once it pins the legacy function's vulnerable requests."""
+    two_functions(sandbox, orders, "six==1.16.0")
+    recorded = sandbox.base / "baseline.json"
+    created = sandbox.gate(
+        "baseline", "create", str(sandbox.bundle), "--output", str(recorded),
+        "--policy", str(sandbox.policy()),
+    )  # fmt: skip
+    assert created.code == 0, created.stderr
+    sandbox.write(f"{orders}/requirements.txt", VULNERABLE + "\n")
+    return sandbox.run("--baseline", str(recorded)).code
+
+
+def test_a_function_whose_pin_is_reported_first_blocks(sandbox: Sandbox) -> None:
+    """The baseline: the orders function's code in api/, which sorts before legacy/."""
+    assert against_baseline(sandbox, "api") == 1
+
+
+@pytest.mark.xfail(strict=True, reason="3a: the pin is reported at legacy's file, baselined")
+def test_a_recorded_version_pinned_by_another_function_is_new(sandbox: Sandbox) -> None:
+    blocked_or_refused(against_baseline(sandbox, "src"))
+
+
+def in_diff_mode(sandbox: Sandbox, include: str) -> int:
+    """Exit code of diff mode for the change that has the orders function include
+    `src/deps.txt` (pinning legacy's vulnerable requests) by the line `include`."""
+    two_functions(sandbox, "src", "six==1.16.0")
+    # git keeps its index (which a read of the work tree refreshes) outside the bundle.
+    repo = git.Repo.init(
+        sandbox.bundle,
+        initial_branch="main",
+        separate_git_dir=str(sandbox.base / "git"),
+        allow_unsafe_options=True,
+    )
+    commit(repo, "main")
+    repo.git.checkout("-b", "change")
+    sandbox.write("src/requirements.txt", f"six==1.16.0\n{include}\n")
+    sandbox.write("src/deps.txt", VULNERABLE + "\n")
+    commit(repo, "requests for orders")
+    return sandbox.run("--diff-base", "main").code
+
+
+def test_an_include_diff_mode_recognises_blocks(sandbox: Sandbox) -> None:
+    """The baseline: `-r deps.txt` makes every dependency finding new."""
+    assert in_diff_mode(sandbox, "-r deps.txt") == 1
+
+
+@pytest.mark.xfail(strict=True, reason="3b: `-rdeps.txt` escapes _INCLUDES; the pin is legacy's")
+def test_an_attached_include_is_read_in_diff_mode(sandbox: Sandbox) -> None:
+    blocked_or_refused(in_diff_mode(sandbox, "-rdeps.txt"))
+
+
+# --- 4. the audit's cache key and the folder a manifest builds ----------------------------------
+
+SETUP = "from setuptools import setup\n\nsetup(name='mylib', version='1.0', install_requires=[])\n"
+HATCHLING = (
+    '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    '[project]\nname = "mylib"\nversion = "1.0"\n'
+)
+UV_PATH = (
+    '[project]\nname = "orders"\nversion = "1.0.0"\ndependencies = ["mylib"]\n'
+    '[tool.uv.sources]\nmylib = { path = "mylib" }\n'
+)
+MODULE = {"src/mylib/__init__.py": "X = 1\n"}
+# name: (the bundle the first run caches, the files the change adds)
+BUILDS: dict[str, tuple[dict[str, str], dict[str, str]]] = {
+    "4-setup-py": (
+        {"src/requirements.txt": "./mylib\n", **MODULE}, {"src/mylib/setup.py": SETUP}),
+    "4-hatch-build": (
+        {"src/requirements.txt": "./mylib\n", "src/mylib/pyproject.toml": HATCHLING, **MODULE},
+        {"src/mylib/hatch_build.py": "X = 2\n"}),
+    "4-editable": (
+        {"src/requirements.txt": "-e ./mylib\n", **MODULE}, {"src/mylib/setup.py": SETUP}),
+    "4-uv-path": ({"src/pyproject.toml": UV_PATH, **MODULE}, {"src/mylib/setup.py": SETUP}),
+    "4-folder-made": (
+        {"src/requirements.txt": "./mylib\n"}, {**MODULE, "src/mylib/setup.py": SETUP}),
+}  # fmt: skip
+
+
+def test_a_folder_whose_build_runs_code_is_refused(tmp_path: Path) -> None:
+    """The baseline: each bundle as the change leaves it, checked afresh, is refused."""
+    each_blocked_or_refused(
+        tmp_path, {name: bundle({**first, **added}) for name, (first, added) in BUILDS.items()}
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="4: key_files leaves out what runs_a_build reads")
+def test_a_build_file_added_after_a_cached_run_is_seen(tmp_path: Path) -> None:
+    batch = Batch(
+        tmp_path, {name: bundle(first) for name, (first, _) in BUILDS.items()}, CHEAP_POLICY
+    )
+    assert batch.run(BUILDS).code == 0  # the audit of each bundle is cached
+    for name, (_, added) in BUILDS.items():
+        for relative, text in added.items():
+            batch.boxes[name].write(relative, text)
+    batch.before = {name: box.digest() for name, box in batch.boxes.items()}
+    run = batch.run(BUILDS)
+    report = json.loads(run.stdout) if run.stdout.strip() else {"findings": [], "errors": []}
+    passed = [
+        name
+        for name in BUILDS
+        if not batch.of(name, report, "errors")
+        and not any(f["status"] == "blocking" for f in batch.of(name, report, "findings"))
+    ]
+    assert not passed and run.code in (1, 2), (passed, run.stderr)
