@@ -71,6 +71,18 @@ What lets each through:
    Variants, each exit 0 from the cache and 2 fresh: `hatch_build.py` beside a static
    hatchling pyproject.toml, `-e ./mylib`, a uv source `{ path = "mylib" }`, and the
    folder itself created by the change.
+5. A package name that is no name. The Pipfile and Pipfile.lock readers take a table's
+   key for the package's name (`read_dependency`, gate.bundle.manifests.entries, then
+   `Found.pin`, gate.bundle.manifests.found), and `canonicalize_name` keeps what is not
+   a name's (brackets, spaces), so the pin is audited as a package no advisory names:
+   no finding at all. pipenv 2026.10.3 builds its requirement lines by joining the key
+   and the version: a Pipfile.lock key `"requests[socks]"` (`"version": "==2.19.0"`)
+   or `"requests "` made `pipenv requirements` (what serverless-python-requirements
+   runs for a Pipfile) print `requests[socks]==2.19.0` and `requests ==2.19.0`; a
+   Pipfile key `"requests[socks]" = "==2.19.0"` (no lock) made `pipenv lock` lock
+   requests 2.19.0 with the extra. The same lock keyed `"requests"` blocks. (The gate
+   also passes a pdm.lock or uv.lock package named `requests[socks]`, and a Poetry key
+   `"requests[socks]"`: uv refuses that lock and Poetry that key, and PDM was not run.)
 
 Suggested fixes, by class. 1, fold only within one bundle: `Absorbs` carries the bundle
 (or `_absorbs` compares `other.bundle == owner.bundle`), and a suppression carries only
@@ -88,6 +100,10 @@ a build setting names), not file texts by name. 4, key the audit's cache on ever
 its readers read: every file of a local folder a manifest installs (or at least the
 build files `runs_a_build` looks for, and the folder's existence), as
 `requirement_files` does for includes; simplest, the folder's whole listing.
+5, read a table's key as the installers do (a requirement: a name, then extras; pipenv
+strips nothing) or refuse any key that is not a PEP 508 name (letters, digits, `.`,
+`_`, `-`, a letter or digit at each end) with its extras: `Found.pin` refuses a name
+that is not one, whichever reader calls it.
 
 Also tried, and the gate held: version spellings `==v2.19.0`, `==2.19.0.0`,
 `===2.19.0`, a marker, extras and `--hash` (each audited as 2.19.0); `Requests_==2.19.0`
@@ -197,6 +213,37 @@ RANGES: dict[str, Layout] = {
 }
 
 
+# --- 5. a package name that is no name ---------------------------------------------------------
+
+PIPFILE = '[[source]]\nurl = "https://pypi.org/simple"\nverify_ssl = true\nname = "pypi"\n'
+
+
+def pipfile_lock(key: str) -> Layout:
+    """A Pipfile asking for requests, and its lock pinning 2.19.0 under `key`."""
+    lock = {
+        "_meta": {"hash": {"sha256": "0" * 64}, "pipfile-spec": 6, "requires": {},
+                  "sources": [{"name": "pypi", "url": "https://pypi.org/simple",
+                               "verify_ssl": True}]},
+        "default": {key: {"version": "==2.19.0"}},
+        "develop": {},
+    }  # fmt: skip
+    return bundle(
+        {
+            "src/Pipfile": PIPFILE + '\n[packages]\nrequests = "*"\n',
+            "src/Pipfile.lock": json.dumps(lock, indent=4) + "\n",
+        }
+    )
+
+
+NAMES: dict[str, Layout] = {
+    "5-lock-key-with-extras": pipfile_lock("requests[socks]"),
+    "5-lock-key-with-a-space": pipfile_lock("requests "),
+    "5-pipfile-key-with-extras": bundle(
+        {"src/Pipfile": PIPFILE + '\n[packages]\n"requests[socks]" = "==2.19.0"\n'}
+    ),
+}
+
+
 def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the same problem, written plainly."""
     each_blocks(
@@ -206,6 +253,7 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
             "1-shell-alone": (handler(FROM_ENVIRONMENT), "B602"),
             "2-pin": (requirements(VULNERABLE), ADVISORY),
             "2-pyproject-pin": (pyproject(VULNERABLE), ADVISORY),
+            "5-pipfile-lock": (pipfile_lock("requests"), ADVISORY),
         },
     )
 
@@ -213,6 +261,11 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
 @pytest.mark.xfail(strict=True, reason="2: a range admitting only affected versions is medium")
 def test_the_trick_is_blocked_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, RANGES)
+
+
+@pytest.mark.xfail(strict=True, reason="5: a key that is no name is pinned as a package")
+def test_a_name_with_extras_or_spaces_is_audited_or_refused(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, NAMES)
 
 
 @pytest.mark.xfail(strict=True, reason="1: fold() folds findings across bundles of one run")
