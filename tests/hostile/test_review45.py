@@ -39,7 +39,10 @@ What lets each through:
    one version (pip fetched 2.19.0); `requests>=2.19.0,<2.19.1` admits only 2.19.0 of
    PyPI's releases; `requests~=2.19.0` and `requests==2.19.*` admit only 2.19.0 and
    2.19.1, each affected by PYSEC-2018-28 (fixed in 2.20.0). The same in
-   pyproject.toml's `[project].dependencies`. The plain `requests==2.19.0` blocks.
+   pyproject.toml's `[project].dependencies` and a Pipfile. And Poetry's own exact
+   form: `requests = "=2.19.0"` (Poetry 2.5.1's `poetry lock` locked 2.19.0), and
+   `"~2.19.0"` (2.19.x). The plain `requests==2.19.0`, and Poetry's `"2.19.0"` and
+   `"== 2.19.0"`, block.
 3. A version is audited once per bundle and reported only at the first manifest that pins
    it (gate.scanners.pip_audit `_locations`; requirements files first, in path order),
    with that manifest's functions, so the run modes judge another function's copy of it
@@ -83,6 +86,17 @@ What lets each through:
    requests 2.19.0 with the extra. The same lock keyed `"requests"` blocks. (The gate
    also passes a pdm.lock or uv.lock package named `requests[socks]`, and a Poetry key
    `"requests[socks]"`: uv refuses that lock and Poetry that key, and PDM was not run.)
+6. A lock of another tool beside pyproject.toml stands for the project's own.
+   `read_manifests` (gate.bundle.manifests) leaves every dependency a lock beside a
+   pyproject.toml names to that lock (`_locks_beside`: any of poetry.lock, uv.lock,
+   pdm.lock, `LOCKS_OF`), and `_beyond_lock` then drops the pyproject's GATE-DEP-002
+   for a package the lock covers by name. A Poetry project taking requests from a
+   repository (`requests = { git = "https://git.example.net/evil/requests.git" }`,
+   GATE-DEP-002 alone) with a uv.lock or pdm.lock beside it locking PyPI's requests:
+   no finding, exit 0; a uv project (`[tool.uv.sources]`, the same repository) with a
+   poetry.lock beside it: likewise. Poetry 2.5.1 (`poetry export`, no poetry.lock) and
+   uv (`uv export`, no uv.lock) each ignored the other's lock and tried to clone the
+   repository.
 
 Suggested fixes, by class. 1, fold only within one bundle: `Absorbs` carries the bundle
 (or `_absorbs` compares `other.bundle == owner.bundle`), and a suppression carries only
@@ -104,6 +118,10 @@ build files `runs_a_build` looks for, and the folder's existence), as
 strips nothing) or refuse any key that is not a PEP 508 name (letters, digits, `.`,
 `_`, `-`, a letter or digit at each end) with its extras: `Found.pin` refuses a name
 that is not one, whichever reader calls it.
+6, a lock stands for a pyproject.toml only when it is the lock of the tool that installs
+it: poetry.lock for a Poetry project (`[tool.poetry]` dependencies or Poetry's build
+backend), uv.lock for uv, pdm.lock for PDM; when the tool cannot be told, read the
+pyproject whole as well (its findings are never dropped for another tool's lock).
 
 Also tried, and the gate held: version spellings `==v2.19.0`, `==2.19.0.0`,
 `===2.19.0`, a marker, extras and `--hash` (each audited as 2.19.0); `Requests_==2.19.0`
@@ -190,6 +208,15 @@ def pyproject(requirement: str) -> Layout:
     return bundle({"src/pyproject.toml": project})
 
 
+def poetry(constraint: str) -> Layout:
+    """A Poetry project asking for requests by `constraint`."""
+    project = (
+        '[tool.poetry]\nname = "orders"\nversion = "1.0.0"\npackage-mode = false\n'
+        f'[tool.poetry.dependencies]\npython = ">=3.11"\nrequests = "{constraint}"\n'
+    )
+    return bundle({"src/pyproject.toml": project})
+
+
 # --- 1. a suppression of one bundle, a finding of another ---------------------------------------
 
 # The sink on the handler's line 6; the bandit-only copy (no event data) at the same line.
@@ -210,6 +237,8 @@ RANGES: dict[str, Layout] = {
     "2-compatible": requirements("requests~=2.19.0"),
     "2-wildcard": requirements("requests==2.19.*"),
     "2-pyproject-range-of-one": pyproject("requests>=2.19.0,<=2.19.0"),
+    "2-poetry-single-equals": poetry("=2.19.0"),
+    "2-poetry-tilde": poetry("~2.19.0"),
 }
 
 
@@ -244,6 +273,38 @@ NAMES: dict[str, Layout] = {
 }
 
 
+# --- 6. a lock of another tool ------------------------------------------------------------------
+
+REPOSITORY = '{ git = "https://git.example.net/evil/requests.git" }'
+POETRY_GIT = (
+    '[tool.poetry]\nname = "orders"\nversion = "1.0.0"\npackage-mode = false\n'
+    f'[tool.poetry.dependencies]\npython = ">=3.11"\nrequests = {REPOSITORY}\n'
+)
+UV_GIT = (
+    '[project]\nname = "orders"\nversion = "1.0.0"\ndependencies = ["requests"]\n'
+    f"[tool.uv.sources]\nrequests = {REPOSITORY}\n"
+)
+LOCKS = {
+    "uv.lock": 'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "requests"\n'
+    'version = "2.32.3"\nsource = { registry = "https://pypi.org/simple" }\n',
+    "pdm.lock": '[metadata]\nlock_version = "4.4"\n\n[[package]]\nname = "requests"\n'
+    'version = "2.32.3"\n',
+    "poetry.lock": '[[package]]\nname = "requests"\nversion = "2.32.3"\n\n[metadata]\n'
+    'lock-version = "2.1"\npython-versions = ">=3.11"\ncontent-hash = "0"\n',
+}
+OTHER_LOCKS: dict[str, Layout] = {
+    "6-poetry-beside-uv-lock": bundle(
+        {"src/pyproject.toml": POETRY_GIT, "src/uv.lock": LOCKS["uv.lock"]}
+    ),
+    "6-poetry-beside-pdm-lock": bundle(
+        {"src/pyproject.toml": POETRY_GIT, "src/pdm.lock": LOCKS["pdm.lock"]}
+    ),
+    "6-uv-beside-poetry-lock": bundle(
+        {"src/pyproject.toml": UV_GIT, "src/poetry.lock": LOCKS["poetry.lock"]}
+    ),
+}
+
+
 def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the same problem, written plainly."""
     each_blocks(
@@ -253,7 +314,10 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
             "1-shell-alone": (handler(FROM_ENVIRONMENT), "B602"),
             "2-pin": (requirements(VULNERABLE), ADVISORY),
             "2-pyproject-pin": (pyproject(VULNERABLE), ADVISORY),
+            "2-poetry-pin": (poetry("2.19.0"), ADVISORY),
             "5-pipfile-lock": (pipfile_lock("requests"), ADVISORY),
+            "6-poetry-repository": (bundle({"src/pyproject.toml": POETRY_GIT}), "GATE-DEP-002"),
+            "6-uv-repository": (bundle({"src/pyproject.toml": UV_GIT}), "GATE-DEP-002"),
         },
     )
 
@@ -266,6 +330,11 @@ def test_the_trick_is_blocked_or_refused(tmp_path: Path) -> None:
 @pytest.mark.xfail(strict=True, reason="5: a key that is no name is pinned as a package")
 def test_a_name_with_extras_or_spaces_is_audited_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, NAMES)
+
+
+@pytest.mark.xfail(strict=True, reason="6: any tool's lock stands for a pyproject.toml")
+def test_a_lock_of_another_tool_hides_nothing(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, OTHER_LOCKS)
 
 
 @pytest.mark.xfail(strict=True, reason="1: fold() folds findings across bundles of one run")
