@@ -61,7 +61,11 @@ What lets each through:
    the pin spelt in the file's declared encoding (`# -*- coding: utf-7 -*-`, then
    `+AHI-equests==2.19.0`), and a samconfig.toml `manifest = "src/deps.txt"`
    (neither file a manifest by name). A vendored copy (`requests-2.19.0.dist-info`)
-   held in diff mode (its METADATA is a dependency file naming the package).
+   held in diff mode (its METADATA is a dependency file naming the package), but not
+   against a baseline (run by hand: baselined, exit 0; alone it blocks, reported at its
+   METADATA). (c) Run by hand: a waiver the user scoped to the legacy function
+   (`rule: PYSEC-2018-28, path: "legacy/**"`, as README's example scopes one) waives the
+   orders function's new `requests==2.19.0` too: exit 0.
 4. The audit's findings-cache key leaves out what decides whether a local folder a
    manifest installs may run a build: `PipAuditScanner.key_files`
    (gate.scanners.pip_audit) keys the manifests, their includes and package metadata
@@ -141,10 +145,10 @@ count under the default `require-reason` by design, including a bandit `# nosec 
 carried to the gate's GATE-SLS-001 on its own line (README: "written about this same
 problem").
 
-Not covered: `--shard`/`gate merge` and `--policy-ref` were read only (every shard runs
-the audit over the whole bundle; a finding is reported by the shard owning its file);
-waivers scoped by path, which class 3 equally defeats (the finding stays at the first
-manifest's path), were not run; class 1 through zips and Terraform was not run.
+Not covered: `--policy-ref` was read only; `--shard` was run on a function whose code is
+a zip (its findings, GATE-SLS-001 and the audit's, came from its own shard, and `gate
+merge` blocked), not attacked further; class 1 through zips and Terraform was not run;
+PDM's tools were not run (its `pdm lock` failed here on a dependency's version).
 """
 
 from __future__ import annotations
