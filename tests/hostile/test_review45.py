@@ -9,63 +9,69 @@ bundle exits 0 with the hostile harness's policy (checkov off), and the baseline
 same problem without the trick) exits 1 on the taint rule's GATE-SLS-001, bandit's B602
 (high) or the advisory PYSEC-2018-28 (requests 2.19.0, high), or, for 4, exits 2 (the
 folder's build refused). What pip does was run where it mattered (pip 26.3, `pip
-download --no-deps` from PyPI): for 2 it fetched requests 2.19.0 for `>=2.19.0,<=2.19.0`.
-What lets each through:
+download --no-deps` from PyPI): for 2 it fetched requests 2.19.0 for
+`>=2.19.0,<=2.19.0`. What lets each through:
 
 1. One bundle's inline suppression suppresses another bundle's finding, and one bundle's
    gate finding swallows another bundle's bandit finding, when several bundles are
    checked in one run (`gate check services/a services/b`, as a repository of many
-   bundles is checked). `fold` (gate.scan.merge) folds every finding an absorbing finding
-   `_absorbs` into it, across all bundles of the run, and `Absorbs.matches`
+   bundles is checked). `fold` (gate.scan.merge) folds every finding an absorbing
+   finding `_absorbs` into it, across all bundles of the run, and `Absorbs.matches`
    (gate.model) compares the scanner, rule, relative path and line, never the bundle;
    the folded finding's suppression carries over (`_merged`). (a) The orders bundle's
    `subprocess.run(['sh', '-c', event['cmd']])` (GATE-SLS-001, critical, blocking alone)
    is `suppressed` when a decoy bundle holds, at the same relative path and line,
    `subprocess.run(['sh', '-c', 'date'])  # nosec B603 -- a fixed command, reviewed`
    (bandit's low B603, no finding of the gate's): exit 0. (b) A bundle whose
-   `subprocess.call(os.environ['CMD'], shell=True)` is B602 (high, blocking alone)
-   loses that finding altogether when another bundle has a GATE-SLS-001 on the same
-   path and line that its author suppressed (`# nosec B602 -- ...`): the B602 is
-   folded into the other bundle's suppressed finding, exit 0. (c) Run by hand with the
-   default policy (checkov on, 20 s): a decoy bundle's role of the same logical id
-   (`AdminRole`, attached to no function) with `Metadata: {checkov: {skip: [{id:
-   CKV_AWS_1, comment: ...}, ...]}}` for the checks `_merges` (gate.rules.iam) folds
-   makes the orders bundle's own admin role (GATE-IAC-001, critical) `suppressed`:
-   exit 0, where orders alone exits 1.
-2. An exact pin spelt as a range is "not pinned to one version" (GATE-DEP-001, medium,
-   allowed), never audited. `_pinned_version` (gate.bundle.manifests.requirements) takes
-   a pin only from a single `==`/`===` specifier without `*`, and `exact_version`
-   (entries) only from `1.2.3`/`==1.2.3`: `requests>=2.19.0,<=2.19.0` admits exactly
-   one version (pip fetched 2.19.0); `requests>=2.19.0,<2.19.1` admits only 2.19.0 of
-   PyPI's releases; `requests~=2.19.0` and `requests==2.19.*` admit only 2.19.0 and
-   2.19.1, each affected by PYSEC-2018-28 (fixed in 2.20.0). The same in
-   pyproject.toml's `[project].dependencies` and a Pipfile. And Poetry's own exact
-   form: `requests = "=2.19.0"` (Poetry 2.5.1's `poetry lock` locked 2.19.0), and
-   `"~2.19.0"` (2.19.x). The plain `requests==2.19.0`, and Poetry's `"2.19.0"` and
-   `"== 2.19.0"`, block.
-3. A version is audited once per bundle and reported only at the first manifest that pins
-   it (gate.scanners.pip_audit `_locations`; requirements files first, in path order),
-   with that manifest's functions, so the run modes judge another function's copy of it
-   by the first one's record. (a) A baseline (gate.policy.baseline `apply_baseline`)
-   that recorded `requests==2.19.0` of a legacy function (`legacy/requirements.txt`)
-   baselines the orders function's new `requests==2.19.0` (`src/requirements.txt`): the
-   finding stays at legacy's file with legacy's functions, so review 41's functions
-   check does not see the orders function; exit 0. The same pin in a function whose
-   folder sorts first (`api/`) is reported there and blocks. (b) Diff mode
-   (gate.scan.diff `_touched_by_change`), with legacy's pin on main: the finding is new
-   only if a changed manifest mentions the package, and `_changed_manifests` reads only
-   files named as manifests, giving up (every finding new) on an include it recognises
-   (`_INCLUDES`: `-r`, `--requirement`... followed by a word break). `-rdeps.txt` (pip's
-   attached short value, which `read_line` reads as pip does) and the pin in
-   `src/deps.txt`: preexisting, exit 0; `-r deps.txt` blocks. Run by hand, also exit 0:
-   the pin spelt in the file's declared encoding (`# -*- coding: utf-7 -*-`, then
-   `+AHI-equests==2.19.0`), and a samconfig.toml `manifest = "src/deps.txt"`
-   (neither file a manifest by name). A vendored copy (`requests-2.19.0.dist-info`)
-   held in diff mode (its METADATA is a dependency file naming the package), but not
-   against a baseline (run by hand: baselined, exit 0; alone it blocks, reported at its
-   METADATA). (c) Run by hand: a waiver the user scoped to the legacy function
-   (`rule: PYSEC-2018-28, path: "legacy/**"`, as README's example scopes one) waives the
-   orders function's new `requests==2.19.0` too: exit 0.
+   `subprocess.call(os.environ['CMD'], shell=True)` is B602 (high, blocking alone) loses
+   that finding altogether when another bundle has a GATE-SLS-001 on the same path and
+   line that its author suppressed (`# nosec B602 -- ...`): the B602 is folded into the
+   other bundle's suppressed finding, exit 0. (c) Run by hand with the default policy
+   (checkov on, 20 s): a decoy bundle's role of the same logical id (`AdminRole`,
+   attached to no function) with `Metadata: {checkov: {skip: [{id: CKV_AWS_1, comment:
+   ...}, ...]}}` for the checks `_merges` (gate.rules.iam) folds makes the orders
+   bundle's own admin role (GATE-IAC-001, critical) `suppressed`: exit 0, where orders
+   alone exits 1.
+2. An exact version the readers do not read as one is "not pinned to one version"
+   (GATE-DEP-001, medium, allowed), never audited. `_pinned_version`
+   (gate.bundle.manifests.requirements) takes a pin only from a single `==`/`===`
+   specifier without `*`, and `exact_version` (entries) only from `1.2.3`/`==1.2.3`:
+   `requests>=2.19.0,<=2.19.0` admits exactly one version (pip fetched 2.19.0);
+   `requests>=2.19.0,<2.19.1` admits only 2.19.0 of PyPI's releases; `requests~=2.19.0`
+   and `requests==2.19.*` admit only 2.19.0 and 2.19.1, each affected by PYSEC-2018-28
+   (fixed in 2.20.0). The same in pyproject.toml's `[project].dependencies` and a
+   Pipfile. And Poetry's own exact form: `requests = "=2.19.0"` (Poetry 2.5.1's `poetry
+   lock` locked 2.19.0), and `"~2.19.0"` (2.19.x). The plain `requests==2.19.0`, and
+   Poetry's `"2.19.0"` and `"== 2.19.0"`, block. And PyPI's own file for the version,
+   named by its URL (`requests @
+   https://files.pythonhosted.org/.../requests-2.19.0-py2.py3-none-any.whl`, or the URL
+   alone; PyPI's simple index gives it): `from_elsewhere` (indexes) leaves a file of
+   PyPI's to GATE-DEP-001 ("URL requirement", medium) as if "only its version is
+   unknown", though the wheel's (or sdist's) file name states it and pip checks the
+   wheel against it (pip downloaded it).
+3. A version is audited once per bundle and reported only at the first manifest that
+   pins it (gate.scanners.pip_audit `_locations`; requirements files first, in path
+   order), with that manifest's functions, so the run modes judge another function's
+   copy of it by the first one's record. (a) A baseline (gate.policy.baseline
+   `apply_baseline`) that recorded `requests==2.19.0` of a legacy function
+   (`legacy/requirements.txt`) baselines the orders function's new `requests==2.19.0`
+   (`src/requirements.txt`): the finding stays at legacy's file with legacy's functions,
+   so review 41's functions check does not see the orders function; exit 0. The same pin
+   in a function whose folder sorts first (`api/`) is reported there and blocks. (b)
+   Diff mode (gate.scan.diff `_touched_by_change`), with legacy's pin on main: the
+   finding is new only if a changed manifest mentions the package, and
+   `_changed_manifests` reads only files named as manifests, giving up (every finding
+   new) on an include it recognises (`_INCLUDES`: `-r`, `--requirement`... followed by a
+   word break). `-rdeps.txt` (pip's attached short value, which `read_line` reads as pip
+   does) and the pin in `src/deps.txt`: preexisting, exit 0; `-r deps.txt` blocks. Run
+   by hand, also exit 0: the pin spelt in the file's declared encoding (`# -*- coding:
+   utf-7 -*-`, then `+AHI-equests==2.19.0`), and a samconfig.toml `manifest =
+   "src/deps.txt"` (neither file a manifest by name). A vendored copy
+   (`requests-2.19.0.dist-info`) held in diff mode (its METADATA is a dependency file
+   naming the package), but not against a baseline (run by hand: baselined, exit 0;
+   alone it blocks, reported at its METADATA). (c) Run by hand: a waiver the user scoped
+   to the legacy function (`rule: PYSEC-2018-28, path: "legacy/**"`, as README's example
+   scopes one) waives the orders function's new `requests==2.19.0` too: exit 0.
 4. The audit's findings-cache key leaves out what decides whether a local folder a
    manifest installs may run a build: `PipAuditScanner.key_files`
    (gate.scanners.pip_audit) keys the manifests, their includes and package metadata
@@ -81,58 +87,59 @@ What lets each through:
 5. A package name that is no name. The Pipfile and Pipfile.lock readers take a table's
    key for the package's name (`read_dependency`, gate.bundle.manifests.entries, then
    `Found.pin`, gate.bundle.manifests.found), and `canonicalize_name` keeps what is not
-   a name's (brackets, spaces), so the pin is audited as a package no advisory names:
-   no finding at all. pipenv 2026.10.3 builds its requirement lines by joining the key
-   and the version: a Pipfile.lock key `"requests[socks]"` (`"version": "==2.19.0"`)
-   or `"requests "` made `pipenv requirements` (what serverless-python-requirements
-   runs for a Pipfile) print `requests[socks]==2.19.0` and `requests ==2.19.0`; a
-   Pipfile key `"requests[socks]" = "==2.19.0"` (no lock) made `pipenv lock` lock
-   requests 2.19.0 with the extra. The same lock keyed `"requests"` blocks. (The gate
-   also passes a pdm.lock or uv.lock package named `requests[socks]`, and a Poetry key
+   a name's (brackets, spaces), so the pin is audited as a package no advisory names: no
+   finding at all. pipenv 2026.10.3 builds its requirement lines by joining the key and
+   the version: a Pipfile.lock key `"requests[socks]"` (`"version": "==2.19.0"`) or
+   `"requests "` made `pipenv requirements` (what serverless-python-requirements runs
+   for a Pipfile) print `requests[socks]==2.19.0` and `requests ==2.19.0`; a Pipfile key
+   `"requests[socks]" = "==2.19.0"` (no lock) made `pipenv lock` lock requests 2.19.0
+   with the extra. The same lock keyed `"requests"` blocks. (The gate also passes a
+   pdm.lock or uv.lock package named `requests[socks]`, and a Poetry key
    `"requests[socks]"`: uv refuses that lock and Poetry that key, and PDM was not run.)
 6. A lock of another tool beside pyproject.toml stands for the project's own.
    `read_manifests` (gate.bundle.manifests) leaves every dependency a lock beside a
    pyproject.toml names to that lock (`_locks_beside`: any of poetry.lock, uv.lock,
-   pdm.lock, `LOCKS_OF`), and `_beyond_lock` then drops the pyproject's GATE-DEP-002
-   for a package the lock covers by name. A Poetry project taking requests from a
-   repository (`requests = { git = "https://git.example.net/evil/requests.git" }`,
-   GATE-DEP-002 alone) with a uv.lock or pdm.lock beside it locking PyPI's requests:
-   no finding, exit 0; a uv project (`[tool.uv.sources]`, the same repository) with a
-   poetry.lock beside it: likewise. Poetry 2.5.1 (`poetry export`, no poetry.lock) and
-   uv (`uv export`, no uv.lock) each ignored the other's lock and tried to clone the
-   repository.
+   pdm.lock, `LOCKS_OF`), and `_beyond_lock` then drops the pyproject's GATE-DEP-002 for
+   a package the lock covers by name. A Poetry project taking requests from a repository
+   (`requests = { git = "https://git.example.net/evil/requests.git" }`, GATE-DEP-002
+   alone) with a uv.lock or pdm.lock beside it locking PyPI's requests: no finding, exit
+   0; a uv project (`[tool.uv.sources]`, the same repository) with a poetry.lock beside
+   it: likewise. Poetry 2.5.1 (`poetry export`, no poetry.lock) and uv (`uv export`, no
+   uv.lock) each ignored the other's lock and tried to clone the repository.
 
 Suggested fixes, by class. 1, fold only within one bundle: `Absorbs` carries the bundle
 (or `_absorbs` compares `other.bundle == owner.bundle`), and a suppression carries only
 from a finding of the same bundle. 2, audit a range by what it admits: a specifier set
 that admits one version is that pin; any other is audited against every version an
 advisory names as affected (its `versions` list, and its ranges' bounds) that the set
-admits, and is reported (at the advisory's severity) when no fixed version satisfies
-it, i.e. when every release the range can install is affected; the same for Poetry's,
-Pipfile's and PEP 621's constraints. 3, report a vulnerable version at every manifest
-(and vendored copy) that pins it, each with its own functions, or give the one finding
-the union of the functions of every place that pins it, so a baseline's and diff mode's
-functions checks see each function; in diff mode, `mentioned` reads what the audit read
-(the changed manifests as decoded, with every file any of them includes and every file
-a build setting names), not file texts by name. 4, key the audit's cache on everything
-its readers read: every file of a local folder a manifest installs (or at least the
-build files `runs_a_build` looks for, and the folder's existence), as
-`requirement_files` does for includes; simplest, the folder's whole listing.
-5, read a table's key as the installers do (a requirement: a name, then extras; pipenv
-strips nothing) or refuse any key that is not a PEP 508 name (letters, digits, `.`,
-`_`, `-`, a letter or digit at each end) with its extras: `Found.pin` refuses a name
-that is not one, whichever reader calls it.
-6, a lock stands for a pyproject.toml only when it is the lock of the tool that installs
-it: poetry.lock for a Poetry project (`[tool.poetry]` dependencies or Poetry's build
-backend), uv.lock for uv, pdm.lock for PDM; when the tool cannot be told, read the
-pyproject whole as well (its findings are never dropped for another tool's lock).
+admits, and is reported (at the advisory's severity) when no fixed version satisfies it,
+i.e. when every release the range can install is affected; the same for Poetry's,
+Pipfile's and PEP 621's constraints (Poetry's `=1.2.3` is exact); a URL of PyPI's files
+is audited at the version its file name states (a wheel's `NAME-VERSION-...whl`, an
+sdist's `NAME-VERSION.tar.gz`), which is what pip installs or refuses. 3, report a
+vulnerable version at every manifest (and vendored copy) that pins it, each with its own
+functions, or give the one finding the union of the functions of every place that pins
+it, so a baseline's, a waiver's and diff mode's checks see each function; in diff mode,
+`mentioned` reads what the audit read (the changed manifests as decoded, with every file
+any of them includes and every file a build setting names), not file texts by name. 4,
+key the audit's cache on everything its readers read: every file of a local folder a
+manifest installs (or at least the build files `runs_a_build` looks for, and the
+folder's existence), as `requirement_files` does for includes; simplest, the folder's
+whole listing. 5, read a table's key as the installers do (a requirement: a name, then
+extras; pipenv strips nothing) or refuse any key that is not a PEP 508 name (letters,
+digits, `.`, `_`, `-`, a letter or digit at each end) with its extras: `Found.pin`
+refuses a name that is not one, whichever reader calls it. 6, a lock stands for a
+pyproject.toml only when it is the lock of the tool that installs it: poetry.lock for a
+Poetry project (`[tool.poetry]` dependencies or Poetry's build backend), uv.lock for uv,
+pdm.lock for PDM; when the tool cannot be told, read the pyproject whole as well (its
+findings are never dropped for another tool's lock).
 
-Also tried, and the gate held: version spellings `==v2.19.0`, `==2.19.0.0`,
-`===2.19.0`, a marker, extras and `--hash` (each audited as 2.19.0); `Requests_==2.19.0`
-(the name `requests-`, which pip cannot find either); a constraints file (`-c c.txt`)
-pinning what requirements.txt leaves open (audited); a samconfig `manifest` in plain mode
-(read); `# nosec` on the gate's own taint finding alone (`open(event['path'])  # nosec --
-...`: no bandit finding to carry it, still blocking); a `# nosec B607` on a line whose
+Also tried, and the gate held: version spellings `==v2.19.0`, `==2.19.0.0`, `===2.19.0`,
+a marker, extras and `--hash` (each audited as 2.19.0); `Requests_==2.19.0` (the name
+`requests-`, which pip cannot find either); a constraints file (`-c c.txt`) pinning what
+requirements.txt leaves open (audited); a samconfig `manifest` in plain mode (read);
+`# nosec` on the gate's own taint finding alone (`open(event['path'])  # nosec -- ...`: no
+bandit finding to carry it, still blocking); a `# nosec B607` on a line whose
 GATE-SLS-001 absorbs only B602-B606 (still blocking); diff mode with the pin added to
 the orders function's own requirements file (new: the package is mentioned), and a
 vendored copy of it (new).
@@ -183,6 +190,11 @@ HANDLER = (
     "    return {{'ok': True}}\n"
 )
 VULNERABLE = "requests==2.19.0"
+PYPI_WHEEL = (
+    "https://files.pythonhosted.org/packages/cc/15/"
+    "e1c318dbc20032ffbe5628837ca0de2d5b116ffd1b849c699634010f6a5d/"
+    "requests-2.19.0-py2.py3-none-any.whl"
+)
 ADVISORY = "PYSEC-2018-28"
 
 
@@ -243,6 +255,8 @@ RANGES: dict[str, Layout] = {
     "2-pyproject-range-of-one": pyproject("requests>=2.19.0,<=2.19.0"),
     "2-poetry-single-equals": poetry("=2.19.0"),
     "2-poetry-tilde": poetry("~2.19.0"),
+    "2-pypi-file-url": requirements(f"requests @ {PYPI_WHEEL}"),
+    "2-bare-pypi-file-url": requirements(PYPI_WHEEL),
 }
 
 
