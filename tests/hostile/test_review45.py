@@ -159,7 +159,8 @@ problem").
 
 Not covered: `--policy-ref` was read only; `--shard` was run on a function whose code is
 a zip (its findings, GATE-SLS-001 and the audit's, came from its own shard, and `gate
-merge` blocked), not attacked further; class 1 through Terraform was not run; PDM's tools were not run (its `pdm lock` failed here on a dependency's version).
+merge` blocked), not attacked further; class 1 through Terraform was not run; PDM's
+tools were not run (its `pdm lock` failed here on a dependency's version).
 """
 
 from __future__ import annotations
