@@ -1,4 +1,4 @@
-"""A forty-fifth hostile review of `gate check`, on the layer from a bundle's manifests to
+r"""A forty-fifth hostile review of `gate check`, on the layer from a bundle's manifests to
 the audit's verdict (gate.bundle.manifests, gate.advisories, gate.scanners.pip_audit),
 inline suppressions (gate.scanners.inline, gate.scan.merge), and the run modes that
 judge a finding new or known: baselines (gate.policy.baseline), diff mode
@@ -111,6 +111,22 @@ download --no-deps` from PyPI): for 2 it fetched requests 2.19.0 for
    0; a uv project (`[tool.uv.sources]`, the same repository) with a poetry.lock beside
    it: likewise. Poetry 2.5.1 (`poetry export`, no poetry.lock) and uv (`uv export`, no
    uv.lock) each ignored the other's lock and tried to clone the repository.
+7. A URL's host read otherwise than the installers read it. `_host`
+   (gate.bundle.manifests.indexes) takes Python's `urlsplit(url).hostname`, whose
+   authority runs to the first `/` and whose host follows the last `@`; pip (its
+   requests and urllib3) and uv (WHATWG's parser, where `\` is a `/` in an https URL)
+   end the authority at a backslash. So
+   `six @ https://pypi.example.net\@files.pythonhosted.org/.../six-1.16.0-py2.py3-none-any.whl`
+   is a file of PyPI's to `from_elsewhere` (GATE-DEP-001, medium), where pip 26.3 fetched
+   `https://127.0.0.1:9/%5C@files.pythonhosted.org/...` for the same URL with
+   `127.0.0.1:9` as its host (refused: nothing listens there); the URL alone, and the
+   same in pyproject.toml's dependencies, likewise; and a uv.lock whose PyPI package's
+   wheel (or sdist) `url` is written so passes `files_elsewhere` with no finding, where
+   `uv sync --frozen` connected to 127.0.0.1:9 for it. The same URL without the trick,
+   `https://pypi.example.net/...`, is GATE-DEP-002 (high). (Held: an index or
+   find-links URL so written, which `is_pypi` refuses for its user name; an editable
+   `git+https://...\@files.pythonhosted.org/...`, which git sends to
+   files.pythonhosted.org.)
 
 Suggested fixes, by class. 1, fold only within one bundle: `Absorbs` carries the bundle
 (or `_absorbs` compares `other.bundle == owner.bundle`), and a suppression carries only
@@ -137,7 +153,11 @@ refuses a name that is not one, whichever reader calls it. 6, a lock stands for 
 pyproject.toml only when it is the lock of the tool that installs it: poetry.lock for a
 Poetry project (`[tool.poetry]` dependencies or Poetry's build backend), uv.lock for uv,
 pdm.lock for PDM; when the tool cannot be told, read the pyproject whole as well (its
-findings are never dropped for another tool's lock).
+findings are never dropped for another tool's lock). 7, refuse, as a line pip or uv would
+read otherwise, any requirement or lock URL holding a backslash, whitespace or a control
+character, or an `@` before its host that the gate does not take for a user name; or
+parse hosts as WHATWG does (`\` ends the authority of an http(s) URL) and treat a URL
+whose host the two parsers disagree on as elsewhere (GATE-DEP-002).
 
 Also tried, and the gate held: version spellings `==v2.19.0`, `==2.19.0.0`, `===2.19.0`,
 a marker, extras and `--hash` (each audited as 2.19.0); `Requests_==2.19.0` (the name
@@ -226,6 +246,15 @@ def requirements(text: str) -> Layout:
 
 def pyproject(requirement: str) -> Layout:
     project = f'[project]\nname = "orders"\nversion = "1.0.0"\ndependencies = ["{requirement}"]\n'
+    return bundle({"src/pyproject.toml": project})
+
+
+def pyproject_of(requirement: str) -> Layout:
+    """pyproject.toml's dependencies holding `requirement`, escaped as TOML escapes it."""
+    project = (
+        '[project]\nname = "orders"\nversion = "1.0.0"\n'
+        f"dependencies = [{json.dumps(requirement)}]\n"
+    )
     return bundle({"src/pyproject.toml": project})
 
 
@@ -328,6 +357,37 @@ OTHER_LOCKS: dict[str, Layout] = {
 }
 
 
+# --- 7. a URL's host read otherwise --------------------------------------------------------------
+
+WHEEL = "/packages/py2.py3/s/six/six-1.16.0-py2.py3-none-any.whl"
+ELSEWHERE = "https://pypi.example.net"
+# To pip and uv the host is pypi.example.net; to urlsplit, files.pythonhosted.org.
+BACKSLASHED = "https://pypi.example.net\\@files.pythonhosted.org"
+UV_PROJECT = '[project]\nname = "orders"\nversion = "1.0.0"\ndependencies = ["six"]\n'
+
+
+def toml_string(text: str) -> str:
+    return json.dumps(text)  # a TOML basic string escapes as JSON does, for these
+
+
+def uv_lock(host: str) -> Layout:
+    """A uv project and its lock: PyPI's six 1.16.0, its wheel downloaded from `host`."""
+    lock = (
+        'version = 1\nrequires-python = ">=3.11"\n\n[[package]]\nname = "six"\n'
+        'version = "1.16.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+        f'wheels = [{{ url = {toml_string(host + WHEEL)}, hash = "sha256:{"0" * 64}" }}]\n'
+    )
+    return bundle({"src/pyproject.toml": UV_PROJECT, "src/uv.lock": lock})
+
+
+HOSTS: dict[str, Layout] = {
+    "7-named-url": requirements(f"six @ {BACKSLASHED}{WHEEL}"),
+    "7-bare-url": requirements(BACKSLASHED + WHEEL),
+    "7-pyproject-url": pyproject_of(f"six @ {BACKSLASHED}{WHEEL}"),
+    "7-uv-lock-wheel": uv_lock(BACKSLASHED),
+}
+
+
 def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the same problem, written plainly."""
     each_blocks(
@@ -341,6 +401,8 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
             "5-pipfile-lock": (pipfile_lock("requests"), ADVISORY),
             "6-poetry-repository": (bundle({"src/pyproject.toml": POETRY_GIT}), "GATE-DEP-002"),
             "6-uv-repository": (bundle({"src/pyproject.toml": UV_GIT}), "GATE-DEP-002"),
+            "7-url-elsewhere": (requirements(f"six @ {ELSEWHERE}{WHEEL}"), "GATE-DEP-002"),
+            "7-uv-lock-wheel-elsewhere": (uv_lock(ELSEWHERE), "GATE-DEP-002"),
         },
     )
 
@@ -358,6 +420,11 @@ def test_a_name_with_extras_or_spaces_is_audited_or_refused(tmp_path: Path) -> N
 @pytest.mark.xfail(strict=True, reason="6: any tool's lock stands for a pyproject.toml")
 def test_a_lock_of_another_tool_hides_nothing(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, OTHER_LOCKS)
+
+
+@pytest.mark.xfail(strict=True, reason="7: _host reads past a backslash, pip and uv do not")
+def test_a_url_s_host_is_read_as_the_installers_read_it(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, HOSTS)
 
 
 @pytest.mark.xfail(strict=True, reason="1: fold() folds findings across bundles of one run")
