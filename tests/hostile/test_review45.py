@@ -35,8 +35,8 @@ download --no-deps` from PyPI): for 2 it fetched requests 2.19.0 for
    build/orders.zip` takes, each holding `lambda_function.py` at its root, as the
    console's and most zips do: `gate check orders.zip reports.zip` passes orders' shell
    sink on reports' `# nosec B603` at the same line (exit 0; orders alone exits 1). Any
-   other function's reviewed suppression at the same line of the same file name will
-   do; a collision needs no decoy written for it.
+   other function's reviewed suppression at the same line of the same file name will do;
+   a collision needs no decoy written for it.
 2. An exact version the readers do not read as one is "not pinned to one version"
    (GATE-DEP-001, medium, allowed), never audited. `_pinned_version`
    (gate.bundle.manifests.requirements) takes a pin only from a single `==`/`===`
@@ -115,18 +115,27 @@ download --no-deps` from PyPI): for 2 it fetched requests 2.19.0 for
    (gate.bundle.manifests.indexes) takes Python's `urlsplit(url).hostname`, whose
    authority runs to the first `/` and whose host follows the last `@`; pip (its
    requests and urllib3) and uv (WHATWG's parser, where `\` is a `/` in an https URL)
-   end the authority at a backslash. So
-   `six @ https://pypi.example.net\@files.pythonhosted.org/.../six-1.16.0-py2.py3-none-any.whl`
-   is a file of PyPI's to `from_elsewhere` (GATE-DEP-001, medium), where pip 26.3 fetched
-   `https://127.0.0.1:9/%5C@files.pythonhosted.org/...` for the same URL with
+   end the authority at a backslash. So `six @
+   https://pypi.example.net\@files.pythonhosted.org/.../six-1.16.0-py2.py3-none-any.whl`
+   is a file of PyPI's to `from_elsewhere` (GATE-DEP-001, medium), where pip 26.3
+   fetched `https://127.0.0.1:9/%5C@files.pythonhosted.org/...` for the same URL with
    `127.0.0.1:9` as its host (refused: nothing listens there); the URL alone, and the
    same in pyproject.toml's dependencies, likewise; and a uv.lock whose PyPI package's
    wheel (or sdist) `url` is written so passes `files_elsewhere` with no finding, where
    `uv sync --frozen` connected to 127.0.0.1:9 for it. The same URL without the trick,
-   `https://pypi.example.net/...`, is GATE-DEP-002 (high). (Held: an index or
-   find-links URL so written, which `is_pypi` refuses for its user name; an editable
+   `https://pypi.example.net/...`, is GATE-DEP-002 (high). (Held: an index or find-links
+   URL so written, which `is_pypi` refuses for its user name; an editable
    `git+https://...\@files.pythonhosted.org/...`, which git sends to
    files.pythonhosted.org.)
+8. A remote URL under a key the readers take for a local file. `read_dependency`
+   (gate.bundle.manifests.entries) judges a source by its key: `git` and `url` go
+   through `from_elsewhere` (GATE-DEP-002), `file` is "local file dependency"
+   (GATE-DEP-001, medium) whatever it holds. pipenv documents `file` for remote archives
+   too: a Pipfile.lock entry `"six": {"file": "https://pypi.example.net/.../six.whl"}`
+   made `pipenv requirements` print that URL as the line pip installs; the gate passes
+   it, and a Pipfile's `six = {file = "https://..."}` alike, where `six = {url =
+   "https://..."}` blocks (GATE-DEP-002). (A poetry.lock source of `type = "file"` with
+   a remote `url` passes the same way; Poetry was not run on it.)
 
 Suggested fixes, by class. 1, fold only within one bundle: `Absorbs` carries the bundle
 (or `_absorbs` compares `other.bundle == owner.bundle`), and a suppression carries only
@@ -153,17 +162,19 @@ refuses a name that is not one, whichever reader calls it. 6, a lock stands for 
 pyproject.toml only when it is the lock of the tool that installs it: poetry.lock for a
 Poetry project (`[tool.poetry]` dependencies or Poetry's build backend), uv.lock for uv,
 pdm.lock for PDM; when the tool cannot be told, read the pyproject whole as well (its
-findings are never dropped for another tool's lock). 7, refuse, as a line pip or uv would
-read otherwise, any requirement or lock URL holding a backslash, whitespace or a control
-character, or an `@` before its host that the gate does not take for a user name; or
-parse hosts as WHATWG does (`\` ends the authority of an http(s) URL) and treat a URL
-whose host the two parsers disagree on as elsewhere (GATE-DEP-002).
+findings are never dropped for another tool's lock). 7, refuse, as a line pip or uv
+would read otherwise, any requirement or lock URL holding a backslash, whitespace or a
+control character, or an `@` before its host that the gate does not take for a user
+name; or parse hosts as WHATWG does (`\` ends the authority of an http(s) URL) and treat
+a URL whose host the two parsers disagree on as elsewhere (GATE-DEP-002). 8, judge a
+source by its value, not its key: any `file`, `path` or `directory` value that is a
+remote URL (a scheme other than `file:`) goes through `from_elsewhere` as a `url` does.
 
 Also tried, and the gate held: version spellings `==v2.19.0`, `==2.19.0.0`, `===2.19.0`,
 a marker, extras and `--hash` (each audited as 2.19.0); `Requests_==2.19.0` (the name
 `requests-`, which pip cannot find either); a constraints file (`-c c.txt`) pinning what
-requirements.txt leaves open (audited); a samconfig `manifest` in plain mode (read);
-`# nosec` on the gate's own taint finding alone (`open(event['path'])  # nosec -- ...`: no
+requirements.txt leaves open (audited); a samconfig `manifest` in plain mode (read); `#
+nosec` on the gate's own taint finding alone (`open(event['path'])  # nosec -- ...`: no
 bandit finding to carry it, still blocking); a `# nosec B607` on a line whose
 GATE-SLS-001 absorbs only B602-B606 (still blocking); diff mode with the pin added to
 the orders function's own requirements file (new: the package is mentioned), and a
@@ -388,6 +399,39 @@ HOSTS: dict[str, Layout] = {
 }
 
 
+# --- 8. a remote URL under a local key -----------------------------------------------------------
+
+REMOTE_WHEEL = ELSEWHERE + WHEEL
+
+
+def pipfile_lock_of(entry: dict[str, str]) -> Layout:
+    """A Pipfile asking for six, and its lock holding `entry` for it."""
+    lock = {
+        "_meta": {"hash": {"sha256": "0" * 64}, "pipfile-spec": 6, "requires": {},
+                  "sources": [{"name": "pypi", "url": "https://pypi.org/simple",
+                               "verify_ssl": True}]},
+        "default": {"six": entry},
+        "develop": {},
+    }  # fmt: skip
+    return bundle(
+        {
+            "src/Pipfile": PIPFILE + '\n[packages]\nsix = "*"\n',
+            "src/Pipfile.lock": json.dumps(lock, indent=4) + "\n",
+        }
+    )
+
+
+def pipfile_of(key: str) -> Layout:
+    """A Pipfile taking six from the remote wheel under `key`."""
+    return bundle({"src/Pipfile": f'[packages]\nsix = {{{key} = "{REMOTE_WHEEL}"}}\n'})
+
+
+REMOTE_FILES: dict[str, Layout] = {
+    "8-pipfile-lock-file": pipfile_lock_of({"file": REMOTE_WHEEL}),
+    "8-pipfile-file": pipfile_of("file"),
+}
+
+
 def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: the same problem, written plainly."""
     each_blocks(
@@ -403,6 +447,7 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
             "6-uv-repository": (bundle({"src/pyproject.toml": UV_GIT}), "GATE-DEP-002"),
             "7-url-elsewhere": (requirements(f"six @ {ELSEWHERE}{WHEEL}"), "GATE-DEP-002"),
             "7-uv-lock-wheel-elsewhere": (uv_lock(ELSEWHERE), "GATE-DEP-002"),
+            "8-pipfile-url": (pipfile_of("url"), "GATE-DEP-002"),
         },
     )
 
@@ -425,6 +470,11 @@ def test_a_lock_of_another_tool_hides_nothing(tmp_path: Path) -> None:
 @pytest.mark.xfail(strict=True, reason="7: _host reads past a backslash, pip and uv do not")
 def test_a_url_s_host_is_read_as_the_installers_read_it(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, HOSTS)
+
+
+@pytest.mark.xfail(strict=True, reason="8: a remote URL under `file` is a local file dependency")
+def test_a_remote_file_is_a_source_elsewhere(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, REMOTE_FILES)
 
 
 @pytest.mark.xfail(strict=True, reason="1: fold() folds findings across bundles of one run")
