@@ -173,10 +173,13 @@ remote URL (a scheme other than `file:`) goes through `from_elsewhere` as a `url
 Also tried, and the gate held: version spellings `==v2.19.0`, `==2.19.0.0`, `===2.19.0`,
 a marker, extras and `--hash` (each audited as 2.19.0); `Requests_==2.19.0` (the name
 `requests-`, which pip cannot find either); a constraints file (`-c c.txt`) pinning what
-requirements.txt leaves open (audited); a samconfig `manifest` in plain mode (read); `#
-nosec` on the gate's own taint finding alone (`open(event['path'])  # nosec -- ...`: no
-bandit finding to carry it, still blocking); a `# nosec B607` on a line whose
-GATE-SLS-001 absorbs only B602-B606 (still blocking); diff mode with the pin added to
+requirements.txt leaves open (audited); a samconfig `manifest` in plain mode (read); a
+nosec comment on the gate's own taint finding alone (`open(event['path'])`, with no
+bandit finding to carry it: still blocking); a nosec comment naming B607 on a line whose
+GATE-SLS-001 absorbs only B602-B605 (still blocking); an index or find-links URL written
+with a backslash (`is_pypi` refuses its user name); an editable git URL so written (git
+sends it to files.pythonhosted.org); a Poetry key `"requests[socks]"` (Poetry refuses
+it) and a uv.lock package of that name (uv refuses it); diff mode with the pin added to
 the orders function's own requirements file (new: the package is mentioned), and a
 vendored copy of it (new).
 
@@ -184,9 +187,11 @@ Limits, not bypasses: the audit does not resolve dependencies, so a pinned packa
 requirements (transitive dependencies) are never audited, where pip-audit's own
 requirements mode resolves them (not documented in README; not run: it needs a package
 on PyPI that pins a vulnerable dependency exactly); inline suppressions with a reason
-count under the default `require-reason` by design, including a bandit `# nosec B603`
-carried to the gate's GATE-SLS-001 on its own line (README: "written about this same
-problem").
+count under the default `require-reason` by design, including a bandit nosec comment
+naming only B603 (low) carried to the gate's GATE-SLS-001 (critical) on its own line,
+and one naming B608 on the line that builds a query carried to the sink that runs it
+(README: "written about this same problem"; a suppression could be held to the rules it
+names and to their severity).
 
 Not covered: `--policy-ref` was read only; `--shard` was run on a function whose code is
 a zip (its findings, GATE-SLS-001 and the audit's, came from its own shard, and `gate
