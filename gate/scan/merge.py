@@ -37,8 +37,11 @@ def fold(results: list[ScanResult]) -> list[ScanResult]:
 
 
 def _absorbs(owner: Finding, other: Finding) -> bool:
+    """Whether `owner` stands for `other`: another scanner's finding, in the same bundle
+    (paths are relative to it, and many bundles share file names and lines)."""
     return (
         other is not owner
+        and other.bundle == owner.bundle
         and other.scanner != owner.scanner
         and any(a.matches(other) for a in owner.absorbs)
     )

@@ -482,7 +482,6 @@ def test_a_remote_file_is_a_source_elsewhere(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, REMOTE_FILES)
 
 
-@pytest.mark.xfail(strict=True, reason="1: fold() folds findings across bundles of one run")
 def test_a_bundle_s_suppression_and_findings_stay_its_own(tmp_path: Path) -> None:
     """Four bundles in one run: each of orders and shell blocks alone (the baselines)."""
     batch = Batch(

@@ -56,7 +56,9 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             iac_file=relative,
             line=document.line_of(("Resources", str(logical_id))),
             resource=f"{kind}.{logical_id}",
-            runtime=_runtime(document, str(logical_id), properties),
+            # An intrinsic (`!Ref Runtime`) is the deploy's to decide: no runtime, so the
+            # code is analysed as Python may be.
+            runtime=as_text(properties.get("Runtime")),
             handler=as_text(properties.get("Handler")),
             code=code,
             code_elsewhere=elsewhere,
@@ -141,7 +143,8 @@ LAYER_TYPES = ("AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion")
 
 
 def unexpanded(document: YamlDocument) -> tuple[tuple[Any, ...], str] | None:
-    """The key path of the first part of a template that only the deploy expands, and
+    """The key path of the first part of a template (read in its long form, with the
+    snippets the gate could inline in place) that only the deploy expands, and
     what it is: a `Fn::ForEach` loop (`AWS::LanguageExtensions`), a `Fn::Transform` (a
     macro, or an `AWS::Include` the gate could not inline, from S3), or a template
     `Transform` other than AWS's own. The gate, its scanners and rules read a template
@@ -151,18 +154,14 @@ def unexpanded(document: YamlDocument) -> tuple[tuple[Any, ...], str] | None:
         if name is not None and name not in AWS_TRANSFORMS:
             return ("Transform",), f"the macro {name!r}"
     resources = as_mapping(as_mapping(document.data).get("Resources"))
-    tagged = [
-        path
-        for path, tag in document.tags.items()
-        if tag == "Transform" and not _read_include(path, document.value_at(path), resources)
-    ]
-    found = _expanded_by_the_deploy(document.data, resources)
-    candidates = tagged + ([found] if found is not None else [])
-    if not candidates:
+    path = _expanded_by_the_deploy(document.data, resources)
+    if path is None:
         return None
-    path = min(candidates, key=len)
-    loop = isinstance(path[-1], str) and path[-1].startswith("Fn::ForEach")
-    return path, "a Fn::ForEach loop" if loop else "a Fn::Transform macro"
+    if isinstance(path[-1], str) and path[-1].startswith("Fn::ForEach"):
+        return path, "a Fn::ForEach loop"
+    if as_mapping(document.value_at(path)).get("Name") == "AWS::Include":
+        return path, "an AWS::Include of a snippet the gate cannot read (from S3, or a parameter)"
+    return path, "a Fn::Transform macro"
 
 
 # Transforms AWS runs whose output the gate reads as written: SAM's (read as SAM), the
@@ -237,16 +236,6 @@ def with_globals(globals_: dict[str, Any], own: dict[str, Any]) -> dict[str, Any
         else:
             merged[key] = value
     return merged
-
-
-def _runtime(document: YamlDocument, logical_id: str, properties: dict[str, Any]) -> str | None:
-    """The runtime as written, when it is a plain string: a `!Ref` or `!Sub` (read by the
-    loader as its parameter's name) or an intrinsic is the deploy's to decide, so it
-    names no runtime (and the code is analysed as Python may be)."""
-    for place in (("Resources", logical_id, "Properties"), ("Globals", "Function")):
-        if (*place, "Runtime") in document.tags:
-            return None
-    return as_text(properties.get("Runtime"))
 
 
 def _inline(item: Declared, properties: dict[str, Any], sam: bool) -> None:

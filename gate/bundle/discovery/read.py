@@ -106,7 +106,7 @@ class IacReader:
             relative = path.relative_to(self.root).as_posix()
             document = self._load(path, relative)
             if path.name in SERVERLESS_FILES:
-                document = framework_view(document)
+                document = long_form_view(document)
                 self._refuse_unexpanded(relative, document)
                 try:
                     found = read_serverless(relative, document, self._included)
@@ -126,7 +126,7 @@ class IacReader:
                 except ValueError as e:
                     raise self.refused(str(e), _NOT_DEPLOYED) from e
             else:
-                document = with_includes(document, self.root, relative)
+                document = long_form_view(with_includes(document, self.root, relative))
                 self._refuse_unexpanded(relative, document)
                 found = read_template(relative, document)
                 references += template_references(relative, document)
@@ -407,7 +407,7 @@ class IacReader:
             if leaves_bundle(relative) or not path.is_file() or path.is_symlink():
                 self._includes[relative] = None
             else:
-                self._includes[relative] = framework_view(self._load(path, relative)).data
+                self._includes[relative] = long_form_view(self._load(path, relative)).data
         # A copy: the service's sections are merged from it, and one file may be
         # included by several of them.
         return copy.deepcopy(self._includes[relative])
@@ -484,8 +484,9 @@ def _skipped(here: Path, name: str) -> bool:
     return name in _SKIPPED_DIRS
 
 
-def framework_view(document: YamlDocument) -> YamlDocument:
-    """A serverless.yml (or a file it includes) as the Framework reads it: with its
-    CloudFormation schema, a short form is its long form (`!Ref X` is `{Ref: X}`), so a
-    layer, role or artifact written with a tag is the reference it stands for."""
+def long_form_view(document: YamlDocument) -> YamlDocument:
+    """A template or serverless.yml (or a file it includes) as CloudFormation and the
+    Framework read it: a short form is its long form (`!Ref X` is `{Ref: X}`), so a code
+    location, layer, role or artifact written with a tag is the reference it stands
+    for, never the text the loader reads it as (a file of the bundle named `X`)."""
     return YamlDocument(document.long_form(()), document.positions)

@@ -321,12 +321,17 @@ def includes(
 ) -> Iterator[Include]:
     """Every `AWS::Include` transform in `data`, deepest last."""
     if isinstance(data, dict):
-        if tags.get(at) == "Transform" and (location := _include_location(data)) is not None:
+        if (
+            tags.get(at) == "Transform"
+            and (location := _include_location(data, tags, at)) is not None
+        ):
             yield Include(at, keys, location, whole=True)
             return
         for key in ("Fn::Transform", "Transform") if at == () else ("Fn::Transform",):
-            for transform in _as_list(data.get(key)):
-                if (location := _include_location(transform)) is not None:
+            value = data.get(key)
+            for index, transform in enumerate(_as_list(value)):
+                place = (*at, key, index) if isinstance(value, list) else (*at, key)
+                if (location := _include_location(transform, tags, place)) is not None:
                     yield Include(at, keys, location, whole=False)
         for key, value in data.items():
             yield from includes(value, tags, (*at, str(key)), (*keys, key))
@@ -335,10 +340,15 @@ def includes(
             yield from includes(value, tags, (*at, index), (*keys, index))
 
 
-def _include_location(transform: Any) -> str | None:
+def _include_location(transform: Any, tags: dict[PathKey, str], at: PathKey) -> str | None:
+    """The `Location` of an `AWS::Include` transform (at `at`) written as a plain string:
+    one written with a short-form intrinsic (`!Ref Snippet`, `!Sub`), which the loader
+    reads as its text, is the deploy's value, not a path of the bundle."""
     transform = as_mapping(transform)
     location = as_mapping(transform.get("Parameters")).get("Location")
-    return location if transform.get("Name") == _INCLUDE and isinstance(location, str) else None
+    if transform.get("Name") != _INCLUDE or not isinstance(location, str):
+        return None
+    return None if (*at, "Parameters", "Location") in tags else location
 
 
 def with_includes(document: YamlDocument, root: Path, relative: str) -> YamlDocument:
