@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 
@@ -56,6 +58,25 @@ def test_a_run_alone_removes_leftovers_and_keeps_caches(cache: Path) -> None:
     _leftovers(cache / "worker-tmp")
     with private_tempdir() as base:
         assert sorted(p.name for p in base.iterdir()) == [LOCK_NAME, ".lark_cache_x.tmp"]
+
+
+def test_a_leftover_deeper_than_python_recurses_is_removed(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed mid-copy may leave any tree: one that could not be removed would stop
+    every later run."""
+    with private_tempdir():
+        pass
+    deep = cache / "worker-tmp" / "gate-abc"
+    deep.mkdir()
+    monkeypatch.chdir(deep)  # relative steps, each short
+    for _ in range(sys.getrecursionlimit() + 100):
+        Path("d").mkdir()
+        os.chdir("d")
+    Path("a.py").write_text("x = 1\n")
+    os.chdir(cache)
+    with private_tempdir() as base:
+        assert sorted(p.name for p in base.iterdir()) == [LOCK_NAME]
 
 
 def test_a_run_beside_another_removes_nothing(cache: Path) -> None:

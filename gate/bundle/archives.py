@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from gate.bundle.rules import MAX_DEPTH
 from gate.errors import BundleError
 from gate.settings import ArchiveLimits
 
@@ -157,6 +158,8 @@ def _check_entry(info: zipfile.ZipInfo, limits: ArchiveLimits, budget: _Budget, 
     name = PurePosixPath(info.filename.replace("\\", "/"))
     if name.is_absolute() or info.filename.startswith(("/", "\\")):
         raise BundleError(f"{where} has an absolute path")
+    if len(name.parts) > MAX_DEPTH:
+        raise BundleError(f"{shown}: an entry is nested deeper than {MAX_DEPTH} folders; refused")
     if not name.parts:
         if _is_dir(info):
             return  # the archive's root folder itself: nothing to unpack

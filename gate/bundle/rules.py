@@ -40,6 +40,11 @@ NATIVE_SUFFIXES = frozenset({".so", ".pyd", ".dll", ".dylib", ".exe"})
 # ELF, Mach-O (both byte orders, fat) and PE executables.
 _BINARY_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xca\xfe\xba\xbe", b"MZ")
 VIRTUALENV_MARKER = "pyvenv.cfg"
+MAX_DEPTH = 100
+"""Folders nested deeper than this in a bundle or an archive are refused: no deployed
+tree needs so many, and what reads the copy (os.walk, shutil.rmtree, the scanners)
+recurses once a level, so a deeper tree would stop the run, and the next ones, with an
+internal error."""
 
 
 # What of `.aws-sam` SAM deploys from, and is scanned: the build `sam deploy` deploys

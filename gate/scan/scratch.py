@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -75,7 +74,7 @@ def _fresh_dir(stack: contextlib.ExitStack) -> Path:
     then; the ones runs that were killed left there are removed first."""
     _remove_abandoned(Path(tempfile.gettempdir()))
     base = Path(tempfile.mkdtemp(prefix=FRESH_PREFIX)).resolve()
-    stack.callback(shutil.rmtree, base, True)
+    stack.callback(remove_tree, base)
     stack.enter_context(_in_use(base))
     return base
 
@@ -93,7 +92,7 @@ def _remove_abandoned(shared: Path) -> None:
             continue
         mine = info.st_uid == os.getuid() and not info.st_mode & 0o077
         if stat.S_ISDIR(info.st_mode) and mine and _abandoned(Path(entry.path)):
-            shutil.rmtree(entry.path, ignore_errors=True)
+            remove_tree(entry.path)
 
 
 def _abandoned(directory: Path) -> bool:
@@ -150,6 +149,28 @@ def remove_leftovers(directory: Path) -> None:
             continue
         with contextlib.suppress(OSError):
             if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
+                remove_tree(entry.path)
             else:
                 Path(entry.path).unlink()
+
+
+def remove_tree(top: str | Path) -> None:
+    """Remove the folder `top` and all in it, as far as it can, without recursion: a run
+    stopped mid-copy may have left a tree deeper than Python recurses, and one that
+    could not be removed would stop every later run."""
+    folders, pending = [str(top)], [str(top)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                        pending.append(entry.path)
+                    else:
+                        with contextlib.suppress(OSError):
+                            Path(entry.path).unlink()
+        except OSError:
+            continue
+    for folder in reversed(folders):  # each folder after everything below it
+        with contextlib.suppress(OSError):
+            Path(folder).rmdir()

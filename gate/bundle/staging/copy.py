@@ -21,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from gate.bundle.rules import dir_rule, file_rule, is_program, refusal
+from gate.bundle.rules import MAX_DEPTH, dir_rule, file_rule, is_program, refusal
 from gate.bundle.staging.tally import Ignored, Tally
 from gate.model import Warning_
 from gate.policy.globs import PathPatterns
@@ -282,7 +282,13 @@ def _refuse_zips(root: Path, folder: Path, bundle: str) -> None:
 
 
 def _listing(bundle: str, here: Path, relative: str) -> list[os.DirEntry[str]]:
-    """The entries of a folder, sorted; a folder that cannot be listed is refused."""
+    """The entries of a folder, sorted; a folder that cannot be listed, or that lies
+    deeper than `MAX_DEPTH` folders, is refused."""
+    if relative.count("/") >= MAX_DEPTH:
+        raise refusal(
+            f"{bundle}/{relative[:120]}…: folders nested deeper than {MAX_DEPTH} levels; "
+            "flatten the tree, or move it out of the bundle"
+        )
     try:
         with os.scandir(here) as entries:
             return sorted(entries, key=lambda e: e.name)
