@@ -185,3 +185,41 @@ def test_the_merged_finding_keeps_the_higher_severity_and_the_suppression() -> N
     (_, (merged,)) = (r.findings for r in fold([result(skipped), result(owner)]))
     assert merged.severity is Severity.HIGH
     assert merged.suppression == Suppression("checkov:skip", "bursty by design, limited upstream")
+
+
+def test_a_suppression_of_a_lesser_finding_does_not_silence_the_stronger_one() -> None:
+    """`# nosec B603 -- a fixed command` answers bandit's low B603, not the critical
+    GATE-SLS-001 that proves event data reaches the same call."""
+    taint = replace(
+        finding(
+            "serverless",
+            "GATE-SLS-001",
+            "app.py",
+            5,
+            absorbs=(Absorbs("bandit", ("B603",), "app.py", 5),),
+        ),
+        severity=Severity.CRITICAL,
+    )
+    nosec = replace(
+        finding("bandit", "B603", "app.py", 5),
+        severity=Severity.LOW,
+        suppression=Suppression("nosec", "a fixed command, reviewed"),
+    )
+    (_, (merged,)) = (r.findings for r in fold([result(nosec), result(taint)]))
+    assert merged.also_reported_by == (Reporter("bandit", "B603"),)
+    assert merged.suppression is None
+
+
+def test_findings_of_other_bundles_are_never_folded() -> None:
+    """Bundles of one run share file names and lines: `lambda_function.py` line 5 of one
+    function is not that of another."""
+    taint = finding(
+        "serverless",
+        "GATE-SLS-001",
+        "app.py",
+        5,
+        absorbs=(Absorbs("bandit", ("B602",), "app.py", 5),),
+    )
+    elsewhere = replace(finding("bandit", "B602", "app.py", 5), bundle="other")
+    (bandit, serverless) = (r.findings for r in fold([result(elsewhere), result(taint)]))
+    assert bandit == (elsewhere,) and serverless[0].also_reported_by == ()

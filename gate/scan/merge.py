@@ -52,8 +52,12 @@ def _merged(finding: Finding, others: list[Finding]) -> Finding:
         return finding
     known = list(finding.also_reported_by)
     known += [r for r in (Reporter(o.scanner, o.rule_id) for o in others) if r not in known]
+    # Another scanner's suppression speaks for this finding only as far as it was seen
+    # to: one written for a lesser finding (`# nosec B603`, low) does not silence what
+    # this finding knows more of (event data reaching that call, critical).
     suppression = finding.suppression or next(
-        (o.suppression for o in others if o.suppression), None
+        (o.suppression for o in others if o.suppression and o.severity >= finding.severity),
+        None,
     )
     return replace(
         finding,
