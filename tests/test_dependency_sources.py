@@ -47,7 +47,7 @@ def findings(report: dict[str, Any], rule: str) -> set[tuple[str, int | None]]:
     return {(f["path"], f["start_line"]) for f in report["findings"] if f["rule_id"] == rule}
 
 
-def test_each_dependency_is_audited_once_per_bundle_and_asked_once_per_run(
+def test_each_dependency_is_reported_where_pinned_and_asked_once_per_run(
     tmp_path: Path,
 ) -> None:
     orders = shutil.copytree(LOCKS / "poetry", tmp_path / "orders")
@@ -78,14 +78,44 @@ def test_each_dependency_is_audited_once_per_bundle_and_asked_once_per_run(
         for result in results
     }
     (in_orders,) = requests["orders"]
-    (in_invoices,) = requests["invoices"]  # the requirements line, the lock, the dist-info
     assert (in_orders["path"], in_orders["line"]) == ("poetry.lock", 68)
-    assert (in_invoices["path"], in_invoices["line"]) == ("requirements.txt", 1)
-    assert "PYSEC-2018-28" in {v["id"] for v in in_invoices["vulns"]}
+    # Reported at each place that pins it, so each is judged (baseline, waiver, diff) alone.
+    assert sorted((d["path"], d["line"]) for d in requests["invoices"]) == [
+        ("requirements.txt", 1),
+        ("uv.lock", 54),
+        ("vendor/requests-2.19.0.dist-info/METADATA", None),
+    ]
+    assert all("PYSEC-2018-28" in {v["id"] for v in d["vulns"]} for d in requests["invoices"])
     pyyaml = [d["path"] for d in results[0]["dependencies"] if d["name"] == "pyyaml"]
     assert sorted(pyyaml) == [
         "PyYAML-5.3.dist-info/METADATA",
         "python/PyYAML-5.3.dist-info/METADATA",
+    ]
+
+
+def test_a_version_many_functions_pin_is_reported_at_each_manifest(tmp_path: Path) -> None:
+    """Each function's manifest gets its own finding (its file, line and so functions), a
+    manifest that pins it twice one; the version is asked about once."""
+    for name in ("api", "legacy", "orders", "reports"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "requirements.txt").write_text("six==1.16.0\nrequests==2.19.0\n")
+    (tmp_path / "orders" / "requirements-dev.txt").write_text("-r requirements.txt\n")
+    (tmp_path / "reports" / "constraints.txt").write_text("Requests==2.19.0\n")
+    (tmp_path / "reports" / "requirements.txt").write_text(
+        "requests==2.19.0\n-c constraints.txt\nrequests==2.19.0 ; python_version > '3'\n"
+    )
+    service = CountingService()
+
+    (result,) = _audit_all([(Target("shop", str(tmp_path)), _Read(tmp_path))], service)
+
+    assert service.asked[("requests", "2.19.0")] == 1
+    places = [(d["path"], d["line"]) for d in result["dependencies"] if d["name"] == "requests"]
+    assert sorted(places) == [
+        ("api/requirements.txt", 2),
+        ("legacy/requirements.txt", 2),
+        ("orders/requirements.txt", 2),
+        ("reports/constraints.txt", 1),
+        ("reports/requirements.txt", 1),
     ]
 
 

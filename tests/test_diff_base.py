@@ -29,6 +29,7 @@ def handler(event, context):
     return 1
 """
 EMPTY_ZIP = b"PK\x05\x06" + b"\0" * 18
+ORDERS = "sam/src/orders/requirements.txt"
 SHELL_CALL = '    subprocess.call(event["b"], shell=True)\n'
 
 
@@ -354,15 +355,18 @@ def test_a_terraform_heredoc_does_not_end_its_resource(tmp_path: Path) -> None:
     assert resource_extents(main) == {"aws_s3_bucket_policy.p": (1, 6)}
 
 
+def pin_in(path: str, line: int = 1) -> Finding:
+    """The audit's finding of requests 2.19.0, reported at `path` (one of every file
+    that pins it)."""
+    return replace(finding(path, line), package=Package("requests", "2.19.0"))
+
+
 def test_pinning_a_known_vulnerable_version_in_another_manifest_is_new(shop: Path) -> None:
     refunds = shop / "sam" / "src" / "refunds" / "requirements.txt"
     refunds.write_text(refunds.read_text("utf-8") + "Requests==2.19.0\n", "utf-8")
-    # The audit reports the version where it is first pinned, in the unchanged manifest.
-    vulnerable = replace(
-        finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
-    )
-    other = replace(vulnerable, package=Package("urllib3", "1.24.1"))
-    assert judge(shop, [vulnerable, other]) == ["blocking", "preexisting"]
+    # Reported at each manifest that pins it: the new pin is new, the old one is not.
+    statuses = judge(shop, [pin_in("sam/src/refunds/requirements.txt", 2), pin_in(ORDERS)])
+    assert statuses == ["blocking", "preexisting"]
 
 
 def test_a_new_file_where_a_renamed_one_was_is_new(shop: Path, repo: git.Repo) -> None:
@@ -467,25 +471,30 @@ def test_what_the_gate_does_not_scan_pins_nothing_new(shop: Path) -> None:
     build = shop / "sam" / ".aws-sam" / "build" / "OrdersFunction"
     build.mkdir(parents=True)
     (build / "requirements.txt").write_text("requests==2.19.0\n", "utf-8")
-    vulnerable = replace(
-        finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
-    )
-    assert judge(shop, [vulnerable]) == ["preexisting"]
+    assert judge(shop, [pin_in(ORDERS)]) == ["preexisting"]
 
 
-@pytest.mark.parametrize("change", ["archive", "include"])
-def test_a_change_whose_pins_cannot_be_read_touches_every_dependency(
-    shop: Path, change: str
-) -> None:
-    if change == "archive":
-        (shop / "sam" / "worker.zip").write_bytes(EMPTY_ZIP)  # pins only its unpacking shows
-    else:
-        refunds = shop / "sam" / "src" / "refunds" / "requirements.txt"
-        refunds.write_text("-r ../orders/requirements.txt\n", "utf-8")
-    vulnerable = replace(
-        finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
-    )
-    assert judge(shop, [vulnerable]) == ["blocking"]
+@pytest.mark.parametrize(
+    "include",
+    [
+        "-r ../orders/requirements.txt",
+        "-r../orders/requirements.txt",  # pip's attached short value
+        "--requirement=../orders/requirements.txt",
+        "-c ../orders/requirements.txt",
+        "# -*- coding: utf-7 -*-\n+AC0-r ../orders/requirements.txt",  # its declared encoding
+    ],
+)
+def test_a_file_a_changed_manifest_includes_is_new(shop: Path, include: str) -> None:
+    # Refunds now installs what the unchanged orders file pins: new, however spelt.
+    refunds = shop / "sam" / "src" / "refunds" / "requirements.txt"
+    refunds.write_text(f"{include}\n", "utf-8")
+    assert judge(shop, [pin_in(ORDERS)]) == ["blocking"]
+
+
+def test_a_new_archive_leaves_other_files_pins_alone(shop: Path) -> None:
+    # What the zip pins is reported inside it (so at the zip), not at the orders file.
+    (shop / "sam" / "worker.zip").write_bytes(EMPTY_ZIP)
+    assert judge(shop, [pin_in(ORDERS)]) == ["preexisting"]
 
 
 def test_many_files_and_pathspec_lookalike_names_are_checked(shop: Path, repo: git.Repo) -> None:
@@ -506,10 +515,7 @@ def test_a_manifest_the_index_calls_unchanged_is_read_anyway(shop: Path, repo: g
     refunds = "sam/src/refunds/requirements.txt"
     repo.git.update_index("--assume-unchanged", refunds)
     (shop / refunds).write_text((shop / refunds).read_text("utf-8") + "requests==2.19.0\n")
-    vulnerable = replace(
-        finding("sam/src/orders/requirements.txt", 1), package=Package("requests", "2.19.0")
-    )
-    assert judge(shop, [vulnerable]) == ["blocking"]
+    assert judge(shop, [pin_in(refunds, 2)]) == ["blocking"]
 
 
 def test_a_finding_more_severe_than_at_the_merge_base_is_new(tmp_path: Path) -> None:

@@ -108,8 +108,18 @@ def mutated(document: Any, at: tuple[Any, ...], value: Any, delete: bool) -> Any
     return copy
 
 
+# Beside each lock, the manifest of the tool that writes it: only that tool's lock stands
+# for a pyproject.toml (uv's for a plain one).
+BESIDE = {
+    "Pipfile.lock": ("Pipfile", PIPFILE),
+    "uv.lock": ("pyproject.toml", PYPROJECT),
+    "poetry.lock": ("pyproject.toml", PYPROJECT + "[tool.poetry]\npackage-mode = false\n"),
+    "pdm.lock": ("pyproject.toml", PYPROJECT + "[tool.pdm]\ndistribution = false\n"),
+}
+
+
 def read(lock: str, text: str) -> Manifest:
-    beside = ("Pipfile", PIPFILE) if lock == "Pipfile.lock" else ("pyproject.toml", PYPROJECT)
+    beside = BESIDE[lock]
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / beside[0]).write_text(beside[1], encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, read_manifests, read_vendored
+from gate.scanners.pip_audit import PipAuditScanner
 
 LOCKS = Path(__file__).parent / "assets" / "locks"
 
@@ -381,6 +382,57 @@ def test_manifest_beyond_its_lock_is_read(tmp_path: Path) -> None:
     assert reasons == {"attrs>=20 @ pyproject.toml:3": "not pinned to one version"}
 
 
+POETRY_FROM_GIT = (
+    "[tool.poetry]\nname = 'fn'\nversion = '1.0'\n[tool.poetry.dependencies]\n"
+    "requests = { git = 'https://git.example.net/requests.git' }\n"
+)
+UV_FROM_GIT = (
+    "[project]\nname = 'fn'\nversion = '1.0'\ndependencies = ['requests']\n"
+    "[tool.uv.sources]\nrequests = { git = 'https://git.example.net/requests.git' }\n"
+)
+PDM_FROM_GIT = (
+    "[project]\nname = 'fn'\nversion = '1.0'\n"
+    "dependencies = ['requests @ git+https://git.example.net/requests.git']\n"
+    "[build-system]\nbuild-backend = 'pdm.backend'\n"
+)
+BOTH_FROM_GIT = UV_FROM_GIT + "[tool.poetry]\npackage-mode = false\n"
+LOCKING_PYPI = {
+    "uv.lock": "version = 1\n[[package]]\nname = 'requests'\nversion = '2.32.3'\n",
+    "pdm.lock": "[metadata]\nlock_version = '4.4'\n[[package]]\nname = 'requests'\n"
+    "version = '2.32.3'\n",
+    "poetry.lock": "[[package]]\nname = 'requests'\nversion = '2.32.3'\n[metadata]\n"
+    "lock-version = '2.1'\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("project", "lock", "hidden"),
+    [
+        (POETRY_FROM_GIT, "uv.lock", False),
+        (POETRY_FROM_GIT, "pdm.lock", False),
+        (UV_FROM_GIT, "poetry.lock", False),
+        (UV_FROM_GIT, "pdm.lock", False),
+        (PDM_FROM_GIT, "uv.lock", False),
+        (BOTH_FROM_GIT, "uv.lock", False),  # which tool installs it cannot be told
+        (POETRY_FROM_GIT, "poetry.lock", True),
+        (UV_FROM_GIT, "uv.lock", True),
+        (UV_FROM_GIT.replace("[tool.uv.sources]", "[tool.other]"), "uv.lock", True),  # plain
+        (PDM_FROM_GIT, "pdm.lock", True),
+    ],
+)
+def test_only_the_installing_tool_s_lock_stands_for_a_pyproject(
+    tmp_path: Path, project: str, lock: str, hidden: bool
+) -> None:
+    """A lock pins a pyproject.toml's dependencies only for the tool that installs it
+    (Poetry, PDM or uv, by its table or build backend; uv for a plain project): another
+    tool's lock hides nothing the pyproject declares, here a repository (GATE-DEP-002)."""
+    write(tmp_path, "pyproject.toml", project)
+    write(tmp_path, lock, LOCKING_PYPI[lock])
+    manifest = read_manifests(tmp_path)
+    assert [p.path for p in manifest.pins] == [lock]
+    assert bool(manifest.indexes) is not hidden, manifest.indexes
+
+
 @pytest.mark.parametrize(
     ("directory", "metadata", "reason"),
     [
@@ -537,6 +589,33 @@ def test_a_folder_built_however_it_is_named_is_judged(
         write(tmp_path, relative, content)
     (problem,) = read_manifests(tmp_path).problems
     assert "installs a folder whose build may run code of the bundle" in problem.reason
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        SETUP_PY,
+        {"libs/six/pyproject.toml": HATCH, "libs/six/hatch_build.py": "x = 1\n"},
+        {"libs/six/pdm_build.py": "x = 1\n"},
+        {"libs/six/build.py": "x = 1\n"},
+        {"libs/six/pyproject.toml": HATCH},
+    ],
+)
+def test_the_audit_s_cache_key_holds_what_decides_a_folder_s_build(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    """Each file `runs_a_build` reads or looks for is keyed, so a change adding one (or
+    the folder itself) is audited afresh, never answered from a clean cached audit; the
+    folder's modules are not."""
+    for name, text in {
+        "requirements.txt": "./libs/six\n",
+        "libs/six/six.py": "x = 1\n",
+        **files,
+    }.items():
+        write(tmp_path, name, text)
+    listed = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    keyed = PipAuditScanner().key_files(tmp_path, listed, {})
+    assert set(files) <= set(keyed) and "libs/six/six.py" not in keyed
 
 
 PRIVATE = "https://pkgs.example.net/simple"

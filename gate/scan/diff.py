@@ -8,8 +8,9 @@ status `preexisting` and does not block. What counts as touched:
 - code: a changed line within the finding's lines (or next to lines the change deleted);
 - IaC: a changed line anywhere in the finding's resource, or anywhere in the file outside
   every resource (Globals, Parameters, provider settings reach all of them);
-- dependencies: any change to the file, or to another manifest or vendored package that
-  names the same package (a version is reported only where it is first pinned);
+- dependencies: any change to the file that pins the version (a version is reported at
+  every manifest, included file and vendored package that pins it, each on its own), or
+  to a requirements file that includes that file, directly or through others;
 - anything inside an archive: any change to the archive;
 - a file git did not have at the merge base (new, untracked or ignored): everything in it;
 - a file whose content differs from the merge base's, whatever the index claims
@@ -50,8 +51,6 @@ from gate.verdict import Verdict
 # Only findings that would count become preexisting; waived or suppressed ones keep that.
 _DIFFABLE = (Status.BLOCKING, Status.ALLOWED)
 _PACKAGE_METADATA = (".dist-info", ".egg-info")
-# A requirements file that pulls in another (`-r`, `-c`), in normalised text.
-_INCLUDES = re.compile(r"^\s*(-r|-c|--requirement|--constraint)\b", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -73,16 +72,18 @@ class DiffScope:
     bundles: dict[str, Bundle]
     extents: dict[str, dict[str, Extent]]
     """Resource extents of the IaC files findings name, by repository path."""
-    changed_manifests: dict[str, str | None]
-    """Per bundle, the normalised text of every dependency manifest the change touched: a
-    version is reported where it is first pinned, so pinning it anywhere else is new too.
-    None: what the change pins cannot be told, so every dependency finding is changed."""
+    manifests_changed: dict[str, bool]
+    """Per bundle, whether the change touched any of its dependency files (a manifest,
+    vendored metadata, an archive): an index serves every package the bundle installs."""
     before: Seen | None = None
     """What the same scan finds at the merge base; None if the merge base could not be
     scanned (then no finding is preexisting)."""
     after: dict[str, frozenset[str]] = field(default_factory=dict)
     """The functions each finding belongs to now, by fingerprint, worked out as for
     `before` (every function that deploys its file); where missing, its own list."""
+    includers: dict[str, frozenset[str]] = field(default_factory=dict)
+    """By repository path, the requirements files that include each included one (as the
+    audit reads them), directly or through others."""
     numbered_as_git: dict[str, bool] = field(default_factory=dict)
     """By repository path, whether the scanners number its lines as git does
     (`_numbered_as_git`), worked out once per file."""
@@ -109,13 +110,29 @@ def scope_of(
             scope.extents[path] = resource_extents(changes.top / path)
     dependencies = {b.id: _dependency_files(changes, b) for b in bundles if b.kind != "zip"}
     paths.update(path for files in dependencies.values() for path in files)
+    for bundle in (b for b in bundles if b.kind != "zip"):
+        scope.includers.update(_includers(changes, bundle))
+    paths.update(path for above in scope.includers.values() for path in above)
     changes = verified(
         changes, sorted(p for p in paths if p in changes.tracked and p not in changes.touched)
     )
     scope = replace(scope, changes=changes)
     for bundle_id, files in dependencies.items():
-        scope.changed_manifests[bundle_id] = _changed_manifests(changes, files)
+        scope.manifests_changed[bundle_id] = any(changes.file_changed(f) for f in files)
     return scope
+
+
+def _includers(changes: Changes, bundle: Bundle) -> dict[str, frozenset[str]]:
+    """The bundle's included requirements files, each with the files above it (the
+    audit's own reading, gate.bundle.manifests `includers`), as repository paths."""
+    from gate.bundle.manifests import includers
+
+    named = {m for function in bundle.functions for m in function.manifests}
+    place = bundle.path.relative_to(changes.top)
+    return {
+        (place / included).as_posix(): frozenset((place / p).as_posix() for p in above)
+        for included, above in includers(bundle.path, sorted(named)).items()
+    }
 
 
 def _dependency_files(changes: Changes, bundle: Bundle) -> list[str]:
@@ -134,26 +151,6 @@ def _dependency_files(changes: Changes, bundle: Bundle) -> list[str]:
             ):
                 found.append(path.relative_to(changes.top).as_posix())
     return found
-
-
-def _changed_manifests(changes: Changes, files: list[str]) -> str | None:
-    """The normalised text of the dependency files among `files` the change touched; None
-    if what they pin cannot be read from them (a changed archive, a manifest including
-    another, an unreadable file): then every dependency finding counts as changed."""
-    texts = []
-    for relative in files:
-        if not changes.file_changed(relative):
-            continue
-        if relative.lower().endswith(".zip"):
-            return None
-        try:
-            text = _normalised((changes.top / relative).read_text("utf-8", errors="replace"))
-        except OSError:
-            return None
-        if _INCLUDES.search(text):
-            return None
-        texts.append(text)
-    return "\n".join(texts)
 
 
 def apply_diff(
@@ -205,14 +202,14 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
         return True  # nothing to compare with: it blocks as usual
     changes = scope.changes
     if finding.package is not None:
-        pinned = scope.changed_manifests.get(finding.bundle, "")
-        mentioned = pinned is None or _normalised(finding.package.name) in pinned
-        return changes.file_changed(path) or mentioned
+        # The audit reports a version at each file that pins it: that file decides, and
+        # so does each file above it, which installs what it pins.
+        above = scope.includers.get(path, frozenset())
+        return changes.file_changed(path) or any(changes.file_changed(p) for p in above)
     if finding.rule_id == INDEX_RULE:
         # An index serves every package the bundle installs: a change to any of its
         # manifests installs through it (a package added beside a `uv.toml`'s index).
-        touched = scope.changed_manifests.get(finding.bundle, "")
-        return changes.file_changed(path) or touched != ""
+        return changes.file_changed(path) or scope.manifests_changed.get(finding.bundle, False)
     if path not in scope.numbered_as_git:
         scope.numbered_as_git[path] = _numbered_as_git(changes.top / path)
     if _whole_file(finding, scope) or not scope.numbered_as_git[path]:
@@ -273,11 +270,6 @@ def _repo_path(finding: Finding, scope: DiffScope) -> str | None:
             parts = (*parts[:index], part.removesuffix(".contents"))
             break
     return (bundle.path.relative_to(top) / PurePosixPath(*parts)).as_posix()
-
-
-def _normalised(text: str) -> str:
-    """Package names as PEP 503 compares them: lower case, runs of `-_.` as one `-`."""
-    return re.sub(r"[-_.]+", "-", text.lower())
 
 
 def _is_dependency_file(path: PurePath) -> bool:

@@ -4,7 +4,7 @@ Functions, in (bundle, name) order, are dealt round-robin to the shards, so the 
 repository always splits the same way. A shard scans the files of its own functions
 (code, layers, manifests) and every file no function owns (templates, shared code), but
 not the files only other shards' functions own. Scanners whose findings on one file
-depend on others (the dependency audit reports a version where it is first pinned; the
+depend on others (the dependency audit follows includes and locks wherever they are; the
 serverless rules compare a shared role with every function using it) see the whole
 bundle in every shard. Every finding is then reported by exactly one shard, chosen by the
 file it is in, by the same rule that chose what each shard scans: the lowest-numbered

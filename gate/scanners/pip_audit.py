@@ -4,9 +4,9 @@ The exact versions `gate.bundle.manifests` reads from the bundle's requirements 
 `pyproject.toml`, `Pipfile` and lock files (poetry, uv, pdm, pipenv), and from the
 metadata of vendored `*.dist-info` and `*.egg-info` packages, reach pip-audit's
 `Auditor` as resolved dependencies: pip and pip-audit's own parsers never see the
-bundle. Each (name, version) is audited once per bundle and reported at the first
-manifest that pins it, or else at each vendored copy's metadata; the service is asked
-about it once per run.
+bundle. Each (name, version) is audited once per bundle and reported at every manifest
+that pins it and at each vendored copy's metadata; the service is asked about it once
+per run.
 
 Vulnerabilities come from a local OSV database through the gate's own
 `VulnerabilityService` (`advisories.source: offline`, the default), or from
@@ -50,7 +50,7 @@ class PipAuditScanner(Scanner):
         return bool(options["advisories"]["source"] != "offline")
 
     def cache_salt(self, options: dict[str, Any]) -> str | None:
-        # One part per bundle: a version pinned by one manifest is reported there alone.
+        # One part per bundle: a manifest's includes and locks may lie anywhere in it.
         from gate.safefile import files_fingerprint
 
         settings = options["advisories"]
@@ -60,13 +60,18 @@ class PipAuditScanner(Scanner):
         return ":".join(files_fingerprint(p) for p in named if p.exists())
 
     def key_files(self, root: Path, files: list[str], target: dict[str, Any]) -> list[str]:
-        # The audit reads the manifests (and the requirements files they include) and the
-        # vendored packages' metadata, never the code: a changed handler keeps its entry.
+        # The audit reads the manifests (and the requirements files they include), the
+        # vendored packages' metadata and the build files of the local folders a manifest
+        # installs (wherever a manifest may name one), never the code: a changed handler
+        # keeps its entry.
+        from gate.bundle.manifests.builds import BUILD_FILES
         from gate.bundle.manifests.requirements import requirement_files
 
         named = [root / name for name in _named_manifests(target)]
         read = set(requirement_files(root, named)) | {n.as_posix() for n in named}
-        return [f for f in files if f in read or _audited(f)]
+        return [
+            f for f in files if f in read or _audited(f) or posixpath.basename(f) in BUILD_FILES
+        ]
 
     def key_context(self, root: Path, target: dict[str, Any]) -> dict[str, Any]:
         # A package's metadata folder counts even when it holds nothing (then it cannot be
@@ -235,15 +240,14 @@ def _audit(target: Target, found: _Read, service: Any) -> dict[str, Any]:
 
 
 def _locations(manifest: Manifest, vendored: Manifest) -> dict[tuple[str, str], list[Pin]]:
-    """Where each (name, version) is reported: the first manifest that pins it, or else
-    every vendored copy, since a function's zip and its layer are each rebuilt to fix it."""
+    """Where each (name, version) is reported: at every manifest that pins it (its first
+    line there) and at every vendored copy, so each finding carries its own file's
+    functions, and a baseline, a waiver's paths and diff mode judge each place apart."""
     where: dict[tuple[str, str], list[Pin]] = {}
-    for pin in manifest.pins:
-        where.setdefault((pin.name, pin.version), [pin])
-    pinned = set(where)
-    for pin in vendored.pins:
-        if (pin.name, pin.version) not in pinned:
-            where.setdefault((pin.name, pin.version), []).append(pin)
+    for pin in (*manifest.pins, *vendored.pins):
+        places = where.setdefault((pin.name, pin.version), [])
+        if all(place.path != pin.path for place in places):
+            places.append(pin)
     return where
 
 

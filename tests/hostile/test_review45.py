@@ -197,6 +197,20 @@ Not covered: `--policy-ref` was read only; `--shard` was run on a function whose
 a zip (its findings, GATE-SLS-001 and the audit's, came from its own shard, and `gate
 merge` blocked), not attacked further; class 1 through Terraform was not run; PDM's
 tools were not run (its `pdm lock` failed here on a dependency's version).
+
+Fixed, each by its class. 3, a version is reported at every manifest, included file and
+vendored copy that pins it (once per file, at its first line there), each finding with
+its own file's functions, and still asked about once (gate.scanners.pip_audit
+`_locations`); diff mode judges a dependency finding by its own file and by every
+requirements file that includes it, as the audit reads includes (gate.bundle.manifests
+`includers`, gate.scan.diff `_includers`, `_touched_by_change`), no longer by a search
+of changed files' texts. 4, the audit's cache key holds every file named as one that
+`runs_a_build` reads or looks for (`BUILD_FILES`, gate.bundle.manifests.builds, which
+it now looks for as files), wherever it lies (`PipAuditScanner.key_files`). 6, a lock
+stands for a pyproject.toml only when it is the lock of the one tool the pyproject is
+written for (Poetry, PDM or uv, by its `[tool]` table or build backend; uv for a plain
+project); with several, none does and the pyproject is read whole
+(gate.bundle.manifests `_locks_beside`, `_lock_of_tool`).
 """
 
 from __future__ import annotations
@@ -467,7 +481,6 @@ def test_a_name_with_extras_or_spaces_is_audited_or_refused(tmp_path: Path) -> N
     each_blocked_or_refused(tmp_path, NAMES)
 
 
-@pytest.mark.xfail(strict=True, reason="6: any tool's lock stands for a pyproject.toml")
 def test_a_lock_of_another_tool_hides_nothing(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, OTHER_LOCKS)
 
@@ -542,7 +555,6 @@ def test_a_function_whose_pin_is_reported_first_blocks(sandbox: Sandbox) -> None
     assert against_baseline(sandbox, "api") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="3a: the pin is reported at legacy's file, baselined")
 def test_a_recorded_version_pinned_by_another_function_is_new(sandbox: Sandbox) -> None:
     blocked_or_refused(against_baseline(sandbox, "src"))
 
@@ -571,7 +583,6 @@ def test_an_include_diff_mode_recognises_blocks(sandbox: Sandbox) -> None:
     assert in_diff_mode(sandbox, "-r deps.txt") == 1
 
 
-@pytest.mark.xfail(strict=True, reason="3b: `-rdeps.txt` escapes _INCLUDES; the pin is legacy's")
 def test_an_attached_include_is_read_in_diff_mode(sandbox: Sandbox) -> None:
     blocked_or_refused(in_diff_mode(sandbox, "-rdeps.txt"))
 
@@ -610,7 +621,6 @@ def test_a_folder_whose_build_runs_code_is_refused(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="4: key_files leaves out what runs_a_build reads")
 def test_a_build_file_added_after_a_cached_run_is_seen(tmp_path: Path) -> None:
     batch = Batch(
         tmp_path, {name: bundle(first) for name, (first, _) in BUILDS.items()}, CHEAP_POLICY

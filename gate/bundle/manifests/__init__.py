@@ -20,11 +20,25 @@ from packaging.utils import canonicalize_name
 from gate.bundle.manifests.declared import DYNAMIC
 from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
-from gate.bundle.manifests.requirements import REQUIREMENTS_GLOB, read_requirements
-from gate.bundle.manifests.shapes import Malformed
+from gate.bundle.manifests.pipoptions import read_line
+from gate.bundle.manifests.requirements import (
+    REQUIREMENTS_GLOB,
+    _include,
+    _requirements,
+    read_requirements,
+)
+from gate.bundle.manifests.shapes import Malformed, load_toml, string, table
 from gate.bundle.manifests.vendored import read_vendored
 
-__all__ = ["MANIFEST_PATTERNS", "Manifest", "Pin", "Unauditable", "read_manifests", "read_vendored"]
+__all__ = [
+    "MANIFEST_PATTERNS",
+    "Manifest",
+    "Pin",
+    "Unauditable",
+    "includers",
+    "read_manifests",
+    "read_vendored",
+]
 
 MANIFEST_PATTERNS: tuple[str, ...] = (
     REQUIREMENTS_GLOB,
@@ -44,9 +58,9 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
     """Read every dependency manifest under `root` (MANIFEST_PATTERNS), and the files
     `named` (relative to `root`) that a build setting makes it install as requirements
     files: requirements files first, then the others in path order. A `pyproject.toml`
-    or `Pipfile` beside its lock file is left to the lock, whose exact versions are what
-    gets installed, for every dependency the lock holds; one the lock lacks is read from
-    the manifest."""
+    or `Pipfile` beside the lock of the tool that installs it is left to that lock, whose
+    exact versions are what gets installed, for every dependency the lock holds; one the
+    lock lacks is read from the manifest."""
     found = Found(root=root)
     read_requirements(root, found, [root / name for name in named])
     others = sorted({path for name in READERS for path in root.rglob(name) if path.is_file()})
@@ -60,10 +74,70 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
     return found.manifest()
 
 
+def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]]:
+    """Each requirements file the audit reads under `root` (with those `named`) that another
+    includes (`-r`, `-c`, spelt any way pip reads them), with every file above it: those
+    including it, directly or through others (all relative to `root`). What an included
+    file pins, each file above it installs."""
+    top = root.resolve()
+    direct: dict[str, set[str]] = {}
+    for relative, lines in _requirements(root, Found(), [root / name for name in named]):
+        for number, text in lines:
+            try:
+                includes = read_line(text).includes
+            except ValueError:
+                continue  # a line the audit reports
+            for _, name in includes:
+                for target in _include(root, top / relative, name, relative, number, Found()):
+                    direct.setdefault(target.relative_to(top).as_posix(), set()).add(relative)
+    return {included: _above(included, direct) for included in direct}
+
+
+def _above(included: str, direct: dict[str, set[str]]) -> frozenset[str]:
+    """The files that include `included` through any chain of `direct` includes."""
+    found: set[str] = set()
+    pending = [included]
+    while pending:
+        for parent in direct.get(pending.pop(), set()) - found:
+            found.add(parent)
+            pending.append(parent)
+    return frozenset(found)
+
+
 def _locks_beside(path: Path) -> list[Path]:
-    """The lock files beside a `pyproject.toml` or `Pipfile` that pin its dependencies."""
-    beside = [path.parent / lock for lock in LOCKS_OF.get(path.name, ())]
+    """The lock files beside a `pyproject.toml` or `Pipfile` that pin its dependencies:
+    only the lock of the tool that installs it, which another tool's lock never stands
+    for (`_lock_of_tool`)."""
+    names = LOCKS_OF.get(path.name, ())
+    if path.name == "pyproject.toml":
+        names = tuple(lock for lock in names if lock == _lock_of_tool(path))
+    beside = [path.parent / lock for lock in names]
     return [lock for lock in beside if lock.is_file()]
+
+
+def _lock_of_tool(pyproject: Path) -> str | None:
+    """The lock of the one tool a `pyproject.toml` is written for: Poetry, PDM or uv by
+    its `[tool.X]` table or build backend, uv where none is named (it works a plain
+    project); None where several are, or the file cannot be read: then no lock stands
+    for it, and it is read whole (its reader reports a file it cannot read)."""
+    try:
+        data = load_toml(pyproject.read_text("utf-8", errors="replace"))
+        tools = set(table(data, "tool")) & _LOCKS_BY_TOOL.keys()
+        backend = string(table(data, "build-system"), "build-backend", "build-system") or ""
+    except (OSError, Malformed):
+        return None
+    module = backend.split(".")[0]
+    if module in _BACKEND_TOOLS:
+        tools.add(_BACKEND_TOOLS[module])
+    if len(tools) > 1:
+        return None
+    return _LOCKS_BY_TOOL[tools.pop() if tools else "uv"]
+
+
+_LOCKS_BY_TOOL = {"poetry": "poetry.lock", "pdm": "pdm.lock", "uv": "uv.lock"}
+_BACKEND_TOOLS = {"poetry": "poetry", "pdm": "pdm", "uv_build": "uv"}
+"""A build backend's top-level module (`poetry.core.masonry.api`, `pdm.backend`), and the
+tool whose backend it is."""
 
 
 def _read(root: Path, path: Path) -> Found:

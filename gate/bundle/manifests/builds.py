@@ -46,9 +46,9 @@ def runs_a_build(root: Path, here: Path, where: str) -> bool:
 def _copies_only(folder: Path) -> bool:
     """Whether pip's build of the project in `folder` only copies its files: see the
     module; or it has nothing pip could build at all."""
-    if any((folder / name).exists() for name in _HOOK_FILES):
+    if any((folder / name).is_file() for name in _HOOK_FILES):
         return False
-    if not (folder / "pyproject.toml").exists():
+    if not (folder / "pyproject.toml").is_file():
         return True  # neither setup.py nor pyproject.toml: pip cannot build it at all
     try:
         project = load_toml((folder / "pyproject.toml").read_text("utf-8"))
@@ -82,6 +82,9 @@ def _at(document: Any, *keys: str) -> Any:
 
 
 _HOOK_FILES = ("setup.py", "hatch_build.py", "pdm_build.py", "build.py")
+BUILD_FILES = frozenset({*_HOOK_FILES, "pyproject.toml"})
+"""The names of every file `runs_a_build` reads or looks for in a folder: a folder holding
+none of them judges as one that is not there, so these decide its answer alone."""
 _COPYING_BACKENDS = frozenset(
     {"hatchling.build", "flit_core.buildapi", "poetry.core.masonry.api", "pdm.backend", "uv_build"}
 )
