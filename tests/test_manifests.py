@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, read_manifests, read_vendored
 from gate.bundle.manifests.indexes import is_pypi
+from gate.bundle.manifests.versions import bounds
 
 LOCKS = Path(__file__).parent / "assets" / "locks"
 
@@ -817,3 +819,42 @@ def test_a_range_of_more_than_one_version_is_no_pin(tmp_path: Path, text: str) -
     manifest = read_manifests(tmp_path)
     assert [u.reason for u in manifest.unauditable] == ["not pinned to one version"]
     assert manifest.pins == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "admits", "limits"),
+    [
+        ("requests~=2.19.0\n", "~=2.19.0", ("2.19.0", "2.20", False)),
+        ("requests==2.19.*\n", "==2.19.*", ("2.19", "2.20", False)),
+        ("requests<=2.19.1,>2.18\n", "<=2.19.1,>2.18", ("2.18", "2.19.1", True)),
+        ("requests<2.20\n", "<2.20", (None, "2.20", False)),
+        ("requests<2.20,<=2.20\n", "<2.20,<=2.20", (None, "2.20", False)),
+        ("requests>=2.19\n", ">=2.19", None),
+        ("requests\n", None, None),
+    ],
+)
+def test_a_range_is_recorded_with_what_it_admits(
+    tmp_path: Path, text: str, admits: str | None, limits: tuple[str | None, str, bool] | None
+) -> None:
+    """An unpinned requirement keeps its specifiers, for the audit to check against the
+    package's advisories; the bounds are those of every version they admit."""
+    write(tmp_path, "requirements.txt", text)
+    (unpinned,) = read_manifests(tmp_path).unauditable
+    assert unpinned.admits == admits
+    floor, ceiling, inclusive = limits or (None, "0", False)
+    expected = (Version(floor) if floor else None, Version(ceiling), inclusive)
+    assert bounds(admits or "") == (expected if limits else None)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "admits"),
+    [("~2.19.0", "<2.20,>=2.19.0"), ("^2.19", "<3,>=2.19"), ("^0.0.3", "<0.0.4,>=0.0.3"),
+     (">= 2.19, < 2.20", "<2.20,>=2.19"), ("2.19.*", "==2.19.*"), ("*", None),
+     ("1.0 || 2.0", None)],
+)  # fmt: skip
+def test_a_poetry_range_is_recorded_as_pep_440(
+    tmp_path: Path, constraint: str, admits: str | None
+) -> None:
+    write(tmp_path, "pyproject.toml", f'[tool.poetry.dependencies]\nrequests = "{constraint}"\n')
+    (unpinned,) = read_manifests(tmp_path).unauditable
+    assert (unpinned.reason, unpinned.admits) == ("not pinned to one version", admits)

@@ -198,19 +198,22 @@ a zip (its findings, GATE-SLS-001 and the audit's, came from its own shard, and 
 merge` blocked), not attacked further; class 1 through Terraform was not run; PDM's
 tools were not run (its `pdm lock` failed here on a dependency's version).
 
-Fixed by the manifest readers (gate.bundle.manifests), each by its class. 2, a
-constraint is read as the specifiers it is (Poetry's and Pipfile's by
+Fixed by the manifest readers (gate.bundle.manifests) and the audit, each by its class.
+2, a constraint is read as the specifiers it is (Poetry's and Pipfile's by
 `versions.constraint_specifiers`), and one that admits exactly one version is that pin
 (`versions.single_version`, for requirements and tables alike); a file of PyPI's is
 audited at the version its file name states (`requirements.from_url`,
-`versions.file_version`). 5, a table's key is the requirement name pipenv makes of it,
-extras dropped, and a key that is no name is refused naming it
-(`entries.read_dependency`, `versions.requirement_name`). 7, one test decides whether a
-URL is PyPI's (its index or its files: `indexes._pypi_server`): HTTPS, no credentials
-or other port, and only printable ASCII without a space or backslash (`_parts`), so a
-URL the installers may read otherwise is a source elsewhere. 8, a source is judged by
-its value: a remote URL under any source key (`file`, `path`, `directory`...) is from
-elsewhere (`entries._source_key`).
+`versions.file_version`); a range keeps its specifiers (`Unauditable.admits`), and the
+audit reports, at its line, each advisory one of whose ranges holds every version it
+admits (`versions.bounds`, `VersionRange.covers`, `pip_audit._affected_range`). 5, a
+table's key is the requirement name pipenv makes of it, extras dropped, and a key that
+is no name is refused naming it (`entries.read_dependency`,
+`versions.requirement_name`). 7, one test decides whether a URL is PyPI's (its index or
+its files: `indexes._pypi_server`): HTTPS, no credentials or other port, and only
+printable ASCII without a space or backslash (`_parts`), so a URL the installers may
+read otherwise is a source elsewhere. 8, a source is judged by its value: a remote URL
+under any source key (`file`, `path`, `directory`...) is from elsewhere
+(`entries._source_key`).
 """
 
 from __future__ import annotations
@@ -311,19 +314,16 @@ ABSORBER = (
 
 # --- 2. an exact pin spelt as a range ------------------------------------------------------------
 
-EXACT: dict[str, Layout] = {
-    "2-range-of-one": requirements("requests>=2.19.0,<=2.19.0"),
-    "2-pyproject-range-of-one": pyproject("requests>=2.19.0,<=2.19.0"),
-    "2-poetry-single-equals": poetry("=2.19.0"),
-    "2-pypi-file-url": requirements(f"requests @ {PYPI_WHEEL}"),
-    "2-bare-pypi-file-url": requirements(PYPI_WHEEL),
-}
-# Ranges of more than one version, every one of them affected by the advisory.
 RANGES: dict[str, Layout] = {
+    "2-range-of-one": requirements("requests>=2.19.0,<=2.19.0"),
     "2-below-the-next": requirements("requests>=2.19.0,<2.19.1"),
     "2-compatible": requirements("requests~=2.19.0"),
     "2-wildcard": requirements("requests==2.19.*"),
+    "2-pyproject-range-of-one": pyproject("requests>=2.19.0,<=2.19.0"),
+    "2-poetry-single-equals": poetry("=2.19.0"),
     "2-poetry-tilde": poetry("~2.19.0"),
+    "2-pypi-file-url": requirements(f"requests @ {PYPI_WHEEL}"),
+    "2-bare-pypi-file-url": requirements(PYPI_WHEEL),
 }
 
 
@@ -474,11 +474,6 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
     )
 
 
-def test_an_exact_version_however_spelt_is_audited(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, EXACT)
-
-
-@pytest.mark.xfail(strict=True, reason="2: a range admitting only affected versions is medium")
 def test_the_trick_is_blocked_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, RANGES)
 

@@ -51,7 +51,8 @@ def read_dependency(
     local = _source_key(entry, at, line)
     source = entry.get(local) if local else None
     text = text or shown(name, version, source)
-    exact = exact_version(version)
+    specifiers = constraint_specifiers(version or "*")
+    exact = single_version(specifiers) if specifiers is not None else None
     # Refusals name the key, as a manifest's shape errors do.
     key = f'"{join(at, str(local))}" '
     if isinstance(source, str) and from_bundle(source, repository=local == "git"):
@@ -66,8 +67,7 @@ def read_dependency(
         problem = "is missing" if version is None else f"is not one exact version ({version!r})"
         raise Malformed(join(at, "version"), f"{problem}: a lock pins every package", line)
     elif exact is None:
-        reason = "not pinned to one version"
-        found.unauditable.append(Unauditable(text, reason, path, line, package))
+        found.unpinned(text, package, str(specifiers or ""), path, line)
     else:
         found.pin(package, exact, path, line)
 
@@ -85,15 +85,6 @@ def _source_key(entry: dict[str, Any], at: str, line: int) -> str | None:
 def _remote(source: object) -> bool:
     """Whether a source key's value is a place off the local disk (a URL, a repository)."""
     return isinstance(source, str) and not local_place(source)
-
-
-def exact_version(constraint: object) -> str | None:
-    """The one version a constraint admits (`1.2.3`, `==1.2.3`, Poetry's `=1.2.3`,
-    `>=1.2.3,<=1.2.3`); None for a range."""
-    if not isinstance(constraint, str):
-        return None
-    specifiers = constraint_specifiers(constraint)
-    return single_version(specifiers) if specifiers is not None else None
 
 
 def shown(name: str, version: object, where: object) -> str:

@@ -35,6 +35,9 @@ class Unauditable:
     line: int
     name: str | None = None
     """The dependency's name when the manifest gives one."""
+    admits: str | None = None
+    """For a range of an index's releases, its PEP 440 specifiers (`~=2.19.0`): the audit
+    reports an advisory that affects every version they admit."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,12 @@ class Found:
             self.problems.append(Unauditable(f"{name} {version}", reason, path, line))
             return
         self.pins.append(Pin(canonicalize_name(name), normalised, path, line))
+
+    def unpinned(self, text: str, name: str, admits: str, path: str, line: int) -> None:
+        """A dependency from an index whose constraint (`admits`, PEP 440 specifiers; empty
+        for any version) admits more than one version: it is not audited as a pin."""
+        reason = "not pinned to one version"
+        self.unauditable.append(Unauditable(text, reason, path, line, name, admits or None))
 
     def names(self) -> set[str]:
         """The canonical names of the dependencies found."""

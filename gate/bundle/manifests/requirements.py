@@ -201,8 +201,7 @@ def classify_requirement(
             return
         url, name = requirement.url or "", requirement.name
         if not url:
-            reason = "not pinned to one version"
-            found.unauditable.append(Unauditable(text, reason, path, number, name))
+            found.unpinned(text, name, str(requirement.specifier), path, number)
             return
     if from_bundle(url):
         found.problems.append(Unauditable(text, FROM_BUNDLE, path, number))

@@ -64,8 +64,44 @@ def _caret_or_tilde(operator: str, version: str) -> str:
     release = Version(version).release
     nonzero = next((i for i, n in enumerate(release) if n), len(release) - 1)
     last = min(1, len(release) - 1) if operator == "~" else nonzero
-    upper = ".".join(str(n) for n in [*release[:last], release[last] + 1])
-    return f">={version},<{upper}"
+    return f">={version},<{_next(release[: last + 1])}"
+
+
+Bounds = tuple[Version | None, Version, bool]
+"""A range's floor (None for none), its ceiling, and whether the ceiling is admitted."""
+
+
+def bounds(specifiers: str) -> Bounds | None:
+    """The bounds of the versions a range admits (PEP 440 `specifiers`): its floor (None
+    for none), its ceiling, and whether the ceiling itself is admitted; None for a range
+    without a ceiling, or one that is not versions. `~=1.2.3` and `==1.2.*` are
+    `>=1.2.3,<1.3` and `>=1.2,<1.3`."""
+    floors: list[Version] = []
+    ceilings: list[tuple[Version, bool]] = []
+    try:
+        for spec in SpecifierSet(specifiers):
+            version = spec.version.removesuffix(".*")
+            if spec.operator in (">=", ">", "~=", "==", "==="):
+                floors.append(Version(version))
+            if spec.operator in ("<", "<="):
+                ceilings.append((Version(version), spec.operator == "<="))
+            elif spec.operator == "~=":
+                ceilings.append((_next(Version(version).release[:-1]), False))
+            elif spec.operator == "==" and spec.version.endswith(".*"):
+                ceilings.append((_next(Version(version).release), False))
+            elif spec.operator in ("==", "==="):
+                ceilings.append((Version(version), True))
+    except (InvalidSpecifier, InvalidVersion):
+        return None
+    if not ceilings:
+        return None
+    ceiling, inclusive = min(ceilings)  # at one version, excluding it is the tighter
+    return max(floors, default=None), ceiling, inclusive
+
+
+def _next(release: tuple[int, ...]) -> Version:
+    """The release after every one that starts with `release`: `1.2` for `1.1`."""
+    return Version(".".join(str(n) for n in [*release[:-1], release[-1] + 1]))
 
 
 def file_version(url: str) -> tuple[str, str] | None:
