@@ -858,3 +858,16 @@ def test_a_poetry_range_is_recorded_as_pep_440(
     write(tmp_path, "pyproject.toml", f'[tool.poetry.dependencies]\nrequests = "{constraint}"\n')
     (unpinned,) = read_manifests(tmp_path).unauditable
     assert (unpinned.reason, unpinned.admits) == ("not pinned to one version", admits)
+
+
+def test_a_vendored_package_whose_name_is_no_name_is_refused(tmp_path: Path) -> None:
+    """Whichever reader records a pin, a name no advisory can name is a problem."""
+    write(
+        tmp_path,
+        "requests[socks]-2.19.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: requests[socks]\nVersion: 2.19.0\n",
+    )
+    vendored = read_vendored(tmp_path)
+    (problem,) = vendored.problems
+    assert vendored.pins == ()
+    assert problem.reason.startswith("'requests[socks]' is not a package name")

@@ -208,12 +208,12 @@ audit reports, at its line, each advisory one of whose ranges holds every versio
 admits (`versions.bounds`, `VersionRange.covers`, `pip_audit._affected_range`). 5, a
 table's key is the requirement name pipenv makes of it, extras dropped, and a key that
 is no name is refused naming it (`entries.read_dependency`,
-`versions.requirement_name`). 7, one test decides whether a URL is PyPI's (its index or
-its files: `indexes._pypi_server`): HTTPS, no credentials or other port, and only
-printable ASCII without a space or backslash (`_parts`), so a URL the installers may
-read otherwise is a source elsewhere. 8, a source is judged by its value: a remote URL
-under any source key (`file`, `path`, `directory`...) is from elsewhere
-(`entries._source_key`).
+`versions.requirement_name`); `Found.pin` refuses a name that is not one, whichever
+reader calls it. 7, one test decides whether a URL is PyPI's (its index or its files:
+`indexes._pypi_server`): HTTPS, no credentials or other port, and only printable ASCII
+without a space or backslash (`_parts`), so a URL the installers may read otherwise is a
+source elsewhere. 8, a source is judged by its value: a remote URL under any source key
+(`file`, `path`, `directory`...) is from elsewhere (`entries._source_key`).
 """
 
 from __future__ import annotations

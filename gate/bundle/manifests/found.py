@@ -9,6 +9,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from gate.bundle.manifests.builds import runs_a_build
+from gate.bundle.manifests.versions import requirement_name
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,12 @@ class Found:
         return runs_a_build(self.root, (self.root / manifest).parent, where)
 
     def pin(self, name: str, version: str, path: str, line: int) -> None:
-        """Record an exact version; one packaging cannot read is a problem, never a pass."""
+        """Record an exact version; a name or version packaging cannot read is a problem,
+        never a pass (no advisory names what is not a package's name)."""
+        if requirement_name(name) != name:
+            reason = f"{name!r} is not a package name, so it is not audited: name it as PyPI does"
+            self.problems.append(Unauditable(f"{name} {version}", reason, path, line))
+            return
         try:
             normalised = str(Version(version))
         except InvalidVersion:

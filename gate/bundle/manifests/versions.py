@@ -1,5 +1,7 @@
-"""Which versions a dependency's constraint admits, and the version a file name states:
-a constraint that admits one version is that pin, however it is spelt."""
+"""What a manifest's text names, read as the installers read it: the versions a
+constraint admits (one that admits a single version is that pin, however it is spelt),
+the package and version a wheel's or sdist's file name states, and the package a
+table's key names."""
 
 from __future__ import annotations
 
