@@ -57,7 +57,7 @@ def record(
 def from_elsewhere(found: Found, url: str, path: str, line: int, name: str | None) -> bool:
     """Record a requirement's remote URL or repository (`name @ https://...`,
     `git+https://...`) as a source other than PyPI, unless it is a file of PyPI's own
-    (then only its version is unknown: GATE-DEP-001). Whether it was recorded."""
+    (whose name states its version). Whether it was recorded."""
     if _pypi_server(VCS.sub("", url.strip()), _PYPI_FILES):
         return False
     record(found, url, DIRECT, path, line, name)
@@ -189,9 +189,8 @@ def _pypi_server(url: str, hosts: tuple[str, ...]) -> SplitResult | None:
     """`url` split, if it names one of PyPI's `hosts` over HTTPS, without credentials or
     another port: the one test of whether a URL is PyPI's (its index or its files)."""
     parts = _parts(url.strip())
-    if parts is None or parts.scheme != "https" or "@" in parts.netloc:
-        return None
-    return parts if parts.hostname in hosts and parts.port in (None, 443) else None
+    plain = {f"{host}{port}" for host in hosts for port in ("", ":443")}
+    return parts if parts and parts.scheme == "https" and parts.netloc.lower() in plain else None
 
 
 def _parts(url: str) -> SplitResult | None:
@@ -202,11 +201,9 @@ def _parts(url: str) -> SplitResult | None:
     if not _PLAIN.fullmatch(url):
         return None
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - a port that is no number raises here
+        return urlsplit(url)
     except ValueError:
         return None
-    return parts
 
 
 _PLAIN = re.compile(r"[!-\[\]-~]*")
