@@ -215,3 +215,22 @@ def test_a_bundle_with_nothing_to_audit_never_starts_pip_audit(tmp_path: Path) -
     assert output["database"]["source"].startswith("builtin:")
     assert output["results"][0]["dependencies"] == []
     assert imported.isdisjoint({"pip_audit", "pip_api"})
+
+
+def test_a_range_every_version_of_which_is_affected_is_reported(tmp_path: Path) -> None:
+    """Whatever a range installs is affected when one advisory covers it whole
+    (PYSEC-2018-28: requests before 2.20.0): reported at its line, as a pin would be.
+    A range reaching a fixed version is only not pinned (GATE-DEP-001)."""
+    (tmp_path / "requirements.txt").write_text(
+        "requests~=2.19.0\nurllib3>=1.23,<2.3\nsix>=1.10,<1.17\n"
+    )
+    (result,) = _audit_all([(Target("b", str(tmp_path)), _Read(tmp_path))], CountingService())
+    (requests,) = result["dependencies"]
+    assert (requests["name"], requests["version"], requests["line"]) == (
+        "requests",
+        "~=2.19.0",
+        1,
+    )
+    assert requests["range"] is True
+    assert "PYSEC-2018-28" in {v["id"] for v in requests["vulns"]}
+    assert len(result["unauditable"]) == 3

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, read_manifests, read_vendored
+from gate.bundle.manifests.indexes import is_pypi
+from gate.bundle.manifests.versions import bounds
 from gate.scanners.pip_audit import PipAuditScanner
 
 LOCKS = Path(__file__).parent / "assets" / "locks"
@@ -765,3 +769,184 @@ def test_a_requirements_file_pip_reads_otherwise_is_a_problem(tmp_path: Path, da
     (tmp_path / "requirements.txt").write_bytes(data)
     (problem,) = read_manifests(tmp_path).problems
     assert problem.reason.startswith("pip would read it otherwise")
+
+
+PIPFILE_LOCK = '{"_meta": {}, "default": {%s}}\n'
+SIX_WHEEL = "/packages/py2.py3/s/six/six-1.16.0-py2.py3-none-any.whl"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Pipfile.lock", PIPFILE_LOCK % '"requests[socks]": {"version": "==2.19.0"}'),
+        ("Pipfile.lock", PIPFILE_LOCK % '"requests ": {"version": "==2.19.0"}'),
+        ("Pipfile", '[packages]\n"requests[socks]" = "==2.19.0"\n'),
+        ("pyproject.toml", '[tool.poetry.dependencies]\n"requests [socks]" = "2.19.0"\n'),
+        ("uv.lock", 'version = 1\n[[package]]\nname = "requests[socks]"\nversion = "2.19.0"\n'),
+    ],
+)  # fmt: skip
+def test_a_key_is_read_as_the_requirement_it_makes(tmp_path: Path, name: str, text: str) -> None:
+    """pipenv joins a key and its version into a requirement line: `requests[socks]`
+    and `requests ` are requests, audited as such."""
+    write(tmp_path, name, text)
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version) for p in manifest.pins] == [("requests", "2.19.0")]
+    assert manifest.problems == ()
+
+
+@pytest.mark.parametrize("key", ["requests==2.19.0", "req uests", "requests; os_name", "[x]"])
+def test_a_key_that_is_no_name_is_refused(tmp_path: Path, key: str) -> None:
+    write(tmp_path, "Pipfile.lock", PIPFILE_LOCK % f'"{key}": {{"version": "==2.19.0"}}')
+    manifest = read_manifests(tmp_path)
+    (problem,) = manifest.problems
+    assert manifest.pins == ()
+    assert problem.reason == f'"default.{key}" is not a package name (a name, then any [extras])'
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        "https://pypi.example.net\\@files.pythonhosted.org",
+        "https://pypi.example.net\\files.pythonhosted.org",
+        "https://user@files.pythonhosted.org",
+        "https://files.pythonhosted.org:8443",
+        "http://files.pythonhosted.org",
+        "https://files.pythonhosted.org\t",
+        "https://files.pythonhosted.org\x00",
+        "https://files.pythonhosted.org\u3002",
+    ],
+)
+def test_a_url_installers_may_read_otherwise_is_never_pypi_s(tmp_path: Path, server: str) -> None:
+    """pip and uv end a URL's authority at a backslash where `urlsplit` does not, and
+    parsers differ on whitespace, control characters and non-ASCII: such a URL, a user
+    name, another port or plain HTTP is a server other than PyPI (GATE-DEP-002)."""
+    url = server + SIX_WHEEL
+    write(tmp_path, "a/requirements.txt", f"six @ {url}\n")
+    uv_lock = (
+        'version = 1\n[[package]]\nname = "six"\nversion = "1.16.0"\n'
+        'source = { registry = "https://pypi.org/simple" }\n'
+        f"wheels = [{{ url = {json.dumps(url)} }}]\n"
+    )
+    write(tmp_path, "b/uv.lock", uv_lock)
+    manifest = read_manifests(tmp_path)
+    # pip ends a requirement at whitespace: the rest is a line it cannot read, refused.
+    refused = [(p.path, p.line) for p in manifest.problems]
+    elsewhere = [(i.path, i.line) for i in manifest.indexes]
+    assert sorted(refused + elsewhere) == [("a/requirements.txt", 1), ("b/uv.lock", 3)]
+    assert not is_pypi(server + "/simple")
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Pipfile", '[packages]\nsix = {file = "%s"}\n'),
+        ("Pipfile", '[packages]\nsix = {path = "%s"}\n'),
+        ("Pipfile", '[packages]\nsix = {path = ".", file = "%s"}\n'),
+        ("Pipfile.lock", PIPFILE_LOCK % '"six": {"file": "%s"}'),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nsix = {path = "%s"}\n'),
+        ("pyproject.toml", '[project]\ndependencies = ["six"]\n'
+         '[tool.uv.sources]\nsix = {directory = "%s"}\n'),
+        ("poetry.lock", '[[package]]\nname = "six"\nversion = "1.16.0"\n'
+         '[package.source]\ntype = "file"\nurl = "%s"\n[metadata]\n'),
+        ("pdm.lock", '[metadata]\n[[package]]\nname = "six"\nversion = "1.16.0"\npath = "%s"\n'),
+    ],
+)  # fmt: skip
+def test_a_remote_url_under_any_source_key_is_from_elsewhere(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """A source is judged by its value: a remote URL under `file`, `path` or `directory`
+    is downloaded from that server, as one under `url` is (GATE-DEP-002)."""
+    url = "https://pypi.example.net" + SIX_WHEEL
+    write(tmp_path, name, text.replace("%s", url))
+    manifest = read_manifests(tmp_path)
+    assert [i.text for i in manifest.indexes] == [url]
+    assert (manifest.pins, manifest.problems) == ((), ())
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("requirements.txt", "requests>=2.19.0,<=2.19.0\n"),
+        ("requirements.txt", "requests==2.19.0,>=1\n"),
+        ("requirements.txt", "requests<=2.19.0, >=2.19.0 ; python_version >= '3'\n"),
+        ("requirements.txt", "requests @ https://files.pythonhosted.org/p/requests-2.19.0-py2.py3-none-any.whl\n"),
+        ("requirements.txt", "https://files.pythonhosted.org/p/requests-2.19.0.tar.gz#sha256=ab\n"),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nrequests = "=2.19.0"\n'),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nrequests = "== 2.19.0"\n'),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nrequests = " 2.19.0"\n'),
+        ("pyproject.toml", '[tool.poetry.dependencies]\nrequests = ">= 2.19.0, <= 2.19.0"\n'),
+        ("Pipfile", '[packages]\nrequests = {url = "https://files.pythonhosted.org/p/requests-2.19.0.tar.gz"}\n'),
+    ],
+)  # fmt: skip
+def test_a_constraint_admitting_one_version_is_that_pin(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    """However an exact version is spelt (a range of one, Poetry's `=`, PyPI's own file
+    for it), it is audited at that version."""
+    write(tmp_path, name, text)
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version) for p in manifest.pins] == [("requests", "2.19.0")]
+    assert (manifest.unauditable, manifest.problems, manifest.indexes) == ((), (), ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["requests~=2.19.0", "requests==2.19.*", "requests>=2.19.0,<2.19.1", "requests>=2.19,<=2.19.1"],
+)
+def test_a_range_of_more_than_one_version_is_no_pin(tmp_path: Path, text: str) -> None:
+    write(tmp_path, "requirements.txt", text + "\n")
+    manifest = read_manifests(tmp_path)
+    assert [u.reason for u in manifest.unauditable] == ["not pinned to one version"]
+    assert manifest.pins == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "admits", "limits"),
+    [
+        ("requests~=2.19.0\n", "~=2.19.0", ("2.19.0", "2.20", False)),
+        ("requests==2.19.*\n", "==2.19.*", ("2.19", "2.20", False)),
+        ("requests<=2.19.1,>2.18\n", "<=2.19.1,>2.18", ("2.18", "2.19.1", True)),
+        ("requests<2.20\n", "<2.20", (None, "2.20", False)),
+        ("requests<2.20,<=2.20\n", "<2.20,<=2.20", (None, "2.20", False)),
+        ("requests>=2.19\n", ">=2.19", None),
+        ("requests\n", None, None),
+    ],
+)
+def test_a_range_is_recorded_with_what_it_admits(
+    tmp_path: Path, text: str, admits: str | None, limits: tuple[str | None, str, bool] | None
+) -> None:
+    """An unpinned requirement keeps its specifiers, for the audit to check against the
+    package's advisories; the bounds are those of every version they admit."""
+    write(tmp_path, "requirements.txt", text)
+    (unpinned,) = read_manifests(tmp_path).unauditable
+    assert unpinned.admits == admits
+    floor, ceiling, inclusive = limits or (None, "0", False)
+    expected = (Version(floor) if floor else None, Version(ceiling), inclusive)
+    assert bounds(admits or "") == (expected if limits else None)
+
+
+@pytest.mark.parametrize(
+    ("constraint", "admits"),
+    [("~2.19.0", "<2.20,>=2.19.0"), ("^2.19", "<3,>=2.19"), ("^0.0.3", "<0.0.4,>=0.0.3"),
+     (">= 2.19, < 2.20", "<2.20,>=2.19"), ("2.19.*", "==2.19.*"), ("*", None),
+     ("1.0 || 2.0", None)],
+)  # fmt: skip
+def test_a_poetry_range_is_recorded_as_pep_440(
+    tmp_path: Path, constraint: str, admits: str | None
+) -> None:
+    write(tmp_path, "pyproject.toml", f'[tool.poetry.dependencies]\nrequests = "{constraint}"\n')
+    (unpinned,) = read_manifests(tmp_path).unauditable
+    assert (unpinned.reason, unpinned.admits) == ("not pinned to one version", admits)
+
+
+def test_a_vendored_package_whose_name_is_no_name_is_refused(tmp_path: Path) -> None:
+    """Whichever reader records a pin, a name no advisory can name is a problem."""
+    write(
+        tmp_path,
+        "requests[socks]-2.19.0.dist-info/METADATA",
+        "Metadata-Version: 2.1\nName: requests[socks]\nVersion: 2.19.0\n",
+    )
+    vendored = read_vendored(tmp_path)
+    (problem,) = vendored.problems
+    assert vendored.pins == ()
+    assert problem.reason.startswith("'requests[socks]' is not a package name")

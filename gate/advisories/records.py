@@ -79,6 +79,31 @@ class VersionRange:
                 affected = False
         return affected
 
+    def covers(self, floor: Version | None, ceiling: Version, inclusive: bool) -> bool:
+        """Whether every version from `floor` (None: the first) up to `ceiling` (itself
+        too when `inclusive`) is affected: one stretch of the range, from an `introduced`
+        at or below the floor to a `fixed` above the ceiling (or at it, when it is
+        excluded) or a `last_affected` at or above it, or no end at all."""
+        ordered = self._ordered
+        if ordered is None:
+            return False
+        affected, start = False, None
+        for kind, bound in ordered:
+            if kind == "introduced" and not affected:
+                affected, start = True, bound
+            elif kind != "introduced" and affected and bound is not None:
+                reaches = ceiling < bound if kind == "fixed" and inclusive else ceiling <= bound
+                if reaches and _from(start, floor):
+                    return True
+                affected = False
+        return affected and _from(start, floor)
+
+
+def _from(introduced: Version | None, floor: Version | None) -> bool:
+    """Whether a stretch introduced at `introduced` (None: the first version) holds every
+    version from `floor` on (None: the first)."""
+    return introduced is None or (floor is not None and introduced <= floor)
+
 
 @dataclass(frozen=True)
 class Affected:
@@ -103,6 +128,11 @@ class Affected:
         if parsed is None:
             return False
         return parsed in self._listed or any(r.contains(parsed) for r in self.ranges)
+
+    def covers(self, floor: Version | None, ceiling: Version, inclusive: bool) -> bool:
+        """Whether one of the ranges affects every version from `floor` to `ceiling`
+        (`VersionRange.covers`)."""
+        return any(r.covers(floor, ceiling, inclusive) for r in self.ranges)
 
     def fixes(self) -> Iterator[tuple[Version, str]]:
         """Every parseable `fixed` event as (version, text)."""
@@ -149,6 +179,14 @@ class Advisory:
         """Whether `version` of `package` (any spelling of the name) is affected."""
         name = canonicalize_name(package)
         return any(e.package == name and e.includes(version) for e in self.affected)
+
+    def affects_every(
+        self, package: str, floor: Version | None, ceiling: Version, inclusive: bool
+    ) -> bool:
+        """Whether every version of `package` from `floor` (None: the first) to `ceiling`
+        (itself too when `inclusive`) is affected, by one of the advisory's ranges."""
+        name = canonicalize_name(package)
+        return any(e.package == name and e.covers(floor, ceiling, inclusive) for e in self.affected)
 
     def fixed_versions(self, package: str) -> tuple[str, ...]:
         """The versions that fix `package`, lowest first; unparseable ones are left out."""

@@ -13,7 +13,9 @@ Vulnerabilities come from a local OSV database through the gate's own
 osv.dev through pip-audit's own service (`live`, or `auto` with the local data
 as fallback); see `gate.advisories.sources`. Dependencies the gate cannot
 audit from their text become GATE-DEP-001 findings and are never installed; a
-manifest or package metadata the gate cannot read is a scan issue, never "clean".
+manifest or package metadata the gate cannot read is a scan issue, never "clean". A
+range (`requests~=2.19.0`) is also reported, at its line, with each advisory that
+affects every version it admits.
 """
 
 from __future__ import annotations
@@ -26,12 +28,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, Pin, read_manifests, read_vendored
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from gate.bundle.manifests import (
+    MANIFEST_PATTERNS,
+    Manifest,
+    Pin,
+    Unauditable,
+    read_manifests,
+    read_vendored,
+)
+from gate.bundle.manifests.versions import Bounds, bounds
 from gate.model import Finding, Location, Package, ScanIssue, Severity
 from gate.redact import mask_url_credentials, strip_url_credentials, url_origin
 from gate.scanners.base import ParseContext, Parsed, Scanner, Target, scanned_root, targets_of
 
 if TYPE_CHECKING:
+    from gate.advisories.records import Advisory
     from gate.settings import ScannerSettings
 
 UNPINNED_RULE = "GATE-DEP-001"
@@ -106,7 +120,7 @@ class PipAuditScanner(Scanner):
         settings = AdvisorySettings.from_json(request["options"]["advisories"])
         named = {t["bundle"]: _named_manifests(t) for t in request["targets"]}
         read = [(t, _Read(Path(t.root), named[t.bundle])) for t in targets_of(request)]
-        if settings.source == "offline" and not any(r.where for _, r in read):
+        if settings.source == "offline" and not any(r.where or r.ranges for _, r in read):
             # Nothing to ask about: pip-audit, whose import runs `pip --version` in a
             # process of its own, is not started at all.
             return _offline_answer(
@@ -205,6 +219,10 @@ class _Read:
         self.manifest = read_manifests(root, named)
         self.vendored = read_vendored(root)
         self.where = _locations(self.manifest, self.vendored)
+        self.ranges = [
+            (u, limits) for u in self.manifest.unauditable if (limits := _bounded(u)) is not None
+        ]
+        """Each range of an index's releases with a ceiling, and its bounds (`bounds`)."""
 
 
 def _audit(target: Target, found: _Read, service: Any) -> dict[str, Any]:
@@ -215,11 +233,12 @@ def _audit(target: Target, found: _Read, service: Any) -> dict[str, Any]:
         from pip_audit._audit import Auditor
 
         audited = list(Auditor(service).audit(_Pinned([pins[0] for pins in where.values()])))
+    ranges = [_affected_range(*r, service) for r in found.ranges if service is not None]
     dependencies = [
         _dependency(dep, vulns, pin, service)
         for dep, vulns in audited
         for pin in where[(dep.canonical_name, str(dep.version))]
-    ]
+    ] + [affected for affected in ranges if affected["vulns"]]
     return {
         "bundle": target.bundle,
         "dependencies": sorted(dependencies, key=lambda d: (d["name"], d["version"])),
@@ -249,6 +268,38 @@ def _locations(manifest: Manifest, vendored: Manifest) -> dict[tuple[str, str], 
         if all(place.path != pin.path for place in places):
             places.append(pin)
     return where
+
+
+def _bounded(dependency: Unauditable) -> Bounds | None:
+    """The bounds of an unpinned dependency's range (`Unauditable.admits`), if it has a
+    ceiling: only then can every version it admits be affected by a fixed advisory."""
+    return bounds(dependency.admits) if dependency.name and dependency.admits else None
+
+
+def _affected_range(unpinned: Unauditable, limits: Bounds, service: Any) -> dict[str, Any]:
+    """An unpinned dependency's range (`requests~=2.19.0`) at its manifest's line, with the
+    advisories that affect every version it admits, so whatever it installs: of those
+    affecting its floor, each one of whose ranges holds the range's bounds whole."""
+    from pip_audit._service.interface import ResolvedDependency
+
+    name = canonicalize_name(str(unpinned.name))
+    floor, _, _ = limits
+    _, vulns = service.query(ResolvedDependency(name=name, version=floor or Version("0")))
+    every = [v for v in vulns if _affects_every(service.advisory_for(v.id), name, limits)]
+    return {
+        "name": name,
+        "version": unpinned.admits,
+        "path": unpinned.path,
+        "line": unpinned.line or None,
+        "vulns": [_vuln(v, service) for v in every],
+        "upgrade_to": None,
+        "range": True,
+    }
+
+
+def _affects_every(advisory: Advisory | None, name: str, limits: Bounds) -> bool:
+    """Whether `advisory` affects every version of `name` within `limits`."""
+    return advisory is not None and advisory.affects_every(name, *limits)
 
 
 def _dependency(dep: Any, vulns: list[Any], pin: Pin, service: Any) -> dict[str, Any]:
@@ -346,6 +397,8 @@ def _vulnerability(
             f"; unscored: the advisory data rates it nowhere, so the policy's "
             f"unscored_severity ({severity.label}) does"
         )
+    if dep.get("range"):
+        upgrade = f"; every version {dep['name']}{dep['version']} admits is affected{upgrade}"
     upgrade_to = dep.get("upgrade_to")
     if upgrade_to and len(dep["vulns"]) > 1:
         upgrade += f"; {dep['name']} {upgrade_to} clears all {len(dep['vulns'])} of its advisories"
@@ -358,7 +411,7 @@ def _vulnerability(
         severity=severity,
         bundle=bundle,
         location=Location(dep["path"], dep["line"], dep["line"]),
-        anchor=f"{dep['name']}=={dep['version']}",
+        anchor=f"{dep['name']}{'' if dep.get('range') else '=='}{dep['version']}",
         package=Package(dep["name"], dep["version"], fixed, upgrade_to),
         aliases=tuple(vuln["aliases"]),
         help_uri=(vuln["references"] or [None])[0],

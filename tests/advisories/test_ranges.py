@@ -130,3 +130,34 @@ def test_description_is_one_line(demo_db: AdvisoryDatabase) -> None:
 def test_description_falls_back_when_empty() -> None:
     bare = Advisory("X-1", (), "", "", None, None, (), (), ())
     assert bare.description == "N/A"
+
+
+@pytest.mark.parametrize(
+    ("events", "bounds", "covered"),
+    [
+        # Affected before 2.20.0: a range up to it (excluded), or up to 2.19.1 included.
+        ((("introduced", "0"), ("fixed", "2.20.0")), ("2.19.0", "2.20", False), True),
+        ((("introduced", "0"), ("fixed", "2.20.0")), (None, "2.19.1", True), True),
+        ((("introduced", "0"), ("fixed", "2.20.0")), ("2.19.0", "2.20.0", True), False),
+        ((("introduced", "0"), ("fixed", "2.20.0")), ("2.19.0", "2.21", False), False),
+        # From 2.3.0 on: a range reaching below it is not covered, nor one without a floor.
+        ((("introduced", "2.3.0"), ("fixed", "2.31.0")), ("2.3.0", "2.31", False), True),
+        ((("introduced", "2.3.0"), ("fixed", "2.31.0")), ("2.2", "2.30", False), False),
+        ((("introduced", "2.3.0"), ("fixed", "2.31.0")), (None, "2.30", False), False),
+        # A fix inside the range breaks it, though the versions after it are affected again.
+        ((("introduced", "0"), ("fixed", "1.5"), ("introduced", "1.6")), ("1.0", "2", False),
+         False),
+        ((("introduced", "0"), ("fixed", "1.5"), ("introduced", "1.6")), ("1.6", "2", False),
+         True),
+        ((("introduced", "1.0"), ("last_affected", "1.4")), ("1.0", "1.4", True), True),
+        ((("introduced", "1.0"), ("last_affected", "1.4")), ("1.0", "1.5", False), False),
+    ],
+)  # fmt: skip
+def test_a_range_covers_every_version_between_bounds_it_holds_whole(
+    events: tuple[tuple[str, str], ...], bounds: tuple[str | None, str, bool], covered: bool
+) -> None:
+    """Every version from a floor to a ceiling is affected only when one stretch of the
+    range, from an `introduced` to the next `fixed` or `last_affected`, holds them all."""
+    floor, ceiling, inclusive = bounds
+    lowest = Version(floor) if floor else None
+    assert _range(*events).covers(lowest, Version(ceiling), inclusive) is covered

@@ -198,19 +198,40 @@ a zip (its findings, GATE-SLS-001 and the audit's, came from its own shard, and 
 merge` blocked), not attacked further; class 1 through Terraform was not run; PDM's
 tools were not run (its `pdm lock` failed here on a dependency's version).
 
-Fixed, each by its class. 3, a version is reported at every manifest, included file and
-vendored copy that pins it (once per file, at its first line there), each finding with
-its own file's functions, and still asked about once (gate.scanners.pip_audit
-`_locations`); diff mode judges a dependency finding by its own file and by every
-requirements file that includes it, as the audit reads includes (gate.bundle.manifests
-`includers`, gate.scan.diff `_includers`, `_touched_by_change`), no longer by a search
-of changed files' texts. 4, the audit's cache key holds every file named as one that
-`runs_a_build` reads or looks for (`BUILD_FILES`, gate.bundle.manifests.builds, which
-it now looks for as files), wherever it lies (`PipAuditScanner.key_files`). 6, a lock
-stands for a pyproject.toml only when it is the lock of the one tool the pyproject is
-written for (Poetry, PDM or uv, by its `[tool]` table or build backend; uv for a plain
-project); with several, none does and the pyproject is read whole
-(gate.bundle.manifests `_locks_beside`, `_lock_of_tool`).
+Fixed by the manifest readers (gate.bundle.manifests) and the audit, each by its class.
+2, a constraint is read as the specifiers it is (Poetry's and Pipfile's by
+`versions.constraint_specifiers`), and one that admits exactly one version is that pin
+(`versions.single_version`, for requirements and tables alike); a file of PyPI's is
+audited at the version its file name states (`requirements.from_url`,
+`versions.file_version`); a range keeps its specifiers (`Unauditable.admits`), and the
+audit reports, at its line, each advisory one of whose ranges holds every version it
+admits (`versions.bounds`, `VersionRange.covers`, `pip_audit._affected_range`). 5, a
+table's key is the requirement name pipenv makes of it, extras dropped, and a key that
+is no name is refused naming it (`entries.read_dependency`,
+`versions.requirement_name`); `Found.pin` refuses a name that is not one, whichever
+reader calls it. 7, one test decides whether a URL is PyPI's (its index or its files:
+`indexes._pypi_server`): HTTPS, no credentials or other port, and only printable ASCII
+without a space or backslash (`_parts`), so a URL the installers may read otherwise is a
+source elsewhere. 8, a source is judged by its value: a remote URL under any source key
+(`file`, `path`, `directory`...) is from elsewhere (`entries._source_key`).
+
+Fixed by the audit's reporting, cache key and locks: 3, a version is reported at every
+manifest, included file and vendored copy that pins it (once per file, at its first line
+there), each finding with its own file's functions, and still asked about once
+(gate.scanners.pip_audit `_locations`); diff mode judges a dependency finding by its own
+file and by every requirements file that includes it, as the audit reads includes
+(gate.bundle.manifests `includers`, gate.scan.diff `_includers`, `_touched_by_change`),
+no longer by a search of changed files' texts. 4, the audit's cache key holds every file
+named as one that `runs_a_build` reads or looks for (`BUILD_FILES`,
+gate.bundle.manifests.builds, which it now looks for as files), wherever it lies
+(`PipAuditScanner.key_files`). 6, a lock stands for a pyproject.toml only when it is the
+lock of the one tool the pyproject is written for (Poetry, PDM or uv, by its `[tool]`
+table or build backend; uv for a plain project); with several, none does and the
+pyproject is read whole (gate.bundle.manifests `_locks_beside`, `_lock_of_tool`). Fixed
+in the merge of findings: 1, a finding folds only another scanner's finding of its own
+bundle (gate.scan.merge `_absorbs`); and the limit of a suppression written for a lesser
+finding: it carries over only from a finding at least as severe (`_merged`), so `# nosec
+B603` no longer silences GATE-SLS-001.
 """
 
 from __future__ import annotations
@@ -219,7 +240,6 @@ import json
 from pathlib import Path
 
 import git
-import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
@@ -471,12 +491,10 @@ def test_the_problem_each_trick_hides_blocks(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="2: a range admitting only affected versions is medium")
 def test_the_trick_is_blocked_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, RANGES)
 
 
-@pytest.mark.xfail(strict=True, reason="5: a key that is no name is pinned as a package")
 def test_a_name_with_extras_or_spaces_is_audited_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, NAMES)
 
@@ -485,12 +503,10 @@ def test_a_lock_of_another_tool_hides_nothing(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, OTHER_LOCKS)
 
 
-@pytest.mark.xfail(strict=True, reason="7: _host reads past a backslash, pip and uv do not")
 def test_a_url_s_host_is_read_as_the_installers_read_it(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, HOSTS)
 
 
-@pytest.mark.xfail(strict=True, reason="8: a remote URL under `file` is a local file dependency")
 def test_a_remote_file_is_a_source_elsewhere(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, REMOTE_FILES)
 

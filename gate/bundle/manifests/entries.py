@@ -3,14 +3,13 @@ and perhaps a source that is not a package index."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from gate.bundle.manifests.builds import BUILDS_FROM_BUNDLE
 from gate.bundle.manifests.found import Found, Unauditable
-from gate.bundle.manifests.indexes import from_elsewhere
-from gate.bundle.manifests.requirements import FROM_BUNDLE, from_bundle, local_place
+from gate.bundle.manifests.requirements import FROM_BUNDLE, from_bundle, from_url, local_place
 from gate.bundle.manifests.shapes import Malformed, join, kind
+from gate.bundle.manifests.versions import constraint_specifiers, requirement_name, single_version
 
 # Where a dependency comes from when it is not a package index, as the lock files and
 # Poetry/Pipenv tables name it: the gate cannot tell which code that is, so it is not audited.
@@ -38,46 +37,54 @@ def read_dependency(
     text: str = "",
 ) -> None:
     """One dependency `entry` (its `version` and source keys) at key `at` of the file:
-    a pin if its version is exact and it names no git, URL or local source
-    (`LOCAL_SOURCES`), else why it cannot be audited, shown as `text`. In a lock
+    a pin if its version admits one version and it names no git, URL or local source
+    (`LOCAL_SOURCES`), else why it cannot be audited, shown as `text`. A source is judged
+    by its value: a remote URL under any of those keys is from elsewhere. In a lock
     (`locked`), a dependency from an index must have an exact version."""
     path, line = where
+    package = requirement_name(name)
+    if package is None:
+        raise Malformed(at, "is not a package name (a name, then any [extras])", line)
     version = entry.get("version")
     if version is not None and not isinstance(version, str):
         raise Malformed(join(at, "version"), f"must be a string, not {kind(version)}", line)
-    local = next((key for key in LOCAL_SOURCES if entry.get(key)), None)
+    local = _source_key(entry, at, line)
     source = entry.get(local) if local else None
-    if local and not isinstance(source, (str, bool)):
-        raise Malformed(join(at, local), f"must be a string, not {kind(source)}", line)
     text = text or shown(name, version, source)
-    exact = exact_version(version)
+    specifiers = constraint_specifiers(version or "*")
+    exact = single_version(specifiers) if specifiers is not None else None
     # Refusals name the key, as a manifest's shape errors do.
     key = f'"{join(at, str(local))}" '
     if isinstance(source, str) and from_bundle(source, repository=local == "git"):
         found.problems.append(Unauditable(text, key + FROM_BUNDLE, path, line))
+    elif _remote(source):
+        from_url(text, str(source), LOCAL_SOURCES[str(local)], (path, line), package, found)
     elif local in _FOLDERS and isinstance(source, str) and found.builds(path, source):
         found.problems.append(Unauditable(text, key + BUILDS_FROM_BUNDLE, path, line))
-    elif local in ("git", "url") and isinstance(source, str) and not local_place(source):
-        if not from_elsewhere(found, source, path, line, name):
-            found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, name))
     elif local:
-        found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, name))
+        found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, package))
     elif exact is None and locked:
         problem = "is missing" if version is None else f"is not one exact version ({version!r})"
         raise Malformed(join(at, "version"), f"{problem}: a lock pins every package", line)
     elif exact is None:
-        reason = "not pinned to one version"
-        found.unauditable.append(Unauditable(text, reason, path, line, name))
+        found.unpinned(text, package, str(specifiers or ""), path, line)
     else:
-        found.pin(name, exact, path, line)
+        found.pin(package, exact, path, line)
 
 
-def exact_version(constraint: object) -> str | None:
-    """The version of an exact constraint (`1.2.3` or `==1.2.3`); None for a range."""
-    if not isinstance(constraint, str):
-        return None
-    exact = re.fullmatch(r"(==)?\s*(?P<version>[0-9][0-9A-Za-z.+!-]*)", constraint.strip())
-    return exact["version"] if exact else None
+def _source_key(entry: dict[str, Any], at: str, line: int) -> str | None:
+    """Which of `LOCAL_SOURCES` the entry takes the dependency from: the first holding a
+    remote URL, else the first set."""
+    keys = [key for key in LOCAL_SOURCES if entry.get(key)]
+    for key in keys:
+        if not isinstance(entry[key], (str, bool)):
+            raise Malformed(join(at, key), f"must be a string, not {kind(entry[key])}", line)
+    return next((key for key in keys if _remote(entry[key])), next(iter(keys), None))
+
+
+def _remote(source: object) -> bool:
+    """Whether a source key's value is a place off the local disk (a URL, a repository)."""
+    return isinstance(source, str) and not local_place(source)
 
 
 def shown(name: str, version: object, where: object) -> str:

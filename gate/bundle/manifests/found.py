@@ -9,6 +9,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from gate.bundle.manifests.builds import runs_a_build
+from gate.bundle.manifests.versions import requirement_name
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Unauditable:
     line: int
     name: str | None = None
     """The dependency's name when the manifest gives one."""
+    admits: str | None = None
+    """For a range of an index's releases, its PEP 440 specifiers (`~=2.19.0`): the audit
+    reports an advisory that affects every version they admit."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,12 @@ class Found:
         return runs_a_build(self.root, (self.root / manifest).parent, where)
 
     def pin(self, name: str, version: str, path: str, line: int) -> None:
-        """Record an exact version; one packaging cannot read is a problem, never a pass."""
+        """Record an exact version; a name or version packaging cannot read is a problem,
+        never a pass (no advisory names what is not a package's name)."""
+        if requirement_name(name) != name:
+            reason = f"{name!r} is not a package name, so it is not audited: name it as PyPI does"
+            self.problems.append(Unauditable(f"{name} {version}", reason, path, line))
+            return
         try:
             normalised = str(Version(version))
         except InvalidVersion:
@@ -77,6 +86,12 @@ class Found:
             self.problems.append(Unauditable(f"{name} {version}", reason, path, line))
             return
         self.pins.append(Pin(canonicalize_name(name), normalised, path, line))
+
+    def unpinned(self, text: str, name: str, admits: str, path: str, line: int) -> None:
+        """A dependency from an index whose constraint (`admits`, PEP 440 specifiers; empty
+        for any version) admits more than one version: it is not audited as a pin."""
+        reason = "not pinned to one version"
+        self.unauditable.append(Unauditable(text, reason, path, line, name, admits or None))
 
     def names(self) -> set[str]:
         """The canonical names of the dependencies found."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.shapes import join, load_toml, string, strings, table, tables
@@ -57,8 +57,8 @@ def record(
 def from_elsewhere(found: Found, url: str, path: str, line: int, name: str | None) -> bool:
     """Record a requirement's remote URL or repository (`name @ https://...`,
     `git+https://...`) as a source other than PyPI, unless it is a file of PyPI's own
-    (then only its version is unknown: GATE-DEP-001). Whether it was recorded."""
-    if _host(VCS.sub("", url.strip())) in _PYPI_FILES:
+    (whose name states its version). Whether it was recorded."""
+    if _pypi_server(VCS.sub("", url.strip()), _PYPI_FILES):
         return False
     record(found, url, DIRECT, path, line, name)
     return True
@@ -97,18 +97,9 @@ def is_url(text: str) -> bool:
 
 def is_pypi(url: str) -> bool:
     """Whether `url` is PyPI's simple index itself, over HTTPS and without credentials."""
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-    except ValueError:
-        return False
+    parts = _pypi_server(url, _PYPI_HOSTS)
     return (
-        parts.scheme == "https"
-        and host in _PYPI_HOSTS
-        and parts.port in (None, 443)
-        and parts.username is None
-        and parts.path.rstrip("/") in ("", "/simple", "/pypi")
-        and not parts.query
+        parts is not None and parts.path.rstrip("/") in ("", "/simple", "/pypi") and not parts.query
     )
 
 
@@ -167,12 +158,20 @@ def files_elsewhere(
     """A lock's files of one package (each `url`), each from the host of its `registry`
     (files.pythonhosted.org for PyPI's): a file elsewhere is what the installer downloads,
     whoever serves it."""
-    allowed = _PYPI_FILES if registry is None or is_pypi(registry) else (_host(registry),)
     for n, entry in enumerate(files):
         url = string(entry, "url", join(at, n)) if isinstance(entry, dict) else None
-        if url is not None and (_host(url) is None or _host(url) not in allowed):
-            server = urlsplit(url)._replace(path="/", query="", fragment="").geturl()
-            record(found, server if is_url(url) else url, LOCKED_FILES, *where)
+        if url is not None and not _served_by(url, registry):
+            parts = _parts(url) if is_url(url) else None
+            server = parts._replace(path="/", query="", fragment="").geturl() if parts else url
+            record(found, server, LOCKED_FILES, *where)
+
+
+def _served_by(url: str, registry: str | None) -> bool:
+    """Whether a lock's file `url` is on the server of its `registry` (PyPI's files for
+    PyPI's, and where none is named)."""
+    if registry is None or is_pypi(registry):
+        return _pypi_server(url, _PYPI_FILES) is not None
+    return _host(url) is not None and _host(url) == _host(registry)
 
 
 _PYPI_FILES = ("files.pythonhosted.org",)
@@ -181,10 +180,34 @@ VCS = re.compile(r"^(git|hg|svn|bzr)\+", re.IGNORECASE)
 
 
 def _host(url: str) -> str | None:
+    """The host of a URL every installer reads alike (`_parts`), else None."""
+    parts = _parts(url)
+    return parts.hostname if parts else None
+
+
+def _pypi_server(url: str, hosts: tuple[str, ...]) -> SplitResult | None:
+    """`url` split, if it names one of PyPI's `hosts` over HTTPS, without credentials or
+    another port: the one test of whether a URL is PyPI's (its index or its files)."""
+    parts = _parts(url.strip())
+    plain = {f"{host}{port}" for host in hosts for port in ("", ":443")}
+    return parts if parts and parts.scheme == "https" and parts.netloc.lower() in plain else None
+
+
+def _parts(url: str) -> SplitResult | None:
+    """`url` split, if pip, uv and Python's `urlsplit` read it alike; else None, so it is
+    never PyPI's. They differ on some characters: pip and uv end the authority at a
+    backslash, where `urlsplit` reads on to the last `@`, and whitespace, control
+    characters and non-ASCII are dropped, kept or encoded by one parser or another."""
+    if not _PLAIN.fullmatch(url):
+        return None
     try:
-        return urlsplit(url).hostname
+        return urlsplit(url)
     except ValueError:
         return None
+
+
+_PLAIN = re.compile(r"[!-\[\]-~]*")
+"""Printable ASCII without a space or a backslash."""
 
 
 def pipfile_indexes(data: dict[str, Any], lines: list[str], path: str, found: Found) -> None:

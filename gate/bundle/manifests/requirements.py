@@ -24,6 +24,7 @@ from gate.bundle.manifests.indexes import (
     record,
 )
 from gate.bundle.manifests.pipoptions import read_line
+from gate.bundle.manifests.versions import file_version, single_version
 
 REQUIREMENTS_GLOB = "requirements*.txt"
 _WHAT_READS = "pip cannot read this line's options"
@@ -194,14 +195,13 @@ def classify_requirement(
             reason = f"not a valid requirement ({str(e).splitlines()[0]})"
             found.problems.append(Unauditable(text, reason, path, number))
             return
-        version = _pinned_version(requirement)
+        version = single_version(requirement.specifier)
         if not requirement.url and version is not None:
             found.pin(requirement.name, version, path, number)
             return
         url, name = requirement.url or "", requirement.name
         if not url:
-            reason = "not pinned to one version"
-            found.unauditable.append(Unauditable(text, reason, path, number, name))
+            found.unpinned(text, name, str(requirement.specifier), path, number)
             return
     if from_bundle(url):
         found.problems.append(Unauditable(text, FROM_BUNDLE, path, number))
@@ -211,8 +211,24 @@ def classify_requirement(
         return
     if local_place(url):
         found.unauditable.append(Unauditable(text, "local path requirement", path, number, name))
-    elif not from_elsewhere(found, url, path, number, name):
-        found.unauditable.append(Unauditable(text, "URL requirement", path, number, name))
+    else:
+        from_url(text, url, "URL requirement", (path, number), name, found)
+
+
+def from_url(
+    text: str, url: str, reason: str, where: tuple[str, int], name: str | None, found: Found
+) -> None:
+    """A dependency downloaded from a remote `url` (shown as `text`): a source other than
+    PyPI (`from_elsewhere`), or a file of PyPI's, audited at the version its file name
+    states (pip checks the file against it); else not audited, for `reason`."""
+    path, line = where
+    if from_elsewhere(found, url, path, line, name):
+        return
+    stated = file_version(url)
+    if stated is not None:
+        found.pin(*stated, path, line)
+    else:
+        found.unauditable.append(Unauditable(text, reason, path, line, name))
 
 
 FROM_BUNDLE = (
@@ -236,13 +252,3 @@ def from_bundle(where: str, repository: bool = False) -> bool:
 def local_place(where: str) -> bool:
     """Whether a requirement's URL or path is of the local disk."""
     return where.startswith((".", "/")) or local_source(where)
-
-
-def _pinned_version(requirement: Requirement) -> str | None:
-    specifiers = list(requirement.specifier)
-    if len(specifiers) != 1:
-        return None
-    only = specifiers[0]
-    if only.operator in ("==", "===") and "*" not in only.version:
-        return only.version
-    return None
