@@ -362,6 +362,32 @@ def test_code_only_terraform_can_locate_is_an_error_for_python(tmp_path: Path) -
     assert "needs Terraform to resolve" in issue.message and issue.path == "main.tf"
 
 
+@pytest.mark.parametrize("prefix", ["${path.root}", "${path.cwd}"])
+def test_a_root_path_in_a_child_module_is_the_root_module_s(tmp_path: Path, prefix: str) -> None:
+    """In a module a local module call reaches, `path.root` and `path.cwd` are the
+    calling root's folder, where Terraform runs; with two roots calling it, the gate
+    cannot tell which, so the code is a location it cannot follow."""
+    child = (
+        'resource "aws_lambda_function" "f" {\n'
+        f'  filename = "{prefix}/build/f.zip"\n  handler = "app.handler"\n'
+        '  runtime = "python3.12"\n}\n'
+    )
+    calls = 'module "fn" {\n  source = "SOURCE"\n}\n'
+    write(
+        tmp_path,
+        {"main.tf": calls.replace("SOURCE", "./modules/fn"), "modules/fn/main.tf": child},
+    )
+    for folder in ("build", "modules/fn/build"):  # the root's zip, and a decoy
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(tmp_path / folder / "f.zip", "w") as archive:
+            archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    (found,) = discover(tmp_path, "b", lambda _: None).functions
+    assert found.code == "build/f.zip"
+    write(tmp_path, {"other/main.tf": calls.replace("SOURCE", "../modules/fn")})
+    (issue,) = discover(tmp_path, "b", lambda _: None).issues
+    assert f"'{prefix}/build/f.zip' needs Terraform to resolve" in issue.message
+
+
 def test_the_same_name_in_two_templates_is_qualified(tmp_path: Path) -> None:
     template = (
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"

@@ -155,6 +155,13 @@ written with `!Sub` (the same class as 3, not run), Chalice, `.aws-sam/build` la
 third-party records beyond reading the code, and diff mode, caches, shards and
 `--policy-ref` against these tricks; Terraform's `path.root` in a layer's `filename`
 (the same code, `_tf_local`, not run).
+
+Fixed, 4 by its class (gate.bundle.discovery.terraform): `path.root` and `path.cwd` are
+the folder of the root module a module runs in, the folder whose local module calls
+reach it (followed up, `RootModules`), written as the path there from the module's own
+folder before anything is read (`_with_root`); a module reached from several roots, or
+from a cycle, keeps them, a location only Terraform resolves (a scan error for Python
+code). `_PATH_PREFIX` is `path.module`'s alone.
 """
 
 from __future__ import annotations
@@ -493,8 +500,5 @@ def test_an_untied_layer_is_deployed_code(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("2"))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review 44, 4: ${path.root} and ${path.cwd} are read as ${path.module}"
-)
 def test_a_root_path_in_a_child_module_is_the_root_s(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("4"))

@@ -39,7 +39,7 @@ from gate.bundle.discovery.references import (
 )
 from gate.bundle.discovery.references import refusal as reference_refusal
 from gate.bundle.discovery.serverless import read_serverless
-from gate.bundle.discovery.terraform import read_terraform
+from gate.bundle.discovery.terraform import RootModules, read_terraform
 from gate.errors import BundleError
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument, YamlLoadError, check_structure, load_yaml
@@ -137,11 +137,13 @@ class IacReader:
             if found.out_of_scope:
                 self.out_of_scope.add(relative)
             warnings.extend(found.warnings)
-        for directory in sorted({p.parent for p in candidates if p.suffix == ".tf"}):
-            for path in sorted(directory.glob("*.tf")):
-                self._read_bytes(path)
+        modules = sorted({p.parent for p in candidates if p.suffix == ".tf"})
+        roots = RootModules(self.root, modules)
+        for path in sorted(p for directory in modules for p in directory.glob("*.tf")):
+            self._read_bytes(path)  # within the budget before any is parsed
+        for directory in modules:
             try:
-                found_tf, read = read_terraform(self.root, directory)
+                found_tf, read = read_terraform(self.root, directory, roots)
             except ValueError as e:
                 raise self.refused(str(e), "fix it, or exclude it in the policy") from e
             providers = directory / "terraform.d"
