@@ -828,6 +828,72 @@ def test_each_terraform_layer_is_tied_or_said(tmp_path: Path, layers: str, untie
     assert any("cannot tie" in issue.message for issue in found.issues) is untied
 
 
+FUNCTION_ONLY = (
+    "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      {CodeUri: src/, Handler: app.handler, Runtime: python3.12}\n"
+)
+GOOGLE = "service: x\nprovider: {name: google, runtime: python39}\n"
+
+
+@pytest.mark.parametrize(
+    ("iac", "layer", "service"),
+    [
+        ("template.yaml", "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+         "    Properties: {ContentUri: layer/}\n", "layer/serverless.yml"),
+        ("template.yaml", "  Deps:\n    Type: AWS::Lambda::LayerVersion\n"
+         "    Properties: {Content: layers/deps}\n", "layers/serverless.yml"),
+        ("layer.tf", 'resource "aws_lambda_layer_version" "deps" {\n'
+         '  layer_name = "deps"\n  filename = "layer"\n}\n', "layer/serverless.yml"),
+    ],
+)  # fmt: skip
+def test_a_layer_no_function_is_tied_to_is_never_another_cloud_s(
+    tmp_path: Path, iac: str, layer: str, service: str
+) -> None:
+    """A service of another cloud in or above a layer's folder does not set the layer
+    aside: the layer is deployed, tied to a function or not."""
+    files = {"src/app.py": "def handler(event, context):\n    return 1\n", service: GOOGLE}
+    if iac == "template.yaml":
+        files["template.yaml"] = FUNCTION_ONLY + layer
+    else:
+        files.update({"template.yaml": FUNCTION_ONLY, iac: layer})
+    write(tmp_path, files)
+    found = discover(tmp_path, "b")
+    assert found.out_of_scope == {service} and found.foreign_services() == []
+
+
+def test_a_layer_that_is_a_zip_named_otherwise_is_refused(tmp_path: Path) -> None:
+    """Lambda unpacks a layer's zip whatever its name; the gate unpacks a `.zip`."""
+    layer = "  Deps:\n    Type: AWS::Lambda::LayerVersion\n    Properties: {Content: deps.whl}\n"
+    write(tmp_path, {"template.yaml": FUNCTION_ONLY + layer, "src/app.py": "x = 1\n"})
+    with zipfile.ZipFile(tmp_path / "deps.whl", "w") as archive:
+        archive.writestr("python/helper.py", "X = 1\n")
+    with pytest.raises(BundleError, match=r"^b/deps\.whl: a layer's content that is a zip"):
+        discover(tmp_path, "b", lambda _: None)
+
+
+@pytest.mark.parametrize(
+    ("iac", "text"),
+    [
+        ("template.yaml", FUNCTION_ONLY + "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+         "    Properties: {ContentUri: layer/, CompatibleRuntimes: [RUNTIMES]}\n"),
+        ("serverless.yml", "service: s\nprovider: {name: aws, runtime: nodejs22.x}\n"
+         "layers:\n  deps: {path: layer, compatibleRuntimes: [RUNTIMES]}\n"),
+        ("main.tf", 'resource "aws_lambda_layer_version" "deps" {\n  layer_name = "deps"\n'
+         '  filename = "layer"\n  compatible_runtimes = [RUNTIMES]\n}\n'),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("runtimes", "python"),
+    [('"nodejs22.x", "java21"', False), ('"nodejs22.x", "python3.12"', True), ("", True)],
+)
+def test_a_layer_holds_python_unless_its_runtimes_say_otherwise(
+    tmp_path: Path, iac: str, text: str, runtimes: str, python: bool
+) -> None:
+    write(tmp_path, {iac: text.replace("RUNTIMES", runtimes), "layer/python/x.py": "X = 1\n"})
+    found = discover(tmp_path, "b")
+    assert found.layers == {"layer"} and found.python_layers == ({"layer"} if python else set())
+
+
 def test_a_loop_only_the_deploy_expands_is_refused(tmp_path: Path) -> None:
     """`Fn::ForEach` anywhere (here a role's statements) makes what the gate never reads."""
     loop = (

@@ -150,7 +150,7 @@ def stage(
             for f in found.functions
         )
         found = replace(found, functions=functions)
-        bundle = replace(bundle, functions=functions)
+        bundle = replace(bundle, functions=functions, python_layers=found.python_layers)
         out_of_scope = found.out_of_scope | foreign
         accounted = account(root, bundle, tally, owned, out_of_scope, scanning)
         warnings.extend(accounted.warnings)

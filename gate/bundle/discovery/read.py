@@ -86,6 +86,8 @@ class IacReader:
         self.named_manifests: list[str] = []
         self.layer_places: set[str] = set()
         """Where each layer the IaC declares has its code, tied to a function or not."""
+        self.python_layer_places: set[str] = set()
+        """Those of them whose layer may hold Python (its runtimes do not say otherwise)."""
         """Dependency manifests a build setting names (`sam build --manifest`)."""
         self.samconfigs: list[Path] = []
         """Every samconfig: the template each names is deployed, whatever its name."""
@@ -134,6 +136,7 @@ class IacReader:
                 iac_files.add(relative)
                 declared.extend(found.functions)
             self.layer_places.update(found.layers)
+            self.python_layer_places.update(found.python_layers)
             if found.out_of_scope:
                 self.out_of_scope.add(relative)
             warnings.extend(found.warnings)
@@ -164,6 +167,7 @@ class IacReader:
                 )
             iac_files.update(read)
             self.layer_places.update(found_tf.layers)
+            self.python_layer_places.update(found_tf.python_layers)
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)
             references += found_tf.references

@@ -24,6 +24,7 @@ from gate.bundle.discovery.declared import (
     as_mapping,
     as_text,
     local_path,
+    may_hold_python,
 )
 from gate.bundle.discovery.inline import inline_place
 from gate.bundle.discovery.references import module_references
@@ -147,7 +148,16 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
             item.unfollowed += _shared_output(module, archive, filename, archives, values)
         found.append(item)
     placed = sorted({code for code, _ in layers.values() if code is not None})
-    return Read(found, warnings, references=references, layers=placed), read
+    python = {
+        code
+        for section, kind, name, _, body in blocks
+        if (section, kind) == ("resource", "aws_lambda_layer_version")
+        and (code := layers[f"aws_lambda_layer_version.{name}"][0]) is not None
+        and may_hold_python(tf_value(body, "compatible_runtimes"))
+    }
+    return Read(
+        found, warnings, references=references, layers=placed, python_layers=sorted(python)
+    ), read
 
 
 def _module_calls(parsed: dict[str, Any]) -> dict[str, dict[str, Any]]:
