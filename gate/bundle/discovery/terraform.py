@@ -181,20 +181,19 @@ class RootModules:
         self._callers: dict[PurePosixPath, set[PurePosixPath]] | None = None
 
     def of(self, module: PurePosixPath) -> PurePosixPath | None:
-        """The root module's folder for `module`, or None when the gate cannot tell
-        (calls from several roots, or a cycle)."""
-        found = self._roots(module, frozenset())
-        return next(iter(found)) if len(found) == 1 and None not in found else None
-
-    def _roots(
-        self, module: PurePosixPath, seen: frozenset[PurePosixPath]
-    ) -> set[PurePosixPath | None]:
-        if module in seen or len(seen) > MAX_MODULE_DEPTH:
-            return {None}
-        callers = self._calls().get(module, set())
-        if not callers:
-            return {module}
-        return {r for caller in callers for r in self._roots(caller, seen | {module})}
+        """The root module's folder for `module`, or None when the gate cannot tell: the
+        modules that call it, however far up, lead to several roots (or to none, a
+        cycle)."""
+        callers = self._calls()
+        seen, pending, roots = {module}, [module], set()
+        while pending:
+            current = pending.pop()
+            above = callers.get(current, set())
+            if not above:
+                roots.add(current)
+            pending += sorted(above - seen)
+            seen |= above
+        return roots.pop() if len(roots) == 1 else None
 
     def _calls(self) -> dict[PurePosixPath, set[PurePosixPath]]:
         """Each module folder of the bundle, with the folders whose local calls name it."""
