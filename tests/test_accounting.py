@@ -350,6 +350,7 @@ Resources:
 """
 PTH = b"import os; os.system('true')\n"
 ZIPPED = b"PK\x05\x06" + b"\x00" * 18  # an empty zip
+LOADS = b"\x00\x00\r\n" + b"\x01" + b"\x00" * 11  # hash-based bytecode of the source m.py
 
 
 @pytest.mark.parametrize(
@@ -358,6 +359,7 @@ ZIPPED = b"PK\x05\x06" + b"\x00" * 18  # an empty zip
         ("python3.12", "", "python3.12", "boot.pth", PTH, True),  # no function names it
         ("python3.12", "", "python3.12", "lib.zip", ZIPPED, True),
         ("python3.12", "", "python3.12", "lib.dat", ZIPPED, True),
+        ("python3.12", "", "python3.12", "__pycache__/m.cpython-312.pyc", LOADS, True),
         ("nodejs22.x", "!Ref Deps", "python3.12", "boot.pth", PTH, True),
         ("nodejs22.x", "!Ref Deps", "!Ref Runtimes", "boot.pth", PTH, True),
         ("nodejs22.x", "!Ref Deps", "nodejs22.x", "boot.pth", PTH, False),  # Python's never
@@ -376,14 +378,16 @@ def test_every_layer_that_may_hold_python_is_python_s_code(
     """A layer is published for any function that names it: one no function of the
     bundle is tied to, or tied only to a function of another runtime, is Python's code
     unless its runtimes say otherwise, so a `.pth` that runs at start, or a zip Python
-    imports from, in it is refused as in a Python function's own layer."""
+    imports from, or bytecode it may load, in it is refused as in a Python function's
+    own layer."""
     template = LAYERED.replace("LAYER_RUNTIME", layer_runtime).replace("RUNTIME", runtime)
     bundle_dir = tmp_path / "b"
     write(bundle_dir, "template.yaml", template.replace("TIED", tied).encode())
     write(bundle_dir, "src/app.py" if runtime.startswith("python") else "src/index.js", b"x = 1\n")
+    write(bundle_dir, "layer/python/m.py", b"M = 1\n")
     write(bundle_dir, f"layer/python/{name}", data)
     if refused:
-        with pytest.raises(BundleError, match=f"layer/python/{name}: a "):
+        with pytest.raises(BundleError, match=f"layer/python/{name}: "):
             stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")
     else:
         stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")

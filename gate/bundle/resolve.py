@@ -137,10 +137,11 @@ def stage(
         warnings.extend(tally.warnings)
         warnings.extend(found.warnings)
         foreign = _set_aside(root, found.foreign_services())
+        bundle = replace(bundle, functions=found.functions, python_layers=found.python_layers)
         owned = third_party(root, bundle.id, found.functions)
         warnings.extend(package_warnings(owned))
         vendored = set(owned.files)
-        refuse_cached(root, tally, found.functions, owned.bytecode)
+        refuse_cached(root, tally, bundle, owned.bytecode)
         prune_unpacked(root, tally, owned.bytecode)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
         functions = tuple(
@@ -150,7 +151,7 @@ def stage(
             for f in found.functions
         )
         found = replace(found, functions=functions)
-        bundle = replace(bundle, functions=functions, python_layers=found.python_layers)
+        bundle = replace(bundle, functions=functions)
         out_of_scope = found.out_of_scope | foreign
         accounted = account(root, bundle, tally, owned, out_of_scope, scanning)
         warnings.extend(accounted.warnings)

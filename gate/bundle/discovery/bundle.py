@@ -47,8 +47,8 @@ class Discovery:
         reaches, so their code is out of scope with them: a folder holding a serverless.yml
         of another provider, in a bundle whose IaC declares AWS functions, with no AWS IaC
         in it and no function's code nor any layer (tied to a function or not) in it or
-        above it. A bundle that declares
-        no function has no such folder: then any of its code may be deployed."""
+        above it. A bundle that declares no function has no such folder: then any of its
+        code may be deployed."""
         if not self.functions:
             return []
         places = {p for f in self.functions for p in code_places(f)}

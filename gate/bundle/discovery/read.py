@@ -84,11 +84,11 @@ class IacReader:
         self._includes: dict[str, Any] = {}
         """Files a service includes, read once (several sections may include one)."""
         self.named_manifests: list[str] = []
+        """Dependency manifests a build setting names (`sam build --manifest`)."""
         self.layer_places: set[str] = set()
         """Where each layer the IaC declares has its code, tied to a function or not."""
         self.python_layer_places: set[str] = set()
         """Those of them whose layer may hold Python (its runtimes do not say otherwise)."""
-        """Dependency manifests a build setting names (`sam build --manifest`)."""
         self.samconfigs: list[Path] = []
         """Every samconfig: the template each names is deployed, whatever its name."""
         """Every `app.py` outside generated trees: a Chalice project's, if it creates an app."""
