@@ -163,9 +163,10 @@ SAM/CloudFormation, Serverless and Terraform readers into `Discovery.python_laye
 `Bundle.python_layers`); `python_owner` (gate.bundle.discovery) is the one answer to
 "which function or layer deploys this file as Python", whatever the runtime of the
 functions that name the layer, and the accounting's `.pth`, importable-zip and bytecode
-refusals ask it; `Discovery.foreign_services` counts every layer's folder as deployed.
-`_unpack_layers` knows a layer's zip by its content: one not named `.zip` is refused
-(the gate unpacks into `<zip>.contents`, named by the `.zip` alone), tied or not.
+refusals and `refuse_cached` (gate.bundle.staging.bytecode) ask it;
+`Discovery.foreign_services` counts every layer's folder as deployed. `_unpack_layers`
+knows a layer's zip by its content: one not named `.zip` is refused (the gate unpacks
+into `<zip>.contents`, named by the `.zip` alone), tied or not.
 
 Fixed, 4 by its class (gate.bundle.discovery.terraform): `path.root` and `path.cwd` are
 the folder of the root module a module runs in, the folder whose local module calls
