@@ -140,6 +140,9 @@ class Bundle:
     """`directory`, `zip` or `function` (report contract)."""
     functions: tuple[Function, ...] = ()
     """Functions discovered in the bundle's IaC."""
+    python_layers: frozenset[str] = frozenset()
+    """Where every layer its IaC declares that may hold Python has its code, tied to a
+    function or not."""
 
 
 @dataclass(frozen=True)

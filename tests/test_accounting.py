@@ -331,3 +331,63 @@ def test_a_python_module_is_scanned_whatever_its_first_line(tmp_path: Path) -> N
     tally = copy_tree(bundle_dir, tmp_path / "copy", bundle.id, ())
     done = account(tmp_path / "copy", bundle, tally, ThirdParty(frozenset(), ()))
     assert (done.account.scanned, done.account.not_analysed) == (1, 1)
+
+
+LAYERED = """\
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: RUNTIME
+      Layers: [TIED]
+  Deps:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layer/
+      CompatibleRuntimes: [LAYER_RUNTIME]
+"""
+PTH = b"import os; os.system('true')\n"
+ZIPPED = b"PK\x05\x06" + b"\x00" * 18  # an empty zip
+LOADS = b"\x00\x00\r\n" + b"\x01" + b"\x00" * 11  # hash-based bytecode of the source m.py
+
+
+@pytest.mark.parametrize(
+    ("runtime", "tied", "layer_runtime", "name", "data", "refused"),
+    [
+        ("python3.12", "", "python3.12", "boot.pth", PTH, True),  # no function names it
+        ("python3.12", "", "python3.12", "lib.zip", ZIPPED, True),
+        ("python3.12", "", "python3.12", "lib.dat", ZIPPED, True),
+        ("python3.12", "", "python3.12", "__pycache__/m.cpython-312.pyc", LOADS, True),
+        ("nodejs22.x", "!Ref Deps", "python3.12", "boot.pth", PTH, True),
+        ("nodejs22.x", "!Ref Deps", "!Ref Runtimes", "boot.pth", PTH, True),
+        ("nodejs22.x", "!Ref Deps", "nodejs22.x", "boot.pth", PTH, False),  # Python's never
+        ("nodejs22.x", "!Ref Deps", "nodejs22.x", "lib.zip", ZIPPED, False),
+    ],
+)
+def test_every_layer_that_may_hold_python_is_python_s_code(
+    tmp_path: Path,
+    runtime: str,
+    tied: str,
+    layer_runtime: str,
+    name: str,
+    data: bytes,
+    refused: bool,
+) -> None:
+    """A layer is published for any function that names it: one no function of the
+    bundle is tied to, or tied only to a function of another runtime, is Python's code
+    unless its runtimes say otherwise, so a `.pth` that runs at start, or a zip Python
+    imports from, or bytecode it may load, in it is refused as in a Python function's
+    own layer."""
+    template = LAYERED.replace("LAYER_RUNTIME", layer_runtime).replace("RUNTIME", runtime)
+    bundle_dir = tmp_path / "b"
+    write(bundle_dir, "template.yaml", template.replace("TIED", tied).encode())
+    write(bundle_dir, "src/app.py" if runtime.startswith("python") else "src/index.js", b"x = 1\n")
+    write(bundle_dir, "layer/python/m.py", b"M = 1\n")
+    write(bundle_dir, f"layer/python/{name}", data)
+    if refused:
+        with pytest.raises(BundleError, match=f"layer/python/{name}: "):
+            stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")
+    else:
+        stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")

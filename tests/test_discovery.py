@@ -362,6 +362,32 @@ def test_code_only_terraform_can_locate_is_an_error_for_python(tmp_path: Path) -
     assert "needs Terraform to resolve" in issue.message and issue.path == "main.tf"
 
 
+@pytest.mark.parametrize("prefix", ["${path.root}", "${path.cwd}"])
+def test_a_root_path_in_a_child_module_is_the_root_module_s(tmp_path: Path, prefix: str) -> None:
+    """In a module a local module call reaches, `path.root` and `path.cwd` are the
+    calling root's folder, where Terraform runs; with two roots calling it, the gate
+    cannot tell which, so the code is a location it cannot follow."""
+    child = (
+        'resource "aws_lambda_function" "f" {\n'
+        f'  filename = "{prefix}/build/f.zip"\n  handler = "app.handler"\n'
+        '  runtime = "python3.12"\n}\n'
+    )
+    calls = 'module "fn" {\n  source = "SOURCE"\n}\n'
+    write(
+        tmp_path,
+        {"main.tf": calls.replace("SOURCE", "./modules/fn"), "modules/fn/main.tf": child},
+    )
+    for folder in ("build", "modules/fn/build"):  # the root's zip, and a decoy
+        (tmp_path / folder).mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(tmp_path / folder / "f.zip", "w") as archive:
+            archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    (found,) = discover(tmp_path, "b", lambda _: None).functions
+    assert found.code == "build/f.zip"
+    write(tmp_path, {"other/main.tf": calls.replace("SOURCE", "../modules/fn")})
+    (issue,) = discover(tmp_path, "b", lambda _: None).issues
+    assert f"'{prefix}/build/f.zip' needs Terraform to resolve" in issue.message
+
+
 def test_the_same_name_in_two_templates_is_qualified(tmp_path: Path) -> None:
     template = (
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"
@@ -800,6 +826,72 @@ def test_each_terraform_layer_is_tied_or_said(tmp_path: Path, layers: str, untie
             archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
     found = discover(tmp_path, "b", lambda _: None)
     assert any("cannot tie" in issue.message for issue in found.issues) is untied
+
+
+FUNCTION_ONLY = (
+    "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      {CodeUri: src/, Handler: app.handler, Runtime: python3.12}\n"
+)
+GOOGLE = "service: x\nprovider: {name: google, runtime: python39}\n"
+
+
+@pytest.mark.parametrize(
+    ("iac", "layer", "service"),
+    [
+        ("template.yaml", "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+         "    Properties: {ContentUri: layer/}\n", "layer/serverless.yml"),
+        ("template.yaml", "  Deps:\n    Type: AWS::Lambda::LayerVersion\n"
+         "    Properties: {Content: layers/deps}\n", "layers/serverless.yml"),
+        ("layer.tf", 'resource "aws_lambda_layer_version" "deps" {\n'
+         '  layer_name = "deps"\n  filename = "layer"\n}\n', "layer/serverless.yml"),
+    ],
+)  # fmt: skip
+def test_a_layer_no_function_is_tied_to_is_never_another_cloud_s(
+    tmp_path: Path, iac: str, layer: str, service: str
+) -> None:
+    """A service of another cloud in or above a layer's folder does not set the layer
+    aside: the layer is deployed, tied to a function or not."""
+    files = {"src/app.py": "def handler(event, context):\n    return 1\n", service: GOOGLE}
+    if iac == "template.yaml":
+        files["template.yaml"] = FUNCTION_ONLY + layer
+    else:
+        files.update({"template.yaml": FUNCTION_ONLY, iac: layer})
+    write(tmp_path, files)
+    found = discover(tmp_path, "b")
+    assert found.out_of_scope == {service} and found.foreign_services() == []
+
+
+def test_a_layer_that_is_a_zip_named_otherwise_is_refused(tmp_path: Path) -> None:
+    """Lambda unpacks a layer's zip whatever its name; the gate unpacks a `.zip`."""
+    layer = "  Deps:\n    Type: AWS::Lambda::LayerVersion\n    Properties: {Content: deps.whl}\n"
+    write(tmp_path, {"template.yaml": FUNCTION_ONLY + layer, "src/app.py": "x = 1\n"})
+    with zipfile.ZipFile(tmp_path / "deps.whl", "w") as archive:
+        archive.writestr("python/helper.py", "X = 1\n")
+    with pytest.raises(BundleError, match=r"^b/deps\.whl: a layer's content that is a zip"):
+        discover(tmp_path, "b", lambda _: None)
+
+
+@pytest.mark.parametrize(
+    ("iac", "text"),
+    [
+        ("template.yaml", FUNCTION_ONLY + "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+         "    Properties: {ContentUri: layer/, CompatibleRuntimes: [RUNTIMES]}\n"),
+        ("serverless.yml", "service: s\nprovider: {name: aws, runtime: nodejs22.x}\n"
+         "layers:\n  deps: {path: layer, compatibleRuntimes: [RUNTIMES]}\n"),
+        ("main.tf", 'resource "aws_lambda_layer_version" "deps" {\n  layer_name = "deps"\n'
+         '  filename = "layer"\n  compatible_runtimes = [RUNTIMES]\n}\n'),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize(
+    ("runtimes", "python"),
+    [('"nodejs22.x", "java21"', False), ('"nodejs22.x", "python3.12"', True), ("", True)],
+)
+def test_a_layer_holds_python_unless_its_runtimes_say_otherwise(
+    tmp_path: Path, iac: str, text: str, runtimes: str, python: bool
+) -> None:
+    write(tmp_path, {iac: text.replace("RUNTIMES", runtimes), "layer/python/x.py": "X = 1\n"})
+    found = discover(tmp_path, "b")
+    assert found.layers == {"layer"} and found.python_layers == ({"layer"} if python else set())
 
 
 def test_a_loop_only_the_deploy_expands_is_refused(tmp_path: Path) -> None:

@@ -137,10 +137,11 @@ def stage(
         warnings.extend(tally.warnings)
         warnings.extend(found.warnings)
         foreign = _set_aside(root, found.foreign_services())
+        bundle = replace(bundle, functions=found.functions, python_layers=found.python_layers)
         owned = third_party(root, bundle.id, found.functions)
         warnings.extend(package_warnings(owned))
         vendored = set(owned.files)
-        refuse_cached(root, tally, found.functions, owned.bytecode)
+        refuse_cached(root, tally, bundle, owned.bytecode)
         prune_unpacked(root, tally, owned.bytecode)
         code_root = _code_view(root, workdir / f"c{index}", vendored) if vendored else root
         functions = tuple(

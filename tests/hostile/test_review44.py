@@ -155,6 +155,25 @@ written with `!Sub` (the same class as 3, not run), Chalice, `.aws-sam/build` la
 third-party records beyond reading the code, and diff mode, caches, shards and
 `--policy-ref` against these tricks; Terraform's `path.root` in a layer's `filename`
 (the same code, `_tf_local`, not run).
+
+Fixed, 2 by its class: every layer the IaC declares is deployed code wherever the gate
+asks whose code a file is. A layer may hold Python unless each of its compatible runtimes
+names another language (`may_hold_python`, gate.bundle.discovery.declared, read by the
+SAM/CloudFormation, Serverless and Terraform readers into `Discovery.python_layers` and
+`Bundle.python_layers`); `python_owner` (gate.bundle.discovery) is the one answer to
+"which function or layer deploys this file as Python", whatever the runtime of the
+functions that name the layer, and the accounting's `.pth`, importable-zip and bytecode
+refusals and `refuse_cached` (gate.bundle.staging.bytecode) ask it;
+`Discovery.foreign_services` counts every layer's folder as deployed. `_unpack_layers`
+knows a layer's zip by its content: one not named `.zip` is refused (the gate unpacks
+into `<zip>.contents`, named by the `.zip` alone), tied or not.
+
+Fixed, 4 by its class (gate.bundle.discovery.terraform): `path.root` and `path.cwd` are
+the folder of the root module a module runs in, the folder whose local module calls
+reach it (followed up, `RootModules`), written as the path there from the module's own
+folder before anything is read (`_with_root`); a module reached from several roots, or
+from a cycle, keeps them, a location only Terraform resolves (a scan error for Python
+code). `_PATH_PREFIX` is `path.module`'s alone.
 """
 
 from __future__ import annotations
@@ -163,8 +182,6 @@ import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-
-import pytest
 
 from tests.hostile.conftest import Layout, Sandbox, each_blocked_or_refused, each_blocks
 
@@ -486,15 +503,9 @@ def test_a_virtualenv_marker_or_a_short_form_hides_nothing(tmp_path: Path) -> No
     each_blocked_or_refused(tmp_path, tricks_of("13"))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review 44, 2: an untied layer's files are files nothing deploys"
-)
 def test_an_untied_layer_is_deployed_code(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("2"))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review 44, 4: ${path.root} and ${path.cwd} are read as ${path.module}"
-)
 def test_a_root_path_in_a_child_module_is_the_root_s(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("4"))

@@ -25,9 +25,9 @@ import posixpath
 from dataclasses import replace
 
 from gate.bundle.discovery.declared import contents_of
-from gate.model import Finding, Function
+from gate.model import Bundle, Finding, Function, python_function
 
-__all__ = ["attribute", "code_places", "contents_of", "deployed_by", "within"]
+__all__ = ["attribute", "code_places", "contents_of", "deployed_by", "python_owner", "within"]
 
 
 def attribute(
@@ -78,6 +78,18 @@ def within(path: str, place: str) -> bool:
     """Whether the file `path` is the file or under the directory `place` (both relative
     to the bundle root; `.` is the whole bundle)."""
     return place in (".", path) or path.startswith(f"{place}/")
+
+
+def python_owner(path: str, bundle: Bundle) -> str | None:
+    """What deploys the file `path` as code Python may run (`function NAME` or `layer
+    PLACE`), or None: a function whose code may be Python, by its code and layers, and
+    any layer that may hold Python, tied to a function or not, as it is published for
+    every function that names it (`.pth` files and zips in it are Python's)."""
+    for function in bundle.functions:
+        if python_function(function) and _contains(function, path):
+            return f"function {function.name}"
+    layer = next((p for p in sorted(bundle.python_layers) if within(path, contents_of(p))), None)
+    return None if layer is None else f"layer {layer}"
 
 
 def code_places(function: Function) -> list[str]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import posixpath
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gate.bundle.discovery import code_places, within
+from gate.bundle.discovery import code_places, contents_of, within
 from gate.bundle.discovery.declared import Declared, Unresolved, leaves_bundle
 from gate.bundle.discovery.dockerfile import base_runtime, image_programs
 from gate.bundle.discovery.inline import InlineCollision, stage
@@ -38,16 +39,20 @@ class Discovery:
     """The policy's `leave_out` entries that name a function of this bundle."""
     layers: frozenset[str] = frozenset()
     """Where every layer the IaC declares has its code, tied to a function or not."""
+    python_layers: frozenset[str] = frozenset()
+    """Those of `layers` whose layer may hold Python (its runtimes do not say otherwise)."""
 
     def foreign_services(self) -> list[str]:
         """The folders of services of another cloud that nothing the AWS IaC deploys
         reaches, so their code is out of scope with them: a folder holding a serverless.yml
         of another provider, in a bundle whose IaC declares AWS functions, with no AWS IaC
-        in it and no function's code or layer in it or above it. A bundle that declares
-        no function has no such folder: then any of its code may be deployed."""
+        in it and no function's code nor any layer (tied to a function or not) in it or
+        above it. A bundle that declares no function has no such folder: then any of its
+        code may be deployed."""
         if not self.functions:
             return []
         places = {p for f in self.functions for p in code_places(f)}
+        places |= {contents_of(p) for p in self.layers}
         found = []
         for iac in sorted(self.out_of_scope):
             folder = posixpath.dirname(iac) or "."
@@ -128,7 +133,8 @@ def discover(
                     "deployed code is not checked here (gate check the built zip)",
                 )
             )
-    _unpack_layers(root, reader.layer_places, unpack)
+    layers = _in_bundle(reader.layer_places)
+    _unpack_layers(root, bundle_id, layers, unpack)
     reader.check_parsed_files()
     return Discovery(
         tuple(_unique_names(functions)),
@@ -137,23 +143,36 @@ def discover(
         tuple(warnings),
         frozenset(reader.out_of_scope),
         frozenset(matched),
-        frozenset(p for p in reader.layer_places if "\x00" not in p and not leaves_bundle(p)),
+        layers,
+        _in_bundle(reader.python_layer_places),
     )
 
 
-def _unpack_layers(root: Path, places: set[str], unpack: Callable[[str], None] | None) -> None:
+def _in_bundle(places: set[str]) -> frozenset[str]:
+    """The layer places that name a path of the bundle."""
+    return frozenset(p for p in places if "\x00" not in p and not leaves_bundle(p))
+
+
+def _unpack_layers(
+    root: Path, bundle_id: str, places: frozenset[str], unpack: Callable[[str], None] | None
+) -> None:
     """Unpack the zip of every layer the IaC declares, tied to a function or not (one
-    the gate could not tie is deployed all the same): its files are scanned. A place
-    that is not a zip of the bundle is left to the functions that deploy it."""
+    the gate could not tie is deployed all the same): its files are scanned. A zip is
+    known by its content, as Lambda knows it: one named otherwise (`deps.whl`, which
+    `sam package` uploads as it is) is refused, as the gate unpacks a `.zip` only. A
+    place that is a folder is scanned as it is."""
     for place in sorted(places):
-        if (
-            unpack is not None
-            and place.lower().endswith(".zip")
-            and "\x00" not in place
-            and not leaves_bundle(place)
-            and (root / place).is_file()
-        ):
+        path = root / place
+        if unpack is None or not path.is_file():
+            continue
+        if place.lower().endswith(".zip"):
             unpack(place)
+        elif zipfile.is_zipfile(path):
+            raise BundleError(
+                f"{bundle_id}/{place}: a layer's content that is a zip not named .zip, which "
+                "Lambda unpacks and the gate does not: name it .zip (or build the layer "
+                "from a folder)"
+            )
 
 
 def _unbuilt(root: Path, item: Declared) -> list[str]:

@@ -16,6 +16,7 @@ from gate.bundle.discovery.declared import (
     is_remote,
     join_path,
     local_path,
+    may_hold_python,
 )
 from gate.bundle.discovery.dockerfile import build_settings
 from gate.bundle.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
@@ -79,7 +80,15 @@ def read_template(relative: str, document: YamlDocument) -> Read:
         if elsewhere == _INLINE:
             _inline(item, properties, kind == "AWS::Serverless::Function")
         found.append(item)
-    return Read(found, layers=sorted(set(layers.values())))
+    python = {
+        layers[str(logical_id)]
+        for logical_id, resource in resources.items()
+        if str(logical_id) in layers
+        and may_hold_python(
+            as_mapping(as_mapping(resource).get("Properties")).get("CompatibleRuntimes")
+        )
+    }
+    return Read(found, layers=sorted(set(layers.values())), python_layers=sorted(python))
 
 
 def _untied_layers(

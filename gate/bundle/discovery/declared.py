@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.model import Warning_
+from gate.model import Warning_, other_runtime
 
 # `C:`, `C:\x`, `C:/x`: a Windows drive, never a path inside the bundle.
 _DRIVE = re.compile(r"^[A-Za-z]:(/|$)")
@@ -74,6 +74,8 @@ class Read:
     layers: list[str] = field(default_factory=list)
     """Where every layer the file or module declares has its code in the bundle, tied to a
     function or not: each is deployed, so each zip of them is unpacked and scanned."""
+    python_layers: list[str] = field(default_factory=list)
+    """Those of `layers` that may hold Python (`may_hold_python`)."""
 
 
 class Unresolved(str):
@@ -124,6 +126,15 @@ def join_path(here: PurePosixPath, value: str) -> str:
 def leaves_bundle(place: str) -> bool:
     """Whether a path `join_path` made is outside the bundle root."""
     return place.startswith("/") or place.split("/", 1)[0] == ".." or bool(_DRIVE.match(place))
+
+
+def may_hold_python(compatible_runtimes: Any) -> bool:
+    """Whether a layer declaring `compatible_runtimes` may hold Python: unless each runtime
+    it lists plainly names another language. A layer is published for any function that
+    names it, so whatever the runtime of the functions of the bundle that do, its code is
+    Python's wherever it says it may be."""
+    runtimes = compatible_runtimes if isinstance(compatible_runtimes, list) else []
+    return not runtimes or not all(isinstance(r, str) and other_runtime(r) for r in runtimes)
 
 
 def contents_of(code: str) -> str:

@@ -39,7 +39,7 @@ from gate.bundle.discovery.references import (
 )
 from gate.bundle.discovery.references import refusal as reference_refusal
 from gate.bundle.discovery.serverless import read_serverless
-from gate.bundle.discovery.terraform import read_terraform
+from gate.bundle.discovery.terraform import RootModules, read_terraform
 from gate.errors import BundleError
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument, YamlLoadError, check_structure, load_yaml
@@ -84,9 +84,11 @@ class IacReader:
         self._includes: dict[str, Any] = {}
         """Files a service includes, read once (several sections may include one)."""
         self.named_manifests: list[str] = []
+        """Dependency manifests a build setting names (`sam build --manifest`)."""
         self.layer_places: set[str] = set()
         """Where each layer the IaC declares has its code, tied to a function or not."""
-        """Dependency manifests a build setting names (`sam build --manifest`)."""
+        self.python_layer_places: set[str] = set()
+        """Those of them whose layer may hold Python (its runtimes do not say otherwise)."""
         self.samconfigs: list[Path] = []
         """Every samconfig: the template each names is deployed, whatever its name."""
         """Every `app.py` outside generated trees: a Chalice project's, if it creates an app."""
@@ -134,14 +136,17 @@ class IacReader:
                 iac_files.add(relative)
                 declared.extend(found.functions)
             self.layer_places.update(found.layers)
+            self.python_layer_places.update(found.python_layers)
             if found.out_of_scope:
                 self.out_of_scope.add(relative)
             warnings.extend(found.warnings)
-        for directory in sorted({p.parent for p in candidates if p.suffix == ".tf"}):
-            for path in sorted(directory.glob("*.tf")):
-                self._read_bytes(path)
+        modules = sorted({p.parent for p in candidates if p.suffix == ".tf"})
+        roots = RootModules(self.root, modules)
+        for path in sorted(p for directory in modules for p in directory.glob("*.tf")):
+            self._read_bytes(path)  # within the budget before any is parsed
+        for directory in modules:
             try:
-                found_tf, read = read_terraform(self.root, directory)
+                found_tf, read = read_terraform(self.root, directory, roots)
             except ValueError as e:
                 raise self.refused(str(e), "fix it, or exclude it in the policy") from e
             providers = directory / "terraform.d"
@@ -162,6 +167,7 @@ class IacReader:
                 )
             iac_files.update(read)
             self.layer_places.update(found_tf.layers)
+            self.python_layer_places.update(found_tf.python_layers)
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)
             references += found_tf.references

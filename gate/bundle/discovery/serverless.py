@@ -20,6 +20,7 @@ from gate.bundle.discovery.declared import (
     deep_merge,
     join_path,
     local_path,
+    may_hold_python,
 )
 from gate.bundle.discovery.dockerfile import build_settings
 from gate.bundle.discovery.npm import local_spec
@@ -48,9 +49,18 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     provider = as_mapping(service.get("provider"))
     here = PurePosixPath(relative).parent
     package = mapping_of(relative, service.get("package"), load, "package")
-    layers = {
-        _serverless_layer_ref(str(name)): _layer_code(relative, here, str(name), layer, load)
+    declared_layers = {
+        str(name): mapping_of(relative, layer, load, f"layer {name}")
         for name, layer in mapping_of(relative, service.get("layers"), load, "layers").items()
+    }
+    layers = {
+        _serverless_layer_ref(name): _layer_code(relative, here, name, layer, load)
+        for name, layer in declared_layers.items()
+    }
+    python = {
+        layers[_serverless_layer_ref(name)]
+        for name, layer in declared_layers.items()
+        if may_hold_python(layer.get("compatibleRuntimes"))
     }
     specs = _functions(relative, service.get("functions"), load)
     # What the gate cannot resolve here (a file named through another variable, one
@@ -116,7 +126,9 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
             if r.what in ("custom.pythonRequirements.vendor", f"functions.{item.name}.vendor")
         ]
     placed = sorted({place for place in layers.values() if place})
-    return Read(found, references=references + programs, layers=placed)
+    return Read(
+        found, references=references + programs, layers=placed, python_layers=sorted(python)
+    )
 
 
 def _image(
@@ -148,10 +160,11 @@ def _image(
 _IMAGE_SETTINGS = frozenset({"path", "file", "uri", "platform"})
 
 
-def _layer_code(relative: str, here: PurePosixPath, name: str, layer: Any, load: Loader) -> str:
+def _layer_code(
+    relative: str, here: PurePosixPath, name: str, layer: dict[str, Any], load: Loader
+) -> str:
     """Where a layer's code is: its prebuilt archive (`package.artifact`), else its
     `path` (the service's folder by default)."""
-    layer = mapping_of(relative, layer, load, f"layer {name}")
     package = mapping_of(relative, layer.get("package"), load, f"layer {name}'s package")
     artifact = package.get("artifact")
     if isinstance(artifact, str) and "${" not in artifact:

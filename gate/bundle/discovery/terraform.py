@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import posixpath
 import re
 import sys
 import tempfile
@@ -23,6 +24,7 @@ from gate.bundle.discovery.declared import (
     as_mapping,
     as_text,
     local_path,
+    may_hold_python,
 )
 from gate.bundle.discovery.inline import inline_place
 from gate.bundle.discovery.references import module_references
@@ -30,7 +32,9 @@ from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_valu
 from gate.model import Warning_
 from gate.places import cache_dir, private_dir
 
-_PATH_PREFIX = re.compile(r"^\$\{path\.(module|root|cwd)\}/?")
+_PATH_PREFIX = re.compile(r"^\$\{path\.module\}/?")
+_ROOT_PATH = re.compile(r"\$\{path\.(?:root|cwd)\}")
+"""`path.root` and `path.cwd`: the root module's folder, where Terraform runs."""
 _REFERENCE = re.compile(
     r"(?<![\w.])(?!(?:data|var|local|path|module|each|count|self|terraform)\.)"
     r"([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)"
@@ -50,29 +54,29 @@ class HclError(ValueError):
 _PARSER_FAILURES = (UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, RecursionError)
 
 
-def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
+def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Read, set[str]]:
     """The Lambda functions of one Terraform module (one directory of `.tf` files), and
-    the files read. Raises HclError on a file that is not HCL the parser reads."""
+    the files read; `roots` tells which root module it runs in (for `path.root`).
+    Raises HclError on a file that is not HCL the parser reads."""
     blocks: list[tuple[str, str, str, str, dict[str, Any]]] = []
     read: set[str] = set()
     warnings = []
     references: list[Reference] = []
     parsed_files: list[dict[str, Any]] = []
     all_calls: dict[str, str] = {}
+    module = PurePosixPath(directory.relative_to(root).as_posix())
     for path in _in_merge_order(directory.glob("*.tf")):
         relative = path.relative_to(root).as_posix()
         parsed = _parse(path, relative)
+        if _mentions_root(parsed):
+            parsed = _with_root(parsed, roots.of(module), module)
         parsed_files.append(parsed)
         read.add(relative)
         blocks += [(sec, kind, name, relative, body) for sec, kind, name, body in _blocks(parsed)]
-        calls = {
-            str(name): as_mapping(body)
-            for group in _as_list(parsed.get("module"))
-            for name, body in as_mapping(group).items()
-        }
-        sources = {n: s for n, b in calls.items() if isinstance(s := tf_value(b, "source"), str)}
+        calls = _module_calls(parsed)
+        sources = _sources(calls)
         all_calls.update(sources)
-        references += module_references(directory.relative_to(root).as_posix(), sources)
+        references += module_references(module.as_posix(), sources)
         modules = sorted(calls)
         if modules:
             warnings.append(
@@ -82,7 +86,6 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
                     "functions declared inside modules are not listed or attributed",
                 )
             )
-    module = PurePosixPath(directory.relative_to(root).as_posix())
     # What the module's locals, variable defaults and tfvars files give its expressions.
     tfvars = [
         _parse(path, path.relative_to(root).as_posix())
@@ -145,7 +148,97 @@ def read_terraform(root: Path, directory: Path) -> tuple[Read, set[str]]:
             item.unfollowed += _shared_output(module, archive, filename, archives, values)
         found.append(item)
     placed = sorted({code for code, _ in layers.values() if code is not None})
-    return Read(found, warnings, references=references, layers=placed), read
+    python = {
+        code
+        for section, kind, name, _, body in blocks
+        if (section, kind) == ("resource", "aws_lambda_layer_version")
+        and (code := layers[f"aws_lambda_layer_version.{name}"][0]) is not None
+        and may_hold_python(tf_value(body, "compatible_runtimes"))
+    }
+    return Read(
+        found, warnings, references=references, layers=placed, python_layers=sorted(python)
+    ), read
+
+
+def _module_calls(parsed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A `.tf` file's `module` blocks, by name."""
+    return {
+        str(name): as_mapping(body)
+        for group in _as_list(parsed.get("module"))
+        for name, body in as_mapping(group).items()
+    }
+
+
+class RootModules:
+    """Which root module each folder of `.tf` files of a bundle runs in: the folder
+    itself when no local module call (`source = "./modules/fn"`) reaches it, else the
+    root of the modules that call it. Read from the folders' module calls when first
+    asked (most modules never name `path.root`)."""
+
+    def __init__(self, root: Path, directories: Iterable[Path]) -> None:
+        self.root = root
+        self.directories = sorted(directories)
+        self._callers: dict[PurePosixPath, set[PurePosixPath]] | None = None
+
+    def of(self, module: PurePosixPath) -> PurePosixPath | None:
+        """The root module's folder for `module`, or None when the gate cannot tell: the
+        modules that call it, however far up, lead to several roots (or to none, a
+        cycle)."""
+        callers = self._calls()
+        seen, pending, roots = {module}, [module], set()
+        while pending:
+            current = pending.pop()
+            above = callers.get(current, set())
+            if not above:
+                roots.add(current)
+            pending += sorted(above - seen)
+            seen |= above
+        return roots.pop() if len(roots) == 1 else None
+
+    def _calls(self) -> dict[PurePosixPath, set[PurePosixPath]]:
+        """Each module folder of the bundle, with the folders whose local calls name it."""
+        if self._callers is None:
+            self._callers = {}
+            for directory in self.directories:
+                caller = PurePosixPath(directory.relative_to(self.root).as_posix())
+                for path in directory.glob("*.tf"):
+                    calls = _module_calls(_parse(path, path.relative_to(self.root).as_posix()))
+                    for reference in module_references(caller.as_posix(), _sources(calls)):
+                        callee = PurePosixPath(reference.path)
+                        self._callers.setdefault(callee, set()).add(caller)
+        return self._callers
+
+
+def _sources(calls: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The `source` of each module call that gives one as text."""
+    return {n: s for n, b in calls.items() if isinstance(s := tf_value(b, "source"), str)}
+
+
+def _mentions_root(value: Any) -> bool:
+    """Whether a parsed value names `path.root` or `path.cwd` anywhere."""
+    if isinstance(value, str):
+        return bool(_ROOT_PATH.search(value))
+    if isinstance(value, dict):
+        return any(_mentions_root(inner) for inner in value.values())
+    if isinstance(value, list):
+        return any(_mentions_root(inner) for inner in value)
+    return False
+
+
+def _with_root(value: Any, root: PurePosixPath | None, module: PurePosixPath) -> Any:
+    """A parsed value with `path.root` and `path.cwd` written as the path from `module`
+    to its root module's folder (`${path.module}/../..`), as Terraform run in the root
+    resolves them; left as they are, so unresolved, when the root is unknown."""
+    if root is None:
+        return value
+    if isinstance(value, str):
+        up = posixpath.relpath(root.as_posix(), module.as_posix())
+        return _ROOT_PATH.sub("${path.module}" + ("" if up == "." else f"/{up}"), value)
+    if isinstance(value, dict):
+        return {key: _with_root(inner, root, module) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_with_root(inner, root, module) for inner in value]
+    return value
 
 
 def _untied_layers(written: Any, layers: dict[str, tuple[str | None, str | None]]) -> list[str]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from gate.bundle.discovery import code_places, contents_of, within
+from gate.bundle.discovery import code_places, contents_of, python_owner, within
 from gate.bundle.manifests import MANIFEST_PATTERNS
 from gate.bundle.rules import (
     NATIVE_SUFFIXES,
@@ -36,7 +36,7 @@ from gate.bundle.staging.bytecode import cache_named, refuse_prefixed
 from gate.bundle.staging.imports import imported_names
 from gate.bundle.staging.tally import Tally
 from gate.bundle.staging.thirdparty import ThirdParty
-from gate.model import Bundle, Function, Warning_, python_function
+from gate.model import Bundle, Function, Warning_
 from gate.verdict import FileAccount
 
 SCANNED = "scanned"
@@ -169,16 +169,12 @@ def _state(
 
 
 def _refuse_startup_pth(path: Path, relative: str, bundle: Bundle) -> None:
-    """Refuse a `.pth` file with an `import` line in a Python function's code or layers
-    (never third-party, gate.bundle.staging.thirdparty): the runtime adds the code
-    folder as a site folder (`site.addsitedir`), and `site` runs each such line at every
-    start, before the handler; no scanner reads it."""
-    owners = [
-        f.name
-        for f in bundle.functions
-        if python_function(f) and any(within(relative, place) for place in code_places(f))
-    ]
-    if not owners and bundle.functions:
+    """Refuse a `.pth` file with an `import` line in a Python function's code or layers,
+    or in any layer that may hold Python (`python_owner`; never third-party,
+    gate.bundle.staging.thirdparty): the runtime adds the code folder as a site folder
+    (`site.addsitedir`), and `site` runs each such line at every start, before the
+    handler; no scanner reads it."""
+    if python_owner(relative, bundle) is None and bundle.functions:
         return
     try:
         starts = runs_at_start(path)
@@ -211,17 +207,13 @@ def _refuse_importable_zip(
     path: Path, relative: str, bundle: Bundle, by_content: bool = False
 ) -> None:
     """Refuse a zip that nothing unpacks but that lies in a Python function's code or
-    layers (with `by_content`, a file of another name that is a zip, `lib.dat`): it is
-    deployed with them, and Python imports from it when PYTHONPATH names it
-    (zipimport), so its code would run unscanned."""
-    owners = [
-        f.name
-        for f in bundle.functions
-        if python_function(f) and any(within(relative, place) for place in code_places(f))
-    ]
-    if owners and (not by_content or zipfile.is_zipfile(path)):
+    layers, or in any layer that may hold Python (with `by_content`, a file of another
+    name that is a zip, `lib.dat`): it is deployed with them, and Python imports from it
+    when PYTHONPATH names it (zipimport), so its code would run unscanned."""
+    owner = python_owner(relative, bundle)
+    if owner is not None and (not by_content or zipfile.is_zipfile(path)):
         raise refusal(
-            f"{bundle.id}/{relative}: a zip in the code of function {owners[0]}, deployed "
+            f"{bundle.id}/{relative}: a zip in the code of {owner}, deployed "
             "with it, that Python imports from when it is on PYTHONPATH; the gate does not "
             "scan inside it: unpack it into the code, or exclude it in the policy if "
             "nothing imports from it"
@@ -230,9 +222,9 @@ def _refuse_importable_zip(
 
 def _refuse_loadable_bytecode(path: Path, relative: str, bundle: Bundle) -> None:
     """Refuse bytecode Python may import (outside `__pycache__`, which the copy judged):
-    `name.pyc` where no `name.py` is beside it, and, in a Python function's code or
-    layers, cache-named bytecode (`name.cpython-312.pyc`), which Python loads in place of
-    `name.py` when the function's environment sets PYTHONPYCACHEPREFIX."""
+    `name.pyc` where no `name.py` is beside it, and, in code Python may run
+    (`python_owner`), cache-named bytecode (`name.cpython-312.pyc`), which Python loads
+    in place of `name.py` when the function's environment sets PYTHONPYCACHEPREFIX."""
     if path.stem.isidentifier():
         if not path.with_suffix(".py").is_file():
             raise refusal(
@@ -242,9 +234,7 @@ def _refuse_loadable_bytecode(path: Path, relative: str, bundle: Bundle) -> None
         return
     if cache_named(path.name) is None:
         return
-    python = [f for f in bundle.functions if python_function(f)]
-    places = [p for f in python for p in code_places(f)]
-    if not bundle.functions or any(within(relative, place) for place in places):
+    if not bundle.functions or python_owner(relative, bundle) is not None:
         refuse_prefixed(bundle.id, relative)
 
 

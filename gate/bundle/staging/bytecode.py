@@ -17,13 +17,13 @@ library: neither refused nor third-party, since nothing proves what it holds.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
-from gate.bundle.discovery import code_places, within
+from gate.bundle.discovery import python_owner
 from gate.bundle.rules import refusal
 from gate.bundle.staging.tally import Tally
-from gate.model import Function, python_function
+from gate.model import Bundle
 
 CACHE_DIR = "__pycache__"
 
@@ -94,16 +94,13 @@ def judge_loaded(
     )
 
 
-def refuse_cached(
-    root: Path, tally: Tally, functions: Iterable[Function], listed: Collection[str] = ()
-) -> None:
+def refuse_cached(root: Path, tally: Tally, bundle: Bundle, listed: Collection[str] = ()) -> None:
     """Judge the bytecode of ignored `__pycache__` folders that Python may load in place
-    of a staged source, inside a function's code or layers (or anywhere, when the bundle
-    declares no function: then all of it may be code): `judge_loaded`."""
-    declared = tuple(functions)
-    places = [p for f in declared if _python(f) for p in code_places(f)]
+    of a staged source, inside code Python may run (`python_owner`: a function's code or
+    layers, any layer that may hold Python), or anywhere, when the bundle declares no
+    function (then all of it may be code): `judge_loaded`."""
     for relative, found in sorted(tally.importable.items()):
-        if declared and not any(within(relative, place) for place in places):
+        if bundle.functions and python_owner(relative, bundle) is None:
             continue
         source = cached_source(relative)
         if source is None and cache_named(PurePosixPath(relative).name):
@@ -114,7 +111,3 @@ def refuse_cached(
         judge_loaded(tally, relative, found.source, root / source, listed)
         if len(tally.unverified) > before:
             tally.ignored[found.rule] -= 1
-
-
-def _python(function: Function) -> bool:
-    return python_function(function)
