@@ -84,7 +84,16 @@ Poetry's list of constraints per Python version, Pipfile `"~=2.19.0"` and
 `RootModules` (`./modules/fn/`, `./modules//fn`, `./modules/x/../fn`, through the
 parent): each resolved to the same folder.
 
-Not covered: diff mode's `includers`, the audit's cache key with `BUILD_FILES`,
+Seen on the gate's side only, not confirmed: a requirement naming a file on
+files.pythonhosted.org whose sdist suffix packaging does not parse (`requests @
+https://files.pythonhosted.org/.../requests-2.19.0.tar.bz2`, also `.tgz`, `.tar`, an
+upper-case `.TAR.GZ`) is GATE-DEP-001 alone (allowed): neither audited at the version
+its name states (`versions.file_version` returns None) nor from elsewhere. pip installs
+such sdists, and PEP 527 left old `.tar.bz2`/`.tgz` uploads on PyPI, but no vulnerable
+release with one was found to make it a case (the URLs tried were made up).
+
+Not covered: diff mode's `includers` (read, not attacked: `_earlier` also wants the
+merge base's finding with the same functions), the audit's cache key with `BUILD_FILES`,
 `_pypi_server` and `_source_key`, GATE-DEP-002's `_digest`, merge.py's severity rule
 against checkov skips (checkov was off), shards. A `-chdir` run was not executed
 (no Terraform here); class 3 rests on Terraform's documented `path.cwd`.
