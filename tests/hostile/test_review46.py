@@ -9,17 +9,18 @@ Each attack is a confirmed problem, marked strict xfail until it is fixed: the t
 bundle exits 0 with the hostile harness's policy (checkov off), and the baseline (the
 same problem written plainly, in one run) blocks: PYSEC-2018-28 (requests 2.19.0 and
 2.19.1, high) for a vulnerable version, GATE-DEP-002 for a package from elsewhere,
-GATE-SLS-001 for a handler running the event's command. For classes 1 and 2 the
-installer was run by hand once (uv 0.x and Poetry 2.5.1 from PyPI, `uv lock` / `poetry
-lock` against PyPI): each locked the vulnerable version or the URL. What lets each
-through:
+GATE-SLS-001 for a handler running the event's command, B605 for a layer's helper
+running it. For classes 1 and 2 the installer was run by hand once (uv 0.13.9 and Poetry
+2.5.1 from PyPI, `uv lock` / `poetry lock` against PyPI): each locked the vulnerable
+version or the URL. What lets each through:
 
-1. A second table of `pyproject.toml` that sets the version (or the source) of a
-   dependency `[project].dependencies` names unpinned. `read_pyproject` reads the PEP
-   621 list, the dev lists and Poetry's tables (gate.bundle.manifests.declared
-   `_pyproject_requirements`, `_poetry_tables`), so `dependencies = ["requests"]` is an
-   unpinned requirement (GATE-DEP-001, medium, allowed), while the tool resolves it
-   with the other table's constraint: (a) uv's `[tool.uv] override-dependencies =
+1. A table of `pyproject.toml` the readers skip that sets the version (or the source) of
+   a dependency `[project].dependencies` names unpinned (or, in g, lists the
+   dependencies itself). `read_pyproject` reads the PEP 621 list, the dev lists and
+   Poetry's tables (gate.bundle.manifests.declared `_pyproject_requirements`,
+   `_poetry_tables`), so `dependencies = ["requests"]` is an unpinned requirement
+   (GATE-DEP-001, medium, allowed), while the tool resolves it with the other table's
+   constraint: (a) uv's `[tool.uv] override-dependencies =
    ["requests==2.19.0"]`: `uv lock` locked requests 2.19.0 and `uv export` printed
    `requests==2.19.0`; (b) `constraint-dependencies = ["requests==2.19.0"]`: `uv lock`
    locked 2.19.0; (c) an override naming a URL (`six @ https://pypi.example.net/...
@@ -31,7 +32,12 @@ through:
    its sources (`_sources_of_project_dependencies`), but Poetry intersects its version
    with the PEP 621 one: `poetry lock` locked 2.19.0; (e) the same with `"~2.19.0"`
    beside `requests>=2.0`: locked 2.19.1; (f) PDM's `[tool.pdm.resolution.overrides]
-   requests = "2.19.0"` (the gate's side only: PDM would not start here). All exit 0.
+   requests = "2.19.0"` (the gate's side only: PDM would not start here); (g)
+   `dynamic = ["dependencies"]` with setuptools' `[tool.setuptools.dynamic]
+   dependencies = { file = ["deps.txt"] }`, `deps.txt` pinning `requests==2.19.0`:
+   `read_pyproject` reports "dynamic dependencies: only the build backend knows them"
+   (GATE-DEP-001, medium), though the backend only reads that file (no code of the
+   bundle runs); `uv lock` locked 2.19.0. All exit 0.
    (A uv.toml's `override-dependencies` was tried with uv: not applied to the project,
    so not a case.)
 2. A Poetry union read as nothing. `constraint_specifiers` (gate.bundle.manifests
@@ -59,7 +65,8 @@ through:
 Suggested fixes, by class. 1, read every table that constrains what a project
 installs as its installer reads it: uv's `override-dependencies` (replacing the
 requirement of that name) and `constraint-dependencies` (intersected with it),
-PDM's `resolution.overrides`, and Poetry 2's `[tool.poetry.dependencies]` beside
+PDM's `resolution.overrides`, setuptools' `dynamic` `file` lists (read as
+requirements files, without options), and Poetry 2's `[tool.poetry.dependencies]` beside
 `[project].dependencies` (its version intersected with the PEP 621 requirement's,
 its source as now): each is a requirement of the audit in its own right (its pin
 audited, its URL GATE-DEP-002), or, simplest, refuse a pyproject.toml holding one
@@ -168,6 +175,12 @@ def poetry(constraint: str) -> Layout:
     )
 
 
+SETUPTOOLS_DYNAMIC = (
+    '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+    '[project]\nname = "orders"\nversion = "1.0.0"\nrequires-python = ">=3.11"\n'
+    'dynamic = ["dependencies"]\n'
+    '[tool.setuptools.dynamic]\ndependencies = { file = ["deps.txt"] }\n'
+)
 ENRICHED = "[tool.poetry]\npackage-mode = false\n[tool.poetry.dependencies]\n"
 TF_FUNCTION = """resource "aws_lambda_function" "fn" {{
   function_name = "orders"
@@ -213,6 +226,11 @@ TRICKS: dict[str, tuple[Layout, str, Layout, str]] = {
         project('"requests"', '[tool.pdm]\ndistribution = false\n'
                 '[tool.pdm.resolution.overrides]\nrequests = "2.19.0"\n'),
         "read_pyproject does not read [tool.pdm.resolution.overrides]"),
+    "1g-setuptools-dynamic-file": (
+        project('"requests==2.19.0"'), ADVISORY,
+        files({"template.yaml": SAM, "src/app.py": HARMLESS,
+               "src/pyproject.toml": SETUPTOOLS_DYNAMIC, "src/deps.txt": "requests==2.19.0\n"}),
+        "read_pyproject reports dynamic dependencies unread, though setuptools names a file"),
     "2a-poetry-union": (
         poetry('"2.19.1"'), ADVISORY, poetry('"2.19.0 || 2.19.1"'),
         "constraint_specifiers returns None for a union: no admits, no range audit"),
@@ -257,8 +275,8 @@ def tricks_of(classes: str) -> dict[str, Layout]:
 @pytest.mark.xfail(
     strict=True,
     reason="review 46, classes 1 and 2: a version set outside [project].dependencies "
-    "(uv overrides and constraints, PDM overrides, Poetry 2's enriching table) and a "
-    "Poetry union are never audited",
+    "(uv overrides and constraints, PDM overrides, Poetry 2's enriching table, "
+    "setuptools' dynamic file) and a Poetry union are never audited",
 )
 def test_every_version_a_pyproject_states_is_audited(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("12"))
