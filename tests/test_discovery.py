@@ -362,11 +362,11 @@ def test_code_only_terraform_can_locate_is_an_error_for_python(tmp_path: Path) -
     assert "needs Terraform to resolve" in issue.message and issue.path == "main.tf"
 
 
-@pytest.mark.parametrize("prefix", ["${path.root}", "${path.cwd}"])
-def test_a_root_path_in_a_child_module_is_the_root_module_s(tmp_path: Path, prefix: str) -> None:
-    """In a module a local module call reaches, `path.root` and `path.cwd` are the
-    calling root's folder, where Terraform runs; with two roots calling it, the gate
-    cannot tell which, so the code is a location it cannot follow."""
+def test_a_root_path_in_a_child_module_is_the_root_module_s(tmp_path: Path) -> None:
+    """In a module a local module call reaches, `path.root` is the calling root's
+    folder; with two roots calling it, the gate cannot tell which, so the code is a
+    location it cannot follow."""
+    prefix = "${path.root}"
     child = (
         'resource "aws_lambda_function" "f" {\n'
         f'  filename = "{prefix}/build/f.zip"\n  handler = "app.handler"\n'
@@ -386,6 +386,55 @@ def test_a_root_path_in_a_child_module_is_the_root_module_s(tmp_path: Path, pref
     write(tmp_path, {"other/main.tf": calls.replace("SOURCE", "../modules/fn")})
     (issue,) = discover(tmp_path, "b", lambda _: None).issues
     assert f"'{prefix}/build/f.zip' needs Terraform to resolve" in issue.message
+
+
+def test_the_working_directory_is_the_pipeline_s_to_state(tmp_path: Path) -> None:
+    """`path.cwd` is where Terraform was started: `terraform -chdir=infra` from the
+    repository's top makes it the top, not the root module's folder, so a location
+    built on it is one the gate cannot follow, whatever zip lies beside the module."""
+    write(
+        tmp_path,
+        {
+            "infra/main.tf": 'resource "aws_lambda_function" "f" {\n'
+            '  filename = "${path.cwd}/build/f.zip"\n  handler = "app.handler"\n'
+            '  runtime = "python3.12"\n}\n'
+        },
+    )
+    (tmp_path / "infra/build").mkdir()
+    with zipfile.ZipFile(tmp_path / "infra/build/f.zip", "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    (issue,) = discover(tmp_path, "b", lambda _: None).issues
+    assert "'${path.cwd}/build/f.zip' needs Terraform to resolve" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        (
+            "template.yaml",
+            "Parameters:\n  Where: {Type: String, Default: deps/}\nResources:\n"
+            "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+            "    Properties: {ContentUri: !Ref Where}\n",
+            "b/template.yaml: layer Deps: its content is",
+        ),
+        (
+            "infra/main.tf",
+            'resource "aws_lambda_layer_version" "deps" {\n'
+            '  layer_name = "deps"\n  filename = "${path.cwd}/build/deps.zip"\n}\n',
+            "b/infra: layer aws_lambda_layer_version.deps: its content is",
+        ),
+    ],
+)
+def test_a_layer_only_the_deploy_locates_is_refused_tied_or_not(
+    tmp_path: Path, name: str, text: str, said: str
+) -> None:
+    """A layer no function of the file names is deployed all the same (for functions
+    of other stacks): one whose content only the deploy locates is code the gate cannot
+    follow, as a function's own layer of that kind is."""
+    write(tmp_path, {name: text})
+    with pytest.raises(BundleError) as refused:
+        discover(tmp_path, "b")
+    assert str(refused.value).startswith(said), refused.value
 
 
 def test_the_same_name_in_two_templates_is_qualified(tmp_path: Path) -> None:

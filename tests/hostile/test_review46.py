@@ -113,6 +113,13 @@ for the parts).
 Limits (not bypasses): an unpinned dependency (GATE-DEP-001, medium) is allowed by the
 default policy whatever the index serves; that is the policy's choice, and classes 1
 and 2 matter because the bundle states the version the tool installs.
+
+Fixed, class 3: `path.cwd` is never read as a folder (gate.bundle.discovery.terraform
+`_ROOT_PATH` names `path.root` alone), so a location built on it is one only Terraform
+resolves, a scan error for Python code. And by its class, a layer no function of the
+file ties whose content only the deploy locates (`${path.cwd}`, a parameter) is refused
+(`Read.lost_layers`, read.py `_refuse_lost_layers`), as a function's own layer of that
+kind is a scan error.
 """
 
 from __future__ import annotations
@@ -282,10 +289,5 @@ def test_every_version_a_pyproject_states_is_audited(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("12"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 46, class 3: ${path.cwd} is read as the root module's folder, "
-    "which `terraform -chdir` makes it not",
-)
 def test_path_cwd_is_not_the_bundle_s_to_state(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("3"))

@@ -80,15 +80,35 @@ def read_template(relative: str, document: YamlDocument) -> Read:
         if elsewhere == _INLINE:
             _inline(item, properties, kind == "AWS::Serverless::Function")
         found.append(item)
-    python = {
-        layers[str(logical_id)]
+    pythonic = {
+        str(logical_id)
         for logical_id, resource in resources.items()
-        if str(logical_id) in layers
+        if as_mapping(resource).get("Type") in LAYER_TYPES
         and may_hold_python(
             as_mapping(as_mapping(resource).get("Properties")).get("CompatibleRuntimes")
         )
     }
-    return Read(found, layers=sorted(set(layers.values())), python_layers=sorted(python))
+    tied = {layer for item in found for layer in _named_layers(resources, item.name, globals_)}
+    return Read(
+        found,
+        layers=sorted(set(layers.values())),
+        python_layers=sorted(layers[name] for name in pythonic if name in layers),
+        lost_layers=[
+            f"{name}: {unfollowed[name]}"
+            for name in sorted(pythonic - tied)
+            if isinstance(unfollowed.get(name), Unresolved)
+        ],
+    )
+
+
+def _named_layers(resources: dict[str, Any], logical_id: str, globals_: dict[str, Any]) -> set[str]:
+    """The logical ids of the layers a function of the template names (with SAM's
+    `Globals.Function` for a SAM function)."""
+    resource = as_mapping(resources.get(logical_id))
+    properties = as_mapping(resource.get("Properties"))
+    if resource.get("Type") == "AWS::Serverless::Function":
+        properties = with_globals(globals_, properties)
+    return logical_ids(properties.get("Layers"))
 
 
 def _untied_layers(
@@ -386,7 +406,7 @@ def _template_layers(
         if local is not None:
             layers[str(logical_id)] = local
         elif isinstance(elsewhere, Unresolved):
-            unfollowed[str(logical_id)] = f"its content is {elsewhere}"
+            unfollowed[str(logical_id)] = Unresolved(f"its content is {elsewhere}")
     return layers, unfollowed
 
 

@@ -76,6 +76,9 @@ class Read:
     function or not: each is deployed, so each zip of them is unpacked and scanned."""
     python_layers: list[str] = field(default_factory=list)
     """Those of `layers` that may hold Python (`may_hold_python`)."""
+    lost_layers: list[str] = field(default_factory=list)
+    """Layers that may hold Python, no function of the file ties (a function says what
+    it cannot follow of its own), whose content only the deploy locates: `NAME: why`."""
 
 
 class Unresolved(str):

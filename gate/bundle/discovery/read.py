@@ -135,6 +135,7 @@ class IacReader:
             if found.functions is not None:
                 iac_files.add(relative)
                 declared.extend(found.functions)
+            self._refuse_lost_layers(relative, found)
             self.layer_places.update(found.layers)
             self.python_layer_places.update(found.python_layers)
             if found.out_of_scope:
@@ -166,6 +167,7 @@ class IacReader:
                     "gate check a clean checkout (no .terraform folder)",
                 )
             iac_files.update(read)
+            self._refuse_lost_layers(directory.relative_to(self.root).as_posix(), found_tf)
             self.layer_places.update(found_tf.layers)
             self.python_layer_places.update(found_tf.python_layers)
             declared.extend(found_tf.functions or [])
@@ -271,6 +273,15 @@ class IacReader:
                 "would hang or fail",
                 "remove it, or exclude it in the policy",
             ) from e
+
+    def _refuse_lost_layers(self, relative: str, found: Read) -> None:
+        """Refuse a layer no function ties whose content only the deploy locates: every
+        declared layer is deployed, and a function that names it elsewhere runs it."""
+        if found.lost_layers:
+            raise self.refused(
+                f"{relative}: layer {found.lost_layers[0]}, which the gate cannot follow",
+                "write the layer's path out, or gate check the built layer zip",
+            )
 
     def _refuse_unexpanded(self, relative: str, document: YamlDocument) -> None:
         """Refuse a template holding what only the deploy expands: a `Fn::ForEach` loop

@@ -33,8 +33,10 @@ from gate.model import Warning_
 from gate.places import cache_dir, private_dir
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.module\}/?")
-_ROOT_PATH = re.compile(r"\$\{path\.(?:root|cwd)\}")
-"""`path.root` and `path.cwd`: the root module's folder, where Terraform runs."""
+_ROOT_PATH = re.compile(r"\$\{path\.root\}")
+"""`path.root`: the root module's folder. `path.cwd` is not read: it is the folder
+Terraform was started in, which `terraform -chdir=DIR` makes another than the root's,
+so only the pipeline knows it (a location the gate cannot follow)."""
 _REFERENCE = re.compile(
     r"(?<![\w.])(?!(?:data|var|local|path|module|each|count|self|terraform)\.)"
     r"([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)"
@@ -148,15 +150,31 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
             item.unfollowed += _shared_output(module, archive, filename, archives, values)
         found.append(item)
     placed = sorted({code for code, _ in layers.values() if code is not None})
-    python = {
-        code
+    pythonic = {
+        f"aws_lambda_layer_version.{name}"
         for section, kind, name, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_layer_version")
-        and (code := layers[f"aws_lambda_layer_version.{name}"][0]) is not None
         and may_hold_python(tf_value(body, "compatible_runtimes"))
     }
+    python = {code for address in pythonic if (code := layers[address][0]) is not None}
+    tied = {
+        ref
+        for section, kind, _, _, body in blocks
+        if (section, kind) == ("resource", "aws_lambda_function")
+        for ref in _tf_references(values.texts(tf_value(body, "layers")))
+    }
+    lost = [
+        f"{address}: its content is {elsewhere}"
+        for address in sorted(pythonic - tied)
+        if isinstance(elsewhere := layers[address][1], Unresolved)
+    ]
     return Read(
-        found, warnings, references=references, layers=placed, python_layers=sorted(python)
+        found,
+        warnings,
+        references=references,
+        layers=placed,
+        python_layers=sorted(python),
+        lost_layers=lost,
     ), read
 
 
@@ -215,7 +233,7 @@ def _sources(calls: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 
 def _mentions_root(value: Any) -> bool:
-    """Whether a parsed value names `path.root` or `path.cwd` anywhere."""
+    """Whether a parsed value names `path.root` anywhere."""
     if isinstance(value, str):
         return bool(_ROOT_PATH.search(value))
     if isinstance(value, dict):
@@ -226,7 +244,7 @@ def _mentions_root(value: Any) -> bool:
 
 
 def _with_root(value: Any, root: PurePosixPath | None, module: PurePosixPath) -> Any:
-    """A parsed value with `path.root` and `path.cwd` written as the path from `module`
+    """A parsed value with `path.root` written as the path from `module`
     to its root module's folder (`${path.module}/../..`), as Terraform run in the root
     resolves them; left as they are, so unresolved, when the root is unknown."""
     if root is None:
