@@ -3,6 +3,7 @@ and perhaps a source that is not a package index."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gate.bundle.manifests.builds import BUILDS_FROM_BUNDLE
@@ -25,6 +26,8 @@ LOCAL_SOURCES = {
 
 # Of those, the sources that name a folder pip builds.
 _FOLDERS = ("path", "directory", "file")
+# Poetry's union of constraints: `||`, or a single `|`.
+_UNION = re.compile(r"\|\|?")
 
 
 def read_dependency(
@@ -48,6 +51,12 @@ def read_dependency(
     version = entry.get("version")
     if version is not None and not isinstance(version, str):
         raise Malformed(join(at, "version"), f"must be a string, not {kind(version)}", line)
+    if version is not None and len(alternatives := _UNION.split(version)) > 1:
+        # Poetry's `2.19.0 || 2.19.1`: the resolver may take any of them, so each is
+        # judged as if written alone (a pin audited, a range as ranges are).
+        for alternative in alternatives:
+            read_dependency(name, {**entry, "version": alternative}, at, where, found, locked, text)
+        return
     local = _source_key(entry, at, line)
     source = entry.get(local) if local else None
     text = text or shown(name, version, source)

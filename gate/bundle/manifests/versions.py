@@ -38,7 +38,8 @@ def single_version(specifiers: SpecifierSet) -> str | None:
 def constraint_specifiers(constraint: str) -> SpecifierSet | None:
     """A Poetry or Pipenv version constraint as PEP 440 specifiers: `1.2.3` and `=1.2.3`
     are `==1.2.3`, Poetry's `^1.2` is `>=1.2,<2` and `~1.2` is `>=1.2,<1.3`; `*` is any
-    version. None for a constraint that is neither (a `||` union, a typo)."""
+    version. None for a constraint that is neither (a typo; a `||` union is read as its
+    parts by the caller)."""
     # Poetry allows a space after an operator, and a space or a comma between parts.
     parts = re.sub(r"(?<=[<>=!~^])\s+", "", constraint).replace(",", " ").split()
     try:
