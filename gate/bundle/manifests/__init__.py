@@ -23,6 +23,7 @@ from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
 from gate.bundle.manifests.pipoptions import read_line
 from gate.bundle.manifests.requirements import (
     REQUIREMENTS_GLOB,
+    _by_name_and_named,
     _include,
     _requirements,
     read_requirements,
@@ -81,14 +82,15 @@ def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]
     file pins, each file above it installs."""
     top = root.resolve()
     direct: dict[str, set[str]] = {}
-    for relative, lines in _requirements(root, Found(), [root / name for name in named]):
+    files = _by_name_and_named(root, [root / name for name in named])
+    for relative, lines in _requirements(root, Found(), files):
         for number, text in lines:
             try:
                 includes = read_line(text).includes
             except ValueError:
                 continue  # a line the audit reports
             for _, name in includes:
-                for target in _include(root, top / relative, name, relative, number, Found()):
+                for target in _include(root, top / relative, name, number, Found()):
                     direct.setdefault(target.relative_to(top).as_posix(), set()).add(relative)
     return {included: _above(included, direct) for included in direct}
 
