@@ -62,6 +62,16 @@ version or the URL. What lets each through:
    the point. (An `archive_file` of `"${path.cwd}/src"` held: `src/` is scanned as the
    bundle's own files, even its `lib/` beside a `pyvenv.cfg`.)
 
+Fixed, class 1 (gate.bundle.manifests.declared): every table of `pyproject.toml` that
+sets what gets installed is read as its tool reads it, each entry a requirement of the
+audit: uv's override and constraint lists as PEP 508 lines (`_pyproject_requirements`),
+PDM's overrides as table entries, a URL as one from elsewhere (`_pdm_overrides`),
+`[tool.poetry.dependencies]` even beside `[project].dependencies` (`_poetry_tables`),
+and setuptools' dynamic `file` lists as requirements files found beside the pyproject,
+refused outside the bundle or missing (`_read_dynamic`, `_setuptools_files`,
+requirements `read_named_files`), which the audit's cache key holds
+(`audited_requirement_files`). Class 2 stays xfail in its own test.
+
 Suggested fixes, by class. 1, read every table that constrains what a project
 installs as its installer reads it: uv's `override-dependencies` (replacing the
 requirement of that name) and `constraint-dependencies` (intersected with it),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from gate.bundle.manifests.declared import DYNAMIC
+from gate.bundle.manifests.declared import DYNAMIC, dynamic_files
 from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
 from gate.bundle.manifests.pipoptions import read_line
@@ -27,6 +27,7 @@ from gate.bundle.manifests.requirements import (
     _include,
     _requirements,
     read_requirements,
+    requirement_files,
 )
 from gate.bundle.manifests.shapes import Malformed, load_toml, string, table
 from gate.bundle.manifests.vendored import read_vendored
@@ -36,6 +37,7 @@ __all__ = [
     "Manifest",
     "Pin",
     "Unauditable",
+    "audited_requirement_files",
     "includers",
     "read_manifests",
     "read_vendored",
@@ -73,6 +75,14 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
         beside = [reads[lock] for lock in locks[path] if lock in reads]
         found.extend(_beyond_lock(_read(root, path), beside))
     return found.manifest()
+
+
+def audited_requirement_files(root: Path, named: Iterable[str] = ()) -> list[str]:
+    """The requirements files `read_manifests` reads under `root` (relative to it): those
+    found by name, those `named`, those a `pyproject.toml` has setuptools read, and every
+    file they include."""
+    dynamic = [file for path in root.rglob("pyproject.toml") for file in dynamic_files(path)]
+    return requirement_files(root, [*(root / name for name in named), *dynamic])
 
 
 def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]]:

@@ -4,6 +4,7 @@ Every key read is checked for its shape (`gate.bundle.manifests.shapes`)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from gate.bundle.manifests.entries import read_dependency
@@ -73,6 +74,17 @@ def _setuptools_files(data: dict[str, Any], field: str) -> list[str]:
         one = spec.get("file")
         names += [one] if isinstance(one, str) else strings(spec, "file", spec_at)
     return names
+
+
+def dynamic_files(pyproject: Path) -> list[Path]:
+    """The files setuptools reads a `pyproject.toml`'s dependencies or extras from, named
+    anywhere in its `[tool.setuptools.dynamic]`; none where it cannot be read."""
+    try:
+        data = load_toml(pyproject.read_text("utf-8", errors="replace"))
+        names = [name for field in _DYNAMIC_FIELDS for name in _setuptools_files(data, field)]
+    except (OSError, Malformed):
+        return []
+    return [pyproject.parent / name for name in names]
 
 
 def _pdm_overrides(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
