@@ -968,3 +968,83 @@ def test_a_vendored_package_whose_name_is_no_name_is_refused(tmp_path: Path) -> 
     (problem,) = vendored.problems
     assert vendored.pins == ()
     assert problem.reason.startswith("'requests[socks]' is not a package name")
+
+
+PROJECT = "[project]\nname = 'fn'\ndependencies = ['requests', 'six']\n"
+ELSEWHERE_WHEEL = "https://pypi.example.net" + SIX_WHEEL
+
+
+@pytest.mark.parametrize(
+    ("more", "line"),
+    [
+        ('[tool.uv]\noverride-dependencies = ["requests==2.19.0"]\n', 5),
+        ('[tool.uv]\nconstraint-dependencies = ["requests==2.19.0"]\n', 5),
+        ('[tool.poetry.dependencies]\nrequests = "2.19.0"\n', 5),
+        ('[tool.poetry.dependencies]\nrequests = {version = "2.19.0", source = "pypi"}\n', 5),
+        ('[tool.pdm.resolution.overrides]\nrequests = "2.19.0"\n', 5),
+        ('[tool.pdm.resolution.overrides]\nrequests = "==2.19.0"\n', 5),
+    ],
+)
+def test_a_pyproject_table_setting_a_version_is_audited(
+    tmp_path: Path, more: str, line: int
+) -> None:
+    """uv's overrides and constraints, Poetry 2's table beside `[project].dependencies`
+    and PDM's overrides set the version installed: each is audited as its pin."""
+    write(tmp_path, "pyproject.toml", PROJECT + more)
+    pins, _ = located(read_manifests(tmp_path))
+    assert pins == [("requests", "2.19.0", "pyproject.toml", line)]
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        f'[tool.uv]\noverride-dependencies = ["six @ {ELSEWHERE_WHEEL}"]\n',
+        f'[tool.pdm.resolution.overrides]\nsix = "{ELSEWHERE_WHEEL}"\n',
+        f'[tool.poetry.dependencies]\nsix = {{url = "{ELSEWHERE_WHEEL}"}}\n',
+    ],
+)
+def test_a_pyproject_table_setting_a_source_is_from_elsewhere(tmp_path: Path, more: str) -> None:
+    write(tmp_path, "pyproject.toml", PROJECT + more)
+    assert [i.text for i in read_manifests(tmp_path).indexes] == [ELSEWHERE_WHEEL]
+
+
+SETUPTOOLS = (
+    "[project]\nname = 'fn'\ndynamic = ['dependencies', 'optional-dependencies']\n"
+    "[tool.setuptools.dynamic]\ndependencies = {file = ['deps.txt']}\n"
+    "optional-dependencies.xray = {file = 'xray.txt'}\n"
+)
+
+
+def test_setuptools_dynamic_files_are_read_as_requirements(tmp_path: Path) -> None:
+    """setuptools reads dynamic dependencies and extras from the files it is given: they
+    are read as requirements files (with their includes), and keyed by the audit's cache."""
+    write(tmp_path, "fn/pyproject.toml", SETUPTOOLS)
+    write(tmp_path, "fn/deps.txt", "requests==2.19.0\n-r base.in\n")
+    write(tmp_path, "fn/base.in", "urllib3==1.23\n")
+    write(tmp_path, "fn/xray.txt", "aws-xray-sdk==2.14.0\n")
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.path) for p in manifest.pins] == [
+        ("requests", "fn/deps.txt"),
+        ("aws-xray-sdk", "fn/xray.txt"),
+        ("urllib3", "fn/base.in"),
+    ]
+    assert (manifest.unauditable, manifest.problems) == ((), ())
+    listed = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    keyed = PipAuditScanner().key_files(tmp_path, listed, {})
+    assert {"fn/deps.txt", "fn/base.in", "fn/xray.txt"} <= set(keyed)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("../../etc/passwd", "includes a file outside the bundle"),
+        ("gone.txt", "includes a missing file"),
+    ],
+)
+def test_a_setuptools_dynamic_file_not_in_the_bundle_is_a_problem(
+    tmp_path: Path, name: str, reason: str
+) -> None:
+    write(tmp_path, "pyproject.toml", SETUPTOOLS.replace("deps.txt", name))
+    write(tmp_path, "xray.txt", "")
+    manifest = read_manifests(tmp_path)
+    assert [(p.text, p.reason, p.line) for p in manifest.problems] == [(name, reason, 3)]

@@ -36,6 +36,7 @@ from gate.bundle.manifests import (
     Manifest,
     Pin,
     Unauditable,
+    audited_requirement_files,
     read_manifests,
     read_vendored,
 )
@@ -79,10 +80,9 @@ class PipAuditScanner(Scanner):
         # installs (wherever a manifest may name one), never the code: a changed handler
         # keeps its entry.
         from gate.bundle.manifests.builds import BUILD_FILES
-        from gate.bundle.manifests.requirements import requirement_files
 
-        named = [root / name for name in _named_manifests(target)]
-        read = set(requirement_files(root, named)) | {n.as_posix() for n in named}
+        named = _named_manifests(target)
+        read = set(audited_requirement_files(root, named)) | set(named)
         return [
             f for f in files if f in read or _audited(f) or posixpath.basename(f) in BUILD_FILES
         ]

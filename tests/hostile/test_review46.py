@@ -62,6 +62,16 @@ version or the URL. What lets each through:
    the point. (An `archive_file` of `"${path.cwd}/src"` held: `src/` is scanned as the
    bundle's own files, even its `lib/` beside a `pyvenv.cfg`.)
 
+Fixed, class 1 (gate.bundle.manifests.declared): every table of `pyproject.toml` that
+sets what gets installed is read as its tool reads it, each entry a requirement of the
+audit: uv's override and constraint lists as PEP 508 lines (`_pyproject_requirements`),
+PDM's overrides as table entries, a URL as one from elsewhere (`_pdm_overrides`),
+`[tool.poetry.dependencies]` even beside `[project].dependencies` (`_poetry_tables`),
+and setuptools' dynamic `file` lists as requirements files found beside the pyproject,
+refused outside the bundle or missing (`_read_dynamic`, `_setuptools_files`,
+requirements `read_named_files`), which the audit's cache key holds
+(`audited_requirement_files`). Class 2 stays xfail in its own test.
+
 Suggested fixes, by class. 1, read every table that constrains what a project
 installs as its installer reads it: uv's `override-dependencies` (replacing the
 requirement of that name) and `constraint-dependencies` (intersected with it),
@@ -279,14 +289,16 @@ def tricks_of(classes: str) -> dict[str, Layout]:
     return {name: case[2] for name, case in TRICKS.items() if name[0] in classes}
 
 
+def test_every_version_a_pyproject_states_is_audited(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, tricks_of("1"))
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="review 46, classes 1 and 2: a version set outside [project].dependencies "
-    "(uv overrides and constraints, PDM overrides, Poetry 2's enriching table, "
-    "setuptools' dynamic file) and a Poetry union are never audited",
+    reason="review 46, class 2: a Poetry union is never audited",
 )
-def test_every_version_a_pyproject_states_is_audited(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, tricks_of("12"))
+def test_every_version_a_poetry_union_admits_is_audited(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, tricks_of("2"))
 
 
 def test_path_cwd_is_not_the_bundle_s_to_state(tmp_path: Path) -> None:

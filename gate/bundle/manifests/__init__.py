@@ -17,15 +17,17 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from gate.bundle.manifests.declared import DYNAMIC
+from gate.bundle.manifests.declared import DYNAMIC, dynamic_files
 from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
 from gate.bundle.manifests.pipoptions import read_line
 from gate.bundle.manifests.requirements import (
     REQUIREMENTS_GLOB,
+    _by_name_and_named,
     _include,
     _requirements,
     read_requirements,
+    requirement_files,
 )
 from gate.bundle.manifests.shapes import Malformed, load_toml, string, table
 from gate.bundle.manifests.vendored import read_vendored
@@ -35,6 +37,7 @@ __all__ = [
     "Manifest",
     "Pin",
     "Unauditable",
+    "audited_requirement_files",
     "includers",
     "read_manifests",
     "read_vendored",
@@ -74,6 +77,14 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
     return found.manifest()
 
 
+def audited_requirement_files(root: Path, named: Iterable[str] = ()) -> list[str]:
+    """The requirements files `read_manifests` reads under `root` (relative to it): those
+    found by name, those `named`, those a `pyproject.toml` has setuptools read, and every
+    file they include."""
+    dynamic = [file for path in root.rglob("pyproject.toml") for file in dynamic_files(path)]
+    return requirement_files(root, [*(root / name for name in named), *dynamic])
+
+
 def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]]:
     """Each requirements file the audit reads under `root` (with those `named`) that another
     includes (`-r`, `-c`, spelt any way pip reads them), with every file above it: those
@@ -81,14 +92,15 @@ def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]
     file pins, each file above it installs."""
     top = root.resolve()
     direct: dict[str, set[str]] = {}
-    for relative, lines in _requirements(root, Found(), [root / name for name in named]):
+    files = _by_name_and_named(root, [root / name for name in named])
+    for relative, lines in _requirements(root, Found(), files):
         for number, text in lines:
             try:
                 includes = read_line(text).includes
             except ValueError:
                 continue  # a line the audit reports
             for _, name in includes:
-                for target in _include(root, top / relative, name, relative, number, Found()):
+                for target in _include(root, top / relative, name, number, Found()):
                     direct.setdefault(target.relative_to(top).as_posix(), set()).add(relative)
     return {included: _above(included, direct) for included in direct}
 

@@ -33,7 +33,22 @@ _WHAT_READS = "pip cannot read this line's options"
 def read_requirements(root: Path, found: Found, named: list[Path] | None = None) -> None:
     """Every `requirements*.txt` under `root`, and the requirements files `named`,
     following `-r` includes and `-c` constraints inside them."""
-    for relative, lines in _requirements(root, found, named or []):
+    _read_files(root, found, _by_name_and_named(root, named or []))
+
+
+def read_named_files(names: list[str], manifest: str, line: int, found: Found) -> None:
+    """The requirements files a manifest (`manifest`, relative to `found.root`) names at
+    `line`, each found beside it and read as an include is: one outside the bundle or
+    missing is a problem."""
+    root = found.root
+    assert root is not None, "files are named only within a bundle"
+    path = root / manifest
+    _read_files(root, found, [t for n in names for t in _include(root, path, n, line, found)])
+
+
+def _read_files(root: Path, found: Found, files: list[Path]) -> None:
+    """The requirements files `files` and those they include, line by line."""
+    for relative, lines in _requirements(root, found, files):
         for number, text in lines:
             _classify_line(text, relative, number, found)
 
@@ -41,16 +56,22 @@ def read_requirements(root: Path, found: Found, named: list[Path] | None = None)
 def requirement_files(root: Path, named: list[Path] | None = None) -> list[str]:
     """The requirements files `read_requirements` reads (relative to `root`): those it
     finds by name, those `named`, and every file they include."""
-    return [relative for relative, _ in _requirements(root, Found(), named or [])]
+    files = _by_name_and_named(root, named or [])
+    return [relative for relative, _ in _requirements(root, Found(), files)]
+
+
+def _by_name_and_named(root: Path, named: list[Path]) -> list[Path]:
+    """Every `requirements*.txt` under `root`, and the files `named`, in path order."""
+    return sorted({*root.rglob(REQUIREMENTS_GLOB), *named})
 
 
 def _requirements(
-    root: Path, found: Found, named: list[Path]
+    root: Path, found: Found, files: list[Path]
 ) -> Iterator[tuple[str, list[tuple[int, str]]]]:
-    """Each requirements file read, with its logical lines other than includes, whose
-    files are read after it."""
+    """Each of the requirements files `files` read, with its logical lines other than
+    includes, whose files are read after it."""
     seen: set[Path] = set()
-    queue = sorted({*root.rglob(REQUIREMENTS_GLOB), *named})
+    queue = list(files)
     while queue:
         path = queue.pop(0).resolve()
         if path in seen or not path.is_file():
@@ -69,7 +90,7 @@ def _requirements(
             except ValueError:
                 continue  # a problem `_classify_line` reports
             for _, name in includes:
-                queue.extend(_include(root, path, name, relative, number, found))
+                queue.extend(_include(root, path, name, number, found))
         yield relative, lines
 
 
@@ -122,21 +143,22 @@ def _decoded(data: bytes) -> str:
 _ENCODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
 
 
-def _include(
-    root: Path, path: Path, name: str, relative: str, number: int, found: Found
-) -> list[Path]:
+def _include(root: Path, path: Path, name: str, number: int, found: Found) -> list[Path]:
+    """The file `name` that the file `path` includes (or names) at line `number`, found
+    beside it: none, and a problem, where it is outside the bundle or missing."""
     target = (path.parent / name).resolve()
+    relative = path.resolve().relative_to(root.resolve()).as_posix()
     if not target.is_relative_to(root.resolve()):
-        found.problems.append(
-            Unauditable(f"-r {name}", "includes a file outside the bundle", relative, number)
-        )
+        found.problems.append(Unauditable(name, _OUTSIDE, relative, number))
         return []
     if not target.is_file():
-        found.problems.append(
-            Unauditable(f"-r {name}", "includes a missing file", relative, number)
-        )
+        found.problems.append(Unauditable(name, _MISSING, relative, number))
         return []
     return [target]
+
+
+_OUTSIDE = "includes a file outside the bundle"
+_MISSING = "includes a missing file"
 
 
 def _classify_line(text: str, path: str, number: int, found: Found) -> None:
