@@ -129,7 +129,8 @@ Fixed, class 3: `path.cwd` is never read as a folder (gate.bundle.discovery.terr
 resolves, a scan error for Python code. And by its class, a layer no function of the
 file ties whose content only the deploy locates (`${path.cwd}`, a parameter) is refused
 (`Read.lost_layers`, read.py `_refuse_lost_layers`), as a function's own layer of that
-kind is a scan error.
+kind is a scan error. Class 2: a Poetry union is read as its parts, each judged as if
+written alone (gate.bundle.manifests.entries `read_dependency`, `_UNION`).
 """
 
 from __future__ import annotations
@@ -138,8 +139,6 @@ import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-
-import pytest
 
 from tests.hostile.conftest import Layout, Sandbox, each_blocked_or_refused, each_blocks
 
@@ -293,10 +292,6 @@ def test_every_version_a_pyproject_states_is_audited(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("1"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 46, class 2: a Poetry union is never audited",
-)
 def test_every_version_a_poetry_union_admits_is_audited(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, tricks_of("2"))
 
