@@ -54,6 +54,16 @@ high) for a vulnerable pin. What lets each through:
    hatchling and the plugin and locked requests 2.19.0, `uv export` printed
    `requests==2.19.0`. (The plugin's default file, `requirements.txt`, is found by name
    and blocks.)
+4. setuptools' `setup.cfg` is never read. `install_requires` in a `setup.cfg` beside a
+   `pyproject.toml` naming setuptools as its backend (no `[project]` table) is the
+   project's dependencies, read declaratively by setuptools (no code of the bundle
+   runs), but no manifest reader knows the file (gate.bundle.manifests reads
+   requirements files, pyproject, Pipfile and locks): (a) `install_requires =
+   requests==2.19.0` (a multi-line list); (b) `install_requires = file: deps.in`,
+   `deps.in` pinning it (the form setuptools reads as a requirements file). No
+   dependency finding at all, `setup.cfg` counted "not analysed": exit 0. Run by hand:
+   `uv pip compile pyproject.toml` printed `requests==2.19.0` and `pip install --dry-run
+   --report FILE .` (pip 23.2.1, setuptools from PyPI) would install requests 2.19.0, for each.
 
 Suggested fixes, by class. 1, evaluate bucket and key as Terraform does before comparing
 (locals, variable defaults, tfvars, and a bucket's `id`/`bucket` as one name), and when
@@ -65,6 +75,10 @@ layer whose content only the deploy locates, as the layers tied to a function ar
 read the requirements files of Hatch's requirements plugin as setuptools' are (its
 `files`, default `requirements.txt`, and `optional-dependencies` tables), or refuse a
 pyproject whose dependencies only a build backend states unless its lock is present.
+4, read `setup.cfg`'s `[options] install_requires` and `[options.extras_require]` (and
+their `file:` form, as requirements files) as the project's requirements, as
+`[project].dependencies` is read; with a `setup.py` beside it, report or refuse as
+dynamic.
 
 Also tried, and the gate held: `[tool.uv.sources] requests = { index = "mirror" }` with an
 `explicit` `[[tool.uv.index]]` elsewhere (GATE-DEP-002 blocks); setuptools' dynamic
@@ -239,7 +253,7 @@ LOST_LAYERS: dict[str, Layout] = {
     ),
 }
 
-# --- 3. hatch-requirements-txt ---------------------------------------------------------------
+# --- 3. hatch-requirements-txt, 4. setup.cfg ---------------------------------------------
 
 HATCH = (
     '[build-system]\nrequires = ["hatchling", "hatch-requirements-txt"]\n'
@@ -272,6 +286,26 @@ HATCH_FILES: dict[str, Layout] = {
     ),
 }
 
+BACKEND_ONLY = (
+    '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+)
+CFG = "[metadata]\nname = orders\nversion = 1.0.0\n[options]\npy_modules = app\n"
+SETUP_CFG: dict[str, Layout] = {
+    "a-install-requires": sam(
+        {
+            "src/pyproject.toml": BACKEND_ONLY,
+            "src/setup.cfg": CFG + "install_requires =\n    requests==2.19.0\n",
+        }
+    ),
+    "b-install-requires-from-a-file": sam(
+        {
+            "src/pyproject.toml": BACKEND_ONLY,
+            "src/setup.cfg": CFG + "install_requires = file: deps.in\n",
+            "src/deps.in": "requests==2.19.0\n",
+        }
+    ),
+}
+
 SETUPTOOLS = (
     '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
     '[project]\nname = "orders"\nversion = "1.0.0"\nrequires-python = ">=3.11"\n'
@@ -284,7 +318,7 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     """Each problem written plainly blocks, in one run: the function's zip named by
     `filename` or by a reference to its upload (1), a layer's zip named (1), a nodejs
     layer tied and named (2), the pin in `[project].dependencies`, and setuptools'
-    dynamic file (3)."""
+    dynamic file (3, 4)."""
     cases = {
         "fn-zip-named": (
             terraform(FUNCTION.format('  filename = "build/evil.zip"\n')),
@@ -333,13 +367,14 @@ def test_an_untied_python_layer_at_path_cwd_is_refused(tmp_path: Path) -> None:
     strict=True,
     reason="1: _uploaded compares unevaluated bucket/key text and takes the first match; "
     "2: the lost-layer refusal trusts compatible_runtimes; 3: hatch-requirements-txt "
-    "files are not read",
+    "files are not read; 4: setup.cfg is not read",
 )
 def test_the_tricks_are_blocked_or_refused(tmp_path: Path) -> None:
-    """Every trick of classes 1 to 3, in one run."""
+    """Every trick of classes 1 to 4, in one run."""
     tricks = {
         **{f"1{name}": layout for name, layout in UPLOADS.items()},
         **{f"2{name}": layout for name, layout in LOST_LAYERS.items()},
         **{f"3{name}": layout for name, layout in HATCH_FILES.items()},
+        **{f"4{name}": layout for name, layout in SETUP_CFG.items()},
     }
     each_blocked_or_refused(tmp_path, tricks)
