@@ -39,8 +39,11 @@ high) for a vulnerable pin. What lets each through:
    function of another stack names it), (b) `["java21", "provided.al2023"]`, (c) nodejs
    and tied to the bundle's Python function through `data "aws_lambda_layer_version"`
    (`_tf_references` skips `data.` addresses, so it is untied): each exits 0, the zip
-   "not deployed", where `["python3.12"]` (or no list) is refused and a nodejs layer whose
-   zip is written out and tied is scanned (B605 blocks).
+   "not deployed"; (d) the same in SAM: an `AWS::Serverless::LayerVersion` whose
+   `ContentUri` is `!Ref LayerZip` (a zip of the bundle by default), `CompatibleRuntimes:
+   [nodejs20.x]`, no function. Each exits 0, where `[python3.12]` (or no list) is
+   refused and a nodejs layer whose zip is written out and tied is scanned (B605
+   blocks). The CloudFormation side is `read_template`'s `pythonic` set, the same filter.
 3. hatch-requirements-txt read as "dynamic dependencies". `_read_dynamic`
    (gate.bundle.manifests.declared) reads setuptools' `[tool.setuptools.dynamic]` files
    since review 46, but Hatch's requirements plugin (`[tool.hatch.metadata.hooks
@@ -250,6 +253,16 @@ LOST_LAYERS: dict[str, Layout] = {
         )
         + BY_DATA
         + LAYER.format('["nodejs20.x"]', CWD_LAYER)
+    ),
+    "d-sam-nodejs-layer-from-a-parameter": files(
+        {
+            "template.yaml": HEAD
+            + "Parameters:\n  LayerZip:\n    Type: String\n    Default: build/deps.zip\n"
+            + "Resources:\n  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+            + "    Properties:\n      ContentUri: !Ref LayerZip\n"
+            + "      CompatibleRuntimes: [nodejs20.x]\n",
+            "build/deps.zip": zipped({"python/helper.py": HELPER}),
+        }
     ),
 }
 
