@@ -418,6 +418,13 @@ def test_the_working_directory_is_the_pipeline_s_to_state(tmp_path: Path) -> Non
             "b/template.yaml: layer Deps: its content is",
         ),
         (
+            "template.yaml",
+            "Parameters:\n  Where: {Type: String, Default: deps/}\nResources:\n"
+            "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+            "    Properties: {ContentUri: !Ref Where, CompatibleRuntimes: [nodejs20.x]}\n",
+            "b/template.yaml: layer Deps: its content is",
+        ),
+        (
             "infra/main.tf",
             'resource "aws_lambda_layer_version" "deps" {\n'
             '  layer_name = "deps"\n  filename = "${path.cwd}/build/deps.zip"\n}\n',
@@ -430,7 +437,8 @@ def test_a_layer_only_the_deploy_locates_is_refused_tied_or_not(
 ) -> None:
     """A layer no function of the file names is deployed all the same (for functions
     of other stacks): one whose content only the deploy locates is code the gate cannot
-    follow, as a function's own layer of that kind is."""
+    follow, as a function's own layer of that kind is, whatever runtimes it lists
+    (Lambda does not hold a function to them)."""
     write(tmp_path, {name: text})
     with pytest.raises(BundleError) as refused:
         discover(tmp_path, "b")

@@ -383,9 +383,6 @@ def test_every_zip_a_module_uploads_is_scanned(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, UPLOADS)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review 47, 2: the lost-layer refusal trusts compatible_runtimes"
-)
 def test_a_lost_layer_is_refused_whatever_runtimes_it_names(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, LOST_LAYERS)
 

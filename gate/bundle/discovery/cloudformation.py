@@ -80,22 +80,24 @@ def read_template(relative: str, document: YamlDocument) -> Read:
         if elsewhere == _INLINE:
             _inline(item, properties, kind == "AWS::Serverless::Function")
         found.append(item)
-    pythonic = {
-        str(logical_id)
+    declared = {
+        str(logical_id): as_mapping(as_mapping(resource).get("Properties"))
         for logical_id, resource in resources.items()
         if as_mapping(resource).get("Type") in LAYER_TYPES
-        and may_hold_python(
-            as_mapping(as_mapping(resource).get("Properties")).get("CompatibleRuntimes")
-        )
     }
     tied = {layer for item in found for layer in _named_layers(resources, item.name, globals_)}
     return Read(
         found,
         layers=sorted(set(layers.values())),
-        python_layers=sorted(layers[name] for name in pythonic if name in layers),
+        python_layers=sorted(
+            layers[name]
+            for name, properties in declared.items()
+            if name in layers and may_hold_python(properties.get("CompatibleRuntimes"))
+        ),
+        # Whatever runtimes a layer lists: Lambda does not hold a function to them.
         lost_layers=[
             f"{name}: {unfollowed[name]}"
-            for name in sorted(pythonic - tied)
+            for name in sorted(declared.keys() - tied)
             if isinstance(unfollowed.get(name), Unresolved)
         ],
     )

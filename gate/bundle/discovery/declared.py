@@ -77,8 +77,8 @@ class Read:
     python_layers: list[str] = field(default_factory=list)
     """Those of `layers` that may hold Python (`may_hold_python`)."""
     lost_layers: list[str] = field(default_factory=list)
-    """Layers that may hold Python, no function of the file ties (a function says what
-    it cannot follow of its own), whose content only the deploy locates: `NAME: why`."""
+    """Layers no function of the file ties (a function says what it cannot follow of its
+    own), whatever runtimes they list, whose content only the deploy locates: `NAME: why`."""
 
 
 class Unresolved(str):

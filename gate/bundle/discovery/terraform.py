@@ -150,22 +150,23 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
             item.unfollowed += _shared_output(module, archive, filename, archives, values)
         found.append(item)
     placed = sorted({code for code, _ in layers.values() if code is not None})
-    pythonic = {
-        f"aws_lambda_layer_version.{name}"
+    python = {
+        code
         for section, kind, name, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_layer_version")
+        and (code := layers[f"aws_lambda_layer_version.{name}"][0]) is not None
         and may_hold_python(tf_value(body, "compatible_runtimes"))
     }
-    python = {code for address in pythonic if (code := layers[address][0]) is not None}
     tied = {
         ref
         for section, kind, _, _, body in blocks
         if (section, kind) == ("resource", "aws_lambda_function")
         for ref in _tf_references(values.texts(tf_value(body, "layers")))
     }
+    # Whatever runtimes a layer lists: Lambda does not hold a function to them.
     lost = [
         f"{address}: its content is {elsewhere}"
-        for address in sorted(pythonic - tied)
+        for address in sorted(layers.keys() - tied)
         if isinstance(elsewhere := layers[address][1], Unresolved)
     ]
     return Read(
