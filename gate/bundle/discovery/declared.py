@@ -73,7 +73,8 @@ class Read:
     """Local files the IaC makes the deploy read (gate.bundle.discovery.references)."""
     layers: list[str] = field(default_factory=list)
     """Where every layer the file or module declares has its code in the bundle, tied to a
-    function or not: each is deployed, so each zip of them is unpacked and scanned."""
+    function or not, and every zip a Terraform module uploads to S3: each is deployed, so
+    each zip of them is unpacked and scanned."""
     python_layers: list[str] = field(default_factory=list)
     """Those of `layers` that may hold Python (`may_hold_python`)."""
     lost_layers: list[str] = field(default_factory=list)

@@ -149,7 +149,17 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
             filename = tf_value(deployed, "filename")
             item.unfollowed += _shared_output(module, archive, filename, archives, values)
         found.append(item)
-    placed = sorted({code for code, _ in layers.values() if code is not None})
+    # Every zip the module uploads to S3 is deployed code: a function of this module or of
+    # another stack may take its code from that object, and which upload a function's
+    # bucket and key name is Terraform's to evaluate (two uploads may write one key).
+    uploaded = {
+        place
+        for upload in uploads.values()
+        if isinstance(source := tf_value(upload, "source"), str)
+        and source.lower().endswith(".zip")
+        and (place := _tf_local(module, source)[0]) is not None
+    }
+    placed = sorted({code for code, _ in layers.values() if code is not None} | uploaded)
     python = {
         code
         for section, kind, name, _, body in blocks
