@@ -1131,4 +1131,5 @@ def test_setup_cfg_is_read_only_when_setuptools_builds(
 def test_a_setup_cfg_that_does_not_parse_is_a_problem(tmp_path: Path) -> None:
     write(tmp_path, "setup.cfg", "install_requires = requests\n")
     [problem] = read_manifests(tmp_path).problems
-    assert (problem.path, problem.reason.split(" (")[0]) == ("setup.cfg", "not valid INI")
+    assert (problem.path, problem.line) == ("setup.cfg", 1)
+    assert problem.reason.startswith("not valid INI")

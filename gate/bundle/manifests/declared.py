@@ -159,7 +159,8 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str]]:
     try:
         parser.read_string(text)
     except configparser.Error as e:
-        raise Malformed("", f"not valid INI ({str(e).splitlines()[0]})") from e
+        line = getattr(e, "lineno", 0)
+        raise Malformed("", f"not valid INI ({str(e).splitlines()[0]})", line) from e
     options = parser["options"] if parser.has_section("options") else {}
     extras = (
         parser["options.extras_require"] if parser.has_section("options.extras_require") else {}
