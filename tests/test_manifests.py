@@ -316,6 +316,7 @@ def test_every_manifest_pattern_is_read(tmp_path: Path, pattern: str) -> None:
         "uv.lock": "[[package]]\nname = 'requests'\nversion = '2.19.0'\n",
         "pdm.lock": "[[package]]\nname = 'requests'\nversion = '2.19.0'\n",
         "Pipfile.lock": '{"default": {"requests": {"version": "==2.19.0"}}}',
+        "setup.cfg": "[options]\ninstall_requires = requests==2.19.0\n",
     }
     # Settings files pin nothing: what they are read for is the index they name.
     settings = {
@@ -1048,3 +1049,87 @@ def test_a_setuptools_dynamic_file_not_in_the_bundle_is_a_problem(
     write(tmp_path, "xray.txt", "")
     manifest = read_manifests(tmp_path)
     assert [(p.text, p.reason, p.line) for p in manifest.problems] == [(name, reason, 3)]
+
+
+HATCH = (
+    "[project]\nname = 'fn'\ndynamic = ['dependencies', 'optional-dependencies']\n"
+    "[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ['deps.in']\n"
+    "optional-dependencies.xray = ['xray.in']\n"
+)
+
+
+def test_hatch_requirements_files_are_read_as_requirements(tmp_path: Path) -> None:
+    """Hatch's requirements plugin reads dynamic dependencies and extras from requirements
+    files, as setuptools does: they are read, and keyed by the audit's cache."""
+    write(tmp_path, "fn/pyproject.toml", HATCH)
+    write(tmp_path, "fn/deps.in", "requests==2.19.0\n")
+    write(tmp_path, "fn/xray.in", "aws-xray-sdk==2.14.0\n")
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.path) for p in manifest.pins] == [
+        ("requests", "fn/deps.in"),
+        ("aws-xray-sdk", "fn/xray.in"),
+    ]
+    assert (manifest.unauditable, manifest.problems) == ((), ())
+    listed = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    keyed = PipAuditScanner().key_files(tmp_path, listed, {})
+    assert {"fn/deps.in", "fn/xray.in"} <= set(keyed)
+
+
+def test_hatch_requirements_plugin_reads_requirements_txt_by_default(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", HATCH.replace("files = ['deps.in']\n", ""))
+    write(tmp_path, "xray.in", "")
+    assert [p.text for p in read_manifests(tmp_path).problems] == ["requirements.txt"]
+
+
+SETUP_CFG = (
+    "[metadata]\nname = fn\n[options]\npy_modules = app\n"
+    "install_requires =\n    requests==2.19.0\n    # a comment\n    boto3>=1.28\n"
+    "[options.extras_require]\nxray = file: xray.in\nyaml = PyYAML==5.3\n"
+    "[bandit]\nskips = B101\n"
+)
+
+
+def test_setup_cfg_requirements_and_files_are_read(tmp_path: Path) -> None:
+    """setuptools reads `install_requires` and `extras_require` from `setup.cfg`, as lists
+    or `file:` requirements files; they are read, and keyed by the audit's cache."""
+    write(tmp_path, "fn/setup.cfg", SETUP_CFG)
+    write(tmp_path, "fn/xray.in", "aws-xray-sdk==2.14.0\n")
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.path, p.line) for p in manifest.pins] == [
+        ("requests", "fn/setup.cfg", 6),
+        ("aws-xray-sdk", "fn/xray.in", 1),
+        ("pyyaml", "fn/setup.cfg", 11),
+    ]
+    assert [(u.name, u.line) for u in manifest.unauditable] == [("boto3", 8)]
+    assert manifest.problems == ()
+    assert "setup.cfg" in MANIFEST_PATTERNS
+    listed = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    keyed = PipAuditScanner().key_files(tmp_path, listed, {})
+    assert {"fn/setup.cfg", "fn/xray.in"} <= set(keyed)
+
+
+@pytest.mark.parametrize(
+    ("backend", "read"),
+    [
+        ("setuptools.build_meta", True),
+        ("setuptools.build_meta:__legacy__", True),
+        (None, True),
+        ("hatchling.build", False),
+        ("poetry.core.masonry.api", False),
+    ],
+)
+def test_setup_cfg_is_read_only_when_setuptools_builds(
+    tmp_path: Path, backend: str | None, read: bool
+) -> None:
+    system = f"[build-system]\nbuild-backend = '{backend}'\n" if backend else ""
+    write(tmp_path, "pyproject.toml", system + "[tool.black]\n")
+    write(tmp_path, "setup.cfg", "[options]\ninstall_requires = requests==2.19.0; six==1.16.0\n")
+    pins = [p.name for p in read_manifests(tmp_path).pins]
+    assert pins == (["requests", "six"] if read else [])
+
+
+def test_a_setup_cfg_that_does_not_parse_is_a_problem(tmp_path: Path) -> None:
+    write(tmp_path, "setup.cfg", "install_requires = requests\n")
+    [problem] = read_manifests(tmp_path).problems
+    assert (problem.path, problem.line) == ("setup.cfg", 1)
+    assert problem.reason.startswith("not valid INI")

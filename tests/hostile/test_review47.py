@@ -111,6 +111,17 @@ bucket and key turn out to name (gate.bundle.discovery.terraform `read_terraform
 `Read.layers`). Class 2: an untied layer whose content only the deploy locates is
 refused whatever runtimes it lists (`Read.lost_layers`, in the CloudFormation and
 Terraform readers).
+
+Fixed, classes 3 and 4 (gate.bundle.manifests.declared). 3, the files a build backend
+reads dynamic dependencies and extras from are Hatch's requirements plugin's too
+(`_backend_files`: `_setuptools_files` and `_hatch_files`, its `files`, default
+`requirements.txt`, and `optional-dependencies`), read as requirements files by
+`_read_dynamic` and keyed by the audit's cache (`backend_files`). 4, `setup.cfg` is a
+manifest (`MANIFEST_PATTERNS`, `READERS`): `read_setup_cfg` reads `[options]
+install_requires` and `[options.extras_require]` with configparser, each list item
+through `classify_requirement` and each `file:` through `read_named_files` (keyed by
+`backend_files`), unless the `pyproject.toml` beside it names a backend other than
+setuptools; a file that does not parse is a problem naming it.
 """
 
 from __future__ import annotations
@@ -119,8 +130,6 @@ import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
-
-import pytest
 
 from tests.hostile.conftest import Layout, Sandbox, each_blocked_or_refused, each_blocks
 
@@ -391,9 +400,5 @@ def test_a_lost_layer_is_refused_whatever_runtimes_it_names(tmp_path: Path) -> N
     each_blocked_or_refused(tmp_path, LOST_LAYERS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 47, 3 and 4: hatch-requirements-txt files and setup.cfg are not read",
-)
 def test_dependencies_a_build_backend_reads_from_files_are_audited(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, {**HATCH_FILES, **SETUP_CFG})

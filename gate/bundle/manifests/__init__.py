@@ -17,7 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from gate.bundle.manifests.declared import DYNAMIC, dynamic_files
+from gate.bundle.manifests.declared import DYNAMIC, SETUP_CFG, backend_files
 from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
 from gate.bundle.manifests.pipoptions import read_line
@@ -53,6 +53,7 @@ MANIFEST_PATTERNS: tuple[str, ...] = (
     "Pipfile.lock",
     "uv.toml",
     "pdm.toml",
+    SETUP_CFG,
 )
 """File name globs of every dependency manifest the gate reads."""
 
@@ -79,9 +80,14 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
 
 def audited_requirement_files(root: Path, named: Iterable[str] = ()) -> list[str]:
     """The requirements files `read_manifests` reads under `root` (relative to it): those
-    found by name, those `named`, those a `pyproject.toml` has setuptools read, and every
-    file they include."""
-    dynamic = [file for path in root.rglob("pyproject.toml") for file in dynamic_files(path)]
+    found by name, those `named`, those a build backend reads the dependencies of a
+    `pyproject.toml` or `setup.cfg` from, and every file they include."""
+    dynamic = [
+        file
+        for manifest in ("pyproject.toml", SETUP_CFG)
+        for path in root.rglob(manifest)
+        for file in backend_files(path)
+    ]
     return requirement_files(root, [*(root / name for name in named), *dynamic])
 
 

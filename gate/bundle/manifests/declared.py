@@ -1,9 +1,12 @@
-"""`pyproject.toml` and `Pipfile`: the dependencies a project declares, read as TOML.
-Every key read is checked for its shape (`gate.bundle.manifests.shapes`)."""
+"""`pyproject.toml`, `Pipfile` and setuptools' `setup.cfg`: the dependencies a project
+declares, read as TOML (or, for `setup.cfg`, INI). Every key read is checked for its
+shape (`gate.bundle.manifests.shapes`)."""
 
 from __future__ import annotations
 
+import configparser
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +14,16 @@ from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
 from gate.bundle.manifests.requirements import classify_requirement, read_named_files
-from gate.bundle.manifests.shapes import Malformed, join, key_line, kind, load_toml, strings, table
+from gate.bundle.manifests.shapes import (
+    Malformed,
+    join,
+    key_line,
+    kind,
+    load_toml,
+    string,
+    strings,
+    table,
+)
 
 DYNAMIC = "dynamic = dependencies"
 """What a `pyproject.toml` with dynamic dependencies is reported as (a lock resolves them)."""
@@ -37,11 +49,11 @@ def read_pyproject(text: str, path: str, found: Found) -> None:
 
 
 def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Found) -> None:
-    """Dynamic dependencies and extras: the requirements files setuptools reads them from
-    (`[tool.setuptools.dynamic]`, no code of the bundle runs), read as requirements files;
+    """Dynamic dependencies and extras: the requirements files their build backend reads
+    them from (`_backend_files`; no code of the bundle runs), read as requirements files;
     dynamic dependencies without such files are reported, as only the backend knows them."""
     dynamic = strings(table(data, "project"), "dynamic", "project")
-    files = {field: _setuptools_files(data, field) for field in _DYNAMIC_FIELDS if field in dynamic}
+    files = {field: _backend_files(data, field) for field in _DYNAMIC_FIELDS if field in dynamic}
     line = key_line(lines, "project", "dynamic")
     readable = found.root is not None  # only a bundle's manifest names files it holds
     if readable:
@@ -52,6 +64,12 @@ def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Foun
 
 
 _DYNAMIC_FIELDS = ("dependencies", "optional-dependencies")
+
+
+def _backend_files(data: dict[str, Any], field: str) -> list[str]:
+    """The requirements files a build backend reads the dynamic `field` from: those of
+    setuptools' `[tool.setuptools.dynamic]` and of Hatch's requirements plugin."""
+    return _setuptools_files(data, field) + _hatch_files(data, field)
 
 
 def _setuptools_files(data: dict[str, Any], field: str) -> list[str]:
@@ -76,15 +94,105 @@ def _setuptools_files(data: dict[str, Any], field: str) -> list[str]:
     return names
 
 
-def dynamic_files(pyproject: Path) -> list[Path]:
-    """The files setuptools reads a `pyproject.toml`'s dependencies or extras from, named
-    anywhere in its `[tool.setuptools.dynamic]`; none where it cannot be read."""
+def _hatch_files(data: dict[str, Any], field: str) -> list[str]:
+    """The files Hatch's requirements plugin (hatch-requirements-txt, configured by its
+    `[tool.hatch.metadata.hooks.requirements_txt]` table) reads the dynamic `field` from:
+    its `files` (`requirements.txt` unless named) for the dependencies, the list of each
+    extra of its `optional-dependencies` table for the optional ones."""
+    at = "tool.hatch.metadata"
+    metadata = table(table(table(data, "tool"), "hatch", "tool"), "metadata", "tool.hatch")
+    hooks = table(metadata, "hooks", at)
+    if "requirements_txt" not in hooks:
+        return []
+    hook_at = join(join(at, "hooks"), "requirements_txt")
+    hook = table(hooks, "requirements_txt", join(at, "hooks"))
+    if field == "dependencies":
+        return strings(hook, "files", hook_at) if "files" in hook else ["requirements.txt"]
+    extras_at = join(hook_at, field)
+    extras = table(hook, field, hook_at)
+    return [name for extra in extras for name in strings(extras, extra, extras_at)]
+
+
+def backend_files(manifest: Path) -> list[Path]:
+    """The files a build backend reads the dependencies or extras of a `pyproject.toml`
+    (`_backend_files`) or a `setup.cfg` (its `file:` values) from, whether or not they
+    are declared dynamic; none where the manifest cannot be read."""
     try:
-        data = load_toml(pyproject.read_text("utf-8", errors="replace"))
-        names = [name for field in _DYNAMIC_FIELDS for name in _setuptools_files(data, field)]
+        text = manifest.read_text("utf-8", errors="replace")
+        if manifest.name == SETUP_CFG:
+            names = [name for _, value in _setup_cfg_values(text) for name in _named(value)]
+        else:
+            data = load_toml(text)
+            names = [name for field in _DYNAMIC_FIELDS for name in _backend_files(data, field)]
     except (OSError, Malformed):
         return []
-    return [pyproject.parent / name for name in names]
+    return [manifest.parent / name for name in names]
+
+
+SETUP_CFG = "setup.cfg"
+
+
+def read_setup_cfg(text: str, path: str, found: Found) -> None:
+    """setuptools' declarative `setup.cfg`: `[options] install_requires` and each extra
+    of `[options.extras_require]`, a list of requirements or `file:` requirements files
+    (setuptools reads them without running code of the bundle); the rest of the file
+    says nothing of what gets installed. Unread beside a `pyproject.toml` naming another
+    build backend, which never reads it."""
+    if found.root is not None and not _built_by_setuptools(found.root / path):
+        return
+    lines = text.splitlines()
+    for key, value in _setup_cfg_values(text):
+        pattern = re.compile(rf"{re.escape(key)}\s*[=:]", re.IGNORECASE)
+        line = next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 0)
+        names = _named(value)
+        if names and found.root is not None:
+            read_named_files(names, path, line, found)
+        for requirement in [] if names else _setup_cfg_list(value):
+            number = next((n for n, t in enumerate(lines, 1) if requirement in t), line)
+            classify_requirement(requirement, requirement, path, number, found)
+
+
+def _setup_cfg_values(text: str) -> list[tuple[str, str]]:
+    """The values of `install_requires` and of every extra in a `setup.cfg`, each with
+    its key; a file configparser cannot read is `Malformed`."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error as e:
+        line = getattr(e, "lineno", 0)
+        raise Malformed("", f"not valid INI ({str(e).splitlines()[0]})", line) from e
+    options = parser["options"] if parser.has_section("options") else {}
+    extras = (
+        parser["options.extras_require"] if parser.has_section("options.extras_require") else {}
+    )
+    values = [(k, v) for k, v in options.items() if k.replace("-", "_") == "install_requires"]
+    return values + list(extras.items())
+
+
+def _named(value: str) -> list[str]:
+    """The files a `file:` value names (comma-separated); none for a list."""
+    if not value.strip().startswith("file:"):
+        return []
+    return [name.strip() for name in value.strip()[len("file:") :].split(",") if name.strip()]
+
+
+def _setup_cfg_list(value: str) -> list[str]:
+    """A requirements list as setuptools splits it: one a line, or on `;` when written on
+    one line; comments dropped."""
+    items = value.splitlines() if "\n" in value else value.split(";")
+    return [item.strip() for item in items if item.strip() and not item.strip().startswith("#")]
+
+
+def _built_by_setuptools(setup_cfg: Path) -> bool:
+    """Whether setuptools builds the project of `setup_cfg`: the `pyproject.toml` beside
+    it names setuptools as its backend, or names none (or there is none)."""
+    pyproject = setup_cfg.parent / "pyproject.toml"
+    try:
+        data = load_toml(pyproject.read_text("utf-8", errors="replace"))
+        backend = string(table(data, "build-system"), "build-backend", "build-system")
+    except (OSError, Malformed):
+        return True  # no pyproject.toml; one that cannot be read is reported by its reader
+    return backend is None or backend.split(".")[0].split(":")[0] == "setuptools"
 
 
 def _pdm_overrides(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:

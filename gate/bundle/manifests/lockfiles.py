@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from gate.bundle.manifests.declared import read_pipfile, read_pyproject
+from gate.bundle.manifests.declared import SETUP_CFG, read_pipfile, read_pyproject, read_setup_cfg
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found
 from gate.bundle.manifests.indexes import (
@@ -171,5 +171,6 @@ READERS: dict[str, Callable[[str, str, Found], None]] = {
     "Pipfile.lock": _read_pipfile_lock,
     "uv.toml": read_uv_toml,
     "pdm.toml": read_pdm_toml,
+    SETUP_CFG: read_setup_cfg,
 }
 """Each manifest's reader, by file name; each raises `Malformed` for a file it cannot read."""
