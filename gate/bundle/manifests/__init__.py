@@ -20,14 +20,11 @@ from packaging.utils import canonicalize_name
 from gate.bundle.manifests.declared import DYNAMIC, SETUP_CFG, backend_files
 from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
-from gate.bundle.manifests.pipoptions import read_line
 from gate.bundle.manifests.requirements import (
     REQUIREMENTS_GLOB,
-    _by_name_and_named,
-    _include,
-    _requirements,
     read_requirements,
     requirement_files,
+    requirement_includes,
 )
 from gate.bundle.manifests.shapes import Malformed, load_toml, string, table
 from gate.bundle.manifests.vendored import read_vendored
@@ -96,18 +93,10 @@ def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]
     includes (`-r`, `-c`, spelt any way pip reads them), with every file above it: those
     including it, directly or through others (all relative to `root`). What an included
     file pins, each file above it installs."""
-    top = root.resolve()
     direct: dict[str, set[str]] = {}
-    files = _by_name_and_named(root, [root / name for name in named])
-    for relative, lines in _requirements(root, Found(), files):
-        for number, text in lines:
-            try:
-                includes = read_line(text).includes
-            except ValueError:
-                continue  # a line the audit reports
-            for _, name in includes:
-                for target in _include(root, top / relative, name, number, Found()):
-                    direct.setdefault(target.relative_to(top).as_posix(), set()).add(relative)
+    for relative, included in requirement_includes(root, [root / n for n in named]).items():
+        for target in included:
+            direct.setdefault(target, set()).add(relative)
     return {included: _above(included, direct) for included in direct}
 
 

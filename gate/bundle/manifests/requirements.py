@@ -48,7 +48,7 @@ def read_named_files(names: list[str], manifest: str, line: int, found: Found) -
 
 def _read_files(root: Path, found: Found, files: list[Path]) -> None:
     """The requirements files `files` and those they include, line by line."""
-    for relative, lines in _requirements(root, found, files):
+    for relative, lines, _ in _requirements(root, found, files):
         for number, text in lines:
             _classify_line(text, relative, number, found)
 
@@ -56,8 +56,19 @@ def _read_files(root: Path, found: Found, files: list[Path]) -> None:
 def requirement_files(root: Path, named: list[Path] | None = None) -> list[str]:
     """The requirements files `read_requirements` reads (relative to `root`): those it
     finds by name, those `named`, and every file they include."""
-    files = _by_name_and_named(root, named or [])
-    return [relative for relative, _ in _requirements(root, Found(), files)]
+    return list(requirement_includes(root, named or []))
+
+
+def requirement_includes(root: Path, named: list[Path]) -> dict[str, list[str]]:
+    """Each requirements file `read_requirements` reads (relative to `root`: those it
+    finds by name, those `named`, and every file they include), with the files it
+    includes, in the order it reads them."""
+    top = root.resolve()
+    files = _by_name_and_named(root, named)
+    return {
+        relative: [path.resolve().relative_to(top).as_posix() for path in included]
+        for relative, _, included in _requirements(root, Found(), files)
+    }
 
 
 def _by_name_and_named(root: Path, named: list[Path]) -> list[Path]:
@@ -67,9 +78,9 @@ def _by_name_and_named(root: Path, named: list[Path]) -> list[Path]:
 
 def _requirements(
     root: Path, found: Found, files: list[Path]
-) -> Iterator[tuple[str, list[tuple[int, str]]]]:
-    """Each of the requirements files `files` read, with its logical lines other than
-    includes, whose files are read after it."""
+) -> Iterator[tuple[str, list[tuple[int, str]], list[Path]]]:
+    """Each of the requirements files `files` read, with its logical lines and the files
+    it includes, which are read after it."""
     seen: set[Path] = set()
     queue = list(files)
     while queue:
@@ -84,14 +95,16 @@ def _requirements(
             reason = f"pip would read it otherwise: {str(e).splitlines()[0]}"
             found.problems.append(Unauditable(relative, reason, relative, 0))
             lines = []
+        included: list[Path] = []
         for number, text in lines:
             try:
                 includes = read_line(text).includes
             except ValueError:
                 continue  # a problem `_classify_line` reports
             for _, name in includes:
-                queue.extend(_include(root, path, name, number, found))
-        yield relative, lines
+                included += _include(root, path, name, number, found)
+        queue.extend(included)
+        yield relative, lines, included
 
 
 def _logical_lines(text: str) -> list[tuple[int, str]]:
