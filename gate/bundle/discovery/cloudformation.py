@@ -38,6 +38,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
     layers, unfollowed = _template_layers(resources, here)
     refs = _References(resources)
     found = []
+    tied: set[str] = set()  # the layers the template's functions name
     for logical_id, resource in resources.items():
         resource = as_mapping(resource)
         kind = resource.get("Type")
@@ -51,6 +52,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             code, elsewhere = _cfn_code(properties, here)
             if _made(resource):  # `sam build` builds AWS::Lambda::Function the same way
                 code, elsewhere = None, Unresolved(_MADE)
+        tied |= logical_ids(properties.get("Layers"))
         item = Declared(
             name=str(logical_id),
             iac="sam" if kind == "AWS::Serverless::Function" else "cloudformation",
@@ -85,7 +87,6 @@ def read_template(relative: str, document: YamlDocument) -> Read:
         for logical_id, resource in resources.items()
         if as_mapping(resource).get("Type") in LAYER_TYPES
     }
-    tied = {layer for item in found for layer in _named_layers(resources, item.name, globals_)}
     return Read(
         found,
         layers=sorted(set(layers.values())),
@@ -101,16 +102,6 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             if isinstance(unfollowed.get(name), Unresolved)
         ],
     )
-
-
-def _named_layers(resources: dict[str, Any], logical_id: str, globals_: dict[str, Any]) -> set[str]:
-    """The logical ids of the layers a function of the template names (with SAM's
-    `Globals.Function` for a SAM function)."""
-    resource = as_mapping(resources.get(logical_id))
-    properties = as_mapping(resource.get("Properties"))
-    if resource.get("Type") == "AWS::Serverless::Function":
-        properties = with_globals(globals_, properties)
-    return logical_ids(properties.get("Layers"))
 
 
 def _untied_layers(
