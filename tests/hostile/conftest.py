@@ -10,11 +10,13 @@ bundle's code, were it ever imported or executed, would create a marker file).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import stat
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -314,3 +316,22 @@ def on_rule(rule: str, layouts: Mapping[str, Layout]) -> dict[str, tuple[Layout,
 def blocked_or_refused(code: int) -> None:
     """The trick did not pass: the run blocked (exit 1) or refused (exit 2)."""
     assert code in (1, 2), code
+
+
+def files(written: Mapping[str, str | bytes]) -> Layout:
+    """A bundle of the files `written` (relative path: text or bytes)."""
+
+    def layout(sandbox: Sandbox) -> None:
+        for relative, text in written.items():
+            sandbox.write(relative, text)
+
+    return layout
+
+
+def zipped(entries: Mapping[str, str]) -> bytes:
+    """A zip of `entries` (name: text), as bytes to write into a bundle."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in entries.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()

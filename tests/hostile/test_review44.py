@@ -178,12 +178,15 @@ code). `_PATH_PREFIX` is `path.module`'s alone.
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Mapping
 from pathlib import Path
 
-from tests.hostile.conftest import Layout, Sandbox, each_blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+    zipped,
+)
 
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
 FUNCTION = (
@@ -293,24 +296,6 @@ PARAMETERS = (
     "    Default: s3://corp-templates/role.yaml\n"
     "  CodeParam:\n    Type: String\n    Default: fn/\n"
 )
-
-
-def files(written: Mapping[str, str | bytes]) -> Layout:
-    """A bundle of the files `written`."""
-
-    def layout(sandbox: Sandbox) -> None:
-        for relative, text in written.items():
-            sandbox.write(relative, text)
-
-    return layout
-
-
-def zipped(entries: Mapping[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in entries.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
 
 
 def layer(content_uri: str) -> str:

@@ -135,12 +135,15 @@ written alone (gate.bundle.manifests.entries `read_dependency`, `_UNION`).
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Mapping
 from pathlib import Path
 
-from tests.hostile.conftest import Layout, Sandbox, each_blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+    zipped,
+)
 
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
 SAM = (
@@ -152,22 +155,6 @@ HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
 RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
 ADVISORY = "PYSEC-2018-28"
 ELSEWHERE = "https://pypi.example.net/packages/six-1.16.0-py2.py3-none-any.whl"
-
-
-def files(written: Mapping[str, str | bytes]) -> Layout:
-    def layout(sandbox: Sandbox) -> None:
-        for relative, text in written.items():
-            sandbox.write(relative, text)
-
-    return layout
-
-
-def zipped(entries: Mapping[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in entries.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
 
 
 def function(pyproject: str) -> Layout:

@@ -126,12 +126,16 @@ setuptools; a file that does not parse is a problem naming it.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from tests.hostile.conftest import Layout, Sandbox, each_blocked_or_refused, each_blocks
+from tests.hostile.conftest import (
+    Layout,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+    zipped,
+)
 
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
 SAM = (
@@ -143,22 +147,6 @@ HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
 RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
 HELPER = "import os\n\n\ndef run(cmd):\n    os.system(cmd)\n"
 QUIET_HELPER = "def run(cmd):\n    return cmd\n"
-
-
-def files(written: Mapping[str, str | bytes]) -> Layout:
-    def layout(sandbox: Sandbox) -> None:
-        for relative, text in written.items():
-            sandbox.write(relative, text)
-
-    return layout
-
-
-def zipped(entries: Mapping[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in entries.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
 
 
 # --- 1. uploads to S3 matched by unevaluated text, first match wins -------------------------
