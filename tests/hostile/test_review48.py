@@ -24,10 +24,15 @@ high) for a vulnerable pin. What lets each through:
    fileset("build", "*.zip")`, `source = "build/${each.value}"`; (f) `source =
    "build/${local.name}.zip"`; (g) an upload in a child module of the bundle, `source =
    var.zip` given by the caller; (h) (a) with no function at all (a function of another
-   stack deploys the object). Each exits 0, where `source = "build/evil.zip"` (or
-   `"${path.module}/build/evil.zip"`) blocks. Also exit 0 by hand: `source =
-   abspath("build/evil.zip")`, a `.jar`. (The function tied by reference to an upload
-   whose source is `local.zip` is a scan error: `_tf_code` refuses it.)
+   stack deploys the object); (i) `source = data.archive_file.z.output_path`, the
+   archive's `source_dir` a folder the gate skips (`node_modules/fn`, the handler
+   there); (j) a layer (`s3_key = local.key`, untied, "code in S3" so never lost)
+   whose object is uploaded from `local.zip`. Each exits 0, where `source =
+   "build/evil.zip"` (or `"${path.module}/build/evil.zip"`) blocks, and the function
+   naming the archive of (i) by `filename` is refused (its code "not in the bundle").
+   Also exit 0 by hand: `source = abspath("build/evil.zip")`, a `.jar`. (The function
+   tied by reference to an upload whose source is `local.zip` is a scan error: `_tf_code`
+   refuses it.)
 2. setup.cfg read without the interpolation setuptools applies. `_setup_cfg_values`
    (gate.bundle.manifests.declared) reads with `ConfigParser(interpolation=None)`;
    setuptools (`Distribution._parse_config_files`, 84.2.1 here) reads with a plain
@@ -72,6 +77,14 @@ high) for a vulnerable pin. What lets each through:
    change by requirements files (`requirements-dev.txt` including `-r deps.in` on main,
    `requirements.txt` gaining it) blocks (exit 1, run by hand; review 45's
    `test_an_include_diff_mode_recognises_blocks` is the same reading). The test runs (a).
+6. setup.cfg unread beside a backend that is setuptools under another name.
+   `_built_by_setuptools` (gate.bundle.manifests.declared) reads a setup.cfg only when
+   the pyproject's `build-backend` starts `setuptools`; pbr's PEP 517 backend
+   (`build-backend = "pbr.build"`, PyPI's pbr 6) is setuptools underneath, and
+   setuptools reads setup.cfg's `[options] install_requires` for it: (a) setup.cfg
+   `install_requires = requests==2.19.0`, no setup.py, exit 0 (no dependency finding),
+   where `setuptools.build_meta` blocks. Run by hand: `pip install --dry-run --report .`
+   (pbr and setuptools from PyPI, no PBR_VERSION) would install requests 2.19.0.
 
 Suggested fixes, by class. 1, evaluate an upload's `source` (and `content_base64`'s
 `filebase64`, `for_each`) through the module's values, and refuse an `aws_s3_object`
@@ -86,7 +99,9 @@ pyproject whose build backend states dependencies outside `[project]` without it
 lock); more generally list the backends' declarative inputs by backend. 5, have
 `includers` add, for each file `backend_files` names, the manifest naming it (the
 audit's own reading: `audited_requirement_files`), so a changed setup.cfg or
-pyproject makes its files' pins new.
+pyproject makes its files' pins new. 6, read setup.cfg unless the backend is known
+not to read it (hatchling, flit_core, poetry-core, pdm-backend, uv_build, maturin), not
+only when it is named setuptools.
 
 Also tried, and the gate held: an upload at `"${path.module}/build/evil.zip"` (blocks);
 a function tied by reference to an upload with `source = local.zip` (scan error);
@@ -201,6 +216,25 @@ UPLOADS: dict[str, Layout] = {
         **{"up/main.tf": 'variable "zip" {}\n' + upload("source = var.zip")},
     ),
     "1h-no-function": terraform(locals_(zip="build/evil.zip") + upload("source = local.zip")),
+    "1i-archive-of-a-skipped-folder": files(
+        {
+            "main.tf": WITH_KEY
+            + 'data "archive_file" "z" {\n  type = "zip"\n  source_dir = "node_modules/fn"\n'
+            + '  output_path = "build/fn.zip"\n}\n'
+            + UNTIED
+            + upload("source = data.archive_file.z.output_path"),
+            "node_modules/fn/app.py": RUNS_EVENT,
+        }
+    ),
+    "1j-layer-from-an-upload": files(
+        {
+            "main.tf": locals_(key="deps.zip", zip="build/deps.zip")
+            + 'resource "aws_lambda_layer_version" "deps" {\n  layer_name = "deps"\n'
+            + '  s3_bucket = "bkt"\n  s3_key = local.key\n}\n'
+            + upload("source = local.zip"),
+            "build/deps.zip": zipped({"python/helper.py": HELPER}),
+        }
+    ),
 }
 
 # --- 2. setup.cfg without setuptools' interpolation -------------------------------------------
@@ -223,6 +257,18 @@ def setup_cfg(text: str) -> Layout:
 INTERPOLATED: dict[str, Layout] = {
     "2a-from-options": setup_cfg(CFG + SPLIT + MARKER),
     "2b-from-default": setup_cfg("[DEFAULT]\n" + SPLIT + CFG + MARKER),
+}
+
+# --- 6. setup.cfg beside a backend that is setuptools under another name -----------------------
+
+PBR = '[build-system]\nrequires = ["pbr>=6.0", "setuptools>=64"]\nbuild-backend = "pbr.build"\n'
+OTHER_NAME: dict[str, Layout] = {
+    "6a-pbr-build": sam(
+        {
+            "src/pyproject.toml": PBR,
+            "src/setup.cfg": CFG + "install_requires =\n    requests==2.19.0\n",
+        }
+    ),
 }
 
 # --- 3. a Serverless layer whose path is a variable ---------------------------------------
@@ -271,8 +317,8 @@ FLIT_TABLES: dict[str, Layout] = {
 
 def test_the_plain_forms_block(tmp_path: Path) -> None:
     """Each problem written plainly blocks, in one run: an upload's literal `.zip` (1),
-    setup.cfg's list (2), a Serverless layer's skipped folder written out (3), the pin in
-    `[project].dependencies` of a flit project (4)."""
+    setup.cfg's list beside `setuptools.build_meta` (2, 6), a Serverless layer's skipped
+    folder written out (3), the pin in `[project].dependencies` of a flit project (4)."""
     cases = {
         "upload-literal": (
             terraform(WITH_KEY + UNTIED + upload('source = "build/evil.zip"')),
@@ -297,11 +343,13 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review 48 classes 1-4: an upload not a literal .zip, setup.cfg interpolation, "
-    "a Serverless layer path variable, flit's [tool.flit.metadata]",
+    reason="review 48 classes 1-4 and 6: an upload not a literal .zip, setup.cfg "
+    "interpolation, a Serverless layer path variable, flit's [tool.flit.metadata], pbr.build",
 )
 def test_what_the_deploy_installs_is_scanned_or_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, {**UPLOADS, **INTERPOLATED, **SLS_LAYERS, **FLIT_TABLES})
+    each_blocked_or_refused(
+        tmp_path, {**UPLOADS, **INTERPOLATED, **SLS_LAYERS, **FLIT_TABLES, **OTHER_NAME}
+    )
 
 
 # --- 5. diff mode and the files a build backend reads -----------------------------------------
