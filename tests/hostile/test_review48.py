@@ -104,6 +104,9 @@ not to read it (hatchling, flit_core, poetry-core, pdm-backend, uv_build, maturi
 only when it is named setuptools.
 
 Also tried, and the gate held: an upload at `"${path.module}/build/evil.zip"` (blocks);
+literal paths into folders the gate skips: an upload's `node_modules/evil.zip` or
+`.aws-sam/evil.zip`, a SAM layer's `.aws-sam/build/Deps` or `node_modules/deps.zip`
+(scanned, block), a function's `CodeUri: __pycache__/fn` (scan error);
 a function tied by reference to an upload with `source = local.zip` (scan error);
 CloudFormation `AWS::Lambda::LayerVersion` `Content: build/deps.zip` (scanned, blocks)
 and `!Sub`, `!Join`, `!If` forms of `Content`/`ContentUri`, also from a parameter
