@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -98,6 +96,9 @@ def download(url: str, out: Path, label: str, timeout_s: float = DOWNLOAD_TIMEOU
     cap; one-line errors name `label`."""
     if not _is_http(url):
         raise AdvisoryError(f"{label}: only http:// and https:// URLs are downloaded")
+    import urllib.error  # here, not above: most runs never download, and this costs
+    import urllib.request  # every run the time to load http.client and email
+
     # S310: the scheme is checked above, so no file:// or ftp:// reaches urllib.
     request = urllib.request.Request(url, headers={"User-Agent": "serverless-gate"})  # noqa: S310
     try:

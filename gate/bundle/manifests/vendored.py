@@ -12,15 +12,17 @@ directory name and reports the METADATA's, and the two must be the same package.
 
 from __future__ import annotations
 
-import email.parser
-from email.message import Message
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from gate.bundle.manifests.found import Found, Manifest, Unauditable
 from gate.bundle.manifests.shapes import Malformed
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 _IDENTITY = ("Name", "Version")
 
@@ -33,7 +35,7 @@ def read_vendored(root: Path) -> Manifest:
         metadata = _metadata_file(info)
         relative = (metadata or info).relative_to(root).as_posix()
         try:
-            name, version = _identity(info, _headers(metadata) if metadata else Message())
+            name, version = _identity(info, _headers(metadata))
         except Malformed as e:
             found.problems.append(Unauditable(info.name, str(e), relative, 0))
             continue
@@ -95,7 +97,10 @@ def _metadata_file(info: Path) -> Path | None:
     return metadata if metadata.is_file() else None
 
 
-def _headers(metadata: Path) -> Message:
-    """The RFC 822 headers of a METADATA or PKG-INFO file (the body is the description)."""
-    text = metadata.read_text("utf-8", errors="replace")
+def _headers(metadata: Path | None) -> Message:
+    """The RFC 822 headers of a METADATA or PKG-INFO file (the body is the description);
+    none without one."""
+    import email.parser  # here: a bundle without vendored packages never needs it
+
+    text = metadata.read_text("utf-8", errors="replace") if metadata else ""
     return email.parser.HeaderParser().parsestr(text)
