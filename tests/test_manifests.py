@@ -1149,6 +1149,14 @@ def test_setup_cfg_is_read_unless_the_backend_never_reads_it(
     assert ("test.in" in audited_requirement_files(tmp_path)) is read
 
 
+def test_setup_cfg_is_read_beside_a_backend_of_the_projects_own(tmp_path: Path) -> None:
+    """A backend loaded from the project (`backend-path`) may be setuptools by any name."""
+    system = "[build-system]\nbuild-backend = 'hatchling.build'\nbackend-path = ['.']\n"
+    write(tmp_path, "pyproject.toml", system)
+    write(tmp_path, "setup.cfg", "[options]\ninstall_requires = requests==2.19.0\n")
+    assert [p.name for p in read_manifests(tmp_path).pins] == ["requests"]
+
+
 def test_setup_cfg_values_are_expanded_and_split_as_setuptools_does(tmp_path: Path) -> None:
     """setuptools reads setup.cfg with a plain ConfigParser (`%(name)s` from the section or
     `[DEFAULT]`, `%%` for `%`) and its lists with `_reqs.parse_strings`: ` #` comments cut

@@ -189,8 +189,7 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
     lines = text.splitlines()
     values = []
     for section, key in keys:
-        pattern = re.compile(rf"{re.escape(key)}\s*[=:]", re.IGNORECASE)
-        line = next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 0)
+        line = _cfg_line(lines, key)
         try:
             values.append((key, parser.get(section, key), line))
         except configparser.InterpolationError as e:
@@ -201,6 +200,12 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
 
 
 _EXTRAS = "options.extras_require"
+
+
+def _cfg_line(lines: list[str], key: str) -> int:
+    """The first line of a `setup.cfg` setting `key` (`key =` or `key:`); 0 if none does."""
+    pattern = re.compile(rf"{re.escape(key)}\s*[=:]", re.IGNORECASE)
+    return next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 0)
 
 
 def _options(parser: configparser.ConfigParser, section: str) -> list[str]:
@@ -236,15 +241,18 @@ def _setup_cfg_list(value: str) -> list[str]:
 
 def _reads_setup_cfg(setup_cfg: Path) -> bool:
     """Whether the build backend of the project of `setup_cfg` reads it: the
-    `pyproject.toml` beside it names none (or there is none), or one not known never to
-    read it (setuptools, pbr, a backend of the project's own)."""
+    `pyproject.toml` beside it names none (or there is none), one of the project's own
+    (`backend-path`, whatever its name), or one not known never to read it (setuptools,
+    pbr, any other)."""
     pyproject = setup_cfg.parent / "pyproject.toml"
     try:
-        data = load_toml(pyproject.read_text("utf-8", errors="replace"))
-        backend = string(table(data, "build-system"), "build-backend", "build-system")
+        system = table(load_toml(pyproject.read_text("utf-8", errors="replace")), "build-system")
+        backend = string(system, "build-backend", "build-system")
     except (OSError, Malformed):
         return True  # no pyproject.toml; one that cannot be read is reported by its reader
-    return backend is None or backend.split(".")[0].split(":")[0] not in _NEVER_READ_SETUP_CFG
+    if backend is None or "backend-path" in system:
+        return True
+    return backend.split(".")[0].split(":")[0] not in _NEVER_READ_SETUP_CFG
 
 
 _NEVER_READ_SETUP_CFG = frozenset(
