@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from gate.bundle.manifests import MANIFEST_PATTERNS, Manifest, read_manifests, read_vendored
+from gate.bundle.manifests import (
+    MANIFEST_PATTERNS,
+    Manifest,
+    audited_requirement_files,
+    includers,
+    read_manifests,
+    read_vendored,
+)
 from gate.bundle.manifests.indexes import is_pypi
 from gate.bundle.manifests.versions import bounds
 from gate.scanners.pip_audit import PipAuditScanner
@@ -1114,18 +1121,70 @@ def test_setup_cfg_requirements_and_files_are_read(tmp_path: Path) -> None:
         ("setuptools.build_meta", True),
         ("setuptools.build_meta:__legacy__", True),
         (None, True),
+        ("pbr.build", True),
+        ("in_tree_backend", True),
         ("hatchling.build", False),
         ("poetry.core.masonry.api", False),
+        ("flit_core.buildapi", False),
+        ("pdm.backend", False),
     ],
 )
-def test_setup_cfg_is_read_only_when_setuptools_builds(
+def test_setup_cfg_is_read_unless_the_backend_never_reads_it(
     tmp_path: Path, backend: str | None, read: bool
 ) -> None:
+    """setuptools reads setup.cfg under any name (pbr's backend is setuptools underneath),
+    and a backend the gate does not know may be it: only one known never to read it
+    (hatchling, poetry-core, flit_core, pdm-backend...) leaves it unread, files and all."""
     system = f"[build-system]\nbuild-backend = '{backend}'\n" if backend else ""
     write(tmp_path, "pyproject.toml", system + "[tool.black]\n")
-    write(tmp_path, "setup.cfg", "[options]\ninstall_requires = requests==2.19.0; six==1.16.0\n")
+    write(
+        tmp_path,
+        "setup.cfg",
+        "[options]\ninstall_requires = requests==2.19.0; six==1.16.0\n"
+        "[options.extras_require]\ntest = file: test.in\n",
+    )
+    write(tmp_path, "test.in", "pytest==7.0\n")
     pins = [p.name for p in read_manifests(tmp_path).pins]
-    assert pins == (["requests", "six"] if read else [])
+    assert pins == (["requests", "six", "pytest"] if read else [])
+    assert ("test.in" in audited_requirement_files(tmp_path)) is read
+
+
+def test_setup_cfg_is_read_beside_a_backend_of_the_projects_own(tmp_path: Path) -> None:
+    """A backend loaded from the project (`backend-path`) may be setuptools by any name."""
+    system = "[build-system]\nbuild-backend = 'hatchling.build'\nbackend-path = ['.']\n"
+    write(tmp_path, "pyproject.toml", system)
+    write(tmp_path, "setup.cfg", "[options]\ninstall_requires = requests==2.19.0\n")
+    assert [p.name for p in read_manifests(tmp_path).pins] == ["requests"]
+
+
+def test_setup_cfg_values_are_expanded_and_split_as_setuptools_does(tmp_path: Path) -> None:
+    """setuptools reads setup.cfg with a plain ConfigParser (`%(name)s` from the section or
+    `[DEFAULT]`, `%%` for `%`) and its lists with `_reqs.parse_strings`: ` #` comments cut
+    off, a `\\` continuation joined (with the character before it)."""
+    write(
+        tmp_path,
+        "a/setup.cfg",
+        "[DEFAULT]\nv = 2.19.0\n[options]\n"
+        "install_requires =\n    requests==%(v)s  # pinned, 100%%\n    six \\\n    ==1.16.0\n",
+    )
+    write(tmp_path, "b/setup.cfg", "[options]\nf = xray.in\ninstall_requires = file: %(f)s\n")
+    write(tmp_path, "b/xray.in", "aws-xray-sdk==2.14.0\n")
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version, p.path) for p in manifest.pins] == [
+        ("requests", "2.19.0", "a/setup.cfg"),
+        ("six", "1.16.0", "a/setup.cfg"),
+        ("aws-xray-sdk", "2.14.0", "b/xray.in"),
+    ]
+    assert (manifest.unauditable, manifest.problems) == ((), ())
+
+
+def test_a_setup_cfg_value_setuptools_cannot_expand_is_refused(tmp_path: Path) -> None:
+    """A `%(name)s` nothing sets, or a lone `%`, fails setuptools' own read: refused,
+    naming the key and its line."""
+    write(tmp_path, "setup.cfg", "[options]\npy_modules = app\ninstall_requires = six==%(v)s\n")
+    [problem] = read_manifests(tmp_path).problems
+    assert (problem.path, problem.line) == ("setup.cfg", 3)
+    assert problem.reason.startswith('"options.install_requires" cannot be expanded')
 
 
 def test_a_setup_cfg_that_does_not_parse_is_a_problem(tmp_path: Path) -> None:
@@ -1133,3 +1192,47 @@ def test_a_setup_cfg_that_does_not_parse_is_a_problem(tmp_path: Path) -> None:
     [problem] = read_manifests(tmp_path).problems
     assert (problem.path, problem.line) == ("setup.cfg", 1)
     assert problem.reason.startswith("not valid INI")
+
+
+def test_flits_metadata_table_is_read(tmp_path: Path) -> None:
+    """flit_core reads `[tool.flit.metadata]` where there is no `[project]`: `requires`,
+    `dev-requires` (its `dev` extra) and each extra of `requires-extra`."""
+    write(
+        tmp_path,
+        "pyproject.toml",
+        '[build-system]\nbuild-backend = "flit_core.buildapi"\n'
+        '[tool.flit.metadata]\nmodule = "app"\nrequires = ["requests==2.19.0"]\n'
+        'dev-requires = ["pytest==7.0"]\n'
+        '[tool.flit.metadata.requires-extra]\naws = ["boto3==1.28.0"]\n',
+    )
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.line) for p in manifest.pins] == [
+        ("requests", 5),
+        ("pytest", 6),
+        ("boto3", 8),
+    ]
+
+
+def test_includers_name_the_manifest_whose_backend_reads_a_file(tmp_path: Path) -> None:
+    """Each file a build backend reads (setup.cfg's `file:`, setuptools' dynamic files,
+    Hatch's plugin) is installed by the manifest naming it, and what it includes by both."""
+    write(tmp_path, "a/setup.cfg", "[options.extras_require]\ntest = file: deps.in\n")
+    write(tmp_path, "a/deps.in", "-r more.in\n")
+    write(tmp_path, "a/more.in", "requests==2.19.0\n")
+    write(
+        tmp_path,
+        "b/pyproject.toml",
+        "[project]\nname = 'b'\ndynamic = ['dependencies']\n"
+        "[tool.setuptools.dynamic]\ndependencies = {file = ['deps.in', '../../out.in']}\n",
+    )
+    write(tmp_path, "b/deps.in", "six==1.16.0\n")
+    write(tmp_path, "c/pyproject.toml", HATCH)
+    write(tmp_path, "c/deps.in", "")
+    write(tmp_path, "c/xray.in", "")
+    assert includers(tmp_path) == {
+        "a/deps.in": {"a/setup.cfg"},
+        "a/more.in": {"a/deps.in", "a/setup.cfg"},
+        "b/deps.in": {"b/pyproject.toml"},
+        "c/deps.in": {"c/pyproject.toml"},
+        "c/xray.in": {"c/pyproject.toml"},
+    }

@@ -82,8 +82,8 @@ class DiffScope:
     """The functions each finding belongs to now, by fingerprint, worked out as for
     `before` (every function that deploys its file); where missing, its own list."""
     includers: dict[str, frozenset[str]] = field(default_factory=dict)
-    """By repository path, the requirements files that include each included one (as the
-    audit reads them), directly or through others."""
+    """By repository path, the requirements files and manifests that include or name each
+    requirements file they install (as the audit reads them), directly or through others."""
     numbered_as_git: dict[str, bool] = field(default_factory=dict)
     """By repository path, whether the scanners number its lines as git does
     (`_numbered_as_git`), worked out once per file."""
@@ -123,8 +123,9 @@ def scope_of(
 
 
 def _includers(changes: Changes, bundle: Bundle) -> dict[str, frozenset[str]]:
-    """The bundle's included requirements files, each with the files above it (the
-    audit's own reading, gate.bundle.manifests `includers`), as repository paths."""
+    """The bundle's requirements files that another includes or a manifest names, each
+    with the files above it (the audit's own reading, gate.bundle.manifests `includers`),
+    as repository paths."""
     from gate.bundle.manifests import includers
 
     named = {m for function in bundle.functions for m in function.manifests}

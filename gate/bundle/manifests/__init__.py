@@ -77,31 +77,48 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
 
 def audited_requirement_files(root: Path, named: Iterable[str] = ()) -> list[str]:
     """The requirements files `read_manifests` reads under `root` (relative to it): those
-    found by name, those `named`, those a build backend reads the dependencies of a
-    `pyproject.toml` or `setup.cfg` from, and every file they include."""
-    dynamic = [
-        file
-        for manifest in ("pyproject.toml", SETUP_CFG)
-        for path in root.rglob(manifest)
-        for file in backend_files(path)
-    ]
-    return requirement_files(root, [*(root / name for name in named), *dynamic])
+    found by name, those `named`, those a build backend reads (`_backend_reads`), and
+    every file they include."""
+    read = [file for files in _backend_reads(root).values() for file in files]
+    return requirement_files(root, [*(root / name for name in named), *read])
 
 
 def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]]:
     """Each requirements file the audit reads under `root` (with those `named`) that another
-    includes (`-r`, `-c`, spelt any way pip reads them), with every file above it: those
-    including it, directly or through others (all relative to `root`). What an included
-    file pins, each file above it installs."""
+    includes (`-r`, `-c`, spelt any way pip reads them) or a manifest's build backend reads
+    (`_backend_reads`), with every file above it: those including or naming it, directly
+    or through others (all relative to `root`). What such a file pins, each file above it
+    installs."""
+    top = root.resolve()
+    reads = _backend_reads(root)
+    edges = [
+        (manifest.relative_to(root).as_posix(), file.resolve().relative_to(top).as_posix())
+        for manifest, files in reads.items()
+        for file in files
+        if file.resolve().is_relative_to(top)  # one outside is refused by the manifest's reader
+    ]
+    read = [*(root / n for n in named), *(file for files in reads.values() for file in files)]
+    for relative, included in requirement_includes(root, read).items():
+        edges += [(relative, target) for target in included]
     direct: dict[str, set[str]] = {}
-    for relative, included in requirement_includes(root, [root / n for n in named]).items():
-        for target in included:
-            direct.setdefault(target, set()).add(relative)
+    for above, target in edges:
+        direct.setdefault(target, set()).add(above)
     return {included: _above(included, direct) for included in direct}
 
 
+def _backend_reads(root: Path) -> dict[Path, list[Path]]:
+    """Each `pyproject.toml` and `setup.cfg` under `root`, with the requirements files its
+    build backend reads its dependencies from (`backend_files`): what the audit reads
+    and what diff mode holds their pins to."""
+    return {
+        path: backend_files(path)
+        for manifest in ("pyproject.toml", SETUP_CFG)
+        for path in sorted(root.rglob(manifest))
+    }
+
+
 def _above(included: str, direct: dict[str, set[str]]) -> frozenset[str]:
-    """The files that include `included` through any chain of `direct` includes."""
+    """The files that include or name `included` through any chain of `direct` ones."""
     found: set[str] = set()
     pending = [included]
     while pending:

@@ -1,6 +1,14 @@
 """`pyproject.toml`, `Pipfile` and setuptools' `setup.cfg`: the dependencies a project
 declares, read as TOML (or, for `setup.cfg`, INI). Every key read is checked for its
-shape (`gate.bundle.manifests.shapes`)."""
+shape (`gate.bundle.manifests.shapes`).
+
+What each build backend reads a project's dependencies from, and so what is read here:
+setuptools (and pbr, setuptools underneath): `[project]`, the files of
+`[tool.setuptools.dynamic]`, `setup.cfg`; hatchling: `[project]`, the files of its
+requirements plugin; flit_core: `[project]`, or `[tool.flit.metadata]` where there is
+none; poetry-core: `[tool.poetry]`; pdm-backend: `[project]`. A `pyproject.toml`'s
+inputs are read whatever backend it names (one its backend ignores only reports more);
+a `setup.cfg` unless its backend is one known never to read it (`_reads_setup_cfg`)."""
 
 from __future__ import annotations
 
@@ -115,12 +123,15 @@ def _hatch_files(data: dict[str, Any], field: str) -> list[str]:
 
 def backend_files(manifest: Path) -> list[Path]:
     """The files a build backend reads the dependencies or extras of a `pyproject.toml`
-    (`_backend_files`) or a `setup.cfg` (its `file:` values) from, whether or not they
-    are declared dynamic; none where the manifest cannot be read."""
+    (`_backend_files`) or a `setup.cfg` (its `file:` values, where its backend reads it)
+    from, whether or not they are declared dynamic; none where the manifest cannot be
+    read. What the audit reads, and what diff mode holds each file's pins to."""
     try:
         text = manifest.read_text("utf-8", errors="replace")
         if manifest.name == SETUP_CFG:
-            names = [name for _, value in _setup_cfg_values(text) for name in _named(value)]
+            if not _reads_setup_cfg(manifest):
+                return []
+            names = [name for _, value, _ in _setup_cfg_values(text) for name in _named(value)]
         else:
             data = load_toml(text)
             names = [name for field in _DYNAMIC_FIELDS for name in _backend_files(data, field)]
@@ -136,14 +147,12 @@ def read_setup_cfg(text: str, path: str, found: Found) -> None:
     """setuptools' declarative `setup.cfg`: `[options] install_requires` and each extra
     of `[options.extras_require]`, a list of requirements or `file:` requirements files
     (setuptools reads them without running code of the bundle); the rest of the file
-    says nothing of what gets installed. Unread beside a `pyproject.toml` naming another
-    build backend, which never reads it."""
-    if found.root is not None and not _built_by_setuptools(found.root / path):
+    says nothing of what gets installed. Unread beside a `pyproject.toml` naming a build
+    backend that never reads it."""
+    if found.root is not None and not _reads_setup_cfg(found.root / path):
         return
     lines = text.splitlines()
-    for key, value in _setup_cfg_values(text):
-        pattern = re.compile(rf"{re.escape(key)}\s*[=:]", re.IGNORECASE)
-        line = next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 0)
+    for _, value, line in _setup_cfg_values(text):
         names = _named(value)
         if names and found.root is not None:
             read_named_files(names, path, line, found)
@@ -152,21 +161,56 @@ def read_setup_cfg(text: str, path: str, found: Found) -> None:
             classify_requirement(requirement, requirement, path, number, found)
 
 
-def _setup_cfg_values(text: str) -> list[tuple[str, str]]:
+class _SetuptoolsParser(configparser.ConfigParser):
+    """The parser setuptools reads `setup.cfg` with (`Distribution._parse_config_files`):
+    BasicInterpolation (`%(name)s` from the same section or `[DEFAULT]`, `%%` for `%`),
+    option names kept as written."""
+
+    def optionxform(self, optionstr: str) -> str:
+        return optionstr
+
+
+def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
     """The values of `install_requires` and of every extra in a `setup.cfg`, each with
-    its key; a file configparser cannot read is `Malformed`."""
-    parser = configparser.ConfigParser(interpolation=None)
+    its key and line, expanded as setuptools expands them; a file configparser cannot
+    read, or a value it cannot expand (setuptools fails there), is `Malformed`."""
+    parser = _SetuptoolsParser()
     try:
         parser.read_string(text)
     except configparser.Error as e:
         line = getattr(e, "lineno", 0)
         raise Malformed("", f"not valid INI ({str(e).splitlines()[0]})", line) from e
-    options = parser["options"] if parser.has_section("options") else {}
-    extras = (
-        parser["options.extras_require"] if parser.has_section("options.extras_require") else {}
-    )
-    values = [(k, v) for k, v in options.items() if k.replace("-", "_") == "install_requires"]
-    return values + list(extras.items())
+    keys = [
+        ("options", key)
+        for key in _options(parser, "options")
+        if key.lower().replace("-", "_") == "install_requires"
+    ]
+    keys += [(_EXTRAS, key) for key in _options(parser, _EXTRAS)]
+    lines = text.splitlines()
+    values = []
+    for section, key in keys:
+        line = _cfg_line(lines, key)
+        try:
+            values.append((key, parser.get(section, key), line))
+        except configparser.InterpolationError as e:
+            problem = f"cannot be expanded as setuptools expands it ({str(e).splitlines()[0]})"
+            fix = "set each %(name)s it uses in its section or [DEFAULT], write a % as %%"
+            raise Malformed(join(section, key), f"{problem}; {fix}", line) from e
+    return values
+
+
+_EXTRAS = "options.extras_require"
+
+
+def _cfg_line(lines: list[str], key: str) -> int:
+    """The first line of a `setup.cfg` setting `key` (`key =` or `key:`); 0 if none does."""
+    pattern = re.compile(rf"{re.escape(key)}\s*[=:]", re.IGNORECASE)
+    return next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 0)
+
+
+def _options(parser: configparser.ConfigParser, section: str) -> list[str]:
+    """The option names of `section` (with those of `[DEFAULT]`), none where it is absent."""
+    return parser.options(section) if parser.has_section(section) else []
 
 
 def _named(value: str) -> list[str]:
@@ -177,22 +221,55 @@ def _named(value: str) -> list[str]:
 
 
 def _setup_cfg_list(value: str) -> list[str]:
-    """A requirements list as setuptools splits it: one a line, or on `;` when written on
-    one line; comments dropped."""
-    items = value.splitlines() if "\n" in value else value.split(";")
-    return [item.strip() for item in items if item.strip() and not item.strip().startswith("#")]
+    """A requirements list as setuptools reads it (`_parse_list_semicolon`, then
+    `_reqs.parse_strings`): one a line, or split on `;` when written on one line;
+    comment lines dropped, a ` #` comment cut off its line, and a line ending in `\\`
+    joined to the next with the character before the backslash dropped too (setuptools'
+    own quirk), or dropped where no line follows."""
+    items = (item.strip() for item in (value.splitlines() if "\n" in value else value.split(";")))
+    lines = iter([item.partition(" #")[0] for item in items if item and not item.startswith("#")])
+    requirements: list[str] = []
+    for line in lines:
+        while line.endswith("\\"):
+            following = next(lines, None)
+            if following is None:
+                return requirements
+            line = line[:-2].strip() + following
+        requirements.append(line.strip())
+    return requirements
 
 
-def _built_by_setuptools(setup_cfg: Path) -> bool:
-    """Whether setuptools builds the project of `setup_cfg`: the `pyproject.toml` beside
-    it names setuptools as its backend, or names none (or there is none)."""
+def _reads_setup_cfg(setup_cfg: Path) -> bool:
+    """Whether the build backend of the project of `setup_cfg` reads it: the
+    `pyproject.toml` beside it names none (or there is none), one of the project's own
+    (`backend-path`, whatever its name), or one not known never to read it (setuptools,
+    pbr, any other)."""
     pyproject = setup_cfg.parent / "pyproject.toml"
     try:
-        data = load_toml(pyproject.read_text("utf-8", errors="replace"))
-        backend = string(table(data, "build-system"), "build-backend", "build-system")
+        system = table(load_toml(pyproject.read_text("utf-8", errors="replace")), "build-system")
+        backend = string(system, "build-backend", "build-system")
     except (OSError, Malformed):
         return True  # no pyproject.toml; one that cannot be read is reported by its reader
-    return backend is None or backend.split(".")[0].split(":")[0] == "setuptools"
+    if backend is None or "backend-path" in system:
+        return True
+    return backend.split(".")[0].split(":")[0] not in _NEVER_READ_SETUP_CFG
+
+
+_NEVER_READ_SETUP_CFG = frozenset(
+    {
+        "hatchling",
+        "flit_core",
+        "flit",
+        "poetry",
+        "pdm",
+        "uv_build",
+        "maturin",
+        "scikit_build_core",
+        "mesonpy",
+    }
+)
+"""The top-level modules of the build backends that read a project's metadata from
+`pyproject.toml` alone (`poetry.core.masonry.api`, `pdm.backend`, `mesonpy`...)."""
 
 
 def _pdm_overrides(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -206,17 +283,22 @@ def _pdm_overrides(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def _pyproject_requirements(data: dict[str, Any]) -> list[str]:
-    """Every PEP 508 string: `[project]` dependencies and extras, `[dependency-groups]`,
-    the dev dependency lists of uv and PDM, and uv's overrides and constraints (each a
-    requirement the resolver holds every install to)."""
+    """Every PEP 508 string: `[project]` dependencies and extras, flit's older
+    `[tool.flit.metadata]` (`requires`, `dev-requires`, the extras of `requires-extra`),
+    `[dependency-groups]`, the dev dependency lists of uv and PDM, and uv's overrides and
+    constraints (each a requirement the resolver holds every install to)."""
     project, tool = table(data, "project"), table(data, "tool")
     uv, pdm = table(tool, "uv", "tool"), table(tool, "pdm", "tool")
     found = strings(project, "dependencies", "project")
     for key in ("dev-dependencies", "override-dependencies", "constraint-dependencies"):
         found += strings(uv, key, "tool.uv")
+    flit = table(table(tool, "flit", "tool"), "metadata", "tool.flit")
+    for key in ("requires", "dev-requires"):
+        found += strings(flit, key, "tool.flit.metadata")
     for at, groups in (
         ("project.optional-dependencies", table(project, "optional-dependencies", "project")),
         ("tool.pdm.dev-dependencies", table(pdm, "dev-dependencies", "tool.pdm")),
+        ("tool.flit.metadata.requires-extra", table(flit, "requires-extra", "tool.flit.metadata")),
     ):
         for group in groups:
             found += strings(groups, group, at)
