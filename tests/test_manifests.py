@@ -1023,9 +1023,10 @@ SETUPTOOLS = (
 )
 
 
-def test_setuptools_dynamic_files_are_read_as_requirements(tmp_path: Path) -> None:
-    """setuptools reads dynamic dependencies and extras from the files it is given: they
-    are read as requirements files (with their includes), and keyed by the audit's cache."""
+def test_setuptools_dynamic_files_are_read_as_its_lists(tmp_path: Path) -> None:
+    """setuptools reads dynamic dependencies and extras from the files it is given, one
+    requirement a line: read so, and keyed by the audit's cache. A pip include (`-r`) is
+    no requirement to setuptools, whose build fails on it: a problem, not followed."""
     write(tmp_path, "fn/pyproject.toml", SETUPTOOLS)
     write(tmp_path, "fn/deps.txt", "requests==2.19.0\n-r base.in\n")
     write(tmp_path, "fn/base.in", "urllib3==1.23\n")
@@ -1034,12 +1035,12 @@ def test_setuptools_dynamic_files_are_read_as_requirements(tmp_path: Path) -> No
     assert [(p.name, p.path) for p in manifest.pins] == [
         ("requests", "fn/deps.txt"),
         ("aws-xray-sdk", "fn/xray.txt"),
-        ("urllib3", "fn/base.in"),
     ]
-    assert (manifest.unauditable, manifest.problems) == ((), ())
+    [problem] = manifest.problems
+    assert (problem.text, problem.path, problem.line) == ("-r base.in", "fn/deps.txt", 2)
     listed = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     keyed = PipAuditScanner().key_files(tmp_path, listed, {})
-    assert {"fn/deps.txt", "fn/base.in", "fn/xray.txt"} <= set(keyed)
+    assert {"fn/deps.txt", "fn/xray.txt"} <= set(keyed)
 
 
 @pytest.mark.parametrize(
@@ -1176,6 +1177,29 @@ def test_setup_cfg_values_are_expanded_and_split_as_setuptools_does(tmp_path: Pa
         ("aws-xray-sdk", "2.14.0", "b/xray.in"),
     ]
     assert (manifest.unauditable, manifest.problems) == ((), ())
+
+
+def test_files_setuptools_reads_a_list_from_are_read_as_it_reads_them(tmp_path: Path) -> None:
+    """A `file:` of setup.cfg and a `{file = ...}` of `[tool.setuptools.dynamic]` are
+    lists to setuptools, not pip requirements files: a line ending in `\\` is joined
+    with the character before it dropped (pip drops the backslash alone), so
+    `requestsX\\` then `==2.19.0` installs requests 2.19.0."""
+    joined = "requestsX\\\n==2.19.0\n"
+    write(tmp_path, "a/setup.cfg", "[options]\ninstall_requires = file: deps.in\n")
+    write(tmp_path, "a/deps.in", joined)
+    write(
+        tmp_path,
+        "b/pyproject.toml",
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "b"\nversion = "1"\ndynamic = ["dependencies"]\n'
+        '[tool.setuptools.dynamic]\ndependencies = {file = ["deps.in"]}\n',
+    )
+    write(tmp_path, "b/deps.in", joined)
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version, p.path) for p in manifest.pins] == [
+        ("requests", "2.19.0", "a/deps.in"),
+        ("requests", "2.19.0", "b/deps.in"),
+    ]
 
 
 def test_a_setup_cfg_value_setuptools_cannot_expand_is_refused(tmp_path: Path) -> None:

@@ -21,7 +21,11 @@ from typing import Any
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
-from gate.bundle.manifests.requirements import classify_requirement, read_named_files
+from gate.bundle.manifests.requirements import (
+    classify_requirement,
+    named_files,
+    read_named_files,
+)
 from gate.bundle.manifests.shapes import (
     Malformed,
     join,
@@ -57,15 +61,20 @@ def read_pyproject(text: str, path: str, found: Found) -> None:
 
 
 def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Found) -> None:
-    """Dynamic dependencies and extras: the requirements files their build backend reads
-    them from (`_backend_files`; no code of the bundle runs), read as requirements files;
+    """Dynamic dependencies and extras: the files their build backend reads them from
+    (`_backend_files`; no code of the bundle runs), each read as that backend reads it;
     dynamic dependencies without such files are reported, as only the backend knows them."""
     dynamic = strings(table(data, "project"), "dynamic", "project")
-    files = {field: _backend_files(data, field) for field in _DYNAMIC_FIELDS if field in dynamic}
+    fields = [field for field in _DYNAMIC_FIELDS if field in dynamic]
+    files = {field: _backend_files(data, field) for field in fields}
     line = key_line(lines, "project", "dynamic")
     readable = found.root is not None  # only a bundle's manifest names files it holds
     if readable:
-        read_named_files([name for names in files.values() for name in names], path, line, found)
+        setuptools = [name for field in fields for name in _setuptools_files(data, field)]
+        _read_setuptools_files(setuptools, path, line, found)
+        read_named_files(
+            [name for field in fields for name in _hatch_files(data, field)], path, line, found
+        )
     if "dependencies" in files and not (readable and files["dependencies"]):
         reason = "dynamic dependencies: only the build backend knows them, and it is never run"
         found.unauditable.append(Unauditable(DYNAMIC, reason, path, line, DYNAMIC))
@@ -151,14 +160,34 @@ def read_setup_cfg(text: str, path: str, found: Found) -> None:
     backend that never reads it."""
     if found.root is not None and not _reads_setup_cfg(found.root / path):
         return
-    lines = text.splitlines()
     for _, value, line in _setup_cfg_values(text):
         names = _named(value)
         if names and found.root is not None:
-            read_named_files(names, path, line, found)
-        for requirement in [] if names else _setup_cfg_list(value):
-            number = next((n for n, t in enumerate(lines, 1) if requirement in t), line)
-            classify_requirement(requirement, requirement, path, number, found)
+            _read_setuptools_files(names, path, line, found)
+        elif not names:
+            _classify_list(value, text, path, line, found)
+
+
+def _read_setuptools_files(names: list[str], manifest: str, line: int, found: Found) -> None:
+    """The files setuptools reads a requirements list from (`file:` in `setup.cfg`,
+    `{file = ...}` in `[tool.setuptools.dynamic]`), read as setuptools reads them
+    (`_setup_cfg_list`: one requirement a line, no pip options or includes), not as pip
+    reads a requirements file: the two join a line ending in `\\` differently."""
+    root = found.root
+    assert root is not None, "files are named only within a bundle"
+    for target in named_files(names, manifest, line, found):
+        text = target.read_text("utf-8", errors="replace")
+        relative = target.relative_to(root.resolve()).as_posix()
+        _classify_list(text + "\n", text, relative, 1, found)  # a list of lines, even one
+
+
+def _classify_list(value: str, text: str, path: str, line: int, found: Found) -> None:
+    """Each requirement of the setuptools list `value`, written in the file `path` whose
+    text is `text`, at the line it is on (`line`, the list's own, where not found)."""
+    lines = text.splitlines()
+    for requirement in _setup_cfg_list(value):
+        number = next((n for n, t in enumerate(lines, 1) if requirement in t), line)
+        classify_requirement(requirement, requirement, path, number, found)
 
 
 class _SetuptoolsParser(configparser.ConfigParser):

@@ -38,12 +38,17 @@ def read_requirements(root: Path, found: Found, named: list[Path] | None = None)
 
 def read_named_files(names: list[str], manifest: str, line: int, found: Found) -> None:
     """The requirements files a manifest (`manifest`, relative to `found.root`) names at
-    `line`, each found beside it and read as an include is: one outside the bundle or
-    missing is a problem."""
+    `line`, each read as an include is (`named_files`)."""
+    assert found.root is not None, "files are named only within a bundle"
+    _read_files(found.root, found, named_files(names, manifest, line, found))
+
+
+def named_files(names: list[str], manifest: str, line: int, found: Found) -> list[Path]:
+    """The files a manifest (`manifest`, relative to `found.root`) names at `line`, each
+    found beside it: one outside the bundle or missing is a problem."""
     root = found.root
     assert root is not None, "files are named only within a bundle"
-    path = root / manifest
-    _read_files(root, found, [t for n in names for t in _include(root, path, n, line, found)])
+    return [t for n in names for t in _include(root, root / manifest, n, line, found)]
 
 
 def _read_files(root: Path, found: Found, files: list[Path]) -> None:
