@@ -943,9 +943,10 @@ def test_a_layer_that_is_a_zip_named_otherwise_is_refused(tmp_path: Path) -> Non
 
 def upload(written: str, key: str = '"fn.zip"') -> str:
     """A Terraform upload to S3 of the object `key`, its content as `written`."""
-    return f'resource "aws_s3_object" "code" {{\n  bucket = "bkt"\n  key = {key}\n{written}\n}}\n'
+    return f'resource "aws_s3_object" "code" {{\n  bucket = "bkt"\n  key = {key}\n  {written}\n}}\n'
 
 
+EACH = 'source = "build/${each.value}"'
 ARCHIVE = (
     'data "archive_file" "z" {\n  type = "zip"\n  source_dir = "node_modules/fn"\n'
     '  output_path = "build/z.zip"\n}\n'
@@ -959,7 +960,7 @@ ARCHIVE = (
         ('variable "zip" {\n  default = "build/fn.bin"\n}\n' + upload("source = var.zip"),
          {"build/fn.bin"}),
         (upload('content_base64 = filebase64("${path.module}/build/fn.zip")'), {"build/fn.zip"}),
-        (upload('for_each = fileset("build", "*")\n  source = "build/${each.value}"', "each.value"),
+        (upload('for_each = fileset("build", "*")\n  ' + EACH, "each.value"),
          {"build/fn.zip", "build/fn.bin"}),
         (ARCHIVE + upload("source = data.archive_file.z.output_path"), {"node_modules/fn"}),
         (upload('source = "build/page.html"', '"page.html"'), set()),
@@ -987,16 +988,28 @@ def test_every_package_a_terraform_upload_writes_is_deployed(
     [
         'variable "zip" {}\n' + upload("source = var.zip"),
         upload("content_base64 = base64encode(local.blob)"),
-        upload('for_each = toset(var.names)\n  source = "build/${each.value}"', "each.value"),
+        upload("for_each = toset(var.names)\n  " + EACH, "each.value"),
+        upload('for_each = fileset("build", "../*")\n  ' + EACH, "each.value"),
         upload("source = data.archive_file.elsewhere.output_path"),
     ],
 )
 def test_an_upload_only_the_deploy_locates_is_refused(tmp_path: Path, written: str) -> None:
     """An upload whose content the gate cannot resolve to files of the bundle (a variable
-    the caller sets, an expression, a loop over values it does not know) may be any
-    function's package: refused, naming the file, line and resource."""
+    the caller sets, an expression, a loop over values it does not know or over paths
+    leaving its folder) may be any function's package: refused, naming the file, line
+    and resource."""
     write(tmp_path, {"main.tf": written})
     with pytest.raises(BundleError, match=r"^b/main\.tf:\d+: upload aws_s3_object\.code: its"):
+        discover(tmp_path, "b")
+
+
+def test_a_called_module_s_upload_by_a_variable_is_the_caller_s(tmp_path: Path) -> None:
+    """A module the bundle's Terraform calls takes its variables from the call, not their
+    defaults: an upload it names by one is refused, whatever its default names."""
+    call = 'module "up" {\n  source = "./up"\n  zip = "${path.module}/build/fn.zip"\n}\n'
+    default = 'variable "zip" {\n  default = "build/ok.zip"\n}\n'
+    write(tmp_path, {"main.tf": call, "up/main.tf": default + upload("source = var.zip")})
+    with pytest.raises(BundleError, match=r"^b/up/main\.tf:4: upload aws_s3_object\.code: its"):
         discover(tmp_path, "b")
 
 

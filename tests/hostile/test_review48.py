@@ -134,6 +134,7 @@ refuses: `requests \\` continued on the next line (setuptools joins continuation
 "not a valid requirement"); they fail closed.
 
 Fixed, classes 1 and 3. 1, an upload's content is read through the module's values
+(those of a module another calls without its variables, which the call sets)
 (gate.bundle.discovery.terraform `_upload_places`, `_upload_source`): its `source`, the
 file `filebase64()` or `file()` reads whole, every file under the folder a `fileset()`
 loop's source names (`_enumerated`), an `archive_file`'s source for its output; each

@@ -157,14 +157,17 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
     # Every package the module uploads to S3 is deployed code: a function of this module or
     # of another stack may take its code from that object, and which upload a function's
     # bucket and key name is Terraform's to evaluate (two uploads may write one key).
+    # A module another module of the bundle calls takes its variables from that call, not
+    # from their defaults: a file an upload names by one is the caller's to choose.
+    own = values if roots.of(module) == module else ModuleValues(locals=values.locals)
     uploaded: set[str] = set()
     lost_uploads = []
     for section, kind, name, relative, body in blocks:
         if (section, kind) not in _UPLOADS:
             continue
-        places, why = _upload_places(root, module, body, archives, values)
+        places, why = _upload_places(root, module, body, archives, own)
         uploaded |= places
-        if why is not None and _could_be_package(body, values):
+        if why is not None and _could_be_package(body, own):
             lost_uploads.append(_lost(relative, body, f"upload {kind}.{name}", why))
     placed = sorted({code for code, _ in layers.values() if code is not None} | uploaded)
     python = {
@@ -663,7 +666,9 @@ _UPLOADS = (("resource", "aws_s3_object"), ("resource", "aws_s3_bucket_object"))
 _READ_WHOLE = re.compile(r'\$\{file(?:base64)?\((?:"([^"]*)"|((?:local|var)\.[A-Za-z_][\w-]*))\)\}')
 """An object's content read whole from one file (`filebase64("build/fn.zip")`,
 `file(local.zip)`): that file is uploaded."""
-_FILESET = re.compile(r"\$\{(?:toset\()?fileset\([^()]*\)\)?\}")
+_FILESET = re.compile(r"\$\{(?:toset\()?fileset\((?:(?!\.\.)[^()])*\)\)?\}")
+"""A loop over the files of a fileset (`for_each = fileset("site", "**")`) that names
+no `..`: each path it gives stays in the folder it was found in."""
 _EACH = re.compile(r"\$\{each\.(?:key|value)\}")
 _NOT_PACKAGE = re.compile(
     r"\.(?:html?|css|json|csv|tsv|txt|md|xml|ya?ml|map|svg|png|jpe?g|gif|ico|webp|pdf"
