@@ -961,7 +961,9 @@ ARCHIVE = (
          {"build/fn.bin"}),
         (upload('content_base64 = filebase64("${path.module}/build/fn.zip")'), {"build/fn.zip"}),
         (upload('for_each = fileset("build", "*")\n  ' + EACH, "each.value"),
-         {"build/fn.zip", "build/fn.bin"}),
+         {"build/fn.zip", "build/fn.bin", "build/fn.json"}),
+        (upload('source = "build/fn.json"'), {"build/fn.json"}),
+        (upload('source = "build/report.docx"'), set()),
         (ARCHIVE + upload("source = data.archive_file.z.output_path"), {"node_modules/fn"}),
         (upload('source = "build/page.html"', '"page.html"'), set()),
         (upload("content = jsonencode({ a = 1 })", '"config.json"'), set()),
@@ -973,11 +975,11 @@ def test_every_package_a_terraform_upload_writes_is_deployed(
 ) -> None:
     """Whatever writes the file a Terraform module uploads to S3 (a local, a variable's
     default, `filebase64`, a fileset, an archive_file's output), a package it uploads is
-    deployed code, scanned as a layer is: a zip whatever its name, an archive's source;
-    a page or data is not."""
+    deployed code, scanned as a layer is: a zip whatever its name but a document's, an
+    archive's source; a page or data is not."""
     write(tmp_path, {"main.tf": written, "build/page.html": "<p>hi</p>\n"})
     write(tmp_path, {"node_modules/fn/app.py": "def handler(event, context):\n    return 1\n"})
-    for name in ("fn.zip", "fn.bin"):
+    for name in ("fn.zip", "fn.bin", "fn.json", "report.docx"):
         with zipfile.ZipFile(tmp_path / "build" / name, "w") as archive:
             archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
     assert discover(tmp_path, "b").layers == deployed

@@ -670,13 +670,16 @@ _FILESET = re.compile(r"\$\{(?:toset\()?fileset\((?:(?!\.\.)[^()])*\)\)?\}")
 """A loop over the files of a fileset (`for_each = fileset("site", "**")`) that names
 no `..`: each path it gives stays in the folder it was found in."""
 _EACH = re.compile(r"\$\{each\.(?:key|value)\}")
+_DOCUMENTS = "docx|xlsx|pptx|odt|ods|odp|epub"
+_DOCUMENT = re.compile(rf"\.(?:{_DOCUMENTS})$", re.IGNORECASE)
+"""A document that is a zip by its content, not a package."""
 _NOT_PACKAGE = re.compile(
     r"\.(?:html?|css|json|csv|tsv|txt|md|xml|ya?ml|map|svg|png|jpe?g|gif|ico|webp|pdf"
-    r"|woff2?|ttf|eot|docx|xlsx|pptx|odt|ods|odp|epub)[\"')}]*$",
+    rf"|woff2?|ttf|eot|{_DOCUMENTS})[\"')}}]*$",
     re.IGNORECASE,
 )
-"""A name that plainly says its file is no deployment package: a page, a style, data,
-an image, a font, a document (a `.docx` is a zip by its content, not a package)."""
+"""A name (or an expression ending in one) that plainly says its file is no deployment
+package: a page, a style, data, an image, a font, a document."""
 
 
 def _upload_places(
@@ -749,11 +752,11 @@ def _packages_under(root: Path, folder: str) -> set[str]:
 
 def _package_file(root: Path, place: str) -> bool:
     """Whether a file an upload names may be a deployment package: a `.zip`, or a zip by
-    its content (Lambda takes any key), unless its name plainly says otherwise."""
-    if _NOT_PACKAGE.search(place):
-        return False
+    its content (Lambda takes any key) but a document's (`.docx`)."""
     if place.lower().endswith(".zip"):
         return True
+    if _DOCUMENT.search(place):
+        return False
     path = root / place
     return (
         not leaves_bundle(place)
