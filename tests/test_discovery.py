@@ -415,20 +415,33 @@ def test_the_working_directory_is_the_pipeline_s_to_state(tmp_path: Path) -> Non
             "Parameters:\n  Where: {Type: String, Default: deps/}\nResources:\n"
             "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
             "    Properties: {ContentUri: !Ref Where}\n",
-            "b/template.yaml: layer Deps: its content is",
+            "b/template.yaml:4: layer Deps: its content is",
         ),
         (
             "template.yaml",
             "Parameters:\n  Where: {Type: String, Default: deps/}\nResources:\n"
             "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
             "    Properties: {ContentUri: !Ref Where, CompatibleRuntimes: [nodejs20.x]}\n",
-            "b/template.yaml: layer Deps: its content is",
+            "b/template.yaml:4: layer Deps: its content is",
         ),
         (
             "infra/main.tf",
             'resource "aws_lambda_layer_version" "deps" {\n'
             '  layer_name = "deps"\n  filename = "${path.cwd}/build/deps.zip"\n}\n',
-            "b/infra: layer aws_lambda_layer_version.deps: its content is",
+            "b/infra/main.tf:1: layer aws_lambda_layer_version.deps: its content is",
+        ),
+        (
+            "serverless.yml",
+            "service: s\nprovider: {name: aws, runtime: nodejs22.x}\n"
+            "custom: {dir: node_modules/deps}\nlayers:\n  deps: {path: '${self:custom.dir}'}\n",
+            "b/serverless.yml: layer deps's path is '${self:custom.dir}', which the gate does not",
+        ),
+        (
+            "serverless.yml",
+            "service: s\nprovider: {name: aws, runtime: python3.12}\nlayers:\n"
+            "  deps: {path: \"${env:DIR, 'deps'}\"}\nfunctions:\n"
+            "  fn: {handler: app.handler, layers: [{Ref: DepsLambdaLayer}]}\n",
+            "b/serverless.yml: layer deps's path is \"${env:DIR, 'deps'}\", which the gate",
         ),
     ],
 )
@@ -924,8 +937,82 @@ def test_a_layer_that_is_a_zip_named_otherwise_is_refused(tmp_path: Path) -> Non
     write(tmp_path, {"template.yaml": FUNCTION_ONLY + layer, "src/app.py": "x = 1\n"})
     with zipfile.ZipFile(tmp_path / "deps.whl", "w") as archive:
         archive.writestr("python/helper.py", "X = 1\n")
-    with pytest.raises(BundleError, match=r"^b/deps\.whl: a layer's content that is a zip"):
+    with pytest.raises(BundleError, match=r"^b/deps\.whl: a layer's or upload's content"):
         discover(tmp_path, "b", lambda _: None)
+
+
+def upload(written: str, key: str = '"fn.zip"') -> str:
+    """A Terraform upload to S3 of the object `key`, its content as `written`."""
+    return f'resource "aws_s3_object" "code" {{\n  bucket = "bkt"\n  key = {key}\n  {written}\n}}\n'
+
+
+EACH = 'source = "build/${each.value}"'
+ARCHIVE = (
+    'data "archive_file" "z" {\n  type = "zip"\n  source_dir = "node_modules/fn"\n'
+    '  output_path = "build/z.zip"\n}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "deployed"),
+    [
+        ('locals {\n  zip = "build/fn.zip"\n}\n' + upload("source = local.zip"), {"build/fn.zip"}),
+        ('variable "zip" {\n  default = "build/fn.bin"\n}\n' + upload("source = var.zip"),
+         {"build/fn.bin"}),
+        (upload('content_base64 = filebase64("${path.module}/build/fn.zip")'), {"build/fn.zip"}),
+        (upload('for_each = fileset("build", "*")\n  ' + EACH, "each.value"),
+         {"build/fn.zip", "build/fn.bin", "build/fn.json"}),
+        (upload('source = "build/fn.json"'), {"build/fn.json"}),
+        (upload('source = "build/report.docx"'), set()),
+        (ARCHIVE + upload("source = data.archive_file.z.output_path"), {"node_modules/fn"}),
+        (upload('source = "build/page.html"', '"page.html"'), set()),
+        (upload("content = jsonencode({ a = 1 })", '"config.json"'), set()),
+        (upload("source = var.page", '"index.html"'), set()),
+    ],
+)  # fmt: skip
+def test_every_package_a_terraform_upload_writes_is_deployed(
+    tmp_path: Path, written: str, deployed: set[str]
+) -> None:
+    """Whatever writes the file a Terraform module uploads to S3 (a local, a variable's
+    default, `filebase64`, a fileset, an archive_file's output), a package it uploads is
+    deployed code, scanned as a layer is: a zip whatever its name but a document's, an
+    archive's source; a page or data is not."""
+    write(tmp_path, {"main.tf": written, "build/page.html": "<p>hi</p>\n"})
+    write(tmp_path, {"node_modules/fn/app.py": "def handler(event, context):\n    return 1\n"})
+    for name in ("fn.zip", "fn.bin", "fn.json", "report.docx"):
+        with zipfile.ZipFile(tmp_path / "build" / name, "w") as archive:
+            archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    assert discover(tmp_path, "b").layers == deployed
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        'variable "zip" {}\n' + upload("source = var.zip"),
+        upload("content_base64 = base64encode(local.blob)"),
+        upload("for_each = toset(var.names)\n  " + EACH, "each.value"),
+        upload('for_each = fileset("build", "../*")\n  ' + EACH, "each.value"),
+        upload("source = data.archive_file.elsewhere.output_path"),
+    ],
+)
+def test_an_upload_only_the_deploy_locates_is_refused(tmp_path: Path, written: str) -> None:
+    """An upload whose content the gate cannot resolve to files of the bundle (a variable
+    the caller sets, an expression, a loop over values it does not know or over paths
+    leaving its folder) may be any function's package: refused, naming the file, line
+    and resource."""
+    write(tmp_path, {"main.tf": written})
+    with pytest.raises(BundleError, match=r"^b/main\.tf:\d+: upload aws_s3_object\.code: its"):
+        discover(tmp_path, "b")
+
+
+def test_a_called_module_s_upload_by_a_variable_is_the_caller_s(tmp_path: Path) -> None:
+    """A module the bundle's Terraform calls takes its variables from the call, not their
+    defaults: an upload it names by one is refused, whatever its default names."""
+    call = 'module "up" {\n  source = "./up"\n  zip = "${path.module}/build/fn.zip"\n}\n'
+    default = 'variable "zip" {\n  default = "build/ok.zip"\n}\n'
+    write(tmp_path, {"main.tf": call, "up/main.tf": default + upload("source = var.zip")})
+    with pytest.raises(BundleError, match=r"^b/up/main\.tf:4: upload aws_s3_object\.code: its"):
+        discover(tmp_path, "b")
 
 
 @pytest.mark.parametrize(

@@ -145,8 +145,20 @@ reads (`_backend_reads`, `backend_files`, which the audit's `audited_requirement
 reads too) under the manifest naming it, so a changed setup.cfg or pyproject makes its
 files' pins new. 6, a setup.cfg is read unless its backend is one known never to read it
 (`_reads_setup_cfg`, `_NEVER_READ_SETUP_CFG`): pbr, a backend of the project's own
-(`backend-path`) or any other reads it. Classes 2, 4 and 6 are tested
-apart from 1 and 3, still a strict xfail.
+(`backend-path`) or any other reads it.
+
+Fixed, classes 1 and 3. 1, an upload's content is read through the module's values
+(those of a module another calls without its variables, which the call sets)
+(gate.bundle.discovery.terraform `_upload_places`, `_upload_source`): its `source`, the
+file `filebase64()` or `file()` reads whole, every file under the folder a `fileset()`
+loop's source names (`_enumerated`), an `archive_file`'s source for its output; each
+zip by its content (`_package_file`) is deployed like a layer's, unpacked and scanned
+(one not named `.zip` refused), and an upload the gate cannot resolve is refused as a
+lost layer is, naming file, line and resource (`Read.lost`, gate.bundle.discovery.read
+`_refuse_lost`), unless its source or key plainly names no package
+(`_could_be_package`). 3, a Serverless layer whose `path` or `package.artifact` is not
+written out is refused, tied to a function or not (gate.bundle.discovery.serverless
+`_layer_code`).
 """
 
 from __future__ import annotations
@@ -154,7 +166,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import git
-import pytest
 
 from tests.hostile.conftest import (
     Layout,
@@ -359,12 +370,7 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, cases)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 48 classes 1 and 3: an upload not a literal .zip, a Serverless layer "
-    "path variable",
-)
-def test_what_the_deploy_installs_is_scanned_or_refused(tmp_path: Path) -> None:
+def test_what_the_deploy_uploads_or_layers_is_scanned_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, {**UPLOADS, **SLS_LAYERS})
 
 

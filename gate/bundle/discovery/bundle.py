@@ -169,9 +169,9 @@ def _unpack_layers(
             unpack(place)
         elif zipfile.is_zipfile(path):
             raise BundleError(
-                f"{bundle_id}/{place}: a layer's content that is a zip not named .zip, which "
-                "Lambda unpacks and the gate does not: name it .zip (or build the layer "
-                "from a folder)"
+                f"{bundle_id}/{place}: a layer's or upload's content that is a zip not named "
+                ".zip, which Lambda unpacks and the gate does not: name it .zip (or build the "
+                "layer from a folder)"
             )
 
 

@@ -17,6 +17,7 @@ from gate.bundle.discovery.declared import (
     join_path,
     local_path,
     may_hold_python,
+    where,
 )
 from gate.bundle.discovery.dockerfile import build_settings
 from gate.bundle.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
@@ -96,8 +97,9 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             if name in layers and may_hold_python(properties.get("CompatibleRuntimes"))
         ),
         # Whatever runtimes a layer lists: Lambda does not hold a function to them.
-        lost_layers=[
-            f"{name}: {unfollowed[name]}"
+        lost=[
+            f"{where(relative, document.line_of(('Resources', name)))}: layer {name}: "
+            f"{unfollowed[name]}"
             for name in sorted(declared.keys() - tied)
             if isinstance(unfollowed.get(name), Unresolved)
         ],

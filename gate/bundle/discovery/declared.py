@@ -77,9 +77,11 @@ class Read:
     each zip of them is unpacked and scanned."""
     python_layers: list[str] = field(default_factory=list)
     """Those of `layers` that may hold Python (`may_hold_python`)."""
-    lost_layers: list[str] = field(default_factory=list)
-    """Layers no function of the file ties (a function says what it cannot follow of its
-    own), whatever runtimes they list, whose content only the deploy locates: `NAME: why`."""
+    lost: list[str] = field(default_factory=list)
+    """Deployed content no function of the file ties (a function says what it cannot
+    follow of its own) whose location only the deploy works out: a layer, whatever
+    runtimes it lists, or an object a Terraform module uploads to S3, each
+    `FILE[:LINE]: layer NAME: why` (or `upload NAME`)."""
 
 
 class Unresolved(str):
@@ -130,6 +132,11 @@ def join_path(here: PurePosixPath, value: str) -> str:
 def leaves_bundle(place: str) -> bool:
     """Whether a path `join_path` made is outside the bundle root."""
     return place.startswith("/") or place.split("/", 1)[0] == ".." or bool(_DRIVE.match(place))
+
+
+def where(relative: str, line: int | None) -> str:
+    """A file of the bundle, with the line when it is known: `main.tf:12`."""
+    return f"{relative}:{line}" if line else relative
 
 
 def may_hold_python(compatible_runtimes: Any) -> bool:

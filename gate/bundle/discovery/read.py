@@ -135,7 +135,7 @@ class IacReader:
             if found.functions is not None:
                 iac_files.add(relative)
                 declared.extend(found.functions)
-            self._refuse_lost_layers(relative, found)
+            self._refuse_lost(found)
             self.layer_places.update(found.layers)
             self.python_layer_places.update(found.python_layers)
             if found.out_of_scope:
@@ -167,7 +167,7 @@ class IacReader:
                     "gate check a clean checkout (no .terraform folder)",
                 )
             iac_files.update(read)
-            self._refuse_lost_layers(directory.relative_to(self.root).as_posix(), found_tf)
+            self._refuse_lost(found_tf)
             self.layer_places.update(found_tf.layers)
             self.python_layer_places.update(found_tf.python_layers)
             declared.extend(found_tf.functions or [])
@@ -274,13 +274,14 @@ class IacReader:
                 "remove it, or exclude it in the policy",
             ) from e
 
-    def _refuse_lost_layers(self, relative: str, found: Read) -> None:
-        """Refuse a layer no function ties whose content only the deploy locates: every
-        declared layer is deployed, and a function that names it elsewhere runs it."""
-        if found.lost_layers:
+    def _refuse_lost(self, found: Read) -> None:
+        """Refuse deployed content no function ties whose location only the deploy works
+        out (a layer, a Terraform upload): every declared layer and uploaded package is
+        deployed, and a function that names it elsewhere runs it."""
+        if found.lost:
             raise self.refused(
-                f"{relative}: layer {found.lost_layers[0]}, which the gate cannot follow",
-                "write the layer's path out, or gate check the built layer zip",
+                f"{found.lost[0]}, which the gate cannot follow",
+                "write its path out, or gate check the built zip",
             )
 
     def _refuse_unexpanded(self, relative: str, document: YamlDocument) -> None:

@@ -164,17 +164,19 @@ def _layer_code(
     relative: str, here: PurePosixPath, name: str, layer: dict[str, Any], load: Loader
 ) -> str:
     """Where a layer's code is: its prebuilt archive (`package.artifact`), else its
-    `path` (the service's folder by default)."""
+    `path` (the service's folder by default). One not written out (a `${...}` variable)
+    is refused, tied to a function or not: only the deploy locates it, and it ships it."""
     package = mapping_of(relative, layer.get("package"), load, f"layer {name}'s package")
     artifact = package.get("artifact")
-    if isinstance(artifact, str) and "${" not in artifact:
-        return join_path(here, artifact)
-    if artifact is not None:
+    what, written = (
+        ("path", layer.get("path", ".")) if artifact is None else ("package.artifact", artifact)
+    )
+    if not isinstance(written, str) or "${" in written:
         raise ValueError(
-            f"{relative}: layer {name}'s package.artifact is {artifact!r}, which the gate "
-            "does not resolve, and the deploy ships it; write the path out"
+            f"{relative}: layer {name}'s {what} is {written!r}, which the gate does not "
+            "resolve, and the deploy ships it; write the path out"
         )
-    return join_path(here, str(layer.get("path", ".")))
+    return join_path(here, written)
 
 
 def python_requirements(

@@ -1,16 +1,19 @@
 """Terraform: `aws_lambda_function` with a `filename`, directly or through an
-`archive_file` data source, and its layers. One directory of `.tf` files is one module;
-modules it calls are not followed, and nothing is evaluated."""
+`archive_file` data source, its layers, and the packages a module uploads to S3. One
+directory of `.tf` files is one module; modules it calls are not followed, and nothing
+is evaluated beyond the module's own locals and variable defaults (terraform_values)."""
 
 from __future__ import annotations
 
 import contextlib
 import importlib
 import json
+import os
 import posixpath
 import re
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,8 +26,10 @@ from gate.bundle.discovery.declared import (
     Unresolved,
     as_mapping,
     as_text,
+    leaves_bundle,
     local_path,
     may_hold_python,
+    where,
 )
 from gate.bundle.discovery.inline import inline_place
 from gate.bundle.discovery.references import module_references
@@ -107,7 +112,7 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
     uploads = {
         f"{kind}.{name}": body
         for section, kind, name, _, body in blocks
-        if (section, kind) in (("resource", "aws_s3_object"), ("resource", "aws_s3_bucket_object"))
+        if (section, kind) in _UPLOADS
     }
     layers = {
         f"aws_lambda_layer_version.{name}": _tf_code(
@@ -149,16 +154,21 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
             filename = tf_value(deployed, "filename")
             item.unfollowed += _shared_output(module, archive, filename, archives, values)
         found.append(item)
-    # Every zip the module uploads to S3 is deployed code: a function of this module or of
-    # another stack may take its code from that object, and which upload a function's
+    # Every package the module uploads to S3 is deployed code: a function of this module or
+    # of another stack may take its code from that object, and which upload a function's
     # bucket and key name is Terraform's to evaluate (two uploads may write one key).
-    uploaded = {
-        place
-        for upload in uploads.values()
-        if isinstance(source := tf_value(upload, "source"), str)
-        and source.lower().endswith(".zip")
-        and (place := _tf_local(module, source)[0]) is not None
-    }
+    # A module another module of the bundle calls takes its variables from that call, not
+    # from their defaults: a file an upload names by one is the caller's to choose.
+    own = values if roots.of(module) == module else ModuleValues(locals=values.locals)
+    uploaded: set[str] = set()
+    lost_uploads = []
+    for section, kind, name, relative, body in blocks:
+        if (section, kind) not in _UPLOADS:
+            continue
+        places, why = _upload_places(root, module, body, archives, own)
+        uploaded |= places
+        if why is not None and _could_be_package(body, own):
+            lost_uploads.append(_lost(relative, body, f"upload {kind}.{name}", why))
     placed = sorted({code for code, _ in layers.values() if code is not None} | uploaded)
     python = {
         code
@@ -175,9 +185,11 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
     }
     # Whatever runtimes a layer lists: Lambda does not hold a function to them.
     lost = [
-        f"{address}: its content is {elsewhere}"
-        for address in sorted(layers.keys() - tied)
-        if isinstance(elsewhere := layers[address][1], Unresolved)
+        _lost(relative, body, f"layer {address}", elsewhere)
+        for section, kind, name, relative, body in blocks
+        if (section, kind) == ("resource", "aws_lambda_layer_version")
+        and (address := f"{kind}.{name}") not in tied
+        and isinstance(elsewhere := layers[address][1], Unresolved)
     ]
     return Read(
         found,
@@ -185,8 +197,13 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
         references=references,
         layers=placed,
         python_layers=sorted(python),
-        lost_layers=lost,
+        lost=lost + lost_uploads,
     ), read
+
+
+def _lost(relative: str, body: dict[str, Any], what: str, why: str) -> str:
+    """Deployed content whose location only the deploy works out, as `Read.lost` says it."""
+    return f"{where(relative, body.get('__start_line__'))}: {what}: its content is {why}"
 
 
 def _module_calls(parsed: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -643,6 +660,118 @@ def _uploaded(
             # An object written from `content` is no file: its filename does not resolve.
             return {**body, "filename": tf_value(upload, "source") or dict(upload)}
     return body
+
+
+_UPLOADS = (("resource", "aws_s3_object"), ("resource", "aws_s3_bucket_object"))
+_READ_WHOLE = re.compile(r'\$\{file(?:base64)?\((?:"([^"]*)"|((?:local|var)\.[A-Za-z_][\w-]*))\)\}')
+"""An object's content read whole from one file (`filebase64("build/fn.zip")`,
+`file(local.zip)`): that file is uploaded."""
+_FILESET = re.compile(r"\$\{(?:toset\()?fileset\((?:(?!\.\.)[^()])*\)\)?\}")
+"""A loop over the files of a fileset (`for_each = fileset("site", "**")`) that names
+no `..`: each path it gives stays in the folder it was found in."""
+_EACH = re.compile(r"\$\{each\.(?:key|value)\}")
+_DOCUMENTS = "docx|xlsx|pptx|odt|ods|odp|epub"
+_DOCUMENT = re.compile(rf"\.(?:{_DOCUMENTS})$", re.IGNORECASE)
+"""A document that is a zip by its content, not a package."""
+_NOT_PACKAGE = re.compile(
+    r"\.(?:html?|css|json|csv|tsv|txt|md|xml|ya?ml|map|svg|png|jpe?g|gif|ico|webp|pdf"
+    rf"|woff2?|ttf|eot|{_DOCUMENTS})[\"')}}]*$",
+    re.IGNORECASE,
+)
+"""A name (or an expression ending in one) that plainly says its file is no deployment
+package: a page, a style, data, an image, a font, a document."""
+
+
+def _upload_places(
+    root: Path,
+    module: PurePosixPath,
+    upload: dict[str, Any],
+    archives: dict[str, dict[str, Any]],
+    values: ModuleValues,
+) -> tuple[set[str], str | None]:
+    """The files of the bundle an S3 upload deploys that may be deployment packages
+    (each zip it names, the source of the archive_file whose output it names) and, when
+    the gate cannot resolve what it deploys to files of the bundle, why. The source is
+    read through the module's values, as Terraform reads it."""
+    places: set[str] = set()
+    why = None
+    for text in values.texts(_upload_source(upload)):
+        folder = _enumerated(module, text, upload)
+        if folder is not None:
+            places |= _packages_under(root, folder)
+            continue
+        place, elsewhere = _tf_code(module, {"filename": text}, archives)
+        if place is None:
+            why = why or elsewhere
+        elif _archive_name(module, text, archives) in archives or _package_file(root, place):
+            places.add(place)
+    return places, why
+
+
+def _upload_source(upload: dict[str, Any]) -> Any:
+    """What an upload writes its object from: its `source`, else the file its `content`
+    or `content_base64` reads whole, else that expression itself; None for literal
+    content (text written in the `.tf` file is no package)."""
+    source = tf_value(upload, "source")
+    if source is not None:
+        return source
+    content = tf_value(upload, "content_base64")
+    content = tf_value(upload, "content") if content is None else content
+    if not isinstance(content, str) or not _EXPRESSION.search(content):
+        return None
+    read = _READ_WHOLE.fullmatch(content)
+    if read is None:
+        return content
+    return read[1] if read[1] is not None else "${" + read[2] + "}"
+
+
+def _enumerated(module: PurePosixPath, text: str, upload: dict[str, Any]) -> str | None:
+    """The folder of the bundle an upload made for each path of a fileset reads its files
+    from (`for_each = fileset(...)`, `source = "site/${each.value}"`): the folder its
+    source names before `each` (a fileset's paths never leave it); None for any other
+    source, or a folder the gate cannot resolve."""
+    for_each = tf_value(upload, "for_each")
+    each = _EACH.search(text)
+    if each is None or not (isinstance(for_each, str) and _FILESET.fullmatch(for_each)):
+        return None
+    return _tf_local(module, posixpath.dirname(text[: each.start()]) or ".")[0]
+
+
+def _packages_under(root: Path, folder: str) -> set[str]:
+    """The files under a folder of the bundle that may be deployment packages."""
+    if leaves_bundle(folder):
+        return set()
+    found = set()
+    for current, _, names in os.walk(root / folder):
+        for name in names:
+            place = (Path(current) / name).relative_to(root).as_posix()
+            if _package_file(root, place):
+                found.add(place)
+    return found
+
+
+def _package_file(root: Path, place: str) -> bool:
+    """Whether a file an upload names may be a deployment package: a `.zip`, or a zip by
+    its content (Lambda takes any key) but a document's (`.docx`)."""
+    if place.lower().endswith(".zip"):
+        return True
+    if _DOCUMENT.search(place):
+        return False
+    path = root / place
+    return (
+        not leaves_bundle(place)
+        and path.is_file()
+        and not path.is_symlink()
+        and zipfile.is_zipfile(path)
+    )
+
+
+def _could_be_package(upload: dict[str, Any], values: ModuleValues) -> bool:
+    """Whether an upload the gate cannot resolve may write a deployment package: unless
+    its source or its key, each as every value the module gives it, plainly names a file
+    of another kind (`index.html`, `config.json`)."""
+    named = (values.texts(_upload_source(upload)), values.texts(tf_value(upload, "key")))
+    return not any(texts and all(_NOT_PACKAGE.search(t) for t in texts) for texts in named)
 
 
 def _tf_code(
