@@ -49,22 +49,35 @@ project's `Requires-Dist` for each. What lets each through:
    `requests==2.19.0` on its own line; (d) `# -*- coding: latin-1 -*-`, then `six==1.16.0
    # pinned`, U+2028 as UTF-8 bytes (three latin-1 letters to the gate), `requests==
    2.19.0`. Exit 0, where the two lines written plainly block.
-4. Hatch's `filename` key. The plugin reads `filename = "deps.in"` (its older key,
-   deprecated, still read in 0.4.1) as `files = ["deps.in"]`; `_hatch_files` knows
-   `files` only and, without it, reads the default `requirements.txt`: with a harmless
-   `requirements.txt` beside (six), `deps.in`'s `requests==2.19.0` is installed and
-   never read. Exit 0, no dependency finding, where `files = ["deps.in"]` blocks.
-   (Without a `requirements.txt` the gate refuses: "includes a missing file".)
-5. setup.py's `setup()` arguments. The gate never runs a setup.py, and says nothing of
-   one: (a) `src/setup.py` alone, `setup(..., install_requires=["requests==2.19.0"])`
-   (no pyproject, no setup.cfg); (b) beside a setup.cfg installing six and a setuptools
-   pyproject, `setup(install_requires=[...requests...])`: setuptools keeps the
-   argument, the setup.cfg value is skipped (`ConfigHandler.__setitem__`: "Already
-   inhabited"), and the gate audits the setup.cfg's six. Exit 0, no finding of any kind,
-   where the same pin in setup.cfg blocks. (Review 47 suggested reporting a project's
-   setup.py as dynamic; not done.) The code responsible is the manifest readers'
-   table (gate.bundle.manifests.lockfiles `READERS`: no reader for setup.py) and
-   `read_setup_cfg`.
+4. The Hatch plugin's configuration, read where and as Hatch does not. `_hatch_files`
+   knows `[tool.hatch.metadata.hooks.requirements_txt]`'s `files` only: (a) the
+   plugin reads `filename = "deps.in"` (its older key, deprecated, still read in 0.4.1)
+   as `files = ["deps.in"]`; the gate, seeing no `files`, reads the default
+   `requirements.txt`: with a harmless one beside (six), `deps.in`'s `requests==2.19.0`
+   is installed and never read (without a `requirements.txt` the gate refuses:
+   "includes a missing file"); (b) hatchling (`ProjectMetadata.hatch`,
+   hatchling/metadata/core.py) loads a `hatch.toml` beside the pyproject and
+   `dict.update`s `[tool.hatch]` with it, so its `[metadata.hooks.requirements_txt]
+   files = ["deps.in"]` replaces the pyproject's whole `metadata` table: the
+   pyproject's hook names `requirements.txt` (six), read; `deps.in` is installed,
+   never read. Exit 0, no dependency finding, where `files = ["deps.in"]` in the
+   pyproject blocks.
+5. Dependencies the project's build code sets, never reported. The gate never runs a
+   setup.py or a Hatch hook, and says nothing of one where it also reads a declarative
+   list (it reports GATE-DEP-001, "only the build backend knows them", only for a
+   `dynamic` field with no file it reads): (a) `src/setup.py` alone, `setup(...,
+   install_requires=["requests==2.19.0"])` (no pyproject, no setup.cfg); (b) beside a
+   setup.cfg installing six and a setuptools pyproject, `setup(install_requires=
+   [...requests...])`: setuptools keeps the argument and skips the setup.cfg value
+   (`ConfigHandler.__setitem__`: "Already inhabited"), and the gate audits the
+   setup.cfg's six; (c) `[tool.hatch.metadata.hooks.custom]` after the requirements
+   plugin (`requirements.txt`, six), its `hatch_build.py` appending `requests==2.19.0`
+   to `metadata["dependencies"]` (hatchling runs the hooks in order; the appending is no
+   bandit finding). Exit 0, no finding of any kind, where the same pin in setup.cfg (or
+   the plugin's file) blocks. (Review 47 suggested reporting a project's setup.py as
+   dynamic; not done.) The code responsible: the manifest readers' table
+   (gate.bundle.manifests.lockfiles `READERS`: nothing for setup.py), `read_setup_cfg`,
+   and `_read_dynamic` (declared), whose GATE-DEP-001 looks at the files only.
 6. Diff mode: a change to what decides whether setup.cfg is read. `includers` holds each
    file to the manifests naming it (review 48's fix), but not a setup.cfg to the
    `pyproject.toml` whose `build-backend` decides whether it is read at all
@@ -88,10 +101,12 @@ plugin's files as the plugin reads them (UTF-8 always, joining only `\\`+spaces+
 with a space, skipping `-` lines, cutting comments by pip's `COMMENT_RE`), or read them
 both ways and refuse where they disagree; more generally, each file a backend reads is
 read by that backend's rules, never by another tool's. 4, read `filename` as the plugin
-does (`files` and `filename` both set is the plugin's error; refuse it), and refuse any
-key of the hook's table the gate does not know. 5, report a project's setup.py as
-dynamic dependencies (GATE-DEP-001, "only the build knows them"), or refuse it beside a
-setup.cfg or pyproject the gate audits as that project's manifest. 6, add to
+does (`files` and `filename` both set is the plugin's error; refuse it), refuse any
+key of the hook's table the gate does not know, and read `[tool.hatch]` as hatchling
+does: the pyproject's, updated by `hatch.toml` beside it (key by key at the top level).
+5, report a project's setup.py, and any Hatch metadata hook other than the plugin
+(`custom`, or any the gate does not read), as dynamic dependencies (GATE-DEP-001, "only
+the build knows them"), whatever declarative list the project also has. 6, add to
 `includers` an edge from every setup.cfg to the pyproject.toml beside it (and to its
 absence: a deleted pyproject changes what is read), so a change to the backend makes
 the setup.cfg's pins (and its files') new; more simply, a change to any manifest of a
@@ -107,7 +122,7 @@ installs both packages); Hatch's `filename` with no `requirements.txt` beside it
 `[tool.setuptools.dynamic]` target through `audited_requirement_files`.
 
 Limits, not bypasses: hatch.toml's `[metadata.hooks.requirements_txt] files =
-["deps.in"]` (hatchling merges hatch.toml; the plugin installs `deps.in`): the gate
+["deps.in"]` with no hook in the pyproject (the plugin installs `deps.in`): the gate
 reports the project's dynamic dependencies as GATE-DEP-001, "only the build backend
 knows them", allowed, exit 0: warned, as every dynamic dependency it cannot follow,
 though the file is as declarative as `[tool.hatch.metadata.hooks]`.
@@ -170,6 +185,11 @@ def hatch(hook: str, deps: str | bytes, **more: str) -> Layout:
 
 
 FILES = 'files = ["deps.in"]\n'
+HOOK = (
+    "from hatchling.metadata.plugin.interface import MetadataHookInterface\n\n\n"
+    "class Hook(MetadataHookInterface):\n    def update(self, metadata):\n"
+    f"        metadata['dependencies'] = metadata.get('dependencies', []) + ['{VULNERABLE}']\n"
+)
 PLUGIN_PLAIN = f"six==1.16.0 # pinned\n{VULNERABLE}\n"
 SETUP_PY = "from setuptools import setup\n\nsetup({}install_requires=['requests==2.19.0'])\n"
 
@@ -226,6 +246,14 @@ TRICKS: dict[str, Layout] = {
     "4a-plugin-filename": hatch(
         'filename = "deps.in"\n', f"{VULNERABLE}\n", **{"src/requirements.txt": "six==1.16.0\n"}
     ),
+    "4b-hatch-toml-replaces-the-hook": hatch(
+        FILES.replace("deps.in", "requirements.txt"),
+        f"{VULNERABLE}\n",
+        **{
+            "src/requirements.txt": "six==1.16.0\n",
+            "src/hatch.toml": '[metadata.hooks.requirements_txt]\nfiles = ["deps.in"]\n',
+        },
+    ),
     "5a-setup-py-alone": sam(
         {"src/setup.py": SETUP_PY.format("name='orders', version='1.0.0', py_modules=['app'], ")}
     ),
@@ -235,6 +263,11 @@ TRICKS: dict[str, Layout] = {
             "src/setup.cfg": CFG + "install_requires =\n    six==1.16.0\n",
             "src/setup.py": SETUP_PY.format(""),
         }
+    ),
+    "5c-hatch-custom-hook-after-the-plugin": hatch(
+        FILES.replace("deps.in", "requirements.txt") + "[tool.hatch.metadata.hooks.custom]\n",
+        "",
+        **{"src/requirements.txt": "six==1.16.0\n", "src/hatch_build.py": HOOK},
     ),
 }
 
@@ -247,7 +280,8 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="review 49 (1-5): setup.cfg sections by setuptools' prefix, `file:` files "
-    "joined, Hatch's plugin files read as pip reads them, its `filename`, setup.py",
+    "joined, Hatch's plugin files read as pip reads them, its `filename` and hatch.toml, "
+    "setup.py and Hatch hooks",
 )
 def test_what_the_build_backend_installs_is_audited_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, TRICKS)
