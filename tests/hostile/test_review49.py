@@ -90,6 +90,15 @@ project's `Requires-Dist` for each. What lets each through:
    The same change written in setup.cfg (adding `install_requires = file: deps.in`
    under setuptools) blocks: review 48's
    `test_a_setup_cfg_that_now_installs_its_file_makes_its_pins_new`. The test runs (a).
+7. pbr's own setup.cfg keys. pbr (7.1.3, `setupcfg.setup_cfg_to_setup_kwargs`,
+   `CFG_TO_PY_SETUP_ARGS`) reads `[metadata] requires_dist` as `install_requires`
+   (deprecated, still read), and `[extras]` as the extras; `_setup_cfg_values` reads
+   setuptools' `[options]` keys only. (a) pyproject `build-backend = "pbr.build"`,
+   the usual stub `setuptools.setup(setup_requires=['pbr'], pbr=True)`, setup.cfg
+   `[metadata] requires_dist = requests==2.19.0`: exit 0, no dependency finding, where
+   `[options] install_requires` blocks. Run by hand in a git checkout tagged 1.0.0 (or
+   with PBR_VERSION): `pip install --dry-run --report` gives `Requires-Dist:
+   requests==2.19.0`. (With `pbr.build` and no setup.py, pbr's hooks do not run.)
 
 Suggested fixes, by class. 1, select sections as setuptools does: every section whose
 name starts with `options`, the rest with its leading dots stripped, `""` the options
@@ -110,10 +119,12 @@ the build knows them"), whatever declarative list the project also has. 6, add t
 `includers` an edge from every setup.cfg to the pyproject.toml beside it (and to its
 absence: a deleted pyproject changes what is read), so a change to the backend makes
 the setup.cfg's pins (and its files') new; more simply, a change to any manifest of a
-project makes every pin of that project new.
+project makes every pin of that project new. 7, read the
+keys each setuptools plugin backend reads (pbr: `[metadata] requires_dist`, `[extras]`,
+its `requirements.txt`), or refuse a setup.cfg of a pbr project holding one.
 
-Also tried, and the gate held: `[Options]` (setuptools ignores it too);
-`Install_Requires` and `install-requires` in `[options]` (read, block); a one-line
+Also tried, and the gate held: `[Options]` (setuptools 84.2.1 ignores it too, run
+by hand); `Install_Requires` in `[options]` (setuptools reads it; the gate too, blocks); a one-line
 `file:` target `six==1.16.0;requests==2.19.0` (no newline: setuptools splits it on `;`)
 and a form feed inside a one-line `install_requires` value (setuptools splits it by
 `splitlines`): each refused, exit 2, "not a valid requirement" (false refusals: setuptools
@@ -153,6 +164,8 @@ SAM = (
 HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
 VULNERABLE = "requests==2.19.0"
 SETUPTOOLS = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+PBR = '[build-system]\nrequires = ["pbr>=6.0", "setuptools>=64"]\nbuild-backend = "pbr.build"\n'
+PBR_STUB = "import setuptools\n\nsetuptools.setup(setup_requires=['pbr'], pbr=True)\n"
 HATCHLING = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
 METADATA = "[metadata]\nname = orders\nversion = 1.0.0\n"
 CFG = METADATA + "[options]\npy_modules = app\n"
@@ -269,6 +282,14 @@ TRICKS: dict[str, Layout] = {
         "",
         **{"src/requirements.txt": "six==1.16.0\n", "src/hatch_build.py": HOOK},
     ),
+    "7a-pbr-requires-dist": sam(
+        {
+            "src/pyproject.toml": PBR,
+            "src/setup.py": PBR_STUB,
+            "src/setup.cfg": METADATA
+            + f"requires_dist =\n    {VULNERABLE}\n[files]\nmodules = app\n",
+        }
+    ),
 }
 
 
@@ -279,9 +300,9 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review 49 (1-5): setup.cfg sections by setuptools' prefix, `file:` files "
+    reason="review 49 (1-5, 7): setup.cfg sections by setuptools' prefix, `file:` files "
     "joined, Hatch's plugin files read as pip reads them, its `filename` and hatch.toml, "
-    "setup.py and Hatch hooks",
+    "setup.py and Hatch hooks, pbr's keys",
 )
 def test_what_the_build_backend_installs_is_audited_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, TRICKS)
