@@ -1202,6 +1202,35 @@ def test_files_setuptools_reads_a_list_from_are_read_as_it_reads_them(tmp_path: 
     ]
 
 
+def test_setup_cfg_sections_and_file_lists_are_taken_as_setuptools_takes_them(
+    tmp_path: Path,
+) -> None:
+    """setuptools takes any section named `options` then dots as `[options]` (the last
+    of several), and joins the files of one `file:` into one list, so a `\\` at the end
+    of one continues into the next; Hatch's plugin reads its older `filename` key."""
+    write(
+        tmp_path,
+        "a/setup.cfg",
+        "[options]\ninstall_requires = six==1.16.0\n[options.]\ninstall_requires = idna==2.7\n",
+    )
+    write(tmp_path, "b/setup.cfg", "[options]\ninstall_requires = file: one.in, two.in\n")
+    write(tmp_path, "b/one.in", "requests==2.1x\\\n")
+    write(tmp_path, "b/two.in", "9.0\n")
+    write(
+        tmp_path,
+        "c/pyproject.toml",
+        "[project]\nname = 'c'\ndynamic = ['dependencies']\n"
+        "[tool.hatch.metadata.hooks.requirements_txt]\nfilename = 'deps.in'\n",
+    )
+    write(tmp_path, "c/deps.in", "urllib3==1.23\n")
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version, p.path) for p in manifest.pins] == [
+        ("idna", "2.7", "a/setup.cfg"),
+        ("requests", "2.19.0", "b/one.in"),
+        ("urllib3", "1.23", "c/deps.in"),
+    ]
+
+
 def test_a_setup_cfg_value_setuptools_cannot_expand_is_refused(tmp_path: Path) -> None:
     """A `%(name)s` nothing sets, or a lone `%`, fails setuptools' own read: refused,
     naming the key and its line."""
@@ -1239,7 +1268,8 @@ def test_flits_metadata_table_is_read(tmp_path: Path) -> None:
 
 def test_includers_name_the_manifest_whose_backend_reads_a_file(tmp_path: Path) -> None:
     """Each file a build backend reads (setup.cfg's `file:`, setuptools' dynamic files,
-    Hatch's plugin) is installed by the manifest naming it, and what it includes by both."""
+    Hatch's plugin) is installed by the manifest naming it, and what it includes by both;
+    a setup.cfg is read or not as the pyproject.toml beside it says, present or not."""
     write(tmp_path, "a/setup.cfg", "[options.extras_require]\ntest = file: deps.in\n")
     write(tmp_path, "a/deps.in", "-r more.in\n")
     write(tmp_path, "a/more.in", "requests==2.19.0\n")
@@ -1254,8 +1284,9 @@ def test_includers_name_the_manifest_whose_backend_reads_a_file(tmp_path: Path) 
     write(tmp_path, "c/deps.in", "")
     write(tmp_path, "c/xray.in", "")
     assert includers(tmp_path) == {
-        "a/deps.in": {"a/setup.cfg"},
-        "a/more.in": {"a/deps.in", "a/setup.cfg"},
+        "a/setup.cfg": {"a/pyproject.toml"},
+        "a/deps.in": {"a/setup.cfg", "a/pyproject.toml"},
+        "a/more.in": {"a/deps.in", "a/setup.cfg", "a/pyproject.toml"},
         "b/deps.in": {"b/pyproject.toml"},
         "c/deps.in": {"c/pyproject.toml"},
         "c/xray.in": {"c/pyproject.toml"},

@@ -86,9 +86,9 @@ def audited_requirement_files(root: Path, named: Iterable[str] = ()) -> list[str
 def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]]:
     """Each requirements file the audit reads under `root` (with those `named`) that another
     includes (`-r`, `-c`, spelt any way pip reads them) or a manifest's build backend reads
-    (`_backend_reads`), with every file above it: those including or naming it, directly
-    or through others (all relative to `root`). What such a file pins, each file above it
-    installs."""
+    (`_backend_reads`), and each setup.cfg, with every file above it: those including or
+    naming it, directly or through others (all relative to `root`). What such a file
+    pins, each file above it installs."""
     top = root.resolve()
     reads = _backend_reads(root)
     edges = [
@@ -96,6 +96,16 @@ def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]
         for manifest, files in reads.items()
         for file in files
         if file.resolve().is_relative_to(top)  # one outside is refused by the manifest's reader
+    ]
+    # Whether a setup.cfg is read at all is for the pyproject.toml beside it (its build
+    # backend) to say, so that file is above it too, there or not (a change may delete it).
+    edges += [
+        (
+            cfg.with_name("pyproject.toml").relative_to(root).as_posix(),
+            cfg.relative_to(root).as_posix(),
+        )
+        for cfg in reads
+        if cfg.name == SETUP_CFG
     ]
     read = [*(root / n for n in named), *(file for files in reads.values() for file in files)]
     for relative, included in requirement_includes(root, read).items():

@@ -70,8 +70,8 @@ def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Foun
     line = key_line(lines, "project", "dynamic")
     readable = found.root is not None  # only a bundle's manifest names files it holds
     if readable:
-        setuptools = [name for field in fields for name in _setuptools_files(data, field)]
-        _read_setuptools_files(setuptools, path, line, found)
+        for names in [group for field in fields for group in _setuptools_files(data, field)]:
+            _read_setuptools_files(names, path, line, found, lines_only=True)
         read_named_files(
             [name for field in fields for name in _hatch_files(data, field)], path, line, found
         )
@@ -86,12 +86,14 @@ _DYNAMIC_FIELDS = ("dependencies", "optional-dependencies")
 def _backend_files(data: dict[str, Any], field: str) -> list[str]:
     """The requirements files a build backend reads the dynamic `field` from: those of
     setuptools' `[tool.setuptools.dynamic]` and of Hatch's requirements plugin."""
-    return _setuptools_files(data, field) + _hatch_files(data, field)
+    setuptools = [name for names in _setuptools_files(data, field) for name in names]
+    return setuptools + _hatch_files(data, field)
 
 
-def _setuptools_files(data: dict[str, Any], field: str) -> list[str]:
-    """The files setuptools reads the dynamic `field` from: `{file = ...}` (one name or
-    several) for the dependencies, one such table per extra for the optional ones."""
+def _setuptools_files(data: dict[str, Any], field: str) -> list[list[str]]:
+    """The files setuptools reads the dynamic `field` from, those of each list it reads
+    together: `{file = ...}` (one name or several) for the dependencies, one such table
+    per extra for the optional ones."""
     at = "tool.setuptools.dynamic"
     setuptools = table(table(data, "tool"), "setuptools", "tool")
     dynamic = table(setuptools, "dynamic", "tool.setuptools")
@@ -104,10 +106,10 @@ def _setuptools_files(data: dict[str, Any], field: str) -> list[str]:
             for extra in chosen
         ]
     )
-    names: list[str] = []
+    names: list[list[str]] = []
     for spec_at, spec in specs:
         one = spec.get("file")
-        names += [one] if isinstance(one, str) else strings(spec, "file", spec_at)
+        names.append([one] if isinstance(one, str) else strings(spec, "file", spec_at))
     return names
 
 
@@ -124,7 +126,11 @@ def _hatch_files(data: dict[str, Any], field: str) -> list[str]:
     hook_at = join(join(at, "hooks"), "requirements_txt")
     hook = table(hooks, "requirements_txt", join(at, "hooks"))
     if field == "dependencies":
-        return strings(hook, "files", hook_at) if "files" in hook else ["requirements.txt"]
+        if "files" in hook:
+            return strings(hook, "files", hook_at)
+        # `filename`, the plugin's older key for one file, still read where `files` is not.
+        one = hook.get("filename")
+        return [one] if isinstance(one, str) else ["requirements.txt"]
     extras_at = join(hook_at, field)
     extras = table(hook, field, hook_at)
     return [name for extra in extras for name in strings(extras, extra, extras_at)]
@@ -163,30 +169,46 @@ def read_setup_cfg(text: str, path: str, found: Found) -> None:
     for _, value, line in _setup_cfg_values(text):
         names = _named(value)
         if names and found.root is not None:
-            _read_setuptools_files(names, path, line, found)
+            _read_setuptools_files(names, path, line, found, lines_only=False)
         elif not names:
-            _classify_list(value, text, path, line, found)
+            _classify_list(value, [(path, text)], (path, line), found)
 
 
-def _read_setuptools_files(names: list[str], manifest: str, line: int, found: Found) -> None:
-    """The files setuptools reads a requirements list from (`file:` in `setup.cfg`,
-    `{file = ...}` in `[tool.setuptools.dynamic]`), read as setuptools reads them
-    (`_setup_cfg_list`: one requirement a line, no pip options or includes), not as pip
-    reads a requirements file: the two join a line ending in `\\` differently."""
+def _read_setuptools_files(
+    names: list[str], manifest: str, line: int, found: Found, *, lines_only: bool
+) -> None:
+    """The files one setuptools setting reads a requirements list from (a `file:` of
+    `setup.cfg`, a `{file = ...}` of `[tool.setuptools.dynamic]`), read as setuptools
+    reads them: joined by line breaks into one list (`expand.read_files`), so a line
+    ending in `\\` continues into the next file, then split by `_setup_cfg_list` (one
+    requirement a line, no pip options or includes; a list of one line split on `;`
+    unless `lines_only`, as pyproject's are not)."""
     root = found.root
     assert root is not None, "files are named only within a bundle"
-    for target in named_files(names, manifest, line, found):
-        text = target.read_text("utf-8", errors="replace")
-        relative = target.relative_to(root.resolve()).as_posix()
-        _classify_list(text + "\n", text, relative, 1, found)  # a list of lines, even one
+    texts = [
+        (target.relative_to(root.resolve()).as_posix(), target.read_text("utf-8", errors="replace"))
+        for target in named_files(names, manifest, line, found)
+    ]
+    if texts:
+        joined = "\n".join(text for _, text in texts)
+        _classify_list(joined + "\n" if lines_only else joined, texts, (texts[0][0], 1), found)
 
 
-def _classify_list(value: str, text: str, path: str, line: int, found: Found) -> None:
-    """Each requirement of the setuptools list `value`, written in the file `path` whose
-    text is `text`, at the line it is on (`line`, the list's own, where not found)."""
-    lines = text.splitlines()
+def _classify_list(
+    value: str, written: list[tuple[str, str]], unseen: tuple[str, int], found: Found
+) -> None:
+    """Each requirement of the setuptools list `value`, at the first line of the files
+    `written` (path, text) that holds it, or at `unseen` (path, line) where none does."""
     for requirement in _setup_cfg_list(value):
-        number = next((n for n, t in enumerate(lines, 1) if requirement in t), line)
+        path, number = next(
+            (
+                (path, number)
+                for path, text in written
+                for number, line in enumerate(text.splitlines(), 1)
+                if requirement in line
+            ),
+            unseen,
+        )
         classify_requirement(requirement, requirement, path, number, found)
 
 
@@ -209,12 +231,13 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
     except configparser.Error as e:
         line = getattr(e, "lineno", 0)
         raise Malformed("", f"not valid INI ({str(e).splitlines()[0]})", line) from e
+    sections = _setuptools_sections(parser)
     keys = [
-        ("options", key)
-        for key in _options(parser, "options")
+        (sections[""], key)
+        for key in _options(parser, sections.get(""))
         if key.lower().replace("-", "_") == "install_requires"
     ]
-    keys += [(_EXTRAS, key) for key in _options(parser, _EXTRAS)]
+    keys += [(sections[_EXTRAS], key) for key in _options(parser, sections.get(_EXTRAS))]
     lines = text.splitlines()
     values = []
     for section, key in keys:
@@ -228,7 +251,19 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
     return values
 
 
-_EXTRAS = "options.extras_require"
+_EXTRAS = "extras_require"
+
+
+def _setuptools_sections(parser: configparser.ConfigParser) -> dict[str, str]:
+    """The sections setuptools takes as `[options]` ("") and its parts (`extras_require`):
+    each whose name starts `options`, the rest with its leading dots stripped
+    (`ConfigHandler._section_options`), so `[options.]` is `[options]`; of several, the
+    last."""
+    return {
+        section[len("options") :].lstrip("."): section
+        for section in parser.sections()
+        if section.startswith("options")
+    }
 
 
 def _cfg_line(lines: list[str], key: str) -> int:
@@ -237,9 +272,9 @@ def _cfg_line(lines: list[str], key: str) -> int:
     return next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 0)
 
 
-def _options(parser: configparser.ConfigParser, section: str) -> list[str]:
+def _options(parser: configparser.ConfigParser, section: str | None) -> list[str]:
     """The option names of `section` (with those of `[DEFAULT]`), none where it is absent."""
-    return parser.options(section) if parser.has_section(section) else []
+    return parser.options(section) if section and parser.has_section(section) else []
 
 
 def _named(value: str) -> list[str]:
