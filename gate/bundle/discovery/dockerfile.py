@@ -23,8 +23,6 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from gate.bundle.manifests.pipoptions import HARMLESS_PIP_OPTIONS
-from gate.bundle.manifests.requirements import REQUIREMENTS_GLOB
 from gate.bundle.rules import DIR_RULES
 from gate.safefile import MIB, read_regular
 
@@ -221,6 +219,11 @@ def _pip_install(arguments: str, workdir: str | None) -> bool:
     nothing of what is installed. What it installs is what the file names, and the audit
     reads the file in the build context (the function's code), which a plain COPY put in
     the image under its own name. No shell: no other command can ride along."""
+    # Here, not above: the gate's rules read templates through this module, and a
+    # worker of theirs need not load every manifest reader to do it.
+    from gate.bundle.manifests.pipoptions import HARMLESS_PIP_OPTIONS
+    from gate.bundle.manifests.requirements import REQUIREMENTS_GLOB
+
     text = _TASK_ROOT_VARIABLE.sub(TASK_ROOT, arguments)
     try:
         words = json.loads(text) if text.lstrip().startswith("[") else shlex.split(text)
