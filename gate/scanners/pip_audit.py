@@ -20,8 +20,12 @@ affects every version it admits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import posixpath
+import sys
+import types
 from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
 from pathlib import Path
@@ -126,6 +130,7 @@ class PipAuditScanner(Scanner):
             return _offline_answer(
                 settings, [_audit(target, found, None) for target, found in read]
             )
+        _pip_version_from_metadata()
         from gate.advisories.choice import open_service
 
         with open_service(settings) as service:
@@ -202,6 +207,19 @@ def _audited(relative: str) -> bool:
 
 def _at_line(line: int | None, reason: str) -> str:
     return f"line {line}: {reason}" if line else reason
+
+
+def _pip_version_from_metadata() -> None:
+    """pip-api, which pip-audit imports, learns pip's version when it is imported by
+    running `python -m pip --version` in a process of its own: half a second of CPU a
+    run, for what the installed pip's metadata says. It is given that answer instead,
+    as its `pip_api._version` module (pip-api 0.0.x, pinned, holds only `version()`
+    there); a missing pip fails the audit either way."""
+    if "pip_api" in sys.modules:
+        return
+    answer = types.ModuleType("pip_api._version")
+    answer.__dict__["version"] = functools.partial(importlib.metadata.version, "pip")
+    sys.modules["pip_api._version"] = answer
 
 
 def _audit_all(read: list[tuple[Target, _Read]], service: Any) -> list[dict[str, Any]]:

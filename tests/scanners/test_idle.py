@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 from typing import Any
@@ -84,3 +87,28 @@ def test_a_scanner_whose_library_is_missing_is_left_to_its_worker(tmp_path: Path
     root = bundle(tmp_path, {"src/app.py": ""})
     assert idle_payload(PipAuditScanner(), [target(root)], OFFLINE) is not None
     assert idle_payload(Missing(), [target(root)], OFFLINE) is None
+
+
+_PIP_PROBE = """\
+import importlib.metadata, json, subprocess
+started = []
+spawn = subprocess.Popen.__init__
+def recorded(self, args, *rest, **named):
+    started.append(args)
+    spawn(self, args, *rest, **named)
+subprocess.Popen.__init__ = recorded
+from gate.scanners.pip_audit import _pip_version_from_metadata
+_pip_version_from_metadata()
+import pip_api, pip_audit._audit
+print(json.dumps([started, str(pip_api.PIP_VERSION), importlib.metadata.version("pip")]))
+"""
+
+
+def test_pip_audit_is_imported_without_asking_pip_its_version_in_a_process() -> None:
+    """pip-api asks `python -m pip --version` when imported (half a second of CPU a run);
+    the audit gives it the installed pip's metadata instead, the same answer."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PIP_PROBE], capture_output=True, text=True, check=True
+    )
+    started, told, installed = json.loads(done.stdout)
+    assert (started, told) == ([], installed)
