@@ -324,6 +324,7 @@ def test_every_manifest_pattern_is_read(tmp_path: Path, pattern: str) -> None:
         "pdm.lock": "[[package]]\nname = 'requests'\nversion = '2.19.0'\n",
         "Pipfile.lock": '{"default": {"requests": {"version": "==2.19.0"}}}',
         "setup.cfg": "[options]\ninstall_requires = requests==2.19.0\n",
+        "setup.py": "from setuptools import setup\nsetup(install_requires=['requests==2.19.0'])\n",
     }
     # Settings files pin nothing: what they are read for is the index they name.
     settings = {
@@ -331,6 +332,12 @@ def test_every_manifest_pattern_is_read(tmp_path: Path, pattern: str) -> None:
         "pdm.toml": '[pypi]\nurl = "https://x.example.net/simple"\n',
     }
     name = pattern.replace("*", "-prod")
+    if pattern == "hatch.toml":  # read with the pyproject.toml beside it, for its files
+        write(tmp_path, "pyproject.toml", "[project]\ndynamic = ['dependencies']\n")
+        write(tmp_path, name, "[metadata.hooks.requirements_txt]\nfiles = ['deps.in']\n")
+        write(tmp_path, "deps.in", "requests==2.19.0\n")
+        assert [p.path for p in read_manifests(tmp_path).pins] == ["deps.in"]
+        return
     if pattern in settings:
         write(tmp_path, name, settings[pattern])
         assert [i.path for i in read_manifests(tmp_path).indexes] == [name]
@@ -561,7 +568,9 @@ def test_a_local_folder_whose_build_may_run_code_is_a_problem(
         write(tmp_path, name, text)
     manifest = read_manifests(tmp_path)
     assert bool(manifest.problems) is refused, manifest.problems
-    assert bool(manifest.unauditable) is not refused
+    # (A build hook is also reported at its pyproject.toml, as dynamic dependencies.)
+    unaudited = [u for u in manifest.unauditable if u.path == "requirements.txt"]
+    assert bool(unaudited) is not refused
 
 
 SETUP_PY = {"libs/six/setup.py": "from setuptools import setup\nsetup()\n"}
@@ -1269,7 +1278,8 @@ def test_flits_metadata_table_is_read(tmp_path: Path) -> None:
 def test_includers_name_the_manifest_whose_backend_reads_a_file(tmp_path: Path) -> None:
     """Each file a build backend reads (setup.cfg's `file:`, setuptools' dynamic files,
     Hatch's plugin) is installed by the manifest naming it, and what it includes by both;
-    a setup.cfg is read or not as the pyproject.toml beside it says, present or not."""
+    a setup.cfg or setup.py is read or not as the pyproject.toml beside it says, and a
+    pyproject.toml's `[tool.hatch]` as the hatch.toml beside it does, present or not."""
     write(tmp_path, "a/setup.cfg", "[options.extras_require]\ntest = file: deps.in\n")
     write(tmp_path, "a/deps.in", "-r more.in\n")
     write(tmp_path, "a/more.in", "requests==2.19.0\n")
@@ -1283,11 +1293,146 @@ def test_includers_name_the_manifest_whose_backend_reads_a_file(tmp_path: Path) 
     write(tmp_path, "c/pyproject.toml", HATCH)
     write(tmp_path, "c/deps.in", "")
     write(tmp_path, "c/xray.in", "")
+    write(tmp_path, "d/setup.py", "")
     assert includers(tmp_path) == {
         "a/setup.cfg": {"a/pyproject.toml"},
         "a/deps.in": {"a/setup.cfg", "a/pyproject.toml"},
         "a/more.in": {"a/deps.in", "a/setup.cfg", "a/pyproject.toml"},
-        "b/deps.in": {"b/pyproject.toml"},
-        "c/deps.in": {"c/pyproject.toml"},
-        "c/xray.in": {"c/pyproject.toml"},
+        "b/pyproject.toml": {"b/hatch.toml"},
+        "b/deps.in": {"b/pyproject.toml", "b/hatch.toml"},
+        "c/pyproject.toml": {"c/hatch.toml"},
+        "c/deps.in": {"c/pyproject.toml", "c/hatch.toml"},
+        "c/xray.in": {"c/pyproject.toml", "c/hatch.toml"},
+        "d/setup.py": {"d/pyproject.toml"},
     }
+
+
+HATCH_PLUGIN = (
+    "[project]\nname = 'fn'\ndynamic = ['dependencies']\n"
+    "[tool.hatch.metadata.hooks.requirements_txt]\nfiles = ['deps.in']\n"
+)
+
+
+def test_hatch_plugin_files_are_read_as_the_plugin_reads_them(tmp_path: Path) -> None:
+    """hatch-requirements-txt reads its files as UTF-8 whatever they declare, joins a `\\`
+    only to a line break (then splits at every break `splitlines` knows), skips a line
+    starting `-` and cuts a ` --option` off a requirement: not as pip reads them."""
+    write(tmp_path, "pyproject.toml", HATCH_PLUGIN)
+    write(
+        tmp_path,
+        "deps.in",
+        "# -*- coding: utf-7 -*-\nsix==1.16.0 # pinned +AFw-\nidna==2.7 # \\\x0curllib3==1.23\n"
+        "-r other.in\nrequests==2.19.0 \\\n    --hash=sha256:abc\n",
+    )
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version, p.line) for p in manifest.pins] == [
+        ("six", "1.16.0", 2),
+        ("idna", "2.7", 3),
+        ("urllib3", "1.23", 3),
+        ("requests", "2.19.0", 5),
+    ]
+    assert (manifest.unauditable, manifest.problems) == ((), ())
+
+
+def test_a_hatch_plugin_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", HATCH_PLUGIN)
+    (tmp_path / "deps.in").write_bytes(b"# -*- coding: latin-1 -*-\nsix==1.16.0 # \xe9\n")
+    [problem] = read_manifests(tmp_path).problems
+    assert (problem.path, problem.reason.split(":")[0]) == (
+        "deps.in",
+        "Hatch's requirements plugin cannot read it",
+    )
+
+
+def test_hatch_toml_updates_the_pyprojects_hatch_table(tmp_path: Path) -> None:
+    """hatchling updates `[tool.hatch]` with the hatch.toml beside the pyproject, key by
+    key at the top: its `[metadata]` replaces the pyproject's whole. The audit reads,
+    keys and holds to it the files it names."""
+    write(tmp_path, "pyproject.toml", HATCH_PLUGIN)
+    write(tmp_path, "hatch.toml", "[metadata.hooks.requirements_txt]\nfiles = ['other.in']\n")
+    write(tmp_path, "deps.in", "six==1.16.0\n")
+    write(tmp_path, "other.in", "requests==2.19.0\n")
+    assert [(p.name, p.path) for p in read_manifests(tmp_path).pins] == [("requests", "other.in")]
+    assert "hatch.toml" in MANIFEST_PATTERNS
+    keyed = PipAuditScanner().key_files(tmp_path, ["deps.in", "hatch.toml", "other.in"], {})
+    assert keyed == ["hatch.toml", "other.in"]
+    assert includers(tmp_path)["other.in"] == {"pyproject.toml", "hatch.toml"}
+
+
+def test_a_hatch_metadata_hook_that_runs_code_is_reported_as_dynamic(tmp_path: Path) -> None:
+    """A metadata hook other than the requirements plugin (`custom`, any plugin's), and a
+    wheel's build hook, run code that may set the dependencies, declared dynamic or not:
+    only the build knows them."""
+    write(tmp_path, "pyproject.toml", HATCH_PLUGIN + "[tool.hatch.metadata.hooks.custom]\n")
+    write(tmp_path, "deps.in", "six==1.16.0\n")
+    manifest = read_manifests(tmp_path)
+    assert [p.name for p in manifest.pins] == ["six"]
+    [dynamic] = manifest.unauditable
+    assert (dynamic.text, dynamic.path, dynamic.line) == (
+        "[tool.hatch.metadata.hooks.custom]",
+        "pyproject.toml",
+        6,
+    )
+    assert dynamic.reason.startswith("dependencies a Hatch hook's code may set")
+    build = "[tool.hatch.build.targets.wheel.hooks.custom]\n"
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'fn'\ndependencies = []\n" + build)
+    [dynamic] = read_manifests(tmp_path).unauditable
+    assert dynamic.text == "[tool.hatch.build.targets.wheel.hooks.custom]"
+
+
+SETUP_SCRIPT = """from setuptools import setup as build
+
+build(
+    name="fn",
+    install_requires=["requests==2.19.0", "six \\\\", "==1.16.0"],
+    extras_require={"xray": ["aws-xray-sdk==2.14.0"], "more": MORE},
+)
+"""
+
+
+def test_setup_py_setup_call_is_read_without_running_it(tmp_path: Path) -> None:
+    """The literal lists of a setup.py's `setup(...)` are read (as setuptools reads one
+    list: a `\\` joins the next string); any other value is reported as dynamic."""
+    write(tmp_path, "a/setup.py", SETUP_SCRIPT)
+    write(tmp_path, "b/setup.py", "import setuptools\n\nsetuptools.setup(**CONFIG)\n")
+    write(tmp_path, "c/setup.py", "import setuptools\n\ngetattr(setuptools, 'setup')()\n")
+    write(tmp_path, "d/setup.py", "exec(open('build.txt').read())\n")
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.version, p.path, p.line) for p in manifest.pins] == [
+        ("requests", "2.19.0", "a/setup.py", 5),
+        ("six", "1.16.0", "a/setup.py", 5),
+        ("aws-xray-sdk", "2.14.0", "a/setup.py", 6),
+    ]
+    assert [(u.text, u.path, u.line) for u in manifest.unauditable] == [
+        ('extras_require={"xray": ["aws-xray-sdk==2.14.0"], "more": MORE}', "a/setup.py", 6),
+        ("**CONFIG", "b/setup.py", 3),
+        ("setup.py", "c/setup.py", 1),
+        ("setup.py", "d/setup.py", 1),
+    ]
+    assert "setup.py" in MANIFEST_PATTERNS
+
+
+def test_a_setup_py_is_read_as_setup_cfg_is(tmp_path: Path) -> None:
+    """Beside a backend that never runs it, a setup.py is unread; one Python cannot parse
+    is refused, as any manifest its reader cannot read."""
+    write(tmp_path, "a/pyproject.toml", "[build-system]\nbuild-backend = 'hatchling.build'\n")
+    write(tmp_path, "a/setup.py", SETUP_SCRIPT)
+    write(tmp_path, "b/setup.py", "setup(install_requires=[\n")
+    manifest = read_manifests(tmp_path)
+    assert (manifest.pins, manifest.unauditable) == ((), ())
+    [problem] = manifest.problems
+    assert (problem.path, problem.reason.split(" (")[0]) == ("b/setup.py", "not valid Python")
+
+
+def test_pbrs_own_setup_cfg_keys_are_read(tmp_path: Path) -> None:
+    """pbr reads `[metadata] requires_dist` as `install_requires` (one a line, never split
+    on `;`) and each extra of `[extras]` as `package:marker` lines."""
+    write(
+        tmp_path,
+        "setup.cfg",
+        "[metadata]\nname = fn\nRequires-Dist =\n    requests==2.19.0; python_version>'3'\n"
+        "[extras]\nxray =\n    aws-xray-sdk==2.14.0:python_version>'3'\n",
+    )
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.line) for p in manifest.pins] == [("requests", 4), ("aws-xray-sdk", 7)]
+    assert (manifest.unauditable, manifest.problems) == ((), ())

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from gate.bundle.manifests.declared import DYNAMIC, SETUP_CFG, backend_files
+from gate.bundle.manifests.declared import DYNAMIC, SETUP_CFG, SETUP_PY, backend_files
 from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
+from gate.bundle.manifests.hatch import HATCH_TOML
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
 from gate.bundle.manifests.requirements import (
     REQUIREMENTS_GLOB,
@@ -51,6 +52,8 @@ MANIFEST_PATTERNS: tuple[str, ...] = (
     "uv.toml",
     "pdm.toml",
     SETUP_CFG,
+    SETUP_PY,
+    HATCH_TOML,
 )
 """File name globs of every dependency manifest the gate reads."""
 
@@ -86,9 +89,10 @@ def audited_requirement_files(root: Path, named: Iterable[str] = ()) -> list[str
 def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]]:
     """Each requirements file the audit reads under `root` (with those `named`) that another
     includes (`-r`, `-c`, spelt any way pip reads them) or a manifest's build backend reads
-    (`_backend_reads`), and each setup.cfg, with every file above it: those including or
-    naming it, directly or through others (all relative to `root`). What such a file
-    pins, each file above it installs."""
+    (`_backend_reads`), and each manifest whose reading a file beside it decides
+    (`_READ_WITH`), with every file above it: those including, naming or deciding it,
+    directly or through others (all relative to `root`). What such a file pins, each
+    file above it installs."""
     top = root.resolve()
     reads = _backend_reads(root)
     edges = [
@@ -97,15 +101,12 @@ def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]
         for file in files
         if file.resolve().is_relative_to(top)  # one outside is refused by the manifest's reader
     ]
-    # Whether a setup.cfg is read at all is for the pyproject.toml beside it (its build
-    # backend) to say, so that file is above it too, there or not (a change may delete it).
+    # The file that decides how a manifest is read is above it, there or not (a change
+    # may delete it).
     edges += [
-        (
-            cfg.with_name("pyproject.toml").relative_to(root).as_posix(),
-            cfg.relative_to(root).as_posix(),
-        )
-        for cfg in reads
-        if cfg.name == SETUP_CFG
+        (path.with_name(beside).relative_to(root).as_posix(), path.relative_to(root).as_posix())
+        for name, beside in _READ_WITH.items()
+        for path in sorted(root.rglob(name))
     ]
     read = [*(root / n for n in named), *(file for files in reads.values() for file in files)]
     for relative, included in requirement_includes(root, read).items():
@@ -114,6 +115,12 @@ def includers(root: Path, named: Iterable[str] = ()) -> dict[str, frozenset[str]
     for above, target in edges:
         direct.setdefault(target, set()).add(above)
     return {included: _above(included, direct) for included in direct}
+
+
+_READ_WITH = {SETUP_CFG: "pyproject.toml", SETUP_PY: "pyproject.toml", "pyproject.toml": HATCH_TOML}
+"""The file beside a manifest that decides whether or how its build backend reads it:
+the `pyproject.toml` (its backend) for a `setup.cfg` or `setup.py`, the `hatch.toml`
+(updating its `[tool.hatch]`) for a `pyproject.toml`."""
 
 
 def _backend_reads(root: Path) -> dict[Path, list[Path]]:

@@ -4,14 +4,17 @@ shape (`gate.bundle.manifests.shapes`).
 
 What each build backend reads a project's dependencies from, and so what is read here:
 setuptools (and pbr, setuptools underneath): `[project]`, the files of
-`[tool.setuptools.dynamic]`, `setup.cfg`; hatchling: `[project]`, the files of its
-requirements plugin; flit_core: `[project]`, or `[tool.flit.metadata]` where there is
-none; poetry-core: `[tool.poetry]`; pdm-backend: `[project]`. A `pyproject.toml`'s
-inputs are read whatever backend it names (one its backend ignores only reports more);
-a `setup.cfg` unless its backend is one known never to read it (`_reads_setup_cfg`)."""
+`[tool.setuptools.dynamic]`, `setup.cfg` (with pbr's own keys), the `setup(...)` call of
+`setup.py` (read, never run); hatchling: `[project]`, the files of its requirements
+plugin (gate.bundle.manifests.hatch), with `hatch.toml`; flit_core: `[project]`, or
+`[tool.flit.metadata]` where there is none; poetry-core: `[tool.poetry]`; pdm-backend:
+`[project]`. A `pyproject.toml`'s inputs are read whatever backend it names (one its
+backend ignores only reports more); a `setup.cfg` or `setup.py` unless its backend is
+one known never to read it (`_reads_setup_cfg`)."""
 
 from __future__ import annotations
 
+import ast
 import configparser
 import json
 import re
@@ -20,12 +23,9 @@ from typing import Any
 
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
+from gate.bundle.manifests.hatch import code_hooks, hatch_config, hatch_files, read_plugin_files
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
-from gate.bundle.manifests.requirements import (
-    classify_requirement,
-    named_files,
-    read_named_files,
-)
+from gate.bundle.manifests.requirements import classify_requirement, named_files
 from gate.bundle.manifests.shapes import (
     Malformed,
     join,
@@ -63,31 +63,45 @@ def read_pyproject(text: str, path: str, found: Found) -> None:
 def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Found) -> None:
     """Dynamic dependencies and extras: the files their build backend reads them from
     (`_backend_files`; no code of the bundle runs), each read as that backend reads it;
-    dynamic dependencies without such files are reported, as only the backend knows them."""
+    dynamic dependencies without such files are reported, as only the backend knows them,
+    and so are Hatch's metadata hooks that run code (`code_hooks`), which may set them
+    whether or not they are declared dynamic."""
     dynamic = strings(table(data, "project"), "dynamic", "project")
     fields = [field for field in _DYNAMIC_FIELDS if field in dynamic]
-    files = {field: _backend_files(data, field) for field in fields}
+    hatch = hatch_config(data, found.root / path if found.root is not None else None)
+    files = {field: _backend_files(data, hatch, field) for field in fields}
     line = key_line(lines, "project", "dynamic")
     readable = found.root is not None  # only a bundle's manifest names files it holds
     if readable:
         for names in [group for field in fields for group in _setuptools_files(data, field)]:
             _read_setuptools_files(names, path, line, found, lines_only=True)
-        read_named_files(
-            [name for field in fields for name in _hatch_files(data, field)], path, line, found
-        )
-    if "dependencies" in files and not (readable and files["dependencies"]):
-        reason = "dynamic dependencies: only the build backend knows them, and it is never run"
-        found.unauditable.append(Unauditable(DYNAMIC, reason, path, line, DYNAMIC))
+        plugin = [name for field in fields for name in hatch_files(hatch, field)]
+        read_plugin_files(plugin, path, line, found)
+    hooks = code_hooks(hatch)
+    if hooks:
+        header = f"[{hooks[0]}]"
+        at = next((n for n, text in enumerate(lines, 1) if text.strip() == header), line)
+        _dynamic(header, "dependencies a Hatch hook's code may set", (path, at), found)
+    elif "dependencies" in files and not (readable and files["dependencies"]):
+        _dynamic(DYNAMIC, "dynamic dependencies", (path, line), found)
+
+
+def _dynamic(text: str, why: str, where: tuple[str, int], found: Found) -> None:
+    """Dependencies only the build knows (`text`, shown as written, and `why`), reported
+    as dynamic: the gate never runs a build."""
+    reason = f"{why}: only the build backend knows them, and it is never run"
+    found.unauditable.append(Unauditable(text, reason, *where, DYNAMIC))
 
 
 _DYNAMIC_FIELDS = ("dependencies", "optional-dependencies")
 
 
-def _backend_files(data: dict[str, Any], field: str) -> list[str]:
+def _backend_files(data: dict[str, Any], hatch: dict[str, Any], field: str) -> list[str]:
     """The requirements files a build backend reads the dynamic `field` from: those of
-    setuptools' `[tool.setuptools.dynamic]` and of Hatch's requirements plugin."""
+    setuptools' `[tool.setuptools.dynamic]` and of Hatch's requirements plugin (in its
+    configuration `hatch`)."""
     setuptools = [name for names in _setuptools_files(data, field) for name in names]
-    return setuptools + _hatch_files(data, field)
+    return setuptools + hatch_files(hatch, field)
 
 
 def _setuptools_files(data: dict[str, Any], field: str) -> list[list[str]]:
@@ -113,34 +127,12 @@ def _setuptools_files(data: dict[str, Any], field: str) -> list[list[str]]:
     return names
 
 
-def _hatch_files(data: dict[str, Any], field: str) -> list[str]:
-    """The files Hatch's requirements plugin (hatch-requirements-txt, configured by its
-    `[tool.hatch.metadata.hooks.requirements_txt]` table) reads the dynamic `field` from:
-    its `files` (`requirements.txt` unless named) for the dependencies, the list of each
-    extra of its `optional-dependencies` table for the optional ones."""
-    at = "tool.hatch.metadata"
-    metadata = table(table(table(data, "tool"), "hatch", "tool"), "metadata", "tool.hatch")
-    hooks = table(metadata, "hooks", at)
-    if "requirements_txt" not in hooks:
-        return []
-    hook_at = join(join(at, "hooks"), "requirements_txt")
-    hook = table(hooks, "requirements_txt", join(at, "hooks"))
-    if field == "dependencies":
-        if "files" in hook:
-            return strings(hook, "files", hook_at)
-        # `filename`, the plugin's older key for one file, still read where `files` is not.
-        one = hook.get("filename")
-        return [one] if isinstance(one, str) else ["requirements.txt"]
-    extras_at = join(hook_at, field)
-    extras = table(hook, field, hook_at)
-    return [name for extra in extras for name in strings(extras, extra, extras_at)]
-
-
 def backend_files(manifest: Path) -> list[Path]:
     """The files a build backend reads the dependencies or extras of a `pyproject.toml`
-    (`_backend_files`) or a `setup.cfg` (its `file:` values, where its backend reads it)
-    from, whether or not they are declared dynamic; none where the manifest cannot be
-    read. What the audit reads, and what diff mode holds each file's pins to."""
+    (`_backend_files`, with the `hatch.toml` beside it) or a `setup.cfg` (its `file:`
+    values, where its backend reads it) from, whether or not they are declared dynamic;
+    none where the manifest cannot be read. What the audit reads, and what diff mode
+    holds each file's pins to."""
     try:
         text = manifest.read_text("utf-8", errors="replace")
         if manifest.name == SETUP_CFG:
@@ -149,7 +141,10 @@ def backend_files(manifest: Path) -> list[Path]:
             names = [name for _, value, _ in _setup_cfg_values(text) for name in _named(value)]
         else:
             data = load_toml(text)
-            names = [name for field in _DYNAMIC_FIELDS for name in _backend_files(data, field)]
+            hatch = hatch_config(data, manifest)
+            names = [
+                name for field in _DYNAMIC_FIELDS for name in _backend_files(data, hatch, field)
+            ]
     except (OSError, Malformed):
         return []
     return [manifest.parent / name for name in names]
@@ -161,9 +156,10 @@ SETUP_CFG = "setup.cfg"
 def read_setup_cfg(text: str, path: str, found: Found) -> None:
     """setuptools' declarative `setup.cfg`: `[options] install_requires` and each extra
     of `[options.extras_require]`, a list of requirements or `file:` requirements files
-    (setuptools reads them without running code of the bundle); the rest of the file
-    says nothing of what gets installed. Unread beside a `pyproject.toml` naming a build
-    backend that never reads it."""
+    (setuptools reads them without running code of the bundle), and pbr's own
+    `[metadata] requires_dist` and `[extras]`; the rest of the file says nothing of what
+    gets installed. Unread beside a `pyproject.toml` naming a build backend that never
+    reads it."""
     if found.root is not None and not _reads_setup_cfg(found.root / path):
         return
     for _, value, line in _setup_cfg_values(text):
@@ -172,6 +168,85 @@ def read_setup_cfg(text: str, path: str, found: Found) -> None:
             _read_setuptools_files(names, path, line, found, lines_only=False)
         elif not names:
             _classify_list(value, [(path, text)], (path, line), found)
+
+
+SETUP_PY = "setup.py"
+
+
+def read_setup_py(text: str, path: str, found: Found) -> None:
+    """The requirements a `setup.py` passes its `setup(...)` call (`_setup_calls`), read
+    from its syntax tree, never imported or run: `install_requires` and each extra of
+    `extras_require` written as string literals are read as setuptools reads such a list
+    (`_setup_cfg_list`, all strings of one keyword as one list); any other value (a name,
+    a call, a comprehension, `**kwargs`), and a script with no call the gate can see, is
+    reported as dynamic dependencies. A file Python cannot parse is `Malformed`.
+    Unread beside a `pyproject.toml` naming a build backend that never runs it."""
+    if found.root is not None and not _reads_setup_cfg(found.root / path):
+        return
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError) as e:
+        line = getattr(e, "lineno", None) or 0
+        raise Malformed("", f"not valid Python ({str(e).splitlines()[0]})", line) from e
+    calls = _setup_calls(tree)
+    if not calls:  # it calls setup() some other way (`getattr`, `exec`), or not at all
+        _dynamic(SETUP_PY, "a setup() call the gate cannot see", (path, 1), found)
+    for keyword, value in [pair for call in calls for pair in _requirement_values(call)]:
+        written = ast.get_source_segment(text, keyword) or ""
+        items = _literal_strings(value)
+        if items is None:
+            _dynamic(written, "dependencies set by code", (path, keyword.lineno), found)
+        else:
+            # Each requirement at the line of this keyword where it is written.
+            source = "\n" * (keyword.lineno - 1) + written
+            requirements = "".join(item + "\n" for item in items)
+            _classify_list(requirements, [(path, source)], (path, value.lineno), found)
+
+
+def _setup_calls(tree: ast.Module) -> list[ast.Call]:
+    """The `setup(...)` calls of a setup script: of `setup`, of a name imported as it
+    (`from setuptools import setup as s`), or of any `X.setup`."""
+    nodes = list(ast.walk(tree))
+    names = {"setup"} | {
+        alias.asname
+        for node in nodes
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name == "setup" and alias.asname
+    }
+    return [
+        node
+        for node in nodes
+        if isinstance(node, ast.Call)
+        and (
+            (isinstance(node.func, ast.Name) and node.func.id in names)
+            or (isinstance(node.func, ast.Attribute) and node.func.attr == "setup")
+        )
+    ]
+
+
+def _requirement_values(call: ast.Call) -> list[tuple[ast.keyword, ast.expr]]:
+    """The requirement lists a `setup(...)` call passes, each with its keyword:
+    `install_requires`, each value of an `extras_require` dict (the whole value where it
+    is not a dict literal), and every `**` mapping, which may hold either."""
+    values: list[tuple[ast.keyword, ast.expr]] = []
+    for keyword in call.keywords:
+        value = keyword.value
+        if keyword.arg == "extras_require" and isinstance(value, ast.Dict):
+            plain = all(key is not None for key in value.keys)
+            values += [(keyword, item) for item in value.values] if plain else [(keyword, value)]
+        elif keyword.arg in (None, "install_requires", "extras_require"):
+            values.append((keyword, value))
+    return values
+
+
+def _literal_strings(value: ast.expr) -> list[str] | None:
+    """The strings of a string literal, or of a list or tuple of them; None for any other
+    expression, whose value only running the script gives."""
+    items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+    texts = [item.value for item in items if isinstance(item, ast.Constant)]
+    plain = len(texts) == len(items) and all(isinstance(text, str) for text in texts)
+    return [str(text) for text in texts] if plain else None
 
 
 def _read_setuptools_files(
@@ -222,9 +297,10 @@ class _SetuptoolsParser(configparser.ConfigParser):
 
 
 def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
-    """The values of `install_requires` and of every extra in a `setup.cfg`, each with
-    its key and line, expanded as setuptools expands them; a file configparser cannot
-    read, or a value it cannot expand (setuptools fails there), is `Malformed`."""
+    """The values of `install_requires` and of every extra in a `setup.cfg`, setuptools'
+    and pbr's (`_pbr_keys`), each with its key and line, expanded as setuptools expands
+    them; a file configparser cannot read, or a value it cannot expand (setuptools fails
+    there), is `Malformed`."""
     parser = _SetuptoolsParser()
     try:
         parser.read_string(text)
@@ -238,12 +314,14 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
         if key.lower().replace("-", "_") == "install_requires"
     ]
     keys += [(sections[_EXTRAS], key) for key in _options(parser, sections.get(_EXTRAS))]
+    keys += _pbr_keys(parser)
     lines = text.splitlines()
     values = []
     for section, key in keys:
         line = _cfg_line(lines, key)
         try:
-            values.append((key, parser.get(section, key), line))
+            value = parser.get(section, key)
+            values.append((key, _pbr_list(value, section) if section in _PBR else value, line))
         except configparser.InterpolationError as e:
             problem = f"cannot be expanded as setuptools expands it ({str(e).splitlines()[0]})"
             fix = "set each %(name)s it uses in its section or [DEFAULT], write a % as %%"
@@ -264,6 +342,32 @@ def _setuptools_sections(parser: configparser.ConfigParser) -> dict[str, str]:
         for section in parser.sections()
         if section.startswith("options")
     }
+
+
+def _pbr_keys(parser: configparser.ConfigParser) -> list[tuple[str, str]]:
+    """pbr's own keys for the requirements (`setupcfg.CFG_TO_PY_SETUP_ARGS`, its keys
+    lower-cased and `-` read as `_`): `[metadata] requires_dist`, its `install_requires`,
+    and each extra of `[extras]`."""
+    metadata = [
+        ("metadata", key)
+        for key in _options(parser, "metadata")
+        if key.lower().replace("-", "_") == "requires_dist"
+    ]
+    return metadata + [("extras", key) for key in _options(parser, "extras")]
+
+
+_PBR = frozenset({"metadata", "extras"})
+"""The sections pbr's keys are read from (`_pbr_keys`), whose lists pbr splits."""
+
+
+def _pbr_list(value: str, section: str) -> str:
+    """A pbr list of `section` (`split_multiline`: one requirement a line, never split on
+    `;`) as the list setuptools then reads (`_setup_cfg_list`), each line of `[extras]`
+    (`package:marker`) cut to its package (the marker only chooses where it installs)."""
+    lines = value.split("\n")
+    return "".join(
+        (line.partition(":")[0] if section == "extras" else line) + "\n" for line in lines
+    )
 
 
 def _cfg_line(lines: list[str], key: str) -> int:
@@ -303,12 +407,12 @@ def _setup_cfg_list(value: str) -> list[str]:
     return requirements
 
 
-def _reads_setup_cfg(setup_cfg: Path) -> bool:
-    """Whether the build backend of the project of `setup_cfg` reads it: the
-    `pyproject.toml` beside it names none (or there is none), one of the project's own
-    (`backend-path`, whatever its name), or one not known never to read it (setuptools,
-    pbr, any other)."""
-    pyproject = setup_cfg.parent / "pyproject.toml"
+def _reads_setup_cfg(setup_file: Path) -> bool:
+    """Whether the build backend of the project of `setup_file` (its `setup.cfg`, or its
+    `setup.py`, which setuptools runs) reads it: the `pyproject.toml` beside it names
+    none (or there is none), one of the project's own (`backend-path`, whatever its
+    name), or one not known never to read it (setuptools, pbr, any other)."""
+    pyproject = setup_file.parent / "pyproject.toml"
     try:
         system = table(load_toml(pyproject.read_text("utf-8", errors="replace")), "build-system")
         backend = string(system, "build-backend", "build-system")

@@ -13,7 +13,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from gate.bundle.manifests.declared import SETUP_CFG, read_pipfile, read_pyproject, read_setup_cfg
+from gate.bundle.manifests.declared import (
+    SETUP_CFG,
+    SETUP_PY,
+    read_pipfile,
+    read_pyproject,
+    read_setup_cfg,
+    read_setup_py,
+)
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found
 from gate.bundle.manifests.indexes import (
@@ -172,5 +179,6 @@ READERS: dict[str, Callable[[str, str, Found], None]] = {
     "uv.toml": read_uv_toml,
     "pdm.toml": read_pdm_toml,
     SETUP_CFG: read_setup_cfg,
+    SETUP_PY: read_setup_py,
 }
 """Each manifest's reader, by file name; each raises `Malformed` for a file it cannot read."""
