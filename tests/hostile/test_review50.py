@@ -1,0 +1,195 @@
+"""A fiftieth hostile review of `gate check`, on review 48's Terraform and Serverless
+fixes and what they touch: the packages a Terraform module uploads to S3
+(gate.bundle.discovery.terraform `_upload_places`, `_upload_source`, `_enumerated`,
+`_packages_under`, `_package_file`, `_could_be_package`) and the Serverless layer whose
+location is a variable (gate.bundle.discovery.serverless `_layer_code`).
+
+Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
+bundle exits 0 with the hostile harness's policy (checkov off), and the baseline (the
+same problem written plainly, in one run) blocks on GATE-SLS-001 (a handler running the
+event's command, in `build/evil.zip`). In every case the function takes its code from
+S3 (`s3_key = local.key`, untied, "code in S3", a warning, as review 48's class 1), or
+there is no function at all (a function of another stack deploys the object), and the
+bundle's upload writes that object from a zip of the bundle. What lets each through:
+
+1. An unresolved upload excused by a name it writes. `_could_be_package` excuses an
+   `aws_s3_object` whose source the gate cannot resolve when its `key`, or its `source`
+   *as an expression's text*, ends in a "plainly not a package" extension (`.json`,
+   `.html`...). Lambda takes a package from any key (`s3_key = "fn.json"` deploys a zip),
+   and the source's text says nothing of the content of the file Terraform reads. The
+   upload is neither scanned nor refused, and `build/evil.zip` is "a zip no function or
+   layer deploys" (a warning, never unpacked): (a) `key = "fn.json"`, `source =
+   format("%s/evil.zip", "build")`; (b) `source = join("/", ["build", "evil.zip"])`;
+   (c) `source = "${abspath(path.module)}/build/evil.zip"` (a common idiom); (d)
+   `for_each = { a = "build/evil.zip" }`, `source = each.value`, `key =
+   "${each.key}.json"`; (e) `for_each = toset(["build/evil.zip"])`, `key = "a.html"`;
+   (f) the zip itself named `build/evil.json`, `source =
+   "${abspath(path.module)}/build/evil.json"`, `key = "fn.zip"` (no warning at all: the
+   file is taken as data); (g) (c) with no function. Each exits 0, where the same
+   upload with `source = "build/evil.zip"` (key `fn.zip` or `fn.json`) blocks, and
+   `source = "build/evil.json"` written out is refused (a zip not named .zip). Without
+   the `.json`/`.html` name, (a)-(e) are refused (held: "needs Terraform to resolve").
+2. A zip named as a document. `_package_file` takes a file an upload names as a package
+   when it is a `.zip` or a zip by content, *but* one named `.docx|.xlsx|.pptx|.odt|.ods|
+   .odp|.epub` (`_DOCUMENT`); Lambda unpacks whatever zip the key holds, whatever its
+   name. The resolved upload of `build/evil.docx` (a zip of `app.py`) is neither
+   scanned nor refused; the file is only counted in "files no function deploys ... the
+   gate does not analyse" (a warning, exit 0 unless `coverage: {not_analysed: fail}`):
+   (a) `source = "build/evil.docx"`; (b) `.xlsx`; (c) `for_each = fileset("build",
+   "{*.docx,*.zip}")` (through `_enumerated`/`_packages_under`, same test); (d) `.epub`
+   with no function. Each exits 0, where the same zip named `build/evil.zip` blocks; a
+   layer's or a function's `filename = "build/evil.docx"` is refused (held).
+
+Suggested fixes, by class. 1, drop the key from `_could_be_package` (an S3 key's name
+says nothing of what Lambda deploys from it) and judge the source by the files it can
+name, not its text: an upload whose source the gate cannot resolve is refused unless
+it is literal `content` (or, at most, unless every file of the bundle it could name -
+by the extension of a literal tail - is plainly no zip by content); equivalently, once
+any upload of a module is unresolved, take every zip by content of the bundle as
+deployed (scan it, refuse it when not named .zip). 2, drop `_DOCUMENT` from
+`_package_file`: a zip by content that an upload writes is a package whatever its name
+(refused when not named `.zip`, as a layer's is), or read a document's zip for
+`[Content_Types].xml`/`mimetype` before excusing it.
+
+Also tried, and the gate held: the same tricks with a function whose literal `s3_key`
+names the upload's key (tied: refused, "its code is at ... needs Terraform to resolve",
+or "a zip in the code of function" for the `.docx`); `fileset("${path.module}/../x/build",
+"*")` (`..`: refused); `source = "${path.root}/build/evil.zip"` with `key =
+"index.html"` (resolved, blocks); `count = 1`, `source = local.zips[count.index]`
+(blocks); a zip written out as `build/evil.json` (refused); a layer's or a function's
+`filename` naming a `.docx` zip (refused); Serverless: a function's and a layer's
+`package.artifact: build/evil.docx` (refused), `layers: ${file(./layers.yml)}` with a
+`${self:...}` path in the included file (refused).
+
+Not covered: `content_base64 = base64encode(templatefile(...))` of a zip (Terraform
+fails on a non-UTF-8 template: not a real deploy); uploads in a child module with the
+caller's `key`; `aws_s3_object_copy`; serverless-python-requirements `layer: true`
+beyond a glance; `${self:...}` in a Serverless `handler` (the service folder is scanned
+whatever the handler); diff mode, baselines, shards, `--policy-ref`, the cache. No
+`terraform apply` ran (not here): class 1 rests on Terraform evaluating `format`,
+`join`, `abspath`, `for_each` maps and sets as documented, class 2 on Lambda taking a
+package from any S3 key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.conftest import Layout, each_blocked_or_refused, each_blocks, files, zipped
+
+RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
+EVIL = zipped({"app.py": RUNS_EVENT})
+FUNCTION = (
+    'resource "aws_lambda_function" "fn" {\n  function_name = "orders"\n'
+    '  role = "arn:aws:iam::123456789012:role/orders"\n  runtime = "python3.12"\n'
+    '  handler = "app.handler"\n  s3_bucket = "bkt"\n  s3_key = local.key\n}\n'
+)
+
+
+def untied(key: str) -> str:
+    """A function taking its code from S3 by a key the gate does not tie to an upload."""
+    return f'locals {{\n  key = "{key}"\n}}\n' + FUNCTION
+
+
+def upload(source: str, key: str = '"fn.zip"', more: str = "") -> str:
+    return (
+        f'resource "aws_s3_object" "code" {{\n{more}  bucket = "bkt"\n  key = {key}\n'
+        f"  {source}\n}}\n"
+    )
+
+
+def terraform(main: str, zip_name: str = "build/evil.zip") -> Layout:
+    return files({"main.tf": main, zip_name: EVIL})
+
+
+ABSPATH = 'source = "${abspath(path.module)}/build/evil.zip"'
+
+# --- 1. an unresolved upload excused by the name it writes -----------------------------------
+
+NAMED: dict[str, Layout] = {
+    "1a-format-key-json": terraform(
+        untied("fn.json") + upload('source = format("%s/evil.zip", "build")', '"fn.json"')
+    ),
+    "1b-join-key-json": terraform(
+        untied("fn.json") + upload('source = join("/", ["build", "evil.zip"])', '"fn.json"')
+    ),
+    "1c-abspath-key-json": terraform(untied("fn.json") + upload(ABSPATH, '"fn.json"')),
+    "1d-for-each-map-key-json": terraform(
+        untied("a.json")
+        + upload(
+            "source = each.value",
+            '"${each.key}.json"',
+            '  for_each = { a = "build/evil.zip" }\n',
+        )
+    ),
+    "1e-for-each-set-key-html": terraform(
+        untied("a.html")
+        + upload("source = each.value", '"a.html"', '  for_each = toset(["build/evil.zip"])\n')
+    ),
+    "1f-zip-named-json-by-abspath": terraform(
+        untied("fn.zip") + upload('source = "${abspath(path.module)}/build/evil.json"'),
+        "build/evil.json",
+    ),
+    "1g-abspath-key-json-no-function": terraform(upload(ABSPATH, '"fn.json"')),
+}
+
+# --- 2. a zip named as a document -------------------------------------------------------------
+
+DOCUMENTS: dict[str, Layout] = {
+    "2a-docx": terraform(
+        untied("fn.zip") + upload('source = "build/evil.docx"'), "build/evil.docx"
+    ),
+    "2b-xlsx": terraform(
+        untied("fn.zip") + upload('source = "build/evil.xlsx"'), "build/evil.xlsx"
+    ),
+    "2c-fileset-docx": terraform(
+        untied("fn.zip")
+        + upload(
+            'source = "build/${each.value}"',
+            '"${each.value}"',
+            '  for_each = fileset("build", "{*.docx,*.zip}")\n',
+        ),
+        "build/evil.docx",
+    ),
+    "2d-epub-no-function": terraform(upload('source = "build/evil.epub"'), "build/evil.epub"),
+}
+
+
+def test_the_plain_forms_block(tmp_path: Path) -> None:
+    """Each problem written plainly blocks, in one run: the upload's literal `.zip`,
+    under a `.zip` key and under a `.json` key (1, 2), and with no function (1g, 2d)."""
+    cases = {
+        "upload-literal": (
+            terraform(untied("fn.zip") + upload('source = "build/evil.zip"')),
+            "GATE-SLS-001",
+        ),
+        "upload-literal-key-json": (
+            terraform(untied("fn.json") + upload('source = "build/evil.zip"', '"fn.json"')),
+            "GATE-SLS-001",
+        ),
+        "upload-literal-no-function": (
+            terraform(upload('source = "build/evil.zip"', '"fn.json"')),
+            "GATE-SLS-001",
+        ),
+    }
+    each_blocks(tmp_path, cases)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 50 class 1: an unresolved upload excused by its key's or source's "
+    "extension (terraform _could_be_package)",
+)
+def test_an_upload_the_gate_cannot_resolve_is_refused(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, NAMED)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 50 class 2: a zip an upload writes, named as a document, is no "
+    "package to the gate (terraform _package_file, _DOCUMENT)",
+)
+def test_a_zip_named_as_a_document_is_scanned_or_refused(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, DOCUMENTS)
