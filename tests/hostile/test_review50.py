@@ -39,6 +39,19 @@ bundle's upload writes that object from a zip of the bundle. What lets each thro
    "{*.docx,*.zip}")` (through `_enumerated`/`_packages_under`, same test); (d) `.epub`
    with no function. Each exits 0, where the same zip named `build/evil.zip` blocks; a
    layer's or a function's `filename = "build/evil.docx"` is refused (held).
+3. A variable's values cut where Terraform's is the last. `ModuleValues`
+   (gate.bundle.discovery.terraform_values) lists a variable's default, then the value of
+   each `terraform.tfvars` and `*.auto.tfvars` file in name order, and `_resolve` /
+   `_substituted` keep the first `MAX_VALUES` (64) of an expression's alternatives
+   ("any one wildcard is enough to judge"); Terraform takes the *last* file's value. An
+   upload judged by the kept values (`_upload_places`: each resolved, none a package,
+   nothing unresolved) is neither scanned nor refused: (a) `source = var.src`, default
+   `build/page.html`, 64 `aNN.auto.tfvars` files assigning it again, `zz.auto.tfvars`
+   assigning `build/evil.zip`; (b) `source = "build/${var.a}${var.b}"`, 7 decoy files
+   and `zz.auto.tfvars` (`a = "evil"`, `b = ".zip"`): 9 x 9 alternatives, the last cut.
+   Each exits 0, where the same `zz.auto.tfvars` alone blocks. (A function's
+   `filename = var.src` with 64 decoys is refused: that reader does not resolve
+   variables; the cut reaches whatever reads `ModuleValues.texts`.)
 
 Suggested fixes, by class. 1, drop the key from `_could_be_package` (an S3 key's name
 says nothing of what Lambda deploys from it) and judge the source by the files it can
@@ -49,7 +62,10 @@ any upload of a module is unresolved, take every zip by content of the bundle as
 deployed (scan it, refuse it when not named .zip). 2, drop `_DOCUMENT` from
 `_package_file`: a zip by content that an upload writes is a package whatever its name
 (refused when not named `.zip`, as a layer's is), or read a document's zip for
-`[Content_Types].xml`/`mimetype` before excusing it.
+`[Content_Types].xml`/`mimetype` before excusing it. 3, never cut silently: when an
+expression has more alternatives than the cap, say so (an `Unresolved`) and have each
+reader refuse it, or keep the value Terraform takes (the last tfvars file's, else the
+default) first, and the whole product of those.
 
 Also tried, and the gate held: the same tricks with a function whose literal `s3_key`
 names the upload's key (tied: refused, "its code is at ... needs Terraform to resolve",
@@ -59,7 +75,8 @@ or "a zip in the code of function" for the `.docx`); `fileset("${path.module}/..
 (blocks); a zip written out as `build/evil.json` (refused); a layer's or a function's
 `filename` naming a `.docx` zip (refused); Serverless: a function's and a layer's
 `package.artifact: build/evil.docx` (refused), `layers: ${file(./layers.yml)}` with a
-`${self:...}` path in the included file (refused).
+`${self:...}` path in the included file (refused); `terraform.tfvars.json` naming the zip
+(refused: JSON syntax); a `.bin` symlink to a zip (refused; a `.docx` one is class 2).
 
 Not covered: `content_base64 = base64encode(templatefile(...))` of a zip (Terraform
 fails on a non-UTF-8 template: not a real deploy); uploads in a child module with the
@@ -157,9 +174,44 @@ DOCUMENTS: dict[str, Layout] = {
 }
 
 
+# --- 3. the value Terraform takes, past the gate's cap on a variable's values ----------------
+
+PAGE = "<html></html>\n"
+CHOSEN = (
+    'variable "src" {\n  default = "build/page.html"\n}\n'
+    + untied("fn.zip")
+    + upload("source = var.src")
+)
+PARTS = (
+    'variable "a" {\n  default = "page"\n}\nvariable "b" {\n  default = ".html"\n}\n'
+    + untied("fn.zip")
+    + upload('source = "build/${var.a}${var.b}"')
+)
+
+
+def tfvars(main: str, decoys: int, decoy: str, last: str) -> Layout:
+    """`main`, `build/evil.zip`, a page, `decoys` auto-loaded variable files assigning
+    `decoy`, and the one Terraform loads last (`zz.auto.tfvars`) assigning `last`."""
+    written: dict[str, str | bytes] = {"main.tf": main, "build/evil.zip": EVIL}
+    written |= {"build/page.html": PAGE, "zz.auto.tfvars": last}
+    written |= {f"a{i:02}.auto.tfvars": decoy for i in range(decoys)}
+    return files(written)
+
+
+CAPPED: dict[str, Layout] = {
+    "3a-sixty-four-decoys": tfvars(
+        CHOSEN, 64, 'src = "build/page.html"\n', 'src = "build/evil.zip"\n'
+    ),
+    "3b-a-product-past-the-cap": tfvars(
+        PARTS, 7, 'a = "page"\nb = ".html"\n', 'a = "evil"\nb = ".zip"\n'
+    ),
+}
+
+
 def test_the_plain_forms_block(tmp_path: Path) -> None:
     """Each problem written plainly blocks, in one run: the upload's literal `.zip`,
-    under a `.zip` key and under a `.json` key (1, 2), and with no function (1g, 2d)."""
+    under a `.zip` key and under a `.json` key (1, 2), and with no function (1g, 2d); the
+    variable file Terraform loads last naming it, without the decoys (3)."""
     cases = {
         "upload-literal": (
             terraform(untied("fn.zip") + upload('source = "build/evil.zip"')),
@@ -173,23 +225,32 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
             terraform(upload('source = "build/evil.zip"', '"fn.json"')),
             "GATE-SLS-001",
         ),
+        "tfvars-last-no-decoys": (
+            tfvars(CHOSEN, 0, "", 'src = "build/evil.zip"\n'),
+            "GATE-SLS-001",
+        ),
+        "tfvars-product-no-decoys": (
+            tfvars(PARTS, 0, "", 'a = "evil"\nb = ".zip"\n'),
+            "GATE-SLS-001",
+        ),
     }
     each_blocks(tmp_path, cases)
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review 50 class 1: an unresolved upload excused by its key's or source's "
-    "extension (terraform _could_be_package)",
+    reason="review 50 classes 1 and 2: an unresolved upload excused by its key's or "
+    "source's extension (terraform _could_be_package); a zip an upload writes, named as "
+    "a document, no package to the gate (terraform _package_file, _DOCUMENT)",
 )
-def test_an_upload_the_gate_cannot_resolve_is_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, NAMED)
+def test_what_the_module_uploads_is_scanned_or_refused(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, {**NAMED, **DOCUMENTS})
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review 50 class 2: a zip an upload writes, named as a document, is no "
-    "package to the gate (terraform _package_file, _DOCUMENT)",
+    reason="review 50 class 3: a variable's values cut at MAX_VALUES drop the one "
+    "Terraform takes (terraform_values ModuleValues._resolve, _substituted)",
 )
-def test_a_zip_named_as_a_document_is_scanned_or_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, DOCUMENTS)
+def test_the_value_terraform_takes_is_never_cut(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, CAPPED)
