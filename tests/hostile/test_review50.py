@@ -1,16 +1,18 @@
 """A fiftieth hostile review of `gate check`, on review 48's Terraform and Serverless
 fixes and what they touch: the packages a Terraform module uploads to S3
 (gate.bundle.discovery.terraform `_upload_places`, `_upload_source`, `_enumerated`,
-`_packages_under`, `_package_file`, `_could_be_package`) and the Serverless layer whose
-location is a variable (gate.bundle.discovery.serverless `_layer_code`).
+`_packages_under`, `_package_file`, `_could_be_package`, and the module values they read,
+gate.bundle.discovery.terraform_values) and the Serverless layer whose location is a
+variable (gate.bundle.discovery.serverless `_layer_code`) with the sections beside it.
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), and the baseline (the
 same problem written plainly, in one run) blocks on GATE-SLS-001 (a handler running the
-event's command, in `build/evil.zip`). In every case the function takes its code from
-S3 (`s3_key = local.key`, untied, "code in S3", a warning, as review 48's class 1), or
-there is no function at all (a function of another stack deploys the object), and the
-bundle's upload writes that object from a zip of the bundle. What lets each through:
+event's command, in `build/evil.zip`), or PYSEC-2018-28 (requests 2.19.0) for 4. In
+1-3 the function takes its code from S3 (`s3_key = local.key`, untied, "code in S3", a
+warning, as review 48's class 1), or there is no function at all (a function of another
+stack deploys the object), and the bundle's upload writes that object from a zip of the
+bundle. What lets each through:
 
 1. An unresolved upload excused by a name it writes. `_could_be_package` excuses an
    `aws_s3_object` whose source the gate cannot resolve when its `key`, or its `source`
@@ -52,6 +54,21 @@ bundle's upload writes that object from a zip of the bundle. What lets each thro
    Each exits 0, where the same `zz.auto.tfvars` alone blocks. (A function's
    `filename = var.src` with 64 decoys is refused: that reader does not resolve
    variables; the cut reaches whatever reads `ModuleValues.texts`.)
+4. A Serverless `custom` section the gate cannot resolve, read as empty.
+   `read_serverless` (gate.bundle.discovery.serverless) reads `custom` through
+   `_resolved_or_empty`, which turns the ValueError `mapping_of` raises for a
+   `${file(...)}` whose path holds a variable into `{}` ("the reference checks refuse
+   what is missing, and the rules resolve the rest"): serverless-python-requirements'
+   settings are then none, so the requirements file it installs (`fileName`) is never
+   a manifest (`python_requirements`): only "1 files of code the gate does not analyse
+   (reqs/prod.txt)", a warning. `custom: ${file(./X/custom.yml)}`, the file holding
+   `pythonRequirements: {fileName: reqs/prod.txt}` (requests 2.19.0), with X: (a)
+   `${opt:stage, 'dev'}`; (b) `${self:provider.stage}` (`provider.stage: dev`); (c)
+   `custom-${sls:stage}.yml`. Each exits 0, where the same settings inline, or from
+   `${file(./dev/custom.yml)}` written out, block (PYSEC-2018-28). (The same variable one
+   level down, `pythonRequirements: ${file(...):pythonRequirements}`, is refused: held.
+   With `vendor: node_modules/vend` in the unresolved file, B605 blocked: something
+   else scanned it.)
 
 Suggested fixes, by class. 1, drop the key from `_could_be_package` (an S3 key's name
 says nothing of what Lambda deploys from it) and judge the source by the files it can
@@ -65,7 +82,12 @@ deployed (scan it, refuse it when not named .zip). 2, drop `_DOCUMENT` from
 `[Content_Types].xml`/`mimetype` before excusing it. 3, never cut silently: when an
 expression has more alternatives than the cap, say so (an `Unresolved`) and have each
 reader refuse it, or keep the value Terraform takes (the last tfvars file's, else the
-default) first, and the whole product of those.
+default) first, and the whole product of those. 4, refuse a `custom` (and `resources`,
+`package`, every section `read_serverless` reads) that the gate cannot resolve when a
+plugin that reads `custom` is listed (serverless-python-requirements, the script
+plugins), as `mapping_of` refuses `pythonRequirements` itself; `_resolved_or_empty`
+should be kept for sections nothing of discovery depends on. The same swallow in
+`resources` silences `_refuse_overrides` (not tried: no harmful override found in time).
 
 Also tried, and the gate held: the same tricks with a function whose literal `s3_key`
 names the upload's key (tied: refused, "its code is at ... needs Terraform to resolve",
@@ -208,6 +230,37 @@ CAPPED: dict[str, Layout] = {
 }
 
 
+# --- 4. a Serverless `custom` section the gate cannot resolve --------------------------------
+
+SERVICE = (
+    "service: orders\nprovider:\n  name: aws\n  runtime: python3.12\n  stage: dev\n"
+    "plugins:\n  - serverless-python-requirements\n{custom}\n"
+    "functions:\n  orders:\n    handler: app.handler\n"
+)
+SETTINGS = "pythonRequirements:\n  fileName: reqs/prod.txt\n"
+
+
+def service(custom: str) -> Layout:
+    """A service whose serverless-python-requirements installs `reqs/prod.txt`
+    (requests 2.19.0), its `custom` section as `custom`."""
+    return files(
+        {
+            "serverless.yml": SERVICE.format(custom=custom),
+            "app.py": "def handler(event, context):\n    return {'ok': True}\n",
+            "reqs/prod.txt": "requests==2.19.0\n",
+            "dev/custom.yml": SETTINGS,
+            "custom-dev.yml": SETTINGS,
+        }
+    )
+
+
+CUSTOM: dict[str, Layout] = {
+    "4a-opt-stage": service("custom: ${file(./${opt:stage, 'dev'}/custom.yml)}"),
+    "4b-self-provider-stage": service("custom: ${file(./${self:provider.stage}/custom.yml)}"),
+    "4c-sls-stage": service("custom: ${file(./custom-${sls:stage}.yml)}"),
+}
+
+
 def test_the_plain_forms_block(tmp_path: Path) -> None:
     """Each problem written plainly blocks, in one run: the upload's literal `.zip`,
     under a `.zip` key and under a `.json` key (1, 2), and with no function (1g, 2d); the
@@ -225,6 +278,11 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
             terraform(upload('source = "build/evil.zip"', '"fn.json"')),
             "GATE-SLS-001",
         ),
+        "custom-inline": (
+            service("custom:\n  " + SETTINGS.replace("\n ", "\n   ")),
+            "PYSEC-2018-28",
+        ),
+        "custom-from-a-file": (service("custom: ${file(./dev/custom.yml)}"), "PYSEC-2018-28"),
         "tfvars-last-no-decoys": (
             tfvars(CHOSEN, 0, "", 'src = "build/evil.zip"\n'),
             "GATE-SLS-001",
@@ -239,18 +297,19 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review 50 classes 1 and 2: an unresolved upload excused by its key's or "
-    "source's extension (terraform _could_be_package); a zip an upload writes, named as "
-    "a document, no package to the gate (terraform _package_file, _DOCUMENT)",
+    reason="review 50 classes 1-3: an unresolved upload excused by its key's or source's "
+    "extension (terraform _could_be_package); a zip named as a document, no package "
+    "(terraform _package_file, _DOCUMENT); a variable's values cut at MAX_VALUES "
+    "(terraform_values ModuleValues._resolve, _substituted)",
 )
 def test_what_the_module_uploads_is_scanned_or_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, {**NAMED, **DOCUMENTS})
+    each_blocked_or_refused(tmp_path, {**NAMED, **DOCUMENTS, **CAPPED})
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review 50 class 3: a variable's values cut at MAX_VALUES drop the one "
-    "Terraform takes (terraform_values ModuleValues._resolve, _substituted)",
+    reason="review 50 class 4: a Serverless `custom` section the gate cannot resolve is "
+    "read as empty (serverless read_serverless, _resolved_or_empty)",
 )
-def test_the_value_terraform_takes_is_never_cut(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, CAPPED)
+def test_the_plugin_settings_the_deploy_reads_are_read_or_refused(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, CUSTOM)
