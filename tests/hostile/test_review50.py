@@ -27,7 +27,10 @@ bundle. What lets each through:
    "${each.key}.json"`; (e) `for_each = toset(["build/evil.zip"])`, `key = "a.html"`;
    (f) the zip itself named `build/evil.json`, `source =
    "${abspath(path.module)}/build/evil.json"`, `key = "fn.zip"` (no warning at all: the
-   file is taken as data); (g) (c) with no function. Each exits 0, where the same
+   file is taken as data); (g) (c) with no function; with `key = "fn.zip"`, a source
+   whose *text* ends in a page's name: (h) `var.prod ? "build/evil.zip" :
+   "build/page.html"` (`prod` defaults to true); (i) `coalesce("build/evil.zip",
+   "build/page.html")`. Each exits 0, where the same
    upload with `source = "build/evil.zip"` (key `fn.zip` or `fn.json`) blocks, and
    `source = "build/evil.json"` written out is refused (a zip not named .zip). Without
    the `.json`/`.html` name, (a)-(e) are refused (held: "needs Terraform to resolve").
@@ -105,7 +108,16 @@ or "a zip in the code of function" for the `.docx`); `fileset("${path.module}/..
 `filename` naming a `.docx` zip (refused); Serverless: a function's and a layer's
 `package.artifact: build/evil.docx` (refused), `layers: ${file(./layers.yml)}` with a
 `${self:...}` path in the included file (refused); `terraform.tfvars.json` naming the zip
-(refused: JSON syntax); a `.bin` symlink to a zip (refused; a `.docx` one is class 2).
+(refused: JSON syntax); a `.bin` symlink to a zip (refused; a `.docx` one is class 2);
+a fileset loop over `build/` holding a symlink to a folder with the zip (blocks); a
+child module's upload whose caller's `source` is `./up`, `./up/` or `./build/../up`
+(refused: the caller's variable); Serverless `resources: ${file(./${opt:stage,
+'dev'}/res.yml)}` (and `${self:provider.stage}`) defining an `AWS::Lambda::Function`
+with inline `ZipFile` code (blocks: the rules' resolver reads it, as review 12's).
+
+Limits (not bypasses): a root module's variable default is taken as its value; a
+`prod.tfvars` of the bundle a deploy passes by `-var-file` is the deployer's choice
+(README: "a variable the caller sets ... is the deployer's").
 
 Not covered: `content_base64 = base64encode(templatefile(...))` of a zip (Terraform
 fails on a non-UTF-8 template: not a real deploy); uploads in a child module with the
@@ -179,6 +191,23 @@ NAMED: dict[str, Layout] = {
         "build/evil.json",
     ),
     "1g-abspath-key-json-no-function": terraform(upload(ABSPATH, '"fn.json"')),
+    "1h-conditional-ending-html": files(
+        {
+            "main.tf": 'variable "prod" {\n  default = true\n}\n'
+            + untied("fn.zip")
+            + upload('source = var.prod ? "build/evil.zip" : "build/page.html"'),
+            "build/evil.zip": EVIL,
+            "build/page.html": "<html></html>\n",
+        }
+    ),
+    "1i-coalesce-ending-html": files(
+        {
+            "main.tf": untied("fn.zip")
+            + upload('source = coalesce("build/evil.zip", "build/page.html")'),
+            "build/evil.zip": EVIL,
+            "build/page.html": "<html></html>\n",
+        }
+    ),
 }
 
 # --- 2. a zip named as a document -------------------------------------------------------------
