@@ -79,6 +79,19 @@ bundle. What lets each through:
    level down, `pythonRequirements: ${file(...):pythonRequirements}`, is refused: held.
    With `vendor: node_modules/vend` in the unresolved file, B605 blocked: something
    else scanned it.)
+5. A CloudFormation stack a Terraform module deploys. `aws_cloudformation_stack` (and
+   `aws_cloudformation_stack_set`) deploys its `template_body`, and nothing of the gate
+   knows either resource (no hit in gate/): `read_terraform`
+   (gate.bundle.discovery.terraform) reads only functions, layers, archives and
+   uploads, and the CloudFormation reader runs only on a file discovery finds by its
+   name and place (gate.bundle.discovery.read `_candidates`). The template's function,
+   inline `ZipFile` code running the event's command, is never read, where the same
+   template as `stack.yaml` (read on its own) blocks (GATE-SLS-001): (a) `template_body
+   = file("stack.tpl")`; (b) `templatefile("stack.tpl", {})`; (c) (a) in an
+   `aws_cloudformation_stack_set`; (d) `file("node_modules/stack.yaml")` (a folder the
+   gate skips: no warning at all); (e) a heredoc in the `.tf` file; (f) `jsonencode({...})`
+   of the template as HCL. Each exits 0 ((a)-(c): "1 files of code the gate does not
+   analyse (stack.tpl)", a warning; (d)-(f): nothing).
 
 Suggested fixes, by class. 1, drop the key from `_could_be_package` (an S3 key's name
 says nothing of what Lambda deploys from it) and judge the source by the files it can
@@ -98,6 +111,13 @@ plugin that reads `custom` is listed (serverless-python-requirements, the script
 plugins), as `mapping_of` refuses `pythonRequirements` itself; `_resolved_or_empty`
 should be kept for sections nothing of discovery depends on. The same swallow in
 `resources` silences `_refuse_overrides` (not tried: no harmful override found in time).
+5, read an `aws_cloudformation_stack`'s / `_stack_set`'s `template_body` as a template:
+a `file()`/`templatefile()` of the bundle through the CloudFormation reader whatever
+its name or folder (the reference kind "template"), a literal heredoc or `jsonencode`
+parsed in place; refuse one the gate cannot resolve (and `template_url`, code elsewhere,
+warned); more generally, refuse a Terraform resource that deploys IaC or code the
+readers do not know (`aws_serverlessapplicationrepository_cloudformation_stack`,
+`aws_cloudformation_stack*`, `aws_lambda_*` beyond the function and layer).
 
 Also tried, and the gate held: the same tricks with a function whose literal `s3_key`
 names the upload's key (tied: refused, "its code is at ... needs Terraform to resolve",
@@ -266,6 +286,44 @@ CAPPED: dict[str, Layout] = {
 }
 
 
+# --- 5. a CloudFormation stack a Terraform module deploys ------------------------------------
+
+STACK = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Evil:\n"
+    "    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+    "      Handler: index.handler\n      Role: arn:aws:iam::123456789012:role/x\n"
+    "      Code:\n        ZipFile: |\n          import os\n"
+    "          def handler(event, context):\n              os.system(event['cmd'])\n"
+)
+
+
+def stack(body: str, kind: str = "aws_cloudformation_stack", **written: str) -> Layout:
+    """A module deploying one CloudFormation stack whose template is `body`."""
+    main = f'resource "{kind}" "s" {{\n  name = "s"\n  template_body = {body}\n}}\n'
+    return files({"main.tf": main, **written})
+
+
+STACKS: dict[str, Layout] = {
+    "5a-file-tpl": stack('file("stack.tpl")', **{"stack.tpl": STACK}),
+    "5b-templatefile": stack('templatefile("stack.tpl", {})', **{"stack.tpl": STACK}),
+    "5c-stack-set": stack(
+        'file("stack.tpl")', "aws_cloudformation_stack_set", **{"stack.tpl": STACK}
+    ),
+    "5d-skipped-folder": stack(
+        'file("node_modules/stack.yaml")', **{"node_modules/stack.yaml": STACK}
+    ),
+    "5e-heredoc": stack("<<-EOT\n" + STACK + "EOT"),
+    "5f-jsonencode": stack(
+        "jsonencode({\n    Resources = {\n      Evil = {\n"
+        '        Type = "AWS::Lambda::Function"\n        Properties = {\n'
+        '          Runtime = "python3.12"\n          Handler = "index.handler"\n'
+        '          Role = "arn:aws:iam::123456789012:role/x"\n'
+        '          Code = { ZipFile = "import os\\ndef handler(event, context):'
+        "\\n    os.system(event['cmd'])\\n\" }\n"
+        "        }\n      }\n    }\n  })"
+    ),
+}
+
 # --- 4. a Serverless `custom` section the gate cannot resolve --------------------------------
 
 SERVICE = (
@@ -321,6 +379,10 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
             terraform(upload('source = "build/evil.zip"', '"fn.json"')),
             "GATE-SLS-001",
         ),
+        "stack-template-yaml": (
+            stack('file("stack.yaml")', **{"stack.yaml": STACK}),
+            "GATE-SLS-001",
+        ),
         "custom-inline": (
             service("custom:\n  " + SETTINGS.replace("\n ", "\n   ")),
             "PYSEC-2018-28",
@@ -340,13 +402,14 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review 50 classes 1-3: an unresolved upload excused by its key's or source's "
+    reason="review 50 classes 1-3 and 5: an unresolved upload excused by its key's or source's "
     "extension (terraform _could_be_package); a zip named as a document, no package "
     "(terraform _package_file, _DOCUMENT); a variable's values cut at MAX_VALUES "
-    "(terraform_values ModuleValues._resolve, _substituted)",
+    "(terraform_values ModuleValues._resolve, _substituted); a CloudFormation stack's "
+    "template_body unread (terraform read_terraform)",
 )
 def test_what_the_module_uploads_is_scanned_or_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, {**NAMED, **DOCUMENTS, **CAPPED})
+    each_blocked_or_refused(tmp_path, {**NAMED, **DOCUMENTS, **CAPPED, **STACKS})
 
 
 @pytest.mark.xfail(
