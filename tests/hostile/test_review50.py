@@ -133,7 +133,11 @@ a fileset loop over `build/` holding a symlink to a folder with the zip (blocks)
 child module's upload whose caller's `source` is `./up`, `./up/` or `./build/../up`
 (refused: the caller's variable); Serverless `resources: ${file(./${opt:stage,
 'dev'}/res.yml)}` (and `${self:provider.stage}`) defining an `AWS::Lambda::Function`
-with inline `ZipFile` code (blocks: the rules' resolver reads it, as review 12's).
+with inline `ZipFile` code (blocks: the rules' resolver reads it, as review 12's);
+CloudFormation's own nested stacks, the contrast to class 5: `AWS::CloudFormation::Stack`
+`TemplateURL: nested.tpl`, `AWS::Serverless::Application` `Location: nested.tpl`
+(refused: "a template checkov does not read by its name"), `TemplateURL:
+node_modules/n.yaml` (refused: a folder the gate ignores).
 
 Limits (not bypasses): a root module's variable default is taken as its value; a
 `prod.tfvars` of the bundle a deploy passes by `-var-file` is the deployer's choice
