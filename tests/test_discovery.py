@@ -961,13 +961,14 @@ ARCHIVE = (
          {"build/fn.bin"}),
         (upload('content_base64 = filebase64("${path.module}/build/fn.zip")'), {"build/fn.zip"}),
         (upload('for_each = fileset("build", "*")\n  ' + EACH, "each.value"),
-         {"build/fn.zip", "build/fn.bin", "build/fn.json"}),
+         {"build/fn.zip", "build/fn.bin", "build/fn.json", "build/report.docx"}),
         (upload('source = "build/fn.json"'), {"build/fn.json"}),
-        (upload('source = "build/report.docx"'), set()),
+        (upload('source = "build/report.docx"'), {"build/report.docx"}),
         (ARCHIVE + upload("source = data.archive_file.z.output_path"), {"node_modules/fn"}),
         (upload('source = "build/page.html"', '"page.html"'), set()),
         (upload("content = jsonencode({ a = 1 })", '"config.json"'), set()),
-        (upload("source = var.page", '"index.html"'), set()),
+        (upload("source = var.page", '"index.html"'),
+         {"build/fn.zip", "build/fn.bin", "build/fn.json", "build/report.docx"}),
     ],
 )  # fmt: skip
 def test_every_package_a_terraform_upload_writes_is_deployed(
@@ -975,8 +976,9 @@ def test_every_package_a_terraform_upload_writes_is_deployed(
 ) -> None:
     """Whatever writes the file a Terraform module uploads to S3 (a local, a variable's
     default, `filebase64`, a fileset, an archive_file's output), a package it uploads is
-    deployed code, scanned as a layer is: a zip whatever its name but a document's, an
-    archive's source; a page or data is not."""
+    deployed code, scanned as a layer is: a zip whatever its name (a `.docx` too), an
+    archive's source; a page or data is not. One the gate cannot resolve, named as a
+    page, may still write any package of the bundle: each is scanned."""
     write(tmp_path, {"main.tf": written, "build/page.html": "<p>hi</p>\n"})
     write(tmp_path, {"node_modules/fn/app.py": "def handler(event, context):\n    return 1\n"})
     for name in ("fn.zip", "fn.bin", "fn.json", "report.docx"):

@@ -167,8 +167,14 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
             continue
         places, why = _upload_places(root, module, body, archives, own)
         uploaded |= places
-        if why is not None and _could_be_package(body, own):
+        if why is None:
+            continue
+        if _could_be_package(body, own):
             lost_uploads.append(_lost(relative, body, f"upload {kind}.{name}", why))
+        else:
+            # Named as no package, but what it writes only Terraform knows, and Lambda
+            # takes a package from any key: every package of the bundle may be it.
+            uploaded |= _packages_under(root, ".")
     placed = sorted({code for code, _ in layers.values() if code is not None} | uploaded)
     python = {
         code
@@ -671,8 +677,6 @@ _FILESET = re.compile(r"\$\{(?:toset\()?fileset\((?:(?!\.\.)[^()])*\)\)?\}")
 no `..`: each path it gives stays in the folder it was found in."""
 _EACH = re.compile(r"\$\{each\.(?:key|value)\}")
 _DOCUMENTS = "docx|xlsx|pptx|odt|ods|odp|epub"
-_DOCUMENT = re.compile(rf"\.(?:{_DOCUMENTS})$", re.IGNORECASE)
-"""A document that is a zip by its content, not a package."""
 _NOT_PACKAGE = re.compile(
     r"\.(?:html?|css|json|csv|tsv|txt|md|xml|ya?ml|map|svg|png|jpe?g|gif|ico|webp|pdf"
     rf"|woff2?|ttf|eot|{_DOCUMENTS})[\"')}}]*$",
@@ -709,14 +713,14 @@ def _upload_places(
 
 
 def _upload_source(upload: dict[str, Any]) -> Any:
-    """What an upload writes its object from: its `source`, else the file its `content`
-    or `content_base64` reads whole, else that expression itself; None for literal
-    content (text written in the `.tf` file is no package)."""
+    """What an upload writes its object from: its `source`, else the file its
+    `content_base64` reads whole, else that expression itself; None for literal content
+    and for `content`, which is text (Terraform's `file()` refuses bytes that are not
+    UTF-8), so never a package."""
     source = tf_value(upload, "source")
     if source is not None:
         return source
     content = tf_value(upload, "content_base64")
-    content = tf_value(upload, "content") if content is None else content
     if not isinstance(content, str) or not _EXPRESSION.search(content):
         return None
     read = _READ_WHOLE.fullmatch(content)
@@ -752,11 +756,9 @@ def _packages_under(root: Path, folder: str) -> set[str]:
 
 def _package_file(root: Path, place: str) -> bool:
     """Whether a file an upload names may be a deployment package: a `.zip`, or a zip by
-    its content (Lambda takes any key) but a document's (`.docx`)."""
+    its content whatever its name (Lambda takes any key; a `.docx` is a zip too)."""
     if place.lower().endswith(".zip"):
         return True
-    if _DOCUMENT.search(place):
-        return False
     path = root / place
     return (
         not leaves_bundle(place)
@@ -767,9 +769,10 @@ def _package_file(root: Path, place: str) -> bool:
 
 
 def _could_be_package(upload: dict[str, Any], values: ModuleValues) -> bool:
-    """Whether an upload the gate cannot resolve may write a deployment package: unless
-    its source or its key, each as every value the module gives it, plainly names a file
-    of another kind (`index.html`, `config.json`)."""
+    """Whether an upload the gate cannot resolve is to be refused: unless its source or
+    its key, each as every value the module gives it, names a file of another kind
+    (`index.html`, `config.json`), when every package of the bundle is scanned instead,
+    since such a name proves nothing of what Terraform writes."""
     named = (values.texts(_upload_source(upload)), values.texts(tf_value(upload, "key")))
     return not any(texts and all(_NOT_PACKAGE.search(t) for t in texts) for texts in named)
 
