@@ -458,6 +458,25 @@ def test_a_layer_only_the_deploy_locates_is_refused_tied_or_not(
     assert str(refused.value).startswith(said), refused.value
 
 
+def test_a_custom_section_plugins_read_is_read_or_refused(tmp_path: Path) -> None:
+    """`custom` holds the plugins' settings (serverless-python-requirements' fileName):
+    one only the deploy resolves is refused where a plugin is listed, and read as empty
+    where none is."""
+    service = (
+        "service: s\nprovider: {name: aws, runtime: python3.12}\n"
+        "functions:\n  api: {handler: app.handler}\n"
+        "custom: ${file(./${opt:stage, 'dev'}/custom.yml)}\n"
+    )
+    app = "def handler(event, context):\n    return 1\n"
+    write(tmp_path, {"a/serverless.yml": service, "a/app.py": app})
+    assert [f.name for f in discover(tmp_path, "b").functions] == ["api"]
+    plugins = "plugins:\n  - serverless-python-requirements\n"
+    write(tmp_path, {"a/serverless.yml": service + plugins})
+    with pytest.raises(BundleError) as refused:
+        discover(tmp_path, "b")
+    assert "its plugins read their settings from it" in str(refused.value)
+
+
 def test_the_same_name_in_two_templates_is_qualified(tmp_path: Path) -> None:
     template = (
         "Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n"

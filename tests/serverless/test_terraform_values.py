@@ -69,3 +69,9 @@ def test_alternatives_are_bounded() -> None:
     values = ModuleValues.read([loads(variables)], tfvars)
     text = "".join(f"${{var.v{i}}}" for i in range(10))
     assert 1 < len(values.resolve(text)) <= MAX_VALUES
+    # Past the bound the last stands for the rest, unresolved, never dropped silently:
+    # the value left out may be the one Terraform takes (the last tfvars file's).
+    assert values.resolve(text)[-1] == text
+    many = [loads(f'src = "page{j}.html"\n') for j in range(MAX_VALUES)]
+    chosen = ModuleValues.read([loads('variable "src" {}\n')], [*many, loads('src = "fn.zip"\n')])
+    assert chosen.resolve("${var.src}")[-1] == "${var.src}"

@@ -67,7 +67,7 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     # outside the bundle) is left to the reference checks and the rules' resolver.
     resources = _resolved_or_empty(relative, service.get("resources"), load, "resources")
     _refuse_overrides(relative, resources, specs, load)
-    custom = _resolved_or_empty(relative, service.get("custom"), load, "custom")
+    custom = _custom(relative, service, load)
     plugin = mapping_of(relative, custom.get("pythonRequirements"), load, "pythonRequirements")
     if plugin.get("layer") not in (None, False, "false") and _REQUIREMENTS_LAYER not in as_mapping(
         resources.get("Resources")
@@ -457,6 +457,22 @@ def _resolved_or_empty(relative: str, value: Any, load: Loader, what: str) -> di
     try:
         return mapping_of(relative, value, load, what)
     except ValueError:
+        return {}
+
+
+def _custom(relative: str, service: dict[Any, Any], load: Loader) -> dict[Any, Any]:
+    """The service's `custom` section, where plugins read their settings (which
+    requirements file serverless-python-requirements installs, build hooks, a pip cache):
+    one the gate cannot resolve (`${file(./${opt:stage}/custom.yml)}`) is refused where
+    the service lists a plugin, and read as empty where none reads it."""
+    try:
+        return mapping_of(relative, service.get("custom"), load, "custom")
+    except ValueError as e:
+        if service.get("plugins"):
+            raise ValueError(
+                f"{e}; its plugins read their settings from it, which only the deploy "
+                "resolves: write custom out (or name a file without a variable)"
+            ) from e
         return {}
 
 

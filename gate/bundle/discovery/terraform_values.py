@@ -23,7 +23,8 @@ TFVARS = ("terraform.tfvars", "*.auto.tfvars")
 """The variable files Terraform loads from a module's directory by itself."""
 
 MAX_VALUES = 64
-"""At most this many alternatives per expression (any one wildcard is enough to judge)."""
+"""At most this many alternatives per expression (any one wildcard is enough to judge);
+past it, the last stands for the rest, unresolved (`_capped`)."""
 _MAX_DEPTH = 8
 """Locals naming locals: deeper than this is not followed (a cycle, or a trick)."""
 
@@ -71,7 +72,7 @@ class ModuleValues:
         what the module gives it (a whole expression by the value itself, one inside a
         longer text by its text), and instance indexes dropped from references. A
         variable the module gives no value stays as written."""
-        return self._resolve(value, 0)[:MAX_VALUES]
+        return self._resolve(value, 0)
 
     def texts(self, value: Any) -> list[str]:
         """Every string in `value` (a block's body, a list), however deep, as each text it
@@ -97,7 +98,8 @@ class ModuleValues:
     def _resolve(self, value: Any, depth: int) -> list[Any]:
         if isinstance(value, list):
             choices = [self._resolve(item, depth) for item in value]
-            return [list(c) for c in itertools.islice(itertools.product(*choices), MAX_VALUES)]
+            combined = itertools.islice(itertools.product(*choices), MAX_VALUES + 1)
+            return _capped([list(c) for c in combined], value)
         if not isinstance(value, str):
             return [value]
         value = _INSTANCE.sub(r"\1", value)
@@ -105,7 +107,7 @@ class ModuleValues:
         if depth < _MAX_DEPTH and whole is not None:
             found = self._named(whole[1], whole[2])
             if found:
-                return [v for one in found for v in self._resolve(one, depth + 1)][:MAX_VALUES]
+                return _capped([v for one in found for v in self._resolve(one, depth + 1)], value)
         if depth >= _MAX_DEPTH or not _NAMED.search(value):
             return [value]
         return self._substituted(value, depth)
@@ -119,14 +121,21 @@ class ModuleValues:
             texts = [v for v in self._named(kind, key) if isinstance(v, (str, int, float))]
             options.append([str(v) for v in texts] or [name])
         found: list[Any] = []
-        for choice in itertools.islice(itertools.product(*options), MAX_VALUES):
+        for choice in itertools.islice(itertools.product(*options), MAX_VALUES + 1):
             written = text
             for name, replacement in zip(names, choice, strict=True):
                 written = written.replace(name, replacement)
             found += self._resolve(written, depth + 1) if written != text else [written]
-        return found[:MAX_VALUES]
+        return _capped(found, text)
 
     def _named(self, kind: str, key: str) -> list[Any]:
         if kind == "local":
             return [self.locals[key]] if key in self.locals else []
         return list(self.variables.get(key, []))
+
+
+def _capped(found: list[Any], written: Any) -> list[Any]:
+    """At most MAX_VALUES of the values `found` for `written`; past that, the last is
+    `written` itself, unresolved: a value left out may be the one Terraform takes (the
+    last tfvars file's), so the caller must see that one was not listed."""
+    return found if len(found) <= MAX_VALUES else [*found[: MAX_VALUES - 1], written]
