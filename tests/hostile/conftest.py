@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import git
 import pytest
+
+from tests.test_provenance import AUTHOR
 
 # Generous: a hang is caught, a slow machine is not a failure.
 HANG_TIMEOUT_S = 300
@@ -335,3 +338,34 @@ def zipped(entries: Mapping[str, str]) -> bytes:
         for name, text in entries.items():
             archive.writestr(name, text)
     return buffer.getvalue()
+
+
+def commit(repository: git.Repo, message: str) -> None:
+    """Everything of the work tree committed, as a fixed author."""
+    repository.git.add(A=True)
+    repository.index.commit(message, author=AUTHOR, committer=AUTHOR)
+
+
+def committed_repository(sandbox: Sandbox, message: str) -> git.Repo:
+    """The bundle as written so far, committed on `main` of a new repository whose git
+    dir lies outside the bundle (git keeps its index there, which a read of the work
+    tree refreshes)."""
+    repository = git.Repo.init(
+        sandbox.bundle,
+        initial_branch="main",
+        separate_git_dir=str(sandbox.base / "git"),
+        allow_unsafe_options=True,
+    )
+    commit(repository, message)
+    return repository
+
+
+# What many reviews' bundles hold: a SAM function with its code in `src/`.
+SAM_HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+SAM = (
+    SAM_HEAD + "Resources:\n  OrdersFunction:\n    Type: AWS::Serverless::Function\n"
+    "    Properties:\n      CodeUri: src/\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Tracing: Active\n"
+)
+HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
+RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"

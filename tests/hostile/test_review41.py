@@ -134,16 +134,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import git
-
 from tests.hostile.conftest import (
     Layout,
     Sandbox,
     blocked_or_refused,
+    commit,
+    committed_repository,
     each_blocked_or_refused,
     each_blocks,
 )
-from tests.hostile.test_review29 import commit
 
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
 FUNCTION = (
@@ -278,14 +277,7 @@ def added_package(sandbox: Sandbox, uv_toml: bool) -> int:
     if uv_toml:
         sandbox.write("src/uv.toml", UV_SETTING)
     sandbox.write("src/pyproject.toml", PROJECT.format(dependencies='"six==1.16.0"') + settings)
-    # git keeps its index (which a read of the work tree refreshes) outside the bundle.
-    repo = git.Repo.init(
-        sandbox.bundle,
-        initial_branch="main",
-        separate_git_dir=str(sandbox.base / "git"),
-        allow_unsafe_options=True,
-    )
-    commit(repo, "main")
+    repo = committed_repository(sandbox, "main")
     repo.git.checkout("-b", "change")
     added = PROJECT.format(dependencies='"six==1.16.0", "acme-internal==1.0"')
     sandbox.write("src/pyproject.toml", added + settings)

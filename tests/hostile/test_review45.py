@@ -239,18 +239,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import git
-
 from tests.hostile.conftest import (
     CHEAP_POLICY,
     Batch,
     Layout,
     Sandbox,
     blocked_or_refused,
+    commit,
+    committed_repository,
     each_blocked_or_refused,
     each_blocks,
 )
-from tests.hostile.test_review29 import commit
 
 HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
 FUNCTION = (
@@ -579,14 +578,7 @@ def in_diff_mode(sandbox: Sandbox, include: str) -> int:
     """Exit code of diff mode for the change that has the orders function include
     `src/deps.txt` (pinning legacy's vulnerable requests) by the line `include`."""
     two_functions(sandbox, "src", "six==1.16.0")
-    # git keeps its index (which a read of the work tree refreshes) outside the bundle.
-    repo = git.Repo.init(
-        sandbox.bundle,
-        initial_branch="main",
-        separate_git_dir=str(sandbox.base / "git"),
-        allow_unsafe_options=True,
-    )
-    commit(repo, "main")
+    repo = committed_repository(sandbox, "main")
     repo.git.checkout("-b", "change")
     sandbox.write("src/requirements.txt", f"six==1.16.0\n{include}\n")
     sandbox.write("src/deps.txt", VULNERABLE + "\n")

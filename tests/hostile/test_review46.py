@@ -138,6 +138,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.hostile.conftest import (
+    HARMLESS,
+    RUNS_EVENT,
+    SAM,
     Layout,
     each_blocked_or_refused,
     each_blocks,
@@ -145,14 +148,6 @@ from tests.hostile.conftest import (
     zipped,
 )
 
-HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
-SAM = (
-    HEAD + "Resources:\n  OrdersFunction:\n    Type: AWS::Serverless::Function\n"
-    "    Properties:\n      CodeUri: src/\n      Handler: app.handler\n"
-    "      Runtime: python3.12\n      Tracing: Active\n"
-)
-HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
-RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
 ADVISORY = "PYSEC-2018-28"
 ELSEWHERE = "https://pypi.example.net/packages/six-1.16.0-py2.py3-none-any.whl"
 

@@ -130,6 +130,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tests.hostile.conftest import (
+    HARMLESS,
+    RUNS_EVENT,
+    SAM,
+    SAM_HEAD,
     Layout,
     each_blocked_or_refused,
     each_blocks,
@@ -137,14 +141,6 @@ from tests.hostile.conftest import (
     zipped,
 )
 
-HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
-SAM = (
-    HEAD + "Resources:\n  OrdersFunction:\n    Type: AWS::Serverless::Function\n"
-    "    Properties:\n      CodeUri: src/\n      Handler: app.handler\n"
-    "      Runtime: python3.12\n      Tracing: Active\n"
-)
-HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
-RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
 HELPER = "import os\n\n\ndef run(cmd):\n    os.system(cmd)\n"
 QUIET_HELPER = "def run(cmd):\n    return cmd\n"
 
@@ -260,7 +256,7 @@ LOST_LAYERS: dict[str, Layout] = {
     ),
     "d-sam-nodejs-layer-from-a-parameter": files(
         {
-            "template.yaml": HEAD
+            "template.yaml": SAM_HEAD
             + "Parameters:\n  LayerZip:\n    Type: String\n    Default: build/deps.zip\n"
             + "Resources:\n  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
             + "    Properties:\n      ContentUri: !Ref LayerZip\n"

@@ -165,27 +165,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import git
-
 from tests.hostile.conftest import (
+    HARMLESS,
+    RUNS_EVENT,
+    SAM,
     Layout,
     Sandbox,
+    commit,
+    committed_repository,
     each_blocked_or_refused,
     each_blocks,
     files,
     zipped,
 )
-from tests.hostile.test_review29 import commit
 from tests.hostile.test_review45 import VULNERABLE, two_functions
 
-HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
-SAM = (
-    HEAD + "Resources:\n  OrdersFunction:\n    Type: AWS::Serverless::Function\n"
-    "    Properties:\n      CodeUri: src/\n      Handler: app.handler\n"
-    "      Runtime: python3.12\n      Tracing: Active\n"
-)
-HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
-RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
 HELPER = "import os\n\n\ndef run(cmd):\n    os.system(cmd)\n"
 
 
@@ -388,14 +382,7 @@ def test_a_setup_cfg_that_now_installs_its_file_makes_its_pins_new(sandbox: Sand
     sandbox.write("src/deps.in", VULNERABLE + "\n")
     sandbox.write("src/pyproject.toml", BACKEND)
     sandbox.write("src/setup.cfg", CFG + "[options.extras_require]\ntest = file: deps.in\n")
-    # git keeps its index (which a read of the work tree refreshes) outside the bundle.
-    repo = git.Repo.init(
-        sandbox.bundle,
-        initial_branch="main",
-        separate_git_dir=str(sandbox.base / "git"),
-        allow_unsafe_options=True,
-    )
-    commit(repo, "main")
+    repo = committed_repository(sandbox, "main")
     repo.git.checkout("-b", "change")
     sandbox.write("src/setup.cfg", CFG + "install_requires = file: deps.in\n")
     commit(repo, "requests for orders")

@@ -172,18 +172,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import git
-
-from tests.hostile.conftest import Layout, Sandbox, each_blocked_or_refused, each_blocks, files
-from tests.hostile.test_review29 import commit
-
-HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
-SAM = (
-    HEAD + "Resources:\n  OrdersFunction:\n    Type: AWS::Serverless::Function\n"
-    "    Properties:\n      CodeUri: src/\n      Handler: app.handler\n"
-    "      Runtime: python3.12\n      Tracing: Active\n"
+from tests.hostile.conftest import (
+    HARMLESS,
+    SAM,
+    Layout,
+    Sandbox,
+    commit,
+    committed_repository,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
 )
-HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
+
 VULNERABLE = "requests==2.19.0"
 SETUPTOOLS = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
 PBR = '[build-system]\nrequires = ["pbr>=6.0", "setuptools>=64"]\nbuild-backend = "pbr.build"\n'
@@ -341,14 +341,7 @@ def test_a_backend_switch_that_now_reads_setup_cfg_makes_its_pins_new(sandbox: S
     sandbox.write("src/setup.cfg", CFG + "install_requires = file: deps.in\n")
     sandbox.write("src/deps.in", VULNERABLE + "\n")
     sandbox.write("src/requirements-dev.txt", "-r deps.in\n")
-    # git keeps its index (which a read of the work tree refreshes) outside the bundle.
-    repo = git.Repo.init(
-        sandbox.bundle,
-        initial_branch="main",
-        separate_git_dir=str(sandbox.base / "git"),
-        allow_unsafe_options=True,
-    )
-    commit(repo, "main")
+    repo = committed_repository(sandbox, "main")
     repo.git.checkout("-b", "change")
     sandbox.write("src/pyproject.toml", SETUPTOOLS)
     commit(repo, "build with setuptools")

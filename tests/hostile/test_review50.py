@@ -170,9 +170,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Layout, each_blocked_or_refused, each_blocks, files, zipped
+from tests.hostile.conftest import (
+    RUNS_EVENT,
+    Layout,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+    zipped,
+)
 
-RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
 EVIL = zipped({"app.py": RUNS_EVENT})
 FUNCTION = (
     'resource "aws_lambda_function" "fn" {\n  function_name = "orders"\n'
