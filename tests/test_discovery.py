@@ -1026,6 +1026,104 @@ def test_an_upload_only_the_deploy_locates_is_refused(tmp_path: Path, written: s
         discover(tmp_path, "b")
 
 
+STACK_YAML = (
+    "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+    "      Runtime: python3.12\n      Handler: index.handler\n      Role: arn:aws:iam::1:role/x\n"
+    "      Code:\n        ZipFile: |\n          def handler(event, context):\n"
+    "              return 1\n"
+)
+SUBSCRIPTION = (
+    "<<-EOT\n    Resources:\n      Mail:\n        Type: AWS::SNS::Subscription\n"
+    "        Properties:\n          Protocol: email\n          Endpoint: ${var.email}\n"
+    "          TopicArn: ${aws_sns_topic.t.arn}\n  EOT"
+)
+
+
+def stack(body: str, kind: str = "aws_cloudformation_stack") -> str:
+    """A Terraform module deploying one CloudFormation stack whose template is `body`."""
+    return f'resource "{kind}" "s" {{\n  name = "s"\n  template_body = {body}\n}}\n'
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        stack('file("stack.yaml")'),
+        stack('file("${path.module}/stack.yaml")', "aws_cloudformation_stack_set"),
+        'locals {\n  t = "stack.yaml"\n}\n' + stack("file(local.t)"),
+        stack('templatefile("stack.yaml", {})'),
+    ],
+)
+def test_the_template_of_a_terraform_stack_is_read_as_a_template(
+    tmp_path: Path, written: str
+) -> None:
+    """A CloudFormation stack Terraform deploys from a file of the bundle is IaC of the
+    bundle: its functions are the bundle's, wherever the file lies and whatever names it
+    (the file is read by its name too, so the same function comes from that file)."""
+    write(tmp_path, {"infra/main.tf": written, "infra/stack.yaml": STACK_YAML})
+    found = discover(tmp_path, "b")
+    assert [(f.iac_file, f.resource) for f in found.functions] == [
+        ("infra/stack.yaml", "AWS::Lambda::Function.Fn")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        (stack('file("stack.tpl")'), "stack.tpl, a template checkov does not read by its name"),
+        (stack('file("node_modules/s/stack.yaml")'), "in a folder the gate ignores"),
+        (stack('file("missing.yaml")'), "missing.yaml, which is not in the bundle"),
+        (stack("file(var.t)"), "its template is read from a file the gate cannot locate"),
+        (stack('templatefile("stack.yaml", { a = 1 })'), "rendered from infra/stack.yaml"),
+        (stack('templatefile("plain.yaml", {})'), "rendered from infra/plain.yaml"),
+        (stack("<<-EOT\n" + STACK_YAML + "EOT"), "written inline and declares AWS::Lambda"),
+        (stack('jsonencode({ Resources = { R = { Type = "AWS::IAM::Role" } } })'),
+         "written inline and declares AWS::IAM::Role"),
+        (stack("jsonencode({ Resources = local.r })"), "in a shape the gate does not read"),
+        (stack('jsonencode({ Resources = { R = { Type = var.t } } })'), "declares \\$\\{var"),
+        (stack("<<-EOT\n%{ for n in var.names }\n${n}: 1\n%{ endfor }\nEOT"),
+         "an expression only Terraform evaluates"),
+        (stack('<<-EOT\nResources: ${file("more.yaml")}\nEOT'),
+         "an expression only Terraform evaluates"),
+        (stack("<<-EOT\nTransform: AWS::Serverless-2016-10-31\nResources: {}\nEOT"),
+         "in a shape the gate does not read"),
+    ],
+)  # fmt: skip
+def test_a_terraform_stack_the_gate_cannot_read_is_refused(
+    tmp_path: Path, written: str, why: str
+) -> None:
+    """A stack's template the gate would not read as IaC is refused, naming the file and
+    resource: a file no reader of templates takes (its name, an ignored folder, missing),
+    one only Terraform locates or renders, and one written inline that declares code or
+    access (or whose resources the gate cannot list)."""
+    write(tmp_path, {"infra/main.tf": written, "infra/stack.yaml": STACK_YAML})
+    write(tmp_path, {"infra/stack.tpl": STACK_YAML, "infra/node_modules/s/stack.yaml": STACK_YAML})
+    write(tmp_path, {"infra/plain.yaml": "Resources:\n  T: {Type: AWS::SNS::Topic}\n# ${x}\n"})
+    with pytest.raises(BundleError, match=rf"^b/infra/main\.tf:?\d*: .*{why}"):
+        discover(tmp_path, "b")
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (stack(SUBSCRIPTION), "written inline, its resources (AWS::SNS::Subscription)"),
+        ('resource "aws_cloudformation_stack" "s" {\n  template_url = "https://x/t.yaml"\n}\n',
+         "its template is in S3"),
+        ('resource "aws_serverlessapplicationrepository_cloudformation_stack" "a" {\n'
+         '  application_id = "arn:aws:serverlessrepo:us-east-1:1:applications/x"\n}\n',
+         "Serverless Application Repository"),
+    ],
+)  # fmt: skip
+def test_a_terraform_stack_of_neither_code_nor_access_is_warned(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    """A template written inline that declares no function, layer, role or nested
+    stack (the SNS e-mail subscription Terraform cannot make itself), and a template or
+    application elsewhere, are said to be unscanned, not refused."""
+    write(tmp_path, {"main.tf": written})
+    messages = [w.message for w in discover(tmp_path, "b").warnings]
+    assert any(said in m for m in messages), messages
+
+
 def test_a_called_module_s_upload_by_a_variable_is_the_caller_s(tmp_path: Path) -> None:
     """A module the bundle's Terraform calls takes its variables from the call, not their
     defaults: an upload it names by one is refused, whatever its default names."""

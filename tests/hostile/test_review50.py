@@ -160,15 +160,19 @@ writes is a package whatever its name, a document's too (`_package_file`), and r
 unless named `.zip`. 3, past MAX_VALUES the last value stands for the rest, unresolved
 (gate.bundle.discovery.terraform_values `_capped`), so what is left out is refused,
 never dropped. 4, a `custom` section the gate cannot resolve is refused where the
-service lists a plugin (gate.bundle.discovery.serverless `_custom`). Still open, strict
-xfail: 5 (`aws_cloudformation_stack` templates).
+service lists a plugin (gate.bundle.discovery.serverless `_custom`).
+
+Fixed, class 5 (gate.bundle.discovery.terraform_stacks `read_stacks`): a stack's
+`template_body` read from a file of the bundle (`file()`, `templatefile()` with nothing to
+render) is a reference of kind `template`, refused as a nested stack's is when no reader
+takes the file (its name, an ignored folder); one only Terraform locates or renders is
+refused; one written inline is refused when it declares code or access (functions,
+layers, roles, nested stacks, transforms), else warned as not scanned.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from tests.hostile.conftest import (
     RUNS_EVENT,
@@ -425,11 +429,6 @@ def test_what_the_module_uploads_is_scanned_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, {**NAMED, **DOCUMENTS})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 50 class 5: a CloudFormation stack's template_body unread "
-    "(terraform read_terraform)",
-)
 def test_what_terraform_deploys_is_read_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, STACKS)
 

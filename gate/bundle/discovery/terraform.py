@@ -1,11 +1,13 @@
 """Terraform: `aws_lambda_function` with a `filename`, directly or through an
-`archive_file` data source, its layers, and the packages a module uploads to S3. One
+`archive_file` data source, its layers, the packages a module uploads to S3 and the
+CloudFormation stacks it deploys (terraform_stacks). One
 directory of `.tf` files is one module; modules it calls are not followed, and nothing
 is evaluated beyond the module's own locals and variable defaults (terraform_values)."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import json
 import os
@@ -33,7 +35,8 @@ from gate.bundle.discovery.declared import (
 )
 from gate.bundle.discovery.inline import inline_place
 from gate.bundle.discovery.references import module_references
-from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_value
+from gate.bundle.discovery.terraform_stacks import Stacks, read_stacks
+from gate.bundle.discovery.terraform_values import EXPRESSION, TFVARS, ModuleValues, tf_value
 from gate.model import Warning_
 from gate.places import cache_dir, private_dir
 
@@ -64,7 +67,8 @@ _PARSER_FAILURES = (UnicodeDecodeError, ValueError, TypeError, KeyError, IndexEr
 def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Read, set[str]]:
     """The Lambda functions of one Terraform module (one directory of `.tf` files), and
     the files read; `roots` tells which root module it runs in (for `path.root`).
-    Raises HclError on a file that is not HCL the parser reads."""
+    Raises HclError on a file that is not HCL the parser reads, StackError on a
+    CloudFormation stack whose template the gate cannot read (terraform_stacks)."""
     blocks: list[tuple[str, str, str, str, dict[str, Any]]] = []
     read: set[str] = set()
     warnings = []
@@ -175,6 +179,11 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
             # Named as no package, but what it writes only Terraform knows, and Lambda
             # takes a package from any key: every package of the bundle may be it.
             uploaded |= _packages_under(root, ".")
+    stacks = Stacks()
+    for section, kind, name, relative, body in blocks:
+        if section == "resource":
+            locate = functools.partial(_tf_local, module)
+            read_stacks(root, relative, kind, name, body, own, locate, stacks)
     placed = sorted({code for code, _ in layers.values() if code is not None} | uploaded)
     python = {
         code
@@ -199,8 +208,8 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
     ]
     return Read(
         found,
-        warnings,
-        references=references,
+        warnings + stacks.warnings,
+        references=references + stacks.references,
         layers=placed,
         python_layers=sorted(python),
         lost=lost + lost_uploads,
@@ -721,7 +730,7 @@ def _upload_source(upload: dict[str, Any]) -> Any:
     if source is not None:
         return source
     content = tf_value(upload, "content_base64")
-    if not isinstance(content, str) or not _EXPRESSION.search(content):
+    if not isinstance(content, str) or not EXPRESSION.search(content):
         return None
     read = _READ_WHOLE.fullmatch(content)
     if read is None:
@@ -863,7 +872,6 @@ def _tf_inline(
 
 # An interpolation or directive (`${var.code}`, `%{ if }`, a whole `file("x.py")`):
 # Terraform puts other text there, which could be code. `$${` and `%%{` are literal.
-_EXPRESSION = re.compile(r"(?<![$%])[$%]\{")
 _HCL_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[nrt"\\])')
 
 
@@ -871,7 +879,7 @@ def _literal(content: Any) -> str | None:
     """Inline code as Terraform writes it out: a heredoc as it is (python-hcl2 gives it
     with its newlines), a quoted string with its escapes undone; None for text with an
     interpolation in it (its value is not in the text)."""
-    if not isinstance(content, str) or _EXPRESSION.search(content):
+    if not isinstance(content, str) or EXPRESSION.search(content):
         return None
     if "\n" in content:
         return content
