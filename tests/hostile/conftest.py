@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -53,6 +54,25 @@ class HostileRun:
         ]
 
 
+_GRAMMAR: list[Path] = []
+"""python-hcl2's grammar cache (lark's pickle), built once per test process."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def grammar_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Build python-hcl2's grammar cache where lark puts it, `tempfile.gettempdir()`, once:
+    each sandbox starts with a copy of it (`Sandbox`)."""
+    scratch = tmp_path_factory.mktemp("grammar")
+    subprocess.run(
+        [sys.executable, "-c", "import hcl2.parser"],
+        env={**os.environ, "TMPDIR": str(scratch)},
+        check=True,
+        capture_output=True,
+    )
+    _GRAMMAR[:] = sorted(scratch.glob(".lark_*"))
+    assert _GRAMMAR, "python-hcl2 left no grammar cache"
+
+
 class Sandbox:
     """A bundle directory, a working directory, a private temp dir, cache and home: all the
     places a run could write to, so a test can see that it wrote nowhere it should not."""
@@ -67,6 +87,13 @@ class Sandbox:
         self.marker = base / "EXECUTED"
         for folder in (self.bundle, self.cwd, self.tmp, self.home):
             folder.mkdir()
+        # The scratch dir the gate keeps in its cache, with python-hcl2's grammar in it, as
+        # after a user's first run: building the grammar costs more than most cases.
+        scratch = self.cache / "worker-tmp"
+        scratch.mkdir(mode=0o700, parents=True)
+        self.cache.chmod(0o700)
+        for built in _GRAMMAR:
+            shutil.copy2(built, scratch / built.name)
 
     def write(self, relative: str, text: str | bytes) -> Path:
         """Write a file of the bundle, making its folders."""

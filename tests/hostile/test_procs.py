@@ -188,7 +188,7 @@ def lark_cache_name() -> str:
 def share_the_scratch_dir(sandbox: Sandbox) -> None:
     """Make the lasting scratch dir writable by anyone, so the gate must not use it."""
     scratch = sandbox.cache / "worker-tmp"
-    scratch.mkdir(parents=True)
+    scratch.mkdir(parents=True, exist_ok=True)
     scratch.chmod(0o777)
 
 
