@@ -1124,6 +1124,120 @@ def test_a_terraform_stack_of_neither_code_nor_access_is_warned(
     assert any(said in m for m in messages), messages
 
 
+AWSCC_HANDLER = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
+
+
+def awscc(code: str, runtime: str = "python3.12", more: str = "") -> str:
+    """A Cloud Control provider function whose `code` attribute is `code`."""
+    return (
+        f'resource "awscc_lambda_function" "fn" {{\n  role = "arn:aws:iam::1:role/r"\n'
+        f'  handler = "index.handler"\n  runtime = "{runtime}"\n  code = {code}\n{more}}}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        awscc("{\n    zip_file = <<-EOT\n" + AWSCC_HANDLER + "EOT\n  }"),
+        awscc("{\n    zip_file = " + json.dumps(AWSCC_HANDLER) + "\n  }"),
+        "locals {\n  code = { zip_file = "
+        + json.dumps(AWSCC_HANDLER)
+        + " }\n}\n"
+        + awscc("local.code"),
+    ],
+)
+def test_an_awscc_function_s_zip_file_is_staged_as_index_py(tmp_path: Path, written: str) -> None:
+    """The Cloud Control provider's `code.zip_file` is CloudFormation's `ZipFile`: the
+    function's whole package, one file Lambda names `index.py`, staged like an
+    archive_file's inline source."""
+    write(tmp_path, {"main.tf": written})
+    found = discover(tmp_path, "b")
+    (function,) = found.functions
+    assert function.resource == "awscc_lambda_function.fn"
+    assert function.handler_file == "main.tf.inline/awscc_lambda_function_fn/index.py"
+    staged = (tmp_path / function.handler_file).read_text()
+    assert staged.rstrip("\n") == AWSCC_HANDLER.rstrip("\n")
+    assert found.issues == ()
+
+
+def test_an_awscc_function_and_layer_read_s3_as_their_aws_counterparts(tmp_path: Path) -> None:
+    """An awscc function's `code` and layer's `content` naming the S3 object the module
+    uploads deploy the uploaded zip; a key nothing uploads is code elsewhere."""
+    layer = (
+        'resource "awscc_lambda_layer_version" "deps" {\n  content = {\n'
+        '    s3_bucket = "bkt"\n    s3_key = aws_s3_object.layer.key\n  }\n}\n'
+        'resource "aws_s3_object" "layer" {\n  bucket = "bkt"\n  key = "deps.zip"\n'
+        '  source = "deps.zip"\n}\n'
+    )
+    code = '{\n    s3_bucket = "bkt"\n    s3_key = aws_s3_object.code.key\n  }'
+    tied = "  layers = [awscc_lambda_layer_version.deps.layer_version_arn]\n"
+    write(tmp_path, {"main.tf": awscc(code, more=tied) + upload('source = "fn.zip"') + layer})
+    for name in ("deps.zip", "fn.zip"):
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            archive.writestr("index.py", "def handler(event, context):\n    return 1\n")
+    (function,) = discover(tmp_path, "b", lambda _: None).functions
+    assert (function.code, function.layers) == ("fn.zip", ("deps.zip",))
+    write(tmp_path, {"main.tf": awscc('{\n    s3_bucket = "bkt"\n    s3_key = "x.zip"\n  }')})
+    found = discover(tmp_path, "b", lambda _: None)
+    assert [w.code for w in found.warnings] == ["function-code-elsewhere"]
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (awscc("var.code"), "awscc_lambda_function.fn: its code is at a value only Terraform"),
+        (awscc('{\n    zip_file = "import os\\nos.system(${var.cmd})"\n  }'),
+         "code.zip_file holds inline code that is not a literal string"),
+    ],
+)  # fmt: skip
+def test_awscc_code_the_gate_cannot_read_is_an_error_for_python(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    write(tmp_path, {"main.tf": 'variable "code" {\n  type = any\n}\n' + written})
+    (issue,) = discover(tmp_path, "b").issues
+    assert said in issue.message
+
+
+def test_awscc_inline_code_of_another_language_is_said_not_analysed(tmp_path: Path) -> None:
+    write(
+        tmp_path, {"main.tf": awscc('{\n    zip_file = "exports.handler = 1"\n  }', "nodejs20.x")}
+    )
+    found = discover(tmp_path, "b")
+    assert [w.code for w in found.warnings] == ["not-analysed"] and found.issues == ()
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["awscc_lambda_microvm_image", "awscc_lambda_future_thing", "awscc_cloudformation_stack_x"],
+)
+def test_an_awscc_resource_that_may_deploy_unread_code_is_refused(
+    tmp_path: Path, kind: str
+) -> None:
+    """A Cloud Control type of the Lambda or stack families the gate neither reads nor
+    knows to hold no code (a type the provider adds later too) is refused; the types
+    that hold none pass."""
+    write(tmp_path, {"main.tf": f'resource "{kind}" "x" {{\n  name = "x"\n}}\n'})
+    with pytest.raises(BundleError, match=rf"^b/main\.tf:1: {kind}\.x: a resource type that"):
+        discover(tmp_path, "b")
+    url = 'resource "awscc_lambda_url" "u" {\n  target_function_arn = "arn"\n}\n'
+    write(tmp_path, {"main.tf": url})
+    assert discover(tmp_path, "b").functions == ()
+
+
+def test_an_awscc_stack_is_read_as_a_terraform_stack(tmp_path: Path) -> None:
+    """The Cloud Control provider's stacks take the aws provider's `template_body`."""
+    write(tmp_path, {"main.tf": stack('file("stack.yaml")', "awscc_cloudformation_stack")})
+    write(tmp_path, {"stack.yaml": STACK_YAML})
+    found = discover(tmp_path, "b")
+    assert [f.resource for f in found.functions] == ["AWS::Lambda::Function.Fn"]
+    write(
+        tmp_path,
+        {"main.tf": stack("<<-EOT\n" + STACK_YAML + "EOT", "awscc_cloudformation_stack_set")},
+    )
+    with pytest.raises(BundleError, match="written inline and declares AWS::Lambda"):
+        discover(tmp_path, "b")
+
+
 def test_a_called_module_s_upload_by_a_variable_is_the_caller_s(tmp_path: Path) -> None:
     """A module the bundle's Terraform calls takes its variables from the call, not their
     defaults: an upload it names by one is refused, whatever its default names."""

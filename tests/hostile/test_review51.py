@@ -90,6 +90,15 @@ lets each through:
    `file("src/app.py")`, or whose `code` names the S3 object an upload writes, blocks:
    the file is scanned as a handler, the upload as a package.)
 
+Fixed, class 4 (gate.bundle.discovery.terraform): `awscc_lambda_function` and
+`awscc_lambda_layer_version` are read by the aws reader, their `code`/`content` object's
+attributes taken as the block's own (`_as_aws`, through the module's locals and
+variables; one it cannot resolve is code only Terraform locates); `code.zip_file` is
+staged as `index.py` like an archive_file's inline source (`_written`, `_tf_inline`);
+`awscc_cloudformation_stack` and `_stack_set` are read as their aws counterparts
+(terraform_stacks `STACKS`); any other `awscc_lambda_*` or `awscc_cloudformation_stack*`
+type not known to hold no code is refused (`_refuse_unread`, UnreadTypeError).
+
 Suggested fixes, by class. 1, check every layer and upload place as a function's code is
 checked (`settle`'s "not in the bundle"): a place that is no file or folder of the staged
 copy is refused unless the bundle has it in a left-out folder, and then it is brought
@@ -391,7 +400,6 @@ def test_what_pbr_installs_is_scanned_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, PBR_FILES)
 
 
-@pytest.mark.xfail(strict=True, reason="review 51 class 4: awscc_lambda_function passes")
 def test_what_the_cloud_control_provider_deploys_is_scanned_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, AWSCC)
 

@@ -179,6 +179,22 @@ def test_terraform_urls_methods_and_routes_across_files() -> None:
     assert tracing.merges == (Absorbs("checkov", ("CKV_AWS_50",), "main.tf", None, function),)
 
 
+def test_an_awscc_function_s_url_without_auth_is_a_gap(tmp_path: Path) -> None:
+    """The Cloud Control provider's function and URL are judged as the aws ones."""
+    (tmp_path / "main.tf").write_text(
+        'resource "awscc_lambda_function" "fn" {\n  role = "arn:aws:iam::1:role/r"\n'
+        '  handler = "index.handler"\n  runtime = "python3.12"\n'
+        '  code = { zip_file = "def handler(e, c):\\n    return 1\\n" }\n'
+        '  tracing_config = { mode = "Active" }\n}\n'
+        'resource "awscc_lambda_url" "u" {\n  target_function_arn = awscc_lambda_function.fn.arn\n'
+        '  auth_type = "NONE"\n}\n',
+        encoding="utf-8",
+    )
+    fired = {(f.rule_id, f.resource, f.line) for f in check(tmp_path)}
+    assert ("GATE-IAC-010", "awscc_lambda_url.u", 10) in fired
+    assert not any(rule == "GATE-IAC-015" for rule, _, _ in fired)
+
+
 def test_runtime_rules_judge_against_the_given_day() -> None:
     bundle = IAC / "sam-endpoints"
     public = "AWS::Serverless::Function.PublicUrlFunction"

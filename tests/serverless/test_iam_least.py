@@ -116,6 +116,26 @@ def test_what_lambda_uses_for_the_function_is_not_unused(tmp_path: Path) -> None
     ) in finding.message
 
 
+def test_what_lambda_polls_for_an_awscc_function_is_not_unused(tmp_path: Path) -> None:
+    """The Cloud Control provider's event source mapping is Lambda's wiring, as the aws one."""
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_iam_role" "r" {\n  assume_role_policy = "{}"\n'
+            '  inline_policy {\n    name = "p"\n    policy = jsonencode({ Version = "2012-10-17",'
+            ' Statement = [{ Effect = "Allow", Action = ["sqs:ReceiveMessage",'
+            ' "sqs:DeleteMessage", "sqs:GetQueueAttributes"], Resource = "*" }] })\n  }\n}\n'
+            'resource "awscc_lambda_function" "fn" {\n  role = aws_iam_role.r.arn\n'
+            '  handler = "index.handler"\n  runtime = "python3.12"\n'
+            '  code = { zip_file = "def handler(e, c):\\n    return 1\\n" }\n}\n'
+            'resource "awscc_lambda_event_source_mapping" "m" {\n'
+            "  function_name = awscc_lambda_function.fn.arn\n"
+            '  event_source_arn = "arn:aws:sqs:eu-west-1:123456789012:jobs"\n}\n'
+        },
+    )
+    assert not [f for f in least(tmp_path) if f.rule_id == "GATE-SLS-010"]
+
+
 def test_unused_managed_policy_and_full_wildcard_without_calls(tmp_path: Path) -> None:
     serverless_bundle(
         tmp_path,

@@ -4,7 +4,8 @@ Three kinds of IaC are read, never evaluated: SAM and CloudFormation templates
 (`AWS::Serverless::Function` with `Globals`, `AWS::Lambda::Function`, and their
 layers), Serverless Framework `serverless.yml` (functions, provider defaults,
 package artifacts, layers) and Terraform (`aws_lambda_function` with a
-`filename`, directly or through an `archive_file` data source). Variables,
+`filename`, directly or through an `archive_file` data source, and the Cloud Control
+provider's `awscc_lambda_function`). Variables,
 `${...}` references and Terraform modules are not followed: a value that needs
 them is reported as not resolved, never guessed.
 

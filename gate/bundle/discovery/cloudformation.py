@@ -20,8 +20,13 @@ from gate.bundle.discovery.declared import (
     where,
 )
 from gate.bundle.discovery.dockerfile import build_settings
-from gate.bundle.discovery.inline import INLINE_FILE, describe, inline_place, inline_source
-from gate.model import other_runtime
+from gate.bundle.discovery.inline import (
+    INLINE_FILE,
+    describe,
+    inline_place,
+    inline_source,
+    unread_language,
+)
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
@@ -268,9 +273,9 @@ def _inline(item: Declared, properties: dict[str, Any], sam: bool) -> None:
     value = properties.get("InlineCode") if sam else as_mapping(properties.get("Code"))["ZipFile"]
     source = inline_source(value)
     item.code_elsewhere = None
-    if other_runtime(item.runtime):
-        item.inline_unread = f"its inline code is {item.runtime} code"
-    elif source is None:
+    if unread_language(item):
+        return
+    if source is None:
         item.inline_unread = f"its inline code is {describe(value)}, not a literal string"
     elif (reference := _SUB_REFERENCE.search(source)) is not None:
         # `!Sub` arrives as its text: a parameter or resource value would go into the code.

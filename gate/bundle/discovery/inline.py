@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import Declared
+from gate.model import other_runtime
 
 INLINE_SUFFIX = ".inline"
 # The name Lambda gives inline code, by runtime; other runtimes are not staged.
@@ -36,6 +37,16 @@ def inline_source(value: Any) -> str | None:
         if isinstance(value, list) and len(value) == 2 and not value[1]:
             value = value[0]  # a variable map would put text in the code: not literal
     return value if isinstance(value, str) else None
+
+
+def unread_language(item: Declared) -> bool:
+    """Whether a function's inline code is of a runtime the gate does not analyse (Lambda
+    names it `index.js`, not `index.py`): then said so, never staged."""
+    if not other_runtime(item.runtime):
+        return False
+    item.code_elsewhere = None
+    item.inline_unread = f"its inline code is {item.runtime} code"
+    return True
 
 
 def inline_place(iac_file: str, logical_id: str) -> str:

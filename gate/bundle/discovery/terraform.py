@@ -1,6 +1,7 @@
 """Terraform: `aws_lambda_function` with a `filename`, directly or through an
 `archive_file` data source, its layers, the packages a module uploads to S3 and the
-CloudFormation stacks it deploys (terraform_stacks). One
+CloudFormation stacks it deploys (terraform_stacks); the Cloud Control provider's
+(hashicorp/awscc) function and layer read as their aws counterparts. One
 directory of `.tf` files is one module; modules it calls are not followed, and nothing
 is evaluated beyond the module's own locals and variable defaults (terraform_values)."""
 
@@ -33,9 +34,9 @@ from gate.bundle.discovery.declared import (
     may_hold_python,
     where,
 )
-from gate.bundle.discovery.inline import inline_place
+from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
 from gate.bundle.discovery.references import module_references
-from gate.bundle.discovery.terraform_stacks import Stacks, read_stacks
+from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
 from gate.bundle.discovery.terraform_values import EXPRESSION, TFVARS, ModuleValues, tf_value
 from gate.model import Warning_
 from gate.places import cache_dir, private_dir
@@ -52,11 +53,39 @@ _REFERENCE = re.compile(
 """A resource (`type.name`) an expression names, wherever in it (`one(x.y[*].arn)`,
 `values(x.y)[*].arn`): not a data source, variable, local or module."""
 # Other functions sharing a role are not related to each other.
-_FUNCTION = ("aws_lambda_function",)
+_FUNCTION = ("aws_lambda_function", "awscc_lambda_function")
+_LAYER = ("aws_lambda_layer_version", "awscc_lambda_layer_version")
+_CODE_OBJECT = {"awscc_lambda_function": "code", "awscc_lambda_layer_version": "content"}
+"""The object attribute an awscc function or layer holds its code in (CloudFormation's
+`Code`, `Content`): `zip_file`, `s3_bucket`, `s3_key`, `image_uri`."""
+_CODE_FAMILIES = ("awscc_lambda_", "awscc_cloudformation_stack")
+"""Resource types of the Cloud Control provider that may deploy Lambda code, a layer or
+a template: each is read (`_FUNCTION`, `_LAYER`, terraform_stacks) or holds no code
+(`_WITHOUT_CODE`); any other, a type the gate does not know yet, is refused."""
+_WITHOUT_CODE = frozenset(
+    f"awscc_lambda_{kind}"
+    for kind in (
+        "alias",
+        "capacity_provider",
+        "code_signing_config",
+        "event_invoke_config",
+        "event_source_mapping",
+        "layer_version_permission",
+        "network_connector",
+        "permission",
+        "url",
+        "version",
+    )
+)
 
 
 class HclError(ValueError):
     """A `.tf` file the HCL parser cannot read; the message names file, line and why."""
+
+
+class UnreadTypeError(ValueError):
+    """A resource of a type that may deploy code the gate does not read; the message
+    names file, line and resource."""
 
 
 # What python-hcl2 raises on input it cannot read, besides lark's own errors: its
@@ -67,7 +96,8 @@ _PARSER_FAILURES = (UnicodeDecodeError, ValueError, TypeError, KeyError, IndexEr
 def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Read, set[str]]:
     """The Lambda functions of one Terraform module (one directory of `.tf` files), and
     the files read; `roots` tells which root module it runs in (for `path.root`).
-    Raises HclError on a file that is not HCL the parser reads, StackError on a
+    Raises HclError on a file that is not HCL the parser reads, UnreadTypeError on a
+    resource that may deploy code the gate does not read, StackError on a
     CloudFormation stack whose template the gate cannot read (terraform_stacks)."""
     blocks: list[tuple[str, str, str, str, dict[str, Any]]] = []
     read: set[str] = set()
@@ -104,6 +134,9 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
         for path in sorted(directory.glob(pattern))
     ]
     values = ModuleValues.read(parsed_files, tfvars)
+    for section, kind, name, relative, body in blocks:
+        _refuse_unread(section, kind, name, relative, body)
+    blocks = [(s, k, n, r, _as_aws(k, body, values)) for s, k, n, r, body in blocks]
     archives: dict[str, dict[str, Any]] = {}
     for _, kind, name, _, body in blocks:
         if kind == "archive_file":  # the data source, or the resource made at apply
@@ -119,20 +152,18 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
         if (section, kind) in _UPLOADS
     }
     layers = {
-        f"aws_lambda_layer_version.{name}": _tf_code(
-            module, _uploaded(body, uploads, values), archives
-        )
+        f"{kind}.{name}": _tf_code(module, _uploaded(body, uploads, values), archives)
         for section, kind, name, _, body in blocks
-        if (section, kind) == ("resource", "aws_lambda_layer_version")
+        if section == "resource" and kind in _LAYER
     }
     builders = _Builders(blocks, _called(root, module, all_calls), values)
     found = []
     for section, kind, name, relative, body in blocks:
-        if (section, kind) != ("resource", "aws_lambda_function"):
+        if section != "resource" or kind not in _FUNCTION:
             continue
         deployed = _uploaded(body, uploads, values)
         code, elsewhere = _tf_code(module, deployed, archives)
-        address = f"aws_lambda_function.{name}"
+        address = f"{kind}.{name}"
         item = Declared(
             name=address,
             iac="terraform",
@@ -188,21 +219,23 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
     python = {
         code
         for section, kind, name, _, body in blocks
-        if (section, kind) == ("resource", "aws_lambda_layer_version")
-        and (code := layers[f"aws_lambda_layer_version.{name}"][0]) is not None
+        if section == "resource"
+        and kind in _LAYER
+        and (code := layers[f"{kind}.{name}"][0]) is not None
         and may_hold_python(tf_value(body, "compatible_runtimes"))
     }
     tied = {
         ref
         for section, kind, _, _, body in blocks
-        if (section, kind) == ("resource", "aws_lambda_function")
+        if section == "resource" and kind in _FUNCTION
         for ref in _tf_references(values.texts(tf_value(body, "layers")))
     }
     # Whatever runtimes a layer lists: Lambda does not hold a function to them.
     lost = [
         _lost(relative, body, f"layer {address}", elsewhere)
         for section, kind, name, relative, body in blocks
-        if (section, kind) == ("resource", "aws_lambda_layer_version")
+        if section == "resource"
+        and kind in _LAYER
         and (address := f"{kind}.{name}") not in tied
         and isinstance(elsewhere := layers[address][1], Unresolved)
     ]
@@ -214,6 +247,34 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
         python_layers=sorted(python),
         lost=lost + lost_uploads,
     ), read
+
+
+def _refuse_unread(section: str, kind: str, name: str, relative: str, body: dict[str, Any]) -> None:
+    """Raise UnreadTypeError for a resource of the Cloud Control provider that may deploy
+    Lambda code, a layer or a template (`_CODE_FAMILIES`) which the gate does not read:
+    passing it would pass code nothing scanned."""
+    known = (*_FUNCTION, *_LAYER, *STACKS, *_WITHOUT_CODE)
+    if section == "resource" and kind.startswith(_CODE_FAMILIES) and kind not in known:
+        raise UnreadTypeError(
+            f"{where(relative, body.get('__start_line__'))}: {kind}.{name}: a resource "
+            "type that may deploy code the gate does not read; declare the code with "
+            "aws_lambda_function or awscc_lambda_function"
+        )
+
+
+def _as_aws(kind: str, body: dict[str, Any], values: ModuleValues) -> dict[str, Any]:
+    """An awscc function's or layer's block in the shape of its aws counterpart: the
+    attributes of its code object (`_CODE_OBJECT`, through the module's values) as the
+    block's own, so one reader serves both; a code object the module does not give as
+    one literal object is a `filename` the gate does not resolve."""
+    attribute = _CODE_OBJECT.get(kind)
+    if attribute is None:
+        return body
+    written = tf_value(body, attribute)
+    found = values.resolve(written)
+    if len(found) == 1 and isinstance(found[0], dict):
+        return {**body, **found[0]}
+    return {**body, "filename": {attribute: written}}
 
 
 def _lost(relative: str, body: dict[str, Any], what: str, why: str) -> str:
@@ -795,7 +856,7 @@ def _tf_code(
             return None, "a container image"
         return None, "code in S3"
     if not isinstance(filename, str):
-        return None, Unresolved("a filename the gate does not resolve")
+        return None, Unresolved(f"a value only Terraform resolves ({str(filename)[:60]})")
     archive_name = _archive_name(module, filename, archives)
     if archive_name is not None and archive_name in archives:
         source = archives[archive_name]
@@ -838,18 +899,12 @@ def _archive_name(
 def _tf_inline(
     item: Declared, module: PurePosixPath, body: dict[str, Any], archives: dict[str, dict[str, Any]]
 ) -> None:
-    """A function deploying an archive_file built from `source_content` or `source {}`
-    blocks: that code is staged (see gate/bundle/discovery/inline.py), what is not literal is
-    said to be unreadable."""
-    name = _archive_name(module, tf_value(body, "filename"), archives)
-    archive = archives.get(name or "")
-    if item.code is not None or archive is None:
+    """A function whose code is written in the module: staged (see
+    gate/bundle/discovery/inline.py), what is not literal said to be unreadable."""
+    written = None if item.code is not None else _written(item, module, body, archives)
+    if written is None:
         return
-    pairs = [(tf_value(archive, "source_content_filename"), tf_value(archive, "source_content"))]
-    pairs += [
-        (tf_value(as_mapping(s), "filename"), tf_value(as_mapping(s), "content"))
-        for s in _as_list(archive.get("source"))
-    ]
+    what, staged, pairs = written
     files, unread = {}, []
     for filename, content in pairs:
         if filename is None and content is None:
@@ -862,12 +917,35 @@ def _tf_inline(
     if not files and not unread:
         return
     item.code_elsewhere = None
-    item.code, item.inline = inline_place(item.iac_file, f"archive_file.{name}"), files
+    item.code, item.inline = inline_place(item.iac_file, staged), files
     if unread:
         item.inline_unread = (
-            f"archive_file {name!r} holds inline code that is not a literal string "
-            f"({', '.join(unread)})"
+            f"{what} holds inline code that is not a literal string ({', '.join(unread)})"
         )
+
+
+def _written(
+    item: Declared, module: PurePosixPath, body: dict[str, Any], archives: dict[str, dict[str, Any]]
+) -> tuple[str, str, list[tuple[Any, Any]]] | None:
+    """The code a function's block writes in the module, as what writes it, the name it
+    is staged under, and its files (name, content): an awscc function's `zip_file`
+    (CloudFormation's `ZipFile`, which Lambda deploys as `index.py`), or the
+    `source_content` and `source {}` blocks of the archive_file it deploys; None for
+    neither, or for inline code of a runtime the gate does not analyse (said so)."""
+    if "zip_file" in body:
+        if not unread_language(item):
+            return "code.zip_file", item.resource, [(INLINE_FILE, tf_value(body, "zip_file"))]
+        return None
+    name = _archive_name(module, tf_value(body, "filename"), archives)
+    archive = archives.get(name or "")
+    if archive is None:
+        return None
+    pairs = [(tf_value(archive, "source_content_filename"), tf_value(archive, "source_content"))]
+    pairs += [
+        (tf_value(as_mapping(s), "filename"), tf_value(as_mapping(s), "content"))
+        for s in _as_list(archive.get("source"))
+    ]
+    return f"archive_file {name!r}", f"archive_file.{name}", pairs
 
 
 # An interpolation or directive (`${var.code}`, `%{ if }`, a whole `file("x.py")`):
@@ -921,7 +999,7 @@ def _tf_related(
     """The function's role and the resources that refer to the function or its role,
     through the module's locals and variables too (`function_name = local.fn`)."""
     role = _tf_references(values.texts(tf_value(body, "role")))
-    own = {address} | {r for r in role if r.startswith("aws_")}
+    own = {address} | {r for r in role if r.startswith(("aws_", "awscc_"))}
     # A resource may name the function by its name as well (`function_name = "orders"`).
     named = {n for n in values.texts(tf_value(body, "function_name")) if "${" not in n}
     pointing = {

@@ -1,8 +1,9 @@
 """CloudFormation stacks a Terraform module deploys.
 
-`aws_cloudformation_stack` and `aws_cloudformation_stack_set` deploy the template their
-`template_body` gives: IaC of the bundle as much as a template discovery finds by its
-name, with its functions, inline code and roles. A template read from a file of the
+`aws_cloudformation_stack` and `aws_cloudformation_stack_set` (and their `awscc_`
+counterparts) deploy the template their `template_body` gives: IaC of the bundle as
+much as a template discovery finds by its name, with its functions, inline code and
+roles. A template read from a file of the
 bundle (`file()`, or `templatefile()` with nothing for Terraform to render) is a
 reference of kind `template`, so the file is read like a nested stack's: by discovery
 and checkov, refused when neither would read it (its name, a folder the gate ignores).
@@ -28,7 +29,11 @@ from gate.bundle.discovery.terraform_values import EXPRESSION, ModuleValues, tf_
 from gate.model import Warning_
 from gate.safeyaml import YamlLoadError, load_yaml
 
-STACKS = frozenset({"aws_cloudformation_stack", "aws_cloudformation_stack_set"})
+STACKS = frozenset(
+    f"{provider}_cloudformation_{kind}"
+    for provider in ("aws", "awscc")  # awscc: the Cloud Control provider, the same arguments
+    for kind in ("stack", "stack_set")
+)
 _APPLICATIONS = "aws_serverlessapplicationrepository_cloudformation_stack"
 
 _READ = re.compile(

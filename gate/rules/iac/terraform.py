@@ -1,8 +1,9 @@
-"""Terraform `aws_lambda_function` as `FunctionView`s.
+"""Terraform `aws_lambda_function` (and `awscc_lambda_function`) as `FunctionView`s.
 
 One directory of `.tf` files is one module, read whole: a function's URL or API may be
 declared in another file than the function. Entries are `aws_lambda_function_url`
-(`authorization_type = "NONE"`), `aws_api_gateway_method` reached through an
+(`authorization_type = "NONE"`; the Cloud Control provider's `awscc_lambda_url`,
+`auth_type`), `aws_api_gateway_method` reached through an
 `aws_api_gateway_integration` whose `uri` names the function (`authorization =
 "NONE"`), and `aws_apigatewayv2_route` whose `target` names an
 `aws_apigatewayv2_integration` of the function (no `authorization_type`, or `NONE`).
@@ -178,11 +179,11 @@ def _entries(blocks: dict[str, Block], function: Function) -> list[Entry]:
         if related is None:
             continue
         kind = address.split(".", 1)[0]
-        if kind == "aws_lambda_function_url":
-            public = related.may_be_none("authorization_type")
-            line = related.line("authorization_type")
+        if kind in _URL_AUTH:
+            key, checkov = _URL_AUTH[kind]
+            public = related.may_be_none(key)
             entries.append(
-                Entry(URL, address, related.path, line, address, public, ("CKV_AWS_258",))
+                Entry(URL, address, related.path, related.line(key), address, public, checkov)
             )
         elif kind == "aws_api_gateway_integration":
             methods = _of_kind(blocks, "aws_api_gateway_method")
@@ -192,6 +193,14 @@ def _entries(blocks: dict[str, Block], function: Function) -> list[Entry]:
             routes = _of_kind(blocks, "aws_apigatewayv2_route")
             entries += [_route(function, r) for r in routes if r.mentions(address, "target")]
     return entries
+
+
+_URL_AUTH = {
+    "aws_lambda_function_url": ("authorization_type", ("CKV_AWS_258",)),
+    "awscc_lambda_url": ("auth_type", ()),
+}
+"""A function URL's resource types (aws, and the Cloud Control provider's), with the
+attribute naming its authentication and the checkov checks that report it."""
 
 
 def _of_kind(blocks: dict[str, Block], kind: str) -> list[Block]:

@@ -77,6 +77,9 @@ _TF_TYPES = {
     "aws_s3_bucket": "s3",
     "aws_msk_cluster": "kafka",
 }
+_TF_SOURCE_MAPPINGS = ("aws_lambda_event_source_mapping", "awscc_lambda_event_source_mapping")
+"""An event source Lambda polls for the function (aws, and the Cloud Control provider's:
+the same `event_source_arn`)."""
 _ARN_SERVICE = re.compile(r"arn:[^:]*:([a-z0-9-]+):")
 _TF_REFERENCE = re.compile(r"\$\{(aws_[a-z0-9_]+)\.")
 
@@ -183,7 +186,7 @@ def _terraform(context: BundleContext, function: Function, needs: Needs) -> None
         block = module.find(*related.split(".", 1))
         if block is None:
             continue
-        if block.kind == "aws_lambda_event_source_mapping":
+        if block.kind in _TF_SOURCE_MAPPINGS:
             _add(needs, _POLLED, _tf_service(block.value("event_source_arn")))
         elif block.kind == "aws_lambda_function_event_invoke_config":
             for config in block.body.get("destination_config", []):
