@@ -1406,7 +1406,7 @@ def test_setup_py_setup_call_is_read_without_running_it(tmp_path: Path) -> None:
     assert [(u.text, u.path, u.line) for u in manifest.unauditable] == [
         ('extras_require={"xray": ["aws-xray-sdk==2.14.0"], "more": MORE}', "a/setup.py", 6),
         ("**CONFIG", "b/setup.py", 3),
-        ("setup.py", "c/setup.py", 1),
+        ("setup.py", "c/setup.py", 3),
         ("setup.py", "d/setup.py", 1),
     ]
     assert "setup.py" in MANIFEST_PATTERNS
@@ -1436,3 +1436,107 @@ def test_pbrs_own_setup_cfg_keys_are_read(tmp_path: Path) -> None:
     manifest = read_manifests(tmp_path)
     assert [(p.name, p.line) for p in manifest.pins] == [("requests", 4), ("aws-xray-sdk", 7)]
     assert (manifest.unauditable, manifest.problems) == ((), ())
+
+
+PBR_BACKEND = "[build-system]\nrequires = ['pbr>=6.0']\nbuild-backend = 'pbr.build'\n"
+
+
+def test_pbr_reads_its_own_requirements_files_its_own_way(tmp_path: Path) -> None:
+    """In a project pbr builds (its backend, or `pbr` in its setup.py), pbr adds to the
+    requirements the first of `requirements.txt` and `tools/pip-requires` that exists,
+    split on line breaks only (no `\\` joins), cut at `#`, UTF-8 whatever it declares,
+    its `-r` files named from the project; diff mode and the cache hold those files.
+    Beside no pbr, `tools/pip-requires` is no manifest."""
+    write(tmp_path, "a/pyproject.toml", PBR_BACKEND)
+    write(tmp_path, "a/tools/pip-requires", "requests==2.19.0  # pinned\n-r more.txt\n")
+    write(tmp_path, "a/more.txt", "-e git+https://example.com/x.git#egg=nova-1.2.3\n")
+    write(tmp_path, "b/setup.py", "import setuptools\n\nsetuptools.setup(pbr=True)\n")
+    write(
+        tmp_path, "b/requirements.txt", "# -*- coding: utf-7 -*-\nsix==1.16.0 # +AFw-\nidna==2.7\n"
+    )
+    write(tmp_path, "b/tools/pip-requires", "urllib3==1.23\n")
+    write(tmp_path, "c/setup.py", "from setuptools import setup\n\nsetup()\n")
+    write(tmp_path, "c/tools/pip-requires", "urllib3==1.23\n")
+    manifest = read_manifests(tmp_path)
+    assert sorted((p.name, p.path, p.line) for p in manifest.pins) == [
+        ("idna", "b/requirements.txt", 3),
+        ("requests", "a/tools/pip-requires", 1),
+        ("six", "b/requirements.txt", 2),
+    ]
+    [nova] = manifest.unauditable
+    assert (nova.text, nova.reason) == ("nova>=1.2.3", "not pinned to one version")
+    assert audited_requirement_files(tmp_path) == [
+        "a/more.txt",
+        "a/tools/pip-requires",
+        "b/requirements.txt",
+    ]
+    assert includers(tmp_path)["a/more.txt"] == {"a/pyproject.toml", "a/hatch.toml"}
+    (tmp_path / "b/requirements.txt").write_bytes(b"six==1.16.0 # \xe9\n")
+    problems = {(p.path, p.reason.split(";")[0]) for p in read_manifests(tmp_path).problems}
+    assert ("b/requirements.txt", "pbr reads it in the build host's encoding") in problems
+
+
+BUILD_CODE = {
+    "def": "import setuptools\n\n_real = setuptools.setup\n\n\ndef setup(**kw):\n"
+    "    _real(**kw)\n\n\n",
+    "alias": "from setuptools import setup\n\nbuild = setup\n",
+    "guarded": "from setuptools import setup\n\nif False:\n    pass\n",
+    "getattr": "import setuptools\n\ngetattr(setuptools, 'setup')\n",
+    "own-module": "import helper\nfrom setuptools import setup\n\n",
+    "written-file": "from setuptools import setup\n\nopen('setup.cfg', 'a').write('')\n",
+}
+
+
+def test_a_setup_py_that_is_more_than_a_declaration_is_dynamic(tmp_path: Path) -> None:
+    """A setup.py's literal setup() call is the whole truth only in a plain declaration
+    (imports, assignments, reading its README, one setup() call, at most behind
+    `if __name__ == "__main__":`); build code around it (a function or class, control
+    flow, setup renamed, another call, the project's own module imported, a `distclass`
+    or `cmdclass`) makes its dependencies dynamic, its literal lists still read."""
+    call = "setup(name='fn', install_requires=['six==1.16.0'])\n"
+    for name, code in BUILD_CODE.items():
+        write(tmp_path, f"{name}/setup.py", code + call)
+    write(tmp_path, "own-module/helper.py", "")
+    distclass = call.replace(")", ", distclass=Pinned)", 1)
+    write(tmp_path, "distclass/setup.py", "from setuptools import setup\n\n" + distclass)
+    plain = (
+        "import pathlib\nfrom setuptools import find_packages, setup\n\n"
+        "with open('README.md', encoding='utf-8') as f:\n    long_description = f.read()\n"
+        "here = pathlib.Path(__file__).parent.resolve()\n\nif __name__ == '__main__':\n"
+        "    setup(name='fn', packages=find_packages(), install_requires=['six==1.16.0'])\n"
+    )
+    write(tmp_path, "plain/setup.py", plain)
+    manifest = read_manifests(tmp_path)
+    assert {p.path for p in manifest.pins} == {
+        f"{n}/setup.py" for n in [*BUILD_CODE, "distclass", "plain"]
+    }
+    dynamic = {u.path.split("/")[0]: (u.line, u.reason.split(":")[0]) for u in manifest.unauditable}
+    assert dynamic == {
+        "def": (6, "build code around its setup() call (a function defined)"),
+        "alias": (3, "build code around its setup() call (setup used as a value)"),
+        "guarded": (3, "build code around its setup() call (if statement)"),
+        "getattr": (3, "build code around its setup() call (a call of getattr)"),
+        "own-module": (
+            1,
+            "build code around its setup() call (an import of helper, the project's own code)",
+        ),
+        "written-file": (
+            3,
+            "build code around its setup() call (a call of open('setup.cfg', 'a').write)",
+        ),
+        "distclass": (3, "build code around its setup() call (its own distclass)"),
+    }
+
+
+def test_a_pdm_build_hook_is_reported_as_dynamic(tmp_path: Path) -> None:
+    """pdm-backend runs the project's `pdm_build.py` (or the `custom-hook` it names), whose
+    code may set the dependencies: only the build knows them."""
+    pdm = (
+        "[build-system]\nbuild-backend = 'pdm.backend'\n[project]\nname = 'fn'\ndependencies = []\n"
+    )
+    write(tmp_path, "a/pyproject.toml", pdm)
+    write(tmp_path, "a/pdm_build.py", "")
+    write(tmp_path, "b/pyproject.toml", pdm + "[tool.pdm.build]\ncustom-hook = 'hooks.py'\n")
+    write(tmp_path, "c/pyproject.toml", pdm)
+    dynamic = [(u.text, u.path, u.line) for u in read_manifests(tmp_path).unauditable]
+    assert dynamic == [("pdm_build.py", "a/pyproject.toml", 2), ("hooks.py", "b/pyproject.toml", 7)]

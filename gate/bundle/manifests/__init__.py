@@ -17,10 +17,17 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from gate.bundle.manifests.declared import DYNAMIC, SETUP_CFG, SETUP_PY, backend_files
+from gate.bundle.manifests.declared import (
+    DYNAMIC,
+    SETUP_CFG,
+    SETUP_PY,
+    backend_files,
+    read_pbr_projects,
+)
 from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
 from gate.bundle.manifests.hatch import HATCH_TOML
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
+from gate.bundle.manifests.pbr import pbr_files
 from gate.bundle.manifests.requirements import (
     REQUIREMENTS_GLOB,
     read_requirements,
@@ -61,12 +68,14 @@ MANIFEST_PATTERNS: tuple[str, ...] = (
 def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
     """Read every dependency manifest under `root` (MANIFEST_PATTERNS), and the files
     `named` (relative to `root`) that a build setting makes it install as requirements
-    files: requirements files first, then the others in path order. A `pyproject.toml`
+    files: requirements files first (and pbr's, as pbr reads them), then the others in
+    path order. A `pyproject.toml`
     or `Pipfile` beside the lock of the tool that installs it is left to that lock, whose
     exact versions are what gets installed, for every dependency the lock holds; one the
     lock lacks is read from the manifest."""
     found = Found(root=root)
     read_requirements(root, found, [root / name for name in named])
+    read_pbr_projects(root, found)
     others = sorted({path for name in READERS for path in root.rglob(name) if path.is_file()})
     locks = {path: _locks_beside(path) for path in others}
     reads = {path: _read(root, path) for path in others if not locks[path]}
@@ -125,10 +134,10 @@ the `pyproject.toml` (its backend) for a `setup.cfg` or `setup.py`, the `hatch.t
 
 def _backend_reads(root: Path) -> dict[Path, list[Path]]:
     """Each `pyproject.toml` and `setup.cfg` under `root`, with the requirements files its
-    build backend reads its dependencies from (`backend_files`): what the audit reads
-    and what diff mode holds their pins to."""
+    build backend reads its dependencies from (`backend_files`, and pbr's: `pbr_files`):
+    what the audit reads and what diff mode holds their pins to."""
     return {
-        path: backend_files(path)
+        path: [*backend_files(path), *pbr_files(path.parent, root)]
         for manifest in ("pyproject.toml", SETUP_CFG)
         for path in sorted(root.rglob(manifest))
     }

@@ -18,13 +18,16 @@ import ast
 import configparser
 import json
 import re
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.hatch import code_hooks, hatch_config, hatch_files, read_plugin_files
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
+from gate.bundle.manifests.pbr import pbr_requirements, runs_pbr
 from gate.bundle.manifests.requirements import classify_requirement, named_files
 from gate.bundle.manifests.shapes import (
     Malformed,
@@ -78,12 +81,39 @@ def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Foun
         plugin = [name for field in fields for name in hatch_files(hatch, field)]
         read_plugin_files(plugin, path, line, found)
     hooks = code_hooks(hatch)
+    pdm_hook = _pdm_hook(data, found.root / path if found.root is not None else None)
     if hooks:
         header = f"[{hooks[0]}]"
         at = next((n for n, text in enumerate(lines, 1) if text.strip() == header), line)
         _dynamic(header, "dependencies a Hatch hook's code may set", (path, at), found)
+    elif pdm_hook is not None:
+        at = key_line(lines, _PDM_BUILD, "custom-hook") or key_line(
+            lines, "build-system", "build-backend"
+        )
+        _dynamic(
+            pdm_hook, "dependencies a pdm-backend build hook's code may set", (path, at), found
+        )
     elif "dependencies" in files and not (readable and files["dependencies"]):
         _dynamic(DYNAMIC, "dynamic dependencies", (path, line), found)
+
+
+def _pdm_hook(data: dict[str, Any], pyproject: Path | None) -> str | None:
+    """The build hook of the project's own that pdm-backend loads and runs, if any: its
+    `[tool.pdm.build] custom-hook` (`pdm_build.py` unless named; a file beside
+    `pyproject`, which it runs only where it is there), or pdm-pep517's `setup-script`."""
+    backend = string(table(data, "build-system"), "build-backend", "build-system") or ""
+    if backend.split(".")[0] != "pdm":
+        return None
+    build = table(table(table(data, "tool"), "pdm", "tool"), "build", "tool.pdm")
+    named = string(build, "custom-hook", _PDM_BUILD) or string(build, "setup-script", _PDM_BUILD)
+    if named is not None:
+        return named
+    beside = pyproject.with_name(_PDM_HOOK) if pyproject is not None else None
+    return _PDM_HOOK if beside is not None and beside.exists() else None
+
+
+_PDM_BUILD = "tool.pdm.build"
+_PDM_HOOK = "pdm_build.py"
 
 
 def _dynamic(text: str, why: str, where: tuple[str, int], found: Found) -> None:
@@ -178,9 +208,11 @@ def read_setup_py(text: str, path: str, found: Found) -> None:
     from its syntax tree, never imported or run: `install_requires` and each extra of
     `extras_require` written as string literals are read as setuptools reads such a list
     (`_setup_cfg_list`, all strings of one keyword as one list); any other value (a name,
-    a call, a comprehension, `**kwargs`), and a script with no call the gate can see, is
-    reported as dynamic dependencies. A file Python cannot parse is `Malformed`.
-    Unread beside a `pyproject.toml` naming a build backend that never runs it."""
+    a call, a comprehension, `**kwargs`) is reported as dynamic dependencies, and so is
+    a script that is more than a declaration (`_build_code`), whose literal call may not
+    be the one that runs, nor what setuptools receives. A file Python cannot parse is
+    `Malformed`. Unread beside a `pyproject.toml` naming a build backend that never runs
+    it."""
     if found.root is not None and not _reads_setup_cfg(found.root / path):
         return
     try:
@@ -188,10 +220,14 @@ def read_setup_py(text: str, path: str, found: Found) -> None:
     except (SyntaxError, ValueError) as e:
         line = getattr(e, "lineno", None) or 0
         raise Malformed("", f"not valid Python ({str(e).splitlines()[0]})", line) from e
-    calls = _setup_calls(tree)
-    if not calls:  # it calls setup() some other way (`getattr`, `exec`), or not at all
-        _dynamic(SETUP_PY, "a setup() call the gate cannot see", (path, 1), found)
-    for keyword, value in [pair for call in calls for pair in _requirement_values(call)]:
+    project = (found.root / path).parent if found.root is not None else None
+    code = _build_code(tree, project)
+    if code is not None:
+        line, what = code
+        _dynamic(SETUP_PY, f"build code around its setup() call ({what})", (path, line), found)
+    for keyword, value in [
+        pair for call in _setup_calls(tree) for pair in _requirement_values(call)
+    ]:
         written = ast.get_source_segment(text, keyword) or ""
         items = _literal_strings(value)
         if items is None:
@@ -204,8 +240,9 @@ def read_setup_py(text: str, path: str, found: Found) -> None:
 
 
 def _setup_calls(tree: ast.Module) -> list[ast.Call]:
-    """The `setup(...)` calls of a setup script: of `setup`, of a name imported as it
-    (`from setuptools import setup as s`), or of any `X.setup`."""
+    """The calls of a setup script that may be its `setup(...)`: of `setup`, of a name
+    imported as it (`from setuptools import setup as s`), or of any `X.setup`. Each is
+    read; only a plain declaration's one call is the whole truth (`_build_code`)."""
     nodes = list(ast.walk(tree))
     names = {"setup"} | {
         alias.asname
@@ -223,6 +260,189 @@ def _setup_calls(tree: ast.Module) -> list[ast.Call]:
             or (isinstance(node.func, ast.Attribute) and node.func.attr == "setup")
         )
     ]
+
+
+def _build_code(tree: ast.Module, project: Path | None) -> tuple[int, str] | None:
+    """Where a setup script (of the folder `project`, where known) is more than a plain
+    declaration, and what it does there; None for a plain one: imports of modules not
+    the project's own, assignments, `with` blocks and one `if __name__ == "__main__":`,
+    and one call of setuptools' (or distutils') `setup` with no `distclass` or `cmdclass`,
+    every other call one that only reads (`_READING`). Anything else (a function or
+    class defined, control flow, `setup` renamed or passed around, a name rebound,
+    another call) may change what setup() receives or which setup() runs."""
+    imports = _imported(tree)
+    nodes = [node for node in ast.walk(tree) if isinstance(node, (ast.stmt, ast.expr))]
+    calls = [n for n in nodes if isinstance(n, ast.Call) and _is_setup(n.func, imports)]
+    callees = {id(call.func) for call in calls}
+    found = (
+        (node.lineno, what)
+        for node in nodes
+        if (what := _node_code(node, imports, callees, project)) is not None
+    )
+    return next(chain(_statement_code(tree.body, top=True), found, _call_code(calls)), None)
+
+
+def _node_code(
+    node: ast.stmt | ast.expr, imports: dict[str, set[str]], callees: set[int], project: Path | None
+) -> str | None:
+    """What one part of a setup script does beyond a declaration (`_build_code`), if
+    anything: a star import or an import of the project's own code, a lambda, an imported
+    or reading name rebound, a call that does more than read, `setup` used otherwise
+    than called (`callees`, the ids of what its calls call)."""
+    if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+        return "a star import"
+    own = _own_module(node, project) if isinstance(node, (ast.Import, ast.ImportFrom)) else None
+    if own is not None:
+        return f"an import of {own}, the project's own code"
+    if isinstance(node, ast.Lambda):
+        return "a lambda"
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        return f"{node.id} rebound" if node.id in imports or node.id in _READING else None
+    if isinstance(node, ast.Call) and id(node.func) not in callees:
+        return None if _reads_only(node.func, imports) else f"a call of {ast.unparse(node.func)}"
+    if _is_setup(node, imports) and id(node) not in callees:
+        return f"{ast.unparse(node)} used as a value"
+    return None
+
+
+def _call_code(calls: list[ast.Call]) -> Iterator[tuple[int, str]]:
+    """What the setup() calls of a script (`calls`) say of build code: none, a second one,
+    or a `distclass` or `cmdclass` of the script's own."""
+    if not calls:
+        yield 1, "no setup() call of setuptools' the gate can see"
+    elif len(calls) > 1:
+        yield calls[1].lineno, "a second setup() call"
+    else:
+        for keyword in calls[0].keywords:
+            if keyword.arg in ("distclass", "cmdclass"):
+                yield keyword.value.lineno, f"its own {keyword.arg}"
+
+
+def _is_setup(node: ast.AST, imports: dict[str, set[str]]) -> bool:
+    """Whether `node` names setuptools' (or distutils') `setup` through the imports."""
+    named = _qualified(node, imports) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    return named is not None and named <= _SETUP
+
+
+def _statement_code(body: list[ast.stmt], top: bool) -> Iterator[tuple[int, str]]:
+    """The statements of `body` a plain declaration has no use for, each with its line and
+    what it is: all but imports, expressions, `pass`, assignments to names and `with`
+    blocks of such, and at the top one `if __name__ == "__main__":` of such and a `try`
+    of imports only (a fallback from setuptools to distutils)."""
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom, ast.Expr, ast.Pass)):
+            continue
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if not all(isinstance(target, ast.Name) for target in targets):
+                yield statement.lineno, "an assignment to more than a name"
+        elif isinstance(statement, ast.With) or (top and _main_guard(statement)):
+            yield from _statement_code(statement.body, top=False)
+        elif not (top and _import_fallback(statement)):
+            kind = type(statement).__name__.lower().removeprefix("async")
+            yield statement.lineno, _STATEMENTS.get(kind, f"{kind} statement")
+
+
+_STATEMENTS = {"functiondef": "a function defined", "classdef": "a class defined"}
+
+
+def _main_guard(statement: ast.stmt) -> TypeGuard[ast.If]:
+    """Whether `statement` is `if __name__ == "__main__":` with no `else`."""
+    return (
+        isinstance(statement, ast.If)
+        and not statement.orelse
+        and ast.unparse(statement.test) == "__name__ == '__main__'"
+    )
+
+
+def _import_fallback(statement: ast.stmt) -> bool:
+    """Whether `statement` is a `try` of imports only, its handlers too."""
+    if not isinstance(statement, ast.Try):
+        return False
+    handlers = [line for handler in statement.handlers for line in handler.body]
+    body = [*statement.body, *handlers, *statement.orelse, *statement.finalbody]
+    return all(isinstance(line, (ast.Import, ast.ImportFrom, ast.Pass)) for line in body)
+
+
+def _imported(tree: ast.Module) -> dict[str, set[str]]:
+    """The names a script's imports bind, each with the dotted names it may stand for
+    (`setuptools.setup` for `s` of `from setuptools import setup as s`; several where
+    imports bind it in turn, as a fallback to distutils does)."""
+    imports: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                name = alias.asname or alias.name.split(".")[0]
+                imports.setdefault(name, set()).add(alias.name if alias.asname else name)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                named = f"{node.module}.{alias.name}"
+                imports.setdefault(alias.asname or alias.name, set()).add(named)
+    return imports
+
+
+def _qualified(expr: ast.expr, imports: dict[str, set[str]]) -> set[str] | None:
+    """The dotted names a name or attribute (`setuptools.setup`, `os.path.join`) may stand
+    for through the script's imports, a name not imported standing for itself; None for
+    any other expression."""
+    if isinstance(expr, ast.Attribute):
+        base = _qualified(expr.value, imports)
+        return {f"{name}.{expr.attr}" for name in base} if base else None
+    return imports.get(expr.id, {expr.id}) if isinstance(expr, ast.Name) else None
+
+
+def _reads_only(func: ast.expr, imports: dict[str, set[str]]) -> bool:
+    """Whether a call of `func` only reads: one of `_READING` (by its dotted names), or a
+    method of `_READING_METHODS` of a value the script made (a file it opened, a string,
+    a path), not of a module it imported nor of anything reached from one (`sys.modules`)."""
+    named = _qualified(func, imports)
+    if named and named <= _READING:
+        return True
+    if not isinstance(func, ast.Attribute) or func.attr not in _READING_METHODS:
+        return False
+    base = func.value
+    while isinstance(base, (ast.Attribute, ast.Subscript)):
+        base = base.value
+    return not (isinstance(base, ast.Name) and base.id in imports)
+
+
+def _own_module(node: ast.Import | ast.ImportFrom, project: Path | None) -> str | None:
+    """The module of the project that an import runs (one in the folder `project`, where
+    known, from which the build imports), if any: a relative import, or a top-level name
+    the folder holds as a module or a package."""
+    if isinstance(node, ast.ImportFrom) and node.level:
+        return "." * node.level + (node.module or "")
+    names = (
+        [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+    )
+    for name in names:
+        top = name.split(".")[0]
+        if project is not None and ((project / f"{top}.py").is_file() or (project / top).is_dir()):
+            return name
+    return None
+
+
+_SETUP = frozenset({"setuptools.setup", "distutils.core.setup"})
+_READING = frozenset(
+    {
+        "open",
+        "io.open",
+        "codecs.open",
+        "pathlib.Path",
+        "os.path.join",
+        "os.path.dirname",
+        "os.path.abspath",
+        "os.path.realpath",
+        "setuptools.find_packages",
+        "setuptools.find_namespace_packages",
+    }
+)
+_READING_METHODS = frozenset(
+    {"read", "read_text", "readlines", "splitlines", "strip", "split", "join", "format", "resolve"}
+)
+"""The calls a plain setup script makes beside setup(): reading its README, finding its
+packages (what they return never sets the dependencies unread: a non-literal value of
+theirs is reported where it is passed)."""
 
 
 def _requirement_values(call: ast.Call) -> list[tuple[ast.keyword, ast.expr]]:
@@ -285,6 +505,21 @@ def _classify_list(
             unseen,
         )
         classify_requirement(requirement, requirement, path, number, found)
+
+
+def read_pbr_projects(root: Path, found: Found) -> None:
+    """What pbr adds to the requirements of each project under `root` that it builds (a
+    folder whose `setup.py` or `pyproject.toml` names it: `runs_pbr`), from its own files
+    read as pbr reads them (`pbr_requirements`), then as pbr and setuptools read its
+    `[metadata] requires_dist`, to which it adds them (`_pbr_list`, `_classify_list`)."""
+    top = root.resolve()
+    places = {path.parent for name in (SETUP_PY, "pyproject.toml") for path in root.rglob(name)}
+    for project in sorted(place for place in places if runs_pbr(place)):
+        lines, read = pbr_requirements(project, found)
+        written = [(path.relative_to(top).as_posix(), text) for path, text in read]
+        if written:
+            value = _pbr_list("\n".join(lines), "metadata")
+            _classify_list(value, written, (written[0][0], 1), found)
 
 
 class _SetuptoolsParser(configparser.ConfigParser):

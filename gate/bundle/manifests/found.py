@@ -106,6 +106,11 @@ class Found:
         self.indexes.extend(i for i in other.indexes if i not in self.indexes)
 
     def manifest(self) -> Manifest:
+        """What was found, each the once: two readings of one file (pip's and pbr's of a
+        pbr project's `requirements.txt`) find most of it twice."""
         return Manifest(
-            tuple(self.pins), tuple(self.unauditable), tuple(self.problems), tuple(self.indexes)
+            tuple(dict.fromkeys(self.pins)),
+            tuple(dict.fromkeys(self.unauditable)),
+            tuple(dict.fromkeys(self.problems)),
+            tuple(self.indexes),
         )

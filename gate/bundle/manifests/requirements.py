@@ -48,7 +48,7 @@ def named_files(names: list[str], manifest: str, line: int, found: Found) -> lis
     found beside it: one outside the bundle or missing is a problem."""
     root = found.root
     assert root is not None, "files are named only within a bundle"
-    return [t for n in names for t in _include(root, root / manifest, n, line, found)]
+    return [t for n in names for t in include(root, root / manifest, n, line, found)]
 
 
 def _read_files(root: Path, found: Found, files: list[Path]) -> None:
@@ -107,7 +107,7 @@ def _requirements(
             except ValueError:
                 continue  # a problem `_classify_line` reports
             for _, name in includes:
-                included += _include(root, path, name, number, found)
+                included += include(root, path, name, number, found)
         queue.extend(included)
         yield relative, lines, included
 
@@ -161,10 +161,13 @@ def _decoded(data: bytes) -> str:
 _ENCODING = re.compile(rb"coding[:=]\s*([-\w.]+)")
 
 
-def _include(root: Path, path: Path, name: str, number: int, found: Found) -> list[Path]:
+def include(
+    root: Path, path: Path, name: str, number: int, found: Found, folder: Path | None = None
+) -> list[Path]:
     """The file `name` that the file `path` includes (or names) at line `number`, found
-    beside it: none, and a problem, where it is outside the bundle or missing."""
-    target = (path.parent / name).resolve()
+    in `folder` (beside it unless given): none, and a problem, where it is outside the
+    bundle or missing."""
+    target = ((folder or path.parent) / name).resolve()
     relative = path.resolve().relative_to(root.resolve()).as_posix()
     if not target.is_relative_to(root.resolve()):
         found.problems.append(Unauditable(name, _OUTSIDE, relative, number))

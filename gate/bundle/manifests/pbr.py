@@ -1,0 +1,111 @@
+"""pbr's own requirements files, read as pbr reads them (7.x, `packaging.parse_requirements`,
+run by its metadata hook), never as pip reads a requirements file: what pbr adds to a
+project's `install_requires` is what the gate audits."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from gate.bundle.manifests.found import Found, Unauditable
+from gate.bundle.manifests.requirements import include
+from gate.bundle.manifests.shapes import Malformed, load_toml, string, table
+
+PBR_FILES = ("requirements.txt", "tools/pip-requires")
+"""pbr's `REQUIREMENTS_FILES`: it reads the first of them that exists in the project."""
+
+
+def runs_pbr(project: Path) -> bool:
+    """Whether building the project in the folder `project` runs pbr's metadata hook: its
+    `setup.py` names pbr (`pbr=True`, the keyword pbr's setuptools plugin answers, or
+    `setup_requires=['pbr']`), or its `pyproject.toml` names pbr's build backend (whose
+    hook reads the files for a pyproject-only project). Reading the files of a project
+    that names pbr without running it only reports more."""
+    try:
+        setup_py = (project / "setup.py").read_text("utf-8", errors="replace")
+    except OSError:
+        setup_py = ""
+    if re.search(r"\bpbr\b", setup_py):
+        return True
+    try:
+        data = load_toml((project / "pyproject.toml").read_text("utf-8", errors="replace"))
+        backend = string(table(data, "build-system"), "build-backend", "build-system")
+    except (OSError, Malformed):
+        return False  # no pyproject.toml; one that cannot be read is reported by its reader
+    return (backend or "").startswith("pbr")
+
+
+def pbr_requirements(project: Path, found: Found) -> tuple[list[str], list[tuple[Path, str]]]:
+    """The lines pbr adds to the `[metadata] requires_dist` of the project in `project`,
+    and the files it reads them from (each with its text): the first of `PBR_FILES` that
+    exists, then the file each `-r` line names (from the project's folder, as pbr opens
+    it). A file pbr cannot read as UTF-8 (it reads the locale's encoding), or a `-r` of a
+    file outside the bundle or missing, is a problem in `found`."""
+    root = found.root
+    assert root is not None, "files are read only within a bundle"
+    first = next((project / name for name in PBR_FILES if (project / name).is_file()), None)
+    lines: list[str] = []
+    read: list[tuple[Path, str]] = []
+    pending = [first.resolve()] if first is not None else []
+    while pending:
+        path = pending.pop(0)
+        if path in (done for done, _ in read):
+            continue
+        text = _text(path, found)
+        read.append((path, text))
+        for number, line in enumerate(text.split("\n"), 1):
+            if line.startswith("-r"):
+                name = line.partition(" ")[2]
+                pending += include(root, path, name, number, found, project)
+            else:
+                lines += _requirement(line)
+    return lines, read
+
+
+def pbr_files(project: Path, root: Path) -> list[Path]:
+    """The files pbr reads the requirements of the project in `project` from, where it runs
+    (`runs_pbr`): what the audit reads, and what diff mode holds their pins to."""
+    if not runs_pbr(project):
+        return []
+    return [path for path, _ in pbr_requirements(project, Found(root=root))[1]]
+
+
+def _text(path: Path, found: Found) -> str:
+    """A file's text as pbr's `open(file, 'r')` gives it: the locale's encoding (UTF-8 on a
+    build host; a file that is not UTF-8 is a problem), every line break a `\\n`."""
+    assert found.root is not None, "files are read only within a bundle"
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        relative = path.relative_to(found.root.resolve()).as_posix()
+        reason = f"pbr reads it in the build host's encoding; save it as UTF-8 ({e.reason})"
+        found.problems.append(Unauditable(relative, reason, relative, 0))
+        return ""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _requirement(line: str) -> list[str]:
+    """What pbr makes of one line that is no `-r`: nothing for an empty line, a comment,
+    an index option or a `-f` line; the `egg=` fragment of a URL (`-e` or not) as a
+    requirement (`name-1.2.3` read as `name>=1.2.3`); the line cut at its first `#`
+    otherwise."""
+    if not line.strip() or line.startswith("#") or _INDEX.match(line):
+        return []
+    editable = _EDITABLE.match(line)
+    line = editable[1] if editable else line
+    url = urlparse(line)
+    if url.scheme:
+        return [_EGG.sub(lambda egg: _EGG_VERSION.sub(r"\1>=\2", egg[1]), url.fragment)]
+    if _FIND_LINKS.match(line):
+        return []
+    return [re.sub("#.*$", "", line)]
+
+
+_INDEX = re.compile(r"^\s*(-i|--index-url|--extra-index-url|--find-links).*")
+_EDITABLE = re.compile(r"\s*-e\s+(.*)$")
+_FIND_LINKS = re.compile(r"\s*-f\s+")
+_EGG = re.compile(r"egg=([^&]+).*$")
+_EGG_VERSION = re.compile(r"([\w.-]+)-((?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\S*)")
+"""pbr's patterns; `_EGG_VERSION` is its `egg_fragment`'s semantic version, its tags and
+build metadata read as any text that follows."""
