@@ -1457,18 +1457,25 @@ def test_pbr_reads_its_own_requirements_files_its_own_way(tmp_path: Path) -> Non
     write(tmp_path, "b/tools/pip-requires", "urllib3==1.23\n")
     write(tmp_path, "c/setup.py", "from setuptools import setup\n\nsetup()\n")
     write(tmp_path, "c/tools/pip-requires", "urllib3==1.23\n")
+    write(tmp_path, "d/setup.py", "import setuptools\n\nsetuptools.setup(pbr=True)\n")
+    write(tmp_path, "d/tools/pip-requires", "-r deps.in\n")
+    write(tmp_path, "d/deps.in", "jinja2==2.10\n")
     manifest = read_manifests(tmp_path)
     assert sorted((p.name, p.path, p.line) for p in manifest.pins) == [
         ("idna", "b/requirements.txt", 3),
+        ("jinja2", "d/deps.in", 1),
         ("requests", "a/tools/pip-requires", 1),
         ("six", "b/requirements.txt", 2),
     ]
     [nova] = manifest.unauditable
     assert (nova.text, nova.reason) == ("nova>=1.2.3", "not pinned to one version")
+    # d has no setup.cfg or pyproject.toml: its setup.py alone says pbr reads its files.
     assert audited_requirement_files(tmp_path) == [
         "a/more.txt",
         "a/tools/pip-requires",
         "b/requirements.txt",
+        "d/deps.in",
+        "d/tools/pip-requires",
     ]
     assert includers(tmp_path)["a/more.txt"] == {"a/pyproject.toml", "a/hatch.toml"}
     (tmp_path / "b/requirements.txt").write_bytes(b"six==1.16.0 # \xe9\n")

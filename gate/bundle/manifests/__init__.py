@@ -133,12 +133,16 @@ the `pyproject.toml` (its backend) for a `setup.cfg` or `setup.py`, the `hatch.t
 
 
 def _backend_reads(root: Path) -> dict[Path, list[Path]]:
-    """Each `pyproject.toml` and `setup.cfg` under `root`, with the requirements files its
-    build backend reads its dependencies from (`backend_files`, and pbr's: `pbr_files`):
+    """Each `pyproject.toml`, `setup.cfg` and `setup.py` under `root`, with the
+    requirements files its build backend reads its dependencies from (`backend_files`,
+    and pbr's, `pbr_files`, for a project whose `setup.py` or `pyproject.toml` runs pbr):
     what the audit reads and what diff mode holds their pins to."""
     return {
-        path: [*backend_files(path), *pbr_files(path.parent, root)]
-        for manifest in ("pyproject.toml", SETUP_CFG)
+        path: [
+            *(backend_files(path) if path.name != SETUP_PY else []),
+            *pbr_files(path.parent, root),
+        ]
+        for manifest in ("pyproject.toml", SETUP_CFG, SETUP_PY)
         for path in sorted(root.rglob(manifest))
     }
 
