@@ -143,6 +143,17 @@ packaging; `[tool.flit.metadata]` beyond reading (flit_core refuses keys it does
 know); `awscc_lambda_layer_version`. No `terraform apply` or deploy ran: class 1 rests
 on Terraform reading `source` as a path and Lambda taking a layer or package from any
 zip, class 4 on the awscc provider's documented `code.zip_file`.
+
+Fixed, class 1 (gate.bundle.discovery.bundle `_refuse_absent`; gate.bundle.discovery.
+terraform `_packages_under`, `_possible`): a layer's or upload's package no function
+names that is not in the copy is refused as `settle` refuses a function's missing code,
+naming the IaC: missing ("not in the bundle; build it before gate check"), or in a
+folder the gate ignores, naming the rule (references' `refusal`), unless the staging
+brings it back (gate.bundle.staging.imports `brings_back`: a dependency tree's or
+virtualenv's file, a folder's Python). A fileset loop or an unresolved upload over a
+folder holding one the copy left out is refused naming it and its rule, a VCS store
+apart (what a commit puts there is checked out beside it); of the places an upload's
+values give, a missing one is a pairing Terraform never makes when another is there.
 """
 
 from __future__ import annotations
@@ -378,10 +389,6 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 51 class 1: a layer's or upload's package outside the staged copy passes",
-)
 def test_what_is_deployed_from_outside_the_copy_is_scanned_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, LEFT_OUT)
 
