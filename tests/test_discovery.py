@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from gate.bundle.discovery import attribute
 from gate.bundle.discovery.bundle import discover
+from gate.bundle.discovery.references import LeftOutFolders
 from gate.errors import BundleError
 from gate.model import Finding, Function, Location, Severity
 from tests.conftest import ASSETS, RunGate, only_scanners
@@ -1061,14 +1062,14 @@ PYCACHE = {"build/__pycache__": "tool-cache"}
          r"b/template\.yaml: a layer or upload names build/missing\.zip, which is not in"),
         ("main.tf", upload('for_each = fileset("build", "**")\n  ' + EACH, "each.value"), PYCACHE,
          r"b/main\.tf:\d+: upload aws_s3_object\.code: it may write any package in build/, and "
-         r"build/__pycache__ is a folder the gate ignores \(tool-cache\)"),
+         r"build/__pycache__ may be one, in a folder the gate ignores \(tool-cache\)"),
         ("main.tf", upload('for_each = fileset("build", "*")\n  source = "build/__pycache__/'
          '${each.value}"', "each.value"), PYCACHE,
          r"b/main\.tf:\d+: upload aws_s3_object\.code: it may write any package in "
-         r"build/__pycache__/, and build/__pycache__ is a folder the gate ignores"),
+         r"build/__pycache__/, which is in build/__pycache__, a folder the gate ignores"),
         ("main.tf", upload("source = var.page", '"index.html"'), {"lib/.venv": "virtualenv"},
          r"b/main\.tf:\d+: upload aws_s3_object\.code: it may write any package in the bundle, "
-         r"and lib/\.venv is a folder the gate ignores \(virtualenv\)"),
+         r"and lib/\.venv may be one, in a folder the gate ignores \(virtualenv\)"),
     ],
 )  # fmt: skip
 def test_a_deployed_package_the_copy_lacks_is_refused(
@@ -1082,6 +1083,27 @@ def test_a_deployed_package_the_copy_lacks_is_refused(
     write(tmp_path, {iac: written, "src/app.py": "x = 1\n"})
     with pytest.raises(BundleError, match=f"^{refused}"):
         discover(tmp_path, "b", lambda _: None, ignored=ignored)
+
+
+def test_a_left_out_folder_an_upload_reaches_is_judged_by_what_it_holds(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Where the staging says which files it left out (`LeftOutFolders`), a fileset loop
+    over a folder holding a left-out one is refused only when one of those files may be
+    a package (a `.zip`, a zip by content, a link): the bytecode and caches a CI job's
+    test run leaves behind do not refuse it."""
+    write(
+        tmp_path, {"main.tf": upload('for_each = fileset("build", "**")\n  ' + EACH, "each.value")}
+    )
+    original = tmp_path.parent / "original"
+    write(original, {"build/__pycache__/app.cpython-312.pyc": "x", "build/__pycache__/x.bin": ""})
+    files = {f"build/__pycache__/{p.name}": p for p in (original / "build/__pycache__").iterdir()}
+    ignored = LeftOutFolders(PYCACHE, files)
+    assert discover(tmp_path, "b", ignored=ignored).layers == set()
+    with zipfile.ZipFile(original / "build/__pycache__/x.bin", "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    with pytest.raises(BundleError, match=r"build/__pycache__/x\.bin may be one"):
+        discover(tmp_path, "b", ignored=ignored)
 
 
 def test_a_deployed_package_the_staging_brings_back_or_a_vcs_store_is_not_refused(

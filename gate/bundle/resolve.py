@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from gate.bundle.archives import extract
 from gate.bundle.discovery import code_places, contents_of
 from gate.bundle.discovery.bundle import Discovery, discover
+from gate.bundle.discovery.references import LeftOutFolders
 from gate.bundle.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.bundle.staging.accounting import ALL_SCANNERS, account
 from gate.bundle.staging.bytecode import refuse_cached
@@ -135,7 +136,7 @@ def stage(
 
         unpack = _Unpacker(root, bundle.id, limits, came_unpacked=bundle.kind == "zip")
 
-        ignored = tally.ignored_folders
+        ignored = LeftOutFolders(tally.ignored_folders, tally.unstaged)
         back = functools.partial(brings_back, tally)
         found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored, back)
         restored = bring_back_code(root, tally, found.functions, found.layers)

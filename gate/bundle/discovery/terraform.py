@@ -36,7 +36,7 @@ from gate.bundle.discovery.declared import (
     where,
 )
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
-from gate.bundle.discovery.references import ignored_by, module_references
+from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
 from gate.bundle.discovery.terraform_values import EXPRESSION, TFVARS, ModuleValues, tf_value
 from gate.model import Warning_
@@ -843,12 +843,19 @@ def _packages_under(root: Path, folder: str, ignored: Mapping[str, str], shown: 
     copied, so the gate could neither scan it nor count it."""
     if leaves_bundle(folder):
         return set()
+    scope = "the bundle" if folder == "." else f"{folder}/"
     for left, rule in sorted(ignored.items()):
-        if within(folder, left) or (within(left, folder) and rule != _VCS):
-            scope = "the bundle" if folder == "." else f"{folder}/"
+        if within(folder, left):
             raise ValueError(
-                f"{shown}: it may write any package in {scope}, and {left} is a folder the "
-                f"gate ignores ({rule}), whose files the gate never copied"
+                f"{shown}: it may write any package in {scope}, which is in {left}, a folder "
+                f"the gate ignores ({rule}), whose files the gate never copied"
+            )
+        # What the copy left out below is judged where the bundle has it, when known.
+        held = ignored.packages_in(left) if isinstance(ignored, LeftOutFolders) else [left]
+        if within(left, folder) and rule != _VCS and held:
+            raise ValueError(
+                f"{shown}: it may write any package in {scope}, and {held[0]} may be one, in "
+                f"a folder the gate ignores ({rule}), which the gate never copied"
             )
     found = set()
     for current, _, names in os.walk(root / folder):
