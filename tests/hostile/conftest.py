@@ -289,14 +289,33 @@ def each_blocks(
 ) -> None:
     """The baselines of a review in one run: each case's bundle holding a blocking
     finding that names the case's rule id."""
-    batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, policy)
-    run = batch.run(cases)
+    layouts = {name: layout for name, (layout, _) in cases.items()}
+    each_blocks_with(base, layouts, lambda name, own: cases[name][1] in json.dumps(own), policy)
+
+
+Findings = list[dict[str, Any]]
+
+
+def each_blocks_with(
+    base: Path,
+    layouts: Mapping[str, Layout],
+    check: Callable[[str, Findings], bool],
+    policy: str = CHEAP_POLICY,
+) -> tuple[Batch, dict[str, Any]]:
+    """What one run per case that exited 1 proved, for every case in one run: each case's
+    bundle holds a blocking finding of its own and no error, and `check(name, findings)`
+    holds for its own findings. Returns the batch and the run's report, for what the
+    report says over all bundles (`files`, `warnings`)."""
+    batch = Batch(base, layouts, policy)
+    run = batch.run(layouts)
     assert_blocks(run)
-    report = json.loads(run.stdout)
-    for name, (_, rule) in cases.items():
+    report: dict[str, Any] = json.loads(run.stdout)
+    for name in layouts:
         own = batch.of(name, report, "findings")
-        blocking = [f for f in own if f["status"] == "blocking"]
-        assert blocking and rule in json.dumps(own), (name, own)
+        assert any(f["status"] == "blocking" for f in own), (name, "no blocking finding", own)
+        assert not batch.of(name, report, "errors"), (name, report["errors"])
+        assert check(name, own), (name, own)
+    return batch, report
 
 
 def each_blocked_or_refused(
