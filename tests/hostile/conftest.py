@@ -289,33 +289,36 @@ def each_blocks(
 ) -> None:
     """The baselines of a review in one run: each case's bundle holding a blocking
     finding that names the case's rule id."""
-    layouts = {name: layout for name, (layout, _) in cases.items()}
-    each_blocks_with(base, layouts, lambda name, own: cases[name][1] in json.dumps(own), policy)
+    each_blocks_with(
+        base,
+        {name: layout for name, (layout, _) in cases.items()},
+        lambda name, own: cases[name][1] in json.dumps(own),
+        policy,
+    )
 
 
 Findings = list[dict[str, Any]]
+Check = Callable[[str, Findings], bool]
+"""What a case asserts of its bundle's findings, given the case's name."""
 
 
 def each_blocks_with(
-    base: Path,
-    layouts: Mapping[str, Layout],
-    check: Callable[[str, Findings], bool],
-    policy: str = CHEAP_POLICY,
-) -> tuple[Batch, dict[str, Any]]:
-    """What one run per case that exited 1 proved, for every case in one run: each case's
-    bundle holds a blocking finding of its own and no error, and `check(name, findings)`
-    holds for its own findings. Returns the batch and the run's report, for what the
-    report says over all bundles (`files`, `warnings`)."""
+    base: Path, layouts: Mapping[str, Layout], check: Check, policy: str = CHEAP_POLICY
+) -> HostileRun:
+    """Each case's bundle blocked, in one run: what a run of it alone asserted on exit 1
+    (a blocking finding of its own, no error of its own), and `check(name, findings)`
+    true of its own findings. Returns the run, for what no bundle's output may hold."""
     batch = Batch(base, layouts, policy)
     run = batch.run(layouts)
     assert_blocks(run)
-    report: dict[str, Any] = json.loads(run.stdout)
+    report = json.loads(run.stdout)
     for name in layouts:
         own = batch.of(name, report, "findings")
-        assert any(f["status"] == "blocking" for f in own), (name, "no blocking finding", own)
-        assert not batch.of(name, report, "errors"), (name, report["errors"])
+        errors = batch.of(name, report, "errors")
+        assert not errors, (name, errors)
+        assert any(f["status"] == "blocking" for f in own), (name, own)
         assert check(name, own), (name, own)
-    return batch, report
+    return run
 
 
 def each_blocked_or_refused(

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
+    Findings,
     HostileRun,
     Layout,
     Sandbox,
@@ -747,7 +747,7 @@ def test_inline_python_in_each_syntax_is_scanned_and_named(tmp_path: Path) -> No
     """Each way of writing `Code.ZipFile`, in one run: each bundle blocks on a critical
     finding in its staged inline code, attributed to the function."""
 
-    def named(_: str, own: list[dict[str, Any]]) -> bool:
+    def named(_: str, own: Findings) -> bool:
         shell = [f for f in own if f.get("severity") == "critical"]
         return bool(shell) and all(
             f["path"].startswith("infra/template.yaml.inline/") and "Orders" in f["functions"]
@@ -839,7 +839,7 @@ def test_terraform_inline_archive_code_in_each_form_is_scanned(tmp_path: Path) -
     """Each way of writing an `archive_file`'s code inline, in one run: each bundle blocks
     on a critical finding in its staged inline code."""
 
-    def staged(_: str, own: list[dict[str, Any]]) -> bool:
+    def staged(_: str, own: Findings) -> bool:
         shell = [f for f in own if f.get("severity") == "critical"]
         return bool(shell) and all(f["path"].startswith("infra/main.tf.inline/") for f in shell)
 
