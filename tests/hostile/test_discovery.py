@@ -17,12 +17,15 @@ import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
+    Findings,
     HostileRun,
     Layout,
     Sandbox,
     assert_blocks,
     assert_refused,
     each_blocks,
+    each_blocks_with,
+    files,
     on_rule,
 )
 
@@ -732,25 +735,29 @@ def block(source: str, indent: int = 10) -> str:
     return "|\n" + "".join(" " * indent + line + "\n" for line in source.splitlines())
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        block(SHELL),
-        "!Sub " + block(SHELL),
-        "\n          Fn::Sub: " + block(SHELL, 12),
-        json.dumps(SHELL) + "\n",
-    ],
-    ids=["literal-in-a-folder", "short-sub", "long-sub", "flow-string"],
-)
-def test_inline_python_is_scanned_and_named(sandbox: Sandbox, code: str) -> None:
-    sandbox.write("infra/template.yaml", inline_template(code))
-    run = sandbox.run("--format", "json")
-    assert_blocks(run)
-    findings = json.loads(run.stdout)["findings"]
-    shell = [f for f in findings if f.get("severity") == "critical"]
-    assert shell, findings
-    assert all(f["path"].startswith("infra/template.yaml.inline/") for f in shell)
-    assert all("Orders" in f["functions"] for f in shell), shell
+INLINE_PYTHON = {
+    "literal-in-a-folder": block(SHELL),
+    "short-sub": "!Sub " + block(SHELL),
+    "long-sub": "\n          Fn::Sub: " + block(SHELL, 12),
+    "flow-string": json.dumps(SHELL) + "\n",
+}
+
+
+def test_inline_python_in_each_syntax_is_scanned_and_named(tmp_path: Path) -> None:
+    """Each way of writing `Code.ZipFile`, in one run: each bundle blocks on a critical
+    finding in its staged inline code, attributed to the function."""
+
+    def named(_: str, own: Findings) -> bool:
+        shell = [f for f in own if f.get("severity") == "critical"]
+        return bool(shell) and all(
+            f["path"].startswith("infra/template.yaml.inline/") and "Orders" in f["functions"]
+            for f in shell
+        )
+
+    layouts = {
+        n: files({"infra/template.yaml": inline_template(c)}) for n, c in INLINE_PYTHON.items()
+    }
+    each_blocks_with(tmp_path, layouts, named)
 
 
 def test_clean_inline_python_passes(sandbox: Sandbox) -> None:
@@ -816,22 +823,28 @@ def tf_inline(archive: str) -> str:
 HEREDOC = "  source_content = <<-PY\n" + "".join(f"    {line}\n" for line in SHELL.splitlines())
 
 
-@pytest.mark.parametrize(
-    "archive",
-    [
-        HEREDOC + "  PY\n" + '  source_content_filename = "index.py"\n',
-        f'  source {{\n    content  = {json.dumps(SHELL)}\n    filename = "index.py"\n  }}\n',
+TF_INLINE_ARCHIVES = {
+    "source-content-heredoc": HEREDOC + "  PY\n" + '  source_content_filename = "index.py"\n',
+    "source-block-quoted": (
+        f'  source {{\n    content  = {json.dumps(SHELL)}\n    filename = "index.py"\n  }}\n'
+    ),
+    "two-source-blocks": (
         '  source {\n    content  = "import os\\n"\n    filename = "util.py"\n  }\n'
-        + f'  source {{\n    content  = {json.dumps(SHELL)}\n    filename = "index.py"\n  }}\n',
-    ],
-    ids=["source-content-heredoc", "source-block-quoted", "two-source-blocks"],
-)
-def test_terraform_inline_archive_code_is_scanned(sandbox: Sandbox, archive: str) -> None:
-    sandbox.write("infra/main.tf", tf_inline(archive))
-    run = sandbox.run("--format", "json")
-    assert_blocks(run)
-    shell = [f for f in json.loads(run.stdout)["findings"] if f.get("severity") == "critical"]
-    assert shell and all(f["path"].startswith("infra/main.tf.inline/") for f in shell), shell
+    )
+    + f'  source {{\n    content  = {json.dumps(SHELL)}\n    filename = "index.py"\n  }}\n',
+}
+
+
+def test_terraform_inline_archive_code_in_each_form_is_scanned(tmp_path: Path) -> None:
+    """Each way of writing an `archive_file`'s code inline, in one run: each bundle blocks
+    on a critical finding in its staged inline code."""
+
+    def staged(_: str, own: Findings) -> bool:
+        shell = [f for f in own if f.get("severity") == "critical"]
+        return bool(shell) and all(f["path"].startswith("infra/main.tf.inline/") for f in shell)
+
+    layouts = {n: files({"infra/main.tf": tf_inline(a)}) for n, a in TF_INLINE_ARCHIVES.items()}
+    each_blocks_with(tmp_path, layouts, staged)
 
 
 @pytest.mark.parametrize(

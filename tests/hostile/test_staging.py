@@ -21,11 +21,14 @@ import pytest
 from tests.conftest import RunGate
 from tests.hostile.conftest import (
     CHEAP_POLICY,
+    Findings,
     HostileRun,
+    Layout,
     Sandbox,
     assert_blocks,
     assert_refused,
     each_blocks,
+    each_blocks_with,
 )
 
 TEMPLATE = """\
@@ -219,36 +222,58 @@ def test_a_zip_entry_deeper_than_any_deployed_tree_is_refused(sandbox: Sandbox) 
 # --- 5. ignored folders -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "handler",
-    [
-        "import node_modules.evil\n\n\ndef handler(event, context):\n"
-        "    return node_modules.evil.handler(event, context)\n",
-        "from node_modules import evil\n\n\ndef handler(event, context):\n"
-        "    return evil.handler(event, context)\n",
-        "from .node_modules.evil import handler\n",
-        "import importlib\n\nhandler = importlib.import_module('node_modules.evil').handler\n",
-        "from vendored import evil\n\n\ndef handler(event, context):\n"
-        "    return evil.handler(event, context)\n",
-    ],
-    ids=["import", "from-import", "relative", "import-module", "through-a-scanned-package"],
-)
-def test_code_a_handler_imports_from_an_ignored_folder_is_scanned(
-    sandbox: Sandbox, handler: str
+IMPORTS_FROM_AN_IGNORED_FOLDER = {
+    "import": "import node_modules.evil\n\n\ndef handler(event, context):\n"
+    "    return node_modules.evil.handler(event, context)\n",
+    "from-import": "from node_modules import evil\n\n\ndef handler(event, context):\n"
+    "    return evil.handler(event, context)\n",
+    "relative": "from .node_modules.evil import handler\n",
+    "import-module": "import importlib\n\n"
+    "handler = importlib.import_module('node_modules.evil').handler\n",
+    "through-a-scanned-package": "from vendored import evil\n\n\ndef handler(event, context):\n"
+    "    return evil.handler(event, context)\n",
+}
+
+
+def importing_from_an_ignored_folder(handler: str) -> Layout:
+    def written(sandbox: Sandbox) -> None:
+        function(sandbox)
+        sandbox.write("src/app.py", handler)
+        sandbox.write("src/node_modules/evil.py", BAD)
+        sandbox.write("src/vendored/__init__.py", "")
+        sandbox.write("src/vendored/evil.py", "from ..node_modules.evil import handler\n")
+        sandbox.write("src/node_modules/left/index.js", "module.exports = 1\n")
+
+    return written
+
+
+def test_code_a_handler_imports_from_an_ignored_folder_in_any_way_is_scanned(
+    tmp_path: Path,
 ) -> None:
-    function(sandbox)
-    sandbox.write("src/app.py", handler)
-    sandbox.write("src/node_modules/evil.py", BAD)
-    sandbox.write("src/vendored/__init__.py", "")
-    sandbox.write("src/vendored/evil.py", "from ..node_modules.evil import handler\n")
-    sandbox.write("src/node_modules/left/index.js", "module.exports = 1\n")
-    run, data = report(sandbox)
-    assert run.code == 1, run.stderr
-    assert any(f["path"] == "src/node_modules/evil.py" for f in data["findings"])
+    """Each way a handler imports from `node_modules`, in one run: each bundle blocks on
+    the imported module, and nothing of any bundle is ignored."""
+    layouts = {
+        n: importing_from_an_ignored_folder(h) for n, h in IMPORTS_FROM_AN_IGNORED_FOLDER.items()
+    }
+    run = each_blocks_with(
+        tmp_path, layouts, lambda _, own: any(f["path"] == "src/node_modules/evil.py" for f in own)
+    )
+    data = json.loads(run.stdout)
     # A dependency tree inside a Python function's code is that code (a sys.path entry
     # away from being imported): nothing of it is ignored; its JavaScript is not analysed.
+    # `files` sums the bundles: nothing ignored in the sum is nothing in any; each bundle
+    # warns of its one file not analysed, and the sum is one a bundle.
     assert data["files"]["ignored_by"] == {}
-    assert data["files"]["not_analysed"] == 1
+    for name in layouts:
+        bundle = tmp_path / name / "bundle"  # where `Batch` writes the case's bundle
+        said = [
+            w["message"]
+            for w in data["warnings"]
+            if w["code"] == "not-analysed" and w["message"].startswith(f"{bundle}: ")
+        ]
+        assert len(said) == 1 and "1 files" in said[0], (name, said)
+        assert "(src/node_modules/left/index.js)" in said[0], (name, said)
+    assert data["files"]["not_analysed"] == len(layouts)
 
 
 def test_compiled_code_imported_from_an_ignored_folder_is_refused(sandbox: Sandbox) -> None:
@@ -506,17 +531,33 @@ def test_a_handler_loaded_from_a_layer_cannot_be_vouched_for(sandbox: Sandbox, s
     assert_refused(sandbox.run(), f"{info}/RECORD", "orders.py", "handler module")
 
 
-@pytest.mark.parametrize("site", ["layer/python", "layer/python/lib/python3.12/site-packages"])
-def test_code_a_handler_imports_from_an_ignored_folder_of_a_layer_is_scanned(
-    sandbox: Sandbox, site: str
+LAYER_SITES = {
+    "python": "layer/python",
+    "site-packages": "layer/python/lib/python3.12/site-packages",
+}
+
+
+def test_code_a_handler_imports_from_an_ignored_folder_of_each_layer_site_is_scanned(
+    tmp_path: Path,
 ) -> None:
-    sandbox.write("template.yaml", LAYERED)
-    sandbox.write("src/orders.py", "from node_modules import evil\n\nhandler = evil.handler\n")
-    sandbox.write(f"{site}/util.py", "x = 1\n")
-    sandbox.write(f"{site}/node_modules/evil.py", BAD)
-    run, data = report(sandbox)
-    assert run.code == 1, run.stderr
-    assert any(f["path"] == f"{site}/node_modules/evil.py" for f in data["findings"])
+    """Both site directories of a layer, in one run: each bundle blocks on the module its
+    handler imports from the site's `node_modules`."""
+
+    def layout(site: str) -> Layout:
+        def written(sandbox: Sandbox) -> None:
+            sandbox.write("template.yaml", LAYERED)
+            sandbox.write(
+                "src/orders.py", "from node_modules import evil\n\nhandler = evil.handler\n"
+            )
+            sandbox.write(f"{site}/util.py", "x = 1\n")
+            sandbox.write(f"{site}/node_modules/evil.py", BAD)
+
+        return written
+
+    def scanned(name: str, own: Findings) -> bool:
+        return any(f["path"] == f"{LAYER_SITES[name]}/node_modules/evil.py" for f in own)
+
+    each_blocks_with(tmp_path, {n: layout(s) for n, s in LAYER_SITES.items()}, scanned)
 
 
 def test_a_stripped_native_library_of_a_package_is_not_analysed(sandbox: Sandbox) -> None:
