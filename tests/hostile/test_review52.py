@@ -1,0 +1,249 @@
+"""A fifty-second hostile review of `gate check`, on review 51's fixes: the CloudFormation
+stacks a Terraform module deploys (gate.bundle.discovery.terraform_stacks `read_stacks`,
+`_template`, `_inline`, `_renders`), the Cloud Control provider (terraform `_as_aws`,
+`_written`, `_refuse_unread`), pbr (gate.bundle.manifests.pbr `runs_pbr`,
+`pbr_requirements`; declared `read_pbr_projects`) and setup.py read as a declaration or
+as build code (declared `read_setup_py`, `_build_code`, `_own_module`).
+
+Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
+bundle exits 0 with the hostile harness's policy (checkov off), with no finding of any
+kind, and the baseline (the same problem written plainly, in one run) blocks on
+GATE-SLS-001 (a handler running the event's command) or PYSEC-2018-28 (requests 2.19.0,
+high). Class 2 was also built for real: `pip install --dry-run --report` of the
+function's folder (pip, build isolation, setuptools and pbr 7.1.3 from the package
+index, PBR_VERSION=1.0.0) reports `Requires-Dist: requests==2.19.0` for (a), (b) and
+(c). What lets each through:
+
+1. A stack template joined from a file the gate reads and text it never sees. HCL lets a
+   function call end in a trailing comma (hclsyntax spec: `Arguments = Expression (","
+   Expression)* ("," | "...")?`), and python-hcl2 keeps the text of an interpolation
+   inside a quoted string as written, so `template_body = "${file("stack.yaml",)}..."`
+   reaches `_template` (gate.bundle.discovery.terraform_stacks) with its comma. `_READ`
+   (`\\$\\{(file|templatefile)\\((?:"([^"]*)"|...)(,.*)?\\)\\}`, DOTALL, `fullmatch`)
+   then takes everything from that comma to the text's last `)}` as `file`'s further
+   arguments, which it never looks at for `file` (only `templatefile`'s are judged, by
+   `_renders`): the whole `template_body` is read as the one file `stack.yaml`, a
+   reference of kind `template`, and whatever follows is deployed unread. `stack.yaml`
+   (an SNS topic) is scanned and clean; the text after it adds, under the same
+   `Resources:`, an `AWS::Lambda::Function` whose `ZipFile` runs the event's command.
+   (a) `"${file("stack.yaml",)}${file("more.yaml",)}"` (`more.yaml`, an indented
+   mapping, is no template: not read as IaC); (b) the rest as
+   `${base64decode("...")}`, no second file; (c) the path through a local,
+   `${file(local.template,)}...`; (d) the YAML written literally between
+   `${file("stack.yaml",)}` and a closing `${chomp("")}`; (e) the same as (a) in an
+   `awscc_cloudformation_stack`; (f) in an `aws_cloudformation_stack_set`. Each exits 0,
+   no finding, no warning of the stack, where `template_body = file("stack.yaml")` of
+   the whole template blocks (GATE-SLS-001), and where the same join without the comma
+   (`"${file("stack.yaml")}${file("more.yaml")}"`) is refused ("an expression only
+   Terraform evaluates": held), as is `templatefile("stack.yaml", {})` followed by
+   anything (`_renders` sees the tail as variables: refused, held).
+2. pbr's setup hooks. pbr (7.1.3, `setupcfg.cfg_to_args`) imports and runs every
+   function named by `setup_hooks` (or `setup-hooks`) in `setup.cfg`'s `[global]`
+   section, with the parsed configuration, before it turns `[metadata] requires_dist`
+   into `install_requires`: a hook of the project's own (`hooks.py` beside setup.py:
+   `config['metadata']['requires_dist'] = 'requests==2.19.0'`) sets the dependencies.
+   The gate reads the `setup.cfg` of a pbr project as a static declaration
+   (declared `_setup_cfg_values`, `_pbr_keys`; `read_pbr_projects` adds pbr's
+   requirements files) and never looks at `[global]`; the setup.py (`setuptools.setup(
+   setup_requires=['pbr'], pbr=True)`) is a plain declaration to `_build_code`. So the
+   hook's code sets what is installed, and the gate reports nothing, not even
+   GATE-DEP-001 ("only the build knows them"), which it owes a Hatch hook (`code_hooks`)
+   or a pdm-backend hook (`_pdm_hook`): (a) `setup_hooks = hooks.pin`; (b) `setup-hooks
+   =` on its own line, the hook on the next (pbr reads `-` as `_`, `split_multiline`);
+   (c) a pyproject-built project (`build-backend = "pbr.build"`, `[files] packages_root
+   = .`, which pbr puts on `sys.path` for the hook). Each exits 0 with no finding, where
+   `requires_dist = requests==2.19.0` in `[metadata]` blocks (PYSEC-2018-28). The same
+   hole holds for `[global] commands` (pbr's `cmdclass`, resolved by `resolve_name`: an
+   `egg_info` of the project's own): not run here.
+
+Suggested fixes, by class. 1, read a `template_body` as one file only when it is exactly
+one call of `file` (or `templatefile`) with exactly one (or two) arguments: parse the
+interpolation (python-hcl2's own expression tree, or a regex that allows only an
+optional `,` and whitespace before `)}` for `file`, and a balanced map for
+`templatefile`), never `(,.*)?`; anything else, a trailing text included, is "an
+expression only Terraform evaluates" and refused, as the join without the comma is
+already. 2, in a project pbr builds (`runs_pbr`), report as dynamic dependencies
+(GATE-DEP-001, as `code_hooks` does for Hatch) a `setup.cfg` whose `[global]` names
+`setup_hooks`/`setup-hooks` (other than `pbr.hooks.setup_hook`) or `commands`, or refuse
+it; both run code of the bundle at build time. Fixed that way, class 2 exits 0 with a
+finding under this harness's policy (the stated limit for dependencies only the build
+knows), so its test asks only that the gate blocks, refuses or reports GATE-DEP-001.
+
+Also tried, and the gate held: a setup.py importing a package of the project's folder
+that the staged copy leaves out (`import __pycache__`, `import node_modules`, `import
+__MACOSX`, each with an `__init__.py` that patches `setuptools.dist.Distribution`):
+reported GATE-DEP-001 (`_own_module` sees the folder); `template_body` as `join("",
+[file(...), file(...)])` or `format("%s%s", ...)` (refused); `file("stack.yaml",)` as a
+bare expression (python-hcl2 drops the comma: read as the file, the same text).
+
+Limits, not bypasses: a hook or command of pbr from a package `[build-system] requires`
+installs (code outside the bundle); pbr's `PBR_REQUIREMENTS_FILES` (the runner's
+environment).
+
+Not covered: `_unpack_layers` and `_packages_under` (being fixed in parallel, not on main
+when this review ran); `awscc_lambda_layer_version` and awscc code objects given through
+`merge()` or modules beyond reading; diff mode, `--policy-ref`, shards, the cache. No
+`terraform apply` or deploy ran: class 1 rests on the HCL spec's trailing comma (python-
+hcl2 parses it) and CloudFormation deploying the joined text.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    HARMLESS,
+    RUNS_EVENT,
+    SAM,
+    Batch,
+    Layout,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+)
+
+VULNERABLE = "requests==2.19.0"
+
+# --- 1. a stack template joined from a file the gate reads and text it never sees ------------
+
+ROLE = "arn:aws:iam::123456789012:role/orders"
+TOPIC = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n"
+FUNCTION = (
+    "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+    f"      Handler: index.handler\n      Role: {ROLE}\n      Code:\n        ZipFile: |\n"
+    + "".join(f"          {line}\n" if line else "\n" for line in RUNS_EVENT.splitlines())
+)
+"""More resources of the same `Resources:`, indented to follow `TOPIC`'s text."""
+ENCODED = base64.b64encode(FUNCTION.encode()).decode()
+ESCAPED = FUNCTION.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def stack(template_body: str, kind: str = "aws_cloudformation_stack", more: str = "") -> str:
+    return f'{more}resource "{kind}" "s" {{\n  name = "s"\n  template_body = {template_body}\n}}\n'
+
+
+JOINED = '"${file("stack.yaml",)}${file("more.yaml",)}"'
+
+JOINED_TEMPLATES: dict[str, Layout] = {
+    "1a-file-trailing-comma-then-file": files(
+        {"main.tf": stack(JOINED), "stack.yaml": TOPIC, "more.yaml": FUNCTION}
+    ),
+    "1b-file-trailing-comma-then-base64": files(
+        {
+            "main.tf": stack(f'"${{file("stack.yaml",)}}${{base64decode("{ENCODED}")}}"'),
+            "stack.yaml": TOPIC,
+        }
+    ),
+    "1c-file-of-a-local-trailing-comma": files(
+        {
+            "main.tf": stack(
+                f'"${{file(local.template,)}}${{base64decode("{ENCODED}")}}"',
+                more='locals {\n  template = "stack.yaml"\n}\n',
+            ),
+            "stack.yaml": TOPIC,
+        }
+    ),
+    "1d-file-trailing-comma-then-literal-yaml": files(
+        {
+            "main.tf": stack(f'"${{file("stack.yaml",)}}{ESCAPED}${{chomp("")}}"'),
+            "stack.yaml": TOPIC,
+        }
+    ),
+    "1e-awscc-stack": files(
+        {
+            "main.tf": stack(JOINED, kind="awscc_cloudformation_stack"),
+            "stack.yaml": TOPIC,
+            "more.yaml": FUNCTION,
+        }
+    ),
+    "1f-stack-set": files(
+        {
+            "main.tf": stack(JOINED, kind="aws_cloudformation_stack_set"),
+            "stack.yaml": TOPIC,
+            "more.yaml": FUNCTION,
+        }
+    ),
+}
+
+# --- 2. pbr's setup hooks --------------------------------------------------------------------
+
+PBR_STUB = "import setuptools\n\nsetuptools.setup(setup_requires=['pbr'], pbr=True)\n"
+PBR_BACKEND = (
+    '[build-system]\nrequires = ["pbr>=6.0", "setuptools>=64"]\nbuild-backend = "pbr.build"\n'
+)
+METADATA = "[metadata]\nname = orders\nversion = 1.0.0\n"
+HOOK = f"def pin(config):\n    config['metadata']['requires_dist'] = '{VULNERABLE}'\n"
+
+
+def pbr(setup_cfg: str, written: dict[str, str | bytes] | None = None) -> Layout:
+    """A SAM function whose code folder is a pbr project with this `setup.cfg`."""
+    project = {"src/setup.py": PBR_STUB, "src/setup.cfg": setup_cfg, **(written or {})}
+    return files({"template.yaml": SAM, "src/app.py": HARMLESS, **project})
+
+
+PBR_HOOKS: dict[str, Layout] = {
+    "2a-pbr-setup-hooks": pbr(
+        f"{METADATA}[files]\nmodules = app\n[global]\nsetup_hooks = hooks.pin\n",
+        {"src/hooks.py": HOOK},
+    ),
+    "2b-pbr-setup-hooks-dashed-multiline": pbr(
+        f"{METADATA}[files]\nmodules = app\n[global]\nsetup-hooks =\n    hooks.pin\n",
+        {"src/hooks.py": HOOK},
+    ),
+    "2c-pbr-backend-setup-hooks": pbr(
+        f"{METADATA}[files]\npackages_root = .\nmodules = app\n[global]\nsetup_hooks = hooks.pin\n",
+        {"src/hooks.py": HOOK, "src/pyproject.toml": PBR_BACKEND},
+    ),
+}
+
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "1-stack-template-file": (
+        files({"main.tf": stack('file("stack.yaml")'), "stack.yaml": TOPIC + FUNCTION}),
+        "GATE-SLS-001",
+    ),
+    "2-pbr-requires-dist": (
+        pbr(f"{METADATA}requires_dist = {VULNERABLE}\n[files]\nmodules = app\n"),
+        "PYSEC-2018-28",
+    ),
+}
+
+
+def test_the_plain_forms_block(tmp_path: Path) -> None:
+    """The baselines: the whole template read from its file, the pin in `[metadata]`."""
+    each_blocks(tmp_path, BASELINES)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 52 class 1: a file() with a trailing comma hides the rest of template_body",
+)
+def test_a_stack_template_joined_to_unread_text_is_scanned_or_refused(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, JOINED_TEMPLATES)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 52 class 2: pbr's [global] setup_hooks run the project's code unreported",
+)
+def test_dependencies_a_pbr_setup_hook_sets_are_reported(tmp_path: Path) -> None:
+    """The least the gate owes class 2, its stated limit for dependencies only the build
+    knows: each project blocks, is refused, or is reported GATE-DEP-001."""
+    batch = Batch(tmp_path, PBR_HOOKS, policy=CHEAP_POLICY)
+    run = batch.run(PBR_HOOKS)
+    assert run.stdout.strip(), run.stderr
+    report = json.loads(run.stdout)
+    silent = [
+        name
+        for name in PBR_HOOKS
+        if not batch.of(name, report, "errors")
+        and not any(
+            f["status"] == "blocking" or f["rule_id"] == "GATE-DEP-001"
+            for f in batch.of(name, report, "findings")
+        )
+    ]
+    assert not silent, silent
