@@ -7,12 +7,12 @@ as build code (declared `read_setup_py`, `_build_code`, `_own_module`).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), with no finding of any
-kind, and the baseline (the same problem written plainly, in one run) blocks on
-GATE-SLS-001 (a handler running the event's command) or PYSEC-2018-28 (requests 2.19.0,
-high). Class 2 was also built for real: `pip install --dry-run --report` of the
-function's folder (pip, build isolation, setuptools and pbr 7.1.3 from the package
-index, PBR_VERSION=1.0.0) reports `Requires-Dist: requests==2.19.0` for (a), (b) and
-(c). What lets each through:
+kind (class 3: one warning, "not scanned"), and the baseline (the same problem written
+plainly, in one run) blocks on GATE-SLS-001 (a handler running the event's command) or
+PYSEC-2018-28 (requests 2.19.0, high). Class 2 was also built for real: `pip install
+--dry-run --report` of the function's folder (pip, build isolation, setuptools and pbr
+7.1.3 from the package index, PBR_VERSION=1.0.0) reports `Requires-Dist:
+requests==2.19.0` for (a), (b) and (c). What lets each through:
 
 1. A stack template joined from a file the gate reads and text it never sees. HCL lets a
    function call end in a trailing comma (hclsyntax spec: `Arguments = Expression (","
@@ -56,6 +56,31 @@ index, PBR_VERSION=1.0.0) reports `Requires-Dist: requests==2.19.0` for (a), (b)
    hole holds for `[global] commands` (pbr's `cmdclass`, resolved by `resolve_name`: an
    `egg_info` of the project's own): not run here.
 
+3. Values Terraform inserts into an inline template after the gate judged it. An inline
+   `template_body` (a heredoc) may hold interpolations `_REFERENCE_ONLY`
+   (terraform_stacks) takes as naming a value that "computes nothing", so the text is
+   judged as YAML with them in it; ModuleValues `texts` (terraform_values `_substituted`)
+   first writes in the locals and variables it knows, as their HCL source text:
+   python-hcl2 leaves a quoted string's escapes as written, so a `\\n` is two
+   characters to the gate and a line break to Terraform. A value that begins with a line
+   break then ends the line it is inserted on, and what follows it is read by
+   CloudFormation as more of the template: an `AWS::Lambda::Function` under the same
+   `Resources:`, its `ZipFile` running the event's command. Where the gate reads it, the
+   whole value sits in a YAML comment or a block scalar (i); where it does not resolve
+   the reference at all (a data source, a resource's attribute), the interpolation
+   itself is a plain scalar or a comment (ii). `_inline` then sees only the SNS topic,
+   warns it "not scanned" and passes: (a) `# ${var.extra}`, the variable's default
+   `"\\n  Fn: ..."`; (b) the same through a local; (c) a variable with no default, set in
+   the bundle's `terraform.tfvars`, inserted in a block scalar (`Note: |`) of the
+   topic's `Metadata`; (d) `# ${data.local_file.extra.content}`, the file `extra.txt`
+   of the bundle; (e) `Endpoint: ${data.local_file.extra.content}` of an SNS
+   subscription (the very shape the reader allows, `${var.email}`), the file
+   `ops@example.com` then the function; (f) the same from a `terraform_data`'s
+   `output`, its `input` a heredoc; (g) (b) in an `awscc_cloudformation_stack`. Each
+   exits 0 with one warning ("its resources (AWS::SNS::Topic) are not scanned"), where
+   the same function written in the heredoc is refused ("written inline and declares
+   AWS::Lambda::Function") and read from `stack.yaml` blocks (GATE-SLS-001).
+
 Suggested fixes, by class. 1, read a `template_body` as one file only when it is exactly
 one call of `file` (or `templatefile`) with exactly one (or two) arguments: parse the
 interpolation (python-hcl2's own expression tree, or a regex that allows only an
@@ -68,13 +93,27 @@ already. 2, in a project pbr builds (`runs_pbr`), report as dynamic dependencies
 it; both run code of the bundle at build time. Fixed that way, class 2 exits 0 with a
 finding under this harness's policy (the stated limit for dependencies only the build
 knows), so its test asks only that the gate blocks, refuses or reports GATE-DEP-001.
+3, judge an inline template only once every interpolation in it is written as
+Terraform's value: undo the HCL escapes of each local's, variable's and
+tfvars value before `_substituted` writes it in (as `_literal` in terraform.py does for
+inline code), and refuse any interpolation left that the gate cannot resolve, or whose
+value holds a line break or is not a plain scalar's whole value: the warned case should
+be a template whose every interpolation is a resolved, one-line scalar. The same
+unescaping belongs wherever a quoted string's text is judged (a quoted `template_body`
+itself; see "Not covered").
 
-Also tried, and the gate held: a setup.py importing a package of the project's folder
-that the staged copy leaves out (`import __pycache__`, `import node_modules`, `import
-__MACOSX`, each with an `__init__.py` that patches `setuptools.dist.Distribution`):
-reported GATE-DEP-001 (`_own_module` sees the folder); `template_body` as `join("",
-[file(...), file(...)])` or `format("%s%s", ...)` (refused); `file("stack.yaml",)` as a
-bare expression (python-hcl2 drops the comma: read as the file, the same text).
+Also tried, and the gate held: for 3, the same inserted value as a scalar's value
+(`Endpoint: ${var.extra}`, refused: the two-character `\\n` left the YAML unreadable, so
+the gate fails closed by chance) and a local written as a heredoc (real line breaks:
+refused, "declares AWS::Lambda::Function"); Terraform paths written with escapes
+(`filename = ".serverles\\u0073/fn.zip"`, `file(".serverles\\u0073/stack.yaml")`: the
+backslash is read as a separator, refused "not in the bundle"); a setup.py importing a
+package of the project's folder that the staged copy leaves out (`import __pycache__`,
+`import node_modules`, `import __MACOSX`, each with an `__init__.py` that patches
+`setuptools.dist.Distribution`): reported GATE-DEP-001 (`_own_module` sees the folder);
+`template_body` as `join("", [file(...), file(...)])` or `format("%s%s", ...)`
+(refused); `file("stack.yaml",)` as a bare expression (python-hcl2 drops the comma: read
+as the file, the same text).
 
 Limits, not bypasses: a hook or command of pbr from a package `[build-system] requires`
 installs (code outside the bundle); pbr's `PBR_REQUIREMENTS_FILES` (the runner's
@@ -82,9 +121,13 @@ environment).
 
 Not covered: `_unpack_layers` and `_packages_under` (being fixed in parallel, not on main
 when this review ran); `awscc_lambda_layer_version` and awscc code objects given through
-`merge()` or modules beyond reading; diff mode, `--policy-ref`, shards, the cache. No
-`terraform apply` or deploy ran: class 1 rests on the HCL spec's trailing comma (python-
-hcl2 parses it) and CloudFormation deploying the joined text.
+`merge()` or modules beyond reading; diff mode, `--policy-ref`, shards, the cache; a
+`template_body` written as one quoted string whose escapes (`\\u0027`, `\\n`) make
+the gate's text and Terraform's differ (one attempt, a flow-style template, left
+unfinished); pbr's `[global] commands` (not run). No `terraform apply` or
+deploy ran: class 1 rests on the HCL spec's trailing comma (python-hcl2 parses it) and
+CloudFormation deploying the joined text, class 3 on Terraform inserting a value's text
+as is into a heredoc template.
 """
 
 from __future__ import annotations
@@ -102,7 +145,6 @@ from tests.hostile.conftest import (
     SAM,
     Batch,
     Layout,
-    each_blocked_or_refused,
     each_blocks,
     files,
 )
@@ -201,6 +243,76 @@ PBR_HOOKS: dict[str, Layout] = {
     ),
 }
 
+# --- 3. values Terraform inserts into an inline template after the gate judged it ------------
+
+MORE = json.dumps("\n" + FUNCTION)  # an HCL string: a line break, then the resource
+"""The value inserted: a line break, then a resource under the template's `Resources:`."""
+
+
+def heredoc(text: str) -> str:
+    return "<<-EOT\n" + text + "EOT"
+
+
+def variable(default: str = MORE) -> str:
+    return f'variable "extra" {{\n  default = {default}\n}}\n'
+
+
+SUBSCRIPTION = (
+    "  Alerts:\n    Type: AWS::SNS::Subscription\n    Properties:\n"
+    "      TopicArn: !Ref Topic\n      Protocol: email\n      Endpoint: ${var.extra}\n"
+)
+LOCAL_FILE = 'data "local_file" "extra" {\n  filename = "${path.module}/extra.txt"\n}\n'
+CONTENT = "data.local_file.extra.content"
+NOTE = "    Metadata:\n      Note: |\n        orders ${var.extra}\n"
+
+INSERTED: dict[str, Layout] = {
+    "3a-variable-default-in-a-comment": files(
+        {"main.tf": variable() + stack(heredoc(TOPIC + "# ${var.extra}\n"))}
+    ),
+    "3b-local-in-a-comment": files(
+        {
+            "main.tf": f"locals {{\n  extra = {MORE}\n}}\n"
+            + stack(heredoc(TOPIC + "# ${local.extra}\n"))
+        }
+    ),
+    "3c-tfvars-in-a-block-scalar": files(
+        {
+            "main.tf": 'variable "extra" {\n  type = string\n}\n' + stack(heredoc(TOPIC + NOTE)),
+            "terraform.tfvars": f"extra = {MORE}\n",
+        }
+    ),
+    "3d-local-file-in-a-comment": files(
+        {
+            "main.tf": LOCAL_FILE + stack(heredoc(TOPIC + "# ${data.local_file.extra.content}\n")),
+            "extra.txt": "\n" + FUNCTION,
+        }
+    ),
+    "3e-local-file-as-a-scalar": files(
+        {
+            "main.tf": LOCAL_FILE
+            + stack(heredoc(TOPIC + SUBSCRIPTION.replace("var.extra", CONTENT))),
+            "extra.txt": "ops@example.com\n" + FUNCTION,
+        }
+    ),
+    "3f-terraform-data-as-a-scalar": files(
+        {
+            "main.tf": 'resource "terraform_data" "extra" {\n  input = <<-EOT\n'
+            + "ops@example.com\n"
+            + FUNCTION
+            + "EOT\n}\n"
+            + stack(
+                heredoc(TOPIC + SUBSCRIPTION.replace("var.extra", "terraform_data.extra.output"))
+            ),
+        }
+    ),
+    "3g-awscc-stack-local-in-a-comment": files(
+        {
+            "main.tf": f"locals {{\n  extra = {MORE}\n}}\n"
+            + stack(heredoc(TOPIC + "# ${local.extra}\n"), kind="awscc_cloudformation_stack")
+        }
+    ),
+}
+
 BASELINES: dict[str, tuple[Layout, str]] = {
     "1-stack-template-file": (
         files({"main.tf": stack('file("stack.yaml")'), "stack.yaml": TOPIC + FUNCTION}),
@@ -218,12 +330,57 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
+def _outcomes(base: Path, layouts: dict[str, Layout]) -> dict[str, str]:
+    """Each bundle's outcome, "blocked", "refused" or "passed", in as few runs as the gate
+    allows (one now): a bundle refused outright (exit 2, one line naming it, no report)
+    ends its run, and the others are checked again without it, as
+    `each_blocked_or_refused` does."""
+    batch = Batch(base, layouts, policy=CHEAP_POLICY)
+    outcomes: dict[str, str] = {}
+    pending = list(layouts)
+    while pending:
+        run = batch.run(pending)
+        if run.code == 2 and not run.stdout.strip():
+            refused = [n for n in pending if str(batch.boxes[n].bundle) in run.stderr]
+            assert len(refused) == 1 and len(run.lines) == 1, (pending, run.stderr)
+            outcomes[refused[0]] = "refused"
+            pending.remove(refused[0])
+            continue
+        report = json.loads(run.stdout)
+        for name in pending:
+            blocking = any(f["status"] == "blocking" for f in batch.of(name, report, "findings"))
+            refused = bool(batch.of(name, report, "errors"))
+            outcomes[name] = "refused" if refused else "blocked" if blocking else "passed"
+        return outcomes
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def stack_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Classes 1 and 3, both stack templates, in one batch: one run of the gate."""
+    return _outcomes(tmp_path_factory.mktemp("stacks"), {**JOINED_TEMPLATES, **INSERTED})
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="review 52 class 1: a file() with a trailing comma hides the rest of template_body",
 )
-def test_a_stack_template_joined_to_unread_text_is_scanned_or_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, JOINED_TEMPLATES)
+def test_a_stack_template_joined_to_unread_text_is_scanned_or_refused(
+    stack_outcomes: dict[str, str],
+) -> None:
+    passed = [name for name in JOINED_TEMPLATES if stack_outcomes[name] == "passed"]
+    assert not passed, passed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 52 class 3: an inline template is judged before Terraform inserts values",
+)
+def test_values_inserted_into_an_inline_template_are_read_or_refused(
+    stack_outcomes: dict[str, str],
+) -> None:
+    passed = [name for name in INSERTED if stack_outcomes[name] == "passed"]
+    assert not passed, passed
 
 
 @pytest.mark.xfail(
