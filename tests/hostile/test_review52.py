@@ -12,7 +12,8 @@ plainly, in one run) blocks on GATE-SLS-001 (a handler running the event's comma
 PYSEC-2018-28 (requests 2.19.0, high). Class 2 was also built for real: `pip install
 --dry-run --report` of the function's folder (pip, build isolation, setuptools and pbr
 7.1.3 from the package index, PBR_VERSION=1.0.0) reports `Requires-Dist:
-requests==2.19.0` for (a), (b) and (c). What lets each through:
+requests==2.19.0` for (a), (b) and (c), and so does class 4's (a) and (c). What lets
+each through:
 
 1. A stack template joined from a file the gate reads and text it never sees. HCL lets a
    function call end in a trailing comma (hclsyntax spec: `Arguments = Expression (","
@@ -81,6 +82,25 @@ requests==2.19.0` for (a), (b) and (c). What lets each through:
    the same function written in the heredoc is refused ("written inline and declares
    AWS::Lambda::Function") and read from `stack.yaml` blocks (GATE-SLS-001).
 
+4. pbr named by a keyword the gate does not see as pbr. `runs_pbr`
+   (gate.bundle.manifests.pbr) decides whether pbr builds a project by a regex on the
+   setup.py's text, `\\bpbr\\b`, or a `build-backend` starting `pbr`. Python reads an
+   identifier under NFKC, so `setuptools.setup(setup_requires=['PBR'], pbr=True)` with
+   `pbr` written in fullwidth letters (U+FF50 U+FF42 U+FF52) passes setuptools the
+   keyword `pbr`, which pbr's `distutils.setup_keywords` entry point answers; the
+   package name `PBR` is pbr to pip (names are case-insensitive). The regex sees
+   neither, so `read_pbr_projects` skips the project, pbr's own files are read as pip
+   reads them or not at all, and review 51 class 2 is open again (`_build_code` takes
+   the call for a plain declaration): (a) `tools/pip-requires` pinning requests 2.19.0
+   (counted "code the gate does not analyse", a warning); (b) the keyword in
+   mathematical bold (U+1D429 U+1D41B U+1D42B, NFKC `pbr` too); (c) pbr from
+   `[build-system] requires = ["PBR>=6", ...]` with setuptools' own backend, no
+   `setup_requires`; (d) `requirements.txt` with `six==1.16.0 # pinned \\` then the pin
+   (pip: one line, the pin a comment; pbr: two). Each exits 0 with no finding, where the
+   same project with `pbr=True` written plainly blocks (PYSEC-2018-28). (A UTF-7 coding
+   cookie spelling `pbr` as `+AHAAYgBy-`: refused, the gate parses setup.py as UTF-8:
+   held.)
+
 Suggested fixes, by class. 1, read a `template_body` as one file only when it is exactly
 one call of `file` (or `templatefile`) with exactly one (or two) arguments: parse the
 interpolation (python-hcl2's own expression tree, or a regex that allows only an
@@ -100,7 +120,13 @@ inline code), and refuse any interpolation left that the gate cannot resolve, or
 value holds a line break or is not a plain scalar's whole value: the warned case should
 be a template whose every interpolation is a resolved, one-line scalar. The same
 unescaping belongs wherever a quoted string's text is judged (a quoted `template_body`
-itself; see "Not covered").
+itself; see "Not covered"). 4, decide `runs_pbr` from what Python and pip read: the
+setup() call's keywords from the syntax tree (`ast` gives `keyword.arg` normalised,
+`pbr`), and any `setup_requires` or `[build-system] requires` entry whose name,
+canonicalised (PEP 503), is `pbr`; or read every project's `requirements.txt` and
+`tools/pip-requires` the pbr way too, whether or not it names pbr (reading more only
+reports more, as `runs_pbr` says); and count a non-ASCII identifier in a setup.py as
+build code.
 
 Also tried, and the gate held: for 3, the same inserted value as a scalar's value
 (`Endpoint: ${var.extra}`, refused: the two-character `\\n` left the YAML unreadable, so
@@ -243,6 +269,39 @@ PBR_HOOKS: dict[str, Layout] = {
     ),
 }
 
+# --- 4. pbr run by a keyword the gate does not see as pbr -------------------------------------
+
+PIP_REQUIRES = {"src/tools/pip-requires": f"{VULNERABLE}\n"}
+FULLWIDTH = "\uff50\uff42\uff52"  # NFKC: pbr, as Python reads an identifier
+BOLD = "\U0001d429\U0001d41b\U0001d42b"  # mathematical bold: pbr under NFKC too
+CFG = f"{METADATA}[files]\nmodules = app\n"
+
+
+def named(keyword: str, requires: str = "setup_requires=['PBR'], ") -> str:
+    return f"import setuptools\n\nsetuptools.setup({requires}{keyword}=True)\n"
+
+
+HIDDEN_PBR: dict[str, Layout] = {
+    "4a-fullwidth-pbr-keyword": pbr(CFG, {"src/setup.py": named(FULLWIDTH), **PIP_REQUIRES}),
+    "4b-bold-pbr-keyword": pbr(CFG, {"src/setup.py": named(BOLD), **PIP_REQUIRES}),
+    "4c-fullwidth-pbr-keyword-pyproject-requires": pbr(
+        CFG,
+        {
+            "src/setup.py": named(FULLWIDTH, requires=""),
+            "src/pyproject.toml": '[build-system]\nrequires = ["PBR>=6", "setuptools>=64"]\n'
+            'build-backend = "setuptools.build_meta"\n',
+            **PIP_REQUIRES,
+        },
+    ),
+    "4d-fullwidth-pbr-requirements-continued-comment": pbr(
+        CFG,
+        {
+            "src/setup.py": named(FULLWIDTH),
+            "src/requirements.txt": f"six==1.16.0 # pinned \\\n{VULNERABLE}\n",
+        },
+    ),
+}
+
 # --- 3. values Terraform inserts into an inline template after the gate judged it ------------
 
 MORE = json.dumps("\n" + FUNCTION)  # an HCL string: a line break, then the resource
@@ -314,6 +373,7 @@ INSERTED: dict[str, Layout] = {
 }
 
 BASELINES: dict[str, tuple[Layout, str]] = {
+    "4-pbr-tools-pip-requires": (pbr(CFG, PIP_REQUIRES), "PYSEC-2018-28"),
     "1-stack-template-file": (
         files({"main.tf": stack('file("stack.yaml")'), "stack.yaml": TOPIC + FUNCTION}),
         "GATE-SLS-001",
@@ -331,7 +391,8 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
 
 
 def _outcomes(base: Path, layouts: dict[str, Layout]) -> dict[str, str]:
-    """Each bundle's outcome, "blocked", "refused" or "passed", in as few runs as the gate
+    """Each bundle's outcome, "blocked", "refused", "reported" (GATE-DEP-001, not blocking)
+    or "passed" (none of these), in as few runs as the gate
     allows (one now): a bundle refused outright (exit 2, one line naming it, no report)
     ends its run, and the others are checked again without it, as
     `each_blocked_or_refused` does."""
@@ -348,9 +409,19 @@ def _outcomes(base: Path, layouts: dict[str, Layout]) -> dict[str, str]:
             continue
         report = json.loads(run.stdout)
         for name in pending:
-            blocking = any(f["status"] == "blocking" for f in batch.of(name, report, "findings"))
+            own = batch.of(name, report, "findings")
+            blocking = any(f["status"] == "blocking" for f in own)
+            reported = any(f["rule_id"] == "GATE-DEP-001" for f in own)
             refused = bool(batch.of(name, report, "errors"))
-            outcomes[name] = "refused" if refused else "blocked" if blocking else "passed"
+            outcomes[name] = (
+                "refused"
+                if refused
+                else "blocked"
+                if blocking
+                else "reported"
+                if reported
+                else "passed"
+            )
         return outcomes
     return outcomes
 
@@ -383,24 +454,29 @@ def test_values_inserted_into_an_inline_template_are_read_or_refused(
     assert not passed, passed
 
 
+@pytest.fixture(scope="module")
+def pbr_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Classes 2 and 4, both pbr projects, in one batch: one run of the gate."""
+    return _outcomes(tmp_path_factory.mktemp("pbr"), {**PBR_HOOKS, **HIDDEN_PBR})
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="review 52 class 2: pbr's [global] setup_hooks run the project's code unreported",
 )
-def test_dependencies_a_pbr_setup_hook_sets_are_reported(tmp_path: Path) -> None:
+def test_dependencies_a_pbr_setup_hook_sets_are_reported(pbr_outcomes: dict[str, str]) -> None:
     """The least the gate owes class 2, its stated limit for dependencies only the build
     knows: each project blocks, is refused, or is reported GATE-DEP-001."""
-    batch = Batch(tmp_path, PBR_HOOKS, policy=CHEAP_POLICY)
-    run = batch.run(PBR_HOOKS)
-    assert run.stdout.strip(), run.stderr
-    report = json.loads(run.stdout)
-    silent = [
-        name
-        for name in PBR_HOOKS
-        if not batch.of(name, report, "errors")
-        and not any(
-            f["status"] == "blocking" or f["rule_id"] == "GATE-DEP-001"
-            for f in batch.of(name, report, "findings")
-        )
-    ]
+    silent = [name for name in PBR_HOOKS if pbr_outcomes[name] == "passed"]
     assert not silent, silent
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 52 class 4: pbr named by a keyword Python normalises is not seen to run",
+)
+def test_what_a_pbr_named_otherwise_installs_is_scanned_or_refused(
+    pbr_outcomes: dict[str, str],
+) -> None:
+    passed = [name for name in HIDDEN_PBR if pbr_outcomes[name] in ("passed", "reported")]
+    assert not passed, passed
