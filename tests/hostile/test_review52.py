@@ -38,24 +38,25 @@ each through:
    (`"${file("stack.yaml")}${file("more.yaml")}"`) is refused ("an expression only
    Terraform evaluates": held), as is `templatefile("stack.yaml", {})` followed by
    anything (`_renders` sees the tail as variables: refused, held).
+
 2. pbr's setup hooks. pbr (7.1.3, `setupcfg.cfg_to_args`) imports and runs every
    function named by `setup_hooks` (or `setup-hooks`) in `setup.cfg`'s `[global]`
    section, with the parsed configuration, before it turns `[metadata] requires_dist`
    into `install_requires`: a hook of the project's own (`hooks.py` beside setup.py:
    `config['metadata']['requires_dist'] = 'requests==2.19.0'`) sets the dependencies.
-   The gate reads the `setup.cfg` of a pbr project as a static declaration
-   (declared `_setup_cfg_values`, `_pbr_keys`; `read_pbr_projects` adds pbr's
-   requirements files) and never looks at `[global]`; the setup.py (`setuptools.setup(
-   setup_requires=['pbr'], pbr=True)`) is a plain declaration to `_build_code`. So the
-   hook's code sets what is installed, and the gate reports nothing, not even
+   The gate reads the `setup.cfg` of a pbr project as a static declaration (declared
+   `_setup_cfg_values`, `_pbr_keys`; `read_pbr_projects` adds pbr's requirements files)
+   and never looks at `[global]`; the setup.py
+   (`setuptools.setup(setup_requires=['pbr'], pbr=True)`) is a plain declaration to
+   `_build_code`. So the hook's code sets what is installed, and the gate reports nothing, not even
    GATE-DEP-001 ("only the build knows them"), which it owes a Hatch hook (`code_hooks`)
    or a pdm-backend hook (`_pdm_hook`): (a) `setup_hooks = hooks.pin`; (b) `setup-hooks
    =` on its own line, the hook on the next (pbr reads `-` as `_`, `split_multiline`);
    (c) a pyproject-built project (`build-backend = "pbr.build"`, `[files] packages_root
    = .`, which pbr puts on `sys.path` for the hook). Each exits 0 with no finding, where
-   `requires_dist = requests==2.19.0` in `[metadata]` blocks (PYSEC-2018-28). The same
-   hole holds for `[global] commands` (pbr's `cmdclass`, resolved by `resolve_name`: an
-   `egg_info` of the project's own): not run here.
+   `requires_dist = requests==2.19.0` in `[metadata]` blocks (PYSEC-2018-28). `[global]
+   commands` (pbr's `cmdclass`, imported by `resolve_name`) also runs the project's
+   code, but pbr appends its own `egg_info` after it: no trick built on it.
 
 3. Values Terraform inserts into an inline template after the gate judged it. An inline
    `template_body` (a heredoc) may hold interpolations `_REFERENCE_ONLY`
@@ -128,18 +129,20 @@ canonicalised (PEP 503), is `pbr`; or read every project's `requirements.txt` an
 reports more, as `runs_pbr` says); and count a non-ASCII identifier in a setup.py as
 build code.
 
-Also tried, and the gate held: for 3, the same inserted value as a scalar's value
-(`Endpoint: ${var.extra}`, refused: the two-character `\\n` left the YAML unreadable, so
-the gate fails closed by chance) and a local written as a heredoc (real line breaks:
-refused, "declares AWS::Lambda::Function"); Terraform paths written with escapes
-(`filename = ".serverles\\u0073/fn.zip"`, `file(".serverles\\u0073/stack.yaml")`: the
-backslash is read as a separator, refused "not in the bundle"); a setup.py importing a
-package of the project's folder that the staged copy leaves out (`import __pycache__`,
-`import node_modules`, `import __MACOSX`, each with an `__init__.py` that patches
-`setuptools.dist.Distribution`): reported GATE-DEP-001 (`_own_module` sees the folder);
-`template_body` as `join("", [file(...), file(...)])` or `format("%s%s", ...)`
-(refused); `file("stack.yaml",)` as a bare expression (python-hcl2 drops the comma: read
-as the file, the same text).
+Also tried, and the gate held: an `awscc_lambda_function` whose runtime is a variable
+(no default, or a default a `terraform.tfvars` overrides to python3.12): blocks; one in
+`.tf.json` (refused: Terraform JSON is not read); for 3, the same inserted value as a
+scalar's value (`Endpoint: ${var.extra}`, refused: the two-character `\\n` left the YAML
+unreadable, so the gate fails closed by chance) and a local written as a heredoc (real
+line breaks: refused, "declares AWS::Lambda::Function"); Terraform paths written with
+escapes (`filename = ".serverles\\u0073/fn.zip"`,
+`file(".serverles\\u0073/stack.yaml")`: the backslash is read as a separator, refused
+"not in the bundle"); a setup.py importing a package of the project's folder that the
+staged copy leaves out (`import __pycache__`, `import node_modules`, `import __MACOSX`,
+each with an `__init__.py` that patches `setuptools.dist.Distribution`): reported
+GATE-DEP-001 (`_own_module` sees the folder); `template_body` as `join("", [file(...),
+file(...)])` or `format("%s%s", ...)` (refused); `file("stack.yaml",)` as a bare
+expression (python-hcl2 drops the comma: read as the file, the same text).
 
 Limits, not bypasses: a hook or command of pbr from a package `[build-system] requires`
 installs (code outside the bundle); pbr's `PBR_REQUIREMENTS_FILES` (the runner's
