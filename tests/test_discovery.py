@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from gate.bundle.discovery import attribute
 from gate.bundle.discovery.bundle import discover
+from gate.bundle.discovery.references import LeftOutFolders
 from gate.errors import BundleError
 from gate.model import Finding, Function, Location, Severity
 from tests.conftest import ASSETS, RunGate, only_scanners
@@ -941,6 +942,7 @@ def test_a_layer_no_function_is_tied_to_is_never_another_cloud_s(
     """A service of another cloud in or above a layer's folder does not set the layer
     aside: the layer is deployed, tied to a function or not."""
     files = {"src/app.py": "def handler(event, context):\n    return 1\n", service: GOOGLE}
+    files["layers/deps/python/helper.py"] = "X = 1\n"  # the second layer's code
     if iac == "template.yaml":
         files["template.yaml"] = FUNCTION_ONLY + layer
     else:
@@ -1024,6 +1026,129 @@ def test_an_upload_only_the_deploy_locates_is_refused(tmp_path: Path, written: s
     write(tmp_path, {"main.tf": written})
     with pytest.raises(BundleError, match=r"^b/main\.tf:\d+: upload aws_s3_object\.code: its"):
         discover(tmp_path, "b")
+
+
+UNTIED_LAYER = (
+    'resource "aws_lambda_layer_version" "deps" {{\n  layer_name = "deps"\n  filename = "{}"\n}}\n'
+)
+
+
+def sam_layer(place: str) -> str:
+    """A SAM template whose layer no function uses has its code at `place`."""
+    return (
+        FUNCTION_ONLY + "  Deps:\n    Type: AWS::Serverless::LayerVersion\n"
+        f"    Properties: {{ContentUri: {place}}}\n"
+    )
+
+
+PYCACHE = {"build/__pycache__": "tool-cache"}
+
+
+@pytest.mark.parametrize(
+    ("iac", "written", "ignored", "refused"),
+    [
+        ("main.tf", UNTIED_LAYER.format(".serverless/evil.zip"), {".serverless": "build-output"},
+         r"b/\*\.tf: a layer or upload names \.serverless/evil\.zip, in a folder the gate "
+         r"ignores \(build-output\): the deploy reads it"),
+        ("main.tf", upload('source = ".hg/evil.bin"'), {".hg": "vcs"},
+         r"b/\*\.tf: a layer or upload names \.hg/evil\.bin, in a folder the gate ignores \(vcs\)"),
+        ("main.tf", upload('source = "build/missing.zip"'), {},
+         r"b/\*\.tf: a layer or upload names build/missing\.zip, which is not in the bundle; "
+         "build it before gate check"),
+        ("template.yaml", sam_layer("cdk.out/evil.zip"), {"cdk.out": "build-output"},
+         r"b/template\.yaml: a layer or upload names cdk\.out/evil\.zip, in a folder the gate "
+         r"ignores \(build-output\)"),
+        ("template.yaml", sam_layer("build/missing.zip"), {},
+         r"b/template\.yaml: a layer or upload names build/missing\.zip, which is not in"),
+        ("main.tf", upload('for_each = fileset("build", "**")\n  ' + EACH, "each.value"), PYCACHE,
+         r"b/main\.tf:\d+: upload aws_s3_object\.code: it may write any package in build/, and "
+         r"build/__pycache__ may be one, in a folder the gate ignores \(tool-cache\)"),
+        ("main.tf", upload('for_each = fileset("build", "*")\n  source = "build/__pycache__/'
+         '${each.value}"', "each.value"), PYCACHE,
+         r"b/main\.tf:\d+: upload aws_s3_object\.code: it may write any package in "
+         r"build/__pycache__/, which is in build/__pycache__, a folder the gate ignores"),
+        ("main.tf", upload("source = var.page", '"index.html"'), {"lib/.venv": "virtualenv"},
+         r"b/main\.tf:\d+: upload aws_s3_object\.code: it may write any package in the bundle, "
+         r"and lib/\.venv may be one, in a folder the gate ignores \(virtualenv\)"),
+    ],
+)  # fmt: skip
+def test_a_deployed_package_the_copy_lacks_is_refused(
+    tmp_path: Path, iac: str, written: str, ignored: dict[str, str], refused: str
+) -> None:
+    """A layer's or upload's package no function names (settle judges those) that is not
+    in the copy is refused as a function's missing code is, naming the IaC: missing, the
+    build writes it later; in a folder the copy left out (`ignored`), never copied. So is
+    a fileset or an unresolved upload reaching such a folder: it may write a package
+    there."""
+    write(tmp_path, {iac: written, "src/app.py": "x = 1\n"})
+    with pytest.raises(BundleError, match=f"^{refused}"):
+        discover(tmp_path, "b", lambda _: None, ignored=ignored)
+
+
+def test_a_left_out_folder_an_upload_reaches_is_judged_by_what_it_holds(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Where the staging says which files it left out (`LeftOutFolders`), a fileset loop
+    over a folder holding a left-out one is refused only when one of those files may be
+    a package (a `.zip`, a zip by content, a link): the bytecode and caches a CI job's
+    test run leaves behind do not refuse it."""
+    write(
+        tmp_path, {"main.tf": upload('for_each = fileset("build", "**")\n  ' + EACH, "each.value")}
+    )
+    original = tmp_path.parent / "original"
+    write(original, {"build/__pycache__/app.cpython-312.pyc": "x", "build/__pycache__/x.bin": ""})
+    files = {f"build/__pycache__/{p.name}": p for p in (original / "build/__pycache__").iterdir()}
+    ignored = LeftOutFolders(PYCACHE, files)
+    assert discover(tmp_path, "b", ignored=ignored).layers == set()
+    with zipfile.ZipFile(original / "build/__pycache__/x.bin", "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    with pytest.raises(BundleError, match=r"build/__pycache__/x\.bin may be one"):
+        discover(tmp_path, "b", ignored=ignored)
+
+
+def test_a_deployed_package_the_staging_brings_back_or_a_vcs_store_is_not_refused(
+    tmp_path: Path,
+) -> None:
+    """A place the staging copies back after discovery (`brings_back`) is unpacked then,
+    not refused; a VCS store beside an unresolved upload holds nothing a fileset or a
+    build writes, so every checkout's `.git` does not refuse it."""
+    write(tmp_path, {"main.tf": UNTIED_LAYER.format("node_modules/deps.zip")})
+    ignored = {"node_modules": "dependency-tree"}
+    back = discover(tmp_path, "b", ignored=ignored, brings_back=lambda p: p.endswith("deps.zip"))
+    assert back.layers == {"node_modules/deps.zip"}
+    write(tmp_path, {"main.tf": upload("source = var.page", '"index.html"'), "fn.zip": "x"})
+    checkout = discover(tmp_path, "b", ignored={".git": "vcs", ".git/modules/x": "vcs"})
+    assert checkout.layers == {"fn.zip"}
+
+
+def test_a_pairing_of_values_terraform_never_makes_is_not_refused(tmp_path: Path) -> None:
+    """An upload's source built of two variables, each set in another file, gives pairs
+    Terraform never makes (`build/page.zip`): missing, and another of its places in the
+    bundle, such a pair is no package the build writes later."""
+    variables = 'variable "a" {\n  default = "page"\n}\nvariable "b" {\n  default = ".html"\n}\n'
+    main = variables + upload('source = "build/${var.a}${var.b}"')
+    write(
+        tmp_path, {"main.tf": main, "zz.auto.tfvars": 'a = "fn"\nb = ".zip"\n', "build/fn.zip": ""}
+    )
+    assert discover(tmp_path, "b").layers == {"build/fn.zip"}
+
+
+def test_a_layer_in_a_left_out_folder_is_brought_back_or_refused(
+    run_gate: RunGate, tmp_path: Path
+) -> None:
+    """Staged for real: a zip in a dependency tree and a layer folder's Python in a
+    build's output are copied back and unpacked; a zip in a build's output is refused."""
+    service = "service: s\nprovider: {name: aws}\nlayers:\n  deps: {path: .serverless/layer}\n"
+    write(tmp_path, {"serverless.yml": service, ".serverless/layer/python/helper.py": "X = 1\n"})
+    write(tmp_path, {"main.tf": upload('source = "node_modules/evil.zip"')})
+    (tmp_path / "node_modules").mkdir()
+    with zipfile.ZipFile(tmp_path / "node_modules" / "evil.zip", "w") as archive:
+        archive.writestr("python/other.py", "Y = 1\n")
+    assert run_gate("ls", str(tmp_path)).code == 0
+    write(tmp_path, {"main.tf": upload('source = ".serverless/evil.zip"')})
+    shutil.copy(tmp_path / "node_modules" / "evil.zip", tmp_path / ".serverless" / "evil.zip")
+    refused = run_gate("ls", str(tmp_path))
+    assert refused.code == 2 and "in a folder the gate ignores (build-output)" in refused.stderr
 
 
 STACK_YAML = (
@@ -1355,8 +1480,6 @@ def test_an_apis_definition_included_from_anywhere_is_not_refused(tmp_path: Path
         "          Parameters:\n            Location: {Ref: Given}\n"
     )
     template = SAM_LAYERED.replace("      Layers: [LAYERS]\n", "") + api
-    write(
-        tmp_path,
-        {"template.yaml": template, "src/app.py": "def handler(event, context):\n    return 1\n"},
-    )
+    code = {"src/app.py": "def handler(event, context):\n    return 1\n", "deps/x.py": "X = 1\n"}
+    write(tmp_path, {"template.yaml": template, **code})
     assert [f.name for f in discover(tmp_path, "b").functions] == ["Fn"]

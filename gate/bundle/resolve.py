@@ -11,6 +11,7 @@ one state of the report's `files` account (gate.bundle.staging.accounting).
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -21,11 +22,17 @@ from typing import TYPE_CHECKING
 from gate.bundle.archives import extract
 from gate.bundle.discovery import code_places, contents_of
 from gate.bundle.discovery.bundle import Discovery, discover
+from gate.bundle.discovery.references import LeftOutFolders
 from gate.bundle.rules import DIR_RULES, SCANNER_CONFIG_FILES
 from gate.bundle.staging.accounting import ALL_SCANNERS, account
 from gate.bundle.staging.bytecode import refuse_cached
 from gate.bundle.staging.copy import MAX_BYTES, MAX_FILES, copy_tree, prune_unpacked
-from gate.bundle.staging.imports import bring_back_code, bring_back_handlers, bring_back_imported
+from gate.bundle.staging.imports import (
+    bring_back_code,
+    bring_back_handlers,
+    bring_back_imported,
+    brings_back,
+)
 from gate.bundle.staging.programs import unanalysed_programs
 from gate.bundle.staging.thirdparty import package_warnings, third_party
 from gate.errors import BundleError
@@ -129,11 +136,12 @@ def stage(
 
         unpack = _Unpacker(root, bundle.id, limits, came_unpacked=bundle.kind == "zip")
 
-        ignored = tally.ignored_folders
-        found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored)
+        ignored = LeftOutFolders(tally.ignored_folders, tally.unstaged)
+        back = functools.partial(brings_back, tally)
+        found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored, back)
         restored = bring_back_code(root, tally, found.functions, found.layers)
         if bring_back_handlers(root, tally, found.functions) or restored:
-            found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored)
+            found = discover(root, bundle.id, unpack, iac_max_bytes, leave_out, ignored, back)
         warnings.extend(tally.warnings)
         warnings.extend(found.warnings)
         foreign = _set_aside(root, found.foreign_services())

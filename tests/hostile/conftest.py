@@ -289,14 +289,49 @@ def each_blocks(
 ) -> None:
     """The baselines of a review in one run: each case's bundle holding a blocking
     finding that names the case's rule id."""
-    batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, policy)
-    run = batch.run(cases)
+    each_blocks_with(
+        base,
+        {name: layout for name, (layout, _) in cases.items()},
+        lambda name, own: cases[name][1] in json.dumps(own),
+        policy,
+    )
+
+
+Findings = list[dict[str, Any]]
+Check = Callable[[str, Findings], bool]
+"""What a case asserts of its bundle's findings, given the case's name."""
+
+
+def each_blocks_with(
+    base: Path, layouts: Mapping[str, Layout], check: Check, policy: str = CHEAP_POLICY
+) -> HostileRun:
+    """Each case's bundle blocked, in one run: what a run of it alone asserted on exit 1
+    (a blocking finding of its own, no error of its own), and `check(name, findings)`
+    true of its own findings. Returns the run, for what no bundle's output may hold."""
+    batch = Batch(base, layouts, policy)
+    run = batch.run(layouts)
     assert_blocks(run)
     report = json.loads(run.stdout)
-    for name, (_, rule) in cases.items():
+    for name in layouts:
         own = batch.of(name, report, "findings")
-        blocking = [f for f in own if f["status"] == "blocking"]
-        assert blocking and rule in json.dumps(own), (name, own)
+        errors = batch.of(name, report, "errors")
+        assert not errors, (name, errors)
+        assert any(f["status"] == "blocking" for f in own), (name, own)
+        assert check(name, own), (name, own)
+    return run
+
+
+def blocking(rule_id: str, severity: str | None = None, message: str = "") -> Check:
+    """A `Check`: a blocking finding of `rule_id` (and `severity`, when given) among the
+    case's, and a finding of `rule_id` whose message holds `message`."""
+
+    def check(_: str, own: Findings) -> bool:
+        found = [f for f in own if f["rule_id"] == rule_id]
+        return any(
+            f["status"] == "blocking" and severity in (None, f["severity"]) for f in found
+        ) and any(message in f["message"] for f in found)
+
+    return check
 
 
 def each_blocked_or_refused(

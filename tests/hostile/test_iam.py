@@ -11,11 +11,22 @@ run. checkov is off (the harness's default policy), so what blocks is the gate's
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import (
+    HostileRun,
+    Layout,
+    Sandbox,
+    assert_blocks,
+    assert_refused,
+    blocking,
+    each_blocks_with,
+    files,
+    zipped,
+)
 
 HANDLER = "def handler(event, context):\n    return {'ok': True}\n"
 SAM = """\
@@ -49,10 +60,9 @@ def _findings(run: HostileRun, rule_id: str) -> list[dict[str, Any]]:
     return [f for f in data["findings"] if f["rule_id"] == rule_id]
 
 
-def _run(sandbox: Sandbox, properties: str) -> HostileRun:
-    sandbox.write("template.yaml", SAM.format(properties=properties))
-    sandbox.write("src/app.py", HANDLER)
-    return sandbox.run("--format", "json")
+def _sam(properties: str) -> Layout:
+    """A SAM function with `properties`, and its handler."""
+    return files({"template.yaml": SAM.format(properties=properties), "src/app.py": HANDLER})
 
 
 def _blocks_with(run: HostileRun, rule_id: str, severity: str) -> None:
@@ -64,18 +74,48 @@ def _blocks_with(run: HostileRun, rule_id: str, severity: str) -> None:
 # --- wildcards IAM's globbing reads as "every action" --------------------------------
 
 
-@pytest.mark.parametrize("action", ["*:*", "?*:*", "**:**", "*?", "'*?*?*'"])
-def test_a_glob_of_every_action_is_critical(sandbox: Sandbox, action: str) -> None:
-    statement = f"{{Effect: Allow, Action: '{action.strip(chr(39))}', Resource: '*'}}"
-    run = _run(sandbox, f"      Policies:\n        - Statement: [{statement}]")
-    _blocks_with(run, "GATE-IAC-001", "critical")
+def _allowing(action: str, resource: str) -> Layout:
+    """A SAM function whose inline policy allows `action` on `resource`."""
+    statement = f"{{Effect: Allow, Action: {action}, Resource: {resource}}}"
+    return _sam(f"      Policies:\n        - Statement: [{statement}]")
 
 
-@pytest.mark.parametrize("action", ["iam:*?", "s3:**", "IAM:?*", "iam*"])
-def test_a_glob_of_every_action_of_a_service_is_high(sandbox: Sandbox, action: str) -> None:
-    statement = f"{{Effect: Allow, Action: '{action}', Resource: 'arn:aws:s3:::b'}}"
-    run = _run(sandbox, f"      Policies:\n        - Statement: [{statement}]")
-    _blocks_with(run, "GATE-IAC-001", "high")
+# (case, the action as IAM reads it)
+GLOBS_OF_EVERYTHING = {
+    "star-colon-star": "*:*",
+    "any-colon-star": "?*:*",
+    "stars-colon-stars": "**:**",
+    "star-any": "*?",
+    "star-any-quoted": "'*?*?*'",
+}
+GLOBS_OF_A_SERVICE = {
+    "iam-star-any": "iam:*?",
+    "s3-stars": "s3:**",
+    "iam-upper-any-star": "IAM:?*",
+    "iam-star": "iam*",
+}
+
+
+def test_each_glob_of_every_action_is_critical(tmp_path: Path) -> None:
+    each_blocks_with(
+        tmp_path,
+        {
+            name: _allowing(f"'{action.strip(chr(39))}'", "'*'")
+            for name, action in GLOBS_OF_EVERYTHING.items()
+        },
+        blocking("GATE-IAC-001", "critical"),
+    )
+
+
+def test_each_glob_of_every_action_of_a_service_is_high(tmp_path: Path) -> None:
+    each_blocks_with(
+        tmp_path,
+        {
+            name: _allowing(f"'{action}'", "'arn:aws:s3:::b'")
+            for name, action in GLOBS_OF_A_SERVICE.items()
+        },
+        blocking("GATE-IAC-001", "high"),
+    )
 
 
 # --- Fn::If: whichever branch deploys, the worse one is judged ------------------------
@@ -122,9 +162,12 @@ FN_IF_CASES = {
 }
 
 
-@pytest.mark.parametrize("properties", FN_IF_CASES.values(), ids=FN_IF_CASES.keys())
-def test_an_admin_grant_behind_fn_if_blocks(sandbox: Sandbox, properties: str) -> None:
-    _blocks_with(_run(sandbox, properties), "GATE-IAC-001", "critical")
+def test_each_admin_grant_behind_fn_if_blocks(tmp_path: Path) -> None:
+    each_blocks_with(
+        tmp_path,
+        {name: _sam(properties) for name, properties in FN_IF_CASES.items()},
+        blocking("GATE-IAC-001", "critical"),
+    )
 
 
 def test_an_admin_statement_behind_fn_if_in_serverless_yml_blocks(sandbox: Sandbox) -> None:
@@ -158,23 +201,31 @@ JSON_CASES = {
 }
 
 
-@pytest.mark.parametrize("properties", JSON_CASES.values(), ids=JSON_CASES.keys())
-def test_an_admin_policy_written_as_a_json_string_blocks(sandbox: Sandbox, properties: str) -> None:
-    _blocks_with(_run(sandbox, properties), "GATE-IAC-001", "critical")
+def test_each_admin_policy_written_as_a_json_string_blocks(tmp_path: Path) -> None:
+    each_blocks_with(
+        tmp_path,
+        {name: _sam(properties) for name, properties in JSON_CASES.items()},
+        blocking("GATE-IAC-001", "critical"),
+    )
 
 
-@pytest.mark.parametrize(
-    "document",
-    ['\'{"Statement": [{"Effect": "Allow", "Action": "*"\'', "'\"*\"'", "'[[[[[['"],
-    ids=["truncated", "a-json-scalar", "unbalanced"],
-)
-def test_a_policy_document_string_that_does_not_parse_blocks(
-    sandbox: Sandbox, document: str
-) -> None:
-    role = f"      Policies:\n        - PolicyName: p\n          PolicyDocument: {document}"
-    run = _run(sandbox, ROLE.format(role=role))
-    _blocks_with(run, "GATE-IAC-004", "high")
-    assert any("could not read" in f["message"] for f in _findings(run, "GATE-IAC-004"))
+UNPARSABLE_DOCUMENTS = {
+    "truncated": '\'{"Statement": [{"Effect": "Allow", "Action": "*"\'',
+    "a-json-scalar": "'\"*\"'",
+    "unbalanced": "'[[[[[['",
+}
+
+
+def test_each_policy_document_string_that_does_not_parse_blocks(tmp_path: Path) -> None:
+    role = "      Policies:\n        - PolicyName: p\n          PolicyDocument: {}"
+    each_blocks_with(
+        tmp_path,
+        {
+            name: _sam(ROLE.format(role=role.format(document)))
+            for name, document in UNPARSABLE_DOCUMENTS.items()
+        },
+        blocking("GATE-IAC-004", "high", "could not read"),
+    )
 
 
 # --- values built to make the rules' regular expressions backtrack ------------------
@@ -252,18 +303,28 @@ MAPPED_ACTIONS = {
 }
 
 
-def _with_mappings(sandbox: Sandbox, properties: str) -> HostileRun:
+def _mapped(properties: str) -> Layout:
+    """A SAM function with `properties`, its template's parameters and mappings, and its
+    handler."""
     template = SAM.format(properties=properties).replace("Resources:\n", MAPPINGS + "Resources:\n")
-    sandbox.write("template.yaml", template)
-    sandbox.write("src/app.py", HANDLER)
+    return files({"template.yaml": template, "src/app.py": HANDLER})
+
+
+def _with_mappings(sandbox: Sandbox, properties: str) -> HostileRun:
+    _mapped(properties)(sandbox)
     return sandbox.run("--format", "json")
 
 
-@pytest.mark.parametrize("action", MAPPED_ACTIONS.values(), ids=MAPPED_ACTIONS.keys())
-def test_a_star_action_from_the_templates_mappings_blocks(sandbox: Sandbox, action: str) -> None:
-    statement = f"{{Effect: Allow, Action: {action}, Resource: '*'}}"
-    run = _with_mappings(sandbox, f"      Policies:\n        - Statement: [{statement}]")
-    _blocks_with(run, "GATE-IAC-001", "critical")
+def test_each_star_action_from_the_templates_mappings_blocks(tmp_path: Path) -> None:
+    statement = "{{Effect: Allow, Action: {}, Resource: '*'}}"
+    each_blocks_with(
+        tmp_path,
+        {
+            name: _mapped(f"      Policies:\n        - Statement: [{statement.format(action)}]")
+            for name, action in MAPPED_ACTIONS.items()
+        },
+        blocking("GATE-IAC-001", "critical"),
+    )
 
 
 HIDDEN_SECRETS = {
@@ -274,11 +335,13 @@ HIDDEN_SECRETS = {
 }
 
 
-@pytest.mark.parametrize("value", HIDDEN_SECRETS.values(), ids=HIDDEN_SECRETS.keys())
-def test_a_plaintext_secret_the_template_resolves_blocks(sandbox: Sandbox, value: str) -> None:
-    environment = f"      Environment:\n        Variables:\n          DB_PASSWORD: {value}"
-    run = _with_mappings(sandbox, environment)
-    _blocks_with(run, "GATE-IAC-012", "high")
+def test_each_plaintext_secret_the_template_resolves_blocks(tmp_path: Path) -> None:
+    environment = "      Environment:\n        Variables:\n          DB_PASSWORD: {}"
+    run = each_blocks_with(
+        tmp_path,
+        {name: _mapped(environment.format(value)) for name, value in HIDDEN_SECRETS.items()},
+        blocking("GATE-IAC-012", "high"),
+    )
     assert "Sup3rS3cret" not in run.stdout + run.stderr
 
 
@@ -312,13 +375,22 @@ SLS_ACTION = SLS_STATEMENTS.format(
 IAM_YML = "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n"
 
 
-def _sls(sandbox: Sandbox, provider: str, extra: str = "", function: str = "") -> HostileRun:
-    sandbox.write("serverless.yml", SLS.format(provider=provider, function=function, extra=extra))
-    sandbox.write("app.py", HANDLER)
-    sandbox.write("iam.yml", IAM_YML)
-    sandbox.write(
-        "policies/more.yml", "admin:\n" + "".join(f"  {line}\n" for line in IAM_YML.splitlines())
+def _sls_bundle(provider: str, extra: str = "", function: str = "") -> Layout:
+    """A serverless.yml service of `provider`, `extra` and `function` settings, with its
+    handler and the policy files its variables may name."""
+    return files(
+        {
+            "serverless.yml": SLS.format(provider=provider, function=function, extra=extra),
+            "app.py": HANDLER,
+            "iam.yml": IAM_YML,
+            "policies/more.yml": "admin:\n"
+            + "".join(f"  {line}\n" for line in IAM_YML.splitlines()),
+        }
     )
+
+
+def _sls(sandbox: Sandbox, provider: str, extra: str = "", function: str = "") -> HostileRun:
+    _sls_bundle(provider, extra, function)(sandbox)
     return sandbox.run("--format", "json")
 
 
@@ -343,13 +415,12 @@ SLS_ADMIN_CASES = {
 }
 
 
-@pytest.mark.parametrize(
-    "provider,extra,function", SLS_ADMIN_CASES.values(), ids=SLS_ADMIN_CASES.keys()
-)
-def test_an_admin_grant_behind_a_serverless_variable_blocks(
-    sandbox: Sandbox, provider: str, extra: str, function: str
-) -> None:
-    _blocks_with(_sls(sandbox, provider, extra, function), "GATE-IAC-001", "critical")
+def test_each_admin_grant_behind_a_serverless_variable_blocks(tmp_path: Path) -> None:
+    each_blocks_with(
+        tmp_path,
+        {name: _sls_bundle(*case) for name, case in SLS_ADMIN_CASES.items()},
+        blocking("GATE-IAC-001", "critical"),
+    )
 
 
 def test_a_cycle_of_serverless_variables_ends(sandbox: Sandbox) -> None:
@@ -361,10 +432,23 @@ def test_a_cycle_of_serverless_variables_ends(sandbox: Sandbox) -> None:
     assert_refused(run, "serverless.yml", "more than 16 deep")
 
 
-@pytest.mark.parametrize("target", ["/etc/passwd", "../outside.yml", "./missing.yml", "./"])
-def test_a_file_variable_outside_the_bundle_is_not_read(sandbox: Sandbox, target: str) -> None:
-    run = _sls(sandbox, SLS_STATEMENTS.format(statements="${file(" + target + ")}"))
-    _blocks_with(run, "GATE-IAC-004", "high")
+OUTSIDE_FILES = {
+    "etc-passwd": "/etc/passwd",
+    "parent-folder": "../outside.yml",
+    "missing": "./missing.yml",
+    "the-bundle-folder": "./",
+}
+
+
+def test_each_file_variable_outside_the_bundle_is_not_read(tmp_path: Path) -> None:
+    run = each_blocks_with(
+        tmp_path,
+        {
+            name: _sls_bundle(SLS_STATEMENTS.format(statements="${file(" + target + ")}"))
+            for name, target in OUTSIDE_FILES.items()
+        },
+        blocking("GATE-IAC-004", "high"),
+    )
     assert "root:" not in run.stdout + run.stderr
 
 
@@ -424,24 +508,23 @@ data "aws_iam_policy_document" "d" {
 """
 
 
-def _zip(sandbox: Sandbox) -> None:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", HANDLER)
-    sandbox.write("app.zip", buffer.getvalue())
-
-
-@pytest.mark.parametrize("policy", TF_UNREADABLE.values(), ids=TF_UNREADABLE.keys())
-def test_a_terraform_policy_the_gate_cannot_read_blocks(sandbox: Sandbox, policy: str) -> None:
+def _terraform(policy: str) -> Layout:
+    """A Terraform function whose role's inline policy is `policy`."""
     attached = (
         f'resource "aws_iam_role_policy" "p" {{\n  role = aws_iam_role.r.id\n  {policy}\n}}\n'
     )
-    sandbox.write("main.tf", TF + DOCUMENT + attached)
-    sandbox.write("p.tpl", "${a}")
-    _zip(sandbox)
-    run = sandbox.run("--format", "json")
-    _blocks_with(run, "GATE-IAC-004", "high")
-    assert any("could not read" in f["message"] for f in _findings(run, "GATE-IAC-004"))
+    return files(
+        {
+            "main.tf": TF + DOCUMENT + attached,
+            "p.tpl": "${a}",
+            "app.zip": zipped({"app.py": HANDLER}),
+        }
+    )
+
+
+def test_each_terraform_policy_the_gate_cannot_read_blocks(tmp_path: Path) -> None:
+    each_blocks_with(
+        tmp_path,
+        {name: _terraform(policy) for name, policy in TF_UNREADABLE.items()},
+        blocking("GATE-IAC-004", "high", "could not read"),
+    )

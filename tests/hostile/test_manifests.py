@@ -9,9 +9,12 @@ would hide: read as "no packages", the bundle would pass.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from tests.hostile.conftest import Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import Layout, Sandbox, assert_refused, each_blocks_with
 
 HANDLER = "def handler(event, context):\n    return {'statusCode': 200}\n"
 PYPROJECT = "[project]\nname = 'fn'\nversion = '1.0'\ndependencies = ['requests==2.19.0']\n"
@@ -30,6 +33,16 @@ def planted(sandbox: Sandbox, files: dict[str, str]) -> None:
     sandbox.write("fn/setup.py", sandbox.payload)
     for name, text in files.items():
         sandbox.write(f"fn/{name}", text)
+
+
+def planting(files: dict[str, str]) -> Layout:
+    """`planted` with `files`, as a layout of a batch."""
+    return lambda sandbox: planted(sandbox, files)
+
+
+def each_audits_the_pin(base: Path, layouts: dict[str, Layout]) -> None:
+    """Each case's bundle blocked, in one run, on the vulnerable pin's advisory."""
+    each_blocks_with(base, layouts, lambda _, own: "PYSEC-2018-28" in json.dumps(own), POLICY)
 
 
 # (id, lock file name, its text, what the one line must name besides the file)
@@ -119,18 +132,14 @@ INCOMPLETE_LOCKS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("name", "text", "lock", "locked"),
-    [case[1:] for case in INCOMPLETE_LOCKS],
-    ids=[case[0] for case in INCOMPLETE_LOCKS],
-)
-def test_pin_the_lock_leaves_out_is_audited(
-    sandbox: Sandbox, name: str, text: str, lock: str, locked: str
-) -> None:
-    planted(sandbox, {name: text, lock: locked})
-    run = sandbox.run("--format", "json", policy=POLICY)
-    assert_blocks(run)
-    assert "PYSEC-2018-28" in run.stdout
+def test_each_pin_a_lock_leaves_out_is_audited(tmp_path: Path) -> None:
+    each_audits_the_pin(
+        tmp_path,
+        {
+            case: planting({name: text, lock: locked})
+            for case, name, text, lock, locked in INCOMPLETE_LOCKS
+        },
+    )
 
 
 SITE = "fn/python/lib/python3.12/site-packages"
@@ -160,13 +169,20 @@ def test_vendored_metadata_that_says_two_things_is_refused(
     assert_refused(sandbox.run(policy=POLICY), where.rsplit("/", 1)[0].removeprefix("fn/"), named)
 
 
-@pytest.mark.parametrize("option", ["-c constraints.txt", "--constraint=constraints.txt"])
-def test_pin_in_a_constraints_file_is_audited(sandbox: Sandbox, option: str) -> None:
+CONSTRAINT_OPTIONS = {"short": "-c constraints.txt", "long": "--constraint=constraints.txt"}
+
+
+def test_pin_in_a_constraints_file_is_audited_whichever_option_names_it(tmp_path: Path) -> None:
     """pip installs what a constraints file pins, whatever the file is called."""
-    planted(
-        sandbox,
-        {"requirements.txt": f"{option}\nrequests\n", "constraints.txt": "requests==2.19.0\n"},
+    each_audits_the_pin(
+        tmp_path,
+        {
+            case: planting(
+                {
+                    "requirements.txt": f"{option}\nrequests\n",
+                    "constraints.txt": "requests==2.19.0\n",
+                }
+            )
+            for case, option in CONSTRAINT_OPTIONS.items()
+        },
     )
-    run = sandbox.run("--format", "json", policy=POLICY)
-    assert_blocks(run)
-    assert "PYSEC-2018-28" in run.stdout

@@ -169,14 +169,23 @@ as dynamic dependencies, as is a pdm-backend project's own build hook (`_pdm_hoo
 `pdm_build.py` or `[tool.pdm.build] custom-hook`, in `_read_dynamic`). Class 3 is now
 reported (GATE-DEP-001, medium), which this harness's policy allows: exit 0 with a
 finding, the gate's stated limit for code that sets dependencies, as review 49's 5c.
+
+Fixed, class 1 (gate.bundle.discovery.bundle `_refuse_absent`; gate.bundle.discovery.
+terraform `_packages_under`, `_possible`): a layer's or upload's package no function
+names that is not in the copy is refused as `settle` refuses a function's missing code,
+naming the IaC: missing ("not in the bundle; build it before gate check"), or in a
+folder the gate ignores, naming the rule (references' `refusal`), unless the staging
+brings it back (gate.bundle.staging.imports `brings_back`: a dependency tree's or
+virtualenv's file, a folder's Python). A fileset loop or an unresolved upload over a
+folder holding one the copy left out is refused naming it and its rule, a VCS store
+apart (what a commit puts there is checked out beside it); of the places an upload's
+values give, a missing one is a pairing Terraform never makes when another is there.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
@@ -404,20 +413,9 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 51 class 1: a layer's or upload's package outside the staged copy passes",
-)
-def test_what_is_deployed_from_outside_the_copy_is_scanned_or_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, LEFT_OUT)
-
-
-def test_what_pbr_installs_is_scanned_or_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, PBR_FILES)
-
-
-def test_what_the_cloud_control_provider_deploys_is_scanned_or_refused(tmp_path: Path) -> None:
-    each_blocked_or_refused(tmp_path, AWSCC)
+def test_what_is_deployed_or_installed_is_scanned_or_refused(tmp_path: Path) -> None:
+    """Classes 1, 2 and 4: a package outside the copy, pbr's files, an awscc function."""
+    each_blocked_or_refused(tmp_path, {**LEFT_OUT, **PBR_FILES, **AWSCC})
 
 
 # Class 3 is a limit, as review 49's 5c: build code sets the dependencies, which the gate

@@ -19,7 +19,16 @@ import pytest
 
 import gate.scan.run
 from tests.conftest import RunGate
-from tests.hostile.conftest import HostileRun, Sandbox, assert_blocks, assert_refused
+from tests.hostile.conftest import (
+    Findings,
+    HostileRun,
+    Layout,
+    Sandbox,
+    assert_blocks,
+    assert_refused,
+    each_blocks_with,
+    files,
+)
 
 # bandit alone: its B602 (shell=True with a non-literal command) is high and blocks.
 BANDIT_ONLY = (
@@ -60,7 +69,7 @@ FAKE_NOSEC = {
         "import subprocess\n\n\n"
         'def run(name): "# nosec -- reviewed"; return subprocess.call(name, shell=True)\n'
     ),
-    "multi-line string": (
+    "multi-line-string": (
         "import subprocess\n\n\n"
         "def run(name):\n"
         "    return subprocess.call(\n"
@@ -68,7 +77,7 @@ FAKE_NOSEC = {
         "        # nosec -- reviewed\n"
         '        """ + name, shell=True)\n'
     ),
-    "hash in string then code": (
+    "hash-in-string-then-code": (
         "import subprocess\n\n\n"
         "def run(name):\n"
         "    return subprocess.call('echo \\'# nosec: reviewed\\'' + name, shell=True)\n"
@@ -76,14 +85,20 @@ FAKE_NOSEC = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(FAKE_NOSEC))
-def test_nosec_inside_a_string_suppresses_nothing(sandbox: Sandbox, case: str) -> None:
+def _own_statuses(own: Findings, rule_id: str) -> list[str]:
+    """The statuses of `rule_id`'s findings among a bundle's own."""
+    return [f["status"] for f in own if f["rule_id"] == rule_id]
+
+
+def test_nosec_inside_any_string_suppresses_nothing(tmp_path: Path) -> None:
     """`# nosec -- reason` that is part of a string literal is text, not a suppression:
     the B602 on that line still blocks."""
-    sandbox.write("src/tool.py", FAKE_NOSEC[case])
-    run = sandbox.run("--format", "json", policy=BANDIT_ONLY)
-    assert_blocks(run)
-    assert _statuses(run, "B602") == ["blocking"]
+    each_blocks_with(
+        tmp_path,
+        {case: files({"src/tool.py": code}) for case, code in FAKE_NOSEC.items()},
+        lambda _, own: _own_statuses(own, "B602") == ["blocking"],
+        BANDIT_ONLY,
+    )
 
 
 REAL_NOSEC = {
@@ -402,32 +417,41 @@ def test_code_hidden_by_a_coding_cookie_is_read_as_python_reads_it(sandbox: Sand
 # --- an expression must not hide a wildcard from the role rules -------------------------
 
 HIDDEN_WILDCARDS = {
-    "!Join action": ("- !Join ['', ['*']]", "'*'", "GATE-IAC-001"),
-    "Fn::If action": ("- {'Fn::If': [IsProd, '*', 's3:GetObject']}", "'*'", "GATE-IAC-001"),
-    "nested list action": ("- [['iam:*']]", "'*'", "GATE-IAC-001"),
-    "!Join resource": ("- s3:PutObject", "!Join ['', ['*']]", "GATE-IAC-002"),
+    "join-action": ("- !Join ['', ['*']]", "'*'", "GATE-IAC-001"),
+    "fn-if-action": ("- {'Fn::If': [IsProd, '*', 's3:GetObject']}", "'*'", "GATE-IAC-001"),
+    "nested-list-action": ("- [['iam:*']]", "'*'", "GATE-IAC-001"),
+    "join-resource": ("- s3:PutObject", "!Join ['', ['*']]", "GATE-IAC-002"),
 }
 
 
-@pytest.mark.parametrize("case", sorted(HIDDEN_WILDCARDS))
-def test_a_wildcard_inside_an_expression_is_still_found(sandbox: Sandbox, case: str) -> None:
+def _wildcards(action: str, resource: str) -> Layout:
+    """A function whose inline policy allows `action` on `resource`."""
+    return files(
+        {
+            "template.yaml": SAM_HANDLER
+            + "      Policies:\n"
+            + "        - Statement:\n"
+            + "            - Effect: Allow\n"
+            + "              Action:\n"
+            + f"                {action}\n"
+            + f"              Resource: {resource}\n",
+            "app.py": "def handler(event, context):\n    return {'ok': True}\n",
+        }
+    )
+
+
+def test_a_wildcard_inside_any_expression_is_still_found(tmp_path: Path) -> None:
     """The rules do not evaluate intrinsic functions; they judge every string in one, so
     `Action: [!Join ['', ['*']]]` is still an Allow of everything, and blocks."""
-    action, resource, rule = HIDDEN_WILDCARDS[case]
-    sandbox.write(
-        "template.yaml",
-        SAM_HANDLER
-        + "      Policies:\n"
-        + "        - Statement:\n"
-        + "            - Effect: Allow\n"
-        + "              Action:\n"
-        + f"                {action}\n"
-        + f"              Resource: {resource}\n",
+    each_blocks_with(
+        tmp_path,
+        {
+            case: _wildcards(action, resource)
+            for case, (action, resource, _) in HIDDEN_WILDCARDS.items()
+        },
+        lambda case, own: "blocking" in _own_statuses(own, HIDDEN_WILDCARDS[case][2]),
+        RULES_ONLY,
     )
-    sandbox.write("app.py", "def handler(event, context):\n    return {'ok': True}\n")
-    run = sandbox.run("--format", "json", policy=RULES_ONLY)
-    assert_blocks(run)
-    assert "blocking" in _statuses(run, rule)
 
 
 CHECKOV_ONLY = (

@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gate.bundle.discovery import code_places, contents_of, within
-from gate.bundle.discovery.declared import Declared, Unresolved, leaves_bundle
+from gate.bundle.discovery.declared import Declared, Reference, Unresolved, leaves_bundle
 from gate.bundle.discovery.dockerfile import base_runtime, image_programs
 from gate.bundle.discovery.inline import InlineCollision, stage
 from gate.bundle.discovery.read import IacReader
+from gate.bundle.discovery.references import refusal
 from gate.bundle.discovery.settle import settle
 from gate.errors import BundleError
 from gate.model import Function, ScanIssue, Warning_, analysed_runtime, other_runtime
@@ -71,6 +72,7 @@ def discover(
     max_bytes: int = IAC_MAX_BYTES,
     leave_out: tuple[LeftOut, ...] = (),
     ignored: Mapping[str, str] | None = None,
+    brings_back: Callable[[str], bool] | None = None,
 ) -> Discovery:
     """The functions declared by the IaC files under `root`, in file order. `unpack` is
     called with each zip (relative to `root`) a function or layer deploys, to unpack it
@@ -82,12 +84,15 @@ def discover(
     Raises BundleError on an IaC file the gate cannot read, on any YAML or JSON file a
     scanner would parse that is hostile to a parser or larger than `max_bytes`, and on a
     file the IaC makes the deploy read that the gate cannot (`ignored`: the folders the
-    copy left out, by rule; gate.bundle.discovery.references)."""
+    copy left out, by rule; gate.bundle.discovery.references), and on a layer's or
+    upload's package no function names that is not in the copy (`brings_back`: whether
+    the staging copies back a left-out place after discovery)."""
     reader = IacReader(root, bundle_id, max_bytes, ignored or {})
     declared, iac_files, warnings = reader.declare()
     functions: list[Function] = []
     issues: list[ScanIssue] = []
     matched: set[LeftOut] = set()
+    settled_places = {p for item in declared for p in (item.code, *item.layers) if p}
     for item in declared:
         _inline(root, bundle_id, item, issues, warnings)
         if item.inline_unread is not None:
@@ -133,7 +138,9 @@ def discover(
                     "deployed code is not checked here (gate check the built zip)",
                 )
             )
-    layers = _in_bundle(reader.layer_places)
+    layers = _in_bundle(set(reader.layer_places))
+    for place in sorted(layers - settled_places):
+        _refuse_absent(root, bundle_id, reader, place, brings_back or (lambda _: False))
     _unpack_layers(root, bundle_id, layers, unpack)
     reader.check_parsed_files()
     return Discovery(
@@ -151,6 +158,24 @@ def discover(
 def _in_bundle(places: set[str]) -> frozenset[str]:
     """The layer places that name a path of the bundle."""
     return frozenset(p for p in places if "\x00" not in p and not leaves_bundle(p))
+
+
+def _refuse_absent(
+    root: Path, bundle_id: str, reader: IacReader, place: str, brings_back: Callable[[str], bool]
+) -> None:
+    """Refuse a layer's or upload's package that no function names as its code or layer
+    (`settle` checks those) and that is not in the copy, as `settle` refuses a function's
+    missing code: deployed all the same, it would go unscanned. One the build writes
+    later is not in the bundle; one in a folder the gate ignores was never copied, unless
+    the staging brings it back (a dependency tree's file, a folder's Python)."""
+    if (root / place).exists() or brings_back(place):
+        return
+    reference = Reference(reader.layer_places[place], "a layer or upload", place, "package")
+    why = refusal(root, reference, reader.ignored) or (
+        f"{reference.iac_file}: {reference.what} names {place}, which is not in the bundle; "
+        "build it before gate check, or point the IaC at its source"
+    )
+    raise BundleError(f"{bundle_id}/{why}")
 
 
 def _unpack_layers(

@@ -55,8 +55,8 @@ class Reference:
     path: str
     """Relative to the bundle root, normalised (may leave the bundle: `../x`)."""
     kind: str
-    """`template`, `snippet`, `module`, `file`, `manifest`, `folder`, or `program` (run by
-    the deploy while it builds the package)."""
+    """`template`, `snippet`, `module`, `file`, `manifest`, `folder`, `program` (run by
+    the deploy while it builds the package), or `package` (a layer's or upload's)."""
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,10 @@ class IacReader:
         """Files a service includes, read once (several sections may include one)."""
         self.named_manifests: list[str] = []
         """Dependency manifests a build setting names (`sam build --manifest`)."""
-        self.layer_places: set[str] = set()
-        """Where each layer the IaC declares has its code, tied to a function or not."""
+        self.layer_places: dict[str, str] = {}
+        """Where each layer the IaC declares has its code, tied to a function or not, and
+        each package a Terraform upload writes, with the IaC that first declares it (a
+        file, or a Terraform module's `*.tf`)."""
         self.python_layer_places: set[str] = set()
         """Those of them whose layer may hold Python (its runtimes do not say otherwise)."""
         self.samconfigs: list[Path] = []
@@ -136,8 +138,7 @@ class IacReader:
                 iac_files.add(relative)
                 declared.extend(found.functions)
             self._refuse_lost(found)
-            self.layer_places.update(found.layers)
-            self.python_layer_places.update(found.python_layers)
+            self._declares(found, relative)
             if found.out_of_scope:
                 self.out_of_scope.add(relative)
             warnings.extend(found.warnings)
@@ -147,7 +148,7 @@ class IacReader:
             self._read_bytes(path)  # within the budget before any is parsed
         for directory in modules:
             try:
-                found_tf, read = read_terraform(self.root, directory, roots)
+                found_tf, read = read_terraform(self.root, directory, roots, self.ignored)
             except ValueError as e:
                 raise self.refused(str(e), "fix it, or exclude it in the policy") from e
             providers = directory / "terraform.d"
@@ -168,8 +169,7 @@ class IacReader:
                 )
             iac_files.update(read)
             self._refuse_lost(found_tf)
-            self.layer_places.update(found_tf.layers)
-            self.python_layer_places.update(found_tf.python_layers)
+            self._declares(found_tf, (directory / "*.tf").relative_to(self.root).as_posix())
             declared.extend(found_tf.functions or [])
             warnings.extend(found_tf.warnings)
             references += found_tf.references
@@ -205,6 +205,12 @@ class IacReader:
             )
         warnings.extend([*self.unread_programs, *self.cdk_apps])
         return declared, iac_files, [self._shown(w) for w in warnings]
+
+    def _declares(self, found: Read, iac: str) -> None:
+        """Note the layers and uploaded packages `found` in the IaC `iac` declares."""
+        for place in found.layers:
+            self.layer_places.setdefault(place, iac)
+        self.python_layer_places.update(found.python_layers)
 
     def _cdk_app(self, path: Path, relative: str) -> None:
         """A CDK app (cdk.json): what it synthesises is not analysed (a warning), and an

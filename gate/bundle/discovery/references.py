@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -287,6 +288,35 @@ def bundle_program(root: Path, reference: Reference, ignored: Mapping[str, str])
 
 _READ_WHOLE = ("template", "snippet", "manifest")
 """References whose target the gate must read: one it cannot is refused."""
+
+
+class LeftOutFolders(dict[str, str]):
+    """The folders the private copy left out, each with the built-in rule that did, and
+    the files the bundle holds in them (`files`: relative path to the bundle's file),
+    which discovery may look at where the copy cannot tell (`packages_in`)."""
+
+    def __init__(self, folders: Mapping[str, str], files: Mapping[str, Path]) -> None:
+        super().__init__(folders)
+        self.files = files
+
+    def packages_in(self, folder: str) -> list[str]:
+        """The files left out under `folder` that may be deployment packages: a `.zip`, a
+        zip by its content whatever its name, or a link (whose target the copy never
+        judged)."""
+        return sorted(
+            relative
+            for relative, path in self.files.items()
+            if relative.startswith(f"{folder}/") and _may_be_package(relative, path)
+        )
+
+
+def _may_be_package(relative: str, path: Path) -> bool:
+    if relative.lower().endswith(".zip") or path.is_symlink():
+        return True
+    try:
+        return path.is_file() and zipfile.is_zipfile(path)
+    except OSError:
+        return True  # unreadable: the copy refuses it on its own, and so does this
 
 
 def ignored_by(root: Path, relative: str, ignored: Mapping[str, str]) -> str | None:

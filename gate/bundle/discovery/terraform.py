@@ -17,11 +17,12 @@ import re
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from gate.bundle.discovery import within
 from gate.bundle.discovery.declared import (
     Declared,
     Read,
@@ -35,7 +36,7 @@ from gate.bundle.discovery.declared import (
     where,
 )
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
-from gate.bundle.discovery.references import module_references
+from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
 from gate.bundle.discovery.terraform_values import EXPRESSION, TFVARS, ModuleValues, tf_value
 from gate.model import Warning_
@@ -93,12 +94,16 @@ class UnreadTypeError(ValueError):
 _PARSER_FAILURES = (UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError, RecursionError)
 
 
-def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Read, set[str]]:
+def read_terraform(
+    root: Path, directory: Path, roots: RootModules, ignored: Mapping[str, str]
+) -> tuple[Read, set[str]]:
     """The Lambda functions of one Terraform module (one directory of `.tf` files), and
-    the files read; `roots` tells which root module it runs in (for `path.root`).
-    Raises HclError on a file that is not HCL the parser reads, UnreadTypeError on a
-    resource that may deploy code the gate does not read, StackError on a
-    CloudFormation stack whose template the gate cannot read (terraform_stacks)."""
+    the files read; `roots` tells which root module it runs in (for `path.root`),
+    `ignored` the folders the copy left out, by rule. Raises HclError on a file that is
+    not HCL the parser reads, UnreadTypeError on a resource that may deploy code the
+    gate does not read, StackError on a CloudFormation stack whose template the gate
+    cannot read (terraform_stacks), ValueError on an upload that may write a package
+    from a folder the copy left out (`_packages_under`)."""
     blocks: list[tuple[str, str, str, str, dict[str, Any]]] = []
     read: set[str] = set()
     warnings = []
@@ -200,16 +205,17 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
     for section, kind, name, relative, body in blocks:
         if (section, kind) not in _UPLOADS:
             continue
-        places, why = _upload_places(root, module, body, archives, own)
+        shown = _shown(relative, body, f"upload {kind}.{name}")
+        places, why = _upload_places(root, module, body, archives, own, ignored, shown)
         uploaded |= places
         if why is None:
             continue
         if _could_be_package(body, own):
-            lost_uploads.append(_lost(relative, body, f"upload {kind}.{name}", why))
+            lost_uploads.append(f"{shown}: its content is {why}")
         else:
             # Named as no package, but what it writes only Terraform knows, and Lambda
             # takes a package from any key: every package of the bundle may be it.
-            uploaded |= _packages_under(root, ".")
+            uploaded |= _packages_under(root, ".", ignored, shown)
     stacks = Stacks()
     for section, kind, name, relative, body in blocks:
         if section == "resource":
@@ -232,7 +238,7 @@ def read_terraform(root: Path, directory: Path, roots: RootModules) -> tuple[Rea
     }
     # Whatever runtimes a layer lists: Lambda does not hold a function to them.
     lost = [
-        _lost(relative, body, f"layer {address}", elsewhere)
+        f"{_shown(relative, body, f'layer {address}')}: its content is {elsewhere}"
         for section, kind, name, relative, body in blocks
         if section == "resource"
         and kind in _LAYER
@@ -256,7 +262,7 @@ def _refuse_unread(section: str, kind: str, name: str, relative: str, body: dict
     known = (*_FUNCTION, *_LAYER, *STACKS, *_WITHOUT_CODE)
     if section == "resource" and kind.startswith(_CODE_FAMILIES) and kind not in known:
         raise UnreadTypeError(
-            f"{where(relative, body.get('__start_line__'))}: {kind}.{name}: a resource "
+            f"{_shown(relative, body, f'{kind}.{name}')}: a resource "
             "type that may deploy code the gate does not read; declare the code with "
             "aws_lambda_function or awscc_lambda_function"
         )
@@ -277,9 +283,10 @@ def _as_aws(kind: str, body: dict[str, Any], values: ModuleValues) -> dict[str, 
     return {**body, "filename": {attribute: written}}
 
 
-def _lost(relative: str, body: dict[str, Any], what: str, why: str) -> str:
-    """Deployed content whose location only the deploy works out, as `Read.lost` says it."""
-    return f"{where(relative, body.get('__start_line__'))}: {what}: its content is {why}"
+def _shown(relative: str, body: dict[str, Any], what: str) -> str:
+    """A block of the module as messages name it (`main.tf:12: upload aws_s3_object.x`),
+    as `Read.lost` starts."""
+    return f"{where(relative, body.get('__start_line__'))}: {what}"
 
 
 def _module_calls(parsed: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -762,24 +769,42 @@ def _upload_places(
     upload: dict[str, Any],
     archives: dict[str, dict[str, Any]],
     values: ModuleValues,
+    ignored: Mapping[str, str],
+    shown: str,
 ) -> tuple[set[str], str | None]:
-    """The files of the bundle an S3 upload deploys that may be deployment packages
-    (each zip it names, the source of the archive_file whose output it names) and, when
-    the gate cannot resolve what it deploys to files of the bundle, why. The source is
-    read through the module's values, as Terraform reads it."""
+    """The files of the bundle an S3 upload (`shown`) deploys that may be deployment
+    packages (each zip it names, the source of the archive_file whose output it names)
+    and, when the gate cannot resolve what it deploys to files of the bundle, why. The
+    source is read through the module's values, as Terraform reads it."""
     places: set[str] = set()
     why = None
     for text in values.texts(_upload_source(upload)):
         folder = _enumerated(module, text, upload)
         if folder is not None:
-            places |= _packages_under(root, folder)
+            places |= _packages_under(root, folder, ignored, shown)
             continue
         place, elsewhere = _tf_code(module, {"filename": text}, archives)
         if place is None:
             why = why or elsewhere
-        elif _archive_name(module, text, archives) in archives or _package_file(root, place):
+        elif (
+            _archive_name(module, text, archives) in archives
+            or _package_file(root, place)
+            # Never copied, so not judged by its content here: deployed all the same.
+            or ignored_by(root, place, ignored) is not None
+        ):
             places.add(place)
-    return places, why
+    return _possible(root, places, ignored), why
+
+
+def _possible(root: Path, places: set[str], ignored: Mapping[str, str]) -> set[str]:
+    """The places one upload may deploy, of those its values give: a place missing from
+    the bundle, when another is there (or in a folder the copy left out), is a pairing
+    of values Terraform never makes (`${var.a}${var.b}`, each from another file); when
+    none is, the deploy uploads what the build writes later, which discovery refuses."""
+    missing = {
+        p for p in places if not (root / p).exists() and ignored_by(root, p, ignored) is None
+    }
+    return places - missing if missing != places else places
 
 
 def _upload_source(upload: dict[str, Any]) -> Any:
@@ -811,10 +836,27 @@ def _enumerated(module: PurePosixPath, text: str, upload: dict[str, Any]) -> str
     return _tf_local(module, posixpath.dirname(text[: each.start()]) or ".")[0]
 
 
-def _packages_under(root: Path, folder: str) -> set[str]:
-    """The files under a folder of the bundle that may be deployment packages."""
+def _packages_under(root: Path, folder: str, ignored: Mapping[str, str], shown: str) -> set[str]:
+    """The files under a folder of the bundle that may be deployment packages, any of
+    which the upload `shown` may write. Raises ValueError when the folder lies in a folder
+    the copy left out (`ignored`, by rule), or one lies in it: a package there was never
+    copied, so the gate could neither scan it nor count it."""
     if leaves_bundle(folder):
         return set()
+    scope = "the bundle" if folder == "." else f"{folder}/"
+    for left, rule in sorted(ignored.items()):
+        if within(folder, left):
+            raise ValueError(
+                f"{shown}: it may write any package in {scope}, which is in {left}, a folder "
+                f"the gate ignores ({rule}), whose files the gate never copied"
+            )
+        # What the copy left out below is judged where the bundle has it, when known.
+        held = ignored.packages_in(left) if isinstance(ignored, LeftOutFolders) else [left]
+        if within(left, folder) and rule != _VCS and held:
+            raise ValueError(
+                f"{shown}: it may write any package in {scope}, and {held[0]} may be one, in "
+                f"a folder the gate ignores ({rule}), which the gate never copied"
+            )
     found = set()
     for current, _, names in os.walk(root / folder):
         for name in names:
@@ -822,6 +864,14 @@ def _packages_under(root: Path, folder: str) -> set[str]:
             if _package_file(root, place):
                 found.add(place)
     return found
+
+
+# A VCS store (`.git`, `.hg`, `.svn`) is written by the VCS client of the machine that
+# checks the bundle out, never at a path a change chooses (git and Mercurial refuse a
+# tracked path inside their store), and neither a fileset's files nor a build's output
+# go there: what a commit puts in one is the VCS's copy of a file checked out beside it,
+# scanned where it is. Every checkout has one, so an upload is not refused for it.
+_VCS = "vcs"
 
 
 def _package_file(root: Path, place: str) -> bool:

@@ -93,10 +93,26 @@ def bring_back_code(
     whatever the folder is called or holds."""
     places = [p for f in functions if _is_python(f) for p in code_places(f)] + list(layers)
     restored = False
-    for relative in sorted(tally.held):
+    for relative, found, why in _deployable(tally):
         if any(within(relative, place) for place in places):
-            _restore(root, relative, tally.held[relative], tally)
+            _restore(root, relative, found, tally, why)
             restored = True
+    if restored:
+        bring_back_imported(root, tally)
+    return restored
+
+
+def brings_back(tally: Tally, place: str) -> bool:
+    """Whether `bring_back_code` copies back any left-out file of a deployed layer or
+    upload at `place`: what discovery may not find in the copy before it does."""
+    return any(within(relative, place) for relative, _, _ in _deployable(tally))
+
+
+def _deployable(tally: Tally) -> Iterator[tuple[str, Ignored, str]]:
+    """Every left-out file `bring_back_code` copies back when it lies in deployed code,
+    with why: each file of a virtualenv or dependency tree, then what Python imports."""
+    for relative in sorted(tally.held):
+        yield relative, tally.held[relative], "it is deployed"
     # What Python imports (a source, bytecode, an extension module) in any folder a
     # built-in rule leaves out (a cache, a VCS store, a build's output, a dependency
     # tree) is deployed with the function's code when it lies there, and PYTHONPATH or
@@ -106,14 +122,8 @@ def bring_back_code(
     # (a path it builds, `runpy`, `spec_from_file_location`), not only what it imports
     # in a way the gate can read.
     for relative, found in sorted(tally.importable.items()):
-        if _cache_of_its_own(relative, tally):
-            continue  # a `__pycache__` beside sources: the bytecode rules judge it
-        if any(within(relative, place) for place in places):
-            _restore(root, relative, found, tally, "a Python function's code holds it")
-            restored = True
-    if restored:
-        bring_back_imported(root, tally)
-    return restored
+        if not _cache_of_its_own(relative, tally):  # the bytecode rules judge that one
+            yield relative, found, "a Python function's code holds it"
 
 
 def _is_python(function: Function) -> bool:
