@@ -3,17 +3,18 @@ stacks a Terraform module deploys (gate.bundle.discovery.terraform_stacks `read_
 `_template`, `_inline`, `_renders`), the Cloud Control provider (terraform `_as_aws`,
 `_written`, `_refuse_unread`), pbr (gate.bundle.manifests.pbr `runs_pbr`,
 `pbr_requirements`; declared `read_pbr_projects`) and setup.py read as a declaration or
-as build code (declared `read_setup_py`, `_build_code`, `_own_module`).
+as build code (declared `read_setup_py`, `_build_code`, `_own_module`), and review 51
+class 1's fix for layers the staged copy lacks (`_refuse_absent`, `brings_back`).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), with no finding of any
 kind (class 3: one warning, "not scanned"), and the baseline (the same problem written
-plainly, in one run) blocks on GATE-SLS-001 (a handler running the event's command) or
-PYSEC-2018-28 (requests 2.19.0, high). Class 2 was also built for real: `pip install
---dry-run --report` of the function's folder (pip, build isolation, setuptools and pbr
-7.1.3 from the package index, PBR_VERSION=1.0.0) reports `Requires-Dist:
-requests==2.19.0` for (a), (b) and (c), and so does class 4's (a) and (c). What lets
-each through:
+plainly, in one run) blocks on GATE-SLS-001 (a handler running the event's command),
+B602 (bandit: a shell command) or PYSEC-2018-28 (requests 2.19.0, high). Class 2 was
+also built for real: `pip install --dry-run --report` of the function's folder (pip,
+build isolation, setuptools and pbr 7.1.3 from the package index, PBR_VERSION=1.0.0)
+reports `Requires-Dist: requests==2.19.0` for (a), (b) and (c), and so does class 4's
+(a) and (c). What lets each through:
 
 1. A stack template joined from a file the gate reads and text it never sees. HCL lets a
    function call end in a trailing comma (hclsyntax spec: `Arguments = Expression (","
@@ -102,6 +103,27 @@ each through:
    cookie spelling `pbr` as `+AHAAYgBy-`: refused, the gate parses setup.py as UTF-8:
    held.)
 
+5. A layer folder in a build's output folder: only its Python is brought back. Review 51
+   class 1's fix (on main since 381f56f, merged here) refuses a layer's or upload's
+   package the staged copy lacks unless the staging brings it back (`_refuse_absent`,
+   gate.bundle.discovery.bundle, asking `brings_back`, gate.bundle.staging.imports), and
+   a tied layer is settled as before. For a layer whose place is a *folder* in a folder
+   the copy leaves out as a build's output (`.serverless/`, `cdk.out/`), `brings_back`
+   answers for the whole folder as soon as one file of it is one `_deployable` yields (a
+   dependency tree's file, or what Python imports), and `bring_back_code` restores those
+   files only: whatever else the folder deploys stays out of the copy, neither scanned
+   nor refused nor counted. What is left out: (a) a Lambda extension, `extensions/evil`,
+   Python by its shebang (no `.py`), running a shell command (Lambda runs every file of
+   `/opt/extensions` beside any runtime), the layer also holding `python/helper.py`; (b)
+   the same in `cdk.out/`; (c) the same layer tied to no function; (d) requests 2.19.0
+   installed in the layer's `python/` (its `.dist-info` with a RECORD proving it): the
+   module is brought back as Python, the `.dist-info` is not, so nothing audits the
+   version; (e) (d) in `cdk.out/`, the layer tied to no function. Each exits 0 with no
+   finding and no warning, where the same layer at `layer/` blocks (B602 for the
+   extension, PYSEC-2018-28 for the package). In `.hg/`, `node_modules/` or a
+   `__pycache__/` the same layer blocks (held: their files are brought back, or the
+   folder read), and a function's own `CodeUri` in `.serverless/` is refused (held).
+
 Suggested fixes, by class. 1, read a `template_body` as one file only when it is exactly
 one call of `file` (or `templatefile`) with exactly one (or two) arguments: parse the
 interpolation (python-hcl2's own expression tree, or a regex that allows only an
@@ -113,21 +135,26 @@ already. 2, in a project pbr builds (`runs_pbr`), report as dynamic dependencies
 `setup_hooks`/`setup-hooks` (other than `pbr.hooks.setup_hook`) or `commands`, or refuse
 it; both run code of the bundle at build time. Fixed that way, class 2 exits 0 with a
 finding under this harness's policy (the stated limit for dependencies only the build
-knows), so its test asks only that the gate blocks, refuses or reports GATE-DEP-001.
-3, judge an inline template only once every interpolation in it is written as
-Terraform's value: undo the HCL escapes of each local's, variable's and
-tfvars value before `_substituted` writes it in (as `_literal` in terraform.py does for
-inline code), and refuse any interpolation left that the gate cannot resolve, or whose
-value holds a line break or is not a plain scalar's whole value: the warned case should
-be a template whose every interpolation is a resolved, one-line scalar. The same
-unescaping belongs wherever a quoted string's text is judged (a quoted `template_body`
-itself; see "Not covered"). 4, decide `runs_pbr` from what Python and pip read: the
-setup() call's keywords from the syntax tree (`ast` gives `keyword.arg` normalised,
-`pbr`), and any `setup_requires` or `[build-system] requires` entry whose name,
-canonicalised (PEP 503), is `pbr`; or read every project's `requirements.txt` and
-`tools/pip-requires` the pbr way too, whether or not it names pbr (reading more only
-reports more, as `runs_pbr` says); and count a non-ASCII identifier in a setup.py as
-build code.
+knows), so its test asks only that the gate blocks, refuses or reports GATE-DEP-001. 3,
+judge an inline template only once every interpolation in it is written as Terraform's
+value: undo the HCL escapes of each local's, variable's and tfvars value before
+`_substituted` writes it in (as `_literal` in terraform.py does for inline code), and
+refuse any interpolation left that the gate cannot resolve, or whose value holds a line
+break or is not a plain scalar's whole value: the warned case should be a template whose
+every interpolation is a resolved, one-line scalar. The same unescaping belongs wherever
+a quoted string's text is judged (a quoted `template_body` itself; see "Not covered").
+4, decide `runs_pbr` from what Python and pip read: the setup() call's keywords from the
+syntax tree (`ast` gives `keyword.arg` normalised, `pbr`), and any `setup_requires` or
+`[build-system] requires` entry whose name, canonicalised (PEP 503), is `pbr`; or read
+every project's `requirements.txt` and `tools/pip-requires` the pbr way too, whether or
+not it names pbr (reading more only reports more, as `runs_pbr` says); and count a
+non-ASCII identifier in a setup.py as build code. 5, bring back a deployed layer folder
+whole: every file the bundle holds under a layer's (or upload's, or function's) place in
+a left-out folder, whatever its kind, as the function's own code would be copied, so the
+scanners and the accounting see it (an extension counted or scanned, a `.dist-info`
+audited); or make `brings_back` answer for a folder only when *every* file the bundle
+holds under it is one `_deployable` yields, and refuse the place otherwise, as
+`_refuse_absent` refuses a missing zip.
 
 Also tried, and the gate held: an `awscc_lambda_function` whose runtime is a variable
 (no default, or a default a `terraform.tfvars` overrides to python3.12): blocks; one in
@@ -148,13 +175,14 @@ Limits, not bypasses: a hook or command of pbr from a package `[build-system] re
 installs (code outside the bundle); pbr's `PBR_REQUIREMENTS_FILES` (the runner's
 environment).
 
-Not covered: `_unpack_layers` and `_packages_under` (being fixed in parallel, not on main
-when this review ran); `awscc_lambda_layer_version` and awscc code objects given through
-`merge()` or modules beyond reading; diff mode, `--policy-ref`, shards, the cache; a
-`template_body` written as one quoted string whose escapes (`\\u0027`, `\\n`) make
-the gate's text and Terraform's differ (one attempt, a flow-style template, left
-unfinished); pbr's `[global] commands` (not run). No `terraform apply` or
-deploy ran: class 1 rests on the HCL spec's trailing comma (python-hcl2 parses it) and
+Not covered: `_packages_under` and a fileset loop over a left-out folder (the fix of
+381f56f) beyond class 5; Serverless Framework and Terraform layers for class 5 (only
+SAM's `ContentUri` was run); `awscc_lambda_layer_version` and awscc code objects given
+through `merge()` or modules beyond reading; diff mode, `--policy-ref`, shards, the
+cache; a `template_body` written as one quoted string whose escapes (`\\u0027`, `\\n`)
+make the gate's text and Terraform's differ (one attempt, a flow-style template, left
+unfinished); pbr's `[global] commands` (not run). No `terraform apply` or deploy ran:
+class 1 rests on the HCL spec's trailing comma (python-hcl2 parses it) and
 CloudFormation deploying the joined text, class 3 on Terraform inserting a value's text
 as is into a heredoc template.
 """
@@ -162,6 +190,7 @@ as is into a heredoc template.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from pathlib import Path
 
@@ -375,7 +404,80 @@ INSERTED: dict[str, Layout] = {
     ),
 }
 
+# --- 5. a layer folder in a build's output: only its Python is brought back --------------------
+
+EXTENSION = (
+    "#!/usr/bin/env python3\nimport os\nimport subprocess\n\n"
+    "subprocess.run(os.environ['EXT_CMD'], shell=True)\n"
+)
+"""A Lambda extension (`/opt/extensions/evil`, run beside any runtime): Python by its
+shebang, no `.py`."""
+INIT = "__version__ = '2.19.0'\n"
+METADATA_21 = "Metadata-Version: 2.1\nName: requests\nVersion: 2.19.0\n"
+
+
+def _record(path: str, text: str) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
+    return f"{path},sha256={digest.decode()},{len(text.encode())}\n"
+
+
+def installed(folder: str) -> dict[str, str | bytes]:
+    """requests 2.19.0 installed in a layer folder's `python/`, its RECORD proving it."""
+    info = "requests-2.19.0.dist-info"
+    record = (
+        _record("requests/__init__.py", INIT)
+        + _record(f"{info}/METADATA", METADATA_21)
+        + f"{info}/RECORD,,\n"
+    )
+    return {
+        f"{folder}/python/requests/__init__.py": INIT,
+        f"{folder}/python/{info}/METADATA": METADATA_21,
+        f"{folder}/python/{info}/RECORD": record,
+    }
+
+
+def extension(folder: str) -> dict[str, str | bytes]:
+    """An extension, and one Python module that the staging brings back."""
+    return {f"{folder}/extensions/evil": EXTENSION, f"{folder}/python/helper.py": "X = 1\n"}
+
+
+def layer_folder(folder: str, written: dict[str, str | bytes], tied: bool = True) -> Layout:
+    """A SAM function with a layer whose ContentUri is `folder` (tied to the function or
+    not), the layer's files `written`."""
+    uses = "      Layers:\n        - !Ref Deps\n" if tied else ""
+    template = (
+        SAM
+        + uses
+        + (
+            "  Deps:\n    Type: AWS::Serverless::LayerVersion\n    Properties:\n"
+            f"      ContentUri: {folder}/\n      CompatibleRuntimes: [python3.12]\n"
+        )
+    )
+    return files({"template.yaml": template, "src/app.py": HARMLESS, **written})
+
+
+LAYER_FOLDERS: dict[str, Layout] = {
+    "5a-extension-in-serverless-output": layer_folder(
+        ".serverless/layer", extension(".serverless/layer")
+    ),
+    "5b-extension-in-cdk-out": layer_folder("cdk.out/layer", extension("cdk.out/layer")),
+    "5c-untied-extension-in-serverless-output": layer_folder(
+        ".serverless/layer", extension(".serverless/layer"), tied=False
+    ),
+    "5d-installed-package-in-serverless-output": layer_folder(
+        ".serverless/layer", installed(".serverless/layer")
+    ),
+    "5e-untied-installed-package-in-cdk-out": layer_folder(
+        "cdk.out/layer", installed("cdk.out/layer"), tied=False
+    ),
+}
+
 BASELINES: dict[str, tuple[Layout, str]] = {
+    "5-extension-in-a-layer-folder": (layer_folder("layer", extension("layer")), "B602"),
+    "5-installed-package-in-a-layer-folder": (
+        layer_folder("layer", installed("layer")),
+        "PYSEC-2018-28",
+    ),
     "4-pbr-tools-pip-requires": (pbr(CFG, PIP_REQUIRES), "PYSEC-2018-28"),
     "1-stack-template-file": (
         files({"main.tf": stack('file("stack.yaml")'), "stack.yaml": TOPIC + FUNCTION}),
@@ -431,8 +533,9 @@ def _outcomes(base: Path, layouts: dict[str, Layout]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def stack_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Classes 1 and 3, both stack templates, in one batch: one run of the gate."""
-    return _outcomes(tmp_path_factory.mktemp("stacks"), {**JOINED_TEMPLATES, **INSERTED})
+    """Classes 1, 3 and 5, all IaC and discovery, in one batch: one run of the gate."""
+    tricks = {**JOINED_TEMPLATES, **INSERTED, **LAYER_FOLDERS}
+    return _outcomes(tmp_path_factory.mktemp("stacks"), tricks)
 
 
 @pytest.mark.xfail(
@@ -454,6 +557,17 @@ def test_values_inserted_into_an_inline_template_are_read_or_refused(
     stack_outcomes: dict[str, str],
 ) -> None:
     passed = [name for name in INSERTED if stack_outcomes[name] == "passed"]
+    assert not passed, passed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 52 class 5: a layer folder in a build's output has only its Python brought back",
+)
+def test_what_a_layer_folder_left_out_deploys_is_scanned_or_refused(
+    stack_outcomes: dict[str, str],
+) -> None:
+    passed = [name for name in LAYER_FOLDERS if stack_outcomes[name] == "passed"]
     assert not passed, passed
 
 
