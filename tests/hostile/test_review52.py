@@ -118,11 +118,13 @@ reports `Requires-Dist: requests==2.19.0` for (a), (b) and (c), and so does clas
    the same in `cdk.out/`; (c) the same layer tied to no function; (d) requests 2.19.0
    installed in the layer's `python/` (its `.dist-info` with a RECORD proving it): the
    module is brought back as Python, the `.dist-info` is not, so nothing audits the
-   version; (e) (d) in `cdk.out/`, the layer tied to no function. Each exits 0 with no
-   finding and no warning, where the same layer at `layer/` blocks (B602 for the
-   extension, PYSEC-2018-28 for the package). In `.hg/`, `node_modules/` or a
-   `__pycache__/` the same layer blocks (held: their files are brought back, or the
-   folder read), and a function's own `CodeUri` in `.serverless/` is refused (held).
+   version; (e) (d) in `cdk.out/`, the layer tied to no function; (f) (d) as a
+   Serverless Framework layer (`layers: deps: path: .serverless/layer`); (g) (a) as a
+   Serverless layer in `cdk.out/`. Each exits 0 with no finding and no warning, where
+   the same layer at `layer/` blocks (B602 for the extension, PYSEC-2018-28 for the
+   package). In `.hg/`, `node_modules/` or a `__pycache__/` the same layer blocks (held:
+   their files are brought back, or the folder read), and a function's own `CodeUri` in
+   `.serverless/` is refused (held).
 
 Suggested fixes, by class. 1, read a `template_body` as one file only when it is exactly
 one call of `file` (or `templatefile`) with exactly one (or two) arguments: parse the
@@ -176,8 +178,8 @@ installs (code outside the bundle); pbr's `PBR_REQUIREMENTS_FILES` (the runner's
 environment).
 
 Not covered: `_packages_under` and a fileset loop over a left-out folder (the fix of
-381f56f) beyond class 5; Serverless Framework and Terraform layers for class 5 (only
-SAM's `ContentUri` was run); `awscc_lambda_layer_version` and awscc code objects given
+381f56f) beyond class 5; Terraform layers for class 5 (an archive_file of a left-out
+folder); `awscc_lambda_layer_version` and awscc code objects given
 through `merge()` or modules beyond reading; diff mode, `--policy-ref`, shards, the
 cache; a `template_body` written as one quoted string whose escapes (`\\u0027`, `\\n`)
 make the gate's text and Terraform's differ (one attempt, a flow-style template, left
@@ -456,6 +458,17 @@ def layer_folder(folder: str, written: dict[str, str | bytes], tied: bool = True
     return files({"template.yaml": template, "src/app.py": HARMLESS, **written})
 
 
+SLS_LAYER = (
+    "service: deps\nprovider:\n  name: aws\n  runtime: python3.12\n"
+    "layers:\n  deps:\n    path: {path}\n"
+)
+
+
+def sls_layer(folder: str, written: dict[str, str | bytes]) -> Layout:
+    """A Serverless Framework service of one layer, its `path` the folder `folder`."""
+    return files({"serverless.yml": SLS_LAYER.format(path=folder), **written})
+
+
 LAYER_FOLDERS: dict[str, Layout] = {
     "5a-extension-in-serverless-output": layer_folder(
         ".serverless/layer", extension(".serverless/layer")
@@ -469,6 +482,12 @@ LAYER_FOLDERS: dict[str, Layout] = {
     ),
     "5e-untied-installed-package-in-cdk-out": layer_folder(
         "cdk.out/layer", installed("cdk.out/layer"), tied=False
+    ),
+    "5f-serverless-layer-installed-package": sls_layer(
+        ".serverless/layer", installed(".serverless/layer")
+    ),
+    "5g-serverless-layer-extension-in-cdk-out": sls_layer(
+        "cdk.out/layer", extension("cdk.out/layer")
     ),
 }
 
