@@ -179,14 +179,16 @@ environment).
 
 Not covered: `_packages_under` and a fileset loop over a left-out folder (the fix of
 381f56f) beyond class 5; Terraform layers for class 5 (an archive_file of a left-out
-folder); `awscc_lambda_layer_version` and awscc code objects given
-through `merge()` or modules beyond reading; diff mode, `--policy-ref`, shards, the
-cache; a `template_body` written as one quoted string whose escapes (`\\u0027`, `\\n`)
-make the gate's text and Terraform's differ (one attempt, a flow-style template, left
-unfinished); pbr's `[global] commands` (not run). No `terraform apply` or deploy ran:
-class 1 rests on the HCL spec's trailing comma (python-hcl2 parses it) and
-CloudFormation deploying the joined text, class 3 on Terraform inserting a value's text
-as is into a heredoc template.
+folder); `awscc_lambda_layer_version` and awscc code objects given through `merge()` or
+modules beyond reading; diff mode, `--policy-ref`, shards, the cache; a `template_body`
+written as one quoted string whose escapes (`\\u0027`, `\\n`) make the gate's text and
+Terraform's differ (one attempt, a flow-style template, left unfinished); pbr's
+`[global] commands` (not run). No `terraform apply` or deploy ran: class 1 rests on the
+HCL spec's trailing comma (python-hcl2 parses it) and CloudFormation deploying the
+joined text, class 3 on Terraform inserting a value's text as is into a heredoc
+template, class 5 on `sam build`/`serverless package` zipping a layer folder whole and
+Lambda running `/opt/extensions` (the extension's exec bit is not set in the test
+bundle; the gate's reading does not depend on it).
 """
 
 from __future__ import annotations
