@@ -307,7 +307,7 @@ PBR_HOOKS: dict[str, Layout] = {
 
 # --- 4. pbr run by a keyword the gate does not see as pbr -------------------------------------
 
-PIP_REQUIRES = {"src/tools/pip-requires": f"{VULNERABLE}\n"}
+PIP_REQUIRES: dict[str, str | bytes] = {"src/tools/pip-requires": f"{VULNERABLE}\n"}
 FULLWIDTH = "\uff50\uff42\uff52"  # NFKC: pbr, as Python reads an identifier
 BOLD = "\U0001d429\U0001d41b\U0001d42b"  # mathematical bold: pbr under NFKC too
 CFG = f"{METADATA}[files]\nmodules = app\n"
@@ -538,10 +538,10 @@ def _outcomes(base: Path, layouts: dict[str, Layout]) -> dict[str, str]:
             own = batch.of(name, report, "findings")
             blocking = any(f["status"] == "blocking" for f in own)
             reported = any(f["rule_id"] == "GATE-DEP-001" for f in own)
-            refused = bool(batch.of(name, report, "errors"))
+            errors = bool(batch.of(name, report, "errors"))
             outcomes[name] = (
                 "refused"
-                if refused
+                if errors
                 else "blocked"
                 if blocking
                 else "reported"
