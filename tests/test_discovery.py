@@ -1159,8 +1159,12 @@ STACK_YAML = (
 )
 SUBSCRIPTION = (
     "<<-EOT\n    Resources:\n      Mail:\n        Type: AWS::SNS::Subscription\n"
-    "        Properties:\n          Protocol: email\n          Endpoint: ${var.email}\n"
-    "          TopicArn: ${aws_sns_topic.t.arn}\n  EOT"
+    "        Properties:\n          Protocol: email\n          Endpoint: ops@example.com\n"
+    "          TopicArn: arn:aws:sns:us-east-1:1:alerts\n  EOT"
+)
+ENCODED_SUBSCRIPTION = (
+    'jsonencode({ Resources = { Mail = { Type = "AWS::SNS::Subscription", Properties = {\n'
+    '    Protocol = "email", Endpoint = var.email, TopicArn = aws_sns_topic.t.arn } } } })'
 )
 
 
@@ -1206,9 +1210,15 @@ def test_the_template_of_a_terraform_stack_is_read_as_a_template(
         (stack("jsonencode({ Resources = local.r })"), "in a shape the gate does not read"),
         (stack('jsonencode({ Resources = { R = { Type = var.t } } })'), "declares \\$\\{var"),
         (stack("<<-EOT\n%{ for n in var.names }\n${n}: 1\n%{ endfor }\nEOT"),
-         "an expression only Terraform evaluates"),
+         "with values only Terraform inserts"),
         (stack('<<-EOT\nResources: ${file("more.yaml")}\nEOT'),
-         "an expression only Terraform evaluates"),
+         "with values only Terraform inserts"),
+        (stack("<<-EOT\nResources:\n  T: {Type: AWS::SNS::Topic}\n# ${var.more}\nEOT"),
+         "with values only Terraform inserts"),
+        (stack('"${file("stack.yaml",)}${file("more.yaml",)}"'),
+         "with values only Terraform inserts"),
+        (stack('templatefile("stack.yaml", { a = { b = 1 } })'),
+         "with values only Terraform inserts"),
         (stack("<<-EOT\nTransform: AWS::Serverless-2016-10-31\nResources: {}\nEOT"),
          "in a shape the gate does not read"),
     ],
@@ -1231,6 +1241,7 @@ def test_a_terraform_stack_the_gate_cannot_read_is_refused(
     ("written", "said"),
     [
         (stack(SUBSCRIPTION), "written inline, its resources (AWS::SNS::Subscription)"),
+        (stack(ENCODED_SUBSCRIPTION), "written inline, its resources (AWS::SNS::Subscription)"),
         ('resource "aws_cloudformation_stack" "s" {\n  template_url = "https://x/t.yaml"\n}\n',
          "its template is in S3"),
         ('resource "aws_serverlessapplicationrepository_cloudformation_stack" "a" {\n'

@@ -7,10 +7,12 @@ roles. A template read from a file of the
 bundle (`file()`, or `templatefile()` with nothing for Terraform to render) is a
 reference of kind `template`, so the file is read like a nested stack's: by discovery
 and checkov, refused when neither would read it (its name, a folder the gate ignores).
-A template written in the `.tf` file (a heredoc, `jsonencode`) is read in place: the
-gate reads templates from files only, so one that declares code or access (functions,
-layers, roles, nested stacks, transforms) is refused, and any other (the SNS
-subscription Terraform itself cannot make) is warned as not scanned. A template in S3
+A template written in the `.tf` file (a heredoc, `jsonencode`) is read in place, as
+written: a heredoc with an interpolation is refused (what Terraform inserts may hold
+resources of its own; `jsonencode` writes a value as a string), and the gate reads
+templates from files only, so one that declares code or access (functions, layers,
+roles, nested stacks, transforms) is refused, and any other (the SNS subscription
+Terraform itself cannot make) is warned as not scanned. A template in S3
 (`template_url`) or an application of the Serverless Application Repository is code
 elsewhere, warned as a function's S3 code is.
 """
@@ -37,15 +39,13 @@ STACKS = frozenset(
 _APPLICATIONS = "aws_serverlessapplicationrepository_cloudformation_stack"
 
 _READ = re.compile(
-    r'\$\{(file|templatefile)\((?:"([^"]*)"|((?:local|var)\.[A-Za-z_][\w-]*))(,.*)?\)\}',
-    re.DOTALL,
+    r'\$\{(file|templatefile)\((?:"([^"]*)"|((?:local|var)\.[A-Za-z_][\w-]*))'
+    r"(?:\s*,\s*(\{[^{}]*\}))?\s*,?\s*\)\}"
 )
-"""A template read from one file: `file("stack.yaml")`, `templatefile(local.t, {...})`."""
+"""A template read whole from one file and nothing else: `file("stack.yaml")`,
+`templatefile(local.t, {...})` with a flat map, a trailing comma as HCL allows."""
 _ENCODED = re.compile(r"\$\{(?:json|yaml)encode\((.*)\)\}", re.DOTALL)
 """A template written as an HCL value, which python-hcl2 gives as a Python literal."""
-_REFERENCE_ONLY = re.compile(r"\$\{[\w.\[\]\"-]+\}")
-"""An interpolation that names a value (`${var.email}`, `${aws_sns_topic.t.arn}`) and
-computes nothing: a variable the caller sets, or an attribute, never a template part."""
 _CODE_OR_ACCESS = ("AWS::Lambda::", "AWS::Serverless::", "AWS::IAM::", "AWS::CloudFormation::")
 """Resource types an inline template may not declare unread: code, roles, nested stacks."""
 
@@ -96,9 +96,13 @@ def read_stacks(
             Warning_("iac-not-read", f"{shown}: its template is in S3 (template_url), not scanned")
         )
         return
-    texts = values.texts(written)
+    # Whole references followed to what they name, never written into a text: an inline
+    # template is judged as written, before Terraform inserts anything into it.
+    texts = values.whole(written)
     whys = [
         _template(root, text, values, locate, f"template_body of {address}", relative, stacks)
+        if isinstance(text, str)
+        else "not text the gate can read"
         for text in texts
     ] or ["no text the gate can read"]
     for why in whys:
@@ -136,8 +140,13 @@ def _template(
         except (ValueError, SyntaxError, RecursionError, MemoryError):
             return "an HCL value the gate cannot read"
         return _inline(data, what, relative, stacks)
-    if any(not _REFERENCE_ONLY.match(text, m.start()) for m in EXPRESSION.finditer(text)):
-        return f"{text[:60]!r}, an expression only Terraform evaluates"
+    if EXPRESSION.search(text):
+        # What Terraform inserts (a variable, a file's content, another resource's value)
+        # may hold line breaks and so resources of its own.
+        return (
+            f"{text[:60]!r}, with values only Terraform inserts (write them out, or write "
+            "the template with jsonencode)"
+        )
     try:
         document = load_yaml(text, allow_tags=True)
     except YamlLoadError as e:

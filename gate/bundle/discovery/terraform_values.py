@@ -76,6 +76,17 @@ class ModuleValues:
         variable the module gives no value stays as written."""
         return self._resolve(value, 0)
 
+    def whole(self, value: Any, depth: int = 0) -> list[Any]:
+        """Every value `value` stands for when it is one whole `local.X` or `var.X`,
+        followed through such references but never written into a text (as `resolve`
+        does): what the module gives it, as written. A variable the module gives no value
+        stays as written."""
+        whole = _NAMED.fullmatch(value) if isinstance(value, str) else None
+        found = self._named(whole[1], whole[2]) if whole is not None else []
+        if not found or depth >= _MAX_DEPTH:
+            return [value]
+        return [v for one in found for v in self.whole(one, depth + 1)]
+
     def texts(self, value: Any) -> list[str]:
         """Every string in `value` (a block's body, a list), however deep, as each text it
         may stand for (`resolve`; the items of a list it stands for too)."""
