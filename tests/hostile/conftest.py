@@ -334,6 +334,25 @@ def blocking(rule_id: str, severity: str | None = None, message: str = "") -> Ch
     return check
 
 
+def each_refused_in_report(
+    base: Path,
+    cases: Mapping[str, tuple[Layout, tuple[str, ...]]],
+    policy: str = CHEAP_POLICY,
+) -> None:
+    """Each case's bundle refused, in one run, by an error of its own (path and message)
+    that names each text of the case (a file, a key), as a run of it alone names them on
+    its one stderr line. Only for refusals raised as the bundle is scanned, which leave
+    the report: a bundle refused at discovery ends a run with no report."""
+    batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, policy)
+    run = batch.run(cases)
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert len(run.lines) == 1, run.stderr
+    report = json.loads(run.stdout)
+    for name, (_, named) in cases.items():
+        said = [f"{e.get('path')}: {e['message']}" for e in batch.of(name, report, "errors")]
+        assert any(all(text in line for text in named) for line in said), (name, named, said)
+
+
 def each_blocked_or_refused(
     base: Path, layouts: Mapping[str, Layout], policy: str = CHEAP_POLICY
 ) -> None:
