@@ -20,6 +20,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ from tests.test_provenance import AUTHOR
 HANG_TIMEOUT_S = 300
 # Only the scanners a case needs run: refusals happen before any scanner starts.
 CHEAP_POLICY = "version: 1\nscanners:\n  checkov: {enabled: false}\n"
+# The built-in default policy (checkov on), as a file a batch can be given: what a run
+# without --policy (and no ./gate.yml) checks with.
+DEFAULT_POLICY = resources.files("gate.policies").joinpath("default.yml").read_text("utf-8")
 # What of the test runner's environment a sandboxed run does not see.
 NOT_INHERITED = ("CI", "GITHUB_ACTIONS", "TMPDIR", "GATE_CACHE_KEY")
 
