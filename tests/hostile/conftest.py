@@ -359,15 +359,18 @@ def each_refused_in_report(
 
 def each_blocked_or_refused(
     base: Path, layouts: Mapping[str, Layout], policy: str = CHEAP_POLICY
-) -> None:
+) -> list[HostileRun]:
     """Each trick's bundle is blocked (a blocking finding) or refused (an error naming a
     file of it), in as few runs as the gate allows: a bundle refused outright (exit 2, one
     line naming it, no report) ends its run, and the others are checked again without
-    it. What one bundle alone would have exited with, 1 or 2, each does here."""
+    it. What one bundle alone would have exited with, 1 or 2, each does here. Returns the
+    runs, for what no bundle's output may hold."""
     batch = Batch(base, layouts, policy)
     pending = list(layouts)
+    runs: list[HostileRun] = []
     while pending:
         run = batch.run(pending)
+        runs.append(run)
         if run.code == 2 and not run.stdout.strip():
             refused = [n for n in pending if str(batch.boxes[n].bundle) in run.stderr]
             assert len(refused) == 1 and len(run.lines) == 1, (pending, run.stderr)
@@ -389,11 +392,13 @@ def each_blocked_or_refused(
         # would have exited 2 had it been the cause. Those that passed are run alone.
         if unplaced:
             for name in passed if len(pending) > 1 else []:
-                blocked_or_refused(batch.run([name]).code)
-            return
+                runs.append(batch.run([name]))
+                blocked_or_refused(runs[-1].code)
+            return runs
         assert not passed, (passed, run.stderr)
         assert run.code in (1, 2), (run.code, run.stderr)
-        return
+        return runs
+    return runs
 
 
 def on_rule(rule: str, layouts: Mapping[str, Layout]) -> dict[str, tuple[Layout, str]]:
