@@ -20,6 +20,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ from tests.test_provenance import AUTHOR
 HANG_TIMEOUT_S = 300
 # Only the scanners a case needs run: refusals happen before any scanner starts.
 CHEAP_POLICY = "version: 1\nscanners:\n  checkov: {enabled: false}\n"
+# The built-in default policy (checkov on), as a file a batch can be given: what a run
+# without --policy (and no ./gate.yml) checks with.
+DEFAULT_POLICY = resources.files("gate.policies").joinpath("default.yml").read_text("utf-8")
 # What of the test runner's environment a sandboxed run does not see.
 NOT_INHERITED = ("CI", "GITHUB_ACTIONS", "TMPDIR", "GATE_CACHE_KEY")
 
@@ -334,17 +338,39 @@ def blocking(rule_id: str, severity: str | None = None, message: str = "") -> Ch
     return check
 
 
+def each_refused_in_report(
+    base: Path,
+    cases: Mapping[str, tuple[Layout, tuple[str, ...]]],
+    policy: str = CHEAP_POLICY,
+) -> None:
+    """Each case's bundle refused, in one run, by an error of its own (path and message)
+    that names each text of the case (a file, a key), as a run of it alone names them on
+    its one stderr line. Only for refusals raised as the bundle is scanned, which leave
+    the report: a bundle refused at discovery ends a run with no report."""
+    batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, policy)
+    run = batch.run(cases)
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    assert len(run.lines) == 1, run.stderr
+    report = json.loads(run.stdout)
+    for name, (_, named) in cases.items():
+        said = [f"{e.get('path')}: {e['message']}" for e in batch.of(name, report, "errors")]
+        assert any(all(text in line for text in named) for line in said), (name, named, said)
+
+
 def each_blocked_or_refused(
     base: Path, layouts: Mapping[str, Layout], policy: str = CHEAP_POLICY
-) -> None:
+) -> list[HostileRun]:
     """Each trick's bundle is blocked (a blocking finding) or refused (an error naming a
     file of it), in as few runs as the gate allows: a bundle refused outright (exit 2, one
     line naming it, no report) ends its run, and the others are checked again without
-    it. What one bundle alone would have exited with, 1 or 2, each does here."""
+    it. What one bundle alone would have exited with, 1 or 2, each does here. Returns the
+    runs, for what no bundle's output may hold."""
     batch = Batch(base, layouts, policy)
     pending = list(layouts)
+    runs: list[HostileRun] = []
     while pending:
         run = batch.run(pending)
+        runs.append(run)
         if run.code == 2 and not run.stdout.strip():
             refused = [n for n in pending if str(batch.boxes[n].bundle) in run.stderr]
             assert len(refused) == 1 and len(run.lines) == 1, (pending, run.stderr)
@@ -366,11 +392,13 @@ def each_blocked_or_refused(
         # would have exited 2 had it been the cause. Those that passed are run alone.
         if unplaced:
             for name in passed if len(pending) > 1 else []:
-                blocked_or_refused(batch.run([name]).code)
-            return
+                runs.append(batch.run([name]))
+                blocked_or_refused(runs[-1].code)
+            return runs
         assert not passed, (passed, run.stderr)
         assert run.code in (1, 2), (run.code, run.stderr)
-        return
+        return runs
+    return runs
 
 
 def on_rule(rule: str, layouts: Mapping[str, Layout]) -> dict[str, tuple[Layout, str]]:

@@ -12,9 +12,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from tests.hostile.conftest import Layout, Sandbox, assert_refused, each_blocks_with
+from tests.hostile.conftest import (
+    Layout,
+    Sandbox,
+    assert_refused,
+    each_blocks_with,
+    each_refused_in_report,
+)
 
 HANDLER = "def handler(event, context):\n    return {'statusCode': 200}\n"
 PYPROJECT = "[project]\nname = 'fn'\nversion = '1.0'\ndependencies = ['requests==2.19.0']\n"
@@ -81,17 +85,28 @@ MALFORMED_LOCKS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("lock", "text", "named"),
-    [case[1:] for case in MALFORMED_LOCKS],
-    ids=[case[0] for case in MALFORMED_LOCKS],
-)
-def test_malformed_lock_beside_a_vulnerable_pin_is_refused(
-    sandbox: Sandbox, lock: str, text: str, named: str
-) -> None:
+def malformed_lock(lock: str, text: str) -> Layout:
+    """The lock `lock` of `text`, beside the manifest its tool reads, pinning the
+    vulnerable version."""
     manifest = ("Pipfile", PIPFILE) if lock == "Pipfile.lock" else ("pyproject.toml", PYPROJECT)
-    planted(sandbox, {manifest[0]: manifest[1], lock: text})
+    return planting({manifest[0]: manifest[1], lock: text})
+
+
+def test_malformed_lock_beside_a_vulnerable_pin_is_refused(sandbox: Sandbox) -> None:
+    _, lock, text, named = MALFORMED_LOCKS[0]
+    malformed_lock(lock, text)(sandbox)
     assert_refused(sandbox.run(policy=POLICY), f"fn/{lock}", named)
+
+
+def test_each_malformed_lock_beside_a_vulnerable_pin_is_refused(tmp_path: Path) -> None:
+    each_refused_in_report(
+        tmp_path,
+        {
+            case: (malformed_lock(lock, text), (f"fn/{lock}", named))
+            for case, lock, text, named in MALFORMED_LOCKS
+        },
+        POLICY,
+    )
 
 
 # (id, manifest name, its text, what the one line must name besides the file)
@@ -110,14 +125,21 @@ MALFORMED_MANIFESTS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("name", "text", "named"),
-    [case[1:] for case in MALFORMED_MANIFESTS],
-    ids=[case[0] for case in MALFORMED_MANIFESTS],
-)
-def test_malformed_manifest_is_refused(sandbox: Sandbox, name: str, text: str, named: str) -> None:
+def test_malformed_manifest_is_refused(sandbox: Sandbox) -> None:
+    _, name, text, named = MALFORMED_MANIFESTS[0]
     planted(sandbox, {name: text})
     assert_refused(sandbox.run(policy=POLICY), f"fn/{name}", named)
+
+
+def test_each_malformed_manifest_is_refused(tmp_path: Path) -> None:
+    each_refused_in_report(
+        tmp_path,
+        {
+            case: (planting({name: text}), (f"fn/{name}", named))
+            for case, name, text, named in MALFORMED_MANIFESTS
+        },
+        POLICY,
+    )
 
 
 # A lock that is well formed but leaves the vulnerable pin out, or pins another version.
@@ -155,18 +177,37 @@ FORGED_METADATA = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("where", "text", "named"),
-    [case[1:] for case in FORGED_METADATA],
-    ids=[case[0] for case in FORGED_METADATA],
-)
-def test_vendored_metadata_that_says_two_things_is_refused(
-    sandbox: Sandbox, where: str, text: str, named: str
-) -> None:
-    planted(sandbox, {})
-    sandbox.write(where, text)
-    sandbox.write(f"{SITE}/requests/__init__.py", sandbox.payload)
-    assert_refused(sandbox.run(policy=POLICY), where.rsplit("/", 1)[0].removeprefix("fn/"), named)
+def forged(where: str, text: str) -> Layout:
+    """Vendored metadata at `where` of `text`, beside a package whose import would run."""
+
+    def layout(sandbox: Sandbox) -> None:
+        planted(sandbox, {})
+        sandbox.write(where, text)
+        sandbox.write(f"{SITE}/requests/__init__.py", sandbox.payload)
+
+    return layout
+
+
+def folder_of(where: str) -> str:
+    """What of a metadata file's path a refusal must name: its folder, under the bundle's."""
+    return where.rsplit("/", 1)[0].removeprefix("fn/")
+
+
+def test_vendored_metadata_that_says_two_things_is_refused(sandbox: Sandbox) -> None:
+    _, where, text, named = FORGED_METADATA[0]
+    forged(where, text)(sandbox)
+    assert_refused(sandbox.run(policy=POLICY), folder_of(where), named)
+
+
+def test_each_vendored_metadata_that_says_two_things_is_refused(tmp_path: Path) -> None:
+    each_refused_in_report(
+        tmp_path,
+        {
+            case: (forged(where, text), (folder_of(where), named))
+            for case, where, text, named in FORGED_METADATA
+        },
+        POLICY,
+    )
 
 
 CONSTRAINT_OPTIONS = {"short": "-c constraints.txt", "long": "--constraint=constraints.txt"}

@@ -53,15 +53,29 @@ def report(run: HostileRun) -> dict[str, Any]:
 # --- a folder with a pyvenv.cfg is "a virtualenv" and ignored, wherever it is ----------
 
 
-@pytest.mark.parametrize("site", ["layer/python", "layer/python/lib/python3.12/site-packages"])
+def pyvenv_cfg_in(site: str) -> Layout:
+    """A layer whose import folder `site` holds a pyvenv.cfg and the module the handler
+    imports."""
+
+    def written(sandbox: Sandbox) -> None:
+        sandbox.write("template.yaml", LAYERED)
+        sandbox.write("src/app.py", USES_EVIL)
+        sandbox.write(f"{site}/pyvenv.cfg", "home = /usr/bin\n")
+        sandbox.write(f"{site}/evil.py", BAD)
+
+    return written
+
+
 def test_a_pyvenv_cfg_in_a_layer_import_folder_hides_the_code_a_handler_imports(
-    sandbox: Sandbox, site: str
+    tmp_path: Path,
 ) -> None:
-    sandbox.write("template.yaml", LAYERED)
-    sandbox.write("src/app.py", USES_EVIL)
-    sandbox.write(f"{site}/pyvenv.cfg", "home = /usr/bin\n")
-    sandbox.write(f"{site}/evil.py", BAD)
-    blocked_or_refused(sandbox.run("--format", "json"))
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            "python": pyvenv_cfg_in("layer/python"),
+            "site-packages": pyvenv_cfg_in("layer/python/lib/python3.12/site-packages"),
+        },
+    )
 
 
 def test_a_pyvenv_cfg_folder_on_a_handlers_sys_path_hides_the_code_it_imports(
@@ -275,24 +289,37 @@ def serverless_yml_admin_role(name: str) -> Layout:
     return written
 
 
-@pytest.mark.parametrize(
-    "provider,extra",
-    [
-        (SLS_ADMIN.format(action="${self:custom.act}"), "custom:\n  act: '*'\n"),
-        ("  iam:\n    role:\n      statements: ${file(./iam.yml)}\n", ""),
-        (SLS_SECRET.format(value="${self:custom.pw}"), f"custom:\n  pw: {PLAINTEXT}\n"),
-    ],
-    ids=["self-action", "file-statements", "self-secret"],
-)
-def test_a_serverless_variable_does_not_hide_what_it_stands_for(
-    sandbox: Sandbox, provider: str, extra: str
-) -> None:
-    sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
-    sandbox.write("iam.yml", "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n")
-    sandbox.write("app.py", GOOD_HANDLER)
-    run = sandbox.run("--format", "json")
-    blocked_or_refused(run)
-    assert PLAINTEXT not in run.stdout + run.stderr
+# name: (the service's provider settings, what the service file adds)
+SLS_VARIABLES = {
+    "self-action": (SLS_ADMIN.format(action="${self:custom.act}"), "custom:\n  act: '*'\n"),
+    "file-statements": ("  iam:\n    role:\n      statements: ${file(./iam.yml)}\n", ""),
+    "self-secret": (SLS_SECRET.format(value="${self:custom.pw}"), f"custom:\n  pw: {PLAINTEXT}\n"),
+}
+
+
+def service_with_variables(provider: str, extra: str) -> Layout:
+    def written(sandbox: Sandbox) -> None:
+        sandbox.write("serverless.yml", SLS.format(provider=provider, extra=extra))
+        sandbox.write("iam.yml", "- Effect: Allow\n  Action: '*'\n  Resource: '*'\n")
+        sandbox.write("app.py", GOOD_HANDLER)
+
+    return written
+
+
+def unprinted(runs: list[HostileRun], secret: str) -> None:
+    """No run printed `secret`, on stdout or stderr."""
+    assert not any(secret in run.stdout + run.stderr for run in runs), secret
+
+
+def test_a_serverless_variable_does_not_hide_what_it_stands_for(tmp_path: Path) -> None:
+    runs = each_blocked_or_refused(
+        tmp_path,
+        {
+            name: service_with_variables(provider, extra)
+            for name, (provider, extra) in SLS_VARIABLES.items()
+        },
+    )
+    unprinted(runs, PLAINTEXT)
 
 
 # --- Terraform: JSON syntax and templatefile ------------------------------------------
@@ -512,17 +539,27 @@ def test_a_plaintext_secret_in_the_environment_blocks(sandbox: Sandbox) -> None:
     assert SECRET not in run.stdout + run.stderr
 
 
-@pytest.mark.parametrize(
-    "value",
-    ["!Ref Pw", "!FindInMap [M, a, b]", "!Join ['', ['Sup3rS3cret', 'Value99x']]"],
-    ids=["parameter-default", "mapping", "join"],
-)
-def test_a_plaintext_secret_behind_an_intrinsic_blocks(sandbox: Sandbox, value: str) -> None:
-    sandbox.write("template.yaml", SECRET_TEMPLATE.format(secret=SECRET, value=value))
-    sandbox.write("src/app.py", GOOD_HANDLER)
-    run = sandbox.run("--format", "json")
-    blocked_or_refused(run)
-    assert SECRET not in run.stdout + run.stderr
+# name: the environment value that stands for the secret
+INTRINSIC_SECRETS = {
+    "parameter-default": "!Ref Pw",
+    "mapping": "!FindInMap [M, a, b]",
+    "join": "!Join ['', ['Sup3rS3cret', 'Value99x']]",
+}
+
+
+def secret_behind(value: str) -> Layout:
+    def written(sandbox: Sandbox) -> None:
+        sandbox.write("template.yaml", SECRET_TEMPLATE.format(secret=SECRET, value=value))
+        sandbox.write("src/app.py", GOOD_HANDLER)
+
+    return written
+
+
+def test_a_plaintext_secret_behind_an_intrinsic_blocks(tmp_path: Path) -> None:
+    runs = each_blocked_or_refused(
+        tmp_path, {name: secret_behind(value) for name, value in INTRINSIC_SECRETS.items()}
+    )
+    unprinted(runs, SECRET)
 
 
 # --- quadratic work on a value the bundle writes ----------------------------------------

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.hostile.conftest import (
+    DEFAULT_POLICY,
     Layout,
     Sandbox,
     assert_refused,
@@ -262,18 +261,37 @@ def star_action_written_plainly(sandbox: Sandbox) -> None:
     sandbox.write("src/app.py", GOOD_HANDLER)
 
 
-@pytest.mark.parametrize("action", ["!Ref Act", "{Ref: Act}", "!Sub '${Act}'"])
-def test_a_star_action_from_a_parameter_default_blocks(sandbox: Sandbox, action: str) -> None:
+def star_action_from_a_parameter(action: str) -> Layout:
+    """`Action: ACTION` in the function's SAM policy, the parameter `Act` defaulting to
+    `'*'`."""
+
+    def layout(sandbox: Sandbox) -> None:
+        template = SAM_POLICIES.format(policies=STAR_ACTION.format(action=action))
+        sandbox.write("template.yaml", template.replace("Resources:\n", PARAMETER + "Resources:\n"))
+        sandbox.write("src/app.py", GOOD_HANDLER)
+
+    return layout
+
+
+def test_a_star_action_from_a_parameter_default_blocks(tmp_path: Path) -> None:
     """`Action: !Ref Act` (or `{Ref: Act}`, `!Sub '${Act}'`), the parameter's Default
     `'*'`: CloudFormation deploys `Action: '*'` with the default, and README says `!Ref`
     of a parameter's literal Default and `!Sub` of literals are read as what they stand
     for. The gate reads the action `Act` (or `${Act}`), "an IAM action the gate's data
     does not know" at low, or nothing; checkov does not flag it either: exit 0 under the
     default policy."""
-    template = SAM_POLICIES.format(policies=STAR_ACTION.format(action=action))
-    sandbox.write("template.yaml", template.replace("Resources:\n", PARAMETER + "Resources:\n"))
-    sandbox.write("src/app.py", GOOD_HANDLER)
-    blocked_or_refused(sandbox.run(policy=None).code)
+    each_blocked_or_refused(
+        tmp_path,
+        {
+            name: star_action_from_a_parameter(action)
+            for name, action in {
+                "ref": "!Ref Act",
+                "ref-map": "{Ref: Act}",
+                "sub": "!Sub '${Act}'",
+            }.items()
+        },
+        DEFAULT_POLICY,
+    )
 
 
 SLS_PARAM_ACTION = (
