@@ -1483,6 +1483,65 @@ def test_pbr_reads_its_own_requirements_files_its_own_way(tmp_path: Path) -> Non
     assert ("b/requirements.txt", "pbr reads it in the build host's encoding") in problems
 
 
+PBR_STUB = "import setuptools\n\nsetuptools.setup(setup_requires=['pbr'], pbr=True)\n"
+
+
+def test_code_a_pbr_setup_cfg_runs_makes_its_dependencies_dynamic(tmp_path: Path) -> None:
+    """pbr imports and runs each `[global] setup_hooks` (`setup-hooks`, any case, one a
+    line) with the parsed configuration before it reads `requires_dist`, and imports each
+    class of `[global] commands`: code of the project's own sets what is installed, so
+    each is reported as dynamic at its line; pbr's own (`pbr.hooks.setup_hook`), or a
+    project pbr does not build, is not."""
+    hooks = {
+        "a": "[global]\nsetup_hooks = hooks.pin\n",
+        "b": "[metadata]\nname = b\n[global]\nSetup-Hooks =\n    # ours\n    hooks.pin\n",
+        "c": "[global]\ncommands = cmds.Build\n",
+        "d": "[global]\nsetup-hooks =\n    pbr.hooks.setup_hook\n",
+    }
+    for project, text in hooks.items():
+        write(tmp_path, f"{project}/setup.py", PBR_STUB)
+        write(tmp_path, f"{project}/setup.cfg", text)
+    write(tmp_path, "e/setup.py", "from setuptools import setup\n\nsetup()\n")
+    write(tmp_path, "e/setup.cfg", hooks["a"])
+    manifest = read_manifests(tmp_path)
+    assert [(u.text, u.path, u.line) for u in manifest.unauditable] == [
+        ("[global] setup_hooks", "a/setup.cfg", 2),
+        ("[global] setup-hooks", "b/setup.cfg", 4),
+        ("[global] commands", "c/setup.cfg", 2),
+    ]
+    assert all("code pbr runs" in u.reason for u in manifest.unauditable)
+
+
+PBR_NAMED = {
+    "fullwidth-keyword": "import setuptools\n\nsetuptools.setup(\uff50\uff42\uff52=True)\n",
+    "bold-keyword": "import setuptools\n\nsetuptools.setup(\U0001d429\U0001d41b\U0001d42b=True)\n",
+    "escaped-requirement": "import setuptools\n\nsetuptools.setup(setup_requires=['\\x50BR'])\n",
+}
+
+
+def test_pbr_is_seen_however_python_and_pip_spell_it(tmp_path: Path) -> None:
+    """Python reads an identifier under NFKC (fullwidth or mathematical-bold `pbr` is the
+    keyword `pbr`) and a string with its escapes undone, and pip reads a requirement's
+    name in any case: pbr runs, and its files are read its way, however it is named in
+    setup.py or `[build-system] requires`; a word that only contains it is not pbr."""
+    for project, setup_py in PBR_NAMED.items():
+        write(tmp_path, f"{project}/setup.py", setup_py)
+        write(tmp_path, f"{project}/tools/pip-requires", "requests==2.19.0\n")
+    write(
+        tmp_path,
+        "build-requires/pyproject.toml",
+        "[build-system]\nrequires = ['PBR>=6', 'setuptools>=64']\n"
+        "build-backend = 'setuptools.build_meta'\n",
+    )
+    write(tmp_path, "build-requires/tools/pip-requires", "requests==2.19.0\n")
+    write(tmp_path, "other/setup.py", "from setuptools import setup\n\nsetup(pbr_x=True)\n")
+    write(tmp_path, "other/tools/pip-requires", "requests==2.19.0\n")
+    manifest = read_manifests(tmp_path)
+    assert sorted(p.path for p in manifest.pins) == sorted(
+        f"{project}/tools/pip-requires" for project in [*PBR_NAMED, "build-requires"]
+    )
+
+
 BUILD_CODE = {
     "def": "import setuptools\n\n_real = setuptools.setup\n\n\ndef setup(**kw):\n"
     "    _real(**kw)\n\n\n",

@@ -27,7 +27,7 @@ from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.hatch import code_hooks, hatch_config, hatch_files, read_plugin_files
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
-from gate.bundle.manifests.pbr import pbr_requirements, runs_pbr
+from gate.bundle.manifests.pbr import PBR_CONFIG, pbr_code_settings, pbr_requirements, runs_pbr
 from gate.bundle.manifests.requirements import classify_requirement, named_files
 from gate.bundle.manifests.shapes import (
     Malformed,
@@ -511,7 +511,9 @@ def read_pbr_projects(root: Path, found: Found) -> None:
     """What pbr adds to the requirements of each project under `root` that it builds (a
     folder whose `setup.py` or `pyproject.toml` names it: `runs_pbr`), from its own files
     read as pbr reads them (`pbr_requirements`), then as pbr and setuptools read its
-    `[metadata] requires_dist`, to which it adds them (`_pbr_list`, `_classify_list`)."""
+    `[metadata] requires_dist`, to which it adds them (`_pbr_list`, `_classify_list`);
+    the settings of its `setup.cfg` that make pbr run code other than its own
+    (`pbr_code_settings`: setup hooks, commands) are reported as dynamic dependencies."""
     top = root.resolve()
     places = {path.parent for name in (SETUP_PY, "pyproject.toml") for path in root.rglob(name)}
     for project in sorted(place for place in places if runs_pbr(place)):
@@ -520,6 +522,23 @@ def read_pbr_projects(root: Path, found: Found) -> None:
         if written:
             value = _pbr_list("\n".join(lines), "metadata")
             _classify_list(value, written, (written[0][0], 1), found)
+        _read_pbr_code(project, root, found)
+
+
+def _read_pbr_code(project: Path, root: Path, found: Found) -> None:
+    """The settings of the `setup.cfg` of a pbr project (in `project`, under `root`) that
+    run code which may set its dependencies (`pbr_code_settings`), each reported as
+    dynamic at its line."""
+    config = project / PBR_CONFIG
+    try:
+        text = config.read_text("utf-8", errors="replace")
+    except OSError:
+        return  # no setup.cfg: pbr runs no hook
+    lines = text.splitlines()
+    for key in pbr_code_settings(text):
+        why = "dependencies the code pbr runs at build time may set"
+        where = (config.relative_to(root).as_posix(), _cfg_line(lines, key))
+        _dynamic(f"[global] {key}", why, where, found)
 
 
 class _SetuptoolsParser(configparser.ConfigParser):

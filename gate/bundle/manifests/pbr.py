@@ -4,13 +4,19 @@ project's `install_requires` is what the gate audits."""
 
 from __future__ import annotations
 
+import ast
+import configparser
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import urlparse
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.requirements import include
-from gate.bundle.manifests.shapes import Malformed, load_toml, string, table
+from gate.bundle.manifests.shapes import Malformed, load_toml, string, strings, table
 
 PBR_FILES = ("requirements.txt", "tools/pip-requires")
 """pbr's `REQUIREMENTS_FILES`: it reads the first of them that exists in the project."""
@@ -18,22 +24,97 @@ PBR_FILES = ("requirements.txt", "tools/pip-requires")
 
 def runs_pbr(project: Path) -> bool:
     """Whether building the project in the folder `project` runs pbr's metadata hook: its
-    `setup.py` names pbr (`pbr=True`, the keyword pbr's setuptools plugin answers, or
-    `setup_requires=['pbr']`), or its `pyproject.toml` names pbr's build backend (whose
-    hook reads the files for a pyproject-only project). Reading the files of a project
-    that names pbr without running it only reports more."""
+    `setup.py` names pbr as Python reads it (`_names_pbr`: `pbr=True`, the keyword pbr's
+    setuptools plugin answers, or `setup_requires=['pbr']`), or its `pyproject.toml` names
+    pbr's build backend (whose hook reads the files for a pyproject-only project) or
+    requires pbr by any spelling pip reads as its name (`_is_pbr`). Reading the files of a
+    project that names pbr without running it only reports more."""
     try:
         setup_py = (project / "setup.py").read_text("utf-8", errors="replace")
     except OSError:
         setup_py = ""
-    if re.search(r"\bpbr\b", setup_py):
+    if _names_pbr(setup_py):
         return True
     try:
-        data = load_toml((project / "pyproject.toml").read_text("utf-8", errors="replace"))
-        backend = string(table(data, "build-system"), "build-backend", "build-system")
+        system = table(
+            load_toml((project / "pyproject.toml").read_text("utf-8", errors="replace")),
+            "build-system",
+        )
+        backend = string(system, "build-backend", "build-system") or ""
+        requires = strings(system, "requires", "build-system")
     except (OSError, Malformed):
         return False  # no pyproject.toml; one that cannot be read is reported by its reader
-    return (backend or "").startswith("pbr")
+    return backend.startswith("pbr") or any(_is_pbr(requirement) for requirement in requires)
+
+
+def _names_pbr(setup_py: str) -> bool:
+    """Whether the text of a `setup.py` names pbr, in any case, as Python reads it: in an
+    identifier, which Python reads under NFKC (a fullwidth or mathematical-bold `pbr` is
+    the keyword `pbr`), or in a string's value, its escapes undone (`'\\x50BR'` is a
+    requirement pip reads as pbr)."""
+    texts = [unicodedata.normalize("NFKC", setup_py), *_string_values(setup_py)]
+    return any(re.search(r"\bpbr\b", text.casefold()) for text in texts)
+
+
+def _string_values(source: str) -> list[str]:
+    """The values of the string literals of Python `source`; none where Python cannot
+    parse it (its reader reports that)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def _is_pbr(requirement: str) -> bool:
+    """Whether a requirement names pbr as pip reads its name (PEP 503: any case); one pip
+    cannot read fails the build."""
+    try:
+        return canonicalize_name(Requirement(requirement).name) == "pbr"
+    except InvalidRequirement:
+        return False
+
+
+def pbr_code_settings(setup_cfg: str) -> list[str]:
+    """The settings of a pbr project's `setup.cfg` (its text) that make pbr, where it runs
+    (`runs_pbr`), import and run code other than its own, which may set the dependencies
+    and which the gate never runs: `[global] setup_hooks` (`setup-hooks`, any case), each
+    hook called with the parsed configuration before pbr reads its `requires_dist`, and
+    `[global] commands`, each class imported. A name under `pbr` is pbr's own code (pbr is
+    imported when it reads them: `pbr.hooks.setup_hook`). A file configparser cannot read
+    is reported by its reader."""
+    parser = configparser.ConfigParser()
+    try:
+        parser.read_string(setup_cfg)
+    except configparser.Error:
+        return []
+    if not parser.has_section("global"):
+        return []
+    return [
+        key
+        for key in parser.options("global")
+        if key.replace("-", "_") in _CODE_SETTINGS
+        and any(
+            name.split(".")[0] != "pbr"
+            for name in _split_multiline(parser.get("global", key, raw=True))
+        )
+    ]
+
+
+PBR_CONFIG = "setup.cfg"
+_CODE_SETTINGS = ("setup_hooks", "commands")
+"""pbr's `[global]` keys (`-` read as `_`) naming code it imports: `setup_cfg_to_args`'s
+hooks, `CFG_TO_PY_SETUP_ARGS`'s `cmdclass`."""
+
+
+def _split_multiline(value: str) -> list[str]:
+    """A pbr list (`split_multiline`): one item a line, stripped, comment lines dropped."""
+    lines = (line.strip() for line in value.split("\n"))
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def pbr_requirements(project: Path, found: Found) -> tuple[list[str], list[tuple[Path, str]]]:
