@@ -391,3 +391,76 @@ def test_every_layer_that_may_hold_python_is_python_s_code(
             stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")
     else:
         stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / "work")
+
+
+LAYER_FOLDER = {
+    "extensions/evil": b"#!/usr/bin/env python3\nimport os\n",
+    "python/helper.py": b"X = 1\n",
+    "python/pkg/__init__.py": b"Y = 2\n",
+    "python/pkg/__pycache__/__init__.cpython-312.pyc": b"stale",  # no magic: never loads
+    "python/pkg-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: pkg\nVersion: 1.0\n",
+    "python/.DS_Store": b"\x00",
+    "README.txt": b"a layer\n",
+}
+
+
+@pytest.mark.parametrize("tied", ["!Ref Deps", ""])
+@pytest.mark.parametrize("folder", [".serverless/layer", "cdk.out/layer"])
+@pytest.mark.parametrize("only", [None, "extensions/evil"])
+def test_a_layer_folder_in_a_left_out_folder_is_staged_as_it_is_elsewhere(
+    tmp_path: Path, tied: str, folder: str, only: str | None
+) -> None:
+    """A layer's folder in a build's output is deployed whole, so it is copied back whole
+    (an extension, a `.dist-info`, not only its Python), as the same folder is copied
+    elsewhere in the bundle: what the copy leaves out there (a `__pycache__`, a resource
+    fork) stays out, and the files are counted alike."""
+    files = {only: LAYER_FOLDER[only]} if only else LAYER_FOLDER
+    elsewhere, left_out = (
+        _layer_staged(tmp_path, place, tied, files) for place in ("layer", folder)
+    )
+    assert left_out == elsewhere
+    assert Path("extensions/evil") in left_out[0]
+
+
+def _layer_staged(
+    tmp_path: Path, place: str, tied: str, files: dict[str, bytes]
+) -> tuple[list[Path], tuple[object, ...]]:
+    """What the copy holds of a layer at `place` holding `files`, and how the bundle's
+    files are counted."""
+    bundle_dir = _layered(tmp_path / place.replace("/", "_"), place, tied)
+    for name, data in files.items():
+        write(bundle_dir, f"{place}/{name}", data)
+    (one,), _ = stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / f"w_{bundle_dir.name}")
+    copied = sorted(p.relative_to(one.root / place) for p in (one.root / place).rglob("*"))
+    done = one.account
+    packages = [(d.name, d.version, d.files) for d in done.distributions]
+    return copied, (done.scanned, done.third_party, done.ignored, done.not_analysed, packages)
+
+
+@pytest.mark.parametrize("place", ["layer", ".serverless/layer"])
+@pytest.mark.parametrize("tied", ["!Ref Deps", ""])
+def test_what_a_layer_folder_may_not_hold_is_refused_in_a_left_out_folder_too(
+    tmp_path: Path, place: str, tied: str
+) -> None:
+    """Copied back whole, a layer's folder in a build's output is judged as it is
+    elsewhere: sourceless bytecode in it, or a link leaving the bundle, is refused."""
+    for name in ("python/evil.pyc", "extensions/outside"):
+        bundle_dir = _layered(tmp_path / name.replace("/", "_"), place, tied)
+        write(bundle_dir, f"{place}/python/helper.py", b"X = 1\n")
+        if name.endswith(".pyc"):
+            write(bundle_dir, f"{place}/{name}", LOADS)
+        else:
+            write(tmp_path, "secret", b"#!/bin/sh\n")
+            (bundle_dir / place / "extensions").mkdir()
+            (bundle_dir / place / name).symlink_to(tmp_path / "secret")
+        with pytest.raises(BundleError, match=f"{place}/{name}: "):
+            stage(resolve_bundles([str(bundle_dir)]), (), tmp_path / f"w_{bundle_dir.name}")
+
+
+def _layered(bundle_dir: Path, place: str, tied: str) -> Path:
+    """A Python function's bundle with a Python layer at `place`, tied to it or not."""
+    template = LAYERED.replace("LAYER_RUNTIME", "python3.12").replace("RUNTIME", "python3.12")
+    template = template.replace("TIED", tied).replace("layer/", f"{place}/")
+    write(bundle_dir, "template.yaml", template.encode())
+    write(bundle_dir, "src/app.py", b"x = 1\n")
+    return bundle_dir

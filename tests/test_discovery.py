@@ -1151,6 +1151,21 @@ def test_a_layer_in_a_left_out_folder_is_brought_back_or_refused(
     assert refused.code == 2 and "in a folder the gate ignores (build-output)" in refused.stderr
 
 
+@pytest.mark.parametrize("folder", [".serverless/layer", "cdk.out/layer"])
+def test_a_layer_folder_in_a_left_out_folder_is_brought_back_whole(
+    run_gate: RunGate, tmp_path: Path, folder: str
+) -> None:
+    """Staged for real: a layer's folder in a build's output is deployed whole, so it is
+    copied back whole, not only its Python: its extension is in the copy, counted as
+    deployed code, beside the module that was brought back alone before."""
+    service = f"service: s\nprovider: {{name: aws}}\nlayers:\n  deps: {{path: {folder}}}\n"
+    layer = {f"{folder}/extensions/evil": "#!/bin/sh\nx\n", f"{folder}/python/m.py": "M = 1\n"}
+    write(tmp_path, {"serverless.yml": service, **layer})
+    listed = run_gate("ls", str(tmp_path))
+    assert listed.code == 0, listed.stderr
+    assert f"code the gate does not analyse ({folder}/extensions/evil)" in listed.stderr
+
+
 STACK_YAML = (
     "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
     "      Runtime: python3.12\n      Handler: index.handler\n      Role: arn:aws:iam::1:role/x\n"

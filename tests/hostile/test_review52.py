@@ -205,6 +205,14 @@ builds, each `[global] setup_hooks` (`setup-hooks`, any case) or `commands` of i
 `runs_pbr` judges the setup.py as Python reads it, its text under NFKC and its string
 literals with their escapes undone, in any case (`_names_pbr`), and `[build-system]
 requires` by each entry's canonical name (`_is_pbr`).
+
+Fixed, class 5 (gate.bundle.staging.imports). A deployed folder (a layer's, a Python
+function's code) that lies in a folder the copy left out is brought back whole
+(`_whole_folder`, first of `_deployable`), each file as the copy copies the same folder
+elsewhere (gate.bundle.staging.copy `left_out_within`: a nested `__pycache__` or resource
+fork stays out, judged as it is there), so an extension is scanned or counted and a
+`.dist-info` audited; `brings_back` answers from the same `_deployable`, and what the copy
+refuses on its own (sourceless bytecode, a link leaving the bundle) stays refused.
 """
 
 from __future__ import annotations
@@ -589,10 +597,6 @@ def test_values_inserted_into_an_inline_template_are_read_or_refused(
     assert not passed, passed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 52 class 5: a layer folder in a build's output has only its Python brought back",
-)
 def test_what_a_layer_folder_left_out_deploys_is_scanned_or_refused(
     stack_outcomes: dict[str, str],
 ) -> None:

@@ -167,7 +167,7 @@ def _refuse_absent(
     (`settle` checks those) and that is not in the copy, as `settle` refuses a function's
     missing code: deployed all the same, it would go unscanned. One the build writes
     later is not in the bundle; one in a folder the gate ignores was never copied, unless
-    the staging brings it back (a dependency tree's file, a folder's Python)."""
+    the staging brings it back (a folder whole, a dependency tree's file)."""
     if (root / place).exists() or brings_back(place):
         return
     reference = Reference(reader.layer_places[place], "a layer or upload", place, "package")

@@ -19,7 +19,7 @@ import shutil
 import zipfile
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from gate.bundle.rules import MAX_DEPTH, dir_rule, file_rule, is_program, refusal
 from gate.bundle.staging.tally import Ignored, Tally
@@ -132,11 +132,36 @@ def _keep_programs(walk: _Walk, folder: str, rule: str) -> None:
             _copy_file(walk, file, file.name, shown, judged=True)
 
 
+def _file_left_out(name: str, path: Path) -> str | None:
+    """The built-in rule that leaves out the file `path` (named `name`), if any."""
+    rule = file_rule(name)
+    if rule == "apple-double" and is_program(path):
+        return None  # not a resource fork: a program under a fork's name
+    return rule
+
+
+def left_out_within(top: Path, folder: str, relative: str) -> str | None:
+    """What leaves out the file `relative` when the copy walks `folder` (both relative to
+    the bundle at `top`) as a folder of deployed code rather than one a rule left out: the
+    folder under it that a rule ignores (a `__pycache__`, a VCS store), or the file
+    itself; None when the copy copies the file, or copies it back inside a Python
+    function's code (a virtualenv's or dependency tree's file). What a deployed folder
+    in a left-out one brings back, so that it is judged as the same folder elsewhere."""
+    here = top / folder
+    parts = PurePosixPath(relative).relative_to(folder).parts
+    for name in parts[:-1]:
+        here = here / name
+        rule = dir_rule(name, here)
+        if rule in DATA_ONLY_RULES and name != ".git" and is_program(top / relative):
+            return None
+        if rule is not None and rule not in MAYBE_IMPORTED:
+            return here.relative_to(top).as_posix()
+    return relative if _file_left_out(parts[-1], top / relative) else None
+
+
 def _copy_file(walk: _Walk, path: Path, name: str, shown: str, judged: bool = False) -> None:
     tally = walk.tally
-    rule = None if judged else file_rule(name)
-    if rule == "apple-double" and is_program(path):
-        rule = None  # not a resource fork: a program under a fork's name
+    rule = None if judged else _file_left_out(name, path)
     if rule is not None:
         tally.ignored[rule] += 1
         tally.unstaged[shown] = path

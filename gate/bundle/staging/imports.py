@@ -8,7 +8,9 @@ may be on the function's import path. A Python source found in an ignored
 folder, or in one the policy's `exclude` names (the user leaves out what is not
 deployed, never what a handler runs), is copied back and scanned like the rest
 (and what it imports is followed in turn); bytecode or a native module found
-there is refused, since nobody could scan it.
+there is refused, since nobody could scan it. A deployed folder (a layer's, a
+function's code) that itself lies in an ignored folder is brought back whole, as the
+deploy ships it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from gate.bundle.discovery import code_places, contents_of, within
 from gate.bundle.rules import refusal
+from gate.bundle.staging.copy import left_out_within
 from gate.bundle.staging.tally import Ignored, Tally
 from gate.model import Function, Warning_, python_function
 
@@ -93,7 +96,7 @@ def bring_back_code(
     whatever the folder is called or holds."""
     places = [p for f in functions if _is_python(f) for p in code_places(f)] + list(layers)
     restored = False
-    for relative, found, why in _deployable(tally):
+    for relative, found, why in _deployable(tally, places):
         if any(within(relative, place) for place in places):
             _restore(root, relative, found, tally, why)
             restored = True
@@ -103,14 +106,20 @@ def bring_back_code(
 
 
 def brings_back(tally: Tally, place: str) -> bool:
-    """Whether `bring_back_code` copies back any left-out file of a deployed layer or
-    upload at `place`: what discovery may not find in the copy before it does."""
-    return any(within(relative, place) for relative, _, _ in _deployable(tally))
+    """Whether `bring_back_code` copies back a deployed layer or upload at `place` that
+    the copy left out: what discovery may not find in the copy before it does. A folder
+    in a left-out folder is copied back whole, a file only if it is a dependency tree's
+    or Python's."""
+    return any(within(relative, place) for relative, _, _ in _deployable(tally, [place]))
 
 
-def _deployable(tally: Tally) -> Iterator[tuple[str, Ignored, str]]:
-    """Every left-out file `bring_back_code` copies back when it lies in deployed code,
-    with why: each file of a virtualenv or dependency tree, then what Python imports."""
+def _deployable(tally: Tally, places: Iterable[str]) -> Iterator[tuple[str, Ignored, str]]:
+    """Every left-out file `bring_back_code` copies back when it lies in deployed code
+    (`places`), with why: each file of a deployed folder that lies in a left-out one,
+    each file of a virtualenv or dependency tree, then what Python imports."""
+    whole = {place: rule for place in places if (rule := _rule_around(tally, place))}
+    for place, rule in whole.items():
+        yield from _whole_folder(tally, place, rule)
     for relative in sorted(tally.held):
         yield relative, tally.held[relative], "it is deployed"
     # What Python imports (a source, bytecode, an extension module) in any folder a
@@ -122,8 +131,25 @@ def _deployable(tally: Tally) -> Iterator[tuple[str, Ignored, str]]:
     # (a path it builds, `runpy`, `spec_from_file_location`), not only what it imports
     # in a way the gate can read.
     for relative, found in sorted(tally.importable.items()):
-        if not _cache_of_its_own(relative, tally):  # the bytecode rules judge that one
+        if not _cache_of_its_own(relative, tally, whole):  # the bytecode rules judge that one
             yield relative, found, "a Python function's code holds it"
+
+
+def _rule_around(tally: Tally, place: str) -> str | None:
+    """The built-in rule that left out a folder holding the deployed place `place` (a
+    build's output, a cache), if one did."""
+    return next((r for f, r in tally.ignored_folders.items() if within(place, f)), None)
+
+
+def _whole_folder(tally: Tally, place: str, rule: str) -> Iterator[tuple[str, Ignored, str]]:
+    """Each file of the deployed folder `place`, which lies in a left-out folder: the
+    deploy ships the folder whole (a layer's extensions and `.dist-info` with its
+    Python), so each file is copied back as the copy copies the same folder elsewhere
+    (`left_out_within`), and judged as any deployed file is."""
+    for relative, source in sorted(tally.unstaged.items()):
+        inside = relative.startswith(f"{place}/") and relative not in tally.restored
+        if inside and left_out_within(tally.top, place, relative) is None:
+            yield relative, Ignored(source, rule), "a deployed folder holds it"
 
 
 def _is_python(function: Function) -> bool:
@@ -299,10 +325,15 @@ def _virtualenv_of(source: Path, top: Path) -> str | None:
     return None
 
 
-def _cache_of_its_own(relative: str, tally: Tally) -> bool:
+def _cache_of_its_own(relative: str, tally: Tally, whole: Iterable[str]) -> bool:
     """Whether the folder that left `relative` out is a `__pycache__` itself (not a
-    folder around one): bytecode Python caches beside a source, which the bytecode rules
-    judge (gate.bundle.staging.bytecode) whether Python would load it or not."""
+    folder around one), where the copy left it out or inside a deployed folder copied
+    back whole (`whole`): bytecode Python caches beside a source, which the bytecode
+    rules judge (gate.bundle.staging.bytecode) whether Python would load it or not."""
+    place = next((p for p in whole if within(relative, p)), None)
+    if place is not None:
+        folder = left_out_within(tally.top, place, relative)
+        return folder is not None and PurePosixPath(folder).name == "__pycache__"
     parts = PurePosixPath(relative).parts
     for depth in range(1, len(parts)):
         folder = "/".join(parts[:depth])
