@@ -197,31 +197,11 @@ from tests.hostile.conftest import (
     each_blocked_or_refused,
     each_blocks,
     files,
-    zipped,
 )
+from tests.hostile.test_review50 import EVIL, untied, upload
 
 VULNERABLE = "requests==2.19.0"
-EVIL = zipped({"app.py": RUNS_EVENT})
-
 # --- 1. a layer's or an upload's package that is not in the staged copy -----------------------
-
-FUNCTION = (
-    'resource "aws_lambda_function" "fn" {\n  function_name = "orders"\n'
-    '  role = "arn:aws:iam::123456789012:role/orders"\n  runtime = "python3.12"\n'
-    '  handler = "app.handler"\n  s3_bucket = "bkt"\n  s3_key = local.key\n}\n'
-)
-
-
-def untied(key: str) -> str:
-    """A function taking its code from S3 by a key the gate does not tie to an upload."""
-    return f'locals {{\n  key = "{key}"\n}}\n' + FUNCTION
-
-
-def upload(source: str, key: str = '"fn.zip"', more: str = "") -> str:
-    return (
-        f'resource "aws_s3_object" "code" {{\n{more}  bucket = "bkt"\n  key = {key}\n'
-        f"  {source}\n}}\n"
-    )
 
 
 def uploaded(place: str) -> Layout:
