@@ -89,9 +89,10 @@ GATE-IAC-018 (a shell wrapper), GATE-IAC-001 (an admin role) or PYSEC-2018-28 (r
    `requires_dist = requests==2.19.0` blocks (PYSEC-2018-28).
 
 Suggested fixes, by class. 1, read `%${` and `$%{` as HCL does: an interpolation starts
-at every `${` not preceded by an odd run of `$` (and a directive at every `%{` not
-preceded by an odd run of `%`), whatever precedes otherwise; better, one scanner for
-HCL templates, shared by `EXPRESSION`'s callers (`_template`, `_renders`, `_literal`,
+at every `${` not preceded by another `$`, a directive at every `%{` not preceded by
+another `%` (a run of two or more is an escape; the other sign is a plain character):
+the lookbehind per kind, `(?<!\\$)\\$\\{|(?<!%)%\\{`; better, one scanner for HCL
+templates, shared by `EXPRESSION`'s callers (`_template`, `_renders`, `_literal`,
 `_upload_source`), that follows hclsyntax's `TemplateNotInterp`/`TemplateNotControl`.
 2, undo the escapes once, where Terraform is parsed: walk python-hcl2's output (both
 `_hcl_loads`'s and `RuleContext.terraform`'s) and undo `_HCL_ESCAPE` in every quoted
@@ -106,20 +107,30 @@ code setting's raw value.
 Also tried, and the gate held: a layer folder in `.serverless/` spelled
 `./.serverless/layer`, `.serverless/./layer`, `.serverless/x/../layer`,
 `.serverless//layer` (SAM), `./.serverless/layer` (Serverless Framework), a symlink
-`layer -> .serverless/layer` as the ContentUri, a layer folder holding `pyvenv.cfg`
-(in and out of `.serverless/`): each blocks on the extension's B602 (review 52 class 5's
-fix holds); a `templatefile` file whose `$%{ if false }` hides a second topic from
-Terraform (no finding, as Terraform deploys less than the gate reads: not a bypass).
+`layer -> .serverless/layer` as the ContentUri, a layer folder holding `pyvenv.cfg` (in
+and out of `.serverless/`): each blocks on the extension's B602 (review 52 class 5's fix
+holds); a `templatefile` file whose `$%{ if false }` hides a second topic from Terraform
+(Terraform deploys less than the gate reads: not a bypass); a child module's stack
+(`file("${path.module}/stack.tmpl")`: refused, checkov does not read `.tmpl`), a module
+whose source is in `.serverless/`, `node_modules/` or `__pycache__/` (refused, "in a
+folder the gate ignores"), an `override.tf` replacing a stack's `template_body` (read:
+refused for its `.tmpl` name); a heredoc closed by an indented marker (python-hcl2 ends
+it where HCL does); pbr's `requirements-py3.txt` (pbr 7 ignores it, as the gate does);
+for class 2, `runtime = "pyth\\u006fn3.12"`, `handler = "app\\u002ehandler"` (blocks:
+the code is scanned anyway; `"\\u0061pp.handler"` refused, no such module) and
+`Effect = "Allo\\u0077"` (blocks).
 
 Limits, not bypasses: none new (class 2 (e) and (f) are the reader's, not the IAM
 rules' precision: the rule never sees `*`).
 
-Not covered: override files, `for_each`/`count`, `dynamic` blocks and child modules for
-the stack reader; `aws_cloudformation_stack_instances`; other build backends (flit,
-maturin, scikit-build, meson-python, `[tool.setuptools.dynamic]`); diff mode,
-`--policy-ref`, shards, the cache. No `terraform apply` ran: classes 1 and 2 rest on
+Not covered: `for_each`/`count` and `dynamic` blocks for the stack reader;
+`aws_cloudformation_stack_instances`; other build backends (flit, maturin,
+scikit-build, meson-python, `[tool.setuptools.dynamic]`); diff mode, `--policy-ref`,
+shards, the cache; other quoted HCL texts class 2 may reach (layer ARNs, S3 keys,
+resource policies' principals). No `terraform apply` ran: classes 1 and 2 rest on
 hclsyntax's scanner (read in hashicorp/hcl `scan_tokens.rl`) and on Terraform undoing a
-quoted string's escapes (which the gate's own `_literal` already assumes).
+quoted string's escapes (which the gate's own `_literal` already assumes); class 3 was
+built with pip and pbr 7.1.3.
 """
 
 from __future__ import annotations
