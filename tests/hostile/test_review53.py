@@ -39,12 +39,12 @@ GATE-IAC-018 (a shell wrapper), GATE-IAC-001 (an admin role) or PYSEC-2018-28 (r
    directive inserts no text of its own.
 
 2. HCL escapes left in the text the gate judges. python-hcl2 keeps a quoted string's
-   escapes as written (`\\u0027` is six characters, `\\u002a` is not `*`), and both places
-   that parse Terraform (gate.bundle.discovery.terraform `_hcl_loads`, gate.rules.context
-   `RuleContext.terraform`) hand that text on; Terraform undoes the escapes first. Only
-   inline code is unescaped (terraform `_literal`, `_HCL_ESCAPE`). First the stack
-   reader: `_template` (terraform_stacks) judges a quoted `template_body` raw. A
-   flow-style YAML template in one quoted string: `{'Resources': {'T': {'Type':
+   escapes as written (`\\u0027` is six characters, `\\u002a` is not `*`), and both
+   places that parse Terraform (gate.bundle.discovery.terraform `_hcl_loads`,
+   gate.rules.context `RuleContext.terraform`) hand that text on; Terraform undoes the
+   escapes first. Only inline code is unescaped (terraform `_literal`, `_HCL_ESCAPE`).
+   First the stack reader: `_template` (terraform_stacks) judges a quoted `template_body`
+   raw. A flow-style YAML template in one quoted string: `{'Resources': {'T': {'Type':
    'AWS::SNS::Topic', 'Metadata': {'a': 'x\\u0027}}, \\u0027Fn\\u0027: {...}, ...
    \\u0027b\\u0027: \\u0027z'}}}}`. To the gate, `a`'s single-quoted value runs from `x`
    to the one literal `'` at the end (a backslash is nothing in a single-quoted YAML
@@ -66,9 +66,10 @@ GATE-IAC-018 (a shell wrapper), GATE-IAC-001 (an admin role) or PYSEC-2018-28 (r
    GATE-IAC-004 (low, "an IAM action the gate's data does not know", `\\u002a`) and
    GATE-SLS-010 allowed, where `Action = "*"` blocks (GATE-IAC-001, admin); (f) the same
    action in an `aws_iam_policy_document`'s `actions` (gate.rules.iam.roles_terraform):
-   the same. (An `Effect = "Allo\\u0077"` still blocks: the rules read any effect but
-   `Deny` as allowing. `runtime = "pyth\\u006fn3.12"` and `handler = "app\\u002ehandler"`
-   still block: the code is scanned all the same.)
+   the same; (g) a function URL's `authorization_type = "NON\\u0045"`: exit 0, no
+   finding, where `"NONE"` blocks (GATE-IAC-010, a public URL). (An `Effect =
+   "Allo\\u0077"` still blocks. `runtime = "pyth\\u006fn3.12"` and `handler =
+   "app\\u002ehandler"` still block: the code is scanned all the same.)
 
 3. pbr's code settings read without configparser's interpolation.
    `pbr_code_settings` (gate.bundle.manifests.pbr) reads `[global] setup_hooks` and
@@ -272,6 +273,18 @@ def admin(policy: str, more: str = "") -> Layout:
     return files({"main.tf": TF + more + attached, "app.zip": zipped({"app.py": HANDLER})})
 
 
+URL = (
+    'resource "aws_lambda_function_url" "u" {{\n'
+    "  function_name = aws_lambda_function.f.function_name\n"
+    '  authorization_type = "{auth}"\n}}\n'
+)
+
+
+def url(auth: str) -> Layout:
+    """test_iam's Terraform function with a function URL of `authorization_type` auth."""
+    return files({"main.tf": TF + URL.format(auth=auth), "app.zip": zipped({"app.py": HANDLER})})
+
+
 ESCAPED: dict[str, Layout] = {
     "2a-quoted-template-escaped-quotes": files({"main.tf": stack(FLOW)}),
     "2b-quoted-template-in-a-local": files(
@@ -285,6 +298,7 @@ ESCAPED: dict[str, Layout] = {
     "2f-admin-document-action-escaped": admin(
         "policy = data.aws_iam_policy_document.d.json", DOCUMENT.format(action="\\u002a")
     ),
+    "2g-public-url-escaped": url("NON\\u0045"),
 }
 
 # --- 3. pbr's code settings read without interpolation -------------------------------------
@@ -319,6 +333,7 @@ BASELINES: dict[str, tuple[Layout, str]] = {
         "GATE-IAC-018",
     ),
     "2-admin-action": (admin(ADMIN.format(action="*")), "GATE-IAC-001"),
+    "2-public-url": (url("NONE"), "GATE-IAC-010"),
     "2-admin-document-action": (
         admin("policy = data.aws_iam_policy_document.d.json", DOCUMENT.format(action="*")),
         "GATE-IAC-001",
