@@ -60,16 +60,17 @@ GATE-IAC-018 (a shell wrapper), GATE-IAC-001 (an admin role) or PYSEC-2018-28 (r
    AWS::Lambda::Function"). The same raw text reaches the rules: (d) an environment
    variable named `"AWS_LAMBDA_EXEC_WRAPPE\\u0052"` (a quoted map key, which HCL
    unescapes) set to `/var/task/wrapper`, a shell script of the function's code: exit 0,
-   only the "not analysed" warning of the script, where `AWS_LAMBDA_EXEC_WRAPPER` written
-   plainly blocks (GATE-IAC-018, the startup rules, gate.rules.iac `startup_findings`);
-   (e) a role policy `jsonencode({... Action = "\\u002a", Resource = "*"})`: exit 0 with
-   GATE-IAC-004 (low, "an IAM action the gate's data does not know", `\\u002a`) and
-   GATE-SLS-010 allowed, where `Action = "*"` blocks (GATE-IAC-001, admin); (f) the same
-   action in an `aws_iam_policy_document`'s `actions` (gate.rules.iam.roles_terraform):
-   the same; (g) a function URL's `authorization_type = "NON\\u0045"`: exit 0, no
-   finding, where `"NONE"` blocks (GATE-IAC-010, a public URL). (An `Effect =
-   "Allo\\u0077"` still blocks. `runtime = "pyth\\u006fn3.12"` and `handler =
-   "app\\u002ehandler"` still block: the code is scanned all the same.)
+   the "not analysed" warning of the script and GATE-IAC-015 (no X-Ray, allowed), where
+   `AWS_LAMBDA_EXEC_WRAPPER` written plainly blocks (GATE-IAC-018, the startup rules,
+   gate.rules.iac `startup_findings`); (e) a role policy `jsonencode({... Action =
+   "\\u002a", Resource = "*"})`: exit 0 with GATE-IAC-004 (low, "an IAM action the gate's
+   data does not know", `\\u002a`) and GATE-SLS-010 and GATE-IAC-015 allowed, where
+   `Action = "*"` blocks (GATE-IAC-001, admin); (f) the same action in an
+   `aws_iam_policy_document`'s `actions` (gate.rules.iam.roles_terraform): the same; (g)
+   a function URL's `authorization_type = "NON\\u0045"`: exit 0, GATE-IAC-015 only, where
+   `"NONE"` blocks (GATE-IAC-010, a public URL). (An `Effect = "Allo\\u0077"` still
+   blocks. `runtime = "pyth\\u006fn3.12"` and `handler = "app\\u002ehandler"` still
+   block: the code is scanned all the same.)
 
 3. pbr's code settings read without configparser's interpolation.
    `pbr_code_settings` (gate.bundle.manifests.pbr) reads `[global] setup_hooks` and
