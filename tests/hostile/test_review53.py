@@ -120,16 +120,18 @@ refused for its `.tmpl` name); a heredoc closed by an indented marker (python-hc
 it where HCL does); pbr's `requirements-py3.txt` (pbr 7 ignores it, as the gate does);
 for class 2, `runtime = "pyth\\u006fn3.12"`, `handler = "app\\u002ehandler"` (blocks:
 the code is scanned anyway; `"\\u0061pp.handler"` refused, no such module) and
-`Effect = "Allo\\u0077"` (blocks).
+`Effect = "Allo\\u0077"` (blocks); the findings cache, a bundle run twice with one
+cache where only the exec bit of `src/wrapper` (the unread `AWS_LAMBDA_EXEC_WRAPPER`'s
+candidate) changed: the second run blocks (GATE-IAC-018), no stale entry.
 
 Limits, not bypasses: none new (class 2 (e) and (f) are the reader's, not the IAM
 rules' precision: the rule never sees `*`).
 
 Not covered: `for_each`/`count` and `dynamic` blocks for the stack reader;
-`aws_cloudformation_stack_instances`; other build backends (flit, maturin,
-scikit-build, meson-python, `[tool.setuptools.dynamic]`); diff mode, `--policy-ref`,
-shards, the cache; other quoted HCL texts class 2 may reach (layer ARNs, S3 keys,
-resource policies' principals). No `terraform apply` ran: classes 1 and 2 rest on
+`aws_cloudformation_stack_instances`; other build backends (flit, maturin, scikit-build,
+meson-python, `[tool.setuptools.dynamic]`); diff mode, `--policy-ref`, shards, and the
+cache beyond that one case; other quoted HCL texts class 2 may reach (layer ARNs, S3
+keys, resource policies' principals). No `terraform apply` ran: classes 1 and 2 rest on
 hclsyntax's scanner (read in hashicorp/hcl `scan_tokens.rl`) and on Terraform undoing a
 quoted string's escapes (which the gate's own `_literal` already assumes); class 3 was
 built with pip and pbr 7.1.3.
