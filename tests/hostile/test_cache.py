@@ -23,13 +23,35 @@ INSECURE = EXAMPLES / "orders-api-insecure"
 REJECTED = "cache-entries-rejected"
 
 
-def insecure(sandbox: Sandbox) -> HostileRun:
-    """The insecure example as the bundle, scanned once so the cache holds it."""
-    shutil.copytree(INSECURE, sandbox.bundle, dirs_exist_ok=True)
-    cold = sandbox.run("--format", "json")
+SCANNED_AS = Path("..", "bundle")
+"""The bundle as the shared cold run named it (relative to a sandbox's working directory):
+a finding's fingerprint holds its bundle's id, so runs compare only under one name."""
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Sandbox, HostileRun]:
+    """The insecure example scanned once, so that its cache holds it; and that run."""
+    box = Sandbox(tmp_path_factory.mktemp("scanned"))
+    shutil.copytree(INSECURE, box.bundle, dirs_exist_ok=True)
+    cold = rerun(box)
     assert_blocks(cold)
-    assert entries(sandbox)
+    assert entries(box)
+    return box, cold
+
+
+def insecure(sandbox: Sandbox, scanned: tuple[Sandbox, HostileRun]) -> HostileRun:
+    """The insecure example as the bundle, with the cache and key one run of it left (the
+    `scanned` run's, copied); that run."""
+    box, cold = scanned
+    shutil.copytree(box.bundle, sandbox.bundle, dirs_exist_ok=True)
+    shutil.copytree(box.cache / "findings", sandbox.cache / "findings")
+    shutil.copytree(box.home / ".config", sandbox.home / ".config")
     return cold
+
+
+def rerun(sandbox: Sandbox) -> HostileRun:
+    """`gate check` of the bundle, named as the shared cold run named it, JSON out."""
+    return sandbox.run("--format", "json", target=SCANNED_AS)
 
 
 def entries(sandbox: Sandbox) -> list[Path]:
@@ -83,28 +105,30 @@ FORGERIES: dict[str, Callable[[Path, bytes], str]] = {
 
 @pytest.mark.parametrize("forgery", sorted(FORGERIES))
 def test_a_poisoned_entry_is_rescanned_and_the_insecure_example_still_fails(
-    sandbox: Sandbox, forgery: str
+    sandbox: Sandbox, scanned: tuple[Sandbox, HostileRun], forgery: str
 ) -> None:
-    cold = insecure(sandbox)
+    cold = insecure(sandbox, scanned)
     for path in entries(sandbox):
         poison(path, FORGERIES[forgery])
-    again = sandbox.run("--format", "json")
+    again = rerun(sandbox)
     assert_blocks(again)
     assert findings_of(again) == findings_of(cold)
     assert REJECTED in warning_codes(again)
 
 
-def test_an_entry_with_a_wrong_mac_is_rebuilt(sandbox: Sandbox) -> None:
-    cold = insecure(sandbox)
+def test_an_entry_with_a_wrong_mac_is_rebuilt(
+    sandbox: Sandbox, scanned: tuple[Sandbox, HostileRun]
+) -> None:
+    cold = insecure(sandbox, scanned)
     path = entries(sandbox)[0]
     data = bytearray(path.read_bytes())
     data[20] = ord("0") if data[20] != ord("0") else ord("1")  # a digit of the MAC
     path.write_bytes(bytes(data))
-    again = sandbox.run("--format", "json")
+    again = rerun(sandbox)
     assert findings_of(again) == findings_of(cold)
     assert REJECTED in warning_codes(again)
     assert path.read_bytes() != bytes(data)  # written again
-    assert REJECTED not in warning_codes(sandbox.run("--format", "json"))
+    assert REJECTED not in warning_codes(rerun(sandbox))
 
 
 def test_entries_written_under_another_key_are_rebuilt(sandbox: Sandbox) -> None:
@@ -155,20 +179,24 @@ def test_a_key_file_others_could_read_or_replace_is_refused(sandbox: Sandbox, fa
     assert sandbox.run("--no-cache").code == 0  # the way out the message names
 
 
-def test_a_fifo_in_place_of_an_entry_does_not_hang(sandbox: Sandbox) -> None:
-    cold = insecure(sandbox)
+def test_a_fifo_in_place_of_an_entry_does_not_hang(
+    sandbox: Sandbox, scanned: tuple[Sandbox, HostileRun]
+) -> None:
+    cold = insecure(sandbox, scanned)
     path = entries(sandbox)[0]
     path.unlink()
     os.mkfifo(path)
-    again = sandbox.run("--format", "json")
+    again = rerun(sandbox)
     assert_blocks(again)
     assert findings_of(again) == findings_of(cold)
     assert path.is_file() and not path.is_symlink()  # replaced by a real entry
 
 
 @pytest.mark.parametrize("target", ["a-copy-of-the-entry", "dev-zero"])
-def test_a_symlink_in_place_of_an_entry_is_not_followed(sandbox: Sandbox, target: str) -> None:
-    cold = insecure(sandbox)
+def test_a_symlink_in_place_of_an_entry_is_not_followed(
+    sandbox: Sandbox, scanned: tuple[Sandbox, HostileRun], target: str
+) -> None:
+    cold = insecure(sandbox, scanned)
     path = entries(sandbox)[0]
     outside = sandbox.base / "outside.json"
     if target == "dev-zero":
@@ -179,7 +207,7 @@ def test_a_symlink_in_place_of_an_entry_is_not_followed(sandbox: Sandbox, target
     path.unlink()
     path.symlink_to(outside)
     before = outside.read_bytes() if target != "dev-zero" else b""
-    again = sandbox.run("--format", "json")
+    again = rerun(sandbox)
     assert_blocks(again)
     assert findings_of(again) == findings_of(cold)
     assert not path.is_symlink()
@@ -188,9 +216,9 @@ def test_a_symlink_in_place_of_an_entry_is_not_followed(sandbox: Sandbox, target
 
 
 def test_an_entry_folder_linked_out_of_the_cache_is_neither_read_nor_written(
-    sandbox: Sandbox,
+    sandbox: Sandbox, scanned: tuple[Sandbox, HostileRun]
 ) -> None:
-    cold = insecure(sandbox)
+    cold = insecure(sandbox, scanned)
     folder = entries(sandbox)[0].parent
     outside = sandbox.base / "outside"
     shutil.copytree(folder, outside)
@@ -199,7 +227,7 @@ def test_an_entry_folder_linked_out_of_the_cache_is_neither_read_nor_written(
     snapshot = {p.name: p.read_bytes() for p in outside.iterdir()}
     shutil.rmtree(folder)
     folder.symlink_to(outside, target_is_directory=True)
-    again = sandbox.run("--format", "json")
+    again = rerun(sandbox)
     assert_blocks(again)
     assert findings_of(again) == findings_of(cold)
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == snapshot

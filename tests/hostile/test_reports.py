@@ -145,17 +145,32 @@ def test_sarif_with_a_hostile_file_name_passes_githubs_ingestion_rules(
     assert result.returncode == 0 and not problems, result.stdout
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_a_hostile_function_name_is_reported_escaped(sandbox: Sandbox, fmt: str) -> None:
-    sandbox.write("serverless.yml", SERVERLESS)
-    plant(sandbox, "app.py")
-    target = sandbox.base / f"report.{fmt}"
-    run = sandbox.run("--format", fmt, "--output", str(target))
+@pytest.fixture(scope="module")
+def function_reported(tmp_path_factory: pytest.TempPathFactory) -> Reported:
+    """One run writes every format of a bundle whose function has a hostile name: json
+    with --output (so the log gets the verdict line alone), the rest with --report."""
+    box = Sandbox(tmp_path_factory.mktemp("function"))
+    box.write("serverless.yml", SERVERLESS)
+    plant(box, "app.py")
+    written = {fmt: box.base / f"report.{fmt}" for fmt in FORMATS}
+    others = [
+        arg for fmt in FORMATS if fmt != "json" for arg in ("--report", f"{fmt}={written[fmt]}")
+    ]
+    run = box.run("--format", "json", "--output", str(written["json"]), *others)
+    files = {fmt: p.read_text("utf-8") if p.exists() else "" for fmt, p in written.items()}
+    return Reported(FUNCTION, run, files)
+
+
+def test_a_report_to_a_file_leaves_the_log_the_verdict_line(function_reported: Reported) -> None:
+    run = function_reported.run
     assert_blocks(run)
-    # The report is in the file; the log gets the verdict line alone.
     assert not run.stdout and len(run.lines) == 1, (run.stdout, run.stderr)
     assert run.lines[0].startswith("gate: FAIL: ") and FUNCTION not in run.stderr
-    text = target.read_text("utf-8")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_hostile_function_name_is_reported_escaped(function_reported: Reported, fmt: str) -> None:
+    text = function_reported.files[fmt]
     check_report(fmt, text)
     if fmt != "github":  # annotations name files, not functions
         assert printable(FUNCTION) in decoded(fmt, text), text
