@@ -54,9 +54,19 @@ def run_step(tmp_path: Path, cwd: Path | None = None, **inputs: str) -> Step:
     return Step(proc.returncode, outputs, shown, proc.stdout, proc.stderr)
 
 
+def without_checkov(tmp_path: Path) -> str:
+    """A policy file for a step whose test is about the action, not the scanners: the
+    insecure example still fails on the others, and checkov's start-up is spared."""
+    policy = tmp_path / "gate.yml"
+    policy.write_text(only_scanners("bandit", "pip-audit", "serverless"), "utf-8")
+    return str(policy)
+
+
 def test_failing_bundle_sets_outputs_summary_and_annotations(tmp_path: Path) -> None:
     code, outputs, summary, stdout, _ = run_step(
-        tmp_path, GATE_PATHS=str(EXAMPLES / "orders-api-insecure")
+        tmp_path,
+        GATE_PATHS=str(EXAMPLES / "orders-api-insecure"),
+        GATE_POLICY=without_checkov(tmp_path),
     )
     assert code == 1
     assert outputs["decision"] == "fail"
@@ -158,7 +168,12 @@ def test_outside_a_pull_request_the_work_tree_decides(tmp_path: Path) -> None:
 
 
 def test_a_shard_reports_for_the_merge(tmp_path: Path) -> None:
-    step = run_step(tmp_path, GATE_PATHS=str(EXAMPLES / "orders-api-insecure"), GATE_SHARD="1/2")
+    step = run_step(
+        tmp_path,
+        GATE_PATHS=str(EXAMPLES / "orders-api-insecure"),
+        GATE_POLICY=without_checkov(tmp_path),
+        GATE_SHARD="1/2",
+    )
     assert step.outputs["report-path"] == str(tmp_path / "serverless-gate.json")
     assert json.loads(Path(step.outputs["report-path"]).read_text())["shard"] == {
         "index": 1,
@@ -182,7 +197,10 @@ def test_sharded_example_uploads_sarif_only_when_asked() -> None:
 
 def test_soft_fail_reports_the_failure_and_passes_the_step(tmp_path: Path) -> None:
     step = run_step(
-        tmp_path, GATE_PATHS=str(EXAMPLES / "orders-api-insecure"), GATE_SOFT_FAIL="true"
+        tmp_path,
+        GATE_PATHS=str(EXAMPLES / "orders-api-insecure"),
+        GATE_POLICY=without_checkov(tmp_path),
+        GATE_SOFT_FAIL="true",
     )
     assert step.code == 0
     assert step.outputs["decision"] == "fail"
