@@ -221,12 +221,12 @@ def test_missing_code_is_an_error_naming_the_function(run_gate: RunGate, tmp_pat
     result = run_gate("ls", str(tmp_path))
     assert result.code == 2
     assert "template.yaml: Fn (line 3): its code 'build/fn' is not in the bundle" in result.stderr
-    checked = run_gate("check", str(tmp_path), "--format", "json")
-    assert checked.code == 2
-    errors = json.loads(checked.stdout)["errors"]
+    report = tmp_path.parent / f"{tmp_path.name}-report.json"
+    console = run_gate("check", str(tmp_path), "--report", f"json={report}")
+    assert console.code == 2
+    errors = json.loads(report.read_text())["errors"]
     assert errors[0]["scanner"] is None
     assert "build/fn" in errors[0]["message"]
-    console = run_gate("check", str(tmp_path))
     assert "ERROR: the gate could not check everything: Fn (line 3): its code 'build/fn'" in (
         console.stdout
     )
@@ -541,10 +541,12 @@ def test_a_deployment_zip_inside_a_repository_is_unpacked_and_audited(
 def test_each_finding_carries_its_function(run_gate: RunGate, tmp_path: Path) -> None:
     repo = tmp_path / "shop"
     shutil.copytree(SHOP, repo)
-    junit = tmp_path / "junit.xml"
-    result = run_gate("check", str(repo), "--format", "json", "--report", f"junit={junit}")
-    assert result.code == 1, result.stderr
-    report = json.loads(result.stdout)
+    junit, written = tmp_path / "junit.xml", tmp_path / "report.json"
+    console = run_gate(
+        "check", str(repo), "--report", f"json={written}", "--report", f"junit={junit}"
+    )
+    assert console.code == 1, console.stderr
+    report = json.loads(written.read_text())
     owners = {(f["rule_id"], f["path"]): f["functions"] for f in report["findings"]}
     assert owners[("B602", "sam/src/reports/app.py")] == ["ReportsFunction"]
     assert owners[("PYSEC-2018-28", "sam/src/orders/requirements.txt")] == ["OrdersFunction"]
@@ -559,7 +561,6 @@ def test_each_finding_carries_its_function(run_gate: RunGate, tmp_path: Path) ->
         in_code = f["path"].startswith(("sam/src/", "terraform/functions/", "serverless/"))
         assert f["functions"] or not in_code, f
     assert f'name="B602 {repo}/sam/src/reports/app.py:9 (ReportsFunction)"' in junit.read_text()
-    console = run_gate("check", str(repo))
     assert "── function ReportsFunction" in console.stdout
     assert "7 functions, 6 with blocking findings" in console.stdout
 
