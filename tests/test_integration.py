@@ -6,7 +6,7 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,24 +51,38 @@ def resources_of(report: dict[str, Any], scanner: str) -> set[str | None]:
     }
 
 
+def check_each(
+    run_gate: RunGate, bundles: Mapping[str, Path]
+) -> tuple[int, dict[str, dict[str, Any]], str]:
+    """`gate check` of several bundles in one run, as a repository of several is, with its
+    JSON report checked: the exit code, each bundle's own part of the report by name (its
+    findings and errors, and the run's scanners), and the output."""
+    first = next(iter(bundles.values()))
+    report_path = first.parent / "report.json"
+    result = run_gate("check", *map(str, bundles.values()), "--report", f"json={report_path}")
+    report = json.loads(report_path.read_text())
+    jsonschema.Draft202012Validator(report_schema()).validate(report)
+    own = {
+        name: {
+            "scanners": report["scanners"],
+            "findings": [f for f in report["findings"] if f["bundle"] == str(path)],
+            "errors": [e for e in report["errors"] if (e["path"] or "").startswith(f"{path}/")],
+        }
+        for name, path in bundles.items()
+    }
+    return result.code, own, result.stdout + result.stderr
+
+
 def test_each_kind_of_bundle_end_to_end(
     run_gate: RunGate, bundle_copy: Callable[[str], Path]
 ) -> None:
     """A bundle of each IaC kind (SAM, Serverless Framework, Terraform) and a clean
-    function, checked in one run as a repository of several is: every scanner ran, and
-    each bundle is judged on its own findings."""
+    function, checked in one run: every scanner ran, and each bundle is judged on its
+    own findings."""
     names = ("sam-function", "serverless-function", "terraform-function", "clean-function")
-    bundles = {name: bundle_copy(name) for name in names}
-    report_path = bundles["sam-function"].parent / "report.json"
-    result = run_gate("check", *map(str, bundles.values()), "--report", f"json={report_path}")
-    report = json.loads(report_path.read_text())
-    jsonschema.Draft202012Validator(report_schema()).validate(report)
-    assert result.code == 1 and not report["errors"], result.stdout + result.stderr
-    assert {s["status"] for s in report["scanners"]} == {"ok"}, result.stderr
-    own = {
-        name: {"findings": [f for f in report["findings"] if f["bundle"] == str(path)]}
-        for name, path in bundles.items()
-    }
+    code, own, output = check_each(run_gate, {name: bundle_copy(name) for name in names})
+    assert code == 1 and not any(o["errors"] for o in own.values()), output
+    assert {s["status"] for s in own["sam-function"]["scanners"]} == {"ok"}, output
     _sam_bundle(own["sam-function"])
     _serverless_framework_bundle(own["serverless-function"])
     _terraform_bundle(own["terraform-function"])

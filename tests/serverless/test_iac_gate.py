@@ -12,16 +12,18 @@ import pytest
 from tests.conftest import RunGate
 from tests.serverless.test_iac import IAC
 from tests.serverless.test_iac_secrets import fake_secrets
-from tests.test_integration import check_json
+from tests.test_integration import check_each
 
 pytestmark = pytest.mark.slow
 
 
-def gate_check(run_gate: RunGate, tmp_path: Path, bundle: str) -> tuple[int, dict[str, Any], str]:
-    """`gate check` on a copy of a fixture bundle, with its JSON report checked."""
-    copy = tmp_path / bundle
-    shutil.copytree(IAC / bundle, copy)
-    return check_json(run_gate, copy)
+def gate_check(run_gate: RunGate, tmp_path: Path, *names: str) -> tuple[int, dict[str, Any], str]:
+    """`gate check` in one run on a copy of each fixture bundle `names`, with its JSON
+    report checked; each bundle's own part of the report by name."""
+    bundles = {name: tmp_path / name for name in names}
+    for name, copy in bundles.items():
+        shutil.copytree(IAC / name, copy)
+    return check_each(run_gate, bundles)
 
 
 def folded(report: dict[str, Any], rule_id: str) -> set[str]:
@@ -33,10 +35,31 @@ def folded(report: dict[str, Any], rule_id: str) -> set[str]:
     }
 
 
-def test_sam_function_url_without_auth_blocks(run_gate: RunGate, tmp_path: Path) -> None:
-    code, report, output = gate_check(run_gate, tmp_path, "sam-url-none")
-    assert code == 1, output
-    assert {s["status"] for s in report["scanners"]} == {"ok"}, output
+FOLDED = {
+    "cfn-endpoints": {"GATE-IAC-010": {"CKV_AWS_258"}, "GATE-IAC-011": {"CKV_AWS_59"}},
+    "terraform-gaps": {
+        "GATE-IAC-010": {"CKV_AWS_258"},
+        "GATE-IAC-011": {"CKV_AWS_59", "CKV_AWS_309"},
+        "GATE-IAC-012": {"CKV_SECRET_14"},
+        "GATE-IAC-015": {"CKV_AWS_50"},
+    },
+}
+
+
+def test_the_gap_rules_block_and_fold_checkovs_reports(run_gate: RunGate, tmp_path: Path) -> None:
+    """The fixture bundles in one run: each blocks on its own findings, every scanner ran,
+    no fake secret is shown."""
+    code, own, output = gate_check(run_gate, tmp_path, "sam-url-none", *FOLDED)
+    assert code == 1 and not any(o["errors"] for o in own.values()), output
+    assert {s["status"] for s in own["sam-url-none"]["scanners"]} == {"ok"}, output
+    _sam_function_url_without_auth_blocks(own["sam-url-none"])
+    for bundle, expected in FOLDED.items():
+        _checkov_reports_of_the_same_concern_are_folded(own[bundle], expected, bundle)
+    for secret in fake_secrets():
+        assert secret not in output
+
+
+def _sam_function_url_without_auth_blocks(report: dict[str, Any]) -> None:
     blocking = [f for f in report["findings"] if f["status"] == "blocking"]
     assert [(f["scanner"], f["rule_id"]) for f in blocking] == [("serverless", "GATE-IAC-010")]
     url = blocking[0]
@@ -50,32 +73,11 @@ def test_sam_function_url_without_auth_blocks(run_gate: RunGate, tmp_path: Path)
     assert "CKV_AWS_115" not in {f["rule_id"] for f in report["findings"]}
 
 
-@pytest.mark.parametrize(
-    ("bundle", "expected"),
-    [
-        (
-            "cfn-endpoints",
-            {"GATE-IAC-010": {"CKV_AWS_258"}, "GATE-IAC-011": {"CKV_AWS_59"}},
-        ),
-        (
-            "terraform-gaps",
-            {
-                "GATE-IAC-010": {"CKV_AWS_258"},
-                "GATE-IAC-011": {"CKV_AWS_59", "CKV_AWS_309"},
-                "GATE-IAC-012": {"CKV_SECRET_14"},
-                "GATE-IAC-015": {"CKV_AWS_50"},
-            },
-        ),
-    ],
-)
-def test_checkov_reports_of_the_same_concern_are_folded(
-    run_gate: RunGate, tmp_path: Path, bundle: str, expected: dict[str, set[str]]
+def _checkov_reports_of_the_same_concern_are_folded(
+    report: dict[str, Any], expected: dict[str, set[str]], bundle: str
 ) -> None:
-    code, report, output = gate_check(run_gate, tmp_path, bundle)
-    assert code == 1, output
+    assert any(f["status"] == "blocking" for f in report["findings"]), bundle
     for rule_id, checks in expected.items():
-        assert folded(report, rule_id) == checks, rule_id
+        assert folded(report, rule_id) == checks, (bundle, rule_id)
     left = {f["rule_id"] for f in report["findings"] if f["scanner"] == "checkov"}
-    assert not left & set().union(*expected.values())
-    for secret in fake_secrets():
-        assert secret not in output
+    assert not left & set().union(*expected.values()), bundle

@@ -11,16 +11,18 @@ import pytest
 
 from tests.conftest import RunGate
 from tests.serverless.test_roles import IAM
-from tests.test_integration import check_json
+from tests.test_integration import check_each
 
 pytestmark = pytest.mark.slow
 
 
-def gate_check(run_gate: RunGate, tmp_path: Path, bundle: str) -> tuple[int, dict[str, Any], str]:
-    """`gate check` on a copy of a fixture bundle, with its JSON report checked."""
-    copy = tmp_path / bundle
-    shutil.copytree(IAM / bundle, copy)
-    return check_json(run_gate, copy)
+def gate_check(run_gate: RunGate, tmp_path: Path, *names: str) -> tuple[int, dict[str, Any], str]:
+    """`gate check` in one run on a copy of each fixture bundle `names`, with its JSON
+    report checked; each bundle's own part of the report by name."""
+    bundles = {name: tmp_path / name for name in names}
+    for name, copy in bundles.items():
+        shutil.copytree(IAM / name, copy)
+    return check_each(run_gate, bundles)
 
 
 def blocking(report: dict[str, Any]) -> list[tuple[str, str, str, int, str]]:
@@ -40,24 +42,29 @@ def folded(report: dict[str, Any], rule_id: str, resource: str) -> set[str]:
     }
 
 
-@pytest.mark.parametrize(
-    ("bundle", "expected"),
-    [
-        # checkov reads only the legacy provider.iamRoleStatements: nothing to fold.
-        ("serverless-v3-wildcard", [("GATE-IAC-001", "high", 12, "resize")]),
-        # checkov misses wildcard actions in a SAM function's inline Policies.
-        (
-            "sam-inline-wildcard",
-            [("GATE-IAC-001", "high", 29, "AWS::Serverless::Function.OrdersFunction")],
-        ),
+MISSED = {
+    # checkov reads only the legacy provider.iamRoleStatements: nothing to fold.
+    "serverless-v3-wildcard": [("GATE-IAC-001", "high", 12, "resize")],
+    # checkov misses wildcard actions in a SAM function's inline Policies.
+    "sam-inline-wildcard": [
+        ("GATE-IAC-001", "high", 29, "AWS::Serverless::Function.OrdersFunction")
     ],
-)
-def test_wildcards_checkov_misses_block(
-    run_gate: RunGate, tmp_path: Path, bundle: str, expected: list[tuple[str, str, int, str]]
+}
+
+
+def test_role_wildcards_block_and_fold_checkovs_reports(run_gate: RunGate, tmp_path: Path) -> None:
+    """The fixture bundles in one run, each judged on its own findings."""
+    code, own, output = gate_check(run_gate, tmp_path, "cfn-role-policies", *MISSED)
+    assert code == 1 and not any(o["errors"] for o in own.values()), output
+    assert {s["status"] for s in own["cfn-role-policies"]["scanners"]} == {"ok"}, output
+    for bundle, expected in MISSED.items():
+        _wildcards_checkov_misses_block(own[bundle], expected)
+    _checkov_findings_on_the_same_role_are_folded(own["cfn-role-policies"])
+
+
+def _wildcards_checkov_misses_block(
+    report: dict[str, Any], expected: list[tuple[str, str, int, str]]
 ) -> None:
-    code, report, output = gate_check(run_gate, tmp_path, bundle)
-    assert code == 1, output
-    assert {s["status"] for s in report["scanners"]} == {"ok"}, output
     assert blocking(report) == [("serverless", *e) for e in expected]
     _, _, _, _, resource = blocking(report)[0]
     assert folded(report, "GATE-IAC-001", resource) == set()
@@ -65,9 +72,7 @@ def test_wildcards_checkov_misses_block(
     assert [f["status"] for f in narrowed] == ["allowed"]
 
 
-def test_checkov_findings_on_the_same_role_are_folded(run_gate: RunGate, tmp_path: Path) -> None:
-    code, report, output = gate_check(run_gate, tmp_path, "cfn-role-policies")
-    assert code == 1, output
+def _checkov_findings_on_the_same_role_are_folded(report: dict[str, Any]) -> None:
     assert blocking(report) == [
         ("serverless", "GATE-IAC-001", "critical", 37, "AWS::IAM::Policy.WorkerPolicy"),
         ("serverless", "GATE-IAC-001", "high", 24, "AWS::IAM::Role.WorkerRole"),
