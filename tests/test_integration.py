@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,16 @@ def check_each(
         for name, path in bundles.items()
     }
     return result.code, own, result.stdout + result.stderr
+
+
+def check_copies(
+    run_gate: RunGate, tmp_path: Path, fixtures: Path, *names: str
+) -> tuple[int, dict[str, dict[str, Any]], str]:
+    """`check_each` on a copy of each fixture bundle `names` of the folder `fixtures`."""
+    bundles = {name: tmp_path / name for name in names}
+    for name, copy in bundles.items():
+        shutil.copytree(fixtures / name, copy)
+    return check_each(run_gate, bundles)
 
 
 def test_each_kind_of_bundle_end_to_end(

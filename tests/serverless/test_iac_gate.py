@@ -3,7 +3,6 @@ default policy, and checkov's reports of the same concerns folded into the gate'
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,18 +11,9 @@ import pytest
 from tests.conftest import RunGate
 from tests.serverless.test_iac import IAC
 from tests.serverless.test_iac_secrets import fake_secrets
-from tests.test_integration import check_each
+from tests.test_integration import check_copies
 
 pytestmark = pytest.mark.slow
-
-
-def gate_check(run_gate: RunGate, tmp_path: Path, *names: str) -> tuple[int, dict[str, Any], str]:
-    """`gate check` in one run on a copy of each fixture bundle `names`, with its JSON
-    report checked; each bundle's own part of the report by name."""
-    bundles = {name: tmp_path / name for name in names}
-    for name, copy in bundles.items():
-        shutil.copytree(IAC / name, copy)
-    return check_each(run_gate, bundles)
 
 
 def folded(report: dict[str, Any], rule_id: str) -> set[str]:
@@ -49,7 +39,7 @@ FOLDED = {
 def test_the_gap_rules_block_and_fold_checkovs_reports(run_gate: RunGate, tmp_path: Path) -> None:
     """The fixture bundles in one run: each blocks on its own findings, every scanner ran,
     no fake secret is shown."""
-    code, own, output = gate_check(run_gate, tmp_path, "sam-url-none", *FOLDED)
+    code, own, output = check_copies(run_gate, tmp_path, IAC, "sam-url-none", *FOLDED)
     assert code == 1 and not any(o["errors"] for o in own.values()), output
     assert {s["status"] for s in own["sam-url-none"]["scanners"]} == {"ok"}, output
     _sam_function_url_without_auth_blocks(own["sam-url-none"])

@@ -3,7 +3,6 @@ default policy, and checkov's reports of the same concern are folded into them."
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -11,18 +10,9 @@ import pytest
 
 from tests.conftest import RunGate
 from tests.serverless.test_roles import IAM
-from tests.test_integration import check_each
+from tests.test_integration import check_copies
 
 pytestmark = pytest.mark.slow
-
-
-def gate_check(run_gate: RunGate, tmp_path: Path, *names: str) -> tuple[int, dict[str, Any], str]:
-    """`gate check` in one run on a copy of each fixture bundle `names`, with its JSON
-    report checked; each bundle's own part of the report by name."""
-    bundles = {name: tmp_path / name for name in names}
-    for name, copy in bundles.items():
-        shutil.copytree(IAM / name, copy)
-    return check_each(run_gate, bundles)
 
 
 def blocking(report: dict[str, Any]) -> list[tuple[str, str, str, int, str]]:
@@ -54,7 +44,7 @@ MISSED = {
 
 def test_role_wildcards_block_and_fold_checkovs_reports(run_gate: RunGate, tmp_path: Path) -> None:
     """The fixture bundles in one run, each judged on its own findings."""
-    code, own, output = gate_check(run_gate, tmp_path, "cfn-role-policies", *MISSED)
+    code, own, output = check_copies(run_gate, tmp_path, IAM, "cfn-role-policies", *MISSED)
     assert code == 1 and not any(o["errors"] for o in own.values()), output
     assert {s["status"] for s in own["cfn-role-policies"]["scanners"]} == {"ok"}, output
     for bundle, expected in MISSED.items():
