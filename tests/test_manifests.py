@@ -1438,6 +1438,37 @@ def test_pbrs_own_setup_cfg_keys_are_read(tmp_path: Path) -> None:
     assert (manifest.unauditable, manifest.problems) == ((), ())
 
 
+def test_each_setup_cfg_key_is_expanded_as_its_tool_expands_it(tmp_path: Path) -> None:
+    """setuptools (`Distribution._parse_config_files`) and pbr (`setup_cfg_to_args`) both
+    expand `%(name)s`, setuptools with option names kept as written, pbr with them
+    lower-cased: in one file, `[options] install_requires = %(pin)s` is `[DEFAULT]`'s
+    `pin` to setuptools, beside a `PIN`, and `[metadata] requires_dist = %(pin)s` is
+    `[metadata]`'s `PIN` to pbr; an extra of `[extras]` naming another as `%(xray)s` is
+    read, not refused; a name pbr cannot expand is refused as pbr fails there."""
+    write(
+        tmp_path,
+        "a/setup.cfg",
+        "[DEFAULT]\npin = six==1.16.0\n[metadata]\nname = a\nPIN = requests==2.19.0\n"
+        "requires_dist = %(pin)s\n[options]\nPIN = idna==2.7\ninstall_requires = %(pin)s\n",
+    )
+    write(
+        tmp_path,
+        "b/setup.cfg",
+        "[metadata]\nname = b\n[extras]\nXray = aws-xray-sdk==2.14.0:python_version>'3'\n"
+        "all = %(xray)s\n",
+    )
+    write(tmp_path, "c/setup.cfg", "[metadata]\nname = c\nrequires_dist = %(Pins)s\n")
+    manifest = read_manifests(tmp_path)
+    assert sorted((p.name, p.version, p.path) for p in manifest.pins) == [
+        ("aws-xray-sdk", "2.14.0", "b/setup.cfg"),
+        ("requests", "2.19.0", "a/setup.cfg"),
+        ("six", "1.16.0", "a/setup.cfg"),
+    ]
+    [problem] = manifest.problems
+    assert (problem.path, problem.line) == ("c/setup.cfg", 3)
+    assert problem.reason.startswith('"metadata.requires_dist" cannot be expanded as pbr')
+
+
 PBR_BACKEND = "[build-system]\nrequires = ['pbr>=6.0']\nbuild-backend = 'pbr.build'\n"
 
 
@@ -1510,6 +1541,35 @@ def test_code_a_pbr_setup_cfg_runs_makes_its_dependencies_dynamic(tmp_path: Path
         ("[global] commands", "c/setup.cfg", 2),
     ]
     assert all("code pbr runs" in u.reason for u in manifest.unauditable)
+
+
+def test_pbr_code_settings_are_judged_as_pbr_expands_them(tmp_path: Path) -> None:
+    """pbr reads `[global]` with `parser.items`, which expands `%(name)s` (from the
+    section or `[DEFAULT]`, the name in any case): `pbr.hooks.setup_hook%(more)s`, `more`
+    a line break then `hooks.pin`, is two hooks to pbr, and the project's own is reported;
+    with `more` empty, or `%%`, it is pbr's own alone; a name nothing sets fails pbr, and
+    is refused at its line."""
+    more = "more =\n    hooks.pin\n"
+    settings = {
+        "a": f"[global]\n{more}setup_hooks = pbr.hooks.setup_hook%(more)s\n",
+        "b": f"[DEFAULT]\n{more}[global]\nsetup-hooks = pbr.hooks.setup_hook%(MORE)s\n",
+        "c": f"[global]\n{more}commands = pbr.packaging.LocalSDist%(more)s\n",
+        "d": "[global]\nmore =\nsetup_hooks = pbr.hooks.setup_hook%(more)s\n",
+        "e": "[global]\nsetup_hooks = pbr.hooks.setup_hook%%\n",
+        "f": "[metadata]\nname = f\n[global]\nsetup_hooks = pbr.hooks.setup_hook%(nope)s\n",
+    }
+    for project, text in settings.items():
+        write(tmp_path, f"{project}/setup.py", PBR_STUB)
+        write(tmp_path, f"{project}/setup.cfg", text)
+    manifest = read_manifests(tmp_path)
+    assert [(u.text, u.path, u.line) for u in manifest.unauditable] == [
+        ("[global] setup_hooks", "a/setup.cfg", 4),
+        ("[global] setup-hooks", "b/setup.cfg", 5),
+        ("[global] commands", "c/setup.cfg", 4),
+    ]
+    [problem] = manifest.problems
+    assert (problem.path, problem.line) == ("f/setup.cfg", 4)
+    assert problem.reason.startswith('"global.setup_hooks" cannot be expanded as pbr expands')
 
 
 PBR_NAMED = {

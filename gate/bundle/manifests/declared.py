@@ -17,7 +17,6 @@ from __future__ import annotations
 import ast
 import configparser
 import json
-import re
 from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
@@ -27,13 +26,22 @@ from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.hatch import code_hooks, hatch_config, hatch_files, read_plugin_files
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
-from gate.bundle.manifests.pbr import PBR_CONFIG, pbr_code_settings, pbr_requirements, runs_pbr
+from gate.bundle.manifests.pbr import (
+    PBR_CONFIG,
+    pbr_code_settings,
+    pbr_config,
+    pbr_requirements,
+    runs_pbr,
+)
 from gate.bundle.manifests.requirements import classify_requirement, named_files
 from gate.bundle.manifests.shapes import (
     Malformed,
+    ini_line,
+    ini_value,
     join,
     key_line,
     kind,
+    load_ini,
     load_toml,
     string,
     strings,
@@ -528,17 +536,21 @@ def read_pbr_projects(root: Path, found: Found) -> None:
 def _read_pbr_code(project: Path, root: Path, found: Found) -> None:
     """The settings of the `setup.cfg` of a pbr project (in `project`, under `root`) that
     run code which may set its dependencies (`pbr_code_settings`), each reported as
-    dynamic at its line."""
+    dynamic at its line; one whose value pbr cannot expand is a problem."""
     config = project / PBR_CONFIG
+    relative = config.relative_to(root).as_posix()
     try:
         text = config.read_text("utf-8", errors="replace")
+        keys = pbr_code_settings(text)
     except OSError:
         return  # no setup.cfg: pbr runs no hook
+    except Malformed as e:
+        found.problems.append(Unauditable(relative, str(e), relative, e.line))
+        return
     lines = text.splitlines()
-    for key in pbr_code_settings(text):
+    for key in keys:
         why = "dependencies the code pbr runs at build time may set"
-        where = (config.relative_to(root).as_posix(), _cfg_line(lines, key))
-        _dynamic(f"[global] {key}", why, where, found)
+        _dynamic(f"[global] {key}", why, (relative, ini_line(lines, key)), found)
 
 
 class _SetuptoolsParser(configparser.ConfigParser):
@@ -552,34 +564,29 @@ class _SetuptoolsParser(configparser.ConfigParser):
 
 def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
     """The values of `install_requires` and of every extra in a `setup.cfg`, setuptools'
-    and pbr's (`_pbr_keys`), each with its key and line, expanded as setuptools expands
-    them; a file configparser cannot read, or a value it cannot expand (setuptools fails
-    there), is `Malformed`."""
-    parser = _SetuptoolsParser()
-    try:
-        parser.read_string(text)
-    except configparser.Error as e:
-        line = getattr(e, "lineno", 0)
-        raise Malformed("", f"not valid INI ({str(e).splitlines()[0]})", line) from e
-    sections = _setuptools_sections(parser)
+    (read with its parser, `_SetuptoolsParser`) and pbr's (`_pbr_keys`, read with pbr's,
+    `pbr_config`), each with its key and line, expanded as the tool reading it expands
+    them (`ini_value`); a file configparser cannot read, or a value its tool cannot
+    expand (the tool fails there), is `Malformed`."""
+    setuptools = load_ini(text, _SetuptoolsParser())
+    pbr = pbr_config(text)
+    sections = _setuptools_sections(setuptools)
     keys = [
-        (sections[""], key)
-        for key in _options(parser, sections.get(""))
+        (setuptools, "setuptools", sections[""], key)
+        for key in _options(setuptools, sections.get(""))
         if key.lower().replace("-", "_") == "install_requires"
     ]
-    keys += [(sections[_EXTRAS], key) for key in _options(parser, sections.get(_EXTRAS))]
-    keys += _pbr_keys(parser)
+    keys += [
+        (setuptools, "setuptools", sections[_EXTRAS], key)
+        for key in _options(setuptools, sections.get(_EXTRAS))
+    ]
+    keys += [(pbr, "pbr", section, key) for section, key in _pbr_keys(pbr)]
     lines = text.splitlines()
     values = []
-    for section, key in keys:
-        line = _cfg_line(lines, key)
-        try:
-            value = parser.get(section, key)
-            values.append((key, _pbr_list(value, section) if section in _PBR else value, line))
-        except configparser.InterpolationError as e:
-            problem = f"cannot be expanded as setuptools expands it ({str(e).splitlines()[0]})"
-            fix = "set each %(name)s it uses in its section or [DEFAULT], write a % as %%"
-            raise Malformed(join(section, key), f"{problem}; {fix}", line) from e
+    for parser, tool, section, key in keys:
+        line = ini_line(lines, key)
+        value = ini_value(parser, section, key, tool, line)
+        values.append((key, _pbr_list(value, section) if section in _PBR else value, line))
     return values
 
 
@@ -622,12 +629,6 @@ def _pbr_list(value: str, section: str) -> str:
     return "".join(
         (line.partition(":")[0] if section == "extras" else line) + "\n" for line in lines
     )
-
-
-def _cfg_line(lines: list[str], key: str) -> int:
-    """The first line of a `setup.cfg` setting `key` (`key =` or `key:`); 0 if none does."""
-    pattern = re.compile(rf"{re.escape(key)}\s*[=:]", re.IGNORECASE)
-    return next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 0)
 
 
 def _options(parser: configparser.ConfigParser, section: str | None) -> list[str]:

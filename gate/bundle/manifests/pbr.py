@@ -16,7 +16,16 @@ from packaging.utils import canonicalize_name
 
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.requirements import include
-from gate.bundle.manifests.shapes import Malformed, load_toml, string, strings, table
+from gate.bundle.manifests.shapes import (
+    Malformed,
+    ini_line,
+    ini_value,
+    load_ini,
+    load_toml,
+    string,
+    strings,
+    table,
+)
 
 PBR_FILES = ("requirements.txt", "tools/pip-requires")
 """pbr's `REQUIREMENTS_FILES`: it reads the first of them that exists in the project."""
@@ -79,28 +88,39 @@ def _is_pbr(requirement: str) -> bool:
         return False
 
 
+def pbr_config(setup_cfg: str) -> configparser.ConfigParser:
+    """A `setup.cfg` (its text) as pbr reads it (`setup_cfg_to_args`): a plain
+    `ConfigParser`, option names lower-cased, each value expanded as read (its
+    `parser.items(section)`: `%(name)s` from the section or `[DEFAULT]`, through
+    `ini_value`). A file it cannot read is `Malformed`."""
+    return load_ini(setup_cfg, configparser.ConfigParser())
+
+
 def pbr_code_settings(setup_cfg: str) -> list[str]:
     """The settings of a pbr project's `setup.cfg` (its text) that make pbr, where it runs
     (`runs_pbr`), import and run code other than its own, which may set the dependencies
     and which the gate never runs: `[global] setup_hooks` (`setup-hooks`, any case), each
     hook called with the parsed configuration before pbr reads its `requires_dist`, and
-    `[global] commands`, each class imported. A name under `pbr` is pbr's own code (pbr is
-    imported when it reads them: `pbr.hooks.setup_hook`). A file configparser cannot read
-    is reported by its reader."""
-    parser = configparser.ConfigParser()
+    `[global] commands`, each class imported. Each is judged by its names as pbr reads
+    them (`pbr_config`, expanded); a name under `pbr` is pbr's own code (pbr is imported
+    when it reads them: `pbr.hooks.setup_hook`). A value pbr cannot expand is `Malformed`
+    (pbr fails there); a file configparser cannot read is reported by its reader."""
     try:
-        parser.read_string(setup_cfg)
-    except configparser.Error:
+        parser = pbr_config(setup_cfg)
+    except Malformed:
         return []
     if not parser.has_section("global"):
         return []
+    lines = setup_cfg.splitlines()
     return [
         key
         for key in parser.options("global")
         if key.replace("-", "_") in _CODE_SETTINGS
         and any(
             name.split(".")[0] != "pbr"
-            for name in _split_multiline(parser.get("global", key, raw=True))
+            for name in _split_multiline(
+                ini_value(parser, "global", key, "pbr", ini_line(lines, key))
+            )
         )
     ]
 

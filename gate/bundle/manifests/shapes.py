@@ -9,6 +9,7 @@ a reader uses goes through these accessors, and one of the wrong type raises
 
 from __future__ import annotations
 
+import configparser
 import datetime
 import re
 import sys
@@ -108,6 +109,39 @@ def load_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise Malformed("", f"not valid TOML ({e})", getattr(e, "lineno", 0)) from e
+
+
+def load_ini(text: str, parser: configparser.ConfigParser) -> configparser.ConfigParser:
+    """The INI document as `parser` (the one its tool reads it with) reads it; a file that
+    parser cannot read is `Malformed`."""
+    try:
+        parser.read_string(text)
+    except configparser.Error as e:
+        line = getattr(e, "lineno", 0)
+        raise Malformed("", f"not valid INI ({str(e).splitlines()[0]})", line) from e
+    return parser
+
+
+def ini_value(
+    parser: configparser.ConfigParser, section: str, key: str, tool: str, line: int
+) -> str:
+    """The value of `key` in `section` as `tool` reads it with its `parser`: each
+    `%(name)s` expanded (from the section or `[DEFAULT]`), a `%%` read as `%`. One the
+    parser cannot expand (a name nothing sets, a loop, a lone `%`) fails `tool` there: it
+    is `Malformed` at `line`, never read as written."""
+    try:
+        return parser.get(section, key)
+    except configparser.InterpolationError as e:
+        problem = f"cannot be expanded as {tool} expands it ({str(e).splitlines()[0]})"
+        fix = "set each %(name)s it uses in its section or [DEFAULT], write a % as %%"
+        raise Malformed(join(section, key), f"{problem}; {fix}", line) from e
+
+
+def ini_line(lines: list[str], key: str) -> int:
+    """The first line of an INI file (its `lines`) setting `key` (`key =` or `key:`, in
+    any case); 0 if none does."""
+    pattern = re.compile(rf"{re.escape(key)}\s*[=:]", re.IGNORECASE)
+    return next((n for n, t in enumerate(lines, 1) if pattern.match(t)), 0)
 
 
 def key_line(lines: list[str], header: str, key: str) -> int:
