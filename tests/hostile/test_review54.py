@@ -1,0 +1,263 @@
+"""A fifty-fourth hostile review of `gate check`, on review 53's class-3 fix (every value
+read from a `setup.cfg` expanded as setuptools or pbr expands it: gate.bundle.manifests
+shapes `load_ini`, `ini_value`, `ini_line`; pbr `pbr_config`, `pbr_code_settings`;
+declared `_setup_cfg_values`, `_read_pbr_code`), the build backends other than
+setuptools, Terraform's `for_each`/`count` around functions, layers and stacks.
+
+Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
+bundle exits 0 with the hostile harness's policy (checkov off) and no finding at all,
+where the baseline (the same dependency declared plainly, in one run) blocks on
+PYSEC-2018-28 (requests 2.19.0, high), or where the same build code written in a
+`setup.py` is reported (GATE-DEP-001, dynamic dependencies, the gate's stated limit for
+what only the build knows). What lets each through:
+
+1. A setuptools build behind a backend whose top-level module the gate takes for one
+   that never reads `setup.cfg` or `setup.py`. `_reads_setup_cfg`
+   (gate.bundle.manifests.declared) judges a `pyproject.toml`'s `build-backend` by its
+   first dotted part (`_NEVER_READ_SETUP_CFG`: hatchling, flit_core, poetry, pdm,
+   uv_build, maturin, scikit_build_core, mesonpy); scikit-build-core ships
+   `scikit_build_core.setuptools.build_meta`, a PEP 517 backend that is setuptools'
+   (`build_wheel`, `prepare_metadata_for_build_wheel` call `setuptools.build_meta`'s),
+   so setuptools reads `setup.cfg` and runs `setup.py` as ever. Both readers
+   (`read_setup_cfg`, `read_setup_py`) return at once: (a) `[options] install_requires =
+   requests==2.19.0`; (b) `install_requires = file: deps.in` (a name no discovery reads
+   as requirements); (c) an extra of `[options.extras_require]`; (d) `setup.py`'s
+   `install_requires=[...]`; (e) a `setup.py` with a `cmdclass` of its own, reported
+   (GATE-DEP-001) beside a setuptools backend: silent here. (a)-(d) exit 0 with no
+   finding where the same files beside `build-backend = "setuptools.build_meta"` (or no
+   `pyproject.toml`) block (PYSEC-2018-28). Built for real: `pip install --dry-run
+   --no-deps --report` of (a)'s folder (build isolation, scikit-build-core and
+   setuptools from the package index) reports `requires_dist: ['requests==2.19.0']`.
+   (`flit_core.buildapi` beside the same `setup.cfg` also passes, rightly: flit never
+   reads it, and without `[project]` the build fails.)
+
+2. setuptools' declarative settings that import the project's own code at build time,
+   unreported. Review 51 class 3's fix reports a `setup.py` whose `setup()` has a
+   `cmdclass` of its own (declared `_call_code`) and review 52/53's reports pbr's
+   `[global] setup_hooks`/`commands` (`pbr_code_settings`), but setuptools reads the same
+   in `setup.cfg` and `pyproject.toml`, which no reader judges (`_setup_cfg_values` reads
+   only `install_requires` and extras; `_read_dynamic` only dynamic `dependencies`):
+   (a) `setup.cfg` `[options] cmdclass = egg_info = hooks.Pin`
+   (setuptools `ConfigOptionsHandler._parse_cmdclass`, `expand.cmdclass` imports
+   `hooks`); (b) `pyproject.toml` `[tool.setuptools.cmdclass] egg_info = "hooks.Pin"`;
+   (c) `setup.cfg` `[metadata] version = attr: hooks.VERSION` where `VERSION` is no
+   literal (`expand.read_attr` tries the syntax tree, then imports the module); (d)
+   `[tool.setuptools.dynamic] version = {attr = "hooks.VERSION"}`, the same. `hooks.py`,
+   imported while setuptools parses its configuration, wraps
+   `Distribution._finalize_requires` to set `install_requires`. Built for real: `pip
+   install --dry-run --no-deps --report` (build isolation, setuptools 84.2.1 from the
+   index) reports `requires_dist: ['requests==2.19.0']` for each of (a)-(d) (and
+   setuptools 65.5.0's `egg_info` writes it to `requires.txt`). Each exits 0 with no
+   finding at all, where the same class passed as `setup(cmdclass=...)` is reported
+   (GATE-DEP-001).
+
+Suggested fixes, by class. 1, judge the backend by its whole dotted name, not its first
+part: a set of backends known never to read `setup.cfg`/`setup.py`
+(`hatchling.build`, `flit_core.buildapi`, `poetry.core.masonry.api`, `pdm.backend`,
+`uv_build`, `maturin`, `scikit_build_core.build`, `mesonpy`, as builds.py's
+`_COPYING_BACKENDS` already does), every other one read as setuptools; at least
+`scikit_build_core.setuptools.*` is setuptools. 2, report as dynamic dependencies
+(`_dynamic`, GATE-DEP-001) every setuptools setting that imports the project's code:
+`[options] cmdclass` (any case, `-` read as `_`, as setuptools reads `[options]`),
+`[tool.setuptools] cmdclass`, and any `attr:` (`[metadata] version`, `[tool.setuptools.
+dynamic]`'s `{attr = ...}`) whose module is the project's own and whose value is not a
+literal the gate can read (setuptools imports it then); or, simpler, any `attr:` naming
+the project's own module.
+
+Also tried, and the gate held (block or refuse): in `setup.cfg` (setuptools' reader), an
+`install_requires` from `[DEFAULT]` alone, or `%(x)s` from `[DEFAULT]`, written with `:`,
+dashed (`install-requires`), in `[options.]`, split by `;` on one line, after a comment
+line inside the value, with PEP 345 parentheses (`requests (==2.19.0)`); a `setup.cfg`
+starting with a BOM (refused, as configparser fails there); pbr's `Requires-Dist` (case
+and dash) and `requires_dist = requests (==2.19.0)` (pbr's `_VERSION_SPEC_RE`). pbr 7's
+`[global] compilers` is ignored by pbr 7 (a warning), and its hooks drop exactly
+`pbr.hooks.setup_hook` (the gate's "under `pbr`" judgement imports only installed pbr).
+Markers are not a hole: the gate audits a requirement whatever its marker. Terraform:
+`aws_lambda_function` whose `filename` is `"${each.key}.zip"`, `each.value`,
+`["a.zip"][count.index]`, `local.zips[count.index]`; an `archive_file` with `for_each`
+or `count` read through `each.value.output_path`, `["src"]` or `[0]`; a stack whose
+`template_body` is `file(each.value)`, `templatefile(each.value, {})` or
+`local.t[count.index]`; a layer with `for_each` (`filename = each.key`, the function's
+`layers` a `for` expression or an index): each refused; a layer with `count` named by a
+splat (`[*].arn`) blocks (the extension's B602). `aws_cloudformation_stack_instances`
+names no template (the stack set's is read).
+
+Limits, not bypasses: none new.
+
+Not covered: other setuptools settings that may import code (`[options] entry_points`
+read back from the project's own `.egg-info`, `setup_requires` plugins from an index);
+flit_core's and scikit-build-core's dynamic metadata that imports the module
+(`dynamic = ["version"]`, `[tool.scikit-build.metadata]` providers with a
+`provider-path`) and Poetry's `[tool.poetry.build] script`, which may set dependencies
+only by patching the backend (not built); diff mode, `--policy-ref`, `--baseline`,
+shards and the findings cache were read (gate.scan.diff's docstring, shards
+`keep_own`/`_kept`) but not attacked beyond that.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.conftest import (
+    HARMLESS,
+    SAM,
+    Layout,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+)
+from tests.hostile.test_review52 import METADATA, VULNERABLE, _outcomes
+
+SETUPTOOLS = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+SKBUILD = (
+    '[build-system]\nrequires = ["scikit-build-core", "setuptools"]\n'
+    'build-backend = "scikit_build_core.setuptools.build_meta"\n'
+)
+"""scikit-build-core's setuptools backend: setuptools' own build, under the hood."""
+OPTIONS = f"{METADATA}[options]\npy_modules = app\n"
+LISTED = f"{OPTIONS}install_requires =\n    {VULNERABLE}\n"
+FROM_FILE = f"{OPTIONS}install_requires = file: deps.in\n"
+EXTRA = f"{OPTIONS}[options.extras_require]\naws =\n    {VULNERABLE}\n"
+SETUP_PY = (
+    "from setuptools import setup\n\n"
+    f"setup(name='orders', py_modules=['app'], install_requires=['{VULNERABLE}'])\n"
+)
+HOOKS = """\
+from setuptools.command.egg_info import egg_info
+from setuptools.dist import Distribution
+
+_finalize = Distribution._finalize_requires
+
+
+def _pinned(self):
+    self.install_requires = ["requests==2.19.0"]
+    _finalize(self)
+
+
+Distribution._finalize_requires = _pinned
+VERSION = ".".join(["1", "0", "0"])
+
+
+class Pin(egg_info):
+    pass
+"""
+"""The project's own module: imported while setuptools parses its configuration, it pins
+the dependency before setuptools finalizes them (built for real, setuptools 84.2.1)."""
+SETUP_PY_CMDCLASS = (
+    "from setuptools import setup\n\nfrom hooks import Pin\n\n"
+    "setup(name='orders', py_modules=['app'], cmdclass={'egg_info': Pin})\n"
+)
+
+
+def project(written: dict[str, str]) -> Layout:
+    """A SAM function whose code folder `src/` is a Python project of these files."""
+    code = {f"src/{name}": text for name, text in written.items()}
+    return files({"template.yaml": SAM, "src/app.py": HARMLESS, **code})
+
+
+# --- 1. a setuptools build behind scikit-build-core's name ----------------------------------
+
+UNDER_SKBUILD: dict[str, Layout] = {
+    "1a-skbuild-setuptools-setup-cfg": project({"pyproject.toml": SKBUILD, "setup.cfg": LISTED}),
+    "1b-skbuild-setuptools-file": project(
+        {"pyproject.toml": SKBUILD, "setup.cfg": FROM_FILE, "deps.in": f"{VULNERABLE}\n"}
+    ),
+    "1c-skbuild-setuptools-extra": project({"pyproject.toml": SKBUILD, "setup.cfg": EXTRA}),
+    "1d-skbuild-setuptools-setup-py": project({"pyproject.toml": SKBUILD, "setup.py": SETUP_PY}),
+}
+
+BASELINES: dict[str, tuple[Layout, str]] = {
+    "1-setuptools-setup-cfg": (
+        project({"pyproject.toml": SETUPTOOLS, "setup.cfg": LISTED}),
+        "PYSEC-2018-28",
+    ),
+    "1-setuptools-file": (
+        project({"pyproject.toml": SETUPTOOLS, "setup.cfg": FROM_FILE, "deps.in": VULNERABLE}),
+        "PYSEC-2018-28",
+    ),
+    "1-setup-cfg-extra": (project({"setup.cfg": EXTRA}), "PYSEC-2018-28"),
+    "1-setup-py": (project({"setup.py": SETUP_PY}), "PYSEC-2018-28"),
+}
+
+# --- 2. setuptools' declarative settings that import the project's code ----------------------
+
+CODE_SETTINGS: dict[str, Layout] = {
+    "2a-setup-cfg-cmdclass": project(
+        {
+            "pyproject.toml": SETUPTOOLS,
+            "setup.cfg": f"{OPTIONS}cmdclass =\n    egg_info = hooks.Pin\n",
+            "hooks.py": HOOKS,
+        }
+    ),
+    "2b-pyproject-cmdclass": project(
+        {
+            "pyproject.toml": SETUPTOOLS
+            + '[project]\nname = "orders"\nversion = "1.0.0"\n[tool.setuptools]\n'
+            'py-modules = ["app"]\n[tool.setuptools.cmdclass]\negg_info = "hooks.Pin"\n',
+            "hooks.py": HOOKS,
+        }
+    ),
+    "2c-setup-cfg-version-attr": project(
+        {
+            "pyproject.toml": SETUPTOOLS,
+            "setup.cfg": "[metadata]\nname = orders\nversion = attr: hooks.VERSION\n"
+            "[options]\npy_modules = app\n",
+            "hooks.py": HOOKS,
+        }
+    ),
+    "2d-pyproject-version-attr": project(
+        {
+            "pyproject.toml": SETUPTOOLS
+            + '[project]\nname = "orders"\ndynamic = ["version"]\n[tool.setuptools]\n'
+            'py-modules = ["app"]\n[tool.setuptools.dynamic]\n'
+            'version = {attr = "hooks.VERSION"}\n',
+            "hooks.py": HOOKS,
+        }
+    ),
+    "1e-skbuild-setuptools-setup-py-cmdclass": project(
+        {"pyproject.toml": SKBUILD, "setup.py": SETUP_PY_CMDCLASS, "hooks.py": HOOKS}
+    ),
+}
+PLAIN_CMDCLASS = "2-setup-py-cmdclass"
+
+
+def test_the_plain_forms_block(tmp_path: Path) -> None:
+    """The baselines: the same pins beside setuptools' own backend, or no pyproject.toml."""
+    each_blocks(tmp_path, BASELINES)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 54 class 1: `scikit_build_core.setuptools.build_meta` taken for a "
+    "backend that never reads setup.cfg or setup.py",
+)
+def test_a_setuptools_build_under_another_name_is_read(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, UNDER_SKBUILD)
+
+
+@pytest.fixture(scope="module")
+def code_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Class 2 (and 1e) and its control (the class passed to `setup()`), in one run."""
+    control = project(
+        {"pyproject.toml": SETUPTOOLS, "setup.py": SETUP_PY_CMDCLASS, "hooks.py": HOOKS}
+    )
+    return _outcomes(tmp_path_factory.mktemp("code"), {PLAIN_CMDCLASS: control, **CODE_SETTINGS})
+
+
+def test_a_cmdclass_passed_to_setup_is_reported(code_outcomes: dict[str, str]) -> None:
+    """The control: review 51 class 3's fix reports it (GATE-DEP-001)."""
+    assert code_outcomes[PLAIN_CMDCLASS] in ("reported", "blocked", "refused"), code_outcomes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 54 class 2: setuptools' cmdclass and attr: in setup.cfg and "
+    "pyproject.toml import the project's code, unreported (and 1e, class 1)",
+)
+def test_build_code_setuptools_imports_is_reported(code_outcomes: dict[str, str]) -> None:
+    """The least the gate owes, its stated limit for dependencies only the build knows:
+    each project blocks, is refused, or is reported GATE-DEP-001."""
+    silent = [name for name in CODE_SETTINGS if code_outcomes[name] == "passed"]
+    assert not silent, silent
