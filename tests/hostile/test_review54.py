@@ -31,38 +31,50 @@ what only the build knows). What lets each through:
    (`flit_core.buildapi` beside the same `setup.cfg` also passes, rightly: flit never
    reads it, and without `[project]` the build fails.)
 
-2. setuptools' declarative settings that import the project's own code at build time,
-   unreported. Review 51 class 3's fix reports a `setup.py` whose `setup()` has a
-   `cmdclass` of its own (declared `_call_code`) and review 52/53's reports pbr's
-   `[global] setup_hooks`/`commands` (`pbr_code_settings`), but setuptools reads the same
-   in `setup.cfg` and `pyproject.toml`, which no reader judges (`_setup_cfg_values` reads
-   only `install_requires` and extras; `_read_dynamic` only dynamic `dependencies`):
-   (a) `setup.cfg` `[options] cmdclass = egg_info = hooks.Pin`
-   (setuptools `ConfigOptionsHandler._parse_cmdclass`, `expand.cmdclass` imports
-   `hooks`); (b) `pyproject.toml` `[tool.setuptools.cmdclass] egg_info = "hooks.Pin"`;
-   (c) `setup.cfg` `[metadata] version = attr: hooks.VERSION` where `VERSION` is no
-   literal (`expand.read_attr` tries the syntax tree, then imports the module); (d)
-   `[tool.setuptools.dynamic] version = {attr = "hooks.VERSION"}`, the same. `hooks.py`,
-   imported while setuptools parses its configuration, wraps
-   `Distribution._finalize_requires` to set `install_requires`. Built for real: `pip
-   install --dry-run --no-deps --report` (build isolation, setuptools 84.2.1 from the
-   index) reports `requires_dist: ['requests==2.19.0']` for each of (a)-(d) (and
-   setuptools 65.5.0's `egg_info` writes it to `requires.txt`). Each exits 0 with no
-   finding at all, where the same class passed as `setup(cmdclass=...)` is reported
-   (GATE-DEP-001).
+2. Build code a backend imports from the project for its metadata, unreported. The gate
+   reports a `setup.py` whose `setup()` has a `cmdclass` of its own (review 51 class 3,
+   declared `_call_code`), pbr's `[global] setup_hooks`/`commands` (review 52/53,
+   `pbr_code_settings`), Hatch's metadata and build hooks (hatch `code_hooks`) and
+   pdm-backend's build hook (declared `_pdm_hook`), each as dynamic dependencies
+   (GATE-DEP-001); the backends import the project's code from other settings, which no
+   reader judges (`_setup_cfg_values` reads only `install_requires` and extras;
+   `_read_dynamic` only dynamic `dependencies` and those hooks): (a) `setup.cfg`
+   `[options] cmdclass = egg_info = hooks.Pin` (setuptools
+   `ConfigOptionsHandler._parse_cmdclass`, `expand.cmdclass` imports `hooks`); (b)
+   `pyproject.toml` `[tool.setuptools.cmdclass] egg_info = "hooks.Pin"`; (c) `setup.cfg`
+   `[metadata] version = attr: hooks.VERSION` where `VERSION` is no literal
+   (`expand.read_attr` tries the syntax tree, then imports the module); (d)
+   `[tool.setuptools.dynamic] version = {attr = "hooks.VERSION"}`, the same; (e) Hatch's
+   `[tool.hatch.version] source = "code"` (hatchling executes `path`'s file); (f)
+   flit_core with `dynamic = ["version", "description"]` and a `__version__` that is no
+   literal (flit_core imports the module); (g) pdm-backend's `[tool.pdm.version] source =
+   "call"` (it imports and calls the getter). In (a)-(d) `hooks.py`, imported while
+   setuptools parses its configuration, wraps `Distribution._finalize_requires` to set
+   `install_requires`; in (e)-(g) the code adds `requests==2.19.0` to the metadata the
+   backend writes (`CoreMetadata.dependencies`, `flit_core.common.Metadata`, the `metadata`
+   dict pdm-backend reads). Built for real, each: `pip install --dry-run --no-deps
+   --report` (build isolation, setuptools 84.2.1, hatchling, flit_core, pdm-backend from
+   the index) reports `requires_dist: ['requests==2.19.0']` (setuptools 65.5.0's
+   `egg_info` also writes it to `requires.txt` for (a)-(d)). Each exits 0 with no finding
+   at all, where the same class passed as `setup(cmdclass=...)`, or the same code as
+   Hatch's `[tool.hatch.metadata.hooks.custom]`, is reported (GATE-DEP-001).
 
 Suggested fixes, by class. 1, judge the backend by its whole dotted name, not its first
 part: a set of backends known never to read `setup.cfg`/`setup.py`
 (`hatchling.build`, `flit_core.buildapi`, `poetry.core.masonry.api`, `pdm.backend`,
 `uv_build`, `maturin`, `scikit_build_core.build`, `mesonpy`, as builds.py's
 `_COPYING_BACKENDS` already does), every other one read as setuptools; at least
-`scikit_build_core.setuptools.*` is setuptools. 2, report as dynamic dependencies
-(`_dynamic`, GATE-DEP-001) every setuptools setting that imports the project's code:
-`[options] cmdclass` (any case, `-` read as `_`, as setuptools reads `[options]`),
-`[tool.setuptools] cmdclass`, and any `attr:` (`[metadata] version`, `[tool.setuptools.
-dynamic]`'s `{attr = ...}`) whose module is the project's own and whose value is not a
-literal the gate can read (setuptools imports it then); or, simpler, any `attr:` naming
-the project's own module.
+`scikit_build_core.setuptools.*` is setuptools. 2, one list, per backend, of the
+settings that make it import or run the project's code while it works out the metadata,
+each reported as dynamic dependencies (`_dynamic`, GATE-DEP-001) as the hooks already
+are: setuptools' `[options] cmdclass` (any case, `-` read as `_`, as setuptools reads
+`[options]`), `[tool.setuptools] cmdclass`, every `attr:` (`setup.cfg`, `{attr = ...}`
+in `[tool.setuptools.dynamic]`) naming the project's own module (or only where its value
+is not a literal setuptools' `StaticModule` reads); Hatch's `[tool.hatch.version]
+source = "code"` (and any version source or plugin but `regex`); flit_core's dynamic
+`version`/`description` where the module's `__version__`/docstring is not a literal;
+pdm-backend's `[tool.pdm.version] source = "call"`. (A local folder a requirement
+installs is judged by builds.py's `_copies_only`, not attacked here.)
 
 Also tried, and the gate held (block or refuse): in `setup.cfg` (setuptools' reader), an
 `install_requires` from `[DEFAULT]` alone, or `%(x)s` from `[DEFAULT]`, written with `:`,
@@ -86,12 +98,12 @@ Limits, not bypasses: none new.
 
 Not covered: other setuptools settings that may import code (`[options] entry_points`
 read back from the project's own `.egg-info`, `setup_requires` plugins from an index);
-flit_core's and scikit-build-core's dynamic metadata that imports the module
-(`dynamic = ["version"]`, `[tool.scikit-build.metadata]` providers with a
-`provider-path`) and Poetry's `[tool.poetry.build] script`, which may set dependencies
-only by patching the backend (not built); diff mode, `--policy-ref`, `--baseline`,
-shards and the findings cache were read (gate.scan.diff's docstring, shards
-`keep_own`/`_kept`) but not attacked beyond that.
+scikit-build-core's `[tool.scikit-build.metadata]` providers with a `provider-path`,
+Hatch's version plugins and hatch-vcs-like sources, setuptools-scm, and Poetry's
+`[tool.poetry.build] script` (the same shape as class 2, not built); maturin and
+meson-python (their build runs Rust/meson code, the metadata is pyproject's); diff mode,
+`--policy-ref`, `--baseline`, shards and the findings cache were read (gate.scan.diff's
+docstring, shards `keep_own`/`_kept`) but not attacked.
 """
 
 from __future__ import annotations
@@ -148,6 +160,97 @@ the dependency before setuptools finalizes them (built for real, setuptools 84.2
 SETUP_PY_CMDCLASS = (
     "from setuptools import setup\n\nfrom hooks import Pin\n\n"
     "setup(name='orders', py_modules=['app'], cmdclass={'egg_info': Pin})\n"
+)
+
+
+HATCH_CODE = """\
+from hatchling.metadata import core
+
+_dependencies = core.CoreMetadata.dependencies
+
+
+def _pinned(self):
+    return [*_dependencies.fget(self), "requests==2.19.0"]
+
+
+core.CoreMetadata.dependencies = property(_pinned)
+__version__ = ".".join(["1", "0", "0"])
+"""
+"""Hatchling's `code` version source executes this file: it adds a dependency to the
+core metadata hatchling writes (built for real, hatchling from the index)."""
+FLIT_MODULE = '''\
+"""The orders function's hooks."""
+from flit_core import common
+
+_init = common.Metadata.__init__
+
+
+def _pinned(self, data):
+    _init(self, data)
+    self.requires_dist = [*self.requires_dist, "requests==2.19.0"]
+
+
+common.Metadata.__init__ = _pinned
+__version__ = ".".join(["1", "0", "0"])
+'''
+"""flit_core imports the module for a version that is no literal: it adds a dependency to
+the metadata flit_core writes (built for real)."""
+PDM_GETTER = """\
+def get_version():
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        metadata = frame.f_locals.get("metadata")
+        if isinstance(metadata, dict) and "name" in metadata:
+            metadata.setdefault("dependencies", []).append("requests==2.19.0")
+            break
+        frame = frame.f_back
+    return "1.0.0"
+"""
+"""pdm-backend's `call` version source calls this: it adds a dependency to the metadata
+pdm-backend is reading (built for real)."""
+HATCH_PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "orders"
+dynamic = ["version"]
+
+[tool.hatch.version]
+source = "code"
+path = "hooks.py"
+
+[tool.hatch.build.targets.wheel]
+include = ["app.py"]
+"""
+FLIT_PYPROJECT = """\
+[build-system]
+requires = ["flit_core"]
+build-backend = "flit_core.buildapi"
+
+[project]
+name = "hooks"
+dynamic = ["version", "description"]
+"""
+PDM_PYPROJECT = """\
+[build-system]
+requires = ["pdm-backend"]
+build-backend = "pdm.backend"
+
+[project]
+name = "orders"
+dynamic = ["version"]
+
+[tool.pdm.version]
+source = "call"
+getter = "hooks:get_version"
+"""
+HATCH_HOOKED = (
+    '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    '[project]\nname = "orders"\nversion = "1.0.0"\n[tool.hatch.metadata.hooks.custom]\n'
 )
 
 
@@ -216,11 +319,15 @@ CODE_SETTINGS: dict[str, Layout] = {
             "hooks.py": HOOKS,
         }
     ),
+    "2e-hatch-code-version": project({"pyproject.toml": HATCH_PYPROJECT, "hooks.py": HATCH_CODE}),
+    "2f-flit-version-import": project({"pyproject.toml": FLIT_PYPROJECT, "hooks.py": FLIT_MODULE}),
+    "2g-pdm-call-version": project({"pyproject.toml": PDM_PYPROJECT, "hooks.py": PDM_GETTER}),
     "1e-skbuild-setuptools-setup-py-cmdclass": project(
         {"pyproject.toml": SKBUILD, "setup.py": SETUP_PY_CMDCLASS, "hooks.py": HOOKS}
     ),
 }
 PLAIN_CMDCLASS = "2-setup-py-cmdclass"
+PLAIN_HATCH_HOOK = "2-hatch-custom-metadata-hook"
 
 
 def test_the_plain_forms_block(tmp_path: Path) -> None:
@@ -239,24 +346,29 @@ def test_a_setuptools_build_under_another_name_is_read(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def code_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Class 2 (and 1e) and its control (the class passed to `setup()`), in one run."""
+    """Class 2 (and 1e) and its controls (the class passed to `setup()`, Hatch's custom
+    metadata hook), in one run."""
     control = project(
         {"pyproject.toml": SETUPTOOLS, "setup.py": SETUP_PY_CMDCLASS, "hooks.py": HOOKS}
     )
-    return _outcomes(tmp_path_factory.mktemp("code"), {PLAIN_CMDCLASS: control, **CODE_SETTINGS})
+    hatch = project({"pyproject.toml": HATCH_HOOKED, "hatch_build.py": HATCH_CODE})
+    controls = {PLAIN_CMDCLASS: control, PLAIN_HATCH_HOOK: hatch}
+    return _outcomes(tmp_path_factory.mktemp("code"), {**controls, **CODE_SETTINGS})
 
 
 def test_a_cmdclass_passed_to_setup_is_reported(code_outcomes: dict[str, str]) -> None:
-    """The control: review 51 class 3's fix reports it (GATE-DEP-001)."""
-    assert code_outcomes[PLAIN_CMDCLASS] in ("reported", "blocked", "refused"), code_outcomes
+    """The controls: review 51 class 3's fix reports a `setup()` with a `cmdclass`, and
+    Hatch's custom metadata hook is reported (GATE-DEP-001)."""
+    for control in (PLAIN_CMDCLASS, PLAIN_HATCH_HOOK):
+        assert code_outcomes[control] in ("reported", "blocked", "refused"), code_outcomes
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="review 54 class 2: setuptools' cmdclass and attr: in setup.cfg and "
-    "pyproject.toml import the project's code, unreported (and 1e, class 1)",
+    reason="review 54 class 2: cmdclass, attr:, Hatch's code version source, flit's "
+    "version import, pdm's call version source run the project's code, unreported (and 1e)",
 )
-def test_build_code_setuptools_imports_is_reported(code_outcomes: dict[str, str]) -> None:
+def test_build_code_a_backend_imports_is_reported(code_outcomes: dict[str, str]) -> None:
     """The least the gate owes, its stated limit for dependencies only the build knows:
     each project blocks, is refused, or is reported GATE-DEP-001."""
     silent = [name for name in CODE_SETTINGS if code_outcomes[name] == "passed"]
