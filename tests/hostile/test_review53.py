@@ -354,11 +354,6 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 53 classes 1 and 2: `%${` read as an escape; a quoted template's escapes "
-    "not undone",
-)
 def test_what_terraform_inserts_or_unescapes_is_scanned_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, {**AFTER_A_PERCENT, **ESCAPED})
 
