@@ -80,12 +80,14 @@ def unescaped(text: str) -> str:
 
 
 def _escaped(match: re.Match[str]) -> str:
-    if match[1] is None:
-        written = match.string[match.start() : match.start() + 2]
-        raise ValueError(f"a quoted string holds {written!r}, which is no HCL escape")
+    """The character an escape stands for; ValueError for a backslash that starts none,
+    or a code point past Unicode."""
     if match[1] in _SIMPLE:
         return _SIMPLE[match[1]]
-    return chr(int(match[1][1:], 16))
+    if match[1] is not None and int(match[1][1:], 16) <= 0x10FFFF:
+        return chr(int(match[1][1:], 16))
+    written = match[0] if match[1] else match.string[match.start() : match.start() + 2]
+    raise ValueError(f"a quoted string holds `{written}`, which is not an HCL escape")
 
 
 def hcl_loads(text: str) -> dict[str, Any]:
