@@ -12,6 +12,7 @@ reads.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import re
 import sys
@@ -127,6 +128,7 @@ def _python_hcl2() -> Any:
     return loads
 
 
+@functools.cache
 def _unescaping() -> type:
     """python-hcl2's transformer, undoing the escapes of each quoted string where it
     still knows the string was quoted (and not a heredoc)."""
