@@ -718,14 +718,57 @@ def test_discovery_never_fails_on_arbitrary_terraform(tokens: list[str]) -> None
 def test_terraform_inline_text_is_read_as_terraform_writes_it() -> None:
     from gate.bundle.discovery.terraform import _literal
 
-    assert _literal('import os\\nx = \\"a\\\\b\\" # \\u00e9') == 'import os\nx = "a\\b" # \u00e9'
-    assert _literal("\\U0011FFFF") == "\\U0011FFFF"  # past Unicode: left as written
-    assert _literal("line\\n\nkept") == "line\\n\nkept"  # a heredoc: no escapes
+    assert _literal("line\\n\nkept") == "line\\n\nkept"
     assert _literal('${file("x.py")}') is None
     assert _literal('x = "${var.code}"\n') is None
     assert _literal("%{ if true }x%{ endif }") is None
+    assert _literal("# %${base64decode(var.code)}\n") is None
     assert _literal("x = '$${a}'") == "x = '$${a}'"
     assert _literal(["x"]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "templated"),
+    [
+        ("# %${base64decode(x)}", True),  # a plain `%`, then an interpolation
+        ("$%{ if true }x%{ endif }", True),  # a plain `$`, then a directive
+        ("${x}", True),
+        ("$${x} %%{x} $$${x}", False),  # escapes: a run of two or more signs
+        ("100% $5 {}", False),
+    ],
+)
+def test_hcl_templates_are_scanned_as_hclsyntax_scans_them(text: str, templated: bool) -> None:
+    from gate.bundle.discovery.hcl import templated as scanned
+
+    assert scanned(text) is templated
+
+
+def test_quoted_terraform_strings_are_unescaped_once_heredocs_never() -> None:
+    from gate.bundle.discovery.hcl import hcl_loads
+
+    parsed = hcl_loads(
+        'resource "aws_x" "n\\u0041" {\n'
+        '  quoted = "import os\\nx = \\"a\\\\b\\" # \\u00e9 \\U0001F600"\n'
+        '  kept = "\\\\u0041 ${x}"\n'
+        '  expression = "${f("\\u0041")}"\n'
+        '  map = { "WRAPPE\\u0052" = "x" }\n'
+        '  policy = jsonencode({ Action = "\\u002a" })\n'
+        "  heredoc = <<EOT\n\\u0041 \\n\nEOT\n}\n"
+    )
+    body = parsed["resource"][0]["aws_x"]["nA"]
+    assert body["quoted"] == ['import os\nx = "a\\b" # \u00e9 \U0001f600']
+    assert body["kept"] == ["\\u0041 ${x}"]  # a literal backslash-u, decoded once
+    assert body["expression"] == ['${f("\\u0041")}']  # an expression's text, as written
+    assert body["map"] == [{"WRAPPER": "x"}]
+    assert body["policy"] == ["${jsonencode({'Action': '*'})}"]
+    assert body["heredoc"] == ["\\u0041 \\n"]
+
+
+@pytest.mark.parametrize("escape", ["\\q", "\\U0011FFFF", "\\u00"])
+def test_a_malformed_hcl_escape_is_refused_naming_the_file(tmp_path: Path, escape: str) -> None:
+    (tmp_path / "main.tf").write_text(f'locals {{\n  a = "x{escape}"\n}}\n', "utf-8")
+    with pytest.raises(BundleError, match=r"^b/main.tf: not valid HCL \(a quoted string holds"):
+        discover(tmp_path, "b")
 
 
 def test_inline_source_takes_literals_and_sub_templates_only() -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from gate.bundle.discovery.hcl import hcl_loads
 from gate.bundle.discovery.references import (
     SAMCONFIG_FILES,
     parameter_overrides,
@@ -53,14 +54,13 @@ class BundleContext:
         return self._yaml[relative]
 
     def terraform(self, relative: str) -> dict[str, Any] | None:
-        """A `.tf` file as python-hcl2 parses it (blocks carry `__start_line__`); None if
-        it cannot be read."""
+        """A `.tf` file as discovery parses it (`hcl_loads`: blocks carry
+        `__start_line__`, quoted strings are unescaped); None if it cannot be read."""
         if relative not in self._hcl:
-            from hcl2.api import loads
             from lark.exceptions import LarkError
 
             try:
-                self._hcl[relative] = loads((self.root / relative).read_text("utf-8"))
+                self._hcl[relative] = hcl_loads((self.root / relative).read_text("utf-8"))
             except (OSError, UnicodeDecodeError, LarkError, ValueError):
                 self._hcl[relative] = None
         return self._hcl[relative]

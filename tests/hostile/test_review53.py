@@ -36,7 +36,10 @@ GATE-IAC-018 (a shell wrapper), GATE-IAC-001 (an admin role) or PYSEC-2018-28 (r
    content, blocks (GATE-SLS-001), and where the same heredoc with a plain `${...}` is
    refused ("values only Terraform inserts": held). `$%{ if ... }` is the same blind spot
    for directives (seen by Terraform, not by the gate); no trick was built on it, a
-   directive inserts no text of its own.
+   directive inserts no text of its own. Fixed: one HCL template scanner
+   (gate.bundle.discovery.hcl `template_sequences`, `templated`) reads `${` and `%{` as
+   hclsyntax does (only `$${` and `%%{` escape) for every judgement `EXPRESSION` made
+   (terraform_stacks `_template`, `_renders`; terraform `_literal`, `_upload_source`).
 
 2. HCL escapes left in the text the gate judges. python-hcl2 keeps a quoted string's
    escapes as written (`\\u0027` is six characters, `\\u002a` is not `*`), and both
@@ -70,7 +73,12 @@ GATE-IAC-018 (a shell wrapper), GATE-IAC-001 (an admin role) or PYSEC-2018-28 (r
    a function URL's `authorization_type = "NON\\u0045"`: exit 0, GATE-IAC-015 only, where
    `"NONE"` blocks (GATE-IAC-010, a public URL). (An `Effect = "Allo\\u0077"` still
    blocks. `runtime = "pyth\\u006fn3.12"` and `handler = "app\\u002ehandler"` still
-   block: the code is scanned all the same.)
+   block: the code is scanned all the same.) Fixed: Terraform is parsed in one place
+   (gate.bundle.discovery.hcl `hcl_loads`, used by terraform `_parse` and
+   `RuleContext.terraform`), which undoes each quoted string's escapes once as python-hcl2
+   transforms it (values, map keys, labels, the literals in `jsonencode(...)`; never a
+   heredoc's nor an interpolation's text) and refuses a malformed escape; `_literal` no
+   longer decodes.
 
 3. pbr's code settings read without configparser's interpolation.
    `pbr_code_settings` (gate.bundle.manifests.pbr) reads `[global] setup_hooks` and
@@ -363,11 +371,6 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 53 classes 1 and 2: `%${` read as an escape; a quoted template's escapes "
-    "not undone",
-)
 def test_what_terraform_inserts_or_unescapes_is_scanned_or_refused(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, {**AFTER_A_PERCENT, **ESCAPED})
 

@@ -3,10 +3,13 @@ tfvars, instance indexes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hcl2.api import loads
 
 from gate.bundle.discovery.terraform_values import MAX_VALUES, ModuleValues
+from gate.rules.context import BundleContext
 
 MODULE = """
 locals {
@@ -75,3 +78,21 @@ def test_alternatives_are_bounded() -> None:
     many = [loads(f'src = "page{j}.html"\n') for j in range(MAX_VALUES)]
     chosen = ModuleValues.read([loads('variable "src" {}\n')], [*many, loads('src = "fn.zip"\n')])
     assert chosen.resolve("${var.src}")[-1] == "${var.src}"
+
+
+def test_the_rules_read_quoted_strings_as_terraform_does(tmp_path: Path) -> None:
+    """The rules' parse is discovery's (`hcl_loads`): a quoted string's escapes undone,
+    a heredoc's kept, a file with a malformed escape unread."""
+    (tmp_path / "main.tf").write_text(
+        'locals {\n  env = { "AWS_LAMBDA_EXEC_WRAPPE\\u0052" = "/var/task/w" }\n'
+        '  action = "\\u002a"\n  script = <<EOT\n\\u002a\nEOT\n}\n',
+        "utf-8",
+    )
+    (tmp_path / "bad.tf").write_text('locals {\n  a = "\\d"\n}\n', "utf-8")
+    context = BundleContext("b", tmp_path, tmp_path, ())
+    assert context.terraform_values(".").locals == {
+        "env": {"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/w"},
+        "action": "*",
+        "script": "\\u002a",
+    }
+    assert context.terraform("bad.tf") is None

@@ -7,17 +7,13 @@ is evaluated beyond the module's own locals and variable defaults (terraform_val
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import importlib
 import json
 import os
 import posixpath
 import re
-import sys
-import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,12 +31,12 @@ from gate.bundle.discovery.declared import (
     may_hold_python,
     where,
 )
+from gate.bundle.discovery.hcl import hcl_loads, templated
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
-from gate.bundle.discovery.terraform_values import EXPRESSION, TFVARS, ModuleValues, tf_value
+from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_value
 from gate.model import Warning_
-from gate.places import cache_dir, private_dir
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.module\}/?")
 _ROOT_PATH = re.compile(r"\$\{path\.root\}")
@@ -667,7 +663,7 @@ def _parse(path: Path, relative: str) -> dict[str, Any]:
 
     try:
         text = path.read_text("utf-8")
-        parsed = _hcl_loads()(text)
+        parsed = hcl_loads(text)
     except LarkError as e:
         where = f":{e.line}" if isinstance(e, UnexpectedInput) and e.line > 0 else ""
         reason = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
@@ -705,22 +701,6 @@ def _line_quoted(text: str, message: str) -> str:
         if line.strip() and message.endswith(line):
             return f":{number}"
     return ""
-
-
-def _hcl_loads() -> Callable[[str], Any]:
-    """python-hcl2's parser, imported only when there is Terraform to read, and built
-    where its grammar cache is private: lark keeps that cache, a pickle, in the temp dir
-    and loads it on the next start, and a shared /tmp is anyone's to plant one in."""
-    if "hcl2.api" not in sys.modules:
-        with contextlib.ExitStack() as stack:
-            private = private_dir(cache_dir() / "worker-tmp")
-            where = str(private) if private else stack.enter_context(tempfile.TemporaryDirectory())
-            saved, tempfile.tempdir = tempfile.tempdir, where
-            stack.callback(setattr, tempfile, "tempdir", saved)
-            importlib.import_module("hcl2.api")
-    from hcl2.api import loads
-
-    return loads
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -816,7 +796,7 @@ def _upload_source(upload: dict[str, Any]) -> Any:
     if source is not None:
         return source
     content = tf_value(upload, "content_base64")
-    if not isinstance(content, str) or not EXPRESSION.search(content):
+    if not isinstance(content, str) or not templated(content):
         return None
     read = _READ_WHOLE.fullmatch(content)
     if read is None:
@@ -998,28 +978,13 @@ def _written(
     return f"archive_file {name!r}", f"archive_file.{name}", pairs
 
 
-# An interpolation or directive (`${var.code}`, `%{ if }`, a whole `file("x.py")`):
-# Terraform puts other text there, which could be code. `$${` and `%%{` are literal.
-_HCL_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[nrt"\\])')
-
-
 def _literal(content: Any) -> str | None:
-    """Inline code as Terraform writes it out: a heredoc as it is (python-hcl2 gives it
-    with its newlines), a quoted string with its escapes undone; None for text with an
-    interpolation in it (its value is not in the text)."""
-    if not isinstance(content, str) or EXPRESSION.search(content):
+    """Inline code as Terraform writes it out (a quoted string's escapes are undone when
+    it is parsed, `hcl_loads`); None for text with an interpolation or a directive in it
+    (its value is not in the text)."""
+    if not isinstance(content, str) or templated(content):
         return None
-    if "\n" in content:
-        return content
-    return _HCL_ESCAPE.sub(_unescaped, content)
-
-
-def _unescaped(match: re.Match[str]) -> str:
-    simple = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
-    if match[1] in simple:
-        return simple[match[1]]
-    point = int(match[1][1:], 16)
-    return chr(point) if point <= 0x10FFFF else match[0]
+    return content
 
 
 def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None]:

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from gate.bundle.discovery.declared import Reference, where
-from gate.bundle.discovery.terraform_values import EXPRESSION, ModuleValues, tf_value
+from gate.bundle.discovery.hcl import templated
+from gate.bundle.discovery.terraform_values import ModuleValues, tf_value
 from gate.model import Warning_
 from gate.safeyaml import YamlLoadError, load_yaml
 
@@ -140,7 +141,7 @@ def _template(
         except (ValueError, SyntaxError, RecursionError, MemoryError):
             return "an HCL value the gate cannot read"
         return _inline(data, what, relative, stacks)
-    if EXPRESSION.search(text):
+    if templated(text):
         # What Terraform inserts (a variable, a file's content, another resource's value)
         # may hold line breaks and so resources of its own.
         return (
@@ -163,7 +164,7 @@ def _renders(path: Path, variables: str | None) -> bool:
     if variables is not None and variables.strip(" ,\n") not in ("{}", ""):
         return True
     try:
-        return bool(EXPRESSION.search(path.read_text("utf-8", "replace")))
+        return templated(path.read_text("utf-8", "replace"))
     except OSError:
         return False
 

@@ -28,8 +28,6 @@ past it, the last stands for the rest, unresolved (`_capped`)."""
 _MAX_DEPTH = 8
 """Locals naming locals: deeper than this is not followed (a cycle, or a trick)."""
 
-EXPRESSION = re.compile(r"(?<![$%])[$%]\{")
-"""Where an interpolation (`${`) or a directive (`%{`) starts; `$${` and `%%{` are escapes."""
 _NAMED = re.compile(r"\$\{(local|var)\.([A-Za-z_][\w-]*)\}")
 _INSTANCE = re.compile(r"(\b[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\[[^\]\[]*\]")
 """`type.name[index]` in a reference: the index of one instance of a resource."""
