@@ -723,7 +723,7 @@ def test_terraform_inline_text_is_read_as_terraform_writes_it() -> None:
     assert _literal('x = "${var.code}"\n') is None
     assert _literal("%{ if true }x%{ endif }") is None
     assert _literal("# %${base64decode(var.code)}\n") is None
-    assert _literal("x = '$${a}'") == "x = '$${a}'"
+    assert _literal("x = '$${a}'") == "x = '${a}'"  # the template's escape, undone
     assert _literal(["x"]) is None
 
 
@@ -741,6 +741,29 @@ def test_hcl_templates_are_scanned_as_hclsyntax_scans_them(text: str, templated:
     from gate.bundle.discovery.hcl import templated as scanned
 
     assert scanned(text) is templated
+
+
+@pytest.mark.parametrize(
+    ("text", "rendered", "made"),
+    [
+        ("app.zip", "app.zip", False),
+        ("cost: 100% of $5", "cost: 100% of $5", False),
+        ("echo $${HOME} %%{x}", "echo ${HOME} %{x}", True),
+        ("$$${x}", "$${x}", True),
+        ("fn-%{ if true }a%{ endif }.zip", None, True),
+        ("${var.name}.zip", None, True),
+    ],
+)
+def test_terraform_text_is_taken_as_written_only_where_terraform_writes_it_so(
+    text: str, rendered: str | None, made: bool
+) -> None:
+    """Inline code is what Terraform renders (its template escapes undone); a name or path
+    is judged as written only where it holds no sequence of a template at all."""
+    from gate.bundle.discovery.hcl import made_by_terraform
+    from gate.bundle.discovery.hcl import rendered as render
+
+    assert render(text) == rendered
+    assert made_by_terraform(text) is made
 
 
 def test_quoted_terraform_strings_are_unescaped_once_heredocs_never() -> None:

@@ -51,6 +51,25 @@ def templated(text: str) -> bool:
     return next(template_sequences(text), None) is not None
 
 
+def rendered(text: str) -> str | None:
+    """A template's text as Terraform renders it, where it holds no interpolation or
+    directive: its own escapes undone (`$${` is `${`, `%%{` is `%{`); None where it holds
+    one (its value is not in the text)."""
+    if templated(text):
+        return None
+    return _TEMPLATE_ESCAPE.sub(lambda escape: escape[0][1:], text)
+
+
+def made_by_terraform(text: str) -> bool:
+    """Whether a name or path Terraform reads may differ from its text: it holds an
+    interpolation, a directive or a template escape (`${`, `%{`, `$${`, `%%{`). The simple
+    rule for a judge that takes only a name as written."""
+    return "${" in text or "%{" in text
+
+
+_TEMPLATE_ESCAPE = re.compile(r"\$\$\{|%%\{")
+
+
 def _closing(text: str, at: int) -> int:
     """The end of the sequence whose body starts at `at`: past the `}` that closes it,
     braces inside its quoted strings apart."""

@@ -31,7 +31,7 @@ from gate.bundle.discovery.declared import (
     may_hold_python,
     where,
 )
-from gate.bundle.discovery.hcl import hcl_loads, templated
+from gate.bundle.discovery.hcl import hcl_loads, made_by_terraform, rendered, templated
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
@@ -376,7 +376,7 @@ def _untied_layers(written: Any, layers: dict[str, tuple[str | None, str | None]
     untied = []
     for entry in entries:
         text = entry if isinstance(entry, str) else None
-        if text is not None and "${" not in text and text.startswith("arn:"):
+        if text is not None and not made_by_terraform(text) and text.startswith("arn:"):
             continue
         if text is not None and re.fullmatch(r"\$\{data\.[^}]*\}", text):
             continue
@@ -581,7 +581,11 @@ def _inside(target: Any) -> bool:
     if not isinstance(target, str):
         return False
     path = _MODULE_PATH.sub("", target)
-    return "${" not in path and not path.startswith("/") and ".." not in PurePosixPath(path).parts
+    return (
+        not made_by_terraform(path)
+        and not path.startswith("/")
+        and ".." not in PurePosixPath(path).parts
+    )
 
 
 def _blocks(parsed: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -940,7 +944,7 @@ def _tf_inline(
         if filename is None and content is None:
             continue
         text = _literal(content)
-        if not isinstance(filename, str) or "${" in filename or text is None:
+        if not isinstance(filename, str) or made_by_terraform(filename) or text is None:
             unread.append(f"{filename!r}: {str(content)[:60]!r}")
         else:
             files[filename] = text
@@ -980,16 +984,16 @@ def _written(
 
 def _literal(content: Any) -> str | None:
     """Inline code as Terraform writes it out (a quoted string's escapes are undone when
-    it is parsed, `hcl_loads`); None for text with an interpolation or a directive in it
-    (its value is not in the text)."""
-    if not isinstance(content, str) or templated(content):
+    it is parsed, `hcl_loads`; the template's own here, `rendered`); None for text with an
+    interpolation or a directive in it (its value is not in the text)."""
+    if not isinstance(content, str):
         return None
-    return content
+    return rendered(content)
 
 
 def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None]:
     stripped = _PATH_PREFIX.sub("", value)
-    if "${" in stripped:
+    if made_by_terraform(stripped):
         return None, Unresolved(f"{value!r} needs Terraform to resolve")
     return local_path(module, stripped, remote=False)  # Terraform reads these from disk
 
@@ -997,7 +1001,7 @@ def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None
 def _tf_references(value: Any) -> set[str]:
     """Resource addresses (`type.name`) an attribute refers to; data sources are not resources."""
     if isinstance(value, str):
-        return set(_REFERENCE.findall(value)) if "${" in value else set()
+        return set(_REFERENCE.findall(value)) if made_by_terraform(value) else set()
     if isinstance(value, dict):
         return {r for inner in value.values() for r in _tf_references(inner)}
     if isinstance(value, list):
@@ -1016,7 +1020,7 @@ def _tf_related(
     role = _tf_references(values.texts(tf_value(body, "role")))
     own = {address} | {r for r in role if r.startswith(("aws_", "awscc_"))}
     # A resource may name the function by its name as well (`function_name = "orders"`).
-    named = {n for n in values.texts(tf_value(body, "function_name")) if "${" not in n}
+    named = {n for n in values.texts(tf_value(body, "function_name")) if not made_by_terraform(n)}
     pointing = {
         f"{kind}.{name}"
         for section, kind, name, _, other in blocks
