@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -359,6 +360,22 @@ def each_passes_with(
         assert warned is None or warned(name, warnings), (name, warnings)
     assert run.code == 0, (run.code, run.stdout[-2000:], run.stderr)
     return run
+
+
+def not_analysed(count: int, *named: str) -> Check:
+    """A `Check` of a case's warnings: its `not-analysed` warnings (one a function, each
+    "N files of code the gate does not analyse (SAMPLE)") count `count` files in all and
+    name each of `named`, as the bundle's `files.not_analysed` counts them when no zip
+    goes unreferenced and no file is two functions' code."""
+
+    def check(_: str, own: Findings) -> bool:
+        said = [w["message"] for w in own if w["code"] == "not-analysed"]
+        counts = [re.search(r": (\d+) files of code", message) for message in said]
+        return sum(int(c.group(1)) if c else 0 for c in counts) == count and all(
+            any(text in message for message in said) for text in named
+        )
+
+    return check
 
 
 def blocking(rule_id: str, severity: str | None = None, message: str = "") -> Check:
