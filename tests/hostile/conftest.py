@@ -363,14 +363,20 @@ def each_passes_with(
 
 
 def not_analysed(count: int, *named: str) -> Check:
-    """A `Check` of a case's warnings: its `not-analysed` warnings (one a function, each
-    "N files of code the gate does not analyse (SAMPLE)") count `count` files in all and
-    name each of `named`, as the bundle's `files.not_analysed` counts them when no zip
-    goes unreferenced and no file is two functions' code."""
+    """A `Check` of a case's warnings: its `not-analysed` warnings count `count` files in
+    all and name each of `named` (see `files_warned`)."""
+    return files_warned("not-analysed", count, *named)
+
+
+def files_warned(code: str, count: int, *named: str) -> Check:
+    """A `Check` of a case's warnings: its warnings of `code` ("not-analysed",
+    "out-of-scope": one a function, each "N files of ... (SAMPLE)") count `count` files in
+    all and name each of `named`, as the bundle's `files` counts them when no zip goes
+    unreferenced and no file is two functions' code."""
 
     def check(_: str, own: Findings) -> bool:
-        said = [w["message"] for w in own if w["code"] == "not-analysed"]
-        counts = [re.search(r": (\d+) files of code", message) for message in said]
+        said = [w["message"] for w in own if w["code"] == code]
+        counts = [re.search(r": (\d+) files of ", message) for message in said]
         return sum(int(c.group(1)) if c else 0 for c in counts) == count and all(
             any(text in message for message in said) for text in named
         )

@@ -18,6 +18,7 @@ import pytest
 
 from tests.hostile.conftest import (
     CHEAP_POLICY,
+    Check,
     Findings,
     HostileRun,
     Layout,
@@ -29,6 +30,7 @@ from tests.hostile.conftest import (
     each_passes_with,
     each_refused_in_report,
     files,
+    files_warned,
     on_rule,
 )
 
@@ -172,13 +174,11 @@ def test_nesting_past_the_budget_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "data/deep.json", "nested deeper than")
 
 
-def test_a_data_file_that_is_not_yaml_is_no_refusal(sandbox: Sandbox) -> None:
+def a_data_file_that_is_not_yaml_is_no_refusal(sandbox: Sandbox) -> None:
     # Only hostile structure is refused in a data file; its syntax is the scanner's.
     sandbox.write("app.py", APP)
     sandbox.write("data/notes.yaml", "key: [unclosed\n\tweird: }\n")
     sandbox.write("data/blob.json", b"\x00\x01\xff{{{")
-    run = sandbox.run()
-    assert run.code == 0, run.stdout[-2000:] + run.stderr
 
 
 @pytest.mark.slow
@@ -391,21 +391,23 @@ def test_a_handler_of_another_runtime_is_not_looked_for(tmp_path: Path) -> None:
 # --- other clouds, Terraform the parser cannot read ---------------------------------------
 
 
-def test_a_serverless_service_of_another_cloud_is_warned_not_refused(sandbox: Sandbox) -> None:
+def a_serverless_service_of_another_cloud_is_warned_not_refused(sandbox: Sandbox) -> None:
     sandbox.write(
         "serverless.yml",
         "service: gcf\nprovider: {name: google, runtime: python312, project: p}\n"
         "functions:\n  first: {handler: http, events: [{http: path}]}\n",
     )
     sandbox.write("main.py", "def http(request):\n    return 'ok'\n")
-    run = sandbox.run("--format", "json")
-    assert run.code == 0, run.stderr
-    warnings = json.loads(run.stdout)["warnings"]
-    assert [w["code"] for w in warnings if w["code"] == "not-aws"] == ["not-aws"]
-    assert any("serverless.yml" in w["message"] and "'google'" in w["message"] for w in warnings)
-    report = json.loads(run.stdout)
-    assert report["files"]["out_of_scope"] == 1
-    assert "out-of-scope" in [w["code"] for w in warnings]
+
+
+def warned_of_another_cloud(name: str, own: Findings) -> bool:
+    """One `not-aws` warning naming the serverless.yml and its provider, and its one file
+    counted out of scope (an `out-of-scope` warning)."""
+    return (
+        [w["code"] for w in own if w["code"] == "not-aws"] == ["not-aws"]
+        and any("serverless.yml" in w["message"] and "'google'" in w["message"] for w in own)
+        and files_warned("out-of-scope", 1)(name, own)
+    )
 
 
 def test_a_policy_can_fail_iac_of_another_cloud(sandbox: Sandbox) -> None:
@@ -1065,3 +1067,25 @@ def test_each_single_refusal_in_a_report_names_its_file(tmp_path: Path) -> None:
             ),
         },
     )
+
+
+def test_each_single_pass_is_warned_as_it_was_alone(tmp_path: Path) -> None:
+    """The single passes above, in one run: each bundle passes; the service of another
+    cloud is warned of in its bundle's warnings and is the run's one file out of scope."""
+    warned: dict[str, Check] = {
+        "serverless-service-of-another-cloud": warned_of_another_cloud,
+        "data-file-that-is-not-yaml": lambda _, own: True,
+    }
+    run = each_passes_with(
+        tmp_path,
+        {
+            "serverless-service-of-another-cloud": (
+                a_serverless_service_of_another_cloud_is_warned_not_refused
+            ),
+            "data-file-that-is-not-yaml": a_data_file_that_is_not_yaml_is_no_refusal,
+        },
+        warned=lambda name, own: warned[name](name, own),
+    )
+    report = json.loads(run.stdout)
+    assert report["files"]["out_of_scope"] == 1, report["files"]
+    assert [w["code"] for w in report["warnings"] if w["code"] == "not-aws"] == ["not-aws"]
