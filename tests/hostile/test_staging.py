@@ -21,7 +21,6 @@ import pytest
 from tests.conftest import RunGate
 from tests.hostile.conftest import (
     CHEAP_POLICY,
-    Check,
     Findings,
     HostileRun,
     Layout,
@@ -30,8 +29,6 @@ from tests.hostile.conftest import (
     assert_refused,
     each_blocks,
     each_blocks_with,
-    each_passes_with,
-    not_analysed,
 )
 
 TEMPLATE = """\
@@ -377,18 +374,16 @@ def _zip(path: Path, files: dict[str, str]) -> None:
             archive.writestr(name, text)
 
 
-def a_zip_nothing_deploys_is_listed_and_warned(sandbox: Sandbox) -> None:
+def test_a_zip_nothing_deploys_is_listed_and_warned(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", GOOD)
     (sandbox.bundle / "dist").mkdir()
     _zip(sandbox.bundle / "dist" / "other.zip", {"app.py": BAD})
-
-
-def test_a_zip_nothing_deploys_can_fail(sandbox: Sandbox) -> None:
-    """Policy `coverage: {not_analysed: fail}` fails a run of that bundle alone (listed
-    and warned: `test_each_single_pass_is_counted_and_warned`)."""
-    a_zip_nothing_deploys_is_listed_and_warned(sandbox)
-    run, _ = report(sandbox, COVERAGE_FAILS)
+    run, data = report(sandbox)
+    assert run.code == 0, run.stderr
+    assert data["files"]["unreferenced_zips"] == [f"{sandbox.bundle}/dist/other.zip"]
+    assert "zip-not-deployed" in {w["code"] for w in data["warnings"]}
+    run, data = report(sandbox, COVERAGE_FAILS)
     assert run.code == 1, run.stderr
 
 
@@ -418,68 +413,29 @@ def test_a_sourceless_pyc_is_refused(sandbox: Sandbox) -> None:
     assert_refused(sandbox.run(), "src/helper.pyc", "without its source")
 
 
-def bytecode_python_never_imports_is_not_analysed(sandbox: Sandbox) -> None:
+def test_bytecode_python_never_imports_is_not_analysed(sandbox: Sandbox) -> None:
     """A name no import finds, and `name.pyc` beside `name.py` (source comes first)."""
     function(sandbox)
     sandbox.write("src/app.py", GOOD)
     sandbox.write("src/app-backup.pyc", b"\xcb\r\r\n" + b"\x00" * 12)
     sandbox.write("src/helper.py", "x = 1\n")
     sandbox.write("src/helper.pyc", b"\xcb\r\r\n" + b"\x00" * 12)
+    run, data = report(sandbox)
+    assert run.code == 0, run.stderr
+    assert data["files"]["not_analysed"] == 2
 
 
-def test_each_single_pass_is_counted_and_warned(tmp_path: Path) -> None:
-    """The single passes above, in one run: each bundle passes; the bytecode no import
-    finds is two files not analysed (its bundle's warnings count them), and the zip
-    nothing deploys is the run's one unreferenced zip, warned of in its bundle."""
-    warned: dict[str, Check] = {
-        "bytecode-python-never-imports": not_analysed(2),
-        "zip-nothing-deploys": lambda _, own: any(w["code"] == "zip-not-deployed" for w in own),
-    }
-    run = each_passes_with(
-        tmp_path,
-        {
-            "bytecode-python-never-imports": bytecode_python_never_imports_is_not_analysed,
-            "zip-nothing-deploys": a_zip_nothing_deploys_is_listed_and_warned,
-        },
-        warned=lambda name, own: warned[name](name, own),
-    )
-    zipped = tmp_path / "zip-nothing-deploys" / "bundle" / "dist" / "other.zip"  # see `Batch`
-    assert json.loads(run.stdout)["files"]["unreferenced_zips"] == [str(zipped)]
-
-
-CODE_NOT_ANALYSED = {"index.js": "index.js", "Main.java": "Main.java", "native.so": "lib/native.so"}
-
-
-def code_the_gate_does_not_analyse(name: str) -> Layout:
-    def written(sandbox: Sandbox) -> None:
-        function(sandbox)
-        sandbox.write("src/app.py", GOOD)
-        sandbox.write(f"src/{name}", "require('child_process').exec(process.argv[2])\n")
-
-    return written
-
-
-def test_code_the_gate_does_not_analyse_is_warned(tmp_path: Path) -> None:
-    """Each kind of code the gate does not analyse, in one run: each bundle passes, with
-    its one file counted not analysed and named in a warning about its function."""
-    checks = {
-        case: not_analysed(1, "function Orders", f"src/{name}")
-        for case, name in CODE_NOT_ANALYSED.items()
-    }
-    run = each_passes_with(
-        tmp_path,
-        {case: code_the_gate_does_not_analyse(name) for case, name in CODE_NOT_ANALYSED.items()},
-        warned=lambda case, own: checks[case](case, own),
-    )
-    assert json.loads(run.stdout)["files"]["not_analysed"] == len(CODE_NOT_ANALYSED)
-
-
-@pytest.mark.parametrize("name", sorted(CODE_NOT_ANALYSED.values()))
-def test_code_the_gate_does_not_analyse_can_fail(sandbox: Sandbox, name: str) -> None:
-    """Policy `coverage: {not_analysed: fail}` fails a run of that bundle alone (the
-    policy judges a run's files in all, so each needs a run of its own)."""
-    code_the_gate_does_not_analyse(name)(sandbox)
-    run, _ = report(sandbox, COVERAGE_FAILS)
+@pytest.mark.parametrize("name", ["index.js", "Main.java", "lib/native.so"])
+def test_code_the_gate_does_not_analyse_is_warned_and_can_fail(sandbox: Sandbox, name: str) -> None:
+    function(sandbox)
+    sandbox.write("src/app.py", GOOD)
+    sandbox.write(f"src/{name}", "require('child_process').exec(process.argv[2])\n")
+    run, data = report(sandbox)
+    assert run.code == 0, run.stderr
+    assert data["files"]["not_analysed"] == 1
+    warning = next(w for w in data["warnings"] if w["code"] == "not-analysed")
+    assert "function Orders" in warning["message"] and f"src/{name}" in warning["message"]
+    run, data = report(sandbox, COVERAGE_FAILS)
     assert run.code == 1, run.stderr
 
 
