@@ -798,9 +798,8 @@ def test_a_serverless_json_admin_role_blocks(tmp_path: Path) -> None:
     each_blocks(tmp_path, on_rule("GATE-IAC-001", cases))
 
 
-def test_a_serverless_json_with_a_missing_handler_is_refused(sandbox: Sandbox) -> None:
+def a_serverless_json_with_a_missing_handler_is_refused(sandbox: Sandbox) -> None:
     sandbox.write("serverless.json", json.dumps(SLS_JSON_ADMIN))
-    assert_refused(sandbox.run(), "serverless.json", "app.handler")
 
 
 def test_a_serverless_json_that_is_not_json_is_refused(sandbox: Sandbox) -> None:
@@ -906,31 +905,37 @@ def test_inline_python_in_each_syntax_is_scanned_and_named(tmp_path: Path) -> No
     each_blocks_with(tmp_path, layouts, named)
 
 
-def test_clean_inline_python_passes(sandbox: Sandbox) -> None:
+def clean_inline_python_passes(sandbox: Sandbox) -> None:
     sandbox.write("template.yaml", inline_template(block(APP)))
-    run = sandbox.run()
-    assert run.code == 0, (run.stdout[-2000:], run.stderr)
 
 
 def a_hostile_logical_id_stages_inside_the_copy(sandbox: Sandbox) -> None:
     sandbox.write("template.yaml", inline_template(block(SHELL), logical_id="../../x"))
 
 
-@pytest.mark.parametrize(
-    "code",
-    [
-        '!Join ["\\n", ["import os", "def handler(e, c): pass"]]\n',
-        "\n          Fn::Join: ['', ['import os']]\n",
-        "!If [Cond, 'a', 'b']\n",
-        "42\n",
-        "!Sub |\n          x = '${Code}'\n          def handler(e, c): pass\n",
-        "\n          Fn::Sub: ['${Code}', {Code: 'import os'}]\n",
-    ],
-    ids=["short-join", "long-join", "if", "number", "sub-a-parameter", "sub-a-variable-map"],
-)
-def test_inline_python_that_is_not_a_literal_is_refused(sandbox: Sandbox, code: str) -> None:
-    sandbox.write("template.yaml", inline_template(code))
-    assert_refused(sandbox.run(), "template.yaml", "Orders", "not a literal string")
+INLINE_PYTHON_NOT_A_LITERAL = {
+    "short-join": '!Join ["\\n", ["import os", "def handler(e, c): pass"]]\n',
+    "long-join": "\n          Fn::Join: ['', ['import os']]\n",
+    "if": "!If [Cond, 'a', 'b']\n",
+    "number": "42\n",
+    "sub-a-parameter": "!Sub |\n          x = '${Code}'\n          def handler(e, c): pass\n",
+    "sub-a-variable-map": "\n          Fn::Sub: ['${Code}', {Code: 'import os'}]\n",
+}
+
+
+def test_inline_python_that_is_not_a_literal_is_refused(tmp_path: Path) -> None:
+    """Each `Code.ZipFile` that is no literal string, in one run: each bundle refused by
+    an error naming its template and function."""
+    each_refused_in_report(
+        tmp_path,
+        {
+            name: (
+                files({"template.yaml": inline_template(code)}),
+                ("template.yaml", "Orders", "not a literal string"),
+            )
+            for name, code in INLINE_PYTHON_NOT_A_LITERAL.items()
+        },
+    )
 
 
 def test_inline_code_of_another_runtime_is_warned_and_can_fail(sandbox: Sandbox) -> None:
@@ -993,20 +998,28 @@ def test_terraform_inline_archive_code_in_each_form_is_scanned(tmp_path: Path) -
     each_blocks_with(tmp_path, layouts, staged)
 
 
-@pytest.mark.parametrize(
-    "archive",
-    [
-        '  source_content = file("${path.module}/x.py")\n  source_content_filename = "index.py"\n',
-        '  source {\n    content  = var.code\n    filename = "index.py"\n  }\n',
-        HEREDOC + '    x = "${var.code}"\n  PY\n  source_content_filename = "index.py"\n',
-    ],
-    ids=["file-call", "variable", "interpolated-heredoc"],
-)
-def test_terraform_inline_code_that_is_not_literal_is_refused(
-    sandbox: Sandbox, archive: str
-) -> None:
-    sandbox.write("main.tf", tf_inline(archive))
-    assert_refused(sandbox.run(), "main.tf", "aws_lambda_function.f", "not a literal string")
+TF_INLINE_NOT_LITERAL = {
+    "file-call": '  source_content = file("${path.module}/x.py")\n'
+    '  source_content_filename = "index.py"\n',
+    "variable": '  source {\n    content  = var.code\n    filename = "index.py"\n  }\n',
+    "interpolated-heredoc": HEREDOC
+    + '    x = "${var.code}"\n  PY\n  source_content_filename = "index.py"\n',
+}
+
+
+def test_terraform_inline_code_that_is_not_literal_is_refused(tmp_path: Path) -> None:
+    """Each `archive_file` code that is no literal string, in one run: each bundle
+    refused by an error naming its file and the function."""
+    each_refused_in_report(
+        tmp_path,
+        {
+            name: (
+                files({"main.tf": tf_inline(archive)}),
+                ("main.tf", "aws_lambda_function.f", "not a literal string"),
+            )
+            for name, archive in TF_INLINE_NOT_LITERAL.items()
+        },
+    )
 
 
 def test_terraform_inline_file_name_out_of_the_code_is_refused(sandbox: Sandbox) -> None:
@@ -1065,6 +1078,10 @@ def test_each_single_refusal_in_a_report_names_its_file(tmp_path: Path) -> None:
                 missing_build_output_of_a_python_function_stays_an_error,
                 ("serverless.yml", "create (line 5)", "orders.zip", "`serverless package`"),
             ),
+            "serverless-json-with-a-missing-handler": (
+                a_serverless_json_with_a_missing_handler_is_refused,
+                ("serverless.json", "app.handler"),
+            ),
         },
     )
 
@@ -1075,6 +1092,7 @@ def test_each_single_pass_is_warned_as_it_was_alone(tmp_path: Path) -> None:
     warned: dict[str, Check] = {
         "serverless-service-of-another-cloud": warned_of_another_cloud,
         "data-file-that-is-not-yaml": lambda _, own: True,
+        "clean-inline-python": lambda _, own: True,
     }
     run = each_passes_with(
         tmp_path,
@@ -1083,6 +1101,7 @@ def test_each_single_pass_is_warned_as_it_was_alone(tmp_path: Path) -> None:
                 a_serverless_service_of_another_cloud_is_warned_not_refused
             ),
             "data-file-that-is-not-yaml": a_data_file_that_is_not_yaml_is_no_refusal,
+            "clean-inline-python": clean_inline_python_passes,
         },
         warned=lambda name, own: warned[name](name, own),
     )
