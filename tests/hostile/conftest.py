@@ -403,23 +403,28 @@ def each_refused_in_report(
     policy: str = CHEAP_POLICY,
 ) -> HostileRun:
     """Each case's bundle refused, in one run, by an error of its own (path and message)
-    that names each text of the case (a file, a key), and by one stderr line naming its
-    bundle and them, as a run of it alone names them on its one stderr line. Only for
-    refusals raised as the bundle is scanned, which leave the report: a bundle refused at
-    discovery ends a run with no report. Returns the run, for what no bundle's output may
-    hold."""
+    that names each text of the case (a file, a key), as a run of it alone names them on
+    its one stderr line. The run's stderr has a line a reason, as `gate check` writes
+    them: one for each scanner that failed (its errors in one), and one for each error
+    of the gate's own, which for a case refused by the gate itself is the one line naming
+    its bundle and its texts. Only for refusals raised as the bundle is scanned, which
+    leave the report: a bundle refused at discovery ends a run with no report. Returns
+    the run, for what no bundle's output may hold."""
     batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, policy)
     run = batch.run(cases)
     assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
     report = json.loads(run.stdout)
     for name, (_, named) in cases.items():
-        bundle = str(batch.boxes[name].bundle)
-        lines = [x for x in run.lines if _names(x, bundle)]
-        assert len(lines) == 1 and all(t in lines[0] for t in named), (name, named, run.stderr)
-        said = [f"{e.get('path')}: {e['message']}" for e in batch.of(name, report, "errors")]
+        own = batch.of(name, report, "errors")
+        said = [f"{e.get('path')}: {e['message']}" for e in own]
         assert any(all(text in line for text in named) for line in said), (name, named, said)
-    # One stderr line a bundle, as a run of it alone has one.
-    assert len(run.lines) == len(cases), run.stderr
+        if all(e["scanner"] is None for e in own):
+            bundle = str(batch.boxes[name].bundle)
+            lines = [x for x in run.lines if _names(x, bundle)]
+            assert len(lines) == 1 and all(t in lines[0] for t in named), (name, run.stderr)
+    scanners = {e["scanner"] for e in report["errors"] if e["scanner"] is not None}
+    gates = [e for e in report["errors"] if e["scanner"] is None]
+    assert len(run.lines) == len(scanners) + len(gates), run.stderr
     return run
 
 
