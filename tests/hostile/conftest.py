@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -277,15 +278,23 @@ class Batch:
         return run
 
     def of(self, name: str, report: dict[str, Any], key: str) -> list[dict[str, Any]]:
-        """The report's findings (`key` "findings") or errors ("errors") of `name`'s bundle."""
+        """The report's findings (`key` "findings"), errors ("errors") or warnings
+        ("warnings") of `name`'s bundle. Warnings carry no bundle: theirs are those whose
+        text names the bundle's path (as "BUNDLE: ..." or a file "BUNDLE/...")."""
         bundle = str(self.boxes[name].bundle)
         if key == "findings":
             return [f for f in report["findings"] if f["bundle"] == bundle]
+        if key == "warnings":
+            return [w for w in report["warnings"] if _names(w["message"], bundle)]
         return [e for e in report["errors"] if _inside(e.get("path"), bundle)]
 
 
 def _inside(path: str | None, bundle: str) -> bool:
     return path is not None and (path == bundle or path.startswith(bundle + "/"))
+
+
+def _names(text: str, bundle: str) -> bool:
+    return f"{bundle}:" in text or f"{bundle}/" in text
 
 
 def each_blocks(
@@ -325,6 +334,56 @@ def each_blocks_with(
     return run
 
 
+def each_passes_with(
+    base: Path,
+    layouts: Mapping[str, Layout],
+    check: Check | None = None,
+    warned: Check | None = None,
+    policy: str = CHEAP_POLICY,
+) -> HostileRun:
+    """Each case's bundle passing, in one run: what a run of it alone asserted on exit 0
+    (no blocking finding of its own, no error of its own), and `check(name, findings)`
+    true of its own findings and `warned(name, warnings)` of its own warnings, when given.
+    Returns the run, for what no bundle's output may hold."""
+    batch = Batch(base, layouts, policy)
+    run = batch.run(layouts)
+    # A refusal that ends the run leaves no report; its one line names the bundle.
+    assert run.stdout.strip(), (run.code, run.stderr)
+    report = json.loads(run.stdout)
+    for name in layouts:
+        own = batch.of(name, report, "findings")
+        errors = batch.of(name, report, "errors")
+        assert not errors, (name, errors)
+        assert not any(f["status"] == "blocking" for f in own), (name, own)
+        assert check is None or check(name, own), (name, own)
+        warnings = batch.of(name, report, "warnings")
+        assert warned is None or warned(name, warnings), (name, warnings)
+    assert run.code == 0, (run.code, run.stdout[-2000:], run.stderr)
+    return run
+
+
+def not_analysed(count: int, *named: str) -> Check:
+    """A `Check` of a case's warnings: its `not-analysed` warnings count `count` files in
+    all and name each of `named` (see `files_warned`)."""
+    return files_warned("not-analysed", count, *named)
+
+
+def files_warned(code: str, count: int, *named: str) -> Check:
+    """A `Check` of a case's warnings: its warnings of `code` ("not-analysed",
+    "out-of-scope": one a function, each "N files of ... (SAMPLE)") count `count` files in
+    all and name each of `named`, as the bundle's `files` counts them when no zip goes
+    unreferenced and no file is two functions' code."""
+
+    def check(_: str, own: Findings) -> bool:
+        said = [w["message"] for w in own if w["code"] == code]
+        counts = [re.search(r": (\d+) files of ", message) for message in said]
+        return sum(int(c.group(1)) if c else 0 for c in counts) == count and all(
+            any(text in message for message in said) for text in named
+        )
+
+    return check
+
+
 def blocking(rule_id: str, severity: str | None = None, message: str = "") -> Check:
     """A `Check`: a blocking finding of `rule_id` (and `severity`, when given) among the
     case's, and a finding of `rule_id` whose message holds `message`."""
@@ -342,19 +401,31 @@ def each_refused_in_report(
     base: Path,
     cases: Mapping[str, tuple[Layout, tuple[str, ...]]],
     policy: str = CHEAP_POLICY,
-) -> None:
+) -> HostileRun:
     """Each case's bundle refused, in one run, by an error of its own (path and message)
     that names each text of the case (a file, a key), as a run of it alone names them on
-    its one stderr line. Only for refusals raised as the bundle is scanned, which leave
-    the report: a bundle refused at discovery ends a run with no report."""
+    its one stderr line. The run's stderr has a line a reason, as `gate check` writes
+    them: one for each scanner that failed (its errors in one), and one for each error
+    of the gate's own, which for a case refused by the gate itself is the one line naming
+    its bundle and its texts. Only for refusals raised as the bundle is scanned, which
+    leave the report: a bundle refused at discovery ends a run with no report. Returns
+    the run, for what no bundle's output may hold."""
     batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, policy)
     run = batch.run(cases)
     assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
-    assert len(run.lines) == 1, run.stderr
     report = json.loads(run.stdout)
     for name, (_, named) in cases.items():
-        said = [f"{e.get('path')}: {e['message']}" for e in batch.of(name, report, "errors")]
+        own = batch.of(name, report, "errors")
+        said = [f"{e.get('path')}: {e['message']}" for e in own]
         assert any(all(text in line for text in named) for line in said), (name, named, said)
+        if all(e["scanner"] is None for e in own):
+            bundle = str(batch.boxes[name].bundle)
+            lines = [x for x in run.lines if _names(x, bundle)]
+            assert len(lines) == 1 and all(t in lines[0] for t in named), (name, run.stderr)
+    scanners = {e["scanner"] for e in report["errors"] if e["scanner"] is not None}
+    gates = [e for e in report["errors"] if e["scanner"] is None]
+    assert len(run.lines) == len(scanners) + len(gates), run.stderr
+    return run
 
 
 def each_blocked_or_refused(

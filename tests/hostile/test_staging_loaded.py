@@ -29,6 +29,8 @@ from tests.hostile.conftest import (
     assert_blocks,
     assert_refused,
     each_blocks,
+    each_passes_with,
+    not_analysed,
     on_rule,
 )
 from tests.hostile.test_staging import BAD, GOOD, function
@@ -98,13 +100,10 @@ def test_a_native_module_the_code_imports_is_refused(sandbox: Sandbox, importer:
     assert_refused(sandbox.run(), "src/lib/fast.cpython-312-x86_64-linux-gnu.so", "imports")
 
 
-def test_a_lone_native_module_stays_not_analysed(sandbox: Sandbox) -> None:
+def a_lone_native_module_stays_not_analysed(sandbox: Sandbox) -> None:
     function(sandbox)
     sandbox.write("src/app.py", GOOD)
     sandbox.write("src/fast.cpython-312-x86_64-linux-gnu.so", ELF)
-    run = sandbox.run("--format", "json")
-    assert run.code == 0, run.stderr
-    assert files_of(run)["not_analysed"] == 1
 
 
 # --- bytecode in __pycache__ -------------------------------------------------------------
@@ -311,9 +310,7 @@ def test_a_real_virtualenv_in_a_functions_code_is_refused_with_the_way_out(
     assert excluded.code in (0, 1), excluded.stderr
 
 
-def test_an_installed_packages_listed_bytecode_is_not_analysed_not_refused(
-    sandbox: Sandbox,
-) -> None:
+def an_installed_packages_listed_bytecode_is_not_analysed_not_refused(sandbox: Sandbox) -> None:
     """pip compiles what it installs and lists the bytecode in RECORD: a layer built
     with pip, as real repositories ship, is not refused, and its bytecode is counted
     not analysed (nothing proves what it holds), never third-party or ignored."""
@@ -324,8 +321,22 @@ def test_an_installed_packages_listed_bytecode_is_not_analysed_not_refused(
     install(sandbox, "src", "pkg", {"pkg/__init__.py": "VALUE = 1\n"})
     bytecode = pyc("VALUE = 1\n", py_compile.PycInvalidationMode.UNCHECKED_HASH)
     sandbox.write("src/pkg/__pycache__/__init__.cpython-312.pyc", bytecode)
-    run = sandbox.run("--format", "json")
-    assert run.code == 0, run.stderr
-    files = json.loads(run.stdout)["files"]
-    assert files["not_analysed"] == 1, files
+
+
+def test_each_single_pass_counts_its_one_file_not_analysed(tmp_path: Path) -> None:
+    """The single passes above, in one run: each bundle passes with one file counted not
+    analysed (its own warning says so), and no bundle's bytecode is ignored as a tool
+    cache (none is in the run's sum)."""
+    run = each_passes_with(
+        tmp_path,
+        {
+            "lone-native-module": a_lone_native_module_stays_not_analysed,
+            "installed-packages-listed-bytecode": (
+                an_installed_packages_listed_bytecode_is_not_analysed_not_refused
+            ),
+        },
+        warned=not_analysed(1),
+    )
+    files = files_of(run)
+    assert files["not_analysed"] == 2, files
     assert "tool-cache" not in files.get("ignored_by", {}), files
