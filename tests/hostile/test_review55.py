@@ -173,7 +173,9 @@ def code_change(tail: str = "") -> tuple[dict[str, str], dict[str, str]]:
     return {**code, "template.yaml": before}, {"template.yaml": after}
 
 
-def with_subst(change: tuple[dict[str, str], dict[str, str]]) -> tuple[dict, dict]:
+def with_subst(
+    change: tuple[dict[str, str], dict[str, str]],
+) -> tuple[dict[str, str], dict[str, str]]:
     before, after = change
     return {**before, ".gitattributes": SUBST}, after
 
