@@ -219,9 +219,6 @@ CODE_FOLDERS = {
     "vendor-folder": ("app.handler", "src/vendor", "vendor"),
     "handler-package": ("pkg/app.handler", "src/pkg", "pkg"),
 }
-IN_CODE_FOLDERS = pytest.mark.parametrize(
-    ("handler", "site", "package"), list(CODE_FOLDERS.values()), ids=list(CODE_FOLDERS)
-)
 
 
 def code_folder_case(sandbox: Sandbox, handler: str, package: str) -> None:
@@ -243,16 +240,16 @@ def sibling_in_a_folder_of_the_code_without_a_record(
     return written
 
 
-@IN_CODE_FOLDERS
-def test_a_made_up_package_in_a_folder_of_the_code_is_not_third_party(
-    sandbox: Sandbox, handler: str, site: str, package: str
-) -> None:
+def made_up_package_in_a_folder_of_the_code(handler: str, site: str, package: str) -> Layout:
     """A RECORD the bundle wrote, in a folder of the function's own code (a `vendor/` it
     imports, or the handler's own package), proves the attacker's module third-party with
     no requirements file declaring it: bandit and the serverless rules never read it."""
-    code_folder_case(sandbox, handler, package)
-    install(sandbox, site, "helperpkg", {"helper.py": BAD}, declare=False)
-    blocked_or_refused(sandbox.run().code)
+
+    def written(sandbox: Sandbox) -> None:
+        code_folder_case(sandbox, handler, package)
+        install(sandbox, site, "helperpkg", {"helper.py": BAD}, declare=False)
+
+    return written
 
 
 def undeclared_package_beside_the_code(sandbox: Sandbox) -> None:
@@ -382,5 +379,11 @@ def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
             "pycache-prefix-does-not-turn-a-refusal-into-a-warning": (
                 a_pycache_prefix_does_not_turn_a_refusal_into_a_warning
             ),
+            **{
+                f"made-up-package-in-the-{name}-is-not-third-party": (
+                    made_up_package_in_a_folder_of_the_code(*folder)
+                )
+                for name, folder in CODE_FOLDERS.items()
+            },
         },
     )
