@@ -106,6 +106,7 @@ from tests.hostile.conftest import (
 )
 from tests.hostile.test_review16 import IMPORTS_HELPER
 from tests.hostile.test_review18 import shadowed_layer
+from tests.hostile.test_review20 import each_refused_on_its_own_line
 from tests.hostile.test_staging import BAD, GOOD
 
 # --- 1. an action list built by Fn::Split -----------------------------------------------
@@ -274,11 +275,9 @@ def coded(sandbox: Sandbox, code_uri: str) -> None:
     sandbox.write("src/app.py", GOOD)
 
 
-def test_a_code_uri_written_out_is_followed(sandbox: Sandbox) -> None:
+def code_uri_written_out(sandbox: Sandbox) -> None:
     """The baseline: `CodeUri: node_modules/fn`, a folder the copy ignores: refused."""
     coded(sandbox, "node_modules/fn")
-    run = sandbox.run()
-    assert run.code == 2 and "node_modules/fn" in run.stderr, run
 
 
 def test_a_code_uri_from_a_parameter_is_followed(tmp_path: Path) -> None:
@@ -338,11 +337,9 @@ def sourced(sandbox: Sandbox, declarations: str, source: str, files: dict[str, s
         sandbox.write(name, text)
 
 
-def test_an_archive_source_written_out_is_followed(sandbox: Sandbox) -> None:
+def archive_source_written_out(sandbox: Sandbox) -> None:
     """The baseline: `source_dir = "${path.module}/node_modules/fn"`: refused."""
     sourced(sandbox, "", '"${path.module}/node_modules/fn"', {})
-    run = sandbox.run()
-    assert run.code == 2 and "node_modules/fn" in run.stderr, run
 
 
 def test_an_archive_source_from_the_modules_values_is_followed(tmp_path: Path) -> None:
@@ -417,6 +414,18 @@ BLOCKING: dict[str, tuple[Layout, str]] = {
     "2-override-split-into-actions": (override_split_into_actions, "GATE-IAC-001"),
     "2-override-of-a-principal": (override_of_a_resource_policy_principal, "GATE-IAC-019"),
 }
+
+
+def test_the_code_a_baseline_names_in_node_modules_is_followed(tmp_path: Path) -> None:
+    """The baselines of 3 and 4, in one run: each refused by a scan error of its own
+    naming node_modules/fn, the folder the copy ignores."""
+    each_refused_on_its_own_line(
+        tmp_path,
+        {
+            "3-code-uri-written-out": (code_uri_written_out, ("node_modules/fn",)),
+            "4-archive-source-written-out": (archive_source_written_out, ("node_modules/fn",)),
+        },
+    )
 
 
 def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from tests.hostile.conftest import (
     assert_blocks,
     assert_refused,
     each_blocked_or_refused,
-    each_blocks,
+    each_blocks_with,
 )
 from tests.hostile.test_review import (
     GOOD_HANDLER,
@@ -140,19 +140,12 @@ def handlers_sibling_without_a_record(sandbox: Sandbox) -> None:
     sandbox.write("src/helper.py", BAD)
 
 
-def test_a_record_the_bundle_wrote_does_not_exempt_the_handlers_sibling(
-    sandbox: Sandbox,
-) -> None:
+def a_record_the_bundle_wrote(sandbox: Sandbox) -> None:
     """The attacker's own code in a sibling module, listed (with true hashes) in a
-    dist-info it made up but declared by no requirements file beside the handler, is
-    scanned as the function's own code."""
+    dist-info it made up but declared by no requirements file beside the handler."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS_HELPER)
     install(sandbox, "src", "helperpkg", {"helper.py": BAD}, declare=False)
-    run = sandbox.run("--format", "json")
-    assert_blocks(run)
-    warned = [w["message"] for w in json.loads(run.stdout)["warnings"]]
-    assert any("helperpkg 1.0" in m and "requirements" in m for m in warned), warned
 
 
 def test_a_dependency_of_a_declared_package_is_third_party(sandbox: Sandbox) -> None:
@@ -298,10 +291,27 @@ BASELINES: dict[str, tuple[Layout, str]] = {
 }  # fmt: skip
 
 
-def test_the_baselines_block(tmp_path: Path) -> None:
+RECORD_THE_BUNDLE_WROTE = "record-the-bundle-wrote"
+
+
+def test_the_baselines_and_a_record_the_bundle_wrote_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding on the rule
-    named beside it."""
-    each_blocks(tmp_path, BASELINES)
+    named beside it. In the same run, a record the bundle wrote does not exempt the
+    handler's sibling: the attacker's module is scanned as the function's own code (the
+    bundle blocks), and a warning of that bundle says its package is declared by no
+    requirements file."""
+    run = each_blocks_with(
+        tmp_path,
+        {
+            **{name: layout for name, (layout, _) in BASELINES.items()},
+            RECORD_THE_BUNDLE_WROTE: a_record_the_bundle_wrote,
+        },
+        lambda name, own: name == RECORD_THE_BUNDLE_WROTE or BASELINES[name][1] in json.dumps(own),
+    )
+    bundle = str(tmp_path / RECORD_THE_BUNDLE_WROTE / "bundle") + "/"
+    warned = [w["message"] for w in json.loads(run.stdout)["warnings"]]
+    own = [m for m in warned if m.startswith(bundle)]
+    assert any("helperpkg 1.0" in m and "requirements" in m for m in own), warned
 
 
 def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:

@@ -109,13 +109,17 @@ it includes as the Framework does, with CloudFormation's short forms as long for
 from __future__ import annotations
 
 import io
+import json
 import zipfile
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
 import pytest
 
 from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    Batch,
     Layout,
     Sandbox,
     assert_refused,
@@ -476,23 +480,17 @@ def made(sandbox: Sandbox, code_uri: str, metadata: str) -> None:
     sandbox.write("src/Makefile", MAKEFILE)
 
 
-def test_a_code_uri_in_node_modules_is_refused(sandbox: Sandbox) -> None:
+def code_uri_in_node_modules(sandbox: Sandbox) -> None:
     """The baseline: `CodeUri: node_modules/fn`: refused (exit 2)."""
     made(sandbox, "node_modules/fn/", "")
-    run = sandbox.run()
-    assert run.code == 2 and "node_modules/fn" in run.stderr, run
 
 
-def test_a_makefile_build_is_not_taken_for_its_code_uri(sandbox: Sandbox) -> None:
+def makefile_build_is_not_taken_for_its_code_uri(sandbox: Sandbox) -> None:
     """`sam build` runs the Makefile, which copies node_modules/fn/app.py into the
     artifact; the gate scanned src/, called the Makefile not analysed and passed (exit 0).
     What a program of the bundle builds is code the gate cannot follow: a scan error
     naming the function, with what to do."""
     made(sandbox, "src/", "\n    Metadata:\n      BuildMethod: makefile")
-    run = sandbox.run()
-    assert run.code == 2, run
-    assert "Orders: its code is at what its Makefile builds" in run.stderr, run.stderr
-    assert "gate check the built zip" in run.stderr
 
 
 # --- 5. a Serverless layer attached with the `!Ref` short form ------------------------------
@@ -571,15 +569,12 @@ def an_upload_named_by_its_literal_bucket_and_key_is_followed(sandbox: Sandbox) 
     main.write_text(text.replace("aws_s3_object.code.key", '"orders.zip"'))
 
 
-def test_an_upload_written_from_content_is_refused(sandbox: Sandbox) -> None:
+def upload_written_from_content(sandbox: Sandbox) -> None:
     """An object written from `content_base64` (a zip in the text): code the gate cannot
     follow, a scan error naming the function."""
     uploaded(sandbox, "bundle-zip", TF_S3_OBJECT)
     main = sandbox.bundle / "main.tf"
     main.write_text(main.read_text().replace("source = ", "content_base64 = "))
-    run = sandbox.run()
-    assert run.code == 2, run
-    assert "aws_lambda_function.orders: its code is at" in run.stderr, run.stderr
 
 
 def managed_policy_a_tfvars_file_gives(sandbox: Sandbox) -> None:
@@ -622,6 +617,43 @@ def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     policies 1 judges and what held, in one run of every bundle: each blocks, its finding
     naming its rule."""
     each_blocks(tmp_path, BLOCKING)
+
+
+def each_refused_on_its_own_line(
+    base: Path, cases: Mapping[str, tuple[Layout, tuple[str, ...]]]
+) -> None:
+    """Each case's bundle refused while it is scanned, in one run: exit 2, and for each,
+    one error line of its own naming its bundle and each text of the case (as the one
+    line of a run of it alone does), and an error of its own in the report naming them."""
+    batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, CHEAP_POLICY)
+    run = batch.run(cases)
+    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
+    report = json.loads(run.stdout)
+    # One error line for each bundle, naming it and what a run of it alone named.
+    for name, (_, named) in cases.items():
+        bundle = str(batch.boxes[name].bundle) + "/"
+        own = [line for line in run.lines if bundle in line]
+        assert len(own) == 1 and all(text in own[0] for text in named), (name, run.stderr)
+        said = [f"{e.get('path')}: {e['message']}" for e in batch.of(name, report, "errors")]
+        assert any(all(text in line for text in named) for line in said), (name, named, said)
+    assert len(run.lines) == len(cases), run.stderr
+
+
+def test_code_the_gate_cannot_follow_is_refused(tmp_path: Path) -> None:
+    """3's baseline, its Makefile build and the upload written from content, in one run:
+    each refused by a scan error of its own naming what a run of it alone named."""
+    cases: dict[str, tuple[Layout, tuple[str, ...]]] = {
+        "3-code-uri-in-node-modules": (code_uri_in_node_modules, ("node_modules/fn",)),
+        "3-makefile-build-is-not-taken-for-its-code-uri": (
+            makefile_build_is_not_taken_for_its_code_uri,
+            ("Orders: its code is at what its Makefile builds", "gate check the built zip"),
+        ),
+        "held-upload-written-from-content": (
+            upload_written_from_content,
+            ("aws_lambda_function.orders: its code is at",),
+        ),
+    }
+    each_refused_on_its_own_line(tmp_path, cases)
 
 
 def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:

@@ -19,9 +19,8 @@ from tests.hostile.conftest import (
     Layout,
     Sandbox,
     assert_refused,
-    blocked_or_refused,
     each_blocked_or_refused,
-    each_blocks,
+    each_blocks_with,
 )
 from tests.hostile.test_review import GOOD_HANDLER, SLS, SLS_ADMIN, unchecked_pyc
 from tests.hostile.test_staging import BAD, TEMPLATE, function, install, record_hash
@@ -219,9 +218,6 @@ CODE_FOLDERS = {
     "vendor-folder": ("app.handler", "src/vendor", "vendor"),
     "handler-package": ("pkg/app.handler", "src/pkg", "pkg"),
 }
-IN_CODE_FOLDERS = pytest.mark.parametrize(
-    ("handler", "site", "package"), list(CODE_FOLDERS.values()), ids=list(CODE_FOLDERS)
-)
 
 
 def code_folder_case(sandbox: Sandbox, handler: str, package: str) -> None:
@@ -243,16 +239,16 @@ def sibling_in_a_folder_of_the_code_without_a_record(
     return written
 
 
-@IN_CODE_FOLDERS
-def test_a_made_up_package_in_a_folder_of_the_code_is_not_third_party(
-    sandbox: Sandbox, handler: str, site: str, package: str
-) -> None:
+def made_up_package_in_a_folder_of_the_code(handler: str, site: str, package: str) -> Layout:
     """A RECORD the bundle wrote, in a folder of the function's own code (a `vendor/` it
     imports, or the handler's own package), proves the attacker's module third-party with
     no requirements file declaring it: bandit and the serverless rules never read it."""
-    code_folder_case(sandbox, handler, package)
-    install(sandbox, site, "helperpkg", {"helper.py": BAD}, declare=False)
-    blocked_or_refused(sandbox.run().code)
+
+    def written(sandbox: Sandbox) -> None:
+        code_folder_case(sandbox, handler, package)
+        install(sandbox, site, "helperpkg", {"helper.py": BAD}, declare=False)
+
+    return written
 
 
 def undeclared_package_beside_the_code(sandbox: Sandbox) -> None:
@@ -262,19 +258,12 @@ def undeclared_package_beside_the_code(sandbox: Sandbox) -> None:
     install(sandbox, "src", "six", {"helper.py": BAD}, declare=False)
 
 
-def test_a_well_known_declared_name_does_not_vouch_for_the_functions_module(
-    sandbox: Sandbox,
-) -> None:
-    """The line the reviewer reads is `six==1.0`; the RECORD of that `six` once proved
-    the function's own `helper.py` (no six.py at all), as nothing compared the module
-    names with what the name stands for. A record now vouches only for modules named
-    like its distribution (gate.bundle.staging.importnames)."""
+def a_well_known_declared_name(sandbox: Sandbox) -> None:
+    """`six==1.0` declared, and a RECORD of that `six` listing the function's own
+    `helper.py` (no six.py at all)."""
     function(sandbox)
     sandbox.write("src/app.py", IMPORTS.format(package="vendor").replace("from vendor ", ""))
     install(sandbox, "src", "six", {"helper.py": BAD})
-    run = sandbox.run()
-    blocked_or_refused(run.code)
-    assert "src/helper.py: listed by the package record of six 1.0" in run.stdout + run.stderr
 
 
 # --- 3. bytecode ------------------------------------------------------------------------
@@ -356,10 +345,28 @@ BASELINES: dict[str, tuple[Layout, str]] = {
 }  # fmt: skip
 
 
-def test_the_baselines_block(tmp_path: Path) -> None:
+WELL_KNOWN_NAME = "well-known-declared-name"
+
+
+def test_the_baselines_and_a_well_known_declared_name_block(tmp_path: Path) -> None:
     """The baselines, in one run of every bundle: each blocks, its finding on the rule
-    named beside it."""
-    each_blocks(tmp_path, BASELINES)
+    named beside it. In the same run, a well-known declared name does not vouch for the
+    function's module: the line the reviewer reads is `six==1.0`; the RECORD of that
+    `six` once proved the function's own `helper.py` (no six.py at all), as nothing
+    compared the module names with what the name stands for. A record now vouches only
+    for modules named like its distribution (gate.bundle.staging.importnames): the
+    bundle blocks, and its output says so of src/helper.py."""
+    run = each_blocks_with(
+        tmp_path,
+        {
+            **{name: layout for name, (layout, _) in BASELINES.items()},
+            WELL_KNOWN_NAME: a_well_known_declared_name,
+        },
+        lambda name, own: name == WELL_KNOWN_NAME or BASELINES[name][1] in json.dumps(own),
+    )
+    bundle = str(tmp_path / WELL_KNOWN_NAME / "bundle")
+    said = f"{bundle}/src/helper.py: listed by the package record of six 1.0"
+    assert said in run.stdout + run.stderr, (WELL_KNOWN_NAME, run.stdout[-2000:], run.stderr)
 
 
 def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
@@ -382,5 +389,11 @@ def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
             "pycache-prefix-does-not-turn-a-refusal-into-a-warning": (
                 a_pycache_prefix_does_not_turn_a_refusal_into_a_warning
             ),
+            **{
+                f"made-up-package-in-the-{name}-is-not-third-party": (
+                    made_up_package_in_a_folder_of_the_code(*folder)
+                )
+                for name, folder in CODE_FOLDERS.items()
+            },
         },
     )

@@ -322,13 +322,12 @@ def exec_wrapper_named_py(sandbox: Sandbox) -> None:
     sandbox.write("src/wrapper.py", WRAPPER)
 
 
-def test_an_exec_wrapper_without_a_suffix_is_not_unscanned(sandbox: Sandbox) -> None:
+def an_exec_wrapper_without_a_suffix_is_not_unscanned(sandbox: Sandbox) -> None:
     """AWS_LAMBDA_EXEC_WRAPPER=/var/task/wrapper, `#!/usr/bin/env python3`: Lambda runs
     it before the runtime; exit 0."""
     sandbox.write("template.yaml", environment({"AWS_LAMBDA_EXEC_WRAPPER": "/var/task/wrapper"}))
     sandbox.write("src/app.py", GOOD_HANDLER)
     sandbox.write("src/wrapper", WRAPPER)
-    blocked_or_refused(sandbox.run().code)
 
 
 # --- the baselines, in one run ----------------------------------------------------------
@@ -369,6 +368,9 @@ def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
             ),
             "runtime-variable-does-not-make-the-function-not-python": (
                 a_runtime_variable_does_not_make_the_function_not_python
+            ),
+            "exec-wrapper-without-a-suffix-is-not-unscanned": (
+                an_exec_wrapper_without_a_suffix_is_not_unscanned
             ),
         },
     )
