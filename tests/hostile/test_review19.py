@@ -102,11 +102,11 @@ from tests.hostile.conftest import (
     blocked_or_refused,
     each_blocked_or_refused,
     each_blocks,
+    each_refused_in_report,
     with_file,
 )
 from tests.hostile.test_review16 import IMPORTS_HELPER
 from tests.hostile.test_review18 import shadowed_layer
-from tests.hostile.test_review20 import each_refused_on_its_own_line
 from tests.hostile.test_staging import BAD, GOOD
 
 # --- 1. an action list built by Fn::Split -----------------------------------------------
@@ -419,7 +419,7 @@ BLOCKING: dict[str, tuple[Layout, str]] = {
 def test_the_code_a_baseline_names_in_node_modules_is_followed(tmp_path: Path) -> None:
     """The baselines of 3 and 4, in one run: each refused by a scan error of its own
     naming node_modules/fn, the folder the copy ignores."""
-    each_refused_on_its_own_line(
+    each_refused_in_report(
         tmp_path,
         {
             "3-code-uri-written-out": (code_uri_written_out, ("node_modules/fn",)),

@@ -109,22 +109,19 @@ it includes as the Framework does, with CloudFormation's short forms as long for
 from __future__ import annotations
 
 import io
-import json
 import zipfile
-from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
 import pytest
 
 from tests.hostile.conftest import (
-    CHEAP_POLICY,
-    Batch,
     Layout,
     Sandbox,
     assert_refused,
     each_blocked_or_refused,
     each_blocks,
+    each_refused_in_report,
 )
 from tests.hostile.test_review16 import IMPORTS_HELPER
 from tests.hostile.test_review18 import shadowed_layer
@@ -619,26 +616,6 @@ def test_the_bundles_that_must_block_do(tmp_path: Path) -> None:
     each_blocks(tmp_path, BLOCKING)
 
 
-def each_refused_on_its_own_line(
-    base: Path, cases: Mapping[str, tuple[Layout, tuple[str, ...]]]
-) -> None:
-    """Each case's bundle refused while it is scanned, in one run: exit 2, and for each,
-    one error line of its own naming its bundle and each text of the case (as the one
-    line of a run of it alone does), and an error of its own in the report naming them."""
-    batch = Batch(base, {name: layout for name, (layout, _) in cases.items()}, CHEAP_POLICY)
-    run = batch.run(cases)
-    assert run.code == 2, (run.code, run.stdout[-2000:], run.stderr)
-    report = json.loads(run.stdout)
-    # One error line for each bundle, naming it and what a run of it alone named.
-    for name, (_, named) in cases.items():
-        bundle = str(batch.boxes[name].bundle) + "/"
-        own = [line for line in run.lines if bundle in line]
-        assert len(own) == 1 and all(text in own[0] for text in named), (name, run.stderr)
-        said = [f"{e.get('path')}: {e['message']}" for e in batch.of(name, report, "errors")]
-        assert any(all(text in line for text in named) for line in said), (name, named, said)
-    assert len(run.lines) == len(cases), run.stderr
-
-
 def test_code_the_gate_cannot_follow_is_refused(tmp_path: Path) -> None:
     """3's baseline, its Makefile build and the upload written from content, in one run:
     each refused by a scan error of its own naming what a run of it alone named."""
@@ -653,7 +630,7 @@ def test_code_the_gate_cannot_follow_is_refused(tmp_path: Path) -> None:
             ("aws_lambda_function.orders: its code is at",),
         ),
     }
-    each_refused_on_its_own_line(tmp_path, cases)
+    each_refused_in_report(tmp_path, cases)
 
 
 def test_each_trick_is_blocked_or_refused(tmp_path: Path) -> None:
