@@ -1133,7 +1133,12 @@ def test_setup_cfg_requirements_and_files_are_read(tmp_path: Path) -> None:
         (None, True),
         ("pbr.build", True),
         ("in_tree_backend", True),
+        ("scikit_build_core.setuptools.build_meta", True),
+        ("hatchling.ouroboros", True),
         ("hatchling.build", False),
+        ("scikit_build_core.build", False),
+        ("maturin", False),
+        ("mesonpy", False),
         ("poetry.core.masonry.api", False),
         ("flit_core.buildapi", False),
         ("pdm.backend", False),
@@ -1143,8 +1148,10 @@ def test_setup_cfg_is_read_unless_the_backend_never_reads_it(
     tmp_path: Path, backend: str | None, read: bool
 ) -> None:
     """setuptools reads setup.cfg under any name (pbr's backend is setuptools underneath),
-    and a backend the gate does not know may be it: only one known never to read it
-    (hatchling, poetry-core, flit_core, pdm-backend...) leaves it unread, files and all."""
+    and a backend the gate does not know may be it, as may another module of a known
+    backend's (scikit-build-core's setuptools backend): only one known by its whole name
+    never to read it (hatchling, poetry-core, flit_core, pdm-backend...) leaves it
+    unread, files and all."""
     system = f"[build-system]\nbuild-backend = '{backend}'\n" if backend else ""
     write(tmp_path, "pyproject.toml", system + "[tool.black]\n")
     write(

@@ -335,11 +335,6 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 54 class 1: `scikit_build_core.setuptools.build_meta` taken for a "
-    "backend that never reads setup.cfg or setup.py",
-)
 def test_a_setuptools_build_under_another_name_is_read(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, UNDER_SKBUILD)
 

@@ -22,6 +22,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from gate.bundle.manifests.builds import PYPROJECT_ONLY_BACKENDS
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.hatch import code_hooks, hatch_config, hatch_files, read_plugin_files
@@ -666,7 +667,8 @@ def _reads_setup_cfg(setup_file: Path) -> bool:
     """Whether the build backend of the project of `setup_file` (its `setup.cfg`, or its
     `setup.py`, which setuptools runs) reads it: the `pyproject.toml` beside it names
     none (or there is none), one of the project's own (`backend-path`, whatever its
-    name), or one not known never to read it (setuptools, pbr, any other)."""
+    name), or one not known by its whole name never to read it
+    (`PYPROJECT_ONLY_BACKENDS`: setuptools, pbr, any wrapper of setuptools, any other)."""
     pyproject = setup_file.parent / "pyproject.toml"
     try:
         system = table(load_toml(pyproject.read_text("utf-8", errors="replace")), "build-system")
@@ -675,24 +677,7 @@ def _reads_setup_cfg(setup_file: Path) -> bool:
         return True  # no pyproject.toml; one that cannot be read is reported by its reader
     if backend is None or "backend-path" in system:
         return True
-    return backend.split(".")[0].split(":")[0] not in _NEVER_READ_SETUP_CFG
-
-
-_NEVER_READ_SETUP_CFG = frozenset(
-    {
-        "hatchling",
-        "flit_core",
-        "flit",
-        "poetry",
-        "pdm",
-        "uv_build",
-        "maturin",
-        "scikit_build_core",
-        "mesonpy",
-    }
-)
-"""The top-level modules of the build backends that read a project's metadata from
-`pyproject.toml` alone (`poetry.core.masonry.api`, `pdm.backend`, `mesonpy`...)."""
+    return backend not in PYPROJECT_ONLY_BACKENDS
 
 
 def _pdm_overrides(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
