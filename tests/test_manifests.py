@@ -1133,7 +1133,12 @@ def test_setup_cfg_requirements_and_files_are_read(tmp_path: Path) -> None:
         (None, True),
         ("pbr.build", True),
         ("in_tree_backend", True),
+        ("scikit_build_core.setuptools.build_meta", True),
+        ("hatchling.ouroboros", True),
         ("hatchling.build", False),
+        ("scikit_build_core.build", False),
+        ("maturin", False),
+        ("mesonpy", False),
         ("poetry.core.masonry.api", False),
         ("flit_core.buildapi", False),
         ("pdm.backend", False),
@@ -1143,8 +1148,10 @@ def test_setup_cfg_is_read_unless_the_backend_never_reads_it(
     tmp_path: Path, backend: str | None, read: bool
 ) -> None:
     """setuptools reads setup.cfg under any name (pbr's backend is setuptools underneath),
-    and a backend the gate does not know may be it: only one known never to read it
-    (hatchling, poetry-core, flit_core, pdm-backend...) leaves it unread, files and all."""
+    and a backend the gate does not know may be it, as may another module of a known
+    backend's (scikit-build-core's setuptools backend): only one known by its whole name
+    never to read it (hatchling, poetry-core, flit_core, pdm-backend...) leaves it
+    unread, files and all."""
     system = f"[build-system]\nbuild-backend = '{backend}'\n" if backend else ""
     write(tmp_path, "pyproject.toml", system + "[tool.black]\n")
     write(
@@ -1378,6 +1385,109 @@ def test_a_hatch_metadata_hook_that_runs_code_is_reported_as_dynamic(tmp_path: P
     write(tmp_path, "pyproject.toml", "[project]\nname = 'fn'\ndependencies = []\n" + build)
     [dynamic] = read_manifests(tmp_path).unauditable
     assert dynamic.text == "[tool.hatch.build.targets.wheel.hooks.custom]"
+
+
+SETUPTOOLS_BACKEND = "[build-system]\nbuild-backend = 'setuptools.build_meta'\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "shown", "line"),
+    [
+        (
+            "setup.cfg",
+            "[metadata]\nname = fn\n[options]\ncmdclass =\n    egg_info = hooks.Pin\n",
+            "[options] cmdclass",
+            4,
+        ),
+        (
+            "setup.cfg",
+            "[DEFAULT]\nv = attr: hooks.VERSION\n[metadata]\nname = fn\nversion = %(v)s\n",
+            "[metadata] version = attr: hooks.VERSION",
+            5,
+        ),
+        (
+            "pyproject.toml",
+            SETUPTOOLS_BACKEND + "[tool.setuptools.cmdclass]\negg_info = 'hooks.Pin'\n",
+            "[tool.setuptools] cmdclass",
+            3,
+        ),
+        (
+            "pyproject.toml",
+            SETUPTOOLS_BACKEND + "[tool.setuptools.dynamic]\nversion = {attr = 'hooks.V'}\n",
+            '[tool.setuptools.dynamic] version = {attr = "hooks.V"}',
+            4,
+        ),
+        (
+            "pyproject.toml",
+            "[tool.hatch.version]\nsource = 'code'\npath = 'hooks.py'\n",
+            '[tool.hatch.version] source = "code"',
+            2,
+        ),
+        (
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = 'flit_core.buildapi'\n"
+            "[project]\nname = 'fn'\ndynamic = ['version']\n",
+            '[project] dynamic = ["version"]',
+            5,
+        ),
+        (
+            "pyproject.toml",
+            "[tool.pdm.version]\nsource = 'call'\ngetter = 'hooks:get'\n",
+            '[tool.pdm.version] source = "call"',
+            2,
+        ),
+        (
+            "pyproject.toml",
+            "[tool.scikit-build.metadata.version]\nprovider = 'hooks'\nprovider-path = '.'\n",
+            "[tool.scikit-build.metadata.version] provider",
+            2,
+        ),
+        (
+            "pyproject.toml",
+            "[tool.poetry.build]\nscript = 'build.py'\n",
+            "[tool.poetry.build] script",
+            2,
+        ),
+    ],
+)
+def test_a_setting_that_runs_the_projects_code_is_reported_as_dynamic(
+    tmp_path: Path, name: str, text: str, shown: str, line: int
+) -> None:
+    """A setting that makes a build backend import or run the project's own code while it
+    works out the metadata (setuptools' `cmdclass` and `attr:`, Hatch's version sources
+    but `regex`, flit_core's dynamic version, pdm-backend's `call`, scikit-build-core's
+    providers, Poetry's build script): that code may set the dependencies."""
+    write(tmp_path, name, text)
+    dynamic = [(u.text, u.path, u.line) for u in read_manifests(tmp_path).unauditable]
+    assert (shown, name, line) in dynamic
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("setup.cfg", "[metadata]\nname = fn\nversion = 1.0\ndescription = 100%% ours\n"),
+        (
+            "pyproject.toml",
+            "[project]\nname = 'fn'\ndynamic = ['version']\n[tool.hatch.version]\npath = 'fn.py'\n",
+        ),
+        (
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = 'flit_core.buildapi'\n"
+            "[project]\nname = 'fn'\nversion = '1.0'\ndescription = 'fn'\n",
+        ),
+        ("pyproject.toml", "[tool.pdm.version]\nsource = 'file'\npath = 'fn.py'\n"),
+        (
+            "pyproject.toml",
+            "[tool.scikit-build.metadata.version]\n"
+            "provider = 'scikit_build_core.metadata.regex'\ninput = 'fn.py'\n",
+        ),
+    ],
+)
+def test_a_setting_that_runs_no_code_is_quiet(tmp_path: Path, name: str, text: str) -> None:
+    """A plain version, Hatch's default `regex` source, flit_core's written metadata,
+    pdm-backend's `file` source, scikit-build-core's own `regex` provider: no code runs."""
+    write(tmp_path, name, text)
+    assert not read_manifests(tmp_path).unauditable
 
 
 SETUP_SCRIPT = """from setuptools import setup as build

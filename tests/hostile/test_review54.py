@@ -104,6 +104,19 @@ Hatch's version plugins and hatch-vcs-like sources, setuptools-scm, and Poetry's
 meson-python (their build runs Rust/meson code, the metadata is pyproject's); diff mode,
 `--policy-ref`, `--baseline`, shards and the findings cache were read (gate.scan.diff's
 docstring, shards `keep_own`/`_kept`) but not attacked.
+
+Fixed, each by its class (gate.bundle.manifests). 1, a backend is judged by its whole
+name: only one of `PYPROJECT_ONLY_BACKENDS` (builds, `COPYING_BACKENDS` with maturin,
+`scikit_build_core.build` and `mesonpy`) leaves `setup.cfg` and `setup.py` unread
+(declared `_reads_setup_cfg`); any other, a wrapper of setuptools or one the gate does
+not know, is read as setuptools reads. 2, one table per backend of the `pyproject.toml`
+settings that make it import or run the project's code for its metadata (declared
+`_CODE_SETTINGS`: setuptools' `cmdclass` and `{attr = ...}`, Hatch's hooks and any
+version source but `regex`, flit_core's dynamic version or description, pdm-backend's
+hook and `call` source, scikit-build-core's providers but `regex`, Poetry's build
+script), and `setup.cfg`'s `[options] cmdclass` and every `attr:` (`_setup_cfg_code`),
+each reported as dynamic dependencies (GATE-DEP-001); any `attr:` is reported, the
+simple safe rule, rather than judging whether setuptools reads it as a literal.
 """
 
 from __future__ import annotations
@@ -335,11 +348,6 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, BASELINES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 54 class 1: `scikit_build_core.setuptools.build_meta` taken for a "
-    "backend that never reads setup.cfg or setup.py",
-)
 def test_a_setuptools_build_under_another_name_is_read(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, UNDER_SKBUILD)
 
@@ -363,11 +371,6 @@ def test_a_cmdclass_passed_to_setup_is_reported(code_outcomes: dict[str, str]) -
         assert code_outcomes[control] in ("reported", "blocked", "refused"), code_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 54 class 2: cmdclass, attr:, Hatch's code version source, flit's "
-    "version import, pdm's call version source run the project's code, unreported (and 1e)",
-)
 def test_build_code_a_backend_imports_is_reported(code_outcomes: dict[str, str]) -> None:
     """The least the gate owes, its stated limit for dependencies only the build knows:
     each project blocks, is refused, or is reported GATE-DEP-001."""

@@ -59,7 +59,7 @@ def _copies_only(folder: Path) -> bool:
     tool = _at(project, "tool")
     return (
         isinstance(backend, str)
-        and backend in _COPYING_BACKENDS
+        and backend in COPYING_BACKENDS
         and _at(system, "backend-path") is None  # a backend of the bundle's own
         and not _at(project, "project", "dynamic")  # metadata a backend works out
         and not any(_holds_hooks(_at(tool, name)) for name in ("hatch", "pdm"))
@@ -85,6 +85,13 @@ _HOOK_FILES = ("setup.py", "hatch_build.py", "pdm_build.py", "build.py")
 BUILD_FILES = frozenset({*_HOOK_FILES, "pyproject.toml"})
 """The names of every file `runs_a_build` reads or looks for in a folder: a folder holding
 none of them judges as one that is not there, so these decide its answer alone."""
-_COPYING_BACKENDS = frozenset(
+COPYING_BACKENDS = frozenset(
     {"hatchling.build", "flit_core.buildapi", "poetry.core.masonry.api", "pdm.backend", "uv_build"}
 )
+"""The build backends that only copy a project's files, its metadata read from
+`pyproject.toml` (by their whole names: a module of one may be another backend)."""
+PYPROJECT_ONLY_BACKENDS = COPYING_BACKENDS | {"maturin", "scikit_build_core.build", "mesonpy"}
+"""The build backends that read a project's metadata from `pyproject.toml` alone, never
+from `setup.cfg` nor `setup.py`: those that only copy files, and those that build
+compiled code from it. Any other (`scikit_build_core.setuptools.build_meta`, pbr's, one
+the gate does not know) may be setuptools, which reads both."""

@@ -10,18 +10,21 @@ plugin (gate.bundle.manifests.hatch), with `hatch.toml`; flit_core: `[project]`,
 `[tool.flit.metadata]` where there is none; poetry-core: `[tool.poetry]`; pdm-backend:
 `[project]`. A `pyproject.toml`'s inputs are read whatever backend it names (one its
 backend ignores only reports more); a `setup.cfg` or `setup.py` unless its backend is
-one known never to read it (`_reads_setup_cfg`)."""
+one known never to read it (`_reads_setup_cfg`). A setting that makes a backend import
+or run the project's code while it works out the metadata (`_CODE_SETTINGS`,
+`_setup_cfg_code`) is reported as dynamic dependencies: that code may set them."""
 
 from __future__ import annotations
 
 import ast
 import configparser
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
+from gate.bundle.manifests.builds import PYPROJECT_ONLY_BACKENDS
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.hatch import code_hooks, hatch_config, hatch_files, read_plugin_files
@@ -75,11 +78,12 @@ def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Foun
     """Dynamic dependencies and extras: the files their build backend reads them from
     (`_backend_files`; no code of the bundle runs), each read as that backend reads it;
     dynamic dependencies without such files are reported, as only the backend knows them,
-    and so are Hatch's metadata hooks that run code (`code_hooks`), which may set them
-    whether or not they are declared dynamic."""
+    and so is a setting that makes the backend run the project's code for its metadata
+    (`_CODE_SETTINGS`), which may set them whether or not they are declared dynamic."""
     dynamic = strings(table(data, "project"), "dynamic", "project")
     fields = [field for field in _DYNAMIC_FIELDS if field in dynamic]
-    hatch = hatch_config(data, found.root / path if found.root is not None else None)
+    pyproject = found.root / path if found.root is not None else None
+    hatch = hatch_config(data, pyproject)
     files = {field: _backend_files(data, hatch, field) for field in fields}
     line = key_line(lines, "project", "dynamic")
     readable = found.root is not None  # only a bundle's manifest names files it holds
@@ -88,29 +92,116 @@ def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Foun
             _read_setuptools_files(names, path, line, found, lines_only=True)
         plugin = [name for field in fields for name in hatch_files(hatch, field)]
         read_plugin_files(plugin, path, line, found)
-    hooks = code_hooks(hatch)
-    pdm_hook = _pdm_hook(data, found.root / path if found.root is not None else None)
-    if hooks:
-        header = f"[{hooks[0]}]"
-        at = next((n for n, text in enumerate(lines, 1) if text.strip() == header), line)
-        _dynamic(header, "dependencies a Hatch hook's code may set", (path, at), found)
-    elif pdm_hook is not None:
-        at = key_line(lines, _PDM_BUILD, "custom-hook") or key_line(
-            lines, "build-system", "build-backend"
+    code = [setting for judge in _CODE_SETTINGS for setting in judge(data, hatch, pyproject)]
+    if code:
+        setting = code[0]
+        written = _table_line(lines, join(setting.header, setting.key)) or key_line(
+            lines, setting.header, setting.key
         )
-        _dynamic(
-            pdm_hook, "dependencies a pdm-backend build hook's code may set", (path, at), found
-        )
+        at = written or key_line(lines, "build-system", "build-backend") or line
+        _dynamic(setting.text, setting.why, (path, at), found)
     elif "dependencies" in files and not (readable and files["dependencies"]):
         _dynamic(DYNAMIC, "dynamic dependencies", (path, line), found)
+
+
+def _table_line(lines: list[str], header: str) -> int:
+    """The line of the TOML table `[header]`; 0 where it is not written so."""
+    return next((n for n, text in enumerate(lines, 1) if text.strip() == f"[{header}]"), 0)
+
+
+class _CodeSetting(NamedTuple):
+    """A setting that makes a build backend run the project's code (`text`, as shown;
+    `why`, the dependencies it may set), at `key` of the table `header`."""
+
+    text: str
+    why: str
+    header: str
+    key: str
+
+
+_Judge = Callable[[dict[str, Any], dict[str, Any], Path | None], list[_CodeSetting]]
+
+
+def _setuptools_code(
+    data: dict[str, Any], hatch: dict[str, Any], pyproject: Path | None
+) -> list[_CodeSetting]:
+    """setuptools' `[tool.setuptools] cmdclass` (it imports each class) and every
+    `{attr = ...}` of `[tool.setuptools.dynamic]` (it imports the module where its value
+    is no literal; any `attr` is reported, the simple safe rule, as for `setup.cfg`)."""
+    at = "tool.setuptools"
+    setuptools = table(table(data, "tool"), "setuptools", "tool")
+    settings = []
+    if table(setuptools, "cmdclass", at):
+        why = "dependencies the project's classes setuptools imports as commands may set"
+        settings.append(_CodeSetting(f"[{at}] cmdclass", why, at, "cmdclass"))
+    dynamic_at = join(at, "dynamic")
+    for field, spec in table(setuptools, "dynamic", at).items():
+        if isinstance(spec, dict) and "attr" in spec:
+            text = f"[{dynamic_at}] {field} = {{attr = {json.dumps(spec['attr'])}}}"
+            settings.append(_CodeSetting(text, _ATTR, dynamic_at, field))
+    return settings
+
+
+_ATTR = "dependencies the module setuptools imports for an attr: value may set"
+
+
+def _hatch_code(
+    data: dict[str, Any], hatch: dict[str, Any], pyproject: Path | None
+) -> list[_CodeSetting]:
+    """Hatch's hooks that run code (`code_hooks`) and any version source but `regex`, its
+    default, which reads a file (`code` executes one; a plugin's may do anything)."""
+    why = "dependencies a Hatch hook's code may set"
+    hooks = [_CodeSetting(f"[{hook}]", why, *hook.rsplit(".", 1)) for hook in code_hooks(hatch)]
+    at = "tool.hatch.version"
+    source = string(table(hatch, "version", "tool.hatch"), "source", at) or "regex"
+    if source == "regex":
+        return hooks
+    why = "dependencies the code of Hatch's version source may set"
+    return [*hooks, _CodeSetting(f"[{at}] source = {json.dumps(source)}", why, at, "source")]
+
+
+def _flit_code(
+    data: dict[str, Any], hatch: dict[str, Any], pyproject: Path | None
+) -> list[_CodeSetting]:
+    """flit_core's dynamic `version` or `description`, which it imports the project's
+    module for where its `__version__` or docstring is no literal (any is reported, the
+    simple safe rule); every one of `[tool.flit.metadata]`, which has no other."""
+    if _backend(data) not in _FLIT:
+        return []
+    dynamic = strings(table(data, "project"), "dynamic", "project")
+    read = [field for field in ("version", "description") if field in dynamic]
+    why = "dependencies flit_core's import of the project's module for its metadata may set"
+    if read:
+        return [_CodeSetting(f"[project] dynamic = {json.dumps(read)}", why, "project", "dynamic")]
+    if "project" not in data and "metadata" in table(table(data, "tool"), "flit", "tool"):
+        return [_CodeSetting("[tool.flit.metadata] module", why, "tool.flit.metadata", "module")]
+    return []
+
+
+_FLIT = frozenset({"flit_core.buildapi", "flit.buildapi"})
+
+
+def _pdm_code(
+    data: dict[str, Any], hatch: dict[str, Any], pyproject: Path | None
+) -> list[_CodeSetting]:
+    """pdm-backend's build hook of the project's own (`_pdm_hook`) and its `call` version
+    source (`[tool.pdm.version] source = "call"`, which imports and calls the getter)."""
+    hook = _pdm_hook(data, pyproject)
+    why = "dependencies a pdm-backend build hook's code may set"
+    settings = [] if hook is None else [_CodeSetting(hook, why, _PDM_BUILD, "custom-hook")]
+    at = "tool.pdm.version"
+    pdm = table(table(data, "tool"), "pdm", "tool")
+    if string(table(pdm, "version", "tool.pdm"), "source", at) == "call":
+        why = "dependencies the getter pdm-backend calls for the version may set"
+        settings.append(_CodeSetting(f'[{at}] source = "call"', why, at, "source"))
+    return settings
 
 
 def _pdm_hook(data: dict[str, Any], pyproject: Path | None) -> str | None:
     """The build hook of the project's own that pdm-backend loads and runs, if any: its
     `[tool.pdm.build] custom-hook` (`pdm_build.py` unless named; a file beside
     `pyproject`, which it runs only where it is there), or pdm-pep517's `setup-script`."""
-    backend = string(table(data, "build-system"), "build-backend", "build-system") or ""
-    if backend.split(".")[0] != "pdm":
+    if _backend(data).split(".")[0] != "pdm":
         return None
     build = table(table(table(data, "tool"), "pdm", "tool"), "build", "tool.pdm")
     named = string(build, "custom-hook", _PDM_BUILD) or string(build, "setup-script", _PDM_BUILD)
@@ -122,6 +213,56 @@ def _pdm_hook(data: dict[str, Any], pyproject: Path | None) -> str | None:
 
 _PDM_BUILD = "tool.pdm.build"
 _PDM_HOOK = "pdm_build.py"
+
+
+def _scikit_build_code(
+    data: dict[str, Any], hatch: dict[str, Any], pyproject: Path | None
+) -> list[_CodeSetting]:
+    """scikit-build-core's metadata providers (`[tool.scikit-build.metadata.<field>]`)
+    but its own `regex`, which reads a file: one of the project's (`provider-path`) or a
+    plugin's runs code."""
+    at = "tool.scikit-build.metadata"
+    skbuild = table(table(data, "tool"), "scikit-build", "tool")
+    metadata = table(skbuild, "metadata", "tool.scikit-build")
+    why = "dependencies the code of a scikit-build-core metadata provider may set"
+    return [
+        _CodeSetting(f"[{join(at, field)}] provider", why, join(at, field), "provider")
+        for field in metadata
+        if string(table(metadata, field, at), "provider", join(at, field)) != _SKBUILD_REGEX
+    ]
+
+
+_SKBUILD_REGEX = "scikit_build_core.metadata.regex"
+
+
+def _poetry_code(
+    data: dict[str, Any], hatch: dict[str, Any], pyproject: Path | None
+) -> list[_CodeSetting]:
+    """Poetry's build script (`[tool.poetry.build] script`, or `build = "build.py"` as
+    poetry-core 1 wrote it), which poetry-core runs as it builds."""
+    build = table(table(data, "tool"), "poetry", "tool").get("build")
+    if not (isinstance(build, str) or (isinstance(build, dict) and "script" in build)):
+        return []
+    why = "dependencies the project's build script poetry-core runs may set"
+    return [_CodeSetting("[tool.poetry.build] script", why, "tool.poetry.build", "script")]
+
+
+_CODE_SETTINGS: tuple[_Judge, ...] = (
+    _setuptools_code,
+    _hatch_code,
+    _flit_code,
+    _pdm_code,
+    _scikit_build_code,
+    _poetry_code,
+)
+"""Per build backend, what in a `pyproject.toml` (its data, Hatch's configuration, its
+path) makes it import or run the project's code while it works out the metadata: each
+such setting may set the dependencies, so only the build knows them."""
+
+
+def _backend(data: dict[str, Any]) -> str:
+    """The `build-backend` a `pyproject.toml` names, "" where none."""
+    return string(table(data, "build-system"), "build-backend", "build-system") or ""
 
 
 def _dynamic(text: str, why: str, where: tuple[str, int], found: Found) -> None:
@@ -196,10 +337,13 @@ def read_setup_cfg(text: str, path: str, found: Found) -> None:
     of `[options.extras_require]`, a list of requirements or `file:` requirements files
     (setuptools reads them without running code of the bundle), and pbr's own
     `[metadata] requires_dist` and `[extras]`; the rest of the file says nothing of what
-    gets installed. Unread beside a `pyproject.toml` naming a build backend that never
-    reads it."""
+    gets installed; the settings that make setuptools import the project's code
+    (`_setup_cfg_code`) are reported as dynamic dependencies. Unread beside a
+    `pyproject.toml` naming a build backend that never reads it."""
     if found.root is not None and not _reads_setup_cfg(found.root / path):
         return
+    for setting, why, line in _setup_cfg_code(text):
+        _dynamic(setting, why, (path, line), found)
     for _, value, line in _setup_cfg_values(text):
         names = _named(value)
         if names and found.root is not None:
@@ -574,7 +718,7 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
     keys = [
         (setuptools, "setuptools", sections[""], key)
         for key in _options(setuptools, sections.get(""))
-        if key.lower().replace("-", "_") == "install_requires"
+        if _normalized(key) == "install_requires"
     ]
     keys += [
         (setuptools, "setuptools", sections[_EXTRAS], key)
@@ -588,6 +732,40 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
         value = ini_value(parser, section, key, tool, line)
         values.append((key, _pbr_list(value, section) if section in _PBR else value, line))
     return values
+
+
+def _setup_cfg_code(text: str) -> list[tuple[str, str, int]]:
+    """The settings of a `setup.cfg` that make setuptools import the project's code while
+    it reads its configuration, code which may then set the dependencies, each as written
+    with why and its line: `[options] cmdclass` (any case, `-` read as `_`; it imports
+    each class) and every `attr:` value of `[metadata]` or `[options]`. setuptools reads
+    an `attr:` from the module's syntax tree where its value is a literal, and imports the
+    module otherwise; any `attr:` is reported, the simple safe rule, rather than judging
+    which file setuptools would find (`package_dir` may move it) and what it holds."""
+    parser = load_ini(text, _SetuptoolsParser())
+    sections = _setuptools_sections(parser)
+    lines = text.splitlines()
+    settings: dict[str, tuple[str, str, int]] = {}
+    for section in ("metadata", *sections.values()):
+        for key in _options(parser, section):
+            line = ini_line(lines, key)
+            try:
+                value = ini_value(parser, section, key, "setuptools", line)
+            except Malformed:
+                continue  # setuptools fails there, before it imports anything
+            cmdclass = section == sections.get("") and _normalized(key) == "cmdclass"
+            if cmdclass:
+                why = "dependencies the project's classes setuptools imports as commands may set"
+                settings.setdefault(key, (f"[{section}] {key}", why, line))
+            elif value.strip().startswith("attr:"):
+                settings.setdefault(key, (f"[{section}] {key} = {value.strip()}", _ATTR, line))
+    return list(settings.values())
+
+
+def _normalized(key: str) -> str:
+    """An option name as setuptools (`[options]`) and pbr read it: in any case, `-` read
+    as `_`."""
+    return key.lower().replace("-", "_")
 
 
 _EXTRAS = "extras_require"
@@ -612,7 +790,7 @@ def _pbr_keys(parser: configparser.ConfigParser) -> list[tuple[str, str]]:
     metadata = [
         ("metadata", key)
         for key in _options(parser, "metadata")
-        if key.lower().replace("-", "_") == "requires_dist"
+        if _normalized(key) == "requires_dist"
     ]
     return metadata + [("extras", key) for key in _options(parser, "extras")]
 
@@ -666,7 +844,8 @@ def _reads_setup_cfg(setup_file: Path) -> bool:
     """Whether the build backend of the project of `setup_file` (its `setup.cfg`, or its
     `setup.py`, which setuptools runs) reads it: the `pyproject.toml` beside it names
     none (or there is none), one of the project's own (`backend-path`, whatever its
-    name), or one not known never to read it (setuptools, pbr, any other)."""
+    name), or one not known by its whole name never to read it
+    (`PYPROJECT_ONLY_BACKENDS`: setuptools, pbr, any wrapper of setuptools, any other)."""
     pyproject = setup_file.parent / "pyproject.toml"
     try:
         system = table(load_toml(pyproject.read_text("utf-8", errors="replace")), "build-system")
@@ -675,24 +854,7 @@ def _reads_setup_cfg(setup_file: Path) -> bool:
         return True  # no pyproject.toml; one that cannot be read is reported by its reader
     if backend is None or "backend-path" in system:
         return True
-    return backend.split(".")[0].split(":")[0] not in _NEVER_READ_SETUP_CFG
-
-
-_NEVER_READ_SETUP_CFG = frozenset(
-    {
-        "hatchling",
-        "flit_core",
-        "flit",
-        "poetry",
-        "pdm",
-        "uv_build",
-        "maturin",
-        "scikit_build_core",
-        "mesonpy",
-    }
-)
-"""The top-level modules of the build backends that read a project's metadata from
-`pyproject.toml` alone (`poetry.core.masonry.api`, `pdm.backend`, `mesonpy`...)."""
+    return backend not in PYPROJECT_ONLY_BACKENDS
 
 
 def _pdm_overrides(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
