@@ -4,6 +4,7 @@ Diff mode (gate.scan.diff) judges findings against it."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator, Sequence
@@ -180,34 +181,64 @@ def _span(first: int, count: bytes) -> Span:
 
 
 def base_bundles(changes: Changes, bundles: Sequence[Bundle], target: Path) -> list[Bundle]:
-    """The bundles as they were at the merge base, written under `target` from `git
-    archive` (the repository is only read). A bundle that did not exist then is left
-    out: everything in it is new."""
+    """The bundles as committed at the merge base, written under `target` blob by blob
+    (the repository is only read). Not `git archive`: it applies the archived tree's own
+    `.gitattributes` (`export-subst` rewrites text, `export-ignore` drops files, filters
+    and `eol` convert), so the bundle's history would choose what the scan of the merge
+    base reads. A bundle that did not exist then is left out: everything in it is new."""
     import git
 
     relative = {b.id: b.path.relative_to(changes.top).as_posix() for b in bundles}
     wanted = sorted({r for r in relative.values() if _existed(changes, r)})
     if not wanted:
         return []
-    archive = target / "base.tar"
     repo = open_repository(changes.top)
     if repo is None:
         raise DiffBaseError(f"--diff-base {changes.ref}: {changes.top} is no longer a repository")
-    with repo, archive.open("wb") as out:
+    tree = target / "tree"
+    with repo:
         repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         spec = [] if "." in wanted else ["--", *wanted]
         try:
-            repo.git.archive("--format=tar", changes.merge_base, *spec, output_stream=out)
+            _write_blobs(repo, changes.merge_base, spec, tree)
         except git.GitCommandError as e:
-            raise DiffBaseError(f"--diff-base {changes.ref}: git archive failed: {e}") from None
-    tree = target / "tree"
-    _untar(archive, tree)
-    archive.unlink()
+            raise DiffBaseError(
+                f"--diff-base {changes.ref}: git cannot read the merge base: {e}"
+            ) from None
+        except OSError as e:
+            raise DiffBaseError(
+                f"--diff-base {changes.ref}: the merge base cannot be written out: {e}"
+            ) from None
     return [
         replace(b, path=tree / relative[b.id])
         for b in bundles
         if _existed(changes, relative[b.id]) and (tree / relative[b.id]).exists()
     ]
+
+
+_FILE_MODES = {b"100644": 0o644, b"100755": 0o755}
+"""Git's modes of regular files, and the permissions each is written with. Symbolic
+links (120000) are left out, never followed, as in staging; a submodule (160000) is a
+commit of another repository, not a file of this one."""
+
+
+def _write_blobs(repo: git.Repo, revision: str, spec: list[str], target: Path) -> None:
+    """Each regular file of `revision` under `spec`, its bytes as stored (no attribute
+    applies), each name checked to stay inside `target`; a name written twice (a tree
+    git would not make) is an error, not a choice between them."""
+    listed = repo.git.ls_tree("-r", "-z", "--full-tree", revision, *spec, stdout_as_string=False)
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in filter(None, listed.split(b"\0")):
+        meta, name = entry.split(b"\t", 1)
+        mode, _, sha = meta.split()
+        parts = PurePosixPath(os.fsdecode(name))
+        if mode not in _FILE_MODES or parts.is_absolute() or ".." in parts.parts:
+            continue
+        path = target / parts
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("xb") as out:
+            shutil.copyfileobj(repo.odb.stream(bytes.fromhex(sha.decode())), out)
+        path.chmod(_FILE_MODES[mode])
 
 
 def fingerprint_now(finding: Finding, changes: Changes, bundle: Bundle) -> str:
@@ -226,26 +257,6 @@ def _existed(changes: Changes, relative: str) -> bool:
     if relative == ".":
         return True
     return relative in changes.tracked or any(p.startswith(f"{relative}/") for p in changes.tracked)
-
-
-def _untar(archive: Path, target: Path) -> None:
-    """Regular files only (git's symlinks are not followed, as in staging), each name
-    checked to stay inside `target`."""
-    import tarfile
-
-    target.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            name = PurePosixPath(member.name)
-            if not member.isfile() or name.is_absolute() or ".." in name.parts:
-                continue
-            source = tar.extractfile(member)
-            if source is None:
-                continue
-            path = target / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with source, path.open("wb") as out:
-                shutil.copyfileobj(source, out)
 
 
 def verified(changes: Changes, paths: list[str]) -> Changes:
@@ -270,7 +281,9 @@ def verified(changes: Changes, paths: list[str]) -> Changes:
                     base[path] = meta.split()[2]
                 present = [p for p in chunk if (changes.top / p).is_file()]
                 if present:
-                    hashes = repo.git.hash_object("--", *present).split()
+                    # as on disk: the bundle's `.gitattributes` (filters, `ident`, `eol`)
+                    # must not make a changed file hash as the merge base's
+                    hashes = repo.git.hash_object("--no-filters", "--", *present).split()
                     now.update(zip(present, hashes, strict=True))
         except git.GitCommandError as e:
             raise DiffBaseError(f"--diff-base {changes.ref}: git failed: {e}") from None

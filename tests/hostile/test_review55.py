@@ -303,11 +303,6 @@ def test_the_plain_changes_are_new(changed: dict[str, str]) -> None:
         assert changed[name] == "blocked", (name, changed)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 55 class 1: the merge base is scanned as `git archive` renders it "
-    "(the base tree's export-subst), not as committed",
-)
 def test_the_merge_base_is_scanned_as_committed(changed: dict[str, str]) -> None:
     passed = [name for name in DIFF_TRICKS if name.startswith("1") and changed[name] != "blocked"]
     assert not passed, passed
