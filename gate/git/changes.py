@@ -97,6 +97,8 @@ def changes_since(ref: str, bundles: Sequence[Bundle]) -> Changes:
         try:
             base = _merge_base(repo, ref)
             touched, renamed = _touched(repo, base)
+            read = [path for path, spans in touched.items() if spans is not None]
+            touched.update(dict.fromkeys(_converted(repo, top, read)))
             tracked = frozenset(
                 filter(None, repo.git.ls_tree("-r", "-z", "--name-only", base).split("\0"))
             )
@@ -153,6 +155,7 @@ def _touched(
         create_patch=True,
         unified=0,
         no_textconv=True,
+        no_ext_diff=True,
         src_prefix="a/",
         dst_prefix="b/",
     )
@@ -270,7 +273,6 @@ def verified(changes: Changes, paths: list[str]) -> Changes:
     if repo is None:
         raise DiffBaseError(f"--diff-base {changes.ref}: {changes.top} is no longer a repository")
     base: dict[str, str] = {}
-    now: dict[str, str] = {}
     with repo:
         repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")  # a file named `:!x` is a file
         try:
@@ -279,18 +281,37 @@ def verified(changes: Changes, paths: list[str]) -> Changes:
                 for entry in filter(None, listed.split("\0")):
                     meta, path = entry.split("\t", 1)
                     base[path] = meta.split()[2]
-                present = [p for p in chunk if (changes.top / p).is_file()]
-                if present:
-                    # as on disk: the bundle's `.gitattributes` (filters, `ident`, `eol`)
-                    # must not make a changed file hash as the merge base's
-                    hashes = repo.git.hash_object("--no-filters", "--", *present).split()
-                    now.update(zip(present, hashes, strict=True))
+            # as on disk: the bundle's `.gitattributes` (`ident`, `eol`, filters) must
+            # not make a changed file hash as the merge base's
+            now = _disk_hashes(repo, changes.top, paths, "--no-filters")
         except git.GitCommandError as e:
             raise DiffBaseError(f"--diff-base {changes.ref}: git failed: {e}") from None
     differ = [p for p in paths if now.get(p) != base.get(p)]
     if not differ:
         return changes
     return replace(changes, touched={**changes.touched, **dict.fromkeys(differ)})
+
+
+def _converted(repo: git.Repo, top: Path, paths: list[str]) -> list[str]:
+    """The files of `paths` that attributes (`ident`, `eol`, `working-tree-encoding`, a
+    filter) convert when git reads them from the work tree. `git diff` reads them
+    converted: its lines are not the bytes the scanners read, and a change inside a
+    conversion (a `$Id: ...$`) is not in it, so only the whole file can be judged."""
+    clean = _disk_hashes(repo, top, paths)
+    raw = _disk_hashes(repo, top, paths, "--no-filters")
+    return [path for path, blob in clean.items() if raw[path] != blob]
+
+
+def _disk_hashes(repo: git.Repo, top: Path, paths: list[str], *options: str) -> dict[str, str]:
+    """The blob id of each file of `paths` in the work tree (a missing one left out),
+    as `git hash-object` with `options` makes it."""
+    hashes: dict[str, str] = {}
+    for chunk in _chunks(paths):
+        present = [p for p in chunk if (top / p).is_file()]
+        if present:
+            found = repo.git.hash_object(*options, "--", *present).split()
+            hashes.update(zip(present, found, strict=True))
+    return hashes
 
 
 def _chunks(paths: list[str], size: int = 500) -> Iterator[list[str]]:

@@ -83,6 +83,13 @@ Limits (not bypasses): an unauthenticated HttpApi is medium (allowed) by the gat
 rating; checkov 3 does not rate `AWS::ApiGateway::DomainName` `SecurityPolicy` under a
 serverless.yml's `resources:`.
 
+Fixed, class 1 (gate.git.changes): `base_bundles` writes the merge base's regular files
+blob by blob as committed (`_write_blobs`: `git ls-tree` and the object database, no
+attribute applied; links and submodules left out as before), `verified` hashes the work
+tree with `--no-filters`, and a file the diff touched that attributes convert when git
+reads it (`ident`, `eol`, a filter, `working-tree-encoding`) is judged whole
+(`_converted`); the diff runs with `--no-ext-diff` as well as `--no-textconv`.
+
 Not covered: `gate merge` with diff mode or baselines across shards, `--policy-ref`,
 submodules and `.mailmap`, mode changes, Terraform (another review's), and the cache
 of checkov (slow here).
@@ -173,7 +180,9 @@ def code_change(tail: str = "") -> tuple[dict[str, str], dict[str, str]]:
     return {**code, "template.yaml": before}, {"template.yaml": after}
 
 
-def with_subst(change: tuple[dict[str, str], dict[str, str]]) -> tuple[dict, dict]:
+def with_subst(
+    change: tuple[dict[str, str], dict[str, str]],
+) -> tuple[dict[str, str], dict[str, str]]:
     before, after = change
     return {**before, ".gitattributes": SUBST}, after
 
