@@ -13,7 +13,7 @@ import git
 import pytest
 
 from gate.bundle.discovery.extents import resource_extents
-from gate.git.changes import Changes, changes_since
+from gate.git.changes import Changes, base_bundles, changes_since, verified
 from gate.model import Bundle, Finding, Location, Package, Severity, Status
 from gate.scan.diff import DiffScope, Seen, apply_diff, scope_of
 from tests.conftest import ASSETS, RunGate, only_scanners
@@ -541,3 +541,43 @@ def test_every_copy_of_a_problem_the_change_copied_is_new(tmp_path: Path) -> Non
     scope = DiffScope(changes, {".": Bundle(".", tmp_path)}, {}, {}, seen([then]))
     marked, _ = apply_diff([then, replace(then, status=Status.WAIVED)], scope)
     assert [f.status for f in marked] == [Status.BLOCKING, Status.WAIVED]
+
+
+def test_the_merge_base_is_written_as_committed(repo: git.Repo, tmp_path: Path) -> None:
+    """`.gitattributes` at the merge base neither rewrites (`export-subst`) nor drops
+    (`export-ignore`) what the base scan reads; modes are kept, links left out."""
+    root = Path(repo.working_tree_dir or ".")
+    repo.git.checkout("main")
+    (root / ".gitattributes").write_text("app.py export-subst\nrun.sh export-ignore\n", "utf-8")
+    (root / "app.py").write_text("# $Format:%n%H$\n" + HANDLER, "utf-8")
+    (root / "run.sh").write_text("#!/bin/sh\n", "utf-8")
+    (root / "run.sh").chmod(0o755)
+    (root / "link.py").symlink_to("/etc/passwd")
+    commit(repo, "attributes")
+    repo.git.checkout("feature")
+    repo.git.merge("main")
+    bundle = Bundle(".", root.resolve())
+    changes = changes_since("main", [bundle])
+    (tmp_path / "base").mkdir()
+    (written,) = base_bundles(changes, [bundle], tmp_path / "base")
+    assert (written.path / "app.py").read_text("utf-8") == "# $Format:%n%H$\n" + HANDLER
+    assert (written.path / "run.sh").stat().st_mode & 0o777 == 0o755
+    assert not (written.path / "link.py").exists() and not (written.path / "link.py").is_symlink()
+
+
+def test_a_change_attributes_hide_from_git_diff_is_seen(repo: git.Repo) -> None:
+    """`ident` makes git read `$Id: ...$` as `$Id$`: a change inside it, in a file the
+    diff touched elsewhere or nowhere, makes the file wholly changed."""
+    root = Path(repo.working_tree_dir or ".")
+    (root / ".gitattributes").write_text("*.py ident\n", "utf-8")
+    (root / "other.py").write_text("# $Id$\nx = 1\n", "utf-8")
+    (root / "app.py").write_text("# $Id$\n" + HANDLER, "utf-8")
+    commit(repo, "ident")
+    repo.git.branch("-f", "main", "HEAD")
+    (root / "other.py").write_text("# $Id: hidden $\nx = 2\n", "utf-8")
+    (root / "app.py").write_text("# $Id: hidden $\n" + HANDLER, "utf-8")
+    bundle = Bundle(".", root.resolve())
+    changes = changes_since("main", [bundle])
+    assert changes.touched["other.py"] is None  # not (2, 2): line 1 changed too
+    assert "app.py" not in changes.touched  # git diff sees nothing
+    assert verified(changes, ["app.py"]).touched["app.py"] is None

@@ -4,6 +4,7 @@ Diff mode (gate.scan.diff) judges findings against it."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator, Sequence
@@ -96,6 +97,8 @@ def changes_since(ref: str, bundles: Sequence[Bundle]) -> Changes:
         try:
             base = _merge_base(repo, ref)
             touched, renamed = _touched(repo, base)
+            read = [path for path, spans in touched.items() if spans is not None]
+            touched.update(dict.fromkeys(_converted(repo, top, read)))
             tracked = frozenset(
                 filter(None, repo.git.ls_tree("-r", "-z", "--name-only", base).split("\0"))
             )
@@ -152,6 +155,7 @@ def _touched(
         create_patch=True,
         unified=0,
         no_textconv=True,
+        no_ext_diff=True,
         src_prefix="a/",
         dst_prefix="b/",
     )
@@ -180,34 +184,64 @@ def _span(first: int, count: bytes) -> Span:
 
 
 def base_bundles(changes: Changes, bundles: Sequence[Bundle], target: Path) -> list[Bundle]:
-    """The bundles as they were at the merge base, written under `target` from `git
-    archive` (the repository is only read). A bundle that did not exist then is left
-    out: everything in it is new."""
+    """The bundles as committed at the merge base, written under `target` blob by blob
+    (the repository is only read). Not `git archive`: it applies the archived tree's own
+    `.gitattributes` (`export-subst` rewrites text, `export-ignore` drops files, filters
+    and `eol` convert), so the bundle's history would choose what the scan of the merge
+    base reads. A bundle that did not exist then is left out: everything in it is new."""
     import git
 
     relative = {b.id: b.path.relative_to(changes.top).as_posix() for b in bundles}
     wanted = sorted({r for r in relative.values() if _existed(changes, r)})
     if not wanted:
         return []
-    archive = target / "base.tar"
     repo = open_repository(changes.top)
     if repo is None:
         raise DiffBaseError(f"--diff-base {changes.ref}: {changes.top} is no longer a repository")
-    with repo, archive.open("wb") as out:
+    tree = target / "tree"
+    with repo:
         repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")
         spec = [] if "." in wanted else ["--", *wanted]
         try:
-            repo.git.archive("--format=tar", changes.merge_base, *spec, output_stream=out)
+            _write_blobs(repo, changes.merge_base, spec, tree)
         except git.GitCommandError as e:
-            raise DiffBaseError(f"--diff-base {changes.ref}: git archive failed: {e}") from None
-    tree = target / "tree"
-    _untar(archive, tree)
-    archive.unlink()
+            raise DiffBaseError(
+                f"--diff-base {changes.ref}: git cannot read the merge base: {e}"
+            ) from None
+        except OSError as e:
+            raise DiffBaseError(
+                f"--diff-base {changes.ref}: the merge base cannot be written out: {e}"
+            ) from None
     return [
         replace(b, path=tree / relative[b.id])
         for b in bundles
         if _existed(changes, relative[b.id]) and (tree / relative[b.id]).exists()
     ]
+
+
+_FILE_MODES = {b"100644": 0o644, b"100755": 0o755}
+"""Git's modes of regular files, and the permissions each is written with. Symbolic
+links (120000) are left out, never followed, as in staging; a submodule (160000) is a
+commit of another repository, not a file of this one."""
+
+
+def _write_blobs(repo: git.Repo, revision: str, spec: list[str], target: Path) -> None:
+    """Each regular file of `revision` under `spec`, its bytes as stored (no attribute
+    applies), each name checked to stay inside `target`; a name written twice (a tree
+    git would not make) is an error, not a choice between them."""
+    listed = repo.git.ls_tree("-r", "-z", "--full-tree", revision, *spec, stdout_as_string=False)
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in filter(None, listed.split(b"\0")):
+        meta, name = entry.split(b"\t", 1)
+        mode, _, sha = meta.split()
+        parts = PurePosixPath(os.fsdecode(name))
+        if mode not in _FILE_MODES or parts.is_absolute() or ".." in parts.parts:
+            continue
+        path = target / parts
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("xb") as out:
+            shutil.copyfileobj(repo.odb.stream(bytes.fromhex(sha.decode())), out)
+        path.chmod(_FILE_MODES[mode])
 
 
 def fingerprint_now(finding: Finding, changes: Changes, bundle: Bundle) -> str:
@@ -228,26 +262,6 @@ def _existed(changes: Changes, relative: str) -> bool:
     return relative in changes.tracked or any(p.startswith(f"{relative}/") for p in changes.tracked)
 
 
-def _untar(archive: Path, target: Path) -> None:
-    """Regular files only (git's symlinks are not followed, as in staging), each name
-    checked to stay inside `target`."""
-    import tarfile
-
-    target.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive) as tar:
-        for member in tar:
-            name = PurePosixPath(member.name)
-            if not member.isfile() or name.is_absolute() or ".." in name.parts:
-                continue
-            source = tar.extractfile(member)
-            if source is None:
-                continue
-            path = target / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with source, path.open("wb") as out:
-                shutil.copyfileobj(source, out)
-
-
 def verified(changes: Changes, paths: list[str]) -> Changes:
     """`changes` with every file of `paths` whose content differs from the merge base
     marked wholly changed, whatever the index says."""
@@ -259,7 +273,6 @@ def verified(changes: Changes, paths: list[str]) -> Changes:
     if repo is None:
         raise DiffBaseError(f"--diff-base {changes.ref}: {changes.top} is no longer a repository")
     base: dict[str, str] = {}
-    now: dict[str, str] = {}
     with repo:
         repo.git.update_environment(GIT_LITERAL_PATHSPECS="1")  # a file named `:!x` is a file
         try:
@@ -268,16 +281,37 @@ def verified(changes: Changes, paths: list[str]) -> Changes:
                 for entry in filter(None, listed.split("\0")):
                     meta, path = entry.split("\t", 1)
                     base[path] = meta.split()[2]
-                present = [p for p in chunk if (changes.top / p).is_file()]
-                if present:
-                    hashes = repo.git.hash_object("--", *present).split()
-                    now.update(zip(present, hashes, strict=True))
+            # as on disk: the bundle's `.gitattributes` (`ident`, `eol`, filters) must
+            # not make a changed file hash as the merge base's
+            now = _disk_hashes(repo, changes.top, paths, "--no-filters")
         except git.GitCommandError as e:
             raise DiffBaseError(f"--diff-base {changes.ref}: git failed: {e}") from None
     differ = [p for p in paths if now.get(p) != base.get(p)]
     if not differ:
         return changes
     return replace(changes, touched={**changes.touched, **dict.fromkeys(differ)})
+
+
+def _converted(repo: git.Repo, top: Path, paths: list[str]) -> list[str]:
+    """The files of `paths` that attributes (`ident`, `eol`, `working-tree-encoding`, a
+    filter) convert when git reads them from the work tree. `git diff` reads them
+    converted: its lines are not the bytes the scanners read, and a change inside a
+    conversion (a `$Id: ...$`) is not in it, so only the whole file can be judged."""
+    clean = _disk_hashes(repo, top, paths)
+    raw = _disk_hashes(repo, top, paths, "--no-filters")
+    return [path for path, blob in clean.items() if raw[path] != blob]
+
+
+def _disk_hashes(repo: git.Repo, top: Path, paths: list[str], *options: str) -> dict[str, str]:
+    """The blob id of each file of `paths` in the work tree (a missing one left out),
+    as `git hash-object` with `options` makes it."""
+    hashes: dict[str, str] = {}
+    for chunk in _chunks(paths):
+        present = [p for p in chunk if (top / p).is_file()]
+        if present:
+            found = repo.git.hash_object(*options, "--", *present).split()
+            hashes.update(zip(present, found, strict=True))
+    return hashes
 
 
 def _chunks(paths: list[str], size: int = 500) -> Iterator[list[str]]:

@@ -14,13 +14,14 @@ status `preexisting` and does not block. What counts as touched:
 - anything inside an archive: any change to the archive;
 - a file git did not have at the merge base (new, untracked or ignored): everything in it;
 - a file whose content differs from the merge base's, whatever the index claims
-  (`assume-unchanged`, `skip-worktree`), or that took the place of a renamed one.
+  (`assume-unchanged`, `skip-worktree`) or `.gitattributes` convert, or that took the
+  place of a renamed one.
 
 A finding is preexisting only if, besides, the same scan of the merge base found it too
-(by fingerprint), belonging to no function it does not belong to now: a change elsewhere
-can make a new problem on untouched lines (a role's policy in another file, an authorizer
-removed from a shared API, a file moved into a function's code or a function's code moved
-onto it), and that is new.
+(by fingerprint; its files as committed, no attribute applied), belonging to no function
+it does not belong to now: a change elsewhere can make a new problem on untouched lines
+(a role's policy in another file, an authorizer removed from a shared API, a file moved
+into a function's code or a function's code moved onto it), and that is new.
 
 Fails closed: no git, not a repository, a ref the clone lacks or a shallow clone that
 cannot reach the merge base is an error, never "nothing changed"; a merge base that
