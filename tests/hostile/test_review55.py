@@ -313,11 +313,6 @@ def test_the_merge_base_is_scanned_as_committed(changed: dict[str, str]) -> None
     assert not passed, passed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 55 class 2: a function is its logical id in diff mode and baselines: "
-    "renamed or exposed, it keeps the accepted findings of the name",
-)
 def test_a_function_rebuilt_under_an_accepted_name_is_new(changed: dict[str, str]) -> None:
     tricks = [n for n in DIFF_TRICKS if n.startswith("2")] + list(BASELINE_TRICKS)
     passed = [name for name in tricks if changed[name] != "blocked"]
