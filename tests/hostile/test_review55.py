@@ -48,6 +48,15 @@ each through:
    resources of the functions it belongs to, which `_touched_by_change` never reads
    for a finding of another resource.
 
+Fixed, class 2 (gate.scan.diff, gate.policy.baseline): in diff mode a finding is
+new when the change touched the IaC definition of any function it belongs to
+(`_function_redefined`, `_definition_touched`, with `_resource_touched` shared with a
+finding's own resource); a baseline entry records per function its
+`Function.identity` (gate.model: a digest of its resource, code place, handler,
+runtime, layers, related resources and `exposure`, the events, URL and role its
+definition writes) and matches only while each is the same (`identities`,
+`_same_functions`); an entry written without digests matches by name, as before.
+
 Suggested fixes, by class. 1, read the merge base without attributes: list the tree
 (`git ls-tree -r -z MERGE_BASE -- PATHS`) and write each blob as stored (`git cat-file
 --batch`, no filters, no `export-subst`, no `export-ignore`), or at least refuse diff
