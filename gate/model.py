@@ -120,6 +120,30 @@ class Function:
     programs: tuple[str, ...] = ()
     """Programs in its code and layers the gate does not analyse (gate.bundle.staging.programs):
     what its environment could make the runtime start before the handler."""
+    exposure: str = ""
+    """What its IaC definition says invokes and empowers it, as written (a SAM function's
+    `Events`, `FunctionUrlConfig`, `Role` and `Policies`; a serverless.yml function's
+    `events`, `url` and `role`); empty where resources of their own say it (`related`)."""
+
+    @property
+    def identity(self) -> str:
+        """A digest of what the function is beyond its name, which the bundle chooses: what
+        it deploys (resource, code place, handler, runtime, layers) and what reaches and
+        empowers it (related resources, exposure). A function rebuilt or exposed under a
+        recorded name has another."""
+        parts = (
+            self.iac_file,
+            self.resource,
+            self.code or "",
+            self.handler or "",
+            self.runtime or "",
+            *self.layers,
+            "\x1e",
+            *self.related,
+            "\x1e",
+            self.exposure,
+        )
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Function:

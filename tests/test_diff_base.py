@@ -581,3 +581,26 @@ def test_a_change_attributes_hide_from_git_diff_is_seen(repo: git.Repo) -> None:
     assert changes.touched["other.py"] is None  # not (2, 2): line 1 changed too
     assert "app.py" not in changes.touched  # git diff sees nothing
     assert verified(changes, ["app.py"]).touched["app.py"] is None
+
+
+def test_a_finding_is_new_when_a_function_it_belongs_to_is_redefined(shop: Path) -> None:
+    """A function is more than its name: a role's finding is new when the definition of a
+    function using it changes (a public event added), though the role's lines are not;
+    the findings of functions the change left alone stay preexisting."""
+    from gate.bundle.discovery.bundle import discover
+
+    template = shop / "sam" / "template.yaml"
+    text = template.read_text("utf-8")
+    role_line = "      Role: !GetAtt ReportsRole.Arn\n"
+    public = role_line + "      FunctionUrlConfig: {AuthType: NONE}\n"
+    template.write_text(text.replace(role_line, public), "utf-8")
+    bundle = Bundle(".", shop.resolve(), functions=discover(shop, ".").functions)
+    role = finding("sam/template.yaml", 72, resource="AWS::IAM::Role.ReportsRole")
+    refunds = finding("sam/src/refunds/handlers/refund.py", 1)
+    findings = [
+        replace(role, functions=("ReportsFunction",)),
+        replace(refunds, functions=("RefundsFunction",)),
+    ]
+    changes = changes_since("main", [bundle])
+    marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, seen(findings)))
+    assert [f.status for f in marked] == [Status.BLOCKING, Status.PREEXISTING]

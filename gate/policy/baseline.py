@@ -5,14 +5,19 @@ and whitespace, so moving code up or down a file or reformatting it keeps it). `
 check --baseline FILE` gives a finding that matches one status `baselined`: it is
 reported, but does not block. Each recorded finding matches at most one finding, so a
 second copy of the same problem is new, and so is a finding more severe than the one
-recorded (the same line now fed by event data: a new problem in an old place). A secret
-in plaintext is never baselined.
+recorded (the same line now fed by event data: a new problem in an old place). A
+function is more than its name, which the bundle chooses: each finding records, per
+function it belongs to, a digest of what the function is (gate.model `Function.identity`),
+and matches only a function that still is that (not another renamed after it, nor the
+same given a public event or another role). An entry written before digests were
+recorded matches by the functions' names alone. A secret in plaintext is never baselined.
 Recorded findings that no longer appear are listed as fixed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -21,7 +26,7 @@ from typing import Any
 
 import gate
 from gate.errors import GateError
-from gate.model import Finding, Severity, Status
+from gate.model import Bundle, Finding, Severity, Status
 from gate.redact import holds_secret
 from gate.safefile import MIB, read_regular
 from gate.verdict import Verdict
@@ -51,6 +56,9 @@ class Recorded:
     functions: tuple[str, ...] | None = None
     """The functions the finding belonged to; None in a baseline written before they were
     recorded."""
+    identities: dict[str, str] | None = None
+    """Each of those functions' `Function.identity`; None in a baseline written before
+    they were recorded (then the names alone match)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class Baseline:
 
 def baseline_of(verdict: Verdict) -> dict[str, Any]:
     """The baseline document for every finding of `verdict`."""
+    bundles = {b.id: b for b in verdict.bundles}
     return {
         "schema": SCHEMA,
         "created": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -76,6 +85,7 @@ def baseline_of(verdict: Verdict) -> dict[str, Any]:
                 "title": f.title,
                 "severity": f.severity.label,
                 "functions": list(f.functions),
+                "identities": identities(f, bundles),
             }
             for f in verdict.findings
         ],
@@ -116,6 +126,7 @@ def parse_baseline(text: bytes, path: str) -> Baseline:
                 str(f.get("title", "")),
                 Severity.parse(f["severity"]) if "severity" in f else None,
                 _functions(f["functions"]) if "functions" in f else None,
+                _identities(f["identities"]) if "identities" in f else None,
             )
             for f in data["findings"]
         )
@@ -125,21 +136,20 @@ def parse_baseline(text: bytes, path: str) -> Baseline:
 
 
 def apply_baseline(
-    findings: Sequence[Finding], baseline: Baseline
+    findings: Sequence[Finding], baseline: Baseline, bundles: Sequence[Bundle]
 ) -> tuple[list[Finding], dict[str, Any]]:
-    """`findings` with those the baseline recorded marked `baselined`, and what the report
-    says of the baseline: how many matched, and which recorded findings are fixed."""
+    """`findings` (of `bundles`) with those the baseline recorded marked `baselined`, and
+    what the report says of the baseline: how many matched, and which recorded findings
+    are fixed."""
+    by_id = {b.id: b for b in bundles}
     left: dict[str, list[Recorded]] = {}
     for recorded in baseline.findings:
         left.setdefault(recorded.fingerprint, []).append(recorded)
     marked = []
     for finding in findings:
-        # A recorded problem that now reaches a function it did not (a recorded admin
-        # role given to a public function) is new there.
+        now = identities(finding, by_id)
         recorded_as = [
-            r
-            for r in left.get(finding.fingerprint, ())
-            if r.functions is None or set(finding.functions) <= set(r.functions)
+            r for r in left.get(finding.fingerprint, ()) if _same_functions(r, finding, now)
         ]
         if recorded_as:
             recorded = _take(recorded_as, finding.severity)  # whatever its status now
@@ -164,6 +174,40 @@ def apply_baseline(
             )
     matched = sum(f.status is Status.BASELINED for f in marked)
     return marked, {"source": baseline.source, "matched": matched, "fixed": fixed}
+
+
+def identities(finding: Finding, bundles: dict[str, Bundle]) -> dict[str, str]:
+    """Each function the finding belongs to that its bundle declares, with its
+    `Function.identity` (one digest of all so named, where two IaC files share a name)."""
+    bundle = bundles.get(finding.bundle)
+    declared = bundle.functions if bundle is not None else ()
+    found = {}
+    for name in finding.functions:
+        named = sorted(f.identity for f in declared if f.name == name)
+        if named:
+            found[name] = hashlib.sha256("\x1f".join(named).encode()).hexdigest()
+    return found
+
+
+def _same_functions(recorded: Recorded, finding: Finding, now: dict[str, str]) -> bool:
+    """Whether the finding belongs to no function the recorded one did not: none it did
+    not reach (a recorded admin role given to a public function), and none that is
+    another under a recorded name (renamed after it, given a public event or a role).
+    An entry recorded without names or digests matches as far as it recorded."""
+    if recorded.functions is None:
+        return True
+    if not set(finding.functions) <= set(recorded.functions):
+        return False
+    was = recorded.identities
+    return was is None or all(was.get(name) == now.get(name) for name in finding.functions)
+
+
+def _identities(value: object) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValueError(f"identities must map function names to digests, not {value!r}")
+    return dict(value)
 
 
 def _functions(value: object) -> tuple[str, ...]:

@@ -50,7 +50,7 @@ def evaluate(
     )
     baselined = None
     if baseline is not None:
-        findings, baselined = apply_baseline(findings, baseline)
+        findings, baselined = apply_baseline(findings, baseline, bundles)
     budgets = _budgets(findings, policy)
     all_warnings = [*warnings, *waiver_warnings, *_optional_failures(results, policy)]
     failed = bool(problems) or _required_failed(results, policy)

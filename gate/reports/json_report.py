@@ -76,12 +76,17 @@ def report_dict(verdict: Verdict) -> dict[str, Any]:
 
 
 def bundle_dict(bundle: Bundle) -> dict[str, Any]:
-    """A bundle and its functions as the report (and `gate ls --format json`) show them."""
+    """A bundle and its functions as the report (and `gate ls --format json`) show them:
+    a function's `exposure` (the definition as written, which baselines digest) is not
+    part of the report."""
     return {
         "id": bundle.id,
         "path": str(bundle.path),
         "kind": bundle.kind,
-        "functions": [{**asdict(f), "coverage": coverage(f)} for f in bundle.functions],
+        "functions": [
+            {**{k: v for k, v in asdict(f).items() if k != "exposure"}, "coverage": coverage(f)}
+            for f in bundle.functions
+        ],
     }
 
 

@@ -8,6 +8,9 @@ status `preexisting` and does not block. What counts as touched:
 - code: a changed line within the finding's lines (or next to lines the change deleted);
 - IaC: a changed line anywhere in the finding's resource, or anywhere in the file outside
   every resource (Globals, Parameters, provider settings reach all of them);
+- any finding: a change to the definition of a function it belongs to (its resource, as
+  for IaC): a function's name is the bundle's to choose, so a role's finding is new when
+  another function is renamed after the one that had it, or that one gains an event;
 - dependencies: any change to the file that pins the version (a version is reported at
   every manifest, included file and vendored package that pins it, each on its own), or
   to a requirements file that includes that file, directly or through others;
@@ -43,7 +46,7 @@ from typing import Any
 
 from gate.bundle.discovery.extents import Extent, resource_extents
 from gate.git.changes import Changes, verified
-from gate.model import Bundle, Finding, Severity, Status
+from gate.model import Bundle, Finding, Function, Severity, Status
 from gate.policy.evaluate import rejudged
 from gate.policy.model import Policy
 from gate.scanners.pip_audit import INDEX_RULE
@@ -72,7 +75,8 @@ class DiffScope:
     changes: Changes
     bundles: dict[str, Bundle]
     extents: dict[str, dict[str, Extent]]
-    """Resource extents of the IaC files findings name, by repository path."""
+    """Resource extents of the IaC files findings and their functions name, by repository
+    path, read as judging needs them."""
     manifests_changed: dict[str, bool]
     """Per bundle, whether the change touched any of its dependency files (a manifest,
     vendored metadata, an archive): an index serves every package the bundle installs."""
@@ -96,10 +100,9 @@ def scope_of(
     findings: Sequence[Finding],
     before: Seen | None,
 ) -> DiffScope:
-    """Read what judging `findings` needs besides the diff: resource extents of the IaC
-    files they name, the manifests the change touched, and (against index tricks such as
-    `assume-unchanged`) whether the finding and dependency files the diff calls unchanged
-    really are."""
+    """Read what judging `findings` needs besides the diff: the manifests the change
+    touched, and (against index tricks such as `assume-unchanged`) whether the finding,
+    function definition and dependency files the diff calls unchanged really are."""
     scope = DiffScope(changes, {b.id: b for b in bundles}, {}, {}, before)
     paths = set()
     for finding in findings:
@@ -107,9 +110,8 @@ def scope_of(
         if path is None:
             continue
         paths.add(path)
-        if finding.location.resource and path not in scope.extents:
-            scope.extents[path] = resource_extents(changes.top / path)
     dependencies = {b.id: _dependency_files(changes, b) for b in bundles if b.kind != "zip"}
+    paths.update(_in_repository(b, f.iac_file, changes.top) for b in bundles for f in b.functions)
     paths.update(path for files in dependencies.values() for path in files)
     for bundle in (b for b in bundles if b.kind != "zip"):
         scope.includers.update(_includers(changes, bundle))
@@ -202,6 +204,8 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
     path = _repo_path(finding, scope)
     if path is None:
         return True  # nothing to compare with: it blocks as usual
+    if _function_redefined(finding, scope):
+        return True
     changes = scope.changes
     if finding.package is not None:
         # The audit reports a version at each file that pins it: that file decides, and
@@ -220,17 +224,50 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
     own = None
     if location.start_line is not None:
         own = (location.start_line, location.end_line or location.start_line)
-    extents = scope.extents.get(path, {})
-    resource = extents.get(location.resource or "")
+    resource = _resource_touched(path, location.resource, scope) if location.resource else None
     if resource is not None:
-        return (
-            changes.lines_changed(path, *resource)
-            or (own is not None and changes.lines_changed(path, *own))
-            or changes.changed_outside(path, list(extents.values()))
-        )
+        return resource or (own is not None and changes.lines_changed(path, *own))
     if own is None:
         return changes.file_changed(path)
     return changes.lines_changed(path, *own)
+
+
+def _resource_touched(path: str, resource: str, scope: DiffScope) -> bool | None:
+    """Whether the change touched the IaC resource `resource` of the file `path`: a line
+    of it, or of the file outside every resource (Globals, Parameters); None when the
+    file has no such resource."""
+    if path not in scope.extents:
+        scope.extents[path] = resource_extents(scope.changes.top / path)
+    extents = scope.extents[path]
+    if resource not in extents:
+        return None
+    return scope.changes.lines_changed(path, *extents[resource]) or scope.changes.changed_outside(
+        path, list(extents.values())
+    )
+
+
+def _function_redefined(finding: Finding, scope: DiffScope) -> bool:
+    """Whether the change touched the definition of a function the finding belongs to
+    (its code place, handler, events, role, layers): one renamed after the function that
+    had the finding, or given a public event, is not the function the merge base judged."""
+    bundle = scope.bundles[finding.bundle]
+    names = scope.after.get(finding.fingerprint, frozenset(finding.functions))
+    return any(_definition_touched(f, bundle, scope) for f in bundle.functions if f.name in names)
+
+
+def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
+    """Whether the change touched the function's IaC resource; one whose extent is not
+    known, its declared line (a Chalice decorator), else its file; one in an archive,
+    the archive."""
+    changes = scope.changes
+    path = _in_repository(bundle, function.iac_file, changes.top)
+    if _whole_file_path(bundle, function.iac_file):
+        return changes.file_changed(path)
+    touched = _resource_touched(path, function.resource, scope)
+    if touched is not None:
+        return touched
+    line = function.line
+    return changes.lines_changed(path, line, line) if line else changes.file_changed(path)
 
 
 def _numbered_as_git(path: Path) -> bool:
@@ -263,10 +300,15 @@ def _repo_path(finding: Finding, scope: DiffScope) -> str | None:
     bundle = scope.bundles.get(finding.bundle)
     if bundle is None:
         return None
-    top = scope.changes.top
+    return _in_repository(bundle, finding.location.path, scope.changes.top)
+
+
+def _in_repository(bundle: Bundle, relative: str, top: Path) -> str:
+    """The repository path of the bundle's file `relative`: the archive, for one inside
+    an archive."""
     if bundle.kind == "zip":
         return bundle.path.relative_to(top).as_posix()
-    parts = PurePosixPath(finding.location.path).parts
+    parts = PurePosixPath(relative).parts
     for index, part in enumerate(parts):
         if part.lower().endswith(".zip.contents"):
             parts = (*parts[:index], part.removesuffix(".contents"))
@@ -285,11 +327,17 @@ def _is_dependency_file(path: PurePath) -> bool:
 def _whole_file(finding: Finding, scope: DiffScope) -> bool:
     """Whether the finding is judged by its file: dependencies and archives."""
     bundle = scope.bundles.get(finding.bundle)
-    path = PurePosixPath(finding.location.path)
-    return (
-        (bundle is not None and bundle.kind == "zip")
-        or any(p.lower().endswith(".zip.contents") for p in path.parts)
-        or _is_dependency_file(path)
+    path = finding.location.path
+    return (bundle is not None and _whole_file_path(bundle, path)) or _is_dependency_file(
+        PurePosixPath(path)
+    )
+
+
+def _whole_file_path(bundle: Bundle, relative: str) -> bool:
+    """Whether the bundle's file `relative` is inside an archive, whose change is judged
+    as a whole."""
+    return bundle.kind == "zip" or any(
+        p.lower().endswith(".zip.contents") for p in PurePosixPath(relative).parts
     )
 
 

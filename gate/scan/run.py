@@ -193,9 +193,9 @@ def _against_merge_base(
 ) -> tuple[DiffScope, list[Warning_]]:
     """What diff mode judges the findings against: the change, the resource extents and
     manifests it touched, what the same scan finds at the merge base, and which functions
-    deploy each finding now and then."""
+    deploy each finding now and then (the staged bundles': their functions discovered)."""
     before, unscanned = _scan_base(changes, bundles, run)
-    scope = scope_of(changes, bundles, found, before)
+    scope = scope_of(changes, [s.bundle for s in staged], found, before)
     return replace(scope, after=_deployers(found, staged, lambda f: f.fingerprint).functions), (
         unscanned
     )

@@ -48,6 +48,15 @@ each through:
    resources of the functions it belongs to, which `_touched_by_change` never reads
    for a finding of another resource.
 
+Fixed, class 2 (gate.scan.diff, gate.policy.baseline): in diff mode a finding is
+new when the change touched the IaC definition of any function it belongs to
+(`_function_redefined`, `_definition_touched`, with `_resource_touched` shared with a
+finding's own resource); a baseline entry records per function its
+`Function.identity` (gate.model: a digest of its resource, code place, handler,
+runtime, layers, related resources and `exposure`, the events, URL and role its
+definition writes) and matches only while each is the same (`identities`,
+`_same_functions`); an entry written without digests matches by name, as before.
+
 Suggested fixes, by class. 1, read the merge base without attributes: list the tree
 (`git ls-tree -r -z MERGE_BASE -- PATHS`) and write each blob as stored (`git cat-file
 --batch`, no filters, no `export-subst`, no `export-ignore`), or at least refuse diff
@@ -317,11 +326,6 @@ def test_the_merge_base_is_scanned_as_committed(changed: dict[str, str]) -> None
     assert not passed, passed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 55 class 2: a function is its logical id in diff mode and baselines: "
-    "renamed or exposed, it keeps the accepted findings of the name",
-)
 def test_a_function_rebuilt_under_an_accepted_name_is_new(changed: dict[str, str]) -> None:
     tricks = [n for n in DIFF_TRICKS if n.startswith("2")] + list(BASELINE_TRICKS)
     passed = [name for name in tricks if changed[name] != "blocked"]

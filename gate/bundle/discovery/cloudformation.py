@@ -13,6 +13,7 @@ from gate.bundle.discovery.declared import (
     Unresolved,
     as_mapping,
     as_text,
+    exposure_of,
     is_remote,
     join_path,
     local_path,
@@ -84,6 +85,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             + _image_build(properties, resource),
             dockerfile=_dockerfile(properties, resource, here),
             related=_cfn_related(str(logical_id), properties, refs),
+            exposure=exposure_of(**{k: properties.get(k) for k in _EXPOSURE}),
         )
         if elsewhere == _INLINE:
             _inline(item, properties, kind == "AWS::Serverless::Function")
@@ -421,6 +423,10 @@ class _References:
             for k, v in resources.items()
             if self.kinds[str(k)] not in FUNCTION_TYPES
         }
+
+
+# The properties that say what invokes a function and what it may do.
+_EXPOSURE = ("Events", "FunctionUrlConfig", "Role", "Policies")
 
 
 def _cfn_related(logical_id: str, properties: dict[str, Any], refs: _References) -> set[str]:

@@ -3,6 +3,7 @@ bundle root; and the small helpers the readers share."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ class Declared:
     dockerfile: str | None = None
     """The Dockerfile of the bundle an image function is built from (bundle path): its
     steps that run programs are parts the gate cannot follow."""
+    exposure: str = ""
+    """What the definition says invokes and empowers the function (`exposure_of`)."""
 
 
 @dataclass(frozen=True)
@@ -185,3 +188,9 @@ def _merge_value(earlier: Any, later: Any) -> Any:
     if isinstance(earlier, list) and isinstance(later, dict):
         return earlier  # lodash keeps the list (setting the mapping's keys on it)
     return later
+
+
+def exposure_of(**written: Any) -> str:
+    """The properties of a function's definition that say what invokes and empowers it
+    (events, URL, role), as written, in one canonical text (gate.model `Function.exposure`)."""
+    return json.dumps(written, sort_keys=True, default=str)

@@ -18,6 +18,7 @@ from gate.bundle.discovery.declared import (
     as_mapping,
     as_text,
     deep_merge,
+    exposure_of,
     join_path,
     local_path,
     may_hold_python,
@@ -113,6 +114,9 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                     for r in _serverless_layer_refs(spec if "layers" in spec else provider)
                     if layers.get(r)
                 ],
+                exposure=exposure_of(
+                    events=spec.get("events"), url=spec.get("url"), role=spec.get("role")
+                ),
             )
         )
     references = python_requirements(relative, plugin, specs)
