@@ -1430,6 +1430,20 @@ SETUPTOOLS_BACKEND = "[build-system]\nbuild-backend = 'setuptools.build_meta'\n"
             '[project] dynamic = ["version"]',
             5,
         ),
+        (  # `module:` is the module, as pip imports it
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = 'flit_core.buildapi:'\n"
+            "[project]\nname = 'fn'\ndynamic = ['version']\n",
+            '[project] dynamic = ["version"]',
+            5,
+        ),
+        (  # another module or object of flit_core is flit all the same
+            "pyproject.toml",
+            "[build-system]\nbuild-backend = 'flit_core:buildapi'\n"
+            "[project]\nname = 'fn'\ndynamic = ['description']\n",
+            '[project] dynamic = ["description"]',
+            5,
+        ),
         (
             "pyproject.toml",
             "[tool.pdm.version]\nsource = 'call'\ngetter = 'hooks:get'\n",

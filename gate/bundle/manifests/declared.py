@@ -166,7 +166,7 @@ def _flit_code(
     """flit_core's dynamic `version` or `description`, which it imports the project's
     module for where its `__version__` or docstring is no literal (any is reported, the
     simple safe rule); every one of `[tool.flit.metadata]`, which has no other."""
-    if _backend(data) not in _FLIT:
+    if _package(_backend(data)) not in _FLIT:
         return []
     dynamic = strings(table(data, "project"), "dynamic", "project")
     read = [field for field in ("version", "description") if field in dynamic]
@@ -178,7 +178,10 @@ def _flit_code(
     return []
 
 
-_FLIT = frozenset({"flit_core.buildapi", "flit.buildapi"})
+_FLIT = frozenset({"flit_core", "flit"})
+"""flit's packages: a backend of either, whatever module or object of it is named, is
+judged as flit (a setting reported where flit would not run code costs a finding; one
+missed, the audit)."""
 
 
 def _pdm_code(
@@ -201,7 +204,7 @@ def _pdm_hook(data: dict[str, Any], pyproject: Path | None) -> str | None:
     """The build hook of the project's own that pdm-backend loads and runs, if any: its
     `[tool.pdm.build] custom-hook` (`pdm_build.py` unless named; a file beside
     `pyproject`, which it runs only where it is there), or pdm-pep517's `setup-script`."""
-    if _backend(data).split(".")[0] != "pdm":
+    if _package(_backend(data)) != "pdm":
         return None
     build = table(table(table(data, "tool"), "pdm", "tool"), "build", "tool.pdm")
     named = string(build, "custom-hook", _PDM_BUILD) or string(build, "setup-script", _PDM_BUILD)
@@ -261,8 +264,21 @@ such setting may set the dependencies, so only the build knows them."""
 
 
 def _backend(data: dict[str, Any]) -> str:
-    """The `build-backend` a `pyproject.toml` names, "" where none."""
-    return string(table(data, "build-system"), "build-backend", "build-system") or ""
+    """The `build-backend` a `pyproject.toml` names, as a frontend imports it
+    (`_as_imported`); "" where none."""
+    return _as_imported(string(table(data, "build-system"), "build-backend", "build-system") or "")
+
+
+def _as_imported(backend: str) -> str:
+    """A `build-backend` as pip imports it (pyproject-hooks: `module:object`, where an
+    empty object is the module itself, so `flit_core.buildapi:` is `flit_core.buildapi`)."""
+    module, _, attribute = backend.partition(":")
+    return f"{module}:{attribute}" if attribute else module
+
+
+def _package(backend: str) -> str:
+    """The top-level package a `build-backend` is imported from."""
+    return backend.partition(":")[0].split(".")[0]
 
 
 def _dynamic(text: str, why: str, where: tuple[str, int], found: Found) -> None:
@@ -854,7 +870,7 @@ def _reads_setup_cfg(setup_file: Path) -> bool:
         return True  # no pyproject.toml; one that cannot be read is reported by its reader
     if backend is None or "backend-path" in system:
         return True
-    return backend not in PYPROJECT_ONLY_BACKENDS
+    return _as_imported(backend) not in PYPROJECT_ONLY_BACKENDS
 
 
 def _pdm_overrides(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
