@@ -1,14 +1,17 @@
 """A fifty-sixth hostile review of `gate check`, on reviews 53-55's fixes: the HCL reader
 both Terraform readers share (gate.bundle.discovery.hcl `hcl_loads`, `unescaped`,
 `template_sequences`, `rendered`) and the inline code it hands on (gate.bundle.discovery
-.terraform `_written`, `_literal`, `_tf_inline`).
+.terraform `_written`, `_literal`, `_tf_inline`); diff mode and baselines after review
+55's fix (gate.scan.diff `_function_redefined`, gate.policy.baseline `identities`,
+gate.model `Function.identity`).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
-bundle exits 1 or 0 with the hostile harness's policy (checkov off) but without the
-finding the same code written plainly blocks on, so a bundle whose only problem is that
-code exits 0. The baseline (the same code as Terraform deploys it, in one run) blocks on
+bundle exits 0 with the hostile harness's policy (checkov off), with no blocking
+finding. The baseline (the same code as Terraform deploys it, in one run) blocks on
 GATE-SLS-002 (critical, event data run as Python code) or GATE-SLS-004 (critical, event
-data unpickled). What lets each through:
+data unpickled); class 2 compares with the same change in SAM, which blocks in diff mode
+and on a baseline. Gate runs: two for class 1 and the end states, three for class 2
+(`gate baseline create`, a diff-mode run, a `--baseline` run). What lets each through:
 
 1. A `<<-` heredoc is trimmed by python-hcl2, not as Terraform trims it. Terraform
    (hclsyntax `flushHeredocTemplateParts`; the spec suite's `indent.tabs`,
@@ -42,11 +45,42 @@ data unpickled). What lets each through:
    trims differ. The same holds for every other use of a heredoc's text (template
    bodies, policies read by the IAM rules).
 
+2. A Terraform function made public by a resource that does not name it, in diff mode
+   and on a baseline. Review 55 class 2's fix judges a finding new when the change
+   touched the definition of a function it belongs to (gate.scan.diff
+   `_function_redefined`, `_definition_touched`: the function's own resource extent) and
+   matches a baseline entry only while each function's `Function.identity` (gate.model)
+   is the same. A Terraform function has no `exposure`, and its `related`
+   (gate.bundle.discovery.terraform `_tf_related`) holds only the addresses of resources
+   that name the function or its role. An HTTP API route (`aws_apigatewayv2_route`)
+   names the integration, not the function, so neither sees it. The merge base (and the
+   baseline, `gate baseline create` there) holds an operator function with an admin
+   role (GATE-IAC-001, critical, accepted) and an HTTP API integration plus
+   `aws_lambda_permission` for it: (a) the change turns the route's
+   `authorization_type` from `AWS_IAM` to `NONE` (the route's address, and so the
+   identity, unchanged); (b) the merge base has no route and the change adds one with
+   `authorization_type = "NONE"` (the route names only the integration). Each exits 0 in
+   diff mode (GATE-IAC-001 `preexisting`) and with `--baseline` (`baselined`), with
+   GATE-IAC-011/017 (medium, allowed) for the open route. The same change in SAM (review
+   55's `exposed_change`: an unauthenticated HttpApi event on the operator function)
+   blocks in both modes, and each end state checked whole blocks (GATE-IAC-001). (A
+   function URL, `aws_lambda_function_url` with `NONE`, also keeps the identity when its
+   `authorization_type` changes, but it blocks on its own: GATE-IAC-010, high. Adding
+   one names the function, so the identity changes: blocked.)
+   Suggested fix, by class: give every function an `exposure` whatever its IaC, built
+   from the resources that reach it through any chain (route -> integration ->
+   function, permission, URL, event source mapping, authorizer), with each one's
+   content (its authorization and principal), not its address; and in diff mode, treat
+   a finding as touched when the change touched any resource on such a chain.
+
 What held (tried for real): the same `<<-` Python indented with spaces and one blank
 line (refused, exit 2: unexpected indent).
 
-What was not covered: setup.cfg and build backends (focus 2) and diff mode and baselines
-(focus 3) were not attacked for lack of time; nested quotes in interpolations
+What was not covered: setup.cfg and build backends (focus 2: `_CODE_SETTINGS`,
+`_reads_setup_cfg` and `PYPROJECT_ONLY_BACKENDS` were read, not attacked; maturin's
+`Cargo.toml` metadata and meson's `run_command` were not tried for lack of a toolchain);
+Chalice functions, shared code and layers' contents in diff mode; `gate merge`,
+`--policy-ref`; nested quotes in interpolations
 (`_closing` ends `${ "x${"}"}" }` early, so `unescaped` undoes escapes inside an
 interpolation, which only makes a templated value more templated: no trick built), and
 a lone carriage return (the gate reads `.tf` files with universal newlines, hclsyntax's
@@ -56,11 +90,23 @@ Terraform.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Layout, each_blocked_or_refused, each_blocks, files
+from tests.hostile.conftest import (
+    CHEAP_POLICY,
+    Layout,
+    Sandbox,
+    commit,
+    committed_repository,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+    zipped,
+)
+from tests.hostile.test_review55 import HARMLESS, _outcomes, exposed_change
 
 FF = "\f\f\f\f"
 """Four form feeds: four characters Terraform trims from a `<<-` heredoc's line, and
@@ -159,3 +205,114 @@ def test_a_trimmed_heredoc_is_read_as_terraform_trims_it(tmp_path: Path) -> None
     """The same heredocs, written with form feeds that Terraform trims and the gate keeps:
     each blocked, or refused."""
     each_blocked_or_refused(tmp_path, TRICKS)
+
+
+# --- 2. a Terraform function exposed by a resource that does not name it ----------------------
+
+OPERATOR = (
+    'resource "aws_iam_role" "admin" {\n  name = "admin"\n  assume_role_policy = jsonencode({\n'
+    '    Version = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole",'
+    ' Principal = { Service = "lambda.amazonaws.com" } }]\n  })\n}\n\n'
+    'resource "aws_iam_role_policy_attachment" "admin" {\n  role = aws_iam_role.admin.name\n'
+    '  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n\n'
+    'resource "aws_lambda_function" "ops" {\n  function_name = "ops"\n'
+    '  role = aws_iam_role.admin.arn\n  runtime = "python3.12"\n  handler = "app.handler"\n'
+    '  filename = "fn.zip"\n  tracing_config {\n    mode = "Active"\n  }\n}\n\n'
+    'resource "aws_apigatewayv2_api" "http" {\n  name = "http"\n  protocol_type = "HTTP"\n}\n\n'
+    'resource "aws_apigatewayv2_integration" "ops" {\n  api_id = aws_apigatewayv2_api.http.id\n'
+    '  integration_type = "AWS_PROXY"\n'
+    "  integration_uri = aws_lambda_function.ops.invoke_arn\n}\n\n"
+    'resource "aws_lambda_permission" "api" {\n  statement_id = "api"\n'
+    '  action = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.ops.function_name\n'
+    '  principal = "apigateway.amazonaws.com"\n'
+    '  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*"\n}\n'
+)
+"""An operator function with an admin role (GATE-IAC-001, accepted at the merge base and
+in the baseline), wired to an HTTP API whose routes decide who may call it."""
+
+
+def route(authorization: str) -> str:
+    return (
+        '\nresource "aws_apigatewayv2_route" "ops" {\n  api_id = aws_apigatewayv2_api.http.id\n'
+        f'  route_key = "POST /ops"\n  authorization_type = "{authorization}"\n'
+        '  target = "integrations/${aws_apigatewayv2_integration.ops.id}"\n}\n'
+    )
+
+
+Change = tuple[dict[str, str | bytes], dict[str, str | bytes]]
+
+
+def route_opened() -> Change:
+    """Class 2a: the route to the operator function, authenticated (AWS_IAM), made open."""
+    code = {"fn.zip": zipped({"app.py": HARMLESS})}
+    before = {**code, "main.tf": OPERATOR + route("AWS_IAM")}
+    return before, {"main.tf": OPERATOR + route("NONE")}
+
+
+def route_added() -> Change:
+    """Class 2b: an open route added to the operator function's integration."""
+    code = {"fn.zip": zipped({"app.py": HARMLESS})}
+    return {**code, "main.tf": OPERATOR}, {"main.tf": OPERATOR + route("NONE")}
+
+
+PLAIN: dict[str, Change] = {"plain-sam-exposed": exposed_change()}  # type: ignore[dict-item]
+"""The same change in SAM (review 55 class 2b, fixed): an unauthenticated HttpApi event on
+the operator function. New in diff mode and not baselined: it blocks."""
+EXPOSED: dict[str, Change] = {"2a-route-opened": route_opened(), "2b-route-added": route_added()}
+# Each change as it ends, checked whole (no diff mode, no baseline), blocks: the admin role.
+BASELINES.update(
+    {
+        name: (files({**before, **after}), "GATE-IAC-001")
+        for name, (before, after) in EXPOSED.items()
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def outcomes(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> Iterator[dict]:
+    """Each change of class 2 and its plain form, in diff mode and on a baseline, as two
+    folders each of one repository: `main` the merge base (where `gate baseline create`
+    runs), `change` the change. One diff-mode run and one `--baseline` run."""
+    box = Sandbox(tmp_path_factory.mktemp("exposed"))
+    cases = {mode + name: change for name, change in {**PLAIN, **EXPOSED}.items() for mode in "db"}
+    for name, (before, _) in cases.items():
+        for relative, text in before.items():
+            box.write(f"{name}/{relative}", text)
+    repository = committed_repository(box, "main")
+    policy = str(box.policy(CHEAP_POLICY))
+    recorded = box.base / "baseline.json"
+    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
+    diffed = [str(box.bundle / n) for n in cases if n.startswith("d")]
+    created = box.gate(
+        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
+    )
+    assert created.code == 0, created.stderr
+    repository.git.checkout("-b", "change")
+    for name, (_, after) in cases.items():
+        for relative, text in after.items():
+            box.write(f"{name}/{relative}", text)
+    commit(repository, "change")
+    seen: dict[str, str] = {}
+    for names, how in (
+        (diffed, ("--diff-base", "main")),
+        (on_baseline, ("--baseline", str(recorded))),
+    ):
+        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
+        assert run.code in (0, 1), (run.code, run.stderr)
+        seen.update(_outcomes(run.stdout, box, [Path(n).name for n in names]))
+    yield seen
+
+
+def test_the_plain_exposure_is_new(outcomes: dict[str, str]) -> None:
+    """Diff mode and a baseline judge the SAM function exposed new: it blocks."""
+    assert outcomes["dplain-sam-exposed"] == outcomes["bplain-sam-exposed"] == "blocked", outcomes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 56 class 2: a Terraform function's identity and definition leave out the "
+    "routes that expose it (Function.identity, _tf_related, _definition_touched)",
+)
+def test_a_terraform_function_exposed_elsewhere_is_new(outcomes: dict[str, str]) -> None:
+    passed = [n for n in outcomes if n[1:] in EXPOSED and outcomes[n] != "blocked"]
+    assert not passed, passed
