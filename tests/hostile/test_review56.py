@@ -11,7 +11,9 @@ finding. The baseline (the same code as Terraform deploys it, in one run) blocks
 GATE-SLS-002 (critical, event data run as Python code) or GATE-SLS-004 (critical, event
 data unpickled); class 2 compares with the same change in SAM, which blocks in diff mode
 and on a baseline. Gate runs: two for class 1 and the end states, three for class 2
-(`gate baseline create`, a diff-mode run, a `--baseline` run). What lets each through:
+(`gate baseline create`, a diff-mode run, a `--baseline` run), one for class 3 (whose
+plain form is reported, GATE-DEP-001, not blocked, the gate's stated limit for
+dependencies only the build knows). What lets each through:
 
 1. A `<<-` heredoc is trimmed by python-hcl2, not as Terraform trims it. Terraform
    (hclsyntax `flushHeredocTemplateParts`; the spec suite's `indent.tabs`,
@@ -73,11 +75,36 @@ and on a baseline. Gate runs: two for class 1 and the end states, three for clas
    content (its authorization and principal), not its address; and in diff mode, treat
    a finding as touched when the change touched any resource on such a chain.
 
+3. flit_core's backend written `module:` (PEP 517's `module:object` with an empty
+   object). pip's frontend (pyproject_hooks `_build_backend`: `ep.partition(":")`,
+   `import_module(mod_path)`, the object only when `obj_path` is not empty) loads
+   `flit_core.buildapi:` as `flit_core.buildapi` itself. Review 54 class 2f's fix,
+   `_flit_code` (gate.bundle.manifests.declared, one of `_CODE_SETTINGS`), judges only
+   a backend in `_FLIT` (`flit_core.buildapi`, `flit.buildapi`, whole names), so: (a)
+   `build-backend = "flit_core.buildapi:"` with `dynamic = ["version", "description"]`
+   and review 54's `hooks.py` (no literal `__version__`; it wraps
+   `flit_core.common.Metadata.__init__` to add `requests==2.19.0`): no finding at all,
+   exit 0, where the same project with `flit_core.buildapi` is reported (GATE-DEP-001,
+   medium, allowed; exit 0) and the same dependency declared plainly blocks
+   (PYSEC-2018-28). Built for real: `pip install --dry-run --no-deps --report` of (a)'s
+   folder (build isolation, flit_core from the index) reports `requires_dist:
+   ['requests==2.19.0']`, version 1.0.0. (b) the older `[tool.flit.metadata] module =
+   "hooks"` (no `[project]`) under the same backend name: silent too (gate only, not
+   built). The other judgements of the backend's name hold for this spelling:
+   `_reads_setup_cfg` and `copies_only` (gate.bundle.manifests.builds) take an unknown
+   name for one that may read `setup.cfg` or run code (more read, not less), and
+   `_pdm_hook` compares the first dotted part.
+   Suggested fix, by class: normalise `build-backend` once, as the frontend loads it
+   (strip a trailing `:`; split `module:object` and judge the module, refusing or
+   reporting an object path the gate does not know), and have every judge of the
+   backend (`_FLIT`, `PYPROJECT_ONLY_BACKENDS`, `COPYING_BACKENDS`, `_pdm_hook`,
+   `_lock_of_tool`, pbr's `runs_pbr`) use that one value.
+
 What held (tried for real): the same `<<-` Python indented with spaces and one blank
 line (refused, exit 2: unexpected indent).
 
-What was not covered: setup.cfg and build backends (focus 2: `_CODE_SETTINGS`,
-`_reads_setup_cfg` and `PYPROJECT_ONLY_BACKENDS` were read, not attacked; maturin's
+What was not covered: the rest of focus 2 (setup.cfg's `load_ini`/`ini_value`, pbr;
+`PYPROJECT_ONLY_BACKENDS` read, not attacked further; maturin's
 `Cargo.toml` metadata and meson's `run_command` were not tried for lack of a toolchain);
 Chalice functions, shared code and layers' contents in diff mode; `gate merge`,
 `--policy-ref`; nested quotes in interpolations
@@ -106,6 +133,8 @@ from tests.hostile.conftest import (
     files,
     zipped,
 )
+from tests.hostile.test_review52 import _outcomes as _build_outcomes
+from tests.hostile.test_review54 import FLIT_MODULE, FLIT_PYPROJECT, project
 from tests.hostile.test_review55 import HARMLESS, _outcomes, exposed_change
 
 FF = "\f\f\f\f"
@@ -316,3 +345,51 @@ def test_the_plain_exposure_is_new(outcomes: dict[str, str]) -> None:
 def test_a_terraform_function_exposed_elsewhere_is_new(outcomes: dict[str, str]) -> None:
     passed = [n for n in outcomes if n[1:] in EXPOSED and outcomes[n] != "blocked"]
     assert not passed, passed
+
+
+# --- 3. flit_core's backend under a name `_FLIT` does not know -------------------------------
+
+OLD_FLIT = """\
+[build-system]
+requires = ["flit_core"]
+build-backend = "flit_core.buildapi"
+
+[tool.flit.metadata]
+module = "hooks"
+"""
+FLIT_NAMED: dict[str, Layout] = {
+    "3-plain-flit-version-import": project(
+        {"pyproject.toml": FLIT_PYPROJECT, "hooks.py": FLIT_MODULE}
+    ),
+    "3a-flit-backend-with-colon": project(
+        {
+            "pyproject.toml": FLIT_PYPROJECT.replace('buildapi"', 'buildapi:"'),
+            "hooks.py": FLIT_MODULE,
+        }
+    ),
+    "3b-old-flit-metadata-with-colon": project(
+        {"pyproject.toml": OLD_FLIT.replace('buildapi"', 'buildapi:"'), "hooks.py": FLIT_MODULE}
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def flit_outcomes(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> dict:
+    """Class 3 and its plain form, in one run."""
+    return _build_outcomes(tmp_path_factory.mktemp("flit"), FLIT_NAMED)
+
+
+def test_flit_importing_the_project_is_reported(flit_outcomes: dict[str, str]) -> None:
+    """The plain form: flit_core's dynamic version, which imports the project's module,
+    is reported (GATE-DEP-001), review 54 class 2f's fix."""
+    assert flit_outcomes["3-plain-flit-version-import"] == "reported", flit_outcomes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 56 class 3: `_flit_code` knows flit_core's backend by its whole name "
+    "(_FLIT); `flit_core.buildapi:` is the same backend to pip",
+)
+def test_flit_under_another_spelling_is_reported(flit_outcomes: dict[str, str]) -> None:
+    silent = [n for n in FLIT_NAMED if n[1] != "-" and flit_outcomes[n] == "passed"]
+    assert not silent, silent
