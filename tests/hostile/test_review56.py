@@ -30,10 +30,10 @@ dependencies only the build knows). What lets each through:
    `event` to a constant and is never called; in the file Terraform writes it is in the
    handler's body, where `event` is the event: `return eval(event['c'])` (or
    `pickle.loads(event['c'])`). The staged copy (`main.tf.inline/...`) shows no taint:
-   bandit's B307/B301 (medium, allowed) alone. (a) an `archive_file`'s `source {
+   bandit's medium findings (B307 for eval; allowed) alone. (a) an `archive_file`'s `source {
    content = <<-EOT }` (eval); (b) its `source_content` (pickle); (c) an
-   `awscc_lambda_function`'s `code.zip_file` (eval). Each exits 0 with B307 or B301
-   (allowed) and GATE-IAC-015 (allowed), where the same function written as Terraform
+   `awscc_lambda_function`'s `code.zip_file` (eval). Each exits 0 (no blocking finding),
+   where the same function written as Terraform
    writes it (the heredoc trimmed by hand) blocks (GATE-SLS-002, GATE-SLS-004). A
    blank line alone (or spaces-only lines, or tabs) makes the gate's copy more
    indented than Terraform's; with spaces, Python then cannot parse it and the gate
@@ -101,7 +101,13 @@ dependencies only the build knows). What lets each through:
    `_lock_of_tool`, pbr's `runs_pbr`) use that one value.
 
 What held (tried for real): the same `<<-` Python indented with spaces and one blank
-line (refused, exit 2: unexpected indent).
+line (refused, exit 2: unexpected indent); a Terraform function URL turned public
+(GATE-IAC-010 blocks on its own) or added (it names the function: the identity changes,
+blocked on the baseline).
+
+Not run under Terraform (no binary here): class 1's trim is hclsyntax's rule as its
+source and spec suite state it (`strings.TrimLeftFunc(orig, unicode.IsSpace)`, a
+whitespace-only line skipped, `textseg` grapheme count); `\\f` is `unicode.IsSpace`.
 
 What was not covered: the rest of focus 2 (setup.cfg's `load_ini`/`ini_value`, pbr;
 `PYPROJECT_ONLY_BACKENDS` read, not attacked further; maturin's
