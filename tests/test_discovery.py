@@ -803,6 +803,7 @@ def test_a_malformed_hcl_escape_is_refused_naming_the_file(tmp_path: Path, escap
         ("    Foo\n  ${bar}\n    Baz\n", "  Foo\n${bar}\n  Baz"),  # interp_indented_less
         ("\f\f\f\fx\n    y\n", "x\ny"),  # a form feed is whitespace too
         ("\x1cx\n y\n", "\x1cx\n y"),  # to Go, unlike Python, `\x1c` is not
+        ("\t\u0301x\n\ty\n", "\u0301x\ny"),  # a mark is no cluster with a control character
         ("    x\n\n  \n    y\n", "x\n\n  \ny"),  # blank lines count for none, keep theirs
         ("    x\n${y}\n    z\n", "    x\n${y}\n    z"),  # a line led by a sequence: none
         ("    x ${y}\n      z\n", "x ${y}\n  z"),  # a line's first part alone counts
