@@ -794,6 +794,54 @@ def test_a_malformed_hcl_escape_is_refused_naming_the_file(tmp_path: Path, escap
         discover(tmp_path, "b")
 
 
+@pytest.mark.parametrize(
+    ("written", "trimmed"),
+    [
+        ("    Foo\n  Bar\n    Baz\n", "  Foo\nBar\n  Baz"),  # the spec suite's indented_less
+        ("\tFoo\n  Bar\n  Baz\n", "Foo\n Bar\n Baz"),  # tabs: one character each
+        ("   \u2003\u2003Foo\n    Bar\n", "\u2003Foo\nBar"),  # unicode_spaces
+        ("    Foo\n  ${bar}\n    Baz\n", "  Foo\n${bar}\n  Baz"),  # interp_indented_less
+        ("\f\f\f\fx\n    y\n", "x\ny"),  # a form feed is whitespace too
+        ("\x1cx\n y\n", "\x1cx\n y"),  # to Go, unlike Python, `\x1c` is not
+        ("\t\u0301x\n\ty\n", "\u0301x\ny"),  # a mark is no cluster with a control character
+        ("    x\n\n  \n    y\n", "x\n\n  \ny"),  # blank lines count for none, keep theirs
+        ("    x\n${y}\n    z\n", "    x\n${y}\n    z"),  # a line led by a sequence: none
+        ("    x ${y}\n      z\n", "x ${y}\n  z"),  # a line's first part alone counts
+        ("  a\n  ${~ b}\n  c\n", "  a\n  ${~ b}\n  c"),  # `${~` strips what leads its line
+        ("  %{ if x ~}\n    a\n  %{ endif }\n", "%{ if x ~}\n    a\n%{ endif }"),  # `~}`: a
+        # line start no more (its newline stripped), so `    a` is neither counted nor trimmed
+    ],
+)
+def test_a_flush_heredoc_is_trimmed_as_terraform_trims_it(written: str, trimmed: str) -> None:
+    """hclsyntax `flushHeredocTemplateParts`: the least leading whitespace (Go's) of the
+    lines, by their first part, after strip markers; the template kept as written."""
+    from gate.bundle.discovery.hcl import hcl_loads
+
+    assert hcl_loads(f"a = <<-EOT\n{written}EOT\n")["a"] == [trimmed]
+
+
+@pytest.mark.parametrize(
+    ("written", "line", "said"),
+    [
+        (
+            "locals {\n  a = <<-EOT\n    x\n   \u0301y\n  EOT\n}\n",
+            4,
+            "a `<<-` heredoc's line is indented with a space a combining character follows",
+        ),
+        ("locals {\n  a = 1 # x\r}\n}\n", 2, "a carriage return with no line feed after it"),
+        ("locals {\n  a = <<-EOT\n    x\r    y\n  EOT\n}\n", 3, "a carriage return with"),
+    ],
+)
+def test_hcl_terraform_may_read_otherwise_is_refused_naming_file_and_line(
+    tmp_path: Path, written: str, line: int, said: str
+) -> None:
+    """A trim that may split a grapheme cluster; a carriage return alone, which ends a
+    line for universal newlines and python-hcl2, and none for Terraform."""
+    (tmp_path / "main.tf").write_bytes(written.encode())
+    with pytest.raises(BundleError, match=rf"^b/main.tf:{line}: {re.escape(said)}"):
+        discover(tmp_path, "b")
+
+
 def test_inline_source_takes_literals_and_sub_templates_only() -> None:
     from gate.bundle.discovery.inline import inline_place, inline_source
 
@@ -1376,6 +1424,22 @@ def test_an_awscc_function_s_zip_file_is_staged_as_index_py(tmp_path: Path, writ
     staged = (tmp_path / function.handler_file).read_text()
     assert staged.rstrip("\n") == AWSCC_HANDLER.rstrip("\n")
     assert found.issues == ()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_inline_code_of_a_flush_heredoc_is_staged_as_terraform_trims_it(
+    tmp_path: Path, newline: str
+) -> None:
+    """Form feeds lead each line of the handler: Terraform trims them (Go's whitespace),
+    so the staged index.py is the handler; `\\r\\n` line ends alike."""
+    led = "".join(
+        f"\f\f{line}" if line.strip() else line for line in AWSCC_HANDLER.splitlines(True)
+    )
+    written = awscc("{\n    zip_file = <<-EOT\n" + led + "EOT\n  }")
+    (tmp_path / "main.tf").write_bytes(written.replace("\n", newline).encode())
+    (function,) = discover(tmp_path, "b").functions
+    staged = (tmp_path / str(function.handler_file)).read_text()
+    assert staged.rstrip("\n") == AWSCC_HANDLER.rstrip("\n")
 
 
 def test_an_awscc_function_and_layer_read_s3_as_their_aws_counterparts(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.hcl import hcl_loads
+from gate.bundle.discovery.hcl_text import read_hcl
 from gate.bundle.discovery.references import (
     SAMCONFIG_FILES,
     parameter_overrides,
@@ -60,7 +61,7 @@ class BundleContext:
             from lark.exceptions import LarkError
 
             try:
-                self._hcl[relative] = hcl_loads((self.root / relative).read_text("utf-8"))
+                self._hcl[relative] = hcl_loads(read_hcl(self.root / relative))
             except (OSError, UnicodeDecodeError, LarkError, ValueError):
                 self._hcl[relative] = None
         return self._hcl[relative]

@@ -96,3 +96,15 @@ def test_the_rules_read_quoted_strings_as_terraform_does(tmp_path: Path) -> None
         "script": "\\u002a",
     }
     assert context.terraform("bad.tf") is None
+
+
+def test_the_rules_read_heredocs_and_line_ends_as_terraform_does(tmp_path: Path) -> None:
+    """A `<<-` heredoc trimmed as Terraform trims it (form feeds are whitespace); a file
+    with a carriage return alone unread, as discovery refuses it."""
+    (tmp_path / "main.tf").write_bytes(
+        b'locals {\n  policy = <<-EOT\n\f\f{"a":\n\f\f  1}\n  EOT\n}\n'
+    )
+    (tmp_path / "cr.tf").write_bytes(b"locals {\n  b = 1 # x\r}\n")
+    context = BundleContext("b", tmp_path, tmp_path, ())
+    assert context.terraform_values(".").locals == {"policy": '{"a":\n  1}'}
+    assert context.terraform("cr.tf") is None

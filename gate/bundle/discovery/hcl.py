@@ -6,7 +6,8 @@ Terraform undoes them before anything reads the value, so a reader of the raw te
 judges another value than the one deployed. A heredoc's text keeps its backslashes: HCL
 undoes no escapes there (hclsyntax spec, "Template Expressions"). In both, `$${` and
 `%%{` stay as written: they are the template's own escapes, which `template_sequences`
-reads.
+reads. Where python-hcl2 reads the text itself otherwise than hclsyntax (a `<<-`
+heredoc's indentation, a carriage return alone), gate.bundle.discovery.hcl_text does.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+from gate.bundle.discovery.hcl_text import flush_trimmed, hcl_lines
 from gate.places import cache_dir, private_dir
 
 _HCL_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[nrt"\\])?')
@@ -111,21 +113,26 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def hcl_loads(text: str) -> dict[str, Any]:
-    """A Terraform file as python-hcl2 parses it, each quoted string (an attribute's
-    value, a map's key, a block's label, a literal in `jsonencode(...)`) with its
-    escapes undone (`unescaped`), heredocs as written. ValueError (and lark's errors)
-    for text that is not valid HCL."""
+    """A Terraform file (its text as written, `read_hcl`) as python-hcl2 parses it, each
+    quoted string (an attribute's value, a map's key, a block's label, a literal in
+    `jsonencode(...)`) with its escapes undone (`unescaped`), heredocs as written but a
+    `<<-` heredoc's indentation trimmed as Terraform trims it (`flush_trimmed`), each
+    without its last newline. HclTextError (a ValueError naming the line) for text
+    Terraform may read otherwise than the gate (`hcl_lines`, `flush_trimmed`);
+    ValueError (and lark's errors) for text that is not valid HCL."""
+    text = hcl_lines(text)
     loads = _python_hcl2()
     parsed: dict[str, Any] = loads(text)
-    if "\\" not in text:
+    if "\\" not in text and "<<-" not in text:
         return parsed
     # Parsed again, now that python-hcl2's own check (an unclosed quote, which would make
-    # its lexer backtrack without end) has passed, to see which strings were quoted.
+    # its lexer backtrack without end) has passed, to see which strings were quoted and
+    # what each `<<-` heredoc holds as written.
     from hcl2.parser import Hcl2
     from lark.exceptions import VisitError
 
     try:
-        decoded: dict[str, Any] = _unescaping()().transform(Hcl2.lark_parser.parse(text + "\n"))
+        decoded: dict[str, Any] = _transformer()().transform(Hcl2.lark_parser.parse(text + "\n"))
     except VisitError as e:  # a malformed escape: its own message, not lark's wrapper
         raise e.orig_exc from e
     return decoded
@@ -148,12 +155,13 @@ def _python_hcl2() -> Any:
 
 
 @functools.cache
-def _unescaping() -> type:
+def _transformer() -> type:
     """python-hcl2's transformer, undoing the escapes of each quoted string where it
-    still knows the string was quoted (and not a heredoc)."""
+    still knows the string was quoted (and not a heredoc), and trimming each `<<-`
+    heredoc from its text as written."""
     from hcl2.transformer import DictTransformer, Heredoc
 
-    class Unescaping(DictTransformer):
+    class AsTerraformReads(DictTransformer):
         def to_string_dollar(self, value: Any) -> Any:
             written = super().to_string_dollar(value)
             return _quoted(value, written, Heredoc)
@@ -161,7 +169,19 @@ def _unescaping() -> type:
         def strip_quotes(self, value: Any) -> Any:
             return _quoted(value, super().strip_quotes(value), Heredoc)
 
-    return Unescaping
+        def heredoc_template_trim(self, args: list[Any]) -> Any:
+            return Heredoc(f'"{_trimmed_heredoc(args[0])}"')
+
+    return AsTerraformReads
+
+
+def _trimmed_heredoc(token: Any) -> str:
+    """A `<<-` heredoc's value, from its lexer token (the opening line to the closing
+    marker), trimmed as Terraform trims it and without its last newline, as python-hcl2
+    gives a heredoc."""
+    written = str(token)
+    body = written[written.index("\n") + 1 : written.rindex("\n") + 1]
+    return flush_trimmed(body, token.line + 1, template_sequences(body))[:-1]
 
 
 def _quoted(value: Any, written: Any, heredoc: type) -> Any:

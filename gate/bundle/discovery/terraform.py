@@ -32,6 +32,7 @@ from gate.bundle.discovery.declared import (
     where,
 )
 from gate.bundle.discovery.hcl import hcl_loads, made_by_terraform, rendered, templated
+from gate.bundle.discovery.hcl_text import HclTextError, read_hcl
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
@@ -666,8 +667,10 @@ def _parse(path: Path, relative: str) -> dict[str, Any]:
     from lark.exceptions import LarkError, UnexpectedInput
 
     try:
-        text = path.read_text("utf-8")
+        text = read_hcl(path)
         parsed = hcl_loads(text)
+    except HclTextError as e:
+        raise HclError(f"{relative}:{e.line}: {e}") from e
     except LarkError as e:
         where = f":{e.line}" if isinstance(e, UnexpectedInput) and e.line > 0 else ""
         reason = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
