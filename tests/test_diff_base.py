@@ -14,7 +14,7 @@ import pytest
 
 from gate.bundle.discovery.extents import resource_extents
 from gate.git.changes import Changes, base_bundles, changes_since, verified
-from gate.model import Bundle, Finding, Location, Package, Severity, Status
+from gate.model import Bundle, Finding, Function, Location, Package, Severity, Status
 from gate.scan.diff import DiffScope, Seen, apply_diff, scope_of
 from tests.conftest import ASSETS, RunGate, only_scanners
 from tests.test_provenance import AUTHOR
@@ -353,6 +353,51 @@ def test_a_terraform_heredoc_does_not_end_its_resource(tmp_path: Path) -> None:
         "utf-8",
     )
     assert resource_extents(main) == {"aws_s3_bucket_policy.p": (1, 6)}
+
+
+def test_terraform_blocks_are_numbered_as_git_numbers_lines(tmp_path: Path) -> None:
+    # A form feed is a line break to `str.splitlines`, not to git nor to hclsyntax.
+    main = tmp_path / "main.tf"
+    main.write_text(
+        'resource "aws_lambda_function" "a" {\n  # page\f break\n}\n'
+        'resource "aws_iam_role" "b" {\n}\n',
+        "utf-8",
+    )
+    assert resource_extents(main) == {"aws_lambda_function.a": (1, 3), "aws_iam_role.b": (4, 5)}
+
+
+@pytest.mark.parametrize("brk", ["\f", "\v", "\x1c", "\x1d", "\x1e"])
+def test_a_file_with_a_break_only_python_strings_see_is_judged_whole(shop: Path, brk: str) -> None:
+    # The gate's own readers (`str.splitlines`) may number such a file's lines otherwise
+    # than git: any change to it touches every finding in it.
+    handler = shop / "app.py"
+    handler.write_text(HANDLER.replace("import subprocess", f"# page{brk}\nimport subprocess"))
+    commit(git.Repo(shop), "a page break")
+    handler.write_text(handler.read_text("utf-8") + "# reviewed\n", "utf-8")
+    assert judge(shop, [finding("app.py", 5)]) == ["blocking"]
+
+
+def test_a_function_defined_in_a_file_numbered_otherwise_is_redefined_by_any_change(
+    shop: Path,
+) -> None:
+    # YAML breaks lines at `\x85`, git does not: the function's extent there is not the
+    # lines git reports, so a change anywhere in the template (a line of another
+    # function here) touches its definition.
+    template = shop / "sam" / "template.yaml"
+    template.write_text("# owner: shop\x85team\n" + template.read_text("utf-8"), "utf-8")
+    commit(git.Repo(shop), "an owner")
+    text = template.read_text("utf-8")
+    template.write_text(text.replace("CodeUri: src/refunds/", "CodeUri: src/refunds/  # ok"))
+    orders = Function(
+        "OrdersFunction", "sam", "sam/template.yaml", 31,
+        "AWS::Serverless::Function.OrdersFunction", "python3.12", "app.handler",
+        "sam/src/orders/app.py", "handler", "sam/src/orders",
+    )  # fmt: skip
+    bundle = Bundle(".", shop.resolve(), functions=(orders,))
+    code = replace(finding("sam/src/orders/app.py", 1), functions=("OrdersFunction",))
+    changes = changes_since("main", [bundle])
+    marked, _ = apply_diff([code], scope_of(changes, [bundle], [code], seen([code])))
+    assert [f.status for f in marked] == [Status.BLOCKING]
 
 
 def pin_in(path: str, line: int = 1) -> Finding:

@@ -216,9 +216,7 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
         # An index serves every package the bundle installs: a change to any of its
         # manifests installs through it (a package added beside a `uv.toml`'s index).
         return changes.file_changed(path) or scope.manifests_changed.get(finding.bundle, False)
-    if path not in scope.numbered_as_git:
-        scope.numbered_as_git[path] = _numbered_as_git(changes.top / path)
-    if _whole_file(finding, scope) or not scope.numbered_as_git[path]:
+    if _whole_file(finding, scope) or not _numbered(path, scope):
         return changes.file_changed(path)
     location = finding.location
     own = None
@@ -261,7 +259,7 @@ def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) ->
     the archive."""
     changes = scope.changes
     path = _in_repository(bundle, function.iac_file, changes.top)
-    if _whole_file_path(bundle, function.iac_file):
+    if _whole_file_path(bundle, function.iac_file) or not _numbered(path, scope):
         return changes.file_changed(path)
     touched = _resource_touched(path, function.resource, scope)
     if touched is not None:
@@ -270,12 +268,20 @@ def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) ->
     return changes.lines_changed(path, line, line) if line else changes.file_changed(path)
 
 
+def _numbered(path: str, scope: DiffScope) -> bool:
+    """`_numbered_as_git` of the repository file `path`, worked out once per file."""
+    if path not in scope.numbered_as_git:
+        scope.numbered_as_git[path] = _numbered_as_git(scope.changes.top / path)
+    return scope.numbered_as_git[path]
+
+
 def _numbered_as_git(path: Path) -> bool:
-    """Whether the file's lines are numbered by the scanners as git numbers them: UTF-8
-    with no line break but `\n` and `\r\n`. Python also breaks lines at a lone `\r`,
-    YAML at `\x85`, `\u2028` and `\u2029`, and a `# coding:` line can make a line break
-    of bytes that hold none: a finding's line there may be another line to git, so only
-    an unchanged file tells that the change did not touch it."""
+    """Whether the file's lines are numbered by the scanners and the gate as git numbers
+    them: UTF-8 with no line break but `\n` and `\r\n`. Python also breaks lines at a
+    lone `\r`, YAML at `\x85`, `\u2028` and `\u2029`, `str.splitlines` at `\v`, `\f`
+    and `\x1c` to `\x1e` too, and a `# coding:` line can make a line break of bytes
+    that hold none: a finding's line, or a resource's extent, there may be other lines
+    to git, so only an unchanged file tells that the change did not touch it."""
     try:
         data = path.read_bytes()
         text = data.decode("utf-8")
@@ -292,7 +298,7 @@ def _numbered_as_git(path: Path) -> bool:
     return True
 
 
-_OTHER_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_OTHER_BREAK = re.compile("\r(?!\n)|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _repo_path(finding: Finding, scope: DiffScope) -> str | None:

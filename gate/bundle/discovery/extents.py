@@ -36,7 +36,8 @@ def resource_extents(path: Path) -> dict[str, Extent]:
     except (OSError, UnicodeDecodeError):
         return {}
     if path.suffix == ".tf":
-        return _terraform_extents(text.splitlines())
+        # Numbered as git and hclsyntax number lines: at `\n` alone (a form feed is not one).
+        return _terraform_extents(text.removesuffix("\n").split("\n"))
     try:
         document = load_yaml(text, allow_tags=True, max_bytes=None)
     except YamlLoadError:
