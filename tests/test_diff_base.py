@@ -409,6 +409,12 @@ Resources:
             ApiId: !Ref ShopApi
             Path: /orders
             Method: post
+  WorkerFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
 """
 
 
@@ -431,9 +437,16 @@ def test_a_problem_made_by_a_change_elsewhere_is_new(
     commit(repository, "no authorizer")
     monkeypatch.chdir(root)
     result = run_gate("check", ".", "--diff-base", "main", "--format", "json")
-    statuses = {f["rule_id"]: f["status"] for f in json.loads(result.stdout)["findings"]}
-    assert statuses["GATE-IAC-011"] == "blocking"  # a public route: new, on untouched lines
-    assert "preexisting" in statuses.values()  # what the base already had stays so
+    statuses = {
+        (f["rule_id"], f["functions"][0]): f["status"]
+        for f in json.loads(result.stdout)["findings"]
+    }
+    # A public route: new, on untouched lines.
+    assert statuses["GATE-IAC-011", "OrdersFunction"] == "blocking"
+    # The API reaches the function: what it had is new too, as for a public event added.
+    assert statuses["GATE-IAC-015", "OrdersFunction"] == "blocking"
+    # What the base already had of a function the change did not reach stays so.
+    assert statuses["GATE-IAC-015", "WorkerFunction"] == "preexisting"
     assert result.code == 1
 
 
