@@ -195,6 +195,18 @@ def test_an_awscc_function_s_url_without_auth_is_a_gap(tmp_path: Path) -> None:
     assert not any(rule == "GATE-IAC-015" for rule, _, _ in fired)
 
 
+def test_a_terraform_method_an_integration_serves_by_a_literal_is_judged(tmp_path: Path) -> None:
+    """An integration that writes its method's `http_method` as a literal serves the
+    method on the same API resource (discovery's walk, gate.bundle.discovery.reach): an
+    open one is a route without an authorizer, as when the integration names it."""
+    from tests.test_discovery import OPS_TF, REST_TF, rest_method
+
+    main = OPS_TF.split('resource "aws_apigatewayv2_api"')[0]
+    (tmp_path / "main.tf").write_text(main + REST_TF + rest_method("NONE"), encoding="utf-8")
+    fired = {(f.rule_id, f.resource) for f in check(tmp_path)}
+    assert ("GATE-IAC-011", "aws_lambda_function.ops") in fired
+
+
 def test_runtime_rules_judge_against_the_given_day() -> None:
     bundle = IAC / "sam-endpoints"
     public = "AWS::Serverless::Function.PublicUrlFunction"
