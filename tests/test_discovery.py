@@ -1703,6 +1703,21 @@ def test_what_reaches_a_terraform_function_through_any_chain_is_listed(tmp_path:
     assert "aws_api_gateway_method.post" in rest.reached_by
 
 
+ALIAS_TF = """\
+resource "aws_lambda_alias" "live" {
+  name = "live"
+  function_name = aws_lambda_function.ops.function_name
+  function_version = "1"
+}
+
+resource "aws_apigatewayv2_integration" "live" {
+  api_id = aws_apigatewayv2_api.http.id
+  integration_type = "AWS_PROXY"
+  integration_uri = aws_lambda_alias.live.invoke_arn
+}
+"""
+"""An alias of the function, and an integration that names the alias: it invokes the
+function all the same."""
 OPENED_ELSEWHERE = {
     "route-opened": ({"api.tf": tf_route()}, {"api.tf": tf_route("NONE")}),
     "route-added": ({}, {"api.tf": tf_route("NONE")}),
@@ -1713,6 +1728,10 @@ OPENED_ELSEWHERE = {
     "variable-default": (
         {"api.tf": tf_route("${var.auth}"), "variables.tf": by_variable("AWS_IAM")},
         {"api.tf": tf_route("${var.auth}"), "variables.tf": by_variable("NONE")},
+    ),
+    "alias-route-opened": (
+        {"alias.tf": ALIAS_TF + tf_route(name="live")},
+        {"alias.tf": ALIAS_TF + tf_route("NONE", "live")},
     ),
     "stage-added": ({"api.tf": tf_route("NONE")}, {"api.tf": tf_route("NONE") + STAGE}),
     "permission-opened": (
@@ -1817,8 +1836,23 @@ resources:
         FunctionName: !GetAtt OpsLambdaFunction.Arn
         Principal: apigateway.amazonaws.com
 """
+ALIASED = (
+    TEMPLATE
+    + """\
+  Live:
+    Type: AWS::Lambda::Alias
+    Properties: {FunctionName: !Ref Ops, FunctionVersion: "1", Name: live}
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Live
+      Principal: apigateway.amazonaws.com
+"""
+)
 OPENED_IN_YAML = {
     "cloudformation-route": ("template.yaml", "Ops", TEMPLATE, ("AWS_IAM", "NONE")),
+    "cloudformation-alias": ("template.yaml", "Ops", ALIASED, ("apigateway.amazon", "s3.amazon")),
     "sam-api-authorizer": ("template.yaml", "Ops", SAM_API, ("      Auth: {Def", "      X: {Def")),
     "sam-globals": ("template.yaml", "Ops", SAM_API, ("HttpApi:\n    Auth", "HttpApi:\n    X")),
     "serverless-provider": ("serverless.yml", "ops", SERVERLESS, ("issuer.example", "x.example")),

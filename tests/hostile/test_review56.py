@@ -75,15 +75,15 @@ dependencies only the build knows). What lets each through:
    content (its authorization and principal), not its address; and in diff mode, treat
    a finding as touched when the change touched any resource on such a chain.
    Fixed (gate.bundle.discovery.reach, gate.model `Function.reached_by`, gate.scan.diff
-   `_definition_touched`): discovery walks from what names a function through every
-   chain that reaches it (a route to its integration, the method an integration serves,
-   an authorizer, an API and its stages), one walk for Terraform, awscc, SAM,
-   CloudFormation and a serverless.yml's resources, which the IaC rules now take their
-   URLs, methods and routes from; each function lists what reaches it (`reached_by`)
-   and its `exposure` holds each one's content (with the texts a Terraform value stands
-   for), SAM's API `Globals` and a provider's API settings, so its identity changes when
-   any of it does; diff mode counts a change to any of it, or to a Terraform module's
-   locals and variables, as one to the function.
+   `_definition_touched`): discovery walks from what names a function (or its alias)
+   through every chain that reaches it (a route to its integration, the method an
+   integration serves, an authorizer, an API and its stages), one walk for Terraform,
+   awscc, SAM, CloudFormation and a serverless.yml's resources, which the IaC rules
+   now take their URLs, methods and routes from; each function lists what reaches it
+   (`reached_by`) and its `exposure` holds each one's content (with the texts a
+   Terraform value stands for), SAM's API `Globals` and a provider's API settings, so
+   its identity changes when any of it does; diff mode counts a change to any of it,
+   or to a Terraform module's locals and variables, as one to the function.
 
 3. flit_core's backend written `module:` (PEP 517's `module:object` with an empty
    object). pip's frontend (pyproject_hooks `_build_backend`: `ep.partition(":")`,

@@ -28,7 +28,7 @@ from gate.bundle.discovery.inline import (
     inline_source,
     unread_language,
 )
-from gate.bundle.discovery.reach import TEMPLATE_LINKS, Written, reaching
+from gate.bundle.discovery.reach import TEMPLATE_LINKS, Written, named, reaching
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
@@ -446,11 +446,13 @@ class TemplateResources:
     def reaching(self, logical_id: str) -> set[str]:
         """What reaches the function `logical_id` (`Type.LogicalId`): what refers to it,
         and what joins that through `TEMPLATE_LINKS`."""
-        start = {logical_id} | {
-            other for other, refers in self.refers.items() if logical_id in refers
-        }
+        start = named(logical_id, self.naming, self.kinds)
         found = reaching(start, self.written, TEMPLATE_LINKS) - {logical_id}
         return {f"{self.kinds[r]}.{r}" for r in found}
+
+    def naming(self, own: set[str]) -> set[str]:
+        """The resources (not functions) that refer to one of `own`."""
+        return {other for other, refers in self.refers.items() if refers & own}
 
     def content(self, reached: set[str]) -> dict[str, Any]:
         """The `Properties` of each resource of `reached` (`Type.LogicalId`)."""
@@ -471,7 +473,7 @@ def _cfn_related(logical_id: str, properties: dict[str, Any], refs: TemplateReso
     (permissions, URLs, log groups, event source mappings, role policies)."""
     kinds = refs.kinds
     own = {logical_id} | {r for r in logical_ids(properties.get("Role")) if r in kinds}
-    pointing = {other for other, refers in refs.refers.items() if refers & own}
+    pointing = refs.naming(own)
     return {f"{kinds[r]}.{r}" for r in (own | pointing) - {logical_id}}
 
 

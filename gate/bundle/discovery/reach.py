@@ -5,16 +5,17 @@ A resource that does not name the function may still open it to callers: an HTTP
 route names its integration, the integration names the function; a REST API method is
 served by an integration that names it; an authorizer, an API's settings and its stages
 decide whether a route is reachable, and by whom. The walk starts from what names the
-function itself (a permission, a function URL, an event source mapping, an integration:
-each reader finds those) and follows `TERRAFORM_LINKS` or `TEMPLATE_LINKS`, one table a
-syntax, until nothing more joins. The IaC rules take their routes, methods and URLs
-from it (gate.rules.iac), baselines digest what it finds (`Function.identity`) and diff
-mode counts a change to any of it as one to the function (gate.scan.diff).
+function itself, or an alias or version of it (a permission, a function URL, an event
+source mapping, an integration: each reader finds those; `named`) and follows
+`TERRAFORM_LINKS` or `TEMPLATE_LINKS`, one table a syntax, until nothing more joins.
+The IaC rules take their routes, methods and URLs from it (gate.rules.iac), baselines
+digest what it finds (`Function.identity`) and diff mode counts a change to any of it
+as one to the function (gate.scan.diff).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -139,11 +140,32 @@ or method names; the API an integration, route, method or SAM event names (a SAM
 function itself (`Integration.Uri`)."""
 
 
+STAND_INS = (
+    "aws_lambda_alias",
+    "awscc_lambda_alias",
+    "awscc_lambda_version",
+    "AWS::Lambda::Alias",
+    "AWS::Lambda::Version",
+)
+"""An alias or version of a function stands for it: what names one (a permission, an
+integration's URI, an event source mapping) invokes the function."""
+
+
+def named(
+    function: str, naming: Callable[[set[str]], set[str]], kinds: Mapping[str, str]
+) -> set[str]:
+    """Where the walk starts: the function, its aliases and versions (`STAND_INS`), and
+    what names any of them (`naming`: the resources that name one of a set); `kinds`
+    gives each resource's type."""
+    own = {function} | {r for r in naming({function}) if kinds.get(r) in STAND_INS}
+    return own | naming(own)
+
+
 def reaching(
     start: Iterable[str], resources: Mapping[str, Written], links: Iterable[Link]
 ) -> set[str]:
-    """The resources joined to `start` (the function and what names it) through `links`,
-    `start` included."""
+    """The resources joined to `start` (the function and what names it: `named`)
+    through `links`, `start` included."""
     chain = {address: resources[address] for address in start if address in resources}
     chain.update({a: Written("", {}) for a in start if a not in chain})
     links = tuple(links)

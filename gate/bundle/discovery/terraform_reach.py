@@ -8,7 +8,7 @@ from typing import Any
 
 from gate.bundle.discovery.declared import exposure_of
 from gate.bundle.discovery.hcl import made_by_terraform
-from gate.bundle.discovery.reach import TERRAFORM_LINKS, Written, reaching
+from gate.bundle.discovery.reach import TERRAFORM_LINKS, Written, named, reaching
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_references, tf_value
 
 Blocks = list[tuple[str, str, str, str, dict[str, Any]]]
@@ -27,6 +27,7 @@ class ModuleResources:
             if section == "resource":  # an override file's block over the one it overrides
                 address = f"{kind}.{name}"
                 self.bodies[address] = {**self.bodies.get(address, {}), **body}
+        self.kinds = {address: address.split(".", 1)[0] for address in self.bodies}
         self.written = {
             address: self._written(address, body) for address, body in self.bodies.items()
         }
@@ -35,7 +36,7 @@ class ModuleResources:
         attributes = [key for key in body if not key.startswith("__")]
         texts = {key: frozenset(self.values.texts(tf_value(body, key))) for key in attributes}
         names = {key: frozenset(tf_references(list(found))) for key, found in texts.items()}
-        return Written(address.split(".", 1)[0], names, texts)
+        return Written(self.kinds[address], names, texts)
 
     def related(self, address: str, body: dict[str, Any]) -> set[str]:
         """The function's role and the resources that refer to the function or its role,
@@ -47,7 +48,7 @@ class ModuleResources:
     def reached_by(self, address: str, body: dict[str, Any]) -> set[str]:
         """What reaches the function: what refers to it, and what joins that through
         `TERRAFORM_LINKS`."""
-        start = {address} | self._pointing({address}, body)
+        start = named(address, lambda own: self._pointing(own, body), self.kinds)
         return reaching(start, self.written, TERRAFORM_LINKS) - {address}
 
     def exposure(self, body: dict[str, Any], reached: set[str]) -> str:
@@ -66,7 +67,7 @@ class ModuleResources:
         """The resources (not functions) that refer to one of `own`, or name the function
         by its literal name (`function_name = "orders"`)."""
         values = self.values
-        named = {
+        names = {
             n for n in values.texts(tf_value(body, "function_name")) if not made_by_terraform(n)
         }
         return {
@@ -75,7 +76,7 @@ class ModuleResources:
             if written.kind not in FUNCTIONS
             and (
                 written.named(written.names.keys()) & own
-                or written.texts.get("function_name", frozenset()) & named
+                or written.texts.get("function_name", frozenset()) & names
             )
         }
 
