@@ -120,17 +120,24 @@ class Function:
     programs: tuple[str, ...] = ()
     """Programs in its code and layers the gate does not analyse (gate.bundle.staging.programs):
     what its environment could make the runtime start before the handler."""
+    reached_by: tuple[str, ...] = ()
+    """The resources of its template or module that reach it through any chain and so
+    decide who may invoke it: what names it (a permission, URL, event source mapping,
+    integration) and what joins those (a route, a method, an authorizer, an API and its
+    stages; gate.bundle.discovery.reach)."""
     exposure: str = ""
-    """What its IaC definition says invokes and empowers it, as written (a SAM function's
-    `Events`, `FunctionUrlConfig`, `Role` and `Policies`; a serverless.yml function's
-    `events`, `url` and `role`); empty where resources of their own say it (`related`)."""
+    """What its IaC says invokes and empowers it, as written: its definition's part (a
+    SAM function's `Events`, `FunctionUrlConfig`, `Role` and `Policies`; a serverless.yml
+    function's `events`, `url` and `role` and its provider's API settings; a Terraform
+    function's `role`), and the content of each resource of `reached_by`."""
 
     @property
     def identity(self) -> str:
         """A digest of what the function is beyond its name, which the bundle chooses: what
         it deploys (resource, code place, handler, runtime, layers) and what reaches and
-        empowers it (related resources, exposure). A function rebuilt or exposed under a
-        recorded name has another."""
+        empowers it (related resources, what reaches it, exposure). A function rebuilt or
+        exposed under a recorded name, or opened by a route that does not name it, has
+        another."""
         parts = (
             self.iac_file,
             self.resource,
@@ -140,6 +147,8 @@ class Function:
             *self.layers,
             "\x1e",
             *self.related,
+            "\x1e",
+            *self.reached_by,
             "\x1e",
             self.exposure,
         )

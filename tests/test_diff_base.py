@@ -454,6 +454,12 @@ Resources:
             ApiId: !Ref ShopApi
             Path: /orders
             Method: post
+  WorkerFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
 """
 
 
@@ -476,9 +482,16 @@ def test_a_problem_made_by_a_change_elsewhere_is_new(
     commit(repository, "no authorizer")
     monkeypatch.chdir(root)
     result = run_gate("check", ".", "--diff-base", "main", "--format", "json")
-    statuses = {f["rule_id"]: f["status"] for f in json.loads(result.stdout)["findings"]}
-    assert statuses["GATE-IAC-011"] == "blocking"  # a public route: new, on untouched lines
-    assert "preexisting" in statuses.values()  # what the base already had stays so
+    statuses = {
+        (f["rule_id"], f["functions"][0]): f["status"]
+        for f in json.loads(result.stdout)["findings"]
+    }
+    # A public route: new, on untouched lines.
+    assert statuses["GATE-IAC-011", "OrdersFunction"] == "blocking"
+    # The API reaches the function: what it had is new too, as for a public event added.
+    assert statuses["GATE-IAC-015", "OrdersFunction"] == "blocking"
+    # What the base already had of a function the change did not reach stays so.
+    assert statuses["GATE-IAC-015", "WorkerFunction"] == "preexisting"
     assert result.code == 1
 
 
@@ -649,3 +662,81 @@ def test_a_finding_is_new_when_a_function_it_belongs_to_is_redefined(shop: Path)
     changes = changes_since("main", [bundle])
     marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, seen(findings)))
     assert [f.status for f in marked] == [Status.BLOCKING, Status.PREEXISTING]
+
+
+def terraform_judged(repo: git.Repo, before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The statuses of a finding on each function of a Terraform module, `before` on main
+    and `after` in the work tree, each there at the merge base too."""
+    from gate.bundle.discovery.bundle import discover
+    from tests.test_discovery import OPS_TF, OTHER_TF
+
+    root = Path(repo.working_tree_dir or ".")
+    repo.git.checkout("main")
+    for name, text in {"main.tf": OPS_TF, "other.tf": OTHER_TF, **before}.items():
+        (root / name).write_text(text, "utf-8")
+    commit(repo, "an operator function behind an HTTP API")
+    repo.git.checkout("feature")
+    repo.git.merge("main")
+    for name, text in after.items():
+        (root / name).write_text(text, "utf-8")
+    bundle = Bundle(".", root.resolve(), functions=discover(root, ".").functions)
+    findings = [
+        replace(finding(file, 1, resource=f"aws_lambda_function.{name}"), functions=(fn,))
+        for file, name in (("main.tf", "ops"), ("other.tf", "other"))
+        for fn in (f"aws_lambda_function.{name}",)
+    ]
+    changes = changes_since("main", [bundle])
+    marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, seen(findings)))
+    return [str(f.status.value if f.status else None) for f in marked]
+
+
+def _routes(ops: str, other: str = "AWS_IAM", more: str = "") -> dict[str, str]:
+    from tests.test_discovery import tf_route
+
+    return {"api.tf": tf_route(ops, more=more) + tf_route(other, "other") + JWT_AUTHORIZER}
+
+
+JWT_AUTHORIZER = (
+    'resource "aws_apigatewayv2_authorizer" "jwt" {\n  api_id = aws_apigatewayv2_api.http.id\n'
+    '  authorizer_type = "JWT"\n  jwt_configuration {\n    issuer = "https://issuer.example"\n'
+    "  }\n}\n"
+)
+BY_VARIABLE = {**_routes("${var.auth}"), "variables.tf": 'variable "auth" {}\n'}
+REACHED_ELSEWHERE = {
+    "route-opened": (_routes("AWS_IAM"), _routes("NONE")),
+    "route-added": ({}, _routes("NONE")),
+    "authorizer-changed": (
+        _routes("JWT", more="  authorizer_id = aws_apigatewayv2_authorizer.jwt.id\n"),
+        {
+            "api.tf": _routes("JWT", more="  authorizer_id = aws_apigatewayv2_authorizer.jwt.id\n")[
+                "api.tf"
+            ].replace("issuer.example", "x.example")
+        },
+    ),
+    "variable-file": (
+        {**BY_VARIABLE, "terraform.tfvars": 'auth = "AWS_IAM"\n'},
+        {"terraform.tfvars": 'auth = "NONE"\n'},
+    ),
+    "variable-default": (
+        {**BY_VARIABLE, "variables.tf": 'variable "auth" {\n  default = "AWS_IAM"\n}\n'},
+        {"variables.tf": 'variable "auth" {\n  default = "NONE"\n}\n'},
+    ),
+}
+
+
+@pytest.mark.parametrize(("before", "after"), REACHED_ELSEWHERE.values(), ids=REACHED_ELSEWHERE)
+def test_a_change_to_what_reaches_a_terraform_function_is_new_to_it(
+    repo: git.Repo, before: dict[str, str], after: dict[str, str]
+) -> None:
+    """Review 56 class 2: a route opened or added to a function's integration, its
+    authorizer changed, or a value its module gives the route, in another file than the
+    function's, touches the function: its findings are new."""
+    assert terraform_judged(repo, before, after)[0] == "blocking"
+
+
+def test_a_route_to_another_function_leaves_the_function_alone(repo: git.Repo) -> None:
+    """The other function's route opened: only the other function's findings are new."""
+    assert terraform_judged(repo, _routes("AWS_IAM"), _routes("AWS_IAM", "NONE")) == [
+        "preexisting",
+        "blocking",
+    ]

@@ -1640,3 +1640,305 @@ def test_an_apis_definition_included_from_anywhere_is_not_refused(tmp_path: Path
     code = {"src/app.py": "def handler(event, context):\n    return 1\n", "deps/x.py": "X = 1\n"}
     write(tmp_path, {"template.yaml": template, **code})
     assert [f.name for f in discover(tmp_path, "b").functions] == ["Fn"]
+
+
+# --- What reaches a function (gate.bundle.discovery.reach) -----------------------------------
+
+OPS_TF = """\
+resource "aws_lambda_function" "ops" {
+  function_name = "ops"
+  role = "arn:aws:iam::123456789012:role/admin"
+  runtime = "python3.12"
+  handler = "app.handler"
+  s3_bucket = "b"
+  s3_key = "ops.zip"
+}
+
+resource "aws_apigatewayv2_api" "http" {
+  name = "http"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "ops" {
+  api_id = aws_apigatewayv2_api.http.id
+  integration_type = "AWS_PROXY"
+  integration_uri = aws_lambda_function.ops.invoke_arn
+}
+
+resource "aws_lambda_permission" "api" {
+  action = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.ops.function_name
+  principal = "apigateway.amazonaws.com"
+  source_arn = "${aws_apigatewayv2_api.http.execution_arn}/*/*"
+}
+"""
+"""A Terraform function behind an HTTP API: its integration and permission name it."""
+
+
+def tf_route(authorization: str = "AWS_IAM", name: str = "ops", more: str = "") -> str:
+    """An HTTP API route to the integration `name`, which names the integration only."""
+    return (
+        f'resource "aws_apigatewayv2_route" "{name}" {{\n'
+        "  api_id = aws_apigatewayv2_api.http.id\n"
+        f'  route_key = "POST /{name}"\n  authorization_type = "{authorization}"\n{more}'
+        f'  target = "integrations/${{aws_apigatewayv2_integration.{name}.id}}"\n}}\n'
+    )
+
+
+JWT = (
+    'resource "aws_apigatewayv2_authorizer" "jwt" {\n  api_id = aws_apigatewayv2_api.http.id\n'
+    '  authorizer_type = "JWT"\n  identity_sources = ["$request.header.Authorization"]\n'
+    '  jwt_configuration {\n    issuer = "https://issuer.example"\n    audience = ["ops"]\n'
+    "  }\n}\n"
+)
+BY_JWT = "  authorizer_id = aws_apigatewayv2_authorizer.jwt.id\n"
+STAGE = (
+    'resource "aws_apigatewayv2_stage" "live" {\n  api_id = aws_apigatewayv2_api.http.id\n'
+    '  name = "live"\n  auto_deploy = true\n}\n'
+)
+OTHER_TF = OPS_TF.replace('"ops"', '"other"').replace(".ops.", ".other.").split(
+    'resource "aws_apigatewayv2_api"'
+)[0] + (
+    'resource "aws_apigatewayv2_integration" "other" {\n  api_id = aws_apigatewayv2_api.http.id\n'
+    '  integration_type = "AWS_PROXY"\n'
+    "  integration_uri = aws_lambda_function.other.invoke_arn\n}\n"
+)
+"""Another function on the same API, with an integration of its own."""
+REST_TF = """\
+resource "aws_api_gateway_rest_api" "rest" {
+  name = "rest"
+}
+
+resource "aws_api_gateway_resource" "ops" {
+  rest_api_id = aws_api_gateway_rest_api.rest.id
+  parent_id = aws_api_gateway_rest_api.rest.root_resource_id
+  path_part = "ops"
+}
+
+resource "aws_api_gateway_integration" "ops" {
+  rest_api_id = aws_api_gateway_rest_api.rest.id
+  resource_id = aws_api_gateway_resource.ops.id
+  http_method = "POST"
+  type = "AWS_PROXY"
+  integration_http_method = "POST"
+  uri = aws_lambda_function.ops.invoke_arn
+}
+"""
+"""A REST API integration of the function that writes its method's `http_method` as a
+literal: the method is the one on the same API resource."""
+
+
+def rest_method(authorization: str) -> str:
+    return (
+        'resource "aws_api_gateway_method" "post" {\n'
+        "  rest_api_id = aws_api_gateway_rest_api.rest.id\n"
+        "  resource_id = aws_api_gateway_resource.ops.id\n"
+        f'  http_method = "POST"\n  authorization = "{authorization}"\n}}\n'
+    )
+
+
+def by_variable(default: str) -> str:
+    return f'variable "auth" {{\n  default = "{default}"\n}}\n'
+
+
+def reached(
+    tmp_path: Path, files: dict[str, str], name: str = "aws_lambda_function.ops"
+) -> Function:
+    """The function `name` as discovery finds it in a bundle of `files`."""
+    root = write(Path(tempfile.mkdtemp(dir=tmp_path)), files)
+    return next(f for f in discover(root, "b").functions if f.name == name)
+
+
+def test_what_reaches_a_terraform_function_through_any_chain_is_listed(tmp_path: Path) -> None:
+    """A route to its integration, the route's authorizer, the API and its stage reach the
+    function though none names it; its related resources stay what names it or its role."""
+    files = {"main.tf": OPS_TF, "api.tf": tf_route(more=BY_JWT) + JWT + STAGE}
+    function = reached(tmp_path, files)
+    assert function.reached_by == (
+        "aws_apigatewayv2_api.http",
+        "aws_apigatewayv2_authorizer.jwt",
+        "aws_apigatewayv2_integration.ops",
+        "aws_apigatewayv2_route.ops",
+        "aws_apigatewayv2_stage.live",
+        "aws_lambda_permission.api",
+    )
+    assert function.related == ("aws_apigatewayv2_integration.ops", "aws_lambda_permission.api")
+    rest = reached(tmp_path, {"main.tf": OPS_TF, "rest.tf": REST_TF + rest_method("NONE")})
+    assert "aws_api_gateway_method.post" in rest.reached_by
+
+
+ALIAS_TF = """\
+resource "aws_lambda_alias" "live" {
+  name = "live"
+  function_name = aws_lambda_function.ops.function_name
+  function_version = "1"
+}
+
+resource "aws_apigatewayv2_integration" "live" {
+  api_id = aws_apigatewayv2_api.http.id
+  integration_type = "AWS_PROXY"
+  integration_uri = aws_lambda_alias.live.invoke_arn
+}
+"""
+"""An alias of the function, and an integration that names the alias: it invokes the
+function all the same."""
+OPENED_ELSEWHERE = {
+    "route-opened": ({"api.tf": tf_route()}, {"api.tf": tf_route("NONE")}),
+    "route-added": ({}, {"api.tf": tf_route("NONE")}),
+    "authorizer-changed": (
+        {"api.tf": tf_route("JWT", more=BY_JWT) + JWT},
+        {"api.tf": tf_route("JWT", more=BY_JWT) + JWT.replace("issuer.example", "x.example")},
+    ),
+    "variable-default": (
+        {"api.tf": tf_route("${var.auth}"), "variables.tf": by_variable("AWS_IAM")},
+        {"api.tf": tf_route("${var.auth}"), "variables.tf": by_variable("NONE")},
+    ),
+    "alias-route-opened": (
+        {"alias.tf": ALIAS_TF + tf_route(name="live")},
+        {"alias.tf": ALIAS_TF + tf_route("NONE", "live")},
+    ),
+    "stage-added": ({"api.tf": tf_route("NONE")}, {"api.tf": tf_route("NONE") + STAGE}),
+    "permission-opened": (
+        {},
+        {"main.tf": OPS_TF.replace('"apigateway.amazonaws.com"', '"*"')},
+    ),
+    "rest-method-opened": (
+        {"rest.tf": REST_TF + rest_method("AWS_IAM")},
+        {"rest.tf": REST_TF + rest_method("NONE")},
+    ),
+}
+
+
+@pytest.mark.parametrize(("before", "after"), OPENED_ELSEWHERE.values(), ids=OPENED_ELSEWHERE)
+def test_a_terraform_function_opened_by_what_does_not_name_it_is_another(
+    tmp_path: Path, before: dict[str, str], after: dict[str, str]
+) -> None:
+    """Review 56 class 2: what decides who may invoke the function, through any chain,
+    is part of its identity (a baseline's digest), whatever names it."""
+    was = reached(tmp_path, {"main.tf": OPS_TF, **before})
+    now = reached(tmp_path, {"main.tf": OPS_TF, **before, **after})
+    assert was.identity != now.identity
+
+
+def test_what_does_not_reach_a_terraform_function_leaves_it_as_it_was(tmp_path: Path) -> None:
+    """Blocks moved down their file, and a route opened to another function of the same
+    API, leave the function what it was."""
+    files = {"main.tf": OPS_TF, "api.tf": tf_route(), "other.tf": OTHER_TF}
+    was = reached(tmp_path, {**files, "other.tf": OTHER_TF + tf_route(name="other")})
+    moved = {"main.tf": "\n\n" + OPS_TF, "api.tf": "\n" + tf_route()}
+    now = reached(tmp_path, {**files, **moved, "other.tf": OTHER_TF + tf_route("NONE", "other")})
+    assert was.identity == now.identity
+
+
+TEMPLATE = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Ops:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/admin
+      Code: {S3Bucket: b, S3Key: ops.zip}
+  Http:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: http, ProtocolType: HTTP}
+  Integration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Http
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !GetAtt Ops.Arn
+  Route:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Http
+      RouteKey: POST /ops
+      AuthorizationType: AWS_IAM
+      Target: !Sub integrations/${Integration}
+"""
+SAM_API = """\
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  HttpApi:
+    Auth: {DefaultAuthorizer: Jwt}
+Resources:
+  Ops:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: s3://b/ops.zip
+      Runtime: python3.12
+      Handler: app.handler
+      Events:
+        Create:
+          Type: HttpApi
+          Properties: {ApiId: !Ref Shop, Path: /ops, Method: post}
+  Shop:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      Auth: {DefaultAuthorizer: Jwt}
+"""
+SERVERLESS = """\
+service: s
+provider:
+  name: aws
+  runtime: python3.12
+  httpApi:
+    authorizers:
+      jwt: {issuer: "https://issuer.example", audience: [ops]}
+functions:
+  ops:
+    handler: app.handler
+    events:
+      - httpApi: {method: post, path: /ops, authorizer: {name: jwt}}
+resources:
+  Resources:
+    Invoke:
+      Type: AWS::Lambda::Permission
+      Properties:
+        Action: lambda:InvokeFunction
+        FunctionName: !GetAtt OpsLambdaFunction.Arn
+        Principal: apigateway.amazonaws.com
+"""
+ALIASED = (
+    TEMPLATE
+    + """\
+  Live:
+    Type: AWS::Lambda::Alias
+    Properties: {FunctionName: !Ref Ops, FunctionVersion: "1", Name: live}
+  Invoke:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !Ref Live
+      Principal: apigateway.amazonaws.com
+"""
+)
+OPENED_IN_YAML = {
+    "cloudformation-route": ("template.yaml", "Ops", TEMPLATE, ("AWS_IAM", "NONE")),
+    "cloudformation-alias": ("template.yaml", "Ops", ALIASED, ("apigateway.amazon", "s3.amazon")),
+    "sam-api-authorizer": ("template.yaml", "Ops", SAM_API, ("      Auth: {Def", "      X: {Def")),
+    "sam-globals": ("template.yaml", "Ops", SAM_API, ("HttpApi:\n    Auth", "HttpApi:\n    X")),
+    "serverless-provider": ("serverless.yml", "ops", SERVERLESS, ("issuer.example", "x.example")),
+    "serverless-resources": (
+        "serverless.yml",
+        "ops",
+        SERVERLESS,
+        ("apigateway.amazon", "s3.amazon"),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("file", "name", "text", "edit"), OPENED_IN_YAML.values(), ids=OPENED_IN_YAML
+)
+def test_a_template_function_opened_by_what_does_not_name_it_is_another(
+    tmp_path: Path, file: str, name: str, text: str, edit: tuple[str, str]
+) -> None:
+    """The same in a template and a serverless.yml: a route to its integration, the API
+    its event names and SAM's API Globals, a provider's authorizers, and a resource of
+    the service's `resources` that names it."""
+    assert text.count(edit[0]) == 1
+    was = reached(tmp_path, {file: text}, name)
+    now = reached(tmp_path, {file: text.replace(*edit)}, name)
+    assert was.identity != now.identity

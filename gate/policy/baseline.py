@@ -9,9 +9,12 @@ recorded (the same line now fed by event data: a new problem in an old place). A
 function is more than its name, which the bundle chooses: each finding records, per
 function it belongs to, a digest of what the function is (gate.model `Function.identity`),
 and matches only a function that still is that (not another renamed after it, nor the
-same given a public event or another role). An entry written before digests were
-recorded matches by the functions' names alone. A secret in plaintext is never baselined.
-Recorded findings that no longer appear are listed as fixed.
+same given a public event or another role, or opened by a route that does not name it:
+the digest takes in what reaches the function). An entry written before digests were
+recorded matches by the functions' names alone; one whose digest was recorded before
+digests took in what reaches a function matches none, and is new. A secret in
+plaintext is never baselined. Recorded findings that no longer appear are listed as
+fixed.
 """
 
 from __future__ import annotations

@@ -9,8 +9,12 @@ status `preexisting` and does not block. What counts as touched:
 - IaC: a changed line anywhere in the finding's resource, or anywhere in the file outside
   every resource (Globals, Parameters, provider settings reach all of them);
 - any finding: a change to the definition of a function it belongs to (its resource, as
-  for IaC): a function's name is the bundle's to choose, so a role's finding is new when
-  another function is renamed after the one that had it, or that one gains an event;
+  for IaC), or to any resource that reaches it (`Function.reached_by`: a route, method,
+  integration, permission, URL, authorizer, API or stage on a chain to it), or for a
+  Terraform function to its module's locals and variables (outside every resource of
+  any of its files, or its variable files): a function's name is the bundle's to
+  choose, so a role's finding is new when another function is renamed after the one
+  that had it, or that one gains an event, or a route that does not name it opens it;
 - dependencies: any change to the file that pins the version (a version is reported at
   every manifest, included file and vendored package that pins it, each on its own), or
   to a requirements file that includes that file, directly or through others;
@@ -45,6 +49,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.extents import Extent, resource_extents
+from gate.bundle.discovery.terraform_values import TFVARS
 from gate.git.changes import Changes, verified
 from gate.model import Bundle, Finding, Function, Severity, Status
 from gate.policy.evaluate import rejudged
@@ -92,6 +97,9 @@ class DiffScope:
     numbered_as_git: dict[str, bool] = field(default_factory=dict)
     """By repository path, whether the scanners number its lines as git does
     (`_numbered_as_git`), worked out once per file."""
+    module_files: dict[tuple[Path, str], list[str]] = field(default_factory=dict)
+    """By Terraform module folder and kind (`tf`, `tfvars`), the repository paths of
+    its files (`_module_files`), listed once."""
 
 
 def scope_of(
@@ -111,7 +119,15 @@ def scope_of(
             continue
         paths.add(path)
     dependencies = {b.id: _dependency_files(changes, b) for b in bundles if b.kind != "zip"}
-    paths.update(_in_repository(b, f.iac_file, changes.top) for b in bundles for f in b.functions)
+    paths.update(
+        path
+        for bundle in bundles
+        for function in bundle.functions
+        for path in (
+            *_definition_files(function, bundle, scope),
+            *_module_files(function, bundle, scope, "tfvars"),
+        )
+    )
     paths.update(path for files in dependencies.values() for path in files)
     for bundle in (b for b in bundles if b.kind != "zip"):
         scope.includers.update(_includers(changes, bundle))
@@ -234,14 +250,25 @@ def _resource_touched(path: str, resource: str, scope: DiffScope) -> bool | None
     """Whether the change touched the IaC resource `resource` of the file `path`: a line
     of it, or of the file outside every resource (Globals, Parameters); None when the
     file has no such resource."""
-    if path not in scope.extents:
-        scope.extents[path] = resource_extents(scope.changes.top / path)
-    extents = scope.extents[path]
+    extents = _extents(path, scope)
     if resource not in extents:
         return None
-    return scope.changes.lines_changed(path, *extents[resource]) or scope.changes.changed_outside(
-        path, list(extents.values())
-    )
+    return scope.changes.lines_changed(path, *extents[resource]) or _outside_touched(path, scope)
+
+
+def _outside_touched(path: str, scope: DiffScope) -> bool:
+    """Whether the change touched a line of the IaC file `path` outside every resource;
+    any change, in a file whose lines are not numbered as git numbers them."""
+    if not _numbered(path, scope):
+        return scope.changes.file_changed(path)
+    return scope.changes.changed_outside(path, list(_extents(path, scope).values()))
+
+
+def _extents(path: str, scope: DiffScope) -> dict[str, Extent]:
+    """The resource extents of the IaC file `path`, read once."""
+    if path not in scope.extents:
+        scope.extents[path] = resource_extents(scope.changes.top / path)
+    return scope.extents[path]
 
 
 def _function_redefined(finding: Finding, scope: DiffScope) -> bool:
@@ -254,6 +281,16 @@ def _function_redefined(finding: Finding, scope: DiffScope) -> bool:
 
 
 def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
+    """Whether the change touched the function's IaC resource, or any resource that
+    reaches it (`Function.reached_by`: a route opened, or added, to its integration)."""
+    return (
+        _resource_of_function_touched(function, bundle, scope)
+        or any(_reaching_touched(a, function, bundle, scope) for a in function.reached_by)
+        or _module_values_touched(function, bundle, scope)
+    )
+
+
+def _resource_of_function_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """Whether the change touched the function's IaC resource; one whose extent is not
     known, its declared line (a Chalice decorator), else its file; one in an archive,
     the archive."""
@@ -273,6 +310,58 @@ def _numbered(path: str, scope: DiffScope) -> bool:
     if path not in scope.numbered_as_git:
         scope.numbered_as_git[path] = _numbered_as_git(scope.changes.top / path)
     return scope.numbered_as_git[path]
+
+
+def _reaching_touched(address: str, function: Function, bundle: Bundle, scope: DiffScope) -> bool:
+    """Whether the change touched the resource `address` that reaches the function, in
+    whichever file of its template or module declares it; any change to those files
+    when none of them does (one in an archive: the archive)."""
+    files = _definition_files(function, bundle, scope)
+    if _whole_file_path(bundle, function.iac_file):
+        return any(scope.changes.file_changed(path) for path in files)
+    for path in files:
+        touched = _resource_touched(path, address, scope)
+        if touched is not None:
+            return touched
+    return any(scope.changes.file_changed(path) for path in files)
+
+
+def _module_values_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
+    """For a Terraform function, whether the change touched what its module gives every
+    expression of it: a line outside every resource of any of the module's `.tf` files
+    (its locals, variables), or a variable file Terraform loads by itself."""
+    changes = scope.changes
+    files = _module_files(function, bundle, scope, "tf")
+    outside = any(_outside_touched(p, scope) for p in files)
+    variables = _module_files(function, bundle, scope, "tfvars")
+    return outside or any(changes.file_changed(p) for p in variables)
+
+
+def _definition_files(function: Function, bundle: Bundle, scope: DiffScope) -> list[str]:
+    """The repository paths of the files that may declare what reaches the function: its
+    IaC file, and for Terraform every `.tf` file of its module."""
+    own = _in_repository(bundle, function.iac_file, scope.changes.top)
+    return [own, *(p for p in _module_files(function, bundle, scope, "tf") if p != own)]
+
+
+_MODULE_FILES = {"tf": ("*.tf",), "tfvars": TFVARS}
+"""A Terraform module's files, by kind: those that declare it, and the variable files
+Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`)."""
+
+
+def _module_files(function: Function, bundle: Bundle, scope: DiffScope, kind: str) -> list[str]:
+    """The repository paths of the files of kind `kind` (`_MODULE_FILES`) of a Terraform
+    function's module; none for another function, or one in an archive."""
+    if function.iac != "terraform" or _whole_file_path(bundle, function.iac_file):
+        return []
+    module = (bundle.path / function.iac_file).parent
+    if (module, kind) not in scope.module_files:
+        found = {p for pattern in _MODULE_FILES[kind] for p in module.glob(pattern) if p.is_file()}
+        scope.module_files[module, kind] = sorted(
+            _in_repository(bundle, p.relative_to(bundle.path).as_posix(), scope.changes.top)
+            for p in found
+        )
+    return scope.module_files[module, kind]
 
 
 def _numbered_as_git(path: Path) -> bool:

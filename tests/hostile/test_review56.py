@@ -82,6 +82,16 @@ dependencies only the build knows). What lets each through:
    function, permission, URL, event source mapping, authorizer), with each one's
    content (its authorization and principal), not its address; and in diff mode, treat
    a finding as touched when the change touched any resource on such a chain.
+   Fixed (gate.bundle.discovery.reach, gate.model `Function.reached_by`, gate.scan.diff
+   `_definition_touched`): discovery walks from what names a function (or its alias)
+   through every chain that reaches it (a route to its integration, the method an
+   integration serves, an authorizer, an API and its stages), one walk for Terraform,
+   awscc, SAM, CloudFormation and a serverless.yml's resources, which the IaC rules
+   now take their URLs, methods and routes from; each function lists what reaches it
+   (`reached_by`) and its `exposure` holds each one's content (with the texts a
+   Terraform value stands for), SAM's API `Globals` and a provider's API settings, so
+   its identity changes when any of it does; diff mode counts a change to any of it,
+   or to a Terraform module's locals and variables, as one to the function.
 
 3. flit_core's backend written `module:` (PEP 517's `module:object` with an empty
    object). pip's frontend (pyproject_hooks `_build_backend`: `ep.partition(":")`,
@@ -352,11 +362,6 @@ def test_the_plain_exposure_is_new(outcomes: dict[str, str]) -> None:
     assert outcomes["dplain-sam-exposed"] == outcomes["bplain-sam-exposed"] == "blocked", outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 56 class 2: a Terraform function's identity and definition leave out the "
-    "routes that expose it (Function.identity, _tf_related, _definition_touched)",
-)
 def test_a_terraform_function_exposed_elsewhere_is_new(outcomes: dict[str, str]) -> None:
     passed = [n for n in outcomes if n[1:] in EXPOSED and outcomes[n] != "blocked"]
     assert not passed, passed

@@ -7,6 +7,8 @@ import datetime
 import shutil
 from pathlib import Path
 
+import pytest
+
 from gate.bundle.discovery.bundle import discover
 from gate.model import Absorbs
 from gate.rules import iac
@@ -193,6 +195,23 @@ def test_an_awscc_function_s_url_without_auth_is_a_gap(tmp_path: Path) -> None:
     fired = {(f.rule_id, f.resource, f.line) for f in check(tmp_path)}
     assert ("GATE-IAC-010", "awscc_lambda_url.u", 10) in fired
     assert not any(rule == "GATE-IAC-015" for rule, _, _ in fired)
+
+
+@pytest.mark.parametrize("reaching", ["method-by-a-literal", "route-to-an-alias"])
+def test_what_reaches_a_terraform_function_without_naming_it_is_judged(
+    tmp_path: Path, reaching: str
+) -> None:
+    """The rules take what reaches a function from discovery's walk (gate.bundle.discovery
+    .reach): a REST method an integration serves by writing its `http_method` as a
+    literal, and an HTTP API route to an integration of the function's alias, open, are
+    routes without an authorizer, as when the integration names them or the function."""
+    from tests.test_discovery import ALIAS_TF, OPS_TF, REST_TF, rest_method, tf_route
+
+    api = REST_TF + rest_method("NONE") if reaching.startswith("method") else ""
+    alias = ALIAS_TF + tf_route("NONE", "live") if reaching.startswith("route") else ""
+    (tmp_path / "main.tf").write_text(OPS_TF + api + alias, encoding="utf-8")
+    fired = {(f.rule_id, f.resource) for f in check(tmp_path)}
+    assert ("GATE-IAC-011", "aws_lambda_function.ops") in fired
 
 
 def test_runtime_rules_judge_against_the_given_day() -> None:

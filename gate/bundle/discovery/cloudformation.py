@@ -28,6 +28,7 @@ from gate.bundle.discovery.inline import (
     inline_source,
     unread_language,
 )
+from gate.bundle.discovery.reach import TEMPLATE_LINKS, Written, named, reaching
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
@@ -43,7 +44,8 @@ def read_template(relative: str, document: YamlDocument) -> Read:
     globals_ = as_mapping(as_mapping(document.data.get("Globals")).get("Function"))
     here = PurePosixPath(relative).parent
     layers, unfollowed = _template_layers(resources, here)
-    refs = _References(resources)
+    refs = TemplateResources(resources)
+    apis = {k: v for k, v in as_mapping(document.data.get("Globals")).items() if k in _SAM_APIS}
     found = []
     tied: set[str] = set()  # the layers the template's functions name
     for logical_id, resource in resources.items():
@@ -60,6 +62,7 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             if _made(resource):  # `sam build` builds AWS::Lambda::Function the same way
                 code, elsewhere = None, Unresolved(_MADE)
         tied |= logical_ids(properties.get("Layers"))
+        reached = refs.reaching(str(logical_id))
         item = Declared(
             name=str(logical_id),
             iac="sam" if kind == "AWS::Serverless::Function" else "cloudformation",
@@ -85,7 +88,12 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             + _image_build(properties, resource),
             dockerfile=_dockerfile(properties, resource, here),
             related=_cfn_related(str(logical_id), properties, refs),
-            exposure=exposure_of(**{k: properties.get(k) for k in _EXPOSURE}),
+            reached_by=reached,
+            exposure=exposure_of(
+                **{k: properties.get(k) for k in _EXPOSURE},
+                reached_by=refs.content(reached),
+                apis=apis,
+            ),
         )
         if elsewhere == _INLINE:
             _inline(item, properties, kind == "AWS::Serverless::Function")
@@ -412,29 +420,60 @@ def _template_layers(
     return layers, unfollowed
 
 
-class _References:
+class TemplateResources:
     """Each resource's type and the logical ids its properties refer to, read once per
     template (every function of it asks)."""
 
     def __init__(self, resources: dict[str, Any]) -> None:
+        self.resources = resources
         self.kinds = {str(k): str(as_mapping(v).get("Type")) for k, v in resources.items()}
         self.refers = {
             str(k): logical_ids(as_mapping(v).get("Properties"))
             for k, v in resources.items()
             if self.kinds[str(k)] not in FUNCTION_TYPES
         }
+        self.written = {
+            str(k): Written(
+                self.kinds[str(k)],
+                {
+                    str(key): frozenset(logical_ids(value) & self.kinds.keys())
+                    for key, value in as_mapping(as_mapping(v).get("Properties")).items()
+                },
+            )
+            for k, v in resources.items()
+        }
+
+    def reaching(self, logical_id: str) -> set[str]:
+        """What reaches the function `logical_id` (`Type.LogicalId`): what refers to it,
+        and what joins that through `TEMPLATE_LINKS`."""
+        start = named(logical_id, self.naming, self.kinds)
+        found = reaching(start, self.written, TEMPLATE_LINKS) - {logical_id}
+        return {f"{self.kinds[r]}.{r}" for r in found}
+
+    def naming(self, own: set[str]) -> set[str]:
+        """The resources (not functions) that refer to one of `own`."""
+        return {other for other, refers in self.refers.items() if refers & own}
+
+    def content(self, reached: set[str]) -> dict[str, Any]:
+        """The `Properties` of each resource of `reached` (`Type.LogicalId`)."""
+        return {
+            address: as_mapping(self.resources.get(address.rpartition(".")[2])).get("Properties")
+            for address in sorted(reached)
+        }
 
 
 # The properties that say what invokes a function and what it may do.
 _EXPOSURE = ("Events", "FunctionUrlConfig", "Role", "Policies")
+_SAM_APIS = ("Api", "HttpApi")
+"""SAM's `Globals` sections that set what an implicit API's events (and every API's) take."""
 
 
-def _cfn_related(logical_id: str, properties: dict[str, Any], refs: _References) -> set[str]:
+def _cfn_related(logical_id: str, properties: dict[str, Any], refs: TemplateResources) -> set[str]:
     """The function's role, and resources that point at the function or its role
     (permissions, URLs, log groups, event source mappings, role policies)."""
     kinds = refs.kinds
     own = {logical_id} | {r for r in logical_ids(properties.get("Role")) if r in kinds}
-    pointing = {other for other, refers in refs.refers.items() if refers & own}
+    pointing = refs.naming(own)
     return {f"{kinds[r]}.{r}" for r in (own | pointing) - {logical_id}}
 
 

@@ -44,8 +44,11 @@ class Declared:
     dockerfile: str | None = None
     """The Dockerfile of the bundle an image function is built from (bundle path): its
     steps that run programs are parts the gate cannot follow."""
+    reached_by: set[str] = field(default_factory=set)
+    """What reaches the function through any chain (gate.bundle.discovery.reach)."""
     exposure: str = ""
-    """What the definition says invokes and empowers the function (`exposure_of`)."""
+    """What the definition says invokes and empowers the function, and the content of
+    what reaches it (`exposure_of`)."""
 
 
 @dataclass(frozen=True)

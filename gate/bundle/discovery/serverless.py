@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
+from gate.bundle.discovery.cloudformation import TemplateResources
 from gate.bundle.discovery.declared import (
     Declared,
     Read,
@@ -75,6 +76,7 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     ):
         # serverless-python-requirements' layer of the requirements the audit reads.
         layers = {**layers, _REQUIREMENTS_LAYER: ""}
+    template = TemplateResources(as_mapping(resources.get("Resources")))
     found = []
     for name, spec in specs.items():
         own_package = mapping_of(relative, spec.get("package"), load, f"function {name}'s package")
@@ -93,6 +95,7 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
             code, elsewhere = None, Unresolved(f"a package.artifact ({artifact!r})")
         else:
             code, elsewhere = here.as_posix() or ".", None
+        reached = template.reaching(_function_logical_id(str(name)))
         found.append(
             Declared(
                 name=str(name),
@@ -114,8 +117,13 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                     for r in _serverless_layer_refs(spec if "layers" in spec else provider)
                     if layers.get(r)
                 ],
+                reached_by=reached,
                 exposure=exposure_of(
-                    events=spec.get("events"), url=spec.get("url"), role=spec.get("role")
+                    events=spec.get("events"),
+                    url=spec.get("url"),
+                    role=spec.get("role"),
+                    apis={k: provider.get(k) for k in _PROVIDER_APIS if k in provider},
+                    reached_by=template.content(reached),
                 ),
             )
         )
@@ -548,6 +556,9 @@ def _serverless_layer_ref(name: str) -> str:
     )
 
 
+_PROVIDER_APIS = ("httpApi", "apiGateway", "endpointType")
+"""The provider's settings that decide who may call every function's `http` and
+`httpApi` events: authorizers, resource policy, private endpoints."""
 _REQUIREMENTS_LAYER = "PythonRequirementsLambdaLayer"
 
 

@@ -74,6 +74,7 @@ def settle(root: Path, item: Declared, unpack: Callable[[str], None] | None) -> 
         layers=tuple(layers),
         manifests=_manifests(root, [p for p in (code, *layers) if p is not None]),
         related=tuple(sorted(item.related)),
+        reached_by=tuple(sorted(item.reached_by)),
         exposure=item.exposure,
     )
     # Each problem starts with the function's name: say where the IaC declares it.

@@ -35,8 +35,9 @@ from gate.bundle.discovery.hcl import hcl_loads, made_by_terraform, rendered, te
 from gate.bundle.discovery.hcl_text import HclTextError, read_hcl
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
+from gate.bundle.discovery.terraform_reach import FUNCTIONS, ModuleResources
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
-from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_value
+from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_references, tf_value
 from gate.model import Warning_
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.module\}/?")
@@ -44,14 +45,7 @@ _ROOT_PATH = re.compile(r"\$\{path\.root\}")
 """`path.root`: the root module's folder. `path.cwd` is not read: it is the folder
 Terraform was started in, which `terraform -chdir=DIR` makes another than the root's,
 so only the pipeline knows it (a location the gate cannot follow)."""
-_REFERENCE = re.compile(
-    r"(?<![\w.])(?!(?:data|var|local|path|module|each|count|self|terraform)\.)"
-    r"([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)"
-)
-"""A resource (`type.name`) an expression names, wherever in it (`one(x.y[*].arn)`,
-`values(x.y)[*].arn`): not a data source, variable, local or module."""
-# Other functions sharing a role are not related to each other.
-_FUNCTION = ("aws_lambda_function", "awscc_lambda_function")
+_FUNCTION = FUNCTIONS
 _LAYER = ("aws_lambda_layer_version", "awscc_lambda_layer_version")
 _CODE_OBJECT = {"awscc_lambda_function": "code", "awscc_lambda_layer_version": "content"}
 """The object attribute an awscc function or layer holds its code in (CloudFormation's
@@ -159,6 +153,7 @@ def read_terraform(
         if section == "resource" and kind in _LAYER
     }
     builders = _Builders(blocks, _called(root, module, all_calls), values)
+    resources = ModuleResources(blocks, values)
     found = []
     for section, kind, name, relative, body in blocks:
         if section != "resource" or kind not in _FUNCTION:
@@ -166,6 +161,7 @@ def read_terraform(
         deployed = _uploaded(body, uploads, values)
         code, elsewhere = _tf_code(module, deployed, archives)
         address = f"{kind}.{name}"
+        reached = resources.reached_by(address, body)
         item = Declared(
             name=address,
             iac="terraform",
@@ -178,10 +174,12 @@ def read_terraform(
             code_elsewhere=elsewhere,
             layers=[
                 layer
-                for ref in _tf_references(values.texts(tf_value(body, "layers")))
+                for ref in tf_references(values.texts(tf_value(body, "layers")))
                 if (layer := layers.get(ref, (None, None))[0]) is not None
             ],
-            related=_tf_related(address, body, blocks, values),
+            related=resources.related(address, body),
+            reached_by=reached,
+            exposure=resources.exposure(body, reached),
             unfollowed=_untied_layers(values.texts(tf_value(body, "layers")), layers),
         )
         _tf_inline(item, module, deployed, archives)
@@ -231,7 +229,7 @@ def read_terraform(
         ref
         for section, kind, _, _, body in blocks
         if section == "resource" and kind in _FUNCTION
-        for ref in _tf_references(values.texts(tf_value(body, "layers")))
+        for ref in tf_references(values.texts(tf_value(body, "layers")))
     }
     # Whatever runtimes a layer lists: Lambda does not hold a function to them.
     lost = [
@@ -381,7 +379,7 @@ def _untied_layers(written: Any, layers: dict[str, tuple[str | None, str | None]
             continue
         if text is not None and re.fullmatch(r"\$\{data\.[^}]*\}", text):
             continue
-        refs = _tf_references(entry)
+        refs = tf_references(entry)
         known = [layers[r] for r in refs if r in layers]
         if (
             refs
@@ -724,7 +722,7 @@ def _uploaded(
     if tf_value(body, "filename") is not None or tf_value(body, "s3_key") is None:
         return body
     wanted = (tf_value(body, "s3_bucket"), tf_value(body, "s3_key"))
-    named = _tf_references(values.texts([tf_value(body, "s3_bucket"), tf_value(body, "s3_key")]))
+    named = tf_references(values.texts([tf_value(body, "s3_bucket"), tf_value(body, "s3_key")]))
     for address, upload in uploads.items():
         if address in named or (tf_value(upload, "bucket"), tf_value(upload, "key")) == wanted:
             # An object written from `content` is no file: its filename does not resolve.
@@ -999,39 +997,3 @@ def _tf_local(module: PurePosixPath, value: str) -> tuple[str | None, str | None
     if made_by_terraform(stripped):
         return None, Unresolved(f"{value!r} needs Terraform to resolve")
     return local_path(module, stripped, remote=False)  # Terraform reads these from disk
-
-
-def _tf_references(value: Any) -> set[str]:
-    """Resource addresses (`type.name`) an attribute refers to; data sources are not resources."""
-    if isinstance(value, str):
-        return set(_REFERENCE.findall(value)) if made_by_terraform(value) else set()
-    if isinstance(value, dict):
-        return {r for inner in value.values() for r in _tf_references(inner)}
-    if isinstance(value, list):
-        return {r for inner in value for r in _tf_references(inner)}
-    return set()
-
-
-def _tf_related(
-    address: str,
-    body: dict[str, Any],
-    blocks: list[tuple[str, str, str, str, dict[str, Any]]],
-    values: ModuleValues,
-) -> set[str]:
-    """The function's role and the resources that refer to the function or its role,
-    through the module's locals and variables too (`function_name = local.fn`)."""
-    role = _tf_references(values.texts(tf_value(body, "role")))
-    own = {address} | {r for r in role if r.startswith(("aws_", "awscc_"))}
-    # A resource may name the function by its name as well (`function_name = "orders"`).
-    named = {n for n in values.texts(tf_value(body, "function_name")) if not made_by_terraform(n)}
-    pointing = {
-        f"{kind}.{name}"
-        for section, kind, name, _, other in blocks
-        if section == "resource"
-        and kind not in _FUNCTION
-        and (
-            _tf_references(values.texts(other)) & own
-            or set(values.texts(tf_value(other, "function_name"))) & named
-        )
-    }
-    return (own | pointing) - {address}

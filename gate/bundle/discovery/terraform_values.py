@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from gate.bundle.discovery.hcl import made_by_terraform
+
 TFVARS = ("terraform.tfvars", "*.auto.tfvars")
 """The variable files Terraform loads from a module's directory by itself."""
 
@@ -29,6 +31,12 @@ _MAX_DEPTH = 8
 """Locals naming locals: deeper than this is not followed (a cycle, or a trick)."""
 
 _NAMED = re.compile(r"\$\{(local|var)\.([A-Za-z_][\w-]*)\}")
+_REFERENCE = re.compile(
+    r"(?<![\w.])(?!(?:data|var|local|path|module|each|count|self|terraform)\.)"
+    r"([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)"
+)
+"""A resource (`type.name`) an expression names, wherever in it (`one(x.y[*].arn)`,
+`values(x.y)[*].arn`): not a data source, variable, local or module."""
 _INSTANCE = re.compile(r"(\b[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\[[^\]\[]*\]")
 """`type.name[index]` in a reference: the index of one instance of a resource."""
 
@@ -150,3 +158,14 @@ def _capped(found: list[Any], written: Any) -> list[Any]:
     `written` itself, unresolved: a value left out may be the one Terraform takes (the
     last tfvars file's), so the caller must see that one was not listed."""
     return found if len(found) <= MAX_VALUES else [*found[: MAX_VALUES - 1], written]
+
+
+def tf_references(value: Any) -> set[str]:
+    """Resource addresses (`type.name`) an attribute refers to; data sources are not resources."""
+    if isinstance(value, str):
+        return set(_REFERENCE.findall(value)) if made_by_terraform(value) else set()
+    if isinstance(value, dict):
+        return {r for inner in value.values() for r in tf_references(inner)}
+    if isinstance(value, list):
+        return {r for inner in value for r in tf_references(inner)}
+    return set()

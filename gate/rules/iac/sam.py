@@ -5,11 +5,11 @@ merged as SAM merges them (maps key by key, the function's value winning), and t
 environment variables of both. Entries are SAM `FunctionUrlConfig` and `Api`/`HttpApi`
 events (authorized by the event's `Auth.Authorizer`, else by the `DefaultAuthorizer`
 of the API it names, else of `Globals.Api`/`Globals.HttpApi` for the implicit API),
-and, for any function, `AWS::Lambda::Url`, `AWS::ApiGateway::Method` and
-`AWS::ApiGatewayV2::Route` resources that lead to it. An API the template does not
-declare (imported, a parameter) is not judged, nor one without a default authorizer
-that has an OpenAPI definition (which may declare its security); a private REST API is
-not public; an API key alone is not authentication.
+and, for any function, the `AWS::Lambda::Url`, `AWS::ApiGateway::Method` and
+`AWS::ApiGatewayV2::Route` resources that reach it (gate.bundle.discovery.reach). An
+API the template does not declare (imported, a parameter) is not judged, nor one
+without a default authorizer that has an OpenAPI definition (which may declare its
+security); a private REST API is not public; an API key alone is not authentication.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from gate.rules.iac.view import (
     FunctionView,
     Setting,
     YamlSource,
-    strings,
     unset,
 )
 from gate.safeyaml import PathKey
@@ -125,14 +124,14 @@ def _entries(template: Template, function: Function, own: PathKey, sam: bool) ->
                 Entry(URL, "FunctionUrlConfig", template.path, line, function.resource, public)
             )
         entries += _events(template, function, own)
-    for related in function.related:
-        kind, _, logical_id = related.rpartition(".")
+    for reaching in function.reached_by:
+        kind, _, logical_id = reaching.rpartition(".")
         if kind == "AWS::Lambda::Url":
-            entries.append(_url_resource(template, related, logical_id))
+            entries.append(_url_resource(template, reaching, logical_id))
         elif kind == "AWS::ApiGateway::Method":
-            entries += _method(template, related, logical_id)
-        elif kind == "AWS::ApiGatewayV2::Integration":
-            entries += _routes(template, function, logical_id)
+            entries += _method(template, reaching, logical_id)
+        elif kind == "AWS::ApiGatewayV2::Route":
+            entries.append(_route(template, function, logical_id))
     return entries
 
 
@@ -213,24 +212,11 @@ def _method(template: Template, resource: str, logical_id: str) -> list[Entry]:
     return [Entry(REST, label, template.path, line, resource, public, ("CKV_AWS_59",))]
 
 
-def _routes(template: Template, function: Function, integration: str) -> list[Entry]:
-    """HTTP API routes whose target is the function's integration."""
-    entries = []
-    for logical_id in template.resources:
-        if template.kind(str(logical_id)) != "AWS::ApiGatewayV2::Route":
-            continue
-        properties = template.properties(str(logical_id))
-        if not _names(properties.get("Target"), integration):
-            continue
-        where = ("Resources", str(logical_id), "Properties", "AuthorizationType")
-        line = template.line(where)
-        label = f"AWS::ApiGatewayV2::Route {logical_id} ({properties.get('RouteKey')})"
-        public = _may_be_none(template, where, default="NONE")
-        entries.append(Entry(HTTP, label, template.path, line, function.resource, public))
-    return entries
-
-
-def _names(value: Any, logical_id: str) -> bool:
-    """Whether a route target (`!Sub integrations/${X}`, `!Join [/, [integrations, !Ref X]]`)
-    names the integration `logical_id`."""
-    return any(s == logical_id or f"${{{logical_id}}}" in s for s in strings(value))
+def _route(template: Template, function: Function, logical_id: str) -> Entry:
+    """An HTTP API route whose target is an integration of the function."""
+    properties = template.properties(logical_id)
+    where = ("Resources", logical_id, "Properties", "AuthorizationType")
+    line = template.line(where)
+    label = f"AWS::ApiGatewayV2::Route {logical_id} ({properties.get('RouteKey')})"
+    public = _may_be_none(template, where, default="NONE")
+    return Entry(HTTP, label, template.path, line, function.resource, public)

@@ -1,12 +1,13 @@
 """Terraform `aws_lambda_function` (and `awscc_lambda_function`) as `FunctionView`s.
 
 One directory of `.tf` files is one module, read whole: a function's URL or API may be
-declared in another file than the function. Entries are `aws_lambda_function_url`
+declared in another file than the function. Entries are what reaches the
+function (gate.bundle.discovery.reach): `aws_lambda_function_url`
 (`authorization_type = "NONE"`; the Cloud Control provider's `awscc_lambda_url`,
-`auth_type`), `aws_api_gateway_method` reached through an
-`aws_api_gateway_integration` whose `uri` names the function (`authorization =
-"NONE"`), and `aws_apigatewayv2_route` whose `target` names an
-`aws_apigatewayv2_integration` of the function (no `authorization_type`, or `NONE`).
+`auth_type`), an `aws_api_gateway_method` an `aws_api_gateway_integration` of the
+function serves (`authorization = "NONE"`), and an `aws_apigatewayv2_route` whose
+`target` names an `aws_apigatewayv2_integration` of the function (no
+`authorization_type`, or `NONE`).
 Defaults: timeout 3 s, no tracing, no reserved concurrency (`-1`). Expressions
 (`var.x`, `local.y`) are never evaluated: a value that needs one is not judged.
 python-hcl2 gives line numbers of blocks only; an attribute's line is found in the
@@ -74,12 +75,6 @@ class Block:
             if assignment.match(self._lines[number - 1]):
                 return number
         return start
-
-    def mentions(self, address: str, *keys: str) -> bool:
-        """Whether attribute `keys` (all of them without any) refer to resource `address`,
-        through the module's locals and variables too."""
-        values = [self.body.get(k) for k in keys] if keys else [self.body]
-        return any(f"{address}." in s for s in self.values.texts(values))
 
     def may_be_none(self, key: str, unset: bool = False) -> bool:
         """Whether an auth attribute may be deployed as `NONE`: any value the module
@@ -173,25 +168,25 @@ def _literal(value: Any) -> str | None:
 
 
 def _entries(blocks: dict[str, Block], function: Function) -> list[Entry]:
+    """The function's URLs, and the REST API methods and HTTP API routes that reach it
+    (discovery's walk, `Function.reached_by`: a method an integration of the function
+    serves, a route whose target is one)."""
     entries = []
-    for address in function.related:
-        related = blocks.get(address)
-        if related is None:
+    for address in function.reached_by:
+        reaching = blocks.get(address)
+        if reaching is None:
             continue
         kind = address.split(".", 1)[0]
         if kind in _URL_AUTH:
             key, checkov = _URL_AUTH[kind]
-            public = related.may_be_none(key)
+            public = reaching.may_be_none(key)
             entries.append(
-                Entry(URL, address, related.path, related.line(key), address, public, checkov)
+                Entry(URL, address, reaching.path, reaching.line(key), address, public, checkov)
             )
-        elif kind == "aws_api_gateway_integration":
-            methods = _of_kind(blocks, "aws_api_gateway_method")
-            served = [m for m in methods if related.mentions(m.address, "http_method")]
-            entries += [_method(function, m) for m in served if m.value("http_method") != "OPTIONS"]
-        elif kind == "aws_apigatewayv2_integration":
-            routes = _of_kind(blocks, "aws_apigatewayv2_route")
-            entries += [_route(function, r) for r in routes if r.mentions(address, "target")]
+        elif kind == "aws_api_gateway_method" and reaching.value("http_method") != "OPTIONS":
+            entries.append(_method(function, reaching))
+        elif kind == "aws_apigatewayv2_route":
+            entries.append(_route(function, reaching))
     return entries
 
 
@@ -201,10 +196,6 @@ _URL_AUTH = {
 }
 """A function URL's resource types (aws, and the Cloud Control provider's), with the
 attribute naming its authentication and the checkov checks that report it."""
-
-
-def _of_kind(blocks: dict[str, Block], kind: str) -> list[Block]:
-    return [block for address, block in blocks.items() if address.startswith(f"{kind}.")]
 
 
 def _method(function: Function, method: Block) -> Entry:
