@@ -3,8 +3,10 @@ handling of the gate's readers against the deploying tools' (Terraform's `.tf` r
 gate.bundle.discovery.terraform `_parse`; setuptools' requirement lists, gate.bundle
 .manifests.declared `_setup_cfg_list`), Chalice functions in diff mode and on a baseline
 (gate.bundle.discovery.chalice `read_chalice`, gate.scan.diff `_definition_touched`,
-gate.model `Function.identity`), and the build-backend readers that still read the
-backend's name raw (gate.bundle.manifests `_lock_of_tool`).
+gate.model `Function.identity`), diff mode's resource extents against git's line
+numbers (gate.bundle.discovery.extents `resource_extents`, gate.scan.diff
+`_resource_touched`), and the build-backend readers that still read the backend's name
+raw (gate.bundle.manifests `_lock_of_tool`).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), with no blocking
@@ -13,9 +15,10 @@ written plainly, in one run) blocks on GATE-IAC-001 (critical, an admin role),
 GATE-IAC-010 (high, a public function URL), PYSEC-2018-28 (requests 2.19.0, high) or
 GATE-DEP-002 (high, a package from a git repository); class 2 compares with the same
 change in SAM (review 55's `exposed_change`), which blocks in diff mode and on a
-baseline. Gate runs: one for the plain forms, one for the tricks of classes 1, 3 and 4,
-three for class 2 (`gate baseline create`, a diff-mode run, a `--baseline` run). What
-lets each through:
+baseline, and class 5 with the same change written without its comment, which blocks in
+diff mode (GATE-SLS-001, critical, made new). Gate runs: one for the plain forms, one for
+the tricks of classes 1, 3 and 4, three for classes 2 and 5 (`gate baseline create`, a
+diff-mode run, a `--baseline` run). What lets each through:
 
 1. A lone carriage return in a `.tf` comment. Terraform (hclsyntax `scan_tokens.rl`)
    ends a line only at `\\n` or `\\r\\n` (`Newline = '\\r'? '\\n'`), and a `#` or `//`
@@ -30,8 +33,9 @@ lets each through:
    `AdministratorAccess` to the function's role, after `# note\\r/*`; (b) the same after
    `// note\\r/*`; (c) an `aws_lambda_function_url` with `authorization_type = "NONE"`.
    Each exits 0 with no finding, where the same resources written without the comments
-   block (GATE-IAC-001, GATE-IAC-010). (Checkov, off here, reads `.tf` files through
-   Python's text mode too.)
+   block (GATE-IAC-001, GATE-IAC-010). Under the built-in default policy (checkov on)
+   (a) and (c) exit 0 too, checkov reporting only low findings: it does not see the
+   hidden resources either.
    Suggested fix, by class: read `.tf` files as Terraform reads them: bytes decoded
    with no newline translation (`newline=""`, or `read_bytes().decode()`), `\\r\\n` and
    `\\n` the only line ends; simplest, refuse a `.tf` file holding a `\\r` not followed by
@@ -101,13 +105,42 @@ lets each through:
    0 with no finding, where `build-backend = "uv_build"` (two tools: no lock stands for
    the file, which is read whole) blocks. pip ignores `poetry.lock`: `pip install .`
    (whose frontend imports `uv_build:` as `uv_build`) installs the repository's
-   requests. Not built here (uv_build is not on the local index).
+   requests. Built for real: `pip install --dry-run --no-deps --report` (pip 23.2.1,
+   build isolation, uv_build 0.8.24 from the package index) of the project (with its
+   `src/orders/__init__.py`) reports `requires_dist: ['requests @
+   git+https://github.com/example/requests@main']`.
    Suggested fix, by class: judge the backend once as it is imported (`_as_imported`,
    then the module's top-level package) in `_lock_of_tool` too, and in `copies_only`
    and `runs_pbr` (which read it raw, in the direction that reports more today); better,
    let no lock stand for a manifest whose tool the gate infers rather than reads: a
    lock excuses only what it pins, and a requirement from elsewhere (a URL, a git
    repository, an index) is reported whatever lock is beside it.
+
+5. A change charged to the neighbour resource in diff mode. `_definition_touched`
+   (gate.scan.diff) asks whether the change touched a function's resource through
+   `_resource_touched`, whose extents (gate.bundle.discovery.extents `resource_extents`)
+   are numbered by the YAML reader's line breaks (a lone `\\r`, which `read_text` turns
+   into `\\n`, and PyYAML's `\\x85`, `\\u2028`, `\\u2029`), while git's diff numbers lines
+   at `\\n` only. Review 34 class 1's fix (`_numbered_as_git`) takes any change to such
+   a file as touching every finding in it, but a function's definition is judged by the
+   extents all the same. A comment at the end of the resource before the function
+   (`# reviewed` and twelve line breaks git does not count) stretches that neighbour's
+   extent over the function's first twelve lines as git numbers them, and moves the
+   function's own extent below them: a change there is the neighbour's (an SNS topic, no
+   function), and not outside every resource. The merge base holds an internal
+   function whose handler runs the event's command (GATE-SLS-001, critical, accepted);
+   the change adds a public HttpApi event at the top of its `Properties`: (a) with
+   twelve `\\r`; (b) `\\u2028`; (c) `\\x85`. Each exits 0 in diff mode (GATE-SLS-001
+   `preexisting`, the open API's GATE-IAC-011/017 medium, allowed), where the same
+   change without the comment blocks (the definition touched: GATE-SLS-001 new). A
+   baseline holds (the event is in `Function.identity`). Review 34 named this (its
+   "Not covered") without driving it to a case.
+   Suggested fix, by class: number extents as git does (read the file's bytes, break
+   lines at `\\n` only, and map each YAML mark to that line), or, where
+   `_numbered_as_git` is false for a function's `iac_file`, judge its definition touched
+   by any change to the file, as its findings are; `_terraform_extents` splits with
+   `str.splitlines()` (`\\x0c`, `\\x1c`, `\\x85`... in a comment), the same divergence
+   for Terraform.
 
 What held (tried for real): a `.tf` line `authorization_type = "NONE" # was\\r
 authorization_type = "AWS_IAM"` (the gate sees both, and blocks on GATE-IAC-010); a
@@ -117,22 +150,30 @@ gate splits it as setuptools does); setup.cfg read with universal newlines as se
 and pbr read it (a lone `\\r` in setup.cfg is a line end to both); a lone `\\r` inside a
 heredoc or a quoted string (Terraform refuses it: `StringLiteralChars` excludes `\\r`,
 so no trick is deployable there); `pyproject.toml`'s `[tool.setuptools.dynamic]` files
-(read with `str.splitlines`, as setuptools' `_parse_requirements_list`).
+(read with `str.splitlines`, as setuptools' `_parse_requirements_list`); class 5 in a
+serverless.yml (the neighbour of a function there is a function deploying the same
+service folder, so the change is charged to a function owning the finding: blocked); a
+Chalice route calling a `chalicelib` helper whose `os.system` was preexisting (the
+route's function is new to the finding's functions: blocked).
 
-Not run under Terraform, Chalice or uv (no binary here): class 1 rests on hclsyntax's
+Not run under Terraform or Chalice (no binary here): class 1 rests on hclsyntax's
 scanner as its source states it (`Comment`, `Newline`, `EndOfLine`), class 2 on
 Chalice's documented behaviour (a route's `authorizer=None` is an open route; one role
-for the app), class 4 on pip's frontend (pyproject_hooks `_build_backend`).
+for the app). Class 3's lists were built with setuptools 65.5.0, class 4's backend with
+pip (above).
 
 What was not covered: `gate merge` beyond reading `merge_shards` (each shard's
 assignment is the gate's own; no trick found), `--policy-ref` beyond reading
 `file_at_ref` (`git show REF:path` gives the raw blob: no textconv, no filters); pbr
-beyond `runs_pbr`, `pbr_requirements` and `_requirement` read against pbr 7's
-`parse_requirements` (no divergence found but the URL schemes, where pbr keeps as a
-requirement a line the gate reads as a URL with no `egg=`: not turned into a trick);
-Chalice's shared code (`chalicelib/`) and layers' contents in diff mode (code findings
-judged by their lines: no trick found); a lone `\\r` in YAML (PyYAML, js-yaml and
-CloudFormation all break lines there) and in Python (the interpreter does too).
+beyond `runs_pbr`, `pbr_requirements` and `_requirement`, read against pbr 7's
+`parse_requirements` (no divergence a valid requirement can use); layers' contents in
+diff mode (code findings judged by their lines); the gate's taint across modules (a
+Chalice worker passing the event to a `chalicelib` helper's `os.system` is B605 only,
+no GATE-SLS-001: a rule's reach, not the gate's layer); class 5 in Terraform (its
+extents split with `str.splitlines`; not driven to a case: a Terraform function's
+exposure is in other resources, which colleagues are fixing); a lone `\\r` read by YAML
+itself (PyYAML, js-yaml and CloudFormation all break lines there) and by Python (the
+interpreter does too).
 """
 
 from __future__ import annotations
@@ -400,15 +441,57 @@ def test_the_lock_of_a_backend_is_chosen_as_pip_imports_it(
     assert not _passed(trick_outcomes, RAW_BACKEND), trick_outcomes
 
 
+# --- 5. a change charged to the neighbour resource in diff mode ----------------------------
+
+SAM_TOP = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+)
+TOPIC = "  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: ops\n"
+INTERNAL = (
+    "  OperatorFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n{events}"
+    "      CodeUri: ops/\n      Handler: app.handler\n      Runtime: python3.12\n"
+    "      Tracing: Active\n"
+)
+HTTP_EVENT = (
+    "      Events:\n        Api:\n          Type: HttpApi\n          Properties:\n"
+    "            Path: /ops\n            Method: post\n"
+)
+RUNS_EVENT = "import os\n\n\ndef handler(event, context):\n    os.system(event['cmd'])\n"
+
+
+def event_added(line_break: str = "") -> Change:
+    """The operator function, which runs the event's command (GATE-SLS-001, accepted at the
+    merge base), given a public HttpApi event at the top of its properties; the topic
+    before it ends with a comment holding twelve of `line_break`."""
+    pad = f"    # reviewed{line_break * 12}\n" if line_break else ""
+    template = SAM_TOP + TOPIC + pad + INTERNAL
+    before: dict[str, str | bytes] = {
+        "ops/app.py": RUNS_EVENT,
+        "template.yaml": template.format(events=""),
+    }
+    return before, {"template.yaml": template.format(events=HTTP_EVENT)}
+
+
+NEIGHBOURED: dict[str, Change] = {
+    "5a-carriage-returns": event_added("\r"),
+    "5b-line-separators": event_added("\u2028"),
+    "5c-next-lines": event_added("\x85"),
+}
+DIFF_PLAIN: dict[str, Change] = {"plain-event-added": event_added()}
+"""Class 5's plain form: the same event added, no comment. New in diff mode: it blocks."""
+
+
 @pytest.fixture(scope="module")
-def chalice_outcomes(
+def changed_outcomes(
     tmp_path_factory: pytest.TempPathFactory, grammar_cache: None
 ) -> Iterator[dict[str, str]]:
-    """Each change of class 2 and its plain form, in diff mode and on a baseline, as two
-    folders each of one repository: `main` the merge base (where `gate baseline create`
-    runs), `change` the change. One diff-mode run and one `--baseline` run."""
-    box = Sandbox(tmp_path_factory.mktemp("chalice"))
+    """Each change of classes 2 and 5 and their plain forms as folders of one repository:
+    `main` the merge base (where `gate baseline create` runs), `change` the change; those
+    of class 2 in diff mode (`d...`) and on a baseline (`b...`), those of class 5 in diff
+    mode only. One `gate baseline create`, one diff-mode run and one `--baseline` run."""
+    box = Sandbox(tmp_path_factory.mktemp("changed"))
     cases = {mode + name: change for name, change in {**PLAIN, **EXPOSED}.items() for mode in "db"}
+    cases.update({"d" + name: change for name, change in {**DIFF_PLAIN, **NEIGHBOURED}.items()})
     for name, (before, _) in cases.items():
         for relative, text in before.items():
             box.write(f"{name}/{relative}", text)
@@ -437,10 +520,11 @@ def chalice_outcomes(
     yield seen
 
 
-def test_the_plain_exposure_is_new(chalice_outcomes: dict[str, str]) -> None:
-    """Diff mode and a baseline judge the SAM function exposed new: it blocks."""
-    plain = ("dplain-sam-exposed", "bplain-sam-exposed")
-    assert all(chalice_outcomes[n] == "blocked" for n in plain), chalice_outcomes
+def test_the_plain_changes_are_new(changed_outcomes: dict[str, str]) -> None:
+    """Diff mode and a baseline judge the SAM function exposed new, and diff mode the SAM
+    function given an event: each blocks."""
+    plain = ("dplain-sam-exposed", "bplain-sam-exposed", "dplain-event-added")
+    assert all(changed_outcomes[n] == "blocked" for n in plain), changed_outcomes
 
 
 @pytest.mark.xfail(
@@ -448,6 +532,20 @@ def test_the_plain_exposure_is_new(chalice_outcomes: dict[str, str]) -> None:
     reason="review 57 class 2: a Chalice function's definition is its first decorator's "
     "line and its identity holds no routes (read_chalice, _definition_touched)",
 )
-def test_a_chalice_function_exposed_by_a_change_is_new(chalice_outcomes: dict[str, str]) -> None:
-    passed = [n for n in chalice_outcomes if n[1:] in EXPOSED and chalice_outcomes[n] != "blocked"]
+def test_a_chalice_function_exposed_by_a_change_is_new(changed_outcomes: dict[str, str]) -> None:
+    passed = [n for n in changed_outcomes if n[1:] in EXPOSED and changed_outcomes[n] != "blocked"]
+    assert not passed, passed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 57 class 5: resource extents count YAML's line breaks, git counts \\n "
+    "(_definition_touched reads them whatever _numbered_as_git says)",
+)
+def test_a_definition_is_touched_however_its_file_breaks_lines(
+    changed_outcomes: dict[str, str],
+) -> None:
+    passed = [
+        n for n in changed_outcomes if n[1:] in NEIGHBOURED and changed_outcomes[n] != "blocked"
+    ]
     assert not passed, passed
