@@ -154,7 +154,12 @@ so no trick is deployable there); `pyproject.toml`'s `[tool.setuptools.dynamic]`
 serverless.yml (the neighbour of a function there is a function deploying the same
 service folder, so the change is charged to a function owning the finding: blocked); a
 Chalice route calling a `chalicelib` helper whose `os.system` was preexisting (the
-route's function is new to the finding's functions: blocked).
+route's function is new to the finding's functions: blocked); a SAM
+`AWS::Lambda::Permission` opened to `Principal: '*'` (GATE-IAC-020 blocks on its own);
+in diff mode, a Terraform admin role's trust policy opened to `AWS = "*"` (GATE-IAC-001
+stays `preexisting`, its resource the policy attachment; under the default policy
+checkov's CKV_AWS_60 blocks, and with checkov off the gate's own rules do not judge a
+trust policy: a rule's reach, noted, not a class).
 
 Not run under Terraform or Chalice (no binary here): class 1 rests on hclsyntax's
 scanner as its source states it (`Comment`, `Newline`, `EndOfLine`), class 2 on
