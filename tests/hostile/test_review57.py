@@ -77,15 +77,16 @@ diff-mode run, a `--baseline` run). What lets each through:
    `\\x1c`-`\\x1e`, `\\x85`, `\\u2028`, `\\u2029` are line ends) and only then cuts each
    line's ` #` comment. The gate's `_setup_cfg_list` (gate.bundle.manifests.declared)
    cuts the comment off each `;` item and never splits it at those breaks: so
-   `install_requires = six==1.16.0 # pinned<FS>requests==2.19.0` (one line of the file;
-   configparser and Python's text mode break lines at `\\n` only) is six alone to the
-   gate and two requirements to setuptools: (a) `\\x1c` in `install_requires`; (b)
-   `\\x0c` in a file `deps.in` named by `install_requires = file: deps.in` (one line,
-   no `\\n`); (c) `\\u2028` in the extra `aws` of `[options.extras_require]`. Each exits
-   0 with no dependency finding, where the two requirements on lines of their own block
-   (PYSEC-2018-28). Run by hand with setuptools 65.5.0 (`setup.py egg_info` of each
-   folder): `requires.txt` holds `six==1.16.0` and `requests==2.19.0` for each, with
-   `\\x0b`, `\\x0c`, `\\x1c` and `\\x85` alike. (Without the comment, the same value is
+   `install_requires = six==1.16.0 # pinned<FS>requests==2.19.0` (one line of the
+   file; configparser and Python's text mode break lines at `\\n` and `\\r` only) is six
+   alone to the gate and two requirements to setuptools: (a) `\\x1c` in
+   `install_requires`; (b) `\\x0c` in a file `deps.in` named by `install_requires =
+   file: deps.in` (one line, no `\\n`); (c) `\\u2028` in the extra `aws` of
+   `[options.extras_require]`. Each exits 0 with no dependency finding, where the two
+   requirements on lines of their own block (PYSEC-2018-28). Run by hand with
+   setuptools 65.5.0 (`egg_info` of each folder, run by an empty `setup()`):
+   `requires.txt` holds `six==1.16.0` and `requests==2.19.0` for each, with `\\x0b`,
+   `\\x0c`, `\\x1c` and `\\x85` alike. (Without the comment, the same value is
    refused as "not a valid requirement": a false refusal, and the same divergence.)
    Suggested fix, by class: read a setuptools list as setuptools does: split it
    (`;` or lines), then split every item with `str.splitlines()`, strip, drop `#` lines,
