@@ -43,6 +43,10 @@ diff-mode run, a `--baseline` run). What lets each through:
    The same holds for every reader of a file's lines whose tool numbers lines otherwise
    (`_numbered_as_git` already knows it for diff mode).
 
+   Fixed (gate.bundle.discovery.hcl_text `hcl_lines`, review 56 class 1's fix): each
+   `.tf` file is read as written (`read_hcl`), `\\r\\n` taken for `\\n`, and a `\\r` not
+   followed by `\\n` refused naming its line (exit 2), wherever it is.
+
 2. A Chalice function exposed by a change that leaves its first decorator alone, in
    diff mode and on a baseline. All routes of a Chalice app are one function,
    `api_handler` (gate.bundle.discovery.chalice `read_chalice`), declared once, at the
@@ -142,6 +146,11 @@ diff-mode run, a `--baseline` run). What lets each through:
    by any change to the file, as its findings are; `_terraform_extents` splits with
    `str.splitlines()` (`\\x0c`, `\\x1c`, `\\x85`... in a comment), the same divergence
    for Terraform.
+
+   Fixed (gate.scan.diff `_numbered`, `_outside_touched`): a function's definition in a
+   file `_numbered_as_git` rejects, which now also knows `str.splitlines`' `\\v`, `\\f`
+   and `\\x1c`-`\\x1e`, is touched by any change to the file, as its findings are; and
+   Terraform extents are numbered at `\\n` alone (gate.bundle.discovery.extents).
 
 What held (tried for real): a `.tf` line `authorization_type = "NONE" # was\\r
 authorization_type = "AWS_IAM"` (the gate sees both, and blocks on GATE-IAC-010); a
@@ -414,11 +423,6 @@ def _passed(outcomes: dict[str, str], names: dict[str, Layout]) -> list[str]:
     return [name for name in names if outcomes[name] not in ("blocked", "refused")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 57 class 1: a lone \\r in a .tf comment is a line end to the gate "
-    "(universal newlines, terraform _parse) and comment text to Terraform",
-)
 def test_a_lone_carriage_return_is_read_as_terraform_reads_it(
     trick_outcomes: dict[str, str],
 ) -> None:
@@ -543,11 +547,6 @@ def test_a_chalice_function_exposed_by_a_change_is_new(changed_outcomes: dict[st
     assert not passed, passed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 57 class 5: resource extents count YAML's line breaks, git counts \\n "
-    "(_definition_touched reads them whatever _numbered_as_git says)",
-)
 def test_a_definition_is_touched_however_its_file_breaks_lines(
     changed_outcomes: dict[str, str],
 ) -> None:
