@@ -1231,13 +1231,16 @@ def test_a_one_line_setuptools_list_is_split_where_setuptools_splits_it(
     """setuptools splits every item of a list again with `str.splitlines` (`yield_lines`)
     before it cuts a ` #` comment: `six==1.16.0 # pinned<break>requests==2.19.0`, on one
     line of the file, is two requirements to it, in `install_requires`, in a `file:` it
-    names and in an extra; each is read at the line where it is written."""
+    names and in an extra, and so is the same value without its comment (not one invalid
+    requirement); each is read at the line where it is written."""
     value = f"six==1.16.0 # pinned{line_break}requests==2.19.0"
     write(tmp_path, "a/setup.cfg", f"[options]\ninstall_requires = {value}\n")
     write(tmp_path, "b/setup.cfg", "[options]\ninstall_requires = file: deps.in\n")
     write(tmp_path, "b/deps.in", value)
     write(tmp_path, "c/setup.cfg", f"[options]\n[options.extras_require]\naws = {value}\n")
     write(tmp_path, "d/setup.py", SETUP_CALL.format(value))
+    plain = value.replace(" # pinned", "")
+    write(tmp_path, "e/setup.cfg", f"[options]\ninstall_requires = {plain}\n")
     manifest = read_manifests(tmp_path)
     assert sorted((p.path, p.name, p.line) for p in manifest.pins) == [
         ("a/setup.cfg", "requests", 2),
@@ -1248,6 +1251,8 @@ def test_a_one_line_setuptools_list_is_split_where_setuptools_splits_it(
         ("c/setup.cfg", "six", 3),
         ("d/setup.py", "requests", 3),
         ("d/setup.py", "six", 3),
+        ("e/setup.cfg", "requests", 2),
+        ("e/setup.cfg", "six", 2),
     ]
     assert (manifest.unauditable, manifest.problems) == ((), ())
 
