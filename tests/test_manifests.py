@@ -1218,6 +1218,58 @@ def test_files_setuptools_reads_a_list_from_are_read_as_it_reads_them(tmp_path: 
     ]
 
 
+SPLITLINES_BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+"""The line breaks of `str.splitlines` that configparser and Python's text mode do not
+break a line at: a setup.cfg value may hold them on one line."""
+SETUP_CALL = "from setuptools import setup\n\nsetup(install_requires=[{!r}])\n"
+
+
+@pytest.mark.parametrize("line_break", SPLITLINES_BREAKS)
+def test_a_one_line_setuptools_list_is_split_where_setuptools_splits_it(
+    tmp_path: Path, line_break: str
+) -> None:
+    """setuptools splits every item of a list again with `str.splitlines` (`yield_lines`)
+    before it cuts a ` #` comment: `six==1.16.0 # pinned<break>requests==2.19.0`, on one
+    line of the file, is two requirements to it, in `install_requires`, in a `file:` it
+    names and in an extra, and so is the same value without its comment (not one invalid
+    requirement); each is read at the line where it is written."""
+    value = f"six==1.16.0 # pinned{line_break}requests==2.19.0"
+    write(tmp_path, "a/setup.cfg", f"[options]\ninstall_requires = {value}\n")
+    write(tmp_path, "b/setup.cfg", "[options]\ninstall_requires = file: deps.in\n")
+    write(tmp_path, "b/deps.in", value)
+    write(tmp_path, "c/setup.cfg", f"[options]\n[options.extras_require]\naws = {value}\n")
+    write(tmp_path, "d/setup.py", SETUP_CALL.format(value))
+    plain = value.replace(" # pinned", "")
+    write(tmp_path, "e/setup.cfg", f"[options]\ninstall_requires = {plain}\n")
+    manifest = read_manifests(tmp_path)
+    assert sorted((p.path, p.name, p.line) for p in manifest.pins) == [
+        ("a/setup.cfg", "requests", 2),
+        ("a/setup.cfg", "six", 2),
+        ("b/deps.in", "requests", 1),
+        ("b/deps.in", "six", 1),
+        ("c/setup.cfg", "requests", 3),
+        ("c/setup.cfg", "six", 3),
+        ("d/setup.py", "requests", 3),
+        ("d/setup.py", "six", 3),
+        ("e/setup.cfg", "requests", 2),
+        ("e/setup.cfg", "six", 2),
+    ]
+    assert (manifest.unauditable, manifest.problems) == ((), ())
+
+
+def test_a_setuptools_list_drops_comment_items_before_it_splits_them(tmp_path: Path) -> None:
+    """setuptools drops an item of a `setup.cfg` list that starts with `#` before it splits
+    the items at the other line breaks (`_parse_requirements_list`), and only the lines
+    that start with `#` after; a setup.py's strings have no such first step."""
+    hidden = "# old\x1crequests==2.19.0"
+    write(tmp_path, "a/setup.cfg", f"[options]\ninstall_requires = {hidden}; six==1.16.0\n")
+    write(tmp_path, "b/setup.py", SETUP_CALL.format(hidden))
+    assert sorted((p.path, p.name) for p in read_manifests(tmp_path).pins) == [
+        ("a/setup.cfg", "six"),
+        ("b/setup.py", "requests"),
+    ]
+
+
 def test_setup_cfg_sections_and_file_lists_are_taken_as_setuptools_takes_them(
     tmp_path: Path,
 ) -> None:
@@ -1559,6 +1611,32 @@ def test_pbrs_own_setup_cfg_keys_are_read(tmp_path: Path) -> None:
     )
     manifest = read_manifests(tmp_path)
     assert [(p.name, p.line) for p in manifest.pins] == [("requests", 4), ("aws-xray-sdk", 7)]
+    assert (manifest.unauditable, manifest.problems) == ((), ())
+
+
+def test_pbrs_own_setup_cfg_keys_are_split_as_pbr_then_setuptools_split_them(
+    tmp_path: Path,
+) -> None:
+    """pbr splits its lists at `\\n` alone, drops the items that start with `#`, and cuts a
+    comment after a marker at its `#` (`requirement_pattern`) before setuptools splits
+    what it hands over at the other line breaks: what pbr cut is not installed, what it
+    kept is split as setuptools splits any list."""
+    write(
+        tmp_path,
+        "setup.cfg",
+        "[metadata]\nname = fn\nrequires_dist =\n"
+        "    six==1.16.0; python_version>'3' # old\x1crequests==2.19.0\n"
+        "    # old\x1curllib3==1.23\n"
+        "    idna==2.7 # pinned\x1cjinja2==2.10\n"
+        "[extras]\nxray =\n    # old\x1cPyYAML==5.3\n    aws-xray-sdk==2.14.0\n",
+    )
+    manifest = read_manifests(tmp_path)
+    assert [(p.name, p.line) for p in manifest.pins] == [
+        ("six", 4),
+        ("idna", 6),
+        ("jinja2", 6),
+        ("aws-xray-sdk", 10),
+    ]
     assert (manifest.unauditable, manifest.problems) == ((), ())
 
 

@@ -98,6 +98,15 @@ diff-mode run, a `--baseline` run). What lets each through:
    `drop_comment`, `join_continuation`); or refuse a requirement value holding any
    line break `str.splitlines` knows but `\\n`.
 
+   Fixed (gate.bundle.manifests.declared `_setup_cfg_list`, `_parse_strings`;
+   gate.bundle.manifests.pbr `handed_to_setuptools`): a `setup.cfg` list, its `file:`
+   text and its extras are split as `_parse_requirements_list` splits them, then every
+   item is read as `_reqs.parse_strings` reads it (split with `str.splitlines`, lines
+   stripped, `#` lines dropped, ` #` comments cut, `\\` continuations joined, in that
+   order), and so are a setup.py's literal strings; pbr's lists are read as pbr hands
+   them to setuptools (`split_multiline`, its comment after a marker cut), then the
+   same way. The value without its comment is two requirements too, no longer refused.
+
 4. The lock of the tool chosen from the backend's name as written. `_lock_of_tool`
    (gate.bundle.manifests) takes the tool of a `pyproject.toml` from its `[tool.X]`
    tables and the first dotted part of its `build-backend`, raw: `uv_build:` (PEP 517's
@@ -429,11 +438,6 @@ def test_a_lone_carriage_return_is_read_as_terraform_reads_it(
     assert not _passed(trick_outcomes, CARRIAGE_RETURNS), trick_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 57 class 3: setuptools splits each requirement item with "
-    "str.splitlines before cutting comments; _setup_cfg_list does not",
-)
 def test_a_setuptools_list_is_split_as_setuptools_splits_it(
     trick_outcomes: dict[str, str],
 ) -> None:

@@ -31,6 +31,7 @@ from gate.bundle.manifests.hatch import code_hooks, hatch_config, hatch_files, r
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
 from gate.bundle.manifests.pbr import (
     PBR_CONFIG,
+    handed_to_setuptools,
     pbr_code_settings,
     pbr_config,
     pbr_requirements,
@@ -365,7 +366,7 @@ def read_setup_cfg(text: str, path: str, found: Found) -> None:
         if names and found.root is not None:
             _read_setuptools_files(names, path, line, found, lines_only=False)
         elif not names:
-            _classify_list(value, [(path, text)], (path, line), found)
+            _classify_list(_setup_cfg_list(value), [(path, text)], (path, line), found)
 
 
 SETUP_PY = "setup.py"
@@ -375,7 +376,7 @@ def read_setup_py(text: str, path: str, found: Found) -> None:
     """The requirements a `setup.py` passes its `setup(...)` call (`_setup_calls`), read
     from its syntax tree, never imported or run: `install_requires` and each extra of
     `extras_require` written as string literals are read as setuptools reads such a list
-    (`_setup_cfg_list`, all strings of one keyword as one list); any other value (a name,
+    (`_parse_strings`, all strings of one keyword as one list); any other value (a name,
     a call, a comprehension, `**kwargs`) is reported as dynamic dependencies, and so is
     a script that is more than a declaration (`_build_code`), whose literal call may not
     be the one that runs, nor what setuptools receives. A file Python cannot parse is
@@ -403,8 +404,7 @@ def read_setup_py(text: str, path: str, found: Found) -> None:
         else:
             # Each requirement at the line of this keyword where it is written.
             source = "\n" * (keyword.lineno - 1) + written
-            requirements = "".join(item + "\n" for item in items)
-            _classify_list(requirements, [(path, source)], (path, value.lineno), found)
+            _classify_list(_parse_strings(items), [(path, source)], (path, value.lineno), found)
 
 
 def _setup_calls(tree: ast.Module) -> list[ast.Call]:
@@ -654,20 +654,23 @@ def _read_setuptools_files(
     ]
     if texts:
         joined = "\n".join(text for _, text in texts)
-        _classify_list(joined + "\n" if lines_only else joined, texts, (texts[0][0], 1), found)
+        requirements = _setup_cfg_list(joined + "\n" if lines_only else joined)
+        _classify_list(requirements, texts, (texts[0][0], 1), found)
 
 
 def _classify_list(
-    value: str, written: list[tuple[str, str]], unseen: tuple[str, int], found: Found
+    requirements: list[str], written: list[tuple[str, str]], unseen: tuple[str, int], found: Found
 ) -> None:
-    """Each requirement of the setuptools list `value`, at the first line of the files
-    `written` (path, text) that holds it, or at `unseen` (path, line) where none does."""
-    for requirement in _setup_cfg_list(value):
+    """Each of the `requirements` setuptools reads from a list, at the first line of the
+    files `written` (path, text read with universal newlines) that holds it, numbered as
+    their readers (configparser, Python, an editor) number them: at `\\n` alone, not at
+    the other breaks a list is split at; or at `unseen` (path, line) where none does."""
+    for requirement in requirements:
         path, number = next(
             (
                 (path, number)
                 for path, text in written
-                for number, line in enumerate(text.splitlines(), 1)
+                for number, line in enumerate(text.split("\n"), 1)
                 if requirement in line
             ),
             unseen,
@@ -689,7 +692,7 @@ def read_pbr_projects(root: Path, found: Found) -> None:
         written = [(path.relative_to(top).as_posix(), text) for path, text in read]
         if written:
             value = _pbr_list("\n".join(lines), "metadata")
-            _classify_list(value, written, (written[0][0], 1), found)
+            _classify_list(_setup_cfg_list(value), written, (written[0][0], 1), found)
         _read_pbr_code(project, root, found)
 
 
@@ -741,7 +744,7 @@ def _setup_cfg_values(text: str) -> list[tuple[str, str, int]]:
         for key in _options(setuptools, sections.get(_EXTRAS))
     ]
     keys += [(pbr, "pbr", section, key) for section, key in _pbr_keys(pbr)]
-    lines = text.splitlines()
+    lines = text.split("\n")  # as configparser numbers them
     values = []
     for parser, tool, section, key in keys:
         line = ini_line(lines, key)
@@ -816,13 +819,9 @@ _PBR = frozenset({"metadata", "extras"})
 
 
 def _pbr_list(value: str, section: str) -> str:
-    """A pbr list of `section` (`split_multiline`: one requirement a line, never split on
-    `;`) as the list setuptools then reads (`_setup_cfg_list`), each line of `[extras]`
-    (`package:marker`) cut to its package (the marker only chooses where it installs)."""
-    lines = value.split("\n")
-    return "".join(
-        (line.partition(":")[0] if section == "extras" else line) + "\n" for line in lines
-    )
+    """A pbr list of `section` as the list setuptools then reads (`_setup_cfg_list`):
+    what pbr hands it (`handed_to_setuptools`), one a line."""
+    return "".join(line + "\n" for line in handed_to_setuptools(value, section == "extras"))
 
 
 def _options(parser: configparser.ConfigParser, section: str | None) -> list[str]:
@@ -838,13 +837,30 @@ def _named(value: str) -> list[str]:
 
 
 def _setup_cfg_list(value: str) -> list[str]:
-    """A requirements list as setuptools reads it (`_parse_list_semicolon`, then
-    `_reqs.parse_strings`): one a line, or split on `;` when written on one line;
-    comment lines dropped, a ` #` comment cut off its line, and a line ending in `\\`
-    joined to the next with the character before the backslash dropped too (setuptools'
-    own quirk), or dropped where no line follows."""
+    """A requirements list of `setup.cfg` as setuptools reads it: its items as
+    `_parse_requirements_list` takes them (`_parse_list_semicolon`: one a line, or split
+    on `;` when written on one line; each stripped, empty ones and those starting with
+    `#` dropped), then read as `_reqs.parse_strings` reads them (`_parse_strings`)."""
     items = (item.strip() for item in (value.splitlines() if "\n" in value else value.split(";")))
-    lines = iter([item.partition(" #")[0] for item in items if item and not item.startswith("#")])
+    return _parse_strings([item for item in items if item and not item.startswith("#")])
+
+
+def _parse_strings(items: list[str]) -> list[str]:
+    """The requirements setuptools reads from the strings `items` (`_reqs.parse_strings`):
+    each split again at every line break `str.splitlines` knows (jaraco.text
+    `yield_lines`: `\\v`, `\\f`, `\\x1c`-`\\x1e`, `\\x85`, `\\u2028`, `\\u2029` as well as
+    `\\n` and `\\r`), each line stripped, empty and comment lines dropped; only then a
+    ` #` comment cut off each line (`drop_comment`), so a comment never hides what follows
+    such a break; and a line ending in `\\` joined to the next with the character before
+    the backslash dropped too (setuptools' own quirk), or dropped where no line follows."""
+    lines = iter(
+        [
+            line.partition(" #")[0]
+            for item in items
+            for line in map(str.strip, item.splitlines())
+            if line and not line.startswith("#")
+        ]
+    )
     requirements: list[str] = []
     for line in lines:
         while line.endswith("\\"):

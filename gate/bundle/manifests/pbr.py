@@ -118,7 +118,7 @@ def pbr_code_settings(setup_cfg: str) -> list[str]:
         if key.replace("-", "_") in _CODE_SETTINGS
         and any(
             name.split(".")[0] != "pbr"
-            for name in _split_multiline(
+            for name in split_multiline(
                 ini_value(parser, "global", key, "pbr", ini_line(lines, key))
             )
         )
@@ -131,10 +131,34 @@ _CODE_SETTINGS = ("setup_hooks", "commands")
 hooks, `CFG_TO_PY_SETUP_ARGS`'s `cmdclass`."""
 
 
-def _split_multiline(value: str) -> list[str]:
-    """A pbr list (`split_multiline`): one item a line, stripped, comment lines dropped."""
+def split_multiline(value: str) -> list[str]:
+    """A pbr list (`split_multiline`): one item a line (at `\\n` alone), stripped, comment
+    lines dropped."""
     lines = (line.strip() for line in value.split("\n"))
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def handed_to_setuptools(value: str, extra: bool) -> list[str]:
+    """What pbr hands setuptools from a requirements list of its `setup.cfg` (its
+    `[metadata] requires_dist`, or an `extra` of `[extras]`; `setup_cfg_to_setup_kwargs`):
+    each item (`split_multiline`) matched by pbr's pattern (`_MARKED`: the package up to
+    the first `;`, or `:` in an extra, its marker up to a `#`, the rest a comment): the
+    package with its marker, as written (an extra's marker only chooses where it
+    installs: dropped). setuptools then reads each as any list (`_reqs.parse_strings`)."""
+    handed = []
+    for item in split_multiline(value):
+        marked = _MARKED[extra].match(item)
+        assert marked is not None, "each pattern matches any line"
+        marker = marked["env_marker"].strip() and not extra
+        handed.append(item[: marked.end("env_marker")] if marker else marked["package"].strip())
+    return handed
+
+
+_MARKED = {
+    False: re.compile(r"(?P<package>[^;]*);?(?P<env_marker>[^#]*?)(?:\s*#.*)?$"),
+    True: re.compile(r"(?P<package>[^:]*):?(?P<env_marker>[^#]*?)(?:\s*#.*)?$"),
+}
+"""pbr's `requirement_pattern` of `install_requires` (False) and of `[extras]` (True)."""
 
 
 def pbr_requirements(project: Path, found: Found) -> tuple[list[str], list[tuple[Path, str]]]:
