@@ -5,13 +5,14 @@ reader (gate.bundle.discovery.hcl `hcl_loads`, gate.bundle.discovery.hcl_text
 gate.bundle.discovery.terraform_reach `ModuleResources`; gate.bundle.discovery
 .cloudformation `TemplateResources`) and diff mode's numbering and extents
 (gate.scan.diff `_definition_touched`, `_reaching_touched`, `_definition_files`,
-`_outside_touched`; gate.bundle.discovery.extents `_yaml_extents`).
+`_outside_touched`; gate.bundle.discovery.extents `_yaml_extents`), and what a
+function's identity holds (gate.model `Function.identity`, `exposure`).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), with no blocking
 finding, where the same thing written plainly blocks (`test_the_plain_forms_block`,
 `test_the_changes_as_they_end_block`, `test_the_plain_exposures_are_new`). Gate runs:
-two for class 1 and its plain forms, one for the end states of classes 2 and 3, three
+two for class 1 and its plain forms, one for the end states of classes 2 to 4, three
 for their changes (`gate baseline create` at the merge base, a diff-mode run, a
 `--baseline` run). What lets each through:
 
@@ -95,11 +96,36 @@ for their changes (`gate baseline create` at the merge base, a diff-mode run, a
    resource that aliases it; failing that, in a file with an alias any change touches
    every resource of it, as for a file not numbered as git.
 
+4. What reaches a function is judged by its properties as written, not by what the
+   deploy makes of them. A template function's `exposure` holds the `Properties` of
+   each resource that reaches it (`TemplateResources.content`), as written: not the
+   resource's `Condition`, not the `Conditions` and `Parameters` it reads, not the
+   samconfig values the gate itself reads as the parameter's (README, "Values are read
+   as the deploy reads them"); and diff mode does not count a samconfig among a
+   function's definition files. The merge base holds the operator function (admin role,
+   GATE-IAC-001 accepted) and an HTTP API route to an integration that names it with
+   `!GetAtt`: (a) the route is open (`AuthorizationType: NONE`, GATE-IAC-011 medium, in
+   the baseline) but deployed only under `Condition: Never`; the change makes it
+   `Always`; (b) the route's `AuthorizationType: !Ref RouteAuth`, the parameter's
+   `Default` AWS_IAM; the change makes it NONE; (c) the same parameter given AWS_IAM by
+   `samconfig.toml`'s `parameter_overrides`; the change passes NONE. Each exits 0 on a
+   baseline (`baselined`: the identity is unchanged), and (c) in diff mode too
+   (`preexisting`). The open route added to the API (review 56's class 2b, in a template)
+   blocks in both modes; (a) and (b) block in diff mode (the route's line is on the
+   chain; `Parameters` lie outside every resource): held.
+   Suggested fix, by class: build the content of what reaches a function from the
+   values the rules judge: each reaching resource's `Condition` with the conditions'
+   definitions, every value a parameter may take (its `Default` and each samconfig's
+   `parameter_overrides`, as `gate.rules.intrinsics` resolves them), the resource's
+   attributes beyond `Properties`; and in diff mode count the bundle's samconfig files
+   (and a template's `Conditions`) as part of every function's definition.
+
 What held (tried for real): a closing line with letters after the marker (`EOTX`):
 python-hcl2 ends the heredoc there and cannot parse the rest, refused (exit 2); inline
 code from a local (`zip_file = local.code`, awscc): refused, not a literal; class 3 on a
-baseline (blocked); review 56's plain route opening and review 55's SAM exposure
-(blocked in both modes).
+baseline (blocked); class 4a and 4b in diff mode (blocked); review 56's plain route
+opening, a route added to a template's API, review 55's SAM exposure and a SAM Schedule
+event made an EventBridgeRule event (blocked in both modes).
 
 Read, not built: `flush_trimmed`'s strip markers and its literal tokens (`_LITERAL`)
 against hclsyntax's (`TemplateNotInterp`: the line-start token and blank lines agree);
@@ -112,8 +138,9 @@ What was not covered: a block label with an escape (`"o\\u0070s"`), which python
 unescapes and `_TERRAFORM_BLOCK` keys as written (the function's extent not found, so
 only its declared line is its definition to diff mode: no change inside a Terraform
 function's block was found that makes a finding new and is not new by itself); awscc
-API routes, SNS, SQS and S3 chains (class 2c's root, not built); CloudFormation
-Parameters and samconfig overrides; a Terraform module called twice; the colleague's
+API routes, SNS, SQS and S3 chains (class 2c's root, not built); a Terraform
+route's `count` or a tfvars value (read into the identity as texts, not tried); a
+Terraform module called twice; the colleague's
 areas (setup.cfg/pbr, build backends, Chalice and layers in diff mode, `gate merge`,
 `--policy-ref`, a lone carriage return in `.py` and `.yaml`).
 """
@@ -248,7 +275,7 @@ def test_a_heredoc_ends_where_terraform_ends_it(tmp_path: Path) -> None:
 Change = tuple[dict[str, str | bytes], dict[str, str | bytes]]
 """The files at the merge base, and those the change rewrites."""
 
-# --- 2. what reaches a Terraform function through a name the walk does not follow ----------
+# --- 2. what reaches a function by what the walk does not follow ----------------------------
 
 LITERAL_URI = (
     '"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/'
@@ -317,24 +344,27 @@ def module_exposed() -> Change:
     return before, {"main.tf": api + route("NONE")}
 
 
-def template_api(authorization: str) -> str:
-    """An HTTP API whose integration names the operator function by its ARN, written
-    from its name (`FunctionName: ops`), a permission for the API, and a route."""
-    uri = (
-        "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
-        "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:ops/invocations"
-    )
+NAMED_URI = (
+    "!Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+    "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:ops/invocations'"
+)
+
+
+def template_api(authorization: str, uri: str = NAMED_URI, condition: str = "") -> str:
+    """An HTTP API whose integration names the operator function by `uri` (its ARN
+    written from its name, `FunctionName: ops`, by default), a permission for the API,
+    and a route (`condition`: its resource attribute line, when given)."""
     return (
         "  Http:\n    Type: AWS::ApiGatewayV2::Api\n"
         "    Properties: {Name: http, ProtocolType: HTTP}\n"
         "  Integration:\n    Type: AWS::ApiGatewayV2::Integration\n    Properties:\n"
         "      ApiId: !Ref Http\n      IntegrationType: AWS_PROXY\n"
-        f"      PayloadFormatVersion: '2.0'\n      IntegrationUri: !Sub '{uri}'\n"
+        f"      PayloadFormatVersion: '2.0'\n      IntegrationUri: {uri}\n"
         "  Invoke:\n    Type: AWS::Lambda::Permission\n    Properties:\n"
         "      Action: lambda:InvokeFunction\n      FunctionName: !Ref AdminFunction\n"
         "      Principal: apigateway.amazonaws.com\n"
         "      SourceArn: !Sub 'arn:aws:execute-api:${AWS::Region}:${AWS::AccountId}:${Http}/*'\n"
-        "  Route:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n"
+        f"  Route:\n    Type: AWS::ApiGatewayV2::Route\n{condition}    Properties:\n"
         "      ApiId: !Ref Http\n      RouteKey: POST /ops\n"
         f"      AuthorizationType: {authorization}\n"
         "      Target: !Sub integrations/${Integration}\n"
@@ -400,6 +430,70 @@ def merged_properties() -> Change:
     }
 
 
+# --- 4. what decides a route, read from outside its properties ------------------------------
+
+OWN_ARN = "!GetAtt AdminFunction.Arn"
+CONDITIONS = "Conditions:\n  Never: !Equals ['1', '2']\n  Always: !Equals ['1', '1']\n"
+PARAMETERS = "Parameters:\n  RouteAuth:\n    Type: String\n    Default: {default}\n"
+
+
+def with_head(head: str, resources: str) -> str:
+    return HEAD.replace("Resources:\n", head + "Resources:\n") + resources
+
+
+def deployed_by_condition() -> Change:
+    """Class 4a: the open route to the operator function deployed only under a condition
+    that is false (`Condition: Never`); the change makes it `Always`."""
+    code: dict[str, str | bytes] = {"admin/app.py": HARMLESS}
+
+    def template(condition: str) -> str:
+        api = template_api("NONE", OWN_ARN, f"    Condition: {condition}\n")
+        return with_head(CONDITIONS, operator() + ADMIN_ROLE + api)
+
+    return {**code, "template.yaml": template("Never")}, {"template.yaml": template("Always")}
+
+
+def parameter_default() -> Change:
+    """Class 4b: the route's `AuthorizationType: !Ref RouteAuth`; the change turns the
+    parameter's default from AWS_IAM to NONE."""
+    code: dict[str, str | bytes] = {"admin/app.py": HARMLESS}
+
+    def template(default: str) -> str:
+        api = template_api("!Ref RouteAuth", OWN_ARN)
+        return with_head(PARAMETERS.format(default=default), operator() + ADMIN_ROLE + api)
+
+    return {**code, "template.yaml": template("AWS_IAM")}, {"template.yaml": template("NONE")}
+
+
+def samconfig_override() -> Change:
+    """Class 4c: class 4b's parameter given by `samconfig.toml`'s `parameter_overrides`;
+    the change passes NONE instead of AWS_IAM."""
+    code: dict[str, str | bytes] = {"admin/app.py": HARMLESS}
+    api = template_api("!Ref RouteAuth", OWN_ARN)
+    template = with_head(PARAMETERS.format(default="AWS_IAM"), operator() + ADMIN_ROLE + api)
+
+    def samconfig(value: str) -> str:
+        return (
+            "version = 0.1\n\n[default.deploy.parameters]\n"
+            f'stack_name = "ops"\nparameter_overrides = "RouteAuth={value}"\n'
+        )
+
+    return {**code, "template.yaml": template, "samconfig.toml": samconfig("AWS_IAM")}, {
+        "samconfig.toml": samconfig("NONE")
+    }
+
+
+def route_added_to_template() -> Change:
+    """Class 4's plain form: the open route added to the operator function's API."""
+    code: dict[str, str | bytes] = {"admin/app.py": HARMLESS}
+    api = template_api("NONE", OWN_ARN)
+    cut = api.index("  Route:")
+    before = HEAD + operator() + ADMIN_ROLE + api[:cut]
+    return {**code, "template.yaml": before}, {
+        "template.yaml": HEAD + operator() + ADMIN_ROLE + api
+    }
+
+
 def sam_rule_changed() -> Change:
     """Class 2c's change written on a SAM function: its Schedule event made an
     EventBridgeRule event for every event on the bus."""
@@ -419,6 +513,7 @@ PLAIN_CHANGES: dict[str, Change] = {
     "plain-sam-exposed": exposed_change(),  # type: ignore[dict-item]
     "plain-sam-rule": sam_rule_changed(),
     "plain-tf-route-opened": route_opened(),
+    "plain-sam-route-added": route_added_to_template(),
 }
 """Review 55 class 2b and review 56 class 2a, fixed, and class 2c's change on a SAM
 function: the exposure written on the function (SAM) or on a chain the walk follows
@@ -434,6 +529,11 @@ ALIAS_TRICKS: dict[str, Change] = {
     "3a-aliased-events": aliased_events(),
     "3b-merged-properties": merged_properties(),
 }
+DEPLOY_TRICKS: dict[str, Change] = {
+    "4a-route-condition": deployed_by_condition(),
+    "4b-parameter-default": parameter_default(),
+    "4c-samconfig-override": samconfig_override(),
+}
 
 
 @pytest.fixture(scope="module")
@@ -444,7 +544,7 @@ def changed(
     baseline, as folders of one repository: `main` the merge base (where `gate baseline
     create` runs), `change` the change. One diff-mode run and one `--baseline` run."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
-    every = {**PLAIN_CHANGES, **REACH_TRICKS, **ALIAS_TRICKS}
+    every = {**PLAIN_CHANGES, **REACH_TRICKS, **ALIAS_TRICKS, **DEPLOY_TRICKS}
     cases = {mode + name: change for name, change in every.items() for mode in "db"}
     for name, (before, _) in cases.items():
         for relative, text in before.items():
@@ -482,7 +582,7 @@ def test_the_changes_as_they_end_block(tmp_path: Path) -> None:
         tmp_path,
         {
             name: (files({**before, **after}), "GATE-IAC-001")
-            for name, (before, after) in {**REACH_TRICKS, **ALIAS_TRICKS}.items()
+            for name, (before, after) in {**REACH_TRICKS, **ALIAS_TRICKS, **DEPLOY_TRICKS}.items()
         },
     )
 
@@ -490,10 +590,14 @@ def test_the_changes_as_they_end_block(tmp_path: Path) -> None:
 def test_the_plain_exposures_are_new(changed: dict[str, str]) -> None:
     """Diff mode and a baseline judge each plain change new: it blocks. So does a
     baseline each change of class 3 (the function's identity holds its properties as
-    the alias resolves them): held."""
+    the alias resolves them), and diff mode class 4's changes written in the template
+    (the route's own line, Parameters outside every resource): held."""
     plain = {n: o for n, o in changed.items() if n[1:] in PLAIN_CHANGES}
     assert set(plain.values()) == {"blocked"}, plain
     held = {n: o for n, o in changed.items() if n[0] == "b" and n[1:] in ALIAS_TRICKS}
+    assert set(held.values()) == {"blocked"}, held
+    in_template = ("4a-route-condition", "4b-parameter-default")
+    held = {n: o for n, o in changed.items() if n[0] == "d" and n[1:] in in_template}
     assert set(held.values()) == {"blocked"}, held
 
 
@@ -514,4 +618,14 @@ def test_a_function_reached_otherwise_is_new(changed: dict[str, str]) -> None:
 )
 def test_an_aliased_definition_is_touched(changed: dict[str, str]) -> None:
     passed = [n for n, o in changed.items() if n[1:] in ALIAS_TRICKS and o != "blocked"]
+    assert not passed, passed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 58 class 4: a reaching resource's content is its properties as "
+    "written, not what its condition, parameters and samconfig make of them",
+)
+def test_a_route_opened_by_what_the_deploy_reads_is_new(changed: dict[str, str]) -> None:
+    passed = [n for n, o in changed.items() if n[1:] in DEPLOY_TRICKS and o != "blocked"]
     assert not passed, passed
