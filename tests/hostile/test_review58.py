@@ -5,14 +5,15 @@ reader (gate.bundle.discovery.hcl `hcl_loads`, gate.bundle.discovery.hcl_text
 gate.bundle.discovery.terraform_reach `ModuleResources`; gate.bundle.discovery
 .cloudformation `TemplateResources`) and diff mode's numbering and extents
 (gate.scan.diff `_definition_touched`, `_reaching_touched`, `_definition_files`,
-`_outside_touched`; gate.bundle.discovery.extents `_yaml_extents`), and what a
+`_outside_touched`; gate.bundle.discovery.extents `_yaml_extents`,
+`_terraform_extents`), and what a
 function's identity holds (gate.model `Function.identity`, `exposure`).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), with no blocking
 finding, where the same thing written plainly blocks (`test_the_plain_forms_block`,
 `test_the_changes_as_they_end_block`, `test_the_plain_exposures_are_new`). Gate runs:
-two for class 1 and its plain forms, one for the end states of classes 2 to 4, three
+two for class 1 and its plain forms, one for the end states of classes 2 to 5, three
 for their changes (`gate baseline create` at the merge base, a diff-mode run, a
 `--baseline` run). What lets each through:
 
@@ -120,12 +121,38 @@ for their changes (`gate baseline create` at the merge base, a diff-mode run, a
    attributes beyond `Properties`; and in diff mode count the bundle's samconfig files
    (and a template's `Conditions`) as part of every function's definition.
 
+5. A Terraform block's extent is found by a line pattern, not as hclsyntax reads the
+   block's header. `_terraform_extents` starts a block at a line that begins, at
+   column 0, with a block keyword and a quote or brace (`_TOP_LEVEL`), and keys it by
+   its labels as written between quotes and whitespace (`_TERRAFORM_BLOCK`); python-hcl2
+   and Terraform read the header otherwise. The operator function (admin role,
+   GATE-IAC-001 accepted) follows a log group, named `internal` at the merge base; a
+   permission grants the function named `ops` (a literal name) to another stack's API.
+   The change renames the function `ops`. Its header written (a) with an escape in a
+   label (`"o\\u0070s"`: the address is `aws_lambda_function.ops`, the extent's key the
+   text as written), (b) indented, (c) with bare labels (`resource aws_lambda_function
+   ops {`), (d) with a comment between keyword and labels: the function has no extent
+   under its address (in b-d its lines are the log group's), so
+   `_resource_of_function_touched` falls back to its declared line, which the change
+   did not touch, and `_module_values_touched` finds no line outside a resource:
+   GATE-IAC-001 stays `preexisting`, exit 0. The same rename with the header written
+   plainly blocks; on a baseline each blocks (the permission now reaches the function:
+   its identity changes), held. All four pass `terraform validate`, and `terraform
+   console` takes `aws_lambda_function.ops` in each.
+   Suggested fix, by class: take a Terraform block's lines from the parse
+   (python-hcl2's `__start_line__` and `__end_line__` of each block, keyed by its
+   address as `hcl_loads` gives it, override files included), not from a line pattern;
+   and where a function's extent is not found, count any change to its file, not its
+   declared line alone.
+
 What held (tried for real): a closing line with letters after the marker (`EOTX`):
 python-hcl2 ends the heredoc there and cannot parse the rest, refused (exit 2); inline
 code from a local (`zip_file = local.code`, awscc): refused, not a literal; class 3 on a
 baseline (blocked); class 4a and 4b in diff mode (blocked); review 56's plain route
 opening, a route added to a template's API, review 55's SAM exposure and a SAM Schedule
-event made an EventBridgeRule event (blocked in both modes).
+event made an EventBridgeRule event (blocked in both modes); class 5's rename with the
+labels written with no space between them (`"aws_lambda_function""ops"`: blocked in
+diff mode); a `terraform.tfvars.json` (refused, as Terraform JSON).
 
 Read, not built: `flush_trimmed`'s strip markers and its literal tokens (`_LITERAL`)
 against hclsyntax's (`TemplateNotInterp`: the line-start token and blank lines agree);
@@ -134,14 +161,10 @@ its trimmed text as code or policy. A `.tf` heredoc line that looks like a top-l
 block (`locals {` at column 0) only shortens `_terraform_extents`' extents: more lines
 are outside every resource, so more is touched.
 
-What was not covered: a block label with an escape (`"o\\u0070s"`), which python-hcl2
-unescapes and `_TERRAFORM_BLOCK` keys as written (the function's extent not found, so
-only its declared line is its definition to diff mode: no change inside a Terraform
-function's block was found that makes a finding new and is not new by itself); awscc
-API routes, SNS, SQS and S3 chains (class 2c's root, not built); a Terraform
-route's `count` or a tfvars value (read into the identity as texts, not tried); a
-Terraform module called twice; the colleague's
-areas (setup.cfg/pbr, build backends, Chalice and layers in diff mode, `gate merge`,
+What was not covered: awscc API routes, SNS, SQS and S3 chains (class 2c's root, not
+built); a Terraform route's `count` or a tfvars value (read into the identity as
+texts, not tried); a Terraform module called twice; the colleague's areas
+(setup.cfg/pbr, build backends, Chalice and layers in diff mode, `gate merge`,
 `--policy-ref`, a lone carriage return in `.py` and `.yaml`).
 """
 
@@ -494,6 +517,49 @@ def route_added_to_template() -> Change:
     }
 
 
+# --- 5. a Terraform block whose header the extents do not read as hclsyntax does ------------
+
+GRANTED = (
+    '\nresource "aws_lambda_permission" "api" {\n  statement_id = "api"\n'
+    '  action = "lambda:InvokeFunction"\n  function_name = "ops"\n'
+    '  principal = "apigateway.amazonaws.com"\n'
+    '  source_arn = "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/*"\n}\n'
+)
+"""A permission for the function named `ops` (by its literal name), to an API of
+another stack (open to all, say)."""
+LOG_GROUP = (
+    'resource "aws_cloudwatch_log_group" "ops" {\n  name = "/aws/lambda/ops"\n'
+    "  retention_in_days = 30\n}\n\n"
+)
+OWN_HEADER = 'resource "aws_lambda_function" "ops" {'
+HEADERS = {
+    "5a-escaped-label": 'resource "aws_lambda_function" "o\\u0070s" {',
+    "5b-indented": '  resource "aws_lambda_function" "ops" {',
+    "5c-bare-labels": "resource aws_lambda_function ops {",
+    "5d-comment": 'resource /* the operator */ "aws_lambda_function" "ops" {',
+}
+"""The operator function's header, as Terraform reads it (`aws_lambda_function.ops`)
+and `_terraform_extents` does not."""
+
+
+def renamed_into_grant(header: str) -> Change:
+    """The operator function (admin role), after a log group, first named `internal`;
+    the change names it `ops`, which the permission grants to another stack's API."""
+    cut = OPERATOR.index('resource "aws_apigatewayv2_api"')
+    own = OWN_HEADER + '\n  function_name = "ops"'
+    at = OPERATOR.index(own)
+
+    def main(name: str) -> str:
+        function = OPERATOR[at:cut].replace(own, f'{header}\n  function_name = "{name}"')
+        return OPERATOR[:at] + LOG_GROUP + function + GRANTED
+
+    before: dict[str, str | bytes] = {
+        "fn.zip": zipped({"app.py": HARMLESS}),
+        "main.tf": main("internal"),
+    }
+    return before, {"main.tf": main("ops")}
+
+
 def sam_rule_changed() -> Change:
     """Class 2c's change written on a SAM function: its Schedule event made an
     EventBridgeRule event for every event on the bus."""
@@ -514,6 +580,7 @@ PLAIN_CHANGES: dict[str, Change] = {
     "plain-sam-rule": sam_rule_changed(),
     "plain-tf-route-opened": route_opened(),
     "plain-sam-route-added": route_added_to_template(),
+    "plain-tf-renamed": renamed_into_grant(OWN_HEADER),
 }
 """Review 55 class 2b and review 56 class 2a, fixed, and class 2c's change on a SAM
 function: the exposure written on the function (SAM) or on a chain the walk follows
@@ -528,6 +595,9 @@ REACH_TRICKS: dict[str, Change] = {
 ALIAS_TRICKS: dict[str, Change] = {
     "3a-aliased-events": aliased_events(),
     "3b-merged-properties": merged_properties(),
+}
+HEADER_TRICKS: dict[str, Change] = {
+    name: renamed_into_grant(header) for name, header in HEADERS.items()
 }
 DEPLOY_TRICKS: dict[str, Change] = {
     "4a-route-condition": deployed_by_condition(),
@@ -544,7 +614,7 @@ def changed(
     baseline, as folders of one repository: `main` the merge base (where `gate baseline
     create` runs), `change` the change. One diff-mode run and one `--baseline` run."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
-    every = {**PLAIN_CHANGES, **REACH_TRICKS, **ALIAS_TRICKS, **DEPLOY_TRICKS}
+    every = {**PLAIN_CHANGES, **REACH_TRICKS, **ALIAS_TRICKS, **DEPLOY_TRICKS, **HEADER_TRICKS}
     cases = {mode + name: change for name, change in every.items() for mode in "db"}
     for name, (before, _) in cases.items():
         for relative, text in before.items():
@@ -582,7 +652,12 @@ def test_the_changes_as_they_end_block(tmp_path: Path) -> None:
         tmp_path,
         {
             name: (files({**before, **after}), "GATE-IAC-001")
-            for name, (before, after) in {**REACH_TRICKS, **ALIAS_TRICKS, **DEPLOY_TRICKS}.items()
+            for name, (before, after) in {
+                **REACH_TRICKS,
+                **ALIAS_TRICKS,
+                **DEPLOY_TRICKS,
+                **HEADER_TRICKS,
+            }.items()
         },
     )
 
@@ -590,11 +665,14 @@ def test_the_changes_as_they_end_block(tmp_path: Path) -> None:
 def test_the_plain_exposures_are_new(changed: dict[str, str]) -> None:
     """Diff mode and a baseline judge each plain change new: it blocks. So does a
     baseline each change of class 3 (the function's identity holds its properties as
-    the alias resolves them), and diff mode class 4's changes written in the template
-    (the route's own line, Parameters outside every resource): held."""
+    the alias resolves them) and of class 5 (what reaches the function changes), and
+    diff mode class 4's changes written in the template (the route's own line,
+    Parameters outside every resource): held."""
     plain = {n: o for n, o in changed.items() if n[1:] in PLAIN_CHANGES}
     assert set(plain.values()) == {"blocked"}, plain
     held = {n: o for n, o in changed.items() if n[0] == "b" and n[1:] in ALIAS_TRICKS}
+    assert set(held.values()) == {"blocked"}, held
+    held = {n: o for n, o in changed.items() if n[0] == "b" and n[1:] in HEADER_TRICKS}
     assert set(held.values()) == {"blocked"}, held
     in_template = ("4a-route-condition", "4b-parameter-default")
     held = {n: o for n, o in changed.items() if n[0] == "d" and n[1:] in in_template}
@@ -628,4 +706,14 @@ def test_an_aliased_definition_is_touched(changed: dict[str, str]) -> None:
 )
 def test_a_route_opened_by_what_the_deploy_reads_is_new(changed: dict[str, str]) -> None:
     passed = [n for n, o in changed.items() if n[1:] in DEPLOY_TRICKS and o != "blocked"]
+    assert not passed, passed
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 58 class 5: a Terraform block's extent found by a line pattern, not "
+    "by how hclsyntax reads its header",
+)
+def test_a_function_block_written_otherwise_is_touched(changed: dict[str, str]) -> None:
+    passed = [n for n, o in changed.items() if n[1:] in HEADER_TRICKS and o != "blocked"]
     assert not passed, passed
