@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from gate.bundle.manifests.backends import build_system, load_pyproject
 from gate.bundle.manifests.declared import (
     DYNAMIC,
     SETUP_CFG,
@@ -34,7 +35,7 @@ from gate.bundle.manifests.requirements import (
     requirement_files,
     requirement_includes,
 )
-from gate.bundle.manifests.shapes import Malformed, load_toml, string, table
+from gate.bundle.manifests.shapes import Malformed, table
 from gate.bundle.manifests.vendored import read_vendored
 
 __all__ = [
@@ -171,18 +172,18 @@ def _locks_beside(path: Path) -> list[Path]:
 
 def _lock_of_tool(pyproject: Path) -> str | None:
     """The lock of the one tool a `pyproject.toml` is written for: Poetry, PDM or uv by
-    its `[tool.X]` table or build backend, uv where none is named (it works a plain
-    project); None where several are, or the file cannot be read: then no lock stands
-    for it, and it is read whole (its reader reports a file it cannot read)."""
+    its `[tool.X]` table or build backend (its package, as pip imports it), uv where none
+    is named (it works a plain project); None where several are, or the file cannot be
+    read: then no lock stands for it, and it is read whole (its reader reports a file it
+    cannot read)."""
     try:
-        data = load_toml(pyproject.read_text("utf-8", errors="replace"))
+        data = load_pyproject(pyproject)
         tools = set(table(data, "tool")) & _LOCKS_BY_TOOL.keys()
-        backend = string(table(data, "build-system"), "build-backend", "build-system") or ""
+        package = build_system(data).package
     except (OSError, Malformed):
         return None
-    module = backend.split(".")[0]
-    if module in _BACKEND_TOOLS:
-        tools.add(_BACKEND_TOOLS[module])
+    if package in _BACKEND_TOOLS:
+        tools.add(_BACKEND_TOOLS[package])
     if len(tools) > 1:
         return None
     return _LOCKS_BY_TOOL[tools.pop() if tools else "uv"]
@@ -190,8 +191,8 @@ def _lock_of_tool(pyproject: Path) -> str | None:
 
 _LOCKS_BY_TOOL = {"poetry": "poetry.lock", "pdm": "pdm.lock", "uv": "uv.lock"}
 _BACKEND_TOOLS = {"poetry": "poetry", "pdm": "pdm", "uv_build": "uv"}
-"""A build backend's top-level module (`poetry.core.masonry.api`, `pdm.backend`), and the
-tool whose backend it is."""
+"""A build backend's top-level package (of `poetry.core.masonry.api`, `pdm.backend`,
+`uv_build:`), and the tool whose backend it is."""
 
 
 def _read(root: Path, path: Path) -> Found:
