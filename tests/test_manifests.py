@@ -482,6 +482,40 @@ def test_only_the_installing_tool_s_lock_stands_for_a_pyproject(
     assert bool(manifest.unauditable) is not pinned, manifest.unauditable
 
 
+GIT = "https://git.example.net/requests.git"
+FROM_ELSEWHERE = {
+    "poetry.lock": "[tool.poetry]\nname = 'fn'\nversion = '1.0'\n[tool.poetry.dependencies]\n"
+    f"requests = {{ git = '{GIT}' }}\n",
+    "uv.lock": UV_RANGE + f"[tool.uv.sources]\nrequests = {{ git = '{GIT}' }}\n",
+    "pdm.lock": PDM_RANGE.replace("requests>=2.19", f"requests @ git+{GIT}"),
+    "folder": UV_RANGE + "[tool.uv.sources]\nrequests = { path = 'libs/requests' }\n",
+}
+LOCKING_ELSEWHERE = {
+    "uv.lock": LOCKING_PYPI["uv.lock"] + f"source = {{ git = '{GIT}?rev=main#0123abc' }}\n",
+    "pdm.lock": LOCKING_PYPI["pdm.lock"] + f"git = '{GIT}'\n",
+    "poetry.lock": "[[package]]\nname = 'requests'\nversion = '2.32.3'\n"
+    f"[package.source]\ntype = 'git'\nurl = '{GIT}'\n[metadata]\nlock-version = '2.1'\n",
+    "folder": LOCKING_PYPI["uv.lock"] + "source = { directory = 'libs/requests' }\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(FROM_ELSEWHERE))
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_a_lock_never_hides_a_dependency_from_elsewhere(
+    tmp_path: Path, case: str, elsewhere: bool
+) -> None:
+    """A lock excuses only what it pins: the pyproject's dependency from a repository
+    (GATE-DEP-002) or a folder (GATE-DEP-001) is reported beside its own tool's lock
+    pinning an index's release (pip ignores the lock; a tool relocks a stale one), and
+    is left to a lock that takes it from elsewhere too, which reports it, the once."""
+    lock = case if case.endswith(".lock") else "uv.lock"
+    write(tmp_path, "pyproject.toml", FROM_ELSEWHERE[case])
+    write(tmp_path, lock, (LOCKING_ELSEWHERE[case] if elsewhere else LOCKING_PYPI[lock]))
+    manifest = read_manifests(tmp_path)
+    reported = [(u.path, u.name) for u in manifest.unauditable + manifest.indexes]
+    assert reported == [(lock if elsewhere else "pyproject.toml", "requests")]
+
+
 @pytest.mark.parametrize(
     ("directory", "metadata", "reason"),
     [

@@ -121,10 +121,14 @@ diff-mode run, a `--baseline` run). What lets each through:
    lock excuses only what it pins, and a requirement from elsewhere (a URL, a git
    repository, an index) is reported whatever lock is beside it.
 
-   Fixed (gate.bundle.manifests.backends `build_system`): the backend is read once, as
-   pip imports it (`module:` is the module), with its top-level package, and every judge
-   reads that: the lock of the tool (`_lock_of_tool`), `_copies_only`, `runs_pbr`,
-   `_reads_setup_cfg` and the code-running settings of flit and pdm.
+   Fixed (gate.bundle.manifests.backends `build_system`; gate.bundle.manifests
+   `_lock_of_tool`, `_beyond_lock`): the backend is read once, as pip imports it
+   (`module:` is the module), with its top-level package, and every judge reads that:
+   the lock of the tool, `_copies_only`, `runs_pbr`, `_reads_setup_cfg` and the
+   code-running settings of flit and pdm; and a lock excuses only what it pins, so a
+   dependency the manifest takes from elsewhere (a URL, a repository, a folder) is
+   reported whatever lock is beside it, unless that lock takes it from elsewhere too and
+   reports it (an index the manifest names was reported whatever the lock already).
 
 5. A change charged to the neighbour resource in diff mode. `_definition_touched`
    (gate.scan.diff) asks whether the change touched a function's resource through

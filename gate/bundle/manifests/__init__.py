@@ -207,19 +207,28 @@ def _read(root: Path, path: Path) -> Found:
 
 
 def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
-    """What a manifest declares that its locks do not hold: a dependency they lack (by
-    name), or an exact pin at a version they do not pin. A lock with dynamic dependencies
-    resolved them."""
-    covered = set().union(*(lock.names() for lock in locks))
+    """What a manifest declares that its locks do not hold. A lock excuses only what it
+    pins: an exact pin at a version it pins, a range of an index's releases it pins by
+    name, dynamic dependencies (it resolved them). A dependency the manifest takes from
+    elsewhere (a URL, a repository, a folder) stands whatever the lock pins from an
+    index (pip ignores the lock; a tool relocks a stale one): only a lock that takes it
+    from elsewhere too, and so reports it, stands for it. An index the manifest names
+    stands whatever the lock holds."""
+    resolved = set().union(*(lock.names() for lock in locks))
+    elsewhere = set().union(*(lock.elsewhere() for lock in locks))
     pinned = {(pin.name, pin.version) for lock in locks for pin in lock.pins}
     beyond = Found(problems=declared.problems)
-    beyond.indexes = [
-        i for i in declared.indexes if not i.name or canonicalize_name(i.name) not in covered
-    ]
+    beyond.indexes = [i for i in declared.indexes if not _named_in(i, elsewhere)]
     beyond.pins = [p for p in declared.pins if (p.name, p.version) not in pinned]
     beyond.unauditable = [
         u
         for u in declared.unauditable
-        if u.name != DYNAMIC and (not u.name or canonicalize_name(u.name) not in covered)
+        if u.name != DYNAMIC and not _named_in(u, resolved if u.ranged else elsewhere)
     ]
     return beyond
+
+
+def _named_in(dependency: Unauditable, names: set[str]) -> bool:
+    """Whether a dependency is named, and its canonical name is one of `names`."""
+    name = dependency.name
+    return name is not None and canonicalize_name(name) in names
