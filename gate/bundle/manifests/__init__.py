@@ -70,10 +70,10 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
     """Read every dependency manifest under `root` (MANIFEST_PATTERNS), and the files
     `named` (relative to `root`) that a build setting makes it install as requirements
     files: requirements files first (and pbr's, as pbr reads them), then the others in
-    path order. A `pyproject.toml`
-    or `Pipfile` beside the lock of the tool that installs it is left to that lock, whose
-    exact versions are what gets installed, for every dependency the lock holds; one the
-    lock lacks is read from the manifest."""
+    path order. A `pyproject.toml` or `Pipfile` beside the lock of the tool that installs
+    it is left to that lock, whose exact versions are what gets installed, for what the
+    lock pins (`_beyond_lock`); what it does not pin, and a dependency the manifest takes
+    from elsewhere than an index, is read from the manifest."""
     found = Found(root=root)
     read_requirements(root, found, [root / name for name in named])
     read_pbr_projects(root, found)
