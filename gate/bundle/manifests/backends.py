@@ -10,7 +10,7 @@ here, never the name as written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ class BuildSystem:
     named (`module:` is the module); "" where none is named."""
     in_tree: bool = False
     """Whether it is loaded from the project itself (`backend-path`), whatever its name."""
-    requires: list[str] = field(default_factory=list)
+    requires: tuple[str, ...] = ()
     """What pip installs to run the build (`requires`)."""
 
     @property
@@ -40,14 +40,13 @@ def build_system(data: dict[str, Any]) -> BuildSystem:
     one pip reads."""
     system = table(data, "build-system")
     backend = string(system, "build-backend", "build-system") or ""
-    return BuildSystem(
-        _as_imported(backend), "backend-path" in system, strings(system, "requires", "build-system")
-    )
+    requires = tuple(strings(system, "requires", "build-system"))
+    return BuildSystem(_as_imported(backend), "backend-path" in system, requires)
 
 
 def load_pyproject(path: Path) -> dict[str, Any]:
-    """A `pyproject.toml` parsed as the manifest readers read it (UTF-8, any byte that is
-    not replaced); `OSError` where it cannot be opened, `Malformed` where it does not
+    """A `pyproject.toml` parsed as the manifest readers read it (UTF-8, a byte that is not
+    UTF-8 replaced); `OSError` where it cannot be opened, `Malformed` where it does not
     parse."""
     return load_toml(path.read_text("utf-8", errors="replace"))
 
