@@ -17,6 +17,7 @@ from gate.bundle.manifests import (
     read_manifests,
     read_vendored,
 )
+from gate.bundle.manifests.backends import BuildSystem, build_system
 from gate.bundle.manifests.indexes import is_pypi
 from gate.bundle.manifests.versions import bounds
 from gate.scanners.pip_audit import PipAuditScanner
@@ -401,20 +402,33 @@ def test_manifest_beyond_its_lock_is_read(tmp_path: Path) -> None:
     assert reasons == {"attrs>=20 @ pyproject.toml:3": "not pinned to one version"}
 
 
-POETRY_FROM_GIT = (
-    "[tool.poetry]\nname = 'fn'\nversion = '1.0'\n[tool.poetry.dependencies]\n"
-    "requests = { git = 'https://git.example.net/requests.git' }\n"
+@pytest.mark.parametrize(
+    ("written", "imported", "package"),
+    [
+        ("uv_build", "uv_build", "uv_build"),
+        ("uv_build:", "uv_build", "uv_build"),
+        ("flit_core.buildapi:", "flit_core.buildapi", "flit_core"),
+        ("poetry.core.masonry:api", "poetry.core.masonry:api", "poetry"),
+        ("setuptools.build_meta:__legacy__", "setuptools.build_meta:__legacy__", "setuptools"),
+        ("", "", ""),
+    ],
 )
-UV_FROM_GIT = (
-    "[project]\nname = 'fn'\nversion = '1.0'\ndependencies = ['requests']\n"
-    "[tool.uv.sources]\nrequests = { git = 'https://git.example.net/requests.git' }\n"
+def test_a_backend_is_read_as_pip_imports_it(written: str, imported: str, package: str) -> None:
+    """pip imports the module before `:` and takes an object only where one is named:
+    every judge of a backend reads that name and its top-level package."""
+    system = build_system({"build-system": {"build-backend": written}})
+    assert (system.backend, system.package, system.in_tree) == (imported, package, False)
+    assert build_system({}) == BuildSystem()
+    assert build_system({"build-system": {"backend-path": ["."]}}).in_tree
+
+
+POETRY_RANGE = (
+    "[tool.poetry]\nname = 'fn'\nversion = '1.0'\n[tool.poetry.dependencies]\nrequests = '>=2.19'\n"
 )
-PDM_FROM_GIT = (
-    "[project]\nname = 'fn'\nversion = '1.0'\n"
-    "dependencies = ['requests @ git+https://git.example.net/requests.git']\n"
-    "[build-system]\nbuild-backend = 'pdm.backend'\n"
-)
-BOTH_FROM_GIT = UV_FROM_GIT + "[tool.poetry]\npackage-mode = false\n"
+UV_RANGE = "[project]\nname = 'fn'\nversion = '1.0'\ndependencies = ['requests>=2.19']\n"
+UV_TABLE = "[tool.uv]\npackage = false\n"
+PDM_RANGE = UV_RANGE + "[build-system]\nbuild-backend = 'pdm.backend'\n"
+BOTH_RANGE = UV_RANGE + UV_TABLE + "[tool.poetry]\npackage-mode = false\n"
 LOCKING_PYPI = {
     "uv.lock": "version = 1\n[[package]]\nname = 'requests'\nversion = '2.32.3'\n",
     "pdm.lock": "[metadata]\nlock_version = '4.4'\n[[package]]\nname = 'requests'\n"
@@ -424,32 +438,82 @@ LOCKING_PYPI = {
 }
 
 
+def _backend(name: str, tool: str = "") -> str:
+    """A project of `requests>=2.19` built by the backend `name`, with a `[tool.X]` table."""
+    table = f"[tool.{tool}]\nx = 1\n" if tool else ""
+    return UV_RANGE + table + f"[build-system]\nbuild-backend = '{name}'\n"
+
+
 @pytest.mark.parametrize(
-    ("project", "lock", "hidden"),
+    ("project", "lock", "pinned"),
     [
-        (POETRY_FROM_GIT, "uv.lock", False),
-        (POETRY_FROM_GIT, "pdm.lock", False),
-        (UV_FROM_GIT, "poetry.lock", False),
-        (UV_FROM_GIT, "pdm.lock", False),
-        (PDM_FROM_GIT, "uv.lock", False),
-        (BOTH_FROM_GIT, "uv.lock", False),  # which tool installs it cannot be told
-        (POETRY_FROM_GIT, "poetry.lock", True),
-        (UV_FROM_GIT, "uv.lock", True),
-        (UV_FROM_GIT.replace("[tool.uv.sources]", "[tool.other]"), "uv.lock", True),  # plain
-        (PDM_FROM_GIT, "pdm.lock", True),
+        (POETRY_RANGE, "uv.lock", False),
+        (POETRY_RANGE, "pdm.lock", False),
+        (UV_RANGE + UV_TABLE, "poetry.lock", False),
+        (UV_RANGE + UV_TABLE, "pdm.lock", False),
+        (PDM_RANGE, "uv.lock", False),
+        (BOTH_RANGE, "uv.lock", False),  # which tool installs it cannot be told
+        (POETRY_RANGE, "poetry.lock", True),
+        (UV_RANGE + UV_TABLE, "uv.lock", True),
+        (UV_RANGE, "uv.lock", True),  # a plain project: uv works it
+        (PDM_RANGE, "pdm.lock", True),
+        # A backend names its tool as pip imports it (`module:` is the module), each
+        # spelling of it another tool beside the table's: no lock stands.
+        (_backend("uv_build:", "poetry"), "poetry.lock", False),
+        (_backend("pdm.backend:", "poetry"), "poetry.lock", False),
+        (_backend("poetry.core.masonry.api:", "uv"), "uv.lock", False),
+        (_backend("poetry.core.masonry:api", "pdm"), "pdm.lock", False),
+        (_backend("uv_build:"), "uv.lock", True),
+        (_backend("pdm.backend:"), "pdm.lock", True),
+        (_backend("poetry.core.masonry.api:"), "poetry.lock", True),
     ],
 )
 def test_only_the_installing_tool_s_lock_stands_for_a_pyproject(
-    tmp_path: Path, project: str, lock: str, hidden: bool
+    tmp_path: Path, project: str, lock: str, pinned: bool
 ) -> None:
     """A lock pins a pyproject.toml's dependencies only for the tool that installs it
-    (Poetry, PDM or uv, by its table or build backend; uv for a plain project): another
-    tool's lock hides nothing the pyproject declares, here a repository (GATE-DEP-002)."""
+    (Poetry, PDM or uv, by its table or build backend as pip imports it; uv for a plain
+    project): another tool's lock leaves what the pyproject declares, here a range
+    (GATE-DEP-001), to the pyproject."""
     write(tmp_path, "pyproject.toml", project)
     write(tmp_path, lock, LOCKING_PYPI[lock])
     manifest = read_manifests(tmp_path)
     assert [p.path for p in manifest.pins] == [lock]
-    assert bool(manifest.indexes) is not hidden, manifest.indexes
+    assert bool(manifest.unauditable) is not pinned, manifest.unauditable
+
+
+GIT = "https://git.example.net/requests.git"
+FROM_ELSEWHERE = {
+    "poetry.lock": "[tool.poetry]\nname = 'fn'\nversion = '1.0'\n[tool.poetry.dependencies]\n"
+    f"requests = {{ git = '{GIT}' }}\n",
+    "uv.lock": UV_RANGE + f"[tool.uv.sources]\nrequests = {{ git = '{GIT}' }}\n",
+    "pdm.lock": PDM_RANGE.replace("requests>=2.19", f"requests @ git+{GIT}"),
+    "folder": UV_RANGE + "[tool.uv.sources]\nrequests = { path = 'libs/requests' }\n",
+}
+LOCKING_ELSEWHERE = {
+    "uv.lock": LOCKING_PYPI["uv.lock"] + f"source = {{ git = '{GIT}?rev=main#0123abc' }}\n",
+    "pdm.lock": LOCKING_PYPI["pdm.lock"] + f"git = '{GIT}'\n",
+    "poetry.lock": "[[package]]\nname = 'requests'\nversion = '2.32.3'\n"
+    f"[package.source]\ntype = 'git'\nurl = '{GIT}'\n[metadata]\nlock-version = '2.1'\n",
+    "folder": LOCKING_PYPI["uv.lock"] + "source = { directory = 'libs/requests' }\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(FROM_ELSEWHERE))
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_a_lock_never_hides_a_dependency_from_elsewhere(
+    tmp_path: Path, case: str, elsewhere: bool
+) -> None:
+    """A lock excuses only what it pins: the pyproject's dependency from a repository
+    (GATE-DEP-002) or a folder (GATE-DEP-001) is reported beside its own tool's lock
+    pinning an index's release (pip ignores the lock; a tool relocks a stale one), and
+    is left to a lock that takes it from elsewhere too, which reports it, the once."""
+    lock = case if case.endswith(".lock") else "uv.lock"
+    write(tmp_path, "pyproject.toml", FROM_ELSEWHERE[case])
+    write(tmp_path, lock, (LOCKING_ELSEWHERE[case] if elsewhere else LOCKING_PYPI[lock]))
+    manifest = read_manifests(tmp_path)
+    reported = [(u.path, u.name) for u in manifest.unauditable + manifest.indexes]
+    assert reported == [(lock if elsewhere else "pyproject.toml", "requests")]
 
 
 @pytest.mark.parametrize(
@@ -556,6 +620,14 @@ def test_an_archive_or_repository_of_the_disk_is_a_problem(
         ({}, False),  # no such folder: nothing pip can build
         ({"libs/six/six.py": "x = 1\n"}, False),  # nothing pip could build
         ({"libs/six/pyproject.toml": '[build-system]\nbuild-backend = "hatchling.build"\n'}, False),
+        # A backend is judged as pip imports it: `module:` is the module, which copies;
+        # an object of another module may be any code.
+        (
+            {"libs/six/pyproject.toml": '[build-system]\nbuild-backend = "hatchling.build:"\n'},
+            False,
+        ),
+        ({"libs/six/pyproject.toml": '[build-system]\nbuild-backend = "uv_build:"\n'}, False),
+        ({"libs/six/pyproject.toml": '[build-system]\nbuild-backend = "hatchling:build"\n'}, True),
     ],
 )
 def test_a_local_folder_whose_build_may_run_code_is_a_problem(
@@ -1136,6 +1208,8 @@ def test_setup_cfg_requirements_and_files_are_read(tmp_path: Path) -> None:
         ("scikit_build_core.setuptools.build_meta", True),
         ("hatchling.ouroboros", True),
         ("hatchling.build", False),
+        ("hatchling.build:", False),  # `module:` is the module, as pip imports it
+        ("uv_build:", False),
         ("scikit_build_core.build", False),
         ("maturin", False),
         ("mesonpy", False),
@@ -1796,11 +1870,17 @@ def test_pbr_is_seen_however_python_and_pip_spell_it(tmp_path: Path) -> None:
         "build-backend = 'setuptools.build_meta'\n",
     )
     write(tmp_path, "build-requires/tools/pip-requires", "requests==2.19.0\n")
+    # A backend is pbr's as pip imports it: `pbr.build:` is `pbr.build`, `pbr_x` is not pbr.
+    for project, backend in (("backend", "pbr.build:"), ("other-backend", "pbr_x.build")):
+        write(
+            tmp_path, f"{project}/pyproject.toml", f"[build-system]\nbuild-backend = '{backend}'\n"
+        )
+        write(tmp_path, f"{project}/tools/pip-requires", "requests==2.19.0\n")
     write(tmp_path, "other/setup.py", "from setuptools import setup\n\nsetup(pbr_x=True)\n")
     write(tmp_path, "other/tools/pip-requires", "requests==2.19.0\n")
     manifest = read_manifests(tmp_path)
     assert sorted(p.path for p in manifest.pins) == sorted(
-        f"{project}/tools/pip-requires" for project in [*PBR_NAMED, "build-requires"]
+        f"{project}/tools/pip-requires" for project in [*PBR_NAMED, "build-requires", "backend"]
     )
 
 

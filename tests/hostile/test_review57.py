@@ -130,6 +130,15 @@ diff-mode run, a `--baseline` run). What lets each through:
    lock excuses only what it pins, and a requirement from elsewhere (a URL, a git
    repository, an index) is reported whatever lock is beside it.
 
+   Fixed (gate.bundle.manifests.backends `build_system`; gate.bundle.manifests
+   `_lock_of_tool`, `_beyond_lock`): the backend is read once, as pip imports it
+   (`module:` is the module), with its top-level package, and every judge reads that:
+   the lock of the tool, `_copies_only`, `runs_pbr`, `_reads_setup_cfg` and the
+   code-running settings of flit and pdm; and a lock excuses only what it pins, so a
+   dependency the manifest takes from elsewhere (a URL, a repository, a folder) is
+   reported whatever lock is beside it, unless that lock takes it from elsewhere too and
+   reports it (an index the manifest names was reported whatever the lock already).
+
 5. A change charged to the neighbour resource in diff mode. `_definition_touched`
    (gate.scan.diff) asks whether the change touched a function's resource through
    `_resource_touched`, whose extents (gate.bundle.discovery.extents `resource_extents`)
@@ -444,11 +453,6 @@ def test_a_setuptools_list_is_split_as_setuptools_splits_it(
     assert not _passed(trick_outcomes, SPLIT_LINES), trick_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 57 class 4: _lock_of_tool reads build-backend raw; uv_build: is no "
-    "tool's, so another tool's lock stands for the project",
-)
 def test_the_lock_of_a_backend_is_chosen_as_pip_imports_it(
     trick_outcomes: dict[str, str],
 ) -> None:

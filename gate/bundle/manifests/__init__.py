@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from gate.bundle.manifests.backends import build_system, load_pyproject
 from gate.bundle.manifests.declared import (
     DYNAMIC,
     SETUP_CFG,
@@ -34,7 +35,7 @@ from gate.bundle.manifests.requirements import (
     requirement_files,
     requirement_includes,
 )
-from gate.bundle.manifests.shapes import Malformed, load_toml, string, table
+from gate.bundle.manifests.shapes import Malformed, table
 from gate.bundle.manifests.vendored import read_vendored
 
 __all__ = [
@@ -69,10 +70,10 @@ def read_manifests(root: Path, named: Iterable[str] = ()) -> Manifest:
     """Read every dependency manifest under `root` (MANIFEST_PATTERNS), and the files
     `named` (relative to `root`) that a build setting makes it install as requirements
     files: requirements files first (and pbr's, as pbr reads them), then the others in
-    path order. A `pyproject.toml`
-    or `Pipfile` beside the lock of the tool that installs it is left to that lock, whose
-    exact versions are what gets installed, for every dependency the lock holds; one the
-    lock lacks is read from the manifest."""
+    path order. A `pyproject.toml` or `Pipfile` beside the lock of the tool that installs
+    it is left to that lock, whose exact versions are what gets installed, for what the
+    lock pins (`_beyond_lock`); what it does not pin, and a dependency the manifest takes
+    from elsewhere than an index, is read from the manifest."""
     found = Found(root=root)
     read_requirements(root, found, [root / name for name in named])
     read_pbr_projects(root, found)
@@ -171,18 +172,18 @@ def _locks_beside(path: Path) -> list[Path]:
 
 def _lock_of_tool(pyproject: Path) -> str | None:
     """The lock of the one tool a `pyproject.toml` is written for: Poetry, PDM or uv by
-    its `[tool.X]` table or build backend, uv where none is named (it works a plain
-    project); None where several are, or the file cannot be read: then no lock stands
-    for it, and it is read whole (its reader reports a file it cannot read)."""
+    its `[tool.X]` table or build backend (its package, as pip imports it), uv where none
+    is named (it works a plain project); None where several are, or the file cannot be
+    read: then no lock stands for it, and it is read whole (its reader reports a file it
+    cannot read)."""
     try:
-        data = load_toml(pyproject.read_text("utf-8", errors="replace"))
+        data = load_pyproject(pyproject)
         tools = set(table(data, "tool")) & _LOCKS_BY_TOOL.keys()
-        backend = string(table(data, "build-system"), "build-backend", "build-system") or ""
+        package = build_system(data).package
     except (OSError, Malformed):
         return None
-    module = backend.split(".")[0]
-    if module in _BACKEND_TOOLS:
-        tools.add(_BACKEND_TOOLS[module])
+    if package in _BACKEND_TOOLS:
+        tools.add(_BACKEND_TOOLS[package])
     if len(tools) > 1:
         return None
     return _LOCKS_BY_TOOL[tools.pop() if tools else "uv"]
@@ -190,8 +191,8 @@ def _lock_of_tool(pyproject: Path) -> str | None:
 
 _LOCKS_BY_TOOL = {"poetry": "poetry.lock", "pdm": "pdm.lock", "uv": "uv.lock"}
 _BACKEND_TOOLS = {"poetry": "poetry", "pdm": "pdm", "uv_build": "uv"}
-"""A build backend's top-level module (`poetry.core.masonry.api`, `pdm.backend`), and the
-tool whose backend it is."""
+"""A build backend's top-level package (of `poetry.core.masonry.api`, `pdm.backend`,
+`uv_build:`), and the tool whose backend it is."""
 
 
 def _read(root: Path, path: Path) -> Found:
@@ -206,19 +207,28 @@ def _read(root: Path, path: Path) -> Found:
 
 
 def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
-    """What a manifest declares that its locks do not hold: a dependency they lack (by
-    name), or an exact pin at a version they do not pin. A lock with dynamic dependencies
-    resolved them."""
-    covered = set().union(*(lock.names() for lock in locks))
+    """What a manifest declares that its locks do not hold. A lock excuses only what it
+    pins: an exact pin at a version it pins, a range of an index's releases it pins by
+    name, dynamic dependencies (it resolved them). A dependency the manifest takes from
+    elsewhere (a URL, a repository, a folder) stands whatever the lock pins from an
+    index (pip ignores the lock; a tool relocks a stale one): only a lock that takes it
+    from elsewhere too, and so reports it, stands for it. An index the manifest names
+    stands whatever the lock holds."""
+    resolved = set().union(*(lock.names() for lock in locks))
+    elsewhere = set().union(*(lock.elsewhere() for lock in locks))
     pinned = {(pin.name, pin.version) for lock in locks for pin in lock.pins}
     beyond = Found(problems=declared.problems)
-    beyond.indexes = [
-        i for i in declared.indexes if not i.name or canonicalize_name(i.name) not in covered
-    ]
+    beyond.indexes = [i for i in declared.indexes if not _named_in(i, elsewhere)]
     beyond.pins = [p for p in declared.pins if (p.name, p.version) not in pinned]
     beyond.unauditable = [
         u
         for u in declared.unauditable
-        if u.name != DYNAMIC and (not u.name or canonicalize_name(u.name) not in covered)
+        if u.name != DYNAMIC and not _named_in(u, resolved if u.ranged else elsewhere)
     ]
     return beyond
+
+
+def _named_in(dependency: Unauditable, names: set[str]) -> bool:
+    """Whether a dependency is named, and its canonical name is one of `names`."""
+    name = dependency.name
+    return name is not None and canonicalize_name(name) in names

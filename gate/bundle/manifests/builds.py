@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from gate.bundle.manifests.backends import build_system
 from gate.bundle.manifests.shapes import Malformed, load_toml
 
 BUILDS_FROM_BUNDLE = (
@@ -45,22 +46,21 @@ def runs_a_build(root: Path, here: Path, where: str) -> bool:
 
 def _copies_only(folder: Path) -> bool:
     """Whether pip's build of the project in `folder` only copies its files: see the
-    module; or it has nothing pip could build at all."""
+    module (its backend judged as pip imports it); or it has nothing pip could build at
+    all."""
     if any((folder / name).is_file() for name in _HOOK_FILES):
         return False
     if not (folder / "pyproject.toml").is_file():
         return True  # neither setup.py nor pyproject.toml: pip cannot build it at all
     try:
         project = load_toml((folder / "pyproject.toml").read_text("utf-8"))
+        system = build_system(project)
     except (OSError, UnicodeDecodeError, Malformed):
         return False
-    system = _at(project, "build-system")
-    backend = _at(system, "build-backend")
     tool = _at(project, "tool")
     return (
-        isinstance(backend, str)
-        and backend in COPYING_BACKENDS
-        and _at(system, "backend-path") is None  # a backend of the bundle's own
+        system.backend in COPYING_BACKENDS
+        and not system.in_tree  # a backend of the bundle's own
         and not _at(project, "project", "dynamic")  # metadata a backend works out
         and not any(_holds_hooks(_at(tool, name)) for name in ("hatch", "pdm"))
         and _at(tool, "poetry", "build") is None
@@ -89,7 +89,8 @@ COPYING_BACKENDS = frozenset(
     {"hatchling.build", "flit_core.buildapi", "poetry.core.masonry.api", "pdm.backend", "uv_build"}
 )
 """The build backends that only copy a project's files, its metadata read from
-`pyproject.toml` (by their whole names: a module of one may be another backend)."""
+`pyproject.toml` (by their whole names as pip imports them, `gate.bundle.manifests
+.backends`: a module of one may be another backend)."""
 PYPROJECT_ONLY_BACKENDS = COPYING_BACKENDS | {"maturin", "scikit_build_core.build", "mesonpy"}
 """The build backends that read a project's metadata from `pyproject.toml` alone, never
 from `setup.cfg` nor `setup.py`: those that only copy files, and those that build

@@ -24,6 +24,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple, TypeGuard
 
+from gate.bundle.manifests.backends import build_system, load_pyproject
 from gate.bundle.manifests.builds import PYPROJECT_ONLY_BACKENDS
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
@@ -167,7 +168,7 @@ def _flit_code(
     """flit_core's dynamic `version` or `description`, which it imports the project's
     module for where its `__version__` or docstring is no literal (any is reported, the
     simple safe rule); every one of `[tool.flit.metadata]`, which has no other."""
-    if _package(_backend(data)) not in _FLIT:
+    if build_system(data).package not in _FLIT:
         return []
     dynamic = strings(table(data, "project"), "dynamic", "project")
     read = [field for field in ("version", "description") if field in dynamic]
@@ -205,7 +206,7 @@ def _pdm_hook(data: dict[str, Any], pyproject: Path | None) -> str | None:
     """The build hook of the project's own that pdm-backend loads and runs, if any: its
     `[tool.pdm.build] custom-hook` (`pdm_build.py` unless named; a file beside
     `pyproject`, which it runs only where it is there), or pdm-pep517's `setup-script`."""
-    if _package(_backend(data)) != "pdm":
+    if build_system(data).package != "pdm":
         return None
     build = table(table(table(data, "tool"), "pdm", "tool"), "build", "tool.pdm")
     named = string(build, "custom-hook", _PDM_BUILD) or string(build, "setup-script", _PDM_BUILD)
@@ -262,24 +263,6 @@ _CODE_SETTINGS: tuple[_Judge, ...] = (
 """Per build backend, what in a `pyproject.toml` (its data, Hatch's configuration, its
 path) makes it import or run the project's code while it works out the metadata: each
 such setting may set the dependencies, so only the build knows them."""
-
-
-def _backend(data: dict[str, Any]) -> str:
-    """The `build-backend` a `pyproject.toml` names, as a frontend imports it
-    (`_as_imported`); "" where none."""
-    return _as_imported(string(table(data, "build-system"), "build-backend", "build-system") or "")
-
-
-def _as_imported(backend: str) -> str:
-    """A `build-backend` as pip imports it (pyproject-hooks: `module:object`, where an
-    empty object is the module itself, so `flit_core.buildapi:` is `flit_core.buildapi`)."""
-    module, _, attribute = backend.partition(":")
-    return f"{module}:{attribute}" if attribute else module
-
-
-def _package(backend: str) -> str:
-    """The top-level package a `build-backend` is imported from."""
-    return backend.partition(":")[0].split(".")[0]
 
 
 def _dynamic(text: str, why: str, where: tuple[str, int], found: Found) -> None:
@@ -878,15 +861,11 @@ def _reads_setup_cfg(setup_file: Path) -> bool:
     none (or there is none), one of the project's own (`backend-path`, whatever its
     name), or one not known by its whole name never to read it
     (`PYPROJECT_ONLY_BACKENDS`: setuptools, pbr, any wrapper of setuptools, any other)."""
-    pyproject = setup_file.parent / "pyproject.toml"
     try:
-        system = table(load_toml(pyproject.read_text("utf-8", errors="replace")), "build-system")
-        backend = string(system, "build-backend", "build-system")
+        system = build_system(load_pyproject(setup_file.parent / "pyproject.toml"))
     except (OSError, Malformed):
         return True  # no pyproject.toml; one that cannot be read is reported by its reader
-    if backend is None or "backend-path" in system:
-        return True
-    return _as_imported(backend) not in PYPROJECT_ONLY_BACKENDS
+    return system.in_tree or system.backend not in PYPROJECT_ONLY_BACKENDS
 
 
 def _pdm_overrides(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:

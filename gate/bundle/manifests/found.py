@@ -40,6 +40,16 @@ class Unauditable:
     """For a range of an index's releases, its PEP 440 specifiers (`~=2.19.0`): the audit
     reports an advisory that affects every version they admit."""
 
+    @property
+    def ranged(self) -> bool:
+        """Whether it is a range of an index's releases (`Found.unpinned`), which a lock
+        pins, rather than a dependency from elsewhere."""
+        return self.reason == UNPINNED
+
+
+UNPINNED = "not pinned to one version"
+"""Why a range of an index's releases is not audited."""
+
 
 @dataclass(frozen=True)
 class Manifest:
@@ -90,13 +100,18 @@ class Found:
     def unpinned(self, text: str, name: str, admits: str, path: str, line: int) -> None:
         """A dependency from an index whose constraint (`admits`, PEP 440 specifiers; empty
         for any version) admits more than one version: it is not audited as a pin."""
-        reason = "not pinned to one version"
-        self.unauditable.append(Unauditable(text, reason, path, line, name, admits or None))
+        self.unauditable.append(Unauditable(text, UNPINNED, path, line, name, admits or None))
 
     def names(self) -> set[str]:
         """The canonical names of the dependencies found."""
         named = [u.name for u in self.unauditable + self.indexes if u.name]
         return {p.name for p in self.pins} | {canonicalize_name(n) for n in named}
+
+    def elsewhere(self) -> set[str]:
+        """The canonical names of the dependencies found taken from elsewhere than an index
+        (a URL, a repository, a folder): each is reported."""
+        named = [u.name for u in self.unauditable + self.indexes if u.name and not u.ranged]
+        return {canonicalize_name(n) for n in named}
 
     def extend(self, other: Found) -> None:
         """Add what `other` found."""

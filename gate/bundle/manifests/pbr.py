@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from gate.bundle.manifests.backends import build_system, load_pyproject
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.requirements import include
 from gate.bundle.manifests.shapes import (
@@ -21,10 +22,6 @@ from gate.bundle.manifests.shapes import (
     ini_line,
     ini_value,
     load_ini,
-    load_toml,
-    string,
-    strings,
-    table,
 )
 
 PBR_FILES = ("requirements.txt", "tools/pip-requires")
@@ -35,9 +32,10 @@ def runs_pbr(project: Path) -> bool:
     """Whether building the project in the folder `project` runs pbr's metadata hook: its
     `setup.py` names pbr as Python reads it (`_names_pbr`: `pbr=True`, the keyword pbr's
     setuptools plugin answers, or `setup_requires=['pbr']`), or its `pyproject.toml` names
-    pbr's build backend (whose hook reads the files for a pyproject-only project) or
-    requires pbr by any spelling pip reads as its name (`_is_pbr`). Reading the files of a
-    project that names pbr without running it only reports more."""
+    pbr's build backend as pip imports it (gate.bundle.manifests.backends: any module of
+    pbr's; its hook reads the files for a pyproject-only project) or requires pbr by any
+    spelling pip reads as its name (`_is_pbr`). Reading the files of a project that names
+    pbr without running it only reports more."""
     try:
         setup_py = (project / "setup.py").read_text("utf-8", errors="replace")
     except OSError:
@@ -45,15 +43,10 @@ def runs_pbr(project: Path) -> bool:
     if _names_pbr(setup_py):
         return True
     try:
-        system = table(
-            load_toml((project / "pyproject.toml").read_text("utf-8", errors="replace")),
-            "build-system",
-        )
-        backend = string(system, "build-backend", "build-system") or ""
-        requires = strings(system, "requires", "build-system")
+        system = build_system(load_pyproject(project / "pyproject.toml"))
     except (OSError, Malformed):
         return False  # no pyproject.toml; one that cannot be read is reported by its reader
-    return backend.startswith("pbr") or any(_is_pbr(requirement) for requirement in requires)
+    return system.package == "pbr" or any(_is_pbr(requirement) for requirement in system.requires)
 
 
 def _names_pbr(setup_py: str) -> bool:
