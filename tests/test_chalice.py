@@ -394,3 +394,43 @@ def test_the_files_that_define_a_chalice_function_are_named(tmp_path: Path) -> N
     config = (CONFIG_FILE, ".chalice/policy-dev.json")
     assert functions["api_handler"].defined_in == (*config, "chalicelib/auth.py")
     assert functions["on_upload"].defined_in == config
+
+
+BLUEPRINT_APP = (
+    "from chalice import Chalice\nfrom chalicelib.orders import bp\n\n"
+    "app = Chalice(app_name='shop')\napp.register_blueprint(bp, url_prefix='/shop')\n"
+)
+STARRED = (
+    "from chalice import Blueprint\nfrom .auth import *\n\nbp = Blueprint(__name__)\n\n\n"
+    "@bp.route('/items', authorizer=iam)\ndef items():\n    return []\n"
+)
+IAM = "from chalice import IAMAuthorizer\n\niam = IAMAuthorizer()\n"
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"app.py": BLUEPRINT_APP.replace("'/shop'", "'/'")},
+        {"chalicelib/auth.py": IAM + "iam = None\n"},
+    ],
+    ids=["url-prefix", "starred-authorizer-rebound"],
+)
+def test_a_blueprints_routes_are_judged_where_they_are_bound(
+    tmp_path: Path, changed: dict[str, str]
+) -> None:
+    """A blueprint's routes: the prefix app.py registers it under, and an authorizer its
+    module takes from another with `import *`, are the api_handler's too."""
+    files = {
+        "app.py": BLUEPRINT_APP,
+        "chalicelib/__init__.py": "",
+        "chalicelib/orders.py": STARRED,
+        "chalicelib/auth.py": IAM,
+    }
+    before = discover(write(tmp_path / "before", files), "b").functions
+    after = discover(write(tmp_path / "after", {**files, **changed}), "b").functions
+    assert [f.identity for f in before] != [f.identity for f in after]
+    assert before[0].defined_in == (
+        ".chalice/config.json",
+        "chalicelib/auth.py",
+        "chalicelib/orders.py",
+    )
