@@ -77,10 +77,10 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
     found: dict[str, Declared] = {}
     for name, handler, line in _registered(app, relative, modules, exposures):
         found.setdefault(name, _declared(name, relative, line, handler or f"app.{app_object}"))
+    _refuse_unfound(project / Path(*CONFIG), relative, set(found))
     for name, item in found.items():
         item.exposure, defined_in = exposures.of(name)
         item.defined_in = [f for f in defined_in if f != relative]
-    _refuse_unfound(project / Path(*CONFIG), relative, set(found))
     return Read(list(found.values()))
 
 

@@ -69,8 +69,8 @@ class Written:
 
     @property
     def digest(self) -> str:
-        """The texts digested: a route whose authorizer is a long function, written
-        before a thousand routes, does not make an exposure a thousand times its size."""
+        """The texts digested: an authorizer that is a long function, named by a
+        thousand routes, does not make an exposure a thousand times its size."""
         joined = "\x1f".join(self.texts).encode("utf-8", "surrogatepass")
         return hashlib.sha256(joined).hexdigest()
 
@@ -88,6 +88,7 @@ class Exposures:
     apps: frozenset[str]
     """Where each app is made (`app.app`): what configures it reaches every function."""
     registered: dict[str, list[Written]] = field(default_factory=dict)
+    """By function, each of its registrations (`add`)."""
     owners: dict[str, set[str]] = field(default_factory=dict)
     """By function, the apps and blueprints that register it (where each is made)."""
     settings: list[tuple[frozenset[str], Written]] = field(default_factory=list)
@@ -107,7 +108,7 @@ class Exposures:
                 self.settings.append((frozenset(configured), self.written(statement, dotted)))
 
     def of(self, name: str) -> tuple[str, list[str]]:
-        """The function's `exposure`, and the files besides app.py it is read from."""
+        """The function's `exposure`, and the files of the bundle it is read from."""
         reaching = self.owners.get(name, set()) | self.apps
         settings = [w for owners, w in self.settings if owners & reaching]
         config, config_files = config_exposure(self.root, self.project, name)
