@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from gate.bundle.discovery.bundle import discover
 from gate.errors import BundleError
+from gate.model import Function
 from gate.rules import iam
 from gate.rules.context import BundleContext
 from gate.rules.iam.roles import grants
@@ -268,3 +270,167 @@ def test_an_app_py_too_deep_to_parse_declares_nothing(tmp_path: Path) -> None:
     chain = " + 1" * 30000
     write(tmp_path, {"app.py": f"from chalice import Chalice\napp = Chalice('x')\nx = 1{chain}\n"})
     assert discover(tmp_path, "b").functions == ()
+
+
+# Review 57 class 2: a Chalice function's identity holds what decides who may invoke it.
+
+GUARDED = """\
+from chalice import Chalice, CORSConfig, IAMAuthorizer
+from chalicelib.auth import jwt
+
+app = Chalice(app_name="ops")
+iam = IAMAuthorizer()
+ORIGIN = "https://ops.example"
+
+
+@app.route("/ops", methods=["POST"], authorizer=iam)
+def ops():
+    return {"ok": True}
+
+
+@app.route("/jobs", authorizer=jwt, cors=CORSConfig(allow_origin=ORIGIN))
+def jobs():
+    return []
+
+
+@app.on_s3_event(bucket="uploads")
+def on_upload(event):
+    return event.key
+"""
+AUTH = "from chalice import CognitoUserPoolAuthorizer\n\njwt = CognitoUserPoolAuthorizer('p')\n"
+GUARDED_CONFIG = {
+    "version": "2.0",
+    "app_name": "ops",
+    "autogen_policy": False,
+    "stages": {"dev": {"api_gateway_endpoint_type": "PRIVATE"}},
+}
+CONFIG_FILE = ".chalice/config.json"
+
+
+def guarded(root: Path, changed: dict[str, str] | None = None) -> dict[str, Function]:
+    """The functions of the guarded project, its files as `changed` (name -> text) says."""
+    files = {
+        "app.py": GUARDED,
+        "chalicelib/__init__.py": "",
+        "chalicelib/auth.py": AUTH,
+        CONFIG_FILE: json.dumps(GUARDED_CONFIG, indent=2),
+        ".chalice/policy-dev.json": json.dumps(ADMIN),
+        **(changed or {}),
+    }
+    shutil.rmtree(root, ignore_errors=True)
+    return {f.name: f for f in discover(write(root, files), "b").functions}
+
+
+def identities(root: Path, changed: dict[str, str] | None = None) -> dict[str, str]:
+    return {name: f.identity for name, f in guarded(root, changed).items()}
+
+
+def app_with(old: str, new: str) -> dict[str, str]:
+    assert old in GUARDED
+    return {"app.py": GUARDED.replace(old, new, 1)}
+
+
+def config_with(**settings: object) -> dict[str, str]:
+    return {CONFIG_FILE: json.dumps({**GUARDED_CONFIG, **settings})}
+
+
+ROUTE_OPS = '@app.route("/ops", methods=["POST"], authorizer=iam)'
+EXPOSING = {
+    "route-added": {"app.py": GUARDED + "\n\n@app.route('/open')\ndef open_ops():\n    return 1\n"},
+    "authorizer-dropped": app_with("authorizer=iam", "authorizer=None"),
+    "authorizer-rebound": app_with("ORIGIN = ", "iam = None\nORIGIN = "),
+    "rebound-by-global": app_with(
+        "\n\n\n@app.route",
+        "\n\ndef _open():\n    global iam\n    iam = None\n\n\n_open()\n\n\n@app.route",
+    ),
+    "imported-authorizer-rebound": {"chalicelib/auth.py": AUTH + "jwt = None\n"},
+    "api-key-dropped": app_with('methods=["POST"],', 'methods=["POST"], api_key_required=False,'),
+    "route-cors": app_with("https://ops.example", "*"),
+    "app-cors": app_with('ORIGIN = "', 'app.api.cors = True\nORIGIN = "'),
+    "endpoint-public": config_with(stages={"dev": {}}),
+    "stage-added": config_with(
+        stages={"dev": {"api_gateway_endpoint_type": "PRIVATE"}, "prod": {}}
+    ),
+    "resource-policy": config_with(api_gateway_policy_file="api.json"),
+    "role-policy": {".chalice/policy-dev.json": json.dumps({"Statement": []})},
+}
+
+
+@pytest.mark.parametrize("changed", EXPOSING.values(), ids=EXPOSING)
+def test_what_exposes_the_api_handler_is_in_its_identity(
+    tmp_path: Path, changed: dict[str, str]
+) -> None:
+    """A route added, an authorizer dropped or its name rebound (in app.py, by a function
+    declaring it global, in the chalicelib module it comes from), a route's api key or
+    CORS, the app's CORS, the config's endpoint, stages, resource policy, role policy:
+    each makes another api_handler, which a baseline entry of the old one does not match."""
+    before = identities(tmp_path / "p")
+    after = identities(tmp_path / "p", changed)
+    assert after["api_handler"] != before["api_handler"]
+
+
+def test_an_event_source_is_in_its_functions_identity_alone(tmp_path: Path) -> None:
+    before = identities(tmp_path / "p")
+    after = identities(tmp_path / "p", app_with('bucket="uploads"', 'bucket="public"'))
+    assert after["on_upload"] != before["on_upload"]
+    assert after["api_handler"] == before["api_handler"]
+
+
+def test_layout_and_handler_code_leave_the_identity_alone(tmp_path: Path) -> None:
+    """Moving, reformatting or commenting a route, or changing what a handler does, is
+    the same function (baselined findings stay baselined; the code's own findings are
+    judged by their lines)."""
+    spread = '@app.route(\n    "/ops",\n    methods=["POST"],  # writes\n    authorizer=iam,\n)'
+    changed = {
+        "app.py": "# the operator API\n\n"
+        + GUARDED.replace(ROUTE_OPS, spread).replace("return []", "return ['x']")
+    }
+    assert identities(tmp_path / "p", changed) == identities(tmp_path / "p")
+
+
+def test_the_files_that_define_a_chalice_function_are_named(tmp_path: Path) -> None:
+    """Its config and policy files, and the modules binding what its decorators name."""
+    functions = guarded(tmp_path)
+    config = (CONFIG_FILE, ".chalice/policy-dev.json")
+    assert functions["api_handler"].defined_in == (*config, "chalicelib/auth.py")
+    assert functions["on_upload"].defined_in == config
+
+
+BLUEPRINT_APP = (
+    "from chalice import Chalice\nfrom chalicelib.orders import bp\n\n"
+    "app = Chalice(app_name='shop')\napp.register_blueprint(bp, url_prefix='/shop')\n"
+)
+STARRED = (
+    "from chalice import Blueprint\nfrom .auth import *\n\nbp = Blueprint(__name__)\n\n\n"
+    "@bp.route('/items', authorizer=iam)\ndef items():\n    return []\n"
+)
+IAM = "from chalice import IAMAuthorizer\n\niam = IAMAuthorizer()\n"
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"app.py": BLUEPRINT_APP.replace("'/shop'", "'/'")},
+        {"chalicelib/auth.py": IAM + "iam = None\n"},
+    ],
+    ids=["url-prefix", "starred-authorizer-rebound"],
+)
+def test_a_blueprints_routes_are_judged_where_they_are_bound(
+    tmp_path: Path, changed: dict[str, str]
+) -> None:
+    """A blueprint's routes: the prefix app.py registers it under, and an authorizer its
+    module takes from another with `import *`, are the api_handler's too."""
+    files = {
+        "app.py": BLUEPRINT_APP,
+        "chalicelib/__init__.py": "",
+        "chalicelib/orders.py": STARRED,
+        "chalicelib/auth.py": IAM,
+    }
+    before = discover(write(tmp_path / "before", files), "b").functions
+    after = discover(write(tmp_path / "after", {**files, **changed}), "b").functions
+    assert [f.identity for f in before] != [f.identity for f in after]
+    assert before[0].defined_in == (
+        ".chalice/config.json",
+        "chalicelib/auth.py",
+        "chalicelib/orders.py",
+    )

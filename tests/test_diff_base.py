@@ -17,6 +17,8 @@ from gate.git.changes import Changes, base_bundles, changes_since, verified
 from gate.model import Bundle, Finding, Function, Location, Package, Severity, Status
 from gate.scan.diff import DiffScope, Seen, apply_diff, scope_of
 from tests.conftest import ASSETS, RunGate, only_scanners
+from tests.test_chalice import ADMIN, AUTH, EXPOSING, GUARDED, GUARDED_CONFIG
+from tests.test_discovery import write
 from tests.test_provenance import AUTHOR
 
 POLICY = only_scanners("bandit") + "fail_on: high\n"
@@ -740,3 +742,57 @@ def test_a_route_to_another_function_leaves_the_function_alone(repo: git.Repo) -
         "preexisting",
         "blocking",
     ]
+
+
+def chalice_judged(repo: git.Repo, after: dict[str, str]) -> str:
+    """The status of a finding of the Chalice project's admin policy, which belongs to
+    its api_handler, when the work tree changes the project's files as `after` says."""
+    from gate.bundle.discovery.bundle import discover
+
+    root = Path(repo.working_tree_dir or ".")
+    repo.git.checkout("main")
+    project = {
+        "app.py": GUARDED,
+        "chalicelib/__init__.py": "",
+        "chalicelib/auth.py": AUTH,
+        ".chalice/config.json": json.dumps(GUARDED_CONFIG, indent=2),
+        ".chalice/policy-dev.json": json.dumps(ADMIN, indent=2),
+        "README.md": "The operator API.\n",
+    }
+    write(root / "ops", project)
+    commit(repo, "a Chalice app whose functions are admins")
+    repo.git.checkout("feature")
+    repo.git.merge("main")
+    write(root / "ops", after)
+    functions = discover(root / "ops", "ops").functions
+    bundle = Bundle("ops", (root / "ops").resolve(), functions=functions)
+    admin = replace(
+        finding(".chalice/policy-dev.json", 5), bundle="ops", functions=("api_handler",)
+    )
+    changes = changes_since("main", [bundle])
+    marked, _ = apply_diff([admin], scope_of(changes, [bundle], [admin], seen([admin])))
+    return str(marked[0].status.value if marked[0].status else None)
+
+
+_EXPOSING_NAMES = ("route-added", "authorizer-rebound", "imported-authorizer-rebound")
+CHALICE_CHANGES = {
+    **{name: EXPOSING[name] for name in _EXPOSING_NAMES},
+    "second-route-opened": {"app.py": GUARDED.replace("authorizer=jwt, ", "")},
+    "endpoint-public": EXPOSING["endpoint-public"],
+    "resource-policy-named": EXPOSING["resource-policy"],
+}
+
+
+@pytest.mark.parametrize("after", CHALICE_CHANGES.values(), ids=CHALICE_CHANGES)
+def test_a_change_to_what_defines_a_chalice_function_is_new_to_it(
+    repo: git.Repo, after: dict[str, str]
+) -> None:
+    """Review 57 class 2: a Chalice function has no extent in app.py (its routes are code
+    anywhere in it), so any change to app.py touches it, and any change to the files
+    besides it that define it (the config, its policy files, a module binding what its
+    decorators name): the admin policy's finding is new."""
+    assert chalice_judged(repo, after) == "blocking"
+
+
+def test_a_change_to_no_file_of_a_chalice_function_leaves_it_alone(repo: git.Repo) -> None:
+    assert chalice_judged(repo, {"README.md": "The operator API, reviewed.\n"}) == "preexisting"

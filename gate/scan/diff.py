@@ -9,10 +9,13 @@ status `preexisting` and does not block. What counts as touched:
 - IaC: a changed line anywhere in the finding's resource, or anywhere in the file outside
   every resource (Globals, Parameters, provider settings reach all of them);
 - any finding: a change to the definition of a function it belongs to (its resource, as
-  for IaC), or to any resource that reaches it (`Function.reached_by`: a route, method,
-  integration, permission, URL, authorizer, API or stage on a chain to it), or for a
-  Terraform function to its module's locals and variables (outside every resource of
-  any of its files, or its variable files): a function's name is the bundle's to
+  for IaC; where its file gives it no extent, as for a Chalice function, any change to
+  that file; and any change to the other files that define it, `Function.defined_in`: a
+  Chalice project's config, the policy files that names, the modules binding what its
+  decorators name), or to any resource that reaches it (`Function.reached_by`: a route,
+  method, integration, permission, URL, authorizer, API or stage on a chain to it), or
+  for a Terraform function to its module's locals and variables (outside every resource
+  of any of its files, or its variable files): a function's name is the bundle's to
   choose, so a role's finding is new when another function is renamed after the one
   that had it, or that one gains an event, or a route that does not name it opens it;
 - dependencies: any change to the file that pins the version (a version is reported at
@@ -125,6 +128,7 @@ def scope_of(
         for function in bundle.functions
         for path in (
             *_definition_files(function, bundle, scope),
+            *_defining_files(function, bundle, changes.top),
             *_module_files(function, bundle, scope, "tfvars"),
         )
     )
@@ -281,10 +285,14 @@ def _function_redefined(finding: Finding, scope: DiffScope) -> bool:
 
 
 def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
-    """Whether the change touched the function's IaC resource, or any resource that
-    reaches it (`Function.reached_by`: a route opened, or added, to its integration)."""
+    """Whether the change touched the function's IaC resource, any file besides its IaC
+    file that defines it (`Function.defined_in`: a Chalice project's config, a module
+    binding its authorizer), or any resource that reaches it (`Function.reached_by`: a
+    route opened, or added, to its integration)."""
+    changes = scope.changes
     return (
         _resource_of_function_touched(function, bundle, scope)
+        or any(changes.file_changed(p) for p in _defining_files(function, bundle, changes.top))
         or any(_reaching_touched(a, function, bundle, scope) for a in function.reached_by)
         or _module_values_touched(function, bundle, scope)
     )
@@ -292,17 +300,14 @@ def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) ->
 
 def _resource_of_function_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """Whether the change touched the function's IaC resource; one whose extent is not
-    known, its declared line (a Chalice decorator), else its file; one in an archive,
-    the archive."""
+    known, its file (a Chalice app's functions are its decorators, what they name and
+    what configures the app: code, anywhere in app.py); one in an archive, the archive."""
     changes = scope.changes
     path = _in_repository(bundle, function.iac_file, changes.top)
     if _whole_file_path(bundle, function.iac_file) or not _numbered(path, scope):
         return changes.file_changed(path)
     touched = _resource_touched(path, function.resource, scope)
-    if touched is not None:
-        return touched
-    line = function.line
-    return changes.lines_changed(path, line, line) if line else changes.file_changed(path)
+    return changes.file_changed(path) if touched is None else touched
 
 
 def _numbered(path: str, scope: DiffScope) -> bool:
@@ -342,6 +347,12 @@ def _definition_files(function: Function, bundle: Bundle, scope: DiffScope) -> l
     IaC file, and for Terraform every `.tf` file of its module."""
     own = _in_repository(bundle, function.iac_file, scope.changes.top)
     return [own, *(p for p in _module_files(function, bundle, scope, "tf") if p != own)]
+
+
+def _defining_files(function: Function, bundle: Bundle, top: Path) -> list[str]:
+    """The repository paths of the files besides its IaC file that define the function
+    (`Function.defined_in`)."""
+    return [_in_repository(bundle, relative, top) for relative in function.defined_in]
 
 
 _MODULE_FILES = {"tf": ("*.tf",), "tfvars": TFVARS}

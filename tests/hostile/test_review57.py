@@ -73,6 +73,17 @@ diff-mode run, a `--baseline` run). What lets each through:
    any change to its `iac_file`, as for a file with no resources, is the simple safe
    rule).
 
+   Fixed (gate.bundle.discovery.chalice_exposure `Exposures`, chalice_config
+   `config_exposure`, gate.scan.diff `_definition_touched`): a Chalice function's
+   `exposure` holds each of its registrations as written (a route's path, methods,
+   authorizer, `api_key_required`, `cors`), every statement of the project binding a
+   name they use (followed through imports, `global`, `import *`), what configures its
+   app or blueprint, and its config's API and role settings at every place Chalice looks
+   them up, its stages and the content of its policy files; so its identity changes
+   with any of them. In diff mode a function whose file gives it no extent is touched by
+   any change to that file, and every function by any change to its `defined_in` files
+   (the config, its policy files, the modules binding what its decorators name).
+
 3. A one-line requirement list in `setup.cfg` that setuptools splits at other line
    breaks. setuptools reads `install_requires` (and each extra of
    `[options.extras_require]`, and a `file:`'s text) with `_parse_list_semicolon`
@@ -545,11 +556,6 @@ def test_the_plain_changes_are_new(changed_outcomes: dict[str, str]) -> None:
     assert all(changed_outcomes[n] == "blocked" for n in plain), changed_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 57 class 2: a Chalice function's definition is its first decorator's "
-    "line and its identity holds no routes (read_chalice, _definition_touched)",
-)
 def test_a_chalice_function_exposed_by_a_change_is_new(changed_outcomes: dict[str, str]) -> None:
     passed = [n for n in changed_outcomes if n[1:] in EXPOSED and changed_outcomes[n] != "blocked"]
     assert not passed, passed

@@ -16,16 +16,20 @@ functions, as Chalice deploys them:
 `.chalice/config.json` (when the project has one) says how the roles are made; the
 function role rules read it (gate.rules.iam.roles). Other `config*.json` files
 (`config-sample.json`) are not deployed by Chalice and are not read.
+
+Each function's `exposure` is what decides who may invoke it and what it may do: its
+registrations as bound, what configures its app, its config's API and role settings
+(gate.bundle.discovery.chalice_exposure); its `defined_in`, the files those are read from.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 from pathlib import Path, PurePosixPath
-from typing import Any
 
+from gate.bundle.discovery.chalice_config import CONFIG, read_config
 from gate.bundle.discovery.chalice_decorators import API_HANDLER, ROUTE_DECORATORS, registrations
+from gate.bundle.discovery.chalice_exposure import Exposures, ProjectModule, project_module
 from gate.bundle.discovery.chalice_syntax import (
     argument_of,
     assigned_in,
@@ -38,8 +42,6 @@ from gate.bundle.discovery.chalice_syntax import (
 from gate.bundle.discovery.declared import Declared, Read, as_mapping
 
 APP_FILE = "app.py"
-CONFIG = (".chalice", "config.json")
-"""Where a project's deployed configuration is, relative to the project."""
 LIBRARY = "chalicelib"
 """The package beside app.py that Chalice deploys with it; blueprints live there."""
 
@@ -65,39 +67,53 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
         return Read(None)
     project = app_file.parent
     here = PurePosixPath(relative).parent.as_posix()
-    code = here if here != "." else "."
-    found: dict[str, Declared] = {}
-    app_object = next(iter(app_names))
-
-    def declare(name: str, handler: str, line: int) -> None:
-        found.setdefault(
-            name,
-            Declared(
-                name=name,
-                iac="chalice",
-                iac_file=relative,
-                line=line,
-                resource=name,
-                runtime=None,  # Chalice deploys with the Python that runs `chalice deploy`
-                handler=handler,
-                code=code,
-            ),
-        )
-
-    modules = [(app, "app", "")] + [
-        (module, dotted, package)
+    modules = {"app": project_module(app, relative, "")} | {
+        dotted: project_module(tree, path.relative_to(root).as_posix(), package)
         for path, dotted, package in _library_modules(project)
-        if (module := _module(path, max_bytes)) is not None
-    ]
+        if (tree := _module(path, max_bytes)) is not None
+    }
+    app_object = next(iter(app_names))
+    exposures = Exposures(root, here, modules, frozenset(f"app.{n}" for n in app_names))
+    found: dict[str, Declared] = {}
+    for name, handler, line in _registered(app, relative, modules, exposures):
+        found.setdefault(name, _declared(name, relative, line, handler or f"app.{app_object}"))
+    _refuse_unfound(project / Path(*CONFIG), relative, set(found))
+    for name, item in found.items():
+        item.exposure, defined_in = exposures.of(name)
+        item.defined_in = [f for f in defined_in if f != relative]
+    return Read(list(found.values()))
+
+
+def _declared(name: str, relative: str, line: int, handler: str) -> Declared:
+    """A function of the project whose app.py is `relative`, declared at `line`."""
+    here = PurePosixPath(relative).parent.as_posix()
+    return Declared(
+        name=name,
+        iac="chalice",
+        iac_file=relative,
+        line=line,
+        resource=name,
+        runtime=None,  # Chalice deploys with the Python that runs `chalice deploy`
+        handler=handler,
+        code=here if here != "." else ".",
+    )
+
+
+def _registered(
+    app: ast.Module, relative: str, modules: dict[str, ProjectModule], exposures: Exposures
+) -> list[tuple[str, str | None, int]]:
+    """Each function the project's decorators register, in the order read: its name, its
+    handler (None for the app's, `api_handler`) and the line of its decorator; each
+    registration, and what configures the apps and blueprints, recorded in `exposures`."""
     made = {
         f"{dotted}.{name}"
-        for module, dotted, package in modules
+        for dotted, module in modules.items()
         for name in {
-            **created_in(module, APP_CLASSES, package),
-            **created_in(module, BLUEPRINT_CLASSES, package),
+            **created_in(module.tree, APP_CLASSES, module.package),
+            **created_in(module.tree, BLUEPRINT_CLASSES, module.package),
         }
     }
-    imports = {dotted: imports_of(module, package) for module, dotted, package in modules}
+    imports = {dotted: module.imports for dotted, module in modules.items()}
     prefixes = {
         where_made(blueprint, imports, made): prefix
         for blueprint, prefix in _name_prefixes(app, relative).items()
@@ -108,17 +124,19 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
             "not find made in app.py or chalicelib/, so its functions would go unjudged; "
             "make it in chalicelib"
         )
-    for module, dotted, _ in modules:
-        owners = owners_in(module, dotted, made, imports)
-        for registration in registrations(module, owners, relative):
+    found: list[tuple[str, str | None, int]] = []
+    for dotted, module in modules.items():
+        owners = owners_in(module.tree, dotted, made, imports)
+        exposures.configure(dotted, owners)
+        for registration in registrations(module.tree, owners, relative):
             if registration.method in ROUTE_DECORATORS:
-                declare(API_HANDLER, f"app.{app_object}", registration.line)
+                name, handler = API_HANDLER, None
             else:
-                prefix = prefixes.get(registration.owner, "")
+                name = prefixes.get(registration.owner, "") + registration.name
                 handler = f"{dotted}.{registration.function}"
-                declare(prefix + registration.name, handler, registration.line)
-    _refuse_unfound(project / Path(*CONFIG), relative, set(found))
-    return Read(list(found.values()))
+            exposures.add(name, registration, dotted)
+            found.append((name, handler, registration.line))
+    return found
 
 
 def _refuse_unfound(config_file: Path, relative: str, found: set[str]) -> None:
@@ -141,23 +159,6 @@ def _refuse_unfound(config_file: Path, relative: str, found: set[str]) -> None:
             "the gate does not find registered in the app, so its role would go unjudged; "
             "register it with a decorator of the app or of a blueprint in chalicelib"
         )
-
-
-def read_config(path: Path) -> Any:
-    """`.chalice/config.json` as Chalice reads it, with `json` (`0e0` is the number 0.0,
-    false, where YAML would read a string); None if it is not JSON, or writes a key
-    twice (readers differ on which one wins)."""
-
-    def unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        keys = [key for key, _ in pairs]
-        if len(set(keys)) != len(keys):
-            raise ValueError("a key written twice")
-        return dict(pairs)
-
-    try:
-        return json.loads(path.read_bytes(), object_pairs_hook=unique)
-    except (OSError, ValueError, RecursionError):
-        return None
 
 
 def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from gate.bundle.discovery.chalice_syntax import module_level
+from gate.bundle.discovery.chalice_syntax import module_level, own_nodes
 
 API_HANDLER = "api_handler"
 """The one function that serves every route of an app."""
@@ -59,6 +59,8 @@ class Registration:
     owner: str
     """The app or blueprint whose decorator registered it (`module.variable` where it is
     made)."""
+    decorator: ast.expr
+    """The decorator as written (`app.route('/x', authorizer=iam)`)."""
 
 
 def registrations(module: ast.Module, owners: dict[str, str], relative: str) -> list[Registration]:
@@ -80,8 +82,36 @@ def registrations(module: ast.Module, owners: dict[str, str], relative: str) -> 
                 given = _given_name(call, method, relative)
                 name = _WEBSOCKET.get(method) or given or node.name
                 owner = owners[ast.unparse(target.value)]
-                found.append(Registration(method, node.name, name, decorator.lineno, owner))
+                line = decorator.lineno
+                found.append(Registration(method, node.name, name, line, owner, decorator))
     return found
+
+
+def configured_owners(statement: ast.stmt, owners: dict[str, str]) -> set[str]:
+    """The apps and blueprints (where each is made) a module-level statement makes or
+    configures, registering no function: `app = Chalice(...)`, `app.api.cors = True`, a
+    function under `@app.middleware(...)`, and `app.register_blueprint(bp, ...)` (which
+    configures the blueprint it registers, not the app's other functions)."""
+    nodes = own_nodes(statement)
+    registering = {
+        id(node.func.value)
+        for node in nodes
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "register_blueprint"
+    }
+    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+        registering |= {
+            id(target.value)
+            for decorator in statement.decorator_list
+            if isinstance(target := _decorated_by(decorator), ast.Attribute)
+            and target.attr in _REGISTERING
+        }
+    return {
+        owners[ast.unparse(node)]
+        for node in nodes
+        if _owner(node, owners) and id(node) not in registering
+    }
 
 
 def _refuse_called_decorators(module: ast.Module, owners: dict[str, str], relative: str) -> None:
@@ -97,10 +127,7 @@ def _refuse_called_decorators(module: ast.Module, owners: dict[str, str], relati
         for node in module_level(module)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         for decorator in node.decorator_list
-        if isinstance(
-            target := decorator.func if isinstance(decorator, ast.Call) else decorator,
-            ast.Attribute,
-        )
+        if isinstance(target := _decorated_by(decorator), ast.Attribute)
         and _owner(target.value, owners)
     }
     for node in ast.walk(module):
@@ -157,9 +184,14 @@ def _refuse_handed_on(module: ast.Module, owners: dict[str, str], relative: str)
         )
 
 
-def _owner(node: ast.expr, owners: dict[str, str]) -> bool:
+def _owner(node: ast.AST, owners: dict[str, str]) -> bool:
     """Whether `node` names an app or blueprint of the project."""
     return isinstance(node, ast.Name | ast.Attribute) and ast.unparse(node) in owners
+
+
+def _decorated_by(decorator: ast.expr) -> ast.expr:
+    """What a decorator names: `app.route` of `@app.route(...)` and of `@app.route`."""
+    return decorator.func if isinstance(decorator, ast.Call) else decorator
 
 
 def _fetches_by_name(call: ast.Call, owners: dict[str, str]) -> bool:

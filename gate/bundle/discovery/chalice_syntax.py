@@ -138,3 +138,15 @@ def argument_of(call: ast.Call, keyword: str, position: int) -> ast.expr | None:
     if given is None and len(call.args) > position:
         given = call.args[position]
     return given
+
+
+def own_nodes(statement: ast.stmt) -> list[ast.AST]:
+    """The nodes of a statement outside the statements inside it (a loop's target and
+    iterable, not its body; a function's decorators and defaults, not its body)."""
+    found: list[ast.AST] = []
+    todo: list[ast.AST] = [statement]
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        todo += [c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt)]
+    return found

@@ -49,6 +49,8 @@ class Declared:
     exposure: str = ""
     """What the definition says invokes and empowers the function, and the content of
     what reaches it (`exposure_of`)."""
+    defined_in: list[str] = field(default_factory=list)
+    """Files besides `iac_file` its definition is read from (`Function.defined_in`)."""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ def settle(root: Path, item: Declared, unpack: Callable[[str], None] | None) -> 
         related=tuple(sorted(item.related)),
         reached_by=tuple(sorted(item.reached_by)),
         exposure=item.exposure,
+        defined_in=tuple(sorted(item.defined_in)),
     )
     # Each problem starts with the function's name: say where the IaC declares it.
     at = f"{item.name} (line {item.line})" if item.line else item.name

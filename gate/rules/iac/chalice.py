@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import replace
-from typing import Any
 
-from gate.bundle.discovery.chalice import CONFIG, read_config
+from gate.bundle.discovery.chalice_config import CONFIG, read_config, setting_places, value_at
 from gate.bundle.discovery.declared import as_mapping
 from gate.rules.context import BundleContext
 from gate.rules.iac.view import FunctionView, Setting, Variable
-from gate.safeyaml import PathKey
 
 
 def chalice_views(context: BundleContext) -> list[FunctionView]:
@@ -41,13 +39,9 @@ def chalice_views(context: BundleContext) -> list[FunctionView]:
         if not isinstance(config, dict):
             unread = (config_file,)
         else:
-            places: list[PathKey] = [(), ("lambda_functions", function.resource)]
-            for stage in as_mapping(config.get("stages")):
-                own = ("stages", stage, "lambda_functions", function.resource)
-                places += [("stages", stage), own]
-            for place in places:
+            for place in setting_places(config, function.resource):
                 at = (*place, "environment_variables")
-                for name, value in as_mapping(_value_at(config, at)).items():
+                for name, value in as_mapping(value_at(config, at)).items():
                     literal = value if isinstance(value, str) else None
                     line = document.line_of((*at, str(name))) if document else None
                     variables.append(Variable(str(name), literal, line))
@@ -65,10 +59,3 @@ def chalice_views(context: BundleContext) -> list[FunctionView]:
             )
         )
     return views
-
-
-def _value_at(data: Any, path: PathKey) -> Any:
-    """The value at `path` in parsed JSON; None where a step is missing."""
-    for key in path:
-        data = as_mapping(data).get(str(key))
-    return data

@@ -22,7 +22,7 @@ import posixpath
 from pathlib import PurePosixPath
 from typing import Any
 
-from gate.bundle.discovery.chalice import CONFIG, read_config
+from gate.bundle.discovery.chalice_config import CONFIG, read_config
 from gate.bundle.discovery.declared import as_mapping, join_path, leaves_bundle
 from gate.model import Function
 from gate.rules.context import BundleContext
