@@ -669,12 +669,29 @@ def test_a_finding_is_new_when_a_function_it_belongs_to_is_redefined(shop: Path)
 def terraform_judged(repo: git.Repo, before: dict[str, str], after: dict[str, str]) -> list[str]:
     """The statuses of a finding on each function of a Terraform module, `before` on main
     and `after` in the work tree, each there at the merge base too."""
-    from gate.bundle.discovery.bundle import discover
     from tests.test_discovery import OPS_TF, OTHER_TF
+
+    on = [
+        (file, f"aws_lambda_function.{name}", f"aws_lambda_function.{name}")
+        for file, name in (("main.tf", "ops"), ("other.tf", "other"))
+    ]
+    return judged(repo, {"main.tf": OPS_TF, "other.tf": OTHER_TF, **before}, after, on)
+
+
+def judged(
+    repo: git.Repo,
+    before: dict[str, str],
+    after: dict[str, str],
+    on: list[tuple[str, str, str]],
+) -> list[str]:
+    """The statuses of a finding on each (file, resource, function) of `on`, the files
+    `before` on main and `after` in the work tree, each finding there at the merge base
+    too."""
+    from gate.bundle.discovery.bundle import discover
 
     root = Path(repo.working_tree_dir or ".")
     repo.git.checkout("main")
-    for name, text in {"main.tf": OPS_TF, "other.tf": OTHER_TF, **before}.items():
+    for name, text in before.items():
         (root / name).write_text(text, "utf-8")
     commit(repo, "an operator function behind an HTTP API")
     repo.git.checkout("feature")
@@ -683,9 +700,7 @@ def terraform_judged(repo: git.Repo, before: dict[str, str], after: dict[str, st
         (root / name).write_text(text, "utf-8")
     bundle = Bundle(".", root.resolve(), functions=discover(root, ".").functions)
     findings = [
-        replace(finding(file, 1, resource=f"aws_lambda_function.{name}"), functions=(fn,))
-        for file, name in (("main.tf", "ops"), ("other.tf", "other"))
-        for fn in (f"aws_lambda_function.{name}",)
+        replace(finding(file, 1, resource=resource), functions=(fn,)) for file, resource, fn in on
     ]
     changes = changes_since("main", [bundle])
     marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, seen(findings)))
@@ -796,3 +811,26 @@ def test_a_change_to_what_defines_a_chalice_function_is_new_to_it(
 
 def test_a_change_to_no_file_of_a_chalice_function_leaves_it_alone(repo: git.Repo) -> None:
     assert chalice_judged(repo, {"README.md": "The operator API, reviewed.\n"}) == "preexisting"
+
+
+SAMCONFIG_CHANGES = {
+    "samconfig": ("samconfig.toml", "blocking"),
+    "other": ("notes.txt", "preexisting"),
+}
+
+
+@pytest.mark.parametrize(("changed", "status"), SAMCONFIG_CHANGES.values(), ids=SAMCONFIG_CHANGES)
+def test_a_samconfig_value_a_route_reads_is_new_to_the_template_function(
+    repo: git.Repo, changed: str, status: str
+) -> None:
+    """Review 58 class 4: a samconfig's `parameter_overrides` changed (the value a route
+    to the function takes) touches every function of a template, as its resource does;
+    the same change to another file leaves it preexisting."""
+    from tests.test_discovery import BY_PARAMETER, ROUTE_AUTH, SAMCONFIG
+
+    files = {
+        "template.yaml": ROUTE_AUTH + BY_PARAMETER,
+        "samconfig.toml": SAMCONFIG.format("AWS_IAM"),
+    }
+    on = [("template.yaml", "AWS::Lambda::Function.Ops", "Ops")]
+    assert judged(repo, files, {changed: SAMCONFIG.format("NONE")}, on) == [status]

@@ -1942,3 +1942,99 @@ def test_a_template_function_opened_by_what_does_not_name_it_is_another(
     was = reached(tmp_path, {file: text}, name)
     now = reached(tmp_path, {file: text.replace(*edit)}, name)
     assert was.identity != now.identity
+
+
+CONDITIONS = "Conditions:\n  Never: !Equals ['1', '2']\n  Always: !Equals ['1', '1']\n"
+ROUTE_AUTH = "Parameters:\n  RouteAuth:\n    Type: String\n    Default: AWS_IAM\n"
+ZONE = "Mappings:\n  Auth:\n    Route: {Type: AWS_IAM}\n"
+BY_PARAMETER = TEMPLATE.replace("AuthorizationType: AWS_IAM", "AuthorizationType: !Ref RouteAuth")
+SAMCONFIG = 'version = 0.1\n[default.deploy.parameters]\nparameter_overrides = "RouteAuth={}"\n'
+DEPLOYED_FROM = {
+    "condition-flipped": (
+        {"template.yaml": CONDITIONS + TEMPLATE + "    Condition: Never\n"},
+        {"template.yaml": CONDITIONS + TEMPLATE + "    Condition: Always\n"},
+    ),
+    "condition-redefined": (
+        {"template.yaml": CONDITIONS + TEMPLATE + "    Condition: Never\n"},
+        {"template.yaml": CONDITIONS.replace("'2'", "'1'") + TEMPLATE + "    Condition: Never\n"},
+    ),
+    "if-condition-redefined": (
+        {"template.yaml": CONDITIONS + TEMPLATE.replace("AWS_IAM", "!If [Never, NONE, AWS_IAM]")},
+        {
+            "template.yaml": CONDITIONS.replace("'2'", "'1'")
+            + TEMPLATE.replace("AWS_IAM", "!If [Never, NONE, AWS_IAM]")
+        },
+    ),
+    "parameter-default": (
+        {"template.yaml": ROUTE_AUTH + BY_PARAMETER},
+        {"template.yaml": ROUTE_AUTH.replace("AWS_IAM", "NONE") + BY_PARAMETER},
+    ),
+    "parameter-allowed": (
+        {"template.yaml": ROUTE_AUTH + BY_PARAMETER},
+        {"template.yaml": ROUTE_AUTH + "    AllowedValues: [AWS_IAM, NONE]\n" + BY_PARAMETER},
+    ),
+    "parameter-in-sub": (
+        {"template.yaml": ROUTE_AUTH + BY_PARAMETER.replace("!Ref RouteAuth", "!Sub ${RouteAuth}")},
+        {
+            "template.yaml": ROUTE_AUTH.replace("AWS_IAM", "NONE")
+            + BY_PARAMETER.replace("!Ref RouteAuth", "!Sub ${RouteAuth}")
+        },
+    ),
+    "samconfig-override": (
+        {"template.yaml": ROUTE_AUTH + BY_PARAMETER, "samconfig.toml": SAMCONFIG.format("AWS_IAM")},
+        {"template.yaml": ROUTE_AUTH + BY_PARAMETER, "samconfig.toml": SAMCONFIG.format("NONE")},
+    ),
+    "mapping": (
+        {"template.yaml": ZONE + TEMPLATE.replace("AWS_IAM", "!FindInMap [Auth, Route, Type]")},
+        {
+            "template.yaml": ZONE.replace("AWS_IAM", "NONE")
+            + TEMPLATE.replace("AWS_IAM", "!FindInMap [Auth, Route, Type]")
+        },
+    ),
+    "function-condition": (
+        {
+            "template.yaml": CONDITIONS
+            + TEMPLATE.replace("  Http:\n", "    Condition: Never\n  Http:\n")
+        },
+        {
+            "template.yaml": CONDITIONS
+            + TEMPLATE.replace("  Http:\n", "    Condition: Always\n  Http:\n")
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize(("before", "after"), DEPLOYED_FROM.values(), ids=DEPLOYED_FROM)
+def test_a_template_function_opened_by_what_the_deploy_reads_is_another(
+    tmp_path: Path, before: dict[str, str], after: dict[str, str]
+) -> None:
+    """Review 58 class 4: what reaches a function is recorded as deployed, not as its
+    properties are written: its `Condition` and each condition's definition (also of an
+    `Fn::If`), each parameter it reads (by `Ref` or `Fn::Sub`) with its declaration and
+    the values samconfig passes it, each mapping it looks up; and the function's own
+    condition."""
+    assert reached(tmp_path, before, "Ops").identity != reached(tmp_path, after, "Ops").identity
+
+
+def test_what_no_member_reads_leaves_a_template_function_as_it_was(tmp_path: Path) -> None:
+    """A parameter, condition or samconfig value nothing on the chain reads is no part of
+    the function's identity."""
+    unread = CONDITIONS + ROUTE_AUTH + TEMPLATE
+    was = reached(tmp_path, {"template.yaml": unread}, "Ops")
+    edited = unread.replace("'2'", "'1'").replace("Default: AWS_IAM", "Default: NONE")
+    samconfig = {"samconfig.toml": SAMCONFIG.format("NONE")}
+    now = reached(tmp_path, {"template.yaml": edited, **samconfig}, "Ops")
+    assert was.identity == now.identity
+
+
+def test_a_variable_inside_an_expression_of_a_route_is_part_of_the_function(
+    tmp_path: Path,
+) -> None:
+    """A variable the route reads inside an expression (not a whole `var.X`, which the
+    texts resolve): its default changed opens the route, and changes the function."""
+    route = tf_route('${var.open ? "NONE" : "AWS_IAM"}')
+    variable = 'variable "open" {\n  default = false\n}\n'
+    was = reached(tmp_path, {"main.tf": OPS_TF, "api.tf": route, "variables.tf": variable})
+    opened = {"variables.tf": variable.replace("false", "true")}
+    now = reached(tmp_path, {"main.tf": OPS_TF, "api.tf": route, **opened})
+    assert was.identity != now.identity

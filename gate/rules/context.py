@@ -11,9 +11,7 @@ from typing import Any
 from gate.bundle.discovery.hcl import hcl_loads
 from gate.bundle.discovery.hcl_text import read_hcl
 from gate.bundle.discovery.references import (
-    SAMCONFIG_FILES,
-    parameter_overrides,
-    samconfig_toml,
+    bundle_overrides,
     with_includes,
 )
 from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues
@@ -119,12 +117,7 @@ class BundleContext:
         (`--config-file`, `--template-file`), so each value is one the deploy may use.
         A samconfig that cannot be read was refused by discovery."""
         if "overrides" not in self.memo:
-            found: dict[str, list[str]] = {}
-            samconfigs = (p for p in self.root.rglob("samconfig.*") if p.name in SAMCONFIG_FILES)
-            for path in sorted(samconfigs):
-                for name, values in parameter_overrides(_settings(path)).items():
-                    found[name] = list(dict.fromkeys([*found.get(name, []), *values]))
-            self.memo["overrides"] = found
+            self.memo["overrides"] = bundle_overrides(self.root)
         return dict(self.memo["overrides"])
 
     def python_files(self) -> list[str]:
@@ -136,16 +129,6 @@ class BundleContext:
                 p.relative_to(self.code_root).as_posix() for p in found
             )
         return list(self.memo["python_files"])
-
-
-def _settings(path: Path) -> Any:
-    """A samconfig's settings (TOML, or YAML), or None if it cannot be read."""
-    try:
-        if path.suffix == ".toml":
-            return samconfig_toml(path.read_bytes())
-        return load_yaml(path.read_bytes(), allow_tags=True, max_bytes=None).data
-    except (OSError, ValueError, YamlLoadError):
-        return None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -15,9 +15,11 @@ status `preexisting` and does not block. What counts as touched:
   decorators name), or to any resource that reaches it (`Function.reached_by`: a route,
   method, integration, permission, URL, authorizer, API or stage on a chain to it), or
   for a Terraform function to its module's locals and variables (outside every resource
-  of any of its files, or its variable files): a function's name is the bundle's to
-  choose, so a role's finding is new when another function is renamed after the one
-  that had it, or that one gains an event, or a route that does not name it opens it;
+  of any of its files, or its variable files), for a template's function to any
+  samconfig of the bundle (the values it passes the template's parameters): a function's
+  name is the bundle's to choose, so a role's finding is new when another function is
+  renamed after the one that had it, or that one gains an event, or a route that does
+  not name it opens it;
 - dependencies: any change to the file that pins the version (a version is reported at
   every manifest, included file and vendored package that pins it, each on its own), or
   to a requirements file that includes that file, directly or through others;
@@ -52,6 +54,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.extents import Extent, resource_extents
+from gate.bundle.discovery.references import SAMCONFIG_FILES
 from gate.bundle.discovery.terraform_values import TFVARS
 from gate.git.changes import Changes, verified
 from gate.model import Bundle, Finding, Function, Severity, Status
@@ -102,7 +105,8 @@ class DiffScope:
     (`_numbered_as_git`), worked out once per file."""
     module_files: dict[tuple[Path, str], list[str]] = field(default_factory=dict)
     """By Terraform module folder and kind (`tf`, `tfvars`), the repository paths of
-    its files (`_module_files`), listed once."""
+    its files (`_module_files`); by bundle folder, its samconfigs (`samconfig`,
+    `_value_files`): each listed once."""
 
 
 def scope_of(
@@ -129,7 +133,7 @@ def scope_of(
         for path in (
             *_definition_files(function, bundle, scope),
             *_defining_files(function, bundle, changes.top),
-            *_module_files(function, bundle, scope, "tfvars"),
+            *_value_files(function, bundle, scope),
         )
     )
     paths.update(path for files in dependencies.values() for path in files)
@@ -287,14 +291,16 @@ def _function_redefined(finding: Finding, scope: DiffScope) -> bool:
 def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """Whether the change touched the function's IaC resource, any file besides its IaC
     file that defines it (`Function.defined_in`: a Chalice project's config, a module
-    binding its authorizer), or any resource that reaches it (`Function.reached_by`: a
-    route opened, or added, to its integration)."""
+    binding its authorizer), any resource that reaches it (`Function.reached_by`: a route
+    opened, or added, to its integration), what its module gives its expressions, or a
+    file the deploy takes their values from."""
     changes = scope.changes
     return (
         _resource_of_function_touched(function, bundle, scope)
         or any(changes.file_changed(p) for p in _defining_files(function, bundle, changes.top))
         or any(_reaching_touched(a, function, bundle, scope) for a in function.reached_by)
         or _module_values_touched(function, bundle, scope)
+        or any(changes.file_changed(p) for p in _value_files(function, bundle, scope))
     )
 
 
@@ -334,12 +340,25 @@ def _reaching_touched(address: str, function: Function, bundle: Bundle, scope: D
 def _module_values_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """For a Terraform function, whether the change touched what its module gives every
     expression of it: a line outside every resource of any of the module's `.tf` files
-    (its locals, variables), or a variable file Terraform loads by itself."""
-    changes = scope.changes
-    files = _module_files(function, bundle, scope, "tf")
-    outside = any(_outside_touched(p, scope) for p in files)
-    variables = _module_files(function, bundle, scope, "tfvars")
-    return outside or any(changes.file_changed(p) for p in variables)
+    (its locals, variables)."""
+    return any(_outside_touched(p, scope) for p in _module_files(function, bundle, scope, "tf"))
+
+
+def _value_files(function: Function, bundle: Bundle, scope: DiffScope) -> list[str]:
+    """The repository paths of the files the deploy takes values of the function's IaC
+    from besides the IaC itself: the variable files Terraform loads by itself for a
+    Terraform function; for a template's, every samconfig of the bundle (which one
+    deploys it is the deployer's choice; the rules judge the values of each)."""
+    if function.iac == "terraform":
+        return _module_files(function, bundle, scope, "tfvars")
+    if function.iac not in ("sam", "cloudformation") or _whole_file_path(bundle, function.iac_file):
+        return []
+    if (bundle.path, "samconfig") not in scope.module_files:
+        found = (p for p in bundle.path.rglob("samconfig.*") if p.name in SAMCONFIG_FILES)
+        scope.module_files[bundle.path, "samconfig"] = sorted(
+            p.relative_to(scope.changes.top).as_posix() for p in found if p.is_file()
+        )
+    return scope.module_files[bundle.path, "samconfig"]
 
 
 def _definition_files(function: Function, bundle: Bundle, scope: DiffScope) -> list[str]:

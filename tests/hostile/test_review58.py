@@ -121,6 +121,18 @@ for their changes (`gate baseline create` at the merge base, a diff-mode run, a
    attributes beyond `Properties`; and in diff mode count the bundle's samconfig files
    (and a template's `Conditions`) as part of every function's definition.
 
+   Fixed (gate.bundle.discovery.template_inputs `TemplateInputs.read_by`;
+   gate.bundle.discovery.cloudformation `TemplateResources.content`, `exposure`;
+   gate.bundle.discovery.terraform_values `ModuleValues.read_by`; gate.scan.diff
+   `_value_files`): a function's exposure holds each reaching resource whole (its
+   `Condition` and attributes beside `Properties`) and the function's own `Condition`,
+   with every condition (through the conditions it names), parameter and mapping any of
+   them reads, as written, each parameter with the values the bundle's samconfigs pass
+   it (gate.bundle.discovery.references `bundle_overrides`, the rules' reader); a
+   Terraform function's, what its module gives each local and variable they name, also
+   inside a longer expression. In diff mode a change to any samconfig of the bundle
+   touches every template function, as a tfvars file touches its module's.
+
 5. A Terraform block's extent is found by a line pattern, not as hclsyntax reads the
    block's header. `_terraform_extents` starts a block at a line that begins, at
    column 0, with a block keyword and a quote or brace (`_TOP_LEVEL`), and keys it by
@@ -699,11 +711,6 @@ def test_an_aliased_definition_is_touched(changed: dict[str, str]) -> None:
     assert not passed, passed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 58 class 4: a reaching resource's content is its properties as "
-    "written, not what its condition, parameters and samconfig make of them",
-)
 def test_a_route_opened_by_what_the_deploy_reads_is_new(changed: dict[str, str]) -> None:
     passed = [n for n, o in changed.items() if n[1:] in DEPLOY_TRICKS and o != "blocked"]
     assert not passed, passed

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -29,6 +30,7 @@ from gate.bundle.discovery.inline import (
     unread_language,
 )
 from gate.bundle.discovery.reach import TEMPLATE_LINKS, Written, named, reaching
+from gate.bundle.discovery.template_inputs import TemplateInputs
 from gate.safeyaml import YamlDocument
 
 FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
@@ -36,15 +38,18 @@ _INLINE = "inline code in the template"
 _SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 
 
-def read_template(relative: str, document: YamlDocument) -> Read:
-    """The functions of a SAM or CloudFormation template; None if it has no `Resources`."""
+def read_template(
+    relative: str, document: YamlDocument, overrides: Mapping[str, Sequence[str]]
+) -> Read:
+    """The functions of a SAM or CloudFormation template (its long form); None if it has
+    no `Resources`. `overrides`: the values the bundle's samconfigs pass its parameters."""
     resources = document.data.get("Resources") if isinstance(document.data, dict) else None
     if not isinstance(resources, dict):
         return Read(None)
     globals_ = as_mapping(as_mapping(document.data.get("Globals")).get("Function"))
     here = PurePosixPath(relative).parent
     layers, unfollowed = _template_layers(resources, here)
-    refs = TemplateResources(resources)
+    refs = TemplateResources(resources, TemplateInputs.of(document.data, overrides))
     apis = {k: v for k, v in as_mapping(document.data.get("Globals")).items() if k in _SAM_APIS}
     found = []
     tied: set[str] = set()  # the layers the template's functions name
@@ -89,9 +94,10 @@ def read_template(relative: str, document: YamlDocument) -> Read:
             dockerfile=_dockerfile(properties, resource, here),
             related=_cfn_related(str(logical_id), properties, refs),
             reached_by=reached,
-            exposure=exposure_of(
+            exposure=refs.exposure(
+                reached,
                 **{k: properties.get(k) for k in _EXPOSURE},
-                reached_by=refs.content(reached),
+                condition=resource.get("Condition"),
                 apis=apis,
             ),
         )
@@ -424,8 +430,10 @@ class TemplateResources:
     """Each resource's type and the logical ids its properties refer to, read once per
     template (every function of it asks)."""
 
-    def __init__(self, resources: dict[str, Any]) -> None:
+    def __init__(self, resources: dict[str, Any], inputs: TemplateInputs | None = None) -> None:
         self.resources = resources
+        self.inputs = inputs or TemplateInputs()
+        """What the template deploys its resources from besides their text."""
         self.kinds = {str(k): str(as_mapping(v).get("Type")) for k, v in resources.items()}
         self.refers = {
             str(k): logical_ids(as_mapping(v).get("Properties"))
@@ -455,11 +463,19 @@ class TemplateResources:
         return {other for other, refers in self.refers.items() if refers & own}
 
     def content(self, reached: set[str]) -> dict[str, Any]:
-        """The `Properties` of each resource of `reached` (`Type.LogicalId`)."""
+        """Each resource of `reached` (`Type.LogicalId`) whole: its `Condition` and other
+        attributes beside its `Properties`."""
         return {
-            address: as_mapping(self.resources.get(address.rpartition(".")[2])).get("Properties")
-            for address in sorted(reached)
+            address: self.resources.get(address.rpartition(".")[2]) for address in sorted(reached)
         }
+
+    def exposure(self, reached: set[str], **own: Any) -> str:
+        """A function's exposure (gate.model `Function.exposure`): `own` (what its
+        definition says invokes and empowers it) and the content of each resource of
+        `reached`, with every condition, parameter (and its samconfig values) and
+        mapping any of them reads (`TemplateInputs.read_by`)."""
+        written = {**own, "reached_by": self.content(reached)}
+        return exposure_of(**written, deployed_from=self.inputs.read_by(written))
 
 
 # The properties that say what invokes a function and what it may do.

@@ -28,6 +28,7 @@ from gate.bundle.discovery.npm import install_programs
 from gate.bundle.discovery.references import (
     SAMCONFIG_FILES,
     TEMPLATE_SUFFIXES,
+    bundle_overrides,
     bundle_program,
     ignored_by,
     samconfig_build,
@@ -106,6 +107,7 @@ class IacReader:
             candidates
         )
         references: list[Reference] = []
+        overrides = bundle_overrides(self.root)
         for path in templates:
             relative = path.relative_to(self.root).as_posix()
             document = self._load(path, relative)
@@ -132,7 +134,7 @@ class IacReader:
             else:
                 document = long_form_view(with_includes(document, self.root, relative))
                 self._refuse_unexpanded(relative, document)
-                found = read_template(relative, document)
+                found = read_template(relative, document, overrides)
                 references += template_references(relative, document)
             if found.functions is not None:
                 iac_files.add(relative)

@@ -229,6 +229,30 @@ def parameter_overrides(data: Any) -> dict[str, list[str]]:
     return found
 
 
+def bundle_overrides(root: Path) -> dict[str, list[str]]:
+    """The values the samconfig files under `root` pass templates' parameters, by name,
+    all of them together: which stack a samconfig deploys is the deployer's choice
+    (`--config-file`, `--template-file`), so each value is one the deploy may use. The
+    rules judge each (gate.rules.intrinsics); a function's identity holds them. One that
+    cannot be read gives none (discovery refuses it where the deploy reads it)."""
+    found: dict[str, list[str]] = {}
+    samconfigs = (p for p in root.rglob("samconfig.*") if p.name in SAMCONFIG_FILES)
+    for path in sorted(samconfigs):
+        for name, values in parameter_overrides(_samconfig_settings(path)).items():
+            found[name] = list(dict.fromkeys([*found.get(name, []), *values]))
+    return found
+
+
+def _samconfig_settings(path: Path) -> Any:
+    """A samconfig's settings (TOML, or YAML), or None if it cannot be read."""
+    try:
+        if path.suffix == ".toml":
+            return samconfig_toml(path.read_bytes())
+        return load_yaml(path.read_bytes(), allow_tags=True, max_bytes=None).data
+    except (OSError, ValueError, YamlLoadError):
+        return None
+
+
 def module_references(directory: str, sources: dict[str, str]) -> list[Reference]:
     """The local `source` folders of a Terraform directory's `module` blocks (by name)."""
     here = PurePosixPath(directory)

@@ -19,7 +19,6 @@ from gate.bundle.discovery.declared import (
     as_mapping,
     as_text,
     deep_merge,
-    exposure_of,
     join_path,
     local_path,
     may_hold_python,
@@ -27,6 +26,7 @@ from gate.bundle.discovery.declared import (
 from gate.bundle.discovery.dockerfile import build_settings
 from gate.bundle.discovery.npm import local_spec
 from gate.bundle.discovery.references import AWS_BUILD_IMAGES, FILE_SOURCE, unquoted
+from gate.bundle.discovery.template_inputs import TemplateInputs
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument
 
@@ -76,7 +76,9 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     ):
         # serverless-python-requirements' layer of the requirements the audit reads.
         layers = {**layers, _REQUIREMENTS_LAYER: ""}
-    template = TemplateResources(as_mapping(resources.get("Resources")))
+    template = TemplateResources(
+        as_mapping(resources.get("Resources")), TemplateInputs.of(resources, {})
+    )
     found = []
     for name, spec in specs.items():
         own_package = mapping_of(relative, spec.get("package"), load, f"function {name}'s package")
@@ -118,12 +120,12 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
                     if layers.get(r)
                 ],
                 reached_by=reached,
-                exposure=exposure_of(
+                exposure=template.exposure(
+                    reached,
                     events=spec.get("events"),
                     url=spec.get("url"),
                     role=spec.get("role"),
                     apis={k: provider.get(k) for k in _PROVIDER_APIS if k in provider},
-                    reached_by=template.content(reached),
                 ),
             )
         )

@@ -54,10 +54,14 @@ class ModuleResources:
     def exposure(self, body: dict[str, Any], reached: set[str]) -> str:
         """The function's role as written and the content of each resource that reaches
         it: every attribute as written and every text it may stand for (a variable's
-        default, a local), line numbers left out."""
+        default, a local), line numbers left out; and what the module gives each local
+        and variable any of them names (`ModuleValues.read_by`)."""
+        role = tf_value(body, "role")
+        bodies = [role, *(self.bodies[a] for a in sorted(reached))]
         return exposure_of(
-            role=self.values.texts(tf_value(body, "role")),
+            role=self.values.texts(role),
             reached_by={a: self._content(self.bodies[a]) for a in sorted(reached)},
+            values=_without_lines(self.values.read_by(bodies)),
         )
 
     def _content(self, body: dict[str, Any]) -> Any:

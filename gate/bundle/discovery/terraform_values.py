@@ -114,6 +114,20 @@ class ModuleValues:
                         pending.append(one)
         return list(found)
 
+    def read_by(self, value: Any) -> dict[str, list[Any]]:
+        """Each local and variable `value` names anywhere in its expressions (also inside
+        one `resolve` leaves as written: `var.open ? "NONE" : "AWS_IAM"`), and each that
+        their values name, with what the module gives it: a default or a tfvars value
+        changed changes what `value` deploys."""
+        found: dict[str, list[Any]] = {}
+        pending = [value]
+        while pending:
+            for kind, name in _mentioned(pending.pop()):
+                if f"{kind}.{name}" not in found:
+                    found[f"{kind}.{name}"] = self._named(kind, name)
+                    pending.append(found[f"{kind}.{name}"])
+        return found
+
     def _resolve(self, value: Any, depth: int) -> list[Any]:
         if isinstance(value, list):
             choices = [self._resolve(item, depth) for item in value]
@@ -151,6 +165,19 @@ class ModuleValues:
         if kind == "local":
             return [self.locals[key]] if key in self.locals else []
         return list(self.variables.get(key, []))
+
+
+_MENTIONED = re.compile(r"(?<![\w.])(local|var)\.([A-Za-z_][\w-]*)")
+"""A local or variable named anywhere in an expression."""
+
+
+def _mentioned(value: Any) -> set[tuple[str, str]]:
+    """The (`local` or `var`, name) of each local and variable the strings of `value`
+    name, however deep."""
+    if isinstance(value, str):
+        return {(m[1], m[2]) for m in _MENTIONED.finditer(value)}
+    inner = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return {found for item in inner for found in _mentioned(item)}
 
 
 def _capped(found: list[Any], written: Any) -> list[Any]:
