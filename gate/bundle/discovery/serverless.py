@@ -76,7 +76,9 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
     ):
         # serverless-python-requirements' layer of the requirements the audit reads.
         layers = {**layers, _REQUIREMENTS_LAYER: ""}
-    template = TemplateResources(as_mapping(resources.get("Resources")))
+    template = TemplateResources(
+        as_mapping(resources.get("Resources")), [_function_logical_id(str(n)) for n in specs]
+    )
     found = []
     for name, spec in specs.items():
         own_package = mapping_of(relative, spec.get("package"), load, f"function {name}'s package")

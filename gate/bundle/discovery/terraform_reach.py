@@ -4,11 +4,12 @@ gate.bundle.discovery.reach), with the content of each (`exposure`)."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from gate.bundle.discovery.declared import exposure_of
 from gate.bundle.discovery.hcl import made_by_terraform
-from gate.bundle.discovery.reach import TERRAFORM_LINKS, Written, named, reaching
+from gate.bundle.discovery.reach import TERRAFORM_LINKS, Written, named, reaching, untied
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_references, tf_value
 
 Blocks = list[tuple[str, str, str, str, dict[str, Any]]]
@@ -46,10 +47,22 @@ class ModuleResources:
         return (own | self._pointing(own, body)) - {address}
 
     def reached_by(self, address: str, body: dict[str, Any]) -> set[str]:
-        """What reaches the function: what refers to it, and what joins that through
+        """What reaches the function: what refers to it, what may invoke a function of
+        the module but refers to none (`untied`), and what joins those through
         `TERRAFORM_LINKS`."""
-        start = named(address, lambda own: self._pointing(own, body), self.kinds)
+        start = self._start(address, body) | self.untied
         return reaching(start, self.written, TERRAFORM_LINKS) - {address}
+
+    @cached_property
+    def untied(self) -> set[str]:
+        """The resources that may invoke a function but refer to none of the module's
+        (gate.bundle.discovery.reach `untied`)."""
+        functions = (a for a, kind in self.kinds.items() if kind in FUNCTIONS)
+        return untied((self._start(f, self.bodies[f]) for f in functions), self.written)
+
+    def _start(self, address: str, body: dict[str, Any]) -> set[str]:
+        """Where the walk from the function `address` starts (reach `named`)."""
+        return named(address, lambda own: self._pointing(own, body), self.kinds)
 
     def exposure(self, body: dict[str, Any], reached: set[str]) -> str:
         """The function's role as written and the content of each resource that reaches
