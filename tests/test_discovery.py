@@ -2119,3 +2119,23 @@ def test_a_template_function_reached_without_a_reference_is_another_when_that_ch
     was = reached(tmp_path, {"template.yaml": text}, "Ops")
     now = reached(tmp_path, {"template.yaml": text.replace(*edit)}, "Ops")
     assert was.identity != now.identity
+
+
+def called_from_root(authorization: str) -> dict[str, str]:
+    """The operator function in a local module (`ops/`), its HTTP API in the root module
+    that calls it: the integration names the module's output, not the function."""
+    outputs = 'output "invoke_arn" {\n  value = aws_lambda_function.ops.invoke_arn\n}\n'
+    calling = 'module "ops" {\n  source = "./ops"\n}\n'
+    api = calling + tf_integration("module.ops.invoke_arn") + tf_route(authorization)
+    return {"ops/main.tf": OPS_ONLY + outputs, "main.tf": api}
+
+
+def test_what_reaches_a_function_from_the_module_that_calls_it_is_on_its_chain(
+    tmp_path: Path,
+) -> None:
+    """Review 58 class 2d: the calling module's route, integration and API reach the
+    function, each by its folder and address; opening the route makes it another."""
+    was = reached(tmp_path, called_from_root("AWS_IAM"))
+    assert "./aws_apigatewayv2_route.ops" in was.reached_by
+    assert "./aws_apigatewayv2_integration.ops" in was.reached_by
+    assert was.identity != reached(tmp_path, called_from_root("NONE")).identity

@@ -21,8 +21,13 @@ FUNCTIONS = ("aws_lambda_function", "awscc_lambda_function")
 class ModuleResources:
     """A module's resource blocks, each read once for the walk (`Written`)."""
 
-    def __init__(self, blocks: Blocks, values: ModuleValues) -> None:
+    def __init__(
+        self, blocks: Blocks, values: ModuleValues, calling: dict[str, Any] | None = None
+    ) -> None:
+        """`calling`: what in the modules that call this one may reach its functions,
+        by `folder/address`, with its content (`reaching_called` of each)."""
         self.values = values
+        self.calling = calling or {}
         self.bodies: dict[str, dict[str, Any]] = {}
         for section, kind, name, _, body in blocks:
             if section == "resource":  # an override file's block over the one it overrides
@@ -48,10 +53,20 @@ class ModuleResources:
 
     def reached_by(self, address: str, body: dict[str, Any]) -> set[str]:
         """What reaches the function: what refers to it, what may invoke a function of
-        the module but refers to none (`untied`), and what joins those through
-        `TERRAFORM_LINKS`."""
+        the module but refers to none (`untied`), what joins those through
+        `TERRAFORM_LINKS`, and what reaches it from the modules that call this one
+        (`calling`, as `folder/address`)."""
         start = self._start(address, body) | self.untied
-        return reaching(start, self.written, TERRAFORM_LINKS) - {address}
+        found = reaching(start, self.written, TERRAFORM_LINKS) - {address}
+        return found | set(self.calling)
+
+    def reaching_called(self, folder: str) -> dict[str, Any]:
+        """What in this module (in `folder`) may reach a function of a module it calls:
+        what may invoke a function but refers to none of this module's (`untied`: one
+        naming a module's output among them) and what joins that, by `folder/address`,
+        with the content of each."""
+        chain = reaching(self.untied, self.written, TERRAFORM_LINKS)
+        return {f"{folder}/{a}": self._content(self.bodies[a]) for a in sorted(chain)}
 
     @cached_property
     def untied(self) -> set[str]:
@@ -70,7 +85,10 @@ class ModuleResources:
         default, a local), line numbers left out."""
         return exposure_of(
             role=self.values.texts(tf_value(body, "role")),
-            reached_by={a: self._content(self.bodies[a]) for a in sorted(reached)},
+            reached_by={
+                a: self.calling[a] if a in self.calling else self._content(self.bodies[a])
+                for a in sorted(reached)
+            },
         )
 
     def _content(self, body: dict[str, Any]) -> Any:
