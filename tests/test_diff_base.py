@@ -834,3 +834,46 @@ def test_a_samconfig_value_a_route_reads_is_new_to_the_template_function(
     }
     on = [("template.yaml", "AWS::Lambda::Function.Ops", "Ops")]
     assert judged(repo, files, {changed: SAMCONFIG.format("NONE")}, on) == [status]
+
+
+def topic(name: str) -> str:
+    return f'resource "aws_sns_topic" "other" {{\n  name = "{name}"\n}}\n'
+
+
+CALLING_MODULE_CHANGES = {
+    "route-opened": ({"main.tf": "NONE"}, "blocking"),
+    "values-changed": ({"locals.tf": 'locals {\n  auth = "NONE"\n}\n'}, "blocking"),
+    "other-resource": ({"topic.tf": topic("renamed")}, "preexisting"),
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "status"), CALLING_MODULE_CHANGES.values(), ids=CALLING_MODULE_CHANGES
+)
+def test_a_change_to_the_calling_module_is_new_to_the_function_it_reaches(
+    repo: git.Repo, change: dict[str, str], status: str
+) -> None:
+    """Review 58 class 2d: the function in a local module, its route in the module that
+    calls it: opening the route touches the function, and so does a change to the calling
+    module's values (outside every resource); a change to a resource there that reaches
+    nothing leaves it alone."""
+    from gate.bundle.discovery.bundle import discover
+    from tests.test_discovery import called_from_root
+
+    root = Path(repo.working_tree_dir or ".")
+    repo.git.checkout("main")
+    (root / "ops").mkdir()
+    for name, text in {**called_from_root("AWS_IAM"), "topic.tf": topic("other")}.items():
+        (root / name).write_text(text, "utf-8")
+    commit(repo, "an operator function in a module, its API in the caller")
+    repo.git.checkout("feature")
+    repo.git.merge("main")
+    opened = called_from_root("NONE")
+    for name, text in change.items():
+        (root / name).write_text(opened[name] if text == "NONE" else text, "utf-8")
+    bundle = Bundle(".", root.resolve(), functions=discover(root, ".").functions)
+    own = finding("ops/main.tf", 1, resource="aws_lambda_function.ops")
+    findings = [replace(own, functions=("aws_lambda_function.ops",))]
+    changes = changes_since("main", [bundle])
+    marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, seen(findings)))
+    assert marked[0].status is Status(status)

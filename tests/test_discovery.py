@@ -2038,3 +2038,200 @@ def test_a_variable_inside_an_expression_of_a_route_is_part_of_the_function(
     opened = {"variables.tf": variable.replace("false", "true")}
     now = reached(tmp_path, {"main.tf": OPS_TF, "api.tf": route, **opened})
     assert was.identity != now.identity
+
+
+OPS_ONLY = OPS_TF.split('resource "aws_apigatewayv2_api"')[0]
+API_TF = 'resource "aws_apigatewayv2_api" "http" {\n  name = "http"\n  protocol_type = "HTTP"\n}\n'
+
+
+def tf_integration(uri: str) -> str:
+    """An HTTP API and an integration whose URI is `uri`, not a reference to the function."""
+    return API_TF + (
+        'resource "aws_apigatewayv2_integration" "ops" {\n'
+        "  api_id = aws_apigatewayv2_api.http.id\n"
+        f'  integration_type = "AWS_PROXY"\n  integration_uri = {uri}\n}}\n'
+    )
+
+
+def tf_event_rule(trigger: str) -> str:
+    """A target that names the function, its rule (which does not) triggered by `trigger`."""
+    return (
+        'resource "aws_cloudwatch_event_target" "ops" {\n'
+        "  rule = aws_cloudwatch_event_rule.ops.name\n  arn = aws_lambda_function.ops.arn\n}\n"
+        'resource "aws_cloudwatch_event_rule" "ops" {\n  name = "ops"\n'
+        f"  event_bus_name = aws_cloudwatch_event_bus.ops.name\n{trigger}}}\n"
+        'resource "aws_cloudwatch_event_bus" "ops" {\n  name = "ops"\n}\n'
+    )
+
+
+TF_SUBSCRIPTION = """\
+resource "aws_sns_topic_subscription" "ops" {
+  topic_arn = aws_sns_topic.ops.arn
+  protocol = "lambda"
+  endpoint = aws_lambda_function.ops.arn
+}
+resource "aws_sns_topic" "ops" {
+  name = "ops"
+}
+resource "aws_sns_topic_policy" "ops" {
+  arn = aws_sns_topic.ops.arn
+  policy = "{}"
+}
+"""
+TF_QUEUE = """\
+resource "aws_lambda_event_source_mapping" "ops" {
+  event_source_arn = aws_sqs_queue.ops.arn
+  function_name = aws_lambda_function.ops.arn
+}
+resource "aws_sqs_queue" "ops" {
+  name = "ops"
+}
+resource "aws_sqs_queue_policy" "ops" {
+  queue_url = aws_sqs_queue.ops.id
+  policy = "{}"
+}
+"""
+TF_NOTIFICATION = """\
+resource "aws_s3_bucket_notification" "ops" {
+  bucket = aws_s3_bucket.ops.id
+  lambda_function {
+    lambda_function_arn = aws_lambda_function.ops.arn
+    events = ["s3:ObjectCreated:*"]
+  }
+}
+resource "aws_s3_bucket" "ops" {
+  bucket = "ops"
+}
+resource "aws_s3_bucket_policy" "ops" {
+  bucket = aws_s3_bucket.ops.id
+  policy = "{}"
+}
+"""
+LITERAL_ARN = (
+    '"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/'
+    'arn:aws:lambda:us-east-1:123456789012:function:ops/invocations"'
+)
+LOOKUP_TF = (
+    'data "aws_lambda_function" "ops" {\n'
+    "  function_name = aws_lambda_function.ops.function_name\n}\n"
+)
+REACHED_UNNAMED = {
+    "literal-arn": (tf_integration(LITERAL_ARN), "aws_apigatewayv2_route.ops"),
+    "lookup": (
+        LOOKUP_TF + tf_integration("data.aws_lambda_function.ops.invoke_arn"),
+        "aws_apigatewayv2_route.ops",
+    ),
+    "module-output": (tf_integration("var.invoke_arn"), "aws_apigatewayv2_route.ops"),
+    "event-rule": (tf_event_rule(""), "aws_cloudwatch_event_rule.ops"),
+    "event-bus": (tf_event_rule(""), "aws_cloudwatch_event_bus.ops"),
+    "topic": (TF_SUBSCRIPTION, "aws_sns_topic.ops"),
+    "topic-policy": (TF_SUBSCRIPTION, "aws_sns_topic_policy.ops"),
+    "queue": (TF_QUEUE, "aws_sqs_queue.ops"),
+    "queue-policy": (TF_QUEUE, "aws_sqs_queue_policy.ops"),
+    "bucket": (TF_NOTIFICATION, "aws_s3_bucket.ops"),
+    "bucket-policy": (TF_NOTIFICATION, "aws_s3_bucket_policy.ops"),
+}
+
+
+@pytest.mark.parametrize(("more", "reaching"), REACHED_UNNAMED.values(), ids=REACHED_UNNAMED)
+def test_what_reaches_a_function_without_referring_to_it_is_on_its_chain(
+    tmp_path: Path, more: str, reaching: str
+) -> None:
+    """Review 58 class 2: an integration that names the function by what the gate does
+    not tie to it (a literal ARN, a lookup, a variable) may reach any function of the
+    module, so its route reaches each; an event source reaches the function its target,
+    subscription, mapping or notification names, and so does the policy on it."""
+    function = reached(tmp_path, {"main.tf": OPS_ONLY, "more.tf": more + tf_route()})
+    assert reaching in function.reached_by
+
+
+def test_an_event_rule_widened_makes_its_function_another(tmp_path: Path) -> None:
+    """A nightly rule made one every event matches: the function its target names is
+    not the one the baseline judged."""
+    nightly = tf_event_rule('  schedule_expression = "rate(1 day)"\n')
+    any_event = tf_event_rule('  event_pattern = "{}"\n')
+    was = reached(tmp_path, {"main.tf": OPS_ONLY, "rule.tf": nightly})
+    now = reached(tmp_path, {"main.tf": OPS_ONLY, "rule.tf": any_event})
+    assert was.identity != now.identity
+
+
+def test_what_invokes_another_function_of_the_module_does_not_reach_this_one(
+    tmp_path: Path,
+) -> None:
+    """Failing closed is for what names no function of the module: another function's
+    integration and route stay off this one's chain."""
+    function = reached(
+        tmp_path, {"main.tf": OPS_TF, "other.tf": OTHER_TF + tf_route("NONE", "other")}
+    )
+    assert "aws_apigatewayv2_route.other" not in function.reached_by
+
+
+BY_NAME = (
+    "!Sub 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/"
+    "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:ops/invocations'"
+)
+BY_JOIN = "!Join ['', ['arn:aws:lambda:us-east-1:1:function:', ops]]"
+EVENT_TEMPLATE = (
+    TEMPLATE.split("  Http:")[0]
+    + """\
+  Rule:
+    Type: AWS::Events::Rule
+    Properties:
+      EventBusName: !Ref Bus
+      ScheduleExpression: rate(1 day)
+      Targets: [{Id: ops, Arn: !GetAtt Ops.Arn}]
+  Bus:
+    Type: AWS::Events::EventBus
+    Properties: {Name: ops}
+  BusPolicy:
+    Type: AWS::Events::EventBusPolicy
+    Properties: {EventBusName: !Ref Bus, StatementId: all, Statement: {}}
+  Subscription:
+    Type: AWS::SNS::Subscription
+    Properties: {TopicArn: !Ref Topic, Protocol: lambda, Endpoint: !GetAtt Ops.Arn}
+  Topic:
+    Type: AWS::SNS::Topic
+  TopicPolicy:
+    Type: AWS::SNS::TopicPolicy
+    Properties: {Topics: [!Ref Topic], PolicyDocument: {}}
+"""
+)
+REACHED_IN_TEMPLATE = {
+    "sub-by-name": (TEMPLATE.replace("!GetAtt Ops.Arn", BY_NAME), ("AWS_IAM", "NONE")),
+    "join-by-name": (TEMPLATE.replace("!GetAtt Ops.Arn", BY_JOIN), ("AWS_IAM", "NONE")),
+    "bus": (EVENT_TEMPLATE, ("{Name: ops}", "{Name: all}")),
+    "bus-policy": (EVENT_TEMPLATE, ("StatementId: all", "StatementId: any")),
+    "topic-policy": (EVENT_TEMPLATE, ("PolicyDocument: {}", "PolicyDocument: {a: b}")),
+}
+
+
+@pytest.mark.parametrize(("text", "edit"), REACHED_IN_TEMPLATE.values(), ids=REACHED_IN_TEMPLATE)
+def test_a_template_function_reached_without_a_reference_is_another_when_that_changes(
+    tmp_path: Path, text: str, edit: tuple[str, str]
+) -> None:
+    """The same in a template: an integration whose URI is written from the function's
+    name, a rule's bus and the policy on it, a subscription's topic's policy."""
+    assert text.count(edit[0]) == 1
+    was = reached(tmp_path, {"template.yaml": text}, "Ops")
+    now = reached(tmp_path, {"template.yaml": text.replace(*edit)}, "Ops")
+    assert was.identity != now.identity
+
+
+def called_from_root(authorization: str) -> dict[str, str]:
+    """The operator function in a local module (`ops/`), its HTTP API in the root module
+    that calls it: the integration names the module's output, not the function."""
+    outputs = 'output "invoke_arn" {\n  value = aws_lambda_function.ops.invoke_arn\n}\n'
+    calling = 'module "ops" {\n  source = "./ops"\n}\n'
+    api = calling + tf_integration("module.ops.invoke_arn") + tf_route(authorization)
+    return {"ops/main.tf": OPS_ONLY + outputs, "main.tf": api}
+
+
+def test_what_reaches_a_function_from_the_module_that_calls_it_is_on_its_chain(
+    tmp_path: Path,
+) -> None:
+    """Review 58 class 2d: the calling module's route, integration and API reach the
+    function, each by its folder and address; opening the route makes it another."""
+    was = reached(tmp_path, called_from_root("AWS_IAM"))
+    assert "./aws_apigatewayv2_route.ops" in was.reached_by
+    assert "./aws_apigatewayv2_integration.ops" in was.reached_by
+    assert was.identity != reached(tmp_path, called_from_root("NONE")).identity

@@ -13,13 +13,14 @@ status `preexisting` and does not block. What counts as touched:
   that file; and any change to the other files that define it, `Function.defined_in`: a
   Chalice project's config, the policy files that names, the modules binding what its
   decorators name), or to any resource that reaches it (`Function.reached_by`: a route,
-  method, integration, permission, URL, authorizer, API or stage on a chain to it), or
-  for a Terraform function to its module's locals and variables (outside every resource
-  of any of its files, or its variable files), for a template's function to any
-  samconfig of the bundle (the values it passes the template's parameters): a function's
-  name is the bundle's to choose, so a role's finding is new when another function is
-  renamed after the one that had it, or that one gains an event, or a route that does
-  not name it opens it;
+  method, integration, permission, URL, authorizer, API or stage on a chain to it, an
+  event source, a resource that may invoke any function), or for a Terraform function to
+  its module's locals and variables (outside every resource of any of its files, or its
+  variable files), and those of a calling module that reaches it, for a template's
+  function to any samconfig of the bundle (the values it passes the template's
+  parameters): a function's name is the bundle's to choose, so a role's finding is new
+  when another function is renamed after the one that had it, or that one gains an
+  event, or a route that does not name it opens it;
 - dependencies: any change to the file that pins the version (a version is reported at
   every manifest, included file and vendored package that pins it, each on its own), or
   to a requirements file that includes that file, directly or through others;
@@ -325,9 +326,14 @@ def _numbered(path: str, scope: DiffScope) -> bool:
 
 def _reaching_touched(address: str, function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """Whether the change touched the resource `address` that reaches the function, in
-    whichever file of its template or module declares it; any change to those files
-    when none of them does (one in an archive: the archive)."""
-    files = _definition_files(function, bundle, scope)
+    whichever file of its template or module declares it (of the calling module, for a
+    `folder/address`); any change to those files when none of them does (one in an
+    archive: the archive)."""
+    folder, _, address = address.rpartition("/")
+    if folder and not _whole_file_path(bundle, function.iac_file):
+        files = _folder_files(bundle, bundle.path / folder, scope, "tf")
+    else:
+        files = _definition_files(function, bundle, scope)
     if _whole_file_path(bundle, function.iac_file):
         return any(scope.changes.file_changed(path) for path in files)
     for path in files:
@@ -363,7 +369,7 @@ def _value_files(function: Function, bundle: Bundle, scope: DiffScope) -> list[s
 
 def _definition_files(function: Function, bundle: Bundle, scope: DiffScope) -> list[str]:
     """The repository paths of the files that may declare what reaches the function: its
-    IaC file, and for Terraform every `.tf` file of its module."""
+    IaC file, and for Terraform every `.tf` file of its module (`_module_files`)."""
     own = _in_repository(bundle, function.iac_file, scope.changes.top)
     return [own, *(p for p in _module_files(function, bundle, scope, "tf") if p != own)]
 
@@ -381,10 +387,20 @@ Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`)."""
 
 def _module_files(function: Function, bundle: Bundle, scope: DiffScope, kind: str) -> list[str]:
     """The repository paths of the files of kind `kind` (`_MODULE_FILES`) of a Terraform
-    function's module; none for another function, or one in an archive."""
+    function's module, then of each module that calls it where something reaches it (a
+    `folder/address` of `Function.reached_by`: its values decide what reaches the
+    function as much as the module's own); none for another function, or one in an
+    archive."""
     if function.iac != "terraform" or _whole_file_path(bundle, function.iac_file):
         return []
-    module = (bundle.path / function.iac_file).parent
+    calling = sorted({a.rpartition("/")[0] for a in function.reached_by if "/" in a})
+    folders = [(bundle.path / function.iac_file).parent, *(bundle.path / f for f in calling)]
+    return [p for folder in folders for p in _folder_files(bundle, folder, scope, kind)]
+
+
+def _folder_files(bundle: Bundle, module: Path, scope: DiffScope, kind: str) -> list[str]:
+    """The repository paths of the files of kind `kind` (`_MODULE_FILES`) of the
+    Terraform module in the bundle's folder `module`, listed once."""
     if (module, kind) not in scope.module_files:
         found = {p for pattern in _MODULE_FILES[kind] for p in module.glob(pattern) if p.is_file()}
         scope.module_files[module, kind] = sorted(

@@ -77,6 +77,20 @@ for their changes (`gate baseline create` at the merge base, a diff-mode run, a
    routes to functions (API parts, permissions, event rules and targets, SNS, SQS and S3
    wiring), fail closed: a change to it touches every function of its module or
    template, and its content enters every such function's identity.
+   Fixed (gate.bundle.discovery.reach `INVOKERS`, `untied`, `TERRAFORM_LINKS`,
+   `TEMPLATE_LINKS`; terraform_reach `ModuleResources.untied`, `reaching_called`;
+   cloudformation `TemplateResources.untied`; terraform `_calling`, `RootModules.above`;
+   gate.scan.diff `_reaching_touched`, `_module_files`): failing closed rather than
+   chasing spellings, a resource of a kind that invokes functions (an integration,
+   method, authorizer, permission, URL, mapping, target, subscription, notification,
+   a rule with targets…) that refers to none of its module's or template's functions
+   starts every function's walk there, so its route, API and the rest join each chain;
+   the walk follows event sources (a target's rule and the rule's bus, a subscription's
+   topic, a mapping's queue or stream, a notification's or permission's source) and
+   the policies on each; and what in a module that calls the function's module, however
+   far up, may invoke a function and refers to none of its own reaches the function as
+   `folder/address`, with its content in the identity; diff mode reads it in that
+   module's files and counts that module's values as the function's own module's.
 
 3. A YAML resource's extent is the lines it is written on, not the lines its content
    is read from. safeyaml records an alias's nodes at the lines of its anchor, and
@@ -691,11 +705,6 @@ def test_the_plain_exposures_are_new(changed: dict[str, str]) -> None:
     assert set(held.values()) == {"blocked"}, held
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 58 class 2: what reaches a function by a name, a lookup, a module "
-    "output or an event source's own resource is not on its chain",
-)
 def test_a_function_reached_otherwise_is_new(changed: dict[str, str]) -> None:
     passed = [n for n, o in changed.items() if n[1:] in REACH_TRICKS and o != "blocked"]
     assert not passed, passed

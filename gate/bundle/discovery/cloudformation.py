@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -29,7 +30,7 @@ from gate.bundle.discovery.inline import (
     inline_source,
     unread_language,
 )
-from gate.bundle.discovery.reach import TEMPLATE_LINKS, Written, named, reaching
+from gate.bundle.discovery.reach import TEMPLATE_LINKS, Written, named, reaching, untied
 from gate.bundle.discovery.template_inputs import TemplateInputs
 from gate.safeyaml import YamlDocument
 
@@ -430,11 +431,22 @@ class TemplateResources:
     """Each resource's type and the logical ids its properties refer to, read once per
     template (every function of it asks)."""
 
-    def __init__(self, resources: dict[str, Any], inputs: TemplateInputs | None = None) -> None:
+    def __init__(
+        self,
+        resources: dict[str, Any],
+        inputs: TemplateInputs | None = None,
+        functions: Iterable[str] | None = None,
+    ) -> None:
+        """`inputs`: what the template deploys its resources from besides their text;
+        `functions`: the logical ids of the template's functions, when not its resources
+        of `FUNCTION_TYPES` (a Serverless service's)."""
         self.resources = resources
         self.inputs = inputs or TemplateInputs()
         """What the template deploys its resources from besides their text."""
         self.kinds = {str(k): str(as_mapping(v).get("Type")) for k, v in resources.items()}
+        if functions is None:
+            functions = (k for k, kind in self.kinds.items() if kind in FUNCTION_TYPES)
+        self.functions = tuple(functions)
         self.refers = {
             str(k): logical_ids(as_mapping(v).get("Properties"))
             for k, v in resources.items()
@@ -453,10 +465,18 @@ class TemplateResources:
 
     def reaching(self, logical_id: str) -> set[str]:
         """What reaches the function `logical_id` (`Type.LogicalId`): what refers to it,
-        and what joins that through `TEMPLATE_LINKS`."""
-        start = named(logical_id, self.naming, self.kinds)
+        what may invoke a function of the template but refers to none (`untied`), and
+        what joins those through `TEMPLATE_LINKS`."""
+        start = named(logical_id, self.naming, self.kinds) | self.untied
         found = reaching(start, self.written, TEMPLATE_LINKS) - {logical_id}
         return {f"{self.kinds[r]}.{r}" for r in found}
+
+    @cached_property
+    def untied(self) -> set[str]:
+        """The resources that may invoke a function but refer to none of the template's
+        (gate.bundle.discovery.reach `untied`)."""
+        starts = (named(f, self.naming, self.kinds) for f in self.functions)
+        return untied(starts, self.written)
 
     def naming(self, own: set[str]) -> set[str]:
         """The resources (not functions) that refer to one of `own`."""

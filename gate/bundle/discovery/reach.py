@@ -7,7 +7,12 @@ served by an integration that names it; an authorizer, an API's settings and its
 decide whether a route is reachable, and by whom. The walk starts from what names the
 function itself, or an alias or version of it (a permission, a function URL, an event
 source mapping, an integration: each reader finds those; `named`) and follows
-`TERRAFORM_LINKS` or `TEMPLATE_LINKS`, one table a syntax, until nothing more joins.
+`TERRAFORM_LINKS` or `TEMPLATE_LINKS`, one table a syntax, until nothing more joins:
+API parts, and event sources both ways (a target's rule and its bus, a subscription's
+topic, a mapping's queue, a permission's source, and the policies on each). It fails
+closed: a resource of a kind that invokes functions (`INVOKERS`) that names none of the
+module's or template's functions (a literal ARN, a lookup, a module's output) may reach
+any of them, so every function's walk starts from it too (`untied`).
 The IaC rules take their routes, methods and URLs from it (gate.rules.iac), baselines
 digest what it finds (`Function.identity`) and diff mode counts a change to any of it
 as one to the function (gate.scan.diff).
@@ -84,6 +89,39 @@ _TF_API_PARTS = (
     "awscc_apigateway_deployment",
 )
 _TF_API_ID = ("api_id", "rest_api_id")
+_TF_SOURCES = (
+    "aws_cloudwatch_event_rule",
+    "aws_cloudwatch_event_bus",
+    "aws_sns_topic",
+    "aws_sqs_queue",
+    "aws_s3_bucket",
+    "aws_kinesis_stream",
+    "aws_dynamodb_table",
+    "awscc_events_rule",
+    "awscc_events_event_bus",
+    "awscc_sns_topic",
+    "awscc_sqs_queue",
+    "awscc_s3_bucket",
+)
+_TF_SOURCE_NAMES = (
+    "rule",
+    "event_bus_name",
+    "topic_arn",
+    "event_source_arn",
+    "bucket",
+    "source_arn",
+    "queue_url",
+)
+_TF_SOURCE_POLICIES = (
+    "aws_sns_topic_policy",
+    "aws_sqs_queue_policy",
+    "aws_s3_bucket_policy",
+    "aws_cloudwatch_event_bus_policy",
+    "aws_cloudwatch_event_permission",
+    "awscc_sns_topic_policy",
+    "awscc_sqs_queue_policy",
+    "awscc_s3_bucket_policy",
+)
 TERRAFORM_LINKS = (
     Link(("aws_apigatewayv2_route", "awscc_apigatewayv2_route"), ("target",), "names"),
     Link(("aws_api_gateway_method", "awscc_apigateway_method"), ("http_method",), "named"),
@@ -105,11 +143,15 @@ TERRAFORM_LINKS = (
     ),
     Link(_TF_APIS, _TF_API_ID, "named"),
     Link(_TF_API_PARTS, _TF_API_ID, "names"),
+    Link(_TF_SOURCES, _TF_SOURCE_NAMES, "named"),
+    Link(_TF_SOURCE_POLICIES, ("arn", "queue_url", "bucket", "event_bus_name"), "names"),
 )
 """Terraform's chains: a route to an integration of the chain; the method an integration
 serves (named in its `http_method`, or written on the same API resource); the authorizer
 a route or method names; the API of an integration, route or method, and that API's
-stages, deployments and resource policy."""
+stages, deployments and resource policy; the event source a target, subscription,
+mapping, notification or permission names (a rule and its bus, a topic, a queue, a
+bucket), and the policies on it."""
 
 _CFN_APIS = (
     "AWS::ApiGateway::RestApi",
@@ -133,11 +175,86 @@ TEMPLATE_LINKS = (
     ),
     Link(_CFN_APIS, (*_CFN_API_ID, "Events"), "named"),
     Link(_CFN_API_PARTS, _CFN_API_ID, "names"),
+    Link(
+        (
+            "AWS::Events::EventBus",
+            "AWS::SNS::Topic",
+            "AWS::SQS::Queue",
+            "AWS::S3::Bucket",
+            "AWS::Kinesis::Stream",
+            "AWS::DynamoDB::Table",
+        ),
+        ("EventBusName", "TopicArn", "EventSourceArn", "SourceArn"),
+        "named",
+    ),
+    Link(
+        (
+            "AWS::Events::EventBusPolicy",
+            "AWS::SNS::TopicPolicy",
+            "AWS::SQS::QueuePolicy",
+            "AWS::S3::BucketPolicy",
+        ),
+        ("EventBusName", "Topics", "Queues", "Bucket"),
+        "names",
+    ),
 )
 """A template's chains: a route to an integration of the chain; the authorizer a route
 or method names; the API an integration, route, method or SAM event names (a SAM API's
-`Auth` decides its events'), and that API's stages and deployments. A method names the
-function itself (`Integration.Uri`)."""
+`Auth` decides its events'), and that API's stages and deployments; the event source a
+rule, subscription, mapping or permission names (a bus, a topic, a queue, a bucket), and
+the policies on it. A method names the function itself (`Integration.Uri`), and so do
+a rule's targets, a topic's subscriptions and a bucket's notifications."""
+
+INVOKERS: Mapping[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "aws_apigatewayv2_integration",
+            "aws_api_gateway_integration",
+            "aws_apigatewayv2_authorizer",
+            "aws_api_gateway_authorizer",
+            "aws_lambda_permission",
+            "aws_lambda_function_url",
+            "aws_lambda_event_source_mapping",
+            "aws_cloudwatch_event_target",
+            "aws_sns_topic_subscription",
+            "aws_s3_bucket_notification",
+            "aws_cloudwatch_log_subscription_filter",
+            "aws_scheduler_schedule",
+            "aws_pipes_pipe",
+            "aws_lb_target_group_attachment",
+            "awscc_apigatewayv2_integration",
+            "awscc_apigateway_method",
+            "awscc_apigatewayv2_authorizer",
+            "awscc_apigateway_authorizer",
+            "awscc_lambda_permission",
+            "awscc_lambda_url",
+            "awscc_lambda_event_source_mapping",
+            "awscc_events_rule",
+            "awscc_sns_subscription",
+            "awscc_scheduler_schedule",
+            "awscc_pipes_pipe",
+            "AWS::ApiGatewayV2::Integration",
+            "AWS::ApiGateway::Method",
+            "AWS::ApiGatewayV2::Authorizer",
+            "AWS::ApiGateway::Authorizer",
+            "AWS::Lambda::Permission",
+            "AWS::Lambda::Url",
+            "AWS::Lambda::EventSourceMapping",
+            "AWS::SNS::Subscription",
+            "AWS::Logs::SubscriptionFilter",
+            "AWS::Scheduler::Schedule",
+            "AWS::Pipes::Pipe",
+        ),
+        (),
+    ),
+    "AWS::Events::Rule": ("Targets",),
+    "AWS::SNS::Topic": ("Subscription",),
+    "AWS::S3::Bucket": ("NotificationConfiguration",),
+    "awscc_sns_topic": ("subscription",),
+    "awscc_s3_bucket": ("notification_configuration",),
+}
+"""The resource types that invoke a function, or route callers to one, each with the
+attributes it does so by (none: whatever it writes)."""
 
 
 STAND_INS = (
@@ -159,6 +276,25 @@ def named(
     gives each resource's type."""
     own = {function} | {r for r in naming({function}) if kinds.get(r) in STAND_INS}
     return own | naming(own)
+
+
+def untied(starts: Iterable[set[str]], resources: Mapping[str, Written]) -> set[str]:
+    """The resources that may invoke a function (`INVOKERS`) but join no function's walk
+    (`starts`: where each function's walk starts, `named`): one that names a function by
+    what the gate does not tie to it (a literal ARN, a lookup, a module's output) may
+    reach any function of the module or template, so each one's walk starts from these
+    too."""
+    tied = set().union(*starts)
+    return {a for a, written in resources.items() if a not in tied and invokes(written)}
+
+
+def invokes(written: Written) -> bool:
+    """Whether the resource is of a kind that invokes functions (`INVOKERS`), by one of
+    the attributes that do."""
+    if written.kind not in INVOKERS:
+        return False
+    by = INVOKERS[written.kind]
+    return not by or any(attribute in written.names for attribute in by)
 
 
 def reaching(

@@ -77,7 +77,9 @@ def read_serverless(relative: str, document: YamlDocument, load: Loader) -> Read
         # serverless-python-requirements' layer of the requirements the audit reads.
         layers = {**layers, _REQUIREMENTS_LAYER: ""}
     template = TemplateResources(
-        as_mapping(resources.get("Resources")), TemplateInputs.of(resources, {})
+        as_mapping(resources.get("Resources")),
+        TemplateInputs.of(resources, {}),
+        [_function_logical_id(str(n)) for n in specs],
     )
     found = []
     for name, spec in specs.items():

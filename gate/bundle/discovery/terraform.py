@@ -2,8 +2,9 @@
 `archive_file` data source, its layers, the packages a module uploads to S3 and the
 CloudFormation stacks it deploys (terraform_stacks); the Cloud Control provider's
 (hashicorp/awscc) function and layer read as their aws counterparts. One
-directory of `.tf` files is one module; modules it calls are not followed, and nothing
-is evaluated beyond the module's own locals and variable defaults (terraform_values)."""
+directory of `.tf` files is one module; modules it calls are not followed (what in a
+calling module may reach its functions is read: `_calling`), and nothing is evaluated
+beyond the module's own locals and variable defaults (terraform_values)."""
 
 from __future__ import annotations
 
@@ -102,11 +103,7 @@ def read_terraform(
     parsed_files: list[dict[str, Any]] = []
     all_calls: dict[str, str] = {}
     module = PurePosixPath(directory.relative_to(root).as_posix())
-    for path in _in_merge_order(directory.glob("*.tf")):
-        relative = path.relative_to(root).as_posix()
-        parsed = _parse(path, relative)
-        if _mentions_root(parsed):
-            parsed = _with_root(parsed, roots.of(module), module)
+    for relative, parsed in _parsed_files(root, directory, roots):
         parsed_files.append(parsed)
         read.add(relative)
         blocks += [(sec, kind, name, relative, body) for sec, kind, name, body in _blocks(parsed)]
@@ -123,13 +120,7 @@ def read_terraform(
                     "functions declared inside modules are not listed or attributed",
                 )
             )
-    # What the module's locals, variable defaults and tfvars files give its expressions.
-    tfvars = [
-        _parse(path, path.relative_to(root).as_posix())
-        for pattern in TFVARS
-        for path in sorted(directory.glob(pattern))
-    ]
-    values = ModuleValues.read(parsed_files, tfvars)
+    values = _module_values(root, directory, parsed_files)
     for section, kind, name, relative, body in blocks:
         _refuse_unread(section, kind, name, relative, body)
     blocks = [(s, k, n, r, _as_aws(k, body, values)) for s, k, n, r, body in blocks]
@@ -153,7 +144,7 @@ def read_terraform(
         if section == "resource" and kind in _LAYER
     }
     builders = _Builders(blocks, _called(root, module, all_calls), values)
-    resources = ModuleResources(blocks, values)
+    resources = ModuleResources(blocks, values, _calling(root, module, roots))
     found = []
     for section, kind, name, relative, body in blocks:
         if section != "resource" or kind not in _FUNCTION:
@@ -293,6 +284,52 @@ def _module_calls(parsed: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def _parsed_files(
+    root: Path, directory: Path, roots: RootModules
+) -> list[tuple[str, dict[str, Any]]]:
+    """The module's `.tf` files in merge order, each parsed (`path.root` written from
+    the module's folder), with its bundle path."""
+    module = PurePosixPath(directory.relative_to(root).as_posix())
+    found = []
+    for path in _in_merge_order(directory.glob("*.tf")):
+        relative = path.relative_to(root).as_posix()
+        parsed = _parse(path, relative)
+        if _mentions_root(parsed):
+            parsed = _with_root(parsed, roots.of(module), module)
+        found.append((relative, parsed))
+    return found
+
+
+def _module_values(root: Path, directory: Path, parsed_files: list[dict[str, Any]]) -> ModuleValues:
+    """What the module's locals, variable defaults and tfvars files give its expressions."""
+    tfvars = [
+        _parse(path, path.relative_to(root).as_posix())
+        for pattern in TFVARS
+        for path in sorted(directory.glob(pattern))
+    ]
+    return ModuleValues.read(parsed_files, tfvars)
+
+
+def _calling(root: Path, module: PurePosixPath, roots: RootModules) -> dict[str, Any]:
+    """What in the modules that call `module`, however far up, may reach a function of
+    it (terraform_reach `ModuleResources.reaching_called`): an API whose integration
+    names a module output reaches the function behind it. Read once per caller."""
+    found: dict[str, Any] = {}
+    for folder in sorted(roots.above(module)):
+        if folder not in roots.reaching:
+            parsed = _parsed_files(root, root / folder, roots)
+            values = _module_values(root, root / folder, [p for _, p in parsed])
+            blocks = [
+                (section, kind, name, relative, _as_aws(kind, body, values))
+                for relative, one in parsed
+                for section, kind, name, body in _blocks(one)
+            ]
+            resources = ModuleResources(blocks, values)
+            roots.reaching[folder] = resources.reaching_called(folder.as_posix())
+        found.update(roots.reaching[folder])
+    return found
+
+
 class RootModules:
     """Which root module each folder of `.tf` files of a bundle runs in: the folder
     itself when no local module call (`source = "./modules/fn"`) reaches it, else the
@@ -303,21 +340,28 @@ class RootModules:
         self.root = root
         self.directories = sorted(directories)
         self._callers: dict[PurePosixPath, set[PurePosixPath]] | None = None
+        self.reaching: dict[PurePosixPath, dict[str, Any]] = {}
+        """By module folder, what in it may reach a function of a module it calls
+        (`_calling`), read once."""
 
     def of(self, module: PurePosixPath) -> PurePosixPath | None:
         """The root module's folder for `module`, or None when the gate cannot tell: the
         modules that call it, however far up, lead to several roots (or to none, a
         cycle)."""
         callers = self._calls()
-        seen, pending, roots = {module}, [module], set()
-        while pending:
-            current = pending.pop()
-            above = callers.get(current, set())
-            if not above:
-                roots.add(current)
-            pending += sorted(above - seen)
-            seen |= above
+        roots = {m for m in self.above(module) | {module} if not callers.get(m)}
         return roots.pop() if len(roots) == 1 else None
+
+    def above(self, module: PurePosixPath) -> set[PurePosixPath]:
+        """The folders whose local module calls reach `module`, however far up."""
+        callers = self._calls()
+        seen: set[PurePosixPath] = set()
+        pending = [module]
+        while pending:
+            above = callers.get(pending.pop(), set()) - seen
+            seen |= above
+            pending += sorted(above)
+        return seen - {module}
 
     def _calls(self) -> dict[PurePosixPath, set[PurePosixPath]]:
         """Each module folder of the bundle, with the folders whose local calls name it."""

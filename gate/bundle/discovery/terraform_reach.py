@@ -4,11 +4,12 @@ gate.bundle.discovery.reach), with the content of each (`exposure`)."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from gate.bundle.discovery.declared import exposure_of
 from gate.bundle.discovery.hcl import made_by_terraform
-from gate.bundle.discovery.reach import TERRAFORM_LINKS, Written, named, reaching
+from gate.bundle.discovery.reach import TERRAFORM_LINKS, Written, named, reaching, untied
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_references, tf_value
 
 Blocks = list[tuple[str, str, str, str, dict[str, Any]]]
@@ -20,8 +21,13 @@ FUNCTIONS = ("aws_lambda_function", "awscc_lambda_function")
 class ModuleResources:
     """A module's resource blocks, each read once for the walk (`Written`)."""
 
-    def __init__(self, blocks: Blocks, values: ModuleValues) -> None:
+    def __init__(
+        self, blocks: Blocks, values: ModuleValues, calling: dict[str, Any] | None = None
+    ) -> None:
+        """`calling`: what in the modules that call this one may reach its functions,
+        by `folder/address`, with its content (`reaching_called` of each)."""
         self.values = values
+        self.calling = calling or {}
         self.bodies: dict[str, dict[str, Any]] = {}
         for section, kind, name, _, body in blocks:
             if section == "resource":  # an override file's block over the one it overrides
@@ -46,10 +52,39 @@ class ModuleResources:
         return (own | self._pointing(own, body)) - {address}
 
     def reached_by(self, address: str, body: dict[str, Any]) -> set[str]:
-        """What reaches the function: what refers to it, and what joins that through
-        `TERRAFORM_LINKS`."""
-        start = named(address, lambda own: self._pointing(own, body), self.kinds)
-        return reaching(start, self.written, TERRAFORM_LINKS) - {address}
+        """What reaches the function: what refers to it, what may invoke a function of
+        the module but refers to none (`untied`), what joins those through
+        `TERRAFORM_LINKS`, and what reaches it from the modules that call this one
+        (`calling`, as `folder/address`)."""
+        start = self._start(address, body) | self.untied
+        found = reaching(start, self.written, TERRAFORM_LINKS) - {address}
+        return found | set(self.calling)
+
+    def reaching_called(self, folder: str) -> dict[str, Any]:
+        """What in this module (in `folder`) may reach a function of a module it calls:
+        what may invoke a function but refers to none of this module's (`untied`: one
+        naming a module's output among them) and what joins that, by `folder/address`,
+        with the content of each and what this module gives the locals and variables it
+        names."""
+        chain = reaching(self.untied, self.written, TERRAFORM_LINKS)
+        return {
+            f"{folder}/{a}": [
+                self._content(self.bodies[a]),
+                _without_lines(self.values.read_by([self.bodies[a]])),
+            ]
+            for a in sorted(chain)
+        }
+
+    @cached_property
+    def untied(self) -> set[str]:
+        """The resources that may invoke a function but refer to none of the module's
+        (gate.bundle.discovery.reach `untied`)."""
+        functions = (a for a, kind in self.kinds.items() if kind in FUNCTIONS)
+        return untied((self._start(f, self.bodies[f]) for f in functions), self.written)
+
+    def _start(self, address: str, body: dict[str, Any]) -> set[str]:
+        """Where the walk from the function `address` starts (reach `named`)."""
+        return named(address, lambda own: self._pointing(own, body), self.kinds)
 
     def exposure(self, body: dict[str, Any], reached: set[str]) -> str:
         """The function's role as written and the content of each resource that reaches
@@ -57,10 +92,14 @@ class ModuleResources:
         default, a local), line numbers left out; and what the module gives each local
         and variable any of them names (`ModuleValues.read_by`)."""
         role = tf_value(body, "role")
-        bodies = [role, *(self.bodies[a] for a in sorted(reached))]
+        # A calling module's content comes resolved in its own values (`calling`).
+        bodies = [role, *(self.bodies[a] for a in sorted(reached) if a not in self.calling)]
         return exposure_of(
             role=self.values.texts(role),
-            reached_by={a: self._content(self.bodies[a]) for a in sorted(reached)},
+            reached_by={
+                a: self.calling[a] if a in self.calling else self._content(self.bodies[a])
+                for a in sorted(reached)
+            },
             values=_without_lines(self.values.read_by(bodies)),
         )
 
