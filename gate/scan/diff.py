@@ -9,8 +9,9 @@ status `preexisting` and does not block. What counts as touched:
 - IaC: a changed line anywhere in the finding's resource, or anywhere in the file outside
   every resource (Globals, Parameters, provider settings reach all of them);
 - any finding: a change to the definition of a function it belongs to (its resource, as
-  for IaC), or to any resource that reaches it (`Function.reached_by`: a route, method,
-  integration, permission, URL, authorizer, API or stage on a chain to it), or for a
+  for IaC; its whole file when its resource has no extent), or to any resource that
+  reaches it (`Function.reached_by`: a route, method, integration, permission, URL,
+  authorizer, API or stage on a chain to it), or for a
   Terraform function to its module's locals and variables (outside every resource of
   any of its files, or its variable files): a function's name is the bundle's to
   choose, so a role's finding is new when another function is renamed after the one
@@ -292,17 +293,14 @@ def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) ->
 
 def _resource_of_function_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """Whether the change touched the function's IaC resource; one whose extent is not
-    known, its declared line (a Chalice decorator), else its file; one in an archive,
-    the archive."""
+    known (a Chalice function, whose decorators and what they name are anywhere in its
+    file), any change to its file; one in an archive, the archive."""
     changes = scope.changes
     path = _in_repository(bundle, function.iac_file, changes.top)
     if _whole_file_path(bundle, function.iac_file) or not _numbered(path, scope):
         return changes.file_changed(path)
     touched = _resource_touched(path, function.resource, scope)
-    if touched is not None:
-        return touched
-    line = function.line
-    return changes.lines_changed(path, line, line) if line else changes.file_changed(path)
+    return changes.file_changed(path) if touched is None else touched
 
 
 def _numbered(path: str, scope: DiffScope) -> bool:
