@@ -62,6 +62,9 @@ class YamlDocument:
     """The application tag each tagged value is written with, without its `!` (`Ref`,
     `GetAtt`, `Sub`): the loader reads `!Ref X` as "X". YAML's own tags (`!!str`) are
     not application tags: their values are what they say."""
+    aliases: frozenset[PathKey] = frozenset()
+    """The key paths whose value is an alias (`*name`, `<<: *name`): a node written at
+    its anchor, whose lines (and positions) are those of another place in the file."""
 
     def position_of(self, path: PathKey) -> Position | None:
         """Where `path` is, or its nearest ancestor that is in the document."""
@@ -286,17 +289,21 @@ def _refuse_duplicate_keys(root: yaml.Node) -> None:
             keys[written] = key.start_mark.line + 1
 
 
-def _key_positions(root: yaml.Node) -> tuple[dict[PathKey, Position], dict[PathKey, str]]:
-    """The position of every key and list item, and the application tag of every tagged
-    value, by key path."""
+def _key_positions(
+    root: yaml.Node,
+) -> tuple[dict[PathKey, Position], dict[PathKey, str], frozenset[PathKey]]:
+    """The position of every key and list item, the application tag of every tagged
+    value, and the paths of the aliases, by key path."""
     lines: dict[PathKey, Position] = {(): _position(root.start_mark)}
     tags: dict[PathKey, str] = {}
+    aliases: set[PathKey] = set()
     seen: set[int] = set()
 
     def walk(node: yaml.Node, path: PathKey) -> None:
         if node.tag.startswith("!") and not node.tag.startswith("!!"):
             tags[path] = node.tag[1:]
         if id(node) in seen:  # an alias: its lines are recorded where it was defined
+            aliases.add(path)
             return
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -311,4 +318,4 @@ def _key_positions(root: yaml.Node) -> tuple[dict[PathKey, Position], dict[PathK
                 walk(item, position)
 
     walk(root, ())
-    return lines, tags
+    return lines, tags, frozenset(aliases)

@@ -313,7 +313,9 @@ def test_a_finding_in_code_a_new_function_deploys_is_new(tmp_path: Path) -> None
     assert [f.status for f in marked] == [Status.PREEXISTING, Status.BLOCKING]
 
 
-def test_terraform_blocks_run_to_the_next_block(tmp_path: Path) -> None:
+def test_terraform_blocks_span_their_braces(tmp_path: Path) -> None:
+    # The lines between blocks (a comment, a blank) are outside every resource: a change
+    # there touches them all.
     main = tmp_path / "main.tf"
     main.write_text(
         'resource "aws_lambda_function" "a" {\n  runtime = "python3.12"\n}\n\n'
@@ -321,8 +323,59 @@ def test_terraform_blocks_run_to_the_next_block(tmp_path: Path) -> None:
         "utf-8",
     )
     assert resource_extents(main) == {
-        "aws_lambda_function.a": (1, 5),
+        "aws_lambda_function.a": (1, 3),
         "data.aws_iam_policy_document.p": (6, 7),
+    }
+
+
+TF_HEADERS = {
+    "escaped-label": 'resource "aws_lambda_function" "o\\u0070s" {',
+    "indented": '  resource "aws_lambda_function" "ops" {',
+    "bare-labels": "resource aws_lambda_function ops {",
+    "comment": 'resource /* the operator */ "aws_lambda_function" "ops" {',
+}
+"""Headers Terraform reads as `aws_lambda_function.ops` and a line pattern does not."""
+LOG_GROUP = 'resource "aws_cloudwatch_log_group" "ops" {\n  name = "/aws/lambda/ops"\n}\n'
+
+
+@pytest.mark.parametrize("header", TF_HEADERS.values(), ids=TF_HEADERS)
+def test_a_terraform_block_spans_what_the_parse_gives_it(tmp_path: Path, header: str) -> None:
+    main = tmp_path / "main.tf"
+    main.write_text(LOG_GROUP + f'{header}\n  function_name = "ops"\n}}\n', "utf-8")
+    assert resource_extents(main) == {
+        "aws_cloudwatch_log_group.ops": (1, 3),
+        "aws_lambda_function.ops": (4, 6),
+    }
+
+
+ALIASED = {
+    "alias": (
+        "  Notes:\n    Type: AWS::SNS::Topic\n    Metadata:\n      Events: &events\n"
+        "        Nightly: {Type: Schedule, Properties: {Schedule: rate(1 day)}}\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      Handler: app.handler\n      Events: *events\n"
+    ),
+    "merge-key": (
+        "  Notes:\n    Type: AWS::SNS::Topic\n    Metadata:\n      Props: &props\n"
+        "        Handler: app.handler\n"
+        "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+        "      <<: *props\n      Runtime: python3.12\n"
+    ),
+}
+"""A function whose content is written in a topic's `Metadata`, at an anchor."""
+
+
+@pytest.mark.parametrize("resources", ALIASED.values(), ids=ALIASED)
+def test_in_a_yaml_document_with_an_alias_every_resource_spans_the_file(
+    tmp_path: Path, resources: str
+) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text("Resources:\n" + resources, "utf-8")
+    last = resources.count("\n") + 2
+    assert resource_extents(template) == {
+        name: (1, last)
+        for logical, kind in (("Notes", "AWS::SNS::Topic"), ("Fn", "AWS::Serverless::Function"))
+        for name in (logical, f"{kind}.{logical}")
     }
 
 
@@ -877,3 +930,70 @@ def test_a_change_to_the_calling_module_is_new_to_the_function_it_reaches(
     changes = changes_since("main", [bundle])
     marked, _ = apply_diff(findings, scope_of(changes, [bundle], findings, seen(findings)))
     assert marked[0].status is Status(status)
+
+
+@pytest.mark.parametrize("header", TF_HEADERS.values(), ids=TF_HEADERS)
+def test_a_change_to_a_terraform_function_whose_header_is_written_otherwise_is_new(
+    repo: git.Repo, header: str
+) -> None:
+    """Review 58 class 5: the function's lines are its own however its header is written,
+    not the log group's before it."""
+    from tests.test_discovery import OPS_TF
+
+    def main(handler: str) -> dict[str, str]:
+        own = OPS_TF.replace('resource "aws_lambda_function" "ops" {', header)
+        return {"main.tf": LOG_GROUP + own.replace("app.handler", handler)}
+
+    assert terraform_judged(repo, main("app.handler"), main("app.main"))[0] == "blocking"
+
+
+def judged_with(repo: git.Repo, name: str, before: str, after: str, function: Function) -> str:
+    """The status of a finding in the code of `function` (defined in the file `name`,
+    `before` on main and `after` in the work tree), there at the merge base too."""
+    root = Path(repo.working_tree_dir or ".")
+    repo.git.checkout("main")
+    (root / name).write_text(before, "utf-8")
+    commit(repo, "a function")
+    repo.git.checkout("feature")
+    repo.git.merge("main")
+    (root / name).write_text(after, "utf-8")
+    bundle = Bundle(".", root.resolve(), functions=(function,))
+    code = replace(finding("app.py", 1), functions=(function.name,))
+    changes = changes_since("main", [bundle])
+    marked, _ = apply_diff([code], scope_of(changes, [bundle], [code], seen([code])))
+    return str(marked[0].status.value if marked[0].status else None)
+
+
+def test_a_function_with_no_extent_is_redefined_by_any_change_to_its_file(
+    repo: git.Repo,
+) -> None:
+    # A Chalice app's one function, declared at its first decorator: an authorizer
+    # dropped on a line of its own is not that line.
+    app = (
+        "from chalice import Chalice, IAMAuthorizer\n\napp = Chalice(app_name='ops')\n"
+        "iam = IAMAuthorizer()\n\n\n@app.route(\n    '/admin',\n    authorizer=iam,\n)\n"
+        "def admin():\n    return {}\n"
+    )
+    chalice = Function(
+        "api_handler", "chalice", "app.py", 7, "api_handler", None, "app.app", "app.py",
+        "app", ".",
+    )  # fmt: skip
+    dropped = app.replace("authorizer=iam", "authorizer=None")
+    assert judged_with(repo, "app.py", app, dropped, chalice) == "blocking"
+
+
+@pytest.mark.parametrize("resources", ALIASED.values(), ids=ALIASED)
+def test_a_change_to_an_anchor_a_function_aliases_is_new_to_it(
+    repo: git.Repo, resources: str
+) -> None:
+    """Review 58 class 3: the anchor is in another resource's lines (a topic's
+    `Metadata`); `sam deploy` expands the alias into the function."""
+    template = "Transform: AWS::Serverless-2016-10-31\nResources:\n" + resources
+    opened = template.replace("        Handler: app.handler\n", "        Handler: app.main\n")
+    opened = opened.replace("Schedule, Properties: {Schedule: rate(1 day)}", "HttpApi")
+    assert opened != template
+    fn = Function(
+        "Fn", "sam", "template.yaml", template.splitlines().index("  Fn:") + 1,
+        "AWS::Serverless::Function.Fn", "python3.12", "app.handler", "app.py", "handler", ".",
+    )  # fmt: skip
+    assert judged_with(repo, "template.yaml", template, opened, fn) == "blocking"

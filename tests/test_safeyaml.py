@@ -104,3 +104,13 @@ def test_application_tags_are_kept_by_path_and_yamls_own_are_plain() -> None:
     document = load_yaml(text, allow_tags=True)
     assert document.data == {"a": "X", "b": "/v", "c": ["", ["P", "x"]]}
     assert document.tags == {("a",): "Ref", ("c",): "Join", ("c", 1, 0): "Ref"}
+
+
+def test_aliases_are_kept_by_path() -> None:
+    # An alias's content is written at its anchor: a reader of a key's lines must know.
+    # A merge key's entries are merged in place (`d.b`, at the anchor's line).
+    text = "a: &x {b: 1}\nc: *x\nd:\n  <<: *x\n  e: [&y 2, *y]\n"
+    document = load_yaml(text)
+    assert document.aliases == {("c",), ("d", "b"), ("d", "e", 1)}
+    assert document.positions["d", "b"] == (1, 8)
+    assert not load_yaml("a: &x 1\nb: 2\n").aliases

@@ -307,8 +307,8 @@ def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) ->
 
 def _resource_of_function_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """Whether the change touched the function's IaC resource; one whose extent is not
-    known, its file (a Chalice app's functions are its decorators, what they name and
-    what configures the app: code, anywhere in app.py); one in an archive, the archive."""
+    known (a Chalice function, whose decorators and what they name are anywhere in its
+    file), any change to its file; one in an archive, the archive."""
     changes = scope.changes
     path = _in_repository(bundle, function.iac_file, changes.top)
     if _whole_file_path(bundle, function.iac_file) or not _numbered(path, scope):

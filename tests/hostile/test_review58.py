@@ -111,6 +111,12 @@ for their changes (`gate baseline create` at the merge base, a diff-mode run, a
    resource that aliases it; failing that, in a file with an alias any change touches
    every resource of it, as for a file not numbered as git.
 
+   Fixed (gate.safeyaml `YamlDocument.aliases`; gate.bundle.discovery.extents
+   `_yaml_extent`): the loader records where each alias is (a merge key's entries
+   included, merged in place), and in a document with any alias every resource's
+   extent is the whole file: any change to the file touches every resource and every
+   function it defines.
+
 4. What reaches a function is judged by its properties as written, not by what the
    deploy makes of them. A template function's `exposure` holds the `Properties` of
    each resource that reaches it (`TemplateResources.content`), as written: not the
@@ -170,6 +176,14 @@ for their changes (`gate baseline create` at the merge base, a diff-mode run, a
    address as `hcl_loads` gives it, override files included), not from a line pattern;
    and where a function's extent is not found, count any change to its file, not its
    declared line alone.
+
+   Fixed (gate.bundle.discovery.extents `_terraform_extents`, gate.bundle.discovery
+   .terraform `addressed_blocks`; gate.scan.diff `_resource_of_function_touched`): each
+   resource and data block spans the `__start_line__` to `__end_line__` of the parse
+   discovery reads (`check` blocks' too), keyed by its address with labels unescaped;
+   lines between blocks are outside every resource. A function whose resource has no
+   extent (a Chalice function, a file the parse refuses) is touched by any change to
+   its file, never judged by its declared line.
 
 What held (tried for real): a closing line with letters after the marker (`EOTX`):
 python-hcl2 ends the heredoc there and cannot parse the rest, refused (exit 2); inline
@@ -710,11 +724,6 @@ def test_a_function_reached_otherwise_is_new(changed: dict[str, str]) -> None:
     assert not passed, passed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 58 class 3: a YAML resource's extent leaves out the lines its aliases "
-    "and merge keys take its content from",
-)
 def test_an_aliased_definition_is_touched(changed: dict[str, str]) -> None:
     passed = [n for n, o in changed.items() if n[1:] in ALIAS_TRICKS and o != "blocked"]
     assert not passed, passed
@@ -725,11 +734,6 @@ def test_a_route_opened_by_what_the_deploy_reads_is_new(changed: dict[str, str])
     assert not passed, passed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 58 class 5: a Terraform block's extent found by a line pattern, not "
-    "by how hclsyntax reads its header",
-)
 def test_a_function_block_written_otherwise_is_touched(changed: dict[str, str]) -> None:
     passed = [n for n, o in changed.items() if n[1:] in HEADER_TRICKS and o != "blocked"]
     assert not passed, passed

@@ -701,6 +701,14 @@ def _places(module: PurePosixPath, value: Any, values: ModuleValues) -> set[str 
     return {_tf_local(module, text)[0] for text in texts} or {None}
 
 
+def addressed_blocks(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The resources and data sources of one `.tf` file as discovery reads them (`check`
+    blocks' too), each by its address as Terraform reads it (labels unescaped), its
+    body holding python-hcl2's `__start_line__` and `__end_line__`. HclError for a file
+    discovery cannot read."""
+    return [(_address(s, k, n), body) for s, k, n, body in _blocks(_parse(path, path.name))]
+
+
 def _address(section: str, kind: str, name: str) -> str:
     return f"data.{kind}.{name}" if section == "data" else f"{kind}.{name}"
 
