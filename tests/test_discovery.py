@@ -887,6 +887,72 @@ def test_a_heredoc_closing_line_inside_a_sequence_is_refused() -> None:
     check_heredoc_end("${\ntrue\n}\ntrue", 7, "true", template_sequences("${\ntrue\n}\ntrue"))
 
 
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        (
+            {
+                "main.tf": 'resource "aws_s3_bucket" "b" {}\n',
+                "x.tf": 'resource "aws_s3_bucket" "b" {}\n',
+            },
+            "x.tf:1: aws_s3_bucket.b is defined again (first at main.tf:1)",
+        ),
+        (
+            {"x.tf": 'data "archive_file" "fn" {\n}\n\ndata "archive_file" "fn" {\n}\n'},
+            "x.tf:4: data.archive_file.fn is defined again (first at x.tf:1)",
+        ),
+        (
+            {"x.tf": 'data "a" "b" {\n}\ncheck "c" {\n  data "a" "b" {\n  }\n}\n'},
+            "x.tf:4: data.a.b is defined again",
+        ),
+        (
+            {"main.tf": "locals {\n  a = 1\n}\n", "x.tf": "locals {\n  b = 1\n  a = 2\n}\n"},
+            "x.tf:1: local.a is defined again (first at main.tf:1)",
+        ),
+        ({"x.tf": "locals {\n  a = 1\n  a = 2\n}\n"}, "x.tf:1: local.a is defined again"),
+        (
+            {"x.tf": 'module "m" {\n  source = "./m"\n}\nmodule "m" {\n  source = "./n"\n}\n'},
+            "x.tf:4: module.m is defined again",
+        ),
+        (
+            {
+                "main.tf": 'variable "v" {}\n',
+                "override.tf": 'variable "v" {}\n',
+                "x.tf": 'variable "v" {}\n',
+            },
+            "x.tf:1: var.v is defined again (first at main.tf:1)",
+        ),
+    ],
+)
+def test_an_address_defined_twice_is_refused_as_terraform_refuses_it(
+    tmp_path: Path, files: dict[str, str], said: str
+) -> None:
+    """Terraform refuses a module defining one address twice outside override files; the
+    gate would merge the blocks (a later local winning): what only it reads would win."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    with pytest.raises(BundleError, match=rf"^b/{re.escape(said)}"):
+        discover(tmp_path, "b")
+
+
+def test_override_files_still_merge_into_what_they_override(tmp_path: Path) -> None:
+    """An override file (`override.tf`, `*_override.tf`) may set again what another
+    file defines, and another override file after it: Terraform merges them in turn."""
+    from gate.bundle.discovery.terraform_defined import in_merge_order, redefinition
+
+    block = 'locals {\n  a = 1\n}\ndata "archive_file" "fn" {\n  type = "zip"\n}\n'
+    files = {name: {"locals": [{"a": [1]}]} for name in ("a_override.tf", "main.tf", "override.tf")}
+    assert redefinition(files.items()) is None
+    assert [p.name for p in in_merge_order(map(Path, files))] == [
+        "main.tf",
+        "a_override.tf",
+        "override.tf",
+    ]
+    for name in files:
+        (tmp_path / name).write_text(block, "utf-8")
+    discover(tmp_path, "b")
+
+
 def test_inline_source_takes_literals_and_sub_templates_only() -> None:
     from gate.bundle.discovery.inline import inline_place, inline_source
 
