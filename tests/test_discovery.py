@@ -902,6 +902,10 @@ def test_a_heredoc_closing_line_inside_a_sequence_is_refused() -> None:
             "x.tf:4: data.archive_file.fn is defined again (first at x.tf:1)",
         ),
         (
+            {"x.tf": 'resource "archive_file" "fn" {\n}\ndata "archive_file" "fn" {\n}\n'},
+            "x.tf:3: data.archive_file.fn and archive_file.fn, two archives Terraform keeps",
+        ),
+        (
             {"x.tf": 'data "a" "b" {\n}\ncheck "c" {\n  data "a" "b" {\n  }\n}\n'},
             "x.tf:4: data.a.b is defined again",
         ),

@@ -138,13 +138,7 @@ def read_terraform(
     for section, kind, name, relative, body in blocks:
         _refuse_unread(section, kind, name, relative, body)
     blocks = [(s, k, n, r, _as_aws(k, body, values)) for s, k, n, r, body in blocks]
-    archives: dict[str, dict[str, Any]] = {}
-    for _, kind, name, _, body in blocks:
-        if kind == "archive_file":  # the data source, or the resource made at apply
-            # An override file's block replaces the arguments and nested blocks it sets,
-            # as Terraform merges it; two archives of one address are otherwise refused,
-            # as Terraform refuses them (`redefinition`).
-            archives[name] = {**archives.get(name, {}), **body}
+    archives = _archives(blocks)
     # What the module uploads to S3 itself: a function deploying that object deploys
     # the file (or archive) the upload reads, in the same apply.
     uploads = {
@@ -397,6 +391,29 @@ def _untied_layers(written: Any, layers: dict[str, tuple[str | None, str | None]
             "published one"
         )
     return untied
+
+
+def _archives(
+    blocks: list[tuple[str, str, str, str, dict[str, Any]]],
+) -> dict[str, dict[str, Any]]:
+    """The module's archive_files (the data source, or the resource made at apply), by
+    name, as the gate finds a function's (`_archive_name`). An override file's block
+    replaces the arguments and nested blocks it sets, as Terraform merges it (two blocks
+    of one address are otherwise refused: `redefinition`). HclError for a data source and
+    a resource of one name, which Terraform keeps apart and the gate would read as one."""
+    archives: dict[str, dict[str, Any]] = {}
+    sections: dict[str, str] = {}
+    for section, kind, name, relative, body in blocks:
+        if kind != "archive_file":
+            continue
+        if sections.setdefault(name, section) != section:
+            raise HclError(
+                f"{relative}:{body.get('__start_line__')}: data.archive_file.{name} and "
+                f"archive_file.{name}, two archives Terraform keeps apart, which the gate "
+                "finds by name alone: give them different names"
+            )
+        archives[name] = {**archives.get(name, {}), **body}
+    return archives
 
 
 class _Builders:
