@@ -35,7 +35,12 @@ from gate.bundle.discovery.hcl import hcl_loads, made_by_terraform, rendered, te
 from gate.bundle.discovery.hcl_text import HclTextError, read_hcl
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
-from gate.bundle.discovery.terraform_defined import in_merge_order, redefinition, scopes
+from gate.bundle.discovery.terraform_defined import (
+    in_merge_order,
+    overridden,
+    redefinition,
+    scopes,
+)
 from gate.bundle.discovery.terraform_reach import FUNCTIONS, ModuleResources
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
 from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_references, tf_value
@@ -412,7 +417,7 @@ def _archives(
                 f"archive_file.{name}, two archives Terraform keeps apart, which the gate "
                 "finds by name alone: give them different names"
             )
-        archives[name] = {**archives.get(name, {}), **body}
+        archives[name] = overridden(archives.get(name), body)
     return archives
 
 
@@ -439,7 +444,7 @@ class _Builders:
         for section, kind, name, _, body in blocks:
             # An override file's block is merged into the original, as Terraform merges it.
             address = _address(section, kind, name)
-            addresses[address] = {**addresses.get(address, {}), **body}
+            addresses[address] = overridden(addresses.get(address), body)
         addresses |= {f"local.{name}": {"value": v} for name, v in values.locals.items()}
         addresses |= {f"module.{name}": {} for name in calls}
         self.always = {a: why for a, body in addresses.items() if (why := _always(a, body))}

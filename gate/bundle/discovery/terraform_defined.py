@@ -38,6 +38,16 @@ def scopes(parsed: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def overridden(original: dict[str, Any] | None, override: dict[str, Any]) -> dict[str, Any]:
+    """A block's body once an override file's block of its address is merged into it, as
+    Terraform merges it: the override's arguments and nested blocks over the original's,
+    at the original's place (its line markers, `__start_line__`)."""
+    if original is None:
+        return override
+    place = {key: value for key, value in original.items() if key.startswith("__")}
+    return {**original, **override, **place}
+
+
 def redefinition(files: Iterable[tuple[str, dict[str, Any]]]) -> str | None:
     """`file:line: why` for the first definition Terraform refuses as a second one of its
     address in a module (`files`: each file's relative path and parse, in merge order),

@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
-from gate.bundle.discovery.terraform_defined import in_merge_order
+from gate.bundle.discovery.terraform_defined import in_merge_order, overridden
 from gate.bundle.discovery.terraform_values import ModuleValues
 from gate.model import Function
 from gate.rules.context import BundleContext
@@ -106,18 +106,11 @@ def module_blocks(context: BundleContext, directory: str) -> dict[str, Block]:
             for kind, named in as_mapping(group).items():
                 for name, body in as_mapping(named).items():
                     address = f"{kind}.{name}"
-                    block = Block(address, relative, as_mapping(body), lines, values)
-                    blocks[address] = _merged(blocks.get(address), block)
+                    if address in blocks:
+                        blocks[address].body = overridden(blocks[address].body, as_mapping(body))
+                    else:
+                        blocks[address] = Block(address, relative, as_mapping(body), lines, values)
     return blocks
-
-
-def _merged(original: Block | None, override: Block) -> Block:
-    """`override`'s arguments and nested blocks over `original`'s, at `original`'s place."""
-    if original is None:
-        return override
-    place = {key: value for key, value in original.body.items() if key.startswith("__")}
-    original.body = {**original.body, **override.body, **place}
-    return original
 
 
 def module_of(function: Function) -> str:
