@@ -53,7 +53,13 @@ for their changes (`gate baseline create` at the merge base, a diff-mode run, a
    (exit 2). So a closing line with more than the marker, or after `\\x1c`-`\\x1f`, is
    refused, and so is an empty heredoc (or one empty line), which python-hcl2 reads on
    past where Terraform ends it, and a sequence whose end the gate may misjudge (one
-   holding a comment, a heredoc or a quoted template).
+   holding a comment, a heredoc or a quoted template). And what Terraform refuses is
+   refused (gate.bundle.discovery.terraform_defined `redefinition`): an address defined
+   twice outside override files (`resource`, `data`, `module`, `variable`, `output`),
+   a local set twice, and an archive_file data source and resource of one name, which
+   discovery finds by name alone. Override files merge as Terraform merges them, last
+   and into the block they override (`in_merge_order`, `overridden`), for discovery and
+   for the rules, whose locals, IaC blocks and IAM blocks had read them by file name.
 
 2. What reaches a function without naming it by reference is not on its chain. The
    walk starts from what refers to the function or an alias of it (in Terraform also a
