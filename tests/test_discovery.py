@@ -820,6 +820,10 @@ def test_a_flush_heredoc_is_trimmed_as_terraform_trims_it(written: str, trimmed:
     assert hcl_loads(f"a = <<-EOT\n{written}EOT\n")["a"] == [trimmed]
 
 
+_NOT_ITS_MARKER = "a heredoc's closing line is not its marker `EOT` alone"
+_ENDED_EARLIER = "Terraform ends a heredoc on this line (its marker `EOT` alone)"
+
+
 @pytest.mark.parametrize(
     ("written", "line", "said"),
     [
@@ -830,16 +834,127 @@ def test_a_flush_heredoc_is_trimmed_as_terraform_trims_it(written: str, trimmed:
         ),
         ("locals {\n  a = 1 # x\r}\n}\n", 2, "a carriage return with no line feed after it"),
         ("locals {\n  a = <<-EOT\n    x\r    y\n  EOT\n}\n", 3, "a carriage return with"),
+        *(
+            (f"locals {{\n  a = [<<-EOT\n  x\n{closing}\n  ]\n}}\n", 4, _NOT_ITS_MARKER)
+            for closing in ("  EOT # end", "  EOT,", "\x1cEOT", '  EOT == "x"')
+        ),
+        ("locals {\n  a = [<<-EOT\n  x\n  EOT]\n}\n", 4, _NOT_ITS_MARKER),
+        ("locals {\n  a = <<EOT\nx\n\x1fEOT\n}\n", 4, _NOT_ITS_MARKER),
+        ("locals {\n  a = <<EOT\nEOT\n  b = 1\n  c = <<EOT\nx\nEOT\n}\n", 3, _ENDED_EARLIER),
+        ("locals {\n  a = <<EOT\n\nEOT\n  c = <<EOT\nx\nEOT\n}\n", 4, _ENDED_EARLIER),
+        ("locals {\n  a = <<EOT\nx ${b # }\nEOT\n}\n", 3, "a heredoc's `${...}` or `%{...}`"),
+        ('locals {\n  a = <<EOT\n%{ if b == "${c}" }x%{ endif }\nEOT\n}\n', 3, "a heredoc's `$"),
     ],
 )
 def test_hcl_terraform_may_read_otherwise_is_refused_naming_file_and_line(
     tmp_path: Path, written: str, line: int, said: str
 ) -> None:
     """A trim that may split a grapheme cluster; a carriage return alone, which ends a
-    line for universal newlines and python-hcl2, and none for Terraform."""
+    line for universal newlines and python-hcl2, and none for Terraform; a heredoc's end
+    where python-hcl2 puts it and Terraform does not (a line that only starts with the
+    marker, or after `\\x1c`-`\\x1f`, which Go does not trim), or the reverse (an empty
+    heredoc), or where the gate cannot be sure of it (a sequence holding a comment or a
+    quoted template)."""
     (tmp_path / "main.tf").write_bytes(written.encode())
     with pytest.raises(BundleError, match=rf"^b/main.tf:{line}: {re.escape(said)}"):
         discover(tmp_path, "b")
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("x\n \t EOT \t", "x"),  # whitespace around the marker
+        ("${f({\n  a = 1\n})}\nEOT", "${f({\n  a = 1\n})}"),  # a sequence over lines
+        ('${f("#", "}")}\n%{ if a }b%{ endif }\nEOT', '${f("#", "}")}\n%{ if a }b%{ endif }'),
+        ("x EOT\n${b}EOT\nEOT", "x EOT\n${b}EOT"),  # the marker after text or a sequence
+    ],
+)
+def test_a_heredoc_ending_where_terraform_ends_it_is_read(written: str, value: str) -> None:
+    from gate.bundle.discovery.hcl import hcl_loads
+
+    assert hcl_loads(f"a = <<EOT\n{written}\n")["a"] == [value]
+
+
+def test_a_heredoc_closing_line_inside_a_sequence_is_refused() -> None:
+    """A marker line inside a `${...}` over lines is an expression to Terraform, whose
+    heredoc reads on; python-hcl2's lexer, which knows no sequences, ends it there."""
+    from gate.bundle.discovery.hcl import template_sequences
+    from gate.bundle.discovery.hcl_text import HclTextError, check_heredoc_end
+
+    with pytest.raises(HclTextError, match="not its marker `true` alone") as refused:
+        check_heredoc_end("${\ntrue", 7, "true", template_sequences("${\ntrue"))
+    assert refused.value.line == 8
+    check_heredoc_end("${\ntrue\n}\ntrue", 7, "true", template_sequences("${\ntrue\n}\ntrue"))
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        (
+            {
+                "main.tf": 'resource "aws_s3_bucket" "b" {}\n',
+                "x.tf": 'resource "aws_s3_bucket" "b" {}\n',
+            },
+            "x.tf:1: aws_s3_bucket.b is defined again (first at main.tf:1)",
+        ),
+        (
+            {"x.tf": 'data "archive_file" "fn" {\n}\n\ndata "archive_file" "fn" {\n}\n'},
+            "x.tf:4: data.archive_file.fn is defined again (first at x.tf:1)",
+        ),
+        (
+            {"x.tf": 'resource "archive_file" "fn" {\n}\ndata "archive_file" "fn" {\n}\n'},
+            "x.tf:3: data.archive_file.fn and archive_file.fn, two archives Terraform keeps",
+        ),
+        (
+            {"x.tf": 'data "a" "b" {\n}\ncheck "c" {\n  data "a" "b" {\n  }\n}\n'},
+            "x.tf:4: data.a.b is defined again",
+        ),
+        (
+            {"main.tf": "locals {\n  a = 1\n}\n", "x.tf": "locals {\n  b = 1\n  a = 2\n}\n"},
+            "x.tf:1: local.a is defined again (first at main.tf:1)",
+        ),
+        ({"x.tf": "locals {\n  a = 1\n  a = 2\n}\n"}, "x.tf:1: local.a is defined again"),
+        (
+            {"x.tf": 'module "m" {\n  source = "./m"\n}\nmodule "m" {\n  source = "./n"\n}\n'},
+            "x.tf:4: module.m is defined again",
+        ),
+        (
+            {
+                "main.tf": 'variable "v" {}\n',
+                "override.tf": 'variable "v" {}\n',
+                "x.tf": 'variable "v" {}\n',
+            },
+            "x.tf:1: var.v is defined again (first at main.tf:1)",
+        ),
+    ],
+)
+def test_an_address_defined_twice_is_refused_as_terraform_refuses_it(
+    tmp_path: Path, files: dict[str, str], said: str
+) -> None:
+    """Terraform refuses a module defining one address twice outside override files; the
+    gate would merge the blocks (a later local winning): what only it reads would win."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    with pytest.raises(BundleError, match=rf"^b/{re.escape(said)}"):
+        discover(tmp_path, "b")
+
+
+def test_override_files_still_merge_into_what_they_override(tmp_path: Path) -> None:
+    """An override file (`override.tf`, `*_override.tf`) may set again what another
+    file defines, and another override file after it: Terraform merges them in turn."""
+    from gate.bundle.discovery.terraform_defined import in_merge_order, redefinition
+
+    block = 'locals {\n  a = 1\n}\ndata "archive_file" "fn" {\n  type = "zip"\n}\n'
+    files = {name: {"locals": [{"a": [1]}]} for name in ("a_override.tf", "main.tf", "override.tf")}
+    assert redefinition(files.items()) is None
+    assert [p.name for p in in_merge_order(map(Path, files))] == [
+        "main.tf",
+        "a_override.tf",
+        "override.tf",
+    ]
+    for name in files:
+        (tmp_path / name).write_text(block, "utf-8")
+    discover(tmp_path, "b")
 
 
 def test_inline_source_takes_literals_and_sub_templates_only() -> None:

@@ -14,6 +14,7 @@ from gate.bundle.discovery.references import (
     bundle_overrides,
     with_includes,
 )
+from gate.bundle.discovery.terraform_defined import in_merge_order
 from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues
 from gate.bundle.rules import python_scripts
 from gate.model import Function
@@ -70,13 +71,13 @@ class BundleContext:
         key = f"terraform-values:{directory}"
         if key not in self.memo:
             folder = self.root / directory
+            tf_files = in_merge_order(folder.glob("*.tf"))  # an override file's locals win
+            tfvars = [path for pattern in TFVARS for path in sorted(folder.glob(pattern))]
             parsed = [
                 self.terraform((PurePosixPath(directory) / path.name).as_posix()) or {}
-                for pattern in ("*.tf", *TFVARS)
-                for path in sorted(folder.glob(pattern))
+                for path in [*tf_files, *tfvars]
             ]
-            tf_files = len(list(folder.glob("*.tf")))
-            self.memo[key] = ModuleValues.read(parsed[:tf_files], parsed[tf_files:])
+            self.memo[key] = ModuleValues.read(parsed[: len(tf_files)], parsed[len(tf_files) :])
         values: ModuleValues = self.memo[key]
         return values
 

@@ -45,6 +45,22 @@ for their changes (`gate baseline create` at the merge base, a diff-mode run, a
    refuse what Terraform refuses and the gate merges: two blocks of one address, or a
    local defined twice, outside override files.
 
+   Fixed (gate.bundle.discovery.hcl `hcl_loads`, `_check_end`; gate.bundle.discovery
+   .hcl_text `check_heredoc_end`): every heredoc python-hcl2 lexed (`<<` and `<<-`) is
+   read again as hclsyntax scans it: it must end on the first line outside its template
+   sequences that is its marker alone once Go's whitespace is trimmed, and that line must
+   be the one python-hcl2 ended it on; otherwise the file is refused naming the line
+   (exit 2). So a closing line with more than the marker, or after `\\x1c`-`\\x1f`, is
+   refused, and so is an empty heredoc (or one empty line), which python-hcl2 reads on
+   past where Terraform ends it, and a sequence whose end the gate may misjudge (one
+   holding a comment, a heredoc or a quoted template). And what Terraform refuses is
+   refused (gate.bundle.discovery.terraform_defined `redefinition`): an address defined
+   twice outside override files (`resource`, `data`, `module`, `variable`, `output`),
+   a local set twice, and an archive_file data source and resource of one name, which
+   discovery finds by name alone. Override files merge as Terraform merges them, last
+   and into the block they override (`in_merge_order`, `overridden`), for discovery and
+   for the rules, whose locals, IaC blocks and IAM blocks had read them by file name.
+
 2. What reaches a function without naming it by reference is not on its chain. The
    walk starts from what refers to the function or an alias of it (in Terraform also a
    `function_name` equal to its literal name: `_pointing`; in a template a `Ref` or
@@ -328,9 +344,6 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, HEREDOC_PLAIN)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="review 58 class 1: heredoc end read otherwise than hclsyntax"
-)
 def test_a_heredoc_ends_where_terraform_ends_it(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, HEREDOC_TRICKS)
 

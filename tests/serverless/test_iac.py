@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -195,6 +196,27 @@ def test_an_awscc_function_s_url_without_auth_is_a_gap(tmp_path: Path) -> None:
     fired = {(f.rule_id, f.resource, f.line) for f in check(tmp_path)}
     assert ("GATE-IAC-010", "awscc_lambda_url.u", 10) in fired
     assert not any(rule == "GATE-IAC-015" for rule, _, _ in fired)
+
+
+@pytest.mark.parametrize("override", ["override.tf", "z_override.tf", "a_override.tf"])
+def test_an_override_file_merges_into_the_block_it_overrides(tmp_path: Path, override: str) -> None:
+    """An override file's block sets only what it names (Terraform merges it into the
+    original, override files last): the URL stays open, judged at its own line."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_lambda_function" "fn" {\n  role = "arn:aws:iam::1:role/r"\n'
+        '  handler = "index.handler"\n  runtime = "python3.12"\n  filename = "fn.zip"\n'
+        '  tracing_config {\n    mode = "Active"\n  }\n}\n'
+        'resource "aws_lambda_function_url" "u" {\n  function_name = aws_lambda_function.fn.arn\n'
+        '  authorization_type = "NONE"\n}\n',
+        encoding="utf-8",
+    )
+    with zipfile.ZipFile(tmp_path / "fn.zip", "w") as archive:
+        archive.writestr("index.py", "def handler(e, c):\n    return 1\n")
+    (tmp_path / override).write_text(
+        'resource "aws_lambda_function_url" "u" {\n  qualifier = "live"\n}\n', encoding="utf-8"
+    )
+    fired = {(f.rule_id, f.resource, f.path, f.line) for f in check(tmp_path)}
+    assert ("GATE-IAC-010", "aws_lambda_function_url.u", "main.tf", 12) in fired
 
 
 @pytest.mark.parametrize("reaching", ["method-by-a-literal", "route-to-an-alias"])

@@ -7,6 +7,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from gate.bundle.discovery.bundle import discover
 from gate.rules.context import BundleContext
 from gate.rules.iam.policy import Grants
@@ -315,3 +317,28 @@ def test_terraform_role_outside_the_module_is_unknown(tmp_path: Path) -> None:
     granted = grants_of(tmp_path)["aws_lambda_function.f"]
     assert granted.statements == ()
     assert granted.unknown == ("role '${var.role_arn}' (not in this module)",)
+
+
+@pytest.mark.parametrize("override", ["override.tf", "a_override.tf"])
+def test_terraform_override_file_merges_into_the_policy_it_overrides(
+    tmp_path: Path, override: str
+) -> None:
+    """An override file that moves a policy to the function's role (its `role` alone):
+    Terraform merges it into the policy main.tf writes, so the function has its grants."""
+    roles = "".join(
+        f'resource "aws_iam_role" "{name}" {{\n  name = "{name}"\n'
+        '  assume_role_policy = "{}"\n}\n'
+        for name in ("r", "other")
+    )
+    policy = (
+        'resource "aws_iam_role_policy" "p" {\n  role = aws_iam_role.other.name\n'
+        '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:*",'
+        ' Resource = "*" }] })\n}\n'
+    )
+    function = TF_FUNCTION.format(role="aws_iam_role.r.arn")
+    moved = 'resource "aws_iam_role_policy" "p" {\n  role = aws_iam_role.r.name\n}\n'
+    write(tmp_path, {"main.tf": roles + policy + function, override: moved, "src/app.py": HANDLER})
+    granted = grants_of(tmp_path)["aws_lambda_function.f"]
+    assert [(s.actions, s.place.resource) for s in granted.statements] == [
+        (("iam:*",), "aws_iam_role_policy.p")
+    ]

@@ -108,3 +108,12 @@ def test_the_rules_read_heredocs_and_line_ends_as_terraform_does(tmp_path: Path)
     context = BundleContext("b", tmp_path, tmp_path, ())
     assert context.terraform_values(".").locals == {"policy": '{"a":\n  1}'}
     assert context.terraform("cr.tf") is None
+
+
+def test_an_override_files_locals_win_as_terraform_merges_them(tmp_path: Path) -> None:
+    """`a_override.tf` sorts before `main.tf`, and Terraform reads it after: its local
+    replaces main's, for the rules as for discovery."""
+    (tmp_path / "main.tf").write_text('locals {\n  policy = "read-only"\n}\n', "utf-8")
+    (tmp_path / "a_override.tf").write_text('locals {\n  policy = "admin"\n}\n', "utf-8")
+    context = BundleContext("b", tmp_path, tmp_path, ())
+    assert context.terraform_values(".").locals == {"policy": "admin"}

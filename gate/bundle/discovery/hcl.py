@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-from gate.bundle.discovery.hcl_text import flush_trimmed, hcl_lines
+from gate.bundle.discovery.hcl_text import check_heredoc_end, flush_trimmed, hcl_lines
 from gate.places import cache_dir, private_dir
 
 _HCL_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[nrt"\\])?')
@@ -118,24 +118,41 @@ def hcl_loads(text: str) -> dict[str, Any]:
     `jsonencode(...)`) with its escapes undone (`unescaped`), heredocs as written but a
     `<<-` heredoc's indentation trimmed as Terraform trims it (`flush_trimmed`), each
     without its last newline. HclTextError (a ValueError naming the line) for text
-    Terraform may read otherwise than the gate (`hcl_lines`, `flush_trimmed`);
-    ValueError (and lark's errors) for text that is not valid HCL."""
+    Terraform may read otherwise than the gate (`hcl_lines`, `flush_trimmed`, a heredoc
+    Terraform ends elsewhere: `check_heredoc_end`); ValueError (and lark's errors) for
+    text that is not valid HCL."""
     text = hcl_lines(text)
     loads = _python_hcl2()
     parsed: dict[str, Any] = loads(text)
-    if "\\" not in text and "<<-" not in text:
+    if "\\" not in text and "<<" not in text:
         return parsed
     # Parsed again, now that python-hcl2's own check (an unclosed quote, which would make
-    # its lexer backtrack without end) has passed, to see which strings were quoted and
-    # what each `<<-` heredoc holds as written.
+    # its lexer backtrack without end) has passed, to see where each heredoc ends, which
+    # strings were quoted and what each `<<-` heredoc holds as written.
     from hcl2.parser import Hcl2
     from lark.exceptions import VisitError
 
+    tree = Hcl2.lark_parser.parse(text + "\n")
+    for heredoc in tree.find_pred(lambda node: node.data in _HEREDOCS):
+        _check_end(text, heredoc.children[0])
     try:
-        decoded: dict[str, Any] = _transformer()().transform(Hcl2.lark_parser.parse(text + "\n"))
+        decoded: dict[str, Any] = _transformer()().transform(tree)
     except VisitError as e:  # a malformed escape: its own message, not lark's wrapper
         raise e.orig_exc from e
     return decoded
+
+
+_HEREDOCS = ("heredoc_template", "heredoc_template_trim")
+
+
+def _check_end(text: str, token: Any) -> None:
+    """HclTextError unless Terraform ends the heredoc python-hcl2 lexed as `token` on
+    the line python-hcl2 ended it (`check_heredoc_end`)."""
+    opening = text.index("\n", token.start_pos)
+    marker = text[token.start_pos : opening].lstrip("<-")
+    closing_end = text.find("\n", token.end_pos)
+    written = text[opening + 1 : len(text) if closing_end < 0 else closing_end]
+    check_heredoc_end(written, token.line + 1, marker, template_sequences(written))
 
 
 def _python_hcl2() -> Any:

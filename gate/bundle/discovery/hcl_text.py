@@ -1,10 +1,16 @@
-"""HCL text as hclsyntax reads it where python-hcl2 reads it otherwise: a line's end, and
-a `<<-` heredoc's indentation.
+"""HCL text as hclsyntax reads it where python-hcl2 reads it otherwise: a line's end, a
+heredoc's end, and a `<<-` heredoc's indentation.
 
 A line ends at `\\n` or `\\r\\n` (hclsyntax `Newline`); a carriage return alone ends none,
 and Terraform takes it for an error anywhere but in a comment. Reading a file with
 universal newlines makes it a line's end, so the gate reads a `.tf` file's bytes as they
 are (`read_hcl`) and refuses a lone one (`hcl_lines`).
+
+A heredoc ends, for hclsyntax (`heredocLiteralEOL`), at the first line outside its
+template sequences that is its marker alone once Go's whitespace is trimmed, its first line
+too; python-hcl2 ends it at the first line after its first that starts with the marker
+after any of Python's whitespace, whatever follows. The gate requires both to end it on
+the same line (`check_heredoc_end`).
 
 A `<<-` heredoc is trimmed as hclsyntax `flushHeredocTemplateParts` trims it (python-hcl2
 counts only spaces and counts blank lines too). Terraform looks at the first part of
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +52,71 @@ class HclTextError(ValueError):
         super().__init__(message)
         self.line = line
         """The line of the file, 1-based."""
+
+
+def check_heredoc_end(
+    written: str, first_line: int, marker: str, sequences: Iterable[tuple[int, int]]
+) -> None:
+    """HclTextError unless hclsyntax ends a heredoc where python-hcl2 ended it: `written`
+    is its text from its first line to its closing line as python-hcl2 lexed them (the
+    first on line `first_line` of the file; the closing line without its newline), its
+    template sequences at `sequences`, as (start, end)."""
+    spans = list(sequences)
+    for start, end in spans:
+        if _unsure_sequence(written[start:end]):
+            raise HclTextError(first_line + written.count("\n", 0, start), _UNSURE_SEQUENCE)
+    closing = written.rfind("\n") + 1
+    terraform_end = next(
+        (
+            at
+            for at, line in _lines(written)
+            if line.strip(GO_SPACES) == marker and not any(s < at < e for s, e in spans)
+        ),
+        None,
+    )
+    if terraform_end != closing:
+        said = _NOT_CLOSED if terraform_end is None else _CLOSED_EARLIER
+        at = closing if terraform_end is None else terraform_end
+        raise HclTextError(first_line + written.count("\n", 0, at), said.format(marker=marker))
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of `text` (split at `\\n`), with where it starts."""
+    at = 0
+    for line in text.split("\n"):
+        yield at, line
+        at += len(line) + 1
+
+
+_CLOSED_EARLIER = (
+    "Terraform ends a heredoc on this line (its marker `{marker}` alone), where the gate's "
+    "parser reads on to a later one (it ends no heredoc whose text is empty or one empty "
+    "line): write such a text as a quoted string"
+)
+_NOT_CLOSED = (
+    "a heredoc's closing line is not its marker `{marker}` alone (nothing but whitespace "
+    "around it, outside any `${{...}}` or `%{{...}}`): Terraform reads on past it, where the "
+    "gate's parser ends the heredoc; put nothing else on a heredoc's closing line"
+)
+_UNSURE_SEQUENCE = (
+    "a heredoc's `${...}` or `%{...}` holds a comment, a heredoc or a quoted template, so the "
+    "gate cannot be sure where Terraform ends it, nor the heredoc; write that expression "
+    "without them (a local can hold it)"
+)
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_HIDES_A_BRACE = ("#", "//", "/*", "<<")
+"""What may hold a brace hclsyntax does not count in a template sequence, and the gate's
+count (gate.bundle.discovery.hcl `_closing`) would: a comment, a heredoc."""
+
+
+def _unsure_sequence(written: str) -> bool:
+    """Whether the gate may find a template sequence's end elsewhere than hclsyntax: it
+    holds, outside its quoted strings, what may hide a brace, or a quoted template
+    holding a sequence of its own."""
+    body = written[2:]
+    outside = _QUOTED.sub('""', body)
+    quoted = "".join(_QUOTED.findall(body))
+    return any(mark in outside for mark in _HIDES_A_BRACE) or "${" in quoted or "%{" in quoted
 
 
 def read_hcl(path: Path) -> str:

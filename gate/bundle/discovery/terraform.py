@@ -36,6 +36,12 @@ from gate.bundle.discovery.hcl import hcl_loads, made_by_terraform, rendered, te
 from gate.bundle.discovery.hcl_text import HclTextError, read_hcl
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
+from gate.bundle.discovery.terraform_defined import (
+    in_merge_order,
+    overridden,
+    redefinition,
+    scopes,
+)
 from gate.bundle.discovery.terraform_reach import FUNCTIONS, ModuleResources
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
 from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_references, tf_value
@@ -92,19 +98,20 @@ def read_terraform(
     """The Lambda functions of one Terraform module (one directory of `.tf` files), and
     the files read; `roots` tells which root module it runs in (for `path.root`),
     `ignored` the folders the copy left out, by rule. Raises HclError on a file that is
-    not HCL the parser reads, UnreadTypeError on a resource that may deploy code the
-    gate does not read, StackError on a CloudFormation stack whose template the gate
-    cannot read (terraform_stacks), ValueError on an upload that may write a package
-    from a folder the copy left out (`_packages_under`)."""
+    not HCL the parser reads or an address the module defines twice (terraform_defined),
+    UnreadTypeError on a resource that may deploy code the gate does not read, StackError
+    on a CloudFormation stack whose template the gate cannot read (terraform_stacks),
+    ValueError on an upload that may write a package from a folder the copy left out
+    (`_packages_under`)."""
     blocks: list[tuple[str, str, str, str, dict[str, Any]]] = []
     read: set[str] = set()
     warnings = []
     references: list[Reference] = []
-    parsed_files: list[dict[str, Any]] = []
+    files: list[tuple[str, dict[str, Any]]] = []
     all_calls: dict[str, str] = {}
     module = PurePosixPath(directory.relative_to(root).as_posix())
     for relative, parsed in _parsed_files(root, directory, roots):
-        parsed_files.append(parsed)
+        files.append((relative, parsed))
         read.add(relative)
         blocks += [(sec, kind, name, relative, body) for sec, kind, name, body in _blocks(parsed)]
         calls = _module_calls(parsed)
@@ -120,17 +127,14 @@ def read_terraform(
                     "functions declared inside modules are not listed or attributed",
                 )
             )
-    values = _module_values(root, directory, parsed_files)
+    redefined = redefinition(files)
+    if redefined is not None:
+        raise HclError(redefined)
+    values = _module_values(root, directory, [parsed for _, parsed in files])
     for section, kind, name, relative, body in blocks:
         _refuse_unread(section, kind, name, relative, body)
     blocks = [(s, k, n, r, _as_aws(k, body, values)) for s, k, n, r, body in blocks]
-    archives: dict[str, dict[str, Any]] = {}
-    for _, kind, name, _, body in blocks:
-        if kind == "archive_file":  # the data source, or the resource made at apply
-            # An override file's block replaces the arguments and nested blocks it sets,
-            # as Terraform merges it; two archives of one name are otherwise refused
-            # by Terraform itself.
-            archives[name] = {**archives.get(name, {}), **body}
+    archives = _archives(blocks)
     # What the module uploads to S3 itself: a function deploying that object deploys
     # the file (or archive) the upload reads, in the same apply.
     uploads = {
@@ -291,7 +295,7 @@ def _parsed_files(
     the module's folder), with its bundle path."""
     module = PurePosixPath(directory.relative_to(root).as_posix())
     found = []
-    for path in _in_merge_order(directory.glob("*.tf")):
+    for path in in_merge_order(directory.glob("*.tf")):
         relative = path.relative_to(root).as_posix()
         parsed = _parse(path, relative)
         if _mentions_root(parsed):
@@ -438,6 +442,29 @@ def _untied_layers(written: Any, layers: dict[str, tuple[str | None, str | None]
     return untied
 
 
+def _archives(
+    blocks: list[tuple[str, str, str, str, dict[str, Any]]],
+) -> dict[str, dict[str, Any]]:
+    """The module's archive_files (the data source, or the resource made at apply), by
+    name, as the gate finds a function's (`_archive_name`). An override file's block
+    replaces the arguments and nested blocks it sets, as Terraform merges it (two blocks
+    of one address are otherwise refused: `redefinition`). HclError for a data source and
+    a resource of one name, which Terraform keeps apart and the gate would read as one."""
+    archives: dict[str, dict[str, Any]] = {}
+    sections: dict[str, str] = {}
+    for section, kind, name, relative, body in blocks:
+        if kind != "archive_file":
+            continue
+        if sections.setdefault(name, section) != section:
+            raise HclError(
+                f"{relative}:{body.get('__start_line__')}: data.archive_file.{name} and "
+                f"archive_file.{name}, two archives Terraform keeps apart, which the gate "
+                "finds by name alone: give them different names"
+            )
+        archives[name] = overridden(archives.get(name), body)
+    return archives
+
+
 class _Builders:
     """What a Terraform module runs or writes that may change a function's code before it
     is deployed: a block the function or its archive_file waits for (by `depends_on` or a
@@ -461,7 +488,7 @@ class _Builders:
         for section, kind, name, _, body in blocks:
             # An override file's block is merged into the original, as Terraform merges it.
             address = _address(section, kind, name)
-            addresses[address] = {**addresses.get(address, {}), **body}
+            addresses[address] = overridden(addresses.get(address), body)
         addresses |= {f"local.{name}": {"value": v} for name, v in values.locals.items()}
         addresses |= {f"module.{name}": {} for name in calls}
         self.always = {a: why for a, body in addresses.items() if (why := _always(a, body))}
@@ -564,14 +591,6 @@ class _Called:
     """Whether anything in it runs a program or writes a file."""
 
 
-def _in_merge_order(paths: Iterable[Path]) -> list[Path]:
-    """A module's `.tf` files as Terraform merges them: `override.tf` and
-    `*_override.tf` after all the others."""
-    return sorted(
-        paths, key=lambda p: (p.stem == "override" or p.stem.endswith("_override"), p.name)
-    )
-
-
 def _called(root: Path, module: PurePosixPath, calls: dict[str, str]) -> dict[str, _Called | None]:
     """The module's module calls, by name, with what the called module runs or writes
     when it is a local folder of the bundle (`./build`), else None: a module from a
@@ -586,7 +605,7 @@ def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> 
     here = PurePosixPath(folder.resolve().relative_to(root.resolve()).as_posix())
     always: list[str] = []
     runs = False
-    for path in _in_merge_order(folder.glob("*.tf")):
+    for path in in_merge_order(folder.glob("*.tf")):
         parsed = _parse(path, path.relative_to(root).as_posix())
         for section, kind, name, body in _blocks(parsed):
             address = _address(section, kind, name)
@@ -635,11 +654,6 @@ def _blocks(parsed: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]
     """A `.tf` file's resources and data sources, those scoped in `check` blocks too:
     (section, type, name, body); and every other block holding a provisioner (`removed`
     runs one at apply when it destroys), as a resource of its section's name."""
-    scopes = [parsed] + [
-        as_mapping(body)
-        for group in _as_list(parsed.get("check"))
-        for body in as_mapping(group).values()
-    ]
     others = [
         ("resource", section, str(index), {"provisioner": _provisioners(block)})
         for section, blocks in parsed.items()
@@ -649,7 +663,7 @@ def _blocks(parsed: dict[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]
     ]
     return others + [
         (section, str(kind), str(name), as_mapping(body))
-        for scope in scopes
+        for scope in scopes(parsed)
         for section in ("resource", "data")
         for group in _as_list(scope.get(section))
         for kind, named in as_mapping(group).items()

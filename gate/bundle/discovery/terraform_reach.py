@@ -10,6 +10,7 @@ from typing import Any
 from gate.bundle.discovery.declared import exposure_of
 from gate.bundle.discovery.hcl import made_by_terraform
 from gate.bundle.discovery.reach import TERRAFORM_LINKS, Written, named, reaching, untied
+from gate.bundle.discovery.terraform_defined import overridden
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_references, tf_value
 
 Blocks = list[tuple[str, str, str, str, dict[str, Any]]]
@@ -32,7 +33,7 @@ class ModuleResources:
         for section, kind, name, _, body in blocks:
             if section == "resource":  # an override file's block over the one it overrides
                 address = f"{kind}.{name}"
-                self.bodies[address] = {**self.bodies.get(address, {}), **body}
+                self.bodies[address] = overridden(self.bodies.get(address), body)
         self.kinds = {address: address.split(".", 1)[0] for address in self.bodies}
         self.written = {
             address: self._written(address, body) for address, body in self.bodies.items()

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
+from gate.bundle.discovery.terraform_defined import in_merge_order, overridden
 from gate.bundle.discovery.terraform_values import ModuleValues
 from gate.model import Function
 from gate.rules.context import BundleContext
@@ -90,10 +91,12 @@ class Block:
 
 
 def module_blocks(context: BundleContext, directory: str) -> dict[str, Block]:
-    """Every resource block of the module in `directory`, by address."""
+    """Every resource block of the module in `directory`, by address: an override file's
+    merged into the block it overrides, as Terraform merges it (override files last), at
+    the place of the block it overrides."""
     blocks: dict[str, Block] = {}
     values = context.terraform_values(directory)
-    for path in sorted((context.root / directory).glob("*.tf")):
+    for path in in_merge_order((context.root / directory).glob("*.tf")):
         relative = path.relative_to(context.root).as_posix()
         parsed = context.terraform(relative)
         if parsed is None:
@@ -103,7 +106,10 @@ def module_blocks(context: BundleContext, directory: str) -> dict[str, Block]:
             for kind, named in as_mapping(group).items():
                 for name, body in as_mapping(named).items():
                     address = f"{kind}.{name}"
-                    blocks[address] = Block(address, relative, as_mapping(body), lines, values)
+                    if address in blocks:
+                        blocks[address].body = overridden(blocks[address].body, as_mapping(body))
+                    else:
+                        blocks[address] = Block(address, relative, as_mapping(body), lines, values)
     return blocks
 
 

@@ -16,6 +16,7 @@ reported as such (it may grant anything).
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import posixpath
 import re
@@ -25,6 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
+from gate.bundle.discovery.terraform_defined import in_merge_order, overridden
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_value
 from gate.model import Function
 from gate.rules.context import BundleContext
@@ -75,6 +77,16 @@ class Block:
         return tf_value(self.body, key)
 
 
+def _overriding(
+    original: Block | None, key: tuple[str, str, str], relative: str, body: Any
+) -> Block:
+    """The block of `key` once `body` (in `relative`) is read: the original with an
+    override file's block merged into it, as Terraform merges it, or a new block."""
+    if original is None:
+        return Block(*key, relative, as_mapping(body))
+    return dataclasses.replace(original, body=overridden(original.body, as_mapping(body)))
+
+
 @dataclass(frozen=True)
 class Module:
     """One directory of `.tf` files, as far as IAM is concerned."""
@@ -88,19 +100,18 @@ class Module:
     def load(cls, context: BundleContext, iac_file: str) -> Module:
         """The module (directory) of one `.tf` file."""
         directory = PurePosixPath(iac_file).parent
-        blocks = []
-        for path in sorted((context.root / directory).glob("*.tf")):
+        blocks: dict[tuple[str, str, str], Block] = {}
+        for path in in_merge_order((context.root / directory).glob("*.tf")):
             relative = (directory / path.name).as_posix()
             parsed = context.terraform(relative) or {}
             for section in ("resource", "data"):
                 for group in parsed.get(section, []):
                     for kind, named in as_mapping(group).items():
                         for name, body in as_mapping(named).items():
-                            blocks.append(
-                                Block(section, str(kind), str(name), relative, as_mapping(body))
-                            )
+                            key = (section, str(kind), str(name))
+                            blocks[key] = _overriding(blocks.get(key), key, relative, body)
         values = context.terraform_values(directory.as_posix())
-        return cls(context, directory, tuple(blocks), values)
+        return cls(context, directory, tuple(blocks.values()), values)
 
     def resolved(self, value: Any) -> Any:
         """`value` (a policy document) with each string that is a local or variable
@@ -158,7 +169,7 @@ class Module:
         folder = self.context.root / self.directory
         return [
             self.context.terraform((self.directory / path.name).as_posix()) or {}
-            for path in sorted(folder.glob("*.tf"))
+            for path in in_merge_order(folder.glob("*.tf"))
         ]
 
     def resolve(self, value: Any) -> list[Any]:
