@@ -647,6 +647,8 @@ def test_a_local_folder_whose_build_may_run_code_is_a_problem(
 
 SETUP_PY = {"libs/six/setup.py": "from setuptools import setup\nsetup()\n"}
 HATCH = '[build-system]\nbuild-backend = "hatchling.build"\n'
+HATCH_LIB = HATCH + '[project]\nname = "six"\nversion = "1"\n'
+"""A folder hatchling builds by copying its files, its metadata written out."""
 
 
 @pytest.mark.parametrize(
@@ -685,6 +687,40 @@ def test_a_folder_built_however_it_is_named_is_judged(
 
 
 @pytest.mark.parametrize(
+    "hatch_toml",
+    [
+        '[build.hooks.custom]\npath = "pin.py"\n',
+        '[build.targets.wheel.hooks.custom]\npath = "pin.py"\n',
+        "[metadata.hooks.custom]\n",
+        "[build.targets.wheel.hooks.vcs]\n",
+        'build = {targets = {wheel = {hooks = {custom = {path = "pin.py"}}}}}\n',
+        "[build\n",
+    ],
+)
+def test_a_folder_s_build_is_judged_with_its_hatch_toml(tmp_path: Path, hatch_toml: str) -> None:
+    """hatchling reads `hatch.toml` beside the pyproject (over its `[tool.hatch]`): a
+    hook configured there, however it is written, runs code of the bundle as pip builds
+    the folder, and one the gate cannot read is one it cannot judge: both refused."""
+    write(tmp_path, "requirements.txt", "./libs/six\n")
+    write(tmp_path, "libs/six/pyproject.toml", HATCH_LIB)
+    write(tmp_path, "libs/six/hatch.toml", hatch_toml)
+    problems = read_manifests(tmp_path).problems
+    # (One that does not parse is also a problem of the folder's own pyproject.toml.)
+    (problem,) = [p for p in problems if p.path == "requirements.txt"]
+    assert "installs a folder whose build may run code of the bundle" in problem.reason
+
+
+def test_a_hatch_toml_without_hooks_leaves_a_copying_build(tmp_path: Path) -> None:
+    """A `hatch.toml` that only says which files a wheel holds changes nothing: the
+    folder's build still only copies files, and hatch.toml's `[build]` replaces the
+    pyproject's `[tool.hatch.build]` whole, as hatchling reads them."""
+    write(tmp_path, "requirements.txt", "./libs/six\n")
+    write(tmp_path, "libs/six/pyproject.toml", HATCH_LIB + "[tool.hatch.build.hooks.custom]\n")
+    write(tmp_path, "libs/six/hatch.toml", '[build.targets.wheel]\npackages = ["six"]\n')
+    assert not read_manifests(tmp_path).problems
+
+
+@pytest.mark.parametrize(
     "files",
     [
         SETUP_PY,
@@ -692,6 +728,7 @@ def test_a_folder_built_however_it_is_named_is_judged(
         {"libs/six/pdm_build.py": "x = 1\n"},
         {"libs/six/build.py": "x = 1\n"},
         {"libs/six/pyproject.toml": HATCH},
+        {"libs/six/pyproject.toml": HATCH_LIB, "libs/six/hatch.toml": "[build.hooks.custom]\n"},
     ],
 )
 def test_the_audit_s_cache_key_holds_what_decides_a_folder_s_build(

@@ -127,6 +127,19 @@ diff-mode run, a `--baseline` run). What lets each through:
    tool the same file list the manifest readers use; or take any `hatch.toml` (or any
    file a backend reads settings from) in the folder as a build that may run code.
 
+   Fixed (gate.bundle.manifests.builds `_copies_only`, `BUILD_FILES`; gate.bundle
+   .manifests.backends `hatch_config`, moved there from gate.bundle.manifests.hatch so
+   the build judge can reach it): a folder's build is judged with the settings its
+   backend reads, hatchling's as `hatch_config` reads them for the manifest readers
+   (`[tool.hatch]` with the `hatch.toml` beside the pyproject over it, as
+   `ProjectMetadata.hatch` merges them): a hook anywhere there, however it is written,
+   is a build that may run code (refused, exit 2), and a `hatch.toml` that does not
+   parse is one the gate cannot judge (refused too). The other copying backends
+   (flit_core, poetry-core, pdm-backend, uv_build) read their settings from
+   `pyproject.toml` alone. `hatch.toml` is among the files that decide a folder's build
+   (`BUILD_FILES`). The manifest's own judges (declared `_hatch_code`, the requirements
+   plugin's `hatch_files`) already read `hatch_config`.
+
 What held (tried for real): a Chalice authorizer rebound where the exposure follows it
 (`iam = None` in the chalicelib module that binds it: blocked in both modes, the plain
 form here); a lock beside a manifest whose exact pin differs from the lock's version
@@ -462,11 +475,6 @@ def test_a_lock_excuses_only_what_it_pins(trick_outcomes: dict[str, str]) -> Non
     assert not _passed(trick_outcomes, BY_NAME), trick_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 59 class 4: `_copies_only` reads hatchling's hooks from pyproject.toml, "
-    "not from the hatch.toml beside it",
-)
 def test_a_folders_build_is_judged_by_all_its_settings(trick_outcomes: dict[str, str]) -> None:
     assert not _passed(trick_outcomes, HATCH_TOML), trick_outcomes
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from gate.bundle.manifests.backends import build_system, load_pyproject
+from gate.bundle.manifests.backends import HATCH_TOML, build_system, load_pyproject
 from gate.bundle.manifests.declared import (
     DYNAMIC,
     SETUP_CFG,
@@ -26,7 +26,6 @@ from gate.bundle.manifests.declared import (
     read_pbr_projects,
 )
 from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
-from gate.bundle.manifests.hatch import HATCH_TOML
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
 from gate.bundle.manifests.pbr import pbr_files
 from gate.bundle.manifests.requirements import (

@@ -5,7 +5,8 @@ the module before it, and takes the object after it only where one is named: so
 `uv_build:` is the module `uv_build` itself. Every judge of a backend (which tool's lock
 stands for a project, whether its build only copies files, whether it runs pbr, which
 backend's settings run the project's code, whether it reads `setup.cfg`) reads it from
-here, never the name as written.
+here, never the name as written; and every judge of hatchling's settings reads them as
+hatchling does, with the `hatch.toml` beside the project (`hatch_config`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gate.bundle.manifests.shapes import load_toml, string, strings, table
+from gate.bundle.manifests.shapes import Malformed, load_toml, string, strings, table
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,24 @@ def load_pyproject(path: Path) -> dict[str, Any]:
     UTF-8 replaced); `OSError` where it cannot be opened, `Malformed` where it does not
     parse."""
     return load_toml(path.read_text("utf-8", errors="replace"))
+
+
+HATCH_TOML = "hatch.toml"
+"""The file beside a `pyproject.toml` whose settings hatchling reads over its `[tool.hatch]`."""
+
+
+def hatch_config(data: dict[str, Any], pyproject: Path | None) -> dict[str, Any]:
+    """`[tool.hatch]` as hatchling reads it (`ProjectMetadata.hatch`): the pyproject's,
+    updated key by key at its top level by the `hatch.toml` beside `pyproject` (so its
+    `[metadata]` replaces the pyproject's `[tool.hatch.metadata]` whole)."""
+    config = table(table(data, "tool"), "hatch", "tool")
+    beside = pyproject.with_name(HATCH_TOML) if pyproject is not None else None
+    if beside is None or not beside.is_file():
+        return config
+    try:
+        return {**config, **load_toml(beside.read_text("utf-8", errors="replace"))}
+    except Malformed as e:
+        raise Malformed("", f"its {HATCH_TOML}, which hatchling reads with it: {e}") from e
 
 
 def _as_imported(backend: str) -> str:

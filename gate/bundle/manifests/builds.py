@@ -5,8 +5,11 @@ pip builds a local project before it installs it: a `setup.py` runs, and so does
 build backend loaded from the project (`backend-path`), a backend's hooks, and metadata
 a backend works out by running or importing code (a dynamic version). A project whose
 `pyproject.toml` names a backend that only copies its files, with every field of its
-metadata written out, installs its files as they are, and those are scanned as part of
-the bundle; a folder with neither file is nothing pip can build at all.
+metadata written out and no hook in the settings the backend reads (hatchling's in
+`[tool.hatch]` and the `hatch.toml` beside it; flit_core's, poetry-core's, pdm-backend's
+and uv_build's in `pyproject.toml` alone), installs its files as they are, and those are
+scanned as part of the bundle; a folder with neither file is nothing pip can build at
+all.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from gate.bundle.manifests.backends import build_system
+from gate.bundle.manifests.backends import HATCH_TOML, build_system, hatch_config
 from gate.bundle.manifests.shapes import Malformed, load_toml
 
 BUILDS_FROM_BUNDLE = (
@@ -46,15 +49,17 @@ def runs_a_build(root: Path, here: Path, where: str) -> bool:
 
 def _copies_only(folder: Path) -> bool:
     """Whether pip's build of the project in `folder` only copies its files: see the
-    module (its backend judged as pip imports it); or it has nothing pip could build at
-    all."""
+    module (its backend judged as pip imports it, its settings as the backend reads
+    them); or it has nothing pip could build at all."""
     if any((folder / name).is_file() for name in _HOOK_FILES):
         return False
-    if not (folder / "pyproject.toml").is_file():
+    pyproject = folder / "pyproject.toml"
+    if not pyproject.is_file():
         return True  # neither setup.py nor pyproject.toml: pip cannot build it at all
     try:
-        project = load_toml((folder / "pyproject.toml").read_text("utf-8"))
+        project = load_toml(pyproject.read_text("utf-8"))
         system = build_system(project)
+        hatch = hatch_config(project, pyproject)
     except (OSError, UnicodeDecodeError, Malformed):
         return False
     tool = _at(project, "tool")
@@ -62,7 +67,7 @@ def _copies_only(folder: Path) -> bool:
         system.backend in COPYING_BACKENDS
         and not system.in_tree  # a backend of the bundle's own
         and not _at(project, "project", "dynamic")  # metadata a backend works out
-        and not any(_holds_hooks(_at(tool, name)) for name in ("hatch", "pdm"))
+        and not any(_holds_hooks(settings) for settings in (hatch, _at(tool, "pdm")))
         and _at(tool, "poetry", "build") is None
     )
 
@@ -82,7 +87,7 @@ def _at(document: Any, *keys: str) -> Any:
 
 
 _HOOK_FILES = ("setup.py", "hatch_build.py", "pdm_build.py", "build.py")
-BUILD_FILES = frozenset({*_HOOK_FILES, "pyproject.toml"})
+BUILD_FILES = frozenset({*_HOOK_FILES, "pyproject.toml", HATCH_TOML})
 """The names of every file `runs_a_build` reads or looks for in a folder: a folder holding
 none of them judges as one that is not there, so these decide its answer alone."""
 COPYING_BACKENDS = frozenset(

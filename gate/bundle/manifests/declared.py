@@ -24,11 +24,11 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple, TypeGuard
 
-from gate.bundle.manifests.backends import build_system, load_pyproject
+from gate.bundle.manifests.backends import build_system, hatch_config, load_pyproject
 from gate.bundle.manifests.builds import PYPROJECT_ONLY_BACKENDS
 from gate.bundle.manifests.entries import read_dependency
 from gate.bundle.manifests.found import Found, Unauditable
-from gate.bundle.manifests.hatch import code_hooks, hatch_config, hatch_files, read_plugin_files
+from gate.bundle.manifests.hatch import code_hooks, hatch_files, read_plugin_files
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
 from gate.bundle.manifests.pbr import (
     PBR_CONFIG,

@@ -1,35 +1,21 @@
-"""Hatch's configuration as hatchling reads it, and the files of its requirements plugin
+"""Hatch's hooks that run code (`code_hooks`), and the files of its requirements plugin
 (hatch-requirements-txt) read as that plugin reads them, never as pip reads a
-requirements file: what the plugin installs is what the gate audits."""
+requirements file: what the plugin installs is what the gate audits. Both read Hatch's
+configuration as hatchling does (`gate.bundle.manifests.backends.hatch_config`).
+"""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from pathlib import Path
 from typing import Any
 
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.requirements import classify_requirement, named_files
-from gate.bundle.manifests.shapes import Malformed, join, load_toml, strings, table
+from gate.bundle.manifests.shapes import join, strings, table
 
-HATCH_TOML = "hatch.toml"
 PLUGIN = "requirements_txt"
 """The name of the requirements plugin's metadata hook."""
-
-
-def hatch_config(data: dict[str, Any], pyproject: Path | None) -> dict[str, Any]:
-    """`[tool.hatch]` as hatchling reads it (`ProjectMetadata.hatch`): the pyproject's,
-    updated key by key at its top level by the `hatch.toml` beside `pyproject` (so its
-    `[metadata]` replaces the pyproject's `[tool.hatch.metadata]` whole)."""
-    config = table(table(data, "tool"), "hatch", "tool")
-    beside = pyproject.with_name(HATCH_TOML) if pyproject is not None else None
-    if beside is None or not beside.is_file():
-        return config
-    try:
-        return {**config, **load_toml(beside.read_text("utf-8", errors="replace"))}
-    except Malformed as e:
-        raise Malformed("", f"its {HATCH_TOML}, which hatchling reads with it: {e}") from e
 
 
 def hatch_files(hatch: dict[str, Any], field: str) -> list[str]:
