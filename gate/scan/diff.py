@@ -11,8 +11,9 @@ status `preexisting` and does not block. What counts as touched:
 - any finding: a change to the definition of a function it belongs to (its resource, as
   for IaC; where its file gives it no extent, as for a Chalice function, any change to
   that file; and any change to the other files that define it, `Function.defined_in`: a
-  Chalice project's config, the policy files that names, the modules binding what its
-  decorators name), or to any resource that reaches it (`Function.reached_by`: a route,
+  Chalice project's config, the policy files that names, and every file deployed with
+  its app, so any change to the project's code makes its functions' findings new), or
+  to any resource that reaches it (`Function.reached_by`: a route,
   method, integration, permission, URL, authorizer, API or stage on a chain to it, an
   event source, a resource that may invoke any function), or for a Terraform function to
   its module's locals and variables (outside every resource of any of its files, or its
@@ -291,8 +292,8 @@ def _function_redefined(finding: Finding, scope: DiffScope) -> bool:
 
 def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """Whether the change touched the function's IaC resource, any file besides its IaC
-    file that defines it (`Function.defined_in`: a Chalice project's config, a module
-    binding its authorizer), any resource that reaches it (`Function.reached_by`: a route
+    file that defines it (`Function.defined_in`: a Chalice project's config, a file
+    deployed with its app), any resource that reaches it (`Function.reached_by`: a route
     opened, or added, to its integration), what its module gives its expressions, or a
     file the deploy takes their values from."""
     changes = scope.changes
