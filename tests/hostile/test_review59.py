@@ -61,12 +61,13 @@ diff-mode run, a `--baseline` run). What lets each through:
    `Exposures.of`; gate.bundle.discovery.chalice `read_chalice`, `_exposures`): every
    file Chalice deploys with the app (`app.py`, everything under `chalicelib/` and
    `vendor/`) defines every function of the project: each is in its `defined_in`, so
-   diff mode counts a change to any of them, and their content is one digest in its
-   `exposure` (Python as `ast.unparse` writes its tree, so layout and comments keep
-   it; other files, and Python that does not parse, as bytes), so a baseline entry of
-   the function before no longer matches. The name-following exposure, which added
-   nothing the digest does not, is gone. Any change to the project's code now makes
-   its functions' findings new in diff mode and unbaselined.
+   diff mode counts a change to any of them (and gate.scan.diff
+   `_deployed_folder_touched`, a file deleted from those folders), and their content
+   is one digest in its `exposure` (Python as `ast.unparse` writes its tree, so layout
+   and comments keep it; other files, and Python that does not parse, as bytes), so a
+   baseline entry of the function before no longer matches. The name-following
+   exposure, which added nothing the digest does not, is gone. Any change to the
+   project's code now makes its functions' findings new in diff mode and unbaselined.
 
 2. A lock beside a manifest silences the build code that may set its dependencies.
    `_beyond_lock` drops every `DYNAMIC` entry of a manifest that has its tool's lock
