@@ -129,13 +129,13 @@ class Function:
     """What its IaC says invokes and empowers it, as written: its definition's part (a
     SAM function's `Events`, `FunctionUrlConfig`, `Role` and `Policies`; a serverless.yml
     function's `events`, `url` and `role` and its provider's API settings; a Terraform
-    function's `role`; a Chalice function's registrations, each route's path, methods
-    and authorizer as bound, what configures its app, and its config's API and role
-    settings with their policy files), and the content of each resource of `reached_by`."""
+    function's `role`; for a Chalice function, every file deployed with its app, which
+    may rebind whatever its decorators are given, and its config's API and role settings
+    with their policy files), and the content of each resource of `reached_by`."""
     defined_in: tuple[str, ...] = ()
     """Files besides `iac_file` its definition is read from, whose every change redefines
     it in diff mode: a Chalice project's `.chalice/config.json` and the policy files it
-    names, and the modules that register the function or bind what its decorators name."""
+    names, and every file Chalice deploys with the app (`app.py` is its `iac_file`)."""
 
     @property
     def identity(self) -> str:

@@ -369,31 +369,36 @@ def test_what_exposes_the_api_handler_is_in_its_identity(
     assert after["api_handler"] != before["api_handler"]
 
 
-def test_an_event_source_is_in_its_functions_identity_alone(tmp_path: Path) -> None:
+def test_any_change_to_the_projects_code_is_in_every_functions_identity(
+    tmp_path: Path,
+) -> None:
+    """An event source, or what a handler does: Python of the project may rebind what
+    any decorator is given, so each of its functions is defined by all of it."""
     before = identities(tmp_path / "p")
-    after = identities(tmp_path / "p", app_with('bucket="uploads"', 'bucket="public"'))
-    assert after["on_upload"] != before["on_upload"]
-    assert after["api_handler"] == before["api_handler"]
+    for changed in (
+        app_with('bucket="uploads"', 'bucket="public"'),
+        app_with("return []", "return ['x']"),
+        {"chalicelib/auth.py": AUTH + "\n\ndef helper():\n    return 1\n"},
+    ):
+        after = identities(tmp_path / "p", changed)
+        assert all(after[name] != before[name] for name in before), changed
 
 
-def test_layout_and_handler_code_leave_the_identity_alone(tmp_path: Path) -> None:
-    """Moving, reformatting or commenting a route, or changing what a handler does, is
-    the same function (baselined findings stay baselined; the code's own findings are
-    judged by their lines)."""
+def test_layout_leaves_the_identity_alone(tmp_path: Path) -> None:
+    """Moving, reformatting or commenting a route is the same function (baselined
+    findings stay baselined; the code's own findings are judged by their lines)."""
     spread = '@app.route(\n    "/ops",\n    methods=["POST"],  # writes\n    authorizer=iam,\n)'
-    changed = {
-        "app.py": "# the operator API\n\n"
-        + GUARDED.replace(ROUTE_OPS, spread).replace("return []", "return ['x']")
-    }
+    changed = {"app.py": "# the operator API\n\n" + GUARDED.replace(ROUTE_OPS, spread)}
     assert identities(tmp_path / "p", changed) == identities(tmp_path / "p")
 
 
 def test_the_files_that_define_a_chalice_function_are_named(tmp_path: Path) -> None:
-    """Its config and policy files, and the modules binding what its decorators name."""
+    """Its config and policy files, and every file Chalice deploys with the app."""
     functions = guarded(tmp_path)
     config = (CONFIG_FILE, ".chalice/policy-dev.json")
-    assert functions["api_handler"].defined_in == (*config, "chalicelib/auth.py")
-    assert functions["on_upload"].defined_in == config
+    code = ("chalicelib/__init__.py", "chalicelib/auth.py")
+    assert functions["api_handler"].defined_in == (*config, *code)
+    assert functions["on_upload"].defined_in == (*config, *code)
 
 
 BLUEPRINT_APP = (
@@ -431,6 +436,76 @@ def test_a_blueprints_routes_are_judged_where_they_are_bound(
     assert [f.identity for f in before] != [f.identity for f in after]
     assert before[0].defined_in == (
         ".chalice/config.json",
+        "chalicelib/__init__.py",
         "chalicelib/auth.py",
         "chalicelib/orders.py",
     )
+
+
+OPS_APP = (
+    "from chalice import Chalice\n{imports}\n\napp = Chalice(app_name='ops')\n\n\n"
+    "@app.route('/ops', methods=['POST'], authorizer=iam)\ndef ops():\n    return {{}}\n"
+)
+SETTINGS = {"chalicelib/__init__.py": "", "chalicelib/auth.py": IAM, "chalicelib/settings.py": ""}
+REBOUND_UNREAD = {
+    "vendored-module": (
+        {"app.py": OPS_APP.format(imports="from authz import iam"), "vendor/authz.py": IAM},
+        {"vendor/authz.py": "iam = None\n"},
+    ),
+    "attribute-assigned": (
+        {
+            "app.py": OPS_APP.format(
+                imports="import chalicelib.settings\nfrom chalicelib.auth import iam"
+            ),
+            **SETTINGS,
+        },
+        {"chalicelib/settings.py": "import chalicelib.auth\n\nchalicelib.auth.iam = None\n"},
+    ),
+    "package-init": (
+        {"app.py": OPS_APP.format(imports="from chalicelib.auth import iam"), **SETTINGS},
+        {"chalicelib/__init__.py": "from . import auth\n\nauth.iam = None\n"},
+    ),
+    "sys-modules": (
+        {
+            "app.py": OPS_APP.format(
+                imports="from chalice import IAMAuthorizer\n\niam = IAMAuthorizer()\n"
+                "import chalicelib.settings"
+            ),
+            **SETTINGS,
+        },
+        {"chalicelib/settings.py": "import sys\n\nsys.modules['app'].iam = None\n"},
+    ),
+    "data-file-read": (
+        {
+            "app.py": OPS_APP.format(imports="from chalicelib.auth import iam"),
+            **SETTINGS,
+            "chalicelib/auth.json": '{"auth": true}',
+        },
+        {"chalicelib/auth.json": '{"auth": false}'},
+    ),
+}
+
+
+@pytest.mark.parametrize("before,changed", REBOUND_UNREAD.values(), ids=REBOUND_UNREAD)
+def test_what_any_deployed_file_rebinds_defines_the_function(
+    tmp_path: Path, before: dict[str, str], changed: dict[str, str]
+) -> None:
+    """An authorizer rebound where no statement binding its name is changed (a vendored
+    module, another module's attribute, a package's `__init__`, `sys.modules`, a file
+    the code reads): another api_handler to a baseline, and the file is one diff mode
+    counts."""
+    old = discover(write(tmp_path / "before", before), "b").functions[0]
+    new = discover(write(tmp_path / "after", {**before, **changed}), "b").functions[0]
+    assert new.identity != old.identity
+    assert set(changed) <= set(old.defined_in) & set(new.defined_in)
+
+
+def test_a_deployed_file_that_is_not_python_is_digested_as_written(tmp_path: Path) -> None:
+    """A vendored module this Python does not parse, or a compiled one, is its bytes."""
+    app = OPS_APP.format(imports="from authz import iam")
+    before = {"app.py": app, "vendor/authz.py": "iam = (\n", "vendor/authz.pyc": "\x00"}
+    old = discover(write(tmp_path / "before", before), "b").functions[0]
+    changes = [{"vendor/authz.py": "iam = ( \n"}, {"vendor/authz.pyc": "\x01"}]
+    for index, changed in enumerate(changes):
+        new = discover(write(tmp_path / f"after{index}", {**before, **changed}), "b")
+        assert new.functions[0].identity != old.identity, changed

@@ -812,9 +812,10 @@ def test_a_route_to_another_function_leaves_the_function_alone(repo: git.Repo) -
     ]
 
 
-def chalice_judged(repo: git.Repo, after: dict[str, str]) -> str:
+def chalice_judged(repo: git.Repo, after: dict[str, str], gone: tuple[str, ...] = ()) -> str:
     """The status of a finding of the Chalice project's admin policy, which belongs to
-    its api_handler, when the work tree changes the project's files as `after` says."""
+    its api_handler, when the work tree changes the project's files as `after` says and
+    deletes those `gone` names."""
     from gate.bundle.discovery.bundle import discover
 
     root = Path(repo.working_tree_dir or ".")
@@ -823,6 +824,7 @@ def chalice_judged(repo: git.Repo, after: dict[str, str]) -> str:
         "app.py": GUARDED,
         "chalicelib/__init__.py": "",
         "chalicelib/auth.py": AUTH,
+        "vendor/fallback.py": "jwt = None\n",
         ".chalice/config.json": json.dumps(GUARDED_CONFIG, indent=2),
         ".chalice/policy-dev.json": json.dumps(ADMIN, indent=2),
         "README.md": "The operator API.\n",
@@ -832,6 +834,8 @@ def chalice_judged(repo: git.Repo, after: dict[str, str]) -> str:
     repo.git.checkout("feature")
     repo.git.merge("main")
     write(root / "ops", after)
+    for name in gone:
+        (root / "ops" / name).unlink()
     functions = discover(root / "ops", "ops").functions
     bundle = Bundle("ops", (root / "ops").resolve(), functions=functions)
     admin = replace(
@@ -848,6 +852,9 @@ CHALICE_CHANGES = {
     "second-route-opened": {"app.py": GUARDED.replace("authorizer=jwt, ", "")},
     "endpoint-public": EXPOSING["endpoint-public"],
     "resource-policy-named": EXPOSING["resource-policy"],
+    "package-init-rebinds": {"chalicelib/__init__.py": "from . import auth\n\nauth.jwt = None\n"},
+    "vendored-module-added": {"vendor/authz.py": "import chalicelib.auth\n"},
+    "vendored-module-changed": {"vendor/fallback.py": "jwt = 0\n"},
 }
 
 
@@ -857,9 +864,18 @@ def test_a_change_to_what_defines_a_chalice_function_is_new_to_it(
 ) -> None:
     """Review 57 class 2: a Chalice function has no extent in app.py (its routes are code
     anywhere in it), so any change to app.py touches it, and any change to the files
-    besides it that define it (the config, its policy files, a module binding what its
-    decorators name): the admin policy's finding is new."""
+    besides it that define it (the config, its policy files, every file deployed with the
+    app): the admin policy's finding is new."""
     assert chalice_judged(repo, after) == "blocking"
+
+
+@pytest.mark.parametrize("gone", ["vendor/fallback.py", "chalicelib/auth.py"])
+def test_a_file_deleted_from_a_chalice_project_is_new_to_its_functions(
+    repo: git.Repo, gone: str
+) -> None:
+    """Review 59 class 1: a module deleted from `vendor/` or `chalicelib/` may be what
+    an import falls back from; it is in no function's `defined_in` after the change."""
+    assert chalice_judged(repo, {}, gone=(gone,)) == "blocking"
 
 
 def test_a_change_to_no_file_of_a_chalice_function_leaves_it_alone(repo: git.Repo) -> None:

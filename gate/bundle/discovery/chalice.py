@@ -17,9 +17,11 @@ functions, as Chalice deploys them:
 function role rules read it (gate.rules.iam.roles). Other `config*.json` files
 (`config-sample.json`) are not deployed by Chalice and are not read.
 
-Each function's `exposure` is what decides who may invoke it and what it may do: its
-registrations as bound, what configures its app, its config's API and role settings
+Each function's `exposure` is what decides who may invoke it and what it may do: every
+file Chalice deploys with the app, and its config's API and role settings
 (gate.bundle.discovery.chalice_exposure); its `defined_in`, the files those are read from.
+So any change to the project's code is a change to every function of the project: in
+diff mode their findings are new, and a baseline recorded before no longer holds them.
 """
 
 from __future__ import annotations
@@ -29,19 +31,24 @@ from pathlib import Path, PurePosixPath
 
 from gate.bundle.discovery.chalice_config import CONFIG, read_config
 from gate.bundle.discovery.chalice_decorators import API_HANDLER, ROUTE_DECORATORS, registrations
-from gate.bundle.discovery.chalice_exposure import Exposures, ProjectModule, project_module
+from gate.bundle.discovery.chalice_exposure import (
+    Exposures,
+    code_digest,
+    deployed_files,
+)
 from gate.bundle.discovery.chalice_syntax import (
+    ProjectModule,
     argument_of,
     assigned_in,
     created_in,
     imports_of,
     owners_in,
+    project_module,
     qualified_name,
     where_made,
 )
 from gate.bundle.discovery.declared import Declared, Read, as_mapping
 
-APP_FILE = "app.py"
 LIBRARY = "chalicelib"
 """The package beside app.py that Chalice deploys with it; blueprints live there."""
 
@@ -66,18 +73,20 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
     if app is None or not app_names:
         return Read(None)
     project = app_file.parent
-    here = PurePosixPath(relative).parent.as_posix()
+    deployed = deployed_files(project)
+    library = _library_modules(project, deployed)
+    trees = {p: tree for p, _, _ in library if (tree := _module(p, max_bytes)) is not None}
     modules = {"app": project_module(app, relative, "")} | {
-        dotted: project_module(tree, path.relative_to(root).as_posix(), package)
-        for path, dotted, package in _library_modules(project)
-        if (tree := _module(path, max_bytes)) is not None
+        dotted: project_module(trees[path], path.relative_to(root).as_posix(), package)
+        for path, dotted, package in library
+        if path in trees
     }
     app_object = next(iter(app_names))
-    exposures = Exposures(root, here, modules, frozenset(f"app.{n}" for n in app_names))
     found: dict[str, Declared] = {}
-    for name, handler, line in _registered(app, relative, modules, exposures):
+    for name, handler, line in _registered(app, relative, modules):
         found.setdefault(name, _declared(name, relative, line, handler or f"app.{app_object}"))
     _refuse_unfound(project / Path(*CONFIG), relative, set(found))
+    exposures = _exposures(root, project, deployed, {app_file: app, **trees})
     for name, item in found.items():
         item.exposure, defined_in = exposures.of(name)
         item.defined_in = [f for f in defined_in if f != relative]
@@ -100,11 +109,10 @@ def _declared(name: str, relative: str, line: int, handler: str) -> Declared:
 
 
 def _registered(
-    app: ast.Module, relative: str, modules: dict[str, ProjectModule], exposures: Exposures
+    app: ast.Module, relative: str, modules: dict[str, ProjectModule]
 ) -> list[tuple[str, str | None, int]]:
     """Each function the project's decorators register, in the order read: its name, its
-    handler (None for the app's, `api_handler`) and the line of its decorator; each
-    registration, and what configures the apps and blueprints, recorded in `exposures`."""
+    handler (None for the app's, `api_handler`) and the line of its decorator."""
     made = {
         f"{dotted}.{name}"
         for dotted, module in modules.items()
@@ -127,14 +135,12 @@ def _registered(
     found: list[tuple[str, str | None, int]] = []
     for dotted, module in modules.items():
         owners = owners_in(module.tree, dotted, made, imports)
-        exposures.configure(dotted, owners)
         for registration in registrations(module.tree, owners, relative):
             if registration.method in ROUTE_DECORATORS:
                 name, handler = API_HANDLER, None
             else:
                 name = prefixes.get(registration.owner, "") + registration.name
                 handler = f"{dotted}.{registration.function}"
-            exposures.add(name, registration, dotted)
             found.append((name, handler, registration.line))
     return found
 
@@ -199,19 +205,33 @@ def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
     return found
 
 
-def _library_modules(project: Path) -> list[tuple[Path, str, str]]:
-    """`chalicelib`'s Python files with their module names and the package each is in,
-    in path order."""
-    library = project / LIBRARY
-    if not library.is_dir() or library.is_symlink():
-        return []
+def _library_modules(project: Path, deployed: list[Path]) -> list[tuple[Path, str, str]]:
+    """`chalicelib`'s Python files (of the project's `deployed` files) with their module
+    names and the package each is in, in path order."""
     found = []
-    for path in sorted(library.rglob("*.py")):
-        if path.is_file() and not path.is_symlink():
-            parts = path.relative_to(project).with_suffix("").parts
+    for path in deployed:
+        parts = path.relative_to(project).with_suffix("").parts
+        if parts[0] == LIBRARY and path.suffix == ".py":
             dotted = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
             found.append((path, dotted, ".".join(parts[:-1])))
     return found
+
+
+def _exposures(
+    root: Path, project: Path, deployed: list[Path], trees: dict[Path, ast.Module]
+) -> Exposures:
+    """The exposures of the project's functions: its `deployed` files (`trees`: those
+    parsed as Python) and its config."""
+    here = project.relative_to(root).as_posix()
+    files = tuple(path.relative_to(root).as_posix() for path in deployed)
+    try:
+        digest = code_digest(project, deployed, trees)
+    except OSError as e:
+        raise ValueError(
+            f"{files[0]}: a file Chalice deploys with the app cannot be read ({e.strerror}), "
+            "so what exposes its functions is unknown; fix it"
+        ) from e
+    return Exposures(root, here, files, digest)
 
 
 def _module(path: Path, max_bytes: int) -> ast.Module | None:

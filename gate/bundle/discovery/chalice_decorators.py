@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from gate.bundle.discovery.chalice_syntax import module_level, own_nodes
+from gate.bundle.discovery.chalice_syntax import module_level
 
 API_HANDLER = "api_handler"
 """The one function that serves every route of an app."""
@@ -59,8 +59,6 @@ class Registration:
     owner: str
     """The app or blueprint whose decorator registered it (`module.variable` where it is
     made)."""
-    decorator: ast.expr
-    """The decorator as written (`app.route('/x', authorizer=iam)`)."""
 
 
 def registrations(module: ast.Module, owners: dict[str, str], relative: str) -> list[Registration]:
@@ -83,35 +81,8 @@ def registrations(module: ast.Module, owners: dict[str, str], relative: str) -> 
                 name = _WEBSOCKET.get(method) or given or node.name
                 owner = owners[ast.unparse(target.value)]
                 line = decorator.lineno
-                found.append(Registration(method, node.name, name, line, owner, decorator))
+                found.append(Registration(method, node.name, name, line, owner))
     return found
-
-
-def configured_owners(statement: ast.stmt, owners: dict[str, str]) -> set[str]:
-    """The apps and blueprints (where each is made) a module-level statement makes or
-    configures, registering no function: `app = Chalice(...)`, `app.api.cors = True`, a
-    function under `@app.middleware(...)`, and `app.register_blueprint(bp, ...)` (which
-    configures the blueprint it registers, not the app's other functions)."""
-    nodes = own_nodes(statement)
-    registering = {
-        id(node.func.value)
-        for node in nodes
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "register_blueprint"
-    }
-    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
-        registering |= {
-            id(target.value)
-            for decorator in statement.decorator_list
-            if isinstance(target := _decorated_by(decorator), ast.Attribute)
-            and target.attr in _REGISTERING
-        }
-    return {
-        owners[ast.unparse(node)]
-        for node in nodes
-        if _owner(node, owners) and id(node) not in registering
-    }
 
 
 def _refuse_called_decorators(module: ast.Module, owners: dict[str, str], relative: str) -> None:

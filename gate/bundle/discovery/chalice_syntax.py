@@ -5,6 +5,25 @@ project makes is made, and the names and attribute chains that reach it."""
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProjectModule:
+    """One Python module of a Chalice project, as read."""
+
+    tree: ast.Module
+    file: str
+    """Relative to the bundle root."""
+    package: str
+    """The package its relative imports start from."""
+    imports: dict[str, str]
+    """Local name -> what it names (`imports_of`)."""
+
+
+def project_module(tree: ast.Module, file: str, package: str) -> ProjectModule:
+    """A module of the project, `file` relative to the bundle root, in `package`."""
+    return ProjectModule(tree, file, package, imports_of(tree, package))
 
 
 def owners_in(
@@ -138,15 +157,3 @@ def argument_of(call: ast.Call, keyword: str, position: int) -> ast.expr | None:
     if given is None and len(call.args) > position:
         given = call.args[position]
     return given
-
-
-def own_nodes(statement: ast.stmt) -> list[ast.AST]:
-    """The nodes of a statement outside the statements inside it (a loop's target and
-    iterable, not its body; a function's decorators and defaults, not its body)."""
-    found: list[ast.AST] = []
-    todo: list[ast.AST] = [statement]
-    while todo:
-        node = todo.pop()
-        found.append(node)
-        todo += [c for c in ast.iter_child_nodes(node) if not isinstance(c, ast.stmt)]
-    return found

@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from gate.bundle.discovery.chalice import APP_FILE, read_chalice
+from gate.bundle.discovery.chalice import read_chalice
+from gate.bundle.discovery.chalice_exposure import APP_FILE
 from gate.bundle.discovery.cloudformation import read_template, unexpanded
 from gate.bundle.discovery.declared import Declared, Read, Reference, leaves_bundle
 from gate.bundle.discovery.npm import install_programs
