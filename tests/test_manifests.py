@@ -18,6 +18,8 @@ from gate.bundle.manifests import (
     read_vendored,
 )
 from gate.bundle.manifests.backends import BuildSystem, build_system
+from gate.bundle.manifests.found import BUILD_CODE as BUILD_CODE_NAME
+from gate.bundle.manifests.found import DYNAMIC
 from gate.bundle.manifests.indexes import is_pypi
 from gate.bundle.manifests.versions import bounds
 from gate.scanners.pip_audit import PipAuditScanner
@@ -514,6 +516,72 @@ def test_a_lock_never_hides_a_dependency_from_elsewhere(
     manifest = read_manifests(tmp_path)
     reported = [(u.path, u.name) for u in manifest.unauditable + manifest.indexes]
     assert reported == [(lock if elsewhere else "pyproject.toml", "requests")]
+
+
+EMPTY_LOCKS = {"uv.lock": "version = 1\n", "pdm.lock": "[metadata]\nlock_version = '4.4'\n"}
+PINNED_PROJECT = "[project]\nname = 'fn'\nversion = '1.0'\ndependencies = ['requests==2.32.3']\n"
+BUILD_CODE_PROJECTS = {
+    "setuptools-cmdclass": (
+        PINNED_PROJECT + "[build-system]\nbuild-backend = 'setuptools.build_meta'\n"
+        "[tool.setuptools.cmdclass]\negg_info = 'h.Pin'\n",
+        "uv.lock",
+    ),
+    "hatch-code-version": (
+        PINNED_PROJECT.replace("version = '1.0'", "dynamic = ['version']")
+        + "[tool.hatch.version]\nsource = 'code'\npath = 'h.py'\n",
+        "uv.lock",
+    ),
+    "flit-dynamic-version": (
+        PINNED_PROJECT.replace("version = '1.0'", "dynamic = ['version']")
+        + "[build-system]\nbuild-backend = 'flit_core.buildapi'\n",
+        "uv.lock",
+    ),
+    "pdm-call-version": (
+        PINNED_PROJECT + "[build-system]\nbuild-backend = 'pdm.backend'\n"
+        "[tool.pdm.version]\nsource = 'call'\ngetter = 'h:get'\n",
+        "pdm.lock",
+    ),
+}
+
+
+@pytest.mark.parametrize("project", sorted(BUILD_CODE_PROJECTS))
+@pytest.mark.parametrize("empty", [True, False])
+def test_a_lock_never_stands_for_build_code(tmp_path: Path, project: str, empty: bool) -> None:
+    """A setting that makes the backend run the project's code is reported as build code
+    beside its tool's lock, empty or pinning what the project declares: a lock pins no
+    code, and pip builds the project whatever is beside it."""
+    text, lock = BUILD_CODE_PROJECTS[project]
+    write(tmp_path, "pyproject.toml", text)
+    write(tmp_path, lock, EMPTY_LOCKS[lock] if empty else LOCKING_PYPI[lock])
+    manifest = read_manifests(tmp_path)
+    assert [(u.path, u.name) for u in manifest.unauditable] == [("pyproject.toml", BUILD_CODE_NAME)]
+
+
+DYNAMIC_PROJECT = "[project]\nname = 'fn'\nversion = '1.0'\ndynamic = ['dependencies']\n"
+
+
+@pytest.mark.parametrize(
+    ("project", "lock", "stands"),
+    [
+        (DYNAMIC_PROJECT, LOCKING_PYPI["uv.lock"], True),  # it resolved them
+        (DYNAMIC_PROJECT, EMPTY_LOCKS["uv.lock"], False),  # it locks nothing
+        (  # it locks none of what the project names: another project's, or stale
+            DYNAMIC_PROJECT + "[project.optional-dependencies]\nx = ['six==1.16.0']\n",
+            LOCKING_PYPI["uv.lock"],
+            False,
+        ),
+    ],
+)
+def test_a_lock_of_nothing_the_project_names_stands_for_nothing(
+    tmp_path: Path, project: str, lock: str, stands: bool
+) -> None:
+    """Only a lock that locks a package, and one of those the manifest names if it names
+    any, stands for the manifest (here its dynamic dependencies)."""
+    write(tmp_path, "pyproject.toml", project)
+    write(tmp_path, "uv.lock", lock)
+    manifest = read_manifests(tmp_path)
+    dynamic = [u.path for u in manifest.unauditable if u.name == DYNAMIC]
+    assert dynamic == ([] if stands else ["pyproject.toml"])
 
 
 @pytest.mark.parametrize(

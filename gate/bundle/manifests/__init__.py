@@ -19,13 +19,12 @@ from packaging.utils import canonicalize_name
 
 from gate.bundle.manifests.backends import build_system, load_pyproject
 from gate.bundle.manifests.declared import (
-    DYNAMIC,
     SETUP_CFG,
     SETUP_PY,
     backend_files,
     read_pbr_projects,
 )
-from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
+from gate.bundle.manifests.found import DYNAMIC, Found, Manifest, Pin, Unauditable
 from gate.bundle.manifests.hatch import HATCH_TOML
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
 from gate.bundle.manifests.pbr import pbr_files
@@ -213,7 +212,12 @@ def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
     elsewhere (a URL, a repository, a folder) stands whatever the lock pins from an
     index (pip ignores the lock; a tool relocks a stale one): only a lock that takes it
     from elsewhere too, and so reports it, stands for it. An index the manifest names
-    stands whatever the lock holds."""
+    stands whatever the lock holds. Dynamic dependencies never stand for what build code
+    may set (`BUILD_CODE`: a lock pins no code), and only locks that stand for the
+    manifest at all (`_stands_for`) excuse."""
+    locks = [lock for lock in locks if _stands_for(lock, declared)]
+    if not locks:
+        return declared
     resolved = set().union(*(lock.names() for lock in locks))
     elsewhere = set().union(*(lock.elsewhere() for lock in locks))
     pinned = {(pin.name, pin.version) for lock in locks for pin in lock.pins}
@@ -226,6 +230,14 @@ def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
         if u.name != DYNAMIC and not _named_in(u, resolved if u.ranged else elsewhere)
     ]
     return beyond
+
+
+def _stands_for(lock: Found, declared: Found) -> bool:
+    """Whether a lock stands for the manifest beside it at all: it locks some package,
+    and one at least of those the manifest names, where it names any. A lock of none of
+    them (empty, stale, another project's) leaves the manifest read whole."""
+    locked, named = lock.names(), declared.names()
+    return bool(locked) and (not named or bool(locked & named))
 
 
 def _named_in(dependency: Unauditable, names: set[str]) -> bool:

@@ -50,6 +50,14 @@ class Unauditable:
 UNPINNED = "not pinned to one version"
 """Why a range of an index's releases is not audited."""
 
+DYNAMIC = "dynamic = dependencies"
+"""The name dependencies only the build backend knows are reported under (a manifest's
+dynamic dependencies read from no file): a lock that resolved them stands for them."""
+BUILD_CODE = "build code"
+"""The name dependencies that code of the bundle may set as the build runs it are
+reported under (a setting that makes a backend import or run the project's code): no
+lock stands for them, since it pins no code and pip ignores it."""
+
 
 @dataclass(frozen=True)
 class Manifest:
@@ -103,9 +111,10 @@ class Found:
         self.unauditable.append(Unauditable(text, UNPINNED, path, line, name, admits or None))
 
     def names(self) -> set[str]:
-        """The canonical names of the dependencies found."""
+        """The canonical names of the packages found (not `DYNAMIC` nor `BUILD_CODE`)."""
         named = [u.name for u in self.unauditable + self.indexes if u.name]
-        return {p.name for p in self.pins} | {canonicalize_name(n) for n in named}
+        packages = {canonicalize_name(n) for n in named if n not in (DYNAMIC, BUILD_CODE)}
+        return {p.name for p in self.pins} | packages
 
     def elsewhere(self) -> set[str]:
         """The canonical names of the dependencies found taken from elsewhere than an index
