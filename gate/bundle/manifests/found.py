@@ -39,6 +39,9 @@ class Unauditable:
     admits: str | None = None
     """For a range of an index's releases, its PEP 440 specifiers (`~=2.19.0`): the audit
     reports an advisory that affects every version they admit."""
+    source: str | None = None
+    """For a dependency from a folder or file of the disk, that place as the manifest names
+    it (a lock beside it stands for it only where it takes it from the same place)."""
 
     @property
     def ranged(self) -> bool:
@@ -115,12 +118,6 @@ class Found:
         named = [u.name for u in self.unauditable + self.indexes if u.name]
         packages = {canonicalize_name(n) for n in named if n not in (DYNAMIC, BUILD_CODE)}
         return {p.name for p in self.pins} | packages
-
-    def elsewhere(self) -> set[str]:
-        """The canonical names of the dependencies found taken from elsewhere than an index
-        (a URL, a repository, a folder): each is reported."""
-        named = [u.name for u in self.unauditable + self.indexes if u.name and not u.ranged]
-        return {canonicalize_name(n) for n in named}
 
     def extend(self, other: Found) -> None:
         """Add what `other` found."""
