@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from gate.bundle.manifests import (
@@ -18,7 +19,10 @@ from gate.bundle.manifests import (
     read_vendored,
 )
 from gate.bundle.manifests.backends import BuildSystem, build_system
+from gate.bundle.manifests.found import BUILD_CODE as BUILD_CODE_NAME
+from gate.bundle.manifests.found import DYNAMIC
 from gate.bundle.manifests.indexes import is_pypi
+from gate.bundle.manifests.sources import Place, place
 from gate.bundle.manifests.versions import bounds
 from gate.scanners.pip_audit import PipAuditScanner
 
@@ -514,6 +518,158 @@ def test_a_lock_never_hides_a_dependency_from_elsewhere(
     manifest = read_manifests(tmp_path)
     reported = [(u.path, u.name) for u in manifest.unauditable + manifest.indexes]
     assert reported == [(lock if elsewhere else "pyproject.toml", "requests")]
+
+
+EMPTY_LOCKS = {"uv.lock": "version = 1\n", "pdm.lock": "[metadata]\nlock_version = '4.4'\n"}
+PINNED_PROJECT = "[project]\nname = 'fn'\nversion = '1.0'\ndependencies = ['requests==2.32.3']\n"
+BUILD_CODE_PROJECTS = {
+    "setuptools-cmdclass": (
+        PINNED_PROJECT + "[build-system]\nbuild-backend = 'setuptools.build_meta'\n"
+        "[tool.setuptools.cmdclass]\negg_info = 'h.Pin'\n",
+        "uv.lock",
+    ),
+    "hatch-code-version": (
+        PINNED_PROJECT.replace("version = '1.0'", "dynamic = ['version']")
+        + "[tool.hatch.version]\nsource = 'code'\npath = 'h.py'\n",
+        "uv.lock",
+    ),
+    "flit-dynamic-version": (
+        PINNED_PROJECT.replace("version = '1.0'", "dynamic = ['version']")
+        + "[build-system]\nbuild-backend = 'flit_core.buildapi'\n",
+        "uv.lock",
+    ),
+    "pdm-call-version": (
+        PINNED_PROJECT + "[build-system]\nbuild-backend = 'pdm.backend'\n"
+        "[tool.pdm.version]\nsource = 'call'\ngetter = 'h:get'\n",
+        "pdm.lock",
+    ),
+}
+
+
+@pytest.mark.parametrize("project", sorted(BUILD_CODE_PROJECTS))
+@pytest.mark.parametrize("empty", [True, False])
+def test_a_lock_never_stands_for_build_code(tmp_path: Path, project: str, empty: bool) -> None:
+    """A setting that makes the backend run the project's code is reported as build code
+    beside its tool's lock, empty or pinning what the project declares: a lock pins no
+    code, and pip builds the project whatever is beside it."""
+    text, lock = BUILD_CODE_PROJECTS[project]
+    write(tmp_path, "pyproject.toml", text)
+    write(tmp_path, lock, EMPTY_LOCKS[lock] if empty else LOCKING_PYPI[lock])
+    manifest = read_manifests(tmp_path)
+    assert [(u.path, u.name) for u in manifest.unauditable] == [("pyproject.toml", BUILD_CODE_NAME)]
+
+
+DYNAMIC_PROJECT = "[project]\nname = 'fn'\nversion = '1.0'\ndynamic = ['dependencies']\n"
+
+
+@pytest.mark.parametrize(
+    ("project", "lock", "stands"),
+    [
+        (DYNAMIC_PROJECT, LOCKING_PYPI["uv.lock"], True),  # it resolved them
+        (DYNAMIC_PROJECT, EMPTY_LOCKS["uv.lock"], False),  # it locks nothing
+        (  # it locks none of what the project names: another project's, or stale
+            DYNAMIC_PROJECT + "[project.optional-dependencies]\nx = ['six==1.16.0']\n",
+            LOCKING_PYPI["uv.lock"],
+            False,
+        ),
+    ],
+)
+def test_a_lock_of_nothing_the_project_names_stands_for_nothing(
+    tmp_path: Path, project: str, lock: str, stands: bool
+) -> None:
+    """Only a lock that locks a package, and one of those the manifest names if it names
+    any, stands for the manifest (here its dynamic dependencies)."""
+    write(tmp_path, "pyproject.toml", project)
+    write(tmp_path, "uv.lock", lock)
+    manifest = read_manifests(tmp_path)
+    dynamic = [u.path for u in manifest.unauditable if u.name == DYNAMIC]
+    assert dynamic == ([] if stands else ["pyproject.toml"])
+
+
+RANGE_PROJECTS = {
+    "uv.lock": ("pyproject.toml", PINNED_PROJECT.replace("==2.32.3", "{}")),
+    "pdm.lock": (
+        "pyproject.toml",
+        PINNED_PROJECT.replace("==2.32.3", "{}")
+        + "[build-system]\nbuild-backend = 'pdm.backend'\n",
+    ),
+    "Pipfile.lock": ("Pipfile", "[packages]\nrequests = '{}'\n"),
+}
+LOCKING_PYPI_PIPENV = json.dumps({"_meta": {}, "default": {"requests": {"version": "==2.32.3"}}})
+
+
+@pytest.mark.parametrize("lock", sorted(RANGE_PROJECTS))
+@pytest.mark.parametrize(
+    ("declared", "admitted"),
+    [
+        (">=2.19,<2.20", False),
+        ("==2.19.*", False),
+        ("~=2.19.0", False),
+        ("<2.32.3", False),
+        (">=2.19", True),
+        ("==2.32.*", True),
+    ],
+)
+def test_a_lock_stands_for_a_range_only_where_it_pins_a_version_it_admits(
+    tmp_path: Path, lock: str, declared: str, admitted: bool
+) -> None:
+    """A range beside a lock pinning requests 2.32.3 is left to the lock only where it
+    admits 2.32.3; otherwise the lock is stale, pip installs from the range, and the
+    range is reported (and audited as one)."""
+    name, text = RANGE_PROJECTS[lock]
+    write(tmp_path, name, text.format(declared))
+    write(tmp_path, lock, {**LOCKING_PYPI, "Pipfile.lock": LOCKING_PYPI_PIPENV}[lock])
+    manifest = read_manifests(tmp_path)
+    ranges = [(u.path, u.admits) for u in manifest.unauditable]
+    assert ranges == ([] if admitted else [(name, str(SpecifierSet(declared)))])
+
+
+REPOSITORY = "https://git.example.net/requests.git"
+
+
+@pytest.mark.parametrize(
+    ("source", "alike"),
+    [
+        ("{ directory = 'shim' }", False),
+        ("{ editable = 'shim' }", False),
+        (f"{{ git = '{REPOSITORY.replace('net/', 'net/other-')}?rev=main#0a1b' }}", False),
+        (f"{{ git = '{REPOSITORY}?rev=v2#0a1b' }}", False),  # another ref
+        (f"{{ git = '{REPOSITORY}?rev=main#0a1b' }}", True),
+        ("{ git = 'https://GIT.example.net/requests/?branch=main#0a1b' }", True),
+    ],
+)
+def test_a_lock_stands_for_a_dependency_from_elsewhere_only_from_the_same_place(
+    tmp_path: Path, source: str, alike: bool
+) -> None:
+    """A repository the pyproject names (`@main`) is left to the lock only where the lock
+    takes requests from that repository at that ref: a folder, an editable, another
+    repository or another ref of it is no stand-in, and the manifest's line is reported."""
+    dependency = f"requests @ git+{REPOSITORY}@main"
+    write(tmp_path, "pyproject.toml", PINNED_PROJECT.replace("requests==2.32.3", dependency))
+    write(tmp_path, "uv.lock", LOCKING_PYPI["uv.lock"] + f"source = {source}\n")
+    manifest = read_manifests(tmp_path)
+    declared = [i.text for i in manifest.indexes if i.path == "pyproject.toml"]
+    assert declared == ([] if alike else [f"git+{REPOSITORY}@main"])
+
+
+@pytest.mark.parametrize(
+    ("written", "where", "refs"),
+    [
+        ("git+https://u:t@Git.Example.net/r.git@main", "https://git.example.net/r", {"main"}),
+        ("https://git.example.net/r?rev=v1#0a1b", "https://git.example.net/r", {"v1", "0a1b"}),
+        (
+            "git+https://git.example.net/r.git@v1#egg=r&subdirectory=pkg",
+            "https://git.example.net/r#subdirectory=pkg",
+            {"v1"},
+        ),
+        ("./libs/x/", "libs/x", set()),
+    ],
+)
+def test_a_source_is_read_as_one_place(written: str, where: str, refs: set[str]) -> None:
+    """A repository without its VCS prefix, credentials, query or `.git`, its refs apart
+    (pip's `@ref`, uv's `?rev=` and `#<commit>`), a subdirectory kept; a folder
+    normalised."""
+    assert place(written) == Place(where, frozenset(refs))
 
 
 @pytest.mark.parametrize(

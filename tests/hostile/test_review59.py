@@ -91,6 +91,13 @@ diff-mode run, a `--baseline` run). What lets each through:
    apart from "dynamic dependencies" read from files, and report it whatever is beside
    it; a lock excuses only what it pins, and it pins no code.
 
+   Fixed (gate.bundle.manifests.found `BUILD_CODE`, `DYNAMIC`; declared `_dynamic`;
+   gate.bundle.manifests `_beyond_lock`, `_stands_for`): every setting that makes a
+   backend run the project's code (`_CODE_SETTINGS`, `_setup_cfg_code`, a `setup.py`'s
+   code, pbr's hooks) is reported as `BUILD_CODE`, apart from a manifest's dynamic
+   dependencies (`DYNAMIC`), and no lock stands for it; a lock that locks no package, or
+   none of those the manifest names, stands for nothing, so the manifest is read whole.
+
 3. A lock excuses a manifest's dependency by its name alone. `_beyond_lock` excuses a
    range when the lock names the package (`resolved`, `Found.names`), whatever version
    it pins, and a dependency from elsewhere when the lock takes a package of that name
@@ -117,6 +124,16 @@ diff-mode run, a `--baseline` run). What lets each through:
    source (the same URL, normalised as the fingerprint is), else report it; simplest,
    report every dependency from elsewhere whatever the lock holds (it is the
    manifest's own line a reviewer must see).
+
+   Fixed (gate.bundle.manifests `_beyond_lock`, `_locked`, `_admitted`;
+   gate.bundle.manifests.sources `place`, `Place.holds`, `taken_alike`;
+   gate.bundle.manifests.found `Unauditable.source`): a range is left to the lock only
+   where the lock pins a version it admits (packaging's `SpecifierSet`), or where the
+   manifest and the lock take its package from the same place; otherwise it is
+   reported and audited as a range. A dependency from elsewhere is left to the lock only
+   where the lock takes a package of its name from the same place: the repository or
+   URL without VCS prefix, credentials, query or `.git`, at every ref the manifest names
+   (uv's `?rev=`, `#<commit>`), or the same folder, normalised.
 
 4. A local folder's build hooks in `hatch.toml` are not read. `runs_a_build` lets a
    requirement install a local folder (`./lib`) when `_copies_only` says pip's build
@@ -469,20 +486,10 @@ def test_a_hook_in_a_folders_pyproject_is_refused(trick_outcomes: dict[str, str]
     assert trick_outcomes[HOOK_IN_PYPROJECT] == "refused", trick_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 59 class 2: a lock beside a manifest drops the build code that may set "
-    "its dependencies (`_beyond_lock` drops every DYNAMIC entry)",
-)
 def test_a_lock_never_stands_for_build_code(locked_outcomes: dict[str, str]) -> None:
     assert not _passed(locked_outcomes, LOCKED_HOOKS), locked_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 59 class 3: a lock excuses a range or a dependency from elsewhere by "
-    "its name alone, whatever version or source it holds",
-)
 def test_a_lock_excuses_only_what_it_pins(trick_outcomes: dict[str, str]) -> None:
     assert not _passed(trick_outcomes, BY_NAME), trick_outcomes
 

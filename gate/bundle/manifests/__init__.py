@@ -15,17 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from gate.bundle.manifests.backends import HATCH_TOML, build_system, load_pyproject
 from gate.bundle.manifests.declared import (
-    DYNAMIC,
     SETUP_CFG,
     SETUP_PY,
     backend_files,
     read_pbr_projects,
 )
-from gate.bundle.manifests.found import Found, Manifest, Pin, Unauditable
+from gate.bundle.manifests.found import DYNAMIC, Found, Manifest, Pin, Unauditable
 from gate.bundle.manifests.lockfiles import LOCKS_OF, READERS
 from gate.bundle.manifests.pbr import pbr_files
 from gate.bundle.manifests.requirements import (
@@ -35,6 +35,7 @@ from gate.bundle.manifests.requirements import (
     requirement_includes,
 )
 from gate.bundle.manifests.shapes import Malformed, table
+from gate.bundle.manifests.sources import taken_alike
 from gate.bundle.manifests.vendored import read_vendored
 
 __all__ = [
@@ -207,27 +208,53 @@ def _read(root: Path, path: Path) -> Found:
 
 def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
     """What a manifest declares that its locks do not hold. A lock excuses only what it
-    pins: an exact pin at a version it pins, a range of an index's releases it pins by
-    name, dynamic dependencies (it resolved them). A dependency the manifest takes from
-    elsewhere (a URL, a repository, a folder) stands whatever the lock pins from an
-    index (pip ignores the lock; a tool relocks a stale one): only a lock that takes it
-    from elsewhere too, and so reports it, stands for it. An index the manifest names
-    stands whatever the lock holds."""
-    resolved = set().union(*(lock.names() for lock in locks))
-    elsewhere = set().union(*(lock.elsewhere() for lock in locks))
+    pins: an exact pin at a version it pins; a range of an index's releases where it pins
+    a version the range admits (else the lock is stale, and pip installs from the range);
+    a dependency from elsewhere (a URL, a repository, a folder) where it takes it from
+    the same place, and so reports it (pip ignores the lock; a tool relocks a stale
+    one); dynamic dependencies (it resolved them), never what build code may set
+    (`BUILD_CODE`: a lock pins no code). An index the manifest names stands whatever the
+    lock holds. Only locks that stand for the manifest at all (`_stands_for`) excuse."""
+    locks = [lock for lock in locks if _stands_for(lock, declared)]
+    if not locks:
+        return declared
     pinned = {(pin.name, pin.version) for lock in locks for pin in lock.pins}
+    alike = taken_alike(declared, locks)
     beyond = Found(problems=declared.problems)
-    beyond.indexes = [i for i in declared.indexes if not _named_in(i, elsewhere)]
+    beyond.indexes = [i for i in declared.indexes if i not in alike]
     beyond.pins = [p for p in declared.pins if (p.name, p.version) not in pinned]
-    beyond.unauditable = [
-        u
-        for u in declared.unauditable
-        if u.name != DYNAMIC and not _named_in(u, resolved if u.ranged else elsewhere)
-    ]
+    beyond.unauditable = [u for u in declared.unauditable if not _locked(u, pinned, alike)]
     return beyond
 
 
-def _named_in(dependency: Unauditable, names: set[str]) -> bool:
-    """Whether a dependency is named, and its canonical name is one of `names`."""
-    name = dependency.name
-    return name is not None and canonicalize_name(name) in names
+def _stands_for(lock: Found, declared: Found) -> bool:
+    """Whether a lock stands for the manifest beside it at all: it locks some package,
+    and one at least of those the manifest names, where it names any. A lock of none of
+    them (empty, stale, another project's) leaves the manifest read whole."""
+    locked, named = lock.names(), declared.names()
+    return bool(locked) and (not named or bool(locked & named))
+
+
+def _locked(
+    dependency: Unauditable, pinned: set[tuple[str, str]], alike: dict[Unauditable, str]
+) -> bool:
+    """Whether the locks stand for a manifest's `dependency` that is no pin: its dynamic
+    dependencies; a range of which they pin a version it admits, or whose package the
+    manifest and they take from the same place (its `[tool.uv.sources]`); one from
+    elsewhere they take from the same place (`alike`)."""
+    if dependency.name == DYNAMIC:
+        return True
+    if dependency.ranged:
+        name = canonicalize_name(dependency.name or "")
+        return _admitted(dependency, pinned) or name in alike.values()
+    return dependency in alike
+
+
+def _admitted(ranged: Unauditable, pinned: set[tuple[str, str]]) -> bool:
+    """Whether a version `pinned` of a range's package is one the range admits."""
+    try:
+        specifiers = SpecifierSet(ranged.admits or "")
+    except InvalidSpecifier:
+        return False
+    name = canonicalize_name(ranged.name or "")
+    return any(n == name and specifiers.contains(version) for n, version in pinned)

@@ -12,7 +12,8 @@ plugin (gate.bundle.manifests.hatch), with `hatch.toml`; flit_core: `[project]`,
 backend ignores only reports more); a `setup.cfg` or `setup.py` unless its backend is
 one known never to read it (`_reads_setup_cfg`). A setting that makes a backend import
 or run the project's code while it works out the metadata (`_CODE_SETTINGS`,
-`_setup_cfg_code`) is reported as dynamic dependencies: that code may set them."""
+`_setup_cfg_code`) is reported as dependencies build code may set (`BUILD_CODE`), which
+no lock stands for."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from typing import Any, NamedTuple, TypeGuard
 from gate.bundle.manifests.backends import build_system, hatch_config, load_pyproject
 from gate.bundle.manifests.builds import PYPROJECT_ONLY_BACKENDS
 from gate.bundle.manifests.entries import read_dependency
-from gate.bundle.manifests.found import Found, Unauditable
+from gate.bundle.manifests.found import BUILD_CODE, DYNAMIC, Found, Unauditable
 from gate.bundle.manifests.hatch import code_hooks, hatch_files, read_plugin_files
 from gate.bundle.manifests.indexes import is_url, pipfile_indexes, pyproject_indexes
 from gate.bundle.manifests.pbr import (
@@ -52,9 +53,6 @@ from gate.bundle.manifests.shapes import (
     strings,
     table,
 )
-
-DYNAMIC = "dynamic = dependencies"
-"""What a `pyproject.toml` with dynamic dependencies is reported as (a lock resolves them)."""
 
 
 def read_pyproject(text: str, path: str, found: Found) -> None:
@@ -103,7 +101,7 @@ def _read_dynamic(data: dict[str, Any], lines: list[str], path: str, found: Foun
         at = written or key_line(lines, "build-system", "build-backend") or line
         _dynamic(setting.text, setting.why, (path, at), found)
     elif "dependencies" in files and not (readable and files["dependencies"]):
-        _dynamic(DYNAMIC, "dynamic dependencies", (path, line), found)
+        _dynamic(DYNAMIC, "dynamic dependencies", (path, line), found, DYNAMIC)
 
 
 def _table_line(lines: list[str], header: str) -> int:
@@ -265,11 +263,14 @@ path) makes it import or run the project's code while it works out the metadata:
 such setting may set the dependencies, so only the build knows them."""
 
 
-def _dynamic(text: str, why: str, where: tuple[str, int], found: Found) -> None:
+def _dynamic(
+    text: str, why: str, where: tuple[str, int], found: Found, name: str = BUILD_CODE
+) -> None:
     """Dependencies only the build knows (`text`, shown as written, and `why`), reported
-    as dynamic: the gate never runs a build."""
+    under `name`: `BUILD_CODE` where code of the bundle may set them, `DYNAMIC` where
+    the manifest only declares them dynamic. The gate never runs a build."""
     reason = f"{why}: only the build backend knows them, and it is never run"
-    found.unauditable.append(Unauditable(text, reason, *where, DYNAMIC))
+    found.unauditable.append(Unauditable(text, reason, *where, name))
 
 
 _DYNAMIC_FIELDS = ("dependencies", "optional-dependencies")
@@ -338,7 +339,7 @@ def read_setup_cfg(text: str, path: str, found: Found) -> None:
     (setuptools reads them without running code of the bundle), and pbr's own
     `[metadata] requires_dist` and `[extras]`; the rest of the file says nothing of what
     gets installed; the settings that make setuptools import the project's code
-    (`_setup_cfg_code`) are reported as dynamic dependencies. Unread beside a
+    (`_setup_cfg_code`) are reported as `BUILD_CODE`. Unread beside a
     `pyproject.toml` naming a build backend that never reads it."""
     if found.root is not None and not _reads_setup_cfg(found.root / path):
         return
@@ -360,7 +361,7 @@ def read_setup_py(text: str, path: str, found: Found) -> None:
     from its syntax tree, never imported or run: `install_requires` and each extra of
     `extras_require` written as string literals are read as setuptools reads such a list
     (`_parse_strings`, all strings of one keyword as one list); any other value (a name,
-    a call, a comprehension, `**kwargs`) is reported as dynamic dependencies, and so is
+    a call, a comprehension, `**kwargs`) is reported as `BUILD_CODE`, and so is
     a script that is more than a declaration (`_build_code`), whose literal call may not
     be the one that runs, nor what setuptools receives. A file Python cannot parse is
     `Malformed`. Unread beside a `pyproject.toml` naming a build backend that never runs
@@ -667,7 +668,7 @@ def read_pbr_projects(root: Path, found: Found) -> None:
     read as pbr reads them (`pbr_requirements`), then as pbr and setuptools read its
     `[metadata] requires_dist`, to which it adds them (`_pbr_list`, `_classify_list`);
     the settings of its `setup.cfg` that make pbr run code other than its own
-    (`pbr_code_settings`: setup hooks, commands) are reported as dynamic dependencies."""
+    (`pbr_code_settings`: setup hooks, commands) are reported as `BUILD_CODE`."""
     top = root.resolve()
     places = {path.parent for name in (SETUP_PY, "pyproject.toml") for path in root.rglob(name)}
     for project in sorted(place for place in places if runs_pbr(place)):

@@ -71,7 +71,10 @@ def read_dependency(
     elif local in _FOLDERS and isinstance(source, str) and found.builds(path, source):
         found.problems.append(Unauditable(text, key + BUILDS_FROM_BUNDLE, path, line))
     elif local:
-        found.unauditable.append(Unauditable(text, LOCAL_SOURCES[local], path, line, package))
+        place = source if isinstance(source, str) else None
+        found.unauditable.append(
+            Unauditable(text, LOCAL_SOURCES[local], path, line, package, source=place)
+        )
     elif exact is None and locked:
         problem = "is missing" if version is None else f"is not one exact version ({version!r})"
         raise Malformed(join(at, "version"), f"{problem}: a lock pins every package", line)

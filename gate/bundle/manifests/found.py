@@ -39,6 +39,9 @@ class Unauditable:
     admits: str | None = None
     """For a range of an index's releases, its PEP 440 specifiers (`~=2.19.0`): the audit
     reports an advisory that affects every version they admit."""
+    source: str | None = None
+    """For a dependency from a folder or file of the disk, that place as the manifest names
+    it (a lock beside it stands for it only where it takes it from the same place)."""
 
     @property
     def ranged(self) -> bool:
@@ -49,6 +52,14 @@ class Unauditable:
 
 UNPINNED = "not pinned to one version"
 """Why a range of an index's releases is not audited."""
+
+DYNAMIC = "dynamic = dependencies"
+"""The name dependencies only the build backend knows are reported under (a manifest's
+dynamic dependencies read from no file): a lock that resolved them stands for them."""
+BUILD_CODE = "build code"
+"""The name dependencies that code of the bundle may set as the build runs it are
+reported under (a setting that makes a backend import or run the project's code): no
+lock stands for them, since it pins no code and pip ignores it."""
 
 
 @dataclass(frozen=True)
@@ -103,15 +114,10 @@ class Found:
         self.unauditable.append(Unauditable(text, UNPINNED, path, line, name, admits or None))
 
     def names(self) -> set[str]:
-        """The canonical names of the dependencies found."""
+        """The canonical names of the packages found (not `DYNAMIC` nor `BUILD_CODE`)."""
         named = [u.name for u in self.unauditable + self.indexes if u.name]
-        return {p.name for p in self.pins} | {canonicalize_name(n) for n in named}
-
-    def elsewhere(self) -> set[str]:
-        """The canonical names of the dependencies found taken from elsewhere than an index
-        (a URL, a repository, a folder): each is reported."""
-        named = [u.name for u in self.unauditable + self.indexes if u.name and not u.ranged]
-        return {canonicalize_name(n) for n in named}
+        packages = {canonicalize_name(n) for n in named if n not in (DYNAMIC, BUILD_CODE)}
+        return {p.name for p in self.pins} | packages
 
     def extend(self, other: Found) -> None:
         """Add what `other` found."""

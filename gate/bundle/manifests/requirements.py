@@ -253,7 +253,8 @@ def classify_requirement(
         found.problems.append(Unauditable(text, BUILDS_FROM_BUNDLE, path, number))
         return
     if local_place(url):
-        found.unauditable.append(Unauditable(text, "local path requirement", path, number, name))
+        local = Unauditable(text, "local path requirement", path, number, name, source=url)
+        found.unauditable.append(local)
     else:
         from_url(text, url, "URL requirement", (path, number), name, found)
 
