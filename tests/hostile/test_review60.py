@@ -1,0 +1,304 @@
+"""A sixtieth hostile review of `gate check`, on the fixes of review 58's classes: heredoc
+ends (gate.bundle.discovery.hcl_text `check_heredoc_end`, `_unsure_sequence`;
+gate.bundle.discovery.hcl `hcl_loads`, `_check_end`), Terraform's redefinitions and
+override files (gate.bundle.discovery.terraform_defined `redefinition`, `overridden`,
+`in_merge_order`, `is_override`; the rules' readers gate.rules.context
+`terraform_values`, gate.rules.iac.terraform `module_blocks`, gate.rules.iam
+.roles_terraform `Module.load`, `Module.called`, `Module.callers`), and, read but not
+attacked to the end, what reaches a function (gate.bundle.discovery.reach `untied`,
+terraform_reach `reaching_called`) and diff mode's extents from the parse.
+
+Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
+bundle exits 0 with the hostile harness's policy (checkov off), with no blocking
+finding, where what Terraform reads in it, written plainly, blocks
+(`test_the_plain_forms_block`: GATE-IAC-001, critical, an admin role; GATE-SLS-002,
+critical, event data evaluated). Each divergence was checked with Terraform 1.11.4
+(`terraform console`, `terraform init` for local modules, locals standing in for the
+resources where no provider is installed). Gate runs: one for the plain forms, one for
+each class. What lets each through:
+
+1. A `.tf` file Terraform ignores is read by the gate as an override file. Terraform
+   loads a module's files but those it ignores (configs `IsIgnoredFile`: a name that
+   starts with `.`, ends with `~`, or starts and ends with `#`); the gate takes every
+   `*.tf` of a folder (`Path.glob("*.tf")`, which matches names starting with a dot, in
+   `in_merge_order`, `terraform_values`, `Module.load`, `module_blocks` and discovery's
+   readers), and `is_override` makes `.gate_override.tf` (stem ending `_override`) an
+   override file: it escapes `redefinition`, and its blocks are merged last, over the
+   block they name (`overridden`). So a hidden override file changes what the gate
+   reads and nothing Terraform deploys: (a) `locals { policy = ReadOnlyAccess }` where
+   main.tf's `local.policy`, attached to the function's role, is AdministratorAccess;
+   (b) the policy attachment itself overridden (`policy_arn` ReadOnlyAccess); (c) the
+   function's `data "archive_file"` given harmless `source_content`, where main.tf's
+   evaluates event data. Each exits 0; `terraform console` on (a) gives
+   AdministratorAccess with the hidden file present, ReadOnlyAccess once it is named
+   `y_override.tf`. (`._x_override.tf` is ignored by the gate too, as an AppleDouble
+   file: no trick.)
+   Suggested fix, by class: read a module's files as Terraform lists them: skip (or
+   better refuse, naming it) a `.tf` whose name starts with `.`, or starts and ends
+   with `#`, and never take such a file for an override; one helper for every reader
+   that globs `*.tf` (discovery, `terraform_values`, the IaC and IAM rules, extents,
+   `terraform_folders`).
+
+2. A heredoc inside a quoted string's interpolation is HCL to Terraform and text to
+   python-hcl2, so nothing checks its end. hclsyntax scans `${ ... }` in a quoted string
+   in its main mode: newlines and heredocs are allowed there, and `"${false ? <<EOT`
+   starts a heredoc that runs to the next line that is `EOT` alone. python-hcl2 lexes
+   the whole quoted string as one STRING_LIT token (its INTERPOLATION takes any
+   character but `}` and `"`): the string ends at the first `}"`, no heredoc token is
+   made, so `hcl_loads`' `_check_end` never runs, and what follows is HCL to the gate.
+   Its only other guard, hcl2.api `loads`' per-line count of quotes (which would refuse
+   the multi-line string the gate must read for Terraform's heredoc tail), is switched
+   off by any line holding `= <<` (a comment `# = <<NOTE` will do): from there it takes
+   every line for a heredoc's. So in an override file, a `locals` block with `note =
+   "${false ? <<EOT` hides from Terraform, inside its heredoc, blocks the gate reads and
+   merges: the file's last block `locals { other = "` (a quoted string over several
+   lines, which python-hcl2 allows and Terraform does not) takes, for the gate, the
+   heredoc's `EOT` and the rest of the interpolation (`: 1}`), where Terraform closes
+   `note`. (a) A `locals { policy = ReadOnlyAccess }` and (b) the policy attachment with
+   ReadOnlyAccess, both over main.tf's AdministratorAccess, (c) the function's
+   `archive_file` with harmless code over main.tf's eval: each exits 0. `terraform
+   console`: `local.policy` is main.tf's, `local.note` is "1"; python-hcl2 reads three
+   `locals` blocks. Outside an override file the hidden block is a second definition,
+   refused (held).
+   Suggested fix, by class: find heredocs as hclsyntax does, wherever its scanner is in
+   main mode: refuse a quoted string whose `${ ... }` or `%{ ... }` holds `<<` or a
+   newline (what python-hcl2's STRING_LIT takes and hclsyntax reads as HCL), and a
+   quoted string over more than one line, which Terraform refuses; and do not lean on
+   hcl2.api's line check (parse with `hcl2.parse`, after the gate's own checks).
+
+3. A module call's arguments and source are not merged with its override. The IAM
+   rules follow a function's role through module calls with `Module.called` (the
+   first `module "NAME"` block, in merge order, that has a `source`) and
+   `Module.callers` (each `module` block, per file, that has a `source`, with the
+   argument it gives): neither merges an override file's `module` block into the one
+   it overrides (review 58's fix merged resources, data sources and locals: `Module.load`,
+   `module_blocks`, `terraform_values`), and an override block needs no `source`.
+   (a) The function in `./fn` takes its role from `var.role_arn`; main.tf passes the
+   read-only role, `fn_override.tf` (`module "fn" { role_arn = aws_iam_role.admin.arn
+   }`, no `source`) the admin role: the gate judges the read-only role alone. (b) The
+   function's `role = module.iam.role_arn`, main.tf calls `./plain_iam`,
+   `iam_override.tf` makes the source `./admin_iam`: the gate follows `./plain_iam`.
+   Each exits 0 with no blocking finding; `terraform console` (after `terraform init`)
+   gives the override's argument and the override's module's output.
+   Suggested fix, by class: read `module` blocks as Terraform merges them, with
+   `overridden` (the override's arguments, `source` included, over the original's), in
+   `called`, `callers` and every reader of module calls (discovery's `_calling`,
+   `RootModules`, reach across modules, `ModuleValues` where it reads a caller): one
+   merged view of a module's blocks of every kind, built once, rather than a loop over
+   files in each reader.
+
+What held (tried for real): a heredoc-in-interpolation written in a plain `.tf` file
+whose hidden block redefines an address (refused, `redefinition`); the same trick
+aimed at a value the gate must read (`policy_arn = "${false ? <<EOT` read by the
+gate as that text, or with a second `policy_arn` the gate reads as a list of two): the
+gate cannot read it and reports GATE-IAC-004 (blocked), as it does for
+`"${false ? "x" : local.admin_arn}"`; an override of a module's argument that the child
+uses as a policy ARN through `var.policy` (unresolved: GATE-IAC-004, blocked);
+`._x_override.tf` (ignored by the gate as an AppleDouble file, as by Terraform: blocked,
+`held-apple-double` among the plain forms); a `.override.tf` (not an override to the
+gate either: read as a second definition of `local.policy` and refused, exit 2, where
+Terraform ignores the file: a refusal, not a pass).
+
+Read, not built: `check_heredoc_end` and `_unsure_sequence` against hclsyntax for
+heredocs python-hcl2 does lex (no divergence found: `$$${`, a sequence's braces in
+quotes); `overridden` against Terraform's merge of nested blocks (a `dynamic` block in
+one of the two makes the gate read more than Terraform, not less).
+
+What was not covered: diff mode and baselines after review 58's classes 2-5 (a change
+to a hidden or override file, a samconfig's values, YAML aliases; discovery's own
+readers of module blocks with overrides, `_calling`); `.tf.json` files; Terraform's
+merge of `lifecycle`, `provisioner` and `dynamic` blocks beyond the case above; the
+colleagues' areas (Chalice modules, lock rules, hatch.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.conftest import (
+    HARMLESS,
+    Layout,
+    each_blocked_or_refused,
+    each_blocks,
+    files,
+    zipped,
+)
+from tests.hostile.test_review58 import ADMIN, EVAL, FUNCTION, OK, READ_ONLY, ROLE, archive
+
+# --- what Terraform deploys in each trick -----------------------------------------------------
+
+ADMIN_LOCAL = f'locals {{\n  policy = "{ADMIN}"\n  note = ""\n}}\n\n' + ROLE
+"""main.tf: the function's role with AdministratorAccess attached, through
+`local.policy`; `local.note` is what class 2's override file overrides for Terraform."""
+CODE = {"fn.zip": zipped({"app.py": HARMLESS})}
+READ_ONLY_LOCAL = f'locals {{\n  policy = "{READ_ONLY}"\n}}\n'
+READ_ONLY_ATTACHMENT = (
+    f'resource "aws_iam_role_policy_attachment" "r" {{\n  policy_arn = "{READ_ONLY}"\n}}\n'
+)
+HARMLESS_ARCHIVE = f'data "archive_file" "fn" {{\n  source_content = "{OK}"\n}}\n'
+EVAL_ARCHIVE = archive(EVAL) + FUNCTION + 'locals {\n  note = ""\n}\n'
+
+
+def admin(extra: dict[str, str | bytes]) -> Layout:
+    return files({**CODE, "main.tf": ADMIN_LOCAL, **extra})
+
+
+# --- 1. a file Terraform ignores, read as an override ----------------------------------------
+
+HIDDEN_OVERRIDE: dict[str, Layout] = {
+    "1a-local": admin({".gate_override.tf": READ_ONLY_LOCAL}),
+    "1b-attachment": admin({".gate_override.tf": READ_ONLY_ATTACHMENT}),
+    "1c-archive": files({"main.tf": EVAL_ARCHIVE, ".fn_override.tf": HARMLESS_ARCHIVE}),
+}
+
+# --- 2. a heredoc in a quoted string's interpolation ------------------------------------------
+
+
+def inside_heredoc(block: str) -> str:
+    """An override file Terraform reads as `locals { note = "${false ? <<EOT ... EOT :
+    1}" }` (note is "1"), and the gate as three blocks, `block` the second: the heredoc
+    in the interpolation is text to python-hcl2, whose quoted string ends at `}"`, and
+    the last block's string runs over the lines that end Terraform's heredoc. The comment
+    holding `= <<` switches off python-hcl2's check of quotes line by line."""
+    return (
+        "# = <<NOTE\n"
+        'locals {\n  note = "${false ? <<EOT\n}"\n}\n'
+        + block
+        + 'locals {\n  other = "\nEOT\n  : 1}"\n}\n'
+    )
+
+
+HEREDOC_IN_QUOTES: dict[str, Layout] = {
+    "2a-local": admin({"z_override.tf": inside_heredoc(READ_ONLY_LOCAL)}),
+    "2b-attachment": admin({"z_override.tf": inside_heredoc(READ_ONLY_ATTACHMENT)}),
+    "2c-archive": files(
+        {"main.tf": EVAL_ARCHIVE, "z_override.tf": inside_heredoc(HARMLESS_ARCHIVE)}
+    ),
+}
+
+# --- 3. a module call's override -------------------------------------------------------------
+
+
+def role(name: str, arn: str | None = None) -> str:
+    """A role Lambda may assume, with the managed policy `arn` attached when given."""
+    text = (
+        f'resource "aws_iam_role" "{name}" {{\n  name = "{name}"\n'
+        "  assume_role_policy = jsonencode({\n"
+        '    Version = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = '
+        '"sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }]\n  })\n}\n\n'
+    )
+    if arn is not None:
+        text += (
+            f'resource "aws_iam_role_policy_attachment" "{name}" {{\n'
+            f'  role = aws_iam_role.{name}.name\n  policy_arn = "{arn}"\n}}\n\n'
+        )
+    return text
+
+
+def function(role_value: str, filename: str = "fn.zip") -> str:
+    return (
+        f'resource "aws_lambda_function" "fn" {{\n  function_name = "fn"\n  role = {role_value}\n'
+        f'  runtime = "python3.12"\n  handler = "app.handler"\n  filename = "{filename}"\n'
+        '  tracing_config {\n    mode = "Active"\n  }\n}\n'
+    )
+
+
+CHILD = 'variable "role_arn" {\n  type = string\n}\n\n' + function(
+    "var.role_arn", "${path.module}/fn.zip"
+)
+
+
+def role_passed(passed: str, override: str | None) -> Layout:
+    """Class 3a: the function in `./fn`, its role given by the calling module's
+    `role_arn` (`passed`), and by an override file's `module "fn"` block when given."""
+    main = (
+        role("admin", ADMIN)
+        + role("plain")
+        + f'module "fn" {{\n  source = "./fn"\n  role_arn = aws_iam_role.{passed}.arn\n}}\n'
+    )
+    written: dict[str, str | bytes] = {
+        "main.tf": main,
+        "fn/main.tf": CHILD,
+        "fn/fn.zip": zipped({"app.py": HARMLESS}),
+    }
+    if override is not None:
+        written["fn_override.tf"] = (
+            f'module "fn" {{\n  role_arn = aws_iam_role.{override}.arn\n}}\n'
+        )
+    return files(written)
+
+
+IAM_MODULE = 'output "role_arn" {\n  value = aws_iam_role.r.arn\n}\n\n'
+
+
+def role_module(source: str, override: str | None) -> Layout:
+    """Class 3b: the function's role is `module.iam.role_arn`, the module called from
+    `source` (`./plain_iam`, read-only; `./admin_iam`, admin), and from the source an
+    override file gives when given."""
+    written: dict[str, str | bytes] = {
+        **CODE,
+        "main.tf": f'module "iam" {{\n  source = "{source}"\n}}\n\n'
+        + function("module.iam.role_arn"),
+        "plain_iam/main.tf": role("r", READ_ONLY) + IAM_MODULE,
+        "admin_iam/main.tf": role("r", ADMIN) + IAM_MODULE,
+    }
+    if override is not None:
+        written["iam_override.tf"] = f'module "iam" {{\n  source = "{override}"\n}}\n'
+    return files(written)
+
+
+MODULE_OVERRIDE: dict[str, Layout] = {
+    "3a-argument": role_passed("plain", "admin"),
+    "3b-source": role_module("./plain_iam", "./admin_iam"),
+}
+
+PLAIN: dict[str, tuple[Layout, str]] = {
+    "plain-admin": (admin({}), "GATE-IAC-001"),
+    "plain-archive": (files({"main.tf": EVAL_ARCHIVE}), "GATE-SLS-002"),
+    "plain-override-note": (
+        admin({"z_override.tf": 'locals {\n  note = "1"\n}\n'}),
+        "GATE-IAC-001",
+    ),
+    "plain-argument": (role_passed("admin", None), "GATE-IAC-001"),
+    "plain-source": (role_module("./admin_iam", None), "GATE-IAC-001"),
+    "held-apple-double": (admin({"._x_override.tf": READ_ONLY_LOCAL}), "GATE-IAC-001"),
+}
+"""What Terraform reads in each trick, written plainly: main.tf alone (classes 1 and 2a,
+2b; 2c), main.tf with class 2's override file as Terraform reads it, and the module call
+with the override's argument or source written in it (class 3); and class 1's file
+named as an AppleDouble file (`._`), which the gate ignores as Terraform does: held."""
+
+
+def test_the_plain_forms_block(tmp_path: Path) -> None:
+    each_blocks(tmp_path, PLAIN)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 60 class 1: a `.tf` file Terraform ignores (a name starting with a dot) "
+    "is read by the gate, as an override file when its stem ends `_override`",
+)
+def test_a_file_terraform_ignores_is_not_read(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, HIDDEN_OVERRIDE)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 60 class 2: a heredoc inside a quoted string's `${...}` is HCL to "
+    "Terraform and text to python-hcl2: its end is never checked",
+)
+def test_a_heredoc_in_a_quoted_interpolation_is_read_as_terraform_reads_it(
+    tmp_path: Path,
+) -> None:
+    each_blocked_or_refused(tmp_path, HEREDOC_IN_QUOTES)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 60 class 3: a module call's override (its arguments, its source) is "
+    "not merged into the call the IAM rules follow",
+)
+def test_a_module_call_is_read_with_its_override(tmp_path: Path) -> None:
+    each_blocked_or_refused(tmp_path, MODULE_OVERRIDE)
