@@ -4,9 +4,10 @@ gate.bundle.discovery.hcl `hcl_loads`, `_check_end`), Terraform's redefinitions 
 override files (gate.bundle.discovery.terraform_defined `redefinition`, `overridden`,
 `in_merge_order`, `is_override`; the rules' readers gate.rules.context
 `terraform_values`, gate.rules.iac.terraform `module_blocks`, gate.rules.iam
-.roles_terraform `Module.load`, `Module.called`, `Module.callers`), and, read but not
-attacked to the end, what reaches a function (gate.bundle.discovery.reach `untied`,
-terraform_reach `reaching_called`) and diff mode's extents from the parse.
+.roles_terraform `Module.load`, `Module.called`, `Module.callers`), and diff mode's
+judgement of what reaches a function (gate.scan.diff `_reaching_touched`,
+`_resource_touched`, `_definition_files`) with extents from the parse
+(gate.bundle.discovery.extents).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), with no blocking
@@ -15,7 +16,8 @@ finding, where what Terraform reads in it, written plainly, blocks
 critical, event data evaluated). Each divergence was checked with Terraform 1.11.4
 (`terraform console`, `terraform init` for local modules, locals standing in for the
 resources where no provider is installed). Gate runs: one for the plain forms, one for
-each class. What lets each through:
+each of classes 1 to 3, one diff-mode run for class 4 and its plain change. What lets
+each through:
 
 1. A `.tf` file Terraform ignores is read by the gate as an override file. Terraform
    loads a module's files but those it ignores (configs `IsIgnoredFile`: a name that
@@ -87,6 +89,28 @@ each class. What lets each through:
    merged view of a module's blocks of every kind, built once, rather than a loop over
    files in each reader.
 
+4. In diff mode, a change to an override file's block of a resource that reaches a
+   function is not a change to that resource. `_reaching_touched` looks for the
+   reaching resource's address in the function's IaC file, then each `.tf` file of its
+   module (`_definition_files`), and stops at the first file that has a block of that
+   address (`_resource_touched` not None): main.tf's block, unchanged. Terraform merges
+   every override file's block of that address into it, so the other blocks decide
+   what is deployed as much. The merge base holds review 56's operator function (admin
+   role, GATE-IAC-001 accepted) behind an HTTP API route that needs AWS_IAM; the change
+   opens the route (`authorization_type = "NONE"`) by (a) editing the route's block in
+   an existing `route_override.tf` (AWS_IAM to NONE), (b) appending a route block,
+   with no blank line before it, to an existing `api_override.tf` (a blank line is
+   outside every resource and touches the module's values: blocked). Each exits 0 in
+   diff mode (GATE-IAC-001 `preexisting`); the same change in main.tf blocks
+   (`test_the_plain_change_blocks_in_diff_mode`), and so does each on a baseline (the
+   merged route enters the function's identity: tried by hand, blocked), as does an
+   override file added whole (a new file).
+   Suggested fix, by class: judge an address by every block of it in the module: a
+   change to the lines of any of them (the file's own and every override file's)
+   touches the resource, in `_reaching_touched` and (read, not built: it looks the
+   same up) `_resource_of_function_touched`; or count any change to an override file
+   as touching every function of its module, as for a file outside every resource.
+
 What held (tried for real): a heredoc-in-interpolation written in a plain `.tf` file
 whose hidden block redefines an address (refused, `redefinition`); the same trick
 aimed at a value the gate must read (`policy_arn = "${false ? <<EOT` read by the
@@ -97,15 +121,19 @@ uses as a policy ARN through `var.policy` (unresolved: GATE-IAC-004, blocked);
 `._x_override.tf` (ignored by the gate as an AppleDouble file, as by Terraform: blocked,
 `held-apple-double` among the plain forms); a `.override.tf` (not an override to the
 gate either: read as a second definition of `local.policy` and refused, exit 2, where
-Terraform ignores the file: a refusal, not a pass).
+Terraform ignores the file: a refusal, not a pass); a module whose source, in main.tf or
+in an override file, lies in a folder the gate skips (`./node_modules/ops`: refused) or
+in `.terraform/` (refused); `.tf.json` files (refused); in diff mode, a change that
+makes a function's own override give it the admin role, or an override file's local
+the admin policy (blocked: the finding is new).
 
 Read, not built: `check_heredoc_end` and `_unsure_sequence` against hclsyntax for
 heredocs python-hcl2 does lex (no divergence found: `$$${`, a sequence's braces in
 quotes); `overridden` against Terraform's merge of nested blocks (a `dynamic` block in
 one of the two makes the gate read more than Terraform, not less).
 
-What was not covered: diff mode and baselines after review 58's classes 2-5 (a change
-to a hidden or override file, a samconfig's values, YAML aliases; discovery's own
+What was not covered: the rest of diff mode and baselines after review 58's classes
+2-5 (a change to a hidden file, a samconfig's values, YAML aliases; discovery's own
 readers of module blocks with overrides, `_calling`); `.tf.json` files; Terraform's
 merge of `lifecycle`, `provisioner` and `dynamic` blocks beyond the case above; the
 colleagues' areas (Chalice modules, lock rules, hatch.toml).
@@ -118,13 +146,19 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.conftest import (
+    CHEAP_POLICY,
     HARMLESS,
     Layout,
+    Sandbox,
+    commit,
+    committed_repository,
     each_blocked_or_refused,
     each_blocks,
     files,
     zipped,
 )
+from tests.hostile.test_review55 import _outcomes
+from tests.hostile.test_review56 import OPERATOR, Change, route, route_opened
 from tests.hostile.test_review58 import ADMIN, EVAL, FUNCTION, OK, READ_ONLY, ROLE, archive
 
 # --- what Terraform deploys in each trick -----------------------------------------------------
@@ -302,3 +336,67 @@ def test_a_heredoc_in_a_quoted_interpolation_is_read_as_terraform_reads_it(
 )
 def test_a_module_call_is_read_with_its_override(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, MODULE_OVERRIDE)
+
+
+# --- 4. diff mode: an override file's block of what reaches a function ------------------------
+
+ROUTE_OVERRIDE = 'resource "aws_apigatewayv2_route" "ops" {{\n  authorization_type = "{}"\n}}\n'
+API_OVERRIDE = 'resource "aws_apigatewayv2_api" "http" {\n  name = "http"\n}\n'
+OPERATOR_CODE: dict[str, str | bytes] = {"fn.zip": zipped({"app.py": HARMLESS})}
+DIFF_CASES: dict[str, Change] = {
+    "plain-route-opened": route_opened(),
+    "4a-override-edited": (
+        {
+            **OPERATOR_CODE,
+            "main.tf": OPERATOR + route("AWS_IAM"),
+            "route_override.tf": ROUTE_OVERRIDE.format("AWS_IAM"),
+        },
+        {"route_override.tf": ROUTE_OVERRIDE.format("NONE")},
+    ),
+    "4b-override-appended": (
+        {**OPERATOR_CODE, "main.tf": OPERATOR + route("AWS_IAM"), "api_override.tf": API_OVERRIDE},
+        {"api_override.tf": API_OVERRIDE + ROUTE_OVERRIDE.format("NONE")},
+    ),
+}
+"""The merge base: review 56's operator function (admin role, GATE-IAC-001 accepted)
+behind a route that needs AWS_IAM; the change opens the route (NONE): in main.tf (plain),
+by editing the route's block in an override file, by appending one to an override file."""
+
+
+@pytest.fixture(scope="module")
+def diffed(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> dict[str, str]:
+    """Each case as a folder of one repository (`main` the merge base, `change` the
+    change), in one diff-mode run: its outcome."""
+    box = Sandbox(tmp_path_factory.mktemp("diffed"))
+    for name, (before, _) in DIFF_CASES.items():
+        for relative, text in before.items():
+            box.write(f"{name}/{relative}", text)
+    repository = committed_repository(box, "main")
+    repository.git.checkout("-b", "change")
+    for name, (_, after) in DIFF_CASES.items():
+        for relative, text in after.items():
+            box.write(f"{name}/{relative}", text)
+    commit(repository, "change")
+    policy = str(box.policy(CHEAP_POLICY))
+    names = [str(box.bundle / name) for name in DIFF_CASES]
+    digest = box.digest()
+    run = box.gate("check", *names, "--policy", policy, "--format", "json", "--diff-base", "main")
+    box.assert_clean(run, digest)
+    assert run.code in (0, 1), (run.code, run.stderr)
+    return _outcomes(run.stdout, box, list(DIFF_CASES))
+
+
+def test_the_plain_change_blocks_in_diff_mode(diffed: dict[str, str]) -> None:
+    assert diffed["plain-route-opened"] == "blocked"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 60 class 4: in diff mode a change to an override file's block of a "
+    "resource that reaches a function is not a change to that resource",
+)
+def test_an_override_of_what_reaches_a_function_is_a_change_to_it(
+    diffed: dict[str, str],
+) -> None:
+    tricks = {name: outcome for name, outcome in diffed.items() if name.startswith("4")}
+    assert set(tricks.values()) == {"blocked"}, tricks
