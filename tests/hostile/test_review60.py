@@ -7,7 +7,8 @@ override files (gate.bundle.discovery.terraform_defined `redefinition`, `overrid
 .roles_terraform `Module.load`, `Module.called`, `Module.callers`), and diff mode's
 judgement of what reaches a function (gate.scan.diff `_reaching_touched`,
 `_resource_touched`, `_definition_files`) with extents from the parse
-(gate.bundle.discovery.extents).
+(gate.bundle.discovery.extents), and what invokes a function untied to it
+(gate.bundle.discovery.reach `INVOKERS`, `untied`, `invokes`).
 
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), with no blocking
@@ -16,8 +17,9 @@ finding, where what Terraform reads in it, written plainly, blocks
 critical, event data evaluated). Each divergence was checked with Terraform 1.11.4
 (`terraform console`, `terraform init` for local modules, locals standing in for the
 resources where no provider is installed). Gate runs: one for the plain forms, one for
-each of classes 1 to 3, one diff-mode run for class 4 and its plain change. What lets
-each through:
+each of classes 1 to 3, one for the end states of classes 4 and 5, and three for their
+changes and the plain changes (`gate baseline create` at the merge base, a diff-mode
+run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through:
 
 1. A `.tf` file Terraform ignores is read by the gate as an override file. Terraform
    loads a module's files but those it ignores (configs `IsIgnoredFile`: a name that
@@ -60,7 +62,7 @@ each through:
    ReadOnlyAccess, both over main.tf's AdministratorAccess, (c) the function's
    `archive_file` with harmless code over main.tf's eval: each exits 0. `terraform
    console`: `local.policy` is main.tf's, `local.note` is "1"; python-hcl2 reads three
-   `locals` blocks. Outside an override file the hidden block is a second definition,
+   blocks. Outside an override file the hidden block is a second definition,
    refused (held).
    Suggested fix, by class: find heredocs as hclsyntax does, wherever its scanner is in
    main mode: refuse a quoted string whose `${ ... }` or `%{ ... }` holds `<<` or a
@@ -102,7 +104,7 @@ each through:
    with no blank line before it, to an existing `api_override.tf` (a blank line is
    outside every resource and touches the module's values: blocked). Each exits 0 in
    diff mode (GATE-IAC-001 `preexisting`); the same change in main.tf blocks
-   (`test_the_plain_change_blocks_in_diff_mode`), and so does each on a baseline (the
+   (`test_the_plain_changes_block`), and so does each on a baseline (the
    merged route enters the function's identity: tried by hand, blocked), as does an
    override file added whole (a new file).
    Suggested fix, by class: judge an address by every block of it in the module: a
@@ -110,6 +112,32 @@ each through:
    touches the resource, in `_reaching_touched` and (read, not built: it looks the
    same up) `_resource_of_function_touched`; or count any change to an override file
    as touching every function of its module, as for a file outside every resource.
+
+5. An HTTP API made by quick create invokes a function, and its kind is not an
+   invoker. `aws_apigatewayv2_api`'s `target` (a Lambda function's ARN) makes API
+   Gateway create an integration with the function, a `$default` route with no
+   authorization and an auto-deploying stage: anyone may call the function, and
+   nothing of it is written in the module. `INVOKERS` lists integrations, routes'
+   parts, permissions, targets, subscriptions and the rest, not `aws_apigatewayv2_api`
+   (nor `AWS::ApiGatewayV2::Api`'s `Target`): an API that names the function by
+   reference is on its chain (it names the function), one that names it otherwise is
+   neither tied nor `untied`, so it reaches nothing. The merge base holds the operator
+   function (admin role, GATE-IAC-001 accepted), a permission that lets API Gateway
+   invoke it (no `source_arn`) and an HTTP API with no route; the change gives the API
+   `target` = (a) the function's ARN as a literal, (b)
+   `data.aws_lambda_function.ops.arn` (a lookup). Each exits 0 in diff mode
+   (`preexisting`) and on a baseline (`baselined`: `reached_by` and `exposure` do not
+   change), where the same target written `aws_lambda_function.ops.arn` blocks in both
+   modes, and each end state checked whole blocks (GATE-IAC-001). Not deployed here
+   (no provider): quick create's routes as the AWS provider's documentation and API
+   Gateway's `CreateApi` (`Target`) describe them.
+   Suggested fix, by class: count `aws_apigatewayv2_api` by `target` (and `body`, an
+   OpenAPI definition whose `x-amazon-apigateway-integration` `uri` names functions),
+   `AWS::ApiGatewayV2::Api` by `Target` and `Body`/`BodyS3Location`, and
+   `aws_api_gateway_rest_api` by `body` among `INVOKERS`; and, failing closed as review
+   58's fix meant, take a resource of any kind that holds a function's ARN or name as a
+   literal, or a lookup of a function, as untied: a list of invoking kinds is never
+   complete.
 
 What held (tried for real): a heredoc-in-interpolation written in a plain `.tf` file
 whose hidden block redefines an address (refused, `redefinition`); the same trick
@@ -134,7 +162,8 @@ one of the two makes the gate read more than Terraform, not less).
 
 What was not covered: the rest of diff mode and baselines after review 58's classes
 2-5 (a change to a hidden file, a samconfig's values, YAML aliases; discovery's own
-readers of module blocks with overrides, `_calling`); `.tf.json` files; Terraform's
+readers of module blocks with overrides, `_calling`); class 5 in SAM
+(`AWS::ApiGatewayV2::Api` `Target`) and through OpenAPI bodies (not built); Terraform's
 merge of `lifecycle`, `provisioner` and `dynamic` blocks beyond the case above; the
 colleagues' areas (Chalice modules, lock rules, hatch.toml).
 """
@@ -343,8 +372,7 @@ def test_a_module_call_is_read_with_its_override(tmp_path: Path) -> None:
 ROUTE_OVERRIDE = 'resource "aws_apigatewayv2_route" "ops" {{\n  authorization_type = "{}"\n}}\n'
 API_OVERRIDE = 'resource "aws_apigatewayv2_api" "http" {\n  name = "http"\n}\n'
 OPERATOR_CODE: dict[str, str | bytes] = {"fn.zip": zipped({"app.py": HARMLESS})}
-DIFF_CASES: dict[str, Change] = {
-    "plain-route-opened": route_opened(),
+OVERRIDE_CHANGES: dict[str, Change] = {
     "4a-override-edited": (
         {
             **OPERATOR_CODE,
@@ -359,35 +387,112 @@ DIFF_CASES: dict[str, Change] = {
     ),
 }
 """The merge base: review 56's operator function (admin role, GATE-IAC-001 accepted)
-behind a route that needs AWS_IAM; the change opens the route (NONE): in main.tf (plain),
-by editing the route's block in an override file, by appending one to an override file."""
+behind a route that needs AWS_IAM; the change opens the route (NONE) by editing the
+route's block in an override file, or by appending one to an override file."""
+
+# --- 5. an HTTP API's quick-create target ---------------------------------------------------
+
+OPERATOR_ALONE = OPERATOR[: OPERATOR.index('resource "aws_apigatewayv2_api"')]
+ANY_API = (
+    'resource "aws_lambda_permission" "api" {\n  statement_id = "api"\n'
+    '  action = "lambda:InvokeFunction"\n  function_name = aws_lambda_function.ops.function_name\n'
+    '  principal = "apigateway.amazonaws.com"\n}\n\n'
+)
+LOOKUP = 'data "aws_lambda_function" "ops" {\n  function_name = "ops"\n}\n\n'
+LITERAL_ARN = '"arn:aws:lambda:us-east-1:123456789012:function:ops"'
+
+
+def quick_api(target: str | None) -> str:
+    """An HTTP API; with `target`, made by quick create: an integration with the function
+    `target` names, a default route (`$default`, no authorization) and a stage that
+    deploys it, all made by API Gateway, none written in the module."""
+    line = f"  target = {target}\n" if target is not None else ""
+    return (
+        'resource "aws_apigatewayv2_api" "quick" {\n  name = "quick"\n'
+        f'  protocol_type = "HTTP"\n{line}}}\n'
+    )
+
+
+def quick_created(target: str, extra: str = "") -> Change:
+    """The operator function (admin role, accepted), invocable by any API of the
+    account (a permission with no source), and an HTTP API with no route; the change
+    gives the API a quick-create `target`: every caller reaches the function."""
+    main = OPERATOR_ALONE + ANY_API + extra
+    return (
+        {**OPERATOR_CODE, "main.tf": main + quick_api(None)},
+        {"main.tf": main + quick_api(target)},
+    )
+
+
+QUICK_CHANGES: dict[str, Change] = {
+    "5a-literal-arn": quick_created(LITERAL_ARN),
+    "5b-lookup": quick_created("data.aws_lambda_function.ops.arn", LOOKUP),
+}
+PLAIN_CHANGES: dict[str, Change] = {
+    "plain-route-opened": route_opened(),
+    "plain-quick-reference": quick_created("aws_lambda_function.ops.arn"),
+}
+"""The same changes where the gate ties them to the function: review 56's route opened
+in main.tf, and the quick-create target written as a reference to the function."""
 
 
 @pytest.fixture(scope="module")
-def diffed(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> dict[str, str]:
-    """Each case as a folder of one repository (`main` the merge base, `change` the
-    change), in one diff-mode run: its outcome."""
-    box = Sandbox(tmp_path_factory.mktemp("diffed"))
-    for name, (before, _) in DIFF_CASES.items():
+def changed(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> dict[str, str]:
+    """Each change as folders of one repository (`main` the merge base, `change` the
+    change): class 4 and the plain changes in one diff-mode run (`d` folders), class 5
+    and the plain changes in diff mode and on a baseline (`gate baseline create` at
+    `main`, then one `--baseline` run: `b` folders). The outcome of each folder."""
+    box = Sandbox(tmp_path_factory.mktemp("changed"))
+    diffed = {**PLAIN_CHANGES, **OVERRIDE_CHANGES, **QUICK_CHANGES}
+    cases = {f"d{name}": change for name, change in diffed.items()}
+    cases |= {f"b{name}": change for name, change in {**PLAIN_CHANGES, **QUICK_CHANGES}.items()}
+    for name, (before, _) in cases.items():
         for relative, text in before.items():
             box.write(f"{name}/{relative}", text)
     repository = committed_repository(box, "main")
+    policy = str(box.policy(CHEAP_POLICY))
+    recorded = box.base / "baseline.json"
+    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
+    in_diff = [str(box.bundle / n) for n in cases if n.startswith("d")]
+    created = box.gate(
+        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
+    )
+    assert created.code == 0, created.stderr
     repository.git.checkout("-b", "change")
-    for name, (_, after) in DIFF_CASES.items():
+    for name, (_, after) in cases.items():
         for relative, text in after.items():
             box.write(f"{name}/{relative}", text)
     commit(repository, "change")
-    policy = str(box.policy(CHEAP_POLICY))
-    names = [str(box.bundle / name) for name in DIFF_CASES]
+    seen: dict[str, str] = {}
     digest = box.digest()
-    run = box.gate("check", *names, "--policy", policy, "--format", "json", "--diff-base", "main")
-    box.assert_clean(run, digest)
-    assert run.code in (0, 1), (run.code, run.stderr)
-    return _outcomes(run.stdout, box, list(DIFF_CASES))
+    for names, how in (
+        (in_diff, ("--diff-base", "main")),
+        (on_baseline, ("--baseline", str(recorded))),
+    ):
+        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
+        box.assert_clean(run, digest)
+        assert run.code in (0, 1), (run.code, run.stderr)
+        seen.update(_outcomes(run.stdout, box, [Path(n).name for n in names]))
+    return seen
 
 
-def test_the_plain_change_blocks_in_diff_mode(diffed: dict[str, str]) -> None:
-    assert diffed["plain-route-opened"] == "blocked"
+def test_the_plain_changes_block(changed: dict[str, str]) -> None:
+    """The plain changes block in diff mode and on a baseline; each trick's end state,
+    checked whole, blocks (GATE-IAC-001) among the plain forms' cases: see `PLAIN`."""
+    plain = {name: outcome for name, outcome in changed.items() if "plain" in name}
+    assert set(plain.values()) == {"blocked"}, plain
+
+
+def test_the_end_states_block(tmp_path: Path) -> None:
+    """Each change of classes 4 and 5 as it ends, checked whole: the admin role blocks."""
+    ends = {**OVERRIDE_CHANGES, **QUICK_CHANGES}
+    each_blocks(
+        tmp_path,
+        {
+            name: (files({**before, **after}), "GATE-IAC-001")
+            for name, (before, after) in ends.items()
+        },
+    )
 
 
 @pytest.mark.xfail(
@@ -396,7 +501,17 @@ def test_the_plain_change_blocks_in_diff_mode(diffed: dict[str, str]) -> None:
     "resource that reaches a function is not a change to that resource",
 )
 def test_an_override_of_what_reaches_a_function_is_a_change_to_it(
-    diffed: dict[str, str],
+    changed: dict[str, str],
 ) -> None:
-    tricks = {name: outcome for name, outcome in diffed.items() if name.startswith("4")}
+    tricks = {name: outcome for name, outcome in changed.items() if name.startswith("d4")}
     assert set(tricks.values()) == {"blocked"}, tricks
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 60 class 5: an HTTP API's quick-create `target` invokes a function, and "
+    "its kind is not among INVOKERS: untied, it reaches nothing",
+)
+def test_a_quick_created_api_reaches_its_target(changed: dict[str, str]) -> None:
+    tricks = {name: outcome for name, outcome in changed.items() if name[1:].startswith("5")}
+    assert len(tricks) == 4 and set(tricks.values()) == {"blocked"}, tricks
