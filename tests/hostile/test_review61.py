@@ -11,9 +11,9 @@ build judge (gate.bundle.manifests.builds `_copies_only`; gate.bundle.manifests.
 Each attack is a confirmed problem, marked strict xfail until it is fixed: the tricked
 bundle exits 0 with the hostile harness's policy (checkov off), where the same thing
 written plainly exits 1 (`test_the_plain_forms_block`, `test_the_plain_change_is_new`).
-Gate runs: one for the plain forms, one for class 2's tricks, three for class 1 (`gate
-baseline create` at the merge base, a diff-mode run, a `--baseline` run). What lets each
-through:
+Gate runs: one for the plain forms, one for the tricks of classes 2 and 3, three for
+class 1 (`gate baseline create` at the merge base, a diff-mode run, a `--baseline` run).
+What lets each through:
 
 1. A Chalice decorator's authorizer decided by a module beside app.py, which `chalice
    deploy` imports and the digest does not hold. Review 59's fix makes every file
@@ -73,17 +73,42 @@ through:
    replacing the index, so the range is audited as without the lock. Simplest: a range
    is excused only by `_admitted`.
 
-What held (tried for real): a module of `chalicelib/` rebinding the authorizer (the
-plain form here: new in diff mode, not baselined); a range beside a lock pinning a
-version it excludes from an index (review 59's fix, `_admitted`); the source written
-without the lock (the range audited as from the index: blocked).
+3. hatchling's `force-include` makes a "copying" build install a data file as a module.
+   `runs_a_build` lets a requirement install a local folder (`./lib`) when
+   `_copies_only` says pip's build of it copies its files as they are (a copying
+   backend, no hook in `hatch_config`, no dynamic metadata), "and those are scanned as
+   part of the bundle". But hatchling's `force-include` (in `[tool.hatch.build]` or a
+   target's table, in `pyproject.toml` or `hatch.toml`) maps any file to any path in the
+   wheel: a file the gate reads as data (or does not read) is installed as a module
+   the handler imports. The function's `app.py` does `from ops import handler`, and
+   `lib/` installs: (a) `lib/ops.json` as `ops.py` (`[build.targets.wheel
+   .force-include]` in `lib/hatch.toml`); (b) `lib/ops.yaml` as `ops.py`
+   (`[tool.hatch.build.force-include]` in `lib/pyproject.toml`); each holding
+   `os.system(event['cmd'])`: exit 0 with no warning at all (a `.json` or `.yaml` is
+   neither analysed nor warned); (c) `lib/ops.txt` as `ops.py`: exit 0, warned only
+   `not-analysed` (as any text file is). The same code as `lib/ops.py` blocks
+   (GATE-SLS-001, critical). Not built (hatchling is not here): `force-include` as
+   hatchling documents it (`build.force-include`, `build.targets.<target>.force-include`:
+   source path to distribution path, any file).
+   Suggested fix, by class: take any setting that moves or renames files in the build
+   (hatchling's `force-include`, `sources`, `shared-data`, `shared-scripts`, and any
+   other backend's setting that maps a file to another path) as a build that does
+   not copy its files as they are (refused as
+   `BUILDS_FROM_BUNDLE`); or, where the gate follows it, scan each file it installs as
+   what its target name makes it (a `.py` target as Python).
 
-What was not covered: hatch.toml in `_copies_only` (read; its `force-include` and
-`shared-data` of files outside the folder, and hatchling's plugins registered by
-installed packages, not attacked); pdm's and Poetry's sources beside their locks; a
-sourceless `.pyc` or an extension module beside app.py (the same class as 1, not run);
-`.chalice/config.json`'s `environment_variables` that `chalice local` (not `deploy`)
-sets before importing app.py; the areas colleagues are fixing (review 60's classes).
+What held (tried for real): a module of `chalicelib/` rebinding the authorizer (the
+plain form here: new in diff mode, not baselined); the uv source written without the
+lock (the range audited as from the index: blocked); code in a folder outside the
+function's `CodeUri` (scanned, blocked); a force-included sourceless `.pyc` (refused)
+and `.pyw` (read as Python: blocked).
+
+What was not covered: `force-include` of files outside the folder or the bundle (the
+same class), hatchling's plugins registered by installed packages; pdm's and Poetry's
+sources beside their locks; a sourceless `.pyc` or an extension module beside app.py
+(the same class as 1, not run); `.chalice/config.json`'s `environment_variables` that
+`chalice local` (not `deploy`) sets before importing app.py; the areas colleagues are
+fixing (review 60's classes).
 """
 
 from __future__ import annotations
@@ -97,6 +122,7 @@ import pytest
 from tests.hostile.conftest import (
     CHEAP_POLICY,
     HARMLESS,
+    RUNS_EVENT,
     SAM,
     Layout,
     Sandbox,
@@ -228,6 +254,53 @@ PLAIN.update(
     }
 )
 
+# --- 3. hatchling's force-include renames a data file into a module ------------------------
+
+LIB = (
+    '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+    '[project]\nname = "helpers"\nversion = "1.0.0"\n'
+)
+IMPORTS_OPS = "from ops import handler  # noqa: F401\n"
+WHEEL_INCLUDES = "[build.targets.wheel.force-include]\n"
+"""hatchling's table (in `hatch.toml`) of files the wheel takes from anywhere, to any name."""
+
+
+def folder(**written: str) -> Layout:
+    """A SAM function whose handler imports `ops`, with its folder `lib/` installed
+    (`./lib` in its requirements file): a hatchling project whose build copies files."""
+    lib = {f"src/lib/{name.replace('__', '.')}": text for name, text in written.items()}
+    return files(
+        {
+            "template.yaml": SAM,
+            "src/app.py": IMPORTS_OPS,
+            "src/requirements.txt": "./lib\n",
+            "src/lib/helpers.py": "",
+            **lib,
+        }
+    )
+
+
+RENAMED: dict[str, Layout] = {
+    "3a-json-in-hatch-toml": folder(
+        pyproject__toml=LIB,
+        hatch__toml=WHEEL_INCLUDES + '"ops.json" = "ops.py"\n',
+        ops__json=RUNS_EVENT,
+    ),
+    "3b-yaml-in-pyproject": folder(
+        pyproject__toml=LIB + '\n[tool.hatch.build.force-include]\n"ops.yaml" = "ops.py"\n',
+        ops__yaml=RUNS_EVENT,
+    ),
+    "3c-text-warned": folder(
+        pyproject__toml=LIB,
+        hatch__toml=WHEEL_INCLUDES + '"ops.txt" = "ops.py"\n',
+        ops__txt=RUNS_EVENT,
+    ),
+}
+PLAIN["3-module-in-the-folder"] = (
+    folder(pyproject__toml=LIB, ops__py=RUNS_EVENT),
+    "GATE-SLS-001",
+)
+
 
 def test_the_plain_forms_block(tmp_path: Path) -> None:
     """Each problem written plainly blocks, in one run: class 1's end states
@@ -237,8 +310,8 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def alike_outcomes(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> dict[str, str]:
-    """Class 2's tricks in one run."""
-    return _outcomes(tmp_path_factory.mktemp("alike"), ALIKE, CHEAP_POLICY)
+    """The tricks of classes 2 and 3 in one run."""
+    return _outcomes(tmp_path_factory.mktemp("alike"), {**ALIKE, **RENAMED}, CHEAP_POLICY)
 
 
 @pytest.mark.xfail(
@@ -250,6 +323,16 @@ def test_a_lock_excuses_a_range_only_by_a_version_it_admits(
     alike_outcomes: dict[str, str],
 ) -> None:
     passed = [name for name in ALIKE if alike_outcomes[name] not in ("blocked", "refused")]
+    assert not passed, alike_outcomes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="review 61 class 3: hatchling's force-include makes a folder's 'copying' build "
+    "install a data file of the bundle as a Python module",
+)
+def test_a_folders_build_that_renames_files_is_refused(alike_outcomes: dict[str, str]) -> None:
+    passed = [name for name in RENAMED if alike_outcomes[name] not in ("blocked", "refused")]
     assert not passed, alike_outcomes
 
 
