@@ -90,6 +90,14 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    `RootModules`, reach across modules, `ModuleValues` where it reads a caller): one
    merged view of a module's blocks of every kind, built once, rather than a loop over
    files in each reader.
+   Fixed (gate.bundle.discovery.terraform_defined `module_calls`; gate.rules.iam
+   .roles_terraform `Module.calls`, `Module.called`, `Module.callers`;
+   gate.bundle.discovery.terraform `read_terraform`, `RootModules`, `_read_called`):
+   a module's `module` blocks are read as one merged view, built in merge order with
+   `overridden` (an override's arguments and `source` over the original's), and every
+   reader of module calls takes it: the IAM rules follow the override's argument and
+   source; discovery's calls, the callers of each module and what a called module runs
+   are read from the merged calls.
 
 4. In diff mode, a change to an override file's block of a resource that reaches a
    function is not a change to that resource. `_reaching_touched` looks for the
@@ -358,11 +366,6 @@ def test_a_heredoc_in_a_quoted_interpolation_is_read_as_terraform_reads_it(
     each_blocked_or_refused(tmp_path, HEREDOC_IN_QUOTES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 60 class 3: a module call's override (its arguments, its source) is "
-    "not merged into the call the IAM rules follow",
-)
 def test_a_module_call_is_read_with_its_override(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, MODULE_OVERRIDE)
 
