@@ -90,6 +90,7 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    `RootModules`, reach across modules, `ModuleValues` where it reads a caller): one
    merged view of a module's blocks of every kind, built once, rather than a loop over
    files in each reader.
+
    Fixed (gate.bundle.discovery.terraform_defined `module_calls`; gate.rules.iam
    .roles_terraform `Module.calls`, `Module.called`, `Module.callers`;
    gate.bundle.discovery.terraform `read_terraform`, `RootModules`, `_read_called`):
@@ -120,6 +121,13 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    touches the resource, in `_reaching_touched` and (read, not built: it looks the
    same up) `_resource_of_function_touched`; or count any change to an override file
    as touching every function of its module, as for a file outside every resource.
+
+   Fixed (gate.scan.diff `_address_touched`, `_blocks_files`; its callers
+   `_touched_by_change`, `_resource_of_function_touched`, `_reaching_touched`): an
+   address is judged by every block of it in the files that may hold one (a `.tf`
+   file's module: its own and each override file's), not the first file that has one:
+   a change to the lines of any of them, or a block of it added to any file, touches
+   the resource, for a finding's resource, the function's own and what reaches it.
 
 5. An HTTP API made by quick create invokes a function, and its kind is not an
    invoker. `aws_apigatewayv2_api`'s `target` (a Lambda function's ARN) makes API
@@ -498,11 +506,6 @@ def test_the_end_states_block(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 60 class 4: in diff mode a change to an override file's block of a "
-    "resource that reaches a function is not a change to that resource",
-)
 def test_an_override_of_what_reaches_a_function_is_a_change_to_it(
     changed: dict[str, str],
 ) -> None:
