@@ -957,15 +957,16 @@ def test_override_files_still_merge_into_what_they_override(tmp_path: Path) -> N
     discover(tmp_path, "b")
 
 
-def test_module_calls_merge_override_blocks_source_included() -> None:
-    """A module's `module` blocks as Terraform reads them: an override file's block of a
-    call's name (with or without `source`) merged into the call, at its place."""
-    from gate.bundle.discovery.terraform_defined import module_calls
+def test_named_blocks_merge_override_blocks_source_included() -> None:
+    """A module's `module` (or `output`) blocks as Terraform reads them: an override
+    file's block of a call's name (with or without `source`) merged into the call, at
+    its place."""
+    from gate.bundle.discovery.terraform_defined import named_blocks
 
     main = {"module": [{"fn": {"source": "./fn", "role": "a", "__start_line__": 1}}]}
     argument = {"module": [{"fn": {"role": "b", "__start_line__": 9}}]}
     source = {"module": [{"fn": {"source": "./other"}}, {"new": {"source": "./new"}}]}
-    assert module_calls([main, argument, source]) == {
+    assert named_blocks([main, argument, source], "module") == {
         "fn": {"source": "./other", "role": "b", "__start_line__": 1},
         "new": {"source": "./new"},
     }

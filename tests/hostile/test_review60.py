@@ -91,14 +91,15 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    merged view of a module's blocks of every kind, built once, rather than a loop over
    files in each reader.
 
-   Fixed (gate.bundle.discovery.terraform_defined `module_calls`; gate.rules.iam
-   .roles_terraform `Module.calls`, `Module.called`, `Module.callers`;
-   gate.bundle.discovery.terraform `read_terraform`, `RootModules`, `_read_called`):
-   a module's `module` blocks are read as one merged view, built in merge order with
-   `overridden` (an override's arguments and `source` over the original's), and every
-   reader of module calls takes it: the IAM rules follow the override's argument and
-   source; discovery's calls, the callers of each module and what a called module runs
-   are read from the merged calls.
+   Fixed (gate.bundle.discovery.terraform_defined `named_blocks`; gate.rules.iam
+   .roles_terraform `Module.calls`, `Module.called`, `Module.callers`,
+   `Module.outputs`; gate.bundle.discovery.terraform `read_terraform`, `RootModules`,
+   `_read_called`): a module's `module` blocks (and `output` blocks) are read as one
+   merged view, built in merge order with `overridden` (an override's arguments and
+   `source` over the original's), and every reader of module calls takes it: the IAM
+   rules follow the override's argument and source (and keep an output's value an
+   override does not set); discovery's calls, the callers of each module and what a
+   called module runs are read from the merged calls.
 
 4. In diff mode, a change to an override file's block of a resource that reaches a
    function is not a change to that resource. `_reaching_touched` looks for the

@@ -387,3 +387,21 @@ def test_terraform_module_source_is_read_with_its_override(tmp_path: Path) -> No
     )
     granted = grants_of(tmp_path)["aws_lambda_function.f"]
     assert [s.actions for s in granted.statements] == [("iam:*",)]
+
+
+def test_terraform_module_output_is_read_with_its_override(tmp_path: Path) -> None:
+    """An override file's `output` block with no `value` (a description alone) keeps
+    the value the module's own block gives it, as Terraform merges it."""
+    output = 'output "role_arn" {\n  value = aws_iam_role.r.arn\n}\n'
+    write(
+        tmp_path,
+        {
+            "main.tf": 'module "iam" {\n  source = "./iam"\n}\n'
+            + TF_FUNCTION.format(role="module.iam.role_arn"),
+            "iam/main.tf": _role("r", "iam:*") + output,
+            "iam/outputs_override.tf": 'output "role_arn" {\n  description = "the role"\n}\n',
+            "src/app.py": HANDLER,
+        },
+    )
+    granted = grants_of(tmp_path)["aws_lambda_function.f"]
+    assert [s.actions for s in granted.statements] == [("iam:*",)]

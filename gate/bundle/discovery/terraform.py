@@ -38,7 +38,7 @@ from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_langu
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
 from gate.bundle.discovery.terraform_defined import (
     in_merge_order,
-    module_calls,
+    named_blocks,
     overridden,
     redefinition,
     scopes,
@@ -114,7 +114,7 @@ def read_terraform(
         files.append((relative, parsed))
         read.add(relative)
         blocks += [(sec, kind, name, relative, body) for sec, kind, name, body in _blocks(parsed)]
-        calls = module_calls([parsed])
+        calls = named_blocks([parsed], "module")
         references += module_references(module.as_posix(), _sources(calls))
         modules = sorted(calls)
         if modules:
@@ -125,7 +125,7 @@ def read_terraform(
                     "functions declared inside modules are not listed or attributed",
                 )
             )
-    all_calls = _sources(module_calls(parsed for _, parsed in files))
+    all_calls = _sources(named_blocks([parsed for _, parsed in files], "module"))
     redefined = redefinition(files)
     if redefined is not None:
         raise HclError(redefined)
@@ -367,7 +367,7 @@ class RootModules:
                     _parse(p, p.relative_to(self.root).as_posix())
                     for p in in_merge_order(directory.glob("*.tf"))
                 ]
-                calls = _sources(module_calls(parsed))
+                calls = _sources(named_blocks(parsed, "module"))
                 for reference in module_references(caller.as_posix(), calls):
                     self._callers.setdefault(PurePosixPath(reference.path), set()).add(caller)
         return self._callers
@@ -607,7 +607,7 @@ def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> 
                 always.append(f"{address} ({why})")
             elif kind in _WRITERS and not _inside(target):
                 always.append(f"{address}, which writes {target!r}, not a path in its folder")
-    for name, body in module_calls(files).items():
+    for name, body in named_blocks(files, "module").items():
         inner = tf_value(body, "source")
         called = (
             _read_called(root, here, inner, depth + 1)

@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
-from gate.bundle.discovery.terraform_defined import in_merge_order, module_calls, overridden
+from gate.bundle.discovery.terraform_defined import in_merge_order, named_blocks, overridden
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_value
 from gate.model import Function
 from gate.rules.context import BundleContext
@@ -139,16 +139,15 @@ class Module:
 
     def calls(self) -> dict[str, dict[str, Any]]:
         """The module's `module` blocks, by name, each merged with its overrides as
-        Terraform merges them (gate.bundle.discovery.terraform_defined `module_calls`)."""
-        return module_calls(self._parsed())
+        Terraform merges them (gate.bundle.discovery.terraform_defined `named_blocks`)."""
+        return named_blocks(self._parsed(), "module")
 
     def outputs(self) -> dict[str, Any]:
-        """The module's `output` values, by name."""
+        """The module's `output` values, by name (an override file's block merged into the
+        one it overrides: one with no `value` keeps the original's)."""
         return {
-            str(name): tf_value(as_mapping(body), "value")
-            for parsed in self._parsed()
-            for group in parsed.get("output", []) or []
-            for name, body in as_mapping(group).items()
+            name: tf_value(body, "value")
+            for name, body in named_blocks(self._parsed(), "output").items()
         }
 
     def callers(self, variable: str) -> list[tuple[Module, Any]]:
