@@ -838,6 +838,21 @@ def test_a_change_to_an_override_of_a_findings_resource_is_new_to_it(repo: git.R
     assert judged(repo, before, after, on) == ["blocking"]
 
 
+def test_an_override_the_index_calls_unchanged_is_read_anyway(repo: git.Repo) -> None:
+    """The override file of a finding's resource is read as committed and as scanned,
+    whatever the index claims (`assume-unchanged`): its change touches the resource."""
+    root = Path(repo.working_tree_dir or ".")
+    repo.git.checkout("main")
+    role = 'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'
+    write(root, {"main.tf": role, "role_override.tf": role})
+    commit(repo, "a role and its override")
+    repo.git.checkout("feature")
+    repo.git.merge("main")
+    repo.git.update_index("--assume-unchanged", "role_override.tf")
+    (root / "role_override.tf").write_text(role.replace('"r"\n', '"admin"\n'), "utf-8")
+    assert judge(root, [finding("main.tf", 1, resource="aws_iam_role.r")]) == ["blocking"]
+
+
 def test_a_route_to_another_function_leaves_the_function_alone(repo: git.Repo) -> None:
     """The other function's route opened: only the other function's findings are new."""
     assert terraform_judged(repo, _routes("AWS_IAM"), _routes("AWS_IAM", "NONE")) == [

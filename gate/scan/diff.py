@@ -121,15 +121,17 @@ def scope_of(
     before: Seen | None,
 ) -> DiffScope:
     """Read what judging `findings` needs besides the diff: the manifests the change
-    touched, and (against index tricks such as `assume-unchanged`) whether the finding,
-    function definition and dependency files the diff calls unchanged really are."""
+    touched, and (against index tricks such as `assume-unchanged`) whether the files of
+    the findings (and those that may hold other blocks of their resources:
+    `_blocks_files`), function definitions and dependencies the diff calls unchanged
+    really are."""
     scope = DiffScope(changes, {b.id: b for b in bundles}, {}, {}, before)
     paths = set()
     for finding in findings:
         path = _repo_path(finding, scope)
         if path is None:
             continue
-        paths.add(path)
+        paths.update(_blocks_files(scope.bundles[finding.bundle], path, scope))
     dependencies = {b.id: _dependency_files(changes, b) for b in bundles if b.kind != "zip"}
     paths.update(
         path
