@@ -771,6 +771,9 @@ JWT_AUTHORIZER = (
     '  authorizer_type = "JWT"\n  jwt_configuration {\n    issuer = "https://issuer.example"\n'
     "  }\n}\n"
 )
+ROUTE_OVERRIDE = 'resource "aws_apigatewayv2_route" "ops" {\n  authorization_type = "AWS_IAM"\n}\n'
+"""An override file's block of the route to the ops function."""
+OTHER_OVERRIDE = 'resource "aws_apigatewayv2_route" "other" {\n  route_key = "POST /x"\n}\n'
 BY_VARIABLE = {**_routes("${var.auth}"), "variables.tf": 'variable "auth" {}\n'}
 REACHED_ELSEWHERE = {
     "route-opened": (_routes("AWS_IAM"), _routes("NONE")),
@@ -782,6 +785,14 @@ REACHED_ELSEWHERE = {
                 "api.tf"
             ].replace("issuer.example", "x.example")
         },
+    ),
+    "override-edited": (
+        {**_routes("AWS_IAM"), "route_override.tf": ROUTE_OVERRIDE},
+        {"route_override.tf": ROUTE_OVERRIDE.replace("AWS_IAM", "NONE")},
+    ),
+    "override-block-appended": (
+        {**_routes("AWS_IAM"), "api_override.tf": OTHER_OVERRIDE},
+        {"api_override.tf": OTHER_OVERRIDE + ROUTE_OVERRIDE.replace("AWS_IAM", "NONE")},
     ),
     "variable-file": (
         {**BY_VARIABLE, "terraform.tfvars": 'auth = "AWS_IAM"\n'},
@@ -802,6 +813,44 @@ def test_a_change_to_what_reaches_a_terraform_function_is_new_to_it(
     authorizer changed, or a value its module gives the route, in another file than the
     function's, touches the function: its findings are new."""
     assert terraform_judged(repo, before, after)[0] == "blocking"
+
+
+FUNCTION_OVERRIDE = 'resource "aws_lambda_function" "ops" {\n  timeout = 3\n}\n'
+"""An override file's block of the ops function."""
+
+
+def test_a_change_to_an_override_of_a_terraform_function_is_new_to_it(repo: git.Repo) -> None:
+    """Terraform merges an override file's block of the function into the block main.tf
+    writes: a change to it redefines the function (review 60 class 4)."""
+    before = {"fn_override.tf": FUNCTION_OVERRIDE}
+    after = {"fn_override.tf": FUNCTION_OVERRIDE.replace("3", "30")}
+    assert terraform_judged(repo, before, after) == ["blocking", "preexisting"]
+
+
+def test_a_change_to_an_override_of_a_findings_resource_is_new_to_it(repo: git.Repo) -> None:
+    """A finding on a resource main.tf writes, on no function: a change to an override
+    file's block of that resource touches it (review 60 class 4)."""
+    from tests.test_discovery import OPS_TF
+
+    before = {"main.tf": OPS_TF, "fn_override.tf": FUNCTION_OVERRIDE}
+    after = {"fn_override.tf": FUNCTION_OVERRIDE.replace("3", "30")}
+    on = [("main.tf", "aws_lambda_function.ops", "no-function")]
+    assert judged(repo, before, after, on) == ["blocking"]
+
+
+def test_an_override_the_index_calls_unchanged_is_read_anyway(repo: git.Repo) -> None:
+    """The override file of a finding's resource is read as committed and as scanned,
+    whatever the index claims (`assume-unchanged`): its change touches the resource."""
+    root = Path(repo.working_tree_dir or ".")
+    repo.git.checkout("main")
+    role = 'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'
+    write(root, {"main.tf": role, "role_override.tf": role})
+    commit(repo, "a role and its override")
+    repo.git.checkout("feature")
+    repo.git.merge("main")
+    repo.git.update_index("--assume-unchanged", "role_override.tf")
+    (root / "role_override.tf").write_text(role.replace('"r"\n', '"admin"\n'), "utf-8")
+    assert judge(root, [finding("main.tf", 1, resource="aws_iam_role.r")]) == ["blocking"]
 
 
 def test_a_route_to_another_function_leaves_the_function_alone(repo: git.Repo) -> None:

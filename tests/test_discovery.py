@@ -389,6 +389,33 @@ def test_a_root_path_in_a_child_module_is_the_root_module_s(tmp_path: Path) -> N
     assert f"'{prefix}/build/f.zip' needs Terraform to resolve" in issue.message
 
 
+def test_a_module_call_s_source_is_read_with_its_override(tmp_path: Path) -> None:
+    """A second root whose call an override file points elsewhere (`source` in the
+    override's `module` block) does not call the child: the child has one root, as
+    Terraform merges the call (review 60 class 3)."""
+    child = (
+        'resource "aws_lambda_function" "f" {\n'
+        '  filename = "${path.root}/build/f.zip"\n  handler = "app.handler"\n'
+        '  runtime = "python3.12"\n}\n'
+    )
+    write(
+        tmp_path,
+        {
+            "main.tf": 'module "fn" {\n  source = "./modules/fn"\n}\n',
+            "modules/fn/main.tf": child,
+            "other/main.tf": 'module "fn" {\n  source = "../modules/fn"\n}\n',
+            "other/fn_override.tf": 'module "fn" {\n  source = "../elsewhere"\n}\n',
+            "elsewhere/main.tf": 'variable "x" {\n  default = 1\n}\n',
+        },
+    )
+    (tmp_path / "build").mkdir()
+    with zipfile.ZipFile(tmp_path / "build" / "f.zip", "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    found = discover(tmp_path, "b", lambda _: None)
+    assert not found.issues
+    assert [f.code for f in found.functions] == ["build/f.zip"]
+
+
 def test_the_working_directory_is_the_pipeline_s_to_state(tmp_path: Path) -> None:
     """`path.cwd` is where Terraform was started: `terraform -chdir=infra` from the
     repository's top makes it the top, not the root module's folder, so a location
@@ -955,6 +982,21 @@ def test_override_files_still_merge_into_what_they_override(tmp_path: Path) -> N
     for name in files:
         (tmp_path / name).write_text(block, "utf-8")
     discover(tmp_path, "b")
+
+
+def test_named_blocks_merge_override_blocks_source_included() -> None:
+    """A module's `module` (or `output`) blocks as Terraform reads them: an override
+    file's block of a call's name (with or without `source`) merged into the call, at
+    its place."""
+    from gate.bundle.discovery.terraform_defined import named_blocks
+
+    main = {"module": [{"fn": {"source": "./fn", "role": "a", "__start_line__": 1}}]}
+    argument = {"module": [{"fn": {"role": "b", "__start_line__": 9}}]}
+    source = {"module": [{"fn": {"source": "./other"}}, {"new": {"source": "./new"}}]}
+    assert named_blocks([main, argument, source], "module") == {
+        "fn": {"source": "./other", "role": "b", "__start_line__": 1},
+        "new": {"source": "./new"},
+    }
 
 
 def test_inline_source_takes_literals_and_sub_templates_only() -> None:

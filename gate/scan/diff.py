@@ -6,8 +6,10 @@ laptop it also takes in what is not committed yet. A finding the change did not 
 status `preexisting` and does not block. What counts as touched:
 
 - code: a changed line within the finding's lines (or next to lines the change deleted);
-- IaC: a changed line anywhere in the finding's resource, or anywhere in the file outside
-  every resource (Globals, Parameters, provider settings reach all of them);
+- IaC: a changed line anywhere in the finding's resource (in any block of its address in
+  its Terraform module: Terraform merges each override file's into it), or anywhere in
+  the file outside every resource (Globals, Parameters, provider settings reach all of
+  them);
 - any finding: a change to the definition of a function it belongs to (its resource, as
   for IaC; where its file gives it no extent, as for a Chalice function, any change to
   that file; and any change to the other files that define it, `Function.defined_in`: a
@@ -119,15 +121,17 @@ def scope_of(
     before: Seen | None,
 ) -> DiffScope:
     """Read what judging `findings` needs besides the diff: the manifests the change
-    touched, and (against index tricks such as `assume-unchanged`) whether the finding,
-    function definition and dependency files the diff calls unchanged really are."""
+    touched, and (against index tricks such as `assume-unchanged`) whether the files of
+    the findings (and those that may hold other blocks of their resources:
+    `_blocks_files`), function definitions and dependencies the diff calls unchanged
+    really are."""
     scope = DiffScope(changes, {b.id: b for b in bundles}, {}, {}, before)
     paths = set()
     for finding in findings:
         path = _repo_path(finding, scope)
         if path is None:
             continue
-        paths.add(path)
+        paths.update(_blocks_files(scope.bundles[finding.bundle], path, scope))
     dependencies = {b.id: _dependency_files(changes, b) for b in bundles if b.kind != "zip"}
     paths.update(
         path
@@ -249,7 +253,10 @@ def _touched_by_change(finding: Finding, scope: DiffScope) -> bool:
     own = None
     if location.start_line is not None:
         own = (location.start_line, location.end_line or location.start_line)
-    resource = _resource_touched(path, location.resource, scope) if location.resource else None
+    resource = None
+    if location.resource:
+        files = _blocks_files(scope.bundles[finding.bundle], path, scope)
+        resource = _address_touched(files, location.resource, scope)
     if resource is not None:
         return resource or (own is not None and changes.lines_changed(path, *own))
     if own is None:
@@ -265,6 +272,24 @@ def _resource_touched(path: str, resource: str, scope: DiffScope) -> bool | None
     if resource not in extents:
         return None
     return scope.changes.lines_changed(path, *extents[resource]) or _outside_touched(path, scope)
+
+
+def _address_touched(paths: list[str], address: str, scope: DiffScope) -> bool | None:
+    """Whether the change touched any block of `address` in the files `paths` (a
+    Terraform module's: Terraform merges each override file's block of it into the
+    block it overrides, so every one decides what is deployed; one added touches it, as
+    a line of its file), `_resource_touched` of each; None when none of them has one."""
+    found = [t for path in paths if (t := _resource_touched(path, address, scope)) is not None]
+    return any(found) if found else None
+
+
+def _blocks_files(bundle: Bundle, path: str, scope: DiffScope) -> list[str]:
+    """The repository files that may hold a block of an address the IaC file `path`
+    declares: `path`, and for a `.tf` file every `.tf` file of its module."""
+    if not path.endswith(".tf"):
+        return [path]
+    module = _folder_files(bundle, (scope.changes.top / path).parent, scope, "tf")
+    return [path, *(p for p in module if p != path)]
 
 
 def _outside_touched(path: str, scope: DiffScope) -> bool:
@@ -316,7 +341,8 @@ def _resource_of_function_touched(function: Function, bundle: Bundle, scope: Dif
     path = _in_repository(bundle, function.iac_file, changes.top)
     if _whole_file_path(bundle, function.iac_file) or not _numbered(path, scope):
         return changes.file_changed(path)
-    touched = _resource_touched(path, function.resource, scope)
+    files = _definition_files(function, bundle, scope)
+    touched = _address_touched(files, function.resource, scope)
     return changes.file_changed(path) if touched is None else touched
 
 
@@ -339,10 +365,9 @@ def _reaching_touched(address: str, function: Function, bundle: Bundle, scope: D
         files = _definition_files(function, bundle, scope)
     if _whole_file_path(bundle, function.iac_file):
         return any(scope.changes.file_changed(path) for path in files)
-    for path in files:
-        touched = _resource_touched(path, address, scope)
-        if touched is not None:
-            return touched
+    touched = _address_touched(files, address, scope)
+    if touched is not None:
+        return touched
     return any(scope.changes.file_changed(path) for path in files)
 
 

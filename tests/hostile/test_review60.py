@@ -91,6 +91,16 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    merged view of a module's blocks of every kind, built once, rather than a loop over
    files in each reader.
 
+   Fixed (gate.bundle.discovery.terraform_defined `named_blocks`; gate.rules.iam
+   .roles_terraform `Module.calls`, `Module.called`, `Module.callers`,
+   `Module.outputs`; gate.bundle.discovery.terraform `read_terraform`, `RootModules`,
+   `_read_called`): a module's `module` blocks (and `output` blocks) are read as one
+   merged view, built in merge order with `overridden` (an override's arguments and
+   `source` over the original's), and every reader of module calls takes it: the IAM
+   rules follow the override's argument and source (and keep an output's value an
+   override does not set); discovery's calls, the callers of each module and what a
+   called module runs are read from the merged calls.
+
 4. In diff mode, a change to an override file's block of a resource that reaches a
    function is not a change to that resource. `_reaching_touched` looks for the
    reaching resource's address in the function's IaC file, then each `.tf` file of its
@@ -112,6 +122,13 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    touches the resource, in `_reaching_touched` and (read, not built: it looks the
    same up) `_resource_of_function_touched`; or count any change to an override file
    as touching every function of its module, as for a file outside every resource.
+
+   Fixed (gate.scan.diff `_address_touched`, `_blocks_files`; its callers
+   `_touched_by_change`, `_resource_of_function_touched`, `_reaching_touched`): an
+   address is judged by every block of it in the files that may hold one (a `.tf`
+   file's module: its own and each override file's), not the first file that has one:
+   a change to the lines of any of them, or a block of it added to any file, touches
+   the resource, for a finding's resource, the function's own and what reaches it.
 
 5. An HTTP API made by quick create invokes a function, and its kind is not an
    invoker. `aws_apigatewayv2_api`'s `target` (a Lambda function's ARN) makes API
@@ -358,11 +375,6 @@ def test_a_heredoc_in_a_quoted_interpolation_is_read_as_terraform_reads_it(
     each_blocked_or_refused(tmp_path, HEREDOC_IN_QUOTES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 60 class 3: a module call's override (its arguments, its source) is "
-    "not merged into the call the IAM rules follow",
-)
 def test_a_module_call_is_read_with_its_override(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, MODULE_OVERRIDE)
 
@@ -495,11 +507,6 @@ def test_the_end_states_block(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 60 class 4: in diff mode a change to an override file's block of a "
-    "resource that reaches a function is not a change to that resource",
-)
 def test_an_override_of_what_reaches_a_function_is_a_change_to_it(
     changed: dict[str, str],
 ) -> None:

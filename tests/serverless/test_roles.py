@@ -342,3 +342,66 @@ def test_terraform_override_file_merges_into_the_policy_it_overrides(
     assert [(s.actions, s.place.resource) for s in granted.statements] == [
         (("iam:*",), "aws_iam_role_policy.p")
     ]
+
+
+def _role(name: str, action: str) -> str:
+    """An `aws_iam_role` with one inline policy allowing `action` on everything."""
+    return (
+        f'resource "aws_iam_role" "{name}" {{\n  name = "{name}"\n  assume_role_policy = "{{}}"\n'
+        f'  inline_policy {{\n    name = "p"\n    policy = jsonencode({{ Statement = [{{ '
+        f'Effect = "Allow", Action = "{action}", Resource = "*" }}] }})\n  }}\n}}\n'
+    )
+
+
+def test_terraform_module_call_argument_is_read_with_its_override(tmp_path: Path) -> None:
+    """An override file's `module` block (no `source`) passes the role the called
+    module's function gets: Terraform merges it into the call main.tf writes."""
+    call = 'module "fn" {\n  source = "./fn"\n  role_arn = aws_iam_role.plain.arn\n}\n'
+    write(
+        tmp_path,
+        {
+            "main.tf": _role("admin", "iam:*") + _role("plain", "s3:GetObject") + call,
+            "fn_override.tf": 'module "fn" {\n  role_arn = aws_iam_role.admin.arn\n}\n',
+            "fn/main.tf": 'variable "role_arn" {}\n' + TF_FUNCTION.format(role="var.role_arn"),
+            "fn/src/app.py": HANDLER,
+        },
+    )
+    (granted,) = grants_of(tmp_path).values()
+    assert [s.actions for s in granted.statements] == [("iam:*",)]
+
+
+def test_terraform_module_source_is_read_with_its_override(tmp_path: Path) -> None:
+    """An override file's `module` block changes the call's `source`: the role is the
+    output of the module it names."""
+    output = 'output "role_arn" {\n  value = aws_iam_role.r.arn\n}\n'
+    write(
+        tmp_path,
+        {
+            "main.tf": 'module "iam" {\n  source = "./plain"\n}\n'
+            + TF_FUNCTION.format(role="module.iam.role_arn"),
+            "iam_override.tf": 'module "iam" {\n  source = "./admin"\n}\n',
+            "plain/main.tf": _role("r", "s3:GetObject") + output,
+            "admin/main.tf": _role("r", "iam:*") + output,
+            "src/app.py": HANDLER,
+        },
+    )
+    granted = grants_of(tmp_path)["aws_lambda_function.f"]
+    assert [s.actions for s in granted.statements] == [("iam:*",)]
+
+
+def test_terraform_module_output_is_read_with_its_override(tmp_path: Path) -> None:
+    """An override file's `output` block with no `value` (a description alone) keeps
+    the value the module's own block gives it, as Terraform merges it."""
+    output = 'output "role_arn" {\n  value = aws_iam_role.r.arn\n}\n'
+    write(
+        tmp_path,
+        {
+            "main.tf": 'module "iam" {\n  source = "./iam"\n}\n'
+            + TF_FUNCTION.format(role="module.iam.role_arn"),
+            "iam/main.tf": _role("r", "iam:*") + output,
+            "iam/outputs_override.tf": 'output "role_arn" {\n  description = "the role"\n}\n',
+            "src/app.py": HANDLER,
+        },
+    )
+    granted = grants_of(tmp_path)["aws_lambda_function.f"]
+    assert [s.actions for s in granted.statements] == [("iam:*",)]

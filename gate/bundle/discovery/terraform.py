@@ -38,6 +38,7 @@ from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_langu
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
 from gate.bundle.discovery.terraform_defined import (
     in_merge_order,
+    named_blocks,
     overridden,
     redefinition,
     scopes,
@@ -108,16 +109,13 @@ def read_terraform(
     warnings = []
     references: list[Reference] = []
     files: list[tuple[str, dict[str, Any]]] = []
-    all_calls: dict[str, str] = {}
     module = PurePosixPath(directory.relative_to(root).as_posix())
     for relative, parsed in _parsed_files(root, directory, roots):
         files.append((relative, parsed))
         read.add(relative)
         blocks += [(sec, kind, name, relative, body) for sec, kind, name, body in _blocks(parsed)]
-        calls = _module_calls(parsed)
-        sources = _sources(calls)
-        all_calls.update(sources)
-        references += module_references(module.as_posix(), sources)
+        calls = named_blocks([parsed], "module")
+        references += module_references(module.as_posix(), _sources(calls))
         modules = sorted(calls)
         if modules:
             warnings.append(
@@ -127,6 +125,7 @@ def read_terraform(
                     "functions declared inside modules are not listed or attributed",
                 )
             )
+    all_calls = _sources(named_blocks([parsed for _, parsed in files], "module"))
     redefined = redefinition(files)
     if redefined is not None:
         raise HclError(redefined)
@@ -279,15 +278,6 @@ def _shown(relative: str, body: dict[str, Any], what: str) -> str:
     return f"{where(relative, body.get('__start_line__'))}: {what}"
 
 
-def _module_calls(parsed: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """A `.tf` file's `module` blocks, by name."""
-    return {
-        str(name): as_mapping(body)
-        for group in _as_list(parsed.get("module"))
-        for name, body in as_mapping(group).items()
-    }
-
-
 def _parsed_files(
     root: Path, directory: Path, roots: RootModules
 ) -> list[tuple[str, dict[str, Any]]]:
@@ -373,11 +363,13 @@ class RootModules:
             self._callers = {}
             for directory in self.directories:
                 caller = PurePosixPath(directory.relative_to(self.root).as_posix())
-                for path in directory.glob("*.tf"):
-                    calls = _module_calls(_parse(path, path.relative_to(self.root).as_posix()))
-                    for reference in module_references(caller.as_posix(), _sources(calls)):
-                        callee = PurePosixPath(reference.path)
-                        self._callers.setdefault(callee, set()).add(caller)
+                parsed = [
+                    _parse(p, p.relative_to(self.root).as_posix())
+                    for p in in_merge_order(directory.glob("*.tf"))
+                ]
+                calls = _sources(named_blocks(parsed, "module"))
+                for reference in module_references(caller.as_posix(), calls):
+                    self._callers.setdefault(PurePosixPath(reference.path), set()).add(caller)
         return self._callers
 
 
@@ -605,8 +597,8 @@ def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> 
     here = PurePosixPath(folder.resolve().relative_to(root.resolve()).as_posix())
     always: list[str] = []
     runs = False
-    for path in in_merge_order(folder.glob("*.tf")):
-        parsed = _parse(path, path.relative_to(root).as_posix())
+    files = [_parse(p, p.relative_to(root).as_posix()) for p in in_merge_order(folder.glob("*.tf"))]
+    for parsed in files:
         for section, kind, name, body in _blocks(parsed):
             address = _address(section, kind, name)
             runs = runs or bool(_writes(address, body))
@@ -615,20 +607,19 @@ def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> 
                 always.append(f"{address} ({why})")
             elif kind in _WRITERS and not _inside(target):
                 always.append(f"{address}, which writes {target!r}, not a path in its folder")
-        for group in _as_list(parsed.get("module")):
-            for name, body in as_mapping(group).items():
-                inner = tf_value(as_mapping(body), "source")
-                called = (
-                    _read_called(root, here, inner, depth + 1)
-                    if isinstance(inner, str) and depth < MAX_MODULE_DEPTH
-                    else None
-                )
-                if called is None:
-                    always.append(f"module.{name}, read by nothing here")
-                    runs = True
-                else:
-                    always += [f"module.{name}'s {what}" for what in called.always]
-                    runs = runs or called.runs
+    for name, body in named_blocks(files, "module").items():
+        inner = tf_value(body, "source")
+        called = (
+            _read_called(root, here, inner, depth + 1)
+            if isinstance(inner, str) and depth < MAX_MODULE_DEPTH
+            else None
+        )
+        if called is None:
+            always.append(f"module.{name}, read by nothing here")
+            runs = True
+        else:
+            always += [f"module.{name}'s {what}" for what in called.always]
+            runs = runs or called.runs
     return _Called(tuple(always), runs)
 
 

@@ -48,6 +48,19 @@ def overridden(original: dict[str, Any] | None, override: dict[str, Any]) -> dic
     return {**original, **override, **place}
 
 
+def named_blocks(files: Iterable[dict[str, Any]], section: str) -> dict[str, dict[str, Any]]:
+    """A module's blocks of a section named by one label (`module`, `output`), by name,
+    as Terraform reads them: each with the blocks of its name in override files merged
+    into it (`overridden`: their arguments, a call's `source` too, over the original's);
+    `files` are the module's files' parses in merge order (`in_merge_order`)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for parsed in files:
+        for group in _as_list(parsed.get(section)):
+            for name, body in as_mapping(group).items():
+                merged[str(name)] = overridden(merged.get(str(name)), as_mapping(body))
+    return merged
+
+
 def redefinition(files: Iterable[tuple[str, dict[str, Any]]]) -> str | None:
     """`file:line: why` for the first definition Terraform refuses as a second one of its
     address in a module (`files`: each file's relative path and parse, in merge order),

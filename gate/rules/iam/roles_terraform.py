@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
-from gate.bundle.discovery.terraform_defined import in_merge_order, overridden
+from gate.bundle.discovery.terraform_defined import in_merge_order, named_blocks, overridden
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_value
 from gate.model import Function
 from gate.rules.context import BundleContext
@@ -128,41 +128,41 @@ class Module:
         return [item for one in found for item in (one if isinstance(one, list) else [one])]
 
     def called(self, name: str) -> Module | None:
-        """The local module (a folder of the bundle) a `module "name"` block calls."""
-        for parsed in self._parsed():
-            for group in parsed.get("module", []) or []:
-                body = as_mapping(as_mapping(group).get(name))
-                source = tf_value(body, "source") if body else None
-                if isinstance(source, str) and source.startswith(("./", "../")):
-                    folder = posixpath.normpath((self.directory / source).as_posix())
-                    if not folder.startswith("../") and (self.context.root / folder).is_dir():
-                        return Module.load(self.context, f"{folder}/main.tf")
+        """The local module (a folder of the bundle) a `module "name"` block calls, with
+        its overrides (`calls`)."""
+        source = tf_value(self.calls().get(name) or {}, "source")
+        if isinstance(source, str) and source.startswith(("./", "../")):
+            folder = posixpath.normpath((self.directory / source).as_posix())
+            if not folder.startswith("../") and (self.context.root / folder).is_dir():
+                return Module.load(self.context, f"{folder}/main.tf")
         return None
 
+    def calls(self) -> dict[str, dict[str, Any]]:
+        """The module's `module` blocks, by name, each merged with its overrides as
+        Terraform merges them (gate.bundle.discovery.terraform_defined `named_blocks`)."""
+        return named_blocks(self._parsed(), "module")
+
     def outputs(self) -> dict[str, Any]:
-        """The module's `output` values, by name."""
+        """The module's `output` values, by name (an override file's block merged into the
+        one it overrides: one with no `value` keeps the original's)."""
         return {
-            str(name): tf_value(as_mapping(body), "value")
-            for parsed in self._parsed()
-            for group in parsed.get("output", []) or []
-            for name, body in as_mapping(group).items()
+            name: tf_value(body, "value")
+            for name, body in named_blocks(self._parsed(), "output").items()
         }
 
     def callers(self, variable: str) -> list[tuple[Module, Any]]:
         """The modules of the bundle that call this one, each with the argument it
-        passes for `variable`."""
+        passes for `variable` (a call's overrides merged in: `calls`)."""
         found = []
         for folder in self.context.terraform_folders():
             caller = Module.load(self.context, f"{folder}/main.tf")
-            for parsed in caller._parsed():
-                for group in parsed.get("module", []) or []:
-                    for body in map(as_mapping, as_mapping(group).values()):
-                        source = tf_value(body, "source")
-                        if not isinstance(source, str) or variable not in body:
-                            continue
-                        called = posixpath.normpath((caller.directory / source).as_posix())
-                        if called == self.directory.as_posix():
-                            found.append((caller, tf_value(body, variable)))
+            for body in caller.calls().values():
+                source = tf_value(body, "source")
+                if not isinstance(source, str) or variable not in body:
+                    continue
+                called = posixpath.normpath((caller.directory / source).as_posix())
+                if called == self.directory.as_posix():
+                    found.append((caller, tf_value(body, variable)))
         return found
 
     def _parsed(self) -> list[dict[str, Any]]:
