@@ -2374,8 +2374,7 @@ HOLDING_A_FUNCTION = {
         "aws_appsync_datasource.ops",
     ),
     "any-kind-lookup": (
-        LOOKUP_TF
-        + 'resource "aws_iot_topic_rule" "ops" {\n  name = "ops_rule"\n'
+        LOOKUP_TF + 'resource "aws_iot_topic_rule" "ops" {\n  name = "ops_rule"\n'
         "  lambda {\n    function_arn = data.aws_lambda_function.ops.arn\n  }\n}\n",
         "aws_iot_topic_rule.ops",
     ),
