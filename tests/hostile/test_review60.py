@@ -147,7 +147,10 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    `resources`) whose content names a Lambda function as text (an ARN in any
    partition, an invoke ARN, a `data.aws_lambda_function` lookup or a reference, or a
    function's name written whole) and that refers to no function of the module or
-   template is untied: it reaches every function there.
+   template is untied: it reaches every function there. The IaC rules
+   (gate.rules.iac.terraform and gate.rules.iac.sam `_entries`, `_quick_created`) judge
+   a quick-create API on a function's chain as a route without an authorizer
+   (GATE-IAC-011, and so GATE-IAC-017 and the API timeout rule).
 
 What held (tried for real): a heredoc-in-interpolation written in a plain `.tf` file
 whose hidden block redefines an address (refused, `redefinition`); the same trick

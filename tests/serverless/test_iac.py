@@ -249,12 +249,15 @@ def test_a_terraform_api_made_by_quick_create_is_a_route_without_an_authorizer(
 ) -> None:
     """Review 60 class 5: an HTTP API's quick-create `target` makes API Gateway add a
     route with no authorization; however the target names the function (a reference,
-    a literal ARN, a lookup), the API is judged as such a route, at its `target`."""
+    a literal ARN, a lookup), the API is judged as such a route, at its `target`, and
+    makes the function a public endpoint (GATE-IAC-017: no reserved concurrency)."""
     from tests.test_discovery import LOOKUP_TF, OPS_ONLY, tf_quick_api
 
     quick = tf_quick_api(f"target = {target}")
     (tmp_path / "main.tf").write_text(OPS_ONLY + LOOKUP_TF + quick, encoding="utf-8")
-    findings = [f for f in check(tmp_path) if f.rule_id == "GATE-IAC-011"]
+    every = check(tmp_path)
+    assert "GATE-IAC-017" in {f.rule_id for f in every}
+    findings = [f for f in every if f.rule_id == "GATE-IAC-011"]
     assert [(f.resource, f.line) for f in findings] == [("aws_lambda_function.ops", 16)]
     assert "aws_apigatewayv2_api.quick (quick create: $default)" in findings[0].message
 
