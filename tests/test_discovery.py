@@ -2383,6 +2383,143 @@ def called_from_root(authorization: str) -> dict[str, str]:
     return {"ops/main.tf": OPS_ONLY + outputs, "main.tf": api}
 
 
+def tf_quick_api(attribute: str) -> str:
+    """An HTTP API made by quick create (`target`) or from an OpenAPI `body`."""
+    return (
+        'resource "aws_apigatewayv2_api" "quick" {\n  name = "quick"\n'
+        f'  protocol_type = "HTTP"\n  {attribute}\n}}\n'
+    )
+
+
+OPENAPI_BODY = (
+    'body = jsonencode({paths = {"/" = {get = {"x-amazon-apigateway-integration" = '
+    f"{{uri = {LITERAL_ARN}}}}}}}}}}})"
+)
+HOLDING_A_FUNCTION = {
+    "quick-literal-arn": (
+        tf_quick_api('target = "arn:aws:lambda:us-east-1:123456789012:function:ops"'),
+        "aws_apigatewayv2_api.quick",
+    ),
+    "quick-lookup": (
+        LOOKUP_TF + tf_quick_api("target = data.aws_lambda_function.ops.arn"),
+        "aws_apigatewayv2_api.quick",
+    ),
+    "quick-china-arn": (
+        tf_quick_api('target = "arn:aws-cn:lambda:cn-north-1:123456789012:function:ops"'),
+        "aws_apigatewayv2_api.quick",
+    ),
+    "openapi-body": (tf_quick_api(OPENAPI_BODY), "aws_apigatewayv2_api.quick"),
+    "any-kind-literal-arn": (
+        'resource "aws_appsync_datasource" "ops" {\n  type = "AWS_LAMBDA"\n'
+        '  lambda_config {\n    function_arn = "arn:aws:lambda:us-east-1:1:function:ops"\n'
+        "  }\n}\n",
+        "aws_appsync_datasource.ops",
+    ),
+    "any-kind-lookup": (
+        LOOKUP_TF + 'resource "aws_iot_topic_rule" "ops" {\n  name = "ops_rule"\n'
+        "  lambda {\n    function_arn = data.aws_lambda_function.ops.arn\n  }\n}\n",
+        "aws_iot_topic_rule.ops",
+    ),
+    "any-kind-name": (
+        'resource "aws_ssm_parameter" "ops" {\n  name = "handler"\n  value = "ops"\n}\n',
+        "aws_ssm_parameter.ops",
+    ),
+}
+
+
+@pytest.mark.parametrize(("more", "reaching"), HOLDING_A_FUNCTION.values(), ids=HOLDING_A_FUNCTION)
+def test_a_terraform_resource_that_names_a_function_as_text_reaches_it(
+    tmp_path: Path, more: str, reaching: str
+) -> None:
+    """Review 60 class 5: an HTTP API made by quick create, or one whose OpenAPI body
+    names a function, invokes it; so may a resource of any kind whose content names a
+    function by a literal ARN, a lookup or its name: untied, each reaches the function."""
+    function = reached(tmp_path, {"main.tf": OPS_ONLY, "more.tf": more})
+    assert reaching in function.reached_by
+
+
+def test_a_quick_api_that_refers_to_another_function_does_not_reach_this_one(
+    tmp_path: Path,
+) -> None:
+    """Failing closed is for what names no function by reference: a quick-create API
+    that refers to another function of the module is that function's alone."""
+    quick = tf_quick_api("target = aws_lambda_function.other.arn")
+    function = reached(tmp_path, {"main.tf": OPS_TF, "other.tf": OTHER_TF + quick})
+    assert "aws_apigatewayv2_api.quick" not in function.reached_by
+
+
+CFN_QUICK = """\
+  Quick:
+    Type: AWS::ApiGatewayV2::Api
+    Properties: {Name: quick, ProtocolType: HTTP, Target: %s}
+"""
+CFN_HOLDING_A_FUNCTION = {
+    "quick-literal-arn": (CFN_QUICK % "arn:aws:lambda:us-east-1:1:function:ops", "Quick"),
+    "quick-sub": (CFN_QUICK % "!Sub 'arn:aws:lambda:${AWS::Region}:1:function:ops'", "Quick"),
+    "openapi-body": (
+        f"""\
+  Quick:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Body:
+        paths:
+          /:
+            get:
+              x-amazon-apigateway-integration:
+                uri: {BY_NAME}
+""",
+        "Quick",
+    ),
+    "any-kind-literal-arn": (
+        """\
+  Source:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      Type: AWS_LAMBDA
+      LambdaConfig: {LambdaFunctionArn: 'arn:aws:lambda:us-east-1:1:function:ops'}
+""",
+        "Source",
+    ),
+    "any-kind-name": (
+        """\
+  Parameter:
+    Type: AWS::SSM::Parameter
+    Properties: {Type: String, Value: ops-fn}
+""",
+        "Parameter",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("more", "reaching"), CFN_HOLDING_A_FUNCTION.values(), ids=CFN_HOLDING_A_FUNCTION
+)
+def test_a_template_resource_that_names_a_function_as_text_reaches_it(
+    tmp_path: Path, more: str, reaching: str
+) -> None:
+    """The same in a template: `AWS::ApiGatewayV2::Api` `Target` (quick create), an
+    OpenAPI `Body` whose integration names the function, and any resource whose content
+    names a function by its ARN or its name (`FunctionName`)."""
+    text = TEMPLATE.split("  Http:")[0].replace(
+        "      Runtime:", "      FunctionName: ops-fn\n      Runtime:"
+    )
+    function = reached(tmp_path, {"template.yaml": text + more}, "Ops")
+    assert any(r.endswith(f".{reaching}") for r in function.reached_by), function.reached_by
+
+
+def test_a_serverless_resource_that_names_a_function_as_text_reaches_it(tmp_path: Path) -> None:
+    """The same in serverless.yml `resources`: a quick-create API naming the function by
+    its ARN reaches each function of the service."""
+    service = SERVICE_WITH_FUNCTIONS % "{ops: {handler: app.ops}}" + (
+        "resources:\n  Resources:\n    Quick:\n      Type: AWS::ApiGatewayV2::Api\n"
+        "      Properties: {Name: q, ProtocolType: HTTP,"
+        " Target: 'arn:aws:lambda:us-east-1:1:function:s-dev-ops'}\n"
+    )
+    root = write(tmp_path, {"serverless.yml": service, "app.py": "def ops(e, c): pass\n"})
+    (function,) = discover(root, "b").functions
+    assert "AWS::ApiGatewayV2::Api.Quick" in function.reached_by
+
+
 def test_what_reaches_a_function_from_the_module_that_calls_it_is_on_its_chain(
     tmp_path: Path,
 ) -> None:

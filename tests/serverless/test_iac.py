@@ -236,6 +236,46 @@ def test_what_reaches_a_terraform_function_without_naming_it_is_judged(
     assert ("GATE-IAC-011", "aws_lambda_function.ops") in fired
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "aws_lambda_function.ops.arn",
+        '"arn:aws:lambda:us-east-1:123456789012:function:ops"',
+        "data.aws_lambda_function.ops.arn",
+    ],
+)
+def test_a_terraform_api_made_by_quick_create_is_a_route_without_an_authorizer(
+    tmp_path: Path, target: str
+) -> None:
+    """Review 60 class 5: an HTTP API's quick-create `target` makes API Gateway add a
+    route with no authorization; however the target names the function (a reference,
+    a literal ARN, a lookup), the API is judged as such a route, at its `target`, and
+    makes the function a public endpoint (GATE-IAC-017: no reserved concurrency)."""
+    from tests.test_discovery import LOOKUP_TF, OPS_ONLY, tf_quick_api
+
+    quick = tf_quick_api(f"target = {target}")
+    (tmp_path / "main.tf").write_text(OPS_ONLY + LOOKUP_TF + quick, encoding="utf-8")
+    every = check(tmp_path)
+    assert "GATE-IAC-017" in {f.rule_id for f in every}
+    findings = [f for f in every if f.rule_id == "GATE-IAC-011"]
+    assert [(f.resource, f.line) for f in findings] == [("aws_lambda_function.ops", 16)]
+    assert "aws_apigatewayv2_api.quick (quick create: $default)" in findings[0].message
+
+
+@pytest.mark.parametrize("target", ["!GetAtt Ops.Arn", "arn:aws:lambda:us-east-1:1:function:ops"])
+def test_a_template_api_made_by_quick_create_is_a_route_without_an_authorizer(
+    tmp_path: Path, target: str
+) -> None:
+    """The same in a template: `AWS::ApiGatewayV2::Api` with a `Target`."""
+    from tests.test_discovery import CFN_QUICK, TEMPLATE
+
+    text = TEMPLATE.split("  Http:")[0] + CFN_QUICK % target
+    (tmp_path / "template.yaml").write_text(text, encoding="utf-8")
+    findings = [f for f in check(tmp_path) if f.rule_id == "GATE-IAC-011"]
+    assert [(f.resource, f.line) for f in findings] == [("AWS::Lambda::Function.Ops", 12)]
+    assert "AWS::ApiGatewayV2::Api Quick (quick create: $default)" in findings[0].message
+
+
 def test_runtime_rules_judge_against_the_given_day() -> None:
     bundle = IAC / "sam-endpoints"
     public = "AWS::Serverless::Function.PublicUrlFunction"

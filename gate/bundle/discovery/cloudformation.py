@@ -30,7 +30,15 @@ from gate.bundle.discovery.inline import (
     inline_source,
     unread_language,
 )
-from gate.bundle.discovery.reach import TEMPLATE_LINKS, Written, named, reaching, untied
+from gate.bundle.discovery.reach import (
+    TEMPLATE_LINKS,
+    Written,
+    holds_function,
+    named,
+    reaching,
+    texts_of,
+    untied,
+)
 from gate.bundle.discovery.template_inputs import TemplateInputs
 from gate.safeyaml import YamlDocument
 
@@ -452,16 +460,27 @@ class TemplateResources:
             for k, v in resources.items()
             if self.kinds[str(k)] not in FUNCTION_TYPES
         }
-        self.written = {
-            str(k): Written(
-                self.kinds[str(k)],
-                {
-                    str(key): frozenset(logical_ids(value) & self.kinds.keys())
-                    for key, value in as_mapping(as_mapping(v).get("Properties")).items()
-                },
-            )
-            for k, v in resources.items()
+        self.written = {str(k): self._written(str(k), v) for k, v in resources.items()}
+
+    @cached_property
+    def function_names(self) -> set[str]:
+        """The names the template's functions are deployed under, as written."""
+        return {
+            name
+            for f in self.functions
+            if isinstance(name := _properties(self.resources.get(f)).get("FunctionName"), str)
         }
+
+    def _written(self, logical_id: str, resource: Any) -> Written:
+        """`resource` as the walk reads it: the logical ids each property refers to, and
+        whether it names a function as text."""
+        properties = _properties(resource)
+        names = {
+            str(key): frozenset(logical_ids(value) & self.kinds.keys())
+            for key, value in properties.items()
+        }
+        holds = holds_function(texts_of(properties), self.function_names)
+        return Written(self.kinds[logical_id], names, holds_function=holds)
 
     def reaching(self, logical_id: str) -> set[str]:
         """What reaches the function `logical_id` (`Type.LogicalId`): what refers to it,
@@ -511,6 +530,11 @@ def _cfn_related(logical_id: str, properties: dict[str, Any], refs: TemplateReso
     own = {logical_id} | {r for r in logical_ids(properties.get("Role")) if r in kinds}
     pointing = refs.naming(own)
     return {f"{kinds[r]}.{r}" for r in (own | pointing) - {logical_id}}
+
+
+def _properties(resource: Any) -> dict[str, Any]:
+    """A resource's `Properties` (none when it is not a mapping)."""
+    return as_mapping(as_mapping(resource).get("Properties"))
 
 
 def logical_ids(value: Any) -> set[str]:

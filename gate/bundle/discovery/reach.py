@@ -10,9 +10,11 @@ source mapping, an integration: each reader finds those; `named`) and follows
 `TERRAFORM_LINKS` or `TEMPLATE_LINKS`, one table a syntax, until nothing more joins:
 API parts, and event sources both ways (a target's rule and its bus, a subscription's
 topic, a mapping's queue, a permission's source, and the policies on each). It fails
-closed: a resource of a kind that invokes functions (`INVOKERS`) that names none of the
-module's or template's functions (a literal ARN, a lookup, a module's output) may reach
-any of them, so every function's walk starts from it too (`untied`).
+closed: a resource of a kind that invokes functions (`INVOKERS`), or of any kind whose
+content names a function as text (an ARN, an invoke ARN, a lookup, a function's name:
+`holds_function`), that names none of the module's or template's functions by reference
+may reach any of them, so every function's walk starts from it too (`untied`): a list of
+invoking kinds is never complete.
 The IaC rules take their routes, methods and URLs from it (gate.rules.iac), baselines
 digest what it finds (`Function.identity`) and diff mode counts a change to any of it
 as one to the function (gate.scan.diff).
@@ -20,9 +22,10 @@ as one to the function (gate.scan.diff).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Written:
     names."""
     texts: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """By attribute, every text it may stand for (only `beside` links compare them)."""
+    holds_function: bool = False
+    """Whether its content names a Lambda function as text (`holds_function`)."""
 
     def named(self, attributes: Iterable[str]) -> frozenset[str]:
         """The resources any of `attributes` names."""
@@ -247,6 +252,11 @@ INVOKERS: Mapping[str, tuple[str, ...]] = {
         ),
         (),
     ),
+    **dict.fromkeys(("aws_apigatewayv2_api", "awscc_apigatewayv2_api"), ("target", "body")),
+    "aws_api_gateway_rest_api": ("body",),
+    "awscc_apigateway_rest_api": ("body",),
+    "AWS::ApiGatewayV2::Api": ("Target", "Body", "BodyS3Location"),
+    "AWS::ApiGateway::RestApi": ("Body", "BodyS3Location"),
     "AWS::Events::Rule": ("Targets",),
     "AWS::SNS::Topic": ("Subscription",),
     "AWS::S3::Bucket": ("NotificationConfiguration",),
@@ -254,7 +264,33 @@ INVOKERS: Mapping[str, tuple[str, ...]] = {
     "awscc_s3_bucket": ("notification_configuration",),
 }
 """The resource types that invoke a function, or route callers to one, each with the
-attributes it does so by (none: whatever it writes)."""
+attributes it does so by (none: whatever it writes): an HTTP API made by quick create
+(`target`: an integration, a `$default` route with no authorization and a stage, none
+written in the module) and an API defined by an OpenAPI body are among them."""
+
+_FUNCTION_TEXT = re.compile(
+    r"arn:[\w-]*:lambda:|:function:|/functions/.*/invocations|\b(?:aws|awscc)_lambda_function\."
+)
+"""Text that names a Lambda function: its ARN (any partition), an invoke ARN, a
+Terraform lookup (`data.aws_lambda_function`) or resource reference."""
+
+
+def holds_function(texts: Iterable[str], names: Collection[str] = ()) -> bool:
+    """Whether any of `texts` names a Lambda function: an ARN or invoke ARN, a lookup or
+    reference (`_FUNCTION_TEXT`), or one of `names` (the functions' names) written whole."""
+    return any(text in names or _FUNCTION_TEXT.search(text) for text in texts)
+
+
+def texts_of(value: Any) -> Iterator[str]:
+    """Every text in `value` (a parsed property: mappings, lists, scalars), keys left out."""
+    if isinstance(value, Mapping):
+        for item in value.values():
+            yield from texts_of(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from texts_of(item)
+    elif isinstance(value, str):
+        yield value
 
 
 STAND_INS = (
@@ -279,13 +315,17 @@ def named(
 
 
 def untied(starts: Iterable[set[str]], resources: Mapping[str, Written]) -> set[str]:
-    """The resources that may invoke a function (`INVOKERS`) but join no function's walk
-    (`starts`: where each function's walk starts, `named`): one that names a function by
-    what the gate does not tie to it (a literal ARN, a lookup, a module's output) may
-    reach any function of the module or template, so each one's walk starts from these
-    too."""
+    """The resources that may invoke a function (`INVOKERS`), or whose content names one
+    (`Written.holds_function`), but join no function's walk (`starts`: where each
+    function's walk starts, `named`): one that names a function by what the gate does
+    not tie to it (a literal ARN, a lookup, a module's output) may reach any function of
+    the module or template, so each one's walk starts from these too."""
     tied = set().union(*starts)
-    return {a for a, written in resources.items() if a not in tied and invokes(written)}
+    return {
+        a
+        for a, written in resources.items()
+        if a not in tied and (written.holds_function or invokes(written))
+    }
 
 
 def invokes(written: Written) -> bool:

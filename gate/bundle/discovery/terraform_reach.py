@@ -9,7 +9,14 @@ from typing import Any
 
 from gate.bundle.discovery.declared import exposure_of
 from gate.bundle.discovery.hcl import made_by_terraform
-from gate.bundle.discovery.reach import TERRAFORM_LINKS, Written, named, reaching, untied
+from gate.bundle.discovery.reach import (
+    TERRAFORM_LINKS,
+    Written,
+    holds_function,
+    named,
+    reaching,
+    untied,
+)
 from gate.bundle.discovery.terraform_defined import overridden
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_references, tf_value
 
@@ -35,6 +42,13 @@ class ModuleResources:
                 address = f"{kind}.{name}"
                 self.bodies[address] = overridden(self.bodies.get(address), body)
         self.kinds = {address: address.split(".", 1)[0] for address in self.bodies}
+        self.function_names = {
+            name
+            for address, body in self.bodies.items()
+            if self.kinds[address] in FUNCTIONS
+            for name in self._literal_names(body)
+        }
+        """The names the module's functions are deployed under, as written."""
         self.written = {
             address: self._written(address, body) for address, body in self.bodies.items()
         }
@@ -43,7 +57,8 @@ class ModuleResources:
         attributes = [key for key in body if not key.startswith("__")]
         texts = {key: frozenset(self.values.texts(tf_value(body, key))) for key in attributes}
         names = {key: frozenset(tf_references(list(found))) for key, found in texts.items()}
-        return Written(self.kinds[address], names, texts)
+        holds = holds_function(set().union(*texts.values()), self.function_names)
+        return Written(self.kinds[address], names, texts, holds)
 
     def related(self, address: str, body: dict[str, Any]) -> set[str]:
         """The function's role and the resources that refer to the function or its role,
@@ -110,10 +125,7 @@ class ModuleResources:
     def _pointing(self, own: set[str], body: dict[str, Any]) -> set[str]:
         """The resources (not functions) that refer to one of `own`, or name the function
         by its literal name (`function_name = "orders"`)."""
-        values = self.values
-        names = {
-            n for n in values.texts(tf_value(body, "function_name")) if not made_by_terraform(n)
-        }
+        names = self._literal_names(body)
         return {
             address
             for address, written in self.written.items()
@@ -123,6 +135,12 @@ class ModuleResources:
                 or written.texts.get("function_name", frozenset()) & names
             )
         }
+
+    def _literal_names(self, function: dict[str, Any]) -> set[str]:
+        """The name `function` is deployed under, each text it may be (not one Terraform
+        makes: `${...}`)."""
+        texts = self.values.texts(tf_value(function, "function_name"))
+        return {n for n in texts if not made_by_terraform(n)}
 
 
 def _without_lines(value: Any) -> Any:

@@ -132,6 +132,8 @@ def _entries(template: Template, function: Function, own: PathKey, sam: bool) ->
             entries += _method(template, reaching, logical_id)
         elif kind == "AWS::ApiGatewayV2::Route":
             entries.append(_route(template, function, logical_id))
+        elif kind == "AWS::ApiGatewayV2::Api" and "Target" in template.properties(logical_id):
+            entries.append(_quick_created(template, function, logical_id))
     return entries
 
 
@@ -220,3 +222,13 @@ def _route(template: Template, function: Function, logical_id: str) -> Entry:
     label = f"AWS::ApiGatewayV2::Route {logical_id} ({properties.get('RouteKey')})"
     public = _may_be_none(template, where, default="NONE")
     return Entry(HTTP, label, template.path, line, function.resource, public)
+
+
+def _quick_created(template: Template, function: Function, logical_id: str) -> Entry:
+    """An HTTP API made by quick create (`Target`): API Gateway makes its route
+    (`RouteKey`, `$default` by default) with no authorization, and nothing in the
+    template can add one."""
+    route = template.properties(logical_id).get("RouteKey") or "$default"
+    line = template.line(("Resources", logical_id, "Properties", "Target"))
+    label = f"AWS::ApiGatewayV2::Api {logical_id} (quick create: {route})"
+    return Entry(HTTP, label, template.path, line, function.resource, True)

@@ -176,7 +176,7 @@ def _literal(value: Any) -> str | None:
 def _entries(blocks: dict[str, Block], function: Function) -> list[Entry]:
     """The function's URLs, and the REST API methods and HTTP API routes that reach it
     (discovery's walk, `Function.reached_by`: a method an integration of the function
-    serves, a route whose target is one)."""
+    serves, a route whose target is one, an API made by quick create)."""
     entries = []
     for address in function.reached_by:
         reaching = blocks.get(address)
@@ -193,6 +193,8 @@ def _entries(blocks: dict[str, Block], function: Function) -> list[Entry]:
             entries.append(_method(function, reaching))
         elif kind == "aws_apigatewayv2_route":
             entries.append(_route(function, reaching))
+        elif kind in _QUICK_APIS and reaching.value("target") is not None:
+            entries.append(_quick_created(function, reaching))
     return entries
 
 
@@ -202,6 +204,17 @@ _URL_AUTH = {
 }
 """A function URL's resource types (aws, and the Cloud Control provider's), with the
 attribute naming its authentication and the checkov checks that report it."""
+
+
+_QUICK_APIS = ("aws_apigatewayv2_api", "awscc_apigatewayv2_api")
+"""HTTP API types that quick create makes with a `target`: API Gateway adds the route."""
+
+
+def _quick_created(function: Function, api: Block) -> Entry:
+    """An HTTP API made by quick create: API Gateway makes its route (`route_key`,
+    `$default` by default) with no authorization, and nothing in the module can add one."""
+    label = f"{api.address} (quick create: {api.value('route_key') or '$default'})"
+    return Entry(HTTP, label, api.path, api.line("target"), function.resource, True)
 
 
 def _method(function: Function, method: Block) -> Entry:
