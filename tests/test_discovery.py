@@ -957,6 +957,56 @@ def test_override_files_still_merge_into_what_they_override(tmp_path: Path) -> N
     discover(tmp_path, "b")
 
 
+@pytest.mark.parametrize(
+    ("name", "ignored"),
+    [
+        ("main.tf", False),
+        ("x_override.tf", False),
+        ("#x.tf", False),
+        (".x_override.tf", True),
+        (".tf", True),
+        ("main.tf~", True),
+        ("#main.tf#", True),
+    ],
+)
+def test_terraform_ignores_hidden_backup_and_autosave_files(name: str, ignored: bool) -> None:
+    """Terraform's configs `IsIgnoredFile`: a name starting with `.`, ending with `~`, or
+    starting and ending with `#`."""
+    from gate.bundle.discovery.terraform_defined import terraform_ignores
+
+    assert terraform_ignores(name) is ignored
+
+
+def test_a_module_is_the_files_terraform_loads(tmp_path: Path) -> None:
+    """A hidden `.tf` file is no part of a module (never an override file); a hidden
+    `.auto.tfvars` file is loaded all the same."""
+    from gate.bundle.discovery.terraform_defined import module_files, variable_files
+
+    names = ["main.tf", ".gate_override.tf", "a_override.tf", ".tf", "terraform.tfvars"]
+    names += ["b.auto.tfvars", ".a.auto.tfvars"]
+    for name in names:
+        (tmp_path / name).write_text("", "utf-8")
+    (tmp_path / "folder.tf").mkdir()
+    assert [p.name for p in module_files(tmp_path)] == ["main.tf", "a_override.tf"]
+    assert [p.name for p in variable_files(tmp_path)] == [
+        "terraform.tfvars",
+        ".a.auto.tfvars",
+        "b.auto.tfvars",
+    ]
+
+
+def test_a_hidden_tf_file_is_not_read_as_part_of_the_module(tmp_path: Path) -> None:
+    """A second definition in a file Terraform ignores is none: the module is read
+    without it (the file is accounted for as any other file of the bundle)."""
+    block = "locals {\n  a = 1\n}\n"
+    (tmp_path / "main.tf").write_text(block, "utf-8")
+    (tmp_path / ".hidden.tf").write_text(block, "utf-8")
+    discover(tmp_path, "b")
+    (tmp_path / "shown.tf").write_text(block, "utf-8")
+    with pytest.raises(BundleError, match=r"local\.a is defined again"):
+        discover(tmp_path, "b")
+
+
 def test_inline_source_takes_literals_and_sub_templates_only() -> None:
     from gate.bundle.discovery.inline import inline_place, inline_source
 

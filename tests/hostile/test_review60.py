@@ -43,6 +43,17 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    that globs `*.tf` (discovery, `terraform_values`, the IaC and IAM rules, extents,
    `terraform_folders`).
 
+   Fixed (gate.bundle.discovery.terraform_defined `terraform_ignores`, `module_files`,
+   `variable_files`; their readers: discovery's `_parsed_files`, `_module_values`,
+   `RootModules._calls`, `_read_called` and the reader's module list, gate.rules.context
+   `terraform_values`, `terraform_folders`, gate.rules.iac.terraform `module_blocks`,
+   gate.rules.iam.roles_terraform `Module.load`, `Module._parsed`, gate.scan.diff
+   `_MODULE_FILES`): a module's `.tf` files are listed in one place, as Terraform lists
+   them: a name starting with `.`, ending with `~`, or starting and ending with `#` is
+   no part of the module, so never an override file; its tfvars files (which Terraform
+   loads whatever their names) likewise. A file Terraform ignores is still a file of
+   the bundle, scanned and counted like any other.
+
 2. A heredoc inside a quoted string's interpolation is HCL to Terraform and text to
    python-hcl2, so nothing checks its end. hclsyntax scans `${ ... }` in a quoted string
    in its main mode: newlines and heredocs are allowed there, and `"${false ? <<EOT`
@@ -338,11 +349,6 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, PLAIN)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 60 class 1: a `.tf` file Terraform ignores (a name starting with a dot) "
-    "is read by the gate, as an override file when its stem ends `_override`",
-)
 def test_a_file_terraform_ignores_is_not_read(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, HIDDEN_OVERRIDE)
 
