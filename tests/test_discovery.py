@@ -887,6 +887,55 @@ def test_a_heredoc_closing_line_inside_a_sequence_is_refused() -> None:
     check_heredoc_end("${\ntrue\n}\ntrue", 7, "true", template_sequences("${\ntrue\n}\ntrue"))
 
 
+QUOTED_TERRAFORM_READS_APART = {
+    "heredoc in an interpolation": (
+        '# = <<NOTE\nlocals {\n  note = "${false ? <<EOT\n}"\n}\n'
+        'locals {\n  a = 1\n}\nlocals {\n  other = "\nEOT\n  : 1}"\n}\n',
+        3,
+        "holds a newline",
+    ),
+    "heredoc in a directive": ('a = "%{ if <<EOT\n}"\nb = "\nEOT\n}"\n', 1, "holds a newline"),
+    "heredoc opener on one line": ('a = "${<<EOT}"\n', 1, "holds `<<`"),
+    "interpolation over lines": ('a = "${b\n}"\n', 1, "holds a newline"),
+    "string over lines": ('# = <<X\na = "b\nc"\n', 2, "more than one line"),
+    "string over lines after an escape": ('# = <<X\na = "$${b\\\n"\n', 2, "more than one line"),
+    "unclosed": ('# = <<X\na = 1\nb = "c\n', 3, "more than one line"),
+    "unclosed at the end": ('# = <<X\nb = "c', 2, "not closed"),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    QUOTED_TERRAFORM_READS_APART.values(),
+    ids=QUOTED_TERRAFORM_READS_APART.keys(),
+)
+def test_a_quoted_string_terraform_ends_elsewhere_is_refused(
+    text: str, line: int, said: str
+) -> None:
+    """hclsyntax scans a quoted string's `${...}` and `%{...}` as HCL (a heredoc, a
+    newline), python-hcl2 as the string's text; a quoted string over lines is refused
+    by Terraform. Found by scanning the text, whatever python-hcl2's own line check."""
+    from gate.bundle.discovery.hcl import hcl_loads
+    from gate.bundle.discovery.hcl_text import HclTextError
+
+    with pytest.raises(HclTextError, match=re.escape(said)) as refused:
+        hcl_loads(text)
+    assert refused.value.line == line
+
+
+def test_quoted_strings_terraform_reads_alike_are_read() -> None:
+    """Quotes in comments and heredocs, a heredoc's sequence over lines, nested quoted
+    strings with braces and `<<`, escapes: nothing is refused."""
+    from gate.bundle.discovery.hcl import hcl_loads
+
+    text = (
+        '# "\n// "\n/* "\n" */\na = <<EOT\n"${ b ? "x"\n  : "y" }\nEOT\n'
+        'c = "${ {k = "}"}.k }"\nd = "${"<<"}\\"%{ if e }f%{ endif }"\n'
+    )
+    parsed = hcl_loads(text)
+    assert parsed["c"] == ['${ {k = "}"}.k }'] and parsed["d"] == ['${"<<"}"%{ if e }f%{ endif }']
+
+
 @pytest.mark.parametrize(
     ("files", "said"),
     [
