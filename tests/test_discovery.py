@@ -914,6 +914,55 @@ def test_a_heredoc_closing_line_inside_a_sequence_is_refused() -> None:
     check_heredoc_end("${\ntrue\n}\ntrue", 7, "true", template_sequences("${\ntrue\n}\ntrue"))
 
 
+QUOTED_TERRAFORM_READS_APART = {
+    "heredoc in an interpolation": (
+        '# = <<NOTE\nlocals {\n  note = "${false ? <<EOT\n}"\n}\n'
+        'locals {\n  a = 1\n}\nlocals {\n  other = "\nEOT\n  : 1}"\n}\n',
+        3,
+        "holds a newline",
+    ),
+    "heredoc in a directive": ('a = "%{ if <<EOT\n}"\nb = "\nEOT\n}"\n', 1, "holds a newline"),
+    "heredoc opener on one line": ('a = "${<<EOT}"\n', 1, "holds `<<`"),
+    "interpolation over lines": ('a = "${b\n}"\n', 1, "holds a newline"),
+    "string over lines": ('# = <<X\na = "b\nc"\n', 2, "more than one line"),
+    "string over lines after an escape": ('# = <<X\na = "$${b\\\n"\n', 2, "more than one line"),
+    "unclosed": ('# = <<X\na = 1\nb = "c\n', 3, "more than one line"),
+    "unclosed at the end": ('# = <<X\nb = "c', 2, "not closed"),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    QUOTED_TERRAFORM_READS_APART.values(),
+    ids=QUOTED_TERRAFORM_READS_APART.keys(),
+)
+def test_a_quoted_string_terraform_ends_elsewhere_is_refused(
+    text: str, line: int, said: str
+) -> None:
+    """hclsyntax scans a quoted string's `${...}` and `%{...}` as HCL (a heredoc, a
+    newline), python-hcl2 as the string's text; a quoted string over lines is refused
+    by Terraform. Found by scanning the text, whatever python-hcl2's own line check."""
+    from gate.bundle.discovery.hcl import hcl_loads
+    from gate.bundle.discovery.hcl_text import HclTextError
+
+    with pytest.raises(HclTextError, match=re.escape(said)) as refused:
+        hcl_loads(text)
+    assert refused.value.line == line
+
+
+def test_quoted_strings_terraform_reads_alike_are_read() -> None:
+    """Quotes in comments and heredocs, a heredoc's sequence over lines, nested quoted
+    strings with braces and `<<`, escapes: nothing is refused."""
+    from gate.bundle.discovery.hcl import hcl_loads
+
+    text = (
+        '# "\n// "\n/* "\n" */\na = <<EOT\n"${ b ? "x"\n  : "y" }\nEOT\n'
+        'c = "${ {k = "}"}.k }"\nd = "${"<<"}\\"%{ if e }f%{ endif }"\n'
+    )
+    parsed = hcl_loads(text)
+    assert parsed["c"] == ['${ {k = "}"}.k }'] and parsed["d"] == ['${"<<"}"%{ if e }f%{ endif }']
+
+
 @pytest.mark.parametrize(
     ("files", "said"),
     [
@@ -997,6 +1046,56 @@ def test_named_blocks_merge_override_blocks_source_included() -> None:
         "fn": {"source": "./other", "role": "b", "__start_line__": 1},
         "new": {"source": "./new"},
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "ignored"),
+    [
+        ("main.tf", False),
+        ("x_override.tf", False),
+        ("#x.tf", False),
+        (".x_override.tf", True),
+        (".tf", True),
+        ("main.tf~", True),
+        ("#main.tf#", True),
+    ],
+)
+def test_terraform_ignores_hidden_backup_and_autosave_files(name: str, ignored: bool) -> None:
+    """Terraform's configs `IsIgnoredFile`: a name starting with `.`, ending with `~`, or
+    starting and ending with `#`."""
+    from gate.bundle.discovery.terraform_defined import terraform_ignores
+
+    assert terraform_ignores(name) is ignored
+
+
+def test_a_module_is_the_files_terraform_loads(tmp_path: Path) -> None:
+    """A hidden `.tf` file is no part of a module (never an override file); a hidden
+    `.auto.tfvars` file is loaded all the same."""
+    from gate.bundle.discovery.terraform_defined import module_files, variable_files
+
+    names = ["main.tf", ".gate_override.tf", "a_override.tf", ".tf", "terraform.tfvars"]
+    names += ["b.auto.tfvars", ".a.auto.tfvars"]
+    for name in names:
+        (tmp_path / name).write_text("", "utf-8")
+    (tmp_path / "folder.tf").mkdir()
+    assert [p.name for p in module_files(tmp_path)] == ["main.tf", "a_override.tf"]
+    assert [p.name for p in variable_files(tmp_path)] == [
+        "terraform.tfvars",
+        ".a.auto.tfvars",
+        "b.auto.tfvars",
+    ]
+
+
+def test_a_hidden_tf_file_is_not_read_as_part_of_the_module(tmp_path: Path) -> None:
+    """A second definition in a file Terraform ignores is none: the module is read
+    without it (the file is accounted for as any other file of the bundle)."""
+    block = "locals {\n  a = 1\n}\n"
+    (tmp_path / "main.tf").write_text(block, "utf-8")
+    (tmp_path / ".hidden.tf").write_text(block, "utf-8")
+    discover(tmp_path, "b")
+    (tmp_path / "shown.tf").write_text(block, "utf-8")
+    with pytest.raises(BundleError, match=r"local\.a is defined again"):
+        discover(tmp_path, "b")
 
 
 def test_inline_source_takes_literals_and_sub_templates_only() -> None:

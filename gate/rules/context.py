@@ -14,8 +14,8 @@ from gate.bundle.discovery.references import (
     bundle_overrides,
     with_includes,
 )
-from gate.bundle.discovery.terraform_defined import in_merge_order
-from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues
+from gate.bundle.discovery.terraform_defined import module_files, terraform_ignores, variable_files
+from gate.bundle.discovery.terraform_values import ModuleValues
 from gate.bundle.rules import python_scripts
 from gate.model import Function
 from gate.pysource import decode_python
@@ -71,8 +71,8 @@ class BundleContext:
         key = f"terraform-values:{directory}"
         if key not in self.memo:
             folder = self.root / directory
-            tf_files = in_merge_order(folder.glob("*.tf"))  # an override file's locals win
-            tfvars = [path for pattern in TFVARS for path in sorted(folder.glob(pattern))]
+            tf_files = module_files(folder)  # an override file's locals win
+            tfvars = variable_files(folder)
             parsed = [
                 self.terraform((PurePosixPath(directory) / path.name).as_posix()) or {}
                 for path in [*tf_files, *tfvars]
@@ -84,7 +84,11 @@ class BundleContext:
     def terraform_folders(self) -> list[str]:
         """Every folder of the bundle holding `.tf` files (relative), found once."""
         if "terraform_folders" not in self.memo:
-            folders = {p.parent.relative_to(self.root).as_posix() for p in self.root.rglob("*.tf")}
+            folders = {
+                p.parent.relative_to(self.root).as_posix()
+                for p in self.root.rglob("*.tf")
+                if not terraform_ignores(p.name)
+            }
             self.memo["terraform_folders"] = sorted(folders)
         return list(self.memo["terraform_folders"])
 

@@ -60,7 +60,7 @@ from typing import Any
 from gate.bundle.discovery.chalice_exposure import DEPLOYED_FOLDERS
 from gate.bundle.discovery.extents import Extent, resource_extents
 from gate.bundle.discovery.references import SAMCONFIG_FILES
-from gate.bundle.discovery.terraform_values import TFVARS
+from gate.bundle.discovery.terraform_defined import module_files, variable_files
 from gate.git.changes import Changes, verified
 from gate.model import Bundle, Finding, Function, Severity, Status
 from gate.policy.evaluate import rejudged
@@ -423,7 +423,7 @@ def _deployed_folder_touched(function: Function, bundle: Bundle, changes: Change
     return any(p.startswith(folders) and changes.file_changed(p) for p in changes.touched)
 
 
-_MODULE_FILES = {"tf": ("*.tf",), "tfvars": TFVARS}
+_MODULE_FILES = {"tf": module_files, "tfvars": variable_files}
 """A Terraform module's files, by kind: those that declare it, and the variable files
 Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`)."""
 
@@ -445,7 +445,7 @@ def _folder_files(bundle: Bundle, module: Path, scope: DiffScope, kind: str) -> 
     """The repository paths of the files of kind `kind` (`_MODULE_FILES`) of the
     Terraform module in the bundle's folder `module`, listed once."""
     if (module, kind) not in scope.module_files:
-        found = {p for pattern in _MODULE_FILES[kind] for p in module.glob(pattern) if p.is_file()}
+        found = _MODULE_FILES[kind](module)
         scope.module_files[module, kind] = sorted(
             _in_repository(bundle, p.relative_to(bundle.path).as_posix(), scope.changes.top)
             for p in found

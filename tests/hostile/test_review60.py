@@ -43,6 +43,17 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    that globs `*.tf` (discovery, `terraform_values`, the IaC and IAM rules, extents,
    `terraform_folders`).
 
+   Fixed (gate.bundle.discovery.terraform_defined `terraform_ignores`, `module_files`,
+   `variable_files`; their readers: discovery's `_parsed_files`, `_module_values`,
+   `RootModules._calls`, `_read_called` and the reader's module list, gate.rules.context
+   `terraform_values`, `terraform_folders`, gate.rules.iac.terraform `module_blocks`,
+   gate.rules.iam.roles_terraform `Module.load`, `Module._parsed`, gate.scan.diff
+   `_MODULE_FILES`): a module's `.tf` files are listed in one place, as Terraform lists
+   them: a name starting with `.`, ending with `~`, or starting and ending with `#` is
+   no part of the module, so never an override file; its tfvars files (which Terraform
+   loads whatever their names) likewise. A file Terraform ignores is still a file of
+   the bundle, scanned and counted like any other.
+
 2. A heredoc inside a quoted string's interpolation is HCL to Terraform and text to
    python-hcl2, so nothing checks its end. hclsyntax scans `${ ... }` in a quoted string
    in its main mode: newlines and heredocs are allowed there, and `"${false ? <<EOT`
@@ -69,6 +80,15 @@ run, a `--baseline` run; `test_the_plain_changes_block`). What lets each through
    newline (what python-hcl2's STRING_LIT takes and hclsyntax reads as HCL), and a
    quoted string over more than one line, which Terraform refuses; and do not lean on
    hcl2.api's line check (parse with `hcl2.parse`, after the gate's own checks).
+
+   Fixed (gate.bundle.discovery.hcl_quotes `check_quoted_strings`, called by
+   gate.bundle.discovery.hcl `hcl_loads` before python-hcl2 reads a file, for discovery
+   and the rules alike): the gate scans a file's text as hclsyntax's scanner does
+   (comments, heredocs to their marker's line, quoted strings and their `${...}` and
+   `%{...}` in main mode, nested) and refuses, naming the line, a quoted string whose
+   sequence holds a newline or `<<` (outside its own quoted strings), a quoted string
+   over more than one line, and an unclosed one, whatever python-hcl2's own line check
+   says.
 
 3. A module call's arguments and source are not merged with its override. The IAM
    rules follow a function's role through module calls with `Module.called` (the
@@ -368,20 +388,10 @@ def test_the_plain_forms_block(tmp_path: Path) -> None:
     each_blocks(tmp_path, PLAIN)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 60 class 1: a `.tf` file Terraform ignores (a name starting with a dot) "
-    "is read by the gate, as an override file when its stem ends `_override`",
-)
 def test_a_file_terraform_ignores_is_not_read(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, HIDDEN_OVERRIDE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 60 class 2: a heredoc inside a quoted string's `${...}` is HCL to "
-    "Terraform and text to python-hcl2: its end is never checked",
-)
 def test_a_heredoc_in_a_quoted_interpolation_is_read_as_terraform_reads_it(
     tmp_path: Path,
 ) -> None:

@@ -117,3 +117,15 @@ def test_an_override_files_locals_win_as_terraform_merges_them(tmp_path: Path) -
     (tmp_path / "a_override.tf").write_text('locals {\n  policy = "admin"\n}\n', "utf-8")
     context = BundleContext("b", tmp_path, tmp_path, ())
     assert context.terraform_values(".").locals == {"policy": "admin"}
+
+
+def test_a_file_terraform_ignores_is_no_part_of_the_rules_module(tmp_path: Path) -> None:
+    """A hidden override file is ignored by Terraform: its local replaces nothing, and a
+    folder holding only hidden `.tf` files is no Terraform folder."""
+    (tmp_path / "main.tf").write_text('locals {\n  policy = "admin"\n}\n', "utf-8")
+    (tmp_path / ".a_override.tf").write_text('locals {\n  policy = "read-only"\n}\n', "utf-8")
+    (tmp_path / "hidden").mkdir()
+    (tmp_path / "hidden" / ".main.tf").write_text("", "utf-8")
+    context = BundleContext("b", tmp_path, tmp_path, ())
+    assert context.terraform_values(".").locals == {"policy": "admin"}
+    assert context.terraform_folders() == ["."]

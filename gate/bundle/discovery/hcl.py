@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+from gate.bundle.discovery.hcl_quotes import check_quoted_strings
 from gate.bundle.discovery.hcl_text import check_heredoc_end, flush_trimmed, hcl_lines
 from gate.places import cache_dir, private_dir
 
@@ -119,9 +120,11 @@ def hcl_loads(text: str) -> dict[str, Any]:
     `<<-` heredoc's indentation trimmed as Terraform trims it (`flush_trimmed`), each
     without its last newline. HclTextError (a ValueError naming the line) for text
     Terraform may read otherwise than the gate (`hcl_lines`, `flush_trimmed`, a heredoc
-    Terraform ends elsewhere: `check_heredoc_end`); ValueError (and lark's errors) for
+    Terraform ends elsewhere: `check_heredoc_end`; a quoted string Terraform ends
+    elsewhere: `check_quoted_strings`); ValueError (and lark's errors) for
     text that is not valid HCL."""
     text = hcl_lines(text)
+    check_quoted_strings(text)
     loads = _python_hcl2()
     parsed: dict[str, Any] = loads(text)
     if "\\" not in text and "<<" not in text:

@@ -42,6 +42,7 @@ from gate.bundle.discovery.references import (
 from gate.bundle.discovery.references import refusal as reference_refusal
 from gate.bundle.discovery.serverless import read_serverless
 from gate.bundle.discovery.terraform import RootModules, read_terraform
+from gate.bundle.discovery.terraform_defined import module_files, terraform_ignores
 from gate.errors import BundleError
 from gate.model import Warning_
 from gate.safeyaml import YamlDocument, YamlLoadError, check_structure, load_yaml
@@ -145,9 +146,11 @@ class IacReader:
             if found.out_of_scope:
                 self.out_of_scope.add(relative)
             warnings.extend(found.warnings)
-        modules = sorted({p.parent for p in candidates if p.suffix == ".tf"})
+        modules = sorted(
+            {p.parent for p in candidates if p.suffix == ".tf" and not terraform_ignores(p.name)}
+        )
         roots = RootModules(self.root, modules)
-        for path in sorted(p for directory in modules for p in directory.glob("*.tf")):
+        for path in sorted(p for directory in modules for p in module_files(directory)):
             self._read_bytes(path)  # within the budget before any is parsed
         for directory in modules:
             try:

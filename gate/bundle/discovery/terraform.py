@@ -37,15 +37,16 @@ from gate.bundle.discovery.hcl_text import HclTextError, read_hcl
 from gate.bundle.discovery.inline import INLINE_FILE, inline_place, unread_language
 from gate.bundle.discovery.references import LeftOutFolders, ignored_by, module_references
 from gate.bundle.discovery.terraform_defined import (
-    in_merge_order,
+    module_files,
     named_blocks,
     overridden,
     redefinition,
     scopes,
+    variable_files,
 )
 from gate.bundle.discovery.terraform_reach import FUNCTIONS, ModuleResources
 from gate.bundle.discovery.terraform_stacks import STACKS, Stacks, read_stacks
-from gate.bundle.discovery.terraform_values import TFVARS, ModuleValues, tf_references, tf_value
+from gate.bundle.discovery.terraform_values import ModuleValues, tf_references, tf_value
 from gate.model import Warning_
 
 _PATH_PREFIX = re.compile(r"^\$\{path\.module\}/?")
@@ -285,7 +286,7 @@ def _parsed_files(
     the module's folder), with its bundle path."""
     module = PurePosixPath(directory.relative_to(root).as_posix())
     found = []
-    for path in in_merge_order(directory.glob("*.tf")):
+    for path in module_files(directory):
         relative = path.relative_to(root).as_posix()
         parsed = _parse(path, relative)
         if _mentions_root(parsed):
@@ -296,11 +297,7 @@ def _parsed_files(
 
 def _module_values(root: Path, directory: Path, parsed_files: list[dict[str, Any]]) -> ModuleValues:
     """What the module's locals, variable defaults and tfvars files give its expressions."""
-    tfvars = [
-        _parse(path, path.relative_to(root).as_posix())
-        for pattern in TFVARS
-        for path in sorted(directory.glob(pattern))
-    ]
+    tfvars = [_parse(path, path.relative_to(root).as_posix()) for path in variable_files(directory)]
     return ModuleValues.read(parsed_files, tfvars)
 
 
@@ -364,8 +361,7 @@ class RootModules:
             for directory in self.directories:
                 caller = PurePosixPath(directory.relative_to(self.root).as_posix())
                 parsed = [
-                    _parse(p, p.relative_to(self.root).as_posix())
-                    for p in in_merge_order(directory.glob("*.tf"))
+                    _parse(p, p.relative_to(self.root).as_posix()) for p in module_files(directory)
                 ]
                 calls = _sources(named_blocks(parsed, "module"))
                 for reference in module_references(caller.as_posix(), calls):
@@ -597,7 +593,7 @@ def _read_called(root: Path, module: PurePosixPath, source: str, depth: int) -> 
     here = PurePosixPath(folder.resolve().relative_to(root.resolve()).as_posix())
     always: list[str] = []
     runs = False
-    files = [_parse(p, p.relative_to(root).as_posix()) for p in in_merge_order(folder.glob("*.tf"))]
+    files = [_parse(p, p.relative_to(root).as_posix()) for p in module_files(folder)]
     for parsed in files:
         for section, kind, name, body in _blocks(parsed):
             address = _address(section, kind, name)

@@ -10,10 +10,37 @@ holding one is refused, as Terraform refuses it (`redefinition`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
+
+_TFVARS = ("terraform.tfvars", "*.auto.tfvars")
+"""The variable files Terraform loads from a module's directory by itself."""
+
+
+def terraform_ignores(name: str) -> bool:
+    """Whether Terraform leaves a file of a module's folder out of its configuration
+    (configs `IsIgnoredFile`): a hidden file, an editor's backup (`~`) or autosave
+    (`#...#`). The gate reads it as Terraform does: as no part of the module."""
+    return (
+        name.startswith(".") or name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+    )
+
+
+def module_files(folder: Path) -> list[Path]:
+    """The `.tf` files of the module in `folder` as Terraform loads them, in merge order:
+    every one Terraform does not ignore (`terraform_ignores`). The only list of a
+    module's configuration every reader takes."""
+    found = (p for p in folder.glob("*.tf") if p.is_file() and not terraform_ignores(p.name))
+    return in_merge_order(found)
+
+
+def variable_files(folder: Path) -> list[Path]:
+    """The variable files Terraform loads by itself from the module in `folder`, in its
+    order: `terraform.tfvars`, then each `*.auto.tfvars` by name (Terraform ignores none
+    of them by name)."""
+    return [p for pattern in _TFVARS for p in sorted(folder.glob(pattern)) if p.is_file()]
 
 
 def is_override(path: PurePath) -> bool:

@@ -21,9 +21,6 @@ from typing import Any
 
 from gate.bundle.discovery.hcl import made_by_terraform
 
-TFVARS = ("terraform.tfvars", "*.auto.tfvars")
-"""The variable files Terraform loads from a module's directory by itself."""
-
 MAX_VALUES = 64
 """At most this many alternatives per expression (any one wildcard is enough to judge);
 past it, the last stands for the rest, unresolved (`_capped`)."""

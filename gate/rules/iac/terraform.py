@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
-from gate.bundle.discovery.terraform_defined import in_merge_order, overridden
+from gate.bundle.discovery.terraform_defined import module_files, overridden
 from gate.bundle.discovery.terraform_values import ModuleValues
 from gate.model import Function
 from gate.rules.context import BundleContext
@@ -96,7 +96,7 @@ def module_blocks(context: BundleContext, directory: str) -> dict[str, Block]:
     the place of the block it overrides."""
     blocks: dict[str, Block] = {}
     values = context.terraform_values(directory)
-    for path in in_merge_order((context.root / directory).glob("*.tf")):
+    for path in module_files(context.root / directory):
         relative = path.relative_to(context.root).as_posix()
         parsed = context.terraform(relative)
         if parsed is None:

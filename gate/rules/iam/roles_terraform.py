@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from gate.bundle.discovery.declared import as_mapping
-from gate.bundle.discovery.terraform_defined import in_merge_order, named_blocks, overridden
+from gate.bundle.discovery.terraform_defined import module_files, named_blocks, overridden
 from gate.bundle.discovery.terraform_values import ModuleValues, tf_value
 from gate.model import Function
 from gate.rules.context import BundleContext
@@ -101,7 +101,7 @@ class Module:
         """The module (directory) of one `.tf` file."""
         directory = PurePosixPath(iac_file).parent
         blocks: dict[tuple[str, str, str], Block] = {}
-        for path in in_merge_order((context.root / directory).glob("*.tf")):
+        for path in module_files(context.root / directory):
             relative = (directory / path.name).as_posix()
             parsed = context.terraform(relative) or {}
             for section in ("resource", "data"):
@@ -169,7 +169,7 @@ class Module:
         folder = self.context.root / self.directory
         return [
             self.context.terraform((self.directory / path.name).as_posix()) or {}
-            for path in in_merge_order(folder.glob("*.tf"))
+            for path in module_files(folder)
         ]
 
     def resolve(self, value: Any) -> list[Any]:
