@@ -129,13 +129,15 @@ class Function:
     """What its IaC says invokes and empowers it, as written: its definition's part (a
     SAM function's `Events`, `FunctionUrlConfig`, `Role` and `Policies`; a serverless.yml
     function's `events`, `url` and `role` and its provider's API settings; a Terraform
-    function's `role`; for a Chalice function, every file deployed with its app, which
-    may rebind whatever its decorators are given, and its config's API and role settings
+    function's `role`; for a Chalice function, every file of its project's folder (what
+    is deployed with its app, what `chalice deploy` may import beside app.py), which may
+    rebind whatever its decorators are given, and its config's API and role settings
     with their policy files), and the content of each resource of `reached_by`."""
     defined_in: tuple[str, ...] = ()
     """Files besides `iac_file` its definition is read from, whose every change redefines
     it in diff mode: a Chalice project's `.chalice/config.json` and the policy files it
-    names, and every file Chalice deploys with the app (`app.py` is its `iac_file`)."""
+    names, and every other file of the project's folder but Chalice's build output
+    (`app.py` is its `iac_file`)."""
 
     @property
     def identity(self) -> str:

@@ -500,6 +500,39 @@ def test_what_any_deployed_file_rebinds_defines_the_function(
     assert set(changed) <= set(old.defined_in) & set(new.defined_in)
 
 
+BESIDE_APP = {
+    "module": ({"authz.py": IAM}, {"authz.py": "iam = None\n"}),
+    "package": ({"authz/__init__.py": IAM}, {"authz/__init__.py": "iam = None\n"}),
+    "shadowing-vendor": ({"vendor/authz.py": IAM}, {"authz.py": "iam = None\n"}),
+    "data-file": ({"authz.py": IAM, "notes.txt": "a"}, {"notes.txt": "b"}),
+}
+
+
+@pytest.mark.parametrize("before,changed", BESIDE_APP.values(), ids=BESIDE_APP)
+def test_what_chalice_deploy_imports_beside_app_defines_the_function(
+    tmp_path: Path, before: dict[str, str], changed: dict[str, str]
+) -> None:
+    """Review 61 class 1: `chalice deploy` imports app.py with the project's folder first
+    on `sys.path`, so a module or package beside app.py (never deployed; one added there
+    shadows `vendor/`) may decide the authorizer: another api_handler to a baseline, and
+    a file diff mode counts."""
+    app = {"app.py": OPS_APP.format(imports="from authz import iam")}
+    old = discover(write(tmp_path / "before", {**app, **before}), "b").functions[0]
+    new = discover(write(tmp_path / "after", {**app, **before, **changed}), "b").functions[0]
+    assert new.identity != old.identity
+    assert set(changed) <= set(new.defined_in)
+
+
+def test_what_chalice_writes_when_it_deploys_defines_nothing(tmp_path: Path) -> None:
+    """`.chalice/deployed/` and `.chalice/deployments/`, rewritten by every deploy and
+    never imported, leave the functions as they were."""
+    old = guarded(tmp_path / "p")["api_handler"]
+    written = {".chalice/deployed/dev.json": "{}", ".chalice/deployments/a-1.zip": "PK"}
+    new = guarded(tmp_path / "p", written)["api_handler"]
+    assert new.identity == old.identity
+    assert new.defined_in == old.defined_in
+
+
 def test_a_deployed_file_that_is_not_python_is_digested_as_written(tmp_path: Path) -> None:
     """A vendored module this Python does not parse, or a compiled one, is its bytes."""
     app = OPS_APP.format(imports="from authz import iam")

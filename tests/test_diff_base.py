@@ -904,6 +904,9 @@ CHALICE_CHANGES = {
     "package-init-rebinds": {"chalicelib/__init__.py": "from . import auth\n\nauth.jwt = None\n"},
     "vendored-module-added": {"vendor/authz.py": "import chalicelib.auth\n"},
     "vendored-module-changed": {"vendor/fallback.py": "jwt = 0\n"},
+    "module-added-beside-app": {"authz.py": "jwt = None\n"},
+    "package-added-beside-app": {"authz/__init__.py": "jwt = None\n"},
+    "readme-beside-app": {"README.md": "The operator API, reviewed.\n"},
 }
 
 
@@ -918,17 +921,20 @@ def test_a_change_to_what_defines_a_chalice_function_is_new_to_it(
     assert chalice_judged(repo, after) == "blocking"
 
 
-@pytest.mark.parametrize("gone", ["vendor/fallback.py", "chalicelib/auth.py"])
+@pytest.mark.parametrize("gone", ["vendor/fallback.py", "chalicelib/auth.py", "README.md"])
 def test_a_file_deleted_from_a_chalice_project_is_new_to_its_functions(
     repo: git.Repo, gone: str
 ) -> None:
-    """Review 59 class 1: a module deleted from `vendor/` or `chalicelib/` may be what
-    an import falls back from; it is in no function's `defined_in` after the change."""
+    """Review 59 class 1 (and 61 class 1, for a file beside app.py): a file deleted from
+    the project's folder may be what an import falls back from; it is in no function's
+    `defined_in` after the change."""
     assert chalice_judged(repo, {}, gone=(gone,)) == "blocking"
 
 
 def test_a_change_to_no_file_of_a_chalice_function_leaves_it_alone(repo: git.Repo) -> None:
-    assert chalice_judged(repo, {"README.md": "The operator API, reviewed.\n"}) == "preexisting"
+    """What Chalice writes when it deploys is no file of its functions."""
+    written = {".chalice/deployed/dev.json": "{}", ".chalice/deployments/a-1.zip": "PK"}
+    assert chalice_judged(repo, written) == "preexisting"
 
 
 SAMCONFIG_CHANGES = {

@@ -13,11 +13,12 @@ status `preexisting` and does not block. What counts as touched:
 - any finding: a change to the definition of a function it belongs to (its resource, as
   for IaC; where its file gives it no extent, as for a Chalice function, any change to
   that file; and any change to the other files that define it, `Function.defined_in`: a
-  Chalice project's config, the policy files that names, and every file deployed with
-  its app, or deleted from its folders, so any change to the project's code makes its
-  functions' findings new), or to any resource that reaches it (`Function.reached_by`:
-  a route, method, integration, permission, URL, authorizer, API or stage on a chain to
-  it, an event source, a resource that may invoke any function), or for a Terraform function to
+  Chalice project's config, the policy files that names, and every file of its folder
+  but Chalice's build output, or deleted from there, so any change in the project's
+  folder makes its functions' findings new), or to any resource that reaches it
+  (`Function.reached_by`: a route, method, integration, permission, URL, authorizer, API
+  or stage on a chain to it, an event source, a resource that may invoke any function),
+  or for a Terraform function to
   its module's locals and variables (outside every resource of any of its files, or its
   variable files), and those of a calling module that reaches it, for a template's
   function to any samconfig of the bundle (the values it passes the template's
@@ -57,7 +58,7 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
-from gate.bundle.discovery.chalice_exposure import DEPLOYED_FOLDERS
+from gate.bundle.discovery.chalice_exposure import is_build_output
 from gate.bundle.discovery.extents import Extent, resource_extents
 from gate.bundle.discovery.references import SAMCONFIG_FILES
 from gate.bundle.discovery.terraform_defined import module_files, variable_files
@@ -319,14 +320,14 @@ def _function_redefined(finding: Finding, scope: DiffScope) -> bool:
 def _definition_touched(function: Function, bundle: Bundle, scope: DiffScope) -> bool:
     """Whether the change touched the function's IaC resource, any file besides its IaC
     file that defines it (`Function.defined_in`: a Chalice project's config, a file
-    deployed with its app), any resource that reaches it (`Function.reached_by`: a route
+    of its folder), any resource that reaches it (`Function.reached_by`: a route
     opened, or added, to its integration), what its module gives its expressions, or a
     file the deploy takes their values from."""
     changes = scope.changes
     return (
         _resource_of_function_touched(function, bundle, scope)
         or any(changes.file_changed(p) for p in _defining_files(function, bundle, changes.top))
-        or _deployed_folder_touched(function, bundle, changes)
+        or _project_folder_touched(function, bundle, changes)
         or any(_reaching_touched(a, function, bundle, scope) for a in function.reached_by)
         or _module_values_touched(function, bundle, scope)
         or any(changes.file_changed(p) for p in _value_files(function, bundle, scope))
@@ -408,19 +409,22 @@ def _defining_files(function: Function, bundle: Bundle, top: Path) -> list[str]:
     return [_in_repository(bundle, relative, top) for relative in function.defined_in]
 
 
-def _deployed_folder_touched(function: Function, bundle: Bundle, changes: Changes) -> bool:
-    """Whether the change touched a file in a folder Chalice deploys with the function's
-    app (`chalicelib/`, `vendor/`): one it deleted or moved away (`touched` names its old
-    path) is no file of the function's `defined_in` now, and what it bound (the
-    authorizer an import falls back from) may be what a decorator is given."""
+def _project_folder_touched(function: Function, bundle: Bundle, changes: Changes) -> bool:
+    """Whether the change touched a file of a Chalice function's project folder (but
+    Chalice's build output): every file there defines the function (`chalice deploy` may
+    import any module beside app.py), and one it deleted or moved away (`touched` names
+    its old path) is no file of the function's `defined_in` now, though what it bound
+    (the authorizer an import falls back from) may be what a decorator is given."""
     if function.iac != "chalice":
         return False
-    project = PurePosixPath(function.iac_file).parent
-    folders = tuple(
-        _in_repository(bundle, (project / name).as_posix(), changes.top) + "/"
-        for name in DEPLOYED_FOLDERS
+    project = PurePosixPath(function.iac_file).parent.as_posix()
+    folder = PurePosixPath(_in_repository(bundle, project, changes.top))
+    return any(
+        PurePosixPath(p).is_relative_to(folder)
+        and not is_build_output(PurePosixPath(p).relative_to(folder))
+        and changes.file_changed(p)
+        for p in changes.touched
     )
-    return any(p.startswith(folders) and changes.file_changed(p) for p in changes.touched)
 
 
 _MODULE_FILES = {"tf": module_files, "tfvars": variable_files}

@@ -50,6 +50,16 @@ What lets each through:
    `*.so`, a folder with Python in it) beside app.py other than `chalicelib/` and
    `vendor/`.
 
+   Fixed (gate.bundle.discovery.chalice_exposure `project_files`, `is_build_output`;
+   gate.bundle.discovery.chalice `read_chalice`, `_exposures`; gate.scan.diff
+   `_project_folder_touched`): every file of the Chalice project's folder, but what
+   Chalice writes itself when it deploys (`.chalice/deployed/`, `.chalice/deployments/`:
+   rewritten by each deploy, never on `sys.path`), defines every function of the
+   project: it is in their `defined_in` and their digest, and a file added or deleted
+   anywhere in the folder touches them in diff mode. Any change in a Chalice project's
+   folder (a README included) now makes its functions' findings new in diff mode and
+   unbaselined.
+
 2. A lock excuses a range whose package `[tool.uv.sources]` takes from a folder,
    whatever version and marker. `_locked` leaves a range to the lock where it pins a
    version the range admits (`_admitted`), or where the manifest and the lock take its
@@ -384,11 +394,6 @@ def test_the_plain_change_is_new(changed_outcomes: dict[str, str]) -> None:
     assert all(changed_outcomes[n] == "blocked" for n in plain), changed_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 61 class 1: a module beside app.py, which `chalice deploy` imports "
-    "(the project folder first on sys.path), is not in the Chalice project's digest",
-)
 def test_every_module_chalice_deploy_imports_defines_its_functions(
     changed_outcomes: dict[str, str],
 ) -> None:

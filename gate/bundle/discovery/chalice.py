@@ -18,9 +18,10 @@ function role rules read it (gate.rules.iam.roles). Other `config*.json` files
 (`config-sample.json`) are not deployed by Chalice and are not read.
 
 Each function's `exposure` is what decides who may invoke it and what it may do: every
-file Chalice deploys with the app, and its config's API and role settings
+file of the project's folder (what Chalice deploys with the app, and what `chalice
+deploy` may import beside app.py), and its config's API and role settings
 (gate.bundle.discovery.chalice_exposure); its `defined_in`, the files those are read from.
-So any change to the project's code is a change to every function of the project: in
+So any change in the project's folder is a change to every function of the project: in
 diff mode their findings are new, and a baseline recorded before no longer holds them.
 """
 
@@ -34,7 +35,7 @@ from gate.bundle.discovery.chalice_decorators import API_HANDLER, ROUTE_DECORATO
 from gate.bundle.discovery.chalice_exposure import (
     Exposures,
     code_digest,
-    deployed_files,
+    project_files,
 )
 from gate.bundle.discovery.chalice_syntax import (
     ProjectModule,
@@ -73,8 +74,8 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
     if app is None or not app_names:
         return Read(None)
     project = app_file.parent
-    deployed = deployed_files(project)
-    library = _library_modules(project, deployed)
+    files = project_files(project)
+    library = _library_modules(project, files)
     trees = {p: tree for p, _, _ in library if (tree := _module(p, max_bytes)) is not None}
     modules = {"app": project_module(app, relative, "")} | {
         dotted: project_module(trees[path], path.relative_to(root).as_posix(), package)
@@ -86,7 +87,7 @@ def read_chalice(root: Path, app_file: Path, max_bytes: int) -> Read:
     for name, handler, line in _registered(app, relative, modules):
         found.setdefault(name, _declared(name, relative, line, handler or f"app.{app_object}"))
     _refuse_unfound(project / Path(*CONFIG), relative, set(found))
-    exposures = _exposures(root, project, deployed, {app_file: app, **trees})
+    exposures = _exposures(root, project, files, {app_file: app, **trees})
     for name, item in found.items():
         item.exposure, defined_in = exposures.of(name)
         item.defined_in = [f for f in defined_in if f != relative]
@@ -205,33 +206,33 @@ def _name_prefixes(app: ast.Module, relative: str) -> dict[str, str]:
     return found
 
 
-def _library_modules(project: Path, deployed: list[Path]) -> list[tuple[Path, str, str]]:
-    """`chalicelib`'s Python files (of the project's `deployed` files) with their module
-    names and the package each is in, in path order."""
+def _library_modules(project: Path, files: list[Path]) -> list[tuple[Path, str, str]]:
+    """`chalicelib`'s Python files (of the project's `files`) with their module names and
+    the package each is in, in path order."""
     found = []
-    for path in deployed:
+    for path in files:
         parts = path.relative_to(project).with_suffix("").parts
-        if parts[0] == LIBRARY and path.suffix == ".py":
+        if parts[0] == LIBRARY and len(parts) > 1 and path.suffix == ".py":
             dotted = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
             found.append((path, dotted, ".".join(parts[:-1])))
     return found
 
 
 def _exposures(
-    root: Path, project: Path, deployed: list[Path], trees: dict[Path, ast.Module]
+    root: Path, project: Path, files: list[Path], trees: dict[Path, ast.Module]
 ) -> Exposures:
-    """The exposures of the project's functions: its `deployed` files (`trees`: those
+    """The exposures of the project's functions: its folder's `files` (`trees`: those
     parsed as Python) and its config."""
     here = project.relative_to(root).as_posix()
-    files = tuple(path.relative_to(root).as_posix() for path in deployed)
+    relative = tuple(path.relative_to(root).as_posix() for path in files)
     try:
-        digest = code_digest(project, deployed, trees)
+        digest = code_digest(project, files, trees)
     except OSError as e:
         raise ValueError(
-            f"{files[0]}: a file Chalice deploys with the app cannot be read ({e.strerror}), "
+            f"{here}: a file of the Chalice project cannot be read ({e.strerror}), "
             "so what exposes its functions is unknown; fix it"
         ) from e
-    return Exposures(root, here, files, digest)
+    return Exposures(root, here, relative, digest)
 
 
 def _module(path: Path, max_bytes: int) -> ast.Module | None:
