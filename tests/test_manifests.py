@@ -20,7 +20,7 @@ from gate.bundle.manifests import (
 )
 from gate.bundle.manifests.backends import BuildSystem, build_system
 from gate.bundle.manifests.found import BUILD_CODE as BUILD_CODE_NAME
-from gate.bundle.manifests.found import DYNAMIC
+from gate.bundle.manifests.found import DYNAMIC, UNPINNED
 from gate.bundle.manifests.indexes import is_pypi
 from gate.bundle.manifests.sources import Place, place
 from gate.bundle.manifests.versions import bounds
@@ -124,7 +124,9 @@ def located(manifest: Manifest) -> tuple[list[tuple[str, str, str, int]], dict[s
 
 # What each realistic lock under tests/assets/locks holds: (name, version, line) of each pin,
 # and `text:line` -> reason of each package that cannot be audited. The pyproject.toml or
-# Pipfile beside each lock adds nothing: the lock pins what they declare.
+# Pipfile beside each lock adds nothing the lock pins from an index; it adds the ranges
+# (here any version) of the packages its `[tool.uv.sources]` takes from elsewhere: pip
+# reads neither the sources nor the lock, and installs those from the index.
 LOCKED: dict[str, tuple[str, list[tuple[str, str, int]], dict[str, str]]] = {
     "poetry": (
         "poetry.lock",
@@ -156,6 +158,8 @@ LOCKED: dict[str, tuple[str, list[tuple[str, str, int]], dict[str, str]]] = {
             "invoice-schema 0.9.1 @ https://github.com/example-shop/invoice-schema?rev=v0.9.1"
             "#8d2f6a4c1e3b5d7f9a0c2e4b6d8f1a3c5e7b9d0f:49": "git dependency",
             "tax-tables 2024.3 @ libs/tax-tables:69": "local path dependency",
+            "invoice-schema:8": UNPINNED,
+            "tax-tables:9": UNPINNED,
         },
     ),
     # `default`, then `develop`.
@@ -205,8 +209,11 @@ def test_realistic_lock_files(tmp_path: Path, project: str) -> None:
     }
     assert len(manifest.indexes) == len(remote)
     assert all(i.text in " ".join(remote) for i in manifest.indexes)
-    found = manifest.pins + manifest.unauditable + manifest.indexes
-    assert {p.path for p in found} == {f"fn/{lock}"}
+    locked = (
+        manifest.pins + manifest.indexes + tuple(u for u in manifest.unauditable if not u.ranged)
+    )
+    assert {p.path for p in locked} == {f"fn/{lock}"}
+    assert {u.path for u in manifest.unauditable if u.ranged} <= {"fn/pyproject.toml"}
     assert manifest.problems == ()
 
 
@@ -511,13 +518,45 @@ def test_a_lock_never_hides_a_dependency_from_elsewhere(
     """A lock excuses only what it pins: the pyproject's dependency from a repository
     (GATE-DEP-002) or a folder (GATE-DEP-001) is reported beside its own tool's lock
     pinning an index's release (pip ignores the lock; a tool relocks a stale one), and
-    is left to a lock that takes it from elsewhere too, which reports it, the once."""
+    is left to a lock that takes it from elsewhere too, which reports it, the once. (A
+    range beside it is `test_a_lock_excuses_a_range_only_by_a_release_it_pins`'s.)"""
     lock = case if case.endswith(".lock") else "uv.lock"
     write(tmp_path, "pyproject.toml", FROM_ELSEWHERE[case])
     write(tmp_path, lock, (LOCKING_ELSEWHERE[case] if elsewhere else LOCKING_PYPI[lock]))
     manifest = read_manifests(tmp_path)
-    reported = [(u.path, u.name) for u in manifest.unauditable + manifest.indexes]
+    elsewheres = [u for u in manifest.unauditable + manifest.indexes if not u.ranged]
+    reported = [(u.path, u.name) for u in elsewheres]
     assert reported == [(lock if elsewhere else "pyproject.toml", "requests")]
+
+
+SOURCED_RANGE = UV_RANGE.replace(">=2.19", ">=2.19,<2.20") + "[tool.uv.sources]\nrequests = "
+LOCKED_FROM = {
+    "folder": ("{ path = 'shim' }", "{ directory = 'shim' }"),
+    "folder-on-windows": (
+        "{ path = 'shim', marker = \"sys_platform == 'win32'\" }",
+        "{ directory = 'shim' }",
+    ),
+    "repository": (f"{{ git = '{GIT}', rev = 'main' }}", f"{{ git = '{GIT}?rev=main#0a1b' }}"),
+}
+"""A `[tool.uv.sources]` entry for requests, and the uv.lock source of the same place."""
+
+
+@pytest.mark.parametrize("case", sorted(LOCKED_FROM))
+@pytest.mark.parametrize("version", ["2.19.1", "2.32.4"])
+def test_a_lock_excuses_a_range_only_by_a_release_it_pins(
+    tmp_path: Path, case: str, version: str
+) -> None:
+    """A range (`>=2.19,<2.20`) whose package `[tool.uv.sources]` takes from elsewhere is
+    reported and audited as a range beside a lock taking it from that same place, at a
+    version in the range or out of it: pip reads neither the lock nor the source and
+    installs from the range, as uv does where the source's marker does not hold."""
+    source, locked = LOCKED_FROM[case]
+    write(tmp_path, "pyproject.toml", SOURCED_RANGE + source + "\n")
+    lock = LOCKING_PYPI["uv.lock"].replace("2.32.3", version)
+    write(tmp_path, "uv.lock", lock + f"source = {locked}\n")
+    manifest = read_manifests(tmp_path)
+    ranges = [(u.path, u.admits) for u in manifest.unauditable if u.ranged]
+    assert ranges == [("pyproject.toml", str(SpecifierSet(">=2.19,<2.20")))]
 
 
 EMPTY_LOCKS = {"uv.lock": "version = 1\n", "pdm.lock": "[metadata]\nlock_version = '4.4'\n"}

@@ -83,6 +83,13 @@ What lets each through:
    replacing the index, so the range is audited as without the lock. Simplest: a range
    is excused only by `_admitted`.
 
+   Fixed (gate.bundle.manifests `_locked`, `_beyond_lock`; gate.bundle.manifests
+   .sources `taken_alike`): a range is left to a lock only where the lock pins a release
+   it admits (`_admitted`), whatever place a `[tool.uv.sources]` entry (with a marker or
+   not) or the lock takes its package from; a lock taking it from the same folder or
+   repository no longer excuses it, so it is reported and audited as a range, as
+   without the lock.
+
 3. hatchling's `force-include` makes a "copying" build install a data file as a module.
    `runs_a_build` lets a requirement install a local folder (`./lib`) when
    `_copies_only` says pip's build of it copies its files as they are (a copying
@@ -324,11 +331,6 @@ def alike_outcomes(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None
     return _outcomes(tmp_path_factory.mktemp("alike"), {**ALIKE, **RENAMED}, CHEAP_POLICY)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 61 class 2: a lock taking a range's package from the folder its uv "
-    "source names excuses the range whatever version it pins and wherever the source applies",
-)
 def test_a_lock_excuses_a_range_only_by_a_version_it_admits(
     alike_outcomes: dict[str, str],
 ) -> None:

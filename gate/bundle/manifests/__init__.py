@@ -209,12 +209,13 @@ def _read(root: Path, path: Path) -> Found:
 def _beyond_lock(declared: Found, locks: list[Found]) -> Found:
     """What a manifest declares that its locks do not hold. A lock excuses only what it
     pins: an exact pin at a version it pins; a range of an index's releases where it pins
-    a version the range admits (else the lock is stale, and pip installs from the range);
-    a dependency from elsewhere (a URL, a repository, a folder) where it takes it from
-    the same place, and so reports it (pip ignores the lock; a tool relocks a stale
-    one); dynamic dependencies (it resolved them), never what build code may set
-    (`BUILD_CODE`: a lock pins no code). An index the manifest names stands whatever the
-    lock holds. Only locks that stand for the manifest at all (`_stands_for`) excuse."""
+    a version the range admits, wherever a source takes the package from (else the lock
+    is stale, or pins no release, and pip installs from the range); a dependency from
+    elsewhere (a URL, a repository, a folder) where it takes it from the same place, and
+    so reports it (pip ignores the lock; a tool relocks a stale one); dynamic
+    dependencies (it resolved them), never what build code may set (`BUILD_CODE`: a lock
+    pins no code). An index the manifest names stands whatever the lock holds. Only
+    locks that stand for the manifest at all (`_stands_for`) excuse."""
     locks = [lock for lock in locks if _stands_for(lock, declared)]
     if not locks:
         return declared
@@ -235,18 +236,16 @@ def _stands_for(lock: Found, declared: Found) -> bool:
     return bool(locked) and (not named or bool(locked & named))
 
 
-def _locked(
-    dependency: Unauditable, pinned: set[tuple[str, str]], alike: dict[Unauditable, str]
-) -> bool:
+def _locked(dependency: Unauditable, pinned: set[tuple[str, str]], alike: set[Unauditable]) -> bool:
     """Whether the locks stand for a manifest's `dependency` that is no pin: its dynamic
-    dependencies; a range of which they pin a version it admits, or whose package the
-    manifest and they take from the same place (its `[tool.uv.sources]`); one from
-    elsewhere they take from the same place (`alike`)."""
+    dependencies; a range of which they pin a version it admits, whatever place the
+    manifest (its `[tool.uv.sources]`, which pip never reads, and which a marker may
+    limit to other platforms) or they take its package from; one from elsewhere they
+    take from the same place (`alike`)."""
     if dependency.name == DYNAMIC:
         return True
     if dependency.ranged:
-        name = canonicalize_name(dependency.name or "")
-        return _admitted(dependency, pinned) or name in alike.values()
+        return _admitted(dependency, pinned)
     return dependency in alike
 
 

@@ -64,12 +64,12 @@ _REFS = ("rev", "branch", "tag")
 _SUBDIRECTORY = "subdirectory"
 
 
-def taken_alike(declared: Found, locks: list[Found]) -> dict[Unauditable, str]:
+def taken_alike(declared: Found, locks: list[Found]) -> set[Unauditable]:
     """The dependencies from elsewhere a manifest (`declared`) names that one of its
-    `locks` takes from the same place (`Place.holds`), each with its canonical name."""
+    `locks` takes from the same place (`Place.holds`)."""
     held = [entry for lock in locks for entry in _sourced(lock).values()]
     return {
-        dependency: name
+        dependency
         for dependency, (name, wanted) in _sourced(declared).items()
         if any(n == name and given.holds(wanted) for n, given in held)
     }
