@@ -963,6 +963,7 @@ def test_a_folder_s_build_that_maps_files_elsewhere_is_refused(
             'its pyproject.toml\'s "tool.poetry.packages.0.to"',
         ),
     ],
+    ids=["pyproject", "hatch-toml-over-pyproject", "list-item"],
 )
 def test_a_setting_that_maps_files_is_named(
     tmp_path: Path, pyproject: str, hatch_toml: str | None, named: str
