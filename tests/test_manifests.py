@@ -916,6 +916,127 @@ def test_a_hatch_toml_without_hooks_leaves_a_copying_build(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
+    ("pyproject", "hatch_toml"),
+    [
+        (HATCH_LIB + '[tool.hatch.build.force-include]\n"ops.yaml" = "ops.py"\n', None),
+        (HATCH_LIB, '[build.targets.wheel.force-include]\n"ops.json" = "ops.py"\n'),
+        (HATCH_LIB, 'build = {targets = {wheel = {force-include = {"a.txt" = "a.py"}}}}\n'),
+        (HATCH_LIB, '[build.targets.wheel.force-include-editable]\n"a.txt" = "a.py"\n'),
+        (HATCH_LIB, '[build.targets.wheel.sources]\n"data" = "six"\n'),
+        (HATCH_LIB + '[tool.hatch.build]\nsources = ["src"]\n', None),
+        (HATCH_LIB + '[tool.hatch.build.targets.wheel.shared-data]\n"a" = "b"\n', None),
+        (HATCH_LIB, '[build.targets.wheel]\nshared-scripts = {"a" = "b"}\n'),
+        (HATCH_LIB, '[build.targets.wheel]\nextra-metadata = {"a" = "b"}\n'),
+        (HATCH_LIB, '[build]\ndev-mode-dirs = [".."]\n'),
+        (
+            '[build-system]\nbuild-backend = "flit_core.buildapi"\n'
+            '[project]\nname = "six"\nversion = "1"\ndescription = "d"\n'
+            '[tool.flit.external-data]\ndirectory = "data"\n',
+            None,
+        ),
+        (
+            '[build-system]\nbuild-backend = "pdm.backend"\n[project]\nname = "six"\n'
+            'version = "1"\n[tool.pdm.build.wheel-data]\ndata = [{path = "a/*"}]\n',
+            None,
+        ),
+        (
+            '[build-system]\nbuild-backend = "poetry.core.masonry.api"\n'
+            '[project]\nname = "six"\nversion = "1"\n'
+            '[tool.poetry]\npackages = [{include = "data", to = "six"}]\n',
+            None,
+        ),
+        (
+            '[build-system]\nbuild-backend = "uv_build"\n[project]\nname = "six"\n'
+            'version = "1"\n[tool.uv.build-backend.data]\nscripts = "bin"\n',
+            None,
+        ),
+    ],
+    ids=[
+        "hatch-force-include",
+        "hatch-toml-force-include",
+        "hatch-toml-inline-force-include",
+        "hatch-force-include-editable",
+        "hatch-sources-table",
+        "hatch-sources-list",
+        "hatch-shared-data",
+        "hatch-shared-scripts",
+        "hatch-extra-metadata",
+        "hatch-dev-mode-dirs",
+        "flit-external-data",
+        "pdm-wheel-data",
+        "poetry-packages-to",
+        "uv-build-data",
+    ],
+)
+def test_a_folder_s_build_that_maps_files_elsewhere_is_refused(
+    tmp_path: Path, pyproject: str, hatch_toml: str | None
+) -> None:
+    """A copying backend's setting that installs a file under another path or name
+    (hatchling's `force-include` installs `ops.json` as `ops.py`) makes a build whose
+    output is not the files the gate scanned, in `pyproject.toml` or `hatch.toml`,
+    however it is written: refused."""
+    write(tmp_path, "requirements.txt", "./libs/six\n")
+    write(tmp_path, "libs/six/pyproject.toml", pyproject)
+    if hatch_toml is not None:
+        write(tmp_path, "libs/six/hatch.toml", hatch_toml)
+    (problem,) = [p for p in read_manifests(tmp_path).problems if p.path == "requirements.txt"]
+    assert "installs a file under another path or name" in problem.reason
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "hatch_toml", "named"),
+    [
+        (
+            HATCH_LIB + '[tool.hatch.build.targets.wheel.force-include]\n"a.txt" = "a.py"\n',
+            None,
+            'its pyproject.toml\'s "tool.hatch.build.targets.wheel.force-include"',
+        ),
+        (
+            HATCH_LIB + '[tool.hatch.build.force-include]\n"a.txt" = "a.py"\n',
+            '[build.targets.wheel]\nshared-data = {"a" = "b"}\n',
+            'its hatch.toml\'s "build.targets.wheel.shared-data"',
+        ),
+        (
+            HATCH_LIB + '[tool.poetry]\npackages = [{include = "data", to = "six"}]\n',
+            None,
+            'its pyproject.toml\'s "tool.poetry.packages.0.to"',
+        ),
+    ],
+    ids=["pyproject", "hatch-toml-over-pyproject", "list-item"],
+)
+def test_a_setting_that_maps_files_is_named(
+    tmp_path: Path, pyproject: str, hatch_toml: str | None, named: str
+) -> None:
+    """The refusal names the file and the setting the backend reads (hatch.toml's
+    `[build]` replaces the pyproject's `[tool.hatch.build]` whole)."""
+    write(tmp_path, "requirements.txt", "./libs/six\n")
+    write(tmp_path, "libs/six/pyproject.toml", pyproject)
+    if hatch_toml is not None:
+        write(tmp_path, "libs/six/hatch.toml", hatch_toml)
+    (problem,) = read_manifests(tmp_path).problems
+    assert named in problem.reason, problem.reason
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/six"]\n',
+        '[tool.hatch.build.targets.wheel]\nonly-include = ["six"]\n',
+        '[tool.hatch.envs.default]\ndependencies = ["pytest"]\n',
+        '[tool.uv.sources]\nsix = {path = "six"}\n',
+    ],
+    ids=["hatch-packages", "hatch-only-include", "hatch-envs", "uv-sources"],
+)
+def test_a_folder_s_build_that_keeps_names_still_copies(tmp_path: Path, settings: str) -> None:
+    """Settings that only choose files or strip a folder every file shares keep the
+    names the gate scans (and another tool's table is not the backend's): the build
+    still only copies files."""
+    write(tmp_path, "requirements.txt", "./libs/six\n")
+    write(tmp_path, "libs/six/pyproject.toml", HATCH_LIB + settings)
+    assert not read_manifests(tmp_path).problems
+
+
+@pytest.mark.parametrize(
     "files",
     [
         SETUP_PY,

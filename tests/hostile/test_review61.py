@@ -114,6 +114,21 @@ What lets each through:
    `BUILDS_FROM_BUNDLE`); or, where the gate follows it, scan each file it installs as
    what its target name makes it (a `.py` target as Python).
 
+   Fixed (gate.bundle.manifests.builds `runs_a_build`, `_refusal` (was `_copies_only`),
+   `_mapping`, `MAPPING_SETTINGS`, `MAPS_FILES`; gate.bundle.manifests.found
+   `Found.build_refusal` (was `builds`), which the manifest readers' refusals now
+   quote): a copying backend's setting that installs a file under another path or name,
+   anywhere in the backend's table, however it is written, makes a build that does not
+   copy its files as they are, so the folder is refused, the refusal naming the file and
+   the setting: hatchling's `force-include`, `force-include-editable`, `sources`,
+   `shared-data`, `shared-scripts`, `extra-metadata` and `dev-mode-dirs` in its `build`
+   table (and each target's) as `hatch_config` reads them (`hatch.toml` over
+   `[tool.hatch]`); flit_core's `external-data`; pdm-backend's `wheel-data`;
+   poetry-core's `to` (a package installed under another name); uv_build's
+   `build-backend.data`. Settings that only choose files or strip a folder every file
+   shares (hatchling's `packages`, `only-include`) keep the names the gate scans and
+   still copy.
+
 What held (tried for real): a module of `chalicelib/` rebinding the authorizer (the
 plain form here: new in diff mode, not baselined); the uv source written without the
 lock (the range audited as from the index: blocked); code in a folder outside the
@@ -338,11 +353,6 @@ def test_a_lock_excuses_a_range_only_by_a_version_it_admits(
     assert not passed, alike_outcomes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review 61 class 3: hatchling's force-include makes a folder's 'copying' build "
-    "install a data file of the bundle as a Python module",
-)
 def test_a_folders_build_that_renames_files_is_refused(alike_outcomes: dict[str, str]) -> None:
     passed = [name for name in RENAMED if alike_outcomes[name] not in ("blocked", "refused")]
     assert not passed, alike_outcomes

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gate.bundle.manifests.builds import BUILDS_FROM_BUNDLE
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.requirements import FROM_BUNDLE, from_bundle, from_url, local_place
 from gate.bundle.manifests.shapes import Malformed, join, kind
@@ -68,8 +67,12 @@ def read_dependency(
         found.problems.append(Unauditable(text, key + FROM_BUNDLE, path, line))
     elif _remote(source):
         from_url(text, str(source), LOCAL_SOURCES[str(local)], (path, line), package, found)
-    elif local in _FOLDERS and isinstance(source, str) and found.builds(path, source):
-        found.problems.append(Unauditable(text, key + BUILDS_FROM_BUNDLE, path, line))
+    elif (
+        local in _FOLDERS
+        and isinstance(source, str)
+        and (refusal := found.build_refusal(path, source))
+    ):
+        found.problems.append(Unauditable(text, key + refusal, path, line))
     elif local:
         place = source if isinstance(source, str) else None
         found.unauditable.append(

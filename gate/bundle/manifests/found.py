@@ -86,11 +86,11 @@ class Found:
     """The bundle's root, where the local folders a manifest installs are judged; None
     where no folder can be (a manifest read on its own)."""
 
-    def builds(self, manifest: str, where: str) -> bool:
-        """Whether the local folder `where` that the manifest `manifest` (relative to the
-        root) installs may run code of the bundle when pip builds it."""
+    def build_refusal(self, manifest: str, where: str) -> str | None:
+        """Why the local folder `where` that the manifest `manifest` (relative to the
+        root) installs is refused (`runs_a_build`); None where its build only copies."""
         if self.root is None:
-            return False
+            return None
         return runs_a_build(self.root, (self.root / manifest).parent, where)
 
     def pin(self, name: str, version: str, path: str, line: int) -> None:

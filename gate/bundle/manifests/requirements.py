@@ -10,7 +10,6 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from gate.bundle.manifests.builds import BUILDS_FROM_BUNDLE
 from gate.bundle.manifests.found import Found, Unauditable
 from gate.bundle.manifests.indexes import (
     ARCHIVES,
@@ -198,8 +197,8 @@ def _classify_line(text: str, path: str, number: int, found: Found) -> None:
     for where in line.editables:
         if from_bundle(where):
             found.problems.append(Unauditable(text, FROM_BUNDLE, path, number))
-        elif local_place(where) and found.builds(path, where):
-            found.problems.append(Unauditable(text, BUILDS_FROM_BUNDLE, path, number))
+        elif local_place(where) and (refusal := found.build_refusal(path, where)):
+            found.problems.append(Unauditable(text, refusal, path, number))
         elif local_place(where) or not from_elsewhere(found, where, path, number, None):
             found.unauditable.append(Unauditable(text, "editable requirement", path, number))
     if line.requirement is not None:
@@ -249,8 +248,8 @@ def classify_requirement(
     if from_bundle(url):
         found.problems.append(Unauditable(text, FROM_BUNDLE, path, number))
         return
-    if local_place(url) and found.builds(path, url):
-        found.problems.append(Unauditable(text, BUILDS_FROM_BUNDLE, path, number))
+    if local_place(url) and (refusal := found.build_refusal(path, url)):
+        found.problems.append(Unauditable(text, refusal, path, number))
         return
     if local_place(url):
         local = Unauditable(text, "local path requirement", path, number, name, source=url)
