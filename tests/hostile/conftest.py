@@ -521,6 +521,67 @@ def committed_repository(sandbox: Sandbox, message: str) -> git.Repo:
     return repository
 
 
+Change = tuple[Mapping[str, str | bytes], Mapping[str, str | bytes]]
+"""A change: a bundle's files at the merge base, and what the change writes."""
+
+
+def in_both_modes(changes: Mapping[str, Change]) -> dict[str, Change]:
+    """Each change twice: `d<name>` judged in diff mode, `b<name>` on a baseline."""
+    return {mode + name: change for name, change in changes.items() for mode in "db"}
+
+
+def bundle_outcomes(run_stdout: str, box: Sandbox, names: Iterable[str]) -> dict[str, str]:
+    """Per bundle: `blocked` (a blocking finding or an error of its own) or `passed`."""
+    report = json.loads(run_stdout)
+    outcomes = {}
+    for name in names:
+        bundle = str(box.bundle / name)
+        own = [f for f in report["findings"] if f["bundle"] == bundle]
+        errors = [e for e in report["errors"] if str(e.get("path") or "").startswith(bundle)]
+        blocked = errors or any(f["status"] == "blocking" for f in own)
+        outcomes[name] = "blocked" if blocked else "passed"
+    return outcomes
+
+
+def changes_judged(box: Sandbox, cases: Mapping[str, Change]) -> dict[str, str]:
+    """Each change of `cases` as a folder of one repository: branch `main` the merge base
+    (where `gate baseline create` records the `b...` folders), branch `change` the
+    change. One diff-mode run over the `d...` folders and one `--baseline` run over the
+    `b...` folders, each left clean: the outcome of each folder (`bundle_outcomes`)."""
+    for name, (before, _) in cases.items():
+        for relative, text in before.items():
+            box.write(f"{name}/{relative}", text)
+    repository = committed_repository(box, "main")
+    policy = str(box.policy(CHEAP_POLICY))
+    recorded = box.base / "baseline.json"
+    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
+    diffed = [str(box.bundle / n) for n in cases if n.startswith("d")]
+    if on_baseline:
+        created = box.gate(
+            "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
+        )
+        assert created.code == 0, created.stderr
+        assert json.loads(recorded.read_text("utf-8")), "the baseline recorded nothing"
+    repository.git.checkout("-b", "change")
+    for name, (_, after) in cases.items():
+        for relative, text in after.items():
+            box.write(f"{name}/{relative}", text)
+    commit(repository, "change")
+    seen: dict[str, str] = {}
+    digest = box.digest()
+    for names, how in (
+        (diffed, ("--diff-base", "main")),
+        (on_baseline, ("--baseline", str(recorded))),
+    ):
+        if not names:
+            continue
+        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
+        box.assert_clean(run, digest)
+        assert run.code in (0, 1), (run.code, run.stderr)
+        seen.update(bundle_outcomes(run.stdout, box, [Path(n).name for n in names]))
+    return seen
+
+
 # What many reviews' bundles hold: a SAM function with its code in `src/`.
 SAM_HEAD = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
 SAM = (

@@ -106,18 +106,15 @@ of checkov (slow here).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.hostile.conftest import (
-    CHEAP_POLICY,
     Layout,
     Sandbox,
-    commit,
-    committed_repository,
+    changes_judged,
     each_blocks,
     files,
 )
@@ -241,19 +238,6 @@ BASELINE_PLAIN = {"b-plain-public-admin": plain_public_admin()}
 BASELINE_TRICKS = {"b-2a-renamed": renamed_change(), "b-2b-exposed": exposed_change()}
 
 
-def _outcomes(run_stdout: str, box: Sandbox, names: list[str]) -> dict[str, str]:
-    """Per bundle: `blocked` (a blocking finding or an error of its own) or `passed`."""
-    report = json.loads(run_stdout)
-    outcomes = {}
-    for name in names:
-        bundle = str(box.bundle / name)
-        own = [f for f in report["findings"] if f["bundle"] == bundle]
-        errors = [e for e in report["errors"] if str(e.get("path") or "").startswith(bundle)]
-        blocked = errors or any(f["status"] == "blocking" for f in own)
-        outcomes[name] = "blocked" if blocked else "passed"
-    return outcomes
-
-
 @pytest.fixture(scope="module")
 def changed(
     tmp_path_factory: pytest.TempPathFactory, grammar_cache: None
@@ -262,39 +246,10 @@ def changed(
     `main` holds each merge base, branch `change` each change. One `gate baseline create`
     at `main`, one diff-mode run and one `--baseline` run: the outcome of each bundle."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
-    cases = {**DIFF_PLAIN, **DIFF_TRICKS, **BASELINE_PLAIN, **BASELINE_TRICKS}
-    for name, (before, _) in cases.items():
-        for relative, text in before.items():
-            box.write(f"{name}/{relative}", text)
-    repository = committed_repository(box, "main")
-    policy = str(box.policy(CHEAP_POLICY))
-    recorded = box.base / "baseline.json"
-    on_baseline = [str(box.bundle / n) for n in {**BASELINE_PLAIN, **BASELINE_TRICKS}]
-    digest = box.digest()
-    created = box.gate(
-        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
-    )
-    box.assert_clean(created, digest)
-    assert created.code == 0, created.stderr
-    repository.git.checkout("-b", "change")
-    for name, (_, after) in cases.items():
-        for relative, text in after.items():
-            box.write(f"{name}/{relative}", text)
-    commit(repository, "change")
-    outcomes: dict[str, str] = {}
-    digest = box.digest()
-    diffed = [str(box.bundle / n) for n in {**DIFF_PLAIN, **DIFF_TRICKS}]
-    run = box.gate("check", *diffed, "--policy", policy, "--format", "json", "--diff-base", "main")
-    box.assert_clean(run, digest)
-    assert run.code in (0, 1), (run.code, run.stderr)
-    outcomes.update(_outcomes(run.stdout, box, [*DIFF_PLAIN, *DIFF_TRICKS]))
-    run = box.gate(
-        "check", *on_baseline, "--policy", policy, "--format", "json", "--baseline", str(recorded)
-    )
-    box.assert_clean(run, digest)
-    assert run.code in (0, 1), (run.code, run.stderr)
-    outcomes.update(_outcomes(run.stdout, box, [*BASELINE_PLAIN, *BASELINE_TRICKS]))
-    yield outcomes
+    diffed = {**DIFF_PLAIN, **DIFF_TRICKS}
+    cases = {**{f"d{n}": c for n, c in diffed.items()}, **BASELINE_PLAIN, **BASELINE_TRICKS}
+    judged = changes_judged(box, cases)
+    yield {n[1:] if n[1:] in diffed else n: outcome for n, outcome in judged.items()}
 
 
 def _changed_layout(change: tuple[dict[str, str], dict[str, str]]) -> Layout:

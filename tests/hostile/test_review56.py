@@ -151,19 +151,19 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.conftest import (
-    CHEAP_POLICY,
+    Change,
     Layout,
     Sandbox,
-    commit,
-    committed_repository,
+    changes_judged,
     each_blocked_or_refused,
     each_blocks,
     files,
+    in_both_modes,
     zipped,
 )
 from tests.hostile.test_review52 import _outcomes as _build_outcomes
 from tests.hostile.test_review54 import FLIT_MODULE, FLIT_PYPROJECT, project
-from tests.hostile.test_review55 import HARMLESS, _outcomes, exposed_change
+from tests.hostile.test_review55 import HARMLESS, exposed_change
 
 FF = "\f\f\f\f"
 """Four form feeds: four characters Terraform trims from a `<<-` heredoc's line, and
@@ -291,9 +291,6 @@ def route(authorization: str) -> str:
     )
 
 
-Change = tuple[dict[str, str | bytes], dict[str, str | bytes]]
-
-
 def route_opened() -> Change:
     """Class 2a: the route to the operator function, authenticated (AWS_IAM), made open."""
     code: dict[str, str | bytes] = {"fn.zip": zipped({"app.py": HARMLESS})}
@@ -307,7 +304,7 @@ def route_added() -> Change:
     return {**code, "main.tf": OPERATOR}, {"main.tf": OPERATOR + route("NONE")}
 
 
-PLAIN: dict[str, Change] = {"plain-sam-exposed": exposed_change()}  # type: ignore[dict-item]
+PLAIN: dict[str, Change] = {"plain-sam-exposed": exposed_change()}
 """The same change in SAM (review 55 class 2b, fixed): an unauthenticated HttpApi event on
 the operator function. New in diff mode and not baselined: it blocks."""
 EXPOSED: dict[str, Change] = {"2a-route-opened": route_opened(), "2b-route-added": route_added()}
@@ -328,33 +325,8 @@ def outcomes(
     folders each of one repository: `main` the merge base (where `gate baseline create`
     runs), `change` the change. One diff-mode run and one `--baseline` run."""
     box = Sandbox(tmp_path_factory.mktemp("exposed"))
-    cases = {mode + name: change for name, change in {**PLAIN, **EXPOSED}.items() for mode in "db"}
-    for name, (before, _) in cases.items():
-        for relative, text in before.items():
-            box.write(f"{name}/{relative}", text)
-    repository = committed_repository(box, "main")
-    policy = str(box.policy(CHEAP_POLICY))
-    recorded = box.base / "baseline.json"
-    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
-    diffed = [str(box.bundle / n) for n in cases if n.startswith("d")]
-    created = box.gate(
-        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
-    )
-    assert created.code == 0, created.stderr
-    repository.git.checkout("-b", "change")
-    for name, (_, after) in cases.items():
-        for relative, text in after.items():
-            box.write(f"{name}/{relative}", text)
-    commit(repository, "change")
-    seen: dict[str, str] = {}
-    for names, how in (
-        (diffed, ("--diff-base", "main")),
-        (on_baseline, ("--baseline", str(recorded))),
-    ):
-        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
-        assert run.code in (0, 1), (run.code, run.stderr)
-        seen.update(_outcomes(run.stdout, box, [Path(n).name for n in names]))
-    yield seen
+    cases = in_both_modes({**PLAIN, **EXPOSED})
+    yield changes_judged(box, cases)
 
 
 def test_the_plain_exposure_is_new(outcomes: dict[str, str]) -> None:

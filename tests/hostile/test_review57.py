@@ -229,17 +229,17 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.conftest import (
-    CHEAP_POLICY,
+    Change,
     Layout,
     Sandbox,
-    commit,
-    committed_repository,
+    changes_judged,
     each_blocks,
     files,
+    in_both_modes,
     zipped,
 )
 from tests.hostile.test_review52 import _outcomes as _build_outcomes
-from tests.hostile.test_review55 import _outcomes, exposed_change
+from tests.hostile.test_review55 import exposed_change
 from tests.hostile.test_review56 import OPERATOR
 
 HARMLESS = "def handler(event, context):\n    return {'ok': True}\n"
@@ -400,8 +400,6 @@ SPREAD_ROUTE = (
 )
 OPEN_ROUTE = "\n\n@app.route('/open', methods=['POST'])\ndef open_ops():\n    return {'ok': True}\n"
 
-Change = tuple[dict[str, str | bytes], dict[str, str | bytes]]
-
 
 def chalice(before: str, after: str) -> Change:
     """A Chalice project whose config gives every function an admin policy: `app.py`
@@ -424,7 +422,7 @@ EXPOSED: dict[str, Change] = {
         APP_HEAD + ROUTE, APP_HEAD.replace("iam = IAMAuthorizer()", "iam = None") + ROUTE
     ),
 }
-PLAIN: dict[str, Change] = {"plain-sam-exposed": exposed_change()}  # type: ignore[dict-item]
+PLAIN: dict[str, Change] = {"plain-sam-exposed": exposed_change()}
 """The same change in SAM (review 55 class 2b, fixed): an unauthenticated HttpApi event on
 the operator function. New in diff mode and not baselined: it blocks."""
 # Each change as it ends, checked whole (no diff mode, no baseline), blocks: the admin role.
@@ -519,34 +517,9 @@ def changed_outcomes(
     of class 2 in diff mode (`d...`) and on a baseline (`b...`), those of class 5 in diff
     mode only. One `gate baseline create`, one diff-mode run and one `--baseline` run."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
-    cases = {mode + name: change for name, change in {**PLAIN, **EXPOSED}.items() for mode in "db"}
+    cases = in_both_modes({**PLAIN, **EXPOSED})
     cases.update({"d" + name: change for name, change in {**DIFF_PLAIN, **NEIGHBOURED}.items()})
-    for name, (before, _) in cases.items():
-        for relative, text in before.items():
-            box.write(f"{name}/{relative}", text)
-    repository = committed_repository(box, "main")
-    policy = str(box.policy(CHEAP_POLICY))
-    recorded = box.base / "baseline.json"
-    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
-    diffed = [str(box.bundle / n) for n in cases if n.startswith("d")]
-    created = box.gate(
-        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
-    )
-    assert created.code == 0, created.stderr
-    repository.git.checkout("-b", "change")
-    for name, (_, after) in cases.items():
-        for relative, text in after.items():
-            box.write(f"{name}/{relative}", text)
-    commit(repository, "change")
-    seen: dict[str, str] = {}
-    for names, how in (
-        (diffed, ("--diff-base", "main")),
-        (on_baseline, ("--baseline", str(recorded))),
-    ):
-        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
-        assert run.code in (0, 1), (run.code, run.stderr)
-        seen.update(_outcomes(run.stdout, box, [Path(n).name for n in names]))
-    yield seen
+    yield changes_judged(box, cases)
 
 
 def test_the_plain_changes_are_new(changed_outcomes: dict[str, str]) -> None:

@@ -232,21 +232,20 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.conftest import (
-    CHEAP_POLICY,
+    Change,
     Layout,
     Sandbox,
-    commit,
-    committed_repository,
+    changes_judged,
     each_blocked_or_refused,
     each_blocks,
     files,
+    in_both_modes,
     zipped,
 )
 from tests.hostile.test_review55 import (
     ADMIN_ROLE,
     HARMLESS,
     HEAD,
-    _outcomes,
     exposed_change,
     operator,
 )
@@ -348,7 +347,6 @@ def test_a_heredoc_ends_where_terraform_ends_it(tmp_path: Path) -> None:
     each_blocked_or_refused(tmp_path, HEREDOC_TRICKS)
 
 
-Change = tuple[dict[str, str | bytes], dict[str, str | bytes]]
 """The files at the merge base, and those the change rewrites."""
 
 # --- 2. what reaches a function by what the walk does not follow ----------------------------
@@ -629,7 +627,7 @@ def sam_rule_changed() -> Change:
 
 
 PLAIN_CHANGES: dict[str, Change] = {
-    "plain-sam-exposed": exposed_change(),  # type: ignore[dict-item]
+    "plain-sam-exposed": exposed_change(),
     "plain-sam-rule": sam_rule_changed(),
     "plain-tf-route-opened": route_opened(),
     "plain-sam-route-added": route_added_to_template(),
@@ -668,35 +666,8 @@ def changed(
     create` runs), `change` the change. One diff-mode run and one `--baseline` run."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
     every = {**PLAIN_CHANGES, **REACH_TRICKS, **ALIAS_TRICKS, **DEPLOY_TRICKS, **HEADER_TRICKS}
-    cases = {mode + name: change for name, change in every.items() for mode in "db"}
-    for name, (before, _) in cases.items():
-        for relative, text in before.items():
-            box.write(f"{name}/{relative}", text)
-    repository = committed_repository(box, "main")
-    policy = str(box.policy(CHEAP_POLICY))
-    recorded = box.base / "baseline.json"
-    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
-    diffed = [str(box.bundle / n) for n in cases if n.startswith("d")]
-    created = box.gate(
-        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
-    )
-    assert created.code == 0, created.stderr
-    repository.git.checkout("-b", "change")
-    for name, (_, after) in cases.items():
-        for relative, text in after.items():
-            box.write(f"{name}/{relative}", text)
-    commit(repository, "change")
-    seen: dict[str, str] = {}
-    digest = box.digest()
-    for names, how in (
-        (diffed, ("--diff-base", "main")),
-        (on_baseline, ("--baseline", str(recorded))),
-    ):
-        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
-        box.assert_clean(run, digest)
-        assert run.code in (0, 1), (run.code, run.stderr)
-        seen.update(_outcomes(run.stdout, box, [Path(n).name for n in names]))
-    yield seen
+    cases = in_both_modes(every)
+    yield changes_judged(box, cases)
 
 
 def test_the_changes_as_they_end_block(tmp_path: Path) -> None:

@@ -205,12 +205,13 @@ from tests.hostile.conftest import (
     HARMLESS,
     SAM,
     Batch,
+    Change,
     Layout,
     Sandbox,
-    commit,
-    committed_repository,
+    changes_judged,
     each_blocks,
     files,
+    in_both_modes,
 )
 from tests.hostile.test_review54 import (
     FLIT_MODULE,
@@ -222,7 +223,6 @@ from tests.hostile.test_review54 import (
     PDM_PYPROJECT,
     SETUPTOOLS,
 )
-from tests.hostile.test_review55 import _outcomes as _changed_outcomes
 from tests.hostile.test_review57 import ADMIN_POLICY, CHALICE_CONFIG, ROUTE
 
 MEDIUM_POLICY = CHEAP_POLICY + "fail_on: medium\n"
@@ -402,9 +402,6 @@ def app(imports: str) -> str:
     return f"from chalice import Chalice\n{imports}\n\napp = Chalice(app_name='ops')\n\n\n{ROUTE}"
 
 
-Change = tuple[dict[str, str | bytes], dict[str, str | bytes]]
-
-
 def chalice(app_py: str, modules: dict[str, str | bytes], changed: dict[str, str]) -> Change:
     """A Chalice project whose config gives every function an admin policy, with `app_py`
     and `modules` at the merge base; the change rewrites the files `changed`."""
@@ -507,33 +504,8 @@ def changed_outcomes(
     mode (`d...`) and on a baseline (`b...`). One `gate baseline create`, one diff-mode
     run and one `--baseline` run."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
-    cases = {mode + name: change for name, change in {**READ, **UNREAD}.items() for mode in "db"}
-    for name, (before, _) in cases.items():
-        for relative, text in before.items():
-            box.write(f"{name}/{relative}", text)
-    repository = committed_repository(box, "main")
-    policy = str(box.policy(CHEAP_POLICY))
-    recorded = box.base / "baseline.json"
-    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
-    diffed = [str(box.bundle / n) for n in cases if n.startswith("d")]
-    created = box.gate(
-        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
-    )
-    assert created.code == 0, created.stderr
-    repository.git.checkout("-b", "change")
-    for name, (_, after) in cases.items():
-        for relative, text in after.items():
-            box.write(f"{name}/{relative}", text)
-    commit(repository, "change")
-    seen: dict[str, str] = {}
-    for names, how in (
-        (diffed, ("--diff-base", "main")),
-        (on_baseline, ("--baseline", str(recorded))),
-    ):
-        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
-        assert run.code in (0, 1), (run.code, run.stderr)
-        seen.update(_changed_outcomes(run.stdout, box, [Path(n).name for n in names]))
-    yield seen
+    cases = in_both_modes({**READ, **UNREAD})
+    yield changes_judged(box, cases)
 
 
 def test_the_plain_changes_are_new(changed_outcomes: dict[str, str]) -> None:

@@ -225,19 +225,17 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.conftest import (
-    CHEAP_POLICY,
     HARMLESS,
+    Change,
     Layout,
     Sandbox,
-    commit,
-    committed_repository,
+    changes_judged,
     each_blocked_or_refused,
     each_blocks,
     files,
     zipped,
 )
-from tests.hostile.test_review55 import _outcomes
-from tests.hostile.test_review56 import OPERATOR, Change, route, route_opened
+from tests.hostile.test_review56 import OPERATOR, route, route_opened
 from tests.hostile.test_review58 import ADMIN, EVAL, FUNCTION, OK, READ_ONLY, ROLE, archive
 
 # --- what Terraform deploys in each trick -----------------------------------------------------
@@ -481,34 +479,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> di
     diffed = {**PLAIN_CHANGES, **OVERRIDE_CHANGES, **QUICK_CHANGES}
     cases = {f"d{name}": change for name, change in diffed.items()}
     cases |= {f"b{name}": change for name, change in {**PLAIN_CHANGES, **QUICK_CHANGES}.items()}
-    for name, (before, _) in cases.items():
-        for relative, text in before.items():
-            box.write(f"{name}/{relative}", text)
-    repository = committed_repository(box, "main")
-    policy = str(box.policy(CHEAP_POLICY))
-    recorded = box.base / "baseline.json"
-    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
-    in_diff = [str(box.bundle / n) for n in cases if n.startswith("d")]
-    created = box.gate(
-        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
-    )
-    assert created.code == 0, created.stderr
-    repository.git.checkout("-b", "change")
-    for name, (_, after) in cases.items():
-        for relative, text in after.items():
-            box.write(f"{name}/{relative}", text)
-    commit(repository, "change")
-    seen: dict[str, str] = {}
-    digest = box.digest()
-    for names, how in (
-        (in_diff, ("--diff-base", "main")),
-        (on_baseline, ("--baseline", str(recorded))),
-    ):
-        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
-        box.assert_clean(run, digest)
-        assert run.code in (0, 1), (run.code, run.stderr)
-        seen.update(_outcomes(run.stdout, box, [Path(n).name for n in names]))
-    return seen
+    return changes_judged(box, cases)
 
 
 def test_the_plain_changes_block(changed: dict[str, str]) -> None:

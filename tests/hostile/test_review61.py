@@ -145,7 +145,6 @@ fixing (review 60's classes).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,14 +155,13 @@ from tests.hostile.conftest import (
     HARMLESS,
     RUNS_EVENT,
     SAM,
+    Change,
     Layout,
     Sandbox,
-    commit,
-    committed_repository,
+    changes_judged,
     each_blocks,
     files,
 )
-from tests.hostile.test_review55 import _outcomes as _changed_outcomes
 from tests.hostile.test_review57 import ADMIN_POLICY, CHALICE_CONFIG, ROUTE
 from tests.hostile.test_review59 import _outcomes
 
@@ -186,8 +184,6 @@ def falling_back(module: str) -> str:
 VENDORED = (
     "from chalice import Chalice\nfrom authz import iam\n\napp = Chalice(app_name='ops')\n\n\n"
 )
-
-Change = tuple[dict[str, str | bytes], dict[str, str | bytes]]
 
 
 def chalice(modules: dict[str, str | bytes], changed: dict[str, str | bytes]) -> Change:
@@ -370,33 +366,7 @@ def changed_outcomes(
     cases = {
         mode + name: change for name, change in {**DEPLOYED, **BESIDE}.items() for mode in "db"
     }
-    for name, (before, _) in cases.items():
-        for relative, text in before.items():
-            box.write(f"{name}/{relative}", text)
-    repository = committed_repository(box, "main")
-    policy = str(box.policy(CHEAP_POLICY))
-    recorded = box.base / "baseline.json"
-    on_baseline = [str(box.bundle / n) for n in cases if n.startswith("b")]
-    diffed = [str(box.bundle / n) for n in cases if n.startswith("d")]
-    created = box.gate(
-        "baseline", "create", *on_baseline, "--output", str(recorded), "--policy", policy
-    )
-    assert created.code == 0, created.stderr
-    assert json.loads(recorded.read_text("utf-8")), "the baseline recorded nothing"
-    repository.git.checkout("-b", "change")
-    for name, (_, after) in cases.items():
-        for relative, text in after.items():
-            box.write(f"{name}/{relative}", text)
-    commit(repository, "change")
-    seen: dict[str, str] = {}
-    for names, how in (
-        (diffed, ("--diff-base", "main")),
-        (on_baseline, ("--baseline", str(recorded))),
-    ):
-        run = box.gate("check", *names, "--policy", policy, "--format", "json", *how)
-        assert run.code in (0, 1), (run.code, run.stderr)
-        seen.update(_changed_outcomes(run.stdout, box, [Path(n).name for n in names]))
-    yield seen
+    yield changes_judged(box, cases)
 
 
 def test_the_plain_change_is_new(changed_outcomes: dict[str, str]) -> None:
