@@ -427,22 +427,27 @@ def test_a_hostile_serverless_yml_of_another_cloud_is_refused(sandbox: Sandbox) 
 
 
 @pytest.mark.parametrize(
-    ("text", "line"),
+    ("text", "line", "why"),
     [
-        ('resource "aws_lambda_function" "f" {\n  filename = "f.zip"\n  handler = \n}\n', ":3:"),
+        (
+            'resource "aws_lambda_function" "f" {\n  filename = "f.zip"\n  handler = \n}\n',
+            ":3:",
+            "not valid HCL",
+        ),
         (
             'variable "a" {\n  default = "x"\n}\nresource "aws_lambda_function" "f" {\n'
             '  filename = "f.zip\n  handler = "a.b"\n}\n',
             ":5:",
+            "a quoted string runs over more than one line",
         ),
     ],
 )
 def test_terraform_the_parser_cannot_read_is_refused_with_its_line(
-    sandbox: Sandbox, text: str, line: str
+    sandbox: Sandbox, text: str, line: str, why: str
 ) -> None:
     sandbox.write("infra/main.tf", text)
     sandbox.write("app.py", APP)
-    assert_refused(sandbox.run(), f"infra/main.tf{line}", "not valid HCL")
+    assert_refused(sandbox.run(), f"infra/main.tf{line}", why)
 
 
 def test_terraform_that_is_not_utf8_is_refused(sandbox: Sandbox) -> None:
