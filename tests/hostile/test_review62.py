@@ -33,19 +33,25 @@ attempts that held, checked whole. What lets it through:
    interpolation in each marker): each evaluates to the function's ARN, none matches
    `_FUNCTION_TEXT`, so the pool is neither tied nor untied, reaches nothing, and each
    exits 0 in diff mode (GATE-IAC-001 `preexisting`) and with `--baseline`
-   (`baselined`: `reached_by` and the identity do not change). The same trigger written
-   as the literal ARN blocks in both modes (`plain-literal-arn`), and each end state
-   checked whole blocks (GATE-IAC-001). Not deployed here (no provider): `join`,
+   (`baselined`: `reached_by` and the identity do not change). The same in SAM
+   (gate.bundle.discovery.cloudformation `TemplateResources._written`, which checks
+   each text of the properties alone): an `AWS::Cognito::UserPool` given a
+   `PreSignUp` of (e) `!Sub ["arn:aws:${Svc}:...:${Kind}:ops", {Svc: lambda, Kind:
+   function}]`, (f) `!Join [":", [arn, aws, lambda, ..., function, !Join ["", [o,
+   ps]]]]`: exit 0 in both modes. The same trigger written as the literal ARN blocks in
+   both modes (`plain-literal-arn`, `plain-sam-literal-arn`), and each end state checked
+   whole blocks (GATE-IAC-001). Not deployed here (no provider): `join`,
    `lower`, `format` and an empty template sequence evaluated as Terraform documents
    them.
    Suggested fix, by class: do not decide by pattern what a resource outside `INVOKERS`
    names: take as untied any resource whose content the gate cannot reduce to literal
-   text (a function call, an interpolation it does not resolve, a value from a data
-   source other than a known inert one), as well as one whose literal text names a
-   function; or, failing closed as review 58 meant, count every resource of a module
-   whose kind is not on a short list of kinds known never to invoke code (an allow-list,
-   not a list of invokers) as reaching every function of the module, in diff mode and in
-   the functions' identities.
+   text (a Terraform function call, an interpolation it does not resolve, an intrinsic
+   function such as `Fn::Join` or `Fn::Sub` with a map, a value from a data source
+   other than a known inert one), as well as one whose literal text names a function;
+   or, failing closed as review 58 meant, count every resource of a module or template
+   whose kind is not on a short list of kinds known never to invoke code (an
+   allow-list, not a list of invokers) as reaching every function there, in diff mode
+   and in the functions' identities.
 
 What held (tried for real): a child module's own `terraform.tfvars` or
 `*.auto.tfvars` setting its role's policy to ReadOnlyAccess over an AdministratorAccess
@@ -58,8 +64,7 @@ in a sequence, an escaped quote; no divergence found in the time); `_admitted` (
 range is excused only by a release a lock pins that it admits, prereleases not
 admitted: the audited version is the one installed from that lock).
 
-What was not covered: the same class in CloudFormation and SAM (`!Join` of an ARN's
-parts, `!Sub` with the service as a parameter) and serverless.yml `resources`; a
+What was not covered: the same class in serverless.yml `resources` and awscc; a
 function's ARN from a data source of another kind (`aws_ssm_parameter`,
 `terraform_remote_state`), which no text check can see; `_address_touched` and the
 Chalice project-folder digest (`project_files`, `is_build_output`,
@@ -73,7 +78,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import Change, Sandbox, changes_judged, each_blocks, files, zipped
+from tests.hostile.conftest import (
+    HARMLESS,
+    Change,
+    Sandbox,
+    changes_judged,
+    each_blocks,
+    files,
+    zipped,
+)
 from tests.hostile.test_review58 import ADMIN, READ_ONLY, ROLE
 from tests.hostile.test_review60 import OPERATOR_ALONE, OPERATOR_CODE
 
@@ -118,7 +131,41 @@ COMPUTED: dict[str, Change] = {
     ),
 }
 """Each trigger evaluates to the operator function's ARN (`ARN`)."""
-PLAIN_CHANGES: dict[str, Change] = {"plain-literal-arn": triggered(f'"{ARN}"')}
+
+SAM_TEMPLATE = (
+    "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+    "Resources:\n  OpsFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+    "      FunctionName: ops\n      CodeUri: src/\n      Handler: app.handler\n"
+    "      Runtime: python3.12\n      Tracing: Active\n      Policies:\n"
+    "        - AdministratorAccess\n"
+    "  CognitoInvoke:\n    Type: AWS::Lambda::Permission\n    Properties:\n"
+    "      Action: lambda:InvokeFunction\n      FunctionName: !Ref OpsFunction\n"
+    "      Principal: cognito-idp.amazonaws.com\n"
+    "  Users:\n    Type: AWS::Cognito::UserPool\n    Properties:\n      UserPoolName: users\n"
+)
+"""The same in SAM: the operator function (admin policy), a permission for Cognito, and
+a user pool with no trigger."""
+
+
+def sam_triggered(trigger: str) -> Change:
+    """SAM's form of `triggered`: the change gives the pool `trigger` as its
+    `PreSignUp`."""
+    after = SAM_TEMPLATE + f"      LambdaConfig:\n        PreSignUp: {trigger}\n"
+    return {"src/app.py": HARMLESS, "template.yaml": SAM_TEMPLATE}, {"template.yaml": after}
+
+
+SAM_COMPUTED: dict[str, Change] = {
+    "1e-sam-sub-map": sam_triggered(
+        '!Sub ["arn:aws:${Svc}:us-east-1:123456789012:${Kind}:ops", {Svc: lambda, Kind: function}]'
+    ),
+    "1f-sam-join": sam_triggered(
+        '!Join [":", [arn, aws, lambda, us-east-1, "123456789012", function, !Join ["", [o, ps]]]]'
+    ),
+}
+PLAIN_CHANGES: dict[str, Change] = {
+    "plain-literal-arn": triggered(f'"{ARN}"'),
+    "plain-sam-literal-arn": sam_triggered(ARN),
+}
 
 
 # --- what held: a child module's own tfvars -------------------------------------------------
@@ -145,7 +192,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> di
     change), in diff mode (`d` folders) and on a baseline made at `main` (`b` folders):
     the outcome of each folder."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
-    both = {**PLAIN_CHANGES, **COMPUTED}
+    both = {**PLAIN_CHANGES, **COMPUTED, **SAM_COMPUTED}
     cases = {f"{mode}{name}": change for name, change in both.items() for mode in "db"}
     return changes_judged(box, cases)
 
@@ -154,10 +201,10 @@ def test_the_plain_forms_block(tmp_path: Path, changed: dict[str, str]) -> None:
     """The literal ARN blocks in diff mode and on a baseline; each trick's end state,
     checked whole, blocks (GATE-IAC-001), and so do the attempts that held, in one run."""
     plain = {name: outcome for name, outcome in changed.items() if "plain" in name}
-    assert len(plain) == 2 and set(plain.values()) == {"blocked"}, plain
+    assert len(plain) == 4 and set(plain.values()) == {"blocked"}, plain
     ends = {
         name: (files({**before, **after}), "GATE-IAC-001")
-        for name, (before, after) in COMPUTED.items()
+        for name, (before, after) in {**COMPUTED, **SAM_COMPUTED}.items()
     }
     held = {name: (files(layout), "GATE-IAC-001") for name, layout in HELD.items()}
     each_blocks(tmp_path, {**ends, **held})
@@ -171,4 +218,4 @@ def test_a_resource_naming_a_function_by_a_computed_string_reaches_it(
     changed: dict[str, str],
 ) -> None:
     tricks = {name: outcome for name, outcome in changed.items() if name[1:].startswith("1")}
-    assert len(tricks) == 8 and set(tricks.values()) == {"blocked"}, tricks
+    assert len(tricks) == 12 and set(tricks.values()) == {"blocked"}, tricks
