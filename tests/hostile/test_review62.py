@@ -56,8 +56,12 @@ attempts that held, checked whole. What lets it through:
 What held (tried for real): a child module's own `terraform.tfvars` or
 `*.auto.tfvars` setting its role's policy to ReadOnlyAccess over an AdministratorAccess
 default (Terraform, run in the root, ignores a child's tfvars; the gate still reads the
-default: blocked, `held-child-tfvars`, `held-child-auto-tfvars`); `.tfvars.json` files
-(refused); the literal ARN in the trigger (untied: blocked in both modes).
+default: blocked, `held-child-tfvars`, `held-child-auto-tfvars`); a called module in a
+hidden folder (`source = "./.fn"`, which Terraform loads; `terraform_ignores` is for
+file names only: its function is read and blocks, `held-hidden-module-folder`);
+`.tfvars.json` files (refused); `\r\n` line endings before the quoted-string check
+(made `\n` first, as hclsyntax ends a line at either); the literal ARN in the trigger
+(untied: blocked in both modes, in Terraform and SAM).
 
 Read, not built: `check_quoted_strings` against hclsyntax's scanner (`$$${`, a heredoc
 in a sequence, an escaped quote; no divergence found in the time); `_admitted` (a
@@ -183,6 +187,11 @@ CALLED: dict[str, str | bytes] = {
 HELD: dict[str, dict[str, str | bytes]] = {
     "held-child-tfvars": {**CALLED, "fn/terraform.tfvars": f'policy = "{READ_ONLY}"\n'},
     "held-child-auto-tfvars": {**CALLED, "fn/ro.auto.tfvars": f'policy = "{READ_ONLY}"\n'},
+    "held-hidden-module-folder": {
+        "main.tf": 'module "fn" {\n  source = "./.fn"\n}\n',
+        ".fn/main.tf": CHILD,
+        ".fn/fn.zip": CALLED["fn/fn.zip"],
+    },
 }
 
 
