@@ -215,7 +215,7 @@ diff mode (code findings judged by their lines); the gate's taint across modules
 Chalice worker passing the event to a `chalicelib` helper's `os.system` is B605 only,
 no GATE-SLS-001: a rule's reach, not the gate's layer); class 5 in Terraform (its
 extents split with `str.splitlines`; not driven to a case: a Terraform function's
-exposure is in other resources, which colleagues are fixing); a lone `\\r` read by YAML
+exposure is in other resources, review 56 class 2's); a lone `\\r` read by YAML
 itself (PyYAML, js-yaml and CloudFormation all break lines there) and by Python (the
 interpreter does too).
 """

@@ -219,7 +219,7 @@ are outside every resource, so more is touched.
 
 What was not covered: awscc API routes, SNS, SQS and S3 chains (class 2c's root, not
 built); a Terraform route's `count` or a tfvars value (read into the identity as
-texts, not tried); a Terraform module called twice; the colleague's areas
+texts, not tried); a Terraform module called twice; review 57's areas
 (setup.cfg/pbr, build backends, Chalice and layers in diff mode, `gate merge`,
 `--policy-ref`, a lone carriage return in `.py` and `.yaml`).
 """

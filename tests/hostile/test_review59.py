@@ -189,7 +189,7 @@ What was not covered: pbr's `parse_requirements` beyond its egg-fragment and URL
 hides a requirement found); pbr's `test-requirements.txt` (an extra, `test`, only
 installed on request); a lock in a uv workspace or with dependency groups; Chalice's
 `api_gateway_custom_domain` and websocket settings in diff mode (read into the
-exposure; not attacked); the areas colleagues are fixing (review 58's classes).
+exposure; not attacked); review 58's areas.
 """
 
 from __future__ import annotations

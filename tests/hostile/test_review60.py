@@ -214,8 +214,8 @@ What was not covered: the rest of diff mode and baselines after review 58's clas
 2-5 (a change to a hidden file, a samconfig's values, YAML aliases; discovery's own
 readers of module blocks with overrides, `_calling`); class 5 in SAM
 (`AWS::ApiGatewayV2::Api` `Target`) and through OpenAPI bodies (not built); Terraform's
-merge of `lifecycle`, `provisioner` and `dynamic` blocks beyond the case above; the
-colleagues' areas (Chalice modules, lock rules, hatch.toml).
+merge of `lifecycle`, `provisioner` and `dynamic` blocks beyond the case above; review
+59's areas (Chalice modules, lock rules, hatch.toml).
 """
 
 from __future__ import annotations

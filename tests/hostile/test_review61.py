@@ -139,8 +139,8 @@ What was not covered: `force-include` of files outside the folder or the bundle 
 same class), hatchling's plugins registered by installed packages; pdm's and Poetry's
 sources beside their locks; a sourceless `.pyc` or an extension module beside app.py
 (the same class as 1, not run); `.chalice/config.json`'s `environment_variables` that
-`chalice local` (not `deploy`) sets before importing app.py; the areas colleagues are
-fixing (review 60's classes).
+`chalice local` (not `deploy`) sets before importing app.py; review 60's
+areas.
 """
 
 from __future__ import annotations
