@@ -161,6 +161,7 @@ from tests.hostile.conftest import (
     changes_judged,
     each_blocks,
     files,
+    in_both_modes,
 )
 from tests.hostile.test_review57 import ADMIN_POLICY, CHALICE_CONFIG, ROUTE
 from tests.hostile.test_review59 import _outcomes
@@ -363,10 +364,7 @@ def changed_outcomes(
     mode (`d...`) and on a baseline (`b...`). One `gate baseline create`, one diff-mode
     run and one `--baseline` run."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
-    cases = {
-        mode + name: change for name, change in {**DEPLOYED, **BESIDE}.items() for mode in "db"
-    }
-    yield changes_judged(box, cases)
+    yield changes_judged(box, in_both_modes({**DEPLOYED, **BESIDE}))
 
 
 def test_the_plain_change_is_new(changed_outcomes: dict[str, str]) -> None:

@@ -89,6 +89,7 @@ from tests.hostile.conftest import (
     changes_judged,
     each_blocks,
     files,
+    in_both_modes,
     zipped,
 )
 from tests.hostile.test_review58 import ADMIN, READ_ONLY, ROLE
@@ -201,9 +202,7 @@ def changed(tmp_path_factory: pytest.TempPathFactory, grammar_cache: None) -> di
     change), in diff mode (`d` folders) and on a baseline made at `main` (`b` folders):
     the outcome of each folder."""
     box = Sandbox(tmp_path_factory.mktemp("changed"))
-    both = {**PLAIN_CHANGES, **COMPUTED, **SAM_COMPUTED}
-    cases = {f"{mode}{name}": change for name, change in both.items() for mode in "db"}
-    return changes_judged(box, cases)
+    return changes_judged(box, in_both_modes({**PLAIN_CHANGES, **COMPUTED, **SAM_COMPUTED}))
 
 
 def test_the_plain_forms_block(tmp_path: Path, changed: dict[str, str]) -> None:
